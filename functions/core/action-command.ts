@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import type { CanonicalEvent } from './event.js';
+
+/** One decided action, as it travels on the actions queue. */
+export interface ActionCommand {
+  /** Deterministic: the same event, rule and action index always give the same id (the idempotency key). */
+  id: string;
+  eventId: string;
+  ruleId: string;
+  index: number;
+  /** `reply`, `post`, `tag`, `hold`, `escalate`, … */
+  type: string;
+  /** The action's parameters after rendering (text already chosen and filled in). */
+  params: Record<string, unknown>;
+  /** The event the action answers: connectors need its thread and reply-to ids. */
+  event: CanonicalEvent;
+  createdAt: string;
+}
+
+export function actionCommandId(eventId: string, ruleId: string, index: number): string {
+  const digest = createHash('sha256').update(JSON.stringify([eventId, ruleId, index])).digest('base64url');
+  return `act_${digest.slice(0, 32)}`;
+}

@@ -1,0 +1,16 @@
+/**
+ * Where settings and secrets come from: the environment (and `.env`) locally, one Secrets Manager
+ * secret on AWS. Names are the documented `FOGHORN_*` variables.
+ */
+export interface Settings {
+  get(name: string): string | undefined;
+}
+
+export function settingsFrom(values: Readonly<Record<string, string | undefined>>): Settings {
+  return { get: (name) => { const value = values[name]; return value === '' ? undefined : value; } };
+}
+
+/** Names of the given settings that are not set. */
+export function missingSettings(settings: Settings, names: readonly string[]): string[] {
+  return names.filter((name) => settings.get(name) === undefined);
+}

@@ -1,0 +1,67 @@
+/** Base of every error Foghorn raises on purpose; `status` is the HTTP answer it maps to. */
+export class FoghornError extends Error {
+  readonly status: number;
+  readonly detail: unknown;
+  constructor(message: string, options: { status?: number; detail?: unknown; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.status = options.status ?? 500;
+    this.detail = options.detail;
+  }
+}
+
+/** The request is malformed: not JSON, too large, or missing what the platform always sends. */
+export class BadRequestError extends FoghornError {
+  constructor(message: string, detail?: unknown) {
+    super(message, { status: 400, detail });
+  }
+}
+
+/** The signature is missing or does not match: nothing is stored. */
+export class SignatureError extends FoghornError {
+  constructor(message: string, detail?: unknown) {
+    super(message, { status: 401, detail });
+  }
+}
+
+export class PayloadTooLargeError extends FoghornError {
+  constructor(limitBytes: number, actualBytes: number) {
+    super(`body is ${actualBytes} bytes; the limit is ${limitBytes}`, { status: 413, detail: { limitBytes, actualBytes } });
+  }
+}
+
+export class UnknownPlatformError extends FoghornError {
+  constructor(platform: string, known: readonly string[]) {
+    super(`unknown platform '${platform}'`, { status: 404, detail: { known } });
+  }
+}
+
+/** A platform whose inbound secret is not configured refuses its webhooks and names the variable. */
+export class NotConfiguredError extends FoghornError {
+  constructor(platform: string, missing: readonly string[]) {
+    super(`platform '${platform}' is not configured: set ${missing.join(', ')}`, { status: 503, detail: { missing } });
+  }
+}
+
+/** A signed payload that cannot be turned into canonical events; it is quarantined, not lost. */
+export class NormaliseError extends FoghornError {
+  constructor(message: string, detail?: unknown) {
+    super(message, { status: 422, detail });
+  }
+}
+
+/** An outbound call failed in a way a retry will not fix (invalid token, deleted comment). */
+export class PermanentActionError extends FoghornError {
+  constructor(message: string, detail?: unknown) {
+    super(message, { status: 502, detail });
+  }
+}
+
+/** An outbound call failed for now; retry no sooner than `retryAfterMs`. */
+export class TransientActionError extends FoghornError {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, retryAfterMs?: number, detail?: unknown) {
+    super(message, { status: 503, detail });
+    this.retryAfterMs = retryAfterMs;
+  }
+}

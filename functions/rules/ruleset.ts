@@ -1,0 +1,43 @@
+import type { CanonicalEvent } from '../core/event.js';
+
+/**
+ * The contract between the rules module and the rest of Foghorn. The evaluate function and the CLI
+ * depend only on this file; everything else under functions/rules/ is the rule language's own business.
+ */
+
+/** One action a rule decided, already rendered (reply text chosen by language, placeholders filled). */
+export interface PlannedAction {
+  /** `reply`, `post`, `tag`, `hold`, `escalate`, … */
+  type: string;
+  ruleId: string;
+  /** Position of the action in the rule's `then:` list; part of the command's idempotency key. */
+  index: number;
+  params: Record<string, unknown>;
+}
+
+export interface Decision {
+  eventId: string;
+  /** Rules whose conditions held, in the order they ran (a rule held back by a limit is still listed). */
+  rules: string[];
+  actions: PlannedAction[];
+}
+
+/**
+ * Shared state for limits and guards (cooldowns, once-per-thread, per-rule ceilings, daily caps).
+ * One primitive, implementable with conditional writes and atomic counters (no transactions):
+ * take one unit of `key`'s allowance of `limit` per `windowMs`; false when the allowance is spent.
+ */
+export interface RuleState {
+  tryAcquire(key: string, limit: number, windowMs: number, now: Date): Promise<boolean>;
+}
+
+export interface EvaluationContext {
+  now: Date;
+  state: RuleState;
+}
+
+export interface RuleSet {
+  /** Ids of the loaded rules, in evaluation order. */
+  readonly ruleIds: readonly string[];
+  evaluate(event: CanonicalEvent, context: EvaluationContext): Promise<Decision>;
+}
