@@ -33,7 +33,8 @@ export interface CommandQueue {
   send(commands: readonly ActionCommand[]): Promise<void>;
 }
 
-export type ActionStatus = 'in-progress' | 'succeeded' | 'failed' | 'held';
+/** in-progress: claimed; retrying: a transient failure, will run again; failed: permanent (in the dead-letter queue). */
+export type ActionStatus = 'in-progress' | 'retrying' | 'succeeded' | 'failed' | 'held';
 
 /** What an action did; listed by `GET /api/actions`. */
 export interface ActionRecord {

@@ -1,0 +1,90 @@
+import type { Settings } from './config.js';
+import { missingSettings } from './config.js';
+import { BadRequestError, FoghornError, NormaliseError, PayloadTooLargeError, UnknownPlatformError, NotConfiguredError } from './errors.js';
+import { type CanonicalEvent, canonicalEventSchema } from './event.js';
+import type { HttpResponse, InboundRequest } from './http.js';
+import type { Clock, EventPublisher, EventStore } from './ports.js';
+import type { Connector } from '../platforms/connector.js';
+
+export interface IngestDependencies {
+  connectorFor(platform: string): Connector | undefined;
+  knownPlatforms(): readonly string[];
+  settings: Settings;
+  store: EventStore;
+  publisher: EventPublisher;
+  clock: Clock;
+  maxBodyBytes: number;
+  /** Told of every failure the platform will see as 5xx (never of 4xx: those are the sender's). */
+  onError?: (error: unknown, request: InboundRequest) => void;
+}
+
+/**
+ * `POST|GET /webhooks/{platform}`: verify, normalise, store once, publish. A stored event is published
+ * before the answer is 2xx; a failed publish answers 5xx so the platform retries, and the retry
+ * publishes the stored-but-unpublished event.
+ */
+export async function handleWebhook(request: InboundRequest, deps: IngestDependencies): Promise<HttpResponse> {
+  try {
+    return await receive(request, deps);
+  } catch (error) {
+    // The sender's mistakes, and a platform we were not configured for, are answered as they are.
+    if (error instanceof FoghornError && (error.status < 500 || error instanceof NotConfiguredError)) return errorResponse(error);
+    deps.onError?.(error, request);
+    return { status: 503, body: { error: 'temporarily unable to accept the delivery; retry', detail: null } };
+  }
+}
+
+async function receive(request: InboundRequest, deps: IngestDependencies): Promise<HttpResponse> {
+  const connector = deps.connectorFor(request.platform);
+  if (!connector) throw new UnknownPlatformError(request.platform, deps.knownPlatforms());
+  if (request.rawBody.length > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes, request.rawBody.length);
+  const missing = missingSettings(deps.settings, connector.inboundSettings);
+  if (missing.length > 0) throw new NotConfiguredError(connector.platform, missing);
+
+  const context = { settings: deps.settings, now: deps.clock.now() };
+  const handshake = connector.handshake?.(request, context);
+  if (handshake) return handshake;
+  if (request.method !== 'POST') throw new FoghornError(`${request.method} is not accepted here; deliveries are POSTed`, { status: 405 });
+  connector.verify(request, context);
+
+  // From here the payload is signed: anything that goes wrong with it is quarantined, never dropped.
+  const rawRef = await deps.store.putRaw(connector.platform, request.rawBody, request.receivedAt);
+  let events: CanonicalEvent[];
+  let response: HttpResponse | undefined;
+  try {
+    const normalised = connector.normalise(request, context);
+    events = normalised.events.map((event, index) => validateEvent({ ...event, raw: event.raw ?? { ref: rawRef } }, index));
+    response = normalised.response;
+  } catch (error) {
+    if (!(error instanceof BadRequestError || error instanceof NormaliseError)) throw error;
+    const quarantineId = await deps.store.quarantine({
+      platform: connector.platform, reason: error.message, detail: error.detail, rawRef, receivedAt: request.receivedAt,
+    });
+    return errorResponse(error, { quarantineId });
+  }
+
+  const toPublish: CanonicalEvent[] = [];
+  let duplicates = 0;
+  for (const event of events) {
+    const stored = await deps.store.putIfAbsent(event);
+    if (stored.created || !stored.published) toPublish.push(event);
+    if (!stored.created) duplicates++;
+  }
+  if (toPublish.length > 0) {
+    await deps.publisher.publish(toPublish);
+    await Promise.all(toPublish.map((event) => deps.store.markPublished(event.id)));
+  }
+  return response ?? { status: 200, body: { ok: true, events: events.map((event) => event.id), duplicates } };
+}
+
+function validateEvent(candidate: unknown, index: number): CanonicalEvent {
+  const parsed = canonicalEventSchema.safeParse(candidate);
+  if (parsed.success) return parsed.data;
+  throw new NormaliseError(`event ${index} does not match the canonical event schema`, parsed.error.issues.map((issue) => ({
+    path: issue.path.join('.'), message: issue.message,
+  })));
+}
+
+export function errorResponse(error: FoghornError, extra: Record<string, unknown> = {}): HttpResponse {
+  return { status: error.status, body: { error: error.message, detail: error.detail ?? null, ...extra } };
+}

@@ -1,0 +1,16 @@
+import type { Connector } from '../connector.js';
+import { buildGenericRequest, GENERIC_REPLY_URL, GENERIC_SECRET, interpretGenericResponse } from './client.js';
+import { GENERIC, normaliseGeneric } from './normalise.js';
+import { verifyGeneric } from './verify.js';
+
+/** Any system that can POST a canonical event as JSON, signed with a shared secret. */
+export const genericConnector: Connector = {
+  platform: GENERIC,
+  inboundSettings: [GENERIC_SECRET],
+  outboundSettings: [GENERIC_REPLY_URL, GENERIC_SECRET],
+  actionTypes: ['reply', 'post'],
+  verify: (request, { settings }) => verifyGeneric(request, settings.get(GENERIC_SECRET) ?? ''),
+  normalise: (request) => ({ events: normaliseGeneric(request) }),
+  buildRequest: (command, { settings }) => buildGenericRequest(command, settings),
+  interpretResponse: (response) => interpretGenericResponse(response),
+};

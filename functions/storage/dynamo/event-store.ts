@@ -1,0 +1,152 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { CanonicalEvent } from '../../core/event.js';
+import type { EventStore, StoredEvent } from '../../core/ports.js';
+import { fromItem, isConditionFailure, toItem } from './item.js';
+import { expiresIn, TABLE_KEYS } from './table.js';
+
+const EVENTS_INDEX_KEY = 'EVENTS';
+const DEFAULT_RETENTION_DAYS = 90;
+
+interface EventItem {
+  event: CanonicalEvent;
+  published: boolean;
+}
+
+/** Events, raw payloads and quarantined deliveries in the single table. */
+export class DynamoEventStore implements EventStore {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+  private readonly retentionSeconds: number;
+
+  constructor(options: { client: DynamoDBClient; tableName: string; retentionDays?: number }) {
+    if (!options.tableName) throw new Error('DynamoEventStore: tableName is required');
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
+  }
+
+  async putRaw(platform: string, rawBody: Buffer, receivedAt: Date): Promise<string> {
+    // Content-addressed: a redelivery of the same bytes overwrites the same item.
+    const ref = `raw:${platform}:${createHash('sha256').update(rawBody).digest('hex')}`;
+    await this.client.send(new PutItemCommand({
+      TableName: this.tableName,
+      Item: toItem({
+        pk: `RAW#${ref}`, sk: 'RAW', platform,
+        body: rawBody, receivedAt: receivedAt.toISOString(),
+        ttl: expiresIn(receivedAt, this.retentionSeconds),
+      }),
+    }));
+    return ref;
+  }
+
+  async getRaw(ref: string): Promise<Buffer | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: toItem({ pk: `RAW#${ref}`, sk: 'RAW' }) }));
+    const item = fromItem<{ body: Uint8Array }>(Item);
+    return item ? Buffer.from(item.body) : undefined;
+  }
+
+  async putIfAbsent(event: CanonicalEvent): Promise<{ created: boolean; published: boolean }> {
+    try {
+      await this.client.send(new PutItemCommand({
+        TableName: this.tableName,
+        Item: toItem({
+          pk: eventKey(event.id), sk: 'EVENT',
+          [TABLE_KEYS.gsi1.partitionKey]: EVENTS_INDEX_KEY,
+          [TABLE_KEYS.gsi1.sortKey]: `${event.receivedAt}#${event.id}`,
+          event, published: false,
+          ttl: expiresIn(new Date(event.receivedAt), this.retentionSeconds),
+        }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return { created: true, published: false };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const existing = await this.get(event.id);
+      return { created: false, published: existing?.published ?? false };
+    }
+  }
+
+  async markPublished(eventId: string): Promise<void> {
+    await this.client.send(new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
+      UpdateExpression: 'SET published = :true',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: toItem({ ':true': true }),
+    }));
+  }
+
+  async get(eventId: string): Promise<StoredEvent | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({
+      TableName: this.tableName, Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }), ConsistentRead: true,
+    }));
+    const item = fromItem<EventItem>(Item);
+    return item ? { event: item.event, published: item.published } : undefined;
+  }
+
+  async listRecent(limit: number): Promise<CanonicalEvent[]> {
+    const items = await queryNewest<EventItem>(this.client, this.tableName, EVENTS_INDEX_KEY, limit);
+    return items.map((item) => item.event);
+  }
+
+  async addTags(eventId: string, tags: readonly string[]): Promise<void> {
+    if (tags.length === 0) return;
+    const current = await this.get(eventId);
+    if (!current) throw new Error(`addTags: no event ${eventId}`);
+    const merged = [...new Set([...(current.event.tags ?? []), ...tags])];
+    await this.client.send(new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
+      UpdateExpression: 'SET #event.#tags = :tags',
+      ExpressionAttributeNames: { '#event': 'event', '#tags': 'tags' },
+      ExpressionAttributeValues: toItem({ ':tags': merged }),
+    }));
+  }
+
+  async quarantine(entry: { platform: string; reason: string; detail?: unknown; rawRef: string; receivedAt: Date }): Promise<string> {
+    const id = `q_${entry.receivedAt.getTime()}_${randomUUID().slice(0, 8)}`;
+    await this.client.send(new PutItemCommand({
+      TableName: this.tableName,
+      Item: toItem({
+        pk: `QUARANTINE#${id}`, sk: 'QUARANTINE',
+        [TABLE_KEYS.gsi1.partitionKey]: 'QUARANTINE',
+        [TABLE_KEYS.gsi1.sortKey]: `${entry.receivedAt.toISOString()}#${id}`,
+        id, platform: entry.platform, reason: entry.reason,
+        detail: entry.detail === undefined ? undefined : JSON.stringify(entry.detail),
+        rawRef: entry.rawRef, receivedAt: entry.receivedAt.toISOString(),
+        ttl: expiresIn(entry.receivedAt, this.retentionSeconds),
+      }),
+    }));
+    return id;
+  }
+
+  async listQuarantine(limit: number): Promise<Array<{ id: string; platform: string; reason: string; detail?: string; rawRef: string; receivedAt: string }>> {
+    return queryNewest(this.client, this.tableName, 'QUARANTINE', limit);
+  }
+}
+
+function eventKey(eventId: string): string {
+  return `EVENT#${eventId}`;
+}
+
+/** Newest-first items of one gsi1 partition, paging until `limit`. */
+export async function queryNewest<T>(client: DynamoDBClient, tableName: string, partition: string, limit: number): Promise<T[]> {
+  const results: T[] = [];
+  let exclusiveStartKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({
+      TableName: tableName,
+      IndexName: TABLE_KEYS.gsi1.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
+      ExpressionAttributeValues: toItem({ ':pk': partition }),
+      ScanIndexForward: false,
+      Limit: Math.min(1000, limit - results.length),
+      ExclusiveStartKey: exclusiveStartKey,
+    }));
+    for (const item of page.Items ?? []) results.push(fromItem<T>(item) as T);
+    exclusiveStartKey = page.LastEvaluatedKey;
+  } while (exclusiveStartKey && results.length < limit);
+  return results;
+}

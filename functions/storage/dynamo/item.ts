@@ -1,0 +1,22 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
+export function toItem(value: Record<string, unknown>): Record<string, AttributeValue> {
+  return marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+}
+
+export function fromItem<T>(item: Record<string, AttributeValue> | undefined): T | undefined {
+  return item === undefined ? undefined : (unmarshall(item) as T);
+}
+
+/** True for the error a failed ConditionExpression raises (dynalite and DynamoDB alike). */
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException
+    || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+}
+
+/** True when an item with a `ttl` attribute has expired (dynalite has no TTL, so reads filter). */
+export function isExpired(item: { ttl?: number } | undefined, now: Date): boolean {
+  return item?.ttl !== undefined && item.ttl * 1000 <= now.getTime();
+}
