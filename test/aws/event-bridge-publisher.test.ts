@@ -1,0 +1,129 @@
+import { EventBridgeClient, type PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { describe, expect, it } from 'vitest';
+import { EntryTooLargeError, EventPublishError } from '../../functions/aws/errors.js';
+import { entrySize, EventBridgePublisher } from '../../functions/aws/event-bridge-publisher.js';
+import type { CanonicalEvent } from '../../functions/core/event.js';
+import { loopbackClientConfig, startAwsJsonServer } from './loopback-aws.js';
+import { RecordingClient } from './recorder.js';
+
+function sampleEvent(n: number, text = `hello ${n}`): CanonicalEvent {
+  return {
+    id: `generic:${n}`, platform: 'generic', kind: 'message', text,
+    author: { id: `user-${n}` }, channel: { id: 'support' }, thread: {},
+    createdAt: '2026-11-22T01:00:00.000Z', receivedAt: '2026-11-22T01:00:01.000Z',
+  };
+}
+
+function accepting(): RecordingClient<PutEventsCommand, PutEventsCommandOutput> {
+  return new RecordingClient((command) => ({
+    FailedEntryCount: 0,
+    Entries: (command.input.Entries ?? []).map((_, i) => ({ EventId: `eb-${i}` })),
+    $metadata: {},
+  }));
+}
+
+describe('EventBridgePublisher', () => {
+  it('puts each event on the bus as foghorn.ingest / social.event with the event as detail', async () => {
+    // Prepare
+    const client = accepting();
+    const publisher = new EventBridgePublisher({ busName: 'foghorn-bus', client });
+    const event = sampleEvent(1);
+    // Act
+    await publisher.publish([event]);
+    // Assess
+    expect(client.inputs).toEqual([{
+      Entries: [{ EventBusName: 'foghorn-bus', Source: 'foghorn.ingest', DetailType: 'social.event', Detail: JSON.stringify(event) }],
+    }]);
+    expect(JSON.parse(client.inputs[0]?.Entries?.[0]?.Detail ?? '')).toEqual(event);
+  });
+
+  it('sends nothing for no events', async () => {
+    const client = accepting();
+    await new EventBridgePublisher({ busName: 'b', client }).publish([]);
+    expect(client.commands).toHaveLength(0);
+  });
+
+  it('batches by 10 entries per PutEvents request, in order', async () => {
+    const client = accepting();
+    const events = Array.from({ length: 23 }, (_, i) => sampleEvent(i));
+    await new EventBridgePublisher({ busName: 'b', client }).publish(events);
+    expect(client.inputs.map((input) => input.Entries?.length)).toEqual([10, 10, 3]);
+    const sentIds = client.inputs.flatMap((input) => input.Entries ?? []).map((entry) => (JSON.parse(entry.Detail ?? '{}') as CanonicalEvent).id);
+    expect(sentIds).toEqual(events.map((e) => e.id));
+  });
+
+  it('batches by the 256 KB request size, counted as EventBridge counts it', async () => {
+    // Three events of ~100 KB each: two fit in 256 KB, the third starts a new request.
+    const client = accepting();
+    const big = (n: number) => sampleEvent(n, 'x'.repeat(100 * 1024));
+    await new EventBridgePublisher({ busName: 'b', client }).publish([big(1), big(2), big(3)]);
+    expect(client.inputs.map((input) => input.Entries?.length)).toEqual([2, 1]);
+    for (const input of client.inputs) {
+      const bytes = (input.Entries ?? []).reduce((sum, entry) => sum + entrySize(entry), 0);
+      expect(bytes).toBeLessThanOrEqual(256 * 1024);
+    }
+  });
+
+  it('counts multi-byte text in UTF-8 bytes, not characters', () => {
+    const detail = JSON.stringify({ text: '🚀' });
+    expect(entrySize({ Source: 'foghorn.ingest', DetailType: 'social.event', Detail: detail }))
+      .toBe('foghorn.ingest'.length + 'social.event'.length + Buffer.byteLength(detail));
+    expect(entrySize({ Source: 's', DetailType: 'd', Time: new Date(), Resources: ['ab'] })).toBe(14 + 1 + 1 + 2);
+  });
+
+  it('throws EventPublishError naming the failed events when FailedEntryCount > 0', async () => {
+    // Prepare: the second entry of the first request is refused.
+    const client = new RecordingClient<PutEventsCommand, PutEventsCommandOutput>(() => ({
+      FailedEntryCount: 1,
+      Entries: [{ EventId: 'ok' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
+      $metadata: {},
+    }));
+    const publisher = new EventBridgePublisher({ busName: 'foghorn-bus', client });
+    // Act
+    const error = await publisher.publish([sampleEvent(1), sampleEvent(2)]).catch((e: unknown) => e);
+    // Assess: a 5xx (so ingest answers 5xx and the platform retries), naming event 2 only.
+    expect(error).toBeInstanceOf(EventPublishError);
+    expect((error as EventPublishError).status).toBeGreaterThanOrEqual(500);
+    expect((error as EventPublishError).message).toContain('foghorn-bus');
+    expect((error as EventPublishError).detail).toEqual({ failed: [{ eventId: 'generic:2', errorCode: 'InternalFailure', errorMessage: 'try again' }] });
+  });
+
+  it('still sends the remaining batches after one fails, then throws for the failed one', async () => {
+    const client = new RecordingClient<PutEventsCommand, PutEventsCommandOutput>((command, call) => {
+      if (call === 0) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      return { FailedEntryCount: 0, Entries: (command.input.Entries ?? []).map(() => ({ EventId: 'ok' })), $metadata: {} };
+    });
+    const events = Array.from({ length: 12 }, (_, i) => sampleEvent(i));
+    const error = await new EventBridgePublisher({ busName: 'b', client }).publish(events).catch((e: unknown) => e);
+    expect(client.commands).toHaveLength(2);
+    expect(error).toBeInstanceOf(EventPublishError);
+    const failed = ((error as EventPublishError).detail as { failed: Array<{ eventId: string; errorCode: string }> }).failed;
+    expect(failed.map((f) => f.eventId)).toEqual(events.slice(0, 10).map((e) => e.id));
+    expect(failed[0]?.errorCode).toBe('TimeoutError');
+  });
+
+  it('refuses an event above the per-entry ceiling with a 413 before sending anything', async () => {
+    const client = accepting();
+    const publisher = new EventBridgePublisher({ busName: 'b', client, maxEntryBytes: 1000 });
+    const error = await publisher.publish([sampleEvent(1), sampleEvent(2, 'y'.repeat(2000))]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EntryTooLargeError);
+    expect((error as EntryTooLargeError).status).toBe(413);
+    expect((error as Error).message).toContain('generic:2');
+    expect(client.commands).toHaveLength(0);
+  });
+
+  it('works with a real EventBridgeClient (wire request checked on a loopback server)', async () => {
+    const server = await startAwsJsonServer(() => ({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] }));
+    try {
+      const client = new EventBridgeClient(loopbackClientConfig(server.endpoint));
+      await new EventBridgePublisher({ busName: 'foghorn-bus', client }).publish([sampleEvent(7)]);
+      expect(server.calls).toEqual([{
+        target: 'AWSEvents.PutEvents',
+        body: { Entries: [{ EventBusName: 'foghorn-bus', Source: 'foghorn.ingest', DetailType: 'social.event', Detail: JSON.stringify(sampleEvent(7)) }] },
+      }]);
+      client.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+});
