@@ -72,3 +72,22 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The rules' decision for an event, kept so a re-evaluation (a retried batch) reuses it instead of spending limits twice. */
+export interface DecisionStore {
+  get(eventId: string): Promise<StoredDecision | undefined>;
+  /** Keeps the first decision for an event; returns the one that is kept. */
+  putIfAbsent(decision: StoredDecision): Promise<StoredDecision>;
+}
+
+export interface StoredDecision {
+  eventId: string;
+  rules: string[];
+  commands: ActionCommand[];
+  decidedAt: string;
+}
+
+/** Where a command that failed for good goes, to wait for a human and a redrive. */
+export interface DeadLetters {
+  send(command: ActionCommand, error: string): Promise<void>;
+}

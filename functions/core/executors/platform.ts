@@ -1,0 +1,45 @@
+import type { Settings } from '../config.js';
+import { missingSettings } from '../config.js';
+import { PermanentActionError } from '../errors.js';
+import type { HttpSender, OutboundRequest } from '../http.js';
+import type { Connector } from '../../platforms/connector.js';
+import type { ActionExecutor } from '../act.js';
+import type { Clock } from '../ports.js';
+
+export interface PlatformExecutorOptions {
+  connectorFor(platform: string): Connector | undefined;
+  settings: Settings;
+  live: HttpSender;
+  sandbox: HttpSender;
+  /** Removes secrets from a request before it is recorded. */
+  redact(request: OutboundRequest): OutboundRequest;
+  /** Sandbox everything, whatever credentials are configured. */
+  forceSandbox: boolean;
+  clock: Clock;
+}
+
+/**
+ * `reply` and `post`: the connector of the platform builds the request; it is sent live where the
+ * platform's credentials are configured and recorded in sandbox mode otherwise.
+ */
+export function platformExecutor(options: PlatformExecutorOptions): ActionExecutor {
+  return async (command) => {
+    const platform = typeof command.params.platform === 'string' ? command.params.platform : command.event.platform;
+    const connector = options.connectorFor(platform);
+    if (!connector) throw new PermanentActionError(`no connector for platform '${platform}'`);
+    if (!connector.actionTypes.includes(command.type)) {
+      throw new PermanentActionError(`platform '${platform}' cannot ${command.type} (it can: ${connector.actionTypes.join(', ')})`);
+    }
+    const context = { settings: options.settings, now: options.clock.now() };
+    const request = connector.buildRequest(command, context);
+    const live = !options.forceSandbox && missingSettings(options.settings, connector.outboundSettings).length === 0;
+    const recorded = options.redact(request);
+    if (!live) {
+      await options.sandbox.send(recorded);
+      return { status: 'succeeded', mode: 'sandbox', request: recorded };
+    }
+    const response = await options.live.send(request);
+    const delivered = connector.interpretResponse(response, command, context);
+    return { status: 'succeeded', mode: 'live', request: recorded, ...(delivered.externalId ? { externalId: delivered.externalId } : {}) };
+  };
+}

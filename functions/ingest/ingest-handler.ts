@@ -1,0 +1,40 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { HttpResponse, InboundRequest } from '../core/http.js';
+import { handleWebhook, type IngestDependencies } from '../core/ingest.js';
+
+/** API Gateway HTTP API (payload v2) → the ingest core → an HTTP answer. */
+export function createIngestHandler(dependencies: () => Promise<IngestDependencies> | IngestDependencies) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
+    const deps = await dependencies();
+    return toApiGatewayResult(await handleWebhook(toInboundRequest(event, deps.clock.now()), deps));
+  };
+}
+
+export function toInboundRequest(event: APIGatewayProxyEventV2, receivedAt: Date): InboundRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) query[name] = value;
+  }
+  const body = event.body ?? '';
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    platform: event.pathParameters?.platform ?? '',
+    headers,
+    query,
+    rawBody: event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
+    receivedAt,
+  };
+}
+
+export function toApiGatewayResult(response: HttpResponse): APIGatewayProxyResultV2 {
+  const isText = typeof response.body === 'string';
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...response.headers },
+    body: response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body),
+  };
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { settingsFrom } from '../../functions/core/config.js';
+import type { CanonicalEvent } from '../../functions/core/event.js';
+import type { InboundRequest } from '../../functions/core/http.js';
+import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
+import type { EventPublisher } from '../../functions/core/ports.js';
+import { connectorFor, connectors } from '../../functions/platforms/index.js';
+import { signGeneric } from '../../functions/platforms/generic/verify.js';
+import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
+import { useEmbeddedDynamo } from '../support/dynamo.js';
+import { makeEvent } from '../support/events.js';
+
+const SECRET = 'test-secret';
+
+class RecordingPublisher implements EventPublisher {
+  readonly published: CanonicalEvent[] = [];
+  failNext = false;
+  async publish(events: readonly CanonicalEvent[]): Promise<void> {
+    if (this.failNext) { this.failNext = false; throw new Error('bus unavailable'); }
+    this.published.push(...events);
+  }
+}
+
+function signedRequest(body: string | Buffer, overrides: Partial<InboundRequest> = {}): InboundRequest {
+  const raw = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  return {
+    method: 'POST', platform: 'generic', query: {}, rawBody: raw, receivedAt: new Date('2026-11-22T10:00:05.000Z'),
+    headers: { 'x-foghorn-signature': signGeneric(SECRET, raw) },
+    ...overrides,
+  };
+}
+
+describe('handleWebhook', () => {
+  const dynamo = useEmbeddedDynamo();
+  const setup = (settings: Record<string, string> = { FOGHORN_GENERIC_SECRET: SECRET }) => {
+    const publisher = new RecordingPublisher();
+    const store = new DynamoEventStore({ client: dynamo.current.client, tableName: dynamo.current.tableName });
+    const deps: IngestDependencies = {
+      connectorFor, knownPlatforms: () => Object.keys(connectors), settings: settingsFrom(settings),
+      store, publisher, clock: { now: () => new Date('2026-11-22T10:00:05.000Z') }, maxBodyBytes: 1024,
+    };
+    return { deps, publisher, store };
+  };
+
+  it('stores and publishes a signed event once, answering 200 to a redelivery without publishing again', async () => {
+    const { deps, publisher, store } = setup();
+    const body = JSON.stringify(makeEvent({ id: 'once-1' }));
+    const first = await handleWebhook(signedRequest(body), deps);
+    const second = await handleWebhook(signedRequest(body), deps);
+    expect(first).toEqual({ status: 200, body: { ok: true, events: ['generic:once-1'], duplicates: 0 } });
+    expect(second).toEqual({ status: 200, body: { ok: true, events: ['generic:once-1'], duplicates: 1 } });
+    expect(publisher.published.map((event) => event.id)).toEqual(['generic:once-1']);
+    const stored = await store.get('generic:once-1');
+    expect(stored?.published).toBe(true);
+    expect(stored?.event.receivedAt).toBe('2026-11-22T10:00:05.000Z');
+    expect(stored?.event.raw?.ref).toMatch(/^raw:generic:[0-9a-f]{64}$/);
+  });
+
+  it('answers 5xx when the bus fails, and publishes the stored event on the retry', async () => {
+    const { deps, publisher } = setup();
+    const body = JSON.stringify(makeEvent({ id: 'retry-1' }));
+    publisher.failNext = true;
+    expect((await handleWebhook(signedRequest(body), deps)).status).toBe(503);
+    expect((await handleWebhook(signedRequest(body), deps)).status).toBe(200);
+    expect(publisher.published.map((event) => event.id)).toEqual(['generic:retry-1']);
+  });
+
+  it('refuses a missing or wrong signature with 401 and stores nothing', async () => {
+    const { deps, store } = setup();
+    const body = JSON.stringify(makeEvent({ id: 'unsigned' }));
+    const missing = await handleWebhook(signedRequest(body, { headers: {} }), deps);
+    const wrong = await handleWebhook(signedRequest(body, { headers: { 'x-foghorn-signature': signGeneric('other', body) } }), deps);
+    expect(missing).toMatchObject({ status: 401, body: { error: 'missing x-foghorn-signature header' } });
+    expect(wrong).toMatchObject({ status: 401, body: { error: 'x-foghorn-signature does not match the body' } });
+    expect(await store.get('generic:unsigned')).toBeUndefined();
+  });
+
+  it('checks the signature over the raw bytes, so re-serialised JSON does not pass', async () => {
+    const { deps } = setup();
+    const body = JSON.stringify(makeEvent({ id: 'bytes' }));
+    const request = signedRequest(body);
+    const reformatted = { ...request, rawBody: Buffer.from(JSON.stringify(JSON.parse(body), null, 2)) };
+    expect((await handleWebhook(reformatted, deps)).status).toBe(401);
+  });
+
+  it('quarantines a signed body that is not JSON or fails the schema, naming what is wrong', async () => {
+    const { deps, store } = setup();
+    const notJson = await handleWebhook(signedRequest('{not json'), deps);
+    expect(notJson).toMatchObject({ status: 400, body: { error: 'body is not valid JSON' } });
+    const badKind = await handleWebhook(signedRequest(JSON.stringify({ ...makeEvent({ id: 'bad' }), kind: 'telepathy' })), deps);
+    expect(badKind.status).toBe(422);
+    expect(JSON.stringify(badKind.body)).toContain('"path":"kind"');
+    const quarantined = await store.listQuarantine(10);
+    expect(quarantined.map((entry) => entry.reason)).toEqual(expect.arrayContaining(['body is not valid JSON', 'event 0 does not match the canonical event schema']));
+    expect(await store.get('generic:bad')).toBeUndefined();
+  });
+
+  it('refuses an oversized body with 413, an unknown platform with 404, an unconfigured one with 503 naming the variable', async () => {
+    const { deps } = setup();
+    expect((await handleWebhook(signedRequest(Buffer.alloc(2048, 'a')), deps)).status).toBe(413);
+    expect(await handleWebhook(signedRequest('{}', { platform: 'myspace' }), deps)).toMatchObject({ status: 404, body: { error: "unknown platform 'myspace'" } });
+    const unconfigured = setup({});
+    expect(await handleWebhook(signedRequest('{}'), unconfigured.deps)).toMatchObject({ status: 503, body: { detail: { missing: ['FOGHORN_GENERIC_SECRET'] } } });
+  });
+});
