@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { actOn, backoffMs, type ActDependencies, type ActionExecutor } from '../../functions/core/act.js';
+import type { ActionCommand } from '../../functions/core/action-command.js';
+import { PermanentActionError, TransientActionError } from '../../functions/core/errors.js';
+import { DynamoActionStore } from '../../functions/storage/dynamo/action-store.js';
+import { useEmbeddedDynamo } from '../support/dynamo.js';
+import { makeEvent } from '../support/events.js';
+
+function command(id: string, type = 'reply'): ActionCommand {
+  return { id, eventId: 'generic:e1', ruleId: 'faq', index: 0, type, params: { text: 'hi' }, event: makeEvent(), createdAt: '2026-11-22T10:00:00.000Z' };
+}
+
+describe('actOn', () => {
+  const dynamo = useEmbeddedDynamo();
+  const deps = (executor: ActionExecutor): ActDependencies => ({
+    actions: new DynamoActionStore({ client: dynamo.current.client, tableName: dynamo.current.tableName }),
+    executors: { reply: executor },
+    clock: { now: () => new Date() },
+    leaseMs: 30_000,
+  });
+
+  it('runs a command once however often it is delivered', async () => {
+    let calls = 0;
+    const d = deps(async () => { calls++; return { status: 'succeeded', mode: 'sandbox' }; });
+    const outcomes = await Promise.all([actOn(command('x1'), d), actOn(command('x1'), d), actOn(command('x1'), d)]);
+    await actOn(command('x1'), d);
+    expect(calls).toBe(1);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['done', 'retry', 'retry']);
+    expect(await d.actions.get('x1')).toMatchObject({ status: 'succeeded', mode: 'sandbox', attempts: 1 });
+  });
+
+  it('asks for a retry after the platform’s time on a transient failure, then succeeds', async () => {
+    let calls = 0;
+    const d = deps(async () => {
+      calls++;
+      if (calls === 1) throw new TransientActionError('429 Too Many Requests', 7000);
+      return { status: 'succeeded', mode: 'live', externalId: 'm1' };
+    });
+    expect(await actOn(command('x2'), d)).toEqual({ status: 'retry', reason: '429 Too Many Requests', retryAfterMs: 7000 });
+    expect((await d.actions.get('x2'))?.status).toBe('retrying');
+    expect((await actOn(command('x2'), d)).status).toBe('done');
+    expect(await d.actions.get('x2')).toMatchObject({ status: 'succeeded', externalId: 'm1', attempts: 2 });
+  });
+
+  it('marks a permanent failure with the platform’s error text and sends it to the dead letters', async () => {
+    const d = deps(async () => { throw new PermanentActionError('(#100) Object does not exist'); });
+    expect(await actOn(command('x3'), d)).toEqual({ status: 'dead', reason: '(#100) Object does not exist' });
+    expect(await d.actions.get('x3')).toMatchObject({ status: 'failed', error: '(#100) Object does not exist' });
+  });
+
+  it('fails an unknown action type for good, naming the known ones', async () => {
+    const d = deps(async () => ({ status: 'succeeded' }));
+    const outcome = await actOn(command('x4', 'telepathy'), d);
+    expect(outcome).toEqual({ status: 'dead', reason: "no executor for action type 'telepathy' (known: reply)" });
+  });
+});
+
+describe('backoffMs', () => {
+  it('grows exponentially with the attempt and stays within its cap', () => {
+    expect(backoffMs(1, () => 0)).toBe(500);
+    expect(backoffMs(1, () => 1)).toBe(1000);
+    expect(backoffMs(4, () => 1)).toBe(8000);
+    expect(backoffMs(40, () => 1)).toBe(15 * 60_000);
+  });
+});
