@@ -1,5 +1,6 @@
 import type { Connector } from './connector.js';
 import { genericConnector } from './generic/index.js';
+import { slackConnector } from './slack/index.js';
 
 /**
  * Every platform Foghorn connects to, by the name used in `/webhooks/{platform}`.
@@ -7,6 +8,7 @@ import { genericConnector } from './generic/index.js';
  */
 export const connectors: Readonly<Record<string, Connector>> = {
   generic: genericConnector,
+  slack: slackConnector,
 };
 
 export function connectorFor(platform: string): Connector | undefined {
