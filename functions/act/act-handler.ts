@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ActionCommand } from '../core/action-command.js';
 import { actOn, backoffMs, type ActDependencies } from '../core/act.js';
 import type { DeadLetters } from '../core/ports.js';
+import { type Provided, resolveProvided } from '../core/provider.js';
 
 export interface ActHandlerDependencies extends ActDependencies {
   deadLetters: DeadLetters;
@@ -14,11 +15,11 @@ export interface ActHandlerDependencies extends ActDependencies {
  * backoff; permanent failures go to the dead-letter queue with their reason, ready for a redrive.
  */
 export function createActHandler(
-  dependencies: () => Promise<ActHandlerDependencies> | ActHandlerDependencies,
+  dependencies: Provided<ActHandlerDependencies>,
   onError: (error: unknown, messageId: string) => void = () => {},
 ) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const deps = await dependencies();
+    const deps = await resolveProvided(dependencies);
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     await Promise.all(event.Records.map(async (record) => {
       try {

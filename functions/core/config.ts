@@ -14,3 +14,13 @@ export function settingsFrom(values: Readonly<Record<string, string | undefined>
 export function missingSettings(settings: Settings, names: readonly string[]): string[] {
   return names.filter((name) => settings.get(name) === undefined);
 }
+
+const SECRET_NAME = /(SECRET|TOKEN|KEY|PASSWORD|CONFIRMATION)/;
+
+/** The configured values of the secret-bearing settings among `names`, for redacting recorded requests. */
+export function secretValues(settings: Settings, names: readonly string[]): string[] {
+  return [...new Set(names)]
+    .filter((name) => SECRET_NAME.test(name))
+    .map((name) => settings.get(name))
+    .filter((value): value is string => typeof value === 'string' && value.length >= 4);
+}

@@ -1,14 +1,15 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { canonicalEventSchema } from '../core/event.js';
 import { evaluateEvent, type EvaluateDependencies } from '../core/evaluate.js';
+import { type Provided, resolveProvided } from '../core/provider.js';
 
 /** SQS (fed by the bus) → evaluate each event; failed records are reported, not the whole batch. */
 export function createEvaluateHandler(
-  dependencies: () => Promise<EvaluateDependencies> | EvaluateDependencies,
+  dependencies: Provided<EvaluateDependencies>,
   onError: (error: unknown, messageId: string) => void = () => {},
 ) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const deps = await dependencies();
+    const deps = await resolveProvided(dependencies);
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {

@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { HttpResponse, InboundRequest } from '../core/http.js';
 import { handleWebhook, type IngestDependencies } from '../core/ingest.js';
+import { type Provided, resolveProvided } from '../core/provider.js';
 
 /** API Gateway HTTP API (payload v2) → the ingest core → an HTTP answer. */
-export function createIngestHandler(dependencies: () => Promise<IngestDependencies> | IngestDependencies) {
+export function createIngestHandler(dependencies: Provided<IngestDependencies>) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
-    const deps = await dependencies();
+    const deps = await resolveProvided(dependencies);
     return toApiGatewayResult(await handleWebhook(toInboundRequest(event, deps.clock.now()), deps));
   };
 }

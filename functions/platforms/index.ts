@@ -1,16 +1,31 @@
 import type { Connector } from './connector.js';
+import { facebookConnector } from './facebook/index.js';
 import { genericConnector } from './generic/index.js';
+import { instagramConnector } from './instagram/index.js';
 import { slackConnector } from './slack/index.js';
+import { telegramConnector } from './telegram/index.js';
+import { whatsappConnector } from './whatsapp/index.js';
+import { xConnector } from './x/index.js';
 
 /**
  * Every platform Foghorn connects to, by the name used in `/webhooks/{platform}`.
  * Adding a platform: one folder with verify.ts, normalise.ts, client.ts, index.ts, and one line here.
  */
 export const connectors: Readonly<Record<string, Connector>> = {
+  facebook: facebookConnector,
   generic: genericConnector,
+  instagram: instagramConnector,
   slack: slackConnector,
+  telegram: telegramConnector,
+  whatsapp: whatsappConnector,
+  x: xConnector,
 };
 
 export function connectorFor(platform: string): Connector | undefined {
   return Object.hasOwn(connectors, platform) ? connectors[platform] : undefined;
+}
+
+/** Every setting any connector reads (for redaction and for the docs' configuration table). */
+export function connectorSettingNames(): string[] {
+  return [...new Set(Object.values(connectors).flatMap((connector) => [...connector.inboundSettings, ...connector.outboundSettings]))];
 }

@@ -1,0 +1,151 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+
+/** A route of the local HTTP server: gets the parsed request, answers status + JSON or text. */
+export type LocalRoute = (request: LocalRequest) => Promise<LocalAnswer> | LocalAnswer;
+
+export interface LocalRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+export interface LocalAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+interface RouteEntry {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  route: LocalRoute;
+}
+
+/** Turns `/webhooks/{platform}` into a matcher with named segments. */
+function compilePath(path: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = path.split('/').map((segment) => {
+    const match = /^\{(\w+)\}$/.exec(segment);
+    if (!match?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    names.push(match[1]);
+    return '([^/]+)';
+  }).join('/');
+  return { pattern: new RegExp(`^${source}$`), names };
+}
+
+/** A tiny router on node:http (the local stand-in for API Gateway); bodies are capped before they are read whole. */
+export class LocalHttpServer {
+  private readonly routes: RouteEntry[] = [];
+  private server: Server | undefined;
+
+  constructor(private readonly options: { maxBodyBytes: number; onError: (error: unknown) => void }) {}
+
+  add(method: string, path: string, route: LocalRoute): this {
+    this.routes.push({ method, ...compilePath(path), route });
+    return this;
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    this.server = createServer((req, res) => { void this.handle(req, res); });
+    this.server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, host, () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const candidates = this.routes.filter((entry) => entry.pattern.test(url.pathname));
+      if (candidates.length === 0) return send(res, { status: 404, body: { error: `no route for ${url.pathname}`, detail: null } });
+      const entry = candidates.find((candidate) => candidate.method === req.method);
+      if (!entry) {
+        return send(res, { status: 405, body: { error: `${req.method} is not allowed on ${url.pathname}`, detail: { allowed: candidates.map((c) => c.method) } } });
+      }
+      const body = await readBody(req, this.options.maxBodyBytes);
+      if (body === 'too-large') {
+        return send(res, { status: 413, body: { error: `body is larger than ${this.options.maxBodyBytes} bytes`, detail: { limitBytes: this.options.maxBodyBytes } } });
+      }
+      const match = entry.pattern.exec(url.pathname);
+      const params = Object.fromEntries(entry.names.map((name, index) => [name, decodeURIComponent(match?.[index + 1] ?? '')]));
+      send(res, await entry.route({ method: req.method ?? 'GET', path: url.pathname, params, query: url.searchParams, headers: req.headers, body }));
+    } catch (error) {
+      this.options.onError(error);
+      send(res, { status: 500, body: { error: 'internal error', detail: null } });
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return 'too-large';
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, answer: LocalAnswer): void {
+  const isText = typeof answer.body === 'string';
+  const payload = answer.body === undefined ? '' : isText ? (answer.body as string) : JSON.stringify(answer.body);
+  res.writeHead(answer.status, { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...answer.headers });
+  res.end(payload);
+}
+
+/** The API Gateway HTTP API (payload v2) event for a local request, so the Lambda handler runs unchanged. */
+export function toApiGatewayEvent(request: LocalRequest, routeKey: string): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query = Object.fromEntries(request.query.entries());
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: request.path,
+    rawQueryString: request.query.toString(),
+    headers,
+    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    pathParameters: request.params,
+    body: request.body.toString('base64'),
+    isBase64Encoded: true,
+    requestContext: {
+      accountId: '000000000000', apiId: 'local', domainName: 'localhost', domainPrefix: 'localhost',
+      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: `local-${now.getTime()}-${Math.random().toString(36).slice(2, 10)}`,
+      routeKey, stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
+    },
+  };
+}
+
+/** The Lambda's API Gateway result as a local answer. */
+export function fromApiGatewayResult(result: APIGatewayProxyResultV2): LocalAnswer {
+  if (typeof result === 'string') return { status: 200, body: result };
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  const isJson = (headers['content-type'] ?? '').includes('json');
+  const body = result.body ?? '';
+  return { status: result.statusCode ?? 200, headers, body: isJson && body ? JSON.parse(body) : body };
+}
