@@ -220,12 +220,13 @@ export class DurableQueue implements MessageVisibility {
     return sorted.slice(0, limit).map(({ id, body, sentAt, receiveCount, state }) => ({ id, body, sentAt, receiveCount, state }));
   }
 
-  /** Stops delivering, waits for the batches in flight and their acknowledgements. Does not stop the dead-letter queue. */
+  /** Stops delivering, waits for the batches in flight and their acknowledgements, then stops the dead-letter queue. */
   async stop(): Promise<void> {
     this.stopped = true;
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
     for (const message of this.messages.values()) clearTimeout(message.visibilityTimer);
     await this.writer.idle();
+    await this.deadLetter?.stop();
   }
 
   private async load(): Promise<void> {

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBridgeEvent } from 'aws-lambda';
+import type { CanonicalEvent } from '../core/event.js';
+import type { EventPublisher } from '../core/ports.js';
+import { type BusRouteSpec, EVENT_DETAIL_TYPE, EVENT_SOURCE, matchesPattern, type QueueName } from '../../infra/topology.js';
+import type { DurableQueue } from './durable-queue.js';
+
+export interface BusEntry {
+  source: string;
+  detailType: string;
+  detail: unknown;
+}
+
+/**
+ * An EventBridge stand-in: wraps each entry in the envelope EventBridge delivers to an SQS target and
+ * stores it on every queue whose route matches, resolving once all are stored. The routes are the
+ * topology's, the same the CDK stack turns into bus rules. An entry no route matches is dropped, as on AWS.
+ */
+export class LocalBus implements EventPublisher {
+  private readonly routes: readonly BusRouteSpec[];
+  private readonly queues: Readonly<Record<QueueName, DurableQueue>>;
+
+  constructor(routes: readonly BusRouteSpec[], queues: Readonly<Record<QueueName, DurableQueue>>) {
+    for (const route of routes) {
+      if (!queues[route.targetQueue]) {
+        throw new Error(`LocalBus: route '${route.name}' targets queue '${route.targetQueue}', which is not among the queues given (${Object.keys(queues).join(', ')})`);
+      }
+    }
+    this.routes = routes;
+    this.queues = queues;
+  }
+
+  /** Publishes canonical events as `foghorn.ingest` / `social.event`, as the ingest function does on AWS. */
+  async publish(events: readonly CanonicalEvent[]): Promise<void> {
+    await this.putEvents(events.map((event) => ({ source: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE, detail: event })));
+  }
+
+  /** PutEvents: returns, per entry, the names of the queues it was stored on. */
+  async putEvents(entries: readonly BusEntry[], now = new Date()): Promise<QueueName[][]> {
+    const bodiesByQueue = new Map<QueueName, string[]>();
+    const targets = entries.map((entry) => {
+      const body = JSON.stringify(envelope(entry, now));
+      const matched = this.routes.filter((route) => matchesPattern(route.pattern, entry)).map((route) => route.targetQueue);
+      for (const queue of new Set(matched)) {
+        const bodies = bodiesByQueue.get(queue) ?? [];
+        bodies.push(body);
+        bodiesByQueue.set(queue, bodies);
+      }
+      return [...new Set(matched)];
+    });
+    await Promise.all([...bodiesByQueue].map(([queue, bodies]) => this.queues[queue].send(bodies)));
+    return targets;
+  }
+}
+
+/** The event as EventBridge hands it to a target. */
+export function envelope(entry: BusEntry, now: Date): EventBridgeEvent<string, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': entry.detailType,
+    source: entry.source,
+    account: '000000000000',
+    time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'local',
+    resources: [],
+    detail: entry.detail,
+  };
+}
