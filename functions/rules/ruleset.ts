@@ -20,6 +20,8 @@ export interface Decision {
   /** Rules whose conditions held, in the order they ran (a rule held back by a limit is still listed). */
   rules: string[];
   actions: PlannedAction[];
+  /** Present when the context asked to explain. */
+  explanation?: RuleExplanation[];
 }
 
 /**
@@ -29,11 +31,41 @@ export interface Decision {
  */
 export interface RuleState {
   tryAcquire(key: string, limit: number, windowMs: number, now: Date): Promise<boolean>;
+  /**
+   * Units of `key` taken within the window ending at `now`, without taking one. Optional: without it
+   * a tripped circuit breaker only pauses a rule while its per-minute ceiling is spent.
+   */
+  peek?(key: string, limit: number, windowMs: number, now: Date): Promise<number>;
 }
 
 export interface EvaluationContext {
   now: Date;
   state: RuleState;
+  /** Also return `Decision.explanation` (every rule, every condition with its fact value and outcome). */
+  explain?: boolean;
+}
+
+/** One condition as evaluated: `result` is absent when evaluation short-circuited before it. */
+export interface ConditionExplanation {
+  /** `all`, `any`, `not`, or a leaf's operator. */
+  operator: string;
+  fact?: string;
+  path?: string;
+  value?: unknown;
+  factValue?: unknown;
+  result?: boolean;
+  conditions?: ConditionExplanation[];
+}
+
+export interface RuleExplanation {
+  rule: string;
+  /**
+   * fired: acted; held: conditions held but a limit or guard kept its actions back; no-match;
+   * not-reached: a higher-priority rule with `stop` held.
+   */
+  outcome: 'fired' | 'held' | 'no-match' | 'not-reached';
+  reason?: string;
+  conditions?: ConditionExplanation;
 }
 
 export interface RuleSet {

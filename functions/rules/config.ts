@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { RuleConfigError } from './errors.js';
+
+/**
+ * The team's settings that rules refer to (foghorn.config.yaml at the repository root, or the file
+ * named by FOGHORN_CONFIG): time zone and business hours, escalation targets, post channels, and the
+ * always-on limits. Unknown top-level sections are kept for other parts of Foghorn.
+ */
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof DAYS)[number];
+export const WEEKDAYS: readonly Weekday[] = DAYS;
+
+const timeRange = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'a range such as 09:00-18:00');
+const durationText = z.string().regex(/^\d+\s*(s|m|min|h|d)$/, 'a duration such as 10m or 1h');
+
+export const foghornConfigSchema = z.looseObject({
+  timezone: z.string().default('UTC').refine(isTimeZone, { message: 'an IANA time zone such as Europe/London or Asia/Tehran' }),
+  language: z.object({ default: z.string().min(2).default('en') }).default({ default: 'en' }),
+  businessHours: z.partialRecord(z.enum(DAYS), z.union([timeRange, z.array(timeRange)])).default({
+    mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00',
+  }),
+  holidays: z.array(z.iso.date()).default([]),
+  targets: z.record(z.string(), z.looseObject({ description: z.string().optional() }).nullable()).default({}),
+  channels: z.record(z.string(), z.looseObject({ platform: z.string().optional(), id: z.string().optional() }).nullable()).default({}),
+  limits: z.object({
+    /** Automatic replies to one author per 24 hours across all rules; 0 turns replies off. */
+    repliesPerAuthorPerDay: z.number().int().nonnegative().default(5),
+    breaker: z.object({
+      /** Default per-rule ceiling per minute for every rule (absent: only rules that set perMinute). */
+      perMinute: z.number().int().positive().optional(),
+      cooldown: durationText.default('15m'),
+      target: z.string().optional(),
+    }).default({ cooldown: '15m' }),
+  }).default({ repliesPerAuthorPerDay: 5, breaker: { cooldown: '15m' } }),
+});
+export type FoghornConfig = z.infer<typeof foghornConfigSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const CONFIG_FILE_NAME = 'foghorn.config.yaml';
+
+export function parseFoghornConfig(value: unknown, source = CONFIG_FILE_NAME): FoghornConfig {
+  const parsed = foghornConfigSchema.safeParse(value ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new RuleConfigError(`${source} is invalid:\n${lines.join('\n')}`, parsed.error.issues);
+  }
+  for (const [field, target] of [['limits.breaker.target', parsed.data.limits.breaker.target]] as const) {
+    if (target !== undefined && !(target in parsed.data.targets)) {
+      throw new RuleConfigError(`${source} is invalid:\n  ${field}: unknown target '${target}' (declare it under targets:)`);
+    }
+  }
+  return parsed.data;
+}
+
+export function readFoghornConfig(path: string): FoghornConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new RuleConfigError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new RuleConfigError(`${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  return parseFoghornConfig(value, path);
+}
+
+/**
+ * Where the config lives: the explicit path, else FOGHORN_CONFIG, else the nearest
+ * foghorn.config.yaml in the rules folder or its parents, else the working directory's.
+ */
+export function findConfigPath(rulesDir: string, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  const fromEnv = env.FOGHORN_CONFIG;
+  if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
+  let dir = resolve(rulesDir);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const inCwd = resolve(CONFIG_FILE_NAME);
+  return existsSync(inCwd) ? inCwd : undefined;
+}
+
+/** Milliseconds in a duration such as `30s`, `10m`, `24h`, `7d`. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)\s*(s|m|min|h|d)$/.exec(text.trim());
+  if (!match) throw new RuleConfigError(`'${text}' is not a duration such as 30s, 10m, 24h or 7d`);
+  const unit = { s: 1_000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'min' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}

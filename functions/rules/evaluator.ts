@@ -1,0 +1,228 @@
+import { type Almanac, Engine, type RuleResult } from 'json-rules-engine';
+import type { CanonicalEvent } from '../core/event.js';
+import type { CompiledAction, CompiledRule, LocalisedTemplates } from './compile.js';
+import type { FoghornConfig } from './config.js';
+import { COMPUTED_FACTS, fieldValue } from './facts.js';
+import { detectLanguage } from './lang/detect.js';
+import type { TextConditions } from './operators.js';
+import type {
+  ConditionExplanation, Decision, EvaluationContext, PlannedAction, RuleExplanation, RuleSet,
+} from './ruleset.js';
+import { type LocalTime, localTimeCalculator } from './time.js';
+
+const DAY_MS = 86_400_000;
+/** oncePerThread remembers a thread this long (state is windowed; threads rarely live longer). */
+const THREAD_MEMORY_MS = 90 * DAY_MS;
+
+/** Per-event values computed at most once, whichever rule asks first. */
+class EventScope {
+  private langValue: string | null | undefined;
+  private time: LocalTime | undefined;
+  constructor(
+    readonly event: CanonicalEvent,
+    readonly now: Date,
+    private readonly localTime: (now: Date) => LocalTime,
+  ) {}
+
+  get lang(): string | undefined {
+    if (this.langValue === undefined) this.langValue = this.event.lang?.toLowerCase() ?? detectLanguage(this.event.text) ?? null;
+    return this.langValue ?? undefined;
+  }
+
+  get local(): LocalTime {
+    this.time ??= this.localTime(this.now);
+    return this.time;
+  }
+
+  computed(name: string): unknown {
+    switch (name) {
+      case 'lang': return this.lang;
+      case 'localHour': return this.local.localHour;
+      case 'weekday': return this.local.weekday;
+      case 'businessHours': return this.local.businessHours;
+      case 'holiday': return this.local.holiday;
+      default: return undefined;
+    }
+  }
+
+  /** A field for templates and facts: computed facts first, then the event's fields. */
+  field(name: string): unknown {
+    return name in COMPUTED_FACTS ? this.computed(name) : fieldValue(this.event, name);
+  }
+}
+
+const SCOPE_FACT = '$foghorn';
+
+function chooseText(text: LocalisedTemplates, scope: EventScope, defaultLang: string): { lang: string; text: string } {
+  const lookup = (field: string) => scope.field(field);
+  if (text.kind === 'single') return { lang: scope.lang ?? defaultLang, text: text.template.render(lookup) };
+  const lang = scope.lang;
+  if (lang !== undefined) {
+    const exact = text.templates.get(lang) ?? text.templates.get(lang.split('-')[0]!);
+    if (exact) return { lang: text.templates.has(lang) ? lang : lang.split('-')[0]!, text: exact.render(lookup) };
+  }
+  return { lang: defaultLang, text: text.templates.get('default')!.render(lookup) };
+}
+
+function renderAction(action: CompiledAction, scope: EventScope, defaultLang: string): { type: string; params: Record<string, unknown> } {
+  const lookup = (field: string) => scope.field(field);
+  switch (action.type) {
+    case 'reply': return { type: 'reply', params: chooseText(action.text, scope, defaultLang) };
+    case 'post': return { type: 'post', params: { channel: action.channel, ...chooseText(action.text, scope, defaultLang) } };
+    case 'tag': return { type: 'tag', params: { tags: action.tags } };
+    case 'escalate': return { type: 'escalate', params: { target: action.target, severity: action.severity, summary: action.summary.render(lookup) } };
+    case 'hold': {
+      const inner = action.inner ? renderAction(action.inner, scope, defaultLang) : undefined;
+      return { type: 'hold', params: { reason: action.reason.render(lookup), ...(inner ? { action: { type: inner.type, ...inner.params } } : {}) } };
+    }
+  }
+}
+
+function explainCondition(condition: Record<string, unknown>, text: TextConditions): ConditionExplanation {
+  for (const key of ['all', 'any'] as const) {
+    const children = condition[key];
+    if (Array.isArray(children)) {
+      return { operator: key, ...resultOf(condition), conditions: children.map((child) => explainCondition(child as Record<string, unknown>, text)) };
+    }
+  }
+  if (condition.not !== undefined && typeof condition.not === 'object') {
+    return { operator: 'not', ...resultOf(condition), conditions: [explainCondition(condition.not as Record<string, unknown>, text)] };
+  }
+  return {
+    operator: String(condition.operator),
+    fact: String(condition.fact),
+    ...(condition.path === undefined ? {} : { path: String(condition.path) }),
+    value: text.sourceOf(condition.value),
+    ...('factResult' in condition ? { factValue: condition.factResult } : {}),
+    ...resultOf(condition),
+  };
+}
+
+function resultOf(condition: Record<string, unknown>): { result?: boolean } {
+  return typeof condition.result === 'boolean' ? { result: condition.result } : {};
+}
+
+/** The evaluation order: priority descending, then load order (file path, position in file). */
+function byPriority(a: CompiledRule, b: CompiledRule): number {
+  return b.priority - a.priority || a.order - b.order;
+}
+
+/** Builds the RuleSet the pipeline runs: one json-rules-engine engine over the enabled rules. */
+export function createRuleSet(rules: readonly CompiledRule[], config: FoghornConfig, text: TextConditions): RuleSet {
+  const enabled = rules.filter((rule) => rule.enabled).sort(byPriority);
+  const byId = new Map(enabled.map((rule) => [rule.id, rule]));
+  const engine = new Engine([], { allowUndefinedFacts: true, allowUndefinedConditions: false, replaceFactsInEventParams: false });
+  text.install(engine);
+  const eventFacts = new Set<string>();
+  for (const rule of enabled) {
+    engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
+    for (const fact of rule.facts) if (!(fact in COMPUTED_FACTS)) eventFacts.add(fact);
+  }
+  for (const name of Object.keys(COMPUTED_FACTS)) {
+    engine.addFact(name, async (_params: Record<string, unknown>, almanac: Almanac) => {
+      const scope = await almanac.factValue<EventScope>(SCOPE_FACT);
+      return scope.computed(name);
+    });
+  }
+  const eventFactList = [...eventFacts];
+  const localTime = localTimeCalculator(config);
+  const defaultLang = config.language.default;
+  const replyCap = config.limits.repliesPerAuthorPerDay;
+
+  return {
+    ruleIds: enabled.map((rule) => rule.id),
+    async evaluate(event: CanonicalEvent, context: EvaluationContext): Promise<Decision> {
+      const scope = new EventScope(event, context.now, localTime);
+      const facts: Record<string, unknown> = { [SCOPE_FACT]: scope };
+      for (const name of eventFactList) facts[name] = fieldValue(event, name);
+      const { results, failureResults } = await engine.run(facts);
+      const held = results.map((result) => byId.get(result.name)!).sort(byPriority);
+      const resultById = new Map<string, RuleResult>([...results, ...failureResults].map((result) => [result.name, result]));
+
+      const decision: Decision = { eventId: event.id, rules: [], actions: [] };
+      const outcomes = new Map<string, { outcome: RuleExplanation['outcome']; reason?: string }>();
+      let stopPriority: number | undefined;
+      const guard = event.author.isSelf === true ? 'the author is one of our own accounts'
+        : event.sentByFoghorn === true ? 'Foghorn wrote this item' : undefined;
+      const author = `${event.platform}:${event.author.id}`;
+
+      for (const rule of held) {
+        if (stopPriority !== undefined && rule.priority < stopPriority) {
+          outcomes.set(rule.id, { outcome: 'not-reached', reason: 'a higher-priority rule with stop held' });
+          continue;
+        }
+        decision.rules.push(rule.id);
+        if (rule.stop) stopPriority = rule.priority;
+        const reason = guard !== undefined ? { text: guard } : await limitReason(rule);
+        if (reason !== undefined) {
+          outcomes.set(rule.id, { outcome: 'held', reason: reason.text });
+          if ('escalate' in reason && reason.escalate) decision.actions.push(reason.escalate);
+          continue;
+        }
+        let capped = false;
+        for (const [index, action] of rule.actions.entries()) {
+          const rendered = renderAction(action, scope, defaultLang);
+          if (rendered.type === 'reply' && !(await context.state.tryAcquire(`author:${author}:replies`, replyCap, DAY_MS, context.now))) {
+            capped = true;
+            continue;
+          }
+          decision.actions.push({ type: rendered.type, ruleId: rule.id, index, params: rendered.params });
+        }
+        outcomes.set(rule.id, capped
+          ? { outcome: 'fired', reason: `reply dropped: ${replyCap} automatic replies to this author in 24h` }
+          : { outcome: 'fired' });
+      }
+
+      if (context.explain) {
+        decision.explanation = [...byId.values()].map((rule) => {
+          const result = resultById.get(rule.id);
+          const outcome = outcomes.get(rule.id) ?? { outcome: 'no-match' as const };
+          return {
+            rule: rule.id,
+            ...outcome,
+            ...(result ? { conditions: explainCondition(result.conditions as unknown as Record<string, unknown>, text) } : {}),
+          };
+        });
+      }
+      return decision;
+
+      /** Why the rule may not act now (and the breaker's escalation when it just tripped), or undefined. */
+      async function limitReason(rule: CompiledRule): Promise<{ text: string; escalate?: PlannedAction } | undefined> {
+        const { limits } = rule;
+        const breakerKey = `rule:${rule.id}:breaker`;
+        if (limits.perMinute !== undefined && context.state.peek
+          && (await context.state.peek(breakerKey, 1, limits.breakerCooldownMs, context.now)) > 0) {
+          return { text: 'circuit breaker open: the rule exceeded its per-minute ceiling' };
+        }
+        if (limits.oncePerThread) {
+          const thread = event.thread.id ?? event.thread.replyToId ?? event.id;
+          if (!(await context.state.tryAcquire(`rule:${rule.id}:thread:${event.platform}:${thread}`, 1, THREAD_MEMORY_MS, context.now))) {
+            return { text: 'already acted in this thread (oncePerThread)' };
+          }
+        }
+        if (limits.perAuthor) {
+          const { count, windowMs } = limits.perAuthor;
+          if (!(await context.state.tryAcquire(`rule:${rule.id}:author:${author}`, count, windowMs, context.now))) {
+            return { text: `perAuthor limit: ${count} per ${windowMs / 1000}s already used by this author` };
+          }
+        }
+        if (limits.perMinute !== undefined && !(await context.state.tryAcquire(`rule:${rule.id}:minute`, limits.perMinute, 60_000, context.now))) {
+          const tripped = await context.state.tryAcquire(breakerKey, 1, limits.breakerCooldownMs, context.now);
+          const text = `circuit breaker: more than ${limits.perMinute} firings in a minute`;
+          if (!tripped || limits.breakerTarget === undefined) return { text };
+          return {
+            text,
+            escalate: {
+              type: 'escalate', ruleId: rule.id, index: rule.actions.length,
+              params: {
+                target: limits.breakerTarget, severity: 'high', breaker: true,
+                summary: `Rule ${rule.id} fired more than ${limits.perMinute} times in a minute; its actions are paused for ${Math.round(limits.breakerCooldownMs / 60_000)} min.`,
+              },
+            },
+          };
+        }
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/** The rule language: load, validate, evaluate, test and watch rule files. */
+export type { ConditionExplanation, Decision, EvaluationContext, PlannedAction, RuleExplanation, RuleSet, RuleState } from './ruleset.js';
+export { formatProblem, RuleConfigError, type RuleProblem, RuleValidationError } from './errors.js';
+export { type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from './config.js';
+export {
+  buildRuleSet, compileRuleDirectory, compileSources, type CompiledRules, type LoadOptions, loadRuleSet, readRuleSources,
+  type RuleSource,
+} from './loader.js';
+export { memoryRuleState } from './memory-state.js';

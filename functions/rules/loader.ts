@@ -1,0 +1,135 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isCollection, LineCounter, parseDocument } from 'yaml';
+import { type CompiledRule, compileRule } from './compile.js';
+import { type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from './config.js';
+import { type RuleProblem, RuleValidationError } from './errors.js';
+import { createRuleSet } from './evaluator.js';
+import { TextConditions } from './operators.js';
+import type { RuleSet } from './ruleset.js';
+
+export interface RuleSource {
+  /** Shown in problems; a path relative to the working directory reads best. */
+  file: string;
+  text: string;
+}
+
+export interface LoadOptions {
+  /** The team config; when absent it is read from `configPath`, FOGHORN_CONFIG or the nearest foghorn.config.yaml. */
+  config?: FoghornConfig;
+  configPath?: string;
+}
+
+export interface CompiledRules {
+  rules: CompiledRule[];
+  problems: RuleProblem[];
+  config: FoghornConfig;
+  text: TextConditions;
+}
+
+const RULE_FILE = /\.(ya?ml|json)$/i;
+
+/** Rule files under `dir`, sorted so load order (and so tie-breaking) never depends on the disk. */
+export async function listRuleFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && RULE_FILE.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => !relative(dir, path).split(/[\\/]/).some((part) => part.startsWith('.') || part === 'node_modules'))
+    .sort();
+}
+
+function displayPath(path: string): string {
+  const fromCwd = relative(process.cwd(), path);
+  return fromCwd !== '' && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : path;
+}
+
+export function resolveConfig(dir: string, options: LoadOptions = {}): FoghornConfig {
+  if (options.config) return options.config;
+  const path = options.configPath ?? findConfigPath(dir);
+  return path === undefined ? parseFoghornConfig({}) : readFoghornConfig(path);
+}
+
+/** Parses, validates and compiles rule sources; collects every problem instead of stopping at the first. */
+export function compileSources(sources: readonly RuleSource[], config: FoghornConfig): CompiledRules {
+  const text = new TextConditions();
+  const rules: CompiledRule[] = [];
+  const problems: RuleProblem[] = [];
+  const firstSeen = new Map<string, { file: string; line: number }>();
+  let order = 0;
+  for (const source of sources) {
+    const lineCounter = new LineCounter();
+    const document = parseDocument(source.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (document.errors.length > 0) {
+      for (const error of document.errors) {
+        problems.push({ file: source.file, line: error.linePos?.[0].line ?? 0, path: '', message: `not valid YAML: ${error.message.split('\n')[0]}` });
+      }
+      continue;
+    }
+    const value: unknown = document.toJS();
+    if (value === null || value === undefined) {
+      problems.push({ file: source.file, line: 0, path: '', message: 'the file is empty: it should hold a rule or a list of rules' });
+      continue;
+    }
+    const lineOf = (path: ReadonlyArray<string | number>): number => {
+      for (let length = path.length; length >= 0; length--) {
+        const node = document.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
+        if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
+        if (length === 0 && isCollection(document.contents) && document.contents.range) return lineCounter.linePos(document.contents.range[0]).line;
+      }
+      return 1;
+    };
+    const items = Array.isArray(value) ? value.map((item, index) => ({ item, prefix: [index] })) : [{ item: value, prefix: [] as number[] }];
+    for (const { item, prefix } of items) {
+      const result = compileRule(item, source.file, order++, { config, text });
+      for (const problem of result.problems) {
+        problems.push({
+          file: source.file, line: lineOf([...prefix, ...problem.path]), ...(result.id ? { ruleId: result.id } : {}),
+          path: formatPath(problem.path), message: problem.message,
+        });
+      }
+      if (result.id !== undefined) {
+        const line = lineOf([...prefix, 'id']);
+        const earlier = firstSeen.get(result.id);
+        if (earlier) {
+          problems.push({ file: source.file, line, ruleId: result.id, path: 'id', message: `duplicate rule id '${result.id}' (first defined at ${earlier.file}:${earlier.line})` });
+        } else {
+          firstSeen.set(result.id, { file: source.file, line });
+        }
+      }
+      if (result.rule) rules.push(result.rule);
+    }
+  }
+  return { rules, problems, config, text };
+}
+
+/** `when.all[1].operator` from ['when', 'all', 1, 'operator']. */
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out === '' ? part : `${out}.${part}`), '');
+}
+
+export async function readRuleSources(dir: string): Promise<RuleSource[]> {
+  const absolute = resolve(dir);
+  const files = await listRuleFiles(absolute);
+  return Promise.all(files.map(async (path) => ({ file: displayPath(path), text: await readFile(path, 'utf8') })));
+}
+
+/** Reads and compiles every rule file under `dir`; problems are returned, not thrown. */
+export async function compileRuleDirectory(dir: string, options: LoadOptions = {}): Promise<CompiledRules> {
+  const config = resolveConfig(dir, options);
+  return compileSources(await readRuleSources(dir), config);
+}
+
+/** Builds a RuleSet from sources (e.g. bundled into a deployment); throws RuleValidationError. */
+export function buildRuleSet(sources: readonly RuleSource[], config: FoghornConfig): RuleSet {
+  const compiled = compileSources(sources, config);
+  if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
+  return createRuleSet(compiled.rules, compiled.config, compiled.text);
+}
+
+/** Loads every rule under `dir`; throws RuleValidationError listing every problem with file, line and path. */
+export async function loadRuleSet(dir: string, options: LoadOptions = {}): Promise<RuleSet> {
+  const compiled = await compileRuleDirectory(dir, options);
+  if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
+  return createRuleSet(compiled.rules, compiled.config, compiled.text);
+}
