@@ -1,5 +1,6 @@
 import type { Connector } from './connector.js';
 import { facebookConnector } from './facebook/index.js';
+import { discordConnector } from './discord/index.js';
 import { genericConnector } from './generic/index.js';
 import { instagramConnector } from './instagram/index.js';
 import { slackConnector } from './slack/index.js';
@@ -16,6 +17,7 @@ export const connectors: Readonly<Record<string, Connector>> = {
   generic: genericConnector,
   instagram: instagramConnector,
   slack: slackConnector,
+  discord: discordConnector,
   telegram: telegramConnector,
   whatsapp: whatsappConnector,
   x: xConnector,
