@@ -1,0 +1,3 @@
+/** Facebook Page webhooks are signed and subscribed the Meta way. */
+export { verifyMetaSignature as verifyFacebookSignature } from '../meta/signature.js';
+export { answerMetaHandshake as answerFacebookHandshake } from '../meta/handshake.js';

@@ -1,0 +1,32 @@
+import type { ActionCommand } from '../../core/action-command.js';
+import { PermanentActionError } from '../../core/errors.js';
+import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
+import type { ConnectorContext, Delivered } from '../connector.js';
+import { commandText, metaString, pathId, unsupportedAction } from '../shared/command-params.js';
+import { interpretGraphResponse } from '../meta/graph-response.js';
+import { graphPost } from '../meta/request.js';
+import { META_PAGE_TOKEN } from '../meta/settings.js';
+import { INSTAGRAM } from './normalise.js';
+
+/** Publishing to Instagram needs media (a two-step container upload), so only replies are offered. */
+export const INSTAGRAM_ACTIONS = ['reply'] as const;
+
+/**
+ * reply to a comment: `POST /{comment-id}/replies`; reply to a Direct message: Send API `POST /me/messages`
+ * (the Page token of the Page linked to the Instagram account).
+ */
+export function buildInstagramRequest(command: ActionCommand, context: ConnectorContext): OutboundRequest {
+  if (command.type !== 'reply') throw unsupportedAction(command, INSTAGRAM, INSTAGRAM_ACTIONS);
+  const text = commandText(command);
+  const recipientId = metaString(command, 'recipientId');
+  if (command.event.kind === 'dm' && recipientId) {
+    return graphPost(context.settings, 'me/messages', META_PAGE_TOKEN, { recipient: { id: recipientId }, message: { text } });
+  }
+  const target = metaString(command, 'replyTargetId');
+  if (!target) throw new PermanentActionError(`event ${command.event.id} has no comment to reply to (meta.replyTargetId)`);
+  return graphPost(context.settings, `${pathId(target)}/replies`, META_PAGE_TOKEN, { message: text });
+}
+
+export function interpretInstagramResponse(response: OutboundResponse, _command: ActionCommand, context: ConnectorContext): Delivered {
+  return interpretGraphResponse(response, context.now);
+}

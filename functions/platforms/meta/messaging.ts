@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { CanonicalEvent } from '../../core/event.js';
+import { eventId } from '../../core/event.js';
+import { parseWith } from '../shared/payload.js';
+import { isoFromUnix } from './delivery.js';
+import { FOGHORN_METADATA_PREFIX } from './settings.js';
+
+/** One item of `entry[].messaging` (Messenger and Instagram Direct share the shape). */
+const messagingItemSchema = z.looseObject({
+  sender: z.looseObject({ id: z.string() }),
+  recipient: z.looseObject({ id: z.string() }),
+  timestamp: z.number(),
+  message: z.looseObject({
+    mid: z.string(),
+    text: z.string().optional(),
+    is_echo: z.boolean().optional(),
+    app_id: z.union([z.number(), z.string()]).optional(),
+    metadata: z.string().optional(),
+    reply_to: z.looseObject({ mid: z.string().optional(), story: z.unknown().optional() }).optional(),
+    quick_reply: z.looseObject({ payload: z.string() }).optional(),
+    attachments: z.array(z.looseObject({ type: z.string() })).optional(),
+  }).optional(),
+});
+
+export interface MessagingContext {
+  platform: string;
+  /** The Page or Instagram account the delivery is for (`entry.id`). */
+  accountId: string;
+  /** The Meta app id, when configured: an echo sent by this app was sent by Foghorn. */
+  appId: string | undefined;
+  receivedAt: Date;
+  where: string;
+}
+
+/**
+ * A message sent to (or, as an echo, by) the connected account becomes a `dm` event; reads, deliveries and
+ * reactions carry no message and become nothing. The user's scoped id is kept as `meta.recipientId` for replies.
+ */
+export function normaliseMessagingItem(item: unknown, context: MessagingContext): CanonicalEvent | undefined {
+  const parsed = parseWith(messagingItemSchema, item, context.where);
+  const message = parsed.message;
+  if (!message) return undefined;
+  const isEcho = message.is_echo === true || parsed.sender.id === context.accountId;
+  const userId = isEcho ? parsed.recipient.id : parsed.sender.id;
+  const sentByFoghorn = isEcho && (
+    (message.metadata?.startsWith(FOGHORN_METADATA_PREFIX) ?? false)
+    || (context.appId !== undefined && message.app_id !== undefined && String(message.app_id) === context.appId)
+  );
+  return {
+    id: eventId(context.platform, message.mid),
+    platform: context.platform,
+    kind: 'dm',
+    text: message.text ?? '',
+    author: { id: parsed.sender.id, isSelf: isEcho },
+    channel: { id: context.accountId },
+    thread: { id: userId, ...(message.reply_to?.mid ? { replyToId: message.reply_to.mid } : {}) },
+    createdAt: isoFromUnix(parsed.timestamp),
+    receivedAt: context.receivedAt.toISOString(),
+    ...(sentByFoghorn ? { sentByFoghorn: true } : {}),
+    meta: {
+      messageId: message.mid,
+      recipientId: userId,
+      ...(message.quick_reply ? { quickReplyPayload: message.quick_reply.payload } : {}),
+      ...(message.attachments ? { attachmentTypes: message.attachments.map((attachment) => attachment.type) } : {}),
+    },
+  };
+}

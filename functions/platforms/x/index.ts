@@ -1,0 +1,17 @@
+import type { Connector } from '../connector.js';
+import { X_ACTIONS, X_BEARER_TOKEN, buildXRequest, interpretXResponse } from './client.js';
+import { X, normaliseX } from './normalise.js';
+import { X_CONSUMER_SECRET, answerXCrc, verifyXSignature } from './verify.js';
+
+/** X (Account Activity API): mentions, replies, quotes and DMs in; replies, DM answers and posts out. */
+export const xConnector: Connector = {
+  platform: X,
+  inboundSettings: [X_CONSUMER_SECRET],
+  outboundSettings: [X_BEARER_TOKEN],
+  actionTypes: X_ACTIONS,
+  handshake: answerXCrc,
+  verify: verifyXSignature,
+  normalise: normaliseX,
+  buildRequest: buildXRequest,
+  interpretResponse: interpretXResponse,
+};

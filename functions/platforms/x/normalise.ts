@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { NormaliseError } from '../../core/errors.js';
+import type { CanonicalEvent, EventKind } from '../../core/event.js';
+import { eventId } from '../../core/event.js';
+import type { InboundRequest } from '../../core/http.js';
+import type { ConnectorContext, Normalised } from '../connector.js';
+import { parseJson, parseWith } from '../shared/payload.js';
+
+export const X = 'x';
+/** The subscribed account; every delivery names it in `for_user_id`, this is checked against it when set. */
+export const X_USER_ID = 'FOGHORN_X_USER_ID';
+/** Foghorn's X app id: a DM whose `source_app_id` is this was sent by Foghorn. */
+export const X_APP_ID = 'FOGHORN_X_APP_ID';
+
+const xUserSchema = z.looseObject({
+  id_str: z.string().optional(),
+  id: z.union([z.string(), z.number()]).optional(),
+  screen_name: z.string().optional(),
+  name: z.string().optional(),
+  followers_count: z.number().int().nonnegative().optional(),
+  verified: z.boolean().optional(),
+});
+
+type Tweet = {
+  id_str: string;
+  created_at?: string | undefined;
+  timestamp_ms?: string | undefined;
+  text?: string | undefined;
+  full_text?: string | undefined;
+  extended_tweet?: { full_text?: string | undefined } | undefined;
+  user: z.infer<typeof xUserSchema>;
+  in_reply_to_status_id_str?: string | null | undefined;
+  in_reply_to_user_id_str?: string | null | undefined;
+  lang?: string | null | undefined;
+  entities?: { user_mentions?: Array<{ id_str?: string | undefined }> | undefined } | undefined;
+  quoted_status?: Tweet | undefined;
+  retweeted_status?: Tweet | undefined;
+};
+
+/** A v1.1 Tweet object as the Account Activity API delivers it in `tweet_create_events`. */
+const tweetSchema: z.ZodType<Tweet> = z.lazy(() => z.looseObject({
+  id_str: z.string(),
+  created_at: z.string().optional(),
+  timestamp_ms: z.string().optional(),
+  text: z.string().optional(),
+  full_text: z.string().optional(),
+  extended_tweet: z.looseObject({ full_text: z.string().optional() }).optional(),
+  user: xUserSchema,
+  in_reply_to_status_id_str: z.string().nullable().optional(),
+  in_reply_to_user_id_str: z.string().nullable().optional(),
+  lang: z.string().nullable().optional(),
+  entities: z.looseObject({ user_mentions: z.array(z.looseObject({ id_str: z.string().optional() })).optional() }).optional(),
+  quoted_status: tweetSchema.optional(),
+  retweeted_status: tweetSchema.optional(),
+}));
+
+const dmEventSchema = z.looseObject({
+  type: z.string(),
+  id: z.string(),
+  created_timestamp: z.string(),
+  message_create: z.looseObject({
+    target: z.looseObject({ recipient_id: z.string() }),
+    sender_id: z.string(),
+    source_app_id: z.string().optional(),
+    message_data: z.looseObject({ text: z.string().optional() }),
+  }).optional(),
+});
+
+const activitySchema = z.looseObject({
+  for_user_id: z.string(),
+  tweet_create_events: z.array(z.unknown()).optional(),
+  direct_message_events: z.array(z.unknown()).optional(),
+  users: z.record(z.string(), xUserSchema).optional(),
+});
+
+/**
+ * An Account Activity delivery: each Tweet in `tweet_create_events` (mentions, replies, quotes, the account's own
+ * posts) and each `message_create` in `direct_message_events` becomes one event; other activity becomes nothing.
+ */
+export function normaliseX(request: InboundRequest, context: ConnectorContext): Normalised {
+  const activity = parseWith(activitySchema, parseJson(request.rawBody), 'delivery');
+  const self = activity.for_user_id;
+  const configured = context.settings.get(X_USER_ID);
+  if (configured !== undefined && configured !== self) {
+    throw new NormaliseError(`delivery is for user ${self}, but ${X_USER_ID} is ${configured}`);
+  }
+  const receivedAt = request.receivedAt.toISOString();
+  const events: CanonicalEvent[] = [];
+  activity.tweet_create_events?.forEach((item, index) => {
+    events.push(tweetEvent(parseWith(tweetSchema, item, `tweet_create_events.${index}`), self, receivedAt));
+  });
+  activity.direct_message_events?.forEach((item, index) => {
+    const dm = parseWith(dmEventSchema, item, `direct_message_events.${index}`);
+    if (dm.type !== 'message_create' || !dm.message_create) return;
+    const { sender_id: senderId, target, source_app_id: appId, message_data: data } = dm.message_create;
+    const sender = activity.users?.[senderId];
+    const isSelf = senderId === self;
+    const otherParty = isSelf ? target.recipient_id : senderId;
+    events.push({
+      id: eventId(X, dm.id),
+      platform: X,
+      kind: 'dm',
+      text: data.text ?? '',
+      author: { id: senderId, ...userFields(sender), isSelf },
+      channel: { id: self },
+      thread: { id: otherParty },
+      createdAt: new Date(Number(dm.created_timestamp)).toISOString(),
+      receivedAt,
+      ...(isSelf && appId !== undefined && appId === context.settings.get(X_APP_ID) ? { sentByFoghorn: true } : {}),
+      meta: { dmEventId: dm.id, recipientId: otherParty, ...(appId ? { sourceAppId: appId } : {}) },
+    });
+  });
+  return { events };
+}
+
+function tweetEvent(tweet: Tweet, self: string, receivedAt: string): CanonicalEvent {
+  const authorId = tweet.user.id_str ?? String(tweet.user.id ?? 'unknown');
+  const quoted = tweet.quoted_status ? fullText(tweet.quoted_status) : undefined;
+  const text = tweet.retweeted_status ? fullText(tweet.retweeted_status) : fullText(tweet);
+  const replyToId = tweet.in_reply_to_status_id_str ?? undefined;
+  const lang = tweet.lang && tweet.lang !== 'und' ? tweet.lang : undefined;
+  return {
+    id: eventId(X, tweet.id_str),
+    platform: X,
+    kind: tweetKind(tweet, authorId, self),
+    text: quoted === undefined ? text : `${text}\n\n${quoted}`,
+    ...(lang ? { lang } : {}),
+    author: { id: authorId, ...userFields(tweet.user), isSelf: authorId === self },
+    channel: { id: self },
+    thread: replyToId ? { replyToId } : {},
+    createdAt: tweetTime(tweet),
+    receivedAt,
+    ...(tweet.user.screen_name ? { url: `https://x.com/${tweet.user.screen_name}/status/${tweet.id_str}` } : {}),
+    meta: {
+      tweetId: tweet.id_str,
+      ...(tweet.in_reply_to_user_id_str ? { inReplyToUserId: tweet.in_reply_to_user_id_str } : {}),
+      ...(tweet.quoted_status ? { quotedTweetId: tweet.quoted_status.id_str, quotedText: quoted } : {}),
+      ...(tweet.retweeted_status ? { retweetedTweetId: tweet.retweeted_status.id_str } : {}),
+    },
+  };
+}
+
+function tweetKind(tweet: Tweet, authorId: string, self: string): EventKind {
+  if (tweet.retweeted_status) return 'other';
+  if (authorId === self) return tweet.in_reply_to_status_id_str ? 'reply' : 'post';
+  if (tweet.in_reply_to_user_id_str === self) return 'reply';
+  const mentioned = tweet.entities?.user_mentions?.some((mention) => mention.id_str === self) ?? false;
+  const quotesSelf = tweet.quoted_status?.user.id_str === self;
+  return mentioned || quotesSelf ? 'mention' : 'post';
+}
+
+/** Long Tweets keep their text in `extended_tweet.full_text`; `text` is then cut at 140 characters. */
+function fullText(tweet: Tweet): string {
+  return tweet.extended_tweet?.full_text ?? tweet.full_text ?? tweet.text ?? '';
+}
+
+function tweetTime(tweet: Tweet): string {
+  const millis = tweet.timestamp_ms !== undefined ? Number(tweet.timestamp_ms) : Date.parse(tweet.created_at ?? '');
+  if (!Number.isFinite(millis)) throw new NormaliseError(`tweet ${tweet.id_str} has no readable created_at or timestamp_ms`);
+  return new Date(millis).toISOString();
+}
+
+function userFields(user: z.infer<typeof xUserSchema> | undefined) {
+  return {
+    ...(user?.screen_name ? { handle: user.screen_name } : {}),
+    ...(user?.name ? { name: user.name } : {}),
+    ...(user?.followers_count !== undefined ? { followers: user.followers_count } : {}),
+    ...(user?.verified !== undefined ? { verified: user.verified } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
+import { settingsFrom } from '../../functions/core/config.js';
+import type { CanonicalEvent } from '../../functions/core/event.js';
+import type { InboundRequest, OutboundRequest, OutboundResponse } from '../../functions/core/http.js';
+import type { ConnectorContext } from '../../functions/platforms/connector.js';
+
+/** A fixture's exact bytes (signatures are computed over them). */
+export function fixtureBytes(url: URL): Buffer {
+  return readFileSync(url);
+}
+
+export function hmacHex(secret: string, body: Buffer | string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+export function hmacBase64(secret: string, body: Buffer | string): string {
+  return createHmac('sha256', secret).update(body).digest('base64');
+}
+
+/** An inbound webhook as the ingest hands it to a connector. */
+export function inbound(platform: string, options: { body?: Buffer | string; headers?: Record<string, string>; query?: Record<string, string>; method?: string } = {}): InboundRequest {
+  return {
+    method: options.method ?? 'POST',
+    platform,
+    headers: options.headers ?? {},
+    query: options.query ?? {},
+    rawBody: Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body ?? '', 'utf8'),
+    receivedAt: new Date('2026-11-22T10:01:00.000Z'),
+  };
+}
+
+export function contextWith(values: Record<string, string>, now = new Date('2026-11-22T10:01:00.000Z')): ConnectorContext {
+  return { settings: settingsFrom(values), now };
+}
+
+/** The command a rule would produce for `event`. */
+export function commandFor(event: CanonicalEvent, type: string, params: Record<string, unknown> = { text: 'Thanks for writing!' }): ActionCommand {
+  return { id: actionCommandId(event.id, 'test-rule', 0), eventId: event.id, ruleId: 'test-rule', index: 0, type, params, event, createdAt: '2026-11-22T10:01:01.000Z' };
+}
+
+/** Sends a built request for real (what live mode does) and returns the answer as the connector reads it. */
+export async function sendOver(request: OutboundRequest): Promise<OutboundResponse> {
+  const response = await fetch(request.url, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }) });
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => { headers[key] = value; });
+  return { status: response.status, headers, body: await response.text() };
+}
