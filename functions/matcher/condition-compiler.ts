@@ -1,0 +1,227 @@
+import { compileFactReader, type Facts, type FactReader } from './fact-reader.js';
+import { DEFAULT_OPERATORS } from './operators.js';
+import { NO_GUARD, guardAll, guardAny, type Atom, type Group, type Guard, type Primitive } from './guard.js';
+import type { EngineView } from './jre.js';
+
+/** Per-event scratch shared by every condition of one match: the facts and a memo for derived values. */
+export interface EventContext {
+  readonly facts: Facts;
+  readonly memo: Map<string, unknown>;
+}
+
+export type ConditionFn = (context: EventContext) => unknown;
+
+/** A compiled operator beyond json-rules-engine's defaults (Foghorn's text operators plug in here). */
+export interface OperatorCompiler {
+  /**
+   * Returns undefined when this condition's value cannot be compiled; json-rules-engine then runs the rule.
+   * `test` must answer what the engine's registered operator answers for the same fact value.
+   */
+  compile(read: FactReader, field: string, value: unknown): { test: ConditionFn; guard: Guard } | undefined;
+}
+
+export interface CompilerSetup {
+  engine: EngineView;
+  /** Fast versions of custom operators, used only when the engine's operator of that name is `registered`. */
+  operators: ReadonlyMap<string, { registered: (name: string) => boolean; compiler: OperatorCompiler }>;
+}
+
+/** Why a rule falls back to json-rules-engine; thrown inside the compiler, caught per rule. */
+export class NotCompilable extends Error {}
+
+interface CompiledNode {
+  run: ConditionFn;
+  /** Necessary for the node to hold. */
+  positive: Guard;
+  /** Necessary for the node to fail. */
+  negative: Guard;
+  /** json-rules-engine's ordering key among siblings (Rule.prioritizeConditions). */
+  priority: unknown;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const STATIC_COST = (group: Group): number => group.reduce((sum, atom) => sum + (atom.kind === 'phrase' ? 1 : 20), 0);
+
+function booleanOperator(node: object): 'any' | 'all' | 'not' | undefined {
+  if (hasOwn.call(node, 'any')) return 'any';
+  if (hasOwn.call(node, 'all')) return 'all';
+  if (hasOwn.call(node, 'not')) return 'not';
+  return undefined;
+}
+
+/**
+ * Compiles a rule's top-level condition into a synchronous function whose truthiness is the rule's
+ * result in json-rules-engine (Rule.evaluate), plus the guard the index may use.
+ * Throws NotCompilable for anything only json-rules-engine can run.
+ */
+export function compileTopLevel(conditions: unknown, setup: CompilerSetup): { run: ConditionFn; guard: Guard } {
+  if (conditions === null || typeof conditions !== 'object') throw new NotCompilable('conditions must be an object');
+  const op = booleanOperator(conditions);
+  if (op === undefined) throw new NotCompilable('root is a condition reference or malformed');
+  if (op === 'not') {
+    const child = compileNode(notChild(conditions), setup);
+    return { run: (context) => !child.run(context), guard: child.negative };
+  }
+  const children = compileChildren(conditions, op, setup);
+  return { run: combine(children, op), guard: op === 'all' ? allGuard(children) : anyGuard(children) };
+}
+
+function notChild(node: object): unknown {
+  const child = (node as { not: unknown }).not;
+  if (Array.isArray(child)) throw new NotCompilable('"not" cannot be an array');
+  return child;
+}
+
+function compileChildren(node: object, op: 'any' | 'all', setup: CompilerSetup): CompiledNode[] {
+  const list = (node as Record<string, unknown>)[op];
+  if (!Array.isArray(list)) throw new NotCompilable(`"${op}" must be an array`);
+  return list.map((child) => compileNode(child, setup));
+}
+
+function allGuard(children: readonly CompiledNode[]): Guard {
+  return guardAll(children.map((child) => child.positive));
+}
+
+function anyGuard(children: readonly CompiledNode[]): Guard {
+  return guardAny(children.map((child) => child.positive), STATIC_COST);
+}
+
+function compileNode(node: unknown, setup: CompilerSetup): CompiledNode {
+  if (node === null || typeof node !== 'object') throw new NotCompilable('condition must be an object');
+  const op = booleanOperator(node);
+  if (op !== undefined) {
+    // Condition constructor: boolean conditions always have a priority, default 1.
+    const priority = Number.parseInt((node as { priority?: unknown }).priority as string, 10) || 1;
+    if (op === 'not') {
+      const child = compileNode(notChild(node), setup);
+      const run = child.run;
+      return { run: (context) => !run(context), positive: child.negative, negative: child.positive, priority };
+    }
+    const children = compileChildren(node, op, setup);
+    const combined = combine(children, op);
+    return {
+      // Nested boolean conditions pass only on a strict `true` (Rule.evaluate's evaluateCondition).
+      run: (context) => combined(context) === true,
+      positive: op === 'all' ? allGuard(children) : anyGuard(children),
+      negative:
+        op === 'all'
+          ? guardAny(children.map((child) => child.negative), STATIC_COST)
+          : guardAll(children.map((child) => child.negative)),
+      priority,
+    };
+  }
+  if (hasOwn.call(node, 'condition')) throw new NotCompilable('condition references are resolved by json-rules-engine');
+  return compileLeaf(node as Record<string, unknown>, setup);
+}
+
+function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): CompiledNode {
+  for (const required of ['fact', 'operator', 'value']) {
+    if (!hasOwn.call(node, required)) throw new NotCompilable(`condition without "${required}"`);
+  }
+  const { engine } = setup;
+  const read = compileFactReader(node.fact, node.path, engine);
+  if (read === undefined) throw new NotCompilable(`fact '${String(node.fact)}' is computed by json-rules-engine`);
+  const field = `${String(node.fact)}\u0000${node.path ? String(node.path) : ''}`;
+  const name = node.operator;
+  if (typeof name !== 'string') throw new NotCompilable('operator must be a string');
+  const priority = factPriority(node, engine);
+  const value = node.value;
+  const valueIsFact = value !== null && typeof value === 'object' && hasOwn.call(value, 'fact');
+
+  const custom = setup.operators.get(name);
+  if (custom !== undefined && custom.registered(name) && !valueIsFact) {
+    const compiled = custom.compiler.compile(read, field, value);
+    if (compiled !== undefined) return { run: compiled.test, positive: compiled.guard, negative: NO_GUARD, priority };
+  }
+
+  const readValue = valueIsFact ? compileValueReader(value as Record<string, unknown>, engine) : undefined;
+  if (engine.isDefaultOperator(name)) {
+    const operate = DEFAULT_OPERATORS[name];
+    if (operate !== undefined) {
+      const run: ConditionFn = readValue
+        ? (context) => operate(read(context.facts), readValue(context.facts))
+        : (context) => operate(read(context.facts), value);
+      const guards = readValue ? { positive: NO_GUARD, negative: NO_GUARD } : defaultOperatorGuards(name, field, read, value);
+      return { run, ...guards, priority };
+    }
+  }
+  const registered = engine.operator(name);
+  if (registered === undefined) throw new NotCompilable(`unknown operator '${name}'`);
+  // Any other operator the engine knows (custom or decorated) is synchronous: call it as the engine would.
+  const run: ConditionFn = readValue
+    ? (context) => registered.evaluate(read(context.facts), readValue(context.facts))
+    : (context) => registered.evaluate(read(context.facts), value);
+  return { run, positive: NO_GUARD, negative: NO_GUARD, priority };
+}
+
+function compileValueReader(value: Record<string, unknown>, engine: EngineView): FactReader {
+  const read = compileFactReader(value.fact, value.path, engine);
+  if (read === undefined) throw new NotCompilable(`value fact '${String(value.fact)}' is computed by json-rules-engine`);
+  return read;
+}
+
+/** Rule.prioritizeConditions: the condition's own priority, else its fact's, else 1. */
+function factPriority(node: Record<string, unknown>, engine: EngineView): unknown {
+  // Condition keeps the raw `priority` it was given (the parseInt result goes to the input object).
+  const own = hasOwn.call(node, 'priority') ? node.priority : undefined;
+  if (own) return own;
+  const fact = typeof node.fact === 'string' ? engine.fact(node.fact) : undefined;
+  return (fact && fact.priority) || 1;
+}
+
+function isIndexable(value: unknown): value is Primitive {
+  if (value === null) return true;
+  if (typeof value === 'number') return !Number.isNaN(value);
+  return typeof value === 'string' || typeof value === 'boolean';
+}
+
+function defaultOperatorGuards(name: string, field: string, read: FactReader, value: unknown): { positive: Guard; negative: Guard } {
+  const atom = (v: Primitive): Atom => ({ kind: 'value', field, read, value: v });
+  const equalTo = (): Guard => (isIndexable(value) ? [[atom(value)]] : NO_GUARD);
+  // Objects in the list can never be === a fact value; they drop out of the group.
+  const oneOf = (): Guard => (Array.isArray(value) ? [value.filter(isIndexable).map(atom)] : NO_GUARD);
+  switch (name) {
+    case 'equal':
+      return { positive: equalTo(), negative: NO_GUARD };
+    case 'notEqual':
+      return { positive: NO_GUARD, negative: equalTo() };
+    case 'in':
+      return { positive: oneOf(), negative: NO_GUARD };
+    case 'notIn':
+      return { positive: NO_GUARD, negative: oneOf() };
+    default:
+      return { positive: NO_GUARD, negative: NO_GUARD };
+  }
+}
+
+/**
+ * Rule.evaluate's prioritizeAndRun: no children is true; one child returns its raw result; more are
+ * grouped by priority (highest first) and pass on strict `true` results, stopping early like the engine.
+ */
+function combine(children: readonly CompiledNode[], op: 'all' | 'any'): ConditionFn {
+  if (children.length === 0) return () => true;
+  if (children.length === 1) return (children[0] as CompiledNode).run;
+  const sets = prioritize(children).map((set) => set.map((child) => child.run));
+  const flat = sets.flat();
+  if (op === 'all') {
+    return (context) => {
+      for (const run of flat) if (run(context) !== true) return false;
+      return true;
+    };
+  }
+  return (context) => {
+    for (const run of flat) if (run(context) === true) return true;
+    return false;
+  };
+}
+
+function prioritize(children: readonly CompiledNode[]): CompiledNode[][] {
+  const sets: Record<string, CompiledNode[]> = {};
+  for (const child of children) {
+    const key = String(child.priority);
+    (sets[key] ??= []).push(child);
+  }
+  return Object.keys(sets)
+    .sort((a, b) => (Number(a) > Number(b) ? -1 : 1))
+    .map((key) => sets[key] as CompiledNode[]);
+}

@@ -1,0 +1,76 @@
+import type { EngineView } from './jre.js';
+import { MatcherFactError } from './errors.js';
+
+/** The runtime facts of one event, exactly as they would be passed to json-rules-engine's `run()`. */
+export type Facts = Readonly<Record<string, unknown>>;
+
+/** Reads one fact (and its `path`) from an event's facts, as json-rules-engine's Almanac would. */
+export type FactReader = (facts: Facts) => unknown;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Same message and code as json-rules-engine's UndefinedFactError, so callers can treat both alike. */
+export class UndefinedFactError extends MatcherFactError {
+  readonly code = 'UNDEFINED_FACT';
+}
+
+/**
+ * Compiles the lookup of `factId` (+ `path`), or returns undefined when only json-rules-engine can
+ * compute it: a dynamic fact registered on the engine, or a JSONPath beyond plain `$.a.b` steps
+ * with the default resolver.
+ */
+export function compileFactReader(factId: unknown, path: unknown, engine: EngineView): FactReader | undefined {
+  if (typeof factId !== 'string' || factId === '') return undefined;
+  const engineFact = engine.fact(factId);
+  if (engineFact !== undefined && !engineFact.isConstant()) return undefined;
+  const read = readFact(factId, engineFact === undefined ? undefined : { value: engineFact.value }, engine.allowUndefinedFacts);
+  // Almanac.factValue: a falsy path is no path.
+  if (!path) return read;
+  if (typeof path !== 'string') return undefined;
+  const resolve = engine.pathResolver ?? compileSimpleJsonPath(path);
+  if (resolve === undefined) return undefined;
+  const custom = engine.pathResolver;
+  return (facts) => {
+    const value = read(facts);
+    // Almanac.factValue applies the path only to non-null objects; anything else is returned as is.
+    if (value === null || typeof value !== 'object') return value;
+    return custom === undefined ? (resolve as (v: object) => unknown)(value) : custom(value, path);
+  };
+}
+
+function readFact(factId: string, engineFact: { value: unknown } | undefined, allowUndefinedFacts: boolean): FactReader {
+  return (facts) => {
+    if (hasOwn.call(facts, factId)) {
+      const value = facts[factId];
+      if (typeof value === 'function') {
+        throw new MatcherFactError(`fact '${factId}' is a function; the compiled matcher reads plain values only`);
+      }
+      return value;
+    }
+    if (engineFact !== undefined) return engineFact.value;
+    if (allowUndefinedFacts) return undefined;
+    throw new UndefinedFactError(`Undefined fact: ${factId}`);
+  };
+}
+
+const SIMPLE_PATH = /^(?:\$\.)?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
+
+/**
+ * `$.a.b` (or `a.b`) with jsonpath-plus semantics under `wrap: false`: each step reads an own property
+ * of whatever value it reached (strings and arrays included, so `$.text.length` works), else undefined.
+ * Anything richer (wildcards, filters, brackets) is left to json-rules-engine.
+ */
+export function compileSimpleJsonPath(path: string): ((value: object) => unknown) | undefined {
+  const match = SIMPLE_PATH.exec(path);
+  if (match === null || match[1] === undefined) return undefined;
+  const steps = match[1].split('.');
+  if (steps.some((step) => step === '$')) return undefined;
+  return (value) => {
+    let current: unknown = value;
+    for (const step of steps) {
+      if (current === null || current === undefined || !hasOwn.call(current, step)) return undefined;
+      current = (current as Record<string, unknown>)[step];
+    }
+    return current;
+  };
+}

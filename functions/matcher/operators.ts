@@ -1,0 +1,26 @@
+/**
+ * json-rules-engine's default operators, restated as plain functions with the same expressions, so a
+ * compiled condition answers exactly what the engine answers, including its quirks: `in` on a string
+ * value is a substring test, numeric operators accept anything parseFloat can read, and an invalid
+ * value throws the same TypeError the engine would reject with.
+ * Source: node_modules/json-rules-engine/dist/engine-default-operators.js (7.3.1).
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type OperatorFn = (factValue: any, jsonValue: any) => unknown;
+
+function numberValidator(factValue: any): boolean {
+  return Number.parseFloat(factValue).toString() !== 'NaN';
+}
+
+export const DEFAULT_OPERATORS: Readonly<Record<string, OperatorFn>> = {
+  equal: (a, b) => a === b,
+  notEqual: (a, b) => a !== b,
+  in: (a, b) => b.indexOf(a) > -1,
+  notIn: (a, b) => b.indexOf(a) === -1,
+  contains: (a, b) => Array.isArray(a) && a.indexOf(b) > -1,
+  doesNotContain: (a, b) => Array.isArray(a) && a.indexOf(b) === -1,
+  lessThan: (a, b) => numberValidator(a) && a < b,
+  lessThanInclusive: (a, b) => numberValidator(a) && a <= b,
+  greaterThan: (a, b) => numberValidator(a) && a > b,
+  greaterThanInclusive: (a, b) => numberValidator(a) && a >= b,
+};

@@ -1,0 +1,76 @@
+/**
+ * Aho–Corasick over tokens: every phrase (a token sequence) of one text source in one automaton, so
+ * finding which phrases occur costs one pass over the event's tokens whatever the number of phrases.
+ */
+interface AutomatonNode {
+  next: Map<string, number>;
+  fail: number;
+  /** Phrase ids ending here, including those reached through failure links. */
+  output: number[];
+}
+
+export class PhraseAutomaton {
+  private readonly nodes: AutomatonNode[] = [{ next: new Map(), fail: 0, output: [] }];
+  private readonly phraseEnds = new Set<number>();
+  private built = false;
+
+  /** Adds a non-empty phrase and returns its id (the same tokens give the same id). */
+  add(tokens: readonly string[]): number {
+    if (this.built) throw new Error('PhraseAutomaton: add() after build()');
+    if (tokens.length === 0) throw new Error('PhraseAutomaton: a phrase needs at least one token');
+    let state = 0;
+    for (const token of tokens) {
+      const node = this.nodes[state] as AutomatonNode;
+      let target = node.next.get(token);
+      if (target === undefined) {
+        target = this.nodes.length;
+        this.nodes.push({ next: new Map(), fail: 0, output: [] });
+        node.next.set(token, target);
+      }
+      state = target;
+    }
+    this.phraseEnds.add(state);
+    return state;
+  }
+
+  build(): void {
+    const queue: number[] = [];
+    for (const child of (this.nodes[0] as AutomatonNode).next.values()) queue.push(child);
+    for (let head = 0; head < queue.length; head++) {
+      const id = queue[head] as number;
+      const node = this.nodes[id] as AutomatonNode;
+      for (const [token, child] of node.next) {
+        let fail = node.fail;
+        while (fail !== 0 && !(this.nodes[fail] as AutomatonNode).next.has(token)) fail = (this.nodes[fail] as AutomatonNode).fail;
+        const target = (this.nodes[fail] as AutomatonNode).next.get(token);
+        (this.nodes[child] as AutomatonNode).fail = target !== undefined && target !== child ? target : 0;
+        queue.push(child);
+      }
+    }
+    // Outputs: a node's own phrase (if one ends there) plus everything its failure chain ends.
+    const ends = this.phraseEnds;
+    for (const id of queue) {
+      const node = this.nodes[id] as AutomatonNode;
+      const inherited = (this.nodes[node.fail] as AutomatonNode).output;
+      node.output = ends.has(id) ? [id, ...inherited] : inherited;
+    }
+    this.built = true;
+  }
+
+  /** Calls `found` with the id of every phrase occurring in `tokens` (once per occurrence). */
+  scan(tokens: readonly string[], found: (phraseId: number) => void): void {
+    const nodes = this.nodes;
+    let state = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as string;
+      let target = (nodes[state] as AutomatonNode).next.get(token);
+      while (target === undefined && state !== 0) {
+        state = (nodes[state] as AutomatonNode).fail;
+        target = (nodes[state] as AutomatonNode).next.get(token);
+      }
+      state = target ?? 0;
+      const output = (nodes[state] as AutomatonNode).output;
+      for (let k = 0; k < output.length; k++) found(output[k] as number);
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { Engine, type EngineResult, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import { CandidateIndex } from './candidate-index.js';
+import { type CompilerSetup, type ConditionFn, type EventContext, NotCompilable, type OperatorCompiler, compileTopLevel } from './condition-compiler.js';
+import { MatcherCompileError } from './errors.js';
+import type { Facts } from './fact-reader.js';
+import type { Guard } from './guard.js';
+import { type EngineView, viewEngine } from './jre.js';
+
+/** A rule as the matcher sees it: json-rules-engine's conditions, a priority, an id. */
+export interface MatcherRule {
+  id: string;
+  /** json-rules-engine's rule priority: higher runs first; default 1. */
+  priority?: number;
+  conditions: TopLevelCondition | Record<string, unknown>;
+}
+
+/** A fast version of a custom operator the engine has registered (see text-operators.ts). */
+export interface OperatorPlugin {
+  /** Operator names this plugin compiles. */
+  readonly names: readonly string[];
+  /** True when `engine`'s operator of that name is the one this plugin restates. */
+  registered(engine: Engine, name: string): boolean;
+  readonly compiler: OperatorCompiler;
+}
+
+export interface MatcherOptions {
+  /**
+   * Builds the json-rules-engine engine the rules would run on, without rules: its options
+   * (allowUndefinedFacts, pathResolver), operators and facts define the meaning the matcher keeps.
+   * Rules that cannot be compiled run on it. Default: `new Engine()`.
+   */
+  createEngine?: () => Engine;
+  plugins?: readonly OperatorPlugin[];
+}
+
+export interface RuleMatch {
+  /** Ids of the rules whose conditions hold, highest priority first, then in the order given. */
+  ruleIds: string[];
+}
+
+interface CompiledRule {
+  id: string;
+  priority: number;
+  run: ConditionFn | undefined;
+}
+
+/**
+ * A rule set compiled once: an index that narrows each event to the rules that can fire, and
+ * synchronous compiled conditions for those, agreeing with json-rules-engine on every rule. Rules
+ * the compiler cannot handle (condition references, facts computed by the engine, complex JSONPath)
+ * are run by json-rules-engine itself, and only those.
+ */
+export class RuleMatcher {
+  /** Rule ids in evaluation order (priority, then input order). */
+  readonly ruleIds: readonly string[];
+  /** Rules json-rules-engine runs for every event, with the reason each could not be compiled. */
+  readonly fallbackRules: ReadonlyArray<{ id: string; reason: string }>;
+  private readonly rules: CompiledRule[];
+  private readonly index: CandidateIndex;
+  private readonly fallbackEngine: Engine | undefined;
+  private readonly fallbackOrder: Map<string, number>;
+
+  private constructor(rules: CompiledRule[], guards: Array<Guard | undefined>, fallback: Engine | undefined, fallbackRules: Array<{ id: string; reason: string }>) {
+    this.rules = rules;
+    this.ruleIds = rules.map((rule) => rule.id);
+    this.index = new CandidateIndex(guards);
+    this.fallbackEngine = fallback;
+    this.fallbackRules = fallbackRules;
+    this.fallbackOrder = new Map(rules.map((rule, order) => [rule.id, order]));
+  }
+
+  static compile(input: readonly MatcherRule[], options: MatcherOptions = {}): RuleMatcher {
+    const createEngine = options.createEngine ?? (() => new Engine());
+    const engine = createEngine();
+    const view = viewEngine(engine);
+    const setup: CompilerSetup = { engine: view, operators: pluginTable(engine, options.plugins ?? []) };
+    const ordered = orderByPriority(input);
+    const rules: CompiledRule[] = [];
+    const guards: Array<Guard | undefined> = [];
+    const fallbackRules: Array<{ id: string; reason: string }> = [];
+    for (const { rule, priority } of ordered) {
+      try {
+        const compiled = compileTopLevel(rule.conditions, setup);
+        rules.push({ id: rule.id, priority, run: compiled.run });
+        guards.push(compiled.guard);
+      } catch (error) {
+        if (!(error instanceof NotCompilable)) throw error;
+        rules.push({ id: rule.id, priority, run: undefined });
+        guards.push(undefined);
+        fallbackRules.push({ id: rule.id, reason: error.message });
+        addFallbackRule(engine, rule);
+      }
+    }
+    return new RuleMatcher(rules, guards, fallbackRules.length > 0 ? engine : undefined, fallbackRules);
+  }
+
+  /** True when every rule is compiled, so matchSync() can answer. */
+  get fullyCompiled(): boolean {
+    return this.fallbackEngine === undefined;
+  }
+
+  /** Ids of the rules the index lets through for these facts (for tests and benchmarks). */
+  candidates(facts: Facts): string[] {
+    return this.index.candidates({ facts, memo: new Map() }).map((rule) => (this.rules[rule] as CompiledRule).id);
+  }
+
+  /** The compiled rules that hold; json-rules-engine's share is added by match(). */
+  matchSync(facts: Facts): RuleMatch {
+    if (this.fallbackEngine !== undefined) {
+      throw new MatcherCompileError(`rules ${this.fallbackRules.map((rule) => rule.id).join(', ')} run on json-rules-engine; use match()`);
+    }
+    return { ruleIds: this.matchCompiled({ facts, memo: new Map() }) };
+  }
+
+  async match(facts: Facts): Promise<RuleMatch> {
+    const compiled = this.matchCompiled({ facts, memo: new Map() });
+    if (this.fallbackEngine === undefined) return { ruleIds: compiled };
+    const { results } = await this.runFallback(this.fallbackEngine, facts);
+    const order = this.fallbackOrder;
+    const merged = [...compiled, ...results.map((result) => result.name)];
+    merged.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
+    return { ruleIds: merged };
+  }
+
+  /**
+   * One run at a time: an Engine keeps its running status on itself, and a run that finishes marks
+   * the engine finished for any run still in progress, which then skips its remaining rules.
+   */
+  private runFallback(engine: Engine, facts: Facts): Promise<EngineResult> {
+    const run = this.fallbackQueue.then(() => engine.run(facts as Record<string, unknown>));
+    this.fallbackQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private fallbackQueue: Promise<unknown> = Promise.resolve();
+
+  private matchCompiled(context: EventContext): string[] {
+    const fired: string[] = [];
+    for (const number of this.index.candidates(context)) {
+      const rule = this.rules[number] as CompiledRule;
+      // Rule.evaluate: the rule fires when its top-level result is truthy.
+      if (rule.run !== undefined && rule.run(context)) fired.push(rule.id);
+    }
+    return fired;
+  }
+}
+
+function pluginTable(engine: Engine, plugins: readonly OperatorPlugin[]): CompilerSetup['operators'] {
+  const table = new Map<string, { registered: (name: string) => boolean; compiler: OperatorCompiler }>();
+  for (const plugin of plugins) {
+    for (const name of plugin.names) table.set(name, { registered: (n) => plugin.registered(engine, n), compiler: plugin.compiler });
+  }
+  return table;
+}
+
+/**
+ * Engine.prioritizeRules: rules run in sets of equal priority, highest first. Invalid priorities are
+ * refused with the engine's own rule (Rule.setPriority), naming the rule.
+ */
+function orderByPriority(rules: readonly MatcherRule[]): Array<{ rule: MatcherRule; priority: number }> {
+  const seen = new Set<string>();
+  const withPriority = rules.map((rule, position) => {
+    if (typeof rule.id !== 'string' || rule.id === '') throw new MatcherCompileError(`rule #${position} has no id`);
+    if (seen.has(rule.id)) throw new MatcherCompileError(`rule id '${rule.id}' is used twice`);
+    seen.add(rule.id);
+    const priority = Number.parseInt(String(rule.priority || 1), 10);
+    if (priority <= 0) throw new MatcherCompileError(`rule '${rule.id}': priority must be greater than zero`);
+    return { rule, priority, position };
+  });
+  const sets: Record<string, typeof withPriority> = {};
+  for (const entry of withPriority) (sets[String(entry.priority)] ??= []).push(entry);
+  return Object.keys(sets)
+    .sort((a, b) => (Number(a) > Number(b) ? -1 : 1))
+    .flatMap((key) => sets[key] as typeof withPriority);
+}
+
+function addFallbackRule(engine: Engine, rule: MatcherRule): void {
+  // json-rules-engine writes parsed priorities back into the conditions it is given: hand it a copy.
+  const properties: RuleProperties = {
+    name: rule.id,
+    priority: rule.priority,
+    conditions: structuredClone(rule.conditions) as TopLevelCondition,
+    event: { type: rule.id },
+  };
+  try {
+    engine.addRule(properties);
+  } catch (error) {
+    throw new MatcherCompileError(`rule '${rule.id}': ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export type { EngineView };
