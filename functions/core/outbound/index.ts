@@ -1,0 +1,3 @@
+export { LiveSender, type LiveSenderOptions } from './live-sender.js';
+export { redactionMarker, redactRequest } from './redact.js';
+export { SandboxSender, type SandboxSenderOptions } from './sandbox-sender.js';
