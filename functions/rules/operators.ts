@@ -18,7 +18,7 @@ export function isTextOperator(name: string): name is TextOperator {
   return (TEXT_OPERATORS as readonly string[]).includes(name);
 }
 
-type CompiledTextCondition =
+export type CompiledTextCondition =
   | { operator: 'containsAny' | 'containsAll'; phrases: PhraseTokens[]; options: NormaliseOptions; optionsKey: string; source: unknown }
   | { operator: 'matches'; pattern: CompiledPattern; options: NormaliseOptions; optionsKey: string; source: unknown };
 
@@ -66,6 +66,11 @@ export class TextConditions {
   sourceOf(value: unknown): unknown {
     const entry = this.lookup(value);
     return entry ? entry.source : value;
+  }
+
+  /** A text condition's compiled form, for the compiled matcher (functions/matcher/text-operators.ts). */
+  describe(value: unknown): Readonly<CompiledTextCondition> | undefined {
+    return this.lookup(value);
   }
 
   private lookup(value: unknown): CompiledTextCondition | undefined {
