@@ -131,5 +131,5 @@ function authorOf(message: TelegramMessage) {
 }
 
 function chatName(chat: z.infer<typeof chatSchema>): string | undefined {
-  return chat.title ?? chat.username ?? ([chat.first_name, chat.last_name].filter(Boolean).join(' ') || undefined);
+  return chat.title ?? ([chat.first_name, chat.last_name].filter(Boolean).join(' ') || chat.username);
 }
