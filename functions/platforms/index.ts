@@ -4,6 +4,7 @@ import { discordConnector } from './discord/index.js';
 import { genericConnector } from './generic/index.js';
 import { instagramConnector } from './instagram/index.js';
 import { slackConnector } from './slack/index.js';
+import { vkConnector } from './vk/index.js';
 import { telegramConnector } from './telegram/index.js';
 import { whatsappConnector } from './whatsapp/index.js';
 import { xConnector } from './x/index.js';
@@ -18,6 +19,7 @@ export const connectors: Readonly<Record<string, Connector>> = {
   instagram: instagramConnector,
   slack: slackConnector,
   discord: discordConnector,
+  vk: vkConnector,
   telegram: telegramConnector,
   whatsapp: whatsappConnector,
   x: xConnector,
