@@ -4,7 +4,11 @@ import { type ActionCommand, actionCommandId } from '../../functions/core/action
 import { settingsFrom } from '../../functions/core/config.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { InboundRequest, OutboundRequest, OutboundResponse } from '../../functions/core/http.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
 import type { ConnectorContext } from '../../functions/platforms/connector.js';
+import { connectorFor, connectors } from '../../functions/platforms/index.js';
+import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 
 /** A fixture's exact bytes (signatures are computed over them). */
 export function fixtureBytes(url: URL): Buffer {
@@ -46,4 +50,20 @@ export async function sendOver(request: OutboundRequest): Promise<OutboundRespon
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => { headers[key] = value; });
   return { status: response.status, headers, body: await response.text() };
+}
+
+/** The real ingest over dynalite, with a bus that remembers what it was given. */
+export function ingestThrough(table: { client: DynamoDBClient; tableName: string }, settings: Record<string, string>) {
+  const published: CanonicalEvent[] = [];
+  const store = new DynamoEventStore(table);
+  const deps: IngestDependencies = {
+    connectorFor,
+    knownPlatforms: () => Object.keys(connectors),
+    settings: settingsFrom(settings),
+    store,
+    publisher: { publish: async (events) => { published.push(...events); } },
+    clock: { now: () => new Date('2026-11-22T10:01:00.000Z') },
+    maxBodyBytes: 256 * 1024,
+  };
+  return { post: (request: InboundRequest) => handleWebhook(request, deps), store, published };
 }
