@@ -16,7 +16,8 @@ const THREAD_MEMORY_MS = 90 * DAY_MS;
 
 /** Per-event values computed at most once, whichever rule asks first. */
 class EventScope {
-  private langValue: string | null | undefined;
+  private langValue: Promise<string | undefined> | undefined;
+  private langResolved: string | undefined;
   private time: LocalTime | undefined;
   constructor(
     readonly event: CanonicalEvent,
@@ -24,9 +25,18 @@ class EventScope {
     private readonly localTime: (now: Date) => LocalTime,
   ) {}
 
-  get lang(): string | undefined {
-    if (this.langValue === undefined) this.langValue = this.event.lang?.toLowerCase() ?? detectLanguage(this.event.text) ?? null;
-    return this.langValue ?? undefined;
+  /** The platform's language, else the detected one; detection runs at most once per event. */
+  lang(): Promise<string | undefined> {
+    this.langValue ??= (async () => {
+      this.langResolved = this.event.lang?.toLowerCase() ?? await detectLanguage(this.event.text);
+      return this.langResolved;
+    })();
+    return this.langValue;
+  }
+
+  /** The language after lang() resolved (templates render synchronously). */
+  get resolvedLang(): string | undefined {
+    return this.langResolved;
   }
 
   get local(): LocalTime {
@@ -36,7 +46,7 @@ class EventScope {
 
   computed(name: string): unknown {
     switch (name) {
-      case 'lang': return this.lang;
+      case 'lang': return this.resolvedLang;
       case 'localHour': return this.local.localHour;
       case 'weekday': return this.local.weekday;
       case 'businessHours': return this.local.businessHours;
@@ -55,8 +65,8 @@ const SCOPE_FACT = '$foghorn';
 
 function chooseText(text: LocalisedTemplates, scope: EventScope, defaultLang: string): { lang: string; text: string } {
   const lookup = (field: string) => scope.field(field);
-  if (text.kind === 'single') return { lang: scope.lang ?? defaultLang, text: text.template.render(lookup) };
-  const lang = scope.lang;
+  if (text.kind === 'single') return { lang: scope.resolvedLang ?? defaultLang, text: text.template.render(lookup) };
+  const lang = scope.resolvedLang;
   if (lang !== undefined) {
     const exact = text.templates.get(lang) ?? text.templates.get(lang.split('-')[0]!);
     if (exact) return { lang: text.templates.has(lang) ? lang : lang.split('-')[0]!, text: exact.render(lookup) };
@@ -121,6 +131,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
   for (const name of Object.keys(COMPUTED_FACTS)) {
     engine.addFact(name, async (_params: Record<string, unknown>, almanac: Almanac) => {
       const scope = await almanac.factValue<EventScope>(SCOPE_FACT);
+      if (name === 'lang') return scope.lang();
       return scope.computed(name);
     });
   }
@@ -159,6 +170,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           if ('escalate' in reason && reason.escalate) decision.actions.push(reason.escalate);
           continue;
         }
+        await scope.lang();
         let capped = false;
         for (const [index, action] of rule.actions.entries()) {
           const rendered = renderAction(action, scope, defaultLang);
@@ -180,7 +192,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           return {
             rule: rule.id,
             ...outcome,
-            ...(result ? { conditions: explainCondition(result.conditions as unknown as Record<string, unknown>, text) } : {}),
+            ...(result ? { conditions: { ...explainCondition(result.conditions as unknown as Record<string, unknown>, text), result: result.result === true } } : {}),
           };
         });
       }

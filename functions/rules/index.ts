@@ -7,3 +7,5 @@ export {
   type RuleSource,
 } from './loader.js';
 export { memoryRuleState } from './memory-state.js';
+export { DEFAULT_TEST_NOW, flattenAction, type RuleTestResult, runRuleTests } from './rule-tests.js';
+export { detectLanguage } from './lang/detect.js';

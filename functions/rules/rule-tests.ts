@@ -1,0 +1,74 @@
+import { isDeepStrictEqual } from 'node:util';
+import { canonicalEventSchema } from '../core/event.js';
+import { withTestDefaults } from './compile.js';
+import { createRuleSet } from './evaluator.js';
+import type { CompiledRules } from './loader.js';
+import { memoryRuleState } from './memory-state.js';
+import type { PlannedAction } from './ruleset.js';
+
+/** The default evaluation time of a rule test: a Monday morning, 10:00 UTC. */
+export const DEFAULT_TEST_NOW = '2026-01-05T10:00:00Z';
+
+export interface RuleTestResult {
+  ruleId: string;
+  file: string;
+  name: string;
+  passed: boolean;
+  /** Why it failed, in words; empty when it passed. */
+  failures: string[];
+}
+
+/** An action as people read it (and as `foghorn evaluate` prints it): type, rule, then its fields. */
+export function flattenAction(action: PlannedAction): Record<string, unknown> {
+  return { type: action.type, rule: action.ruleId, ...action.params };
+}
+
+/**
+ * Runs every rule's `tests:` against the whole rule set (so a higher-priority rule that stops a
+ * lower one shows up in the lower one's tests), each test with fresh in-memory state.
+ */
+export async function runRuleTests(compiled: CompiledRules): Promise<RuleTestResult[]> {
+  const ruleSet = createRuleSet(compiled.rules, compiled.config, compiled.text);
+  const results: RuleTestResult[] = [];
+  for (const rule of compiled.rules) {
+    for (const [testIndex, test] of rule.tests.entries()) {
+      const failures: string[] = [];
+      if (!rule.enabled) {
+        failures.push('the rule is disabled (enabled: false), so its tests cannot pass; remove the tests or enable the rule');
+        results.push({ ruleId: rule.id, file: rule.file, name: test.name, passed: false, failures });
+        continue;
+      }
+      const now = new Date(test.now ?? DEFAULT_TEST_NOW);
+      const state = memoryRuleState();
+      const rawEvents = test.events ?? [test.event!];
+      let last;
+      for (const [eventIndex, raw] of rawEvents.entries()) {
+        const event = canonicalEventSchema.parse(withTestDefaults(raw, `${rule.id}-${testIndex}-${eventIndex}`, now));
+        last = await ruleSet.evaluate(event, { now, state, explain: true });
+      }
+      const outcome = last!.explanation!.find((entry) => entry.rule === rule.id);
+      const fired = outcome?.outcome === 'fired';
+      if (fired !== test.expect.fires) {
+        const why = outcome?.reason ? ` (${outcome.outcome}: ${outcome.reason})` : outcome ? ` (${outcome.outcome})` : '';
+        failures.push(`expected the rule ${test.expect.fires ? 'to fire' : 'not to fire'}, but it ${fired ? 'fired' : 'did not'}${why}`);
+      }
+      if (test.expect.actions !== undefined) {
+        const actual = last!.actions.filter((action) => action.ruleId === rule.id).map(flattenAction);
+        if (actual.length !== test.expect.actions.length) {
+          failures.push(`expected ${test.expect.actions.length} action(s), got ${actual.length}: ${JSON.stringify(actual)}`);
+        }
+        test.expect.actions.forEach((expected, index) => {
+          const got = actual[index];
+          if (!got) return;
+          for (const [key, value] of Object.entries(expected)) {
+            if (!isDeepStrictEqual(got[key], value)) {
+              failures.push(`action ${index + 1}: expected ${key} ${JSON.stringify(value)}, got ${JSON.stringify(got[key])}`);
+            }
+          }
+        });
+      }
+      results.push({ ruleId: rule.id, file: rule.file, name: test.name, passed: failures.length === 0, failures });
+    }
+  }
+  return results;
+}
