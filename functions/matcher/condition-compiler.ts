@@ -1,4 +1,4 @@
-import { compileFactReader, type Facts, type FactReader } from './fact-reader.js';
+import { type ComputedFacts, compileFactReader, type Facts, type FactReader } from './fact-reader.js';
 import { DEFAULT_OPERATORS } from './operators.js';
 import { NO_GUARD, guardAll, guardAny, type Atom, type Group, type Guard, type Primitive } from './guard.js';
 import type { EngineView } from './jre.js';
@@ -22,6 +22,7 @@ export interface OperatorCompiler {
 
 export interface CompilerSetup {
   engine: EngineView;
+  computedFacts: ComputedFacts;
   /** Fast versions of custom operators, used only when the engine's operator of that name is `registered`. */
   operators: ReadonlyMap<string, { registered: (name: string) => boolean; compiler: OperatorCompiler }>;
 }
@@ -119,7 +120,7 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
     if (!hasOwn.call(node, required)) throw new NotCompilable(`condition without "${required}"`);
   }
   const { engine } = setup;
-  const read = compileFactReader(node.fact, node.path, engine);
+  const read = compileFactReader(node.fact, node.path, engine, setup.computedFacts);
   if (read === undefined) throw new NotCompilable(`fact '${String(node.fact)}' is computed by json-rules-engine`);
   const field = `${String(node.fact)}\u0000${node.path ? String(node.path) : ''}`;
   const name = node.operator;
@@ -134,7 +135,7 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
     if (compiled !== undefined) return { run: compiled.test, positive: compiled.guard, negative: NO_GUARD, priority };
   }
 
-  const readValue = valueIsFact ? compileValueReader(value as Record<string, unknown>, engine) : undefined;
+  const readValue = valueIsFact ? compileValueReader(value as Record<string, unknown>, setup) : undefined;
   if (engine.isDefaultOperator(name)) {
     const operate = DEFAULT_OPERATORS[name];
     if (operate !== undefined) {
@@ -154,8 +155,8 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
   return { run, positive: NO_GUARD, negative: NO_GUARD, priority };
 }
 
-function compileValueReader(value: Record<string, unknown>, engine: EngineView): FactReader {
-  const read = compileFactReader(value.fact, value.path, engine);
+function compileValueReader(value: Record<string, unknown>, setup: CompilerSetup): FactReader {
+  const read = compileFactReader(value.fact, value.path, setup.engine, setup.computedFacts);
   if (read === undefined) throw new NotCompilable(`value fact '${String(value.fact)}' is computed by json-rules-engine`);
   return read;
 }

@@ -19,11 +19,17 @@ export class UndefinedFactError extends MatcherFactError {
  * compute it: a dynamic fact registered on the engine, or a JSONPath beyond plain `$.a.b` steps
  * with the default resolver.
  */
-export function compileFactReader(factId: unknown, path: unknown, engine: EngineView): FactReader | undefined {
+export function compileFactReader(factId: unknown, path: unknown, engine: EngineView, computed: ComputedFacts = {}): FactReader | undefined {
   if (typeof factId !== 'string' || factId === '') return undefined;
   const engineFact = engine.fact(factId);
-  if (engineFact !== undefined && !engineFact.isConstant()) return undefined;
-  const read = readFact(factId, engineFact === undefined ? undefined : { value: engineFact.value }, engine.allowUndefinedFacts);
+  let read: FactReader;
+  if (engineFact !== undefined && !engineFact.isConstant()) {
+    const compute = hasOwn.call(computed, factId) ? computed[factId] : undefined;
+    if (compute === undefined) return undefined;
+    read = readComputedFact(factId, compute);
+  } else {
+    read = readFact(factId, engineFact === undefined ? undefined : { value: engineFact.value }, engine.allowUndefinedFacts);
+  }
   // Almanac.factValue: a falsy path is no path.
   if (!path) return read;
   if (typeof path !== 'string') return undefined;
@@ -38,15 +44,27 @@ export function compileFactReader(factId: unknown, path: unknown, engine: Engine
   };
 }
 
+/**
+ * Synchronous equivalents of the engine's dynamic facts (same value for the same event facts), so
+ * rules that name them compile instead of falling back.
+ */
+export type ComputedFacts = Readonly<Record<string, (facts: Facts) => unknown>>;
+
+function readComputedFact(factId: string, compute: (facts: Facts) => unknown): FactReader {
+  // A runtime fact of the same id replaces the engine's definition (Engine.run adds it last).
+  return (facts) => (hasOwn.call(facts, factId) ? plainValue(factId, facts[factId]) : compute(facts));
+}
+
+function plainValue(factId: string, value: unknown): unknown {
+  if (typeof value === 'function') {
+    throw new MatcherFactError(`fact '${factId}' is a function; the compiled matcher reads plain values only`);
+  }
+  return value;
+}
+
 function readFact(factId: string, engineFact: { value: unknown } | undefined, allowUndefinedFacts: boolean): FactReader {
   return (facts) => {
-    if (hasOwn.call(facts, factId)) {
-      const value = facts[factId];
-      if (typeof value === 'function') {
-        throw new MatcherFactError(`fact '${factId}' is a function; the compiled matcher reads plain values only`);
-      }
-      return value;
-    }
+    if (hasOwn.call(facts, factId)) return plainValue(factId, facts[factId]);
     if (engineFact !== undefined) return engineFact.value;
     if (allowUndefinedFacts) return undefined;
     throw new UndefinedFactError(`Undefined fact: ${factId}`);

@@ -2,7 +2,7 @@ import { Engine, type EngineResult, type RuleProperties, type TopLevelCondition 
 import { CandidateIndex } from './candidate-index.js';
 import { type CompilerSetup, type ConditionFn, type EventContext, NotCompilable, type OperatorCompiler, compileTopLevel } from './condition-compiler.js';
 import { MatcherCompileError } from './errors.js';
-import type { Facts } from './fact-reader.js';
+import type { ComputedFacts, Facts } from './fact-reader.js';
 import type { Guard } from './guard.js';
 import { type EngineView, viewEngine } from './jre.js';
 
@@ -31,6 +31,11 @@ export interface MatcherOptions {
    */
   createEngine?: () => Engine;
   plugins?: readonly OperatorPlugin[];
+  /**
+   * Synchronous equivalents of the engine's dynamic facts (the same value for the same event facts);
+   * a rule naming a dynamic fact without one here runs on json-rules-engine.
+   */
+  computedFacts?: ComputedFacts;
 }
 
 export interface RuleMatch {
@@ -73,7 +78,7 @@ export class RuleMatcher {
     const createEngine = options.createEngine ?? (() => new Engine());
     const engine = createEngine();
     const view = viewEngine(engine);
-    const setup: CompilerSetup = { engine: view, operators: pluginTable(engine, options.plugins ?? []) };
+    const setup: CompilerSetup = { engine: view, computedFacts: options.computedFacts ?? {}, operators: pluginTable(engine, options.plugins ?? []) };
     const ordered = orderByPriority(input);
     const rules: CompiledRule[] = [];
     const guards: Array<Guard | undefined> = [];

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
 import { RuleMatcher, type MatcherRule } from '../../functions/matcher/rule-matcher.js';
+import { textOperatorPlugin } from '../../functions/matcher/text-operators.js';
+import { TextConditions } from '../../functions/rules/operators.js';
 
 /**
  * json-rules-engine is the reference: for generated rule sets and events, the compiled matcher must
@@ -18,6 +20,21 @@ const PATHS = ['$.followers', 'followers', '$.name', '$.length', '$.a.b', ''];
 /** Beyond plain steps: json-rules-engine resolves these, so their rules fall back. */
 const RARE_PATHS = ['$.tags[0]', '$..b'];
 
+/** Words and phrases in the scripts Foghorn serves, with the variants the normaliser unifies. */
+const FRAGMENTS = [
+  'opening hours', 'Opening HOURS', 'refund', '#refund', '@refund', 'car', 'scar', 'Café', 'cafe', 'hello',
+  'ساعت کاری', 'می\u200Cخواهم', 'میخواهم', 'می خواهم', 'کتاب\u200Cها', 'كتاب', 'کتاب',
+  'سعر', 'سعرات', 'ساعات العمل', 'مدرسة', 'مدرسه', 'شُكْرًا', 'شكرا',
+  'שעות פתיחה', 'שָׁלוֹם', 'שלום', 'Привет', 'ёлка', 'елка', 'saa za kazi', 'habari',
+  '۱۲۳', '123', '😀', '👍🏽', 'https://x.com/refund',
+];
+const SEPARATORS = [' ', ', ', '! ', '؟ ', '\n', '...'];
+const PATTERNS = ['refund|بازپرداخت', '^hello', '\\bcar\\b', 'ساعت\\s*کاری', '[0-9]{3}', 'שלום', '('];
+
+const sentence = fc
+  .array(fc.tuple(fc.constantFrom(...FRAGMENTS), fc.constantFrom(...SEPARATORS)), { maxLength: 8 })
+  .map((parts) => parts.map(([fragment, separator]) => fragment + separator).join(''));
+
 const primitive = fc.oneof(
   fc.constantFrom(...STRINGS),
   fc.constantFrom(...NUMBERS),
@@ -26,12 +43,13 @@ const primitive = fc.oneof(
 );
 const factValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: primitive },
+  { weight: 4, arbitrary: sentence },
   { weight: 1, arbitrary: fc.constant(undefined) },
-  { weight: 2, arbitrary: fc.array(primitive, { maxLength: 3 }) },
+  { weight: 2, arbitrary: fc.array(fc.oneof(primitive, sentence), { maxLength: 3 }) },
   {
     weight: 2,
     arbitrary: fc.record(
-      { followers: fc.oneof(fc.constantFrom(...NUMBERS), fc.constantFrom('12', 'many')), name: fc.constantFrom(...STRINGS), a: fc.record({ b: primitive }) },
+      { followers: fc.oneof(fc.constantFrom(...NUMBERS), fc.constantFrom('12', 'many')), name: fc.oneof(fc.constantFrom(...STRINGS), sentence), a: fc.record({ b: primitive }) },
       { requiredKeys: [] },
     ),
   },
@@ -67,10 +85,28 @@ const leaf = fc.record(
   return needsList && listify && !Array.isArray(condition.value) ? { ...condition, value: [condition.value, 'x'] } : condition;
 });
 
+/** A text condition before registration: its value becomes a TextConditions key per case. */
+const textLeaf = fc.record(
+  {
+    fact: fc.constantFrom('text', 'text', 'tags', 'author', 'kind'),
+    operator: fc.constantFrom('containsAny', 'containsAny', 'containsAll', 'matches', 'not:containsAny', 'someFact:containsAll'),
+    phrases: fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 3 }),
+    pattern: fc.constantFrom(...PATTERNS),
+    accents: fc.constantFrom<'ignore' | 'match'>('ignore', 'match'),
+    unifyTehMarbuta: fc.boolean(),
+  },
+).map((spec) => ({
+  fact: spec.fact,
+  ...(spec.fact === 'author' ? { path: '$.name' } : {}),
+  operator: spec.operator,
+  value: { $text: spec },
+}));
+
 const { condition } = fc.letrec<{ condition: Record<string, unknown>; nested: Record<string, unknown> }>((tie) => ({
   condition: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     { weight: 3, arbitrary: leaf as fc.Arbitrary<Record<string, unknown>> },
+    { weight: 2, arbitrary: textLeaf as fc.Arbitrary<Record<string, unknown>> },
     { weight: 1, arbitrary: tie('nested') },
   ),
   nested: fc.oneof(
@@ -93,10 +129,30 @@ const ruleSet = fc
 
 interface Setup {
   allowUndefinedFacts: boolean;
+  text: TextConditions;
+}
+
+/** Replaces each text condition's spec with the key TextConditions registers it under, as the rules module does. */
+function registerText(conditions: unknown, text: TextConditions): unknown {
+  if (Array.isArray(conditions)) return conditions.map((child) => registerText(child, text));
+  if (conditions === null || typeof conditions !== 'object') return conditions;
+  const node = conditions as Record<string, unknown>;
+  const spec = (node.value as { $text?: Record<string, unknown> } | undefined)?.$text;
+  if (spec === undefined) return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, key === 'value' ? child : registerText(child, text)]));
+  const base = String(node.operator).split(':').pop() as 'containsAny' | 'containsAll' | 'matches';
+  const options = { accents: spec.accents as 'ignore' | 'match', unifyTehMarbuta: spec.unifyTehMarbuta as boolean };
+  let value: unknown;
+  try {
+    value = text.register(base, base === 'matches' ? spec.pattern : spec.phrases, options);
+  } catch {
+    value = spec.pattern; // a pattern RE2 refuses: the engine's operator answers false for an unknown key
+  }
+  return { ...node, value };
 }
 
 function createEngine(setup: Setup): Engine {
   const engine = new Engine([], { allowUndefinedFacts: setup.allowUndefinedFacts, allowUndefinedConditions: true });
+  setup.text.install(engine);
   engine.addOperator('startsWith', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a.startsWith(b));
   engine.addFact('region', 'eu', { priority: 2 });
   engine.addFact('computed', async () => 'later');
@@ -127,10 +183,16 @@ describe('compiled matcher against json-rules-engine', () => {
     let totalRules = 0;
     await fc.assert(
       fc.asyncProperty(ruleSet, fc.array(facts, { minLength: 3, maxLength: 3 }), fc.constantFrom(false, false, false, true), async (rules, events, strict) => {
-        const setup: Setup = { allowUndefinedFacts: !strict };
-        const matcher = RuleMatcher.compile(rules, { createEngine: () => createEngine(setup) });
+        const text = new TextConditions();
+        const setup: Setup = { allowUndefinedFacts: !strict, text };
+        const registered = rules.map((rule) => ({ ...rule, conditions: registerText(rule.conditions, text) as MatcherRule['conditions'] }));
+        const matcher = RuleMatcher.compile(registered, {
+          createEngine: () => createEngine(setup),
+          plugins: [textOperatorPlugin(text)],
+          computedFacts: { computed: () => 'later' },
+        });
         for (const eventFacts of events) {
-          const expected = await reference(rules, setup, eventFacts);
+          const expected = await reference(registered, setup, eventFacts);
           if (expected === 'rejected') continue;
           const actual = (await matcher.match(eventFacts)).ruleIds;
           expect(new Set(actual)).toEqual(new Set(expected));

@@ -1,0 +1,111 @@
+import type { Engine } from 'json-rules-engine';
+import { TEXT_OPERATORS, type TextConditions } from '../rules/operators.js';
+import { containsAllPhrases, containsAnyPhrase, matchesPattern, patternInput, textTokens } from '../rules/text/index.js';
+import type { ConditionFn, OperatorCompiler } from './condition-compiler.js';
+import type { FactReader } from './fact-reader.js';
+import { NO_GUARD, type Atom, type Guard, type PhraseSource } from './guard.js';
+import { viewEngine } from './jre.js';
+import type { OperatorPlugin } from './rule-matcher.js';
+
+/**
+ * containsAny / containsAll / matches, compiled from the same TextConditions that installed them on
+ * the engine: the same compiled phrases and patterns, the same text functions, the same answers
+ * (TextConditions.evaluate), with the event's text normalised and tokenized once per event.
+ * Phrases also feed the index: a rule waits for one of its phrases to occur.
+ */
+export function textOperatorPlugin(text: TextConditions): OperatorPlugin {
+  const sources = new Map<string, PhraseSource>();
+  const compiler: OperatorCompiler = {
+    compile(read, field, value) {
+      const condition = text.describe(value);
+      if (condition === undefined) return undefined;
+      const { options, optionsKey } = condition;
+      const tokensOf = memoised(`tokens\u0000${optionsKey}`, (input) => textTokens(input, options));
+      let testString: (input: string, memo: Map<string, unknown>) => boolean;
+      let guard: Guard = NO_GUARD;
+      if (condition.operator === 'matches') {
+        const normalisedOf = memoised(`pattern\u0000${optionsKey}`, (input) => patternInput(input, options));
+        const pattern = condition.pattern;
+        testString = (input, memo) => matchesPattern(normalisedOf(input, memo), pattern);
+      } else {
+        const phrases = condition.phrases;
+        testString = condition.operator === 'containsAny'
+          ? (input, memo) => containsAnyPhrase(tokensOf(input, memo), phrases)
+          : (input, memo) => containsAllPhrases(tokensOf(input, memo), phrases);
+        const source = phraseSource(sources, read, field, optionsKey, tokensOf);
+        const atom = (tokens: readonly string[]): Atom => ({ kind: 'phrase', source, tokens: tokens.map(symbol) });
+        guard = condition.operator === 'containsAny'
+          ? [phrases.filter((phrase) => phrase.length > 0).map(atom)]
+          : phrases.map((phrase) => (phrase.length > 0 ? [atom(phrase)] : []));
+      }
+      const test = (factValue: unknown, memo: Map<string, unknown>): boolean => {
+        if (Array.isArray(factValue)) return factValue.some((item) => test(item, memo));
+        if (typeof factValue !== 'string' || factValue === '') return false;
+        return testString(factValue, memo);
+      };
+      const run: ConditionFn = (context) => test(read(context.facts), context.memo);
+      return { test: run, guard };
+    },
+  };
+  return {
+    names: TEXT_OPERATORS,
+    // The engine's text operators are TextConditions' own (install()); a condition value that
+    // describe() does not know is left to the engine.
+    registered: (engine: Engine, name: string) => {
+      const view = viewEngine(engine);
+      return view.operator(name) !== undefined && !view.isDefaultOperator(name);
+    },
+    compiler,
+  };
+}
+
+/** Text token -> automaton symbol: a hashtag also stands for its word, so "#refund" is found as "refund". */
+function symbol(token: string): string {
+  let start = 0;
+  while (start < token.length - 1 && token.charCodeAt(start) === 0x23) start++;
+  return start === 0 ? token : token.slice(start);
+}
+
+type Memoised = (input: string, memo: Map<string, unknown>) => string[];
+
+/** Per-event cache of a text function's results, one map per function and normalisation variant. */
+function cached<T>(memo: Map<string, unknown>, key: string, input: string, compute: () => T): T {
+  let cache = memo.get(key) as Map<string, T> | undefined;
+  if (cache === undefined) memo.set(key, (cache = new Map()));
+  let value = cache.get(input);
+  if (value === undefined) cache.set(input, (value = compute()));
+  return value;
+}
+
+function memoised<T>(key: string, compute: (input: string) => T): (input: string, memo: Map<string, unknown>) => T {
+  return (input, memo) => cached(memo, key, input, () => compute(input));
+}
+
+function phraseSource(sources: Map<string, PhraseSource>, read: FactReader, field: string, optionsKey: string, tokensOf: Memoised): PhraseSource {
+  const key = `${field}\u0001${optionsKey}`;
+  const existing = sources.get(key);
+  if (existing !== undefined) return existing;
+  const symbolsKey = `symbols\u0000${optionsKey}`;
+  const source: PhraseSource = {
+    key,
+    sequences(facts, memo) {
+      let value: unknown;
+      try {
+        value = read(facts);
+      } catch {
+        return [];
+      }
+      const sequences: string[][] = [];
+      const collect = (item: unknown): void => {
+        if (Array.isArray(item)) item.forEach(collect);
+        else if (typeof item === 'string' && item !== '') {
+          sequences.push(cached(memo, symbolsKey, item, () => tokensOf(item, memo).map(symbol)));
+        }
+      };
+      collect(value);
+      return sequences;
+    },
+  };
+  sources.set(key, source);
+  return source;
+}
