@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NormaliseError } from '../../core/errors.js';
-import { parseJson, parseWith } from '../shared/payload.js';
+import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
 
 /** The envelope of every Meta webhook delivery; entries carry `changes` (feed, comments, WhatsApp) or `messaging`. */
 const metaDeliverySchema = z.looseObject({
@@ -30,5 +30,5 @@ export function parseMetaDelivery(rawBody: Buffer, expectedObject: string): Meta
 export function isoFromUnix(value: number | string): string {
   const number = typeof value === 'string' ? Number(value) : value;
   if (!Number.isFinite(number)) throw new NormaliseError(`'${String(value)}' is not a Unix time`);
-  return new Date(number > 1e12 ? number : number * 1000).toISOString();
+  return isoFromMillis(number > 1e12 ? number : number * 1000, `Unix time ${String(value)}`);
 }

@@ -14,6 +14,7 @@ const messagingItemSchema = z.looseObject({
     mid: z.string(),
     text: z.string().optional(),
     is_echo: z.boolean().optional(),
+    is_deleted: z.boolean().optional(),
     app_id: z.union([z.number(), z.string()]).optional(),
     metadata: z.string().optional(),
     reply_to: z.looseObject({ mid: z.string().optional(), story: z.unknown().optional() }).optional(),
@@ -39,7 +40,8 @@ export interface MessagingContext {
 export function normaliseMessagingItem(item: unknown, context: MessagingContext): CanonicalEvent | undefined {
   const parsed = parseWith(messagingItemSchema, item, context.where);
   const message = parsed.message;
-  if (!message) return undefined;
+  // Reads, deliveries, postbacks and unsent (deleted) messages are not something to answer.
+  if (!message || message.is_deleted === true) return undefined;
   const isEcho = message.is_echo === true || parsed.sender.id === context.accountId;
   const userId = isEcho ? parsed.recipient.id : parsed.sender.id;
   const sentByFoghorn = isEcho && (

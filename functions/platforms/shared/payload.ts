@@ -19,3 +19,10 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where:
   }
   return result.data;
 }
+
+/** An ISO time from epoch milliseconds; a value no Date can hold is a NormaliseError, not a RangeError. */
+export function isoFromMillis(millis: number, where: string): string {
+  const date = new Date(millis);
+  if (!Number.isFinite(millis) || Number.isNaN(date.getTime())) throw new NormaliseError(`${where} is not a readable time`);
+  return date.toISOString();
+}

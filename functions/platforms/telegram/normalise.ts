@@ -3,7 +3,7 @@ import type { CanonicalEvent, EventKind } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
 import type { ConnectorContext, Normalised } from '../connector.js';
-import { parseJson, parseWith } from '../shared/payload.js';
+import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
 import { TELEGRAM_BOT_TOKEN } from './client.js';
 
 export const TELEGRAM = 'telegram';
@@ -80,7 +80,7 @@ export function normaliseTelegram(request: InboundRequest, context: ConnectorCon
       ...(message.message_thread_id !== undefined ? { id: String(message.message_thread_id) } : {}),
       ...(message.reply_to_message ? { replyToId: String(message.reply_to_message.message_id) } : {}),
     },
-    createdAt: new Date(message.date * 1000).toISOString(),
+    createdAt: isoFromMillis(message.date * 1000, 'update message date'),
     receivedAt: request.receivedAt.toISOString(),
     // Only the bot token can send as the bot, and only Foghorn holds it.
     ...(isSelf ? { sentByFoghorn: true } : {}),

@@ -4,7 +4,7 @@ import type { CanonicalEvent, EventKind } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
 import type { ConnectorContext, Normalised } from '../connector.js';
-import { parseJson, parseWith } from '../shared/payload.js';
+import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
 
 export const X = 'x';
 /** The subscribed account; every delivery names it in `for_user_id`, this is checked against it when set. */
@@ -104,7 +104,7 @@ export function normaliseX(request: InboundRequest, context: ConnectorContext): 
       author: { id: senderId, ...userFields(sender), isSelf },
       channel: { id: self },
       thread: { id: otherParty },
-      createdAt: new Date(Number(dm.created_timestamp)).toISOString(),
+      createdAt: isoFromMillis(Number(dm.created_timestamp), `direct_message_events.${index}.created_timestamp`),
       receivedAt,
       ...(isSelf && appId !== undefined && appId === context.settings.get(X_APP_ID) ? { sentByFoghorn: true } : {}),
       meta: { dmEventId: dm.id, recipientId: otherParty, ...(appId ? { sourceAppId: appId } : {}) },
@@ -156,8 +156,7 @@ function fullText(tweet: Tweet): string {
 
 function tweetTime(tweet: Tweet): string {
   const millis = tweet.timestamp_ms !== undefined ? Number(tweet.timestamp_ms) : Date.parse(tweet.created_at ?? '');
-  if (!Number.isFinite(millis)) throw new NormaliseError(`tweet ${tweet.id_str} has no readable created_at or timestamp_ms`);
-  return new Date(millis).toISOString();
+  return isoFromMillis(millis, `created_at or timestamp_ms of tweet ${tweet.id_str}`);
 }
 
 function userFields(user: z.infer<typeof xUserSchema> | undefined) {

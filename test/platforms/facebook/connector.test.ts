@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
 import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/core/event.js';
 import { facebookConnector } from '../../../functions/platforms/facebook/index.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -84,7 +85,7 @@ describe('facebook connector: in', () => {
     expect(pagePost?.text).toBe('New winter menu from Monday');
   });
 
-  it('turns Messenger messages into dm events and recognises Foghorn\'s own echo', () => {
+  it('turns Messenger messages into dm events, skips receipts and unsent messages, and recognises Foghorn\'s own echo', () => {
     const [incoming, echo, ...rest] = normalise(messenger, { ...baseSettings, FOGHORN_META_APP_ID: '1517293846501928' });
     expect(rest).toEqual([]);
     expect(incoming).toEqual({
@@ -183,5 +184,12 @@ describe('facebook connector: out', () => {
     const context = contextWith(outSettings());
     expect(() => facebookConnector.buildRequest(commandFor(comment!, 'reply', {}), context)).toThrow(PermanentActionError);
     expect(() => facebookConnector.buildRequest(commandFor(comment!, 'react'), context)).toThrow(/cannot perform 'react'/);
+  });
+});
+
+describe('facebook connector: malformed but signed payloads', () => {
+  it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
+    const context = contextWith(baseSettings);
+    fc.assert(fc.property(fc.oneof(mutatedPayload(feed), mutatedPayload(messenger)), (body) => expectReadsOrRefuses(facebookConnector, context, body)), { numRuns: 300 });
   });
 });

@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
 import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/core/event.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { instagramConnector } from '../../../functions/platforms/instagram/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -137,5 +138,12 @@ describe('instagram connector: out', () => {
   it('offers no post (Instagram publishing needs media)', () => {
     const [comment] = normalise(comments);
     expect(() => instagramConnector.buildRequest(commandFor(comment!, 'post'), outContext())).toThrow(PermanentActionError);
+  });
+});
+
+describe('instagram connector: malformed but signed payloads', () => {
+  it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
+    const context = contextWith(baseSettings);
+    fc.assert(fc.property(fc.oneof(mutatedPayload(comments), mutatedPayload(messaging)), (body) => expectReadsOrRefuses(instagramConnector, context, body)), { numRuns: 300 });
   });
 });

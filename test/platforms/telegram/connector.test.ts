@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotConfiguredError, PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
 import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/core/event.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { telegramConnector } from '../../../functions/platforms/telegram/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, fixtureBytes, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-secret-token_42';
 const BOT_TOKEN = '7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -144,5 +145,12 @@ describe('telegram connector: out', () => {
     const [event] = normalise(fixture('group-reply'));
     const request = telegramConnector.buildRequest(commandFor(event!, 'reply'), contextWith({ FOGHORN_TELEGRAM_SECRET_TOKEN: SECRET }));
     expect(request.url).toBe('https://api.telegram.org/bot<FOGHORN_TELEGRAM_BOT_TOKEN>/sendMessage');
+  });
+});
+
+describe('telegram connector: malformed but signed payloads', () => {
+  it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
+    const context = contextWith(baseSettings);
+    fc.assert(fc.property(fc.oneof(mutatedPayload(fixture('group-reply')), mutatedPayload(fixture('channel-post'))), (body) => expectReadsOrRefuses(telegramConnector, context, body)), { numRuns: 300 });
   });
 });

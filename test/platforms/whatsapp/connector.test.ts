@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
 import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/core/event.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { whatsappConnector } from '../../../functions/platforms/whatsapp/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -121,5 +122,12 @@ describe('whatsapp connector: out', () => {
     expect(request.url).toBe('https://graph.facebook.com/v21.0/106540352242922/messages');
     expect(request.headers['authorization']).toBe('Bearer <FOGHORN_WHATSAPP_TOKEN>');
     expect(() => whatsappConnector.buildRequest(commandFor(text!, 'post'), contextWith(baseSettings))).toThrow(PermanentActionError);
+  });
+});
+
+describe('whatsapp connector: malformed but signed payloads', () => {
+  it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
+    const context = contextWith(baseSettings);
+    fc.assert(fc.property(fc.oneof(mutatedPayload(messages)), (body) => expectReadsOrRefuses(whatsappConnector, context, body)), { numRuns: 300 });
   });
 });

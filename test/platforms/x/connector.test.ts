@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NormaliseError, NotConfiguredError, PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
 import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/core/event.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { xConnector } from '../../../functions/platforms/x/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, fixtureBytes, hmacBase64, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, hmacBase64, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-consumer-secret';
 const baseSettings = { FOGHORN_X_CONSUMER_SECRET: SECRET };
@@ -157,5 +158,12 @@ describe('x connector: out', () => {
     const request = xConnector.buildRequest(commandFor(mention!, 'reply'), contextWith(baseSettings));
     expect(request.url).toBe('https://api.x.com/2/tweets');
     expect(request.headers['authorization']).toBe('Bearer <FOGHORN_X_BEARER_TOKEN>');
+  });
+});
+
+describe('x connector: malformed but signed payloads', () => {
+  it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
+    const context = contextWith(baseSettings);
+    fc.assert(fc.property(fc.oneof(mutatedPayload(tweets), mutatedPayload(dms)), (body) => expectReadsOrRefuses(xConnector, context, body)), { numRuns: 300 });
   });
 });
