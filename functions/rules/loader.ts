@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isCollection, LineCounter, parseDocument } from 'yaml';
@@ -106,6 +107,17 @@ export function compileSources(sources: readonly RuleSource[], config: FoghornCo
 /** `when.all[1].operator` from ['when', 'all', 1, 'operator']. */
 export function formatPath(path: ReadonlyArray<string | number>): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out === '' ? part : `${out}.${part}`), '');
+}
+
+/** Synchronous readRuleSources, for tools that must know the rules before anything runs (test collection). */
+export function readRuleSourcesSync(dir: string): RuleSource[] {
+  const absolute = resolve(dir);
+  return readdirSync(absolute, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && RULE_FILE.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => !relative(absolute, path).split(/[\\/]/).some((part) => part.startsWith('.') || part === 'node_modules'))
+    .sort()
+    .map((path) => ({ file: displayPath(path), text: readFileSync(path, 'utf8') }));
 }
 
 export async function readRuleSources(dir: string): Promise<RuleSource[]> {

@@ -27,10 +27,11 @@ export function flattenAction(action: PlannedAction): Record<string, unknown> {
  * Runs every rule's `tests:` against the whole rule set (so a higher-priority rule that stops a
  * lower one shows up in the lower one's tests), each test with fresh in-memory state.
  */
-export async function runRuleTests(compiled: CompiledRules): Promise<RuleTestResult[]> {
+export async function runRuleTests(compiled: CompiledRules, only?: (ruleId: string) => boolean): Promise<RuleTestResult[]> {
   const ruleSet = createRuleSet(compiled.rules, compiled.config, compiled.text);
   const results: RuleTestResult[] = [];
   for (const rule of compiled.rules) {
+    if (only && !only(rule.id)) continue;
     for (const [testIndex, test] of rule.tests.entries()) {
       const failures: string[] = [];
       if (!rule.enabled) {

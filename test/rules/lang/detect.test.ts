@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { accuracyTable, measureAccuracy, readLabelledPosts } from '../../../functions/rules/lang/accuracy.js';
+import { detectLanguage } from '../../../functions/rules/lang/detect.js';
+import { arabicScriptLanguage } from '../../../functions/rules/lang/script.js';
+
+const posts = readLabelledPosts('test/rules/fixtures/lang');
+
+describe('language detection on the labelled set', () => {
+  it('has at least 300 posts in the eight languages the issue names', () => {
+    expect(posts.length).toBeGreaterThanOrEqual(300);
+    expect(new Set(posts.map((post) => post.lang))).toEqual(new Set(['en', 'fa', 'ar', 'he', 'sw', 'ru', 'tr', 'ur']));
+  });
+
+  it('meets the documented accuracy floor: 95% overall, 90% per language', async () => {
+    const rows = await measureAccuracy(posts, detectLanguage);
+    const correct = rows.reduce((sum, row) => sum + row.correct, 0);
+    expect(correct / posts.length, accuracyTable(rows)).toBeGreaterThanOrEqual(0.95);
+    for (const row of rows) expect(row.correct / row.posts, `${row.lang}\n${accuracyTable(rows)}`).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('never confuses Persian and Arabic on posts of 20 characters or more', async () => {
+    const long = posts.filter((post) => (post.lang === 'fa' || post.lang === 'ar') && [...post.text].length >= 20);
+    expect(long.length).toBeGreaterThan(60);
+    for (const post of long) expect(await detectLanguage(post.text), post.text).toBe(post.lang);
+  });
+});
+
+describe('detectLanguage', () => {
+  it('decides by script where the script settles it', async () => {
+    expect(await detectLanguage('שלום, מה שלומך?')).toBe('he');
+    expect(await detectLanguage('안녕하세요')).toBe('ko');
+    expect(await detectLanguage('Привіт, як справи?')).toBe('uk');
+  });
+
+  it('tells Persian, Arabic and Urdu apart by their own letters and words', () => {
+    expect(arabicScriptLanguage('چرا سفارش من نرسیده است')).toBe('fa');
+    expect(arabicScriptLanguage('لماذا لم يصل طلبي حتى الآن')).toBe('ar');
+    expect(arabicScriptLanguage('میرا آرڈر ابھی تک نہیں پہنچا')).toBe('ur');
+  });
+
+  it('answers undefined for text without letters, and copes with enormous text', async () => {
+    expect(await detectLanguage('👍👍 123 !!!')).toBeUndefined();
+    expect(await detectLanguage('')).toBeUndefined();
+    expect(await detectLanguage('The parcel arrived broken and nobody answers my emails. '.repeat(20_000))).toBe('en');
+  });
+});
