@@ -26,7 +26,10 @@ interface GraphError {
 
 /** 2xx: the new object's id (comment, post, Messenger `message_id`, WhatsApp `messages[0].id`); errors classified. */
 export function interpretGraphResponse(response: OutboundResponse, now: Date): Delivered {
-  if (response.status >= 200 && response.status < 300) return { externalId: createdId(response.body) };
+  if (response.status >= 200 && response.status < 300) {
+    const id = createdId(response.body);
+    return id === undefined ? {} : { externalId: id };
+  }
 
   const error = graphError(response.body);
   const code = error?.code;
