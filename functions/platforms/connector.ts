@@ -60,6 +60,12 @@ export interface Connector {
    * time: 429, Retry-After, `retry_after`, `x-rate-limit-reset`, …) or PermanentActionError (with its error text).
    */
   interpretResponse(response: OutboundResponse, command: ActionCommand, context: ConnectorContext): Delivered;
+
+  /**
+   * Optional, live mode only: fetches short-lived credentials before `buildRequest` (Reddit trades its refresh
+   * token for an access token) and returns the settings `buildRequest` and `interpretResponse` then read.
+   */
+  authorize?(context: ConnectorContext & { send: (request: OutboundRequest) => Promise<OutboundResponse> }): Promise<Settings>;
 }
 
 /** A platform with no push: polled on a schedule (Reddit). */
@@ -67,7 +73,14 @@ export interface Poller {
   readonly platform: string;
   readonly settingsRequired: readonly string[];
   /** Reads what is new since `cursor`, returns the events and where to start next time. */
-  poll(cursor: string | undefined, context: ConnectorContext & { send: (request: OutboundRequest) => Promise<OutboundResponse> }): Promise<{ events: CanonicalEvent[]; cursor: string | undefined }>;
+  poll(cursor: string | undefined, context: ConnectorContext & { send: (request: OutboundRequest) => Promise<OutboundResponse> }): Promise<PollResult>;
+}
+
+export interface PollResult {
+  events: CanonicalEvent[];
+  cursor: string | undefined;
+  /** The platform's payload behind each event, by event id: kept like a webhook's raw body. */
+  raw?: ReadonlyMap<string, Buffer>;
 }
 
 /** A secret's value, or a visible placeholder for sandbox mode when it is not configured. */

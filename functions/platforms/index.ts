@@ -3,6 +3,7 @@ import { facebookConnector } from './facebook/index.js';
 import { discordConnector } from './discord/index.js';
 import { genericConnector } from './generic/index.js';
 import { instagramConnector } from './instagram/index.js';
+import { redditConnector } from './reddit/index.js';
 import { slackConnector } from './slack/index.js';
 import { vkConnector } from './vk/index.js';
 import { telegramConnector } from './telegram/index.js';
@@ -20,6 +21,7 @@ export const connectors: Readonly<Record<string, Connector>> = {
   slack: slackConnector,
   discord: discordConnector,
   vk: vkConnector,
+  reddit: redditConnector,
   telegram: telegramConnector,
   whatsapp: whatsappConnector,
   x: xConnector,

@@ -30,9 +30,13 @@ export function platformExecutor(options: PlatformExecutorOptions): ActionExecut
     if (!connector.actionTypes.includes(command.type)) {
       throw new PermanentActionError(`platform '${platform}' cannot ${command.type} (it can: ${connector.actionTypes.join(', ')})`);
     }
-    const context = { settings: options.settings, now: options.clock.now() };
-    const request = connector.buildRequest(command, context);
     const live = !options.forceSandbox && missingSettings(options.settings, connector.outboundSettings).length === 0;
+    const base = { settings: options.settings, now: options.clock.now() };
+    // Short-lived credentials (Reddit's access token) are fetched only when the request will really be sent.
+    const context = live && connector.authorize
+      ? { ...base, settings: await connector.authorize({ ...base, send: (request) => options.live.send(request) }) }
+      : base;
+    const request = connector.buildRequest(command, context);
     const recorded = options.redact(request);
     if (!live) {
       await options.sandbox.send(recorded);

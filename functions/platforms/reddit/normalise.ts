@@ -1,0 +1,90 @@
+import { NormaliseError } from '../../core/errors.js';
+import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
+import { REDDIT } from './settings.js';
+
+/** One child of a /message/inbox or /message/mentions listing: a comment (t1) or a private message (t4). */
+export interface RedditThing {
+  kind: string;
+  data: {
+    id?: string;
+    name?: string;
+    author?: string | null;
+    author_fullname?: string;
+    body?: string;
+    subject?: string;
+    subreddit?: string | null;
+    subreddit_name_prefixed?: string | null;
+    parent_id?: string | null;
+    first_message_name?: string | null;
+    context?: string;
+    link_title?: string;
+    type?: string;
+    was_comment?: boolean;
+    new?: boolean;
+    created_utc?: number;
+    dest?: string;
+  };
+}
+
+export interface RedditListing {
+  kind?: string;
+  data?: { after?: string | null; before?: string | null; children?: RedditThing[] };
+}
+
+export type RedditSource = 'inbox' | 'mentions';
+
+/**
+ * A comment reply, post reply, username mention or private message becomes one event whose id is the
+ * item's fullname (`t1_…`, `t4_…`), so reading it again from either listing gives the same event.
+ */
+export function redditThingToEvent(thing: RedditThing, source: RedditSource, username: string | undefined, receivedAt: Date): CanonicalEvent {
+  const { data } = thing;
+  const fullname = data.name ?? (data.id ? `${thing.kind}_${data.id}` : undefined);
+  if (!fullname) throw new NormaliseError('reddit item without `name` or `id`', { path: 'data.name' });
+  if (typeof data.created_utc !== 'number') throw new NormaliseError(`reddit item ${fullname} without \`created_utc\``, { path: 'data.created_utc' });
+  const author = data.author ?? '[deleted]';
+  const isMessage = thing.kind === 't4';
+  const linkId = linkIdFromContext(data.context);
+  const subreddit = data.subreddit_name_prefixed ?? (data.subreddit ? `r/${data.subreddit}` : undefined);
+
+  return {
+    id: eventId(REDDIT, fullname),
+    platform: REDDIT,
+    kind: kindOf(thing, source),
+    text: isMessage && data.subject ? `${data.subject}\n${data.body ?? ''}` : data.body ?? '',
+    author: {
+      id: data.author_fullname ?? author,
+      handle: author,
+      isSelf: username !== undefined && author.toLowerCase() === username.toLowerCase(),
+    },
+    channel: subreddit ? { id: subreddit, name: subreddit } : { id: 'messages' },
+    thread: {
+      ...(isMessage ? { id: data.first_message_name ?? fullname } : linkId ? { id: linkId } : {}),
+      ...(data.parent_id ? { replyToId: data.parent_id } : {}),
+    },
+    createdAt: new Date(data.created_utc * 1000).toISOString(),
+    receivedAt: receivedAt.toISOString(),
+    ...(data.context ? { url: `https://www.reddit.com${data.context}` } : {}),
+    sentByFoghorn: false,
+    meta: {
+      fullname,
+      source,
+      ...(data.type ? { type: data.type } : {}),
+      ...(data.subject ? { subject: data.subject } : {}),
+      ...(data.link_title ? { linkTitle: data.link_title } : {}),
+    },
+  };
+}
+
+function kindOf(thing: RedditThing, source: RedditSource): EventKind {
+  if (thing.kind === 't4') return 'dm';
+  if (source === 'mentions' || thing.data.type === 'username_mention') return 'mention';
+  if (thing.data.type === 'comment_reply' || thing.data.type === 'post_reply') return 'reply';
+  return 'comment';
+}
+
+/** `/r/sub/comments/<link id>/<slug>/<comment id>/?context=3` → `t3_<link id>`. */
+function linkIdFromContext(context: string | undefined): string | undefined {
+  const match = context ? /\/comments\/([a-z0-9]+)\//i.exec(context) : null;
+  return match?.[1] ? `t3_${match[1]}` : undefined;
+}
