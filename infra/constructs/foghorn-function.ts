@@ -1,0 +1,118 @@
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root: entries, the lockfile and the rules folder are resolved against it. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const SERVICE_NAME = 'foghorn';
+export const METRICS_NAMESPACE = 'Foghorn';
+
+/** A file or folder copied into the function's bundle. */
+export interface BundledPath {
+  /** Absolute path on the machine that synthesises. */
+  from: string;
+  /** Relative to the bundle root (`/var/task` on Lambda). */
+  to: string;
+}
+
+export interface FoghornFunctionProps {
+  /** Handler module relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  timeout: Duration;
+  memorySize: number;
+  environment?: Record<string, string>;
+  /** Copied next to the bundled code after esbuild runs (the rule set, for example). */
+  bundledPaths?: readonly BundledPath[];
+  logRetention?: RetentionDays;
+}
+
+/**
+ * The team's defaults for every Lambda function, so each function in the stack is one line:
+ * Node.js 22 on arm64, one minified ESM file with source maps, the AWS SDK left to the runtime,
+ * X-Ray tracing, its own log group with a retention, a role that can write only to that log group,
+ * and the Powertools settings.
+ */
+export class FoghornFunction extends NodejsFunction {
+  readonly logGroupName: string;
+
+  constructor(scope: Construct, id: string, props: FoghornFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Its own role instead of AWSLambdaBasicExecutionRole: logs go only to this function's log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the Foghorn ${id} function`,
+    });
+    logGroup.grantWrite(role);
+    const bundledPaths = props.bundledPaths ?? [];
+
+    super(scope, id, {
+      entry: join(REPO_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        platform: 'node',
+        minify: true,
+        // Error classes name themselves from their constructor; minified names would say nothing.
+        keepNames: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        externalModules: ['@aws-sdk/*'],
+        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+        banner: "import { createRequire as __foghornCreateRequire } from 'node:module'; const require = __foghornCreateRequire(import.meta.url);",
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => bundledPaths.flatMap(({ from, to }) => [
+            `mkdir -p "${dirname(join(outputDir, to))}"`,
+            `cp -R "${inBundlingInput(inputDir, from)}" "${join(outputDir, to)}"`,
+          ]),
+        },
+      },
+    });
+    this.logGroupName = logGroup.logGroupName;
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions, so active tracing needs Resource "*".',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Foghorn is built and tested for Node.js 22, the runtime the project targets; moving to a newer runtime is a deliberate, tested upgrade.',
+    });
+  }
+}
+
+/** Paths inside the repository are addressed through the bundler's input folder (the repository root). */
+function inBundlingInput(inputDir: string, path: string): string {
+  const inside = relative(REPO_ROOT, path);
+  return inside.startsWith('..') || isAbsolute(inside) ? path : join(inputDir, inside);
+}
