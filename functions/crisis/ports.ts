@@ -1,0 +1,154 @@
+import type { ActionCommand } from '../core/action-command.js';
+import type { CanonicalEvent } from '../core/event.js';
+import type { PlannedAction } from '../rules/ruleset.js';
+
+/**
+ * What the crisis and SLA core needs from storage. DynamoDB implementations live in
+ * functions/storage/dynamo/, in-memory ones in functions/crisis/memory/. Every state change that must
+ * happen once (an episode opening, a timer firing, an approval deciding) is a conditional write that
+ * answers whether this caller won.
+ */
+
+/** Time-bucketed counts (one bucket per minute), added to atomically. */
+export interface CounterStore {
+  increment(key: string, at: Date, retainMs: number): Promise<void>;
+  /** Per-minute counts of `key` for the minutes from `fromMinute` to `toMinute` inclusive (epoch minutes). */
+  buckets(key: string, fromMinute: number, toMinute: number, now: Date): Promise<Map<number, number>>;
+}
+
+/** A spike of one rule, from the event that crossed the threshold until a quiet period ends it. */
+export interface SpikeEpisode {
+  ruleId: string;
+  /** Names the incident everywhere (PagerDuty dedup_key, Opsgenie alias). */
+  incident: string;
+  status: 'open' | 'closed';
+  startedAt: string;
+  lastEventAt: string;
+  /** Matching events seen during the episode, the opening one included. */
+  count: number;
+  quietMs: number;
+  closedAt?: string;
+  /** The event that opened the episode: resolve commands answer it. */
+  firstEvent: CanonicalEvent;
+  /** The actions the rule took when the episode opened; its escalations are resolved when it ends. */
+  actions: PlannedAction[];
+}
+
+export interface EpisodeStore {
+  /** The rule's latest episode, open or closed. */
+  current(ruleId: string): Promise<SpikeEpisode | undefined>;
+  /** Opens `episode` unless one is open for its rule; true when this caller opened it. */
+  open(episode: SpikeEpisode): Promise<boolean>;
+  /** Records one more matching event in the open episode (never moves lastEventAt backwards). */
+  touch(ruleId: string, incident: string, at: Date): Promise<void>;
+  listOpen(): Promise<SpikeEpisode[]>;
+  /** Closes the episode if it is still open and nothing arrived after `lastEventAt`; true when this caller closed it. */
+  close(ruleId: string, incident: string, lastEventAt: string, now: Date): Promise<boolean>;
+}
+
+export interface CrisisState {
+  on: boolean;
+  /** When the switch last changed, who changed it and why. */
+  since?: string;
+  by?: string;
+  why?: string;
+  /** Counts changes, so two people switching at once cannot both win. */
+  version: number;
+}
+
+export interface CrisisStore {
+  get(): Promise<CrisisState>;
+  /** Sets the switch if it is still at `expectedVersion`; false when someone else changed it first. */
+  set(next: Omit<CrisisState, 'version'>, expectedVersion: number): Promise<boolean>;
+}
+
+export type TimerStatus = 'pending' | 'answered' | 'fired';
+
+/** An SLA response timer: fires when its message is still unanswered at `dueAt`. */
+export interface SlaTimer {
+  id: string;
+  ruleId: string;
+  eventId: string;
+  /** Conversations an answer may arrive in (see conversation.ts). */
+  conversations: string[];
+  /** The duration as the rule wrote it (`10m`). */
+  after: string;
+  dueAt: string;
+  status: TimerStatus;
+  /** The message the timer watches. */
+  event: CanonicalEvent;
+  /** The rule's actions, deferred until the timer fires. */
+  actions: PlannedAction[];
+  createdAt: string;
+  answeredAt?: string;
+  firedAt?: string;
+}
+
+export interface TimerStore {
+  /** Stores the timer unless one with its id exists; true when created. */
+  put(timer: SlaTimer, now: Date): Promise<boolean>;
+  get(id: string): Promise<SlaTimer | undefined>;
+  /** Pending timers filed under the given epoch minutes (a time-indexed key: no scan). */
+  pendingInMinutes(minutes: readonly number[]): Promise<SlaTimer[]>;
+  /** Pending timers waiting in a conversation. */
+  pendingInConversation(conversation: string): Promise<SlaTimer[]>;
+  /** pending → answered or fired; true when this caller made the change. */
+  settle(id: string, status: 'answered' | 'fired', at: Date): Promise<boolean>;
+  /** The last minute the sweep finished (epoch minutes). */
+  sweptThrough(): Promise<number | undefined>;
+  setSweptThrough(minute: number): Promise<void>;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+
+/** A held action waiting for a human. */
+export interface Approval {
+  /** The held command's id: holding the same command twice files one approval. */
+  id: string;
+  status: ApprovalStatus;
+  /** Why it was held: `crisis mode`, `sensitive term "…"`, a rule's hold reason, … */
+  reason: string;
+  heldBy: 'rule' | 'crisis' | 'guard';
+  /** The command to run once approved (for a rule's `hold`, the parked reply or post); absent when nothing waits. */
+  command?: ActionCommand;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+  decidedBy?: string;
+  decisionNote?: string;
+}
+
+export interface ApprovalStore {
+  /** Files the approval unless one with its id exists; returns the stored one. */
+  putIfAbsent(approval: Approval): Promise<Approval>;
+  get(id: string): Promise<Approval | undefined>;
+  /** Newest first. */
+  list(status: ApprovalStatus | undefined, limit: number): Promise<Approval[]>;
+  /** pending → `to`, only if still pending; true when this caller decided it. */
+  decide(id: string, to: Exclude<ApprovalStatus, 'pending'>, by: string, note: string | undefined, now: Date): Promise<boolean>;
+}
+
+export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla';
+
+/** One line of the audit log: what happened, to what, and why (event, rule, person). */
+export interface AuditEntry {
+  /** Deterministic where the fact is (a retried step records it once). */
+  id: string;
+  at: string;
+  kind: AuditKind;
+  /** e.g. `reply.sent`, `approval.approved`, `crisis.on`, `escalation.sent`, `spike.opened`. */
+  what: string;
+  who?: string;
+  why?: string;
+  eventId?: string;
+  ruleId?: string;
+  commandId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditLog {
+  /** Records the entry once per id. */
+  record(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(limit: number): Promise<AuditEntry[]>;
+}

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { CanonicalEvent } from '../core/event.js';
+import type { PlannedAction } from '../rules/ruleset.js';
+import { answeredConversations, waitingConversations } from './conversation.js';
+import { epochMinute, minutesBetween } from './minutes.js';
+import type { AuditLog, SlaTimer, TimerStore } from './ports.js';
+
+/** On a first sweep (or after a long stop) look back this far for timers that came due meanwhile. */
+const FIRST_SWEEP_LOOKBACK_MINUTES = 24 * 60;
+
+export function slaTimerId(eventId: string, ruleId: string): string {
+  return `sla_${createHash('sha256').update(JSON.stringify([eventId, ruleId])).digest('base64url').slice(0, 32)}`;
+}
+
+/**
+ * Starts the response timer of rule `ruleId` for a message: due `afterMs` after the message was written.
+ * The rule's actions wait in the timer. Starting the same timer twice keeps the first.
+ */
+export async function startSlaTimer(
+  timers: TimerStore, input: { ruleId: string; after: string; afterMs: number; event: CanonicalEvent; actions: readonly PlannedAction[] }, now: Date,
+): Promise<SlaTimer> {
+  const written = Date.parse(input.event.createdAt);
+  const timer: SlaTimer = {
+    id: slaTimerId(input.event.id, input.ruleId),
+    ruleId: input.ruleId,
+    eventId: input.event.id,
+    conversations: waitingConversations(input.event),
+    after: input.after,
+    dueAt: new Date((Number.isNaN(written) ? now.getTime() : written) + input.afterMs).toISOString(),
+    status: 'pending',
+    event: input.event,
+    actions: [...input.actions],
+    createdAt: now.toISOString(),
+  };
+  await timers.put(timer, now);
+  return timer;
+}
+
+/**
+ * An answer from a connected account stops every timer waiting in its conversations for a message
+ * written no later than the answer. Returns the timers it stopped.
+ */
+export async function answerTimers(timers: TimerStore, conversations: readonly string[], answeredAt: Date): Promise<SlaTimer[]> {
+  const stopped: SlaTimer[] = [];
+  const seen = new Set<string>();
+  for (const conversation of conversations) {
+    for (const timer of await timers.pendingInConversation(conversation)) {
+      if (seen.has(timer.id)) continue;
+      seen.add(timer.id);
+      if (Date.parse(timer.event.createdAt) > answeredAt.getTime()) continue;
+      if (await timers.settle(timer.id, 'answered', answeredAt)) stopped.push(timer);
+    }
+  }
+  return stopped;
+}
+
+/** Stops the timers an event answers. */
+export function answerTimersFor(timers: TimerStore, answer: CanonicalEvent, answeredAt: Date): Promise<SlaTimer[]> {
+  return answerTimers(timers, answeredConversations(answer), answeredAt);
+}
+
+/** The canonical event a fired timer produces; rules evaluate it like any other (`kind: sla.breached`). */
+export function breachEvent(timer: SlaTimer, now: Date): CanonicalEvent {
+  const { event } = timer;
+  const waitedMinutes = Math.floor((now.getTime() - Date.parse(event.createdAt)) / 60_000);
+  return {
+    id: `${event.platform}:sla-breached:${timer.id}`,
+    platform: event.platform,
+    kind: 'sla.breached',
+    text: event.text,
+    ...(event.lang ? { lang: event.lang } : {}),
+    author: event.author,
+    channel: event.channel,
+    thread: event.thread,
+    createdAt: timer.dueAt,
+    receivedAt: now.toISOString(),
+    ...(event.url ? { url: event.url } : {}),
+    meta: {
+      ...event.meta,
+      sla: { timer: timer.id, rule: timer.ruleId, after: timer.after, eventId: event.id, dueAt: timer.dueAt, waitedMinutes },
+    },
+  };
+}
+
+export interface SweepDependencies {
+  timers: TimerStore;
+  /** Stores and publishes the breach event (idempotent on its id, like ingest). */
+  emit(event: CanonicalEvent): Promise<void>;
+  audit: AuditLog;
+}
+
+/**
+ * The one-minute sweep: reads only the minutes since the last sweep (a time-indexed key, so the cost
+ * follows the number of due timers, not idle time), emits a breach event for each timer still
+ * unanswered at its due time, then marks it fired. The emit comes first: a crash in between emits the
+ * same event id again, which ingest-style dedup turns into one evaluation.
+ */
+export async function sweepSlaTimers(deps: SweepDependencies, now: Date): Promise<SlaTimer[]> {
+  const nowMinute = epochMinute(now);
+  const last = await deps.timers.sweptThrough();
+  const from = Math.max(last === undefined ? nowMinute - FIRST_SWEEP_LOOKBACK_MINUTES : last + 1, nowMinute - FIRST_SWEEP_LOOKBACK_MINUTES);
+  const fired: SlaTimer[] = [];
+  for (const timer of await deps.timers.pendingInMinutes(minutesBetween(from, nowMinute))) {
+    if (Date.parse(timer.dueAt) > now.getTime()) continue;
+    const event = breachEvent(timer, now);
+    await deps.emit(event);
+    if (!(await deps.timers.settle(timer.id, 'fired', now))) continue;
+    fired.push(timer);
+    await deps.audit.record({
+      id: `sla:${timer.id}:fired`, at: now.toISOString(), kind: 'sla', what: 'sla.breached',
+      why: `no answer ${timer.after} after the message`, eventId: timer.eventId, ruleId: timer.ruleId,
+      detail: { breachEventId: event.id, dueAt: timer.dueAt },
+    });
+  }
+  // The current minute is read again next time: a timer filed into it after this sweep is still found.
+  await deps.timers.setSweptThrough(nowMinute - 1);
+  return fired;
+}
+
+/** The minute a timer is filed under: its due minute, or now's when it is already due. */
+export function filingMinute(timer: Pick<SlaTimer, 'dueAt'>, now: Date): number {
+  return Math.max(epochMinute(new Date(timer.dueAt)), epochMinute(now));
+}
