@@ -3,7 +3,7 @@ import { canonicalEventSchema } from '../core/event.js';
 import { type FoghornConfig, parseDuration } from './config.js';
 import { isKnownFact, knownFactNames } from './facts.js';
 import { isTextOperator, OPERATOR_DECORATORS, STANDARD_OPERATORS, type TextConditions } from './operators.js';
-import { type ActionSpec, type RuleSpec, ruleSchema, type RuleTest } from './schema.js';
+import { type ActionSpec, actionSchema, type RuleSpec, ruleSchema, type RuleTest } from './schema.js';
 import { compileTemplate, type Template } from './template.js';
 import type { NormaliseOptions } from './text/index.js';
 
@@ -92,6 +92,10 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], base: Array<string |
       } else {
         out.push(...flattenIssues(best.branch, path));
       }
+      continue;
+    }
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: [...path, key], message: `unknown key '${key}'` });
       continue;
     }
     out.push({ path, message: issue.message });
@@ -357,7 +361,16 @@ export function compileRule(raw: unknown, file: string, order: number, context: 
   const conditions = 'when' in rawRule
     ? compileConditions(rawRule.when, ['when'], context, options, facts, problems, true)
     : (problems.push({ path: [], message: "a rule needs 'when' (its conditions)" }), {});
-  if (!parsed.success) return { id, problems };
+  if (!parsed.success) {
+    // Still check the meaning of the parts that have the right shape, so one run reports everything.
+    if (Array.isArray(rawRule.then)) {
+      rawRule.then.forEach((action: unknown, index: number) => {
+        const one = actionSchema.safeParse(action);
+        if (one.success) compileAction(one.data, ['then', index], context.config, problems);
+      });
+    }
+    return { id, problems };
+  }
   const spec = parsed.data;
   const actions = spec.then.map((action, index) => compileAction(action, ['then', index], context.config, problems));
   const limits = compileLimits(spec, context.config, problems);

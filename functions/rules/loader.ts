@@ -60,10 +60,15 @@ export function compileSources(sources: readonly RuleSource[], config: FoghornCo
   let order = 0;
   for (const source of sources) {
     const lineCounter = new LineCounter();
-    const document = parseDocument(source.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const document = parseDocument(source.text, { lineCounter, prettyErrors: true, uniqueKeys: true });
     if (document.errors.length > 0) {
+      const seen = new Set<string>();
       for (const error of document.errors) {
-        problems.push({ file: source.file, line: error.linePos?.[0].line ?? 0, path: '', message: `not valid YAML: ${error.message.split('\n')[0]}` });
+        const line = error.linePos?.[0].line ?? 0;
+        const message = `not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+        if (seen.has(`${line}:${message}`)) continue;
+        seen.add(`${line}:${message}`);
+        problems.push({ file: source.file, line, path: '', message });
       }
       continue;
     }
@@ -101,6 +106,8 @@ export function compileSources(sources: readonly RuleSource[], config: FoghornCo
       if (result.rule) rules.push(result.rule);
     }
   }
+  // Stable sort: by file, then line, so the report reads top to bottom.
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   return { rules, problems, config, text };
 }
 
