@@ -12,6 +12,7 @@ import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, Resource
  *   ACTION#<id> / ACTION      an action record                  gsi1: ACTIONS / <createdAt>#<id>
  *   LIMIT#<key> / <window>    rule limit counters (functions/storage/dynamo/rule-state.ts)
  *   QUEUE#<name> / <msg id>   local runtime's durable queues (not used on AWS)
+ *   CURSOR#<platform> / CURSOR  where a poller stopped (functions/storage/dynamo/cursor-store.ts)
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',
