@@ -22,7 +22,12 @@ import { type QueueName, topology } from './topology.js';
 export interface FunctionAccess {
   table: 'read' | 'readWrite';
   putEvents?: boolean;
+  /** SendMessage on the actions queue (ACTIONS_QUEUE_URL). */
   sendActions?: boolean;
+  /** ChangeMessageVisibility on the actions queue it consumes, to retry a command later (ACTIONS_QUEUE_URL). */
+  delayActions?: boolean;
+  /** SendMessage on the actions dead-letter queue, for commands that failed for good (ACTIONS_DLQ_URL). */
+  deadLetterActions?: boolean;
   readSecret?: boolean;
   /** The rule set (and foghorn.config.yaml) ship inside the bundle; FOGHORN_RULES points at them. */
   bundlesRules?: boolean;
@@ -33,8 +38,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   ingest: { table: 'readWrite', putEvents: true, readSecret: true },
   // Evaluates rules (limit counters live in the table) and queues one command per action.
   evaluate: { table: 'readWrite', sendActions: true, bundlesRules: true },
-  // Claims and records commands, and calls the platforms with their tokens.
-  act: { table: 'readWrite', readSecret: true },
+  // Claims and records commands, calls the platforms with their tokens, defers or dead-letters a command.
+  act: { table: 'readWrite', readSecret: true, delayActions: true, deadLetterActions: true },
   // Reads platforms without push (Reddit) with their tokens and feeds the bus like ingest.
   poll: { table: 'readWrite', putEvents: true, readSecret: true },
   // Fires due response timers as events on the bus.
@@ -178,7 +183,8 @@ export class FoghornStack extends Stack {
     const environment: Record<string, string> = { TABLE_NAME: this.table.tableName };
     const bundledPaths: BundledPath[] = [];
     if (access.putEvents) environment.BUS_NAME = this.bus.eventBusName;
-    if (access.sendActions) environment.ACTIONS_QUEUE_URL = this.queues.actions.queue.queueUrl;
+    if (access.sendActions || access.delayActions) environment.ACTIONS_QUEUE_URL = this.queues.actions.queue.queueUrl;
+    if (access.deadLetterActions) environment.ACTIONS_DLQ_URL = this.queues.actions.deadLetters.queueUrl;
     if (access.readSecret) environment.FOGHORN_SECRET_ARN = this.secret.secretArn;
     if (access.bundlesRules) {
       environment.FOGHORN_RULES = BUNDLED_RULES_DIR;
@@ -204,6 +210,8 @@ export class FoghornStack extends Stack {
     else this.table.grantReadData(fn);
     if (access.putEvents) this.bus.grantPutEventsTo(fn);
     if (access.sendActions) this.queues.actions.queue.grantSendMessages(fn);
+    if (access.delayActions) this.queues.actions.queue.grant(fn, 'sqs:ChangeMessageVisibility');
+    if (access.deadLetterActions) this.queues.actions.deadLetters.grantSendMessages(fn);
     if (access.readSecret) this.secret.grantRead(fn);
     const tableLogicalId = this.getLogicalId(this.table.node.defaultChild as CfnElement);
     Validations.of(fn.role!).acknowledge({
