@@ -93,7 +93,9 @@ export async function observeSpike(
     firstEvent: event, actions: [...actions],
   };
   if (!(await deps.episodes.open(episode))) {
+    // Another evaluator opened it first: this event belongs to that episode.
     const winner = await deps.episodes.current(ruleId);
+    if (winner?.status === 'open') await deps.episodes.touch(ruleId, winner.incident, now);
     return { fire: false, reason: 'another evaluator opened the episode first', count, ...(winner ? { incident: winner.incident } : {}) };
   }
   return { fire: true, episode, count, ...(baseline === undefined ? {} : { baseline }) };

@@ -34,6 +34,6 @@ export function memoryTimerStore(): TimerStore {
       return true;
     },
     async sweptThrough() { return swept; },
-    async setSweptThrough(minute) { swept = minute; },
+    async setSweptThrough(minute) { swept = Math.max(swept ?? minute, minute); },
   };
 }

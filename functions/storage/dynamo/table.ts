@@ -12,6 +12,14 @@ import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, Resource
  *   ACTION#<id> / ACTION      an action record                  gsi1: ACTIONS / <createdAt>#<id>
  *   LIMIT#<key> / <window>    rule limit counters (functions/storage/dynamo/rule-state.ts)
  *   QUEUE#<name> / <msg id>   local runtime's durable queues (not used on AWS)
+ *   COUNTER#<key> / M#<minute>  spike counters, one per minute (crisis; counter-store.ts)
+ *   SPIKE#<rule> / EPISODE    a rule's latest spike episode     gsi1: SPIKES-OPEN / <startedAt>#<rule> while open
+ *   CRISIS / STATE            the crisis-mode switch
+ *   SLA#<id> / TIMER          an SLA response timer              gsi1: SLADUE#<epoch minute> / <dueAt>#<id> while pending
+ *   SLACONV#<conv> / <id>     timers waiting in a conversation
+ *   SLASWEEP / STATE          the last minute the SLA sweep read
+ *   APPROVAL#<id> / APPROVAL  a held action                      gsi1: APPROVALS#<status> / <createdAt>#<id>
+ *   AUDIT#<id> / AUDIT        an audit entry                     gsi1: AUDIT / <at>#<id>
  *   CURSOR#<platform> / CURSOR  where a poller stopped (functions/storage/dynamo/cursor-store.ts)
  */
 export const TABLE_KEYS = {

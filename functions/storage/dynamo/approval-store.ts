@@ -1,0 +1,97 @@
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Approval, ApprovalStatus, ApprovalStore } from '../../crisis/ports.js';
+import { fromItem, isConditionFailure, toItem } from './item.js';
+import { expiresIn, TABLE_KEYS } from './table.js';
+
+const STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'expired'];
+const RETENTION_SECONDS = 90 * 86_400;
+
+function statusIndexKey(status: ApprovalStatus): string {
+  return `APPROVALS#${status}`;
+}
+
+/**
+ * The approval queue (`APPROVAL#<id>` / `APPROVAL`), listed by status through gsi1
+ * (`APPROVALS#<status>` / `<createdAt>#<id>`). Deciding is a conditional update from `pending`,
+ * so one decision wins however many people click.
+ */
+export class DynamoApprovalStore implements ApprovalStore {
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
+    if (!options.tableName) throw new Error('DynamoApprovalStore: tableName is required');
+  }
+
+  async putIfAbsent(approval: Approval): Promise<Approval> {
+    try {
+      await this.options.client.send(new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: toItem({
+          ...approval, pk: `APPROVAL#${approval.id}`, sk: 'APPROVAL',
+          [TABLE_KEYS.gsi1.partitionKey]: statusIndexKey(approval.status), [TABLE_KEYS.gsi1.sortKey]: `${approval.createdAt}#${approval.id}`,
+          [TABLE_KEYS.ttl]: expiresIn(new Date(approval.expiresAt), RETENTION_SECONDS),
+        }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return approval;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.get(approval.id)) ?? approval;
+    }
+  }
+
+  async get(id: string): Promise<Approval | undefined> {
+    const { Item } = await this.options.client.send(new GetItemCommand({ TableName: this.options.tableName, Key: key(id), ConsistentRead: true }));
+    return strip(fromItem<Approval & Record<string, unknown>>(Item));
+  }
+
+  async list(status: ApprovalStatus | undefined, limit: number): Promise<Approval[]> {
+    const lists = await Promise.all((status ? [status] : STATUSES).map((one) => this.listStatus(one, limit)));
+    return lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+  }
+
+  private async listStatus(status: ApprovalStatus, limit: number): Promise<Approval[]> {
+    const approvals: Approval[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.options.client.send(new QueryCommand({
+        TableName: this.options.tableName, IndexName: TABLE_KEYS.gsi1.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
+        ExpressionAttributeValues: toItem({ ':pk': statusIndexKey(status) }),
+        ScanIndexForward: false,
+        Limit: Math.min(1000, limit - approvals.length),
+        ExclusiveStartKey: start,
+      }));
+      for (const item of page.Items ?? []) approvals.push(strip(fromItem<Approval & Record<string, unknown>>(item))!);
+      start = page.LastEvaluatedKey;
+    } while (start && approvals.length < limit);
+    return approvals;
+  }
+
+  async decide(id: string, to: Exclude<ApprovalStatus, 'pending'>, by: string, note: string | undefined, now: Date): Promise<boolean> {
+    try {
+      await this.options.client.send(new UpdateItemCommand({
+        TableName: this.options.tableName, Key: key(id),
+        ConditionExpression: '#status = :pending',
+        UpdateExpression: 'SET #status = :to, decidedAt = :now, decidedBy = :by, #gpk = :gpk' + (note ? ', decisionNote = :note' : ''),
+        ExpressionAttributeNames: { '#status': 'status', '#gpk': TABLE_KEYS.gsi1.partitionKey },
+        ExpressionAttributeValues: toItem({
+          ':pending': 'pending', ':to': to, ':now': now.toISOString(), ':by': by, ':gpk': statusIndexKey(to), ...(note ? { ':note': note } : {}),
+        }),
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+function key(id: string) {
+  return toItem({ pk: `APPROVAL#${id}`, sk: 'APPROVAL' });
+}
+
+function strip(item: (Approval & Record<string, unknown>) | undefined): Approval | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ttl: _ttl, ...approval } = item;
+  return approval as Approval;
+}

@@ -1,0 +1,39 @@
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { AuditEntry, AuditLog } from '../../crisis/ports.js';
+import { queryNewest } from './event-store.js';
+import { isConditionFailure, toItem } from './item.js';
+import { expiresIn, TABLE_KEYS } from './table.js';
+
+const AUDIT_INDEX = 'AUDIT';
+const DEFAULT_RETENTION_DAYS = 400;
+
+/** The audit log (`AUDIT#<id>` / `AUDIT`, newest first through gsi1 `AUDIT`). An id is recorded once. */
+export class DynamoAuditLog implements AuditLog {
+  private readonly retentionSeconds: number;
+
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string; retentionDays?: number }) {
+    if (!options.tableName) throw new Error('DynamoAuditLog: tableName is required');
+    this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    try {
+      await this.options.client.send(new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: toItem({
+          ...entry, pk: `AUDIT#${entry.id}`, sk: 'AUDIT',
+          [TABLE_KEYS.gsi1.partitionKey]: AUDIT_INDEX, [TABLE_KEYS.gsi1.sortKey]: `${entry.at}#${entry.id}`,
+          [TABLE_KEYS.ttl]: expiresIn(new Date(entry.at), this.retentionSeconds),
+        }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async list(limit: number): Promise<AuditEntry[]> {
+    const items = await queryNewest<AuditEntry & Record<string, unknown>>(this.options.client, this.options.tableName, AUDIT_INDEX, limit);
+    return items.map(({ pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ttl: _ttl, ...entry }) => entry as AuditEntry);
+  }
+}

@@ -1,0 +1,142 @@
+import {
+  type AttributeValue, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { SlaTimer, TimerStore } from '../../crisis/ports.js';
+import { filingMinute } from '../../crisis/sla-timer.js';
+import { fromItem, isConditionFailure, toItem } from './item.js';
+import { expiresIn, TABLE_KEYS } from './table.js';
+
+/** Settled timers and conversation entries are kept this long for inspection, then expire. */
+const RETENTION_SECONDS = 30 * 86_400;
+const SWEEP_KEY = { pk: 'SLASWEEP', sk: 'STATE' };
+
+export function dueIndexKey(minute: number): string {
+  return `SLADUE#${minute}`;
+}
+
+/**
+ * SLA timers (`SLA#<id>` / `TIMER`). A pending timer sits in gsi1 under its due minute
+ * (`SLADUE#<epoch minute>`), a sparse, time-indexed key: the sweep reads only the minutes since it
+ * last ran and settling removes the timer from the index. `SLACONV#<conversation>` / `<timer id>`
+ * entries let an answer find the timers waiting in its conversation.
+ */
+export class DynamoTimerStore implements TimerStore {
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
+    if (!options.tableName) throw new Error('DynamoTimerStore: tableName is required');
+  }
+
+  async put(timer: SlaTimer, now: Date): Promise<boolean> {
+    const ttl = expiresIn(new Date(timer.dueAt), RETENTION_SECONDS);
+    // Conversation entries first: a retry after a crash re-puts them, and the timer is never unfindable.
+    for (const conversation of timer.conversations) {
+      await this.options.client.send(new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: toItem({ pk: `SLACONV#${conversation}`, sk: timer.id, timerId: timer.id, [TABLE_KEYS.ttl]: ttl }),
+      }));
+    }
+    try {
+      await this.options.client.send(new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: toItem({
+          ...timer, pk: `SLA#${timer.id}`, sk: 'TIMER', [TABLE_KEYS.ttl]: ttl,
+          [TABLE_KEYS.gsi1.partitionKey]: dueIndexKey(filingMinute(timer, now)), [TABLE_KEYS.gsi1.sortKey]: `${timer.dueAt}#${timer.id}`,
+        }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<SlaTimer | undefined> {
+    const { Item } = await this.options.client.send(new GetItemCommand({ TableName: this.options.tableName, Key: timerKey(id), ConsistentRead: true }));
+    return strip(fromItem<SlaTimer & Record<string, unknown>>(Item));
+  }
+
+  async pendingInMinutes(minutes: readonly number[]): Promise<SlaTimer[]> {
+    const timers: SlaTimer[] = [];
+    for (const minute of minutes) {
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await this.options.client.send(new QueryCommand({
+          TableName: this.options.tableName, IndexName: TABLE_KEYS.gsi1.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
+          ExpressionAttributeValues: toItem({ ':pk': dueIndexKey(minute) }),
+          ExclusiveStartKey: start,
+        }));
+        for (const item of page.Items ?? []) {
+          const timer = strip(fromItem<SlaTimer & Record<string, unknown>>(item));
+          if (timer?.status === 'pending') timers.push(timer);
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return timers;
+  }
+
+  async pendingInConversation(conversation: string): Promise<SlaTimer[]> {
+    const { Items } = await this.options.client.send(new QueryCommand({
+      TableName: this.options.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: toItem({ ':pk': `SLACONV#${conversation}` }),
+      ConsistentRead: true,
+    }));
+    const timers: SlaTimer[] = [];
+    for (const item of Items ?? []) {
+      const timer = await this.get(fromItem<{ timerId: string }>(item)!.timerId);
+      if (timer?.status === 'pending') timers.push(timer);
+    }
+    return timers;
+  }
+
+  async settle(id: string, status: 'answered' | 'fired', at: Date): Promise<boolean> {
+    let settled: SlaTimer | undefined;
+    try {
+      const { Attributes } = await this.options.client.send(new UpdateItemCommand({
+        TableName: this.options.tableName, Key: timerKey(id),
+        ConditionExpression: '#status = :pending',
+        UpdateExpression: `SET #status = :status, ${status === 'answered' ? 'answeredAt' : 'firedAt'} = :at REMOVE #gpk, #gsk`,
+        ExpressionAttributeNames: { '#status': 'status', '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey },
+        ExpressionAttributeValues: toItem({ ':pending': 'pending', ':status': status, ':at': at.toISOString() }),
+        ReturnValues: 'ALL_NEW',
+      }));
+      settled = strip(fromItem<SlaTimer & Record<string, unknown>>(Attributes));
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    for (const conversation of settled?.conversations ?? []) {
+      await this.options.client.send(new DeleteItemCommand({ TableName: this.options.tableName, Key: toItem({ pk: `SLACONV#${conversation}`, sk: id }) }));
+    }
+    return true;
+  }
+
+  async sweptThrough(): Promise<number | undefined> {
+    const { Item } = await this.options.client.send(new GetItemCommand({ TableName: this.options.tableName, Key: toItem(SWEEP_KEY), ConsistentRead: true }));
+    return fromItem<{ minute: number }>(Item)?.minute;
+  }
+
+  async setSweptThrough(minute: number): Promise<void> {
+    // Never moves backwards: a slow sweep finishing after a newer one leaves the newer mark.
+    await this.options.client.send(new PutItemCommand({
+      TableName: this.options.tableName,
+      Item: toItem({ ...SWEEP_KEY, minute }),
+      ConditionExpression: 'attribute_not_exists(pk) OR #minute < :minute',
+      ExpressionAttributeNames: { '#minute': 'minute' },
+      ExpressionAttributeValues: toItem({ ':minute': minute }),
+    })).catch((error: unknown) => { if (!isConditionFailure(error)) throw error; });
+  }
+}
+
+function timerKey(id: string) {
+  return toItem({ pk: `SLA#${id}`, sk: 'TIMER' });
+}
+
+function strip(item: (SlaTimer & Record<string, unknown>) | undefined): SlaTimer | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ttl: _ttl, ...timer } = item;
+  return timer as SlaTimer;
+}
