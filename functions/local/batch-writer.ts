@@ -18,11 +18,12 @@ const MAX_UNPROCESSED_ROUNDS = 8;
  * bounded number of calls in flight: under load writes queue up and leave in full batches, at rest a
  * lone write leaves at once. Each promise resolves only once its own write is acknowledged.
  *
- * Callers must not have two writes to the same key outstanding at once (order between them would be
- * undefined); the durable queue never does, since it awaits each write of a message before the next.
+ * Writes to the same key are applied in the order they were made: one waits until the call carrying
+ * the previous one has returned (a put still in flight must not land after a later delete).
  */
 export class BatchWriter {
-  private readonly pending: PendingWrite[] = [];
+  private pending: PendingWrite[] = [];
+  private readonly keysInFlight = new Set<string>();
   private inFlight = 0;
   private flushScheduled = false;
   private idleWaiters: Array<() => void> = [];
@@ -70,8 +71,11 @@ export class BatchWriter {
   private flush(): void {
     while (this.pending.length > 0 && this.inFlight < this.maxConcurrentCalls) {
       const batch = this.takeBatch();
+      if (batch.length === 0) return; // every pending write waits for a key in flight
       this.inFlight++;
+      for (const write of batch) this.keysInFlight.add(write.key);
       void this.write(batch).finally(() => {
+        for (const write of batch) this.keysInFlight.delete(write.key);
         this.inFlight--;
         if (this.pending.length > 0) this.flush();
         else if (this.inFlight === 0) this.notifyIdle();
@@ -79,19 +83,25 @@ export class BatchWriter {
     }
   }
 
-  /** Up to 25 writes with distinct keys (BatchWriteItem rejects a batch naming a key twice). */
+  /**
+   * Up to 25 writes, oldest first, with distinct keys none of which is in flight (BatchWriteItem rejects
+   * a batch naming a key twice); a write held back holds back every later write to its key.
+   */
   private takeBatch(): PendingWrite[] {
     const batch: PendingWrite[] = [];
-    const keys = new Set<string>();
+    const blocked = new Set(this.keysInFlight);
+    const remaining: PendingWrite[] = [];
     let index = 0;
-    while (index < this.pending.length && batch.length < MAX_BATCH) {
+    for (; index < this.pending.length && batch.length < MAX_BATCH; index++) {
       const write = this.pending[index]!;
-      if (keys.has(write.key)) break;
-      keys.add(write.key);
-      batch.push(write);
-      index++;
+      if (blocked.has(write.key)) {
+        remaining.push(write);
+      } else {
+        blocked.add(write.key);
+        batch.push(write);
+      }
     }
-    this.pending.splice(0, index);
+    if (batch.length > 0) this.pending = index === this.pending.length ? remaining : remaining.concat(this.pending.slice(index));
     return batch;
   }
 

@@ -11,8 +11,12 @@ import { BatchWriter } from './batch-writer.js';
  * visibility timeout), so consumers are woken by `send()` and never poll the table. After a restart every
  * stored message is visible again, as if all visibility timeouts had run out. One process owns a queue.
  *
- * Writes per message: the send, one per receive (its receive count, so a message that crashes the process
- * still reaches the dead-letter queue), and the delete — coalesced into BatchWriteItem calls.
+ * Receive counts survive a crash through a journal: before a batch reaches the handler, one item
+ * (`~receipts#<id>`) lists its message ids, and it is deleted when the batch is settled; on start, every
+ * journal left behind adds one receive to the messages it names, so a message that crashes the process
+ * still reaches the dead-letter queue. A failed message's count is written on the message itself.
+ * Writes per message on the happy path: the send, the delete, and a share of its batch's journal — all
+ * coalesced into BatchWriteItem calls.
  */
 
 export type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void> | SQSBatchResponse | void;
@@ -90,6 +94,8 @@ interface Delivery {
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+/** Sort keys of receive journals; message ids are hex and dashes, so they never start with `~`. */
+const JOURNAL_PREFIX = '~receipts#';
 /** The longest visibility timeout SQS allows (12 hours). */
 const MAX_VISIBILITY_MS = 12 * 60 * 60 * 1000;
 /** After a failed receive-count write, the messages are offered again this much later. */
@@ -232,6 +238,7 @@ export class DurableQueue implements MessageVisibility {
   private async load(): Promise<void> {
     let exclusiveStartKey: Record<string, AttributeValue> | undefined;
     const loaded: Message[] = [];
+    const journals: Array<{ sk: string; ids: string[] }> = [];
     do {
       const page = await this.client.send(new QueryCommand({
         TableName: this.tableName,
@@ -240,10 +247,31 @@ export class DurableQueue implements MessageVisibility {
         ConsistentRead: true,
         ExclusiveStartKey: exclusiveStartKey,
       }));
-      for (const item of page.Items ?? []) loaded.push(this.fromItem(item));
+      for (const item of page.Items ?? []) {
+        if (item.sk?.S?.startsWith(JOURNAL_PREFIX)) journals.push({ sk: item.sk.S, ids: item.ids?.SS ?? [] });
+        else loaded.push(this.fromItem(item));
+      }
       exclusiveStartKey = page.LastEvaluatedKey;
     } while (exclusiveStartKey);
+    await this.replayJournals(loaded, journals);
     this.admit(loaded);
+  }
+
+  /** Batches that were with a handler when the process died count as receives, then their journals go. */
+  private async replayJournals(loaded: readonly Message[], journals: ReadonlyArray<{ sk: string; ids: string[] }>): Promise<void> {
+    if (journals.length === 0) return;
+    const byId = new Map(loaded.map((message) => [message.id, message]));
+    const touched = new Set<Message>();
+    for (const journal of journals) {
+      for (const id of journal.ids) {
+        const message = byId.get(id);
+        if (!message) continue;
+        message.receiveCount++;
+        touched.add(message);
+      }
+    }
+    await Promise.all([...touched].map((message) => this.writer.put(this.toItem(message))));
+    await Promise.all(journals.map((journal) => this.writer.delete({ pk: this.pk, sk: journal.sk })));
   }
 
   /** Makes stored messages known and visible, and wakes consumers; an id already known (a repeated move) is kept as is. */
@@ -306,9 +334,10 @@ export class DurableQueue implements MessageVisibility {
   }
 
   private async deliver(consumer: Consumer, deliveries: Delivery[]): Promise<void> {
+    const journal = `${JOURNAL_PREFIX}${newMessageId(Date.now())}`;
     try {
-      // The receive count is stored before the handler runs, so a message that kills the process still counts.
-      await Promise.all(deliveries.map(({ message }) => this.writer.put(this.toItem(message))));
+      // Stored before the handler runs, so a message that kills the process still counts as received.
+      await this.writer.put({ pk: { S: this.pk }, sk: { S: journal }, ids: { SS: deliveries.map(({ message }) => message.id) } });
     } catch (error) {
       this.logger.error(`DurableQueue(${this.name}): could not store receive counts; the messages will be offered again`, error);
       for (const { message, receipt } of deliveries) {
@@ -324,6 +353,9 @@ export class DurableQueue implements MessageVisibility {
     await Promise.all([
       ...succeeded.map((delivery) => this.acknowledge(delivery)),
       ...deliveries.filter(({ message }) => failed.has(message.id)).map((delivery) => this.fail(delivery)),
+      this.writer.delete({ pk: this.pk, sk: journal }).catch((error: unknown) => {
+        this.logger.error(`DurableQueue(${this.name}): could not delete receive journal ${journal}; its messages will count one receive more after a restart`, error);
+      }),
     ]);
   }
 
@@ -359,10 +391,18 @@ export class DurableQueue implements MessageVisibility {
     }
   }
 
-  /** A failed message waits out its visibility timeout, unless it has used up its receives. */
+  /** A failed message waits out its visibility timeout, unless it has used up its receives; its count is stored. */
   private async fail({ message, receipt }: Delivery): Promise<void> {
     if (message.receipt !== receipt || message.state !== 'invisible') return;
-    if (this.deadLetter && message.receiveCount >= this.maxReceiveCount) await this.deadLetterMessage(message);
+    if (this.deadLetter && message.receiveCount >= this.maxReceiveCount) {
+      await this.deadLetterMessage(message);
+      return;
+    }
+    try {
+      await this.writer.put(this.toItem(message));
+    } catch (error) {
+      this.logger.error(`DurableQueue(${this.name}): could not store the receive count of failed message ${message.id}`, error);
+    }
   }
 
   private async deadLetterMessage(message: Message): Promise<void> {
