@@ -38,7 +38,12 @@ interface CompiledNode {
   negative: Guard;
   /** json-rules-engine's ordering key among siblings (Rule.prioritizeConditions). */
   priority: unknown;
+  /** Rough evaluation cost, to test cheap conditions first within a priority set. */
+  cost: number;
 }
+
+/** Relative costs: a field comparison, an engine operator call, a text operator (normalises the text once per event). */
+const COST = { compare: 1, engineOperator: 4, text: 40 } as const;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const STATIC_COST = (group: Group): number => group.reduce((sum, atom) => sum + (atom.kind === 'phrase' ? 1 : 20), 0);
@@ -96,7 +101,7 @@ function compileNode(node: unknown, setup: CompilerSetup): CompiledNode {
     if (op === 'not') {
       const child = compileNode(notChild(node), setup);
       const run = child.run;
-      return { run: (context) => !run(context), positive: child.negative, negative: child.positive, priority };
+      return { run: (context) => !run(context), positive: child.negative, negative: child.positive, priority, cost: child.cost };
     }
     const children = compileChildren(node, op, setup);
     const combined = combine(children, op);
@@ -109,6 +114,7 @@ function compileNode(node: unknown, setup: CompilerSetup): CompiledNode {
           ? guardAny(children.map((child) => child.negative), STATIC_COST)
           : guardAll(children.map((child) => child.negative)),
       priority,
+      cost: children.reduce((sum, child) => sum + child.cost, 0),
     };
   }
   if (hasOwn.call(node, 'condition')) throw new NotCompilable('condition references are resolved by json-rules-engine');
@@ -132,7 +138,7 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
   const custom = setup.operators.get(name);
   if (custom !== undefined && custom.registered(name) && !valueIsFact) {
     const compiled = custom.compiler.compile(read, field, value);
-    if (compiled !== undefined) return { run: compiled.test, positive: compiled.guard, negative: NO_GUARD, priority };
+    if (compiled !== undefined) return { run: compiled.test, positive: compiled.guard, negative: NO_GUARD, priority, cost: COST.text };
   }
 
   const readValue = valueIsFact ? compileValueReader(value as Record<string, unknown>, setup) : undefined;
@@ -143,7 +149,7 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
         ? (context) => operate(read(context.facts), readValue(context.facts))
         : (context) => operate(read(context.facts), value);
       const guards = readValue ? { positive: NO_GUARD, negative: NO_GUARD } : defaultOperatorGuards(name, field, read, value);
-      return { run, ...guards, priority };
+      return { run, ...guards, priority, cost: COST.compare };
     }
   }
   const registered = engine.operator(name);
@@ -152,7 +158,7 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
   const run: ConditionFn = readValue
     ? (context) => registered.evaluate(read(context.facts), readValue(context.facts))
     : (context) => registered.evaluate(read(context.facts), value);
-  return { run, positive: NO_GUARD, negative: NO_GUARD, priority };
+  return { run, positive: NO_GUARD, negative: NO_GUARD, priority, cost: COST.engineOperator };
 }
 
 function compileValueReader(value: Record<string, unknown>, setup: CompilerSetup): FactReader {
@@ -197,12 +203,14 @@ function defaultOperatorGuards(name: string, field: string, read: FactReader, va
 
 /**
  * Rule.evaluate's prioritizeAndRun: no children is true; one child returns its raw result; more are
- * grouped by priority (highest first) and pass on strict `true` results, stopping early like the engine.
+ * grouped by priority (highest first) and pass on strict `true` results. The engine evaluates every
+ * condition of a priority set, so within a set the cheapest go first and evaluation stops at the
+ * first that decides: the matcher never evaluates a condition the engine would not have.
  */
 function combine(children: readonly CompiledNode[], op: 'all' | 'any'): ConditionFn {
   if (children.length === 0) return () => true;
   if (children.length === 1) return (children[0] as CompiledNode).run;
-  const sets = prioritize(children).map((set) => set.map((child) => child.run));
+  const sets = prioritize(children).map((set) => [...set].sort((a, b) => a.cost - b.cost).map((child) => child.run));
   const flat = sets.flat();
   if (op === 'all') {
     return (context) => {

@@ -153,7 +153,10 @@ export class RuleMatcher {
 function pluginTable(engine: Engine, plugins: readonly OperatorPlugin[]): CompilerSetup['operators'] {
   const table = new Map<string, { registered: (name: string) => boolean; compiler: OperatorCompiler }>();
   for (const plugin of plugins) {
-    for (const name of plugin.names) table.set(name, { registered: (n) => plugin.registered(engine, n), compiler: plugin.compiler });
+    for (const name of plugin.names) {
+      let registered: boolean | undefined;
+      table.set(name, { registered: (n) => (registered ??= plugin.registered(engine, n)), compiler: plugin.compiler });
+    }
   }
   return table;
 }

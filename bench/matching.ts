@@ -1,0 +1,169 @@
+/**
+ * Foghorn's compiled matcher against json-rules-engine on the same rules and events: events per
+ * second, compile time, retained heap, and a check that both fire the same rules.
+ */
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { Engine } from 'json-rules-engine';
+import type { CanonicalEvent } from '../functions/core/event.js';
+import { RuleMatcher, textOperatorPlugin } from '../functions/matcher/index.js';
+import { type CompiledRule, compileRule } from '../functions/rules/compile.js';
+import { parseFoghornConfig } from '../functions/rules/config.js';
+import { fieldValue } from '../functions/rules/facts.js';
+import { TextConditions } from '../functions/rules/operators.js';
+import { type BenchRule, makeRules } from './workload.js';
+
+export interface MatchingFigures {
+  rules: number;
+  /** Events per second of this process's CPU time (one core), robust to other load on the machine. */
+  foghornEventsPerCpuSecond: number;
+  /** Events per wall-clock second, as measured. */
+  foghornEventsPerSecond: number;
+  jreEventsPerCpuSecond: number;
+  jreEventsPerSecond: number;
+  /** Foghorn / json-rules-engine, per CPU second. */
+  ratio: number;
+  /** Mean candidates the index let through per event. */
+  candidatesPerEvent: number;
+  firedPerEvent: number;
+  /** Matcher compile time, CPU ms (wall ms beside it). */
+  compileCpuMs: number;
+  compileMs: number;
+  /** The rules module's validation and compilation of the same rules (YAML-free), for context. */
+  validateMs: number;
+  foghornHeapBytes: number;
+  jreHeapBytes: number;
+  jreEventsMeasured: number;
+  /** Events on which the two disagreed (must be 0). */
+  disagreements: number;
+}
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+function heapUsed(): number {
+  collectGarbage();
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+/** The facts the rules module passes to json-rules-engine for an event. */
+export function factsOf(event: CanonicalEvent, names: readonly string[]): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const name of names) facts[name] = fieldValue(event, name);
+  return facts;
+}
+
+function compileWithRulesModule(rules: readonly BenchRule[]): { compiled: CompiledRule[]; text: TextConditions } {
+  const config = parseFoghornConfig({});
+  const text = new TextConditions();
+  const compiled = rules.map((rule, order) => {
+    const result = compileRule(rule, 'bench', order, { config, text });
+    if (!result.rule) throw new Error(`bench rule ${rule.id} does not validate: ${JSON.stringify(result.problems)}`);
+    return result.rule;
+  });
+  return { compiled, text };
+}
+
+function engineFor(text: TextConditions): Engine {
+  const engine = new Engine([], { allowUndefinedFacts: true, allowUndefinedConditions: false, replaceFactsInEventParams: false });
+  text.install(engine);
+  return engine;
+}
+
+export interface Rate {
+  perSecond: number;
+  perCpuSecond: number;
+  count: number;
+}
+
+function cpuMicros(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+}
+
+/** Runs `step` in rounds until `minMs` have passed. */
+export function throughput(events: number, minMs: number, step: (index: number) => void): Rate {
+  let count = 0;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    for (let i = 0; i < events; i++) step(count++);
+    elapsed = performance.now() - start;
+  }
+  return { perSecond: (count / elapsed) * 1000, perCpuSecond: (count / cpuMicros(cpu)) * 1e6, count };
+}
+
+/** json-rules-engine gets a fixed number of events per size, so 10,000 rules finishes in seconds. */
+export const JRE_EVENTS: Readonly<Record<number, number>> = { 10: 1000, 100: 300, 1000: 30, 10000: 4 };
+
+export async function measureMatching(size: number, keywords: readonly string[], events: readonly CanonicalEvent[], random: () => number): Promise<MatchingFigures> {
+  const rules = makeRules(size, keywords, random);
+  let started = performance.now();
+  const { compiled, text } = compileWithRulesModule(rules);
+  const validateMs = performance.now() - started;
+  const factNames = [...new Set(compiled.flatMap((rule) => [...rule.facts]))];
+  const facts = events.map((event) => factsOf(event, factNames));
+
+  const beforeMatcher = heapUsed();
+  const compileCpu = process.cpuUsage();
+  started = performance.now();
+  const matcher = RuleMatcher.compile(
+    compiled.map((rule) => ({ id: rule.id, priority: rule.priority, conditions: rule.conditions })),
+    { createEngine: () => engineFor(text), plugins: [textOperatorPlugin(text)] },
+  );
+  const compileMs = performance.now() - started;
+  const compileCpuMs = cpuMicros(compileCpu) / 1000;
+  const foghornHeapBytes = heapUsed() - beforeMatcher;
+  if (!matcher.fullyCompiled) throw new Error(`bench rules fell back to json-rules-engine: ${JSON.stringify(matcher.fallbackRules)}`);
+
+  const beforeEngine = heapUsed();
+  const engine = engineFor(text);
+  for (const rule of compiled) engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
+  const jreHeapBytes = heapUsed() - beforeEngine;
+
+  // Warm up both (JIT, caches), then measure.
+  for (let i = 0; i < Math.min(200, facts.length); i++) matcher.matchSync(facts[i] as Record<string, unknown>);
+  await engine.run(facts[0] as Record<string, unknown>);
+
+  let fired = 0;
+  const foghorn = throughput(facts.length, 1500, (index) => {
+    fired += matcher.matchSync(facts[index % facts.length] as Record<string, unknown>).ruleIds.length;
+  });
+  let candidates = 0;
+  for (const eventFacts of facts) candidates += matcher.candidates(eventFacts).length;
+
+  const jreEvents = JRE_EVENTS[size] ?? 10;
+  let disagreements = 0;
+  const jreCpu = process.cpuUsage();
+  started = performance.now();
+  for (let i = 0; i < jreEvents; i++) {
+    const eventFacts = facts[i % facts.length] as Record<string, unknown>;
+    const { results } = await engine.run(eventFacts);
+    const expected = results.map((result) => result.name).sort().join(',');
+    if (matcher.matchSync(eventFacts).ruleIds.slice().sort().join(',') !== expected) disagreements++;
+  }
+  const jreMs = performance.now() - started;
+  // The check above runs the matcher too; its share is negligible next to the engine's.
+  const jreEventsPerCpuSecond = (jreEvents / cpuMicros(jreCpu)) * 1e6;
+  const jreEventsPerSecond = (jreEvents / jreMs) * 1000;
+
+  return {
+    rules: size,
+    foghornEventsPerCpuSecond: foghorn.perCpuSecond,
+    foghornEventsPerSecond: foghorn.perSecond,
+    jreEventsPerCpuSecond,
+    jreEventsPerSecond,
+    ratio: foghorn.perCpuSecond / jreEventsPerCpuSecond,
+    candidatesPerEvent: candidates / facts.length,
+    firedPerEvent: fired / foghorn.count,
+    compileCpuMs,
+    compileMs,
+    validateMs,
+    foghornHeapBytes,
+    jreHeapBytes,
+    jreEventsMeasured: jreEvents,
+    disagreements,
+  };
+}
