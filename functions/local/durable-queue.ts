@@ -156,7 +156,10 @@ export class DurableQueue implements MessageVisibility {
     return this.starting;
   }
 
-  /** Stores the messages; resolves once every one is written, and returns their ids in order. */
+  /**
+   * Stores the messages; resolves once every one is written, and returns their ids in order. If any write
+   * fails it rejects (the caller should retry the lot); the ones written are delivered all the same.
+   */
   async send(bodies: readonly string[]): Promise<string[]> {
     if (this.stopped) throw new Error(`DurableQueue(${this.name}): send after stop`);
     bodies.forEach((body, index) => {
@@ -164,8 +167,12 @@ export class DurableQueue implements MessageVisibility {
     });
     const sentAt = Date.now();
     const messages = bodies.map((body): Message => ({ id: newMessageId(sentAt), body, sentAt, receiveCount: 0, state: 'visible' }));
-    await Promise.all(messages.map((message) => this.writer.put(this.toItem(message))));
-    this.admit(messages);
+    const results = await Promise.allSettled(messages.map((message) => this.writer.put(this.toItem(message))));
+    this.admit(messages.filter((_, index) => results[index]!.status === 'fulfilled'));
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) {
+      throw new Error(`DurableQueue(${this.name}).send: could not store ${results.filter((r) => r.status === 'rejected').length} of ${messages.length} messages`, { cause: failure.reason });
+    }
     return messages.map((message) => message.id);
   }
 

@@ -315,6 +315,12 @@ describe('DurableQueue', () => {
     expect(await storedBodies(queue.name)).toEqual([]);
   });
 
+  it('rejects send() when the messages cannot be stored, so the caller can answer 5xx', async () => {
+    const queue = makeQueue({ name: 'unstorable', tableName: 'no-such-table' });
+    await expect(queue.send(['a', 'b'])).rejects.toThrow(/DurableQueue\(unstorable\)\.send: could not store 2 of 2 messages/);
+    expect(queue.depth().total).toBe(0);
+  });
+
   it('refuses bad options and bodies with a message naming the queue', async () => {
     expect(() => makeQueue({ name: 'has space' })).toThrow(/DurableQueue\(has space\): name must match/);
     expect(() => makeQueue({ name: 'v', visibilityTimeoutMs: -1 })).toThrow(/DurableQueue\(v\): visibilityTimeoutMs/);
