@@ -5,7 +5,7 @@ import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
 import type { Delivered } from '../connector.js';
 import { credential } from '../connector.js';
 import { retryAfterMs } from '../shared/retry-after.js';
-import { rateLimitResetMs } from './poller.js';
+import { rateLimitResetMs } from './rate-limit.js';
 import { REDDIT_ACCESS_TOKEN, REDDIT_API_URL, REDDIT_DEFAULT_API_URL, REDDIT_USERNAME, redditUserAgent } from './settings.js';
 
 /** Reddit's "you are doing that too much" when it gives no time. */

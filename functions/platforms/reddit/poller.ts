@@ -5,6 +5,7 @@ import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
 import type { Poller, PollResult } from '../connector.js';
 import { type RedditListing, type RedditSource, type RedditThing, redditThingToEvent } from './normalise.js';
 import { RedditTokenCache, type Send, sharedTokenCache } from './oauth.js';
+import { rateLimitResetMs } from './rate-limit.js';
 import {
   REDDIT, REDDIT_API_URL, REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, REDDIT_DEFAULT_API_URL, REDDIT_REFRESH_TOKEN, REDDIT_USERNAME, redditUserAgent,
 } from './settings.js';
@@ -128,13 +129,6 @@ function readListing(response: OutboundResponse, source: RedditSource, tokens: R
   } catch (error) {
     throw new FoghornError(`reddit /message/${source} did not answer a Listing: ${(error as Error).message}`, { status: 502 });
   }
-}
-
-/** `X-Ratelimit-Reset`: seconds until the rate-limit window resets. */
-export function rateLimitResetMs(response: OutboundResponse): number | undefined {
-  const key = Object.keys(response.headers).find((name) => name.toLowerCase() === 'x-ratelimit-reset');
-  const seconds = key === undefined ? Number.NaN : Number(response.headers[key]);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 function parseCursor(cursor: string | undefined): RedditCursor {
