@@ -51,56 +51,82 @@ export function resolveConfig(dir: string, options: LoadOptions = {}): FoghornCo
   return path === undefined ? parseFoghornConfig({}) : readFoghornConfig(path);
 }
 
-/** Parses, validates and compiles rule sources; collects every problem instead of stopping at the first. */
-export function compileSources(sources: readonly RuleSource[], config: FoghornConfig): CompiledRules {
+interface ParsedSource {
+  file: string;
+  value: unknown;
+  /** Line of a path inside the file; built lazily, since only files with problems need it. */
+  lineOf: (path: ReadonlyArray<string | number>) => number;
+}
+
+function yamlLocator(text: string): (path: ReadonlyArray<string | number>) => number {
+  let located: { document: ReturnType<typeof parseDocument>; lineCounter: LineCounter } | undefined;
+  return (path) => {
+    if (!located) {
+      const lineCounter = new LineCounter();
+      located = { document: parseDocument(text, { lineCounter }), lineCounter };
+    }
+    const { document, lineCounter } = located;
+    for (let length = path.length; length >= 0; length--) {
+      const node = document.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
+      if (length === 0 && isCollection(document.contents) && document.contents.range) return lineCounter.linePos(document.contents.range[0]).line;
+    }
+    return 1;
+  };
+}
+
+/** JSON files take the fast path (JSON.parse); YAML files, and JSON that does not parse, the YAML parser. */
+function parseSource(source: RuleSource, problems: RuleProblem[]): ParsedSource | undefined {
+  if (/\.json$/i.test(source.file)) {
+    try {
+      return { file: source.file, value: JSON.parse(source.text), lineOf: yamlLocator(source.text) };
+    } catch {
+      // fall through: the YAML parser reports the error with its line
+    }
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(source.text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const seen = new Set<string>();
+    for (const error of document.errors) {
+      const line = error.linePos?.[0].line ?? 0;
+      const message = `not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+      if (seen.has(`${line}:${message}`)) continue;
+      seen.add(`${line}:${message}`);
+      problems.push({ file: source.file, line, path: '', message });
+    }
+    return undefined;
+  }
+  return { file: source.file, value: document.toJS(), lineOf: yamlLocator(source.text) };
+}
+
+/** Validates and compiles parsed rule files; collects every problem instead of stopping at the first. */
+function compileParsed(parsed: readonly ParsedSource[], config: FoghornConfig, problems: RuleProblem[]): CompiledRules {
   const text = new TextConditions();
   const rules: CompiledRule[] = [];
-  const problems: RuleProblem[] = [];
-  const firstSeen = new Map<string, { file: string; line: number }>();
+  const firstSeen = new Map<string, { file: string; prefix: number[]; lineOf: ParsedSource['lineOf'] }>();
   let order = 0;
-  for (const source of sources) {
-    const lineCounter = new LineCounter();
-    const document = parseDocument(source.text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-    if (document.errors.length > 0) {
-      const seen = new Set<string>();
-      for (const error of document.errors) {
-        const line = error.linePos?.[0].line ?? 0;
-        const message = `not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-        if (seen.has(`${line}:${message}`)) continue;
-        seen.add(`${line}:${message}`);
-        problems.push({ file: source.file, line, path: '', message });
-      }
-      continue;
-    }
-    const value: unknown = document.toJS();
+  for (const { file, value, lineOf } of parsed) {
     if (value === null || value === undefined) {
-      problems.push({ file: source.file, line: 0, path: '', message: 'the file is empty: it should hold a rule or a list of rules' });
+      problems.push({ file, line: 0, path: '', message: 'the file is empty: it should hold a rule or a list of rules' });
       continue;
     }
-    const lineOf = (path: ReadonlyArray<string | number>): number => {
-      for (let length = path.length; length >= 0; length--) {
-        const node = document.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
-        if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
-        if (length === 0 && isCollection(document.contents) && document.contents.range) return lineCounter.linePos(document.contents.range[0]).line;
-      }
-      return 1;
-    };
     const items = Array.isArray(value) ? value.map((item, index) => ({ item, prefix: [index] })) : [{ item: value, prefix: [] as number[] }];
     for (const { item, prefix } of items) {
-      const result = compileRule(item, source.file, order++, { config, text });
+      const result = compileRule(item, file, order++, { config, text });
       for (const problem of result.problems) {
         problems.push({
-          file: source.file, line: lineOf([...prefix, ...problem.path]), ...(result.id ? { ruleId: result.id } : {}),
+          file, line: lineOf([...prefix, ...problem.path]), ...(result.id ? { ruleId: result.id } : {}),
           path: formatPath(problem.path), message: problem.message,
         });
       }
       if (result.id !== undefined) {
-        const line = lineOf([...prefix, 'id']);
         const earlier = firstSeen.get(result.id);
         if (earlier) {
-          problems.push({ file: source.file, line, ruleId: result.id, path: 'id', message: `duplicate rule id '${result.id}' (first defined at ${earlier.file}:${earlier.line})` });
+          const first = `${earlier.file}:${earlier.lineOf([...earlier.prefix, 'id'])}`;
+          problems.push({ file, line: lineOf([...prefix, 'id']), ruleId: result.id, path: 'id', message: `duplicate rule id '${result.id}' (first defined at ${first})` });
         } else {
-          firstSeen.set(result.id, { file: source.file, line });
+          firstSeen.set(result.id, { file, prefix, lineOf });
         }
       }
       if (result.rule) rules.push(result.rule);
@@ -109,6 +135,21 @@ export function compileSources(sources: readonly RuleSource[], config: FoghornCo
   // Stable sort: by file, then line, so the report reads top to bottom.
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   return { rules, problems, config, text };
+}
+
+/** Parses, validates and compiles rule sources; collects every problem instead of stopping at the first. */
+export function compileSources(sources: readonly RuleSource[], config: FoghornConfig): CompiledRules {
+  const problems: RuleProblem[] = [];
+  const parsed = sources.flatMap((source) => parseSource(source, problems) ?? []);
+  return compileParsed(parsed, config, problems);
+}
+
+/**
+ * Compiles rules given as plain objects (generated rule sets, benchmarks, a bundled deployment):
+ * no file reading or YAML. Problems name `file` and the rule's index.
+ */
+export function compileRuleObjects(rules: readonly unknown[], config: FoghornConfig, file = '<rules>'): CompiledRules {
+  return compileParsed([{ file, value: [...rules], lineOf: () => 0 }], config, []);
 }
 
 /** `when.all[1].operator` from ['when', 'all', 1, 'operator']. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSources, formatProblem, parseFoghornConfig, type RuleProblem, RuleConfigError } from '../../functions/rules/index.js';
+import { compileRuleObjects, compileSources, formatProblem, parseFoghornConfig, type RuleProblem, RuleConfigError } from '../../functions/rules/index.js';
 import { testConfig } from './support.js';
 
 function problemsOf(files: Record<string, string>, config = testConfig()): Array<Pick<RuleProblem, 'file' | 'line' | 'path' | 'message'>> {
@@ -84,6 +84,18 @@ describe('rule validation', () => {
     expect(problemsOf({ 'a.yaml': withTest })).toEqual([
       expect.objectContaining({ line: 6, path: 'tests[0].event.kind' }),
     ]);
+  });
+
+  it('locates problems in JSON files by line too', () => {
+    const json = '{\n  "id": "j",\n  "when": { "all": [{ "fact": "nope", "operator": "equal", "value": 1 }] },\n  "then": [{ "tag": "x" }]\n}\n';
+    expect(problemsOf({ 'r.json': json })).toEqual([{ file: 'r.json', line: 3, path: 'when.all[0].fact', message: "unknown fact 'nope'" }]);
+  });
+
+  it('compiles rules given as objects, without files', () => {
+    const good = { id: 'g', when: { all: [{ fact: 'kind', operator: 'equal', value: 'message' }] }, then: [{ tag: 'x' }] };
+    expect(compileRuleObjects([good], testConfig()).rules.map((r) => r.id)).toEqual(['g']);
+    expect(compileRuleObjects([good, { ...good }], testConfig()).problems.map((p) => `${p.path}: ${p.message}`))
+      .toEqual(["id: duplicate rule id 'g' (first defined at <rules>:0)"]);
   });
 
   it('formats a problem as file:line: rule › path: message', () => {
