@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { actOn } from '../../functions/core/act.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
-import type { ActionRecord, ActionStore } from '../../functions/core/ports.js';
 import { approve, ApprovalStateError, expireApprovals, reject } from '../../functions/crisis/approvals.js';
 import { switchCrisisMode } from '../../functions/crisis/crisis-switch.js';
 import { guardedExecutor } from '../../functions/crisis/guarded-executor.js';
 import { memoryApprovalStore, memoryAuditLog, memoryCrisisStore, memoryTimerStore } from '../../functions/crisis/memory/index.js';
 import { outgoingGuard } from '../../functions/crisis/outgoing-guard.js';
 import { makeEvent } from '../support/events.js';
-
-/** The act path's claim bookkeeping, in memory: a command id runs once. */
-function memoryActionStore(): ActionStore {
-  const records = new Map<string, ActionRecord>();
-  return {
-    async claim(command, _lease, now) {
-      const existing = records.get(command.id);
-      if (existing) return existing.status === 'in-progress' ? 'busy' : 'completed';
-      records.set(command.id, { id: command.id, eventId: command.eventId, ruleId: command.ruleId, type: command.type, status: 'in-progress', attempts: 1, createdAt: now.toISOString(), updatedAt: now.toISOString() });
-      return 'claimed';
-    },
-    async complete(id, outcome) { Object.assign(records.get(id)!, outcome); },
-    async release(id) { records.get(id)!.status = 'retrying'; },
-    async get(id) { return records.get(id); },
-    async listRecent() { return [...records.values()]; },
-  };
-}
+import { memoryActionStore } from './support/memory-action-store.js';
 
 const now = new Date('2026-11-22T10:00:00.000Z');
 const clock = { now: () => now };

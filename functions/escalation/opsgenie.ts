@@ -1,0 +1,52 @@
+import type { Settings } from '../core/config.js';
+import type { OutboundRequest, OutboundResponse } from '../core/http.js';
+import { credential } from '../platforms/connector.js';
+import { digestText, type Escalation } from './escalation.js';
+import { interpretAlertingResponse, jsonBody } from './responses.js';
+import type { EscalationTarget } from './target-config.js';
+
+const API = { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' } as const;
+const PRIORITY = { low: 'P4', medium: 'P3', high: 'P2', critical: 'P1' } as const;
+
+type OpsgenieTarget = Extract<EscalationTarget, { type: 'opsgenie' }>;
+
+/**
+ * Alert API v2: create with the incident as `alias` (Opsgenie keeps one open alert per alias, so a
+ * repeat does not notify twice), close by alias when the incident ends.
+ */
+export function buildOpsgenieRequest(escalation: Escalation, target: OpsgenieTarget, settings: Settings): OutboundRequest {
+  const base = (target.url ?? API[target.region]).replace(/\/+$/, '');
+  const headers = { 'content-type': 'application/json', authorization: `GenieKey ${credential(settings, target.apiKey)}` };
+  if (escalation.resolve) {
+    return {
+      method: 'POST', headers,
+      url: `${base}/v2/alerts/${encodeURIComponent(escalation.incident)}/close?identifierType=alias`,
+      body: JSON.stringify({ source: 'Foghorn', note: escalation.summary.slice(0, 25_000) }),
+    };
+  }
+  return {
+    method: 'POST', headers, url: `${base}/v2/alerts`,
+    body: JSON.stringify({
+      message: escalation.summary.slice(0, 130),
+      alias: escalation.incident,
+      description: digestText(escalation).slice(0, 15_000),
+      priority: PRIORITY[escalation.severity],
+      source: 'Foghorn',
+      entity: escalation.event.platform,
+      tags: ['foghorn', escalation.ruleId],
+      details: {
+        rule: escalation.ruleId, event: escalation.event.id, author: escalation.event.author, foghorn: escalation.foghornLink,
+        ...(escalation.event.link ? { link: escalation.event.link } : {}),
+        ...(escalation.count === undefined ? {} : { count: String(escalation.count) }),
+      },
+      ...(target.responders ? { responders: target.responders } : {}),
+    }),
+  };
+}
+
+/** 202 `{result, requestId}` (processed asynchronously); 429 and 5xx are retried; other 4xx are permanent. */
+export function interpretOpsgenieResponse(response: OutboundResponse, now: Date): { externalId?: string } {
+  interpretAlertingResponse('opsgenie', response, now);
+  const requestId = jsonBody(response)?.requestId;
+  return typeof requestId === 'string' ? { externalId: requestId } : {};
+}
