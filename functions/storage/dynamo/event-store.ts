@@ -133,6 +133,7 @@ function eventKey(eventId: string): string {
 /** Newest-first items of one gsi1 partition, paging until `limit`. */
 export async function queryNewest<T>(client: DynamoDBClient, tableName: string, partition: string, limit: number): Promise<T[]> {
   const results: T[] = [];
+  const seen = new Set<string>();
   let exclusiveStartKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
   do {
     const page = await client.send(new QueryCommand({
@@ -145,7 +146,13 @@ export async function queryNewest<T>(client: DynamoDBClient, tableName: string, 
       Limit: Math.min(1000, limit - results.length),
       ExclusiveStartKey: exclusiveStartKey,
     }));
-    for (const item of page.Items ?? []) results.push(fromItem<T>(item) as T);
+    for (const item of page.Items ?? []) {
+      // An index entry can outlive a lost base write (embedded DynamoDB killed mid-write): newest entry per key wins.
+      const key = `${item.pk?.S}\u0000${item.sk?.S}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      results.push(fromItem<T>(item) as T);
+    }
     exclusiveStartKey = page.LastEvaluatedKey;
   } while (exclusiveStartKey && results.length < limit);
   return results;

@@ -12,6 +12,7 @@ import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, Resource
  *   ACTION#<id> / ACTION      an action record                  gsi1: ACTIONS / <createdAt>#<id>
  *   LIMIT#<key> / <window>    rule limit counters (functions/storage/dynamo/rule-state.ts)
  *   QUEUE#<name> / <msg id>   local runtime's durable queues (not used on AWS)
+ *   QUEUE#<name> / ~receipts#<id>  a local queue's receive journal (one per batch in flight)
  *   COUNTER#<key> / M#<minute>  spike counters, one per minute (crisis; counter-store.ts)
  *   SPIKE#<rule> / EPISODE    a rule's latest spike episode     gsi1: SPIKES-OPEN / <startedAt>#<rule> while open
  *   CRISIS / STATE            the crisis-mode switch

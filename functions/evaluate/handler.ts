@@ -1,0 +1,31 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SqsCommandQueue } from '../aws/sqs-command-queue.js';
+import { dynamoClient, logger, metrics, requiredEnv, tracer } from '../aws/lambda-runtime.js';
+import { systemClock } from '../core/ports.js';
+import { once } from '../core/provider.js';
+import { loadRuleSet } from '../rules/index.js';
+import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
+import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
+import { createEvaluateHandler } from './evaluate-handler.js';
+
+// The validated rule set ships inside the bundle; it is loaded once per container, not per event.
+const dependencies = once(async () => {
+  const client = await dynamoClient();
+  const tableName = requiredEnv('TABLE_NAME');
+  const ruleSet = await loadRuleSet(requiredEnv('FOGHORN_RULES'));
+  return {
+    ruleSet: () => ruleSet,
+    state: new DynamoRuleState({ client, tableName }),
+    decisions: new DynamoDecisionStore({ client, tableName }),
+    queue: new SqsCommandQueue({ queueUrl: requiredEnv('ACTIONS_QUEUE_URL') }),
+    clock: systemClock,
+  };
+});
+
+export const handler = middy(createEvaluateHandler(dependencies, (error, messageId) => logger.error('evaluate failed', { messageId, error: error as Error })))
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

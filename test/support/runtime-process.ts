@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signGeneric } from '../../functions/platforms/generic/verify.js';
+
+export const TEST_GENERIC_SECRET = 'e2e-generic-secret';
+
+export interface RuntimeProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: no chance to flush or clean up. */
+  kill(): Promise<void>;
+}
+
+/** A temporary folder with a rules folder holding the given files. */
+export function makeWorkspace(rules: Record<string, string>): { dataDir: string; rulesDir: string } {
+  const root = mkdtempSync(join(tmpdir(), 'foghorn-e2e-'));
+  const rulesDir = join(root, 'rules');
+  mkdirSync(rulesDir, { recursive: true });
+  for (const [name, text] of Object.entries(rules)) writeFileSync(join(rulesDir, name), text);
+  return { dataDir: join(root, 'data'), rulesDir };
+}
+
+/** Starts `infra/local/main.ts` (what `npm start` runs) as a child process on a free port. */
+export async function startRuntimeProcess(options: { dataDir: string; rulesDir: string; env?: Record<string, string> }): Promise<RuntimeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      FOGHORN_PORT: '0',
+      FOGHORN_DATA: options.dataDir,
+      FOGHORN_RULES: options.rulesDir,
+      FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runtime did not start within 30 s:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /foghorn is listening \{"url":"([^"]+)"\}/.exec(output);
+      if (match?.[1]) { clearTimeout(timer); resolve(match[1]); }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`runtime exited with ${code} before listening:\n${output}`)); });
+  });
+  return {
+    url, child,
+    output: () => output,
+    stop: async () => { child.kill('SIGTERM'); await exited; },
+    kill: async () => { child.kill('SIGKILL'); await exited; },
+  };
+}
+
+/** POSTs a signed generic event. */
+export async function postGeneric(url: string, event: Record<string, unknown>, secret = TEST_GENERIC_SECRET): Promise<Response> {
+  const body = JSON.stringify(event);
+  return fetch(`${url}/webhooks/generic`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-foghorn-signature': signGeneric(secret, body) },
+    body,
+  });
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Polls until `check` returns a value (not undefined) or the time runs out. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
