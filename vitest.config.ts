@@ -8,5 +8,6 @@ export default defineConfig({
     // Tests that start the local runtime spawn processes; two cores run them best a few at a time.
     maxWorkers: 2,
     reporters: ['default'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -5,6 +5,8 @@ import { DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_RULES_DIR, DEVELOPMENT_GENERIC_
 
 /** `npm start`: Foghorn on this machine, configured by the environment and `.env`. */
 async function main(): Promise<void> {
+  // The embedded DynamoDB client warns on Node 20 about SDK releases from 2027; Node 20 is supported here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   loadDotEnv('.env');
   const env = { ...process.env };
   const logger = consoleLogger();
