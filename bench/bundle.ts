@@ -1,12 +1,98 @@
+/**
+ * The evaluate function as Lambda would run it: bundled and minified with the options of
+ * infra/constructs/foghorn-function.ts, then loaded in a fresh Node process that times the module
+ * load and the loading of 1,000 rule files.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { stringify } from 'yaml';
+import { makeRules } from './workload.js';
+
 export interface BundleFigures {
   entry: string;
+  /** Minified size of the evaluate handler bundle (AWS SDK external, as deployed). */
   bytes: number;
   ruleCount: number;
+  /** Fresh process: importing the bundle (cold module load). */
   moduleLoadMs: number;
+  /** Fresh process: loadRuleSet over the rule files (read, validate, compile). */
   ruleLoadMs: number;
+  /** The same two steps in CPU time of the child process (less sensitive to other load). */
+  moduleLoadCpuMs: number;
+  ruleLoadCpuMs: number;
+  /** Spawn to exit of the child process, including Node's own start. */
   processWallMs: number;
+  /** Largest contributors to the bundle, KB of minified output. */
+  largestKb: Record<string, number>;
 }
 
-export async function measureBundle(_keywords: readonly string[], _random: () => number): Promise<BundleFigures> {
-  return { entry: 'todo', bytes: 0, ruleCount: 1000, moduleLoadMs: 0, ruleLoadMs: 0, processWallMs: 0 };
+const REPO = resolve(import.meta.dirname, '..');
+const HANDLER = 'functions/evaluate/handler.ts';
+// Inside the repository so the bundle's external imports (@aws-sdk/*) resolve from node_modules.
+const WORK_DIR = join(REPO, 'node_modules', '.cache', 'foghorn-bench');
+
+const LAMBDA_BUNDLING: BuildOptions = {
+  bundle: true,
+  minify: true,
+  keepNames: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  external: ['@aws-sdk/*'],
+  banner: { js: "import { createRequire as __foghornCreateRequire } from 'node:module'; const require = __foghornCreateRequire(import.meta.url);" },
+  logLevel: 'silent',
+};
+
+const CHILD = `
+const cpu = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
+const started = performance.now(), startedCpu = cpu();
+const entry = await import(process.argv[2]);
+const loaded = performance.now(), loadedCpu = cpu();
+const ruleSet = await entry.loadRuleSet(process.argv[3]);
+const ready = performance.now(), readyCpu = cpu();
+process.stdout.write(JSON.stringify({
+  moduleLoadMs: loaded - started, ruleLoadMs: ready - loaded,
+  moduleLoadCpuMs: loadedCpu - startedCpu, ruleLoadCpuMs: readyCpu - loadedCpu, rules: ruleSet.ruleIds.length,
+}));
+`;
+
+export async function measureBundle(keywords: readonly string[], random: () => number, ruleCount = 1_000): Promise<BundleFigures> {
+  rmSync(WORK_DIR, { recursive: true, force: true });
+  mkdirSync(join(WORK_DIR, 'rules'), { recursive: true });
+  if (!existsSync(join(REPO, HANDLER))) throw new Error(`${HANDLER} not found: nothing to bundle`);
+  const handler = await build({ ...LAMBDA_BUNDLING, entryPoints: [join(REPO, HANDLER)], write: false, metafile: true, outfile: join(WORK_DIR, 'handler.mjs') });
+  const bytes = handler.outputFiles.reduce((sum, file) => sum + (file.path.endsWith('.mjs') ? file.contents.byteLength : 0), 0);
+  const largestKb = largestInputs(handler.metafile);
+  await build({ ...LAMBDA_BUNDLING, entryPoints: [join(REPO, 'bench', 'cold-start-entry.ts')], outfile: join(WORK_DIR, 'entry.mjs') });
+
+  for (const rule of makeRules(ruleCount, keywords, random)) {
+    writeFileSync(join(WORK_DIR, 'rules', `${rule.id}.yaml`), stringify(rule));
+  }
+  writeFileSync(join(WORK_DIR, 'child.mjs'), CHILD);
+
+  const started = performance.now();
+  const { stdout } = await promisify(execFile)(process.execPath, [join(WORK_DIR, 'child.mjs'), join(WORK_DIR, 'entry.mjs'), join(WORK_DIR, 'rules')], {
+    cwd: WORK_DIR,
+    env: { PATH: process.env.PATH ?? '', POWERTOOLS_DEV: 'false', AWS_REGION: 'eu-west-1' },
+  });
+  const processWallMs = performance.now() - started;
+  const child = JSON.parse(stdout) as { moduleLoadMs: number; ruleLoadMs: number; moduleLoadCpuMs: number; ruleLoadCpuMs: number; rules: number };
+  if (child.rules !== ruleCount) throw new Error(`the cold-start child loaded ${child.rules} rules, expected ${ruleCount}`);
+  const { rules: _rules, ...times } = child;
+  return { entry: HANDLER, bytes, ruleCount, ...times, processWallMs, largestKb };
+}
+
+/** Minified bytes per package (or per folder of ours), the largest first. */
+function largestInputs(metafile: Metafile, top = 8): Record<string, number> {
+  const output = Object.values(metafile.outputs).find((entry) => entry.entryPoint !== undefined);
+  const sizes = new Map<string, number>();
+  for (const [file, input] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.split('/').slice(-3, -1).join('/');
+    sizes.set(pkg, (sizes.get(pkg) ?? 0) + input.bytesInOutput);
+  }
+  return Object.fromEntries([...sizes].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, size]) => [name, Math.round(size / 1024)]));
 }

@@ -1,0 +1,102 @@
+import { Engine } from 'json-rules-engine';
+import { describe, expect, it } from 'vitest';
+import { MatcherCompileError, RuleMatcher, textOperatorPlugin, UndefinedFactError, type MatcherRule } from '../../functions/matcher/index.js';
+import { TextConditions } from '../../functions/rules/operators.js';
+
+const lenient = () => new Engine([], { allowUndefinedFacts: true });
+
+describe('RuleMatcher', () => {
+  it('lets through only the rules whose indexed condition the event meets', () => {
+    const rules: MatcherRule[] = Array.from({ length: 1_000 }, (_, index) => ({
+      id: `channel-${index}`,
+      conditions: { all: [{ fact: 'channel.id', operator: 'equal', value: `C${index}` }, { fact: 'kind', operator: 'in', value: ['message', 'dm'] }] },
+    }));
+    rules.push({ id: 'vip', conditions: { any: [{ fact: 'author.followers', operator: 'greaterThan', value: 10_000 }] } });
+    const matcher = RuleMatcher.compile(rules, { createEngine: lenient });
+
+    expect(matcher.candidates({ 'channel.id': 'C42', kind: 'message', 'author.followers': 5 })).toEqual(['channel-42', 'vip']);
+    expect(matcher.matchSync({ 'channel.id': 'C42', kind: 'message', 'author.followers': 5 }).ruleIds).toEqual(['channel-42']);
+    expect(matcher.matchSync({ 'channel.id': 'C42', kind: 'post', 'author.followers': 50_000 }).ruleIds).toEqual(['vip']);
+  });
+
+  it('finds phrases in any script through the index, as the rules module normalises them', () => {
+    const text = new TextConditions();
+    const options = { accents: 'ignore' as const, unifyTehMarbuta: false };
+    const rules: MatcherRule[] = [
+      { id: 'want', conditions: { all: [{ fact: 'text', operator: 'containsAny', value: text.register('containsAny', ['می‌خواهم'], options) }] } },
+      { id: 'price', conditions: { all: [{ fact: 'text', operator: 'containsAny', value: text.register('containsAny', ['سعر'], options) }] } },
+      { id: 'refund-and-order', conditions: { all: [{ fact: 'text', operator: 'containsAll', value: text.register('containsAll', ['refund', 'order'], options) }] } },
+    ];
+    const matcher = RuleMatcher.compile(rules, {
+      createEngine: () => {
+        const engine = lenient();
+        text.install(engine);
+        return engine;
+      },
+      plugins: [textOperatorPlugin(text)],
+    });
+
+    // The three spellings of "I want" are one; "calories" (سعرات) is not "price" (سعر).
+    for (const spelling of ['من می خواهم', 'من میخواهم', 'من می‌خواهم']) {
+      expect(matcher.matchSync({ text: spelling }).ruleIds).toEqual(['want']);
+    }
+    expect(matcher.candidates({ text: 'كم سعرات هذا' })).toEqual([]);
+    expect(matcher.matchSync({ text: 'كم سعر هذا؟' }).ruleIds).toEqual(['price']);
+    expect(matcher.matchSync({ text: 'my #ORDER needs a refund!' }).ruleIds).toEqual(['refund-and-order']);
+    expect(matcher.matchSync({ text: 'just a refund' }).ruleIds).toEqual([]);
+    expect(matcher.candidates({ text: 'nothing to see here' })).toEqual([]);
+  });
+
+  it('runs on json-rules-engine only the rules it cannot compile, and says why', async () => {
+    const createEngine = () => {
+      const engine = lenient();
+      engine.addFact('lang', async () => 'fa');
+      engine.setCondition('is-telegram', { all: [{ fact: 'platform', operator: 'equal', value: 'telegram' }] });
+      return engine;
+    };
+    const rules: MatcherRule[] = [
+      { id: 'shared', conditions: { condition: 'is-telegram' } },
+      { id: 'persian', conditions: { all: [{ fact: 'lang', operator: 'equal', value: 'fa' }] } },
+      { id: 'compiled', conditions: { all: [{ fact: 'platform', operator: 'equal', value: 'telegram' }] } },
+    ];
+    const matcher = RuleMatcher.compile(rules, { createEngine });
+
+    expect(matcher.fallbackRules.map((rule) => rule.id)).toEqual(['shared', 'persian']);
+    expect(matcher.fallbackRules[1]?.reason).toMatch(/fact 'lang' is computed by json-rules-engine/);
+    expect((await matcher.match({ platform: 'telegram' })).ruleIds).toEqual(['shared', 'persian', 'compiled']);
+    expect(() => matcher.matchSync({ platform: 'telegram' })).toThrow(MatcherCompileError);
+
+    const withComputedLang = RuleMatcher.compile(rules, { createEngine, computedFacts: { lang: () => 'fa' } });
+    expect(withComputedLang.fallbackRules.map((rule) => rule.id)).toEqual(['shared']);
+  });
+
+  it('orders fired rules by priority, then as given', () => {
+    const always = { all: [] };
+    const matcher = RuleMatcher.compile(
+      [{ id: 'low', conditions: always }, { id: 'high', priority: 9, conditions: always }, { id: 'low-2', priority: 1, conditions: always }],
+      { createEngine: lenient },
+    );
+
+    expect(matcher.matchSync({}).ruleIds).toEqual(['high', 'low', 'low-2']);
+  });
+
+  it('refuses rule sets json-rules-engine would refuse, naming the rule', () => {
+    const ok = { all: [] };
+    expect(() => RuleMatcher.compile([{ id: 'a', conditions: ok }, { id: 'a', conditions: ok }])).toThrow(/rule id 'a' is used twice/);
+    expect(() => RuleMatcher.compile([{ id: 'neg', priority: -1, conditions: ok }])).toThrow(/rule 'neg': priority must be greater than zero/);
+    expect(() => RuleMatcher.compile([{ id: 'bad', conditions: { all: {} } as never }])).toThrow(/rule 'bad': "all" must be an array/);
+  });
+
+  it('rejects an undefined fact like json-rules-engine when undefined facts are not allowed', () => {
+    const matcher = RuleMatcher.compile([{ id: 'r', conditions: { all: [{ fact: 'author.followers', operator: 'greaterThan', value: 10 }] } }]);
+
+    expect(() => matcher.matchSync({})).toThrow(UndefinedFactError);
+    expect(matcher.matchSync({ 'author.followers': 11 }).ruleIds).toEqual(['r']);
+  });
+
+  it('leaves out a rule whose indexed fact is missing, where json-rules-engine would reject the whole run', () => {
+    const matcher = RuleMatcher.compile([{ id: 'r', conditions: { all: [{ fact: 'kind', operator: 'equal', value: 'dm' }] } }]);
+
+    expect(matcher.matchSync({}).ruleIds).toEqual([]);
+  });
+});
