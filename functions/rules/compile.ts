@@ -20,7 +20,8 @@ export type CompiledAction =
   | { type: 'post'; channel: string; text: LocalisedTemplates }
   | { type: 'tag'; tags: string[] }
   | { type: 'hold'; reason: Template; inner?: CompiledAction }
-  | { type: 'escalate'; target: string; severity: string; summary: Template };
+  | { type: 'escalate'; target: string; severity: string; summary: Template }
+  | { type: 'crisis'; state: 'on' | 'off' };
 
 export interface CompiledLimits {
   perAuthor?: { count: number; windowMs: number };
@@ -105,7 +106,7 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], base: Array<string |
 
 function describeUnionMismatch(path: ReadonlyArray<string | number>): string {
   if (path.length === 2 && path[0] === 'then') {
-    return 'an action is an object with exactly one of: reply, post, tag, hold, escalate';
+    return 'an action is an object with exactly one of: reply, post, tag, hold, escalate, crisis';
   }
   if (path.at(-1) === 'tag') return 'tag takes a label or a list of labels';
   return 'expected a text, or texts per language code with a `default`';
@@ -265,6 +266,7 @@ function compileAction(action: ActionSpec, path: Array<string | number>, config:
       summary: compileTemplateAt(action.escalate.summary, [...path, 'escalate', 'summary'], problems),
     };
   }
+  if ('crisis' in action) return { type: 'crisis', state: action.crisis };
   const { hold } = action;
   const inner = hold.reply ? compileAction({ reply: hold.reply }, [...path, 'hold'], config, problems)
     : hold.post ? compileAction({ post: hold.post }, [...path, 'hold'], config, problems) : undefined;

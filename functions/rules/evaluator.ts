@@ -23,6 +23,7 @@ class EventScope {
     readonly event: CanonicalEvent,
     readonly now: Date,
     private readonly localTime: (now: Date) => LocalTime,
+    readonly crisisMode = false,
   ) {}
 
   /** The platform's language, else the detected one; detection runs at most once per event. */
@@ -51,6 +52,7 @@ class EventScope {
       case 'weekday': return this.local.weekday;
       case 'businessHours': return this.local.businessHours;
       case 'holiday': return this.local.holiday;
+      case 'crisisMode': return this.crisisMode;
       default: return undefined;
     }
   }
@@ -81,6 +83,7 @@ function renderAction(action: CompiledAction, scope: EventScope, defaultLang: st
     case 'post': return { type: 'post', params: { channel: action.channel, ...chooseText(action.text, scope, defaultLang) } };
     case 'tag': return { type: 'tag', params: { tags: action.tags } };
     case 'escalate': return { type: 'escalate', params: { target: action.target, severity: action.severity, summary: action.summary.render(lookup) } };
+    case 'crisis': return { type: 'crisis', params: { state: action.state } };
     case 'hold': {
       const inner = action.inner ? renderAction(action.inner, scope, defaultLang) : undefined;
       return { type: 'hold', params: { reason: action.reason.render(lookup), ...(inner ? { action: { type: inner.type, ...inner.params } } : {}) } };
@@ -143,7 +146,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
   return {
     ruleIds: enabled.map((rule) => rule.id),
     async evaluate(event: CanonicalEvent, context: EvaluationContext): Promise<Decision> {
-      const scope = new EventScope(event, context.now, localTime);
+      const scope = new EventScope(event, context.now, localTime, context.crisisMode === true);
       const facts: Record<string, unknown> = { [SCOPE_FACT]: scope };
       for (const name of eventFactList) facts[name] = fieldValue(event, name);
       const { results, failureResults } = await engine.run(facts);

@@ -11,6 +11,7 @@ export const COMPUTED_FACTS = {
   weekday: 'mon, tue, wed, thu, fri, sat or sun in the configured time zone',
   businessHours: 'true inside the configured weekly hours and not on a holiday',
   holiday: 'true on a configured holiday',
+  crisisMode: 'true while crisis mode is on (see docs/crisis.md)',
 } as const;
 
 function unwrap(schema: z.ZodType): z.ZodType {

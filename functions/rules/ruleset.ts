@@ -43,6 +43,8 @@ export interface EvaluationContext {
   state: RuleState;
   /** Also return `Decision.explanation` (every rule, every condition with its fact value and outcome). */
   explain?: boolean;
+  /** The crisis-mode switch, for the `crisisMode` fact (false when absent). */
+  crisisMode?: boolean;
 }
 
 /** One condition as evaluated: `result` is absent when evaluation short-circuited before it. */

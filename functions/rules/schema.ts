@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { crisisRuleKeys } from '../crisis/rule-options.js';
 
 /**
  * The shape of a rule file, in one zod schema: the validator parses with it and
@@ -70,7 +71,9 @@ export const actionSchema = z.union([
   z.object({ tag: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]) }).strict(),
   z.object({ hold: holdSchema }).strict(),
   z.object({ escalate: escalateSchema }).strict(),
-]).describe('One of reply, post, tag, hold, escalate');
+  // Crisis issue: switch crisis mode on or off (recorded with the rule and event as its cause).
+  z.object({ crisis: z.enum(['on', 'off']).describe('Switch crisis mode on or off') }).strict(),
+]).describe('One of reply, post, tag, hold, escalate, crisis');
 export type ActionSpec = z.infer<typeof actionSchema>;
 
 export const limitsSchema = z.object({
@@ -111,6 +114,8 @@ export const ruleSchema = z.object({
   then: z.array(actionSchema).min(1),
   limits: limitsSchema.optional(),
   tests: z.array(ruleTestSchema).optional(),
+  // Crisis issue: volume (spikes), after (SLA timers), crisisReply; read by functions/crisis/rule-options.ts.
+  ...crisisRuleKeys,
 }).strict();
 export type RuleSpec = z.infer<typeof ruleSchema>;
 

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { crisisRuleOptions } from '../../functions/crisis/rule-options.js';
+import { buildRuleSet, compileSources, parseFoghornConfig } from '../../functions/rules/index.js';
+import { memoryRuleState } from '../../functions/rules/memory-state.js';
+import { makeEvent } from '../support/events.js';
+
+const config = parseFoghornConfig({ targets: { oncall: { type: 'pagerduty', routingKey: 'FOGHORN_PD_KEY' } } });
+const rules = `
+- id: outage-spike
+  when: { all: [{ fact: text, operator: containsAny, value: ["down", "outage"] }] }
+  volume: { atLeast: 30, within: 10m, quiet: 15m }
+  then:
+    - escalate: { target: oncall, severity: critical, summary: "Outage reports" }
+    - crisis: on
+- id: vip-unanswered
+  when: { all: [{ fact: author.verified, operator: equal, value: true }] }
+  after: 10m
+  then: [{ escalate: { target: oncall, summary: "VIP waiting" } }]
+- id: status-page
+  crisisReply: true
+  when: { all: [{ fact: crisisMode, operator: equal, value: true }, { fact: text, operator: containsAny, value: ["status"] }] }
+  then: [{ reply: { text: "See status.example.com" } }]
+`;
+
+describe('the crisis keys in the rule language', () => {
+  it('validates volume, after, crisisReply and the crisis action, and reads them back as options', () => {
+    const compiled = compileSources([{ file: 'crisis.yaml', text: rules }], config);
+    expect(compiled.problems).toEqual([]);
+    const options = crisisRuleOptions(compiled.rules);
+    expect(options.get('outage-spike')).toEqual({ volume: { atLeast: 30, windowMs: 600_000, quietMs: 900_000 } });
+    expect(options.get('vip-unanswered')).toEqual({ after: { text: '10m', ms: 600_000 } });
+    expect(options.get('status-page')).toEqual({ crisisReply: true });
+  });
+
+  it('renders `crisis: on` as an action and exposes crisisMode as a fact', async () => {
+    const ruleSet = buildRuleSet([{ file: 'crisis.yaml', text: rules }], config);
+    const down = await ruleSet.evaluate(makeEvent({ text: 'site is down' }), { now: new Date(), state: memoryRuleState() });
+    expect(down.actions.map((action) => [action.type, action.params.state])).toEqual([['escalate', undefined], ['crisis', 'on']]);
+    const status = makeEvent({ text: 'any status update?' });
+    expect((await ruleSet.evaluate(status, { now: new Date(), state: memoryRuleState() })).rules).toEqual([]);
+    expect((await ruleSet.evaluate(status, { now: new Date(), state: memoryRuleState(), crisisMode: true })).rules).toEqual(['status-page']);
+  });
+
+  it('reports a malformed volume or after with the file and path', () => {
+    const compiled = compileSources([{ file: 'bad.yaml', text: 'id: bad\nwhen: { all: [{ fact: text, operator: equal, value: x }] }\nafter: soon\nvolume: { within: 10m }\nthen: [{ crisis: maybe }]\n' }], config);
+    expect(compiled.problems.map((problem) => problem.path).sort()).toEqual(['after', 'then[0].crisis', 'volume']);
+  });
+});
