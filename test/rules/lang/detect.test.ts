@@ -18,8 +18,8 @@ describe('language detection on the labelled set', () => {
     for (const row of rows) expect(row.correct / row.posts, `${row.lang}\n${accuracyTable(rows)}`).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('never confuses Persian and Arabic on posts of 20 characters or more', async () => {
-    const long = posts.filter((post) => (post.lang === 'fa' || post.lang === 'ar') && [...post.text].length >= 20);
+  it('never confuses Persian and Arabic on posts of 20 characters or more (main and held-out sets)', async () => {
+    const long = [...posts, ...readLabelledPosts('test/rules/fixtures/lang-heldout')].filter((post) => (post.lang === 'fa' || post.lang === 'ar') && [...post.text].length >= 20);
     expect(long.length).toBeGreaterThan(60);
     for (const post of long) expect(await detectLanguage(post.text), post.text).toBe(post.lang);
   });
@@ -36,6 +36,15 @@ describe('detectLanguage', () => {
     expect(arabicScriptLanguage('چرا سفارش من نرسیده است')).toBe('fa');
     expect(arabicScriptLanguage('لماذا لم يصل طلبي حتى الآن')).toBe('ar');
     expect(arabicScriptLanguage('میرا آرڈر ابھی تک نہیں پہنچا')).toBe('ur');
+  });
+
+  it('recognises Persian typed on an Arabic keyboard (ي and ك instead of ی and ک)', () => {
+    expect(arabicScriptLanguage('آيا امكان ارسال به شهر ما هم وجود دارد؟')).toBe('fa');
+    expect(arabicScriptLanguage('هل يمكن الشحن إلى مدينة جدة أيضا؟')).toBe('ar');
+  });
+
+  it('reads Arabic punctuation as punctuation, not as part of a word', () => {
+    expect(arabicScriptLanguage('گوشی رو کی دوباره موجود می‌کنید؟')).toBe('fa');
   });
 
   it('answers undefined for text without letters, and copes with enormous text', async () => {
