@@ -55,31 +55,32 @@ export class CandidateIndex {
 
   /** Rule numbers that may fire for this event, ascending. */
   candidates(context: EventContext): number[] {
-    const seen = this.seen;
     const epoch = this.nextEpoch();
-    const found = this.always.slice();
-    const take = (rules: readonly number[] | undefined): void => {
-      if (rules === undefined) return;
-      for (let i = 0; i < rules.length; i++) {
-        const rule = rules[i] as number;
-        if (seen[rule] !== epoch) {
-          seen[rule] = epoch;
-          found.push(rule);
-        }
-      }
-    };
+    const found = this.always.length === 0 ? [] : this.always.slice();
     for (const field of this.fields) {
       const value = readQuietly(field.read, context);
       if (value === undefined || (typeof value === 'object' && value !== null)) continue;
-      take(field.postings.get(value as Primitive));
+      const rules = field.postings.get(value as Primitive);
+      if (rules !== undefined) this.take(rules, epoch, found);
     }
     for (const { source, automaton, postings } of this.sources) {
       for (const tokens of source.sequences(context.facts, context.memo)) {
-        automaton.scan(tokens, (phrase) => take(postings.get(phrase)));
+        automaton.scan(tokens, (phrase) => this.take(postings.get(phrase) as number[], epoch, found), source.symbol);
       }
     }
     if (found.length > this.always.length) found.sort((a, b) => a - b);
     return found;
+  }
+
+  private take(rules: readonly number[], epoch: number, found: number[]): void {
+    const seen = this.seen;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as number;
+      if (seen[rule] !== epoch) {
+        seen[rule] = epoch;
+        found.push(rule);
+      }
+    }
   }
 
   private nextEpoch(): number {

@@ -28,9 +28,11 @@ export interface PhraseAtom {
 export interface PhraseSource {
   /** Unique per field and normalisation variant. */
   readonly key: string;
+  /** Maps a text token to the symbol phrases were added with (the automaton applies it while scanning). */
+  readonly symbol: (token: string) => string;
   /**
-   * The event's text as token sequences (one per string the operator would read), in the symbols the
-   * phrases were added with. `memo` lives for one event, so normalisation is done once per event.
+   * The event's text as token sequences (one per string the operator would read). `memo` lives for
+   * one event, so normalisation is done once per event.
    */
   sequences(facts: Readonly<Record<string, unknown>>, memo: Map<string, unknown>): ReadonlyArray<readonly string[]>;
 }

@@ -57,12 +57,15 @@ export class PhraseAutomaton {
     this.built = true;
   }
 
-  /** Calls `found` with the id of every phrase occurring in `tokens` (once per occurrence). */
-  scan(tokens: readonly string[], found: (phraseId: number) => void): void {
+  /**
+   * Calls `found` with the id of every phrase occurring in `tokens` (once per occurrence), each token
+   * read through `symbol` first.
+   */
+  scan(tokens: readonly string[], found: (phraseId: number) => void, symbol: (token: string) => string = (token) => token): void {
     const nodes = this.nodes;
     let state = 0;
     for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i] as string;
+      const token = symbol(tokens[i] as string);
       let target = (nodes[state] as AutomatonNode).next.get(token);
       while (target === undefined && state !== 0) {
         state = (nodes[state] as AutomatonNode).fail;

@@ -68,12 +68,16 @@ function symbol(token: string): string {
 
 type Memoised = (input: string, memo: Map<string, unknown>) => string[];
 
-/** Per-event cache of a text function's results, one map per function and normalisation variant. */
+/**
+ * Per-event cache of a text function's result, one slot per function and normalisation variant: an
+ * event's text field is one string, so one slot (checked by identity, then by value) is enough; a
+ * list of texts just recomputes.
+ */
 function cached<T>(memo: Map<string, unknown>, key: string, input: string, compute: () => T): T {
-  let cache = memo.get(key) as Map<string, T> | undefined;
-  if (cache === undefined) memo.set(key, (cache = new Map()));
-  let value = cache.get(input);
-  if (value === undefined) cache.set(input, (value = compute()));
+  const slot = memo.get(key) as { input: string; value: T } | undefined;
+  if (slot !== undefined && slot.input === input) return slot.value;
+  const value = compute();
+  memo.set(key, { input, value });
   return value;
 }
 
@@ -85,9 +89,9 @@ function phraseSource(sources: Map<string, PhraseSource>, read: FactReader, fiel
   const key = `${field}\u0001${optionsKey}`;
   const existing = sources.get(key);
   if (existing !== undefined) return existing;
-  const symbolsKey = `symbols\u0000${optionsKey}`;
   const source: PhraseSource = {
     key,
+    symbol,
     sequences(facts, memo) {
       let value: unknown;
       try {
@@ -95,12 +99,11 @@ function phraseSource(sources: Map<string, PhraseSource>, read: FactReader, fiel
       } catch {
         return [];
       }
+      if (typeof value === 'string') return value === '' ? [] : [tokensOf(value, memo)];
       const sequences: string[][] = [];
       const collect = (item: unknown): void => {
         if (Array.isArray(item)) item.forEach(collect);
-        else if (typeof item === 'string' && item !== '') {
-          sequences.push(cached(memo, symbolsKey, item, () => tokensOf(item, memo).map(symbol)));
-        }
+        else if (typeof item === 'string' && item !== '') sequences.push(tokensOf(item, memo));
       };
       collect(value);
       return sequences;
