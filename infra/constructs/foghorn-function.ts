@@ -11,6 +11,14 @@ import type { Construct } from 'constructs';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const SERVICE_NAME = 'foghorn';
+
+/** Top-level names CommonJS code expects; minification renames any bundled module's own, so these cannot clash. */
+const ESM_COMMONJS_SHIM = [
+  "import { createRequire as __foghornCreateRequire } from 'node:module';",
+  'const require = __foghornCreateRequire(import.meta.url);',
+  'const __filename = import.meta.filename;',
+  'const __dirname = import.meta.dirname;',
+].join(' ');
 export const METRICS_NAMESPACE = 'Foghorn';
 
 /** A file or folder copied into the function's bundle. */
@@ -84,10 +92,10 @@ export class FoghornFunction extends NodejsFunction {
         keepNames: true,
         sourceMap: true,
         sourcesContent: false,
-        mainFields: ['module', 'main'],
+        // esbuild's default for Node (main before module): some packages' ESM builds break when bundled (cld3-asm's loader).
         externalModules: ['@aws-sdk/*'],
-        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-        banner: "import { createRequire as __foghornCreateRequire } from 'node:module'; const require = __foghornCreateRequire(import.meta.url);",
+        // CommonJS dependencies bundled into ESM still call require() and read __dirname (cld3's WASM loader does).
+        banner: ESM_COMMONJS_SHIM,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RulesNotDeployableError, rulesForDeployment } from '../../infra/rules-for-deployment.js';
+
+const run = promisify(execFile);
+const TSX = join('node_modules', '.bin', 'tsx');
+
+/** Runs infra/app.ts as `cdk synth` does (the CLI passes context and the output folder through the environment). */
+async function synthApp(context: Record<string, unknown>, outdir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, ['infra/app.ts'], {
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir, CDK_DEFAULT_ACCOUNT: '', AWS_PROFILE: '' },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+let scratch: string;
+let brokenRules: string;
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'foghorn-app-'));
+  brokenRules = join(scratch, 'rules');
+  mkdirSync(brokenRules);
+  writeFileSync(join(brokenRules, 'broken.yaml'), [
+    'id: broken-rule',
+    'when:',
+    '  all:',
+    '    - { fact: text, operator: noSuchOperator, value: x }',
+    'then:',
+    '  - reply: { text: hi }',
+  ].join('\n'));
+});
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('rulesForDeployment', () => {
+  it('accepts the repository\'s rule set and says which rules ship', async () => {
+    const rules = await rulesForDeployment('rules');
+    expect(rules.dir).toBe(join(process.cwd(), 'rules'));
+    expect(rules.ruleIds.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a rule set that does not validate, with the rules module\'s file, line and problem', async () => {
+    const error = await rulesForDeployment(brokenRules).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RulesNotDeployableError);
+    expect((error as Error).message).toContain(`${brokenRules} cannot be deployed`);
+    expect((error as Error).message).toMatch(/broken\.yaml:4: broken-rule › when\.all\[0\]\.operator: unknown operator 'noSuchOperator'/);
+  });
+
+  it('refuses a rules folder that does not exist', async () => {
+    await expect(rulesForDeployment(join(scratch, 'missing'))).rejects.toThrow(/missing cannot be deployed: it is not a folder/);
+  });
+});
+
+describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
+  it('fails the synthesis, and so the deployment, when the rules do not validate', async () => {
+    const outdir = join(scratch, 'out-broken');
+    const result = await synthApp({ rules: brokenRules }, outdir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/broken\.yaml:4: broken-rule › when\.all\[0\]\.operator: unknown operator 'noSuchOperator'/);
+    expect(existsSync(join(outdir, 'Foghorn.template.json'))).toBe(false);
+  }, 120_000);
+
+  it('synthesises offline with no credentials, with cdk-nag\'s AwsSolutions checks passing', async () => {
+    // Bundling is skipped here (stack.test.ts bundles); this proves the app's wiring, context and nag plugin.
+    const outdir = join(scratch, 'out');
+    const result = await synthApp({ 'aws:cdk:bundling-stacks': [] }, outdir);
+    expect(result.stderr).not.toMatch(/AwsSolutions-/);
+    expect(result.code).toBe(0);
+    const template = JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const types = Object.values(template.Resources).map((resource) => resource.Type);
+    expect(types).toEqual(expect.arrayContaining(['AWS::Events::EventBus', 'AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::ApiGatewayV2::Api']));
+  }, 120_000);
+});

@@ -1,0 +1,306 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
+import { BUNDLED_CONFIG_PATH, BUNDLED_RULES_DIR, FUNCTION_ACCESS } from '../../infra/stack.js';
+import { topology } from '../../infra/topology.js';
+import type { ActionCommand } from '../../functions/core/action-command.js';
+import type { CanonicalEvent } from '../../functions/core/event.js';
+import { loadRuleSet, memoryRuleState } from '../../functions/rules/index.js';
+import { ensureTable, TABLE_KEYS } from '../../functions/storage/dynamo/table.js';
+import { startAwsJsonServer } from '../aws/loopback-aws.js';
+import { useEmbeddedDynamo } from '../support/dynamo.js';
+import { statementsOf, type Synthesised, synthesise } from './synth.js';
+
+/** One synthesis with real bundling (esbuild) for the whole file: it is the slow part. */
+let synth: Synthesised;
+let resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+let fnIds: Record<string, string>;
+
+beforeAll(async () => {
+  synth = await synthesise({ bundle: true });
+  resources = synth.template.toJSON().Resources;
+  fnIds = Object.fromEntries(Object.entries(synth.stack.functions).map(([name, fn]) => [name, synth.logicalId(fn)]));
+}, 300_000);
+
+afterAll(() => synth?.dispose());
+
+describe('FoghornStack', () => {
+  it('has the bus named in the topology', () => {
+    synth.template.resourceCountIs('AWS::Events::EventBus', 1);
+    synth.template.hasResourceProperties('AWS::Events::EventBus', { Name: topology.busName });
+  });
+
+  it('routes foghorn.ingest / social.event from the bus to the events queue, with its DLQ for undeliverable events', () => {
+    const events = synth.stack.queues.events;
+    synth.template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: synth.logicalId(synth.stack.bus) },
+      EventPattern: { source: ['foghorn.ingest'], 'detail-type': ['social.event'] },
+      Targets: [Match.objectLike({
+        Arn: { 'Fn::GetAtt': [synth.logicalId(events.queue), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [synth.logicalId(events.deadLetters), 'Arn'] } },
+      })],
+    });
+  });
+
+  it('gives every queue a dead-letter queue, encryption and TLS-only access', () => {
+    for (const [name, spec] of Object.entries(topology.queues)) {
+      const { queue, deadLetters } = synth.stack.queues[name as keyof typeof topology.queues];
+      expect(resources[synth.logicalId(queue)]?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        RedrivePolicy: { maxReceiveCount: spec.maxReceiveCount, deadLetterTargetArn: { 'Fn::GetAtt': [synth.logicalId(deadLetters), 'Arn'] } },
+      });
+      expect(resources[synth.logicalId(deadLetters)]?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      for (const q of [queue, deadLetters]) {
+        synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: synth.logicalId(q) }],
+          PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        });
+      }
+    }
+    synth.template.resourceCountIs('AWS::SQS::Queue', 2 * Object.keys(topology.queues).length);
+  });
+
+  it('defines the table exactly as functions/storage/dynamo/table.ts creates it locally, with TTL and PITR', async () => {
+    // Prepare: capture the CreateTable request the embedded DynamoDB gets.
+    let created: CreateTableCommandInput | undefined;
+    await ensureTable({
+      send: async (command: unknown) => {
+        if (command instanceof CreateTableCommand) { created = command.input; return {}; }
+        return { Table: { TableStatus: 'ACTIVE' } };
+      },
+    } as never, 'foghorn');
+    // Assess
+    const table = resources[synth.logicalId(synth.stack.table)]?.Properties ?? {};
+    const byName = (list: Array<{ AttributeName?: string }>) => [...list].sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName)));
+    expect(table.KeySchema).toEqual(created?.KeySchema);
+    expect(byName(table.AttributeDefinitions)).toEqual(byName(created?.AttributeDefinitions ?? []));
+    expect(table.GlobalSecondaryIndexes).toEqual(created?.GlobalSecondaryIndexes);
+    expect(table.BillingMode).toBe(created?.BillingMode);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: TABLE_KEYS.ttl, Enabled: true });
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    synth.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+
+  it('builds at least ingest, evaluate and act on Node.js 22, arm64, traced, each with its own log group', () => {
+    expect(Object.keys(fnIds)).toEqual(expect.arrayContaining(['ingest', 'evaluate', 'act']));
+    synth.template.resourceCountIs('AWS::Lambda::Function', Object.keys(fnIds).length);
+    for (const [name, id] of Object.entries(fnIds)) {
+      const spec = topology.functions[name as keyof typeof topology.functions];
+      expect(resources[id]?.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        Timeout: spec.timeoutSeconds,
+        MemorySize: spec.memoryMb,
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(new RegExp(`^${name.charAt(0).toUpperCase()}${name.slice(1)}Logs`)) } },
+        Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: 'foghorn', TABLE_NAME: { Ref: synth.logicalId(synth.stack.table) } }) },
+      });
+    }
+    for (const group of Object.values(synth.template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it('bundles each function as one minified ESM file with a source map, and ships the rule set with evaluate', () => {
+    for (const id of Object.values(fnIds)) {
+      const bundle = synth.bundleOf(id);
+      expect(readdirSync(bundle)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
+      const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
+      expect(code).toMatch(/export\s*\{[^}]*\bas handler\b|export\s*\{\s*handler\s*\}/);
+      // The AWS SDK stays external: the runtime's copy is imported, not bundled.
+      expect(code).not.toContain('@aws-sdk/client-dynamodb/dist-es');
+    }
+    const evaluateBundle = synth.bundleOf(fnIds.evaluate!);
+    const shippedRules = readdirSync(join(evaluateBundle, 'rules'), { recursive: true }).map(String);
+    const repoRules = readdirSync('rules', { recursive: true }).map(String);
+    expect(shippedRules.sort()).toEqual(repoRules.sort());
+    expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_RULES).toBe(BUNDLED_RULES_DIR);
+    if (existsSync('foghorn.config.yaml')) {
+      expect(readFileSync(join(evaluateBundle, 'foghorn.config.yaml'), 'utf8')).toBe(readFileSync('foghorn.config.yaml', 'utf8'));
+      expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_CONFIG).toBe(BUNDLED_CONFIG_PATH);
+    }
+  });
+
+  it('produces bundles that Node loads as ES modules exporting handler (as the Lambda runtime will)', async () => {
+    for (const [name, id] of Object.entries(fnIds)) {
+      const bundle = synth.bundleOf(id);
+      // The runtime provides the AWS SDK; here the repository's copy plays that part.
+      symlinkSync(resolve('node_modules'), join(bundle, 'node_modules'), 'dir');
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "const m = await import('./index.mjs'); console.log(typeof m.handler)"], { cwd: bundle, env: { PATH: process.env.PATH ?? '' } });
+      expect(stdout.trim(), `${name} bundle`).toBe('function');
+    }
+  }, 60_000);
+
+  describe('the bundled evaluate function, run as Lambda would run it', () => {
+    const dynamo = useEmbeddedDynamo();
+
+    it('loads the shipped rule set and queues the same actions the source rule set decides', async () => {
+      // Prepare: the table in dynalite, the actions queue on a loopback server, an event the sample FAQ rule answers.
+      const bundle = synth.bundleOf(fnIds.evaluate!);
+      if (!existsSync(join(bundle, 'node_modules'))) symlinkSync(resolve('node_modules'), join(bundle, 'node_modules'), 'dir');
+      const sqs = await startAwsJsonServer((call) => {
+        const entries = (call.body as { Entries?: Array<{ Id: string; MessageBody: string }> }).Entries ?? [];
+        return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+      });
+      const event: CanonicalEvent = {
+        id: 'generic:bundle-check-1', platform: 'generic', kind: 'message', text: 'What are your opening hours today? We would like to visit the shop with the family.',
+        author: { id: 'bundle-check', name: 'Sara' }, channel: { id: 'web' }, thread: {},
+        createdAt: new Date().toISOString(), receivedAt: new Date().toISOString(),
+      };
+      const sqsEvent = { Records: [{ messageId: 'm-1', receiptHandle: 'r-1', body: JSON.stringify({ version: '0', id: 'eb-1', 'detail-type': 'social.event', source: 'foghorn.ingest', detail: event }), attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:events', awsRegion: 'us-east-1' }] };
+      writeFileSync(join(bundle, 'invoke.mjs'), [
+        "const { handler } = await import('./index.mjs');",
+        "const context = { functionName: 'evaluate', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:evaluate', memoryLimitInMB: '1024', awsRequestId: 'req-1', logGroupName: 'g', logStreamName: 's', getRemainingTimeInMillis: () => 30000 };",
+        'const result = await handler(JSON.parse(process.env.EVENT), context);',
+        "process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');",
+      ].join('\n'));
+      const variables = resources[fnIds.evaluate!]?.Properties.Environment.Variables as Record<string, unknown>;
+      try {
+        // Act: the bundle in a fresh Node process, with only what Lambda would give it.
+        const { stdout } = await promisify(execFile)(process.execPath, ['invoke.mjs'], {
+          cwd: bundle,
+          env: {
+            PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local',
+            AWS_ENDPOINT_URL_DYNAMODB: dynamo.current.endpoint,
+            POWERTOOLS_SERVICE_NAME: String(variables.POWERTOOLS_SERVICE_NAME), POWERTOOLS_METRICS_NAMESPACE: String(variables.POWERTOOLS_METRICS_NAMESPACE),
+            TABLE_NAME: dynamo.current.tableName,
+            ACTIONS_QUEUE_URL: `${sqs.endpoint}/123456789012/actions`,
+            // The bundle's own copies stand in for /var/task/rules and /var/task/foghorn.config.yaml.
+            FOGHORN_RULES: join(bundle, 'rules'),
+            ...(variables.FOGHORN_CONFIG ? { FOGHORN_CONFIG: join(bundle, 'foghorn.config.yaml') } : {}),
+            EVENT: JSON.stringify(sqsEvent),
+          },
+          timeout: 60_000,
+        });
+        // Assess: no failed record, and the commands on the queue are what the source rules decide.
+        const result = JSON.parse(stdout.split('\n').find((line) => line.startsWith('RESULT '))?.slice(7) ?? 'null') as { batchItemFailures: unknown[] };
+        const errors = stdout.split('\n').filter((line) => line.includes('"level":"ERROR"')).map((line) => line.slice(0, 2000));
+        expect(result, errors.join('\n')).toEqual({ batchItemFailures: [] });
+        const sent = sqs.calls.flatMap((call) => (call.body as { Entries: Array<{ MessageBody: string }> }).Entries)
+          .map((entry) => JSON.parse(entry.MessageBody) as ActionCommand)
+          .map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params }));
+        const decided = await (await loadRuleSet('rules')).evaluate(event, { now: new Date(), state: memoryRuleState() });
+        expect(decided.actions.length, 'the sample event should make the source rule set act').toBeGreaterThan(0);
+        expect(sent).toEqual(decided.actions.map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params })));
+      } finally {
+        await sqs.close();
+      }
+    }, 90_000);
+  });
+
+  it('serves the topology\'s HTTP routes from ingest, with access logs and throttling', () => {
+    synth.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey).sort();
+    expect(routes).toEqual(topology.http.map((route) => `${route.method} ${route.path}`).sort());
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: { 'Fn::GetAtt': [fnIds.ingest, 'Arn'] },
+    });
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+
+  it('keeps settings in one Secrets Manager secret, never as plain environment values', () => {
+    synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'FOGHORN_GENERIC_SECRET' },
+    });
+    const allowed = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'TABLE_NAME', 'BUS_NAME', 'ACTIONS_QUEUE_URL', 'ACTIONS_DLQ_URL', 'FOGHORN_SECRET_ARN', 'FOGHORN_RULES', 'FOGHORN_CONFIG']);
+    for (const [name, id] of Object.entries(fnIds)) {
+      const variables = resources[id]?.Properties.Environment.Variables as Record<string, unknown>;
+      expect(Object.keys(variables).filter((key) => !allowed.has(key)), `${name} environment`).toEqual([]);
+      if (FUNCTION_ACCESS[name]?.readSecret) expect(variables.FOGHORN_SECRET_ARN).toEqual({ Ref: synth.logicalId(synth.stack.secret) });
+      else expect(variables.FOGHORN_SECRET_ARN).toBeUndefined();
+    }
+  });
+
+  describe('least privilege', () => {
+    const roleOf = (name: string) => (resources[fnIds[name]!]?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const actionsOf = (name: string) => statementsOf(synth.template, roleOf(name)).flatMap((statement) => statement.Action);
+    const resourcesFor = (name: string, action: string) => statementsOf(synth.template, roleOf(name))
+      .filter((statement) => statement.Action.includes(action)).flatMap((statement) => ([] as unknown[]).concat(statement.Resource));
+
+    it('ingest writes the table and puts events on the bus, and cannot send commands or touch the queues', () => {
+      expect(actionsOf('ingest')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents', 'secretsmanager:GetSecretValue']));
+      expect(resourcesFor('ingest', 'events:PutEvents')).toEqual([{ 'Fn::GetAtt': [synth.logicalId(synth.stack.bus), 'Arn'] }]);
+      expect(actionsOf('ingest').filter((action) => action.startsWith('sqs:'))).toEqual([]);
+    });
+
+    it('evaluate reads and writes the table and sends to the actions queue only; no bus, no secret', () => {
+      expect(resourcesFor('evaluate', 'sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [synth.logicalId(synth.stack.queues.actions.queue), 'Arn'] }]);
+      expect(actionsOf('evaluate')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']));
+      expect(actionsOf('evaluate')).not.toContain('events:PutEvents');
+      expect(actionsOf('evaluate').filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+    });
+
+    it('act reads and writes the table, reads the secret and dead-letters commands; it cannot publish or queue new commands', () => {
+      const { queue, deadLetters } = synth.stack.queues.actions;
+      expect(resourcesFor('act', 'secretsmanager:GetSecretValue')).toEqual([{ Ref: synth.logicalId(synth.stack.secret) }]);
+      expect(actionsOf('act')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem']));
+      expect(actionsOf('act')).not.toContain('events:PutEvents');
+      expect(resourcesFor('act', 'sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [synth.logicalId(deadLetters), 'Arn'] }]);
+      expect(resourcesFor('act', 'sqs:ChangeMessageVisibility')).toContainEqual({ 'Fn::GetAtt': [synth.logicalId(queue), 'Arn'] });
+      const variables = resources[fnIds.act!]?.Properties.Environment.Variables;
+      expect(variables).toMatchObject({ ACTIONS_QUEUE_URL: { Ref: synth.logicalId(queue) }, ACTIONS_DLQ_URL: { Ref: synth.logicalId(deadLetters) } });
+    });
+
+    it('grants no wildcard actions and no Resource "*" except X-Ray\'s', () => {
+      for (const name of Object.keys(fnIds)) {
+        for (const statement of statementsOf(synth.template, roleOf(name))) {
+          expect(statement.Action.filter((action) => action === '*' || action.endsWith(':*')), `${name}: ${statement.Action.join(',')}`).toEqual([]);
+          if (statement.Resource === '*') expect(statement.Action.every((action) => action.startsWith('xray:')), `${name}: ${statement.Action.join(',')}`).toBe(true);
+        }
+      }
+    });
+
+    it('lets only each queue\'s consumer receive from it', () => {
+      for (const [name, spec] of Object.entries(topology.queues)) {
+        const queueArn = { 'Fn::GetAtt': [synth.logicalId(synth.stack.queues[name as keyof typeof topology.queues].queue), 'Arn'] };
+        for (const fn of Object.keys(fnIds)) {
+          const receives = resourcesFor(fn, 'sqs:ReceiveMessage').some((resource) => JSON.stringify(resource) === JSON.stringify(queueArn));
+          expect(receives, `${fn} receiving from ${name}`).toBe(fn === spec.consumer);
+        }
+      }
+    });
+  });
+
+  it('alarms on every dead-letter queue and every function\'s errors, to the SNS topic', () => {
+    const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+    const topicRef = { Ref: synth.logicalId(synth.stack.alarms.topic) };
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topicRef]);
+    for (const { deadLetters } of Object.values(synth.stack.queues)) {
+      expect(alarms.filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible'
+        && JSON.stringify(alarm.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [synth.logicalId(deadLetters), 'QueueName'] } }])
+        && alarm.Threshold === 0 && alarm.ComparisonOperator === 'GreaterThanThreshold')).toHaveLength(1);
+    }
+    for (const id of Object.values(fnIds)) {
+      expect(alarms.filter((alarm) => alarm.MetricName === 'Errors' && JSON.stringify(alarm.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]))).toHaveLength(1);
+    }
+    synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('passes cdk-nag\'s AwsSolutions pack: no unacknowledged error, and every acknowledgement gives its reason', () => {
+    const report = new AwsSolutionsChecks().validateScope(synth.stack);
+    const errors = report.violations.filter((violation) => violation.severity === 'error')
+      .map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`);
+    expect(errors).toEqual([]);
+    const acknowledgements = synth.stack.node.findAll().flatMap((construct) => construct.node.metadata
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((entry) => Object.entries(entry.data as Record<string, { reason?: string } | string>)));
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [id, ack] of acknowledgements) {
+      const reason = typeof ack === 'string' ? ack : ack.reason;
+      expect(reason?.length ?? 0, `reason for ${id}`).toBeGreaterThan(40);
+    }
+  });
+});

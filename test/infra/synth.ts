@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FoghornStack } from '../../infra/stack.js';
+import { rulesForDeployment } from '../../infra/rules-for-deployment.js';
+
+export interface Synthesised {
+  app: App;
+  stack: FoghornStack;
+  template: Template;
+  outdir: string;
+  /** Logical id of a construct's CloudFormation resource, for matching Refs and GetAtts. */
+  logicalId(construct: { node: { defaultChild?: unknown } }): string;
+  /** The folder holding a Lambda function's bundled code (only when bundling ran). */
+  bundleOf(functionLogicalId: string): string;
+  dispose(): void;
+}
+
+/**
+ * Builds the stack the way infra/app.ts does, with the repository's rule set, into a temporary folder.
+ * `bundle: false` skips esbuild (fast), for tests about wiring rather than code.
+ */
+export async function synthesise(options: { bundle: boolean }): Promise<Synthesised> {
+  const outdir = mkdtempSync(join(tmpdir(), 'foghorn-cdk-'));
+  const app = new App({ outdir, context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  const rules = await rulesForDeployment('rules');
+  const stack = new FoghornStack(app, 'Foghorn', { env: { account: '123456789012', region: 'us-east-1' }, rules });
+  const template = Template.fromStack(stack);
+  return {
+    app, stack, template, outdir,
+    logicalId: (construct) => Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement),
+    bundleOf: (functionLogicalId) => {
+      const code = (template.toJSON().Resources[functionLogicalId]?.Properties?.Code ?? {}) as { S3Key?: string };
+      const hash = String(code.S3Key ?? '').replace(/\.zip$/, '');
+      const manifest = JSON.parse(readFileSync(join(outdir, 'Foghorn.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+      const source = manifest.files[hash]?.source.path;
+      if (!source) throw new Error(`no bundled asset for function ${functionLogicalId} (S3Key ${code.S3Key})`);
+      return join(outdir, source);
+    },
+    dispose: () => rmSync(outdir, { recursive: true, force: true }),
+  };
+}
+
+/** Every IAM statement attached to a role, flattened, with Action always a list. */
+export function statementsOf(template: Template, roleLogicalId: string): Array<{ Effect: string; Action: string[]; Resource: unknown }> {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) => (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleLogicalId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Effect: string; Action: string | string[]; Resource: unknown }>)
+    .map((statement) => ({ ...statement, Action: ([] as string[]).concat(statement.Action) }));
+}
