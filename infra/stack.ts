@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -29,6 +30,8 @@ export interface FunctionAccess {
   /** SendMessage on the actions dead-letter queue, for commands that failed for good (ACTIONS_DLQ_URL). */
   deadLetterActions?: boolean;
   readSecret?: boolean;
+  /** SES SendEmail from the stack's `emailIdentity` (escalations by email); nothing when none is configured. */
+  sendEmail?: boolean;
   /** The rule set (and foghorn.config.yaml) ship inside the bundle; FOGHORN_RULES points at them. */
   bundlesRules?: boolean;
 }
@@ -39,7 +42,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Evaluates rules (limit counters live in the table) and queues one command per action.
   evaluate: { table: 'readWrite', sendActions: true, bundlesRules: true },
   // Claims and records commands, calls the platforms with their tokens, defers or dead-letters a command.
-  act: { table: 'readWrite', readSecret: true, delayActions: true, deadLetterActions: true },
+  act: { table: 'readWrite', readSecret: true, delayActions: true, deadLetterActions: true, sendEmail: true },
   // Reads platforms without push (Reddit) with their tokens and feeds the bus like ingest.
   poll: { table: 'readWrite', putEvents: true, readSecret: true },
   // Fires due response timers as events on the bus.
@@ -61,6 +64,8 @@ export interface FoghornStackProps extends StackProps {
   rules: RulesForDeployment;
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
+  /** The SES identity (verified domain or address) escalation emails are sent from; without it no function may send email. */
+  emailIdentity?: string;
   logRetention?: RetentionDays;
   /** HTTP API stage throttling (requests per second, burst). */
   throttle?: { rateLimit: number; burstLimit: number };
@@ -125,7 +130,7 @@ export class FoghornStack extends Stack {
       if (!existsSync(join(REPO_ROOT, spec.entry))) continue;
       const access = FUNCTION_ACCESS[name];
       if (!access) throw new Error(`function '${name}' in infra/topology.ts has no entry in FUNCTION_ACCESS (infra/stack.ts): say what it may touch`);
-      this.functions[name] = this.#function(name, spec, access, props.rules, props.logRetention);
+      this.functions[name] = this.#function(name, spec, access, props);
     }
 
     // Queues feed their consumers, with failures reported per message.
@@ -179,7 +184,7 @@ export class FoghornStack extends Stack {
     }
   }
 
-  #function(name: string, spec: (typeof topology.functions)[keyof typeof topology.functions], access: FunctionAccess, rules: RulesForDeployment, logRetention: RetentionDays | undefined): FoghornFunction {
+  #function(name: string, spec: (typeof topology.functions)[keyof typeof topology.functions], access: FunctionAccess, { rules, logRetention, emailIdentity }: FoghornStackProps): FoghornFunction {
     const environment: Record<string, string> = { TABLE_NAME: this.table.tableName };
     const bundledPaths: BundledPath[] = [];
     if (access.putEvents) environment.BUS_NAME = this.bus.eventBusName;
@@ -213,6 +218,12 @@ export class FoghornStack extends Stack {
     if (access.delayActions) this.queues.actions.queue.grant(fn, 'sqs:ChangeMessageVisibility');
     if (access.deadLetterActions) this.queues.actions.deadLetters.grantSendMessages(fn);
     if (access.readSecret) this.secret.grantRead(fn);
+    if (access.sendEmail && emailIdentity) {
+      fn.addToRolePolicy(new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: emailIdentity })],
+      }));
+    }
     const tableLogicalId = this.getLogicalId(this.table.node.defaultChild as CfnElement);
     Validations.of(fn.role!).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,

@@ -73,11 +73,20 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
   it('synthesises offline with no credentials, with cdk-nag\'s AwsSolutions checks passing', async () => {
     // Bundling is skipped here (stack.test.ts bundles); this proves the app's wiring, context and nag plugin.
     const outdir = join(scratch, 'out');
-    const result = await synthApp({ 'aws:cdk:bundling-stacks': [] }, outdir);
+    const result = await synthApp({ 'aws:cdk:bundling-stacks': [], emailIdentity: 'alerts.example.com', alarmEmail: 'ops@example.com' }, outdir);
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
     expect(result.code).toBe(0);
-    const template = JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const template = JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: any }> };
     const types = Object.values(template.Resources).map((resource) => resource.Type);
     expect(types).toEqual(expect.arrayContaining(['AWS::Events::EventBus', 'AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::ApiGatewayV2::Api']));
+    // Context options reach the stack: the alarm subscription, and SES SendEmail for act from that one identity only.
+    const resources = Object.values(template.Resources);
+    expect(resources.filter((r) => r.Type === 'AWS::SNS::Subscription').map((r) => [r.Properties.Protocol, r.Properties.Endpoint])).toEqual([['email', 'ops@example.com']]);
+    const sesStatements = resources.filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => (r.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).map((statement) => ({ roles: r.Properties.Roles, ...statement })))
+      .filter((statement) => ([] as string[]).concat(statement.Action).some((action) => action.startsWith('ses:')));
+    expect(sesStatements).toHaveLength(1);
+    expect(sesStatements[0]?.roles).toEqual([{ Ref: expect.stringMatching(/^ActRole/) }]);
+    expect(JSON.stringify(sesStatements[0]?.Resource)).toContain(':identity/alerts.example.com');
   }, 120_000);
 });
