@@ -115,6 +115,20 @@ function resultOf(condition: Record<string, unknown>): { result?: boolean } {
   return typeof condition.result === 'boolean' ? { result: condition.result } : {};
 }
 
+/** Whether acting on the rule needs the event's language (texts to choose, or a {{lang}} placeholder). */
+function needsLanguage(rule: CompiledRule): boolean {
+  const uses = (action: CompiledAction): boolean => {
+    switch (action.type) {
+      case 'reply':
+      case 'post': return true;
+      case 'hold': return (action.inner !== undefined && uses(action.inner)) || action.reason.fields.includes('lang');
+      case 'escalate': return action.summary.fields.includes('lang');
+      default: return false;
+    }
+  };
+  return rule.actions.some(uses);
+}
+
 /** The evaluation order: priority descending, then load order (file path, position in file). */
 function byPriority(a: CompiledRule, b: CompiledRule): number {
   return b.priority - a.priority || a.order - b.order;
@@ -173,7 +187,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           if ('escalate' in reason && reason.escalate) decision.actions.push(reason.escalate);
           continue;
         }
-        await scope.lang();
+        if (needsLanguage(rule)) await scope.lang();
         let capped = false;
         for (const [index, action] of rule.actions.entries()) {
           const rendered = renderAction(action, scope, defaultLang);
