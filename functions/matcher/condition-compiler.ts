@@ -23,6 +23,10 @@ export interface OperatorCompiler {
 export interface CompilerSetup {
   engine: EngineView;
   computedFacts: ComputedFacts;
+  /** Facts resolved asynchronously before evaluation; never indexed (they are unknown while indexing). */
+  asyncFacts: ReadonlySet<string>;
+  /** Told of each asynchronous fact the rule being compiled names. */
+  usesAsyncFact: (name: string) => void;
   /** Fast versions of custom operators, used only when the engine's operator of that name is `registered`. */
   operators: ReadonlyMap<string, { registered: (name: string) => boolean; compiler: OperatorCompiler }>;
 }
@@ -126,8 +130,9 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
     if (!hasOwn.call(node, required)) throw new NotCompilable(`condition without "${required}"`);
   }
   const { engine } = setup;
-  const read = compileFactReader(node.fact, node.path, engine, setup.computedFacts);
+  const read = compileFactReader(node.fact, node.path, engine, setup.computedFacts, setup.asyncFacts);
   if (read === undefined) throw new NotCompilable(`fact '${String(node.fact)}' is computed by json-rules-engine`);
+  const indexable = !isAsyncFact(node.fact, setup);
   const field = `${String(node.fact)}\u0000${node.path ? String(node.path) : ''}`;
   const name = node.operator;
   if (typeof name !== 'string') throw new NotCompilable('operator must be a string');
@@ -138,7 +143,7 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
   const custom = setup.operators.get(name);
   if (custom !== undefined && custom.registered(name) && !valueIsFact) {
     const compiled = custom.compiler.compile(read, field, value);
-    if (compiled !== undefined) return { run: compiled.test, positive: compiled.guard, negative: NO_GUARD, priority, cost: COST.text };
+    if (compiled !== undefined) return { run: compiled.test, positive: indexable ? compiled.guard : NO_GUARD, negative: NO_GUARD, priority, cost: COST.text };
   }
 
   const readValue = valueIsFact ? compileValueReader(value as Record<string, unknown>, setup) : undefined;
@@ -148,7 +153,7 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
       const run: ConditionFn = readValue
         ? (context) => operate(read(context.facts), readValue(context.facts))
         : (context) => operate(read(context.facts), value);
-      const guards = readValue ? { positive: NO_GUARD, negative: NO_GUARD } : defaultOperatorGuards(name, field, read, value);
+      const guards = readValue || !indexable ? { positive: NO_GUARD, negative: NO_GUARD } : defaultOperatorGuards(name, field, read, value);
       return { run, ...guards, priority, cost: COST.compare };
     }
   }
@@ -161,8 +166,17 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
   return { run, positive: NO_GUARD, negative: NO_GUARD, priority, cost: COST.engineOperator };
 }
 
+function isAsyncFact(fact: unknown, setup: CompilerSetup): boolean {
+  if (typeof fact !== 'string' || !setup.asyncFacts.has(fact)) return false;
+  const definition = setup.engine.fact(fact);
+  if (definition === undefined || definition.isConstant() || Object.prototype.hasOwnProperty.call(setup.computedFacts, fact)) return false;
+  setup.usesAsyncFact(fact);
+  return true;
+}
+
 function compileValueReader(value: Record<string, unknown>, setup: CompilerSetup): FactReader {
-  const read = compileFactReader(value.fact, value.path, setup.engine, setup.computedFacts);
+  isAsyncFact(value.fact, setup);
+  const read = compileFactReader(value.fact, value.path, setup.engine, setup.computedFacts, setup.asyncFacts);
   if (read === undefined) throw new NotCompilable(`value fact '${String(value.fact)}' is computed by json-rules-engine`);
   return read;
 }

@@ -19,14 +19,17 @@ export class UndefinedFactError extends MatcherFactError {
  * compute it: a dynamic fact registered on the engine, or a JSONPath beyond plain `$.a.b` steps
  * with the default resolver.
  */
-export function compileFactReader(factId: unknown, path: unknown, engine: EngineView, computed: ComputedFacts = {}): FactReader | undefined {
+export function compileFactReader(
+  factId: unknown, path: unknown, engine: EngineView, computed: ComputedFacts = {}, prefetched: ReadonlySet<string> = new Set(),
+): FactReader | undefined {
   if (typeof factId !== 'string' || factId === '') return undefined;
   const engineFact = engine.fact(factId);
   let read: FactReader;
   if (engineFact !== undefined && !engineFact.isConstant()) {
     const compute = hasOwn.call(computed, factId) ? computed[factId] : undefined;
-    if (compute === undefined) return undefined;
-    read = readComputedFact(factId, compute);
+    if (compute !== undefined) read = readComputedFact(factId, compute);
+    else if (prefetched.has(factId)) read = readPrefetchedFact(factId);
+    else return undefined;
   } else {
     read = readFact(factId, engineFact === undefined ? undefined : { value: engineFact.value }, engine.allowUndefinedFacts);
   }
@@ -54,6 +57,20 @@ function readComputedFact(factId: string, compute: (facts: Facts) => unknown): F
   // A runtime fact of the same id replaces the engine's definition (Engine.run adds it last).
   return (facts) => (hasOwn.call(facts, factId) ? plainValue(factId, facts[factId]) : compute(facts));
 }
+
+/** An asynchronous fact the matcher resolves before evaluating the rules that name it (see AsyncFacts). */
+function readPrefetchedFact(factId: string): FactReader {
+  return (facts) => {
+    if (hasOwn.call(facts, factId)) return plainValue(factId, facts[factId]);
+    throw new MatcherFactError(`fact '${factId}' was not resolved before evaluation`);
+  };
+}
+
+/**
+ * Asynchronous equivalents of the engine's dynamic facts (language detection): resolved once per event,
+ * and only when a rule that the index let through names them.
+ */
+export type AsyncFacts = Readonly<Record<string, (facts: Facts) => Promise<unknown>>>;
 
 function plainValue(factId: string, value: unknown): unknown {
   if (typeof value === 'function') {

@@ -2,7 +2,7 @@ import { Engine, type EngineResult, type RuleProperties, type TopLevelCondition 
 import { CandidateIndex } from './candidate-index.js';
 import { type CompilerSetup, type ConditionFn, type EventContext, NotCompilable, type OperatorCompiler, compileTopLevel } from './condition-compiler.js';
 import { MatcherCompileError } from './errors.js';
-import type { ComputedFacts, Facts } from './fact-reader.js';
+import type { AsyncFacts, ComputedFacts, Facts } from './fact-reader.js';
 import type { Guard } from './guard.js';
 import { type EngineView, viewEngine } from './jre.js';
 
@@ -36,6 +36,11 @@ export interface MatcherOptions {
    * a rule naming a dynamic fact without one here runs on json-rules-engine.
    */
   computedFacts?: ComputedFacts;
+  /**
+   * Asynchronous equivalents of dynamic facts (language detection): resolved once per event, only
+   * when a rule the index let through names one, then its rules are evaluated like the others.
+   */
+  asyncFacts?: AsyncFacts;
 }
 
 export interface RuleMatch {
@@ -47,6 +52,8 @@ interface CompiledRule {
   id: string;
   priority: number;
   run: ConditionFn | undefined;
+  /** Asynchronous facts the rule names, resolved before it is evaluated. */
+  asyncFacts: readonly string[];
 }
 
 /**
@@ -65,7 +72,13 @@ export class RuleMatcher {
   private readonly fallbackEngine: Engine | undefined;
   private readonly fallbackOrder: Map<string, number>;
 
-  private constructor(rules: CompiledRule[], guards: Array<Guard | undefined>, fallback: Engine | undefined, fallbackRules: Array<{ id: string; reason: string }>) {
+  private readonly asyncFacts: AsyncFacts;
+
+  private constructor(
+    rules: CompiledRule[], guards: Array<Guard | undefined>, fallback: Engine | undefined,
+    fallbackRules: Array<{ id: string; reason: string }>, asyncFacts: AsyncFacts,
+  ) {
+    this.asyncFacts = asyncFacts;
     this.rules = rules;
     this.ruleIds = rules.map((rule) => rule.id);
     this.index = new CandidateIndex(guards);
@@ -78,25 +91,33 @@ export class RuleMatcher {
     const createEngine = options.createEngine ?? (() => new Engine());
     const engine = createEngine();
     const view = viewEngine(engine);
-    const setup: CompilerSetup = { engine: view, computedFacts: options.computedFacts ?? {}, operators: pluginTable(engine, options.plugins ?? []) };
+    let usedAsyncFacts = new Set<string>();
+    const setup: CompilerSetup = {
+      engine: view,
+      computedFacts: options.computedFacts ?? {},
+      asyncFacts: new Set(Object.keys(options.asyncFacts ?? {})),
+      usesAsyncFact: (name) => usedAsyncFacts.add(name),
+      operators: pluginTable(engine, options.plugins ?? []),
+    };
     const ordered = orderByPriority(input);
     const rules: CompiledRule[] = [];
     const guards: Array<Guard | undefined> = [];
     const fallbackRules: Array<{ id: string; reason: string }> = [];
     for (const { rule, priority } of ordered) {
+      usedAsyncFacts = new Set();
       try {
         const compiled = compileTopLevel(rule.conditions, setup);
-        rules.push({ id: rule.id, priority, run: compiled.run });
+        rules.push({ id: rule.id, priority, run: compiled.run, asyncFacts: [...usedAsyncFacts] });
         guards.push(compiled.guard);
       } catch (error) {
         if (!(error instanceof NotCompilable)) throw error;
-        rules.push({ id: rule.id, priority, run: undefined });
+        rules.push({ id: rule.id, priority, run: undefined, asyncFacts: [] });
         guards.push(undefined);
         fallbackRules.push({ id: rule.id, reason: error.message });
         addFallbackRule(engine, rule);
       }
     }
-    return new RuleMatcher(rules, guards, fallbackRules.length > 0 ? engine : undefined, fallbackRules);
+    return new RuleMatcher(rules, guards, fallbackRules.length > 0 ? engine : undefined, fallbackRules, options.asyncFacts ?? {});
   }
 
   /** True when every rule is compiled, so matchSync() can answer. */
@@ -109,22 +130,46 @@ export class RuleMatcher {
     return this.index.candidates({ facts, memo: new Map() }).map((rule) => (this.rules[rule] as CompiledRule).id);
   }
 
-  /** The compiled rules that hold; json-rules-engine's share is added by match(). */
+  /** The rules that hold, when every rule is compiled and no asynchronous fact is needed. */
   matchSync(facts: Facts): RuleMatch {
     if (this.fallbackEngine !== undefined) {
       throw new MatcherCompileError(`rules ${this.fallbackRules.map((rule) => rule.id).join(', ')} run on json-rules-engine; use match()`);
     }
-    return { ruleIds: this.matchCompiled({ facts, memo: new Map() }) };
+    const context: EventContext = { facts, memo: new Map() };
+    const candidates = this.index.candidates(context);
+    const pending = this.unresolvedAsyncFacts(candidates, facts);
+    if (pending.length > 0) throw new MatcherCompileError(`facts ${pending.join(', ')} are asynchronous; use match()`);
+    return { ruleIds: this.evaluate(candidates, context) };
   }
 
   async match(facts: Facts): Promise<RuleMatch> {
-    const compiled = this.matchCompiled({ facts, memo: new Map() });
+    let context: EventContext = { facts, memo: new Map() };
+    const candidates = this.index.candidates(context);
+    const pending = this.unresolvedAsyncFacts(candidates, facts);
+    if (pending.length > 0) {
+      const values = await Promise.all(pending.map((name) => (this.asyncFacts[name] as (facts: Facts) => Promise<unknown>)(facts)));
+      const resolved: Record<string, unknown> = { ...facts };
+      pending.forEach((name, position) => (resolved[name] = values[position]));
+      context = { facts: resolved, memo: context.memo };
+    }
+    const compiled = this.evaluate(candidates, context);
     if (this.fallbackEngine === undefined) return { ruleIds: compiled };
     const { results } = await this.runFallback(this.fallbackEngine, facts);
     const order = this.fallbackOrder;
     const merged = [...compiled, ...results.map((result) => result.name)];
     merged.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
     return { ruleIds: merged };
+  }
+
+  /** Asynchronous facts that candidate rules name and the event's facts do not already carry. */
+  private unresolvedAsyncFacts(candidates: readonly number[], facts: Facts): string[] {
+    let pending: Set<string> | undefined;
+    for (const number of candidates) {
+      for (const name of (this.rules[number] as CompiledRule).asyncFacts) {
+        if (!Object.prototype.hasOwnProperty.call(facts, name)) (pending ??= new Set()).add(name);
+      }
+    }
+    return pending === undefined ? [] : [...pending];
   }
 
   /**
@@ -139,9 +184,9 @@ export class RuleMatcher {
 
   private fallbackQueue: Promise<unknown> = Promise.resolve();
 
-  private matchCompiled(context: EventContext): string[] {
+  private evaluate(candidates: readonly number[], context: EventContext): string[] {
     const fired: string[] = [];
-    for (const number of this.index.candidates(context)) {
+    for (const number of candidates) {
       const rule = this.rules[number] as CompiledRule;
       // Rule.evaluate: the rule fires when its top-level result is truthy.
       if (rule.run !== undefined && rule.run(context)) fired.push(rule.id);

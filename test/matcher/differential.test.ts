@@ -15,7 +15,7 @@ import { TextConditions } from '../../functions/rules/operators.js';
 const STRINGS = ['telegram', 'x', 'slack', 'message', 'dm', '', '10', '2.5', 'abc', 'refund', 'C1', 'C2'];
 const NUMBERS = [0, 1, 10, 100, -1, 2.5, 1000];
 const FACTS = ['platform', 'kind', 'channel.id', 'author.followers', 'author', 'tags', 'text', 'count'];
-const ENGINE_FACTS = ['region', 'computed'];
+const ENGINE_FACTS = ['region', 'computed', 'detected', 'uncompiled'];
 const PATHS = ['$.followers', 'followers', '$.name', '$.length', '$.a.b', ''];
 /** Beyond plain steps: json-rules-engine resolves these, so their rules fall back. */
 const RARE_PATHS = ['$.tags[0]', '$..b'];
@@ -60,7 +60,7 @@ const facts = fc.dictionary(fc.constantFrom(...FACTS), factValue, { maxKeys: FAC
 const conditionValue = fc.oneof(
   { weight: 6, arbitrary: primitive },
   { weight: 4, arbitrary: fc.array(primitive, { maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.record({ fact: fc.constantFrom(...FACTS, 'region'), path: fc.constantFrom(...PATHS) }, { requiredKeys: ['fact'] }) },
+  { weight: 1, arbitrary: fc.record({ fact: fc.constantFrom(...FACTS, 'region', 'detected'), path: fc.constantFrom(...PATHS) }, { requiredKeys: ['fact'] }) },
 );
 
 const OPERATORS = [
@@ -156,6 +156,8 @@ function createEngine(setup: Setup): Engine {
   engine.addOperator('startsWith', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a.startsWith(b));
   engine.addFact('region', 'eu', { priority: 2 });
   engine.addFact('computed', async () => 'later');
+  engine.addFact('uncompiled', async () => 'x');
+  engine.addFact('detected', async (_params, almanac) => ((await almanac.factValue('kind').catch(() => undefined)) === 'dm' ? 'fa' : 'x'));
   engine.setCondition('shared', { all: [{ fact: 'platform', operator: 'equal', value: 'telegram' }] });
   return engine;
 }
@@ -190,6 +192,7 @@ describe('compiled matcher against json-rules-engine', () => {
           createEngine: () => createEngine(setup),
           plugins: [textOperatorPlugin(text)],
           computedFacts: { computed: () => 'later' },
+          asyncFacts: { detected: async (eventFacts) => (eventFacts.kind === 'dm' ? 'fa' : 'x') },
         });
         for (const eventFacts of events) {
           const expected = await reference(registered, setup, eventFacts);

@@ -70,6 +70,27 @@ describe('RuleMatcher', () => {
     expect(withComputedLang.fallbackRules.map((rule) => rule.id)).toEqual(['shared']);
   });
 
+  it('resolves an asynchronous fact only for events whose candidate rules name it', async () => {
+    let detections = 0;
+    const createEngine = () => {
+      const engine = lenient();
+      engine.addFact('lang', async () => 'fa');
+      return engine;
+    };
+    const matcher = RuleMatcher.compile(
+      [{ id: 'persian-vip', conditions: { all: [{ fact: 'channel.id', operator: 'equal', value: 'vip' }, { fact: 'lang', operator: 'equal', value: 'fa' }] } }],
+      { createEngine, asyncFacts: { lang: async () => (detections++, 'fa') } },
+    );
+
+    expect(matcher.fullyCompiled).toBe(true);
+    expect((await matcher.match({ 'channel.id': 'other' })).ruleIds).toEqual([]);
+    expect(detections).toBe(0);
+    expect((await matcher.match({ 'channel.id': 'vip' })).ruleIds).toEqual(['persian-vip']);
+    expect(detections).toBe(1);
+    expect(() => matcher.matchSync({ 'channel.id': 'vip' })).toThrow(/asynchronous; use match/);
+    expect(matcher.matchSync({ 'channel.id': 'vip', lang: 'en' }).ruleIds).toEqual([]);
+  });
+
   it('orders fired rules by priority, then as given', () => {
     const always = { all: [] };
     const matcher = RuleMatcher.compile(
