@@ -26,6 +26,15 @@ import { type QueueName, topology } from '../topology.js';
 import { fromApiGatewayResult, LocalHttpServer, toApiGatewayEvent } from './http-server.js';
 import { clampLimit } from './runtime-settings.js';
 import { secretValues } from '../../functions/core/config.js';
+// Crisis and SLA (issue 5): crisis mode, approvals, escalations, SLA timers, spikes, audit.
+import type { Clock } from '../../functions/core/ports.js';
+import { CrisisKit } from '../../functions/crisis/crisis-kit.js';
+import { crisisApiRoutes } from '../../functions/crisis/http-api.js';
+import type { CrisisRuleOptions } from '../../functions/crisis/rule-options.js';
+import { loadCrisisRuleOptions } from '../../functions/crisis/rule-options-loader.js';
+import { findConfigPath, parseFoghornConfig, readFoghornConfig } from '../../functions/rules/index.js';
+import { dynamoCrisisStores } from '../../functions/storage/dynamo/crisis-stores.js';
+import { LocalScheduler } from '../../functions/local/scheduler.js';
 
 export interface RuntimeLogger {
   info(message: string, detail?: Record<string, unknown>): void;
@@ -45,6 +54,9 @@ export interface RuntimeOptions {
   forceSandbox?: boolean;
   /** How long a claimed action is protected from a second worker. */
   actionLeaseMs?: number;
+  /** Crisis issue: the clock (tests inject one) and how often the SLA/spike/approval sweep runs (default 60 s). */
+  clock?: Clock;
+  crisisSweepEveryMs?: number;
 }
 
 export interface Runtime {
@@ -52,6 +64,8 @@ export interface Runtime {
   port: number;
   queues: Readonly<Record<QueueName, DurableQueue>>;
   ruleSet(): RuleSet;
+  /** Crisis issue: crisis mode, approvals, audit and the sweep (tests run it directly). */
+  crisis: CrisisKit;
   stop(): Promise<void>;
 }
 
@@ -64,14 +78,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { logger, settings } = options;
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb') });
+  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), inWorker: true });
   const table = { client: dynamo.client, tableName: dynamo.tableName };
   const events = new DynamoEventStore(table);
   const actions = new DynamoActionStore(table);
-  const clock = systemClock;
+  const clock = options.clock ?? systemClock;
 
   let ruleSet: RuleSet | undefined;
   let loadError: Error | undefined;
+  // Crisis issue: the rules' volume/after/crisisReply options and the team config, refreshed with the rules.
+  const readTeamConfig = () => { const path = findConfigPath(options.rulesDir); return path === undefined ? parseFoghornConfig({}) : readFoghornConfig(path); };
+  let crisisRuleOptions: ReadonlyMap<string, CrisisRuleOptions> = await loadCrisisRuleOptions(options.rulesDir).catch(() => new Map());
+  let teamConfig = readTeamConfig();
   const watcher = await watchRuleSet(options.rulesDir, (next) => {
     if (next instanceof Error) {
       loadError = next;
@@ -80,6 +98,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     logger.info(ruleSet ? 'rules reloaded' : 'rules loaded', { dir: options.rulesDir, rules: next.ruleIds.length });
     ruleSet = next;
+    void loadCrisisRuleOptions(options.rulesDir).then((loaded) => { crisisRuleOptions = loaded; teamConfig = readTeamConfig(); })
+      .catch((error: unknown) => logger.error('crisis options not reloaded', { error: describe(error) }));
   });
   if (!ruleSet) {
     watcher.close();
@@ -98,8 +118,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   })) as Record<QueueName, DurableQueue>;
   const bus = new LocalBus(topology.busRoutes, queues);
 
+  // Crisis issue: the kit over the same table, dispatching to the actions queue and emitting through the bus.
+  let publicUrl = settings.get('FOGHORN_PUBLIC_URL');
+  const crisis = new CrisisKit({
+    stores: dynamoCrisisStores(table), config: () => teamConfig, settings, clock, forceSandbox: options.forceSandbox ?? false,
+    live: new LiveSender(), sandbox: new SandboxSender(), foghornBaseUrl: () => publicUrl ?? 'http://127.0.0.1:8787',
+    dispatch: async (commands) => { await queues.actions.send(commands.map((command) => JSON.stringify(command))); },
+    emit: async (event) => {
+      const stored = await events.putIfAbsent(event);
+      if (stored.published) return;
+      await bus.publish([event]);
+      await events.markPublished(event.id);
+    },
+  });
+  crisis.settings();
+  let crisisRuleSet: { base: RuleSet; wrapped: RuleSet } | undefined;
+  const evaluatedRuleSet = (): RuleSet => {
+    const base = currentRuleSet();
+    if (crisisRuleSet?.base !== base) crisisRuleSet = { base, wrapped: crisis.ruleSet(base, () => crisisRuleOptions) };
+    return crisisRuleSet.wrapped;
+  };
+
   const secrets = secretValues(settings, connectorSettingNames());
-  const executors: Record<string, ActionExecutor> = {
+  const baseExecutors: Record<string, ActionExecutor> = {
     reply: platformExecutor({
       connectorFor, settings, clock, forceSandbox: options.forceSandbox ?? false,
       live: new LiveSender(), sandbox: new SandboxSender(),
@@ -108,7 +149,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tag: tagExecutor(events),
     hold: holdExecutor,
   };
-  executors.post = executors.reply as ActionExecutor;
+  baseExecutors.post = baseExecutors.reply as ActionExecutor;
+  const executors = crisis.executors(baseExecutors);
 
   const ingest = createIngestHandler({
     connectorFor, knownPlatforms: () => Object.keys(connectors), settings, store: events, publisher: bus, clock,
@@ -116,7 +158,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onError: (error, request) => logger.error('ingest failed', { platform: request.platform, error: describe(error) }),
   });
   const evaluate = createEvaluateHandler({
-    ruleSet: currentRuleSet,
+    ruleSet: evaluatedRuleSet,
     state: new DynamoRuleState(table),
     decisions: new DynamoDecisionStore(table),
     queue: { send: async (commands) => { await queues.actions.send(commands.map((command) => JSON.stringify(command))); } },
@@ -163,14 +205,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return { status: 200, body: { redriven: await queue.redrive() } };
   });
 
+  for (const route of crisisApiRoutes(crisis)) {
+    server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
+  }
+  server.add('GET', '/api/events/{id}', async ({ params }) => {
+    const stored = await events.get(params.id ?? '');
+    return stored ? { status: 200, body: { event: stored.event } } : { status: 404, body: { error: `no event '${params.id}'`, detail: null } };
+  });
+
   const port = await server.listen(options.port, options.host ?? '127.0.0.1');
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  publicUrl ??= url;
+  const sweeper = new LocalScheduler({
+    name: 'crisis-sweep', everyMs: options.crisisSweepEveryMs ?? 60_000, runAtStart: true, task: () => crisis.sweep().then(() => undefined),
+    logger: { error: (message, ...detail) => logger.error(message, { detail: detail.map(describe) }) },
+  });
+  sweeper.start();
   logger.info('foghorn is listening', { url });
 
   return {
-    url, port, queues,
+    url, port, queues, crisis,
     ruleSet: currentRuleSet,
     stop: async () => {
+      await sweeper.stop();
       watcher.close();
       await server.close();
       await Promise.all(Object.values(queues).map((queue) => queue.stop()));
