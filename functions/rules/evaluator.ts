@@ -115,6 +115,14 @@ function resultOf(condition: Record<string, unknown>): { result?: boolean } {
   return typeof condition.result === 'boolean' ? { result: condition.result } : {};
 }
 
+/** 86400000 → "1d", 900000 → "15m": durations as rule authors write them. */
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms / 1000)}s`;
+}
+
 /** Whether acting on the rule needs the event's language (texts to choose, or a {{lang}} placeholder). */
 function needsLanguage(rule: CompiledRule): boolean {
   const uses = (action: CompiledAction): boolean => {
@@ -232,7 +240,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
         if (limits.perAuthor) {
           const { count, windowMs } = limits.perAuthor;
           if (!(await context.state.tryAcquire(`rule:${rule.id}:author:${author}`, count, windowMs, context.now))) {
-            return { text: `perAuthor limit: ${count} per ${windowMs / 1000}s already used by this author` };
+            return { text: `perAuthor limit: this author already had ${count} in ${formatDuration(windowMs)}` };
           }
         }
         if (limits.perMinute !== undefined && !(await context.state.tryAcquire(`rule:${rule.id}:minute`, limits.perMinute, 60_000, context.now))) {
@@ -245,7 +253,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
               type: 'escalate', ruleId: rule.id, index: rule.actions.length,
               params: {
                 target: limits.breakerTarget, severity: 'high', breaker: true,
-                summary: `Rule ${rule.id} fired more than ${limits.perMinute} times in a minute; its actions are paused for ${Math.round(limits.breakerCooldownMs / 60_000)} min.`,
+                summary: `Rule ${rule.id} fired more than ${limits.perMinute} times in a minute; its actions are paused for ${formatDuration(limits.breakerCooldownMs)}.`,
               },
             },
           };
