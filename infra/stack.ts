@@ -32,6 +32,8 @@ export interface FunctionAccess {
   readSecret?: boolean;
   /** SES SendEmail from the stack's `emailIdentity` (escalations by email); nothing when none is configured. */
   sendEmail?: boolean;
+  /** Calls the outside world; FOGHORN_SANDBOX=true when the stack is deployed in sandbox mode. */
+  callsOut?: boolean;
   /** The rule set (and foghorn.config.yaml) ship inside the bundle; FOGHORN_RULES points at them. */
   bundlesRules?: boolean;
 }
@@ -42,7 +44,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Evaluates rules (limit counters live in the table) and queues one command per action.
   evaluate: { table: 'readWrite', sendActions: true, bundlesRules: true },
   // Claims and records commands, calls the platforms with their tokens, defers or dead-letters a command.
-  act: { table: 'readWrite', readSecret: true, delayActions: true, deadLetterActions: true, sendEmail: true },
+  act: { table: 'readWrite', readSecret: true, delayActions: true, deadLetterActions: true, sendEmail: true, callsOut: true },
   // Reads platforms without push (Reddit) with their tokens and feeds the bus like ingest.
   poll: { table: 'readWrite', putEvents: true, readSecret: true },
   // Fires due response timers as events on the bus.
@@ -66,6 +68,8 @@ export interface FoghornStackProps extends StackProps {
   alarmEmail?: string;
   /** The SES identity (verified domain or address) escalation emails are sent from; without it no function may send email. */
   emailIdentity?: string;
+  /** Record every outbound call instead of sending it, even where credentials are set (a first or staging deploy). */
+  sandbox?: boolean;
   logRetention?: RetentionDays;
   /** HTTP API stage throttling (requests per second, burst). */
   throttle?: { rateLimit: number; burstLimit: number };
@@ -184,13 +188,14 @@ export class FoghornStack extends Stack {
     }
   }
 
-  #function(name: string, spec: (typeof topology.functions)[keyof typeof topology.functions], access: FunctionAccess, { rules, logRetention, emailIdentity }: FoghornStackProps): FoghornFunction {
+  #function(name: string, spec: (typeof topology.functions)[keyof typeof topology.functions], access: FunctionAccess, { rules, logRetention, emailIdentity, sandbox }: FoghornStackProps): FoghornFunction {
     const environment: Record<string, string> = { TABLE_NAME: this.table.tableName };
     const bundledPaths: BundledPath[] = [];
     if (access.putEvents) environment.BUS_NAME = this.bus.eventBusName;
     if (access.sendActions || access.delayActions) environment.ACTIONS_QUEUE_URL = this.queues.actions.queue.queueUrl;
     if (access.deadLetterActions) environment.ACTIONS_DLQ_URL = this.queues.actions.deadLetters.queueUrl;
     if (access.readSecret) environment.FOGHORN_SECRET_ARN = this.secret.secretArn;
+    if (access.callsOut && sandbox) environment.FOGHORN_SANDBOX = 'true';
     if (access.bundlesRules) {
       environment.FOGHORN_RULES = BUNDLED_RULES_DIR;
       bundledPaths.push({ from: rules.dir, to: 'rules' });

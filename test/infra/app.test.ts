@@ -73,7 +73,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
   it('synthesises offline with no credentials, with cdk-nag\'s AwsSolutions checks passing', async () => {
     // Bundling is skipped here (stack.test.ts bundles); this proves the app's wiring, context and nag plugin.
     const outdir = join(scratch, 'out');
-    const result = await synthApp({ 'aws:cdk:bundling-stacks': [], emailIdentity: 'alerts.example.com', alarmEmail: 'ops@example.com' }, outdir);
+    const result = await synthApp({ 'aws:cdk:bundling-stacks': [], emailIdentity: 'alerts.example.com', alarmEmail: 'ops@example.com', sandbox: 'true' }, outdir);
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
     expect(result.code).toBe(0);
     const template = JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: any }> };
@@ -88,5 +88,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     expect(sesStatements).toHaveLength(1);
     expect(sesStatements[0]?.roles).toEqual([{ Ref: expect.stringMatching(/^ActRole/) }]);
     expect(JSON.stringify(sesStatements[0]?.Resource)).toContain(':identity/alerts.example.com');
+    const sandboxed = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment.Variables.FOGHORN_SANDBOX === 'true').map(([id]) => id);
+    expect(sandboxed).toEqual([expect.stringMatching(/^Act/)]);
   }, 120_000);
 });

@@ -215,7 +215,7 @@ describe('FoghornStack', () => {
     synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'FOGHORN_GENERIC_SECRET' },
     });
-    const allowed = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'TABLE_NAME', 'BUS_NAME', 'ACTIONS_QUEUE_URL', 'ACTIONS_DLQ_URL', 'FOGHORN_SECRET_ARN', 'FOGHORN_RULES', 'FOGHORN_CONFIG']);
+    const allowed = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'TABLE_NAME', 'BUS_NAME', 'ACTIONS_QUEUE_URL', 'ACTIONS_DLQ_URL', 'FOGHORN_SECRET_ARN', 'FOGHORN_RULES', 'FOGHORN_CONFIG', 'FOGHORN_SANDBOX']);
     for (const [name, id] of Object.entries(fnIds)) {
       const variables = resources[id]?.Properties.Environment.Variables as Record<string, unknown>;
       expect(Object.keys(variables).filter((key) => !allowed.has(key)), `${name} environment`).toEqual([]);
