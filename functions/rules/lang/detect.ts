@@ -8,11 +8,9 @@ import { arabicScriptLanguage, dominantScript, SINGLE_LANGUAGE_SCRIPTS } from '.
  * set is in docs/language-detection.md.
  */
 
-interface Cld3 {
+export interface Cld3 {
   findLanguage(text: string): { language: string; probability: number; is_reliable: boolean };
 }
-
-let cld3: Promise<Cld3> | undefined;
 
 async function loadCld3(): Promise<Cld3> {
   const { loadModule } = await import('cld3-asm');
@@ -28,20 +26,36 @@ const CLD3_CODES: Readonly<Record<string, string>> = { iw: 'he', 'bg-Latn': 'bg'
 const MAX_DETECT_LENGTH = 1000;
 const URL_OR_HANDLE = /(?:https?:\/\/|www\.)\S+|[@#][\p{L}\p{N}_]+/gu;
 
-export async function detectLanguage(text: string): Promise<string | undefined> {
-  const sample = text.slice(0, MAX_DETECT_LENGTH).replace(URL_OR_HANDLE, ' ');
-  const script = dominantScript(sample);
-  if (script === undefined) return undefined;
-  const single = SINGLE_LANGUAGE_SCRIPTS[script];
-  if (single !== undefined) return single;
-  if (script === 'arabic') return arabicScriptLanguage(sample);
-  if (script === 'cyrillic' && /[іїєґ]/iu.test(sample)) return 'uk';
-  // ы and э exist in Russian and Belarusian only; without ў it is Russian.
-  if (script === 'cyrillic' && /[ыэ]/iu.test(sample)) return /ў/iu.test(sample) ? 'be' : 'ru';
-  cld3 ??= loadCld3();
-  const result = (await cld3).findLanguage(sample);
-  const language = CLD3_CODES[result.language] ?? result.language;
-  if (language === 'und') return script === 'cyrillic' ? 'ru' : undefined;
-  if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return 'ru';
-  return language;
+export type LanguageDetector = (text: string) => Promise<string | undefined>;
+
+/**
+ * A detector with its own CLD3 instance, loaded on first need. If CLD3 cannot load (a bundle
+ * without its module, no WebAssembly), detection degrades to the script rules instead of failing
+ * the evaluation: Cyrillic reads as Russian, other Latin-script text as unknown.
+ */
+export function createLanguageDetector(options: { loadModel?: () => Promise<Cld3> } = {}): LanguageDetector {
+  const loadModel = options.loadModel ?? loadCld3;
+  let model: Promise<Cld3 | undefined> | undefined;
+  return async (text) => {
+    const sample = text.slice(0, MAX_DETECT_LENGTH).replace(URL_OR_HANDLE, ' ');
+    const script = dominantScript(sample);
+    if (script === undefined) return undefined;
+    const single = SINGLE_LANGUAGE_SCRIPTS[script];
+    if (single !== undefined) return single;
+    if (script === 'arabic') return arabicScriptLanguage(sample);
+    if (script === 'cyrillic' && /[іїєґ]/iu.test(sample)) return 'uk';
+    // ы and э exist in Russian and Belarusian only; without ў it is Russian.
+    if (script === 'cyrillic' && /[ыэ]/iu.test(sample)) return /ў/iu.test(sample) ? 'be' : 'ru';
+    model ??= loadModel().catch(() => undefined);
+    const cld3 = await model;
+    if (!cld3) return script === 'cyrillic' ? 'ru' : undefined;
+    const result = cld3.findLanguage(sample);
+    const language = CLD3_CODES[result.language] ?? result.language;
+    if (language === 'und') return script === 'cyrillic' ? 'ru' : undefined;
+    if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return 'ru';
+    return language;
+  };
 }
+
+/** The shared detector the evaluator uses. */
+export const detectLanguage: LanguageDetector = createLanguageDetector();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyTable, measureAccuracy, readLabelledPosts } from '../../../functions/rules/lang/accuracy.js';
-import { detectLanguage } from '../../../functions/rules/lang/detect.js';
+import { createLanguageDetector, detectLanguage } from '../../../functions/rules/lang/detect.js';
 import { arabicScriptLanguage } from '../../../functions/rules/lang/script.js';
 
 const posts = readLabelledPosts('test/rules/fixtures/lang');
@@ -51,5 +51,15 @@ describe('detectLanguage', () => {
     expect(await detectLanguage('👍👍 123 !!!')).toBeUndefined();
     expect(await detectLanguage('')).toBeUndefined();
     expect(await detectLanguage('The parcel arrived broken and nobody answers my emails. '.repeat(20_000))).toBe('en');
+  });
+
+  it('degrades to the script rules when CLD3 cannot load, instead of failing', async () => {
+    let attempts = 0;
+    const detect = createLanguageDetector({ loadModel: async () => { attempts++; throw new Error('no WebAssembly here'); } });
+    expect(await detect('Where is my parcel? It has been two weeks')).toBeUndefined();
+    expect(await detect('Привет, как дела? Жду заказ давно')).toBe('ru');
+    expect(await detect('ساعت کاری شما چیه؟')).toBe('fa');
+    expect(await detect('Another English sentence here')).toBeUndefined();
+    expect(attempts).toBe(1);
   });
 });
