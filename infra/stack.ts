@@ -6,8 +6,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -150,6 +150,7 @@ export class FoghornStack extends Stack {
         eventBus: this.bus,
         description: `${route.name}: ${route.pattern.source.join(',')} / ${route.pattern['detail-type'].join(',')} → ${route.targetQueue} queue`,
         eventPattern: { source: [...route.pattern.source], detailType: [...route.pattern['detail-type']] },
+        // EventBridge's longest retry (185 attempts over 24 hours) before it gives up on the queue.
         targets: [new SqsQueue(target.queue, { deadLetterQueue: target.deadLetters, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
       });
     }
@@ -169,7 +170,7 @@ export class FoghornStack extends Stack {
     this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
     for (const [name, { deadLetters }] of Object.entries(this.queues)) {
       this.alarms.alarmAbove(`${pascal(name)}DeadLetters`, deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }), 0,
-        `Messages are waiting in the ${name} dead-letter queue: they failed ${topology.queues[name as QueueName].maxReceiveCount} times. Inspect them, fix the cause, then redrive (docs/deploy.md).`);
+        `Messages are waiting in the ${name} dead-letter queue: processing failed ${topology.queues[name as QueueName].maxReceiveCount} times or for good. Inspect them, fix the cause, then redrive (docs/deploy.md).`);
     }
     for (const [name, fn] of Object.entries(this.functions)) {
       this.alarms.alarmAbove(`${pascal(name)}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 0,

@@ -92,7 +92,7 @@ export class FoghornFunction extends NodejsFunction {
         keepNames: true,
         sourceMap: true,
         sourcesContent: false,
-        // esbuild's default for Node (main before module): some packages' ESM builds break when bundled (cld3-asm's loader).
+        // No mainFields: esbuild's Node default (main before module); some ESM builds break when bundled (cld3-asm's).
         externalModules: ['@aws-sdk/*'],
         // CommonJS dependencies bundled into ESM still call require() and read __dirname (cld3's WASM loader does).
         banner: ESM_COMMONJS_SHIM,
