@@ -1,0 +1,34 @@
+import type { Engine } from 'json-rules-engine';
+import type { CompiledRule } from '../rules/compile.js';
+import { COMPUTED_FACTS } from '../rules/facts.js';
+import type { TextConditions } from '../rules/operators.js';
+import type { AsyncFacts, ComputedFacts, Facts } from './fact-reader.js';
+import { RuleMatcher } from './rule-matcher.js';
+import { textOperatorPlugin } from './text-operators.js';
+
+/** What the rules module computes per event: its computed facts, `lang` asynchronously. */
+export interface ComputedFactScope {
+  computed(name: string): unknown;
+  lang(): Promise<string | undefined>;
+}
+
+export interface RulesModuleMatcherOptions {
+  /** A rule-less engine configured as the rules module's own (options, text operators, computed facts). */
+  createEngine: () => Engine;
+  text: TextConditions;
+  /** The per-event scope the rules module passes among its facts. */
+  scopeOf: (facts: Facts) => ComputedFactScope;
+}
+
+/** The compiled matcher over the rules module's compiled rules, with its computed facts wired in. */
+export function compileRulesModuleMatcher(rules: readonly CompiledRule[], options: RulesModuleMatcherOptions): RuleMatcher {
+  const computedFacts: Record<string, (facts: Facts) => unknown> = {};
+  for (const name of Object.keys(COMPUTED_FACTS)) {
+    if (name !== 'lang') computedFacts[name] = (facts) => options.scopeOf(facts).computed(name);
+  }
+  const asyncFacts: AsyncFacts = { lang: (facts) => options.scopeOf(facts).lang() };
+  return RuleMatcher.compile(
+    rules.map((rule) => ({ id: rule.id, priority: rule.priority, conditions: rule.conditions })),
+    { createEngine: options.createEngine, plugins: [textOperatorPlugin(options.text)], computedFacts: computedFacts as ComputedFacts, asyncFacts },
+  );
+}
