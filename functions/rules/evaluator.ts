@@ -1,119 +1,18 @@
 import { type Almanac, Engine, type RuleResult } from 'json-rules-engine';
 import type { CanonicalEvent } from '../core/event.js';
-import type { CompiledAction, CompiledRule, LocalisedTemplates } from './compile.js';
+import type { CompiledRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
+import { EventScope, SCOPE_FACT } from './event-scope.js';
+import { explainCondition } from './explain.js';
 import { COMPUTED_FACTS, fieldValue } from './facts.js';
-import { detectLanguage } from './lang/detect.js';
 import type { TextConditions } from './operators.js';
-import type {
-  ConditionExplanation, Decision, EvaluationContext, PlannedAction, RuleExplanation, RuleSet,
-} from './ruleset.js';
-import { type LocalTime, localTimeCalculator } from './time.js';
+import { needsLanguage, renderAction } from './render.js';
+import type { Decision, EvaluationContext, PlannedAction, RuleExplanation, RuleSet } from './ruleset.js';
+import { localTimeCalculator } from './time.js';
 
 const DAY_MS = 86_400_000;
 /** oncePerThread remembers a thread this long (state is windowed; threads rarely live longer). */
 const THREAD_MEMORY_MS = 90 * DAY_MS;
-
-/** Per-event values computed at most once, whichever rule asks first. */
-class EventScope {
-  private langValue: Promise<string | undefined> | undefined;
-  private langResolved: string | undefined;
-  private time: LocalTime | undefined;
-  constructor(
-    readonly event: CanonicalEvent,
-    readonly now: Date,
-    private readonly localTime: (now: Date) => LocalTime,
-    readonly crisisMode = false,
-  ) {}
-
-  /** The platform's language, else the detected one; detection runs at most once per event. */
-  lang(): Promise<string | undefined> {
-    this.langValue ??= (async () => {
-      this.langResolved = this.event.lang?.toLowerCase() ?? await detectLanguage(this.event.text);
-      return this.langResolved;
-    })();
-    return this.langValue;
-  }
-
-  /** The language after lang() resolved (templates render synchronously). */
-  get resolvedLang(): string | undefined {
-    return this.langResolved;
-  }
-
-  get local(): LocalTime {
-    this.time ??= this.localTime(this.now);
-    return this.time;
-  }
-
-  computed(name: string): unknown {
-    switch (name) {
-      case 'lang': return this.resolvedLang;
-      case 'localHour': return this.local.localHour;
-      case 'weekday': return this.local.weekday;
-      case 'businessHours': return this.local.businessHours;
-      case 'holiday': return this.local.holiday;
-      case 'crisisMode': return this.crisisMode;
-      default: return undefined;
-    }
-  }
-
-  /** A field for templates and facts: computed facts first, then the event's fields. */
-  field(name: string): unknown {
-    return name in COMPUTED_FACTS ? this.computed(name) : fieldValue(this.event, name);
-  }
-}
-
-const SCOPE_FACT = '$foghorn';
-
-function chooseText(text: LocalisedTemplates, scope: EventScope, defaultLang: string): { lang: string; text: string } {
-  const lookup = (field: string) => scope.field(field);
-  if (text.kind === 'single') return { lang: scope.resolvedLang ?? defaultLang, text: text.template.render(lookup) };
-  const lang = scope.resolvedLang;
-  if (lang !== undefined) {
-    const exact = text.templates.get(lang) ?? text.templates.get(lang.split('-')[0]!);
-    if (exact) return { lang: text.templates.has(lang) ? lang : lang.split('-')[0]!, text: exact.render(lookup) };
-  }
-  return { lang: defaultLang, text: text.templates.get('default')!.render(lookup) };
-}
-
-function renderAction(action: CompiledAction, scope: EventScope, defaultLang: string): { type: string; params: Record<string, unknown> } {
-  const lookup = (field: string) => scope.field(field);
-  switch (action.type) {
-    case 'reply': return { type: 'reply', params: chooseText(action.text, scope, defaultLang) };
-    case 'post': return { type: 'post', params: { channel: action.channel, ...chooseText(action.text, scope, defaultLang) } };
-    case 'tag': return { type: 'tag', params: { tags: action.tags } };
-    case 'escalate': return { type: 'escalate', params: { target: action.target, severity: action.severity, summary: action.summary.render(lookup) } };
-    case 'crisis': return { type: 'crisis', params: { state: action.state } };
-    case 'hold': {
-      const inner = action.inner ? renderAction(action.inner, scope, defaultLang) : undefined;
-      return { type: 'hold', params: { reason: action.reason.render(lookup), ...(inner ? { action: { type: inner.type, ...inner.params } } : {}) } };
-    }
-  }
-}
-
-function explainCondition(condition: Record<string, unknown>, text: TextConditions): ConditionExplanation {
-  for (const key of ['all', 'any'] as const) {
-    const children = condition[key];
-    if (Array.isArray(children)) {
-      return { operator: key, ...resultOf(condition), conditions: children.map((child) => explainCondition(child as Record<string, unknown>, text)) };
-    }
-  }
-  if (condition.not !== undefined && typeof condition.not === 'object') {
-    return { operator: 'not', ...resultOf(condition), conditions: [explainCondition(condition.not as Record<string, unknown>, text)] };
-  }
-  return {
-    operator: String(condition.operator),
-    fact: String(condition.fact),
-    ...(condition.path === undefined ? {} : { path: String(condition.path) }),
-    value: text.sourceOf(condition.value),
-    ...('factResult' in condition ? { factValue: condition.factResult } : {}),
-    ...resultOf(condition),
-  };
-}
-
-function resultOf(condition: Record<string, unknown>): { result?: boolean } {
-  return typeof condition.result === 'boolean' ? { result: condition.result } : {};
-}
 
 /** 86400000 → "1d", 900000 → "15m": durations as rule authors write them. */
 function formatDuration(ms: number): string {
@@ -121,20 +20,6 @@ function formatDuration(ms: number): string {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${Math.round(ms / 1000)}s`;
-}
-
-/** Whether acting on the rule needs the event's language (texts to choose, or a {{lang}} placeholder). */
-function needsLanguage(rule: CompiledRule): boolean {
-  const uses = (action: CompiledAction): boolean => {
-    switch (action.type) {
-      case 'reply':
-      case 'post': return true;
-      case 'hold': return (action.inner !== undefined && uses(action.inner)) || action.reason.fields.includes('lang');
-      case 'escalate': return action.summary.fields.includes('lang');
-      default: return false;
-    }
-  };
-  return rule.actions.some(uses);
 }
 
 /** The evaluation order: priority descending, then load order (file path, position in file). */

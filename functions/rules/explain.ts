@@ -1,0 +1,27 @@
+import type { TextConditions } from './operators.js';
+import type { ConditionExplanation } from './ruleset.js';
+
+/** A condition as json-rules-engine evaluated it, with the value the rule author wrote. */
+export function explainCondition(condition: Record<string, unknown>, text: TextConditions): ConditionExplanation {
+  for (const key of ['all', 'any'] as const) {
+    const children = condition[key];
+    if (Array.isArray(children)) {
+      return { operator: key, ...resultOf(condition), conditions: children.map((child) => explainCondition(child as Record<string, unknown>, text)) };
+    }
+  }
+  if (condition.not !== undefined && typeof condition.not === 'object') {
+    return { operator: 'not', ...resultOf(condition), conditions: [explainCondition(condition.not as Record<string, unknown>, text)] };
+  }
+  return {
+    operator: String(condition.operator),
+    fact: String(condition.fact),
+    ...(condition.path === undefined ? {} : { path: String(condition.path) }),
+    value: text.sourceOf(condition.value),
+    ...('factResult' in condition ? { factValue: condition.factResult } : {}),
+    ...resultOf(condition),
+  };
+}
+
+function resultOf(condition: Record<string, unknown>): { result?: boolean } {
+  return typeof condition.result === 'boolean' ? { result: condition.result } : {};
+}
