@@ -5,8 +5,10 @@ import { answeredConversations, waitingConversations } from './conversation.js';
 import { epochMinute, minutesBetween } from './minutes.js';
 import type { AuditLog, SlaTimer, TimerStore } from './ports.js';
 
-/** On a first sweep (or after a long stop) look back this far for timers that came due meanwhile. */
-const FIRST_SWEEP_LOOKBACK_MINUTES = 24 * 60;
+/** The first sweep ever reads this far back (timers are filed no earlier than the minute they were set). */
+const FIRST_SWEEP_LOOKBACK_MINUTES = 60;
+/** After a long stop the sweep catches up at most this far (one read per minute missed). */
+const CATCH_UP_LIMIT_MINUTES = 24 * 60;
 
 export function slaTimerId(eventId: string, ruleId: string): string {
   return `sla_${createHash('sha256').update(JSON.stringify([eventId, ruleId])).digest('base64url').slice(0, 32)}`;
@@ -98,7 +100,7 @@ export interface SweepDependencies {
 export async function sweepSlaTimers(deps: SweepDependencies, now: Date): Promise<SlaTimer[]> {
   const nowMinute = epochMinute(now);
   const last = await deps.timers.sweptThrough();
-  const from = Math.max(last === undefined ? nowMinute - FIRST_SWEEP_LOOKBACK_MINUTES : last + 1, nowMinute - FIRST_SWEEP_LOOKBACK_MINUTES);
+  const from = last === undefined ? nowMinute - FIRST_SWEEP_LOOKBACK_MINUTES : Math.max(last + 1, nowMinute - CATCH_UP_LIMIT_MINUTES);
   const fired: SlaTimer[] = [];
   for (const timer of await deps.timers.pendingInMinutes(minutesBetween(from, nowMinute))) {
     if (Date.parse(timer.dueAt) > now.getTime()) continue;

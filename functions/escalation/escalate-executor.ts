@@ -27,7 +27,7 @@ export interface EscalateExecutorOptions {
   forceSandbox: boolean;
   clock: Clock;
   /** Where humans reach Foghorn's API (links in the digest). */
-  foghornBaseUrl: string;
+  foghornBaseUrl: string | (() => string);
 }
 
 interface Wire {
@@ -48,7 +48,7 @@ export function escalateExecutor(options: EscalateExecutorOptions): ActionExecut
     if (!target) {
       throw new PermanentActionError(`escalation target '${name}' is not configured (known: ${[...options.targets().keys()].join(', ') || 'none'})`);
     }
-    const escalation = escalationFrom(command, options.foghornBaseUrl);
+    const escalation = escalationFrom(command, typeof options.foghornBaseUrl === 'function' ? options.foghornBaseUrl() : options.foghornBaseUrl);
     if (target.type === 'record') return { status: 'succeeded', mode: 'sandbox' };
     if (target.type === 'email') return sendEmail(escalation, target);
 

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { FoghornError } from '../core/errors.js';
+import { durationMs } from './rule-options.js';
+
+/**
+ * The `crisis:` section of foghorn.config.yaml:
+ *
+ *   crisis:
+ *     sensitiveTerms: [lawsuit, refund, "بازپرداخت"]   # outgoing text with one of these waits for a human
+ *     doNotEngage: ["x:12345", "telegram:@someone", "@journalist"]
+ *     approvals: { expireAfter: 24h }
+ */
+const crisisSectionSchema = z.object({
+  sensitiveTerms: z.array(z.string().min(1)).default([]),
+  doNotEngage: z.array(z.string().regex(/^([a-z0-9-]+:)?@?[^\s]+$/i, 'platform:authorId, platform:@handle or @handle')).default([]),
+  approvals: z.object({
+    expireAfter: z.string().regex(/^\d+\s*(s|m|min|h|d)$/, 'a duration such as 30m or 24h').default('24h'),
+  }).strict().default({ expireAfter: '24h' }),
+}).strict();
+
+export interface CrisisSettings {
+  sensitiveTerms: string[];
+  doNotEngage: string[];
+  approvalExpiryMs: number;
+}
+
+export class CrisisConfigError extends FoghornError {
+  constructor(message: string) {
+    super(message, { status: 400 });
+  }
+}
+
+export function parseCrisisSection(raw: unknown, source = 'foghorn.config.yaml'): CrisisSettings {
+  const parsed = crisisSectionSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  crisis.${issue.path.join('.')}: ${issue.message}`);
+    throw new CrisisConfigError(`${source}: invalid crisis section:\n${lines.join('\n')}`);
+  }
+  return {
+    sensitiveTerms: parsed.data.sensitiveTerms,
+    doNotEngage: parsed.data.doNotEngage,
+    approvalExpiryMs: durationMs(parsed.data.approvals.expireAfter),
+  };
+}

@@ -1,0 +1,137 @@
+import type { ActionExecutor } from '../core/act.js';
+import type { ActionCommand } from '../core/action-command.js';
+import type { Settings } from '../core/config.js';
+import type { CanonicalEvent } from '../core/event.js';
+import type { HttpSender } from '../core/http.js';
+import type { Clock } from '../core/ports.js';
+import type { EmailSender } from '../escalation/email.js';
+import { escalateExecutor } from '../escalation/escalate-executor.js';
+import { type EscalationTarget, parseTargets } from '../escalation/target-config.js';
+import type { RuleSet } from '../rules/ruleset.js';
+import { type ApprovalDependencies, approve, reject } from './approvals.js';
+import { auditedExecutor } from './audit.js';
+import { type CrisisSettings, parseCrisisSection } from './config.js';
+import { withCrisis } from './crisis-rule-set.js';
+import { type CrisisChange, switchCrisisMode } from './crisis-switch.js';
+import { crisisExecutor, ruleHoldExecutor } from './executors.js';
+import { guardedExecutor } from './guarded-executor.js';
+import { outgoingGuard } from './outgoing-guard.js';
+import type { Approval, ApprovalStatus, ApprovalStore, AuditLog, CounterStore, CrisisStore, EpisodeStore, TimerStore } from './ports.js';
+import type { CrisisRuleOptions } from './rule-options.js';
+import { type CrisisSweepReport, runCrisisSweep } from './sweep.js';
+
+export interface CrisisStores {
+  counters: CounterStore;
+  episodes: EpisodeStore;
+  crisis: CrisisStore;
+  timers: TimerStore;
+  approvals: ApprovalStore;
+  audit: AuditLog;
+}
+
+export interface CrisisKitOptions {
+  stores: CrisisStores;
+  /** The team config (`targets:` and `crisis:` sections); called again after a reload. */
+  config: () => { targets: Readonly<Record<string, unknown>>; crisis?: unknown };
+  settings: Settings;
+  clock: Clock;
+  forceSandbox: boolean;
+  live: HttpSender;
+  sandbox: HttpSender;
+  email?: EmailSender;
+  /** Where humans reach Foghorn's API (links in escalation digests); known only once the server listens. */
+  foghornBaseUrl: () => string;
+  /** Puts commands on the actions queue. */
+  dispatch(commands: readonly ActionCommand[]): Promise<void>;
+  /** Stores and publishes an event Foghorn made (a breach), idempotent on its id. */
+  emit(event: CanonicalEvent): Promise<void>;
+}
+
+/**
+ * Crisis mode, SLA timers, spikes, approvals, escalations and audit, assembled once over their stores
+ * for a runtime (the local one, or a Lambda): the pieces each pipeline stage plugs in.
+ */
+export class CrisisKit {
+  private parsedFrom: unknown;
+  private parsed: { targets: Map<string, EscalationTarget>; crisis: CrisisSettings; guard: ReturnType<typeof outgoingGuard> } | undefined;
+
+  constructor(private readonly options: CrisisKitOptions) {}
+
+  /** Parses (and caches) the config sections; a malformed target or crisis section throws naming it. */
+  settings() {
+    const config = this.options.config();
+    if (!this.parsed || this.parsedFrom !== config) {
+      const crisis = parseCrisisSection(config.crisis);
+      this.parsed = { targets: parseTargets(config.targets), crisis, guard: outgoingGuard(crisis) };
+      this.parsedFrom = config;
+    }
+    return this.parsed;
+  }
+
+  ruleSet(base: RuleSet, ruleOptions: () => ReadonlyMap<string, CrisisRuleOptions>): RuleSet {
+    return withCrisis(base, ruleOptions, this.options.stores);
+  }
+
+  /**
+   * The act stage's executors: replies and posts through the outgoing guard and crisis mode, `hold`
+   * into the approval queue, `crisis` and `escalate` added, and every one of them audited.
+   */
+  executors(base: Readonly<Record<string, ActionExecutor>>): Record<string, ActionExecutor> {
+    const { stores, clock } = this.options;
+    const expireAfterMs = () => this.settings().crisis.approvalExpiryMs;
+    const guarded = (inner: ActionExecutor): ActionExecutor => async (command) => guardedExecutor({
+      inner, guard: this.settings().guard, crisis: stores.crisis, approvals: stores.approvals, audit: stores.audit,
+      timers: stores.timers, expireAfterMs: expireAfterMs(), clock,
+    })(command);
+    const all: Record<string, ActionExecutor> = { ...base };
+    for (const type of ['reply', 'post']) if (base[type]) all[type] = guarded(base[type]);
+    all.hold = async (command) => ruleHoldExecutor({ approvals: stores.approvals, audit: stores.audit, expireAfterMs: expireAfterMs(), clock })(command);
+    all.crisis = crisisExecutor({ crisis: stores.crisis, audit: stores.audit, clock });
+    all.escalate = escalateExecutor({
+      targets: () => this.settings().targets, settings: this.options.settings, live: this.options.live, sandbox: this.options.sandbox,
+      ...(this.options.email ? { email: this.options.email } : {}),
+      forceSandbox: this.options.forceSandbox, clock, foghornBaseUrl: this.options.foghornBaseUrl,
+    });
+    return Object.fromEntries(Object.entries(all).map(([type, executor]) => [type, auditedExecutor(executor, stores.audit, clock)]));
+  }
+
+  sweep(): Promise<CrisisSweepReport> {
+    const { stores } = this.options;
+    return runCrisisSweep({
+      timers: stores.timers, episodes: stores.episodes, approvals: stores.approvals, audit: stores.audit,
+      emit: this.options.emit, dispatch: this.options.dispatch,
+    }, this.options.clock.now());
+  }
+
+  crisisState() {
+    return this.options.stores.crisis.get();
+  }
+
+  switchCrisis(change: CrisisChange) {
+    return switchCrisisMode(this.options.stores.crisis, this.options.stores.audit, change, this.options.clock.now());
+  }
+
+  listApprovals(status: ApprovalStatus | undefined, limit: number): Promise<Approval[]> {
+    return this.options.stores.approvals.list(status, limit);
+  }
+
+  approve(id: string, who: string, note: string | undefined): Promise<Approval> {
+    return approve(this.approvalDeps(), id, who, note, this.options.clock.now());
+  }
+
+  reject(id: string, who: string, reason: string | undefined): Promise<Approval> {
+    return reject(this.approvalDeps(), id, who, reason, this.options.clock.now());
+  }
+
+  audit(limit: number) {
+    return this.options.stores.audit.list(limit);
+  }
+
+  private approvalDeps(): ApprovalDependencies {
+    return {
+      approvals: this.options.stores.approvals, audit: this.options.stores.audit,
+      expireAfterMs: this.settings().crisis.approvalExpiryMs,
+      dispatch: (command) => this.options.dispatch([command]),
+    };
+  }
+}

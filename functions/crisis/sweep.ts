@@ -1,0 +1,43 @@
+import type { ActionCommand } from '../core/action-command.js';
+import type { CanonicalEvent } from '../core/event.js';
+import { expireApprovals } from './approvals.js';
+import { endQuietEpisodes } from './episode-end.js';
+import type { ApprovalStore, AuditLog, EpisodeStore, TimerStore } from './ports.js';
+import { sweepSlaTimers } from './sla-timer.js';
+
+export interface CrisisSweepDependencies {
+  timers: TimerStore;
+  episodes: EpisodeStore;
+  approvals: ApprovalStore;
+  audit: AuditLog;
+  /** Stores and publishes a breach event (idempotent on its id). */
+  emit(event: CanonicalEvent): Promise<void>;
+  /** Puts commands on the actions queue (the resolves of ended episodes). */
+  dispatch(commands: readonly ActionCommand[]): Promise<void>;
+}
+
+export interface CrisisSweepReport {
+  timersFired: number;
+  episodesEnded: number;
+  approvalsExpired: number;
+}
+
+/**
+ * The once-a-minute sweep (EventBridge schedule on AWS, LocalScheduler locally): fires due SLA
+ * timers, ends quiet spike episodes (queuing their resolves), expires old approvals. Each step is
+ * conditional, so overlapping sweeps do each thing once.
+ */
+export async function runCrisisSweep(deps: CrisisSweepDependencies, now: Date): Promise<CrisisSweepReport> {
+  const fired = await sweepSlaTimers(deps, now);
+  const ended = await endQuietEpisodes(deps.episodes, now);
+  for (const { episode, resolves } of ended) {
+    if (resolves.length > 0) await deps.dispatch(resolves);
+    await deps.audit.record({
+      id: `spike:${episode.incident}:ended`, at: now.toISOString(), kind: 'spike', what: 'spike.ended', ruleId: episode.ruleId,
+      eventId: episode.firstEvent.id, why: `no matching event for ${Math.round(episode.quietMs / 60_000)} min`,
+      detail: { incident: episode.incident, count: episode.count, resolves: resolves.map((command) => command.id) },
+    });
+  }
+  const approvalsExpired = await expireApprovals(deps, now);
+  return { timersFired: fired.length, episodesEnded: ended.length, approvalsExpired };
+}

@@ -1,0 +1,20 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CrisisStores } from '../../crisis/crisis-kit.js';
+import { DynamoApprovalStore } from './approval-store.js';
+import { DynamoAuditLog } from './audit-store.js';
+import { DynamoEpisodeStore } from './counter-episode-store.js';
+import { DynamoCounterStore } from './counter-store.js';
+import { DynamoCrisisStore } from './crisis-store.js';
+import { DynamoTimerStore } from './timer-store.js';
+
+/** Every crisis store over the single table. */
+export function dynamoCrisisStores(table: { client: DynamoDBClient; tableName: string }): CrisisStores {
+  return {
+    counters: new DynamoCounterStore(table),
+    episodes: new DynamoEpisodeStore(table),
+    crisis: new DynamoCrisisStore(table),
+    timers: new DynamoTimerStore(table),
+    approvals: new DynamoApprovalStore(table),
+    audit: new DynamoAuditLog(table),
+  };
+}
