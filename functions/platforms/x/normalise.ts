@@ -11,6 +11,8 @@ export const X = 'x';
 export const X_USER_ID = 'FOGHORN_X_USER_ID';
 /** Foghorn's X app id: a DM whose `source_app_id` is this was sent by Foghorn. */
 export const X_APP_ID = 'FOGHORN_X_APP_ID';
+/** Foghorn's X app name: an own post whose `source` names this app was posted by Foghorn. */
+export const X_APP_NAME = 'FOGHORN_X_APP_NAME';
 
 const xUserSchema = z.looseObject({
   id_str: z.string().optional(),
@@ -23,6 +25,7 @@ const xUserSchema = z.looseObject({
 
 type Tweet = {
   id_str: string;
+  source?: string | undefined;
   created_at?: string | undefined;
   timestamp_ms?: string | undefined;
   text?: string | undefined;
@@ -40,6 +43,7 @@ type Tweet = {
 /** A v1.1 Tweet object as the Account Activity API delivers it in `tweet_create_events`. */
 const tweetSchema: z.ZodType<Tweet> = z.lazy(() => z.looseObject({
   id_str: z.string(),
+  source: z.string().optional(),
   created_at: z.string().optional(),
   timestamp_ms: z.string().optional(),
   text: z.string().optional(),
@@ -87,7 +91,7 @@ export function normaliseX(request: InboundRequest, context: ConnectorContext): 
   const receivedAt = request.receivedAt.toISOString();
   const events: CanonicalEvent[] = [];
   activity.tweet_create_events?.forEach((item, index) => {
-    events.push(tweetEvent(parseWith(tweetSchema, item, `tweet_create_events.${index}`), self, receivedAt));
+    events.push(tweetEvent(parseWith(tweetSchema, item, `tweet_create_events.${index}`), self, context.settings.get(X_APP_NAME), receivedAt));
   });
   activity.direct_message_events?.forEach((item, index) => {
     const dm = parseWith(dmEventSchema, item, `direct_message_events.${index}`);
@@ -113,12 +117,13 @@ export function normaliseX(request: InboundRequest, context: ConnectorContext): 
   return { events };
 }
 
-function tweetEvent(tweet: Tweet, self: string, receivedAt: string): CanonicalEvent {
+function tweetEvent(tweet: Tweet, self: string, appName: string | undefined, receivedAt: string): CanonicalEvent {
   const authorId = tweet.user.id_str ?? String(tweet.user.id ?? 'unknown');
   const quoted = tweet.quoted_status ? fullText(tweet.quoted_status) : undefined;
   const text = tweet.retweeted_status ? fullText(tweet.retweeted_status) : fullText(tweet);
   const replyToId = tweet.in_reply_to_status_id_str ?? undefined;
   const lang = tweet.lang && tweet.lang !== 'und' ? tweet.lang : undefined;
+  const sentByFoghorn = authorId === self && appName !== undefined && sourceName(tweet.source) === appName;
   return {
     id: eventId(X, tweet.id_str),
     platform: X,
@@ -130,6 +135,7 @@ function tweetEvent(tweet: Tweet, self: string, receivedAt: string): CanonicalEv
     thread: replyToId ? { replyToId } : {},
     createdAt: tweetTime(tweet),
     receivedAt,
+    ...(sentByFoghorn ? { sentByFoghorn: true } : {}),
     ...(tweet.user.screen_name ? { url: `https://x.com/${tweet.user.screen_name}/status/${tweet.id_str}` } : {}),
     meta: {
       tweetId: tweet.id_str,
@@ -147,6 +153,11 @@ function tweetKind(tweet: Tweet, authorId: string, self: string): EventKind {
   const mentioned = tweet.entities?.user_mentions?.some((mention) => mention.id_str === self) ?? false;
   const quotesSelf = tweet.quoted_status?.user.id_str === self;
   return mentioned || quotesSelf ? 'mention' : 'post';
+}
+
+/** `source` is an HTML link whose text is the posting app's name: `<a href="…" rel="nofollow">Foghorn</a>`. */
+function sourceName(source: string | undefined): string | undefined {
+  return source === undefined ? undefined : (/>([^<]*)<\/a>\s*$/.exec(source)?.[1] ?? source).trim();
 }
 
 /** Long Tweets keep their text in `extended_tweet.full_text`; `text` is then cut at 140 characters. */

@@ -76,6 +76,15 @@ describe('x connector: in', () => {
       thread: { replyToId: '1992164035913760768' }, meta: { inReplyToUserId: '3805104374' },
     });
     expect(own?.lang).toBeUndefined();
+    expect(own?.sentByFoghorn).toBeUndefined();
+  });
+
+  it('recognises the account\'s post as Foghorn\'s when its source names FOGHORN_X_APP_NAME, and only then', () => {
+    const [mention, own] = normalise(tweets, { ...baseSettings, FOGHORN_X_APP_NAME: 'Foghorn' });
+    expect(own?.sentByFoghorn).toBe(true);
+    expect(mention?.sentByFoghorn).toBeUndefined();
+    const [, other] = normalise(tweets, { ...baseSettings, FOGHORN_X_APP_NAME: 'Twitter for iPhone' });
+    expect(other?.sentByFoghorn).toBeUndefined();
   });
 
   it('refuses a delivery for another account than FOGHORN_X_USER_ID', () => {
