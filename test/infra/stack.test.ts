@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -9,12 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
 import { BUNDLED_CONFIG_PATH, BUNDLED_RULES_DIR, FUNCTION_ACCESS } from '../../infra/stack.js';
 import { topology } from '../../infra/topology.js';
-import type { ActionCommand } from '../../functions/core/action-command.js';
+import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { loadRuleSet, memoryRuleState } from '../../functions/rules/index.js';
+import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { ensureTable, TABLE_KEYS } from '../../functions/storage/dynamo/table.js';
-import { startAwsJsonServer } from '../aws/loopback-aws.js';
+import { type AwsJsonCall, startAwsJsonServer } from '../aws/loopback-aws.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
+import { invokeBundle } from './run-bundle.js';
 import { statementsOf, type Synthesised, synthesise } from './synth.js';
 
 /** One synthesis with real bundling (esbuild) for the whole file: it is the slow part. */
@@ -139,60 +144,107 @@ describe('FoghornStack', () => {
     }
   }, 60_000);
 
-  describe('the bundled evaluate function, run as Lambda would run it', () => {
+  describe('bundles run as Lambda would run them (dynalite for the table, a loopback server for the other AWS APIs)', () => {
     const dynamo = useEmbeddedDynamo();
+    const GENERIC_SECRET = 'bundle-check-secret';
+    let aws: Awaited<ReturnType<typeof startAwsJsonServer>>;
+    let callback: { url: string; requests: Array<{ headers: Record<string, unknown>; body: string }>; close(): Promise<void> };
 
-    it('loads the shipped rule set and queues the same actions the source rule set decides', async () => {
-      // Prepare: the table in dynalite, the actions queue on a loopback server, an event the sample FAQ rule answers.
-      const bundle = synth.bundleOf(fnIds.evaluate!);
-      if (!existsSync(join(bundle, 'node_modules'))) symlinkSync(resolve('node_modules'), join(bundle, 'node_modules'), 'dir');
-      const sqs = await startAwsJsonServer((call) => {
-        const entries = (call.body as { Entries?: Array<{ Id: string; MessageBody: string }> }).Entries ?? [];
-        return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
-      });
+    beforeAll(async () => {
+      callback = await startCallbackServer();
+      aws = await startAwsJsonServer((call) => answerAsAws(call, { FOGHORN_GENERIC_SECRET: GENERIC_SECRET, FOGHORN_GENERIC_REPLY_URL: callback.url }));
+    });
+    afterAll(async () => { await aws?.close(); await callback?.close(); });
+
+    /** What the stack puts in a function's environment, with AWS endpoints pointed at the local stand-ins. */
+    function lambdaEnvironment(name: string, overrides: Record<string, string> = {}): Record<string, string> {
+      const variables = resources[fnIds[name]!]?.Properties.Environment.Variables as Record<string, unknown>;
+      const plain = Object.fromEntries(Object.entries(variables).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+      return {
+        ...plain,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.current.endpoint,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+        AWS_ENDPOINT_URL_SQS: aws.endpoint,
+        TABLE_NAME: dynamo.current.tableName,
+        BUS_NAME: topology.busName,
+        FOGHORN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:foghorn-settings',
+        ACTIONS_QUEUE_URL: `${aws.endpoint}/123456789012/actions`,
+        ACTIONS_DLQ_URL: `${aws.endpoint}/123456789012/actions-dlq`,
+        ...overrides,
+      };
+    }
+
+    it('ingest verifies a signed webhook with the secret from Secrets Manager, stores it and puts it on the bus', async () => {
+      // Prepare
+      const body = JSON.stringify({ id: 'bundle-ingest-1', kind: 'message', text: 'hello', author: { id: '42', name: 'Sara' }, channel: { id: 'web' } });
+      const signature = `sha256=${createHmac('sha256', GENERIC_SECRET).update(body).digest('hex')}`;
+      const request = {
+        version: '2.0', routeKey: 'POST /webhooks/{platform}', rawPath: '/webhooks/generic', rawQueryString: '',
+        headers: { 'content-type': 'application/json', 'x-foghorn-signature': signature },
+        requestContext: { http: { method: 'POST', path: '/webhooks/generic', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' }, requestId: 'r-1', routeKey: 'POST /webhooks/{platform}', stage: '$default', timeEpoch: Date.now() },
+        pathParameters: { platform: 'generic' }, body, isBase64Encoded: false,
+      };
+      aws.calls.length = 0;
+      // Act
+      const { result, errors } = await invokeBundle(synth.bundleOf(fnIds.ingest!), request, lambdaEnvironment('ingest'));
+      // Assess: accepted, the secret read once, the event published as foghorn.ingest / social.event.
+      expect((result as { statusCode: number }).statusCode, errors.join('\n')).toBeGreaterThanOrEqual(200);
+      expect((result as { statusCode: number }).statusCode, errors.join('\n')).toBeLessThan(300);
+      expect(aws.calls.filter((call) => call.target === 'secretsmanager.GetSecretValue').map((call) => call.body))
+        .toEqual([{ SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:foghorn-settings' }]);
+      const entries = aws.calls.filter((call) => call.target === 'AWSEvents.PutEvents').flatMap((call) => (call.body as { Entries: Array<Record<string, string>> }).Entries);
+      expect(entries.map(({ EventBusName, Source, DetailType }) => ({ EventBusName, Source, DetailType })))
+        .toEqual([{ EventBusName: topology.busName, Source: 'foghorn.ingest', DetailType: 'social.event' }]);
+      expect((JSON.parse(entries[0]?.Detail ?? '{}') as CanonicalEvent).id).toBe('generic:bundle-ingest-1');
+      const stored = await new DynamoEventStore({ client: dynamo.current.client, tableName: dynamo.current.tableName }).get('generic:bundle-ingest-1');
+      expect(stored).toMatchObject({ published: true, event: { id: 'generic:bundle-ingest-1', text: 'hello' } });
+    }, 90_000);
+
+    it('evaluate loads the shipped rule set and queues the same actions the source rule set decides', async () => {
+      // Prepare: an event the sample FAQ rule answers, with no language given (so the bundled CLD3 detects it).
       const event: CanonicalEvent = {
         id: 'generic:bundle-check-1', platform: 'generic', kind: 'message', text: 'What are your opening hours today? We would like to visit the shop with the family.',
         author: { id: 'bundle-check', name: 'Sara' }, channel: { id: 'web' }, thread: {},
         createdAt: new Date().toISOString(), receivedAt: new Date().toISOString(),
       };
-      const sqsEvent = { Records: [{ messageId: 'm-1', receiptHandle: 'r-1', body: JSON.stringify({ version: '0', id: 'eb-1', 'detail-type': 'social.event', source: 'foghorn.ingest', detail: event }), attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:events', awsRegion: 'us-east-1' }] };
-      writeFileSync(join(bundle, 'invoke.mjs'), [
-        "const { handler } = await import('./index.mjs');",
-        "const context = { functionName: 'evaluate', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:evaluate', memoryLimitInMB: '1024', awsRequestId: 'req-1', logGroupName: 'g', logStreamName: 's', getRemainingTimeInMillis: () => 30000 };",
-        'const result = await handler(JSON.parse(process.env.EVENT), context);',
-        "process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');",
-      ].join('\n'));
+      aws.calls.length = 0;
+      // Act: the bundle in a fresh process; the shipped rules and config stand in for /var/task's.
+      const bundle = synth.bundleOf(fnIds.evaluate!);
       const variables = resources[fnIds.evaluate!]?.Properties.Environment.Variables as Record<string, unknown>;
-      try {
-        // Act: the bundle in a fresh Node process, with only what Lambda would give it.
-        const { stdout } = await promisify(execFile)(process.execPath, ['invoke.mjs'], {
-          cwd: bundle,
-          env: {
-            PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local',
-            AWS_ENDPOINT_URL_DYNAMODB: dynamo.current.endpoint,
-            POWERTOOLS_SERVICE_NAME: String(variables.POWERTOOLS_SERVICE_NAME), POWERTOOLS_METRICS_NAMESPACE: String(variables.POWERTOOLS_METRICS_NAMESPACE),
-            TABLE_NAME: dynamo.current.tableName,
-            ACTIONS_QUEUE_URL: `${sqs.endpoint}/123456789012/actions`,
-            // The bundle's own copies stand in for /var/task/rules and /var/task/foghorn.config.yaml.
-            FOGHORN_RULES: join(bundle, 'rules'),
-            ...(variables.FOGHORN_CONFIG ? { FOGHORN_CONFIG: join(bundle, 'foghorn.config.yaml') } : {}),
-            EVENT: JSON.stringify(sqsEvent),
-          },
-          timeout: 60_000,
-        });
-        // Assess: no failed record, and the commands on the queue are what the source rules decide.
-        const result = JSON.parse(stdout.split('\n').find((line) => line.startsWith('RESULT '))?.slice(7) ?? 'null') as { batchItemFailures: unknown[] };
-        const errors = stdout.split('\n').filter((line) => line.includes('"level":"ERROR"')).map((line) => line.slice(0, 2000));
+      const { result, errors } = await invokeBundle(bundle, sqsEvent([{ version: '0', id: 'eb-1', 'detail-type': 'social.event', source: 'foghorn.ingest', detail: event }]), lambdaEnvironment('evaluate', {
+        FOGHORN_RULES: join(bundle, 'rules'),
+        ...(variables.FOGHORN_CONFIG ? { FOGHORN_CONFIG: join(bundle, 'foghorn.config.yaml') } : {}),
+      }));
+      // Assess: no failed record, and the commands on the queue are what the source rules decide.
+      expect(result, errors.join('\n')).toEqual({ batchItemFailures: [] });
+      const sent = aws.calls.filter((call) => call.target === 'AmazonSQS.SendMessageBatch')
+        .flatMap((call) => (call.body as { Entries: Array<{ MessageBody: string }> }).Entries)
+        .map((entry) => JSON.parse(entry.MessageBody) as ActionCommand)
+        .map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params }));
+      const decided = await (await loadRuleSet('rules')).evaluate(event, { now: new Date(), state: memoryRuleState() });
+      expect(decided.actions.length, 'the sample event should make the source rule set act').toBeGreaterThan(0);
+      expect(sent).toEqual(decided.actions.map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params })));
+    }, 90_000);
+
+    it('act sends a reply command once, signed with the secret\'s key, to the configured callback', async () => {
+      // Prepare
+      const event: CanonicalEvent = {
+        id: 'generic:bundle-act-1', platform: 'generic', kind: 'message', text: 'hi', author: { id: '42' }, channel: { id: 'web' }, thread: {},
+        createdAt: new Date().toISOString(), receivedAt: new Date().toISOString(),
+      };
+      const command: ActionCommand = { id: actionCommandId(event.id, 'bundle-rule', 0), eventId: event.id, ruleId: 'bundle-rule', index: 0, type: 'reply', params: { text: 'Hello from the bundle' }, event, createdAt: new Date().toISOString() };
+      callback.requests.length = 0;
+      // Act: the same message delivered twice (SQS is at-least-once).
+      for (const attempt of [1, 2]) {
+        const { result, errors } = await invokeBundle(synth.bundleOf(fnIds.act!), sqsEvent([command], `m-${attempt}`), lambdaEnvironment('act'));
         expect(result, errors.join('\n')).toEqual({ batchItemFailures: [] });
-        const sent = sqs.calls.flatMap((call) => (call.body as { Entries: Array<{ MessageBody: string }> }).Entries)
-          .map((entry) => JSON.parse(entry.MessageBody) as ActionCommand)
-          .map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params }));
-        const decided = await (await loadRuleSet('rules')).evaluate(event, { now: new Date(), state: memoryRuleState() });
-        expect(decided.actions.length, 'the sample event should make the source rule set act').toBeGreaterThan(0);
-        expect(sent).toEqual(decided.actions.map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params })));
-      } finally {
-        await sqs.close();
       }
+      // Assess: one signed POST reached the callback.
+      expect(callback.requests).toHaveLength(1);
+      const sentBody = callback.requests[0]?.body ?? '';
+      expect(callback.requests[0]?.headers['x-foghorn-signature']).toBe(`sha256=${createHmac('sha256', GENERIC_SECRET).update(sentBody).digest('hex')}`);
+      expect(JSON.parse(sentBody)).toMatchObject({ id: command.id, type: 'reply', text: 'Hello from the bundle' });
     }, 90_000);
   });
 
@@ -304,3 +356,43 @@ describe('FoghornStack', () => {
     }
   });
 });
+
+/** Plays EventBridge, Secrets Manager and SQS for the bundles: accepts everything, answers what each SDK checks. */
+function answerAsAws(call: AwsJsonCall, secret: Record<string, string>): unknown {
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+  const body = call.body as { Entries?: Array<{ Id: string; MessageBody: string }>; MessageBody?: string };
+  switch (call.target) {
+    case 'AWSEvents.PutEvents': return { FailedEntryCount: 0, Entries: (body.Entries ?? []).map((_, i) => ({ EventId: `eb-${i}` })) };
+    case 'secretsmanager.GetSecretValue': return { ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:foghorn-settings', SecretString: JSON.stringify(secret) };
+    case 'AmazonSQS.SendMessageBatch': return { Successful: (body.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: md5(e.MessageBody) })), Failed: [] };
+    case 'AmazonSQS.SendMessage': return { MessageId: 'm-1', MD5OfMessageBody: md5(body.MessageBody ?? '') };
+    default: return {};
+  }
+}
+
+function sqsEvent(bodies: readonly unknown[], messageId = 'm-1') {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `${messageId}-${i}`, receiptHandle: `r-${i}`, body: JSON.stringify(body), attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {},
+      md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:queue', awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+/** A loopback server playing the generic platform's reply callback: records each request, answers 200 with an id. */
+async function startCallbackServer() {
+  const requests: Array<{ headers: Record<string, unknown>; body: string }> = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      requests.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ id: `reply-${requests.length}` }));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/replies`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
