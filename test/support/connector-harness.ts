@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import { settingsFrom } from '../../functions/core/config.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
@@ -101,4 +101,20 @@ export function expectReadsOrRefuses(connector: Connector, context: ConnectorCon
   } catch (error) {
     if (!(error instanceof BadRequestError || error instanceof NormaliseError)) throw error;
   }
+}
+
+/** Every `FOGHORN_*` name written in the source files of the given platform folders. */
+export function settingNamesIn(...folders: string[]): string[] {
+  const names = new Set<string>();
+  for (const folder of folders) {
+    const dir = new URL(`../../functions/platforms/${folder}/`, import.meta.url);
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts'))) {
+      for (const match of readFileSync(new URL(file, dir), 'utf8').matchAll(/'(FOGHORN_[A-Z0-9_]+)'/g)) names.add(match[1]!);
+    }
+  }
+  return [...names].sort();
+}
+
+export function docPage(platform: string): string {
+  return readFileSync(new URL(`../../docs/platforms/${platform}.md`, import.meta.url), 'utf8');
 }

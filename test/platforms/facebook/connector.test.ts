@@ -5,7 +5,7 @@ import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/co
 import { facebookConnector } from '../../../functions/platforms/facebook/index.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, docPage, expectReadsOrRefuses, settingNamesIn, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -191,5 +191,15 @@ describe('facebook connector: malformed but signed payloads', () => {
   it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
     const context = contextWith(baseSettings);
     fc.assert(fc.property(fc.oneof(mutatedPayload(feed), mutatedPayload(messenger)), (body) => expectReadsOrRefuses(facebookConnector, context, body)), { numRuns: 300 });
+  });
+});
+
+const EXCLUDED: string[] = [];
+
+describe('facebook connector: documentation', () => {
+  it('documents every setting it reads in docs/platforms/facebook.md', () => {
+    const page = docPage('facebook');
+    const names = [...facebookConnector.inboundSettings, ...facebookConnector.outboundSettings, ...settingNamesIn('meta', 'facebook').filter((name) => !EXCLUDED.includes(name))];
+    expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/co
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { instagramConnector } from '../../../functions/platforms/instagram/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, docPage, expectReadsOrRefuses, settingNamesIn, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -145,5 +145,15 @@ describe('instagram connector: malformed but signed payloads', () => {
   it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
     const context = contextWith(baseSettings);
     fc.assert(fc.property(fc.oneof(mutatedPayload(comments), mutatedPayload(messaging)), (body) => expectReadsOrRefuses(instagramConnector, context, body)), { numRuns: 300 });
+  });
+});
+
+const EXCLUDED: string[] = ['FOGHORN_META_PAGE_ID'] // shared Meta code; only Facebook posts to a Page;
+
+describe('instagram connector: documentation', () => {
+  it('documents every setting it reads in docs/platforms/instagram.md', () => {
+    const page = docPage('instagram');
+    const names = [...instagramConnector.inboundSettings, ...instagramConnector.outboundSettings, ...settingNamesIn('meta', 'instagram').filter((name) => !EXCLUDED.includes(name))];
+    expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
 });

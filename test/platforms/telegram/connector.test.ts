@@ -5,7 +5,7 @@ import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/co
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { telegramConnector } from '../../../functions/platforms/telegram/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, docPage, expectReadsOrRefuses, settingNamesIn, mutatedPayload, fixtureBytes, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-secret-token_42';
 const BOT_TOKEN = '7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -152,5 +152,15 @@ describe('telegram connector: malformed but signed payloads', () => {
   it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
     const context = contextWith(baseSettings);
     fc.assert(fc.property(fc.oneof(mutatedPayload(fixture('group-reply')), mutatedPayload(fixture('channel-post'))), (body) => expectReadsOrRefuses(telegramConnector, context, body)), { numRuns: 300 });
+  });
+});
+
+const EXCLUDED: string[] = [];
+
+describe('telegram connector: documentation', () => {
+  it('documents every setting it reads in docs/platforms/telegram.md', () => {
+    const page = docPage('telegram');
+    const names = [...telegramConnector.inboundSettings, ...telegramConnector.outboundSettings, ...settingNamesIn('telegram').filter((name) => !EXCLUDED.includes(name))];
+    expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/co
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { whatsappConnector } from '../../../functions/platforms/whatsapp/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, docPage, expectReadsOrRefuses, settingNamesIn, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -129,5 +129,15 @@ describe('whatsapp connector: malformed but signed payloads', () => {
   it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
     const context = contextWith(baseSettings);
     fc.assert(fc.property(fc.oneof(mutatedPayload(messages)), (body) => expectReadsOrRefuses(whatsappConnector, context, body)), { numRuns: 300 });
+  });
+});
+
+const EXCLUDED: string[] = ['FOGHORN_META_PAGE_ID', 'FOGHORN_META_PAGE_TOKEN', 'FOGHORN_META_APP_ID'] // shared Meta code for Page and Messenger;
+
+describe('whatsapp connector: documentation', () => {
+  it('documents every setting it reads in docs/platforms/whatsapp.md', () => {
+    const page = docPage('whatsapp');
+    const names = [...whatsappConnector.inboundSettings, ...whatsappConnector.outboundSettings, ...settingNamesIn('meta', 'whatsapp').filter((name) => !EXCLUDED.includes(name))];
+    expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
 });

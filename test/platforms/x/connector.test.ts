@@ -5,7 +5,7 @@ import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/co
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { xConnector } from '../../../functions/platforms/x/index.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, expectReadsOrRefuses, mutatedPayload, fixtureBytes, hmacBase64, inbound, sendOver } from '../../support/connector-harness.js';
+import { commandFor, contextWith, docPage, expectReadsOrRefuses, settingNamesIn, mutatedPayload, fixtureBytes, hmacBase64, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-consumer-secret';
 const baseSettings = { FOGHORN_X_CONSUMER_SECRET: SECRET };
@@ -174,5 +174,15 @@ describe('x connector: malformed but signed payloads', () => {
   it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
     const context = contextWith(baseSettings);
     fc.assert(fc.property(fc.oneof(mutatedPayload(tweets), mutatedPayload(dms)), (body) => expectReadsOrRefuses(xConnector, context, body)), { numRuns: 300 });
+  });
+});
+
+const EXCLUDED: string[] = [];
+
+describe('x connector: documentation', () => {
+  it('documents every setting it reads in docs/platforms/x.md', () => {
+    const page = docPage('x');
+    const names = [...xConnector.inboundSettings, ...xConnector.outboundSettings, ...settingNamesIn('x').filter((name) => !EXCLUDED.includes(name))];
+    expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
 });
