@@ -3,6 +3,7 @@ import type { CanonicalEvent } from '../core/event.js';
 import type { CompiledRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
 import { EventScope, SCOPE_FACT } from './event-scope.js';
+import { compileRulesModuleMatcher } from '../matcher/rules-module.js';
 import { explainCondition } from './explain.js';
 import { COMPUTED_FACTS, fieldValue } from './facts.js';
 import type { TextConditions } from './operators.js';
@@ -31,20 +32,28 @@ function byPriority(a: CompiledRule, b: CompiledRule): number {
 export function createRuleSet(rules: readonly CompiledRule[], config: FoghornConfig, text: TextConditions): RuleSet {
   const enabled = rules.filter((rule) => rule.enabled).sort(byPriority);
   const byId = new Map(enabled.map((rule) => [rule.id, rule]));
-  const engine = new Engine([], { allowUndefinedFacts: true, allowUndefinedConditions: false, replaceFactsInEventParams: false });
-  text.install(engine);
+  /** The engine without rules: options, text operators and computed facts (the compiled matcher reads it too). */
+  const newEngine = (): Engine => {
+    const engine = new Engine([], { allowUndefinedFacts: true, allowUndefinedConditions: false, replaceFactsInEventParams: false });
+    text.install(engine);
+    for (const name of Object.keys(COMPUTED_FACTS)) {
+      engine.addFact(name, async (_params: Record<string, unknown>, almanac: Almanac) => {
+        const scope = await almanac.factValue<EventScope>(SCOPE_FACT);
+        if (name === 'lang') return scope.lang();
+        return scope.computed(name);
+      });
+    }
+    return engine;
+  };
+  const engine = newEngine();
   const eventFacts = new Set<string>();
   for (const rule of enabled) {
     engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
     for (const fact of rule.facts) if (!(fact in COMPUTED_FACTS)) eventFacts.add(fact);
   }
-  for (const name of Object.keys(COMPUTED_FACTS)) {
-    engine.addFact(name, async (_params: Record<string, unknown>, almanac: Almanac) => {
-      const scope = await almanac.factValue<EventScope>(SCOPE_FACT);
-      if (name === 'lang') return scope.lang();
-      return scope.computed(name);
-    });
-  }
+  // Issue 6: the compiled matcher (functions/matcher) decides which rules hold, agreeing with the engine
+  // above; the engine itself runs only to explain, and for the rules the matcher cannot compile.
+  const matcher = compileRulesModuleMatcher(enabled, { createEngine: newEngine, text, scopeOf: (facts) => facts[SCOPE_FACT] as EventScope });
   const eventFactList = [...eventFacts];
   const localTime = localTimeCalculator(config);
   const defaultLang = config.language.default;
@@ -56,7 +65,9 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
       const scope = new EventScope(event, context.now, localTime, context.crisisMode === true);
       const facts: Record<string, unknown> = { [SCOPE_FACT]: scope };
       for (const name of eventFactList) facts[name] = fieldValue(event, name);
-      const { results, failureResults } = await engine.run(facts);
+      const { results, failureResults } = context.explain
+        ? await engine.run(facts)
+        : { results: (await matcher.match(facts)).ruleIds.map((name) => ({ name }) as RuleResult), failureResults: [] as RuleResult[] };
       const held = results.map((result) => byId.get(result.name)!).sort(byPriority);
       const resultById = new Map<string, RuleResult>([...results, ...failureResults].map((result) => [result.name, result]));
 
