@@ -81,6 +81,8 @@ export interface PollResult {
   cursor: string | undefined;
   /** The platform's payload behind each event, by event id: kept like a webhook's raw body. */
   raw?: ReadonlyMap<string, Buffer>;
+  /** Items read but not understood: quarantined with the reason, never silently dropped. */
+  rejected?: readonly { reason: string; detail?: unknown; raw: Buffer }[];
 }
 
 /** A secret's value, or a visible placeholder for sandbox mode when it is not configured. */

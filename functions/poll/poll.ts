@@ -58,6 +58,11 @@ export async function pollOnce(poller: Poller, deps: PollDependencies): Promise<
     if (stored.created) created++;
     if (stored.created || !stored.published) toPublish.push(parsed.data);
   }
+  for (const item of result.rejected ?? []) {
+    const rawRef = await deps.store.putRaw(platform, item.raw, now);
+    await deps.store.quarantine({ platform, reason: item.reason, detail: item.detail, rawRef, receivedAt: now });
+    quarantined++;
+  }
   if (toPublish.length > 0) {
     await deps.publisher.publish(toPublish);
     await Promise.all(toPublish.map((event) => deps.store.markPublished(event.id)));

@@ -73,6 +73,16 @@ describe('pollOnce (reddit into the pipeline)', () => {
     expect(api.received.length).toBe(before);
   });
 
+  it('quarantines items the poller could not read, with their raw payload', async () => {
+    const { deps, store } = setup();
+    const raw = Buffer.from('{"kind":"t1","data":{"name":"t1_odd"}}');
+    const poller = { platform: 'odd', settingsRequired: [], poll: async () => ({ events: [], cursor: 'c1', rejected: [{ reason: 'reddit item t1_odd without `created_utc`', raw }] }) };
+    expect(await pollOnce(poller, deps)).toMatchObject({ events: 0, quarantined: 1 });
+    const [entry] = (await store.listQuarantine(10)).filter((candidate) => candidate.platform === 'odd');
+    expect(entry?.reason).toBe('reddit item t1_odd without `created_utc`');
+    expect((await store.getRaw(entry?.rawRef ?? ''))?.toString()).toBe(raw.toString());
+  });
+
   it('runs every poller from the handler and fails naming the platform that failed', async () => {
     const { deps } = setup();
     const failing = { platform: 'broken', settingsRequired: [], poll: async () => { throw new Error('listing unreadable'); } };

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { BadRequestError, NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
 import type { HttpResponse, InboundRequest } from '../../core/http.js';
 import type { Normalised } from '../connector.js';
+import { lenient, lenientArray, lenientBoolean, lenientNumber, lenientString } from '../shared/lenient.js';
 import { DISCORD } from './settings.js';
 
 /** Interaction types (https://discord.com/developers/docs/interactions/receiving-and-responding). */
@@ -9,49 +11,49 @@ export const InteractionType = { PING: 1, APPLICATION_COMMAND: 2, MESSAGE_COMPON
 /** Interaction callback types Foghorn answers with. */
 export const CallbackType = { PONG: 1, DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: 5, AUTOCOMPLETE_RESULT: 8 } as const;
 
-interface DiscordUser {
-  id: string;
-  username?: string;
-  global_name?: string | null;
-  bot?: boolean;
-}
-
 interface CommandOption {
   name: string;
   type: number;
-  value?: string | number | boolean;
-  options?: CommandOption[];
+  value?: string | number | boolean | undefined;
+  options?: CommandOption[] | undefined;
 }
 
-interface ModalRow {
-  components?: { custom_id?: string; value?: string }[];
-}
+const optionSchema: z.ZodType<CommandOption> = z.lazy(() => z.looseObject({
+  name: z.string(),
+  type: z.number(),
+  value: lenient(z.union([z.string(), z.number(), z.boolean()])),
+  options: lenient(z.array(optionSchema)),
+}));
 
-export interface DiscordInteraction {
-  id: string;
-  application_id: string;
-  type: number;
-  token?: string;
-  guild_id?: string;
-  channel_id?: string;
-  channel?: { id: string; name?: string; type?: number };
-  member?: { user?: DiscordUser; nick?: string | null };
-  user?: DiscordUser;
-  locale?: string;
-  message?: { id: string; content?: string; author?: DiscordUser };
-  data?: {
-    id?: string;
-    name?: string;
-    type?: number;
-    options?: CommandOption[];
-    target_id?: string;
-    resolved?: { messages?: Record<string, { id: string; content?: string }> };
-    custom_id?: string;
-    component_type?: number;
-    values?: string[];
-    components?: ModalRow[];
-  };
-}
+const userSchema = z.looseObject({ id: lenientString, username: lenientString, global_name: lenientString, bot: lenientBoolean });
+
+/** An interaction (only the fields Foghorn reads). */
+const interactionSchema = z.looseObject({
+  id: lenientString,
+  application_id: lenientString,
+  type: lenientNumber,
+  token: lenientString,
+  guild_id: lenientString,
+  channel_id: lenientString,
+  channel: lenient(z.looseObject({ id: lenientString, name: lenientString, type: lenientNumber })),
+  member: lenient(z.looseObject({ user: lenient(userSchema), nick: lenientString })),
+  user: lenient(userSchema),
+  locale: lenientString,
+  message: lenient(z.looseObject({ id: lenientString, content: lenientString })),
+  data: lenient(z.looseObject({
+    id: lenientString,
+    name: lenientString,
+    type: lenientNumber,
+    options: lenient(z.array(optionSchema)),
+    target_id: lenientString,
+    resolved: lenient(z.looseObject({ messages: lenient(z.record(z.string(), z.looseObject({ content: lenientString }))) })),
+    custom_id: lenientString,
+    values: lenient(z.array(z.string())),
+    components: lenientArray(z.looseObject({ components: lenientArray(z.looseObject({ value: lenientString })) })),
+  })),
+});
+
+export type DiscordInteraction = z.infer<typeof interactionSchema> & { id: string; type: number };
 
 const DEFERRED: HttpResponse = { status: 200, headers: { 'content-type': 'application/json' }, body: { type: CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE } };
 /** Discord's epoch (2015-01-01) for snowflake ids. */
@@ -65,10 +67,10 @@ export function parseInteraction(request: InboundRequest): DiscordInteraction {
     throw new BadRequestError('body is not valid JSON', { parseError: (error as Error).message });
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new NormaliseError('an interaction is a JSON object');
-  const interaction = body as Partial<DiscordInteraction>;
-  if (typeof interaction.type !== 'number') throw new NormaliseError('interaction without a numeric `type`', { path: 'type' });
-  if (typeof interaction.id !== 'string' || !/^\d+$/.test(interaction.id)) throw new NormaliseError('interaction without a snowflake `id`', { path: 'id' });
-  return interaction as DiscordInteraction;
+  const interaction = interactionSchema.parse(body);
+  if (interaction.type === undefined) throw new NormaliseError('interaction without a numeric `type`', { path: 'type' });
+  if (interaction.id === undefined || !/^\d{1,20}$/.test(interaction.id)) throw new NormaliseError('interaction without a snowflake `id`', { path: 'id' });
+  return { ...interaction, id: interaction.id, type: interaction.type };
 }
 
 /**
@@ -120,7 +122,7 @@ function toEvent(interaction: DiscordInteraction, request: InboundRequest, appli
     sentByFoghorn: false,
     meta: {
       interactionType: interactionTypeName(interaction.type),
-      applicationId: interaction.application_id,
+      ...(interaction.application_id ? { applicationId: interaction.application_id } : {}),
       ...(interaction.token ? { interactionToken: interaction.token } : {}),
       ...(interaction.guild_id ? { guildId: interaction.guild_id } : {}),
       ...(interaction.data?.name ? { command: interaction.data.name } : {}),

@@ -1,35 +1,38 @@
+import { z } from 'zod';
 import { NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
+import { lenient, lenientBoolean, lenientNumber, lenientString } from '../shared/lenient.js';
 import { REDDIT } from './settings.js';
 
 /** One child of a /message/inbox or /message/mentions listing: a comment (t1) or a private message (t4). */
-export interface RedditThing {
-  kind: string;
-  data: {
-    id?: string;
-    name?: string;
-    author?: string | null;
-    author_fullname?: string;
-    body?: string;
-    subject?: string;
-    subreddit?: string | null;
-    subreddit_name_prefixed?: string | null;
-    parent_id?: string | null;
-    first_message_name?: string | null;
-    context?: string;
-    link_title?: string;
-    type?: string;
-    was_comment?: boolean;
-    new?: boolean;
-    created_utc?: number;
-    dest?: string;
-  };
-}
+export const redditThingSchema = z.looseObject({
+  kind: lenientString,
+  data: z.looseObject({
+    id: lenientString,
+    name: lenientString,
+    author: lenientString,
+    author_fullname: lenientString,
+    body: lenientString,
+    subject: lenientString,
+    subreddit: lenientString,
+    subreddit_name_prefixed: lenientString,
+    parent_id: lenientString,
+    first_message_name: lenientString,
+    context: lenientString,
+    link_title: lenientString,
+    type: lenientString,
+    new: lenientBoolean,
+    created_utc: lenientNumber,
+  }),
+});
+export type RedditThing = z.infer<typeof redditThingSchema>;
 
-export interface RedditListing {
-  kind?: string;
-  data?: { after?: string | null; before?: string | null; children?: RedditThing[] };
-}
+/** A listing; children that are not even objects with `data` are dropped here, the rest judged one by one. */
+export const redditListingSchema = z.looseObject({
+  kind: lenientString,
+  data: lenient(z.looseObject({ after: lenientString, children: lenient(z.array(z.unknown())) })),
+});
+export type RedditListing = z.infer<typeof redditListingSchema>;
 
 export type RedditSource = 'inbox' | 'mentions';
 
@@ -37,9 +40,12 @@ export type RedditSource = 'inbox' | 'mentions';
  * A comment reply, post reply, username mention or private message becomes one event whose id is the
  * item's fullname (`t1_…`, `t4_…`), so reading it again from either listing gives the same event.
  */
-export function redditThingToEvent(thing: RedditThing, source: RedditSource, username: string | undefined, receivedAt: Date): CanonicalEvent {
+export function redditThingToEvent(item: unknown, source: RedditSource, username: string | undefined, receivedAt: Date): CanonicalEvent {
+  const parsed = redditThingSchema.safeParse(item);
+  if (!parsed.success) throw new NormaliseError('reddit listing item is not an object with `data`', { path: 'data' });
+  const thing = parsed.data;
   const { data } = thing;
-  const fullname = data.name ?? (data.id ? `${thing.kind}_${data.id}` : undefined);
+  const fullname = data.name ?? (data.id && thing.kind ? `${thing.kind}_${data.id}` : undefined);
   if (!fullname) throw new NormaliseError('reddit item without `name` or `id`', { path: 'data.name' });
   if (typeof data.created_utc !== 'number') throw new NormaliseError(`reddit item ${fullname} without \`created_utc\``, { path: 'data.created_utc' });
   const author = data.author ?? '[deleted]';

@@ -1,9 +1,9 @@
 import type { Settings } from '../../core/config.js';
-import { FoghornError, TransientActionError } from '../../core/errors.js';
+import { FoghornError, NormaliseError, TransientActionError } from '../../core/errors.js';
 import type { CanonicalEvent } from '../../core/event.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
 import type { Poller, PollResult } from '../connector.js';
-import { type RedditListing, type RedditSource, type RedditThing, redditThingToEvent } from './normalise.js';
+import { type RedditListing, redditListingSchema, type RedditSource, redditThingSchema, redditThingToEvent } from './normalise.js';
 import { RedditTokenCache, type Send, sharedTokenCache } from './oauth.js';
 import { rateLimitResetMs } from './rate-limit.js';
 import {
@@ -50,21 +50,31 @@ export function createRedditPoller(tokens: RedditTokenCache = sharedTokenCache):
       const username = settings.get(REDDIT_USERNAME);
       const events = new Map<string, CanonicalEvent>();
       const raw = new Map<string, Buffer>();
+      const rejected: { reason: string; detail?: unknown; raw: Buffer }[] = [];
       const next: RedditCursor = {};
       for (const source of SOURCES) {
         const read = await readSince(source, previous[source], { settings, send, token, tokens });
-        for (const thing of read.items) {
-          const event = redditThingToEvent(thing, source, username, now);
+        for (const item of read.items) {
+          const payload = Buffer.from(JSON.stringify(item));
+          let event: CanonicalEvent;
+          try {
+            event = redditThingToEvent(item, source, username, now);
+          } catch (error) {
+            // One unreadable item must not stop the account's polling: it is quarantined and the cursor moves on.
+            if (!(error instanceof NormaliseError)) throw error;
+            rejected.push({ reason: error.message, detail: error.detail, raw: payload });
+            continue;
+          }
           if (events.has(event.id)) continue;
           events.set(event.id, event);
-          raw.set(event.id, Buffer.from(JSON.stringify(thing)));
+          raw.set(event.id, payload);
         }
         const position = read.newest ?? previous[source];
         if (position) next[source] = position;
       }
       // Oldest first, so the pipeline sees a conversation in the order it happened.
       const ordered = [...events.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      return { events: ordered, cursor: JSON.stringify(next), raw };
+      return { events: ordered, cursor: JSON.stringify(next), raw, ...(rejected.length > 0 ? { rejected } : {}) };
     },
   };
 }
@@ -78,22 +88,23 @@ interface ReadOptions {
   tokens: RedditTokenCache;
 }
 
-async function readSince(source: RedditSource, since: ListingCursor | undefined, options: ReadOptions): Promise<{ items: RedditThing[]; newest?: ListingCursor }> {
-  const items: RedditThing[] = [];
+async function readSince(source: RedditSource, since: ListingCursor | undefined, options: ReadOptions): Promise<{ items: unknown[]; newest?: ListingCursor }> {
+  const items: unknown[] = [];
   let newest: ListingCursor | undefined;
   let after: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const listing = readListing(await options.send(listingRequest(source, after, options)), source, options.tokens);
     const children = listing.data?.children ?? [];
-    const first = children[0];
-    if (page === 0 && first?.data.name && typeof first.data.created_utc === 'number') newest = { name: first.data.name, created: first.data.created_utc };
     let reachedCursor = false;
     for (const child of children) {
-      if (since && (child.data.name === since.name || (child.data.created_utc ?? 0) < since.created)) {
+      // Position and time are read leniently; the item itself is judged (and maybe quarantined) by the caller.
+      const data = redditThingSchema.safeParse(child).data?.data;
+      if (page === 0 && newest === undefined && data?.name && data.created_utc !== undefined) newest = { name: data.name, created: data.created_utc };
+      if (since && (data?.name === since.name || (data?.created_utc ?? 0) < since.created)) {
         reachedCursor = true;
         break;
       }
-      if (since || child.data.new === true) items.push(child);
+      if (since || data?.new === true) items.push(child);
     }
     after = listing.data?.after ?? undefined;
     // Without a cursor only the newest page is read: its unread items are the backlog worth answering.
@@ -123,7 +134,7 @@ function readListing(response: OutboundResponse, source: RedditSource, tokens: R
   }
   if (response.status !== 200) throw new FoghornError(`reddit answered HTTP ${response.status} reading /message/${source}: ${response.body.slice(0, 200)}`, { status: 502 });
   try {
-    const listing = JSON.parse(response.body) as RedditListing;
+    const listing = redditListingSchema.parse(JSON.parse(response.body));
     if (listing.kind !== 'Listing') throw new Error(`kind is ${String(listing.kind)}`);
     return listing;
   } catch (error) {

@@ -1,46 +1,43 @@
+import { z } from 'zod';
 import { BadRequestError, NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
 import type { Normalised } from '../connector.js';
+import { lenient, lenientArray, lenientBoolean, lenientString } from '../shared/lenient.js';
 import { SLACK } from './settings.js';
 
-/** The Events API envelope (only the fields Foghorn reads). */
-interface SlackEnvelope {
-  type?: string;
-  challenge?: string;
-  team_id?: string;
-  api_app_id?: string;
-  event_id?: string;
-  event_time?: number;
-  event?: SlackEvent;
-  authorizations?: { user_id?: string; is_bot?: boolean }[];
-}
+const slackMessageSchema = z.looseObject({
+  type: lenientString,
+  subtype: lenientString,
+  user: lenientString,
+  bot_id: lenientString,
+  app_id: lenientString,
+  username: lenientString,
+  text: lenientString,
+  ts: lenientString,
+  thread_ts: lenientString,
+  channel: lenientString,
+  channel_type: lenientString,
+  user_profile: lenient(z.looseObject({ name: lenientString, display_name: lenientString, real_name: lenientString })),
+  bot_profile: lenient(z.looseObject({ name: lenientString })),
+  attachments: lenientArray(z.looseObject({ pretext: lenientString, text: lenientString, fallback: lenientString })),
+  files: lenientArray(z.looseObject({ title: lenientString })),
+  metadata: lenient(z.looseObject({ event_type: lenientString })),
+});
 
-interface SlackMessage {
-  type?: string;
-  subtype?: string;
-  user?: string;
-  bot_id?: string;
-  app_id?: string;
-  username?: string;
-  text?: string;
-  ts?: string;
-  thread_ts?: string;
-  channel?: string;
-  channel_type?: string;
-  user_profile?: { name?: string; display_name?: string; real_name?: string };
-  bot_profile?: { name?: string };
-  attachments?: { pretext?: string; text?: string; fallback?: string }[];
-  files?: { title?: string }[];
-  metadata?: { event_type?: string };
-  edited?: unknown;
-}
+/** The Events API envelope (only the fields Foghorn reads); message_changed carries the new version in `message`. */
+const slackEnvelopeSchema = z.looseObject({
+  type: lenientString,
+  challenge: lenientString,
+  team_id: lenientString,
+  api_app_id: lenientString,
+  event_id: lenientString,
+  event: lenient(slackMessageSchema.extend({ message: lenient(slackMessageSchema), event_ts: lenientString })),
+  authorizations: lenientArray(z.looseObject({ user_id: lenientString, is_bot: lenientBoolean })),
+});
 
-interface SlackEvent extends SlackMessage {
-  /** message_changed carries the new version here. */
-  message?: SlackMessage;
-  event_ts?: string;
-}
+type SlackEnvelope = z.infer<typeof slackEnvelopeSchema>;
+type SlackMessage = z.infer<typeof slackMessageSchema>;
 
 /** Marker Foghorn puts in the metadata of every message it posts (see client.ts). */
 export const FOGHORN_METADATA_EVENT_TYPE = 'foghorn_action';
@@ -56,7 +53,7 @@ export function parseSlackBody(request: InboundRequest): SlackEnvelope {
     throw new BadRequestError('body is not valid JSON', { parseError: (error as Error).message });
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new NormaliseError('a Slack delivery is a JSON object');
-  return body as SlackEnvelope;
+  return slackEnvelopeSchema.parse(body);
 }
 
 /**
@@ -68,7 +65,7 @@ export function normaliseSlack(request: InboundRequest, botUserIdSetting: string
   if (envelope.type === 'url_verification') return { events: [], response: { status: 200, body: { challenge: envelope.challenge } } };
   if (envelope.type !== 'event_callback') return { events: [] };
   const outer = envelope.event;
-  if (!outer || typeof outer !== 'object') throw new NormaliseError('event_callback without an `event` object', { path: 'event' });
+  if (!outer) throw new NormaliseError('event_callback without an `event` object', { path: 'event' });
   if (typeof envelope.event_id !== 'string' || envelope.event_id === '') throw new NormaliseError('event_callback without `event_id`', { path: 'event_id' });
   if (outer.type !== 'message' && outer.type !== 'app_mention') return { events: [] };
   if (outer.type === 'message' && !CONTENT_SUBTYPES.has(outer.subtype)) return { events: [] };

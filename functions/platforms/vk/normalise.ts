@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, eventId } from '../../core/event.js';
 import type { HttpResponse, InboundRequest } from '../../core/http.js';
 import type { Normalised } from '../connector.js';
+import { lenient, lenientArray, lenientNumber, lenientString } from '../shared/lenient.js';
 import { VK } from './settings.js';
 import { parseVkBody, type VkNotification } from './verify.js';
 
@@ -10,30 +12,35 @@ export const VK_OK: HttpResponse = { status: 200, headers: { 'content-type': 'te
 /** peer_ids from this value up are group chats; below, a private dialogue with one user. */
 const CHAT_PEER_OFFSET = 2_000_000_000;
 
-interface VkMessage {
-  id?: number;
-  date?: number;
-  peer_id?: number;
-  from_id?: number;
-  text?: string;
-  conversation_message_id?: number;
-  reply_message?: { id?: number; conversation_message_id?: number; from_id?: number };
-  fwd_messages?: { text?: string }[];
-  attachments?: { type?: string; photo?: { text?: string }; video?: { title?: string }; link?: { title?: string } }[];
-}
+const vkMessageSchema = z.looseObject({
+  id: lenientNumber,
+  date: lenientNumber,
+  peer_id: lenientNumber,
+  from_id: lenientNumber,
+  text: lenientString,
+  conversation_message_id: lenientNumber,
+  reply_message: lenient(z.looseObject({ id: lenientNumber, conversation_message_id: lenientNumber, from_id: lenientNumber })),
+  fwd_messages: lenientArray(z.looseObject({ text: lenientString })),
+  attachments: lenientArray(z.looseObject({
+    type: lenientString,
+    photo: lenient(z.looseObject({ text: lenientString })),
+    video: lenient(z.looseObject({ title: lenientString })),
+    link: lenient(z.looseObject({ title: lenientString })),
+  })),
+});
+type VkMessage = z.infer<typeof vkMessageSchema>;
 
-interface VkWallComment {
-  id?: number;
-  from_id?: number;
-  date?: number;
-  text?: string;
-  post_id?: number;
-  post_owner_id?: number;
-  owner_id?: number;
-  reply_to_user?: number;
-  reply_to_comment?: number;
-  parents_stack?: number[];
-}
+const vkWallCommentSchema = z.looseObject({
+  id: lenientNumber,
+  from_id: lenientNumber,
+  date: lenientNumber,
+  text: lenientString,
+  post_id: lenientNumber,
+  post_owner_id: lenientNumber,
+  owner_id: lenientNumber,
+  reply_to_comment: lenientNumber,
+  parents_stack: lenient(z.array(z.number())),
+});
 
 /**
  * `message_new` (and `message_reply`, the community's own outgoing messages) and `wall_reply_new` become
@@ -57,7 +64,7 @@ export function normaliseVk(request: InboundRequest, groupIdSetting: string | un
 function messageEvent(notification: VkNotification, request: InboundRequest, groupId: number | undefined): CanonicalEvent {
   const object = asObject(notification.object, 'object');
   // Since API 5.103 the message sits in object.message (beside client_info); before, it was the object itself.
-  const message = (object.message !== undefined ? asObject(object.message, 'object.message') : object) as VkMessage;
+  const message: VkMessage = vkMessageSchema.parse(object.message !== undefined ? asObject(object.message, 'object.message') : object);
   const peerId = requireNumber(message.peer_id, 'object.message.peer_id');
   const fromId = requireNumber(message.from_id, 'object.message.from_id');
   const date = requireNumber(message.date, 'object.message.date');
@@ -91,7 +98,7 @@ function messageEvent(notification: VkNotification, request: InboundRequest, gro
 }
 
 function wallCommentEvent(notification: VkNotification, request: InboundRequest, groupId: number | undefined): CanonicalEvent {
-  const comment = asObject(notification.object, 'object') as VkWallComment;
+  const comment = vkWallCommentSchema.parse(asObject(notification.object, 'object'));
   const commentId = requireNumber(comment.id, 'object.id');
   const fromId = requireNumber(comment.from_id, 'object.from_id');
   const postId = requireNumber(comment.post_id, 'object.post_id');

@@ -6,11 +6,11 @@ import { platformExecutor } from '../../../functions/core/executors/platform.js'
 import { LiveSender, redactRequest, SandboxSender } from '../../../functions/core/outbound/index.js';
 import { settingsFrom } from '../../../functions/core/config.js';
 import { redditConnector } from '../../../functions/platforms/reddit/index.js';
-import { type RedditListing, redditThingToEvent } from '../../../functions/platforms/reddit/normalise.js';
+import { redditThingToEvent } from '../../../functions/platforms/reddit/normalise.js';
 import { type FakePlatformApi, sendOutbound, startFakePlatformApi } from '../../support/fake-platform-api.js';
 import { fixtureJson, NOW, redditApi, redditSettings } from './support.js';
 
-const inbox = fixtureJson<RedditListing>('inbox.json').data?.children ?? [];
+const inbox = fixtureJson<{ data: { children: unknown[] } }>('inbox.json').data.children;
 const commentReply = redditThingToEvent(inbox[1]!, 'inbox', 'foghorn_support', NOW);
 
 function command(event: CanonicalEvent, params: Record<string, unknown> = { text: 'Yes, Android 10 and later.' }): ActionCommand {

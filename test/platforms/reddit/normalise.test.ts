@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalEventSchema } from '../../../functions/core/event.js';
 import { NormaliseError } from '../../../functions/core/errors.js';
-import { type RedditListing, redditThingToEvent } from '../../../functions/platforms/reddit/normalise.js';
+import { redditThingToEvent } from '../../../functions/platforms/reddit/normalise.js';
 import { fixtureJson, NOW } from './support.js';
 
-const inbox = fixtureJson<RedditListing>('inbox.json').data?.children ?? [];
-const mentions = fixtureJson<RedditListing>('mentions.json').data?.children ?? [];
+const inbox = fixtureJson<{ data: { children: unknown[] } }>('inbox.json').data.children;
+const mentions = fixtureJson<{ data: { children: unknown[] } }>('mentions.json').data.children;
 
 describe('reddit normalise', () => {
   it('turns a comment reply into a reply event whose id is the fullname', () => {

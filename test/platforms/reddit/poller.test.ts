@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentActionError } from '../../../functions/core/errors.js';
-import type { RedditListing } from '../../../functions/platforms/reddit/normalise.js';
 import { RedditTokenCache } from '../../../functions/platforms/reddit/oauth.js';
 import { createRedditPoller, RedditPollError } from '../../../functions/platforms/reddit/poller.js';
 import { type FakePlatformApi, sendOutbound, startFakePlatformApi } from '../../support/fake-platform-api.js';
 import { fixtureJson, NOW, redditApi, redditSettings } from './support.js';
+
+interface ListingJson { kind: string; data: { after: string | null; children: { kind: string; data: Record<string, unknown> }[] } }
 
 const listings = () => ({ '/oauth/message/inbox': fixtureJson('inbox.json'), '/oauth/message/mentions': fixtureJson('mentions.json') });
 
@@ -48,9 +49,9 @@ describe('reddit poller', () => {
     api.answer(redditApi(listings()));
     const first = await poller.poll(undefined, context());
 
-    const inbox = fixtureJson<RedditListing>('inbox.json');
-    const newer = { kind: 't1', data: { ...inbox.data!.children![1]!.data, id: 'kq6zzzz', name: 't1_kq6zzzz', new: false, body: 'Thanks, it works', created_utc: 1700000900 } };
-    inbox.data!.children = [newer, ...inbox.data!.children!];
+    const inbox = fixtureJson<ListingJson>('inbox.json');
+    const newer = { kind: 't1', data: { ...inbox.data.children[1]!.data, id: 'kq6zzzz', name: 't1_kq6zzzz', new: false, body: 'Thanks, it works', created_utc: 1700000900 } };
+    inbox.data.children = [newer, ...inbox.data.children];
     api.answer(redditApi({ '/oauth/message/inbox': inbox, '/oauth/message/mentions': fixtureJson('mentions.json') }));
     api.received.length = 0;
     const second = await poller.poll(first.cursor, context(new Date(NOW.getTime() + 60_000)));
@@ -58,6 +59,18 @@ describe('reddit poller', () => {
     expect(second.events.map((event) => event.id)).toEqual(['reddit:t1_kq6zzzz']);
     expect(JSON.parse(second.cursor ?? '')).toMatchObject({ inbox: { name: 't1_kq6zzzz', created: 1700000900 } });
     expect(api.received.map((request) => request.url.split('?')[0])).toEqual(['/oauth/message/inbox', '/oauth/message/mentions']);
+  });
+
+  it('sets aside an item it cannot read (to be quarantined) and still moves on past it', async () => {
+    const inbox = fixtureJson<ListingJson>('inbox.json');
+    const unreadable = { kind: 't1', data: { name: 't1_broken', new: true, created_utc: 'yesterday', body: 42 } };
+    inbox.data.children = [unreadable, ...inbox.data.children];
+    api.answer(redditApi({ '/oauth/message/inbox': inbox, '/oauth/message/mentions': fixtureJson('mentions.json') }));
+    const result = await createRedditPoller(new RedditTokenCache()).poll(undefined, context());
+    expect(result.events.map((event) => event.id)).toContain('reddit:t4_2a7bxk9');
+    expect(result.rejected).toHaveLength(1);
+    expect(result.rejected?.[0]?.reason).toMatch(/t1_broken without `created_utc`/);
+    expect(JSON.parse(result.rejected?.[0]?.raw.toString() ?? '{}')).toEqual(unreadable);
   });
 
   it('keeps the previous cursor when a listing is empty', async () => {

@@ -1,0 +1,19 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FoghornError } from '../../../functions/core/errors.js';
+import { discordConnector } from '../../../functions/platforms/discord/index.js';
+import { mutatedPayloads } from '../../support/mutate-json.js';
+import { context, discordDelivery, fixture } from './request.js';
+
+describe('discord normalise on mangled payloads', () => {
+  it.each(['slash-command.json', 'dm-command.json', 'button-click.json'])('never crashes on %s with one field changed: events or a 4xx error', (name) => {
+    fc.assert(fc.property(mutatedPayloads(JSON.parse(fixture(name).toString())), (body) => {
+      try {
+        discordConnector.normalise(discordDelivery(body), context());
+      } catch (error) {
+        expect(error).toBeInstanceOf(FoghornError);
+        expect((error as FoghornError).status).toBeLessThan(500);
+      }
+    }), { numRuns: 300 });
+  });
+});

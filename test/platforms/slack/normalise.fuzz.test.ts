@@ -1,0 +1,19 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FoghornError } from '../../../functions/core/errors.js';
+import { slackConnector } from '../../../functions/platforms/slack/index.js';
+import { mutatedPayloads } from '../../support/mutate-json.js';
+import { context, fixture, slackDelivery } from './request.js';
+
+describe('slack normalise on mangled payloads', () => {
+  it.each(['app-mention.json', 'message-thread-reply.json', 'message-from-own-bot.json'])('never crashes on %s with one field changed: events or a 4xx error', (name) => {
+    fc.assert(fc.property(mutatedPayloads(JSON.parse(fixture(name).toString())), (body) => {
+      try {
+        slackConnector.normalise(slackDelivery(body), context());
+      } catch (error) {
+        expect(error).toBeInstanceOf(FoghornError);
+        expect((error as FoghornError).status).toBeLessThan(500);
+      }
+    }), { numRuns: 300 });
+  });
+});

@@ -1,0 +1,19 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FoghornError } from '../../../functions/core/errors.js';
+import { vkConnector } from '../../../functions/platforms/vk/index.js';
+import { mutatedPayloads } from '../../support/mutate-json.js';
+import { context, fixture, vkDelivery } from './request.js';
+
+describe('vk normalise on mangled payloads', () => {
+  it.each(['message-new-dm.json', 'message-new-chat.json', 'wall-reply-new.json'])('never crashes on %s with one field changed: events or a 4xx error', (name) => {
+    fc.assert(fc.property(mutatedPayloads(JSON.parse(fixture(name).toString())), (body) => {
+      try {
+        vkConnector.normalise(vkDelivery(body), context());
+      } catch (error) {
+        expect(error).toBeInstanceOf(FoghornError);
+        expect((error as FoghornError).status).toBeLessThan(500);
+      }
+    }), { numRuns: 300 });
+  });
+});
