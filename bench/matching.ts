@@ -11,6 +11,7 @@ import { type CompiledRule, compileRule } from '../functions/rules/compile.js';
 import { parseFoghornConfig } from '../functions/rules/config.js';
 import { fieldValue } from '../functions/rules/facts.js';
 import { TextConditions } from '../functions/rules/operators.js';
+import { textTokens } from '../functions/rules/text/index.js';
 import { type BenchRule, makeRules } from './workload.js';
 
 export interface MatchingFigures {
@@ -23,6 +24,8 @@ export interface MatchingFigures {
   jreEventsPerSecond: number;
   /** Foghorn / json-rules-engine, per CPU second. */
   ratio: number;
+  /** CPU µs per event the rules module's text analysis (normalise + tokenize) takes alone: a floor for both engines. */
+  textAnalysisMicros: number;
   /** Mean candidates the index let through per event. */
   candidatesPerEvent: number;
   firedPerEvent: number;
@@ -133,6 +136,8 @@ export async function measureMatching(size: number, keywords: readonly string[],
   });
   let candidates = 0;
   for (const eventFacts of facts) candidates += matcher.candidates(eventFacts).length;
+  const texts = events.map((event) => event.text);
+  const analysis = throughput(texts.length, 500, (index) => textTokens(texts[index % texts.length] as string));
 
   const jreEvents = JRE_EVENTS[size] ?? 10;
   let disagreements = 0;
@@ -156,6 +161,7 @@ export async function measureMatching(size: number, keywords: readonly string[],
     jreEventsPerCpuSecond,
     jreEventsPerSecond,
     ratio: foghorn.perCpuSecond / jreEventsPerCpuSecond,
+    textAnalysisMicros: 1e6 / analysis.perCpuSecond,
     candidatesPerEvent: candidates / facts.length,
     firedPerEvent: fired / foghorn.count,
     compileCpuMs,

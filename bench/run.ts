@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 }
 
 function printMatching(rows: readonly MatchingFigures[]): void {
-  const header = ['rules', 'Foghorn ev/cpu-s', 'jre ev/cpu-s', 'ratio', 'Foghorn ev/s wall', 'jre ev/s wall', 'candidates/ev', 'fired/ev', 'compile cpu ms', 'heap Foghorn', 'heap jre', 'disagree'];
+  const header = ['rules', 'Foghorn ev/cpu-s', 'jre ev/cpu-s', 'ratio', 'Foghorn ev/s wall', 'jre ev/s wall', 'µs/ev (text)', 'candidates/ev', 'fired/ev', 'compile cpu ms', 'heap Foghorn', 'heap jre', 'disagree'];
   const lines = rows.map((row) => [
     row.rules.toLocaleString('en-US'),
     count(row.foghornEventsPerCpuSecond),
@@ -56,6 +56,7 @@ function printMatching(rows: readonly MatchingFigures[]): void {
     `${Math.round(row.ratio).toLocaleString('en-US')}x`,
     count(row.foghornEventsPerSecond),
     count(row.jreEventsPerSecond),
+    `${(1e6 / row.foghornEventsPerCpuSecond).toFixed(1)} (${row.textAnalysisMicros.toFixed(1)})`,
     row.candidatesPerEvent.toFixed(1),
     row.firedPerEvent.toFixed(2),
     row.compileCpuMs.toFixed(1),
