@@ -34,8 +34,10 @@ export interface FunctionAccess {
   sendEmail?: boolean;
   /** Calls the outside world; FOGHORN_SANDBOX=true when the stack is deployed in sandbox mode. */
   callsOut?: boolean;
-  /** The rule set (and foghorn.config.yaml) ship inside the bundle; FOGHORN_RULES points at them. */
+  /** The rule set (and foghorn.config.yaml) ship inside the bundle; FOGHORN_RULES and FOGHORN_CONFIG point at them. */
   bundlesRules?: boolean;
+  /** foghorn.config.yaml (escalation targets, crisis settings) ships inside the bundle; FOGHORN_CONFIG points at it. */
+  bundlesConfig?: boolean;
 }
 
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
@@ -43,12 +45,14 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   ingest: { table: 'readWrite', putEvents: true, readSecret: true },
   // Evaluates rules (limit counters live in the table) and queues one command per action.
   evaluate: { table: 'readWrite', sendActions: true, bundlesRules: true },
-  // Claims and records commands, calls the platforms with their tokens, defers or dead-letters a command.
-  act: { table: 'readWrite', readSecret: true, delayActions: true, deadLetterActions: true, sendEmail: true, callsOut: true },
+  // Claims and records commands, calls the platforms and escalation targets (from the config) with their tokens,
+  // defers or dead-letters a command.
+  act: { table: 'readWrite', readSecret: true, delayActions: true, deadLetterActions: true, sendEmail: true, callsOut: true, bundlesConfig: true },
   // Reads platforms without push (Reddit) with their tokens and feeds the bus like ingest.
   poll: { table: 'readWrite', putEvents: true, readSecret: true },
-  // Fires due response timers as events on the bus.
-  sweep: { table: 'readWrite', putEvents: true },
+  // Fires due response timers as events on the bus; queues the resolve of a spike episode that went quiet.
+  // It sends nothing itself, so it gets no secret.
+  sweep: { table: 'readWrite', putEvents: true, sendActions: true, bundlesConfig: true },
 };
 
 /** Functions started by the clock rather than by a request or a queue; included only when their entry exists. */
@@ -200,11 +204,11 @@ export class FoghornStack extends Stack {
     if (access.bundlesRules) {
       environment.FOGHORN_RULES = BUNDLED_RULES_DIR;
       bundledPaths.push({ from: rules.dir, to: 'rules' });
-      // The config the rules were validated against travels with them.
-      if (rules.configPath) {
-        environment.FOGHORN_CONFIG = BUNDLED_CONFIG_PATH;
-        bundledPaths.push({ from: rules.configPath, to: 'foghorn.config.yaml' });
-      }
+    }
+    // The config the rules were validated against travels with them, and with every function that reads it.
+    if ((access.bundlesRules || access.bundlesConfig) && rules.configPath) {
+      environment.FOGHORN_CONFIG = BUNDLED_CONFIG_PATH;
+      bundledPaths.push({ from: rules.configPath, to: 'foghorn.config.yaml' });
     }
 
     const fn = new FoghornFunction(this, pascal(name), {

@@ -6,7 +6,7 @@
 export const EVENT_SOURCE = 'foghorn.ingest';
 export const EVENT_DETAIL_TYPE = 'social.event';
 
-export type FunctionName = 'ingest' | 'evaluate' | 'act' | 'poll';
+export type FunctionName = 'ingest' | 'evaluate' | 'act' | 'poll' | 'sweep';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; exports `handler`. */
@@ -46,6 +46,7 @@ export const topology = {
     evaluate: { entry: 'functions/evaluate/handler.ts', description: 'Evaluates events against the rule set', timeoutSeconds: 30, memoryMb: 1024 },
     act: { entry: 'functions/act/handler.ts', description: 'Executes action commands exactly once', timeoutSeconds: 30, memoryMb: 512 },
     poll: { entry: 'functions/poll/handler.ts', description: 'Polls platforms without push (Reddit)', timeoutSeconds: 60, memoryMb: 256 },
+    sweep: { entry: 'functions/sweep/handler.ts', description: 'Fires due SLA timers, ends quiet spikes, expires approvals', timeoutSeconds: 60, memoryMb: 256 },
   } satisfies Record<FunctionName, FunctionSpec>,
   queues: {
     events: { consumer: 'evaluate', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },

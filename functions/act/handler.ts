@@ -15,6 +15,8 @@ import { secretValues } from '../core/config.js';
 import { DynamoActionStore } from '../storage/dynamo/action-store.js';
 import { DynamoEventStore } from '../storage/dynamo/event-store.js';
 import { createActHandler } from './act-handler.js';
+// Crisis issue: guarded replies/posts, approvals, escalate and crisis executors, audit.
+import { awsCrisisKit } from '../crisis/aws/aws-crisis-kit.js';
 
 const dependencies = once(async () => {
   const client = await dynamoClient();
@@ -28,7 +30,7 @@ const dependencies = once(async () => {
   });
   return {
     actions: new DynamoActionStore({ client, tableName }),
-    executors: { reply: platform, post: platform, tag: tagExecutor(new DynamoEventStore({ client, tableName })), hold: holdExecutor },
+    executors: (await awsCrisisKit()).executors({ reply: platform, post: platform, tag: tagExecutor(new DynamoEventStore({ client, tableName })), hold: holdExecutor }),
     clock: systemClock,
     leaseMs: 60_000,
     deadLetters: {

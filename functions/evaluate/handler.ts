@@ -10,12 +10,17 @@ import { loadRuleSet } from '../rules/index.js';
 import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import { createEvaluateHandler } from './evaluate-handler.js';
+// Crisis issue: spikes, SLA timers and the crisisMode fact around the rule set.
+import { awsCrisisKit } from '../crisis/aws/aws-crisis-kit.js';
+import { loadCrisisRuleOptions } from '../crisis/rule-options-loader.js';
 
 // The validated rule set ships inside the bundle; it is loaded once per container, not per event.
 const dependencies = once(async () => {
   const client = await dynamoClient();
   const tableName = requiredEnv('TABLE_NAME');
-  const ruleSet = await loadRuleSet(requiredEnv('FOGHORN_RULES'));
+  const baseRuleSet = await loadRuleSet(requiredEnv('FOGHORN_RULES'));
+  const crisisOptions = await loadCrisisRuleOptions(requiredEnv('FOGHORN_RULES'));
+  const ruleSet = (await awsCrisisKit()).ruleSet(baseRuleSet, () => crisisOptions);
   return {
     ruleSet: () => ruleSet,
     state: new DynamoRuleState({ client, tableName }),
