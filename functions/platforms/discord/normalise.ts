@@ -5,6 +5,7 @@ import type { HttpResponse, InboundRequest } from '../../core/http.js';
 import type { Normalised } from '../connector.js';
 import { lenient, lenientArray, lenientBoolean, lenientNumber, lenientString } from '../shared/lenient.js';
 import { DISCORD } from './settings.js';
+import { isoFromEpochMs } from '../shared/epoch.js';
 
 /** Interaction types (https://discord.com/developers/docs/interactions/receiving-and-responding). */
 export const InteractionType = { PING: 1, APPLICATION_COMMAND: 2, MESSAGE_COMPONENT: 3, AUTOCOMPLETE: 4, MODAL_SUBMIT: 5 } as const;
@@ -170,5 +171,5 @@ function interactionTypeName(type: number): string {
 
 /** A snowflake's top 42 bits are milliseconds since the Discord epoch. */
 export function snowflakeTime(id: string): string {
-  return new Date(Number((BigInt(id) >> 22n) + DISCORD_EPOCH_MS)).toISOString();
+  return isoFromEpochMs(Number((BigInt(id) >> 22n) + DISCORD_EPOCH_MS), 'id');
 }

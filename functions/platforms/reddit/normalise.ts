@@ -3,6 +3,7 @@ import { NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
 import { lenient, lenientBoolean, lenientNumber, lenientString } from '../shared/lenient.js';
 import { REDDIT } from './settings.js';
+import { isoFromEpochMs } from '../shared/epoch.js';
 
 /** One child of a /message/inbox or /message/mentions listing: a comment (t1) or a private message (t4). */
 export const redditThingSchema = z.looseObject({
@@ -68,7 +69,7 @@ export function redditThingToEvent(item: unknown, source: RedditSource, username
       ...(isMessage ? { id: data.first_message_name ?? fullname } : linkId ? { id: linkId } : {}),
       ...(data.parent_id ? { replyToId: data.parent_id } : {}),
     },
-    createdAt: new Date(data.created_utc * 1000).toISOString(),
+    createdAt: isoFromEpochMs(data.created_utc * 1000, 'data.created_utc'),
     receivedAt: receivedAt.toISOString(),
     ...(data.context ? { url: `https://www.reddit.com${data.context}` } : {}),
     sentByFoghorn: false,

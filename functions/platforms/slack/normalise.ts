@@ -5,6 +5,7 @@ import type { InboundRequest } from '../../core/http.js';
 import type { Normalised } from '../connector.js';
 import { lenient, lenientArray, lenientBoolean, lenientString } from '../shared/lenient.js';
 import { SLACK } from './settings.js';
+import { isoFromEpochMs } from '../shared/epoch.js';
 
 const slackMessageSchema = z.looseObject({
   type: lenientString,
@@ -131,9 +132,7 @@ function textOf(message: SlackMessage): string {
 
 /** Slack's `ts` is "<seconds>.<microseconds>". */
 export function slackTsToIso(ts: string): string {
-  const seconds = Number(ts);
-  if (!Number.isFinite(seconds)) throw new NormaliseError(`ts '${ts.slice(0, 32)}' is not a Slack timestamp`, { path: 'event.ts' });
-  return new Date(Math.floor(seconds * 1000)).toISOString();
+  return isoFromEpochMs(Number(ts) * 1000, 'event.ts');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

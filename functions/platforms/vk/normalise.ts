@@ -6,6 +6,7 @@ import type { Normalised } from '../connector.js';
 import { lenient, lenientArray, lenientNumber, lenientString } from '../shared/lenient.js';
 import { VK } from './settings.js';
 import { parseVkBody, type VkNotification } from './verify.js';
+import { isoFromEpochMs } from '../shared/epoch.js';
 
 /** VK stops sending to a server that answers anything but `ok` several times in a row. */
 export const VK_OK: HttpResponse = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
@@ -19,6 +20,8 @@ const vkMessageSchema = z.looseObject({
   from_id: lenientNumber,
   text: lenientString,
   conversation_message_id: lenientNumber,
+  /** Set on the community's outgoing messages when a person (an admin) wrote them by hand. */
+  admin_author_id: lenientNumber,
   reply_message: lenient(z.looseObject({ id: lenientNumber, conversation_message_id: lenientNumber, from_id: lenientNumber })),
   fwd_messages: lenientArray(z.looseObject({ text: lenientString })),
   attachments: lenientArray(z.looseObject({
@@ -84,9 +87,10 @@ function messageEvent(notification: VkNotification, request: InboundRequest, gro
       id: String(peerId),
       ...(replyTo?.conversation_message_id !== undefined ? { replyToId: String(replyTo.conversation_message_id) } : {}),
     },
-    createdAt: unixToIso(date),
+    createdAt: unixToIso(date, 'object.message.date'),
     receivedAt: request.receivedAt.toISOString(),
-    sentByFoghorn: outgoing,
+    // The community's own messages sent through the API (Foghorn's token) carry no admin_author_id.
+    sentByFoghorn: outgoing && message.admin_author_id === undefined,
     meta: {
       type: notification.type,
       peerId,
@@ -114,7 +118,7 @@ function wallCommentEvent(notification: VkNotification, request: InboundRequest,
     author: { id: String(fromId), isSelf: groupId !== undefined && fromId === -groupId },
     channel: { id: String(postOwnerId) },
     thread: { id: `${postOwnerId}_${postId}`, ...(replyToComment ? { replyToId: String(replyToComment) } : {}) },
-    createdAt: unixToIso(requireNumber(comment.date, 'object.date')),
+    createdAt: unixToIso(requireNumber(comment.date, 'object.date'), 'object.date'),
     receivedAt: request.receivedAt.toISOString(),
     url: `https://vk.com/wall${postOwnerId}_${postId}?reply=${commentId}`,
     sentByFoghorn: false,
@@ -152,6 +156,6 @@ function numberOrUndefined(value: unknown): number | undefined {
   return typeof number === 'number' && Number.isFinite(number) && number !== 0 ? number : undefined;
 }
 
-function unixToIso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString();
+function unixToIso(seconds: number, path: string): string {
+  return isoFromEpochMs(seconds * 1000, path);
 }
