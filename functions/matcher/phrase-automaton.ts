@@ -12,6 +12,8 @@ interface AutomatonNode {
 export class PhraseAutomaton {
   private readonly nodes: AutomatonNode[] = [{ next: new Map(), fail: 0, output: [] }];
   private readonly phraseEnds = new Set<number>();
+  /** Two-character prefixes of the tokens that can start a phrase: most tokens of a post are rejected without a lookup. */
+  private readonly starts = new Uint8Array(65_536);
   private built = false;
 
   /** Adds a non-empty phrase and returns its id (the same tokens give the same id). */
@@ -47,6 +49,7 @@ export class PhraseAutomaton {
         queue.push(child);
       }
     }
+    for (const token of (this.nodes[0] as AutomatonNode).next.keys()) this.starts[prefixHash(token)] = 1;
     // Outputs: a node's own phrase (if one ends there) plus everything its failure chain ends.
     const ends = this.phraseEnds;
     for (const id of queue) {
@@ -66,14 +69,19 @@ export class PhraseAutomaton {
     let state = 0;
     for (let i = 0; i < tokens.length; i++) {
       const token = symbol(tokens[i] as string);
+      if (state === 0 && this.starts[prefixHash(token)] === 0) continue;
       let target = (nodes[state] as AutomatonNode).next.get(token);
       while (target === undefined && state !== 0) {
         state = (nodes[state] as AutomatonNode).fail;
-        target = (nodes[state] as AutomatonNode).next.get(token);
+        target = state === 0 && this.starts[prefixHash(token)] === 0 ? undefined : (nodes[state] as AutomatonNode).next.get(token);
       }
       state = target ?? 0;
       const output = (nodes[state] as AutomatonNode).output;
       for (let k = 0; k < output.length; k++) found(output[k] as number);
     }
   }
+}
+
+function prefixHash(token: string): number {
+  return ((token.charCodeAt(0) << 5) ^ (token.length > 1 ? token.charCodeAt(1) : 0x7f)) & 0xffff;
 }
