@@ -114,7 +114,7 @@ describe('FoghornStack', () => {
     }
   });
 
-  it('bundles each function as one minified ESM file with a source map, and ships the rule set with evaluate', () => {
+  it('bundles each function as one minified ESM file with a source map, and ships the rule set with evaluate and the config with those that read it', () => {
     for (const id of Object.values(fnIds)) {
       const bundle = synth.bundleOf(id);
       expect(readdirSync(bundle)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
@@ -129,8 +129,10 @@ describe('FoghornStack', () => {
     expect(shippedRules.sort()).toEqual(repoRules.sort());
     expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_RULES).toBe(BUNDLED_RULES_DIR);
     if (existsSync('foghorn.config.yaml')) {
-      expect(readFileSync(join(evaluateBundle, 'foghorn.config.yaml'), 'utf8')).toBe(readFileSync('foghorn.config.yaml', 'utf8'));
-      expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_CONFIG).toBe(BUNDLED_CONFIG_PATH);
+      for (const name of Object.keys(fnIds).filter((fn) => FUNCTION_ACCESS[fn]?.bundlesRules || FUNCTION_ACCESS[fn]?.bundlesConfig)) {
+        expect(readFileSync(join(synth.bundleOf(fnIds[name]!), 'foghorn.config.yaml'), 'utf8'), name).toBe(readFileSync('foghorn.config.yaml', 'utf8'));
+        expect(resources[fnIds[name]!]?.Properties.Environment.Variables.FOGHORN_CONFIG, name).toBe(BUNDLED_CONFIG_PATH);
+      }
     }
   });
 
@@ -156,10 +158,15 @@ describe('FoghornStack', () => {
     });
     afterAll(async () => { await aws?.close(); await callback?.close(); });
 
-    /** What the stack puts in a function's environment, with AWS endpoints pointed at the local stand-ins. */
+    /**
+     * What the stack puts in a function's environment, with AWS endpoints pointed at the local stand-ins
+     * and /var/task (where Lambda unpacks the bundle) pointed at the bundle folder.
+     */
     function lambdaEnvironment(name: string, overrides: Record<string, string> = {}): Record<string, string> {
+      const bundle = synth.bundleOf(fnIds[name]!);
       const variables = resources[fnIds[name]!]?.Properties.Environment.Variables as Record<string, unknown>;
-      const plain = Object.fromEntries(Object.entries(variables).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+      const plain = Object.fromEntries(Object.entries(variables).filter(([, value]) => typeof value === 'string')
+        .map(([key, value]) => [key, String(value).replace(/^\/var\/task\//, `${bundle}/`)]));
       return {
         ...plain,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.current.endpoint,
@@ -210,12 +217,7 @@ describe('FoghornStack', () => {
       };
       aws.calls.length = 0;
       // Act: the bundle in a fresh process; the shipped rules and config stand in for /var/task's.
-      const bundle = synth.bundleOf(fnIds.evaluate!);
-      const variables = resources[fnIds.evaluate!]?.Properties.Environment.Variables as Record<string, unknown>;
-      const { result, errors } = await invokeBundle(bundle, sqsEvent([{ version: '0', id: 'eb-1', 'detail-type': 'social.event', source: 'foghorn.ingest', detail: event }]), lambdaEnvironment('evaluate', {
-        FOGHORN_RULES: join(bundle, 'rules'),
-        ...(variables.FOGHORN_CONFIG ? { FOGHORN_CONFIG: join(bundle, 'foghorn.config.yaml') } : {}),
-      }));
+      const { result, errors } = await invokeBundle(synth.bundleOf(fnIds.evaluate!), sqsEvent([{ version: '0', id: 'eb-1', 'detail-type': 'social.event', source: 'foghorn.ingest', detail: event }]), lambdaEnvironment('evaluate'));
       // Assess: no failed record, and the commands on the queue are what the source rules decide.
       expect(result, errors.join('\n')).toEqual({ batchItemFailures: [] });
       const sent = aws.calls.filter((call) => call.target === 'AmazonSQS.SendMessageBatch')
