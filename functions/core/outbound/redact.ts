@@ -4,7 +4,7 @@ import type { OutboundRequest } from '../http.js';
  * Removes secrets from a request before it is recorded: every occurrence of a configured secret value
  * (as is, URL-encoded, form-encoded or JSON-escaped) in the URL, headers and body, plus credentials
  * recognised by where they sit (Authorization-like headers, `access_token`-like parameters and JSON
- * fields, a Telegram `/bot<token>/` path). The marker keeps at most the last 4 characters, and only of
+ * fields, a Telegram `/bot<token>/` path, a Discord `/webhooks/<id>/<token>` path). The marker keeps at most the last 4 characters, and only of
  * values long enough that 4 characters reveal little.
  */
 export function redactRequest(request: OutboundRequest, secrets: readonly string[]): OutboundRequest {
@@ -13,7 +13,7 @@ export function redactRequest(request: OutboundRequest, secrets: readonly string
   for (const [name, value] of Object.entries(request.headers)) {
     headers[name] = redactHeader(name, replaceSecrets(value));
   }
-  const url = redactParameters(redactTelegramPath(replaceSecrets(request.url)), /[?&]/);
+  const url = redactParameters(redactDiscordWebhookPath(redactTelegramPath(replaceSecrets(request.url))), /[?&]/);
   const redacted: OutboundRequest = { method: request.method, url, headers };
   if (request.body !== undefined) redacted.body = redactBody(replaceSecrets(request.body), contentType(request.headers));
   return redacted;
@@ -90,6 +90,11 @@ function redactBody(body: string, type: string): string {
 /** The Bot API token is `<bot id>:<35 characters>`; redact it even when it is not among the configured secrets. */
 function redactTelegramPath(url: string): string {
   return url.replace(/\/bot(\d+:[A-Za-z0-9_-]{20,})(?=\/|$)/, (_match, token: string) => `/bot${redactionMarker(token)}`);
+}
+
+/** A Discord interaction follow-up, `/webhooks/<application id>/<interaction token>`: the token is the credential. */
+function redactDiscordWebhookPath(url: string): string {
+  return url.replace(/\/webhooks\/(\d+)\/([A-Za-z0-9_.-]{20,})(?=\/|\?|$)/, (_match, id: string, token: string) => `/webhooks/${id}/${redactionMarker(token)}`);
 }
 
 function contentType(headers: Readonly<Record<string, string>>): string {
