@@ -8,6 +8,9 @@ import { type CliIo, type Command, processIo, UsageError } from './io.js';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   rules: async () => (await import('./commands/rules.js')).rulesCommand,
   evaluate: async () => (await import('./commands/evaluate.js')).evaluateCommand,
+  crisis: async () => (await import('./commands/crisis.js')).crisisCommand,
+  approvals: async () => (await import('./commands/approvals.js')).approvalsCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
 };
 
 async function usage(io: CliIo): Promise<void> {

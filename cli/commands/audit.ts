@@ -1,0 +1,25 @@
+import type { Command } from '../io.js';
+import { parse } from './options.js';
+import { callRuntime, runtimeUrl } from './runtime-api.js';
+
+interface AuditEntry { at: string; kind: string; what: string; who?: string; why?: string; ruleId?: string; eventId?: string }
+
+/** The audit log of the running Foghorn, newest first: every action, approval, crisis switch and escalation. */
+export const auditCommand: Command = {
+  summary: 'show the audit log (actions, approvals, crisis switches, escalations)',
+  usage: 'foghorn audit [--limit N] [--json] [--url URL]',
+  async run(args, io) {
+    const { values } = parse(args, { limit: { type: 'string' }, json: { type: 'boolean' }, url: { type: 'string' } }, false);
+    const query = new URLSearchParams({ limit: values.limit ?? '50' });
+    const { audit } = await callRuntime<{ audit: AuditEntry[] }>(runtimeUrl(values.url, io), 'GET', `/api/audit?${query}`);
+    for (const entry of audit) {
+      if (values.json) {
+        io.out(JSON.stringify(entry));
+        continue;
+      }
+      const cause = [entry.ruleId && `rule ${entry.ruleId}`, entry.eventId && `event ${entry.eventId}`].filter(Boolean).join(', ');
+      io.out(`${entry.at}  ${entry.what}${entry.who ? `  by ${entry.who}` : ''}${entry.why ? `  (${entry.why})` : ''}${cause ? `  [${cause}]` : ''}`);
+    }
+    return 0;
+  },
+};
