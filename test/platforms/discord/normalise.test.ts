@@ -53,6 +53,17 @@ describe('discord normalise', () => {
     });
   });
 
+  it('reads a message command as the target message, replying to it', () => {
+    const [event] = normalise('message-command.json').events;
+    expect(event).toMatchObject({ kind: 'mention', text: 'my invoice shows the wrong VAT number', thread: { replyToId: '1180234567000000042' }, meta: { command: 'Ask Foghorn' } });
+  });
+
+  it("reads a modal submit's inputs as its text", () => {
+    const { events, response } = normalise('modal-submit.json');
+    expect(response?.body).toEqual({ type: 5 });
+    expect(events[0]).toMatchObject({ kind: 'mention', text: 'Export to CSV fails\nSince the update, the button does nothing.', meta: { interactionType: 'modal_submit', customId: 'feedback' } });
+  });
+
   it('marks the application itself isSelf (FOGHORN_DISCORD_APPLICATION_ID, else the interaction\'s application_id)', () => {
     expect(normalise('slash-command.json', { FOGHORN_DISCORD_APPLICATION_ID: '80351110224678912' }).events[0]?.author.isSelf).toBe(true);
   });
