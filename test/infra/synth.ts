@@ -25,9 +25,16 @@ export interface Synthesised {
 export async function synthesise(options: { bundle: boolean }): Promise<Synthesised> {
   const outdir = mkdtempSync(join(tmpdir(), 'foghorn-cdk-'));
   const app = new App({ outdir, context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
-  const rules = await rulesForDeployment('rules');
-  const stack = new FoghornStack(app, 'Foghorn', { env: { account: '123456789012', region: 'us-east-1' }, rules });
-  const template = Template.fromStack(stack);
+  let stack: FoghornStack;
+  let template: Template;
+  try {
+    const rules = await rulesForDeployment('rules');
+    stack = new FoghornStack(app, 'Foghorn', { env: { account: '123456789012', region: 'us-east-1' }, rules });
+    template = Template.fromStack(stack);
+  } catch (error) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     app, stack, template, outdir,
     logicalId: (construct) => Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement),
