@@ -33,7 +33,7 @@ const slackEnvelopeSchema = z.looseObject({
   team_id: lenientString,
   api_app_id: lenientString,
   event_id: lenientString,
-  event: lenient(slackMessageSchema.extend({ message: lenient(slackMessageSchema), event_ts: lenientString })),
+  event: lenient(slackMessageSchema.extend({ message: lenient(slackMessageSchema), previous_message: lenient(slackMessageSchema), event_ts: lenientString })),
   authorizations: lenientArray(z.looseObject({ user_id: lenientString, is_bot: lenientBoolean })),
 });
 
@@ -73,6 +73,8 @@ export function normaliseSlack(request: InboundRequest, botUserIdSetting: string
 
   // An edit carries the new version of the message inside; the channel stays on the outer event.
   const message: SlackMessage = outer.subtype === 'message_changed' && outer.message ? outer.message : outer;
+  // Slack also sends message_changed when it unfurls a link: same text, nothing new said.
+  if (outer.subtype === 'message_changed' && outer.previous_message?.text === message.text) return { events: [] };
   const channel = outer.channel ?? message.channel;
   if (!channel) throw new NormaliseError('message event without `channel`', { path: 'event.channel' });
   const ts = message.ts ?? outer.event_ts;

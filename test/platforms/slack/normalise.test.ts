@@ -67,6 +67,17 @@ describe('slack normalise', () => {
     expect(event?.sentByFoghorn).toBe(false);
   });
 
+  it('turns an edit that changes the text into an event on the edited message, and ignores an unfurl (same text)', () => {
+    const [edit] = normalise('message-changed.json').events;
+    expect(edit).toMatchObject({
+      id: 'slack:Ev08EDIT001', kind: 'message', text: 'Still waiting on my refund for order 4411, any news?',
+      author: { id: 'U061F7AUR' }, channel: { id: 'C2147483705' }, meta: { ts: '1700000100.000200', subtype: 'message_changed', edited: true },
+    });
+    const unfurl = JSON.parse(fixture('message-changed.json').toString()) as { event: { previous_message: { text: string } } };
+    unfurl.event.previous_message.text = 'Still waiting on my refund for order 4411, any news?';
+    expect(slackConnector.normalise(slackDelivery(Buffer.from(JSON.stringify(unfurl))), context())).toEqual({ events: [] });
+  });
+
   it('acknowledges a channel join without an event', () => {
     expect(normalise('message-channel-join.json')).toEqual({ events: [] });
   });
