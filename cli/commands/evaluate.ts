@@ -2,7 +2,9 @@ import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { canonicalEventSchema } from '../../functions/core/event.js';
-import { buildRuleSet, flattenAction, memoryRuleState, readRuleSources } from '../../functions/rules/index.js';
+import { buildRuleSet, compileSources, flattenAction, memoryRuleState, readRuleSources } from '../../functions/rules/index.js';
+// Crisis issue: spikes, SLA timers and crisis mode in memory, with time taken from the events.
+import { offlineCrisis } from '../../functions/crisis/offline.js';
 import { type Command, UsageError } from '../io.js';
 import { configFor, parse, rulesDirFrom } from './options.js';
 
@@ -30,7 +32,10 @@ export const evaluateCommand: Command = {
     }
     const dir = rulesDirFrom(values.rules, io);
     if (!existsSync(dir)) throw new UsageError(`rules folder ${dir} does not exist`);
-    const ruleSet = buildRuleSet(await readRuleSources(dir), configFor(dir, values.config, io));
+    const sources = await readRuleSources(dir);
+    const config = configFor(dir, values.config, io);
+    const crisis = offlineCrisis(buildRuleSet(sources, config), compileSources(sources, config).rules);
+    const ruleSet = crisis.ruleSet;
     const state = memoryRuleState();
     let lineNumber = 0;
     let bad = 0;
@@ -55,6 +60,13 @@ export const evaluateCommand: Command = {
       }
       const event = parsed.data;
       const now = fixedNow ?? new Date(event.receivedAt);
+      // Timers due and spikes ended by now come first, each on its own line, as the sweep would have produced them.
+      const tick = await crisis.advance(now);
+      for (const ended of tick.resolved) io.out(JSON.stringify({ event: ended.eventId, rules: [ended.ruleId], actions: ended.actions.map(flattenAction) }));
+      for (const breach of tick.breaches) {
+        const breached = await ruleSet.evaluate(breach, { now, state });
+        io.out(JSON.stringify({ event: breach.id, rules: breached.rules, actions: breached.actions.map(flattenAction) }));
+      }
       const decision = await ruleSet.evaluate(event, { now, state, explain: values.explain === true });
       io.out(JSON.stringify({
         event: event.id,

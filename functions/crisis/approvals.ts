@@ -77,8 +77,9 @@ function requirePerson(who: string | undefined): string {
 }
 
 /**
- * Approves a held action and sends it through the act path. Approving again (or after a crash
- * between approving and dispatching) dispatches the same derived command, which act runs once.
+ * Approves a held action and sends it through the act path. Approving again does nothing more; only
+ * an approval whose dispatch was never noted (a crash in between) is dispatched again, with the same
+ * derived command id, which act runs once.
  */
 export async function approve(deps: ApprovalDependencies, id: string, who: string, note: string | undefined, now: Date): Promise<Approval> {
   const person = requirePerson(who);
@@ -96,7 +97,11 @@ export async function approve(deps: ApprovalDependencies, id: string, who: strin
   }
   if (approval.status !== 'approved') throw new ApprovalStateError(approval, 'approved');
   const command = approvedCommand(approval);
-  if (command) await deps.dispatch(command);
+  if (command && approval.dispatchedAt === undefined) {
+    await deps.dispatch(command);
+    await deps.approvals.markDispatched(id, now);
+    return { ...approval, dispatchedAt: now.toISOString() };
+  }
   return approval;
 }
 

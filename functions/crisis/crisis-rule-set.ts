@@ -67,8 +67,10 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
         }
         actions.push(...planned);
       }
-      actions.push(...(await breachedActions(event, actions)));
-      const result: Decision = { ...decision, actions };
+      const breached = await breachedActions(event, actions);
+      actions.push(...breached);
+      const rules = [...decision.rules, ...new Set(breached.map((action) => action.ruleId).filter((rule) => !decision.rules.includes(rule)))];
+      const result: Decision = { ...decision, rules, actions };
       if (decision.explanation && reasons.length > 0) {
         result.explanation = decision.explanation.map((entry) => {
           const reason = reasons.find((candidate) => candidate.rule === entry.rule);

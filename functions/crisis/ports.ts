@@ -116,6 +116,8 @@ export interface Approval {
   decidedAt?: string;
   decidedBy?: string;
   decisionNote?: string;
+  /** When the approved command was put on the actions queue. */
+  dispatchedAt?: string;
 }
 
 export interface ApprovalStore {
@@ -126,6 +128,8 @@ export interface ApprovalStore {
   list(status: ApprovalStatus | undefined, limit: number): Promise<Approval[]>;
   /** pending → `to`, only if still pending; true when this caller decided it. */
   decide(id: string, to: Exclude<ApprovalStatus, 'pending'>, by: string, note: string | undefined, now: Date): Promise<boolean>;
+  /** Notes that the approved command went onto the actions queue. */
+  markDispatched(id: string, now: Date): Promise<void>;
 }
 
 export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla';

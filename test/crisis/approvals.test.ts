@@ -50,6 +50,20 @@ describe('crisis mode, outgoing guard and approvals', () => {
     expect(s.audit.entries.map((entry) => entry.what)).toEqual(['crisis.on', 'approval.held', 'approval.approved']);
   });
 
+  it('approving twice queues the send once; a dispatch lost to a crash is queued again by the next approve', async () => {
+    const s = setup({ sensitiveTerms: ['refund'] });
+    await s.act(reply('act_10', 'refund'));
+    let failing = true;
+    const flaky = { ...s.approvalDeps, dispatch: async (command: ActionCommand) => { if (failing) throw new Error('queue unavailable'); s.queue.push(command); } };
+    await expect(approve(flaky, 'act_10', 'maya', undefined, now)).rejects.toThrow(/queue unavailable/);
+    failing = false;
+    await approve(flaky, 'act_10', 'maya', undefined, now);
+    await approve(flaky, 'act_10', 'li', undefined, now);
+    expect(s.queue.map((command) => command.id)).toEqual(['act_10~approved']);
+    for (const command of s.queue) await s.act(command);
+    expect(s.sent.map((command) => command.id)).toEqual(['act_10~approved']);
+  });
+
   it('a rule marked as crisis reply goes out in crisis mode', async () => {
     const s = setup();
     await switchCrisisMode(s.crisis, s.audit, { on: true, who: 'maya', why: 'outage' }, now);

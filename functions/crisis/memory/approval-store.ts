@@ -20,6 +20,10 @@ export function memoryApprovalStore(): ApprovalStore {
         .slice(0, limit)
         .map((approval) => structuredClone(approval));
     },
+    async markDispatched(id, now) {
+      const approval = approvals.get(id);
+      if (approval && approval.dispatchedAt === undefined) approval.dispatchedAt = now.toISOString();
+    },
     async decide(id, to, by, note, now) {
       const approval = approvals.get(id);
       if (approval?.status !== 'pending') return false;

@@ -67,6 +67,15 @@ export class DynamoApprovalStore implements ApprovalStore {
     return approvals;
   }
 
+  async markDispatched(id: string, now: Date): Promise<void> {
+    await this.options.client.send(new UpdateItemCommand({
+      TableName: this.options.tableName, Key: key(id),
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(dispatchedAt)',
+      UpdateExpression: 'SET dispatchedAt = :now',
+      ExpressionAttributeValues: toItem({ ':now': now.toISOString() }),
+    })).catch((error: unknown) => { if (!isConditionFailure(error)) throw error; });
+  }
+
   async decide(id: string, to: Exclude<ApprovalStatus, 'pending'>, by: string, note: string | undefined, now: Date): Promise<boolean> {
     try {
       await this.options.client.send(new UpdateItemCommand({

@@ -115,6 +115,9 @@ export function approvalStoreContract(make: () => ApprovalStore): void {
     expect((await store.list(undefined, 10)).map((a) => a.id)).toEqual(['b', 'a']);
     expect(await store.get('a')).toMatchObject({ decidedAt: at(0).toISOString() });
     expect(await store.decide('missing', 'approved', 'maya', undefined, at(0))).toBe(false);
+    await store.markDispatched('a', at(1));
+    await store.markDispatched('a', at(2));
+    expect((await store.get('a'))?.dispatchedAt).toBe(at(1).toISOString());
   });
 }
 
