@@ -50,6 +50,7 @@ interface CompiledNode {
 const COST = { compare: 1, engineOperator: 4, text: 40 } as const;
 
 const hasOwn = Object.prototype.hasOwnProperty;
+/** Inside a disjunction, which group of a child to file under: phrases are rarer than field values. */
 const STATIC_COST = (group: Group): number => group.reduce((sum, atom) => sum + (atom.kind === 'phrase' ? 1 : 20), 0);
 
 function booleanOperator(node: object): 'any' | 'all' | 'not' | undefined {
