@@ -10,13 +10,14 @@ import { durationMs } from './rule-options.js';
  *     doNotEngage: ["x:12345", "telegram:@someone", "@journalist"]
  *     approvals: { expireAfter: 24h }
  */
-const crisisSectionSchema = z.object({
+// Loose: other parts of Foghorn may keep their own keys in this section.
+const crisisSectionSchema = z.looseObject({
   sensitiveTerms: z.array(z.string().min(1)).default([]),
   doNotEngage: z.array(z.string().regex(/^([a-z0-9-]+:)?@?[^\s]+$/i, 'platform:authorId, platform:@handle or @handle')).default([]),
   approvals: z.object({
     expireAfter: z.string().regex(/^\d+\s*(s|m|min|h|d)$/, 'a duration such as 30m or 24h').default('24h'),
   }).strict().default({ expireAfter: '24h' }),
-}).strict();
+});
 
 export interface CrisisSettings {
   sensitiveTerms: string[];

@@ -3,6 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { RuleConfigError } from './errors.js';
+// Crisis issue: escalation targets (type + settings) and the crisis section are validated with the config.
+import { parseTargets } from '../escalation/target-config.js';
+import { parseCrisisSection } from '../crisis/config.js';
 
 /**
  * The team's settings that rules refer to (foghorn.config.yaml at the repository root, or the file
@@ -55,6 +58,12 @@ export function parseFoghornConfig(value: unknown, source = CONFIG_FILE_NAME): F
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
     throw new RuleConfigError(`${source} is invalid:\n${lines.join('\n')}`, parsed.error.issues);
+  }
+  try {
+    parseTargets(parsed.data.targets, source);
+    parseCrisisSection(parsed.data.crisis, source);
+  } catch (error) {
+    throw new RuleConfigError((error as Error).message);
   }
   for (const [field, target] of [['limits.breaker.target', parsed.data.limits.breaker.target]] as const) {
     if (target !== undefined && !(target in parsed.data.targets)) {

@@ -45,4 +45,10 @@ describe('the crisis keys in the rule language', () => {
     const compiled = compileSources([{ file: 'bad.yaml', text: 'id: bad\nwhen: { all: [{ fact: text, operator: equal, value: x }] }\nafter: soon\nvolume: { within: 10m }\nthen: [{ crisis: maybe }]\n' }], config);
     expect(compiled.problems.map((problem) => problem.path).sort()).toEqual(['after', 'then[0].crisis', 'volume']);
   });
+
+  it('a malformed target or crisis section fails config validation (so validate and deploy stop), naming the field', () => {
+    expect(() => parseFoghornConfig({ targets: { oncall: { type: 'pagerduty', routingKey: 'plain-secret-value' } } })).toThrow(/targets\.oncall\.routingKey: the name of a FOGHORN_\* setting/);
+    expect(() => parseFoghornConfig({ crisis: { approvals: { expireAfter: 'tomorrow' } } })).toThrow(/crisis\.approvals\.expireAfter/);
+    expect(() => parseFoghornConfig({ targets: { oncall: { description: 'on-call' } }, crisis: { sensitiveTerms: ['lawsuit'] } })).not.toThrow();
+  });
 });
