@@ -13,6 +13,8 @@ export class CandidateIndex {
   private readonly sources: Array<{ source: PhraseSource; automaton: PhraseAutomaton; postings: Map<number, number[]> }> = [];
   private readonly always: number[] = [];
   private readonly seen: Uint32Array;
+  /** Scratch for the phrases found in one text (reused: candidates() runs for every event). */
+  private readonly phrases: number[] = [];
   private epoch = 0;
 
   /** `guards[i]` belongs to rule i; rules are numbered in evaluation order. */
@@ -63,9 +65,12 @@ export class CandidateIndex {
       const rules = field.postings.get(value as Primitive);
       if (rules !== undefined) this.take(rules, epoch, found);
     }
+    const phrases = this.phrases;
     for (const { source, automaton, postings } of this.sources) {
       for (const tokens of source.sequences(context.facts, context.memo)) {
-        automaton.scan(tokens, (phrase) => this.take(postings.get(phrase) as number[], epoch, found), source.symbol);
+        phrases.length = 0;
+        automaton.scan(tokens, phrases, source.symbol);
+        for (let i = 0; i < phrases.length; i++) this.take(postings.get(phrases[i] as number) as number[], epoch, found);
       }
     }
     if (found.length > this.always.length) found.sort((a, b) => a - b);

@@ -61,23 +61,24 @@ export class PhraseAutomaton {
   }
 
   /**
-   * Calls `found` with the id of every phrase occurring in `tokens` (once per occurrence), each token
+   * Appends to `found` the id of every phrase occurring in `tokens` (once per occurrence), each token
    * read through `symbol` first.
    */
-  scan(tokens: readonly string[], found: (phraseId: number) => void, symbol: (token: string) => string = (token) => token): void {
+  scan(tokens: readonly string[], found: number[], symbol: (token: string) => string = (token) => token): void {
     const nodes = this.nodes;
+    const starts = this.starts;
     let state = 0;
     for (let i = 0; i < tokens.length; i++) {
       const token = symbol(tokens[i] as string);
-      if (state === 0 && this.starts[prefixHash(token)] === 0) continue;
+      if (state === 0 && starts[prefixHash(token)] === 0) continue;
       let target = (nodes[state] as AutomatonNode).next.get(token);
       while (target === undefined && state !== 0) {
         state = (nodes[state] as AutomatonNode).fail;
-        target = state === 0 && this.starts[prefixHash(token)] === 0 ? undefined : (nodes[state] as AutomatonNode).next.get(token);
+        target = state === 0 && starts[prefixHash(token)] === 0 ? undefined : (nodes[state] as AutomatonNode).next.get(token);
       }
       state = target ?? 0;
       const output = (nodes[state] as AutomatonNode).output;
-      for (let k = 0; k < output.length; k++) found(output[k] as number);
+      for (let k = 0; k < output.length; k++) found.push(output[k] as number);
     }
   }
 }

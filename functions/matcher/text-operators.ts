@@ -71,18 +71,16 @@ type Memoised = (input: string, memo: Map<string, unknown>) => string[];
 /**
  * Per-event cache of a text function's result, one slot per function and normalisation variant: an
  * event's text field is one string, so one slot (checked by identity, then by value) is enough; a
- * list of texts just recomputes.
+ * list of texts just recomputes. No closure is made per call: this runs for every event.
  */
-function cached<T>(memo: Map<string, unknown>, key: string, input: string, compute: () => T): T {
-  const slot = memo.get(key) as { input: string; value: T } | undefined;
-  if (slot !== undefined && slot.input === input) return slot.value;
-  const value = compute();
-  memo.set(key, { input, value });
-  return value;
-}
-
 function memoised<T>(key: string, compute: (input: string) => T): (input: string, memo: Map<string, unknown>) => T {
-  return (input, memo) => cached(memo, key, input, () => compute(input));
+  return (input, memo) => {
+    const slot = memo.get(key) as { input: string; value: T } | undefined;
+    if (slot !== undefined && slot.input === input) return slot.value;
+    const value = compute(input);
+    memo.set(key, { input, value });
+    return value;
+  };
 }
 
 function phraseSource(sources: Map<string, PhraseSource>, read: FactReader, field: string, optionsKey: string, tokensOf: Memoised): PhraseSource {

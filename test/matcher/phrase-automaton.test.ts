@@ -3,7 +3,7 @@ import { PhraseAutomaton } from '../../functions/matcher/phrase-automaton.js';
 
 function found(automaton: PhraseAutomaton, tokens: string[]): number[] {
   const ids: number[] = [];
-  automaton.scan(tokens, (id) => ids.push(id));
+  automaton.scan(tokens, ids);
   return ids;
 }
 
