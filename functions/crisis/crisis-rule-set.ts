@@ -54,7 +54,7 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
             reasons.push({ rule: ruleId, reason: seen.reason });
             continue;
           }
-          planned = planned.map((action) => (action.type === 'escalate' ? withParams(action, { incident: seen.episode.incident }) : action));
+          planned = planned.map((action) => (action.type === 'escalate' ? withParams(action, { incident: seen.episode.incident, count: seen.count }) : action));
           await deps.audit.record({
             id: `spike:${seen.episode.incident}:opened`, at: context.now.toISOString(), kind: 'spike', what: 'spike.opened',
             why: `${seen.count} matching events in the window`, eventId: event.id, ruleId, detail: { incident: seen.episode.incident },

@@ -52,6 +52,7 @@ describe('withCrisis', () => {
     }
     expect(escalations).toHaveLength(1);
     expect(escalations[0]!.params.incident).toMatch(/^spike:outage:/);
+    expect(escalations[0]!.params.count).toBe(30);
   });
 
   it('an after rule waits; the breach event of its timer brings its actions back', async () => {
