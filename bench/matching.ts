@@ -10,6 +10,8 @@ import { RuleMatcher, textOperatorPlugin } from '../functions/matcher/index.js';
 import { type CompiledRule, compileRule } from '../functions/rules/compile.js';
 import { parseFoghornConfig } from '../functions/rules/config.js';
 import { fieldValue } from '../functions/rules/facts.js';
+import { createRuleSet } from '../functions/rules/evaluator.js';
+import { memoryRuleState } from '../functions/rules/memory-state.js';
 import { TextConditions } from '../functions/rules/operators.js';
 import { textTokens } from '../functions/rules/text/index.js';
 import { type BenchRule, makeRules } from './workload.js';
@@ -39,6 +41,8 @@ export interface MatchingFigures {
   jreEventsMeasured: number;
   /** Events on which the two disagreed (must be 0). */
   disagreements: number;
+  /** The whole RuleSet.evaluate of the rules module (facts, matcher, limits, actions), per CPU second. */
+  ruleSetEventsPerCpuSecond: number;
 }
 
 setFlagsFromString('--expose-gc');
@@ -154,8 +158,22 @@ export async function measureMatching(size: number, keywords: readonly string[],
   const jreEventsPerCpuSecond = (jreEvents / cpuMicros(jreCpu)) * 1e6;
   const jreEventsPerSecond = (jreEvents / jreMs) * 1000;
 
+  const ruleSet = createRuleSet(compiled, parseFoghornConfig({}), text);
+  const state = memoryRuleState();
+  const now = new Date('2026-01-05T10:00:00Z');
+  for (let i = 0; i < 200; i++) await ruleSet.evaluate(events[i % events.length] as CanonicalEvent, { now, state });
+  let evaluated = 0;
+  const ruleSetCpu = process.cpuUsage();
+  const ruleSetStarted = performance.now();
+  while (performance.now() - ruleSetStarted < 1000) {
+    await ruleSet.evaluate(events[evaluated % events.length] as CanonicalEvent, { now, state });
+    evaluated++;
+  }
+  const ruleSetEventsPerCpuSecond = (evaluated / cpuMicros(ruleSetCpu)) * 1e6;
+
   return {
     rules: size,
+    ruleSetEventsPerCpuSecond,
     foghornEventsPerCpuSecond: foghorn.perCpuSecond,
     foghornEventsPerSecond: foghorn.perSecond,
     jreEventsPerCpuSecond,

@@ -65,6 +65,7 @@ function printMatching(rows: readonly MatchingFigures[]): void {
     String(row.disagreements),
   ]);
   printTable(header, lines);
+  console.log(`  RuleSet.evaluate (rules module on the matcher: facts, limits, actions), ev/cpu-s: ${rows.map((row) => `${row.rules.toLocaleString('en-US')} rules ${count(row.ruleSetEventsPerCpuSecond)}`).join(', ')}`);
 }
 
 function count(perSecond: number): string {
