@@ -40,6 +40,8 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
       const actions: PlannedAction[] = [];
       const reasons: Array<{ rule: string; reason: string }> = [];
       const ruleOptions = options();
+      // A volume rule counts every event its conditions held for, even one a limit kept from acting.
+      for (const ruleId of decision.rules) if (ruleOptions.get(ruleId)?.volume && !byRule.has(ruleId)) byRule.set(ruleId, []);
       for (const [ruleId, group] of byRule) {
         const rule = ruleOptions.get(ruleId);
         let planned = rule?.crisisReply ? group.map(markCrisisReply) : group;
@@ -47,7 +49,7 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
         const breaker = planned.filter((action) => action.params.breaker === true);
         planned = planned.filter((action) => action.params.breaker !== true);
         actions.push(...breaker);
-        if (planned.length === 0) continue;
+        if (planned.length === 0 && !rule?.volume) continue;
         if (rule?.volume) {
           const seen = await observeSpike(ruleId, rule.volume, event, planned, context.now, deps);
           if (!seen.fire) {

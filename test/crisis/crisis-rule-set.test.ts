@@ -55,6 +55,18 @@ describe('withCrisis', () => {
     expect(escalations[0]!.params.count).toBe(30);
   });
 
+  it('a volume rule counts events whose actions a limit held back', async () => {
+    const deps = {
+      counters: memoryCounterStore(), episodes: memoryEpisodeStore(), timers: memoryTimerStore(), crisis: memoryCrisisStore(), audit: memoryAuditLog(),
+    };
+    // The rules say the conditions held but (a limit) planned no action.
+    const limited: RuleSet = { ruleIds: ['outage'], evaluate: async (event) => ({ eventId: event.id, rules: ['outage'], actions: [] }) };
+    const options = crisisRuleOptions([{ id: 'outage', spec: { volume: { atLeast: 3, within: '10m' } } }]);
+    const ruleSet = withCrisis(limited, () => options, deps);
+    for (let i = 0; i < 3; i++) await ruleSet.evaluate(makeEvent({ id: `generic:${i}` }), { now: at(i), state: memoryRuleState() });
+    expect(await deps.episodes.current('outage')).toMatchObject({ status: 'open', count: 3 });
+  });
+
   it('an after rule waits; the breach event of its timer brings its actions back', async () => {
     const { deps, evaluate } = setup();
     const message = makeEvent({ id: 'generic:m1', text: 'hello', thread: { id: 't1' }, createdAt: at(0).toISOString() });
