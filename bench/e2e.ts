@@ -23,6 +23,8 @@ export type EndToEndFigures =
     p99Ms: number;
     lost: number;
     rejected: number;
+    /** The same, sent at a steady rate the pipeline keeps up with: latency without a backlog. */
+    paced?: { events: number; ratePerSecond: number; p50Ms: number; p99Ms: number; lost: number };
   }
   | { status: 'not measured'; reason?: string };
 
@@ -56,7 +58,12 @@ export async function measureEndToEnd(options: { events?: number; concurrency?: 
   writeFileSync(join(dir, 'foghorn.config.yaml'), 'timezone: UTC\n');
   try {
     const url = await listeningUrl(runtime, 60_000);
-    return await drive(url, secret, events, concurrency);
+    const flood = await drive(url, secret, events, concurrency);
+    if (flood.status !== 'measured') return flood;
+    const rate = Math.max(5, Math.floor(flood.webhooksPerSecond / 4));
+    const paced = await drive(url, secret, Math.min(200, rate * 10), 1, rate);
+    if (paced.status !== 'measured') return flood;
+    return { ...flood, paced: { events: paced.events, ratePerSecond: rate, p50Ms: paced.p50Ms, p99Ms: paced.p99Ms, lost: paced.lost } };
   } catch (error) {
     return { status: 'not measured', reason: (error as Error).message };
   } finally {
@@ -65,7 +72,8 @@ export async function measureEndToEnd(options: { events?: number; concurrency?: 
   }
 }
 
-async function drive(url: string, secret: string, count: number, concurrency: number): Promise<EndToEndFigures> {
+/** Posts `count` events, `concurrency` at a time, or one every 1/`ratePerSecond` s when a rate is given. */
+async function drive(url: string, secret: string, count: number, concurrency: number, ratePerSecond?: number): Promise<EndToEndFigures> {
   const run = randomBytes(4).toString('hex');
   const sentAt = new Map<string, number>();
   let next = 0;
@@ -74,6 +82,10 @@ async function drive(url: string, secret: string, count: number, concurrency: nu
   const worker = async (): Promise<void> => {
     while (next < count) {
       const index = next++;
+      if (ratePerSecond !== undefined) {
+        const due = started + (index * 1000) / ratePerSecond;
+        if (due > Date.now()) await sleep(due - Date.now());
+      }
       const id = `e2e-${run}-${index}`;
       const body = JSON.stringify({
         id, kind: 'message', text: `hello, order ${index} has not arrived yet`,

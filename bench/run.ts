@@ -94,7 +94,12 @@ function printEndToEnd(figures: EndToEndFigures): void {
   }
   printTable(
     ['end to end (npm start)', 'webhooks/s', 'p50 ms', 'p99 ms', 'lost'],
-    [[`${figures.events} signed generic webhooks`, Math.round(figures.webhooksPerSecond).toLocaleString('en-US'), figures.p50Ms.toFixed(1), figures.p99Ms.toFixed(1), String(figures.lost)]],
+    [
+      [`${figures.events} signed generic webhooks, ${figures.concurrency} in flight`, Math.round(figures.webhooksPerSecond).toLocaleString('en-US'), figures.p50Ms.toFixed(1), figures.p99Ms.toFixed(1), String(figures.lost)],
+      ...(figures.paced
+        ? [[`${figures.paced.events} at a steady ${figures.paced.ratePerSecond}/s`, String(figures.paced.ratePerSecond), figures.paced.p50Ms.toFixed(1), figures.paced.p99Ms.toFixed(1), String(figures.paced.lost)]]
+        : []),
+    ],
   );
 }
 
