@@ -40,8 +40,8 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
       const actions: PlannedAction[] = [];
       const reasons: Array<{ rule: string; reason: string }> = [];
       const ruleOptions = options();
-      // A volume rule counts every event its conditions held for, even one a limit kept from acting.
-      for (const ruleId of decision.rules) if (ruleOptions.get(ruleId)?.volume && !byRule.has(ruleId)) byRule.set(ruleId, []);
+      // A volume rule counts every event its conditions held for, even one a limit kept from acting (never our own posts).
+      if (!isOwnAnswer(event)) for (const ruleId of decision.rules) if (ruleOptions.get(ruleId)?.volume && !byRule.has(ruleId)) byRule.set(ruleId, []);
       for (const [ruleId, group] of byRule) {
         const rule = ruleOptions.get(ruleId);
         let planned = rule?.crisisReply ? group.map(markCrisisReply) : group;
@@ -61,7 +61,6 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
             id: `spike:${seen.episode.incident}:opened`, at: context.now.toISOString(), kind: 'spike', what: 'spike.opened',
             why: `${seen.count} matching events in the window`, eventId: event.id, ruleId, detail: { incident: seen.episode.incident },
           });
-          seen.episode.actions = planned;
         } else if (rule?.after && event.kind !== 'sla.breached') {
           const timer = await startSlaTimer(deps.timers, { ruleId, after: rule.after.text, afterMs: rule.after.ms, event, actions: planned }, context.now);
           reasons.push({ rule: ruleId, reason: `waiting for an answer until ${timer.dueAt} (timer ${timer.id})` });
