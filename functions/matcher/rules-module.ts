@@ -20,12 +20,22 @@ export interface RulesModuleMatcherOptions {
   scopeOf: (facts: Facts) => ComputedFactScope;
 }
 
+/**
+ * The computed facts the matcher reads synchronously (EventScope.computed); `lang` is the only one
+ * the rules module computes asynchronously. A new computed fact must be added to one list or the
+ * other (test/matcher/rules-module.test.ts checks), since reading an asynchronous one synchronously
+ * would see it unresolved.
+ */
+export const SYNC_COMPUTED_FACTS = ['localHour', 'weekday', 'businessHours', 'holiday', 'crisisMode'] as const;
+export const ASYNC_COMPUTED_FACTS = ['lang'] as const;
+
 /** The compiled matcher over the rules module's compiled rules, with its computed facts wired in. */
 export function compileRulesModuleMatcher(rules: readonly CompiledRule[], options: RulesModuleMatcherOptions): RuleMatcher {
   const computedFacts: Record<string, (facts: Facts) => unknown> = {};
-  for (const name of Object.keys(COMPUTED_FACTS)) {
-    if (name !== 'lang') computedFacts[name] = (facts) => options.scopeOf(facts).computed(name);
+  for (const name of SYNC_COMPUTED_FACTS) {
+    if (name in COMPUTED_FACTS) computedFacts[name] = (facts) => options.scopeOf(facts).computed(name);
   }
+  // Any other computed fact stays with json-rules-engine (its rules fall back) rather than being misread.
   const asyncFacts: AsyncFacts = { lang: (facts) => options.scopeOf(facts).lang() };
   return RuleMatcher.compile(
     rules.map((rule) => ({ id: rule.id, priority: rule.priority, conditions: rule.conditions })),

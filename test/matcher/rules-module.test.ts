@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_KINDS, type CanonicalEvent } from '../../functions/core/event.js';
 import { compileSources, memoryRuleState, readRuleSourcesSync, resolveConfig } from '../../functions/rules/index.js';
 import { createRuleSet } from '../../functions/rules/evaluator.js';
+import { COMPUTED_FACTS } from '../../functions/rules/facts.js';
+import { ASYNC_COMPUTED_FACTS, SYNC_COMPUTED_FACTS } from '../../functions/matcher/rules-module.js';
 
 /**
  * The rules module's RuleSet decides with the compiled matcher, and with json-rules-engine when asked
@@ -48,6 +50,10 @@ const event = fc.record({
 });
 
 describe('the rules module on the compiled matcher', () => {
+  it('knows, for every computed fact, whether it is read synchronously or awaited', () => {
+    expect([...SYNC_COMPUTED_FACTS, ...ASYNC_COMPUTED_FACTS].sort()).toEqual(Object.keys(COMPUTED_FACTS).sort());
+  });
+
   it('holds the same rules and plans the same actions as json-rules-engine (explain mode)', async () => {
     expect(compiled.problems).toEqual([]);
     let held = 0;
