@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { canonicalEventSchema } from '../core/event.js';
 import { withTestDefaults } from './compile.js';
 import { createRuleSet } from './evaluator.js';
+import { offlineCrisis } from '../crisis/offline.js';
 import type { CompiledRules } from './loader.js';
 import { memoryRuleState } from './memory-state.js';
 import type { PlannedAction } from './ruleset.js';
@@ -28,7 +29,7 @@ export function flattenAction(action: PlannedAction): Record<string, unknown> {
  * lower one shows up in the lower one's tests), each test with fresh in-memory state.
  */
 export async function runRuleTests(compiled: CompiledRules, only?: (ruleId: string) => boolean): Promise<RuleTestResult[]> {
-  const ruleSet = createRuleSet(compiled.rules, compiled.config, compiled.text);
+  const baseRuleSet = createRuleSet(compiled.rules, compiled.config, compiled.text);
   const results: RuleTestResult[] = [];
   for (const rule of compiled.rules) {
     if (only && !only(rule.id)) continue;
@@ -41,6 +42,8 @@ export async function runRuleTests(compiled: CompiledRules, only?: (ruleId: stri
       }
       const now = new Date(test.now ?? DEFAULT_TEST_NOW);
       const state = memoryRuleState();
+      // Crisis issue: volume, after and crisisReply behave in tests as they do live (fresh in-memory state per test).
+      const ruleSet = offlineCrisis(baseRuleSet, compiled.rules).ruleSet;
       const rawEvents = test.events ?? [test.event!];
       let last;
       for (const [eventIndex, raw] of rawEvents.entries()) {

@@ -52,3 +52,27 @@ describe('the crisis keys in the rule language', () => {
     expect(() => parseFoghornConfig({ targets: { oncall: { description: 'on-call' } }, crisis: { sensitiveTerms: ['lawsuit'] } })).not.toThrow();
   });
 });
+
+describe('rule tests of volume rules', () => {
+  it('a volume rule fires in its tests only when the sequence reaches the threshold', async () => {
+    const { runRuleTests } = await import('../../functions/rules/index.js');
+    const text = `
+id: outage-spike
+when: { all: [{ fact: text, operator: containsAny, value: ["outage"] }] }
+volume: { atLeast: 3, within: 10m }
+then: [{ escalate: { target: oncall, summary: "Outage" } }]
+tests:
+  - name: two reports are not a spike
+    events: [{ text: "outage" }, { text: "outage" }]
+    expect: { fires: false }
+  - name: the third report pages
+    events: [{ text: "outage" }, { text: "outage" }, { text: "outage!" }]
+    expect: { fires: true, actions: [{ type: escalate, target: oncall }] }
+`;
+    const results = await runRuleTests(compileSources([{ file: 'spike.yaml', text }], config));
+    expect(results.map((result) => [result.name, result.passed, result.failures])).toEqual([
+      ['two reports are not a spike', true, []],
+      ['the third report pages', true, []],
+    ]);
+  });
+});
