@@ -9,6 +9,8 @@ import type { AuditLog, SlaTimer, TimerStore } from './ports.js';
 const FIRST_SWEEP_LOOKBACK_MINUTES = 60;
 /** After a long stop the sweep catches up at most this far (one read per minute missed). */
 const CATCH_UP_LIMIT_MINUTES = 24 * 60;
+/** Minutes every sweep reads again (GSI reads are eventually consistent). */
+const RE_READ_MINUTES = 2;
 
 export function slaTimerId(eventId: string, ruleId: string): string {
   return `sla_${createHash('sha256').update(JSON.stringify([eventId, ruleId])).digest('base64url').slice(0, 32)}`;
@@ -114,8 +116,9 @@ export async function sweepSlaTimers(deps: SweepDependencies, now: Date): Promis
       detail: { breachEventId: event.id, dueAt: timer.dueAt },
     });
   }
-  // The current minute is read again next time: a timer filed into it after this sweep is still found.
-  await deps.timers.setSweptThrough(nowMinute - 1);
+  // The last two minutes are read again next time: a timer filed into them after this sweep (or that a
+  // lagging index showed late) is still found. Fired and answered timers have left the index.
+  await deps.timers.setSweptThrough(nowMinute - RE_READ_MINUTES);
   return fired;
 }
 

@@ -159,6 +159,9 @@ describe('crisis and SLA through the local runtime', () => {
     const escalations = (await actions()).filter((action) => action.ruleId === 'unanswered');
     expect(escalations).toEqual([expect.objectContaining({ eventId: fired[0]!.id, status: 'succeeded' })]);
     expect(fired.some((event) => event.meta?.sla?.eventId === answered)).toBe(false);
+    const linked = await getJson<{ event: { kind: string } }>(`${runtime.url}/api/events/${encodeURIComponent(fired[0]!.id)}`);
+    expect(linked.event.kind).toBe('sla.breached');
+    expect((await fetch(`${runtime.url}/api/events/generic%3Anope`)).status).toBe(404);
   });
 
   it('a sensitive term in an outgoing reply holds it', async () => {
