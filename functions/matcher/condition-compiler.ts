@@ -27,6 +27,8 @@ export interface CompilerSetup {
   asyncFacts: ReadonlySet<string>;
   /** Told of each asynchronous fact the rule being compiled names. */
   usesAsyncFact: (name: string) => void;
+  /** Readers already compiled in this rule set, by fact and path: rules share them. */
+  readers: Map<string, FactReader | undefined>;
   /** Fast versions of custom operators, used only when the engine's operator of that name is `registered`. */
   operators: ReadonlyMap<string, { registered: (name: string) => boolean; compiler: OperatorCompiler }>;
 }
@@ -131,7 +133,7 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
     if (!hasOwn.call(node, required)) throw new NotCompilable(`condition without "${required}"`);
   }
   const { engine } = setup;
-  const read = compileFactReader(node.fact, node.path, engine, setup.computedFacts, setup.asyncFacts);
+  const read = sharedReader(node.fact, node.path, setup);
   if (read === undefined) throw new NotCompilable(`fact '${String(node.fact)}' is computed by json-rules-engine`);
   const indexable = !isAsyncFact(node.fact, setup);
   const field = `${String(node.fact)}\u0000${node.path ? String(node.path) : ''}`;
@@ -167,6 +169,15 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
   return { run, positive: NO_GUARD, negative: NO_GUARD, priority, cost: COST.engineOperator };
 }
 
+function sharedReader(fact: unknown, path: unknown, setup: CompilerSetup): FactReader | undefined {
+  if (typeof fact !== 'string' || (path !== undefined && typeof path !== 'string')) {
+    return compileFactReader(fact, path, setup.engine, setup.computedFacts, setup.asyncFacts);
+  }
+  const key = `${fact}\u0000${path ?? ''}`;
+  if (!setup.readers.has(key)) setup.readers.set(key, compileFactReader(fact, path, setup.engine, setup.computedFacts, setup.asyncFacts));
+  return setup.readers.get(key);
+}
+
 function isAsyncFact(fact: unknown, setup: CompilerSetup): boolean {
   if (typeof fact !== 'string' || !setup.asyncFacts.has(fact)) return false;
   const definition = setup.engine.fact(fact);
@@ -177,7 +188,7 @@ function isAsyncFact(fact: unknown, setup: CompilerSetup): boolean {
 
 function compileValueReader(value: Record<string, unknown>, setup: CompilerSetup): FactReader {
   isAsyncFact(value.fact, setup);
-  const read = compileFactReader(value.fact, value.path, setup.engine, setup.computedFacts, setup.asyncFacts);
+  const read = sharedReader(value.fact, value.path, setup);
   if (read === undefined) throw new NotCompilable(`value fact '${String(value.fact)}' is computed by json-rules-engine`);
   return read;
 }

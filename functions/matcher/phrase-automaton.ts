@@ -3,14 +3,18 @@
  * finding which phrases occur costs one pass over the event's tokens whatever the number of phrases.
  */
 interface AutomatonNode {
-  next: Map<string, number>;
+  next: ReadonlyMap<string, number>;
   fail: number;
   /** Phrase ids ending here, including those reached through failure links. */
-  output: number[];
+  output: readonly number[];
 }
 
+/** Shared by every node without transitions (most are phrase ends), so they cost no Map. */
+const NO_TRANSITIONS: ReadonlyMap<string, number> = new Map();
+const NO_OUTPUT: readonly number[] = [];
+
 export class PhraseAutomaton {
-  private readonly nodes: AutomatonNode[] = [{ next: new Map(), fail: 0, output: [] }];
+  private readonly nodes: AutomatonNode[] = [{ next: new Map(), fail: 0, output: NO_OUTPUT }];
   private readonly phraseEnds = new Set<number>();
   /** Two-character prefixes of the tokens that can start a phrase: most tokens of a post are rejected without a lookup. */
   private readonly starts = new Uint8Array(65_536);
@@ -26,8 +30,9 @@ export class PhraseAutomaton {
       let target = node.next.get(token);
       if (target === undefined) {
         target = this.nodes.length;
-        this.nodes.push({ next: new Map(), fail: 0, output: [] });
-        node.next.set(token, target);
+        this.nodes.push({ next: NO_TRANSITIONS, fail: 0, output: NO_OUTPUT });
+        if (node.next === NO_TRANSITIONS) node.next = new Map();
+        (node.next as Map<string, number>).set(token, target);
       }
       state = target;
     }

@@ -48,6 +48,8 @@ export interface RuleMatch {
   ruleIds: string[];
 }
 
+const NONE: readonly string[] = [];
+
 interface CompiledRule {
   id: string;
   priority: number;
@@ -97,6 +99,7 @@ export class RuleMatcher {
       computedFacts: options.computedFacts ?? {},
       asyncFacts: new Set(Object.keys(options.asyncFacts ?? {})),
       usesAsyncFact: (name) => usedAsyncFacts.add(name),
+      readers: new Map(),
       operators: pluginTable(engine, options.plugins ?? []),
     };
     const ordered = orderByPriority(input);
@@ -107,11 +110,11 @@ export class RuleMatcher {
       usedAsyncFacts = new Set();
       try {
         const compiled = compileTopLevel(rule.conditions, setup);
-        rules.push({ id: rule.id, priority, run: compiled.run, asyncFacts: [...usedAsyncFacts] });
+        rules.push({ id: rule.id, priority, run: compiled.run, asyncFacts: usedAsyncFacts.size === 0 ? NONE : [...usedAsyncFacts] });
         guards.push(compiled.guard);
       } catch (error) {
         if (!(error instanceof NotCompilable)) throw error;
-        rules.push({ id: rule.id, priority, run: undefined, asyncFacts: [] });
+        rules.push({ id: rule.id, priority, run: undefined, asyncFacts: NONE });
         guards.push(undefined);
         fallbackRules.push({ id: rule.id, reason: error.message });
         addFallbackRule(engine, rule);
