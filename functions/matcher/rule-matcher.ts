@@ -4,7 +4,7 @@ import { type CompilerSetup, type ConditionFn, type EventContext, NotCompilable,
 import { MatcherCompileError } from './errors.js';
 import type { AsyncFacts, ComputedFacts, Facts } from './fact-reader.js';
 import type { Guard } from './guard.js';
-import { type EngineView, viewEngine } from './jre.js';
+import { viewEngine } from './jre.js';
 
 /** A rule as the matcher sees it: json-rules-engine's conditions, a priority, an id. */
 export interface MatcherRule {
@@ -73,7 +73,6 @@ export class RuleMatcher {
   private readonly index: CandidateIndex;
   private readonly fallbackEngine: Engine | undefined;
   private readonly fallbackOrder: Map<string, number>;
-
   private readonly asyncFacts: AsyncFacts;
 
   private constructor(
@@ -244,5 +243,3 @@ function addFallbackRule(engine: Engine, rule: MatcherRule): void {
     throw new MatcherCompileError(`rule '${rule.id}': ${(error as Error).message}`, { cause: error });
   }
 }
-
-export type { EngineView };
