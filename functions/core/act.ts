@@ -29,7 +29,8 @@ export type ActOutcome =
 export async function actOn(command: ActionCommand, deps: ActDependencies): Promise<ActOutcome> {
   const claim = await deps.actions.claim(command, deps.leaseMs, deps.clock.now());
   if (claim === 'completed') return { status: 'skipped' };
-  if (claim === 'busy') return { status: 'retry', reason: 'another worker holds this command', retryAfterMs: deps.leaseMs };
+  // The other worker is most likely about to finish: come back after a short backoff, not a whole lease.
+  if (claim === 'busy') return { status: 'retry', reason: 'another worker holds this command' };
 
   const executor = deps.executors[command.type];
   if (!executor) {

@@ -26,6 +26,11 @@ describe('actOn', () => {
     await actOn(command('x1'), d);
     expect(calls).toBe(1);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['done', 'retry', 'retry']);
+    // A busy command comes back after the handler's short backoff, not after the whole lease.
+    expect(outcomes.filter((o) => o.status === 'retry')).toEqual([
+      { status: 'retry', reason: 'another worker holds this command' },
+      { status: 'retry', reason: 'another worker holds this command' },
+    ]);
     expect(await d.actions.get('x1')).toMatchObject({ status: 'succeeded', mode: 'sandbox', attempts: 1 });
   });
 
