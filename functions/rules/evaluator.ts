@@ -122,8 +122,11 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
       /** Why the rule may not act now (and the breaker's escalation when it just tripped), or undefined. */
       async function limitReason(rule: CompiledRule): Promise<{ text: string; escalate?: PlannedAction } | undefined> {
         const { limits } = rule;
+        // A volume rule's matching events are counted, not firings: its spike acts once per episode, so the
+        // per-minute ceiling must not trip on the flood the rule exists to notice.
+        const perMinute = rule.spec.volume === undefined ? limits.perMinute : undefined;
         const breakerKey = `rule:${rule.id}:breaker`;
-        if (limits.perMinute !== undefined && context.state.peek
+        if (perMinute !== undefined && context.state.peek
           && (await context.state.peek(breakerKey, 1, limits.breakerCooldownMs, context.now)) > 0) {
           return { text: 'circuit breaker open: the rule exceeded its per-minute ceiling' };
         }
@@ -139,9 +142,9 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
             return { text: `perAuthor limit: this author already had ${count} in ${formatDuration(windowMs)}` };
           }
         }
-        if (limits.perMinute !== undefined && !(await context.state.tryAcquire(`rule:${rule.id}:minute`, limits.perMinute, 60_000, context.now))) {
+        if (perMinute !== undefined && !(await context.state.tryAcquire(`rule:${rule.id}:minute`, perMinute, 60_000, context.now))) {
           const tripped = await context.state.tryAcquire(breakerKey, 1, limits.breakerCooldownMs, context.now);
-          const text = `circuit breaker: more than ${limits.perMinute} firings in a minute`;
+          const text = `circuit breaker: more than ${perMinute} firings in a minute`;
           if (!tripped || limits.breakerTarget === undefined) return { text };
           return {
             text,
@@ -149,7 +152,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
               type: 'escalate', ruleId: rule.id, index: rule.actions.length,
               params: {
                 target: limits.breakerTarget, severity: 'high', breaker: true,
-                summary: `Rule ${rule.id} fired more than ${limits.perMinute} times in a minute; its actions are paused for ${formatDuration(limits.breakerCooldownMs)}.`,
+                summary: `Rule ${rule.id} fired more than ${perMinute} times in a minute; its actions are paused for ${formatDuration(limits.breakerCooldownMs)}.`,
               },
             },
           };

@@ -76,3 +76,46 @@ tests:
     ]);
   });
 });
+
+describe('the circuit breaker and volume rules', () => {
+  const flood = async (ruleText: string) => {
+    const { withCrisis } = await import('../../functions/crisis/crisis-rule-set.js');
+    const memory = await import('../../functions/crisis/memory/index.js');
+    const breakerConfig = parseFoghornConfig({
+      targets: { oncall: { type: 'pagerduty', routingKey: 'FOGHORN_PD_KEY' } },
+      limits: { breaker: { perMinute: 5, target: 'oncall' } },
+    });
+    const compiled = compileSources([{ file: 'flood.yaml', text: ruleText }], breakerConfig);
+    expect(compiled.problems).toEqual([]);
+    const options = crisisRuleOptions(compiled.rules);
+    const ruleSet = withCrisis(buildRuleSet([{ file: 'flood.yaml', text: ruleText }], breakerConfig), () => options, {
+      counters: memory.memoryCounterStore(), episodes: memory.memoryEpisodeStore(), timers: memory.memoryTimerStore(),
+      crisis: memory.memoryCrisisStore(), audit: memory.memoryAuditLog(),
+    });
+    const state = memoryRuleState();
+    const now = new Date('2026-11-22T10:00:30Z');
+    const actions = [];
+    for (let i = 0; i < 40; i++) actions.push(...(await ruleSet.evaluate(makeEvent({ id: `test:${i}`, text: 'outage again', author: { id: `a${i}` } }), { now, state })).actions);
+    return actions;
+  };
+
+  it('does not trip on the matching events of a volume rule: the spike pages once, no breaker escalation', async () => {
+    const actions = await flood(`
+id: outage-spike
+when: { all: [{ fact: text, operator: containsAny, value: ["outage"] }] }
+volume: { atLeast: 30, within: 10m }
+then: [{ escalate: { target: oncall, summary: "Outage" } }]
+`);
+    expect(actions.map((action) => [action.type, action.params.breaker === true, action.params.count])).toEqual([['escalate', false, 30]]);
+  });
+
+  it('still trips on a rule whose every match acts', async () => {
+    const actions = await flood(`
+id: outage-ack
+when: { all: [{ fact: text, operator: containsAny, value: ["outage"] }] }
+then: [{ tag: outage }]
+`);
+    expect(actions.filter((action) => action.type === 'tag')).toHaveLength(5);
+    expect(actions.filter((action) => action.params.breaker === true)).toHaveLength(1);
+  });
+});
