@@ -51,12 +51,18 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
         actions.push(...breaker);
         if (planned.length === 0 && !rule?.volume) continue;
         if (rule?.volume) {
-          const seen = await observeSpike(ruleId, rule.volume, event, planned, context.now, deps);
+          const onQuiet = (decision.onQuiet ?? []).filter((action) => action.ruleId === ruleId);
+          const seen = await observeSpike(ruleId, rule.volume, event, planned, context.now, deps, onQuiet);
           if (!seen.fire) {
             reasons.push({ rule: ruleId, reason: seen.reason });
             continue;
           }
-          planned = planned.map((action) => (action.type === 'escalate' ? withParams(action, { incident: seen.episode.incident, count: seen.count }) : action));
+          // The digest: the count over the window, the baseline, and the latest matching events.
+          const digest = {
+            incident: seen.episode.incident, count: seen.count, windowMinutes: seen.windowMinutes, samples: seen.samples,
+            ...(seen.baseline === undefined ? {} : { baseline: Math.round(seen.baseline * 10) / 10 }),
+          };
+          planned = planned.map((action) => (action.type === 'escalate' ? withParams(action, digest) : action));
           await deps.audit.record({
             id: `spike:${seen.episode.incident}:opened`, at: context.now.toISOString(), kind: 'spike', what: 'spike.opened',
             why: `${seen.count} matching events in the window`, eventId: event.id, ruleId, detail: { incident: seen.episode.incident },
@@ -71,7 +77,9 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
       const breached = await breachedActions(event, actions);
       actions.push(...breached);
       const rules = [...decision.rules, ...new Set(breached.map((action) => action.ruleId).filter((rule) => !decision.rules.includes(rule)))];
-      const result: Decision = { ...decision, rules, actions };
+      // onQuiet actions live on the episode that opened (if any); they are never run for this event.
+      const { onQuiet: _deferred, ...rest } = decision;
+      const result: Decision = { ...rest, rules, actions };
       if (decision.explanation && reasons.length > 0) {
         result.explanation = decision.explanation.map((entry) => {
           const reason = reasons.find((candidate) => candidate.rule === entry.rule);

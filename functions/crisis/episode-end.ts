@@ -5,6 +5,8 @@ export interface EndedEpisode {
   episode: SpikeEpisode;
   /** One `escalate` command per escalation the episode sent, each asking its target to resolve. */
   resolves: ActionCommand[];
+  /** The rule's `onQuiet:` actions as commands (ids derived from the incident: queued once per episode). */
+  quiet: ActionCommand[];
 }
 
 /**
@@ -17,7 +19,7 @@ export async function endQuietEpisodes(episodes: EpisodeStore, now: Date): Promi
   for (const episode of await episodes.listOpen()) {
     if (Date.parse(episode.lastEventAt) + episode.quietMs > now.getTime()) continue;
     if (!(await episodes.close(episode.ruleId, episode.incident, episode.lastEventAt, now))) continue;
-    ended.push({ episode: { ...episode, status: 'closed', closedAt: now.toISOString() }, resolves: resolveCommands(episode, now) });
+    ended.push({ episode: { ...episode, status: 'closed', closedAt: now.toISOString() }, resolves: resolveCommands(episode, now), quiet: quietCommands(episode, now) });
   }
   return ended;
 }
@@ -39,4 +41,19 @@ export function resolveCommands(episode: SpikeEpisode, now: Date): ActionCommand
       event: episode.firstEvent,
       createdAt: now.toISOString(),
     }));
+}
+
+/** The episode's `onQuiet:` actions, answering the event that opened it. */
+export function quietCommands(episode: SpikeEpisode, now: Date): ActionCommand[] {
+  const sourceId = `quiet:${episode.incident}`;
+  return (episode.onQuiet ?? []).map((action) => ({
+    id: actionCommandId(sourceId, action.ruleId, action.index),
+    eventId: episode.firstEvent.id,
+    ruleId: action.ruleId,
+    index: action.index,
+    type: action.type,
+    params: { ...action.params, ...(action.type === 'escalate' ? { incident: `${episode.incident}:quiet`, count: episode.count } : {}) },
+    event: episode.firstEvent,
+    createdAt: now.toISOString(),
+  }));
 }

@@ -10,7 +10,7 @@ import { sweepSlaTimers } from './sla-timer.js';
 export interface OfflineTick {
   /** Breach events, to be evaluated like the file's own events. */
   breaches: CanonicalEvent[];
-  /** The resolve actions of each spike episode that went quiet. */
+  /** The resolve and onQuiet actions of each spike episode that went quiet. */
   resolved: Array<{ eventId: string; ruleId: string; actions: PlannedAction[] }>;
 }
 
@@ -34,9 +34,9 @@ export function offlineCrisis(base: RuleSet, rules: ReadonlyArray<{ id: string; 
       const ended = await endQuietEpisodes(stores.episodes, now);
       return {
         breaches,
-        resolved: ended.map(({ episode, resolves }) => ({
+        resolved: ended.map(({ episode, resolves, quiet }) => ({
           eventId: episode.firstEvent.id, ruleId: episode.ruleId,
-          actions: resolves.map((command) => ({ type: command.type, ruleId: command.ruleId, index: command.index, params: command.params })),
+          actions: [...resolves, ...quiet].map((command) => ({ type: command.type, ruleId: command.ruleId, index: command.index, params: command.params })),
         })),
       };
     },

@@ -1,5 +1,6 @@
 import type { ActionCommand } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
+import type { EscalationEvent } from '../escalation/escalation.js';
 import type { PlannedAction } from '../rules/ruleset.js';
 
 /**
@@ -11,9 +12,34 @@ import type { PlannedAction } from '../rules/ruleset.js';
 
 /** Time-bucketed counts (one bucket per minute), added to atomically. */
 export interface CounterStore {
-  increment(key: string, at: Date, retainMs: number): Promise<void>;
+  /**
+   * Counts one event in `at`'s minute. With a `sample`, the bucket also keeps it among the last
+   * SAMPLES_PER_MINUTE events it counted (a ring written conditionally, so a slow writer never replaces
+   * a later sample): what an escalation digest lists.
+   */
+  increment(key: string, at: Date, retainMs: number, sample?: EscalationEvent): Promise<void>;
   /** Per-minute counts of `key` for the minutes from `fromMinute` to `toMinute` inclusive (epoch minutes). */
   buckets(key: string, fromMinute: number, toMinute: number, now: Date): Promise<Map<number, number>>;
+  /** Up to `limit` samples kept in those minutes, the latest first. */
+  samples(key: string, fromMinute: number, toMinute: number, now: Date, limit: number): Promise<EscalationEvent[]>;
+}
+
+/** How many of a minute's events its counter bucket keeps as samples. */
+export const SAMPLES_PER_MINUTE = 5;
+
+/** A sample as a bucket keeps it: `seq` is its place in the minute's count. */
+export interface CountedSample {
+  seq: number;
+  sample: EscalationEvent;
+}
+
+/** The latest samples first: later minute, then later place in the minute. */
+export function latestSamples(byMinute: ReadonlyArray<{ minute: number; samples: readonly CountedSample[] }>, limit: number): EscalationEvent[] {
+  return byMinute
+    .flatMap(({ minute, samples }) => samples.map((entry) => ({ minute, ...entry })))
+    .sort((a, b) => b.minute - a.minute || b.seq - a.seq)
+    .slice(0, limit)
+    .map((entry) => entry.sample);
 }
 
 /** A spike of one rule, from the event that crossed the threshold until a quiet period ends it. */
@@ -32,6 +58,10 @@ export interface SpikeEpisode {
   firstEvent: CanonicalEvent;
   /** The actions the rule took when the episode opened; its escalations are resolved when it ends. */
   actions: PlannedAction[];
+  /** The rule's `onQuiet:` actions, rendered for the opening event: queued once when the episode ends. */
+  onQuiet?: PlannedAction[];
+  /** The latest matching events when the episode opened (what its escalations listed). */
+  samples?: EscalationEvent[];
 }
 
 export interface EpisodeStore {

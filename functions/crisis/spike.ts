@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '../core/event.js';
+import { type EscalationEvent, eventSample, MAX_SAMPLES } from '../escalation/escalation.js';
 import type { PlannedAction } from '../rules/ruleset.js';
 import { epochMinute, MINUTE_MS } from './minutes.js';
 import type { CounterStore, EpisodeStore, SpikeEpisode } from './ports.js';
@@ -22,7 +23,7 @@ export interface SpikeDependencies {
 }
 
 export type SpikeObservation =
-  | { fire: true; episode: SpikeEpisode; count: number; baseline?: number }
+  | { fire: true; episode: SpikeEpisode; count: number; windowMinutes: number; baseline?: number; samples: EscalationEvent[] }
   | { fire: false; reason: string; count?: number; incident?: string };
 
 /** Buckets kept long enough for the window and the baseline behind it. */
@@ -50,9 +51,10 @@ export function spikeIncident(ruleId: string, startedAt: Date): string {
  */
 export async function observeSpike(
   ruleId: string, spec: SpikeSpec, event: CanonicalEvent, actions: readonly PlannedAction[], now: Date, deps: SpikeDependencies,
+  onQuiet: readonly PlannedAction[] = [],
 ): Promise<SpikeObservation> {
   const key = spikeCounterKey(ruleId);
-  await deps.counters.increment(key, now, retainMs(spec));
+  await deps.counters.increment(key, now, retainMs(spec), eventSample(event));
   const current = await deps.episodes.current(ruleId);
   if (current?.status === 'open') {
     await deps.episodes.touch(ruleId, current.incident, now);
@@ -87,10 +89,13 @@ export async function observeSpike(
     }
   }
 
+  // The digest's events: the latest counted in this episode's window (the opening one among them).
+  const samples = await deps.counters.samples(key, windowStart, nowMinute, now, MAX_SAMPLES);
   const episode: SpikeEpisode = {
     ruleId, incident: spikeIncident(ruleId, now), status: 'open',
     startedAt: now.toISOString(), lastEventAt: now.toISOString(), count, quietMs: spec.quietMs,
-    firstEvent: event, actions: [...actions],
+    firstEvent: event, actions: [...actions], samples,
+    ...(onQuiet.length > 0 ? { onQuiet: [...onQuiet] } : {}),
   };
   if (!(await deps.episodes.open(episode))) {
     // Another evaluator opened it first: this event belongs to that episode.
@@ -98,5 +103,5 @@ export async function observeSpike(
     if (winner?.status === 'open') await deps.episodes.touch(ruleId, winner.incident, now);
     return { fire: false, reason: 'another evaluator opened the episode first', count, ...(winner ? { incident: winner.incident } : {}) };
   }
-  return { fire: true, episode, count, ...(baseline === undefined ? {} : { baseline }) };
+  return { fire: true, episode, count, windowMinutes: span, samples, ...(baseline === undefined ? {} : { baseline }) };
 }

@@ -24,18 +24,18 @@ export interface CrisisSweepReport {
 
 /**
  * The once-a-minute sweep (EventBridge schedule on AWS, LocalScheduler locally): fires due SLA
- * timers, ends quiet spike episodes (queuing their resolves), expires old approvals. Each step is
+ * timers, ends quiet spike episodes (queuing their resolves and onQuiet actions), expires old approvals. Each step is
  * conditional, so overlapping sweeps do each thing once.
  */
 export async function runCrisisSweep(deps: CrisisSweepDependencies, now: Date): Promise<CrisisSweepReport> {
   const fired = await sweepSlaTimers(deps, now);
   const ended = await endQuietEpisodes(deps.episodes, now);
-  for (const { episode, resolves } of ended) {
-    if (resolves.length > 0) await deps.dispatch(resolves);
+  for (const { episode, resolves, quiet } of ended) {
+    if (resolves.length + quiet.length > 0) await deps.dispatch([...resolves, ...quiet]);
     await deps.audit.record({
       id: `spike:${episode.incident}:ended`, at: now.toISOString(), kind: 'spike', what: 'spike.ended', ruleId: episode.ruleId,
       eventId: episode.firstEvent.id, why: `no matching event for ${Math.round(episode.quietMs / 60_000)} min`,
-      detail: { incident: episode.incident, count: episode.count, resolves: resolves.map((command) => command.id) },
+      detail: { incident: episode.incident, count: episode.count, resolves: resolves.map((command) => command.id), onQuiet: quiet.map((command) => command.id) },
     });
   }
   const approvalsExpired = await expireApprovals(deps, now);

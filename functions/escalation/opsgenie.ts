@@ -1,7 +1,7 @@
 import type { Settings } from '../core/config.js';
 import type { OutboundRequest, OutboundResponse } from '../core/http.js';
 import { credential } from '../platforms/connector.js';
-import { digestText, type Escalation } from './escalation.js';
+import { digestText, type Escalation, sampleLine } from './escalation.js';
 import { interpretAlertingResponse, jsonBody } from './responses.js';
 import type { EscalationTarget } from './target-config.js';
 
@@ -38,6 +38,10 @@ export function buildOpsgenieRequest(escalation: Escalation, target: OpsgenieTar
         rule: escalation.ruleId, event: escalation.event.id, author: escalation.event.author, foghorn: escalation.foghornLink,
         ...(escalation.event.link ? { link: escalation.event.link } : {}),
         ...(escalation.count === undefined ? {} : { count: String(escalation.count) }),
+        ...(escalation.windowMinutes === undefined ? {} : { window: `${escalation.windowMinutes} min` }),
+        ...(escalation.baseline === undefined ? {} : { baseline: escalation.baseline.toFixed(1) }),
+        // Details are string to string: one entry per sample, newest first.
+        ...Object.fromEntries((escalation.samples ?? []).map((sample, index) => [`sample ${index + 1}`, sampleLine(sample).slice(2, 1_000)])),
       },
       ...(target.responders ? { responders: target.responders } : {}),
     }),

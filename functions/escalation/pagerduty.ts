@@ -30,14 +30,24 @@ export function buildPagerDutyRequest(escalation: Escalation, target: PagerDutyT
       custom_details: {
         rule: escalation.ruleId, text: escalation.event.text, author: escalation.event.author, event: escalation.event.id,
         ...(escalation.count === undefined ? {} : { count: escalation.count }),
+        ...(escalation.windowMinutes === undefined ? {} : { window_minutes: escalation.windowMinutes }),
+        ...(escalation.baseline === undefined ? {} : { baseline: escalation.baseline }),
+        ...(escalation.samples ? {
+          samples: escalation.samples.map((sample) => ({
+            author: sample.author, text: sample.text, at: sample.at, platform: sample.platform,
+            ...(sample.link ? { link: sample.link } : {}), foghorn: sample.foghornLink,
+          })),
+        } : {}),
       },
     },
     client: 'Foghorn',
     client_url: escalation.foghornLink,
-    links: [
-      ...(escalation.event.link ? [{ href: escalation.event.link, text: 'On the platform' }] : []),
-      { href: escalation.foghornLink, text: 'In Foghorn' },
-    ],
+    links: escalation.samples
+      ? escalation.samples.map((sample) => ({ href: sample.link ?? sample.foghornLink, text: `${sample.author}: ${sample.text.slice(0, 80)}` }))
+      : [
+        ...(escalation.event.link ? [{ href: escalation.event.link, text: 'On the platform' }] : []),
+        { href: escalation.foghornLink, text: 'In Foghorn' },
+      ],
   };
   return { method: 'POST', url: target.url ?? PAGERDUTY_EVENTS_URL, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }

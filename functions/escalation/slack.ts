@@ -2,7 +2,7 @@ import type { Settings } from '../core/config.js';
 import type { OutboundRequest, OutboundResponse } from '../core/http.js';
 import { credential } from '../platforms/connector.js';
 import { interpretSlackResponse } from '../platforms/slack/client.js';
-import { digestText, type Escalation } from './escalation.js';
+import { countLine, digestText, type Escalation, type EscalationEvent } from './escalation.js';
 import { interpretAlertingResponse } from './responses.js';
 import type { EscalationTarget } from './target-config.js';
 
@@ -15,7 +15,7 @@ type ChannelTarget = Extract<EscalationTarget, { type: 'slack-channel' }>;
 export function buildSlackWebhookRequest(escalation: Escalation, target: WebhookTarget, settings: Settings): OutboundRequest {
   return {
     method: 'POST', url: credential(settings, target.url), headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text: digestText(escalation) }),
+    body: JSON.stringify({ text: digestText(escalation), blocks: slackBlocks(escalation) }),
   };
 }
 
@@ -30,11 +30,50 @@ export function buildSlackChannelRequest(escalation: Escalation, target: Channel
   return {
     method: 'POST', url: `${(target.url ?? SLACK_API).replace(/\/+$/, '')}/chat.postMessage`,
     headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${credential(settings, target.token)}` },
-    body: JSON.stringify({ channel: target.channel, text: digestText(escalation), unfurl_links: false }),
+    body: JSON.stringify({ channel: target.channel, text: digestText(escalation), blocks: slackBlocks(escalation), unfurl_links: false }),
   };
 }
 
 /** Slack's Web API reading, shared with the Slack connector (200 + ok:false, 429 + Retry-After). */
 export function interpretSlackChannelResponse(response: OutboundResponse): { externalId?: string } {
   return interpretSlackResponse(response);
+}
+
+/** Slack mrkdwn treats &, < and > as control characters: user text is escaped so it can never form a link or mention. */
+function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function mrkdwn(text: string) {
+  // A section's text holds at most 3000 characters.
+  return { type: 'mrkdwn', text: text.length > 3000 ? `${text.slice(0, 2999)}…` : text };
+}
+
+function eventSection(event: EscalationEvent, foghornLink: string) {
+  const author = event.link ? `<${event.link}|${escapeMrkdwn(event.author)}>` : `*${escapeMrkdwn(event.author)}*`;
+  const quoted = escapeMrkdwn(event.text).split('\n').map((line) => `>${line}`).join('\n');
+  return [
+    { type: 'section', text: mrkdwn(`${author} · ${escapeMrkdwn(event.platform)} ${escapeMrkdwn(event.kind)} · ${escapeMrkdwn(event.at)}\n${quoted}`) },
+    { type: 'context', elements: [mrkdwn(`<${foghornLink}|In Foghorn>${event.link ? ` · <${event.link}|On the platform>` : ''}`)] },
+  ];
+}
+
+/** The digest as Block Kit: what happened, the rule and counts, then each event with its links. */
+export function slackBlocks(escalation: Escalation): unknown[] {
+  if (escalation.resolve) {
+    return [{ type: 'section', text: mrkdwn(`:white_check_mark: *Resolved* · ${escapeMrkdwn(escalation.summary)}\nIncident: \`${escapeMrkdwn(escalation.incident)}\``) }];
+  }
+  const counts = countLine(escalation);
+  const blocks: unknown[] = [
+    { type: 'header', text: { type: 'plain_text', text: `🚨 ${escalation.severity.toUpperCase()}: ${escalation.summary}`.slice(0, 150), emoji: true } },
+    { type: 'section', text: mrkdwn(`Rule \`${escapeMrkdwn(escalation.ruleId)}\`${counts === undefined ? '' : ` · ${escapeMrkdwn(counts)}`}`) },
+  ];
+  if (escalation.samples) {
+    blocks.push({ type: 'context', elements: [mrkdwn(`The latest ${escalation.samples.length}${escalation.count === undefined ? '' : ` of ${escalation.count}`}:`)] });
+    for (const sample of escalation.samples) blocks.push(...eventSection(sample, sample.foghornLink));
+  } else {
+    blocks.push(...eventSection(escalation.event, escalation.foghornLink));
+  }
+  blocks.push({ type: 'context', elements: [mrkdwn(`Incident \`${escapeMrkdwn(escalation.incident)}\``)] });
+  return blocks;
 }

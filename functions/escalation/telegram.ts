@@ -14,7 +14,8 @@ export function buildTelegramEscalationRequest(escalation: Escalation, target: T
     method: 'POST',
     url: `${(target.url ?? DEFAULT_TELEGRAM_API_URL).replace(/\/+$/, '')}/bot${credential(settings, target.token)}/sendMessage`,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ chat_id: target.chatId, text: digestText(escalation), disable_web_page_preview: true }),
+    // sendMessage takes at most 4096 characters.
+    body: JSON.stringify({ chat_id: target.chatId, text: digestText(escalation).slice(0, 4096), disable_web_page_preview: true }),
   };
 }
 

@@ -45,6 +45,8 @@ export interface CompiledRule {
   conditions: Record<string, unknown>;
   facts: Set<string>;
   actions: CompiledAction[];
+  /** Volume rules: the actions run when a spike episode goes quiet. */
+  onQuiet?: CompiledAction[];
   limits: CompiledLimits;
   tests: RuleTest[];
 }
@@ -82,7 +84,7 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], base: Array<string |
 }
 
 function describeUnionMismatch(path: ReadonlyArray<string | number>): string {
-  if (path.length === 2 && path[0] === 'then') {
+  if (path.length === 2 && (path[0] === 'then' || path[0] === 'onQuiet')) {
     return 'an action is an object with exactly one of: reply, post, tag, hold, escalate, crisis';
   }
   if (path.at(-1) === 'tag') return 'tag takes a label or a list of labels';
@@ -238,6 +240,8 @@ export function compileRule(raw: unknown, file: string, order: number, context: 
   }
   const spec = parsed.data;
   const actions = spec.then.map((action, index) => compileAction(action, ['then', index], context.config, problems));
+  const onQuiet = spec.onQuiet?.map((action, index) => compileAction(action, ['onQuiet', index], context.config, problems));
+  if (onQuiet && spec.volume === undefined) problems.push({ path: ['onQuiet'], message: 'onQuiet runs when a spike episode goes quiet: it needs volume' });
   const limits = compileLimits(spec, context.config, problems);
   checkTests(spec.tests ?? [], problems);
   if (problems.length > 0) return { id, problems };
@@ -246,7 +250,7 @@ export function compileRule(raw: unknown, file: string, order: number, context: 
     problems,
     rule: {
       id: spec.id, file, order, spec, priority: spec.priority, stop: spec.stop, enabled: spec.enabled,
-      conditions, facts, actions, limits, tests: spec.tests ?? [],
+      conditions, facts, actions, ...(onQuiet ? { onQuiet } : {}), limits, tests: spec.tests ?? [],
     },
   };
 }

@@ -101,6 +101,10 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           }
           decision.actions.push({ type: rendered.type, ruleId: rule.id, index, params: rendered.params });
         }
+        for (const [index, action] of (rule.onQuiet ?? []).entries()) {
+          const rendered = renderAction(action, scope, defaultLang);
+          (decision.onQuiet ??= []).push({ type: rendered.type, ruleId: rule.id, index, params: rendered.params });
+        }
         outcomes.set(rule.id, capped
           ? { outcome: 'fired', reason: `reply dropped: ${replyCap} automatic replies to this author in 24h` }
           : { outcome: 'fired' });

@@ -40,5 +40,5 @@ export function needsLanguage(rule: CompiledRule): boolean {
       default: return false;
     }
   };
-  return rule.actions.some(uses);
+  return rule.actions.some(uses) || (rule.onQuiet ?? []).some(uses);
 }

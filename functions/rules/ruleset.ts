@@ -20,6 +20,11 @@ export interface Decision {
   /** Rules whose conditions held, in the order they ran (a rule held back by a limit is still listed). */
   rules: string[];
   actions: PlannedAction[];
+  /**
+   * Volume rules that acted: their `onQuiet:` actions rendered for this event (index = position in
+   * `onQuiet:`). Not run now: the crisis layer keeps them on the spike episode this event opens.
+   */
+  onQuiet?: PlannedAction[];
   /** Present when the context asked to explain. */
   explanation?: RuleExplanation[];
 }

@@ -112,6 +112,9 @@ export const ruleSchema = z.object({
   }).strict().optional().describe('Text normalisation options for this rule\'s text operators'),
   when: topConditionSchema,
   then: z.array(actionSchema).min(1),
+  // Crisis issue: what a volume rule does once when its spike episode goes quiet (read by functions/crisis).
+  onQuiet: z.array(actionSchema).min(1).optional()
+    .describe('Volume rules only: actions run once when a spike episode ends after its quiet period; placeholders are filled from the event that opened the episode'),
   limits: limitsSchema.optional(),
   tests: z.array(ruleTestSchema).optional(),
   // Crisis issue: volume (spikes), after (SLA timers), crisisReply; read by functions/crisis/rule-options.ts.

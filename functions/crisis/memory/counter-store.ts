@@ -1,25 +1,36 @@
-import type { CounterStore } from '../ports.js';
+import type { EscalationEvent } from '../../escalation/escalation.js';
+import { type CounterStore, type CountedSample, latestSamples, SAMPLES_PER_MINUTE } from '../ports.js';
 import { epochMinute } from '../minutes.js';
+
+interface Bucket {
+  count: number;
+  expiresAt: number;
+  /** A ring of the minute's latest samples, by slot (seq - 1) % SAMPLES_PER_MINUTE. */
+  slots: Array<CountedSample | undefined>;
+}
 
 /** CounterStore in process memory: the CLI, tests, and a single process. */
 export function memoryCounterStore(): CounterStore {
-  const counts = new Map<string, Map<number, { count: number; expiresAt: number }>>();
+  const counts = new Map<string, Map<number, Bucket>>();
+  const live = (key: string, fromMinute: number, toMinute: number, now: Date) => [...counts.get(key) ?? []]
+    .filter(([minute, bucket]) => minute >= fromMinute && minute <= toMinute && bucket.expiresAt > now.getTime());
   return {
-    async increment(key, at, retainMs) {
-      const buckets = counts.get(key) ?? new Map();
+    async increment(key, at, retainMs, sample?: EscalationEvent) {
+      const buckets = counts.get(key) ?? new Map<number, Bucket>();
       counts.set(key, buckets);
       const minute = epochMinute(at);
-      const bucket = buckets.get(minute) ?? { count: 0, expiresAt: 0 };
+      const bucket = buckets.get(minute) ?? { count: 0, expiresAt: 0, slots: [] };
       bucket.count += 1;
       bucket.expiresAt = Math.max(bucket.expiresAt, (minute + 1) * 60_000 + retainMs);
+      if (sample) bucket.slots[(bucket.count - 1) % SAMPLES_PER_MINUTE] = { seq: bucket.count, sample: structuredClone(sample) };
       buckets.set(minute, bucket);
     },
     async buckets(key, fromMinute, toMinute, now) {
-      const result = new Map<number, number>();
-      for (const [minute, bucket] of counts.get(key) ?? []) {
-        if (minute >= fromMinute && minute <= toMinute && bucket.expiresAt > now.getTime()) result.set(minute, bucket.count);
-      }
-      return result;
+      return new Map(live(key, fromMinute, toMinute, now).map(([minute, bucket]) => [minute, bucket.count]));
+    },
+    async samples(key, fromMinute, toMinute, now, limit) {
+      return structuredClone(latestSamples(live(key, fromMinute, toMinute, now)
+        .map(([minute, bucket]) => ({ minute, samples: bucket.slots.filter((slot): slot is CountedSample => slot !== undefined) })), limit));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import type { ApprovalStore, AuditLog, CounterStore, CrisisStore, EpisodeStore, SlaTimer, TimerStore } from '../../../functions/crisis/ports.js';
+import { type ApprovalStore, type AuditLog, type CounterStore, type CrisisStore, type EpisodeStore, SAMPLES_PER_MINUTE, type SlaTimer, type TimerStore } from '../../../functions/crisis/ports.js';
+import { eventSample } from '../../../functions/escalation/escalation.js';
 import { endQuietEpisodes } from '../../../functions/crisis/episode-end.js';
 import { epochMinute } from '../../../functions/crisis/minutes.js';
 import { observeSpike } from '../../../functions/crisis/spike.js';
@@ -20,6 +21,24 @@ export function counterAndEpisodeContract(make: () => { counters: CounterStore; 
     const minute = epochMinute(at(0));
     expect(await counters.buckets('k', minute, minute + 1, at(70))).toEqual(new Map([[minute, 50], [minute + 1, 1]]));
     expect((await counters.buckets('k', minute, minute + 1, at(60 + 600 + 1))).get(minute)).toBeUndefined();
+  });
+
+  it('keeps the latest samples of each minute in a bounded ring, and lists the latest first', async () => {
+    const { counters } = make();
+    const sample = (id: string) => eventSample(makeEvent({ id, text: `report ${id}`, author: { id: id, handle: `user_${id}` } }));
+    for (let i = 0; i < 12; i++) await counters.increment('s', at(5), 600_000, sample(`a${i}`));
+    for (let i = 0; i < 3; i++) await counters.increment('s', at(65), 600_000, sample(`b${i}`));
+    await counters.increment('s', at(66), 600_000);
+    const minute = epochMinute(at(0));
+    expect((await counters.samples('s', minute, minute + 1, at(70), 5)).map((kept) => kept.id)).toEqual(['b2', 'b1', 'b0', 'a11', 'a10']);
+    expect((await counters.samples('s', minute, minute, at(70), 10)).map((kept) => kept.id)).toEqual(['a11', 'a10', 'a9', 'a8', 'a7']);
+    expect((await counters.samples('s', minute, minute + 1, at(70), 1))[0]).toEqual(sample('b2'));
+    expect(await counters.buckets('s', minute, minute + 1, at(70))).toEqual(new Map([[minute, 12], [minute + 1, 4]]));
+
+    // Concurrent writers: the ring still holds exactly SAMPLES_PER_MINUTE distinct events of the minute.
+    await Promise.all(Array.from({ length: 40 }, (_, i) => counters.increment('c', at(5), 600_000, sample(`c${i}`))));
+    const kept = await counters.samples('c', minute, minute, at(70), 10);
+    expect(new Set(kept.map((entry) => entry.id)).size).toBe(SAMPLES_PER_MINUTE);
   });
 
   it('80 concurrent evaluators over the threshold open one episode; quiet ends it once', async () => {

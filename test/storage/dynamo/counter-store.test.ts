@@ -13,7 +13,11 @@ describe('DynamoCounterStore and DynamoEpisodeStore (dynalite)', () => {
     const counters = new DynamoCounterStore(table);
     const episodes = new DynamoEpisodeStore(table);
     return {
-      counters: { increment: (key, at, retain) => counters.increment(`${key}-${suffix}`, at, retain), buckets: (key, f, t, now) => counters.buckets(`${key}-${suffix}`, f, t, now) },
+      counters: {
+        increment: (key, at, retain, sample) => counters.increment(`${key}-${suffix}`, at, retain, sample),
+        buckets: (key, f, t, now) => counters.buckets(`${key}-${suffix}`, f, t, now),
+        samples: (key, f, t, now, limit) => counters.samples(`${key}-${suffix}`, f, t, now, limit),
+      },
       episodes,
     };
   });
