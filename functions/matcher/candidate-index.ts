@@ -1,7 +1,24 @@
 import type { EventContext } from './condition-compiler.js';
 import type { FactReader } from './fact-reader.js';
 import type { Atom, Group, Guard, PhraseSource, Primitive } from './guard.js';
+import { NeedleAutomaton } from './needle-automaton.js';
 import { PhraseAutomaton } from './phrase-automaton.js';
+
+/**
+ * The phrases of one text source. With a fold (text-fold.ts), a cheap sound superset of where
+ * phrases occur, the rules module's text analysis can be skipped for most posts:
+ * - few phrases: rules are found in the post's fold directly, and text analysis runs only when a
+ *   candidate's cheaper conditions hold (its own evaluation asks for it);
+ * - many phrases (most posts hold some fold, and fold hits would bring many false candidates): the
+ *   fold only decides whether to analyse the text at all, and rules are found in its tokens.
+ * Without a fold, always in its tokens.
+ */
+type SourceIndex =
+  | { kind: 'fold'; fold: NonNullable<PhraseSource['fold']>; automaton: NeedleAutomaton; postings: Map<number, number[]> }
+  | { kind: 'tokens'; source: PhraseSource; pretest: { fold: NonNullable<PhraseSource['fold']>; automaton: NeedleAutomaton } | undefined; automaton: PhraseAutomaton; postings: Map<number, number[]> };
+
+/** Up to this many phrases in a source, rules are found in the fold; above, in the tokens. */
+export const FOLD_CANDIDATES_MAX_PHRASES = 5_000;
 
 /**
  * For an event, the rules that can possibly fire: each rule is filed under one group of its guard
@@ -10,7 +27,7 @@ import { PhraseAutomaton } from './phrase-automaton.js';
  */
 export class CandidateIndex {
   private readonly fields: Array<{ read: FactReader; postings: Map<Primitive, number[]> }> = [];
-  private readonly sources: Array<{ source: PhraseSource; automaton: PhraseAutomaton; postings: Map<number, number[]> }> = [];
+  private readonly sources: SourceIndex[] = [];
   private readonly always: number[] = [];
   private readonly seen: Uint32Array;
   /** Scratch for the phrases found in one text (reused: candidates() runs for every event). */
@@ -22,7 +39,8 @@ export class CandidateIndex {
     this.seen = new Uint32Array(guards.length);
     const chance = estimateChance(guards);
     const fieldsByKey = new Map<string, { read: FactReader; postings: Map<Primitive, number[]> }>();
-    const sourcesByKey = new Map<string, { source: PhraseSource; automaton: PhraseAutomaton; postings: Map<number, number[]> }>();
+    const sourcesByKey = new Map<string, Array<{ tokens: readonly string[]; rule: number }>>();
+    const sourceOf = new Map<string, PhraseSource>();
     guards.forEach((guard, rule) => {
       if (guard === undefined) return;
       if (guard.length === 0) {
@@ -39,20 +57,17 @@ export class CandidateIndex {
           }
           addPosting(field.postings, atom.value, rule);
         } else {
-          let source = sourcesByKey.get(atom.source.key);
-          if (source === undefined) {
-            source = { source: atom.source, automaton: new PhraseAutomaton(), postings: new Map() };
-            sourcesByKey.set(atom.source.key, source);
+          let phrases = sourcesByKey.get(atom.source.key);
+          if (phrases === undefined) {
+            sourcesByKey.set(atom.source.key, (phrases = []));
+            sourceOf.set(atom.source.key, atom.source);
           }
-          addPosting(source.postings, source.automaton.add(atom.tokens), rule);
+          phrases.push({ tokens: atom.tokens, rule });
         }
       }
     });
     this.fields.push(...fieldsByKey.values());
-    for (const source of sourcesByKey.values()) {
-      source.automaton.build();
-      this.sources.push(source);
-    }
+    for (const [key, phrases] of sourcesByKey) this.sources.push(indexSource(sourceOf.get(key) as PhraseSource, phrases));
   }
 
   /** Rule numbers that may fire for this event, ascending. */
@@ -66,11 +81,21 @@ export class CandidateIndex {
       if (rules !== undefined) this.take(rules, epoch, found);
     }
     const phrases = this.phrases;
-    for (const { source, automaton, postings } of this.sources) {
-      for (const tokens of source.sequences(context.facts, context.memo)) {
+    for (const entry of this.sources) {
+      if (entry.kind === 'fold') {
+        for (const text of entry.fold.texts(context.facts)) {
+          phrases.length = 0;
+          entry.automaton.scan(text, phrases);
+          for (let i = 0; i < phrases.length; i++) this.take(entry.postings.get(phrases[i] as number) as number[], epoch, found);
+        }
+        continue;
+      }
+      const { pretest } = entry;
+      if (pretest !== undefined && !pretest.fold.texts(context.facts).some((text) => pretest.automaton.occursIn(text))) continue;
+      for (const tokens of entry.source.sequences(context.facts, context.memo)) {
         phrases.length = 0;
-        automaton.scan(tokens, phrases, source.symbol);
-        for (let i = 0; i < phrases.length; i++) this.take(postings.get(phrases[i] as number) as number[], epoch, found);
+        entry.automaton.scan(tokens, phrases, entry.source.symbol);
+        for (let i = 0; i < phrases.length; i++) this.take(entry.postings.get(phrases[i] as number) as number[], epoch, found);
       }
     }
     if (found.length > this.always.length) found.sort((a, b) => a - b);
@@ -105,6 +130,31 @@ function readQuietly(read: FactReader, context: EventContext): unknown {
   } catch {
     return undefined;
   }
+}
+
+function indexSource(source: PhraseSource, phrases: ReadonlyArray<{ tokens: readonly string[]; rule: number }>): SourceIndex {
+  const fold = source.fold;
+  // A phrase whose fold is empty (nothing but what the fold drops) cannot be looked for that way.
+  const foldable = fold !== undefined && phrases.every(({ tokens }) => fold.phrase(tokens) !== '');
+  if (foldable && phrases.length <= FOLD_CANDIDATES_MAX_PHRASES) {
+    const automaton = new NeedleAutomaton();
+    const postings = new Map<number, number[]>();
+    for (const { tokens, rule } of phrases) addPosting(postings, automaton.add(fold.phrase(tokens)), rule);
+    automaton.build();
+    return { kind: 'fold', fold, automaton, postings };
+  }
+  let pretest: { fold: NonNullable<PhraseSource['fold']>; automaton: NeedleAutomaton } | undefined;
+  if (foldable) {
+    const needles = new NeedleAutomaton();
+    for (const { tokens } of phrases) needles.add(fold.phrase(tokens));
+    needles.build();
+    pretest = { fold, automaton: needles };
+  }
+  const automaton = new PhraseAutomaton();
+  const postings = new Map<number, number[]>();
+  for (const { tokens, rule } of phrases) addPosting(postings, automaton.add(tokens), rule);
+  automaton.build();
+  return { kind: 'tokens', source, pretest, automaton, postings };
 }
 
 function addPosting<K>(postings: Map<K, number[]>, key: K, rule: number): void {

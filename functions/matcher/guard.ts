@@ -35,6 +35,15 @@ export interface PhraseSource {
    * one event, so normalisation is done once per event.
    */
   sequences(facts: Readonly<Record<string, unknown>>, memo: Map<string, unknown>): ReadonlyArray<readonly string[]>;
+  /**
+   * Optional cheap pre-test: a sound fold of each text the operator would read, and of a phrase, such
+   * that a phrase can occur in a text's tokens only if its fold occurs in the text's fold. Lets the
+   * index skip sequences() (the expensive text analysis) for texts that cannot hold any phrase.
+   */
+  readonly fold?: {
+    texts(facts: Readonly<Record<string, unknown>>): readonly string[];
+    phrase(tokens: readonly string[]): string;
+  };
 }
 
 export type Atom = ValueAtom | PhraseAtom;

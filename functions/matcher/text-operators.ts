@@ -1,10 +1,11 @@
 import type { Engine } from 'json-rules-engine';
 import { TEXT_OPERATORS, type TextConditions } from '../rules/operators.js';
-import { containsAllPhrases, containsAnyPhrase, matchesPattern, patternInput, textTokens } from '../rules/text/index.js';
+import { containsAllPhrases, containsAnyPhrase, matchesPattern, type NormaliseOptions, patternInput, textTokens } from '../rules/text/index.js';
 import type { ConditionFn, OperatorCompiler } from './condition-compiler.js';
 import type { FactReader } from './fact-reader.js';
 import { NO_GUARD, type Atom, type Guard, type PhraseSource } from './guard.js';
 import { viewEngine } from './jre.js';
+import { textFold } from './text-fold.js';
 import type { OperatorPlugin } from './rule-matcher.js';
 
 /**
@@ -32,7 +33,7 @@ export function textOperatorPlugin(text: TextConditions): OperatorPlugin {
         testString = condition.operator === 'containsAny'
           ? (input, memo) => containsAnyPhrase(tokensOf(input, memo), phrases)
           : (input, memo) => containsAllPhrases(tokensOf(input, memo), phrases);
-        const source = phraseSource(sources, read, field, optionsKey, tokensOf);
+        const source = phraseSource(sources, read, field, options, optionsKey, tokensOf);
         const atom = (tokens: readonly string[]): Atom => ({ kind: 'phrase', source, tokens: tokens.map(symbol) });
         guard = condition.operator === 'containsAny'
           ? [phrases.filter((phrase) => phrase.length > 0).map(atom)]
@@ -83,13 +84,32 @@ function memoised<T>(key: string, compute: (input: string) => T): (input: string
   };
 }
 
-function phraseSource(sources: Map<string, PhraseSource>, read: FactReader, field: string, optionsKey: string, tokensOf: Memoised): PhraseSource {
+function phraseSource(
+  sources: Map<string, PhraseSource>, read: FactReader, field: string, options: NormaliseOptions, optionsKey: string, tokensOf: Memoised,
+): PhraseSource {
   const key = `${field}\u0001${optionsKey}`;
   const existing = sources.get(key);
   if (existing !== undefined) return existing;
+  const fold = textFold(options);
   const source: PhraseSource = {
     key,
     symbol,
+    fold: {
+      texts(facts) {
+        const folded: string[] = [];
+        const collect = (item: unknown): void => {
+          if (Array.isArray(item)) item.forEach(collect);
+          else if (typeof item === 'string' && item !== '') folded.push(fold(item));
+        };
+        try {
+          collect(read(facts));
+        } catch {
+          // An unreadable fact holds no phrase (the index only narrows; evaluation decides).
+        }
+        return folded;
+      },
+      phrase: (tokens) => fold(tokens.join(' ')),
+    },
     sequences(facts, memo) {
       let value: unknown;
       try {

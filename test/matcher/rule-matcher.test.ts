@@ -40,7 +40,7 @@ describe('RuleMatcher', () => {
     for (const spelling of ['من می خواهم', 'من میخواهم', 'من می‌خواهم']) {
       expect(matcher.matchSync({ text: spelling }).ruleIds).toEqual(['want']);
     }
-    expect(matcher.candidates({ text: 'كم سعرات هذا' })).toEqual([]);
+    expect(matcher.matchSync({ text: 'كم سعرات هذا' }).ruleIds).toEqual([]);
     expect(matcher.matchSync({ text: 'كم سعر هذا؟' }).ruleIds).toEqual(['price']);
     expect(matcher.matchSync({ text: 'my #ORDER needs a refund!' }).ruleIds).toEqual(['refund-and-order']);
     expect(matcher.matchSync({ text: 'just a refund' }).ruleIds).toEqual([]);

@@ -1,0 +1,93 @@
+/**
+ * Aho–Corasick over UTF-16 code units: every needle (a phrase's fold) in one automaton, so finding
+ * which occur in a text's fold is one pass over it, whatever the number of needles.
+ */
+interface NeedleNode {
+  next: Map<number, number> | undefined;
+  fail: number;
+  /** Needles ending here or at a node on the failure chain. */
+  output: readonly number[];
+}
+
+const NO_OUTPUT: readonly number[] = [];
+
+export class NeedleAutomaton {
+  private readonly nodes: NeedleNode[] = [{ next: undefined, fail: 0, output: NO_OUTPUT }];
+  private readonly ends = new Set<number>();
+  private built = false;
+
+  /** Adds a non-empty needle and returns its id (the same needle gives the same id). */
+  add(needle: string): number {
+    if (this.built) throw new Error('NeedleAutomaton: add() after build()');
+    if (needle === '') throw new Error('NeedleAutomaton: a needle needs at least one character');
+    let state = 0;
+    for (let i = 0; i < needle.length; i++) {
+      const node = this.nodes[state] as NeedleNode;
+      const code = needle.charCodeAt(i);
+      let target = node.next?.get(code);
+      if (target === undefined) {
+        target = this.nodes.length;
+        this.nodes.push({ next: undefined, fail: 0, output: NO_OUTPUT });
+        (node.next ??= new Map()).set(code, target);
+      }
+      state = target;
+    }
+    this.ends.add(state);
+    return state;
+  }
+
+  build(): void {
+    const queue: number[] = [...((this.nodes[0] as NeedleNode).next?.values() ?? [])];
+    for (let head = 0; head < queue.length; head++) {
+      const id = queue[head] as number;
+      const node = this.nodes[id] as NeedleNode;
+      for (const [code, child] of node.next ?? []) {
+        let fail = node.fail;
+        while (fail !== 0 && !(this.nodes[fail] as NeedleNode).next?.has(code)) fail = (this.nodes[fail] as NeedleNode).fail;
+        const target = (this.nodes[fail] as NeedleNode).next?.get(code);
+        (this.nodes[child] as NeedleNode).fail = target !== undefined && target !== child ? target : 0;
+        queue.push(child);
+      }
+    }
+    for (const id of queue) {
+      const node = this.nodes[id] as NeedleNode;
+      const inherited = (this.nodes[node.fail] as NeedleNode).output;
+      node.output = this.ends.has(id) ? [id, ...inherited] : inherited;
+    }
+    this.built = true;
+  }
+
+  /** True when any needle occurs in `text` (stops at the first). */
+  occursIn(text: string): boolean {
+    const nodes = this.nodes;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      let target = (nodes[state] as NeedleNode).next?.get(code);
+      while (target === undefined && state !== 0) {
+        state = (nodes[state] as NeedleNode).fail;
+        target = (nodes[state] as NeedleNode).next?.get(code);
+      }
+      state = target ?? 0;
+      if ((nodes[state] as NeedleNode).output.length > 0) return true;
+    }
+    return false;
+  }
+
+  /** Appends to `found` the id of every needle occurring in `text` (once per occurrence). */
+  scan(text: string, found: number[]): void {
+    const nodes = this.nodes;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      let target = (nodes[state] as NeedleNode).next?.get(code);
+      while (target === undefined && state !== 0) {
+        state = (nodes[state] as NeedleNode).fail;
+        target = (nodes[state] as NeedleNode).next?.get(code);
+      }
+      state = target ?? 0;
+      const output = (nodes[state] as NeedleNode).output;
+      for (let k = 0; k < output.length; k++) found.push(output[k] as number);
+    }
+  }
+}
