@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -21,7 +22,8 @@ import { type QueueName, topology } from './topology.js';
 
 /** What each function may touch; the stack grants exactly this and sets only the matching environment. */
 export interface FunctionAccess {
-  table: 'read' | 'readWrite';
+  /** `items`: GetItem, PutItem, UpdateItem and Query only (no scan, delete or batch writes). */
+  table: 'read' | 'readWrite' | 'items';
   putEvents?: boolean;
   /** SendMessage on the actions queue (ACTIONS_QUEUE_URL). */
   sendActions?: boolean;
@@ -53,7 +55,13 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Fires due response timers as events on the bus; queues the resolve of a spike episode that went quiet.
   // It sends nothing itself, so it gets no secret.
   sweep: { table: 'readWrite', putEvents: true, sendActions: true, bundlesConfig: true },
+  // The human-facing API: reads and conditionally updates single items (crisis switch, approvals, audit, events)
+  // and queues an approved command. It sends nothing itself, so it gets no secret.
+  api: { table: 'items', sendActions: true, bundlesConfig: true },
 };
+
+/** What `table: 'items'` grants: single-item reads and conditional writes, and queries of the table and its index. */
+export const TABLE_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] as const;
 
 /** Functions started by the clock rather than by a request or a queue; included only when their entry exists. */
 export const SCHEDULES: Readonly<Record<string, { every: Duration; entry: string }>> = {
@@ -182,6 +190,8 @@ export class FoghornStack extends Stack {
     }
 
     new CfnOutput(this, 'WebhookUrl', { value: `${this.api.apiEndpoint}/webhooks/{platform}`, description: 'Point each platform\'s webhook here' });
+    new CfnOutput(this, 'ApiInvokeArn', { value: this.api.arnForExecuteApi('*', '/api/*', '$default'), description: 'Grant execute-api:Invoke on this to the people and roles that may call the API' });
+    new CfnOutput(this, 'ApiUrl', { value: `${this.api.apiEndpoint}/api`, description: 'The crisis, approvals, audit and events API: SigV4-signed requests from principals granted execute-api:Invoke (docs/deploy.md)' });
     new CfnOutput(this, 'SecretArn', { value: this.secret.secretArn, description: 'Put the FOGHORN_* keys here as one JSON object' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
@@ -211,7 +221,8 @@ export class FoghornStack extends Stack {
       bundledPaths.push({ from: rules.configPath, to: 'foghorn.config.yaml' });
     }
 
-    const fn = new FoghornFunction(this, pascal(name), {
+    // `api` would collide with the HTTP API's construct id.
+    const fn = new FoghornFunction(this, name === 'api' ? 'ApiFunction' : pascal(name), {
       entry: spec.entry,
       description: spec.description,
       timeout: Duration.seconds(spec.timeoutSeconds),
@@ -222,6 +233,7 @@ export class FoghornStack extends Stack {
     });
 
     if (access.table === 'readWrite') this.table.grantReadWriteData(fn);
+    else if (access.table === 'items') this.table.grant(fn, ...TABLE_ITEM_ACTIONS);
     else this.table.grantReadData(fn);
     if (access.putEvents) this.bus.grantPutEventsTo(fn);
     if (access.sendActions) this.queues.actions.queue.grantSendMessages(fn);
@@ -243,7 +255,8 @@ export class FoghornStack extends Stack {
   }
 
   #httpApi(logRetention: RetentionDays | undefined, throttle = { rateLimit: 100, burstLimit: 200 }): HttpApi {
-    const api = new HttpApi(this, 'Api', { apiName: 'foghorn', description: 'Foghorn webhooks', createDefaultStage: false });
+    const api = new HttpApi(this, 'Api', { apiName: 'foghorn', description: 'Foghorn webhooks and API', createDefaultStage: false });
+    const iam = new HttpIamAuthorizer();
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention ?? RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     new HttpStage(this, 'ApiStage', {
       httpApi: api,
@@ -260,7 +273,9 @@ export class FoghornStack extends Stack {
         integration = new HttpLambdaIntegration(`${pascal(route.function)}Integration`, fn);
         integrations.set(route.function, integration);
       }
-      const [routed] = api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      const auth: string | undefined = 'auth' in route ? route.auth : undefined;
+      const [routed] = api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, ...(auth === 'iam' ? { authorizer: iam } : {}) });
+      if (auth === 'iam') continue;
       // Platforms cannot send IAM or JWT credentials; every webhook is authenticated by its signature in ingest.
       if (routed) Validations.of(routed).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'Webhooks are authenticated by the platform\'s request signature, verified in constant time by the ingest function; platforms cannot present IAM, JWT or Lambda-authorizer credentials.' });
     }

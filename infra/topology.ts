@@ -6,7 +6,7 @@
 export const EVENT_SOURCE = 'foghorn.ingest';
 export const EVENT_DETAIL_TYPE = 'social.event';
 
-export type FunctionName = 'ingest' | 'evaluate' | 'act' | 'poll' | 'sweep';
+export type FunctionName = 'ingest' | 'evaluate' | 'act' | 'poll' | 'sweep' | 'api';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; exports `handler`. */
@@ -37,6 +37,11 @@ export interface HttpRouteSpec {
   method: 'GET' | 'POST';
   path: string;
   function: FunctionName;
+  /**
+   * `iam`: only principals granted execute-api:Invoke may call it (SigV4-signed requests). Absent: public,
+   * for webhooks, which platforms cannot sign with IAM and which ingest authenticates by their signature.
+   */
+  auth?: 'iam';
 }
 
 export const topology = {
@@ -47,6 +52,7 @@ export const topology = {
     act: { entry: 'functions/act/handler.ts', description: 'Executes action commands exactly once', timeoutSeconds: 30, memoryMb: 512 },
     poll: { entry: 'functions/poll/handler.ts', description: 'Polls platforms without push (Reddit)', timeoutSeconds: 60, memoryMb: 256 },
     sweep: { entry: 'functions/sweep/handler.ts', description: 'Fires due SLA timers, ends quiet spikes, expires approvals', timeoutSeconds: 60, memoryMb: 256 },
+    api: { entry: 'functions/api/handler.ts', description: 'Crisis mode, approvals, audit and events for humans (IAM-authorised)', timeoutSeconds: 10, memoryMb: 512 },
   } satisfies Record<FunctionName, FunctionSpec>,
   queues: {
     events: { consumer: 'evaluate', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
@@ -58,6 +64,15 @@ export const topology = {
   http: [
     { method: 'POST', path: '/webhooks/{platform}', function: 'ingest' },
     { method: 'GET', path: '/webhooks/{platform}', function: 'ingest' },
+    // The human-facing API (functions/api/routes.ts serves the same list locally).
+    { method: 'GET', path: '/api/crisis', function: 'api', auth: 'iam' },
+    { method: 'POST', path: '/api/crisis/on', function: 'api', auth: 'iam' },
+    { method: 'POST', path: '/api/crisis/off', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/approvals', function: 'api', auth: 'iam' },
+    { method: 'POST', path: '/api/approvals/{id}/approve', function: 'api', auth: 'iam' },
+    { method: 'POST', path: '/api/approvals/{id}/reject', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/audit', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/events/{id}', function: 'api', auth: 'iam' },
   ] satisfies HttpRouteSpec[],
   /** Webhook bodies above this are refused with 413 (EventBridge's entry limit is 256 KB too). */
   maxBodyBytes: 256 * 1024,

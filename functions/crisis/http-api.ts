@@ -7,6 +7,8 @@ export interface ApiRequest {
   params: Readonly<Record<string, string>>;
   query: URLSearchParams;
   body: Buffer;
+  /** The authenticated caller (the IAM principal on AWS), recorded beside the `who` the body names. */
+  caller?: string;
 }
 
 export interface ApiAnswer {
@@ -62,6 +64,12 @@ function required(body: Record<string, unknown>, field: string, what: string): s
   return value.trim();
 }
 
+/** The person the body names, and the principal that authenticated the call when there is one. */
+function who(request: ApiRequest, fields: Record<string, unknown>, what: string): string {
+  const named = required(fields, 'who', what);
+  return request.caller ? `${named} (${request.caller})` : named;
+}
+
 /** Runs a handler and maps Foghorn's errors to their HTTP answer with a JSON body that says what is wrong. */
 async function answer(run: () => Promise<unknown>, status = 200): Promise<ApiAnswer> {
   try {
@@ -73,14 +81,14 @@ async function answer(run: () => Promise<unknown>, status = 200): Promise<ApiAns
 }
 
 /**
- * The crisis HTTP API, shared by the local runtime (and an API Gateway route later):
+ * The crisis HTTP API, shared by the local runtime and the `api` Lambda (functions/api):
  * `GET /api/audit`, `GET|POST /api/crisis[/on|/off]`, `GET /api/approvals`,
  * `POST /api/approvals/{id}/approve|reject`. Changes name who and why in the body.
  */
 export function crisisApiRoutes(kit: CrisisKit): ApiRoute[] {
-  const switchTo = (on: boolean) => async ({ body }: ApiRequest) => answer(async () => {
-    const fields = jsonBody(body);
-    const result = await kit.switchCrisis({ on, who: required(fields, 'who', 'the person switching'), why: required(fields, 'why', 'the reason, for the audit log') });
+  const switchTo = (on: boolean) => async (request: ApiRequest) => answer(async () => {
+    const fields = jsonBody(request.body);
+    const result = await kit.switchCrisis({ on, who: who(request, fields, 'the person switching'), why: required(fields, 'why', 'the reason, for the audit log') });
     return { crisis: result.state, changed: result.changed };
   });
   return [
@@ -100,16 +108,16 @@ export function crisisApiRoutes(kit: CrisisKit): ApiRoute[] {
     },
     {
       method: 'POST', path: '/api/approvals/{id}/approve',
-      handle: async ({ params, body }) => answer(async () => {
-        const fields = jsonBody(body);
-        return { approval: await kit.approve(params.id ?? '', required(fields, 'who', 'the person approving'), text(fields, 'note')) };
+      handle: async (request) => answer(async () => {
+        const fields = jsonBody(request.body);
+        return { approval: await kit.approve(request.params.id ?? '', who(request, fields, 'the person approving'), text(fields, 'note')) };
       }),
     },
     {
       method: 'POST', path: '/api/approvals/{id}/reject',
-      handle: async ({ params, body }) => answer(async () => {
-        const fields = jsonBody(body);
-        return { approval: await kit.reject(params.id ?? '', required(fields, 'who', 'the person rejecting'), required(fields, 'reason', 'why it must not go out')) };
+      handle: async (request) => answer(async () => {
+        const fields = jsonBody(request.body);
+        return { approval: await kit.reject(request.params.id ?? '', who(request, fields, 'the person rejecting'), required(fields, 'reason', 'why it must not go out')) };
       }),
     },
   ];

@@ -29,7 +29,7 @@ import { secretValues } from '../../functions/core/config.js';
 // Crisis and SLA (issue 5): crisis mode, approvals, escalations, SLA timers, spikes, audit.
 import type { Clock } from '../../functions/core/ports.js';
 import { CrisisKit } from '../../functions/crisis/crisis-kit.js';
-import { crisisApiRoutes } from '../../functions/crisis/http-api.js';
+import { foghornApiRoutes } from '../../functions/api/routes.js';
 import type { CrisisRuleOptions } from '../../functions/crisis/rule-options.js';
 import { loadCrisisRuleOptions } from '../../functions/crisis/rule-options-loader.js';
 import { findConfigPath, parseFoghornConfig, readFoghornConfig } from '../../functions/rules/index.js';
@@ -189,7 +189,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     status: 200,
     body: { ok: true, rules: currentRuleSet().ruleIds.length, queues: Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.depth()])) },
   }));
-  for (const route of topology.http) {
+  // Webhook routes go to ingest; the `api` routes are served below by the same handlers as the api Lambda.
+  for (const route of topology.http.filter((candidate) => candidate.function === 'ingest')) {
     server.add(route.method, route.path, async (request) => fromApiGatewayResult(await ingest(toApiGatewayEvent(request, `${route.method} ${route.path}`))));
   }
   server.add('GET', '/api/events', async ({ query }) => ({ status: 200, body: { events: await events.listRecent(clampLimit(query.get('limit'))) } }));
@@ -205,13 +206,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return { status: 200, body: { redriven: await queue.redrive() } };
   });
 
-  for (const route of crisisApiRoutes(crisis)) {
+  for (const route of foghornApiRoutes(crisis, events)) {
     server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
   }
-  server.add('GET', '/api/events/{id}', async ({ params }) => {
-    const stored = await events.get(params.id ?? '');
-    return stored ? { status: 200, body: { event: stored.event } } : { status: 404, body: { error: `no event '${params.id}'`, detail: null } };
-  });
 
   const port = await server.listen(options.port, options.host ?? '127.0.0.1');
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;

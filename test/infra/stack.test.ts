@@ -105,7 +105,7 @@ describe('FoghornStack', () => {
         TracingConfig: { Mode: 'Active' },
         Timeout: spec.timeoutSeconds,
         MemorySize: spec.memoryMb,
-        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(new RegExp(`^${name.charAt(0).toUpperCase()}${name.slice(1)}Logs`)) } },
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(new RegExp(`^${synth.stack.functions[name]!.node.id}Logs`)) } },
         Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: 'foghorn', TABLE_NAME: { Ref: synth.logicalId(synth.stack.table) } }) },
       });
     }
@@ -229,6 +229,33 @@ describe('FoghornStack', () => {
       expect(sent).toEqual(decided.actions.map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params })));
     }, 90_000);
 
+    it('api switches crisis mode for an IAM-authorised caller, recording the verified principal, and reads it back', async () => {
+      const principal = 'arn:aws:iam::123456789012:user/maya';
+      const request = (routeKey: string, body?: unknown) => ({
+        version: '2.0', routeKey, rawPath: routeKey.split(' ')[1], rawQueryString: '',
+        headers: { 'content-type': 'application/json' },
+        requestContext: {
+          http: { method: routeKey.split(' ')[0], path: routeKey.split(' ')[1], protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'awscurl' },
+          requestId: 'r-api', routeKey, stage: '$default', timeEpoch: Date.now(),
+          authorizer: { iam: { accessKey: 'AKIDEXAMPLE', accountId: '123456789012', callerId: 'AIDAEXAMPLE', principalOrgId: null, userArn: principal, userId: 'AIDAEXAMPLE' } },
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }), isBase64Encoded: false,
+      });
+      // No secret for the api function: it sends nothing itself.
+      const env = lambdaEnvironment('api', { FOGHORN_SECRET_ARN: '' });
+      const on = await invokeBundle(synth.bundleOf(fnIds.api!), request('POST /api/crisis/on', { who: 'maya', why: 'login outage' }), env);
+      expect(on.result, on.errors.join('\n')).toMatchObject({ statusCode: 200 });
+      expect(JSON.parse((on.result as { body: string }).body)).toMatchObject({ changed: true, crisis: { on: true, by: `maya (${principal})`, why: 'login outage' } });
+      const state = await invokeBundle(synth.bundleOf(fnIds.api!), request('GET /api/crisis'), env);
+      expect(JSON.parse((state.result as { body: string }).body)).toMatchObject({ crisis: { on: true } });
+      const refused = await invokeBundle(synth.bundleOf(fnIds.api!), request('POST /api/crisis/off', { who: 'maya' }), env);
+      expect(refused.result).toMatchObject({ statusCode: 400 });
+      expect(JSON.parse((refused.result as { body: string }).body).error).toMatch(/'why' is required/);
+      // Switch it off again: the other bundles share this table, and crisis mode would hold their replies.
+      const off = await invokeBundle(synth.bundleOf(fnIds.api!), request('POST /api/crisis/off', { who: 'maya', why: 'bundle check done' }), env);
+      expect(JSON.parse((off.result as { body: string }).body)).toMatchObject({ changed: true, crisis: { on: false } });
+    }, 90_000);
+
     it('act sends a reply command once, signed with the secret\'s key, to the configured callback', async () => {
       // Prepare
       const event: CanonicalEvent = {
@@ -263,6 +290,19 @@ describe('FoghornStack', () => {
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
       DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
     });
+  });
+
+  it('puts IAM authorization on every api route and none on the webhooks, which verify their signatures', () => {
+    const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties);
+    const apiRoutes = topology.http.filter((route) => route.function === 'api').map((route) => `${route.method} ${route.path}`);
+    expect(apiRoutes).toEqual(expect.arrayContaining(['POST /api/crisis/on', 'POST /api/approvals/{id}/approve', 'GET /api/audit', 'GET /api/events/{id}']));
+    for (const route of routes) {
+      if (apiRoutes.includes(route.RouteKey)) expect(route.AuthorizationType, route.RouteKey).toBe('AWS_IAM');
+      else expect([undefined, 'NONE'], route.RouteKey).toContain(route.AuthorizationType);
+    }
+    expect(routes.filter((route) => String(route.RouteKey).includes('/webhooks/'))).toHaveLength(2);
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationUri: { 'Fn::GetAtt': [fnIds.api, 'Arn'] } });
+    expect(Object.keys(synth.template.findOutputs('ApiInvokeArn'))).toEqual(['ApiInvokeArn']);
   });
 
   it('keeps settings in one Secrets Manager secret, never as plain environment values', () => {
@@ -306,6 +346,16 @@ describe('FoghornStack', () => {
       expect(resourcesFor('act', 'sqs:ChangeMessageVisibility')).toContainEqual({ 'Fn::GetAtt': [synth.logicalId(queue), 'Arn'] });
       const variables = resources[fnIds.act!]?.Properties.Environment.Variables;
       expect(variables).toMatchObject({ ACTIONS_QUEUE_URL: { Ref: synth.logicalId(queue) }, ACTIONS_DLQ_URL: { Ref: synth.logicalId(deadLetters) } });
+    });
+
+    it('api reads and writes single items and queues approved commands; no scan, delete, batch, bus or secret', () => {
+      const table = { 'Fn::GetAtt': [synth.logicalId(synth.stack.table), 'Arn'] };
+      const dynamo = actionsOf('api').filter((action) => action.startsWith('dynamodb:'));
+      expect([...new Set(dynamo)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+      expect(resourcesFor('api', 'dynamodb:UpdateItem')).toContainEqual(table);
+      expect(resourcesFor('api', 'sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [synth.logicalId(synth.stack.queues.actions.queue), 'Arn'] }]);
+      expect(actionsOf('api').filter((action) => action.startsWith('secretsmanager:') || action.startsWith('events:') || action === 'sqs:ReceiveMessage')).toEqual([]);
+      expect(resources[fnIds.api!]?.Properties.Environment.Variables).toMatchObject({ FOGHORN_CONFIG: BUNDLED_CONFIG_PATH, ACTIONS_QUEUE_URL: { Ref: synth.logicalId(synth.stack.queues.actions.queue) } });
     });
 
     it('grants no wildcard actions and no Resource "*" except X-Ray\'s', () => {

@@ -24,11 +24,21 @@ describe('local runtime wiring', () => {
   });
 
   it('serves the topology HTTP routes through the ingest handler', async () => {
-    for (const route of topology.http) {
+    for (const route of topology.http.filter((candidate) => candidate.function === 'ingest')) {
       const response = await fetch(`${runtime.url}${route.path.replace('{platform}', 'generic')}`, { method: route.method, body: route.method === 'POST' ? '{}' : undefined });
       // Reaching the handler: the generic platform refuses an unsigned POST (401) and has no GET handshake (405).
       expect([401, 405]).toContain(response.status);
       expect(await response.json()).toHaveProperty('error');
+    }
+  });
+
+  it('serves every route of the api function, with the handlers the api Lambda uses', async () => {
+    const apiRoutes = topology.http.filter((candidate) => candidate.function === 'api');
+    expect(apiRoutes.length).toBeGreaterThan(0);
+    for (const route of apiRoutes) {
+      const response = await fetch(`${runtime.url}${route.path.replace('{id}', 'generic%3Anope')}`, { method: route.method, body: route.method === 'POST' ? '{}' : undefined });
+      // Reaching the handler: a read answers 200 (404 for the unknown event), a change without who/why is refused with 400.
+      expect(route.method === 'GET' ? [200, 404] : [400]).toContain(response.status);
     }
   });
 
