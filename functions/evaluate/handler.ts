@@ -6,20 +6,19 @@ import { SqsCommandQueue } from '../aws/sqs-command-queue.js';
 import { dynamoClient, logger, metrics, requiredEnv, tracer } from '../aws/lambda-runtime.js';
 import { systemClock } from '../core/ports.js';
 import { once } from '../core/provider.js';
-import { loadRuleSet } from '../rules/index.js';
 import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import { createEvaluateHandler } from './evaluate-handler.js';
 // Crisis issue: spikes, SLA timers and the crisisMode fact around the rule set.
 import { awsCrisisKit } from '../crisis/aws/aws-crisis-kit.js';
-import { loadCrisisRuleOptions } from '../crisis/rule-options-loader.js';
+import { loadRuleSetWithCrisisOptions } from '../crisis/rule-options-loader.js';
 
 // The validated rule set ships inside the bundle; it is loaded once per container, not per event.
 const dependencies = once(async () => {
   const client = await dynamoClient();
   const tableName = requiredEnv('TABLE_NAME');
-  const baseRuleSet = await loadRuleSet(requiredEnv('FOGHORN_RULES'));
-  const crisisOptions = await loadCrisisRuleOptions(requiredEnv('FOGHORN_RULES'));
+  // One compilation serves both the rule set and its crisis options (volume, after, crisisReply).
+  const { ruleSet: baseRuleSet, crisisOptions } = await loadRuleSetWithCrisisOptions(requiredEnv('FOGHORN_RULES'));
   const ruleSet = (await awsCrisisKit()).ruleSet(baseRuleSet, () => crisisOptions);
   return {
     ruleSet: () => ruleSet,

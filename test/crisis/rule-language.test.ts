@@ -119,3 +119,25 @@ then: [{ tag: outage }]
     expect(actions.filter((action) => action.params.breaker === true)).toHaveLength(1);
   });
 });
+
+describe('loadRuleSetWithCrisisOptions (the evaluate cold start)', () => {
+  it('compiles the folder once into the rule set and its crisis options; a bad rule throws with file and path', async () => {
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadRuleSetWithCrisisOptions } = await import('../../functions/crisis/rule-options-loader.js');
+    const { RuleValidationError } = await import('../../functions/rules/index.js');
+    const workspace = mkdtempSync(join(tmpdir(), 'foghorn-crisis-rules-'));
+    const dir = join(workspace, 'rules');
+    mkdirSync(dir);
+    writeFileSync(join(workspace, 'foghorn.config.yaml'), 'targets: { oncall: {} }\n');
+    writeFileSync(join(dir, 'spike.yaml'), 'id: spike\nwhen: { all: [{ fact: text, operator: containsAny, value: [down] }] }\nvolume: { atLeast: 3, within: 5m }\nthen: [{ escalate: { target: oncall, summary: down } }]\n');
+    const loaded = await loadRuleSetWithCrisisOptions(dir);
+    expect(loaded.ruleSet.ruleIds).toEqual(['spike']);
+    expect(loaded.crisisOptions.get('spike')).toEqual({ volume: { atLeast: 3, windowMs: 300_000, quietMs: 300_000 } });
+    writeFileSync(join(dir, 'bad.yaml'), 'id: bad\nwhen: { all: [{ fact: text, operator: containsAny, value: [x] }] }\nafter: soon\nthen: [{ tag: x }]\n');
+    const error = await loadRuleSetWithCrisisOptions(dir).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RuleValidationError);
+    expect(String((error as Error).message)).toMatch(/bad\.yaml.*after/s);
+  });
+});
