@@ -10,6 +10,7 @@ const RULES = `
   when: { all: [{ fact: text, operator: containsAny, value: ["outage"] }] }
   volume: { atLeast: 30, within: 10m, quiet: 15m }
   then: [{ escalate: { target: oncall, severity: critical, summary: "Outage reports" } }]
+  onQuiet: [{ tag: outage-over }]
 - id: unanswered
   when: { all: [{ fact: kind, operator: equal, value: message }, { fact: text, operator: containsAny, value: ["help"] }] }
   after: 10m
@@ -48,6 +49,9 @@ describe('foghorn evaluate with volume and after rules', () => {
       expect.objectContaining({ event: 'generic:o29', rule: 'outage-spike', resolve: true, summary: 'Resolved: Outage reports (quiet for 15 min after 35 events)' }),
     ]);
     expect(out.at(-1)!.event).toBe('generic:later');
+    // The onQuiet actions come out with the resolve, once.
+    const quiet = out.flatMap((line) => line.actions.filter((action) => action.type === 'tag'));
+    expect(quiet).toEqual([expect.objectContaining({ rule: 'outage-spike', tags: ['outage-over'] })]);
   });
 
   it('a message with no answer escalates when the clock passes minute 10; an answered one never', async () => {
