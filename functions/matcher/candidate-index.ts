@@ -6,19 +6,13 @@ import { PhraseAutomaton } from './phrase-automaton.js';
 
 /**
  * The phrases of one text source. With a fold (text-fold.ts), a cheap sound superset of where
- * phrases occur, the rules module's text analysis can be skipped for most posts:
- * - few phrases: rules are found in the post's fold directly, and text analysis runs only when a
- *   candidate's cheaper conditions hold (its own evaluation asks for it);
- * - many phrases (most posts hold some fold, and fold hits would bring many false candidates): the
- *   fold only decides whether to analyse the text at all, and rules are found in its tokens.
- * Without a fold, always in its tokens.
+ * phrases occur, rules are found in the post's fold, and the rules module's text analysis runs only
+ * when a candidate's cheaper conditions hold (its own evaluation asks for it): most posts are never
+ * analysed. Without a fold, phrases are found in the post's tokens.
  */
 type SourceIndex =
   | { kind: 'fold'; fold: NonNullable<PhraseSource['fold']>; automaton: NeedleAutomaton; postings: Map<number, number[]> }
-  | { kind: 'tokens'; source: PhraseSource; pretest: { fold: NonNullable<PhraseSource['fold']>; automaton: NeedleAutomaton } | undefined; automaton: PhraseAutomaton; postings: Map<number, number[]> };
-
-/** Up to this many phrases in a source, rules are found in the fold; above, in the tokens. */
-export const FOLD_CANDIDATES_MAX_PHRASES = 5_000;
+  | { kind: 'tokens'; source: PhraseSource; automaton: PhraseAutomaton; postings: Map<number, number[]> };
 
 /**
  * For an event, the rules that can possibly fire: each rule is filed under one group of its guard
@@ -83,15 +77,13 @@ export class CandidateIndex {
     const phrases = this.phrases;
     for (const entry of this.sources) {
       if (entry.kind === 'fold') {
-        for (const text of entry.fold.texts(context.facts)) {
+        for (const folded of entry.fold.texts(context.facts)) {
           phrases.length = 0;
-          entry.automaton.scan(text, phrases);
+          entry.automaton.scan(folded.text, folded.starts, folded.ends, phrases);
           for (let i = 0; i < phrases.length; i++) this.take(entry.postings.get(phrases[i] as number) as number[], epoch, found);
         }
         continue;
       }
-      const { pretest } = entry;
-      if (pretest !== undefined && !pretest.fold.texts(context.facts).some((text) => pretest.automaton.occursIn(text))) continue;
       for (const tokens of entry.source.sequences(context.facts, context.memo)) {
         phrases.length = 0;
         entry.automaton.scan(tokens, phrases, entry.source.symbol);
@@ -135,26 +127,18 @@ function readQuietly(read: FactReader, context: EventContext): unknown {
 function indexSource(source: PhraseSource, phrases: ReadonlyArray<{ tokens: readonly string[]; rule: number }>): SourceIndex {
   const fold = source.fold;
   // A phrase whose fold is empty (nothing but what the fold drops) cannot be looked for that way.
-  const foldable = fold !== undefined && phrases.every(({ tokens }) => fold.phrase(tokens) !== '');
-  if (foldable && phrases.length <= FOLD_CANDIDATES_MAX_PHRASES) {
+  if (fold !== undefined && phrases.every(({ tokens }) => fold.phrase(tokens) !== '')) {
     const automaton = new NeedleAutomaton();
     const postings = new Map<number, number[]>();
     for (const { tokens, rule } of phrases) addPosting(postings, automaton.add(fold.phrase(tokens)), rule);
     automaton.build();
     return { kind: 'fold', fold, automaton, postings };
   }
-  let pretest: { fold: NonNullable<PhraseSource['fold']>; automaton: NeedleAutomaton } | undefined;
-  if (foldable) {
-    const needles = new NeedleAutomaton();
-    for (const { tokens } of phrases) needles.add(fold.phrase(tokens));
-    needles.build();
-    pretest = { fold, automaton: needles };
-  }
   const automaton = new PhraseAutomaton();
   const postings = new Map<number, number[]>();
   for (const { tokens, rule } of phrases) addPosting(postings, automaton.add(tokens), rule);
   automaton.build();
-  return { kind: 'tokens', source, pretest, automaton, postings };
+  return { kind: 'tokens', source, automaton, postings };
 }
 
 function addPosting<K>(postings: Map<K, number[]>, key: K, rule: number): void {

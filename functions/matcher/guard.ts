@@ -1,4 +1,5 @@
 import type { FactReader } from './fact-reader.js';
+import type { FoldedText } from './text-fold.js';
 
 /**
  * What the index may assume about a condition: a Guard is a list of groups that must ALL be met for
@@ -36,12 +37,13 @@ export interface PhraseSource {
    */
   sequences(facts: Readonly<Record<string, unknown>>, memo: Map<string, unknown>): ReadonlyArray<readonly string[]>;
   /**
-   * Optional cheap pre-test: a sound fold of each text the operator would read, and of a phrase, such
-   * that a phrase can occur in a text's tokens only if its fold occurs in the text's fold. Lets the
-   * index skip sequences() (the expensive text analysis) for texts that cannot hold any phrase.
+   * Optional cheap stand-in for sequences(): a sound fold of each text the operator would read, and
+   * of a phrase, such that a phrase can occur in a text's tokens only if its fold occurs in the text's
+   * fold between a possible token start and end (text-fold.ts). Lets the index skip the expensive
+   * text analysis for texts that cannot hold any phrase.
    */
   readonly fold?: {
-    texts(facts: Readonly<Record<string, unknown>>): readonly string[];
+    texts(facts: Readonly<Record<string, unknown>>): readonly FoldedText[];
     phrase(tokens: readonly string[]): string;
   };
 }

@@ -1,10 +1,12 @@
 /**
  * Aho–Corasick over UTF-16 code units: every needle (a phrase's fold) in one automaton, so finding
- * which occur in a text's fold is one pass over it, whatever the number of needles.
+ * which occur in a post's fold is one pass over it, whatever the number of needles.
  */
 interface NeedleNode {
   next: Map<number, number> | undefined;
   fail: number;
+  /** Length of the needle ending at this node (its depth). */
+  depth: number;
   /** Needles ending here or at a node on the failure chain. */
   output: readonly number[];
 }
@@ -12,7 +14,7 @@ interface NeedleNode {
 const NO_OUTPUT: readonly number[] = [];
 
 export class NeedleAutomaton {
-  private readonly nodes: NeedleNode[] = [{ next: undefined, fail: 0, output: NO_OUTPUT }];
+  private readonly nodes: NeedleNode[] = [{ next: undefined, fail: 0, depth: 0, output: NO_OUTPUT }];
   private readonly ends = new Set<number>();
   private built = false;
 
@@ -27,7 +29,7 @@ export class NeedleAutomaton {
       let target = node.next?.get(code);
       if (target === undefined) {
         target = this.nodes.length;
-        this.nodes.push({ next: undefined, fail: 0, output: NO_OUTPUT });
+        this.nodes.push({ next: undefined, fail: 0, depth: i + 1, output: NO_OUTPUT });
         (node.next ??= new Map()).set(code, target);
       }
       state = target;
@@ -57,8 +59,11 @@ export class NeedleAutomaton {
     this.built = true;
   }
 
-  /** True when any needle occurs in `text` (stops at the first). */
-  occursIn(text: string): boolean {
+  /**
+   * Appends to `found` the id of every needle occurring in `text` (once per occurrence) that starts
+   * where `starts` is 1 and ends where `ends` is 1.
+   */
+  scan(text: string, starts: Uint8Array, ends: Uint8Array, found: number[]): void {
     const nodes = this.nodes;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
@@ -69,25 +74,12 @@ export class NeedleAutomaton {
         target = (nodes[state] as NeedleNode).next?.get(code);
       }
       state = target ?? 0;
-      if ((nodes[state] as NeedleNode).output.length > 0) return true;
-    }
-    return false;
-  }
-
-  /** Appends to `found` the id of every needle occurring in `text` (once per occurrence). */
-  scan(text: string, found: number[]): void {
-    const nodes = this.nodes;
-    let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      let target = (nodes[state] as NeedleNode).next?.get(code);
-      while (target === undefined && state !== 0) {
-        state = (nodes[state] as NeedleNode).fail;
-        target = (nodes[state] as NeedleNode).next?.get(code);
-      }
-      state = target ?? 0;
+      if (ends[i] !== 1) continue;
       const output = (nodes[state] as NeedleNode).output;
-      for (let k = 0; k < output.length; k++) found.push(output[k] as number);
+      for (let k = 0; k < output.length; k++) {
+        const id = output[k] as number;
+        if (starts[i + 1 - (nodes[id] as NeedleNode).depth] === 1) found.push(id);
+      }
     }
   }
 }

@@ -5,16 +5,18 @@ import type { ConditionFn, OperatorCompiler } from './condition-compiler.js';
 import type { FactReader } from './fact-reader.js';
 import { NO_GUARD, type Atom, type Guard, type PhraseSource } from './guard.js';
 import { viewEngine } from './jre.js';
-import { textFold } from './text-fold.js';
+import { type FoldedText, textFold } from './text-fold.js';
 import type { OperatorPlugin } from './rule-matcher.js';
 
 /**
  * containsAny / containsAll / matches, compiled from the same TextConditions that installed them on
  * the engine: the same compiled phrases and patterns, the same text functions, the same answers
- * (TextConditions.evaluate), with the event's text normalised and tokenized once per event.
- * Phrases also feed the index: a rule waits for one of its phrases to occur.
+ * (TextConditions.evaluate), with the event's text normalised and tokenized at most once per event.
+ * Phrases also feed the index: a rule waits for one of its phrases to occur, looked for in the
+ * post's fold (text-fold.ts) or, with `fold: false`, in its tokens.
  */
-export function textOperatorPlugin(text: TextConditions): OperatorPlugin {
+export function textOperatorPlugin(text: TextConditions, options: { fold?: boolean } = {}): OperatorPlugin {
+  const useFold = options.fold !== false;
   const sources = new Map<string, PhraseSource>();
   const compiler: OperatorCompiler = {
     compile(read, field, value) {
@@ -33,7 +35,7 @@ export function textOperatorPlugin(text: TextConditions): OperatorPlugin {
         testString = condition.operator === 'containsAny'
           ? (input, memo) => containsAnyPhrase(tokensOf(input, memo), phrases)
           : (input, memo) => containsAllPhrases(tokensOf(input, memo), phrases);
-        const source = phraseSource(sources, read, field, options, optionsKey, tokensOf);
+        const source = phraseSource(sources, read, field, options, optionsKey, tokensOf, useFold);
         const atom = (tokens: readonly string[]): Atom => ({ kind: 'phrase', source, tokens: tokens.map(symbol) });
         guard = condition.operator === 'containsAny'
           ? [phrases.filter((phrase) => phrase.length > 0).map(atom)]
@@ -86,6 +88,7 @@ function memoised<T>(key: string, compute: (input: string) => T): (input: string
 
 function phraseSource(
   sources: Map<string, PhraseSource>, read: FactReader, field: string, options: NormaliseOptions, optionsKey: string, tokensOf: Memoised,
+  useFold: boolean,
 ): PhraseSource {
   const key = `${field}\u0001${optionsKey}`;
   const existing = sources.get(key);
@@ -94,22 +97,26 @@ function phraseSource(
   const source: PhraseSource = {
     key,
     symbol,
-    fold: {
-      texts(facts) {
-        const folded: string[] = [];
-        const collect = (item: unknown): void => {
-          if (Array.isArray(item)) item.forEach(collect);
-          else if (typeof item === 'string' && item !== '') folded.push(fold(item));
-        };
-        try {
-          collect(read(facts));
-        } catch {
-          // An unreadable fact holds no phrase (the index only narrows; evaluation decides).
-        }
-        return folded;
-      },
-      phrase: (tokens) => fold(tokens.join(' ')),
-    },
+    ...(useFold
+      ? {
+        fold: {
+          texts(facts: Readonly<Record<string, unknown>>) {
+            const folded: FoldedText[] = [];
+            const collect = (item: unknown): void => {
+              if (Array.isArray(item)) item.forEach(collect);
+              else if (typeof item === 'string' && item !== '') folded.push(fold.text(item));
+            };
+            try {
+              collect(read(facts));
+            } catch {
+              // An unreadable fact holds no phrase (the index only narrows; evaluation decides).
+            }
+            return folded;
+          },
+          phrase: (tokens: readonly string[]) => fold.phrase(tokens.join(' ')),
+        },
+      }
+      : {}),
     sequences(facts, memo) {
       let value: unknown;
       try {

@@ -184,13 +184,13 @@ describe('compiled matcher against json-rules-engine', () => {
     let fallbackRules = 0;
     let totalRules = 0;
     await fc.assert(
-      fc.asyncProperty(ruleSet, fc.array(facts, { minLength: 3, maxLength: 3 }), fc.constantFrom(false, false, false, true), async (rules, events, strict) => {
+      fc.asyncProperty(ruleSet, fc.array(facts, { minLength: 3, maxLength: 3 }), fc.constantFrom(false, false, false, true), fc.boolean(), async (rules, events, strict, fold) => {
         const text = new TextConditions();
         const setup: Setup = { allowUndefinedFacts: !strict, text };
         const registered = rules.map((rule) => ({ ...rule, conditions: registerText(rule.conditions, text) as MatcherRule['conditions'] }));
         const matcher = RuleMatcher.compile(registered, {
           createEngine: () => createEngine(setup),
-          plugins: [textOperatorPlugin(text)],
+          plugins: [textOperatorPlugin(text, { fold })],
           computedFacts: { computed: () => 'later' },
           asyncFacts: { detected: async (eventFacts) => (eventFacts.kind === 'dm' ? 'fa' : 'x') },
         });
