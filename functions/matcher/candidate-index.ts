@@ -79,7 +79,7 @@ export class CandidateIndex {
       if (entry.kind === 'fold') {
         for (const folded of entry.fold.texts(context.facts)) {
           phrases.length = 0;
-          entry.automaton.scan(folded.text, folded.starts, folded.ends, phrases);
+          entry.automaton.scan(folded, phrases);
           for (let i = 0; i < phrases.length; i++) this.take(entry.postings.get(phrases[i] as number) as number[], epoch, found);
         }
         continue;

@@ -1,3 +1,5 @@
+import { END, type FoldedText, START } from './text-fold.js';
+
 /**
  * Aho–Corasick over UTF-16 code units: every needle (a phrase's fold) in one automaton, so finding
  * which occur in a post's fold is one pass over it, whatever the number of needles.
@@ -60,25 +62,26 @@ export class NeedleAutomaton {
   }
 
   /**
-   * Appends to `found` the id of every needle occurring in `text` (once per occurrence) that starts
-   * where `starts` is 1 and ends where `ends` is 1.
+   * Appends to `found` the id of every needle occurring in `folded` (once per occurrence) that starts
+   * where a token may start and ends where one may end.
    */
-  scan(text: string, starts: Uint8Array, ends: Uint8Array, found: number[]): void {
+  scan(folded: FoldedText, found: number[]): void {
     const nodes = this.nodes;
+    const { units, length, flags } = folded;
     let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
+    for (let i = 0; i < length; i++) {
+      const code = units[i] as number;
       let target = (nodes[state] as NeedleNode).next?.get(code);
       while (target === undefined && state !== 0) {
         state = (nodes[state] as NeedleNode).fail;
         target = (nodes[state] as NeedleNode).next?.get(code);
       }
       state = target ?? 0;
-      if (ends[i] !== 1) continue;
+      if (((flags[i] as number) & END) === 0) continue;
       const output = (nodes[state] as NeedleNode).output;
       for (let k = 0; k < output.length; k++) {
         const id = output[k] as number;
-        if (starts[i + 1 - (nodes[id] as NeedleNode).depth] === 1) found.push(id);
+        if (((flags[i + 1 - (nodes[id] as NeedleNode).depth] as number) & START) !== 0) found.push(id);
       }
     }
   }

@@ -8,17 +8,20 @@ import { capText, type NormaliseOptions, normaliseText } from '../rules/text/ind
  * characters, punctuation or spaces (dropped here too) or changes a letter to one the per-character
  * mapping reaches as well (final sigma). So when tokens occur consecutively in a text's tokens,
  * their fold occurs in the text's fold, starting where a token may start and ending where one may
- * end (`starts`/`ends`: after or before something dropped, at emoji and at letters of scripts written
- * without spaces). test/matcher/text-fold.test.ts checks this on generated text in every script
+ * end (START/END flags: after or before something dropped, at emoji and at letters of scripts
+ * written without spaces). test/matcher/text-fold.test.ts checks this on generated text in every script
  * Foghorn serves. The converse does not hold, and is not needed.
  */
 export interface FoldedText {
-  text: string;
-  /** 1 where a token may start (UTF-16 positions of `text`). */
-  starts: Uint8Array;
-  /** 1 where a token may end. */
-  ends: Uint8Array;
+  /** The fold, as UTF-16 code units (the first `length` of them). */
+  units: Uint16Array;
+  length: number;
+  /** Per unit: START when a token may start there, END when one may end there. */
+  flags: Uint8Array;
 }
+
+export const START = 1;
+export const END = 2;
 
 export interface TextFold {
   /** The fold of a phrase (its tokens joined by spaces): what to look for. */
@@ -41,43 +44,44 @@ interface CodePointFold {
 }
 
 export function textFold(options: NormaliseOptions): TextFold {
-  const byCodePoint = new Map<number, CodePointFold>();
-  const foldOf = (code: number): CodePointFold => {
-    let folded = byCodePoint.get(code);
-    if (folded === undefined) {
-      let text = '';
-      let dropped = false;
-      let joins = true;
-      for (const char of normaliseText(String.fromCodePoint(code), options)) {
-        if (KEPT.test(char)) {
-          text += char;
-          if (!JOINS_WORDS.test(char)) joins = false;
-        } else {
-          dropped = true;
-        }
+  // Basic Multilingual Plane in an array (a hot lookup for every character of every post), the rest in a map.
+  const basic: Array<CodePointFold | undefined> = new Array(0x10000);
+  const astral = new Map<number, CodePointFold>();
+  const compute = (code: number): CodePointFold => {
+    let text = '';
+    let dropped = false;
+    let joins = true;
+    for (const char of normaliseText(String.fromCodePoint(code), options)) {
+      if (KEPT.test(char)) {
+        text += char;
+        if (!JOINS_WORDS.test(char)) joins = false;
+      } else {
+        dropped = true;
       }
-      folded = { text, boundary: text !== '' && (dropped || !joins) };
-      byCodePoint.set(code, folded);
     }
+    return { text, boundary: text !== '' && (dropped || !joins) };
+  };
+  const foldOf = (code: number): CodePointFold => {
+    if (code < 0x10000) return (basic[code] ??= compute(code));
+    let folded = astral.get(code);
+    if (folded === undefined) astral.set(code, (folded = compute(code)));
     return folded;
   };
-  const ascii: CodePointFold[] = [];
-  for (let code = 0; code < 0x80; code++) ascii.push(foldOf(code));
 
   const phrase = (input: string): string => {
-    const decomposed = input.normalize('NFKD');
     let out = '';
-    for (const char of decomposed) out += foldOf(char.codePointAt(0) as number).text;
+    for (const char of input.normalize('NFKD')) out += foldOf(char.codePointAt(0) as number).text;
     return out;
   };
 
   const text = (input: string): FoldedText => {
-    const decomposed = capText(input).normalize('NFKD');
+    const capped = capText(input);
+    // ASCII is its own NFKD.
+    const decomposed = ASCII_ONLY.test(capped) ? capped : capped.normalize('NFKD');
     // A code point folds to at most a few units; grow if a long compatibility expansion needs more.
-    let starts: Uint8Array = new Uint8Array(decomposed.length * 2 + 8);
-    let ends: Uint8Array = new Uint8Array(starts.length);
-    let out = '';
-    let last = -1;
+    let units = new Uint16Array(decomposed.length * 2 + 8);
+    let flags = new Uint8Array(units.length);
+    let length = 0;
     let startPending = true;
     for (let i = 0; i < decomposed.length; i++) {
       let code = decomposed.charCodeAt(i);
@@ -88,40 +92,40 @@ export function textFold(options: NormaliseOptions): TextFold {
           i++;
         }
       }
-      const folded = code < 0x80 ? (ascii[code] as CodePointFold) : foldOf(code);
-      if (folded.text === '') {
-        if (last >= 0) ends[last] = 1;
+      const folded = foldOf(code);
+      const size = folded.text.length;
+      if (size === 0) {
+        if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
         startPending = true;
         continue;
       }
-      if (last + 1 + folded.text.length > starts.length) {
-        starts = grow(starts);
-        ends = grow(ends);
+      if (length + size > units.length) {
+        units = grow(units, new Uint16Array(units.length * 2));
+        flags = grow(flags, new Uint8Array(units.length));
       }
       if (folded.boundary) {
-        if (last >= 0) ends[last] = 1;
-        for (let k = 0; k < folded.text.length; k++) {
-          last++;
-          starts[last] = 1;
-          ends[last] = 1;
+        if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
+        for (let k = 0; k < size; k++) {
+          units[length] = folded.text.charCodeAt(k);
+          flags[length++] = START | END;
         }
         startPending = true;
       } else {
-        if (startPending) starts[last + 1] = 1;
-        last += folded.text.length;
+        if (startPending) flags[length] = START;
+        for (let k = 0; k < size; k++) units[length++] = folded.text.charCodeAt(k);
         startPending = false;
       }
-      out += folded.text;
     }
-    if (last >= 0) ends[last] = 1;
-    return { text: out, starts, ends };
+    if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
+    return { units, length, flags };
   };
 
   return { phrase, text };
 }
 
-function grow(array: Uint8Array): Uint8Array {
-  const larger = new Uint8Array(array.length * 2);
-  larger.set(array);
-  return larger;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+function grow<T extends Uint8Array | Uint16Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
