@@ -45,6 +45,7 @@ export async function measureEndToEnd(options: { events?: number; concurrency?: 
   const dir = mkdtempSync(join(tmpdir(), 'foghorn-bench-e2e-'));
   mkdirSync(join(dir, 'rules'));
   writeFileSync(join(dir, 'rules', 'bench.yaml'), RULE);
+  writeFileSync(join(dir, 'foghorn.config.yaml'), 'timezone: UTC\n');
   const secret = randomBytes(24).toString('hex');
   const runtime = spawn(join(REPO, 'node_modules', '.bin', 'tsx'), ['infra/local/main.ts'], {
     cwd: REPO,
@@ -55,7 +56,6 @@ export async function measureEndToEnd(options: { events?: number; concurrency?: 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  writeFileSync(join(dir, 'foghorn.config.yaml'), 'timezone: UTC\n');
   try {
     const url = await listeningUrl(runtime, 60_000);
     const flood = await drive(url, secret, events, concurrency);
