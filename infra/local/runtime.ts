@@ -35,6 +35,7 @@ import { loadCrisisRuleOptions } from '../../functions/crisis/rule-options-loade
 import { findConfigPath, parseFoghornConfig, readFoghornConfig } from '../../functions/rules/index.js';
 import { dynamoCrisisStores } from '../../functions/storage/dynamo/crisis-stores.js';
 import { LocalScheduler } from '../../functions/local/scheduler.js';
+import { localPolling } from '../../functions/poll/local-polling.js';
 
 export interface RuntimeLogger {
   info(message: string, detail?: Record<string, unknown>): void;
@@ -218,6 +219,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger: { error: (message, ...detail) => logger.error(message, { detail: detail.map(describe) }) },
   });
   sweeper.start();
+  const polling = localPolling({ table, store: events, publisher: bus, settings, clock, logger: { error: (message, ...detail) => logger.error(message, { detail: detail.map(describe) }) } });
+  polling.start();
   logger.info('foghorn is listening', { url });
 
   return {
@@ -225,6 +228,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ruleSet: currentRuleSet,
     stop: async () => {
       await sweeper.stop();
+      await polling.stop();
       watcher.close();
       await server.close();
       await Promise.all(Object.values(queues).map((queue) => queue.stop()));
