@@ -18,6 +18,8 @@ const NO_OUTPUT: readonly number[] = [];
 export class NeedleAutomaton {
   private readonly nodes: NeedleNode[] = [{ next: undefined, fail: 0, depth: 0, output: NO_OUTPUT }];
   private readonly ends = new Set<number>();
+  /** The root's transitions by code unit (-1: none): most steps of a scan start from the root. */
+  private readonly root = new Int32Array(0x10000).fill(-1);
   private built = false;
 
   /** Adds a non-empty needle and returns its id (the same needle gives the same id). */
@@ -58,6 +60,7 @@ export class NeedleAutomaton {
       const inherited = (this.nodes[node.fail] as NeedleNode).output;
       node.output = this.ends.has(id) ? [id, ...inherited] : inherited;
     }
+    for (const [code, child] of (this.nodes[0] as NeedleNode).next ?? []) this.root[code] = child;
     this.built = true;
   }
 
@@ -67,16 +70,22 @@ export class NeedleAutomaton {
    */
   scan(folded: FoldedText, found: number[]): void {
     const nodes = this.nodes;
+    const root = this.root;
     const { units, length, flags } = folded;
     let state = 0;
     for (let i = 0; i < length; i++) {
       const code = units[i] as number;
-      let target = (nodes[state] as NeedleNode).next?.get(code);
+      let target = state === 0 ? undefined : (nodes[state] as NeedleNode).next?.get(code);
       while (target === undefined && state !== 0) {
         state = (nodes[state] as NeedleNode).fail;
-        target = (nodes[state] as NeedleNode).next?.get(code);
+        if (state !== 0) target = (nodes[state] as NeedleNode).next?.get(code);
       }
-      state = target ?? 0;
+      if (target === undefined) {
+        const fromRoot = root[code] as number;
+        state = fromRoot === -1 ? 0 : fromRoot;
+      } else {
+        state = target;
+      }
       if (((flags[i] as number) & END) === 0) continue;
       const output = (nodes[state] as NeedleNode).output;
       for (let k = 0; k < output.length; k++) {

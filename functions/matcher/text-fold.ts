@@ -2,11 +2,12 @@ import { capText, type NormaliseOptions, normaliseText } from '../rules/text/ind
 
 /**
  * A cheap, sound stand-in for the rules module's text analysis, used only to skip it: the text is
- * decomposed (NFKD), each code point replaced by what normaliseText makes of it alone (cached per
- * code point), and everything but letters, digits and emoji dropped. Every step normaliseText takes
- * that depends on context either composes marks (undone by NFKD and dropped), removes invisible
- * characters, punctuation or spaces (dropped here too) or changes a letter to one the per-character
- * mapping reaches as well (final sigma). So when tokens occur consecutively in a text's tokens,
+ * composed (NFKC, as normaliseText starts), each code point replaced by what normaliseText makes of
+ * it alone with everything but letters, digits and emoji dropped, then decomposed and mapped again
+ * so composed and spelled-out letters agree (all cached per code point). Every step normaliseText
+ * takes that depends on context either composes or strips marks (undone here and dropped), removes
+ * invisible characters, punctuation or spaces (dropped here too) or changes a letter to one the
+ * per-character mapping reaches as well (final sigma). So when tokens occur consecutively in a text's tokens,
  * their fold occurs in the text's fold, starting where a token may start and ending where one may
  * end (START/END flags: after or before something dropped, at emoji and at letters of scripts
  * written without spaces). test/matcher/text-fold.test.ts checks this on generated text in every script
@@ -47,19 +48,27 @@ export function textFold(options: NormaliseOptions): TextFold {
   // Basic Multilingual Plane in an array (a hot lookup for every character of every post), the rest in a map.
   const basic: Array<CodePointFold | undefined> = new Array(0x10000);
   const astral = new Map<number, CodePointFold>();
-  const compute = (code: number): CodePointFold => {
-    let text = '';
+  // What normaliseText makes of one character, keeping only what tokens are made of.
+  const keptOf = (char: string): { kept: string; dropped: boolean } => {
+    let kept = '';
     let dropped = false;
-    let joins = true;
-    for (const char of normaliseText(String.fromCodePoint(code), options)) {
-      if (KEPT.test(char)) {
-        text += char;
-        if (!JOINS_WORDS.test(char)) joins = false;
-      } else {
-        dropped = true;
-      }
+    for (const part of normaliseText(char, options)) {
+      if (KEPT.test(part)) kept += part;
+      else dropped = true;
     }
-    return { text, boundary: text !== '' && (dropped || !joins) };
+    return { kept, dropped };
+  };
+  const compute = (code: number): CodePointFold => {
+    const whole = keptOf(String.fromCodePoint(code));
+    // Decomposed and mapped again, so a composed letter and its base + mark spelling agree (ئ / ي + ٔ).
+    let text = '';
+    let joins = true;
+    for (const char of whole.kept.normalize('NFKD')) {
+      const { kept } = keptOf(char);
+      text += kept;
+      for (const part of kept) if (!JOINS_WORDS.test(part)) joins = false;
+    }
+    return { text, boundary: text !== '' && (whole.dropped || !joins) };
   };
   const foldOf = (code: number): CodePointFold => {
     if (code < 0x10000) return (basic[code] ??= compute(code));
@@ -70,23 +79,23 @@ export function textFold(options: NormaliseOptions): TextFold {
 
   const phrase = (input: string): string => {
     let out = '';
-    for (const char of input.normalize('NFKD')) out += foldOf(char.codePointAt(0) as number).text;
+    for (const char of input.normalize('NFKC')) out += foldOf(char.codePointAt(0) as number).text;
     return out;
   };
 
   const text = (input: string): FoldedText => {
     const capped = capText(input);
-    // ASCII is its own NFKD.
-    const decomposed = ASCII_ONLY.test(capped) ? capped : capped.normalize('NFKD');
+    // Composed as normaliseText composes it (ASCII is its own NFKC).
+    const composed = ASCII_ONLY.test(capped) ? capped : capped.normalize('NFKC');
     // A code point folds to at most a few units; grow if a long compatibility expansion needs more.
-    let units = new Uint16Array(decomposed.length * 2 + 8);
+    let units = new Uint16Array(composed.length * 2 + 8);
     let flags = new Uint8Array(units.length);
     let length = 0;
     let startPending = true;
-    for (let i = 0; i < decomposed.length; i++) {
-      let code = decomposed.charCodeAt(i);
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < decomposed.length) {
-        const low = decomposed.charCodeAt(i + 1);
+    for (let i = 0; i < composed.length; i++) {
+      let code = composed.charCodeAt(i);
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < composed.length) {
+        const low = composed.charCodeAt(i + 1);
         if (low >= 0xdc00 && low <= 0xdfff) {
           code = ((code - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
           i++;

@@ -101,16 +101,19 @@ function phraseSource(
       ? {
         fold: {
           texts(facts: Readonly<Record<string, unknown>>) {
+            let value: unknown;
+            try {
+              value = read(facts);
+            } catch {
+              return []; // An unreadable fact holds no phrase (the index only narrows; evaluation decides).
+            }
+            if (typeof value === 'string') return value === '' ? [] : [fold.text(value)];
             const folded: FoldedText[] = [];
             const collect = (item: unknown): void => {
               if (Array.isArray(item)) item.forEach(collect);
               else if (typeof item === 'string' && item !== '') folded.push(fold.text(item));
             };
-            try {
-              collect(read(facts));
-            } catch {
-              // An unreadable fact holds no phrase (the index only narrows; evaluation decides).
-            }
+            collect(value);
             return folded;
           },
           phrase: (tokens: readonly string[]) => fold.phrase(tokens.join(' ')),
