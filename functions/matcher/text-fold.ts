@@ -31,12 +31,17 @@ export interface TextFold {
   text(text: string): FoldedText;
 }
 
-const KEPT = /[\p{L}\p{N}\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}]/u;
+// Not regional indicators: a lone one is no token, so keeping it could separate adjacent tokens.
+const KEPT = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
 /**
- * Letters and digits of scripts written with spaces: runs of them form one token. Anything else kept
- * (emoji, Han, Thai, scripts not listed) may be a token of its own, so it is a boundary on both sides.
+ * Letters of scripts written with spaces, and common digits: runs of them form one token. Anything
+ * else kept (emoji, Han, Thai, Myanmar digits, scripts not listed) may be a token of its own, so it
+ * is a boundary on both sides.
  */
-const JOINS_WORDS = /^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Armenian}\p{Script=Georgian}\p{Nd}]$/u;
+const JOINS_WORDS = new RegExp(
+  String.raw`^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Armenian}\p{Script=Georgian}[\p{Nd}&&\p{Script=Common}]]$`,
+  'v',
+);
 
 interface CodePointFold {
   text: string;
