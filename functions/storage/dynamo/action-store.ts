@@ -1,7 +1,7 @@
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ActionCommand } from '../../core/action-command.js';
 import type { ActionRecord, ActionStore } from '../../core/ports.js';
-import { queryNewest } from './event-store.js';
+import { queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 

@@ -1,5 +1,6 @@
-import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Approval, ApprovalStatus, ApprovalStore } from '../../crisis/ports.js';
+import { queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
@@ -49,22 +50,8 @@ export class DynamoApprovalStore implements ApprovalStore {
   }
 
   private async listStatus(status: ApprovalStatus, limit: number): Promise<Approval[]> {
-    const approvals: Approval[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.options.client.send(new QueryCommand({
-        TableName: this.options.tableName, IndexName: TABLE_KEYS.gsi1.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
-        ExpressionAttributeValues: toItem({ ':pk': statusIndexKey(status) }),
-        ScanIndexForward: false,
-        Limit: Math.min(1000, limit - approvals.length),
-        ExclusiveStartKey: start,
-      }));
-      for (const item of page.Items ?? []) approvals.push(strip(fromItem<Approval & Record<string, unknown>>(item))!);
-      start = page.LastEvaluatedKey;
-    } while (start && approvals.length < limit);
-    return approvals;
+    const items = await queryNewest<Approval & Record<string, unknown>>(this.options.client, this.options.tableName, statusIndexKey(status), limit);
+    return items.map((item) => strip(item)!);
   }
 
   async markDispatched(id: string, now: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AuditEntry, AuditLog } from '../../crisis/ports.js';
-import { queryNewest } from './event-store.js';
+import { queryNewest } from './index-query.js';
 import { isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 

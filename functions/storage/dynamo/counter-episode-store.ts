@@ -1,5 +1,6 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { EpisodeStore, SpikeEpisode } from '../../crisis/ports.js';
+import { queryIndexPartition } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { TABLE_KEYS } from './table.js';
 
@@ -59,23 +60,8 @@ export class DynamoEpisodeStore implements EpisodeStore {
   }
 
   async listOpen(): Promise<SpikeEpisode[]> {
-    const episodes: SpikeEpisode[] = [];
-    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-    do {
-      const page = await this.options.client.send(new QueryCommand({
-        TableName: this.options.tableName, IndexName: TABLE_KEYS.gsi1.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
-        ExpressionAttributeValues: toItem({ ':pk': OPEN_INDEX }),
-        ExclusiveStartKey: start,
-      }));
-      for (const item of page.Items ?? []) {
-        const episode = strip(fromItem<SpikeEpisode & Record<string, unknown>>(item));
-        if (episode?.status === 'open') episodes.push(episode);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return episodes;
+    const items = await queryIndexPartition<SpikeEpisode & Record<string, unknown>>(this.options.client, this.options.tableName, OPEN_INDEX);
+    return items.map((item) => strip(item)).filter((episode): episode is SpikeEpisode => episode?.status === 'open');
   }
 
   async close(ruleId: string, incident: string, lastEventAt: string, now: Date): Promise<boolean> {

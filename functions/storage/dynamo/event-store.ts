@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CanonicalEvent } from '../../core/event.js';
 import type { EventStore, StoredEvent } from '../../core/ports.js';
+import { queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
@@ -128,32 +129,4 @@ export class DynamoEventStore implements EventStore {
 
 function eventKey(eventId: string): string {
   return `EVENT#${eventId}`;
-}
-
-/** Newest-first items of one gsi1 partition, paging until `limit`. */
-export async function queryNewest<T>(client: DynamoDBClient, tableName: string, partition: string, limit: number): Promise<T[]> {
-  const results: T[] = [];
-  const seen = new Set<string>();
-  let exclusiveStartKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-  do {
-    const page = await client.send(new QueryCommand({
-      TableName: tableName,
-      IndexName: TABLE_KEYS.gsi1.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
-      ExpressionAttributeValues: toItem({ ':pk': partition }),
-      ScanIndexForward: false,
-      Limit: Math.min(1000, limit - results.length),
-      ExclusiveStartKey: exclusiveStartKey,
-    }));
-    for (const item of page.Items ?? []) {
-      // An index entry can outlive a lost base write (embedded DynamoDB killed mid-write): newest entry per key wins.
-      const key = `${item.pk?.S}\u0000${item.sk?.S}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      results.push(fromItem<T>(item) as T);
-    }
-    exclusiveStartKey = page.LastEvaluatedKey;
-  } while (exclusiveStartKey && results.length < limit);
-  return results;
 }

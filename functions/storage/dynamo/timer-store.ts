@@ -1,8 +1,9 @@
 import {
-  type AttributeValue, DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { SlaTimer, TimerStore } from '../../crisis/ports.js';
 import { filingMinute } from '../../crisis/sla-timer.js';
+import { queryIndexPartition } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
@@ -58,21 +59,11 @@ export class DynamoTimerStore implements TimerStore {
   async pendingInMinutes(minutes: readonly number[]): Promise<SlaTimer[]> {
     const timers: SlaTimer[] = [];
     for (const minute of minutes) {
-      let start: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await this.options.client.send(new QueryCommand({
-          TableName: this.options.tableName, IndexName: TABLE_KEYS.gsi1.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
-          ExpressionAttributeValues: toItem({ ':pk': dueIndexKey(minute) }),
-          ExclusiveStartKey: start,
-        }));
-        for (const item of page.Items ?? []) {
-          const timer = strip(fromItem<SlaTimer & Record<string, unknown>>(item));
-          if (timer?.status === 'pending') timers.push(timer);
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await queryIndexPartition<SlaTimer & Record<string, unknown>>(this.options.client, this.options.tableName, dueIndexKey(minute));
+      for (const item of items) {
+        const timer = strip(item);
+        if (timer?.status === 'pending') timers.push(timer);
+      }
     }
     return timers;
   }
