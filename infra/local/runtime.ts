@@ -34,6 +34,8 @@ import type { CrisisRuleOptions } from '../../functions/crisis/rule-options.js';
 import { loadCrisisRuleOptions } from '../../functions/crisis/rule-options-loader.js';
 import { findConfigPath, parseFoghornConfig, readFoghornConfig } from '../../functions/rules/index.js';
 import { dynamoCrisisStores } from '../../functions/storage/dynamo/crisis-stores.js';
+import { DynamoCrisisStore } from '../../functions/storage/dynamo/crisis-store.js';
+import { ProcessCachedCrisisStore } from '../../functions/local/process-cached-crisis-store.js';
 import { LocalScheduler } from '../../functions/local/scheduler.js';
 import { localPolling } from '../../functions/poll/local-polling.js';
 
@@ -122,7 +124,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Crisis issue: the kit over the same table, dispatching to the actions queue and emitting through the bus.
   let publicUrl = settings.get('FOGHORN_PUBLIC_URL');
   const crisis = new CrisisKit({
-    stores: dynamoCrisisStores(table), config: () => teamConfig, settings, clock, forceSandbox: options.forceSandbox ?? false,
+    // This process owns the data, so the crisis switch is read from memory after the first read.
+    stores: { ...dynamoCrisisStores(table), crisis: new ProcessCachedCrisisStore(new DynamoCrisisStore(table)) }, config: () => teamConfig, settings, clock, forceSandbox: options.forceSandbox ?? false,
     live: new LiveSender(), sandbox: new SandboxSender(), foghornBaseUrl: () => publicUrl ?? 'http://127.0.0.1:8787',
     dispatch: async (commands) => { await queues.actions.send(commands.map((command) => JSON.stringify(command))); },
     emit: async (event) => {
