@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { stringify } from 'yaml';
+import { toCompiledRuleSetFile } from '../functions/rules/compiled-rule-set.js';
+import { compileRuleObjects, resolveConfig } from '../functions/rules/index.js';
 import { makeRules } from './workload.js';
 
 export interface BundleFigures {
@@ -18,7 +19,7 @@ export interface BundleFigures {
   ruleCount: number;
   /** Fresh process: importing the bundle (cold module load). */
   moduleLoadMs: number;
-  /** Fresh process: loadRuleSet over the rule files (read, validate, compile). */
+  /** Fresh process: the handler's rule loading (read the rule set validated at synth, compile, index). */
   ruleLoadMs: number;
   /** The same two steps in CPU time of the child process (less sensitive to other load). */
   moduleLoadCpuMs: number;
@@ -27,12 +28,17 @@ export interface BundleFigures {
   processWallMs: number;
   /** Largest contributors to the bundle, KB of minified output. */
   largestKb: Record<string, number>;
+  /** Packages shipped beside the bundle and imported only on first need (not in `bytes`). */
+  besideKb: Record<string, number>;
 }
 
 const REPO = resolve(import.meta.dirname, '..');
 const HANDLER = 'functions/evaluate/handler.ts';
 // Inside the repository so the bundle's external imports (@aws-sdk/*) resolve from node_modules.
 const WORK_DIR = join(REPO, 'node_modules', '.cache', 'foghorn-bench');
+
+// As infra/stack.ts ships them for evaluate: beside index.mjs, imported only when a rule needs them.
+const MODULES_BESIDE = ['cld3-asm'];
 
 const LAMBDA_BUNDLING: BuildOptions = {
   bundle: true,
@@ -42,7 +48,7 @@ const LAMBDA_BUNDLING: BuildOptions = {
   format: 'esm',
   target: 'node20',
   mainFields: ['module', 'main'],
-  external: ['@aws-sdk/*'],
+  external: ['@aws-sdk/*', ...MODULES_BESIDE],
   banner: { js: "import { createRequire as __foghornCreateRequire } from 'node:module'; const require = __foghornCreateRequire(import.meta.url);" },
   logLevel: 'silent',
 };
@@ -52,7 +58,7 @@ const cpu = () => { const { user, system } = process.cpuUsage(); return (user + 
 const started = performance.now(), startedCpu = cpu();
 const entry = await import(process.argv[2]);
 const loaded = performance.now(), loadedCpu = cpu();
-const ruleSet = await entry.loadRuleSet(process.argv[3]);
+const { ruleSet } = await entry.loadDeployedRules(process.argv[3]);
 const ready = performance.now(), readyCpu = cpu();
 process.stdout.write(JSON.stringify({
   moduleLoadMs: loaded - started, ruleLoadMs: ready - loaded,
@@ -69,13 +75,17 @@ export async function measureBundle(keywords: readonly string[], random: () => n
   const largestKb = largestInputs(handler.metafile);
   await build({ ...LAMBDA_BUNDLING, entryPoints: [join(REPO, 'bench', 'cold-start-entry.ts')], outfile: join(WORK_DIR, 'entry.mjs') });
 
-  for (const rule of makeRules(ruleCount, keywords, random)) {
-    writeFileSync(join(WORK_DIR, 'rules', `${rule.id}.yaml`), stringify(rule));
-  }
+  // What infra/rules-for-deployment.ts writes at synth, from the rules validated with the repository's config.
+  const compiled = compileRuleObjects(makeRules(ruleCount, keywords, random), resolveConfig(join(WORK_DIR, 'rules')));
+  writeFileSync(join(WORK_DIR, 'rules.compiled.json'), JSON.stringify(toCompiledRuleSetFile(compiled)));
   writeFileSync(join(WORK_DIR, 'child.mjs'), CHILD);
+  const besideKb = Object.fromEntries(await Promise.all(MODULES_BESIDE.map(async (name) => {
+    const beside = await build({ ...LAMBDA_BUNDLING, external: [], stdin: { contents: `export * from '${name}';`, resolveDir: REPO, loader: 'js' }, write: false, outfile: join(WORK_DIR, `${name}.mjs`) });
+    return [name, Math.round(beside.outputFiles[0]!.contents.byteLength / 1024)] as const;
+  })));
 
   const started = performance.now();
-  const { stdout } = await promisify(execFile)(process.execPath, [join(WORK_DIR, 'child.mjs'), join(WORK_DIR, 'entry.mjs'), join(WORK_DIR, 'rules')], {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(WORK_DIR, 'child.mjs'), join(WORK_DIR, 'entry.mjs'), join(WORK_DIR, 'rules.compiled.json')], {
     cwd: WORK_DIR,
     env: { PATH: process.env.PATH ?? '', POWERTOOLS_DEV: 'false', AWS_REGION: 'eu-west-1' },
   });
@@ -83,7 +93,7 @@ export async function measureBundle(keywords: readonly string[], random: () => n
   const child = JSON.parse(stdout) as { moduleLoadMs: number; ruleLoadMs: number; moduleLoadCpuMs: number; ruleLoadCpuMs: number; rules: number };
   if (child.rules !== ruleCount) throw new Error(`the cold-start child loaded ${child.rules} rules, expected ${ruleCount}`);
   const { rules: _rules, ...times } = child;
-  return { entry: HANDLER, bytes, ruleCount, ...times, processWallMs, largestKb };
+  return { entry: HANDLER, bytes, ruleCount, ...times, processWallMs, largestKb, besideKb };
 }
 
 /** Minified bytes per package (or per folder of ours), the largest first. */

@@ -87,6 +87,7 @@ function printBundle(bundle: BundleFigures): void {
     ]],
   );
   console.log(`  largest parts (KB): ${Object.entries(bundle.largestKb).map(([name, size]) => `${name} ${size}`).join(', ')}`);
+  console.log(`  shipped beside it, imported on first need (KB): ${Object.entries(bundle.besideKb).map(([name, size]) => `${name} ${size}`).join(', ')}`);
 }
 
 function printEndToEnd(figures: EndToEndFigures): void {

@@ -1,6 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { findConfigPath, loadRuleSet } from '../functions/rules/index.js';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadCompiledRuleSet, toCompiledRuleSetFile } from '../functions/rules/compiled-rule-set.js';
+import { compileRuleDirectory, findConfigPath } from '../functions/rules/index.js';
 import { REPO_ROOT } from './constructs/foghorn-function.js';
 
 /** A rule set that validated at synth time: the stack ships exactly these files. */
@@ -9,6 +11,8 @@ export interface RulesForDeployment {
   dir: string;
   /** Absolute path of the foghorn.config.yaml the rules were validated against, if any. */
   configPath?: string;
+  /** Absolute path of the validated rule set as one JSON file (functions/rules/compiled-rule-set.ts), which evaluate loads. */
+  compiledPath: string;
   ruleIds: readonly string[];
 }
 
@@ -21,8 +25,9 @@ export class RulesNotDeployableError extends Error {
 }
 
 /**
- * Loads the rule set exactly as the evaluate function will, so that `cdk synth` (and so `cdk deploy`)
- * fails with the rules module's own message (file, line, rule, problem) instead of shipping broken rules.
+ * Validates the rule set with the rules module, so that `cdk synth` (and so `cdk deploy`) fails with
+ * its own message (file, line, rule, problem) instead of shipping broken rules; then writes the
+ * validated rules and config as one JSON file and loads that exactly as the evaluate function will.
  * `dir` is relative to the repository root unless absolute.
  */
 export async function rulesForDeployment(dir: string): Promise<RulesForDeployment> {
@@ -30,8 +35,10 @@ export async function rulesForDeployment(dir: string): Promise<RulesForDeploymen
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new RulesNotDeployableError(absolute, 'it is not a folder');
   const configPath = findConfigPath(absolute);
   try {
-    const ruleSet = await loadRuleSet(absolute, { configPath });
-    return { dir: absolute, configPath, ruleIds: ruleSet.ruleIds };
+    const compiledPath = join(mkdtempSync(join(tmpdir(), 'foghorn-rules-')), 'rules.compiled.json');
+    writeFileSync(compiledPath, JSON.stringify(toCompiledRuleSetFile(await compileRuleDirectory(absolute, { configPath }))));
+    const ruleSet = await loadCompiledRuleSet(compiledPath);
+    return { dir: absolute, configPath, compiledPath, ruleIds: ruleSet.ruleIds };
   } catch (error) {
     throw new RulesNotDeployableError(absolute, error instanceof Error ? error.message : String(error), { cause: error });
   }

@@ -71,6 +71,8 @@ export const SCHEDULES: Readonly<Record<string, { every: Duration; entry: string
 
 /** Where the bundled rule set and its config sit on Lambda (the bundle is unpacked in /var/task). */
 export const BUNDLED_RULES_DIR = '/var/task/rules';
+/** The same rules validated at synth, as one JSON file: what evaluate loads (no YAML parsing or schema checks at cold start). */
+export const BUNDLED_COMPILED_RULES_PATH = '/var/task/rules.compiled.json';
 export const BUNDLED_CONFIG_PATH = '/var/task/foghorn.config.yaml';
 
 export interface FoghornStackProps extends StackProps {
@@ -214,6 +216,8 @@ export class FoghornStack extends Stack {
     if (access.bundlesRules) {
       environment.FOGHORN_RULES = BUNDLED_RULES_DIR;
       bundledPaths.push({ from: rules.dir, to: 'rules' });
+      environment.FOGHORN_COMPILED_RULES = BUNDLED_COMPILED_RULES_PATH;
+      bundledPaths.push({ from: rules.compiledPath, to: 'rules.compiled.json' });
     }
     // The config the rules were validated against travels with them, and with every function that reads it.
     if ((access.bundlesRules || access.bundlesConfig) && rules.configPath) {
@@ -229,6 +233,8 @@ export class FoghornStack extends Stack {
       memorySize: spec.memoryMb,
       environment,
       bundledPaths,
+      // CLD3 (1 MB of inline WebAssembly) is imported only when a candidate rule needs a post's language.
+      ...(access.bundlesRules ? { modulesBeside: ['cld3-asm'] } : {}),
       logRetention,
     });
 

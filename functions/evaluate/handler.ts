@@ -11,14 +11,14 @@ import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import { createEvaluateHandler } from './evaluate-handler.js';
 // Crisis issue: spikes, SLA timers and the crisisMode fact around the rule set.
 import { awsCrisisKit } from '../crisis/aws/aws-crisis-kit.js';
-import { loadRuleSetWithCrisisOptions } from '../crisis/rule-options-loader.js';
+import { loadDeployedRules } from './load-rules.js';
 
-// The validated rule set ships inside the bundle; it is loaded once per container, not per event.
+// The rule set ships inside the bundle, validated at synth (no YAML, no schema checks here); loaded once per container.
 const dependencies = once(async () => {
   const client = await dynamoClient();
   const tableName = requiredEnv('TABLE_NAME');
   // One compilation serves both the rule set and its crisis options (volume, after, crisisReply).
-  const { ruleSet: baseRuleSet, crisisOptions } = await loadRuleSetWithCrisisOptions(requiredEnv('FOGHORN_RULES'));
+  const { ruleSet: baseRuleSet, crisisOptions } = await loadDeployedRules(requiredEnv('FOGHORN_COMPILED_RULES'));
   const ruleSet = (await awsCrisisKit()).ruleSet(baseRuleSet, () => crisisOptions);
   return {
     ruleSet: () => ruleSet,

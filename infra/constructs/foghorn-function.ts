@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -38,6 +42,12 @@ export interface FoghornFunctionProps {
   environment?: Record<string, string>;
   /** Copied next to the bundled code after esbuild runs (the rule set, for example). */
   bundledPaths?: readonly BundledPath[];
+  /**
+   * npm packages kept out of index.mjs and shipped beside it as their own one-file module
+   * (node_modules/<name>/index.mjs): large code the function imports only when it needs it (CLD3's
+   * inline WebAssembly), so a cold start neither reads nor parses it until then.
+   */
+  modulesBeside?: readonly string[];
   logRetention?: RetentionDays;
 }
 
@@ -61,7 +71,8 @@ export class FoghornFunction extends NodejsFunction {
       description: `Runs the Foghorn ${id} function`,
     });
     logGroup.grantWrite(role);
-    const bundledPaths = props.bundledPaths ?? [];
+    const modulesBeside = props.modulesBeside ?? [];
+    const bundledPaths = [...(props.bundledPaths ?? []), ...modulesBeside.map((name) => ({ from: bundleModule(name), to: join('node_modules', name) }))];
 
     super(scope, id, {
       entry: join(REPO_ROOT, props.entry),
@@ -93,7 +104,7 @@ export class FoghornFunction extends NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         // No mainFields: esbuild's Node default (main before module); some ESM builds break when bundled (cld3-asm's).
-        externalModules: ['@aws-sdk/*'],
+        externalModules: ['@aws-sdk/*', ...modulesBeside],
         // CommonJS dependencies bundled into ESM still call require() and read __dirname (cld3's WASM loader does).
         banner: ESM_COMMONJS_SHIM,
         commandHooks: {
@@ -117,6 +128,25 @@ export class FoghornFunction extends NodejsFunction {
       reason: 'Foghorn is built and tested for Node.js 22, the runtime the project targets; moving to a newer runtime is a deliberate, tested upgrade.',
     });
   }
+}
+
+/**
+ * One npm package bundled and minified into a folder holding `index.mjs` and a package.json, so a
+ * bare `import(name)` from the function's bundle resolves to it. Its CommonJS exports are re-exported
+ * by name (read from the package at synth), as Node cannot see names through a bundled CommonJS module.
+ */
+function bundleModule(name: string): string {
+  const require = createRequire(join(REPO_ROOT, 'package.json'));
+  const names = Object.keys(require(name) as object).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
+  const dir = join(mkdtempSync(join(tmpdir(), 'foghorn-module-')), name);
+  mkdirSync(dir, { recursive: true });
+  buildSync({
+    stdin: { contents: `export { ${names.join(', ')} } from '${name}';`, resolveDir: REPO_ROOT, loader: 'js' },
+    bundle: true, minify: true, keepNames: true, platform: 'node', format: 'esm', target: 'node22',
+    banner: { js: ESM_COMMONJS_SHIM }, outfile: join(dir, 'index.mjs'), logLevel: 'error',
+  });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, type: 'module', main: 'index.mjs', exports: './index.mjs' }));
+  return dir;
 }
 
 /** Paths inside the repository are addressed through the bundler's input folder (the repository root). */

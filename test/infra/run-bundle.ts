@@ -14,12 +14,23 @@ process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');
 `;
 
 /**
+ * The Lambda runtime provides the AWS SDK; the repository's copy plays that part. A bundle that ships
+ * its own node_modules (modules loaded beside index.mjs) gets the SDK linked into it, so what it
+ * ships is what it loads.
+ */
+export function provideAwsSdk(bundle: string): void {
+  const modules = join(bundle, 'node_modules');
+  if (!existsSync(modules)) symlinkSync(resolve('node_modules'), modules, 'dir');
+  else if (!existsSync(join(modules, '@aws-sdk'))) symlinkSync(resolve('node_modules', '@aws-sdk'), join(modules, '@aws-sdk'), 'dir');
+}
+
+/**
  * Invokes a synthesised function's bundle in a fresh Node process with only the environment given,
  * as the Lambda runtime would (ESM, handler(event, context)). The repository's node_modules stands in
  * for the AWS SDK the runtime provides. Answers the handler's result and the ERROR lines it logged.
  */
 export async function invokeBundle(bundle: string, event: unknown, env: Record<string, string>): Promise<{ result: unknown; errors: string[] }> {
-  if (!existsSync(join(bundle, 'node_modules'))) symlinkSync(resolve('node_modules'), join(bundle, 'node_modules'), 'dir');
+  provideAwsSdk(bundle);
   writeFileSync(join(bundle, 'invoke.mjs'), INVOKER);
   const { stdout } = await promisify(execFile)(process.execPath, ['invoke.mjs'], {
     cwd: bundle,

@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
-import { BUNDLED_CONFIG_PATH, BUNDLED_RULES_DIR, FUNCTION_ACCESS } from '../../infra/stack.js';
+import { BUNDLED_COMPILED_RULES_PATH, BUNDLED_CONFIG_PATH, BUNDLED_RULES_DIR, FUNCTION_ACCESS } from '../../infra/stack.js';
 import { topology } from '../../infra/topology.js';
 import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
@@ -19,7 +19,7 @@ import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js'
 import { ensureTable, TABLE_KEYS } from '../../functions/storage/dynamo/table.js';
 import { type AwsJsonCall, startAwsJsonServer } from '../aws/loopback-aws.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
-import { invokeBundle } from './run-bundle.js';
+import { invokeBundle, provideAwsSdk } from './run-bundle.js';
 import { statementsOf, type Synthesised, synthesise } from './synth.js';
 
 /** One synthesis with real bundling (esbuild) for the whole file: it is the slow part. */
@@ -114,7 +114,7 @@ describe('FoghornStack', () => {
     }
   });
 
-  it('bundles each function as one minified ESM file with a source map, and ships the rule set with evaluate and the config with those that read it', () => {
+  it('bundles each function as one minified ESM file with a source map, and ships the rule set with evaluate and the config with those that read it', async () => {
     for (const id of Object.values(fnIds)) {
       const bundle = synth.bundleOf(id);
       expect(readdirSync(bundle)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
@@ -128,6 +128,10 @@ describe('FoghornStack', () => {
     const repoRules = readdirSync('rules', { recursive: true }).map(String);
     expect(shippedRules.sort()).toEqual(repoRules.sort());
     expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_RULES).toBe(BUNDLED_RULES_DIR);
+    // What evaluate loads: the same rules, validated at synth, as one JSON file.
+    expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_COMPILED_RULES).toBe(BUNDLED_COMPILED_RULES_PATH);
+    const compiled = JSON.parse(readFileSync(join(evaluateBundle, 'rules.compiled.json'), 'utf8')) as { rules: Array<{ spec: { id: string } }> };
+    expect(compiled.rules.map((rule) => rule.spec.id).sort()).toEqual([...(await loadRuleSet('rules')).ruleIds].sort());
     if (existsSync('foghorn.config.yaml')) {
       for (const name of Object.keys(fnIds).filter((fn) => FUNCTION_ACCESS[fn]?.bundlesRules || FUNCTION_ACCESS[fn]?.bundlesConfig)) {
         expect(readFileSync(join(synth.bundleOf(fnIds[name]!), 'foghorn.config.yaml'), 'utf8'), name).toBe(readFileSync('foghorn.config.yaml', 'utf8'));
@@ -136,11 +140,22 @@ describe('FoghornStack', () => {
     }
   });
 
+  it('ships CLD3 beside the evaluate bundle, not inside it, and the shipped copy loads and detects a language', async () => {
+    const bundle = synth.bundleOf(fnIds.evaluate!);
+    // CLD3's WebAssembly is inlined as a base64 data URL starting with the wasm magic number (AGFzbQ).
+    const wasm = 'data:application/octet-stream;base64,AGFzbQ';
+    expect(readFileSync(join(bundle, 'index.mjs'), 'utf8')).not.toContain(wasm);
+    expect(readFileSync(join(bundle, 'node_modules', 'cld3-asm', 'index.mjs'), 'utf8')).toContain(wasm);
+    provideAwsSdk(bundle);
+    const detect = "const { loadModule } = await import('cld3-asm'); const cld = (await loadModule()).create(1, 1024); console.log(cld.findLanguage('Nous voudrions savoir à quelle heure ouvre le magasin demain matin.').language)";
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', detect], { cwd: bundle, env: { PATH: process.env.PATH ?? '' } });
+    expect(stdout.trim()).toBe('fr');
+  }, 60_000);
+
   it('produces bundles that Node loads as ES modules exporting handler (as the Lambda runtime will)', async () => {
     for (const [name, id] of Object.entries(fnIds)) {
       const bundle = synth.bundleOf(id);
-      // The runtime provides the AWS SDK; here the repository's copy plays that part.
-      symlinkSync(resolve('node_modules'), join(bundle, 'node_modules'), 'dir');
+      provideAwsSdk(bundle);
       const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "const m = await import('./index.mjs'); console.log(typeof m.handler)"], { cwd: bundle, env: { PATH: process.env.PATH ?? '' } });
       expect(stdout.trim(), `${name} bundle`).toBe('function');
     }
@@ -309,7 +324,7 @@ describe('FoghornStack', () => {
     synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'FOGHORN_GENERIC_SECRET' },
     });
-    const allowed = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'TABLE_NAME', 'BUS_NAME', 'ACTIONS_QUEUE_URL', 'ACTIONS_DLQ_URL', 'FOGHORN_SECRET_ARN', 'FOGHORN_RULES', 'FOGHORN_CONFIG', 'FOGHORN_SANDBOX']);
+    const allowed = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'TABLE_NAME', 'BUS_NAME', 'ACTIONS_QUEUE_URL', 'ACTIONS_DLQ_URL', 'FOGHORN_SECRET_ARN', 'FOGHORN_RULES', 'FOGHORN_COMPILED_RULES', 'FOGHORN_CONFIG', 'FOGHORN_SANDBOX']);
     for (const [name, id] of Object.entries(fnIds)) {
       const variables = resources[id]?.Properties.Environment.Variables as Record<string, unknown>;
       expect(Object.keys(variables).filter((key) => !allowed.has(key)), `${name} environment`).toEqual([]);

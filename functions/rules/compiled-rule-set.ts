@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { compileRule, type CompiledRule } from './compile.js';
+import type { FoghornConfig } from './config.js';
+import { RuleValidationError } from './errors.js';
+import { createRuleSet } from './evaluator.js';
+import type { CompiledRules } from './loader.js';
+import { TextConditions } from './operators.js';
+import type { RuleSet } from './ruleset.js';
+import type { RuleSpec } from './schema.js';
+
+/**
+ * A rule set validated once (at deploy time) and written as one JSON file: the team config and each
+ * rule's validated spec, in load order. Loading it reads no YAML and skips schema validation, which
+ * is most of a cold start's rule loading; the rules are still compiled (conditions, templates).
+ * This module imports neither the YAML parser nor the loader, so a bundle that loads only this
+ * form leaves them out.
+ */
+export interface CompiledRuleSetFile {
+  format: typeof COMPILED_RULE_SET_FORMAT;
+  config: FoghornConfig;
+  rules: Array<{ file: string; spec: RuleSpec }>;
+}
+
+export const COMPILED_RULE_SET_FORMAT = 'foghorn-compiled-rules/1';
+
+/** The file form of rules that compiled without problems (from `compileRuleDirectory`, say). */
+export function toCompiledRuleSetFile(compiled: Pick<CompiledRules, 'rules' | 'config' | 'problems'>): CompiledRuleSetFile {
+  if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
+  const inOrder = [...compiled.rules].sort((a, b) => a.order - b.order);
+  return { format: COMPILED_RULE_SET_FORMAT, config: compiled.config, rules: inOrder.map((rule) => ({ file: rule.file, spec: rule.spec })) };
+}
+
+/** Compiles the file form again; throws RuleValidationError if a rule no longer compiles against the config. */
+export function compiledRulesFromFile(value: unknown, source = '<compiled rules>'): CompiledRules {
+  const file = checkedFile(value, source);
+  const text = new TextConditions();
+  const rules: CompiledRule[] = [];
+  const problems: CompiledRules['problems'] = [];
+  file.rules.forEach(({ file: ruleFile, spec }, order) => {
+    const result = compileRule(spec, ruleFile, order, { config: file.config, text }, { validated: true });
+    for (const problem of result.problems) {
+      problems.push({ file: ruleFile, line: 0, ...(result.id ? { ruleId: result.id } : {}), path: problem.path.join('.'), message: problem.message });
+    }
+    if (result.rule) rules.push(result.rule);
+  });
+  if (problems.length > 0) throw new RuleValidationError(problems);
+  return { rules, problems, config: file.config, text };
+}
+
+/** Reads and compiles a compiled rule set file (the evaluate function's cold start). */
+export async function loadCompiledRules(path: string): Promise<CompiledRules> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the compiled rule set ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return compiledRulesFromFile(value, path);
+}
+
+/** A RuleSet from a compiled rule set file. */
+export async function loadCompiledRuleSet(path: string): Promise<RuleSet> {
+  const compiled = await loadCompiledRules(path);
+  return createRuleSet(compiled.rules, compiled.config, compiled.text);
+}
+
+/** The shape written by toCompiledRuleSetFile; anything else is refused with what is wrong. */
+function checkedFile(value: unknown, source: string): CompiledRuleSetFile {
+  const file = value as Partial<CompiledRuleSetFile> | null;
+  if (file === null || typeof file !== 'object' || file.format !== COMPILED_RULE_SET_FORMAT) {
+    throw new Error(`${source} is not a compiled rule set: expected format '${COMPILED_RULE_SET_FORMAT}'`);
+  }
+  if (file.config === null || typeof file.config !== 'object') throw new Error(`${source}: config must be an object`);
+  if (!Array.isArray(file.rules)) throw new Error(`${source}: rules must be a list`);
+  file.rules.forEach((rule, index) => {
+    if (rule === null || typeof rule !== 'object' || typeof rule.file !== 'string' || rule.spec === null || typeof rule.spec !== 'object' || typeof rule.spec.id !== 'string') {
+      throw new Error(`${source}: rules[${index}] must be { file, spec } with spec.id`);
+    }
+  });
+  return file as CompiledRuleSetFile;
+}

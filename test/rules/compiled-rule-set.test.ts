@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { canonicalEventSchema } from '../../functions/core/event.js';
+import { withTestDefaults } from '../../functions/rules/compile.js';
+import { compiledRulesFromFile, loadCompiledRuleSet, toCompiledRuleSetFile } from '../../functions/rules/compiled-rule-set.js';
+import {
+  compileRuleDirectory, compileSources, createRuleSet, DEFAULT_TEST_NOW, memoryRuleState, parseFoghornConfig, RuleValidationError, runRuleTests,
+} from '../../functions/rules/index.js';
+
+describe('compiled rule set (the evaluate function\'s deploy-time form)', () => {
+  it('evaluates the starter rules exactly as the YAML-loaded rule set does, on every event of their tests', async () => {
+    // Prepare: the starter rules from YAML, and the same rules through the JSON file form.
+    const fromYaml = await compileRuleDirectory('rules');
+    const fromJson = compiledRulesFromFile(JSON.parse(JSON.stringify(toCompiledRuleSetFile(fromYaml))));
+    const yamlRuleSet = createRuleSet(fromYaml.rules, fromYaml.config, fromYaml.text);
+    const jsonRuleSet = createRuleSet(fromJson.rules, fromJson.config, fromJson.text);
+    const events = fromYaml.rules.flatMap((rule) => rule.tests.flatMap((test, index) => (test.events ?? (test.event ? [test.event] : []))
+      .map((event, eventIndex) => {
+        const now = new Date(test.now ?? DEFAULT_TEST_NOW);
+        return { now, event: canonicalEventSchema.parse(withTestDefaults(event, `${rule.id}-${index}-${eventIndex}`, now)) };
+      })));
+    expect(events.length).toBeGreaterThan(10);
+    // Act + Assess: same rule ids, same decisions, and the rules' own tests pass on the JSON form.
+    expect(jsonRuleSet.ruleIds).toEqual(yamlRuleSet.ruleIds);
+    for (const { now, event } of events) {
+      const fromYamlDecision = await yamlRuleSet.evaluate(event, { now, state: memoryRuleState() });
+      const fromJsonDecision = await jsonRuleSet.evaluate(event, { now, state: memoryRuleState() });
+      expect(fromJsonDecision, event.id).toEqual(fromYamlDecision);
+    }
+    const failed = (await runRuleTests(fromJson)).filter((result) => !result.passed);
+    expect(failed.map((result) => `${result.name}: ${result.failures.join('; ')}`)).toEqual([]);
+  });
+
+  it('loads from a file and keeps load order', async () => {
+    const config = parseFoghornConfig({});
+    const compiled = compileSources([
+      { file: 'b.yaml', text: 'id: second\nwhen: { all: [{ fact: platform, operator: equal, value: x }] }\nthen: [{ tag: b }]\n' },
+      { file: 'a.yaml', text: 'id: first\nwhen: { all: [{ fact: platform, operator: equal, value: x }] }\nthen: [{ tag: a }]\n' },
+    ], config);
+    const path = join(mkdtempSync(join(tmpdir(), 'foghorn-compiled-')), 'rules.compiled.json');
+    writeFileSync(path, JSON.stringify(toCompiledRuleSetFile(compiled)));
+    const ruleSet = await loadCompiledRuleSet(path);
+    expect(ruleSet.ruleIds).toEqual(['second', 'first']);
+  });
+
+  it('refuses rules with problems, files of another shape, and rules the config no longer allows, saying what is wrong', async () => {
+    const config = parseFoghornConfig({ channels: { news: { platform: 'test' } } });
+    const broken = compileSources([{ file: 'bad.yaml', text: 'id: bad\nwhen: { all: [] }\nthen: []\n' }], config);
+    expect(() => toCompiledRuleSetFile(broken)).toThrow(RuleValidationError);
+    expect(() => compiledRulesFromFile({ rules: [] }, 'x.json')).toThrow(/x\.json is not a compiled rule set/);
+    expect(() => compiledRulesFromFile({ format: 'foghorn-compiled-rules/1', config: {}, rules: [{ file: 'a.yaml' }] }, 'x.json')).toThrow(/x\.json: rules\[0\] must be/);
+    const posting = compileSources([{ file: 'post.yaml', text: 'id: post\nwhen: { all: [{ fact: platform, operator: equal, value: x }] }\nthen: [{ post: { channel: news, text: hi } }]\n' }], config);
+    const file = toCompiledRuleSetFile(posting);
+    expect(() => compiledRulesFromFile({ ...file, config: parseFoghornConfig({}) })).toThrow(/unknown channel 'news'/);
+    await expect(loadCompiledRuleSet(join(tmpdir(), 'no-such-foghorn-rules.json'))).rejects.toThrow(/cannot read the compiled rule set/);
+  });
+});
