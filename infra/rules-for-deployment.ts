@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadCompiledRuleSet, toCompiledRuleSetFile } from '../functions/rules/compiled-rule-set.js';
 import { compileRuleDirectory, findConfigPath } from '../functions/rules/index.js';
@@ -35,11 +35,26 @@ export async function rulesForDeployment(dir: string): Promise<RulesForDeploymen
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new RulesNotDeployableError(absolute, 'it is not a folder');
   const configPath = findConfigPath(absolute);
   try {
-    const compiledPath = join(mkdtempSync(join(tmpdir(), 'foghorn-rules-')), 'rules.compiled.json');
-    writeFileSync(compiledPath, JSON.stringify(toCompiledRuleSetFile(await compileRuleDirectory(absolute, { configPath }))));
+    const compiledPath = writeCompiledRuleSet(JSON.stringify(toCompiledRuleSetFile(await compileRuleDirectory(absolute, { configPath }))));
     const ruleSet = await loadCompiledRuleSet(compiledPath);
     return { dir: absolute, configPath, compiledPath, ruleIds: ruleSet.ruleIds };
   } catch (error) {
     throw new RulesNotDeployableError(absolute, error instanceof Error ? error.message : String(error), { cause: error });
   }
+}
+
+/**
+ * Under node_modules/.cache, named by the content's hash: synths reuse it, and Docker bundling (which
+ * sees only the repository) finds it. Written aside and renamed, so a concurrent synth never reads half.
+ */
+function writeCompiledRuleSet(json: string): string {
+  const dir = join(REPO_ROOT, 'node_modules', '.cache', 'foghorn-rules');
+  const path = join(dir, `${createHash('sha256').update(json).digest('hex').slice(0, 16)}.compiled.json`);
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    const staging = `${path}.${process.pid}.tmp`;
+    writeFileSync(staging, json);
+    renameSync(staging, path);
+  }
+  return path;
 }

@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -134,18 +134,33 @@ export class FoghornFunction extends NodejsFunction {
  * One npm package bundled and minified into a folder holding `index.mjs` and a package.json, so a
  * bare `import(name)` from the function's bundle resolves to it. Its CommonJS exports are re-exported
  * by name (read from the package at synth), as Node cannot see names through a bundled CommonJS module.
+ * The folder is named by the content's hash under node_modules/.cache: every synth reuses it, and
+ * Docker bundling (which sees only the repository) finds it too.
  */
 function bundleModule(name: string): string {
   const require = createRequire(join(REPO_ROOT, 'package.json'));
   const names = Object.keys(require(name) as object).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
-  const dir = join(mkdtempSync(join(tmpdir(), 'foghorn-module-')), name);
-  mkdirSync(dir, { recursive: true });
-  buildSync({
+  const built = buildSync({
     stdin: { contents: `export { ${names.join(', ')} } from '${name}';`, resolveDir: REPO_ROOT, loader: 'js' },
     bundle: true, minify: true, keepNames: true, platform: 'node', format: 'esm', target: 'node22',
-    banner: { js: ESM_COMMONJS_SHIM }, outfile: join(dir, 'index.mjs'), logLevel: 'error',
+    banner: { js: ESM_COMMONJS_SHIM }, write: false, outfile: 'index.mjs', logLevel: 'error',
   });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, type: 'module', main: 'index.mjs', exports: './index.mjs' }));
+  const code = built.outputFiles[0]!.contents;
+  const cache = join(REPO_ROOT, 'node_modules', '.cache', 'foghorn-modules');
+  const dir = join(cache, createHash('sha256').update(code).digest('hex').slice(0, 16), name);
+  if (!existsSync(join(dir, 'package.json'))) {
+    // Written aside and renamed, so a synth running at the same time never copies half a file.
+    mkdirSync(dirname(dir), { recursive: true });
+    const staging = mkdtempSync(join(cache, 'staging-'));
+    writeFileSync(join(staging, 'index.mjs'), code);
+    writeFileSync(join(staging, 'package.json'), JSON.stringify({ name, type: 'module', main: 'index.mjs', exports: './index.mjs' }));
+    try {
+      renameSync(staging, dir);
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      if (!existsSync(join(dir, 'package.json'))) throw error;
+    }
+  }
   return dir;
 }
 
