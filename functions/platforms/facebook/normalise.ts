@@ -5,7 +5,7 @@ import type { InboundRequest } from '../../core/http.js';
 import type { ConnectorContext, Normalised } from '../connector.js';
 import { isoFromUnix, parseMetaDelivery } from '../meta/delivery.js';
 import { parseWith } from '../shared/payload.js';
-import { normaliseMessagingItem } from '../meta/messaging.js';
+import { normaliseEntryMessaging } from '../meta/messaging.js';
 import { META_APP_ID, META_PAGE_ID } from '../meta/settings.js';
 
 export const FACEBOOK = 'facebook';
@@ -46,16 +46,7 @@ export function normaliseFacebook(request: InboundRequest, context: ConnectorCon
       const event = feedEvent(value, entry.id, pageIds, entry.time ?? request.receivedAt.getTime(), request.receivedAt);
       if (event) events.push(event);
     });
-    entry.messaging?.forEach((item, itemIndex) => {
-      const event = normaliseMessagingItem(item, {
-        platform: FACEBOOK,
-        accountId: entry.id,
-        appId: context.settings.get(META_APP_ID),
-        receivedAt: request.receivedAt,
-        where: `entry.${entryIndex}.messaging.${itemIndex}`,
-      });
-      if (event) events.push(event);
-    });
+    events.push(...normaliseEntryMessaging(entry, entryIndex, { platform: FACEBOOK, appId: context.settings.get(META_APP_ID), receivedAt: request.receivedAt }));
   });
   return { events };
 }

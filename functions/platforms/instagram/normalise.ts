@@ -5,7 +5,7 @@ import type { InboundRequest } from '../../core/http.js';
 import type { ConnectorContext, Normalised } from '../connector.js';
 import { isoFromUnix, parseMetaDelivery } from '../meta/delivery.js';
 import { parseWith } from '../shared/payload.js';
-import { normaliseMessagingItem } from '../meta/messaging.js';
+import { normaliseEntryMessaging } from '../meta/messaging.js';
 import { META_APP_ID } from '../meta/settings.js';
 
 export const INSTAGRAM = 'instagram';
@@ -78,16 +78,7 @@ export function normaliseInstagram(request: InboundRequest, context: ConnectorCo
         });
       }
     });
-    entry.messaging?.forEach((item, itemIndex) => {
-      const event = normaliseMessagingItem(item, {
-        platform: INSTAGRAM,
-        accountId: entry.id,
-        appId: context.settings.get(META_APP_ID),
-        receivedAt: request.receivedAt,
-        where: `entry.${entryIndex}.messaging.${itemIndex}`,
-      });
-      if (event) events.push(event);
-    });
+    events.push(...normaliseEntryMessaging(entry, entryIndex, { platform: INSTAGRAM, appId: context.settings.get(META_APP_ID), receivedAt: request.receivedAt }));
   });
   return { events };
 }

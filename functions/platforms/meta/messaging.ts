@@ -67,3 +67,17 @@ export function normaliseMessagingItem(item: unknown, context: MessagingContext)
     },
   };
 }
+
+/** Every message in one delivery entry's `messaging` list, as events (Facebook Page and Instagram alike). */
+export function normaliseEntryMessaging(
+  entry: { id: string; messaging?: readonly unknown[] | undefined },
+  entryIndex: number,
+  context: Omit<MessagingContext, 'accountId' | 'where'>,
+): CanonicalEvent[] {
+  const events: CanonicalEvent[] = [];
+  entry.messaging?.forEach((item, itemIndex) => {
+    const event = normaliseMessagingItem(item, { ...context, accountId: entry.id, where: `entry.${entryIndex}.messaging.${itemIndex}` });
+    if (event) events.push(event);
+  });
+  return events;
+}
