@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFrom } from '../../functions/core/config.js';
 import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
 import { startLoopback } from '../support/loopback.js';
-import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitFor } from '../support/runtime-process.js';
+import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitFor, waitForQueuesToDrain } from '../support/runtime-process.js';
 
 /**
  * The issue's "done when", through the local runtime (in process, with an injected clock so no test
@@ -49,10 +49,7 @@ describe('crisis and SLA through the local runtime', () => {
     return `generic:${id}`;
   };
   const actions = async () => (await getJson<{ actions: Action[] }>(`${runtime.url}/api/actions?limit=10000`)).actions;
-  const idle = () => waitFor('the queues to drain', async () => {
-    const health = await getJson<{ queues: Record<string, { total: number }> }>(`${runtime.url}/health`);
-    return Object.values(health.queues).every((depth) => depth.total === 0) ? true : undefined;
-  });
+  const idle = () => waitForQueuesToDrain(runtime.url);
   const send = (path: string, body: unknown) => fetch(`${runtime.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { settingsFrom } from '../../functions/core/config.js';
 import { compileSources, parseFoghornConfig, ruleFileJsonSchema } from '../../functions/rules/index.js';
 import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
 import { startLoopback } from '../support/loopback.js';
-import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitFor } from '../support/runtime-process.js';
+import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitForQueuesToDrain } from '../support/runtime-process.js';
 
 /** `onQuiet:` through the local runtime (injected clock): run once when a spike episode goes quiet, once per episode. */
 const RULES = `
@@ -37,10 +37,7 @@ describe('onQuiet actions of a volume rule through the local runtime', () => {
     expect(response.status).toBe(200);
   };
   const actions = async () => (await getJson<{ actions: Action[] }>(`${runtime.url}/api/actions?limit=10000`)).actions;
-  const idle = () => waitFor('the queues to drain', async () => {
-    const health = await getJson<{ queues: Record<string, { total: number }> }>(`${runtime.url}/health`);
-    return Object.values(health.queues).every((depth) => depth.total === 0) ? true : undefined;
-  });
+  const idle = () => waitForQueuesToDrain(runtime.url);
   const crisisOn = async () => (await getJson<{ crisis: { on: boolean; by?: string } }>(`${runtime.url}/api/crisis`)).crisis;
 
   beforeAll(async () => {

@@ -91,3 +91,11 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/** Waits until every queue of the runtime at `url` is empty (nothing visible, nothing in flight). */
+export function waitForQueuesToDrain(url: string, timeoutMs?: number): Promise<true> {
+  return waitFor('the queues to drain', async () => {
+    const health = await getJson<{ queues: Record<string, { total: number }> }>(`${url}/health`);
+    return Object.values(health.queues).every((depth) => depth.total === 0) ? true : undefined;
+  }, timeoutMs);
+}
