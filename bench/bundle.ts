@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { ruleLanguage } from '../functions/app/rule-language.js';
 import { toCompiledRuleSetFile } from '../functions/rules/compiled-rule-set.js';
 import { compileRuleObjects, resolveConfig } from '../functions/rules/index.js';
 import { makeRules } from './workload.js';
@@ -33,7 +34,7 @@ export interface BundleFigures {
 }
 
 const REPO = resolve(import.meta.dirname, '..');
-const HANDLER = 'functions/evaluate/handler.ts';
+const HANDLER = 'functions/entries/lambda/evaluate.ts';
 // Inside the repository so the bundle's external imports (@aws-sdk/*) resolve from node_modules.
 const WORK_DIR = join(REPO, 'node_modules', '.cache', 'foghorn-bench');
 
@@ -76,7 +77,7 @@ export async function measureBundle(keywords: readonly string[], random: () => n
   await build({ ...LAMBDA_BUNDLING, entryPoints: [join(REPO, 'bench', 'cold-start-entry.ts')], outfile: join(WORK_DIR, 'entry.mjs') });
 
   // What infra/rules-for-deployment.ts writes at synth, from the rules validated with the repository's config.
-  const compiled = compileRuleObjects(makeRules(ruleCount, keywords, random), resolveConfig(join(WORK_DIR, 'rules')));
+  const compiled = compileRuleObjects(makeRules(ruleCount, keywords, random), resolveConfig(join(WORK_DIR, 'rules'), { extensions: ruleLanguage }), { extensions: ruleLanguage });
   writeFileSync(join(WORK_DIR, 'rules.compiled.json'), JSON.stringify(toCompiledRuleSetFile(compiled)));
   writeFileSync(join(WORK_DIR, 'child.mjs'), CHILD);
   const besideKb = Object.fromEntries(await Promise.all(MODULES_BESIDE.map(async (name) => {

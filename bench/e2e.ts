@@ -1,5 +1,5 @@
 /**
- * End to end on this machine: `npm start` (infra/local/main.ts) in a child process on a fresh data
+ * End to end on this machine: `npm start` (functions/entries/local/main.ts) in a child process on a fresh data
  * folder, signed `generic` webhooks posted at it, and the decided actions read back from /api/actions.
  * Latency is from the POST leaving the bench to the action record's creation (both clocks are this
  * machine's); lost = events sent and acknowledged without an action after the pipeline went quiet.
@@ -47,7 +47,7 @@ export async function measureEndToEnd(options: { events?: number; concurrency?: 
   writeFileSync(join(dir, 'rules', 'bench.yaml'), RULE);
   writeFileSync(join(dir, 'foghorn.config.yaml'), 'timezone: UTC\n');
   const secret = randomBytes(24).toString('hex');
-  const runtime = spawn(join(REPO, 'node_modules', '.bin', 'tsx'), ['infra/local/main.ts'], {
+  const runtime = spawn(join(REPO, 'node_modules', '.bin', 'tsx'), ['functions/entries/local/main.ts'], {
     cwd: REPO,
     env: {
       ...process.env,

@@ -6,14 +6,16 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { Engine } from 'json-rules-engine';
 import type { CanonicalEvent } from '../functions/core/event.js';
-import { RuleMatcher, textOperatorPlugin } from '../functions/matcher/index.js';
+import { RuleMatcher } from '../functions/matcher/index.js';
+import { ruleLanguage } from '../functions/app/rule-language.js';
 import { type CompiledRule, compileRule } from '../functions/rules/compile.js';
 import { parseFoghornConfig } from '../functions/rules/config.js';
 import { fieldValue } from '../functions/rules/facts.js';
 import { createRuleSet } from '../functions/rules/evaluator.js';
 import { memoryRuleState } from '../functions/rules/memory-state.js';
 import { TextConditions } from '../functions/rules/operators.js';
-import { textTokens } from '../functions/rules/text/index.js';
+import { textOperatorPlugin } from '../functions/rules/text-operator-plugin.js';
+import { textTokens } from '../functions/text/index.js';
 import { type BenchRule, makeRules } from './workload.js';
 
 export interface MatchingFigures {
@@ -62,10 +64,10 @@ export function factsOf(event: CanonicalEvent, names: readonly string[]): Record
 }
 
 function compileWithRulesModule(rules: readonly BenchRule[]): { compiled: CompiledRule[]; text: TextConditions } {
-  const config = parseFoghornConfig({});
+  const config = parseFoghornConfig({}, undefined, { extensions: ruleLanguage });
   const text = new TextConditions();
   const compiled = rules.map((rule, order) => {
-    const result = compileRule(rule, 'bench', order, { config, text });
+    const result = compileRule(rule, 'bench', order, { config, text, extensions: ruleLanguage });
     if (!result.rule) throw new Error(`bench rule ${rule.id} does not validate: ${JSON.stringify(result.problems)}`);
     return result.rule;
   });
@@ -158,7 +160,7 @@ export async function measureMatching(size: number, keywords: readonly string[],
   const jreEventsPerCpuSecond = (jreEvents / cpuMicros(jreCpu)) * 1e6;
   const jreEventsPerSecond = (jreEvents / jreMs) * 1000;
 
-  const ruleSet = createRuleSet(compiled, parseFoghornConfig({}), text);
+  const ruleSet = createRuleSet(compiled, parseFoghornConfig({}, undefined, { extensions: ruleLanguage }), text);
   const state = memoryRuleState();
   const now = new Date('2026-01-05T10:00:00Z');
   for (let i = 0; i < 200; i++) await ruleSet.evaluate(events[i % events.length] as CanonicalEvent, { now, state });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ruleLanguage } from '../functions/app/rule-language.js';
 import { loadCompiledRuleSet, toCompiledRuleSetFile } from '../functions/rules/compiled-rule-set.js';
 import { compileRuleDirectory, findConfigPath } from '../functions/rules/index.js';
 import { REPO_ROOT } from './constructs/foghorn-function.js';
@@ -35,8 +36,8 @@ export async function rulesForDeployment(dir: string): Promise<RulesForDeploymen
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new RulesNotDeployableError(absolute, 'it is not a folder');
   const configPath = findConfigPath(absolute);
   try {
-    const compiledPath = writeCompiledRuleSet(JSON.stringify(toCompiledRuleSetFile(await compileRuleDirectory(absolute, { configPath }))));
-    const ruleSet = await loadCompiledRuleSet(compiledPath);
+    const compiledPath = writeCompiledRuleSet(JSON.stringify(toCompiledRuleSetFile(await compileRuleDirectory(absolute, { extensions: ruleLanguage, configPath }))));
+    const ruleSet = await loadCompiledRuleSet(compiledPath, { extensions: ruleLanguage });
     return { dir: absolute, configPath, compiledPath, ruleIds: ruleSet.ruleIds };
   } catch (error) {
     throw new RulesNotDeployableError(absolute, error instanceof Error ? error.message : String(error), { cause: error });

@@ -18,7 +18,7 @@ import { AlarmTopic } from './constructs/alarm-topic.js';
 import { type BundledPath, FoghornFunction, REPO_ROOT } from './constructs/foghorn-function.js';
 import { QueueWithDeadLetters } from './constructs/queue-with-dead-letters.js';
 import type { RulesForDeployment } from './rules-for-deployment.js';
-import { type QueueName, topology } from './topology.js';
+import { type QueueName, topology } from '../functions/app/topology.js';
 
 /** What each function may touch; the stack grants exactly this and sets only the matching environment. */
 export interface FunctionAccess {
@@ -64,10 +64,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
 export const TABLE_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] as const;
 
 /** Functions started by the clock rather than by a request or a queue; included only when their entry exists. */
-export const SCHEDULES: Readonly<Record<string, { every: Duration; entry: string }>> = {
-  poll: { every: Duration.minutes(1), entry: topology.functions.poll.entry },
-  sweep: { every: Duration.minutes(1), entry: 'functions/sweep/handler.ts' },
-};
+export const SCHEDULES: Readonly<Record<string, { every: Duration; entry: string }>> = Object.fromEntries(
+  Object.entries(topology.schedules).map(([name, schedule]) => [name, { every: Duration.minutes(schedule.everyMinutes), entry: topology.functions[name as keyof typeof topology.functions].entry }]),
+);
 
 /** Where the bundled rule set and its config sit on Lambda (the bundle is unpacked in /var/task). */
 export const BUNDLED_RULES_DIR = '/var/task/rules';
@@ -90,7 +89,7 @@ export interface FoghornStackProps extends StackProps {
 }
 
 /**
- * Foghorn on AWS, built from infra/topology.ts (the same object the local runtime is built from):
+ * Foghorn on AWS, built from functions/app/topology.ts (the same object the local runtime is built from):
  * HTTP API → ingest → bus → events queue → evaluate → actions queue → act, one table, one secret.
  */
 export class FoghornStack extends Stack {
@@ -147,7 +146,7 @@ export class FoghornStack extends Stack {
     for (const [name, spec] of Object.entries(topology.functions)) {
       if (!existsSync(join(REPO_ROOT, spec.entry))) continue;
       const access = FUNCTION_ACCESS[name];
-      if (!access) throw new Error(`function '${name}' in infra/topology.ts has no entry in FUNCTION_ACCESS (infra/stack.ts): say what it may touch`);
+      if (!access) throw new Error(`function '${name}' in functions/app/topology.ts has no entry in FUNCTION_ACCESS (infra/stack.ts): say what it may touch`);
       this.functions[name] = this.#function(name, spec, access, props);
     }
 
@@ -292,7 +291,7 @@ export class FoghornStack extends Stack {
     const fn = this.functions[name];
     if (!fn) {
       const entry = (topology.functions as Record<string, { entry: string }>)[name]?.entry ?? `(no function '${name}' in topology)`;
-      throw new Error(`infra/topology.ts: ${what} '${name}', but its handler ${entry} does not exist`);
+      throw new Error(`functions/app/topology.ts: ${what} '${name}', but its handler ${entry} does not exist`);
     }
     return fn;
   }

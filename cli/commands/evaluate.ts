@@ -1,10 +1,11 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { canonicalEventSchema } from '../../functions/core/event.js';
-import { buildRuleSet, compileSources, flattenAction, memoryRuleState, readRuleSources } from '../../functions/rules/index.js';
-// Crisis issue: spikes, SLA timers and crisis mode in memory, with time taken from the events.
-import { offlineCrisis } from '../../functions/crisis/offline.js';
+import {
+  compileSources, createRuleSet, flattenAction, memoryRuleState, offlineRuleSet, readRuleSources, RuleValidationError,
+} from '../../functions/rules/index.js';
 import { type Command, UsageError } from '../io.js';
 import { configFor, parse, rulesDirFrom } from './options.js';
 
@@ -12,7 +13,8 @@ const USAGE = 'foghorn evaluate --rules DIR --events FILE.jsonl [--explain] [--n
 
 /**
  * Evaluates canonical events (one JSON object a line) in order with one fresh in-memory state, so
- * limits apply across the file. Each event is evaluated at --now, else at its receivedAt.
+ * limits apply across the file. Each event is evaluated at --now, else at its receivedAt. The rule
+ * language's extensions play out offline too (crisis mode: spikes, SLA timers, with time taken from the events).
  */
 export const evaluateCommand: Command = {
   summary: 'evaluate events from a JSONL file against a rules folder',
@@ -34,8 +36,10 @@ export const evaluateCommand: Command = {
     if (!existsSync(dir)) throw new UsageError(`rules folder ${dir} does not exist`);
     const sources = await readRuleSources(dir);
     const config = configFor(dir, values.config, io);
-    const crisis = offlineCrisis(buildRuleSet(sources, config), compileSources(sources, config).rules);
-    const ruleSet = crisis.ruleSet;
+    const compiled = compileSources(sources, config, { extensions: ruleLanguage });
+    if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
+    const offline = offlineRuleSet(createRuleSet(compiled.rules, compiled.config, compiled.text), compiled.rules, ruleLanguage);
+    const { ruleSet } = offline;
     const state = memoryRuleState();
     let lineNumber = 0;
     let bad = 0;
@@ -60,10 +64,10 @@ export const evaluateCommand: Command = {
       }
       const event = parsed.data;
       const now = fixedNow ?? new Date(event.receivedAt);
-      // Timers due and spikes ended by now come first, each on its own line, as the sweep would have produced them.
-      const tick = await crisis.advance(now);
-      for (const ended of tick.resolved) io.out(JSON.stringify({ event: ended.eventId, rules: [ended.ruleId], actions: ended.actions.map(flattenAction) }));
-      for (const breach of tick.breaches) {
+      // Spikes ended and timers due by now come first, each on its own line, as the sweep would have produced them.
+      const tick = await offline.advance(now);
+      for (const ended of tick.decisions) io.out(JSON.stringify({ event: ended.eventId, rules: [ended.ruleId], actions: ended.actions.map(flattenAction) }));
+      for (const breach of tick.events) {
         const breached = await ruleSet.evaluate(breach, { now, state });
         io.out(JSON.stringify({ event: breach.id, rules: breached.rules, actions: breached.actions.map(flattenAction) }));
       }

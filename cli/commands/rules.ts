@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
 import {
   compileSources, formatProblem, readRuleSources, type RuleTestResult, runRuleTests,
 } from '../../functions/rules/index.js';
@@ -14,7 +15,7 @@ async function compileDir(args: string[], io: CliIo) {
   if (!existsSync(dir)) throw new UsageError(`rules folder ${dir} does not exist`);
   const config = configFor(dir, values.config, io);
   const sources = await readRuleSources(dir);
-  return { sources, compiled: compileSources(sources, config) };
+  return { sources, compiled: compileSources(sources, config, { extensions: ruleLanguage }) };
 }
 
 function plural(count: number, word: string): string {
@@ -48,7 +49,7 @@ async function test(args: string[], io: CliIo): Promise<number> {
     io.err(`\nthe rule set is invalid (${plural(compiled.problems.length, 'problem')}); fix it before testing`);
     return 1;
   }
-  const results = await runRuleTests(compiled);
+  const results = await runRuleTests(compiled, { extensions: ruleLanguage });
   for (const result of results) report(result, io);
   const failed = results.filter((result) => !result.passed).length;
   const untested = compiled.rules.filter((rule) => rule.tests.length === 0).map((rule) => rule.id);

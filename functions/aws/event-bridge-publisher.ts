@@ -1,7 +1,6 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { CanonicalEvent } from '../core/event.js';
+import type { PutEventsCommand, PutEventsCommandOutput, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { type CanonicalEvent, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../core/event.js';
 import type { EventPublisher } from '../core/ports.js';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../infra/topology.js';
 import { packBatches, utf8Bytes } from './batches.js';
 import { EntryTooLargeError, EventPublishError } from './errors.js';
 
@@ -22,13 +21,16 @@ export interface EventBridgePublisherOptions {
   maxEntryBytes?: number;
 }
 
+/** Loaded on first publish, so a function that never publishes never loads the EventBridge client at its cold start. */
+const eventBridge = () => import('@aws-sdk/client-eventbridge');
+
 const PUT_EVENTS_MAX_ENTRIES = 10;
 const KIB = 1024;
 
 /** Publishes canonical events on the bus as `foghorn.ingest` / `social.event`, the detail being the event itself. */
 export class EventBridgePublisher implements EventPublisher {
   readonly #busName: string;
-  readonly #client: PutEventsSender;
+  #client: PutEventsSender | undefined;
   readonly #maxEntries: number;
   readonly #maxRequestBytes: number;
   readonly #maxEntryBytes: number;
@@ -36,7 +38,7 @@ export class EventBridgePublisher implements EventPublisher {
   constructor(options: EventBridgePublisherOptions) {
     if (!options.busName) throw new TypeError('EventBridgePublisher: busName is required');
     this.#busName = options.busName;
-    this.#client = options.client ?? new EventBridgeClient({});
+    this.#client = options.client;
     this.#maxEntries = Math.min(options.maxEntriesPerRequest ?? PUT_EVENTS_MAX_ENTRIES, PUT_EVENTS_MAX_ENTRIES);
     this.#maxRequestBytes = options.maxRequestBytes ?? 256 * KIB;
     this.#maxEntryBytes = options.maxEntryBytes ?? 1024 * KIB;
@@ -48,6 +50,9 @@ export class EventBridgePublisher implements EventPublisher {
       const bytes = entrySize(entry);
       if (bytes > this.#maxEntryBytes) throw new EntryTooLargeError(`event ${event.id} on the bus`, bytes, this.#maxEntryBytes);
     }
+    if (entries.length === 0) return;
+    const { EventBridgeClient, PutEventsCommand } = await eventBridge();
+    this.#client ??= new EventBridgeClient({});
     const failed: Array<{ eventId: string; errorCode?: string; errorMessage?: string }> = [];
     // Every batch is tried even after a failure: fewer events are left for the platform's retry to publish.
     for (const batch of packBatches(entries, ({ entry }) => entrySize(entry), { maxCount: this.#maxEntries, maxBytes: this.#maxRequestBytes })) {

@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, type GetSecretValueCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Settings } from '../core/config.js';
+import type { GetSecretValueCommand, GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
+import type { Settings } from '../core/settings.js';
 import { type Clock, systemClock } from '../core/ports.js';
 import { SettingsSecretError } from './errors.js';
 
@@ -23,6 +23,9 @@ export interface SecretsManagerSettingsOptions {
 /** Resolves to the current settings; call it per invocation, it reads Secrets Manager at most once per TTL. */
 export type SettingsLoader = () => Promise<Settings>;
 
+/** Loaded on first read, so a function without the secret never loads the Secrets Manager client at its cold start. */
+const secretsManager = () => import('@aws-sdk/client-secrets-manager');
+
 const DEFAULT_TTL_MS = 5 * 60_000;
 
 /**
@@ -40,8 +43,10 @@ export function secretsManagerSettings(options: SecretsManagerSettingsOptions): 
   return () => {
     const now = clock.now().getTime();
     if (cached && now - cached.loadedAt < ttlMs) return cached.settings;
-    client ??= new SecretsManagerClient({});
-    const settings = readSecret(client, options.secretId).then((values) => settingsOver(values, options.fallback));
+    const settings = secretsManager().then(({ SecretsManagerClient, GetSecretValueCommand }) => {
+      client ??= new SecretsManagerClient({});
+      return readSecret(client, options.secretId, GetSecretValueCommand);
+    }).then((values) => settingsOver(values, options.fallback));
     const entry = { settings, loadedAt: now };
     cached = entry;
     settings.catch(() => { if (cached === entry) cached = undefined; });
@@ -49,7 +54,7 @@ export function secretsManagerSettings(options: SecretsManagerSettingsOptions): 
   };
 }
 
-async function readSecret(client: GetSecretValueSender, secretId: string): Promise<ReadonlyMap<string, string>> {
+async function readSecret(client: GetSecretValueSender, secretId: string, GetSecretValueCommand: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand): Promise<ReadonlyMap<string, string>> {
   let output: GetSecretValueCommandOutput;
   try {
     output = await client.send(new GetSecretValueCommand({ SecretId: secretId }));

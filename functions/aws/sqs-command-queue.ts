@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessageBatchCommand, SendMessageBatchCommandOutput, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { ActionCommand } from '../core/action-command.js';
 import type { CommandQueue } from '../core/ports.js';
 import { packBatches, utf8Bytes } from './batches.js';
@@ -19,6 +19,9 @@ export interface SqsCommandQueueOptions {
   maxMessageBytes?: number;
 }
 
+/** Loaded on first send, so a function that never queues never loads the SQS client at its cold start. */
+const sqs = () => import('@aws-sdk/client-sqs');
+
 const SEND_MESSAGE_BATCH_MAX_ENTRIES = 10;
 const KIB = 1024;
 
@@ -28,14 +31,14 @@ const KIB = 1024;
  */
 export class SqsCommandQueue implements CommandQueue {
   readonly #queueUrl: string;
-  readonly #client: SendMessageBatchSender;
+  #client: SendMessageBatchSender | undefined;
   readonly #maxRequestBytes: number;
   readonly #maxMessageBytes: number;
 
   constructor(options: SqsCommandQueueOptions) {
     if (!options.queueUrl) throw new TypeError('SqsCommandQueue: queueUrl is required');
     this.#queueUrl = options.queueUrl;
-    this.#client = options.client ?? new SQSClient({});
+    this.#client = options.client;
     this.#maxRequestBytes = options.maxRequestBytes ?? 256 * KIB;
     this.#maxMessageBytes = options.maxMessageBytes ?? 1024 * KIB;
   }
@@ -46,6 +49,9 @@ export class SqsCommandQueue implements CommandQueue {
       const bytes = utf8Bytes(body);
       if (bytes > this.#maxMessageBytes) throw new EntryTooLargeError(`command ${command.id} on the actions queue`, bytes, this.#maxMessageBytes);
     }
+    if (messages.length === 0) return;
+    const { SendMessageBatchCommand, SQSClient } = await sqs();
+    this.#client ??= new SQSClient({});
     const failed: Array<{ commandId: string; code?: string; message?: string; senderFault?: boolean }> = [];
     for (const batch of packBatches(messages, ({ body }) => utf8Bytes(body), { maxCount: SEND_MESSAGE_BATCH_MAX_ENTRIES, maxBytes: this.#maxRequestBytes })) {
       // Entry ids only need to be unique within one request; positions are, even if a command repeats.

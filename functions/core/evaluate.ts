@@ -1,7 +1,7 @@
 import { type ActionCommand, actionCommandId } from './action-command.js';
 import type { CanonicalEvent } from './event.js';
 import type { Clock, CommandQueue, DecisionStore } from './ports.js';
-import type { RuleSet, RuleState } from '../rules/ruleset.js';
+import type { RuleSet, RuleState } from './rule-set.js';
 
 export interface EvaluateDependencies {
   /** The current rule set (loaded once per container; the local runtime swaps it on reload). */

@@ -47,3 +47,7 @@ export type CanonicalEvent = z.infer<typeof canonicalEventSchema>;
 export function eventId(platform: string, nativeId: string | number): string {
   return `${platform}:${String(nativeId)}`;
 }
+
+/** How a canonical event travels on the bus (EventBridge on AWS, the local bus on one machine). */
+export const EVENT_SOURCE = 'foghorn.ingest';
+export const EVENT_DETAIL_TYPE = 'social.event';

@@ -1,10 +1,10 @@
-import type { Settings } from './config.js';
-import { missingSettings } from './config.js';
+import type { Settings } from './settings.js';
+import { missingSettings } from './settings.js';
 import { BadRequestError, FoghornError, NormaliseError, PayloadTooLargeError, UnknownPlatformError, NotConfiguredError } from './errors.js';
 import { type CanonicalEvent, canonicalEventSchema } from './event.js';
 import type { HttpResponse, InboundRequest } from './http.js';
 import type { Clock, EventPublisher, EventStore } from './ports.js';
-import type { Connector } from '../platforms/connector.js';
+import type { Connector } from './connector.js';
 
 export interface IngestDependencies {
   connectorFor(platform: string): Connector | undefined;

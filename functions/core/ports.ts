@@ -23,6 +23,12 @@ export interface EventStore {
   quarantine(entry: { platform: string; reason: string; detail?: unknown; rawRef: string; receivedAt: Date }): Promise<string>;
 }
 
+/** Where each polled platform stopped reading: an opaque string its Poller writes and reads back. */
+export interface CursorStore {
+  get(platform: string): Promise<string | undefined>;
+  put(platform: string, cursor: string, now: Date): Promise<void>;
+}
+
 /** The event bus (EventBridge on AWS). */
 export interface EventPublisher {
   publish(events: readonly CanonicalEvent[]): Promise<void>;

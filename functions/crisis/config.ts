@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FoghornError } from '../core/errors.js';
-import { durationMs } from './rule-options.js';
+import { durationSchema, parseDuration } from '../core/duration.js';
 
 /**
  * The `crisis:` section of foghorn.config.yaml:
@@ -15,7 +15,7 @@ const crisisSectionSchema = z.looseObject({
   sensitiveTerms: z.array(z.string().min(1)).default([]),
   doNotEngage: z.array(z.string().regex(/^([a-z0-9-]+:)?@?[^\s]+$/i, 'platform:authorId, platform:@handle or @handle')).default([]),
   approvals: z.object({
-    expireAfter: z.string().regex(/^\d+\s*(s|m|min|h|d)$/, 'a duration such as 30m or 24h').default('24h'),
+    expireAfter: durationSchema('a duration such as 30m or 24h').default('24h'),
   }).strict().default({ expireAfter: '24h' }),
 });
 
@@ -40,6 +40,6 @@ export function parseCrisisSection(raw: unknown, source = 'foghorn.config.yaml')
   return {
     sensitiveTerms: parsed.data.sensitiveTerms,
     doNotEngage: parsed.data.doNotEngage,
-    approvalExpiryMs: durationMs(parsed.data.approvals.expireAfter),
+    approvalExpiryMs: parseDuration(parsed.data.approvals.expireAfter),
   };
 }

@@ -1,13 +1,13 @@
 import type { ActionExecutor } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
-import type { Settings } from '../core/config.js';
+import type { Settings } from '../core/settings.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { HttpSender } from '../core/http.js';
 import type { Clock } from '../core/ports.js';
 import type { EmailSender } from '../escalation/email.js';
 import { escalateExecutor } from '../escalation/escalate-executor.js';
 import { type EscalationTarget, parseTargets } from '../escalation/target-config.js';
-import type { RuleSet } from '../rules/ruleset.js';
+import type { RuleSet } from '../core/rule-set.js';
 import { type ApprovalDependencies, approve, reject } from './approvals.js';
 import { auditedExecutor } from './audit.js';
 import { type CrisisSettings, parseCrisisSection } from './config.js';

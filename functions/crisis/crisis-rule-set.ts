@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '../core/event.js';
-import type { Decision, EvaluationContext, PlannedAction, RuleSet } from '../rules/ruleset.js';
+import type { Decision, EvaluationContext, PlannedAction, RuleSet } from '../core/rule-set.js';
 import { isOwnAnswer } from './conversation.js';
 import { CRISIS_REPLY_PARAM } from './guarded-executor.js';
 import type { AuditLog, CounterStore, CrisisStore, EpisodeStore, TimerStore } from './ports.js';

@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '../core/event.js';
-import type { PlannedAction, RuleSet } from '../rules/ruleset.js';
+import type { PlannedAction, RuleSet } from '../core/rule-set.js';
 import { withCrisis } from './crisis-rule-set.js';
 import { endQuietEpisodes } from './episode-end.js';
 import { memoryApprovalStore, memoryAuditLog, memoryCounterStore, memoryCrisisStore, memoryEpisodeStore, memoryTimerStore } from './memory/index.js';

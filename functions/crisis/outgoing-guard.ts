@@ -1,5 +1,5 @@
 import type { ActionCommand } from '../core/action-command.js';
-import { containsPhrase, type PhraseTokens, phraseTokens, textTokens } from '../rules/text/index.js';
+import { containsPhrase, type PhraseTokens, phraseTokens, textTokens } from '../text/index.js';
 
 export interface OutgoingGuardOptions {
   /** Phrases that must never go out without a human: matched as whole words on normalised text, in any script. */

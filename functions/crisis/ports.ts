@@ -1,7 +1,7 @@
 import type { ActionCommand } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { EscalationEvent } from '../escalation/escalation.js';
-import type { PlannedAction } from '../rules/ruleset.js';
+import type { PlannedAction } from '../core/rule-set.js';
 
 /**
  * What the crisis and SLA core needs from storage. DynamoDB implementations live in

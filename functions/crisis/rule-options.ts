@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSchema, parseDuration } from '../core/duration.js';
 import { FoghornError } from '../core/errors.js';
 import { MINUTE_MS } from './minutes.js';
 import type { SpikeSpec } from './spike.js';
@@ -10,7 +11,7 @@ import type { SpikeSpec } from './spike.js';
  *   after: 10m          # act only if the message is still unanswered this long after it was written
  *   crisisReply: true   # replies and posts of this rule go out even in crisis mode
  */
-const duration = z.string().regex(/^\d+\s*(s|m|min|h|d)$/, 'a duration such as 30s, 10m, 24h or 7d');
+const duration = durationSchema();
 
 export const volumeSchema = z.object({
   atLeast: z.number().int().positive().optional().describe('At least this many matching events within the window'),
@@ -42,12 +43,6 @@ export class CrisisRuleOptionsError extends FoghornError {
   }
 }
 
-export function durationMs(text: string): number {
-  const match = /^(\d+)\s*(s|m|min|h|d)$/.exec(text.trim());
-  if (!match) throw new CrisisRuleOptionsError(`'${text}' is not a duration such as 30s, 10m, 24h or 7d`);
-  return Number(match[1]) * { s: 1_000, m: MINUTE_MS, min: MINUTE_MS, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'min' | 'h' | 'd'];
-}
-
 const optionsSchema = z.object(crisisRuleKeys);
 
 /** The crisis options of each rule that has any, by rule id; a bad value names the rule and the key. */
@@ -64,16 +59,16 @@ export function crisisRuleOptions(rules: ReadonlyArray<{ id: string; spec: unkno
     if (volume && after) throw new CrisisRuleOptionsError(`rule ${rule.id}: a rule has volume or after, not both`);
     const entry: CrisisRuleOptions = {};
     if (volume) {
-      const windowMs = durationMs(volume.within);
+      const windowMs = parseDuration(volume.within);
       if (windowMs < MINUTE_MS || windowMs % MINUTE_MS !== 0) throw new CrisisRuleOptionsError(`rule ${rule.id}: volume.within must be whole minutes (got ${volume.within})`);
       entry.volume = {
         windowMs,
-        quietMs: volume.quiet ? durationMs(volume.quiet) : windowMs,
+        quietMs: volume.quiet ? parseDuration(volume.quiet) : windowMs,
         ...(volume.atLeast !== undefined ? { atLeast: volume.atLeast } : {}),
-        ...(volume.baseline ? { baseline: { factor: volume.baseline.factor, overMs: durationMs(volume.baseline.over), minCount: volume.baseline.minCount } } : {}),
+        ...(volume.baseline ? { baseline: { factor: volume.baseline.factor, overMs: parseDuration(volume.baseline.over), minCount: volume.baseline.minCount } } : {}),
       };
     }
-    if (after) entry.after = { text: after, ms: durationMs(after) };
+    if (after) entry.after = { text: after, ms: parseDuration(after) };
     if (crisisReply) entry.crisisReply = true;
     if (Object.keys(entry).length > 0) options.set(rule.id, entry);
   }

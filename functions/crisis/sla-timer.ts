@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalEvent } from '../core/event.js';
-import type { PlannedAction } from '../rules/ruleset.js';
+import type { PlannedAction } from '../core/rule-set.js';
 import { answeredConversations, waitingConversations } from './conversation.js';
 import { epochMinute, minutesBetween } from './minutes.js';
 import type { AuditLog, SlaTimer, TimerStore } from './ports.js';

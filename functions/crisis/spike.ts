@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../core/event.js';
 import { type EscalationEvent, eventSample, MAX_SAMPLES } from '../escalation/escalation.js';
-import type { PlannedAction } from '../rules/ruleset.js';
+import type { PlannedAction } from '../core/rule-set.js';
 import { epochMinute, MINUTE_MS } from './minutes.js';
 import type { CounterStore, EpisodeStore, SpikeEpisode } from './ports.js';
 

@@ -1,6 +1,6 @@
 import type { ActionExecutor, ExecutionResult } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
-import { missingSettings, type Settings } from '../core/config.js';
+import { missingSettings, type Settings } from '../core/settings.js';
 import { PermanentActionError } from '../core/errors.js';
 import type { HttpSender, OutboundRequest, OutboundResponse } from '../core/http.js';
 import type { Clock } from '../core/ports.js';

@@ -1,6 +1,6 @@
-import type { Settings } from '../core/config.js';
+import type { Settings } from '../core/settings.js';
 import type { OutboundRequest, OutboundResponse } from '../core/http.js';
-import { credential } from '../platforms/connector.js';
+import { credential } from '../core/connector.js';
 import type { Escalation } from './escalation.js';
 import { interpretAlertingResponse, jsonBody } from './responses.js';
 import type { EscalationTarget } from './target-config.js';

@@ -1,6 +1,6 @@
-import type { Settings } from '../core/config.js';
+import type { Settings } from '../core/settings.js';
 import type { OutboundRequest, OutboundResponse } from '../core/http.js';
-import { credential } from '../platforms/connector.js';
+import { credential } from '../core/connector.js';
 import { interpretSlackResponse } from '../platforms/slack/client.js';
 import { countLine, digestText, type Escalation, type EscalationEvent } from './escalation.js';
 import { interpretAlertingResponse } from './responses.js';

@@ -1,7 +1,7 @@
 import type { ActionCommand } from '../core/action-command.js';
-import type { Settings } from '../core/config.js';
+import type { Settings } from '../core/settings.js';
 import type { OutboundRequest, OutboundResponse } from '../core/http.js';
-import { credential } from '../platforms/connector.js';
+import { credential } from '../core/connector.js';
 import { DEFAULT_TELEGRAM_API_URL, interpretTelegramResponse } from '../platforms/telegram/client.js';
 import { digestText, type Escalation } from './escalation.js';
 import type { EscalationTarget } from './target-config.js';

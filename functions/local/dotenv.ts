@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { type Settings, settingsFrom } from '../core/config.js';
+import { type Settings, settingsFrom } from '../core/settings.js';
 
 /**
  * Reads a `.env` file (KEY=VALUE lines, quotes, `#` comments, an optional `export ` prefix) into `env`

@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { CanonicalEvent } from '../core/event.js';
+import { type CanonicalEvent, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../core/event.js';
 import type { EventPublisher } from '../core/ports.js';
-import { type BusRouteSpec, EVENT_DETAIL_TYPE, EVENT_SOURCE, matchesPattern, type QueueName } from '../../infra/topology.js';
 import type { DurableQueue } from './durable-queue.js';
+
+/** A bus rule: entries matching the pattern go to the target queue (the topology's busRoutes have this shape). */
+export interface BusRoute<QueueName extends string = string> {
+  name: string;
+  /** An EventBridge event pattern; the local bus matches the subset Foghorn uses (exact values in lists). */
+  pattern: { source: readonly string[]; 'detail-type': readonly string[] };
+  targetQueue: QueueName;
+}
+
+/** True when an entry put on the bus matches the pattern (the subset of EventBridge patterns Foghorn uses). */
+export function matchesPattern(pattern: BusRoute['pattern'], entry: { source: string; detailType: string }): boolean {
+  return pattern.source.includes(entry.source) && pattern['detail-type'].includes(entry.detailType);
+}
 
 export interface BusEntry {
   source: string;
@@ -16,11 +28,11 @@ export interface BusEntry {
  * stores it on every queue whose route matches, resolving once all are stored. The routes are the
  * topology's, the same the CDK stack turns into bus rules. An entry no route matches is dropped, as on AWS.
  */
-export class LocalBus implements EventPublisher {
-  private readonly routes: readonly BusRouteSpec[];
+export class LocalBus<QueueName extends string = string> implements EventPublisher {
+  private readonly routes: readonly BusRoute<QueueName>[];
   private readonly queues: Readonly<Record<QueueName, DurableQueue>>;
 
-  constructor(routes: readonly BusRouteSpec[], queues: Readonly<Record<QueueName, DurableQueue>>) {
+  constructor(routes: readonly BusRoute<QueueName>[], queues: Readonly<Record<QueueName, DurableQueue>>) {
     for (const route of routes) {
       if (!queues[route.targetQueue]) {
         throw new Error(`LocalBus: route '${route.name}' targets queue '${route.targetQueue}', which is not among the queues given (${Object.keys(queues).join(', ')})`);

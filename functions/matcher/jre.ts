@@ -51,3 +51,9 @@ export function viewEngine(engine: Engine): EngineView {
     fact: (id) => internals.facts.get(id),
   };
 }
+
+/** True when `engine`'s operator `name` exists and is not json-rules-engine's own: one an OperatorPlugin may restate. */
+export function isCustomOperator(engine: Engine, name: string): boolean {
+  const view = viewEngine(engine);
+  return view.operator(name) !== undefined && !view.isDefaultOperator(name);
+}

@@ -14,7 +14,7 @@ export interface MatcherRule {
   conditions: TopLevelCondition | Record<string, unknown>;
 }
 
-/** A fast version of a custom operator the engine has registered (see text-operators.ts). */
+/** A fast version of a custom operator the engine has registered: a consumer plugs its own operators in this way. */
 export interface OperatorPlugin {
   /** Operator names this plugin compiles. */
   readonly names: readonly string[];

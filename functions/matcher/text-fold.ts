@@ -1,4 +1,4 @@
-import { capText, type NormaliseOptions, normaliseText } from '../rules/text/index.js';
+import { capText, type NormaliseOptions, normaliseText } from '../text/index.js';
 
 /**
  * A cheap, sound stand-in for the rules module's text analysis, used only to skip it: the text is

@@ -1,9 +1,9 @@
-import type { Connector } from './connector.js';
+import type { Connector, Poller } from '../core/connector.js';
 import { facebookConnector } from './facebook/index.js';
 import { discordConnector } from './discord/index.js';
 import { genericConnector } from './generic/index.js';
 import { instagramConnector } from './instagram/index.js';
-import { redditConnector } from './reddit/index.js';
+import { redditConnector, redditPoller } from './reddit/index.js';
 import { slackConnector } from './slack/index.js';
 import { vkConnector } from './vk/index.js';
 import { telegramConnector } from './telegram/index.js';
@@ -35,3 +35,6 @@ export function connectorFor(platform: string): Connector | undefined {
 export function connectorSettingNames(): string[] {
   return [...new Set(Object.values(connectors).flatMap((connector) => [...connector.inboundSettings, ...connector.outboundSettings]))];
 }
+
+/** Platforms without push, polled on a schedule (topology.schedules.poll). */
+export const pollers: readonly Poller[] = [redditPoller];

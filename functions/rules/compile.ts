@@ -1,12 +1,14 @@
 import type { z } from 'zod';
 import { canonicalEventSchema } from '../core/event.js';
-import { type FoghornConfig, parseDuration } from './config.js';
+import { parseDuration } from '../core/duration.js';
+import type { FoghornConfig } from './config.js';
 import { compileConditions, knownFacts, suggestion } from './conditions.js';
 import { isKnownFact } from './facts.js';
 import type { TextConditions } from './operators.js';
-import { type ActionSpec, actionSchema, type RuleSpec, ruleSchema, type RuleTest } from './schema.js';
+import type { RuleLanguageExtension } from './extension.js';
+import { type ActionSpec, actionSchema, type RuleSpec, ruleSchemaFor, type RuleTest } from './schema.js';
 import { compileTemplate, type Template } from './template.js';
-import type { NormaliseOptions } from './text/index.js';
+import type { NormaliseOptions } from '../text/index.js';
 
 /** A problem found while compiling one rule; the loader adds the file and line. */
 export interface LocatedProblem {
@@ -54,6 +56,8 @@ export interface CompiledRule {
 export interface CompileContext {
   config: FoghornConfig;
   text: TextConditions;
+  /** The rule language extensions whose keys a rule may hold. */
+  extensions: readonly RuleLanguageExtension[];
 }
 
 /** zod reports a failed union as one issue with every branch's issues; keep the closest branch's. */
@@ -221,7 +225,7 @@ export function compileRule(raw: unknown, file: string, order: number, context: 
   const problems: LocatedProblem[] = [];
   const id = raw !== null && typeof raw === 'object' && typeof (raw as Record<string, unknown>).id === 'string'
     ? (raw as Record<string, unknown>).id as string : undefined;
-  const parsed = validated ? { success: true as const, data: raw as RuleSpec } : ruleSchema.safeParse(raw);
+  const parsed = validated ? { success: true as const, data: raw as RuleSpec } : ruleSchemaFor(context.extensions).safeParse(raw);
   if (!parsed.success) {
     // `when` is checked below with messages about facts and operators; zod's union message is vaguer.
     problems.push(...flattenIssues(parsed.error.issues).filter((problem) => problem.path[0] !== 'when'));

@@ -3,10 +3,11 @@ import { compileRule, type CompiledRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
 import { RuleValidationError } from './errors.js';
 import { createRuleSet } from './evaluator.js';
+import type { RuleLanguageOptions } from './extension.js';
 import type { CompiledRules } from './loader.js';
 import { TextConditions } from './operators.js';
-import type { RuleSet } from './ruleset.js';
-import type { RuleSpec } from './schema.js';
+import type { RuleSet } from '../core/rule-set.js';
+import { ruleKeysFor, type RuleSpec } from './schema.js';
 
 /**
  * A rule set validated once (at deploy time) and written as one JSON file: the team config and each
@@ -30,14 +31,22 @@ export function toCompiledRuleSetFile(compiled: Pick<CompiledRules, 'rules' | 'c
   return { format: COMPILED_RULE_SET_FORMAT, config: compiled.config, rules: inOrder.map((rule) => ({ file: rule.file, spec: rule.spec })) };
 }
 
-/** Compiles the file form again; throws RuleValidationError if a rule no longer compiles against the config. */
-export function compiledRulesFromFile(value: unknown, source = '<compiled rules>'): CompiledRules {
-  const file = checkedFile(value, source);
+/**
+ * Compiles the file form again; throws RuleValidationError if a rule no longer compiles against the
+ * config, or holds a key none of `extensions` knows (it was validated with others, and would be ignored).
+ */
+export function compiledRulesFromFile(value: unknown, options: RuleLanguageOptions & { source?: string }): CompiledRules {
+  const file = checkedFile(value, options.source ?? '<compiled rules>');
+  const { extensions } = options;
+  const known = ruleKeysFor(extensions);
   const text = new TextConditions();
   const rules: CompiledRule[] = [];
   const problems: CompiledRules['problems'] = [];
   file.rules.forEach(({ file: ruleFile, spec }, order) => {
-    const result = compileRule(spec, ruleFile, order, { config: file.config, text }, { validated: true });
+    for (const key of Object.keys(spec)) {
+      if (!known.has(key)) problems.push({ file: ruleFile, line: 0, ruleId: spec.id, path: key, message: `unknown key '${key}'` });
+    }
+    const result = compileRule(spec, ruleFile, order, { config: file.config, text, extensions }, { validated: true });
     for (const problem of result.problems) {
       problems.push({ file: ruleFile, line: 0, ...(result.id ? { ruleId: result.id } : {}), path: problem.path.join('.'), message: problem.message });
     }
@@ -48,19 +57,19 @@ export function compiledRulesFromFile(value: unknown, source = '<compiled rules>
 }
 
 /** Reads and compiles a compiled rule set file (the evaluate function's cold start). */
-export async function loadCompiledRules(path: string): Promise<CompiledRules> {
+export async function loadCompiledRules(path: string, options: RuleLanguageOptions): Promise<CompiledRules> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
     throw new Error(`cannot read the compiled rule set ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return compiledRulesFromFile(value, path);
+  return compiledRulesFromFile(value, { ...options, source: path });
 }
 
 /** A RuleSet from a compiled rule set file. */
-export async function loadCompiledRuleSet(path: string): Promise<RuleSet> {
-  const compiled = await loadCompiledRules(path);
+export async function loadCompiledRuleSet(path: string, options: RuleLanguageOptions): Promise<RuleSet> {
+  const compiled = await loadCompiledRules(path, options);
   return createRuleSet(compiled.rules, compiled.config, compiled.text);
 }
 

@@ -1,6 +1,6 @@
 import { isKnownFact, knownFactNames } from './facts.js';
 import { isTextOperator, OPERATOR_DECORATORS, STANDARD_OPERATORS, type TextConditions } from './operators.js';
-import type { NormaliseOptions } from './text/index.js';
+import type { NormaliseOptions } from '../text/index.js';
 
 /**
  * Conditions: checked for shape and meaning (known facts, operators and their values, regexes that

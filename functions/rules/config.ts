@@ -2,15 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { durationSchema } from '../core/duration.js';
 import { RuleConfigError } from './errors.js';
-// Crisis issue: escalation targets (type + settings) and the crisis section are validated with the config.
-import { parseTargets } from '../escalation/target-config.js';
-import { parseCrisisSection } from '../crisis/config.js';
+import type { RuleLanguageOptions } from './extension.js';
 
 /**
  * The team's settings that rules refer to (foghorn.config.yaml at the repository root, or the file
  * named by FOGHORN_CONFIG): time zone and business hours, escalation targets, post channels, and the
- * always-on limits. Unknown top-level sections are kept for other parts of Foghorn.
+ * always-on limits. Unknown top-level sections are kept for other parts of Foghorn; the rule language
+ * extensions check theirs (the escalation targets' settings, the crisis section) with the rest.
  */
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -18,7 +18,6 @@ export type Weekday = (typeof DAYS)[number];
 export const WEEKDAYS: readonly Weekday[] = DAYS;
 
 const timeRange = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'a range such as 09:00-18:00');
-const durationText = z.string().regex(/^\d+\s*(s|m|min|h|d)$/, 'a duration such as 10m or 1h');
 
 export const foghornConfigSchema = z.looseObject({
   timezone: z.string().default('UTC').refine(isTimeZone, { message: 'an IANA time zone such as Europe/London or Asia/Tehran' }),
@@ -35,7 +34,7 @@ export const foghornConfigSchema = z.looseObject({
     breaker: z.object({
       /** Default per-rule ceiling per minute for every rule (absent: only rules that set perMinute). */
       perMinute: z.number().int().positive().optional(),
-      cooldown: durationText.default('15m'),
+      cooldown: durationSchema('a duration such as 10m or 1h').default('15m'),
       target: z.string().optional(),
     }).default({ cooldown: '15m' }),
   }).default({ repliesPerAuthorPerDay: 5, breaker: { cooldown: '15m' } }),
@@ -53,27 +52,32 @@ function isTimeZone(zone: string): boolean {
 
 export const CONFIG_FILE_NAME = 'foghorn.config.yaml';
 
-export function parseFoghornConfig(value: unknown, source = CONFIG_FILE_NAME): FoghornConfig {
+/** Checks the config: its own sections here, each extension's with that extension; `source` names the file in messages. */
+export function parseFoghornConfig(value: unknown, source: string | undefined, options: RuleLanguageOptions): FoghornConfig {
+  const file = source ?? CONFIG_FILE_NAME;
   const parsed = foghornConfigSchema.safeParse(value ?? {});
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-    throw new RuleConfigError(`${source} is invalid:\n${lines.join('\n')}`, parsed.error.issues);
+    throw new RuleConfigError(`${file} is invalid:\n${lines.join('\n')}`, parsed.error.issues);
   }
-  try {
-    parseTargets(parsed.data.targets, source);
-    parseCrisisSection(parsed.data.crisis, source);
-  } catch (error) {
-    throw new RuleConfigError((error as Error).message);
+  for (const extension of options.extensions) {
+    for (const [section, check] of Object.entries(extension.configSections ?? {})) {
+      try {
+        check((parsed.data as Record<string, unknown>)[section], file);
+      } catch (error) {
+        throw new RuleConfigError((error as Error).message);
+      }
+    }
   }
   for (const [field, target] of [['limits.breaker.target', parsed.data.limits.breaker.target]] as const) {
     if (target !== undefined && !(target in parsed.data.targets)) {
-      throw new RuleConfigError(`${source} is invalid:\n  ${field}: unknown target '${target}' (declare it under targets:)`);
+      throw new RuleConfigError(`${file} is invalid:\n  ${field}: unknown target '${target}' (declare it under targets:)`);
     }
   }
   return parsed.data;
 }
 
-export function readFoghornConfig(path: string): FoghornConfig {
+export function readFoghornConfig(path: string, options: RuleLanguageOptions): FoghornConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -86,7 +90,7 @@ export function readFoghornConfig(path: string): FoghornConfig {
   } catch (error) {
     throw new RuleConfigError(`${path} is not valid YAML: ${(error as Error).message}`);
   }
-  return parseFoghornConfig(value, path);
+  return parseFoghornConfig(value, path, options);
 }
 
 /**
@@ -106,12 +110,4 @@ export function findConfigPath(rulesDir: string, env: Readonly<Record<string, st
   }
   const inCwd = resolve(CONFIG_FILE_NAME);
   return existsSync(inCwd) ? inCwd : undefined;
-}
-
-/** Milliseconds in a duration such as `30s`, `10m`, `24h`, `7d`. */
-export function parseDuration(text: string): number {
-  const match = /^(\d+)\s*(s|m|min|h|d)$/.exec(text.trim());
-  if (!match) throw new RuleConfigError(`'${text}' is not a duration such as 30s, 10m, 24h or 7d`);
-  const unit = { s: 1_000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'min' | 'h' | 'd'];
-  return Number(match[1]) * unit;
 }

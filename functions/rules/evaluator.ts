@@ -1,14 +1,14 @@
 import { type Almanac, Engine, type RuleResult } from 'json-rules-engine';
 import type { CanonicalEvent } from '../core/event.js';
+import type { Decision, EvaluationContext, PlannedAction, RuleExplanation, RuleSet } from '../core/rule-set.js';
 import type { CompiledRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
 import { EventScope, SCOPE_FACT } from './event-scope.js';
-import { compileRulesModuleMatcher } from '../matcher/rules-module.js';
 import { explainCondition } from './explain.js';
 import { COMPUTED_FACTS, fieldValue } from './facts.js';
 import type { TextConditions } from './operators.js';
 import { needsLanguage, renderAction } from './render.js';
-import type { Decision, EvaluationContext, PlannedAction, RuleExplanation, RuleSet } from './ruleset.js';
+import { compileRulesMatcher } from './rules-matcher.js';
 import { localTimeCalculator } from './time.js';
 
 const DAY_MS = 86_400_000;
@@ -51,9 +51,9 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
     engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
     for (const fact of rule.facts) if (!(fact in COMPUTED_FACTS)) eventFacts.add(fact);
   }
-  // Issue 6: the compiled matcher (functions/matcher) decides which rules hold, agreeing with the engine
-  // above; the engine itself runs only to explain, and for the rules the matcher cannot compile.
-  const matcher = compileRulesModuleMatcher(enabled, { createEngine: newEngine, text, scopeOf: (facts) => facts[SCOPE_FACT] as EventScope });
+  // The compiled matcher (functions/matcher) decides which rules hold, agreeing with the engine above:
+  // it evaluates a fraction of it. The engine itself runs only to explain, and for the rules the matcher cannot compile.
+  const matcher = compileRulesMatcher(enabled, { createEngine: newEngine, text, scopeOf: (facts) => facts[SCOPE_FACT] as EventScope });
   const eventFactList = [...eventFacts];
   const localTime = localTimeCalculator(config);
   const defaultLang = config.language.default;

@@ -1,5 +1,5 @@
 import type { TextConditions } from './operators.js';
-import type { ConditionExplanation } from './ruleset.js';
+import type { ConditionExplanation } from '../core/rule-set.js';
 
 /** A condition as json-rules-engine evaluated it, with the value the rule author wrote. */
 export function explainCondition(condition: Record<string, unknown>, text: TextConditions): ConditionExplanation {

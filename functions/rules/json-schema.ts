@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { ruleFileSchema } from './schema.js';
+import type { RuleLanguageOptions } from './extension.js';
+import { ruleFileSchemaFor } from './schema.js';
 
 /** JSON Schema for rule files, from the zod schema the validator uses, so the two cannot drift. */
-export function ruleFileJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(ruleFileSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+export function ruleFileJsonSchema(options: RuleLanguageOptions): Record<string, unknown> {
+  const generated = z.toJSONSchema(ruleFileSchemaFor(options.extensions), { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
   return {
     $schema: generated.$schema,
     $id: 'https://foghorn.dev/schema/rule.schema.json',
@@ -13,6 +14,6 @@ export function ruleFileJsonSchema(): Record<string, unknown> {
   };
 }
 
-export function ruleFileJsonSchemaText(): string {
-  return `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`;
+export function ruleFileJsonSchemaText(options: RuleLanguageOptions): string {
+  return `${JSON.stringify(ruleFileJsonSchema(options), null, 2)}\n`;
 }

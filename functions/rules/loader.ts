@@ -6,8 +6,9 @@ import { type CompiledRule, compileRule } from './compile.js';
 import { type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from './config.js';
 import { type RuleProblem, RuleValidationError } from './errors.js';
 import { createRuleSet } from './evaluator.js';
+import type { RuleLanguageExtension, RuleLanguageOptions } from './extension.js';
 import { TextConditions } from './operators.js';
-import type { RuleSet } from './ruleset.js';
+import type { RuleSet } from '../core/rule-set.js';
 
 export interface RuleSource {
   /** Shown in problems; a path relative to the working directory reads best. */
@@ -15,7 +16,7 @@ export interface RuleSource {
   text: string;
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends RuleLanguageOptions {
   /** The team config; when absent it is read from `configPath`, FOGHORN_CONFIG or the nearest foghorn.config.yaml. */
   config?: FoghornConfig;
   configPath?: string;
@@ -45,10 +46,10 @@ function displayPath(path: string): string {
   return fromCwd !== '' && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : path;
 }
 
-export function resolveConfig(dir: string, options: LoadOptions = {}): FoghornConfig {
+export function resolveConfig(dir: string, options: LoadOptions): FoghornConfig {
   if (options.config) return options.config;
   const path = options.configPath ?? findConfigPath(dir);
-  return path === undefined ? parseFoghornConfig({}) : readFoghornConfig(path);
+  return path === undefined ? parseFoghornConfig({}, undefined, options) : readFoghornConfig(path, options);
 }
 
 interface ParsedSource {
@@ -101,7 +102,9 @@ function parseSource(source: RuleSource, problems: RuleProblem[]): ParsedSource 
 }
 
 /** Validates and compiles parsed rule files; collects every problem instead of stopping at the first. */
-function compileParsed(parsed: readonly ParsedSource[], config: FoghornConfig, problems: RuleProblem[]): CompiledRules {
+function compileParsed(
+  parsed: readonly ParsedSource[], config: FoghornConfig, extensions: readonly RuleLanguageExtension[], problems: RuleProblem[],
+): CompiledRules {
   const text = new TextConditions();
   const rules: CompiledRule[] = [];
   const firstSeen = new Map<string, { file: string; prefix: number[]; lineOf: ParsedSource['lineOf'] }>();
@@ -113,7 +116,7 @@ function compileParsed(parsed: readonly ParsedSource[], config: FoghornConfig, p
     }
     const items = Array.isArray(value) ? value.map((item, index) => ({ item, prefix: [index] })) : [{ item: value, prefix: [] as number[] }];
     for (const { item, prefix } of items) {
-      const result = compileRule(item, file, order++, { config, text });
+      const result = compileRule(item, file, order++, { config, text, extensions });
       for (const problem of result.problems) {
         problems.push({
           file, line: lineOf([...prefix, ...problem.path]), ...(result.id ? { ruleId: result.id } : {}),
@@ -138,18 +141,18 @@ function compileParsed(parsed: readonly ParsedSource[], config: FoghornConfig, p
 }
 
 /** Parses, validates and compiles rule sources; collects every problem instead of stopping at the first. */
-export function compileSources(sources: readonly RuleSource[], config: FoghornConfig): CompiledRules {
+export function compileSources(sources: readonly RuleSource[], config: FoghornConfig, options: RuleLanguageOptions): CompiledRules {
   const problems: RuleProblem[] = [];
   const parsed = sources.flatMap((source) => parseSource(source, problems) ?? []);
-  return compileParsed(parsed, config, problems);
+  return compileParsed(parsed, config, options.extensions, problems);
 }
 
 /**
  * Compiles rules given as plain objects (generated rule sets, benchmarks, a bundled deployment):
  * no file reading or YAML. Problems name `file` and the rule's index.
  */
-export function compileRuleObjects(rules: readonly unknown[], config: FoghornConfig, file = '<rules>'): CompiledRules {
-  return compileParsed([{ file, value: [...rules], lineOf: () => 0 }], config, []);
+export function compileRuleObjects(rules: readonly unknown[], config: FoghornConfig, options: RuleLanguageOptions & { file?: string }): CompiledRules {
+  return compileParsed([{ file: options.file ?? '<rules>', value: [...rules], lineOf: () => 0 }], config, options.extensions, []);
 }
 
 /** `when.all[1].operator` from ['when', 'all', 1, 'operator']. */
@@ -175,20 +178,20 @@ export async function readRuleSources(dir: string): Promise<RuleSource[]> {
 }
 
 /** Reads and compiles every rule file under `dir`; problems are returned, not thrown. */
-export async function compileRuleDirectory(dir: string, options: LoadOptions = {}): Promise<CompiledRules> {
+export async function compileRuleDirectory(dir: string, options: LoadOptions): Promise<CompiledRules> {
   const config = resolveConfig(dir, options);
-  return compileSources(await readRuleSources(dir), config);
+  return compileSources(await readRuleSources(dir), config, options);
 }
 
 /** Builds a RuleSet from sources (e.g. bundled into a deployment); throws RuleValidationError. */
-export function buildRuleSet(sources: readonly RuleSource[], config: FoghornConfig): RuleSet {
-  const compiled = compileSources(sources, config);
+export function buildRuleSet(sources: readonly RuleSource[], config: FoghornConfig, options: RuleLanguageOptions): RuleSet {
+  const compiled = compileSources(sources, config, options);
   if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
   return createRuleSet(compiled.rules, compiled.config, compiled.text);
 }
 
 /** Loads every rule under `dir`; throws RuleValidationError listing every problem with file, line and path. */
-export async function loadRuleSet(dir: string, options: LoadOptions = {}): Promise<RuleSet> {
+export async function loadRuleSet(dir: string, options: LoadOptions): Promise<RuleSet> {
   const compiled = await compileRuleDirectory(dir, options);
   if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
   return createRuleSet(compiled.rules, compiled.config, compiled.text);

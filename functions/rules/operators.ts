@@ -2,7 +2,7 @@ import type { Engine } from 'json-rules-engine';
 import {
   type CompiledPattern, compilePattern, containsAllPhrases, containsAnyPhrase, matchesPattern, type NormaliseOptions,
   type PhraseTokens, phraseTokens, patternInput, textTokens,
-} from './text/index.js';
+} from '../text/index.js';
 
 export const TEXT_OPERATORS = ['containsAny', 'containsAll', 'matches'] as const;
 export type TextOperator = (typeof TEXT_OPERATORS)[number];
@@ -68,7 +68,7 @@ export class TextConditions {
     return entry ? entry.source : value;
   }
 
-  /** A text condition's compiled form, for the compiled matcher (functions/matcher/text-operators.ts). */
+  /** A text condition's compiled form, for the compiled matcher (text-operator-plugin.ts). */
   describe(value: unknown): Readonly<CompiledTextCondition> | undefined {
     return this.lookup(value);
   }

@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { canonicalEventSchema } from '../core/event.js';
+import type { Decision, PlannedAction } from '../core/rule-set.js';
 import { withTestDefaults } from './compile.js';
 import { createRuleSet } from './evaluator.js';
-import { offlineCrisis } from '../crisis/offline.js';
+import type { RuleLanguageOptions } from './extension.js';
 import type { CompiledRules } from './loader.js';
 import { memoryRuleState } from './memory-state.js';
-import type { PlannedAction } from './ruleset.js';
+import { offlineRuleSet } from './offline-rule-set.js';
 
 /** The default evaluation time of a rule test: a Monday morning, 10:00 UTC. */
 export const DEFAULT_TEST_NOW = '2026-01-05T10:00:00Z';
@@ -24,11 +25,18 @@ export function flattenAction(action: PlannedAction): Record<string, unknown> {
   return { type: action.type, rule: action.ruleId, ...action.params };
 }
 
+export interface RuleTestOptions extends RuleLanguageOptions {
+  /** Runs the tests of the rules it accepts only (every rule still evaluates). */
+  only?: (ruleId: string) => boolean;
+}
+
 /**
  * Runs every rule's `tests:` against the whole rule set (so a higher-priority rule that stops a
- * lower one shows up in the lower one's tests), each test with fresh in-memory state.
+ * lower one shows up in the lower one's tests), each test with fresh in-memory state, the
+ * extensions' keys behaving as they do live.
  */
-export async function runRuleTests(compiled: CompiledRules, only?: (ruleId: string) => boolean): Promise<RuleTestResult[]> {
+export async function runRuleTests(compiled: CompiledRules, options: RuleTestOptions): Promise<RuleTestResult[]> {
+  const { only } = options;
   const baseRuleSet = createRuleSet(compiled.rules, compiled.config, compiled.text);
   const results: RuleTestResult[] = [];
   for (const rule of compiled.rules) {
@@ -42,10 +50,9 @@ export async function runRuleTests(compiled: CompiledRules, only?: (ruleId: stri
       }
       const now = new Date(test.now ?? DEFAULT_TEST_NOW);
       const state = memoryRuleState();
-      // Crisis issue: volume, after and crisisReply behave in tests as they do live (fresh in-memory state per test).
-      const ruleSet = offlineCrisis(baseRuleSet, compiled.rules).ruleSet;
+      const { ruleSet } = offlineRuleSet(baseRuleSet, compiled.rules, options.extensions);
       const rawEvents = test.events ?? [test.event!];
-      let last;
+      let last: Decision | undefined;
       for (const [eventIndex, raw] of rawEvents.entries()) {
         const event = canonicalEventSchema.parse(withTestDefaults(raw, `${rule.id}-${testIndex}-${eventIndex}`, now));
         last = await ruleSet.evaluate(event, { now, state, explain: true });

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { crisisRuleKeys } from '../crisis/rule-options.js';
+import { COUNT_PER_DURATION_PATTERN, durationSchema } from '../core/duration.js';
+import type { RuleLanguageExtension } from './extension.js';
 
 /**
- * The shape of a rule file, in one zod schema: the validator parses with it and
- * `npm run schema` turns it into schema/rule.schema.json for editors. Meaning (known facts,
- * operators, targets, regexes, duplicate ids) is checked afterwards by validate.ts.
+ * The shape of a rule file, in one zod schema per list of extensions (ruleSchemaFor): the validator
+ * parses with it and `npm run schema` turns it into schema/rule.schema.json for editors. Meaning
+ * (known facts, operators, targets, regexes, duplicate ids) is checked afterwards by compile.ts.
  */
 
-const duration = z.string().regex(/^\d+\s*(s|m|min|h|d)$/, 'a duration such as 30s, 10m, 24h or 7d');
+const duration = durationSchema();
 
 /** Reply text: one string for every language, or one per language code with a `default`. */
 export const localisedTextSchema = z.union([
@@ -71,13 +72,13 @@ export const actionSchema = z.union([
   z.object({ tag: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]) }).strict(),
   z.object({ hold: holdSchema }).strict(),
   z.object({ escalate: escalateSchema }).strict(),
-  // Crisis issue: switch crisis mode on or off (recorded with the rule and event as its cause).
+  // Crisis mode records the rule and the event as the switch's cause.
   z.object({ crisis: z.enum(['on', 'off']).describe('Switch crisis mode on or off') }).strict(),
 ]).describe('One of reply, post, tag, hold, escalate, crisis');
 export type ActionSpec = z.infer<typeof actionSchema>;
 
 export const limitsSchema = z.object({
-  perAuthor: z.string().regex(/^\d+\s*\/\s*\d+\s*(s|m|min|h|d)$/, 'a count per duration such as 1/24h').optional()
+  perAuthor: z.string().regex(COUNT_PER_DURATION_PATTERN, 'a count per duration such as 1/24h').optional()
     .describe('At most N firings per author per duration, e.g. 1/24h'),
   oncePerThread: z.boolean().optional().describe('Fire at most once in a conversation thread'),
   perMinute: z.number().int().positive().optional()
@@ -100,7 +101,7 @@ export const ruleTestSchema = z.object({
 }).strict().refine((test) => (test.event === undefined) !== (test.events === undefined), { message: 'give exactly one of `event` or `events`' });
 export type RuleTest = z.infer<typeof ruleTestSchema>;
 
-export const ruleSchema = z.object({
+const baseRuleShape = {
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and single dashes'),
   description: z.string().optional(),
   enabled: z.boolean().default(true),
@@ -112,15 +113,48 @@ export const ruleSchema = z.object({
   }).strict().optional().describe('Text normalisation options for this rule\'s text operators'),
   when: topConditionSchema,
   then: z.array(actionSchema).min(1),
-  // Crisis issue: what a volume rule does once when its spike episode goes quiet (read by functions/crisis).
+  // Rendered with the rule's other actions; crisis mode keeps them on the spike episode and runs them when it ends.
   onQuiet: z.array(actionSchema).min(1).optional()
     .describe('Volume rules only: actions run once when a spike episode ends after its quiet period; placeholders are filled from the event that opened the episode'),
   limits: limitsSchema.optional(),
   tests: z.array(ruleTestSchema).optional(),
-  // Crisis issue: volume (spikes), after (SLA timers), crisisReply; read by functions/crisis/rule-options.ts.
-  ...crisisRuleKeys,
-}).strict();
-export type RuleSpec = z.infer<typeof ruleSchema>;
+};
+const baseRuleSchema = z.object(baseRuleShape).strict();
+
+/** A validated rule: the base language's keys, and those of the extensions it was validated with. */
+export type RuleSpec = z.infer<typeof baseRuleSchema> & { readonly [extensionKey: string]: unknown };
+export type RuleSchema = z.ZodType<RuleSpec>;
+
+const schemas: Array<{ extensions: readonly RuleLanguageExtension[]; rule: RuleSchema; keys: ReadonlySet<string> }> = [];
+
+function schemasFor(extensions: readonly RuleLanguageExtension[]): (typeof schemas)[number] {
+  const cached = schemas.find((entry) => entry.extensions.length === extensions.length && entry.extensions.every((extension, index) => extension === extensions[index]));
+  if (cached) return cached;
+  const shape: Record<string, z.ZodType> = { ...baseRuleShape };
+  for (const extension of extensions) {
+    for (const [key, schema] of Object.entries(extension.ruleKeys)) {
+      if (Object.hasOwn(shape, key)) throw new Error(`rule language extension '${extension.name}': the rule key '${key}' is already defined`);
+      shape[key] = schema;
+    }
+  }
+  // Compiled once per list of extensions: rules are validated with it at every load.
+  const entry = { extensions: [...extensions], rule: z.object(shape).strict() as unknown as RuleSchema, keys: new Set(Object.keys(shape)) };
+  schemas.push(entry);
+  return entry;
+}
+
+/** The rule schema: the base language's keys, then each extension's, in order. */
+export function ruleSchemaFor(extensions: readonly RuleLanguageExtension[]): RuleSchema {
+  return schemasFor(extensions).rule;
+}
+
+/** The keys a rule may hold with these extensions. */
+export function ruleKeysFor(extensions: readonly RuleLanguageExtension[]): ReadonlySet<string> {
+  return schemasFor(extensions).keys;
+}
 
 /** A rule file holds one rule or a list of rules. */
-export const ruleFileSchema = z.union([ruleSchema, z.array(ruleSchema)]);
+export function ruleFileSchemaFor(extensions: readonly RuleLanguageExtension[]): z.ZodType {
+  const rule = ruleSchemaFor(extensions);
+  return z.union([rule, z.array(rule)]);
+}

@@ -1,44 +1,50 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findConfigPath } from './config.js';
-import { type LoadOptions, loadRuleSet } from './loader.js';
-import type { RuleSet } from './ruleset.js';
+import { RuleValidationError } from './errors.js';
+import type { RuleLanguageOptions } from './extension.js';
+import { type CompiledRules, compileRuleDirectory } from './loader.js';
 
-export interface RuleSetWatcher {
-  /** The last rule set that loaded without error (an invalid change leaves it in place). */
-  current(): RuleSet | undefined;
+export interface RuleDirectoryWatcher {
   close(): void;
 }
 
-export interface WatchOptions extends LoadOptions {
+export interface WatchOptions extends RuleLanguageOptions {
   /** Quiet time after the last change before reloading (editors write files in bursts). */
   debounceMs?: number;
+  /** The team config; default: FOGHORN_CONFIG or the nearest foghorn.config.yaml, found once at the start. */
+  configPath?: string;
 }
 
 /**
- * Loads the rules under `dir` now and again whenever a rule file or the team config changes.
- * `onChange` receives each new good rule set, or the error (usually a RuleValidationError) of a
- * failed reload, in which case `current()` keeps the previous good set.
+ * Compiles the rules under `dir` now, and again whenever a rule file or the team config changes,
+ * re-reading the config each time: one compilation per reload, so the caller derives everything it
+ * needs (the rule set, the extensions' options) from the same rules. `onChange` receives each
+ * compilation without problems, or why a reload failed: a RuleValidationError listing the problems,
+ * the team config's RuleConfigError, or another Error. The caller keeps its last good rules.
+ * Resolves once the first compilation has been delivered.
  */
-export async function watchRuleSet(dir: string, onChange: (result: RuleSet | Error) => void, options: WatchOptions = {}): Promise<RuleSetWatcher> {
+export async function watchRuleDirectory(
+  dir: string, onChange: (result: CompiledRules | Error) => void, options: WatchOptions,
+): Promise<RuleDirectoryWatcher> {
   const root = resolve(dir);
-  const configPath = options.config ? undefined : options.configPath ?? findConfigPath(root);
-  let current: RuleSet | undefined;
+  const configPath = options.configPath ?? findConfigPath(root);
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let loading = Promise.resolve();
 
   const reload = () => {
-    loading = loading.then(async () => {
+    // A throwing onChange rejects this reload only; the next one still runs.
+    loading = loading.catch(() => undefined).then(async () => {
       if (closed) return;
+      let result: CompiledRules | Error;
       try {
-        const next = await loadRuleSet(root, { ...options, ...(configPath ? { configPath } : {}) });
-        if (closed) return;
-        current = next;
-        onChange(next);
+        const compiled = await compileRuleDirectory(root, { extensions: options.extensions, ...(configPath ? { configPath } : {}) });
+        result = compiled.problems.length > 0 ? new RuleValidationError(compiled.problems) : compiled;
       } catch (error) {
-        if (!closed) onChange(error instanceof Error ? error : new Error(String(error)));
+        result = error instanceof Error ? error : new Error(String(error));
       }
+      if (!closed) onChange(result);
     });
     return loading;
   };
@@ -54,7 +60,6 @@ export async function watchRuleSet(dir: string, onChange: (result: RuleSet | Err
   }
   await reload();
   return {
-    current: () => current,
     close() {
       closed = true;
       if (timer) clearTimeout(timer);

@@ -2,7 +2,7 @@ import { type GetSecretValueCommand, type GetSecretValueCommandOutput, SecretsMa
 import { describe, expect, it } from 'vitest';
 import { SettingsSecretError } from '../../functions/aws/errors.js';
 import { secretsManagerSettings } from '../../functions/aws/secrets-manager-settings.js';
-import { settingsFrom } from '../../functions/core/config.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { loopbackClientConfig, startAwsJsonServer } from './loopback-aws.js';
 import { RecordingClient } from './recorder.js';
 

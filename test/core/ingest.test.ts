@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settingsFrom } from '../../functions/core/config.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { InboundRequest } from '../../functions/core/http.js';
 import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';

@@ -5,7 +5,7 @@ import { memoryAuditLog, memoryCounterStore, memoryCrisisStore, memoryEpisodeSto
 import { crisisRuleOptions } from '../../functions/crisis/rule-options.js';
 import { sweepSlaTimers } from '../../functions/crisis/sla-timer.js';
 import { switchCrisisMode } from '../../functions/crisis/crisis-switch.js';
-import type { EvaluationContext, RuleSet } from '../../functions/rules/ruleset.js';
+import type { EvaluationContext, RuleSet } from '../../functions/core/rule-set.js';
 import { memoryRuleState } from '../../functions/rules/memory-state.js';
 import { makeEvent } from '../support/events.js';
 

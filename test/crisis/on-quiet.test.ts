@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settingsFrom } from '../../functions/core/config.js';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { compileSources, parseFoghornConfig, ruleFileJsonSchema } from '../../functions/rules/index.js';
-import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
+import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
 import { startLoopback } from '../support/loopback.js';
 import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitForQueuesToDrain } from '../support/runtime-process.js';
 
@@ -104,7 +105,7 @@ describe('onQuiet actions of a volume rule through the local runtime', () => {
 });
 
 describe('onQuiet in the rule language', () => {
-  const config = parseFoghornConfig({ targets: { team: {} } });
+  const config = parseFoghornConfig({ targets: { team: {} } }, undefined, { extensions: ruleLanguage });
   it('needs volume, and its actions are checked like then: (targets named)', () => {
     const compiled = compileSources([{ file: 'q.yaml', text: `
 - id: no-volume
@@ -121,12 +122,12 @@ describe('onQuiet in the rule language', () => {
   volume: { atLeast: 3, within: 5m }
   then: [{ tag: x }]
   onQuiet: [{ crisis: maybe }]
-` }], config);
+` }], config, { extensions: ruleLanguage });
     expect(compiled.problems.map((problem) => [problem.ruleId, problem.path, problem.message])).toEqual([
       ['no-volume', 'onQuiet', 'onQuiet runs when a spike episode goes quiet: it needs volume'],
       ['bad-target', 'onQuiet[1].escalate.target', "unknown target 'nobody' (declared targets: team)"],
       ['bad-shape', 'onQuiet[0].crisis', expect.any(String)],
     ]);
-    expect(JSON.stringify(ruleFileJsonSchema())).toContain('"onQuiet"');
+    expect(JSON.stringify(ruleFileJsonSchema({ extensions: ruleLanguage }))).toContain('"onQuiet"');
   });
 });

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { settingsFrom } from '../../functions/core/config.js';
-import { type Runtime, startRuntime } from '../../infra/local/runtime.js';
+import { settingsFrom } from '../../functions/core/settings.js';
+import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
 import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitFor } from '../support/runtime-process.js';
 
 const RULE = `

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { crisisRuleOptions } from '../../functions/crisis/rule-options.js';
 import { buildRuleSet, compileSources, parseFoghornConfig } from '../../functions/rules/index.js';
 import { memoryRuleState } from '../../functions/rules/memory-state.js';
 import { makeEvent } from '../support/events.js';
 
-const config = parseFoghornConfig({ targets: { oncall: { type: 'pagerduty', routingKey: 'FOGHORN_PD_KEY' } } });
+const extensions = { extensions: ruleLanguage };
+const config = parseFoghornConfig({ targets: { oncall: { type: 'pagerduty', routingKey: 'FOGHORN_PD_KEY' } } }, undefined, extensions);
 const rules = `
 - id: outage-spike
   when: { all: [{ fact: text, operator: containsAny, value: ["down", "outage"] }] }
@@ -24,7 +26,7 @@ const rules = `
 
 describe('the crisis keys in the rule language', () => {
   it('validates volume, after, crisisReply and the crisis action, and reads them back as options', () => {
-    const compiled = compileSources([{ file: 'crisis.yaml', text: rules }], config);
+    const compiled = compileSources([{ file: 'crisis.yaml', text: rules }], config, extensions);
     expect(compiled.problems).toEqual([]);
     const options = crisisRuleOptions(compiled.rules);
     expect(options.get('outage-spike')).toEqual({ volume: { atLeast: 30, windowMs: 600_000, quietMs: 900_000 } });
@@ -33,7 +35,7 @@ describe('the crisis keys in the rule language', () => {
   });
 
   it('renders `crisis: on` as an action and exposes crisisMode as a fact', async () => {
-    const ruleSet = buildRuleSet([{ file: 'crisis.yaml', text: rules }], config);
+    const ruleSet = buildRuleSet([{ file: 'crisis.yaml', text: rules }], config, extensions);
     const down = await ruleSet.evaluate(makeEvent({ text: 'site is down' }), { now: new Date(), state: memoryRuleState() });
     expect(down.actions.map((action) => [action.type, action.params.state])).toEqual([['escalate', undefined], ['crisis', 'on']]);
     const status = makeEvent({ text: 'any status update?' });
@@ -42,14 +44,25 @@ describe('the crisis keys in the rule language', () => {
   });
 
   it('reports a malformed volume or after with the file and path', () => {
-    const compiled = compileSources([{ file: 'bad.yaml', text: 'id: bad\nwhen: { all: [{ fact: text, operator: equal, value: x }] }\nafter: soon\nvolume: { within: 10m }\nthen: [{ crisis: maybe }]\n' }], config);
+    const compiled = compileSources([{ file: 'bad.yaml', text: 'id: bad\nwhen: { all: [{ fact: text, operator: equal, value: x }] }\nafter: soon\nvolume: { within: 10m }\nthen: [{ crisis: maybe }]\n' }], config, extensions);
     expect(compiled.problems.map((problem) => problem.path).sort()).toEqual(['after', 'then[0].crisis', 'volume']);
   });
 
+  it('are the crisis extension\'s: without it they are unknown keys, and the config sections go unchecked', () => {
+    const base = { extensions: [] };
+    const compiled = compileSources([{ file: 'crisis.yaml', text: rules }], parseFoghornConfig({ targets: { oncall: {} } }, undefined, base), base);
+    expect(compiled.problems.map((problem) => `${problem.ruleId} ${problem.path}: ${problem.message}`)).toEqual([
+      "outage-spike volume: unknown key 'volume'",
+      "vip-unanswered after: unknown key 'after'",
+      "status-page crisisReply: unknown key 'crisisReply'",
+    ]);
+    expect(() => parseFoghornConfig({ crisis: { approvals: { expireAfter: 'tomorrow' } } }, undefined, base)).not.toThrow();
+  });
+
   it('a malformed target or crisis section fails config validation (so validate and deploy stop), naming the field', () => {
-    expect(() => parseFoghornConfig({ targets: { oncall: { type: 'pagerduty', routingKey: 'plain-secret-value' } } })).toThrow(/targets\.oncall\.routingKey: the name of a FOGHORN_\* setting/);
-    expect(() => parseFoghornConfig({ crisis: { approvals: { expireAfter: 'tomorrow' } } })).toThrow(/crisis\.approvals\.expireAfter/);
-    expect(() => parseFoghornConfig({ targets: { oncall: { description: 'on-call' } }, crisis: { sensitiveTerms: ['lawsuit'] } })).not.toThrow();
+    expect(() => parseFoghornConfig({ targets: { oncall: { type: 'pagerduty', routingKey: 'plain-secret-value' } } }, undefined, extensions)).toThrow(/targets\.oncall\.routingKey: the name of a FOGHORN_\* setting/);
+    expect(() => parseFoghornConfig({ crisis: { approvals: { expireAfter: 'tomorrow' } } }, undefined, extensions)).toThrow(/crisis\.approvals\.expireAfter/);
+    expect(() => parseFoghornConfig({ targets: { oncall: { description: 'on-call' } }, crisis: { sensitiveTerms: ['lawsuit'] } }, undefined, extensions)).not.toThrow();
   });
 });
 
@@ -69,7 +82,7 @@ tests:
     events: [{ text: "outage" }, { text: "outage" }, { text: "outage!" }]
     expect: { fires: true, actions: [{ type: escalate, target: oncall }] }
 `;
-    const results = await runRuleTests(compileSources([{ file: 'spike.yaml', text }], config));
+    const results = await runRuleTests(compileSources([{ file: 'spike.yaml', text }], config, extensions), extensions);
     expect(results.map((result) => [result.name, result.passed, result.failures])).toEqual([
       ['two reports are not a spike', true, []],
       ['the third report pages', true, []],
@@ -84,11 +97,11 @@ describe('the circuit breaker and volume rules', () => {
     const breakerConfig = parseFoghornConfig({
       targets: { oncall: { type: 'pagerduty', routingKey: 'FOGHORN_PD_KEY' } },
       limits: { breaker: { perMinute: 5, target: 'oncall' } },
-    });
-    const compiled = compileSources([{ file: 'flood.yaml', text: ruleText }], breakerConfig);
+    }, undefined, extensions);
+    const compiled = compileSources([{ file: 'flood.yaml', text: ruleText }], breakerConfig, extensions);
     expect(compiled.problems).toEqual([]);
     const options = crisisRuleOptions(compiled.rules);
-    const ruleSet = withCrisis(buildRuleSet([{ file: 'flood.yaml', text: ruleText }], breakerConfig), () => options, {
+    const ruleSet = withCrisis(buildRuleSet([{ file: 'flood.yaml', text: ruleText }], breakerConfig, extensions), () => options, {
       counters: memory.memoryCounterStore(), episodes: memory.memoryEpisodeStore(), timers: memory.memoryTimerStore(),
       crisis: memory.memoryCrisisStore(), audit: memory.memoryAuditLog(),
     });
@@ -120,24 +133,23 @@ then: [{ tag: outage }]
   });
 });
 
-describe('loadRuleSetWithCrisisOptions (the evaluate cold start)', () => {
-  it('compiles the folder once into the rule set and its crisis options; a bad rule throws with file and path', async () => {
+describe('one compilation of a rules folder (the evaluate cold start)', () => {
+  it('gives the rule set and its crisis options; a bad rule is a problem with file and path', async () => {
     const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { loadRuleSetWithCrisisOptions } = await import('../../functions/crisis/rule-options-loader.js');
-    const { RuleValidationError } = await import('../../functions/rules/index.js');
+    const { compileRuleDirectory, createRuleSet, formatProblem } = await import('../../functions/rules/index.js');
     const workspace = mkdtempSync(join(tmpdir(), 'foghorn-crisis-rules-'));
     const dir = join(workspace, 'rules');
     mkdirSync(dir);
     writeFileSync(join(workspace, 'foghorn.config.yaml'), 'targets: { oncall: {} }\n');
     writeFileSync(join(dir, 'spike.yaml'), 'id: spike\nwhen: { all: [{ fact: text, operator: containsAny, value: [down] }] }\nvolume: { atLeast: 3, within: 5m }\nthen: [{ escalate: { target: oncall, summary: down } }]\n');
-    const loaded = await loadRuleSetWithCrisisOptions(dir);
-    expect(loaded.ruleSet.ruleIds).toEqual(['spike']);
-    expect(loaded.crisisOptions.get('spike')).toEqual({ volume: { atLeast: 3, windowMs: 300_000, quietMs: 300_000 } });
+    const compiled = await compileRuleDirectory(dir, extensions);
+    expect(compiled.problems).toEqual([]);
+    expect(createRuleSet(compiled.rules, compiled.config, compiled.text).ruleIds).toEqual(['spike']);
+    expect(crisisRuleOptions(compiled.rules).get('spike')).toEqual({ volume: { atLeast: 3, windowMs: 300_000, quietMs: 300_000 } });
     writeFileSync(join(dir, 'bad.yaml'), 'id: bad\nwhen: { all: [{ fact: text, operator: containsAny, value: [x] }] }\nafter: soon\nthen: [{ tag: x }]\n');
-    const error = await loadRuleSetWithCrisisOptions(dir).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RuleValidationError);
-    expect(String((error as Error).message)).toMatch(/bad\.yaml.*after/s);
+    const broken = await compileRuleDirectory(dir, extensions);
+    expect(broken.problems.map(formatProblem).join('\n')).toMatch(/bad\.yaml.*after/s);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { endQuietEpisodes } from '../../functions/crisis/episode-end.js';
 import { memoryCounterStore, memoryEpisodeStore } from '../../functions/crisis/memory/index.js';
 import { observeSpike, type SpikeSpec } from '../../functions/crisis/spike.js';
-import type { PlannedAction } from '../../functions/rules/ruleset.js';
+import type { PlannedAction } from '../../functions/core/rule-set.js';
 import { makeEvent } from '../support/events.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');

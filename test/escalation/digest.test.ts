@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
 import type { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { ActionCommand } from '../../functions/core/action-command.js';
-import { settingsFrom } from '../../functions/core/config.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { LiveSender, SandboxSender } from '../../functions/core/outbound/index.js';
 import { withCrisis } from '../../functions/crisis/crisis-rule-set.js';
 import { memoryAuditLog, memoryCounterStore, memoryCrisisStore, memoryEpisodeStore, memoryTimerStore } from '../../functions/crisis/memory/index.js';
 import { crisisRuleOptions } from '../../functions/crisis/rule-options.js';
-import { SesEmailSender } from '../../functions/escalation/email.js';
+import { SesEmailSender } from '../../functions/aws/ses-email-sender.js';
 import { escalateExecutor } from '../../functions/escalation/escalate-executor.js';
 import { parseTargets } from '../../functions/escalation/target-config.js';
 import { buildRuleSet, compileSources, memoryRuleState, parseFoghornConfig } from '../../functions/rules/index.js';
@@ -37,15 +38,15 @@ const report = (i: number, extra: Partial<CanonicalEvent> = {}) => makeEvent({
 
 /** Seven reports over seven minutes through the real rules and crisis layer: the seventh opens the spike. */
 async function spikeCommand(): Promise<ActionCommand> {
-  const config = parseFoghornConfig({ targets: { oncall: {} } });
+  const config = parseFoghornConfig({ targets: { oncall: {} } }, undefined, { extensions: ruleLanguage });
   const text = `
 id: outage-spike
 when: { all: [{ fact: text, operator: containsAny, value: ["down"] }] }
 volume: { atLeast: 7, within: 10m, baseline: { factor: 2, over: 20m, minCount: 5 } }
 then: [{ escalate: { target: oncall, severity: critical, summary: "Login outage reports are spiking" } }]
 `;
-  const options = crisisRuleOptions(compileSources([{ file: 'spike.yaml', text }], config).rules);
-  const ruleSet = withCrisis(buildRuleSet([{ file: 'spike.yaml', text }], config), () => options, {
+  const options = crisisRuleOptions(compileSources([{ file: 'spike.yaml', text }], config, { extensions: ruleLanguage }).rules);
+  const ruleSet = withCrisis(buildRuleSet([{ file: 'spike.yaml', text }], config, { extensions: ruleLanguage }), () => options, {
     counters: memoryCounterStore(), episodes: memoryEpisodeStore(), timers: memoryTimerStore(), crisis: memoryCrisisStore(), audit: memoryAuditLog(),
   });
   const state = memoryRuleState();

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { actOn } from '../../functions/core/act.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
-import { settingsFrom } from '../../functions/core/config.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { LiveSender, SandboxSender } from '../../functions/core/outbound/index.js';
 import { escalateExecutor } from '../../functions/escalation/escalate-executor.js';
 import { parseTargets } from '../../functions/escalation/target-config.js';

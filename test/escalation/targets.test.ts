@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { ActionCommand } from '../../functions/core/action-command.js';
-import { settingsFrom } from '../../functions/core/config.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { PermanentActionError, TransientActionError } from '../../functions/core/errors.js';
 import { LiveSender, SandboxSender } from '../../functions/core/outbound/index.js';
-import { SesEmailSender } from '../../functions/escalation/email.js';
+import { SesEmailSender } from '../../functions/aws/ses-email-sender.js';
 import { escalateExecutor } from '../../functions/escalation/escalate-executor.js';
 import { parseTargets } from '../../functions/escalation/target-config.js';
 import { type LoopbackAnswer, type ReceivedRequest, startLoopback } from '../support/loopback.js';

@@ -9,9 +9,10 @@ import { promisify } from 'node:util';
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
 import { BUNDLED_COMPILED_RULES_PATH, BUNDLED_CONFIG_PATH, BUNDLED_RULES_DIR, FUNCTION_ACCESS } from '../../infra/stack.js';
-import { topology } from '../../infra/topology.js';
+import { topology } from '../../functions/app/topology.js';
 import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { loadRuleSet, memoryRuleState } from '../../functions/rules/index.js';
@@ -131,7 +132,7 @@ describe('FoghornStack', () => {
     // What evaluate loads: the same rules, validated at synth, as one JSON file.
     expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_COMPILED_RULES).toBe(BUNDLED_COMPILED_RULES_PATH);
     const compiled = JSON.parse(readFileSync(join(evaluateBundle, 'rules.compiled.json'), 'utf8')) as { rules: Array<{ spec: { id: string } }> };
-    expect(compiled.rules.map((rule) => rule.spec.id).sort()).toEqual([...(await loadRuleSet('rules')).ruleIds].sort());
+    expect(compiled.rules.map((rule) => rule.spec.id).sort()).toEqual([...(await loadRuleSet('rules', { extensions: ruleLanguage })).ruleIds].sort());
     if (existsSync('foghorn.config.yaml')) {
       for (const name of Object.keys(fnIds).filter((fn) => FUNCTION_ACCESS[fn]?.bundlesRules || FUNCTION_ACCESS[fn]?.bundlesConfig)) {
         expect(readFileSync(join(synth.bundleOf(fnIds[name]!), 'foghorn.config.yaml'), 'utf8'), name).toBe(readFileSync('foghorn.config.yaml', 'utf8'));
@@ -239,7 +240,7 @@ describe('FoghornStack', () => {
         .flatMap((call) => (call.body as { Entries: Array<{ MessageBody: string }> }).Entries)
         .map((entry) => JSON.parse(entry.MessageBody) as ActionCommand)
         .map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params }));
-      const decided = await (await loadRuleSet('rules')).evaluate(event, { now: new Date(), state: memoryRuleState() });
+      const decided = await (await loadRuleSet('rules', { extensions: ruleLanguage })).evaluate(event, { now: new Date(), state: memoryRuleState() });
       expect(decided.actions.length, 'the sample event should make the source rule set act').toBeGreaterThan(0);
       expect(sent).toEqual(decided.actions.map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params })));
     }, 90_000);

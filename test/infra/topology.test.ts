@@ -3,12 +3,13 @@ import type { PutEventsCommand, PutEventsCommandOutput } from '@aws-sdk/client-e
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgePublisher } from '../../functions/aws/event-bridge-publisher.js';
 import { SCHEDULES } from '../../infra/stack.js';
-import { type BusRouteSpec, matchesPattern, type QueueName, topology } from '../../infra/topology.js';
+import { type BusRouteSpec, type QueueName, topology } from '../../functions/app/topology.js';
+import { matchesPattern } from '../../functions/local/local-bus.js';
 import { RecordingClient } from '../aws/recorder.js';
 import { type Synthesised, synthesise } from './synth.js';
 
 /**
- * The local runtime is built from infra/topology.ts; these tests prove the synthesised stack is too,
+ * The local runtime is built from functions/app/topology.ts; these tests prove the synthesised stack is too,
  * so the pipeline on AWS and on one machine cannot drift. (Bundling is skipped: this is about wiring.)
  */
 let synth: Synthesised;
@@ -24,7 +25,7 @@ afterAll(() => synth?.dispose());
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 const queueArn = (name: QueueName) => ({ 'Fn::GetAtt': [synth.logicalId(synth.stack.queues[name].queue), 'Arn'] });
 
-describe('the stack follows infra/topology.ts', () => {
+describe('the stack follows functions/app/topology.ts', () => {
   it('has exactly one bus rule per bus route, with the same pattern and target queue', () => {
     const busRules = ofType('AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventBusName !== undefined)
       .map(([, rule]) => ({ pattern: rule.Properties.EventPattern, targets: (rule.Properties.Targets as Array<{ Arn: unknown }>).map((target) => target.Arn) }));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { DurableQueue } from '../../functions/local/durable-queue.js';
 import { LocalBus } from '../../functions/local/local-bus.js';
-import { type BusRouteSpec, type QueueName, topology } from '../../infra/topology.js';
+import { type BusRouteSpec, type QueueName, topology } from '../../functions/app/topology.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 
 const event: CanonicalEvent = {

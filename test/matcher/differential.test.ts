@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
 import { RuleMatcher, type MatcherRule } from '../../functions/matcher/rule-matcher.js';
-import { textOperatorPlugin } from '../../functions/matcher/text-operators.js';
+import { textOperatorPlugin } from '../../functions/rules/text-operator-plugin.js';
 import { TextConditions } from '../../functions/rules/operators.js';
 
 /**

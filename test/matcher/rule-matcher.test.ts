@@ -1,6 +1,7 @@
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
-import { MatcherCompileError, RuleMatcher, textOperatorPlugin, UndefinedFactError, type MatcherRule } from '../../functions/matcher/index.js';
+import { MatcherCompileError, RuleMatcher, UndefinedFactError, type MatcherRule } from '../../functions/matcher/index.js';
+import { textOperatorPlugin } from '../../functions/rules/text-operator-plugin.js';
 import { TextConditions } from '../../functions/rules/operators.js';
 
 const lenient = () => new Engine([], { allowUndefinedFacts: true });

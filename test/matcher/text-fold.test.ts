@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { END, type FoldedText, START, textFold } from '../../functions/matcher/text-fold.js';
-import { textTokens } from '../../functions/rules/text/index.js';
+import { textTokens } from '../../functions/text/index.js';
 
 /**
  * The fold may only be used to skip text analysis if it is sound: whenever tokens occur

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { loadRuleSet, memoryRuleState, type RuleSet } from '../../functions/rules/index.js';
 import { makeEvent, ruleDir, testConfig } from './support.js';
 
@@ -6,7 +7,7 @@ const NOW = new Date('2026-01-05T10:00:00Z'); // a Monday
 const MINUTE = 60_000;
 
 async function rules(files: Record<string, string>, config = testConfig()): Promise<RuleSet> {
-  return loadRuleSet(ruleDir(files), { config });
+  return loadRuleSet(ruleDir(files), { extensions: ruleLanguage, config });
 }
 
 const textRule = (id: string, phrase: string, extra = '', then = '[{ tag: seen }]') =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { loadRuleSet, memoryRuleState, RuleValidationError } from '../../functions/rules/index.js';
 import { makeEvent, ruleDir, testConfig } from './support.js';
 
@@ -19,7 +20,7 @@ then:
 describe('loadRuleSet and evaluate', () => {
   it('replies in the event language with placeholders filled', async () => {
     // Prepare
-    const rules = await loadRuleSet(ruleDir({ 'faq/hours.yaml': OPENING_HOURS }), { config: testConfig() });
+    const rules = await loadRuleSet(ruleDir({ 'faq/hours.yaml': OPENING_HOURS }), { extensions: ruleLanguage, config: testConfig() });
     // Act
     const decision = await rules.evaluate(makeEvent({ text: 'ساعت کاری؟', lang: 'fa', author: { id: '7', name: 'Sara' } }), { now: NOW, state: memoryRuleState() });
     // Assess
@@ -28,13 +29,13 @@ describe('loadRuleSet and evaluate', () => {
   });
 
   it('falls back to the default text and renders a missing field as empty', async () => {
-    const rules = await loadRuleSet(ruleDir({ 'hours.yaml': OPENING_HOURS }), { config: testConfig() });
+    const rules = await loadRuleSet(ruleDir({ 'hours.yaml': OPENING_HOURS }), { extensions: ruleLanguage, config: testConfig() });
     const decision = await rules.evaluate(makeEvent({ text: 'Opening hours?', lang: 'de', author: { id: '7', name: 'Jo' } }), { now: NOW, state: memoryRuleState() });
     expect(decision.actions[0]?.params).toEqual({ lang: 'en', text: 'Hi Jo, we open at 9.' });
   });
 
   it('never acts on our own posts or on items Foghorn sent, but still lists the rule', async () => {
-    const rules = await loadRuleSet(ruleDir({ 'hours.yaml': OPENING_HOURS }), { config: testConfig() });
+    const rules = await loadRuleSet(ruleDir({ 'hours.yaml': OPENING_HOURS }), { extensions: ruleLanguage, config: testConfig() });
     const self = await rules.evaluate(makeEvent({ text: 'opening hours', author: { id: 'us', isSelf: true } }), { now: NOW, state: memoryRuleState() });
     const echo = await rules.evaluate(makeEvent({ text: 'opening hours', sentByFoghorn: true }), { now: NOW, state: memoryRuleState() });
     expect(self).toMatchObject({ rules: ['faq-opening-hours'], actions: [] });
@@ -42,7 +43,7 @@ describe('loadRuleSet and evaluate', () => {
   });
 
   it('does not fire on text without the phrase as whole words', async () => {
-    const rules = await loadRuleSet(ruleDir({ 'hours.yaml': OPENING_HOURS }), { config: testConfig() });
+    const rules = await loadRuleSet(ruleDir({ 'hours.yaml': OPENING_HOURS }), { extensions: ruleLanguage, config: testConfig() });
     const decision = await rules.evaluate(makeEvent({ text: 'reopening hoursly' }), { now: NOW, state: memoryRuleState() });
     expect(decision).toMatchObject({ rules: [], actions: [] });
   });
@@ -51,7 +52,7 @@ describe('loadRuleSet and evaluate', () => {
     const dir = ruleDir({
       'bad.yaml': 'id: bad-rule\nwhen:\n  all:\n    - { fact: txt, operator: containAny, value: [x] }\nthen:\n  - reply: { text: hi }\n',
     });
-    const error = await loadRuleSet(dir, { config: testConfig() }).catch((caught: unknown) => caught);
+    const error = await loadRuleSet(dir, { extensions: ruleLanguage, config: testConfig() }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RuleValidationError);
     const problems = (error as RuleValidationError).problems.map(({ line, path, message }) => ({ line, path, message }));
     expect(problems).toEqual([

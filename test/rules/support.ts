@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CanonicalEvent } from '../../functions/core/event.js';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { type FoghornConfig, parseFoghornConfig } from '../../functions/rules/index.js';
 
 /** A canonical event with test defaults; override any field. */
@@ -37,5 +38,5 @@ export function testConfig(overrides: Record<string, unknown> = {}): FoghornConf
     channels: { announcements: {} },
     limits: { repliesPerAuthorPerDay: 3, breaker: { cooldown: '10m', target: 'oncall' } },
     ...overrides,
-  });
+  }, undefined, { extensions: ruleLanguage });
 }

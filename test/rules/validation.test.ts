@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { compileRuleObjects, compileSources, formatProblem, parseFoghornConfig, type RuleProblem, RuleConfigError } from '../../functions/rules/index.js';
 import { testConfig } from './support.js';
 
 function problemsOf(files: Record<string, string>, config = testConfig()): Array<Pick<RuleProblem, 'file' | 'line' | 'path' | 'message'>> {
-  const { problems } = compileSources(Object.entries(files).map(([file, text]) => ({ file, text })), config);
+  const { problems } = compileSources(Object.entries(files).map(([file, text]) => ({ file, text })), config, { extensions: ruleLanguage });
   return problems.map(({ file, line, path, message }) => ({ file, line, path, message }));
 }
 
@@ -15,7 +16,7 @@ describe('rule validation', () => {
       { file: 'one.yaml', text: rule('one', '{ all: [{ fact: kind, operator: equal, value: message }] }') },
       { file: 'list.yml', text: `- ${rule('two', '{ any: [{ fact: platform, operator: in, value: [x] }] }').replace(/\n(?=.)/g, '\n  ')}\n- id: three\n  when: { not: { fact: text, operator: containsAny, value: [spam] } }\n  then: [{ tag: y }]\n` },
       { file: 'x.json', text: JSON.stringify({ id: 'four', when: { all: [{ fact: 'author.verified', operator: 'equal', value: true }] }, then: [{ tag: 'v' }] }) },
-    ], testConfig());
+    ], testConfig(), { extensions: ruleLanguage });
     expect(problems).toEqual([]);
     expect(rules.map((r) => r.id)).toEqual(['one', 'two', 'three', 'four']);
   });
@@ -93,8 +94,8 @@ describe('rule validation', () => {
 
   it('compiles rules given as objects, without files', () => {
     const good = { id: 'g', when: { all: [{ fact: 'kind', operator: 'equal', value: 'message' }] }, then: [{ tag: 'x' }] };
-    expect(compileRuleObjects([good], testConfig()).rules.map((r) => r.id)).toEqual(['g']);
-    expect(compileRuleObjects([good, { ...good }], testConfig()).problems.map((p) => `${p.path}: ${p.message}`))
+    expect(compileRuleObjects([good], testConfig(), { extensions: ruleLanguage }).rules.map((r) => r.id)).toEqual(['g']);
+    expect(compileRuleObjects([good, { ...good }], testConfig(), { extensions: ruleLanguage }).problems.map((p) => `${p.path}: ${p.message}`))
       .toEqual(["id: duplicate rule id 'g' (first defined at <rules>:0)"]);
   });
 
@@ -106,12 +107,12 @@ describe('rule validation', () => {
 
 describe('foghorn.config.yaml', () => {
   it('rejects an unknown time zone, bad hours and an undeclared breaker target', () => {
-    expect(() => parseFoghornConfig({ timezone: 'Mars/Olympus' })).toThrow(RuleConfigError);
-    expect(() => parseFoghornConfig({ businessHours: { mon: '9-5' } })).toThrow(/businessHours.mon/);
-    expect(() => parseFoghornConfig({ limits: { breaker: { target: 'nobody' } } })).toThrow(/unknown target 'nobody'/);
+    expect(() => parseFoghornConfig({ timezone: 'Mars/Olympus' }, undefined, { extensions: ruleLanguage })).toThrow(RuleConfigError);
+    expect(() => parseFoghornConfig({ businessHours: { mon: '9-5' } }, undefined, { extensions: ruleLanguage })).toThrow(/businessHours.mon/);
+    expect(() => parseFoghornConfig({ limits: { breaker: { target: 'nobody' } } }, undefined, { extensions: ruleLanguage })).toThrow(/unknown target 'nobody'/);
   });
 
   it('keeps sections other parts of Foghorn add', () => {
-    expect(parseFoghornConfig({ crisis: { threshold: 5 } })).toMatchObject({ crisis: { threshold: 5 } });
+    expect(parseFoghornConfig({ crisis: { threshold: 5 } }, undefined, { extensions: ruleLanguage })).toMatchObject({ crisis: { threshold: 5 } });
   });
 });

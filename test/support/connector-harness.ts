@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
-import { settingsFrom } from '../../functions/core/config.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { InboundRequest, OutboundRequest, OutboundResponse } from '../../functions/core/http.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
 import { BadRequestError, NormaliseError } from '../../functions/core/errors.js';
-import type { Connector, ConnectorContext } from '../../functions/platforms/connector.js';
+import type { Connector, ConnectorContext } from '../../functions/core/connector.js';
 import { connectorFor, connectors } from '../../functions/platforms/index.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 

@@ -1,4 +1,4 @@
-import { settingsFrom } from '../../functions/core/config.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { IngestDependencies } from '../../functions/core/ingest.js';
 import type { EventPublisher } from '../../functions/core/ports.js';

@@ -25,9 +25,9 @@ export function makeWorkspace(rules: Record<string, string>): { dataDir: string;
   return { dataDir: join(root, 'data'), rulesDir };
 }
 
-/** Starts `infra/local/main.ts` (what `npm start` runs) as a child process on a free port. */
+/** Starts `functions/entries/local/main.ts` (what `npm start` runs) as a child process on a free port. */
 export async function startRuntimeProcess(options: { dataDir: string; rulesDir: string; env?: Record<string, string> }): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/entries/local/main.ts'], {
     cwd: process.cwd(),
     env: {
       ...process.env,

@@ -1,8 +1,8 @@
-import type { Settings } from '../config.js';
-import { missingSettings } from '../config.js';
+import type { Settings } from '../settings.js';
+import { missingSettings } from '../settings.js';
 import { PermanentActionError } from '../errors.js';
 import type { HttpSender, OutboundRequest } from '../http.js';
-import type { Connector } from '../../platforms/connector.js';
+import type { Connector } from '../connector.js';
 import type { ActionExecutor } from '../act.js';
 import type { Clock } from '../ports.js';
 

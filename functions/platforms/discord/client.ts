@@ -1,9 +1,9 @@
 import type { ActionCommand } from '../../core/action-command.js';
-import type { Settings } from '../../core/config.js';
+import type { Settings } from '../../core/settings.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { Delivered } from '../connector.js';
-import { credential } from '../connector.js';
+import type { Delivered } from '../../core/connector.js';
+import { credential } from '../../core/connector.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { DISCORD_API_URL, DISCORD_BOT_TOKEN, DISCORD_DEFAULT_API_URL, DISCORD_DEFAULT_CHANNEL } from './settings.js';
 

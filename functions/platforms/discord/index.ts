@@ -1,4 +1,4 @@
-import type { Connector } from '../connector.js';
+import type { Connector } from '../../core/connector.js';
 import { buildDiscordRequest, interpretDiscordResponse } from './client.js';
 import { CallbackType, InteractionType, normaliseDiscord, parseInteraction } from './normalise.js';
 import { DISCORD, DISCORD_APPLICATION_ID, DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY } from './settings.js';

@@ -1,8 +1,8 @@
 import type { ActionCommand } from '../../core/action-command.js';
-import type { Settings } from '../../core/config.js';
+import type { Settings } from '../../core/settings.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import { credential } from '../connector.js';
+import { credential } from '../../core/connector.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { signGeneric } from './verify.js';
 

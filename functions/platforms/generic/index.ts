@@ -1,4 +1,4 @@
-import type { Connector } from '../connector.js';
+import type { Connector } from '../../core/connector.js';
 import { buildGenericRequest, GENERIC_REPLY_URL, GENERIC_SECRET, interpretGenericResponse } from './client.js';
 import { GENERIC, normaliseGeneric } from './normalise.js';
 import { verifyGeneric } from './verify.js';

@@ -1,4 +1,4 @@
-import type { Connector } from '../connector.js';
+import type { Connector } from '../../core/connector.js';
 import { META_APP_SECRET, META_PAGE_TOKEN, META_VERIFY_TOKEN } from '../meta/settings.js';
 import { INSTAGRAM_ACTIONS, buildInstagramRequest, interpretInstagramResponse } from './client.js';
 import { INSTAGRAM, normaliseInstagram } from './normalise.js';

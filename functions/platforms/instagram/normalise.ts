@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CanonicalEvent } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext, Normalised } from '../connector.js';
+import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import { isoFromUnix, parseMetaDelivery } from '../meta/delivery.js';
 import { parseWith } from '../shared/payload.js';
 import { normaliseEntryMessaging } from '../meta/messaging.js';

@@ -1,6 +1,6 @@
 import { NotConfiguredError } from '../../core/errors.js';
 import type { HttpResponse, InboundRequest } from '../../core/http.js';
-import type { ConnectorContext } from '../connector.js';
+import type { ConnectorContext } from '../../core/connector.js';
 import { safeEqual } from '../shared/hmac.js';
 import { META_VERIFY_TOKEN } from './settings.js';
 

@@ -1,4 +1,4 @@
-import type { Settings } from '../../core/config.js';
+import type { Settings } from '../../core/settings.js';
 
 /** Settings shared by the Facebook Page, Instagram and WhatsApp connectors (one Meta app). */
 export const META_APP_SECRET = 'FOGHORN_META_APP_SECRET';

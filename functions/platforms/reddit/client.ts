@@ -1,9 +1,9 @@
 import type { ActionCommand } from '../../core/action-command.js';
-import type { Settings } from '../../core/config.js';
+import type { Settings } from '../../core/settings.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { Delivered } from '../connector.js';
-import { credential } from '../connector.js';
+import type { Delivered } from '../../core/connector.js';
+import { credential } from '../../core/connector.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { rateLimitResetMs } from './rate-limit.js';
 import { REDDIT_ACCESS_TOKEN, REDDIT_API_URL, REDDIT_DEFAULT_API_URL, REDDIT_USERNAME, redditUserAgent } from './settings.js';

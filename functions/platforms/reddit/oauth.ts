@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Settings } from '../../core/config.js';
+import type { Settings } from '../../core/settings.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import { credential } from '../connector.js';
+import { credential } from '../../core/connector.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import {
   REDDIT_AUTH_URL, REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, REDDIT_DEFAULT_AUTH_URL, REDDIT_REFRESH_TOKEN, REDDIT_USERNAME, redditUserAgent,

@@ -1,8 +1,8 @@
-import type { Settings } from '../../core/config.js';
+import type { Settings } from '../../core/settings.js';
 import { FoghornError, NormaliseError, TransientActionError } from '../../core/errors.js';
 import type { CanonicalEvent } from '../../core/event.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { Poller, PollResult } from '../connector.js';
+import type { Poller, PollResult } from '../../core/connector.js';
 import { type RedditListing, redditListingSchema, type RedditSource, redditThingSchema, redditThingToEvent } from './normalise.js';
 import { RedditTokenCache, type Send, sharedTokenCache } from './oauth.js';
 import { rateLimitResetMs } from './rate-limit.js';

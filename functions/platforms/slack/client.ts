@@ -1,9 +1,9 @@
 import type { ActionCommand } from '../../core/action-command.js';
-import type { Settings } from '../../core/config.js';
+import type { Settings } from '../../core/settings.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { Delivered } from '../connector.js';
-import { credential } from '../connector.js';
+import type { Delivered } from '../../core/connector.js';
+import { credential } from '../../core/connector.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { FOGHORN_METADATA_EVENT_TYPE } from './normalise.js';
 import { SLACK_API_URL, SLACK_BOT_TOKEN, SLACK_DEFAULT_API_URL, SLACK_DEFAULT_CHANNEL } from './settings.js';

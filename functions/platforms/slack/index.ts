@@ -1,4 +1,4 @@
-import type { Connector } from '../connector.js';
+import type { Connector } from '../../core/connector.js';
 import { buildSlackRequest, interpretSlackResponse } from './client.js';
 import { normaliseSlack, parseSlackBody } from './normalise.js';
 import { SLACK, SLACK_BOT_TOKEN, SLACK_BOT_USER_ID, SLACK_SIGNING_SECRET } from './settings.js';

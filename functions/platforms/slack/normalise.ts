@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BadRequestError, NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { Normalised } from '../connector.js';
+import type { Normalised } from '../../core/connector.js';
 import { lenient, lenientArray, lenientBoolean, lenientString } from '../shared/lenient.js';
 import { SLACK } from './settings.js';
 import { isoFromEpochMs } from '../shared/epoch.js';

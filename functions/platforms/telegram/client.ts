@@ -1,7 +1,7 @@
 import type { ActionCommand } from '../../core/action-command.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import { type ConnectorContext, type Delivered, credential } from '../connector.js';
+import { type ConnectorContext, type Delivered, credential } from '../../core/connector.js';
 import { commandText, stringParam, unsupportedAction } from '../shared/command-params.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 

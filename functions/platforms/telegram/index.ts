@@ -1,4 +1,4 @@
-import type { Connector } from '../connector.js';
+import type { Connector } from '../../core/connector.js';
 import { TELEGRAM_ACTIONS, TELEGRAM_BOT_TOKEN, buildTelegramRequest, interpretTelegramResponse } from './client.js';
 import { TELEGRAM, normaliseTelegram } from './normalise.js';
 import { TELEGRAM_SECRET_TOKEN, verifyTelegramSecret } from './verify.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CanonicalEvent, EventKind } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext, Normalised } from '../connector.js';
+import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
 import { TELEGRAM_BOT_TOKEN } from './client.js';
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ActionCommand } from '../../core/action-command.js';
-import type { Settings } from '../../core/config.js';
+import type { Settings } from '../../core/settings.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { Delivered } from '../connector.js';
-import { credential } from '../connector.js';
+import type { Delivered } from '../../core/connector.js';
+import { credential } from '../../core/connector.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { VK_API_URL, VK_API_VERSION, VK_DEFAULT_API_URL, VK_DEFAULT_API_VERSION, VK_DEFAULT_PEER_ID, VK_TOKEN } from './settings.js';
 

@@ -1,5 +1,5 @@
 import { SignatureError } from '../../core/errors.js';
-import type { Connector } from '../connector.js';
+import type { Connector } from '../../core/connector.js';
 import { buildVkRequest, interpretVkResponse } from './client.js';
 import { normaliseVk } from './normalise.js';
 import { VK, VK_CONFIRMATION, VK_GROUP_ID, VK_SECRET, VK_TOKEN } from './settings.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, eventId } from '../../core/event.js';
 import type { HttpResponse, InboundRequest } from '../../core/http.js';
-import type { Normalised } from '../connector.js';
+import type { Normalised } from '../../core/connector.js';
 import { lenient, lenientArray, lenientNumber, lenientString } from '../shared/lenient.js';
 import { VK } from './settings.js';
 import { parseVkBody, type VkNotification } from './verify.js';

@@ -1,7 +1,7 @@
 import type { ActionCommand } from '../../core/action-command.js';
 import { PermanentActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { ConnectorContext, Delivered } from '../connector.js';
+import type { ConnectorContext, Delivered } from '../../core/connector.js';
 import { commandText, metaString, pathId, unsupportedAction } from '../shared/command-params.js';
 import { interpretGraphResponse } from '../meta/graph-response.js';
 import { graphPost } from '../meta/request.js';

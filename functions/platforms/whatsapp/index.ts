@@ -1,4 +1,4 @@
-import type { Connector } from '../connector.js';
+import type { Connector } from '../../core/connector.js';
 import { META_APP_SECRET, META_VERIFY_TOKEN } from '../meta/settings.js';
 import { WHATSAPP_ACTIONS, WHATSAPP_TOKEN, buildWhatsAppRequest, interpretWhatsAppResponse } from './client.js';
 import { WHATSAPP, normaliseWhatsApp } from './normalise.js';

@@ -1,4 +1,4 @@
-import type { Connector } from '../connector.js';
+import type { Connector } from '../../core/connector.js';
 import { X_ACTIONS, X_BEARER_TOKEN, buildXRequest, interpretXResponse } from './client.js';
 import { X, normaliseX } from './normalise.js';
 import { X_CONSUMER_SECRET, answerXCrc, verifyXSignature } from './verify.js';

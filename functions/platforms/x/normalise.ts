@@ -3,7 +3,7 @@ import { NormaliseError } from '../../core/errors.js';
 import type { CanonicalEvent, EventKind } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext, Normalised } from '../connector.js';
+import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
 
 export const X = 'x';

@@ -1,6 +1,6 @@
 import { NotConfiguredError, SignatureError } from '../../core/errors.js';
 import type { HttpResponse, InboundRequest } from '../../core/http.js';
-import type { ConnectorContext } from '../connector.js';
+import type { ConnectorContext } from '../../core/connector.js';
 import { hmacSha256, safeEqual } from '../shared/hmac.js';
 
 export const X_CONSUMER_SECRET = 'FOGHORN_X_CONSUMER_SECRET';

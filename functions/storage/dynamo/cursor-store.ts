@@ -1,5 +1,5 @@
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { CursorStore } from '../../poll/cursor-store.js';
+import type { CursorStore } from '../../core/ports.js';
 import { fromItem, toItem } from './item.js';
 
 /** Poll cursors in the single table: `CURSOR#<platform>` / `CURSOR`, one item per platform, overwritten each poll. */

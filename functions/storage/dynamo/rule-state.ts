@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { fixedWindowIndex, slidingWindowAllows, usesSlidingWindow } from '../../rules/limit-window.js';
-import type { RuleState } from '../../rules/ruleset.js';
+import type { RuleState } from '../../core/rule-set.js';
 import { TABLE_KEYS } from './table.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionCommand } from '../../../functions/core/action-command.js';
-import { settingsFrom } from '../../../functions/core/config.js';
+import { settingsFrom } from '../../../functions/core/settings.js';
 import { PermanentActionError, TransientActionError } from '../../../functions/core/errors.js';
 import { platformExecutor } from '../../../functions/core/executors/platform.js';
 import { LiveSender, redactRequest, SandboxSender } from '../../../functions/core/outbound/index.js';

@@ -4,7 +4,7 @@ import { FoghornError, PermanentActionError, TransientActionError } from '../../
 import type { CanonicalEvent } from '../../../functions/core/event.js';
 import { platformExecutor } from '../../../functions/core/executors/platform.js';
 import { LiveSender, redactRequest, SandboxSender } from '../../../functions/core/outbound/index.js';
-import { settingsFrom } from '../../../functions/core/config.js';
+import { settingsFrom } from '../../../functions/core/settings.js';
 import { redditConnector } from '../../../functions/platforms/reddit/index.js';
 import { redditThingToEvent } from '../../../functions/platforms/reddit/normalise.js';
 import { type FakePlatformApi, sendOutbound, startFakePlatformApi } from '../../support/fake-platform-api.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { settingsFrom } from '../../../functions/core/config.js';
+import { settingsFrom } from '../../../functions/core/settings.js';
 import type { FakeAnswer } from '../../support/fake-platform-api.js';
 import type { ReceivedRequest } from '../../support/loopback.js';
 

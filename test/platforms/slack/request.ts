@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectorContext } from '../../../functions/platforms/connector.js';
+import type { ConnectorContext } from '../../../functions/core/connector.js';
 import type { InboundRequest } from '../../../functions/core/http.js';
-import { settingsFrom } from '../../../functions/core/config.js';
+import { settingsFrom } from '../../../functions/core/settings.js';
 import { signSlack } from '../../../functions/platforms/slack/verify.js';
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { settingsFrom } from '../../../functions/core/config.js';
+import { settingsFrom } from '../../../functions/core/settings.js';
 import type { InboundRequest } from '../../../functions/core/http.js';
-import type { ConnectorContext } from '../../../functions/platforms/connector.js';
+import type { ConnectorContext } from '../../../functions/core/connector.js';
 
 /** The secret key the fixtures carry (set in the community's Callback API settings). */
 export const SECRET = 'aaQ13axAPQEcczQa';

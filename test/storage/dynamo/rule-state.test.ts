@@ -1,7 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { memoryRuleState } from '../../../functions/rules/index.js';
-import type { RuleState } from '../../../functions/rules/ruleset.js';
+import type { RuleState } from '../../../functions/core/rule-set.js';
 import { DynamoRuleState } from '../../../functions/storage/dynamo/rule-state.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 

@@ -1,0 +1,25 @@
+import type { ActionExecutor } from '../core/act.js';
+import { platformExecutor } from '../core/executors/platform.js';
+import { tagExecutor } from '../core/executors/tag.js';
+import { redactRequest } from '../core/outbound/index.js';
+import { secretValues } from '../core/settings.js';
+import type { CrisisKit } from '../crisis/crisis-kit.js';
+import { connectorFor, connectorSettingNames } from '../platforms/index.js';
+import type { Adapters } from './adapters.js';
+
+/**
+ * What each action type does, for both runtimes; a new action type is registered here and nowhere else.
+ * `reply` and `post` go through the platform's connector (recorded with secrets redacted in sandbox
+ * mode), `tag` onto the stored event; the crisis kit then puts replies and posts behind crisis mode and
+ * the outgoing guard, adds `hold`, `crisis` and `escalate`, and audits every one.
+ */
+export function actionExecutors(adapters: Adapters, kit: CrisisKit): Record<string, ActionExecutor> {
+  const settingNames = connectorSettingNames();
+  const platform = platformExecutor({
+    connectorFor, settings: adapters.settings, clock: adapters.clock, forceSandbox: adapters.forceSandbox,
+    live: adapters.live, sandbox: adapters.sandbox,
+    // Read per request: a rotated secret is redacted too.
+    redact: (request) => redactRequest(request, secretValues(adapters.settings, settingNames)),
+  });
+  return kit.executors({ reply: platform, post: platform, tag: tagExecutor(adapters.events) });
+}

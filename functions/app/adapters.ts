@@ -1,0 +1,68 @@
+import type { HttpSender } from '../core/http.js';
+import type { ActionStore, Clock, CommandQueue, CursorStore, DeadLetters, DecisionStore, EventPublisher, EventStore } from '../core/ports.js';
+import type { RuleState } from '../core/rule-set.js';
+import type { Settings } from '../core/settings.js';
+import type { CrisisStores } from '../crisis/crisis-kit.js';
+import type { EmailSender } from '../escalation/email.js';
+import type { FoghornConfig } from '../rules/config.js';
+import type { RuleSource } from './rule-source.js';
+
+/** Where the assembly reports what went wrong; the Lambda logger on AWS, the console locally. */
+export interface AppLogger {
+  info(message: string, detail?: Record<string, unknown>): void;
+  warn(message: string, detail?: Record<string, unknown>): void;
+  error(message: string, detail?: Record<string, unknown>): void;
+}
+
+/** The team config (foghorn.config.yaml), read when a stage first needs it. */
+export interface TeamConfigSource {
+  /** Reads it before first use; cheap after. */
+  load(): Promise<void>;
+  /** As last loaded: the bundled file on AWS; locally, the one the rules in force were compiled against. */
+  current(): FoghornConfig;
+}
+
+/**
+ * Everything the pipeline needs from the outside world, and nothing else. The AWS builder
+ * (aws-adapters.ts) and the local builder (local-adapters.ts) each make one; the stages in this folder
+ * are wired from it the same way on both runtimes. On AWS a member is built when first used, so a
+ * function needs only the environment of the members it uses.
+ */
+export interface Adapters {
+  clock: Clock;
+  /** Secrets and environment values by their `FOGHORN_*` name. */
+  settings: Settings;
+  /** Record every outbound call instead of sending it, whatever credentials are set (FOGHORN_SANDBOX). */
+  forceSandbox: boolean;
+  /** How long a claimed action is protected from a second worker (FOGHORN_ACTION_LEASE_MS). */
+  actionLeaseMs: number;
+  logger: AppLogger;
+
+  events: EventStore;
+  actions: ActionStore;
+  decisions: DecisionStore;
+  ruleState: RuleState;
+  cursors: CursorStore;
+  crisisStores: CrisisStores;
+
+  /** The bus events are published on (EventBridge, the local bus). */
+  bus: EventPublisher;
+  /** The actions queue. */
+  actionsQueue: CommandQueue;
+  /** The actions queue's dead letters: commands that failed for good. */
+  deadLetters: DeadLetters;
+  /** Keeps an actions-queue message invisible for `ms` before its next delivery (SQS ChangeMessageVisibility). */
+  delayAction(receiptHandle: string, ms: number): Promise<void>;
+
+  live: HttpSender;
+  sandbox: HttpSender;
+  /** Email escalations; without it they are recorded, as in sandbox mode. */
+  email?: EmailSender;
+
+  /** The rule set in force. */
+  rules: RuleSource;
+  /** foghorn.config.yaml: escalation targets and the crisis section, among the rest. */
+  teamConfig: TeamConfigSource;
+  /** Where people reach Foghorn (links in escalation digests); known locally only once the server listens. */
+  foghornBaseUrl(): string;
+}

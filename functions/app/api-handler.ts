@@ -1,0 +1,55 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type Provided, resolveProvided } from '../core/provider.js';
+import type { ApiRoute } from '../crisis/http-api.js';
+import type { Adapters } from './adapters.js';
+import { foghornApiRoutes } from './api-routes.js';
+import { crisisKitOf } from './crisis-kit-of.js';
+import { stage } from './stage.js';
+
+export interface ApiHandlerDependencies {
+  routes: readonly ApiRoute[];
+  /** Called with an unexpected failure; the caller gets a 500 that names no internals. */
+  onError?(error: unknown, routeKey: string): void;
+}
+
+/** The IAM principal API Gateway verified (SigV4), when the route is IAM-authorised. */
+export function callerOf(event: APIGatewayProxyEventV2): string | undefined {
+  const iam = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer?.iam;
+  return iam?.userArn;
+}
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+}
+
+/**
+ * API Gateway (HTTP API, payload 2.0) in front of the shared route handlers: API Gateway has matched
+ * the route (`routeKey` such as `POST /api/approvals/{id}/approve`) and its path parameters already.
+ */
+export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const { routes, onError } = await resolveProvided(dependencies);
+    const route = routes.find((candidate) => `${candidate.method} ${candidate.path}` === event.routeKey);
+    if (!route) return json(404, { error: `no API route '${event.routeKey}'`, detail: { routes: routes.map((candidate) => `${candidate.method} ${candidate.path}`) } });
+    const body = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    try {
+      const caller = callerOf(event);
+      const answer = await route.handle({
+        params: (event.pathParameters ?? {}) as Record<string, string>, query: new URLSearchParams(event.rawQueryString ?? ''), body,
+        ...(caller ? { caller } : {}),
+      });
+      return json(answer.status, answer.body);
+    } catch (error) {
+      onError?.(error, event.routeKey);
+      return json(500, { error: `${event.routeKey} failed; the api function's log has the cause`, detail: null });
+    }
+  };
+}
+
+/** The api stage: crisis mode, approvals, audit and events over the adapters' stores, as the local server serves them. */
+export function apiStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
+  return stage(adapters, async (wired) => createApiHandler({
+    routes: foghornApiRoutes(await crisisKitOf(wired), wired.events),
+    onError: (error, routeKey) => wired.logger.error('api route failed', { routeKey, error }),
+  }));
+}

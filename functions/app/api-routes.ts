@@ -1,0 +1,21 @@
+import type { EventStore } from '../core/ports.js';
+import type { CrisisKit } from '../crisis/crisis-kit.js';
+import { type ApiRoute, crisisApiRoutes } from '../crisis/http-api.js';
+
+/**
+ * Foghorn's human-facing API, the same everywhere: served by the local runtime and, on AWS, by the
+ * IAM-authorised `api` function behind the HTTP API (topology.ts lists its routes).
+ * `GET /api/events/{id}` is the "In Foghorn" link of escalation digests.
+ */
+export function foghornApiRoutes(kit: CrisisKit, events: Pick<EventStore, 'get'>): ApiRoute[] {
+  return [
+    ...crisisApiRoutes(kit),
+    {
+      method: 'GET', path: '/api/events/{id}',
+      handle: async ({ params }) => {
+        const stored = await events.get(params.id ?? '');
+        return stored ? { status: 200, body: { event: stored.event } } : { status: 404, body: { error: `no event '${params.id}'`, detail: null } };
+      },
+    },
+  ];
+}

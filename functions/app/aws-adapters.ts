@@ -1,0 +1,197 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { EventBridgePublisher } from '../aws/event-bridge-publisher.js';
+import { LambdaEnvironment } from '../aws/lambda-environment.js';
+import { secretsManagerSettings, type SettingsLoader } from '../aws/secrets-manager-settings.js';
+import { SesEmailSender } from '../aws/ses-email-sender.js';
+import { SqsCommandQueue } from '../aws/sqs-command-queue.js';
+import { SqsDeadLetters } from '../aws/sqs-dead-letters.js';
+import { SqsVisibility } from '../aws/sqs-visibility.js';
+import { LiveSender, SandboxSender } from '../core/outbound/index.js';
+import { systemClock } from '../core/ports.js';
+import { type Settings, settingsFrom } from '../core/settings.js';
+import type { CrisisStores } from '../crisis/crisis-kit.js';
+import type { FoghornConfig } from '../rules/config.js';
+import { DynamoActionStore } from '../storage/dynamo/action-store.js';
+import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
+import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
+import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
+import { DynamoEventStore } from '../storage/dynamo/event-store.js';
+import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
+import type { Adapters, AppLogger, TeamConfigSource } from './adapters.js';
+import type { RuleSource } from './rule-source.js';
+import { topology } from './topology.js';
+
+export interface AwsAdapterOptions {
+  logger: AppLogger;
+  /** Instruments every SDK client the adapters make (X-Ray, through Powertools' tracer). */
+  instrument?: <Client>(client: Client) => Client;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The adapters a Lambda function runs on: DynamoDB, EventBridge, SQS, SES and Secrets Manager, from
+ * the environment the stack sets. Built once per container; each member is made on first use, so a
+ * function needs only the environment and permissions of what it uses. The provider reads the settings
+ * secret again when its cache has expired, so a rotated token is seen without a cold start.
+ */
+export function awsAdapters(options: AwsAdapterOptions): () => Promise<Adapters> {
+  let adapters: AwsAdapters | undefined;
+  return async () => {
+    adapters ??= new AwsAdapters(options);
+    await adapters.refreshSettings();
+    return adapters;
+  };
+}
+
+class AwsAdapters implements Adapters {
+  readonly clock = systemClock;
+  readonly live = new LiveSender();
+  readonly sandbox = new SandboxSender();
+  readonly logger: AppLogger;
+  /** A live view: the settings secret's keys once loaded, then the plain environment. */
+  readonly settings: Settings = { get: (name) => this.#settings.get(name) };
+  readonly #env: LambdaEnvironment;
+  readonly #instrument: <Client>(client: Client) => Client;
+  readonly #settingsLoader: SettingsLoader | undefined;
+  #settings: Settings;
+  readonly #built = new Map<string, unknown>();
+
+  constructor(options: AwsAdapterOptions) {
+    this.logger = options.logger;
+    this.#env = new LambdaEnvironment(options.env ?? process.env);
+    this.#instrument = options.instrument ?? ((client) => client);
+    this.#settings = settingsFrom(this.#env.values);
+    const secretId = this.#env.secretArn;
+    this.#settingsLoader = secretId
+      ? secretsManagerSettings({
+        secretId, fallback: this.#settings,
+        client: this.#lazyClient<SecretsManagerClient>(async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({})),
+      })
+      : undefined;
+  }
+
+  async refreshSettings(): Promise<void> {
+    if (this.#settingsLoader) this.#settings = await this.#settingsLoader();
+  }
+
+  get forceSandbox(): boolean {
+    return this.#env.sandbox;
+  }
+
+  get actionLeaseMs(): number {
+    return this.#env.actionLeaseMs ?? topology.actionLeaseMs;
+  }
+
+  get events(): DynamoEventStore {
+    return this.#once('events', () => new DynamoEventStore(this.#table()));
+  }
+
+  get actions(): DynamoActionStore {
+    return this.#once('actions', () => new DynamoActionStore(this.#table()));
+  }
+
+  get decisions(): DynamoDecisionStore {
+    return this.#once('decisions', () => new DynamoDecisionStore(this.#table()));
+  }
+
+  get ruleState(): DynamoRuleState {
+    return this.#once('ruleState', () => new DynamoRuleState(this.#table()));
+  }
+
+  get cursors(): DynamoCursorStore {
+    return this.#once('cursors', () => new DynamoCursorStore(this.#table()));
+  }
+
+  get crisisStores(): CrisisStores {
+    return this.#once('crisisStores', () => dynamoCrisisStores(this.#table()));
+  }
+
+  get bus(): EventBridgePublisher {
+    return this.#once('bus', () => new EventBridgePublisher({
+      busName: this.#env.busName, client: this.#lazyClient<EventBridgeClient>(async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({})),
+    }));
+  }
+
+  get actionsQueue(): SqsCommandQueue {
+    return this.#once('actionsQueue', () => new SqsCommandQueue({ queueUrl: this.#env.actionsQueueUrl, client: this.#sqs() }));
+  }
+
+  get deadLetters(): SqsDeadLetters {
+    return this.#once('deadLetters', () => new SqsDeadLetters({ queueUrl: () => this.#env.actionsDeadLetterQueueUrl, client: this.#sqs() }));
+  }
+
+  delayAction(receiptHandle: string, ms: number): Promise<void> {
+    return this.#once('visibility', () => new SqsVisibility({ queueUrl: () => this.#env.actionsQueueUrl, client: this.#sqs() })).delay(receiptHandle, ms);
+  }
+
+  get email(): SesEmailSender {
+    return this.#once('email', () => new SesEmailSender(this.#lazyClient<SESv2Client>(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({}))));
+  }
+
+  // The rule language and the config reader are imported on first use: ingest and poll never load them.
+  get rules(): RuleSource {
+    return this.#once('rules', () => {
+      let loading: Promise<RuleSource> | undefined;
+      const source = () => {
+        loading ??= import('./rule-source.js').then(({ deployedRuleSource }) => deployedRuleSource(() => this.#env.compiledRulesPath));
+        return loading;
+      };
+      return { current: async () => (await source()).current() };
+    });
+  }
+
+  /** The foghorn.config.yaml bundled beside the code (FOGHORN_CONFIG), read once. */
+  get teamConfig(): TeamConfigSource {
+    return this.#once('teamConfig', () => {
+      let config: FoghornConfig | undefined;
+      let loading: Promise<void> | undefined;
+      return {
+        load: () => {
+          loading ??= import('./bundled-team-config.js').then(({ readBundledTeamConfig }) => { config = readBundledTeamConfig(this.#env); });
+          loading.catch(() => { loading = undefined; });
+          return loading;
+        },
+        current: () => {
+          if (!config) throw new Error('the team config is read by teamConfig.load() before first use');
+          return config;
+        },
+      };
+    });
+  }
+
+  foghornBaseUrl(): string {
+    return this.settings.get('FOGHORN_PUBLIC_URL') ?? 'https://foghorn.invalid';
+  }
+
+  #table(): { client: DynamoDBClient; tableName: string } {
+    return this.#once('table', () => ({ client: this.#instrument(new DynamoDBClient({})), tableName: this.#env.tableName }));
+  }
+
+  #sqs(): Pick<SQSClient, 'send'> {
+    return this.#once('sqs', () => this.#lazyClient<SQSClient>(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({})));
+  }
+
+  /**
+   * An SDK client made, and its package loaded, on its first request: a function loads only the clients
+   * it uses, which is most of what a cold start spends beyond Node itself. DynamoDB, which every function
+   * uses, is loaded with the module.
+   */
+  #lazyClient<Client extends { send: (...args: never[]) => Promise<unknown> }>(make: () => Promise<Client>): Pick<Client, 'send'> {
+    let client: Promise<Client> | undefined;
+    const send = async (...args: Parameters<Client['send']>) => {
+      client ??= make().then((made) => this.#instrument(made));
+      client.catch(() => { client = undefined; });
+      return (await client).send(...args);
+    };
+    return { send } as unknown as Pick<Client, 'send'>;
+  }
+
+  #once<T>(name: string, build: () => T): T {
+    if (!this.#built.has(name)) this.#built.set(name, build());
+    return this.#built.get(name) as T;
+  }
+}

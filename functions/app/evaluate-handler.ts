@@ -1,0 +1,48 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { canonicalEventSchema } from '../core/event.js';
+import { type EvaluateDependencies, evaluateEvent } from '../core/evaluate.js';
+import { type Provided, resolveProvided } from '../core/provider.js';
+import type { RuleSet } from '../core/rule-set.js';
+import type { Adapters } from './adapters.js';
+import { crisisKitOf } from './crisis-kit-of.js';
+import type { LoadedRules } from './rule-source.js';
+import { sqsBatchHandler } from './sqs-batch-handler.js';
+import { stage } from './stage.js';
+
+/** SQS (fed by the bus) → evaluate each event in turn; failed records are reported, not the whole batch. */
+export function createEvaluateHandler(
+  dependencies: Provided<EvaluateDependencies>,
+  onError: (error: unknown, messageId: string) => void = () => {},
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return async (event) => {
+    const deps = await resolveProvided(dependencies);
+    return sqsBatchHandler(async (record) => {
+      // The bus delivers an EventBridge envelope; the canonical event is its `detail`.
+      const envelope = JSON.parse(record.body) as { detail?: unknown };
+      const parsed = canonicalEventSchema.safeParse(envelope.detail);
+      if (!parsed.success) throw new Error(`message ${record.messageId} carries no valid canonical event: ${parsed.error.message}`);
+      await evaluateEvent(parsed.data, deps);
+    }, { inParallel: false, onError })(event);
+  };
+}
+
+const wrapped = new WeakMap<LoadedRules, RuleSet>();
+
+/** The rule set evaluate runs: the rules in force, wrapped by crisis mode (spikes, response timers, the crisisMode fact). */
+export async function evaluatedRuleSet(adapters: Adapters): Promise<RuleSet> {
+  const loaded = await adapters.rules.current();
+  let ruleSet = wrapped.get(loaded);
+  if (!ruleSet) {
+    ruleSet = (await crisisKitOf(adapters)).ruleSet(loaded.ruleSet, () => loaded.crisisOptions);
+    wrapped.set(loaded, ruleSet);
+  }
+  return ruleSet;
+}
+
+/** The evaluate stage: decisions and limit state in the store, one command per action on the actions queue. */
+export function evaluateStage(adapters: Provided<Adapters>): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return stage(adapters, (wired) => createEvaluateHandler(async () => {
+    const ruleSet = await evaluatedRuleSet(wired);
+    return { ruleSet: () => ruleSet, state: wired.ruleState, decisions: wired.decisions, queue: wired.actionsQueue, clock: wired.clock };
+  }, (error, messageId) => wired.logger.error('evaluate failed', { messageId, error })));
+}

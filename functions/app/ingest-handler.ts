@@ -1,0 +1,54 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { HttpResponse, InboundRequest } from '../core/http.js';
+import { handleWebhook, type IngestDependencies } from '../core/ingest.js';
+import { type Provided, resolveProvided } from '../core/provider.js';
+import { connectorFor, connectors } from '../platforms/index.js';
+import type { Adapters } from './adapters.js';
+import { stage } from './stage.js';
+import { topology } from './topology.js';
+
+/** API Gateway HTTP API (payload v2) → the ingest core → an HTTP answer. */
+export function createIngestHandler(dependencies: Provided<IngestDependencies>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
+  return async (event) => {
+    const deps = await resolveProvided(dependencies);
+    return toApiGatewayResult(await handleWebhook(toInboundRequest(event, deps.clock.now()), deps));
+  };
+}
+
+export function toInboundRequest(event: APIGatewayProxyEventV2, receivedAt: Date): InboundRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) query[name] = value;
+  }
+  const body = event.body ?? '';
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    platform: event.pathParameters?.platform ?? '',
+    headers,
+    query,
+    rawBody: event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
+    receivedAt,
+  };
+}
+
+export function toApiGatewayResult(response: HttpResponse): APIGatewayProxyResultV2 {
+  const isText = typeof response.body === 'string';
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...response.headers },
+    body: response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body),
+  };
+}
+
+/** The ingest stage: every registered platform's webhooks, stored once in the event store and published on the bus. */
+export function ingestStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
+  return stage(adapters, (wired) => createIngestHandler({
+    connectorFor, knownPlatforms: () => Object.keys(connectors), settings: wired.settings, store: wired.events, publisher: wired.bus,
+    clock: wired.clock, maxBodyBytes: topology.maxBodyBytes,
+    onError: (error, request) => wired.logger.error('ingest failed', { platform: request.platform, error }),
+  }));
+}

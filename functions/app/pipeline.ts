@@ -1,0 +1,48 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { PollReport } from '../core/poll.js';
+import type { CrisisKit } from '../crisis/crisis-kit.js';
+import type { ApiRoute } from '../crisis/http-api.js';
+import type { CrisisSweepReport } from '../crisis/sweep.js';
+import { actStage } from './act-handler.js';
+import type { Adapters } from './adapters.js';
+import { foghornApiRoutes } from './api-routes.js';
+import { crisisKitOf } from './crisis-kit-of.js';
+import { evaluateStage } from './evaluate-handler.js';
+import { ingestStage } from './ingest-handler.js';
+import { pollStage } from './poll-handler.js';
+import { sweepStage } from './sweep-handler.js';
+import type { FunctionName } from './topology.js';
+
+export interface Pipeline {
+  ingest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2>;
+  evaluate(event: SQSEvent): Promise<SQSBatchResponse>;
+  act(event: SQSEvent): Promise<SQSBatchResponse>;
+  poll(): Promise<{ reports: PollReport[] }>;
+  sweep(): Promise<CrisisSweepReport>;
+  /** The human-facing API, as the api function serves it on AWS. */
+  apiRoutes: readonly ApiRoute[];
+  crisis: CrisisKit;
+  /** The stage that consumes each queue the topology names. */
+  consumer(name: FunctionName): ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
+}
+
+/**
+ * The whole pipeline over one adapter set, as the local runtime runs it. Each Lambda entry takes only
+ * its own stage from this folder, so its bundle carries no other stage's code.
+ */
+export async function assemblePipeline(adapters: Adapters): Promise<Pipeline> {
+  const crisis = await crisisKitOf(adapters);
+  const evaluate = evaluateStage(adapters);
+  const act = actStage(adapters);
+  const consumers: Partial<Record<FunctionName, (event: SQSEvent) => Promise<SQSBatchResponse>>> = { evaluate, act };
+  return {
+    ingest: ingestStage(adapters),
+    evaluate,
+    act,
+    poll: pollStage(adapters),
+    sweep: sweepStage(adapters),
+    apiRoutes: foghornApiRoutes(crisis, adapters.events),
+    crisis,
+    consumer: (name) => consumers[name],
+  };
+}

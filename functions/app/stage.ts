@@ -1,0 +1,24 @@
+import { type Provided, resolveProvided } from '../core/provider.js';
+import type { Adapters } from './adapters.js';
+
+/**
+ * A pipeline stage as a handler: wired from the adapters on the first call (on AWS the adapters are
+ * resolved per invocation, so rotated secrets are seen, but the wiring is done once per container).
+ */
+export function stage<E extends unknown[], R>(
+  adapters: Provided<Adapters>,
+  wire: (adapters: Adapters) => ((...event: E) => Promise<R>) | Promise<(...event: E) => Promise<R>>,
+): (...event: E) => Promise<R> {
+  const wired = new WeakMap<Adapters, Promise<(...event: E) => Promise<R>>>();
+  return async (...event) => {
+    const resolved = await resolveProvided(adapters);
+    let handler = wired.get(resolved);
+    if (!handler) {
+      handler = Promise.resolve(wire(resolved));
+      // A wiring that failed (a malformed team config, say) is tried again on the next call.
+      handler.catch(() => { if (wired.get(resolved) === handler) wired.delete(resolved); });
+      wired.set(resolved, handler);
+    }
+    return (await handler)(...event);
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The environment the CDK stack sets on each function (infra/stack.ts), typed. A function gets only
+ * the variables of what it may touch, so a required one is checked when first read and its absence
+ * names it.
+ */
+export class LambdaEnvironment {
+  constructor(readonly values: Readonly<Record<string, string | undefined>> = process.env) {}
+
+  get tableName(): string {
+    return this.required('TABLE_NAME');
+  }
+
+  get busName(): string {
+    return this.required('BUS_NAME');
+  }
+
+  get actionsQueueUrl(): string {
+    return this.required('ACTIONS_QUEUE_URL');
+  }
+
+  get actionsDeadLetterQueueUrl(): string {
+    return this.required('ACTIONS_DLQ_URL');
+  }
+
+  /** The one secret of `FOGHORN_*` keys; functions that send nothing get none. */
+  get secretArn(): string | undefined {
+    return this.optional('FOGHORN_SECRET_ARN');
+  }
+
+  /** The rule set validated at synth (evaluate only). */
+  get compiledRulesPath(): string {
+    return this.required('FOGHORN_COMPILED_RULES');
+  }
+
+  get configPath(): string | undefined {
+    return this.optional('FOGHORN_CONFIG');
+  }
+
+  get rulesDir(): string {
+    return this.optional('FOGHORN_RULES') ?? 'rules';
+  }
+
+  get sandbox(): boolean {
+    return this.values.FOGHORN_SANDBOX === 'true';
+  }
+
+  get actionLeaseMs(): number | undefined {
+    const raw = this.optional('FOGHORN_ACTION_LEASE_MS');
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`environment variable FOGHORN_ACTION_LEASE_MS must be a whole number of milliseconds, got '${raw}'`);
+    return value;
+  }
+
+  private optional(name: string): string | undefined {
+    const value = this.values[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  private required(name: string): string {
+    const value = this.optional(name);
+    if (value === undefined) throw new Error(`environment variable ${name} is not set (the CDK stack sets it)`);
+    return value;
+  }
+}

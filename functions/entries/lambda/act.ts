@@ -1,0 +1,4 @@
+import { actStage } from '../../app/act-handler.js';
+import { adapters, lambdaHandler } from './powertools.js';
+
+export const handler = lambdaHandler(actStage(adapters));

@@ -1,0 +1,61 @@
+import { settingsFrom } from '../../core/settings.js';
+import { loadDotEnv } from '../../local/dotenv.js';
+import { startRuntime, type RuntimeLogger } from './runtime.js';
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_RULES_DIR, DEVELOPMENT_GENERIC_SECRET } from './runtime-settings.js';
+
+/** `npm start`: Foghorn on this machine, configured by the environment and `.env`. */
+async function main(): Promise<void> {
+  // The embedded DynamoDB client warns on Node 20 about SDK releases from 2027; Node 20 is supported here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  loadDotEnv('.env');
+  const env = { ...process.env };
+  const logger = consoleLogger();
+  if (!env.FOGHORN_GENERIC_SECRET) {
+    env.FOGHORN_GENERIC_SECRET = DEVELOPMENT_GENERIC_SECRET;
+    logger.warn(`FOGHORN_GENERIC_SECRET is not set: using the development secret '${DEVELOPMENT_GENERIC_SECRET}' (local use only)`);
+  }
+  const port = parsePort(env.FOGHORN_PORT);
+  const runtime = await startRuntime({
+    port,
+    dataDir: env.FOGHORN_DATA ?? DEFAULT_DATA_DIR,
+    rulesDir: env.FOGHORN_RULES ?? DEFAULT_RULES_DIR,
+    settings: settingsFrom(env),
+    forceSandbox: env.FOGHORN_SANDBOX === 'true',
+    ...(env.FOGHORN_ACTION_LEASE_MS ? { actionLeaseMs: Number(env.FOGHORN_ACTION_LEASE_MS) } : {}),
+    logger,
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`FOGHORN_PORT must be a port number (0-65535), got '${raw}'`);
+  return port;
+}
+
+function consoleLogger(): RuntimeLogger {
+  // Errors print as 'Name: message'; JSON.stringify would print them as {}.
+  const readable = (_key: string, value: unknown) => (value instanceof Error ? `${value.name}: ${value.message}` : value);
+  const line = (level: string, message: string, detail?: Record<string, unknown>) =>
+    `${new Date().toISOString()} ${level.padEnd(5)} ${message}${detail && Object.keys(detail).length > 0 ? ` ${JSON.stringify(detail, readable)}` : ''}`;
+  return {
+    info: (message, detail) => console.log(line('info', message, detail)),
+    warn: (message, detail) => console.warn(line('warn', message, detail)),
+    error: (message, detail) => console.error(line('error', message, detail)),
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(`foghorn could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AppLogger } from '../../app/adapters.js';
+import { localAdapters } from '../../app/local-adapters.js';
+import { assemblePipeline } from '../../app/pipeline.js';
+import { watchedRuleSource } from '../../app/watched-rule-source.js';
+import { type QueueName, topology } from '../../app/topology.js';
+import type { Clock } from '../../core/ports.js';
+import type { RuleSet } from '../../core/rule-set.js';
+import type { Settings } from '../../core/settings.js';
+import type { CrisisKit } from '../../crisis/crisis-kit.js';
+import type { DurableQueue } from '../../local/durable-queue.js';
+import { LocalScheduler } from '../../local/scheduler.js';
+import { startEmbeddedDynamo } from '../../storage/dynamo/embedded.js';
+import { fromApiGatewayResult, LocalHttpServer, toApiGatewayEvent } from './http-server.js';
+import { clampLimit } from './runtime-settings.js';
+
+export type RuntimeLogger = AppLogger;
+
+export interface RuntimeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  dataDir: string;
+  rulesDir: string;
+  settings: Settings;
+  logger: RuntimeLogger;
+  /** Record every outbound call instead of sending it, whatever credentials are set. */
+  forceSandbox?: boolean;
+  /** How long a claimed action is protected from a second worker (default topology.actionLeaseMs). */
+  actionLeaseMs?: number;
+  /** The clock (tests inject one). */
+  clock?: Clock;
+  /** How often the SLA, spike and approval sweep runs (default: the topology's schedule, every minute). */
+  crisisSweepEveryMs?: number;
+}
+
+export interface Runtime {
+  url: string;
+  port: number;
+  queues: Readonly<Record<QueueName, DurableQueue>>;
+  ruleSet(): RuleSet;
+  /** Crisis mode, approvals, audit and the sweep (tests run it directly). */
+  crisis: CrisisKit;
+  stop(): Promise<void>;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Foghorn on one machine: the pipeline assembled as on AWS (functions/app/), fed Lambda-shaped events
+ * by an HTTP server (API Gateway), the local bus and durable queues built from the same topology as the
+ * CDK stack, and local schedules for the poll and the sweep, over an embedded DynamoDB persisted under
+ * the data folder.
+ */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { logger, settings } = options;
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), inWorker: true });
+  const rules = await watchedRuleSource(options.rulesDir, logger).catch(async (error: unknown) => {
+    await dynamo.stop();
+    throw error;
+  });
+
+  let publicUrl = settings.get('FOGHORN_PUBLIC_URL');
+  const adapters = localAdapters({
+    table: { client: dynamo.client, tableName: dynamo.tableName }, rules, settings, logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.forceSandbox !== undefined ? { forceSandbox: options.forceSandbox } : {}),
+    ...(options.actionLeaseMs !== undefined ? { actionLeaseMs: options.actionLeaseMs } : {}),
+    foghornBaseUrl: () => publicUrl ?? 'http://127.0.0.1:8787',
+  });
+  const { queues, events, actions } = adapters;
+  const pipeline = await assemblePipeline(adapters);
+
+  for (const [name, spec] of Object.entries(topology.queues) as Array<[QueueName, (typeof topology.queues)[QueueName]]>) {
+    const consumer = pipeline.consumer(spec.consumer);
+    if (!consumer) throw new Error(`topology: queue ${name} names consumer ${spec.consumer}, which the local runtime does not run`);
+    // The queues wait on storage writes, not CPU: more batches in flight keep both cores busy.
+    queues[name].consume(consumer, { batchSize: spec.batchSize, concurrency: 16 });
+  }
+  await Promise.all(Object.values(queues).map((queue) => queue.start()));
+
+  const server = new LocalHttpServer({ maxBodyBytes: topology.maxBodyBytes + 1, onError: (error) => logger.error('http', { error }) });
+  server.add('GET', '/health', () => ({
+    status: 200,
+    body: { ok: true, rules: rules.latest().ruleSet.ruleIds.length, queues: Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.depth()])) },
+  }));
+  // Webhook routes go to ingest; the `api` routes are served below by the same handlers as the api Lambda.
+  for (const route of topology.http.filter((candidate) => candidate.function === 'ingest')) {
+    server.add(route.method, route.path, async (request) => fromApiGatewayResult(await pipeline.ingest(toApiGatewayEvent(request, `${route.method} ${route.path}`))));
+  }
+  // Listings for one machine: on AWS the table and the queues' consoles answer these.
+  server.add('GET', '/api/events', async ({ query }) => ({ status: 200, body: { events: await events.listRecent(clampLimit(query.get('limit'))) } }));
+  server.add('GET', '/api/actions', async ({ query }) => ({ status: 200, body: { actions: await actions.listRecent(clampLimit(query.get('limit'))) } }));
+  server.add('GET', '/api/quarantine', async ({ query }) => ({ status: 200, body: { quarantine: await adapters.events.listQuarantine(clampLimit(query.get('limit'))) } }));
+  server.add('GET', '/api/dead-letters', () => ({
+    status: 200,
+    body: { deadLetters: Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.deadLetter?.list(1000).map((m) => ({ id: m.id, body: JSON.parse(m.body) as unknown })) ?? []])) },
+  }));
+  server.add('POST', '/api/dead-letters/{queue}/redrive', async ({ params }) => {
+    const queue = Object.hasOwn(queues, params.queue ?? '') ? queues[params.queue as QueueName] : undefined;
+    if (!queue) return { status: 404, body: { error: `no queue '${params.queue}'`, detail: { queues: Object.keys(queues) } } };
+    return { status: 200, body: { redriven: await queue.redrive() } };
+  });
+  for (const route of pipeline.apiRoutes) {
+    server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
+  }
+
+  const port = await server.listen(options.port, options.host ?? '127.0.0.1');
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  publicUrl ??= url;
+  const scheduleLogger = { error: (message: string, ...detail: unknown[]) => logger.error(message, { detail: detail.map(describe) }) };
+  const schedules = [
+    new LocalScheduler({
+      name: 'crisis-sweep', everyMs: options.crisisSweepEveryMs ?? topology.schedules.sweep.everyMinutes * MINUTE_MS, runAtStart: true,
+      task: async () => { await pipeline.sweep(); }, logger: scheduleLogger,
+    }),
+    // Pollers whose settings are missing report themselves not configured and read nothing.
+    new LocalScheduler({
+      name: 'poll', everyMs: topology.schedules.poll.everyMinutes * MINUTE_MS, runAtStart: true,
+      task: async () => { await pipeline.poll(); }, logger: scheduleLogger,
+    }),
+  ];
+  for (const schedule of schedules) schedule.start();
+  logger.info('foghorn is listening', { url });
+
+  return {
+    url, port, queues, crisis: pipeline.crisis,
+    ruleSet: () => rules.latest().ruleSet,
+    stop: async () => {
+      for (const schedule of schedules) await schedule.stop();
+      rules.close();
+      await server.close();
+      await Promise.all(Object.values(queues).map((queue) => queue.stop()));
+      await dynamo.stop();
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

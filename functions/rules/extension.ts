@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { CanonicalEvent } from '../core/event.js';
+import type { PlannedAction, RuleSet } from '../core/rule-set.js';
+import type { CompiledRule } from './compile.js';
+
+/**
+ * What another part of Foghorn adds to the rule language without the rules module knowing it (crisis
+ * mode adds volume, after and crisisReply): the keys a rule may hold, the sections of
+ * foghorn.config.yaml it checks, and how its behaviour plays out offline. The list Foghorn runs is
+ * functions/app/rule-language.ts; every rules API that validates, compiles or tests rules takes it,
+ * so a key is known to validate, test, deploy and both runtimes alike, or to none of them.
+ */
+export interface RuleLanguageExtension {
+  /** Who adds it, for messages (`crisis`). */
+  readonly name: string;
+  /** Rule-level keys (each optional), added to the rule file schema after the base language's own, in this order. */
+  readonly ruleKeys: Readonly<Record<string, z.ZodType>>;
+  /**
+   * Sections of foghorn.config.yaml this extension checks, by key, given the section's value (after
+   * the base defaults) and the file's name; a checker throws an Error whose message says what is wrong.
+   */
+  readonly configSections?: Readonly<Record<string, (value: unknown, source: string) => void>>;
+  /** The rule set as it behaves offline (rule tests, `foghorn evaluate`), with fresh in-memory state on every call. */
+  offline?(base: RuleSet, rules: readonly CompiledRule[]): OfflineRuleSet;
+}
+
+/** The extensions in use: every rules API that validates, compiles or tests rules takes them. */
+export interface RuleLanguageOptions {
+  readonly extensions: readonly RuleLanguageExtension[];
+}
+
+export interface OfflineRuleSet {
+  readonly ruleSet: RuleSet;
+  /** Moves the offline clock to `now`: what the extension's scheduled work (a sweep) would have produced by then. */
+  advance?(now: Date): Promise<OfflineTick>;
+}
+
+export interface OfflineTick {
+  /** Events produced on the clock (an SLA breach), to be evaluated like the file's own events. */
+  events: CanonicalEvent[];
+  /** Actions decided on the clock (a spike episode that went quiet), with the event and rule they belong to. */
+  decisions: Array<{ eventId: string; ruleId: string; actions: PlannedAction[] }>;
+}

@@ -1,0 +1,137 @@
+import type { Engine } from 'json-rules-engine';
+import {
+  type Atom, type ConditionFn, type FactReader, type FoldedText, type Guard, isCustomOperator, NO_GUARD, type OperatorCompiler, type OperatorPlugin,
+  type PhraseSource, textFold,
+} from '../matcher/index.js';
+import { containsAllPhrases, containsAnyPhrase, matchesPattern, type NormaliseOptions, patternInput, textTokens } from '../text/index.js';
+import { TEXT_OPERATORS, type TextConditions } from './operators.js';
+
+/**
+ * containsAny / containsAll / matches, compiled from the same TextConditions that installed them on
+ * the engine: the same compiled phrases and patterns, the same text functions, the same answers
+ * (TextConditions.evaluate), with the event's text normalised and tokenized at most once per event.
+ * Phrases also feed the index: a rule waits for one of its phrases to occur, looked for in the
+ * post's fold (functions/matcher/text-fold.ts) or, with `fold: false`, in its tokens.
+ */
+export function textOperatorPlugin(text: TextConditions, options: { fold?: boolean } = {}): OperatorPlugin {
+  const useFold = options.fold !== false;
+  const sources = new Map<string, PhraseSource>();
+  const compiler: OperatorCompiler = {
+    compile(read, field, value) {
+      const condition = text.describe(value);
+      if (condition === undefined) return undefined;
+      const { options, optionsKey } = condition;
+      const tokensOf = memoised(`tokens\u0000${optionsKey}`, (input) => textTokens(input, options));
+      let testString: (input: string, memo: Map<string, unknown>) => boolean;
+      let guard: Guard = NO_GUARD;
+      if (condition.operator === 'matches') {
+        const normalisedOf = memoised(`pattern\u0000${optionsKey}`, (input) => patternInput(input, options));
+        const pattern = condition.pattern;
+        testString = (input, memo) => matchesPattern(normalisedOf(input, memo), pattern);
+      } else {
+        const phrases = condition.phrases;
+        testString = condition.operator === 'containsAny'
+          ? (input, memo) => containsAnyPhrase(tokensOf(input, memo), phrases)
+          : (input, memo) => containsAllPhrases(tokensOf(input, memo), phrases);
+        const source = phraseSource(sources, read, field, options, optionsKey, tokensOf, useFold);
+        const atom = (tokens: readonly string[]): Atom => ({ kind: 'phrase', source, tokens: tokens.map(symbol) });
+        guard = condition.operator === 'containsAny'
+          ? [phrases.filter((phrase) => phrase.length > 0).map(atom)]
+          : phrases.map((phrase) => (phrase.length > 0 ? [atom(phrase)] : []));
+      }
+      const test = (factValue: unknown, memo: Map<string, unknown>): boolean => {
+        if (Array.isArray(factValue)) return factValue.some((item) => test(item, memo));
+        if (typeof factValue !== 'string' || factValue === '') return false;
+        return testString(factValue, memo);
+      };
+      const run: ConditionFn = (context) => test(read(context.facts), context.memo);
+      return { test: run, guard };
+    },
+  };
+  return {
+    names: TEXT_OPERATORS,
+    // The engine's text operators are TextConditions' own (install()); a condition value that
+    // describe() does not know is left to the engine.
+    registered: (engine: Engine, name: string) => isCustomOperator(engine, name),
+    compiler,
+  };
+}
+
+/** Text token -> automaton symbol: a hashtag also stands for its word, so "#refund" is found as "refund". */
+function symbol(token: string): string {
+  let start = 0;
+  while (start < token.length - 1 && token.charCodeAt(start) === 0x23) start++;
+  return start === 0 ? token : token.slice(start);
+}
+
+type Memoised = (input: string, memo: Map<string, unknown>) => string[];
+
+/**
+ * Per-event cache of a text function's result, one slot per function and normalisation variant: an
+ * event's text field is one string, so one slot (checked by identity, then by value) is enough; a
+ * list of texts just recomputes. No closure is made per call: this runs for every event.
+ */
+function memoised<T>(key: string, compute: (input: string) => T): (input: string, memo: Map<string, unknown>) => T {
+  return (input, memo) => {
+    const slot = memo.get(key) as { input: string; value: T } | undefined;
+    if (slot !== undefined && slot.input === input) return slot.value;
+    const value = compute(input);
+    memo.set(key, { input, value });
+    return value;
+  };
+}
+
+function phraseSource(
+  sources: Map<string, PhraseSource>, read: FactReader, field: string, options: NormaliseOptions, optionsKey: string, tokensOf: Memoised,
+  useFold: boolean,
+): PhraseSource {
+  const key = `${field}\u0001${optionsKey}`;
+  const existing = sources.get(key);
+  if (existing !== undefined) return existing;
+  const fold = textFold(options);
+  const source: PhraseSource = {
+    key,
+    symbol,
+    ...(useFold
+      ? {
+        fold: {
+          texts(facts: Readonly<Record<string, unknown>>) {
+            let value: unknown;
+            try {
+              value = read(facts);
+            } catch {
+              return []; // An unreadable fact holds no phrase (the index only narrows; evaluation decides).
+            }
+            if (typeof value === 'string') return value === '' ? [] : [fold.text(value)];
+            const folded: FoldedText[] = [];
+            const collect = (item: unknown): void => {
+              if (Array.isArray(item)) item.forEach(collect);
+              else if (typeof item === 'string' && item !== '') folded.push(fold.text(item));
+            };
+            collect(value);
+            return folded;
+          },
+          phrase: (tokens: readonly string[]) => fold.phrase(tokens.join(' ')),
+        },
+      }
+      : {}),
+    sequences(facts, memo) {
+      let value: unknown;
+      try {
+        value = read(facts);
+      } catch {
+        return [];
+      }
+      if (typeof value === 'string') return value === '' ? [] : [tokensOf(value, memo)];
+      const sequences: string[][] = [];
+      const collect = (item: unknown): void => {
+        if (Array.isArray(item)) item.forEach(collect);
+        else if (typeof item === 'string' && item !== '') sequences.push(tokensOf(item, memo));
+      };
+      collect(value);
+      return sequences;
+    },
+  };
+  sources.set(key, source);
+  return source;
+}

@@ -1,0 +1,9 @@
+/**
+ * Text as the rule language reads it: normalisation, tokens, phrases and patterns. A leaf library,
+ * pure and deterministic: the rules, the compiled matcher and the outgoing guard all build on
+ * exactly these functions, so they agree on what a text contains.
+ */
+export { capText, MAX_MATCH_TEXT_LENGTH, type NormaliseOptions, normaliseText } from './normalise.js';
+export { tokenize, tokenKeys, tokenMatches } from './tokenize.js';
+export { containsAllPhrases, containsAnyPhrase, containsPhrase, type PhraseTokens, phraseTokens, textTokens } from './phrases.js';
+export { type CompiledPattern, compilePattern, matchesPattern, patternInput } from './pattern.js';

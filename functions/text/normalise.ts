@@ -1,0 +1,137 @@
+/**
+ * Text normalisation shared by every text operator (and by the compiled matcher, which
+ * must agree with it exactly): pure, deterministic, no locale or environment dependence.
+ *
+ * Order matters: NFKC first (folds presentation forms, ligatures, full-width letters), then case
+ * folding, then script-specific unification, then whitespace.
+ */
+
+export interface NormaliseOptions {
+  /** `ignore` (default): "café" equals "cafe". `match`: accents on Latin letters must agree. */
+  accents?: 'ignore' | 'match';
+  /** Treat ة (teh marbuta) as ه, as Persian writers and informal Arabic often do. Default false. */
+  unifyTehMarbuta?: boolean;
+}
+
+/** Matching reads at most this many UTF-16 units of an event's text; the rest is ignored. */
+export const MAX_MATCH_TEXT_LENGTH = 10_000;
+
+const ARABIC_LETTER_MAP: Readonly<Record<string, string>> = {
+  '\u064A': '\u06CC', // ي Arabic yeh            -> ی Persian yeh
+  '\u0649': '\u06CC', // ى alef maksura          -> ی
+  '\u06D0': '\u06CC', // ې
+  '\u0643': '\u06A9', // ك Arabic kaf            -> ک Persian keheh
+  '\u0623': '\u0627', // أ                       -> ا
+  '\u0625': '\u0627', // إ
+  '\u0622': '\u0627', // آ
+  '\u0671': '\u0627', // ٱ alef wasla
+  '\u0672': '\u0627', // ٲ
+  '\u0673': '\u0627', // ٳ
+  '\u06C0': '\u0647', // ۀ heh with yeh above     -> ه
+  '\u06C2': '\u0647', // ۂ
+  '\u06D5': '\u0647', // ە
+};
+
+const HEBREW_FINAL_FORMS: Readonly<Record<string, string>> = {
+  '\u05DA': '\u05DB', // ך -> כ
+  '\u05DD': '\u05DE', // ם -> מ
+  '\u05DF': '\u05E0', // ן -> נ
+  '\u05E3': '\u05E4', // ף -> פ
+  '\u05E5': '\u05E6', // ץ -> צ
+};
+
+/** Decimal digit blocks NFKC leaves alone; each maps its ten code points onto 0-9. */
+const DIGIT_ZEROS = [0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x17e0, 0x1810];
+
+function digitValue(code: number): number | undefined {
+  for (const zero of DIGIT_ZEROS) {
+    if (code >= zero && code <= zero + 9) return code - zero;
+  }
+  return undefined;
+}
+
+// Harakat, tanwin, superscript alef, Quranic annotation marks, standalone hamza marks, tatweel.
+const ARABIC_MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u08D3-\u08FF\u0640]/g;
+// Hebrew cantillation (teamim) and niqqud; keeps maqaf ־, paseq ׀, sof pasuq ׃ and nun hafukha ׆.
+const HEBREW_MARKS = /[\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7]/g;
+// Geresh/gershayim or an ASCII quote inside a Hebrew word (צה"ל, ג'ירפה) is part of the word.
+const HEBREW_WORD_QUOTE = /(?<=[\u05D0-\u05EA])["'\u05F3\u05F4](?=[\u05D0-\u05EA])/g;
+// Combining marks on a Latin base letter (after NFD); other scripts keep theirs (й, Devanagari vowels).
+const LATIN_WITH_MARKS = /([A-Za-z\u00C0-\u024F\u1E00-\u1EFF])([\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]+)/g;
+// Invisible format characters: ZWNJ joins (Persian half-space), the rest are dropped too.
+// ZWJ stays only inside emoji sequences, where it is removed later with the other emoji modifiers.
+const INVISIBLES = /[\u00AD\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const ZERO_WIDTH_SPACE = /\u200B/g;
+// Variation selectors and skin-tone modifiers: 👍🏽 equals 👍.
+const EMOJI_MODIFIERS = /[\uFE0E\uFE0F]|\uD83C[\uDFFB-\uDFFF]/g;
+const ZWJ = /\u200D/g;
+// Persian verb prefix می/نمی and plural/comparative suffixes written apart ("می خواهم", "کتاب ها")
+// are joined, so the three spellings of "می‌خواهم" agree.
+const PERSIAN_PREFIX_APART = /(?<![\p{L}\p{M}\p{N}])(ن?می) (?=[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF])/gu;
+const PERSIAN_SUFFIX_APART = /(?<=[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]) (ها|های|هایی|هایم|هایت|هایش|هایمان|هایتان|هایشان|تر|ترین)(?![\p{L}\p{M}\p{N}])/gu;
+const WHITESPACE = /\s+/gu;
+
+/** Cuts `text` to the length matching reads, without splitting a surrogate pair. */
+export function capText(text: string, maxLength = MAX_MATCH_TEXT_LENGTH): string {
+  if (text.length <= maxLength) return text;
+  const last = text.charCodeAt(maxLength - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxLength - 1 : maxLength);
+}
+
+function mapCharacters(text: string, unifyTehMarbuta: boolean): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x80) { out += char; continue; }
+    const arabic = ARABIC_LETTER_MAP[char];
+    if (arabic !== undefined) { out += arabic; continue; }
+    if (char === '\u0629' && unifyTehMarbuta) { out += '\u0647'; continue; }
+    const hebrew = HEBREW_FINAL_FORMS[char];
+    if (hebrew !== undefined) { out += hebrew; continue; }
+    const digit = digitValue(code);
+    if (digit !== undefined) { out += String(digit); continue; }
+    if (char === '\u066B') { out += '.'; continue; } // Arabic decimal separator
+    if (char === '\u066C' || char === '\u060C') { out += ','; continue; } // thousands separator, Arabic comma
+    if (char === '\u061F') { out += '?'; continue; }
+    if (char === '\u061B') { out += ';'; continue; }
+    if (char === '\u0451') { out += '\u0435'; continue; } // ё -> е
+    if (char === '\u03C2') { out += '\u03C3'; continue; } // final sigma
+    if (char === '\u00DF') { out += 'ss'; continue; }
+    out += char;
+  }
+  return out;
+}
+
+/**
+ * The form every text operator compares: NFKC, case-folded, Arabic/Persian letters unified, harakat,
+ * tanwin and tatweel removed, ZWNJ joined, Hebrew niqqud/cantillation removed and final forms
+ * unified, native digits as ASCII, emoji modifiers removed, whitespace collapsed to single spaces.
+ * Idempotent: normaliseText(normaliseText(x)) === normaliseText(x).
+ */
+export function normaliseText(text: string, options: NormaliseOptions = {}): string {
+  let value = text.normalize('NFKC').toLowerCase();
+  if (options.accents !== 'match') {
+    value = value.normalize('NFD').replace(LATIN_WITH_MARKS, '$1').normalize('NFC');
+  }
+  value = value
+    .replace(INVISIBLES, '')
+    .replace(ZERO_WIDTH_SPACE, ' ')
+    .replace(EMOJI_MODIFIERS, '')
+    .replace(ARABIC_MARKS, '')
+    .replace(HEBREW_MARKS, '')
+    .replace(HEBREW_WORD_QUOTE, '');
+  value = mapCharacters(value, options.unifyTehMarbuta === true);
+  // ZWJ outside emoji carries no meaning for matching; inside emoji it glues a sequence (👩‍💻).
+  value = value.replace(ZWJ, (zwj, offset: number, whole: string) => (isPictographicAround(whole, offset) ? zwj : ''));
+  value = value.replace(WHITESPACE, ' ').trim();
+  return value.replace(PERSIAN_PREFIX_APART, '$1').replace(PERSIAN_SUFFIX_APART, '$1');
+}
+
+const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
+
+function isPictographicAround(text: string, offset: number): boolean {
+  const before = text.codePointAt(offset - 2) ?? 0;
+  const beforeChar = before >= 0x10000 ? String.fromCodePoint(before) : text.charAt(offset - 1);
+  const afterChar = String.fromCodePoint(text.codePointAt(offset + 1) ?? 0x20);
+  return PICTOGRAPHIC.test(beforeChar) && PICTOGRAPHIC.test(afterChar);
+}
