@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type ActDependencies, actOn, backoffMs } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
 import type { DeadLetters } from '../core/ports.js';
-import { type Provided, resolveProvided } from '../core/provider.js';
+import { type Provided, resolveProvided } from '../core/provided.js';
 import type { Adapters } from './adapters.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { actionExecutors } from './action-executors.js';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type Provided, resolveProvided } from '../core/provider.js';
-import type { ApiRoute } from '../crisis/http-api.js';
+import { type Provided, resolveProvided } from '../core/provided.js';
+import type { ApiRoute } from '../crisis/crisis-api-routes.js';
 import type { Adapters } from './adapters.js';
 import { foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';

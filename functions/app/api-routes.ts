@@ -1,6 +1,6 @@
 import type { EventStore } from '../core/ports.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
-import { type ApiRoute, crisisApiRoutes } from '../crisis/http-api.js';
+import { type ApiRoute, crisisApiRoutes } from '../crisis/crisis-api-routes.js';
 
 /**
  * Foghorn's human-facing API, the same everywhere: served by the local runtime and, on AWS, by the

@@ -29,6 +29,6 @@ async function build(adapters: Adapters): Promise<CrisisKit> {
     dispatch: (commands) => adapters.actionsQueue.send(commands),
     emit: (event) => emitEvent(adapters, event),
   });
-  kit.settings();
+  kit.teamConfig();
   return kit;
 }

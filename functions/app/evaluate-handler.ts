@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { canonicalEventSchema } from '../core/event.js';
 import { type EvaluateDependencies, evaluateEvent } from '../core/evaluate.js';
-import { type Provided, resolveProvided } from '../core/provider.js';
+import { type Provided, resolveProvided } from '../core/provided.js';
 import type { RuleSet } from '../core/rule-set.js';
 import type { Adapters } from './adapters.js';
 import { crisisKitOf } from './crisis-kit-of.js';

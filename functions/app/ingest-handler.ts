@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { HttpResponse, InboundRequest } from '../core/http.js';
 import { handleWebhook, type IngestDependencies } from '../core/ingest.js';
-import { type Provided, resolveProvided } from '../core/provider.js';
+import { type Provided, resolveProvided } from '../core/provided.js';
 import { connectorFor, connectors } from '../platforms/index.js';
 import type { Adapters } from './adapters.js';
 import { stage } from './stage.js';

@@ -1,5 +1,5 @@
 import { FoghornError } from '../core/errors.js';
-import { type Provided, resolveProvided } from '../core/provider.js';
+import { type Provided, resolveProvided } from '../core/provided.js';
 import type { Poller } from '../core/connector.js';
 import { type PollDependencies, type PollReport, pollOnce } from '../core/poll.js';
 import { pollers } from '../platforms/index.js';

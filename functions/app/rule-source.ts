@@ -1,8 +1,8 @@
-import { once } from '../core/provider.js';
+import { once } from '../core/provided.js';
 import type { RuleSet } from '../core/rule-set.js';
 import { type CrisisRuleOptions, crisisRuleOptions } from '../crisis/rule-options.js';
 import { loadCompiledRules } from '../rules/compiled-rule-set.js';
-import { createRuleSet } from '../rules/evaluator.js';
+import { createRuleSet } from '../rules/create-rule-set.js';
 import type { CompiledRules } from '../rules/loader.js';
 import { ruleLanguage } from './rule-language.js';
 

@@ -1,4 +1,4 @@
-import { type Provided, resolveProvided } from '../core/provider.js';
+import { type Provided, resolveProvided } from '../core/provided.js';
 import type { Adapters } from './adapters.js';
 
 /**

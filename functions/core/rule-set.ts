@@ -2,7 +2,7 @@ import type { CanonicalEvent } from './event.js';
 
 /**
  * The port the evaluate step decides through (evaluate.ts owns it, as its consumer): the rule
- * language implements it (functions/rules/evaluator.ts) and crisis mode wraps it. Everything else
+ * language implements it (functions/rules/create-rule-set.ts) and crisis mode wraps it. Everything else
  * under functions/rules/ is the rule language's own business.
  */
 

@@ -19,7 +19,7 @@ const crisisSectionSchema = z.looseObject({
   }).strict().default({ expireAfter: '24h' }),
 });
 
-export interface CrisisSettings {
+export interface CrisisConfig {
   sensitiveTerms: string[];
   doNotEngage: string[];
   approvalExpiryMs: number;
@@ -31,7 +31,7 @@ export class CrisisConfigError extends FoghornError {
   }
 }
 
-export function parseCrisisSection(raw: unknown, source = 'foghorn.config.yaml'): CrisisSettings {
+export function parseCrisisSection(raw: unknown, source = 'foghorn.config.yaml'): CrisisConfig {
   const parsed = crisisSectionSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  crisis.${issue.path.join('.')}: ${issue.message}`);

@@ -10,7 +10,7 @@ import { type EscalationTarget, parseTargets } from '../escalation/target-config
 import type { RuleSet } from '../core/rule-set.js';
 import { type ApprovalDependencies, approve, reject } from './approvals.js';
 import { auditedExecutor } from './audit.js';
-import { type CrisisSettings, parseCrisisSection } from './config.js';
+import { type CrisisConfig, parseCrisisSection } from './config.js';
 import { withCrisis } from './crisis-rule-set.js';
 import { type CrisisChange, switchCrisisMode } from './crisis-switch.js';
 import { crisisExecutor, ruleHoldExecutor } from './executors.js';
@@ -53,12 +53,12 @@ export interface CrisisKitOptions {
  */
 export class CrisisKit {
   private parsedFrom: unknown;
-  private parsed: { targets: Map<string, EscalationTarget>; crisis: CrisisSettings; guard: ReturnType<typeof outgoingGuard> } | undefined;
+  private parsed: { targets: Map<string, EscalationTarget>; crisis: CrisisConfig; guard: ReturnType<typeof outgoingGuard> } | undefined;
 
   constructor(private readonly options: CrisisKitOptions) {}
 
   /** Parses (and caches) the config sections; a malformed target or crisis section throws naming it. */
-  settings() {
+  teamConfig() {
     const config = this.options.config();
     if (!this.parsed || this.parsedFrom !== config) {
       const crisis = parseCrisisSection(config.crisis);
@@ -78,9 +78,9 @@ export class CrisisKit {
    */
   executors(base: Readonly<Record<string, ActionExecutor>>): Record<string, ActionExecutor> {
     const { stores, clock } = this.options;
-    const expireAfterMs = () => this.settings().crisis.approvalExpiryMs;
+    const expireAfterMs = () => this.teamConfig().crisis.approvalExpiryMs;
     const guarded = (inner: ActionExecutor): ActionExecutor => async (command) => guardedExecutor({
-      inner, guard: this.settings().guard, crisis: stores.crisis, approvals: stores.approvals, audit: stores.audit,
+      inner, guard: this.teamConfig().guard, crisis: stores.crisis, approvals: stores.approvals, audit: stores.audit,
       timers: stores.timers, expireAfterMs: expireAfterMs(), clock,
     })(command);
     const all: Record<string, ActionExecutor> = { ...base };
@@ -88,7 +88,7 @@ export class CrisisKit {
     all.hold = async (command) => ruleHoldExecutor({ approvals: stores.approvals, audit: stores.audit, expireAfterMs: expireAfterMs(), clock })(command);
     all.crisis = crisisExecutor({ crisis: stores.crisis, audit: stores.audit, clock });
     all.escalate = escalateExecutor({
-      targets: () => this.settings().targets, settings: this.options.settings, live: this.options.live, sandbox: this.options.sandbox,
+      targets: () => this.teamConfig().targets, settings: this.options.settings, live: this.options.live, sandbox: this.options.sandbox,
       ...(this.options.email ? { email: this.options.email } : {}),
       forceSandbox: this.options.forceSandbox, clock, foghornBaseUrl: this.options.foghornBaseUrl,
     });
@@ -130,7 +130,7 @@ export class CrisisKit {
   private approvalDeps(): ApprovalDependencies {
     return {
       approvals: this.options.stores.approvals, audit: this.options.stores.audit,
-      expireAfterMs: this.settings().crisis.approvalExpiryMs,
+      expireAfterMs: this.teamConfig().crisis.approvalExpiryMs,
       dispatch: (command) => this.options.dispatch([command]),
     };
   }

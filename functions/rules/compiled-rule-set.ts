@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { compileRule, type CompiledRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
 import { RuleValidationError } from './errors.js';
-import { createRuleSet } from './evaluator.js';
+import { createRuleSet } from './create-rule-set.js';
 import type { RuleLanguageOptions } from './extension.js';
 import type { CompiledRules } from './loader.js';
 import { TextConditions } from './operators.js';

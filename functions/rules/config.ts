@@ -7,7 +7,7 @@ import { RuleConfigError } from './errors.js';
 import type { RuleLanguageOptions } from './extension.js';
 
 /**
- * The team's settings that rules refer to (foghorn.config.yaml at the repository root, or the file
+ * The team config that rules refer to (foghorn.config.yaml at the repository root, or the file
  * named by FOGHORN_CONFIG): time zone and business hours, escalation targets, post channels, and the
  * always-on limits. Unknown top-level sections are kept for other parts of Foghorn; the rule language
  * extensions check theirs (the escalation targets' settings, the crisis section) with the rest.

@@ -7,8 +7,8 @@ export {
   buildRuleSet, compileRuleDirectory, compileRuleObjects, compileSources, type CompiledRules, type LoadOptions, loadRuleSet, readRuleSources, readRuleSourcesSync, resolveConfig,
   type RuleSource,
 } from './loader.js';
-export { memoryRuleState } from './memory-state.js';
-export { createRuleSet } from './evaluator.js';
+export { memoryRuleState } from './memory-rule-state.js';
+export { createRuleSet } from './create-rule-set.js';
 export type { CompiledRule } from './compile.js';
 export { DEFAULT_TEST_NOW, flattenAction, type RuleTestOptions, type RuleTestResult, runRuleTests } from './rule-tests.js';
 export { offlineRuleSet } from './offline-rule-set.js';

@@ -5,7 +5,7 @@ import { isCollection, LineCounter, parseDocument } from 'yaml';
 import { type CompiledRule, compileRule } from './compile.js';
 import { type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from './config.js';
 import { type RuleProblem, RuleValidationError } from './errors.js';
-import { createRuleSet } from './evaluator.js';
+import { createRuleSet } from './create-rule-set.js';
 import type { RuleLanguageExtension, RuleLanguageOptions } from './extension.js';
 import { TextConditions } from './operators.js';
 import type { RuleSet } from '../core/rule-set.js';

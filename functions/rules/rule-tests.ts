@@ -2,10 +2,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { canonicalEventSchema } from '../core/event.js';
 import type { Decision, PlannedAction } from '../core/rule-set.js';
 import { withTestDefaults } from './compile.js';
-import { createRuleSet } from './evaluator.js';
+import { createRuleSet } from './create-rule-set.js';
 import type { RuleLanguageOptions } from './extension.js';
 import type { CompiledRules } from './loader.js';
-import { memoryRuleState } from './memory-state.js';
+import { memoryRuleState } from './memory-rule-state.js';
 import { offlineRuleSet } from './offline-rule-set.js';
 
 /** The default evaluation time of a rule test: a Monday morning, 10:00 UTC. */

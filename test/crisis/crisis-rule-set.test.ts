@@ -6,7 +6,7 @@ import { crisisRuleOptions } from '../../functions/crisis/rule-options.js';
 import { sweepSlaTimers } from '../../functions/crisis/sla-timer.js';
 import { switchCrisisMode } from '../../functions/crisis/crisis-switch.js';
 import type { EvaluationContext, RuleSet } from '../../functions/core/rule-set.js';
-import { memoryRuleState } from '../../functions/rules/memory-state.js';
+import { memoryRuleState } from '../../functions/rules/memory-rule-state.js';
 import { makeEvent } from '../support/events.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { crisisRuleOptions } from '../../functions/crisis/rule-options.js';
 import { buildRuleSet, compileSources, parseFoghornConfig } from '../../functions/rules/index.js';
-import { memoryRuleState } from '../../functions/rules/memory-state.js';
+import { memoryRuleState } from '../../functions/rules/memory-rule-state.js';
 import { makeEvent } from '../support/events.js';
 
 const extensions = { extensions: ruleLanguage };

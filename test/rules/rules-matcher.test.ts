@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { EVENT_KINDS, type CanonicalEvent } from '../../functions/core/event.js';
 import { compileSources, memoryRuleState, readRuleSourcesSync, resolveConfig } from '../../functions/rules/index.js';
-import { createRuleSet } from '../../functions/rules/evaluator.js';
+import { createRuleSet } from '../../functions/rules/create-rule-set.js';
 import { COMPUTED_FACTS } from '../../functions/rules/facts.js';
 import { ASYNC_COMPUTED_FACTS, SYNC_COMPUTED_FACTS } from '../../functions/rules/rules-matcher.js';
 

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { AppLogger } from '../../app/adapters.js';
 import { localAdapters } from '../../app/local-adapters.js';
 import { assemblePipeline } from '../../app/pipeline.js';
-import { watchedRuleSource } from '../../app/watched-rule-source.js';
+import { type WatchedRuleSource, watchedRuleSource } from '../../app/watched-rule-source.js';
 import { type QueueName, topology } from '../../app/topology.js';
 import type { Clock } from '../../core/ports.js';
 import type { RuleSet } from '../../core/rule-set.js';
@@ -11,7 +11,7 @@ import type { Settings } from '../../core/settings.js';
 import type { CrisisKit } from '../../crisis/crisis-kit.js';
 import type { DurableQueue } from '../../local/durable-queue.js';
 import { LocalScheduler } from '../../local/scheduler.js';
-import { startEmbeddedDynamo } from '../../storage/dynamo/embedded.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../storage/dynamo/embedded.js';
 import { fromApiGatewayResult, LocalHttpServer, toApiGatewayEvent } from './http-server.js';
 import { clampLimit } from './runtime-settings.js';
 
@@ -54,7 +54,7 @@ const MINUTE_MS = 60_000;
  * the data folder.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const { logger, settings } = options;
+  const { logger } = options;
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), inWorker: true });
@@ -63,6 +63,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     throw error;
   });
 
+  try {
+    return await serve(options, dynamo, rules);
+  } catch (error) {
+    rules.close();
+    await dynamo.stop();
+    throw error;
+  }
+}
+
+/** Everything after storage and the rules: the adapters, the pipeline over them, the queues' consumers, the server and the schedules. */
+async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: WatchedRuleSource): Promise<Runtime> {
+  const { logger, settings } = options;
   let publicUrl = settings.get('FOGHORN_PUBLIC_URL');
   const adapters = localAdapters({
     table: { client: dynamo.client, tableName: dynamo.tableName }, rules, settings, logger,

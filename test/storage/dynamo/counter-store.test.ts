@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
 import { DynamoCounterStore } from '../../../functions/storage/dynamo/counter-store.js';
-import { DynamoEpisodeStore } from '../../../functions/storage/dynamo/counter-episode-store.js';
+import { DynamoEpisodeStore } from '../../../functions/storage/dynamo/episode-store.js';
 import { counterAndEpisodeContract } from '../../crisis/support/store-contracts.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 

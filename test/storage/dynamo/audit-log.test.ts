@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { DynamoAuditLog } from '../../../functions/storage/dynamo/audit-store.js';
+import { DynamoAuditLog } from '../../../functions/storage/dynamo/audit-log.js';
 import { auditLogContract } from '../../crisis/support/store-contracts.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 
