@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { ruleLanguage } from '../functions/app/rule-language.js';
 import { toCompiledRuleSetFile } from '../functions/rules/compiled-rule-set.js';
 import { compileRuleObjects, resolveConfig } from '../functions/rules/index.js';
@@ -50,7 +50,9 @@ const LAMBDA_BUNDLING: BuildOptions = {
   target: 'node20',
   mainFields: ['module', 'main'],
   external: ['@aws-sdk/*', ...MODULES_BESIDE],
-  banner: { js: "import { createRequire as __foghornCreateRequire } from 'node:module'; const require = __foghornCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __foghornCreateRequire } from 'node:module'; const require = __foghornCreateRequire(import.meta.url);",
+  },
   logLevel: 'silent',
 };
 
@@ -71,27 +73,57 @@ export async function measureBundle(keywords: readonly string[], random: () => n
   rmSync(WORK_DIR, { recursive: true, force: true });
   mkdirSync(join(WORK_DIR, 'rules'), { recursive: true });
   if (!existsSync(join(REPO, HANDLER))) throw new Error(`${HANDLER} not found: nothing to bundle`);
-  const handler = await build({ ...LAMBDA_BUNDLING, entryPoints: [join(REPO, HANDLER)], write: false, metafile: true, outfile: join(WORK_DIR, 'handler.mjs') });
+  const handler = await build({
+    ...LAMBDA_BUNDLING,
+    entryPoints: [join(REPO, HANDLER)],
+    write: false,
+    metafile: true,
+    outfile: join(WORK_DIR, 'handler.mjs'),
+  });
   const bytes = handler.outputFiles.reduce((sum, file) => sum + (file.path.endsWith('.mjs') ? file.contents.byteLength : 0), 0);
   const largestKb = largestInputs(handler.metafile);
   await build({ ...LAMBDA_BUNDLING, entryPoints: [join(REPO, 'bench', 'cold-start-entry.ts')], outfile: join(WORK_DIR, 'entry.mjs') });
 
   // What infra/rules-for-deployment.ts writes at synth, from the rules validated with the repository's config.
-  const compiled = compileRuleObjects(makeRules(ruleCount, keywords, random), resolveConfig(join(WORK_DIR, 'rules'), { extensions: ruleLanguage }), { extensions: ruleLanguage });
+  const compiled = compileRuleObjects(
+    makeRules(ruleCount, keywords, random),
+    resolveConfig(join(WORK_DIR, 'rules'), { extensions: ruleLanguage }),
+    { extensions: ruleLanguage },
+  );
   writeFileSync(join(WORK_DIR, 'rules.compiled.json'), JSON.stringify(toCompiledRuleSetFile(compiled)));
   writeFileSync(join(WORK_DIR, 'child.mjs'), CHILD);
-  const besideKb = Object.fromEntries(await Promise.all(MODULES_BESIDE.map(async (name) => {
-    const beside = await build({ ...LAMBDA_BUNDLING, external: [], stdin: { contents: `export * from '${name}';`, resolveDir: REPO, loader: 'js' }, write: false, outfile: join(WORK_DIR, `${name}.mjs`) });
-    return [name, Math.round(beside.outputFiles[0]!.contents.byteLength / 1024)] as const;
-  })));
+  const besideKb = Object.fromEntries(
+    await Promise.all(
+      MODULES_BESIDE.map(async (name) => {
+        const beside = await build({
+          ...LAMBDA_BUNDLING,
+          external: [],
+          stdin: { contents: `export * from '${name}';`, resolveDir: REPO, loader: 'js' },
+          write: false,
+          outfile: join(WORK_DIR, `${name}.mjs`),
+        });
+        return [name, Math.round(beside.outputFiles[0]!.contents.byteLength / 1024)] as const;
+      }),
+    ),
+  );
 
   const started = performance.now();
-  const { stdout } = await promisify(execFile)(process.execPath, [join(WORK_DIR, 'child.mjs'), join(WORK_DIR, 'entry.mjs'), join(WORK_DIR, 'rules.compiled.json')], {
-    cwd: WORK_DIR,
-    env: { PATH: process.env.PATH ?? '', POWERTOOLS_DEV: 'false', AWS_REGION: 'eu-west-1' },
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(WORK_DIR, 'child.mjs'), join(WORK_DIR, 'entry.mjs'), join(WORK_DIR, 'rules.compiled.json')],
+    {
+      cwd: WORK_DIR,
+      env: { PATH: process.env.PATH ?? '', POWERTOOLS_DEV: 'false', AWS_REGION: 'eu-west-1' },
+    },
+  );
   const processWallMs = performance.now() - started;
-  const child = JSON.parse(stdout) as { moduleLoadMs: number; ruleLoadMs: number; moduleLoadCpuMs: number; ruleLoadCpuMs: number; rules: number };
+  const child = JSON.parse(stdout) as {
+    moduleLoadMs: number;
+    ruleLoadMs: number;
+    moduleLoadCpuMs: number;
+    ruleLoadCpuMs: number;
+    rules: number;
+  };
   if (child.rules !== ruleCount) throw new Error(`the cold-start child loaded ${child.rules} rules, expected ${ruleCount}`);
   const { rules: _rules, ...times } = child;
   return { entry: HANDLER, bytes, ruleCount, ...times, processWallMs, largestKb, besideKb };
@@ -105,5 +137,10 @@ function largestInputs(metafile: Metafile, top = 8): Record<string, number> {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.split('/').slice(-3, -1).join('/');
     sizes.set(pkg, (sizes.get(pkg) ?? 0) + input.bytesInOutput);
   }
-  return Object.fromEntries([...sizes].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, size]) => [name, Math.round(size / 1024)]));
+  return Object.fromEntries(
+    [...sizes]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, size]) => [name, Math.round(size / 1024)]),
+  );
 }

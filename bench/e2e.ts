@@ -6,26 +6,26 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type EndToEndFigures =
   | {
-    status: 'measured';
-    events: number;
-    concurrency: number;
-    webhooksPerSecond: number;
-    /** Acknowledged webhooks per second (ingest only). */
-    acceptedPerSecond: number;
-    p50Ms: number;
-    p99Ms: number;
-    lost: number;
-    rejected: number;
-    /** The same, sent at a steady rate the pipeline keeps up with: latency without a backlog. */
-    paced?: { events: number; ratePerSecond: number; p50Ms: number; p99Ms: number; lost: number };
-  }
+      status: 'measured';
+      events: number;
+      concurrency: number;
+      webhooksPerSecond: number;
+      /** Acknowledged webhooks per second (ingest only). */
+      acceptedPerSecond: number;
+      p50Ms: number;
+      p99Ms: number;
+      lost: number;
+      rejected: number;
+      /** The same, sent at a steady rate the pipeline keeps up with: latency without a backlog. */
+      paced?: { events: number; ratePerSecond: number; p50Ms: number; p99Ms: number; lost: number };
+    }
   | { status: 'not measured'; reason?: string };
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -51,8 +51,12 @@ export async function measureEndToEnd(options: { events?: number; concurrency?: 
     cwd: REPO,
     env: {
       ...process.env,
-      FOGHORN_PORT: '0', FOGHORN_DATA: join(dir, 'data'), FOGHORN_RULES: join(dir, 'rules'),
-      FOGHORN_GENERIC_SECRET: secret, FOGHORN_SANDBOX: 'true', FOGHORN_CONFIG: join(dir, 'foghorn.config.yaml'),
+      FOGHORN_PORT: '0',
+      FOGHORN_DATA: join(dir, 'data'),
+      FOGHORN_RULES: join(dir, 'rules'),
+      FOGHORN_GENERIC_SECRET: secret,
+      FOGHORN_SANDBOX: 'true',
+      FOGHORN_CONFIG: join(dir, 'foghorn.config.yaml'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -88,13 +92,18 @@ async function drive(url: string, secret: string, count: number, concurrency: nu
       }
       const id = `e2e-${run}-${index}`;
       const body = JSON.stringify({
-        id, kind: 'message', text: `hello, order ${index} has not arrived yet`,
-        author: { id: `author-${index % 50}`, followers: index }, channel: { id: 'bench' },
+        id,
+        kind: 'message',
+        text: `hello, order ${index} has not arrived yet`,
+        author: { id: `author-${index % 50}`, followers: index },
+        channel: { id: 'bench' },
       });
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       sentAt.set(`generic:${id}`, Date.now());
       const response = await fetch(`${url}/webhooks/generic`, {
-        method: 'POST', body, headers: { 'content-type': 'application/json', 'x-foghorn-signature': signature },
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-foghorn-signature': signature },
       });
       await response.arrayBuffer();
       if (!response.ok) rejected++;
@@ -110,7 +119,9 @@ async function drive(url: string, secret: string, count: number, concurrency: nu
     await sleep(500);
     const response = await fetch(`${url}/api/actions?limit=10000`);
     const { actions } = (await response.json()) as { actions: Array<{ eventId: string; createdAt: string }> };
-    const now = new Map(actions.filter((action) => sentAt.has(action.eventId)).map((action) => [action.eventId, Date.parse(action.createdAt)]));
+    const now = new Map(
+      actions.filter((action) => sentAt.has(action.eventId)).map((action) => [action.eventId, Date.parse(action.createdAt)]),
+    );
     if (now.size > decided.size) lastProgress = Date.now();
     decided = now;
   }
@@ -137,7 +148,10 @@ function percentile(sorted: readonly number[], fraction: number): number {
 function listeningUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolveUrl, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`npm start did not report listening within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`npm start did not report listening within ${timeoutMs} ms:\n${output.slice(-2000)}`)),
+      timeoutMs,
+    );
     const read = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = /foghorn is listening \{"url":"([^"]+)"/.exec(output);

@@ -2,16 +2,17 @@
  * Foghorn's compiled matcher against json-rules-engine on the same rules and events: events per
  * second, compile time, retained heap, and a check that both fire the same rules.
  */
-import { runInNewContext } from 'node:vm';
+
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Engine } from 'json-rules-engine';
+import { ruleLanguage } from '../functions/app/rule-language.js';
 import type { CanonicalEvent } from '../functions/core/event.js';
 import { RuleMatcher } from '../functions/matcher/index.js';
-import { ruleLanguage } from '../functions/app/rule-language.js';
 import { type CompiledRule, compileRule } from '../functions/rules/compile.js';
 import { parseFoghornConfig } from '../functions/rules/config.js';
-import { fieldValue } from '../functions/rules/facts.js';
 import { createRuleSet } from '../functions/rules/create-rule-set.js';
+import { fieldValue } from '../functions/rules/facts.js';
 import { memoryRuleState } from '../functions/rules/memory-rule-state.js';
 import { TextConditions } from '../functions/rules/operators.js';
 import { textOperatorPlugin } from '../functions/rules/text-operator-plugin.js';
@@ -107,7 +108,12 @@ export function throughput(events: number, minMs: number, step: (index: number) 
 /** json-rules-engine gets a fixed number of events per size, so 10,000 rules finishes in seconds. */
 export const JRE_EVENTS: Readonly<Record<number, number>> = { 10: 1000, 100: 300, 1000: 30, 10000: 4 };
 
-export async function measureMatching(size: number, keywords: readonly string[], events: readonly CanonicalEvent[], random: () => number): Promise<MatchingFigures> {
+export async function measureMatching(
+  size: number,
+  keywords: readonly string[],
+  events: readonly CanonicalEvent[],
+  random: () => number,
+): Promise<MatchingFigures> {
   const rules = makeRules(size, keywords, random);
   let started = performance.now();
   const { compiled, text } = compileWithRulesModule(rules);
@@ -129,7 +135,8 @@ export async function measureMatching(size: number, keywords: readonly string[],
 
   const beforeEngine = heapUsed();
   const engine = engineFor(text);
-  for (const rule of compiled) engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
+  for (const rule of compiled)
+    engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
   const jreHeapBytes = heapUsed() - beforeEngine;
 
   // Warm up both (JIT, caches), then measure.
@@ -152,7 +159,10 @@ export async function measureMatching(size: number, keywords: readonly string[],
   for (let i = 0; i < jreEvents; i++) {
     const eventFacts = facts[i % facts.length] as Record<string, unknown>;
     const { results } = await engine.run(eventFacts);
-    const expected = results.map((result) => result.name).sort().join(',');
+    const expected = results
+      .map((result) => result.name)
+      .sort()
+      .join(',');
     if (matcher.matchSync(eventFacts).ruleIds.slice().sort().join(',') !== expected) disagreements++;
   }
   const jreMs = performance.now() - started;

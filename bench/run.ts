@@ -4,8 +4,8 @@
  * runtime end to end. Prints a table, then one JSON line with every figure.
  */
 import { cpus, loadavg } from 'node:os';
-import { measureBundle, type BundleFigures } from './bundle.js';
-import { measureEndToEnd, type EndToEndFigures } from './e2e.js';
+import { type BundleFigures, measureBundle } from './bundle.js';
+import { type EndToEndFigures, measureEndToEnd } from './e2e.js';
 import { type MatchingFigures, measureMatching } from './matching.js';
 import { makeEvents, makeKeywords, seededRandom } from './workload.js';
 
@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg()[0] ?? 0,
   };
   console.log(`Foghorn rule matching benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-  console.log(`${events.length} generated events (fa, ar, he, ru, sw, en; 8-40 words), rules: platform = P, text containsAny [2 keywords], author.followers >= N\n`);
+  console.log(
+    `${events.length} generated events (fa, ar, he, ru, sw, en; 8-40 words), rules: platform = P, text containsAny [2 keywords], author.followers >= N\n`,
+  );
 
   const matching: MatchingFigures[] = [];
   for (const size of SIZES) {
@@ -35,8 +37,9 @@ async function main(): Promise<void> {
   printMatching(matching);
 
   // Another module failing to bundle or load must not cost the matching figures.
-  const bundle: BundleFigures | { status: 'not measured'; reason: string } = await measureBundle(keywords, random)
-    .catch((error: unknown) => ({ status: 'not measured' as const, reason: (error as Error).message.split('\n')[0] ?? 'unknown error' }));
+  const bundle: BundleFigures | { status: 'not measured'; reason: string } = await measureBundle(keywords, random).catch(
+    (error: unknown) => ({ status: 'not measured' as const, reason: (error as Error).message.split('\n')[0] ?? 'unknown error' }),
+  );
   if ('status' in bundle) console.log(`\nEvaluate bundle: not measured — ${bundle.reason}`);
   else printBundle(bundle);
 
@@ -46,12 +49,30 @@ async function main(): Promise<void> {
   const first = matching[0] as MatchingFigures;
   const last = matching[matching.length - 1] as MatchingFigures;
   const growth = first.foghornEventsPerCpuSecond / last.foghornEventsPerCpuSecond;
-  console.log(`\nCost growth 10 -> 10,000 rules (Foghorn, CPU time per event): ${growth.toFixed(2)}x; load average ${machine.loadAverageAtStart.toFixed(1)} at start, ${loadavg()[0]?.toFixed(1)} at end`);
-  console.log(JSON.stringify({ machine: { ...machine, loadAverageAtEnd: loadavg()[0] }, matching, growth10To10000: growth, bundle, endToEnd }));
+  console.log(
+    `\nCost growth 10 -> 10,000 rules (Foghorn, CPU time per event): ${growth.toFixed(2)}x; load average ${machine.loadAverageAtStart.toFixed(1)} at start, ${loadavg()[0]?.toFixed(1)} at end`,
+  );
+  console.log(
+    JSON.stringify({ machine: { ...machine, loadAverageAtEnd: loadavg()[0] }, matching, growth10To10000: growth, bundle, endToEnd }),
+  );
 }
 
 function printMatching(rows: readonly MatchingFigures[]): void {
-  const header = ['rules', 'Foghorn ev/cpu-s', 'jre ev/cpu-s', 'ratio', 'Foghorn ev/s wall', 'jre ev/s wall', 'µs/ev (text)', 'candidates/ev', 'fired/ev', 'compile cpu ms', 'heap Foghorn', 'heap jre', 'disagree'];
+  const header = [
+    'rules',
+    'Foghorn ev/cpu-s',
+    'jre ev/cpu-s',
+    'ratio',
+    'Foghorn ev/s wall',
+    'jre ev/s wall',
+    'µs/ev (text)',
+    'candidates/ev',
+    'fired/ev',
+    'compile cpu ms',
+    'heap Foghorn',
+    'heap jre',
+    'disagree',
+  ];
   const lines = rows.map((row) => [
     row.rules.toLocaleString('en-US'),
     count(row.foghornEventsPerCpuSecond),
@@ -68,7 +89,9 @@ function printMatching(rows: readonly MatchingFigures[]): void {
     String(row.disagreements),
   ]);
   printTable(header, lines);
-  console.log(`  RuleSet.evaluate (rules module on the matcher: facts, limits, actions), ev/cpu-s: ${rows.map((row) => `${row.rules.toLocaleString('en-US')} rules ${count(row.ruleSetEventsPerCpuSecond)}`).join(', ')}`);
+  console.log(
+    `  RuleSet.evaluate (rules module on the matcher: facts, limits, actions), ev/cpu-s: ${rows.map((row) => `${row.rules.toLocaleString('en-US')} rules ${count(row.ruleSetEventsPerCpuSecond)}`).join(', ')}`,
+  );
 }
 
 function count(perSecond: number): string {
@@ -78,16 +101,35 @@ function count(perSecond: number): string {
 function printBundle(bundle: BundleFigures): void {
   console.log('');
   printTable(
-    ['evaluate bundle', 'minified', 'module load ms (cpu)', `load ${bundle.ruleCount} rules ms (cpu)`, 'load + rules ms', 'child process ms'],
-    [[
-      bundle.entry, kilobytes(bundle.bytes),
-      `${bundle.moduleLoadMs.toFixed(0)} (${bundle.moduleLoadCpuMs.toFixed(0)})`,
-      `${bundle.ruleLoadMs.toFixed(0)} (${bundle.ruleLoadCpuMs.toFixed(0)})`,
-      (bundle.moduleLoadMs + bundle.ruleLoadMs).toFixed(0), bundle.processWallMs.toFixed(0),
-    ]],
+    [
+      'evaluate bundle',
+      'minified',
+      'module load ms (cpu)',
+      `load ${bundle.ruleCount} rules ms (cpu)`,
+      'load + rules ms',
+      'child process ms',
+    ],
+    [
+      [
+        bundle.entry,
+        kilobytes(bundle.bytes),
+        `${bundle.moduleLoadMs.toFixed(0)} (${bundle.moduleLoadCpuMs.toFixed(0)})`,
+        `${bundle.ruleLoadMs.toFixed(0)} (${bundle.ruleLoadCpuMs.toFixed(0)})`,
+        (bundle.moduleLoadMs + bundle.ruleLoadMs).toFixed(0),
+        bundle.processWallMs.toFixed(0),
+      ],
+    ],
   );
-  console.log(`  largest parts (KB): ${Object.entries(bundle.largestKb).map(([name, size]) => `${name} ${size}`).join(', ')}`);
-  console.log(`  shipped beside it, imported on first need (KB): ${Object.entries(bundle.besideKb).map(([name, size]) => `${name} ${size}`).join(', ')}`);
+  console.log(
+    `  largest parts (KB): ${Object.entries(bundle.largestKb)
+      .map(([name, size]) => `${name} ${size}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `  shipped beside it, imported on first need (KB): ${Object.entries(bundle.besideKb)
+      .map(([name, size]) => `${name} ${size}`)
+      .join(', ')}`,
+  );
 }
 
 function printEndToEnd(figures: EndToEndFigures): void {
@@ -99,9 +141,23 @@ function printEndToEnd(figures: EndToEndFigures): void {
   printTable(
     ['end to end (npm start)', 'webhooks/s', 'p50 ms', 'p99 ms', 'lost'],
     [
-      [`${figures.events} signed generic webhooks, ${figures.concurrency} in flight`, Math.round(figures.webhooksPerSecond).toLocaleString('en-US'), figures.p50Ms.toFixed(1), figures.p99Ms.toFixed(1), String(figures.lost)],
+      [
+        `${figures.events} signed generic webhooks, ${figures.concurrency} in flight`,
+        Math.round(figures.webhooksPerSecond).toLocaleString('en-US'),
+        figures.p50Ms.toFixed(1),
+        figures.p99Ms.toFixed(1),
+        String(figures.lost),
+      ],
       ...(figures.paced
-        ? [[`${figures.paced.events} at a steady ${figures.paced.ratePerSecond}/s`, String(figures.paced.ratePerSecond), figures.paced.p50Ms.toFixed(1), figures.paced.p99Ms.toFixed(1), String(figures.paced.lost)]]
+        ? [
+            [
+              `${figures.paced.events} at a steady ${figures.paced.ratePerSecond}/s`,
+              String(figures.paced.ratePerSecond),
+              figures.paced.p50Ms.toFixed(1),
+              figures.paced.p99Ms.toFixed(1),
+              String(figures.paced.lost),
+            ],
+          ]
         : []),
     ],
   );

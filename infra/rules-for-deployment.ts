@@ -36,7 +36,9 @@ export async function rulesForDeployment(dir: string): Promise<RulesForDeploymen
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new RulesNotDeployableError(absolute, 'it is not a folder');
   const configPath = findConfigPath(absolute);
   try {
-    const compiledPath = writeCompiledRuleSet(JSON.stringify(toCompiledRuleSetFile(await compileRuleDirectory(absolute, { extensions: ruleLanguage, configPath }))));
+    const compiledPath = writeCompiledRuleSet(
+      JSON.stringify(toCompiledRuleSetFile(await compileRuleDirectory(absolute, { extensions: ruleLanguage, configPath }))),
+    );
     const ruleSet = await loadCompiledRuleSet(compiledPath, { extensions: ruleLanguage });
     return { dir: absolute, configPath, compiledPath, ruleIds: ruleSet.ruleIds };
   } catch (error) {

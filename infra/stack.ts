@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -13,12 +13,12 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { type QueueName, topology } from '../functions/app/topology.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { type BundledPath, FoghornFunction, REPO_ROOT } from './constructs/foghorn-function.js';
 import { QueueWithDeadLetters } from './constructs/queue-with-dead-letters.js';
 import type { RulesForDeployment } from './rules-for-deployment.js';
-import { type QueueName, topology } from '../functions/app/topology.js';
 
 /** What each function may touch; the stack grants exactly this and sets only the matching environment. */
 export interface FunctionAccess {
@@ -49,7 +49,15 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   evaluate: { table: 'readWrite', sendActions: true, bundlesRules: true },
   // Claims and records commands, calls the platforms and escalation targets (from the config) with their tokens,
   // defers or dead-letters a command.
-  act: { table: 'readWrite', readSecret: true, delayActions: true, deadLetterActions: true, sendEmail: true, callsOut: true, bundlesConfig: true },
+  act: {
+    table: 'readWrite',
+    readSecret: true,
+    delayActions: true,
+    deadLetterActions: true,
+    sendEmail: true,
+    callsOut: true,
+    bundlesConfig: true,
+  },
   // Reads platforms without push (Reddit) with their tokens and feeds the bus like ingest.
   poll: { table: 'readWrite', putEvents: true, readSecret: true },
   // Fires due response timers as events on the bus; queues the resolve of a spike episode that went quiet.
@@ -65,7 +73,10 @@ export const TABLE_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dyna
 
 /** Functions started by the clock rather than by a request or a queue; included only when their entry exists. */
 export const SCHEDULES: Readonly<Record<string, { every: Duration; entry: string }>> = Object.fromEntries(
-  Object.entries(topology.schedules).map(([name, schedule]) => [name, { every: Duration.minutes(schedule.everyMinutes), entry: topology.functions[name as keyof typeof topology.functions].entry }]),
+  Object.entries(topology.schedules).map(([name, schedule]) => [
+    name,
+    { every: Duration.minutes(schedule.everyMinutes), entry: topology.functions[name as keyof typeof topology.functions].entry },
+  ]),
 );
 
 /** Where the bundled rule set and its config sit on Lambda (the bundle is unpacked in /var/task). */
@@ -135,18 +146,26 @@ export class FoghornStack extends Stack {
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The secret holds third-party platform tokens that only the platforms can reissue; they are rotated by hand as docs/deploy.md describes.',
+      reason:
+        'The secret holds third-party platform tokens that only the platforms can reissue; they are rotated by hand as docs/deploy.md describes.',
     });
 
-    this.queues = mapValues(topology.queues, (spec, name) => new QueueWithDeadLetters(this, `${pascal(name)}Queue`, {
-      visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
-      maxReceiveCount: spec.maxReceiveCount,
-    }));
+    this.queues = mapValues(
+      topology.queues,
+      (spec, name) =>
+        new QueueWithDeadLetters(this, `${pascal(name)}Queue`, {
+          visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+          maxReceiveCount: spec.maxReceiveCount,
+        }),
+    );
 
     for (const [name, spec] of Object.entries(topology.functions)) {
       if (!existsSync(join(REPO_ROOT, spec.entry))) continue;
       const access = FUNCTION_ACCESS[name];
-      if (!access) throw new Error(`function '${name}' in functions/app/topology.ts has no entry in FUNCTION_ACCESS (infra/stack.ts): say what it may touch`);
+      if (!access)
+        throw new Error(
+          `function '${name}' in functions/app/topology.ts has no entry in FUNCTION_ACCESS (infra/stack.ts): say what it may touch`,
+        );
       this.functions[name] = this.#function(name, spec, access, props);
     }
 
@@ -182,17 +201,35 @@ export class FoghornStack extends Stack {
 
     this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
     for (const [name, { deadLetters }] of Object.entries(this.queues)) {
-      this.alarms.alarmAbove(`${pascal(name)}DeadLetters`, deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }), 0,
-        `Messages are waiting in the ${name} dead-letter queue: processing failed ${topology.queues[name as QueueName].maxReceiveCount} times or for good. Inspect them, fix the cause, then redrive (docs/deploy.md).`);
+      this.alarms.alarmAbove(
+        `${pascal(name)}DeadLetters`,
+        deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        0,
+        `Messages are waiting in the ${name} dead-letter queue: processing failed ${topology.queues[name as QueueName].maxReceiveCount} times or for good. Inspect them, fix the cause, then redrive (docs/deploy.md).`,
+      );
     }
     for (const [name, fn] of Object.entries(this.functions)) {
-      this.alarms.alarmAbove(`${pascal(name)}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 0,
-        `The ${name} function threw or timed out in the last 5 minutes. Its log group has the error (docs/deploy.md).`);
+      this.alarms.alarmAbove(
+        `${pascal(name)}Errors`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        0,
+        `The ${name} function threw or timed out in the last 5 minutes. Its log group has the error (docs/deploy.md).`,
+      );
     }
 
-    new CfnOutput(this, 'WebhookUrl', { value: `${this.api.apiEndpoint}/webhooks/{platform}`, description: 'Point each platform\'s webhook here' });
-    new CfnOutput(this, 'ApiInvokeArn', { value: this.api.arnForExecuteApi('*', '/api/*', '$default'), description: 'Grant execute-api:Invoke on this to the people and roles that may call the API' });
-    new CfnOutput(this, 'ApiUrl', { value: `${this.api.apiEndpoint}/api`, description: 'The crisis, approvals, audit and events API: SigV4-signed requests from principals granted execute-api:Invoke (docs/deploy.md)' });
+    new CfnOutput(this, 'WebhookUrl', {
+      value: `${this.api.apiEndpoint}/webhooks/{platform}`,
+      description: "Point each platform's webhook here",
+    });
+    new CfnOutput(this, 'ApiInvokeArn', {
+      value: this.api.arnForExecuteApi('*', '/api/*', '$default'),
+      description: 'Grant execute-api:Invoke on this to the people and roles that may call the API',
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      value: `${this.api.apiEndpoint}/api`,
+      description:
+        'The crisis, approvals, audit and events API: SigV4-signed requests from principals granted execute-api:Invoke (docs/deploy.md)',
+    });
     new CfnOutput(this, 'SecretArn', { value: this.secret.secretArn, description: 'Put the FOGHORN_* keys here as one JSON object' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
@@ -204,7 +241,12 @@ export class FoghornStack extends Stack {
     }
   }
 
-  #function(name: string, spec: (typeof topology.functions)[keyof typeof topology.functions], access: FunctionAccess, { rules, logRetention, emailIdentity, sandbox }: FoghornStackProps): FoghornFunction {
+  #function(
+    name: string,
+    spec: (typeof topology.functions)[keyof typeof topology.functions],
+    access: FunctionAccess,
+    { rules, logRetention, emailIdentity, sandbox }: FoghornStackProps,
+  ): FoghornFunction {
     const environment: Record<string, string> = { TABLE_NAME: this.table.tableName };
     const bundledPaths: BundledPath[] = [];
     if (access.putEvents) environment.BUS_NAME = this.bus.eventBusName;
@@ -246,10 +288,12 @@ export class FoghornStack extends Stack {
     if (access.deadLetterActions) this.queues.actions.deadLetters.grantSendMessages(fn);
     if (access.readSecret) this.secret.grantRead(fn);
     if (access.sendEmail && emailIdentity) {
-      fn.addToRolePolicy(new PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: emailIdentity })],
-      }));
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: emailIdentity })],
+        }),
+      );
     }
     const tableLogicalId = this.getLogicalId(this.table.node.defaultChild as CfnElement);
     Validations.of(fn.role!).acknowledge({
@@ -262,7 +306,10 @@ export class FoghornStack extends Stack {
   #httpApi(logRetention: RetentionDays | undefined, throttle = { rateLimit: 100, burstLimit: 200 }): HttpApi {
     const api = new HttpApi(this, 'Api', { apiName: 'foghorn', description: 'Foghorn webhooks and API', createDefaultStage: false });
     const iam = new HttpIamAuthorizer();
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention ?? RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     new HttpStage(this, 'ApiStage', {
       httpApi: api,
       stageName: '$default',
@@ -279,10 +326,20 @@ export class FoghornStack extends Stack {
         integrations.set(route.function, integration);
       }
       const auth: string | undefined = 'auth' in route ? route.auth : undefined;
-      const [routed] = api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, ...(auth === 'iam' ? { authorizer: iam } : {}) });
+      const [routed] = api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        ...(auth === 'iam' ? { authorizer: iam } : {}),
+      });
       if (auth === 'iam') continue;
       // Platforms cannot send IAM or JWT credentials; every webhook is authenticated by its signature in ingest.
-      if (routed) Validations.of(routed).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'Webhooks are authenticated by the platform\'s request signature, verified in constant time by the ingest function; platforms cannot present IAM, JWT or Lambda-authorizer credentials.' });
+      if (routed)
+        Validations.of(routed).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            "Webhooks are authenticated by the platform's request signature, verified in constant time by the ingest function; platforms cannot present IAM, JWT or Lambda-authorizer credentials.",
+        });
     }
     return api;
   }
@@ -307,5 +364,9 @@ function capitalise(text: string): string {
 
 /** `social-events` → `SocialEvents`, for construct ids. */
 function pascal(text: string): string {
-  return text.split(/[^A-Za-z0-9]+/).filter(Boolean).map(capitalise).join('');
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map(capitalise)
+    .join('');
 }

@@ -2,7 +2,8 @@ import { type Command, UsageError } from '../io.js';
 import { parse } from './options.js';
 import { callRuntime, runtimeUrl } from './runtime-api.js';
 
-const USAGE = 'foghorn approvals [list] [--status pending|approved|rejected|expired|all] [--json] | approve ID --who NAME [--note TEXT] | reject ID --who NAME --reason TEXT  [--url URL]';
+const USAGE =
+  'foghorn approvals [list] [--status pending|approved|rejected|expired|all] [--json] | approve ID --who NAME [--note TEXT] | reject ID --who NAME --reason TEXT  [--url URL]';
 
 interface Approval {
   id: string;
@@ -21,8 +22,13 @@ export const approvalsCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parse(args, {
-      status: { type: 'string' }, who: { type: 'string' }, note: { type: 'string' }, reason: { type: 'string' },
-      json: { type: 'boolean' }, limit: { type: 'string' }, url: { type: 'string' },
+      status: { type: 'string' },
+      who: { type: 'string' },
+      note: { type: 'string' },
+      reason: { type: 'string' },
+      json: { type: 'boolean' },
+      limit: { type: 'string' },
+      url: { type: 'string' },
     });
     const [verb = 'list', id, ...rest] = positionals;
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
@@ -36,7 +42,9 @@ export const approvalsCommand: Command = {
       }
       if (approvals.length === 0) io.out(`no ${values.status ?? 'pending'} approvals`);
       for (const approval of approvals) {
-        const what = approval.command ? `${approval.command.type} by ${approval.command.ruleId} on ${approval.command.eventId}` : 'no action parked';
+        const what = approval.command
+          ? `${approval.command.type} by ${approval.command.ruleId} on ${approval.command.eventId}`
+          : 'no action parked';
         const text = typeof approval.command?.params.text === 'string' ? ` "${approval.command.params.text.slice(0, 80)}"` : '';
         io.out(`${approval.id}  ${approval.status}  ${what}${text}  held: ${approval.reason}  expires ${approval.expiresAt}`);
       }
@@ -46,7 +54,8 @@ export const approvalsCommand: Command = {
     if (!id) throw new UsageError(`approvals ${verb} needs the approval id (see: foghorn approvals list)`);
     if (!values.who) throw new UsageError(`approvals ${verb} needs --who (it goes into the audit log)`);
     if (verb === 'reject' && !values.reason) throw new UsageError('approvals reject needs --reason');
-    const body = verb === 'approve' ? { who: values.who, ...(values.note ? { note: values.note } : {}) } : { who: values.who, reason: values.reason };
+    const body =
+      verb === 'approve' ? { who: values.who, ...(values.note ? { note: values.note } : {}) } : { who: values.who, reason: values.reason };
     const { approval } = await callRuntime<{ approval: Approval }>(base, 'POST', `/api/approvals/${encodeURIComponent(id)}/${verb}`, body);
     io.out(`${approval.id} is ${approval.status}${verb === 'approve' && approval.command ? ' and is being sent' : ''}`);
     return 0;

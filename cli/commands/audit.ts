@@ -2,7 +2,15 @@ import type { Command } from '../io.js';
 import { parse } from './options.js';
 import { callRuntime, runtimeUrl } from './runtime-api.js';
 
-interface AuditEntry { at: string; kind: string; what: string; who?: string; why?: string; ruleId?: string; eventId?: string }
+interface AuditEntry {
+  at: string;
+  kind: string;
+  what: string;
+  who?: string;
+  why?: string;
+  ruleId?: string;
+  eventId?: string;
+}
 
 /** The audit log of the running Foghorn, newest first: every action, approval, crisis switch and escalation. */
 export const auditCommand: Command = {
@@ -18,7 +26,9 @@ export const auditCommand: Command = {
         continue;
       }
       const cause = [entry.ruleId && `rule ${entry.ruleId}`, entry.eventId && `event ${entry.eventId}`].filter(Boolean).join(', ');
-      io.out(`${entry.at}  ${entry.what}${entry.who ? `  by ${entry.who}` : ''}${entry.why ? `  (${entry.why})` : ''}${cause ? `  [${cause}]` : ''}`);
+      io.out(
+        `${entry.at}  ${entry.what}${entry.who ? `  by ${entry.who}` : ''}${entry.why ? `  (${entry.why})` : ''}${cause ? `  [${cause}]` : ''}`,
+      );
     }
     return 0;
   },

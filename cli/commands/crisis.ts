@@ -14,14 +14,29 @@ export const crisisCommand: Command = {
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
     const base = runtimeUrl(values.url, io);
     if (verb === 'status') {
-      const { crisis } = await callRuntime<{ crisis: { on: boolean; since?: string; by?: string; why?: string } }>(base, 'GET', '/api/crisis');
-      io.out(crisis.on ? `crisis mode is ON since ${crisis.since} (by ${crisis.by}: ${crisis.why})` : `crisis mode is off${crisis.since ? ` since ${crisis.since} (by ${crisis.by}: ${crisis.why})` : ''}`);
+      const { crisis } = await callRuntime<{ crisis: { on: boolean; since?: string; by?: string; why?: string } }>(
+        base,
+        'GET',
+        '/api/crisis',
+      );
+      io.out(
+        crisis.on
+          ? `crisis mode is ON since ${crisis.since} (by ${crisis.by}: ${crisis.why})`
+          : `crisis mode is off${crisis.since ? ` since ${crisis.since} (by ${crisis.by}: ${crisis.why})` : ''}`,
+      );
       return 0;
     }
     if (verb !== 'on' && verb !== 'off') throw new UsageError(`unknown crisis command '${verb}' (status, on, off)`);
     if (!values.who || !values.why) throw new UsageError(`crisis ${verb} needs --who and --why (they go into the audit log)`);
-    const result = await callRuntime<{ changed: boolean; crisis: { on: boolean; since?: string } }>(base, 'POST', `/api/crisis/${verb}`, { who: values.who, why: values.why });
-    io.out(result.changed ? `crisis mode is now ${result.crisis.on ? 'ON' : 'off'} (${result.crisis.since})` : `crisis mode was already ${result.crisis.on ? 'ON' : 'off'}; nothing changed`);
+    const result = await callRuntime<{ changed: boolean; crisis: { on: boolean; since?: string } }>(base, 'POST', `/api/crisis/${verb}`, {
+      who: values.who,
+      why: values.why,
+    });
+    io.out(
+      result.changed
+        ? `crisis mode is now ${result.crisis.on ? 'ON' : 'off'} (${result.crisis.since})`
+        : `crisis mode was already ${result.crisis.on ? 'ON' : 'off'}; nothing changed`,
+    );
     return 0;
   },
 };

@@ -4,7 +4,13 @@ import { createInterface } from 'node:readline';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { canonicalEventSchema } from '../../functions/core/event.js';
 import {
-  compileSources, createRuleSet, flattenAction, memoryRuleState, offlineRuleSet, readRuleSources, RuleValidationError,
+  compileSources,
+  createRuleSet,
+  flattenAction,
+  memoryRuleState,
+  offlineRuleSet,
+  RuleValidationError,
+  readRuleSources,
 } from '../../functions/rules/index.js';
 import { type Command, UsageError } from '../io.js';
 import { configFor, parse, rulesDirFrom } from './options.js';
@@ -20,9 +26,17 @@ export const evaluateCommand: Command = {
   summary: 'evaluate events from a JSONL file against a rules folder',
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parse(args, {
-      rules: { type: 'string' }, events: { type: 'string' }, explain: { type: 'boolean' }, now: { type: 'string' }, config: { type: 'string' },
-    }, false);
+    const { values, positionals } = parse(
+      args,
+      {
+        rules: { type: 'string' },
+        events: { type: 'string' },
+        explain: { type: 'boolean' },
+        now: { type: 'string' },
+        config: { type: 'string' },
+      },
+      false,
+    );
     void positionals;
     if (values.events === undefined) throw new UsageError('--events FILE.jsonl is required');
     const eventsPath = resolve(io.cwd, values.events);
@@ -66,18 +80,21 @@ export const evaluateCommand: Command = {
       const now = fixedNow ?? new Date(event.receivedAt);
       // Spikes ended and timers due by now come first, each on its own line, as the sweep would have produced them.
       const tick = await offline.advance(now);
-      for (const ended of tick.decisions) io.out(JSON.stringify({ event: ended.eventId, rules: [ended.ruleId], actions: ended.actions.map(flattenAction) }));
+      for (const ended of tick.decisions)
+        io.out(JSON.stringify({ event: ended.eventId, rules: [ended.ruleId], actions: ended.actions.map(flattenAction) }));
       for (const breach of tick.events) {
         const breached = await ruleSet.evaluate(breach, { now, state });
         io.out(JSON.stringify({ event: breach.id, rules: breached.rules, actions: breached.actions.map(flattenAction) }));
       }
       const decision = await ruleSet.evaluate(event, { now, state, explain: values.explain === true });
-      io.out(JSON.stringify({
-        event: event.id,
-        rules: decision.rules,
-        actions: decision.actions.map(flattenAction),
-        ...(values.explain ? { explain: decision.explanation } : {}),
-      }));
+      io.out(
+        JSON.stringify({
+          event: event.id,
+          rules: decision.rules,
+          actions: decision.actions.map(flattenAction),
+          ...(values.explain ? { explain: decision.explanation } : {}),
+        }),
+      );
     }
     return bad > 0 ? 1 : 0;
   },

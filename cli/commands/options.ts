@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from '../../functions/rules/index.js';
 import { type CliIo, UsageError } from '../io.js';
@@ -20,5 +20,7 @@ export function rulesDirFrom(given: string | undefined, io: CliIo): string {
 /** The team config: --config, else FOGHORN_CONFIG, else the nearest foghorn.config.yaml. */
 export function configFor(rulesDir: string, given: string | undefined, io: CliIo): FoghornConfig {
   const path = given !== undefined ? resolve(io.cwd, given) : findConfigPath(rulesDir, io.env);
-  return path === undefined ? parseFoghornConfig({}, undefined, { extensions: ruleLanguage }) : readFoghornConfig(path, { extensions: ruleLanguage });
+  return path === undefined
+    ? parseFoghornConfig({}, undefined, { extensions: ruleLanguage })
+    : readFoghornConfig(path, { extensions: ruleLanguage });
 }

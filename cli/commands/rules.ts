@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
-import {
-  compileSources, formatProblem, readRuleSources, type RuleTestResult, runRuleTests,
-} from '../../functions/rules/index.js';
+import { compileSources, formatProblem, type RuleTestResult, readRuleSources, runRuleTests } from '../../functions/rules/index.js';
 import { type CliIo, type Command, UsageError } from '../io.js';
 import { configFor, parse, rulesDirFrom } from './options.js';
 

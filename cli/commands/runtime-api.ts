@@ -29,7 +29,9 @@ export async function callRuntime<T>(base: string, method: 'GET' | 'POST', path:
   }
   if (!response.ok) {
     const message = (json as { error?: unknown }).error;
-    throw new RuntimeApiError(`${method} ${path} answered ${response.status}: ${typeof message === 'string' ? message : text.slice(0, 200)}`);
+    throw new RuntimeApiError(
+      `${method} ${path} answered ${response.status}: ${typeof message === 'string' ? message : text.slice(0, 200)}`,
+    );
   }
   return json as T;
 }

@@ -3,9 +3,9 @@ import { type ActDependencies, actOn, backoffMs } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
 import type { DeadLetters } from '../core/ports.js';
 import { type Provided, resolveProvided } from '../core/provided.js';
+import { actionExecutors } from './action-executors.js';
 import type { Adapters } from './adapters.js';
 import { crisisKitOf } from './crisis-kit-of.js';
-import { actionExecutors } from './action-executors.js';
 import { sqsBatchHandler } from './sqs-batch-handler.js';
 import { stage } from './stage.js';
 
@@ -25,16 +25,24 @@ export function createActHandler(
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const deps = await resolveProvided(dependencies);
-    return sqsBatchHandler(async (record) => {
-      const command = JSON.parse(record.body) as ActionCommand;
-      const outcome = await actOn(command, deps);
-      if (outcome.status === 'retry') {
-        const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-        await deps.delay(record.receiptHandle, outcome.retryAfterMs ?? backoffMs(attempt));
-        throw new RetryLaterError(command.id, outcome.reason);
-      }
-      if (outcome.status === 'dead') await deps.deadLetters.send(command, outcome.reason);
-    }, { inParallel: true, onError: (error, messageId) => { if (!(error instanceof RetryLaterError)) onError(error, messageId); } })(event);
+    return sqsBatchHandler(
+      async (record) => {
+        const command = JSON.parse(record.body) as ActionCommand;
+        const outcome = await actOn(command, deps);
+        if (outcome.status === 'retry') {
+          const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+          await deps.delay(record.receiptHandle, outcome.retryAfterMs ?? backoffMs(attempt));
+          throw new RetryLaterError(command.id, outcome.reason);
+        }
+        if (outcome.status === 'dead') await deps.deadLetters.send(command, outcome.reason);
+      },
+      {
+        inParallel: true,
+        onError: (error, messageId) => {
+          if (!(error instanceof RetryLaterError)) onError(error, messageId);
+        },
+      },
+    )(event);
   };
 }
 
@@ -50,9 +58,16 @@ class RetryLaterError extends Error {
 export function actStage(adapters: Provided<Adapters>): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return stage(adapters, async (wired) => {
     const executors = actionExecutors(wired, await crisisKitOf(wired));
-    return createActHandler({
-      actions: wired.actions, executors, clock: wired.clock, leaseMs: wired.actionLeaseMs,
-      deadLetters: wired.deadLetters, delay: (receiptHandle, ms) => wired.delayAction(receiptHandle, ms),
-    }, (error, messageId) => wired.logger.error('act failed', { messageId, error }));
+    return createActHandler(
+      {
+        actions: wired.actions,
+        executors,
+        clock: wired.clock,
+        leaseMs: wired.actionLeaseMs,
+        deadLetters: wired.deadLetters,
+        delay: (receiptHandle, ms) => wired.delayAction(receiptHandle, ms),
+      },
+      (error, messageId) => wired.logger.error('act failed', { messageId, error }),
+    );
   });
 }

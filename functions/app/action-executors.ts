@@ -16,8 +16,12 @@ import type { Adapters } from './adapters.js';
 export function actionExecutors(adapters: Adapters, kit: CrisisKit): Record<string, ActionExecutor> {
   const settingNames = connectorSettingNames();
   const platform = platformExecutor({
-    connectorFor, settings: adapters.settings, clock: adapters.clock, forceSandbox: adapters.forceSandbox,
-    live: adapters.live, sandbox: adapters.sandbox,
+    connectorFor,
+    settings: adapters.settings,
+    clock: adapters.clock,
+    forceSandbox: adapters.forceSandbox,
+    live: adapters.live,
+    sandbox: adapters.sandbox,
     // Read per request: a rotated secret is redacted too.
     redact: (request) => redactRequest(request, secretValues(adapters.settings, settingNames)),
   });

@@ -1,5 +1,14 @@
 import type { HttpSender } from '../core/http.js';
-import type { ActionStore, Clock, CommandQueue, CursorStore, DeadLetters, DecisionStore, EventPublisher, EventStore } from '../core/ports.js';
+import type {
+  ActionStore,
+  Clock,
+  CommandQueue,
+  CursorStore,
+  DeadLetters,
+  DecisionStore,
+  EventPublisher,
+  EventStore,
+} from '../core/ports.js';
 import type { RuleState } from '../core/rule-set.js';
 import type { Settings } from '../core/settings.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';

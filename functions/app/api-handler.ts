@@ -30,12 +30,18 @@ export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>)
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const { routes, onError } = await resolveProvided(dependencies);
     const route = routes.find((candidate) => `${candidate.method} ${candidate.path}` === event.routeKey);
-    if (!route) return json(404, { error: `no API route '${event.routeKey}'`, detail: { routes: routes.map((candidate) => `${candidate.method} ${candidate.path}`) } });
+    if (!route)
+      return json(404, {
+        error: `no API route '${event.routeKey}'`,
+        detail: { routes: routes.map((candidate) => `${candidate.method} ${candidate.path}`) },
+      });
     const body = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
     try {
       const caller = callerOf(event);
       const answer = await route.handle({
-        params: (event.pathParameters ?? {}) as Record<string, string>, query: new URLSearchParams(event.rawQueryString ?? ''), body,
+        params: (event.pathParameters ?? {}) as Record<string, string>,
+        query: new URLSearchParams(event.rawQueryString ?? ''),
+        body,
         ...(caller ? { caller } : {}),
       });
       return json(answer.status, answer.body);
@@ -48,8 +54,10 @@ export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>)
 
 /** The api stage: crisis mode, approvals, audit and events over the adapters' stores, as the local server serves them. */
 export function apiStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
-  return stage(adapters, async (wired) => createApiHandler({
-    routes: foghornApiRoutes(await crisisKitOf(wired), wired.events),
-    onError: (error, routeKey) => wired.logger.error('api route failed', { routeKey, error }),
-  }));
+  return stage(adapters, async (wired) =>
+    createApiHandler({
+      routes: foghornApiRoutes(await crisisKitOf(wired), wired.events),
+      onError: (error, routeKey) => wired.logger.error('api route failed', { routeKey, error }),
+    }),
+  );
 }

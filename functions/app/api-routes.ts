@@ -1,6 +1,6 @@
 import type { EventStore } from '../core/ports.js';
-import type { CrisisKit } from '../crisis/crisis-kit.js';
 import { type ApiRoute, crisisApiRoutes } from '../crisis/crisis-api-routes.js';
+import type { CrisisKit } from '../crisis/crisis-kit.js';
 
 /**
  * Foghorn's human-facing API, the same everywhere: served by the local runtime and, on AWS, by the
@@ -11,10 +11,13 @@ export function foghornApiRoutes(kit: CrisisKit, events: Pick<EventStore, 'get'>
   return [
     ...crisisApiRoutes(kit),
     {
-      method: 'GET', path: '/api/events/{id}',
+      method: 'GET',
+      path: '/api/events/{id}',
       handle: async ({ params }) => {
         const stored = await events.get(params.id ?? '');
-        return stored ? { status: 200, body: { event: stored.event } } : { status: 404, body: { error: `no event '${params.id}'`, detail: null } };
+        return stored
+          ? { status: 200, body: { event: stored.event } }
+          : { status: 404, body: { error: `no event '${params.id}'`, detail: null } };
       },
     },
   ];

@@ -5,7 +5,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgePublisher } from '../aws/event-bridge-publisher.js';
 import { LambdaEnvironment } from '../aws/lambda-environment.js';
-import { secretsManagerSettings, type SettingsLoader } from '../aws/secrets-manager-settings.js';
+import { type SettingsLoader, secretsManagerSettings } from '../aws/secrets-manager-settings.js';
 import { SesEmailSender } from '../aws/ses-email-sender.js';
 import { SqsCommandQueue } from '../aws/sqs-command-queue.js';
 import { SqsDeadLetters } from '../aws/sqs-dead-letters.js';
@@ -68,9 +68,12 @@ class AwsAdapters implements Adapters {
     const secretId = this.#env.secretArn;
     this.#settingsLoader = secretId
       ? secretsManagerSettings({
-        secretId, fallback: this.#settings,
-        client: this.#lazyClient<SecretsManagerClient>(async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({})),
-      })
+          secretId,
+          fallback: this.#settings,
+          client: this.#lazyClient<SecretsManagerClient>(
+            async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
+          ),
+        })
       : undefined;
   }
 
@@ -111,9 +114,14 @@ class AwsAdapters implements Adapters {
   }
 
   get bus(): EventBridgePublisher {
-    return this.#once('bus', () => new EventBridgePublisher({
-      busName: this.#env.busName, client: this.#lazyClient<EventBridgeClient>(async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({})),
-    }));
+    return this.#once(
+      'bus',
+      () =>
+        new EventBridgePublisher({
+          busName: this.#env.busName,
+          client: this.#lazyClient<EventBridgeClient>(async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({})),
+        }),
+    );
   }
 
   get actionsQueue(): SqsCommandQueue {
@@ -121,15 +129,24 @@ class AwsAdapters implements Adapters {
   }
 
   get deadLetters(): SqsDeadLetters {
-    return this.#once('deadLetters', () => new SqsDeadLetters({ queueUrl: () => this.#env.actionsDeadLetterQueueUrl, client: this.#sqs() }));
+    return this.#once(
+      'deadLetters',
+      () => new SqsDeadLetters({ queueUrl: () => this.#env.actionsDeadLetterQueueUrl, client: this.#sqs() }),
+    );
   }
 
   delayAction(receiptHandle: string, ms: number): Promise<void> {
-    return this.#once('visibility', () => new SqsVisibility({ queueUrl: () => this.#env.actionsQueueUrl, client: this.#sqs() })).delay(receiptHandle, ms);
+    return this.#once('visibility', () => new SqsVisibility({ queueUrl: () => this.#env.actionsQueueUrl, client: this.#sqs() })).delay(
+      receiptHandle,
+      ms,
+    );
   }
 
   get email(): SesEmailSender {
-    return this.#once('email', () => new SesEmailSender(this.#lazyClient<SESv2Client>(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({}))));
+    return this.#once(
+      'email',
+      () => new SesEmailSender(this.#lazyClient<SESv2Client>(async () => new (await import('@aws-sdk/client-sesv2')).SESv2Client({}))),
+    );
   }
 
   // The rule language and the config reader are imported on first use: ingest and poll never load them.
@@ -151,8 +168,12 @@ class AwsAdapters implements Adapters {
       let loading: Promise<void> | undefined;
       return {
         load: () => {
-          loading ??= import('./bundled-team-config.js').then(({ readBundledTeamConfig }) => { config = readBundledTeamConfig(this.#env); });
-          loading.catch(() => { loading = undefined; });
+          loading ??= import('./bundled-team-config.js').then(({ readBundledTeamConfig }) => {
+            config = readBundledTeamConfig(this.#env);
+          });
+          loading.catch(() => {
+            loading = undefined;
+          });
           return loading;
         },
         current: () => {
@@ -184,7 +205,9 @@ class AwsAdapters implements Adapters {
     let client: Promise<Client> | undefined;
     const send = async (...args: Parameters<Client['send']>) => {
       client ??= make().then((made) => this.#instrument(made));
-      client.catch(() => { client = undefined; });
+      client.catch(() => {
+        client = undefined;
+      });
       return (await client).send(...args);
     };
     return { send } as unknown as Pick<Client, 'send'>;

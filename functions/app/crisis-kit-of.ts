@@ -13,7 +13,9 @@ export function crisisKitOf(adapters: Adapters): Promise<CrisisKit> {
   let kit = kits.get(adapters);
   if (!kit) {
     kit = build(adapters);
-    kit.catch(() => { if (kits.get(adapters) === kit) kits.delete(adapters); });
+    kit.catch(() => {
+      if (kits.get(adapters) === kit) kits.delete(adapters);
+    });
     kits.set(adapters, kit);
   }
   return kit;
@@ -23,8 +25,14 @@ async function build(adapters: Adapters): Promise<CrisisKit> {
   await adapters.teamConfig.load();
   const email = adapters.email;
   const kit = new CrisisKit({
-    stores: adapters.crisisStores, config: () => adapters.teamConfig.current(), settings: adapters.settings, clock: adapters.clock,
-    forceSandbox: adapters.forceSandbox, live: adapters.live, sandbox: adapters.sandbox, ...(email ? { email } : {}),
+    stores: adapters.crisisStores,
+    config: () => adapters.teamConfig.current(),
+    settings: adapters.settings,
+    clock: adapters.clock,
+    forceSandbox: adapters.forceSandbox,
+    live: adapters.live,
+    sandbox: adapters.sandbox,
+    ...(email ? { email } : {}),
     foghornBaseUrl: () => adapters.foghornBaseUrl(),
     dispatch: (commands) => adapters.actionsQueue.send(commands),
     emit: (event) => emitEvent(adapters, event),

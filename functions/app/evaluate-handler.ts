@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { canonicalEventSchema } from '../core/event.js';
 import { type EvaluateDependencies, evaluateEvent } from '../core/evaluate.js';
+import { canonicalEventSchema } from '../core/event.js';
 import { type Provided, resolveProvided } from '../core/provided.js';
 import type { RuleSet } from '../core/rule-set.js';
 import type { Adapters } from './adapters.js';
@@ -16,13 +16,16 @@ export function createEvaluateHandler(
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const deps = await resolveProvided(dependencies);
-    return sqsBatchHandler(async (record) => {
-      // The bus delivers an EventBridge envelope; the canonical event is its `detail`.
-      const envelope = JSON.parse(record.body) as { detail?: unknown };
-      const parsed = canonicalEventSchema.safeParse(envelope.detail);
-      if (!parsed.success) throw new Error(`message ${record.messageId} carries no valid canonical event: ${parsed.error.message}`);
-      await evaluateEvent(parsed.data, deps);
-    }, { inParallel: false, onError })(event);
+    return sqsBatchHandler(
+      async (record) => {
+        // The bus delivers an EventBridge envelope; the canonical event is its `detail`.
+        const envelope = JSON.parse(record.body) as { detail?: unknown };
+        const parsed = canonicalEventSchema.safeParse(envelope.detail);
+        if (!parsed.success) throw new Error(`message ${record.messageId} carries no valid canonical event: ${parsed.error.message}`);
+        await evaluateEvent(parsed.data, deps);
+      },
+      { inParallel: false, onError },
+    )(event);
   };
 }
 
@@ -41,8 +44,19 @@ export async function evaluatedRuleSet(adapters: Adapters): Promise<RuleSet> {
 
 /** The evaluate stage: decisions and limit state in the store, one command per action on the actions queue. */
 export function evaluateStage(adapters: Provided<Adapters>): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return stage(adapters, (wired) => createEvaluateHandler(async () => {
-    const ruleSet = await evaluatedRuleSet(wired);
-    return { ruleSet: () => ruleSet, state: wired.ruleState, decisions: wired.decisions, queue: wired.actionsQueue, clock: wired.clock };
-  }, (error, messageId) => wired.logger.error('evaluate failed', { messageId, error })));
+  return stage(adapters, (wired) =>
+    createEvaluateHandler(
+      async () => {
+        const ruleSet = await evaluatedRuleSet(wired);
+        return {
+          ruleSet: () => ruleSet,
+          state: wired.ruleState,
+          decisions: wired.decisions,
+          queue: wired.actionsQueue,
+          clock: wired.clock,
+        };
+      },
+      (error, messageId) => wired.logger.error('evaluate failed', { messageId, error }),
+    ),
+  );
 }

@@ -8,7 +8,9 @@ import { stage } from './stage.js';
 import { topology } from './topology.js';
 
 /** API Gateway HTTP API (payload v2) → the ingest core → an HTTP answer. */
-export function createIngestHandler(dependencies: Provided<IngestDependencies>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
+export function createIngestHandler(
+  dependencies: Provided<IngestDependencies>,
+): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
   return async (event) => {
     const deps = await resolveProvided(dependencies);
     return toApiGatewayResult(await handleWebhook(toInboundRequest(event, deps.clock.now()), deps));
@@ -46,9 +48,16 @@ export function toApiGatewayResult(response: HttpResponse): APIGatewayProxyResul
 
 /** The ingest stage: every registered platform's webhooks, stored once in the event store and published on the bus. */
 export function ingestStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
-  return stage(adapters, (wired) => createIngestHandler({
-    connectorFor, knownPlatforms: () => Object.keys(connectors), settings: wired.settings, store: wired.events, publisher: wired.bus,
-    clock: wired.clock, maxBodyBytes: topology.maxBodyBytes,
-    onError: (error, request) => wired.logger.error('ingest failed', { platform: request.platform, error }),
-  }));
+  return stage(adapters, (wired) =>
+    createIngestHandler({
+      connectorFor,
+      knownPlatforms: () => Object.keys(connectors),
+      settings: wired.settings,
+      store: wired.events,
+      publisher: wired.bus,
+      clock: wired.clock,
+      maxBodyBytes: topology.maxBodyBytes,
+      onError: (error, request) => wired.logger.error('ingest failed', { platform: request.platform, error }),
+    }),
+  );
 }

@@ -13,8 +13,8 @@ import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
 import { DynamoEventStore } from '../storage/dynamo/event-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import type { Adapters, AppLogger } from './adapters.js';
-import type { WatchedRuleSource } from './watched-rule-source.js';
 import { type QueueName, topology } from './topology.js';
+import type { WatchedRuleSource } from './watched-rule-source.js';
 
 export interface LocalAdapterOptions {
   /** The embedded DynamoDB table everything is kept in (events, actions, queues). */
@@ -45,14 +45,26 @@ export interface LocalAdapters extends Adapters {
 export function localAdapters(options: LocalAdapterOptions): LocalAdapters {
   const { table, logger } = options;
   const queueLogger = { error: (message: string, ...detail: unknown[]) => logger.error(message, { detail: detail.map(String) }) };
-  const queues = Object.fromEntries(Object.entries(topology.queues).map(([name, spec]) => {
-    const deadLetter = new DurableQueue({ ...table, name: `${name}-dlq`, visibilityTimeoutMs: 30_000, maxReceiveCount: 1, logger: queueLogger });
-    const queue = new DurableQueue({
-      ...table, name, deadLetter, logger: queueLogger,
-      visibilityTimeoutMs: spec.visibilityTimeoutSeconds * 1000, maxReceiveCount: spec.maxReceiveCount,
-    });
-    return [name, queue];
-  })) as Record<QueueName, DurableQueue>;
+  const queues = Object.fromEntries(
+    Object.entries(topology.queues).map(([name, spec]) => {
+      const deadLetter = new DurableQueue({
+        ...table,
+        name: `${name}-dlq`,
+        visibilityTimeoutMs: 30_000,
+        maxReceiveCount: 1,
+        logger: queueLogger,
+      });
+      const queue = new DurableQueue({
+        ...table,
+        name,
+        deadLetter,
+        logger: queueLogger,
+        visibilityTimeoutMs: spec.visibilityTimeoutSeconds * 1000,
+        maxReceiveCount: spec.maxReceiveCount,
+      });
+      return [name, queue];
+    }),
+  ) as Record<QueueName, DurableQueue>;
   return {
     clock: options.clock ?? systemClock,
     settings: options.settings,
@@ -68,14 +80,20 @@ export function localAdapters(options: LocalAdapterOptions): LocalAdapters {
     crisisStores: { ...dynamoCrisisStores(table), crisis: new ProcessCachedCrisisStore(new DynamoCrisisStore(table)) },
     queues,
     bus: new LocalBus<QueueName>(topology.busRoutes, queues),
-    actionsQueue: { send: async (commands) => { await queues.actions.send(commands.map((command) => JSON.stringify(command))); } },
+    actionsQueue: {
+      send: async (commands) => {
+        await queues.actions.send(commands.map((command) => JSON.stringify(command)));
+      },
+    },
     deadLetters: {
       send: async (command, error) => {
         await queues.actions.deadLetter?.send([JSON.stringify({ ...command, deadLetterReason: error })]);
         logger.warn('action failed for good; in the dead-letter queue', { action: command.id, rule: command.ruleId, error });
       },
     },
-    delayAction: async (receiptHandle, ms) => { queues.actions.changeVisibility(receiptHandle, ms); },
+    delayAction: async (receiptHandle, ms) => {
+      queues.actions.changeVisibility(receiptHandle, ms);
+    },
     live: new LiveSender(),
     sandbox: new SandboxSender(),
     rules: options.rules,

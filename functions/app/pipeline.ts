@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { PollReport } from '../core/poll.js';
-import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { ApiRoute } from '../crisis/crisis-api-routes.js';
+import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { CrisisSweepReport } from '../crisis/sweep.js';
 import { actStage } from './act-handler.js';
 import type { Adapters } from './adapters.js';

@@ -1,7 +1,7 @@
-import { FoghornError } from '../core/errors.js';
-import { type Provided, resolveProvided } from '../core/provided.js';
 import type { Poller } from '../core/connector.js';
+import { FoghornError } from '../core/errors.js';
 import { type PollDependencies, type PollReport, pollOnce } from '../core/poll.js';
+import { type Provided, resolveProvided } from '../core/provided.js';
 import { pollers } from '../platforms/index.js';
 import type { Adapters } from './adapters.js';
 import { stage } from './stage.js';
@@ -40,8 +40,18 @@ export function createPollHandler(
  * real (live sender): sandbox mode is about what Foghorn says, not what it reads.
  */
 export function pollStage(adapters: Provided<Adapters>): () => Promise<{ reports: PollReport[] }> {
-  return stage(adapters, (wired) => createPollHandler({
-    pollers, cursors: wired.cursors, store: wired.events, publisher: wired.bus, settings: wired.settings,
-    send: (request) => wired.live.send(request), clock: wired.clock,
-  }, (error, platform) => wired.logger.error('poll failed', { platform, error })));
+  return stage(adapters, (wired) =>
+    createPollHandler(
+      {
+        pollers,
+        cursors: wired.cursors,
+        store: wired.events,
+        publisher: wired.bus,
+        settings: wired.settings,
+        send: (request) => wired.live.send(request),
+        clock: wired.clock,
+      },
+      (error, platform) => wired.logger.error('poll failed', { platform, error }),
+    ),
+  );
 }

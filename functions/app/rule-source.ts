@@ -21,7 +21,11 @@ export interface RuleSource {
 }
 
 export function loadedRules(compiled: CompiledRules): LoadedRules {
-  return { compiled, ruleSet: createRuleSet(compiled.rules, compiled.config, compiled.text), crisisOptions: crisisRuleOptions(compiled.rules) };
+  return {
+    compiled,
+    ruleSet: createRuleSet(compiled.rules, compiled.config, compiled.text),
+    crisisOptions: crisisRuleOptions(compiled.rules),
+  };
 }
 
 /**

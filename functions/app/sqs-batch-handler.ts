@@ -13,7 +13,10 @@ export interface SqsBatchOptions {
  * batch processor, so one bad record never makes the queue redeliver the whole batch. A batch that
  * fails whole is reported record by record too, as the queue's redrive counts expect.
  */
-export function sqsBatchHandler(handle: (record: SQSRecord) => Promise<void>, options: SqsBatchOptions): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function sqsBatchHandler(
+  handle: (record: SQSRecord) => Promise<void>,
+  options: SqsBatchOptions,
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const record = async (item: SQSRecord) => {
     try {
       await handle(item);
@@ -23,7 +26,9 @@ export function sqsBatchHandler(handle: (record: SQSRecord) => Promise<void>, op
     }
   };
   // One processor per batch: the local runtime runs several batches of a queue at once.
-  return (event) => processPartialResponse(event, record, new BatchProcessor(EventType.SQS), {
-    processInParallel: options.inParallel, throwOnFullBatchFailure: false,
-  });
+  return (event) =>
+    processPartialResponse(event, record, new BatchProcessor(EventType.SQS), {
+      processInParallel: options.inParallel,
+      throwOnFullBatchFailure: false,
+    });
 }

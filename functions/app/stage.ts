@@ -16,7 +16,9 @@ export function stage<E extends unknown[], R>(
     if (!handler) {
       handler = Promise.resolve(wire(resolved));
       // A wiring that failed (a malformed team config, say) is tried again on the next call.
-      handler.catch(() => { if (wired.get(resolved) === handler) wired.delete(resolved); });
+      handler.catch(() => {
+        if (wired.get(resolved) === handler) wired.delete(resolved);
+      });
       wired.set(resolved, handler);
     }
     return (await handler)(...event);

@@ -50,12 +50,42 @@ export interface HttpRouteSpec {
 export const topology = {
   busName: 'foghorn',
   functions: {
-    ingest: { entry: 'functions/entries/lambda/ingest.ts', description: 'Verifies, normalises, stores and publishes webhooks', timeoutSeconds: 10, memoryMb: 512 },
-    evaluate: { entry: 'functions/entries/lambda/evaluate.ts', description: 'Evaluates events against the rule set', timeoutSeconds: 30, memoryMb: 1024 },
-    act: { entry: 'functions/entries/lambda/act.ts', description: 'Executes action commands exactly once', timeoutSeconds: 30, memoryMb: 512 },
-    poll: { entry: 'functions/entries/lambda/poll.ts', description: 'Polls platforms without push (Reddit)', timeoutSeconds: 60, memoryMb: 256 },
-    sweep: { entry: 'functions/entries/lambda/sweep.ts', description: 'Fires due SLA timers, ends quiet spikes, expires approvals', timeoutSeconds: 60, memoryMb: 256 },
-    api: { entry: 'functions/entries/lambda/api.ts', description: 'Crisis mode, approvals, audit and events for humans (IAM-authorised)', timeoutSeconds: 10, memoryMb: 512 },
+    ingest: {
+      entry: 'functions/entries/lambda/ingest.ts',
+      description: 'Verifies, normalises, stores and publishes webhooks',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+    },
+    evaluate: {
+      entry: 'functions/entries/lambda/evaluate.ts',
+      description: 'Evaluates events against the rule set',
+      timeoutSeconds: 30,
+      memoryMb: 1024,
+    },
+    act: {
+      entry: 'functions/entries/lambda/act.ts',
+      description: 'Executes action commands exactly once',
+      timeoutSeconds: 30,
+      memoryMb: 512,
+    },
+    poll: {
+      entry: 'functions/entries/lambda/poll.ts',
+      description: 'Polls platforms without push (Reddit)',
+      timeoutSeconds: 60,
+      memoryMb: 256,
+    },
+    sweep: {
+      entry: 'functions/entries/lambda/sweep.ts',
+      description: 'Fires due SLA timers, ends quiet spikes, expires approvals',
+      timeoutSeconds: 60,
+      memoryMb: 256,
+    },
+    api: {
+      entry: 'functions/entries/lambda/api.ts',
+      description: 'Crisis mode, approvals, audit and events for humans (IAM-authorised)',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+    },
   } satisfies Record<FunctionName, FunctionSpec>,
   queues: {
     events: { consumer: 'evaluate', batchSize: 10, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },

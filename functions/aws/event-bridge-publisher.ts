@@ -55,7 +55,10 @@ export class EventBridgePublisher implements EventPublisher {
     this.#client ??= new EventBridgeClient({});
     const failed: Array<{ eventId: string; errorCode?: string; errorMessage?: string }> = [];
     // Every batch is tried even after a failure: fewer events are left for the platform's retry to publish.
-    for (const batch of packBatches(entries, ({ entry }) => entrySize(entry), { maxCount: this.#maxEntries, maxBytes: this.#maxRequestBytes })) {
+    for (const batch of packBatches(entries, ({ entry }) => entrySize(entry), {
+      maxCount: this.#maxEntries,
+      maxBytes: this.#maxRequestBytes,
+    })) {
       try {
         const output = await this.#client.send(new PutEventsCommand({ Entries: batch.map(({ entry }) => entry) }));
         if ((output.FailedEntryCount ?? 0) === 0) continue;
@@ -73,7 +76,9 @@ export class EventBridgePublisher implements EventPublisher {
     }
     if (failed.length > 0) {
       const codes = [...new Set(failed.map((f) => f.errorCode))].join(', ');
-      throw new EventPublishError(`PutEvents to bus ${this.#busName} failed for ${failed.length} of ${events.length} events (${codes})`, { failed });
+      throw new EventPublishError(`PutEvents to bus ${this.#busName} failed for ${failed.length} of ${events.length} events (${codes})`, {
+        failed,
+      });
     }
   }
 

@@ -48,7 +48,8 @@ export class LambdaEnvironment {
     const raw = this.optional('FOGHORN_ACTION_LEASE_MS');
     if (raw === undefined) return undefined;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`environment variable FOGHORN_ACTION_LEASE_MS must be a whole number of milliseconds, got '${raw}'`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`environment variable FOGHORN_ACTION_LEASE_MS must be a whole number of milliseconds, got '${raw}'`);
     return value;
   }
 

@@ -1,6 +1,6 @@
 import type { GetSecretValueCommand, GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
-import type { Settings } from '../core/settings.js';
 import { type Clock, systemClock } from '../core/ports.js';
+import type { Settings } from '../core/settings.js';
 import { SettingsSecretError } from './errors.js';
 
 /** The part of SecretsManagerClient this adapter uses; tests hand in a recorder. */
@@ -43,18 +43,26 @@ export function secretsManagerSettings(options: SecretsManagerSettingsOptions): 
   return () => {
     const now = clock.now().getTime();
     if (cached && now - cached.loadedAt < ttlMs) return cached.settings;
-    const settings = secretsManager().then(({ SecretsManagerClient, GetSecretValueCommand }) => {
-      client ??= new SecretsManagerClient({});
-      return readSecret(client, options.secretId, GetSecretValueCommand);
-    }).then((values) => settingsOver(values, options.fallback));
+    const settings = secretsManager()
+      .then(({ SecretsManagerClient, GetSecretValueCommand }) => {
+        client ??= new SecretsManagerClient({});
+        return readSecret(client, options.secretId, GetSecretValueCommand);
+      })
+      .then((values) => settingsOver(values, options.fallback));
     const entry = { settings, loadedAt: now };
     cached = entry;
-    settings.catch(() => { if (cached === entry) cached = undefined; });
+    settings.catch(() => {
+      if (cached === entry) cached = undefined;
+    });
     return settings;
   };
 }
 
-async function readSecret(client: GetSecretValueSender, secretId: string, GetSecretValueCommand: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand): Promise<ReadonlyMap<string, string>> {
+async function readSecret(
+  client: GetSecretValueSender,
+  secretId: string,
+  GetSecretValueCommand: typeof import('@aws-sdk/client-secrets-manager').GetSecretValueCommand,
+): Promise<ReadonlyMap<string, string>> {
   let output: GetSecretValueCommandOutput;
   try {
     output = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
@@ -62,7 +70,8 @@ async function readSecret(client: GetSecretValueSender, secretId: string, GetSec
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new SettingsSecretError(`could not read settings secret ${secretId}: ${reason}`, { cause: error });
   }
-  if (output.SecretString === undefined) throw new SettingsSecretError(`settings secret ${secretId} has no SecretString (binary secrets are not supported)`);
+  if (output.SecretString === undefined)
+    throw new SettingsSecretError(`settings secret ${secretId} has no SecretString (binary secrets are not supported)`);
   return parseSecretObject(secretId, output.SecretString);
 }
 
@@ -72,17 +81,25 @@ export function parseSecretObject(secretId: string, secretString: string): Reado
   try {
     parsed = JSON.parse(secretString);
   } catch {
-    throw new SettingsSecretError(`settings secret ${secretId} is not valid JSON; expected an object such as {"FOGHORN_GENERIC_SECRET": "..."}`);
+    throw new SettingsSecretError(
+      `settings secret ${secretId} is not valid JSON; expected an object such as {"FOGHORN_GENERIC_SECRET": "..."}`,
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new SettingsSecretError(`settings secret ${secretId} must hold a JSON object of names to strings, not ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+    throw new SettingsSecretError(
+      `settings secret ${secretId} must hold a JSON object of names to strings, not ${Array.isArray(parsed) ? 'an array' : typeof parsed}`,
+    );
   }
   const values = new Map<string, string>();
   for (const [name, value] of Object.entries(parsed)) {
     if (value === null || value === '') continue;
     if (typeof value === 'string') values.set(name, value);
     else if (typeof value === 'number' || typeof value === 'boolean') values.set(name, String(value));
-    else throw new SettingsSecretError(`settings secret ${secretId}: key ${name} must be a string, not ${Array.isArray(value) ? 'an array' : typeof value}`, { detail: { key: name } });
+    else
+      throw new SettingsSecretError(
+        `settings secret ${secretId}: key ${name} must be a string, not ${Array.isArray(value) ? 'an array' : typeof value}`,
+        { detail: { key: name } },
+      );
   }
   return values;
 }

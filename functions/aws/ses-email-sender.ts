@@ -3,7 +3,13 @@ import { PermanentActionError, TransientActionError } from '../core/errors.js';
 import type { EmailMessage, EmailSender } from '../escalation/email.js';
 
 /** SES errors a retry may fix (throttling, SES-side faults); the rest are permanent. */
-const TRANSIENT = new Set(['TooManyRequestsException', 'LimitExceededException', 'SendingPausedException', 'InternalFailure', 'ServiceUnavailable']);
+const TRANSIENT = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'SendingPausedException',
+  'InternalFailure',
+  'ServiceUnavailable',
+]);
 
 /** SES v2 SendEmail with an injected client (the Lambda builds one; tests hand in a recording one). */
 export class SesEmailSender implements EmailSender {
@@ -13,11 +19,15 @@ export class SesEmailSender implements EmailSender {
     // Loaded on first email, so a function that sends none never loads the SES client at its cold start.
     const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
     try {
-      const output = await this.client.send(new SendEmailCommand({
-        FromEmailAddress: message.from,
-        Destination: { ToAddresses: message.to },
-        Content: { Simple: { Subject: { Data: message.subject, Charset: 'UTF-8' }, Body: { Text: { Data: message.text, Charset: 'UTF-8' } } } },
-      }));
+      const output = await this.client.send(
+        new SendEmailCommand({
+          FromEmailAddress: message.from,
+          Destination: { ToAddresses: message.to },
+          Content: {
+            Simple: { Subject: { Data: message.subject, Charset: 'UTF-8' }, Body: { Text: { Data: message.text, Charset: 'UTF-8' } } },
+          },
+        }),
+      );
       return output.MessageId ? { messageId: output.MessageId } : {};
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';

@@ -47,25 +47,36 @@ export class SqsCommandQueue implements CommandQueue {
     const messages = commands.map((command) => ({ command, body: JSON.stringify(command) }));
     for (const { command, body } of messages) {
       const bytes = utf8Bytes(body);
-      if (bytes > this.#maxMessageBytes) throw new EntryTooLargeError(`command ${command.id} on the actions queue`, bytes, this.#maxMessageBytes);
+      if (bytes > this.#maxMessageBytes)
+        throw new EntryTooLargeError(`command ${command.id} on the actions queue`, bytes, this.#maxMessageBytes);
     }
     if (messages.length === 0) return;
     const { SendMessageBatchCommand, SQSClient } = await sqs();
     this.#client ??= new SQSClient({});
     const failed: Array<{ commandId: string; code?: string; message?: string; senderFault?: boolean }> = [];
-    for (const batch of packBatches(messages, ({ body }) => utf8Bytes(body), { maxCount: SEND_MESSAGE_BATCH_MAX_ENTRIES, maxBytes: this.#maxRequestBytes })) {
+    for (const batch of packBatches(messages, ({ body }) => utf8Bytes(body), {
+      maxCount: SEND_MESSAGE_BATCH_MAX_ENTRIES,
+      maxBytes: this.#maxRequestBytes,
+    })) {
       // Entry ids only need to be unique within one request; positions are, even if a command repeats.
       const entries: SendMessageBatchRequestEntry[] = batch.map(({ body }, index) => ({ Id: String(index), MessageBody: body }));
       try {
         const output = await this.#client.send(new SendMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: entries }));
         for (const failure of output.Failed ?? []) {
           const command = batch[Number(failure.Id)]?.command;
-          failed.push({ commandId: command?.id ?? `entry ${failure.Id}`, code: failure.Code, message: failure.Message, senderFault: failure.SenderFault });
+          failed.push({
+            commandId: command?.id ?? `entry ${failure.Id}`,
+            code: failure.Code,
+            message: failure.Message,
+            senderFault: failure.SenderFault,
+          });
         }
         const answered = (output.Successful?.length ?? 0) + (output.Failed?.length ?? 0);
         if (answered < batch.length) {
           const known = new Set([...(output.Successful ?? []), ...(output.Failed ?? [])].map((entry) => entry.Id));
-          batch.forEach(({ command }, index) => { if (!known.has(String(index))) failed.push({ commandId: command.id, code: 'NoResult' }); });
+          batch.forEach(({ command }, index) => {
+            if (!known.has(String(index))) failed.push({ commandId: command.id, code: 'NoResult' });
+          });
         }
       } catch (error) {
         const code = error instanceof Error ? error.name : 'Error';
@@ -75,7 +86,10 @@ export class SqsCommandQueue implements CommandQueue {
     }
     if (failed.length > 0) {
       const codes = [...new Set(failed.map((f) => f.code))].join(', ');
-      throw new CommandQueueError(`SendMessageBatch to ${this.#queueUrl} failed for ${failed.length} of ${commands.length} commands (${codes})`, { failed });
+      throw new CommandQueueError(
+        `SendMessageBatch to ${this.#queueUrl} failed for ${failed.length} of ${commands.length} commands (${codes})`,
+        { failed },
+      );
     }
   }
 }

@@ -14,8 +14,11 @@ export class SqsDeadLetters implements DeadLetters {
   async send(command: ActionCommand, error: string): Promise<void> {
     // Loaded on first use: most invocations never dead-letter anything.
     const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
-    await this.options.client.send(new SendMessageCommand({
-      QueueUrl: this.options.queueUrl(), MessageBody: JSON.stringify({ ...command, deadLetterReason: error }),
-    }));
+    await this.options.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.options.queueUrl(),
+        MessageBody: JSON.stringify({ ...command, deadLetterReason: error }),
+      }),
+    );
   }
 }

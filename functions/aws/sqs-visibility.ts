@@ -15,8 +15,12 @@ export class SqsVisibility {
   async delay(receiptHandle: string, ms: number): Promise<void> {
     // Loaded on first use: most invocations retry nothing.
     const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
-    await this.options.client.send(new ChangeMessageVisibilityCommand({
-      QueueUrl: this.options.queueUrl(), ReceiptHandle: receiptHandle, VisibilityTimeout: Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(ms / 1000)),
-    }));
+    await this.options.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.options.queueUrl(),
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(ms / 1000)),
+      }),
+    );
   }
 }

@@ -18,6 +18,8 @@ export interface ActionCommand {
 }
 
 export function actionCommandId(eventId: string, ruleId: string, index: number): string {
-  const digest = createHash('sha256').update(JSON.stringify([eventId, ruleId, index])).digest('base64url');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([eventId, ruleId, index]))
+    .digest('base64url');
   return `act_${digest.slice(0, 32)}`;
 }

@@ -1,7 +1,7 @@
 import type { ActionCommand } from './action-command.js';
-import type { Settings } from './settings.js';
 import type { CanonicalEvent } from './event.js';
 import type { HttpResponse, InboundRequest, OutboundRequest, OutboundResponse } from './http.js';
+import type { Settings } from './settings.js';
 
 export interface ConnectorContext {
   settings: Settings;
@@ -73,7 +73,10 @@ export interface Poller {
   readonly platform: string;
   readonly settingsRequired: readonly string[];
   /** Reads what is new since `cursor`, returns the events and where to start next time. */
-  poll(cursor: string | undefined, context: ConnectorContext & { send: (request: OutboundRequest) => Promise<OutboundResponse> }): Promise<PollResult>;
+  poll(
+    cursor: string | undefined,
+    context: ConnectorContext & { send: (request: OutboundRequest) => Promise<OutboundResponse> },
+  ): Promise<PollResult>;
 }
 
 export interface PollResult {

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** What kind of thing happened on the platform. Rules match on it with `kind`. */
-export const EVENT_KINDS = [
-  'message', 'mention', 'comment', 'reply', 'review', 'dm', 'post', 'reaction', 'sla.breached', 'other',
-] as const;
+export const EVENT_KINDS = ['message', 'mention', 'comment', 'reply', 'review', 'dm', 'post', 'reaction', 'sla.breached', 'other'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export const authorSchema = z.object({

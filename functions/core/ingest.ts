@@ -1,10 +1,10 @@
-import type { Settings } from './settings.js';
-import { missingSettings } from './settings.js';
-import { BadRequestError, FoghornError, NormaliseError, PayloadTooLargeError, UnknownPlatformError, NotConfiguredError } from './errors.js';
+import type { Connector } from './connector.js';
+import { BadRequestError, FoghornError, NormaliseError, NotConfiguredError, PayloadTooLargeError, UnknownPlatformError } from './errors.js';
 import { type CanonicalEvent, canonicalEventSchema } from './event.js';
 import type { HttpResponse, InboundRequest } from './http.js';
 import type { Clock, EventPublisher, EventStore } from './ports.js';
-import type { Connector } from './connector.js';
+import type { Settings } from './settings.js';
+import { missingSettings } from './settings.js';
 
 export interface IngestDependencies {
   connectorFor(platform: string): Connector | undefined;
@@ -58,7 +58,11 @@ async function receive(request: InboundRequest, deps: IngestDependencies): Promi
   } catch (error) {
     if (!(error instanceof BadRequestError || error instanceof NormaliseError)) throw error;
     const quarantineId = await deps.store.quarantine({
-      platform: connector.platform, reason: error.message, detail: error.detail, rawRef, receivedAt: request.receivedAt,
+      platform: connector.platform,
+      reason: error.message,
+      detail: error.detail,
+      rawRef,
+      receivedAt: request.receivedAt,
     });
     return errorResponse(error, { quarantineId });
   }
@@ -80,9 +84,13 @@ async function receive(request: InboundRequest, deps: IngestDependencies): Promi
 function validateEvent(candidate: unknown, index: number): CanonicalEvent {
   const parsed = canonicalEventSchema.safeParse(candidate);
   if (parsed.success) return parsed.data;
-  throw new NormaliseError(`event ${index} does not match the canonical event schema`, parsed.error.issues.map((issue) => ({
-    path: issue.path.join('.'), message: issue.message,
-  })));
+  throw new NormaliseError(
+    `event ${index} does not match the canonical event schema`,
+    parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    })),
+  );
 }
 
 export function errorResponse(error: FoghornError, extra: Record<string, unknown> = {}): HttpResponse {

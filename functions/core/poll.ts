@@ -1,8 +1,8 @@
-import { missingSettings, type Settings } from './settings.js';
+import type { Poller } from './connector.js';
 import { type CanonicalEvent, canonicalEventSchema } from './event.js';
 import type { OutboundRequest, OutboundResponse } from './http.js';
 import type { Clock, CursorStore, EventPublisher, EventStore } from './ports.js';
-import type { Poller } from './connector.js';
+import { missingSettings, type Settings } from './settings.js';
 
 export interface PollDependencies {
   cursors: CursorStore;
@@ -48,7 +48,11 @@ export async function pollOnce(poller: Poller, deps: PollDependencies): Promise<
     const parsed = canonicalEventSchema.safeParse(rawRef && !candidate.raw ? { ...candidate, raw: { ref: rawRef } } : candidate);
     if (!parsed.success) {
       await deps.store.quarantine({
-        platform, reason: `polled item ${candidate.id} is not a valid event`, detail: parsed.error.issues, rawRef: rawRef ?? 'none', receivedAt: now,
+        platform,
+        reason: `polled item ${candidate.id} is not a valid event`,
+        detail: parsed.error.issues,
+        rawRef: rawRef ?? 'none',
+        receivedAt: now,
       });
       quarantined++;
       continue;

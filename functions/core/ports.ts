@@ -66,7 +66,11 @@ export interface ActionRecord {
  */
 export interface ActionStore {
   claim(command: ActionCommand, leaseMs: number, now: Date): Promise<'claimed' | 'completed' | 'busy'>;
-  complete(commandId: string, outcome: Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId' | 'error'>, now: Date): Promise<void>;
+  complete(
+    commandId: string,
+    outcome: Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId' | 'error'>,
+    now: Date,
+  ): Promise<void>;
   release(commandId: string, error: string, now: Date): Promise<void>;
   get(commandId: string): Promise<ActionRecord | undefined>;
   /** Newest first. */

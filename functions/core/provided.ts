@@ -9,7 +9,10 @@ export async function resolveProvided<T extends object>(provided: Provided<T>): 
 export function once<T>(build: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined;
   return () => {
-    pending ??= build().catch((error: unknown) => { pending = undefined; throw error; });
+    pending ??= build().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
     return pending;
   };
 }

@@ -7,7 +7,12 @@ export interface Settings {
 }
 
 export function settingsFrom(values: Readonly<Record<string, string | undefined>>): Settings {
-  return { get: (name) => { const value = values[name]; return value === '' ? undefined : value; } };
+  return {
+    get: (name) => {
+      const value = values[name];
+      return value === '' ? undefined : value;
+    },
+  };
 }
 
 /** Names of the given settings that are not set. */

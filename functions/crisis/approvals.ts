@@ -11,7 +11,10 @@ export class ApprovalNotFoundError extends FoghornError {
 /** The approval was already decided another way, or it expired. */
 export class ApprovalStateError extends FoghornError {
   constructor(approval: Approval, wanted: string) {
-    super(`approval '${approval.id}' is ${approval.status}; it cannot be ${wanted}`, { status: 409, detail: { status: approval.status, decidedBy: approval.decidedBy } });
+    super(`approval '${approval.id}' is ${approval.status}; it cannot be ${wanted}`, {
+      status: 409,
+      detail: { status: approval.status, decidedBy: approval.decidedBy },
+    });
   }
 }
 
@@ -39,7 +42,11 @@ export const APPROVAL_PARAM = 'approval';
  */
 export function approvedCommand(approval: Approval): ActionCommand | undefined {
   if (!approval.command) return undefined;
-  return { ...approval.command, id: `${approval.command.id}~approved`, params: { ...approval.command.params, [APPROVAL_PARAM]: approval.id } };
+  return {
+    ...approval.command,
+    id: `${approval.command.id}~approved`,
+    params: { ...approval.command.params, [APPROVAL_PARAM]: approval.id },
+  };
 }
 
 /** Files a held command for a human. Holding the same command again returns the first approval. */
@@ -49,13 +56,24 @@ export async function holdForApproval(
   now: Date,
 ): Promise<Approval> {
   const approval = await deps.approvals.putIfAbsent({
-    id: input.id, status: 'pending', reason: input.reason, heldBy: input.heldBy,
+    id: input.id,
+    status: 'pending',
+    reason: input.reason,
+    heldBy: input.heldBy,
     ...(input.command ? { command: input.command } : {}),
-    createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + deps.expireAfterMs).toISOString(),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + deps.expireAfterMs).toISOString(),
   });
   await deps.audit.record({
-    id: `approval:${input.id}:held`, at: approval.createdAt, kind: 'approval', what: 'approval.held', who: input.heldBy === 'rule' ? `rule:${input.ruleId}` : 'foghorn',
-    why: input.reason, eventId: input.eventId, ruleId: input.ruleId, commandId: input.id,
+    id: `approval:${input.id}:held`,
+    at: approval.createdAt,
+    kind: 'approval',
+    what: 'approval.held',
+    who: input.heldBy === 'rule' ? `rule:${input.ruleId}` : 'foghorn',
+    why: input.reason,
+    eventId: input.eventId,
+    ruleId: input.ruleId,
+    commandId: input.id,
     ...(input.command ? { detail: { type: input.command.type } } : {}),
   });
   return approval;
@@ -89,8 +107,13 @@ export async function approve(deps: ApprovalDependencies, id: string, who: strin
     approval = (await deps.approvals.get(id)) ?? approval;
     if (won) {
       await deps.audit.record({
-        id: `approval:${id}:approved`, at: now.toISOString(), kind: 'approval', what: 'approval.approved', who: person,
-        ...(note ? { why: note } : {}), commandId: id,
+        id: `approval:${id}:approved`,
+        at: now.toISOString(),
+        kind: 'approval',
+        what: 'approval.approved',
+        who: person,
+        ...(note ? { why: note } : {}),
+        commandId: id,
         ...(approval.command ? { eventId: approval.command.eventId, ruleId: approval.command.ruleId } : {}),
       });
     }
@@ -105,7 +128,13 @@ export async function approve(deps: ApprovalDependencies, id: string, who: strin
   return approval;
 }
 
-export async function reject(deps: ApprovalDependencies, id: string, who: string, reason: string | undefined, now: Date): Promise<Approval> {
+export async function reject(
+  deps: ApprovalDependencies,
+  id: string,
+  who: string,
+  reason: string | undefined,
+  now: Date,
+): Promise<Approval> {
   const person = requirePerson(who);
   if (typeof reason !== 'string' || reason.trim() === '') throw new ApprovalInputError('`reason` is required to reject a held action');
   const approval = await load(deps, id, now);
@@ -114,7 +143,13 @@ export async function reject(deps: ApprovalDependencies, id: string, who: string
     throw new ApprovalStateError((await deps.approvals.get(id)) ?? approval, 'rejected');
   }
   await deps.audit.record({
-    id: `approval:${id}:rejected`, at: now.toISOString(), kind: 'approval', what: 'approval.rejected', who: person, why: reason, commandId: id,
+    id: `approval:${id}:rejected`,
+    at: now.toISOString(),
+    kind: 'approval',
+    what: 'approval.rejected',
+    who: person,
+    why: reason,
+    commandId: id,
     ...(approval.command ? { eventId: approval.command.eventId, ruleId: approval.command.ruleId } : {}),
   });
   return (await deps.approvals.get(id)) ?? approval;
@@ -123,8 +158,13 @@ export async function reject(deps: ApprovalDependencies, id: string, who: string
 async function expire(deps: Pick<ApprovalDependencies, 'approvals' | 'audit'>, approval: Approval, now: Date): Promise<boolean> {
   if (!(await deps.approvals.decide(approval.id, 'expired', 'foghorn', 'not decided in time', now))) return false;
   await deps.audit.record({
-    id: `approval:${approval.id}:expired`, at: now.toISOString(), kind: 'approval', what: 'approval.expired', who: 'foghorn',
-    why: `not decided by ${approval.expiresAt}`, commandId: approval.id,
+    id: `approval:${approval.id}:expired`,
+    at: now.toISOString(),
+    kind: 'approval',
+    what: 'approval.expired',
+    who: 'foghorn',
+    why: `not decided by ${approval.expiresAt}`,
+    commandId: approval.id,
     ...(approval.command ? { eventId: approval.command.eventId, ruleId: approval.command.ruleId } : {}),
   });
   return true;

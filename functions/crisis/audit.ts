@@ -10,18 +10,31 @@ import type { AuditLog } from './ports.js';
  */
 export function auditedExecutor(inner: ActionExecutor, audit: AuditLog, clock: Clock): ActionExecutor {
   return async (command) => {
-    const kind = command.type === 'escalate' ? 'escalation' as const : 'action' as const;
+    const kind = command.type === 'escalate' ? ('escalation' as const) : ('action' as const);
     const base = { kind, eventId: command.eventId, ruleId: command.ruleId, commandId: command.id, who: `rule:${command.ruleId}` };
     try {
       const result = await inner(command);
       await audit.record({
-        ...base, id: `action:${command.id}:${result.status}`, at: clock.now().toISOString(), what: `${command.type}.${result.status}`,
-        detail: { ...(result.mode ? { mode: result.mode } : {}), ...(result.externalId ? { externalId: result.externalId } : {}), ...summaryOf(command.params) },
+        ...base,
+        id: `action:${command.id}:${result.status}`,
+        at: clock.now().toISOString(),
+        what: `${command.type}.${result.status}`,
+        detail: {
+          ...(result.mode ? { mode: result.mode } : {}),
+          ...(result.externalId ? { externalId: result.externalId } : {}),
+          ...summaryOf(command.params),
+        },
       });
       return result;
     } catch (error) {
       if (error instanceof PermanentActionError) {
-        await audit.record({ ...base, id: `action:${command.id}:failed`, at: clock.now().toISOString(), what: `${command.type}.failed`, why: error.message });
+        await audit.record({
+          ...base,
+          id: `action:${command.id}:failed`,
+          at: clock.now().toISOString(),
+          what: `${command.type}.failed`,
+          why: error.message,
+        });
       }
       throw error;
     }
@@ -30,6 +43,7 @@ export function auditedExecutor(inner: ActionExecutor, audit: AuditLog, clock: C
 
 function summaryOf(params: Record<string, unknown>): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
-  for (const key of ['target', 'severity', 'incident', 'resolve', 'approval', 'channel', 'state']) if (params[key] !== undefined) picked[key] = params[key];
+  for (const key of ['target', 'severity', 'incident', 'resolve', 'approval', 'channel', 'state'])
+    if (params[key] !== undefined) picked[key] = params[key];
   return picked;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FoghornError } from '../core/errors.js';
 import { durationSchema, parseDuration } from '../core/duration.js';
+import { FoghornError } from '../core/errors.js';
 
 /**
  * The `crisis:` section of foghorn.config.yaml:
@@ -14,9 +14,12 @@ import { durationSchema, parseDuration } from '../core/duration.js';
 const crisisSectionSchema = z.looseObject({
   sensitiveTerms: z.array(z.string().min(1)).default([]),
   doNotEngage: z.array(z.string().regex(/^([a-z0-9-]+:)?@?[^\s]+$/i, 'platform:authorId, platform:@handle or @handle')).default([]),
-  approvals: z.object({
-    expireAfter: durationSchema('a duration such as 30m or 24h').default('24h'),
-  }).strict().default({ expireAfter: '24h' }),
+  approvals: z
+    .object({
+      expireAfter: durationSchema('a duration such as 30m or 24h').default('24h'),
+    })
+    .strict()
+    .default({ expireAfter: '24h' }),
 });
 
 export interface CrisisConfig {

@@ -35,7 +35,8 @@ function limitOf(query: URLSearchParams): number {
   const raw = query.get('limit');
   if (raw === null) return 100;
   const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1) throw new BadApiRequestError(`limit must be a whole number from 1 to ${MAX_LIMIT}, got '${raw}'`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new BadApiRequestError(`limit must be a whole number from 1 to ${MAX_LIMIT}, got '${raw}'`);
   return Math.min(limit, MAX_LIMIT);
 }
 
@@ -47,7 +48,8 @@ function jsonBody(body: Buffer): Record<string, unknown> {
   } catch (error) {
     throw new BadApiRequestError(`the body is not JSON: ${(error as Error).message}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadApiRequestError('the body must be a JSON object such as {"who": "...", "why": "..."}');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new BadApiRequestError('the body must be a JSON object such as {"who": "...", "why": "..."}');
   return value as Record<string, unknown>;
 }
 
@@ -75,7 +77,8 @@ async function answer(run: () => Promise<unknown>, status = 200): Promise<ApiAns
   try {
     return { status, body: await run() };
   } catch (error) {
-    if (error instanceof FoghornError && error.status < 500) return { status: error.status, body: { error: error.message, detail: error.detail ?? null } };
+    if (error instanceof FoghornError && error.status < 500)
+      return { status: error.status, body: { error: error.message, detail: error.detail ?? null } };
     throw error;
   }
 }
@@ -86,39 +89,58 @@ async function answer(run: () => Promise<unknown>, status = 200): Promise<ApiAns
  * `POST /api/approvals/{id}/approve|reject`. Changes name who and why in the body.
  */
 export function crisisApiRoutes(kit: CrisisKit): ApiRoute[] {
-  const switchTo = (on: boolean) => async (request: ApiRequest) => answer(async () => {
-    const fields = jsonBody(request.body);
-    const result = await kit.switchCrisis({ on, who: who(request, fields, 'the person switching'), why: required(fields, 'why', 'the reason, for the audit log') });
-    return { crisis: result.state, changed: result.changed };
-  });
+  const switchTo = (on: boolean) => async (request: ApiRequest) =>
+    answer(async () => {
+      const fields = jsonBody(request.body);
+      const result = await kit.switchCrisis({
+        on,
+        who: who(request, fields, 'the person switching'),
+        why: required(fields, 'why', 'the reason, for the audit log'),
+      });
+      return { crisis: result.state, changed: result.changed };
+    });
   return [
     { method: 'GET', path: '/api/audit', handle: async ({ query }) => answer(async () => ({ audit: await kit.audit(limitOf(query)) })) },
     { method: 'GET', path: '/api/crisis', handle: async () => answer(async () => ({ crisis: await kit.crisisState() })) },
     { method: 'POST', path: '/api/crisis/on', handle: switchTo(true) },
     { method: 'POST', path: '/api/crisis/off', handle: switchTo(false) },
     {
-      method: 'GET', path: '/api/approvals',
-      handle: async ({ query }) => answer(async () => {
-        const status = query.get('status') ?? 'pending';
-        if (status !== 'all' && !STATUSES.includes(status as ApprovalStatus)) {
-          throw new BadApiRequestError(`status must be one of ${[...STATUSES, 'all'].join(', ')}, got '${status}'`);
-        }
-        return { approvals: await kit.listApprovals(status === 'all' ? undefined : (status as ApprovalStatus), limitOf(query)) };
-      }),
+      method: 'GET',
+      path: '/api/approvals',
+      handle: async ({ query }) =>
+        answer(async () => {
+          const status = query.get('status') ?? 'pending';
+          if (status !== 'all' && !STATUSES.includes(status as ApprovalStatus)) {
+            throw new BadApiRequestError(`status must be one of ${[...STATUSES, 'all'].join(', ')}, got '${status}'`);
+          }
+          return { approvals: await kit.listApprovals(status === 'all' ? undefined : (status as ApprovalStatus), limitOf(query)) };
+        }),
     },
     {
-      method: 'POST', path: '/api/approvals/{id}/approve',
-      handle: async (request) => answer(async () => {
-        const fields = jsonBody(request.body);
-        return { approval: await kit.approve(request.params.id ?? '', who(request, fields, 'the person approving'), text(fields, 'note')) };
-      }),
+      method: 'POST',
+      path: '/api/approvals/{id}/approve',
+      handle: async (request) =>
+        answer(async () => {
+          const fields = jsonBody(request.body);
+          return {
+            approval: await kit.approve(request.params.id ?? '', who(request, fields, 'the person approving'), text(fields, 'note')),
+          };
+        }),
     },
     {
-      method: 'POST', path: '/api/approvals/{id}/reject',
-      handle: async (request) => answer(async () => {
-        const fields = jsonBody(request.body);
-        return { approval: await kit.reject(request.params.id ?? '', who(request, fields, 'the person rejecting'), required(fields, 'reason', 'why it must not go out')) };
-      }),
+      method: 'POST',
+      path: '/api/approvals/{id}/reject',
+      handle: async (request) =>
+        answer(async () => {
+          const fields = jsonBody(request.body);
+          return {
+            approval: await kit.reject(
+              request.params.id ?? '',
+              who(request, fields, 'the person rejecting'),
+              required(fields, 'reason', 'why it must not go out'),
+            ),
+          };
+        }),
     },
   ];
 }

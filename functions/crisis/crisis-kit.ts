@@ -1,13 +1,13 @@
 import type { ActionExecutor } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
-import type { Settings } from '../core/settings.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { HttpSender } from '../core/http.js';
 import type { Clock } from '../core/ports.js';
+import type { RuleSet } from '../core/rule-set.js';
+import type { Settings } from '../core/settings.js';
 import type { EmailSender } from '../escalation/email.js';
 import { escalateExecutor } from '../escalation/escalate-executor.js';
 import { type EscalationTarget, parseTargets } from '../escalation/target-config.js';
-import type { RuleSet } from '../core/rule-set.js';
 import { type ApprovalDependencies, approve, reject } from './approvals.js';
 import { auditedExecutor } from './audit.js';
 import { type CrisisConfig, parseCrisisSection } from './config.js';
@@ -79,28 +79,50 @@ export class CrisisKit {
   executors(base: Readonly<Record<string, ActionExecutor>>): Record<string, ActionExecutor> {
     const { stores, clock } = this.options;
     const expireAfterMs = () => this.teamConfig().crisis.approvalExpiryMs;
-    const guarded = (inner: ActionExecutor): ActionExecutor => async (command) => guardedExecutor({
-      inner, guard: this.teamConfig().guard, crisis: stores.crisis, approvals: stores.approvals, audit: stores.audit,
-      timers: stores.timers, expireAfterMs: expireAfterMs(), clock,
-    })(command);
+    const guarded =
+      (inner: ActionExecutor): ActionExecutor =>
+      async (command) =>
+        guardedExecutor({
+          inner,
+          guard: this.teamConfig().guard,
+          crisis: stores.crisis,
+          approvals: stores.approvals,
+          audit: stores.audit,
+          timers: stores.timers,
+          expireAfterMs: expireAfterMs(),
+          clock,
+        })(command);
     const all: Record<string, ActionExecutor> = { ...base };
     for (const type of ['reply', 'post']) if (base[type]) all[type] = guarded(base[type]);
-    all.hold = async (command) => ruleHoldExecutor({ approvals: stores.approvals, audit: stores.audit, expireAfterMs: expireAfterMs(), clock })(command);
+    all.hold = async (command) =>
+      ruleHoldExecutor({ approvals: stores.approvals, audit: stores.audit, expireAfterMs: expireAfterMs(), clock })(command);
     all.crisis = crisisExecutor({ crisis: stores.crisis, audit: stores.audit, clock });
     all.escalate = escalateExecutor({
-      targets: () => this.teamConfig().targets, settings: this.options.settings, live: this.options.live, sandbox: this.options.sandbox,
+      targets: () => this.teamConfig().targets,
+      settings: this.options.settings,
+      live: this.options.live,
+      sandbox: this.options.sandbox,
       ...(this.options.email ? { email: this.options.email } : {}),
-      forceSandbox: this.options.forceSandbox, clock, foghornBaseUrl: this.options.foghornBaseUrl,
+      forceSandbox: this.options.forceSandbox,
+      clock,
+      foghornBaseUrl: this.options.foghornBaseUrl,
     });
     return Object.fromEntries(Object.entries(all).map(([type, executor]) => [type, auditedExecutor(executor, stores.audit, clock)]));
   }
 
   sweep(): Promise<CrisisSweepReport> {
     const { stores } = this.options;
-    return runCrisisSweep({
-      timers: stores.timers, episodes: stores.episodes, approvals: stores.approvals, audit: stores.audit,
-      emit: this.options.emit, dispatch: this.options.dispatch,
-    }, this.options.clock.now());
+    return runCrisisSweep(
+      {
+        timers: stores.timers,
+        episodes: stores.episodes,
+        approvals: stores.approvals,
+        audit: stores.audit,
+        emit: this.options.emit,
+        dispatch: this.options.dispatch,
+      },
+      this.options.clock.now(),
+    );
   }
 
   crisisState() {
@@ -129,7 +151,8 @@ export class CrisisKit {
 
   private approvalDeps(): ApprovalDependencies {
     return {
-      approvals: this.options.stores.approvals, audit: this.options.stores.audit,
+      approvals: this.options.stores.approvals,
+      audit: this.options.stores.audit,
       expireAfterMs: this.teamConfig().crisis.approvalExpiryMs,
       dispatch: (command) => this.options.dispatch([command]),
     };

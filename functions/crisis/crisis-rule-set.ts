@@ -25,7 +25,9 @@ export interface CrisisRuleSetDependencies {
  */
 export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, CrisisRuleOptions>, deps: CrisisRuleSetDependencies): RuleSet {
   return {
-    get ruleIds() { return base.ruleIds; },
+    get ruleIds() {
+      return base.ruleIds;
+    },
     async evaluate(event: CanonicalEvent, context: EvaluationContext): Promise<Decision> {
       const crisis = await deps.crisis.get();
       const decision = await base.evaluate(event, Object.assign({}, context, { crisisMode: crisis.on }));
@@ -41,7 +43,8 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
       const reasons: Array<{ rule: string; reason: string }> = [];
       const ruleOptions = options();
       // A volume rule counts every event its conditions held for, even one a limit kept from acting (never our own posts).
-      if (!isOwnAnswer(event)) for (const ruleId of decision.rules) if (ruleOptions.get(ruleId)?.volume && !byRule.has(ruleId)) byRule.set(ruleId, []);
+      if (!isOwnAnswer(event))
+        for (const ruleId of decision.rules) if (ruleOptions.get(ruleId)?.volume && !byRule.has(ruleId)) byRule.set(ruleId, []);
       for (const [ruleId, group] of byRule) {
         const rule = ruleOptions.get(ruleId);
         let planned = rule?.crisisReply ? group.map(markCrisisReply) : group;
@@ -59,16 +62,29 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
           }
           // The digest: the count over the window, the baseline, and the latest matching events.
           const digest = {
-            incident: seen.episode.incident, count: seen.count, windowMinutes: seen.windowMinutes, samples: seen.samples,
+            incident: seen.episode.incident,
+            count: seen.count,
+            windowMinutes: seen.windowMinutes,
+            samples: seen.samples,
             ...(seen.baseline === undefined ? {} : { baseline: Math.round(seen.baseline * 10) / 10 }),
           };
           planned = planned.map((action) => (action.type === 'escalate' ? withParams(action, digest) : action));
           await deps.audit.record({
-            id: `spike:${seen.episode.incident}:opened`, at: context.now.toISOString(), kind: 'spike', what: 'spike.opened',
-            why: `${seen.count} matching events in the window`, eventId: event.id, ruleId, detail: { incident: seen.episode.incident },
+            id: `spike:${seen.episode.incident}:opened`,
+            at: context.now.toISOString(),
+            kind: 'spike',
+            what: 'spike.opened',
+            why: `${seen.count} matching events in the window`,
+            eventId: event.id,
+            ruleId,
+            detail: { incident: seen.episode.incident },
           });
         } else if (rule?.after && event.kind !== 'sla.breached') {
-          const timer = await startSlaTimer(deps.timers, { ruleId, after: rule.after.text, afterMs: rule.after.ms, event, actions: planned }, context.now);
+          const timer = await startSlaTimer(
+            deps.timers,
+            { ruleId, after: rule.after.text, afterMs: rule.after.ms, event, actions: planned },
+            context.now,
+          );
           reasons.push({ rule: ruleId, reason: `waiting for an answer until ${timer.dueAt} (timer ${timer.id})` });
           continue;
         }
@@ -76,7 +92,10 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
       }
       const breached = await breachedActions(event, actions);
       actions.push(...breached);
-      const rules = [...decision.rules, ...new Set(breached.map((action) => action.ruleId).filter((rule) => !decision.rules.includes(rule)))];
+      const rules = [
+        ...decision.rules,
+        ...new Set(breached.map((action) => action.ruleId).filter((rule) => !decision.rules.includes(rule))),
+      ];
       // onQuiet actions live on the episode that opened (if any); they are never run for this event.
       const { onQuiet: _deferred, ...rest } = decision;
       const result: Decision = { ...rest, rules, actions };

@@ -34,9 +34,7 @@ export interface CrisisSwitchResult {
  * The crisis-mode switch. It changes only when someone asks (a rule action, the CLI, the HTTP API) and
  * every change is audited with who, when and why: it never ends silently.
  */
-export async function switchCrisisMode(
-  store: CrisisStore, audit: AuditLog, change: CrisisChange, now: Date,
-): Promise<CrisisSwitchResult> {
+export async function switchCrisisMode(store: CrisisStore, audit: AuditLog, change: CrisisChange, now: Date): Promise<CrisisSwitchResult> {
   if (change.who.trim() === '') throw new CrisisChangeInvalidError('crisis mode: `who` is required (a person or rule:<id>)');
   if (change.why.trim() === '') throw new CrisisChangeInvalidError('crisis mode: `why` is required');
   const current = await store.get();
@@ -45,9 +43,14 @@ export async function switchCrisisMode(
   if (!(await store.set(next, current.version))) throw new CrisisConflictError();
   const version = current.version + 1;
   await audit.record({
-    id: `crisis:${version}`, at: next.since, kind: 'crisis', what: change.on ? 'crisis.on' : 'crisis.off',
-    who: change.who, why: change.why,
-    ...(change.eventId ? { eventId: change.eventId } : {}), ...(change.ruleId ? { ruleId: change.ruleId } : {}),
+    id: `crisis:${version}`,
+    at: next.since,
+    kind: 'crisis',
+    what: change.on ? 'crisis.on' : 'crisis.off',
+    who: change.who,
+    why: change.why,
+    ...(change.eventId ? { eventId: change.eventId } : {}),
+    ...(change.ruleId ? { ruleId: change.ruleId } : {}),
   });
   return { state: { ...next, version }, changed: true };
 }

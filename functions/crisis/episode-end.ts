@@ -19,7 +19,11 @@ export async function endQuietEpisodes(episodes: EpisodeStore, now: Date): Promi
   for (const episode of await episodes.listOpen()) {
     if (Date.parse(episode.lastEventAt) + episode.quietMs > now.getTime()) continue;
     if (!(await episodes.close(episode.ruleId, episode.incident, episode.lastEventAt, now))) continue;
-    ended.push({ episode: { ...episode, status: 'closed', closedAt: now.toISOString() }, resolves: resolveCommands(episode, now), quiet: quietCommands(episode, now) });
+    ended.push({
+      episode: { ...episode, status: 'closed', closedAt: now.toISOString() },
+      resolves: resolveCommands(episode, now),
+      quiet: quietCommands(episode, now),
+    });
   }
   return ended;
 }
@@ -35,7 +39,9 @@ export function resolveCommands(episode: SpikeEpisode, now: Date): ActionCommand
       index: action.index,
       type: 'escalate',
       params: {
-        ...action.params, resolve: true, incident: episode.incident,
+        ...action.params,
+        resolve: true,
+        incident: episode.incident,
         summary: `Resolved: ${String(action.params.summary ?? episode.ruleId)} (quiet for ${Math.round(episode.quietMs / 60_000)} min after ${episode.count} events)`,
       },
       event: episode.firstEvent,

@@ -10,7 +10,12 @@ import type { ApprovalStore, AuditLog, CrisisStore } from './ports.js';
  * `hold`: a rule parks an action for a human. The parked reply or post (params.action) waits in the
  * approval queue; approving it sends it through the same guarded path.
  */
-export function ruleHoldExecutor(options: { approvals: ApprovalStore; audit: AuditLog; expireAfterMs: number; clock: Clock }): ActionExecutor {
+export function ruleHoldExecutor(options: {
+  approvals: ApprovalStore;
+  audit: AuditLog;
+  expireAfterMs: number;
+  clock: Clock;
+}): ActionExecutor {
   return async (command) => {
     const { action, reason } = command.params;
     let parked: ActionCommand | undefined;
@@ -18,10 +23,18 @@ export function ruleHoldExecutor(options: { approvals: ApprovalStore; audit: Aud
       const { type, ...params } = action as { type: string } & Record<string, unknown>;
       parked = { ...command, type, params };
     }
-    await holdForApproval(options, {
-      id: command.id, reason: typeof reason === 'string' && reason !== '' ? reason : `held by rule ${command.ruleId}`,
-      heldBy: 'rule', ...(parked ? { command: parked } : {}), eventId: command.eventId, ruleId: command.ruleId,
-    }, options.clock.now());
+    await holdForApproval(
+      options,
+      {
+        id: command.id,
+        reason: typeof reason === 'string' && reason !== '' ? reason : `held by rule ${command.ruleId}`,
+        heldBy: 'rule',
+        ...(parked ? { command: parked } : {}),
+        eventId: command.eventId,
+        ruleId: command.ruleId,
+      },
+      options.clock.now(),
+    );
     return { status: 'held' };
   };
 }
@@ -30,12 +43,24 @@ export function ruleHoldExecutor(options: { approvals: ApprovalStore; audit: Aud
 export function crisisExecutor(options: { crisis: CrisisStore; audit: AuditLog; clock: Clock }): ActionExecutor {
   return async (command) => {
     const state = command.params.state;
-    if (state !== 'on' && state !== 'off') throw new PermanentActionError(`crisis action needs params.state 'on' or 'off', got ${JSON.stringify(state)}`);
-    const why = typeof command.params.why === 'string' && command.params.why !== ''
-      ? command.params.why : `rule ${command.ruleId} matched event ${command.eventId}`;
-    await switchCrisisMode(options.crisis, options.audit, {
-      on: state === 'on', who: `rule:${command.ruleId}`, why, eventId: command.eventId, ruleId: command.ruleId,
-    }, options.clock.now());
+    if (state !== 'on' && state !== 'off')
+      throw new PermanentActionError(`crisis action needs params.state 'on' or 'off', got ${JSON.stringify(state)}`);
+    const why =
+      typeof command.params.why === 'string' && command.params.why !== ''
+        ? command.params.why
+        : `rule ${command.ruleId} matched event ${command.eventId}`;
+    await switchCrisisMode(
+      options.crisis,
+      options.audit,
+      {
+        on: state === 'on',
+        who: `rule:${command.ruleId}`,
+        why,
+        eventId: command.eventId,
+        ruleId: command.ruleId,
+      },
+      options.clock.now(),
+    );
     return { status: 'succeeded' };
   };
 }

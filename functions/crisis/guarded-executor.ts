@@ -1,10 +1,10 @@
 import type { ActionExecutor } from '../core/act.js';
+import type { ActionCommand } from '../core/action-command.js';
 import { PermanentActionError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
 import { APPROVAL_PARAM, holdForApproval } from './approvals.js';
 import { waitingConversations } from './conversation.js';
 import type { GuardVerdict } from './outgoing-guard.js';
-import type { ActionCommand } from '../core/action-command.js';
 import type { ApprovalStore, AuditLog, CrisisStore, TimerStore } from './ports.js';
 import { answerTimers } from './sla-timer.js';
 
@@ -34,14 +34,25 @@ export function guardedExecutor(options: GuardedExecutorOptions): ActionExecutor
     if (approvalId !== undefined) {
       const approval = typeof approvalId === 'string' ? await options.approvals.get(approvalId) : undefined;
       if (approval?.status !== 'approved') {
-        throw new PermanentActionError(`command ${command.id} names approval '${String(approvalId)}', which is ${approval?.status ?? 'missing'}`);
+        throw new PermanentActionError(
+          `command ${command.id} names approval '${String(approvalId)}', which is ${approval?.status ?? 'missing'}`,
+        );
       }
     } else {
       const held = await holdReason(command);
       if (held) {
-        await holdForApproval(options, {
-          id: command.id, reason: held.reason, heldBy: held.by, command, eventId: command.eventId, ruleId: command.ruleId,
-        }, options.clock.now());
+        await holdForApproval(
+          options,
+          {
+            id: command.id,
+            reason: held.reason,
+            heldBy: held.by,
+            command,
+            eventId: command.eventId,
+            ruleId: command.ruleId,
+          },
+          options.clock.now(),
+        );
         return { status: 'held' };
       }
     }
@@ -57,6 +68,8 @@ export function guardedExecutor(options: GuardedExecutorOptions): ActionExecutor
     if (verdict.hold) return { reason: verdict.reason, by: 'guard' };
     if (command.params[CRISIS_REPLY_PARAM] === true) return undefined;
     const crisis = await options.crisis.get();
-    return crisis.on ? { reason: `crisis mode is on (since ${crisis.since ?? '?'} by ${crisis.by ?? '?'}: ${crisis.why ?? ''})`, by: 'crisis' } : undefined;
+    return crisis.on
+      ? { reason: `crisis mode is on (since ${crisis.since ?? '?'} by ${crisis.by ?? '?'}: ${crisis.why ?? ''})`, by: 'crisis' }
+      : undefined;
   }
 }

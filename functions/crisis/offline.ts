@@ -2,7 +2,14 @@ import type { CanonicalEvent } from '../core/event.js';
 import type { PlannedAction, RuleSet } from '../core/rule-set.js';
 import { withCrisis } from './crisis-rule-set.js';
 import { endQuietEpisodes } from './episode-end.js';
-import { memoryApprovalStore, memoryAuditLog, memoryCounterStore, memoryCrisisStore, memoryEpisodeStore, memoryTimerStore } from './memory/index.js';
+import {
+  memoryApprovalStore,
+  memoryAuditLog,
+  memoryCounterStore,
+  memoryCrisisStore,
+  memoryEpisodeStore,
+  memoryTimerStore,
+} from './memory/index.js';
 import { crisisRuleOptions } from './rule-options.js';
 import { sweepSlaTimers } from './sla-timer.js';
 
@@ -20,8 +27,12 @@ export interface OfflineTick {
  */
 export function offlineCrisis(base: RuleSet, rules: ReadonlyArray<{ id: string; spec: unknown }>) {
   const stores = {
-    counters: memoryCounterStore(), episodes: memoryEpisodeStore(), timers: memoryTimerStore(), crisis: memoryCrisisStore(),
-    approvals: memoryApprovalStore(), audit: memoryAuditLog(),
+    counters: memoryCounterStore(),
+    episodes: memoryEpisodeStore(),
+    timers: memoryTimerStore(),
+    crisis: memoryCrisisStore(),
+    approvals: memoryApprovalStore(),
+    audit: memoryAuditLog(),
   };
   const options = crisisRuleOptions(rules);
   return {
@@ -30,13 +41,28 @@ export function offlineCrisis(base: RuleSet, rules: ReadonlyArray<{ id: string; 
     /** Moves the clock to `now`: the sweep's work up to then. */
     async advance(now: Date): Promise<OfflineTick> {
       const breaches: CanonicalEvent[] = [];
-      await sweepSlaTimers({ timers: stores.timers, audit: stores.audit, emit: async (event) => { breaches.push(event); } }, now);
+      await sweepSlaTimers(
+        {
+          timers: stores.timers,
+          audit: stores.audit,
+          emit: async (event) => {
+            breaches.push(event);
+          },
+        },
+        now,
+      );
       const ended = await endQuietEpisodes(stores.episodes, now);
       return {
         breaches,
         resolved: ended.map(({ episode, resolves, quiet }) => ({
-          eventId: episode.firstEvent.id, ruleId: episode.ruleId,
-          actions: [...resolves, ...quiet].map((command) => ({ type: command.type, ruleId: command.ruleId, index: command.index, params: command.params })),
+          eventId: episode.firstEvent.id,
+          ruleId: episode.ruleId,
+          actions: [...resolves, ...quiet].map((command) => ({
+            type: command.type,
+            ruleId: command.ruleId,
+            index: command.index,
+            params: command.params,
+          })),
         })),
       };
     },

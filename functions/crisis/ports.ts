@@ -1,7 +1,7 @@
 import type { ActionCommand } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
-import type { EscalationEvent } from '../escalation/escalation.js';
 import type { PlannedAction } from '../core/rule-set.js';
+import type { EscalationEvent } from '../escalation/escalation.js';
 
 /**
  * What the crisis and SLA core needs from storage. DynamoDB implementations live in
@@ -34,7 +34,10 @@ export interface CountedSample {
 }
 
 /** The latest samples first: later minute, then later place in the minute. */
-export function latestSamples(byMinute: ReadonlyArray<{ minute: number; samples: readonly CountedSample[] }>, limit: number): EscalationEvent[] {
+export function latestSamples(
+  byMinute: ReadonlyArray<{ minute: number; samples: readonly CountedSample[] }>,
+  limit: number,
+): EscalationEvent[] {
   return byMinute
     .flatMap(({ minute, samples }) => samples.map((entry) => ({ minute, ...entry })))
     .sort((a, b) => b.minute - a.minute || b.seq - a.seq)

@@ -14,8 +14,12 @@ export const crisisRuleLanguage: RuleLanguageExtension = {
   name: 'crisis',
   ruleKeys: crisisRuleKeys,
   configSections: {
-    targets: (value, source) => { parseTargets(value as Record<string, unknown>, source); },
-    crisis: (value, source) => { parseCrisisSection(value, source); },
+    targets: (value, source) => {
+      parseTargets(value as Record<string, unknown>, source);
+    },
+    crisis: (value, source) => {
+      parseCrisisSection(value, source);
+    },
   },
   offline(base, rules) {
     const crisis = offlineCrisis(base, rules);

@@ -13,16 +13,22 @@ import type { SpikeSpec } from './spike.js';
  */
 const duration = durationSchema();
 
-export const volumeSchema = z.object({
-  atLeast: z.number().int().positive().optional().describe('At least this many matching events within the window'),
-  within: duration.describe('The sliding window, in whole minutes (10m)'),
-  quiet: duration.optional().describe('No matching event for this long ends the episode (default: the window)'),
-  baseline: z.object({
-    factor: z.number().positive().describe('The window count must be at least factor × the trailing average'),
-    over: duration.describe('How far back the trailing average looks (1h)'),
-    minCount: z.number().int().positive().describe('Never fire below this count, whatever the baseline'),
-  }).strict().optional(),
-}).strict().refine((volume) => volume.atLeast !== undefined || volume.baseline !== undefined, { message: 'give atLeast, baseline, or both' })
+export const volumeSchema = z
+  .object({
+    atLeast: z.number().int().positive().optional().describe('At least this many matching events within the window'),
+    within: duration.describe('The sliding window, in whole minutes (10m)'),
+    quiet: duration.optional().describe('No matching event for this long ends the episode (default: the window)'),
+    baseline: z
+      .object({
+        factor: z.number().positive().describe('The window count must be at least factor × the trailing average'),
+        over: duration.describe('How far back the trailing average looks (1h)'),
+        minCount: z.number().int().positive().describe('Never fire below this count, whatever the baseline'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((volume) => volume.atLeast !== undefined || volume.baseline !== undefined, { message: 'give atLeast, baseline, or both' })
   .describe('Fire on volume: once per episode of matching events, resolved after a quiet period');
 
 export const crisisRuleKeys = {
@@ -60,12 +66,17 @@ export function crisisRuleOptions(rules: ReadonlyArray<{ id: string; spec: unkno
     const entry: CrisisRuleOptions = {};
     if (volume) {
       const windowMs = parseDuration(volume.within);
-      if (windowMs < MINUTE_MS || windowMs % MINUTE_MS !== 0) throw new CrisisRuleOptionsError(`rule ${rule.id}: volume.within must be whole minutes (got ${volume.within})`);
+      if (windowMs < MINUTE_MS || windowMs % MINUTE_MS !== 0)
+        throw new CrisisRuleOptionsError(`rule ${rule.id}: volume.within must be whole minutes (got ${volume.within})`);
       entry.volume = {
         windowMs,
         quietMs: volume.quiet ? parseDuration(volume.quiet) : windowMs,
         ...(volume.atLeast !== undefined ? { atLeast: volume.atLeast } : {}),
-        ...(volume.baseline ? { baseline: { factor: volume.baseline.factor, overMs: parseDuration(volume.baseline.over), minCount: volume.baseline.minCount } } : {}),
+        ...(volume.baseline
+          ? {
+              baseline: { factor: volume.baseline.factor, overMs: parseDuration(volume.baseline.over), minCount: volume.baseline.minCount },
+            }
+          : {}),
       };
     }
     if (after) entry.after = { text: after, ms: parseDuration(after) };

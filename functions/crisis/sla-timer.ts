@@ -13,7 +13,10 @@ const CATCH_UP_LIMIT_MINUTES = 24 * 60;
 const RE_READ_MINUTES = 2;
 
 export function slaTimerId(eventId: string, ruleId: string): string {
-  return `sla_${createHash('sha256').update(JSON.stringify([eventId, ruleId])).digest('base64url').slice(0, 32)}`;
+  return `sla_${createHash('sha256')
+    .update(JSON.stringify([eventId, ruleId]))
+    .digest('base64url')
+    .slice(0, 32)}`;
 }
 
 /**
@@ -21,7 +24,9 @@ export function slaTimerId(eventId: string, ruleId: string): string {
  * The rule's actions wait in the timer. Starting the same timer twice keeps the first.
  */
 export async function startSlaTimer(
-  timers: TimerStore, input: { ruleId: string; after: string; afterMs: number; event: CanonicalEvent; actions: readonly PlannedAction[] }, now: Date,
+  timers: TimerStore,
+  input: { ruleId: string; after: string; afterMs: number; event: CanonicalEvent; actions: readonly PlannedAction[] },
+  now: Date,
 ): Promise<SlaTimer> {
   const written = Date.parse(input.event.createdAt);
   const timer: SlaTimer = {
@@ -111,8 +116,13 @@ export async function sweepSlaTimers(deps: SweepDependencies, now: Date): Promis
     if (!(await deps.timers.settle(timer.id, 'fired', now))) continue;
     fired.push(timer);
     await deps.audit.record({
-      id: `sla:${timer.id}:fired`, at: now.toISOString(), kind: 'sla', what: 'sla.breached',
-      why: `no answer ${timer.after} after the message`, eventId: timer.eventId, ruleId: timer.ruleId,
+      id: `sla:${timer.id}:fired`,
+      at: now.toISOString(),
+      kind: 'sla',
+      what: 'sla.breached',
+      why: `no answer ${timer.after} after the message`,
+      eventId: timer.eventId,
+      ruleId: timer.ruleId,
       detail: { breachEventId: event.id, dueAt: timer.dueAt },
     });
   }

@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../core/event.js';
-import { type EscalationEvent, eventSample, MAX_SAMPLES } from '../escalation/escalation.js';
 import type { PlannedAction } from '../core/rule-set.js';
+import { type EscalationEvent, eventSample, MAX_SAMPLES } from '../escalation/escalation.js';
 import { epochMinute, MINUTE_MS } from './minutes.js';
 import type { CounterStore, EpisodeStore, SpikeEpisode } from './ports.js';
 
@@ -50,7 +50,12 @@ export function spikeIncident(ruleId: string, startedAt: Date): string {
  * and every other event of the episode only touches it.
  */
 export async function observeSpike(
-  ruleId: string, spec: SpikeSpec, event: CanonicalEvent, actions: readonly PlannedAction[], now: Date, deps: SpikeDependencies,
+  ruleId: string,
+  spec: SpikeSpec,
+  event: CanonicalEvent,
+  actions: readonly PlannedAction[],
+  now: Date,
+  deps: SpikeDependencies,
   onQuiet: readonly PlannedAction[] = [],
 ): Promise<SpikeObservation> {
   const key = spikeCounterKey(ruleId);
@@ -85,16 +90,27 @@ export async function observeSpike(
       return { fire: false, reason: `${count} matching events; a rate spike needs at least ${spec.baseline.minCount}`, count };
     }
     if (count < spec.baseline.factor * baseline) {
-      return { fire: false, reason: `${count} matching events is under ${spec.baseline.factor}× the trailing average of ${baseline.toFixed(1)}`, count };
+      return {
+        fire: false,
+        reason: `${count} matching events is under ${spec.baseline.factor}× the trailing average of ${baseline.toFixed(1)}`,
+        count,
+      };
     }
   }
 
   // The digest's events: the latest counted in this episode's window (the opening one among them).
   const samples = await deps.counters.samples(key, windowStart, nowMinute, now, MAX_SAMPLES);
   const episode: SpikeEpisode = {
-    ruleId, incident: spikeIncident(ruleId, now), status: 'open',
-    startedAt: now.toISOString(), lastEventAt: now.toISOString(), count, quietMs: spec.quietMs,
-    firstEvent: event, actions: [...actions], samples,
+    ruleId,
+    incident: spikeIncident(ruleId, now),
+    status: 'open',
+    startedAt: now.toISOString(),
+    lastEventAt: now.toISOString(),
+    count,
+    quietMs: spec.quietMs,
+    firstEvent: event,
+    actions: [...actions],
+    samples,
     ...(onQuiet.length > 0 ? { onQuiet: [...onQuiet] } : {}),
   };
   if (!(await deps.episodes.open(episode))) {

@@ -33,9 +33,19 @@ export async function runCrisisSweep(deps: CrisisSweepDependencies, now: Date): 
   for (const { episode, resolves, quiet } of ended) {
     if (resolves.length + quiet.length > 0) await deps.dispatch([...resolves, ...quiet]);
     await deps.audit.record({
-      id: `spike:${episode.incident}:ended`, at: now.toISOString(), kind: 'spike', what: 'spike.ended', ruleId: episode.ruleId,
-      eventId: episode.firstEvent.id, why: `no matching event for ${Math.round(episode.quietMs / 60_000)} min`,
-      detail: { incident: episode.incident, count: episode.count, resolves: resolves.map((command) => command.id), onQuiet: quiet.map((command) => command.id) },
+      id: `spike:${episode.incident}:ended`,
+      at: now.toISOString(),
+      kind: 'spike',
+      what: 'spike.ended',
+      ruleId: episode.ruleId,
+      eventId: episode.firstEvent.id,
+      why: `no matching event for ${Math.round(episode.quietMs / 60_000)} min`,
+      detail: {
+        incident: episode.incident,
+        count: episode.count,
+        resolves: resolves.map((command) => command.id),
+        onQuiet: quiet.map((command) => command.id),
+      },
     });
   }
   const approvalsExpired = await expireApprovals(deps, now);

@@ -26,7 +26,9 @@ export function escalationEmail(escalation: Escalation, target: EmailTarget): Em
 /** How an email is recorded on the action (sandbox and live alike): SES v2's SendEmail, as a request. */
 export function recordedEmailRequest(message: EmailMessage): OutboundRequest {
   return {
-    method: 'POST', url: 'ses:v2/email/outbound-emails', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    url: 'ses:v2/email/outbound-emails',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(message),
   };
 }

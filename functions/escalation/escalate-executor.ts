@@ -1,16 +1,19 @@
 import type { ActionExecutor, ExecutionResult } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
-import { missingSettings, type Settings } from '../core/settings.js';
 import { PermanentActionError } from '../core/errors.js';
 import type { HttpSender, OutboundRequest, OutboundResponse } from '../core/http.js';
-import type { Clock } from '../core/ports.js';
 import { redactRequest } from '../core/outbound/index.js';
+import type { Clock } from '../core/ports.js';
+import { missingSettings, type Settings } from '../core/settings.js';
 import { type EmailSender, escalationEmail, recordedEmailRequest } from './email.js';
 import { type Escalation, escalationFrom } from './escalation.js';
 import { buildOpsgenieRequest, interpretOpsgenieResponse } from './opsgenie.js';
 import { buildPagerDutyRequest, interpretPagerDutyResponse } from './pagerduty.js';
 import {
-  buildSlackChannelRequest, buildSlackWebhookRequest, interpretSlackChannelResponse, interpretSlackWebhookResponse,
+  buildSlackChannelRequest,
+  buildSlackWebhookRequest,
+  interpretSlackChannelResponse,
+  interpretSlackWebhookResponse,
 } from './slack.js';
 import { type EscalationTarget, targetSecretNames } from './target-config.js';
 import { buildTelegramEscalationRequest, interpretTelegramEscalationResponse } from './telegram.js';
@@ -43,12 +46,18 @@ interface Wire {
 export function escalateExecutor(options: EscalateExecutorOptions): ActionExecutor {
   return async (command) => {
     const name = command.params.target;
-    if (typeof name !== 'string' || name === '') throw new PermanentActionError(`escalate needs params.target (a target name), got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name === '')
+      throw new PermanentActionError(`escalate needs params.target (a target name), got ${JSON.stringify(name)}`);
     const target = options.targets().get(name);
     if (!target) {
-      throw new PermanentActionError(`escalation target '${name}' is not configured (known: ${[...options.targets().keys()].join(', ') || 'none'})`);
+      throw new PermanentActionError(
+        `escalation target '${name}' is not configured (known: ${[...options.targets().keys()].join(', ') || 'none'})`,
+      );
     }
-    const escalation = escalationFrom(command, typeof options.foghornBaseUrl === 'function' ? options.foghornBaseUrl() : options.foghornBaseUrl);
+    const escalation = escalationFrom(
+      command,
+      typeof options.foghornBaseUrl === 'function' ? options.foghornBaseUrl() : options.foghornBaseUrl,
+    );
     if (target.type === 'record') return { status: 'succeeded', mode: 'sandbox' };
     if (target.type === 'email') return sendEmail(escalation, target);
 
@@ -77,14 +86,19 @@ export function escalateExecutor(options: EscalateExecutorOptions): ActionExecut
     const { settings } = options;
     const now = () => options.clock.now();
     switch (target.type) {
-      case 'pagerduty': return { build: (e) => buildPagerDutyRequest(e, target, settings), interpret: (r) => interpretPagerDutyResponse(r, now()) };
-      case 'opsgenie': return { build: (e) => buildOpsgenieRequest(e, target, settings), interpret: (r) => interpretOpsgenieResponse(r, now()) };
-      case 'slack-webhook': return { build: (e) => buildSlackWebhookRequest(e, target, settings), interpret: (r) => interpretSlackWebhookResponse(r, now()) };
-      case 'slack-channel': return { build: (e) => buildSlackChannelRequest(e, target, settings), interpret: (r) => interpretSlackChannelResponse(r) };
-      case 'telegram': return {
-        build: (e) => buildTelegramEscalationRequest(e, target, settings),
-        interpret: (r) => interpretTelegramEscalationResponse(r, command, settings, now()),
-      };
+      case 'pagerduty':
+        return { build: (e) => buildPagerDutyRequest(e, target, settings), interpret: (r) => interpretPagerDutyResponse(r, now()) };
+      case 'opsgenie':
+        return { build: (e) => buildOpsgenieRequest(e, target, settings), interpret: (r) => interpretOpsgenieResponse(r, now()) };
+      case 'slack-webhook':
+        return { build: (e) => buildSlackWebhookRequest(e, target, settings), interpret: (r) => interpretSlackWebhookResponse(r, now()) };
+      case 'slack-channel':
+        return { build: (e) => buildSlackChannelRequest(e, target, settings), interpret: (r) => interpretSlackChannelResponse(r) };
+      case 'telegram':
+        return {
+          build: (e) => buildTelegramEscalationRequest(e, target, settings),
+          interpret: (r) => interpretTelegramEscalationResponse(r, command, settings, now()),
+        };
     }
   }
 }

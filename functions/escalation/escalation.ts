@@ -50,14 +50,19 @@ function truncate(text: string, max: number): string {
 }
 
 function authorOf(event: CanonicalEvent): string {
-  return event.author.handle ? `@${event.author.handle.replace(/^@/, '')}` : event.author.name ?? event.author.id;
+  return event.author.handle ? `@${event.author.handle.replace(/^@/, '')}` : (event.author.name ?? event.author.id);
 }
 
 /** How a counted event is kept for the digest (small: it is stored with the spike counters). */
 export function eventSample(event: CanonicalEvent): EscalationEvent {
   return {
-    id: event.id, platform: event.platform, kind: event.kind, text: truncate(event.text, MAX_SAMPLE_TEXT), author: authorOf(event),
-    ...(httpLink(event.url) ? { link: event.url } : {}), at: event.createdAt,
+    id: event.id,
+    platform: event.platform,
+    kind: event.kind,
+    text: truncate(event.text, MAX_SAMPLE_TEXT),
+    author: authorOf(event),
+    ...(httpLink(event.url) ? { link: event.url } : {}),
+    at: event.createdAt,
   };
 }
 
@@ -78,8 +83,14 @@ function samplesFrom(value: unknown, foghornBase: string): EscalationSample[] | 
     if (id === undefined) continue;
     const link = httpLink(r.link) ? r.link : undefined;
     samples.push({
-      id, platform: text(r.platform) ?? '', kind: text(r.kind) ?? '', text: truncate(text(r.text) ?? '', MAX_SAMPLE_TEXT),
-      author: text(r.author) ?? '', ...(link ? { link } : {}), at: text(r.at) ?? '', foghornLink: foghornEventLink(foghornBase, id),
+      id,
+      platform: text(r.platform) ?? '',
+      kind: text(r.kind) ?? '',
+      text: truncate(text(r.text) ?? '', MAX_SAMPLE_TEXT),
+      author: text(r.author) ?? '',
+      ...(link ? { link } : {}),
+      at: text(r.at) ?? '',
+      foghornLink: foghornEventLink(foghornBase, id),
     });
   }
   return samples;
@@ -97,7 +108,8 @@ export function incidentKey(incident: string): string {
 export function escalationFrom(command: ActionCommand, foghornBaseUrl: string): Escalation {
   const { params, event } = command;
   const severity = SEVERITIES.find((candidate) => candidate === params.severity) ?? 'medium';
-  const incident = typeof params.incident === 'string' && params.incident !== '' ? params.incident : `foghorn:${command.ruleId}:${event.id}`;
+  const incident =
+    typeof params.incident === 'string' && params.incident !== '' ? params.incident : `foghorn:${command.ruleId}:${event.id}`;
   const count = typeof params.count === 'number' ? params.count : undefined;
   const windowMinutes = typeof params.windowMinutes === 'number' ? params.windowMinutes : undefined;
   const baseline = typeof params.baseline === 'number' && Number.isFinite(params.baseline) ? params.baseline : undefined;

@@ -1,6 +1,6 @@
-import type { Settings } from '../core/settings.js';
-import type { OutboundRequest, OutboundResponse } from '../core/http.js';
 import { credential } from '../core/connector.js';
+import type { OutboundRequest, OutboundResponse } from '../core/http.js';
+import type { Settings } from '../core/settings.js';
 import { digestText, type Escalation, sampleLine } from './escalation.js';
 import { interpretAlertingResponse, jsonBody } from './responses.js';
 import type { EscalationTarget } from './target-config.js';
@@ -19,13 +19,16 @@ export function buildOpsgenieRequest(escalation: Escalation, target: OpsgenieTar
   const headers = { 'content-type': 'application/json', authorization: `GenieKey ${credential(settings, target.apiKey)}` };
   if (escalation.resolve) {
     return {
-      method: 'POST', headers,
+      method: 'POST',
+      headers,
       url: `${base}/v2/alerts/${encodeURIComponent(escalation.incident)}/close?identifierType=alias`,
       body: JSON.stringify({ source: 'Foghorn', note: escalation.summary.slice(0, 25_000) }),
     };
   }
   return {
-    method: 'POST', headers, url: `${base}/v2/alerts`,
+    method: 'POST',
+    headers,
+    url: `${base}/v2/alerts`,
     body: JSON.stringify({
       message: escalation.summary.slice(0, 130),
       alias: escalation.incident,
@@ -35,13 +38,18 @@ export function buildOpsgenieRequest(escalation: Escalation, target: OpsgenieTar
       entity: escalation.event.platform,
       tags: ['foghorn', escalation.ruleId],
       details: {
-        rule: escalation.ruleId, event: escalation.event.id, author: escalation.event.author, foghorn: escalation.foghornLink,
+        rule: escalation.ruleId,
+        event: escalation.event.id,
+        author: escalation.event.author,
+        foghorn: escalation.foghornLink,
         ...(escalation.event.link ? { link: escalation.event.link } : {}),
         ...(escalation.count === undefined ? {} : { count: String(escalation.count) }),
         ...(escalation.windowMinutes === undefined ? {} : { window: `${escalation.windowMinutes} min` }),
         ...(escalation.baseline === undefined ? {} : { baseline: escalation.baseline.toFixed(1) }),
         // Details are string to string: one entry per sample, newest first.
-        ...Object.fromEntries((escalation.samples ?? []).map((sample, index) => [`sample ${index + 1}`, sampleLine(sample).slice(2, 1_000)])),
+        ...Object.fromEntries(
+          (escalation.samples ?? []).map((sample, index) => [`sample ${index + 1}`, sampleLine(sample).slice(2, 1_000)]),
+        ),
       },
       ...(target.responders ? { responders: target.responders } : {}),
     }),

@@ -13,8 +13,10 @@ export function interpretAlertingResponse(service: string, response: OutboundRes
   if (response.status >= 200 && response.status < 300) return;
   const wait = retryAfterMs(header(response, 'retry-after'), now.getTime());
   const detail = response.body.slice(0, 500);
-  if (response.status === 429) throw new TransientActionError(`${service} rate limit (HTTP 429)`, wait ?? DEFAULT_RATE_LIMIT_WAIT_MS, detail);
-  if (response.status >= 500 || response.status === 408) throw new TransientActionError(`${service} answered HTTP ${response.status}`, wait, detail);
+  if (response.status === 429)
+    throw new TransientActionError(`${service} rate limit (HTTP 429)`, wait ?? DEFAULT_RATE_LIMIT_WAIT_MS, detail);
+  if (response.status >= 500 || response.status === 408)
+    throw new TransientActionError(`${service} answered HTTP ${response.status}`, wait, detail);
   throw new PermanentActionError(`${service} refused the request (HTTP ${response.status}): ${detail}`, detail);
 }
 

@@ -1,6 +1,6 @@
-import type { Settings } from '../core/settings.js';
-import type { OutboundRequest, OutboundResponse } from '../core/http.js';
 import { credential } from '../core/connector.js';
+import type { OutboundRequest, OutboundResponse } from '../core/http.js';
+import type { Settings } from '../core/settings.js';
 import { interpretSlackResponse } from '../platforms/slack/client.js';
 import { countLine, digestText, type Escalation, type EscalationEvent } from './escalation.js';
 import { interpretAlertingResponse } from './responses.js';
@@ -14,7 +14,9 @@ type ChannelTarget = Extract<EscalationTarget, { type: 'slack-channel' }>;
 /** An incoming webhook: the URL itself is the secret, so it lives in a setting. */
 export function buildSlackWebhookRequest(escalation: Escalation, target: WebhookTarget, settings: Settings): OutboundRequest {
   return {
-    method: 'POST', url: credential(settings, target.url), headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    url: credential(settings, target.url),
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text: digestText(escalation), blocks: slackBlocks(escalation) }),
   };
 }
@@ -28,7 +30,8 @@ export function interpretSlackWebhookResponse(response: OutboundResponse, now: D
 /** chat.postMessage with the bot token, into the configured channel. */
 export function buildSlackChannelRequest(escalation: Escalation, target: ChannelTarget, settings: Settings): OutboundRequest {
   return {
-    method: 'POST', url: `${(target.url ?? SLACK_API).replace(/\/+$/, '')}/chat.postMessage`,
+    method: 'POST',
+    url: `${(target.url ?? SLACK_API).replace(/\/+$/, '')}/chat.postMessage`,
     headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${credential(settings, target.token)}` },
     body: JSON.stringify({ channel: target.channel, text: digestText(escalation), blocks: slackBlocks(escalation), unfurl_links: false }),
   };
@@ -51,9 +54,15 @@ function mrkdwn(text: string) {
 
 function eventSection(event: EscalationEvent, foghornLink: string) {
   const author = event.link ? `<${event.link}|${escapeMrkdwn(event.author)}>` : `*${escapeMrkdwn(event.author)}*`;
-  const quoted = escapeMrkdwn(event.text).split('\n').map((line) => `>${line}`).join('\n');
+  const quoted = escapeMrkdwn(event.text)
+    .split('\n')
+    .map((line) => `>${line}`)
+    .join('\n');
   return [
-    { type: 'section', text: mrkdwn(`${author} · ${escapeMrkdwn(event.platform)} ${escapeMrkdwn(event.kind)} · ${escapeMrkdwn(event.at)}\n${quoted}`) },
+    {
+      type: 'section',
+      text: mrkdwn(`${author} · ${escapeMrkdwn(event.platform)} ${escapeMrkdwn(event.kind)} · ${escapeMrkdwn(event.at)}\n${quoted}`),
+    },
     { type: 'context', elements: [mrkdwn(`<${foghornLink}|In Foghorn>${event.link ? ` · <${event.link}|On the platform>` : ''}`)] },
   ];
 }
@@ -61,15 +70,31 @@ function eventSection(event: EscalationEvent, foghornLink: string) {
 /** The digest as Block Kit: what happened, the rule and counts, then each event with its links. */
 export function slackBlocks(escalation: Escalation): unknown[] {
   if (escalation.resolve) {
-    return [{ type: 'section', text: mrkdwn(`:white_check_mark: *Resolved* · ${escapeMrkdwn(escalation.summary)}\nIncident: \`${escapeMrkdwn(escalation.incident)}\``) }];
+    return [
+      {
+        type: 'section',
+        text: mrkdwn(
+          `:white_check_mark: *Resolved* · ${escapeMrkdwn(escalation.summary)}\nIncident: \`${escapeMrkdwn(escalation.incident)}\``,
+        ),
+      },
+    ];
   }
   const counts = countLine(escalation);
   const blocks: unknown[] = [
-    { type: 'header', text: { type: 'plain_text', text: `🚨 ${escalation.severity.toUpperCase()}: ${escalation.summary}`.slice(0, 150), emoji: true } },
-    { type: 'section', text: mrkdwn(`Rule \`${escapeMrkdwn(escalation.ruleId)}\`${counts === undefined ? '' : ` · ${escapeMrkdwn(counts)}`}`) },
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: `🚨 ${escalation.severity.toUpperCase()}: ${escalation.summary}`.slice(0, 150), emoji: true },
+    },
+    {
+      type: 'section',
+      text: mrkdwn(`Rule \`${escapeMrkdwn(escalation.ruleId)}\`${counts === undefined ? '' : ` · ${escapeMrkdwn(counts)}`}`),
+    },
   ];
   if (escalation.samples) {
-    blocks.push({ type: 'context', elements: [mrkdwn(`The latest ${escalation.samples.length}${escalation.count === undefined ? '' : ` of ${escalation.count}`}:`)] });
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`The latest ${escalation.samples.length}${escalation.count === undefined ? '' : ` of ${escalation.count}`}:`)],
+    });
     for (const sample of escalation.samples) blocks.push(...eventSection(sample, sample.foghornLink));
   } else {
     blocks.push(...eventSection(escalation.event, escalation.foghornLink));

@@ -16,20 +16,46 @@ import { FoghornError } from '../core/errors.js';
  *
  * A target without a `type` only records the escalation (audit log and action record).
  */
-const secretRef = z.string().regex(/^FOGHORN_[A-Z0-9_]+$/, 'the name of a FOGHORN_* setting that holds the secret (never the secret itself)');
+const secretRef = z
+  .string()
+  .regex(/^FOGHORN_[A-Z0-9_]+$/, 'the name of a FOGHORN_* setting that holds the secret (never the secret itself)');
 const httpUrl = z.url({ protocol: /^https?$/ });
 const common = { description: z.string().optional() };
 
 export const targetSchema = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('pagerduty'), routingKey: secretRef, url: httpUrl.optional() }).strict(),
-  z.object({
-    ...common, type: z.literal('opsgenie'), apiKey: secretRef, region: z.enum(['us', 'eu']).default('us'), url: httpUrl.optional(),
-    responders: z.array(z.object({ type: z.enum(['team', 'user', 'escalation', 'schedule']), name: z.string().min(1) }).strict()).optional(),
-  }).strict(),
+  z
+    .object({
+      ...common,
+      type: z.literal('opsgenie'),
+      apiKey: secretRef,
+      region: z.enum(['us', 'eu']).default('us'),
+      url: httpUrl.optional(),
+      responders: z
+        .array(z.object({ type: z.enum(['team', 'user', 'escalation', 'schedule']), name: z.string().min(1) }).strict())
+        .optional(),
+    })
+    .strict(),
   z.object({ ...common, type: z.literal('slack-webhook'), url: secretRef }).strict(),
-  z.object({ ...common, type: z.literal('slack-channel'), channel: z.string().min(1), token: secretRef.default('FOGHORN_SLACK_BOT_TOKEN'), url: httpUrl.optional() }).strict(),
+  z
+    .object({
+      ...common,
+      type: z.literal('slack-channel'),
+      channel: z.string().min(1),
+      token: secretRef.default('FOGHORN_SLACK_BOT_TOKEN'),
+      url: httpUrl.optional(),
+    })
+    .strict(),
   z.object({ ...common, type: z.literal('email'), from: z.email(), to: z.array(z.email()).min(1) }).strict(),
-  z.object({ ...common, type: z.literal('telegram'), chatId: z.union([z.string().min(1), z.number().int()]).transform(String), token: secretRef.default('FOGHORN_TELEGRAM_BOT_TOKEN'), url: httpUrl.optional() }).strict(),
+  z
+    .object({
+      ...common,
+      type: z.literal('telegram'),
+      chatId: z.union([z.string().min(1), z.number().int()]).transform(String),
+      token: secretRef.default('FOGHORN_TELEGRAM_BOT_TOKEN'),
+      url: httpUrl.optional(),
+    })
+    .strict(),
   z.object({ ...common, type: z.literal('record') }).strict(),
 ]);
 export type EscalationTarget = z.infer<typeof targetSchema>;
@@ -50,7 +76,9 @@ export function parseTargets(raw: Readonly<Record<string, unknown>>, source = 'f
     const typed = typeof candidate === 'object' && !('type' in candidate) ? { ...candidate, type: 'record' } : candidate;
     const parsed = targetSchema.safeParse(typed);
     if (parsed.success) targets.set(name, parsed.data);
-    else for (const issue of parsed.error.issues) problems.push(`  targets.${name}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`);
+    else
+      for (const issue of parsed.error.issues)
+        problems.push(`  targets.${name}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`);
   }
   if (problems.length > 0) throw new TargetConfigError(`${source}: invalid escalation targets:\n${problems.join('\n')}`, problems);
   return targets;
@@ -59,11 +87,18 @@ export function parseTargets(raw: Readonly<Record<string, unknown>>, source = 'f
 /** The settings a target needs to send live (absent ones mean sandbox mode). */
 export function targetSecretNames(target: EscalationTarget): string[] {
   switch (target.type) {
-    case 'pagerduty': return [target.routingKey];
-    case 'opsgenie': return [target.apiKey];
-    case 'slack-webhook': return [target.url];
-    case 'slack-channel': return [target.token];
-    case 'telegram': return [target.token];
-    case 'email': case 'record': return [];
+    case 'pagerduty':
+      return [target.routingKey];
+    case 'opsgenie':
+      return [target.apiKey];
+    case 'slack-webhook':
+      return [target.url];
+    case 'slack-channel':
+      return [target.token];
+    case 'telegram':
+      return [target.token];
+    case 'email':
+    case 'record':
+      return [];
   }
 }

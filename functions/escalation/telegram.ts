@@ -1,7 +1,7 @@
 import type { ActionCommand } from '../core/action-command.js';
-import type { Settings } from '../core/settings.js';
-import type { OutboundRequest, OutboundResponse } from '../core/http.js';
 import { credential } from '../core/connector.js';
+import type { OutboundRequest, OutboundResponse } from '../core/http.js';
+import type { Settings } from '../core/settings.js';
 import { DEFAULT_TELEGRAM_API_URL, interpretTelegramResponse } from '../platforms/telegram/client.js';
 import { digestText, type Escalation } from './escalation.js';
 import type { EscalationTarget } from './target-config.js';
@@ -20,6 +20,11 @@ export function buildTelegramEscalationRequest(escalation: Escalation, target: T
 }
 
 /** The Bot API reading shared with the Telegram connector (429 + parameters.retry_after). */
-export function interpretTelegramEscalationResponse(response: OutboundResponse, command: ActionCommand, settings: Settings, now: Date): { externalId?: string } {
+export function interpretTelegramEscalationResponse(
+  response: OutboundResponse,
+  command: ActionCommand,
+  settings: Settings,
+  now: Date,
+): { externalId?: string } {
   return interpretTelegramResponse(response, command, { settings, now });
 }

@@ -19,6 +19,7 @@ import { BatchWriter } from './batch-writer.js';
  * coalesced into BatchWriteItem calls.
  */
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a consumer may return nothing (no failures), as a Lambda SQS handler may.
 export type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void> | SQSBatchResponse | void;
 
 export interface ConsumeOptions {
@@ -171,7 +172,10 @@ export class DurableQueue implements MessageVisibility {
     this.admit(messages.filter((_, index) => results[index]!.status === 'fulfilled'));
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) {
-      throw new Error(`DurableQueue(${this.name}).send: could not store ${results.filter((r) => r.status === 'rejected').length} of ${messages.length} messages`, { cause: failure.reason });
+      throw new Error(
+        `DurableQueue(${this.name}).send: could not store ${results.filter((r) => r.status === 'rejected').length} of ${messages.length} messages`,
+        { cause: failure.reason },
+      );
     }
     return messages.map((message) => message.id);
   }
@@ -192,10 +196,12 @@ export class DurableQueue implements MessageVisibility {
 
   changeVisibility(receiptHandle: string, timeoutMs: number): boolean {
     if (!(timeoutMs >= 0 && timeoutMs <= MAX_VISIBILITY_MS)) {
-      throw new Error(`DurableQueue(${this.name}).changeVisibility: timeoutMs must be between 0 and ${MAX_VISIBILITY_MS}, got ${timeoutMs}`);
+      throw new Error(
+        `DurableQueue(${this.name}).changeVisibility: timeoutMs must be between 0 and ${MAX_VISIBILITY_MS}, got ${timeoutMs}`,
+      );
     }
     const message = this.messages.get(messageIdOf(receiptHandle));
-    if (!message || message.state !== 'invisible' || message.receipt !== receiptHandle) return false;
+    if (message?.state !== 'invisible' || message.receipt !== receiptHandle) return false;
     this.hideFor(message, timeoutMs);
     return true;
   }
@@ -247,13 +253,15 @@ export class DurableQueue implements MessageVisibility {
     const loaded: Message[] = [];
     const journals: Array<{ sk: string; ids: string[] }> = [];
     do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: this.pk } },
-        ConsistentRead: true,
-        ExclusiveStartKey: exclusiveStartKey,
-      }));
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: this.pk } },
+          ConsistentRead: true,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
       for (const item of page.Items ?? []) {
         if (item.sk?.S?.startsWith(JOURNAL_PREFIX)) journals.push({ sk: item.sk.S, ids: item.ids?.SS ?? [] });
         else loaded.push(this.fromItem(item));
@@ -310,7 +318,7 @@ export class DurableQueue implements MessageVisibility {
       const id = this.ready.shift();
       if (id === undefined) break;
       const message = this.messages.get(id);
-      if (!message || message.state !== 'visible') continue;
+      if (message?.state !== 'visible') continue;
       if (this.deadLetter && message.receiveCount >= this.maxReceiveCount) {
         this.track(this.deadLetterMessage(message));
         continue;
@@ -326,10 +334,12 @@ export class DurableQueue implements MessageVisibility {
 
   private runBatch(consumer: Consumer, deliveries: Delivery[]): void {
     consumer.active++;
-    this.track(this.deliver(consumer, deliveries).finally(() => {
-      consumer.active--;
-      this.pump();
-    }));
+    this.track(
+      this.deliver(consumer, deliveries).finally(() => {
+        consumer.active--;
+        this.pump();
+      }),
+    );
   }
 
   /** Work that stop() waits for: batches in flight and moves to the dead-letter queue. */
@@ -361,7 +371,10 @@ export class DurableQueue implements MessageVisibility {
       ...succeeded.map((delivery) => this.acknowledge(delivery)),
       ...deliveries.filter(({ message }) => failed.has(message.id)).map((delivery) => this.fail(delivery)),
       this.writer.delete({ pk: this.pk, sk: journal }).catch((error: unknown) => {
-        this.logger.error(`DurableQueue(${this.name}): could not delete receive journal ${journal}; its messages will count one receive more after a restart`, error);
+        this.logger.error(
+          `DurableQueue(${this.name}): could not delete receive journal ${journal}; its messages will count one receive more after a restart`,
+          error,
+        );
       }),
     ]);
   }
@@ -394,7 +407,10 @@ export class DurableQueue implements MessageVisibility {
     try {
       await this.writer.delete({ pk: this.pk, sk: message.id });
     } catch (error) {
-      this.logger.error(`DurableQueue(${this.name}): could not delete acknowledged message ${message.id}; it will be delivered again after a restart`, error);
+      this.logger.error(
+        `DurableQueue(${this.name}): could not delete acknowledged message ${message.id}; it will be delivered again after a restart`,
+        error,
+      );
     }
   }
 
@@ -512,7 +528,8 @@ export class DurableQueue implements MessageVisibility {
   private fromItem(item: Record<string, AttributeValue>): Message {
     const id = item.sk?.S;
     const body = item.body?.S;
-    if (id === undefined || body === undefined) throw new Error(`DurableQueue(${this.name}): stored message without sk or body in ${this.tableName}`);
+    if (id === undefined || body === undefined)
+      throw new Error(`DurableQueue(${this.name}): stored message without sk or body in ${this.tableName}`);
     const firstReceivedAt = item.firstReceivedAt?.N === undefined ? undefined : Number(item.firstReceivedAt.N);
     return {
       id,

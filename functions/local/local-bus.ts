@@ -35,7 +35,9 @@ export class LocalBus<QueueName extends string = string> implements EventPublish
   constructor(routes: readonly BusRoute<QueueName>[], queues: Readonly<Record<QueueName, DurableQueue>>) {
     for (const route of routes) {
       if (!queues[route.targetQueue]) {
-        throw new Error(`LocalBus: route '${route.name}' targets queue '${route.targetQueue}', which is not among the queues given (${Object.keys(queues).join(', ')})`);
+        throw new Error(
+          `LocalBus: route '${route.name}' targets queue '${route.targetQueue}', which is not among the queues given (${Object.keys(queues).join(', ')})`,
+        );
       }
     }
     this.routes = routes;

@@ -1,7 +1,7 @@
-import { type ComputedFacts, compileFactReader, type Facts, type FactReader } from './fact-reader.js';
-import { DEFAULT_OPERATORS } from './operators.js';
-import { NO_GUARD, guardAll, guardAny, type Atom, type Group, type Guard, type Primitive } from './guard.js';
+import { type ComputedFacts, compileFactReader, type FactReader, type Facts } from './fact-reader.js';
+import { type Atom, type Group, type Guard, guardAll, guardAny, NO_GUARD, type Primitive } from './guard.js';
 import type { EngineView } from './jre.js';
+import { DEFAULT_OPERATORS } from './operators.js';
 
 /** Per-event scratch shared by every condition of one match: the facts and a memo for derived values. */
 export interface EventContext {
@@ -96,7 +96,10 @@ function allGuard(children: readonly CompiledNode[]): Guard {
 }
 
 function anyGuard(children: readonly CompiledNode[]): Guard {
-  return guardAny(children.map((child) => child.positive), STATIC_COST);
+  return guardAny(
+    children.map((child) => child.positive),
+    STATIC_COST,
+  );
 }
 
 function compileNode(node: unknown, setup: CompilerSetup): CompiledNode {
@@ -118,7 +121,10 @@ function compileNode(node: unknown, setup: CompilerSetup): CompiledNode {
       positive: op === 'all' ? allGuard(children) : anyGuard(children),
       negative:
         op === 'all'
-          ? guardAny(children.map((child) => child.negative), STATIC_COST)
+          ? guardAny(
+              children.map((child) => child.negative),
+              STATIC_COST,
+            )
           : guardAll(children.map((child) => child.negative)),
       priority,
       cost: children.reduce((sum, child) => sum + child.cost, 0),
@@ -144,9 +150,10 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
   const valueIsFact = value !== null && typeof value === 'object' && hasOwn.call(value, 'fact');
 
   const custom = setup.operators.get(name);
-  if (custom !== undefined && custom.registered(name) && !valueIsFact) {
+  if (custom?.registered(name) && !valueIsFact) {
     const compiled = custom.compiler.compile(read, field, value);
-    if (compiled !== undefined) return { run: compiled.test, positive: indexable ? compiled.guard : NO_GUARD, negative: NO_GUARD, priority, cost: COST.text };
+    if (compiled !== undefined)
+      return { run: compiled.test, positive: indexable ? compiled.guard : NO_GUARD, negative: NO_GUARD, priority, cost: COST.text };
   }
 
   const readValue = valueIsFact ? compileValueReader(value as Record<string, unknown>, setup) : undefined;
@@ -181,7 +188,7 @@ function sharedReader(fact: unknown, path: unknown, setup: CompilerSetup): FactR
 function isAsyncFact(fact: unknown, setup: CompilerSetup): boolean {
   if (typeof fact !== 'string' || !setup.asyncFacts.has(fact)) return false;
   const definition = setup.engine.fact(fact);
-  if (definition === undefined || definition.isConstant() || Object.prototype.hasOwnProperty.call(setup.computedFacts, fact)) return false;
+  if (definition === undefined || definition.isConstant() || Object.hasOwn(setup.computedFacts, fact)) return false;
   setup.usesAsyncFact(fact);
   return true;
 }
@@ -199,7 +206,7 @@ function factPriority(node: Record<string, unknown>, engine: EngineView): unknow
   const own = hasOwn.call(node, 'priority') ? node.priority : undefined;
   if (own) return own;
   const fact = typeof node.fact === 'string' ? engine.fact(node.fact) : undefined;
-  return (fact && fact.priority) || 1;
+  return fact?.priority || 1;
 }
 
 function isIndexable(value: unknown): value is Primitive {

@@ -1,5 +1,5 @@
-import type { EngineView } from './jre.js';
 import { MatcherFactError } from './errors.js';
+import type { EngineView } from './jre.js';
 
 /** The runtime facts of one event, exactly as they would be passed to json-rules-engine's `run()`. */
 export type Facts = Readonly<Record<string, unknown>>;
@@ -20,7 +20,11 @@ export class UndefinedFactError extends MatcherFactError {
  * with the default resolver.
  */
 export function compileFactReader(
-  factId: unknown, path: unknown, engine: EngineView, computed: ComputedFacts = {}, prefetched: ReadonlySet<string> = new Set(),
+  factId: unknown,
+  path: unknown,
+  engine: EngineView,
+  computed: ComputedFacts = {},
+  prefetched: ReadonlySet<string> = new Set(),
 ): FactReader | undefined {
   if (typeof factId !== 'string' || factId === '') return undefined;
   const engineFact = engine.fact(factId);

@@ -1,9 +1,10 @@
 /** The compiled, indexed rule matcher: agrees with json-rules-engine, evaluates a fraction of it. */
-export { RuleMatcher, type MatcherOptions, type MatcherRule, type OperatorPlugin, type RuleMatch } from './rule-matcher.js';
-export { type AsyncFacts, type ComputedFacts, type Facts, type FactReader, UndefinedFactError } from './fact-reader.js';
-export { MatcherCompileError, MatcherFactError } from './errors.js';
+
 // What an OperatorPlugin builds with: compiled conditions, their guards for the index, and text folds.
 export type { ConditionFn, EventContext, OperatorCompiler } from './condition-compiler.js';
+export { MatcherCompileError, MatcherFactError } from './errors.js';
+export { type AsyncFacts, type ComputedFacts, type FactReader, type Facts, UndefinedFactError } from './fact-reader.js';
 export { type Atom, type Guard, NO_GUARD, type PhraseSource } from './guard.js';
 export { isCustomOperator } from './jre.js';
+export { type MatcherOptions, type MatcherRule, type OperatorPlugin, type RuleMatch, RuleMatcher } from './rule-matcher.js';
 export { type FoldedText, textFold } from './text-fold.js';

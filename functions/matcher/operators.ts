@@ -5,9 +5,10 @@
  * value throws the same TypeError the engine would reject with.
  * Source: node_modules/json-rules-engine/dist/engine-default-operators.js (7.3.1).
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// biome-ignore lint/suspicious/noExplicitAny: the engine's operators take any fact and any rule value, as json-rules-engine's do.
 export type OperatorFn = (factValue: any, jsonValue: any) => unknown;
 
+// biome-ignore lint/suspicious/noExplicitAny: as OperatorFn.
 function numberValidator(factValue: any): boolean {
   return Number.parseFloat(factValue).toString() !== 'NaN';
 }

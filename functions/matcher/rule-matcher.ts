@@ -1,6 +1,13 @@
 import { Engine, type EngineResult, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import { CandidateIndex } from './candidate-index.js';
-import { type CompilerSetup, type ConditionFn, type EventContext, NotCompilable, type OperatorCompiler, compileTopLevel } from './condition-compiler.js';
+import {
+  type CompilerSetup,
+  type ConditionFn,
+  compileTopLevel,
+  type EventContext,
+  NotCompilable,
+  type OperatorCompiler,
+} from './condition-compiler.js';
 import { MatcherCompileError } from './errors.js';
 import type { AsyncFacts, ComputedFacts, Facts } from './fact-reader.js';
 import type { Guard } from './guard.js';
@@ -76,8 +83,11 @@ export class RuleMatcher {
   private readonly asyncFacts: AsyncFacts;
 
   private constructor(
-    rules: CompiledRule[], guards: Array<Guard | undefined>, fallback: Engine | undefined,
-    fallbackRules: Array<{ id: string; reason: string }>, asyncFacts: AsyncFacts,
+    rules: CompiledRule[],
+    guards: Array<Guard | undefined>,
+    fallback: Engine | undefined,
+    fallbackRules: Array<{ id: string; reason: string }>,
+    asyncFacts: AsyncFacts,
   ) {
     this.asyncFacts = asyncFacts;
     this.rules = rules;
@@ -151,7 +161,9 @@ export class RuleMatcher {
     if (pending.length > 0) {
       const values = await Promise.all(pending.map((name) => (this.asyncFacts[name] as (facts: Facts) => Promise<unknown>)(facts)));
       const resolved: Record<string, unknown> = { ...facts };
-      pending.forEach((name, position) => (resolved[name] = values[position]));
+      pending.forEach((name, position) => {
+        resolved[name] = values[position];
+      });
       context = { facts: resolved, memo: context.memo };
     }
     const compiled = this.evaluate(candidates, context);
@@ -168,7 +180,7 @@ export class RuleMatcher {
     let pending: Set<string> | undefined;
     for (const number of candidates) {
       for (const name of (this.rules[number] as CompiledRule).asyncFacts) {
-        if (!Object.prototype.hasOwnProperty.call(facts, name)) (pending ??= new Set()).add(name);
+        if (!Object.hasOwn(facts, name)) (pending ??= new Set()).add(name);
       }
     }
     return pending === undefined ? [] : [...pending];
@@ -191,7 +203,7 @@ export class RuleMatcher {
     for (const number of candidates) {
       const rule = this.rules[number] as CompiledRule;
       // Rule.evaluate: the rule fires when its top-level result is truthy.
-      if (rule.run !== undefined && rule.run(context)) fired.push(rule.id);
+      if (rule.run?.(context)) fired.push(rule.id);
     }
     return fired;
   }

@@ -1,12 +1,12 @@
 import type { Connector, Poller } from '../core/connector.js';
-import { facebookConnector } from './facebook/index.js';
 import { discordConnector } from './discord/index.js';
+import { facebookConnector } from './facebook/index.js';
 import { genericConnector } from './generic/index.js';
 import { instagramConnector } from './instagram/index.js';
 import { redditConnector, redditPoller } from './reddit/index.js';
 import { slackConnector } from './slack/index.js';
-import { vkConnector } from './vk/index.js';
 import { telegramConnector } from './telegram/index.js';
+import { vkConnector } from './vk/index.js';
 import { whatsappConnector } from './whatsapp/index.js';
 import { xConnector } from './x/index.js';
 

@@ -1,14 +1,14 @@
 import type { z } from 'zod';
-import { canonicalEventSchema } from '../core/event.js';
 import { parseDuration } from '../core/duration.js';
-import type { FoghornConfig } from './config.js';
+import { canonicalEventSchema } from '../core/event.js';
+import type { NormaliseOptions } from '../text/index.js';
 import { compileConditions, knownFacts, suggestion } from './conditions.js';
+import type { FoghornConfig } from './config.js';
+import type { RuleLanguageExtension } from './extension.js';
 import { isKnownFact } from './facts.js';
 import type { TextConditions } from './operators.js';
-import type { RuleLanguageExtension } from './extension.js';
-import { type ActionSpec, actionSchema, type RuleSpec, ruleSchemaFor, type RuleTest } from './schema.js';
+import { type ActionSpec, actionSchema, type RuleSpec, type RuleTest, ruleSchemaFor } from './schema.js';
 import { compileTemplate, type Template } from './template.js';
-import type { NormaliseOptions } from '../text/index.js';
 
 /** A problem found while compiling one rule; the loader adds the file and line. */
 export interface LocatedProblem {
@@ -66,10 +66,12 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], base: Array<string |
   for (const issue of issues) {
     const path = [...base, ...(issue.path as Array<string | number>)];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const branches = issue.errors.map((branch) => {
-        const rootMismatch = branch.some((b) => b.path.length === 0 && (b.code === 'unrecognized_keys' || b.code === 'invalid_type'));
-        return { branch, score: (rootMismatch ? 1000 : 0) + branch.length };
-      }).sort((a, b) => a.score - b.score);
+      const branches = issue.errors
+        .map((branch) => {
+          const rootMismatch = branch.some((b) => b.path.length === 0 && (b.code === 'unrecognized_keys' || b.code === 'invalid_type'));
+          return { branch, score: (rootMismatch ? 1000 : 0) + branch.length };
+        })
+        .sort((a, b) => a.score - b.score);
       const best = branches[0]!;
       if (best.score >= 1000) {
         out.push({ path, message: describeUnionMismatch(path) });
@@ -103,7 +105,8 @@ function compileTemplateAt(source: string, path: Array<string | number>, problem
   try {
     const template = compileTemplate(source);
     for (const field of template.fields) {
-      if (!isKnownFact(field)) problems.push({ path, message: `unknown placeholder field '{{${field}}}'${suggestion(field, knownFacts())}` });
+      if (!isKnownFact(field))
+        problems.push({ path, message: `unknown placeholder field '{{${field}}}'${suggestion(field, knownFacts())}` });
     }
     return template;
   } catch (error) {
@@ -112,18 +115,31 @@ function compileTemplateAt(source: string, path: Array<string | number>, problem
   }
 }
 
-function compileLocalised(text: string | Record<string, string>, path: Array<string | number>, problems: LocatedProblem[]): LocalisedTemplates {
+function compileLocalised(
+  text: string | Record<string, string>,
+  path: Array<string | number>,
+  problems: LocatedProblem[],
+): LocalisedTemplates {
   if (typeof text === 'string') return { kind: 'single', template: compileTemplateAt(text, path, problems) };
   const templates = new Map<string, Template>();
-  for (const [lang, source] of Object.entries(text)) templates.set(lang.toLowerCase(), compileTemplateAt(source, [...path, lang], problems));
+  for (const [lang, source] of Object.entries(text))
+    templates.set(lang.toLowerCase(), compileTemplateAt(source, [...path, lang], problems));
   return { kind: 'per-language', templates };
 }
 
-function compileAction(action: ActionSpec, path: Array<string | number>, config: FoghornConfig, problems: LocatedProblem[]): CompiledAction {
+function compileAction(
+  action: ActionSpec,
+  path: Array<string | number>,
+  config: FoghornConfig,
+  problems: LocatedProblem[],
+): CompiledAction {
   if ('reply' in action) return { type: 'reply', text: compileLocalised(action.reply.text, [...path, 'reply', 'text'], problems) };
   if ('post' in action) {
     if (!(action.post.channel in config.channels)) {
-      problems.push({ path: [...path, 'post', 'channel'], message: `unknown channel '${action.post.channel}'${declaredList('channels', Object.keys(config.channels))}` });
+      problems.push({
+        path: [...path, 'post', 'channel'],
+        message: `unknown channel '${action.post.channel}'${declaredList('channels', Object.keys(config.channels))}`,
+      });
     }
     return { type: 'post', channel: action.post.channel, text: compileLocalised(action.post.text, [...path, 'post', 'text'], problems) };
   }
@@ -131,14 +147,19 @@ function compileAction(action: ActionSpec, path: Array<string | number>, config:
   if ('escalate' in action) {
     checkTarget(action.escalate.target, [...path, 'escalate', 'target'], config, problems);
     return {
-      type: 'escalate', target: action.escalate.target, severity: action.escalate.severity,
+      type: 'escalate',
+      target: action.escalate.target,
+      severity: action.escalate.severity,
       summary: compileTemplateAt(action.escalate.summary, [...path, 'escalate', 'summary'], problems),
     };
   }
   if ('crisis' in action) return { type: 'crisis', state: action.crisis };
   const { hold } = action;
-  const inner = hold.reply ? compileAction({ reply: hold.reply }, [...path, 'hold'], config, problems)
-    : hold.post ? compileAction({ post: hold.post }, [...path, 'hold'], config, problems) : undefined;
+  const inner = hold.reply
+    ? compileAction({ reply: hold.reply }, [...path, 'hold'], config, problems)
+    : hold.post
+      ? compileAction({ post: hold.post }, [...path, 'hold'], config, problems)
+      : undefined;
   return { type: 'hold', reason: compileTemplateAt(hold.reason, [...path, 'hold', 'reason'], problems), ...(inner ? { inner } : {}) };
 }
 
@@ -162,14 +183,18 @@ function compileLimits(spec: RuleSpec, config: FoghornConfig, problems: LocatedP
   if (limits.perAuthor !== undefined) {
     const [count, window] = limits.perAuthor.split('/').map((part) => part.trim()) as [string, string];
     compiled.perAuthor = { count: Number(count), windowMs: parseDuration(window) };
-    if (compiled.perAuthor.count < 1) problems.push({ path: ['limits', 'perAuthor'], message: 'perAuthor allows at least 1 firing per window' });
+    if (compiled.perAuthor.count < 1)
+      problems.push({ path: ['limits', 'perAuthor'], message: 'perAuthor allows at least 1 firing per window' });
   }
   const perMinute = limits.perMinute ?? breaker.perMinute;
   if (perMinute !== undefined) {
     compiled.perMinute = perMinute;
     const target = limits.escalateTo ?? breaker.target;
     if (target === undefined) {
-      problems.push({ path: ['limits', 'perMinute'], message: 'a per-minute ceiling escalates when it trips: set limits.escalateTo or limits.breaker.target in foghorn.config.yaml' });
+      problems.push({
+        path: ['limits', 'perMinute'],
+        message: 'a per-minute ceiling escalates when it trips: set limits.escalateTo or limits.breaker.target in foghorn.config.yaml',
+      });
     } else {
       checkTarget(target, ['limits', 'escalateTo'], config, problems);
       compiled.breakerTarget = target;
@@ -187,7 +212,8 @@ function checkTests(tests: readonly RuleTest[], problems: LocatedProblem[]): voi
       const parsed = canonicalEventSchema.safeParse(withTestDefaults(event, `t${index}-${eventIndex}`, new Date(0)));
       if (!parsed.success) {
         const base: Array<string | number> = test.events ? ['tests', index, 'events', eventIndex] : ['tests', index, 'event'];
-        for (const issue of parsed.error.issues) problems.push({ path: [...base, ...(issue.path as Array<string | number>)], message: issue.message });
+        for (const issue of parsed.error.issues)
+          problems.push({ path: [...base, ...(issue.path as Array<string | number>)], message: issue.message });
       }
     });
   });
@@ -221,10 +247,18 @@ export interface CompileResult {
  * `validated`: `raw` is a spec that already passed this function (a rule set compiled at deploy
  * time), so its shape and its tests' events are not checked again.
  */
-export function compileRule(raw: unknown, file: string, order: number, context: CompileContext, { validated = false }: { validated?: boolean } = {}): CompileResult {
+export function compileRule(
+  raw: unknown,
+  file: string,
+  order: number,
+  context: CompileContext,
+  { validated = false }: { validated?: boolean } = {},
+): CompileResult {
   const problems: LocatedProblem[] = [];
-  const id = raw !== null && typeof raw === 'object' && typeof (raw as Record<string, unknown>).id === 'string'
-    ? (raw as Record<string, unknown>).id as string : undefined;
+  const id =
+    raw !== null && typeof raw === 'object' && typeof (raw as Record<string, unknown>).id === 'string'
+      ? ((raw as Record<string, unknown>).id as string)
+      : undefined;
   const parsed = validated ? { success: true as const, data: raw as RuleSpec } : ruleSchemaFor(context.extensions).safeParse(raw);
   if (!parsed.success) {
     // `when` is checked below with messages about facts and operators; zod's union message is vaguer.
@@ -233,9 +267,8 @@ export function compileRule(raw: unknown, file: string, order: number, context: 
   const rawRule = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const options = normaliseOptionsOf(parsed.success ? parsed.data : {});
   const facts = new Set<string>();
-  const conditions = 'when' in rawRule
-    ? compileConditions(rawRule.when, ['when'], context, options, facts, problems, true)
-    : (problems.push({ path: [], message: "a rule needs 'when' (its conditions)" }), {});
+  if (!('when' in rawRule)) problems.push({ path: [], message: "a rule needs 'when' (its conditions)" });
+  const conditions = 'when' in rawRule ? compileConditions(rawRule.when, ['when'], context, options, facts, problems, true) : {};
   if (!parsed.success) {
     // Still check the meaning of the parts that have the right shape, so one run reports everything.
     if (Array.isArray(rawRule.then)) {
@@ -249,7 +282,8 @@ export function compileRule(raw: unknown, file: string, order: number, context: 
   const spec = parsed.data;
   const actions = spec.then.map((action, index) => compileAction(action, ['then', index], context.config, problems));
   const onQuiet = spec.onQuiet?.map((action, index) => compileAction(action, ['onQuiet', index], context.config, problems));
-  if (onQuiet && spec.volume === undefined) problems.push({ path: ['onQuiet'], message: 'onQuiet runs when a spike episode goes quiet: it needs volume' });
+  if (onQuiet && spec.volume === undefined)
+    problems.push({ path: ['onQuiet'], message: 'onQuiet runs when a spike episode goes quiet: it needs volume' });
   const limits = compileLimits(spec, context.config, problems);
   if (!validated) checkTests(spec.tests ?? [], problems);
   if (problems.length > 0) return { id, problems };
@@ -257,8 +291,19 @@ export function compileRule(raw: unknown, file: string, order: number, context: 
     id,
     problems,
     rule: {
-      id: spec.id, file, order, spec, priority: spec.priority, stop: spec.stop, enabled: spec.enabled,
-      conditions, facts, actions, ...(onQuiet ? { onQuiet } : {}), limits, tests: spec.tests ?? [],
+      id: spec.id,
+      file,
+      order,
+      spec,
+      priority: spec.priority,
+      stop: spec.stop,
+      enabled: spec.enabled,
+      conditions,
+      facts,
+      actions,
+      ...(onQuiet ? { onQuiet } : {}),
+      limits,
+      tests: spec.tests ?? [],
     },
   };
 }

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { compileRule, type CompiledRule } from './compile.js';
+import type { RuleSet } from '../core/rule-set.js';
+import { type CompiledRule, compileRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
-import { RuleValidationError } from './errors.js';
 import { createRuleSet } from './create-rule-set.js';
+import { RuleValidationError } from './errors.js';
 import type { RuleLanguageOptions } from './extension.js';
 import type { CompiledRules } from './loader.js';
 import { TextConditions } from './operators.js';
-import type { RuleSet } from '../core/rule-set.js';
-import { ruleKeysFor, type RuleSpec } from './schema.js';
+import { type RuleSpec, ruleKeysFor } from './schema.js';
 
 /**
  * A rule set validated once (at deploy time) and written as one JSON file: the team config and each
@@ -28,7 +28,11 @@ export const COMPILED_RULE_SET_FORMAT = 'foghorn-compiled-rules/1';
 export function toCompiledRuleSetFile(compiled: Pick<CompiledRules, 'rules' | 'config' | 'problems'>): CompiledRuleSetFile {
   if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
   const inOrder = [...compiled.rules].sort((a, b) => a.order - b.order);
-  return { format: COMPILED_RULE_SET_FORMAT, config: compiled.config, rules: inOrder.map((rule) => ({ file: rule.file, spec: rule.spec })) };
+  return {
+    format: COMPILED_RULE_SET_FORMAT,
+    config: compiled.config,
+    rules: inOrder.map((rule) => ({ file: rule.file, spec: rule.spec })),
+  };
 }
 
 /**
@@ -48,7 +52,13 @@ export function compiledRulesFromFile(value: unknown, options: RuleLanguageOptio
     }
     const result = compileRule(spec, ruleFile, order, { config: file.config, text, extensions }, { validated: true });
     for (const problem of result.problems) {
-      problems.push({ file: ruleFile, line: 0, ...(result.id ? { ruleId: result.id } : {}), path: problem.path.join('.'), message: problem.message });
+      problems.push({
+        file: ruleFile,
+        line: 0,
+        ...(result.id ? { ruleId: result.id } : {}),
+        path: problem.path.join('.'),
+        message: problem.message,
+      });
     }
     if (result.rule) rules.push(result.rule);
   });
@@ -82,7 +92,14 @@ function checkedFile(value: unknown, source: string): CompiledRuleSetFile {
   if (file.config === null || typeof file.config !== 'object') throw new Error(`${source}: config must be an object`);
   if (!Array.isArray(file.rules)) throw new Error(`${source}: rules must be a list`);
   file.rules.forEach((rule, index) => {
-    if (rule === null || typeof rule !== 'object' || typeof rule.file !== 'string' || rule.spec === null || typeof rule.spec !== 'object' || typeof rule.spec.id !== 'string') {
+    if (
+      rule === null ||
+      typeof rule !== 'object' ||
+      typeof rule.file !== 'string' ||
+      rule.spec === null ||
+      typeof rule.spec !== 'object' ||
+      typeof rule.spec.id !== 'string'
+    ) {
       throw new Error(`${source}: rules[${index}] must be { file, spec } with spec.id`);
     }
   });

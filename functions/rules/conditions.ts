@@ -1,6 +1,6 @@
+import type { NormaliseOptions } from '../text/index.js';
 import { isKnownFact, knownFactNames } from './facts.js';
 import { isTextOperator, OPERATOR_DECORATORS, STANDARD_OPERATORS, type TextConditions } from './operators.js';
-import type { NormaliseOptions } from '../text/index.js';
 
 /**
  * Conditions: checked for shape and meaning (known facts, operators and their values, regexes that
@@ -22,8 +22,9 @@ const BOOLEAN_KEYS = ['all', 'any', 'not'] as const;
 /** ` (did you mean 'x'?)` for a near miss among `candidates`, else empty. */
 export function suggestion(name: string, candidates: readonly string[]): string {
   const lower = name.toLowerCase();
-  const close = candidates.find((candidate) => candidate.toLowerCase() === lower)
-    ?? candidates.find((candidate) => editDistance(candidate.toLowerCase(), lower) <= 2);
+  const close =
+    candidates.find((candidate) => candidate.toLowerCase() === lower) ??
+    candidates.find((candidate) => editDistance(candidate.toLowerCase(), lower) <= 2);
   return close === undefined ? '' : ` (did you mean '${close}'?)`;
 }
 
@@ -49,8 +50,13 @@ export function knownFacts(): string[] {
 
 /** Validates conditions (shape and meaning) and returns them as json-rules-engine will run them. */
 export function compileConditions(
-  raw: unknown, path: Array<string | number>, context: ConditionContext, options: NormaliseOptions,
-  facts: Set<string>, problems: ConditionProblem[], topLevel: boolean,
+  raw: unknown,
+  path: Array<string | number>,
+  context: ConditionContext,
+  options: NormaliseOptions,
+  facts: Set<string>,
+  problems: ConditionProblem[],
+  topLevel: boolean,
 ): Record<string, unknown> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     problems.push({ path, message: 'a condition is an object: { fact, operator, value } or { all | any | not: … }' });
@@ -65,7 +71,8 @@ export function compileConditions(
   const booleanKey = booleanKeys[0];
   if (booleanKey !== undefined) {
     const extra = Object.keys(condition).filter((key) => key !== booleanKey && key !== 'priority');
-    if (extra.length > 0) problems.push({ path, message: `unexpected ${extra.map((key) => `'${key}'`).join(', ')} beside '${booleanKey}'` });
+    if (extra.length > 0)
+      problems.push({ path, message: `unexpected ${extra.map((key) => `'${key}'`).join(', ')} beside '${booleanKey}'` });
     const inner = condition[booleanKey];
     if (booleanKey === 'not') {
       return { ...pickPriority(condition), not: compileConditions(inner, [...path, 'not'], context, options, facts, problems, false) };
@@ -76,7 +83,9 @@ export function compileConditions(
     }
     return {
       ...pickPriority(condition),
-      [booleanKey]: inner.map((child, index) => compileConditions(child, [...path, booleanKey, index], context, options, facts, problems, false)),
+      [booleanKey]: inner.map((child, index) =>
+        compileConditions(child, [...path, booleanKey, index], context, options, facts, problems, false),
+      ),
     };
   }
   if (topLevel) {
@@ -91,7 +100,11 @@ export function compileConditions(
     if (!(key in condition)) problems.push({ path, message: `a condition needs '${key}'` });
   }
   const extra = Object.keys(condition).filter((key) => !['fact', 'operator', 'value', 'path', 'params', 'priority'].includes(key));
-  if (extra.length > 0) problems.push({ path, message: `unknown key${extra.length > 1 ? 's' : ''} ${extra.map((key) => `'${key}'`).join(', ')} in a condition` });
+  if (extra.length > 0)
+    problems.push({
+      path,
+      message: `unknown key${extra.length > 1 ? 's' : ''} ${extra.map((key) => `'${key}'`).join(', ')} in a condition`,
+    });
   const { fact, operator } = condition;
   let value = condition.value;
   if (typeof fact !== 'string') {
@@ -118,7 +131,10 @@ export function compileConditions(
     if (!OPERATOR_NAMES.includes(base)) {
       problems.push({ path: [...path, 'operator'], message: `unknown operator '${operator}'${suggestion(base, OPERATOR_NAMES)}` });
     } else if (unknownDecorator !== undefined) {
-      problems.push({ path: [...path, 'operator'], message: `unknown operator decorator '${unknownDecorator}' (known: ${OPERATOR_DECORATORS.join(', ')})` });
+      problems.push({
+        path: [...path, 'operator'],
+        message: `unknown operator decorator '${unknownDecorator}' (known: ${OPERATOR_DECORATORS.join(', ')})`,
+      });
     } else if (isTextOperator(base)) {
       if (parts.some((part) => part === 'someValue' || part === 'everyValue' || part === 'swap')) {
         problems.push({ path: [...path, 'operator'], message: `${base} takes its phrases as a whole; use not: or someFact: only` });
@@ -154,4 +170,3 @@ function checkStandardValue(operator: string, value: unknown): string | undefine
   }
   return undefined;
 }
-

@@ -23,21 +23,29 @@ export const foghornConfigSchema = z.looseObject({
   timezone: z.string().default('UTC').refine(isTimeZone, { message: 'an IANA time zone such as Europe/London or Asia/Tehran' }),
   language: z.object({ default: z.string().min(2).default('en') }).default({ default: 'en' }),
   businessHours: z.partialRecord(z.enum(DAYS), z.union([timeRange, z.array(timeRange)])).default({
-    mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00',
+    mon: '09:00-17:00',
+    tue: '09:00-17:00',
+    wed: '09:00-17:00',
+    thu: '09:00-17:00',
+    fri: '09:00-17:00',
   }),
   holidays: z.array(z.iso.date()).default([]),
   targets: z.record(z.string(), z.looseObject({ description: z.string().optional() }).nullable()).default({}),
   channels: z.record(z.string(), z.looseObject({ platform: z.string().optional(), id: z.string().optional() }).nullable()).default({}),
-  limits: z.object({
-    /** Automatic replies to one author per 24 hours across all rules; 0 turns replies off. */
-    repliesPerAuthorPerDay: z.number().int().nonnegative().default(5),
-    breaker: z.object({
-      /** Default per-rule ceiling per minute for every rule (absent: only rules that set perMinute). */
-      perMinute: z.number().int().positive().optional(),
-      cooldown: durationSchema('a duration such as 10m or 1h').default('15m'),
-      target: z.string().optional(),
-    }).default({ cooldown: '15m' }),
-  }).default({ repliesPerAuthorPerDay: 5, breaker: { cooldown: '15m' } }),
+  limits: z
+    .object({
+      /** Automatic replies to one author per 24 hours across all rules; 0 turns replies off. */
+      repliesPerAuthorPerDay: z.number().int().nonnegative().default(5),
+      breaker: z
+        .object({
+          /** Default per-rule ceiling per minute for every rule (absent: only rules that set perMinute). */
+          perMinute: z.number().int().positive().optional(),
+          cooldown: durationSchema('a duration such as 10m or 1h').default('15m'),
+          target: z.string().optional(),
+        })
+        .default({ cooldown: '15m' }),
+    })
+    .default({ repliesPerAuthorPerDay: 5, breaker: { cooldown: '15m' } }),
 });
 export type FoghornConfig = z.infer<typeof foghornConfigSchema>;
 

@@ -17,7 +17,11 @@ const THREAD_MEMORY_MS = 90 * DAY_MS;
 
 /** 86400000 → "1d", 900000 → "15m": durations as rule authors write them. */
 function formatDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${Math.round(ms / 1000)}s`;
@@ -74,8 +78,12 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
       const decision: Decision = { eventId: event.id, rules: [], actions: [] };
       const outcomes = new Map<string, { outcome: RuleExplanation['outcome']; reason?: string }>();
       let stopPriority: number | undefined;
-      const guard = event.author.isSelf === true ? 'the author is one of our own accounts'
-        : event.sentByFoghorn === true ? 'Foghorn wrote this item' : undefined;
+      const guard =
+        event.author.isSelf === true
+          ? 'the author is one of our own accounts'
+          : event.sentByFoghorn === true
+            ? 'Foghorn wrote this item'
+            : undefined;
       const author = `${event.platform}:${event.author.id}`;
 
       for (const rule of held) {
@@ -105,9 +113,12 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           const rendered = renderAction(action, scope, defaultLang);
           (decision.onQuiet ??= []).push({ type: rendered.type, ruleId: rule.id, index, params: rendered.params });
         }
-        outcomes.set(rule.id, capped
-          ? { outcome: 'fired', reason: `reply dropped: ${replyCap} automatic replies to this author in 24h` }
-          : { outcome: 'fired' });
+        outcomes.set(
+          rule.id,
+          capped
+            ? { outcome: 'fired', reason: `reply dropped: ${replyCap} automatic replies to this author in 24h` }
+            : { outcome: 'fired' },
+        );
       }
 
       if (context.explain) {
@@ -117,7 +128,14 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           return {
             rule: rule.id,
             ...outcome,
-            ...(result ? { conditions: { ...explainCondition(result.conditions as unknown as Record<string, unknown>, text), result: result.result === true } } : {}),
+            ...(result
+              ? {
+                  conditions: {
+                    ...explainCondition(result.conditions as unknown as Record<string, unknown>, text),
+                    result: result.result === true,
+                  },
+                }
+              : {}),
           };
         });
       }
@@ -130,8 +148,11 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
         // per-minute ceiling must not trip on the flood the rule exists to notice.
         const perMinute = rule.spec.volume === undefined ? limits.perMinute : undefined;
         const breakerKey = `rule:${rule.id}:breaker`;
-        if (perMinute !== undefined && context.state.peek
-          && (await context.state.peek(breakerKey, 1, limits.breakerCooldownMs, context.now)) > 0) {
+        if (
+          perMinute !== undefined &&
+          context.state.peek &&
+          (await context.state.peek(breakerKey, 1, limits.breakerCooldownMs, context.now)) > 0
+        ) {
           return { text: 'circuit breaker open: the rule exceeded its per-minute ceiling' };
         }
         if (limits.oncePerThread) {
@@ -153,9 +174,13 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           return {
             text,
             escalate: {
-              type: 'escalate', ruleId: rule.id, index: rule.actions.length,
+              type: 'escalate',
+              ruleId: rule.id,
+              index: rule.actions.length,
               params: {
-                target: limits.breakerTarget, severity: 'high', breaker: true,
+                target: limits.breakerTarget,
+                severity: 'high',
+                breaker: true,
                 summary: `Rule ${rule.id} fired more than ${perMinute} times in a minute; its actions are paused for ${formatDuration(limits.breakerCooldownMs)}.`,
               },
             },

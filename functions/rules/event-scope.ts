@@ -18,7 +18,7 @@ export class EventScope {
   /** The platform's language, else the detected one; detection runs at most once per event. */
   lang(): Promise<string | undefined> {
     this.langValue ??= (async () => {
-      this.langResolved = this.event.lang?.toLowerCase() ?? await detectLanguage(this.event.text);
+      this.langResolved = this.event.lang?.toLowerCase() ?? (await detectLanguage(this.event.text));
       return this.langResolved;
     })();
     return this.langValue;
@@ -36,13 +36,20 @@ export class EventScope {
 
   computed(name: string): unknown {
     switch (name) {
-      case 'lang': return this.resolvedLang;
-      case 'localHour': return this.local.localHour;
-      case 'weekday': return this.local.weekday;
-      case 'businessHours': return this.local.businessHours;
-      case 'holiday': return this.local.holiday;
-      case 'crisisMode': return this.crisisMode;
-      default: return undefined;
+      case 'lang':
+        return this.resolvedLang;
+      case 'localHour':
+        return this.local.localHour;
+      case 'weekday':
+        return this.local.weekday;
+      case 'businessHours':
+        return this.local.businessHours;
+      case 'holiday':
+        return this.local.holiday;
+      case 'crisisMode':
+        return this.crisisMode;
+      default:
+        return undefined;
     }
   }
 

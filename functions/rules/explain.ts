@@ -1,12 +1,16 @@
-import type { TextConditions } from './operators.js';
 import type { ConditionExplanation } from '../core/rule-set.js';
+import type { TextConditions } from './operators.js';
 
 /** A condition as json-rules-engine evaluated it, with the value the rule author wrote. */
 export function explainCondition(condition: Record<string, unknown>, text: TextConditions): ConditionExplanation {
   for (const key of ['all', 'any'] as const) {
     const children = condition[key];
     if (Array.isArray(children)) {
-      return { operator: key, ...resultOf(condition), conditions: children.map((child) => explainCondition(child as Record<string, unknown>, text)) };
+      return {
+        operator: key,
+        ...resultOf(condition),
+        conditions: children.map((child) => explainCondition(child as Record<string, unknown>, text)),
+      };
     }
   }
   if (condition.not !== undefined && typeof condition.not === 'object') {

@@ -6,7 +6,7 @@ import { type CanonicalEvent, canonicalEventSchema } from '../core/event.js';
  * json-rules-engine's `path`), free-form `meta.*`, and the facts Foghorn computes.
  */
 export const COMPUTED_FACTS = {
-  lang: 'the language code: the platform\'s, or detected from the text',
+  lang: "the language code: the platform's, or detected from the text",
   localHour: 'hour of day 0-23 in the configured time zone',
   weekday: 'mon, tue, wed, thu, fri, sat or sun in the configured time zone',
   businessHours: 'true inside the configured weekly hours and not on a holiday',

@@ -4,7 +4,11 @@ import { ruleFileSchemaFor } from './schema.js';
 
 /** JSON Schema for rule files, from the zod schema the validator uses, so the two cannot drift. */
 export function ruleFileJsonSchema(options: RuleLanguageOptions): Record<string, unknown> {
-  const generated = z.toJSONSchema(ruleFileSchemaFor(options.extensions), { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(ruleFileSchemaFor(options.extensions), {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
   return {
     $schema: generated.$schema,
     $id: 'https://foghorn.dev/schema/rule.schema.json',

@@ -2,13 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isCollection, LineCounter, parseDocument } from 'yaml';
+import type { RuleSet } from '../core/rule-set.js';
 import { type CompiledRule, compileRule } from './compile.js';
 import { type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from './config.js';
-import { type RuleProblem, RuleValidationError } from './errors.js';
 import { createRuleSet } from './create-rule-set.js';
+import { type RuleProblem, RuleValidationError } from './errors.js';
 import type { RuleLanguageExtension, RuleLanguageOptions } from './extension.js';
 import { TextConditions } from './operators.js';
-import type { RuleSet } from '../core/rule-set.js';
 
 export interface RuleSource {
   /** Shown in problems; a path relative to the working directory reads best. */
@@ -37,7 +37,12 @@ export async function listRuleFiles(dir: string): Promise<string[]> {
   return entries
     .filter((entry) => entry.isFile() && RULE_FILE.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => !relative(dir, path).split(/[\\/]/).some((part) => part.startsWith('.') || part === 'node_modules'))
+    .filter(
+      (path) =>
+        !relative(dir, path)
+          .split(/[\\/]/)
+          .some((part) => part.startsWith('.') || part === 'node_modules'),
+    )
     .sort();
 }
 
@@ -70,7 +75,8 @@ function yamlLocator(text: string): (path: ReadonlyArray<string | number>) => nu
     for (let length = path.length; length >= 0; length--) {
       const node = document.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
       if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
-      if (length === 0 && isCollection(document.contents) && document.contents.range) return lineCounter.linePos(document.contents.range[0]).line;
+      if (length === 0 && isCollection(document.contents) && document.contents.range)
+        return lineCounter.linePos(document.contents.range[0]).line;
     }
     return 1;
   };
@@ -103,7 +109,10 @@ function parseSource(source: RuleSource, problems: RuleProblem[]): ParsedSource 
 
 /** Validates and compiles parsed rule files; collects every problem instead of stopping at the first. */
 function compileParsed(
-  parsed: readonly ParsedSource[], config: FoghornConfig, extensions: readonly RuleLanguageExtension[], problems: RuleProblem[],
+  parsed: readonly ParsedSource[],
+  config: FoghornConfig,
+  extensions: readonly RuleLanguageExtension[],
+  problems: RuleProblem[],
 ): CompiledRules {
   const text = new TextConditions();
   const rules: CompiledRule[] = [];
@@ -114,20 +123,31 @@ function compileParsed(
       problems.push({ file, line: 0, path: '', message: 'the file is empty: it should hold a rule or a list of rules' });
       continue;
     }
-    const items = Array.isArray(value) ? value.map((item, index) => ({ item, prefix: [index] })) : [{ item: value, prefix: [] as number[] }];
+    const items = Array.isArray(value)
+      ? value.map((item, index) => ({ item, prefix: [index] }))
+      : [{ item: value, prefix: [] as number[] }];
     for (const { item, prefix } of items) {
       const result = compileRule(item, file, order++, { config, text, extensions });
       for (const problem of result.problems) {
         problems.push({
-          file, line: lineOf([...prefix, ...problem.path]), ...(result.id ? { ruleId: result.id } : {}),
-          path: formatPath(problem.path), message: problem.message,
+          file,
+          line: lineOf([...prefix, ...problem.path]),
+          ...(result.id ? { ruleId: result.id } : {}),
+          path: formatPath(problem.path),
+          message: problem.message,
         });
       }
       if (result.id !== undefined) {
         const earlier = firstSeen.get(result.id);
         if (earlier) {
           const first = `${earlier.file}:${earlier.lineOf([...earlier.prefix, 'id'])}`;
-          problems.push({ file, line: lineOf([...prefix, 'id']), ruleId: result.id, path: 'id', message: `duplicate rule id '${result.id}' (first defined at ${first})` });
+          problems.push({
+            file,
+            line: lineOf([...prefix, 'id']),
+            ruleId: result.id,
+            path: 'id',
+            message: `duplicate rule id '${result.id}' (first defined at ${first})`,
+          });
         } else {
           firstSeen.set(result.id, { file, prefix, lineOf });
         }
@@ -151,7 +171,11 @@ export function compileSources(sources: readonly RuleSource[], config: FoghornCo
  * Compiles rules given as plain objects (generated rule sets, benchmarks, a bundled deployment):
  * no file reading or YAML. Problems name `file` and the rule's index.
  */
-export function compileRuleObjects(rules: readonly unknown[], config: FoghornConfig, options: RuleLanguageOptions & { file?: string }): CompiledRules {
+export function compileRuleObjects(
+  rules: readonly unknown[],
+  config: FoghornConfig,
+  options: RuleLanguageOptions & { file?: string },
+): CompiledRules {
   return compileParsed([{ file: options.file ?? '<rules>', value: [...rules], lineOf: () => 0 }], config, options.extensions, []);
 }
 
@@ -166,7 +190,12 @@ export function readRuleSourcesSync(dir: string): RuleSource[] {
   return readdirSync(absolute, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && RULE_FILE.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => !relative(absolute, path).split(/[\\/]/).some((part) => part.startsWith('.') || part === 'node_modules'))
+    .filter(
+      (path) =>
+        !relative(absolute, path)
+          .split(/[\\/]/)
+          .some((part) => part.startsWith('.') || part === 'node_modules'),
+    )
     .sort()
     .map((path) => ({ file: displayPath(path), text: readFileSync(path, 'utf8') }));
 }

@@ -1,5 +1,5 @@
-import { fixedWindowIndex, slidingWindowAllows, usesSlidingWindow } from './limit-window.js';
 import type { RuleState } from '../core/rule-set.js';
+import { fixedWindowIndex, slidingWindowAllows, usesSlidingWindow } from './limit-window.js';
 
 const SWEEP_EVERY = 10_000;
 

@@ -7,7 +7,9 @@ import type { OfflineTick, RuleLanguageExtension } from './extension.js';
  * state: rule tests and `foghorn evaluate` run on it, so extension keys behave as they do live.
  */
 export function offlineRuleSet(
-  base: RuleSet, rules: readonly CompiledRule[], extensions: readonly RuleLanguageExtension[],
+  base: RuleSet,
+  rules: readonly CompiledRule[],
+  extensions: readonly RuleLanguageExtension[],
 ): { ruleSet: RuleSet; advance(now: Date): Promise<OfflineTick> } {
   let ruleSet = base;
   const clocks: Array<(now: Date) => Promise<OfflineTick>> = [];

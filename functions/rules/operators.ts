@@ -1,7 +1,15 @@
 import type { Engine } from 'json-rules-engine';
 import {
-  type CompiledPattern, compilePattern, containsAllPhrases, containsAnyPhrase, matchesPattern, type NormaliseOptions,
-  type PhraseTokens, phraseTokens, patternInput, textTokens,
+  type CompiledPattern,
+  compilePattern,
+  containsAllPhrases,
+  containsAnyPhrase,
+  matchesPattern,
+  type NormaliseOptions,
+  type PhraseTokens,
+  patternInput,
+  phraseTokens,
+  textTokens,
 } from '../text/index.js';
 
 export const TEXT_OPERATORS = ['containsAny', 'containsAll', 'matches'] as const;
@@ -9,8 +17,16 @@ export type TextOperator = (typeof TEXT_OPERATORS)[number];
 
 /** json-rules-engine's own operators; their meaning is unchanged. */
 export const STANDARD_OPERATORS = [
-  'equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
-  'in', 'notIn', 'contains', 'doesNotContain',
+  'equal',
+  'notEqual',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
 ] as const;
 export const OPERATOR_DECORATORS = ['not', 'someFact', 'everyFact', 'someValue', 'everyValue', 'swap'] as const;
 
@@ -84,10 +100,15 @@ export class TextConditions {
     if (Array.isArray(factValue)) return factValue.some((item) => this.evaluate(item, value));
     if (typeof factValue !== 'string' || factValue === '') return false;
     if (condition.operator === 'matches') {
-      return matchesPattern(this.cached(this.normalisedCache, condition.optionsKey, factValue, () => patternInput(factValue, condition.options)), condition.pattern);
+      return matchesPattern(
+        this.cached(this.normalisedCache, condition.optionsKey, factValue, () => patternInput(factValue, condition.options)),
+        condition.pattern,
+      );
     }
     const tokens = this.cached(this.tokensCache, condition.optionsKey, factValue, () => textTokens(factValue, condition.options));
-    return condition.operator === 'containsAny' ? containsAnyPhrase(tokens, condition.phrases) : containsAllPhrases(tokens, condition.phrases);
+    return condition.operator === 'containsAny'
+      ? containsAnyPhrase(tokens, condition.phrases)
+      : containsAllPhrases(tokens, condition.phrases);
   }
 
   private cached<T>(cache: Map<string, T>, optionsKey: string, text: string, compute: () => T): T {

@@ -14,17 +14,29 @@ function chooseText(text: LocalisedTemplates, scope: EventScope, defaultLang: st
   return { lang: defaultLang, text: text.templates.get('default')!.render(lookup) };
 }
 
-export function renderAction(action: CompiledAction, scope: EventScope, defaultLang: string): { type: string; params: Record<string, unknown> } {
+export function renderAction(
+  action: CompiledAction,
+  scope: EventScope,
+  defaultLang: string,
+): { type: string; params: Record<string, unknown> } {
   const lookup = (field: string) => scope.field(field);
   switch (action.type) {
-    case 'reply': return { type: 'reply', params: chooseText(action.text, scope, defaultLang) };
-    case 'post': return { type: 'post', params: { channel: action.channel, ...chooseText(action.text, scope, defaultLang) } };
-    case 'tag': return { type: 'tag', params: { tags: action.tags } };
-    case 'escalate': return { type: 'escalate', params: { target: action.target, severity: action.severity, summary: action.summary.render(lookup) } };
-    case 'crisis': return { type: 'crisis', params: { state: action.state } };
+    case 'reply':
+      return { type: 'reply', params: chooseText(action.text, scope, defaultLang) };
+    case 'post':
+      return { type: 'post', params: { channel: action.channel, ...chooseText(action.text, scope, defaultLang) } };
+    case 'tag':
+      return { type: 'tag', params: { tags: action.tags } };
+    case 'escalate':
+      return { type: 'escalate', params: { target: action.target, severity: action.severity, summary: action.summary.render(lookup) } };
+    case 'crisis':
+      return { type: 'crisis', params: { state: action.state } };
     case 'hold': {
       const inner = action.inner ? renderAction(action.inner, scope, defaultLang) : undefined;
-      return { type: 'hold', params: { reason: action.reason.render(lookup), ...(inner ? { action: { type: inner.type, ...inner.params } } : {}) } };
+      return {
+        type: 'hold',
+        params: { reason: action.reason.render(lookup), ...(inner ? { action: { type: inner.type, ...inner.params } } : {}) },
+      };
     }
   }
 }
@@ -34,10 +46,14 @@ export function needsLanguage(rule: CompiledRule): boolean {
   const uses = (action: CompiledAction): boolean => {
     switch (action.type) {
       case 'reply':
-      case 'post': return true;
-      case 'hold': return (action.inner !== undefined && uses(action.inner)) || action.reason.fields.includes('lang');
-      case 'escalate': return action.summary.fields.includes('lang');
-      default: return false;
+      case 'post':
+        return true;
+      case 'hold':
+        return (action.inner !== undefined && uses(action.inner)) || action.reason.fields.includes('lang');
+      case 'escalate':
+        return action.summary.fields.includes('lang');
+      default:
+        return false;
     }
   };
   return rule.actions.some(uses) || (rule.onQuiet ?? []).some(uses);

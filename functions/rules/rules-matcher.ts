@@ -38,6 +38,11 @@ export function compileRulesMatcher(rules: readonly CompiledRule[], options: Rul
   const asyncFacts: AsyncFacts = { lang: (facts) => options.scopeOf(facts).lang() };
   return RuleMatcher.compile(
     rules.map((rule) => ({ id: rule.id, priority: rule.priority, conditions: rule.conditions })),
-    { createEngine: options.createEngine, plugins: [textOperatorPlugin(options.text)], computedFacts: computedFacts as ComputedFacts, asyncFacts },
+    {
+      createEngine: options.createEngine,
+      plugins: [textOperatorPlugin(options.text)],
+      computedFacts: computedFacts as ComputedFacts,
+      asyncFacts,
+    },
   );
 }

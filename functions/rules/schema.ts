@@ -11,11 +11,19 @@ import type { RuleLanguageExtension } from './extension.js';
 const duration = durationSchema();
 
 /** Reply text: one string for every language, or one per language code with a `default`. */
-export const localisedTextSchema = z.union([
-  z.string().min(1),
-  z.record(z.string().regex(/^(default|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, 'a language code such as en, fa, pt-BR, or default'), z.string())
-    .refine((texts) => typeof texts.default === 'string', { message: 'per-language texts need a `default` text for every other language' }),
-]).describe('Text, or texts per language code (en, fa, ar, …) with a `default`. {{field}} placeholders are filled from the event.');
+export const localisedTextSchema = z
+  .union([
+    z.string().min(1),
+    z
+      .record(
+        z.string().regex(/^(default|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, 'a language code such as en, fa, pt-BR, or default'),
+        z.string(),
+      )
+      .refine((texts) => typeof texts.default === 'string', {
+        message: 'per-language texts need a `default` text for every other language',
+      }),
+  ])
+  .describe('Text, or texts per language code (en, fa, ar, …) with a `default`. {{field}} placeholders are filled from the event.');
 
 export interface LeafCondition {
   fact: string;
@@ -25,80 +33,115 @@ export interface LeafCondition {
   params?: Record<string, unknown>;
   priority?: number;
 }
-export type Condition = LeafCondition | { all: Condition[]; priority?: number } | { any: Condition[]; priority?: number } | { not: Condition; priority?: number };
+export type Condition =
+  | LeafCondition
+  | { all: Condition[]; priority?: number }
+  | { any: Condition[]; priority?: number }
+  | { not: Condition; priority?: number };
 
-const leafConditionSchema = z.object({
-  fact: z.string().describe('A canonical event field by dotted name (author.followers), or lang, localHour, weekday, businessHours'),
-  operator: z.string().describe('containsAny, containsAll, matches, or a json-rules-engine operator (equal, in, greaterThan, …)'),
-  value: z.unknown(),
-  path: z.string().optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
-  priority: z.number().int().positive().optional(),
-}).strict();
+const leafConditionSchema = z
+  .object({
+    fact: z.string().describe('A canonical event field by dotted name (author.followers), or lang, localHour, weekday, businessHours'),
+    operator: z.string().describe('containsAny, containsAll, matches, or a json-rules-engine operator (equal, in, greaterThan, …)'),
+    value: z.unknown(),
+    path: z.string().optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    priority: z.number().int().positive().optional(),
+  })
+  .strict();
 
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
-  leafConditionSchema,
-  z.object({ all: z.array(conditionSchema).min(1), priority: z.number().int().positive().optional() }).strict(),
-  z.object({ any: z.array(conditionSchema).min(1), priority: z.number().int().positive().optional() }).strict(),
-  z.object({ not: conditionSchema, priority: z.number().int().positive().optional() }).strict(),
-]));
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    leafConditionSchema,
+    z.object({ all: z.array(conditionSchema).min(1), priority: z.number().int().positive().optional() }).strict(),
+    z.object({ any: z.array(conditionSchema).min(1), priority: z.number().int().positive().optional() }).strict(),
+    z.object({ not: conditionSchema, priority: z.number().int().positive().optional() }).strict(),
+  ]),
+);
 
-const topConditionSchema = z.union([
-  z.object({ all: z.array(conditionSchema).min(1) }).strict(),
-  z.object({ any: z.array(conditionSchema).min(1) }).strict(),
-  z.object({ not: conditionSchema }).strict(),
-]).describe('json-rules-engine conditions: all / any / not, nested');
+const topConditionSchema = z
+  .union([
+    z.object({ all: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ any: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ not: conditionSchema }).strict(),
+  ])
+  .describe('json-rules-engine conditions: all / any / not, nested');
 
 const replySchema = z.object({ text: localisedTextSchema }).strict();
-const postSchema = z.object({
-  channel: z.string().describe('A channel name declared under `channels:` in foghorn.config.yaml'),
-  text: localisedTextSchema,
-}).strict();
+const postSchema = z
+  .object({
+    channel: z.string().describe('A channel name declared under `channels:` in foghorn.config.yaml'),
+    text: localisedTextSchema,
+  })
+  .strict();
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-const escalateSchema = z.object({
-  target: z.string().describe('A target name declared under `targets:` in foghorn.config.yaml'),
-  severity: z.enum(SEVERITIES).default('medium'),
-  summary: z.string().min(1).describe('What a human should know; {{field}} placeholders allowed'),
-}).strict();
-const holdSchema = z.object({
-  reason: z.string().min(1),
-  reply: replySchema.optional(),
-  post: postSchema.optional(),
-}).strict().refine((hold) => !(hold.reply && hold.post), { message: 'a hold parks one action: reply or post, not both' });
+const escalateSchema = z
+  .object({
+    target: z.string().describe('A target name declared under `targets:` in foghorn.config.yaml'),
+    severity: z.enum(SEVERITIES).default('medium'),
+    summary: z.string().min(1).describe('What a human should know; {{field}} placeholders allowed'),
+  })
+  .strict();
+const holdSchema = z
+  .object({
+    reason: z.string().min(1),
+    reply: replySchema.optional(),
+    post: postSchema.optional(),
+  })
+  .strict()
+  .refine((hold) => !(hold.reply && hold.post), { message: 'a hold parks one action: reply or post, not both' });
 
-export const actionSchema = z.union([
-  z.object({ reply: replySchema }).strict(),
-  z.object({ post: postSchema }).strict(),
-  z.object({ tag: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]) }).strict(),
-  z.object({ hold: holdSchema }).strict(),
-  z.object({ escalate: escalateSchema }).strict(),
-  // Crisis mode records the rule and the event as the switch's cause.
-  z.object({ crisis: z.enum(['on', 'off']).describe('Switch crisis mode on or off') }).strict(),
-]).describe('One of reply, post, tag, hold, escalate, crisis');
+export const actionSchema = z
+  .union([
+    z.object({ reply: replySchema }).strict(),
+    z.object({ post: postSchema }).strict(),
+    z.object({ tag: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]) }).strict(),
+    z.object({ hold: holdSchema }).strict(),
+    z.object({ escalate: escalateSchema }).strict(),
+    // Crisis mode records the rule and the event as the switch's cause.
+    z.object({ crisis: z.enum(['on', 'off']).describe('Switch crisis mode on or off') }).strict(),
+  ])
+  .describe('One of reply, post, tag, hold, escalate, crisis');
 export type ActionSpec = z.infer<typeof actionSchema>;
 
-export const limitsSchema = z.object({
-  perAuthor: z.string().regex(COUNT_PER_DURATION_PATTERN, 'a count per duration such as 1/24h').optional()
-    .describe('At most N firings per author per duration, e.g. 1/24h'),
-  oncePerThread: z.boolean().optional().describe('Fire at most once in a conversation thread'),
-  perMinute: z.number().int().positive().optional()
-    .describe('Ceiling of firings per minute; above it the circuit breaker pauses the rule and escalates'),
-  breakerCooldown: duration.optional().describe('How long a tripped breaker keeps the rule paused (default from config)'),
-  escalateTo: z.string().optional().describe('Target the breaker escalates to (default from config)'),
-}).strict();
+export const limitsSchema = z
+  .object({
+    perAuthor: z
+      .string()
+      .regex(COUNT_PER_DURATION_PATTERN, 'a count per duration such as 1/24h')
+      .optional()
+      .describe('At most N firings per author per duration, e.g. 1/24h'),
+    oncePerThread: z.boolean().optional().describe('Fire at most once in a conversation thread'),
+    perMinute: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Ceiling of firings per minute; above it the circuit breaker pauses the rule and escalates'),
+    breakerCooldown: duration.optional().describe('How long a tripped breaker keeps the rule paused (default from config)'),
+    escalateTo: z.string().optional().describe('Target the breaker escalates to (default from config)'),
+  })
+  .strict();
 
 const testEventSchema = z.record(z.string(), z.unknown()).describe('A canonical event; missing fields get test defaults');
-export const ruleTestSchema = z.object({
-  name: z.string().min(1),
-  now: z.iso.datetime({ offset: true }).optional().describe('Evaluation time (default 2026-01-05T10:00:00Z, a Monday)'),
-  event: testEventSchema.optional(),
-  events: z.array(testEventSchema).min(1).optional().describe('Events evaluated in order with shared state; expect applies to the last'),
-  expect: z.object({
-    fires: z.boolean(),
-    actions: z.array(z.record(z.string(), z.unknown())).optional()
-      .describe('The actions of this rule, in order; each listed field must equal the action\'s'),
-  }).strict(),
-}).strict().refine((test) => (test.event === undefined) !== (test.events === undefined), { message: 'give exactly one of `event` or `events`' });
+export const ruleTestSchema = z
+  .object({
+    name: z.string().min(1),
+    now: z.iso.datetime({ offset: true }).optional().describe('Evaluation time (default 2026-01-05T10:00:00Z, a Monday)'),
+    event: testEventSchema.optional(),
+    events: z.array(testEventSchema).min(1).optional().describe('Events evaluated in order with shared state; expect applies to the last'),
+    expect: z
+      .object({
+        fires: z.boolean(),
+        actions: z
+          .array(z.record(z.string(), z.unknown()))
+          .optional()
+          .describe("The actions of this rule, in order; each listed field must equal the action's"),
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((test) => (test.event === undefined) !== (test.events === undefined), { message: 'give exactly one of `event` or `events`' });
 export type RuleTest = z.infer<typeof ruleTestSchema>;
 
 const baseRuleShape = {
@@ -107,15 +150,24 @@ const baseRuleShape = {
   enabled: z.boolean().default(true),
   priority: z.number().int().min(1).max(1_000_000).default(1).describe('Higher runs first'),
   stop: z.boolean().default(false).describe('When the conditions hold, no lower-priority rule acts on the event'),
-  match: z.object({
-    accents: z.enum(['ignore', 'match']).default('ignore').describe('ignore: café equals cafe'),
-    tehMarbuta: z.enum(['distinct', 'unify']).default('distinct').describe('unify: ة equals ه'),
-  }).strict().optional().describe('Text normalisation options for this rule\'s text operators'),
+  match: z
+    .object({
+      accents: z.enum(['ignore', 'match']).default('ignore').describe('ignore: café equals cafe'),
+      tehMarbuta: z.enum(['distinct', 'unify']).default('distinct').describe('unify: ة equals ه'),
+    })
+    .strict()
+    .optional()
+    .describe("Text normalisation options for this rule's text operators"),
   when: topConditionSchema,
   then: z.array(actionSchema).min(1),
   // Rendered with the rule's other actions; crisis mode keeps them on the spike episode and runs them when it ends.
-  onQuiet: z.array(actionSchema).min(1).optional()
-    .describe('Volume rules only: actions run once when a spike episode ends after its quiet period; placeholders are filled from the event that opened the episode'),
+  onQuiet: z
+    .array(actionSchema)
+    .min(1)
+    .optional()
+    .describe(
+      'Volume rules only: actions run once when a spike episode ends after its quiet period; placeholders are filled from the event that opened the episode',
+    ),
   limits: limitsSchema.optional(),
   tests: z.array(ruleTestSchema).optional(),
 };
@@ -128,12 +180,16 @@ export type RuleSchema = z.ZodType<RuleSpec>;
 const schemas: Array<{ extensions: readonly RuleLanguageExtension[]; rule: RuleSchema; keys: ReadonlySet<string> }> = [];
 
 function schemasFor(extensions: readonly RuleLanguageExtension[]): (typeof schemas)[number] {
-  const cached = schemas.find((entry) => entry.extensions.length === extensions.length && entry.extensions.every((extension, index) => extension === extensions[index]));
+  const cached = schemas.find(
+    (entry) =>
+      entry.extensions.length === extensions.length && entry.extensions.every((extension, index) => extension === extensions[index]),
+  );
   if (cached) return cached;
   const shape: Record<string, z.ZodType> = { ...baseRuleShape };
   for (const extension of extensions) {
     for (const [key, schema] of Object.entries(extension.ruleKeys)) {
-      if (Object.hasOwn(shape, key)) throw new Error(`rule language extension '${extension.name}': the rule key '${key}' is already defined`);
+      if (Object.hasOwn(shape, key))
+        throw new Error(`rule language extension '${extension.name}': the rule key '${key}' is already defined`);
       shape[key] = schema;
     }
   }

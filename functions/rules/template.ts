@@ -22,7 +22,9 @@ export function compileTemplate(source: string): Template {
   for (const match of source.matchAll(PLACEHOLDER)) {
     const field = match[1]!.trim();
     if (!FIELD_NAME.test(field)) {
-      throw new TemplateSyntaxError(`'{{${match[1]}}}' is not a field name: placeholders hold a dotted field such as {{author.name}}, nothing else`);
+      throw new TemplateSyntaxError(
+        `'{{${match[1]}}}' is not a field name: placeholders hold a dotted field such as {{author.name}}, nothing else`,
+      );
     }
     if (match.index > last) parts.push({ literal: source.slice(last, match.index) });
     parts.push({ field });
@@ -36,7 +38,10 @@ export function compileTemplate(source: string): Template {
     render(lookup) {
       let out = '';
       for (const part of parts) {
-        if ('literal' in part) { out += part.literal; continue; }
+        if ('literal' in part) {
+          out += part.literal;
+          continue;
+        }
         const value = lookup(part.field);
         if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out += String(value);
       }

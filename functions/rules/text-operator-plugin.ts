@@ -1,7 +1,16 @@
 import type { Engine } from 'json-rules-engine';
 import {
-  type Atom, type ConditionFn, type FactReader, type FoldedText, type Guard, isCustomOperator, NO_GUARD, type OperatorCompiler, type OperatorPlugin,
-  type PhraseSource, textFold,
+  type Atom,
+  type ConditionFn,
+  type FactReader,
+  type FoldedText,
+  type Guard,
+  isCustomOperator,
+  NO_GUARD,
+  type OperatorCompiler,
+  type OperatorPlugin,
+  type PhraseSource,
+  textFold,
 } from '../matcher/index.js';
 import { containsAllPhrases, containsAnyPhrase, matchesPattern, type NormaliseOptions, patternInput, textTokens } from '../text/index.js';
 import { TEXT_OPERATORS, type TextConditions } from './operators.js';
@@ -30,14 +39,16 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
         testString = (input, memo) => matchesPattern(normalisedOf(input, memo), pattern);
       } else {
         const phrases = condition.phrases;
-        testString = condition.operator === 'containsAny'
-          ? (input, memo) => containsAnyPhrase(tokensOf(input, memo), phrases)
-          : (input, memo) => containsAllPhrases(tokensOf(input, memo), phrases);
+        testString =
+          condition.operator === 'containsAny'
+            ? (input, memo) => containsAnyPhrase(tokensOf(input, memo), phrases)
+            : (input, memo) => containsAllPhrases(tokensOf(input, memo), phrases);
         const source = phraseSource(sources, read, field, options, optionsKey, tokensOf, useFold);
         const atom = (tokens: readonly string[]): Atom => ({ kind: 'phrase', source, tokens: tokens.map(symbol) });
-        guard = condition.operator === 'containsAny'
-          ? [phrases.filter((phrase) => phrase.length > 0).map(atom)]
-          : phrases.map((phrase) => (phrase.length > 0 ? [atom(phrase)] : []));
+        guard =
+          condition.operator === 'containsAny'
+            ? [phrases.filter((phrase) => phrase.length > 0).map(atom)]
+            : phrases.map((phrase) => (phrase.length > 0 ? [atom(phrase)] : []));
       }
       const test = (factValue: unknown, memo: Map<string, unknown>): boolean => {
         if (Array.isArray(factValue)) return factValue.some((item) => test(item, memo));
@@ -82,7 +93,12 @@ function memoised<T>(key: string, compute: (input: string) => T): (input: string
 }
 
 function phraseSource(
-  sources: Map<string, PhraseSource>, read: FactReader, field: string, options: NormaliseOptions, optionsKey: string, tokensOf: Memoised,
+  sources: Map<string, PhraseSource>,
+  read: FactReader,
+  field: string,
+  options: NormaliseOptions,
+  optionsKey: string,
+  tokensOf: Memoised,
   useFold: boolean,
 ): PhraseSource {
   const key = `${field}\u0001${optionsKey}`;
@@ -94,26 +110,26 @@ function phraseSource(
     symbol,
     ...(useFold
       ? {
-        fold: {
-          texts(facts: Readonly<Record<string, unknown>>) {
-            let value: unknown;
-            try {
-              value = read(facts);
-            } catch {
-              return []; // An unreadable fact holds no phrase (the index only narrows; evaluation decides).
-            }
-            if (typeof value === 'string') return value === '' ? [] : [fold.text(value)];
-            const folded: FoldedText[] = [];
-            const collect = (item: unknown): void => {
-              if (Array.isArray(item)) item.forEach(collect);
-              else if (typeof item === 'string' && item !== '') folded.push(fold.text(item));
-            };
-            collect(value);
-            return folded;
+          fold: {
+            texts(facts: Readonly<Record<string, unknown>>) {
+              let value: unknown;
+              try {
+                value = read(facts);
+              } catch {
+                return []; // An unreadable fact holds no phrase (the index only narrows; evaluation decides).
+              }
+              if (typeof value === 'string') return value === '' ? [] : [fold.text(value)];
+              const folded: FoldedText[] = [];
+              const collect = (item: unknown): void => {
+                if (Array.isArray(item)) item.forEach(collect);
+                else if (typeof item === 'string' && item !== '') folded.push(fold.text(item));
+              };
+              collect(value);
+              return folded;
+            },
+            phrase: (tokens: readonly string[]) => fold.phrase(tokens.join(' ')),
           },
-          phrase: (tokens: readonly string[]) => fold.phrase(tokens.join(' ')),
-        },
-      }
+        }
       : {}),
     sequences(facts, memo) {
       let value: unknown;

@@ -25,7 +25,9 @@ export interface WatchOptions extends RuleLanguageOptions {
  * Resolves once the first compilation has been delivered.
  */
 export async function watchRuleDirectory(
-  dir: string, onChange: (result: CompiledRules | Error) => void, options: WatchOptions,
+  dir: string,
+  onChange: (result: CompiledRules | Error) => void,
+  options: WatchOptions,
 ): Promise<RuleDirectoryWatcher> {
   const root = resolve(dir);
   const configPath = options.configPath ?? findConfigPath(root);
@@ -35,17 +37,19 @@ export async function watchRuleDirectory(
 
   const reload = () => {
     // A throwing onChange rejects this reload only; the next one still runs.
-    loading = loading.catch(() => undefined).then(async () => {
-      if (closed) return;
-      let result: CompiledRules | Error;
-      try {
-        const compiled = await compileRuleDirectory(root, { extensions: options.extensions, ...(configPath ? { configPath } : {}) });
-        result = compiled.problems.length > 0 ? new RuleValidationError(compiled.problems) : compiled;
-      } catch (error) {
-        result = error instanceof Error ? error : new Error(String(error));
-      }
-      if (!closed) onChange(result);
-    });
+    loading = loading
+      .catch(() => undefined)
+      .then(async () => {
+        if (closed) return;
+        let result: CompiledRules | Error;
+        try {
+          const compiled = await compileRuleDirectory(root, { extensions: options.extensions, ...(configPath ? { configPath } : {}) });
+          result = compiled.problems.length > 0 ? new RuleValidationError(compiled.problems) : compiled;
+        } catch (error) {
+          result = error instanceof Error ? error : new Error(String(error));
+        }
+        if (!closed) onChange(result);
+      });
     return loading;
   };
   const schedule = () => {
@@ -56,7 +60,11 @@ export async function watchRuleDirectory(
   const watchers: FSWatcher[] = [watch(root, { recursive: true }, schedule)];
   if (configPath !== undefined) {
     const configName = configPath.slice(dirname(configPath).length + 1);
-    watchers.push(watch(dirname(configPath), (_event, name) => { if (name === configName) schedule(); }));
+    watchers.push(
+      watch(dirname(configPath), (_event, name) => {
+        if (name === configName) schedule();
+      }),
+    );
   }
   await reload();
   return {

@@ -4,6 +4,6 @@
  * exactly these functions, so they agree on what a text contains.
  */
 export { capText, MAX_MATCH_TEXT_LENGTH, type NormaliseOptions, normaliseText } from './normalise.js';
-export { tokenize, tokenKeys, tokenMatches } from './tokenize.js';
-export { containsAllPhrases, containsAnyPhrase, containsPhrase, type PhraseTokens, phraseTokens, textTokens } from './phrases.js';
 export { type CompiledPattern, compilePattern, matchesPattern, patternInput } from './pattern.js';
+export { containsAllPhrases, containsAnyPhrase, containsPhrase, type PhraseTokens, phraseTokens, textTokens } from './phrases.js';
+export { tokenize, tokenKeys, tokenMatches } from './tokenize.js';

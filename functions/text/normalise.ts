@@ -41,7 +41,10 @@ const HEBREW_FINAL_FORMS: Readonly<Record<string, string>> = {
 };
 
 /** Decimal digit blocks NFKC leaves alone; each maps its ten code points onto 0-9. */
-const DIGIT_ZEROS = [0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x17e0, 0x1810];
+const DIGIT_ZEROS = [
+  0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x17e0,
+  0x1810,
+];
 
 function digitValue(code: number): number | undefined {
   for (const zero of DIGIT_ZEROS) {
@@ -68,7 +71,8 @@ const ZWJ = /\u200D/g;
 // Persian verb prefix می/نمی and plural/comparative suffixes written apart ("می خواهم", "کتاب ها")
 // are joined, so the three spellings of "می‌خواهم" agree.
 const PERSIAN_PREFIX_APART = /(?<![\p{L}\p{M}\p{N}])(ن?می) (?=[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF])/gu;
-const PERSIAN_SUFFIX_APART = /(?<=[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]) (ها|های|هایی|هایم|هایت|هایش|هایمان|هایتان|هایشان|تر|ترین)(?![\p{L}\p{M}\p{N}])/gu;
+const PERSIAN_SUFFIX_APART =
+  /(?<=[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]) (ها|های|هایی|هایم|هایت|هایش|هایمان|هایتان|هایشان|تر|ترین)(?![\p{L}\p{M}\p{N}])/gu;
 const WHITESPACE = /\s+/gu;
 
 /** Cuts `text` to the length matching reads, without splitting a surrogate pair. */
@@ -82,21 +86,57 @@ function mapCharacters(text: string, unifyTehMarbuta: boolean): string {
   let out = '';
   for (const char of text) {
     const code = char.codePointAt(0)!;
-    if (code < 0x80) { out += char; continue; }
+    if (code < 0x80) {
+      out += char;
+      continue;
+    }
     const arabic = ARABIC_LETTER_MAP[char];
-    if (arabic !== undefined) { out += arabic; continue; }
-    if (char === '\u0629' && unifyTehMarbuta) { out += '\u0647'; continue; }
+    if (arabic !== undefined) {
+      out += arabic;
+      continue;
+    }
+    if (char === '\u0629' && unifyTehMarbuta) {
+      out += '\u0647';
+      continue;
+    }
     const hebrew = HEBREW_FINAL_FORMS[char];
-    if (hebrew !== undefined) { out += hebrew; continue; }
+    if (hebrew !== undefined) {
+      out += hebrew;
+      continue;
+    }
     const digit = digitValue(code);
-    if (digit !== undefined) { out += String(digit); continue; }
-    if (char === '\u066B') { out += '.'; continue; } // Arabic decimal separator
-    if (char === '\u066C' || char === '\u060C') { out += ','; continue; } // thousands separator, Arabic comma
-    if (char === '\u061F') { out += '?'; continue; }
-    if (char === '\u061B') { out += ';'; continue; }
-    if (char === '\u0451') { out += '\u0435'; continue; } // ё -> е
-    if (char === '\u03C2') { out += '\u03C3'; continue; } // final sigma
-    if (char === '\u00DF') { out += 'ss'; continue; }
+    if (digit !== undefined) {
+      out += String(digit);
+      continue;
+    }
+    if (char === '\u066B') {
+      out += '.';
+      continue;
+    } // Arabic decimal separator
+    if (char === '\u066C' || char === '\u060C') {
+      out += ',';
+      continue;
+    } // thousands separator, Arabic comma
+    if (char === '\u061F') {
+      out += '?';
+      continue;
+    }
+    if (char === '\u061B') {
+      out += ';';
+      continue;
+    }
+    if (char === '\u0451') {
+      out += '\u0435';
+      continue;
+    } // ё -> е
+    if (char === '\u03C2') {
+      out += '\u03C3';
+      continue;
+    } // final sigma
+    if (char === '\u00DF') {
+      out += 'ss';
+      continue;
+    }
     out += char;
   }
   return out;

@@ -17,7 +17,7 @@ const TOKEN = new RegExp(
     String.raw`(?<tag>(?<![\p{L}\p{M}\p{N}_])[#@]${TAG_CHAR}(?:[\p{L}\p{M}\p{N}_.]*${TAG_CHAR})?)`,
     String.raw`(?<emoji>[\u{1F1E6}-\u{1F1FF}]{2}|\p{Extended_Pictographic}(?:\u200D\p{Extended_Pictographic})*)`,
     String.raw`(?<cluster>[${NO_SPACE_SCRIPTS}]\p{M}*)`,
-    String.raw`(?<word>${WORD_CHAR}+)`,
+    `(?<word>${WORD_CHAR}+)`,
   ].join('|'),
   'gv',
 );

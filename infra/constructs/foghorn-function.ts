@@ -3,13 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 
 /** The repository root: entries, the lockfile and the rules folder are resolved against it. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -72,7 +72,10 @@ export class FoghornFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     const modulesBeside = props.modulesBeside ?? [];
-    const bundledPaths = [...(props.bundledPaths ?? []), ...modulesBeside.map((name) => ({ from: bundleModule(name), to: join('node_modules', name) }))];
+    const bundledPaths = [
+      ...(props.bundledPaths ?? []),
+      ...modulesBeside.map((name) => ({ from: bundleModule(name), to: join('node_modules', name) })),
+    ];
 
     super(scope, id, {
       entry: join(REPO_ROOT, props.entry),
@@ -110,10 +113,11 @@ export class FoghornFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => bundledPaths.flatMap(({ from, to }) => [
-            `mkdir -p "${dirname(join(outputDir, to))}"`,
-            `cp -R "${inBundlingInput(inputDir, from)}" "${join(outputDir, to)}"`,
-          ]),
+          afterBundling: (inputDir, outputDir) =>
+            bundledPaths.flatMap(({ from, to }) => [
+              `mkdir -p "${dirname(join(outputDir, to))}"`,
+              `cp -R "${inBundlingInput(inputDir, from)}" "${join(outputDir, to)}"`,
+            ]),
         },
       },
     });
@@ -125,7 +129,8 @@ export class FoghornFunction extends NodejsFunction {
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Foghorn is built and tested for Node.js 22, the runtime the project targets; moving to a newer runtime is a deliberate, tested upgrade.',
+      reason:
+        'Foghorn is built and tested for Node.js 22, the runtime the project targets; moving to a newer runtime is a deliberate, tested upgrade.',
     });
   }
 }
@@ -142,8 +147,16 @@ function bundleModule(name: string): string {
   const names = Object.keys(require(name) as object).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
   const built = buildSync({
     stdin: { contents: `export { ${names.join(', ')} } from '${name}';`, resolveDir: REPO_ROOT, loader: 'js' },
-    bundle: true, minify: true, keepNames: true, platform: 'node', format: 'esm', target: 'node22',
-    banner: { js: ESM_COMMONJS_SHIM }, write: false, outfile: 'index.mjs', logLevel: 'error',
+    bundle: true,
+    minify: true,
+    keepNames: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    banner: { js: ESM_COMMONJS_SHIM },
+    write: false,
+    outfile: 'index.mjs',
+    logLevel: 'error',
   });
   const code = built.outputFiles[0]!.contents;
   const cache = join(REPO_ROOT, 'node_modules', '.cache', 'foghorn-modules');

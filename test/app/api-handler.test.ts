@@ -2,13 +2,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/app/api-handler.js';
 import { foghornApiRoutes } from '../../functions/app/api-routes.js';
+import { topology } from '../../functions/app/topology.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
-import { settingsFrom } from '../../functions/core/settings.js';
 import { LiveSender, SandboxSender } from '../../functions/core/outbound/index.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { CrisisKit } from '../../functions/crisis/crisis-kit.js';
 import { dynamoCrisisStores } from '../../functions/storage/dynamo/crisis-stores.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
-import { topology } from '../../functions/app/topology.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
 
@@ -16,14 +16,37 @@ const now = new Date('2026-11-22T10:00:00.000Z');
 const PRINCIPAL = 'arn:aws:iam::123456789012:role/social-leads';
 
 /** An API Gateway HTTP API (payload 2.0) request as it reaches the Lambda after IAM authorisation. */
-function request(routeKey: string, options: { path?: Record<string, string>; query?: string; body?: unknown; base64?: boolean; iam?: boolean } = {}): APIGatewayProxyEventV2 {
+function request(
+  routeKey: string,
+  options: { path?: Record<string, string>; query?: string; body?: unknown; base64?: boolean; iam?: boolean } = {},
+): APIGatewayProxyEventV2 {
   const raw = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   return {
-    version: '2.0', routeKey, rawPath: routeKey.split(' ')[1]!, rawQueryString: options.query ?? '', headers: {},
+    version: '2.0',
+    routeKey,
+    rawPath: routeKey.split(' ')[1]!,
+    rawQueryString: options.query ?? '',
+    headers: {},
     requestContext: {
-      accountId: '123456789012', apiId: 'api', domainName: 'x', domainPrefix: 'x', requestId: 'r', routeKey, stage: '$default', time: '', timeEpoch: 0,
-      http: { method: routeKey.split(' ')[0]!, path: routeKey.split(' ')[1]!, protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'awscurl' },
-      ...(options.iam === false ? {} : { authorizer: { iam: { accessKey: 'AKID', accountId: '123456789012', callerId: 'AROA', userArn: PRINCIPAL, userId: 'AROA' } } }),
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'x',
+      domainPrefix: 'x',
+      requestId: 'r',
+      routeKey,
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+      http: {
+        method: routeKey.split(' ')[0]!,
+        path: routeKey.split(' ')[1]!,
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.1',
+        userAgent: 'awscurl',
+      },
+      ...(options.iam === false
+        ? {}
+        : { authorizer: { iam: { accessKey: 'AKID', accountId: '123456789012', callerId: 'AROA', userArn: PRINCIPAL, userId: 'AROA' } } }),
     },
     ...(options.path ? { pathParameters: options.path } : {}),
     ...(raw === undefined ? {} : { body: options.base64 ? Buffer.from(raw).toString('base64') : raw }),
@@ -40,9 +63,18 @@ describe('the api Lambda handler (dynalite for the table)', () => {
     const events = new DynamoEventStore(table);
     const dispatched: ActionCommand[] = [];
     const kit = new CrisisKit({
-      stores, config: () => ({ targets: {} }), settings: settingsFrom({}), clock: { now: () => now }, forceSandbox: true,
-      live: new LiveSender(), sandbox: new SandboxSender(), foghornBaseUrl: () => 'https://foghorn.example',
-      dispatch: async (commands) => { dispatched.push(...commands); }, emit: async () => {},
+      stores,
+      config: () => ({ targets: {} }),
+      settings: settingsFrom({}),
+      clock: { now: () => now },
+      forceSandbox: true,
+      live: new LiveSender(),
+      sandbox: new SandboxSender(),
+      foghornBaseUrl: () => 'https://foghorn.example',
+      dispatch: async (commands) => {
+        dispatched.push(...commands);
+      },
+      emit: async () => {},
     });
     const failures: string[] = [];
     const handler = createApiHandler({ routes: foghornApiRoutes(kit, events), onError: (_error, routeKey) => failures.push(routeKey) });
@@ -56,7 +88,11 @@ describe('the api Lambda handler (dynalite for the table)', () => {
   it('switches crisis mode, recording the person named and the IAM principal API Gateway verified', async () => {
     const { call, stores } = setup();
     const on = await call(request('POST /api/crisis/on', { body: { who: 'maya', why: 'login outage' } }));
-    expect(on).toMatchObject({ status: 200, body: { changed: true, crisis: { on: true, by: `maya (${PRINCIPAL})`, why: 'login outage' } }, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(on).toMatchObject({
+      status: 200,
+      body: { changed: true, crisis: { on: true, by: `maya (${PRINCIPAL})`, why: 'login outage' } },
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
     expect((await call(request('GET /api/crisis'))).body).toMatchObject({ crisis: { on: true } });
     const audit = await call(request('GET /api/audit', { query: 'limit=5' }));
     expect(audit.body.audit).toEqual([expect.objectContaining({ what: 'crisis.on', who: `maya (${PRINCIPAL})` })]);
@@ -65,30 +101,76 @@ describe('the api Lambda handler (dynalite for the table)', () => {
 
   it('lists approvals and approves one (base64 body) exactly once; a late reject gets 409', async () => {
     const { call, stores, dispatched } = setup();
-    const held: ActionCommand = { id: 'act_held', eventId: 'x:1', ruleId: 'faq', index: 0, type: 'reply', params: { text: 'hi' }, event: makeEvent({ id: 'x:1' }), createdAt: now.toISOString() };
-    await stores.approvals.putIfAbsent({ id: held.id, status: 'pending', reason: 'crisis mode', heldBy: 'crisis', command: held, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + 3_600_000).toISOString() });
-    expect((await call(request('GET /api/approvals', { query: 'status=pending' }))).body.approvals).toEqual([expect.objectContaining({ id: 'act_held' })]);
-    const approved = await call(request('POST /api/approvals/{id}/approve', { path: { id: 'act_held' }, body: { who: 'li', note: 'fine' }, base64: true }));
+    const held: ActionCommand = {
+      id: 'act_held',
+      eventId: 'x:1',
+      ruleId: 'faq',
+      index: 0,
+      type: 'reply',
+      params: { text: 'hi' },
+      event: makeEvent({ id: 'x:1' }),
+      createdAt: now.toISOString(),
+    };
+    await stores.approvals.putIfAbsent({
+      id: held.id,
+      status: 'pending',
+      reason: 'crisis mode',
+      heldBy: 'crisis',
+      command: held,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
+    });
+    expect((await call(request('GET /api/approvals', { query: 'status=pending' }))).body.approvals).toEqual([
+      expect.objectContaining({ id: 'act_held' }),
+    ]);
+    const approved = await call(
+      request('POST /api/approvals/{id}/approve', { path: { id: 'act_held' }, body: { who: 'li', note: 'fine' }, base64: true }),
+    );
     expect(approved).toMatchObject({ status: 200, body: { approval: { status: 'approved', decidedBy: `li (${PRINCIPAL})` } } });
     await call(request('POST /api/approvals/{id}/approve', { path: { id: 'act_held' }, body: { who: 'li' } }));
     expect(dispatched.map((command) => command.id)).toEqual(['act_held~approved']);
-    expect((await call(request('POST /api/approvals/{id}/reject', { path: { id: 'act_held' }, body: { who: 'sam', reason: 'late' } }))).status).toBe(409);
+    expect(
+      (await call(request('POST /api/approvals/{id}/reject', { path: { id: 'act_held' }, body: { who: 'sam', reason: 'late' } }))).status,
+    ).toBe(409);
   });
 
   it('serves the event behind a digest link, and 404 for one it does not know', async () => {
     const { call, events } = setup();
     await events.putIfAbsent(makeEvent({ id: 'x:42', text: 'the app is down' }));
-    expect(await call(request('GET /api/events/{id}', { path: { id: 'x:42' } }))).toMatchObject({ status: 200, body: { event: { id: 'x:42', text: 'the app is down' } } });
-    expect(await call(request('GET /api/events/{id}', { path: { id: 'x:43' } }))).toMatchObject({ status: 404, body: { error: "no event 'x:43'" } });
+    expect(await call(request('GET /api/events/{id}', { path: { id: 'x:42' } }))).toMatchObject({
+      status: 200,
+      body: { event: { id: 'x:42', text: 'the app is down' } },
+    });
+    expect(await call(request('GET /api/events/{id}', { path: { id: 'x:43' } }))).toMatchObject({
+      status: 404,
+      body: { error: "no event 'x:43'" },
+    });
   });
 
   it('answers bad input with 400 saying what is wrong, an unknown route with 404, and a fault with a 500 naming no internals', async () => {
     const { call, failures } = setup();
-    expect(await call(request('POST /api/crisis/on', { body: '{not json' }))).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^the body is not JSON/) } });
-    expect(await call(request('POST /api/crisis/off', { body: { who: 'maya' } }))).toMatchObject({ status: 400, body: { error: "'why' is required: the reason, for the audit log" } });
+    expect(await call(request('POST /api/crisis/on', { body: '{not json' }))).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^the body is not JSON/) },
+    });
+    expect(await call(request('POST /api/crisis/off', { body: { who: 'maya' } }))).toMatchObject({
+      status: 400,
+      body: { error: "'why' is required: the reason, for the audit log" },
+    });
     expect(await call(request('GET /api/approvals', { query: 'status=maybe' }))).toMatchObject({ status: 400 });
     expect(await call(request('DELETE /api/crisis'))).toMatchObject({ status: 404, body: { error: "no API route 'DELETE /api/crisis'" } });
-    const broken = createApiHandler({ routes: [{ method: 'GET', path: '/api/boom', handle: async () => { throw new Error('table password is hunter2'); } }], onError: (_error, route) => failures.push(route) });
+    const broken = createApiHandler({
+      routes: [
+        {
+          method: 'GET',
+          path: '/api/boom',
+          handle: async () => {
+            throw new Error('table password is hunter2');
+          },
+        },
+      ],
+      onError: (_error, route) => failures.push(route),
+    });
     const result = await broken(request('GET /api/boom'));
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toContain('hunter2');
@@ -98,7 +180,14 @@ describe('the api Lambda handler (dynalite for the table)', () => {
   it('has a handler for exactly the api routes functions/app/topology.ts puts on the HTTP API', () => {
     const { events } = setup();
     const kit = {} as CrisisKit;
-    const served = foghornApiRoutes(kit, events).map((route) => `${route.method} ${route.path}`).sort();
-    expect(topology.http.filter((route) => route.function === 'api').map((route) => `${route.method} ${route.path}`).sort()).toEqual(served);
+    const served = foghornApiRoutes(kit, events)
+      .map((route) => `${route.method} ${route.path}`)
+      .sort();
+    expect(
+      topology.http
+        .filter((route) => route.function === 'api')
+        .map((route) => `${route.method} ${route.path}`)
+        .sort(),
+    ).toEqual(served);
   });
 });

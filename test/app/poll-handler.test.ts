@@ -1,41 +1,56 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CanonicalEvent } from '../../functions/core/event.js';
-import type { EventPublisher } from '../../functions/core/ports.js';
-import { settingsFrom } from '../../functions/core/settings.js';
-import type { Settings } from '../../functions/core/settings.js';
 import { localAdapters } from '../../functions/app/local-adapters.js';
 import { pollStage } from '../../functions/app/poll-handler.js';
 import type { WatchedRuleSource } from '../../functions/app/watched-rule-source.js';
+import type { CanonicalEvent } from '../../functions/core/event.js';
+import type { EventPublisher } from '../../functions/core/ports.js';
+import type { Settings } from '../../functions/core/settings.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { DynamoCursorStore } from '../../functions/storage/dynamo/cursor-store.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
+import { fixtureJson, redditApi, redditSettings } from '../platforms/reddit/support.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { type FakePlatformApi, startFakePlatformApi } from '../support/fake-platform-api.js';
-import { fixtureJson, redditApi, redditSettings } from '../platforms/reddit/support.js';
 
 class RecordingPublisher implements EventPublisher {
   readonly published: CanonicalEvent[] = [];
-  async publish(events: readonly CanonicalEvent[]): Promise<void> { this.published.push(...events); }
+  async publish(events: readonly CanonicalEvent[]): Promise<void> {
+    this.published.push(...events);
+  }
 }
 
 const noRules: WatchedRuleSource = {
-  latest: () => { throw new Error('the poll stage reads no rules'); },
-  current: async () => { throw new Error('the poll stage reads no rules'); },
+  latest: () => {
+    throw new Error('the poll stage reads no rules');
+  },
+  current: async () => {
+    throw new Error('the poll stage reads no rules');
+  },
   close: () => {},
 };
 
 describe('the poll stage (a schedule on AWS and on one machine)', () => {
   const dynamo = useEmbeddedDynamo();
   const errors: unknown[] = [];
-  const logger = { info: () => {}, warn: () => {}, error: (...detail: unknown[]) => { errors.push(detail); } };
+  const logger = {
+    info: () => {},
+    warn: () => {},
+    error: (...detail: unknown[]) => {
+      errors.push(detail);
+    },
+  };
   const adaptersWith = (settings: Settings, bus: EventPublisher) => ({
-    ...localAdapters({ table: dynamo.current, rules: noRules, settings, logger, foghornBaseUrl: () => 'http://127.0.0.1:8787' }), bus,
+    ...localAdapters({ table: dynamo.current, rules: noRules, settings, logger, foghornBaseUrl: () => 'http://127.0.0.1:8787' }),
+    bus,
   });
   let api: FakePlatformApi;
   beforeAll(async () => {
     api = await startFakePlatformApi();
     api.answer(redditApi({ '/oauth/message/inbox': fixtureJson('inbox.json'), '/oauth/message/mentions': fixtureJson('mentions.json') }));
   });
-  afterAll(async () => { await api.close(); });
+  afterAll(async () => {
+    await api.close();
+  });
 
   it('polls Reddit into the store and the bus, and keeps the cursor in the table', async () => {
     errors.length = 0;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalEvent } from '../../functions/core/event.js';
+import { createSweepHandler } from '../../functions/app/sweep-handler.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
+import type { CanonicalEvent } from '../../functions/core/event.js';
 import { memoryApprovalStore, memoryAuditLog, memoryEpisodeStore, memoryTimerStore } from '../../functions/crisis/memory/index.js';
 import { startSlaTimer } from '../../functions/crisis/sla-timer.js';
 import { runCrisisSweep } from '../../functions/crisis/sweep.js';
-import { createSweepHandler } from '../../functions/app/sweep-handler.js';
 import { makeEvent } from '../support/events.js';
 
 describe('the scheduled sweep', () => {
@@ -16,13 +16,48 @@ describe('the scheduled sweep', () => {
     const audit = memoryAuditLog();
     const emitted: CanonicalEvent[] = [];
     const dispatched: ActionCommand[] = [];
-    await startSlaTimer(timers, { ruleId: 'sla', after: '10m', afterMs: 600_000, event: makeEvent({ createdAt: '2026-11-22T10:00:00.000Z' }), actions: [] }, new Date('2026-11-22T10:00:00.000Z'));
+    await startSlaTimer(
+      timers,
+      { ruleId: 'sla', after: '10m', afterMs: 600_000, event: makeEvent({ createdAt: '2026-11-22T10:00:00.000Z' }), actions: [] },
+      new Date('2026-11-22T10:00:00.000Z'),
+    );
     await episodes.open({
-      ruleId: 'outage', incident: 'spike:outage:x', status: 'open', startedAt: '2026-11-22T10:00:00.000Z', lastEventAt: '2026-11-22T10:05:00.000Z',
-      count: 31, quietMs: 900_000, firstEvent: makeEvent(), actions: [{ type: 'escalate', ruleId: 'outage', index: 0, params: { target: 'oncall' } }],
+      ruleId: 'outage',
+      incident: 'spike:outage:x',
+      status: 'open',
+      startedAt: '2026-11-22T10:00:00.000Z',
+      lastEventAt: '2026-11-22T10:05:00.000Z',
+      count: 31,
+      quietMs: 900_000,
+      firstEvent: makeEvent(),
+      actions: [{ type: 'escalate', ruleId: 'outage', index: 0, params: { target: 'oncall' } }],
     });
-    await approvals.putIfAbsent({ id: 'act_old', status: 'pending', reason: 'crisis mode', heldBy: 'crisis', createdAt: '2026-11-21T10:00:00.000Z', expiresAt: '2026-11-22T10:00:00.000Z' });
-    const kit = { sweep: () => runCrisisSweep({ timers, episodes, approvals, audit, emit: async (event) => { emitted.push(event); }, dispatch: async (commands) => { dispatched.push(...commands); } }, now) };
+    await approvals.putIfAbsent({
+      id: 'act_old',
+      status: 'pending',
+      reason: 'crisis mode',
+      heldBy: 'crisis',
+      createdAt: '2026-11-21T10:00:00.000Z',
+      expiresAt: '2026-11-22T10:00:00.000Z',
+    });
+    const kit = {
+      sweep: () =>
+        runCrisisSweep(
+          {
+            timers,
+            episodes,
+            approvals,
+            audit,
+            emit: async (event) => {
+              emitted.push(event);
+            },
+            dispatch: async (commands) => {
+              dispatched.push(...commands);
+            },
+          },
+          now,
+        ),
+    };
     const reports: unknown[] = [];
     const handler = createSweepHandler(kit, (report) => reports.push(report));
 
@@ -30,7 +65,12 @@ describe('the scheduled sweep', () => {
     expect(await handler()).toEqual({ timersFired: 0, episodesEnded: 0, approvalsExpired: 0 });
     expect(reports).toHaveLength(2);
     expect(emitted.map((event) => event.kind)).toEqual(['sla.breached']);
-    expect(dispatched).toEqual([expect.objectContaining({ type: 'escalate', params: expect.objectContaining({ resolve: true, incident: 'spike:outage:x', target: 'oncall' }) })]);
+    expect(dispatched).toEqual([
+      expect.objectContaining({
+        type: 'escalate',
+        params: expect.objectContaining({ resolve: true, incident: 'spike:outage:x', target: 'oncall' }),
+      }),
+    ]);
     expect(audit.entries.map((entry) => entry.what)).toEqual(['sla.breached', 'spike.ended', 'approval.expired']);
   });
 });

@@ -1,16 +1,22 @@
 import { EventBridgeClient, type PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import { EntryTooLargeError, EventPublishError } from '../../functions/aws/errors.js';
-import { entrySize, EventBridgePublisher } from '../../functions/aws/event-bridge-publisher.js';
+import { EventBridgePublisher, entrySize } from '../../functions/aws/event-bridge-publisher.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { loopbackClientConfig, startAwsJsonServer } from './loopback-aws.js';
 import { RecordingClient } from './recorder.js';
 
 function sampleEvent(n: number, text = `hello ${n}`): CanonicalEvent {
   return {
-    id: `generic:${n}`, platform: 'generic', kind: 'message', text,
-    author: { id: `user-${n}` }, channel: { id: 'support' }, thread: {},
-    createdAt: '2026-11-22T01:00:00.000Z', receivedAt: '2026-11-22T01:00:01.000Z',
+    id: `generic:${n}`,
+    platform: 'generic',
+    kind: 'message',
+    text,
+    author: { id: `user-${n}` },
+    channel: { id: 'support' },
+    thread: {},
+    createdAt: '2026-11-22T01:00:00.000Z',
+    receivedAt: '2026-11-22T01:00:01.000Z',
   };
 }
 
@@ -31,9 +37,11 @@ describe('EventBridgePublisher', () => {
     // Act
     await publisher.publish([event]);
     // Assess
-    expect(client.inputs).toEqual([{
-      Entries: [{ EventBusName: 'foghorn-bus', Source: 'foghorn.ingest', DetailType: 'social.event', Detail: JSON.stringify(event) }],
-    }]);
+    expect(client.inputs).toEqual([
+      {
+        Entries: [{ EventBusName: 'foghorn-bus', Source: 'foghorn.ingest', DetailType: 'social.event', Detail: JSON.stringify(event) }],
+      },
+    ]);
     expect(JSON.parse(client.inputs[0]?.Entries?.[0]?.Detail ?? '')).toEqual(event);
   });
 
@@ -48,7 +56,9 @@ describe('EventBridgePublisher', () => {
     const events = Array.from({ length: 23 }, (_, i) => sampleEvent(i));
     await new EventBridgePublisher({ busName: 'b', client }).publish(events);
     expect(client.inputs.map((input) => input.Entries?.length)).toEqual([10, 10, 3]);
-    const sentIds = client.inputs.flatMap((input) => input.Entries ?? []).map((entry) => (JSON.parse(entry.Detail ?? '{}') as CanonicalEvent).id);
+    const sentIds = client.inputs
+      .flatMap((input) => input.Entries ?? [])
+      .map((entry) => (JSON.parse(entry.Detail ?? '{}') as CanonicalEvent).id);
     expect(sentIds).toEqual(events.map((e) => e.id));
   });
 
@@ -66,8 +76,9 @@ describe('EventBridgePublisher', () => {
 
   it('counts multi-byte text in UTF-8 bytes, not characters', () => {
     const detail = JSON.stringify({ text: '🚀' });
-    expect(entrySize({ Source: 'foghorn.ingest', DetailType: 'social.event', Detail: detail }))
-      .toBe('foghorn.ingest'.length + 'social.event'.length + Buffer.byteLength(detail));
+    expect(entrySize({ Source: 'foghorn.ingest', DetailType: 'social.event', Detail: detail })).toBe(
+      'foghorn.ingest'.length + 'social.event'.length + Buffer.byteLength(detail),
+    );
     expect(entrySize({ Source: 's', DetailType: 'd', Time: new Date(), Resources: ['ab'] })).toBe(14 + 1 + 1 + 2);
   });
 
@@ -85,7 +96,9 @@ describe('EventBridgePublisher', () => {
     expect(error).toBeInstanceOf(EventPublishError);
     expect((error as EventPublishError).status).toBeGreaterThanOrEqual(500);
     expect((error as EventPublishError).message).toContain('foghorn-bus');
-    expect((error as EventPublishError).detail).toEqual({ failed: [{ eventId: 'generic:2', errorCode: 'InternalFailure', errorMessage: 'try again' }] });
+    expect((error as EventPublishError).detail).toEqual({
+      failed: [{ eventId: 'generic:2', errorCode: 'InternalFailure', errorMessage: 'try again' }],
+    });
   });
 
   it('still sends the remaining batches after one fails, then throws for the failed one', async () => {
@@ -117,10 +130,16 @@ describe('EventBridgePublisher', () => {
     try {
       const client = new EventBridgeClient(loopbackClientConfig(server.endpoint));
       await new EventBridgePublisher({ busName: 'foghorn-bus', client }).publish([sampleEvent(7)]);
-      expect(server.calls).toEqual([{
-        target: 'AWSEvents.PutEvents',
-        body: { Entries: [{ EventBusName: 'foghorn-bus', Source: 'foghorn.ingest', DetailType: 'social.event', Detail: JSON.stringify(sampleEvent(7)) }] },
-      }]);
+      expect(server.calls).toEqual([
+        {
+          target: 'AWSEvents.PutEvents',
+          body: {
+            Entries: [
+              { EventBusName: 'foghorn-bus', Source: 'foghorn.ingest', DetailType: 'social.event', Detail: JSON.stringify(sampleEvent(7)) },
+            ],
+          },
+        },
+      ]);
       client.destroy();
     } finally {
       await server.close();

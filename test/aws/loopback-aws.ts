@@ -11,13 +11,18 @@ export interface AwsJsonCall {
  * A loopback server that plays an AWS JSON-protocol API (EventBridge, SQS, Secrets Manager): it records
  * the `X-Amz-Target` and body of each call and answers with the JSON the test scripts.
  */
-export async function startAwsJsonServer(answer: (call: AwsJsonCall) => unknown): Promise<{ endpoint: string; calls: AwsJsonCall[]; close(): Promise<void> }> {
+export async function startAwsJsonServer(
+  answer: (call: AwsJsonCall) => unknown,
+): Promise<{ endpoint: string; calls: AwsJsonCall[]; close(): Promise<void> }> {
   const calls: AwsJsonCall[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const call = { target: String(request.headers['x-amz-target'] ?? ''), body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as unknown };
+      const call = {
+        target: String(request.headers['x-amz-target'] ?? ''),
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as unknown,
+      };
       calls.push(call);
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
       response.end(JSON.stringify(answer(call)));

@@ -9,17 +9,28 @@ import { RecordingClient } from './recorder.js';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:foghorn-settings-AbCdEf';
 
 function secretHolding(...values: string[]): RecordingClient<GetSecretValueCommand, GetSecretValueCommandOutput> {
-  return new RecordingClient((_command, call) => ({ ARN: SECRET_ARN, SecretString: values[Math.min(call, values.length - 1)], $metadata: {} }));
+  return new RecordingClient((_command, call) => ({
+    ARN: SECRET_ARN,
+    SecretString: values[Math.min(call, values.length - 1)],
+    $metadata: {},
+  }));
 }
 
 function manualClock(start = 0) {
   let now = start;
-  return { now: () => new Date(now), advance: (ms: number) => { now += ms; } };
+  return {
+    now: () => new Date(now),
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('secretsManagerSettings', () => {
   it('reads the secret with GetSecretValue and answers its keys', async () => {
-    const client = secretHolding(JSON.stringify({ FOGHORN_GENERIC_SECRET: 's3cret', FOGHORN_GENERIC_REPLY_URL: 'https://hooks.example/reply' }));
+    const client = secretHolding(
+      JSON.stringify({ FOGHORN_GENERIC_SECRET: 's3cret', FOGHORN_GENERIC_REPLY_URL: 'https://hooks.example/reply' }),
+    );
     const settings = await secretsManagerSettings({ secretId: SECRET_ARN, client })();
     expect(client.inputs).toEqual([{ SecretId: SECRET_ARN }]);
     expect(settings.get('FOGHORN_GENERIC_SECRET')).toBe('s3cret');
@@ -50,7 +61,10 @@ describe('secretsManagerSettings', () => {
 
   it('does not cache a failed read: the next call tries again', async () => {
     const client = new RecordingClient<GetSecretValueCommand, GetSecretValueCommandOutput>((_command, call) => {
-      if (call === 0) throw Object.assign(new Error('User is not authorized to perform secretsmanager:GetSecretValue'), { name: 'AccessDeniedException' });
+      if (call === 0)
+        throw Object.assign(new Error('User is not authorized to perform secretsmanager:GetSecretValue'), {
+          name: 'AccessDeniedException',
+        });
       return { SecretString: JSON.stringify({ FOGHORN_X: 'v' }), $metadata: {} };
     });
     const load = secretsManagerSettings({ secretId: SECRET_ARN, client });
@@ -88,7 +102,10 @@ describe('secretsManagerSettings', () => {
   });
 
   it('refuses a binary secret', async () => {
-    const client = new RecordingClient<GetSecretValueCommand, GetSecretValueCommandOutput>(() => ({ SecretBinary: new Uint8Array([1]), $metadata: {} }));
+    const client = new RecordingClient<GetSecretValueCommand, GetSecretValueCommandOutput>(() => ({
+      SecretBinary: new Uint8Array([1]),
+      $metadata: {},
+    }));
     await expect(secretsManagerSettings({ secretId: SECRET_ARN, client })()).rejects.toThrow(/has no SecretString/);
   });
 

@@ -1,5 +1,5 @@
-import { SQSClient, type SendMessageBatchCommand, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
+import { type SendMessageBatchCommand, type SendMessageBatchCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { CommandQueueError, EntryTooLargeError } from '../../functions/aws/errors.js';
 import { SqsCommandQueue } from '../../functions/aws/sqs-command-queue.js';
@@ -11,12 +11,22 @@ const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/foghorn-acti
 
 function sampleCommand(n: number, text = `thanks ${n}`): ActionCommand {
   return {
-    id: actionCommandId(`generic:${n}`, 'faq', 0), eventId: `generic:${n}`, ruleId: 'faq', index: 0, type: 'reply',
+    id: actionCommandId(`generic:${n}`, 'faq', 0),
+    eventId: `generic:${n}`,
+    ruleId: 'faq',
+    index: 0,
+    type: 'reply',
     params: { text },
     event: {
-      id: `generic:${n}`, platform: 'generic', kind: 'message', text: 'where is my order?',
-      author: { id: 'u1' }, channel: { id: 'c1' }, thread: {},
-      createdAt: '2026-11-22T01:00:00.000Z', receivedAt: '2026-11-22T01:00:01.000Z',
+      id: `generic:${n}`,
+      platform: 'generic',
+      kind: 'message',
+      text: 'where is my order?',
+      author: { id: 'u1' },
+      channel: { id: 'c1' },
+      thread: {},
+      createdAt: '2026-11-22T01:00:00.000Z',
+      receivedAt: '2026-11-22T01:00:01.000Z',
     },
     createdAt: '2026-11-22T01:00:02.000Z',
   };
@@ -53,7 +63,9 @@ describe('SqsCommandQueue', () => {
       const ids = (input.Entries ?? []).map((entry) => entry.Id);
       expect(new Set(ids).size).toBe(ids.length);
     }
-    const sent = client.inputs.flatMap((input) => input.Entries ?? []).map((entry) => (JSON.parse(entry.MessageBody ?? '{}') as ActionCommand).id);
+    const sent = client.inputs
+      .flatMap((input) => input.Entries ?? [])
+      .map((entry) => (JSON.parse(entry.MessageBody ?? '{}') as ActionCommand).id);
     expect(sent).toEqual(commands.map((c) => c.id));
   });
 
@@ -81,12 +93,16 @@ describe('SqsCommandQueue', () => {
     expect(error).toBeInstanceOf(CommandQueueError);
     expect((error as CommandQueueError).status).toBeGreaterThanOrEqual(500);
     expect((error as Error).message).toContain('foghorn-actions');
-    expect((error as CommandQueueError).detail).toEqual({ failed: [{ commandId: commands[1]?.id, code: 'InternalError', message: 'try later', senderFault: false }] });
+    expect((error as CommandQueueError).detail).toEqual({
+      failed: [{ commandId: commands[1]?.id, code: 'InternalError', message: 'try later', senderFault: false }],
+    });
   });
 
   it('treats an entry missing from the answer as failed', async () => {
     const client = new RecordingClient<SendMessageBatchCommand, SendMessageBatchCommandOutput>(() => ({
-      Successful: [{ Id: '0', MessageId: 'm0', MD5OfMessageBody: 'x' }], Failed: [], $metadata: {},
+      Successful: [{ Id: '0', MessageId: 'm0', MD5OfMessageBody: 'x' }],
+      Failed: [],
+      $metadata: {},
     }));
     const commands = [sampleCommand(1), sampleCommand(2)];
     const error = await new SqsCommandQueue({ queueUrl: QUEUE_URL, client }).send(commands).catch((e: unknown) => e);
@@ -106,7 +122,8 @@ describe('SqsCommandQueue', () => {
   it('refuses a command above the per-message ceiling with a 413 before sending anything', async () => {
     const client = accepting();
     const error = await new SqsCommandQueue({ queueUrl: QUEUE_URL, client, maxMessageBytes: 2000 })
-      .send([sampleCommand(1, 'z'.repeat(3000))]).catch((e: unknown) => e);
+      .send([sampleCommand(1, 'z'.repeat(3000))])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EntryTooLargeError);
     expect((error as EntryTooLargeError).status).toBe(413);
     expect(client.commands).toHaveLength(0);
@@ -116,16 +133,25 @@ describe('SqsCommandQueue', () => {
     // The SDK checks each MD5OfMessageBody against what it sent, so the server answers the real digest.
     const server = await startAwsJsonServer((call) => {
       const entries = (call.body as { Entries: Array<{ Id: string; MessageBody: string }> }).Entries;
-      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+      return {
+        Successful: entries.map((e) => ({
+          Id: e.Id,
+          MessageId: `m-${e.Id}`,
+          MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex'),
+        })),
+        Failed: [],
+      };
     });
     try {
       const client = new SQSClient({ ...loopbackClientConfig(server.endpoint), useQueueUrlAsEndpoint: false });
       const command = sampleCommand(3);
       await new SqsCommandQueue({ queueUrl: QUEUE_URL, client }).send([command]);
-      expect(server.calls).toEqual([{
-        target: 'AmazonSQS.SendMessageBatch',
-        body: { QueueUrl: QUEUE_URL, Entries: [{ Id: '0', MessageBody: JSON.stringify(command) }] },
-      }]);
+      expect(server.calls).toEqual([
+        {
+          target: 'AmazonSQS.SendMessageBatch',
+          body: { QueueUrl: QUEUE_URL, Entries: [{ Id: '0', MessageBody: JSON.stringify(command) }] },
+        },
+      ]);
       client.destroy();
     } finally {
       await server.close();

@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import type { CliIo } from '../../cli/io.js';
+import { main } from '../../cli/main.js';
 import { ruleDir } from '../rules/support.js';
 
 const run = promisify(execFile);
@@ -12,7 +12,10 @@ const run = promisify(execFile);
 /** Runs bin/foghorn.js as a user would, with plain node. */
 async function foghorn(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/foghorn.js', ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
+    const { stdout, stderr } = await run(process.execPath, ['bin/foghorn.js', ...args], {
+      env: { ...process.env, ...env },
+      timeout: 30_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -42,8 +45,15 @@ tests:
 
 function event(id: string, text: string, author: string, lang?: string): string {
   return JSON.stringify({
-    id, platform: 'generic', kind: 'message', text, ...(lang ? { lang } : {}), author: { id: author, name: 'Sam' }, channel: { id: 'c' },
-    createdAt: '2026-01-05T10:00:00Z', receivedAt: '2026-01-05T10:00:00Z',
+    id,
+    platform: 'generic',
+    kind: 'message',
+    text,
+    ...(lang ? { lang } : {}),
+    author: { id: author, name: 'Sam' },
+    channel: { id: 'c' },
+    createdAt: '2026-01-05T10:00:00Z',
+    receivedAt: '2026-01-05T10:00:00Z',
   });
 }
 
@@ -55,7 +65,11 @@ describe('bin/foghorn.js (as a process)', () => {
   });
 
   it('rules validate: every problem with file and line, exit 1', async () => {
-    const dir = ruleDir({ 'foghorn.config.yaml': CONFIG, 'rules/bad.yaml': 'id: bad\nwhen: { all: [{ fact: txt, operator: equal, value: 1 }] }\nthen: [{ escalate: { target: pager, summary: s } }]\n' });
+    const dir = ruleDir({
+      'foghorn.config.yaml': CONFIG,
+      'rules/bad.yaml':
+        'id: bad\nwhen: { all: [{ fact: txt, operator: equal, value: 1 }] }\nthen: [{ escalate: { target: pager, summary: s } }]\n',
+    });
     const result = await foghorn(['rules', 'validate', join(dir, 'rules')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("bad.yaml:2: bad › when.all[0].fact: unknown fact 'txt' (did you mean 'text'?)");
@@ -63,7 +77,7 @@ describe('bin/foghorn.js (as a process)', () => {
     expect(result.stderr).toContain('2 problems in 1 file');
   });
 
-  it('rules test: runs every rule\'s tests (the starter set passes)', async () => {
+  it("rules test: runs every rule's tests (the starter set passes)", async () => {
     const result = await foghorn(['rules', 'test']);
     expect(result.stdout).toMatch(/\n(\d+) passed, 0 failed\n$/);
     expect(result.code).toBe(0);
@@ -72,10 +86,18 @@ describe('bin/foghorn.js (as a process)', () => {
   it('evaluate: one JSON line per event, limits applying across the file', async () => {
     const dir = ruleDir({ 'foghorn.config.yaml': CONFIG, 'rules/faq.yaml': FAQ });
     const events = join(dir, 'events.jsonl');
-    writeFileSync(events, [event('generic:1', 'ساعت کاری؟', 'a', 'fa'), event('generic:2', 'opening hours', 'a'), event('generic:3', 'hello', 'b')].join('\n'));
+    writeFileSync(
+      events,
+      [event('generic:1', 'ساعت کاری؟', 'a', 'fa'), event('generic:2', 'opening hours', 'a'), event('generic:3', 'hello', 'b')].join('\n'),
+    );
     const result = await foghorn(['evaluate', '--rules', join(dir, 'rules'), '--events', events]);
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual([
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
       { event: 'generic:1', rules: ['faq-hours'], actions: [{ type: 'reply', rule: 'faq-hours', lang: 'fa', text: 'ساعت ۹ تا ۱۸' }] },
       { event: 'generic:2', rules: ['faq-hours'], actions: [] },
       { event: 'generic:3', rules: [], actions: [] },
@@ -88,7 +110,7 @@ describe('foghorn (in process)', () => {
     const dir = ruleDir({ 'foghorn.config.yaml': CONFIG, 'rules/faq.yaml': FAQ.replace('text: "9 to 18, "', 'text: "nine to six"') });
     const result = await foghornInProcess(['rules', 'test', join(dir, 'rules')]);
     expect(result.code).toBe(1);
-    expect(result.out).toContain('  ✗ faq-hours › fires  (' + join(dir, 'rules/faq.yaml') + ')');
+    expect(result.out).toContain(`  ✗ faq-hours › fires  (${join(dir, 'rules/faq.yaml')})`);
     expect(result.out).toContain('      action 1: expected text "nine to six", got "9 to 18, "');
     expect(result.out.at(-1)).toBe('\n0 passed, 1 failed');
   });
@@ -97,14 +119,40 @@ describe('foghorn (in process)', () => {
     const dir = ruleDir({ 'foghorn.config.yaml': CONFIG, 'rules/faq.yaml': FAQ });
     const events = join(dir, 'events.jsonl');
     writeFileSync(events, `${event('generic:9', 'what are your hours', 'a')}\n`);
-    const result = await foghornInProcess(['evaluate', '--rules', join(dir, 'rules'), '--events', events, '--explain', '--now', '2026-02-01T08:00:00Z']);
+    const result = await foghornInProcess([
+      'evaluate',
+      '--rules',
+      join(dir, 'rules'),
+      '--events',
+      events,
+      '--explain',
+      '--now',
+      '2026-02-01T08:00:00Z',
+    ]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.out[0]!)).toEqual({
-      event: 'generic:9', rules: [], actions: [],
-      explain: [{
-        rule: 'faq-hours', outcome: 'no-match',
-        conditions: { operator: 'all', result: false, conditions: [{ operator: 'containsAny', fact: 'text', value: ['opening hours', 'ساعت کاری'], factValue: 'what are your hours', result: false }] },
-      }],
+      event: 'generic:9',
+      rules: [],
+      actions: [],
+      explain: [
+        {
+          rule: 'faq-hours',
+          outcome: 'no-match',
+          conditions: {
+            operator: 'all',
+            result: false,
+            conditions: [
+              {
+                operator: 'containsAny',
+                fact: 'text',
+                value: ['opening hours', 'ساعت کاری'],
+                factValue: 'what are your hours',
+                result: false,
+              },
+            ],
+          },
+        },
+      ],
     });
   });
 
@@ -127,7 +175,11 @@ describe('foghorn (in process)', () => {
   });
 
   it('uses FOGHORN_CONFIG when set', async () => {
-    const dir = ruleDir({ 'other.yaml': 'targets: { pager: {} }\n', 'rules/r.yaml': 'id: r\nwhen: { all: [{ fact: kind, operator: equal, value: message }] }\nthen: [{ escalate: { target: pager, summary: s } }]\n' });
+    const dir = ruleDir({
+      'other.yaml': 'targets: { pager: {} }\n',
+      'rules/r.yaml':
+        'id: r\nwhen: { all: [{ fact: kind, operator: equal, value: message }] }\nthen: [{ escalate: { target: pager, summary: s } }]\n',
+    });
     expect((await foghornInProcess(['rules', 'validate', join(dir, 'rules')])).code).toBe(1);
     expect((await foghornInProcess(['rules', 'validate', join(dir, 'rules')], { FOGHORN_CONFIG: join(dir, 'other.yaml') })).code).toBe(0);
   });

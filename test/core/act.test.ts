@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actOn, backoffMs, type ActDependencies, type ActionExecutor } from '../../functions/core/act.js';
+import { type ActDependencies, type ActionExecutor, actOn, backoffMs } from '../../functions/core/act.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
 import { PermanentActionError, TransientActionError } from '../../functions/core/errors.js';
 import { DynamoActionStore } from '../../functions/storage/dynamo/action-store.js';
@@ -7,7 +7,16 @@ import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
 
 function command(id: string, type = 'reply'): ActionCommand {
-  return { id, eventId: 'generic:e1', ruleId: 'faq', index: 0, type, params: { text: 'hi' }, event: makeEvent(), createdAt: '2026-11-22T10:00:00.000Z' };
+  return {
+    id,
+    eventId: 'generic:e1',
+    ruleId: 'faq',
+    index: 0,
+    type,
+    params: { text: 'hi' },
+    event: makeEvent(),
+    createdAt: '2026-11-22T10:00:00.000Z',
+  };
 }
 
 describe('actOn', () => {
@@ -21,7 +30,10 @@ describe('actOn', () => {
 
   it('runs a command once however often it is delivered', async () => {
     let calls = 0;
-    const d = deps(async () => { calls++; return { status: 'succeeded', mode: 'sandbox' }; });
+    const d = deps(async () => {
+      calls++;
+      return { status: 'succeeded', mode: 'sandbox' };
+    });
     const outcomes = await Promise.all([actOn(command('x1'), d), actOn(command('x1'), d), actOn(command('x1'), d)]);
     await actOn(command('x1'), d);
     expect(calls).toBe(1);
@@ -48,7 +60,9 @@ describe('actOn', () => {
   });
 
   it('marks a permanent failure with the platform’s error text and sends it to the dead letters', async () => {
-    const d = deps(async () => { throw new PermanentActionError('(#100) Object does not exist'); });
+    const d = deps(async () => {
+      throw new PermanentActionError('(#100) Object does not exist');
+    });
     expect(await actOn(command('x3'), d)).toEqual({ status: 'dead', reason: '(#100) Object does not exist' });
     expect(await d.actions.get('x3')).toMatchObject({ status: 'failed', error: '(#100) Object does not exist' });
   });

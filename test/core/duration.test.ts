@@ -3,8 +3,9 @@ import { DURATION_MESSAGE, DurationError, durationSchema, isDuration, parseDurat
 
 describe('the duration grammar', () => {
   it('reads a whole number and a unit: s, m or min, h, d', () => {
-    expect([parseDuration('30s'), parseDuration('10m'), parseDuration('10min'), parseDuration('24h'), parseDuration('7d')])
-      .toEqual([30_000, 600_000, 600_000, 86_400_000, 604_800_000]);
+    expect([parseDuration('30s'), parseDuration('10m'), parseDuration('10min'), parseDuration('24h'), parseDuration('7d')]).toEqual([
+      30_000, 600_000, 600_000, 86_400_000, 604_800_000,
+    ]);
     expect(parseDuration(' 15 m ')).toBe(900_000);
   });
 
@@ -17,6 +18,8 @@ describe('the duration grammar', () => {
   it('has a zod form whose message each file chooses', () => {
     expect(durationSchema().safeParse('10m').success).toBe(true);
     expect(durationSchema().safeParse('tomorrow').error?.issues[0]?.message).toBe(DURATION_MESSAGE);
-    expect(durationSchema('a duration such as 10m or 1h').safeParse('1 hour').error?.issues[0]?.message).toBe('a duration such as 10m or 1h');
+    expect(durationSchema('a duration such as 10m or 1h').safeParse('1 hour').error?.issues[0]?.message).toBe(
+      'a duration such as 10m or 1h',
+    );
   });
 });

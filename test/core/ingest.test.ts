@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { settingsFrom } from '../../functions/core/settings.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { InboundRequest } from '../../functions/core/http.js';
 import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
 import type { EventPublisher } from '../../functions/core/ports.js';
-import { connectorFor, connectors } from '../../functions/platforms/index.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { signGeneric } from '../../functions/platforms/generic/verify.js';
+import { connectorFor, connectors } from '../../functions/platforms/index.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
@@ -16,7 +16,10 @@ class RecordingPublisher implements EventPublisher {
   readonly published: CanonicalEvent[] = [];
   failNext = false;
   async publish(events: readonly CanonicalEvent[]): Promise<void> {
-    if (this.failNext) { this.failNext = false; throw new Error('bus unavailable'); }
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('bus unavailable');
+    }
     this.published.push(...events);
   }
 }
@@ -24,7 +27,11 @@ class RecordingPublisher implements EventPublisher {
 function signedRequest(body: string | Buffer, overrides: Partial<InboundRequest> = {}): InboundRequest {
   const raw = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   return {
-    method: 'POST', platform: 'generic', query: {}, rawBody: raw, receivedAt: new Date('2026-11-22T10:00:05.000Z'),
+    method: 'POST',
+    platform: 'generic',
+    query: {},
+    rawBody: raw,
+    receivedAt: new Date('2026-11-22T10:00:05.000Z'),
     headers: { 'x-foghorn-signature': signGeneric(SECRET, raw) },
     ...overrides,
   };
@@ -36,8 +43,13 @@ describe('handleWebhook', () => {
     const publisher = new RecordingPublisher();
     const store = new DynamoEventStore({ client: dynamo.current.client, tableName: dynamo.current.tableName });
     const deps: IngestDependencies = {
-      connectorFor, knownPlatforms: () => Object.keys(connectors), settings: settingsFrom(settings),
-      store, publisher, clock: { now: () => new Date('2026-11-22T10:00:05.000Z') }, maxBodyBytes: 1024,
+      connectorFor,
+      knownPlatforms: () => Object.keys(connectors),
+      settings: settingsFrom(settings),
+      store,
+      publisher,
+      clock: { now: () => new Date('2026-11-22T10:00:05.000Z') },
+      maxBodyBytes: 1024,
     };
     return { deps, publisher, store };
   };
@@ -91,15 +103,23 @@ describe('handleWebhook', () => {
     expect(badKind.status).toBe(422);
     expect(JSON.stringify(badKind.body)).toContain('"path":"kind"');
     const quarantined = await store.listQuarantine(10);
-    expect(quarantined.map((entry) => entry.reason)).toEqual(expect.arrayContaining(['body is not valid JSON', 'event 0 does not match the canonical event schema']));
+    expect(quarantined.map((entry) => entry.reason)).toEqual(
+      expect.arrayContaining(['body is not valid JSON', 'event 0 does not match the canonical event schema']),
+    );
     expect(await store.get('generic:bad')).toBeUndefined();
   });
 
   it('refuses an oversized body with 413, an unknown platform with 404, an unconfigured one with 503 naming the variable', async () => {
     const { deps } = setup();
     expect((await handleWebhook(signedRequest(Buffer.alloc(2048, 'a')), deps)).status).toBe(413);
-    expect(await handleWebhook(signedRequest('{}', { platform: 'myspace' }), deps)).toMatchObject({ status: 404, body: { error: "unknown platform 'myspace'" } });
+    expect(await handleWebhook(signedRequest('{}', { platform: 'myspace' }), deps)).toMatchObject({
+      status: 404,
+      body: { error: "unknown platform 'myspace'" },
+    });
     const unconfigured = setup({});
-    expect(await handleWebhook(signedRequest('{}'), unconfigured.deps)).toMatchObject({ status: 503, body: { detail: { missing: ['FOGHORN_GENERIC_SECRET'] } } });
+    expect(await handleWebhook(signedRequest('{}'), unconfigured.deps)).toMatchObject({
+      status: 503,
+      body: { detail: { missing: ['FOGHORN_GENERIC_SECRET'] } },
+    });
   });
 });

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settingsFrom } from '../../functions/core/settings.js';
+import { createPollHandler } from '../../functions/app/poll-handler.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
+import { pollOnce } from '../../functions/core/poll.js';
 import type { EventPublisher } from '../../functions/core/ports.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { RedditTokenCache } from '../../functions/platforms/reddit/oauth.js';
 import { createRedditPoller } from '../../functions/platforms/reddit/poller.js';
-import { createPollHandler } from '../../functions/app/poll-handler.js';
-import { pollOnce } from '../../functions/core/poll.js';
 import { DynamoCursorStore } from '../../functions/storage/dynamo/cursor-store.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
+import { fixtureJson, NOW, redditApi, redditSettings } from '../platforms/reddit/support.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { type FakePlatformApi, sendOutbound, startFakePlatformApi } from '../support/fake-platform-api.js';
-import { fixtureJson, NOW, redditApi, redditSettings } from '../platforms/reddit/support.js';
 
 /** The bus port, recording what was published; `failNext` makes the next publish fail like an EventBridge outage. */
 class RecordingPublisher implements EventPublisher {
@@ -32,7 +32,9 @@ describe('pollOnce (reddit into the pipeline)', () => {
     api = await startFakePlatformApi();
     api.answer(redditApi({ '/oauth/message/inbox': fixtureJson('inbox.json'), '/oauth/message/mentions': fixtureJson('mentions.json') }));
   });
-  afterAll(async () => { await api.close(); });
+  afterAll(async () => {
+    await api.close();
+  });
 
   const setup = (publisher = new RecordingPublisher()) => {
     const { client, tableName } = dynamo.current;
@@ -48,13 +50,21 @@ describe('pollOnce (reddit into the pipeline)', () => {
     const report = await pollOnce(poller, deps);
 
     expect(report).toEqual({ platform: 'reddit', status: 'polled', events: 4, created: 4, quarantined: 0 });
-    expect(publisher.published.map((event) => event.id)).toEqual(['reddit:t1_kq3x9z1', 'reddit:t4_2a7bxk9', 'reddit:t1_kq4m000', 'reddit:t1_kq4m001']);
+    expect(publisher.published.map((event) => event.id)).toEqual([
+      'reddit:t1_kq3x9z1',
+      'reddit:t4_2a7bxk9',
+      'reddit:t1_kq4m000',
+      'reddit:t1_kq4m001',
+    ]);
     const stored = await store.get('reddit:t4_2a7bxk9');
     expect(stored?.published).toBe(true);
     expect(stored?.event.kind).toBe('dm');
     const raw = await store.getRaw(stored?.event.raw?.ref ?? '');
     expect(JSON.parse(raw?.toString() ?? '{}')).toMatchObject({ kind: 't4', data: { name: 't4_2a7bxk9' } });
-    expect(JSON.parse(await cursors.get('reddit') ?? '{}')).toEqual({ inbox: { name: 't4_2a7bxk9', created: 1700000300 }, mentions: { name: 't1_kq4m001', created: 1700000400 } });
+    expect(JSON.parse((await cursors.get('reddit')) ?? '{}')).toEqual({
+      inbox: { name: 't4_2a7bxk9', created: 1700000300 },
+      mentions: { name: 't1_kq4m001', created: 1700000400 },
+    });
 
     // Nothing newer: the next poll stores and publishes nothing.
     const again = await pollOnce(poller, deps);
@@ -65,9 +75,16 @@ describe('pollOnce (reddit into the pipeline)', () => {
   it('skips a poller whose settings are missing, naming them, without calling the platform', async () => {
     const { deps } = setup();
     const before = api.received.length;
-    const report = await pollOnce(createRedditPoller(new RedditTokenCache()), { ...deps, settings: settingsFrom({ FOGHORN_REDDIT_CLIENT_ID: 'x' }) });
+    const report = await pollOnce(createRedditPoller(new RedditTokenCache()), {
+      ...deps,
+      settings: settingsFrom({ FOGHORN_REDDIT_CLIENT_ID: 'x' }),
+    });
     expect(report).toEqual({
-      platform: 'reddit', status: 'not-configured', events: 0, created: 0, quarantined: 0,
+      platform: 'reddit',
+      status: 'not-configured',
+      events: 0,
+      created: 0,
+      quarantined: 0,
       missing: ['FOGHORN_REDDIT_CLIENT_SECRET', 'FOGHORN_REDDIT_REFRESH_TOKEN', 'FOGHORN_REDDIT_USERNAME'],
     });
     expect(api.received.length).toBe(before);
@@ -76,7 +93,11 @@ describe('pollOnce (reddit into the pipeline)', () => {
   it('quarantines items the poller could not read, with their raw payload', async () => {
     const { deps, store } = setup();
     const raw = Buffer.from('{"kind":"t1","data":{"name":"t1_odd"}}');
-    const poller = { platform: 'odd', settingsRequired: [], poll: async () => ({ events: [], cursor: 'c1', rejected: [{ reason: 'reddit item t1_odd without `created_utc`', raw }] }) };
+    const poller = {
+      platform: 'odd',
+      settingsRequired: [],
+      poll: async () => ({ events: [], cursor: 'c1', rejected: [{ reason: 'reddit item t1_odd without `created_utc`', raw }] }),
+    };
     expect(await pollOnce(poller, deps)).toMatchObject({ events: 0, quarantined: 1 });
     const [entry] = (await store.listQuarantine(10)).filter((candidate) => candidate.platform === 'odd');
     expect(entry?.reason).toBe('reddit item t1_odd without `created_utc`');
@@ -85,9 +106,17 @@ describe('pollOnce (reddit into the pipeline)', () => {
 
   it('runs every poller from the handler and fails naming the platform that failed', async () => {
     const { deps } = setup();
-    const failing = { platform: 'broken', settingsRequired: [], poll: async () => { throw new Error('listing unreadable'); } };
+    const failing = {
+      platform: 'broken',
+      settingsRequired: [],
+      poll: async () => {
+        throw new Error('listing unreadable');
+      },
+    };
     const errors: string[] = [];
-    const handler = createPollHandler({ ...deps, pollers: [failing, createRedditPoller(new RedditTokenCache())] }, (_error, platform) => errors.push(platform));
+    const handler = createPollHandler({ ...deps, pollers: [failing, createRedditPoller(new RedditTokenCache())] }, (_error, platform) =>
+      errors.push(platform),
+    );
     await expect(handler()).rejects.toThrow('poll failed for broken: listing unreadable');
     expect(errors).toEqual(['broken']);
   });
@@ -100,13 +129,22 @@ describe('pollOnce when the bus is down', () => {
     api = await startFakePlatformApi();
     api.answer(redditApi({ '/oauth/message/inbox': fixtureJson('inbox.json'), '/oauth/message/mentions': fixtureJson('mentions.json') }));
   });
-  afterAll(async () => { await api.close(); });
+  afterAll(async () => {
+    await api.close();
+  });
 
   it('leaves the cursor where it was when publishing fails, and publishes the stored events on the next poll', async () => {
     const { client, tableName } = dynamo.current;
     const publisher = new RecordingPublisher();
     const cursors = new DynamoCursorStore({ client, tableName });
-    const deps = { cursors, store: new DynamoEventStore({ client, tableName }), publisher, settings: redditSettings(api.url), send: sendOutbound, clock: { now: () => NOW } };
+    const deps = {
+      cursors,
+      store: new DynamoEventStore({ client, tableName }),
+      publisher,
+      settings: redditSettings(api.url),
+      send: sendOutbound,
+      clock: { now: () => NOW },
+    };
     const poller = createRedditPoller(new RedditTokenCache());
     publisher.failNext = true;
     await expect(pollOnce(poller, deps)).rejects.toThrow('bus unavailable');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actOn } from '../../functions/core/act.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
-import { approve, ApprovalStateError, expireApprovals, reject } from '../../functions/crisis/approvals.js';
+import { ApprovalStateError, approve, expireApprovals, reject } from '../../functions/crisis/approvals.js';
 import { switchCrisisMode } from '../../functions/crisis/crisis-switch.js';
 import { guardedExecutor } from '../../functions/crisis/guarded-executor.js';
 import { memoryApprovalStore, memoryAuditLog, memoryCrisisStore, memoryTimerStore } from '../../functions/crisis/memory/index.js';
@@ -12,8 +12,14 @@ import { memoryActionStore } from './support/memory-action-store.js';
 const now = new Date('2026-11-22T10:00:00.000Z');
 const clock = { now: () => now };
 const reply = (id: string, text = 'We are open 9-18.'): ActionCommand => ({
-  id, eventId: 'generic:e1', ruleId: 'faq-hours', index: 0, type: 'reply', params: { text, lang: 'en' },
-  event: makeEvent(), createdAt: now.toISOString(),
+  id,
+  eventId: 'generic:e1',
+  ruleId: 'faq-hours',
+  index: 0,
+  type: 'reply',
+  params: { text, lang: 'en' },
+  event: makeEvent(),
+  createdAt: now.toISOString(),
 });
 
 function setup(options: { sensitiveTerms?: string[]; doNotEngage?: string[] } = {}) {
@@ -24,12 +30,27 @@ function setup(options: { sensitiveTerms?: string[]; doNotEngage?: string[] } = 
   const queue: ActionCommand[] = [];
   const actions = memoryActionStore();
   const executor = guardedExecutor({
-    inner: async (command) => { sent.push(command); return { status: 'succeeded', mode: 'sandbox' }; },
+    inner: async (command) => {
+      sent.push(command);
+      return { status: 'succeeded', mode: 'sandbox' };
+    },
     guard: outgoingGuard({ sensitiveTerms: options.sensitiveTerms ?? [], doNotEngage: options.doNotEngage ?? [] }),
-    crisis, approvals, audit, timers: memoryTimerStore(), expireAfterMs: 3_600_000, clock,
+    crisis,
+    approvals,
+    audit,
+    timers: memoryTimerStore(),
+    expireAfterMs: 3_600_000,
+    clock,
   });
   const act = (command: ActionCommand) => actOn(command, { actions, executors: { reply: executor }, clock, leaseMs: 30_000 });
-  const approvalDeps = { approvals, audit, expireAfterMs: 3_600_000, dispatch: async (command: ActionCommand) => { queue.push(command); } };
+  const approvalDeps = {
+    approvals,
+    audit,
+    expireAfterMs: 3_600_000,
+    dispatch: async (command: ActionCommand) => {
+      queue.push(command);
+    },
+  };
   return { sent, approvals, audit, crisis, queue, act, approvalDeps };
 }
 
@@ -54,7 +75,13 @@ describe('crisis mode, outgoing guard and approvals', () => {
     const s = setup({ sensitiveTerms: ['refund'] });
     await s.act(reply('act_10', 'refund'));
     let failing = true;
-    const flaky = { ...s.approvalDeps, dispatch: async (command: ActionCommand) => { if (failing) throw new Error('queue unavailable'); s.queue.push(command); } };
+    const flaky = {
+      ...s.approvalDeps,
+      dispatch: async (command: ActionCommand) => {
+        if (failing) throw new Error('queue unavailable');
+        s.queue.push(command);
+      },
+    };
     await expect(approve(flaky, 'act_10', 'maya', undefined, now)).rejects.toThrow(/queue unavailable/);
     failing = false;
     await approve(flaky, 'act_10', 'maya', undefined, now);
@@ -80,7 +107,10 @@ describe('crisis mode, outgoing guard and approvals', () => {
     await s.act(reply('act_5', 'No refunds-talk here: refundable is another word'));
     expect(s.sent.map((command) => command.id)).toEqual(['act_5']);
     const held = await s.approvals.list('pending', 10);
-    expect(held.map((approval) => approval.reason).sort()).toEqual(['the text contains the sensitive term "refund"', 'the text contains the sensitive term "بازپرداخت"']);
+    expect(held.map((approval) => approval.reason).sort()).toEqual([
+      'the text contains the sensitive term "refund"',
+      'the text contains the sensitive term "بازپرداخت"',
+    ]);
   });
 
   it('a reply to a do-not-engage account is held', async () => {
@@ -125,7 +155,10 @@ describe('crisis switch', () => {
     expect(on).toMatchObject({ changed: true, state: { on: true, by: 'rule:outage', why: 'spike', since: now.toISOString() } });
     expect((await switchCrisisMode(crisis, audit, { on: true, who: 'maya', why: 'again' }, now)).changed).toBe(false);
     await switchCrisisMode(crisis, audit, { on: false, who: 'maya', why: 'fixed' }, now);
-    expect(audit.entries.map((entry) => [entry.what, entry.who])).toEqual([['crisis.on', 'rule:outage'], ['crisis.off', 'maya']]);
+    expect(audit.entries.map((entry) => [entry.what, entry.who])).toEqual([
+      ['crisis.on', 'rule:outage'],
+      ['crisis.off', 'maya'],
+    ]);
     await expect(switchCrisisMode(crisis, audit, { on: true, who: '', why: 'x' }, now)).rejects.toThrow(/who/);
   });
 });

@@ -12,7 +12,12 @@ function io(url: string) {
 }
 
 const approval = {
-  id: 'act_1', status: 'pending', reason: 'crisis mode is on', heldBy: 'crisis', createdAt: '2026-11-22T10:00:00.000Z', expiresAt: '2026-11-23T10:00:00.000Z',
+  id: 'act_1',
+  status: 'pending',
+  reason: 'crisis mode is on',
+  heldBy: 'crisis',
+  createdAt: '2026-11-22T10:00:00.000Z',
+  expiresAt: '2026-11-23T10:00:00.000Z',
   command: { type: 'reply', ruleId: 'faq-hours', eventId: 'generic:e1', params: { text: 'We are open 9-18.' } },
 };
 
@@ -20,16 +25,31 @@ describe('foghorn crisis / approvals / audit', () => {
   let api: Awaited<ReturnType<typeof startLoopback>>;
   beforeAll(async () => {
     api = await startLoopback((request: ReceivedRequest) => {
-      if (request.url === '/api/crisis') return { status: 200, body: JSON.stringify({ crisis: { on: true, since: '2026-11-22T10:00:00.000Z', by: 'maya', why: 'outage', version: 1 } }) };
-      if (request.url === '/api/crisis/on') return { status: 200, body: JSON.stringify({ changed: true, crisis: { on: true, since: '2026-11-22T10:00:00.000Z' } }) };
+      if (request.url === '/api/crisis')
+        return {
+          status: 200,
+          body: JSON.stringify({ crisis: { on: true, since: '2026-11-22T10:00:00.000Z', by: 'maya', why: 'outage', version: 1 } }),
+        };
+      if (request.url === '/api/crisis/on')
+        return { status: 200, body: JSON.stringify({ changed: true, crisis: { on: true, since: '2026-11-22T10:00:00.000Z' } }) };
       if (request.url.startsWith('/api/approvals?')) return { status: 200, body: JSON.stringify({ approvals: [approval] }) };
-      if (request.url === '/api/approvals/act_1/approve') return { status: 200, body: JSON.stringify({ approval: { ...approval, status: 'approved' } }) };
-      if (request.url === '/api/approvals/act_1/reject') return { status: 409, body: JSON.stringify({ error: "approval 'act_1' is approved; it cannot be rejected", detail: null }) };
-      if (request.url.startsWith('/api/audit?')) return { status: 200, body: JSON.stringify({ audit: [{ id: 'x', at: '2026-11-22T10:00:00.000Z', kind: 'crisis', what: 'crisis.on', who: 'maya', why: 'outage' }] }) };
+      if (request.url === '/api/approvals/act_1/approve')
+        return { status: 200, body: JSON.stringify({ approval: { ...approval, status: 'approved' } }) };
+      if (request.url === '/api/approvals/act_1/reject')
+        return { status: 409, body: JSON.stringify({ error: "approval 'act_1' is approved; it cannot be rejected", detail: null }) };
+      if (request.url.startsWith('/api/audit?'))
+        return {
+          status: 200,
+          body: JSON.stringify({
+            audit: [{ id: 'x', at: '2026-11-22T10:00:00.000Z', kind: 'crisis', what: 'crisis.on', who: 'maya', why: 'outage' }],
+          }),
+        };
       return { status: 404, body: '{"error":"no route"}' };
     });
   });
-  afterAll(async () => { await api.close(); });
+  afterAll(async () => {
+    await api.close();
+  });
 
   it('crisis status and on send the right requests and print the state', async () => {
     const status = io(api.url);
@@ -49,7 +69,7 @@ describe('foghorn crisis / approvals / audit', () => {
     expect(api.received).toHaveLength(before);
   });
 
-  it('approvals list, approve, and a refused reject with the API\'s message', async () => {
+  it("approvals list, approve, and a refused reject with the API's message", async () => {
     const list = io(api.url);
     expect(await main(['approvals', '--status', 'pending'], list.value)).toBe(0);
     expect(api.received.at(-1)!.url).toBe('/api/approvals?status=pending&limit=100');

@@ -20,7 +20,18 @@ const RULES = `
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 function event(id: string, seconds: number, fields: Record<string, unknown> = {}) {
   const at = new Date(T0 + seconds * 1000).toISOString();
-  return JSON.stringify({ id: `generic:${id}`, platform: 'generic', kind: 'message', text: 'hello', author: { id: `a-${id}` }, channel: { id: 'c' }, thread: { id: `t-${id}` }, createdAt: at, receivedAt: at, ...fields });
+  return JSON.stringify({
+    id: `generic:${id}`,
+    platform: 'generic',
+    kind: 'message',
+    text: 'hello',
+    author: { id: `a-${id}` },
+    channel: { id: 'c' },
+    thread: { id: `t-${id}` },
+    createdAt: at,
+    receivedAt: at,
+    ...fields,
+  });
 }
 
 async function evaluate(lines: string[]) {
@@ -33,7 +44,11 @@ async function evaluate(lines: string[]) {
   const err: string[] = [];
   const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), env: {}, cwd: dir };
   const code = await main(['evaluate', '--rules', join(dir, 'rules'), '--events', join(dir, 'events.jsonl')], io);
-  return { code, err, lines: out.map((line) => JSON.parse(line) as { event: string; rules: string[]; actions: Array<Record<string, unknown>> }) };
+  return {
+    code,
+    err,
+    lines: out.map((line) => JSON.parse(line) as { event: string; rules: string[]; actions: Array<Record<string, unknown>> }),
+  };
 }
 
 describe('foghorn evaluate with volume and after rules', () => {
@@ -43,10 +58,17 @@ describe('foghorn evaluate with volume and after rules', () => {
     const { code, lines: out, err } = await evaluate(lines);
     expect(err).toEqual([]);
     expect(code).toBe(0);
-    const escalations = out.flatMap((line) => line.actions.filter((action) => action.type === 'escalate').map((action) => ({ event: line.event, ...action })));
+    const escalations = out.flatMap((line) =>
+      line.actions.filter((action) => action.type === 'escalate').map((action) => ({ event: line.event, ...action })),
+    );
     expect(escalations).toEqual([
       expect.objectContaining({ event: 'generic:o29', rule: 'outage-spike', incident: expect.stringMatching(/^spike:outage-spike:/) }),
-      expect.objectContaining({ event: 'generic:o29', rule: 'outage-spike', resolve: true, summary: 'Resolved: Outage reports (quiet for 15 min after 35 events)' }),
+      expect.objectContaining({
+        event: 'generic:o29',
+        rule: 'outage-spike',
+        resolve: true,
+        summary: 'Resolved: Outage reports (quiet for 15 min after 35 events)',
+      }),
     ]);
     expect(out.at(-1)!.event).toBe('generic:later');
     // The onQuiet actions come out with the resolve, once.
@@ -64,9 +86,18 @@ describe('foghorn evaluate with volume and after rules', () => {
       event('tick40', 40 * 60),
     ]);
     expect(out.map((line) => line.event)).toEqual([
-      'generic:m1', 'generic:m2', 'generic:answer', 'generic:tick9', expect.stringMatching(/^generic:sla-breached:/), 'generic:tick10', 'generic:tick40',
+      'generic:m1',
+      'generic:m2',
+      'generic:answer',
+      'generic:tick9',
+      expect.stringMatching(/^generic:sla-breached:/),
+      'generic:tick10',
+      'generic:tick40',
     ]);
-    expect(out[4]).toMatchObject({ rules: ['unanswered'], actions: [{ type: 'escalate', rule: 'unanswered', summary: 'Unanswered for 10 minutes' }] });
+    expect(out[4]).toMatchObject({
+      rules: ['unanswered'],
+      actions: [{ type: 'escalate', rule: 'unanswered', summary: 'Unanswered for 10 minutes' }],
+    });
     expect(out[0]!.actions).toEqual([]);
   });
 });

@@ -30,7 +30,15 @@ const RULES = `
   then: [{ reply: { text: "Your refund is on its way." } }]
 `;
 
-interface Action { id: string; eventId: string; ruleId: string; type: string; status: string; mode?: string; request?: { url: string; body?: string } }
+interface Action {
+  id: string;
+  eventId: string;
+  ruleId: string;
+  type: string;
+  status: string;
+  mode?: string;
+  request?: { url: string; body?: string };
+}
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const MINUTE = 60_000;
@@ -44,30 +52,52 @@ describe('crisis and SLA through the local runtime', () => {
   const errors: string[] = [];
   const post = async (fields: Record<string, unknown>) => {
     const id = String(fields.id ?? `e${seq++}`);
-    const response = await postGeneric(runtime.url, { kind: 'message', author: { id: `a-${id}`, name: 'Ada' }, channel: { id: 'c1' }, createdAt: new Date(now).toISOString(), ...fields, id });
+    const response = await postGeneric(runtime.url, {
+      kind: 'message',
+      author: { id: `a-${id}`, name: 'Ada' },
+      channel: { id: 'c1' },
+      createdAt: new Date(now).toISOString(),
+      ...fields,
+      id,
+    });
     expect(response.status).toBe(200);
     return `generic:${id}`;
   };
   const actions = async () => (await getJson<{ actions: Action[] }>(`${runtime.url}/api/actions?limit=10000`)).actions;
   const idle = () => waitForQueuesToDrain(runtime.url);
-  const send = (path: string, body: unknown) => fetch(`${runtime.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const send = (path: string, body: unknown) =>
+    fetch(`${runtime.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     const { dataDir, rulesDir } = makeWorkspace({ 'crisis.yaml': RULES });
-    writeFileSync(join(dirname(rulesDir), 'foghorn.config.yaml'), [
-      'targets:',
-      `  oncall: { type: pagerduty, routingKey: FOGHORN_PD_KEY, url: "${(await pagerduty).url}/v2/enqueue" }`,
-      '  team: { type: slack-webhook, url: FOGHORN_SLACK_TEAM_WEBHOOK }',
-      'crisis:',
-      '  sensitiveTerms: [refund]',
-    ].join('\n'));
+    writeFileSync(
+      join(dirname(rulesDir), 'foghorn.config.yaml'),
+      [
+        'targets:',
+        `  oncall: { type: pagerduty, routingKey: FOGHORN_PD_KEY, url: "${(await pagerduty).url}/v2/enqueue" }`,
+        '  team: { type: slack-webhook, url: FOGHORN_SLACK_TEAM_WEBHOOK }',
+        'crisis:',
+        '  sensitiveTerms: [refund]',
+      ].join('\n'),
+    );
     runtime = await startRuntime({
-      port: 0, dataDir, rulesDir, logger: { info() {}, warn() {}, error: (message, detail) => { errors.push(`${message} ${JSON.stringify(detail)}`); } },
+      port: 0,
+      dataDir,
+      rulesDir,
+      logger: {
+        info() {},
+        warn() {},
+        error: (message, detail) => {
+          errors.push(`${message} ${JSON.stringify(detail)}`);
+        },
+      },
       settings: settingsFrom({
-        FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET, FOGHORN_PD_KEY: 'R0UTINGKEY0123456789',
+        FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET,
+        FOGHORN_PD_KEY: 'R0UTINGKEY0123456789',
         FOGHORN_SLACK_TEAM_WEBHOOK: `${(await slack).url}/services/T0/B0/SECRETPATH0123`,
       }),
-      clock: { now: () => new Date(now) }, crisisSweepEveryMs: 3_600_000,
+      clock: { now: () => new Date(now) },
+      crisisSweepEveryMs: 3_600_000,
     });
   }, 60_000);
   afterAll(async () => {
@@ -79,13 +109,18 @@ describe('crisis and SLA through the local runtime', () => {
 
   it('30 matching events inside 10 minutes page once; the quiet period sends the resolve', async () => {
     now = T0 + 5 * MINUTE;
-    for (let batch = 0; batch < 4; batch++) await Promise.all(Array.from({ length: 10 }, (_, i) => post({ text: `login outage again ${batch * 10 + i}` })));
+    for (let batch = 0; batch < 4; batch++)
+      await Promise.all(Array.from({ length: 10 }, (_, i) => post({ text: `login outage again ${batch * 10 + i}` })));
     await idle();
     const pages = (await actions()).filter((action) => action.ruleId === 'outage-spike');
     expect(pages).toHaveLength(1);
     expect(pages[0]).toMatchObject({ type: 'escalate', status: 'succeeded', mode: 'live' });
     const trigger = JSON.parse((await pagerduty).received[0]!.body);
-    expect(trigger).toMatchObject({ event_action: 'trigger', routing_key: 'R0UTINGKEY0123456789', payload: { severity: 'critical', summary: 'Outage reports' } });
+    expect(trigger).toMatchObject({
+      event_action: 'trigger',
+      routing_key: 'R0UTINGKEY0123456789',
+      payload: { severity: 'critical', summary: 'Outage reports' },
+    });
 
     now += 14 * MINUTE;
     expect((await runtime.crisis.sweep()).episodesEnded).toBe(0);
@@ -125,7 +160,17 @@ describe('crisis and SLA through the local runtime', () => {
     await send('/api/crisis/off', { who: 'maya', why: 'fixed' });
     const { audit } = await getJson<{ audit: Array<{ what: string; who?: string }> }>(`${runtime.url}/api/audit?limit=1000`);
     const trail = audit.map((entry) => entry.what);
-    for (const what of ['crisis.on', 'approval.held', 'approval.approved', 'escalate.succeeded', 'reply.succeeded', 'crisis.off', 'spike.opened', 'spike.ended']) expect(trail).toContain(what);
+    for (const what of [
+      'crisis.on',
+      'approval.held',
+      'approval.approved',
+      'escalate.succeeded',
+      'reply.succeeded',
+      'crisis.off',
+      'spike.opened',
+      'spike.ended',
+    ])
+      expect(trail).toContain(what);
   });
 
   it('an unanswered message fires its 10-minute timer once at minute 10; one answered at minute 5 never fires', async () => {
@@ -134,11 +179,21 @@ describe('crisis and SLA through the local runtime', () => {
     const lonely = await post({ text: 'help please', thread: { id: 't-lonely' } });
     const answered = await post({ text: 'help me too', thread: { id: 't-answered' } });
     await idle();
-    const breaches = async () => (await getJson<{ events: Array<{ id: string; kind: string; meta?: { sla?: { eventId: string } } }> }>(`${runtime.url}/api/events?limit=10000`)).events.filter((event) => event.kind === 'sla.breached');
+    const breaches = async () =>
+      (
+        await getJson<{ events: Array<{ id: string; kind: string; meta?: { sla?: { eventId: string } } }> }>(
+          `${runtime.url}/api/events?limit=10000`,
+        )
+      ).events.filter((event) => event.kind === 'sla.breached');
     for (let minute = 1; minute <= 9; minute++) {
       now = start + minute * MINUTE;
       if (minute === 5) {
-        await post({ kind: 'reply', text: 'on it', thread: { id: 't-answered', replyToId: 't-answered' }, author: { id: 'agent', isSelf: true } });
+        await post({
+          kind: 'reply',
+          text: 'on it',
+          thread: { id: 't-answered', replyToId: 't-answered' },
+          author: { id: 'agent', isSelf: true },
+        });
         await idle();
       }
       await runtime.crisis.sweep();

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { settingsFrom } from '../../functions/core/settings.js';
-import { compileSources, parseFoghornConfig, ruleFileJsonSchema } from '../../functions/rules/index.js';
 import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
+import { compileSources, parseFoghornConfig, ruleFileJsonSchema } from '../../functions/rules/index.js';
 import { startLoopback } from '../support/loopback.js';
 import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitForQueuesToDrain } from '../support/runtime-process.js';
 
@@ -21,7 +21,13 @@ onQuiet:
   - crisis: off
 `;
 
-interface Action { id: string; ruleId: string; type: string; status: string; params?: Record<string, unknown> }
+interface Action {
+  id: string;
+  ruleId: string;
+  type: string;
+  status: string;
+  params?: Record<string, unknown>;
+}
 
 const T0 = Date.parse('2026-11-22T12:00:00.000Z');
 const MINUTE = 60_000;
@@ -34,7 +40,14 @@ describe('onQuiet actions of a volume rule through the local runtime', () => {
   let seq = 0;
   const post = async (text: string) => {
     const id = `q${seq++}`;
-    const response = await postGeneric(runtime.url, { id, kind: 'message', text, author: { id: `a-${id}`, name: `Ada ${id}` }, channel: { id: 'c1' }, createdAt: new Date(now).toISOString() });
+    const response = await postGeneric(runtime.url, {
+      id,
+      kind: 'message',
+      text,
+      author: { id: `a-${id}`, name: `Ada ${id}` },
+      channel: { id: 'c1' },
+      createdAt: new Date(now).toISOString(),
+    });
     expect(response.status).toBe(200);
   };
   const actions = async () => (await getJson<{ actions: Action[] }>(`${runtime.url}/api/actions?limit=10000`)).actions;
@@ -43,18 +56,26 @@ describe('onQuiet actions of a volume rule through the local runtime', () => {
 
   beforeAll(async () => {
     const { dataDir, rulesDir } = makeWorkspace({ 'spike.yaml': RULES });
-    writeFileSync(join(dirname(rulesDir), 'foghorn.config.yaml'), [
-      'targets:',
-      `  oncall: { type: pagerduty, routingKey: FOGHORN_PD_KEY, url: "${(await pagerduty).url}/v2/enqueue" }`,
-      '  team: { type: slack-webhook, url: FOGHORN_SLACK_TEAM_WEBHOOK }',
-    ].join('\n'));
+    writeFileSync(
+      join(dirname(rulesDir), 'foghorn.config.yaml'),
+      [
+        'targets:',
+        `  oncall: { type: pagerduty, routingKey: FOGHORN_PD_KEY, url: "${(await pagerduty).url}/v2/enqueue" }`,
+        '  team: { type: slack-webhook, url: FOGHORN_SLACK_TEAM_WEBHOOK }',
+      ].join('\n'),
+    );
     runtime = await startRuntime({
-      port: 0, dataDir, rulesDir, logger: { info() {}, warn() {}, error() {} },
+      port: 0,
+      dataDir,
+      rulesDir,
+      logger: { info() {}, warn() {}, error() {} },
       settings: settingsFrom({
-        FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET, FOGHORN_PD_KEY: 'R0UTINGKEY0123456789',
+        FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET,
+        FOGHORN_PD_KEY: 'R0UTINGKEY0123456789',
         FOGHORN_SLACK_TEAM_WEBHOOK: `${(await slack).url}/services/T0/B0/SECRETPATH0123`,
       }),
-      clock: { now: () => new Date(now) }, crisisSweepEveryMs: 3_600_000,
+      clock: { now: () => new Date(now) },
+      crisisSweepEveryMs: 3_600_000,
     });
   }, 60_000);
   afterAll(async () => {
@@ -94,10 +115,17 @@ describe('onQuiet actions of a volume rule through the local runtime', () => {
     await runtime.crisis.sweep();
     await runtime.crisis.sweep();
     await idle();
-    expect((await pagerduty).received.map((request) => JSON.parse(request.body).event_action)).toEqual(['trigger', 'resolve', 'trigger', 'resolve']);
+    expect((await pagerduty).received.map((request) => JSON.parse(request.body).event_action)).toEqual([
+      'trigger',
+      'resolve',
+      'trigger',
+      'resolve',
+    ]);
     expect((await slack).received).toHaveLength(2);
     expect(JSON.parse((await slack).received[1]!.body).text).toContain('the spike opened by Ada q12');
-    const { audit } = await getJson<{ audit: Array<{ what: string; detail?: { onQuiet?: string[] } }> }>(`${runtime.url}/api/audit?limit=1000`);
+    const { audit } = await getJson<{ audit: Array<{ what: string; detail?: { onQuiet?: string[] } }> }>(
+      `${runtime.url}/api/audit?limit=1000`,
+    );
     const ended = audit.filter((entry) => entry.what === 'spike.ended');
     expect(ended).toHaveLength(2);
     expect(ended.every((entry) => entry.detail?.onQuiet?.length === 2)).toBe(true);
@@ -107,7 +135,11 @@ describe('onQuiet actions of a volume rule through the local runtime', () => {
 describe('onQuiet in the rule language', () => {
   const config = parseFoghornConfig({ targets: { team: {} } }, undefined, { extensions: ruleLanguage });
   it('needs volume, and its actions are checked like then: (targets named)', () => {
-    const compiled = compileSources([{ file: 'q.yaml', text: `
+    const compiled = compileSources(
+      [
+        {
+          file: 'q.yaml',
+          text: `
 - id: no-volume
   when: { all: [{ fact: text, operator: containsAny, value: ["x"] }] }
   then: [{ tag: x }]
@@ -122,7 +154,12 @@ describe('onQuiet in the rule language', () => {
   volume: { atLeast: 3, within: 5m }
   then: [{ tag: x }]
   onQuiet: [{ crisis: maybe }]
-` }], config, { extensions: ruleLanguage });
+`,
+        },
+      ],
+      config,
+      { extensions: ruleLanguage },
+    );
     expect(compiled.problems.map((problem) => [problem.ruleId, problem.path, problem.message])).toEqual([
       ['no-volume', 'onQuiet', 'onQuiet runs when a spike episode goes quiet: it needs volume'],
       ['bad-target', 'onQuiet[1].escalate.target', "unknown target 'nobody' (declared targets: team)"],

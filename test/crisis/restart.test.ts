@@ -19,16 +19,35 @@ describe('SLA timers across a restart of the local runtime', () => {
   writeFileSync(join(dirname(workspace.rulesDir), 'foghorn.config.yaml'), 'targets:\n  team: { description: "The support team" }\n');
   let now = T0;
   let runtime: Runtime | undefined;
-  const start = () => startRuntime({
-    port: 0, ...workspace, logger: { info() {}, warn() {}, error() {} }, clock: { now: () => new Date(now) }, crisisSweepEveryMs: 3_600_000,
-    settings: settingsFrom({ FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET }),
+  const start = () =>
+    startRuntime({
+      port: 0,
+      ...workspace,
+      logger: { info() {}, warn() {}, error() {} },
+      clock: { now: () => new Date(now) },
+      crisisSweepEveryMs: 3_600_000,
+      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET }),
+    });
+  afterAll(async () => {
+    await runtime?.stop();
   });
-  afterAll(async () => { await runtime?.stop(); });
 
   it('a timer set before the stop fires after the restart, once', async () => {
     runtime = await start();
     const url = runtime.url;
-    expect((await postGeneric(url, { id: 'm1', kind: 'message', text: 'help!', author: { id: 'u1' }, channel: { id: 'c' }, thread: { id: 't1' }, createdAt: new Date(T0).toISOString() })).status).toBe(200);
+    expect(
+      (
+        await postGeneric(url, {
+          id: 'm1',
+          kind: 'message',
+          text: 'help!',
+          author: { id: 'u1' },
+          channel: { id: 'c' },
+          thread: { id: 't1' },
+          createdAt: new Date(T0).toISOString(),
+        })
+      ).status,
+    ).toBe(200);
     await waitFor('the event to be evaluated', async () => {
       const { actions } = await getJson<{ actions: unknown[] }>(`${url}/api/actions`);
       const health = await getJson<{ queues: Record<string, { total: number }> }>(`${url}/health`);
@@ -43,7 +62,9 @@ describe('SLA timers across a restart of the local runtime', () => {
     await runtime.crisis.sweep();
     const restarted = runtime.url;
     const escalation = await waitFor('the escalation of the breach', async () => {
-      const { actions } = await getJson<{ actions: Array<{ ruleId: string; type: string; status: string; eventId: string }> }>(`${restarted}/api/actions`);
+      const { actions } = await getJson<{ actions: Array<{ ruleId: string; type: string; status: string; eventId: string }> }>(
+        `${restarted}/api/actions`,
+      );
       return actions.find((action) => action.ruleId === 'unanswered' && action.status === 'succeeded');
     });
     expect(escalation).toMatchObject({ type: 'escalate', eventId: expect.stringMatching(/^generic:sla-breached:/) });

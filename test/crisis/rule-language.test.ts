@@ -37,20 +37,38 @@ describe('the crisis keys in the rule language', () => {
   it('renders `crisis: on` as an action and exposes crisisMode as a fact', async () => {
     const ruleSet = buildRuleSet([{ file: 'crisis.yaml', text: rules }], config, extensions);
     const down = await ruleSet.evaluate(makeEvent({ text: 'site is down' }), { now: new Date(), state: memoryRuleState() });
-    expect(down.actions.map((action) => [action.type, action.params.state])).toEqual([['escalate', undefined], ['crisis', 'on']]);
+    expect(down.actions.map((action) => [action.type, action.params.state])).toEqual([
+      ['escalate', undefined],
+      ['crisis', 'on'],
+    ]);
     const status = makeEvent({ text: 'any status update?' });
     expect((await ruleSet.evaluate(status, { now: new Date(), state: memoryRuleState() })).rules).toEqual([]);
-    expect((await ruleSet.evaluate(status, { now: new Date(), state: memoryRuleState(), crisisMode: true })).rules).toEqual(['status-page']);
+    expect((await ruleSet.evaluate(status, { now: new Date(), state: memoryRuleState(), crisisMode: true })).rules).toEqual([
+      'status-page',
+    ]);
   });
 
   it('reports a malformed volume or after with the file and path', () => {
-    const compiled = compileSources([{ file: 'bad.yaml', text: 'id: bad\nwhen: { all: [{ fact: text, operator: equal, value: x }] }\nafter: soon\nvolume: { within: 10m }\nthen: [{ crisis: maybe }]\n' }], config, extensions);
+    const compiled = compileSources(
+      [
+        {
+          file: 'bad.yaml',
+          text: 'id: bad\nwhen: { all: [{ fact: text, operator: equal, value: x }] }\nafter: soon\nvolume: { within: 10m }\nthen: [{ crisis: maybe }]\n',
+        },
+      ],
+      config,
+      extensions,
+    );
     expect(compiled.problems.map((problem) => problem.path).sort()).toEqual(['after', 'then[0].crisis', 'volume']);
   });
 
-  it('are the crisis extension\'s: without it they are unknown keys, and the config sections go unchecked', () => {
+  it("are the crisis extension's: without it they are unknown keys, and the config sections go unchecked", () => {
     const base = { extensions: [] };
-    const compiled = compileSources([{ file: 'crisis.yaml', text: rules }], parseFoghornConfig({ targets: { oncall: {} } }, undefined, base), base);
+    const compiled = compileSources(
+      [{ file: 'crisis.yaml', text: rules }],
+      parseFoghornConfig({ targets: { oncall: {} } }, undefined, base),
+      base,
+    );
     expect(compiled.problems.map((problem) => `${problem.ruleId} ${problem.path}: ${problem.message}`)).toEqual([
       "outage-spike volume: unknown key 'volume'",
       "vip-unanswered after: unknown key 'after'",
@@ -60,9 +78,19 @@ describe('the crisis keys in the rule language', () => {
   });
 
   it('a malformed target or crisis section fails config validation (so validate and deploy stop), naming the field', () => {
-    expect(() => parseFoghornConfig({ targets: { oncall: { type: 'pagerduty', routingKey: 'plain-secret-value' } } }, undefined, extensions)).toThrow(/targets\.oncall\.routingKey: the name of a FOGHORN_\* setting/);
-    expect(() => parseFoghornConfig({ crisis: { approvals: { expireAfter: 'tomorrow' } } }, undefined, extensions)).toThrow(/crisis\.approvals\.expireAfter/);
-    expect(() => parseFoghornConfig({ targets: { oncall: { description: 'on-call' } }, crisis: { sensitiveTerms: ['lawsuit'] } }, undefined, extensions)).not.toThrow();
+    expect(() =>
+      parseFoghornConfig({ targets: { oncall: { type: 'pagerduty', routingKey: 'plain-secret-value' } } }, undefined, extensions),
+    ).toThrow(/targets\.oncall\.routingKey: the name of a FOGHORN_\* setting/);
+    expect(() => parseFoghornConfig({ crisis: { approvals: { expireAfter: 'tomorrow' } } }, undefined, extensions)).toThrow(
+      /crisis\.approvals\.expireAfter/,
+    );
+    expect(() =>
+      parseFoghornConfig(
+        { targets: { oncall: { description: 'on-call' } }, crisis: { sensitiveTerms: ['lawsuit'] } },
+        undefined,
+        extensions,
+      ),
+    ).not.toThrow();
   });
 });
 
@@ -94,21 +122,31 @@ describe('the circuit breaker and volume rules', () => {
   const flood = async (ruleText: string) => {
     const { withCrisis } = await import('../../functions/crisis/crisis-rule-set.js');
     const memory = await import('../../functions/crisis/memory/index.js');
-    const breakerConfig = parseFoghornConfig({
-      targets: { oncall: { type: 'pagerduty', routingKey: 'FOGHORN_PD_KEY' } },
-      limits: { breaker: { perMinute: 5, target: 'oncall' } },
-    }, undefined, extensions);
+    const breakerConfig = parseFoghornConfig(
+      {
+        targets: { oncall: { type: 'pagerduty', routingKey: 'FOGHORN_PD_KEY' } },
+        limits: { breaker: { perMinute: 5, target: 'oncall' } },
+      },
+      undefined,
+      extensions,
+    );
     const compiled = compileSources([{ file: 'flood.yaml', text: ruleText }], breakerConfig, extensions);
     expect(compiled.problems).toEqual([]);
     const options = crisisRuleOptions(compiled.rules);
     const ruleSet = withCrisis(buildRuleSet([{ file: 'flood.yaml', text: ruleText }], breakerConfig, extensions), () => options, {
-      counters: memory.memoryCounterStore(), episodes: memory.memoryEpisodeStore(), timers: memory.memoryTimerStore(),
-      crisis: memory.memoryCrisisStore(), audit: memory.memoryAuditLog(),
+      counters: memory.memoryCounterStore(),
+      episodes: memory.memoryEpisodeStore(),
+      timers: memory.memoryTimerStore(),
+      crisis: memory.memoryCrisisStore(),
+      audit: memory.memoryAuditLog(),
     });
     const state = memoryRuleState();
     const now = new Date('2026-11-22T10:00:30Z');
     const actions = [];
-    for (let i = 0; i < 40; i++) actions.push(...(await ruleSet.evaluate(makeEvent({ id: `test:${i}`, text: 'outage again', author: { id: `a${i}` } }), { now, state })).actions);
+    for (let i = 0; i < 40; i++)
+      actions.push(
+        ...(await ruleSet.evaluate(makeEvent({ id: `test:${i}`, text: 'outage again', author: { id: `a${i}` } }), { now, state })).actions,
+      );
     return actions;
   };
 
@@ -143,12 +181,18 @@ describe('one compilation of a rules folder (the evaluate cold start)', () => {
     const dir = join(workspace, 'rules');
     mkdirSync(dir);
     writeFileSync(join(workspace, 'foghorn.config.yaml'), 'targets: { oncall: {} }\n');
-    writeFileSync(join(dir, 'spike.yaml'), 'id: spike\nwhen: { all: [{ fact: text, operator: containsAny, value: [down] }] }\nvolume: { atLeast: 3, within: 5m }\nthen: [{ escalate: { target: oncall, summary: down } }]\n');
+    writeFileSync(
+      join(dir, 'spike.yaml'),
+      'id: spike\nwhen: { all: [{ fact: text, operator: containsAny, value: [down] }] }\nvolume: { atLeast: 3, within: 5m }\nthen: [{ escalate: { target: oncall, summary: down } }]\n',
+    );
     const compiled = await compileRuleDirectory(dir, extensions);
     expect(compiled.problems).toEqual([]);
     expect(createRuleSet(compiled.rules, compiled.config, compiled.text).ruleIds).toEqual(['spike']);
     expect(crisisRuleOptions(compiled.rules).get('spike')).toEqual({ volume: { atLeast: 3, windowMs: 300_000, quietMs: 300_000 } });
-    writeFileSync(join(dir, 'bad.yaml'), 'id: bad\nwhen: { all: [{ fact: text, operator: containsAny, value: [x] }] }\nafter: soon\nthen: [{ tag: x }]\n');
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'id: bad\nwhen: { all: [{ fact: text, operator: containsAny, value: [x] }] }\nafter: soon\nthen: [{ tag: x }]\n',
+    );
     const broken = await compileRuleDirectory(dir, extensions);
     expect(broken.problems.map(formatProblem).join('\n')).toMatch(/bad\.yaml.*after/s);
   });

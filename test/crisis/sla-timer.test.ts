@@ -6,14 +6,30 @@ import { makeEvent } from '../support/events.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const minute = (n: number) => new Date(T0 + n * 60_000);
-const message = makeEvent({ id: 'slack:1700.1', platform: 'slack', channel: { id: 'C1' }, thread: { id: '1700.1' }, createdAt: minute(0).toISOString() });
+const message = makeEvent({
+  id: 'slack:1700.1',
+  platform: 'slack',
+  channel: { id: 'C1' },
+  thread: { id: '1700.1' },
+  createdAt: minute(0).toISOString(),
+});
 const escalate = { type: 'escalate', ruleId: 'vip-sla', index: 0, params: { target: 'team', summary: 'unanswered' } };
 
 function setup() {
   const timers = memoryTimerStore();
   const audit = memoryAuditLog();
   const emitted: CanonicalEvent[] = [];
-  const sweep = (now: Date) => sweepSlaTimers({ timers, audit, emit: async (event) => { emitted.push(event); } }, now);
+  const sweep = (now: Date) =>
+    sweepSlaTimers(
+      {
+        timers,
+        audit,
+        emit: async (event) => {
+          emitted.push(event);
+        },
+      },
+      now,
+    );
   return { timers, audit, emitted, sweep };
 }
 
@@ -25,7 +41,11 @@ describe('SLA timers', () => {
     for (let n = 1; n <= 30; n++) if ((await sweep(minute(n))).length > 0) firedAt.push(n);
     expect(firedAt).toEqual([10]);
     expect(emitted).toHaveLength(1);
-    expect(emitted[0]).toMatchObject({ kind: 'sla.breached', platform: 'slack', meta: { sla: { rule: 'vip-sla', after: '10m', eventId: message.id } } });
+    expect(emitted[0]).toMatchObject({
+      kind: 'sla.breached',
+      platform: 'slack',
+      meta: { sla: { rule: 'vip-sla', after: '10m', eventId: message.id } },
+    });
     expect(audit.entries.map((entry) => entry.what)).toEqual(['sla.breached']);
   });
 
@@ -33,7 +53,14 @@ describe('SLA timers', () => {
     const { timers, emitted, sweep } = setup();
     await startSlaTimer(timers, { ruleId: 'vip-sla', after: '10m', afterMs: 600_000, event: message, actions: [escalate] }, minute(0));
     for (let n = 1; n <= 4; n++) await sweep(minute(n));
-    const answer = makeEvent({ id: 'slack:1700.9', platform: 'slack', channel: { id: 'C1' }, thread: { id: '1700.1', replyToId: '1700.1' }, author: { id: 'U-agent', isSelf: true }, createdAt: minute(5).toISOString() });
+    const answer = makeEvent({
+      id: 'slack:1700.9',
+      platform: 'slack',
+      channel: { id: 'C1' },
+      thread: { id: '1700.1', replyToId: '1700.1' },
+      author: { id: 'U-agent', isSelf: true },
+      createdAt: minute(5).toISOString(),
+    });
     expect(await answerTimersFor(timers, answer, minute(5))).toHaveLength(1);
     for (let n = 5; n <= 30; n++) await sweep(minute(n));
     expect(emitted).toEqual([]);
@@ -42,7 +69,13 @@ describe('SLA timers', () => {
   it('an answer in another thread does not stop the timer', async () => {
     const { timers, emitted, sweep } = setup();
     await startSlaTimer(timers, { ruleId: 'vip-sla', after: '10m', afterMs: 600_000, event: message, actions: [] }, minute(0));
-    const elsewhere = makeEvent({ platform: 'slack', channel: { id: 'C1' }, thread: { id: '1699.0' }, author: { id: 'U-agent', isSelf: true }, createdAt: minute(2).toISOString() });
+    const elsewhere = makeEvent({
+      platform: 'slack',
+      channel: { id: 'C1' },
+      thread: { id: '1699.0' },
+      author: { id: 'U-agent', isSelf: true },
+      createdAt: minute(2).toISOString(),
+    });
     expect(await answerTimersFor(timers, elsewhere, minute(2))).toEqual([]);
     await sweep(minute(11));
     expect(emitted).toHaveLength(1);
@@ -52,7 +85,17 @@ describe('SLA timers', () => {
     const { timers, emitted, sweep } = setup();
     await sweep(minute(0));
     await startSlaTimer(timers, { ruleId: 'vip-sla', after: '10m', afterMs: 600_000, event: message, actions: [] }, minute(0));
-    await startSlaTimer(timers, { ruleId: 'vip-sla', after: '10m', afterMs: 600_000, event: { ...message, id: 'slack:2', createdAt: minute(3).toISOString() }, actions: [] }, minute(3));
+    await startSlaTimer(
+      timers,
+      {
+        ruleId: 'vip-sla',
+        after: '10m',
+        afterMs: 600_000,
+        event: { ...message, id: 'slack:2', createdAt: minute(3).toISOString() },
+        actions: [],
+      },
+      minute(3),
+    );
     await sweep(minute(45));
     await sweep(minute(46));
     expect(emitted.map((event) => event.meta?.sla)).toHaveLength(2);
@@ -67,7 +110,28 @@ describe('SLA timers', () => {
   });
 
   it('the breach event keeps the message, thread and author so rules and replies can use them', () => {
-    const event = breachEvent({ id: 'sla_x', ruleId: 'r', eventId: message.id, conversations: [], after: '10m', dueAt: minute(10).toISOString(), status: 'pending', event: message, actions: [], createdAt: minute(0).toISOString() }, minute(10));
-    expect(event).toMatchObject({ id: 'slack:sla-breached:sla_x', kind: 'sla.breached', text: message.text, author: message.author, thread: message.thread, meta: { sla: { waitedMinutes: 10 } } });
+    const event = breachEvent(
+      {
+        id: 'sla_x',
+        ruleId: 'r',
+        eventId: message.id,
+        conversations: [],
+        after: '10m',
+        dueAt: minute(10).toISOString(),
+        status: 'pending',
+        event: message,
+        actions: [],
+        createdAt: minute(0).toISOString(),
+      },
+      minute(10),
+    );
+    expect(event).toMatchObject({
+      id: 'slack:sla-breached:sla_x',
+      kind: 'sla.breached',
+      text: message.text,
+      author: message.author,
+      thread: message.thread,
+      meta: { sla: { waitedMinutes: 10 } },
+    });
   });
 });

@@ -18,21 +18,24 @@ function firstFiring(offsetsMs: readonly number[], atLeast: number, windowMinute
 
 describe('observeSpike agrees with a naive sliding window', () => {
   it('fires exactly once, on the first event whose minute window reaches the threshold', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.array(fc.integer({ min: 0, max: 3 * 3_600_000 }), { minLength: 1, maxLength: 80 }),
-      fc.integer({ min: 1, max: 25 }),
-      fc.integer({ min: 1, max: 30 }),
-      async (raw, atLeast, windowMinutes) => {
-        const offsets = [...raw].sort((a, b) => a - b);
-        const deps = { counters: memoryCounterStore(), episodes: memoryEpisodeStore() };
-        const spec = { atLeast, windowMs: windowMinutes * 60_000, quietMs: 10 * 3_600_000 };
-        const fired: number[] = [];
-        for (const [index, offset] of offsets.entries()) {
-          if ((await observeSpike('r', spec, makeEvent(), [], new Date(T0 + offset), deps)).fire) fired.push(index);
-        }
-        const expected = firstFiring(offsets, atLeast, windowMinutes);
-        expect(fired).toEqual(expected === undefined ? [] : [expected]);
-      },
-    ), { numRuns: 150 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3 * 3_600_000 }), { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 1, max: 25 }),
+        fc.integer({ min: 1, max: 30 }),
+        async (raw, atLeast, windowMinutes) => {
+          const offsets = [...raw].sort((a, b) => a - b);
+          const deps = { counters: memoryCounterStore(), episodes: memoryEpisodeStore() };
+          const spec = { atLeast, windowMs: windowMinutes * 60_000, quietMs: 10 * 3_600_000 };
+          const fired: number[] = [];
+          for (const [index, offset] of offsets.entries()) {
+            if ((await observeSpike('r', spec, makeEvent(), [], new Date(T0 + offset), deps)).fire) fired.push(index);
+          }
+          const expected = firstFiring(offsets, atLeast, windowMinutes);
+          expect(fired).toEqual(expected === undefined ? [] : [expected]);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import type { PlannedAction } from '../../functions/core/rule-set.js';
 import { endQuietEpisodes } from '../../functions/crisis/episode-end.js';
 import { memoryCounterStore, memoryEpisodeStore } from '../../functions/crisis/memory/index.js';
 import { observeSpike, type SpikeSpec } from '../../functions/crisis/spike.js';
-import type { PlannedAction } from '../../functions/core/rule-set.js';
 import { makeEvent } from '../support/events.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
-const escalate: PlannedAction = { type: 'escalate', ruleId: 'outage', index: 0, params: { target: 'oncall', severity: 'high', summary: 'Outage reports' } };
+const escalate: PlannedAction = {
+  type: 'escalate',
+  ruleId: 'outage',
+  index: 0,
+  params: { target: 'oncall', severity: 'high', summary: 'Outage reports' },
+};
 const thirtyInTen: SpikeSpec = { atLeast: 30, windowMs: 600_000, quietMs: 900_000 };
 
 function stores() {
@@ -36,7 +41,9 @@ describe('observeSpike', () => {
 
   it('opens exactly one episode when many evaluators count at once', async () => {
     const deps = stores();
-    const results = await Promise.all(Array.from({ length: 80 }, (_, i) => observeSpike('outage', thirtyInTen, makeEvent({ id: `generic:${i}` }), [escalate], at(1), deps)));
+    const results = await Promise.all(
+      Array.from({ length: 80 }, (_, i) => observeSpike('outage', thirtyInTen, makeEvent({ id: `generic:${i}` }), [escalate], at(1), deps)),
+    );
     expect(results.filter((result) => result.fire)).toHaveLength(1);
   });
 
@@ -50,7 +57,9 @@ describe('observeSpike', () => {
     expect(await endQuietEpisodes(deps.episodes, at(29 + 899))).toEqual([]);
     const ended = await endQuietEpisodes(deps.episodes, at(29 + 900));
     expect(ended).toHaveLength(1);
-    expect(ended[0]!.resolves).toEqual([expect.objectContaining({ type: 'escalate', params: expect.objectContaining({ resolve: true, incident, target: 'oncall' }) })]);
+    expect(ended[0]!.resolves).toEqual([
+      expect.objectContaining({ type: 'escalate', params: expect.objectContaining({ resolve: true, incident, target: 'oncall' }) }),
+    ]);
     expect(await endQuietEpisodes(deps.episodes, at(29 + 960))).toEqual([]);
 
     let next = '';
@@ -74,7 +83,8 @@ describe('observeSpike', () => {
     const spec: SpikeSpec = { windowMs: 600_000, quietMs: 600_000, baseline: { factor: 3, overMs: 3_600_000, minCount: 10 } };
     const deps = stores();
     // An hour of steady traffic: 6 per 10 minutes.
-    for (let i = 0; i < 36; i++) expect((await observeSpike('busy', spec, makeEvent(), [], at(Math.floor(i / 6) * 600 + 30), deps)).fire).toBe(false);
+    for (let i = 0; i < 36; i++)
+      expect((await observeSpike('busy', spec, makeEvent(), [], at(Math.floor(i / 6) * 600 + 30), deps)).fire).toBe(false);
     // Then 17 in the next window: under 3 × 6 = 18.
     const burst = at(3_600 + 30);
     for (let i = 0; i < 17; i++) expect((await observeSpike('busy', spec, makeEvent(), [], burst, deps)).fire).toBe(false);

@@ -20,7 +20,9 @@ const KILL_AFTER_ACCEPTED = 200;
 
 describe('a burst of webhooks survives SIGKILL', () => {
   let runtime: RuntimeProcess | undefined;
-  afterAll(async () => { await runtime?.stop(); });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
 
   it('processes every event that got a 2xx exactly once after a restart', async () => {
     const workspace = makeWorkspace({ 'everyone.yaml': EVERYONE_RULE });
@@ -35,7 +37,13 @@ describe('a burst of webhooks survives SIGKILL', () => {
       while (next < BURST) {
         const id = `burst-${next++}`;
         try {
-          const response = await postGeneric(first.url, { id, kind: 'message', text: `message ${id}`, author: { id: `author-${id}`, name: 'Ada' }, channel: { id: 'c' } });
+          const response = await postGeneric(first.url, {
+            id,
+            kind: 'message',
+            text: `message ${id}`,
+            author: { id: `author-${id}`, name: 'Ada' },
+            channel: { id: 'c' },
+          });
           if (response.status >= 200 && response.status < 300) accepted.add(`generic:${id}`);
         } catch {
           // Connection refused or reset: the platform was not told 2xx, so it would retry; not ours to keep.
@@ -50,11 +58,15 @@ describe('a burst of webhooks survives SIGKILL', () => {
 
     runtime = await startRuntimeProcess({ ...workspace, env: { FOGHORN_ACTION_LEASE_MS: '3000' } });
     const restarted = runtime;
-    const actions = await waitFor('an action for every accepted event', async () => {
-      const body = await getJson<{ actions: Array<{ eventId: string; status: string }> }>(`${restarted.url}/api/actions?limit=10000`);
-      const done = body.actions.filter((a) => a.status === 'succeeded' && accepted.has(a.eventId));
-      return done.length >= accepted.size ? body.actions : undefined;
-    }, 60_000);
+    const actions = await waitFor(
+      'an action for every accepted event',
+      async () => {
+        const body = await getJson<{ actions: Array<{ eventId: string; status: string }> }>(`${restarted.url}/api/actions?limit=10000`);
+        const done = body.actions.filter((a) => a.status === 'succeeded' && accepted.has(a.eventId));
+        return done.length >= accepted.size ? body.actions : undefined;
+      },
+      60_000,
+    );
 
     const { events } = await getJson<{ events: Array<{ id: string }> }>(`${restarted.url}/api/events?limit=10000`);
     const stored = new Set(events.map((e) => e.id));

@@ -14,9 +14,19 @@ then:
 `;
 
 interface ActionsBody {
-  actions: Array<{ id: string; eventId: string; ruleId: string; type: string; status: string; mode?: string; request?: { method: string; url: string; headers: Record<string, string>; body?: string } }>;
+  actions: Array<{
+    id: string;
+    eventId: string;
+    ruleId: string;
+    type: string;
+    status: string;
+    mode?: string;
+    request?: { method: string; url: string; headers: Record<string, string>; body?: string };
+  }>;
 }
-interface EventsBody { events: Array<{ id: string; text: string }> }
+interface EventsBody {
+  events: Array<{ id: string; text: string }>;
+}
 
 function genericEvent(id: string, text: string) {
   return { id, kind: 'message', text, author: { id: 'u-1', name: 'Layla' }, channel: { id: 'support' } };
@@ -31,7 +41,9 @@ describe('local runtime, end to end (npm start)', () => {
       env: { FOGHORN_GENERIC_REPLY_URL: '', FOGHORN_LOG_LEVEL: 'warn' },
     });
   });
-  afterAll(async () => { await runtime?.stop(); });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
 
   it('answers /health', async () => {
     const health = await getJson<{ ok: boolean; rules: number }>(`${runtime.url}/health`);

@@ -30,26 +30,29 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'foghorn-app-'));
   brokenRules = join(scratch, 'rules');
   mkdirSync(brokenRules);
-  writeFileSync(join(brokenRules, 'broken.yaml'), [
-    'id: broken-rule',
-    'when:',
-    '  all:',
-    '    - { fact: text, operator: noSuchOperator, value: x }',
-    'then:',
-    '  - reply: { text: hi }',
-  ].join('\n'));
+  writeFileSync(
+    join(brokenRules, 'broken.yaml'),
+    [
+      'id: broken-rule',
+      'when:',
+      '  all:',
+      '    - { fact: text, operator: noSuchOperator, value: x }',
+      'then:',
+      '  - reply: { text: hi }',
+    ].join('\n'),
+  );
 });
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('rulesForDeployment', () => {
-  it('accepts the repository\'s rule set and says which rules ship', async () => {
+  it("accepts the repository's rule set and says which rules ship", async () => {
     const rules = await rulesForDeployment('rules');
     expect(rules.dir).toBe(join(process.cwd(), 'rules'));
     expect(rules.ruleIds.length).toBeGreaterThan(0);
   });
 
-  it('refuses a rule set that does not validate, with the rules module\'s file, line and problem', async () => {
+  it("refuses a rule set that does not validate, with the rules module's file, line and problem", async () => {
     const error = await rulesForDeployment(brokenRules).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RulesNotDeployableError);
     expect((error as Error).message).toContain(`${brokenRules} cannot be deployed`);
@@ -70,25 +73,48 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     expect(existsSync(join(outdir, 'Foghorn.template.json'))).toBe(false);
   }, 120_000);
 
-  it('synthesises offline with no credentials, with cdk-nag\'s AwsSolutions checks passing', async () => {
+  it("synthesises offline with no credentials, with cdk-nag's AwsSolutions checks passing", async () => {
     // Bundling is skipped here (stack.test.ts bundles); this proves the app's wiring, context and nag plugin.
     const outdir = join(scratch, 'out');
-    const result = await synthApp({ 'aws:cdk:bundling-stacks': [], emailIdentity: 'alerts.example.com', alarmEmail: 'ops@example.com', sandbox: 'true' }, outdir);
+    const result = await synthApp(
+      { 'aws:cdk:bundling-stacks': [], emailIdentity: 'alerts.example.com', alarmEmail: 'ops@example.com', sandbox: 'true' },
+      outdir,
+    );
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
     expect(result.code).toBe(0);
-    const template = JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: any }> };
+    const template = JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: any }>;
+    };
     const types = Object.values(template.Resources).map((resource) => resource.Type);
-    expect(types).toEqual(expect.arrayContaining(['AWS::Events::EventBus', 'AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::ApiGatewayV2::Api']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'AWS::Events::EventBus',
+        'AWS::SQS::Queue',
+        'AWS::DynamoDB::Table',
+        'AWS::Lambda::Function',
+        'AWS::ApiGatewayV2::Api',
+      ]),
+    );
     // Context options reach the stack: the alarm subscription, and SES SendEmail for act from that one identity only.
     const resources = Object.values(template.Resources);
-    expect(resources.filter((r) => r.Type === 'AWS::SNS::Subscription').map((r) => [r.Properties.Protocol, r.Properties.Endpoint])).toEqual([['email', 'ops@example.com']]);
-    const sesStatements = resources.filter((r) => r.Type === 'AWS::IAM::Policy')
-      .flatMap((r) => (r.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).map((statement) => ({ roles: r.Properties.Roles, ...statement })))
+    expect(resources.filter((r) => r.Type === 'AWS::SNS::Subscription').map((r) => [r.Properties.Protocol, r.Properties.Endpoint])).toEqual(
+      [['email', 'ops@example.com']],
+    );
+    const sesStatements = resources
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) =>
+        (r.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).map((statement) => ({
+          roles: r.Properties.Roles,
+          ...statement,
+        })),
+      )
       .filter((statement) => ([] as string[]).concat(statement.Action).some((action) => action.startsWith('ses:')));
     expect(sesStatements).toHaveLength(1);
     expect(sesStatements[0]?.roles).toEqual([{ Ref: expect.stringMatching(/^ActRole/) }]);
     expect(JSON.stringify(sesStatements[0]?.Resource)).toContain(':identity/alerts.example.com');
-    const sandboxed = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment.Variables.FOGHORN_SANDBOX === 'true').map(([id]) => id);
+    const sandboxed = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment.Variables.FOGHORN_SANDBOX === 'true')
+      .map(([id]) => id);
     expect(sandboxed).toEqual([expect.stringMatching(/^Act/)]);
   }, 120_000);
 });

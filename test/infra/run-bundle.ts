@@ -29,13 +29,20 @@ export function provideAwsSdk(bundle: string): void {
  * as the Lambda runtime would (ESM, handler(event, context)). The repository's node_modules stands in
  * for the AWS SDK the runtime provides. Answers the handler's result and the ERROR lines it logged.
  */
-export async function invokeBundle(bundle: string, event: unknown, env: Record<string, string>): Promise<{ result: unknown; errors: string[] }> {
+export async function invokeBundle(
+  bundle: string,
+  event: unknown,
+  env: Record<string, string>,
+): Promise<{ result: unknown; errors: string[] }> {
   provideAwsSdk(bundle);
   writeFileSync(join(bundle, 'invoke.mjs'), INVOKER);
   const { stdout } = await promisify(execFile)(process.execPath, ['invoke.mjs'], {
     cwd: bundle,
     env: {
-      PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local',
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
+      AWS_SECRET_ACCESS_KEY: 'local',
       ...env,
       FOGHORN_TEST_EVENT: JSON.stringify(event),
     },

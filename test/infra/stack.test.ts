@@ -10,18 +10,18 @@ import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/clien
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
-import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
-import { BUNDLED_COMPILED_RULES_PATH, BUNDLED_CONFIG_PATH, BUNDLED_RULES_DIR, FUNCTION_ACCESS } from '../../infra/stack.js';
 import { topology } from '../../functions/app/topology.js';
 import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { loadRuleSet, memoryRuleState } from '../../functions/rules/index.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { ensureTable, TABLE_KEYS } from '../../functions/storage/dynamo/table.js';
+import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
+import { BUNDLED_COMPILED_RULES_PATH, BUNDLED_CONFIG_PATH, BUNDLED_RULES_DIR, FUNCTION_ACCESS } from '../../infra/stack.js';
 import { type AwsJsonCall, startAwsJsonServer } from '../aws/loopback-aws.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { invokeBundle, provideAwsSdk } from './run-bundle.js';
-import { statementsOf, type Synthesised, synthesise } from './synth.js';
+import { type Synthesised, statementsOf, synthesise } from './synth.js';
 
 /** One synthesis with real bundling (esbuild) for the whole file: it is the slow part. */
 let synth: Synthesised;
@@ -47,10 +47,12 @@ describe('FoghornStack', () => {
     synth.template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: synth.logicalId(synth.stack.bus) },
       EventPattern: { source: ['foghorn.ingest'], 'detail-type': ['social.event'] },
-      Targets: [Match.objectLike({
-        Arn: { 'Fn::GetAtt': [synth.logicalId(events.queue), 'Arn'] },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [synth.logicalId(events.deadLetters), 'Arn'] } },
-      })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [synth.logicalId(events.queue), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [synth.logicalId(events.deadLetters), 'Arn'] } },
+        }),
+      ],
     });
   });
 
@@ -60,13 +62,21 @@ describe('FoghornStack', () => {
       expect(resources[synth.logicalId(queue)]?.Properties).toMatchObject({
         SqsManagedSseEnabled: true,
         VisibilityTimeout: spec.visibilityTimeoutSeconds,
-        RedrivePolicy: { maxReceiveCount: spec.maxReceiveCount, deadLetterTargetArn: { 'Fn::GetAtt': [synth.logicalId(deadLetters), 'Arn'] } },
+        RedrivePolicy: {
+          maxReceiveCount: spec.maxReceiveCount,
+          deadLetterTargetArn: { 'Fn::GetAtt': [synth.logicalId(deadLetters), 'Arn'] },
+        },
       });
-      expect(resources[synth.logicalId(deadLetters)]?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      expect(resources[synth.logicalId(deadLetters)]?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
       for (const q of [queue, deadLetters]) {
         synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [{ Ref: synth.logicalId(q) }],
-          PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+          PolicyDocument: {
+            Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+          },
         });
       }
     }
@@ -76,15 +86,22 @@ describe('FoghornStack', () => {
   it('defines the table exactly as functions/storage/dynamo/table.ts creates it locally, with TTL and PITR', async () => {
     // Prepare: capture the CreateTable request the embedded DynamoDB gets.
     let created: CreateTableCommandInput | undefined;
-    await ensureTable({
-      send: async (command: unknown) => {
-        if (command instanceof CreateTableCommand) { created = command.input; return {}; }
-        return { Table: { TableStatus: 'ACTIVE' } };
-      },
-    } as never, 'foghorn');
+    await ensureTable(
+      {
+        send: async (command: unknown) => {
+          if (command instanceof CreateTableCommand) {
+            created = command.input;
+            return {};
+          }
+          return { Table: { TableStatus: 'ACTIVE' } };
+        },
+      } as never,
+      'foghorn',
+    );
     // Assess
     const table = resources[synth.logicalId(synth.stack.table)]?.Properties ?? {};
-    const byName = (list: Array<{ AttributeName?: string }>) => [...list].sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName)));
+    const byName = (list: Array<{ AttributeName?: string }>) =>
+      [...list].sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName)));
     expect(table.KeySchema).toEqual(created?.KeySchema);
     expect(byName(table.AttributeDefinitions)).toEqual(byName(created?.AttributeDefinitions ?? []));
     expect(table.GlobalSecondaryIndexes).toEqual(created?.GlobalSecondaryIndexes);
@@ -107,7 +124,12 @@ describe('FoghornStack', () => {
         Timeout: spec.timeoutSeconds,
         MemorySize: spec.memoryMb,
         LoggingConfig: { LogGroup: { Ref: expect.stringMatching(new RegExp(`^${synth.stack.functions[name]!.node.id}Logs`)) } },
-        Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: 'foghorn', TABLE_NAME: { Ref: synth.logicalId(synth.stack.table) } }) },
+        Environment: {
+          Variables: expect.objectContaining({
+            POWERTOOLS_SERVICE_NAME: 'foghorn',
+            TABLE_NAME: { Ref: synth.logicalId(synth.stack.table) },
+          }),
+        },
       });
     }
     for (const group of Object.values(synth.template.findResources('AWS::Logs::LogGroup'))) {
@@ -131,11 +153,17 @@ describe('FoghornStack', () => {
     expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_RULES).toBe(BUNDLED_RULES_DIR);
     // What evaluate loads: the same rules, validated at synth, as one JSON file.
     expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_COMPILED_RULES).toBe(BUNDLED_COMPILED_RULES_PATH);
-    const compiled = JSON.parse(readFileSync(join(evaluateBundle, 'rules.compiled.json'), 'utf8')) as { rules: Array<{ spec: { id: string } }> };
-    expect(compiled.rules.map((rule) => rule.spec.id).sort()).toEqual([...(await loadRuleSet('rules', { extensions: ruleLanguage })).ruleIds].sort());
+    const compiled = JSON.parse(readFileSync(join(evaluateBundle, 'rules.compiled.json'), 'utf8')) as {
+      rules: Array<{ spec: { id: string } }>;
+    };
+    expect(compiled.rules.map((rule) => rule.spec.id).sort()).toEqual(
+      [...(await loadRuleSet('rules', { extensions: ruleLanguage })).ruleIds].sort(),
+    );
     if (existsSync('foghorn.config.yaml')) {
       for (const name of Object.keys(fnIds).filter((fn) => FUNCTION_ACCESS[fn]?.bundlesRules || FUNCTION_ACCESS[fn]?.bundlesConfig)) {
-        expect(readFileSync(join(synth.bundleOf(fnIds[name]!), 'foghorn.config.yaml'), 'utf8'), name).toBe(readFileSync('foghorn.config.yaml', 'utf8'));
+        expect(readFileSync(join(synth.bundleOf(fnIds[name]!), 'foghorn.config.yaml'), 'utf8'), name).toBe(
+          readFileSync('foghorn.config.yaml', 'utf8'),
+        );
         expect(resources[fnIds[name]!]?.Properties.Environment.Variables.FOGHORN_CONFIG, name).toBe(BUNDLED_CONFIG_PATH);
       }
     }
@@ -148,8 +176,12 @@ describe('FoghornStack', () => {
     expect(readFileSync(join(bundle, 'index.mjs'), 'utf8')).not.toContain(wasm);
     expect(readFileSync(join(bundle, 'node_modules', 'cld3-asm', 'index.mjs'), 'utf8')).toContain(wasm);
     provideAwsSdk(bundle);
-    const detect = "const { loadModule } = await import('cld3-asm'); const cld = (await loadModule()).create(1, 1024); console.log(cld.findLanguage('Nous voudrions savoir à quelle heure ouvre le magasin demain matin.').language)";
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', detect], { cwd: bundle, env: { PATH: process.env.PATH ?? '' } });
+    const detect =
+      "const { loadModule } = await import('cld3-asm'); const cld = (await loadModule()).create(1, 1024); console.log(cld.findLanguage('Nous voudrions savoir à quelle heure ouvre le magasin demain matin.').language)";
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', detect], {
+      cwd: bundle,
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(stdout.trim()).toBe('fr');
   }, 60_000);
 
@@ -157,7 +189,11 @@ describe('FoghornStack', () => {
     for (const [name, id] of Object.entries(fnIds)) {
       const bundle = synth.bundleOf(id);
       provideAwsSdk(bundle);
-      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', "const m = await import('./index.mjs'); console.log(typeof m.handler)"], { cwd: bundle, env: { PATH: process.env.PATH ?? '' } });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', "const m = await import('./index.mjs'); console.log(typeof m.handler)"],
+        { cwd: bundle, env: { PATH: process.env.PATH ?? '' } },
+      );
       expect(stdout.trim(), `${name} bundle`).toBe('function');
     }
   }, 60_000);
@@ -170,9 +206,14 @@ describe('FoghornStack', () => {
 
     beforeAll(async () => {
       callback = await startCallbackServer();
-      aws = await startAwsJsonServer((call) => answerAsAws(call, { FOGHORN_GENERIC_SECRET: GENERIC_SECRET, FOGHORN_GENERIC_REPLY_URL: callback.url }));
+      aws = await startAwsJsonServer((call) =>
+        answerAsAws(call, { FOGHORN_GENERIC_SECRET: GENERIC_SECRET, FOGHORN_GENERIC_REPLY_URL: callback.url }),
+      );
     });
-    afterAll(async () => { await aws?.close(); await callback?.close(); });
+    afterAll(async () => {
+      await aws?.close();
+      await callback?.close();
+    });
 
     /**
      * What the stack puts in a function's environment, with AWS endpoints pointed at the local stand-ins
@@ -181,8 +222,11 @@ describe('FoghornStack', () => {
     function lambdaEnvironment(name: string, overrides: Record<string, string> = {}): Record<string, string> {
       const bundle = synth.bundleOf(fnIds[name]!);
       const variables = resources[fnIds[name]!]?.Properties.Environment.Variables as Record<string, unknown>;
-      const plain = Object.fromEntries(Object.entries(variables).filter(([, value]) => typeof value === 'string')
-        .map(([key, value]) => [key, String(value).replace(/^\/var\/task\//, `${bundle}/`)]));
+      const plain = Object.fromEntries(
+        Object.entries(variables)
+          .filter(([, value]) => typeof value === 'string')
+          .map(([key, value]) => [key, String(value).replace(/^\/var\/task\//, `${bundle}/`)]),
+      );
       return {
         ...plain,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.current.endpoint,
@@ -200,13 +244,30 @@ describe('FoghornStack', () => {
 
     it('ingest verifies a signed webhook with the secret from Secrets Manager, stores it and puts it on the bus', async () => {
       // Prepare
-      const body = JSON.stringify({ id: 'bundle-ingest-1', kind: 'message', text: 'hello', author: { id: '42', name: 'Sara' }, channel: { id: 'web' } });
+      const body = JSON.stringify({
+        id: 'bundle-ingest-1',
+        kind: 'message',
+        text: 'hello',
+        author: { id: '42', name: 'Sara' },
+        channel: { id: 'web' },
+      });
       const signature = `sha256=${createHmac('sha256', GENERIC_SECRET).update(body).digest('hex')}`;
       const request = {
-        version: '2.0', routeKey: 'POST /webhooks/{platform}', rawPath: '/webhooks/generic', rawQueryString: '',
+        version: '2.0',
+        routeKey: 'POST /webhooks/{platform}',
+        rawPath: '/webhooks/generic',
+        rawQueryString: '',
         headers: { 'content-type': 'application/json', 'x-foghorn-signature': signature },
-        requestContext: { http: { method: 'POST', path: '/webhooks/generic', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' }, requestId: 'r-1', routeKey: 'POST /webhooks/{platform}', stage: '$default', timeEpoch: Date.now() },
-        pathParameters: { platform: 'generic' }, body, isBase64Encoded: false,
+        requestContext: {
+          http: { method: 'POST', path: '/webhooks/generic', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+          requestId: 'r-1',
+          routeKey: 'POST /webhooks/{platform}',
+          stage: '$default',
+          timeEpoch: Date.now(),
+        },
+        pathParameters: { platform: 'generic' },
+        body,
+        isBase64Encoded: false,
       };
       aws.calls.length = 0;
       // Act
@@ -214,33 +275,53 @@ describe('FoghornStack', () => {
       // Assess: accepted, the secret read once, the event published as foghorn.ingest / social.event.
       expect((result as { statusCode: number }).statusCode, errors.join('\n')).toBeGreaterThanOrEqual(200);
       expect((result as { statusCode: number }).statusCode, errors.join('\n')).toBeLessThan(300);
-      expect(aws.calls.filter((call) => call.target === 'secretsmanager.GetSecretValue').map((call) => call.body))
-        .toEqual([{ SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:foghorn-settings' }]);
-      const entries = aws.calls.filter((call) => call.target === 'AWSEvents.PutEvents').flatMap((call) => (call.body as { Entries: Array<Record<string, string>> }).Entries);
-      expect(entries.map(({ EventBusName, Source, DetailType }) => ({ EventBusName, Source, DetailType })))
-        .toEqual([{ EventBusName: topology.busName, Source: 'foghorn.ingest', DetailType: 'social.event' }]);
+      expect(aws.calls.filter((call) => call.target === 'secretsmanager.GetSecretValue').map((call) => call.body)).toEqual([
+        { SecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:foghorn-settings' },
+      ]);
+      const entries = aws.calls
+        .filter((call) => call.target === 'AWSEvents.PutEvents')
+        .flatMap((call) => (call.body as { Entries: Array<Record<string, string>> }).Entries);
+      expect(entries.map(({ EventBusName, Source, DetailType }) => ({ EventBusName, Source, DetailType }))).toEqual([
+        { EventBusName: topology.busName, Source: 'foghorn.ingest', DetailType: 'social.event' },
+      ]);
       expect((JSON.parse(entries[0]?.Detail ?? '{}') as CanonicalEvent).id).toBe('generic:bundle-ingest-1');
-      const stored = await new DynamoEventStore({ client: dynamo.current.client, tableName: dynamo.current.tableName }).get('generic:bundle-ingest-1');
+      const stored = await new DynamoEventStore({ client: dynamo.current.client, tableName: dynamo.current.tableName }).get(
+        'generic:bundle-ingest-1',
+      );
       expect(stored).toMatchObject({ published: true, event: { id: 'generic:bundle-ingest-1', text: 'hello' } });
     }, 90_000);
 
     it('evaluate loads the shipped rule set and queues the same actions the source rule set decides', async () => {
       // Prepare: an event the sample FAQ rule answers, with no language given (so the bundled CLD3 detects it).
       const event: CanonicalEvent = {
-        id: 'generic:bundle-check-1', platform: 'generic', kind: 'message', text: 'What are your opening hours today? We would like to visit the shop with the family.',
-        author: { id: 'bundle-check', name: 'Sara' }, channel: { id: 'web' }, thread: {},
-        createdAt: new Date().toISOString(), receivedAt: new Date().toISOString(),
+        id: 'generic:bundle-check-1',
+        platform: 'generic',
+        kind: 'message',
+        text: 'What are your opening hours today? We would like to visit the shop with the family.',
+        author: { id: 'bundle-check', name: 'Sara' },
+        channel: { id: 'web' },
+        thread: {},
+        createdAt: new Date().toISOString(),
+        receivedAt: new Date().toISOString(),
       };
       aws.calls.length = 0;
       // Act: the bundle in a fresh process; the shipped rules and config stand in for /var/task's.
-      const { result, errors } = await invokeBundle(synth.bundleOf(fnIds.evaluate!), sqsEvent([{ version: '0', id: 'eb-1', 'detail-type': 'social.event', source: 'foghorn.ingest', detail: event }]), lambdaEnvironment('evaluate'));
+      const { result, errors } = await invokeBundle(
+        synth.bundleOf(fnIds.evaluate!),
+        sqsEvent([{ version: '0', id: 'eb-1', 'detail-type': 'social.event', source: 'foghorn.ingest', detail: event }]),
+        lambdaEnvironment('evaluate'),
+      );
       // Assess: no failed record, and the commands on the queue are what the source rules decide.
       expect(result, errors.join('\n')).toEqual({ batchItemFailures: [] });
-      const sent = aws.calls.filter((call) => call.target === 'AmazonSQS.SendMessageBatch')
+      const sent = aws.calls
+        .filter((call) => call.target === 'AmazonSQS.SendMessageBatch')
         .flatMap((call) => (call.body as { Entries: Array<{ MessageBody: string }> }).Entries)
         .map((entry) => JSON.parse(entry.MessageBody) as ActionCommand)
         .map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params }));
-      const decided = await (await loadRuleSet('rules', { extensions: ruleLanguage })).evaluate(event, { now: new Date(), state: memoryRuleState() });
+      const decided = await (await loadRuleSet('rules', { extensions: ruleLanguage })).evaluate(event, {
+        now: new Date(),
+        state: memoryRuleState(),
+      });
       expect(decided.actions.length, 'the sample event should make the source rule set act').toBeGreaterThan(0);
       expect(sent).toEqual(decided.actions.map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params })));
     }, 90_000);
@@ -248,57 +329,112 @@ describe('FoghornStack', () => {
     it('api switches crisis mode for an IAM-authorised caller, recording the verified principal, and reads it back', async () => {
       const principal = 'arn:aws:iam::123456789012:user/maya';
       const request = (routeKey: string, body?: unknown) => ({
-        version: '2.0', routeKey, rawPath: routeKey.split(' ')[1], rawQueryString: '',
+        version: '2.0',
+        routeKey,
+        rawPath: routeKey.split(' ')[1],
+        rawQueryString: '',
         headers: { 'content-type': 'application/json' },
         requestContext: {
-          http: { method: routeKey.split(' ')[0], path: routeKey.split(' ')[1], protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'awscurl' },
-          requestId: 'r-api', routeKey, stage: '$default', timeEpoch: Date.now(),
-          authorizer: { iam: { accessKey: 'AKIDEXAMPLE', accountId: '123456789012', callerId: 'AIDAEXAMPLE', principalOrgId: null, userArn: principal, userId: 'AIDAEXAMPLE' } },
+          http: {
+            method: routeKey.split(' ')[0],
+            path: routeKey.split(' ')[1],
+            protocol: 'HTTP/1.1',
+            sourceIp: '203.0.113.9',
+            userAgent: 'awscurl',
+          },
+          requestId: 'r-api',
+          routeKey,
+          stage: '$default',
+          timeEpoch: Date.now(),
+          authorizer: {
+            iam: {
+              accessKey: 'AKIDEXAMPLE',
+              accountId: '123456789012',
+              callerId: 'AIDAEXAMPLE',
+              principalOrgId: null,
+              userArn: principal,
+              userId: 'AIDAEXAMPLE',
+            },
+          },
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }), isBase64Encoded: false,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        isBase64Encoded: false,
       });
       // No secret for the api function: it sends nothing itself.
       const env = lambdaEnvironment('api', { FOGHORN_SECRET_ARN: '' });
       const on = await invokeBundle(synth.bundleOf(fnIds.api!), request('POST /api/crisis/on', { who: 'maya', why: 'login outage' }), env);
       expect(on.result, on.errors.join('\n')).toMatchObject({ statusCode: 200 });
-      expect(JSON.parse((on.result as { body: string }).body)).toMatchObject({ changed: true, crisis: { on: true, by: `maya (${principal})`, why: 'login outage' } });
+      expect(JSON.parse((on.result as { body: string }).body)).toMatchObject({
+        changed: true,
+        crisis: { on: true, by: `maya (${principal})`, why: 'login outage' },
+      });
       const state = await invokeBundle(synth.bundleOf(fnIds.api!), request('GET /api/crisis'), env);
       expect(JSON.parse((state.result as { body: string }).body)).toMatchObject({ crisis: { on: true } });
       const refused = await invokeBundle(synth.bundleOf(fnIds.api!), request('POST /api/crisis/off', { who: 'maya' }), env);
       expect(refused.result).toMatchObject({ statusCode: 400 });
       expect(JSON.parse((refused.result as { body: string }).body).error).toMatch(/'why' is required/);
       // Switch it off again: the other bundles share this table, and crisis mode would hold their replies.
-      const off = await invokeBundle(synth.bundleOf(fnIds.api!), request('POST /api/crisis/off', { who: 'maya', why: 'bundle check done' }), env);
+      const off = await invokeBundle(
+        synth.bundleOf(fnIds.api!),
+        request('POST /api/crisis/off', { who: 'maya', why: 'bundle check done' }),
+        env,
+      );
       expect(JSON.parse((off.result as { body: string }).body)).toMatchObject({ changed: true, crisis: { on: false } });
     }, 90_000);
 
-    it('act sends a reply command once, signed with the secret\'s key, to the configured callback', async () => {
+    it("act sends a reply command once, signed with the secret's key, to the configured callback", async () => {
       // Prepare
       const event: CanonicalEvent = {
-        id: 'generic:bundle-act-1', platform: 'generic', kind: 'message', text: 'hi', author: { id: '42' }, channel: { id: 'web' }, thread: {},
-        createdAt: new Date().toISOString(), receivedAt: new Date().toISOString(),
+        id: 'generic:bundle-act-1',
+        platform: 'generic',
+        kind: 'message',
+        text: 'hi',
+        author: { id: '42' },
+        channel: { id: 'web' },
+        thread: {},
+        createdAt: new Date().toISOString(),
+        receivedAt: new Date().toISOString(),
       };
-      const command: ActionCommand = { id: actionCommandId(event.id, 'bundle-rule', 0), eventId: event.id, ruleId: 'bundle-rule', index: 0, type: 'reply', params: { text: 'Hello from the bundle' }, event, createdAt: new Date().toISOString() };
+      const command: ActionCommand = {
+        id: actionCommandId(event.id, 'bundle-rule', 0),
+        eventId: event.id,
+        ruleId: 'bundle-rule',
+        index: 0,
+        type: 'reply',
+        params: { text: 'Hello from the bundle' },
+        event,
+        createdAt: new Date().toISOString(),
+      };
       callback.requests.length = 0;
       // Act: the same message delivered twice (SQS is at-least-once).
       for (const attempt of [1, 2]) {
-        const { result, errors } = await invokeBundle(synth.bundleOf(fnIds.act!), sqsEvent([command], `m-${attempt}`), lambdaEnvironment('act'));
+        const { result, errors } = await invokeBundle(
+          synth.bundleOf(fnIds.act!),
+          sqsEvent([command], `m-${attempt}`),
+          lambdaEnvironment('act'),
+        );
         expect(result, errors.join('\n')).toEqual({ batchItemFailures: [] });
       }
       // Assess: one signed POST reached the callback.
       expect(callback.requests).toHaveLength(1);
       const sentBody = callback.requests[0]?.body ?? '';
-      expect(callback.requests[0]?.headers['x-foghorn-signature']).toBe(`sha256=${createHmac('sha256', GENERIC_SECRET).update(sentBody).digest('hex')}`);
+      expect(callback.requests[0]?.headers['x-foghorn-signature']).toBe(
+        `sha256=${createHmac('sha256', GENERIC_SECRET).update(sentBody).digest('hex')}`,
+      );
       expect(JSON.parse(sentBody)).toMatchObject({ id: command.id, type: 'reply', text: 'Hello from the bundle' });
     }, 90_000);
   });
 
-  it('serves the topology\'s HTTP routes from ingest, with access logs and throttling', () => {
+  it("serves the topology's HTTP routes from ingest, with access logs and throttling", () => {
     synth.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-    const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey).sort();
+    const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'))
+      .map((route) => route.Properties.RouteKey)
+      .sort();
     expect(routes).toEqual(topology.http.map((route) => `${route.method} ${route.path}`).sort());
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
-      IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: { 'Fn::GetAtt': [fnIds.ingest, 'Arn'] },
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [fnIds.ingest, 'Arn'] },
     });
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -311,7 +447,9 @@ describe('FoghornStack', () => {
   it('puts IAM authorization on every api route and none on the webhooks, which verify their signatures', () => {
     const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties);
     const apiRoutes = topology.http.filter((route) => route.function === 'api').map((route) => `${route.method} ${route.path}`);
-    expect(apiRoutes).toEqual(expect.arrayContaining(['POST /api/crisis/on', 'POST /api/approvals/{id}/approve', 'GET /api/audit', 'GET /api/events/{id}']));
+    expect(apiRoutes).toEqual(
+      expect.arrayContaining(['POST /api/crisis/on', 'POST /api/approvals/{id}/approve', 'GET /api/audit', 'GET /api/events/{id}']),
+    );
     for (const route of routes) {
       if (apiRoutes.includes(route.RouteKey)) expect(route.AuthorizationType, route.RouteKey).toBe('AWS_IAM');
       else expect([undefined, 'NONE'], route.RouteKey).toContain(route.AuthorizationType);
@@ -325,29 +463,52 @@ describe('FoghornStack', () => {
     synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'FOGHORN_GENERIC_SECRET' },
     });
-    const allowed = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'TABLE_NAME', 'BUS_NAME', 'ACTIONS_QUEUE_URL', 'ACTIONS_DLQ_URL', 'FOGHORN_SECRET_ARN', 'FOGHORN_RULES', 'FOGHORN_COMPILED_RULES', 'FOGHORN_CONFIG', 'FOGHORN_SANDBOX']);
+    const allowed = new Set([
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_LOG_LEVEL',
+      'TABLE_NAME',
+      'BUS_NAME',
+      'ACTIONS_QUEUE_URL',
+      'ACTIONS_DLQ_URL',
+      'FOGHORN_SECRET_ARN',
+      'FOGHORN_RULES',
+      'FOGHORN_COMPILED_RULES',
+      'FOGHORN_CONFIG',
+      'FOGHORN_SANDBOX',
+    ]);
     for (const [name, id] of Object.entries(fnIds)) {
       const variables = resources[id]?.Properties.Environment.Variables as Record<string, unknown>;
-      expect(Object.keys(variables).filter((key) => !allowed.has(key)), `${name} environment`).toEqual([]);
+      expect(
+        Object.keys(variables).filter((key) => !allowed.has(key)),
+        `${name} environment`,
+      ).toEqual([]);
       if (FUNCTION_ACCESS[name]?.readSecret) expect(variables.FOGHORN_SECRET_ARN).toEqual({ Ref: synth.logicalId(synth.stack.secret) });
       else expect(variables.FOGHORN_SECRET_ARN).toBeUndefined();
     }
   });
 
   describe('least privilege', () => {
-    const roleOf = (name: string) => (resources[fnIds[name]!]?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const roleOf = (name: string) => (resources[fnIds[name]!]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const actionsOf = (name: string) => statementsOf(synth.template, roleOf(name)).flatMap((statement) => statement.Action);
-    const resourcesFor = (name: string, action: string) => statementsOf(synth.template, roleOf(name))
-      .filter((statement) => statement.Action.includes(action)).flatMap((statement) => ([] as unknown[]).concat(statement.Resource));
+    const resourcesFor = (name: string, action: string) =>
+      statementsOf(synth.template, roleOf(name))
+        .filter((statement) => statement.Action.includes(action))
+        .flatMap((statement) => ([] as unknown[]).concat(statement.Resource));
 
     it('ingest writes the table and puts events on the bus, and cannot send commands or touch the queues', () => {
-      expect(actionsOf('ingest')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents', 'secretsmanager:GetSecretValue']));
+      expect(actionsOf('ingest')).toEqual(
+        expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents', 'secretsmanager:GetSecretValue']),
+      );
       expect(resourcesFor('ingest', 'events:PutEvents')).toEqual([{ 'Fn::GetAtt': [synth.logicalId(synth.stack.bus), 'Arn'] }]);
       expect(actionsOf('ingest').filter((action) => action.startsWith('sqs:'))).toEqual([]);
     });
 
     it('evaluate reads and writes the table and sends to the actions queue only; no bus, no secret', () => {
-      expect(resourcesFor('evaluate', 'sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [synth.logicalId(synth.stack.queues.actions.queue), 'Arn'] }]);
+      expect(resourcesFor('evaluate', 'sqs:SendMessage')).toEqual([
+        { 'Fn::GetAtt': [synth.logicalId(synth.stack.queues.actions.queue), 'Arn'] },
+      ]);
       expect(actionsOf('evaluate')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']));
       expect(actionsOf('evaluate')).not.toContain('events:PutEvents');
       expect(actionsOf('evaluate').filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
@@ -361,7 +522,10 @@ describe('FoghornStack', () => {
       expect(resourcesFor('act', 'sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [synth.logicalId(deadLetters), 'Arn'] }]);
       expect(resourcesFor('act', 'sqs:ChangeMessageVisibility')).toContainEqual({ 'Fn::GetAtt': [synth.logicalId(queue), 'Arn'] });
       const variables = resources[fnIds.act!]?.Properties.Environment.Variables;
-      expect(variables).toMatchObject({ ACTIONS_QUEUE_URL: { Ref: synth.logicalId(queue) }, ACTIONS_DLQ_URL: { Ref: synth.logicalId(deadLetters) } });
+      expect(variables).toMatchObject({
+        ACTIONS_QUEUE_URL: { Ref: synth.logicalId(queue) },
+        ACTIONS_DLQ_URL: { Ref: synth.logicalId(deadLetters) },
+      });
     });
 
     it('api reads and writes single items and queues approved commands; no scan, delete, batch, bus or secret', () => {
@@ -369,21 +533,37 @@ describe('FoghornStack', () => {
       const dynamo = actionsOf('api').filter((action) => action.startsWith('dynamodb:'));
       expect([...new Set(dynamo)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
       expect(resourcesFor('api', 'dynamodb:UpdateItem')).toContainEqual(table);
-      expect(resourcesFor('api', 'sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [synth.logicalId(synth.stack.queues.actions.queue), 'Arn'] }]);
-      expect(actionsOf('api').filter((action) => action.startsWith('secretsmanager:') || action.startsWith('events:') || action === 'sqs:ReceiveMessage')).toEqual([]);
-      expect(resources[fnIds.api!]?.Properties.Environment.Variables).toMatchObject({ FOGHORN_CONFIG: BUNDLED_CONFIG_PATH, ACTIONS_QUEUE_URL: { Ref: synth.logicalId(synth.stack.queues.actions.queue) } });
+      expect(resourcesFor('api', 'sqs:SendMessage')).toEqual([
+        { 'Fn::GetAtt': [synth.logicalId(synth.stack.queues.actions.queue), 'Arn'] },
+      ]);
+      expect(
+        actionsOf('api').filter(
+          (action) => action.startsWith('secretsmanager:') || action.startsWith('events:') || action === 'sqs:ReceiveMessage',
+        ),
+      ).toEqual([]);
+      expect(resources[fnIds.api!]?.Properties.Environment.Variables).toMatchObject({
+        FOGHORN_CONFIG: BUNDLED_CONFIG_PATH,
+        ACTIONS_QUEUE_URL: { Ref: synth.logicalId(synth.stack.queues.actions.queue) },
+      });
     });
 
     it('grants no wildcard actions and no Resource "*" except X-Ray\'s', () => {
       for (const name of Object.keys(fnIds)) {
         for (const statement of statementsOf(synth.template, roleOf(name))) {
-          expect(statement.Action.filter((action) => action === '*' || action.endsWith(':*')), `${name}: ${statement.Action.join(',')}`).toEqual([]);
-          if (statement.Resource === '*') expect(statement.Action.every((action) => action.startsWith('xray:')), `${name}: ${statement.Action.join(',')}`).toBe(true);
+          expect(
+            statement.Action.filter((action) => action === '*' || action.endsWith(':*')),
+            `${name}: ${statement.Action.join(',')}`,
+          ).toEqual([]);
+          if (statement.Resource === '*')
+            expect(
+              statement.Action.every((action) => action.startsWith('xray:')),
+              `${name}: ${statement.Action.join(',')}`,
+            ).toBe(true);
         }
       }
     });
 
-    it('lets only each queue\'s consumer receive from it', () => {
+    it("lets only each queue's consumer receive from it", () => {
       for (const [name, spec] of Object.entries(topology.queues)) {
         const queueArn = { 'Fn::GetAtt': [synth.logicalId(synth.stack.queues[name as keyof typeof topology.queues].queue), 'Arn'] };
         for (const fn of Object.keys(fnIds)) {
@@ -394,29 +574,47 @@ describe('FoghornStack', () => {
     });
   });
 
-  it('alarms on every dead-letter queue and every function\'s errors, to the SNS topic', () => {
+  it("alarms on every dead-letter queue and every function's errors, to the SNS topic", () => {
     const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
     const topicRef = { Ref: synth.logicalId(synth.stack.alarms.topic) };
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topicRef]);
     for (const { deadLetters } of Object.values(synth.stack.queues)) {
-      expect(alarms.filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible'
-        && JSON.stringify(alarm.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [synth.logicalId(deadLetters), 'QueueName'] } }])
-        && alarm.Threshold === 0 && alarm.ComparisonOperator === 'GreaterThanThreshold')).toHaveLength(1);
+      expect(
+        alarms.filter(
+          (alarm) =>
+            alarm.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+            JSON.stringify(alarm.Dimensions) ===
+              JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [synth.logicalId(deadLetters), 'QueueName'] } }]) &&
+            alarm.Threshold === 0 &&
+            alarm.ComparisonOperator === 'GreaterThanThreshold',
+        ),
+      ).toHaveLength(1);
     }
     for (const id of Object.values(fnIds)) {
-      expect(alarms.filter((alarm) => alarm.MetricName === 'Errors' && JSON.stringify(alarm.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]))).toHaveLength(1);
+      expect(
+        alarms.filter(
+          (alarm) =>
+            alarm.MetricName === 'Errors' &&
+            JSON.stringify(alarm.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]),
+        ),
+      ).toHaveLength(1);
     }
     synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
-  it('passes cdk-nag\'s AwsSolutions pack: no unacknowledged error, and every acknowledgement gives its reason', () => {
+  it("passes cdk-nag's AwsSolutions pack: no unacknowledged error, and every acknowledgement gives its reason", () => {
     const report = new AwsSolutionsChecks().validateScope(synth.stack);
-    const errors = report.violations.filter((violation) => violation.severity === 'error')
+    const errors = report.violations
+      .filter((violation) => violation.severity === 'error')
       .map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`);
     expect(errors).toEqual([]);
-    const acknowledgements = synth.stack.node.findAll().flatMap((construct) => construct.node.metadata
-      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
-      .flatMap((entry) => Object.entries(entry.data as Record<string, { reason?: string } | string>)));
+    const acknowledgements = synth.stack.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata
+          .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+          .flatMap((entry) => Object.entries(entry.data as Record<string, { reason?: string } | string>)),
+      );
     expect(acknowledgements.length).toBeGreaterThan(0);
     for (const [id, ack] of acknowledgements) {
       const reason = typeof ack === 'string' ? ack : ack.reason;
@@ -430,19 +628,34 @@ function answerAsAws(call: AwsJsonCall, secret: Record<string, string>): unknown
   const md5 = (text: string) => createHash('md5').update(text).digest('hex');
   const body = call.body as { Entries?: Array<{ Id: string; MessageBody: string }>; MessageBody?: string };
   switch (call.target) {
-    case 'AWSEvents.PutEvents': return { FailedEntryCount: 0, Entries: (body.Entries ?? []).map((_, i) => ({ EventId: `eb-${i}` })) };
-    case 'secretsmanager.GetSecretValue': return { ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:foghorn-settings', SecretString: JSON.stringify(secret) };
-    case 'AmazonSQS.SendMessageBatch': return { Successful: (body.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: md5(e.MessageBody) })), Failed: [] };
-    case 'AmazonSQS.SendMessage': return { MessageId: 'm-1', MD5OfMessageBody: md5(body.MessageBody ?? '') };
-    default: return {};
+    case 'AWSEvents.PutEvents':
+      return { FailedEntryCount: 0, Entries: (body.Entries ?? []).map((_, i) => ({ EventId: `eb-${i}` })) };
+    case 'secretsmanager.GetSecretValue':
+      return { ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:foghorn-settings', SecretString: JSON.stringify(secret) };
+    case 'AmazonSQS.SendMessageBatch':
+      return {
+        Successful: (body.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: md5(e.MessageBody) })),
+        Failed: [],
+      };
+    case 'AmazonSQS.SendMessage':
+      return { MessageId: 'm-1', MD5OfMessageBody: md5(body.MessageBody ?? '') };
+    default:
+      return {};
   }
 }
 
 function sqsEvent(bodies: readonly unknown[], messageId = 'm-1') {
   return {
     Records: bodies.map((body, i) => ({
-      messageId: `${messageId}-${i}`, receiptHandle: `r-${i}`, body: JSON.stringify(body), attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {},
-      md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:queue', awsRegion: 'us-east-1',
+      messageId: `${messageId}-${i}`,
+      receiptHandle: `r-${i}`,
+      body: JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: '1' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:queue',
+      awsRegion: 'us-east-1',
     })),
   };
 }

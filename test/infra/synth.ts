@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FoghornStack } from '../../infra/stack.js';
 import { rulesForDeployment } from '../../infra/rules-for-deployment.js';
+import { FoghornStack } from '../../infra/stack.js';
 
 export interface Synthesised {
   app: App;
@@ -36,12 +36,17 @@ export async function synthesise(options: { bundle: boolean }): Promise<Synthesi
     throw error;
   }
   return {
-    app, stack, template, outdir,
+    app,
+    stack,
+    template,
+    outdir,
     logicalId: (construct) => Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement),
     bundleOf: (functionLogicalId) => {
       const code = (template.toJSON().Resources[functionLogicalId]?.Properties?.Code ?? {}) as { S3Key?: string };
       const hash = String(code.S3Key ?? '').replace(/\.zip$/, '');
-      const manifest = JSON.parse(readFileSync(join(outdir, 'Foghorn.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+      const manifest = JSON.parse(readFileSync(join(outdir, 'Foghorn.assets.json'), 'utf8')) as {
+        files: Record<string, { source: { path: string } }>;
+      };
       const source = manifest.files[hash]?.source.path;
       if (!source) throw new Error(`no bundled asset for function ${functionLogicalId} (S3Key ${code.S3Key})`);
       return join(outdir, source);
@@ -55,6 +60,8 @@ export function statementsOf(template: Template, roleLogicalId: string): Array<{
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies)
     .filter((policy) => (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleLogicalId))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Effect: string; Action: string | string[]; Resource: unknown }>)
+    .flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Effect: string; Action: string | string[]; Resource: unknown }>,
+    )
     .map((statement) => ({ ...statement, Action: ([] as string[]).concat(statement.Action) }));
 }

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { PutEventsCommand, PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventBridgePublisher } from '../../functions/aws/event-bridge-publisher.js';
-import { SCHEDULES } from '../../infra/stack.js';
 import { type BusRouteSpec, type QueueName, topology } from '../../functions/app/topology.js';
+import { EventBridgePublisher } from '../../functions/aws/event-bridge-publisher.js';
 import { matchesPattern } from '../../functions/local/local-bus.js';
+import { SCHEDULES } from '../../infra/stack.js';
 import { RecordingClient } from '../aws/recorder.js';
 import { type Synthesised, synthesise } from './synth.js';
 
@@ -27,30 +27,51 @@ const queueArn = (name: QueueName) => ({ 'Fn::GetAtt': [synth.logicalId(synth.st
 
 describe('the stack follows functions/app/topology.ts', () => {
   it('has exactly one bus rule per bus route, with the same pattern and target queue', () => {
-    const busRules = ofType('AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventBusName !== undefined)
-      .map(([, rule]) => ({ pattern: rule.Properties.EventPattern, targets: (rule.Properties.Targets as Array<{ Arn: unknown }>).map((target) => target.Arn) }));
+    const busRules = ofType('AWS::Events::Rule')
+      .filter(([, rule]) => rule.Properties.EventBusName !== undefined)
+      .map(([, rule]) => ({
+        pattern: rule.Properties.EventPattern,
+        targets: (rule.Properties.Targets as Array<{ Arn: unknown }>).map((target) => target.Arn),
+      }));
     const expected = topology.busRoutes.map((route: BusRouteSpec) => ({ pattern: route.pattern, targets: [queueArn(route.targetQueue)] }));
     expect(busRules).toEqual(expected);
   });
 
   it('routes what the EventBridge publisher actually sends to the events queue', async () => {
     // Prepare: the entry the ingest function puts on the bus.
-    const client = new RecordingClient<PutEventsCommand, PutEventsCommandOutput>(() => ({ FailedEntryCount: 0, Entries: [{ EventId: '1' }], $metadata: {} }));
-    await new EventBridgePublisher({ busName: topology.busName, client }).publish([{
-      id: 'generic:1', platform: 'generic', kind: 'message', text: 'hi', author: { id: 'a' }, channel: { id: 'c' }, thread: {},
-      createdAt: '2026-11-22T00:00:00Z', receivedAt: '2026-11-22T00:00:00Z',
-    }]);
+    const client = new RecordingClient<PutEventsCommand, PutEventsCommandOutput>(() => ({
+      FailedEntryCount: 0,
+      Entries: [{ EventId: '1' }],
+      $metadata: {},
+    }));
+    await new EventBridgePublisher({ busName: topology.busName, client }).publish([
+      {
+        id: 'generic:1',
+        platform: 'generic',
+        kind: 'message',
+        text: 'hi',
+        author: { id: 'a' },
+        channel: { id: 'c' },
+        thread: {},
+        createdAt: '2026-11-22T00:00:00Z',
+        receivedAt: '2026-11-22T00:00:00Z',
+      },
+    ]);
     const entry = client.inputs[0]?.Entries?.[0];
     // Act: match it against the synthesised patterns.
     const matched = ofType('AWS::Events::Rule')
-      .filter(([, rule]) => rule.Properties.EventPattern && matchesPattern(rule.Properties.EventPattern, { source: entry?.Source ?? '', detailType: entry?.DetailType ?? '' }))
+      .filter(
+        ([, rule]) =>
+          rule.Properties.EventPattern &&
+          matchesPattern(rule.Properties.EventPattern, { source: entry?.Source ?? '', detailType: entry?.DetailType ?? '' }),
+      )
       .map(([, rule]) => rule.Properties.Targets[0].Arn);
     // Assess
     expect(entry?.EventBusName).toBe(topology.busName);
     expect(matched).toEqual([queueArn('events')]);
   });
 
-  it('feeds each queue to its consumer in batches of the topology\'s size, reporting failures per message', () => {
+  it("feeds each queue to its consumer in batches of the topology's size, reporting failures per message", () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
     expect(mappings).toHaveLength(Object.keys(topology.queues).length);
     for (const [name, spec] of Object.entries(topology.queues) as Array<[QueueName, (typeof topology.queues)[QueueName]]>) {
@@ -62,7 +83,7 @@ describe('the stack follows functions/app/topology.ts', () => {
     }
   });
 
-  it('gives each queue the topology\'s visibility timeout and receive count, long enough for its consumer', () => {
+  it("gives each queue the topology's visibility timeout and receive count, long enough for its consumer", () => {
     for (const [name, spec] of Object.entries(topology.queues) as Array<[QueueName, (typeof topology.queues)[QueueName]]>) {
       const queue = resources[synth.logicalId(synth.stack.queues[name].queue)]?.Properties;
       expect(queue?.VisibilityTimeout).toBe(spec.visibilityTimeoutSeconds);
@@ -72,32 +93,48 @@ describe('the stack follows functions/app/topology.ts', () => {
     }
   });
 
-  it('serves exactly the topology\'s HTTP routes, each on its function', () => {
-    const integrations = Object.fromEntries(ofType('AWS::ApiGatewayV2::Integration').map(([id, integration]) => [id, integration.Properties.IntegrationUri['Fn::GetAtt'][0]]));
+  it("serves exactly the topology's HTTP routes, each on its function", () => {
+    const integrations = Object.fromEntries(
+      ofType('AWS::ApiGatewayV2::Integration').map(([id, integration]) => [id, integration.Properties.IntegrationUri['Fn::GetAtt'][0]]),
+    );
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => {
       const integrationId = String(route.Properties.Target['Fn::Join'][1][1].Ref);
       return `${route.Properties.RouteKey} → ${integrations[integrationId]}`;
     });
-    const expected = topology.http.map((route) => `${route.method} ${route.path} → ${synth.logicalId(synth.stack.functions[route.function]!)}`);
+    const expected = topology.http.map(
+      (route) => `${route.method} ${route.path} → ${synth.logicalId(synth.stack.functions[route.function]!)}`,
+    );
     expect(routes.sort()).toEqual(expected.sort());
   });
 
-  it('builds every topology function whose handler exists, and no other, with the topology\'s sizes', () => {
-    const present = Object.entries(topology.functions).filter(([, spec]) => existsSync(spec.entry)).map(([name]) => name);
+  it("builds every topology function whose handler exists, and no other, with the topology's sizes", () => {
+    const present = Object.entries(topology.functions)
+      .filter(([, spec]) => existsSync(spec.entry))
+      .map(([name]) => name);
     expect(Object.keys(synth.stack.functions).sort()).toEqual(present.sort());
     for (const name of present) {
       const spec = topology.functions[name as keyof typeof topology.functions];
       const fn = resources[synth.logicalId(synth.stack.functions[name]!)]?.Properties;
-      expect({ timeout: fn?.Timeout, memory: fn?.MemorySize, description: fn?.Description }).toEqual({ timeout: spec.timeoutSeconds, memory: spec.memoryMb, description: spec.description });
+      expect({ timeout: fn?.Timeout, memory: fn?.MemorySize, description: fn?.Description }).toEqual({
+        timeout: spec.timeoutSeconds,
+        memory: spec.memoryMb,
+        description: spec.description,
+      });
     }
   });
 
   it('schedules the clock-driven functions that exist (poll, sweep), and only those', () => {
-    const scheduled = ofType('AWS::Events::Rule').filter(([, rule]) => rule.Properties.ScheduleExpression)
+    const scheduled = ofType('AWS::Events::Rule')
+      .filter(([, rule]) => rule.Properties.ScheduleExpression)
       .map(([, rule]) => ({ every: rule.Properties.ScheduleExpression, target: rule.Properties.Targets[0].Arn }));
-    const expected = Object.entries(SCHEDULES).filter(([name]) => synth.stack.functions[name])
-      .map(([name, schedule]) => ({ every: `rate(${schedule.every.toMinutes()} minute${schedule.every.toMinutes() === 1 ? '' : 's'})`, target: { 'Fn::GetAtt': [synth.logicalId(synth.stack.functions[name]!), 'Arn'] } }));
+    const expected = Object.entries(SCHEDULES)
+      .filter(([name]) => synth.stack.functions[name])
+      .map(([name, schedule]) => ({
+        every: `rate(${schedule.every.toMinutes()} minute${schedule.every.toMinutes() === 1 ? '' : 's'})`,
+        target: { 'Fn::GetAtt': [synth.logicalId(synth.stack.functions[name]!), 'Arn'] },
+      }));
     expect(scheduled).toEqual(expected);
-    for (const [name, schedule] of Object.entries(SCHEDULES)) expect(Boolean(synth.stack.functions[name]), name).toBe(existsSync(schedule.entry));
+    for (const [name, schedule] of Object.entries(SCHEDULES))
+      expect(Boolean(synth.stack.functions[name]), name).toBe(existsSync(schedule.entry));
   });
 });

@@ -23,9 +23,13 @@ describe('BatchWriter', () => {
     const sizes: number[] = [];
     const writer = new BatchWriter(countingClient(sizes), dynamo.current.tableName, 2);
     await Promise.all(Array.from({ length: 120 }, (_, i) => writer.put(item('BW#many', String(i).padStart(3, '0'), `v${i}`))));
-    const { Items = [] } = await dynamo.current.client.send(new QueryCommand({
-      TableName: dynamo.current.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'BW#many' } },
-    }));
+    const { Items = [] } = await dynamo.current.client.send(
+      new QueryCommand({
+        TableName: dynamo.current.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'BW#many' } },
+      }),
+    );
     expect(Items).toHaveLength(120);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(120);
     expect(Math.max(...sizes)).toBe(25);

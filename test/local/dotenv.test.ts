@@ -6,22 +6,29 @@ import { loadDotEnv, settingsFromEnv } from '../../functions/local/dotenv.js';
 
 describe('loadDotEnv', () => {
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'foghorn-env-')); });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'foghorn-env-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('reads KEY=VALUE lines with quotes, comments and export prefixes, without overriding what is set', async () => {
     // Prepare
     const path = join(dir, '.env');
-    await writeFile(path, [
-      '# Foghorn settings',
-      'FOGHORN_PORT=9999',
-      'export FOGHORN_RULES=./my-rules',
-      'FOGHORN_GENERIC_SECRET="s3cret # not a comment"',
-      "FOGHORN_GENERIC_REPLY_URL='http://127.0.0.1:4000/reply'",
-      'FOGHORN_DATA=.data # trailing comment',
-      'MULTI="line one\\nline two"',
-      '',
-    ].join('\n'));
+    await writeFile(
+      path,
+      [
+        '# Foghorn settings',
+        'FOGHORN_PORT=9999',
+        'export FOGHORN_RULES=./my-rules',
+        'FOGHORN_GENERIC_SECRET="s3cret # not a comment"',
+        "FOGHORN_GENERIC_REPLY_URL='http://127.0.0.1:4000/reply'",
+        'FOGHORN_DATA=.data # trailing comment',
+        'MULTI="line one\\nline two"',
+        '',
+      ].join('\n'),
+    );
     const env: NodeJS.ProcessEnv = { FOGHORN_PORT: '8787' };
 
     // Act

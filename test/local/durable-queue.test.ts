@@ -39,12 +39,14 @@ describe('DurableQueue', () => {
   }
 
   async function storedBodies(name: string): Promise<string[]> {
-    const { Items = [] } = await dynamo.current.client.send(new QueryCommand({
-      TableName: dynamo.current.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `QUEUE#${name}` } },
-      ConsistentRead: true,
-    }));
+    const { Items = [] } = await dynamo.current.client.send(
+      new QueryCommand({
+        TableName: dynamo.current.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `QUEUE#${name}` } },
+        ConsistentRead: true,
+      }),
+    );
     return Items.map((item) => item.body?.S ?? '');
   }
 
@@ -56,7 +58,11 @@ describe('DurableQueue', () => {
     const ids = await queue.send(['a', 'b', 'c']);
     // Assess
     expect(await storedBodies(queue.name)).toEqual(['a', 'b', 'c']);
-    expect(queue.list().map((message) => [message.id, message.body])).toEqual([[ids[0], 'a'], [ids[1], 'b'], [ids[2], 'c']]);
+    expect(queue.list().map((message) => [message.id, message.body])).toEqual([
+      [ids[0], 'a'],
+      [ids[1], 'b'],
+      [ids[2], 'c'],
+    ]);
     expect(queue.depth()).toEqual({ visible: 3, invisible: 0, total: 3 });
     await queue.stop();
   });
@@ -65,9 +71,12 @@ describe('DurableQueue', () => {
     const queue = makeQueue();
     await queue.start();
     const received: SQSRecord[] = [];
-    queue.consume(async (event: SQSEvent) => {
-      received.push(...event.Records);
-    }, { batchSize: 10 });
+    queue.consume(
+      async (event: SQSEvent) => {
+        received.push(...event.Records);
+      },
+      { batchSize: 10 },
+    );
 
     const [id] = await queue.send(['{"hello":"world"}']);
     await waitFor(() => received.length === 1 && queue.depth().total === 0, 'the message to be delivered and acknowledged');
@@ -108,10 +117,13 @@ describe('DurableQueue', () => {
 
     // Assess
     expect(seen.sort()).toEqual(['keep-me', 'one', 'two']);
-    expect(third.list().map(({ body, receiveCount, state }) => ({ body, receiveCount, state })))
-      .toEqual([{ body: 'keep-me', receiveCount: 1, state: 'visible' }]);
+    expect(third.list().map(({ body, receiveCount, state }) => ({ body, receiveCount, state }))).toEqual([
+      { body: 'keep-me', receiveCount: 1, state: 'visible' },
+    ]);
     const again: SQSRecord[] = [];
-    third.consume(async (event) => { again.push(...event.Records); });
+    third.consume(async (event) => {
+      again.push(...event.Records);
+    });
     await waitFor(() => again.length === 1 && third.depth().total === 0, 'redelivery after the restart');
     expect(again[0]?.attributes.ApproximateReceiveCount).toBe('2');
     await third.stop();
@@ -123,18 +135,21 @@ describe('DurableQueue', () => {
     await queue.start();
     await queue.send(['ok-1', 'fail-1', 'ok-2', 'fail-2']);
     const deliveries = new Map<string, number>();
-    queue.consume((event): SQSBatchResponse => {
-      const failures = [];
-      for (const record of event.Records) {
-        deliveries.set(record.body, (deliveries.get(record.body) ?? 0) + 1);
-        // Failures fail on their first delivery only.
-        if (record.body.startsWith('fail') && record.attributes.ApproximateReceiveCount === '1') {
-          queue.changeVisibility(record.receiptHandle, 0);
-          failures.push({ itemIdentifier: record.messageId });
+    queue.consume(
+      (event): SQSBatchResponse => {
+        const failures = [];
+        for (const record of event.Records) {
+          deliveries.set(record.body, (deliveries.get(record.body) ?? 0) + 1);
+          // Failures fail on their first delivery only.
+          if (record.body.startsWith('fail') && record.attributes.ApproximateReceiveCount === '1') {
+            queue.changeVisibility(record.receiptHandle, 0);
+            failures.push({ itemIdentifier: record.messageId });
+          }
         }
-      }
-      return { batchItemFailures: failures };
-    }, { batchSize: 10 });
+        return { batchItemFailures: failures };
+      },
+      { batchSize: 10 },
+    );
 
     await waitFor(() => queue.depth().total === 0, 'every message to be acknowledged');
     await queue.stop();
@@ -147,16 +162,19 @@ describe('DurableQueue', () => {
     await queue.send(['x', 'y']);
     let calls = 0;
     const attempts: Record<string, string[]> = { x: [], y: [] };
-    queue.consume((event) => {
-      calls++;
-      for (const record of event.Records) {
-        attempts[record.body]!.push(record.attributes.ApproximateReceiveCount);
-        if (calls < 3) queue.changeVisibility(record.receiptHandle, 0);
-      }
-      if (calls === 1) throw new Error('boom');
-      if (calls === 2) return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
-      return { batchItemFailures: [] };
-    }, { batchSize: 10 });
+    queue.consume(
+      (event) => {
+        calls++;
+        for (const record of event.Records) {
+          attempts[record.body]!.push(record.attributes.ApproximateReceiveCount);
+          if (calls < 3) queue.changeVisibility(record.receiptHandle, 0);
+        }
+        if (calls === 1) throw new Error('boom');
+        if (calls === 2) return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
+        return { batchItemFailures: [] };
+      },
+      { batchSize: 10 },
+    );
 
     await waitFor(() => queue.depth().total === 0, 'the third attempt to succeed');
     await queue.stop();
@@ -251,13 +269,18 @@ describe('DurableQueue', () => {
     await first.start();
     // The handler never returns, as if the process died while handling the message.
     let handed = false;
-    first.consume(() => { handed = true; return new Promise<never>(() => {}); });
+    first.consume(() => {
+      handed = true;
+      return new Promise<never>(() => {});
+    });
     await first.send(['crashes-the-worker']);
     await waitFor(() => handed, 'the first delivery');
 
     const second = makeQueue({ name, maxReceiveCount: 1, deadLetter });
     const delivered: string[] = [];
-    second.consume(async (event) => { delivered.push(...event.Records.map((record) => record.body)); });
+    second.consume(async (event) => {
+      delivered.push(...event.Records.map((record) => record.body));
+    });
     await second.start();
     await waitFor(() => deadLetter.depth().total === 1, 'the move to the dead-letter queue');
     await second.stop();
@@ -342,7 +365,9 @@ describe('DurableQueue after SIGKILL', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const acknowledged: string[] = [];
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
 
@@ -358,7 +383,11 @@ describe('DurableQueue after SIGKILL', () => {
     const dynamo = await startEmbeddedDynamo({ path: dataDir });
     try {
       const reopened = new DurableQueue({
-        client: dynamo.client, tableName: dynamo.tableName, name: 'killed', visibilityTimeoutMs: 60_000, maxReceiveCount: 3,
+        client: dynamo.client,
+        tableName: dynamo.tableName,
+        name: 'killed',
+        visibilityTimeoutMs: 60_000,
+        maxReceiveCount: 3,
       });
       await reopened.start();
       const stored = new Set(reopened.list(1_000_000).map((message) => message.body));

@@ -1,9 +1,9 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { type BusRouteSpec, type QueueName, topology } from '../../functions/app/topology.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { DurableQueue } from '../../functions/local/durable-queue.js';
 import { LocalBus } from '../../functions/local/local-bus.js';
-import { type BusRouteSpec, type QueueName, topology } from '../../functions/app/topology.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 
 const event: CanonicalEvent = {
@@ -25,21 +25,28 @@ describe('LocalBus', () => {
 
   async function makeQueues(): Promise<Record<QueueName, DurableQueue>> {
     run++;
-    const make = (name: string) => new DurableQueue({
-      client: dynamo.current.client, tableName: dynamo.current.tableName, name: `${name}${run}`, visibilityTimeoutMs: 60_000, maxReceiveCount: 3,
-    });
+    const make = (name: string) =>
+      new DurableQueue({
+        client: dynamo.current.client,
+        tableName: dynamo.current.tableName,
+        name: `${name}${run}`,
+        visibilityTimeoutMs: 60_000,
+        maxReceiveCount: 3,
+      });
     const queues = { events: make('events'), actions: make('actions') };
     await Promise.all(Object.values(queues).map((queue) => queue.start()));
     return queues;
   }
 
   async function stored(queue: DurableQueue): Promise<string[]> {
-    const { Items = [] } = await dynamo.current.client.send(new QueryCommand({
-      TableName: dynamo.current.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: `QUEUE#${queue.name}` } },
-      ConsistentRead: true,
-    }));
+    const { Items = [] } = await dynamo.current.client.send(
+      new QueryCommand({
+        TableName: dynamo.current.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `QUEUE#${queue.name}` } },
+        ConsistentRead: true,
+      }),
+    );
     return Items.map((item) => item.body?.S ?? '');
   }
 
@@ -54,7 +61,13 @@ describe('LocalBus', () => {
     expect(bodies).toHaveLength(1);
     const envelope = JSON.parse(bodies[0]!) as Record<string, unknown>;
     expect(envelope).toMatchObject({
-      version: '0', source: 'foghorn.ingest', 'detail-type': 'social.event', account: '000000000000', region: 'local', resources: [], detail: event,
+      version: '0',
+      source: 'foghorn.ingest',
+      'detail-type': 'social.event',
+      account: '000000000000',
+      region: 'local',
+      resources: [],
+      detail: event,
     });
     expect(envelope.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(envelope.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);

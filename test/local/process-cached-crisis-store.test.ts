@@ -42,7 +42,9 @@ describe('ProcessCachedCrisisStore', () => {
     const inner = new CountingStore();
     const store = new ProcessCachedCrisisStore(inner);
     let release!: () => void;
-    inner.holdRead = new Promise((resolve) => { release = resolve; });
+    inner.holdRead = new Promise((resolve) => {
+      release = resolve;
+    });
     const staleRead = store.get();
     inner.holdRead = undefined;
     await store.set({ on: true }, 0);

@@ -15,7 +15,9 @@ describe('LocalScheduler', () => {
     let running = 0;
     let overlaps = 0;
     const scheduler = new LocalScheduler({
-      name: 'slow', everyMs: 1, runAtStart: true,
+      name: 'slow',
+      everyMs: 1,
+      runAtStart: true,
       task: async () => {
         if (running > 0) overlaps++;
         running++;
@@ -35,8 +37,12 @@ describe('LocalScheduler', () => {
     const logged: string[] = [];
     let runs = 0;
     const scheduler = new LocalScheduler({
-      name: 'flaky', everyMs: 5,
-      task: () => { runs++; if (runs === 1) throw new Error('platform down'); },
+      name: 'flaky',
+      everyMs: 5,
+      task: () => {
+        runs++;
+        if (runs === 1) throw new Error('platform down');
+      },
       logger: { error: (message, error) => logged.push(`${message} | ${(error as Error).message}`) },
     });
     scheduler.start();
@@ -49,8 +55,14 @@ describe('LocalScheduler', () => {
     let finished = 0;
     let started = 0;
     const scheduler = new LocalScheduler({
-      name: 'stoppable', everyMs: 1, runAtStart: true,
-      task: async () => { started++; await new Promise((resolve) => setTimeout(resolve, 50)); finished++; },
+      name: 'stoppable',
+      everyMs: 1,
+      runAtStart: true,
+      task: async () => {
+        started++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        finished++;
+      },
     });
     scheduler.start();
     await waitFor(() => started === 1, 'the first run to start');
@@ -61,6 +73,8 @@ describe('LocalScheduler', () => {
   });
 
   it('refuses a non-positive interval', () => {
-    expect(() => new LocalScheduler({ name: 'bad', everyMs: 0, task: () => {} })).toThrow(/LocalScheduler\(bad\): everyMs must be a positive number/);
+    expect(() => new LocalScheduler({ name: 'bad', everyMs: 0, task: () => {} })).toThrow(
+      /LocalScheduler\(bad\): everyMs must be a positive number/,
+    );
   });
 });

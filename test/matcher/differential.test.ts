@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
-import { RuleMatcher, type MatcherRule } from '../../functions/matcher/rule-matcher.js';
-import { textOperatorPlugin } from '../../functions/rules/text-operator-plugin.js';
+import { type MatcherRule, RuleMatcher } from '../../functions/matcher/rule-matcher.js';
 import { TextConditions } from '../../functions/rules/operators.js';
+import { textOperatorPlugin } from '../../functions/rules/text-operator-plugin.js';
 
 /**
  * json-rules-engine is the reference: for generated rule sets and events, the compiled matcher must
@@ -22,11 +22,43 @@ const RARE_PATHS = ['$.tags[0]', '$..b'];
 
 /** Words and phrases in the scripts Foghorn serves, with the variants the normaliser unifies. */
 const FRAGMENTS = [
-  'opening hours', 'Opening HOURS', 'refund', '#refund', '@refund', 'car', 'scar', 'Café', 'cafe', 'hello',
-  'ساعت کاری', 'می\u200Cخواهم', 'میخواهم', 'می خواهم', 'کتاب\u200Cها', 'كتاب', 'کتاب',
-  'سعر', 'سعرات', 'ساعات العمل', 'مدرسة', 'مدرسه', 'شُكْرًا', 'شكرا',
-  'שעות פתיחה', 'שָׁלוֹם', 'שלום', 'Привет', 'ёлка', 'елка', 'saa za kazi', 'habari',
-  '۱۲۳', '123', '😀', '👍🏽', 'https://x.com/refund',
+  'opening hours',
+  'Opening HOURS',
+  'refund',
+  '#refund',
+  '@refund',
+  'car',
+  'scar',
+  'Café',
+  'cafe',
+  'hello',
+  'ساعت کاری',
+  'می\u200Cخواهم',
+  'میخواهم',
+  'می خواهم',
+  'کتاب\u200Cها',
+  'كتاب',
+  'کتاب',
+  'سعر',
+  'سعرات',
+  'ساعات العمل',
+  'مدرسة',
+  'مدرسه',
+  'شُكْرًا',
+  'شكرا',
+  'שעות פתיחה',
+  'שָׁלוֹם',
+  'שלום',
+  'Привет',
+  'ёлка',
+  'елка',
+  'saa za kazi',
+  'habari',
+  '۱۲۳',
+  '123',
+  '😀',
+  '👍🏽',
+  'https://x.com/refund',
 ];
 const SEPARATORS = [' ', ', ', '! ', '؟ ', '\n', '...'];
 const PATTERNS = ['refund|بازپرداخت', '^hello', '\\bcar\\b', 'ساعت\\s*کاری', '[0-9]{3}', 'שלום', '('];
@@ -35,12 +67,7 @@ const sentence = fc
   .array(fc.tuple(fc.constantFrom(...FRAGMENTS), fc.constantFrom(...SEPARATORS)), { maxLength: 8 })
   .map((parts) => parts.map(([fragment, separator]) => fragment + separator).join(''));
 
-const primitive = fc.oneof(
-  fc.constantFrom(...STRINGS),
-  fc.constantFrom(...NUMBERS),
-  fc.boolean(),
-  fc.constant(null),
-);
+const primitive = fc.oneof(fc.constantFrom(...STRINGS), fc.constantFrom(...NUMBERS), fc.boolean(), fc.constant(null));
 const factValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: primitive },
   { weight: 4, arbitrary: sentence },
@@ -49,7 +76,11 @@ const factValue: fc.Arbitrary<unknown> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record(
-      { followers: fc.oneof(fc.constantFrom(...NUMBERS), fc.constantFrom('12', 'many')), name: fc.oneof(fc.constantFrom(...STRINGS), sentence), a: fc.record({ b: primitive }) },
+      {
+        followers: fc.oneof(fc.constantFrom(...NUMBERS), fc.constantFrom('12', 'many')),
+        name: fc.oneof(fc.constantFrom(...STRINGS), sentence),
+        a: fc.record({ b: primitive }),
+      },
       { requiredKeys: [] },
     ),
   },
@@ -60,47 +91,69 @@ const facts = fc.dictionary(fc.constantFrom(...FACTS), factValue, { maxKeys: FAC
 const conditionValue = fc.oneof(
   { weight: 6, arbitrary: primitive },
   { weight: 4, arbitrary: fc.array(primitive, { maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.record({ fact: fc.constantFrom(...FACTS, 'region', 'detected'), path: fc.constantFrom(...PATHS) }, { requiredKeys: ['fact'] }) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { fact: fc.constantFrom(...FACTS, 'region', 'detected'), path: fc.constantFrom(...PATHS) },
+      { requiredKeys: ['fact'] },
+    ),
+  },
 );
 
 const OPERATORS = [
-  'equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain',
-  'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
+  'equal',
+  'notEqual',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
 ];
 const RARE_OPERATORS = ['not:equal', 'someFact:equal', 'everyValue:notEqual', 'startsWith', 'noSuchOperator'];
 
-const leaf = fc.record(
-  {
-    fact: fc.oneof({ weight: 20, arbitrary: fc.constantFrom(...FACTS) }, { weight: 1, arbitrary: fc.constantFrom(...ENGINE_FACTS, 'absent') }),
-    operator: fc.oneof({ weight: 30, arbitrary: fc.constantFrom(...OPERATORS) }, { weight: 1, arbitrary: fc.constantFrom(...RARE_OPERATORS) }),
-    value: conditionValue,
-    path: fc.oneof({ weight: 20, arbitrary: fc.constantFrom(...PATHS) }, { weight: 1, arbitrary: fc.constantFrom(...RARE_PATHS) }),
-    priority: fc.constantFrom(1, 2, 3, '2'),
-    listify: fc.constantFrom(true, true, true, true, false),
-  },
-  { requiredKeys: ['fact', 'operator', 'value', 'listify'] },
-).map(({ listify, ...condition }) => {
-  // `in` against a non-list makes the engine reject the whole run; keep it rare so most cases compare.
-  const needsList = /^(notIn|in|everyValue:notEqual)$/.test(condition.operator);
-  return needsList && listify && !Array.isArray(condition.value) ? { ...condition, value: [condition.value, 'x'] } : condition;
-});
+const leaf = fc
+  .record(
+    {
+      fact: fc.oneof(
+        { weight: 20, arbitrary: fc.constantFrom(...FACTS) },
+        { weight: 1, arbitrary: fc.constantFrom(...ENGINE_FACTS, 'absent') },
+      ),
+      operator: fc.oneof(
+        { weight: 30, arbitrary: fc.constantFrom(...OPERATORS) },
+        { weight: 1, arbitrary: fc.constantFrom(...RARE_OPERATORS) },
+      ),
+      value: conditionValue,
+      path: fc.oneof({ weight: 20, arbitrary: fc.constantFrom(...PATHS) }, { weight: 1, arbitrary: fc.constantFrom(...RARE_PATHS) }),
+      priority: fc.constantFrom(1, 2, 3, '2'),
+      listify: fc.constantFrom(true, true, true, true, false),
+    },
+    { requiredKeys: ['fact', 'operator', 'value', 'listify'] },
+  )
+  .map(({ listify, ...condition }) => {
+    // `in` against a non-list makes the engine reject the whole run; keep it rare so most cases compare.
+    const needsList = /^(notIn|in|everyValue:notEqual)$/.test(condition.operator);
+    return needsList && listify && !Array.isArray(condition.value) ? { ...condition, value: [condition.value, 'x'] } : condition;
+  });
 
 /** A text condition before registration: its value becomes a TextConditions key per case. */
-const textLeaf = fc.record(
-  {
+const textLeaf = fc
+  .record({
     fact: fc.constantFrom('text', 'text', 'tags', 'author', 'kind'),
     operator: fc.constantFrom('containsAny', 'containsAny', 'containsAll', 'matches', 'not:containsAny', 'someFact:containsAll'),
     phrases: fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 3 }),
     pattern: fc.constantFrom(...PATTERNS),
     accents: fc.constantFrom<'ignore' | 'match'>('ignore', 'match'),
     unifyTehMarbuta: fc.boolean(),
-  },
-).map((spec) => ({
-  fact: spec.fact,
-  ...(spec.fact === 'author' ? { path: '$.name' } : {}),
-  operator: spec.operator,
-  value: { $text: spec },
-}));
+  })
+  .map((spec) => ({
+    fact: spec.fact,
+    ...(spec.fact === 'author' ? { path: '$.name' } : {}),
+    operator: spec.operator,
+    value: { $text: spec },
+  }));
 
 const { condition } = fc.letrec<{ condition: Record<string, unknown>; nested: Record<string, unknown> }>((tie) => ({
   condition: fc.oneof(
@@ -125,7 +178,15 @@ const topLevel = fc.oneof(
 
 const ruleSet = fc
   .array(fc.record({ priority: fc.constantFrom(undefined, 1, 2, 3), conditions: topLevel }), { minLength: 1, maxLength: 5 })
-  .map((rules) => rules.map((rule, index): MatcherRule => ({ id: `r${index}`, ...(rule.priority === undefined ? {} : { priority: rule.priority }), conditions: rule.conditions })));
+  .map((rules) =>
+    rules.map(
+      (rule, index): MatcherRule => ({
+        id: `r${index}`,
+        ...(rule.priority === undefined ? {} : { priority: rule.priority }),
+        conditions: rule.conditions,
+      }),
+    ),
+  );
 
 interface Setup {
   allowUndefinedFacts: boolean;
@@ -138,7 +199,8 @@ function registerText(conditions: unknown, text: TextConditions): unknown {
   if (conditions === null || typeof conditions !== 'object') return conditions;
   const node = conditions as Record<string, unknown>;
   const spec = (node.value as { $text?: Record<string, unknown> } | undefined)?.$text;
-  if (spec === undefined) return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, key === 'value' ? child : registerText(child, text)]));
+  if (spec === undefined)
+    return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, key === 'value' ? child : registerText(child, text)]));
   const base = String(node.operator).split(':').pop() as 'containsAny' | 'containsAll' | 'matches';
   const options = { accents: spec.accents as 'ignore' | 'match', unifyTehMarbuta: spec.unifyTehMarbuta as boolean };
   let value: unknown;
@@ -165,7 +227,12 @@ function createEngine(setup: Setup): Engine {
 async function reference(rules: readonly MatcherRule[], setup: Setup, eventFacts: Record<string, unknown>): Promise<string[] | 'rejected'> {
   const engine = createEngine(setup);
   for (const rule of rules) {
-    engine.addRule({ name: rule.id, priority: rule.priority, conditions: structuredClone(rule.conditions) as never, event: { type: rule.id } });
+    engine.addRule({
+      name: rule.id,
+      priority: rule.priority,
+      conditions: structuredClone(rule.conditions) as never,
+      event: { type: rule.id },
+    });
   }
   try {
     const { results } = await engine.run(eventFacts);
@@ -184,30 +251,39 @@ describe('compiled matcher against json-rules-engine', () => {
     let fallbackRules = 0;
     let totalRules = 0;
     await fc.assert(
-      fc.asyncProperty(ruleSet, fc.array(facts, { minLength: 3, maxLength: 3 }), fc.constantFrom(false, false, false, true), fc.boolean(), async (rules, events, strict, fold) => {
-        const text = new TextConditions();
-        const setup: Setup = { allowUndefinedFacts: !strict, text };
-        const registered = rules.map((rule) => ({ ...rule, conditions: registerText(rule.conditions, text) as MatcherRule['conditions'] }));
-        const matcher = RuleMatcher.compile(registered, {
-          createEngine: () => createEngine(setup),
-          plugins: [textOperatorPlugin(text, { fold })],
-          computedFacts: { computed: () => 'later' },
-          asyncFacts: { detected: async (eventFacts) => (eventFacts.kind === 'dm' ? 'fa' : 'x') },
-        });
-        for (const eventFacts of events) {
-          const expected = await reference(registered, setup, eventFacts);
-          if (expected === 'rejected') continue;
-          const actual = (await matcher.match(eventFacts)).ruleIds;
-          expect(new Set(actual)).toEqual(new Set(expected));
-          expect(actual).toHaveLength(expected.length);
-          // Highest priority first, input order among equals.
-          expect(actual).toEqual(matcher.ruleIds.filter((id) => actual.includes(id)));
-          compared++;
-          fired += actual.length;
-        }
-        fallbackRules += matcher.fallbackRules.length;
-        totalRules += rules.length;
-      }),
+      fc.asyncProperty(
+        ruleSet,
+        fc.array(facts, { minLength: 3, maxLength: 3 }),
+        fc.constantFrom(false, false, false, true),
+        fc.boolean(),
+        async (rules, events, strict, fold) => {
+          const text = new TextConditions();
+          const setup: Setup = { allowUndefinedFacts: !strict, text };
+          const registered = rules.map((rule) => ({
+            ...rule,
+            conditions: registerText(rule.conditions, text) as MatcherRule['conditions'],
+          }));
+          const matcher = RuleMatcher.compile(registered, {
+            createEngine: () => createEngine(setup),
+            plugins: [textOperatorPlugin(text, { fold })],
+            computedFacts: { computed: () => 'later' },
+            asyncFacts: { detected: async (eventFacts) => (eventFacts.kind === 'dm' ? 'fa' : 'x') },
+          });
+          for (const eventFacts of events) {
+            const expected = await reference(registered, setup, eventFacts);
+            if (expected === 'rejected') continue;
+            const actual = (await matcher.match(eventFacts)).ruleIds;
+            expect(new Set(actual)).toEqual(new Set(expected));
+            expect(actual).toHaveLength(expected.length);
+            // Highest priority first, input order among equals.
+            expect(actual).toEqual(matcher.ruleIds.filter((id) => actual.includes(id)));
+            compared++;
+            fired += actual.length;
+          }
+          fallbackRules += matcher.fallbackRules.length;
+          totalRules += rules.length;
+        },
+      ),
       { numRuns: CASES },
     );
     // Most cases must be comparable, or the property says little.

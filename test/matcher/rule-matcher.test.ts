@@ -1,8 +1,8 @@
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
-import { MatcherCompileError, RuleMatcher, UndefinedFactError, type MatcherRule } from '../../functions/matcher/index.js';
-import { textOperatorPlugin } from '../../functions/rules/text-operator-plugin.js';
+import { MatcherCompileError, type MatcherRule, RuleMatcher, UndefinedFactError } from '../../functions/matcher/index.js';
 import { TextConditions } from '../../functions/rules/operators.js';
+import { textOperatorPlugin } from '../../functions/rules/text-operator-plugin.js';
 
 const lenient = () => new Engine([], { allowUndefinedFacts: true });
 
@@ -10,7 +10,12 @@ describe('RuleMatcher', () => {
   it('lets through only the rules whose indexed condition the event meets', () => {
     const rules: MatcherRule[] = Array.from({ length: 1_000 }, (_, index) => ({
       id: `channel-${index}`,
-      conditions: { all: [{ fact: 'channel.id', operator: 'equal', value: `C${index}` }, { fact: 'kind', operator: 'in', value: ['message', 'dm'] }] },
+      conditions: {
+        all: [
+          { fact: 'channel.id', operator: 'equal', value: `C${index}` },
+          { fact: 'kind', operator: 'in', value: ['message', 'dm'] },
+        ],
+      },
     }));
     rules.push({ id: 'vip', conditions: { any: [{ fact: 'author.followers', operator: 'greaterThan', value: 10_000 }] } });
     const matcher = RuleMatcher.compile(rules, { createEngine: lenient });
@@ -24,9 +29,18 @@ describe('RuleMatcher', () => {
     const text = new TextConditions();
     const options = { accents: 'ignore' as const, unifyTehMarbuta: false };
     const rules: MatcherRule[] = [
-      { id: 'want', conditions: { all: [{ fact: 'text', operator: 'containsAny', value: text.register('containsAny', ['می‌خواهم'], options) }] } },
-      { id: 'price', conditions: { all: [{ fact: 'text', operator: 'containsAny', value: text.register('containsAny', ['سعر'], options) }] } },
-      { id: 'refund-and-order', conditions: { all: [{ fact: 'text', operator: 'containsAll', value: text.register('containsAll', ['refund', 'order'], options) }] } },
+      {
+        id: 'want',
+        conditions: { all: [{ fact: 'text', operator: 'containsAny', value: text.register('containsAny', ['می‌خواهم'], options) }] },
+      },
+      {
+        id: 'price',
+        conditions: { all: [{ fact: 'text', operator: 'containsAny', value: text.register('containsAny', ['سعر'], options) }] },
+      },
+      {
+        id: 'refund-and-order',
+        conditions: { all: [{ fact: 'text', operator: 'containsAll', value: text.register('containsAll', ['refund', 'order'], options) }] },
+      },
     ];
     const matcher = RuleMatcher.compile(rules, {
       createEngine: () => {
@@ -79,8 +93,26 @@ describe('RuleMatcher', () => {
       return engine;
     };
     const matcher = RuleMatcher.compile(
-      [{ id: 'persian-vip', conditions: { all: [{ fact: 'channel.id', operator: 'equal', value: 'vip' }, { fact: 'lang', operator: 'equal', value: 'fa' }] } }],
-      { createEngine, asyncFacts: { lang: async () => (detections++, 'fa') } },
+      [
+        {
+          id: 'persian-vip',
+          conditions: {
+            all: [
+              { fact: 'channel.id', operator: 'equal', value: 'vip' },
+              { fact: 'lang', operator: 'equal', value: 'fa' },
+            ],
+          },
+        },
+      ],
+      {
+        createEngine,
+        asyncFacts: {
+          lang: async () => {
+            detections++;
+            return 'fa';
+          },
+        },
+      },
     );
 
     expect(matcher.fullyCompiled).toBe(true);
@@ -95,7 +127,11 @@ describe('RuleMatcher', () => {
   it('orders fired rules by priority, then as given', () => {
     const always = { all: [] };
     const matcher = RuleMatcher.compile(
-      [{ id: 'low', conditions: always }, { id: 'high', priority: 9, conditions: always }, { id: 'low-2', priority: 1, conditions: always }],
+      [
+        { id: 'low', conditions: always },
+        { id: 'high', priority: 9, conditions: always },
+        { id: 'low-2', priority: 1, conditions: always },
+      ],
       { createEngine: lenient },
     );
 
@@ -104,13 +140,22 @@ describe('RuleMatcher', () => {
 
   it('refuses rule sets json-rules-engine would refuse, naming the rule', () => {
     const ok = { all: [] };
-    expect(() => RuleMatcher.compile([{ id: 'a', conditions: ok }, { id: 'a', conditions: ok }])).toThrow(/rule id 'a' is used twice/);
-    expect(() => RuleMatcher.compile([{ id: 'neg', priority: -1, conditions: ok }])).toThrow(/rule 'neg': priority must be greater than zero/);
+    expect(() =>
+      RuleMatcher.compile([
+        { id: 'a', conditions: ok },
+        { id: 'a', conditions: ok },
+      ]),
+    ).toThrow(/rule id 'a' is used twice/);
+    expect(() => RuleMatcher.compile([{ id: 'neg', priority: -1, conditions: ok }])).toThrow(
+      /rule 'neg': priority must be greater than zero/,
+    );
     expect(() => RuleMatcher.compile([{ id: 'bad', conditions: { all: {} } as never }])).toThrow(/rule 'bad': "all" must be an array/);
   });
 
   it('rejects an undefined fact like json-rules-engine when undefined facts are not allowed', () => {
-    const matcher = RuleMatcher.compile([{ id: 'r', conditions: { all: [{ fact: 'author.followers', operator: 'greaterThan', value: 10 }] } }]);
+    const matcher = RuleMatcher.compile([
+      { id: 'r', conditions: { all: [{ fact: 'author.followers', operator: 'greaterThan', value: 10 }] } },
+    ]);
 
     expect(() => matcher.matchSync({})).toThrow(UndefinedFactError);
     expect(matcher.matchSync({ 'author.followers': 11 }).ruleIds).toEqual(['r']);

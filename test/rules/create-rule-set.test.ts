@@ -27,7 +27,10 @@ describe('priorities and stop', () => {
   });
 
   it('without stop, every rule whose conditions hold acts, in priority order', async () => {
-    const set = await rules({ 'a.yaml': textRule('first', 'refund', 'priority: 1'), 'b.yaml': textRule('second', 'refund', 'priority: 9') });
+    const set = await rules({
+      'a.yaml': textRule('first', 'refund', 'priority: 1'),
+      'b.yaml': textRule('second', 'refund', 'priority: 9'),
+    });
     const decision = await set.evaluate(makeEvent({ text: 'refund' }), { now: NOW, state: memoryRuleState() });
     expect(decision.rules).toEqual(['second', 'first']);
   });
@@ -43,9 +46,15 @@ describe('limits', () => {
     const set = await rules({ 'a.yaml': textRule('cooldown', 'hello', 'limits: { perAuthor: 1/24h }') });
     const state = memoryRuleState();
     const first = await set.evaluate(makeEvent({ text: 'hello', author: { id: 'a' } }), { now: NOW, state });
-    const again = await set.evaluate(makeEvent({ text: 'hello', author: { id: 'a' } }), { now: new Date(NOW.getTime() + 23 * 3_600_000), state });
+    const again = await set.evaluate(makeEvent({ text: 'hello', author: { id: 'a' } }), {
+      now: new Date(NOW.getTime() + 23 * 3_600_000),
+      state,
+    });
     const other = await set.evaluate(makeEvent({ text: 'hello', author: { id: 'b' } }), { now: NOW, state });
-    const nextDay = await set.evaluate(makeEvent({ text: 'hello', author: { id: 'a' } }), { now: new Date(NOW.getTime() + 24 * 3_600_000), state });
+    const nextDay = await set.evaluate(makeEvent({ text: 'hello', author: { id: 'a' } }), {
+      now: new Date(NOW.getTime() + 24 * 3_600_000),
+      state,
+    });
     expect([first, again, other, nextDay].map((decision) => decision.actions.length)).toEqual([1, 0, 1, 1]);
     expect(again.rules).toEqual(['cooldown']);
   });
@@ -55,37 +64,57 @@ describe('limits', () => {
     const state = memoryRuleState();
     const inThread = (id: string, thread: string) => makeEvent({ id, text: 'hello', thread: { id: thread } });
     const results = [];
-    for (const [id, thread] of [['1', 't1'], ['2', 't1'], ['3', 't2']] as const) {
+    for (const [id, thread] of [
+      ['1', 't1'],
+      ['2', 't1'],
+      ['3', 't2'],
+    ] as const) {
       results.push((await set.evaluate(inThread(id, thread), { now: NOW, state })).actions.length);
     }
     expect(results).toEqual([1, 0, 1]);
   });
 
   it('perMinute: above the ceiling the breaker trips, escalates once, and keeps the rule paused for the cooldown', async () => {
-    const set = await rules({ 'a.yaml': textRule('flood', 'sale', 'limits: { perMinute: 3, escalateTo: comms }', '[{ reply: { text: "thanks" } }]') });
+    const set = await rules({
+      'a.yaml': textRule('flood', 'sale', 'limits: { perMinute: 3, escalateTo: comms }', '[{ reply: { text: "thanks" } }]'),
+    });
     const state = memoryRuleState();
     const outcomes: string[] = [];
     for (let index = 0; index < 6; index++) {
       const decision = await set.evaluate(makeEvent({ id: `e${index}`, text: 'sale', author: { id: `a${index}` } }), { now: NOW, state });
       outcomes.push(decision.actions.map((action) => action.type).join('+') || 'none');
       if (index === 3) {
-        expect(decision.actions[0]).toMatchObject({ type: 'escalate', ruleId: 'flood', index: 1, params: { target: 'comms', severity: 'high', breaker: true } });
+        expect(decision.actions[0]).toMatchObject({
+          type: 'escalate',
+          ruleId: 'flood',
+          index: 1,
+          params: { target: 'comms', severity: 'high', breaker: true },
+        });
       }
     }
     expect(outcomes).toEqual(['reply', 'reply', 'reply', 'escalate', 'none', 'none']);
     // A minute later the ceiling has room again, but the breaker is still open.
-    const later = await set.evaluate(makeEvent({ id: 'late', text: 'sale', author: { id: 'z' } }), { now: new Date(NOW.getTime() + 2 * MINUTE), state });
+    const later = await set.evaluate(makeEvent({ id: 'late', text: 'sale', author: { id: 'z' } }), {
+      now: new Date(NOW.getTime() + 2 * MINUTE),
+      state,
+    });
     expect(later.actions).toEqual([]);
     // After the cooldown (10m in the test config) the rule acts again.
-    const recovered = await set.evaluate(makeEvent({ id: 'rec', text: 'sale', author: { id: 'y' } }), { now: new Date(NOW.getTime() + 11 * MINUTE), state });
+    const recovered = await set.evaluate(makeEvent({ id: 'rec', text: 'sale', author: { id: 'y' } }), {
+      now: new Date(NOW.getTime() + 11 * MINUTE),
+      state,
+    });
     expect(recovered.actions.map((action) => action.type)).toEqual(['reply']);
   });
 
   it('caps automatic replies to one author per day across all rules, but not other actions', async () => {
-    const set = await rules({
-      'a.yaml': textRule('r1', 'hi', '', '[{ reply: { text: one } }, { tag: t }]'),
-      'b.yaml': textRule('r2', 'hi', '', '[{ reply: { text: two } }]'),
-    }, testConfig({ limits: { repliesPerAuthorPerDay: 3 } }));
+    const set = await rules(
+      {
+        'a.yaml': textRule('r1', 'hi', '', '[{ reply: { text: one } }, { tag: t }]'),
+        'b.yaml': textRule('r2', 'hi', '', '[{ reply: { text: two } }]'),
+      },
+      testConfig({ limits: { repliesPerAuthorPerDay: 3 } }),
+    );
     const state = memoryRuleState();
     const types: string[][] = [];
     for (let index = 0; index < 3; index++) {
@@ -110,10 +139,13 @@ describe('facts', () => {
 
   it('computes local time facts from the configured zone, hours and holidays', async () => {
     const config = testConfig({ timezone: 'Asia/Tehran', businessHours: { mon: '09:00-17:00' }, holidays: ['2026-01-12'] });
-    const set = await rules({
-      'closed.yaml': `id: closed\nwhen: { all: [{ fact: businessHours, operator: equal, value: false }] }\nthen: [{ tag: closed }]\n`,
-      'hour.yaml': `id: hour-13\nwhen: { all: [{ fact: localHour, operator: equal, value: 13 }, { fact: weekday, operator: equal, value: mon }] }\nthen: [{ tag: h }]\n`,
-    }, config);
+    const set = await rules(
+      {
+        'closed.yaml': `id: closed\nwhen: { all: [{ fact: businessHours, operator: equal, value: false }] }\nthen: [{ tag: closed }]\n`,
+        'hour.yaml': `id: hour-13\nwhen: { all: [{ fact: localHour, operator: equal, value: 13 }, { fact: weekday, operator: equal, value: mon }] }\nthen: [{ tag: h }]\n`,
+      },
+      config,
+    );
     const at = (iso: string) => set.evaluate(makeEvent(), { now: new Date(iso), state: memoryRuleState() });
     // 10:00Z is 13:30 in Tehran (UTC+3:30), a Monday, open.
     expect((await at('2026-01-05T10:00:00Z')).rules).toEqual(['hour-13']);
@@ -123,11 +155,14 @@ describe('facts', () => {
     expect((await at('2026-01-12T10:00:00Z')).rules).toEqual(['closed', 'hour-13']);
   });
 
-  it('uses the platform\'s language, else detects it, for the lang fact and the reply', async () => {
+  it("uses the platform's language, else detects it, for the lang fact and the reply", async () => {
     const set = await rules({
       'fa.yaml': `id: persian\nwhen: { all: [{ fact: lang, operator: equal, value: fa }] }\nthen: [{ reply: { text: { fa: "سلام", default: hello } } }]\n`,
     });
-    const detected = await set.evaluate(makeEvent({ text: 'سلام، چطور می‌توانم سفارشم را پیگیری کنم؟' }), { now: NOW, state: memoryRuleState() });
+    const detected = await set.evaluate(makeEvent({ text: 'سلام، چطور می‌توانم سفارشم را پیگیری کنم؟' }), {
+      now: NOW,
+      state: memoryRuleState(),
+    });
     expect(detected.actions[0]?.params).toEqual({ lang: 'fa', text: 'سلام' });
     const declared = await set.evaluate(makeEvent({ text: 'hello there friend', lang: 'fa' }), { now: NOW, state: memoryRuleState() });
     expect(declared.rules).toEqual(['persian']);
@@ -137,7 +172,8 @@ describe('facts', () => {
     const set = await rules({
       'order.yaml': `id: order-number\nwhen: { all: [{ fact: text, operator: matches, value: "order #?\\\\d{5}" }, { fact: meta.chatType, operator: equal, value: private }] }\nthen: [{ tag: order }]\n`,
     });
-    const run = (text: string, meta: Record<string, unknown>) => set.evaluate(makeEvent({ text, meta }), { now: NOW, state: memoryRuleState() });
+    const run = (text: string, meta: Record<string, unknown>) =>
+      set.evaluate(makeEvent({ text, meta }), { now: NOW, state: memoryRuleState() });
     expect((await run('where is ORDER #۱۲۳۴۵', { chatType: 'private' })).rules).toEqual(['order-number']);
     expect((await run('where is order 123', { chatType: 'private' })).rules).toEqual([]);
     expect((await run('order 12345', { chatType: 'group' })).rules).toEqual([]);
@@ -156,18 +192,30 @@ then:
   - escalate: { target: oncall, severity: critical, summary: "Outage report from @{{author.handle}} on {{platform}}: {{text}}" }
 `,
     });
-    const decision = await set.evaluate(makeEvent({ text: 'Outage? everything is down', lang: 'en', author: { id: '1', name: 'Ann', handle: 'ann' } }), { now: NOW, state: memoryRuleState() });
+    const decision = await set.evaluate(
+      makeEvent({ text: 'Outage? everything is down', lang: 'en', author: { id: '1', name: 'Ann', handle: 'ann' } }),
+      { now: NOW, state: memoryRuleState() },
+    );
     expect(decision.actions.map(({ type, index, params }) => ({ type, index, params }))).toEqual([
       { type: 'post', index: 0, params: { channel: 'announcements', lang: 'en', text: 'We know about the outage.' } },
       { type: 'tag', index: 1, params: { tags: ['incident', 'outage'] } },
       { type: 'hold', index: 2, params: { reason: 'Apology needs approval', action: { type: 'reply', lang: 'en', text: 'Sorry Ann!' } } },
-      { type: 'escalate', index: 3, params: { target: 'oncall', severity: 'critical', summary: 'Outage report from @ann on test: Outage? everything is down' } },
+      {
+        type: 'escalate',
+        index: 3,
+        params: { target: 'oncall', severity: 'critical', summary: 'Outage report from @ann on test: Outage? everything is down' },
+      },
     ]);
   });
 
   it('never runs placeholder content as code', async () => {
     const set = await rules({ 'a.yaml': textRule('echo', 'echo', '', '[{ reply: { text: "you said: {{text}}" } }]') });
-    const decision = await set.evaluate(makeEvent({ text: 'echo {{author.id}} ${process.exit()}' }), { now: NOW, state: memoryRuleState() });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the post tries template injection on purpose.
+    const decision = await set.evaluate(makeEvent({ text: 'echo {{author.id}} ${process.exit()}' }), {
+      now: NOW,
+      state: memoryRuleState(),
+    });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the reply must carry it as plain text.
     expect(decision.actions[0]?.params.text).toBe('you said: echo {{author.id}} ${process.exit()}');
   });
 });
@@ -189,17 +237,19 @@ describe('explain', () => {
       'a.yaml': `id: complaint\nwhen: { all: [{ fact: kind, operator: in, value: [message] }, { fact: text, operator: containsAny, value: [refund] }] }\nthen: [{ tag: c }]\n`,
     });
     const decision = await set.evaluate(makeEvent({ text: 'hello' }), { now: NOW, state: memoryRuleState(), explain: true });
-    expect(decision.explanation).toEqual([{
-      rule: 'complaint',
-      outcome: 'no-match',
-      conditions: {
-        operator: 'all',
-        result: false,
-        conditions: [
-          { operator: 'in', fact: 'kind', value: ['message'], factValue: 'message', result: true },
-          { operator: 'containsAny', fact: 'text', value: ['refund'], factValue: 'hello', result: false },
-        ],
+    expect(decision.explanation).toEqual([
+      {
+        rule: 'complaint',
+        outcome: 'no-match',
+        conditions: {
+          operator: 'all',
+          result: false,
+          conditions: [
+            { operator: 'in', fact: 'kind', value: ['message'], factValue: 'message', result: true },
+            { operator: 'containsAny', fact: 'text', value: ['refund'], factValue: 'hello', result: false },
+          ],
+        },
       },
-    }]);
+    ]);
   });
 });

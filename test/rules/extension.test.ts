@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  compileSources, parseFoghornConfig, RuleConfigError, type RuleLanguageExtension, type RuleSet, runRuleTests,
+  compileSources,
+  parseFoghornConfig,
+  RuleConfigError,
+  type RuleLanguageExtension,
+  type RuleSet,
+  runRuleTests,
 } from '../../functions/rules/index.js';
 
 /** A made-up extension: a `mood` key, a `moods:` config section, and an offline wrapper that tags every decision. */
@@ -10,7 +15,9 @@ const moods: RuleLanguageExtension = {
   name: 'moods',
   ruleKeys: { mood: z.enum(['calm', 'loud']).optional() },
   configSections: {
-    moods: (value, source) => { if (value !== undefined && !Array.isArray(value)) throw new Error(`${source}: moods must be a list`); },
+    moods: (value, source) => {
+      if (value !== undefined && !Array.isArray(value)) throw new Error(`${source}: moods must be a list`);
+    },
   },
   offline(base: RuleSet): { ruleSet: RuleSet } {
     const state = { calls: 0 };
@@ -21,7 +28,13 @@ const moods: RuleLanguageExtension = {
         async evaluate(event, context) {
           state.calls++;
           const decision = await base.evaluate(event, context);
-          return { ...decision, actions: [...decision.actions, { type: 'tag', ruleId: decision.rules[0] ?? 'none', index: 99, params: { tags: [`call-${state.calls}`] } }] };
+          return {
+            ...decision,
+            actions: [
+              ...decision.actions,
+              { type: 'tag', ruleId: decision.rules[0] ?? 'none', index: 99, params: { tags: [`call-${state.calls}`] } },
+            ],
+          };
         },
       },
     };
@@ -47,10 +60,14 @@ describe('a rule language extension', () => {
   it('adds rule keys that are unknown without it', () => {
     const config = parseFoghornConfig({}, undefined, options);
     expect(compileSources([{ file: 'greet.yaml', text: rule }], config, options).problems).toEqual([]);
-    expect(compileSources([{ file: 'greet.yaml', text: rule }], config, { extensions: [] }).problems.map((problem) => problem.message))
-      .toEqual(["unknown key 'mood'"]);
-    expect(compileSources([{ file: 'greet.yaml', text: rule.replace('calm', 'grumpy') }], config, options).problems.map((problem) => problem.path))
-      .toEqual(['mood']);
+    expect(
+      compileSources([{ file: 'greet.yaml', text: rule }], config, { extensions: [] }).problems.map((problem) => problem.message),
+    ).toEqual(["unknown key 'mood'"]);
+    expect(
+      compileSources([{ file: 'greet.yaml', text: rule.replace('calm', 'grumpy') }], config, options).problems.map(
+        (problem) => problem.path,
+      ),
+    ).toEqual(['mood']);
   });
 
   it('checks its config sections, the error a RuleConfigError', () => {
@@ -73,9 +90,11 @@ describe('a rule language extension', () => {
   it('may not redefine a key of the base language or of another extension', () => {
     const config = parseFoghornConfig({}, undefined, { extensions: [] });
     const clash: RuleLanguageExtension = { name: 'clash', ruleKeys: { priority: z.number().optional() } };
-    expect(() => compileSources([{ file: 'greet.yaml', text: rule }], config, { extensions: [clash] }))
-      .toThrow("rule language extension 'clash': the rule key 'priority' is already defined");
-    expect(() => compileSources([{ file: 'greet.yaml', text: rule }], config, { extensions: [moods, { ...moods, name: 'again' }] }))
-      .toThrow("rule language extension 'again': the rule key 'mood' is already defined");
+    expect(() => compileSources([{ file: 'greet.yaml', text: rule }], config, { extensions: [clash] })).toThrow(
+      "rule language extension 'clash': the rule key 'priority' is already defined",
+    );
+    expect(() =>
+      compileSources([{ file: 'greet.yaml', text: rule }], config, { extensions: [moods, { ...moods, name: 'again' }] }),
+    ).toThrow("rule language extension 'again': the rule key 'mood' is already defined");
   });
 });

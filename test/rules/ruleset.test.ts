@@ -22,7 +22,10 @@ describe('loadRuleSet and evaluate', () => {
     // Prepare
     const rules = await loadRuleSet(ruleDir({ 'faq/hours.yaml': OPENING_HOURS }), { extensions: ruleLanguage, config: testConfig() });
     // Act
-    const decision = await rules.evaluate(makeEvent({ text: 'ساعت کاری؟', lang: 'fa', author: { id: '7', name: 'Sara' } }), { now: NOW, state: memoryRuleState() });
+    const decision = await rules.evaluate(makeEvent({ text: 'ساعت کاری؟', lang: 'fa', author: { id: '7', name: 'Sara' } }), {
+      now: NOW,
+      state: memoryRuleState(),
+    });
     // Assess
     expect(decision.rules).toEqual(['faq-opening-hours']);
     expect(decision.actions).toEqual([{ type: 'reply', ruleId: 'faq-opening-hours', index: 0, params: { lang: 'fa', text: 'سلام Sara' } }]);
@@ -30,13 +33,19 @@ describe('loadRuleSet and evaluate', () => {
 
   it('falls back to the default text and renders a missing field as empty', async () => {
     const rules = await loadRuleSet(ruleDir({ 'hours.yaml': OPENING_HOURS }), { extensions: ruleLanguage, config: testConfig() });
-    const decision = await rules.evaluate(makeEvent({ text: 'Opening hours?', lang: 'de', author: { id: '7', name: 'Jo' } }), { now: NOW, state: memoryRuleState() });
+    const decision = await rules.evaluate(makeEvent({ text: 'Opening hours?', lang: 'de', author: { id: '7', name: 'Jo' } }), {
+      now: NOW,
+      state: memoryRuleState(),
+    });
     expect(decision.actions[0]?.params).toEqual({ lang: 'en', text: 'Hi Jo, we open at 9.' });
   });
 
   it('never acts on our own posts or on items Foghorn sent, but still lists the rule', async () => {
     const rules = await loadRuleSet(ruleDir({ 'hours.yaml': OPENING_HOURS }), { extensions: ruleLanguage, config: testConfig() });
-    const self = await rules.evaluate(makeEvent({ text: 'opening hours', author: { id: 'us', isSelf: true } }), { now: NOW, state: memoryRuleState() });
+    const self = await rules.evaluate(makeEvent({ text: 'opening hours', author: { id: 'us', isSelf: true } }), {
+      now: NOW,
+      state: memoryRuleState(),
+    });
     const echo = await rules.evaluate(makeEvent({ text: 'opening hours', sentByFoghorn: true }), { now: NOW, state: memoryRuleState() });
     expect(self).toMatchObject({ rules: ['faq-opening-hours'], actions: [] });
     expect(echo).toMatchObject({ rules: ['faq-opening-hours'], actions: [] });

@@ -3,7 +3,9 @@ import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { compileSources, formatProblem, readRuleSourcesSync, resolveConfig, runRuleTests } from '../../functions/rules/index.js';
 
 // Runs the `tests:` of every rule under rules/, so `npm test` covers the team's rules.
-const compiled = compileSources(readRuleSourcesSync('rules'), resolveConfig('rules', { extensions: ruleLanguage }), { extensions: ruleLanguage });
+const compiled = compileSources(readRuleSourcesSync('rules'), resolveConfig('rules', { extensions: ruleLanguage }), {
+  extensions: ruleLanguage,
+});
 
 describe('rules/ (the starter rule set)', () => {
   it('is valid', () => {

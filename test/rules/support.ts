@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CanonicalEvent } from '../../functions/core/event.js';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
+import type { CanonicalEvent } from '../../functions/core/event.js';
 import { type FoghornConfig, parseFoghornConfig } from '../../functions/rules/index.js';
 
 /** A canonical event with test defaults; override any field. */
@@ -32,11 +32,15 @@ export function ruleDir(files: Record<string, string>): string {
 }
 
 export function testConfig(overrides: Record<string, unknown> = {}): FoghornConfig {
-  return parseFoghornConfig({
-    timezone: 'Europe/London',
-    targets: { oncall: {}, comms: {} },
-    channels: { announcements: {} },
-    limits: { repliesPerAuthorPerDay: 3, breaker: { cooldown: '10m', target: 'oncall' } },
-    ...overrides,
-  }, undefined, { extensions: ruleLanguage });
+  return parseFoghornConfig(
+    {
+      timezone: 'Europe/London',
+      targets: { oncall: {}, comms: {} },
+      channels: { announcements: {} },
+      limits: { repliesPerAuthorPerDay: 3, breaker: { cooldown: '10m', target: 'oncall' } },
+      ...overrides,
+    },
+    undefined,
+    { extensions: ruleLanguage },
+  );
 }

@@ -3,10 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
-import { type CompiledRules, createRuleSet, RuleConfigError, RuleValidationError, watchRuleDirectory } from '../../functions/rules/index.js';
+import {
+  type CompiledRules,
+  createRuleSet,
+  RuleConfigError,
+  RuleValidationError,
+  watchRuleDirectory,
+} from '../../functions/rules/index.js';
 import { ruleDir } from './support.js';
 
-const rule = (id: string) => `id: ${id}\nwhen: { all: [{ fact: text, operator: containsAny, value: [hello] }] }\nthen: [{ tag: greeting }]\n`;
+const rule = (id: string) =>
+  `id: ${id}\nwhen: { all: [{ fact: text, operator: containsAny, value: [hello] }] }\nthen: [{ tag: greeting }]\n`;
 
 function nextChange(): { promise: Promise<CompiledRules | Error>; handler: (result: CompiledRules | Error) => void; count: () => number } {
   const queue: Array<CompiledRules | Error> = [];
@@ -15,7 +22,8 @@ function nextChange(): { promise: Promise<CompiledRules | Error>; handler: (resu
   const handler = (result: CompiledRules | Error) => {
     count++;
     const waiter = waiters.shift();
-    if (waiter) waiter(result); else queue.push(result);
+    if (waiter) waiter(result);
+    else queue.push(result);
   };
   return {
     handler,

@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
-import { settingsFrom } from '../../functions/core/settings.js';
-import type { CanonicalEvent } from '../../functions/core/event.js';
-import type { InboundRequest, OutboundRequest, OutboundResponse } from '../../functions/core/http.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
-import { BadRequestError, NormaliseError } from '../../functions/core/errors.js';
+import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import type { Connector, ConnectorContext } from '../../functions/core/connector.js';
+import { BadRequestError, NormaliseError } from '../../functions/core/errors.js';
+import type { CanonicalEvent } from '../../functions/core/event.js';
+import type { InboundRequest, OutboundRequest, OutboundResponse } from '../../functions/core/http.js';
+import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { connectorFor, connectors } from '../../functions/platforms/index.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 
@@ -26,7 +26,10 @@ export function hmacBase64(secret: string, body: Buffer | string): string {
 }
 
 /** An inbound webhook as the ingest hands it to a connector. */
-export function inbound(platform: string, options: { body?: Buffer | string; headers?: Record<string, string>; query?: Record<string, string>; method?: string } = {}): InboundRequest {
+export function inbound(
+  platform: string,
+  options: { body?: Buffer | string; headers?: Record<string, string>; query?: Record<string, string>; method?: string } = {},
+): InboundRequest {
   return {
     method: options.method ?? 'POST',
     platform,
@@ -42,15 +45,34 @@ export function contextWith(values: Record<string, string>, now = new Date('2026
 }
 
 /** The command a rule would produce for `event`. */
-export function commandFor(event: CanonicalEvent, type: string, params: Record<string, unknown> = { text: 'Thanks for writing!' }): ActionCommand {
-  return { id: actionCommandId(event.id, 'test-rule', 0), eventId: event.id, ruleId: 'test-rule', index: 0, type, params, event, createdAt: '2026-11-22T10:01:01.000Z' };
+export function commandFor(
+  event: CanonicalEvent,
+  type: string,
+  params: Record<string, unknown> = { text: 'Thanks for writing!' },
+): ActionCommand {
+  return {
+    id: actionCommandId(event.id, 'test-rule', 0),
+    eventId: event.id,
+    ruleId: 'test-rule',
+    index: 0,
+    type,
+    params,
+    event,
+    createdAt: '2026-11-22T10:01:01.000Z',
+  };
 }
 
 /** Sends a built request for real (what live mode does) and returns the answer as the connector reads it. */
 export async function sendOver(request: OutboundRequest): Promise<OutboundResponse> {
-  const response = await fetch(request.url, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }) });
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
   const headers: Record<string, string> = {};
-  response.headers.forEach((value, key) => { headers[key] = value; });
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
   return { status: response.status, headers, body: await response.text() };
 }
 
@@ -63,7 +85,11 @@ export function ingestThrough(table: { client: DynamoDBClient; tableName: string
     knownPlatforms: () => Object.keys(connectors),
     settings: settingsFrom(settings),
     store,
-    publisher: { publish: async (events) => { published.push(...events); } },
+    publisher: {
+      publish: async (events) => {
+        published.push(...events);
+      },
+    },
     clock: { now: () => new Date('2026-11-22T10:01:00.000Z') },
     maxBodyBytes: 256 * 1024,
   };

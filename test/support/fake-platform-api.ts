@@ -29,13 +29,26 @@ export async function startFakePlatformApi(): Promise<FakePlatformApi> {
       body: text ? (answer.body as string) : JSON.stringify(answer.body ?? {}),
     };
   });
-  return { url: loopback.url, received: loopback.received, answer: (next) => { handler = next; }, close: loopback.close };
+  return {
+    url: loopback.url,
+    received: loopback.received,
+    answer: (next) => {
+      handler = next;
+    },
+    close: loopback.close,
+  };
 }
 
 /** Sends an OutboundRequest for real, as live mode does, and returns the platform's answer. */
 export async function sendOutbound(request: OutboundRequest): Promise<OutboundResponse> {
-  const response = await fetch(request.url, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }) });
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
   const headers: Record<string, string> = {};
-  response.headers.forEach((value, key) => { headers[key] = value; });
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
   return { status: response.status, headers, body: await response.text() };
 }

@@ -1,10 +1,10 @@
-import { settingsFrom } from '../../functions/core/settings.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { IngestDependencies } from '../../functions/core/ingest.js';
 import type { EventPublisher } from '../../functions/core/ports.js';
+import { settingsFrom } from '../../functions/core/settings.js';
 import { connectorFor, connectors } from '../../functions/platforms/index.js';
-import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import type { EmbeddedDynamo } from '../../functions/storage/dynamo/embedded.js';
+import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 
 /** The bus port, recording what was published. */
 export class RecordingPublisher implements EventPublisher {
@@ -19,8 +19,13 @@ export function ingestHarness(dynamo: EmbeddedDynamo, settings: Record<string, s
   const publisher = new RecordingPublisher();
   const store = new DynamoEventStore({ client: dynamo.client, tableName: dynamo.tableName });
   const deps: IngestDependencies = {
-    connectorFor, knownPlatforms: () => Object.keys(connectors), settings: settingsFrom(settings),
-    store, publisher, clock: { now: () => now }, maxBodyBytes: 256 * 1024,
+    connectorFor,
+    knownPlatforms: () => Object.keys(connectors),
+    settings: settingsFrom(settings),
+    store,
+    publisher,
+    clock: { now: () => now },
+    maxBodyBytes: 256 * 1024,
   };
   return { deps, publisher, store };
 }

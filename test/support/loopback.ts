@@ -15,7 +15,9 @@ export interface LoopbackAnswer {
 }
 
 /** An HTTP server on 127.0.0.1 that plays a platform's API: records requests and answers as told. */
-export async function startLoopback(answer: (request: ReceivedRequest, index: number) => LoopbackAnswer = () => ({ status: 200, body: '{}' })) {
+export async function startLoopback(
+  answer: (request: ReceivedRequest, index: number) => LoopbackAnswer = () => ({ status: 200, body: '{}' }),
+) {
   const received: ReceivedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

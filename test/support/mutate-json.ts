@@ -5,8 +5,9 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** Every path (list of keys/indices) inside a JSON value, the root included. */
 export function jsonPaths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const paths = [prefix];
-  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...jsonPaths(item, [...prefix, index])));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) paths.push(...jsonPaths(item, [...prefix, key]));
+  if (Array.isArray(value)) for (const [index, item] of value.entries()) paths.push(...jsonPaths(item, [...prefix, index]));
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) paths.push(...jsonPaths(item, [...prefix, key]));
   return paths;
 }
 
@@ -25,6 +26,7 @@ export function replaceAt(value: Json, path: (string | number)[], replacement: J
 /** Real-shaped payloads with one field replaced by any JSON value or removed: what a fuzzer sends after the signature check. */
 export function mutatedPayloads(fixture: Json): fc.Arbitrary<Buffer> {
   const paths = jsonPaths(fixture);
-  return fc.tuple(fc.constantFrom(...paths), fc.option(fc.jsonValue(), { nil: undefined }))
+  return fc
+    .tuple(fc.constantFrom(...paths), fc.option(fc.jsonValue(), { nil: undefined }))
     .map(([path, replacement]) => Buffer.from(JSON.stringify(replaceAt(fixture, path, replacement as Json | undefined) ?? null)));
 }

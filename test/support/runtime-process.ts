@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signGeneric } from '../../functions/platforms/generic/verify.js';
@@ -26,7 +26,11 @@ export function makeWorkspace(rules: Record<string, string>): { dataDir: string;
 }
 
 /** Starts `functions/entries/local/main.ts` (what `npm start` runs) as a child process on a free port. */
-export async function startRuntimeProcess(options: { dataDir: string; rulesDir: string; env?: Record<string, string> }): Promise<RuntimeProcess> {
+export async function startRuntimeProcess(options: {
+  dataDir: string;
+  rulesDir: string;
+  env?: Record<string, string>;
+}): Promise<RuntimeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'functions/entries/local/main.ts'], {
     cwd: process.cwd(),
     env: {
@@ -40,23 +44,40 @@ export async function startRuntimeProcess(options: { dataDir: string; rulesDir: 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`runtime did not start within 30 s:\n${output}`)), 30_000);
     const check = () => {
       const match = /foghorn is listening \{"url":"([^"]+)"\}/.exec(output);
-      if (match?.[1]) { clearTimeout(timer); resolve(match[1]); }
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
     };
     child.stdout?.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`runtime exited with ${code} before listening:\n${output}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`runtime exited with ${code} before listening:\n${output}`));
+    });
   });
   return {
-    url, child,
+    url,
+    child,
     output: () => output,
-    stop: async () => { child.kill('SIGTERM'); await exited; },
-    kill: async () => { child.kill('SIGKILL'); await exited; },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
@@ -94,8 +115,12 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 
 /** Waits until every queue of the runtime at `url` is empty (nothing visible, nothing in flight). */
 export function waitForQueuesToDrain(url: string, timeoutMs?: number): Promise<true> {
-  return waitFor('the queues to drain', async () => {
-    const health = await getJson<{ queues: Record<string, { total: number }> }>(`${url}/health`);
-    return Object.values(health.queues).every((depth) => depth.total === 0) ? true : undefined;
-  }, timeoutMs);
+  return waitFor(
+    'the queues to drain',
+    async () => {
+      const health = await getJson<{ queues: Record<string, { total: number }> }>(`${url}/health`);
+      return Object.values(health.queues).every((depth) => depth.total === 0) ? true : undefined;
+    },
+    timeoutMs,
+  );
 }

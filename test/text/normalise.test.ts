@@ -73,7 +73,13 @@ describe('normaliseText', () => {
 
   it('unifies Hebrew final letter forms', () => {
     expect(normaliseText('שלום')).toBe(normaliseText('שלומ'));
-    for (const [final, plain] of [['ך', 'כ'], ['ם', 'מ'], ['ן', 'נ'], ['ף', 'פ'], ['ץ', 'צ']]) {
+    for (const [final, plain] of [
+      ['ך', 'כ'],
+      ['ם', 'מ'],
+      ['ן', 'נ'],
+      ['ף', 'פ'],
+      ['ץ', 'צ'],
+    ]) {
       expect(normaliseText(final!)).toBe(plain);
     }
   });
@@ -99,10 +105,13 @@ describe('normaliseText', () => {
   });
 
   it('is idempotent for any text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => {
-      const once = normaliseText(text);
-      expect(normaliseText(once)).toBe(once);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => {
+        const once = normaliseText(text);
+        expect(normaliseText(once)).toBe(once);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  compilePattern, containsAllPhrases, containsAnyPhrase, containsPhrase, matchesPattern, type NormaliseOptions, patternInput,
-  phraseTokens, textTokens,
+  compilePattern,
+  containsAllPhrases,
+  containsAnyPhrase,
+  containsPhrase,
+  matchesPattern,
+  type NormaliseOptions,
+  patternInput,
+  phraseTokens,
+  textTokens,
 } from '../../functions/text/index.js';
 
 function contains(text: string, phrase: string, options: NormaliseOptions = {}): boolean {
@@ -35,7 +42,7 @@ describe('phrase matching (containsAny / containsAll)', () => {
     expect(contains('طلب ١٢٣', 'طلب 123')).toBe(true);
   });
 
-  it('applies the rule\'s accent and teh marbuta options', () => {
+  it("applies the rule's accent and teh marbuta options", () => {
     expect(contains('un café', 'cafe')).toBe(true);
     expect(contains('un cafe', 'café', { accents: 'match' })).toBe(false);
     expect(contains('un café', 'café', { accents: 'match' })).toBe(true);
@@ -49,7 +56,7 @@ describe('phrase matching (containsAny / containsAll)', () => {
     expect(contains('see https://x.example/refund', 'refund')).toBe(false);
   });
 
-  it('matches hashtags and handles as themselves, and a hashtag\'s word by the plain word', () => {
+  it("matches hashtags and handles as themselves, and a hashtag's word by the plain word", () => {
     expect(contains('so #Delayed again', '#delayed')).toBe(true);
     expect(contains('so #delayed again', 'delayed')).toBe(true);
     expect(contains('so delayed again', '#delayed')).toBe(false);
@@ -84,7 +91,7 @@ describe('matches (RE2)', () => {
     expect(matchesPattern(patternInput('سفارش ۴۵۶۷'), compilePattern('سفارش \\d{4}'))).toBe(true);
   });
 
-  it('normalises the pattern\'s non-ASCII letters like the text', () => {
+  it("normalises the pattern's non-ASCII letters like the text", () => {
     expect(matchesPattern(patternInput('كم سعر'), compilePattern('سعر|قیمت'))).toBe(true);
     expect(matchesPattern(patternInput('שלום'), compilePattern('^שלום$'))).toBe(true);
   });

@@ -4,42 +4,99 @@ import { containsPhrase, normaliseText, phraseTokens, textTokens, tokenize } fro
 
 // Text made of pieces people actually mix: several scripts, marks, ZWNJ, emoji, digits, hashtags, URLs.
 const piece = fc.constantFrom(
-  'refund', 'Opening', 'HOURS', 'café', 'ساعت', 'کاری', 'ساعات', 'العمل', 'مَرْحَبًا', 'می', '\u200C', 'خواهم', 'ها', 'كتاب', 'ي',
-  'שָׁלוֹם', 'שעות', 'ם', 'часы', 'ёлка', 'saa', 'kazi', 'çalışma', '۱۲۳', '٤٥', '42', '😡', '👍🏽', '👩‍💻', '#fail', '@brand',
-  'https://x.example/a', '营业', 'เวลา', ' ', ' ', ', ', '!', '?', '؟', '-', "'", '"', '\n', 'ـ', 'ۀ', 'İ', 'ß',
+  'refund',
+  'Opening',
+  'HOURS',
+  'café',
+  'ساعت',
+  'کاری',
+  'ساعات',
+  'العمل',
+  'مَرْحَبًا',
+  'می',
+  '\u200C',
+  'خواهم',
+  'ها',
+  'كتاب',
+  'ي',
+  'שָׁלוֹם',
+  'שעות',
+  'ם',
+  'часы',
+  'ёлка',
+  'saa',
+  'kazi',
+  'çalışma',
+  '۱۲۳',
+  '٤٥',
+  '42',
+  '😡',
+  '👍🏽',
+  '👩‍💻',
+  '#fail',
+  '@brand',
+  'https://x.example/a',
+  '营业',
+  'เวลา',
+  ' ',
+  ' ',
+  ', ',
+  '!',
+  '?',
+  '؟',
+  '-',
+  "'",
+  '"',
+  '\n',
+  'ـ',
+  'ۀ',
+  'İ',
+  'ß',
 );
 const text = fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join(''));
 
 describe('text layer properties', () => {
   it('never throws, and yields only non-empty tokens without spaces', () => {
-    fc.assert(fc.property(fc.oneof(text, fc.string({ unit: 'grapheme', maxLength: 30 })), (value) => {
-      for (const token of textTokens(value)) {
-        expect(token.length).toBeGreaterThan(0);
-        expect(token).not.toMatch(/\s/u);
-      }
-    }), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ unit: 'grapheme', maxLength: 30 })), (value) => {
+        for (const token of textTokens(value)) {
+          expect(token.length).toBeGreaterThan(0);
+          expect(token).not.toMatch(/\s/u);
+        }
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
   it('any text contains itself as a phrase', () => {
-    fc.assert(fc.property(text, (value) => {
-      const phrase = phraseTokens(value);
-      fc.pre(phrase.length > 0);
-      expect(containsPhrase(textTokens(value), phrase)).toBe(true);
-    }), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(text, (value) => {
+        const phrase = phraseTokens(value);
+        fc.pre(phrase.length > 0);
+        expect(containsPhrase(textTokens(value), phrase)).toBe(true);
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
   it('a phrase is found inside a longer text when separated by spaces', () => {
-    fc.assert(fc.property(text, text, text, (before, value, after) => {
-      const phrase = phraseTokens(value);
-      fc.pre(phrase.length > 0);
-      expect(containsPhrase(textTokens(`${before}. ${value} .${after}`), phrase)).toBe(true);
-    }), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(text, text, text, (before, value, after) => {
+        const phrase = phraseTokens(value);
+        fc.pre(phrase.length > 0);
+        expect(containsPhrase(textTokens(`${before}. ${value} .${after}`), phrase)).toBe(true);
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
   it('tokenizing is stable under normalising again', () => {
-    fc.assert(fc.property(text, (value) => {
-      const normalised = normaliseText(value);
-      expect(tokenize(normaliseText(normalised))).toEqual(tokenize(normalised));
-    }), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(text, (value) => {
+        const normalised = normaliseText(value);
+        expect(tokenize(normaliseText(normalised))).toEqual(tokenize(normalised));
+      }),
+      { numRuns: 1_000 },
+    );
   });
 });

@@ -1,10 +1,10 @@
-import type { Settings } from '../settings.js';
-import { missingSettings } from '../settings.js';
+import type { ActionExecutor } from '../act.js';
+import type { Connector } from '../connector.js';
 import { PermanentActionError } from '../errors.js';
 import type { HttpSender, OutboundRequest } from '../http.js';
-import type { Connector } from '../connector.js';
-import type { ActionExecutor } from '../act.js';
 import type { Clock } from '../ports.js';
+import type { Settings } from '../settings.js';
+import { missingSettings } from '../settings.js';
 
 export interface PlatformExecutorOptions {
   connectorFor(platform: string): Connector | undefined;
@@ -33,9 +33,10 @@ export function platformExecutor(options: PlatformExecutorOptions): ActionExecut
     const live = !options.forceSandbox && missingSettings(options.settings, connector.outboundSettings).length === 0;
     const base = { settings: options.settings, now: options.clock.now() };
     // Short-lived credentials (Reddit's access token) are fetched only when the request will really be sent.
-    const context = live && connector.authorize
-      ? { ...base, settings: await connector.authorize({ ...base, send: (request) => options.live.send(request) }) }
-      : base;
+    const context =
+      live && connector.authorize
+        ? { ...base, settings: await connector.authorize({ ...base, send: (request) => options.live.send(request) }) }
+        : base;
     const request = connector.buildRequest(command, context);
     const recorded = options.redact(request);
     if (!live) {

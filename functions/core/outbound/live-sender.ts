@@ -41,10 +41,14 @@ export class LiveSender implements HttpSender {
     try {
       body = await response.text();
     } catch (error) {
-      throw new TransientActionError(`${target}: answered ${response.status} but the body could not be read: ${describeFailure(error, this.timeoutMs, request.url)}`);
+      throw new TransientActionError(
+        `${target}: answered ${response.status} but the body could not be read: ${describeFailure(error, this.timeoutMs, request.url)}`,
+      );
     }
     const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => { headers[name.toLowerCase()] = value; });
+    response.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
+    });
     return { status: response.status, headers, body };
   }
 }

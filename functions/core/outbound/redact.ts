@@ -48,16 +48,12 @@ function secretReplacer(secrets: readonly string[]): (text: string) => string {
 }
 
 function encodings(secret: string): string[] {
-  return [
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ v: secret }).toString().slice(2),
-    JSON.stringify(secret).slice(1, -1),
-  ];
+  return [secret, encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)];
 }
 
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|api-?key|token|secret|password|session/i;
-const SENSITIVE_NAME = '(?:access_token|refresh_token|id_token|token|api_key|apikey|key|client_secret|secret|password|oauth_token|oauth_token_secret|auth|signature|sig)';
+const SENSITIVE_NAME =
+  '(?:access_token|refresh_token|id_token|token|api_key|apikey|key|client_secret|secret|password|oauth_token|oauth_token_secret|auth|signature|sig)';
 
 function redactHeader(name: string, value: string): string {
   if (!SENSITIVE_HEADER.test(name) || value.includes('[REDACTED')) return value;
@@ -82,7 +78,8 @@ function redactBody(body: string, type: string): string {
   if (type.includes('x-www-form-urlencoded')) return redactParameters(body, /&/);
   if (type.includes('json') || /^\s*[[{]/.test(body)) {
     return body.replace(JSON_CREDENTIAL_FIELD, (match, field: string, value: string) =>
-      value === '' || value.startsWith('[REDACTED') ? match : `${field}"${redactionMarker(value)}"`);
+      value === '' || value.startsWith('[REDACTED') ? match : `${field}"${redactionMarker(value)}"`,
+    );
   }
   return body;
 }
@@ -94,7 +91,10 @@ function redactTelegramPath(url: string): string {
 
 /** A Discord interaction follow-up, `/webhooks/<application id>/<interaction token>`: the token is the credential. */
 function redactDiscordWebhookPath(url: string): string {
-  return url.replace(/\/webhooks\/(\d+)\/([A-Za-z0-9_.-]{20,})(?=\/|\?|$)/, (_match, id: string, token: string) => `/webhooks/${id}/${redactionMarker(token)}`);
+  return url.replace(
+    /\/webhooks\/(\d+)\/([A-Za-z0-9_.-]{20,})(?=\/|\?|$)/,
+    (_match, id: string, token: string) => `/webhooks/${id}/${redactionMarker(token)}`,
+  );
 }
 
 function contentType(headers: Readonly<Record<string, string>>): string {

@@ -14,11 +14,13 @@ export class SandboxSender implements HttpSender {
   private readonly respond: (request: OutboundRequest) => OutboundResponse;
 
   constructor(options: SandboxSenderOptions = {}) {
-    this.respond = options.respond ?? (() => ({
-      status: 200,
-      headers: { 'content-type': 'application/json', 'x-foghorn-sandbox': 'true' },
-      body: '{"ok":true,"sandbox":true}',
-    }));
+    this.respond =
+      options.respond ??
+      (() => ({
+        status: 200,
+        headers: { 'content-type': 'application/json', 'x-foghorn-sandbox': 'true' },
+        body: '{"ok":true,"sandbox":true}',
+      }));
   }
 
   async send(request: OutboundRequest): Promise<OutboundResponse> {

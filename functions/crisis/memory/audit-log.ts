@@ -11,7 +11,10 @@ export function memoryAuditLog(): AuditLog & { entries: AuditEntry[] } {
       entries.push(structuredClone(entry));
     },
     async list(limit) {
-      return [...entries].reverse().sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+      return [...entries]
+        .reverse()
+        .sort((a, b) => b.at.localeCompare(a.at))
+        .slice(0, limit);
     },
   };
 }

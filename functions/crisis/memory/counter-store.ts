@@ -1,6 +1,6 @@
 import type { EscalationEvent } from '../../escalation/escalation.js';
-import { type CounterStore, type CountedSample, latestSamples, SAMPLES_PER_MINUTE } from '../ports.js';
 import { epochMinute } from '../minutes.js';
+import { type CountedSample, type CounterStore, latestSamples, SAMPLES_PER_MINUTE } from '../ports.js';
 
 interface Bucket {
   count: number;
@@ -12,8 +12,10 @@ interface Bucket {
 /** CounterStore in process memory: the CLI, tests, and a single process. */
 export function memoryCounterStore(): CounterStore {
   const counts = new Map<string, Map<number, Bucket>>();
-  const live = (key: string, fromMinute: number, toMinute: number, now: Date) => [...counts.get(key) ?? []]
-    .filter(([minute, bucket]) => minute >= fromMinute && minute <= toMinute && bucket.expiresAt > now.getTime());
+  const live = (key: string, fromMinute: number, toMinute: number, now: Date) =>
+    [...(counts.get(key) ?? [])].filter(
+      ([minute, bucket]) => minute >= fromMinute && minute <= toMinute && bucket.expiresAt > now.getTime(),
+    );
   return {
     async increment(key, at, retainMs, sample?: EscalationEvent) {
       const buckets = counts.get(key) ?? new Map<number, Bucket>();
@@ -29,8 +31,15 @@ export function memoryCounterStore(): CounterStore {
       return new Map(live(key, fromMinute, toMinute, now).map(([minute, bucket]) => [minute, bucket.count]));
     },
     async samples(key, fromMinute, toMinute, now, limit) {
-      return structuredClone(latestSamples(live(key, fromMinute, toMinute, now)
-        .map(([minute, bucket]) => ({ minute, samples: bucket.slots.filter((slot): slot is CountedSample => slot !== undefined) })), limit));
+      return structuredClone(
+        latestSamples(
+          live(key, fromMinute, toMinute, now).map(([minute, bucket]) => ({
+            minute,
+            samples: bucket.slots.filter((slot): slot is CountedSample => slot !== undefined),
+          })),
+          limit,
+        ),
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
-import { filingMinute } from '../sla-timer.js';
 import type { SlaTimer, TimerStore } from '../ports.js';
+import { filingMinute } from '../sla-timer.js';
 
 export function memoryTimerStore(): TimerStore {
   const timers = new Map<string, SlaTimer & { minute: number }>();
@@ -33,7 +33,11 @@ export function memoryTimerStore(): TimerStore {
       else timer.firedAt = at.toISOString();
       return true;
     },
-    async sweptThrough() { return swept; },
-    async setSweptThrough(minute) { swept = Math.max(swept ?? minute, minute); },
+    async sweptThrough() {
+      return swept;
+    },
+    async setSweptThrough(minute) {
+      swept = Math.max(swept ?? minute, minute);
+    },
   };
 }

@@ -30,12 +30,15 @@ interface RouteEntry {
 /** Turns `/webhooks/{platform}` into a matcher with named segments. */
 function compilePath(path: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
-  const source = path.split('/').map((segment) => {
-    const match = /^\{(\w+)\}$/.exec(segment);
-    if (!match?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    names.push(match[1]);
-    return '([^/]+)';
-  }).join('/');
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const match = /^\{(\w+)\}$/.exec(segment);
+      if (!match?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(match[1]);
+      return '([^/]+)';
+    })
+    .join('/');
   return { pattern: new RegExp(`^${source}$`), names };
 }
 
@@ -52,7 +55,9 @@ export class LocalHttpServer {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    this.server = createServer((req, res) => { void this.handle(req, res); });
+    this.server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
     this.server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       this.server?.once('error', reject);
@@ -75,15 +80,24 @@ export class LocalHttpServer {
       if (candidates.length === 0) return send(res, { status: 404, body: { error: `no route for ${url.pathname}`, detail: null } });
       const entry = candidates.find((candidate) => candidate.method === req.method);
       if (!entry) {
-        return send(res, { status: 405, body: { error: `${req.method} is not allowed on ${url.pathname}`, detail: { allowed: candidates.map((c) => c.method) } } });
+        return send(res, {
+          status: 405,
+          body: { error: `${req.method} is not allowed on ${url.pathname}`, detail: { allowed: candidates.map((c) => c.method) } },
+        });
       }
       const body = await readBody(req, this.options.maxBodyBytes);
       if (body === 'too-large') {
-        return send(res, { status: 413, body: { error: `body is larger than ${this.options.maxBodyBytes} bytes`, detail: { limitBytes: this.options.maxBodyBytes } } });
+        return send(res, {
+          status: 413,
+          body: { error: `body is larger than ${this.options.maxBodyBytes} bytes`, detail: { limitBytes: this.options.maxBodyBytes } },
+        });
       }
       const match = entry.pattern.exec(url.pathname);
       const params = Object.fromEntries(entry.names.map((name, index) => [name, decodeURIComponent(match?.[index + 1] ?? '')]));
-      send(res, await entry.route({ method: req.method ?? 'GET', path: url.pathname, params, query: url.searchParams, headers: req.headers, body }));
+      send(
+        res,
+        await entry.route({ method: req.method ?? 'GET', path: url.pathname, params, query: url.searchParams, headers: req.headers, body }),
+      );
     } catch (error) {
       this.options.onError(error);
       send(res, { status: 500, body: { error: 'internal error', detail: null } });
@@ -133,10 +147,22 @@ export function toApiGatewayEvent(request: LocalRequest, routeKey: string): APIG
     body: request.body.toString('base64'),
     isBase64Encoded: true,
     requestContext: {
-      accountId: '000000000000', apiId: 'local', domainName: 'localhost', domainPrefix: 'localhost',
-      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: request.method,
+        path: request.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: `local-${now.getTime()}-${Math.random().toString(36).slice(2, 10)}`,
-      routeKey, stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
     },
   };
 }

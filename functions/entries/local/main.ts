@@ -1,6 +1,6 @@
 import { settingsFrom } from '../../core/settings.js';
 import { loadDotEnv } from '../../local/dotenv.js';
-import { startRuntime, type RuntimeLogger } from './runtime.js';
+import { type RuntimeLogger, startRuntime } from './runtime.js';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_RULES_DIR, DEVELOPMENT_GENERIC_SECRET } from './runtime-settings.js';
 
 /** `npm start`: Foghorn on this machine, configured by the environment and `.env`. */

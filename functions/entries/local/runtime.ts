@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import type { AppLogger } from '../../app/adapters.js';
 import { localAdapters } from '../../app/local-adapters.js';
 import { assemblePipeline } from '../../app/pipeline.js';
-import { type WatchedRuleSource, watchedRuleSource } from '../../app/watched-rule-source.js';
 import { type QueueName, topology } from '../../app/topology.js';
+import { type WatchedRuleSource, watchedRuleSource } from '../../app/watched-rule-source.js';
 import type { Clock } from '../../core/ports.js';
 import type { RuleSet } from '../../core/rule-set.js';
 import type { Settings } from '../../core/settings.js';
@@ -77,7 +77,10 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
   const { logger, settings } = options;
   let publicUrl = settings.get('FOGHORN_PUBLIC_URL');
   const adapters = localAdapters({
-    table: { client: dynamo.client, tableName: dynamo.tableName }, rules, settings, logger,
+    table: { client: dynamo.client, tableName: dynamo.tableName },
+    rules,
+    settings,
+    logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.forceSandbox !== undefined ? { forceSandbox: options.forceSandbox } : {}),
     ...(options.actionLeaseMs !== undefined ? { actionLeaseMs: options.actionLeaseMs } : {}),
@@ -97,19 +100,41 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
   const server = new LocalHttpServer({ maxBodyBytes: topology.maxBodyBytes + 1, onError: (error) => logger.error('http', { error }) });
   server.add('GET', '/health', () => ({
     status: 200,
-    body: { ok: true, rules: rules.latest().ruleSet.ruleIds.length, queues: Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.depth()])) },
+    body: {
+      ok: true,
+      rules: rules.latest().ruleSet.ruleIds.length,
+      queues: Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.depth()])),
+    },
   }));
   // Webhook routes go to ingest; the `api` routes are served below by the same handlers as the api Lambda.
   for (const route of topology.http.filter((candidate) => candidate.function === 'ingest')) {
-    server.add(route.method, route.path, async (request) => fromApiGatewayResult(await pipeline.ingest(toApiGatewayEvent(request, `${route.method} ${route.path}`))));
+    server.add(route.method, route.path, async (request) =>
+      fromApiGatewayResult(await pipeline.ingest(toApiGatewayEvent(request, `${route.method} ${route.path}`))),
+    );
   }
   // Listings for one machine: on AWS the table and the queues' consoles answer these.
-  server.add('GET', '/api/events', async ({ query }) => ({ status: 200, body: { events: await events.listRecent(clampLimit(query.get('limit'))) } }));
-  server.add('GET', '/api/actions', async ({ query }) => ({ status: 200, body: { actions: await actions.listRecent(clampLimit(query.get('limit'))) } }));
-  server.add('GET', '/api/quarantine', async ({ query }) => ({ status: 200, body: { quarantine: await adapters.events.listQuarantine(clampLimit(query.get('limit'))) } }));
+  server.add('GET', '/api/events', async ({ query }) => ({
+    status: 200,
+    body: { events: await events.listRecent(clampLimit(query.get('limit'))) },
+  }));
+  server.add('GET', '/api/actions', async ({ query }) => ({
+    status: 200,
+    body: { actions: await actions.listRecent(clampLimit(query.get('limit'))) },
+  }));
+  server.add('GET', '/api/quarantine', async ({ query }) => ({
+    status: 200,
+    body: { quarantine: await adapters.events.listQuarantine(clampLimit(query.get('limit'))) },
+  }));
   server.add('GET', '/api/dead-letters', () => ({
     status: 200,
-    body: { deadLetters: Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.deadLetter?.list(1000).map((m) => ({ id: m.id, body: JSON.parse(m.body) as unknown })) ?? []])) },
+    body: {
+      deadLetters: Object.fromEntries(
+        Object.entries(queues).map(([name, queue]) => [
+          name,
+          queue.deadLetter?.list(1000).map((m) => ({ id: m.id, body: JSON.parse(m.body) as unknown })) ?? [],
+        ]),
+      ),
+    },
   }));
   server.add('POST', '/api/dead-letters/{queue}/redrive', async ({ params }) => {
     const queue = Object.hasOwn(queues, params.queue ?? '') ? queues[params.queue as QueueName] : undefined;
@@ -126,20 +151,33 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
   const scheduleLogger = { error: (message: string, ...detail: unknown[]) => logger.error(message, { detail: detail.map(describe) }) };
   const schedules = [
     new LocalScheduler({
-      name: 'crisis-sweep', everyMs: options.crisisSweepEveryMs ?? topology.schedules.sweep.everyMinutes * MINUTE_MS, runAtStart: true,
-      task: async () => { await pipeline.sweep(); }, logger: scheduleLogger,
+      name: 'crisis-sweep',
+      everyMs: options.crisisSweepEveryMs ?? topology.schedules.sweep.everyMinutes * MINUTE_MS,
+      runAtStart: true,
+      task: async () => {
+        await pipeline.sweep();
+      },
+      logger: scheduleLogger,
     }),
     // Pollers whose settings are missing report themselves not configured and read nothing.
     new LocalScheduler({
-      name: 'poll', everyMs: topology.schedules.poll.everyMinutes * MINUTE_MS, runAtStart: true,
-      task: async () => { await pipeline.poll(); }, logger: scheduleLogger,
+      name: 'poll',
+      everyMs: topology.schedules.poll.everyMinutes * MINUTE_MS,
+      runAtStart: true,
+      task: async () => {
+        await pipeline.poll();
+      },
+      logger: scheduleLogger,
     }),
   ];
   for (const schedule of schedules) schedule.start();
   logger.info('foghorn is listening', { url });
 
   return {
-    url, port, queues, crisis: pipeline.crisis,
+    url,
+    port,
+    queues,
+    crisis: pipeline.crisis,
     ruleSet: () => rules.latest().ruleSet,
     stop: async () => {
       for (const schedule of schedules) await schedule.stop();

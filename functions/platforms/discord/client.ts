@@ -1,9 +1,9 @@
 import type { ActionCommand } from '../../core/action-command.js';
-import type { Settings } from '../../core/settings.js';
-import { PermanentActionError, TransientActionError } from '../../core/errors.js';
-import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
 import type { Delivered } from '../../core/connector.js';
 import { credential } from '../../core/connector.js';
+import { PermanentActionError, TransientActionError } from '../../core/errors.js';
+import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
+import type { Settings } from '../../core/settings.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { DISCORD_API_URL, DISCORD_BOT_TOKEN, DISCORD_DEFAULT_API_URL, DISCORD_DEFAULT_CHANNEL } from './settings.js';
 
@@ -44,17 +44,27 @@ export function buildDiscordRequest(command: ActionCommand, settings: Settings, 
   return channelMessage(base, channel, settings, command, { content });
 }
 
-function channelMessage(base: string, channelId: string, settings: Settings, command: ActionCommand, body: Record<string, unknown>): OutboundRequest {
-  return jsonPost(`${base}/channels/${channelId}/messages`, {
-    authorization: `Bot ${credential(settings, DISCORD_BOT_TOKEN)}`,
-    'user-agent': USER_AGENT,
-  }, {
-    ...body,
-    allowed_mentions: NO_PINGS,
-    // Discord drops a second message with the same nonce sent within minutes: a retried command posts once.
-    nonce: command.id.replace(/^act_/, '').slice(0, 25),
-    enforce_nonce: true,
-  });
+function channelMessage(
+  base: string,
+  channelId: string,
+  settings: Settings,
+  command: ActionCommand,
+  body: Record<string, unknown>,
+): OutboundRequest {
+  return jsonPost(
+    `${base}/channels/${channelId}/messages`,
+    {
+      authorization: `Bot ${credential(settings, DISCORD_BOT_TOKEN)}`,
+      'user-agent': USER_AGENT,
+    },
+    {
+      ...body,
+      allowed_mentions: NO_PINGS,
+      // Discord drops a second message with the same nonce sent within minutes: a retried command posts once.
+      nonce: command.id.replace(/^act_/, '').slice(0, 25),
+      enforce_nonce: true,
+    },
+  );
 }
 
 function jsonPost(url: string, headers: Record<string, string>, body: Record<string, unknown>): OutboundRequest {
@@ -71,13 +81,25 @@ function textParam(command: ActionCommand): string {
 export function interpretDiscordResponse(response: OutboundResponse): Delivered {
   const body = parseBody(response.body);
   if (response.status >= 200 && response.status < 300) return typeof body.id === 'string' ? { externalId: body.id } : {};
-  const detail = { status: response.status, ...(body.code === undefined ? {} : { code: body.code }), ...(body.message === undefined ? {} : { message: body.message }) };
+  const detail = {
+    status: response.status,
+    ...(body.code === undefined ? {} : { code: body.code }),
+    ...(body.message === undefined ? {} : { message: body.message }),
+  };
   if (response.status === 429) {
     const fromBody = typeof body.retry_after === 'number' ? Math.ceil(body.retry_after * 1000) : undefined;
-    throw new TransientActionError(`discord rate limit${body.global ? ' (global)' : ''}: ${body.message ?? 'HTTP 429'}`, fromBody ?? retryAfterMs(header(response, 'retry-after')), detail);
+    throw new TransientActionError(
+      `discord rate limit${body.global ? ' (global)' : ''}: ${body.message ?? 'HTTP 429'}`,
+      fromBody ?? retryAfterMs(header(response, 'retry-after')),
+      detail,
+    );
   }
-  if (response.status >= 500) throw new TransientActionError(`discord answered HTTP ${response.status}`, retryAfterMs(header(response, 'retry-after')), detail);
-  throw new PermanentActionError(`discord: ${body.message ?? `HTTP ${response.status}`}${body.code === undefined ? '' : ` (code ${String(body.code)})`}`, detail);
+  if (response.status >= 500)
+    throw new TransientActionError(`discord answered HTTP ${response.status}`, retryAfterMs(header(response, 'retry-after')), detail);
+  throw new PermanentActionError(
+    `discord: ${body.message ?? `HTTP ${response.status}`}${body.code === undefined ? '' : ` (code ${String(body.code)})`}`,
+    detail,
+  );
 }
 
 function parseBody(text: string): { id?: unknown; message?: string; code?: unknown; retry_after?: unknown; global?: boolean } {

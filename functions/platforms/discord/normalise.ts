@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import type { Normalised } from '../../core/connector.js';
 import { BadRequestError, NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
 import type { HttpResponse, InboundRequest } from '../../core/http.js';
-import type { Normalised } from '../../core/connector.js';
+import { isoFromEpochMs } from '../shared/epoch.js';
 import { lenient, lenientArray, lenientBoolean, lenientNumber, lenientString } from '../shared/lenient.js';
 import { DISCORD } from './settings.js';
-import { isoFromEpochMs } from '../shared/epoch.js';
 
 /** Interaction types (https://discord.com/developers/docs/interactions/receiving-and-responding). */
 export const InteractionType = { PING: 1, APPLICATION_COMMAND: 2, MESSAGE_COMPONENT: 3, AUTOCOMPLETE: 4, MODAL_SUBMIT: 5 } as const;
@@ -19,12 +19,14 @@ interface CommandOption {
   options?: CommandOption[] | undefined;
 }
 
-const optionSchema: z.ZodType<CommandOption> = z.lazy(() => z.looseObject({
-  name: z.string(),
-  type: z.number(),
-  value: lenient(z.union([z.string(), z.number(), z.boolean()])),
-  options: lenient(z.array(optionSchema)),
-}));
+const optionSchema: z.ZodType<CommandOption> = z.lazy(() =>
+  z.looseObject({
+    name: z.string(),
+    type: z.number(),
+    value: lenient(z.union([z.string(), z.number(), z.boolean()])),
+    options: lenient(z.array(optionSchema)),
+  }),
+);
 
 const userSchema = z.looseObject({ id: lenientString, username: lenientString, global_name: lenientString, bot: lenientBoolean });
 
@@ -41,22 +43,28 @@ const interactionSchema = z.looseObject({
   user: lenient(userSchema),
   locale: lenientString,
   message: lenient(z.looseObject({ id: lenientString, content: lenientString })),
-  data: lenient(z.looseObject({
-    id: lenientString,
-    name: lenientString,
-    type: lenientNumber,
-    options: lenient(z.array(optionSchema)),
-    target_id: lenientString,
-    resolved: lenient(z.looseObject({ messages: lenient(z.record(z.string(), z.looseObject({ content: lenientString }))) })),
-    custom_id: lenientString,
-    values: lenient(z.array(z.string())),
-    components: lenientArray(z.looseObject({ components: lenientArray(z.looseObject({ value: lenientString })) })),
-  })),
+  data: lenient(
+    z.looseObject({
+      id: lenientString,
+      name: lenientString,
+      type: lenientNumber,
+      options: lenient(z.array(optionSchema)),
+      target_id: lenientString,
+      resolved: lenient(z.looseObject({ messages: lenient(z.record(z.string(), z.looseObject({ content: lenientString }))) })),
+      custom_id: lenientString,
+      values: lenient(z.array(z.string())),
+      components: lenientArray(z.looseObject({ components: lenientArray(z.looseObject({ value: lenientString })) })),
+    }),
+  ),
 });
 
 export type DiscordInteraction = z.infer<typeof interactionSchema> & { id: string; type: number };
 
-const DEFERRED: HttpResponse = { status: 200, headers: { 'content-type': 'application/json' }, body: { type: CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE } };
+const DEFERRED: HttpResponse = {
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: { type: CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE },
+};
 /** Discord's epoch (2015-01-01) for snowflake ids. */
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
 
@@ -70,7 +78,8 @@ export function parseInteraction(request: InboundRequest): DiscordInteraction {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new NormaliseError('an interaction is a JSON object');
   const interaction = interactionSchema.parse(body);
   if (interaction.type === undefined) throw new NormaliseError('interaction without a numeric `type`', { path: 'type' });
-  if (interaction.id === undefined || !/^\d{1,20}$/.test(interaction.id)) throw new NormaliseError('interaction without a snowflake `id`', { path: 'id' });
+  if (interaction.id === undefined || !/^\d{1,20}$/.test(interaction.id))
+    throw new NormaliseError('interaction without a snowflake `id`', { path: 'id' });
   return { ...interaction, id: interaction.id, type: interaction.type };
 }
 
@@ -86,7 +95,14 @@ export function normaliseDiscord(request: InboundRequest, applicationIdSetting: 
       return { events: [], response: { status: 200, headers: { 'content-type': 'application/json' }, body: { type: CallbackType.PONG } } };
     case InteractionType.AUTOCOMPLETE:
       // Suggestions must come back within 3 seconds, which a rule cannot promise: offer none.
-      return { events: [], response: { status: 200, headers: { 'content-type': 'application/json' }, body: { type: CallbackType.AUTOCOMPLETE_RESULT, data: { choices: [] } } } };
+      return {
+        events: [],
+        response: {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: { type: CallbackType.AUTOCOMPLETE_RESULT, data: { choices: [] } },
+        },
+      };
     case InteractionType.APPLICATION_COMMAND:
     case InteractionType.MESSAGE_COMPONENT:
     case InteractionType.MODAL_SUBMIT:
@@ -149,14 +165,20 @@ function textOf(interaction: DiscordInteraction): string {
     return [`/${data.name ?? ''}`, ...flattenOptions(data.options ?? [])].join(' ');
   }
   if (interaction.type === InteractionType.MODAL_SUBMIT) {
-    return (data.components ?? []).flatMap((row) => row.components ?? []).map((input) => input.value ?? '').filter(Boolean).join('\n');
+    return (data.components ?? [])
+      .flatMap((row) => row.components ?? [])
+      .map((input) => input.value ?? '')
+      .filter(Boolean)
+      .join('\n');
   }
   return data.values?.join(' ') ?? data.custom_id ?? '';
 }
 
 /** Subcommands (types 1 and 2) contribute their name, other options their value. */
 function flattenOptions(options: CommandOption[]): string[] {
-  return options.flatMap((option) => (option.type === 1 || option.type === 2 ? [option.name, ...flattenOptions(option.options ?? [])] : [String(option.value ?? '')]));
+  return options.flatMap((option) =>
+    option.type === 1 || option.type === 2 ? [option.name, ...flattenOptions(option.options ?? [])] : [String(option.value ?? '')],
+  );
 }
 
 function optionValues(options: CommandOption[]): Record<string, unknown> {
@@ -166,7 +188,11 @@ function optionValues(options: CommandOption[]): Record<string, unknown> {
 }
 
 function interactionTypeName(type: number): string {
-  return type === InteractionType.APPLICATION_COMMAND ? 'application_command' : type === InteractionType.MESSAGE_COMPONENT ? 'message_component' : 'modal_submit';
+  return type === InteractionType.APPLICATION_COMMAND
+    ? 'application_command'
+    : type === InteractionType.MESSAGE_COMPONENT
+      ? 'message_component'
+      : 'modal_submit';
 }
 
 /** A snowflake's top 42 bits are milliseconds since the Discord epoch. */

@@ -1,11 +1,11 @@
 import type { ActionCommand } from '../../core/action-command.js';
+import type { ConnectorContext, Delivered } from '../../core/connector.js';
 import { PermanentActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { ConnectorContext, Delivered } from '../../core/connector.js';
-import { commandText, metaString, pathId, stringParam, unsupportedAction } from '../shared/command-params.js';
 import { interpretGraphResponse } from '../meta/graph-response.js';
 import { graphPost } from '../meta/request.js';
 import { FOGHORN_METADATA_PREFIX, META_PAGE_ID, META_PAGE_TOKEN } from '../meta/settings.js';
+import { commandText, metaString, pathId, stringParam, unsupportedAction } from '../shared/command-params.js';
 import { FACEBOOK } from './normalise.js';
 
 export const FACEBOOK_ACTIONS = ['reply', 'post'] as const;
@@ -31,8 +31,10 @@ export function buildFacebookRequest(command: ActionCommand, context: ConnectorC
     return graphPost(settings, `${pathId(target)}/comments`, META_PAGE_TOKEN, { message: text });
   }
   if (command.type === 'post') {
-    const pageId = stringParam(command, 'channel') ?? settings.get(META_PAGE_ID)
-      ?? (command.event.platform === FACEBOOK ? command.event.channel.id : undefined);
+    const pageId =
+      stringParam(command, 'channel') ??
+      settings.get(META_PAGE_ID) ??
+      (command.event.platform === FACEBOOK ? command.event.channel.id : undefined);
     if (!pageId) throw new PermanentActionError(`post ${command.id}: no Page to post to (set params.channel or ${META_PAGE_ID})`);
     return graphPost(settings, `${pathId(pageId)}/feed`, META_PAGE_TOKEN, { message: text });
   }

@@ -1,6 +1,6 @@
 import type { Connector } from '../../core/connector.js';
 import { META_APP_SECRET, META_PAGE_TOKEN, META_VERIFY_TOKEN } from '../meta/settings.js';
-import { FACEBOOK_ACTIONS, buildFacebookRequest, interpretFacebookResponse } from './client.js';
+import { buildFacebookRequest, FACEBOOK_ACTIONS, interpretFacebookResponse } from './client.js';
 import { FACEBOOK, normaliseFacebook } from './normalise.js';
 import { answerFacebookHandshake, verifyFacebookSignature } from './verify.js';
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import type { CanonicalEvent } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import { isoFromUnix, parseMetaDelivery } from '../meta/delivery.js';
-import { parseWith } from '../shared/payload.js';
 import { normaliseEntryMessaging } from '../meta/messaging.js';
 import { META_APP_ID, META_PAGE_ID } from '../meta/settings.js';
+import { parseWith } from '../shared/payload.js';
 
 export const FACEBOOK = 'facebook';
 
@@ -46,13 +46,23 @@ export function normaliseFacebook(request: InboundRequest, context: ConnectorCon
       const event = feedEvent(value, entry.id, pageIds, entry.time ?? request.receivedAt.getTime(), request.receivedAt);
       if (event) events.push(event);
     });
-    events.push(...normaliseEntryMessaging(entry, entryIndex, { platform: FACEBOOK, appId: context.settings.get(META_APP_ID), receivedAt: request.receivedAt }));
+    events.push(
+      ...normaliseEntryMessaging(entry, entryIndex, {
+        platform: FACEBOOK,
+        appId: context.settings.get(META_APP_ID),
+        receivedAt: request.receivedAt,
+      }),
+    );
   });
   return { events };
 }
 
 function feedEvent(
-  value: z.infer<typeof feedValueSchema>, pageId: string, pageIds: ReadonlySet<string>, fallbackTime: number, receivedAt: Date,
+  value: z.infer<typeof feedValueSchema>,
+  pageId: string,
+  pageIds: ReadonlySet<string>,
+  fallbackTime: number,
+  receivedAt: Date,
 ): CanonicalEvent | undefined {
   if (value.verb !== 'add') return undefined;
   const author = {

@@ -1,3 +1,4 @@
 /** Facebook Page webhooks are signed and subscribed the Meta way. */
-export { verifyMetaSignature as verifyFacebookSignature } from '../meta/signature.js';
+
 export { answerMetaHandshake as answerFacebookHandshake } from '../meta/handshake.js';
+export { verifyMetaSignature as verifyFacebookSignature } from '../meta/signature.js';

@@ -1,8 +1,8 @@
 import type { ActionCommand } from '../../core/action-command.js';
-import type { Settings } from '../../core/settings.js';
+import { credential } from '../../core/connector.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import { credential } from '../../core/connector.js';
+import type { Settings } from '../../core/settings.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { signGeneric } from './verify.js';
 
@@ -43,7 +43,11 @@ export function interpretGenericResponse(response: OutboundResponse): { external
     }
   }
   if (response.status === 429 || response.status >= 500) {
-    throw new TransientActionError(`callback answered ${response.status}`, retryAfterMs(response.headers['retry-after']), response.body.slice(0, 500));
+    throw new TransientActionError(
+      `callback answered ${response.status}`,
+      retryAfterMs(response.headers['retry-after']),
+      response.body.slice(0, 500),
+    );
   }
   throw new PermanentActionError(`callback answered ${response.status}: ${response.body.slice(0, 500)}`);
 }

@@ -23,12 +23,14 @@ export function normaliseGeneric(request: InboundRequest): CanonicalEvent[] {
   const id = nativeId.startsWith(`${GENERIC}:`) ? nativeId : eventId(GENERIC, nativeId);
   const receivedAt = request.receivedAt.toISOString();
   // Schema validation of the rest happens in the ingest, which names every wrong field.
-  return [{
-    ...candidate,
-    id,
-    platform: GENERIC,
-    text: typeof candidate.text === 'string' ? candidate.text : '',
-    createdAt: typeof candidate.createdAt === 'string' ? candidate.createdAt : receivedAt,
-    receivedAt,
-  } as CanonicalEvent];
+  return [
+    {
+      ...candidate,
+      id,
+      platform: GENERIC,
+      text: typeof candidate.text === 'string' ? candidate.text : '',
+      createdAt: typeof candidate.createdAt === 'string' ? candidate.createdAt : receivedAt,
+      receivedAt,
+    } as CanonicalEvent,
+  ];
 }

@@ -15,5 +15,6 @@ export function verifyGeneric(request: InboundRequest, secret: string): void {
   if (!header) throw new SignatureError(`missing ${SIGNATURE_HEADER} header`);
   if (!header.startsWith(PREFIX)) throw new SignatureError(`${SIGNATURE_HEADER} must look like sha256=<hex>`);
   const expected = Buffer.from(signGeneric(secret, request.rawBody), 'utf8');
-  if (!safeEqual(Buffer.from(header.trim().toLowerCase(), 'utf8'), expected)) throw new SignatureError(`${SIGNATURE_HEADER} does not match the body`);
+  if (!safeEqual(Buffer.from(header.trim().toLowerCase(), 'utf8'), expected))
+    throw new SignatureError(`${SIGNATURE_HEADER} does not match the body`);
 }

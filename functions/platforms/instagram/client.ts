@@ -1,11 +1,11 @@
 import type { ActionCommand } from '../../core/action-command.js';
+import type { ConnectorContext, Delivered } from '../../core/connector.js';
 import { PermanentActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { ConnectorContext, Delivered } from '../../core/connector.js';
-import { commandText, metaString, pathId, unsupportedAction } from '../shared/command-params.js';
 import { interpretGraphResponse } from '../meta/graph-response.js';
 import { graphPost } from '../meta/request.js';
 import { META_PAGE_TOKEN } from '../meta/settings.js';
+import { commandText, metaString, pathId, unsupportedAction } from '../shared/command-params.js';
 import { INSTAGRAM } from './normalise.js';
 
 /** Publishing to Instagram needs media (a two-step container upload), so only replies are offered. */

@@ -1,6 +1,6 @@
 import type { Connector } from '../../core/connector.js';
 import { META_APP_SECRET, META_PAGE_TOKEN, META_VERIFY_TOKEN } from '../meta/settings.js';
-import { INSTAGRAM_ACTIONS, buildInstagramRequest, interpretInstagramResponse } from './client.js';
+import { buildInstagramRequest, INSTAGRAM_ACTIONS, interpretInstagramResponse } from './client.js';
 import { INSTAGRAM, normaliseInstagram } from './normalise.js';
 import { answerInstagramHandshake, verifyInstagramSignature } from './verify.js';
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import type { CanonicalEvent } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import { isoFromUnix, parseMetaDelivery } from '../meta/delivery.js';
-import { parseWith } from '../shared/payload.js';
 import { normaliseEntryMessaging } from '../meta/messaging.js';
 import { META_APP_ID } from '../meta/settings.js';
+import { parseWith } from '../shared/payload.js';
 
 export const INSTAGRAM = 'instagram';
 /** The connected Instagram professional account (also `entry.id` of every delivery). */
@@ -78,7 +78,13 @@ export function normaliseInstagram(request: InboundRequest, context: ConnectorCo
         });
       }
     });
-    events.push(...normaliseEntryMessaging(entry, entryIndex, { platform: INSTAGRAM, appId: context.settings.get(META_APP_ID), receivedAt: request.receivedAt }));
+    events.push(
+      ...normaliseEntryMessaging(entry, entryIndex, {
+        platform: INSTAGRAM,
+        appId: context.settings.get(META_APP_ID),
+        receivedAt: request.receivedAt,
+      }),
+    );
   });
   return { events };
 }

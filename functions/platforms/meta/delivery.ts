@@ -5,12 +5,14 @@ import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
 /** The envelope of every Meta webhook delivery; entries carry `changes` (feed, comments, WhatsApp) or `messaging`. */
 const metaDeliverySchema = z.looseObject({
   object: z.string(),
-  entry: z.array(z.looseObject({
-    id: z.string(),
-    time: z.number().optional(),
-    changes: z.array(z.looseObject({ field: z.string(), value: z.unknown() })).optional(),
-    messaging: z.array(z.unknown()).optional(),
-  })),
+  entry: z.array(
+    z.looseObject({
+      id: z.string(),
+      time: z.number().optional(),
+      changes: z.array(z.looseObject({ field: z.string(), value: z.unknown() })).optional(),
+      messaging: z.array(z.unknown()).optional(),
+    }),
+  ),
 });
 
 export type MetaDelivery = z.infer<typeof metaDeliverySchema>;

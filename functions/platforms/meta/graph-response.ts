@@ -1,6 +1,6 @@
+import type { Delivered } from '../../core/connector.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundResponse } from '../../core/http.js';
-import type { Delivered } from '../../core/connector.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 
 /**

@@ -1,6 +1,6 @@
+import type { ConnectorContext } from '../../core/connector.js';
 import { NotConfiguredError } from '../../core/errors.js';
 import type { HttpResponse, InboundRequest } from '../../core/http.js';
-import type { ConnectorContext } from '../../core/connector.js';
 import { safeEqual } from '../shared/hmac.js';
 import { META_VERIFY_TOKEN } from './settings.js';
 
@@ -21,4 +21,3 @@ export function answerMetaHandshake(request: InboundRequest, context: ConnectorC
   }
   return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: challenge };
 }
-

@@ -10,17 +10,19 @@ const messagingItemSchema = z.looseObject({
   sender: z.looseObject({ id: z.string() }),
   recipient: z.looseObject({ id: z.string() }),
   timestamp: z.number(),
-  message: z.looseObject({
-    mid: z.string(),
-    text: z.string().optional(),
-    is_echo: z.boolean().optional(),
-    is_deleted: z.boolean().optional(),
-    app_id: z.union([z.number(), z.string()]).optional(),
-    metadata: z.string().optional(),
-    reply_to: z.looseObject({ mid: z.string().optional(), story: z.unknown().optional() }).optional(),
-    quick_reply: z.looseObject({ payload: z.string() }).optional(),
-    attachments: z.array(z.looseObject({ type: z.string() })).optional(),
-  }).optional(),
+  message: z
+    .looseObject({
+      mid: z.string(),
+      text: z.string().optional(),
+      is_echo: z.boolean().optional(),
+      is_deleted: z.boolean().optional(),
+      app_id: z.union([z.number(), z.string()]).optional(),
+      metadata: z.string().optional(),
+      reply_to: z.looseObject({ mid: z.string().optional(), story: z.unknown().optional() }).optional(),
+      quick_reply: z.looseObject({ payload: z.string() }).optional(),
+      attachments: z.array(z.looseObject({ type: z.string() })).optional(),
+    })
+    .optional(),
 });
 
 export interface MessagingContext {
@@ -44,10 +46,10 @@ export function normaliseMessagingItem(item: unknown, context: MessagingContext)
   if (!message || message.is_deleted === true) return undefined;
   const isEcho = message.is_echo === true || parsed.sender.id === context.accountId;
   const userId = isEcho ? parsed.recipient.id : parsed.sender.id;
-  const sentByFoghorn = isEcho && (
-    (message.metadata?.startsWith(FOGHORN_METADATA_PREFIX) ?? false)
-    || (context.appId !== undefined && message.app_id !== undefined && String(message.app_id) === context.appId)
-  );
+  const sentByFoghorn =
+    isEcho &&
+    ((message.metadata?.startsWith(FOGHORN_METADATA_PREFIX) ?? false) ||
+      (context.appId !== undefined && message.app_id !== undefined && String(message.app_id) === context.appId));
   return {
     id: eventId(context.platform, message.mid),
     platform: context.platform,

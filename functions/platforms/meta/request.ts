@@ -1,6 +1,6 @@
-import type { Settings } from '../../core/settings.js';
-import type { OutboundRequest } from '../../core/http.js';
 import { credential } from '../../core/connector.js';
+import type { OutboundRequest } from '../../core/http.js';
+import type { Settings } from '../../core/settings.js';
 import { graphUrl } from './settings.js';
 
 /** A JSON POST to the Graph API, the token in the Authorization header (kept out of URLs and logs). */

@@ -1,6 +1,6 @@
+import type { ConnectorContext } from '../../core/connector.js';
 import { NotConfiguredError, SignatureError } from '../../core/errors.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext } from '../../core/connector.js';
 import { hmacSha256, safeEqual } from '../shared/hmac.js';
 import { META_APP_SECRET } from './settings.js';
 

@@ -1,5 +1,5 @@
-import type { Settings } from '../../core/settings.js';
 import type { Connector } from '../../core/connector.js';
+import type { Settings } from '../../core/settings.js';
 import { buildRedditRequest, interpretRedditResponse } from './client.js';
 import { sharedTokenCache } from './oauth.js';
 import { REDDIT, REDDIT_ACCESS_TOKEN, REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, REDDIT_REFRESH_TOKEN } from './settings.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
+import { isoFromEpochMs } from '../shared/epoch.js';
 import { lenient, lenientBoolean, lenientNumber, lenientString } from '../shared/lenient.js';
 import { REDDIT } from './settings.js';
-import { isoFromEpochMs } from '../shared/epoch.js';
 
 /** One child of a /message/inbox or /message/mentions listing: a comment (t1) or a private message (t4). */
 export const redditThingSchema = z.looseObject({
@@ -48,7 +48,8 @@ export function redditThingToEvent(item: unknown, source: RedditSource, username
   const { data } = thing;
   const fullname = data.name ?? (data.id && thing.kind ? `${thing.kind}_${data.id}` : undefined);
   if (!fullname) throw new NormaliseError('reddit item without `name` or `id`', { path: 'data.name' });
-  if (typeof data.created_utc !== 'number') throw new NormaliseError(`reddit item ${fullname} without \`created_utc\``, { path: 'data.created_utc' });
+  if (typeof data.created_utc !== 'number')
+    throw new NormaliseError(`reddit item ${fullname} without \`created_utc\``, { path: 'data.created_utc' });
   const author = data.author ?? '[deleted]';
   const isMessage = thing.kind === 't4';
   const linkId = linkIdFromContext(data.context);
@@ -58,7 +59,7 @@ export function redditThingToEvent(item: unknown, source: RedditSource, username
     id: eventId(REDDIT, fullname),
     platform: REDDIT,
     kind: kindOf(thing, source),
-    text: isMessage && data.subject ? `${data.subject}\n${data.body ?? ''}` : data.body ?? '',
+    text: isMessage && data.subject ? `${data.subject}\n${data.body ?? ''}` : (data.body ?? ''),
     author: {
       id: data.author_fullname ?? author,
       handle: author,

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { Settings } from '../../core/settings.js';
+import { credential } from '../../core/connector.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import { credential } from '../../core/connector.js';
+import type { Settings } from '../../core/settings.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import {
-  REDDIT_AUTH_URL, REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, REDDIT_DEFAULT_AUTH_URL, REDDIT_REFRESH_TOKEN, REDDIT_USERNAME, redditUserAgent,
+  REDDIT_AUTH_URL,
+  REDDIT_CLIENT_ID,
+  REDDIT_CLIENT_SECRET,
+  REDDIT_DEFAULT_AUTH_URL,
+  REDDIT_REFRESH_TOKEN,
+  REDDIT_USERNAME,
+  redditUserAgent,
 } from './settings.js';
 
 export type Send = (request: OutboundRequest) => Promise<OutboundResponse>;
@@ -46,7 +52,10 @@ export function readTokenResponse(response: OutboundResponse, now: Date): Access
     throw new PermanentActionError(`reddit token endpoint answered HTTP ${response.status} with a body that is not JSON`);
   }
   if (response.status !== 200 || typeof body.access_token !== 'string') {
-    throw new PermanentActionError(`reddit refused the refresh token: ${typeof body.error === 'string' ? body.error : `HTTP ${response.status}`}`, { status: response.status });
+    throw new PermanentActionError(
+      `reddit refused the refresh token: ${typeof body.error === 'string' ? body.error : `HTTP ${response.status}`}`,
+      { status: response.status },
+    );
   }
   const lifetimeSeconds = typeof body.expires_in === 'number' ? body.expires_in : 3600;
   return { value: body.access_token, expiresAt: now.getTime() + lifetimeSeconds * 1000 };
@@ -60,7 +69,9 @@ export class RedditTokenCache {
   private readonly tokens = new Map<string, AccessToken>();
 
   async get(settings: Settings, now: Date, send: Send): Promise<string> {
-    const key = createHash('sha256').update(`${settings.get(REDDIT_CLIENT_ID) ?? ''}\u0000${settings.get(REDDIT_REFRESH_TOKEN) ?? ''}`).digest('hex');
+    const key = createHash('sha256')
+      .update(`${settings.get(REDDIT_CLIENT_ID) ?? ''}\u0000${settings.get(REDDIT_REFRESH_TOKEN) ?? ''}`)
+      .digest('hex');
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > now.getTime()) return cached.value;
     const token = readTokenResponse(await send(buildTokenRequest(settings)), now);

@@ -1,13 +1,20 @@
-import type { Settings } from '../../core/settings.js';
+import type { Poller, PollResult } from '../../core/connector.js';
 import { FoghornError, NormaliseError, TransientActionError } from '../../core/errors.js';
 import type { CanonicalEvent } from '../../core/event.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { Poller, PollResult } from '../../core/connector.js';
-import { type RedditListing, redditListingSchema, type RedditSource, redditThingSchema, redditThingToEvent } from './normalise.js';
-import { RedditTokenCache, type Send, sharedTokenCache } from './oauth.js';
+import type { Settings } from '../../core/settings.js';
+import { type RedditListing, type RedditSource, redditListingSchema, redditThingSchema, redditThingToEvent } from './normalise.js';
+import { type RedditTokenCache, type Send, sharedTokenCache } from './oauth.js';
 import { rateLimitResetMs } from './rate-limit.js';
 import {
-  REDDIT, REDDIT_API_URL, REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, REDDIT_DEFAULT_API_URL, REDDIT_REFRESH_TOKEN, REDDIT_USERNAME, redditUserAgent,
+  REDDIT,
+  REDDIT_API_URL,
+  REDDIT_CLIENT_ID,
+  REDDIT_CLIENT_SECRET,
+  REDDIT_DEFAULT_API_URL,
+  REDDIT_REFRESH_TOKEN,
+  REDDIT_USERNAME,
+  redditUserAgent,
 } from './settings.js';
 
 /** Where a listing stopped: the newest item seen (its fullname) and its time, for items that arrive in the same second. */
@@ -88,7 +95,11 @@ interface ReadOptions {
   tokens: RedditTokenCache;
 }
 
-async function readSince(source: RedditSource, since: ListingCursor | undefined, options: ReadOptions): Promise<{ items: unknown[]; newest?: ListingCursor }> {
+async function readSince(
+  source: RedditSource,
+  since: ListingCursor | undefined,
+  options: ReadOptions,
+): Promise<{ items: unknown[]; newest?: ListingCursor }> {
   const items: unknown[] = [];
   let newest: ListingCursor | undefined;
   let after: string | undefined;
@@ -99,7 +110,8 @@ async function readSince(source: RedditSource, since: ListingCursor | undefined,
     for (const child of children) {
       // Position and time are read leniently; the item itself is judged (and maybe quarantined) by the caller.
       const data = redditThingSchema.safeParse(child).data?.data;
-      if (page === 0 && newest === undefined && data?.name && data.created_utc !== undefined) newest = { name: data.name, created: data.created_utc };
+      if (page === 0 && newest === undefined && data?.name && data.created_utc !== undefined)
+        newest = { name: data.name, created: data.created_utc };
       if (since && (data?.name === since.name || (data?.created_utc ?? 0) < since.created)) {
         reachedCursor = true;
         break;
@@ -132,7 +144,10 @@ function readListing(response: OutboundResponse, source: RedditSource, tokens: R
   if (response.status === 429 || response.status >= 500) {
     throw new RedditPollError(`reddit answered HTTP ${response.status} reading /message/${source}`, rateLimitResetMs(response));
   }
-  if (response.status !== 200) throw new FoghornError(`reddit answered HTTP ${response.status} reading /message/${source}: ${response.body.slice(0, 200)}`, { status: 502 });
+  if (response.status !== 200)
+    throw new FoghornError(`reddit answered HTTP ${response.status} reading /message/${source}: ${response.body.slice(0, 200)}`, {
+      status: 502,
+    });
   try {
     const listing = redditListingSchema.parse(JSON.parse(response.body));
     if (listing.kind !== 'Listing') throw new Error(`kind is ${String(listing.kind)}`);

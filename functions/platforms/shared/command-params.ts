@@ -3,7 +3,7 @@ import { PermanentActionError } from '../../core/errors.js';
 
 /** The rendered text of a reply or post; a command without one can never succeed. */
 export function commandText(command: ActionCommand): string {
-  const text = command.params['text'];
+  const text = command.params.text;
   if (typeof text !== 'string' || text.trim() === '') {
     throw new PermanentActionError(`action ${command.id} (${command.type}) has no params.text to send`);
   }

@@ -15,8 +15,12 @@ export const lenientBoolean = lenient(z.boolean());
 
 /** An array whose malformed items are dropped, and which reads as undefined when it is not an array. */
 export function lenientArray<T extends z.ZodType>(item: T) {
-  return lenient(z.array(z.unknown()).transform((items) => items.flatMap((value) => {
-    const parsed = item.safeParse(value);
-    return parsed.success ? [parsed.data as z.output<T>] : [];
-  })));
+  return lenient(
+    z.array(z.unknown()).transform((items) =>
+      items.flatMap((value) => {
+        const parsed = item.safeParse(value);
+        return parsed.success ? [parsed.data as z.output<T>] : [];
+      }),
+    ),
+  );
 }

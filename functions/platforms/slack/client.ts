@@ -1,9 +1,9 @@
 import type { ActionCommand } from '../../core/action-command.js';
-import type { Settings } from '../../core/settings.js';
-import { PermanentActionError, TransientActionError } from '../../core/errors.js';
-import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
 import type { Delivered } from '../../core/connector.js';
 import { credential } from '../../core/connector.js';
+import { PermanentActionError, TransientActionError } from '../../core/errors.js';
+import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
+import type { Settings } from '../../core/settings.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { FOGHORN_METADATA_EVENT_TYPE } from './normalise.js';
 import { SLACK_API_URL, SLACK_BOT_TOKEN, SLACK_DEFAULT_API_URL, SLACK_DEFAULT_CHANNEL } from './settings.js';
@@ -69,7 +69,8 @@ export function interpretSlackResponse(response: OutboundResponse): Delivered {
   if (response.status === 429) {
     throw new TransientActionError('slack rate limit (HTTP 429)', retryAfter ?? DEFAULT_RATE_LIMIT_WAIT_MS, { error: 'ratelimited' });
   }
-  if (response.status >= 500) throw new TransientActionError(`slack answered HTTP ${response.status}`, retryAfter, response.body.slice(0, 500));
+  if (response.status >= 500)
+    throw new TransientActionError(`slack answered HTTP ${response.status}`, retryAfter, response.body.slice(0, 500));
   let body: { ok?: boolean; error?: string; ts?: string; warning?: string };
   try {
     body = JSON.parse(response.body) as typeof body;
@@ -79,7 +80,9 @@ export function interpretSlackResponse(response: OutboundResponse): Delivered {
   if (body.ok === true) return typeof body.ts === 'string' ? { externalId: body.ts } : {};
   const error = body.error ?? `http_${response.status}`;
   if (TRANSIENT_ERRORS.has(error)) {
-    throw new TransientActionError(`slack: ${error}`, retryAfter ?? (error === 'ratelimited' ? DEFAULT_RATE_LIMIT_WAIT_MS : undefined), { error });
+    throw new TransientActionError(`slack: ${error}`, retryAfter ?? (error === 'ratelimited' ? DEFAULT_RATE_LIMIT_WAIT_MS : undefined), {
+      error,
+    });
   }
   throw new PermanentActionError(`slack: ${error}`, { error });
 }

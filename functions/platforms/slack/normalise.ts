@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import type { Normalised } from '../../core/connector.js';
 import { BadRequestError, NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { Normalised } from '../../core/connector.js';
+import { isoFromEpochMs } from '../shared/epoch.js';
 import { lenient, lenientArray, lenientBoolean, lenientString } from '../shared/lenient.js';
 import { SLACK } from './settings.js';
-import { isoFromEpochMs } from '../shared/epoch.js';
 
 const slackMessageSchema = z.looseObject({
   type: lenientString,
@@ -33,7 +33,13 @@ const slackEnvelopeSchema = z.looseObject({
   team_id: lenientString,
   api_app_id: lenientString,
   event_id: lenientString,
-  event: lenient(slackMessageSchema.extend({ message: lenient(slackMessageSchema), previous_message: lenient(slackMessageSchema), event_ts: lenientString })),
+  event: lenient(
+    slackMessageSchema.extend({
+      message: lenient(slackMessageSchema),
+      previous_message: lenient(slackMessageSchema),
+      event_ts: lenientString,
+    }),
+  ),
   authorizations: lenientArray(z.looseObject({ user_id: lenientString, is_bot: lenientBoolean })),
 });
 
@@ -67,7 +73,8 @@ export function normaliseSlack(request: InboundRequest, botUserIdSetting: string
   if (envelope.type !== 'event_callback') return { events: [] };
   const outer = envelope.event;
   if (!outer) throw new NormaliseError('event_callback without an `event` object', { path: 'event' });
-  if (typeof envelope.event_id !== 'string' || envelope.event_id === '') throw new NormaliseError('event_callback without `event_id`', { path: 'event_id' });
+  if (typeof envelope.event_id !== 'string' || envelope.event_id === '')
+    throw new NormaliseError('event_callback without `event_id`', { path: 'event_id' });
   if (outer.type !== 'message' && outer.type !== 'app_mention') return { events: [] };
   if (outer.type === 'message' && !CONTENT_SUBTYPES.has(outer.subtype)) return { events: [] };
 

@@ -18,10 +18,14 @@ export function verifySlack(request: InboundRequest, secret: string, now: Date):
   const timestamp = request.headers[SLACK_TIMESTAMP_HEADER];
   if (!signature) throw new SignatureError(`missing ${SLACK_SIGNATURE_HEADER} header`);
   if (!timestamp) throw new SignatureError(`missing ${SLACK_TIMESTAMP_HEADER} header`);
-  if (!/^\d{1,12}$/.test(timestamp)) throw new SignatureError(`${SLACK_TIMESTAMP_HEADER} must be Unix seconds`, { got: timestamp.slice(0, 20) });
+  if (!/^\d{1,12}$/.test(timestamp))
+    throw new SignatureError(`${SLACK_TIMESTAMP_HEADER} must be Unix seconds`, { got: timestamp.slice(0, 20) });
   const skewSeconds = Math.round(now.getTime() / 1000 - Number(timestamp));
   if (Math.abs(skewSeconds) > SLACK_MAX_SKEW_SECONDS) {
-    throw new SignatureError(`request timestamp is ${skewSeconds} s away from now; more than ${SLACK_MAX_SKEW_SECONDS} s is refused as a possible replay`, { skewSeconds });
+    throw new SignatureError(
+      `request timestamp is ${skewSeconds} s away from now; more than ${SLACK_MAX_SKEW_SECONDS} s is refused as a possible replay`,
+      { skewSeconds },
+    );
   }
   if (!safeEqual(signature.trim(), signSlack(secret, timestamp, request.rawBody))) {
     throw new SignatureError(`${SLACK_SIGNATURE_HEADER} does not match the body`);

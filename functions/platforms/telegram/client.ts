@@ -1,7 +1,7 @@
 import type { ActionCommand } from '../../core/action-command.js';
+import { type ConnectorContext, credential, type Delivered } from '../../core/connector.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import { type ConnectorContext, type Delivered, credential } from '../../core/connector.js';
 import { commandText, stringParam, unsupportedAction } from '../shared/command-params.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 
@@ -21,10 +21,10 @@ export function buildTelegramRequest(command: ActionCommand, context: ConnectorC
   const text = commandText(command);
   if (command.type === 'reply') {
     const meta = command.event.meta ?? {};
-    const messageId = meta['messageId'];
-    const threadId = meta['messageThreadId'];
+    const messageId = meta.messageId;
+    const threadId = meta.messageThreadId;
     return sendMessage(context, {
-      chat_id: meta['chatId'] ?? command.event.channel.id,
+      chat_id: meta.chatId ?? command.event.channel.id,
       text,
       ...(typeof threadId === 'number' ? { message_thread_id: threadId } : {}),
       ...(typeof messageId === 'number' ? { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } } : {}),

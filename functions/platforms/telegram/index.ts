@@ -1,6 +1,6 @@
 import type { Connector } from '../../core/connector.js';
-import { TELEGRAM_ACTIONS, TELEGRAM_BOT_TOKEN, buildTelegramRequest, interpretTelegramResponse } from './client.js';
-import { TELEGRAM, normaliseTelegram } from './normalise.js';
+import { buildTelegramRequest, interpretTelegramResponse, TELEGRAM_ACTIONS, TELEGRAM_BOT_TOKEN } from './client.js';
+import { normaliseTelegram, TELEGRAM } from './normalise.js';
 import { TELEGRAM_SECRET_TOKEN, verifyTelegramSecret } from './verify.js';
 
 /** Telegram bot: messages, edits and channel posts in; replies in the chat and posts to a channel out. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import type { CanonicalEvent, EventKind } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
 import { TELEGRAM_BOT_TOKEN } from './client.js';
 
@@ -111,8 +111,9 @@ function messageKind(message: TelegramMessage, botId: string | undefined, botUse
 function mentions(message: TelegramMessage, username: string): boolean {
   const text = message.text ?? message.caption ?? '';
   const wanted = `@${username.toLowerCase()}`;
-  return (message.entities ?? []).some((entity) =>
-    entity.type === 'mention' && text.slice(entity.offset, entity.offset + entity.length).toLowerCase() === wanted);
+  return (message.entities ?? []).some(
+    (entity) => entity.type === 'mention' && text.slice(entity.offset, entity.offset + entity.length).toLowerCase() === wanted,
+  );
 }
 
 function authorOf(message: TelegramMessage) {

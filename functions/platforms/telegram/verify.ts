@@ -1,6 +1,6 @@
+import type { ConnectorContext } from '../../core/connector.js';
 import { NotConfiguredError, SignatureError } from '../../core/errors.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext } from '../../core/connector.js';
 import { safeEqual } from '../shared/hmac.js';
 
 export const TELEGRAM_SECRET_TOKEN = 'FOGHORN_TELEGRAM_SECRET_TOKEN';

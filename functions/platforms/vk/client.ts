@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ActionCommand } from '../../core/action-command.js';
-import type { Settings } from '../../core/settings.js';
-import { PermanentActionError, TransientActionError } from '../../core/errors.js';
-import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
 import type { Delivered } from '../../core/connector.js';
 import { credential } from '../../core/connector.js';
+import { PermanentActionError, TransientActionError } from '../../core/errors.js';
+import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
+import type { Settings } from '../../core/settings.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { VK_API_URL, VK_API_VERSION, VK_DEFAULT_API_URL, VK_DEFAULT_API_VERSION, VK_DEFAULT_PEER_ID, VK_TOKEN } from './settings.js';
 
@@ -42,20 +42,40 @@ export function buildVkRequest(command: ActionCommand, settings: Settings): Outb
     const messageId = typeof meta.messageId === 'number' ? meta.messageId : 0;
     const cmid = typeof meta.conversationMessageId === 'number' ? meta.conversationMessageId : undefined;
     // In group chats a community sees messages only by conversation_message_id (id is 0): reply by forward.
-    const replyField: Record<string, string> = messageId > 0
-      ? { reply_to: String(messageId) }
-      : cmid !== undefined ? { forward: JSON.stringify({ peer_id: Number(peerId), conversation_message_ids: [cmid], is_reply: true }) } : {};
-    return vkMethod(settings, 'messages.send', { peer_id: peerId, random_id: String(vkRandomId(command.id)), message: text, ...replyField });
+    const replyField: Record<string, string> =
+      messageId > 0
+        ? { reply_to: String(messageId) }
+        : cmid !== undefined
+          ? { forward: JSON.stringify({ peer_id: Number(peerId), conversation_message_ids: [cmid], is_reply: true }) }
+          : {};
+    return vkMethod(settings, 'messages.send', {
+      peer_id: peerId,
+      random_id: String(vkRandomId(command.id)),
+      message: text,
+      ...replyField,
+    });
   }
-  const peerId = typeof command.params.channel === 'string' || typeof command.params.channel === 'number' ? String(command.params.channel) : settings.get(VK_DEFAULT_PEER_ID);
+  const peerId =
+    typeof command.params.channel === 'string' || typeof command.params.channel === 'number'
+      ? String(command.params.channel)
+      : settings.get(VK_DEFAULT_PEER_ID);
   if (!peerId) throw new PermanentActionError(`vk post needs params.channel (a peer_id) or ${VK_DEFAULT_PEER_ID}`);
   return vkMethod(settings, 'messages.send', { peer_id: peerId, random_id: String(vkRandomId(command.id)), message: text });
 }
 
 function vkMethod(settings: Settings, method: string, params: Record<string, string>): OutboundRequest {
   const base = (settings.get(VK_API_URL) ?? VK_DEFAULT_API_URL).replace(/\/+$/, '');
-  const body = new URLSearchParams({ ...params, access_token: credential(settings, VK_TOKEN), v: settings.get(VK_API_VERSION) ?? VK_DEFAULT_API_VERSION });
-  return { method: 'POST', url: `${base}/${method}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() };
+  const body = new URLSearchParams({
+    ...params,
+    access_token: credential(settings, VK_TOKEN),
+    v: settings.get(VK_API_VERSION) ?? VK_DEFAULT_API_VERSION,
+  });
+  return {
+    method: 'POST',
+    url: `${base}/${method}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: body.toString(),
+  };
 }
 
 function textParam(command: ActionCommand): string {
@@ -89,7 +109,8 @@ export function interpretVkResponse(response: OutboundResponse): Delivered {
 
 function externalIdOf(result: unknown): Delivered {
   if (typeof result === 'number') return { externalId: String(result) };
-  if (typeof result === 'object' && result !== null && 'comment_id' in result) return { externalId: String((result as { comment_id: unknown }).comment_id) };
+  if (typeof result === 'object' && result !== null && 'comment_id' in result)
+    return { externalId: String((result as { comment_id: unknown }).comment_id) };
   if (Array.isArray(result)) {
     const first = result[0] as { message_id?: unknown; conversation_message_id?: unknown } | undefined;
     const id = first?.message_id ?? first?.conversation_message_id;

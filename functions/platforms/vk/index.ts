@@ -1,10 +1,10 @@
-import { SignatureError } from '../../core/errors.js';
 import type { Connector } from '../../core/connector.js';
+import { SignatureError } from '../../core/errors.js';
+import { safeEqual } from '../shared/hmac.js';
 import { buildVkRequest, interpretVkResponse } from './client.js';
 import { normaliseVk } from './normalise.js';
 import { VK, VK_CONFIRMATION, VK_GROUP_ID, VK_SECRET, VK_TOKEN } from './settings.js';
 import { checkGroup, parseVkBody, verifyVk } from './verify.js';
-import { safeEqual } from '../shared/hmac.js';
 
 /** VK Callback API in (message_new, wall_reply_new), messages.send and wall.createComment out. */
 export const vkConnector: Connector = {
@@ -17,7 +17,10 @@ export const vkConnector: Connector = {
     const notification = parseVkBody(request);
     if (notification.type !== 'confirmation') return undefined;
     // VK includes the secret key in the confirmation when one is set; check it when present.
-    if (notification.secret !== undefined && !(typeof notification.secret === 'string' && safeEqual(notification.secret, settings.get(VK_SECRET) ?? ''))) {
+    if (
+      notification.secret !== undefined &&
+      !(typeof notification.secret === 'string' && safeEqual(notification.secret, settings.get(VK_SECRET) ?? ''))
+    ) {
       throw new SignatureError('`secret` field does not match FOGHORN_VK_SECRET');
     }
     checkGroup(notification, settings.get(VK_GROUP_ID));

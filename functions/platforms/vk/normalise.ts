@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import type { Normalised } from '../../core/connector.js';
 import { NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, eventId } from '../../core/event.js';
 import type { HttpResponse, InboundRequest } from '../../core/http.js';
-import type { Normalised } from '../../core/connector.js';
+import { isoFromEpochMs } from '../shared/epoch.js';
 import { lenient, lenientArray, lenientNumber, lenientString } from '../shared/lenient.js';
 import { VK } from './settings.js';
 import { parseVkBody, type VkNotification } from './verify.js';
-import { isoFromEpochMs } from '../shared/epoch.js';
 
 /** VK stops sending to a server that answers anything but `ok` several times in a row. */
 export const VK_OK: HttpResponse = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
@@ -24,12 +24,14 @@ const vkMessageSchema = z.looseObject({
   admin_author_id: lenientNumber,
   reply_message: lenient(z.looseObject({ id: lenientNumber, conversation_message_id: lenientNumber, from_id: lenientNumber })),
   fwd_messages: lenientArray(z.looseObject({ text: lenientString })),
-  attachments: lenientArray(z.looseObject({
-    type: lenientString,
-    photo: lenient(z.looseObject({ text: lenientString })),
-    video: lenient(z.looseObject({ title: lenientString })),
-    link: lenient(z.looseObject({ title: lenientString })),
-  })),
+  attachments: lenientArray(
+    z.looseObject({
+      type: lenientString,
+      photo: lenient(z.looseObject({ text: lenientString })),
+      video: lenient(z.looseObject({ title: lenientString })),
+      link: lenient(z.looseObject({ title: lenientString })),
+    }),
+  ),
 });
 type VkMessage = z.infer<typeof vkMessageSchema>;
 
@@ -80,7 +82,9 @@ function messageEvent(notification: VkNotification, request: InboundRequest, gro
     id: eventId(VK, nativeId),
     platform: VK,
     kind: peerId >= CHAT_PEER_OFFSET ? 'message' : 'dm',
-    text: [message.text ?? '', ...(message.fwd_messages ?? []).map((forwarded) => forwarded.text ?? ''), ...captions(message)].filter(Boolean).join('\n'),
+    text: [message.text ?? '', ...(message.fwd_messages ?? []).map((forwarded) => forwarded.text ?? ''), ...captions(message)]
+      .filter(Boolean)
+      .join('\n'),
     author: { id: String(fromId), isSelf: outgoing || (groupId !== undefined && fromId === -groupId) },
     channel: { id: String(peerId) },
     thread: {
@@ -142,12 +146,14 @@ function eventIdOf(notification: VkNotification): string | undefined {
 }
 
 function asObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NormaliseError(`\`${path}\` must be an object`, { path });
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new NormaliseError(`\`${path}\` must be an object`, { path });
   return value as Record<string, unknown>;
 }
 
 function requireNumber(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new NormaliseError(`\`${path}\` must be a number`, { path, got: typeof value });
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new NormaliseError(`\`${path}\` must be a number`, { path, got: typeof value });
   return value;
 }
 

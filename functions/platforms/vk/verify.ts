@@ -28,7 +28,8 @@ export function parseVkBody(request: InboundRequest): VkNotification {
  * constant time, and refuse a notification meant for another community when the group id is configured.
  */
 export function verifyVk(notification: VkNotification, secret: string, groupId: string | undefined): void {
-  if (typeof notification.secret !== 'string' || notification.secret === '') throw new SignatureError('missing `secret` field (set the Secret key in the Callback API settings)');
+  if (typeof notification.secret !== 'string' || notification.secret === '')
+    throw new SignatureError('missing `secret` field (set the Secret key in the Callback API settings)');
   if (!safeEqual(notification.secret, secret)) throw new SignatureError('`secret` field does not match FOGHORN_VK_SECRET');
   checkGroup(notification, groupId);
 }

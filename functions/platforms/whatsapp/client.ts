@@ -1,10 +1,10 @@
 import type { ActionCommand } from '../../core/action-command.js';
+import type { ConnectorContext, Delivered } from '../../core/connector.js';
 import { PermanentActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import type { ConnectorContext, Delivered } from '../../core/connector.js';
-import { commandText, metaString, pathId, unsupportedAction } from '../shared/command-params.js';
 import { interpretGraphResponse } from '../meta/graph-response.js';
 import { graphPost } from '../meta/request.js';
+import { commandText, metaString, pathId, unsupportedAction } from '../shared/command-params.js';
 import { WHATSAPP } from './normalise.js';
 
 export const WHATSAPP_TOKEN = 'FOGHORN_WHATSAPP_TOKEN';
@@ -22,7 +22,9 @@ export function buildWhatsAppRequest(command: ActionCommand, context: ConnectorC
   const messageId = metaString(command, 'messageId');
   const phoneNumberId = metaString(command, 'phoneNumberId') ?? context.settings.get(WHATSAPP_PHONE_NUMBER_ID);
   if (!phoneNumberId) {
-    throw new PermanentActionError(`reply ${command.id}: no business phone number (event meta.phoneNumberId or ${WHATSAPP_PHONE_NUMBER_ID})`);
+    throw new PermanentActionError(
+      `reply ${command.id}: no business phone number (event meta.phoneNumberId or ${WHATSAPP_PHONE_NUMBER_ID})`,
+    );
   }
   const isGroup = metaString(command, 'groupId') !== undefined;
   return graphPost(context.settings, `${pathId(phoneNumberId)}/messages`, WHATSAPP_TOKEN, {

@@ -1,7 +1,7 @@
 import type { Connector } from '../../core/connector.js';
 import { META_APP_SECRET, META_VERIFY_TOKEN } from '../meta/settings.js';
-import { WHATSAPP_ACTIONS, WHATSAPP_TOKEN, buildWhatsAppRequest, interpretWhatsAppResponse } from './client.js';
-import { WHATSAPP, normaliseWhatsApp } from './normalise.js';
+import { buildWhatsAppRequest, interpretWhatsAppResponse, WHATSAPP_ACTIONS, WHATSAPP_TOKEN } from './client.js';
+import { normaliseWhatsApp, WHATSAPP } from './normalise.js';
 import { answerWhatsAppHandshake, verifyWhatsAppSignature } from './verify.js';
 
 /** WhatsApp Cloud API: inbound messages; replies in the conversation quoting the message answered. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import type { CanonicalEvent } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import { isoFromUnix, parseMetaDelivery } from '../meta/delivery.js';
 import { parseWith } from '../shared/payload.js';
 
@@ -15,25 +15,31 @@ const messagesValueSchema = z.looseObject({
   messaging_product: z.literal('whatsapp'),
   metadata: z.looseObject({ display_phone_number: z.string(), phone_number_id: z.string() }),
   contacts: z.array(z.looseObject({ wa_id: z.string(), profile: z.looseObject({ name: z.string().optional() }).optional() })).optional(),
-  messages: z.array(z.looseObject({
-    from: z.string(),
-    id: z.string(),
-    timestamp: z.union([z.string(), z.number()]),
-    type: z.string(),
-    group_id: z.string().optional(),
-    text: z.looseObject({ body: z.string() }).optional(),
-    image: captioned,
-    video: captioned,
-    document: captioned,
-    button: z.looseObject({ text: z.string().optional(), payload: z.string().optional() }).optional(),
-    interactive: z.looseObject({
-      type: z.string(),
-      button_reply: z.looseObject({ id: z.string(), title: z.string() }).optional(),
-      list_reply: z.looseObject({ id: z.string(), title: z.string() }).optional(),
-    }).optional(),
-    reaction: z.looseObject({ message_id: z.string().optional(), emoji: z.string().optional() }).optional(),
-    context: z.looseObject({ from: z.string().optional(), id: z.string().optional(), forwarded: z.boolean().optional() }).optional(),
-  })).optional(),
+  messages: z
+    .array(
+      z.looseObject({
+        from: z.string(),
+        id: z.string(),
+        timestamp: z.union([z.string(), z.number()]),
+        type: z.string(),
+        group_id: z.string().optional(),
+        text: z.looseObject({ body: z.string() }).optional(),
+        image: captioned,
+        video: captioned,
+        document: captioned,
+        button: z.looseObject({ text: z.string().optional(), payload: z.string().optional() }).optional(),
+        interactive: z
+          .looseObject({
+            type: z.string(),
+            button_reply: z.looseObject({ id: z.string(), title: z.string() }).optional(),
+            list_reply: z.looseObject({ id: z.string(), title: z.string() }).optional(),
+          })
+          .optional(),
+        reaction: z.looseObject({ message_id: z.string().optional(), emoji: z.string().optional() }).optional(),
+        context: z.looseObject({ from: z.string().optional(), id: z.string().optional(), forwarded: z.boolean().optional() }).optional(),
+      }),
+    )
+    .optional(),
 });
 
 type WhatsAppMessage = NonNullable<z.infer<typeof messagesValueSchema>['messages']>[number];
@@ -84,12 +90,17 @@ export function normaliseWhatsApp(request: InboundRequest, _context: ConnectorCo
 
 /** The words a rule can match: the body, a media caption, the chosen button or list title, a reaction's emoji. */
 function textOf(message: WhatsAppMessage): string {
-  return message.text?.body
-    ?? message.image?.caption ?? message.video?.caption ?? message.document?.caption
-    ?? message.button?.text
-    ?? message.interactive?.button_reply?.title ?? message.interactive?.list_reply?.title
-    ?? message.reaction?.emoji
-    ?? '';
+  return (
+    message.text?.body ??
+    message.image?.caption ??
+    message.video?.caption ??
+    message.document?.caption ??
+    message.button?.text ??
+    message.interactive?.button_reply?.title ??
+    message.interactive?.list_reply?.title ??
+    message.reaction?.emoji ??
+    ''
+  );
 }
 
 function digits(phone: string): string {

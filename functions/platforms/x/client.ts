@@ -1,7 +1,7 @@
 import type { ActionCommand } from '../../core/action-command.js';
+import { type ConnectorContext, credential, type Delivered } from '../../core/connector.js';
 import { PermanentActionError, TransientActionError } from '../../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../../core/http.js';
-import { type ConnectorContext, type Delivered, credential } from '../../core/connector.js';
 import { commandText, metaString, pathId, unsupportedAction } from '../shared/command-params.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { X } from './normalise.js';
@@ -61,14 +61,19 @@ export function interpretXResponse(response: OutboundResponse, _command: ActionC
     const id = answer?.data?.id ?? answer?.data?.dm_event_id;
     return id === undefined ? {} : { externalId: id };
   }
-  const reason = answer?.detail ?? answer?.errors?.[0]?.message ?? answer?.errors?.[0]?.detail ?? answer?.title ?? response.body.slice(0, 300);
+  const reason =
+    answer?.detail ?? answer?.errors?.[0]?.message ?? answer?.errors?.[0]?.detail ?? answer?.title ?? response.body.slice(0, 300);
   const text = `X API answered ${response.status}: ${reason}`;
   if (response.status === 429) {
     const now = context.now.getTime();
-    const wait = resetWaitMs(response.headers['x-rate-limit-reset'], now) ?? retryAfterMs(response.headers['retry-after'], now) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+    const wait =
+      resetWaitMs(response.headers['x-rate-limit-reset'], now) ??
+      retryAfterMs(response.headers['retry-after'], now) ??
+      DEFAULT_RATE_LIMIT_WAIT_MS;
     throw new TransientActionError(`rate limited: ${text}`, wait, answer);
   }
-  if (response.status >= 500) throw new TransientActionError(text, retryAfterMs(response.headers['retry-after'], context.now.getTime()), answer);
+  if (response.status >= 500)
+    throw new TransientActionError(text, retryAfterMs(response.headers['retry-after'], context.now.getTime()), answer);
   throw new PermanentActionError(text, answer);
 }
 

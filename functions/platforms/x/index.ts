@@ -1,7 +1,7 @@
 import type { Connector } from '../../core/connector.js';
-import { X_ACTIONS, X_BEARER_TOKEN, buildXRequest, interpretXResponse } from './client.js';
-import { X, normaliseX } from './normalise.js';
-import { X_CONSUMER_SECRET, answerXCrc, verifyXSignature } from './verify.js';
+import { buildXRequest, interpretXResponse, X_ACTIONS, X_BEARER_TOKEN } from './client.js';
+import { normaliseX, X } from './normalise.js';
+import { answerXCrc, verifyXSignature, X_CONSUMER_SECRET } from './verify.js';
 
 /** X (Account Activity API): mentions, replies, quotes and DMs in; replies, DM answers and posts out. */
 export const xConnector: Connector = {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import { NormaliseError } from '../../core/errors.js';
 import type { CanonicalEvent, EventKind } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
 
 export const X = 'x';
@@ -41,33 +41,37 @@ type Tweet = {
 };
 
 /** A v1.1 Tweet object as the Account Activity API delivers it in `tweet_create_events`. */
-const tweetSchema: z.ZodType<Tweet> = z.lazy(() => z.looseObject({
-  id_str: z.string(),
-  source: z.string().optional(),
-  created_at: z.string().optional(),
-  timestamp_ms: z.string().optional(),
-  text: z.string().optional(),
-  full_text: z.string().optional(),
-  extended_tweet: z.looseObject({ full_text: z.string().optional() }).optional(),
-  user: xUserSchema,
-  in_reply_to_status_id_str: z.string().nullable().optional(),
-  in_reply_to_user_id_str: z.string().nullable().optional(),
-  lang: z.string().nullable().optional(),
-  entities: z.looseObject({ user_mentions: z.array(z.looseObject({ id_str: z.string().optional() })).optional() }).optional(),
-  quoted_status: tweetSchema.optional(),
-  retweeted_status: tweetSchema.optional(),
-}));
+const tweetSchema: z.ZodType<Tweet> = z.lazy(() =>
+  z.looseObject({
+    id_str: z.string(),
+    source: z.string().optional(),
+    created_at: z.string().optional(),
+    timestamp_ms: z.string().optional(),
+    text: z.string().optional(),
+    full_text: z.string().optional(),
+    extended_tweet: z.looseObject({ full_text: z.string().optional() }).optional(),
+    user: xUserSchema,
+    in_reply_to_status_id_str: z.string().nullable().optional(),
+    in_reply_to_user_id_str: z.string().nullable().optional(),
+    lang: z.string().nullable().optional(),
+    entities: z.looseObject({ user_mentions: z.array(z.looseObject({ id_str: z.string().optional() })).optional() }).optional(),
+    quoted_status: tweetSchema.optional(),
+    retweeted_status: tweetSchema.optional(),
+  }),
+);
 
 const dmEventSchema = z.looseObject({
   type: z.string(),
   id: z.string(),
   created_timestamp: z.string(),
-  message_create: z.looseObject({
-    target: z.looseObject({ recipient_id: z.string() }),
-    sender_id: z.string(),
-    source_app_id: z.string().optional(),
-    message_data: z.looseObject({ text: z.string().optional() }),
-  }).optional(),
+  message_create: z
+    .looseObject({
+      target: z.looseObject({ recipient_id: z.string() }),
+      sender_id: z.string(),
+      source_app_id: z.string().optional(),
+      message_data: z.looseObject({ text: z.string().optional() }),
+    })
+    .optional(),
 });
 
 const activitySchema = z.looseObject({
@@ -91,7 +95,9 @@ export function normaliseX(request: InboundRequest, context: ConnectorContext): 
   const receivedAt = request.receivedAt.toISOString();
   const events: CanonicalEvent[] = [];
   activity.tweet_create_events?.forEach((item, index) => {
-    events.push(tweetEvent(parseWith(tweetSchema, item, `tweet_create_events.${index}`), self, context.settings.get(X_APP_NAME), receivedAt));
+    events.push(
+      tweetEvent(parseWith(tweetSchema, item, `tweet_create_events.${index}`), self, context.settings.get(X_APP_NAME), receivedAt),
+    );
   });
   activity.direct_message_events?.forEach((item, index) => {
     const dm = parseWith(dmEventSchema, item, `direct_message_events.${index}`);

@@ -1,6 +1,6 @@
+import type { ConnectorContext } from '../../core/connector.js';
 import { NotConfiguredError, SignatureError } from '../../core/errors.js';
 import type { HttpResponse, InboundRequest } from '../../core/http.js';
-import type { ConnectorContext } from '../../core/connector.js';
 import { hmacSha256, safeEqual } from '../shared/hmac.js';
 
 export const X_CONSUMER_SECRET = 'FOGHORN_X_CONSUMER_SECRET';
@@ -25,7 +25,7 @@ export function verifyXSignature(request: InboundRequest, context: ConnectorCont
  * `{"response_token": "sha256=<base64 HMAC-SHA256 of the token under the consumer secret>"}`.
  */
 export function answerXCrc(request: InboundRequest, context: ConnectorContext): HttpResponse | undefined {
-  const token = request.query['crc_token'];
+  const token = request.query.crc_token;
   if (request.method.toUpperCase() !== 'GET' || token === undefined) return undefined;
   if (token === '') return { status: 400, body: { error: 'crc_token is empty' } };
   const digest = hmacSha256(consumerSecret(request, context), token).toString('base64');

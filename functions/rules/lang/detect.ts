@@ -20,7 +20,14 @@ async function loadCld3(): Promise<Cld3> {
 }
 
 /** The CLD3 codes that differ from the ones Foghorn uses. */
-const CLD3_CODES: Readonly<Record<string, string>> = { iw: 'he', 'bg-Latn': 'bg', 'ru-Latn': 'ru', 'zh-Latn': 'zh', 'ja-Latn': 'ja', fil: 'tl' };
+const CLD3_CODES: Readonly<Record<string, string>> = {
+  iw: 'he',
+  'bg-Latn': 'bg',
+  'ru-Latn': 'ru',
+  'zh-Latn': 'zh',
+  'ja-Latn': 'ja',
+  fil: 'tl',
+};
 
 /** At most this much text is read: enough for a confident guess, bounded cost for enormous posts. */
 const MAX_DETECT_LENGTH = 1000;

@@ -24,7 +24,10 @@ export function dominantScript(text: string): string | undefined {
   let bestCount = 0;
   for (const [name, pattern] of SCRIPTS) {
     const count = text.match(pattern)?.length ?? 0;
-    if (count > bestCount) { best = name; bestCount = count; }
+    if (count > bestCount) {
+      best = name;
+      bestCount = count;
+    }
   }
   // Japanese mixes kana with Han; any kana at all means Japanese.
   if (best === 'han' && (text.match(SCRIPTS[6]![1])?.length ?? 0) > 0) return 'kana';
@@ -33,7 +36,14 @@ export function dominantScript(text: string): string | undefined {
 
 /** Languages a script alone decides. */
 export const SINGLE_LANGUAGE_SCRIPTS: Readonly<Record<string, string>> = {
-  hebrew: 'he', greek: 'el', hangul: 'ko', kana: 'ja', han: 'zh', thai: 'th', armenian: 'hy', georgian: 'ka',
+  hebrew: 'he',
+  greek: 'el',
+  hangul: 'ko',
+  kana: 'ja',
+  han: 'zh',
+  thai: 'th',
+  armenian: 'hy',
+  georgian: 'ka',
 };
 
 function countMatches(text: string, pattern: RegExp): number {
@@ -57,11 +67,19 @@ function normalisedSet(words: string): ReadonlySet<string> {
 }
 
 function unifyLetters(word: string): string {
-  return word.replace(/[\u064A\u0649]/gu, '\u06CC').replace(/\u0643/gu, '\u06A9').replace(/[\u0623\u0625\u0622]/gu, '\u0627').replace(/[\u064B-\u065F\u0640]/gu, '');
+  return word
+    .replace(/[\u064A\u0649]/gu, '\u06CC')
+    .replace(/\u0643/gu, '\u06A9')
+    .replace(/[\u0623\u0625\u0622]/gu, '\u0627')
+    .replace(/[\u064B-\u065F\u0640]/gu, '');
 }
 
-const PERSIAN_WORDS = normalisedSet('است این را که برای از با شما ما چه چرا کی هست نیست هستید بود شد کنید کنم کرد دارید دارد داشتم لطفا خیلی ممنون سلام به هم یک تا اگر ولی چطور کجاست درباره آیا');
-const ARABIC_WORDS = normalisedSet('في على هل لا ما هذا هذه أن إلى عن مع كان لم لن قد التي الذي متى كيف لماذا أين أنا نحن شكرا جدا أريد يمكن لكن ثم');
+const PERSIAN_WORDS = normalisedSet(
+  'است این را که برای از با شما ما چه چرا کی هست نیست هستید بود شد کنید کنم کرد دارید دارد داشتم لطفا خیلی ممنون سلام به هم یک تا اگر ولی چطور کجاست درباره آیا',
+);
+const ARABIC_WORDS = normalisedSet(
+  'في على هل لا ما هذا هذه أن إلى عن مع كان لم لن قد التي الذي متى كيف لماذا أين أنا نحن شكرا جدا أريد يمكن لكن ثم',
+);
 const URDU_WORDS = normalisedSet('ہے ہیں کے کی کا میں نہیں اور کو سے ہو کیا آپ یہ وہ گیا گئی رہا رہی کر لیے');
 
 /** Persian, Arabic or Urdu, from letters and the commonest words each language has and the others lack. */
@@ -82,6 +100,7 @@ export function arabicScriptLanguage(text: string): 'fa' | 'ar' | 'ur' {
   // weigh against Persian's words here.
   if (urdu > 0 && urdu >= persianWords) return 'ur';
   const fa = persianWords + 4 * countMatches(text, PERSIAN_LETTERS) + 0.5 * countMatches(text, PERSIAN_KEYBOARD_FORMS);
-  const ar = arabicWords + 2 * countMatches(text, TEH_MARBUTA) + countMatches(text, ALEF_MAKSURA) + 0.5 * countMatches(text, ARABIC_KEYBOARD_FORMS);
+  const ar =
+    arabicWords + 2 * countMatches(text, TEH_MARBUTA) + countMatches(text, ALEF_MAKSURA) + 0.5 * countMatches(text, ARABIC_KEYBOARD_FORMS);
   return fa >= ar ? 'fa' : 'ar';
 }

@@ -31,31 +31,46 @@ export class DynamoActionStore implements ActionStore {
   async claim(command: ActionCommand, leaseMs: number, now: Date): Promise<'claimed' | 'completed' | 'busy'> {
     const nowIso = now.toISOString();
     try {
-      await this.client.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: actionKey(command.id),
-        // Claimable when new, when a previous claim's lease ran out (its worker died), or after a failure.
-        ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:retrying, :failed) OR (#status = :inProgress AND leaseUntil < :now)',
-        UpdateExpression: [
-          'SET #status = :inProgress, leaseUntil = :lease, updatedAt = :nowIso',
-          'attempts = if_not_exists(attempts, :zero) + :one',
-          'createdAt = if_not_exists(createdAt, :nowIso)',
-          'id = :id, eventId = :eventId, ruleId = :ruleId, #type = :type',
-          '#gpk = :gpk, #gsk = if_not_exists(#gsk, :gsk), #ttl = :ttl',
-        ].join(', '),
-        ExpressionAttributeNames: {
-          '#status': 'status', '#type': 'type', '#ttl': TABLE_KEYS.ttl,
-          '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey,
-        },
-        ExpressionAttributeValues: toItem({
-          ':inProgress': 'in-progress', ':retrying': 'retrying', ':failed': 'failed',
-          ':now': now.getTime(), ':lease': now.getTime() + leaseMs, ':nowIso': nowIso,
-          ':zero': 0, ':one': 1,
-          ':id': command.id, ':eventId': command.eventId, ':ruleId': command.ruleId, ':type': command.type,
-          ':gpk': ACTIONS_INDEX_KEY, ':gsk': `${nowIso}#${command.id}`,
-          ':ttl': expiresIn(now, this.retentionSeconds),
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: actionKey(command.id),
+          // Claimable when new, when a previous claim's lease ran out (its worker died), or after a failure.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #status IN (:retrying, :failed) OR (#status = :inProgress AND leaseUntil < :now)',
+          UpdateExpression: [
+            'SET #status = :inProgress, leaseUntil = :lease, updatedAt = :nowIso',
+            'attempts = if_not_exists(attempts, :zero) + :one',
+            'createdAt = if_not_exists(createdAt, :nowIso)',
+            'id = :id, eventId = :eventId, ruleId = :ruleId, #type = :type',
+            '#gpk = :gpk, #gsk = if_not_exists(#gsk, :gsk), #ttl = :ttl',
+          ].join(', '),
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#type': 'type',
+            '#ttl': TABLE_KEYS.ttl,
+            '#gpk': TABLE_KEYS.gsi1.partitionKey,
+            '#gsk': TABLE_KEYS.gsi1.sortKey,
+          },
+          ExpressionAttributeValues: toItem({
+            ':inProgress': 'in-progress',
+            ':retrying': 'retrying',
+            ':failed': 'failed',
+            ':now': now.getTime(),
+            ':lease': now.getTime() + leaseMs,
+            ':nowIso': nowIso,
+            ':zero': 0,
+            ':one': 1,
+            ':id': command.id,
+            ':eventId': command.eventId,
+            ':ruleId': command.ruleId,
+            ':type': command.type,
+            ':gpk': ACTIONS_INDEX_KEY,
+            ':gsk': `${nowIso}#${command.id}`,
+            ':ttl': expiresIn(now, this.retentionSeconds),
+          }),
         }),
-      }));
+      );
       return 'claimed';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -64,34 +79,57 @@ export class DynamoActionStore implements ActionStore {
     }
   }
 
-  async complete(commandId: string, outcome: Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId' | 'error'>, now: Date): Promise<void> {
-    await this.client.send(new UpdateItemCommand({
-      TableName: this.tableName,
-      Key: actionKey(commandId),
-      ConditionExpression: 'attribute_exists(pk)',
-      UpdateExpression: 'SET #status = :status, updatedAt = :now, #mode = :mode, #request = :request, externalId = :externalId, #error = :error REMOVE leaseUntil',
-      ExpressionAttributeNames: { '#status': 'status', '#mode': 'mode', '#request': 'request', '#error': 'error' },
-      ExpressionAttributeValues: toItem({
-        ':status': outcome.status, ':now': now.toISOString(),
-        ':mode': outcome.mode ?? null, ':request': outcome.request ?? null,
-        ':externalId': outcome.externalId ?? null, ':error': outcome.error ?? null,
+  async complete(
+    commandId: string,
+    outcome: Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId' | 'error'>,
+    now: Date,
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: actionKey(commandId),
+        ConditionExpression: 'attribute_exists(pk)',
+        UpdateExpression:
+          'SET #status = :status, updatedAt = :now, #mode = :mode, #request = :request, externalId = :externalId, #error = :error REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#status': 'status', '#mode': 'mode', '#request': 'request', '#error': 'error' },
+        ExpressionAttributeValues: toItem({
+          ':status': outcome.status,
+          ':now': now.toISOString(),
+          ':mode': outcome.mode ?? null,
+          ':request': outcome.request ?? null,
+          ':externalId': outcome.externalId ?? null,
+          ':error': outcome.error ?? null,
+        }),
       }),
-    }));
+    );
   }
 
   async release(commandId: string, error: string, now: Date): Promise<void> {
-    await this.client.send(new UpdateItemCommand({
-      TableName: this.tableName,
-      Key: actionKey(commandId),
-      ConditionExpression: '#status = :inProgress',
-      UpdateExpression: 'SET #status = :retrying, updatedAt = :now, #error = :error REMOVE leaseUntil',
-      ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-      ExpressionAttributeValues: toItem({ ':inProgress': 'in-progress', ':retrying': 'retrying', ':now': now.toISOString(), ':error': error }),
-    })).catch((caught: unknown) => { if (!isConditionFailure(caught)) throw caught; });
+    await this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: actionKey(commandId),
+          ConditionExpression: '#status = :inProgress',
+          UpdateExpression: 'SET #status = :retrying, updatedAt = :now, #error = :error REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeValues: toItem({
+            ':inProgress': 'in-progress',
+            ':retrying': 'retrying',
+            ':now': now.toISOString(),
+            ':error': error,
+          }),
+        }),
+      )
+      .catch((caught: unknown) => {
+        if (!isConditionFailure(caught)) throw caught;
+      });
   }
 
   async get(commandId: string): Promise<ActionRecord | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: actionKey(commandId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: actionKey(commandId), ConsistentRead: true }),
+    );
     return toRecord(fromItem<ActionItem>(Item));
   }
 
@@ -108,8 +146,14 @@ function actionKey(commandId: string) {
 function toRecord(item: ActionItem | undefined): ActionRecord | undefined {
   if (!item) return undefined;
   const record: ActionRecord = {
-    id: item.id, eventId: item.eventId, ruleId: item.ruleId, type: item.type, status: item.status,
-    attempts: item.attempts, createdAt: item.createdAt, updatedAt: item.updatedAt,
+    id: item.id,
+    eventId: item.eventId,
+    ruleId: item.ruleId,
+    type: item.type,
+    status: item.status,
+    attempts: item.attempts,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
   };
   if (item.mode) record.mode = item.mode;
   if (item.request) record.request = item.request;

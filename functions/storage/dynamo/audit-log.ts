@@ -18,15 +18,20 @@ export class DynamoAuditLog implements AuditLog {
 
   async record(entry: AuditEntry): Promise<void> {
     try {
-      await this.options.client.send(new PutItemCommand({
-        TableName: this.options.tableName,
-        Item: toItem({
-          ...entry, pk: `AUDIT#${entry.id}`, sk: 'AUDIT',
-          [TABLE_KEYS.gsi1.partitionKey]: AUDIT_INDEX, [TABLE_KEYS.gsi1.sortKey]: `${entry.at}#${entry.id}`,
-          [TABLE_KEYS.ttl]: expiresIn(new Date(entry.at), this.retentionSeconds),
+      await this.options.client.send(
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: toItem({
+            ...entry,
+            pk: `AUDIT#${entry.id}`,
+            sk: 'AUDIT',
+            [TABLE_KEYS.gsi1.partitionKey]: AUDIT_INDEX,
+            [TABLE_KEYS.gsi1.sortKey]: `${entry.at}#${entry.id}`,
+            [TABLE_KEYS.ttl]: expiresIn(new Date(entry.at), this.retentionSeconds),
+          }),
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }

@@ -11,7 +11,9 @@ export class DynamoCrisisStore implements CrisisStore {
   }
 
   async get(): Promise<CrisisState> {
-    const { Item } = await this.options.client.send(new GetItemCommand({ TableName: this.options.tableName, Key: toItem(KEY), ConsistentRead: true }));
+    const { Item } = await this.options.client.send(
+      new GetItemCommand({ TableName: this.options.tableName, Key: toItem(KEY), ConsistentRead: true }),
+    );
     const item = fromItem<CrisisState & { pk: string; sk: string }>(Item);
     if (!item) return { on: false, version: 0 };
     const { pk: _pk, sk: _sk, ...state } = item;
@@ -20,12 +22,14 @@ export class DynamoCrisisStore implements CrisisStore {
 
   async set(next: Omit<CrisisState, 'version'>, expectedVersion: number): Promise<boolean> {
     try {
-      await this.options.client.send(new PutItemCommand({
-        TableName: this.options.tableName,
-        Item: toItem({ ...KEY, ...next, version: expectedVersion + 1 }),
-        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :expected' : 'version = :expected',
-        ExpressionAttributeValues: toItem({ ':expected': expectedVersion }),
-      }));
+      await this.options.client.send(
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: toItem({ ...KEY, ...next, version: expectedVersion + 1 }),
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :expected' : 'version = :expected',
+          ExpressionAttributeValues: toItem({ ':expected': expectedVersion }),
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

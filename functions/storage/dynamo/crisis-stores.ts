@@ -2,9 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CrisisStores } from '../../crisis/crisis-kit.js';
 import { DynamoApprovalStore } from './approval-store.js';
 import { DynamoAuditLog } from './audit-log.js';
-import { DynamoEpisodeStore } from './episode-store.js';
 import { DynamoCounterStore } from './counter-store.js';
 import { DynamoCrisisStore } from './crisis-store.js';
+import { DynamoEpisodeStore } from './episode-store.js';
 import { DynamoTimerStore } from './timer-store.js';
 
 /** Every crisis store over the single table. */

@@ -14,12 +14,16 @@ export class DynamoCursorStore implements CursorStore {
   }
 
   async get(platform: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: toItem(key(platform)), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: toItem(key(platform)), ConsistentRead: true }),
+    );
     return fromItem<{ cursor: string }>(Item)?.cursor;
   }
 
   async put(platform: string, cursor: string, now: Date): Promise<void> {
-    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toItem({ ...key(platform), cursor, updatedAt: now.toISOString() }) }));
+    await this.client.send(
+      new PutItemCommand({ TableName: this.tableName, Item: toItem({ ...key(platform), cursor, updatedAt: now.toISOString() }) }),
+    );
   }
 }
 

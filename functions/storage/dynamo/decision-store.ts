@@ -23,11 +23,13 @@ export class DynamoDecisionStore implements DecisionStore {
 
   async putIfAbsent(decision: StoredDecision): Promise<StoredDecision> {
     try {
-      await this.client.send(new PutItemCommand({
-        TableName: this.tableName,
-        Item: toItem({ ...keyValues(decision.eventId), decision, ttl: expiresIn(new Date(decision.decidedAt), RETENTION_SECONDS) }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem({ ...keyValues(decision.eventId), decision, ttl: expiresIn(new Date(decision.decidedAt), RETENTION_SECONDS) }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return decision;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;

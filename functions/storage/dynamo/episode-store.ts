@@ -17,22 +17,29 @@ export class DynamoEpisodeStore implements EpisodeStore {
   }
 
   async current(ruleId: string): Promise<SpikeEpisode | undefined> {
-    const { Item } = await this.options.client.send(new GetItemCommand({ TableName: this.options.tableName, Key: key(ruleId), ConsistentRead: true }));
+    const { Item } = await this.options.client.send(
+      new GetItemCommand({ TableName: this.options.tableName, Key: key(ruleId), ConsistentRead: true }),
+    );
     return strip(fromItem<SpikeEpisode & Record<string, unknown>>(Item));
   }
 
   async open(episode: SpikeEpisode): Promise<boolean> {
     try {
-      await this.options.client.send(new PutItemCommand({
-        TableName: this.options.tableName,
-        Item: toItem({
-          ...episode, pk: `SPIKE#${episode.ruleId}`, sk: 'EPISODE',
-          [TABLE_KEYS.gsi1.partitionKey]: OPEN_INDEX, [TABLE_KEYS.gsi1.sortKey]: `${episode.startedAt}#${episode.ruleId}`,
+      await this.options.client.send(
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: toItem({
+            ...episode,
+            pk: `SPIKE#${episode.ruleId}`,
+            sk: 'EPISODE',
+            [TABLE_KEYS.gsi1.partitionKey]: OPEN_INDEX,
+            [TABLE_KEYS.gsi1.sortKey]: `${episode.startedAt}#${episode.ruleId}`,
+          }),
+          ConditionExpression: 'attribute_not_exists(pk) OR #status <> :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: toItem({ ':open': 'open' }),
         }),
-        ConditionExpression: 'attribute_not_exists(pk) OR #status <> :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: toItem({ ':open': 'open' }),
-      }));
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -42,37 +49,62 @@ export class DynamoEpisodeStore implements EpisodeStore {
 
   async touch(ruleId: string, incident: string, at: Date): Promise<void> {
     const client = this.options.client;
-    const base = { TableName: this.options.tableName, Key: key(ruleId), ExpressionAttributeNames: { '#status': 'status', '#count': 'count' } };
+    const base = {
+      TableName: this.options.tableName,
+      Key: key(ruleId),
+      ExpressionAttributeNames: { '#status': 'status', '#count': 'count' },
+    };
     // The count always grows; lastEventAt only moves forward (events of a batch arrive in any order).
-    await client.send(new UpdateItemCommand({
-      ...base,
-      ConditionExpression: '#status = :open AND incident = :incident',
-      UpdateExpression: 'ADD #count :one',
-      ExpressionAttributeValues: toItem({ ':open': 'open', ':incident': incident, ':one': 1 }),
-    })).catch(ignoreConditionFailure);
-    await client.send(new UpdateItemCommand({
-      ...base,
-      ExpressionAttributeNames: { '#status': 'status' },
-      ConditionExpression: '#status = :open AND incident = :incident AND lastEventAt < :at',
-      UpdateExpression: 'SET lastEventAt = :at',
-      ExpressionAttributeValues: toItem({ ':open': 'open', ':incident': incident, ':at': at.toISOString() }),
-    })).catch(ignoreConditionFailure);
+    await client
+      .send(
+        new UpdateItemCommand({
+          ...base,
+          ConditionExpression: '#status = :open AND incident = :incident',
+          UpdateExpression: 'ADD #count :one',
+          ExpressionAttributeValues: toItem({ ':open': 'open', ':incident': incident, ':one': 1 }),
+        }),
+      )
+      .catch(ignoreConditionFailure);
+    await client
+      .send(
+        new UpdateItemCommand({
+          ...base,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ConditionExpression: '#status = :open AND incident = :incident AND lastEventAt < :at',
+          UpdateExpression: 'SET lastEventAt = :at',
+          ExpressionAttributeValues: toItem({ ':open': 'open', ':incident': incident, ':at': at.toISOString() }),
+        }),
+      )
+      .catch(ignoreConditionFailure);
   }
 
   async listOpen(): Promise<SpikeEpisode[]> {
-    const items = await queryIndexPartition<SpikeEpisode & Record<string, unknown>>(this.options.client, this.options.tableName, OPEN_INDEX);
+    const items = await queryIndexPartition<SpikeEpisode & Record<string, unknown>>(
+      this.options.client,
+      this.options.tableName,
+      OPEN_INDEX,
+    );
     return items.map((item) => strip(item)).filter((episode): episode is SpikeEpisode => episode?.status === 'open');
   }
 
   async close(ruleId: string, incident: string, lastEventAt: string, now: Date): Promise<boolean> {
     try {
-      await this.options.client.send(new UpdateItemCommand({
-        TableName: this.options.tableName, Key: key(ruleId),
-        ConditionExpression: '#status = :open AND incident = :incident AND lastEventAt = :last',
-        UpdateExpression: 'SET #status = :closed, closedAt = :now REMOVE #gpk, #gsk',
-        ExpressionAttributeNames: { '#status': 'status', '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey },
-        ExpressionAttributeValues: toItem({ ':open': 'open', ':closed': 'closed', ':incident': incident, ':last': lastEventAt, ':now': now.toISOString() }),
-      }));
+      await this.options.client.send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: key(ruleId),
+          ConditionExpression: '#status = :open AND incident = :incident AND lastEventAt = :last',
+          UpdateExpression: 'SET #status = :closed, closedAt = :now REMOVE #gpk, #gsk',
+          ExpressionAttributeNames: { '#status': 'status', '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey },
+          ExpressionAttributeValues: toItem({
+            ':open': 'open',
+            ':closed': 'closed',
+            ':incident': incident,
+            ':last': lastEventAt,
+            ':now': now.toISOString(),
+          }),
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

@@ -30,36 +30,47 @@ export class DynamoEventStore implements EventStore {
   async putRaw(platform: string, rawBody: Buffer, receivedAt: Date): Promise<string> {
     // Content-addressed: a redelivery of the same bytes overwrites the same item.
     const ref = `raw:${platform}:${createHash('sha256').update(rawBody).digest('hex')}`;
-    await this.client.send(new PutItemCommand({
-      TableName: this.tableName,
-      Item: toItem({
-        pk: `RAW#${ref}`, sk: 'RAW', platform,
-        body: rawBody, receivedAt: receivedAt.toISOString(),
-        ttl: expiresIn(receivedAt, this.retentionSeconds),
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: toItem({
+          pk: `RAW#${ref}`,
+          sk: 'RAW',
+          platform,
+          body: rawBody,
+          receivedAt: receivedAt.toISOString(),
+          ttl: expiresIn(receivedAt, this.retentionSeconds),
+        }),
       }),
-    }));
+    );
     return ref;
   }
 
   async getRaw(ref: string): Promise<Buffer | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: toItem({ pk: `RAW#${ref}`, sk: 'RAW' }) }));
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: toItem({ pk: `RAW#${ref}`, sk: 'RAW' }) }),
+    );
     const item = fromItem<{ body: Uint8Array }>(Item);
     return item ? Buffer.from(item.body) : undefined;
   }
 
   async putIfAbsent(event: CanonicalEvent): Promise<{ created: boolean; published: boolean }> {
     try {
-      await this.client.send(new PutItemCommand({
-        TableName: this.tableName,
-        Item: toItem({
-          pk: eventKey(event.id), sk: 'EVENT',
-          [TABLE_KEYS.gsi1.partitionKey]: EVENTS_INDEX_KEY,
-          [TABLE_KEYS.gsi1.sortKey]: `${event.receivedAt}#${event.id}`,
-          event, published: false,
-          ttl: expiresIn(new Date(event.receivedAt), this.retentionSeconds),
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem({
+            pk: eventKey(event.id),
+            sk: 'EVENT',
+            [TABLE_KEYS.gsi1.partitionKey]: EVENTS_INDEX_KEY,
+            [TABLE_KEYS.gsi1.sortKey]: `${event.receivedAt}#${event.id}`,
+            event,
+            published: false,
+            ttl: expiresIn(new Date(event.receivedAt), this.retentionSeconds),
+          }),
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      );
       return { created: true, published: false };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -69,19 +80,25 @@ export class DynamoEventStore implements EventStore {
   }
 
   async markPublished(eventId: string): Promise<void> {
-    await this.client.send(new UpdateItemCommand({
-      TableName: this.tableName,
-      Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
-      UpdateExpression: 'SET published = :true',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: toItem({ ':true': true }),
-    }));
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
+        UpdateExpression: 'SET published = :true',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: toItem({ ':true': true }),
+      }),
+    );
   }
 
   async get(eventId: string): Promise<StoredEvent | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({
-      TableName: this.tableName, Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }), ConsistentRead: true,
-    }));
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
+        ConsistentRead: true,
+      }),
+    );
     const item = fromItem<EventItem>(Item);
     return item ? { event: item.event, published: item.published } : undefined;
   }
@@ -96,33 +113,43 @@ export class DynamoEventStore implements EventStore {
     const current = await this.get(eventId);
     if (!current) throw new Error(`addTags: no event ${eventId}`);
     const merged = [...new Set([...(current.event.tags ?? []), ...tags])];
-    await this.client.send(new UpdateItemCommand({
-      TableName: this.tableName,
-      Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
-      UpdateExpression: 'SET #event.#tags = :tags',
-      ExpressionAttributeNames: { '#event': 'event', '#tags': 'tags' },
-      ExpressionAttributeValues: toItem({ ':tags': merged }),
-    }));
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
+        UpdateExpression: 'SET #event.#tags = :tags',
+        ExpressionAttributeNames: { '#event': 'event', '#tags': 'tags' },
+        ExpressionAttributeValues: toItem({ ':tags': merged }),
+      }),
+    );
   }
 
   async quarantine(entry: { platform: string; reason: string; detail?: unknown; rawRef: string; receivedAt: Date }): Promise<string> {
     const id = `q_${entry.receivedAt.getTime()}_${randomUUID().slice(0, 8)}`;
-    await this.client.send(new PutItemCommand({
-      TableName: this.tableName,
-      Item: toItem({
-        pk: `QUARANTINE#${id}`, sk: 'QUARANTINE',
-        [TABLE_KEYS.gsi1.partitionKey]: 'QUARANTINE',
-        [TABLE_KEYS.gsi1.sortKey]: `${entry.receivedAt.toISOString()}#${id}`,
-        id, platform: entry.platform, reason: entry.reason,
-        detail: entry.detail === undefined ? undefined : JSON.stringify(entry.detail),
-        rawRef: entry.rawRef, receivedAt: entry.receivedAt.toISOString(),
-        ttl: expiresIn(entry.receivedAt, this.retentionSeconds),
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: toItem({
+          pk: `QUARANTINE#${id}`,
+          sk: 'QUARANTINE',
+          [TABLE_KEYS.gsi1.partitionKey]: 'QUARANTINE',
+          [TABLE_KEYS.gsi1.sortKey]: `${entry.receivedAt.toISOString()}#${id}`,
+          id,
+          platform: entry.platform,
+          reason: entry.reason,
+          detail: entry.detail === undefined ? undefined : JSON.stringify(entry.detail),
+          rawRef: entry.rawRef,
+          receivedAt: entry.receivedAt.toISOString(),
+          ttl: expiresIn(entry.receivedAt, this.retentionSeconds),
+        }),
       }),
-    }));
+    );
     return id;
   }
 
-  async listQuarantine(limit: number): Promise<Array<{ id: string; platform: string; reason: string; detail?: string; rawRef: string; receivedAt: string }>> {
+  async listQuarantine(
+    limit: number,
+  ): Promise<Array<{ id: string; platform: string; reason: string; detail?: string; rawRef: string; receivedAt: string }>> {
     return queryNewest(this.client, this.tableName, 'QUARANTINE', limit);
   }
 }

@@ -14,22 +14,29 @@ export interface IndexQueryOptions {
  * entry can outlive a lost base write (the embedded DynamoDB killed mid-write), and the first entry
  * read for a key (the newest, when newest first) wins.
  */
-export async function queryIndexPartition<T>(client: DynamoDBClient, tableName: string, partition: string, options: IndexQueryOptions = {}): Promise<T[]> {
+export async function queryIndexPartition<T>(
+  client: DynamoDBClient,
+  tableName: string,
+  partition: string,
+  options: IndexQueryOptions = {},
+): Promise<T[]> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const results: T[] = [];
   const seen = new Set<string>();
   let exclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await client.send(new QueryCommand({
-      TableName: tableName,
-      IndexName: TABLE_KEYS.gsi1.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
-      ExpressionAttributeValues: toItem({ ':pk': partition }),
-      ScanIndexForward: !options.newestFirst,
-      Limit: Math.min(1000, limit - results.length),
-      ExclusiveStartKey: exclusiveStartKey,
-    }));
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: TABLE_KEYS.gsi1.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
+        ExpressionAttributeValues: toItem({ ':pk': partition }),
+        ScanIndexForward: !options.newestFirst,
+        Limit: Math.min(1000, limit - results.length),
+        ExclusiveStartKey: exclusiveStartKey,
+      }),
+    );
     for (const item of page.Items ?? []) {
       const key = `${item.pk?.S}\u0000${item.sk?.S}`;
       if (seen.has(key)) continue;

@@ -1,6 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 export function toItem(value: Record<string, unknown>): Record<string, AttributeValue> {
   return marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
@@ -12,8 +12,7 @@ export function fromItem<T>(item: Record<string, AttributeValue> | undefined): T
 
 /** True for the error a failed ConditionExpression raises (dynalite and DynamoDB alike). */
 export function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException
-    || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+  return error instanceof ConditionalCheckFailedException || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 }
 
 /** True when an item with a `ttl` attribute has expired (dynalite has no TTL, so reads filter). */

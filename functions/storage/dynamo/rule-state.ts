@@ -1,6 +1,12 @@
-import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { fixedWindowIndex, slidingWindowAllows, usesSlidingWindow } from '../../rules/limit-window.js';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { RuleState } from '../../core/rule-set.js';
+import { fixedWindowIndex, slidingWindowAllows, usesSlidingWindow } from '../../rules/limit-window.js';
 import { TABLE_KEYS } from './table.js';
 
 /**
@@ -44,24 +50,33 @@ export class DynamoRuleState implements RuleState {
       const { times } = await this.readSliding(key);
       return times.filter((time) => time > now.getTime() - windowMs).length;
     }
-    const { Item } = await this.client.send(new GetItemCommand({
-      TableName: this.tableName, ConsistentRead: true,
-      Key: { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: `W#${fixedWindowIndex(now, windowMs)}` } },
-    }));
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        ConsistentRead: true,
+        Key: { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: `W#${fixedWindowIndex(now, windowMs)}` } },
+      }),
+    );
     return Item?.count?.N ? Number(Item.count.N) : 0;
   }
 
   private async acquireFixed(key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
     const window = fixedWindowIndex(now, windowMs);
     try {
-      await this.client.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: `W#${window}` } },
-        UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-        ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttl },
-        ExpressionAttributeValues: { ':one': { N: '1' }, ':limit': { N: String(limit) }, ':ttl': { N: ttlAfter((window + 1) * windowMs) } },
-      }));
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: `W#${window}` } },
+          UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+          ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttl },
+          ExpressionAttributeValues: {
+            ':one': { N: '1' },
+            ':limit': { N: String(limit) },
+            ':ttl': { N: ttlAfter((window + 1) * windowMs) },
+          },
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -70,10 +85,13 @@ export class DynamoRuleState implements RuleState {
   }
 
   private async readSliding(key: string): Promise<{ times: number[]; version: number | undefined }> {
-    const { Item } = await this.client.send(new GetItemCommand({
-      TableName: this.tableName, ConsistentRead: true,
-      Key: { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: SLIDING_SK } },
-    }));
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        ConsistentRead: true,
+        Key: { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: SLIDING_SK } },
+      }),
+    );
     if (!Item) return { times: [], version: undefined };
     return { times: (Item.times?.L ?? []).map((entry) => Number(entry.N)), version: Number(Item.version?.N ?? '0') };
   }
@@ -85,19 +103,25 @@ export class DynamoRuleState implements RuleState {
       if (!slidingWindowAllows(times, limit, windowMs, now)) return false;
       const next = [...times.filter((time) => time > now.getTime() - windowMs), now.getTime()].slice(-limit);
       try {
-        await this.client.send(new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` },
-            [TABLE_KEYS.sortKey]: { S: SLIDING_SK },
-            times: { L: next.map((time) => ({ N: String(time) })) },
-            version: { N: String((version ?? 0) + 1) },
-            [TABLE_KEYS.ttl]: { N: ttlAfter(Math.max(...next) + windowMs) },
-          },
-          ...(version === undefined
-            ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey } }
-            : { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': { N: String(version) } } }),
-        }));
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: {
+              [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` },
+              [TABLE_KEYS.sortKey]: { S: SLIDING_SK },
+              times: { L: next.map((time) => ({ N: String(time) })) },
+              version: { N: String((version ?? 0) + 1) },
+              [TABLE_KEYS.ttl]: { N: ttlAfter(Math.max(...next) + windowMs) },
+            },
+            ...(version === undefined
+              ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey } }
+              : {
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': { N: String(version) } },
+                }),
+          }),
+        );
         return true;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;

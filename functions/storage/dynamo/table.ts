@@ -35,28 +35,32 @@ export const DEFAULT_TABLE_NAME = 'foghorn';
 /** Creates the table as the CDK stack defines it (for the embedded DynamoDB and tests). Idempotent. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    await client.send(new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-        { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
-        { AttributeName: TABLE_KEYS.gsi1.partitionKey, AttributeType: 'S' },
-        { AttributeName: TABLE_KEYS.gsi1.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [{
-        IndexName: TABLE_KEYS.gsi1.name,
-        KeySchema: [
-          { AttributeName: TABLE_KEYS.gsi1.partitionKey, KeyType: 'HASH' },
-          { AttributeName: TABLE_KEYS.gsi1.sortKey, KeyType: 'RANGE' },
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+          { AttributeName: TABLE_KEYS.gsi1.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE_KEYS.gsi1.sortKey, AttributeType: 'S' },
         ],
-        Projection: { ProjectionType: 'ALL' },
-      }],
-    }));
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: TABLE_KEYS.gsi1.name,
+            KeySchema: [
+              { AttributeName: TABLE_KEYS.gsi1.partitionKey, KeyType: 'HASH' },
+              { AttributeName: TABLE_KEYS.gsi1.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }

@@ -1,5 +1,10 @@
 import {
-  DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { SlaTimer, TimerStore } from '../../crisis/ports.js';
 import { filingMinute } from '../../crisis/sla-timer.js';
@@ -30,20 +35,28 @@ export class DynamoTimerStore implements TimerStore {
     const ttl = expiresIn(new Date(timer.dueAt), RETENTION_SECONDS);
     // Conversation entries first: a retry after a crash re-puts them, and the timer is never unfindable.
     for (const conversation of timer.conversations) {
-      await this.options.client.send(new PutItemCommand({
-        TableName: this.options.tableName,
-        Item: toItem({ pk: `SLACONV#${conversation}`, sk: timer.id, timerId: timer.id, [TABLE_KEYS.ttl]: ttl }),
-      }));
+      await this.options.client.send(
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: toItem({ pk: `SLACONV#${conversation}`, sk: timer.id, timerId: timer.id, [TABLE_KEYS.ttl]: ttl }),
+        }),
+      );
     }
     try {
-      await this.options.client.send(new PutItemCommand({
-        TableName: this.options.tableName,
-        Item: toItem({
-          ...timer, pk: `SLA#${timer.id}`, sk: 'TIMER', [TABLE_KEYS.ttl]: ttl,
-          [TABLE_KEYS.gsi1.partitionKey]: dueIndexKey(filingMinute(timer, now)), [TABLE_KEYS.gsi1.sortKey]: `${timer.dueAt}#${timer.id}`,
+      await this.options.client.send(
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: toItem({
+            ...timer,
+            pk: `SLA#${timer.id}`,
+            sk: 'TIMER',
+            [TABLE_KEYS.ttl]: ttl,
+            [TABLE_KEYS.gsi1.partitionKey]: dueIndexKey(filingMinute(timer, now)),
+            [TABLE_KEYS.gsi1.sortKey]: `${timer.dueAt}#${timer.id}`,
+          }),
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -52,14 +65,20 @@ export class DynamoTimerStore implements TimerStore {
   }
 
   async get(id: string): Promise<SlaTimer | undefined> {
-    const { Item } = await this.options.client.send(new GetItemCommand({ TableName: this.options.tableName, Key: timerKey(id), ConsistentRead: true }));
+    const { Item } = await this.options.client.send(
+      new GetItemCommand({ TableName: this.options.tableName, Key: timerKey(id), ConsistentRead: true }),
+    );
     return strip(fromItem<SlaTimer & Record<string, unknown>>(Item));
   }
 
   async pendingInMinutes(minutes: readonly number[]): Promise<SlaTimer[]> {
     const timers: SlaTimer[] = [];
     for (const minute of minutes) {
-      const items = await queryIndexPartition<SlaTimer & Record<string, unknown>>(this.options.client, this.options.tableName, dueIndexKey(minute));
+      const items = await queryIndexPartition<SlaTimer & Record<string, unknown>>(
+        this.options.client,
+        this.options.tableName,
+        dueIndexKey(minute),
+      );
       for (const item of items) {
         const timer = strip(item);
         if (timer?.status === 'pending') timers.push(timer);
@@ -69,12 +88,14 @@ export class DynamoTimerStore implements TimerStore {
   }
 
   async pendingInConversation(conversation: string): Promise<SlaTimer[]> {
-    const { Items } = await this.options.client.send(new QueryCommand({
-      TableName: this.options.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: toItem({ ':pk': `SLACONV#${conversation}` }),
-      ConsistentRead: true,
-    }));
+    const { Items } = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: toItem({ ':pk': `SLACONV#${conversation}` }),
+        ConsistentRead: true,
+      }),
+    );
     const timers: SlaTimer[] = [];
     for (const item of Items ?? []) {
       const timer = await this.get(fromItem<{ timerId: string }>(item)!.timerId);
@@ -86,39 +107,52 @@ export class DynamoTimerStore implements TimerStore {
   async settle(id: string, status: 'answered' | 'fired', at: Date): Promise<boolean> {
     let settled: SlaTimer | undefined;
     try {
-      const { Attributes } = await this.options.client.send(new UpdateItemCommand({
-        TableName: this.options.tableName, Key: timerKey(id),
-        ConditionExpression: '#status = :pending',
-        UpdateExpression: `SET #status = :status, ${status === 'answered' ? 'answeredAt' : 'firedAt'} = :at REMOVE #gpk, #gsk`,
-        ExpressionAttributeNames: { '#status': 'status', '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey },
-        ExpressionAttributeValues: toItem({ ':pending': 'pending', ':status': status, ':at': at.toISOString() }),
-        ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await this.options.client.send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: timerKey(id),
+          ConditionExpression: '#status = :pending',
+          UpdateExpression: `SET #status = :status, ${status === 'answered' ? 'answeredAt' : 'firedAt'} = :at REMOVE #gpk, #gsk`,
+          ExpressionAttributeNames: { '#status': 'status', '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey },
+          ExpressionAttributeValues: toItem({ ':pending': 'pending', ':status': status, ':at': at.toISOString() }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       settled = strip(fromItem<SlaTimer & Record<string, unknown>>(Attributes));
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
     }
     for (const conversation of settled?.conversations ?? []) {
-      await this.options.client.send(new DeleteItemCommand({ TableName: this.options.tableName, Key: toItem({ pk: `SLACONV#${conversation}`, sk: id }) }));
+      await this.options.client.send(
+        new DeleteItemCommand({ TableName: this.options.tableName, Key: toItem({ pk: `SLACONV#${conversation}`, sk: id }) }),
+      );
     }
     return true;
   }
 
   async sweptThrough(): Promise<number | undefined> {
-    const { Item } = await this.options.client.send(new GetItemCommand({ TableName: this.options.tableName, Key: toItem(SWEEP_KEY), ConsistentRead: true }));
+    const { Item } = await this.options.client.send(
+      new GetItemCommand({ TableName: this.options.tableName, Key: toItem(SWEEP_KEY), ConsistentRead: true }),
+    );
     return fromItem<{ minute: number }>(Item)?.minute;
   }
 
   async setSweptThrough(minute: number): Promise<void> {
     // Never moves backwards: a slow sweep finishing after a newer one leaves the newer mark.
-    await this.options.client.send(new PutItemCommand({
-      TableName: this.options.tableName,
-      Item: toItem({ ...SWEEP_KEY, minute }),
-      ConditionExpression: 'attribute_not_exists(pk) OR #minute < :minute',
-      ExpressionAttributeNames: { '#minute': 'minute' },
-      ExpressionAttributeValues: toItem({ ':minute': minute }),
-    })).catch((error: unknown) => { if (!isConditionFailure(error)) throw error; });
+    await this.options.client
+      .send(
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: toItem({ ...SWEEP_KEY, minute }),
+          ConditionExpression: 'attribute_not_exists(pk) OR #minute < :minute',
+          ExpressionAttributeNames: { '#minute': 'minute' },
+          ExpressionAttributeValues: toItem({ ':minute': minute }),
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 }
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionCommand } from '../../../functions/core/action-command.js';
-import { settingsFrom } from '../../../functions/core/settings.js';
 import { PermanentActionError, TransientActionError } from '../../../functions/core/errors.js';
 import { platformExecutor } from '../../../functions/core/executors/platform.js';
 import { LiveSender, redactRequest, SandboxSender } from '../../../functions/core/outbound/index.js';
-import { connectorFor } from '../../../functions/platforms/index.js';
+import { settingsFrom } from '../../../functions/core/settings.js';
 import { signGeneric } from '../../../functions/platforms/generic/verify.js';
+import { connectorFor } from '../../../functions/platforms/index.js';
 import { makeEvent } from '../../support/events.js';
 import { startLoopback } from '../../support/loopback.js';
 
@@ -13,8 +13,14 @@ const SECRET = 'generic-test-secret';
 
 function reply(id: string): ActionCommand {
   return {
-    id, eventId: 'generic:q-7', ruleId: 'faq', index: 0, type: 'reply', params: { text: 'We open at 9', lang: 'en' },
-    event: makeEvent({ id: 'generic:q-7', thread: { id: 't-1' } }), createdAt: '2026-11-22T10:00:00.000Z',
+    id,
+    eventId: 'generic:q-7',
+    ruleId: 'faq',
+    index: 0,
+    type: 'reply',
+    params: { text: 'We open at 9', lang: 'en' },
+    event: makeEvent({ id: 'generic:q-7', thread: { id: 't-1' } }),
+    createdAt: '2026-11-22T10:00:00.000Z',
   };
 }
 
@@ -28,12 +34,20 @@ describe('platformExecutor (generic platform)', () => {
       return { status: 201, body: '{"id":"reply-99"}' };
     });
   });
-  afterAll(async () => { await api.close(); });
-
-  const executor = (settings: Record<string, string>, forceSandbox = false) => platformExecutor({
-    connectorFor, settings: settingsFrom(settings), clock: { now: () => new Date() }, forceSandbox,
-    live: new LiveSender(), sandbox: new SandboxSender(), redact: (request) => redactRequest(request, [SECRET]),
+  afterAll(async () => {
+    await api.close();
   });
+
+  const executor = (settings: Record<string, string>, forceSandbox = false) =>
+    platformExecutor({
+      connectorFor,
+      settings: settingsFrom(settings),
+      clock: { now: () => new Date() },
+      forceSandbox,
+      live: new LiveSender(),
+      sandbox: new SandboxSender(),
+      redact: (request) => redactRequest(request, [SECRET]),
+    });
 
   it('sends a signed reply live when the callback URL is configured, and records it without the secret', async () => {
     const result = await executor({ FOGHORN_GENERIC_SECRET: SECRET, FOGHORN_GENERIC_REPLY_URL: `${api.url}/replies` })(reply('ok-1'));
@@ -54,7 +68,10 @@ describe('platformExecutor (generic platform)', () => {
   });
 
   it('sandboxes everything when forced, even with credentials', async () => {
-    const result = await executor({ FOGHORN_GENERIC_SECRET: SECRET, FOGHORN_GENERIC_REPLY_URL: `${api.url}/replies` }, true)(reply('forced'));
+    const result = await executor(
+      { FOGHORN_GENERIC_SECRET: SECRET, FOGHORN_GENERIC_REPLY_URL: `${api.url}/replies` },
+      true,
+    )(reply('forced'));
     expect(result.mode).toBe('sandbox');
   });
 

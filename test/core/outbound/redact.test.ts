@@ -18,7 +18,12 @@ function leaks(request: OutboundRequest, secret: string): boolean {
 describe('redactRequest', () => {
   it('redacts a Discord interaction token in a follow-up webhook path, keeping the application id', () => {
     const token = 'aW50ZXJhY3Rpb246MTE4MDIzNDU2Nzg5MDEyMzQ1Njp0ZXN0dG9rZW4';
-    const request: OutboundRequest = { method: 'POST', url: `https://discord.com/api/v10/webhooks/1167890123456789012/${token}`, headers: {}, body: '{"content":"hi"}' };
+    const request: OutboundRequest = {
+      method: 'POST',
+      url: `https://discord.com/api/v10/webhooks/1167890123456789012/${token}`,
+      headers: {},
+      body: '{"content":"hi"}',
+    };
     const redacted = redactRequest(request, []);
     expect(redacted.url).toBe(`https://discord.com/api/v10/webhooks/1167890123456789012/${redactionMarker(token)}`);
     expect(leaks(redacted, token)).toBe(false);

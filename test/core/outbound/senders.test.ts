@@ -5,7 +5,12 @@ import { TransientActionError } from '../../../functions/core/errors.js';
 import { LiveSender } from '../../../functions/core/outbound/live-sender.js';
 import { SandboxSender } from '../../../functions/core/outbound/sandbox-sender.js';
 
-interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
 
 describe('LiveSender', () => {
   let server: Server;
@@ -17,7 +22,12 @@ describe('LiveSender', () => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString() });
+        seen.push({
+          method: request.method ?? '',
+          url: request.url ?? '',
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString(),
+        });
         if (request.url === '/slow') return; // never answers
         if (request.url === '/limited') {
           response.writeHead(429, { 'Retry-After': '7', 'Content-Type': 'application/json' });
@@ -39,7 +49,10 @@ describe('LiveSender', () => {
 
   it('sends method, headers and body exactly and returns status, lower-case headers and body', async () => {
     const response = await new LiveSender().send({
-      method: 'POST', url: `${base}/reply?x=1`, headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: '{"text":"hi"}',
+      method: 'POST',
+      url: `${base}/reply?x=1`,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+      body: '{"text":"hi"}',
     });
     expect(response).toMatchObject({ status: 201, body: '{"id":"m-9"}' });
     expect(response.headers['x-request-id']).toBe('r-1');
@@ -66,7 +79,9 @@ describe('LiveSender', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const error = await new LiveSender().send({ method: 'POST', url: `http://127.0.0.1:${port}/bot123:secret/x`, headers: {}, body: '' }).catch((e: unknown) => e);
+    const error = await new LiveSender()
+      .send({ method: 'POST', url: `http://127.0.0.1:${port}/bot123:secret/x`, headers: {}, body: '' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientActionError);
     expect((error as Error).message).toBe(`POST http://127.0.0.1:${port}: ECONNREFUSED`);
   });
@@ -83,7 +98,9 @@ describe('SandboxSender', () => {
   });
 
   it('uses a platform-shaped answer when given one', async () => {
-    const sender = new SandboxSender({ respond: (request) => ({ status: 200, headers: {}, body: JSON.stringify({ echoed: request.url }) }) });
+    const sender = new SandboxSender({
+      respond: (request) => ({ status: 200, headers: {}, body: JSON.stringify({ echoed: request.url }) }),
+    });
     expect((await sender.send({ method: 'GET', url: 'https://x.test/a', headers: {} })).body).toBe('{"echoed":"https://x.test/a"}');
   });
 });

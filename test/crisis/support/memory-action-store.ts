@@ -7,16 +7,31 @@ export function memoryActionStore(): ActionStore & { records: Map<string, Action
     records,
     async claim(command, _lease, now) {
       const existing = records.get(command.id);
-      if (existing && existing.status !== 'retrying' && existing.status !== 'failed') return existing.status === 'in-progress' ? 'busy' : 'completed';
+      if (existing && existing.status !== 'retrying' && existing.status !== 'failed')
+        return existing.status === 'in-progress' ? 'busy' : 'completed';
       records.set(command.id, {
-        id: command.id, eventId: command.eventId, ruleId: command.ruleId, type: command.type, status: 'in-progress',
-        attempts: (existing?.attempts ?? 0) + 1, createdAt: existing?.createdAt ?? now.toISOString(), updatedAt: now.toISOString(),
+        id: command.id,
+        eventId: command.eventId,
+        ruleId: command.ruleId,
+        type: command.type,
+        status: 'in-progress',
+        attempts: (existing?.attempts ?? 0) + 1,
+        createdAt: existing?.createdAt ?? now.toISOString(),
+        updatedAt: now.toISOString(),
       });
       return 'claimed';
     },
-    async complete(id, outcome) { Object.assign(records.get(id)!, outcome); },
-    async release(id, error) { Object.assign(records.get(id)!, { status: 'retrying', error }); },
-    async get(id) { return records.get(id); },
-    async listRecent() { return [...records.values()].reverse(); },
+    async complete(id, outcome) {
+      Object.assign(records.get(id)!, outcome);
+    },
+    async release(id, error) {
+      Object.assign(records.get(id)!, { status: 'retrying', error });
+    },
+    async get(id) {
+      return records.get(id);
+    },
+    async listRecent() {
+      return [...records.values()].reverse();
+    },
   };
 }

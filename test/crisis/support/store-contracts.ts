@@ -1,9 +1,18 @@
 import { expect, it } from 'vitest';
-import { type ApprovalStore, type AuditLog, type CounterStore, type CrisisStore, type EpisodeStore, SAMPLES_PER_MINUTE, type SlaTimer, type TimerStore } from '../../../functions/crisis/ports.js';
-import { eventSample } from '../../../functions/escalation/escalation.js';
 import { endQuietEpisodes } from '../../../functions/crisis/episode-end.js';
 import { epochMinute } from '../../../functions/crisis/minutes.js';
+import {
+  type ApprovalStore,
+  type AuditLog,
+  type CounterStore,
+  type CrisisStore,
+  type EpisodeStore,
+  SAMPLES_PER_MINUTE,
+  type SlaTimer,
+  type TimerStore,
+} from '../../../functions/crisis/ports.js';
 import { observeSpike } from '../../../functions/crisis/spike.js';
+import { eventSample } from '../../../functions/escalation/escalation.js';
 import { makeEvent } from '../../support/events.js';
 
 /**
@@ -19,7 +28,12 @@ export function counterAndEpisodeContract(make: () => { counters: CounterStore; 
     await Promise.all(Array.from({ length: 50 }, () => counters.increment('k', at(5), 600_000)));
     await counters.increment('k', at(65), 600_000);
     const minute = epochMinute(at(0));
-    expect(await counters.buckets('k', minute, minute + 1, at(70))).toEqual(new Map([[minute, 50], [minute + 1, 1]]));
+    expect(await counters.buckets('k', minute, minute + 1, at(70))).toEqual(
+      new Map([
+        [minute, 50],
+        [minute + 1, 1],
+      ]),
+    );
     expect((await counters.buckets('k', minute, minute + 1, at(60 + 600 + 1))).get(minute)).toBeUndefined();
   });
 
@@ -33,7 +47,12 @@ export function counterAndEpisodeContract(make: () => { counters: CounterStore; 
     expect((await counters.samples('s', minute, minute + 1, at(70), 5)).map((kept) => kept.id)).toEqual(['b2', 'b1', 'b0', 'a11', 'a10']);
     expect((await counters.samples('s', minute, minute, at(70), 10)).map((kept) => kept.id)).toEqual(['a11', 'a10', 'a9', 'a8', 'a7']);
     expect((await counters.samples('s', minute, minute + 1, at(70), 1))[0]).toEqual(sample('b2'));
-    expect(await counters.buckets('s', minute, minute + 1, at(70))).toEqual(new Map([[minute, 12], [minute + 1, 4]]));
+    expect(await counters.buckets('s', minute, minute + 1, at(70))).toEqual(
+      new Map([
+        [minute, 12],
+        [minute + 1, 4],
+      ]),
+    );
 
     // Concurrent writers: the ring still holds exactly SAMPLES_PER_MINUTE distinct events of the minute.
     await Promise.all(Array.from({ length: 40 }, (_, i) => counters.increment('c', at(5), 600_000, sample(`c${i}`))));
@@ -45,7 +64,9 @@ export function counterAndEpisodeContract(make: () => { counters: CounterStore; 
     const deps = make();
     const escalate = { type: 'escalate', ruleId: 'outage', index: 0, params: { target: 'oncall' } };
     const spec = { atLeast: 30, windowMs: 600_000, quietMs: 900_000 };
-    const results = await Promise.all(Array.from({ length: 80 }, (_, i) => observeSpike('outage', spec, makeEvent({ id: `generic:${i}` }), [escalate], at(i % 20), deps)));
+    const results = await Promise.all(
+      Array.from({ length: 80 }, (_, i) => observeSpike('outage', spec, makeEvent({ id: `generic:${i}` }), [escalate], at(i % 20), deps)),
+    );
     expect(results.filter((result) => result.fire)).toHaveLength(1);
     const open = await deps.episodes.listOpen();
     expect(open).toHaveLength(1);
@@ -76,8 +97,15 @@ export function crisisStoreContract(make: () => CrisisStore): void {
 
 function timer(id: string, dueSeconds: number, conversations = ['slack|C1|t1']): SlaTimer {
   return {
-    id, ruleId: 'sla', eventId: `slack:${id}`, conversations, after: '10m', dueAt: at(dueSeconds).toISOString(), status: 'pending',
-    event: makeEvent({ id: `slack:${id}`, createdAt: at(dueSeconds - 600).toISOString() }), actions: [{ type: 'escalate', ruleId: 'sla', index: 0, params: {} }],
+    id,
+    ruleId: 'sla',
+    eventId: `slack:${id}`,
+    conversations,
+    after: '10m',
+    dueAt: at(dueSeconds).toISOString(),
+    status: 'pending',
+    event: makeEvent({ id: `slack:${id}`, createdAt: at(dueSeconds - 600).toISOString() }),
+    actions: [{ type: 'escalate', ruleId: 'sla', index: 0, params: {} }],
     createdAt: at(dueSeconds - 600).toISOString(),
   };
 }
@@ -117,7 +145,12 @@ export function timerStoreContract(make: () => TimerStore): void {
 
 export function approvalStoreContract(make: () => ApprovalStore): void {
   const approval = (id: string, createdAt: string) => ({
-    id, status: 'pending' as const, reason: 'crisis mode', heldBy: 'crisis' as const, createdAt, expiresAt: '2026-11-23T10:00:00.000Z',
+    id,
+    status: 'pending' as const,
+    reason: 'crisis mode',
+    heldBy: 'crisis' as const,
+    createdAt,
+    expiresAt: '2026-11-23T10:00:00.000Z',
   });
 
   it('files once, lists by status newest first, and lets one decision win', async () => {
@@ -127,7 +160,8 @@ export function approvalStoreContract(make: () => ApprovalStore): void {
     expect((await store.putIfAbsent({ ...approval('a', '2026-11-22T11:00:00.000Z'), reason: 'other' })).reason).toBe('crisis mode');
     expect((await store.list('pending', 10)).map((a) => a.id)).toEqual(['b', 'a']);
     const decisions = await Promise.all([
-      store.decide('a', 'approved', 'maya', 'ok', at(0)), store.decide('a', 'rejected', 'li', 'no', at(0)),
+      store.decide('a', 'approved', 'maya', 'ok', at(0)),
+      store.decide('a', 'rejected', 'li', 'no', at(0)),
     ]);
     expect(decisions.filter(Boolean)).toHaveLength(1);
     expect((await store.list('pending', 10)).map((a) => a.id)).toEqual(['b']);
@@ -144,7 +178,14 @@ export function auditLogContract(make: () => AuditLog): void {
   it('records an id once and lists newest first', async () => {
     const log = make();
     await log.record({ id: 'one', at: '2026-11-22T10:00:00.000Z', kind: 'crisis', what: 'crisis.on', who: 'maya', why: 'outage' });
-    await log.record({ id: 'two', at: '2026-11-22T10:05:00.000Z', kind: 'approval', what: 'approval.approved', who: 'maya', commandId: 'act_1' });
+    await log.record({
+      id: 'two',
+      at: '2026-11-22T10:05:00.000Z',
+      kind: 'approval',
+      what: 'approval.approved',
+      who: 'maya',
+      commandId: 'act_1',
+    });
     await log.record({ id: 'one', at: '2026-11-22T10:09:00.000Z', kind: 'crisis', what: 'crisis.on', who: 'again' });
     expect(await log.list(10)).toEqual([
       { id: 'two', at: '2026-11-22T10:05:00.000Z', kind: 'approval', what: 'approval.approved', who: 'maya', commandId: 'act_1' },

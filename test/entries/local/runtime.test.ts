@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology } from '../../../functions/app/topology.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../../functions/entries/local/runtime.js';
 import { clampLimit } from '../../../functions/entries/local/runtime-settings.js';
-import { topology } from '../../../functions/app/topology.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -13,10 +13,21 @@ describe('local runtime wiring', () => {
   let runtime: Runtime;
   beforeAll(async () => {
     const root = mkdtempSync(join(tmpdir(), 'foghorn-runtime-'));
-    writeFileSync(join(root, 'none.yaml'), 'id: never\nwhen:\n  all:\n    - { fact: kind, operator: equal, value: review }\nthen:\n  - tag: [seen]\n');
-    runtime = await startRuntime({ port: 0, dataDir: join(root, 'data'), rulesDir: root, settings: settingsFrom({ FOGHORN_GENERIC_SECRET: 'x' }), logger: quiet });
+    writeFileSync(
+      join(root, 'none.yaml'),
+      'id: never\nwhen:\n  all:\n    - { fact: kind, operator: equal, value: review }\nthen:\n  - tag: [seen]\n',
+    );
+    runtime = await startRuntime({
+      port: 0,
+      dataDir: join(root, 'data'),
+      rulesDir: root,
+      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: 'x' }),
+      logger: quiet,
+    });
   });
-  afterAll(async () => { await runtime?.stop(); });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
 
   it('builds its queues and dead-letter queues from the same topology as the CDK stack', () => {
     expect(Object.keys(runtime.queues).sort()).toEqual(Object.keys(topology.queues).sort());
@@ -25,7 +36,10 @@ describe('local runtime wiring', () => {
 
   it('serves the topology HTTP routes through the ingest handler', async () => {
     for (const route of topology.http.filter((candidate) => candidate.function === 'ingest')) {
-      const response = await fetch(`${runtime.url}${route.path.replace('{platform}', 'generic')}`, { method: route.method, body: route.method === 'POST' ? '{}' : undefined });
+      const response = await fetch(`${runtime.url}${route.path.replace('{platform}', 'generic')}`, {
+        method: route.method,
+        body: route.method === 'POST' ? '{}' : undefined,
+      });
       // Reaching the handler: the generic platform refuses an unsigned POST (401) and has no GET handshake (405).
       expect([401, 405]).toContain(response.status);
       expect(await response.json()).toHaveProperty('error');
@@ -36,7 +50,10 @@ describe('local runtime wiring', () => {
     const apiRoutes = topology.http.filter((candidate) => candidate.function === 'api');
     expect(apiRoutes.length).toBeGreaterThan(0);
     for (const route of apiRoutes) {
-      const response = await fetch(`${runtime.url}${route.path.replace('{id}', 'generic%3Anope')}`, { method: route.method, body: route.method === 'POST' ? '{}' : undefined });
+      const response = await fetch(`${runtime.url}${route.path.replace('{id}', 'generic%3Anope')}`, {
+        method: route.method,
+        body: route.method === 'POST' ? '{}' : undefined,
+      });
       // Reaching the handler: a read answers 200 (404 for the unknown event), a change without who/why is refused with 400.
       expect(route.method === 'GET' ? [200, 404] : [400]).toContain(response.status);
     }

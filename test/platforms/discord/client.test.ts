@@ -13,22 +13,42 @@ function eventFrom(name: string): CanonicalEvent {
 }
 
 function command(event: CanonicalEvent, type: string, params: Record<string, unknown>): ActionCommand {
-  return { id: actionCommandId(event.id, 'faq', 0), eventId: event.id, ruleId: 'faq', index: 0, type, params, event, createdAt: NOW.toISOString() };
+  return {
+    id: actionCommandId(event.id, 'faq', 0),
+    eventId: event.id,
+    ruleId: 'faq',
+    index: 0,
+    type,
+    params,
+    event,
+    createdAt: NOW.toISOString(),
+  };
 }
 
 function thrown(run: () => unknown): unknown {
-  try { run(); } catch (error) { return error; }
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
   throw new Error('expected an error');
 }
 
 describe('discord outbound', () => {
   let api: FakePlatformApi;
-  beforeAll(async () => { api = await startFakePlatformApi(); });
-  afterAll(async () => { await api.close(); });
+  beforeAll(async () => {
+    api = await startFakePlatformApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
   const live = (now = NOW) => context({ FOGHORN_DISCORD_BOT_TOKEN: 'bot-token-test', FOGHORN_DISCORD_API_URL: `${api.url}/api/v10` }, now);
 
   it('answers a slash command with a follow-up on the interaction webhook, without the bot token', async () => {
-    api.answer(() => ({ status: 200, body: { id: '1180234567890199999', channel_id: '1167000000000000100', content: 'Use the reset link.' } }));
+    api.answer(() => ({
+      status: 200,
+      body: { id: '1180234567890199999', channel_id: '1167000000000000100', content: 'Use the reset link.' },
+    }));
     const cmd = command(eventFrom('slash-command.json'), 'reply', { text: 'Use the reset link.' });
     const response = await sendOutbound(discordConnector.buildRequest(cmd, live()));
     const received = api.received.at(-1);
@@ -58,9 +78,15 @@ describe('discord outbound', () => {
 
   it('posts to params.channel or the default channel, and says what is missing otherwise', () => {
     const event = eventFrom('slash-command.json');
-    expect(discordConnector.buildRequest(command(event, 'post', { text: 'Maintenance at 22:00', channel: '999' }), live()).url).toBe(`${api.url}/api/v10/channels/999/messages`);
-    expect(discordConnector.buildRequest(command(event, 'post', { text: 'x' }), context({ FOGHORN_DISCORD_DEFAULT_CHANNEL: '555' })).url).toBe('https://discord.com/api/v10/channels/555/messages');
-    expect(() => discordConnector.buildRequest(command(event, 'post', { text: 'x' }), context())).toThrow(/FOGHORN_DISCORD_DEFAULT_CHANNEL/);
+    expect(discordConnector.buildRequest(command(event, 'post', { text: 'Maintenance at 22:00', channel: '999' }), live()).url).toBe(
+      `${api.url}/api/v10/channels/999/messages`,
+    );
+    expect(
+      discordConnector.buildRequest(command(event, 'post', { text: 'x' }), context({ FOGHORN_DISCORD_DEFAULT_CHANNEL: '555' })).url,
+    ).toBe('https://discord.com/api/v10/channels/555/messages');
+    expect(() => discordConnector.buildRequest(command(event, 'post', { text: 'x' }), context())).toThrow(
+      /FOGHORN_DISCORD_DEFAULT_CHANNEL/,
+    );
   });
 
   it('carries a placeholder instead of the bot token when none is configured (sandbox)', () => {
@@ -69,7 +95,11 @@ describe('discord outbound', () => {
   });
 
   it('reads retry_after (seconds, fractional) from a 429 body', async () => {
-    api.answer(() => ({ status: 429, headers: { 'retry-after': '2' }, body: { message: 'You are being rate limited.', retry_after: 1.337, global: false } }));
+    api.answer(() => ({
+      status: 429,
+      headers: { 'retry-after': '2' },
+      body: { message: 'You are being rate limited.', retry_after: 1.337, global: false },
+    }));
     const cmd = command(eventFrom('slash-command.json'), 'reply', { text: 'x' });
     const response = await sendOutbound(discordConnector.buildRequest(cmd, live()));
     const error = thrown(() => discordConnector.interpretResponse(response, cmd, live()));

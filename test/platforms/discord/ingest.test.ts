@@ -9,7 +9,11 @@ describe('discord through the ingest', () => {
   const harness = () => ingestHarness(dynamo.current, { FOGHORN_DISCORD_PUBLIC_KEY: PUBLIC_KEY_HEX }, NOW);
 
   it('answers a signed PING with PONG', async () => {
-    expect(await handleWebhook(discordDelivery(fixture('ping.json')), harness().deps)).toEqual({ status: 200, headers: { 'content-type': 'application/json' }, body: { type: 1 } });
+    expect(await handleWebhook(discordDelivery(fixture('ping.json')), harness().deps)).toEqual({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: { type: 1 },
+    });
   });
 
   it('stores a slash command and answers with a deferred response', async () => {
@@ -23,7 +27,9 @@ describe('discord through the ingest', () => {
   it('answers 401 to a PING or command with a bad signature, storing nothing', async () => {
     const { deps, store } = harness();
     expect((await handleWebhook(discordDelivery(fixture('ping.json'), { 'x-signature-ed25519': 'ab'.repeat(64) }), deps)).status).toBe(401);
-    expect((await handleWebhook(discordDelivery(fixture('button-click.json'), { 'x-signature-ed25519': 'ab'.repeat(64) }), deps)).status).toBe(401);
+    expect(
+      (await handleWebhook(discordDelivery(fixture('button-click.json'), { 'x-signature-ed25519': 'ab'.repeat(64) }), deps)).status,
+    ).toBe(401);
     expect(await store.get('discord:1180234567890125555')).toBeUndefined();
   });
 });

@@ -14,7 +14,13 @@ then:
         default: "Use https://example.com/reset"
 `;
 
-interface RecordedAction { eventId: string; ruleId: string; status: string; mode?: string; request?: { method: string; url: string; body?: string } }
+interface RecordedAction {
+  eventId: string;
+  ruleId: string;
+  status: string;
+  mode?: string;
+  request?: { method: string; url: string; body?: string };
+}
 
 /** A snowflake for now, so the interaction token is still fresh when the act step answers. */
 function snowflakeNow(): string {
@@ -24,16 +30,26 @@ function snowflakeNow(): string {
 describe('discord through the local runtime (npm start)', () => {
   let runtime: RuntimeProcess;
   beforeAll(async () => {
-    runtime = await startRuntimeProcess({ ...makeWorkspace({ 'answer.yaml': RULE }), env: { FOGHORN_DISCORD_PUBLIC_KEY: PUBLIC_KEY_HEX, FOGHORN_LOG_LEVEL: 'warn' } });
+    runtime = await startRuntimeProcess({
+      ...makeWorkspace({ 'answer.yaml': RULE }),
+      env: { FOGHORN_DISCORD_PUBLIC_KEY: PUBLIC_KEY_HEX, FOGHORN_LOG_LEVEL: 'warn' },
+    });
   });
-  afterAll(async () => { await runtime?.stop(); });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
 
   it('answers PING, refuses a bad signature, defers a slash command and follows up on its webhook (sandboxed)', async () => {
     const post = (body: Buffer, signature?: string) => {
       const timestamp = String(Math.floor(Date.now() / 1000));
       return fetch(`${runtime.url}/webhooks/discord`, {
-        method: 'POST', body,
-        headers: { 'content-type': 'application/json', 'x-signature-timestamp': timestamp, 'x-signature-ed25519': signature ?? signDiscord(keys.privateKey, timestamp, body) },
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-signature-timestamp': timestamp,
+          'x-signature-ed25519': signature ?? signDiscord(keys.privateKey, timestamp, body),
+        },
       });
     };
     expect(await (await post(fixture('ping.json'))).json()).toEqual({ type: 1 });

@@ -4,7 +4,8 @@ import { canonicalEventSchema } from '../../../functions/core/event.js';
 import { discordConnector } from '../../../functions/platforms/discord/index.js';
 import { context, discordDelivery, fixture } from './request.js';
 
-const normalise = (name: string, settings: Record<string, string> = {}) => discordConnector.normalise(discordDelivery(fixture(name)), context(settings));
+const normalise = (name: string, settings: Record<string, string> = {}) =>
+  discordConnector.normalise(discordDelivery(fixture(name)), context(settings));
 
 describe('discord normalise', () => {
   it('turns a slash command into a mention and answers with a deferred response (type 5)', () => {
@@ -38,8 +39,11 @@ describe('discord normalise', () => {
   it('calls a command outside a server a dm and flattens subcommands into the text', () => {
     const [event] = normalise('dm-command.json').events;
     expect(event).toMatchObject({
-      kind: 'dm', text: '/status order 4411', author: { id: '80351110224678913', handle: 'joao', name: 'joao' },
-      channel: { id: '1170000000000000555' }, meta: { command: 'status', options: { order: { number: 4411 } } },
+      kind: 'dm',
+      text: '/status order 4411',
+      author: { id: '80351110224678913', handle: 'joao', name: 'joao' },
+      channel: { id: '1170000000000000555' },
+      meta: { command: 'status', options: { order: { number: 4411 } } },
     });
   });
 
@@ -47,29 +51,44 @@ describe('discord normalise', () => {
     const { events, response } = normalise('button-click.json');
     expect(response?.body).toEqual({ type: 5 });
     expect(events[0]).toMatchObject({
-      id: 'discord:1180234567890125555', kind: 'other', text: 'escalate',
+      id: 'discord:1180234567890125555',
+      kind: 'other',
+      text: 'escalate',
       author: { id: '80351110224678912', name: 'Mina (support)', isSelf: false },
-      thread: { replyToId: '1180234567890124444' }, meta: { interactionType: 'message_component', customId: 'escalate' },
+      thread: { replyToId: '1180234567890124444' },
+      meta: { interactionType: 'message_component', customId: 'escalate' },
     });
   });
 
   it('reads a message command as the target message, replying to it', () => {
     const [event] = normalise('message-command.json').events;
-    expect(event).toMatchObject({ kind: 'mention', text: 'my invoice shows the wrong VAT number', thread: { replyToId: '1180234567000000042' }, meta: { command: 'Ask Foghorn' } });
+    expect(event).toMatchObject({
+      kind: 'mention',
+      text: 'my invoice shows the wrong VAT number',
+      thread: { replyToId: '1180234567000000042' },
+      meta: { command: 'Ask Foghorn' },
+    });
   });
 
   it("reads a modal submit's inputs as its text", () => {
     const { events, response } = normalise('modal-submit.json');
     expect(response?.body).toEqual({ type: 5 });
-    expect(events[0]).toMatchObject({ kind: 'mention', text: 'Export to CSV fails\nSince the update, the button does nothing.', meta: { interactionType: 'modal_submit', customId: 'feedback' } });
+    expect(events[0]).toMatchObject({
+      kind: 'mention',
+      text: 'Export to CSV fails\nSince the update, the button does nothing.',
+      meta: { interactionType: 'modal_submit', customId: 'feedback' },
+    });
   });
 
-  it('marks the application itself isSelf (FOGHORN_DISCORD_APPLICATION_ID, else the interaction\'s application_id)', () => {
+  it("marks the application itself isSelf (FOGHORN_DISCORD_APPLICATION_ID, else the interaction's application_id)", () => {
     expect(normalise('slash-command.json', { FOGHORN_DISCORD_APPLICATION_ID: '80351110224678912' }).events[0]?.author.isSelf).toBe(true);
   });
 
   it('answers autocomplete with no choices and no event', () => {
-    expect(normalise('autocomplete.json')).toEqual({ events: [], response: { status: 200, headers: { 'content-type': 'application/json' }, body: { type: 8, data: { choices: [] } } } });
+    expect(normalise('autocomplete.json')).toEqual({
+      events: [],
+      response: { status: 200, headers: { 'content-type': 'application/json' }, body: { type: 8, data: { choices: [] } } },
+    });
   });
 
   it('says what is wrong with a body that is not JSON or has no user', () => {

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { settingsFrom } from '../../../functions/core/settings.js';
-import type { InboundRequest } from '../../../functions/core/http.js';
 import type { ConnectorContext } from '../../../functions/core/connector.js';
+import type { InboundRequest } from '../../../functions/core/http.js';
+import { settingsFrom } from '../../../functions/core/settings.js';
 
 /** A test application key pair; the connector is configured with the public half, as the portal shows it (hex). */
 export const keys = generateKeyPairSync('ed25519');

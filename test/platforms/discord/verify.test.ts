@@ -26,12 +26,22 @@ describe('discord verify', () => {
 
   it('refuses a body or timestamp changed after signing', () => {
     const signed = discordDelivery(body);
-    expect(() => discordConnector.verify({ ...signed, rawBody: Buffer.from(body.toString().replace('reset', 'delete')) }, context())).toThrow(SignatureError);
-    expect(() => discordConnector.verify({ ...signed, headers: { ...signed.headers, 'x-signature-timestamp': '1701460251' } }, context())).toThrow(SignatureError);
+    expect(() =>
+      discordConnector.verify({ ...signed, rawBody: Buffer.from(body.toString().replace('reset', 'delete')) }, context()),
+    ).toThrow(SignatureError);
+    expect(() =>
+      discordConnector.verify({ ...signed, headers: { ...signed.headers, 'x-signature-timestamp': '1701460251' } }, context()),
+    ).toThrow(SignatureError);
   });
 
   it('says which setting is wrong when the public key is not 64 hex characters', () => {
-    const error = (() => { try { discordConnector.verify(discordDelivery(body), context({ FOGHORN_DISCORD_PUBLIC_KEY: 'not-a-key' })); } catch (e) { return e; } })();
+    const error = (() => {
+      try {
+        discordConnector.verify(discordDelivery(body), context({ FOGHORN_DISCORD_PUBLIC_KEY: 'not-a-key' }));
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(FoghornError);
     expect((error as FoghornError).status).toBe(503);
     expect((error as Error).message).toMatch(/FOGHORN_DISCORD_PUBLIC_KEY/);
@@ -41,7 +51,9 @@ describe('discord verify', () => {
 describe('discord PING handshake', () => {
   it('answers a signed PING with type 1', () => {
     expect(discordConnector.handshake?.(discordDelivery(fixture('ping.json')), context())).toEqual({
-      status: 200, headers: { 'content-type': 'application/json' }, body: { type: 1 },
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: { type: 1 },
     });
   });
 

@@ -1,11 +1,22 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
-import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/core/event.js';
+import { type CanonicalEvent, canonicalEventSchema } from '../../../functions/core/event.js';
 import { facebookConnector } from '../../../functions/platforms/facebook/index.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
+import {
+  commandFor,
+  contextWith,
+  docPage,
+  expectReadsOrRefuses,
+  fixtureBytes,
+  hmacHex,
+  inbound,
+  mutatedPayload,
+  sendOver,
+  settingNamesIn,
+} from '../../support/connector-harness.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, docPage, expectReadsOrRefuses, settingNamesIn, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -13,7 +24,10 @@ const feed = fixtureBytes(new URL('./fixtures/feed-comments.json', import.meta.u
 const messenger = fixtureBytes(new URL('./fixtures/messenger.json', import.meta.url));
 
 function signed(body: Buffer) {
-  return inbound('facebook', { body, headers: { 'x-hub-signature-256': `sha256=${hmacHex(SECRET, body)}`, 'content-type': 'application/json' } });
+  return inbound('facebook', {
+    body,
+    headers: { 'x-hub-signature-256': `sha256=${hmacHex(SECRET, body)}`, 'content-type': 'application/json' },
+  });
 }
 
 function normalise(body: Buffer, settings: Record<string, string> = baseSettings): CanonicalEvent[] {
@@ -40,9 +54,16 @@ describe('facebook connector: in', () => {
   it('answers the subscription handshake only with the right verify token', () => {
     const context = contextWith(baseSettings);
     const query = { 'hub.mode': 'subscribe', 'hub.challenge': 'challenge-42' };
-    expect(facebookConnector.handshake?.(inbound('facebook', { method: 'GET', query: { ...query, 'hub.verify_token': 'test-verify-token' } }), context))
-      .toMatchObject({ status: 200, body: 'challenge-42' });
-    expect(facebookConnector.handshake?.(inbound('facebook', { method: 'GET', query: { ...query, 'hub.verify_token': 'nope' } }), context)?.status).toBe(403);
+    expect(
+      facebookConnector.handshake?.(
+        inbound('facebook', { method: 'GET', query: { ...query, 'hub.verify_token': 'test-verify-token' } }),
+        context,
+      ),
+    ).toMatchObject({ status: 200, body: 'challenge-42' });
+    expect(
+      facebookConnector.handshake?.(inbound('facebook', { method: 'GET', query: { ...query, 'hub.verify_token': 'nope' } }), context)
+        ?.status,
+    ).toBe(403);
   });
 
   it('turns every added comment and post of a multi-entry delivery into its own event, and skips edits and reactions', () => {
@@ -76,16 +97,16 @@ describe('facebook connector: in', () => {
     });
   });
 
-  it('marks the Page\'s own comments and posts as isSelf and points replies to replies at the top-level comment', () => {
+  it("marks the Page's own comments and posts as isSelf and points replies to replies at the top-level comment", () => {
     const [, pageReply, pagePost] = normalise(feed);
     expect(pageReply?.author).toEqual({ id: '104857392019283', name: 'Harbour Coffee', isSelf: true });
     expect(pageReply?.thread).toEqual({ id: '104857392019283_912837465019283', replyToId: '912837465019283_1029384756102938' });
-    expect(pageReply?.meta?.['replyTargetId']).toBe('912837465019283_1029384756102938');
+    expect(pageReply?.meta?.replyTargetId).toBe('912837465019283_1029384756102938');
     expect(pagePost?.author.isSelf).toBe(true);
     expect(pagePost?.text).toBe('New winter menu from Monday');
   });
 
-  it('turns Messenger messages into dm events, skips receipts and unsent messages, and recognises Foghorn\'s own echo', () => {
+  it("turns Messenger messages into dm events, skips receipts and unsent messages, and recognises Foghorn's own echo", () => {
     const [incoming, echo, ...rest] = normalise(messenger, { ...baseSettings, FOGHORN_META_APP_ID: '1517293846501928' });
     expect(rest).toEqual([]);
     expect(incoming).toEqual({
@@ -100,7 +121,11 @@ describe('facebook connector: in', () => {
       receivedAt: '2026-11-22T10:01:00.000Z',
       meta: { messageId: 'm_Zx8wQk3lR2VbXy1-9aTqJc0uYhP4sNn7eLrGf6Ds5KmW', recipientId: '6029384756120394' },
     });
-    expect(echo).toMatchObject({ author: { id: '104857392019283', isSelf: true }, sentByFoghorn: true, thread: { id: '6029384756120394' } });
+    expect(echo).toMatchObject({
+      author: { id: '104857392019283', isSelf: true },
+      sentByFoghorn: true,
+      thread: { id: '6029384756120394' },
+    });
   });
 
   it('quarantines what it cannot read: not JSON is a 400, a wrong object or shape a 422', () => {
@@ -108,16 +133,21 @@ describe('facebook connector: in', () => {
     const read = (text: string) => () => facebookConnector.normalise(inbound('facebook', { body: text }), context);
     expect(read('not json')).toThrow(expect.objectContaining({ status: 400 }));
     expect(read('{"object":"instagram","entry":[]}')).toThrow(/expected 'page'/);
-    expect(read('{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"verb":"add"}}]}]}'))
-      .toThrow(/entry\.0\.changes\.0\.value\.item/);
+    expect(read('{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"verb":"add"}}]}]}')).toThrow(
+      /entry\.0\.changes\.0\.value\.item/,
+    );
   });
 });
 
 describe('facebook connector: out', () => {
   let api: Awaited<ReturnType<typeof startLoopback>>;
   let answer = { status: 200, body: '{"id":"912837465019283_8888"}', headers: {} as Record<string, string> };
-  beforeAll(async () => { api = await startLoopback(() => answer); });
-  afterAll(async () => { await api.close(); });
+  beforeAll(async () => {
+    api = await startLoopback(() => answer);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
   const outSettings = () => ({ ...baseSettings, FOGHORN_META_PAGE_TOKEN: 'page-token-123', FOGHORN_META_API_URL: `${api.url}/v21.0` });
 
   it('replies to a comment under the top-level comment, with the Page token', async () => {
@@ -160,19 +190,38 @@ describe('facebook connector: out', () => {
     const [comment] = normalise(feed);
     const request = facebookConnector.buildRequest(commandFor(comment!, 'reply'), contextWith(baseSettings));
     expect(request.url).toBe('https://graph.facebook.com/v21.0/912837465019283_1029384756102938/comments');
-    expect(request.headers['authorization']).toBe('Bearer <FOGHORN_META_PAGE_TOKEN>');
+    expect(request.headers.authorization).toBe('Bearer <FOGHORN_META_PAGE_TOKEN>');
   });
 
   it('reads a 429 with Retry-After as transient and an expired token as permanent', async () => {
     const [comment] = normalise(feed);
     const context = contextWith(outSettings());
     const command = commandFor(comment!, 'reply');
-    answer = { status: 429, headers: { 'retry-after': '30' }, body: JSON.stringify({ error: { message: '(#4) Application request limit reached', type: 'OAuthException', code: 4 } }) };
+    answer = {
+      status: 429,
+      headers: { 'retry-after': '30' },
+      body: JSON.stringify({ error: { message: '(#4) Application request limit reached', type: 'OAuthException', code: 4 } }),
+    };
     const limited = await sendOver(facebookConnector.buildRequest(command, context));
     expect(() => facebookConnector.interpretResponse(limited, command, context)).toThrow(TransientActionError);
-    try { facebookConnector.interpretResponse(limited, command, context); } catch (error) { expect((error as TransientActionError).retryAfterMs).toBe(30_000); }
+    try {
+      facebookConnector.interpretResponse(limited, command, context);
+    } catch (error) {
+      expect((error as TransientActionError).retryAfterMs).toBe(30_000);
+    }
 
-    answer = { status: 400, headers: {}, body: JSON.stringify({ error: { message: 'Error validating access token: The session has been invalidated', type: 'OAuthException', code: 190, error_subcode: 460 } }) };
+    answer = {
+      status: 400,
+      headers: {},
+      body: JSON.stringify({
+        error: {
+          message: 'Error validating access token: The session has been invalidated',
+          type: 'OAuthException',
+          code: 190,
+          error_subcode: 460,
+        },
+      }),
+    };
     const invalid = await sendOver(facebookConnector.buildRequest(command, context));
     expect(() => facebookConnector.interpretResponse(invalid, command, context)).toThrow(PermanentActionError);
     expect(() => facebookConnector.interpretResponse(invalid, command, context)).toThrow(/190\/460.*session has been invalidated/);
@@ -190,7 +239,12 @@ describe('facebook connector: out', () => {
 describe('facebook connector: malformed but signed payloads', () => {
   it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
     const context = contextWith(baseSettings);
-    fc.assert(fc.property(fc.oneof(mutatedPayload(feed), mutatedPayload(messenger)), (body) => expectReadsOrRefuses(facebookConnector, context, body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.oneof(mutatedPayload(feed), mutatedPayload(messenger)), (body) =>
+        expectReadsOrRefuses(facebookConnector, context, body),
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -199,7 +253,11 @@ const EXCLUDED: string[] = [];
 describe('facebook connector: documentation', () => {
   it('documents every setting it reads in docs/platforms/facebook.md', () => {
     const page = docPage('facebook');
-    const names = [...facebookConnector.inboundSettings, ...facebookConnector.outboundSettings, ...settingNamesIn('meta', 'facebook').filter((name) => !EXCLUDED.includes(name))];
+    const names = [
+      ...facebookConnector.inboundSettings,
+      ...facebookConnector.outboundSettings,
+      ...settingNamesIn('meta', 'facebook').filter((name) => !EXCLUDED.includes(name)),
+    ];
     expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
 });

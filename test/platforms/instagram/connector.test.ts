@@ -1,11 +1,22 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
-import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/core/event.js';
+import { type CanonicalEvent, canonicalEventSchema } from '../../../functions/core/event.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { instagramConnector } from '../../../functions/platforms/instagram/index.js';
+import {
+  commandFor,
+  contextWith,
+  docPage,
+  expectReadsOrRefuses,
+  fixtureBytes,
+  hmacHex,
+  inbound,
+  mutatedPayload,
+  sendOver,
+  settingNamesIn,
+} from '../../support/connector-harness.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, docPage, expectReadsOrRefuses, settingNamesIn, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -27,12 +38,19 @@ describe('instagram connector: in', () => {
 
   it('refuses wrong and missing signatures, and answers the handshake', () => {
     const context = contextWith(baseSettings);
-    expect(() => instagramConnector.verify(inbound('instagram', { body: comments, headers: { 'x-hub-signature-256': `sha256=${hmacHex('x', comments)}` } }), context))
-      .toThrow(SignatureError);
+    expect(() =>
+      instagramConnector.verify(
+        inbound('instagram', { body: comments, headers: { 'x-hub-signature-256': `sha256=${hmacHex('x', comments)}` } }),
+        context,
+      ),
+    ).toThrow(SignatureError);
     expect(() => instagramConnector.verify(inbound('instagram', { body: comments }), context)).toThrow(SignatureError);
     const query = { 'hub.mode': 'subscribe', 'hub.verify_token': 'test-verify-token', 'hub.challenge': '987' };
     expect(instagramConnector.handshake?.(inbound('instagram', { method: 'GET', query }), context)?.body).toBe('987');
-    expect(instagramConnector.handshake?.(inbound('instagram', { method: 'GET', query: { ...query, 'hub.verify_token': 'no' } }), context)?.status).toBe(403);
+    expect(
+      instagramConnector.handshake?.(inbound('instagram', { method: 'GET', query: { ...query, 'hub.verify_token': 'no' } }), context)
+        ?.status,
+    ).toBe(403);
   });
 
   it('normalises a comment field by field', () => {
@@ -57,14 +75,19 @@ describe('instagram connector: in', () => {
     });
   });
 
-  it('turns each change into its own event: the account\'s own reply is isSelf, a mention keeps its ids', () => {
+  it("turns each change into its own event: the account's own reply is isSelf, a mention keeps its ids", () => {
     const [, ownReply, mention] = normalise(comments);
     expect(ownReply).toMatchObject({
-      id: 'instagram:17912345678901234', kind: 'reply', author: { id: '17841405822304914', handle: 'harbourcoffee', isSelf: true },
-      thread: { id: '17887498072083520', replyToId: '17865799348089039' }, meta: { replyTargetId: '17865799348089039' },
+      id: 'instagram:17912345678901234',
+      kind: 'reply',
+      author: { id: '17841405822304914', handle: 'harbourcoffee', isSelf: true },
+      thread: { id: '17887498072083520', replyToId: '17865799348089039' },
+      meta: { replyTargetId: '17865799348089039' },
     });
     expect(mention).toMatchObject({
-      id: 'instagram:mention:17894227972186120', kind: 'mention', thread: { id: '17918195224117851' },
+      id: 'instagram:mention:17894227972186120',
+      kind: 'mention',
+      thread: { id: '17918195224117851' },
       meta: { mediaId: '17918195224117851', commentId: '17894227972186120' },
     });
   });
@@ -74,11 +97,15 @@ describe('instagram connector: in', () => {
     expect(comment?.author.isSelf).toBe(true);
   });
 
-  it('turns Direct messages into dm events, the echo of the account\'s own answer isSelf', () => {
+  it("turns Direct messages into dm events, the echo of the account's own answer isSelf", () => {
     const [incoming, echo] = normalise(messaging);
     expect(incoming).toMatchObject({
-      id: 'instagram:aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1', kind: 'dm', text: 'Hi! Is the red mug back in stock?',
-      author: { id: '1130984756029384', isSelf: false }, channel: { id: '17841405822304914' }, thread: { id: '1130984756029384' },
+      id: 'instagram:aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1',
+      kind: 'dm',
+      text: 'Hi! Is the red mug back in stock?',
+      author: { id: '1130984756029384', isSelf: false },
+      channel: { id: '17841405822304914' },
+      thread: { id: '1130984756029384' },
       meta: { recipientId: '1130984756029384' },
     });
     expect(echo).toMatchObject({ author: { id: '17841405822304914', isSelf: true }, thread: { id: '1130984756029384' } });
@@ -88,9 +115,14 @@ describe('instagram connector: in', () => {
 describe('instagram connector: out', () => {
   let api: Awaited<ReturnType<typeof startLoopback>>;
   let answer = { status: 200, headers: {} as Record<string, string>, body: '{"id":"17999000000000001"}' };
-  beforeAll(async () => { api = await startLoopback(() => answer); });
-  afterAll(async () => { await api.close(); });
-  const outContext = () => contextWith({ ...baseSettings, FOGHORN_META_PAGE_TOKEN: 'page-token', FOGHORN_META_API_URL: `${api.url}/v21.0/` });
+  beforeAll(async () => {
+    api = await startLoopback(() => answer);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  const outContext = () =>
+    contextWith({ ...baseSettings, FOGHORN_META_PAGE_TOKEN: 'page-token', FOGHORN_META_API_URL: `${api.url}/v21.0/` });
 
   it('replies under the top-level comment with POST /{comment-id}/replies', async () => {
     const [comment, ownReply] = normalise(comments);
@@ -119,16 +151,35 @@ describe('instagram connector: out', () => {
     const command = commandFor(comment!, 'reply');
     answer = {
       status: 400,
-      headers: { 'x-business-use-case-usage': JSON.stringify({ '17841405822304914': [{ type: 'instagram', call_count: 100, estimated_time_to_regain_access: 3 }] }) },
+      headers: {
+        'x-business-use-case-usage': JSON.stringify({
+          '17841405822304914': [{ type: 'instagram', call_count: 100, estimated_time_to_regain_access: 3 }],
+        }),
+      },
       body: JSON.stringify({ error: { message: 'User request limit reached', type: 'OAuthException', code: 80002, fbtrace_id: 'A1' } }),
     };
     const limited = await sendOver(instagramConnector.buildRequest(command, outContext()));
     let error: unknown;
-    try { instagramConnector.interpretResponse(limited, command, outContext()); } catch (caught) { error = caught; }
+    try {
+      instagramConnector.interpretResponse(limited, command, outContext());
+    } catch (caught) {
+      error = caught;
+    }
     expect(error).toBeInstanceOf(TransientActionError);
     expect((error as TransientActionError).retryAfterMs).toBe(180_000);
 
-    answer = { status: 400, headers: {}, body: JSON.stringify({ error: { message: "Unsupported post request. Object with ID '17865799348089039' does not exist", type: 'GraphMethodException', code: 100, error_subcode: 33 } }) };
+    answer = {
+      status: 400,
+      headers: {},
+      body: JSON.stringify({
+        error: {
+          message: "Unsupported post request. Object with ID '17865799348089039' does not exist",
+          type: 'GraphMethodException',
+          code: 100,
+          error_subcode: 33,
+        },
+      }),
+    };
     const gone = await sendOver(instagramConnector.buildRequest(command, outContext()));
     expect(() => instagramConnector.interpretResponse(gone, command, outContext())).toThrow(PermanentActionError);
     expect(() => instagramConnector.interpretResponse(gone, command, outContext())).toThrow(/does not exist/);
@@ -144,16 +195,25 @@ describe('instagram connector: out', () => {
 describe('instagram connector: malformed but signed payloads', () => {
   it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
     const context = contextWith(baseSettings);
-    fc.assert(fc.property(fc.oneof(mutatedPayload(comments), mutatedPayload(messaging)), (body) => expectReadsOrRefuses(instagramConnector, context, body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.oneof(mutatedPayload(comments), mutatedPayload(messaging)), (body) =>
+        expectReadsOrRefuses(instagramConnector, context, body),
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
-const EXCLUDED: string[] = ['FOGHORN_META_PAGE_ID'] // shared Meta code; only Facebook posts to a Page;
+const EXCLUDED: string[] = ['FOGHORN_META_PAGE_ID']; // shared Meta code; only Facebook posts to a Page;
 
 describe('instagram connector: documentation', () => {
   it('documents every setting it reads in docs/platforms/instagram.md', () => {
     const page = docPage('instagram');
-    const names = [...instagramConnector.inboundSettings, ...instagramConnector.outboundSettings, ...settingNamesIn('meta', 'instagram').filter((name) => !EXCLUDED.includes(name))];
+    const names = [
+      ...instagramConnector.inboundSettings,
+      ...instagramConnector.outboundSettings,
+      ...settingNamesIn('meta', 'instagram').filter((name) => !EXCLUDED.includes(name)),
+    ];
     expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
 });

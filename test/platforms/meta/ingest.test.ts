@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { fixtureBytes, hmacHex, inbound, ingestThrough } from '../../support/connector-harness.js';
+import { useEmbeddedDynamo } from '../../support/dynamo.js';
 
 const SECRET = 'test-app-secret';
 const settings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -10,9 +10,16 @@ const deliveries = {
   whatsapp: fixtureBytes(new URL('../whatsapp/fixtures/messages.json', import.meta.url)),
 };
 const expectedIds = {
-  facebook: ['facebook:912837465019283_1029384756102938', 'facebook:912837465019283_5647382910564738', 'facebook:104857392019283_918273645501928'],
+  facebook: [
+    'facebook:912837465019283_1029384756102938',
+    'facebook:912837465019283_5647382910564738',
+    'facebook:104857392019283_918273645501928',
+  ],
   instagram: ['instagram:17865799348089039', 'instagram:17912345678901234', 'instagram:mention:17894227972186120'],
-  whatsapp: ['whatsapp:wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=', 'whatsapp:wamid.HBgKNDc5MTIzNDU2NxUCABIYFDNBMDI3RTVGNjE2QkE3QzQ1RkI0AA=='],
+  whatsapp: [
+    'whatsapp:wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=',
+    'whatsapp:wamid.HBgKNDc5MTIzNDU2NxUCABIYFDNBMDI3RTVGNjE2QkE3QzQ1RkI0AA==',
+  ],
 };
 
 describe.each(['facebook', 'instagram', 'whatsapp'] as const)('%s through the ingest', (platform) => {

@@ -15,7 +15,14 @@ then:
         default: "Thanks for asking!"
 `;
 
-interface RecordedAction { eventId: string; ruleId: string; type: string; status: string; mode?: string; request?: { method: string; url: string; headers: Record<string, string>; body?: string } }
+interface RecordedAction {
+  eventId: string;
+  ruleId: string;
+  type: string;
+  status: string;
+  mode?: string;
+  request?: { method: string; url: string; headers: Record<string, string>; body?: string };
+}
 
 describe('Meta platforms through the local runtime (npm start)', () => {
   let runtime: RuntimeProcess;
@@ -25,16 +32,23 @@ describe('Meta platforms through the local runtime (npm start)', () => {
       env: { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'e2e-verify', FOGHORN_LOG_LEVEL: 'warn' },
     });
   });
-  afterAll(async () => { await runtime?.stop(); });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
 
-  const post = (platform: string, body: Buffer, secret = SECRET) => fetch(`${runtime.url}/webhooks/${platform}`, {
-    method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacHex(secret, body)}` },
-  });
-  const actionFor = (eventId: string) => waitFor(`the action for ${eventId}`, async () => {
-    const { actions } = await getJson<{ actions: RecordedAction[] }>(`${runtime.url}/api/actions?limit=1000`);
-    return actions.find((action) => action.eventId === eventId && action.status === 'succeeded');
-  });
-  const eventsNow = async () => (await getJson<{ events: Array<{ id: string; author: { isSelf?: boolean } }> }>(`${runtime.url}/api/events?limit=1000`)).events;
+  const post = (platform: string, body: Buffer, secret = SECRET) =>
+    fetch(`${runtime.url}/webhooks/${platform}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacHex(secret, body)}` },
+    });
+  const actionFor = (eventId: string) =>
+    waitFor(`the action for ${eventId}`, async () => {
+      const { actions } = await getJson<{ actions: RecordedAction[] }>(`${runtime.url}/api/actions?limit=1000`);
+      return actions.find((action) => action.eventId === eventId && action.status === 'succeeded');
+    });
+  const eventsNow = async () =>
+    (await getJson<{ events: Array<{ id: string; author: { isSelf?: boolean } }> }>(`${runtime.url}/api/events?limit=1000`)).events;
 
   it('facebook: handshake, 401 on a wrong signature, and a sandboxed comment reply for a signed feed delivery', async () => {
     const challenge = await fetch(`${runtime.url}/webhooks/facebook?hub.mode=subscribe&hub.verify_token=e2e-verify&hub.challenge=31337`);
@@ -66,6 +80,10 @@ describe('Meta platforms through the local runtime (npm start)', () => {
     const wamid = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=';
     const action = await actionFor(`whatsapp:${wamid}`);
     expect(action.request?.url).toBe('https://graph.facebook.com/v21.0/106540352242922/messages');
-    expect(JSON.parse(action.request?.body ?? '{}')).toMatchObject({ to: '16505551234', context: { message_id: wamid }, text: { body: 'Thanks for asking!' } });
+    expect(JSON.parse(action.request?.body ?? '{}')).toMatchObject({
+      to: '16505551234',
+      context: { message_id: wamid },
+      text: { body: 'Thanks for asking!' },
+    });
   });
 });

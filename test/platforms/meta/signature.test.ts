@@ -10,8 +10,15 @@ const body = Buffer.from('{"object":"page","entry":[]}');
 describe('Meta X-Hub-Signature-256', () => {
   it('accepts the HMAC-SHA256 of the raw bytes under the app secret, in either hex case', () => {
     const signature = hmacHex('test-app-secret', body);
-    expect(() => verifyMetaSignature(inbound('facebook', { body, headers: { 'x-hub-signature-256': `sha256=${signature}` } }), contextWith(settings))).not.toThrow();
-    expect(() => verifyMetaSignature(inbound('facebook', { body, headers: { 'x-hub-signature-256': `sha256=${signature.toUpperCase()}` } }), contextWith(settings))).not.toThrow();
+    expect(() =>
+      verifyMetaSignature(inbound('facebook', { body, headers: { 'x-hub-signature-256': `sha256=${signature}` } }), contextWith(settings)),
+    ).not.toThrow();
+    expect(() =>
+      verifyMetaSignature(
+        inbound('facebook', { body, headers: { 'x-hub-signature-256': `sha256=${signature.toUpperCase()}` } }),
+        contextWith(settings),
+      ),
+    ).not.toThrow();
   });
 
   it('refuses a signature under another secret, over other bytes, malformed or missing, with 401', () => {
@@ -35,13 +42,18 @@ describe('Meta X-Hub-Signature-256', () => {
   });
 
   it('names the missing app secret instead of accepting anything', () => {
-    expect(() => verifyMetaSignature(inbound('instagram', { body, headers: { 'x-hub-signature-256': `sha256=${hmacHex('', body)}` } }), contextWith({})))
-      .toThrow(NotConfiguredError);
+    expect(() =>
+      verifyMetaSignature(
+        inbound('instagram', { body, headers: { 'x-hub-signature-256': `sha256=${hmacHex('', body)}` } }),
+        contextWith({}),
+      ),
+    ).toThrow(NotConfiguredError);
   });
 });
 
 describe('Meta hub.challenge handshake', () => {
-  const handshake = (query: Record<string, string>, method = 'GET') => answerMetaHandshake(inbound('whatsapp', { method, query }), contextWith(settings));
+  const handshake = (query: Record<string, string>, method = 'GET') =>
+    answerMetaHandshake(inbound('whatsapp', { method, query }), contextWith(settings));
 
   it('echoes the challenge as plain text when the verify token is ours', () => {
     const answer = handshake({ 'hub.mode': 'subscribe', 'hub.verify_token': 'test-verify-token', 'hub.challenge': '1158201444' });

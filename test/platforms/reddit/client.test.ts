@@ -14,34 +14,65 @@ const inbox = fixtureJson<{ data: { children: unknown[] } }>('inbox.json').data.
 const commentReply = redditThingToEvent(inbox[1]!, 'inbox', 'foghorn_support', NOW);
 
 function command(event: CanonicalEvent, params: Record<string, unknown> = { text: 'Yes, Android 10 and later.' }): ActionCommand {
-  return { id: actionCommandId(event.id, 'faq', 0), eventId: event.id, ruleId: 'faq', index: 0, type: 'reply', params, event, createdAt: NOW.toISOString() };
+  return {
+    id: actionCommandId(event.id, 'faq', 0),
+    eventId: event.id,
+    ruleId: 'faq',
+    index: 0,
+    type: 'reply',
+    params,
+    event,
+    createdAt: NOW.toISOString(),
+  };
 }
 
 function thrown(run: () => unknown): unknown {
-  try { run(); } catch (error) { return error; }
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
   throw new Error('expected an error');
 }
 
 describe('reddit outbound', () => {
   let api: FakePlatformApi;
-  beforeAll(async () => { api = await startFakePlatformApi(); });
-  afterAll(async () => { await api.close(); });
-  beforeEach(() => { api.received.length = 0; });
+  beforeAll(async () => {
+    api = await startFakePlatformApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  beforeEach(() => {
+    api.received.length = 0;
+  });
 
   it('replies through /api/comment with thing_id, after trading the refresh token for an access token (live, via the act executor)', async () => {
     api.answer(redditApi({}));
     const settings = redditSettings(api.url);
     const execute = platformExecutor({
-      connectorFor: () => redditConnector, settings, live: new LiveSender(), sandbox: new SandboxSender(),
-      redact: (request) => redactRequest(request, ['gko_LXELoV07ZBNUXrvWZfzE3aI', '1234567890-refresh-token-test']), forceSandbox: false, clock: { now: () => NOW },
+      connectorFor: () => redditConnector,
+      settings,
+      live: new LiveSender(),
+      sandbox: new SandboxSender(),
+      redact: (request) => redactRequest(request, ['gko_LXELoV07ZBNUXrvWZfzE3aI', '1234567890-refresh-token-test']),
+      forceSandbox: false,
+      clock: { now: () => NOW },
     });
     const result = await execute(command(commentReply));
 
-    expect(api.received.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /www/api/v1/access_token', 'POST /oauth/api/comment']);
+    expect(api.received.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'POST /www/api/v1/access_token',
+      'POST /oauth/api/comment',
+    ]);
     const comment = api.received[1];
     expect(comment?.headers.authorization).toMatch(/^bearer eyJ/);
     expect(comment?.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(Object.fromEntries(new URLSearchParams(comment?.body))).toEqual({ api_type: 'json', thing_id: 't1_kq3x9z1', text: 'Yes, Android 10 and later.' });
+    expect(Object.fromEntries(new URLSearchParams(comment?.body))).toEqual({
+      api_type: 'json',
+      thing_id: 't1_kq3x9z1',
+      text: 'Yes, Android 10 and later.',
+    });
     expect(result).toMatchObject({ status: 'succeeded', mode: 'live', externalId: 't1_kq5n777' });
     expect(JSON.stringify(result)).not.toContain('eyJhbGciOiJSUzI1NiIsImtpZCI6');
   });
@@ -60,16 +91,24 @@ describe('reddit outbound', () => {
 
   it('turns RATELIMIT into a transient error that waits as long as Reddit says', async () => {
     api.answer(redditApi({}, { status: 200, body: fixtureJson('comment-ratelimit.json') }));
-    const response = await sendOutbound(redditConnector.buildRequest(command(commentReply), { settings: redditSettings(api.url), now: NOW }));
-    const error = thrown(() => redditConnector.interpretResponse(response, command(commentReply), { settings: redditSettings(api.url), now: NOW }));
+    const response = await sendOutbound(
+      redditConnector.buildRequest(command(commentReply), { settings: redditSettings(api.url), now: NOW }),
+    );
+    const error = thrown(() =>
+      redditConnector.interpretResponse(response, command(commentReply), { settings: redditSettings(api.url), now: NOW }),
+    );
     expect(error).toBeInstanceOf(TransientActionError);
     expect((error as TransientActionError).retryAfterMs).toBe(431_284);
   });
 
   it('turns HTTP 429 into a transient error using X-Ratelimit-Reset', async () => {
     api.answer(redditApi({}, { status: 429, headers: { 'x-ratelimit-reset': '17' }, body: { message: 'Too Many Requests', error: 429 } }));
-    const response = await sendOutbound(redditConnector.buildRequest(command(commentReply), { settings: redditSettings(api.url), now: NOW }));
-    const error = thrown(() => redditConnector.interpretResponse(response, command(commentReply), { settings: redditSettings(api.url), now: NOW }));
+    const response = await sendOutbound(
+      redditConnector.buildRequest(command(commentReply), { settings: redditSettings(api.url), now: NOW }),
+    );
+    const error = thrown(() =>
+      redditConnector.interpretResponse(response, command(commentReply), { settings: redditSettings(api.url), now: NOW }),
+    );
     expect((error as TransientActionError).retryAfterMs).toBe(17_000);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalEventSchema } from '../../../functions/core/event.js';
 import { NormaliseError } from '../../../functions/core/errors.js';
+import { canonicalEventSchema } from '../../../functions/core/event.js';
 import { redditThingToEvent } from '../../../functions/platforms/reddit/normalise.js';
 import { fixtureJson, NOW } from './support.js';
 
@@ -30,15 +30,26 @@ describe('reddit normalise', () => {
   it('turns a private message into a dm with its subject in the text', () => {
     const event = redditThingToEvent(inbox[0]!, 'inbox', 'foghorn_support', NOW);
     expect(event).toMatchObject({
-      id: 'reddit:t4_2a7bxk9', kind: 'dm', text: 'Charged twice\nHi, my card was charged twice for order 4411.',
-      author: { id: 't2_8xq2k1', handle: 'worried_customer', isSelf: false }, channel: { id: 'messages' }, thread: { id: 't4_2a7bxk9' },
+      id: 'reddit:t4_2a7bxk9',
+      kind: 'dm',
+      text: 'Charged twice\nHi, my card was charged twice for order 4411.',
+      author: { id: 't2_8xq2k1', handle: 'worried_customer', isSelf: false },
+      channel: { id: 'messages' },
+      thread: { id: 't4_2a7bxk9' },
     });
     expect(event.url).toBeUndefined();
   });
 
   it('calls a username mention a mention, and marks the account itself isSelf whatever the case', () => {
-    expect(redditThingToEvent(mentions[0]!, 'mentions', 'foghorn_support', NOW)).toMatchObject({ kind: 'mention', author: { isSelf: false } });
-    expect(redditThingToEvent(mentions[1]!, 'mentions', 'foghorn_support', NOW).author).toEqual({ id: 't2_fogh0', handle: 'Foghorn_Support', isSelf: true });
+    expect(redditThingToEvent(mentions[0]!, 'mentions', 'foghorn_support', NOW)).toMatchObject({
+      kind: 'mention',
+      author: { isSelf: false },
+    });
+    expect(redditThingToEvent(mentions[1]!, 'mentions', 'foghorn_support', NOW).author).toEqual({
+      id: 't2_fogh0',
+      handle: 'Foghorn_Support',
+      isSelf: true,
+    });
   });
 
   it('names the missing field of an item it cannot read', () => {

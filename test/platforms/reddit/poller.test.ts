@@ -5,15 +5,24 @@ import { createRedditPoller, RedditPollError } from '../../../functions/platform
 import { type FakePlatformApi, sendOutbound, startFakePlatformApi } from '../../support/fake-platform-api.js';
 import { fixtureJson, NOW, redditApi, redditSettings } from './support.js';
 
-interface ListingJson { kind: string; data: { after: string | null; children: { kind: string; data: Record<string, unknown> }[] } }
+interface ListingJson {
+  kind: string;
+  data: { after: string | null; children: { kind: string; data: Record<string, unknown> }[] };
+}
 
 const listings = () => ({ '/oauth/message/inbox': fixtureJson('inbox.json'), '/oauth/message/mentions': fixtureJson('mentions.json') });
 
 describe('reddit poller', () => {
   let api: FakePlatformApi;
-  beforeAll(async () => { api = await startFakePlatformApi(); });
-  afterAll(async () => { await api.close(); });
-  beforeEach(() => { api.received.length = 0; });
+  beforeAll(async () => {
+    api = await startFakePlatformApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  beforeEach(() => {
+    api.received.length = 0;
+  });
   const context = (now = NOW) => ({ settings: redditSettings(api.url), now, send: sendOutbound });
 
   it('refreshes the token, reads inbox and mentions, and on a first poll takes only unread items', async () => {
@@ -25,7 +34,10 @@ describe('reddit poller', () => {
     expect(token?.method).toBe('POST');
     expect(token?.url).toBe('/www/api/v1/access_token');
     expect(token?.headers.authorization).toBe(`Basic ${Buffer.from('p-jcoLKBynTLew:gko_LXELoV07ZBNUXrvWZfzE3aI').toString('base64')}`);
-    expect(Object.fromEntries(new URLSearchParams(token?.body))).toEqual({ grant_type: 'refresh_token', refresh_token: '1234567890-refresh-token-test' });
+    expect(Object.fromEntries(new URLSearchParams(token?.body))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: '1234567890-refresh-token-test',
+    });
     expect(inbox?.method).toBe('GET');
     expect(inbox?.url).toBe('/oauth/message/inbox?limit=100&raw_json=1&mark=false');
     expect(inbox?.headers.authorization).toMatch(/^bearer eyJ/);
@@ -39,8 +51,14 @@ describe('reddit poller', () => {
       ['reddit:t1_kq4m000', 'mention', true],
       ['reddit:t1_kq4m001', 'mention', false],
     ]);
-    expect(JSON.parse(result.cursor ?? '')).toEqual({ inbox: { name: 't4_2a7bxk9', created: 1700000300 }, mentions: { name: 't1_kq4m001', created: 1700000400 } });
-    expect(JSON.parse(result.raw?.get('reddit:t4_2a7bxk9')?.toString() ?? '{}')).toMatchObject({ kind: 't4', data: { name: 't4_2a7bxk9' } });
+    expect(JSON.parse(result.cursor ?? '')).toEqual({
+      inbox: { name: 't4_2a7bxk9', created: 1700000300 },
+      mentions: { name: 't1_kq4m001', created: 1700000400 },
+    });
+    expect(JSON.parse(result.raw?.get('reddit:t4_2a7bxk9')?.toString() ?? '{}')).toMatchObject({
+      kind: 't4',
+      data: { name: 't4_2a7bxk9' },
+    });
   });
 
   it('takes everything newer than the cursor, read or not, and reuses the access token', async () => {
@@ -50,7 +68,17 @@ describe('reddit poller', () => {
     const first = await poller.poll(undefined, context());
 
     const inbox = fixtureJson<ListingJson>('inbox.json');
-    const newer = { kind: 't1', data: { ...inbox.data.children[1]!.data, id: 'kq6zzzz', name: 't1_kq6zzzz', new: false, body: 'Thanks, it works', created_utc: 1700000900 } };
+    const newer = {
+      kind: 't1',
+      data: {
+        ...inbox.data.children[1]!.data,
+        id: 'kq6zzzz',
+        name: 't1_kq6zzzz',
+        new: false,
+        body: 'Thanks, it works',
+        created_utc: 1700000900,
+      },
+    };
     inbox.data.children = [newer, ...inbox.data.children];
     api.answer(redditApi({ '/oauth/message/inbox': inbox, '/oauth/message/mentions': fixtureJson('mentions.json') }));
     api.received.length = 0;
@@ -74,7 +102,12 @@ describe('reddit poller', () => {
   });
 
   it('keeps the previous cursor when a listing is empty', async () => {
-    api.answer(redditApi({ '/oauth/message/inbox': { kind: 'Listing', data: { after: null, children: [] } }, '/oauth/message/mentions': { kind: 'Listing', data: { after: null, children: [] } } }));
+    api.answer(
+      redditApi({
+        '/oauth/message/inbox': { kind: 'Listing', data: { after: null, children: [] } },
+        '/oauth/message/mentions': { kind: 'Listing', data: { after: null, children: [] } },
+      }),
+    );
     const cursor = JSON.stringify({ inbox: { name: 't1_a', created: 1 }, mentions: { name: 't1_b', created: 2 } });
     const result = await createRedditPoller(new RedditTokenCache()).poll(cursor, context());
     expect(result.events).toEqual([]);
@@ -82,17 +115,27 @@ describe('reddit poller', () => {
   });
 
   it('reports a rate limit with the X-Ratelimit-Reset wait', async () => {
-    api.answer((request) => (request.url.startsWith('/oauth/message/')
-      ? { status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '100', 'x-ratelimit-reset': '42' }, body: { message: 'Too Many Requests', error: 429 } }
-      : redditApi(listings())(request)));
-    const error = await createRedditPoller(new RedditTokenCache()).poll(undefined, context()).catch((caught: unknown) => caught);
+    api.answer((request) =>
+      request.url.startsWith('/oauth/message/')
+        ? {
+            status: 429,
+            headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '100', 'x-ratelimit-reset': '42' },
+            body: { message: 'Too Many Requests', error: 429 },
+          }
+        : redditApi(listings())(request),
+    );
+    const error = await createRedditPoller(new RedditTokenCache())
+      .poll(undefined, context())
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RedditPollError);
     expect((error as RedditPollError).retryAfterMs).toBe(42_000);
   });
 
   it('says plainly when Reddit refuses the refresh token', async () => {
     api.answer(() => ({ status: 400, body: { error: 'invalid_grant' } }));
-    const error = await createRedditPoller(new RedditTokenCache()).poll(undefined, context()).catch((caught: unknown) => caught);
+    const error = await createRedditPoller(new RedditTokenCache())
+      .poll(undefined, context())
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PermanentActionError);
     expect((error as Error).message).toBe('reddit refused the refresh token: invalid_grant');
   });

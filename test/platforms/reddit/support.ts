@@ -26,7 +26,10 @@ export function redditSettings(apiUrl: string, values: Record<string, string> = 
 }
 
 /** Plays www.reddit.com's token endpoint and oauth.reddit.com's listings, by path. */
-export function redditApi(listings: Record<string, unknown>, comment: FakeAnswer = { status: 200, body: fixtureJson('comment-created.json') }) {
+export function redditApi(
+  listings: Record<string, unknown>,
+  comment: FakeAnswer = { status: 200, body: fixtureJson('comment-created.json') },
+) {
   return (request: ReceivedRequest): FakeAnswer => {
     const path = request.url.split('?')[0] ?? '';
     if (path === '/www/api/v1/access_token') return { status: 200, body: fixtureJson('access-token.json') };

@@ -13,13 +13,26 @@ function eventFrom(name: string): CanonicalEvent {
 }
 
 function command(event: CanonicalEvent, type: string, params: Record<string, unknown>): ActionCommand {
-  return { id: actionCommandId(event.id, 'faq', 0), eventId: event.id, ruleId: 'faq', index: 0, type, params, event, createdAt: '2026-01-01T00:00:00.000Z' };
+  return {
+    id: actionCommandId(event.id, 'faq', 0),
+    eventId: event.id,
+    ruleId: 'faq',
+    index: 0,
+    type,
+    params,
+    event,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
 }
 
 describe('slack outbound', () => {
   let api: FakePlatformApi;
-  beforeAll(async () => { api = await startFakePlatformApi(); });
-  afterAll(async () => { await api.close(); });
+  beforeAll(async () => {
+    api = await startFakePlatformApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
   const live = () => context({ FOGHORN_SLACK_BOT_TOKEN: 'xoxb-test-token', FOGHORN_SLACK_API_URL: `${api.url}/api` });
 
   it('replies in the thread of the mention with chat.postMessage and reads the new ts', async () => {
@@ -42,18 +55,24 @@ describe('slack outbound', () => {
   it('replies to a thread reply in the same thread (the root ts), and to a DM inline', () => {
     const inThread = slackConnector.buildRequest(command(eventFrom('message-thread-reply.json'), 'reply', { text: 'ok' }), live());
     expect(JSON.parse(inThread.body ?? '{}')).toMatchObject({ channel: 'C2147483705', thread_ts: '1700000000.000100' });
-    const dm = JSON.parse(slackConnector.buildRequest(command(eventFrom('message-im.json'), 'reply', { text: 'ok' }), live()).body ?? '{}') as Record<string, unknown>;
+    const dm = JSON.parse(
+      slackConnector.buildRequest(command(eventFrom('message-im.json'), 'reply', { text: 'ok' }), live()).body ?? '{}',
+    ) as Record<string, unknown>;
     expect(dm.channel).toBe('D024BE91L');
     expect(dm).not.toHaveProperty('thread_ts');
   });
 
   it('posts to params.channel, else the configured default, never in a thread', () => {
     const event = eventFrom('app-mention.json');
-    const toParam = JSON.parse(slackConnector.buildRequest(command(event, 'post', { text: 'Incident update', channel: 'C0OPS' }), live()).body ?? '{}') as Record<string, unknown>;
+    const toParam = JSON.parse(
+      slackConnector.buildRequest(command(event, 'post', { text: 'Incident update', channel: 'C0OPS' }), live()).body ?? '{}',
+    ) as Record<string, unknown>;
     expect(toParam.channel).toBe('C0OPS');
     expect(toParam).not.toHaveProperty('thread_ts');
     const withDefault = context({ FOGHORN_SLACK_DEFAULT_CHANNEL: 'C0DEFAULT' });
-    expect(JSON.parse(slackConnector.buildRequest(command(event, 'post', { text: 'x' }), withDefault).body ?? '{}')).toMatchObject({ channel: 'C0DEFAULT' });
+    expect(JSON.parse(slackConnector.buildRequest(command(event, 'post', { text: 'x' }), withDefault).body ?? '{}')).toMatchObject({
+      channel: 'C0DEFAULT',
+    });
     expect(() => slackConnector.buildRequest(command(event, 'post', { text: 'x' }), context())).toThrow(/FOGHORN_SLACK_DEFAULT_CHANNEL/);
   });
 
@@ -72,7 +91,7 @@ describe('slack outbound', () => {
     expect((error as TransientActionError).retryAfterMs).toBe(30_000);
   });
 
-  it('turns ok:false channel_not_found into a permanent error with Slack\'s own error code', async () => {
+  it("turns ok:false channel_not_found into a permanent error with Slack's own error code", async () => {
     api.answer(() => ({ status: 200, body: { ok: false, error: 'channel_not_found' } }));
     const cmd = command(eventFrom('app-mention.json'), 'reply', { text: 'x' });
     const response = await sendOutbound(slackConnector.buildRequest(cmd, live()));

@@ -6,12 +6,16 @@ import { context, fixture, SIGNING_SECRET, slackDelivery } from './request.js';
 
 describe('slack through the ingest', () => {
   const dynamo = useEmbeddedDynamo();
-  const harness = (settings: Record<string, string> = { FOGHORN_SLACK_SIGNING_SECRET: SIGNING_SECRET }) => ingestHarness(dynamo.current, settings, context().now);
+  const harness = (settings: Record<string, string> = { FOGHORN_SLACK_SIGNING_SECRET: SIGNING_SECRET }) =>
+    ingestHarness(dynamo.current, settings, context().now);
 
   it('stores and publishes a signed app_mention once, recognising the X-Slack-Retry-Num redelivery', async () => {
     const { deps, publisher, store } = harness();
     const first = await handleWebhook(slackDelivery(fixture('app-mention.json')), deps);
-    const retry = await handleWebhook(slackDelivery(fixture('app-mention.json'), { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }), deps);
+    const retry = await handleWebhook(
+      slackDelivery(fixture('app-mention.json'), { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }),
+      deps,
+    );
     expect(first).toEqual({ status: 200, body: { ok: true, events: ['slack:Ev123ABC456'], duplicates: 0 } });
     expect(retry).toEqual({ status: 200, body: { ok: true, events: ['slack:Ev123ABC456'], duplicates: 1 } });
     expect(publisher.published.map((event) => event.id)).toEqual(['slack:Ev123ABC456']);

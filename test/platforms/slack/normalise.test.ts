@@ -70,8 +70,12 @@ describe('slack normalise', () => {
   it('turns an edit that changes the text into an event on the edited message, and ignores an unfurl (same text)', () => {
     const [edit] = normalise('message-changed.json').events;
     expect(edit).toMatchObject({
-      id: 'slack:Ev08EDIT001', kind: 'message', text: 'Still waiting on my refund for order 4411, any news?',
-      author: { id: 'U061F7AUR' }, channel: { id: 'C2147483705' }, meta: { ts: '1700000100.000200', subtype: 'message_changed', edited: true },
+      id: 'slack:Ev08EDIT001',
+      kind: 'message',
+      text: 'Still waiting on my refund for order 4411, any news?',
+      author: { id: 'U061F7AUR' },
+      channel: { id: 'C2147483705' },
+      meta: { ts: '1700000100.000200', subtype: 'message_changed', edited: true },
     });
     const unfurl = JSON.parse(fixture('message-changed.json').toString()) as { event: { previous_message: { text: string } } };
     unfurl.event.previous_message.text = 'Still waiting on my refund for order 4411, any news?';

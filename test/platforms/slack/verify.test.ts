@@ -49,7 +49,11 @@ describe('slack verify', () => {
 describe('slack url_verification handshake', () => {
   it('answers the challenge of a signed url_verification', () => {
     const response = slackConnector.handshake?.(slackDelivery(fixture('url-verification.json')), context());
-    expect(response).toEqual({ status: 200, headers: { 'content-type': 'text/plain' }, body: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+    expect(response).toEqual({
+      status: 200,
+      headers: { 'content-type': 'text/plain' },
+      body: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+    });
   });
 
   it('refuses an unsigned url_verification, and is not a handshake for an event_callback', () => {

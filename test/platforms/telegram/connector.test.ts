@@ -1,11 +1,21 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotConfiguredError, PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
-import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/core/event.js';
+import { type CanonicalEvent, canonicalEventSchema } from '../../../functions/core/event.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { telegramConnector } from '../../../functions/platforms/telegram/index.js';
+import {
+  commandFor,
+  contextWith,
+  docPage,
+  expectReadsOrRefuses,
+  fixtureBytes,
+  inbound,
+  mutatedPayload,
+  sendOver,
+  settingNamesIn,
+} from '../../support/connector-harness.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, docPage, expectReadsOrRefuses, settingNamesIn, mutatedPayload, fixtureBytes, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-secret-token_42';
 const BOT_TOKEN = '7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -28,8 +38,10 @@ describe('telegram connector: in', () => {
 
   it('refuses a wrong, missing or unconfigured secret token', () => {
     const body = fixture('group-reply');
-    const attempt = (headers: Record<string, string>, settings = baseSettings as Record<string, string>) =>
-      () => telegramConnector.verify(inbound('telegram', { body, headers }), contextWith(settings));
+    const attempt =
+      (headers: Record<string, string>, settings = baseSettings as Record<string, string>) =>
+      () =>
+        telegramConnector.verify(inbound('telegram', { body, headers }), contextWith(settings));
     expect(attempt({ 'x-telegram-bot-api-secret-token': 'test-secret-token_43' })).toThrow(SignatureError);
     expect(attempt({ 'x-telegram-bot-api-secret-token': 'short' })).toThrow(SignatureError);
     expect(attempt({})).toThrow(/missing x-telegram-bot-api-secret-token/);
@@ -62,18 +74,27 @@ describe('telegram connector: in', () => {
     });
   });
 
-  it('reads a private photo\'s caption as a dm, a channel post as a post by its channel', () => {
+  it("reads a private photo's caption as a dm, a channel post as a post by its channel", () => {
     const [dm] = normalise(fixture('private-photo'));
-    expect(dm).toMatchObject({ id: 'telegram:912384757', kind: 'dm', text: 'the lid of my cup, broken', channel: { id: '584930271', name: 'Aino' }, thread: {} });
+    expect(dm).toMatchObject({
+      id: 'telegram:912384757',
+      kind: 'dm',
+      text: 'the lid of my cup, broken',
+      channel: { id: '584930271', name: 'Aino' },
+      thread: {},
+    });
     const [post] = normalise(fixture('channel-post'));
     expect(post).toMatchObject({
-      id: 'telegram:912384758', kind: 'post', text: 'Winter menu starts Monday',
+      id: 'telegram:912384758',
+      kind: 'post',
+      text: 'Winter menu starts Monday',
       author: { id: '-1001122334455', handle: 'harbourcoffee', name: 'Mia', isSelf: false },
-      channel: { id: '-1001122334455', name: 'Harbour Coffee News' }, url: 'https://t.me/harbourcoffee/310',
+      channel: { id: '-1001122334455', name: 'Harbour Coffee News' },
+      url: 'https://t.me/harbourcoffee/310',
     });
   });
 
-  it('recognises the bot\'s own (edited) message by the id in its token, and a mention by its username', () => {
+  it("recognises the bot's own (edited) message by the id in its token, and a mention by its username", () => {
     const [own] = normalise(fixture('group-mention-edited'), { ...baseSettings, FOGHORN_TELEGRAM_BOT_USERNAME: 'harbour_help_bot' });
     expect(own).toMatchObject({ kind: 'mention', author: { id: '7012345678', isSelf: true }, sentByFoghorn: true, meta: { edited: true } });
     const [other] = normalise(fixture('group-mention-edited'), { ...baseSettings, FOGHORN_TELEGRAM_BOT_TOKEN: '999:zzz' });
@@ -85,16 +106,29 @@ describe('telegram connector: in', () => {
     const context = contextWith(baseSettings);
     const read = (body: string) => telegramConnector.normalise(inbound('telegram', { body }), context);
     expect(read('{"update_id":1,"callback_query":{"id":"4382","data":"x"}}').events).toEqual([]);
-    expect(() => read('{"update_id":2,"message":{"message_id":1,"date":1,"chat":{"type":"private"}}}')).toThrow(/update\.message\.chat\.id/);
+    expect(() => read('{"update_id":2,"message":{"message_id":1,"date":1,"chat":{"type":"private"}}}')).toThrow(
+      /update\.message\.chat\.id/,
+    );
     expect(() => read('{"update_id":')).toThrow(expect.objectContaining({ status: 400 }));
   });
 });
 
 describe('telegram connector: out', () => {
   let api: Awaited<ReturnType<typeof startLoopback>>;
-  let answer = { status: 200, headers: {} as Record<string, string>, body: JSON.stringify({ ok: true, result: { message_id: 5522, chat: { id: -1001928374650, type: 'supergroup' }, date: 1795341661, text: '…' } }) };
-  beforeAll(async () => { api = await startLoopback(() => answer); });
-  afterAll(async () => { await api.close(); });
+  let answer = {
+    status: 200,
+    headers: {} as Record<string, string>,
+    body: JSON.stringify({
+      ok: true,
+      result: { message_id: 5522, chat: { id: -1001928374650, type: 'supergroup' }, date: 1795341661, text: '…' },
+    }),
+  };
+  beforeAll(async () => {
+    api = await startLoopback(() => answer);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
   const outContext = (extra: Record<string, string> = {}) => contextWith({ ...baseSettings, FOGHORN_TELEGRAM_API_URL: api.url, ...extra });
 
   it('replies in the chat and topic, answering the message with reply_parameters', async () => {
@@ -115,28 +149,56 @@ describe('telegram connector: out', () => {
 
   it('posts to params.channel or FOGHORN_TELEGRAM_CHANNEL, and refuses a post with neither', async () => {
     const [event] = normalise(fixture('private-photo'));
-    await sendOver(telegramConnector.buildRequest(commandFor(event!, 'post', { text: 'News!' }), outContext({ FOGHORN_TELEGRAM_CHANNEL: '@harbourcoffee' })));
+    await sendOver(
+      telegramConnector.buildRequest(
+        commandFor(event!, 'post', { text: 'News!' }),
+        outContext({ FOGHORN_TELEGRAM_CHANNEL: '@harbourcoffee' }),
+      ),
+    );
     expect(JSON.parse(api.received.at(-1)!.body)).toEqual({ chat_id: '@harbourcoffee', text: 'News!' });
     await sendOver(telegramConnector.buildRequest(commandFor(event!, 'post', { text: 'News!', channel: '-1001122334455' }), outContext()));
     expect(JSON.parse(api.received.at(-1)!.body)).toEqual({ chat_id: '-1001122334455', text: 'News!' });
     expect(() => telegramConnector.buildRequest(commandFor(event!, 'post'), outContext())).toThrow(/FOGHORN_TELEGRAM_CHANNEL/);
   });
 
-  it('waits parameters.retry_after on a 429 and gives up on a 403 with Telegram\'s description', async () => {
+  it("waits parameters.retry_after on a 429 and gives up on a 403 with Telegram's description", async () => {
     const [event] = normalise(fixture('group-reply'));
     const command = commandFor(event!, 'reply');
-    answer = { status: 429, headers: { 'retry-after': '33' }, body: JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 33', parameters: { retry_after: 33 } }) };
+    answer = {
+      status: 429,
+      headers: { 'retry-after': '33' },
+      body: JSON.stringify({
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 33',
+        parameters: { retry_after: 33 },
+      }),
+    };
     const limited = await sendOver(telegramConnector.buildRequest(command, outContext()));
     let error: unknown;
-    try { telegramConnector.interpretResponse(limited, command, outContext()); } catch (caught) { error = caught; }
+    try {
+      telegramConnector.interpretResponse(limited, command, outContext());
+    } catch (caught) {
+      error = caught;
+    }
     expect(error).toBeInstanceOf(TransientActionError);
     expect((error as TransientActionError).retryAfterMs).toBe(33_000);
 
-    answer = { status: 403, headers: {}, body: JSON.stringify({ ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' }) };
+    answer = {
+      status: 403,
+      headers: {},
+      body: JSON.stringify({ ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' }),
+    };
     const blocked = await sendOver(telegramConnector.buildRequest(command, outContext()));
     expect(() => telegramConnector.interpretResponse(blocked, command, outContext())).toThrow(PermanentActionError);
-    expect(() => telegramConnector.interpretResponse(blocked, command, outContext())).toThrow('Telegram Bot API error 403: Forbidden: bot was blocked by the user');
-    answer = { status: 400, headers: {}, body: JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: message to be replied not found' }) };
+    expect(() => telegramConnector.interpretResponse(blocked, command, outContext())).toThrow(
+      'Telegram Bot API error 403: Forbidden: bot was blocked by the user',
+    );
+    answer = {
+      status: 400,
+      headers: {},
+      body: JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: message to be replied not found' }),
+    };
     const missing = await sendOver(telegramConnector.buildRequest(command, outContext()));
     expect(() => telegramConnector.interpretResponse(missing, command, outContext())).toThrow(PermanentActionError);
   });
@@ -151,7 +213,12 @@ describe('telegram connector: out', () => {
 describe('telegram connector: malformed but signed payloads', () => {
   it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
     const context = contextWith(baseSettings);
-    fc.assert(fc.property(fc.oneof(mutatedPayload(fixture('group-reply')), mutatedPayload(fixture('channel-post'))), (body) => expectReadsOrRefuses(telegramConnector, context, body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.oneof(mutatedPayload(fixture('group-reply')), mutatedPayload(fixture('channel-post'))), (body) =>
+        expectReadsOrRefuses(telegramConnector, context, body),
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -160,7 +227,11 @@ const EXCLUDED: string[] = [];
 describe('telegram connector: documentation', () => {
   it('documents every setting it reads in docs/platforms/telegram.md', () => {
     const page = docPage('telegram');
-    const names = [...telegramConnector.inboundSettings, ...telegramConnector.outboundSettings, ...settingNamesIn('telegram').filter((name) => !EXCLUDED.includes(name))];
+    const names = [
+      ...telegramConnector.inboundSettings,
+      ...telegramConnector.outboundSettings,
+      ...settingNamesIn('telegram').filter((name) => !EXCLUDED.includes(name)),
+    ];
     expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
 });

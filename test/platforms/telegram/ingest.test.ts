@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { fixtureBytes, inbound, ingestThrough } from '../../support/connector-harness.js';
+import { useEmbeddedDynamo } from '../../support/dynamo.js';
 
 const SECRET = 'test-secret-token_42';
 const body = fixtureBytes(new URL('./fixtures/group-reply.json', import.meta.url));

@@ -15,7 +15,13 @@ then:
         default: "Saturdays 9 to 17, {{author.name}}."
 `;
 
-interface RecordedAction { eventId: string; ruleId: string; status: string; mode?: string; request?: { method: string; url: string; body?: string } }
+interface RecordedAction {
+  eventId: string;
+  ruleId: string;
+  status: string;
+  mode?: string;
+  request?: { method: string; url: string; body?: string };
+}
 
 describe('telegram through the local runtime (npm start)', () => {
   let runtime: RuntimeProcess;
@@ -25,13 +31,18 @@ describe('telegram through the local runtime (npm start)', () => {
       env: { FOGHORN_TELEGRAM_SECRET_TOKEN: SECRET, FOGHORN_LOG_LEVEL: 'warn' },
     });
   });
-  afterAll(async () => { await runtime?.stop(); });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
 
   it('refuses a wrong secret token and answers a signed update in its chat and topic, sandboxed', async () => {
     const body = fixtureBytes(new URL('./fixtures/group-reply.json', import.meta.url));
-    const post = (secret: string) => fetch(`${runtime.url}/webhooks/telegram`, {
-      method: 'POST', body, headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-    });
+    const post = (secret: string) =>
+      fetch(`${runtime.url}/webhooks/telegram`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+      });
     expect((await post('wrong-secret')).status).toBe(401);
     expect((await post(SECRET)).status).toBe(200);
 

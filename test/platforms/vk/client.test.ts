@@ -14,18 +14,35 @@ function eventFrom(name: string): CanonicalEvent {
 }
 
 function command(event: CanonicalEvent, type: string, params: Record<string, unknown>, ruleId = 'faq'): ActionCommand {
-  return { id: actionCommandId(event.id, ruleId, 0), eventId: event.id, ruleId, index: 0, type, params, event, createdAt: '2023-11-14T22:20:00.000Z' };
+  return {
+    id: actionCommandId(event.id, ruleId, 0),
+    eventId: event.id,
+    ruleId,
+    index: 0,
+    type,
+    params,
+    event,
+    createdAt: '2023-11-14T22:20:00.000Z',
+  };
 }
 
 function thrown(run: () => unknown): unknown {
-  try { run(); } catch (error) { return error; }
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
   throw new Error('expected an error');
 }
 
 describe('vk outbound', () => {
   let api: FakePlatformApi;
-  beforeAll(async () => { api = await startFakePlatformApi(); });
-  afterAll(async () => { await api.close(); });
+  beforeAll(async () => {
+    api = await startFakePlatformApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
   const live = () => context({ FOGHORN_VK_TOKEN: 'vk1.a.community-token', FOGHORN_VK_API_URL: `${api.url}/method` });
 
   it('answers a dm with messages.send: form-encoded, reply_to, random_id from the command id, v and token', async () => {
@@ -38,8 +55,12 @@ describe('vk outbound', () => {
     expect(received?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     const form = new URLSearchParams(received?.body);
     expect(Object.fromEntries(form)).toEqual({
-      peer_id: '12345678', random_id: String(vkRandomId(cmd.id)), message: 'Заказ 4411 уже в пути.', reply_to: '1042',
-      access_token: 'vk1.a.community-token', v: '5.199',
+      peer_id: '12345678',
+      random_id: String(vkRandomId(cmd.id)),
+      message: 'Заказ 4411 уже в пути.',
+      reply_to: '1042',
+      access_token: 'vk1.a.community-token',
+      v: '5.199',
     });
     expect(vkConnector.interpretResponse(response, cmd, live())).toEqual({ externalId: '1043' });
   });
@@ -67,8 +88,14 @@ describe('vk outbound', () => {
     const received = api.received.at(-1);
     expect(received?.url).toBe('/method/wall.createComment');
     expect(Object.fromEntries(new URLSearchParams(received?.body))).toEqual({
-      owner_id: '-183513233', post_id: '120', reply_to_comment: '4391', message: 'Напишите нам в личные сообщения', from_group: '183513233',
-      guid: cmd.id, access_token: 'vk1.a.community-token', v: '5.199',
+      owner_id: '-183513233',
+      post_id: '120',
+      reply_to_comment: '4391',
+      message: 'Напишите нам в личные сообщения',
+      from_group: '183513233',
+      guid: cmd.id,
+      access_token: 'vk1.a.community-token',
+      v: '5.199',
     });
     expect(vkConnector.interpretResponse(response, cmd, live())).toEqual({ externalId: '4393' });
   });
@@ -79,12 +106,25 @@ describe('vk outbound', () => {
     expect(sandbox.url).toBe('https://api.vk.com/method/messages.send');
     expect(new URLSearchParams(sandbox.body).get('peer_id')).toBe('2000000001');
     expect(new URLSearchParams(sandbox.body).get('access_token')).toBe('<FOGHORN_VK_TOKEN>');
-    expect(new URLSearchParams(vkConnector.buildRequest(command(event, 'post', { text: 'x' }), context({ FOGHORN_VK_DEFAULT_PEER_ID: '777' })).body).get('peer_id')).toBe('777');
+    expect(
+      new URLSearchParams(
+        vkConnector.buildRequest(command(event, 'post', { text: 'x' }), context({ FOGHORN_VK_DEFAULT_PEER_ID: '777' })).body,
+      ).get('peer_id'),
+    ).toBe('777');
     expect(() => vkConnector.buildRequest(command(event, 'post', { text: 'x' }), context())).toThrow(/FOGHORN_VK_DEFAULT_PEER_ID/);
   });
 
   it('retries error 6 (too many requests per second) and 9 (flood control) later', async () => {
-    api.answer(() => ({ status: 200, body: { error: { error_code: 6, error_msg: 'Too many requests per second', request_params: [{ key: 'access_token', value: 'vk1.a.community-token' }] } } }));
+    api.answer(() => ({
+      status: 200,
+      body: {
+        error: {
+          error_code: 6,
+          error_msg: 'Too many requests per second',
+          request_params: [{ key: 'access_token', value: 'vk1.a.community-token' }],
+        },
+      },
+    }));
     const cmd = command(eventFrom('message-new-dm.json'), 'reply', { text: 'x' });
     const response = await sendOutbound(vkConnector.buildRequest(cmd, live()));
     const tooMany = thrown(() => vkConnector.interpretResponse(response, cmd, live()));

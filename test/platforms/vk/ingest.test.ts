@@ -6,11 +6,20 @@ import { CONFIRMATION, fixture, fixtureWith, NOW, SECRET, vkDelivery } from './r
 
 describe('vk through the ingest', () => {
   const dynamo = useEmbeddedDynamo();
-  const harness = () => ingestHarness(dynamo.current, { FOGHORN_VK_SECRET: SECRET, FOGHORN_VK_CONFIRMATION: CONFIRMATION, FOGHORN_VK_GROUP_ID: '183513233' }, NOW);
+  const harness = () =>
+    ingestHarness(
+      dynamo.current,
+      { FOGHORN_VK_SECRET: SECRET, FOGHORN_VK_CONFIRMATION: CONFIRMATION, FOGHORN_VK_GROUP_ID: '183513233' },
+      NOW,
+    );
   const OK = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
 
   it('answers the confirmation with the configured code', async () => {
-    expect(await handleWebhook(vkDelivery(fixture('confirmation.json')), harness().deps)).toEqual({ status: 200, headers: { 'content-type': 'text/plain' }, body: CONFIRMATION });
+    expect(await handleWebhook(vkDelivery(fixture('confirmation.json')), harness().deps)).toEqual({
+      status: 200,
+      headers: { 'content-type': 'text/plain' },
+      body: CONFIRMATION,
+    });
   });
 
   it('stores a wall comment once and answers ok to the delivery and to its redelivery', async () => {

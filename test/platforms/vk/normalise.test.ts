@@ -62,7 +62,12 @@ describe('vk normalise', () => {
 
   it("marks the community's outgoing message (message_reply) isSelf, and sentByFoghorn unless an admin wrote it by hand", () => {
     const [sent] = normalise(fixture('message-reply.json')).events;
-    expect(sent).toMatchObject({ kind: 'dm', author: { id: '-183513233', isSelf: true }, sentByFoghorn: true, meta: { type: 'message_reply', messageId: 1043 } });
+    expect(sent).toMatchObject({
+      kind: 'dm',
+      author: { id: '-183513233', isSelf: true },
+      sentByFoghorn: true,
+      meta: { type: 'message_reply', messageId: 1043 },
+    });
     const byHand = JSON.parse(fixture('message-reply.json').toString()) as { object: Record<string, unknown> };
     byHand.object.admin_author_id = 98765;
     expect(normalise(Buffer.from(JSON.stringify(byHand))).events[0]).toMatchObject({ author: { isSelf: true }, sentByFoghorn: false });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { settingsFrom } from '../../../functions/core/settings.js';
-import type { InboundRequest } from '../../../functions/core/http.js';
 import type { ConnectorContext } from '../../../functions/core/connector.js';
+import type { InboundRequest } from '../../../functions/core/http.js';
+import { settingsFrom } from '../../../functions/core/settings.js';
 
 /** The secret key the fixtures carry (set in the community's Callback API settings). */
 export const SECRET = 'aaQ13axAPQEcczQa';
@@ -23,9 +23,24 @@ export function fixtureWith(name: string, changes: Record<string, unknown>): Buf
 }
 
 export function context(values: Record<string, string> = {}): ConnectorContext {
-  return { settings: settingsFrom({ FOGHORN_VK_SECRET: SECRET, FOGHORN_VK_CONFIRMATION: CONFIRMATION, FOGHORN_VK_GROUP_ID: '183513233', ...values }), now: NOW };
+  return {
+    settings: settingsFrom({
+      FOGHORN_VK_SECRET: SECRET,
+      FOGHORN_VK_CONFIRMATION: CONFIRMATION,
+      FOGHORN_VK_GROUP_ID: '183513233',
+      ...values,
+    }),
+    now: NOW,
+  };
 }
 
 export function vkDelivery(rawBody: Buffer): InboundRequest {
-  return { method: 'POST', platform: 'vk', headers: { 'content-type': 'application/json' }, query: {}, rawBody, receivedAt: new Date('2023-11-14T22:13:21.000Z') };
+  return {
+    method: 'POST',
+    platform: 'vk',
+    headers: { 'content-type': 'application/json' },
+    query: {},
+    rawBody,
+    receivedAt: new Date('2023-11-14T22:13:21.000Z'),
+  };
 }

@@ -31,12 +31,16 @@ describe('vk verify', () => {
 describe('vk confirmation handshake', () => {
   it('answers the configured confirmation string as text/plain', () => {
     expect(vkConnector.handshake?.(vkDelivery(fixture('confirmation.json')), context())).toEqual({
-      status: 200, headers: { 'content-type': 'text/plain' }, body: CONFIRMATION,
+      status: 200,
+      headers: { 'content-type': 'text/plain' },
+      body: CONFIRMATION,
     });
   });
 
   it('refuses a confirmation with a wrong secret or for another community, and ignores other notifications', () => {
-    expect(() => vkConnector.handshake?.(vkDelivery(fixtureWith('confirmation.json', { secret: 'nope' })), context())).toThrow(SignatureError);
+    expect(() => vkConnector.handshake?.(vkDelivery(fixtureWith('confirmation.json', { secret: 'nope' })), context())).toThrow(
+      SignatureError,
+    );
     expect(() => vkConnector.handshake?.(vkDelivery(fixtureWith('confirmation.json', { group_id: 7 })), context())).toThrow(SignatureError);
     expect(vkConnector.handshake?.(vkDelivery(fixture('message-new-dm.json')), context())).toBeUndefined();
   });

@@ -1,11 +1,22 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
-import { canonicalEventSchema, type CanonicalEvent } from '../../../functions/core/event.js';
+import { type CanonicalEvent, canonicalEventSchema } from '../../../functions/core/event.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { whatsappConnector } from '../../../functions/platforms/whatsapp/index.js';
+import {
+  commandFor,
+  contextWith,
+  docPage,
+  expectReadsOrRefuses,
+  fixtureBytes,
+  hmacHex,
+  inbound,
+  mutatedPayload,
+  sendOver,
+  settingNamesIn,
+} from '../../support/connector-harness.js';
 import { startLoopback } from '../../support/loopback.js';
-import { commandFor, contextWith, docPage, expectReadsOrRefuses, settingNamesIn, mutatedPayload, fixtureBytes, hmacHex, inbound, sendOver } from '../../support/connector-harness.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -26,12 +37,21 @@ describe('whatsapp connector: in', () => {
 
   it('refuses wrong and missing signatures, and answers the handshake', () => {
     const context = contextWith(baseSettings);
-    expect(() => whatsappConnector.verify(inbound('whatsapp', { body: messages, headers: { 'x-hub-signature-256': `sha256=${hmacHex('x', messages)}` } }), context))
-      .toThrow(SignatureError);
+    expect(() =>
+      whatsappConnector.verify(
+        inbound('whatsapp', { body: messages, headers: { 'x-hub-signature-256': `sha256=${hmacHex('x', messages)}` } }),
+        context,
+      ),
+    ).toThrow(SignatureError);
     expect(() => whatsappConnector.verify(inbound('whatsapp', { body: messages }), context)).toThrow(SignatureError);
     const query = { 'hub.mode': 'subscribe', 'hub.verify_token': 'test-verify-token', 'hub.challenge': '1158201444' };
-    expect(whatsappConnector.handshake?.(inbound('whatsapp', { method: 'GET', query }), context)).toMatchObject({ status: 200, body: '1158201444' });
-    expect(whatsappConnector.handshake?.(inbound('whatsapp', { method: 'GET', query: { ...query, 'hub.verify_token': 'x' } }), context)?.status).toBe(403);
+    expect(whatsappConnector.handshake?.(inbound('whatsapp', { method: 'GET', query }), context)).toMatchObject({
+      status: 200,
+      body: '1158201444',
+    });
+    expect(
+      whatsappConnector.handshake?.(inbound('whatsapp', { method: 'GET', query: { ...query, 'hub.verify_token': 'x' } }), context)?.status,
+    ).toBe(403);
   });
 
   it('turns each message of each change into one event, and status updates into none', () => {
@@ -63,22 +83,45 @@ describe('whatsapp connector: in', () => {
     });
   });
 
-  it('reads an image\'s caption as its text', () => {
+  it("reads an image's caption as its text", () => {
     const [, image] = normalise(messages);
-    expect(image).toMatchObject({ text: 'The box arrived broken', author: { id: '4791234567', name: 'Ola Nordmann' }, meta: { messageType: 'image' } });
+    expect(image).toMatchObject({
+      text: 'The box arrived broken',
+      author: { id: '4791234567', name: 'Ola Nordmann' },
+      meta: { messageType: 'image' },
+    });
   });
 
   it('names the field it cannot read', () => {
-    const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', messages: [] } }] }] }));
-    expect(() => whatsappConnector.normalise(inbound('whatsapp', { body }), contextWith(baseSettings))).toThrow(/entry\.0\.changes\.0\.value\.metadata/);
+    const body = Buffer.from(
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', messages: [] } }] }],
+      }),
+    );
+    expect(() => whatsappConnector.normalise(inbound('whatsapp', { body }), contextWith(baseSettings))).toThrow(
+      /entry\.0\.changes\.0\.value\.metadata/,
+    );
   });
 });
 
 describe('whatsapp connector: out', () => {
   let api: Awaited<ReturnType<typeof startLoopback>>;
-  let answer = { status: 200, headers: {} as Record<string, string>, body: JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: '16505551234', wa_id: '16505551234' }], messages: [{ id: 'wamid.OUT1' }] }) };
-  beforeAll(async () => { api = await startLoopback(() => answer); });
-  afterAll(async () => { await api.close(); });
+  let answer = {
+    status: 200,
+    headers: {} as Record<string, string>,
+    body: JSON.stringify({
+      messaging_product: 'whatsapp',
+      contacts: [{ input: '16505551234', wa_id: '16505551234' }],
+      messages: [{ id: 'wamid.OUT1' }],
+    }),
+  };
+  beforeAll(async () => {
+    api = await startLoopback(() => answer);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
   const outContext = () => contextWith({ ...baseSettings, FOGHORN_WHATSAPP_TOKEN: 'wa-token', FOGHORN_META_API_URL: `${api.url}/v21.0` });
 
   it('replies from the business number that received the message, quoting it', async () => {
@@ -103,14 +146,33 @@ describe('whatsapp connector: out', () => {
   it('reads the throughput limit (130429) as transient and the closed 24-hour window (131047) as permanent', async () => {
     const [text] = normalise(messages);
     const command = commandFor(text!, 'reply');
-    answer = { status: 429, headers: { 'retry-after': '5' }, body: JSON.stringify({ error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, fbtrace_id: 'X' } }) };
+    answer = {
+      status: 429,
+      headers: { 'retry-after': '5' },
+      body: JSON.stringify({ error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, fbtrace_id: 'X' } }),
+    };
     const limited = await sendOver(whatsappConnector.buildRequest(command, outContext()));
     let error: unknown;
-    try { whatsappConnector.interpretResponse(limited, command, outContext()); } catch (caught) { error = caught; }
+    try {
+      whatsappConnector.interpretResponse(limited, command, outContext());
+    } catch (caught) {
+      error = caught;
+    }
     expect(error).toBeInstanceOf(TransientActionError);
     expect((error as TransientActionError).retryAfterMs).toBe(5000);
 
-    answer = { status: 400, headers: {}, body: JSON.stringify({ error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_data: { details: 'Message failed to send because more than 24 hours have passed' } } }) };
+    answer = {
+      status: 400,
+      headers: {},
+      body: JSON.stringify({
+        error: {
+          message: '(#131047) Re-engagement message',
+          type: 'OAuthException',
+          code: 131047,
+          error_data: { details: 'Message failed to send because more than 24 hours have passed' },
+        },
+      }),
+    };
     const closed = await sendOver(whatsappConnector.buildRequest(command, outContext()));
     expect(() => whatsappConnector.interpretResponse(closed, command, outContext())).toThrow(PermanentActionError);
     expect(() => whatsappConnector.interpretResponse(closed, command, outContext())).toThrow(/131047.*Re-engagement message/);
@@ -120,7 +182,7 @@ describe('whatsapp connector: out', () => {
     const [text] = normalise(messages);
     const request = whatsappConnector.buildRequest(commandFor(text!, 'reply'), contextWith(baseSettings));
     expect(request.url).toBe('https://graph.facebook.com/v21.0/106540352242922/messages');
-    expect(request.headers['authorization']).toBe('Bearer <FOGHORN_WHATSAPP_TOKEN>');
+    expect(request.headers.authorization).toBe('Bearer <FOGHORN_WHATSAPP_TOKEN>');
     expect(() => whatsappConnector.buildRequest(commandFor(text!, 'post'), contextWith(baseSettings))).toThrow(PermanentActionError);
   });
 });
@@ -128,16 +190,23 @@ describe('whatsapp connector: out', () => {
 describe('whatsapp connector: malformed but signed payloads', () => {
   it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
     const context = contextWith(baseSettings);
-    fc.assert(fc.property(fc.oneof(mutatedPayload(messages)), (body) => expectReadsOrRefuses(whatsappConnector, context, body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.oneof(mutatedPayload(messages)), (body) => expectReadsOrRefuses(whatsappConnector, context, body)),
+      { numRuns: 300 },
+    );
   });
 });
 
-const EXCLUDED: string[] = ['FOGHORN_META_PAGE_ID', 'FOGHORN_META_PAGE_TOKEN', 'FOGHORN_META_APP_ID'] // shared Meta code for Page and Messenger;
+const EXCLUDED: string[] = ['FOGHORN_META_PAGE_ID', 'FOGHORN_META_PAGE_TOKEN', 'FOGHORN_META_APP_ID']; // shared Meta code for Page and Messenger;
 
 describe('whatsapp connector: documentation', () => {
   it('documents every setting it reads in docs/platforms/whatsapp.md', () => {
     const page = docPage('whatsapp');
-    const names = [...whatsappConnector.inboundSettings, ...whatsappConnector.outboundSettings, ...settingNamesIn('meta', 'whatsapp').filter((name) => !EXCLUDED.includes(name))];
+    const names = [
+      ...whatsappConnector.inboundSettings,
+      ...whatsappConnector.outboundSettings,
+      ...settingNamesIn('meta', 'whatsapp').filter((name) => !EXCLUDED.includes(name)),
+    ];
     expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
   });
 });

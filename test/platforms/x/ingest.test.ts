@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { fixtureBytes, hmacBase64, inbound, ingestThrough } from '../../support/connector-harness.js';
+import { useEmbeddedDynamo } from '../../support/dynamo.js';
 
 const SECRET = 'test-consumer-secret';
 const body = fixtureBytes(new URL('./fixtures/tweet-create.json', import.meta.url));
@@ -8,7 +8,7 @@ const body = fixtureBytes(new URL('./fixtures/tweet-create.json', import.meta.ur
 describe('x through the ingest', () => {
   const dynamo = useEmbeddedDynamo();
 
-  it('stores a signed delivery\'s tweets once each, refuses bad signatures, answers the CRC', async () => {
+  it("stores a signed delivery's tweets once each, refuses bad signatures, answers the CRC", async () => {
     const ingest = ingestThrough(dynamo.current, { FOGHORN_X_CONSUMER_SECRET: SECRET });
     const signature = `sha256=${hmacBase64(SECRET, body)}`;
     const first = await ingest.post(inbound('x', { body, headers: { 'x-twitter-webhooks-signature': signature } }));

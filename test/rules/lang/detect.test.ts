@@ -19,7 +19,9 @@ describe('language detection on the labelled set', () => {
   });
 
   it('never confuses Persian and Arabic on posts of 20 characters or more (main and held-out sets)', async () => {
-    const long = [...posts, ...readLabelledPosts('test/rules/fixtures/lang-heldout')].filter((post) => (post.lang === 'fa' || post.lang === 'ar') && [...post.text].length >= 20);
+    const long = [...posts, ...readLabelledPosts('test/rules/fixtures/lang-heldout')].filter(
+      (post) => (post.lang === 'fa' || post.lang === 'ar') && [...post.text].length >= 20,
+    );
     expect(long.length).toBeGreaterThan(60);
     for (const post of long) expect(await detectLanguage(post.text), post.text).toBe(post.lang);
   });
@@ -55,7 +57,12 @@ describe('detectLanguage', () => {
 
   it('degrades to the script rules when CLD3 cannot load, instead of failing', async () => {
     let attempts = 0;
-    const detect = createLanguageDetector({ loadModel: async () => { attempts++; throw new Error('no WebAssembly here'); } });
+    const detect = createLanguageDetector({
+      loadModel: async () => {
+        attempts++;
+        throw new Error('no WebAssembly here');
+      },
+    });
     expect(await detect('Where is my parcel? It has been two weeks')).toBeUndefined();
     expect(await detect('Привет, как дела? Жду заказ давно')).toBe('ru');
     expect(await detect('ساعت کاری شما چیه؟')).toBe('fa');

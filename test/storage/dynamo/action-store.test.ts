@@ -5,7 +5,16 @@ import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { makeEvent } from '../../support/events.js';
 
 function command(id: string): ActionCommand {
-  return { id, eventId: 'generic:e1', ruleId: 'faq', index: 0, type: 'reply', params: { text: 'hi' }, event: makeEvent(), createdAt: '2026-11-22T10:00:00.000Z' };
+  return {
+    id,
+    eventId: 'generic:e1',
+    ruleId: 'faq',
+    index: 0,
+    type: 'reply',
+    params: { text: 'hi' },
+    event: makeEvent(),
+    createdAt: '2026-11-22T10:00:00.000Z',
+  };
 }
 
 describe('DynamoActionStore', () => {
@@ -22,7 +31,11 @@ describe('DynamoActionStore', () => {
 
   it('never claims a completed command again', async () => {
     await store().claim(command('a2'), 30_000, t0);
-    await store().complete('a2', { status: 'succeeded', mode: 'sandbox', request: { method: 'POST', url: 'http://x', headers: {}, body: '{}' } }, t0);
+    await store().complete(
+      'a2',
+      { status: 'succeeded', mode: 'sandbox', request: { method: 'POST', url: 'http://x', headers: {}, body: '{}' } },
+      t0,
+    );
     expect(await store().claim(command('a2'), 30_000, new Date(t0.getTime() + 3_600_000))).toBe('completed');
     expect(await store().get('a2')).toMatchObject({ status: 'succeeded', mode: 'sandbox', ruleId: 'faq', eventId: 'generic:e1' });
   });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoCursorStore } from '../../../functions/storage/dynamo/cursor-store.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 
@@ -19,7 +19,9 @@ describe('DynamoCursorStore', () => {
     expect(await cursors.get('reddit')).toBe('{"inbox":{"name":"t1_b","created":2}}');
     expect(await store().get('other')).toBe('x');
 
-    const { Item } = await dynamo.current.client.send(new GetItemCommand({ TableName: dynamo.current.tableName, Key: { pk: { S: 'CURSOR#reddit' }, sk: { S: 'CURSOR' } } }));
+    const { Item } = await dynamo.current.client.send(
+      new GetItemCommand({ TableName: dynamo.current.tableName, Key: { pk: { S: 'CURSOR#reddit' }, sk: { S: 'CURSOR' } } }),
+    );
     expect(Item?.updatedAt?.S).toBe('2026-11-22T02:01:00.000Z');
   });
 

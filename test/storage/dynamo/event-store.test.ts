@@ -39,7 +39,13 @@ describe('DynamoEventStore', () => {
   });
 
   it('quarantines a payload with its reason', async () => {
-    const id = await store().quarantine({ platform: 'generic', reason: 'bad', detail: { path: 'kind' }, rawRef: 'raw:x', receivedAt: new Date() });
+    const id = await store().quarantine({
+      platform: 'generic',
+      reason: 'bad',
+      detail: { path: 'kind' },
+      rawRef: 'raw:x',
+      receivedAt: new Date(),
+    });
     const [entry] = await store().listQuarantine(1);
     expect(entry).toMatchObject({ id, platform: 'generic', reason: 'bad', rawRef: 'raw:x' });
     expect(JSON.parse(entry?.detail ?? 'null')).toEqual({ path: 'kind' });

@@ -1,7 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { memoryRuleState } from '../../../functions/rules/index.js';
 import type { RuleState } from '../../../functions/core/rule-set.js';
+import { memoryRuleState } from '../../../functions/rules/index.js';
 import { DynamoRuleState } from '../../../functions/storage/dynamo/rule-state.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 
@@ -32,9 +32,12 @@ describe('DynamoRuleState', () => {
 
   it('stores the item under a LIMIT# key with a ttl for AWS to clean up', async () => {
     await state().tryAcquire('stored', 1, HOUR, at('2026-01-05T10:00:00Z'));
-    const { Item } = await dynamo.current.client.send(new GetItemCommand({
-      TableName: dynamo.current.tableName, Key: { pk: { S: 'LIMIT#stored' }, sk: { S: 'SLIDING' } },
-    }));
+    const { Item } = await dynamo.current.client.send(
+      new GetItemCommand({
+        TableName: dynamo.current.tableName,
+        Key: { pk: { S: 'LIMIT#stored' }, sk: { S: 'SLIDING' } },
+      }),
+    );
     expect(Item?.ttl?.N).toBe(String(Date.parse('2026-01-05T11:00:00Z') / 1000));
   });
 
@@ -64,9 +67,15 @@ describe('DynamoRuleState', () => {
 
   it('agrees with the memory implementation on the same sequence', async () => {
     const sequence: Array<[string, number, number, string]> = [
-      ['k1', 1, HOUR, '2026-01-05T10:00:00Z'], ['k1', 1, HOUR, '2026-01-05T10:20:00Z'], ['k2', 3, HOUR, '2026-01-05T10:20:00Z'],
-      ['k2', 3, HOUR, '2026-01-05T10:21:00Z'], ['k2', 3, HOUR, '2026-01-05T10:22:00Z'], ['k2', 3, HOUR, '2026-01-05T10:23:00Z'],
-      ['k1', 1, HOUR, '2026-01-05T11:00:00Z'], ['k2', 3, HOUR, '2026-01-05T11:20:30Z'], ['k3', 20, 60_000, '2026-01-05T11:20:30Z'],
+      ['k1', 1, HOUR, '2026-01-05T10:00:00Z'],
+      ['k1', 1, HOUR, '2026-01-05T10:20:00Z'],
+      ['k2', 3, HOUR, '2026-01-05T10:20:00Z'],
+      ['k2', 3, HOUR, '2026-01-05T10:21:00Z'],
+      ['k2', 3, HOUR, '2026-01-05T10:22:00Z'],
+      ['k2', 3, HOUR, '2026-01-05T10:23:00Z'],
+      ['k1', 1, HOUR, '2026-01-05T11:00:00Z'],
+      ['k2', 3, HOUR, '2026-01-05T11:20:30Z'],
+      ['k3', 20, 60_000, '2026-01-05T11:20:30Z'],
     ];
     const run = async (limits: RuleState) => {
       const out: boolean[] = [];

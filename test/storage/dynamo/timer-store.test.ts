@@ -8,7 +8,9 @@ import { timerStoreContract } from '../../crisis/support/store-contracts.js';
 describe('DynamoTimerStore (dynalite)', () => {
   // Each test gets a fresh table: the sweep mark and the due index are table-wide.
   const started: EmbeddedDynamo[] = [];
-  afterAll(async () => { await Promise.all(started.map((dynamo) => dynamo.stop())); });
+  afterAll(async () => {
+    await Promise.all(started.map((dynamo) => dynamo.stop()));
+  });
   timerStoreContract(() => lazyStore(started));
 });
 

@@ -1,0 +1,122 @@
+// The layer rules of the tree (functions/*, infra, cli). test/architecture/boundaries.test.ts runs them in `npm test`,
+// together with the folder-level loop check, which dependency-cruiser cannot express (its `circular` is per module).
+// Type-only imports count: a domain folder that names an adapter's type still depends on it.
+
+const DOMAIN = '^functions/(core|text|matcher|platforms|rules|escalation|crisis)/';
+const ADAPTERS = '^functions/(storage|aws|local)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-imports-no-other-folder',
+      comment: 'core is the domain pipeline: it imports nothing from the rest of functions/.',
+      severity: 'error',
+      from: { path: '^functions/core/' },
+      to: { path: '^functions/', pathNot: '^functions/core/' },
+    },
+    {
+      name: 'text-is-a-leaf',
+      comment: 'text imports nothing from functions/.',
+      severity: 'error',
+      from: { path: '^functions/text/' },
+      to: { path: '^functions/', pathNot: '^functions/text/' },
+    },
+    {
+      name: 'matcher-imports-only-core-and-text',
+      comment: 'the matcher is a leaf library: it imports only core and text.',
+      severity: 'error',
+      from: { path: '^functions/matcher/' },
+      to: { path: '^functions/', pathNot: '^functions/(matcher|core|text)/' },
+    },
+    {
+      name: 'domain-imports-no-aws-sdk',
+      comment: 'core, text, matcher, platforms, rules, escalation and crisis never import @aws-sdk/*.',
+      severity: 'error',
+      from: { path: DOMAIN },
+      to: { path: '(^|/)node_modules/@aws-sdk/|^@aws-sdk/' },
+    },
+    {
+      name: 'domain-imports-no-adapter-app-or-entry',
+      comment: 'domain folders never import storage/, aws/, local/, app/ or entries/.',
+      severity: 'error',
+      from: { path: DOMAIN },
+      to: { path: '^functions/(storage|aws|local|app|entries)/' },
+    },
+    {
+      name: 'adapters-import-no-app-or-entry',
+      comment: 'storage/, aws/ and local/ never import app/ or entries/.',
+      severity: 'error',
+      from: { path: ADAPTERS },
+      to: { path: '^functions/(app|entries)/' },
+    },
+    {
+      name: 'only-app-entries-infra-import-adapters',
+      comment: 'only app/ and entries/ (and infra/, to deploy) import adapters; adapters may import each other.',
+      severity: 'error',
+      from: { path: '^(functions|cli)/', pathNot: '^functions/(storage|aws|local|app|entries)/' },
+      to: { path: ADAPTERS },
+    },
+    {
+      name: 'app-imports-no-entry',
+      comment: 'app/ is the assembly; the entries are shells around it, never the reverse.',
+      severity: 'error',
+      from: { path: '^functions/app/' },
+      to: { path: '^functions/entries/' },
+    },
+    {
+      name: 'cli-imports-no-entry-or-adapter',
+      comment: 'the foghorn command imports neither entries/ nor the adapters.',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: '^functions/(entries|storage|aws|local)/' },
+    },
+    {
+      name: 'runtime-imports-no-infra',
+      comment: 'infra may import runtime code, never the reverse: nothing under functions/ or cli/ imports infra/.',
+      severity: 'error',
+      from: { path: '^(functions|cli)/' },
+      to: { path: '^infra/' },
+    },
+    // The layout's own import lists for three folders (plan, "The target layout"); the loop check covers the rest.
+    {
+      name: 'rules-imports-only-core-text-matcher',
+      comment: 'the rule language imports core, text and matcher only (never crisis, escalation, storage, aws).',
+      severity: 'error',
+      from: { path: '^functions/rules/' },
+      to: { path: '^functions/', pathNot: '^functions/(rules|core|text|matcher)/' },
+    },
+    {
+      name: 'escalation-imports-only-core-platforms',
+      comment: 'escalation targets import core and platforms only.',
+      severity: 'error',
+      from: { path: '^functions/escalation/' },
+      to: { path: '^functions/', pathNot: '^functions/(escalation|core|platforms)/' },
+    },
+    {
+      name: 'crisis-imports-only-core-text-rules-escalation-platforms',
+      comment: 'crisis mode imports core, text, rules, escalation and platforms only.',
+      severity: 'error',
+      from: { path: '^functions/crisis/' },
+      to: { path: '^functions/', pathNot: '^functions/(crisis|core|text|rules|escalation|platforms)/' },
+    },
+    {
+      name: 'no-circular-between-folders',
+      comment: 'no import cycle of modules that crosses a folder (functions/<folder>, infra, cli).',
+      severity: 'error',
+      from: { path: '^(functions/[^/]+|infra|cli)/' },
+      to: { circular: true, via: { pathNot: '^$1/' } },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(cdk\\.out|\\.foghorn|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+  },
+};
