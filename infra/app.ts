@@ -1,19 +1,25 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from './constructs/nag.js';
 import { rulesForDeployment } from './rules-for-deployment.js';
-import { FoghornStack } from './stack.js';
+import { FoghornStack, type FoghornStackProps } from './stack.js';
 
 /**
  * `npx cdk synth` / `npx cdk deploy`. Synthesis needs no credentials and looks nothing up: the account
  * and region come from the CLI's profile when there is one, else the stack stays account-agnostic.
  * Context: `-c rules=<folder>` (the rule set to ship, default `rules`), `-c alarmEmail=<address>`,
  * `-c emailIdentity=<SES identity>` (lets act send escalation emails from it), `-c sandbox=true` (record
- * outbound calls instead of sending them).
+ * outbound calls instead of sending them), `-c encryptionKey=create|<key ARN>` (a customer-managed key for
+ * the table and the log groups), `-c reservedConcurrency=false` (reserve none: small accounts) or
+ * `-c reservedConcurrency='{"ingest":20}'`, `-c throttle='{"webhooks":{"rateLimit":50,"burstLimit":100}}'`.
+ * The same keys may sit in cdk.json's `context`.
  */
 const app = new App();
 const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
 const emailIdentity = app.node.tryGetContext('emailIdentity') as string | undefined;
 const sandbox = [true, 'true'].includes(app.node.tryGetContext('sandbox') as boolean | string);
+const encryptionKey = (app.node.tryGetContext('encryptionKey') as string | undefined) || undefined;
+const reservedConcurrency = jsonContext('reservedConcurrency') as FoghornStackProps['reservedConcurrency'];
+const throttle = jsonContext('throttle') as FoghornStackProps['throttle'];
 // Broken rules stop here, before anything is bundled, with the rules module's own message.
 const rules = await rulesForDeployment(String(app.node.tryGetContext('rules') ?? 'rules')).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
@@ -27,7 +33,22 @@ new FoghornStack(app, 'Foghorn', {
   alarmEmail,
   emailIdentity,
   sandbox,
+  encryptionKey,
+  reservedConcurrency,
+  throttle,
 });
 
 // An unacknowledged AwsSolutions error fails `cdk synth` and so `cdk deploy`.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+
+/** A context value given as JSON on the command line (`-c key='{…}'`, `-c key=false`) or as a value in cdk.json. */
+function jsonContext(name: string): unknown {
+  const value: unknown = app.node.tryGetContext(name);
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    console.error(`context '${name}' must be JSON (for example -c ${name}=false or -c ${name}='{"ingest":20}'), got ${value}`);
+    return process.exit(1);
+  }
+}

@@ -1,29 +1,35 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type QueueName, topology } from '../functions/app/topology.js';
+import { type FunctionName, type QueueName, topology } from '../functions/app/topology.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { type BundledPath, FoghornFunction, REPO_ROOT } from './constructs/foghorn-function.js';
 import { QueueWithDeadLetters } from './constructs/queue-with-dead-letters.js';
 import type { RulesForDeployment } from './rules-for-deployment.js';
 
+/** A DynamoDB action (`dynamodb:<name>`) a function's code sends; scans, batches and transactions are none of them. */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+
 /** What each function may touch; the stack grants exactly this and sets only the matching environment. */
 export interface FunctionAccess {
-  /** `items`: GetItem, PutItem, UpdateItem and Query only (no scan, delete or batch writes). */
-  table: 'read' | 'readWrite' | 'items';
+  /** The actions its stage sends to the table's own keys (functions/storage/dynamo/*.ts), and no others. */
+  table: readonly TableAction[];
+  /** The actions it sends to the gsi1 index (listings, due timers, open episodes); none when absent. */
+  index?: readonly 'Query'[];
   putEvents?: boolean;
   /** SendMessage on the actions queue (ACTIONS_QUEUE_URL). */
   sendActions?: boolean;
@@ -43,14 +49,18 @@ export interface FunctionAccess {
 }
 
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
-  // Verifies signatures (platform secrets), stores the event, publishes it.
-  ingest: { table: 'readWrite', putEvents: true, readSecret: true },
-  // Evaluates rules (limit counters live in the table) and queues one command per action.
-  evaluate: { table: 'readWrite', sendActions: true, bundlesRules: true },
+  // Verifies signatures (platform secrets), stores the raw payload and the event (reading it back on a
+  // redelivery), quarantines what does not parse, marks it published.
+  ingest: { table: ['GetItem', 'PutItem', 'UpdateItem'], putEvents: true, readSecret: true },
+  // Evaluates rules (decisions, limit windows, spike counters and episodes, SLA timers) and queues one command
+  // per action. Query: counter buckets and the timers waiting in a conversation; DeleteItem: an answer settles
+  // a timer and removes its conversation entries.
+  evaluate: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], sendActions: true, bundlesRules: true },
   // Claims and records commands, calls the platforms and escalation targets (from the config) with their tokens,
-  // defers or dead-letters a command.
+  // defers or dead-letters a command. A reply that went out settles the timers waiting in its conversation
+  // (Query, DeleteItem); holds file approvals; tags update the stored event.
   act: {
-    table: 'readWrite',
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
     readSecret: true,
     delayActions: true,
     deadLetterActions: true,
@@ -58,18 +68,53 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     callsOut: true,
     bundlesConfig: true,
   },
-  // Reads platforms without push (Reddit) with their tokens and feeds the bus like ingest.
-  poll: { table: 'readWrite', putEvents: true, readSecret: true },
-  // Fires due response timers as events on the bus; queues the resolve of a spike episode that went quiet.
+  // Reads platforms without push (Reddit) with their tokens and feeds the store and the bus like ingest; its
+  // cursor is one item.
+  poll: { table: ['GetItem', 'PutItem', 'UpdateItem'], putEvents: true, readSecret: true },
+  // Fires due response timers (found through gsi1) as events on the bus, settling them (DeleteItem removes their
+  // conversation entries); ends quiet spike episodes and queues their resolves; expires approvals.
   // It sends nothing itself, so it gets no secret.
-  sweep: { table: 'readWrite', putEvents: true, sendActions: true, bundlesConfig: true },
-  // The human-facing API: reads and conditionally updates single items (crisis switch, approvals, audit, events)
-  // and queues an approved command. It sends nothing itself, so it gets no secret.
-  api: { table: 'items', sendActions: true, bundlesConfig: true },
+  sweep: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    index: ['Query'],
+    putEvents: true,
+    sendActions: true,
+    bundlesConfig: true,
+  },
+  // The human-facing API: reads and conditionally updates single items (crisis switch, approvals, audit, events),
+  // lists through gsi1, and queues an approved command. It sends nothing itself, so it gets no secret.
+  api: { table: ['GetItem', 'PutItem', 'UpdateItem'], index: ['Query'], sendActions: true, bundlesConfig: true },
 };
 
-/** What `table: 'items'` grants: single-item reads and conditional writes, and queries of the table and its index. */
-export const TABLE_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] as const;
+/** Requests per second (steady) and burst, as API Gateway counts them. */
+export interface ThrottleLimits {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/**
+ * Each route's throttle. The webhooks keep the stage's former limits for the platforms' deliveries; the
+ * `/api` routes are for people and their scripts, and a flood on one side no longer uses up the other's.
+ */
+export const DEFAULT_THROTTLES: Readonly<{ webhooks: ThrottleLimits; api: ThrottleLimits }> = {
+  webhooks: { rateLimit: 100, burstLimit: 200 },
+  api: { rateLimit: 10, burstLimit: 20 },
+};
+
+/**
+ * The most instances of each function at once (reserved concurrency), which bounds what a flood or a loop
+ * can cost. ingest matches its route throttle (100 requests/s at well under half a second each); evaluate
+ * and act are also their queue's poller cap; the scheduled functions may overlap their next run once.
+ * 79 in all: an account with the default quota (1,000) keeps far more than the 100 Lambda leaves unreserved.
+ */
+export const DEFAULT_RESERVED_CONCURRENCY: Readonly<Record<FunctionName, number>> = {
+  ingest: 50,
+  evaluate: 10,
+  act: 10,
+  poll: 2,
+  sweep: 2,
+  api: 5,
+};
 
 /** Functions started by the clock rather than by a request or a queue; included only when their entry exists. */
 export const SCHEDULES: Readonly<Record<string, { every: Duration; entry: string }>> = Object.fromEntries(
@@ -95,8 +140,20 @@ export interface FoghornStackProps extends StackProps {
   /** Record every outbound call instead of sending it, even where credentials are set (a first or staging deploy). */
   sandbox?: boolean;
   logRetention?: RetentionDays;
-  /** HTTP API stage throttling (requests per second, burst). */
-  throttle?: { rateLimit: number; burstLimit: number };
+  /** Route throttles: each webhook route, and each `/api` route (DEFAULT_THROTTLES when absent). */
+  throttle?: { webhooks?: ThrottleLimits; api?: ThrottleLimits };
+  /**
+   * Reserved concurrency per function, over DEFAULT_RESERVED_CONCURRENCY; `false` reserves none, for an
+   * account whose concurrency quota is too small to reserve from (new accounts often have 10). Queue
+   * consumers keep their poller cap either way.
+   */
+  reservedConcurrency?: false | Partial<Record<FunctionName, number>>;
+  /**
+   * A customer-managed KMS key for the table (it holds raw payloads) and every log group: `create` makes
+   * one in the stack (rotated, kept when the stack is deleted), or the ARN of an existing key whose policy
+   * lets CloudWatch Logs use it (docs/deploy.md). Without it, AWS-managed encryption.
+   */
+  encryptionKey?: 'create' | string;
 }
 
 /**
@@ -111,9 +168,18 @@ export class FoghornStack extends Stack {
   readonly functions: Record<string, FoghornFunction> = {};
   readonly api: HttpApi;
   readonly alarms: AlarmTopic;
+  /** The customer-managed key of the table and the log groups, when one is configured. */
+  readonly encryptionKey: IKey | undefined;
 
   constructor(scope: Construct, id: string, props: FoghornStackProps) {
     super(scope, id, props);
+
+    this.encryptionKey =
+      props.encryptionKey === undefined
+        ? undefined
+        : props.encryptionKey === 'create'
+          ? this.#createEncryptionKey()
+          : Key.fromKeyArn(this, 'EncryptionKey', props.encryptionKey);
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
@@ -122,6 +188,7 @@ export class FoghornStack extends Stack {
       timeToLiveAttribute: TABLE_KEYS.ttl,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(this.encryptionKey ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: this.encryptionKey } : {}),
     });
     this.table.addGlobalSecondaryIndex({
       indexName: TABLE_KEYS.gsi1.name,
@@ -172,7 +239,15 @@ export class FoghornStack extends Stack {
     // Queues feed their consumers, with failures reported per message.
     for (const [name, spec] of Object.entries(topology.queues) as Array<[QueueName, (typeof topology.queues)[QueueName]]>) {
       const consumer = this.#required(spec.consumer, `queue '${name}' is consumed by`);
-      consumer.addEventSource(new SqsEventSource(this.queues[name].queue, { batchSize: spec.batchSize, reportBatchItemFailures: true }));
+      // No more pollers than the consumer may run: a throttled receive would count towards the dead letters.
+      const maxConcurrency = concurrencyLimits(props.reservedConcurrency)[spec.consumer];
+      if (maxConcurrency < 2)
+        throw new Error(
+          `reservedConcurrency.${spec.consumer} is ${maxConcurrency}: a queue consumer needs at least 2 (SQS maximum concurrency)`,
+        );
+      consumer.addEventSource(
+        new SqsEventSource(this.queues[name].queue, { batchSize: spec.batchSize, reportBatchItemFailures: true, maxConcurrency }),
+      );
     }
 
     // Bus routes deliver to queues; an event EventBridge cannot deliver lands in the queue's dead letters.
@@ -187,7 +262,10 @@ export class FoghornStack extends Stack {
       });
     }
 
-    this.api = this.#httpApi(props.logRetention, props.throttle);
+    this.api = this.#httpApi(props.logRetention, {
+      webhooks: props.throttle?.webhooks ?? DEFAULT_THROTTLES.webhooks,
+      api: props.throttle?.api ?? DEFAULT_THROTTLES.api,
+    });
 
     for (const [name, schedule] of Object.entries(SCHEDULES)) {
       const fn = this.functions[name];
@@ -245,7 +323,7 @@ export class FoghornStack extends Stack {
     name: string,
     spec: (typeof topology.functions)[keyof typeof topology.functions],
     access: FunctionAccess,
-    { rules, logRetention, emailIdentity, sandbox }: FoghornStackProps,
+    { rules, logRetention, emailIdentity, sandbox, reservedConcurrency }: FoghornStackProps,
   ): FoghornFunction {
     const environment: Record<string, string> = { TABLE_NAME: this.table.tableName };
     const bundledPaths: BundledPath[] = [];
@@ -277,11 +355,31 @@ export class FoghornStack extends Stack {
       // CLD3 (1 MB of inline WebAssembly) is imported only when a candidate rule needs a post's language.
       ...(access.bundlesRules ? { modulesBeside: ['cld3-asm'] } : {}),
       logRetention,
+      ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
+      ...(reservedConcurrency === false
+        ? {}
+        : { reservedConcurrentExecutions: concurrencyLimits(reservedConcurrency)[name as FunctionName] }),
     });
 
-    if (access.table === 'readWrite') this.table.grantReadWriteData(fn);
-    else if (access.table === 'items') this.table.grant(fn, ...TABLE_ITEM_ACTIONS);
-    else this.table.grantReadData(fn);
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: access.table.map((action) => `dynamodb:${action}`), resources: [this.table.tableArn] }),
+    );
+    if (access.index?.length)
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: access.index.map((action) => `dynamodb:${action}`),
+          resources: [`${this.table.tableArn}/index/${TABLE_KEYS.gsi1.name}`],
+        }),
+      );
+    // DynamoDB decrypts the table key on the caller's behalf; the role may use the key for nothing else.
+    if (this.encryptionKey)
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [this.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
+        }),
+      );
     if (access.putEvents) this.bus.grantPutEventsTo(fn);
     if (access.sendActions) this.queues.actions.queue.grantSendMessages(fn);
     if (access.delayActions) this.queues.actions.queue.grant(fn, 'sqs:ChangeMessageVisibility');
@@ -295,28 +393,54 @@ export class FoghornStack extends Stack {
         }),
       );
     }
-    const tableLogicalId = this.getLogicalId(this.table.node.defaultChild as CfnElement);
-    Validations.of(fn.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason: 'The table grant covers its indexes: listings query gsi1, and the wildcard stays inside this one table.',
-    });
     return fn;
   }
 
-  #httpApi(logRetention: RetentionDays | undefined, throttle = { rateLimit: 100, burstLimit: 200 }): HttpApi {
+  /** Rotated yearly, kept with the table it protects (deleting it would make the retained table unreadable). */
+  #createEncryptionKey(): Key {
+    const key = new Key(this, 'EncryptionKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts the Foghorn table (raw payloads) and its log groups',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts a log group's data itself, and only for this account's log groups here.
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    return key;
+  }
+
+  #httpApi(logRetention: RetentionDays | undefined, throttle: { webhooks: ThrottleLimits; api: ThrottleLimits }): HttpApi {
     const api = new HttpApi(this, 'Api', { apiName: 'foghorn', description: 'Foghorn webhooks and API', createDefaultStage: false });
     const iam = new HttpIamAuthorizer();
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+      ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
     });
-    new HttpStage(this, 'ApiStage', {
+    // The stage default is the tighter limit: a route without its own throttle gets no more than /api.
+    const stage = new HttpStage(this, 'ApiStage', {
       httpApi: api,
       stageName: '$default',
       autoDeploy: true,
-      throttle,
+      throttle: throttle.api,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.jsonWithStandardFields() },
     });
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of topology.http) {
       const fn = this.#required(route.function, `route ${route.method} ${route.path} goes to`);
@@ -332,6 +456,11 @@ export class FoghornStack extends Stack {
         integration,
         ...(auth === 'iam' ? { authorizer: iam } : {}),
       });
+      // Webhooks and /api each get their own limit per route: an unsigned flood cannot use up the console's.
+      const limits = auth === 'iam' ? throttle.api : throttle.webhooks;
+      routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit };
+      // CloudFormation refuses route settings for a route that does not exist yet.
+      if (routed) stage.node.addDependency(routed);
       if (auth === 'iam') continue;
       // Platforms cannot send IAM or JWT credentials; every webhook is authenticated by its signature in ingest.
       if (routed)
@@ -341,6 +470,7 @@ export class FoghornStack extends Stack {
             "Webhooks are authenticated by the platform's request signature, verified in constant time by the ingest function; platforms cannot present IAM, JWT or Lambda-authorizer credentials.",
         });
     }
+    (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
     return api;
   }
 
@@ -352,6 +482,11 @@ export class FoghornStack extends Stack {
     }
     return fn;
   }
+}
+
+/** Each function's concurrency limit: the defaults, overridden per function. */
+function concurrencyLimits(reserved: FoghornStackProps['reservedConcurrency']): Record<FunctionName, number> {
+  return { ...DEFAULT_RESERVED_CONCURRENCY, ...(reserved || {}) };
 }
 
 function mapValues<K extends string, V, R>(record: Record<K, V>, map: (value: V, key: K) => R): Record<K, R> {

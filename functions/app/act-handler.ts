@@ -1,23 +1,32 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type ActDependencies, actOn, backoffMs } from '../core/act.js';
+import { type ActDependencies, type AmbiguousOutcomes, actOn, backoffMs } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
+import { type OutboundPolicies, parseOutboundSection, redactRequest, settlePlatformOutcome } from '../core/outbound/index.js';
 import type { DeadLetters } from '../core/ports.js';
 import { type Provided, resolveProvided } from '../core/provided.js';
+import { secretValues } from '../core/settings.js';
+import { holdForApproval } from '../crisis/approvals.js';
+import type { CrisisKit } from '../crisis/crisis-kit.js';
+import { connectorFor, connectorSettingNames } from '../platforms/index.js';
 import { actionExecutors } from './action-executors.js';
 import type { Adapters } from './adapters.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { sqsBatchHandler } from './sqs-batch-handler.js';
 import { stage } from './stage.js';
+import { topology } from './topology.js';
 
 export interface ActHandlerDependencies extends ActDependencies {
   deadLetters: DeadLetters;
   /** Keeps a message invisible for `ms` before its next delivery (SQS ChangeMessageVisibility). */
   delay(receiptHandle: string, ms: number): Promise<void>;
+  /** Deliveries before the queue dead-letters a message (its maxReceiveCount); the topology's by default. */
+  maxReceiveCount?: number;
 }
 
 /**
  * SQS → execute each command once. Transient failures come back after the platform's retry time or a
- * backoff; permanent failures go to the dead-letter queue with their reason, ready for a redrive.
+ * backoff; permanent failures, and transient ones on the queue's last delivery, get their final status and
+ * go to the dead-letter queue with their reason, ready for a redrive.
  */
 export function createActHandler(
   dependencies: Provided<ActHandlerDependencies>,
@@ -25,13 +34,14 @@ export function createActHandler(
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const deps = await resolveProvided(dependencies);
+    const maxReceiveCount = deps.maxReceiveCount ?? topology.queues.actions.maxReceiveCount;
     return sqsBatchHandler(
       async (record) => {
         const command = JSON.parse(record.body) as ActionCommand;
-        const outcome = await actOn(command, deps);
+        const count = Number(record.attributes.ApproximateReceiveCount) || 1;
+        const outcome = await actOn(command, deps, { count, last: count >= maxReceiveCount });
         if (outcome.status === 'retry') {
-          const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-          await deps.delay(record.receiptHandle, outcome.retryAfterMs ?? backoffMs(attempt));
+          await deps.delay(record.receiptHandle, outcome.retryAfterMs ?? backoffMs(count));
           throw new RetryLaterError(command.id, outcome.reason);
         }
         if (outcome.status === 'dead') await deps.deadLetters.send(command, outcome.reason);
@@ -57,17 +67,68 @@ class RetryLaterError extends Error {
 /** The act stage: claims in the store, the executor chain, retries delayed on the queue, dead letters for good failures. */
 export function actStage(adapters: Provided<Adapters>): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return stage(adapters, async (wired) => {
-    const executors = actionExecutors(wired, await crisisKitOf(wired));
+    const kit = await crisisKitOf(wired);
+    const executors = actionExecutors(wired, kit);
     return createActHandler(
       {
         actions: wired.actions,
         executors,
         clock: wired.clock,
         leaseMs: wired.actionLeaseMs,
+        ambiguous: ambiguousOutcomes(wired, kit),
         deadLetters: wired.deadLetters,
         delay: (receiptHandle, ms) => wired.delayAction(receiptHandle, ms),
       },
       (error, messageId) => wired.logger.error('act failed', { messageId, error }),
     );
   });
+}
+
+/**
+ * The platforms' outcome model over the adapters: settled by the team config's `outbound:` section (a
+ * malformed one fails here, naming the field); an `unknown` action goes to the approval queue as "may
+ * have been sent", where approving resends it (once, under the approval's own command id) and rejecting
+ * leaves it as sent.
+ */
+export function ambiguousOutcomes(adapters: Adapters, kit: CrisisKit): AmbiguousOutcomes {
+  const unparsed = Symbol('not parsed yet');
+  let parsedFrom: unknown = unparsed;
+  let parsed: OutboundPolicies = new Map();
+  const policies = () => {
+    const section = (adapters.teamConfig.current() as Record<string, unknown>).outbound;
+    if (section !== parsedFrom) {
+      parsed = parseOutboundSection(section, connectorFor);
+      parsedFrom = section;
+    }
+    return parsed;
+  };
+  policies();
+  const settingNames = connectorSettingNames();
+  return {
+    settle: settlePlatformOutcome({
+      connectorFor,
+      settings: adapters.settings,
+      clock: adapters.clock,
+      forceSandbox: adapters.forceSandbox,
+      live: adapters.live,
+      sandbox: adapters.sandbox,
+      redact: (request) => redactRequest(request, secretValues(adapters.settings, settingNames)),
+      policies,
+    }),
+    hold: async (command, reason) => {
+      const { approvals, audit } = adapters.crisisStores;
+      await holdForApproval(
+        { approvals, audit, expireAfterMs: kit.teamConfig().crisis.approvalExpiryMs },
+        {
+          id: command.id,
+          reason: `may have been sent: ${reason}`,
+          heldBy: 'outcome',
+          command,
+          eventId: command.eventId,
+          ruleId: command.ruleId,
+        },
+        adapters.clock.now(),
+      );
+    },
+  };
 }

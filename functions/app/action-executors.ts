@@ -6,6 +6,7 @@ import { secretValues } from '../core/settings.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
 import { connectorFor, connectorSettingNames } from '../platforms/index.js';
 import type { Adapters } from './adapters.js';
+import { withLengthGuard } from './length-guard.js';
 
 /**
  * What each action type does, for both runtimes; a new action type is registered here and nowhere else.
@@ -25,5 +26,7 @@ export function actionExecutors(adapters: Adapters, kit: CrisisKit): Record<stri
     // Read per request: a rotated secret is redacted too.
     redact: (request) => redactRequest(request, secretValues(adapters.settings, settingNames)),
   });
-  return kit.executors({ reply: platform, post: platform, tag: tagExecutor(adapters.events) });
+  // A text over its platform's limit is held (or sent as a thread), never sent to be refused.
+  const lengthGuarded = withLengthGuard(platform, adapters, kit);
+  return kit.executors({ reply: lengthGuarded, post: lengthGuarded, tag: tagExecutor(adapters.events) });
 }

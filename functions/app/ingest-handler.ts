@@ -58,6 +58,7 @@ export function ingestStage(adapters: Provided<Adapters>): (event: APIGatewayPro
       clock: wired.clock,
       maxBodyBytes: topology.maxBodyBytes,
       onError: (error, request) => wired.logger.error('ingest failed', { platform: request.platform, error }),
+      onAlert: (alert, request) => wired.logger.error('platform alert', { platform: request.platform, alert }),
     }),
   );
 }

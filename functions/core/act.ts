@@ -1,12 +1,32 @@
 import type { ActionCommand } from './action-command.js';
-import { PermanentActionError, TransientActionError } from './errors.js';
+import { AmbiguousActionError, PermanentActionError, TransientActionError } from './errors.js';
 import type { ActionRecord, ActionStore, Clock } from './ports.js';
 
 /** What an executor reports for a command it carried out. */
 export type ExecutionResult = Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId'>;
 
-/** Carries out one type of action (`reply`, `tag`, …). Throws Transient/PermanentActionError on failure. */
+/**
+ * Carries out one type of action (`reply`, `tag`, …). Throws Transient/PermanentActionError on failure, and
+ * AmbiguousActionError when the call may have reached the platform without an answer.
+ */
 export type ActionExecutor = (command: ActionCommand) => Promise<ExecutionResult>;
+
+/**
+ * What a command whose outcome is unknown becomes: `retry` when sending again cannot post twice (the platform
+ * deduplicates, nothing had left the machine, or its read API has no such message), `found` when the platform
+ * has it, `unknown` when nobody can tell. `note` says why, for the action record.
+ */
+export type Settlement =
+  | { settled: 'retry'; note: string }
+  | { settled: 'found'; externalId?: string; note: string }
+  | { settled: 'unknown'; note: string };
+
+/** The outcome model of the platforms (docs/delivery.md), for a call that may have reached one. */
+export interface AmbiguousOutcomes {
+  settle(command: ActionCommand): Promise<Settlement>;
+  /** Files an action whose outcome is unknown for a person to confirm (it was sent) or resend. */
+  hold(command: ActionCommand, reason: string): Promise<void>;
+}
 
 export interface ActDependencies {
   actions: ActionStore;
@@ -14,29 +34,52 @@ export interface ActDependencies {
   clock: Clock;
   /** How long a claim protects a command from a second worker; longer than any executor call. */
   leaseMs: number;
+  /** Without it, an ambiguous outcome is never retried: the action becomes `unknown`. */
+  ambiguous?: AmbiguousOutcomes;
+}
+
+/** About this delivery of the command: the queue's count, and whether it will deliver the command again. */
+export interface Delivery {
+  count: number;
+  /** The queue's last delivery (its maxReceiveCount): a failure now is final, recorded and dead-lettered by act. */
+  last: boolean;
 }
 
 export type ActOutcome =
-  | { status: 'done'; record: ExecutionResult }
+  | { status: 'done'; record: ExecutionResult & Pick<ActionRecord, 'error'> }
   | { status: 'skipped' }
   | { status: 'retry'; reason: string; retryAfterMs?: number }
   | { status: 'dead'; reason: string };
 
+/** Why a takeover is ambiguous: the worker that claimed the command may have sent it before it stopped. */
+const TAKEOVER_REASON = 'a previous attempt never finished (its worker stopped after claiming it and may have sent it)';
+
 /**
  * Executes a command at most once as far as the outside world can tell: claimed before the call,
- * completed after it; a redelivered command that already ran is skipped.
+ * completed after it; a redelivered command that already ran is skipped. A call that may have reached the
+ * platform, or a takeover of a claim whose worker died, is settled by the platform's outcome model, never
+ * blindly sent again: retried with the same deduplication key, found through the read API, or `unknown`.
  */
-export async function actOn(command: ActionCommand, deps: ActDependencies): Promise<ActOutcome> {
+export async function actOn(command: ActionCommand, deps: ActDependencies, delivery?: Delivery): Promise<ActOutcome> {
   const claim = await deps.actions.claim(command, deps.leaseMs, deps.clock.now());
   if (claim === 'completed') return { status: 'skipped' };
-  // The other worker is most likely about to finish: come back after a short backoff, not a whole lease.
-  if (claim === 'busy') return { status: 'retry', reason: 'another worker holds this command' };
+  if (claim === 'busy') {
+    // The holder is alive and will complete or release it; the record stays theirs.
+    if (delivery?.last)
+      return { status: 'dead', reason: `another worker held this command on the queue's last delivery (${delivery.count})` };
+    // The other worker is most likely about to finish: come back after a short backoff, not a whole lease.
+    return { status: 'retry', reason: 'another worker holds this command' };
+  }
 
   const executor = deps.executors[command.type];
   if (!executor) {
     const reason = `no executor for action type '${command.type}' (known: ${Object.keys(deps.executors).join(', ')})`;
     await deps.actions.complete(command.id, { status: 'failed', error: reason }, deps.clock.now());
     return { status: 'dead', reason };
+  }
+  if (claim === 'reclaimed') {
+    const settlement = await settle(command, deps);
+    if (settlement.settled !== 'retry') return finish(command, settlement, TAKEOVER_REASON, undefined, deps);
   }
   try {
     const record = await executor(command);
@@ -47,10 +90,50 @@ export async function actOn(command: ActionCommand, deps: ActDependencies): Prom
       await deps.actions.complete(command.id, { status: 'failed', error: error.message }, deps.clock.now());
       return { status: 'dead', reason: error.message };
     }
-    const reason = error instanceof Error ? error.message : String(error);
+    let reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof AmbiguousActionError) {
+      const settlement = await settle(command, deps);
+      if (settlement.settled !== 'retry') return finish(command, settlement, reason, error.request, deps);
+      reason = `${reason}; ${settlement.note}`;
+    }
+    if (delivery?.last) {
+      const final = `gave up after ${delivery.count} deliveries: ${reason}`;
+      await deps.actions.complete(command.id, { status: 'failed', error: final }, deps.clock.now());
+      return { status: 'dead', reason: final };
+    }
     await deps.actions.release(command.id, reason, deps.clock.now());
     return { status: 'retry', reason, retryAfterMs: error instanceof TransientActionError ? error.retryAfterMs : undefined };
   }
+}
+
+async function settle(command: ActionCommand, deps: ActDependencies): Promise<Settlement> {
+  if (!deps.ambiguous) return { settled: 'unknown', note: 'no outcome model to check it against' };
+  try {
+    return await deps.ambiguous.settle(command);
+  } catch (error) {
+    return { settled: 'unknown', note: `could not be checked: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** A settled ambiguous command: succeeded with what the platform has, or `unknown` and filed for a person (filed first, so a crash in between files it again). */
+async function finish(
+  command: ActionCommand,
+  settlement: Exclude<Settlement, { settled: 'retry' }>,
+  reason: string,
+  request: ExecutionResult['request'],
+  deps: ActDependencies,
+): Promise<ActOutcome> {
+  const base = { mode: 'live' as const, ...(request ? { request } : {}) };
+  if (settlement.settled === 'found') {
+    const record = { status: 'succeeded' as const, ...base, ...(settlement.externalId ? { externalId: settlement.externalId } : {}) };
+    await deps.actions.complete(command.id, record, deps.clock.now());
+    return { status: 'done', record };
+  }
+  const why = `${reason}; ${settlement.note}`;
+  await deps.ambiguous?.hold(command, why);
+  const record = { status: 'unknown' as const, ...base, error: why };
+  await deps.actions.complete(command.id, record, deps.clock.now());
+  return { status: 'done', record };
 }
 
 /** Exponential backoff with full jitter for the n-th attempt (1-based), capped at 15 minutes. */

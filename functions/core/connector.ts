@@ -13,6 +13,8 @@ export interface Normalised {
   events: CanonicalEvent[];
   /** The acknowledgement the platform wants (VK's `ok`, Discord's deferred response); default `200 {"ok":true}`. */
   response?: HttpResponse;
+  /** What the operator must know at once (X: the app's authorisation was revoked); the ingest logs each as an error. */
+  alerts?: string[];
 }
 
 /** The result of a delivered outbound request, as the platform reported it. */
@@ -20,6 +22,20 @@ export interface Delivered {
   /** The id the platform gave the new message, post or comment, when it says. */
   externalId?: string;
 }
+
+/**
+ * How the platform recognises a repeated request: a key Foghorn derives from the command id, so a retry of the
+ * same command carries the same one and the platform keeps one message (docs/delivery.md).
+ */
+export interface Deduplication {
+  /** Where the key travels, as the docs table says it: `idempotency-key header`, `nonce`, `random_id / guid`. */
+  readonly key: string;
+  /** Whether this request carries the key (Discord's interaction follow-ups do not); every request when absent. */
+  covers?(request: OutboundRequest): boolean;
+}
+
+/** What the platform's read API says about a command's message: there (with its id), or not there. */
+export type Reconciliation = { found: true; externalId?: string } | { found: false };
 
 /**
  * One social platform: `in` (verify and normalise webhooks) and `out` (reply and post through its API).
@@ -66,6 +82,18 @@ export interface Connector {
    * token for an access token) and returns the settings `buildRequest` and `interpretResponse` then read.
    */
   authorize?(context: ConnectorContext & { send: (request: OutboundRequest) => Promise<OutboundResponse> }): Promise<Settings>;
+
+  /** Present when the platform drops a repeated request by a key derived from the command id: an ambiguous call is retried. */
+  readonly deduplication?: Deduplication;
+
+  /**
+   * Optional, live mode only: asks the platform's read API whether the command's message already exists (after a
+   * call that may have reached it). Throws when the platform cannot be asked; the action is then `unknown`.
+   */
+  reconcile?(
+    command: ActionCommand,
+    context: ConnectorContext & { send: (request: OutboundRequest) => Promise<OutboundResponse> },
+  ): Promise<Reconciliation>;
 }
 
 /** A platform with no push: polled on a schedule (Reddit). */

@@ -1,3 +1,5 @@
+import type { OutboundRequest } from './http.js';
+
 /** Base of every error Foghorn raises on purpose; `status` is the HTTP answer it maps to. */
 export class FoghornError extends Error {
   readonly status: number;
@@ -57,11 +59,34 @@ export class PermanentActionError extends FoghornError {
   }
 }
 
-/** An outbound call failed for now; retry no sooner than `retryAfterMs`. */
+/** The longest wait a platform's retry hint (Retry-After, `retry_after`, a rate-limit reset) can impose; docs/delivery.md. */
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+/** An outbound call failed for now; retry no sooner than `retryAfterMs`, which is capped at MAX_RETRY_AFTER_MS. */
 export class TransientActionError extends FoghornError {
   readonly retryAfterMs: number | undefined;
   constructor(message: string, retryAfterMs?: number, detail?: unknown) {
-    super(message, { status: 503, detail });
-    this.retryAfterMs = retryAfterMs;
+    const atCap = retryAfterMs !== undefined && retryAfterMs >= MAX_RETRY_AFTER_MS;
+    const seconds = MAX_RETRY_AFTER_MS / 1000;
+    // The reason recorded on the action says when the wait is the cap rather than what the platform asked.
+    super(atCap ? `${message} (waiting ${seconds} s: Foghorn waits at most ${seconds} s on a platform's retry hint)` : message, {
+      status: 503,
+      detail,
+    });
+    this.retryAfterMs = atCap ? MAX_RETRY_AFTER_MS : retryAfterMs;
+  }
+}
+
+/**
+ * An outbound call that got no answer after the request may have left (a timeout, a connection reset
+ * mid-response, a body that could not be read): it may have reached the platform, so it must never be
+ * blindly retried. A TransientActionError for callers that know no better (they retry, as before).
+ */
+export class AmbiguousActionError extends TransientActionError {
+  /** The request that may have been sent (secrets redacted), for the action record. */
+  readonly request: OutboundRequest | undefined;
+  constructor(message: string, options: { detail?: unknown; request?: OutboundRequest } = {}) {
+    super(message, undefined, options.detail);
+    this.request = options.request;
   }
 }

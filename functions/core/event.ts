@@ -1,7 +1,23 @@
 import { z } from 'zod';
 
-/** What kind of thing happened on the platform. Rules match on it with `kind`. */
-export const EVENT_KINDS = ['message', 'mention', 'comment', 'reply', 'review', 'dm', 'post', 'reaction', 'sla.breached', 'other'] as const;
+/**
+ * What kind of thing happened on the platform. Rules match on it with `kind`. `system` is a notice from the
+ * platform, never someone's message (a WhatsApp customer's new number, X's authorisation revoked): `meta.notice`
+ * says which, so rules can escalate on it and no auto-reply answers it.
+ */
+export const EVENT_KINDS = [
+  'message',
+  'mention',
+  'comment',
+  'reply',
+  'review',
+  'dm',
+  'post',
+  'reaction',
+  'sla.breached',
+  'system',
+  'other',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export const authorSchema = z.object({

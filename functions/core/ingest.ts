@@ -2,6 +2,7 @@ import type { Connector } from './connector.js';
 import { BadRequestError, FoghornError, NormaliseError, NotConfiguredError, PayloadTooLargeError, UnknownPlatformError } from './errors.js';
 import { type CanonicalEvent, canonicalEventSchema } from './event.js';
 import type { HttpResponse, InboundRequest } from './http.js';
+import { jsonNestingDepth, MAX_PAYLOAD_DEPTH, pathDeeperThan } from './payload-depth.js';
 import type { Clock, EventPublisher, EventStore } from './ports.js';
 import type { Settings } from './settings.js';
 import { missingSettings } from './settings.js';
@@ -16,6 +17,8 @@ export interface IngestDependencies {
   maxBodyBytes: number;
   /** Told of every failure the platform will see as 5xx (never of 4xx: those are the sender's). */
   onError?: (error: unknown, request: InboundRequest) => void;
+  /** Told of what the operator must know at once (a platform's authorisation revoked): logged as an error. */
+  onAlert?: (alert: string, request: InboundRequest) => void;
 }
 
 /**
@@ -52,9 +55,11 @@ async function receive(request: InboundRequest, deps: IngestDependencies): Promi
   let events: CanonicalEvent[];
   let response: HttpResponse | undefined;
   try {
+    refuseDeepNesting(request.rawBody);
     const normalised = connector.normalise(request, context);
     events = normalised.events.map((event, index) => validateEvent({ ...event, raw: event.raw ?? { ref: rawRef } }, index));
     response = normalised.response;
+    for (const alert of normalised.alerts ?? []) deps.onAlert?.(alert, request);
   } catch (error) {
     if (!(error instanceof BadRequestError || error instanceof NormaliseError)) throw error;
     const quarantineId = await deps.store.quarantine({
@@ -81,9 +86,29 @@ async function receive(request: InboundRequest, deps: IngestDependencies): Promi
   return response ?? { status: 200, body: { ok: true, events: events.map((event) => event.id), duplicates } };
 }
 
+/** A JSON body nested deeper than any store or parser can take is refused before it is read. */
+function refuseDeepNesting(rawBody: Buffer): void {
+  const first = rawBody.toString('latin1', 0, 64).trimStart()[0];
+  if (first !== '{' && first !== '[') return;
+  const depth = jsonNestingDepth(rawBody);
+  if (depth > MAX_PAYLOAD_DEPTH) {
+    throw new NormaliseError(`body nests ${depth} levels deep; the limit is ${MAX_PAYLOAD_DEPTH} levels`, {
+      limit: MAX_PAYLOAD_DEPTH,
+      depth,
+    });
+  }
+}
+
 function validateEvent(candidate: unknown, index: number): CanonicalEvent {
   const parsed = canonicalEventSchema.safeParse(candidate);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const path = pathDeeperThan(parsed.data, MAX_PAYLOAD_DEPTH);
+    if (path === undefined) return parsed.data;
+    throw new NormaliseError(`event ${index} nests deeper than the limit of ${MAX_PAYLOAD_DEPTH} levels at ${path}`, {
+      limit: MAX_PAYLOAD_DEPTH,
+      path,
+    });
+  }
   throw new NormaliseError(
     `event ${index} does not match the canonical event schema`,
     parsed.error.issues.map((issue) => ({

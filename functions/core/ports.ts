@@ -39,8 +39,13 @@ export interface CommandQueue {
   send(commands: readonly ActionCommand[]): Promise<void>;
 }
 
-/** in-progress: claimed; retrying: a transient failure, will run again; failed: permanent (in the dead-letter queue). */
-export type ActionStatus = 'in-progress' | 'retrying' | 'succeeded' | 'failed' | 'held';
+/**
+ * in-progress: claimed; retrying: a transient failure, will run again; succeeded: done (or found on the
+ * platform after an ambiguous call); failed: permanent, or out of deliveries (in the dead-letter queue);
+ * held: waiting in the approval queue; unknown: it may have been sent and could not be checked, so a person
+ * decides (in the approval queue as "may have been sent"). See docs/delivery.md.
+ */
+export type ActionStatus = 'in-progress' | 'retrying' | 'succeeded' | 'failed' | 'held' | 'unknown';
 
 /** What an action did; listed by `GET /api/actions`. */
 export interface ActionRecord {
@@ -60,12 +65,19 @@ export interface ActionRecord {
 }
 
 /**
- * Exactly-once bookkeeping for actions: a record claimed before the outside call and completed after.
- * `claim` answers `completed` for an action that already ran (skip), `busy` while another worker holds
- * an unexpired claim (retry later), `claimed` when this worker may run it.
+ * What a claim found: `claimed` a command new or released after a failure (this worker may run it);
+ * `reclaimed` a command another worker claimed and never completed before its lease ran out (it may have
+ * crashed after sending: the outcome is ambiguous); `completed` one that already ran (skip); `busy` one
+ * another worker holds under an unexpired lease (retry later).
+ */
+export type ClaimResult = 'claimed' | 'reclaimed' | 'completed' | 'busy';
+
+/**
+ * At-most-once bookkeeping for actions: a record claimed before the outside call and completed after
+ * (what reaches the platform depends on its outcome model: docs/delivery.md).
  */
 export interface ActionStore {
-  claim(command: ActionCommand, leaseMs: number, now: Date): Promise<'claimed' | 'completed' | 'busy'>;
+  claim(command: ActionCommand, leaseMs: number, now: Date): Promise<ClaimResult>;
   complete(
     commandId: string,
     outcome: Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId' | 'error'>,

@@ -141,7 +141,8 @@ export interface Approval {
   status: ApprovalStatus;
   /** Why it was held: `crisis mode`, `sensitive term "…"`, a rule's hold reason, … */
   reason: string;
-  heldBy: 'rule' | 'crisis' | 'guard';
+  /** `outcome`: a reply or post that may have been sent (no answer came); approving sends it again. */
+  heldBy: 'rule' | 'crisis' | 'guard' | 'outcome';
   /** The command to run once approved (for a rule's `hold`, the parked reply or post); absent when nothing waits. */
   command?: ActionCommand;
   createdAt: string;

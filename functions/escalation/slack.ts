@@ -17,7 +17,7 @@ export function buildSlackWebhookRequest(escalation: Escalation, target: Webhook
     method: 'POST',
     url: credential(settings, target.url),
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text: digestText(escalation), blocks: slackBlocks(escalation) }),
+    body: JSON.stringify({ text: slackText(escalation), blocks: slackBlocks(escalation) }),
   };
 }
 
@@ -33,7 +33,7 @@ export function buildSlackChannelRequest(escalation: Escalation, target: Channel
     method: 'POST',
     url: `${(target.url ?? SLACK_API).replace(/\/+$/, '')}/chat.postMessage`,
     headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${credential(settings, target.token)}` },
-    body: JSON.stringify({ channel: target.channel, text: digestText(escalation), blocks: slackBlocks(escalation), unfurl_links: false }),
+    body: JSON.stringify({ channel: target.channel, text: slackText(escalation), blocks: slackBlocks(escalation), unfurl_links: false }),
   };
 }
 
@@ -45,6 +45,14 @@ export function interpretSlackChannelResponse(response: OutboundResponse): { ext
 /** Slack mrkdwn treats &, < and > as control characters: user text is escaped so it can never form a link or mention. */
 function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The top-level `text` (notifications, clients without blocks): Slack parses it as mrkdwn too, so it is escaped
+ * whole, like the blocks. Plain URLs in it are still linked by Slack.
+ */
+function slackText(escalation: Escalation): string {
+  return escapeMrkdwn(digestText(escalation));
 }
 
 function mrkdwn(text: string) {

@@ -7,6 +7,7 @@ import type { FoghornConfig } from './config.js';
 import type { RuleLanguageExtension } from './extension.js';
 import { isKnownFact } from './facts.js';
 import type { TextConditions } from './operators.js';
+import { type CompiledOverflow, checkOverflow } from './overflow.js';
 import { type ActionSpec, actionSchema, type RuleSpec, type RuleTest, ruleSchemaFor } from './schema.js';
 import { compileTemplate, type Template } from './template.js';
 
@@ -50,6 +51,8 @@ export interface CompiledRule {
   /** Volume rules: the actions run when a spike episode goes quiet. */
   onQuiet?: CompiledAction[];
   limits: CompiledLimits;
+  /** What becomes of a reply or post longer than its platform allows, and the platforms' limits. */
+  overflow: CompiledOverflow;
   tests: RuleTest[];
 }
 
@@ -285,6 +288,8 @@ export function compileRule(
   if (onQuiet && spec.volume === undefined)
     problems.push({ path: ['onQuiet'], message: 'onQuiet runs when a spike episode goes quiet: it needs volume' });
   const limits = compileLimits(spec, context.config, problems);
+  const textLimits = context.extensions.find((extension) => extension.textLimits !== undefined)?.textLimits;
+  checkOverflow(spec, context.config, textLimits, problems);
   if (!validated) checkTests(spec.tests ?? [], problems);
   if (problems.length > 0) return { id, problems };
   return {
@@ -303,6 +308,7 @@ export function compileRule(
       actions,
       ...(onQuiet ? { onQuiet } : {}),
       limits,
+      overflow: { policy: spec.overflow ?? 'hold', ...(textLimits ? { limits: textLimits } : {}) },
       tests: spec.tests ?? [],
     },
   };

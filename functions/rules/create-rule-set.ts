@@ -7,6 +7,7 @@ import { EventScope, SCOPE_FACT } from './event-scope.js';
 import { explainCondition } from './explain.js';
 import { COMPUTED_FACTS, fieldValue } from './facts.js';
 import type { TextConditions } from './operators.js';
+import { fitRendered } from './overflow.js';
 import { needsLanguage, renderAction } from './render.js';
 import { compileRulesMatcher } from './rules-matcher.js';
 import { localTimeCalculator } from './time.js';
@@ -102,7 +103,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
         if (needsLanguage(rule)) await scope.lang();
         let capped = false;
         for (const [index, action] of rule.actions.entries()) {
-          const rendered = renderAction(action, scope, defaultLang);
+          const rendered = fitRendered(renderAction(action, scope, defaultLang), rule.overflow, event, config);
           if (rendered.type === 'reply' && !(await context.state.tryAcquire(`author:${author}:replies`, replyCap, DAY_MS, context.now))) {
             capped = true;
             continue;
@@ -110,7 +111,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           decision.actions.push({ type: rendered.type, ruleId: rule.id, index, params: rendered.params });
         }
         for (const [index, action] of (rule.onQuiet ?? []).entries()) {
-          const rendered = renderAction(action, scope, defaultLang);
+          const rendered = fitRendered(renderAction(action, scope, defaultLang), rule.overflow, event, config);
           (decision.onQuiet ??= []).push({ type: rendered.type, ruleId: rule.id, index, params: rendered.params });
         }
         outcomes.set(

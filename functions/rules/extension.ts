@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CanonicalEvent } from '../core/event.js';
 import type { PlannedAction, RuleSet } from '../core/rule-set.js';
+import type { TextLimit } from '../text/index.js';
 import type { CompiledRule } from './compile.js';
 
 /**
@@ -22,7 +23,28 @@ export interface RuleLanguageExtension {
   readonly configSections?: Readonly<Record<string, (value: unknown, source: string) => void>>;
   /** The rule set as it behaves offline (rule tests, `foghorn evaluate`), with fresh in-memory state on every call. */
   offline?(base: RuleSet, rules: readonly CompiledRule[]): OfflineRuleSet;
+  /**
+   * The length limit of a text sent to a platform (the platforms' table): static texts are checked
+   * against it at validation, and `overflow` applies it when a reply or post is rendered.
+   */
+  readonly textLimits?: TextLimitLookup;
 }
+
+/** Where a reply or post goes: the platform, the action, and the kind of event it answers when known. */
+export interface TextTarget {
+  platform: string;
+  action: string;
+  kind?: string;
+}
+
+/** A platform's limit for one kind of text: its name for messages, and whether parts can form a thread. */
+export interface TargetTextLimit extends TextLimit {
+  readonly platform: string;
+  readonly surface: string;
+  readonly threads: boolean;
+}
+
+export type TextLimitLookup = (target: TextTarget) => TargetTextLimit | undefined;
 
 /** The extensions in use: every rules API that validates, compiles or tests rules takes them. */
 export interface RuleLanguageOptions {

@@ -169,6 +169,12 @@ const baseRuleShape = {
       'Volume rules only: actions run once when a spike episode ends after its quiet period; placeholders are filled from the event that opened the episode',
     ),
   limits: limitsSchema.optional(),
+  overflow: z
+    .enum(['hold', 'truncate', 'split'])
+    .optional()
+    .describe(
+      'A reply or post longer than its platform allows: hold (default) sends it to the approval queue with the reason; truncate cuts it on a word boundary with an ellipsis; split posts it as a thread (X, Telegram, Discord, Slack)',
+    ),
   tests: z.array(ruleTestSchema).optional(),
 };
 const baseRuleSchema = z.object(baseRuleShape).strict();

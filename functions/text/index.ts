@@ -1,9 +1,13 @@
 /**
- * Text as the rule language reads it: normalisation, tokens, phrases and patterns. A leaf library,
+ * Text as the rule language reads it: normalisation, tokens, phrases and patterns, and lengths as
+ * platforms count them (with cuts that fit a limit). A leaf library,
  * pure and deterministic: the rules, the compiled matcher and the outgoing guard all build on
  * exactly these functions, so they agree on what a text contains.
  */
+export { ELLIPSIS, splitText, type TextLimit, truncateText } from './fit-text.js';
 export { capText, MAX_MATCH_TEXT_LENGTH, type NormaliseOptions, normaliseText } from './normalise.js';
 export { type CompiledPattern, compilePattern, matchesPattern, patternInput } from './pattern.js';
 export { containsAllPhrases, containsAnyPhrase, containsPhrase, type PhraseTokens, phraseTokens, textTokens } from './phrases.js';
+export { graphemes, type TextCount, textLength } from './text-length.js';
 export { tokenize, tokenKeys, tokenMatches } from './tokenize.js';
+export { X_MAX_WEIGHTED_LENGTH, X_URL_WEIGHT } from './x-weighted-length.js';

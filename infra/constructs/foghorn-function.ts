@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -49,6 +50,10 @@ export interface FoghornFunctionProps {
    */
   modulesBeside?: readonly string[];
   logRetention?: RetentionDays;
+  /** A customer-managed key for the log group; AWS-managed encryption without it. */
+  encryptionKey?: IKey;
+  /** The most instances that may run at once (reserved concurrency); none reserved when absent. */
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -64,6 +69,7 @@ export class FoghornFunction extends NodejsFunction {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
     });
     // Its own role instead of AWSLambdaBasicExecutionRole: logs go only to this function's log group.
     const role = new Role(scope, `${id}Role`, {
@@ -85,6 +91,7 @@ export class FoghornFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       tracing: Tracing.ACTIVE,
       logGroup,
       role,

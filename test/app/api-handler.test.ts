@@ -147,6 +147,48 @@ describe('the api Lambda handler (dynalite for the table)', () => {
     });
   });
 
+  it('serves events and approvals without the Discord interaction token, which stays in the stores', async () => {
+    // Prepare
+    const { call, events, stores } = setup();
+    const token = 'aW50ZXJhY3Rpb246MTE4MDIzNDU2Nzg5MDEyMzQ1Njp0ZXN0dG9rZW4';
+    const event = makeEvent({
+      id: 'discord:7',
+      platform: 'discord',
+      meta: { interactionToken: token, applicationId: '11', command: 'ask' },
+    });
+    await events.putIfAbsent(event);
+    await stores.approvals.putIfAbsent({
+      id: 'act_token',
+      status: 'pending',
+      reason: 'crisis mode',
+      heldBy: 'crisis',
+      command: {
+        id: 'act_token',
+        eventId: event.id,
+        ruleId: 'faq',
+        index: 0,
+        type: 'reply',
+        params: { text: 'hi' },
+        event,
+        createdAt: now.toISOString(),
+      },
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
+    });
+
+    // Act
+    const one = await call(request('GET /api/events/{id}', { path: { id: 'discord:7' } }));
+    const listed = await call(request('GET /api/approvals', { query: 'status=pending' }));
+    const approved = await call(request('POST /api/approvals/{id}/approve', { path: { id: 'act_token' }, body: { who: 'li' } }));
+
+    // Assess
+    for (const answer of [one, listed, approved]) expect(JSON.stringify(answer.body)).not.toContain(token);
+    expect(one.body.event.meta).toEqual({ interactionToken: '[REDACTED:rZW4]', applicationId: '11', command: 'ask' });
+    expect(listed.body.approvals[0].command.event.meta.interactionToken).toBe('[REDACTED:rZW4]');
+    expect((await events.get('discord:7'))?.event.meta?.interactionToken).toBe(token);
+    expect((await stores.approvals.get('act_token'))?.command?.event.meta?.interactionToken).toBe(token);
+  });
+
   it('answers bad input with 400 saying what is wrong, an unknown route with 404, and a fault with a 500 naming no internals', async () => {
     const { call, failures } = setup();
     expect(await call(request('POST /api/crisis/on', { body: '{not json' }))).toMatchObject({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ActDependencies, type ActionExecutor, actOn, backoffMs } from '../../functions/core/act.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
-import { PermanentActionError, TransientActionError } from '../../functions/core/errors.js';
+import { AmbiguousActionError, PermanentActionError, TransientActionError } from '../../functions/core/errors.js';
 import { DynamoActionStore } from '../../functions/storage/dynamo/action-store.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
@@ -71,6 +71,60 @@ describe('actOn', () => {
     const d = deps(async () => ({ status: 'succeeded' }));
     const outcome = await actOn(command('x4', 'telepathy'), d);
     expect(outcome).toEqual({ status: 'dead', reason: "no executor for action type 'telepathy' (known: reply)" });
+  });
+});
+
+describe('actOn, when the outcome is ambiguous', () => {
+  const dynamo = useEmbeddedDynamo();
+  const store = () => new DynamoActionStore({ client: dynamo.current.client, tableName: dynamo.current.tableName });
+  const request = { method: 'POST' as const, url: 'https://api.example/send', headers: {}, body: '{}' };
+
+  it('never retries a call that may have reached the platform when no outcome model says it is safe: unknown', async () => {
+    let calls = 0;
+    const d: ActDependencies = {
+      actions: store(),
+      executors: {
+        reply: async () => {
+          calls++;
+          throw new AmbiguousActionError('POST https://api.example: no answer within 10000 ms', { request });
+        },
+      },
+      clock: { now: () => new Date() },
+      leaseMs: 30_000,
+    };
+    expect(await actOn(command('y1'), d)).toMatchObject({ status: 'done', record: { status: 'unknown', request } });
+    expect(await actOn(command('y1'), d)).toEqual({ status: 'skipped' });
+    expect(calls).toBe(1);
+  });
+
+  it('settles a takeover before sending: found is succeeded without a call; unknown is held for a person', async () => {
+    const held: string[] = [];
+    let calls = 0;
+    const actions = store();
+    const d = (settled: 'found' | 'unknown'): ActDependencies => ({
+      actions,
+      executors: {
+        reply: async () => {
+          calls++;
+          return { status: 'succeeded', mode: 'live' };
+        },
+      },
+      clock: { now: () => new Date() },
+      leaseMs: 30_000,
+      ambiguous: {
+        settle: async () => (settled === 'found' ? { settled, externalId: 'm-7', note: 'it is there' } : { settled, note: 'cannot tell' }),
+        hold: async (heldCommand, reason) => {
+          held.push(`${heldCommand.id}: ${reason}`);
+        },
+      },
+    });
+    const crashedAt = new Date(Date.now() - 60_000);
+    await actions.claim(command('y2'), 1000, crashedAt);
+    await actions.claim(command('y3'), 1000, crashedAt);
+    expect(await actOn(command('y2'), d('found'))).toMatchObject({ status: 'done', record: { status: 'succeeded', externalId: 'm-7' } });
+    expect(await actOn(command('y3'), d('unknown'))).toMatchObject({ status: 'done', record: { status: 'unknown' } });
+    expect(calls).toBe(0);
+    expect(held).toEqual([expect.stringMatching(/^y3: a previous attempt never finished .*; cannot tell$/)]);
   });
 });
 

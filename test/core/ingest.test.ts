@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { InboundRequest } from '../../functions/core/http.js';
 import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
+import { jsonNestingDepth, MAX_PAYLOAD_DEPTH, pathDeeperThan } from '../../functions/core/payload-depth.js';
 import type { EventPublisher } from '../../functions/core/ports.js';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { signGeneric } from '../../functions/platforms/generic/verify.js';
@@ -121,5 +122,83 @@ describe('handleWebhook', () => {
       status: 503,
       body: { detail: { missing: ['FOGHORN_GENERIC_SECRET'] } },
     });
+  });
+});
+
+describe('handleWebhook: payloads that cannot be stored as sent', () => {
+  const dynamo = useEmbeddedDynamo();
+  const setup = () => {
+    const publisher = new RecordingPublisher();
+    const store = new DynamoEventStore({ client: dynamo.current.client, tableName: dynamo.current.tableName });
+    const deps: IngestDependencies = {
+      connectorFor,
+      knownPlatforms: () => Object.keys(connectors),
+      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: SECRET }),
+      store,
+      publisher,
+      clock: { now: () => new Date('2026-11-22T10:00:05.000Z') },
+      maxBodyBytes: 256 * 1024,
+    };
+    return { deps, publisher, store };
+  };
+  /** A generic event whose `id` is the JSON number written as `digits` (JSON.stringify would round it). */
+  const numericIdBody = (digits: string) => JSON.stringify(makeEvent({ id: 'placeholder' })).replace('"placeholder"', digits);
+  const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+  it('keeps every digit of a numeric id above 2^53, so two neighbouring ids stay two events', async () => {
+    const { deps, publisher, store } = setup();
+    const first = await handleWebhook(signedRequest(numericIdBody('9007199254740993')), deps);
+    const second = await handleWebhook(signedRequest(numericIdBody('9007199254740992')), deps);
+    expect(first).toEqual({ status: 200, body: { ok: true, events: ['generic:9007199254740993'], duplicates: 0 } });
+    expect(second).toEqual({ status: 200, body: { ok: true, events: ['generic:9007199254740992'], duplicates: 0 } });
+    expect(publisher.published.map((event) => event.id)).toEqual(['generic:9007199254740993', 'generic:9007199254740992']);
+    expect((await store.get('generic:9007199254740993'))?.event.id).toBe('generic:9007199254740993');
+  });
+
+  it('refuses with 422 naming `id` a number id that cannot be kept as written, and quarantines it', async () => {
+    const { deps, store } = setup();
+    const response = await handleWebhook(signedRequest(numericIdBody('9007199254740993.0')), deps);
+    expect(response).toMatchObject({ status: 422, body: { detail: { path: 'id' } } });
+    expect(JSON.stringify(response.body)).toContain('quarantineId');
+    const quarantined = await store.listQuarantine(10);
+    expect(quarantined.map((entry) => entry.reason)).toContainEqual(expect.stringContaining('`id`'));
+  });
+
+  it('answers 422 naming the depth limit to an event nested 5,000 levels, quarantines it, and answers the same to the redelivery', async () => {
+    const { deps, store, publisher } = setup();
+    const body = JSON.stringify(makeEvent({ id: 'deep-1' })).replace(/}$/, `,"meta":${nested(5000)}}`);
+    const first = await handleWebhook(signedRequest(body), deps);
+    const again = await handleWebhook(signedRequest(body), deps);
+    for (const response of [first, again]) {
+      expect(response.status).toBe(422);
+      expect(response.body).toMatchObject({
+        error: expect.stringContaining(`${MAX_PAYLOAD_DEPTH} levels`),
+        detail: { limit: MAX_PAYLOAD_DEPTH },
+      });
+    }
+    const quarantined = await store.listQuarantine(10);
+    expect(quarantined.filter((entry) => entry.reason.includes(`${MAX_PAYLOAD_DEPTH} levels`))).toHaveLength(2);
+    expect(await store.get('generic:deep-1')).toBeUndefined();
+    expect(publisher.published).toEqual([]);
+  });
+
+  it('still accepts a meta nested a few levels deep', async () => {
+    const { deps, store } = setup();
+    const body = JSON.stringify(makeEvent({ id: 'shallow-1' })).replace(/}$/, `,"meta":${nested(8)}}`);
+    expect((await handleWebhook(signedRequest(body), deps)).status).toBe(200);
+    expect((await store.get('generic:shallow-1'))?.event.meta).toEqual(JSON.parse(nested(8)));
+  });
+});
+
+describe('payload depth', () => {
+  it('measures nesting in one pass, ignoring brackets inside strings', () => {
+    expect(jsonNestingDepth(Buffer.from('{"a":[1,{"b":"[[[{{{\\"]]"}]}'))).toBe(3);
+    expect(jsonNestingDepth(Buffer.from('"just a string"'))).toBe(0);
+  });
+
+  it('names the path where a value first goes past the limit', () => {
+    expect(pathDeeperThan({ meta: { a: { b: 1 } } }, 3)).toBeUndefined();
+    expect(pathDeeperThan({ meta: { a: { b: {} } } }, 3)).toBe('meta.a.b');
+    expect(pathDeeperThan({ meta: [[[]]] }, 3)).toBe('meta.0.0');
   });
 });

@@ -219,6 +219,43 @@ describe('Slack', () => {
   });
 });
 
+describe('Slack: user text cannot ping or disguise a link', () => {
+  const hostile = '<!channel> refund me <@U024BE7LH> or see <https://evil.example/login|your invoice> & <!here>';
+  const hostileCommand = () => {
+    const base = command({ target: 'team' });
+    return { ...base, event: { ...base.event, text: hostile, author: { id: '7', handle: '<!everyone>' } } };
+  };
+  const expectInert = (body: string) => {
+    const { text } = JSON.parse(body) as { text: string };
+    for (const control of ['<!channel>', '<!here>', '<!everyone>', '<@U024BE7LH>', '<https://evil.example/login|']) {
+      expect(text).not.toContain(control);
+    }
+    expect(text).toContain(
+      '&lt;!channel&gt; refund me &lt;@U024BE7LH&gt; or see &lt;https://evil.example/login|your invoice&gt; &amp; &lt;!here&gt;',
+    );
+  };
+
+  it('escapes the top-level text of an incoming webhook as the blocks are', async () => {
+    const hook = await api(() => ({ status: 200, body: 'ok' }));
+    const run = executor(
+      { team: { type: 'slack-webhook', url: 'FOGHORN_SLACK_TEAM_WEBHOOK' } },
+      { FOGHORN_SLACK_TEAM_WEBHOOK: `${hook.url}/hook` },
+    );
+    await run(hostileCommand());
+    expectInert(hook.received[0]!.body);
+  });
+
+  it('escapes the top-level text of chat.postMessage', async () => {
+    const slack = await api(() => ({ status: 200, body: '{"ok":true,"ts":"1700.5"}' }));
+    const run = executor(
+      { team: { type: 'slack-channel', channel: 'C0SOCIAL', url: slack.url } },
+      { FOGHORN_SLACK_BOT_TOKEN: 'xoxb-0123456789-abcdef' },
+    );
+    await run(hostileCommand());
+    expectInert(slack.received[0]!.body);
+  });
+});
+
 describe('Telegram group and email', () => {
   it('sends the digest to the group and honours retry_after', async () => {
     const tg = await api((_r, index) =>

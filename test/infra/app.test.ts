@@ -117,4 +117,39 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
       .map(([id]) => id);
     expect(sandboxed).toEqual([expect.stringMatching(/^Act/)]);
   }, 120_000);
+
+  it('takes the key, concurrency and throttle options from the context, and cdk-nag still passes', async () => {
+    const outdir = join(scratch, 'out-hardened');
+    const result = await synthApp(
+      {
+        'aws:cdk:bundling-stacks': [],
+        encryptionKey: 'create',
+        reservedConcurrency: 'false',
+        throttle: '{"webhooks":{"rateLimit":40,"burstLimit":80}}',
+      },
+      outdir,
+    );
+    expect(result.stderr).not.toMatch(/AwsSolutions-/);
+    expect(result.code).toBe(0);
+    const resources = Object.values(
+      (
+        JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as {
+          Resources: Record<string, { Type: string; Properties: any }>;
+        }
+      ).Resources,
+    );
+    const table = resources.find((r) => r.Type === 'AWS::DynamoDB::Table');
+    expect(table?.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+    const functions = resources.filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    const stage = resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
+    expect(stage?.Properties.RouteSettings['POST /webhooks/{platform}']).toEqual({ ThrottlingRateLimit: 40, ThrottlingBurstLimit: 80 });
+  }, 120_000);
+
+  it('refuses a context option that is not JSON, naming it', async () => {
+    const result = await synthApp({ 'aws:cdk:bundling-stacks': [], reservedConcurrency: 'off' }, join(scratch, 'out-bad-context'));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("context 'reservedConcurrency' must be JSON");
+  }, 120_000);
 });

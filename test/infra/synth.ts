@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { rulesForDeployment } from '../../infra/rules-for-deployment.js';
-import { FoghornStack } from '../../infra/stack.js';
+import { FoghornStack, type FoghornStackProps } from '../../infra/stack.js';
 
 export interface Synthesised {
   app: App;
@@ -22,14 +22,18 @@ export interface Synthesised {
  * Builds the stack the way infra/app.ts does, with the repository's rule set, into a temporary folder.
  * `bundle: false` skips esbuild (fast), for tests about wiring rather than code.
  */
-export async function synthesise(options: { bundle: boolean }): Promise<Synthesised> {
+export async function synthesise(options: {
+  bundle: boolean;
+  /** Stack props beyond the rules and the environment (a KMS key, throttles, concurrency). */
+  props?: Partial<Omit<FoghornStackProps, 'rules'>>;
+}): Promise<Synthesised> {
   const outdir = mkdtempSync(join(tmpdir(), 'foghorn-cdk-'));
   const app = new App({ outdir, context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
   let stack: FoghornStack;
   let template: Template;
   try {
     const rules = await rulesForDeployment('rules');
-    stack = new FoghornStack(app, 'Foghorn', { env: { account: '123456789012', region: 'us-east-1' }, rules });
+    stack = new FoghornStack(app, 'Foghorn', { env: { account: '123456789012', region: 'us-east-1' }, ...options.props, rules });
     template = Template.fromStack(stack);
   } catch (error) {
     rmSync(outdir, { recursive: true, force: true });
@@ -56,12 +60,54 @@ export async function synthesise(options: { bundle: boolean }): Promise<Synthesi
 }
 
 /** Every IAM statement attached to a role, flattened, with Action always a list. */
-export function statementsOf(template: Template, roleLogicalId: string): Array<{ Effect: string; Action: string[]; Resource: unknown }> {
+export function statementsOf(
+  template: Template,
+  roleLogicalId: string,
+): Array<{ Effect: string; Action: string[]; Resource: unknown; Condition?: unknown }> {
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies)
     .filter((policy) => (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleLogicalId))
     .flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Effect: string; Action: string | string[]; Resource: unknown }>,
+      (policy) =>
+        policy.Properties.PolicyDocument.Statement as Array<{
+          Effect: string;
+          Action: string | string[];
+          Resource: unknown;
+          Condition?: unknown;
+        }>,
     )
     .map((statement) => ({ ...statement, Action: ([] as string[]).concat(statement.Action) }));
+}
+
+/** The DynamoDB actions a function's role may take, by where: the table itself, its gsi1 index, anything else. */
+export interface TableGrant {
+  table: string[];
+  index: string[];
+  other: Array<{ action: string; resource: unknown }>;
+}
+
+/** Every function's DynamoDB grants, read from the synthesised template (sorted, duplicates removed). */
+export function tableGrantsOf(synth: Synthesised): Record<string, TableGrant> {
+  const resources = synth.template.toJSON().Resources as Record<string, { Properties: Record<string, any> }>;
+  const tableArn = JSON.stringify({ 'Fn::GetAtt': [synth.logicalId(synth.stack.table), 'Arn'] });
+  const indexArn = JSON.stringify({ 'Fn::Join': ['', [JSON.parse(tableArn), '/index/gsi1']] });
+  return Object.fromEntries(
+    Object.entries(synth.stack.functions).map(([name, fn]) => {
+      const role = (resources[synth.logicalId(fn)]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const grant: TableGrant = { table: [], index: [], other: [] };
+      for (const statement of statementsOf(synth.template, role)) {
+        for (const action of statement.Action.filter((candidate) => candidate.startsWith('dynamodb:'))) {
+          for (const resource of ([] as unknown[]).concat(statement.Resource)) {
+            const where = JSON.stringify(resource);
+            if (where === tableArn) grant.table.push(action);
+            else if (where === indexArn) grant.index.push(action);
+            else grant.other.push({ action, resource });
+          }
+        }
+      }
+      grant.table = [...new Set(grant.table)].sort();
+      grant.index = [...new Set(grant.index)].sort();
+      return [name, grant];
+    }),
+  );
 }

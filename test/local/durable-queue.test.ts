@@ -208,11 +208,13 @@ describe('DurableQueue', () => {
     const queue = makeQueue({ visibilityTimeoutMs: 60_000 });
     await queue.start();
     const receipts: string[] = [];
+    // The queue swallows a handler's errors, so what the handler sees is kept and asserted after.
+    const shortened: boolean[] = [];
     queue.consume((event) => {
       const record = event.Records[0]!;
       receipts.push(record.receiptHandle);
       if (receipts.length === 1) {
-        expect(queue.changeVisibility(record.receiptHandle, 30)).toBe(true);
+        shortened.push(queue.changeVisibility(record.receiptHandle, 30));
         return { batchItemFailures: [{ itemIdentifier: record.messageId }] };
       }
       return { batchItemFailures: [] };
@@ -221,9 +223,50 @@ describe('DurableQueue', () => {
 
     await waitFor(() => receipts.length === 2 && queue.depth().total === 0, 'the early redelivery');
     await queue.stop();
+    expect(shortened).toEqual([true]);
     expect(receipts[0]).not.toBe(receipts[1]);
     expect(queue.changeVisibility(receipts[0]!, 10)).toBe(false);
     expect(() => queue.changeVisibility(receipts[0]!, -1)).toThrow(/timeoutMs must be between 0/);
+  });
+
+  it('ignores the acknowledgement of a stale receipt: the redelivered message stays for its own receipt', async () => {
+    // Prepare: concurrency 2, so the message can be redelivered while its first handler still runs.
+    const queue = makeQueue({ visibilityTimeoutMs: 60_000 });
+    await queue.start();
+    const receipts: string[] = [];
+    const revealed: boolean[] = [];
+    let redelivered!: () => void;
+    const redelivery = new Promise<void>((resolve) => {
+      redelivered = resolve;
+    });
+    queue.consume(
+      async (event) => {
+        const record = event.Records[0]!;
+        receipts.push(record.receiptHandle);
+        if (receipts.length === 1) {
+          // As if the visibility timeout ran out mid-handler: the message is delivered again meanwhile.
+          revealed.push(queue.changeVisibility(record.receiptHandle, 0));
+          await redelivery;
+          return { batchItemFailures: [] };
+        }
+        redelivered();
+        return { batchItemFailures: [{ itemIdentifier: record.messageId }] };
+      },
+      { batchSize: 1, concurrency: 2 },
+    );
+
+    // Act: the first handler succeeds with its stale receipt after the second delivery failed.
+    await queue.send(['redelivered']);
+    await waitFor(() => receipts.length === 2, 'the redelivery');
+    await queue.stop();
+
+    // Assess: the message is kept (in memory and in the table), waiting out the failed delivery's timeout.
+    expect(revealed).toEqual([true]);
+    expect(receipts[0]).not.toBe(receipts[1]);
+    expect(queue.list().map(({ body, receiveCount, state }) => ({ body, receiveCount, state }))).toEqual([
+      { body: 'redelivered', receiveCount: 2, state: 'invisible' },
+    ]);
+    expect(await storedBodies(queue.name)).toEqual(['redelivered']);
   });
 
   it('moves a message to the dead-letter queue after maxReceiveCount receives, and redrives it back', async () => {

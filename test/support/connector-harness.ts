@@ -1,16 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import type { Connector, ConnectorContext } from '../../functions/core/connector.js';
-import { BadRequestError, NormaliseError } from '../../functions/core/errors.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { InboundRequest, OutboundRequest, OutboundResponse } from '../../functions/core/http.js';
 import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { connectorFor, connectors } from '../../functions/platforms/index.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
+import { type Json, type JsonMutation, jsonMutations, type ReadDelivery } from './mutate-json.js';
 
 /** A fixture's exact bytes (signatures are computed over them). */
 export function fixtureBytes(url: URL): Buffer {
@@ -96,37 +96,14 @@ export function ingestThrough(table: { client: DynamoDBClient; tableName: string
   return { post: (request: InboundRequest) => handleWebhook(request, deps), store, published };
 }
 
-/** A documented payload with some of its values (at any depth) replaced by arbitrary JSON. */
-export function mutatedPayload(fixture: Buffer): fc.Arbitrary<string> {
-  const original: unknown = JSON.parse(fixture.toString('utf8'));
-  return fc.array(fc.tuple(fc.nat(), fc.jsonValue()), { minLength: 1, maxLength: 4 }).map((mutations) => {
-    const copy = structuredClone(original);
-    for (const [pick, value] of mutations) {
-      const slots = slotsOf(copy);
-      const slot = slots[pick % slots.length];
-      if (slot) (slot.parent as Record<string, unknown>)[slot.key] = value;
-    }
-    return JSON.stringify(copy);
-  });
+/** A documented payload with up to four of its fields (at any depth) replaced by arbitrary JSON or removed. */
+export function fixtureMutations(fixture: Buffer): fc.Arbitrary<JsonMutation> {
+  return jsonMutations(JSON.parse(fixture.toString('utf8')) as Json, 4);
 }
 
-function slotsOf(value: unknown, out: Array<{ parent: object; key: string }> = []): Array<{ parent: object; key: string }> {
-  if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) {
-      out.push({ parent: value, key });
-      slotsOf((value as Record<string, unknown>)[key], out);
-    }
-  }
-  return out;
-}
-
-/** Normalising a signed but malformed body either yields events or refuses with a 400/422, never anything else. */
-export function expectReadsOrRefuses(connector: Connector, context: ConnectorContext, body: string): void {
-  try {
-    connector.normalise(inbound(connector.platform, { body }), context);
-  } catch (error) {
-    if (!(error instanceof BadRequestError || error instanceof NormaliseError)) throw error;
-  }
+/** What `connector` makes of a body once its signature is checked: the events it normalises it into. */
+export function normalisedBy(connector: Connector, context: ConnectorContext): ReadDelivery {
+  return (body) => connector.normalise(inbound(connector.platform, { body }), context).events;
 }
 
 /** Every `FOGHORN_*` name written in the source files of the given platform folders. */

@@ -1,4 +1,4 @@
-import { TransientActionError } from '../errors.js';
+import { AmbiguousActionError, TransientActionError } from '../errors.js';
 import type { HttpSender, OutboundRequest, OutboundResponse } from '../http.js';
 
 export interface LiveSenderOptions {
@@ -10,8 +10,10 @@ export interface LiveSenderOptions {
 
 /**
  * Sends requests for real. Any answer, 4xx and 5xx included, is returned for the connector to judge;
- * only a call that got no answer (timeout, refused, reset) throws, as a TransientActionError naming the
- * method and origin — never the full URL, which may carry a token in its path.
+ * only a call that got no answer throws, naming the method and origin — never the full URL, which may
+ * carry a token in its path. A call that never left (connection refused, no such host) throws a
+ * TransientActionError: safe to send again. A call that may have left (a timeout, a connection reset,
+ * a body that could not be read) throws an AmbiguousActionError: the platform may have acted on it.
  */
 export class LiveSender implements HttpSender {
   readonly mode = 'live' as const;
@@ -35,14 +37,16 @@ export class LiveSender implements HttpSender {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new TransientActionError(`${target}: ${describeFailure(error, this.timeoutMs, request.url)}`);
+      const description = `${target}: ${describeFailure(error, this.timeoutMs, request.url)}`;
+      if (neverSent(error)) throw new TransientActionError(description);
+      throw new AmbiguousActionError(`${description} (the request may have reached the platform)`);
     }
     let body: string;
     try {
       body = await response.text();
     } catch (error) {
-      throw new TransientActionError(
-        `${target}: answered ${response.status} but the body could not be read: ${describeFailure(error, this.timeoutMs, request.url)}`,
+      throw new AmbiguousActionError(
+        `${target}: answered ${response.status} but the body could not be read: ${describeFailure(error, this.timeoutMs, request.url)} (the request may have reached the platform)`,
       );
     }
     const headers: Record<string, string> = {};
@@ -51,6 +55,28 @@ export class LiveSender implements HttpSender {
     });
     return { status: response.status, headers, body };
   }
+}
+
+/** Failures before a connection carried the request: nothing reached the platform. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+]);
+
+/** Anything not known to have failed before sending counts as possibly sent: a timeout may fire after the bytes left. */
+function neverSent(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' && NOT_SENT_CODES.has(cause.code);
 }
 
 function originOf(url: string): string {

@@ -20,6 +20,9 @@ export interface LocalAnswer {
   body?: unknown;
 }
 
+/** Looks at a request before any route: an answer refuses it, undefined lets it through. */
+export type LocalGuard = (request: Pick<LocalRequest, 'method' | 'path' | 'headers'>) => LocalAnswer | undefined;
+
 interface RouteEntry {
   method: string;
   pattern: RegExp;
@@ -47,7 +50,7 @@ export class LocalHttpServer {
   private readonly routes: RouteEntry[] = [];
   private server: Server | undefined;
 
-  constructor(private readonly options: { maxBodyBytes: number; onError: (error: unknown) => void }) {}
+  constructor(private readonly options: { maxBodyBytes: number; onError: (error: unknown) => void; guard?: LocalGuard }) {}
 
   add(method: string, path: string, route: LocalRoute): this {
     this.routes.push({ method, ...compilePath(path), route });
@@ -64,6 +67,12 @@ export class LocalHttpServer {
       this.server?.listen(port, host, () => resolve());
     });
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The bound port (0 before listen). */
+  get port(): number {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).port : 0;
   }
 
   async close(): Promise<void> {
@@ -85,6 +94,22 @@ export class LocalHttpServer {
           body: { error: `${req.method} is not allowed on ${url.pathname}`, detail: { allowed: candidates.map((c) => c.method) } },
         });
       }
+      // After the route is known (404 and 405 reveal only what the README lists), before anything is decoded or read.
+      // The guard and the routes read the same normalised path, so `/webhooks/../api/…` cannot slip past one of them.
+      const refused = this.options.guard?.({ method: entry.method, path: url.pathname, headers: req.headers });
+      if (refused) {
+        req.resume();
+        return send(res, refused);
+      }
+      const params = pathParameters(entry, url.pathname);
+      if ('bad' in params) {
+        req.resume();
+        const { parameter, segment } = params.bad;
+        return send(res, {
+          status: 400,
+          body: { error: `path segment '${segment}' (${parameter}) is not valid percent-encoded UTF-8`, detail: { parameter, segment } },
+        });
+      }
       const body = await readBody(req, this.options.maxBodyBytes);
       if (body === 'too-large') {
         return send(res, {
@@ -92,17 +117,40 @@ export class LocalHttpServer {
           body: { error: `body is larger than ${this.options.maxBodyBytes} bytes`, detail: { limitBytes: this.options.maxBodyBytes } },
         });
       }
-      const match = entry.pattern.exec(url.pathname);
-      const params = Object.fromEntries(entry.names.map((name, index) => [name, decodeURIComponent(match?.[index + 1] ?? '')]));
       send(
         res,
-        await entry.route({ method: req.method ?? 'GET', path: url.pathname, params, query: url.searchParams, headers: req.headers, body }),
+        await entry.route({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          params: params.values,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+        }),
       );
     } catch (error) {
       this.options.onError(error);
       send(res, { status: 500, body: { error: 'internal error', detail: null } });
     }
   }
+}
+
+/** The route's named segments, percent-decoded; the first segment that does not decode is reported instead. */
+function pathParameters(
+  entry: RouteEntry,
+  pathname: string,
+): { values: Record<string, string> } | { bad: { parameter: string; segment: string } } {
+  const match = entry.pattern.exec(pathname);
+  const values: Record<string, string> = {};
+  for (const [index, name] of entry.names.entries()) {
+    const segment = match?.[index + 1] ?? '';
+    try {
+      values[name] = decodeURIComponent(segment);
+    } catch {
+      return { bad: { parameter: name, segment } };
+    }
+  }
+  return { values };
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {

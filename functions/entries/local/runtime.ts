@@ -5,15 +5,17 @@ import { localAdapters } from '../../app/local-adapters.js';
 import { assemblePipeline } from '../../app/pipeline.js';
 import { type QueueName, topology } from '../../app/topology.js';
 import { type WatchedRuleSource, watchedRuleSource } from '../../app/watched-rule-source.js';
+import { withoutSecrets } from '../../app/without-secrets.js';
 import type { Clock } from '../../core/ports.js';
 import type { RuleSet } from '../../core/rule-set.js';
 import type { Settings } from '../../core/settings.js';
 import type { CrisisKit } from '../../crisis/crisis-kit.js';
 import type { DurableQueue } from '../../local/durable-queue.js';
 import { LocalScheduler } from '../../local/scheduler.js';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../storage/dynamo/embedded.js';
+import { type EmbeddedDynamo, EmbeddedDynamoLockedError, startEmbeddedDynamo } from '../../storage/dynamo/embedded.js';
 import { fromApiGatewayResult, LocalHttpServer, toApiGatewayEvent } from './http-server.js';
 import { clampLimit } from './runtime-settings.js';
+import { sameOriginGuard } from './same-origin-guard.js';
 
 export type RuntimeLogger = AppLogger;
 
@@ -38,6 +40,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   url: string;
   port: number;
+  /** The embedded DynamoDB (127.0.0.1, a free port); it serves only the runtime's own per-start credential. */
+  storeEndpoint: string;
   queues: Readonly<Record<QueueName, DurableQueue>>;
   ruleSet(): RuleSet;
   /** Crisis mode, approvals, audit and the sweep (tests run it directly). */
@@ -57,7 +61,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), inWorker: true });
+  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), inWorker: true, privateCredential: true }).catch(
+    (error: unknown) => {
+      if (!(error instanceof EmbeddedDynamoLockedError)) throw error;
+      throw new DataFolderInUseError(dataDir, error.lockFile);
+    },
+  );
   const rules = await watchedRuleSource(options.rulesDir, logger).catch(async (error: unknown) => {
     await dynamo.stop();
     throw error;
@@ -69,6 +78,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     rules.close();
     await dynamo.stop();
     throw error;
+  }
+}
+
+/** Two runtimes on one data folder would corrupt its store: the second one stops at start and says why. */
+export class DataFolderInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly lockFile: string,
+  ) {
+    super(
+      `the data folder ${dataDir} is in use by another Foghorn runtime (its embedded DynamoDB holds the lock ${lockFile}): stop that runtime, or set FOGHORN_DATA to another folder`,
+    );
+    this.name = 'DataFolderInUseError';
   }
 }
 
@@ -97,7 +119,12 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
   }
   await Promise.all(Object.values(queues).map((queue) => queue.start()));
 
-  const server = new LocalHttpServer({ maxBodyBytes: topology.maxBodyBytes + 1, onError: (error) => logger.error('http', { error }) });
+  const host = options.host ?? '127.0.0.1';
+  const server: LocalHttpServer = new LocalHttpServer({
+    maxBodyBytes: topology.maxBodyBytes + 1,
+    onError: (error) => logger.error('http', { error }),
+    guard: sameOriginGuard({ port: (): number => server.port, host, publicUrl }),
+  });
   server.add('GET', '/health', () => ({
     status: 200,
     body: {
@@ -112,29 +139,34 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
       fromApiGatewayResult(await pipeline.ingest(toApiGatewayEvent(request, `${route.method} ${route.path}`))),
     );
   }
-  // Listings for one machine: on AWS the table and the queues' consoles answer these.
+  // Listings for one machine: on AWS the table and the queues' consoles answer these. Served without secrets
+  // (a Discord event's interaction token), as the api routes are.
   server.add('GET', '/api/events', async ({ query }) => ({
     status: 200,
-    body: { events: await events.listRecent(clampLimit(query.get('limit'))) },
+    body: withoutSecrets({ events: await events.listRecent(clampLimit(query.get('limit'))) }),
   }));
   server.add('GET', '/api/actions', async ({ query }) => ({
     status: 200,
-    body: { actions: await actions.listRecent(clampLimit(query.get('limit'))) },
+    body: withoutSecrets({ actions: await actions.listRecent(clampLimit(query.get('limit'))) }),
   }));
   server.add('GET', '/api/quarantine', async ({ query }) => ({
     status: 200,
-    body: { quarantine: await adapters.events.listQuarantine(clampLimit(query.get('limit'))) },
+    body: {
+      quarantine: (await adapters.events.listQuarantine(clampLimit(query.get('limit')))).map((entry) =>
+        withoutSecrets(entry.detail === undefined ? entry : { ...entry, detail: redactedJsonText(entry.detail) }),
+      ),
+    },
   }));
   server.add('GET', '/api/dead-letters', () => ({
     status: 200,
-    body: {
+    body: withoutSecrets({
       deadLetters: Object.fromEntries(
         Object.entries(queues).map(([name, queue]) => [
           name,
           queue.deadLetter?.list(1000).map((m) => ({ id: m.id, body: JSON.parse(m.body) as unknown })) ?? [],
         ]),
       ),
-    },
+    }),
   }));
   server.add('POST', '/api/dead-letters/{queue}/redrive', async ({ params }) => {
     const queue = Object.hasOwn(queues, params.queue ?? '') ? queues[params.queue as QueueName] : undefined;
@@ -145,8 +177,8 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
     server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
   }
 
-  const port = await server.listen(options.port, options.host ?? '127.0.0.1');
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const port = await server.listen(options.port, host);
+  const url = `http://${host}:${port}`;
   publicUrl ??= url;
   const scheduleLogger = { error: (message: string, ...detail: unknown[]) => logger.error(message, { detail: detail.map(describe) }) };
   const schedules = [
@@ -176,6 +208,7 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
   return {
     url,
     port,
+    storeEndpoint: dynamo.endpoint,
     queues,
     crisis: pipeline.crisis,
     ruleSet: () => rules.latest().ruleSet,
@@ -187,6 +220,15 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
       await dynamo.stop();
     },
   };
+}
+
+/** A quarantine entry's detail is stored as JSON text: redact inside it, keep it text. */
+function redactedJsonText(text: string): string {
+  try {
+    return JSON.stringify(withoutSecrets(JSON.parse(text) as unknown));
+  } catch {
+    return text;
+  }
 }
 
 function describe(error: unknown): string {

@@ -21,6 +21,8 @@ export const discordConnector: Connector = {
   normalise: (request, { settings }) => normaliseDiscord(request, settings.get(DISCORD_APPLICATION_ID)),
   buildRequest: (command, { settings, now }) => buildDiscordRequest(command, settings, now),
   interpretResponse: (response) => interpretDiscordResponse(response),
+  // Channel messages carry `nonce` + `enforce_nonce`; interaction follow-ups have no such key.
+  deduplication: { key: 'nonce (channel messages)', covers: (request) => /\/channels\/[^/]+\/messages$/.test(request.url) },
 };
 
 function isPing(rawBody: Buffer): boolean {

@@ -5,6 +5,8 @@ import { DISCORD_PUBLIC_KEY } from './settings.js';
 
 export const DISCORD_SIGNATURE_HEADER = 'x-signature-ed25519';
 export const DISCORD_TIMESTAMP_HEADER = 'x-signature-timestamp';
+/** A signed request older or newer than this is refused as a possible replay (Slack's window; Discord sends at once). */
+export const DISCORD_MAX_SKEW_SECONDS = 5 * 60;
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -22,13 +24,25 @@ export function discordPublicKey(hex: string): KeyObject {
   return key;
 }
 
-/** Ed25519 signature (`X-Signature-Ed25519`) over the timestamp header followed by the raw body. */
-export function verifyDiscord(request: InboundRequest, publicKeyHex: string): void {
+/**
+ * Ed25519 signature (`X-Signature-Ed25519`) over the timestamp header followed by the raw body, and a timestamp
+ * within DISCORD_MAX_SKEW_SECONDS of `now` (when the request was received, unless told).
+ */
+export function verifyDiscord(request: InboundRequest, publicKeyHex: string, now: Date = request.receivedAt): void {
   const signature = request.headers[DISCORD_SIGNATURE_HEADER];
   const timestamp = request.headers[DISCORD_TIMESTAMP_HEADER];
   if (!signature) throw new SignatureError(`missing ${DISCORD_SIGNATURE_HEADER} header`);
   if (!timestamp) throw new SignatureError(`missing ${DISCORD_TIMESTAMP_HEADER} header`);
   if (!/^[0-9a-fA-F]{128}$/.test(signature)) throw new SignatureError(`${DISCORD_SIGNATURE_HEADER} must be 128 hex characters`);
+  if (!/^\d{1,12}$/.test(timestamp))
+    throw new SignatureError(`${DISCORD_TIMESTAMP_HEADER} must be Unix seconds`, { got: timestamp.slice(0, 20) });
+  const skewSeconds = Math.round(now.getTime() / 1000 - Number(timestamp));
+  if (Math.abs(skewSeconds) > DISCORD_MAX_SKEW_SECONDS) {
+    throw new SignatureError(
+      `${DISCORD_TIMESTAMP_HEADER} is ${skewSeconds} s away from now; more than ${DISCORD_MAX_SKEW_SECONDS} s is refused as a possible replay`,
+      { skewSeconds },
+    );
+  }
   const message = Buffer.concat([Buffer.from(timestamp, 'utf8'), request.rawBody]);
   if (!verify(null, message, discordPublicKey(publicKeyHex), Buffer.from(signature, 'hex'))) {
     throw new SignatureError(`${DISCORD_SIGNATURE_HEADER} does not match the body`);

@@ -13,4 +13,6 @@ export const genericConnector: Connector = {
   normalise: (request) => ({ events: normaliseGeneric(request) }),
   buildRequest: (command, { settings }) => buildGenericRequest(command, settings),
   interpretResponse: (response) => interpretGenericResponse(response),
+  // The callback is asked to keep one reply per `idempotency-key` (the command id).
+  deduplication: { key: 'idempotency-key header' },
 };

@@ -12,8 +12,9 @@ import { INSTAGRAM } from './normalise.js';
 export const INSTAGRAM_ACTIONS = ['reply'] as const;
 
 /**
- * reply to a comment: `POST /{comment-id}/replies`; reply to a Direct message: Send API `POST /me/messages`
- * (the Page token of the Page linked to the Instagram account).
+ * reply to a comment: `POST /{comment-id}/replies`; reply to an @mention (in a comment or a caption on
+ * someone else's media): `POST /{ig-user-id}/mentions` with `media_id` and `comment_id`; reply to a Direct
+ * message: Send API `POST /me/messages` (the Page token of the Page linked to the Instagram account).
  */
 export function buildInstagramRequest(command: ActionCommand, context: ConnectorContext): OutboundRequest {
   if (command.type !== 'reply') throw unsupportedAction(command, INSTAGRAM, INSTAGRAM_ACTIONS);
@@ -21,6 +22,17 @@ export function buildInstagramRequest(command: ActionCommand, context: Connector
   const recipientId = metaString(command, 'recipientId');
   if (command.event.kind === 'dm' && recipientId) {
     return graphPost(context.settings, 'me/messages', META_PAGE_TOKEN, { recipient: { id: recipientId }, message: { text } });
+  }
+  if (command.event.kind === 'mention') {
+    // The mention is on someone else's media: Instagram takes the answer through the mentioned account's edge.
+    const mediaId = metaString(command, 'mediaId');
+    if (!mediaId) throw new PermanentActionError(`event ${command.event.id} has no media to answer the mention on (meta.mediaId)`);
+    const commentId = metaString(command, 'commentId');
+    return graphPost(context.settings, `${pathId(command.event.channel.id)}/mentions`, META_PAGE_TOKEN, {
+      media_id: mediaId,
+      ...(commentId ? { comment_id: commentId } : {}),
+      message: text,
+    });
   }
   const target = metaString(command, 'replyTargetId');
   if (!target) throw new PermanentActionError(`event ${command.event.id} has no comment to reply to (meta.replyTargetId)`);

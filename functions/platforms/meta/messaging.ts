@@ -5,24 +5,29 @@ import { parseWith } from '../shared/payload.js';
 import { isoFromUnix } from './delivery.js';
 import { FOGHORN_METADATA_PREFIX } from './settings.js';
 
-/** One item of `entry[].messaging` (Messenger and Instagram Direct share the shape). */
-const messagingItemSchema = z.looseObject({
+/**
+ * One item of `entry[].messaging` (Messenger and Instagram Direct share the shape). Only a message needs its
+ * sender and recipient: the other documented items lack fields (a `message_deliveries` item has no `timestamp`,
+ * a checkbox-plugin `optin` no `sender`) and become no event.
+ */
+const messagingItemSchema = z.looseObject({ message: z.unknown().optional() });
+
+const messageItemSchema = z.looseObject({
   sender: z.looseObject({ id: z.string() }),
   recipient: z.looseObject({ id: z.string() }),
-  timestamp: z.number(),
-  message: z
-    .looseObject({
-      mid: z.string(),
-      text: z.string().optional(),
-      is_echo: z.boolean().optional(),
-      is_deleted: z.boolean().optional(),
-      app_id: z.union([z.number(), z.string()]).optional(),
-      metadata: z.string().optional(),
-      reply_to: z.looseObject({ mid: z.string().optional(), story: z.unknown().optional() }).optional(),
-      quick_reply: z.looseObject({ payload: z.string() }).optional(),
-      attachments: z.array(z.looseObject({ type: z.string() })).optional(),
-    })
-    .optional(),
+  // Documented as Unix milliseconds; newer pages show it as a string.
+  timestamp: z.union([z.number(), z.string()]).optional(),
+  message: z.looseObject({
+    mid: z.string(),
+    text: z.string().optional(),
+    is_echo: z.boolean().optional(),
+    is_deleted: z.boolean().optional(),
+    app_id: z.union([z.number(), z.string()]).optional(),
+    metadata: z.string().optional(),
+    reply_to: z.looseObject({ mid: z.string().optional(), story: z.unknown().optional() }).optional(),
+    quick_reply: z.looseObject({ payload: z.string() }).optional(),
+    attachments: z.array(z.looseObject({ type: z.string() })).optional(),
+  }),
 });
 
 export interface MessagingContext {
@@ -32,6 +37,8 @@ export interface MessagingContext {
   /** The Meta app id, when configured: an echo sent by this app was sent by Foghorn. */
   appId: string | undefined;
   receivedAt: Date;
+  /** The entry's `time`: when the item carries no timestamp of its own. */
+  entryTime?: number | undefined;
   where: string;
 }
 
@@ -40,10 +47,11 @@ export interface MessagingContext {
  * reactions carry no message and become nothing. The user's scoped id is kept as `meta.recipientId` for replies.
  */
 export function normaliseMessagingItem(item: unknown, context: MessagingContext): CanonicalEvent | undefined {
-  const parsed = parseWith(messagingItemSchema, item, context.where);
+  // Reads, deliveries, opt-ins, postbacks and unsent (deleted) messages are not something to answer.
+  if (parseWith(messagingItemSchema, item, context.where).message === undefined) return undefined;
+  const parsed = parseWith(messageItemSchema, item, context.where);
   const message = parsed.message;
-  // Reads, deliveries, postbacks and unsent (deleted) messages are not something to answer.
-  if (!message || message.is_deleted === true) return undefined;
+  if (message.is_deleted === true) return undefined;
   const isEcho = message.is_echo === true || parsed.sender.id === context.accountId;
   const userId = isEcho ? parsed.recipient.id : parsed.sender.id;
   const sentByFoghorn =
@@ -58,7 +66,7 @@ export function normaliseMessagingItem(item: unknown, context: MessagingContext)
     author: { id: parsed.sender.id, isSelf: isEcho },
     channel: { id: context.accountId },
     thread: { id: userId, ...(message.reply_to?.mid ? { replyToId: message.reply_to.mid } : {}) },
-    createdAt: isoFromUnix(parsed.timestamp),
+    createdAt: isoFromUnix(parsed.timestamp ?? context.entryTime ?? context.receivedAt.getTime()),
     receivedAt: context.receivedAt.toISOString(),
     ...(sentByFoghorn ? { sentByFoghorn: true } : {}),
     meta: {
@@ -72,13 +80,14 @@ export function normaliseMessagingItem(item: unknown, context: MessagingContext)
 
 /** Every message in one delivery entry's `messaging` list, as events (Facebook Page and Instagram alike). */
 export function normaliseEntryMessaging(
-  entry: { id: string; messaging?: readonly unknown[] | undefined },
+  entry: { id: string; time?: number | undefined; messaging?: readonly unknown[] | undefined },
   entryIndex: number,
   context: Omit<MessagingContext, 'accountId' | 'where'>,
 ): CanonicalEvent[] {
   const events: CanonicalEvent[] = [];
   entry.messaging?.forEach((item, itemIndex) => {
-    const event = normaliseMessagingItem(item, { ...context, accountId: entry.id, where: `entry.${entryIndex}.messaging.${itemIndex}` });
+    const where = `entry.${entryIndex}.messaging.${itemIndex}`;
+    const event = normaliseMessagingItem(item, { ...context, accountId: entry.id, entryTime: entry.time, where });
     if (event) events.push(event);
   });
   return events;

@@ -59,7 +59,7 @@ function textParam(command: ActionCommand): string {
   return text;
 }
 
-function apiBase(settings: Settings): string {
+export function apiBase(settings: Settings): string {
   return (settings.get(SLACK_API_URL) ?? SLACK_DEFAULT_API_URL).replace(/\/+$/, '');
 }
 

@@ -1,6 +1,7 @@
 import type { Connector } from '../../core/connector.js';
 import { buildSlackRequest, interpretSlackResponse } from './client.js';
 import { normaliseSlack, parseSlackBody } from './normalise.js';
+import { reconcileSlack } from './reconcile.js';
 import { SLACK, SLACK_BOT_TOKEN, SLACK_BOT_USER_ID, SLACK_SIGNING_SECRET } from './settings.js';
 import { verifySlack } from './verify.js';
 
@@ -21,6 +22,8 @@ export const slackConnector: Connector = {
   normalise: (request, { settings }) => normaliseSlack(request, settings.get(SLACK_BOT_USER_ID)),
   buildRequest: (command, { settings }) => buildSlackRequest(command, settings),
   interpretResponse: (response) => interpretSlackResponse(response),
+  // No deduplication key on chat.postMessage; Foghorn's metadata (the command id) finds a message that went out.
+  reconcile: reconcileSlack,
 };
 
 function looksLikeUrlVerification(rawBody: Buffer): boolean {

@@ -8,8 +8,11 @@ import type { Settings } from '../../core/settings.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { VK_API_URL, VK_API_VERSION, VK_DEFAULT_API_URL, VK_DEFAULT_API_VERSION, VK_DEFAULT_PEER_ID, VK_TOKEN } from './settings.js';
 
-/** VK error codes a later retry can get past: 6 too many requests per second, 9 flood control, 1 unknown, 10 internal. */
-const TRANSIENT_ERRORS: Readonly<Record<number, number>> = { 6: 1_000, 9: 60_000, 1: 5_000, 10: 5_000 };
+/**
+ * VK error codes a later retry can get past: 6 too many requests per second, 9 flood control, 29 rate limit
+ * reached (a method's quota; it lifts later, so a longer wait), 1 unknown, 10 internal.
+ */
+const TRANSIENT_ERRORS: Readonly<Record<number, number>> = { 6: 1_000, 9: 60_000, 29: 600_000, 1: 5_000, 10: 5_000 };
 
 /**
  * `random_id` makes messages.send idempotent on VK's side: the same value from the same community is sent

@@ -30,4 +30,6 @@ export const vkConnector: Connector = {
   normalise: (request, { settings }) => normaliseVk(request, settings.get(VK_GROUP_ID)),
   buildRequest: (command, { settings }) => buildVkRequest(command, settings),
   interpretResponse: (response) => interpretVkResponse(response),
+  // messages.send carries `random_id`, wall.createComment `guid`, both derived from the command id.
+  deduplication: { key: 'random_id / guid' },
 };

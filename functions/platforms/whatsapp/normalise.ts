@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorContext, Normalised } from '../../core/connector.js';
-import type { CanonicalEvent } from '../../core/event.js';
+import type { CanonicalEvent, EventKind } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
 import { isoFromUnix, parseMetaDelivery } from '../meta/delivery.js';
@@ -36,6 +36,8 @@ const messagesValueSchema = z.looseObject({
           })
           .optional(),
         reaction: z.looseObject({ message_id: z.string().optional(), emoji: z.string().optional() }).optional(),
+        // A notice from WhatsApp, not the customer: `user_changed_number`, `user_changed_user_id`, …
+        system: z.looseObject({ body: z.string().optional(), type: z.string().optional(), wa_id: z.string().optional() }).optional(),
         context: z.looseObject({ from: z.string().optional(), id: z.string().optional(), forwarded: z.boolean().optional() }).optional(),
       }),
     )
@@ -62,7 +64,7 @@ export function normaliseWhatsApp(request: InboundRequest, _context: ConnectorCo
         events.push({
           id: eventId(WHATSAPP, message.id),
           platform: WHATSAPP,
-          kind: message.type === 'reaction' ? 'reaction' : message.group_id ? 'message' : 'dm',
+          kind: kindOf(message),
           text: textOf(message),
           author: { id: message.from, handle: message.from, ...(name ? { name } : {}), isSelf: digits(message.from) === businessNumber },
           channel: { id: value.metadata.phone_number_id, name: value.metadata.display_phone_number },
@@ -80,6 +82,8 @@ export function normaliseWhatsApp(request: InboundRequest, _context: ConnectorCo
             ...(message.button?.payload ? { buttonPayload: message.button.payload } : {}),
             ...(message.interactive?.button_reply ? { interactiveId: message.interactive.button_reply.id } : {}),
             ...(message.interactive?.list_reply ? { interactiveId: message.interactive.list_reply.id } : {}),
+            ...(message.type === 'system' && message.system?.type ? { notice: message.system.type } : {}),
+            ...(message.type === 'system' && message.system?.wa_id ? { newWaId: message.system.wa_id } : {}),
           },
         });
       }
@@ -88,7 +92,14 @@ export function normaliseWhatsApp(request: InboundRequest, _context: ConnectorCo
   return { events };
 }
 
-/** The words a rule can match: the body, a media caption, the chosen button or list title, a reaction's emoji. */
+/** A system notice is no one's message: it gets a kind of its own, so no auto-reply for DMs answers it. */
+function kindOf(message: WhatsAppMessage): EventKind {
+  if (message.type === 'system') return 'system';
+  if (message.type === 'reaction') return 'reaction';
+  return message.group_id ? 'message' : 'dm';
+}
+
+/** The words a rule can match: the body, a media caption, the chosen button or list title, a reaction's emoji, a notice's text. */
 function textOf(message: WhatsAppMessage): string {
   return (
     message.text?.body ??
@@ -99,6 +110,7 @@ function textOf(message: WhatsAppMessage): string {
     message.interactive?.button_reply?.title ??
     message.interactive?.list_reply?.title ??
     message.reaction?.emoji ??
+    message.system?.body ??
     ''
   );
 }

@@ -74,8 +74,17 @@ const dmEventSchema = z.looseObject({
     .optional(),
 });
 
+/** `user_event.revoke`: a user removed the app's authorisation, and X deleted the subscription. */
+const revokeSchema = z.looseObject({
+  date_time: z.string().optional(),
+  target: z.looseObject({ app_id: z.string().optional() }).optional(),
+  source: z.looseObject({ user_id: z.string() }),
+});
+
 const activitySchema = z.looseObject({
-  for_user_id: z.string(),
+  // Absent from the documented `user_event` payload, present on every other one.
+  for_user_id: z.string().optional(),
+  user_event: z.looseObject({ revoke: z.unknown().optional() }).optional(),
   tweet_create_events: z.array(z.unknown()).optional(),
   direct_message_events: z.array(z.unknown()).optional(),
   users: z.record(z.string(), xUserSchema).optional(),
@@ -87,12 +96,18 @@ const activitySchema = z.looseObject({
  */
 export function normaliseX(request: InboundRequest, context: ConnectorContext): Normalised {
   const activity = parseWith(activitySchema, parseJson(request.rawBody), 'delivery');
-  const self = activity.for_user_id;
+  const receivedAt = request.receivedAt.toISOString();
+  if (activity.user_event?.revoke !== undefined) {
+    const revoke = parseWith(revokeSchema, activity.user_event.revoke, 'user_event.revoke');
+    return revokeNotice(revoke, activity.for_user_id ?? revoke.source.user_id, request.receivedAt);
+  }
   const configured = context.settings.get(X_USER_ID);
+  const self = activity.for_user_id ?? configured;
+  if (self === undefined)
+    throw new NormaliseError('delivery has no for_user_id (and FOGHORN_X_USER_ID is not set)', { path: 'for_user_id' });
   if (configured !== undefined && configured !== self) {
     throw new NormaliseError(`delivery is for user ${self}, but ${X_USER_ID} is ${configured}`);
   }
-  const receivedAt = request.receivedAt.toISOString();
   const events: CanonicalEvent[] = [];
   activity.tweet_create_events?.forEach((item, index) => {
     events.push(
@@ -121,6 +136,37 @@ export function normaliseX(request: InboundRequest, context: ConnectorContext): 
     });
   });
   return { events };
+}
+
+/**
+ * The subscription is gone: nothing more arrives from this account until it is subscribed again. A `system`
+ * event (rules escalate on `meta.notice: authorization_revoked`) and an alert the ingest logs as an error.
+ */
+function revokeNotice(revoke: z.infer<typeof revokeSchema>, self: string, receivedAt: Date): Normalised {
+  const userId = revoke.source.user_id;
+  const appId = revoke.target?.app_id;
+  const at = revoke.date_time === undefined ? Number.NaN : Date.parse(revoke.date_time);
+  const createdAt = Number.isNaN(at) ? receivedAt.toISOString() : new Date(at).toISOString();
+  const app = appId === undefined ? 'the app' : `app ${appId}`;
+  const text = `X user ${userId} revoked ${app}'s authorisation at ${createdAt}: its Account Activity subscription is deleted, and no more activity arrives until the account is subscribed again`;
+  return {
+    events: [
+      {
+        id: eventId(X, `revoke:${userId}:${createdAt}`),
+        platform: X,
+        kind: 'system',
+        text,
+        // Not isSelf, so escalation rules still act on it.
+        author: { id: userId, isSelf: false },
+        channel: { id: self },
+        thread: {},
+        createdAt,
+        receivedAt: receivedAt.toISOString(),
+        meta: { notice: 'authorization_revoked', userId, ...(appId === undefined ? {} : { appId }) },
+      },
+    ],
+    alerts: [text],
+  };
 }
 
 function tweetEvent(tweet: Tweet, self: string, appName: string | undefined, receivedAt: string): CanonicalEvent {

@@ -1,6 +1,6 @@
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ActionCommand } from '../../core/action-command.js';
-import type { ActionRecord, ActionStore } from '../../core/ports.js';
+import type { ActionRecord, ActionStore, ClaimResult } from '../../core/ports.js';
 import { queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
@@ -28,10 +28,10 @@ export class DynamoActionStore implements ActionStore {
     this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
   }
 
-  async claim(command: ActionCommand, leaseMs: number, now: Date): Promise<'claimed' | 'completed' | 'busy'> {
+  async claim(command: ActionCommand, leaseMs: number, now: Date): Promise<ClaimResult> {
     const nowIso = now.toISOString();
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: actionKey(command.id),
@@ -69,9 +69,11 @@ export class DynamoActionStore implements ActionStore {
             ':gsk': `${nowIso}#${command.id}`,
             ':ttl': expiresIn(now, this.retentionSeconds),
           }),
+          // The status before this claim: an expired in-progress claim is a takeover of a worker that never finished.
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return 'claimed';
+      return fromItem<Pick<ActionItem, 'status'>>(Attributes)?.status === 'in-progress' ? 'reclaimed' : 'claimed';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const existing = await this.get(command.id);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TransientActionError } from '../../../functions/core/errors.js';
+import { AmbiguousActionError, TransientActionError } from '../../../functions/core/errors.js';
 import { LiveSender } from '../../../functions/core/outbound/live-sender.js';
 import { SandboxSender } from '../../../functions/core/outbound/sandbox-sender.js';
 
@@ -29,6 +29,8 @@ describe('LiveSender', () => {
           body: Buffer.concat(chunks).toString(),
         });
         if (request.url === '/slow') return; // never answers
+        if (request.url === '/slow-body') return void response.writeHead(200).write('{"ok":'); // the body never ends
+        if (request.url === '/reset') return void request.socket.destroy(); // the connection drops after the request arrived
         if (request.url === '/limited') {
           response.writeHead(429, { 'Retry-After': '7', 'Content-Type': 'application/json' });
           response.end('{"error":"slow down"}');
@@ -67,14 +69,26 @@ describe('LiveSender', () => {
     expect(response.headers['retry-after']).toBe('7');
   });
 
-  it('throws a TransientActionError naming only the origin when no answer comes in time', async () => {
+  it('throws an AmbiguousActionError naming only the origin when no answer comes in time: the request may have arrived', async () => {
     const secretPath = `${base}/slow`;
     const error = await new LiveSender({ timeoutMs: 100 }).send({ method: 'GET', url: secretPath, headers: {} }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TransientActionError);
-    expect((error as Error).message).toBe(`GET ${base}: no answer within 100 ms`);
+    expect(error).toBeInstanceOf(AmbiguousActionError);
+    expect((error as Error).message).toBe(`GET ${base}: no answer within 100 ms (the request may have reached the platform)`);
   });
 
-  it('throws a TransientActionError when the connection is refused', async () => {
+  it('throws an AmbiguousActionError when the answer starts but its body never ends, or the connection is reset', async () => {
+    const slowBody = await new LiveSender({ timeoutMs: 100 })
+      .send({ method: 'POST', url: `${base}/slow-body`, headers: {}, body: '{}' })
+      .catch((e: unknown) => e);
+    expect(slowBody).toBeInstanceOf(AmbiguousActionError);
+    expect((slowBody as Error).message).toMatch(/answered 200 but the body could not be read/);
+    const reset = await new LiveSender({ timeoutMs: 5000 })
+      .send({ method: 'POST', url: `${base}/reset`, headers: {}, body: '{}' })
+      .catch((e: unknown) => e);
+    expect(reset).toBeInstanceOf(AmbiguousActionError);
+  });
+
+  it('throws a plain TransientActionError when the connection is refused: nothing was sent, a retry is safe', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -83,6 +97,7 @@ describe('LiveSender', () => {
       .send({ method: 'POST', url: `http://127.0.0.1:${port}/bot123:secret/x`, headers: {}, body: '' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientActionError);
+    expect(error).not.toBeInstanceOf(AmbiguousActionError);
     expect((error as Error).message).toBe(`POST http://127.0.0.1:${port}: ECONNREFUSED`);
   });
 });

@@ -1,14 +1,20 @@
 import type { ActionRecord, ActionStore } from '../../../functions/core/ports.js';
 
-/** The act path's claim bookkeeping in memory (the DynamoDB one is tested in test/storage): a command id runs once. */
+/**
+ * The act path's claim bookkeeping in memory, with the same lease rules as the DynamoDB store (both run
+ * test/core/action-store-contract.ts): a command id runs once; an expired in-progress claim is `reclaimed`.
+ */
 export function memoryActionStore(): ActionStore & { records: Map<string, ActionRecord> } {
   const records = new Map<string, ActionRecord>();
+  const leases = new Map<string, number>();
   return {
     records,
-    async claim(command, _lease, now) {
+    async claim(command, leaseMs, now) {
       const existing = records.get(command.id);
-      if (existing && existing.status !== 'retrying' && existing.status !== 'failed')
+      const expired = existing?.status === 'in-progress' && (leases.get(command.id) ?? 0) < now.getTime();
+      if (existing && existing.status !== 'retrying' && existing.status !== 'failed' && !expired) {
         return existing.status === 'in-progress' ? 'busy' : 'completed';
+      }
       records.set(command.id, {
         id: command.id,
         eventId: command.eventId,
@@ -19,19 +25,29 @@ export function memoryActionStore(): ActionStore & { records: Map<string, Action
         createdAt: existing?.createdAt ?? now.toISOString(),
         updatedAt: now.toISOString(),
       });
-      return 'claimed';
+      leases.set(command.id, now.getTime() + leaseMs);
+      return expired ? 'reclaimed' : 'claimed';
     },
-    async complete(id, outcome) {
-      Object.assign(records.get(id)!, outcome);
+    async complete(id, outcome, now) {
+      const record = records.get(id);
+      if (!record) throw new Error(`memoryActionStore: no action '${id}' to complete`);
+      for (const key of ['mode', 'request', 'externalId', 'error'] as const) delete record[key];
+      Object.assign(record, Object.fromEntries(Object.entries(outcome).filter(([, value]) => value !== undefined)), {
+        updatedAt: now.toISOString(),
+      });
+      leases.delete(id);
     },
-    async release(id, error) {
-      Object.assign(records.get(id)!, { status: 'retrying', error });
+    async release(id, error, now) {
+      const record = records.get(id);
+      if (record?.status !== 'in-progress') return;
+      Object.assign(record, { status: 'retrying', error, updatedAt: now.toISOString() });
+      leases.delete(id);
     },
     async get(id) {
       return records.get(id);
     },
-    async listRecent() {
-      return [...records.values()].reverse();
+    async listRecent(limit) {
+      return [...records.values()].reverse().slice(0, limit);
     },
   };
 }

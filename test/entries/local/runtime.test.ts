@@ -52,7 +52,7 @@ describe('local runtime wiring', () => {
     for (const route of apiRoutes) {
       const response = await fetch(`${runtime.url}${route.path.replace('{id}', 'generic%3Anope')}`, {
         method: route.method,
-        body: route.method === 'POST' ? '{}' : undefined,
+        ...(route.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
       });
       // Reaching the handler: a read answers 200 (404 for the unknown event), a change without who/why is refused with 400.
       expect(route.method === 'GET' ? [200, 404] : [400]).toContain(response.status);

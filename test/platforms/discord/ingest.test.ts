@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { handleWebhook } from '../../../functions/core/ingest.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { ingestHarness } from '../../support/ingest-harness.js';
-import { discordDelivery, fixture, NOW, PUBLIC_KEY_HEX } from './request.js';
+import { discordDelivery, fixture, keys, NOW, PUBLIC_KEY_HEX, signDiscord } from './request.js';
 
 describe('discord through the ingest', () => {
   const dynamo = useEmbeddedDynamo();
@@ -31,5 +31,17 @@ describe('discord through the ingest', () => {
       (await handleWebhook(discordDelivery(fixture('button-click.json'), { 'x-signature-ed25519': 'ab'.repeat(64) }), deps)).status,
     ).toBe(401);
     expect(await store.get('discord:1180234567890125555')).toBeUndefined();
+  });
+
+  it('answers 401 to a replayed command signed over an old timestamp, publishing nothing', async () => {
+    const { deps, publisher } = harness();
+    const body = fixture('slash-command.json');
+    const replayed = discordDelivery(body, {
+      'x-signature-timestamp': '1000000000',
+      'x-signature-ed25519': signDiscord(keys.privateKey, '1000000000', body),
+    });
+    const response = await handleWebhook(replayed, deps);
+    expect(response).toMatchObject({ status: 401, body: { error: expect.stringMatching(/replay/) } });
+    expect(publisher.published).toEqual([]);
   });
 });

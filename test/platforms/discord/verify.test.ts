@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FoghornError, SignatureError } from '../../../functions/core/errors.js';
 import { discordConnector } from '../../../functions/platforms/discord/index.js';
-import { context, discordDelivery, fixture, signDiscord, TIMESTAMP } from './request.js';
+import { context, discordDelivery, fixture, keys, NOW, signDiscord, TIMESTAMP } from './request.js';
 
 describe('discord verify', () => {
   const body = fixture('slash-command.json');
@@ -32,6 +32,35 @@ describe('discord verify', () => {
     expect(() =>
       discordConnector.verify({ ...signed, headers: { ...signed.headers, 'x-signature-timestamp': '1701460251' } }, context()),
     ).toThrow(SignatureError);
+  });
+
+  it('refuses a correctly signed request whose timestamp is more than five minutes from now, naming why (a replay)', () => {
+    const replayed = discordDelivery(body, {
+      'x-signature-timestamp': '1000000000',
+      'x-signature-ed25519': signDiscord(keys.privateKey, '1000000000', body),
+    });
+    expect(() => discordConnector.verify(replayed, context())).toThrow(SignatureError);
+    expect(() => discordConnector.verify(replayed, context())).toThrow(/more than 300 s .*replay/);
+    const future = String(Math.floor(NOW.getTime() / 1000) + 6 * 60);
+    const early = discordDelivery(body, {
+      'x-signature-timestamp': future,
+      'x-signature-ed25519': signDiscord(keys.privateKey, future, body),
+    });
+    expect(() => discordConnector.verify(early, context())).toThrow(/replay/);
+    const garbled = discordDelivery(body, {
+      'x-signature-timestamp': 'yesterday',
+      'x-signature-ed25519': signDiscord(keys.privateKey, 'yesterday', body),
+    });
+    expect(() => discordConnector.verify(garbled, context())).toThrow(/Unix seconds/);
+  });
+
+  it('accepts a timestamp four minutes old', () => {
+    const recent = String(Math.floor(NOW.getTime() / 1000) - 4 * 60);
+    const request = discordDelivery(body, {
+      'x-signature-timestamp': recent,
+      'x-signature-ed25519': signDiscord(keys.privateKey, recent, body),
+    });
+    expect(() => discordConnector.verify(request, context())).not.toThrow();
   });
 
   it('says which setting is wrong when the public key is not 64 hex characters', () => {

@@ -59,3 +59,22 @@ describe.each(['facebook', 'instagram', 'whatsapp'] as const)('%s through the in
     expect(JSON.stringify(refused.body)).toContain('FOGHORN_META_APP_SECRET');
   });
 });
+
+describe('documented Messenger deliveries that carry no message, through the ingest', () => {
+  const dynamo = useEmbeddedDynamo();
+  const documented = {
+    'message_deliveries without timestamp': fixtureBytes(new URL('../facebook/fixtures/message-deliveries.json', import.meta.url)),
+    'checkbox-plugin optin without sender': fixtureBytes(new URL('../facebook/fixtures/checkbox-optin.json', import.meta.url)),
+  };
+
+  it.each(Object.entries(documented))('accepts %s with 200, as no event and nothing quarantined', async (_name, body) => {
+    const ingest = ingestThrough(dynamo.current, settings);
+    const before = (await ingest.store.listQuarantine(100)).length;
+    const response = await ingest.post(
+      inbound('facebook', { body, headers: { 'x-hub-signature-256': `sha256=${hmacHex(SECRET, body)}` } }),
+    );
+    expect(response).toEqual({ status: 200, body: { ok: true, events: [], duplicates: 0 } });
+    expect(ingest.published).toEqual([]);
+    expect(await ingest.store.listQuarantine(100)).toHaveLength(before);
+  });
+});

@@ -135,6 +135,18 @@ describe('vk outbound', () => {
     expect((thrown(() => vkConnector.interpretResponse(flood, cmd, live())) as TransientActionError).retryAfterMs).toBe(60_000);
   });
 
+  // https://dev.vk.com/ru/reference/errors: 29 "Rate limit reached" (a method's quota), lifted later like 6 and 9.
+  it('retries error 29 (rate limit reached) later instead of failing the reply for good', async () => {
+    api.answer(() => ({ status: 200, body: { error: { error_code: 29, error_msg: 'Rate limit reached' } } }));
+    const cmd = command(eventFrom('message-new-dm.json'), 'reply', { text: 'x' });
+    const response = await sendOutbound(vkConnector.buildRequest(cmd, live()));
+    const limited = thrown(() => vkConnector.interpretResponse(response, cmd, live()));
+    expect(limited).toBeInstanceOf(TransientActionError);
+    expect(limited).not.toBeInstanceOf(PermanentActionError);
+    expect((limited as Error).message).toBe('vk error 29: Rate limit reached');
+    expect((limited as TransientActionError).retryAfterMs).toBeGreaterThanOrEqual(60_000);
+  });
+
   it("makes error 15 (access denied) permanent with VK's own text", async () => {
     api.answer(() => ({ status: 200, body: { error: { error_code: 15, error_msg: 'Access denied: no access to call this method' } } }));
     const cmd = command(eventFrom('wall-reply-new.json'), 'reply', { text: 'x' });

@@ -1,22 +1,26 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ruleLanguage } from '../../../functions/app/rule-language.js';
 import { PermanentActionError, SignatureError, TransientActionError } from '../../../functions/core/errors.js';
 import { type CanonicalEvent, canonicalEventSchema } from '../../../functions/core/event.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
 import { whatsappConnector } from '../../../functions/platforms/whatsapp/index.js';
+import { loadRuleSet, memoryRuleState } from '../../../functions/rules/index.js';
+import { ruleDir, testConfig } from '../../rules/support.js';
 import {
   commandFor,
   contextWith,
   docPage,
-  expectReadsOrRefuses,
   fixtureBytes,
+  fixtureMutations,
   hmacHex,
   inbound,
-  mutatedPayload,
+  normalisedBy,
   sendOver,
   settingNamesIn,
 } from '../../support/connector-harness.js';
 import { startLoopback } from '../../support/loopback.js';
+import { expectEventsOrNamedRefusal } from '../../support/mutate-json.js';
 
 const SECRET = 'test-app-secret';
 const baseSettings = { FOGHORN_META_APP_SECRET: SECRET, FOGHORN_META_VERIFY_TOKEN: 'test-verify-token' };
@@ -188,10 +192,10 @@ describe('whatsapp connector: out', () => {
 });
 
 describe('whatsapp connector: malformed but signed payloads', () => {
-  it('never crashes: each mutated payload yields events or a 400/422 naming what is wrong', () => {
-    const context = contextWith(baseSettings);
+  it('never crashes: each mutated payload yields canonical events keeping their ids, or a 4xx naming what is wrong', () => {
+    const read = normalisedBy(whatsappConnector, contextWith(baseSettings));
     fc.assert(
-      fc.property(fc.oneof(mutatedPayload(messages)), (body) => expectReadsOrRefuses(whatsappConnector, context, body)),
+      fc.property(fc.oneof(fixtureMutations(messages)), (mutation) => expectEventsOrNamedRefusal(read, mutation)),
       { numRuns: 300 },
     );
   });
@@ -208,5 +212,36 @@ describe('whatsapp connector: documentation', () => {
       ...settingNamesIn('meta', 'whatsapp').filter((name) => !EXCLUDED.includes(name)),
     ];
     expect(names.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);
+  });
+});
+
+describe('whatsapp connector: a system notice (the customer changed number)', () => {
+  const notice = fixtureBytes(new URL('./fixtures/system-user-changed-number.json', import.meta.url));
+
+  it('becomes a `system` event, not a dm, with the notice and the new id in meta', () => {
+    const [event] = normalise(notice);
+    expect(event).toMatchObject({
+      id: 'whatsapp:wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=',
+      kind: 'system',
+      text: 'User Sheena Nelson changed from 16505551234 to 12195555358',
+      author: { id: '16505551234' },
+      createdAt: '2025-02-12T00:43:44.000Z',
+      meta: { messageType: 'system', notice: 'user_changed_number', newWaId: '12195555358' },
+    });
+  });
+
+  it('is not answered by an auto-reply rule for WhatsApp DMs that has no text condition', async () => {
+    const set = await loadRuleSet(
+      ruleDir({
+        'auto-reply.yaml':
+          'id: auto-reply\nwhen: { all: [{ fact: platform, operator: equal, value: whatsapp }, { fact: kind, operator: equal, value: dm }] }\nthen: [{ reply: { text: "Thanks, we will get back to you." } }]\n',
+      }),
+      { extensions: ruleLanguage, config: testConfig() },
+    );
+    const [event] = normalise(notice);
+    const [dm] = normalise(messages);
+    const now = new Date('2026-11-22T10:01:00.000Z');
+    expect((await set.evaluate(event!, { now, state: memoryRuleState() })).actions).toEqual([]);
+    expect((await set.evaluate(dm!, { now, state: memoryRuleState() })).actions.map((action) => action.ruleId)).toEqual(['auto-reply']);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionCommand } from '../../../functions/core/action-command.js';
 import { DynamoActionStore } from '../../../functions/storage/dynamo/action-store.js';
+import { actionStoreContract } from '../../core/action-store-contract.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { makeEvent } from '../../support/events.js';
 
@@ -22,10 +23,12 @@ describe('DynamoActionStore', () => {
   const store = () => new DynamoActionStore({ client: dynamo.current.client, tableName: dynamo.current.tableName });
   const t0 = new Date('2026-11-22T10:00:00.000Z');
 
-  it('lets one worker claim a command; a second claim is busy until the lease runs out', async () => {
+  actionStoreContract(store, 'contract-');
+
+  it('lets one worker claim a command; a second claim is busy until the lease runs out, then takes it over', async () => {
     expect(await store().claim(command('a1'), 30_000, t0)).toBe('claimed');
     expect(await store().claim(command('a1'), 30_000, new Date(t0.getTime() + 1000))).toBe('busy');
-    expect(await store().claim(command('a1'), 30_000, new Date(t0.getTime() + 31_000))).toBe('claimed');
+    expect(await store().claim(command('a1'), 30_000, new Date(t0.getTime() + 31_000))).toBe('reclaimed');
     expect((await store().get('a1'))?.attempts).toBe(2);
   });
 

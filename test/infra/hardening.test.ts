@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology } from '../../functions/app/topology.js';
+import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
+import { DEFAULT_RESERVED_CONCURRENCY, DEFAULT_THROTTLES } from '../../infra/stack.js';
+import { type Synthesised, statementsOf, synthesise, tableGrantsOf } from './synth.js';
+
+/**
+ * What the stack limits on AWS: each function's table actions, each route's throttle, each function's
+ * concurrency, and a customer-managed key when one is asked for. (Bundling is skipped: this is about wiring.)
+ */
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string }>;
+
+const synths: Synthesised[] = [];
+async function synth(props: Parameters<typeof synthesise>[0]['props'] = {}) {
+  const made = await synthesise({ bundle: false, props });
+  synths.push(made);
+  return { synth: made, resources: made.template.toJSON().Resources as Resources };
+}
+afterAll(() => {
+  for (const made of synths) made.dispose();
+});
+
+const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const roleOf = (resources: Resources, functionId: string) =>
+  (resources[functionId]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+
+let plain: Awaited<ReturnType<typeof synth>>;
+beforeAll(async () => {
+  plain = await synth();
+}, 120_000);
+
+describe('table permissions', () => {
+  it('grant each function exactly the DynamoDB actions its stage sends, and the gsi1 index only to those that query it', () => {
+    // Read from the stores each stage reaches (functions/app/*-handler.ts → functions/storage/dynamo/*.ts):
+    // DeleteItem is the SLA timer settle (removing its conversation entries); index queries are listings and the sweep's due timers.
+    const item = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+    expect(tableGrantsOf(plain.synth)).toEqual({
+      ingest: { table: item, index: [], other: [] },
+      evaluate: { table: ['dynamodb:DeleteItem', ...item, 'dynamodb:Query'].sort(), index: [], other: [] },
+      act: { table: ['dynamodb:DeleteItem', ...item, 'dynamodb:Query'].sort(), index: [], other: [] },
+      poll: { table: item, index: [], other: [] },
+      sweep: { table: ['dynamodb:DeleteItem', ...item].sort(), index: ['dynamodb:Query'], other: [] },
+      api: { table: item, index: ['dynamodb:Query'], other: [] },
+    });
+  });
+
+  it('give no function a batch, scan, transaction or table-description action', () => {
+    const forbidden = /^dynamodb:(Batch|Scan|Transact|Describe|ConditionCheck|PartiQL|\*)/;
+    for (const [name, grant] of Object.entries(tableGrantsOf(plain.synth))) {
+      expect(
+        [...grant.table, ...grant.index].filter((action) => forbidden.test(action)),
+        name,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('throttling', () => {
+  const routeKeys = (filter: (route: (typeof topology.http)[number]) => boolean) =>
+    topology.http.filter(filter).map((route) => `${route.method} ${route.path}`);
+  const webhookRoutes = routeKeys((route) => !('auth' in route));
+  const apiRoutes = routeKeys((route) => 'auth' in route && route.auth === 'iam');
+  const stageOf = (resources: Resources) => ofType(resources, 'AWS::ApiGatewayV2::Stage')[0]![1];
+  const limits = (settings: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number } | undefined) => ({
+    rateLimit: settings?.ThrottlingRateLimit,
+    burstLimit: settings?.ThrottlingBurstLimit,
+  });
+
+  it('gives every webhook route and every api route its own route throttle, the webhooks apart from /api/*', () => {
+    const stage = stageOf(plain.resources);
+    const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    expect(webhookRoutes).toHaveLength(2);
+    expect(apiRoutes.length).toBeGreaterThan(0);
+    expect(Object.keys(settings ?? {}).sort()).toEqual([...webhookRoutes, ...apiRoutes].sort());
+    for (const key of webhookRoutes) expect(limits(settings[key]), key).toEqual(DEFAULT_THROTTLES.webhooks);
+    for (const key of apiRoutes) expect(limits(settings[key]), key).toEqual(DEFAULT_THROTTLES.api);
+    expect(DEFAULT_THROTTLES.webhooks).not.toEqual(DEFAULT_THROTTLES.api);
+    // Route settings name routes that must exist first, or CloudFormation refuses the stage.
+    const routeIds = ofType(plain.resources, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('takes the route throttles from the stack props', async () => {
+    const { resources } = await synth({ throttle: { webhooks: { rateLimit: 7, burstLimit: 9 } } });
+    const settings = stageOf(resources).Properties.RouteSettings;
+    for (const key of webhookRoutes) expect(limits(settings[key]), key).toEqual({ rateLimit: 7, burstLimit: 9 });
+    for (const key of apiRoutes) expect(limits(settings[key]), key).toEqual(DEFAULT_THROTTLES.api);
+  }, 120_000);
+});
+
+describe('concurrency', () => {
+  const functionsOf = ({ synth: made, resources }: Awaited<ReturnType<typeof synth>>) =>
+    Object.entries(made.stack.functions).map(([name, fn]) => ({ name, properties: resources[made.logicalId(fn)]!.Properties }));
+  const maximumConcurrencyOf = ({ synth: made, resources }: Awaited<ReturnType<typeof synth>>, consumer: string) =>
+    ofType(resources, 'AWS::Lambda::EventSourceMapping')
+      .map(([, mapping]) => mapping.Properties)
+      .filter((mapping) => mapping.FunctionName?.Ref === made.logicalId(made.stack.functions[consumer]!))
+      .map((mapping) => mapping.ScalingConfig?.MaximumConcurrency);
+
+  it('reserves concurrency for every function by default, within what a default account can reserve', () => {
+    const reserved = functionsOf(plain);
+    expect(reserved.map(({ name }) => name).sort()).toEqual(Object.keys(DEFAULT_RESERVED_CONCURRENCY).sort());
+    for (const { name, properties } of reserved) {
+      expect(properties.ReservedConcurrentExecutions, name).toBe(DEFAULT_RESERVED_CONCURRENCY[name as keyof typeof topology.functions]);
+      expect(properties.ReservedConcurrentExecutions, name).toBeGreaterThan(0);
+    }
+    // Lambda keeps 100 of an account's (default) 1,000 unreserved.
+    expect(reserved.reduce((sum, { properties }) => sum + properties.ReservedConcurrentExecutions, 0)).toBeLessThanOrEqual(900);
+    // A queue never starts more pollers than its consumer may run, so a throttled receive never counts towards the dead letters.
+    for (const { consumer } of Object.values(topology.queues)) {
+      expect(maximumConcurrencyOf(plain, consumer), consumer).toEqual([DEFAULT_RESERVED_CONCURRENCY[consumer]]);
+    }
+  });
+
+  it('takes per-function limits from the props, and reserves none when told to (small accounts), keeping the queue caps', async () => {
+    const overridden = await synth({ reservedConcurrency: { act: 3 } });
+    const byName = Object.fromEntries(
+      functionsOf(overridden).map(({ name, properties }) => [name, properties.ReservedConcurrentExecutions]),
+    );
+    expect(byName).toEqual({ ...DEFAULT_RESERVED_CONCURRENCY, act: 3 });
+    expect(maximumConcurrencyOf(overridden, 'act')).toEqual([3]);
+
+    const off = await synth({ reservedConcurrency: false });
+    for (const { name, properties } of functionsOf(off)) expect(properties.ReservedConcurrentExecutions, name).toBeUndefined();
+    for (const { consumer } of Object.values(topology.queues)) {
+      expect(maximumConcurrencyOf(off, consumer), consumer).toEqual([DEFAULT_RESERVED_CONCURRENCY[consumer]]);
+    }
+  }, 120_000);
+});
+
+describe('encryption', () => {
+  const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const tableOf = (resources: Resources) => ofType(resources, 'AWS::DynamoDB::Table')[0]![1].Properties;
+  const kmsStatementsOf = (made: Synthesised, resources: Resources) =>
+    Object.entries(made.stack.functions).map(([name, fn]) => ({
+      name,
+      statements: statementsOf(made.template, roleOf(resources, made.logicalId(fn))).filter((statement) =>
+        statement.Action.some((action) => action.startsWith('kms:')),
+      ),
+    }));
+
+  it('uses AWS-managed encryption without the option, as before', () => {
+    expect(tableOf(plain.resources).SSESpecification?.KMSMasterKeyId).toBeUndefined();
+    for (const [id, group] of ofType(plain.resources, 'AWS::Logs::LogGroup')) expect(group.Properties.KmsKeyId, id).toBeUndefined();
+    for (const { name, statements } of kmsStatementsOf(plain.synth, plain.resources)) expect(statements, name).toEqual([]);
+  });
+
+  it('with encryptionKey "create", encrypts the table and every log group with a new rotated key, kept with the table', async () => {
+    const { synth: made, resources } = await synth({ encryptionKey: 'create' });
+    const keys = ofType(resources, 'AWS::KMS::Key').filter(([, key]) => /table/i.test(String(key.Properties.Description)));
+    expect(keys).toHaveLength(1);
+    const [keyId, key] = keys[0]!;
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+    const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
+    expect(tableOf(resources).SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn });
+    const groups = ofType(resources, 'AWS::Logs::LogGroup');
+    expect(groups.length).toBe(Object.keys(made.stack.functions).length + 1);
+    for (const [id, group] of groups) expect(group.Properties.KmsKeyId, id).toEqual(keyArn);
+    // CloudWatch Logs may use the key for this account's log groups only.
+    const logsStatement = (key.Properties.KeyPolicy.Statement as Array<Record<string, any>>).find((statement) =>
+      JSON.stringify(statement.Principal ?? {}).includes('logs.us-east-1.amazonaws.com'),
+    );
+    expect(JSON.stringify(logsStatement?.Condition?.ArnLike?.['kms:EncryptionContext:aws:logs:arn'])).toMatch(
+      /:logs:us-east-1:123456789012:log-group:\*"/,
+    );
+    expectDecryptThroughDynamoOnly(made, resources, keyArn);
+    const report = new AwsSolutionsChecks().validateScope(made.stack);
+    expect(report.violations.filter((violation) => violation.severity === 'error').map((violation) => violation.ruleName)).toEqual([]);
+  }, 120_000);
+
+  it('with an existing key ARN, uses that key and creates none', async () => {
+    const { synth: made, resources } = await synth({ encryptionKey: KEY_ARN });
+    expect(ofType(resources, 'AWS::KMS::Key').filter(([, key]) => /table/i.test(String(key.Properties.Description)))).toEqual([]);
+    expect(tableOf(resources).SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: KEY_ARN });
+    for (const [id, group] of ofType(resources, 'AWS::Logs::LogGroup')) expect(group.Properties.KmsKeyId, id).toBe(KEY_ARN);
+    expectDecryptThroughDynamoOnly(made, resources, KEY_ARN);
+  }, 120_000);
+
+  /** DynamoDB decrypts the table key on the caller's behalf: each role needs kms:Decrypt, through DynamoDB, and nothing else. */
+  function expectDecryptThroughDynamoOnly(made: Synthesised, resources: Resources, keyArn: unknown) {
+    for (const { name, statements } of kmsStatementsOf(made, resources)) {
+      expect(
+        statements.map(({ Action, Resource, Condition }) => ({
+          Action,
+          Resource,
+          Condition,
+        })),
+        name,
+      ).toEqual([
+        {
+          Action: ['kms:Decrypt'],
+          Resource: keyArn,
+          Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com' } },
+        },
+      ]);
+    }
+  }
+});
