@@ -10,6 +10,17 @@ interface AuditEntry {
   why?: string;
   ruleId?: string;
   eventId?: string;
+  detail?: { mode?: string };
+}
+
+/**
+ * One entry as a line. An action recorded in sandbox mode never reached the platform or target,
+ * so its `succeeded` reads `sandboxed`; the entry itself (and `--json`) keeps what was recorded.
+ */
+export function auditLine(entry: AuditEntry): string {
+  const what = entry.detail?.mode === 'sandbox' ? entry.what.replace(/\.succeeded$/, '.sandboxed') : entry.what;
+  const cause = [entry.ruleId && `rule ${entry.ruleId}`, entry.eventId && `event ${entry.eventId}`].filter(Boolean).join(', ');
+  return `${entry.at}  ${what}${entry.who ? `  by ${entry.who}` : ''}${entry.why ? `  (${entry.why})` : ''}${cause ? `  [${cause}]` : ''}`;
 }
 
 /** The audit log of the running Foghorn, newest first: every action, approval, crisis switch and escalation. */
@@ -25,10 +36,7 @@ export const auditCommand: Command = {
         io.out(JSON.stringify(entry));
         continue;
       }
-      const cause = [entry.ruleId && `rule ${entry.ruleId}`, entry.eventId && `event ${entry.eventId}`].filter(Boolean).join(', ');
-      io.out(
-        `${entry.at}  ${entry.what}${entry.who ? `  by ${entry.who}` : ''}${entry.why ? `  (${entry.why})` : ''}${cause ? `  [${cause}]` : ''}`,
-      );
+      io.out(auditLine(entry));
     }
     return 0;
   },

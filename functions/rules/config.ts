@@ -17,7 +17,13 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof DAYS)[number];
 export const WEEKDAYS: readonly Weekday[] = DAYS;
 
-const timeRange = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'a range such as 09:00-18:00');
+/** `from-to` in local time; a `to` before `from` crosses midnight into the next day (22:00-02:00). */
+const timeRange = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a range such as 09:00-18:00, or 22:00-02:00 across midnight')
+  .refine((range) => range.slice(0, 5) !== range.slice(6), {
+    error: (issue) => `an empty range '${String(issue.input)}': from and to are the same time (00:00-24:00 is the whole day)`,
+  });
 
 export const foghornConfigSchema = z.looseObject({
   timezone: z.string().default('UTC').refine(isTimeZone, { message: 'an IANA time zone such as Europe/London or Asia/Tehran' }),

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { isCollection, LineCounter, parseDocument } from 'yaml';
+import { type Document, isCollection, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { RuleSet } from '../core/rule-set.js';
 import { type CompiledRule, compileRule } from './compile.js';
-import { type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from './config.js';
+import { CONFIG_FILE_NAME, type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from './config.js';
 import { createRuleSet } from './create-rule-set.js';
 import { type RuleProblem, RuleValidationError } from './errors.js';
 import type { RuleLanguageExtension, RuleLanguageOptions } from './extension.js';
@@ -31,19 +31,26 @@ export interface CompiledRules {
 
 const RULE_FILE = /\.(ya?ml|json)$/i;
 
-/** Rule files under `dir`, sorted so load order (and so tie-breaking) never depends on the disk. */
-export async function listRuleFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+/**
+ * Rule files under `root`, sorted so load order (and so tie-breaking) never depends on the disk.
+ * The team config is never a rule: the CLI and the runtime look for it in the rules folder too.
+ */
+function ruleFilesAmong(root: string, entries: ReadonlyArray<{ name: string; parentPath: string; isFile(): boolean }>): string[] {
   return entries
-    .filter((entry) => entry.isFile() && RULE_FILE.test(entry.name))
+    .filter((entry) => entry.isFile() && RULE_FILE.test(entry.name) && entry.name !== CONFIG_FILE_NAME)
     .map((entry) => join(entry.parentPath, entry.name))
     .filter(
       (path) =>
-        !relative(dir, path)
+        !relative(root, path)
           .split(/[\\/]/)
           .some((part) => part.startsWith('.') || part === 'node_modules'),
     )
     .sort();
+}
+
+/** Rule files under `dir`, in load order. */
+export async function listRuleFiles(dir: string): Promise<string[]> {
+  return ruleFilesAmong(dir, await readdir(dir, { withFileTypes: true, recursive: true }));
 }
 
 function displayPath(path: string): string {
@@ -60,18 +67,13 @@ export function resolveConfig(dir: string, options: LoadOptions): FoghornConfig 
 interface ParsedSource {
   file: string;
   value: unknown;
-  /** Line of a path inside the file; built lazily, since only files with problems need it. */
+  /** Line of a path inside the document; built lazily for JSON, since only files with problems need it. */
   lineOf: (path: ReadonlyArray<string | number>) => number;
 }
 
-function yamlLocator(text: string): (path: ReadonlyArray<string | number>) => number {
-  let located: { document: ReturnType<typeof parseDocument>; lineCounter: LineCounter } | undefined;
+/** Line of a path inside one parsed document; lines count from the start of its file. */
+function documentLocator(document: Document, lineCounter: LineCounter): ParsedSource['lineOf'] {
   return (path) => {
-    if (!located) {
-      const lineCounter = new LineCounter();
-      located = { document: parseDocument(text, { lineCounter }), lineCounter };
-    }
-    const { document, lineCounter } = located;
     for (let length = path.length; length >= 0; length--) {
       const node = document.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
       if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
@@ -82,29 +84,51 @@ function yamlLocator(text: string): (path: ReadonlyArray<string | number>) => nu
   };
 }
 
-/** JSON files take the fast path (JSON.parse); YAML files, and JSON that does not parse, the YAML parser. */
-function parseSource(source: RuleSource, problems: RuleProblem[]): ParsedSource | undefined {
+function yamlLocator(text: string): ParsedSource['lineOf'] {
+  let locate: ParsedSource['lineOf'] | undefined;
+  return (path) => {
+    if (!locate) {
+      const lineCounter = new LineCounter();
+      locate = documentLocator(parseDocument(text, { lineCounter }), lineCounter);
+    }
+    return locate(path);
+  };
+}
+
+/**
+ * JSON files take the fast path (JSON.parse); YAML files, and JSON that does not parse, the YAML
+ * parser. A YAML file may hold several documents separated by `---`, each a rule or a list of rules;
+ * each parsed document is one entry, located in the whole file. Empty documents among others (a
+ * trailing `---`) are skipped; a file with nothing in it is one empty entry, reported as such.
+ */
+function parseSource(source: RuleSource, problems: RuleProblem[]): ParsedSource[] {
   if (/\.json$/i.test(source.file)) {
     try {
-      return { file: source.file, value: JSON.parse(source.text), lineOf: yamlLocator(source.text) };
+      return [{ file: source.file, value: JSON.parse(source.text), lineOf: yamlLocator(source.text) }];
     } catch {
       // fall through: the YAML parser reports the error with its line
     }
   }
   const lineCounter = new LineCounter();
-  const document = parseDocument(source.text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
+  const parsed = parseAllDocuments(source.text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const documents: Document[] = [...parsed];
+  // An empty stream carries its own errors (a stray directive); documents carry theirs.
+  const errors = ['empty' in parsed ? parsed.errors : [], ...documents.map((document) => document.errors)].flat();
+  if (errors.length > 0) {
     const seen = new Set<string>();
-    for (const error of document.errors) {
+    for (const error of errors) {
       const line = error.linePos?.[0].line ?? 0;
       const message = `not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
       if (seen.has(`${line}:${message}`)) continue;
       seen.add(`${line}:${message}`);
       problems.push({ file: source.file, line, path: '', message });
     }
-    return undefined;
+    return [];
   }
-  return { file: source.file, value: document.toJS(), lineOf: yamlLocator(source.text) };
+  const entries = documents
+    .map((document) => ({ file: source.file, value: document.toJS() as unknown, lineOf: documentLocator(document, lineCounter) }))
+    .filter((entry) => entry.value !== null && entry.value !== undefined);
+  return entries.length > 0 ? entries : [{ file: source.file, value: null, lineOf: () => 0 }];
 }
 
 /** Validates and compiles parsed rule files; collects every problem instead of stopping at the first. */
@@ -163,7 +187,7 @@ function compileParsed(
 /** Parses, validates and compiles rule sources; collects every problem instead of stopping at the first. */
 export function compileSources(sources: readonly RuleSource[], config: FoghornConfig, options: RuleLanguageOptions): CompiledRules {
   const problems: RuleProblem[] = [];
-  const parsed = sources.flatMap((source) => parseSource(source, problems) ?? []);
+  const parsed = sources.flatMap((source) => parseSource(source, problems));
   return compileParsed(parsed, config, options.extensions, problems);
 }
 
@@ -187,17 +211,10 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
 /** Synchronous readRuleSources, for tools that must know the rules before anything runs (test collection). */
 export function readRuleSourcesSync(dir: string): RuleSource[] {
   const absolute = resolve(dir);
-  return readdirSync(absolute, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && RULE_FILE.test(entry.name))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .filter(
-      (path) =>
-        !relative(absolute, path)
-          .split(/[\\/]/)
-          .some((part) => part.startsWith('.') || part === 'node_modules'),
-    )
-    .sort()
-    .map((path) => ({ file: displayPath(path), text: readFileSync(path, 'utf8') }));
+  return ruleFilesAmong(absolute, readdirSync(absolute, { withFileTypes: true, recursive: true })).map((path) => ({
+    file: displayPath(path),
+    text: readFileSync(path, 'utf8'),
+  }));
 }
 
 export async function readRuleSources(dir: string): Promise<RuleSource[]> {

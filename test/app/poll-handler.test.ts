@@ -26,6 +26,7 @@ const noRules: WatchedRuleSource = {
   current: async () => {
     throw new Error('the poll stage reads no rules');
   },
+  reload: () => ({ status: 'loaded', at: '2026-01-01T00:00:00.000Z' }),
   close: () => {},
 };
 

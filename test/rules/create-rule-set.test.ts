@@ -155,6 +155,33 @@ describe('facts', () => {
     expect((await at('2026-01-12T10:00:00Z')).rules).toEqual(['closed', 'hour-13']);
   });
 
+  it('opens overnight hours that cross midnight; the part after midnight belongs to the next day', async () => {
+    const config = testConfig({ timezone: 'Asia/Tehran', businessHours: { mon: '22:00-02:00' }, holidays: ['2026-01-13'] });
+    const set = await rules(
+      {
+        'open.yaml': `id: open\nwhen: { all: [{ fact: businessHours, operator: equal, value: true }] }\nthen: [{ tag: open }]\n`,
+        'closed.yaml': `id: closed\nwhen: { all: [{ fact: businessHours, operator: equal, value: false }] }\nthen: [{ tag: closed }]\n`,
+      },
+      config,
+    );
+    const at = async (iso: string) => (await set.evaluate(makeEvent(), { now: new Date(iso), state: memoryRuleState() })).rules;
+    // Tehran is UTC+3:30. Monday 21:59 local: not yet open.
+    expect(await at('2026-01-05T18:29:00Z')).toEqual(['closed']);
+    // Monday 22:00 and 23:00 local: open.
+    expect(await at('2026-01-05T18:30:00Z')).toEqual(['open']);
+    expect(await at('2026-01-05T19:30:00Z')).toEqual(['open']);
+    // Tuesday 00:00 and 01:59 local (still Monday in UTC): Monday's range goes on after midnight.
+    expect(await at('2026-01-05T20:30:00Z')).toEqual(['open']);
+    expect(await at('2026-01-05T22:29:00Z')).toEqual(['open']);
+    // Tuesday 02:00 local: closed.
+    expect(await at('2026-01-05T22:30:00Z')).toEqual(['closed']);
+    // Monday 01:00 local: Sunday has no range, so nothing carries into Monday morning.
+    expect(await at('2026-01-04T21:30:00Z')).toEqual(['closed']);
+    // The next Tuesday is a holiday: the part after midnight is Tuesday's, so it stays closed; Monday's part opens.
+    expect(await at('2026-01-12T19:30:00Z')).toEqual(['open']);
+    expect(await at('2026-01-12T21:30:00Z')).toEqual(['closed']);
+  });
+
   it("uses the platform's language, else detects it, for the lang fact and the reply", async () => {
     const set = await rules({
       'fa.yaml': `id: persian\nwhen: { all: [{ fact: lang, operator: equal, value: fa }] }\nthen: [{ reply: { text: { fa: "سلام", default: hello } } }]\n`,

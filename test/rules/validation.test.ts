@@ -173,6 +173,18 @@ describe('foghorn.config.yaml', () => {
     );
   });
 
+  it('accepts hours that cross midnight and refuses an empty range', () => {
+    const options = { extensions: ruleLanguage };
+    expect(
+      parseFoghornConfig({ businessHours: { mon: '22:00-02:00', fri: ['09:00-12:00', '20:00-24:00'] } }, undefined, options),
+    ).toMatchObject({
+      businessHours: { mon: '22:00-02:00' },
+    });
+    expect(() => parseFoghornConfig({ businessHours: { tue: '09:00-09:00' } }, undefined, options)).toThrow(
+      /businessHours\.tue: .*empty range '09:00-09:00'/,
+    );
+  });
+
   it('keeps sections other parts of Foghorn add', () => {
     expect(parseFoghornConfig({ crisis: { threshold: 5 } }, undefined, { extensions: ruleLanguage })).toMatchObject({
       crisis: { threshold: 5 },

@@ -67,7 +67,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       throw new DataFolderInUseError(dataDir, error.lockFile);
     },
   );
-  const rules = await watchedRuleSource(options.rulesDir, logger).catch(async (error: unknown) => {
+  const rules = await watchedRuleSource(options.rulesDir, logger, options.clock).catch(async (error: unknown) => {
     await dynamo.stop();
     throw error;
   });
@@ -130,6 +130,8 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
     body: {
       ok: true,
       rules: rules.latest().ruleSet.ruleIds.length,
+      // A rejected change leaves the previous rules in force: say so, with its first error.
+      reload: rules.reload(),
       queues: Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.depth()])),
     },
   }));
