@@ -342,6 +342,145 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
     }
   });
 
+  /**
+   * X, Facebook comments and Instagram comments carry no metadata: the read API is searched for the account's own
+   * message with the request's text, answering the same post or comment (test/platforms/<name>/reconcile.test.ts).
+   */
+  const READ_BACK = [
+    {
+      platform: 'x',
+      settings: (url: string) => ({ FOGHORN_X_BEARER_TOKEN: 'x-user-token', FOGHORN_X_API_URL: url }),
+      event: (n: number) =>
+        makeEvent({ id: `x:150${n}`, platform: 'x', kind: 'mention', channel: { id: '2244994945' }, meta: { tweetId: `150${n}` } }),
+      isCreate: (request: Received) => request.method === 'POST' && request.url === '/2/tweets',
+      item: (id: string, body: { text: string; reply: { in_reply_to_tweet_id: string } }) => ({
+        id,
+        text: body.text,
+        created_at: new Date().toISOString(),
+        edit_history_tweet_ids: [id],
+        referenced_tweets: [{ type: 'replied_to', id: body.reply.in_reply_to_tweet_id }],
+      }),
+      list: (items: unknown[]) => ({ data: items, meta: { result_count: items.length } }),
+      created: (id: string) => ({ data: { id, edit_history_tweet_ids: [id] } }),
+    },
+    {
+      platform: 'facebook',
+      settings: (url: string) => ({ FOGHORN_META_PAGE_TOKEN: 'page-token', FOGHORN_META_API_URL: url }),
+      event: (n: number) =>
+        makeEvent({
+          id: `facebook:c${n}`,
+          platform: 'facebook',
+          kind: 'comment',
+          channel: { id: 'page-1' },
+          meta: { replyTargetId: `c${n}` },
+        }),
+      isCreate: (request: Received) => request.method === 'POST' && request.url.endsWith('/comments'),
+      item: (id: string, body: { message: string }) => ({
+        id,
+        message: body.message,
+        from: { id: 'page-1', name: 'Foghorn Coffee' },
+        created_time: new Date().toISOString().replace('.000Z', '+0000'),
+      }),
+      list: (items: unknown[]) => ({ data: items, paging: { cursors: { before: 'b', after: 'a' } } }),
+      created: (id: string) => ({ id }),
+    },
+    {
+      platform: 'instagram',
+      settings: (url: string) => ({ FOGHORN_META_PAGE_TOKEN: 'page-token', FOGHORN_META_API_URL: url }),
+      event: (n: number) =>
+        makeEvent({
+          id: `instagram:c${n}`,
+          platform: 'instagram',
+          kind: 'comment',
+          channel: { id: 'ig-1' },
+          meta: { replyTargetId: `c${n}` },
+        }),
+      isCreate: (request: Received) => request.method === 'POST' && request.url.endsWith('/replies'),
+      item: (id: string, body: { message: string }) => ({
+        id,
+        text: body.message,
+        from: { id: 'ig-1', username: 'foghorn.coffee' },
+        timestamp: new Date().toISOString().replace('.000Z', '+0000'),
+      }),
+      list: (items: unknown[]) => ({ data: items }),
+      created: (id: string) => ({ id }),
+    },
+  ] as const;
+
+  /** A platform that keeps every message it is sent; `hang` leaves those answers hanging, `readFails` breaks its read API. */
+  async function startReadBackApi(
+    platform: (typeof READ_BACK)[number],
+    options: { hang: (index: number) => boolean; readFails?: boolean },
+  ) {
+    const posted: { id: string; item: unknown }[] = [];
+    const api = await startSlowApi((request, res) => {
+      if (platform.isCreate(request)) {
+        const id = `${platform.platform}-msg-${posted.length + 1}`;
+        posted.push({ id, item: platform.item(id, JSON.parse(request.body)) });
+        if (options.hang(posted.length - 1)) return;
+        return json(res, platform.created(id));
+      }
+      if (options.readFails) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        return void res.end('{"error":{"message":"An unknown error has occurred.","type":"OAuthException","code":1}}');
+      }
+      return json(res, platform.list(posted.map((message) => message.item)));
+    });
+    return { api, posted };
+  }
+
+  describe.each(READ_BACK)('$platform (read back by content)', (platform) => {
+    it('the reply that timed out is found through the read API: posted once, succeeded with the id found', async () => {
+      const { api, posted } = await startReadBackApi(platform, { hang: (index) => index === 0 });
+      try {
+        const { wired, act } = adapters(platform.settings(api.url));
+        const command = replyTo(platform.event(1));
+        await act(sqsEvent(command, 1));
+        await act(sqsEvent(command, 2));
+        expect(posted).toHaveLength(1);
+        expect(await wired.actions.get(command.id)).toMatchObject({ status: 'succeeded', mode: 'live', externalId: posted[0]!.id });
+        expect(api.received.filter((request) => request.method === 'GET').length).toBeGreaterThan(0);
+        expect(await wired.crisisStores.approvals.get(command.id)).toBeUndefined();
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('a taken-over command the read API has no message for is sent, once', async () => {
+      const { api, posted } = await startReadBackApi(platform, { hang: () => false });
+      try {
+        const leaseMs = 1000;
+        const { wired, act } = adapters(platform.settings(api.url), undefined, leaseMs);
+        const command = replyTo(platform.event(2));
+        await wired.actions.claim(command, leaseMs, new Date(Date.now() - 2 * leaseMs));
+        await act(sqsEvent(command, 2));
+        await act(sqsEvent(command, 3));
+        expect(api.received.map((request) => request.method)).toEqual(['GET', 'POST']);
+        expect(posted).toHaveLength(1);
+        expect(await wired.actions.get(command.id)).toMatchObject({ status: 'succeeded', externalId: posted[0]!.id });
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('when the read API fails, the reply that timed out is unknown and waits in the approval queue, sent once', async () => {
+      const { api, posted } = await startReadBackApi(platform, { hang: () => true, readFails: true });
+      try {
+        const { wired, act } = adapters(platform.settings(api.url));
+        const command = replyTo(platform.event(3));
+        await act(sqsEvent(command, 1));
+        await act(sqsEvent(command, 2));
+        expect(posted).toHaveLength(1);
+        const record = await wired.actions.get(command.id);
+        expect(record).toMatchObject({ status: 'unknown', mode: 'live' });
+        expect(record?.error).toMatch(/read API could not be asked: .*answered 500/);
+        expect(await wired.crisisStores.approvals.get(command.id)).toMatchObject({ status: 'pending', heldBy: 'outcome' });
+      } finally {
+        await api.close();
+      }
+    });
+  });
+
   it('on the last delivery the queue will make, a transient failure is final: failed with the reason, dead-lettered by act', async () => {
     const api = await startSlowApi((_request, res) => {
       res.writeHead(503, { 'content-type': 'application/json' });

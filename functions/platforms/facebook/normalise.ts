@@ -19,7 +19,7 @@ const feedValueSchema = z.looseObject({
   post_id: z.string().optional(),
   comment_id: z.string().optional(),
   parent_id: z.string().optional(),
-  from: z.looseObject({ id: z.string(), name: z.string().optional() }).optional(),
+  from: z.looseObject({ id: z.string().min(1), name: z.string().optional() }).optional(),
   message: z.string().optional(),
   created_time: unixTime.optional(),
   post: z.looseObject({ permalink_url: z.string().optional() }).optional(),
@@ -43,7 +43,13 @@ export function normaliseFacebook(request: InboundRequest, context: ConnectorCon
       if (change.field !== 'feed') return;
       const where = `entry.${entryIndex}.changes.${changeIndex}.value`;
       const value = parseWith(feedValueSchema, change.value, where);
-      const event = feedEvent(value, entry.id, pageIds, entry.time ?? request.receivedAt.getTime(), request.receivedAt);
+      const createdAt =
+        value.created_time !== undefined
+          ? isoFromUnix(value.created_time, `${where}.created_time`)
+          : entry.time !== undefined
+            ? isoFromUnix(entry.time, `entry.${entryIndex}.time`)
+            : request.receivedAt.toISOString();
+      const event = feedEvent(value, entry.id, pageIds, createdAt, request.receivedAt);
       if (event) events.push(event);
     });
     events.push(
@@ -61,7 +67,7 @@ function feedEvent(
   value: z.infer<typeof feedValueSchema>,
   pageId: string,
   pageIds: ReadonlySet<string>,
-  fallbackTime: number,
+  createdAt: string,
   receivedAt: Date,
 ): CanonicalEvent | undefined {
   if (value.verb !== 'add') return undefined;
@@ -75,7 +81,7 @@ function feedEvent(
     text: value.message ?? '',
     author,
     channel: { id: pageId },
-    createdAt: isoFromUnix(value.created_time ?? fallbackTime),
+    createdAt,
     receivedAt: receivedAt.toISOString(),
   };
   if (value.item === 'comment' && value.comment_id) {

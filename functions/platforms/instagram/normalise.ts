@@ -14,15 +14,15 @@ export const INSTAGRAM_ACCOUNT_ID = 'FOGHORN_INSTAGRAM_ACCOUNT_ID';
 
 /** `changes[].value` of the `comments` and `live_comments` fields. */
 const commentValueSchema = z.looseObject({
-  id: z.string(),
+  id: z.string().min(1),
   text: z.string().optional(),
   parent_id: z.string().optional(),
-  from: z.looseObject({ id: z.string(), username: z.string().optional(), self_ig_scoped_id: z.string().optional() }).optional(),
+  from: z.looseObject({ id: z.string().min(1), username: z.string().optional(), self_ig_scoped_id: z.string().optional() }).optional(),
   media: z.looseObject({ id: z.string(), media_product_type: z.string().optional() }).optional(),
 });
 
 /** `changes[].value` of the `mentions` field: the account was @mentioned in a caption or comment. */
-const mentionValueSchema = z.looseObject({ media_id: z.string(), comment_id: z.string().optional() });
+const mentionValueSchema = z.looseObject({ media_id: z.string().min(1), comment_id: z.string().min(1).optional() });
 
 /**
  * An Instagram delivery: each comment on the account's media (`comments`, `live_comments`), each @mention
@@ -35,7 +35,7 @@ export function normaliseInstagram(request: InboundRequest, context: ConnectorCo
   delivery.entry.forEach((entry, entryIndex) => {
     const selfIds = new Set([entry.id, ...(configuredAccount ? [configuredAccount] : [])]);
     // Comment payloads carry no creation time; the entry's time is when Meta sent it, moments later.
-    const createdAt = isoFromUnix(entry.time ?? request.receivedAt.getTime());
+    const createdAt = entry.time === undefined ? request.receivedAt.toISOString() : isoFromUnix(entry.time, `entry.${entryIndex}.time`);
     const common = { platform: INSTAGRAM, channel: { id: entry.id }, createdAt, receivedAt: request.receivedAt.toISOString() };
     entry.changes?.forEach((change, changeIndex) => {
       const where = `entry.${entryIndex}.changes.${changeIndex}.value`;

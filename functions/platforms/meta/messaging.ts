@@ -13,12 +13,13 @@ import { FOGHORN_METADATA_PREFIX } from './settings.js';
 const messagingItemSchema = z.looseObject({ message: z.unknown().optional() });
 
 const messageItemSchema = z.looseObject({
-  sender: z.looseObject({ id: z.string() }),
-  recipient: z.looseObject({ id: z.string() }),
+  // Page- and Instagram-scoped ids are never empty: an empty one would make an event with no author.
+  sender: z.looseObject({ id: z.string().min(1) }),
+  recipient: z.looseObject({ id: z.string().min(1) }),
   // Documented as Unix milliseconds; newer pages show it as a string.
   timestamp: z.union([z.number(), z.string()]).optional(),
   message: z.looseObject({
-    mid: z.string(),
+    mid: z.string().min(1),
     text: z.string().optional(),
     is_echo: z.boolean().optional(),
     is_deleted: z.boolean().optional(),
@@ -37,8 +38,8 @@ export interface MessagingContext {
   /** The Meta app id, when configured: an echo sent by this app was sent by Foghorn. */
   appId: string | undefined;
   receivedAt: Date;
-  /** The entry's `time`: when the item carries no timestamp of its own. */
-  entryTime?: number | undefined;
+  /** The entry's `time` and its path: when the item carries no timestamp of its own. */
+  entryTime?: { value: number; path: string } | undefined;
   where: string;
 }
 
@@ -66,7 +67,7 @@ export function normaliseMessagingItem(item: unknown, context: MessagingContext)
     author: { id: parsed.sender.id, isSelf: isEcho },
     channel: { id: context.accountId },
     thread: { id: userId, ...(message.reply_to?.mid ? { replyToId: message.reply_to.mid } : {}) },
-    createdAt: isoFromUnix(parsed.timestamp ?? context.entryTime ?? context.receivedAt.getTime()),
+    createdAt: createdAtOf(parsed.timestamp, context),
     receivedAt: context.receivedAt.toISOString(),
     ...(sentByFoghorn ? { sentByFoghorn: true } : {}),
     meta: {
@@ -78,6 +79,12 @@ export function normaliseMessagingItem(item: unknown, context: MessagingContext)
   };
 }
 
+function createdAtOf(timestamp: number | string | undefined, context: MessagingContext): string {
+  if (timestamp !== undefined) return isoFromUnix(timestamp, `${context.where}.timestamp`);
+  if (context.entryTime !== undefined) return isoFromUnix(context.entryTime.value, context.entryTime.path);
+  return context.receivedAt.toISOString();
+}
+
 /** Every message in one delivery entry's `messaging` list, as events (Facebook Page and Instagram alike). */
 export function normaliseEntryMessaging(
   entry: { id: string; time?: number | undefined; messaging?: readonly unknown[] | undefined },
@@ -87,7 +94,8 @@ export function normaliseEntryMessaging(
   const events: CanonicalEvent[] = [];
   entry.messaging?.forEach((item, itemIndex) => {
     const where = `entry.${entryIndex}.messaging.${itemIndex}`;
-    const event = normaliseMessagingItem(item, { ...context, accountId: entry.id, entryTime: entry.time, where });
+    const entryTime = entry.time === undefined ? undefined : { value: entry.time, path: `entry.${entryIndex}.time` };
+    const event = normaliseMessagingItem(item, { ...context, accountId: entry.id, entryTime, where });
     if (event) events.push(event);
   });
   return events;

@@ -3,6 +3,7 @@ import { NormaliseError } from '../../core/errors.js';
 import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.js';
 import { isoFromEpochMs } from '../shared/epoch.js';
 import { lenient, lenientBoolean, lenientNumber, lenientString } from '../shared/lenient.js';
+import { nonEmptyId } from '../shared/payload.js';
 import { REDDIT } from './settings.js';
 
 /** One child of a /message/inbox or /message/mentions listing: a comment (t1) or a private message (t4). */
@@ -50,10 +51,12 @@ export function redditThingToEvent(item: unknown, source: RedditSource, username
   if (!fullname) throw new NormaliseError('reddit item without `name` or `id`', { path: 'data.name' });
   if (typeof data.created_utc !== 'number')
     throw new NormaliseError(`reddit item ${fullname} without \`created_utc\``, { path: 'data.created_utc' });
-  const author = data.author ?? '[deleted]';
+  const author = nonEmptyId(data.author, 'data.author') ?? '[deleted]';
+  const authorId = nonEmptyId(data.author_fullname, 'data.author_fullname') ?? author;
   const isMessage = thing.kind === 't4';
   const linkId = linkIdFromContext(data.context);
-  const subreddit = data.subreddit_name_prefixed ?? (data.subreddit ? `r/${data.subreddit}` : undefined);
+  const subreddit =
+    nonEmptyId(data.subreddit_name_prefixed, 'data.subreddit_name_prefixed') ?? (data.subreddit ? `r/${data.subreddit}` : undefined);
 
   return {
     id: eventId(REDDIT, fullname),
@@ -61,7 +64,7 @@ export function redditThingToEvent(item: unknown, source: RedditSource, username
     kind: kindOf(thing, source),
     text: isMessage && data.subject ? `${data.subject}\n${data.body ?? ''}` : (data.body ?? ''),
     author: {
-      id: data.author_fullname ?? author,
+      id: authorId,
       handle: author,
       isSelf: username !== undefined && author.toLowerCase() === username.toLowerCase(),
     },

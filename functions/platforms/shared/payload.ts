@@ -20,9 +20,12 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, where:
   return result.data;
 }
 
-/** An ISO time from epoch milliseconds; a value no Date can hold is a NormaliseError, not a RangeError. */
-export function isoFromMillis(millis: number, where: string): string {
-  const date = new Date(millis);
-  if (!Number.isFinite(millis) || Number.isNaN(date.getTime())) throw new NormaliseError(`${where} is not a readable time`);
-  return date.toISOString();
+/**
+ * A payload string an event's id, author or channel is made of: absent stays undefined (the caller decides), but
+ * empty is a NormaliseError naming `path`, since no platform sends an empty id and reading it as absent would
+ * put another author or channel in its place.
+ */
+export function nonEmptyId(value: string | undefined, path: string): string | undefined {
+  if (value === '') throw new NormaliseError(`\`${path}\` is empty`, { path });
+  return value;
 }

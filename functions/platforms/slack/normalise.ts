@@ -5,6 +5,7 @@ import { type CanonicalEvent, type EventKind, eventId } from '../../core/event.j
 import type { InboundRequest } from '../../core/http.js';
 import { isoFromEpochMs } from '../shared/epoch.js';
 import { lenient, lenientArray, lenientBoolean, lenientString } from '../shared/lenient.js';
+import { nonEmptyId } from '../shared/payload.js';
 import { SLACK } from './settings.js';
 
 const slackMessageSchema = z.looseObject({
@@ -79,7 +80,9 @@ export function normaliseSlack(request: InboundRequest, botUserIdSetting: string
   if (outer.type === 'message' && !CONTENT_SUBTYPES.has(outer.subtype)) return { events: [] };
 
   // An edit carries the new version of the message inside; the channel stays on the outer event.
-  const message: SlackMessage = outer.subtype === 'message_changed' && outer.message ? outer.message : outer;
+  const edited = outer.subtype === 'message_changed' && outer.message !== undefined;
+  const message: SlackMessage = edited && outer.message ? outer.message : outer;
+  const messagePath = edited ? 'event.message' : 'event';
   // Slack also sends message_changed when it unfurls a link: same text, nothing new said.
   if (outer.subtype === 'message_changed' && outer.previous_message?.text === message.text) return { events: [] };
   const channel = outer.channel ?? message.channel;
@@ -99,7 +102,7 @@ export function normaliseSlack(request: InboundRequest, botUserIdSetting: string
     kind: kindOf(outer.type, outer.channel_type, isThreadReply),
     text: textOf(message),
     author: {
-      id: message.user ?? message.bot_id ?? 'unknown',
+      id: nonEmptyId(message.user, `${messagePath}.user`) ?? nonEmptyId(message.bot_id, `${messagePath}.bot_id`) ?? 'unknown',
       ...optional('handle', message.user_profile?.name ?? message.username),
       ...optional('name', nonEmpty(message.user_profile?.display_name) ?? message.user_profile?.real_name ?? message.bot_profile?.name),
       isSelf,

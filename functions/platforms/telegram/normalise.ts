@@ -3,7 +3,8 @@ import type { ConnectorContext, Normalised } from '../../core/connector.js';
 import type { CanonicalEvent, EventKind } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
+import { isoFromEpochMs } from '../shared/epoch.js';
+import { parseJson, parseWith } from '../shared/payload.js';
 import { TELEGRAM_BOT_TOKEN } from './client.js';
 
 export const TELEGRAM = 'telegram';
@@ -54,13 +55,17 @@ const updateSchema = z.looseObject({
 
 type TelegramMessage = z.infer<typeof messageSchema>;
 
+/** The fields of an Update that hold a message, in the order they are read. */
+const MESSAGE_FIELDS = ['message', 'edited_message', 'channel_post', 'edited_channel_post'] as const;
+
 /**
  * One Update per delivery: a `message`, `edited_message`, `channel_post` or `edited_channel_post` becomes one
  * event whose id is the update id; other updates (callbacks, polls, member changes) become nothing.
  */
 export function normaliseTelegram(request: InboundRequest, context: ConnectorContext): Normalised {
   const update = parseWith(updateSchema, parseJson(request.rawBody), 'update');
-  const message = update.message ?? update.edited_message ?? update.channel_post ?? update.edited_channel_post;
+  const field = MESSAGE_FIELDS.find((name) => update[name] !== undefined);
+  const message = field === undefined ? undefined : update[field];
   if (!message) return { events: [] };
   const edited = update.edited_message !== undefined || update.edited_channel_post !== undefined;
   const botId = context.settings.get(TELEGRAM_BOT_ID) ?? context.settings.get(TELEGRAM_BOT_TOKEN)?.split(':')[0];
@@ -80,7 +85,7 @@ export function normaliseTelegram(request: InboundRequest, context: ConnectorCon
       ...(message.message_thread_id !== undefined ? { id: String(message.message_thread_id) } : {}),
       ...(message.reply_to_message ? { replyToId: String(message.reply_to_message.message_id) } : {}),
     },
-    createdAt: isoFromMillis(message.date * 1000, 'update message date'),
+    createdAt: isoFromEpochMs(message.date * 1000, `update.${field}.date`),
     receivedAt: request.receivedAt.toISOString(),
     // Only the bot token can send as the bot, and only Foghorn holds it.
     ...(isSelf ? { sentByFoghorn: true } : {}),

@@ -34,8 +34,14 @@ export function verifyVk(notification: VkNotification, secret: string, groupId: 
   checkGroup(notification, groupId);
 }
 
+/**
+ * Names the payload field and the setting it was compared with, never the setting's value: a confirmation
+ * without a secret reaches this check unauthenticated.
+ */
 export function checkGroup(notification: VkNotification, groupId: string | undefined): void {
-  if (groupId !== undefined && String(notification.group_id) !== groupId) {
-    throw new SignatureError(`notification is for group ${String(notification.group_id)}, not the configured FOGHORN_VK_GROUP_ID`);
-  }
+  const given = notification.group_id;
+  // Only a number or a string can name a community (String() of an object can even throw).
+  if (groupId === undefined || ((typeof given === 'number' || typeof given === 'string') && String(given) === groupId)) return;
+  const got = given === undefined ? 'is missing' : `is ${JSON.stringify(given)}`;
+  throw new SignatureError(`\`group_id\` ${got}, not the community set in FOGHORN_VK_GROUP_ID`, { path: 'group_id' });
 }

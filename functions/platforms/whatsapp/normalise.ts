@@ -13,13 +13,14 @@ const captioned = z.looseObject({ caption: z.string().optional() }).optional();
 /** `changes[].value` of the `messages` field (WhatsApp Cloud API webhooks reference). */
 const messagesValueSchema = z.looseObject({
   messaging_product: z.literal('whatsapp'),
-  metadata: z.looseObject({ display_phone_number: z.string(), phone_number_id: z.string() }),
+  metadata: z.looseObject({ display_phone_number: z.string(), phone_number_id: z.string().min(1) }),
   contacts: z.array(z.looseObject({ wa_id: z.string(), profile: z.looseObject({ name: z.string().optional() }).optional() })).optional(),
   messages: z
     .array(
       z.looseObject({
-        from: z.string(),
-        id: z.string(),
+        // A WhatsApp id (the sender's number) and a wamid are never empty.
+        from: z.string().min(1),
+        id: z.string().min(1),
         timestamp: z.union([z.string(), z.number()]),
         type: z.string(),
         group_id: z.string().optional(),
@@ -56,9 +57,10 @@ export function normaliseWhatsApp(request: InboundRequest, _context: ConnectorCo
   delivery.entry.forEach((entry, entryIndex) => {
     entry.changes?.forEach((change, changeIndex) => {
       if (change.field !== 'messages') return;
-      const value = parseWith(messagesValueSchema, change.value, `entry.${entryIndex}.changes.${changeIndex}.value`);
+      const where = `entry.${entryIndex}.changes.${changeIndex}.value`;
+      const value = parseWith(messagesValueSchema, change.value, where);
       const businessNumber = digits(value.metadata.display_phone_number);
-      for (const message of value.messages ?? []) {
+      for (const [messageIndex, message] of (value.messages ?? []).entries()) {
         const name = value.contacts?.find((contact) => contact.wa_id === message.from)?.profile?.name;
         const replyToId = message.context?.id ?? message.reaction?.message_id;
         events.push({
@@ -69,7 +71,7 @@ export function normaliseWhatsApp(request: InboundRequest, _context: ConnectorCo
           author: { id: message.from, handle: message.from, ...(name ? { name } : {}), isSelf: digits(message.from) === businessNumber },
           channel: { id: value.metadata.phone_number_id, name: value.metadata.display_phone_number },
           thread: { id: message.group_id ?? message.from, ...(replyToId ? { replyToId } : {}) },
-          createdAt: isoFromUnix(message.timestamp),
+          createdAt: isoFromUnix(message.timestamp, `${where}.messages.${messageIndex}.timestamp`),
           receivedAt: request.receivedAt.toISOString(),
           meta: {
             messageId: message.id,

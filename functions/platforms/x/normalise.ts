@@ -4,7 +4,8 @@ import { NormaliseError } from '../../core/errors.js';
 import type { CanonicalEvent, EventKind } from '../../core/event.js';
 import { eventId } from '../../core/event.js';
 import type { InboundRequest } from '../../core/http.js';
-import { isoFromMillis, parseJson, parseWith } from '../shared/payload.js';
+import { isoFromEpochMs, isUsableEpochMs } from '../shared/epoch.js';
+import { parseJson, parseWith } from '../shared/payload.js';
 
 export const X = 'x';
 /** The subscribed account; every delivery names it in `for_user_id`, this is checked against it when set. */
@@ -14,9 +15,22 @@ export const X_APP_ID = 'FOGHORN_X_APP_ID';
 /** Foghorn's X app name: an own post whose `source` names this app was posted by Foghorn. */
 export const X_APP_NAME = 'FOGHORN_X_APP_NAME';
 
+/** X's ids are never empty; an empty one would make an event with no author, channel or id. */
+const xId = z.string().min(1);
+
+/**
+ * A Tweet's `lang` is a BCP 47 tag (`en`, `pt-BR`) or `und`; X also uses its own three-letter codes (`qme`). A value
+ * of another form says nothing a rule can use, so it is dropped rather than the delivery refused.
+ */
+const tweetLang = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((lang) => (lang && lang !== 'und' && /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(lang) && lang.length <= 16 ? lang : undefined));
+
 const xUserSchema = z.looseObject({
-  id_str: z.string().optional(),
-  id: z.union([z.string(), z.number()]).optional(),
+  id_str: xId.optional(),
+  id: z.union([xId, z.number()]).optional(),
   screen_name: z.string().optional(),
   name: z.string().optional(),
   followers_count: z.number().int().nonnegative().optional(),
@@ -34,7 +48,7 @@ type Tweet = {
   user: z.infer<typeof xUserSchema>;
   in_reply_to_status_id_str?: string | null | undefined;
   in_reply_to_user_id_str?: string | null | undefined;
-  lang?: string | null | undefined;
+  lang?: string | undefined;
   entities?: { user_mentions?: Array<{ id_str?: string | undefined }> | undefined } | undefined;
   quoted_status?: Tweet | undefined;
   retweeted_status?: Tweet | undefined;
@@ -43,7 +57,7 @@ type Tweet = {
 /** A v1.1 Tweet object as the Account Activity API delivers it in `tweet_create_events`. */
 const tweetSchema: z.ZodType<Tweet> = z.lazy(() =>
   z.looseObject({
-    id_str: z.string(),
+    id_str: xId,
     source: z.string().optional(),
     created_at: z.string().optional(),
     timestamp_ms: z.string().optional(),
@@ -53,7 +67,7 @@ const tweetSchema: z.ZodType<Tweet> = z.lazy(() =>
     user: xUserSchema,
     in_reply_to_status_id_str: z.string().nullable().optional(),
     in_reply_to_user_id_str: z.string().nullable().optional(),
-    lang: z.string().nullable().optional(),
+    lang: tweetLang,
     entities: z.looseObject({ user_mentions: z.array(z.looseObject({ id_str: z.string().optional() })).optional() }).optional(),
     quoted_status: tweetSchema.optional(),
     retweeted_status: tweetSchema.optional(),
@@ -62,12 +76,12 @@ const tweetSchema: z.ZodType<Tweet> = z.lazy(() =>
 
 const dmEventSchema = z.looseObject({
   type: z.string(),
-  id: z.string(),
+  id: xId,
   created_timestamp: z.string(),
   message_create: z
     .looseObject({
-      target: z.looseObject({ recipient_id: z.string() }),
-      sender_id: z.string(),
+      target: z.looseObject({ recipient_id: xId }),
+      sender_id: xId,
       source_app_id: z.string().optional(),
       message_data: z.looseObject({ text: z.string().optional() }),
     })
@@ -78,12 +92,12 @@ const dmEventSchema = z.looseObject({
 const revokeSchema = z.looseObject({
   date_time: z.string().optional(),
   target: z.looseObject({ app_id: z.string().optional() }).optional(),
-  source: z.looseObject({ user_id: z.string() }),
+  source: z.looseObject({ user_id: xId }),
 });
 
 const activitySchema = z.looseObject({
   // Absent from the documented `user_event` payload, present on every other one.
-  for_user_id: z.string().optional(),
+  for_user_id: xId.optional(),
   user_event: z.looseObject({ revoke: z.unknown().optional() }).optional(),
   tweet_create_events: z.array(z.unknown()).optional(),
   direct_message_events: z.array(z.unknown()).optional(),
@@ -110,9 +124,8 @@ export function normaliseX(request: InboundRequest, context: ConnectorContext): 
   }
   const events: CanonicalEvent[] = [];
   activity.tweet_create_events?.forEach((item, index) => {
-    events.push(
-      tweetEvent(parseWith(tweetSchema, item, `tweet_create_events.${index}`), self, context.settings.get(X_APP_NAME), receivedAt),
-    );
+    const where = `tweet_create_events.${index}`;
+    events.push(tweetEvent(parseWith(tweetSchema, item, where), where, self, context.settings.get(X_APP_NAME), receivedAt));
   });
   activity.direct_message_events?.forEach((item, index) => {
     const dm = parseWith(dmEventSchema, item, `direct_message_events.${index}`);
@@ -129,7 +142,7 @@ export function normaliseX(request: InboundRequest, context: ConnectorContext): 
       author: { id: senderId, ...userFields(sender), isSelf },
       channel: { id: self },
       thread: { id: otherParty },
-      createdAt: isoFromMillis(Number(dm.created_timestamp), `direct_message_events.${index}.created_timestamp`),
+      createdAt: isoFromEpochMs(millisOf(dm.created_timestamp), `direct_message_events.${index}.created_timestamp`),
       receivedAt,
       ...(isSelf && appId !== undefined && appId === context.settings.get(X_APP_ID) ? { sentByFoghorn: true } : {}),
       meta: { dmEventId: dm.id, recipientId: otherParty, ...(appId ? { sourceAppId: appId } : {}) },
@@ -146,7 +159,8 @@ function revokeNotice(revoke: z.infer<typeof revokeSchema>, self: string, receiv
   const userId = revoke.source.user_id;
   const appId = revoke.target?.app_id;
   const at = revoke.date_time === undefined ? Number.NaN : Date.parse(revoke.date_time);
-  const createdAt = Number.isNaN(at) ? receivedAt.toISOString() : new Date(at).toISOString();
+  // The notice matters more than its time: a date_time no event can hold becomes the time it arrived.
+  const createdAt = isUsableEpochMs(at) ? new Date(at).toISOString() : receivedAt.toISOString();
   const app = appId === undefined ? 'the app' : `app ${appId}`;
   const text = `X user ${userId} revoked ${app}'s authorisation at ${createdAt}: its Account Activity subscription is deleted, and no more activity arrives until the account is subscribed again`;
   return {
@@ -169,23 +183,22 @@ function revokeNotice(revoke: z.infer<typeof revokeSchema>, self: string, receiv
   };
 }
 
-function tweetEvent(tweet: Tweet, self: string, appName: string | undefined, receivedAt: string): CanonicalEvent {
+function tweetEvent(tweet: Tweet, where: string, self: string, appName: string | undefined, receivedAt: string): CanonicalEvent {
   const authorId = tweet.user.id_str ?? String(tweet.user.id ?? 'unknown');
   const quoted = tweet.quoted_status ? fullText(tweet.quoted_status) : undefined;
   const text = tweet.retweeted_status ? fullText(tweet.retweeted_status) : fullText(tweet);
   const replyToId = tweet.in_reply_to_status_id_str ?? undefined;
-  const lang = tweet.lang && tweet.lang !== 'und' ? tweet.lang : undefined;
   const sentByFoghorn = authorId === self && appName !== undefined && sourceName(tweet.source) === appName;
   return {
     id: eventId(X, tweet.id_str),
     platform: X,
     kind: tweetKind(tweet, authorId, self),
     text: quoted === undefined ? text : `${text}\n\n${quoted}`,
-    ...(lang ? { lang } : {}),
+    ...(tweet.lang ? { lang: tweet.lang } : {}),
     author: { id: authorId, ...userFields(tweet.user), isSelf: authorId === self },
     channel: { id: self },
     thread: replyToId ? { replyToId } : {},
-    createdAt: tweetTime(tweet),
+    createdAt: tweetTime(tweet, where),
     receivedAt,
     ...(sentByFoghorn ? { sentByFoghorn: true } : {}),
     ...(tweet.user.screen_name ? { url: `https://x.com/${tweet.user.screen_name}/status/${tweet.id_str}` } : {}),
@@ -217,9 +230,14 @@ function fullText(tweet: Tweet): string {
   return tweet.extended_tweet?.full_text ?? tweet.full_text ?? tweet.text ?? '';
 }
 
-function tweetTime(tweet: Tweet): string {
-  const millis = tweet.timestamp_ms !== undefined ? Number(tweet.timestamp_ms) : Date.parse(tweet.created_at ?? '');
-  return isoFromMillis(millis, `created_at or timestamp_ms of tweet ${tweet.id_str}`);
+function tweetTime(tweet: Tweet, where: string): string {
+  if (tweet.timestamp_ms !== undefined) return isoFromEpochMs(millisOf(tweet.timestamp_ms), `${where}.timestamp_ms`);
+  return isoFromEpochMs(Date.parse(tweet.created_at ?? ''), `${where}.created_at`);
+}
+
+/** Milliseconds written as a string; a blank one is no time (Number('') would be 1970). */
+function millisOf(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
 }
 
 function userFields(user: z.infer<typeof xUserSchema> | undefined) {

@@ -6,16 +6,16 @@ describe('the outbound section of the team config', () => {
   it('defaults: retry where the platform deduplicates, reconcile where it can be asked, hold elsewhere', () => {
     const defaults = Object.fromEntries(Object.values(connectors).map((connector) => [connector.platform, defaultOnAmbiguous(connector)]));
     expect(defaults).toEqual({
-      facebook: 'hold',
+      facebook: 'reconcile',
       generic: 'retry',
-      instagram: 'hold',
+      instagram: 'reconcile',
       slack: 'reconcile',
       discord: 'retry',
       vk: 'retry',
       reddit: 'hold',
       telegram: 'hold',
       whatsapp: 'hold',
-      x: 'hold',
+      x: 'reconcile',
     });
     expect(parseOutboundSection(undefined, connectorFor).size).toBe(0);
   });
@@ -30,7 +30,7 @@ describe('the outbound section of the team config', () => {
 
   it.each([
     [{ telegram: { onAmbiguous: 'retry' } }, "outbound.telegram.onAmbiguous: 'retry' could post twice: telegram does not deduplicate"],
-    [{ x: { onAmbiguous: 'reconcile' } }, "outbound.x.onAmbiguous: 'reconcile' needs a read API"],
+    [{ reddit: { onAmbiguous: 'reconcile' } }, "outbound.reddit.onAmbiguous: 'reconcile' needs a read API"],
     [{ slack: { onAmbiguous: 'twice' } }, 'outbound.slack.onAmbiguous: must be one of retry, reconcile, hold, got "twice"'],
     [{ slack: { onAmbigous: 'hold' } }, 'outbound.slack.onAmbigous: unknown setting (known: onAmbiguous)'],
     [{ myspace: { onAmbiguous: 'hold' } }, "outbound.myspace: unknown platform 'myspace'"],

@@ -57,3 +57,27 @@ describe('reddit normalise', () => {
     expect(() => redditThingToEvent({ kind: 't1', data: { name: 't1_x' } }, 'inbox', undefined, NOW)).toThrow(/created_utc/);
   });
 });
+
+describe('reddit normalise: empty ids and times out of range', () => {
+  const withData = (changes: Record<string, unknown>) => {
+    const item = structuredClone(inbox[1]) as { data: Record<string, unknown> };
+    Object.assign(item.data, changes);
+    return item;
+  };
+
+  it.each(['author_fullname', 'author', 'subreddit_name_prefixed'])('refuses an empty `%s`, naming it', (field) => {
+    expect(() => redditThingToEvent(withData({ [field]: '' }), 'inbox', 'foghorn_support', NOW)).toThrow(
+      new NormaliseError(`\`data.${field}\` is empty`, { path: `data.${field}` }),
+    );
+  });
+
+  it('refuses a created_utc after year 9999 or before year 0, naming it, and keeps the years between', () => {
+    for (const seconds of [253_402_300_800, -62_167_219_201]) {
+      expect(() => redditThingToEvent(withData({ created_utc: seconds }), 'inbox', undefined, NOW)).toThrow(
+        '`data.created_utc` is not a usable time (years 0 to 9999)',
+      );
+    }
+    const first = redditThingToEvent(withData({ created_utc: -62_167_219_200 }), 'inbox', undefined, NOW);
+    expect(canonicalEventSchema.parse(first).createdAt).toBe('0000-01-01T00:00:00.000Z');
+  });
+});

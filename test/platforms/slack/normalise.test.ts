@@ -94,3 +94,29 @@ describe('slack normalise', () => {
     expect(() => slackConnector.normalise(slackDelivery(Buffer.from(JSON.stringify(noId))), context())).toThrow(NormaliseError);
   });
 });
+
+describe('slack normalise: empty ids', () => {
+  function withEvent(name: string, changes: Record<string, unknown>): Buffer {
+    const body = JSON.parse(fixture(name).toString('utf8')) as { event: Record<string, unknown> };
+    Object.assign(body.event, changes);
+    return Buffer.from(JSON.stringify(body));
+  }
+
+  it('refuses an empty `user` or `bot_id` with a 422 naming the payload field, not the canonical author id', () => {
+    const read = (body: Buffer) => slackConnector.normalise(slackDelivery(body), context());
+    expect(() => read(withEvent('app-mention.json', { user: '' }))).toThrow(
+      new NormaliseError('`event.user` is empty', { path: 'event.user' }),
+    );
+    expect(() => read(withEvent('message-from-own-bot.json', { user: undefined, bot_id: '' }))).toThrow('`event.bot_id` is empty');
+    const refused = (() => {
+      try {
+        read(withEvent('app-mention.json', { user: '' }));
+      } catch (error) {
+        return error as NormaliseError;
+      }
+      return undefined;
+    })();
+    expect(refused?.status).toBe(422);
+    expect(refused?.detail).toEqual({ path: 'event.user' });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NormaliseError } from '../../../functions/core/errors.js';
+import { NormaliseError, SignatureError } from '../../../functions/core/errors.js';
 import { canonicalEventSchema } from '../../../functions/core/event.js';
 import { vkConnector } from '../../../functions/platforms/vk/index.js';
 import { context, fixture, fixtureWith, vkDelivery } from './request.js';
@@ -88,5 +88,21 @@ describe('vk normalise', () => {
     const broken = fixtureWith('message-new-dm.json', { object: { message: { text: 'hi' } } });
     expect(() => normalise(broken)).toThrow(NormaliseError);
     expect(() => normalise(broken)).toThrow(/object\.message\.peer_id/);
+  });
+});
+
+describe('vk: a notification for another community', () => {
+  it('names the payload field `group_id` and the setting it was compared with, never the setting value', () => {
+    const other = vkDelivery(fixtureWith('message-new-dm.json', { group_id: 1 }));
+    expect(() => vkConnector.verify(other, context())).toThrow(
+      new SignatureError('`group_id` is 1, not the community set in FOGHORN_VK_GROUP_ID', { path: 'group_id' }),
+    );
+    const missing = vkDelivery(fixtureWith('message-new-dm.json', { group_id: undefined }));
+    expect(() => vkConnector.verify(missing, context())).toThrow('`group_id` is missing, not the community set in FOGHORN_VK_GROUP_ID');
+  });
+
+  it('refuses a group_id that is an object (whose String() would throw) with a 401, not a crash', () => {
+    const odd = vkDelivery(fixtureWith('message-new-dm.json', { group_id: { toString: {} } }));
+    expect(() => vkConnector.verify(odd, context())).toThrow(SignatureError);
   });
 });

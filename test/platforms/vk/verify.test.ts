@@ -14,7 +14,7 @@ describe('vk verify', () => {
     const missing = vkDelivery(fixtureWith('message-new-dm.json', { secret: undefined }));
     expect(() => vkConnector.verify(missing, context())).toThrow(/missing `secret`/);
     const otherGroup = vkDelivery(fixtureWith('message-new-dm.json', { group_id: 1 }));
-    expect(() => vkConnector.verify(otherGroup, context())).toThrow(/group 1/);
+    expect(() => vkConnector.verify(otherGroup, context())).toThrow(/`group_id` is 1, not the community set in FOGHORN_VK_GROUP_ID/);
     expect(() => vkConnector.verify(wrong, context())).toThrow(SignatureError);
   });
 
