@@ -39,7 +39,7 @@ const HANDLER = 'functions/entries/lambda/evaluate.ts';
 const WORK_DIR = join(REPO, 'node_modules', '.cache', 'foghorn-bench');
 
 // As infra/stack.ts ships them for evaluate: beside index.mjs, imported only when a rule needs them.
-const MODULES_BESIDE = ['cld3-asm'];
+const MODULES_BESIDE = ['cld3-asm', 're2js'];
 
 const LAMBDA_BUNDLING: BuildOptions = {
   bundle: true,

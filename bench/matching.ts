@@ -5,19 +5,14 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Engine } from 'json-rules-engine';
 import { ruleLanguage } from '../functions/app/rule-language.js';
 import type { CanonicalEvent } from '../functions/core/event.js';
-import { RuleMatcher } from '../functions/matcher/index.js';
-import { type CompiledRule, compileRule } from '../functions/rules/compile.js';
 import { parseFoghornConfig } from '../functions/rules/config.js';
 import { createRuleSet } from '../functions/rules/create-rule-set.js';
-import { fieldValue } from '../functions/rules/facts.js';
 import { memoryRuleState } from '../functions/rules/memory-rule-state.js';
-import { TextConditions } from '../functions/rules/operators.js';
-import { textOperatorPlugin } from '../functions/rules/text-operator-plugin.js';
 import { textTokens } from '../functions/text/index.js';
-import { type BenchRule, makeRules } from './workload.js';
+import { compileBenchRules, factsOf, jreFor, matcherFor } from './engines.js';
+import type { BenchRule } from './workload.js';
 
 export interface MatchingFigures {
   rules: number;
@@ -42,6 +37,8 @@ export interface MatchingFigures {
   foghornHeapBytes: number;
   jreHeapBytes: number;
   jreEventsMeasured: number;
+  /** Share of the events on which the matcher fired at least one rule. */
+  matchedShare: number;
   /** Events on which the two disagreed (must be 0). */
   disagreements: number;
   /** The whole RuleSet.evaluate of the rules module (facts, matcher, limits, actions), per CPU second. */
@@ -55,30 +52,6 @@ function heapUsed(): number {
   collectGarbage();
   collectGarbage();
   return process.memoryUsage().heapUsed;
-}
-
-/** The facts the rules module passes to json-rules-engine for an event. */
-export function factsOf(event: CanonicalEvent, names: readonly string[]): Record<string, unknown> {
-  const facts: Record<string, unknown> = {};
-  for (const name of names) facts[name] = fieldValue(event, name);
-  return facts;
-}
-
-function compileWithRulesModule(rules: readonly BenchRule[]): { compiled: CompiledRule[]; text: TextConditions } {
-  const config = parseFoghornConfig({}, undefined, { extensions: ruleLanguage });
-  const text = new TextConditions();
-  const compiled = rules.map((rule, order) => {
-    const result = compileRule(rule, 'bench', order, { config, text, extensions: ruleLanguage });
-    if (!result.rule) throw new Error(`bench rule ${rule.id} does not validate: ${JSON.stringify(result.problems)}`);
-    return result.rule;
-  });
-  return { compiled, text };
-}
-
-function engineFor(text: TextConditions): Engine {
-  const engine = new Engine([], { allowUndefinedFacts: true, allowUndefinedConditions: false, replaceFactsInEventParams: false });
-  text.install(engine);
-  return engine;
 }
 
 export interface Rate {
@@ -108,35 +81,25 @@ export function throughput(events: number, minMs: number, step: (index: number) 
 /** json-rules-engine gets a fixed number of events per size, so 10,000 rules finishes in seconds. */
 export const JRE_EVENTS: Readonly<Record<number, number>> = { 10: 1000, 100: 300, 1000: 30, 10000: 4 };
 
-export async function measureMatching(
-  size: number,
-  keywords: readonly string[],
-  events: readonly CanonicalEvent[],
-  random: () => number,
-): Promise<MatchingFigures> {
-  const rules = makeRules(size, keywords, random);
+export async function measureMatching(rules: readonly BenchRule[], events: readonly CanonicalEvent[]): Promise<MatchingFigures> {
+  const size = rules.length;
   let started = performance.now();
-  const { compiled, text } = compileWithRulesModule(rules);
+  const bench = compileBenchRules(rules);
+  const { compiled, text } = bench;
   const validateMs = performance.now() - started;
-  const factNames = [...new Set(compiled.flatMap((rule) => [...rule.facts]))];
-  const facts = events.map((event) => factsOf(event, factNames));
+  const facts = events.map((event) => factsOf(event, bench.factNames));
 
   const beforeMatcher = heapUsed();
   const compileCpu = process.cpuUsage();
   started = performance.now();
-  const matcher = RuleMatcher.compile(
-    compiled.map((rule) => ({ id: rule.id, priority: rule.priority, conditions: rule.conditions })),
-    { createEngine: () => engineFor(text), plugins: [textOperatorPlugin(text)] },
-  );
+  const matcher = matcherFor(bench);
   const compileMs = performance.now() - started;
   const compileCpuMs = cpuMicros(compileCpu) / 1000;
   const foghornHeapBytes = heapUsed() - beforeMatcher;
   if (!matcher.fullyCompiled) throw new Error(`bench rules fell back to json-rules-engine: ${JSON.stringify(matcher.fallbackRules)}`);
 
   const beforeEngine = heapUsed();
-  const engine = engineFor(text);
-  for (const rule of compiled)
-    engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
+  const engine = jreFor(bench);
   const jreHeapBytes = heapUsed() - beforeEngine;
 
   // Warm up both (JIT, caches), then measure.
@@ -148,7 +111,11 @@ export async function measureMatching(
     fired += matcher.matchSync(facts[index % facts.length] as Record<string, unknown>).ruleIds.length;
   });
   let candidates = 0;
-  for (const eventFacts of facts) candidates += matcher.candidates(eventFacts).length;
+  let matched = 0;
+  for (const eventFacts of facts) {
+    candidates += matcher.candidates(eventFacts).length;
+    if (matcher.matchSync(eventFacts).ruleIds.length > 0) matched++;
+  }
   const texts = events.map((event) => event.text);
   const analysis = throughput(texts.length, 500, (index) => textTokens(texts[index % texts.length] as string));
 
@@ -193,6 +160,7 @@ export async function measureMatching(
     ratio: foghorn.perCpuSecond / jreEventsPerCpuSecond,
     textAnalysisMicros: 1e6 / analysis.perCpuSecond,
     candidatesPerEvent: candidates / facts.length,
+    matchedShare: matched / facts.length,
     firedPerEvent: fired / foghorn.count,
     compileCpuMs,
     compileMs,

@@ -7,14 +7,20 @@ import { cpus, loadavg } from 'node:os';
 import { type BundleFigures, measureBundle } from './bundle.js';
 import { type EndToEndFigures, measureEndToEnd } from './e2e.js';
 import { type MatchingFigures, measureMatching } from './matching.js';
-import { makeEvents, makeKeywords, seededRandom } from './workload.js';
+import { benchWorkloads, makeKeywords, seededRandom, type WorkloadName } from './workload.js';
 
 const SIZES = [10, 100, 1_000, 10_000];
 
+const SEED = 20_261_122;
+
+interface WorkloadFigures {
+  description: string;
+  matching: MatchingFigures[];
+  /** CPU time per event at 10,000 rules over that at 10 rules. */
+  growth10To10000: number;
+}
+
 async function main(): Promise<void> {
-  const random = seededRandom(20_261_122);
-  const keywords = makeKeywords(5_000, random);
-  const events = makeEvents(2_000, keywords, random);
   const machine = {
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -24,37 +30,59 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg()[0] ?? 0,
   };
   console.log(`Foghorn rule matching benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-  console.log(
-    `${events.length} generated events (fa, ar, he, ru, sw, en; 8-40 words), rules: platform = P, text containsAny [2 keywords], author.followers >= N\n`,
-  );
 
-  const matching: MatchingFigures[] = [];
-  for (const size of SIZES) {
-    const figures = await measureMatching(size, keywords, events, random);
-    matching.push(figures);
-    process.stdout.write(`  measured ${size} rules\n`);
+  const workloads = {} as Record<WorkloadName, WorkloadFigures>;
+  for (const workload of benchWorkloads({ seed: SEED })) {
+    console.log(`\nWorkload ${workload.name}: ${workload.description}`);
+    const matching: MatchingFigures[] = [];
+    for (const size of SIZES) {
+      const { rules, events } = workload.at(size);
+      matching.push(await measureMatching(rules, events));
+      process.stdout.write(`  measured ${size} rules\n`);
+    }
+    const growth10To10000 = growth(matching);
+    workloads[workload.name] = { description: workload.description, matching, growth10To10000 };
+    printMatching(matching);
+    console.log(
+      `  cost growth 10 -> 10,000 rules (${workload.name}, Foghorn, CPU time per event): ${growth10To10000.toFixed(2)}x; load average now ${loadavg()[0]?.toFixed(1)}`,
+    );
   }
-  printMatching(matching);
 
   // Another module failing to bundle or load must not cost the matching figures.
-  const bundle: BundleFigures | { status: 'not measured'; reason: string } = await measureBundle(keywords, random).catch(
-    (error: unknown) => ({ status: 'not measured' as const, reason: (error as Error).message.split('\n')[0] ?? 'unknown error' }),
-  );
+  const bundle: BundleFigures | { status: 'not measured'; reason: string } = await measureBundle(
+    makeKeywords(5_000, seededRandom(SEED)),
+    seededRandom(SEED + 3),
+  ).catch((error: unknown) => ({
+    status: 'not measured' as const,
+    reason: (error as Error).message.split('\n')[0] ?? 'unknown error',
+  }));
   if ('status' in bundle) console.log(`\nEvaluate bundle: not measured — ${bundle.reason}`);
   else printBundle(bundle);
 
   const endToEnd = await measureEndToEnd();
   printEndToEnd(endToEnd);
 
-  const first = matching[0] as MatchingFigures;
-  const last = matching[matching.length - 1] as MatchingFigures;
-  const growth = first.foghornEventsPerCpuSecond / last.foghornEventsPerCpuSecond;
+  console.log('');
+  for (const [name, figures] of Object.entries(workloads))
+    console.log(`Cost growth 10 -> 10,000 rules (${name}, Foghorn, CPU time per event): ${figures.growth10To10000.toFixed(2)}x`);
+  console.log(`Load average ${machine.loadAverageAtStart.toFixed(1)} at start, ${loadavg()[0]?.toFixed(1)} at end`);
+  const { matching, growth10To10000 } = workloads.current;
   console.log(
-    `\nCost growth 10 -> 10,000 rules (Foghorn, CPU time per event): ${growth.toFixed(2)}x; load average ${machine.loadAverageAtStart.toFixed(1)} at start, ${loadavg()[0]?.toFixed(1)} at end`,
+    JSON.stringify({
+      machine: { ...machine, loadAverageAtEnd: loadavg()[0] },
+      matching,
+      growth10To10000,
+      workloads,
+      bundle,
+      endToEnd,
+    }),
   );
-  console.log(
-    JSON.stringify({ machine: { ...machine, loadAverageAtEnd: loadavg()[0] }, matching, growth10To10000: growth, bundle, endToEnd }),
-  );
+}
+
+function growth(rows: readonly MatchingFigures[]): number {
+  const first = rows[0] as MatchingFigures;
+  const last = rows[rows.length - 1] as MatchingFigures;
+  return first.foghornEventsPerCpuSecond / last.foghornEventsPerCpuSecond;
 }
 
 function printMatching(rows: readonly MatchingFigures[]): void {
@@ -89,6 +117,9 @@ function printMatching(rows: readonly MatchingFigures[]): void {
     String(row.disagreements),
   ]);
   printTable(header, lines);
+  console.log(
+    `  events on which a rule fired: ${rows.map((row) => `${row.rules.toLocaleString('en-US')} rules ${(row.matchedShare * 100).toFixed(1)}%`).join(', ')}`,
+  );
   console.log(
     `  RuleSet.evaluate (rules module on the matcher: facts, limits, actions), ev/cpu-s: ${rows.map((row) => `${row.rules.toLocaleString('en-US')} rules ${count(row.ruleSetEventsPerCpuSecond)}`).join(', ')}`,
   );

@@ -10,13 +10,14 @@ import { FoghornStack, type FoghornStackProps } from './stack.js';
  * `-c emailIdentity=<SES identity>` (lets act send escalation emails from it), `-c sandbox=true` (record
  * outbound calls instead of sending them), `-c encryptionKey=create|<key ARN>` (a customer-managed key for
  * the table and the log groups), `-c reservedConcurrency=false` (reserve none: small accounts) or
- * `-c reservedConcurrency='{"ingest":20}'`, `-c throttle='{"webhooks":{"rateLimit":50,"burstLimit":100}}'`.
- * The same keys may sit in cdk.json's `context`.
+ * `-c reservedConcurrency='{"ingest":20}'`, `-c throttle='{"webhooks":{"rateLimit":50,"burstLimit":100}}'`,
+ * `-c tracing=false` (no X-Ray tracing; on by default). The same keys may sit in cdk.json's `context`.
  */
 const app = new App();
 const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
 const emailIdentity = app.node.tryGetContext('emailIdentity') as string | undefined;
 const sandbox = [true, 'true'].includes(app.node.tryGetContext('sandbox') as boolean | string);
+const tracing = ![false, 'false'].includes(app.node.tryGetContext('tracing') as boolean | string);
 const encryptionKey = (app.node.tryGetContext('encryptionKey') as string | undefined) || undefined;
 const reservedConcurrency = jsonContext('reservedConcurrency') as FoghornStackProps['reservedConcurrency'];
 const throttle = jsonContext('throttle') as FoghornStackProps['throttle'];
@@ -36,6 +37,7 @@ new FoghornStack(app, 'Foghorn', {
   encryptionKey,
   reservedConcurrency,
   throttle,
+  tracing,
 });
 
 // An unacknowledged AwsSolutions error fails `cdk synth` and so `cdk deploy`.

@@ -14,6 +14,11 @@ export interface RulesForDeployment {
   configPath?: string;
   /** Absolute path of the validated rule set as one JSON file (functions/rules/compiled-rule-set.ts), which evaluate loads. */
   compiledPath: string;
+  /**
+   * Absolute path of the team config the rules were validated against (the defaults when there is no
+   * foghorn.config.yaml), as JSON: what act, sweep and api read, so no function parses YAML at a cold start.
+   */
+  teamConfigPath: string;
   ruleIds: readonly string[];
 }
 
@@ -36,11 +41,11 @@ export async function rulesForDeployment(dir: string): Promise<RulesForDeploymen
   if (!existsSync(absolute) || !statSync(absolute).isDirectory()) throw new RulesNotDeployableError(absolute, 'it is not a folder');
   const configPath = findConfigPath(absolute);
   try {
-    const compiledPath = writeCompiledRuleSet(
-      JSON.stringify(toCompiledRuleSetFile(await compileRuleDirectory(absolute, { extensions: ruleLanguage, configPath }))),
-    );
+    const file = toCompiledRuleSetFile(await compileRuleDirectory(absolute, { extensions: ruleLanguage, configPath }));
+    const compiledPath = writeBuildFile(JSON.stringify(file), 'compiled.json');
+    const teamConfigPath = writeBuildFile(JSON.stringify(file.config), 'team-config.json');
     const ruleSet = await loadCompiledRuleSet(compiledPath, { extensions: ruleLanguage });
-    return { dir: absolute, configPath, compiledPath, ruleIds: ruleSet.ruleIds };
+    return { dir: absolute, configPath, compiledPath, teamConfigPath, ruleIds: ruleSet.ruleIds };
   } catch (error) {
     throw new RulesNotDeployableError(absolute, error instanceof Error ? error.message : String(error), { cause: error });
   }
@@ -50,9 +55,9 @@ export async function rulesForDeployment(dir: string): Promise<RulesForDeploymen
  * Under node_modules/.cache, named by the content's hash: synths reuse it, and Docker bundling (which
  * sees only the repository) finds it. Written aside and renamed, so a concurrent synth never reads half.
  */
-function writeCompiledRuleSet(json: string): string {
+function writeBuildFile(json: string, suffix: string): string {
   const dir = join(REPO_ROOT, 'node_modules', '.cache', 'foghorn-rules');
-  const path = join(dir, `${createHash('sha256').update(json).digest('hex').slice(0, 16)}.compiled.json`);
+  const path = join(dir, `${createHash('sha256').update(json).digest('hex').slice(0, 16)}.${suffix}`);
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
     const staging = `${path}.${process.pid}.tmp`;

@@ -42,9 +42,15 @@ export interface FunctionAccess {
   sendEmail?: boolean;
   /** Calls the outside world; FOGHORN_SANDBOX=true when the stack is deployed in sandbox mode. */
   callsOut?: boolean;
-  /** The rule set (and foghorn.config.yaml) ship inside the bundle; FOGHORN_RULES and FOGHORN_CONFIG point at them. */
+  /**
+   * The rule set ships inside the bundle (FOGHORN_RULES), and the same rules validated at synth as one JSON
+   * file (FOGHORN_COMPILED_RULES), which also carries the team config they were validated against.
+   */
   bundlesRules?: boolean;
-  /** foghorn.config.yaml (escalation targets, crisis settings) ships inside the bundle; FOGHORN_CONFIG points at it. */
+  /**
+   * The team config (escalation targets, crisis settings) validated at synth ships inside the bundle as JSON;
+   * FOGHORN_TEAM_CONFIG points at it. (FOGHORN_CONFIG, set by hand, still names a foghorn.config.yaml.)
+   */
   bundlesConfig?: boolean;
 }
 
@@ -128,7 +134,8 @@ export const SCHEDULES: Readonly<Record<string, { every: Duration; entry: string
 export const BUNDLED_RULES_DIR = '/var/task/rules';
 /** The same rules validated at synth, as one JSON file: what evaluate loads (no YAML parsing or schema checks at cold start). */
 export const BUNDLED_COMPILED_RULES_PATH = '/var/task/rules.compiled.json';
-export const BUNDLED_CONFIG_PATH = '/var/task/foghorn.config.yaml';
+/** The team config validated at synth, as JSON: what act, sweep and api read (no YAML at a cold start). */
+export const BUNDLED_TEAM_CONFIG_PATH = '/var/task/team-config.json';
 
 export interface FoghornStackProps extends StackProps {
   /** The rule set to ship, already validated by `rulesForDeployment` (infra/rules-for-deployment.ts). */
@@ -154,6 +161,11 @@ export interface FoghornStackProps extends StackProps {
    * lets CloudWatch Logs use it (docs/deploy.md). Without it, AWS-managed encryption.
    */
   encryptionKey?: 'create' | string;
+  /**
+   * X-Ray active tracing of every function (default true). `false` turns it off in Lambda and in Powertools'
+   * tracer (POWERTOOLS_TRACE_ENABLED=false): no segments, no traced SDK clients.
+   */
+  tracing?: boolean;
 }
 
 /**
@@ -323,7 +335,7 @@ export class FoghornStack extends Stack {
     name: string,
     spec: (typeof topology.functions)[keyof typeof topology.functions],
     access: FunctionAccess,
-    { rules, logRetention, emailIdentity, sandbox, reservedConcurrency }: FoghornStackProps,
+    { rules, logRetention, emailIdentity, sandbox, reservedConcurrency, tracing }: FoghornStackProps,
   ): FoghornFunction {
     const environment: Record<string, string> = { TABLE_NAME: this.table.tableName };
     const bundledPaths: BundledPath[] = [];
@@ -338,10 +350,11 @@ export class FoghornStack extends Stack {
       environment.FOGHORN_COMPILED_RULES = BUNDLED_COMPILED_RULES_PATH;
       bundledPaths.push({ from: rules.compiledPath, to: 'rules.compiled.json' });
     }
-    // The config the rules were validated against travels with them, and with every function that reads it.
-    if ((access.bundlesRules || access.bundlesConfig) && rules.configPath) {
-      environment.FOGHORN_CONFIG = BUNDLED_CONFIG_PATH;
-      bundledPaths.push({ from: rules.configPath, to: 'foghorn.config.yaml' });
+    // The config the rules were validated against travels with them (inside rules.compiled.json), and with
+    // every other function that reads it.
+    if (access.bundlesConfig) {
+      environment.FOGHORN_TEAM_CONFIG = BUNDLED_TEAM_CONFIG_PATH;
+      bundledPaths.push({ from: rules.teamConfigPath, to: 'team-config.json' });
     }
 
     // `api` would collide with the HTTP API's construct id.
@@ -352,8 +365,10 @@ export class FoghornStack extends Stack {
       memorySize: spec.memoryMb,
       environment,
       bundledPaths,
-      // CLD3 (1 MB of inline WebAssembly) is imported only when a candidate rule needs a post's language.
-      ...(access.bundlesRules ? { modulesBeside: ['cld3-asm'] } : {}),
+      // CLD3 (1 MB of inline WebAssembly) is imported only when a candidate rule needs a post's language, and
+      // re2js (150 KB) only when a rule uses `matches`.
+      ...(access.bundlesRules ? { modulesBeside: ['cld3-asm', 're2js'] } : {}),
+      tracing: tracing !== false,
       logRetention,
       ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
       ...(reservedConcurrency === false

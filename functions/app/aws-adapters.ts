@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -30,6 +31,12 @@ export interface AwsAdapterOptions {
   /** Instruments every SDK client the adapters make (X-Ray, through Powertools' tracer). */
   instrument?: <Client>(client: Client) => Client;
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Reads a foghorn.config.yaml: the one FOGHORN_CONFIG names by hand, else one in the rules folder,
+   * else the defaults. Given by the entries that accept YAML (importing the reader on first use); a
+   * bundle whose entry gives none carries no YAML parser (evaluate).
+   */
+  yamlTeamConfig?: (env: LambdaEnvironment) => Promise<FoghornConfig>;
 }
 
 /**
@@ -57,6 +64,7 @@ class AwsAdapters implements Adapters {
   readonly #env: LambdaEnvironment;
   readonly #instrument: <Client>(client: Client) => Client;
   readonly #settingsLoader: SettingsLoader | undefined;
+  readonly #yamlTeamConfig: AwsAdapterOptions['yamlTeamConfig'];
   #settings: Settings;
   readonly #built = new Map<string, unknown>();
 
@@ -64,6 +72,7 @@ class AwsAdapters implements Adapters {
     this.logger = options.logger;
     this.#env = new LambdaEnvironment(options.env ?? process.env);
     this.#instrument = options.instrument ?? ((client) => client);
+    this.#yamlTeamConfig = options.yamlTeamConfig;
     this.#settings = settingsFrom(this.#env.values);
     const secretId = this.#env.secretArn;
     this.#settingsLoader = secretId
@@ -161,15 +170,19 @@ class AwsAdapters implements Adapters {
     });
   }
 
-  /** The foghorn.config.yaml bundled beside the code (FOGHORN_CONFIG), read once. */
+  /**
+   * The team config, read once: evaluate's is the one its compiled rule set was validated against;
+   * FOGHORN_CONFIG, when set by hand, names a YAML file; otherwise the JSON the stack ships
+   * (FOGHORN_TEAM_CONFIG), validated at synth. Only the YAML form parses anything but JSON.
+   */
   get teamConfig(): TeamConfigSource {
     return this.#once('teamConfig', () => {
       let config: FoghornConfig | undefined;
       let loading: Promise<void> | undefined;
       return {
         load: () => {
-          loading ??= import('./bundled-team-config.js').then(({ readBundledTeamConfig }) => {
-            config = readBundledTeamConfig(this.#env);
+          loading ??= this.#readTeamConfig().then((read) => {
+            config = read;
           });
           loading.catch(() => {
             loading = undefined;
@@ -182,6 +195,20 @@ class AwsAdapters implements Adapters {
         },
       };
     });
+  }
+
+  async #readTeamConfig(): Promise<FoghornConfig> {
+    if (this.#env.hasCompiledRules) return (await this.rules.current()).compiled.config;
+    const jsonPath = this.#env.teamConfigJsonPath;
+    if (this.#env.configPath === undefined && jsonPath !== undefined) return readTeamConfigJson(jsonPath);
+    if (!this.#yamlTeamConfig) {
+      throw new Error(
+        this.#env.configPath === undefined
+          ? 'environment variable FOGHORN_TEAM_CONFIG is not set (the CDK stack sets it)'
+          : `FOGHORN_CONFIG names a YAML file (${this.#env.configPath}), which this function does not read`,
+      );
+    }
+    return this.#yamlTeamConfig(this.#env);
   }
 
   foghornBaseUrl(): string {
@@ -217,4 +244,16 @@ class AwsAdapters implements Adapters {
     if (!this.#built.has(name)) this.#built.set(name, build());
     return this.#built.get(name) as T;
   }
+}
+
+/** The team config written at synth as JSON (already validated there), checked only for its shape. */
+async function readTeamConfigJson(path: string): Promise<FoghornConfig> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the team config ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${path}: the team config must be an object`);
+  return value as FoghornConfig;
 }

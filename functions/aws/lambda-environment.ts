@@ -32,8 +32,19 @@ export class LambdaEnvironment {
     return this.required('FOGHORN_COMPILED_RULES');
   }
 
+  /** Whether this function ships the compiled rule set (evaluate), whose config is its team config. */
+  get hasCompiledRules(): boolean {
+    return this.optional('FOGHORN_COMPILED_RULES') !== undefined;
+  }
+
+  /** A foghorn.config.yaml named by hand; the stack sets FOGHORN_TEAM_CONFIG instead. */
   get configPath(): string | undefined {
     return this.optional('FOGHORN_CONFIG');
+  }
+
+  /** The team config validated at synth, as JSON (infra/rules-for-deployment.ts writes it). */
+  get teamConfigJsonPath(): string | undefined {
+    return this.optional('FOGHORN_TEAM_CONFIG');
   }
 
   get rulesDir(): string {

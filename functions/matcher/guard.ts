@@ -40,10 +40,11 @@ export interface PhraseSource {
    * Optional cheap stand-in for sequences(): a sound fold of each text the operator would read, and
    * of a phrase, such that a phrase can occur in a text's tokens only if its fold occurs in the text's
    * fold between a possible token start and end (text-fold.ts). Lets the index skip the expensive
-   * text analysis for texts that cannot hold any phrase.
+   * text analysis for texts that cannot hold any phrase. `memo` lives for one event, so the
+   * operator's own evaluation reuses the folds.
    */
   readonly fold?: {
-    texts(facts: Readonly<Record<string, unknown>>): readonly FoldedText[];
+    texts(facts: Readonly<Record<string, unknown>>, memo: Map<string, unknown>): readonly FoldedText[];
     phrase(tokens: readonly string[]): string;
   };
 }

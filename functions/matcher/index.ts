@@ -7,4 +7,14 @@ export { type AsyncFacts, type ComputedFacts, type FactReader, type Facts, Undef
 export { type Atom, type Guard, NO_GUARD, type PhraseSource } from './guard.js';
 export { isCustomOperator } from './jre.js';
 export { type MatcherOptions, type MatcherRule, type OperatorPlugin, type RuleMatch, RuleMatcher } from './rule-matcher.js';
-export { type FoldedText, textFold } from './text-fold.js';
+export {
+  ABSENT,
+  type FoldedPhrase,
+  type FoldedText,
+  findPhrase,
+  MAYBE,
+  type PhraseVerdict,
+  PRESENT,
+  type TextFold,
+  textFold,
+} from './text-fold.js';

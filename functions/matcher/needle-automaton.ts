@@ -2,38 +2,48 @@ import { END, type FoldedText, START } from './text-fold.js';
 
 /**
  * Aho–Corasick over UTF-16 code units: every needle (a phrase's fold) in one automaton, so finding
- * which occur in a post's fold is one pass over it, whatever the number of needles.
+ * which occur in a post's fold is one pass over it, whatever the number of needles. Built from a
+ * trie of Maps, then flattened into typed arrays: the root's transitions as a table by code unit
+ * (most steps of a scan start there), every other node's as a sorted run of (code, target) pairs,
+ * failure links, and outputs in one list. A scan allocates nothing.
  */
-interface NeedleNode {
+interface TrieNode {
   next: Map<number, number> | undefined;
   fail: number;
-  /** Length of the needle ending at this node (its depth). */
   depth: number;
-  /** Needles ending here or at a node on the failure chain. */
-  output: readonly number[];
 }
 
-const NO_OUTPUT: readonly number[] = [];
+const EMPTY = new Int32Array(0);
 
 export class NeedleAutomaton {
-  private readonly nodes: NeedleNode[] = [{ next: undefined, fail: 0, depth: 0, output: NO_OUTPUT }];
+  private trie: TrieNode[] | undefined = [{ next: undefined, fail: 0, depth: 0 }];
   private readonly ends = new Set<number>();
-  /** The root's transitions by code unit (-1: none): most steps of a scan start from the root. */
+  /** The root's transitions by code unit (-1: none). */
   private readonly root = new Int32Array(0x10000).fill(-1);
-  private built = false;
+  /** Node n's transitions are edgeCode/edgeTarget[edgeStart[n]..edgeStart[n+1]), by ascending code. */
+  private edgeStart = EMPTY;
+  private edgeCode = new Uint16Array(0);
+  private edgeTarget = EMPTY;
+  private fail = EMPTY;
+  /** Length of the needle ending at a node (its depth). */
+  private depth = EMPTY;
+  /** Needles ending at node n or on its failure chain: outputs[outputStart[n]..outputStart[n+1]). */
+  private outputStart = EMPTY;
+  private outputs = EMPTY;
 
   /** Adds a non-empty needle and returns its id (the same needle gives the same id). */
   add(needle: string): number {
-    if (this.built) throw new Error('NeedleAutomaton: add() after build()');
+    const trie = this.trie;
+    if (trie === undefined) throw new Error('NeedleAutomaton: add() after build()');
     if (needle === '') throw new Error('NeedleAutomaton: a needle needs at least one character');
     let state = 0;
     for (let i = 0; i < needle.length; i++) {
-      const node = this.nodes[state] as NeedleNode;
+      const node = trie[state] as TrieNode;
       const code = needle.charCodeAt(i);
       let target = node.next?.get(code);
       if (target === undefined) {
-        target = this.nodes.length;
-        this.nodes.push({ next: undefined, fail: 0, depth: i + 1, output: NO_OUTPUT });
+        target = trie.length;
+        trie.push({ next: undefined, fail: 0, depth: i + 1 });
         (node.next ??= new Map()).set(code, target);
       }
       state = target;
@@ -43,25 +53,56 @@ export class NeedleAutomaton {
   }
 
   build(): void {
-    const queue: number[] = [...((this.nodes[0] as NeedleNode).next?.values() ?? [])];
+    const trie = this.trie;
+    if (trie === undefined) return;
+    const queue: number[] = [...((trie[0] as TrieNode).next?.values() ?? [])];
     for (let head = 0; head < queue.length; head++) {
-      const id = queue[head] as number;
-      const node = this.nodes[id] as NeedleNode;
+      const node = trie[queue[head] as number] as TrieNode;
       for (const [code, child] of node.next ?? []) {
         let fail = node.fail;
-        while (fail !== 0 && !(this.nodes[fail] as NeedleNode).next?.has(code)) fail = (this.nodes[fail] as NeedleNode).fail;
-        const target = (this.nodes[fail] as NeedleNode).next?.get(code);
-        (this.nodes[child] as NeedleNode).fail = target !== undefined && target !== child ? target : 0;
+        while (fail !== 0 && !(trie[fail] as TrieNode).next?.has(code)) fail = (trie[fail] as TrieNode).fail;
+        const target = (trie[fail] as TrieNode).next?.get(code);
+        (trie[child] as TrieNode).fail = target !== undefined && target !== child ? target : 0;
         queue.push(child);
       }
     }
-    for (const id of queue) {
-      const node = this.nodes[id] as NeedleNode;
-      const inherited = (this.nodes[node.fail] as NeedleNode).output;
-      node.output = this.ends.has(id) ? [id, ...inherited] : inherited;
+    const count = trie.length;
+    this.fail = new Int32Array(count);
+    this.depth = new Int32Array(count);
+    this.edgeStart = new Int32Array(count + 1);
+    this.outputStart = new Int32Array(count + 1);
+    const codes: number[] = [];
+    const targets: number[] = [];
+    for (let id = 0; id < count; id++) {
+      const node = trie[id] as TrieNode;
+      this.fail[id] = node.fail;
+      this.depth[id] = node.depth;
+      this.edgeStart[id] = codes.length;
+      if (id === 0 || node.next === undefined) continue;
+      for (const code of [...node.next.keys()].sort((a, b) => a - b)) {
+        codes.push(code);
+        targets.push(node.next.get(code) as number);
+      }
     }
-    for (const [code, child] of (this.nodes[0] as NeedleNode).next ?? []) this.root[code] = child;
-    this.built = true;
+    this.edgeStart[count] = codes.length;
+    this.edgeCode = Uint16Array.from(codes);
+    this.edgeTarget = Int32Array.from(targets);
+    // Outputs in BFS order: a node's failure target comes earlier, so its list is already known.
+    const lists: number[][] = new Array(count);
+    lists[0] = [];
+    for (const id of queue) {
+      const inherited = lists[(trie[id] as TrieNode).fail] as number[];
+      lists[id] = this.ends.has(id) ? [id, ...inherited] : inherited;
+    }
+    const flat: number[] = [];
+    for (let id = 0; id < count; id++) {
+      this.outputStart[id] = flat.length;
+      for (const out of lists[id] ?? []) flat.push(out);
+    }
+    this.outputStart[count] = flat.length;
+    this.outputs = Int32Array.from(flat);
+    for (const [code, child] of (trie[0] as TrieNode).next ?? []) this.root[code] = child;
+    this.trie = undefined;
   }
 
   /**
@@ -69,28 +110,36 @@ export class NeedleAutomaton {
    * where a token may start and ends where one may end.
    */
   scan(folded: FoldedText, found: number[]): void {
-    const nodes = this.nodes;
-    const root = this.root;
-    const { units, length, flags } = folded;
+    const { root, edgeStart, edgeCode, edgeTarget, fail, depth, outputStart, outputs } = this;
+    const units = folded.units;
+    const flags = folded.flags;
+    const length = folded.length;
     let state = 0;
     for (let i = 0; i < length; i++) {
       const code = units[i] as number;
-      let target = state === 0 ? undefined : (nodes[state] as NeedleNode).next?.get(code);
-      while (target === undefined && state !== 0) {
-        state = (nodes[state] as NeedleNode).fail;
-        if (state !== 0) target = (nodes[state] as NeedleNode).next?.get(code);
+      while (state !== 0) {
+        let target = -1;
+        for (let e = edgeStart[state] as number, last = edgeStart[state + 1] as number; e < last; e++) {
+          const edge = edgeCode[e] as number;
+          if (edge >= code) {
+            if (edge === code) target = edgeTarget[e] as number;
+            break;
+          }
+        }
+        if (target !== -1) {
+          state = target;
+          break;
+        }
+        state = fail[state] as number;
       }
-      if (target === undefined) {
+      if (state === 0) {
         const fromRoot = root[code] as number;
-        state = fromRoot === -1 ? 0 : fromRoot;
-      } else {
-        state = target;
+        if (fromRoot !== -1) state = fromRoot;
       }
       if (((flags[i] as number) & END) === 0) continue;
-      const output = (nodes[state] as NeedleNode).output;
-      for (let k = 0; k < output.length; k++) {
-        const id = output[k] as number;
-        if (((flags[i + 1 - (nodes[id] as NeedleNode).depth] as number) & START) !== 0) found.push(id);
+      for (let k = outputStart[state] as number, last = outputStart[state + 1] as number; k < last; k++) {
+        const id = outputs[k] as number;
+        if (((flags[i + 1 - (depth[id] as number)] as number) & START) !== 0) found.push(id);
       }
     }
   }

@@ -19,6 +19,68 @@ export interface FoldedText {
   length: number;
   /** Per unit: START when a token may start there, END when one may end there. */
   flags: Uint8Array;
+  /**
+   * The fold is the text's tokens exactly: START and END mark where each token starts and ends and
+   * nowhere else, and the units between are the token as normaliseText makes it. True when every
+   * character is a plain letter or digit (its fold is what normaliseText makes of it, nothing is
+   * dropped, it joins words) or a plain separator (ASCII whitespace, . , ! ? ; - ( ) ؟ ، ؛), and no
+   * token is one normaliseText treats by context (the Persian affixes it joins, `www` before a dot
+   * that starts a URL). Then a phrase of plain tokens occurs in the tokens exactly when its units
+   * occur in the fold with token boundaries where the phrase has them (findPhrase).
+   */
+  exact: boolean;
+  /** The fold as a string, made on the first findPhrase (native indexOf is the fastest search). */
+  string?: string;
+}
+
+/** A phrase to look for in a fold: its units, and where its tokens start when the phrase is plain. */
+export interface FoldedPhrase {
+  units: string;
+  /** Offsets in `units` where the phrase's second, third... token starts; undefined when the phrase is not plain. */
+  starts: readonly number[] | undefined;
+}
+
+/** findPhrase: no occurrence (the phrase is not in the text's tokens); in the tokens for certain; perhaps. */
+export const ABSENT = 0;
+export const PRESENT = 1;
+export const MAYBE = 2;
+export type PhraseVerdict = typeof ABSENT | typeof PRESENT | typeof MAYBE;
+
+/**
+ * Whether the phrase occurs in the text's tokens, as far as the fold can tell: never wrong about
+ * ABSENT (the fold is sound), PRESENT only on an exact fold and a plain phrase.
+ */
+export function findPhrase(folded: FoldedText, phrase: FoldedPhrase): PhraseVerdict {
+  const needle = phrase.units;
+  const size = needle.length;
+  if (size === 0) return MAYBE;
+  const flags = folded.flags;
+  const text = (folded.string ??= unitsToString(folded.units, folded.length));
+  const decides = folded.exact && phrase.starts !== undefined;
+  const starts = phrase.starts ?? [];
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+    if (((flags[at] as number) & START) === 0 || ((flags[at + size - 1] as number) & END) === 0) continue;
+    if (!decides) return MAYBE;
+    if (tokensAlign(flags, at, size, starts)) return PRESENT;
+  }
+  return ABSENT;
+}
+
+function unitsToString(units: Uint16Array, length: number): string {
+  let out = '';
+  for (let at = 0; at < length; at += 4096) out += String.fromCharCode(...units.subarray(at, Math.min(length, at + 4096)));
+  return out;
+}
+
+/** On an exact fold: the tokens inside [at, at + size) start exactly at the phrase's token starts. */
+function tokensAlign(flags: Uint8Array, at: number, size: number, starts: readonly number[]): boolean {
+  let next = 0;
+  for (let k = 1; k < size; k++) {
+    const isStart = ((flags[at + k] as number) & START) !== 0;
+    if (isStart !== (starts[next] === k)) return false;
+    if (isStart) next++;
+  }
+  return next === starts.length;
 }
 
 export const START = 1;
@@ -27,6 +89,11 @@ export const END = 2;
 export interface TextFold {
   /** The fold of a phrase (its tokens joined by spaces): what to look for. */
   phrase(text: string): string;
+  /**
+   * A phrase's tokens (as phraseTokens makes them) ready for findPhrase. `symbols` are the tokens
+   * as the index looks for them (a hashtag's word), used when the phrase is not plain.
+   */
+  foldedPhrase(tokens: readonly string[], symbols: readonly string[]): FoldedPhrase;
   /** The fold of a text, with where tokens may start and end. */
   text(text: string): FoldedText;
 }
@@ -47,6 +114,33 @@ interface CodePointFold {
   text: string;
   /** Every unit of `text` may start and end a token (a boundary code point). */
   boundary: boolean;
+  /** A plain letter or digit (its fold is its normalised form, it joins words) or a plain separator (see FoldedText.exact). */
+  plain: boolean;
+}
+
+const PLAIN_SEPARATORS = new Set([...' \t\n\r.,!?;-()\u061F\u060C\u061B'].map((char) => char.codePointAt(0) as number));
+/** Tokens normaliseText joins to a neighbour (Persian affixes written apart) or reads as a URL's start. */
+const CONTEXTUAL_TOKENS = new Set([
+  'می',
+  'نمی',
+  'ها',
+  'های',
+  'هایی',
+  'هایم',
+  'هایت',
+  'هایش',
+  'هایمان',
+  'هایتان',
+  'هایشان',
+  'تر',
+  'ترین',
+  'www',
+]);
+/** CONTEXTUAL_TOKENS by first unit: a token is compared only with those starting as it does. */
+const CONTEXTUAL_BY_FIRST = new Map<number, string[]>();
+for (const token of CONTEXTUAL_TOKENS) {
+  const first = token.charCodeAt(0);
+  CONTEXTUAL_BY_FIRST.set(first, [...(CONTEXTUAL_BY_FIRST.get(first) ?? []), token]);
 }
 
 export function textFold(options: NormaliseOptions): TextFold {
@@ -73,7 +167,12 @@ export function textFold(options: NormaliseOptions): TextFold {
       text += kept;
       for (const part of kept) if (!JOINS_WORDS.test(part)) joins = false;
     }
-    return { text, boundary: text !== '' && (whole.dropped || !joins) };
+    const boundary = text !== '' && (whole.dropped || !joins);
+    const plain =
+      text === ''
+        ? PLAIN_SEPARATORS.has(code)
+        : !boundary && text === whole.kept && text === normaliseText(String.fromCodePoint(code), options);
+    return { text, boundary, plain };
   };
   const foldOf = (code: number): CodePointFold => {
     if (code < 0x10000) return (basic[code] ??= compute(code));
@@ -88,6 +187,28 @@ export function textFold(options: NormaliseOptions): TextFold {
     return out;
   };
 
+  const plainPhrase = (tokens: readonly string[]): boolean =>
+    tokens.length > 0 &&
+    tokens.every((token) => {
+      if (token === '' || CONTEXTUAL_TOKENS.has(token)) return false;
+      for (const char of token) {
+        const folded = foldOf(char.codePointAt(0) as number);
+        if (!folded.plain || folded.text !== char) return false;
+      }
+      return true;
+    });
+
+  const foldedPhrase = (tokens: readonly string[], symbols: readonly string[]): FoldedPhrase => {
+    if (!plainPhrase(tokens)) return { units: phrase(symbols.join(' ')), starts: undefined };
+    const starts: number[] = [];
+    let units = '';
+    for (const token of tokens) {
+      if (units !== '') starts.push(units.length);
+      units += token;
+    }
+    return { units, starts };
+  };
+
   const text = (input: string): FoldedText => {
     const capped = capText(input);
     // Composed as normaliseText composes it (ASCII is its own NFKC).
@@ -97,6 +218,8 @@ export function textFold(options: NormaliseOptions): TextFold {
     let flags = new Uint8Array(units.length);
     let length = 0;
     let startPending = true;
+    let exact = true;
+    let tokenStart = 0;
     for (let i = 0; i < composed.length; i++) {
       let code = composed.charCodeAt(i);
       if (code >= 0xd800 && code <= 0xdbff && i + 1 < composed.length) {
@@ -107,9 +230,11 @@ export function textFold(options: NormaliseOptions): TextFold {
         }
       }
       const folded = foldOf(code);
+      if (!folded.plain) exact = false;
       const size = folded.text.length;
       if (size === 0) {
         if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
+        if (exact && !startPending && contextual(units, tokenStart, length)) exact = false;
         startPending = true;
         continue;
       }
@@ -125,19 +250,36 @@ export function textFold(options: NormaliseOptions): TextFold {
         }
         startPending = true;
       } else {
-        if (startPending) flags[length] = START;
+        if (startPending) {
+          flags[length] = START;
+          tokenStart = length;
+        }
         for (let k = 0; k < size; k++) units[length++] = folded.text.charCodeAt(k);
         startPending = false;
       }
     }
     if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
-    return { units, length, flags };
+    if (exact && !startPending && contextual(units, tokenStart, length)) exact = false;
+    return { units, length, flags, exact };
   };
 
-  return { phrase, text };
+  return { phrase, foldedPhrase, text };
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** Whether the token units[start..end) is one normaliseText treats by context (CONTEXTUAL_TOKENS). */
+function contextual(units: Uint16Array, start: number, end: number): boolean {
+  const tokens = CONTEXTUAL_BY_FIRST.get(units[start] as number);
+  if (tokens === undefined) return false;
+  for (const token of tokens) {
+    if (token.length !== end - start) continue;
+    let k = 1;
+    while (k < token.length && token.charCodeAt(k) === units[start + k]) k++;
+    if (k === token.length) return true;
+  }
+  return false;
+}
 
 function grow<T extends Uint8Array | Uint16Array>(from: T, to: T): T {
   to.set(from);

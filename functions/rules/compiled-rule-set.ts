@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { RuleSet } from '../core/rule-set.js';
+import { loadPatternEngine } from '../text/index.js';
 import { type CompiledRule, compileRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
 import { createRuleSet } from './create-rule-set.js';
@@ -66,7 +67,10 @@ export function compiledRulesFromFile(value: unknown, options: RuleLanguageOptio
   return { rules, problems, config: file.config, text };
 }
 
-/** Reads and compiles a compiled rule set file (the evaluate function's cold start). */
+/**
+ * Reads and compiles a compiled rule set file (the evaluate function's cold start). The pattern
+ * engine (re2js) is loaded first when, and only when, a rule uses `matches`.
+ */
 export async function loadCompiledRules(path: string, options: RuleLanguageOptions): Promise<CompiledRules> {
   let value: unknown;
   try {
@@ -74,7 +78,22 @@ export async function loadCompiledRules(path: string, options: RuleLanguageOptio
   } catch (error) {
     throw new Error(`cannot read the compiled rule set ${path}: ${(error as Error).message}`, { cause: error });
   }
+  if (usesPatterns(value)) await loadPatternEngine();
   return compiledRulesFromFile(value, { ...options, source: path });
+}
+
+/** Whether any condition in the file's rules has the `matches` operator (with or without decorators, e.g. `not:matches`). */
+export function usesPatterns(value: unknown): boolean {
+  const rules = (value as Partial<CompiledRuleSetFile> | null)?.rules;
+  if (!Array.isArray(rules)) return false;
+  const visit = (node: unknown): boolean => {
+    if (Array.isArray(node)) return node.some(visit);
+    if (node === null || typeof node !== 'object') return false;
+    const { operator } = node as { operator?: unknown };
+    if (typeof operator === 'string' && operator.split(':').includes('matches')) return true;
+    return Object.values(node).some(visit);
+  };
+  return rules.some((rule) => visit((rule as { spec?: unknown } | null)?.spec));
 }
 
 /** A RuleSet from a compiled rule set file. */

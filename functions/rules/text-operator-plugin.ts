@@ -1,15 +1,21 @@
 import type { Engine } from 'json-rules-engine';
 import {
+  ABSENT,
   type Atom,
   type ConditionFn,
   type FactReader,
+  type FoldedPhrase,
   type FoldedText,
+  findPhrase,
   type Guard,
   isCustomOperator,
+  MAYBE,
   NO_GUARD,
   type OperatorCompiler,
   type OperatorPlugin,
   type PhraseSource,
+  PRESENT,
+  type TextFold,
   textFold,
 } from '../matcher/index.js';
 import { containsAllPhrases, containsAnyPhrase, matchesPattern, type NormaliseOptions, patternInput, textTokens } from '../text/index.js';
@@ -25,6 +31,7 @@ import { TEXT_OPERATORS, type TextConditions } from './operators.js';
 export function textOperatorPlugin(text: TextConditions, options: { fold?: boolean } = {}): OperatorPlugin {
   const useFold = options.fold !== false;
   const sources = new Map<string, PhraseSource>();
+  const folds = new Map<string, FoldOf>();
   const compiler: OperatorCompiler = {
     compile(read, field, value) {
       const condition = text.describe(value);
@@ -39,11 +46,13 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
         testString = (input, memo) => matchesPattern(normalisedOf(input, memo), pattern);
       } else {
         const phrases = condition.phrases;
-        testString =
+        const byTokens =
           condition.operator === 'containsAny'
-            ? (input, memo) => containsAnyPhrase(tokensOf(input, memo), phrases)
-            : (input, memo) => containsAllPhrases(tokensOf(input, memo), phrases);
-        const source = phraseSource(sources, read, field, options, optionsKey, tokensOf, useFold);
+            ? (input: string, memo: Map<string, unknown>) => containsAnyPhrase(tokensOf(input, memo), phrases)
+            : (input: string, memo: Map<string, unknown>) => containsAllPhrases(tokensOf(input, memo), phrases);
+        const foldOf = foldFor(folds, options, optionsKey);
+        testString = useFold ? foldFirst(condition.operator, phrases, foldOf, byTokens) : byTokens;
+        const source = phraseSource(sources, read, field, optionsKey, tokensOf, foldOf, useFold);
         const atom = (tokens: readonly string[]): Atom => ({ kind: 'phrase', source, tokens: tokens.map(symbol) });
         guard =
           condition.operator === 'containsAny'
@@ -77,6 +86,58 @@ function symbol(token: string): string {
 
 type Memoised = (input: string, memo: Map<string, unknown>) => string[];
 
+/** One normalisation variant's fold, and an event's fold of a text memoised under it. */
+interface FoldOf {
+  fold: TextFold;
+  of: (input: string, memo: Map<string, unknown>) => FoldedText;
+}
+
+function foldFor(folds: Map<string, FoldOf>, options: NormaliseOptions, optionsKey: string): FoldOf {
+  let entry = folds.get(optionsKey);
+  if (entry === undefined) {
+    const fold = textFold(options);
+    folds.set(optionsKey, (entry = { fold, of: memoised(`fold\u0000${optionsKey}`, (input) => fold.text(input)) }));
+  }
+  return entry;
+}
+
+/**
+ * containsAny / containsAll answered from the post's fold when it can: no occurrence of a phrase's
+ * fold means the phrase is not in the tokens (the fold is sound); on an exact fold, a plain phrase's
+ * occurrence means it is (FoldedText.exact). Only what the fold leaves open is tokenized.
+ */
+function foldFirst(
+  operator: 'containsAny' | 'containsAll',
+  phrases: readonly (readonly string[])[],
+  foldOf: FoldOf,
+  byTokens: (input: string, memo: Map<string, unknown>) => boolean,
+): (input: string, memo: Map<string, unknown>) => boolean {
+  const folded: FoldedPhrase[] = phrases.map((tokens) => foldOf.fold.foldedPhrase(tokens, tokens.map(symbol)));
+  if (phrases.length === 0) return byTokens;
+  if (operator === 'containsAny') {
+    return (input, memo) => {
+      const fold = foldOf.of(input, memo);
+      let open = false;
+      for (let i = 0; i < folded.length; i++) {
+        const verdict = findPhrase(fold, folded[i] as FoldedPhrase);
+        if (verdict === PRESENT) return true;
+        if (verdict === MAYBE) open = true;
+      }
+      return open && byTokens(input, memo);
+    };
+  }
+  return (input, memo) => {
+    const fold = foldOf.of(input, memo);
+    let open = false;
+    for (let i = 0; i < folded.length; i++) {
+      const verdict = findPhrase(fold, folded[i] as FoldedPhrase);
+      if (verdict === ABSENT) return false;
+      if (verdict === MAYBE) open = true;
+    }
+    return !open || byTokens(input, memo);
+  };
+}
+
 /**
  * Per-event cache of a text function's result, one slot per function and normalisation variant: an
  * event's text field is one string, so one slot (checked by identity, then by value) is enough; a
@@ -96,33 +157,33 @@ function phraseSource(
   sources: Map<string, PhraseSource>,
   read: FactReader,
   field: string,
-  options: NormaliseOptions,
   optionsKey: string,
   tokensOf: Memoised,
+  foldOf: FoldOf,
   useFold: boolean,
 ): PhraseSource {
   const key = `${field}\u0001${optionsKey}`;
   const existing = sources.get(key);
   if (existing !== undefined) return existing;
-  const fold = textFold(options);
+  const fold = foldOf.fold;
   const source: PhraseSource = {
     key,
     symbol,
     ...(useFold
       ? {
           fold: {
-            texts(facts: Readonly<Record<string, unknown>>) {
+            texts(facts: Readonly<Record<string, unknown>>, memo: Map<string, unknown>) {
               let value: unknown;
               try {
                 value = read(facts);
               } catch {
                 return []; // An unreadable fact holds no phrase (the index only narrows; evaluation decides).
               }
-              if (typeof value === 'string') return value === '' ? [] : [fold.text(value)];
+              if (typeof value === 'string') return value === '' ? [] : [foldOf.of(value, memo)];
               const folded: FoldedText[] = [];
               const collect = (item: unknown): void => {
                 if (Array.isArray(item)) item.forEach(collect);
-                else if (typeof item === 'string' && item !== '') folded.push(fold.text(item));
+                else if (typeof item === 'string' && item !== '') folded.push(foldOf.of(item, memo));
               };
               collect(value);
               return folded;

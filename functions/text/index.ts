@@ -6,7 +6,14 @@
  */
 export { ELLIPSIS, splitText, type TextLimit, truncateText } from './fit-text.js';
 export { capText, MAX_MATCH_TEXT_LENGTH, type NormaliseOptions, normaliseText } from './normalise.js';
-export { type CompiledPattern, compilePattern, matchesPattern, patternInput } from './pattern.js';
+export {
+  type CompiledPattern,
+  compilePattern,
+  loadPatternEngine,
+  matchesPattern,
+  patternEngineLoaded,
+  patternInput,
+} from './pattern.js';
 export { containsAllPhrases, containsAnyPhrase, containsPhrase, type PhraseTokens, phraseTokens, textTokens } from './phrases.js';
 export { graphemes, type TextCount, textLength } from './text-length.js';
 export { tokenize, tokenKeys, tokenMatches } from './tokenize.js';

@@ -54,6 +54,8 @@ export interface FoghornFunctionProps {
   encryptionKey?: IKey;
   /** The most instances that may run at once (reserved concurrency); none reserved when absent. */
   reservedConcurrentExecutions?: number;
+  /** X-Ray active tracing (default true); `false` also sets POWERTOOLS_TRACE_ENABLED=false. */
+  tracing?: boolean;
 }
 
 /**
@@ -92,7 +94,7 @@ export class FoghornFunction extends NodejsFunction {
       timeout: props.timeout,
       memorySize: props.memorySize,
       ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing === false ? Tracing.DISABLED : Tracing.ACTIVE,
       logGroup,
       role,
       projectRoot: REPO_ROOT,
@@ -102,6 +104,7 @@ export class FoghornFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...(props.tracing === false ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
         ...props.environment,
       },
       bundling: {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actionExecutors } from '../../functions/app/action-executors.js';
 import { awsAdapters } from '../../functions/app/aws-adapters.js';
+import { readBundledTeamConfig } from '../../functions/app/bundled-team-config.js';
 import { crisisKitOf } from '../../functions/app/crisis-kit-of.js';
 import { localAdapters } from '../../functions/app/local-adapters.js';
 import { topology } from '../../functions/app/topology.js';
@@ -45,7 +46,7 @@ describe('the AWS and local adapters', () => {
   });
 
   it('get the same executor for every action type on both runtimes', async () => {
-    const aws = await awsAdapters({ logger: quiet, env: lambdaEnv })();
+    const aws = await awsAdapters({ logger: quiet, env: lambdaEnv, yamlTeamConfig: async (env) => readBundledTeamConfig(env) })();
     const { adapters, close } = await local();
     try {
       const onAws = Object.keys(actionExecutors(aws, await crisisKitOf(aws))).sort();

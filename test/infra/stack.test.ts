@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -17,7 +18,8 @@ import { loadRuleSet, memoryRuleState } from '../../functions/rules/index.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { ensureTable, TABLE_KEYS } from '../../functions/storage/dynamo/table.js';
 import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
-import { BUNDLED_COMPILED_RULES_PATH, BUNDLED_CONFIG_PATH, BUNDLED_RULES_DIR, FUNCTION_ACCESS } from '../../infra/stack.js';
+import { rulesForDeployment } from '../../infra/rules-for-deployment.js';
+import { BUNDLED_COMPILED_RULES_PATH, BUNDLED_RULES_DIR, BUNDLED_TEAM_CONFIG_PATH, FUNCTION_ACCESS } from '../../infra/stack.js';
 import { type AwsJsonCall, startAwsJsonServer } from '../aws/loopback-aws.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { invokeBundle, provideAwsSdk } from './run-bundle.js';
@@ -159,14 +161,30 @@ describe('FoghornStack', () => {
     expect(compiled.rules.map((rule) => rule.spec.id).sort()).toEqual(
       [...(await loadRuleSet('rules', { extensions: ruleLanguage })).ruleIds].sort(),
     );
-    if (existsSync('foghorn.config.yaml')) {
-      for (const name of Object.keys(fnIds).filter((fn) => FUNCTION_ACCESS[fn]?.bundlesRules || FUNCTION_ACCESS[fn]?.bundlesConfig)) {
-        expect(readFileSync(join(synth.bundleOf(fnIds[name]!), 'foghorn.config.yaml'), 'utf8'), name).toBe(
-          readFileSync('foghorn.config.yaml', 'utf8'),
-        );
-        expect(resources[fnIds[name]!]?.Properties.Environment.Variables.FOGHORN_CONFIG, name).toBe(BUNDLED_CONFIG_PATH);
-      }
+    // The team config validated at synth: inside rules.compiled.json for evaluate, as JSON beside the others.
+    const teamConfig = JSON.parse(readFileSync((await rulesForDeployment('rules')).teamConfigPath, 'utf8')) as unknown;
+    expect(JSON.parse(readFileSync(join(evaluateBundle, 'rules.compiled.json'), 'utf8')).config).toEqual(teamConfig);
+    const configured = Object.keys(fnIds).filter((fn) => FUNCTION_ACCESS[fn]?.bundlesConfig);
+    expect(configured).toEqual(expect.arrayContaining(['act', 'sweep', 'api']));
+    for (const name of configured) {
+      const bundle = synth.bundleOf(fnIds[name]!);
+      expect(JSON.parse(readFileSync(join(bundle, 'team-config.json'), 'utf8')), name).toEqual(teamConfig);
+      expect(existsSync(join(bundle, 'foghorn.config.yaml')), name).toBe(false);
+      const variables = resources[fnIds[name]!]?.Properties.Environment.Variables;
+      expect(variables.FOGHORN_TEAM_CONFIG, name).toBe(BUNDLED_TEAM_CONFIG_PATH);
+      expect(variables.FOGHORN_CONFIG, name).toBeUndefined();
     }
+  });
+
+  it('leaves the YAML parser out of the evaluate bundle and re2js beside it (imported only for `matches`)', () => {
+    const bundle = synth.bundleOf(fnIds.evaluate!);
+    const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');
+    // keepNames keeps the packages' class names: yaml's YAMLParseError, re2js's RE2JS.
+    expect(readFileSync(join(synth.bundleOf(fnIds.act!), 'index.mjs'), 'utf8')).toContain('YAMLParseError');
+    expect(code).not.toContain('YAMLParseError');
+    expect(code).not.toContain('"RE2JS"');
+    expect(readFileSync(join(bundle, 'node_modules', 're2js', 'index.mjs'), 'utf8')).toContain('"RE2JS"');
+    expect(resources[fnIds.evaluate!]?.Properties.Environment.Variables.FOGHORN_CONFIG).toBeUndefined();
   });
 
   it('ships CLD3 beside the evaluate bundle, not inside it, and the shipped copy loads and detects a language', async () => {
@@ -423,6 +441,39 @@ describe('FoghornStack', () => {
       );
       expect(JSON.parse(sentBody)).toMatchObject({ id: command.id, type: 'reply', text: 'Hello from the bundle' });
     }, 90_000);
+
+    it('act reads its team config from the JSON the stack ships, not from YAML', async () => {
+      // Prepare: the shipped team-config.json replaced by something that is not JSON (and no foghorn.config.yaml anywhere).
+      const bundle = synth.bundleOf(fnIds.act!);
+      const scratch = mkdtempSync(join(tmpdir(), 'foghorn-team-config-'));
+      const broken = join(scratch, 'team-config.json');
+      writeFileSync(broken, 'timezone: Europe/London\n');
+      const command = {
+        id: 'cmd-team-config',
+        eventId: 'generic:team-config',
+        ruleId: 'bundle-rule',
+        index: 0,
+        type: 'reply',
+        params: { text: 'hi' },
+        event: { id: 'generic:team-config', platform: 'generic', kind: 'message', text: 'hi', author: { id: '1' }, channel: { id: 'web' } },
+        createdAt: new Date().toISOString(),
+      };
+      try {
+        // Act
+        const outcome = await invokeBundle(
+          bundle,
+          sqsEvent([command], 'm-team-config'),
+          lambdaEnvironment('act', { FOGHORN_TEAM_CONFIG: broken }),
+        ).then(
+          (ran) => JSON.stringify(ran),
+          (error: { stderr?: string }) => String(error.stderr ?? error),
+        );
+        // Assess: the JSON file is what it read, and YAML that would parse as a config was not accepted.
+        expect(outcome).toContain(`cannot read the team config ${broken}`);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    }, 90_000);
   });
 
   it("serves the topology's HTTP routes from ingest, with access logs and throttling", () => {
@@ -475,7 +526,7 @@ describe('FoghornStack', () => {
       'FOGHORN_SECRET_ARN',
       'FOGHORN_RULES',
       'FOGHORN_COMPILED_RULES',
-      'FOGHORN_CONFIG',
+      'FOGHORN_TEAM_CONFIG',
       'FOGHORN_SANDBOX',
     ]);
     for (const [name, id] of Object.entries(fnIds)) {
@@ -542,7 +593,7 @@ describe('FoghornStack', () => {
         ),
       ).toEqual([]);
       expect(resources[fnIds.api!]?.Properties.Environment.Variables).toMatchObject({
-        FOGHORN_CONFIG: BUNDLED_CONFIG_PATH,
+        FOGHORN_TEAM_CONFIG: BUNDLED_TEAM_CONFIG_PATH,
         ACTIONS_QUEUE_URL: { Ref: synth.logicalId(synth.stack.queues.actions.queue) },
       });
     });
@@ -677,3 +728,25 @@ async function startCallbackServer() {
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/replies`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
+
+describe('FoghornStack with tracing: false', () => {
+  it("turns off X-Ray in Lambda and in Powertools' tracer, and grants no X-Ray writes", async () => {
+    const untraced = await synthesise({ bundle: false, props: { tracing: false } });
+    try {
+      const functions = Object.values(untraced.template.findResources('AWS::Lambda::Function'));
+      expect(functions.length).toBeGreaterThan(0);
+      for (const fn of functions) {
+        expect(fn.Properties.TracingConfig?.Mode ?? 'PassThrough').toBe('PassThrough');
+        expect(fn.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
+      }
+      const xray = Object.values(untraced.template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+        (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((statement) =>
+          ([] as string[]).concat(statement.Action).filter((action) => action.startsWith('xray:')),
+        ),
+      );
+      expect(xray).toEqual([]);
+    } finally {
+      untraced.dispose();
+    }
+  }, 120_000);
+});

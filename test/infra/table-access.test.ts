@@ -15,7 +15,7 @@ import { DynamoApprovalStore } from '../../functions/storage/dynamo/approval-sto
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { DynamoTimerStore } from '../../functions/storage/dynamo/timer-store.js';
 import { type RulesForDeployment, rulesForDeployment } from '../../infra/rules-for-deployment.js';
-import { BUNDLED_COMPILED_RULES_PATH, BUNDLED_CONFIG_PATH, BUNDLED_RULES_DIR } from '../../infra/stack.js';
+import { BUNDLED_COMPILED_RULES_PATH, BUNDLED_RULES_DIR, BUNDLED_TEAM_CONFIG_PATH } from '../../infra/stack.js';
 import { fixtureJson, redditApi } from '../platforms/reddit/support.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { type FakePlatformApi, startFakePlatformApi } from '../support/fake-platform-api.js';
@@ -68,7 +68,7 @@ function environmentOf(name: string): Record<string, string> {
   const paths: Record<string, string> = {
     [BUNDLED_RULES_DIR]: rules.dir,
     [BUNDLED_COMPILED_RULES_PATH]: rules.compiledPath,
-    [BUNDLED_CONFIG_PATH]: rules.configPath ?? '',
+    [BUNDLED_TEAM_CONFIG_PATH]: rules.teamConfigPath,
   };
   return Object.fromEntries(
     Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? (paths[value] ?? value) : (references[key] ?? '')]),

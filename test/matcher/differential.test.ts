@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
+import { compileBenchRules, factsOf, jreFor, matcherFor } from '../../bench/engines.js';
+import { benchWorkloads, type WorkloadName } from '../../bench/workload.js';
 import { type MatcherRule, RuleMatcher } from '../../functions/matcher/rule-matcher.js';
 import { TextConditions } from '../../functions/rules/operators.js';
 import { textOperatorPlugin } from '../../functions/rules/text-operator-plugin.js';
@@ -294,4 +296,45 @@ describe('compiled matcher against json-rules-engine', () => {
     expect(fallbackRules).toBeGreaterThan(totalRules / 50);
     expect(fallbackRules).toBeLessThan(totalRules / 4);
   }, 120_000);
+});
+
+/**
+ * The bench's own workloads, from its generator (seeded, smaller): the rules module compiles the rules
+ * and both engines run its text operators, as `npm run bench` does. The dense workload is the one where
+ * many rules are candidates for every post and several fire.
+ */
+describe("compiled matcher against json-rules-engine on the bench's workloads", () => {
+  const SIZES = [10, 300];
+  const EVENTS = 150;
+  /** Fired rules per event at 300 rules, well below what each workload gives, so a matcher that fires nothing fails. */
+  const LEAST_FIRED: Record<WorkloadName, number> = { current: 0.01, dense: 0.1, mixed: 0.02 };
+
+  for (const workload of benchWorkloads({ events: EVENTS, seed: 1_201 })) {
+    it(`fires exactly what json-rules-engine fires on the ${workload.name} workload (${SIZES.join(' and ')} rules, ${EVENTS} events)`, async () => {
+      for (const size of SIZES) {
+        const { rules, events } = workload.at(size);
+        const bench = compileBenchRules(rules);
+        const matcher = matcherFor(bench);
+        const engine = jreFor(bench);
+        expect(matcher.fullyCompiled).toBe(true);
+        let fired = 0;
+        let severalFired = 0;
+        for (const event of events) {
+          const eventFacts = factsOf(event, bench.factNames);
+          const expected = (await engine.run(eventFacts)).results.map((result) => result.name);
+          const actual = matcher.matchSync(eventFacts).ruleIds;
+          expect(new Set(actual), `${workload.name}, ${size} rules, ${event.id}: ${event.text}`).toEqual(new Set(expected));
+          expect(actual).toHaveLength(expected.length);
+          expect(actual).toEqual(matcher.ruleIds.filter((id) => actual.includes(id)));
+          fired += actual.length;
+          if (actual.length > 1) severalFired++;
+        }
+        if (size === 300) {
+          expect(fired / events.length).toBeGreaterThanOrEqual(LEAST_FIRED[workload.name]);
+          // Dense: some posts fire several rules at once, so their order by priority is compared too.
+          if (workload.name === 'dense') expect(severalFired).toBeGreaterThan(0);
+        }
+      }
+    });
+  }
 });

@@ -167,3 +167,96 @@ describe('RuleMatcher', () => {
     expect(matcher.matchSync({}).ruleIds).toEqual([]);
   });
 });
+
+describe('RuleMatcher index: rules filed under conjunctions', () => {
+  const text = new TextConditions();
+  const options = { accents: 'ignore' as const, unifyTehMarbuta: false };
+  const createEngine = () => {
+    const engine = lenient();
+    text.install(engine);
+    return engine;
+  };
+  const refund = (): unknown => text.register('containsAny', ['refund', 'money back'], options);
+
+  it('never evaluates a candidate that fails an indexed equality, whatever the phrase', () => {
+    const rules: MatcherRule[] = [
+      {
+        id: 'x-refund',
+        conditions: {
+          all: [
+            { fact: 'platform', operator: 'equal', value: 'x' },
+            { fact: 'text', operator: 'containsAny', value: refund() },
+            { fact: 'kind', operator: 'in', value: ['message', 'dm'] },
+          ],
+        },
+      },
+      // `not` of notEqual is an equality too.
+      {
+        id: 'telegram-refund',
+        conditions: {
+          all: [
+            { not: { fact: 'platform', operator: 'notEqual', value: 'telegram' } },
+            { fact: 'text', operator: 'containsAny', value: refund() },
+          ],
+        },
+      },
+    ];
+    const matcher = RuleMatcher.compile(rules, { createEngine, plugins: [textOperatorPlugin(text)] });
+    const evaluated = (facts: Record<string, unknown>): { ruleIds: string[]; evaluated: number } => {
+      const before = matcher.evaluatedRules;
+      const { ruleIds } = matcher.matchSync(facts);
+      return { ruleIds, evaluated: matcher.evaluatedRules - before };
+    };
+
+    expect(evaluated({ platform: 'facebook', kind: 'message', text: 'I want a refund' })).toEqual({ ruleIds: [], evaluated: 0 });
+    expect(evaluated({ platform: 'x', kind: 'post', text: 'I want a refund' })).toEqual({ ruleIds: [], evaluated: 0 });
+    expect(evaluated({ platform: 'x', kind: 'dm', text: 'my money back now' })).toEqual({ ruleIds: ['x-refund'], evaluated: 1 });
+    expect(evaluated({ platform: 'telegram', kind: 'dm', text: 'refund!' })).toEqual({ ruleIds: ['telegram-refund'], evaluated: 1 });
+    expect(matcher.candidates({ platform: 'x', kind: 'dm', text: 'nothing here' })).toEqual([]);
+  });
+
+  it('keeps rules whose equality sits in an `any` branch, and rules json-rules-engine runs', async () => {
+    const rules: MatcherRule[] = [
+      {
+        id: 'x-or-refund',
+        conditions: {
+          any: [
+            { fact: 'platform', operator: 'equal', value: 'x' },
+            { fact: 'text', operator: 'containsAny', value: refund() },
+          ],
+        },
+      },
+      { id: 'referenced', conditions: { condition: 'is-x' } },
+      { id: 'no-text', priority: 5, conditions: { all: [{ fact: 'platform', operator: 'equal', value: 'facebook' }] } },
+    ];
+    const matcher = RuleMatcher.compile(rules, {
+      createEngine: () => {
+        const engine = createEngine();
+        engine.setCondition('is-x', { all: [{ fact: 'platform', operator: 'equal', value: 'x' }] });
+        return engine;
+      },
+      plugins: [textOperatorPlugin(text)],
+    });
+
+    expect((await matcher.match({ platform: 'facebook', text: 'refund please' })).ruleIds).toEqual(['no-text', 'x-or-refund']);
+    expect((await matcher.match({ platform: 'x', text: 'hello' })).ruleIds).toEqual(['x-or-refund', 'referenced']);
+    expect((await matcher.match({ platform: 'slack', text: 'hello' })).ruleIds).toEqual([]);
+  });
+
+  it('returns candidates in evaluation order without sorting them per event', () => {
+    // Rule numbers past one bitset word and one summary word, filed under phrases met in reverse order.
+    const rules: MatcherRule[] = Array.from({ length: 2_100 }, (_, index) => ({
+      id: `r${index}`,
+      conditions: {
+        all: [
+          { fact: 'text', operator: 'containsAny', value: text.register('containsAny', [index % 2 === 0 ? 'alpha' : 'omega'], options) },
+        ],
+      },
+    }));
+    const matcher = RuleMatcher.compile(rules, { createEngine, plugins: [textOperatorPlugin(text)] });
+
+    const fired = matcher.matchSync({ text: 'omega then alpha' }).ruleIds;
+    expect(fired).toEqual(matcher.ruleIds);
+    expect(matcher.candidates({ text: 'alpha' })).toEqual(matcher.ruleIds.filter((_, index) => index % 2 === 0));
+  });
+});

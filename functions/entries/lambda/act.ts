@@ -1,4 +1,4 @@
 import { actStage } from '../../app/act-handler.js';
-import { adapters, lambdaHandler } from './powertools.js';
+import { lambdaAdapters, lambdaHandler, yamlTeamConfig } from './powertools.js';
 
-export const handler = lambdaHandler(actStage(adapters));
+export const handler = lambdaHandler(actStage(lambdaAdapters({ yamlTeamConfig })));

@@ -1,4 +1,4 @@
 import { apiStage } from '../../app/api-handler.js';
-import { adapters, lambdaHandler } from './powertools.js';
+import { lambdaAdapters, lambdaHandler, yamlTeamConfig } from './powertools.js';
 
-export const handler = lambdaHandler(apiStage(adapters));
+export const handler = lambdaHandler(apiStage(lambdaAdapters({ yamlTeamConfig })));

@@ -1,4 +1,5 @@
 import { evaluateStage } from '../../app/evaluate-handler.js';
-import { adapters, lambdaHandler } from './powertools.js';
+import { lambdaAdapters, lambdaHandler } from './powertools.js';
 
-export const handler = lambdaHandler(evaluateStage(adapters));
+// Its team config is the one the compiled rule set carries: no YAML parser in this bundle.
+export const handler = lambdaHandler(evaluateStage(lambdaAdapters()));

@@ -1,4 +1,4 @@
 import { ingestStage } from '../../app/ingest-handler.js';
-import { adapters, lambdaHandler } from './powertools.js';
+import { lambdaAdapters, lambdaHandler } from './powertools.js';
 
-export const handler = lambdaHandler(ingestStage(adapters));
+export const handler = lambdaHandler(ingestStage(lambdaAdapters()));

@@ -1,4 +1,4 @@
 import { pollStage } from '../../app/poll-handler.js';
-import { adapters, lambdaHandler } from './powertools.js';
+import { lambdaAdapters, lambdaHandler } from './powertools.js';
 
-export const handler = lambdaHandler(pollStage(adapters));
+export const handler = lambdaHandler(pollStage(lambdaAdapters()));

@@ -5,8 +5,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { AppLogger } from '../../app/adapters.js';
-import { awsAdapters } from '../../app/aws-adapters.js';
+import type { Adapters, AppLogger } from '../../app/adapters.js';
+import { type AwsAdapterOptions, awsAdapters } from '../../app/aws-adapters.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'foghorn';
 
@@ -21,10 +21,24 @@ const appLogger: AppLogger = {
   error: (message, detail = {}) => logger.error(message, detail),
 };
 
-/** The AWS adapters, built on the first invocation of a container, every SDK client traced. */
-export const adapters = awsAdapters({ logger: appLogger, instrument: (client) => tracer.captureAWSv3Client(client) });
+/**
+ * The AWS adapters, built on the first invocation of a container, every SDK client traced (Powertools
+ * leaves a client as it is when POWERTOOLS_TRACE_ENABLED is false). An entry that reads a team config
+ * by hand in YAML passes `yamlTeamConfig`; without it the bundle carries no YAML parser.
+ */
+export function lambdaAdapters(options: Pick<AwsAdapterOptions, 'yamlTeamConfig'> = {}): () => Promise<Adapters> {
+  return awsAdapters({ logger: appLogger, instrument: (client) => tracer.captureAWSv3Client(client), ...options });
+}
 
-/** A handler with Powertools' tracing, Lambda context in the logs and metrics flushed after each invocation. */
+/** The YAML team config reader, imported on first use only (FOGHORN_CONFIG set by hand). */
+export const yamlTeamConfig: AwsAdapterOptions['yamlTeamConfig'] = async (env) =>
+  (await import('../../app/bundled-team-config.js')).readBundledTeamConfig(env);
+
+/**
+ * A handler with Lambda context in the logs, metrics flushed after each invocation, and Powertools'
+ * tracing unless it is switched off (POWERTOOLS_TRACE_ENABLED=false, the stack's `tracing: false`).
+ */
 export function lambdaHandler<Event, Result>(handler: (event: Event) => Promise<Result>) {
-  return middy(handler).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  const traced = tracer.isTracingEnabled() ? middy(handler).use(captureLambdaHandler(tracer)) : middy(handler);
+  return traced.use(injectLambdaContext(logger)).use(logMetrics(metrics));
 }

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { ABSENT, findPhrase, MAYBE, PRESENT, textFold } from '../../functions/matcher/text-fold.js';
+import { containsPhrase, phraseTokens, textTokens } from '../../functions/text/index.js';
+
+/** Mulberry32, so a failure names a seed that reproduces it. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = [
+  'refund',
+  'Refund',
+  'order',
+  'ORDER',
+  'café',
+  'cafe',
+  'straße',
+  'strasse',
+  'заказ',
+  'ёлка',
+  'елка',
+  'שלום',
+  'סוף',
+  'سعر',
+  'سعرات',
+  'كتاب',
+  'کتاب',
+  'خواهم',
+  'می',
+  'ها',
+  'www',
+  'x',
+  're',
+  'fund',
+  'ΣΟΦΙΑΣ',
+  'σοφιας',
+  '٣٤',
+  '34',
+];
+/** Things that make a fold inexact, or that tokenize reads specially. */
+const TRICKY = [
+  '#refund',
+  '@order',
+  'www.refund.com',
+  'https://x.re/fund',
+  'می‌خواهم',
+  'cafe\u0301',
+  're\u200Cfund',
+  '😀',
+  'ـسعر',
+  'צה"ל',
+  "don't",
+  '日本',
+  'e-mail',
+  'ref_und',
+];
+const SEPARATORS = [' ', ' ', ' ', ', ', '. ', '!', '?', '؟ ', '-', '\n', '(', ''];
+
+function pick<T>(items: readonly T[], random: () => number): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+function text(random: () => number, tricky: boolean): string {
+  let out = '';
+  const words = 1 + Math.floor(random() * 8);
+  for (let i = 0; i < words; i++) out += pick(tricky && random() < 0.2 ? TRICKY : WORDS, random) + pick(SEPARATORS, random);
+  return out;
+}
+
+describe('findPhrase: containsAny/containsAll decided from the fold', () => {
+  for (const options of [{}, { accents: 'match' as const }, { unifyTehMarbuta: true }]) {
+    it(`never contradicts the token path (${JSON.stringify(options)})`, () => {
+      const fold = textFold(options);
+      const random = seeded(1_207);
+      const verdicts = { [ABSENT]: 0, [PRESENT]: 0, [MAYBE]: 0 };
+      for (let round = 0; round < 4_000; round++) {
+        const input = text(random, round % 2 === 0);
+        const phrase = phraseTokens(
+          random() < 0.3 ? `${pick(WORDS, random)} ${pick(WORDS, random)}` : pick([...WORDS, ...TRICKY], random),
+          options,
+        );
+        if (phrase.length === 0) continue;
+        const verdict = findPhrase(fold.text(input), fold.foldedPhrase(phrase, phrase));
+        const truth = containsPhrase(textTokens(input, options), phrase);
+        verdicts[verdict]++;
+        if (verdict === PRESENT) expect(truth, `${JSON.stringify(input)} holds ${JSON.stringify(phrase)}`).toBe(true);
+        if (verdict === ABSENT) expect(truth, `${JSON.stringify(input)} lacks ${JSON.stringify(phrase)}`).toBe(false);
+      }
+      // The fold decides most cases both ways, and leaves some open.
+      expect(verdicts[PRESENT]).toBeGreaterThan(100);
+      expect(verdicts[ABSENT]).toBeGreaterThan(100);
+      expect(verdicts[MAYBE]).toBeGreaterThan(0);
+    });
+  }
+
+  it('calls a fold exact only when its tokens are plain', () => {
+    const fold = textFold({});
+    expect(fold.text('Refund my ORDER, please!').exact).toBe(true);
+    expect(fold.text('سعر كتاب؟').exact).toBe(true);
+    for (const inexact of ['my #order', 'see www.shop.com', 'من می خواهم', 'کتاب ها', 'a😀b', 're\u200Cfund', 'x\u0301y']) {
+      expect(fold.text(inexact).exact, inexact).toBe(false);
+    }
+  });
+
+  it('finds a phrase of several tokens only where the tokens are', () => {
+    const fold = textFold({});
+    const phrase = fold.foldedPhrase(['re', 'fund'], ['re', 'fund']);
+    expect(findPhrase(fold.text('a re fund'), phrase)).toBe(PRESENT);
+    expect(findPhrase(fold.text('a refund'), phrase)).toBe(ABSENT);
+    expect(findPhrase(fold.text('a ref und'), phrase)).toBe(ABSENT);
+    expect(findPhrase(fold.text('a re\u200Cfund'), phrase)).toBe(MAYBE);
+  });
+});
