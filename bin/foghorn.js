@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The `foghorn` CLI is TypeScript; tsx (a runtime dependency) compiles it on the fly.
-import { register } from 'tsx/esm/api';
+// The command tree (help, version, option checks) is plain JavaScript and answers at once; the commands are
+// TypeScript, which tsx (a runtime dependency) compiles on the fly, so it is loaded only to run one.
+import { runProgram } from '../cli/program.js';
 
-register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runProgram(process.argv.slice(2), {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  run: async (name, args) => {
+    const { register } = await import('tsx/esm/api');
+    register();
+    const { runCommand } = await import('../cli/main.ts');
+    return runCommand(name, args);
+  },
+});

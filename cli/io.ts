@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+
 /** Where a command writes; tests pass their own to read what was written. */
 export interface CliIo {
   out(line: string): void;
@@ -22,3 +26,21 @@ export interface Command {
 
 /** Thrown for wrong usage; main prints the message and the command's usage, exit 2. */
 export class UsageError extends Error {}
+
+/**
+ * The environment a command sees: `io.env`, plus what `<cwd>/.env` sets that it leaves unset. The same
+ * parser (Node's util.parseEnv) and precedence as the runtime's loadDotEnv (functions/local/dotenv.ts,
+ * which the CLI may not import): a variable already set wins; a missing file is no error.
+ */
+export function withDotEnv(io: CliIo): CliIo {
+  let content: string;
+  try {
+    content = readFileSync(join(io.cwd, '.env'), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return io;
+    throw new Error(`could not read ${join(io.cwd, '.env')}: ${(error as Error).message}`, { cause: error });
+  }
+  const env: Record<string, string | undefined> = { ...io.env };
+  for (const [name, value] of Object.entries(parseEnv(content))) if (value !== undefined && env[name] === undefined) env[name] = value;
+  return { ...io, env };
+}

@@ -1,9 +1,11 @@
 import { pathToFileURL } from 'node:url';
-import { type CliIo, type Command, processIo, UsageError } from './io.js';
+import { type CliIo, type Command, processIo, UsageError, withDotEnv } from './io.js';
+import { runProgram } from './program.js';
 
 /**
- * `foghorn`: a small dispatcher. Each command group lives in cli/commands/<name>.ts and is loaded
- * only when used; to add one, add a line here.
+ * `foghorn`: the command tree is cli/program.js (help, version, options checked); each command group
+ * lives in cli/commands/<name>.ts and is loaded only when used; to add one, add a line here and its
+ * declaration in cli/program.js.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   rules: async () => (await import('./commands/rules.js')).rulesCommand,
@@ -13,26 +15,16 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./commands/audit.js')).auditCommand,
 };
 
-async function usage(io: CliIo): Promise<void> {
-  io.err('usage: foghorn <command> [options]\n\ncommands:');
-  for (const [name, load] of Object.entries(COMMANDS)) io.err(`  ${name.padEnd(10)} ${(await load()).summary}`);
-}
-
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    await usage(io);
-    return name === undefined ? 2 : 0;
-  }
+/** Runs one command group with its arguments as given; UsageError is exit 2, any other error exit 1. */
+export async function runCommand(name: string, args: string[], io: CliIo = processIo): Promise<number> {
   const load = COMMANDS[name];
   if (!load) {
     io.err(`foghorn: unknown command '${name}'`);
-    await usage(io);
     return 2;
   }
   const command = await load();
   try {
-    return await command.run(args, io);
+    return await command.run(args, withDotEnv(io));
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`foghorn ${name}: ${error.message}\n\nusage: ${command.usage}`);
@@ -41,6 +33,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.err(`foghorn ${name}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  return runProgram(argv, {
+    out: (text) => io.out(text.replace(/\n$/, '')),
+    err: (text) => io.err(text.replace(/\n$/, '')),
+    run: (name, args) => runCommand(name, args, io),
+  });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

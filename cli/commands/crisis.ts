@@ -2,14 +2,19 @@ import { type Command, UsageError } from '../io.js';
 import { parse } from './options.js';
 import { callRuntime, runtimeUrl } from './runtime-api.js';
 
-const USAGE = 'foghorn crisis status | on --who NAME --why TEXT | off --who NAME --why TEXT  [--url URL]';
+const USAGE = 'foghorn crisis status | on --who NAME --why TEXT | off --who NAME --why TEXT  [--url URL] [--json]';
 
 /** Crisis mode on the running Foghorn: see it, switch it on or off (who and why are recorded). */
 export const crisisCommand: Command = {
   summary: 'show or switch crisis mode (who and why are audited)',
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parse(args, { who: { type: 'string' }, why: { type: 'string' }, url: { type: 'string' } });
+    const { values, positionals } = parse(args, {
+      who: { type: 'string' },
+      why: { type: 'string' },
+      url: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     const [verb = 'status', ...rest] = positionals;
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
     const base = runtimeUrl(values.url, io);
@@ -19,6 +24,10 @@ export const crisisCommand: Command = {
         'GET',
         '/api/crisis',
       );
+      if (values.json) {
+        io.out(JSON.stringify(crisis));
+        return 0;
+      }
       io.out(
         crisis.on
           ? `crisis mode is ON since ${crisis.since} (by ${crisis.by}: ${crisis.why})`
@@ -32,6 +41,10 @@ export const crisisCommand: Command = {
       who: values.who,
       why: values.why,
     });
+    if (values.json) {
+      io.out(JSON.stringify(result));
+      return 0;
+    }
     io.out(
       result.changed
         ? `crisis mode is now ${result.crisis.on ? 'ON' : 'off'} (${result.crisis.since})`

@@ -1,17 +1,10 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { dryRun } from '../../functions/app/dry-run.js';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { canonicalEventSchema } from '../../functions/core/event.js';
-import {
-  compileSources,
-  createRuleSet,
-  flattenAction,
-  memoryRuleState,
-  offlineRuleSet,
-  RuleValidationError,
-  readRuleSources,
-} from '../../functions/rules/index.js';
+import { compileSources, RuleValidationError, readRuleSources } from '../../functions/rules/index.js';
 import { type Command, UsageError } from '../io.js';
 import { configFor, parse, rulesDirFrom } from './options.js';
 
@@ -19,8 +12,9 @@ const USAGE = 'foghorn evaluate --rules DIR --events FILE.jsonl [--explain] [--n
 
 /**
  * Evaluates canonical events (one JSON object a line) in order with one fresh in-memory state, so
- * limits apply across the file. Each event is evaluated at --now, else at its receivedAt. The rule
- * language's extensions play out offline too (crisis mode: spikes, SLA timers, with time taken from the events).
+ * limits apply across the file. Each event is evaluated at --now, else at its receivedAt, and each
+ * action goes through what the runtime's act stage would do (crisis mode, the outgoing guard, the
+ * length guard, approvals), recorded and never sent: every action says its fate (app/dry-run.ts).
  */
 export const evaluateCommand: Command = {
   summary: 'evaluate events from a JSONL file against a rules folder',
@@ -52,9 +46,7 @@ export const evaluateCommand: Command = {
     const config = configFor(dir, values.config, io);
     const compiled = compileSources(sources, config, { extensions: ruleLanguage });
     if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
-    const offline = offlineRuleSet(createRuleSet(compiled.rules, compiled.config, compiled.text), compiled.rules, ruleLanguage);
-    const { ruleSet } = offline;
-    const state = memoryRuleState();
+    const run = dryRun(compiled);
     let lineNumber = 0;
     let bad = 0;
     const lines = createInterface({ input: createReadStream(eventsPath, 'utf8'), crlfDelay: Infinity });
@@ -78,23 +70,8 @@ export const evaluateCommand: Command = {
       }
       const event = parsed.data;
       const now = fixedNow ?? new Date(event.receivedAt);
-      // Spikes ended and timers due by now come first, each on its own line, as the sweep would have produced them.
-      const tick = await offline.advance(now);
-      for (const ended of tick.decisions)
-        io.out(JSON.stringify({ event: ended.eventId, rules: [ended.ruleId], actions: ended.actions.map(flattenAction) }));
-      for (const breach of tick.events) {
-        const breached = await ruleSet.evaluate(breach, { now, state });
-        io.out(JSON.stringify({ event: breach.id, rules: breached.rules, actions: breached.actions.map(flattenAction) }));
-      }
-      const decision = await ruleSet.evaluate(event, { now, state, explain: values.explain === true });
-      io.out(
-        JSON.stringify({
-          event: event.id,
-          rules: decision.rules,
-          actions: decision.actions.map(flattenAction),
-          ...(values.explain ? { explain: decision.explanation } : {}),
-        }),
-      );
+      // The sweep's lines (breaches, resolves) come first, marked, as the one-minute sweep would have produced them by now.
+      for (const out of await run.evaluate(event, now, values.explain === true)) io.out(JSON.stringify(out));
     }
     return bad > 0 ? 1 : 0;
   },

@@ -1,6 +1,6 @@
 import type { CliIo } from '../io.js';
 
-/** Where the running Foghorn answers: --url, else FOGHORN_URL, else the local runtime's port. */
+/** Where the running Foghorn answers: --url, else FOGHORN_URL, else the local runtime's FOGHORN_PORT (./.env counts), else 8787. */
 export function runtimeUrl(given: string | undefined, io: CliIo): string {
   return (given ?? io.env.FOGHORN_URL ?? `http://127.0.0.1:${io.env.FOGHORN_PORT ?? '8787'}`).replace(/\/+$/, '');
 }
@@ -18,7 +18,9 @@ export async function callRuntime<T>(base: string, method: 'GET' | 'POST', path:
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    throw new RuntimeApiError(`cannot reach Foghorn at ${base} (is it running? set --url or FOGHORN_URL): ${(error as Error).message}`);
+    throw new RuntimeApiError(
+      `cannot reach Foghorn at ${base} (is it running? set --url, FOGHORN_URL or FOGHORN_PORT, in the environment or ./.env): ${(error as Error).message}`,
+    );
   }
   const text = await response.text();
   let json: unknown;

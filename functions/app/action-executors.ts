@@ -14,7 +14,12 @@ import { withLengthGuard } from './length-guard.js';
  * mode), `tag` onto the stored event; the crisis kit then puts replies and posts behind crisis mode and
  * the outgoing guard, adds `hold`, `crisis` and `escalate`, and audits every one.
  */
-export function actionExecutors(adapters: Adapters, kit: CrisisKit): Record<string, ActionExecutor> {
+export function actionExecutors(
+  adapters: Pick<Adapters, 'settings' | 'clock' | 'forceSandbox' | 'live' | 'sandbox' | 'crisisStores'> & {
+    events: Pick<Adapters['events'], 'addTags'>;
+  },
+  kit: CrisisKit,
+): Record<string, ActionExecutor> {
   const settingNames = connectorSettingNames();
   const platform = platformExecutor({
     connectorFor,

@@ -28,7 +28,10 @@ export class SignatureError extends FoghornError {
 
 export class PayloadTooLargeError extends FoghornError {
   constructor(limitBytes: number, actualBytes: number) {
-    super(`body is ${actualBytes} bytes; the limit is ${limitBytes}`, { status: 413, detail: { limitBytes, actualBytes } });
+    super(`body is ${actualBytes} bytes; the limit is ${Math.floor(limitBytes / 1024)} KB (${limitBytes} bytes)`, {
+      status: 413,
+      detail: { limitBytes, actualBytes },
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { limitOf } from '../core/api-query.js';
 import { FoghornError } from '../core/errors.js';
 import type { CrisisKit } from './crisis-kit.js';
 import type { ApprovalStatus } from './ports.js';
@@ -23,21 +24,11 @@ export interface ApiRoute {
 }
 
 const STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'expired'];
-const MAX_LIMIT = 10_000;
 
 class BadApiRequestError extends FoghornError {
   constructor(message: string, detail?: unknown) {
     super(message, { status: 400, detail });
   }
-}
-
-function limitOf(query: URLSearchParams): number {
-  const raw = query.get('limit');
-  if (raw === null) return 100;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new BadApiRequestError(`limit must be a whole number from 1 to ${MAX_LIMIT}, got '${raw}'`);
-  return Math.min(limit, MAX_LIMIT);
 }
 
 function jsonBody(body: Buffer): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { CanonicalEvent } from '../core/event.js';
 import type { PlannedAction, RuleSet } from '../core/rule-set.js';
+import type { CrisisStores } from './crisis-kit.js';
 import { withCrisis } from './crisis-rule-set.js';
 import { endQuietEpisodes } from './episode-end.js';
 import {
@@ -21,12 +22,9 @@ export interface OfflineTick {
   resolved: Array<{ eventId: string; ruleId: string; actions: PlannedAction[] }>;
 }
 
-/**
- * Crisis behaviour for `foghorn evaluate` and rule tests: spikes, SLA timers and crisis mode in memory,
- * with time taken from the events, so a file of events plays out as it would have live.
- */
-export function offlineCrisis(base: RuleSet, rules: ReadonlyArray<{ id: string; spec: unknown }>) {
-  const stores = {
+/** Fresh in-memory crisis stores: the offline crisis's, and the dry run's crisis kit's. */
+export function memoryCrisisStores(): CrisisStores {
+  return {
     counters: memoryCounterStore(),
     episodes: memoryEpisodeStore(),
     timers: memoryTimerStore(),
@@ -34,6 +32,13 @@ export function offlineCrisis(base: RuleSet, rules: ReadonlyArray<{ id: string; 
     approvals: memoryApprovalStore(),
     audit: memoryAuditLog(),
   };
+}
+
+/**
+ * Crisis behaviour for `foghorn evaluate` and rule tests: spikes, SLA timers and crisis mode in memory,
+ * with time taken from the events, so a file of events plays out as it would have live.
+ */
+export function offlineCrisis(base: RuleSet, rules: ReadonlyArray<{ id: string; spec: unknown }>, stores = memoryCrisisStores()) {
   const options = crisisRuleOptions(rules);
   return {
     stores,

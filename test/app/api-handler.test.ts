@@ -99,6 +99,19 @@ describe('the api Lambda handler (dynalite for the table)', () => {
     expect(await stores.crisis.get()).toMatchObject({ on: true });
   });
 
+  it('reads limit with the same grammar as the local listings, naming it in the 400', async () => {
+    const { call } = setup();
+    for (const routeKey of ['GET /api/audit', 'GET /api/approvals']) {
+      for (const bad of ['abc', '0', '-5']) {
+        expect(await call(request(routeKey, { query: `limit=${bad}` }))).toMatchObject({
+          status: 400,
+          body: { error: `limit must be a whole number from 1 to 10,000, got '${bad}'`, detail: { parameter: 'limit', got: bad } },
+        });
+      }
+      expect((await call(request(routeKey, { query: 'limit=20000' }))).status).toBe(200);
+    }
+  });
+
   it('lists approvals and approves one (base64 body) exactly once; a late reject gets 409', async () => {
     const { call, stores, dispatched } = setup();
     const held: ActionCommand = {

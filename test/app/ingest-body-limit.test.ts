@@ -59,7 +59,7 @@ describe('the ingest stage at its body limit', () => {
     const over = (await ingest(signedEventOf(topology.maxBodyBytes + 1, 'over-limit'))) as APIGatewayProxyStructuredResultV2;
     expect(over.statusCode).toBe(413);
     expect(JSON.parse(over.body ?? '')).toEqual({
-      error: `body is ${topology.maxBodyBytes + 1} bytes; the limit is ${topology.maxBodyBytes}`,
+      error: `body is ${topology.maxBodyBytes + 1} bytes; the limit is 256 KB (${topology.maxBodyBytes} bytes)`,
       detail: { limitBytes: topology.maxBodyBytes, actualBytes: topology.maxBodyBytes + 1 },
     });
     expect(await adapters.events.get('generic:over-limit')).toBeUndefined();

@@ -98,8 +98,26 @@ describe('bin/foghorn.js (as a process)', () => {
         .split('\n')
         .map((line) => JSON.parse(line)),
     ).toEqual([
-      { event: 'generic:1', rules: ['faq-hours'], actions: [{ type: 'reply', rule: 'faq-hours', lang: 'fa', text: 'ساعت ۹ تا ۱۸' }] },
-      { event: 'generic:2', rules: ['faq-hours'], actions: [] },
+      {
+        event: 'generic:1',
+        rules: ['faq-hours'],
+        actions: [{ type: 'reply', rule: 'faq-hours', lang: 'fa', text: 'ساعت ۹ تا ۱۸', fate: 'would send' }],
+      },
+      {
+        event: 'generic:2',
+        rules: ['faq-hours'],
+        actions: [],
+        // The same author's second question: the rule held, its reply is kept back by the limit, and the line says so.
+        suppressed: [
+          {
+            type: 'reply',
+            rule: 'faq-hours',
+            index: 0,
+            fate: 'suppressed: perAuthor',
+            reason: 'perAuthor limit: this author already had 1 in 1d',
+          },
+        ],
+      },
       { event: 'generic:3', rules: [], actions: [] },
     ]);
   });

@@ -27,6 +27,7 @@ interface RouteEntry {
   method: string;
   pattern: RegExp;
   names: string[];
+  path: string;
   route: LocalRoute;
 }
 
@@ -53,8 +54,13 @@ export class LocalHttpServer {
   constructor(private readonly options: { maxBodyBytes: number; onError: (error: unknown) => void; guard?: LocalGuard }) {}
 
   add(method: string, path: string, route: LocalRoute): this {
-    this.routes.push({ method, ...compilePath(path), route });
+    this.routes.push({ method, path, ...compilePath(path), route });
     return this;
+  }
+
+  /** Every route as added: method and path template. */
+  routeList(): Array<{ method: string; path: string }> {
+    return this.routes.map(({ method, path }) => ({ method, path }));
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -89,9 +95,11 @@ export class LocalHttpServer {
       if (candidates.length === 0) return send(res, { status: 404, body: { error: `no route for ${url.pathname}`, detail: null } });
       const entry = candidates.find((candidate) => candidate.method === req.method);
       if (!entry) {
+        const allowed = [...new Set(candidates.map((c) => c.method))];
         return send(res, {
           status: 405,
-          body: { error: `${req.method} is not allowed on ${url.pathname}`, detail: { allowed: candidates.map((c) => c.method) } },
+          headers: { allow: allowed.join(', ') },
+          body: { error: `${req.method} is not allowed on ${url.pathname}`, detail: { allowed } },
         });
       }
       // After the route is known (404 and 405 reveal only what the README lists), before anything is decoded or read.
@@ -114,7 +122,10 @@ export class LocalHttpServer {
       if (body === 'too-large') {
         return send(res, {
           status: 413,
-          body: { error: `body is larger than ${this.options.maxBodyBytes} bytes`, detail: { limitBytes: this.options.maxBodyBytes } },
+          body: {
+            error: `body is larger than ${Math.floor(this.options.maxBodyBytes / 1024)} KB`,
+            detail: { limitBytes: this.options.maxBodyBytes, limitKb: Math.floor(this.options.maxBodyBytes / 1024) },
+          },
         });
       }
       send(

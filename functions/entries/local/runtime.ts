@@ -2,10 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppLogger } from '../../app/adapters.js';
 import { localAdapters } from '../../app/local-adapters.js';
+import { openApiDocument } from '../../app/openapi.js';
 import { assemblePipeline } from '../../app/pipeline.js';
 import { type QueueName, topology } from '../../app/topology.js';
 import { type WatchedRuleSource, watchedRuleSource } from '../../app/watched-rule-source.js';
 import { withoutSecrets } from '../../app/without-secrets.js';
+import { limitOf, listingQuery } from '../../core/api-query.js';
+import { FoghornError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
 import type { RuleSet } from '../../core/rule-set.js';
 import type { Settings } from '../../core/settings.js';
@@ -13,8 +16,8 @@ import type { CrisisKit } from '../../crisis/crisis-kit.js';
 import type { DurableQueue } from '../../local/durable-queue.js';
 import { LocalScheduler } from '../../local/scheduler.js';
 import { type EmbeddedDynamo, EmbeddedDynamoLockedError, startEmbeddedDynamo } from '../../storage/dynamo/embedded.js';
+import { BadCursorError } from '../../storage/dynamo/index-query.js';
 import { fromApiGatewayResult, LocalHttpServer, toApiGatewayEvent } from './http-server.js';
-import { clampLimit } from './runtime-settings.js';
 import { sameOriginGuard } from './same-origin-guard.js';
 
 export type RuntimeLogger = AppLogger;
@@ -44,6 +47,8 @@ export interface Runtime {
   storeEndpoint: string;
   queues: Readonly<Record<QueueName, DurableQueue>>;
   ruleSet(): RuleSet;
+  /** Every route the HTTP server answers (method and path template); GET /api/openapi.json describes each. */
+  routes: ReadonlyArray<{ method: string; path: string }>;
   /** Crisis mode, approvals, audit and the sweep (tests run it directly). */
   crisis: CrisisKit;
   stop(): Promise<void>;
@@ -109,6 +114,7 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
     foghornBaseUrl: () => publicUrl ?? 'http://127.0.0.1:8787',
   });
   const { queues, events, actions } = adapters;
+  const now = (): Date => options.clock?.now() ?? new Date();
   const pipeline = await assemblePipeline(adapters);
 
   for (const [name, spec] of Object.entries(topology.queues) as Array<[QueueName, (typeof topology.queues)[QueueName]]>) {
@@ -143,22 +149,26 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
   }
   // Listings for one machine: on AWS the table and the queues' consoles answer these. Served without secrets
   // (a Discord event's interaction token), as the api routes are.
-  server.add('GET', '/api/events', async ({ query }) => ({
-    status: 200,
-    body: withoutSecrets({ events: await events.listRecent(clampLimit(query.get('limit'))) }),
-  }));
-  server.add('GET', '/api/actions', async ({ query }) => ({
-    status: 200,
-    body: withoutSecrets({ actions: await actions.listRecent(clampLimit(query.get('limit'))) }),
-  }));
-  server.add('GET', '/api/quarantine', async ({ query }) => ({
-    status: 200,
-    body: {
-      quarantine: (await adapters.events.listQuarantine(clampLimit(query.get('limit')))).map((entry) =>
+  // Filtered and paged (`next`, then `?cursor=`) as core/api-query.ts reads them.
+  server.add('GET', '/api/events', async ({ query }) =>
+    listing(async () => {
+      const page = await events.listPage(listingQuery('events', query, now()));
+      return withoutSecrets({ events: page.items, next: page.next ?? null });
+    }),
+  );
+  server.add('GET', '/api/actions', async ({ query }) =>
+    listing(async () => {
+      const page = await actions.listPage(listingQuery('actions', query, now()));
+      return withoutSecrets({ actions: page.items, next: page.next ?? null });
+    }),
+  );
+  server.add('GET', '/api/quarantine', async ({ query }) =>
+    listing(async () => ({
+      quarantine: (await adapters.events.listQuarantine(limitOf(query))).map((entry) =>
         withoutSecrets(entry.detail === undefined ? entry : { ...entry, detail: redactedJsonText(entry.detail) }),
       ),
-    },
-  }));
+    })),
+  );
   server.add('GET', '/api/dead-letters', () => ({
     status: 200,
     body: withoutSecrets({
@@ -178,6 +188,10 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
   for (const route of pipeline.apiRoutes) {
     server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
   }
+  let document: Record<string, unknown> = {};
+  server.add('GET', '/api/openapi.json', () => ({ status: 200, body: document }));
+  // Built once every route is added: a route the document does not describe stops the start, so none goes undocumented.
+  document = openApiDocument(server.routeList());
 
   const port = await server.listen(options.port, host);
   const url = `http://${host}:${port}`;
@@ -214,6 +228,7 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
     queues,
     crisis: pipeline.crisis,
     ruleSet: () => rules.latest().ruleSet,
+    routes: server.routeList(),
     stop: async () => {
       for (const schedule of schedules) await schedule.stop();
       rules.close();
@@ -222,6 +237,19 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
       await dynamo.stop();
     },
   };
+}
+
+/** A listing's answer, or the 400 that names the parameter at fault. */
+async function listing(run: () => Promise<unknown>): Promise<{ status: number; body: unknown }> {
+  try {
+    return { status: 200, body: await run() };
+  } catch (error) {
+    if (error instanceof BadCursorError)
+      return { status: 400, body: { error: error.message, detail: { parameter: 'cursor', reason: error.reason } } };
+    if (error instanceof FoghornError && error.status === 400)
+      return { status: 400, body: { error: error.message, detail: error.detail ?? null } };
+    throw error;
+  }
 }
 
 /** A quarantine entry's detail is stored as JSON text: redact inside it, keep it text. */

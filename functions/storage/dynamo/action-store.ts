@@ -1,7 +1,7 @@
 import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ActionCommand } from '../../core/action-command.js';
 import type { ActionRecord, ActionStore, ClaimResult } from '../../core/ports.js';
-import { queryNewest } from './index-query.js';
+import { type IndexPage, queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
@@ -139,6 +139,37 @@ export class DynamoActionStore implements ActionStore {
     const items = await queryNewest<ActionItem>(this.client, this.tableName, ACTIONS_INDEX_KEY, limit);
     return items.map((item) => toRecord(item) as ActionRecord);
   }
+
+  /** One page of actions, newest first, filtered (see queryIndexPage for why the cursor never skips or repeats). */
+  async listPage(query: ActionListing): Promise<IndexPage<ActionRecord>> {
+    const page = await queryIndexPage<ActionItem>(this.client, this.tableName, ACTIONS_INDEX_KEY, {
+      limit: query.limit,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.since ? { from: query.since } : {}),
+      ...(query.until ? { before: query.until } : {}),
+      fingerprint: query.fingerprint ?? '',
+      keep: (item) =>
+        // An event id is `<platform>:<native id>`.
+        (query.platform === undefined || item.eventId.startsWith(`${query.platform}:`)) &&
+        (query.status === undefined || item.status === query.status) &&
+        (query.rule === undefined || item.ruleId === query.rule) &&
+        (query.type === undefined || item.type === query.type),
+    });
+    return { items: page.items.map((item) => toRecord(item) as ActionRecord), ...(page.next ? { next: page.next } : {}) };
+  }
+}
+
+/** What `listPage` filters by; times are ISO (`since` inclusive, `until` exclusive, by the time of the first claim). */
+export interface ActionListing {
+  limit: number;
+  cursor?: string;
+  platform?: string;
+  status?: string;
+  rule?: string;
+  type?: string;
+  since?: string;
+  until?: string;
+  fingerprint?: string;
 }
 
 function actionKey(commandId: string) {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CanonicalEvent } from '../../core/event.js';
 import type { EventStore, StoredEvent } from '../../core/ports.js';
-import { queryNewest } from './index-query.js';
+import { type IndexPage, queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
@@ -108,6 +108,22 @@ export class DynamoEventStore implements EventStore {
     return items.map((item) => item.event);
   }
 
+  /** One page of events, newest first, filtered (see queryIndexPage for why the cursor never skips or repeats). */
+  async listPage(query: EventListing): Promise<IndexPage<CanonicalEvent>> {
+    const page = await queryIndexPage<EventItem>(this.client, this.tableName, EVENTS_INDEX_KEY, {
+      limit: query.limit,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.since ? { from: query.since } : {}),
+      ...(query.until ? { before: query.until } : {}),
+      fingerprint: query.fingerprint ?? '',
+      keep: ({ event, published }) =>
+        (query.platform === undefined || event.platform === query.platform) &&
+        (query.kind === undefined || event.kind === query.kind) &&
+        (query.status === undefined || (query.status === 'published') === published),
+    });
+    return { items: page.items.map((item) => item.event), ...(page.next ? { next: page.next } : {}) };
+  }
+
   async addTags(eventId: string, tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return;
     const current = await this.get(eventId);
@@ -150,8 +166,38 @@ export class DynamoEventStore implements EventStore {
   async listQuarantine(
     limit: number,
   ): Promise<Array<{ id: string; platform: string; reason: string; detail?: string; rawRef: string; receivedAt: string }>> {
-    return queryNewest(this.client, this.tableName, 'QUARANTINE', limit);
+    const items = await queryNewest<QuarantineEntry>(this.client, this.tableName, 'QUARANTINE', limit);
+    // Only the entry: the table's keys and ttl are storage, not answer.
+    return items.map(({ id, platform, reason, detail, rawRef, receivedAt }) => ({
+      id,
+      platform,
+      reason,
+      ...(detail === undefined ? {} : { detail }),
+      rawRef,
+      receivedAt,
+    }));
   }
+}
+
+interface QuarantineEntry {
+  id: string;
+  platform: string;
+  reason: string;
+  detail?: string;
+  rawRef: string;
+  receivedAt: string;
+}
+
+/** What `listPage` filters by; times are ISO (`since` inclusive, `until` exclusive). */
+export interface EventListing {
+  limit: number;
+  cursor?: string;
+  platform?: string;
+  kind?: string;
+  status?: string;
+  since?: string;
+  until?: string;
+  fingerprint?: string;
 }
 
 function eventKey(eventId: string): string {

@@ -53,7 +53,7 @@ describe('LocalHttpServer body limit', () => {
 
   it('refuses one byte more with 413 before the route runs, whether the length is declared or streamed', async () => {
     routed.length = 0;
-    const refusal = { status: 413, body: { error: `body is larger than ${LIMIT} bytes`, detail: { limitBytes: LIMIT } } };
+    const refusal = { status: 413, body: { error: 'body is larger than 1 KB', detail: { limitBytes: LIMIT, limitKb: 1 } } };
     expect(await post(port, Buffer.alloc(LIMIT + 1, 'a'), true)).toEqual(refusal);
     expect(await post(port, Buffer.alloc(LIMIT + 1, 'a'), false)).toEqual(refusal);
     expect(routed).toEqual([]);

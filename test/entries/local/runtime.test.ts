@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '../../../functions/app/topology.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../../functions/entries/local/runtime.js';
-import { clampLimit } from '../../../functions/entries/local/runtime-settings.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -64,15 +63,5 @@ describe('local runtime wiring', () => {
     const wrongMethod = await fetch(`${runtime.url}/health`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(await wrongMethod.json()).toMatchObject({ error: 'DELETE is not allowed on /health' });
-  });
-});
-
-describe('clampLimit', () => {
-  it('reads ?limit=N as 1 to 10,000, defaulting to 100', () => {
-    expect(clampLimit(null)).toBe(100);
-    expect(clampLimit('abc')).toBe(100);
-    expect(clampLimit('0')).toBe(100);
-    expect(clampLimit('25')).toBe(25);
-    expect(clampLimit('99999')).toBe(10_000);
   });
 });

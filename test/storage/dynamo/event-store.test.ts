@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoEventStore } from '../../../functions/storage/dynamo/event-store.js';
+import { queryIndexPage } from '../../../functions/storage/dynamo/index-query.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { makeEvent } from '../../support/events.js';
 
@@ -49,5 +50,58 @@ describe('DynamoEventStore', () => {
     const [entry] = await store().listQuarantine(1);
     expect(entry).toMatchObject({ id, platform: 'generic', reason: 'bad', rawRef: 'raw:x' });
     expect(JSON.parse(entry?.detail ?? 'null')).toEqual({ path: 'kind' });
+  });
+
+  it('answers a quarantine entry without the table keys or ttl', async () => {
+    await store().quarantine({ platform: 'generic', reason: 'bad', rawRef: 'raw:y', receivedAt: new Date() });
+    const [entry] = await store().listQuarantine(1);
+    expect(Object.keys(entry ?? {}).sort()).toEqual(['id', 'platform', 'rawRef', 'reason', 'receivedAt']);
+  });
+
+  it('pages a filtered listing with a cursor: every match once, in order, whatever the page cut', async () => {
+    const kinds = ['message', 'comment', 'comment'] as const;
+    for (let i = 0; i < 30; i++) {
+      const at = `2040-01-01T00:00:${String(i).padStart(2, '0')}.000Z`;
+      await store().putIfAbsent(makeEvent({ id: `generic:page-${i}`, kind: kinds[i % 3], receivedAt: at }));
+    }
+    const expected = Array.from({ length: 30 }, (_, i) => 29 - i)
+      .filter((i) => i % 3 === 0)
+      .map((i) => `generic:page-${i}`);
+    for (const limit of [1, 3, 4, 10]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store().listPage({
+          limit,
+          kind: 'message',
+          since: '2040-01-01T00:00:00.000Z',
+          fingerprint: 'kind=message',
+          ...(cursor ? { cursor } : {}),
+        });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((event) => event.id));
+        cursor = page.next;
+      } while (cursor);
+      expect(seen, `limit ${limit}`).toEqual(expected);
+    }
+    // A page that reads its examining budget stops early with a cursor, and nothing is lost past it.
+    const { client, tableName } = dynamo.current;
+    const first = await queryIndexPage<{ event: { id: string } }>(client, tableName, 'EVENTS', {
+      limit: 10,
+      from: '2040-01-01T00:00:00.000Z',
+      maxExamined: 2,
+      keep: ({ event }) => event.id.endsWith('-27'),
+    });
+    expect(first.items).toEqual([]);
+    expect(first.next).toBeDefined();
+    const rest = await queryIndexPage<{ event: { id: string } }>(client, tableName, 'EVENTS', {
+      limit: 10,
+      from: '2040-01-01T00:00:00.000Z',
+      maxExamined: 2,
+      keep: ({ event }) => event.id.endsWith('-27'),
+      ...(first.next ? { cursor: first.next } : {}),
+    });
+    expect(rest.items.map((item) => item.event.id)).toEqual(['generic:page-27']);
+    await expect(store().listPage({ limit: 1, cursor: first.next ?? '', fingerprint: 'other' })).rejects.toThrow('same filters');
   });
 });

@@ -1,0 +1,137 @@
+/**
+ * The `foghorn` command tree (commander): names, help, options and exit codes. Plain JavaScript on
+ * purpose: bin/foghorn.js answers `--help`, `<command> --help` and `--version` from here without
+ * loading tsx or any command, so they start at Node's speed. Commander checks the options each
+ * command declares; the command then gets its arguments unchanged and runs in cli/commands/<name>.ts.
+ * Exit codes: 0 done (and help, version), 1 the command failed, 2 wrong usage.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+const URL_OPTION = ['--url <url>', 'the running Foghorn (default: FOGHORN_URL, else http://127.0.0.1:$FOGHORN_PORT, else port 8787)'];
+const CONFIG_OPTION = ['--config <file>', 'team config (default: FOGHORN_CONFIG, else the nearest foghorn.config.yaml)'];
+const RULES_DIR = ['[dir]', 'the rules folder (default: FOGHORN_RULES, else ./rules)'];
+
+/**
+ * @param {import('./program.d.ts').ProgramHost} host where help and errors are written
+ * @param {(name: string) => Promise<void>} dispatch runs `foghorn <name> …` with the arguments as given
+ * @returns {Command}
+ */
+function buildProgram(host, dispatch) {
+  // Subcommands copy these settings when they are made, so they come first.
+  const program = new Command('foghorn')
+    .configureOutput({
+      writeOut: (text) => host.out(text),
+      writeErr: (text) => host.err(text),
+      outputError: (text, write) => write(`foghorn: ${text.replace(/^error: /, '')}`),
+    })
+    .description('Foghorn: check and rehearse rules, and operate a running Foghorn')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .showSuggestionAfterError()
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 done, 1 the command failed (invalid rules, failed tests, an API error), 2 wrong usage.\nThe CLI reads ./.env as the runtime does; variables already set win.',
+  );
+
+  const rules = program
+    .command('rules')
+    .summary('validate rule files, or run their tests')
+    .description('Validate rule files, or run their tests.');
+  rules
+    .command('validate')
+    .description('Every problem with file, line and the path inside the rule; exit 1 on any.')
+    .argument(...RULES_DIR)
+    .option(...CONFIG_OPTION)
+    .option('--json', 'print the result as one JSON object on stdout: { valid, files, rules, problems }')
+    .addOption(new Option('--format <format>', 'how problems are printed').choices(['text', 'github', 'json']).default('text'))
+    .addHelpText('after', '\n--format github prints GitHub Actions annotations (::error file=…,line=…::…) so CI shows them on the line.')
+    .action(() => dispatch('rules'));
+  rules
+    .command('test')
+    .description("Run every rule's `tests:`; exit 1 on a failure.")
+    .argument(...RULES_DIR)
+    .option(...CONFIG_OPTION)
+    .option('--json', 'print the result as one JSON object on stdout: { passed, failed, results, untested }')
+    .action(() => dispatch('rules'));
+
+  program
+    .command('evaluate')
+    .summary('evaluate events from a JSONL file against a rules folder')
+    .description('Evaluate events (one JSON object a line) in order against a rules folder; one JSON line per event.')
+    .option('--rules <dir>', 'the rules folder (default: FOGHORN_RULES, else ./rules)')
+    .option('--events <file>', 'the events, one JSON object a line')
+    .option('--explain', 'add each condition with its fact value and outcome')
+    .option('--now <iso-time>', 'evaluate every event at this time (default: its receivedAt)')
+    .option(...CONFIG_OPTION)
+    // evaluate checks its own options (cli/commands/evaluate.ts); the list above is for --help.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => dispatch('evaluate'));
+
+  program
+    .command('crisis')
+    .summary('show or switch crisis mode (who and why are audited)')
+    .description('Show or switch crisis mode of the running Foghorn; who and why go into the audit log.')
+    .argument('[verb]', 'status, on or off', 'status')
+    .option('--who <name>', 'who switches (required for on and off)')
+    .option('--why <text>', 'why (required for on and off)')
+    .option('--json', 'print the answer as JSON')
+    .option(...URL_OPTION)
+    .allowExcessArguments()
+    .action(() => dispatch('crisis'));
+
+  program
+    .command('approvals')
+    .summary('list held actions; approve or reject them')
+    .description('The approval queue of the running Foghorn: list held actions, approve (sent once) or reject them.')
+    .usage('[list] [--status STATUS] [--json] | approve ID --who NAME [--note TEXT] | reject ID --who NAME --reason TEXT')
+    .argument('[verb]', 'list, approve or reject', 'list')
+    .argument('[id]', 'the approval id (approve, reject)')
+    .option('--status <status>', 'pending, approved, rejected, expired or all (default: pending)')
+    .option('--limit <n>', 'at most this many (default: 100)')
+    .option('--who <name>', 'who decides (approve, reject)')
+    .option('--note <text>', 'a note with an approval')
+    .option('--reason <text>', 'why it is rejected (reject)')
+    .option('--json', 'one JSON object a line')
+    .option(...URL_OPTION)
+    .allowExcessArguments()
+    .action(() => dispatch('approvals'));
+
+  program
+    .command('audit')
+    .summary('show the audit log (actions, approvals, crisis switches, escalations)')
+    .description('The audit log of the running Foghorn, newest first.')
+    .option('--limit <n>', 'at most this many entries (default: 50)')
+    .option('--json', 'one JSON object a line')
+    .option(...URL_OPTION)
+    .allowExcessArguments()
+    .action(() => dispatch('audit'));
+
+  return program;
+}
+
+/**
+ * Runs `foghorn ARGV`: help and version here, a command through `host.run(name, args)`.
+ * @param {readonly string[]} argv
+ * @param {import('./program.d.ts').ProgramHost} host
+ * @returns {Promise<number>}
+ */
+export async function runProgram(argv, host) {
+  let code = 0;
+  const program = buildProgram(host, async (name) => {
+    code = await host.run(name, argv.slice(1));
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+}

@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { type ListingName, listingParameters } from '../core/api-query.js';
+import { canonicalEventSchema } from '../core/event.js';
+import { topology } from './topology.js';
+
+/**
+ * The OpenAPI 3.1 document of Foghorn's HTTP API: the routes of the local runtime and of the AWS `api`
+ * function (topology.ts). Query parameters come from the zod schemas that validate them (core/api-query.ts),
+ * the event from the canonical event schema; a route without an operation here makes `openApiDocument` throw,
+ * so a new route cannot go undocumented.
+ */
+
+const json = (schema: Record<string, unknown>) => ({ 'application/json': { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const object = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({
+  type: 'object',
+  properties,
+  required,
+});
+const listOf = (field: string, item: Record<string, unknown>, paged = false) =>
+  object(
+    {
+      [field]: { type: 'array', items: item },
+      ...(paged ? { next: { type: ['string', 'null'], description: 'The cursor of the next page; null at the end.' } } : {}),
+    },
+    [field],
+  );
+
+function schemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}
+
+const switchBody = z.object({
+  who: z.string().min(1).describe('The person switching'),
+  why: z.string().min(1).describe('The reason, for the audit log'),
+});
+const approveBody = z.object({ who: z.string().min(1), note: z.string().optional() });
+const rejectBody = z.object({ who: z.string().min(1), reason: z.string().min(1).describe('Why it must not go out') });
+
+interface Operation {
+  summary: string;
+  listing?: ListingName;
+  extraQuery?: Array<Record<string, unknown>>;
+  body?: z.ZodType;
+  /** The 200 answer. */
+  answer: Record<string, unknown>;
+  /** Statuses besides 200 and 400. */
+  also?: number[];
+}
+
+const anything = {};
+const OPERATIONS: Record<string, Operation> = {
+  'GET /health': {
+    summary: 'Liveness, the rule count, the latest rules reload and the queue depths',
+    answer: object({
+      ok: { type: 'boolean' },
+      rules: { type: 'integer' },
+      reload: {
+        type: 'object',
+        description: '`loaded`, or `rejected` with its first error and problem count while the previous rules stay in force',
+        properties: {
+          status: { type: 'string', enum: ['loaded', 'rejected'] },
+          at: { type: 'string', format: 'date-time' },
+          error: { type: 'string' },
+          problems: { type: 'integer' },
+        },
+        required: ['status', 'at'],
+      },
+      queues: {
+        type: 'object',
+        additionalProperties: object({ visible: { type: 'integer' }, invisible: { type: 'integer' }, total: { type: 'integer' } }),
+      },
+    }),
+  },
+  'POST /webhooks/{platform}': { summary: "A platform's delivery, checked by its signature", answer: anything, also: [401, 404, 413, 422] },
+  'GET /webhooks/{platform}': { summary: "A platform's subscription handshake", answer: anything, also: [401, 404, 405] },
+  'GET /api/events': { summary: 'Stored canonical events, newest first', listing: 'events', answer: listOf('events', ref('Event'), true) },
+  'GET /api/actions': { summary: 'Actions, newest first', listing: 'actions', answer: listOf('actions', ref('Action'), true) },
+  'GET /api/quarantine': {
+    summary: 'Signed deliveries that could not be normalised',
+    listing: 'limitOnly',
+    answer: listOf('quarantine', ref('Quarantined')),
+  },
+  'GET /api/dead-letters': {
+    summary: 'Commands that failed for good, per queue',
+    answer: object({
+      deadLetters: { type: 'object', additionalProperties: { type: 'array', items: object({ id: { type: 'string' }, body: anything }) } },
+    }),
+  },
+  'POST /api/dead-letters/{queue}/redrive': {
+    summary: "Send a queue's dead letters back for another try",
+    answer: object({ redriven: { type: 'integer' } }),
+    also: [404],
+  },
+  'GET /api/events/{id}': { summary: 'One event (escalation digests link here)', answer: object({ event: ref('Event') }), also: [404] },
+  'GET /api/crisis': { summary: 'Crisis mode', answer: object({ crisis: ref('Crisis') }) },
+  'POST /api/crisis/on': {
+    summary: 'Turn crisis mode on',
+    body: switchBody,
+    answer: object({ crisis: ref('Crisis'), changed: { type: 'boolean' } }),
+  },
+  'POST /api/crisis/off': {
+    summary: 'Turn crisis mode off',
+    body: switchBody,
+    answer: object({ crisis: ref('Crisis'), changed: { type: 'boolean' } }),
+  },
+  'GET /api/approvals': {
+    summary: 'The approval queue',
+    listing: 'limitOnly',
+    extraQuery: [
+      {
+        name: 'status',
+        in: 'query',
+        required: false,
+        schema: { type: 'string', enum: ['pending', 'approved', 'rejected', 'expired', 'all'], default: 'pending' },
+      },
+    ],
+    answer: listOf('approvals', ref('Approval')),
+  },
+  'POST /api/approvals/{id}/approve': {
+    summary: 'Approve a held action',
+    body: approveBody,
+    answer: object({ approval: ref('Approval') }),
+    also: [404, 409],
+  },
+  'POST /api/approvals/{id}/reject': {
+    summary: 'Reject a held action',
+    body: rejectBody,
+    answer: object({ approval: ref('Approval') }),
+    also: [404, 409],
+  },
+  'GET /api/audit': { summary: 'The audit log, newest first', listing: 'limitOnly', answer: listOf('audit', ref('AuditEntry')) },
+  'GET /api/openapi.json': { summary: 'This document', answer: { type: 'object' } },
+};
+
+const ERROR = object({ error: { type: 'string' }, detail: anything });
+
+export function openApiDocument(routes: ReadonlyArray<{ method: string; path: string }>): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const aws = new Set(topology.http.map((route) => `${route.method} ${route.path}`));
+  for (const { method, path } of routes) {
+    const key = `${method} ${path}`;
+    const operation = OPERATIONS[key];
+    if (!operation) throw new Error(`openapi: no operation for ${key}; describe it in functions/app/openapi.ts`);
+    const pathParameters = [...path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const responses: Record<string, unknown> = {
+      200: { description: 'OK', content: json(operation.answer) },
+      400: { description: 'A parameter or the body is not valid; `detail.parameter` names the parameter', content: json(ref('Error')) },
+    };
+    for (const status of operation.also ?? []) responses[status] = { description: String(status), content: json(ref('Error')) };
+    paths[path] ??= {};
+    paths[path][method.toLowerCase()] = {
+      operationId: `${method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      summary: operation.summary,
+      ...(aws.has(key)
+        ? { 'x-foghorn-aws': 'served by the api function (IAM-authorised) or ingest' }
+        : { 'x-foghorn-aws': 'local runtime only' }),
+      parameters: [...pathParameters, ...(operation.listing ? listingParameters(operation.listing) : []), ...(operation.extraQuery ?? [])],
+      ...(operation.body ? { requestBody: { required: true, content: json(schemaOf(operation.body)) } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Foghorn HTTP API', version: '1', description: 'See docs/api.md for every answer shape.' },
+    servers: [{ url: 'http://127.0.0.1:8787', description: 'the local runtime' }],
+    paths,
+    components: {
+      schemas: {
+        Error: ERROR,
+        Event: schemaOf(canonicalEventSchema),
+        Action: object(
+          {
+            id: { type: 'string' },
+            eventId: { type: 'string' },
+            ruleId: { type: 'string' },
+            type: { type: 'string' },
+            status: { type: 'string', enum: ['in-progress', 'retrying', 'succeeded', 'failed', 'held', 'unknown'] },
+            mode: { type: 'string', enum: ['live', 'sandbox'] },
+            request: { type: 'object' },
+            externalId: { type: 'string' },
+            error: { type: 'string' },
+            attempts: { type: 'integer' },
+            createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+          },
+          ['id', 'eventId', 'ruleId', 'type', 'status', 'attempts', 'createdAt', 'updatedAt'],
+        ),
+        Quarantined: object(
+          {
+            id: { type: 'string' },
+            platform: { type: 'string' },
+            reason: { type: 'string' },
+            detail: { type: 'string', description: 'JSON text' },
+            rawRef: { type: 'string' },
+            receivedAt: { type: 'string', format: 'date-time' },
+          },
+          ['id', 'platform', 'reason', 'rawRef', 'receivedAt'],
+        ),
+        Crisis: { type: 'object', description: 'The crisis state (docs/api.md)' },
+        Approval: { type: 'object', description: 'A held action and its decision (docs/api.md)' },
+        AuditEntry: { type: 'object', description: 'Who did what, when and why (docs/api.md)' },
+      },
+    },
+  };
+}
