@@ -181,3 +181,20 @@ describe('foghorn crisis status against the real runtime', () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe('foghorn in a pipe', () => {
+  it('stops quietly with exit 0 when the reader closes the pipe early (foghorn --help | head -1)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, '--help'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Close our end before the help is written, as `head` does once it has its line.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+});
