@@ -1,14 +1,13 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type ActDependencies, type AmbiguousOutcomes, actOn, backoffMs } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
-import { type OutboundPolicies, parseOutboundSection, redactRequest, settlePlatformOutcome } from '../core/outbound/index.js';
+import { type OutboundPolicies, parseOutboundSection, settlePlatformOutcome } from '../core/outbound/index.js';
 import type { DeadLetters } from '../core/ports.js';
 import { type Provided, resolveProvided } from '../core/provided.js';
-import { secretValues } from '../core/settings.js';
 import { holdForApproval } from '../crisis/approvals.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
-import { connectorFor, connectorSettingNames } from '../platforms/index.js';
-import { actionExecutors } from './action-executors.js';
+import { connectorFor } from '../platforms/index.js';
+import { actionExecutors, platformSending } from './action-executors.js';
 import type { Adapters } from './adapters.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { sqsBatchHandler } from './sqs-batch-handler.js';
@@ -103,18 +102,8 @@ export function ambiguousOutcomes(adapters: Adapters, kit: CrisisKit): Ambiguous
     return parsed;
   };
   policies();
-  const settingNames = connectorSettingNames();
   return {
-    settle: settlePlatformOutcome({
-      connectorFor,
-      settings: adapters.settings,
-      clock: adapters.clock,
-      forceSandbox: adapters.forceSandbox,
-      live: adapters.live,
-      sandbox: adapters.sandbox,
-      redact: (request) => redactRequest(request, secretValues(adapters.settings, settingNames)),
-      policies,
-    }),
+    settle: settlePlatformOutcome({ ...platformSending(adapters), policies }),
     hold: async (command, reason) => {
       const { approvals, audit } = adapters.crisisStores;
       await holdForApproval(

@@ -1,5 +1,5 @@
 import type { ActionExecutor } from '../core/act.js';
-import { platformExecutor } from '../core/executors/platform.js';
+import { type PlatformExecutorOptions, platformExecutor } from '../core/executors/platform.js';
 import { tagExecutor } from '../core/executors/tag.js';
 import { redactRequest } from '../core/outbound/index.js';
 import { secretValues } from '../core/settings.js';
@@ -20,8 +20,18 @@ export function actionExecutors(
   },
   kit: CrisisKit,
 ): Record<string, ActionExecutor> {
+  const platform = platformExecutor(platformSending(adapters));
+  // A text over its platform's limit is held (or sent as a thread), never sent to be refused.
+  const lengthGuarded = withLengthGuard(platform, adapters, kit);
+  return kit.executors({ reply: lengthGuarded, post: lengthGuarded, tag: tagExecutor(adapters.events) });
+}
+
+/** How replies and posts reach a platform: its connector, live or sandboxed, recorded with secrets redacted. */
+export function platformSending(
+  adapters: Pick<Adapters, 'settings' | 'clock' | 'forceSandbox' | 'live' | 'sandbox'>,
+): PlatformExecutorOptions {
   const settingNames = connectorSettingNames();
-  const platform = platformExecutor({
+  return {
     connectorFor,
     settings: adapters.settings,
     clock: adapters.clock,
@@ -30,8 +40,5 @@ export function actionExecutors(
     sandbox: adapters.sandbox,
     // Read per request: a rotated secret is redacted too.
     redact: (request) => redactRequest(request, secretValues(adapters.settings, settingNames)),
-  });
-  // A text over its platform's limit is held (or sent as a thread), never sent to be refused.
-  const lengthGuarded = withLengthGuard(platform, adapters, kit);
-  return kit.executors({ reply: lengthGuarded, post: lengthGuarded, tag: tagExecutor(adapters.events) });
+  };
 }

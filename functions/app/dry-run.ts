@@ -1,8 +1,8 @@
 import type { ActionExecutor } from '../core/act.js';
-import { type ActionCommand, actionCommandId } from '../core/action-command.js';
+import { type ActionCommand, commandFor } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { HttpSender } from '../core/http.js';
-import type { Decision, PlannedAction, RuleExplanation } from '../core/rule-set.js';
+import type { Decision, RuleExplanation } from '../core/rule-set.js';
 import type { Settings } from '../core/settings.js';
 import { CrisisKit } from '../crisis/crisis-kit.js';
 import { memoryCrisisStores } from '../crisis/offline.js';
@@ -108,7 +108,7 @@ export function dryRun(compiled: CompiledRules) {
   async function decide(event: CanonicalEvent, explain: boolean): Promise<DryRunLine> {
     const decision = await ruleSet.evaluate(event, { now, state, explain: true });
     const actions: Array<Record<string, unknown>> = [];
-    for (const action of decision.actions) actions.push(await act(commandOf(event, action)));
+    for (const action of decision.actions) actions.push(await act(commandFor(event, action, now)));
     const suppressed = suppressedActions(decision);
     return {
       event: event.id,
@@ -116,19 +116,6 @@ export function dryRun(compiled: CompiledRules) {
       actions,
       ...(suppressed.length > 0 ? { suppressed } : {}),
       ...(explain ? { explain: decision.explanation } : {}),
-    };
-  }
-
-  function commandOf(event: CanonicalEvent, action: PlannedAction): ActionCommand {
-    return {
-      id: actionCommandId(event.id, action.ruleId, action.index),
-      eventId: event.id,
-      ruleId: action.ruleId,
-      index: action.index,
-      type: action.type,
-      params: action.params,
-      event,
-      createdAt: now.toISOString(),
     };
   }
 

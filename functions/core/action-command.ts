@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalEvent } from './event.js';
+import type { PlannedAction } from './rule-set.js';
 
 /** One decided action, as it travels on the actions queue. */
 export interface ActionCommand {
@@ -22,4 +23,18 @@ export function actionCommandId(eventId: string, ruleId: string, index: number):
     .update(JSON.stringify([eventId, ruleId, index]))
     .digest('base64url');
   return `act_${digest.slice(0, 32)}`;
+}
+
+/** The command that carries out an action the rules decided for an event, decided at `now`. */
+export function commandFor(event: CanonicalEvent, action: PlannedAction, now: Date): ActionCommand {
+  return {
+    id: actionCommandId(event.id, action.ruleId, action.index),
+    eventId: event.id,
+    ruleId: action.ruleId,
+    index: action.index,
+    type: action.type,
+    params: action.params,
+    event,
+    createdAt: now.toISOString(),
+  };
 }

@@ -1,4 +1,4 @@
-import { type ActionCommand, actionCommandId } from './action-command.js';
+import { type ActionCommand, commandFor } from './action-command.js';
 import type { CanonicalEvent } from './event.js';
 import type { Clock, CommandQueue, DecisionStore } from './ports.js';
 import type { RuleSet, RuleState } from './rule-set.js';
@@ -21,16 +21,7 @@ export async function evaluateEvent(event: CanonicalEvent, deps: EvaluateDepende
   if (!stored) {
     const now = deps.clock.now();
     const decision = await deps.ruleSet().evaluate(event, { now, state: deps.state });
-    const commands: ActionCommand[] = decision.actions.map((action) => ({
-      id: actionCommandId(event.id, action.ruleId, action.index),
-      eventId: event.id,
-      ruleId: action.ruleId,
-      index: action.index,
-      type: action.type,
-      params: action.params,
-      event,
-      createdAt: now.toISOString(),
-    }));
+    const commands = decision.actions.map((action) => commandFor(event, action, now));
     stored = await deps.decisions.putIfAbsent({ eventId: event.id, rules: decision.rules, commands, decidedAt: now.toISOString() });
   }
   if (stored.commands.length > 0) await deps.queue.send(stored.commands);
