@@ -2,7 +2,7 @@
 // together with the folder-level loop check, which dependency-cruiser cannot express (its `circular` is per module).
 // Type-only imports count: a domain folder that names an adapter's type still depends on it.
 
-const DOMAIN = '^functions/(core|text|matcher|platforms|rules|escalation|crisis)/';
+const DOMAIN = '^functions/(core|text|matcher|platforms|rules|escalation|crisis|auth|analytics)/';
 const ADAPTERS = '^functions/(storage|aws|local)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -31,7 +31,7 @@ module.exports = {
     },
     {
       name: 'domain-imports-no-aws-sdk',
-      comment: 'core, text, matcher, platforms, rules, escalation and crisis never import @aws-sdk/*.',
+      comment: 'core, text, matcher, platforms, rules, escalation, crisis, auth and analytics never import @aws-sdk/*.',
       severity: 'error',
       from: { path: DOMAIN },
       to: { path: '(^|/)node_modules/@aws-sdk/|^@aws-sdk/' },
@@ -99,6 +99,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^functions/crisis/' },
       to: { path: '^functions/', pathNot: '^functions/(crisis|core|text|rules|escalation|platforms)/' },
+    },
+    {
+      name: 'auth-imports-only-core-rules',
+      comment: 'sign-in and roles import core and rules only (the team config), never an adapter or the HTTP layer.',
+      severity: 'error',
+      from: { path: '^functions/auth/' },
+      to: { path: '^functions/', pathNot: '^functions/(auth|core|rules)/' },
+    },
+    {
+      name: 'analytics-imports-only-core-rules-crisis',
+      comment: 'response-time analytics imports core, rules (its config section) and crisis (conversations, episodes) only.',
+      severity: 'error',
+      from: { path: '^functions/analytics/' },
+      to: { path: '^functions/', pathNot: '^functions/(analytics|core|rules|crisis)/' },
     },
     {
       name: 'no-circular-between-folders',

@@ -8,6 +8,8 @@ export interface CliIo {
   err(line: string): void;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Where a command reads input (`users add` reads a password); process.stdin when absent. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export const processIo: CliIo = {

@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   crisis: async () => (await import('./commands/crisis.js')).crisisCommand,
   approvals: async () => (await import('./commands/approvals.js')).approvalsCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
+  analytics: async () => (await import('./commands/analytics.js')).analyticsCommand,
+  users: async () => (await import('./commands/users.js')).usersCommand,
 };
 
 /** Runs one command group with its arguments as given; UsageError is exit 2, any other error exit 1. */

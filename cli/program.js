@@ -113,6 +113,37 @@ function buildProgram(host, dispatch) {
     .allowExcessArguments()
     .action(() => dispatch('audit'));
 
+  program
+    .command('analytics')
+    .summary('show response-time analytics (first response p50/p90, share within target, automated vs human)')
+    .description(
+      'Response-time analytics of the running Foghorn: first response p50 and p90 per group, the share within analytics.responseTarget, automated vs human answers, SLA breaches and the top rules.',
+    )
+    .option('--from <time>', 'an ISO time, or a duration back from --to such as 24h, 7d or 30d (default: 24h)')
+    .option('--to <time>', 'an ISO time, or a duration back from now (default: now)')
+    .addOption(new Option('--by <dimension>', 'how the groups are formed').choices(['platform', 'channel', 'lang']).default('platform'))
+    .option('--json', 'print the report as one JSON object')
+    .option(...URL_OPTION)
+    .allowExcessArguments()
+    .action(() => dispatch('analytics'));
+
+  const users = program
+    .command('users')
+    .summary('add a console user (prints the entry to paste into foghorn.config.yaml)')
+    .description('Console users: names, roles and password hashes for console.users in foghorn.config.yaml.');
+  users
+    .command('add')
+    .description(
+      'Read a password from stdin (not shown at a terminal; a pipe works) and print the console.users entry to paste into foghorn.config.yaml.',
+    )
+    .argument('<name>', 'the user name: letters or digits, then letters, digits, ".", "_", "@" or "-"')
+    .addOption(new Option('--role <role>', 'what the user may do').choices(['viewer', 'agent', 'lead', 'admin']).makeOptionMandatory())
+    .addHelpText(
+      'after',
+      '\nRoles: viewer reads everything; agent also approves, edits, rejects and redrives; lead also switches crisis mode; admin may do anything.\nExample: printf %s "$PASSWORD" | foghorn users add maya --role lead',
+    )
+    .action(() => dispatch('users'));
+
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
+import { consoleForDeployment } from './console-for-deployment.js';
 import { AwsSolutionsChecks } from './constructs/nag.js';
 import { rulesForDeployment } from './rules-for-deployment.js';
 import { FoghornStack, type FoghornStackProps } from './stack.js';
@@ -11,7 +12,9 @@ import { FoghornStack, type FoghornStackProps } from './stack.js';
  * outbound calls instead of sending them), `-c encryptionKey=create|<key ARN>` (a customer-managed key for
  * the table and the log groups), `-c reservedConcurrency=false` (reserve none: small accounts) or
  * `-c reservedConcurrency='{"ingest":20}'`, `-c throttle='{"webhooks":{"rateLimit":50,"burstLimit":100}}'`,
- * `-c tracing=false` (no X-Ray tracing; on by default). The same keys may sit in cdk.json's `context`.
+ * `-c tracing=false` (no X-Ray tracing; on by default), `-c consoleDomainPrefix=<prefix>` (the console's hosted sign-in,
+ * `<prefix>.auth.<region>.amazoncognito.com`, when the default `<stack>-console-<account>` is taken). The same keys may
+ * sit in cdk.json's `context`.
  */
 const app = new App();
 const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
@@ -38,6 +41,8 @@ new FoghornStack(app, 'Foghorn', {
   reservedConcurrency,
   throttle,
   tracing,
+  // The ops console, built as the local runtime serves it.
+  console: { build: await consoleForDeployment(), signInDomainPrefix: app.node.tryGetContext('consoleDomainPrefix') as string | undefined },
 });
 
 // An unacknowledged AwsSolutions error fails `cdk synth` and so `cdk deploy`.

@@ -15,13 +15,20 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type FunctionName, type QueueName, topology } from '../functions/app/topology.js';
+import { CONSOLE_API_PREFIX } from '../functions/entries/lambda/console-access.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
+import { ConsoleAuth, hostedUiUrl } from './constructs/console-auth.js';
+import { type ConsoleDeployment, ConsoleHosting } from './constructs/console-hosting.js';
 import { type BundledPath, FoghornFunction, REPO_ROOT } from './constructs/foghorn-function.js';
 import { QueueWithDeadLetters } from './constructs/queue-with-dead-letters.js';
 import type { RulesForDeployment } from './rules-for-deployment.js';
 
-/** A DynamoDB action (`dynamodb:<name>`) a function's code sends; scans, batches and transactions are none of them. */
+/**
+ * A DynamoDB action (`dynamodb:<name>`) a function's code sends; scans and batches are none of them. A
+ * transaction (TransactWriteItems) is allowed by the actions of its items (its Put needs PutItem, its Update
+ * UpdateItem), which IAM checks item by item: there is no action of its own to grant.
+ */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 
 /** What each function may touch; the stack grants exactly this and sets only the matching environment. */
@@ -55,16 +62,17 @@ export interface FunctionAccess {
 }
 
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
-  // Verifies signatures (platform secrets), stores the raw payload and the event (reading it back on a
-  // redelivery), quarantines what does not parse, marks it published.
-  ingest: { table: ['GetItem', 'PutItem', 'UpdateItem'], putEvents: true, readSecret: true },
+  // Verifies signatures (platform secrets), stores each event with the raw payload in one conditional put
+  // (a redelivery is refused by the condition, never read), quarantines what does not parse.
+  ingest: { table: ['PutItem'], putEvents: true, readSecret: true },
   // Evaluates rules (decisions, limit windows, spike counters and episodes, SLA timers) and queues one command
   // per action. Query: counter buckets and the timers waiting in a conversation; DeleteItem: an answer settles
   // a timer and removes its conversation entries.
   evaluate: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], sendActions: true, bundlesRules: true },
   // Claims and records commands, calls the platforms and escalation targets (from the config) with their tokens,
   // defers or dead-letters a command. A reply that went out settles the timers waiting in its conversation
-  // (Query, DeleteItem); holds file approvals; tags update the stored event.
+  // (Query, DeleteItem); holds file approvals. A completion with effects is one transaction: the record's
+  // UpdateItem, the tagged event's UpdateItem and the audit line's PutItem.
   act: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
     readSecret: true,
@@ -76,7 +84,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   },
   // Reads platforms without push (Reddit) with their tokens and feeds the store and the bus like ingest; its
   // cursor is one item.
-  poll: { table: ['GetItem', 'PutItem', 'UpdateItem'], putEvents: true, readSecret: true },
+  poll: { table: ['GetItem', 'PutItem'], putEvents: true, readSecret: true },
   // Fires due response timers (found through gsi1) as events on the bus, settling them (DeleteItem removes their
   // conversation entries); ends quiet spike episodes and queues their resolves; expires approvals.
   // It sends nothing itself, so it gets no secret.
@@ -88,8 +96,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     bundlesConfig: true,
   },
   // The human-facing API: reads and conditionally updates single items (crisis switch, approvals, audit, events),
-  // lists through gsi1, and queues an approved command. It sends nothing itself, so it gets no secret.
-  api: { table: ['GetItem', 'PutItem', 'UpdateItem'], index: ['Query'], sendActions: true, bundlesConfig: true },
+  // lists through gsi1, reads a day's analytics buckets (Query on the table), and queues an approved command. It
+  // sends nothing itself, so it gets no secret.
+  api: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], index: ['Query'], sendActions: true, bundlesConfig: true },
 };
 
 /** Requests per second (steady) and burst, as API Gateway counts them. */
@@ -166,6 +175,8 @@ export interface FoghornStackProps extends StackProps {
    * tracer (POWERTOOLS_TRACE_ENABLED=false): no segments, no traced SDK clients.
    */
   tracing?: boolean;
+  /** The ops console on S3 and CloudFront, with Cognito sign-in and the JWT-authorised console routes; none without it. */
+  console?: ConsoleDeployment;
 }
 
 /**
@@ -182,6 +193,7 @@ export class FoghornStack extends Stack {
   readonly alarms: AlarmTopic;
   /** The customer-managed key of the table and the log groups, when one is configured. */
   readonly encryptionKey: IKey | undefined;
+  readonly console: { hosting: ConsoleHosting; auth: ConsoleAuth } | undefined;
 
   constructor(scope: Construct, id: string, props: FoghornStackProps) {
     super(scope, id, props);
@@ -278,6 +290,7 @@ export class FoghornStack extends Stack {
       webhooks: props.throttle?.webhooks ?? DEFAULT_THROTTLES.webhooks,
       api: props.throttle?.api ?? DEFAULT_THROTTLES.api,
     });
+    this.console = props.console ? this.#console(props.console, props.logRetention) : undefined;
 
     for (const [name, schedule] of Object.entries(SCHEDULES)) {
       const fn = this.functions[name];
@@ -487,6 +500,33 @@ export class FoghornStack extends Stack {
     }
     (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
     return api;
+  }
+
+  /** The console's files behind CloudFront, its user pool, and its copy of the `/api` routes behind their JWT authorizer. */
+  #console(console: ConsoleDeployment, logRetention: RetentionDays | undefined): { hosting: ConsoleHosting; auth: ConsoleAuth } {
+    const domainPrefix = console.signInDomainPrefix ?? `${this.stackName.toLowerCase()}-console-${this.account}`;
+    const hosting = new ConsoleHosting(this, 'Console', {
+      build: console.build,
+      api: this.api,
+      apiPathPrefix: CONSOLE_API_PREFIX,
+      connectTo: [hostedUiUrl(this, domainPrefix)],
+      logRetention,
+      ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
+    });
+    const auth = new ConsoleAuth(this, 'ConsoleAuth', { consoleUrl: hosting.url, domainPrefix });
+    auth.routeConsoleApi({
+      api: this.api,
+      handler: this.#required('api', 'the console calls'),
+      routes: topology.http.filter((route) => 'auth' in route && route.auth === 'iam'),
+      stage: this.node.findChild('ApiStage') as HttpStage,
+    });
+    hosting.deployConfig({ runtime: 'aws', api: '/api', live: 'poll', signIn: auth.signIn });
+    new CfnOutput(this, 'ConsoleUrl', { value: hosting.url, description: 'The ops console; people sign in with the user pool below' });
+    new CfnOutput(this, 'ConsoleUserPoolId', {
+      value: auth.userPool.userPoolId,
+      description: 'Add console users here, each in one group: viewer, agent, lead or admin (docs/console.md)',
+    });
+    return { hosting, auth };
   }
 
   #required(name: string, what: string): FoghornFunction {

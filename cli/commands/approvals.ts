@@ -1,6 +1,6 @@
 import { type Command, UsageError } from '../io.js';
 import { parse } from './options.js';
-import { callRuntime, runtimeUrl } from './runtime-api.js';
+import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
 
 const USAGE =
   'foghorn approvals [list] [--status pending|approved|rejected|expired|all] [--json] | approve ID --who NAME [--note TEXT] | reject ID --who NAME --reason TEXT  [--url URL]';
@@ -33,9 +33,10 @@ export const approvalsCommand: Command = {
     const [verb = 'list', id, ...rest] = positionals;
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
     const base = runtimeUrl(values.url, io);
+    const credential = apiCredentialFor(base, io);
     if (verb === 'list') {
       const query = new URLSearchParams({ status: values.status ?? 'pending', limit: values.limit ?? '100' });
-      const { approvals } = await callRuntime<{ approvals: Approval[] }>(base, 'GET', `/api/approvals?${query}`);
+      const { approvals } = await callRuntime<{ approvals: Approval[] }>(base, 'GET', `/api/approvals?${query}`, undefined, credential);
       if (values.json) {
         for (const approval of approvals) io.out(JSON.stringify(approval));
         return 0;
@@ -56,7 +57,13 @@ export const approvalsCommand: Command = {
     if (verb === 'reject' && !values.reason) throw new UsageError('approvals reject needs --reason');
     const body =
       verb === 'approve' ? { who: values.who, ...(values.note ? { note: values.note } : {}) } : { who: values.who, reason: values.reason };
-    const { approval } = await callRuntime<{ approval: Approval }>(base, 'POST', `/api/approvals/${encodeURIComponent(id)}/${verb}`, body);
+    const { approval } = await callRuntime<{ approval: Approval }>(
+      base,
+      'POST',
+      `/api/approvals/${encodeURIComponent(id)}/${verb}`,
+      body,
+      credential,
+    );
     io.out(`${approval.id} is ${approval.status}${verb === 'approve' && approval.command ? ' and is being sent' : ''}`);
     return 0;
   },

@@ -1,6 +1,6 @@
 import type { Command } from '../io.js';
 import { parse } from './options.js';
-import { callRuntime, runtimeUrl } from './runtime-api.js';
+import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
 
 interface AuditEntry {
   at: string;
@@ -30,7 +30,8 @@ export const auditCommand: Command = {
   async run(args, io) {
     const { values } = parse(args, { limit: { type: 'string' }, json: { type: 'boolean' }, url: { type: 'string' } }, false);
     const query = new URLSearchParams({ limit: values.limit ?? '50' });
-    const { audit } = await callRuntime<{ audit: AuditEntry[] }>(runtimeUrl(values.url, io), 'GET', `/api/audit?${query}`);
+    const base = runtimeUrl(values.url, io);
+    const { audit } = await callRuntime<{ audit: AuditEntry[] }>(base, 'GET', `/api/audit?${query}`, undefined, apiCredentialFor(base, io));
     for (const entry of audit) {
       if (values.json) {
         io.out(JSON.stringify(entry));

@@ -1,6 +1,6 @@
 import { type Command, UsageError } from '../io.js';
 import { parse } from './options.js';
-import { callRuntime, runtimeUrl } from './runtime-api.js';
+import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
 
 const USAGE = 'foghorn crisis status | on --who NAME --why TEXT | off --who NAME --why TEXT  [--url URL] [--json]';
 
@@ -18,11 +18,14 @@ export const crisisCommand: Command = {
     const [verb = 'status', ...rest] = positionals;
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
     const base = runtimeUrl(values.url, io);
+    const credential = apiCredentialFor(base, io);
     if (verb === 'status') {
       const { crisis } = await callRuntime<{ crisis: { on: boolean; since?: string; by?: string; why?: string } }>(
         base,
         'GET',
         '/api/crisis',
+        undefined,
+        credential,
       );
       if (values.json) {
         io.out(JSON.stringify(crisis));
@@ -37,10 +40,16 @@ export const crisisCommand: Command = {
     }
     if (verb !== 'on' && verb !== 'off') throw new UsageError(`unknown crisis command '${verb}' (status, on, off)`);
     if (!values.who || !values.why) throw new UsageError(`crisis ${verb} needs --who and --why (they go into the audit log)`);
-    const result = await callRuntime<{ changed: boolean; crisis: { on: boolean; since?: string } }>(base, 'POST', `/api/crisis/${verb}`, {
-      who: values.who,
-      why: values.why,
-    });
+    const result = await callRuntime<{ changed: boolean; crisis: { on: boolean; since?: string } }>(
+      base,
+      'POST',
+      `/api/crisis/${verb}`,
+      {
+        who: values.who,
+        why: values.why,
+      },
+      credential,
+    );
     if (values.json) {
       io.out(JSON.stringify(result));
       return 0;

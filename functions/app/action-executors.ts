@@ -11,19 +11,17 @@ import { withLengthGuard } from './length-guard.js';
 /**
  * What each action type does, for both runtimes; a new action type is registered here and nowhere else.
  * `reply` and `post` go through the platform's connector (recorded with secrets redacted in sandbox
- * mode), `tag` onto the stored event; the crisis kit then puts replies and posts behind crisis mode and
+ * mode), `tag` onto the stored event (with the action's completion); the crisis kit then puts replies and posts behind crisis mode and
  * the outgoing guard, adds `hold`, `crisis` and `escalate`, and audits every one.
  */
 export function actionExecutors(
-  adapters: Pick<Adapters, 'settings' | 'clock' | 'forceSandbox' | 'live' | 'sandbox' | 'crisisStores'> & {
-    events: Pick<Adapters['events'], 'addTags'>;
-  },
+  adapters: Pick<Adapters, 'settings' | 'clock' | 'forceSandbox' | 'live' | 'sandbox' | 'crisisStores'>,
   kit: CrisisKit,
 ): Record<string, ActionExecutor> {
   const platform = platformExecutor(platformSending(adapters));
   // A text over its platform's limit is held (or sent as a thread), never sent to be refused.
   const lengthGuarded = withLengthGuard(platform, adapters, kit);
-  return kit.executors({ reply: lengthGuarded, post: lengthGuarded, tag: tagExecutor(adapters.events) });
+  return kit.executors({ reply: lengthGuarded, post: lengthGuarded, tag: tagExecutor() });
 }
 
 /** How replies and posts reach a platform: its connector, live or sandboxed, recorded with secrets redacted. */

@@ -1,3 +1,4 @@
+import type { AnalyticsStore } from '../analytics/ports.js';
 import type { HttpSender } from '../core/http.js';
 import type {
   ActionStore,
@@ -53,6 +54,8 @@ export interface Adapters {
   ruleState: RuleState;
   cursors: CursorStore;
   crisisStores: CrisisStores;
+  /** Response-time analytics (hourly buckets, conversation clocks); without it nothing is recorded (analytics-recording.ts). */
+  analytics?: AnalyticsStore;
 
   /** The bus events are published on (EventBridge, the local bus). */
   bus: EventPublisher;

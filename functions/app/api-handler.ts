@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type Provided, resolveProvided } from '../core/provided.js';
 import type { ApiRoute } from '../crisis/crisis-api-routes.js';
 import type { Adapters } from './adapters.js';
+import { analyticsSourcesOf } from './analytics-recording.js';
 import { foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { stage } from './stage.js';
@@ -56,7 +57,7 @@ export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>)
 export function apiStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
   return stage(adapters, async (wired) =>
     createApiHandler({
-      routes: foghornApiRoutes(await crisisKitOf(wired), wired.events),
+      routes: foghornApiRoutes(await crisisKitOf(wired), wired.events, analyticsSourcesOf(wired)),
       onError: (error, routeKey) => wired.logger.error('api route failed', { routeKey, error }),
     }),
   );

@@ -1,3 +1,4 @@
+import { type AnalyticsSources, analyticsApiRoutes } from '../analytics/analytics-api-routes.js';
 import type { EventStore } from '../core/ports.js';
 import { type ApiRoute, crisisApiRoutes } from '../crisis/crisis-api-routes.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
@@ -10,9 +11,10 @@ import { withoutSecrets } from './without-secrets.js';
  * Every answer is served without secrets: an approval carries its command's event, and a Discord event its
  * interaction token.
  */
-export function foghornApiRoutes(kit: CrisisKit, events: Pick<EventStore, 'get'>): ApiRoute[] {
+export function foghornApiRoutes(kit: CrisisKit, events: Pick<EventStore, 'get'>, analytics?: AnalyticsSources): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...crisisApiRoutes(kit),
+    ...analyticsApiRoutes(analytics),
     {
       method: 'GET',
       path: '/api/events/{id}',

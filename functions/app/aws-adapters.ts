@@ -17,6 +17,7 @@ import { type Settings, settingsFrom } from '../core/settings.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
 import type { FoghornConfig } from '../rules/config.js';
 import { DynamoActionStore } from '../storage/dynamo/action-store.js';
+import { DynamoAnalyticsStore } from '../storage/dynamo/analytics-store.js';
 import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
 import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
 import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
@@ -120,6 +121,10 @@ class AwsAdapters implements Adapters {
 
   get crisisStores(): CrisisStores {
     return this.#once('crisisStores', () => dynamoCrisisStores(this.#table()));
+  }
+
+  get analytics(): DynamoAnalyticsStore {
+    return this.#once('analytics', () => new DynamoAnalyticsStore(this.#table()));
   }
 
   get bus(): EventBridgePublisher {

@@ -74,7 +74,6 @@ export function dryRun(compiled: CompiledRules) {
       live: refused,
       sandbox: recorded,
       crisisStores: stores,
-      events: { addTags: async () => {} },
     },
     kit,
   );

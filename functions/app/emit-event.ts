@@ -1,16 +1,16 @@
-import type { CanonicalEvent } from '../core/event.js';
+import { type CanonicalEvent, markRepublished } from '../core/event.js';
 import type { EventPublisher, EventStore } from '../core/ports.js';
 
 /**
- * Stores an event Foghorn made itself (an SLA breach) and puts it on the bus, once: a second emit of
- * the same id finds it stored and published, and one that crashed in between publishes it then.
+ * Stores an event Foghorn made itself (an SLA breach) and puts it on the bus, once: a second emit of the
+ * same id (after a crash in between) publishes it again, marked, and evaluation finds its decision. A store
+ * that is its own outbox put it on the bus in the write that stored it.
  */
 export async function emitEvent(
-  to: { events: Pick<EventStore, 'putIfAbsent' | 'markPublished'>; bus: EventPublisher },
+  to: { events: Pick<EventStore, 'putIfAbsent'>; bus: EventPublisher },
   event: CanonicalEvent,
 ): Promise<void> {
   const stored = await to.events.putIfAbsent(event);
   if (stored.published) return;
-  await to.bus.publish([event]);
-  await to.events.markPublished(event.id);
+  await to.bus.publish([stored.created ? event : markRepublished(event)]);
 }

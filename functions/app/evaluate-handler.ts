@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type EvaluateDependencies, evaluateEvent } from '../core/evaluate.js';
-import { canonicalEventSchema } from '../core/event.js';
+import { canonicalEventSchema, isRepublished } from '../core/event.js';
 import { type Provided, resolveProvided } from '../core/provided.js';
 import type { RuleSet } from '../core/rule-set.js';
 import type { Adapters } from './adapters.js';
@@ -9,7 +9,10 @@ import type { LoadedRules } from './rule-source.js';
 import { sqsBatchHandler } from './sqs-batch-handler.js';
 import { stage } from './stage.js';
 
-/** SQS (fed by the bus) → evaluate each event in turn; failed records are reported, not the whole batch. */
+/**
+ * SQS (fed by the bus) → evaluate each event in turn; failed records are reported, not the whole batch.
+ * A record's receive count tells evaluate whether a decision may already exist.
+ */
 export function createEvaluateHandler(
   dependencies: Provided<EvaluateDependencies>,
   onError: (error: unknown, messageId: string) => void = () => {},
@@ -22,7 +25,9 @@ export function createEvaluateHandler(
         const envelope = JSON.parse(record.body) as { detail?: unknown };
         const parsed = canonicalEventSchema.safeParse(envelope.detail);
         if (!parsed.success) throw new Error(`message ${record.messageId} carries no valid canonical event: ${parsed.error.message}`);
-        await evaluateEvent(parsed.data, deps);
+        // Only the first delivery of a first publish skips reading the decision (core/evaluate.ts).
+        const firstReceive = Number(record.attributes?.ApproximateReceiveCount) === 1 && !isRepublished(envelope.detail);
+        await evaluateEvent(parsed.data, deps, { firstReceive });
       },
       { inParallel: false, onError },
     )(event);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANALYTICS_PARAMETERS } from '../analytics/analytics-query.js';
 import { type ListingName, listingParameters } from '../core/api-query.js';
 import { canonicalEventSchema } from '../core/event.js';
 import { topology } from './topology.js';
@@ -134,10 +135,76 @@ const OPERATIONS: Record<string, Operation> = {
     also: [404, 409],
   },
   'GET /api/audit': { summary: 'The audit log, newest first', listing: 'limitOnly', answer: listOf('audit', ref('AuditEntry')) },
+  'GET /api/analytics': {
+    summary: 'Response-time analytics: first response p50/p90 per group, share within target, inbound by hour, SLA breaches, top rules',
+    extraQuery: ANALYTICS_PARAMETERS,
+    answer: ref('Analytics'),
+    also: [404],
+  },
   'GET /api/openapi.json': { summary: 'This document', answer: { type: 'object' } },
+  'POST /api/login': {
+    summary: 'Sign in to the console: sets the foghorn_session cookie (local runtime)',
+    body: z.object({ name: z.string().min(1), password: z.string() }),
+    answer: object({ name: { type: 'string' }, role: { type: 'string', enum: ['viewer', 'agent', 'lead', 'admin'] } }),
+    also: [401],
+  },
+  'POST /api/logout': { summary: 'End the session and clear its cookie', answer: object({ signedOut: { type: 'boolean' } }) },
+  'GET /api/me': {
+    summary: 'Who the session or API token is, and their role',
+    answer: object({ name: { type: 'string' }, role: { type: 'string', enum: ['viewer', 'agent', 'lead', 'admin'] } }),
+    also: [401],
+  },
 };
 
 const ERROR = object({ error: { type: 'string' }, detail: anything });
+
+const count = { type: 'integer', minimum: 0 };
+const seconds = { type: ['number', 'null'], description: 'Seconds; null without a first response' };
+const ANALYTICS_FIGURES = object({
+  inbound: count,
+  firstResponse: object({
+    count,
+    p50Seconds: seconds,
+    p90Seconds: seconds,
+    exact: { type: 'boolean', description: 'False when a bucket held over 2,000 times: percentiles from the histogram, within 5 %' },
+    withinTarget: count,
+    shareWithinTarget: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+    automated: count,
+    human: count,
+  }),
+  answers: object({ automated: count, human: count }),
+  slaBreaches: count,
+});
+const ANALYTICS_SCHEMA = object({
+  from: { type: 'string', format: 'date-time' },
+  to: { type: 'string', format: 'date-time' },
+  by: { type: 'string', enum: ['platform', 'channel', 'lang'] },
+  responseTarget: object({ text: { type: 'string' }, seconds: { type: 'number' } }),
+  totals: ANALYTICS_FIGURES,
+  groups: {
+    type: 'array',
+    items: {
+      allOf: [
+        ANALYTICS_FIGURES,
+        object({ key: { type: 'string' }, platform: { type: 'string' }, channel: { type: 'string' }, lang: { type: 'string' } }, ['key']),
+      ],
+    },
+  },
+  inboundByHour: {
+    type: 'array',
+    items: object({ hour: { type: 'string', format: 'date-time' }, inbound: count, spike: { type: 'boolean' } }),
+  },
+  spikes: {
+    type: 'array',
+    items: object({
+      incident: { type: 'string' },
+      ruleId: { type: 'string' },
+      startedAt: { type: 'string', format: 'date-time' },
+      endedAt: { type: ['string', 'null'], format: 'date-time' },
+    }),
+  },
+  topRules: { type: 'array', items: object({ ruleId: { type: 'string' }, hits: count }) },
+});
 
 export function openApiDocument(routes: ReadonlyArray<{ method: string; path: string }>): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -209,6 +276,7 @@ export function openApiDocument(routes: ReadonlyArray<{ method: string; path: st
         Crisis: { type: 'object', description: 'The crisis state (docs/api.md)' },
         Approval: { type: 'object', description: 'A held action and its decision (docs/api.md)' },
         AuditEntry: { type: 'object', description: 'Who did what, when and why (docs/api.md)' },
+        Analytics: ANALYTICS_SCHEMA,
       },
     },
   };

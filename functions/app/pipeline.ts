@@ -5,6 +5,7 @@ import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { CrisisSweepReport } from '../crisis/sweep.js';
 import { actStage } from './act-handler.js';
 import type { Adapters } from './adapters.js';
+import { analyticsSourcesOf, withAnalyticsRecording } from './analytics-recording.js';
 import { foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { evaluateStage } from './evaluate-handler.js';
@@ -31,7 +32,8 @@ export interface Pipeline {
  * its own stage from this folder, so its bundle carries no other stage's code.
  */
 export async function assemblePipeline(adapters: Adapters): Promise<Pipeline> {
-  const crisis = await crisisKitOf(adapters);
+  // The kit the stages use: a sweep or an approval run from here records its figures as the stages' do.
+  const crisis = await crisisKitOf(withAnalyticsRecording(adapters));
   const evaluate = evaluateStage(adapters);
   const act = actStage(adapters);
   const consumers: Partial<Record<FunctionName, (event: SQSEvent) => Promise<SQSBatchResponse>>> = { evaluate, act };
@@ -41,7 +43,7 @@ export async function assemblePipeline(adapters: Adapters): Promise<Pipeline> {
     act,
     poll: pollStage(adapters),
     sweep: sweepStage(adapters),
-    apiRoutes: foghornApiRoutes(crisis, adapters.events),
+    apiRoutes: foghornApiRoutes(crisis, adapters.events, analyticsSourcesOf(adapters)),
     crisis,
     consumer: (name) => consumers[name],
   };

@@ -1,3 +1,5 @@
+import { analyticsRuleLanguage } from '../analytics/rule-language.js';
+import { consoleRuleLanguage } from '../auth/rule-language.js';
 import { parseOutboundSection } from '../core/outbound/outbound-policy.js';
 import { crisisRuleLanguage } from '../crisis/rule-language.js';
 import { connectorFor } from '../platforms/index.js';
@@ -16,4 +18,4 @@ const platforms: RuleLanguageExtension = {
 };
 
 /** The rule language Foghorn runs, in one list so validate, test, schema, deploy and both runtimes accept the same rule files. */
-export const ruleLanguage: readonly RuleLanguageExtension[] = [crisisRuleLanguage, platforms];
+export const ruleLanguage: readonly RuleLanguageExtension[] = [crisisRuleLanguage, platforms, consoleRuleLanguage, analyticsRuleLanguage];

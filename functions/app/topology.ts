@@ -106,6 +106,7 @@ export const topology = {
     { method: 'POST', path: '/api/approvals/{id}/reject', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/audit', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/events/{id}', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/analytics', function: 'api', auth: 'iam' },
   ] satisfies HttpRouteSpec[],
   /** Functions the clock starts: an EventBridge schedule on AWS, the local scheduler on one machine. */
   schedules: {

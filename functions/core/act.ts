@@ -1,9 +1,12 @@
 import type { ActionCommand } from './action-command.js';
 import { AmbiguousActionError, PermanentActionError, TransientActionError } from './errors.js';
-import type { ActionRecord, ActionStore, Clock } from './ports.js';
+import type { ActionRecord, ActionStore, Clock, CompletionEffects } from './ports.js';
 
-/** What an executor reports for a command it carried out. */
-export type ExecutionResult = Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId'>;
+/**
+ * What an executor reports for a command it carried out; `effects` are written with the completion
+ * (one write) instead of by the executor.
+ */
+export type ExecutionResult = Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId'> & { effects?: CompletionEffects };
 
 /**
  * Carries out one type of action (`reply`, `tag`, …). Throws Transient/PermanentActionError on failure, and
@@ -56,7 +59,8 @@ const TAKEOVER_REASON = 'a previous attempt never finished (its worker stopped a
 
 /**
  * Executes a command at most once as far as the outside world can tell: claimed before the call,
- * completed after it; a redelivered command that already ran is skipped. A call that may have reached the
+ * completed after it (with what the executor changed besides: tags, its audit line), two writes in all;
+ * a redelivered command that already ran is skipped. A call that may have reached the
  * platform, or a takeover of a claim whose worker died, is settled by the platform's outcome model, never
  * blindly sent again: retried with the same deduplication key, found through the read API, or `unknown`.
  */
@@ -82,8 +86,8 @@ export async function actOn(command: ActionCommand, deps: ActDependencies, deliv
     if (settlement.settled !== 'retry') return finish(command, settlement, TAKEOVER_REASON, undefined, deps);
   }
   try {
-    const record = await executor(command);
-    await deps.actions.complete(command.id, record, deps.clock.now());
+    const { effects, ...record } = await executor(command);
+    await deps.actions.complete(command.id, record, deps.clock.now(), effects);
     return { status: 'done', record };
   } catch (error) {
     if (error instanceof PermanentActionError) {

@@ -1,6 +1,6 @@
 import { type ActionCommand, commandFor } from './action-command.js';
 import type { CanonicalEvent } from './event.js';
-import type { Clock, CommandQueue, DecisionStore } from './ports.js';
+import type { Clock, CommandQueue, DecisionStore, StoredDecision } from './ports.js';
 import type { RuleSet, RuleState } from './rule-set.js';
 
 export interface EvaluateDependencies {
@@ -12,18 +12,39 @@ export interface EvaluateDependencies {
   clock: Clock;
 }
 
+/** About this delivery of the event. */
+export interface EvaluateDelivery {
+  /**
+   * The queue's first delivery of a first publish: no decision can exist unless another worker races
+   * this one, so none is read. A redelivery may follow an evaluation that spent limits and crashed, so
+   * its decision is read first.
+   */
+  firstReceive: boolean;
+}
+
 /**
- * Decides what to do about one event and queues one command per action. The decision is stored first,
- * so a retried evaluation re-sends the same commands (same ids) instead of re-spending limits.
+ * Decides what to do about one event and queues one command per action. The decision, with its commands,
+ * is one conditional write: a redelivery reads it back and re-sends the same commands (same ids) instead of
+ * re-spending limits, and a race on a first delivery keeps the first decision (the write returns it). A
+ * store that is its own outbox queued the commands in that write, and they are not sent again.
  */
-export async function evaluateEvent(event: CanonicalEvent, deps: EvaluateDependencies): Promise<ActionCommand[]> {
-  let stored = await deps.decisions.get(event.id);
-  if (!stored) {
+export async function evaluateEvent(
+  event: CanonicalEvent,
+  deps: EvaluateDependencies,
+  delivery: EvaluateDelivery = { firstReceive: false },
+): Promise<ActionCommand[]> {
+  let kept: { decision: StoredDecision; queued: boolean } | undefined;
+  if (!delivery.firstReceive) {
+    const found = await deps.decisions.get(event.id);
+    if (found) kept = { decision: found, queued: found.queued ?? false };
+  }
+  if (!kept) {
     const now = deps.clock.now();
     const decision = await deps.ruleSet().evaluate(event, { now, state: deps.state });
     const commands = decision.actions.map((action) => commandFor(event, action, now));
-    stored = await deps.decisions.putIfAbsent({ eventId: event.id, rules: decision.rules, commands, decidedAt: now.toISOString() });
+    kept = await deps.decisions.putIfAbsent({ eventId: event.id, rules: decision.rules, commands, decidedAt: now.toISOString() });
   }
-  if (stored.commands.length > 0) await deps.queue.send(stored.commands);
-  return stored.commands;
+  const { commands } = kept.decision;
+  if (!kept.queued && commands.length > 0) await deps.queue.send(commands);
+  return commands;
 }

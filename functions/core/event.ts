@@ -42,7 +42,7 @@ export const canonicalEventSchema = z.object({
   thread: z.object({ id: z.string().optional(), replyToId: z.string().optional() }).default({}),
   createdAt: z.iso.datetime({ offset: true }),
   receivedAt: z.iso.datetime({ offset: true }),
-  /** Where the platform's original payload is kept (see EventStore.putRaw). */
+  /** Where the platform's original payload is kept (stored with the delivery's first event: EventStore.putIfAbsent). */
   raw: z.object({ ref: z.string() }).optional(),
   /** A link to the item on the platform, for humans reading an escalation. */
   url: z.string().optional(),
@@ -65,3 +65,20 @@ export function eventId(platform: string, nativeId: string | number): string {
 /** How a canonical event travels on the bus (EventBridge on AWS, the local bus on one machine). */
 export const EVENT_SOURCE = 'foghorn.ingest';
 export const EVENT_DETAIL_TYPE = 'social.event';
+
+/**
+ * On the bus, the mark of an event published again because its store already held it (a platform's
+ * redelivery, or a retry after a failed publish). Its evaluation reads the decision first whatever the
+ * queue's receive count says, so a duplicate never spends a rule's limits twice. The stored event never has it.
+ */
+const REPUBLISHED = 'republished';
+
+/** The event as published again (see REPUBLISHED). */
+export function markRepublished(event: CanonicalEvent): CanonicalEvent {
+  return Object.assign({ ...event }, { [REPUBLISHED]: true });
+}
+
+/** True for a bus detail published again (see REPUBLISHED). */
+export function isRepublished(detail: unknown): boolean {
+  return typeof detail === 'object' && detail !== null && (detail as Record<string, unknown>)[REPUBLISHED] === true;
+}

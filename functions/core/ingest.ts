@@ -1,9 +1,9 @@
 import type { Connector } from './connector.js';
 import { BadRequestError, FoghornError, NormaliseError, NotConfiguredError, PayloadTooLargeError, UnknownPlatformError } from './errors.js';
-import { type CanonicalEvent, canonicalEventSchema } from './event.js';
+import { type CanonicalEvent, canonicalEventSchema, markRepublished } from './event.js';
 import type { HttpResponse, InboundRequest } from './http.js';
 import { jsonNestingDepth, MAX_PAYLOAD_DEPTH, pathDeeperThan } from './payload-depth.js';
-import type { Clock, EventPublisher, EventStore } from './ports.js';
+import { type Clock, type EventPublisher, type EventStore, type RawPayload, rawRefOf } from './ports.js';
 import type { Settings } from './settings.js';
 import { missingSettings } from './settings.js';
 
@@ -22,9 +22,11 @@ export interface IngestDependencies {
 }
 
 /**
- * `POST|GET /webhooks/{platform}`: verify, normalise, store once, publish. A stored event is published
- * before the answer is 2xx; a failed publish answers 5xx so the platform retries, and the retry
- * publishes the stored-but-unpublished event.
+ * `POST|GET /webhooks/{platform}`: verify, normalise, store once, publish. Each event costs one
+ * conditional write (the first carries the delivery's raw payload) and no read. A stored event is
+ * published before the answer is 2xx; a failed publish answers 5xx so the platform retries, and the
+ * retry, finding the events stored, publishes them again (marked: evaluation reads their decision first),
+ * unless the store is its own outbox and put them on the bus in the write that stored them.
  */
 export async function handleWebhook(request: InboundRequest, deps: IngestDependencies): Promise<HttpResponse> {
   try {
@@ -51,12 +53,12 @@ async function receive(request: InboundRequest, deps: IngestDependencies): Promi
   connector.verify(request, context);
 
   // From here the payload is signed: anything that goes wrong with it is quarantined, never dropped.
-  const rawRef = await deps.store.putRaw(connector.platform, request.rawBody, request.receivedAt);
   let events: CanonicalEvent[];
   let response: HttpResponse | undefined;
   try {
     refuseDeepNesting(request.rawBody);
     const normalised = connector.normalise(request, context);
+    const rawRef = rawRefOf(normalised.events[0]?.id);
     events = normalised.events.map((event, index) => validateEvent({ ...event, raw: event.raw ?? { ref: rawRef } }, index));
     response = normalised.response;
     for (const alert of normalised.alerts ?? []) deps.onAlert?.(alert, request);
@@ -66,23 +68,21 @@ async function receive(request: InboundRequest, deps: IngestDependencies): Promi
       platform: connector.platform,
       reason: error.message,
       detail: error.detail,
-      rawRef,
+      raw: request.rawBody,
       receivedAt: request.receivedAt,
     });
     return errorResponse(error, { quarantineId });
   }
 
+  const raw: RawPayload = { platform: connector.platform, body: request.rawBody, receivedAt: request.receivedAt };
   const toPublish: CanonicalEvent[] = [];
   let duplicates = 0;
-  for (const event of events) {
-    const stored = await deps.store.putIfAbsent(event);
-    if (stored.created || !stored.published) toPublish.push(event);
+  for (const [index, event] of events.entries()) {
+    const stored = await deps.store.putIfAbsent(event, index === 0 ? raw : undefined);
     if (!stored.created) duplicates++;
+    if (!stored.published) toPublish.push(stored.created ? event : markRepublished(event));
   }
-  if (toPublish.length > 0) {
-    await deps.publisher.publish(toPublish);
-    await Promise.all(toPublish.map((event) => deps.store.markPublished(event.id)));
-  }
+  if (toPublish.length > 0) await deps.publisher.publish(toPublish);
   return response ?? { status: 200, body: { ok: true, events: events.map((event) => event.id), duplicates } };
 }
 

@@ -1,7 +1,7 @@
 import type { Poller } from './connector.js';
-import { type CanonicalEvent, canonicalEventSchema } from './event.js';
+import { type CanonicalEvent, canonicalEventSchema, markRepublished } from './event.js';
 import type { OutboundRequest, OutboundResponse } from './http.js';
-import type { Clock, CursorStore, EventPublisher, EventStore } from './ports.js';
+import { type Clock, type CursorStore, type EventPublisher, type EventStore, rawRefOf } from './ports.js';
 import { missingSettings, type Settings } from './settings.js';
 
 export interface PollDependencies {
@@ -26,9 +26,10 @@ export interface PollReport {
 }
 
 /**
- * One poll of one platform, into the same pipeline as a webhook: each event is stored once (conditional
- * put on its id) with its raw payload, published, and only then is the cursor moved on, so a crash in
- * between makes the next poll read the same items again, which the store recognises.
+ * One poll of one platform, into the same pipeline as a webhook: each event is stored once with its raw
+ * payload (one conditional put on its id), published, and only then is the cursor moved on, so a crash in
+ * between makes the next poll read the same items again, which the store recognises and publishes again
+ * (marked, as ingest does: evaluation reads their decision first).
  */
 export async function pollOnce(poller: Poller, deps: PollDependencies): Promise<PollReport> {
   const { platform } = poller;
@@ -44,32 +45,29 @@ export async function pollOnce(poller: Poller, deps: PollDependencies): Promise<
   let quarantined = 0;
   for (const candidate of result.events) {
     const raw = result.raw?.get(candidate.id);
-    const rawRef = raw ? await deps.store.putRaw(platform, raw, now) : undefined;
-    const parsed = canonicalEventSchema.safeParse(rawRef && !candidate.raw ? { ...candidate, raw: { ref: rawRef } } : candidate);
+    const withRef = raw && !candidate.raw ? { ...candidate, raw: { ref: rawRefOf(candidate.id) } } : candidate;
+    const parsed = canonicalEventSchema.safeParse(withRef);
     if (!parsed.success) {
       await deps.store.quarantine({
         platform,
         reason: `polled item ${candidate.id} is not a valid event`,
         detail: parsed.error.issues,
-        rawRef: rawRef ?? 'none',
+        // Without the platform's bytes, what the poller made of them is what there is to inspect.
+        raw: raw ?? Buffer.from(JSON.stringify(candidate)),
         receivedAt: now,
       });
       quarantined++;
       continue;
     }
-    const stored = await deps.store.putIfAbsent(parsed.data);
+    const stored = await deps.store.putIfAbsent(parsed.data, raw ? { platform, body: raw, receivedAt: now } : undefined);
     if (stored.created) created++;
-    if (stored.created || !stored.published) toPublish.push(parsed.data);
+    if (!stored.published) toPublish.push(stored.created ? parsed.data : markRepublished(parsed.data));
   }
   for (const item of result.rejected ?? []) {
-    const rawRef = await deps.store.putRaw(platform, item.raw, now);
-    await deps.store.quarantine({ platform, reason: item.reason, detail: item.detail, rawRef, receivedAt: now });
+    await deps.store.quarantine({ platform, reason: item.reason, detail: item.detail, raw: item.raw, receivedAt: now });
     quarantined++;
   }
-  if (toPublish.length > 0) {
-    await deps.publisher.publish(toPublish);
-    await Promise.all(toPublish.map((event) => deps.store.markPublished(event.id)));
-  }
+  if (toPublish.length > 0) await deps.publisher.publish(toPublish);
   if (result.cursor !== undefined && result.cursor !== cursor) await deps.cursors.put(platform, result.cursor, now);
   return { platform, status: 'polled', events: result.events.length, created, quarantined };
 }

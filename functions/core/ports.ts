@@ -4,23 +4,41 @@ import type { OutboundRequest } from './http.js';
 
 /** Small interfaces the core needs from the outside world; AWS and local adapters implement them. */
 
+/** A platform's payload exactly as received, kept with the first event it carried. */
+export interface RawPayload {
+  platform: string;
+  body: Buffer;
+  receivedAt: Date;
+}
+
+/** A delivery's raw payload is stored with its first event; every event of the delivery points there (`raw.ref`). */
+export function rawRefOf(firstEventId: string | undefined): string {
+  return `event#${firstEventId ?? ''}`;
+}
+
 export interface StoredEvent {
   event: CanonicalEvent;
-  published: boolean;
+  /**
+   * `true`: the store put it on the bus in the write that stored it (a store that is its own outbox);
+   * `false`: stored before its publish was confirmed (records from before ingest published duplicates);
+   * absent: the store does not track it (ingest publishes after the put and answers 5xx until it has).
+   */
+  published?: boolean;
 }
 
 export interface EventStore {
-  /** Keeps the platform's payload as received; returns the ref stored on the event. */
-  putRaw(platform: string, rawBody: Buffer, receivedAt: Date): Promise<string>;
-  /** Stores the event unless one with its id exists (conditional put). */
-  putIfAbsent(event: CanonicalEvent): Promise<{ created: boolean; published: boolean }>;
-  markPublished(eventId: string): Promise<void>;
+  /**
+   * Stores the event, with the raw payload it came in when given, in one conditional write unless one
+   * with its id exists. `published: true` when the store itself put the event on the bus (its outbox);
+   * otherwise the caller publishes it, a duplicate too (evaluation deduplicates on the decision).
+   */
+  putIfAbsent(event: CanonicalEvent, raw?: RawPayload): Promise<{ created: boolean; published: boolean }>;
   get(eventId: string): Promise<StoredEvent | undefined>;
   /** Newest first. */
   listRecent(limit: number): Promise<CanonicalEvent[]>;
   addTags(eventId: string, tags: readonly string[]): Promise<void>;
-  /** A signed payload that could not be normalised, kept for inspection. */
-  quarantine(entry: { platform: string; reason: string; detail?: unknown; rawRef: string; receivedAt: Date }): Promise<string>;
+  /** A signed payload that could not be normalised, kept for inspection with its bytes in the same write. */
+  quarantine(entry: { platform: string; reason: string; detail?: unknown; raw: Buffer; receivedAt: Date }): Promise<string>;
 }
 
 /** Where each polled platform stopped reading: an opaque string its Poller writes and reads back. */
@@ -78,15 +96,42 @@ export type ClaimResult = 'claimed' | 'reclaimed' | 'completed' | 'busy';
  */
 export interface ActionStore {
   claim(command: ActionCommand, leaseMs: number, now: Date): Promise<ClaimResult>;
-  complete(
-    commandId: string,
-    outcome: Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId' | 'error'>,
-    now: Date,
-  ): Promise<void>;
+  /** Records the outcome and, in the same write, what the action changed elsewhere (`effects`). */
+  complete(commandId: string, outcome: ActionOutcomeRecord, now: Date, effects?: CompletionEffects): Promise<void>;
   release(commandId: string, error: string, now: Date): Promise<void>;
   get(commandId: string): Promise<ActionRecord | undefined>;
   /** Newest first. */
   listRecent(limit: number): Promise<ActionRecord[]>;
+}
+
+/** What `complete` records about an action's outcome. */
+export type ActionOutcomeRecord = Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId' | 'error'>;
+
+/**
+ * What a completed action changed besides its own record, written with the completion so an action costs
+ * one claim and one completion: the tags it put on its event, the audit line it earned.
+ */
+export interface CompletionEffects {
+  tags?: { eventId: string; tags: string[] };
+  audit?: AuditRecord;
+}
+
+export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla';
+
+/** One line of the audit log: what happened, to what, and why (event, rule, person). */
+export interface AuditRecord {
+  /** Deterministic where the fact is (a retried step records it once). */
+  id: string;
+  at: string;
+  kind: AuditKind;
+  /** e.g. `reply.sent`, `approval.approved`, `crisis.on`, `escalation.sent`, `spike.opened`. */
+  what: string;
+  who?: string;
+  why?: string;
+  eventId?: string;
+  ruleId?: string;
+  commandId?: string;
+  detail?: Record<string, unknown>;
 }
 
 export interface Clock {
@@ -97,9 +142,15 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** The rules' decision for an event, kept so a re-evaluation (a retried batch) reuses it instead of spending limits twice. */
 export interface DecisionStore {
-  get(eventId: string): Promise<StoredDecision | undefined>;
-  /** Keeps the first decision for an event; returns the one that is kept. */
-  putIfAbsent(decision: StoredDecision): Promise<StoredDecision>;
+  /** `queued: true` when the store put the decision's commands on the actions queue itself. */
+  get(eventId: string): Promise<(StoredDecision & { queued?: boolean }) | undefined>;
+  /**
+   * Keeps the first decision for an event, in one conditional write with no read before it; returns the
+   * one kept (this one when `created`, the earlier one on a conflict). `queued: true` when the store put
+   * the kept decision's commands on the actions queue in the same write (its outbox): the caller sends
+   * them only when it is false.
+   */
+  putIfAbsent(decision: StoredDecision): Promise<{ decision: StoredDecision; created: boolean; queued: boolean }>;
 }
 
 export interface StoredDecision {

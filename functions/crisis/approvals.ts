@@ -38,14 +38,14 @@ export const APPROVAL_PARAM = 'approval';
 
 /**
  * The command an approval sends: a derived id (so the act path's claim runs it once, however many
- * times approve is called) and the approval named in its params.
+ * times approve is called) and the approval named in its params; with `text`, the text a person edited.
  */
-export function approvedCommand(approval: Approval): ActionCommand | undefined {
+export function approvedCommand(approval: Approval, text?: string): ActionCommand | undefined {
   if (!approval.command) return undefined;
   return {
     ...approval.command,
     id: `${approval.command.id}~approved`,
-    params: { ...approval.command.params, [APPROVAL_PARAM]: approval.id },
+    params: { ...approval.command.params, ...(text !== undefined ? { text } : {}), [APPROVAL_PARAM]: approval.id },
   };
 }
 
@@ -95,13 +95,25 @@ function requirePerson(who: string | undefined): string {
 }
 
 /**
- * Approves a held action and sends it through the act path. Approving again does nothing more; only
+ * Approves a held action and sends it through the act path, with `text` in place of the held reply's or
+ * post's text when a person edited it (audited with the text). Approving again does nothing more; only
  * an approval whose dispatch was never noted (a crash in between) is dispatched again, with the same
  * derived command id, which act runs once.
  */
-export async function approve(deps: ApprovalDependencies, id: string, who: string, note: string | undefined, now: Date): Promise<Approval> {
+export async function approve(
+  deps: ApprovalDependencies,
+  id: string,
+  who: string,
+  note: string | undefined,
+  now: Date,
+  text?: string,
+): Promise<Approval> {
   const person = requirePerson(who);
   let approval = await load(deps, id, now);
+  if (text !== undefined) {
+    if (text.trim() === '') throw new ApprovalInputError('`text` must not be empty: the edited text to send');
+    if (typeof approval.command?.params.text !== 'string') throw new ApprovalInputError(`approval '${id}' holds no text to edit`);
+  }
   if (approval.status === 'pending') {
     const won = await deps.approvals.decide(id, 'approved', person, note, now);
     approval = (await deps.approvals.get(id)) ?? approval;
@@ -115,11 +127,12 @@ export async function approve(deps: ApprovalDependencies, id: string, who: strin
         ...(note ? { why: note } : {}),
         commandId: id,
         ...(approval.command ? { eventId: approval.command.eventId, ruleId: approval.command.ruleId } : {}),
+        ...(text !== undefined ? { detail: { edited: true, text } } : {}),
       });
     }
   }
   if (approval.status !== 'approved') throw new ApprovalStateError(approval, 'approved');
-  const command = approvedCommand(approval);
+  const command = approvedCommand(approval, text);
   if (command && approval.dispatchedAt === undefined) {
     await deps.dispatch(command);
     await deps.approvals.markDispatched(id, now);

@@ -114,7 +114,12 @@ export function crisisApiRoutes(kit: CrisisKit): ApiRoute[] {
         answer(async () => {
           const fields = jsonBody(request.body);
           return {
-            approval: await kit.approve(request.params.id ?? '', who(request, fields, 'the person approving'), text(fields, 'note')),
+            approval: await kit.approve(
+              request.params.id ?? '',
+              who(request, fields, 'the person approving'),
+              text(fields, 'note'),
+              text(fields, 'text'),
+            ),
           };
         }),
     },

@@ -137,8 +137,9 @@ export class CrisisKit {
     return this.options.stores.approvals.list(status, limit);
   }
 
-  approve(id: string, who: string, note: string | undefined): Promise<Approval> {
-    return approve(this.approvalDeps(), id, who, note, this.options.clock.now());
+  /** `text`: the held reply's or post's text as a person edited it. */
+  approve(id: string, who: string, note: string | undefined, text?: string): Promise<Approval> {
+    return approve(this.approvalDeps(), id, who, note, this.options.clock.now(), text);
   }
 
   reject(id: string, who: string, reason: string | undefined): Promise<Approval> {

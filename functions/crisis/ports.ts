@@ -1,5 +1,6 @@
 import type { ActionCommand } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
+import type { AuditRecord } from '../core/ports.js';
 import type { PlannedAction } from '../core/rule-set.js';
 import type { EscalationEvent } from '../escalation/escalation.js';
 
@@ -166,23 +167,9 @@ export interface ApprovalStore {
   markDispatched(id: string, now: Date): Promise<void>;
 }
 
-export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla';
-
-/** One line of the audit log: what happened, to what, and why (event, rule, person). */
-export interface AuditEntry {
-  /** Deterministic where the fact is (a retried step records it once). */
-  id: string;
-  at: string;
-  kind: AuditKind;
-  /** e.g. `reply.sent`, `approval.approved`, `crisis.on`, `escalation.sent`, `spike.opened`. */
-  what: string;
-  who?: string;
-  why?: string;
-  eventId?: string;
-  ruleId?: string;
-  commandId?: string;
-  detail?: Record<string, unknown>;
-}
+/** The audit shape is the core's: an action's completion writes its audit line (core/ports.ts CompletionEffects). */
+export type { AuditKind } from '../core/ports.js';
+export type AuditEntry = AuditRecord;
 
 export interface AuditLog {
   /** Records the entry once per id. */

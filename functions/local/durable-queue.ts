@@ -1,22 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BatchWriter } from './batch-writer.js';
+import { DynamoQueueStorage } from './dynamo-queue-storage.js';
+import { QueueMoveError, type QueueStorage, type QueueTransaction, type StoredMessage } from './queue-storage.js';
 
 /**
- * An SQS stand-in for the local runtime, persisted in the single table under `QUEUE#<name>` / `<message id>`.
+ * An SQS stand-in for the local runtime, persisted through a QueueStorage (the DynamoDB table, or the
+ * embedded database).
  *
- * The table is the truth for *which* messages exist (a send resolves only once its item is written, and an
- * acknowledged message is deleted); memory holds the rest (what is visible, in flight, or waiting out a
- * visibility timeout), so consumers are woken by `send()` and never poll the table. After a restart every
+ * The storage is the truth for *which* messages exist (a send resolves only once its messages are stored,
+ * and an acknowledged message is deleted); memory holds the rest (what is visible, in flight, or waiting out
+ * a visibility timeout), so consumers are woken by `send()` and never poll the storage. After a restart every
  * stored message is visible again, as if all visibility timeouts had run out. One process owns a queue.
  *
- * Receive counts survive a crash through a journal: before a batch reaches the handler, one item
- * (`~receipts#<id>`) lists its message ids, and it is deleted when the batch is settled; on start, every
- * journal left behind adds one receive to the messages it names, so a message that crashes the process
- * still reaches the dead-letter queue. A failed message's count is written on the message itself.
- * Writes per message on the happy path: the send, the delete, and a share of its batch's journal — all
- * coalesced into BatchWriteItem calls.
+ * Receive counts survive a crash through a journal: before a batch reaches the handler, one journal lists
+ * its message ids, and it is deleted when the batch is settled; on start, every journal left behind adds one
+ * receive to the messages it names, so a message that crashes the process still reaches the dead-letter
+ * queue. A failed message's count is stored on the message itself. Storage operations per message on the
+ * happy path: the send, the delete, and a share of its batch's journal; the storage decides how they are
+ * batched (BatchWriteItem calls on DynamoDB, riding with other writes on the embedded database).
  */
 
 // biome-ignore lint/suspicious/noConfusingVoidType: a consumer may return nothing (no failures), as a Lambda SQS handler may.
@@ -42,9 +44,7 @@ export interface QueueLogger {
   error(message: string, ...detail: unknown[]): void;
 }
 
-export interface DurableQueueOptions {
-  client: DynamoDBClient;
-  tableName: string;
+interface QueueSettings {
   name: string;
   /** How long a received message stays invisible before it can be received again. */
   visibilityTimeoutMs: number;
@@ -53,6 +53,9 @@ export interface DurableQueueOptions {
   deadLetter?: DurableQueue;
   logger?: QueueLogger;
 }
+
+/** Where the messages are kept: a storage, or the DynamoDB table (its shared DynamoQueueStorage). */
+export type DurableQueueOptions = QueueSettings & ({ storage: QueueStorage } | { client: DynamoDBClient; tableName: string });
 
 export interface QueuedMessage {
   id: string;
@@ -95,8 +98,6 @@ interface Delivery {
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
-/** Sort keys of receive journals; message ids are hex and dashes, so they never start with `~`. */
-const JOURNAL_PREFIX = '~receipts#';
 /** The longest visibility timeout SQS allows (12 hours). */
 const MAX_VISIBILITY_MS = 12 * 60 * 60 * 1000;
 /** After a failed receive-count write, the messages are offered again this much later. */
@@ -106,13 +107,10 @@ export class DurableQueue implements MessageVisibility {
   readonly name: string;
   readonly arn: string;
   readonly deadLetter: DurableQueue | undefined;
-  private readonly client: DynamoDBClient;
-  private readonly tableName: string;
-  private readonly pk: string;
+  private readonly storage: QueueStorage;
   private readonly visibilityTimeoutMs: number;
   private readonly maxReceiveCount: number;
   private readonly logger: QueueLogger;
-  private readonly writer: BatchWriter;
   private readonly messages = new Map<string, Message>();
   private readonly ready = new IdQueue();
   private readonly consumers: Consumer[] = [];
@@ -125,7 +123,7 @@ export class DurableQueue implements MessageVisibility {
   constructor(options: DurableQueueOptions) {
     const where = `DurableQueue(${String(options.name)})`;
     if (!NAME_PATTERN.test(options.name ?? '')) throw new Error(`${where}: name must match ${NAME_PATTERN}`);
-    if (!options.tableName) throw new Error(`${where}: tableName is required`);
+    if (!('storage' in options) && !options.tableName) throw new Error(`${where}: tableName is required`);
     if (!(options.visibilityTimeoutMs >= 0 && options.visibilityTimeoutMs <= MAX_VISIBILITY_MS)) {
       throw new Error(`${where}: visibilityTimeoutMs must be between 0 and ${MAX_VISIBILITY_MS}, got ${options.visibilityTimeoutMs}`);
     }
@@ -133,16 +131,16 @@ export class DurableQueue implements MessageVisibility {
       throw new Error(`${where}: maxReceiveCount must be an integer >= 1, got ${options.maxReceiveCount}`);
     }
     if (options.deadLetter?.name === options.name) throw new Error(`${where}: a queue cannot be its own dead-letter queue`);
+    this.storage = 'storage' in options ? options.storage : DynamoQueueStorage.of(options.client, options.tableName);
+    if (options.deadLetter && options.deadLetter.storage !== this.storage) {
+      throw new Error(`${where}: the dead-letter queue ${options.deadLetter.name} must be on the same storage`);
+    }
     this.name = options.name;
     this.arn = `arn:aws:sqs:local:000000000000:${options.name}`;
-    this.client = options.client;
-    this.tableName = options.tableName;
-    this.pk = `QUEUE#${options.name}`;
     this.visibilityTimeoutMs = options.visibilityTimeoutMs;
     this.maxReceiveCount = options.maxReceiveCount;
     this.deadLetter = options.deadLetter;
     this.logger = options.logger ?? console;
-    this.writer = new BatchWriter(options.client, options.tableName);
   }
 
   /** Loads the stored messages (all visible) and starts delivering to consumers; starts the dead-letter queue too. */
@@ -162,13 +160,8 @@ export class DurableQueue implements MessageVisibility {
    * fails it rejects (the caller should retry the lot); the ones written are delivered all the same.
    */
   async send(bodies: readonly string[]): Promise<string[]> {
-    if (this.stopped) throw new Error(`DurableQueue(${this.name}): send after stop`);
-    bodies.forEach((body, index) => {
-      if (typeof body !== 'string') throw new Error(`DurableQueue(${this.name}).send: body ${index} is ${typeof body}, not a string`);
-    });
-    const sentAt = Date.now();
-    const messages = bodies.map((body): Message => ({ id: newMessageId(sentAt), body, sentAt, receiveCount: 0, state: 'visible' }));
-    const results = await Promise.allSettled(messages.map((message) => this.writer.put(this.toItem(message))));
+    const messages = this.newMessages('send', bodies);
+    const results = await Promise.allSettled(this.storage.put(this.name, messages.map(stored)));
     this.admit(messages.filter((_, index) => results[index]!.status === 'fulfilled'));
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) {
@@ -177,6 +170,22 @@ export class DurableQueue implements MessageVisibility {
         { cause: failure.reason },
       );
     }
+    return messages.map((message) => message.id);
+  }
+
+  /**
+   * Puts the messages inside a write another store is making (its outbox), and returns their ids; they are
+   * delivered once that write has committed, and never if it did not. The storage must support it.
+   */
+  sendIn(tx: QueueTransaction, bodies: readonly string[]): string[] {
+    if (!this.storage.putIn)
+      throw new Error(`DurableQueue(${this.name}).sendIn: its storage cannot write inside another store's transaction`);
+    const messages = this.newMessages('sendIn', bodies);
+    this.storage.putIn(tx, this.name, messages.map(stored)).then(
+      () => this.admit(messages),
+      // The write that carried them failed; its maker reports that, and no message exists.
+      () => {},
+    );
     return messages.map((message) => message.id);
   }
 
@@ -209,6 +218,9 @@ export class DurableQueue implements MessageVisibility {
   /** Moves visible messages (all, or those named) to `target`, keeping their ids; returns the ids moved. */
   async moveMessagesTo(target: DurableQueue, options: { messageIds?: readonly string[] } = {}): Promise<string[]> {
     if (target === this) throw new Error(`DurableQueue(${this.name}).moveMessagesTo: source and target are the same queue`);
+    if (target.storage !== this.storage) {
+      throw new Error(`DurableQueue(${this.name}).moveMessagesTo: cannot move messages to ${target.name}, which is on another storage`);
+    }
     const candidates = options.messageIds
       ? options.messageIds.map((id) => this.messages.get(id)).filter((message) => message !== undefined)
       : [...this.messages.values()];
@@ -244,49 +256,36 @@ export class DurableQueue implements MessageVisibility {
     this.stopped = true;
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
     for (const message of this.messages.values()) clearTimeout(message.visibilityTimer);
-    await this.writer.idle();
+    await this.storage.idle(this.name);
     await this.deadLetter?.stop();
   }
 
   private async load(): Promise<void> {
-    let exclusiveStartKey: Record<string, AttributeValue> | undefined;
-    const loaded: Message[] = [];
-    const journals: Array<{ sk: string; ids: string[] }> = [];
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: this.pk } },
-          ConsistentRead: true,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk?.S?.startsWith(JOURNAL_PREFIX)) journals.push({ sk: item.sk.S, ids: item.ids?.SS ?? [] });
-        else loaded.push(this.fromItem(item));
-      }
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey);
+    const { messages, journals } = await this.storage.load(this.name);
+    const loaded = messages.map((message): Message => ({ ...message, state: 'visible' }));
     await this.replayJournals(loaded, journals);
     this.admit(loaded);
   }
 
   /** Batches that were with a handler when the process died count as receives, then their journals go. */
-  private async replayJournals(loaded: readonly Message[], journals: ReadonlyArray<{ sk: string; ids: string[] }>): Promise<void> {
+  private async replayJournals(
+    loaded: readonly Message[],
+    journals: ReadonlyArray<{ id: string; messageIds: readonly string[] }>,
+  ): Promise<void> {
     if (journals.length === 0) return;
     const byId = new Map(loaded.map((message) => [message.id, message]));
     const touched = new Set<Message>();
     for (const journal of journals) {
-      for (const id of journal.ids) {
+      for (const id of journal.messageIds) {
         const message = byId.get(id);
         if (!message) continue;
         message.receiveCount++;
         touched.add(message);
       }
     }
-    await Promise.all([...touched].map((message) => this.writer.put(this.toItem(message))));
-    await Promise.all(journals.map((journal) => this.writer.delete({ pk: this.pk, sk: journal.sk })));
+    // The counts first: a journal deleted before them would lose the receives.
+    await Promise.all([...touched].map((message) => this.storage.saveReceiveCount(this.name, stored(message))));
+    await Promise.all(journals.map((journal) => this.storage.deleteJournal(this.name, journal.id)));
   }
 
   /** Makes stored messages known and visible, and wakes consumers; an id already known (a repeated move) is kept as is. */
@@ -351,10 +350,10 @@ export class DurableQueue implements MessageVisibility {
   }
 
   private async deliver(consumer: Consumer, deliveries: Delivery[]): Promise<void> {
-    const journal = `${JOURNAL_PREFIX}${newMessageId(Date.now())}`;
+    const journal = newMessageId(Date.now());
     try {
       // Stored before the handler runs, so a message that kills the process still counts as received.
-      await this.writer.put({ pk: { S: this.pk }, sk: { S: journal }, ids: { SS: deliveries.map(({ message }) => message.id) } });
+      await this.storage.putJournal(this.name, { id: journal, messageIds: deliveries.map(({ message }) => message.id) });
     } catch (error) {
       this.logger.error(`DurableQueue(${this.name}): could not store receive counts; the messages will be offered again`, error);
       for (const { message, receipt } of deliveries) {
@@ -370,7 +369,7 @@ export class DurableQueue implements MessageVisibility {
     await Promise.all([
       ...succeeded.map((delivery) => this.acknowledge(delivery)),
       ...deliveries.filter(({ message }) => failed.has(message.id)).map((delivery) => this.fail(delivery)),
-      this.writer.delete({ pk: this.pk, sk: journal }).catch((error: unknown) => {
+      this.storage.deleteJournal(this.name, journal).catch((error: unknown) => {
         this.logger.error(
           `DurableQueue(${this.name}): could not delete receive journal ${journal}; its messages will count one receive more after a restart`,
           error,
@@ -405,7 +404,7 @@ export class DurableQueue implements MessageVisibility {
     if (message.receipt !== receipt || message.state !== 'invisible') return;
     this.forget(message);
     try {
-      await this.writer.delete({ pk: this.pk, sk: message.id });
+      await this.storage.delete(this.name, message.id);
     } catch (error) {
       this.logger.error(
         `DurableQueue(${this.name}): could not delete acknowledged message ${message.id}; it will be delivered again after a restart`,
@@ -422,7 +421,7 @@ export class DurableQueue implements MessageVisibility {
       return;
     }
     try {
-      await this.writer.put(this.toItem(message));
+      await this.storage.saveReceiveCount(this.name, stored(message));
     } catch (error) {
       this.logger.error(`DurableQueue(${this.name}): could not store the receive count of failed message ${message.id}`, error);
     }
@@ -436,7 +435,7 @@ export class DurableQueue implements MessageVisibility {
     }
   }
 
-  /** Writes the message into `target` first and deletes it here after, so a crash in between duplicates rather than loses. */
+  /** Stores the message in `target` first and deletes it here after, so a crash in between duplicates rather than loses. */
   private async transfer(message: Message, target: DurableQueue, options: { resetReceiveCount: boolean }): Promise<void> {
     clearTimeout(message.visibilityTimer);
     message.state = 'moving';
@@ -449,16 +448,20 @@ export class DurableQueue implements MessageVisibility {
       state: 'visible',
     };
     try {
-      await target.writer.put(target.toItem(copy));
+      await this.storage.move(this.name, target.name, stored(copy));
     } catch (error) {
-      message.state = 'visible';
-      this.ready.push(message.id);
-      this.pump();
+      if (error instanceof QueueMoveError && error.storedInTarget) {
+        target.admit([copy]);
+        this.forget(message);
+      } else {
+        message.state = 'visible';
+        this.ready.push(message.id);
+        this.pump();
+      }
       throw error;
     }
     target.admit([copy]);
     this.forget(message);
-    await this.writer.delete({ pk: this.pk, sk: message.id });
   }
 
   private hideFor(message: Message, timeoutMs: number): void {
@@ -513,32 +516,14 @@ export class DurableQueue implements MessageVisibility {
     };
   }
 
-  private toItem(message: Message): Record<string, AttributeValue> {
-    const item: Record<string, AttributeValue> = {
-      pk: { S: this.pk },
-      sk: { S: message.id },
-      body: { S: message.body },
-      sentAt: { N: String(message.sentAt) },
-      receiveCount: { N: String(message.receiveCount) },
-    };
-    if (message.firstReceivedAt !== undefined) item.firstReceivedAt = { N: String(message.firstReceivedAt) };
-    return item;
-  }
-
-  private fromItem(item: Record<string, AttributeValue>): Message {
-    const id = item.sk?.S;
-    const body = item.body?.S;
-    if (id === undefined || body === undefined)
-      throw new Error(`DurableQueue(${this.name}): stored message without sk or body in ${this.tableName}`);
-    const firstReceivedAt = item.firstReceivedAt?.N === undefined ? undefined : Number(item.firstReceivedAt.N);
-    return {
-      id,
-      body,
-      sentAt: Number(item.sentAt?.N ?? 0),
-      receiveCount: Number(item.receiveCount?.N ?? 0),
-      ...(firstReceivedAt === undefined ? {} : { firstReceivedAt }),
-      state: 'visible',
-    };
+  private newMessages(operation: string, bodies: readonly string[]): Message[] {
+    if (this.stopped) throw new Error(`DurableQueue(${this.name}): ${operation} after stop`);
+    bodies.forEach((body, index) => {
+      if (typeof body !== 'string')
+        throw new Error(`DurableQueue(${this.name}).${operation}: body ${index} is ${typeof body}, not a string`);
+    });
+    const sentAt = Date.now();
+    return bodies.map((body): Message => ({ id: newMessageId(sentAt), body, sentAt, receiveCount: 0, state: 'visible' }));
   }
 }
 
@@ -569,6 +554,10 @@ let sequence = 0;
 function newMessageId(now: number): string {
   sequence = (sequence + 1) % 0x1_0000_0000;
   return `${now.toString(16).padStart(12, '0')}-${processTag}-${sequence.toString(16).padStart(8, '0')}`;
+}
+
+function stored({ id, body, sentAt, receiveCount, firstReceivedAt }: Message): StoredMessage {
+  return firstReceivedAt === undefined ? { id, body, sentAt, receiveCount } : { id, body, sentAt, receiveCount, firstReceivedAt };
 }
 
 function messageIdOf(receiptHandle: string): string {

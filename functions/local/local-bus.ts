@@ -3,6 +3,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { type CanonicalEvent, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../core/event.js';
 import type { EventPublisher } from '../core/ports.js';
 import type { DurableQueue } from './durable-queue.js';
+import type { QueueTransaction } from './queue-storage.js';
 
 /** A bus rule: entries matching the pattern go to the target queue (the topology's busRoutes have this shape). */
 export interface BusRoute<QueueName extends string = string> {
@@ -51,19 +52,35 @@ export class LocalBus<QueueName extends string = string> implements EventPublish
 
   /** PutEvents: returns, per entry, the names of the queues it was stored on. */
   async putEvents(entries: readonly BusEntry[], now = new Date()): Promise<QueueName[][]> {
+    const { targets, bodiesByQueue } = this.route(entries, now);
+    await Promise.all([...bodiesByQueue].map(([queue, bodies]) => this.queues[queue].send(bodies)));
+    return targets;
+  }
+
+  /**
+   * The outbox of a store sharing the queues' database: routes a canonical event into the write `tx` that
+   * stores it, so it is on its queues exactly when that write commits. Returns the names of those queues.
+   */
+  enqueueIn(tx: QueueTransaction, event: CanonicalEvent, now = new Date()): QueueName[] {
+    const { targets, bodiesByQueue } = this.route([{ source: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE, detail: event }], now);
+    for (const [queue, bodies] of bodiesByQueue) this.queues[queue].sendIn(tx, bodies);
+    return targets[0] ?? [];
+  }
+
+  /** Each entry's envelope on every queue a route sends it to (once per queue), and per entry those queues. */
+  private route(entries: readonly BusEntry[], now: Date): { targets: QueueName[][]; bodiesByQueue: Map<QueueName, string[]> } {
     const bodiesByQueue = new Map<QueueName, string[]>();
     const targets = entries.map((entry) => {
       const body = JSON.stringify(envelope(entry, now));
-      const matched = this.routes.filter((route) => matchesPattern(route.pattern, entry)).map((route) => route.targetQueue);
-      for (const queue of new Set(matched)) {
+      const matched = [...new Set(this.routes.filter((route) => matchesPattern(route.pattern, entry)).map((route) => route.targetQueue))];
+      for (const queue of matched) {
         const bodies = bodiesByQueue.get(queue) ?? [];
         bodies.push(body);
         bodiesByQueue.set(queue, bodies);
       }
-      return [...new Set(matched)];
+      return matched;
     });
-    await Promise.all([...bodiesByQueue].map(([queue, bodies]) => this.queues[queue].send(bodies)));
-    return targets;
+    return { targets, bodiesByQueue };
   }
 }
 

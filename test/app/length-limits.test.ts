@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
+import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../support/api-token.js';
 import { type FakePlatformApi, startFakePlatformApi } from '../support/fake-platform-api.js';
 import type { ReceivedRequest } from '../support/loopback.js';
 import { getJson, makeWorkspace, waitFor, waitForQueuesToDrain } from '../support/runtime-process.js';
@@ -82,6 +83,7 @@ describe('replies longer than the platform allows (Telegram, live, through the l
         FOGHORN_TELEGRAM_SECRET_TOKEN: SECRET,
         FOGHORN_TELEGRAM_BOT_TOKEN: '123456:TEST-TOKEN',
         FOGHORN_TELEGRAM_API_URL: telegram.url,
+        FOGHORN_API_TOKEN: TEST_API_TOKEN,
       }),
     });
   }, 60_000);
@@ -108,7 +110,7 @@ describe('replies longer than the platform allows (Telegram, live, through the l
     // Approved, it goes out in the only form Telegram accepts: cut to the limit, once.
     const approve = await fetch(`${runtime.url}/api/approvals/${action!.id}/approve`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...TEST_API_AUTHORIZATION },
       body: JSON.stringify({ who: 'maya' }),
     });
     expect(approve.status).toBe(200);

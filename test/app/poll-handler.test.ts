@@ -62,7 +62,7 @@ describe('the poll stage (a schedule on AWS and on one machine)', () => {
     expect(reports).toEqual([expect.objectContaining({ platform: 'reddit', status: 'polled' })]);
     expect(publisher.published.length).toBeGreaterThanOrEqual(4);
     expect(publisher.published.map((event) => event.id)).toContain('reddit:t4_2a7bxk9');
-    expect((await store.get('reddit:t1_kq4m001'))?.published).toBe(true);
+    expect((await store.get('reddit:t1_kq4m001'))?.event.raw?.ref).toBe('event#reddit:t1_kq4m001');
     expect(await new DynamoCursorStore(dynamo.current).get('reddit')).toMatch(/t1_kq4m001/);
   });
 

@@ -19,6 +19,8 @@ export const LAYOUT_FOLDERS = [
   'rules',
   'escalation',
   'crisis',
+  'auth',
+  'analytics',
   'storage',
   'aws',
   'local',

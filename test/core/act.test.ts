@@ -67,6 +67,23 @@ describe('actOn', () => {
     expect(await d.actions.get('x3')).toMatchObject({ status: 'failed', error: '(#100) Object does not exist' });
   });
 
+  it('hands what the executor changed (tags, its audit line) to the completion, and keeps it out of the outcome', async () => {
+    const completions: unknown[] = [];
+    const actions = new DynamoActionStore({ client: dynamo.current.client, tableName: dynamo.current.tableName });
+    const recording = Object.assign(Object.create(actions) as DynamoActionStore, {
+      complete: (...args: Parameters<DynamoActionStore['complete']>) => {
+        completions.push(args[3]);
+        return actions.complete(args[0], args[1], args[2]);
+      },
+    });
+    const effects = {
+      audit: { id: 'action:x5:succeeded', at: '2026-11-22T10:00:00.000Z', kind: 'action' as const, what: 'reply.succeeded' },
+    };
+    const d = { ...deps(async () => ({ status: 'succeeded' as const, mode: 'live' as const, effects })), actions: recording };
+    expect(await actOn(command('x5'), d)).toEqual({ status: 'done', record: { status: 'succeeded', mode: 'live' } });
+    expect(completions).toEqual([effects]);
+  });
+
   it('fails an unknown action type for good, naming the known ones', async () => {
     const d = deps(async () => ({ status: 'succeeded' }));
     const outcome = await actOn(command('x4', 'telepathy'), d);

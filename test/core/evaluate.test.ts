@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
 import { evaluateEvent } from '../../functions/core/evaluate.js';
-import type { CommandQueue } from '../../functions/core/ports.js';
+import type { CommandQueue, DecisionStore, StoredDecision } from '../../functions/core/ports.js';
 import type { RuleSet, RuleState } from '../../functions/core/rule-set.js';
 import { compileSources, createRuleSet, parseFoghornConfig } from '../../functions/rules/index.js';
 import { DynamoDecisionStore } from '../../functions/storage/dynamo/decision-store.js';
@@ -83,5 +83,78 @@ describe('evaluateEvent', () => {
       ['reply', 'hours-reply', 'We are open 9-18.'],
     ]);
     expect(queue.sent).toEqual([commands]);
+  });
+
+  it('reads no decision on a first receive; a race on one keeps the first decision and re-sends its commands', async () => {
+    const ruleSet = countingRuleSet();
+    const sent: ActionCommand[][] = [];
+    const decisions = new DynamoDecisionStore(dynamo.current);
+    let reads = 0;
+    const deps = {
+      ruleSet: () => ruleSet,
+      state: new DynamoRuleState(dynamo.current),
+      decisions: {
+        get: (eventId: string) => {
+          reads++;
+          return decisions.get(eventId);
+        },
+        putIfAbsent: decisions.putIfAbsent.bind(decisions),
+      },
+      queue: { send: async (commands: readonly ActionCommand[]) => void sent.push([...commands]) },
+      clock: { now: () => new Date('2026-11-22T10:00:05.000Z') },
+    };
+    const event = makeEvent({ id: 'generic:first-receive-1', text: 'opening hours, please', author: { id: 'u-first' } });
+    const first = await evaluateEvent(event, deps, { firstReceive: true });
+    const raced = await evaluateEvent({ ...event, text: 'no longer about opening hours' }, deps, { firstReceive: true });
+    expect(reads).toBe(0);
+    expect(raced).toEqual(first);
+    expect(sent).toEqual([first, first]);
+  });
+
+  it('reads the decision on a redelivery and spends nothing again', async () => {
+    const ruleSet = countingRuleSet();
+    const sent: ActionCommand[][] = [];
+    const deps = {
+      ruleSet: () => ruleSet,
+      state: new DynamoRuleState(dynamo.current),
+      decisions: new DynamoDecisionStore(dynamo.current),
+      queue: { send: async (commands: readonly ActionCommand[]) => void sent.push([...commands]) },
+      clock: { now: () => new Date('2026-11-22T10:00:05.000Z') },
+    };
+    const event = makeEvent({ id: 'generic:redelivered-1', text: 'opening hours, please', author: { id: 'u-redelivered' } });
+    const first = await evaluateEvent(event, deps, { firstReceive: true });
+    expect(await evaluateEvent(event, deps, { firstReceive: false })).toEqual(first);
+    expect(await evaluateEvent(event, deps)).toEqual(first);
+    expect(ruleSet.evaluations).toBe(1);
+    expect(sent).toEqual([first, first, first]);
+  });
+
+  it('sends nothing itself when the store queued the commands in the write that kept the decision (an outbox)', async () => {
+    const ruleSet = countingRuleSet();
+    const sent: ActionCommand[][] = [];
+    const kept = new Map<string, StoredDecision>();
+    const outbox: DecisionStore = {
+      get: async (eventId) => {
+        const decision = kept.get(eventId);
+        return decision ? { ...decision, queued: true } : undefined;
+      },
+      putIfAbsent: async (decision) => {
+        const created = !kept.has(decision.eventId);
+        if (created) kept.set(decision.eventId, decision);
+        return { decision: kept.get(decision.eventId) ?? decision, created, queued: true };
+      },
+    };
+    const deps = {
+      ruleSet: () => ruleSet,
+      state: new DynamoRuleState(dynamo.current),
+      decisions: outbox,
+      queue: { send: async (commands: readonly ActionCommand[]) => void sent.push([...commands]) },
+      clock: { now: () => new Date('2026-11-22T10:00:05.000Z') },
+    };
+    const event = makeEvent({ id: 'generic:outbox-1', text: 'opening hours, please', author: { id: 'u-outbox' } });
+    const commands = await evaluateEvent(event, deps, { firstReceive: true });
+    expect(commands).toHaveLength(1);
+    expect(await evaluateEvent(event, deps, { firstReceive: false })).toEqual(commands);
+    expect(sent).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalEvent } from '../../functions/core/event.js';
+import { type CanonicalEvent, isRepublished } from '../../functions/core/event.js';
 import type { InboundRequest } from '../../functions/core/http.js';
 import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
 import { jsonNestingDepth, MAX_PAYLOAD_DEPTH, pathDeeperThan } from '../../functions/core/payload-depth.js';
-import type { EventPublisher } from '../../functions/core/ports.js';
+import type { EventPublisher, EventStore, RawPayload } from '../../functions/core/ports.js';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { signGeneric } from '../../functions/platforms/generic/verify.js';
 import { connectorFor, connectors } from '../../functions/platforms/index.js';
@@ -55,18 +55,22 @@ describe('handleWebhook', () => {
     return { deps, publisher, store };
   };
 
-  it('stores and publishes a signed event once, answering 200 to a redelivery without publishing again', async () => {
+  it('stores a signed event once with its raw payload, and publishes a redelivery again, marked for evaluation to read its decision', async () => {
     const { deps, publisher, store } = setup();
     const body = JSON.stringify(makeEvent({ id: 'once-1' }));
     const first = await handleWebhook(signedRequest(body), deps);
     const second = await handleWebhook(signedRequest(body), deps);
     expect(first).toEqual({ status: 200, body: { ok: true, events: ['generic:once-1'], duplicates: 0 } });
     expect(second).toEqual({ status: 200, body: { ok: true, events: ['generic:once-1'], duplicates: 1 } });
-    expect(publisher.published.map((event) => event.id)).toEqual(['generic:once-1']);
+    expect(publisher.published.map((event) => [event.id, isRepublished(event)])).toEqual([
+      ['generic:once-1', false],
+      ['generic:once-1', true],
+    ]);
     const stored = await store.get('generic:once-1');
-    expect(stored?.published).toBe(true);
     expect(stored?.event.receivedAt).toBe('2026-11-22T10:00:05.000Z');
-    expect(stored?.event.raw?.ref).toMatch(/^raw:generic:[0-9a-f]{64}$/);
+    expect(stored?.event.raw?.ref).toBe('event#generic:once-1');
+    expect(isRepublished(stored?.event)).toBe(false);
+    expect((await store.getRaw('event#generic:once-1'))?.toString()).toBe(body);
   });
 
   it('answers 5xx when the bus fails, and publishes the stored event on the retry', async () => {
@@ -76,6 +80,30 @@ describe('handleWebhook', () => {
     expect((await handleWebhook(signedRequest(body), deps)).status).toBe(503);
     expect((await handleWebhook(signedRequest(body), deps)).status).toBe(200);
     expect(publisher.published.map((event) => event.id)).toEqual(['generic:retry-1']);
+  });
+
+  it('publishes nothing itself for an event its store put on the bus in the same write (a store that is its own outbox)', async () => {
+    const { deps, publisher } = setup();
+    const given: Array<{ id: string; raw: RawPayload | undefined }> = [];
+    const unused = async () => {
+      throw new Error('not used by ingest');
+    };
+    const outbox: EventStore = {
+      putIfAbsent: async (event, raw) => {
+        given.push({ id: event.id, raw });
+        return { created: true, published: true };
+      },
+      get: unused,
+      listRecent: unused,
+      addTags: unused,
+      quarantine: unused,
+    };
+    const body = JSON.stringify(makeEvent({ id: 'outbox-1' }));
+    expect((await handleWebhook(signedRequest(body), { ...deps, store: outbox })).status).toBe(200);
+    expect(publisher.published).toEqual([]);
+    expect(given).toEqual([
+      { id: 'generic:outbox-1', raw: { platform: 'generic', body: Buffer.from(body), receivedAt: new Date('2026-11-22T10:00:05.000Z') } },
+    ]);
   });
 
   it('refuses a missing or wrong signature with 401 and stores nothing', async () => {
@@ -108,6 +136,8 @@ describe('handleWebhook', () => {
       expect.arrayContaining(['body is not valid JSON', 'event 0 does not match the canonical event schema']),
     );
     expect(await store.get('generic:bad')).toBeUndefined();
+    const notJsonEntry = quarantined.find((entry) => entry.reason === 'body is not valid JSON');
+    expect((await store.getRaw(notJsonEntry?.rawRef ?? ''))?.toString()).toBe('{not json');
   });
 
   it('refuses an oversized body with 413, an unknown platform with 404, an unconfigured one with 503 naming the variable', async () => {

@@ -57,8 +57,8 @@ describe('pollOnce (reddit into the pipeline)', () => {
       'reddit:t1_kq4m001',
     ]);
     const stored = await store.get('reddit:t4_2a7bxk9');
-    expect(stored?.published).toBe(true);
     expect(stored?.event.kind).toBe('dm');
+    expect(stored?.event.raw?.ref).toBe('event#reddit:t4_2a7bxk9');
     const raw = await store.getRaw(stored?.event.raw?.ref ?? '');
     expect(JSON.parse(raw?.toString() ?? '{}')).toMatchObject({ kind: 't4', data: { name: 't4_2a7bxk9' } });
     expect(JSON.parse((await cursors.get('reddit')) ?? '{}')).toEqual({

@@ -46,7 +46,7 @@ describe('crisis executors', () => {
     });
     const hold = ruleHoldExecutor({ approvals, audit, expireAfterMs: 60_000, clock });
     const executors = { hold: auditedExecutor(hold, audit, clock), reply: auditedExecutor(reply, audit, clock) };
-    const deps = { actions: memoryActionStore(), executors, clock, leaseMs: 1000 };
+    const deps = { actions: memoryActionStore({ audit }), executors, clock, leaseMs: 1000 };
     const timer = await startSlaTimer(
       timers,
       {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
+import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../support/api-token.js';
 import { startLoopback } from '../support/loopback.js';
 import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitFor, waitForQueuesToDrain } from '../support/runtime-process.js';
 
@@ -66,7 +67,11 @@ describe('crisis and SLA through the local runtime', () => {
   const actions = async () => (await getJson<{ actions: Action[] }>(`${runtime.url}/api/actions?limit=10000`)).actions;
   const idle = () => waitForQueuesToDrain(runtime.url);
   const send = (path: string, body: unknown) =>
-    fetch(`${runtime.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${runtime.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...TEST_API_AUTHORIZATION },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     const { dataDir, rulesDir } = makeWorkspace({ 'crisis.yaml': RULES });
@@ -95,6 +100,7 @@ describe('crisis and SLA through the local runtime', () => {
         FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET,
         FOGHORN_PD_KEY: 'R0UTINGKEY0123456789',
         FOGHORN_SLACK_TEAM_WEBHOOK: `${(await slack).url}/services/T0/B0/SECRETPATH0123`,
+        FOGHORN_API_TOKEN: TEST_API_TOKEN,
       }),
       clock: { now: () => new Date(now) },
       crisisSweepEveryMs: 3_600_000,

@@ -7,6 +7,7 @@ import { settingsFrom } from '../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
 import { signGeneric } from '../../functions/platforms/generic/verify.js';
 import { fixture, keys, PUBLIC_KEY_HEX, signDiscord } from '../platforms/discord/request.js';
+import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../support/api-token.js';
 import { waitFor } from '../support/runtime-process.js';
 
 const RULE = `
@@ -45,7 +46,11 @@ describe('secrets in events stay out of every API answer (Discord interaction to
       port: 0,
       dataDir: join(root, 'data'),
       rulesDir: root,
-      settings: settingsFrom({ FOGHORN_DISCORD_PUBLIC_KEY: PUBLIC_KEY_HEX, FOGHORN_GENERIC_SECRET: GENERIC_SECRET }),
+      settings: settingsFrom({
+        FOGHORN_DISCORD_PUBLIC_KEY: PUBLIC_KEY_HEX,
+        FOGHORN_GENERIC_SECRET: GENERIC_SECRET,
+        FOGHORN_API_TOKEN: TEST_API_TOKEN,
+      }),
       logger: { info: () => {}, warn: () => {}, error: () => {} },
       forceSandbox: true,
     });
@@ -60,7 +65,7 @@ describe('secrets in events stay out of every API answer (Discord interaction to
     return { text: await response.clone().text(), json: (await response.json()) as Record<string, unknown> };
   };
   const post = (path: string, body: unknown) =>
-    fetch(`${runtime.url}${path}`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(body) });
+    fetch(`${runtime.url}${path}`, { method: 'POST', headers: { ...JSON_TYPE, ...TEST_API_AUTHORIZATION }, body: JSON.stringify(body) });
   const postDiscord = (raw: Buffer) => {
     const timestamp = String(Math.floor(Date.now() / 1000));
     return fetch(`${runtime.url}/webhooks/discord`, {

@@ -21,7 +21,7 @@ describe('npm start twice on one data folder', () => {
 
     // Assess
     await expect(second).rejects.toThrow(
-      `foghorn could not start: the data folder ${workspace.dataDir} is in use by another Foghorn runtime (its embedded DynamoDB holds the lock ${join(workspace.dataDir, 'dynamodb', 'LOCK')}): stop that runtime, or set FOGHORN_DATA to another folder`,
+      `foghorn could not start: the data folder ${workspace.dataDir} is in use by another Foghorn runtime (its embedded store holds the lock ${join(workspace.dataDir, 'embedded', 'foghorn.lock')}): stop that runtime, or set FOGHORN_DATA to another folder`,
     );
     await expect(second).rejects.not.toThrow(/ECONNREFUSED/);
     expect((await fetch(`${running[0]?.url}/health`)).status).toBe(200);

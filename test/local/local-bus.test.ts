@@ -1,9 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it } from 'vitest';
+import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BusRouteSpec, type QueueName, topology } from '../../functions/app/topology.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { DurableQueue } from '../../functions/local/durable-queue.js';
 import { LocalBus } from '../../functions/local/local-bus.js';
+import { EmbeddedDatabase } from '../../functions/storage/embedded/database.js';
+import { EmbeddedQueueStorage } from '../../functions/storage/embedded/queue-storage.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 
 const event: CanonicalEvent = {
@@ -108,5 +114,77 @@ describe('LocalBus', () => {
     const queues = await makeQueues();
     await queues.events.stop();
     await expect(new LocalBus(topology.busRoutes, queues).publish([event])).rejects.toThrow(/send after stop/);
+  });
+
+  it('refuses to enqueue inside a transaction when the queues are in the DynamoDB table', async () => {
+    const queues = await makeQueues();
+    expect(() => new LocalBus(topology.busRoutes, queues).enqueueIn({ put: () => {}, afterCommit: () => {} }, event)).toThrow(
+      /cannot write inside another store's transaction/,
+    );
+    await Promise.all(Object.values(queues).map((queue) => queue.stop()));
+  });
+});
+
+describe('LocalBus over the embedded database (the event store’s outbox)', () => {
+  let folder: string;
+  let db: EmbeddedDatabase;
+
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'foghorn-local-bus-'));
+    db = EmbeddedDatabase.open({ path: folder });
+  });
+  afterAll(async () => {
+    await db.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  function makeQueues(): Record<QueueName, DurableQueue> {
+    run++;
+    const storage = new EmbeddedQueueStorage(db);
+    const make = (name: string) => new DurableQueue({ storage, name: `${name}${run}`, visibilityTimeoutMs: 60_000, maxReceiveCount: 3 });
+    return { events: make('events'), actions: make('actions') };
+  }
+
+  it('routes an event into the write that stores it: on the events queue once that write commits, in an EventBridge envelope', async () => {
+    // Prepare
+    const queues = makeQueues();
+    await Promise.all(Object.values(queues).map((queue) => queue.start()));
+    const bus = new LocalBus(topology.busRoutes, queues);
+    const received: SQSRecord[] = [];
+    queues.events.consume(async (batch) => {
+      received.push(...batch.Records);
+    });
+
+    // Act: the event store's write, with the bus as its outbox.
+    const targets = await db.write((tx) => {
+      tx.put(`event/${event.id}`, event);
+      return bus.enqueueIn(tx, event);
+    });
+
+    // Assess
+    expect(targets).toEqual(['events']);
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ source: 'foghorn.ingest', 'detail-type': 'social.event', detail: event });
+    expect(queues.actions.depth().total).toBe(0);
+    await Promise.all(Object.values(queues).map((queue) => queue.stop()));
+  });
+
+  it('enqueues nothing when the write that carried the event throws', async () => {
+    const queues = makeQueues();
+    await Promise.all(Object.values(queues).map((queue) => queue.start()));
+    const bus = new LocalBus(topology.busRoutes, queues);
+    await expect(
+      db.write((tx) => {
+        bus.enqueueIn(tx, event);
+        throw new Error('conditional put failed');
+      }),
+    ).rejects.toThrow('conditional put failed');
+    // A later outbox write that commits; the failed one's outbox was settled (not committed) before it rejected.
+    await db.write((tx) => bus.enqueueIn(tx, { ...event, id: 'generic:43' }));
+    await vi.waitFor(() => expect(queues.events.depth().total).toBe(1));
+    expect(queues.events.list().map((message) => (JSON.parse(message.body) as { detail: CanonicalEvent }).detail.id)).toEqual([
+      'generic:43',
+    ]);
+    await Promise.all(Object.values(queues).map((queue) => queue.stop()));
   });
 });

@@ -4,7 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type fc from 'fast-check';
 import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import type { Connector, ConnectorContext } from '../../functions/core/connector.js';
-import type { CanonicalEvent } from '../../functions/core/event.js';
+import { type CanonicalEvent, isRepublished } from '../../functions/core/event.js';
 import type { InboundRequest, OutboundRequest, OutboundResponse } from '../../functions/core/http.js';
 import { handleWebhook, type IngestDependencies } from '../../functions/core/ingest.js';
 import { settingsFrom } from '../../functions/core/settings.js';
@@ -76,9 +76,13 @@ export async function sendOver(request: OutboundRequest): Promise<OutboundRespon
   return { status: response.status, headers, body: await response.text() };
 }
 
-/** The real ingest over dynalite, with a bus that remembers what it was given. */
+/**
+ * The real ingest over dynalite, with a bus that remembers what it was given: first publications in
+ * `published`, the events a redelivery published again (marked for evaluation to read their decision) in `republished`.
+ */
 export function ingestThrough(table: { client: DynamoDBClient; tableName: string }, settings: Record<string, string>) {
   const published: CanonicalEvent[] = [];
+  const republished: CanonicalEvent[] = [];
   const store = new DynamoEventStore(table);
   const deps: IngestDependencies = {
     connectorFor,
@@ -87,13 +91,13 @@ export function ingestThrough(table: { client: DynamoDBClient; tableName: string
     store,
     publisher: {
       publish: async (events) => {
-        published.push(...events);
+        for (const event of events) (isRepublished(event) ? republished : published).push(event);
       },
     },
     clock: { now: () => new Date('2026-11-22T10:01:00.000Z') },
     maxBodyBytes: 256 * 1024,
   };
-  return { post: (request: InboundRequest) => handleWebhook(request, deps), store, published };
+  return { post: (request: InboundRequest) => handleWebhook(request, deps), store, published, republished };
 }
 
 /** A documented payload with up to four of its fields (at any depth) replaced by arbitrary JSON or removed. */

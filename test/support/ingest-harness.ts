@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from '../../functions/core/event.js';
+import { type CanonicalEvent, isRepublished } from '../../functions/core/event.js';
 import type { IngestDependencies } from '../../functions/core/ingest.js';
 import type { EventPublisher } from '../../functions/core/ports.js';
 import { settingsFrom } from '../../functions/core/settings.js';
@@ -6,11 +6,15 @@ import { connectorFor, connectors } from '../../functions/platforms/index.js';
 import type { EmbeddedDynamo } from '../../functions/storage/dynamo/embedded.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 
-/** The bus port, recording what was published. */
+/**
+ * The bus port, recording what was published: first publications in `published`, and apart from them the
+ * events a redelivery published again (marked, so evaluation reads their decision) in `republished`.
+ */
 export class RecordingPublisher implements EventPublisher {
   readonly published: CanonicalEvent[] = [];
+  readonly republished: CanonicalEvent[] = [];
   async publish(events: readonly CanonicalEvent[]): Promise<void> {
-    this.published.push(...events);
+    for (const event of events) (isRepublished(event) ? this.republished : this.published).push(event);
   }
 }
 

@@ -1,12 +1,13 @@
 import type { ActionExecutor } from '../act.js';
-import type { EventStore } from '../ports.js';
 
-/** `tag`: labels stored on the event. */
-export function tagExecutor(events: Pick<EventStore, 'addTags'>): ActionExecutor {
+/** `tag`: labels stored on the event, written with the action's completion (one write). */
+export function tagExecutor(): ActionExecutor {
   return async (command) => {
     const raw = command.params.tags;
     const tags = (Array.isArray(raw) ? raw : [raw]).filter((tag): tag is string => typeof tag === 'string' && tag.length > 0);
-    await events.addTags(command.eventId, tags);
-    return { status: 'succeeded' };
+    return {
+      status: 'succeeded',
+      ...(tags.length > 0 ? { effects: { tags: { eventId: command.eventId, tags: [...new Set(tags)] } } } : {}),
+    };
   };
 }

@@ -17,11 +17,25 @@ export interface LocalRequest {
 export interface LocalAnswer {
   status: number;
   headers?: Record<string, string>;
+  /** JSON, text, or bytes sent as they are (with the `content-type` the headers give). */
   body?: unknown;
+  /** A long answer (Server-Sent Events): written to after the headers until either side closes it. */
+  stream?: (sink: LocalStreamSink) => void;
+}
+
+/** The open end of a streamed answer. */
+export interface LocalStreamSink {
+  write(chunk: string): void;
+  end(): void;
+  /** Called once, when the client goes away, the stream is ended, or the server closes. */
+  onClose(listener: () => void): void;
 }
 
 /** Looks at a request before any route: an answer refuses it, undefined lets it through. */
 export type LocalGuard = (request: Pick<LocalRequest, 'method' | 'path' | 'headers'>) => LocalAnswer | undefined;
+
+/** Wraps every route, after the guard and with the body read: answers itself, or hands the request (changed or not) to `next`. */
+export type LocalFilter = (request: LocalRequest, next: (request: LocalRequest) => Promise<LocalAnswer>) => Promise<LocalAnswer>;
 
 interface RouteEntry {
   method: string;
@@ -49,12 +63,34 @@ function compilePath(path: string): { pattern: RegExp; names: string[] } {
 /** A tiny router on node:http (the local stand-in for API Gateway); bodies are capped before they are read whole. */
 export class LocalHttpServer {
   private readonly routes: RouteEntry[] = [];
+  private readonly streams = new Set<ServerResponse>();
+  private fallback: LocalRoute | undefined;
+  private readonly filters: LocalFilter[] = [];
+  private readonly listeners: Array<(port: number) => void> = [];
   private server: Server | undefined;
 
   constructor(private readonly options: { maxBodyBytes: number; onError: (error: unknown) => void; guard?: LocalGuard }) {}
 
   add(method: string, path: string, route: LocalRoute): this {
     this.routes.push({ method, path, ...compilePath(path), route });
+    return this;
+  }
+
+  /** Runs `filter` around every route, the fallback included; filters added first run outermost. */
+  use(filter: LocalFilter): this {
+    this.filters.push(filter);
+    return this;
+  }
+
+  /** Called with the bound port once the server listens. */
+  onListening(listener: (port: number) => void): this {
+    this.listeners.push(listener);
+    return this;
+  }
+
+  /** Answers the GET requests no route matches (the console's pages and files); its 404 is the server's own. */
+  otherwise(route: LocalRoute): this {
+    this.fallback = route;
     return this;
   }
 
@@ -72,7 +108,9 @@ export class LocalHttpServer {
       this.server?.once('error', reject);
       this.server?.listen(port, host, () => resolve());
     });
-    return (this.server.address() as AddressInfo).port;
+    const { port: bound } = this.server.address() as AddressInfo;
+    for (const listener of this.listeners) listener(bound);
+    return bound;
   }
 
   /** The bound port (0 before listen). */
@@ -84,14 +122,52 @@ export class LocalHttpServer {
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    for (const stream of this.streams) stream.end();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private filtered(route: LocalRoute): (request: LocalRequest) => Promise<LocalAnswer> {
+    return this.filters.reduceRight<(request: LocalRequest) => Promise<LocalAnswer>>(
+      (next, filter) => (request) => filter(request, next),
+      async (request) => route(request),
+    );
+  }
+
+  /** Sends the answer; a streamed one stays open, and is ended by `close()` so a stop never waits on a listener. */
+  private answer(res: ServerResponse, answer: LocalAnswer): void {
+    const { stream } = answer;
+    if (!stream) {
+      send(res, answer);
+      return;
+    }
+    res.writeHead(answer.status, answer.headers);
+    res.flushHeaders();
+    this.streams.add(res);
+    const listeners: Array<() => void> = [];
+    res.once('close', () => {
+      this.streams.delete(res);
+      for (const listener of listeners.splice(0)) listener();
+    });
+    stream({
+      write: (chunk) => {
+        if (!res.writableEnded) res.write(chunk);
+      },
+      end: () => res.end(),
+      onClose: (listener) => {
+        if (res.destroyed || res.writableFinished) listener();
+        else listeners.push(listener);
+      },
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const candidates = this.routes.filter((entry) => entry.pattern.test(url.pathname));
+      if (candidates.length === 0 && this.fallback && req.method === 'GET') {
+        candidates.push({ method: 'GET', path: url.pathname, pattern: /^/, names: [], route: this.fallback });
+      }
       if (candidates.length === 0) return send(res, { status: 404, body: { error: `no route for ${url.pathname}`, detail: null } });
       const entry = candidates.find((candidate) => candidate.method === req.method);
       if (!entry) {
@@ -128,9 +204,9 @@ export class LocalHttpServer {
           },
         });
       }
-      send(
+      this.answer(
         res,
-        await entry.route({
+        await this.filtered(entry.route)({
           method: req.method ?? 'GET',
           path: url.pathname,
           params: params.values,
@@ -181,6 +257,11 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
 }
 
 function send(res: ServerResponse, answer: LocalAnswer): void {
+  if (Buffer.isBuffer(answer.body)) {
+    res.writeHead(answer.status, { 'content-type': 'application/octet-stream', ...answer.headers });
+    res.end(answer.body);
+    return;
+  }
   const isText = typeof answer.body === 'string';
   const payload = answer.body === undefined ? '' : isText ? (answer.body as string) : JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...answer.headers });

@@ -1,11 +1,11 @@
 import { settingsFrom } from '../../core/settings.js';
 import { loadDotEnv } from '../../local/dotenv.js';
 import { type RuntimeLogger, startRuntime } from './runtime.js';
-import { DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_RULES_DIR, DEVELOPMENT_GENERIC_SECRET } from './runtime-settings.js';
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_RULES_DIR, DEVELOPMENT_GENERIC_SECRET, storeChoiceFrom } from './runtime-settings.js';
 
 /** `npm start`: Foghorn on this machine, configured by the environment and `.env`. */
 async function main(): Promise<void> {
-  // The embedded DynamoDB client warns on Node 20 about SDK releases from 2027; Node 20 is supported here.
+  // The DynamoDB client (FOGHORN_STORE=dynamodb) warns on Node 20 about SDK releases from 2027; Node 20 is supported here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   loadDotEnv('.env');
   const env = { ...process.env };
@@ -15,10 +15,12 @@ async function main(): Promise<void> {
     logger.warn(`FOGHORN_GENERIC_SECRET is not set: using the development secret '${DEVELOPMENT_GENERIC_SECRET}' (local use only)`);
   }
   const port = parsePort(env.FOGHORN_PORT);
+  const store = storeChoiceFrom(env);
   const runtime = await startRuntime({
     port,
     dataDir: env.FOGHORN_DATA ?? DEFAULT_DATA_DIR,
     rulesDir: env.FOGHORN_RULES ?? DEFAULT_RULES_DIR,
+    store,
     settings: settingsFrom(env),
     forceSandbox: env.FOGHORN_SANDBOX === 'true',
     ...(env.FOGHORN_ACTION_LEASE_MS ? { actionLeaseMs: Number(env.FOGHORN_ACTION_LEASE_MS) } : {}),

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AppLogger } from '../../app/adapters.js';
 import { localAdapters } from '../../app/local-adapters.js';
 import { openApiDocument } from '../../app/openapi.js';
@@ -15,9 +15,13 @@ import type { Settings } from '../../core/settings.js';
 import type { CrisisKit } from '../../crisis/crisis-kit.js';
 import type { DurableQueue } from '../../local/durable-queue.js';
 import { LocalScheduler } from '../../local/scheduler.js';
-import { type EmbeddedDynamo, EmbeddedDynamoLockedError, startEmbeddedDynamo } from '../../storage/dynamo/embedded.js';
 import { BadCursorError } from '../../storage/dynamo/index-query.js';
+import { installLocalAuth } from './auth-routes.js';
+import { serveConsole } from './console-routes.js';
+import { dynaliteLayoutNotice, findDynaliteLayout } from './dynalite-layout.js';
 import { fromApiGatewayResult, LocalHttpServer, toApiGatewayEvent } from './http-server.js';
+import { type LocalStore, openLocalStore, type StoreStats } from './local-store.js';
+import type { StoreChoice } from './runtime-settings.js';
 import { sameOriginGuard } from './same-origin-guard.js';
 
 export type RuntimeLogger = AppLogger;
@@ -38,13 +42,17 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** How often the SLA, spike and approval sweep runs (default: the topology's schedule, every minute). */
   crisisSweepEveryMs?: number;
+  /** Where the data is kept (default: the embedded store under `<dataDir>/embedded/`). */
+  store?: StoreChoice;
 }
 
 export interface Runtime {
   url: string;
   port: number;
-  /** The embedded DynamoDB (127.0.0.1, a free port); it serves only the runtime's own per-start credential. */
-  storeEndpoint: string;
+  /** The embedded DynamoDB (127.0.0.1, a free port) on the dynamodb store without an endpoint; it serves only the runtime's own per-start credential. */
+  storeEndpoint?: string;
+  /** The store's engine, and its writes, commits and reads since the start (as /health shows them). */
+  storage(): StoreStats;
   queues: Readonly<Record<QueueName, DurableQueue>>;
   ruleSet(): RuleSet;
   /** Every route the HTTP server answers (method and path template); GET /api/openapi.json describes each. */
@@ -59,52 +67,40 @@ const MINUTE_MS = 60_000;
 /**
  * Foghorn on one machine: the pipeline assembled as on AWS (functions/app/), fed Lambda-shaped events
  * by an HTTP server (API Gateway), the local bus and durable queues built from the same topology as the
- * CDK stack, and local schedules for the poll and the sweep, over an embedded DynamoDB persisted under
- * the data folder.
+ * CDK stack, and local schedules for the poll and the sweep, over the embedded store (or DynamoDB) kept
+ * under the data folder.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), inWorker: true, privateCredential: true }).catch(
-    (error: unknown) => {
-      if (!(error instanceof EmbeddedDynamoLockedError)) throw error;
-      throw new DataFolderInUseError(dataDir, error.lockFile);
-    },
-  );
+  const choice = options.store ?? { engine: 'embedded' };
+  const store = await openLocalStore(dataDir, choice);
+  if (choice.engine === 'embedded') {
+    // Never silently: data an earlier Foghorn kept in dynalite stays where it is, and the log says what to do with it.
+    const earlier = findDynaliteLayout(dataDir);
+    if (earlier) for (const line of dynaliteLayoutNotice(earlier, store.location)) logger.warn(line);
+  }
   const rules = await watchedRuleSource(options.rulesDir, logger, options.clock).catch(async (error: unknown) => {
-    await dynamo.stop();
+    await store.stop();
     throw error;
   });
 
   try {
-    return await serve(options, dynamo, rules);
+    return await serve(options, store, rules);
   } catch (error) {
     rules.close();
-    await dynamo.stop();
+    await store.stop();
     throw error;
   }
 }
 
-/** Two runtimes on one data folder would corrupt its store: the second one stops at start and says why. */
-export class DataFolderInUseError extends Error {
-  constructor(
-    readonly dataDir: string,
-    readonly lockFile: string,
-  ) {
-    super(
-      `the data folder ${dataDir} is in use by another Foghorn runtime (its embedded DynamoDB holds the lock ${lockFile}): stop that runtime, or set FOGHORN_DATA to another folder`,
-    );
-    this.name = 'DataFolderInUseError';
-  }
-}
-
 /** Everything after storage and the rules: the adapters, the pipeline over them, the queues' consumers, the server and the schedules. */
-async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: WatchedRuleSource): Promise<Runtime> {
+async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedRuleSource): Promise<Runtime> {
   const { logger, settings } = options;
   let publicUrl = settings.get('FOGHORN_PUBLIC_URL');
   const adapters = localAdapters({
-    table: { client: dynamo.client, tableName: dynamo.tableName },
+    storage: store.storage,
     rules,
     settings,
     logger,
@@ -113,7 +109,7 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
     ...(options.actionLeaseMs !== undefined ? { actionLeaseMs: options.actionLeaseMs } : {}),
     foghornBaseUrl: () => publicUrl ?? 'http://127.0.0.1:8787',
   });
-  const { queues, events, actions } = adapters;
+  const { queues, listings } = adapters;
   const now = (): Date => options.clock?.now() ?? new Date();
   const pipeline = await assemblePipeline(adapters);
 
@@ -139,6 +135,7 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
       // A rejected change leaves the previous rules in force: say so, with its first error.
       reload: rules.reload(),
       queues: Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.depth()])),
+      storage: store.stats(),
     },
   }));
   // Webhook routes go to ingest; the `api` routes are served below by the same handlers as the api Lambda.
@@ -152,19 +149,19 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
   // Filtered and paged (`next`, then `?cursor=`) as core/api-query.ts reads them.
   server.add('GET', '/api/events', async ({ query }) =>
     listing(async () => {
-      const page = await events.listPage(listingQuery('events', query, now()));
+      const page = await listings.events(listingQuery('events', query, now()));
       return withoutSecrets({ events: page.items, next: page.next ?? null });
     }),
   );
   server.add('GET', '/api/actions', async ({ query }) =>
     listing(async () => {
-      const page = await actions.listPage(listingQuery('actions', query, now()));
+      const page = await listings.actions(listingQuery('actions', query, now()));
       return withoutSecrets({ actions: page.items, next: page.next ?? null });
     }),
   );
   server.add('GET', '/api/quarantine', async ({ query }) =>
     listing(async () => ({
-      quarantine: (await adapters.events.listQuarantine(limitOf(query))).map((entry) =>
+      quarantine: (await listings.quarantine(limitOf(query))).map((entry) =>
         withoutSecrets(entry.detail === undefined ? entry : { ...entry, detail: redactedJsonText(entry.detail) }),
       ),
     })),
@@ -188,10 +185,20 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
   for (const route of pipeline.apiRoutes) {
     server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
   }
+  // Sign-in, sessions, roles and the API token: every route passes its guard (auth-routes.ts).
+  installLocalAuth(server, {
+    dataDir: resolve(options.dataDir),
+    rulesDir: options.rulesDir,
+    settings,
+    logger,
+    host,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   let document: Record<string, unknown> = {};
   server.add('GET', '/api/openapi.json', () => ({ status: 200, body: document }));
   // Built once every route is added: a route the document does not describe stops the start, so none goes undocumented.
   document = openApiDocument(server.routeList());
+  serveConsole(server, document, { listings, adapters, rules, now, logger });
 
   const port = await server.listen(options.port, host);
   const url = `http://${host}:${port}`;
@@ -219,12 +226,14 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
     }),
   ];
   for (const schedule of schedules) schedule.start();
+  logger.info('storage', { engine: store.storage.engine, at: store.location });
   logger.info('foghorn is listening', { url });
 
   return {
     url,
     port,
-    storeEndpoint: dynamo.endpoint,
+    ...(store.dynaliteEndpoint ? { storeEndpoint: store.dynaliteEndpoint } : {}),
+    storage: () => store.stats(),
     queues,
     crisis: pipeline.crisis,
     ruleSet: () => rules.latest().ruleSet,
@@ -234,7 +243,7 @@ async function serve(options: RuntimeOptions, dynamo: EmbeddedDynamo, rules: Wat
       rules.close();
       await server.close();
       await Promise.all(Object.values(queues).map((queue) => queue.stop()));
-      await dynamo.stop();
+      await store.stop();
     },
   };
 }

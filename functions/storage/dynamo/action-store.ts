@@ -1,8 +1,17 @@
-import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { ActionCommand } from '../../core/action-command.js';
-import type { ActionRecord, ActionStore, ClaimResult } from '../../core/ports.js';
+import type { ActionOutcomeRecord, ActionRecord, ActionStore, ClaimResult, CompletionEffects } from '../../core/ports.js';
+import { AUDIT_RETENTION_DAYS, auditPut } from './audit-log.js';
+import { tagsUpdate } from './event-store.js';
 import { type IndexPage, queryIndexPage, queryNewest } from './index-query.js';
-import { fromItem, isConditionFailure, toItem } from './item.js';
+import { fromItem, isConditionFailure, toItem, transactionCancellation } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
 const ACTIONS_INDEX_KEY = 'ACTIONS';
@@ -15,6 +24,8 @@ interface ActionItem extends ActionRecord {
 /**
  * Action records double as idempotency keys: the command id is the key, claimed with a conditional
  * update before the outside call and completed after it, so a redelivered command never acts twice.
+ * Two writes per action and no read: a claim that loses gets the record it lost to with the refusal, and
+ * the completion carries the action's effects (its event's tags, its audit line) in one transaction.
  */
 export class DynamoActionStore implements ActionStore {
   private readonly client: DynamoDBClient;
@@ -71,39 +82,71 @@ export class DynamoActionStore implements ActionStore {
           }),
           // The status before this claim: an expired in-progress claim is a takeover of a worker that never finished.
           ReturnValues: 'UPDATED_OLD',
+          // The record that refused the claim comes back with the refusal, so telling busy from done reads nothing.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return fromItem<Pick<ActionItem, 'status'>>(Attributes)?.status === 'in-progress' ? 'reclaimed' : 'claimed';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const existing = await this.get(command.id);
+      const refusedBy = (error as { Item?: Record<string, AttributeValue> }).Item;
+      // A DynamoDB (or emulator) that returns no item on a refusal is read instead.
+      const existing = refusedBy ? fromItem<ActionItem>(refusedBy) : await this.get(command.id);
       return existing?.status === 'in-progress' ? 'busy' : 'completed';
     }
   }
 
-  async complete(
-    commandId: string,
-    outcome: Pick<ActionRecord, 'status' | 'mode' | 'request' | 'externalId' | 'error'>,
-    now: Date,
-  ): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: actionKey(commandId),
-        ConditionExpression: 'attribute_exists(pk)',
-        UpdateExpression:
-          'SET #status = :status, updatedAt = :now, #mode = :mode, #request = :request, externalId = :externalId, #error = :error REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#status': 'status', '#mode': 'mode', '#request': 'request', '#error': 'error' },
-        ExpressionAttributeValues: toItem({
-          ':status': outcome.status,
-          ':now': now.toISOString(),
-          ':mode': outcome.mode ?? null,
-          ':request': outcome.request ?? null,
-          ':externalId': outcome.externalId ?? null,
-          ':error': outcome.error ?? null,
-        }),
-      }),
-    );
+  /**
+   * Records the outcome; with effects, one TransactWriteItems: the action's update, its event's tags added to
+   * the event's set, and its audit line put if absent. An audit line already recorded (a retry that found it)
+   * is left out and the rest written again; a transaction conflict is tried again.
+   */
+  async complete(commandId: string, outcome: ActionOutcomeRecord, now: Date, effects?: CompletionEffects): Promise<void> {
+    const update = completionUpdate(commandId, outcome, now);
+    if (!effects?.tags && !effects?.audit) {
+      await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
+      return;
+    }
+    let audit = effects.audit;
+    for (let attempt = 1; ; attempt++) {
+      const items: Array<{ part: 'action' | 'tags' | 'audit'; item: TransactWriteItem }> = [
+        { part: 'action', item: { Update: { TableName: this.tableName, ...update } } },
+      ];
+      if (effects.tags && effects.tags.tags.length > 0)
+        items.push({
+          part: 'tags',
+          item: { Update: { TableName: this.tableName, ...tagsUpdate(effects.tags.eventId, effects.tags.tags) } },
+        });
+      if (audit)
+        items.push({ part: 'audit', item: { Put: { TableName: this.tableName, ...auditPut(audit, AUDIT_RETENTION_DAYS * 86_400) } } });
+      if (items.length === 1) {
+        await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
+        return;
+      }
+      try {
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items.map(({ item }) => item) }));
+        return;
+      } catch (error) {
+        const reasons = transactionCancellation(error);
+        if (!reasons) throw error;
+        const failed = items.map(({ part }, index) => ({ part, code: reasons[index] ?? 'None' })).filter(({ code }) => code !== 'None');
+        const conditionFailed = (part: string) => failed.some((entry) => entry.part === part && entry.code === 'ConditionalCheckFailed');
+        if (conditionFailed('action')) throw new Error(`complete: no action ${commandId} (it was never claimed)`);
+        if (conditionFailed('tags'))
+          throw new Error(`complete: action ${commandId} tags event ${effects.tags?.eventId}, which is not stored`);
+        if (conditionFailed('audit') && failed.length === 1) {
+          audit = undefined;
+          continue;
+        }
+        if (failed.every(({ code }) => code === 'TransactionConflict') && attempt < MAX_CONFLICT_ATTEMPTS) continue;
+        throw new Error(
+          `complete: the transaction for action ${commandId} was cancelled (${failed.map(({ part, code }) => `${part}: ${code}`).join(', ')})`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
   }
 
   async release(commandId: string, error: string, now: Date): Promise<void> {
@@ -170,6 +213,28 @@ export interface ActionListing {
   since?: string;
   until?: string;
   fingerprint?: string;
+}
+
+/** Another write raced the completion on one of its items (two tags on one event): tried again this many times in all. */
+const MAX_CONFLICT_ATTEMPTS = 3;
+
+/** The completion's update of the action record (the part of an UpdateItem or a transaction's Update after the table name). */
+function completionUpdate(commandId: string, outcome: ActionOutcomeRecord, now: Date) {
+  return {
+    Key: actionKey(commandId),
+    ConditionExpression: 'attribute_exists(pk)',
+    UpdateExpression:
+      'SET #status = :status, updatedAt = :now, #mode = :mode, #request = :request, externalId = :externalId, #error = :error REMOVE leaseUntil',
+    ExpressionAttributeNames: { '#status': 'status', '#mode': 'mode', '#request': 'request', '#error': 'error' },
+    ExpressionAttributeValues: toItem({
+      ':status': outcome.status,
+      ':now': now.toISOString(),
+      ':mode': outcome.mode ?? null,
+      ':request': outcome.request ?? null,
+      ':externalId': outcome.externalId ?? null,
+      ':error': outcome.error ?? null,
+    }),
+  };
 }
 
 function actionKey(commandId: string) {

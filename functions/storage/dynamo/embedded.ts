@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { DYNALITE_WITH_EXTENSIONS_SOURCE, dynaliteWithExtensions } from './dynalite-extensions.js';
 import { ensureTable } from './table.js';
 
 export interface EmbeddedDynamo {
@@ -48,8 +48,9 @@ interface Listening {
 }
 
 /**
- * Starts dynalite (a DynamoDB that speaks the real API) on a loopback port, persisted under `path`
- * or in memory when no path is given, and creates Foghorn's table in it.
+ * Starts dynalite (a DynamoDB that speaks the real API, with the two calls it lacks added:
+ * dynalite-extensions.ts) on a loopback port, persisted under `path` or in memory when no path is given,
+ * and creates Foghorn's table in it.
  */
 export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
   if (options.path) await probeLock(options.path);
@@ -110,7 +111,8 @@ function refuseOtherClients(server: Server, accessKeyId: string): void {
 }
 
 async function listenHere(dynaliteOptions: Record<string, unknown>, onlyKey: string | undefined): Promise<Listening> {
-  const server = dynalite(dynaliteOptions);
+  const require = createRequire(import.meta.url);
+  const server = dynaliteWithExtensions(require, require.resolve('dynalite'), dynaliteOptions);
   if (onlyKey) refuseOtherClients(server, onlyKey);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -126,7 +128,8 @@ async function listenHere(dynaliteOptions: Record<string, unknown>, onlyKey: str
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { timingSafeEqual } = require('node:crypto');
-const server = require(workerData.dynalitePath)(workerData.options);
+${DYNALITE_WITH_EXTENSIONS_SOURCE}
+const server = startDynalite(workerData.dynalitePath, workerData.options);
 if (workerData.onlyKey) {
   const expected = Buffer.from('Credential=' + workerData.onlyKey + '/');
   const [serve] = server.listeners('request');

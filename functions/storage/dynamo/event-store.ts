@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CanonicalEvent } from '../../core/event.js';
-import type { EventStore, StoredEvent } from '../../core/ports.js';
+import type { EventStore, RawPayload, StoredEvent } from '../../core/ports.js';
 import { type IndexPage, queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
@@ -11,10 +11,24 @@ const DEFAULT_RETENTION_DAYS = 90;
 
 interface EventItem {
   event: CanonicalEvent;
-  published: boolean;
+  /** Only on records from before ingest published duplicates again; no longer written. */
+  published?: boolean;
+  /** Labels added by `tag` actions after the event was stored (a string set, added to atomically). */
+  tags?: Set<string>;
+  /** The delivery's payload, on its first event. */
+  raw?: { platform: string; body: Uint8Array; receivedAt: string };
+  /** The payload was too large to share the event's item: it is in `RAW#event#<id>`. */
+  rawApart?: boolean;
 }
 
-/** Events, raw payloads and quarantined deliveries in the single table. */
+/** Above this, event and payload together would come near DynamoDB's 400 KB item limit: the payload gets its own item. */
+const RAW_INLINE_BYTES = 300 * 1024;
+
+/**
+ * Events with their raw payloads, and quarantined deliveries, in the single table. An event and the
+ * payload it came in are one conditional put (no read, even for a duplicate); tags are a string set on
+ * the event's item, added to in the same write as the completion of the action that tags it.
+ */
 export class DynamoEventStore implements EventStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
@@ -27,46 +41,38 @@ export class DynamoEventStore implements EventStore {
     this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
   }
 
-  async putRaw(platform: string, rawBody: Buffer, receivedAt: Date): Promise<string> {
-    // Content-addressed: a redelivery of the same bytes overwrites the same item.
-    const ref = `raw:${platform}:${createHash('sha256').update(rawBody).digest('hex')}`;
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.tableName,
-        Item: toItem({
-          pk: `RAW#${ref}`,
-          sk: 'RAW',
-          platform,
-          body: rawBody,
-          receivedAt: receivedAt.toISOString(),
-          ttl: expiresIn(receivedAt, this.retentionSeconds),
-        }),
-      }),
-    );
-    return ref;
-  }
-
+  /** The payload a `raw.ref` or a quarantine entry's `rawRef` names: `event#<id>`, `quarantine#<id>`, or a `raw:` ref of older records. */
   async getRaw(ref: string): Promise<Buffer | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: toItem({ pk: `RAW#${ref}`, sk: 'RAW' }) }),
-    );
-    const item = fromItem<{ body: Uint8Array }>(Item);
+    if (ref.startsWith(EVENT_REF)) {
+      const item = fromItem<EventItem>(await this.#getItem(eventItemKey(ref.slice(EVENT_REF.length))));
+      if (item?.raw) return Buffer.from(item.raw.body);
+      if (!item?.rawApart) return undefined;
+    }
+    if (ref.startsWith(QUARANTINE_REF)) {
+      const item = fromItem<{ raw?: Uint8Array }>(await this.#getItem(quarantineKey(ref.slice(QUARANTINE_REF.length))));
+      return item?.raw ? Buffer.from(item.raw) : undefined;
+    }
+    const item = fromItem<{ body: Uint8Array }>(await this.#getItem({ pk: `RAW#${ref}`, sk: 'RAW' }));
     return item ? Buffer.from(item.body) : undefined;
   }
 
-  async putIfAbsent(event: CanonicalEvent): Promise<{ created: boolean; published: boolean }> {
+  async putIfAbsent(event: CanonicalEvent, raw?: RawPayload): Promise<{ created: boolean; published: boolean }> {
+    const receivedAt = new Date(event.receivedAt);
+    const inline = raw !== undefined && Buffer.byteLength(JSON.stringify(event)) + raw.body.length <= RAW_INLINE_BYTES;
+    // Rare (a payload near the body limit): the payload first, so an event never points at a payload that is not there.
+    if (raw && !inline) await this.#putRawApart(event.id, raw);
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: toItem({
-            pk: eventKey(event.id),
-            sk: 'EVENT',
+            ...eventItemKey(event.id),
             [TABLE_KEYS.gsi1.partitionKey]: EVENTS_INDEX_KEY,
             [TABLE_KEYS.gsi1.sortKey]: `${event.receivedAt}#${event.id}`,
             event,
-            published: false,
-            ttl: expiresIn(new Date(event.receivedAt), this.retentionSeconds),
+            ...(raw && inline ? { raw: { platform: raw.platform, body: raw.body, receivedAt: raw.receivedAt.toISOString() } } : {}),
+            ...(raw && !inline ? { rawApart: true } : {}),
+            ttl: expiresIn(receivedAt, this.retentionSeconds),
           }),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -74,38 +80,40 @@ export class DynamoEventStore implements EventStore {
       return { created: true, published: false };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const existing = await this.get(event.id);
-      return { created: false, published: existing?.published ?? false };
+      // Stored before: ingest publishes it again (evaluation reads its decision), without reading it here.
+      return { created: false, published: false };
     }
   }
 
-  async markPublished(eventId: string): Promise<void> {
+  async #putRawApart(eventId: string, raw: RawPayload): Promise<void> {
     await this.client.send(
-      new UpdateItemCommand({
+      new PutItemCommand({
         TableName: this.tableName,
-        Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
-        UpdateExpression: 'SET published = :true',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: toItem({ ':true': true }),
+        Item: toItem({
+          pk: `RAW#${EVENT_REF}${eventId}`,
+          sk: 'RAW',
+          platform: raw.platform,
+          body: raw.body,
+          receivedAt: raw.receivedAt.toISOString(),
+          ttl: expiresIn(raw.receivedAt, this.retentionSeconds),
+        }),
       }),
     );
   }
 
   async get(eventId: string): Promise<StoredEvent | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
-        ConsistentRead: true,
-      }),
-    );
-    const item = fromItem<EventItem>(Item);
-    return item ? { event: item.event, published: item.published } : undefined;
+    const item = fromItem<EventItem>(await this.#getItem(eventItemKey(eventId)));
+    return item ? storedEventOf(item) : undefined;
+  }
+
+  async #getItem(key: { pk: string; sk: string }) {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: toItem(key), ConsistentRead: true }));
+    return Item;
   }
 
   async listRecent(limit: number): Promise<CanonicalEvent[]> {
     const items = await queryNewest<EventItem>(this.client, this.tableName, EVENTS_INDEX_KEY, limit);
-    return items.map((item) => item.event);
+    return items.map((item) => storedEventOf(item).event);
   }
 
   /** One page of events, newest first, filtered (see queryIndexPage for why the cursor never skips or repeats). */
@@ -116,45 +124,43 @@ export class DynamoEventStore implements EventStore {
       ...(query.since ? { from: query.since } : {}),
       ...(query.until ? { before: query.until } : {}),
       fingerprint: query.fingerprint ?? '',
+      // An event is published before ingest answers 2xx (or published again on the platform's retry); only
+      // records from before that still say `published: false` when their publish was never confirmed.
       keep: ({ event, published }) =>
         (query.platform === undefined || event.platform === query.platform) &&
         (query.kind === undefined || event.kind === query.kind) &&
-        (query.status === undefined || (query.status === 'published') === published),
+        (query.status === undefined || (query.status === 'published') === (published !== false)),
     });
-    return { items: page.items.map((item) => item.event), ...(page.next ? { next: page.next } : {}) };
+    return { items: page.items.map((item) => storedEventOf(item).event), ...(page.next ? { next: page.next } : {}) };
   }
 
+  /** Adds labels to a stored event in one write (the act stage writes them with the completion: tagsUpdate). */
   async addTags(eventId: string, tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return;
-    const current = await this.get(eventId);
-    if (!current) throw new Error(`addTags: no event ${eventId}`);
-    const merged = [...new Set([...(current.event.tags ?? []), ...tags])];
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: toItem({ pk: eventKey(eventId), sk: 'EVENT' }),
-        UpdateExpression: 'SET #event.#tags = :tags',
-        ExpressionAttributeNames: { '#event': 'event', '#tags': 'tags' },
-        ExpressionAttributeValues: toItem({ ':tags': merged }),
-      }),
-    );
+    try {
+      await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...tagsUpdate(eventId, tags) }));
+    } catch (error) {
+      if (isConditionFailure(error)) throw new Error(`addTags: no event ${eventId}`);
+      throw error;
+    }
   }
 
-  async quarantine(entry: { platform: string; reason: string; detail?: unknown; rawRef: string; receivedAt: Date }): Promise<string> {
+  async quarantine(entry: { platform: string; reason: string; detail?: unknown; raw: Buffer; receivedAt: Date }): Promise<string> {
     const id = `q_${entry.receivedAt.getTime()}_${randomUUID().slice(0, 8)}`;
     await this.client.send(
       new PutItemCommand({
         TableName: this.tableName,
         Item: toItem({
-          pk: `QUARANTINE#${id}`,
-          sk: 'QUARANTINE',
+          ...quarantineKey(id),
           [TABLE_KEYS.gsi1.partitionKey]: 'QUARANTINE',
           [TABLE_KEYS.gsi1.sortKey]: `${entry.receivedAt.toISOString()}#${id}`,
           id,
           platform: entry.platform,
           reason: entry.reason,
           detail: entry.detail === undefined ? undefined : JSON.stringify(entry.detail),
-          rawRef: entry.rawRef,
+          rawRef: `${QUARANTINE_REF}${id}`,
+          // The bytes sit with the entry, one write (ingest's body limit keeps them well under the item limit).
+          raw: entry.raw,
           receivedAt: entry.receivedAt.toISOString(),
           ttl: expiresIn(entry.receivedAt, this.retentionSeconds),
         }),
@@ -200,6 +206,36 @@ export interface EventListing {
   fingerprint?: string;
 }
 
-function eventKey(eventId: string): string {
-  return `EVENT#${eventId}`;
+const EVENT_REF = 'event#';
+const QUARANTINE_REF = 'quarantine#';
+
+/** The key of an event's item (`EVENT#<id>` / `EVENT`). */
+export function eventItemKey(eventId: string): { pk: string; sk: string } {
+  return { pk: `EVENT#${eventId}`, sk: 'EVENT' };
+}
+
+function quarantineKey(id: string): { pk: string; sk: string } {
+  return { pk: `QUARANTINE#${id}`, sk: 'QUARANTINE' };
+}
+
+/**
+ * Adds `tags` to a stored event's string set (ADD: a set only grows, so a retried write adds nothing twice);
+ * refused when there is no such event. The part of an UpdateItem or a transaction's Update after the table name.
+ */
+export function tagsUpdate(eventId: string, tags: readonly string[]) {
+  return {
+    Key: toItem(eventItemKey(eventId)),
+    UpdateExpression: 'ADD #tags :tags',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#tags': 'tags' },
+    ExpressionAttributeValues: toItem({ ':tags': new Set(tags) }),
+  };
+}
+
+/** The event as stored, with the tags added since (the set, after those it came with). */
+function storedEventOf(item: EventItem): StoredEvent {
+  const added = item.tags ? [...item.tags] : [];
+  const tags = added.length > 0 ? [...new Set([...(item.event.tags ?? []), ...added])] : item.event.tags;
+  const event = tags === undefined ? item.event : { ...item.event, tags };
+  return item.published === undefined ? { event } : { event, published: item.published };
 }

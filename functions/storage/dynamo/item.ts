@@ -19,3 +19,13 @@ export function isConditionFailure(error: unknown): boolean {
 export function isExpired(item: { ttl?: number } | undefined, now: Date): boolean {
   return item?.ttl !== undefined && item.ttl * 1000 <= now.getTime();
 }
+
+/**
+ * The cancellation codes of a TransactWriteItems the table refused (`ConditionalCheckFailed`, `TransactionConflict`,
+ * `None` for the items that were fine), one per item in order; undefined for any other error.
+ */
+export function transactionCancellation(error: unknown): string[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code ?? 'None');
+}

@@ -6,9 +6,11 @@ import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, Resource
  * `gsi1` (gsi1pk, gsi1sk) lists items by time, newest first (events, actions, …).
  *
  * Key prefixes in use (add yours here, one line each):
- *   EVENT#<id> / EVENT        a canonical event                 gsi1: EVENTS / <receivedAt>#<id>
- *   RAW#<ref>  / RAW          a raw payload as received
- *   QUARANTINE#<id> / ...     a signed payload that could not be normalised
+ *   EVENT#<id> / EVENT        a canonical event, its tags (a set) and, on a delivery's first event, the
+ *                             raw payload (ref `event#<id>`)    gsi1: EVENTS / <receivedAt>#<id>
+ *   RAW#event#<id> / RAW      a raw payload too large to share its event's item
+ *   RAW#raw:<platform>:<sha256> / RAW  a raw payload of older records (no longer written)
+ *   QUARANTINE#<id> / ...     a signed payload that could not be normalised, with its bytes
  *   ACTION#<id> / ACTION      an action record                  gsi1: ACTIONS / <createdAt>#<id>
  *   LIMIT#<key> / <window>    rule limit counters (functions/storage/dynamo/rule-state.ts)
  *   QUEUE#<name> / <msg id>   local runtime's durable queues (not used on AWS)
@@ -22,6 +24,8 @@ import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, Resource
  *   APPROVAL#<id> / APPROVAL  a held action                      gsi1: APPROVALS#<status> / <createdAt>#<id>
  *   AUDIT#<id> / AUDIT        an audit entry                     gsi1: AUDIT / <at>#<id>
  *   CURSOR#<platform> / CURSOR  where a poller stopped (functions/storage/dynamo/cursor-store.ts)
+ *   ANALYTICS#<day> / <hour>#<platform>#<channel>#<lang>  an hour's response-time figures (analytics-store.ts)
+ *   ACLOCK#<conversation> / CLOCK  a conversation's first-response clock (analytics-store.ts)
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',

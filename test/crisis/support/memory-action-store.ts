@@ -1,10 +1,13 @@
-import type { ActionRecord, ActionStore } from '../../../functions/core/ports.js';
+import type { ActionRecord, ActionStore, AuditRecord } from '../../../functions/core/ports.js';
 
 /**
  * The act path's claim bookkeeping in memory, with the same lease rules as the DynamoDB store (both run
  * test/core/action-store-contract.ts): a command id runs once; an expired in-progress claim is `reclaimed`.
+ * A completion's effects go where `effectsTo` says (its audit line to an audit log, its tags to a list).
  */
-export function memoryActionStore(): ActionStore & { records: Map<string, ActionRecord> } {
+export function memoryActionStore(
+  effectsTo: { audit?: { record(entry: AuditRecord): Promise<void> }; tags?: Array<{ eventId: string; tags: string[] }> } = {},
+): ActionStore & { records: Map<string, ActionRecord> } {
   const records = new Map<string, ActionRecord>();
   const leases = new Map<string, number>();
   return {
@@ -28,9 +31,11 @@ export function memoryActionStore(): ActionStore & { records: Map<string, Action
       leases.set(command.id, now.getTime() + leaseMs);
       return expired ? 'reclaimed' : 'claimed';
     },
-    async complete(id, outcome, now) {
+    async complete(id, outcome, now, effects) {
       const record = records.get(id);
       if (!record) throw new Error(`memoryActionStore: no action '${id}' to complete`);
+      if (effects?.audit) await effectsTo.audit?.record(effects.audit);
+      if (effects?.tags) effectsTo.tags?.push(effects.tags);
       for (const key of ['mode', 'request', 'externalId', 'error'] as const) delete record[key];
       Object.assign(record, Object.fromEntries(Object.entries(outcome).filter(([, value]) => value !== undefined)), {
         updatedAt: now.toISOString(),

@@ -7,7 +7,7 @@ import { settingsFrom } from '../../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../../functions/entries/local/runtime.js';
 import { EmbeddedDynamoLockedError, startEmbeddedDynamo } from '../../../functions/storage/dynamo/embedded.js';
 
-describe("the runtime's embedded DynamoDB refuses other local processes", () => {
+describe("the runtime's embedded DynamoDB (FOGHORN_STORE=dynamodb) refuses other local processes", () => {
   let runtime: Runtime;
   beforeAll(async () => {
     const root = mkdtempSync(join(tmpdir(), 'foghorn-store-'));
@@ -21,20 +21,26 @@ describe("the runtime's embedded DynamoDB refuses other local processes", () => 
       rulesDir: root,
       settings: settingsFrom({ FOGHORN_GENERIC_SECRET: 'x' }),
       logger: { info: () => {}, warn: () => {}, error: () => {} },
+      store: { engine: 'dynamodb' },
     });
   });
   afterAll(async () => {
     await runtime?.stop();
   });
 
+  const endpoint = (): string => {
+    if (!runtime.storeEndpoint) throw new Error('the runtime on the dynamodb store has no storeEndpoint');
+    return runtime.storeEndpoint;
+  };
+
   it('listens on loopback only', () => {
-    expect(new URL(runtime.storeEndpoint).hostname).toBe('127.0.0.1');
+    expect(new URL(endpoint()).hostname).toBe('127.0.0.1');
   });
 
   it('answers a Scan or a Put without the per-start credential with UnrecognizedClientException', async () => {
     // Prepare: any credentials but the runtime's, as another process on the machine would send them.
     const stranger = new DynamoDBClient({
-      endpoint: runtime.storeEndpoint,
+      endpoint: endpoint(),
       region: 'local',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 1,
@@ -54,12 +60,12 @@ describe("the runtime's embedded DynamoDB refuses other local processes", () => 
   });
 
   it('refuses a browser too: no CORS answer, no health page', async () => {
-    const preflight = await fetch(runtime.storeEndpoint, {
+    const preflight = await fetch(endpoint(), {
       method: 'OPTIONS',
       headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-    expect((await fetch(runtime.storeEndpoint)).status).toBe(400);
+    expect((await fetch(endpoint())).status).toBe(400);
   });
 
   it('still serves the runtime itself', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../../functions/entries/local/runtime.js';
+import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../../support/api-token.js';
 import { rawRequest } from './raw-request.js';
 
 describe('malformed paths get a 4xx that names the bad part, never a 500', () => {
@@ -19,7 +20,7 @@ describe('malformed paths get a 4xx that names the bad part, never a 500', () =>
       port: 0,
       dataDir: join(root, 'data'),
       rulesDir: root,
-      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: 'x' }),
+      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: 'x', FOGHORN_API_TOKEN: TEST_API_TOKEN }),
       logger: { info: () => {}, warn: () => {}, error: (message, detail) => errors.push({ message, detail }) },
     });
   });
@@ -29,7 +30,7 @@ describe('malformed paths get a 4xx that names the bad part, never a 500', () =>
 
   const send = (method: string, path: string) =>
     rawRequest(runtime.url, method, path, {
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...TEST_API_AUTHORIZATION },
       ...(method === 'POST' ? { body: '{"who":"x","reason":"y"}' } : {}),
     });
 

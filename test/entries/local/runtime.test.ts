@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '../../../functions/app/topology.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../../functions/entries/local/runtime.js';
+import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../../support/api-token.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -20,7 +21,7 @@ describe('local runtime wiring', () => {
       port: 0,
       dataDir: join(root, 'data'),
       rulesDir: root,
-      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: 'x' }),
+      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: 'x', FOGHORN_API_TOKEN: TEST_API_TOKEN }),
       logger: quiet,
     });
   });
@@ -51,10 +52,11 @@ describe('local runtime wiring', () => {
     for (const route of apiRoutes) {
       const response = await fetch(`${runtime.url}${route.path.replace('{id}', 'generic%3Anope')}`, {
         method: route.method,
-        ...(route.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+        ...(route.method === 'POST' ? { headers: { 'content-type': 'application/json', ...TEST_API_AUTHORIZATION }, body: '{}' } : {}),
       });
-      // Reaching the handler: a read answers 200 (404 for the unknown event), a change without who/why is refused with 400.
-      expect(route.method === 'GET' ? [200, 404] : [400]).toContain(response.status);
+      // Reaching the handler: a read answers 200 (404 for the unknown event), a change without why or reason is refused with 400
+      // (with the API token, who defaults to `token`), an approval of the unknown id 404.
+      expect(route.method === 'GET' ? [200, 404] : [400, 404]).toContain(response.status);
     }
   });
 

@@ -7,6 +7,7 @@ import { main as cli } from '../../../cli/main.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../../functions/entries/local/runtime.js';
 import { signGeneric } from '../../../functions/platforms/generic/verify.js';
+import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../../support/api-token.js';
 import { rawRequest } from './raw-request.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
@@ -27,7 +28,7 @@ describe('the local API only obeys its own origin (cross-site requests and DNS r
       port: 0,
       dataDir: join(root, 'data'),
       rulesDir: root,
-      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: SECRET, FOGHORN_PUBLIC_URL: PUBLIC_URL }),
+      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: SECRET, FOGHORN_PUBLIC_URL: PUBLIC_URL, FOGHORN_API_TOKEN: TEST_API_TOKEN }),
       logger: quiet,
     });
     own = `127.0.0.1:${runtime.port}`;
@@ -127,7 +128,9 @@ describe('the local API only obeys its own origin (cross-site requests and DNS r
   it('serves its own origins: 127.0.0.1, localhost and FOGHORN_PUBLIC_URL', async () => {
     const asLocalhost = await rawRequest(runtime.url, 'GET', '/api/events', { headers: { host: `LOCALHOST:${runtime.port}` } });
     expect(asLocalhost.status).toBe(200);
-    const throughTunnel = await rawRequest(runtime.url, 'GET', '/api/crisis', { headers: { host: 'foghorn-tunnel.example' } });
+    const throughTunnel = await rawRequest(runtime.url, 'GET', '/api/crisis', {
+      headers: { host: 'foghorn-tunnel.example', ...TEST_API_AUTHORIZATION },
+    });
     expect(throughTunnel.status).toBe(200);
 
     // Reaching the handler: the change is refused there for its missing `why` (400), not by the guard.
@@ -137,7 +140,7 @@ describe('the local API only obeys its own origin (cross-site requests and DNS r
       ['foghorn-tunnel.example', PUBLIC_URL],
     ]) {
       const answer = await rawRequest(runtime.url, 'POST', '/api/crisis/on', {
-        headers: { host: host!, origin: origin!, 'content-type': 'application/json; charset=utf-8' },
+        headers: { host: host!, origin: origin!, 'content-type': 'application/json; charset=utf-8', ...TEST_API_AUTHORIZATION },
         body: '{"who":"maya"}',
       });
       expect(answer.status, origin).toBe(400);
@@ -168,7 +171,7 @@ describe('the local API only obeys its own origin (cross-site requests and DNS r
     const io: CliIo = {
       out: (line) => out.push(line),
       err: (line) => err.push(line),
-      env: { FOGHORN_URL: runtime.url },
+      env: { FOGHORN_URL: runtime.url, FOGHORN_API_TOKEN: TEST_API_TOKEN },
       cwd: process.cwd(),
     };
     expect(await cli(['crisis', 'on', '--who', 'maya', '--why', 'guard test'], io), err.join('\n')).toBe(0);

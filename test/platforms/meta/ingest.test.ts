@@ -35,9 +35,15 @@ describe.each(['facebook', 'instagram', 'whatsapp'] as const)('%s through the in
     const again = await ingest.post(signed(`sha256=${hmacHex(SECRET, body)}`));
     expect(again.body).toMatchObject({ duplicates: expectedIds[platform].length });
     expect(ingest.published.map((event) => event.id)).toEqual(expectedIds[platform]);
-    const stored = await ingest.store.get(expectedIds[platform][0]!);
-    expect(stored?.event.platform).toBe(platform);
-    expect(stored?.event.raw?.ref).toMatch(/^raw:/);
+    expect(ingest.republished.map((event) => event.id)).toEqual(expectedIds[platform]);
+    // The delivery's payload is kept once, with its first event, and every event of the delivery points there.
+    const rawRef = `event#${expectedIds[platform][0]}`;
+    for (const id of expectedIds[platform]) {
+      const stored = await ingest.store.get(id);
+      expect(stored?.event.platform).toBe(platform);
+      expect(stored?.event.raw?.ref).toBe(rawRef);
+    }
+    expect((await ingest.store.getRaw(rawRef))?.equals(body)).toBe(true);
   });
 
   it('answers 401 to a wrong or missing signature and stores nothing', async () => {

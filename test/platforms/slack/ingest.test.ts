@@ -19,7 +19,8 @@ describe('slack through the ingest', () => {
     expect(first).toEqual({ status: 200, body: { ok: true, events: ['slack:Ev123ABC456'], duplicates: 0 } });
     expect(retry).toEqual({ status: 200, body: { ok: true, events: ['slack:Ev123ABC456'], duplicates: 1 } });
     expect(publisher.published.map((event) => event.id)).toEqual(['slack:Ev123ABC456']);
-    expect((await store.get('slack:Ev123ABC456'))?.event.raw?.ref).toMatch(/^raw:slack:/);
+    expect(publisher.republished.map((event) => event.id)).toEqual(['slack:Ev123ABC456']);
+    expect((await store.get('slack:Ev123ABC456'))?.event.raw?.ref).toBe('event#slack:Ev123ABC456');
   });
 
   it('answers url_verification with the challenge', async () => {

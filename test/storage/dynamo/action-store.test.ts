@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionCommand } from '../../../functions/core/action-command.js';
+import type { AuditRecord } from '../../../functions/core/ports.js';
 import { DynamoActionStore } from '../../../functions/storage/dynamo/action-store.js';
+import { DynamoAuditLog } from '../../../functions/storage/dynamo/audit-log.js';
+import { DynamoEventStore } from '../../../functions/storage/dynamo/event-store.js';
 import { actionStoreContract } from '../../core/action-store-contract.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
+import { countDynamoCalls } from '../../support/dynamo-calls.js';
 import { makeEvent } from '../../support/events.js';
 
 function command(id: string): ActionCommand {
@@ -59,5 +63,87 @@ describe('DynamoActionStore', () => {
     await store().claim(command('b1'), 1, new Date('2031-01-01T00:00:00Z'));
     await store().claim(command('b2'), 1, new Date('2031-01-01T00:00:01Z'));
     expect((await store().listRecent(2)).map((record) => record.id)).toEqual(['b2', 'b1']);
+  });
+
+  describe('a completion with effects', () => {
+    const events = () => new DynamoEventStore(dynamo.current);
+    const audit = () => new DynamoAuditLog(dynamo.current);
+    const line = (id: string): AuditRecord => ({ id, at: t0.toISOString(), kind: 'action', what: 'tag.succeeded', commandId: id });
+    const tagging = (id: string, eventId: string): ActionCommand => ({ ...command(id), eventId, type: 'tag', params: { tags: ['vip'] } });
+
+    it("is one write: the record, the event's tags and the audit line together", async () => {
+      await events().putIfAbsent(makeEvent({ id: 'generic:fx-1' }));
+      await store().claim(tagging('fx-1', 'generic:fx-1'), 30_000, t0);
+      const calls = countDynamoCalls(dynamo.current.client);
+      await store().complete('fx-1', { status: 'succeeded' }, t0, {
+        tags: { eventId: 'generic:fx-1', tags: ['vip', 'complaint'] },
+        audit: line('action:fx-1:succeeded'),
+      });
+      calls.stop();
+      expect(calls.names).toEqual(['TransactWriteItemsCommand']);
+      expect((await store().get('fx-1'))?.status).toBe('succeeded');
+      expect((await events().get('generic:fx-1'))?.event.tags).toEqual(['vip', 'complaint']);
+      expect((await audit().list(50)).find((entry) => entry.id === 'action:fx-1:succeeded')).toMatchObject({ what: 'tag.succeeded' });
+    });
+
+    it('is a plain update without effects', async () => {
+      await store().claim(command('fx-2'), 30_000, t0);
+      const calls = countDynamoCalls(dynamo.current.client);
+      await store().complete('fx-2', { status: 'succeeded' }, t0, {});
+      calls.stop();
+      expect(calls.names).toEqual(['UpdateItemCommand']);
+    });
+
+    it('writes the rest when the audit line is recorded already', async () => {
+      await events().putIfAbsent(makeEvent({ id: 'generic:fx-3' }));
+      await audit().record({ ...line('action:fx-3:succeeded'), what: 'recorded before' });
+      await store().claim(tagging('fx-3', 'generic:fx-3'), 30_000, t0);
+      await store().complete('fx-3', { status: 'succeeded' }, t0, {
+        tags: { eventId: 'generic:fx-3', tags: ['vip'] },
+        audit: line('action:fx-3:succeeded'),
+      });
+      expect((await store().get('fx-3'))?.status).toBe('succeeded');
+      expect((await events().get('generic:fx-3'))?.event.tags).toEqual(['vip']);
+      expect((await audit().list(50)).find((entry) => entry.id === 'action:fx-3:succeeded')?.what).toBe('recorded before');
+    });
+
+    it('writes nothing, and says why, when the event to tag is not stored', async () => {
+      await store().claim(tagging('fx-4', 'generic:fx-missing'), 30_000, t0);
+      await expect(
+        store().complete('fx-4', { status: 'succeeded' }, t0, {
+          tags: { eventId: 'generic:fx-missing', tags: ['vip'] },
+          audit: line('action:fx-4:succeeded'),
+        }),
+      ).rejects.toThrow('tags event generic:fx-missing, which is not stored');
+      expect((await store().get('fx-4'))?.status).toBe('in-progress');
+      expect((await audit().list(50)).some((entry) => entry.id === 'action:fx-4:succeeded')).toBe(false);
+    });
+
+    it('refuses to complete a command that was never claimed, effects or not', async () => {
+      await expect(store().complete('fx-never', { status: 'succeeded' }, t0, { audit: line('action:fx-never:succeeded') })).rejects.toThrow(
+        'no action fx-never',
+      );
+      await expect(store().complete('fx-never', { status: 'succeeded' }, t0)).rejects.toThrow();
+    });
+
+    it('lets concurrent completions that tag one event all land', async () => {
+      await events().putIfAbsent(makeEvent({ id: 'generic:fx-5' }));
+      const ids = ['fx-5a', 'fx-5b', 'fx-5c'];
+      for (const id of ids) await store().claim(tagging(id, 'generic:fx-5'), 30_000, t0);
+      await Promise.all(
+        ids.map((id) => store().complete(id, { status: 'succeeded' }, t0, { tags: { eventId: 'generic:fx-5', tags: [id] } })),
+      );
+      expect((await events().get('generic:fx-5'))?.event.tags?.sort()).toEqual(ids);
+    });
+  });
+
+  it('tells busy from completed on a refused claim without reading the record', async () => {
+    await store().claim(command('c1'), 30_000, t0);
+    const calls = countDynamoCalls(dynamo.current.client);
+    expect(await store().claim(command('c1'), 30_000, t0)).toBe('busy');
+    await store().complete('c1', { status: 'succeeded' }, t0);
+    expect(await store().claim(command('c1'), 30_000, t0)).toBe('completed');
+    calls.stop();
+    expect(calls.reads()).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoEventStore } from '../../../functions/storage/dynamo/event-store.js';
 import { queryIndexPage } from '../../../functions/storage/dynamo/index-query.js';
+import { toItem } from '../../../functions/storage/dynamo/item.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
+import { countDynamoCalls } from '../../support/dynamo-calls.js';
 import { makeEvent } from '../../support/events.js';
 
 describe('DynamoEventStore', () => {
@@ -15,10 +18,36 @@ describe('DynamoEventStore', () => {
     expect((await store().get('generic:once'))?.event.text).toBe('first');
   });
 
-  it('remembers that an event was published', async () => {
+  it('never reports an event published: ingest publishes a duplicate again, and evaluation reads its decision', async () => {
     await store().putIfAbsent(makeEvent({ id: 'generic:pub' }));
-    await store().markPublished('generic:pub');
-    expect(await store().putIfAbsent(makeEvent({ id: 'generic:pub' }))).toEqual({ created: false, published: true });
+    expect(await store().putIfAbsent(makeEvent({ id: 'generic:pub' }))).toEqual({ created: false, published: false });
+    expect(await store().get('generic:pub')).toEqual({ event: makeEvent({ id: 'generic:pub' }) });
+  });
+
+  it('reads the published flag of records from before, and lists them by it', async () => {
+    const { client, tableName } = dynamo.current;
+    const old = makeEvent({ id: 'generic:old-unpublished', receivedAt: '2020-01-01T00:00:00.000Z' });
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: toItem({
+          pk: `EVENT#${old.id}`,
+          sk: 'EVENT',
+          gsi1pk: 'EVENTS',
+          gsi1sk: `${old.receivedAt}#${old.id}`,
+          event: old,
+          published: false,
+        }),
+      }),
+    );
+    await store().putIfAbsent(makeEvent({ id: 'generic:new', receivedAt: '2020-01-01T00:00:01.000Z' }));
+    expect((await store().get(old.id))?.published).toBe(false);
+    const listed = async (status: string) =>
+      (await store().listPage({ limit: 10, since: '2020-01-01T00:00:00.000Z', until: '2020-01-02T00:00:00.000Z', status })).items.map(
+        (event) => event.id,
+      );
+    expect(await listed('unpublished')).toEqual([old.id]);
+    expect(await listed('published')).toEqual(['generic:new']);
   });
 
   it('lists events newest first, up to the limit', async () => {
@@ -29,31 +58,51 @@ describe('DynamoEventStore', () => {
     expect(listed.map((event) => event.id)).toEqual(['generic:list-4', 'generic:list-3', 'generic:list-2']);
   });
 
-  it('keeps raw payloads byte for byte and merges tags', async () => {
+  it('keeps the raw payload with the event in one write, byte for byte, and reads older refs too', async () => {
+    const { client, tableName } = dynamo.current;
+    const calls = countDynamoCalls(client);
     const body = Buffer.from('{"ü":"\u0600"}\n', 'utf8');
-    const ref = await store().putRaw('generic', body, new Date());
-    expect((await store().getRaw(ref))?.equals(body)).toBe(true);
-    await store().putIfAbsent(makeEvent({ id: 'generic:tags' }));
+    await store().putIfAbsent(makeEvent({ id: 'generic:raw' }), { platform: 'generic', body, receivedAt: new Date() });
+    expect(calls.names).toEqual(['PutItemCommand']);
+    calls.stop();
+    expect((await store().getRaw('event#generic:raw'))?.equals(body)).toBe(true);
+    expect(await store().getRaw('event#generic:missing')).toBeUndefined();
+    // A ref from before: the payload in its own content-addressed item.
+    await client.send(new PutItemCommand({ TableName: tableName, Item: toItem({ pk: 'RAW#raw:generic:abc', sk: 'RAW', body }) }));
+    expect((await store().getRaw('raw:generic:abc'))?.equals(body)).toBe(true);
+  });
+
+  it('keeps a payload too large to share the event item in an item of its own', async () => {
+    const body = Buffer.alloc(256 * 1024, 'a');
+    const event = makeEvent({ id: 'generic:raw-large', text: 'x'.repeat(90_000) });
+    await store().putIfAbsent(event, { platform: 'generic', body, receivedAt: new Date() });
+    expect((await store().getRaw('event#generic:raw-large'))?.equals(body)).toBe(true);
+    expect((await store().get(event.id))?.event.text).toBe(event.text);
+  });
+
+  it('adds tags to a set on the event, after those it came with, each once', async () => {
+    await store().putIfAbsent(makeEvent({ id: 'generic:tags', tags: ['from-rule'] }));
     await store().addTags('generic:tags', ['vip']);
     await store().addTags('generic:tags', ['vip', 'complaint']);
-    expect((await store().get('generic:tags'))?.event.tags).toEqual(['vip', 'complaint']);
+    expect((await store().get('generic:tags'))?.event.tags).toEqual(['from-rule', 'vip', 'complaint']);
+    expect((await store().listRecent(10)).find((event) => event.id === 'generic:tags')?.tags).toEqual(['from-rule', 'vip', 'complaint']);
+    await expect(store().addTags('generic:no-such-event', ['vip'])).rejects.toThrow('no event generic:no-such-event');
   });
 
-  it('quarantines a payload with its reason', async () => {
-    const id = await store().quarantine({
-      platform: 'generic',
-      reason: 'bad',
-      detail: { path: 'kind' },
-      rawRef: 'raw:x',
-      receivedAt: new Date(),
-    });
+  it('quarantines a payload with its reason and its bytes, in one write', async () => {
+    const calls = countDynamoCalls(dynamo.current.client);
+    const raw = Buffer.from('{"kind":');
+    const id = await store().quarantine({ platform: 'generic', reason: 'bad', detail: { path: 'kind' }, raw, receivedAt: new Date() });
+    expect(calls.names).toEqual(['PutItemCommand']);
+    calls.stop();
     const [entry] = await store().listQuarantine(1);
-    expect(entry).toMatchObject({ id, platform: 'generic', reason: 'bad', rawRef: 'raw:x' });
+    expect(entry).toMatchObject({ id, platform: 'generic', reason: 'bad', rawRef: `quarantine#${id}` });
     expect(JSON.parse(entry?.detail ?? 'null')).toEqual({ path: 'kind' });
+    expect((await store().getRaw(entry?.rawRef ?? ''))?.equals(raw)).toBe(true);
   });
 
-  it('answers a quarantine entry without the table keys or ttl', async () => {
-    await store().quarantine({ platform: 'generic', reason: 'bad', rawRef: 'raw:y', receivedAt: new Date() });
+  it('answers a quarantine entry without the table keys, ttl or bytes', async () => {
+    await store().quarantine({ platform: 'generic', reason: 'bad', raw: Buffer.from('x'), receivedAt: new Date() });
     const [entry] = await store().listQuarantine(1);
     expect(Object.keys(entry ?? {}).sort()).toEqual(['id', 'platform', 'rawRef', 'reason', 'receivedAt']);
   });

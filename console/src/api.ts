@@ -1,0 +1,57 @@
+/** Calls to Foghorn's API from the console: same origin, cookies included, changes sent as JSON. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Called when the API says the session is gone: the console goes to the sign-in page. */
+let onSignedOut: () => void = () => {};
+export function whenSignedOut(listener: () => void): void {
+  onSignedOut = listener;
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: method === 'POST' ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
+      ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'Foghorn cannot be reached. Is it running?');
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    if (response.status === 401 && !path.startsWith('/api/login')) onSignedOut();
+    const message = (parsed as { error?: unknown } | undefined)?.error;
+    throw new ApiError(response.status, typeof message === 'string' ? message : `Foghorn answered ${response.status}`);
+  }
+  return parsed as T;
+}
+
+export const api = {
+  get: <T>(path: string): Promise<T> => call<T>('GET', path),
+  post: <T>(path: string, body?: unknown): Promise<T> => call<T>('POST', path, body),
+};
+
+/** A query string from the parameters that have a value. */
+export function query(parameters: Record<string, string | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(parameters)) if (value !== undefined && value !== '') search.set(name, value);
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}

@@ -1,0 +1,381 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, query } from '../api.js';
+import { Loading, Notice } from '../components/notice.js';
+import {
+  actionName,
+  authorName,
+  exactly,
+  kindName,
+  languageName,
+  platformName,
+  STATUS_ORDER,
+  statusName,
+  webLink,
+  when,
+} from '../format.js';
+import { followFeed } from '../live.js';
+import type { ActionRecord, Decision, FeedEvent } from '../types.js';
+
+const PAGE = 100;
+/** The most events the page keeps; older ones are left to "Show older messages" and the API. */
+const KEEP = 2_000;
+
+interface FeedState {
+  events: Map<string, FeedEvent>;
+  actions: Map<string, Map<string, ActionRecord>>;
+  decisions: Map<string, Decision>;
+}
+
+interface Filters {
+  platform: string;
+  lang: string;
+  kind: string;
+  rule: string;
+  status: string;
+}
+
+const NO_FILTERS: Filters = { platform: '', lang: '', kind: '', rule: '', status: '' };
+
+async function decisionsFor(ids: string[]): Promise<Record<string, Decision>> {
+  const found: Record<string, Decision> = {};
+  for (let start = 0; start < ids.length; start += 100) {
+    const search = new URLSearchParams();
+    for (const id of ids.slice(start, start + 100)) search.append('event', id);
+    try {
+      Object.assign(found, (await api.get<{ decisions: Record<string, Decision> }>(`/api/decisions?${search}`)).decisions);
+    } catch {
+      return found;
+    }
+  }
+  return found;
+}
+
+export function FeedPage() {
+  const state = useRef<FeedState>({ events: new Map(), actions: new Map(), decisions: new Map() }).current;
+  const [version, setVersion] = useState(0);
+  const [next, setNext] = useState<string | null>(null);
+  const [mode, setMode] = useState<'live' | 'polling' | 'connecting' | 'loading'>('loading');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const changed = () => setVersion((v) => v + 1);
+
+  const addEvents = (events: FeedEvent[]) => {
+    for (const event of events) state.events.set(event.id, event);
+    if (state.events.size > KEEP) {
+      const newest = [...state.events.values()].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).slice(0, KEEP);
+      state.events.clear();
+      for (const event of newest) state.events.set(event.id, event);
+    }
+  };
+  const addAction = (action: ActionRecord) => {
+    const forEvent = state.actions.get(action.eventId) ?? new Map<string, ActionRecord>();
+    const known = forEvent.get(action.id);
+    if (!known || known.updatedAt <= action.updatedAt) forEvent.set(action.id, action);
+    state.actions.set(action.eventId, forEvent);
+  };
+  const addDecisions = (found: Record<string, Decision>) => {
+    for (const [id, decision] of Object.entries(found)) state.decisions.set(id, decision);
+  };
+
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    (async () => {
+      try {
+        const [events, actions] = await Promise.all([
+          api.get<{ events: FeedEvent[]; next: string | null }>(`/api/events${query({ limit: String(PAGE) })}`),
+          api.get<{ actions: ActionRecord[] }>(`/api/actions${query({ limit: '1000' })}`),
+        ]);
+        if (cancelled) return;
+        addEvents(events.events);
+        for (const action of actions.actions) addAction(action);
+        setNext(events.next);
+        addDecisions(await decisionsFor(events.events.map((event) => event.id)));
+        if (cancelled) return;
+        changed();
+        setError(undefined);
+        stop = followFeed(events.events[0]?.receivedAt, {
+          event: (event) => {
+            addEvents([event]);
+            changed();
+          },
+          action: (action) => {
+            addAction(action);
+            changed();
+          },
+          decision: (eventId, decision) => {
+            state.decisions.set(eventId, decision);
+            changed();
+          },
+          mode: setMode,
+        });
+      } catch (caught) {
+        if (!cancelled) setError(caught instanceof Error ? caught.message : String(caught));
+      }
+    })();
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, []);
+
+  // The stream sends the rules of the newest events; any other recent event still "Checking…" is asked for here.
+  useEffect(() => {
+    const timer = setInterval(async () => {
+      const recent = Date.now() - 5 * 60_000;
+      const ids = [...state.events.values()]
+        .filter((event) => !state.decisions.has(event.id) && Date.parse(event.receivedAt) >= recent)
+        .map((event) => event.id)
+        .slice(0, 100);
+      if (ids.length === 0) return;
+      const found = await decisionsFor(ids);
+      if (Object.keys(found).length === 0) return;
+      addDecisions(found);
+      changed();
+    }, 5_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const showOlder = async () => {
+    if (!next) return;
+    try {
+      const page = await api.get<{ events: FeedEvent[]; next: string | null }>(
+        `/api/events${query({ limit: String(PAGE), cursor: next })}`,
+      );
+      addEvents(page.events);
+      const oldest = page.events[page.events.length - 1];
+      if (oldest) {
+        const older = await api.get<{ actions: ActionRecord[] }>(`/api/actions${query({ since: oldest.receivedAt, limit: '1000' })}`);
+        for (const action of older.actions) addAction(action);
+      }
+      addDecisions(await decisionsFor(page.events.map((event) => event.id)));
+      setNext(page.next);
+      changed();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  };
+
+  const all = useMemo(() => [...state.events.values()].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)), [version]);
+  const options = useMemo(() => {
+    const platforms = new Set<string>();
+    const langs = new Set<string>();
+    const kinds = new Set<string>();
+    const rules = new Set<string>();
+    for (const event of all) {
+      platforms.add(event.platform);
+      if (event.lang) langs.add(event.lang);
+      kinds.add(event.kind);
+      for (const rule of state.decisions.get(event.id)?.rules ?? []) rules.add(rule);
+      for (const action of state.actions.get(event.id)?.values() ?? []) rules.add(action.ruleId);
+    }
+    return { platforms: [...platforms].sort(), langs: [...langs].sort(), kinds: [...kinds].sort(), rules: [...rules].sort() };
+  }, [version]);
+
+  const shown = all.filter((event) => {
+    const actions = [...(state.actions.get(event.id)?.values() ?? [])];
+    const rules = new Set([...(state.decisions.get(event.id)?.rules ?? []), ...actions.map((action) => action.ruleId)]);
+    return (
+      (!filters.platform || event.platform === filters.platform) &&
+      (!filters.lang || (filters.lang === '-' ? !event.lang : event.lang === filters.lang)) &&
+      (!filters.kind || event.kind === filters.kind) &&
+      (!filters.rule || rules.has(filters.rule)) &&
+      (!filters.status || (filters.status === 'none' ? actions.length === 0 : actions.some((action) => action.status === filters.status)))
+    );
+  });
+
+  const filtering = Object.values(filters).some((value) => value !== '');
+  const set = (name: keyof Filters) => (event: Event) => setFilters({ ...filters, [name]: (event.target as HTMLSelectElement).value });
+
+  return (
+    <section>
+      <h1>Feed</h1>
+      <p class="lede">
+        Messages about the brand as they arrive, what the rules decided, and what was sent.{' '}
+        <span class={`live live-${mode}`} data-mode={mode}>
+          {mode === 'live'
+            ? 'Updating live.'
+            : mode === 'polling'
+              ? 'Updating every few seconds.'
+              : mode === 'connecting'
+                ? 'Connecting…'
+                : ''}
+        </span>
+      </p>
+      {error ? <Notice kind="error">The feed could not be loaded: {error}</Notice> : null}
+      <form class="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Platform
+          <select name="platform" value={filters.platform} onChange={set('platform')}>
+            <option value="">All</option>
+            {options.platforms.map((platform) => (
+              <option key={platform} value={platform}>
+                {platformName(platform)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Language
+          <select name="lang" value={filters.lang} onChange={set('lang')}>
+            <option value="">All</option>
+            {options.langs.map((lang) => (
+              <option key={lang} value={lang}>
+                {languageName(lang)}
+              </option>
+            ))}
+            <option value="-">Not known</option>
+          </select>
+        </label>
+        <label>
+          Kind
+          <select name="kind" value={filters.kind} onChange={set('kind')}>
+            <option value="">All</option>
+            {options.kinds.map((kind) => (
+              <option key={kind} value={kind}>
+                {kindName(kind)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Rule
+          <select name="rule" value={filters.rule} onChange={set('rule')}>
+            <option value="">All</option>
+            {options.rules.map((rule) => (
+              <option key={rule} value={rule}>
+                {rule}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select name="status" value={filters.status} onChange={set('status')}>
+            <option value="">All</option>
+            {STATUS_ORDER.map((status) => (
+              <option key={status} value={status}>
+                {statusName(status)}
+              </option>
+            ))}
+            <option value="none">No action</option>
+          </select>
+        </label>
+        {filtering ? (
+          <button type="button" onClick={() => setFilters(NO_FILTERS)}>
+            Clear filters
+          </button>
+        ) : null}
+      </form>
+      {mode === 'loading' && !error ? <Loading /> : null}
+      {mode !== 'loading' && shown.length === 0 ? (
+        <p class="empty">{filtering ? 'No message matches these filters.' : 'No messages yet. New ones appear here as they arrive.'}</p>
+      ) : null}
+      {shown.length > 0 ? (
+        <table class="feed">
+          <thead>
+            <tr>
+              <th scope="col">Received</th>
+              <th scope="col">Where</th>
+              <th scope="col">From</th>
+              <th scope="col">Message</th>
+              <th scope="col">Language</th>
+              <th scope="col">Rules that matched</th>
+              <th scope="col">What Foghorn did</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((event) => (
+              <FeedRow
+                key={event.id}
+                event={event}
+                decision={state.decisions.get(event.id)}
+                actions={[...(state.actions.get(event.id)?.values() ?? [])]}
+              />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {next ? (
+        <p>
+          <button type="button" onClick={() => void showOlder()}>
+            Show older messages
+          </button>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function FeedRow(props: { event: FeedEvent; decision: Decision | undefined; actions: ActionRecord[] }) {
+  const { event, decision, actions } = props;
+  const link = webLink(event.url);
+  const rules = [...new Set([...(decision?.rules ?? []), ...actions.map((action) => action.ruleId)])];
+  return (
+    <tr data-event-id={event.id}>
+      <td>
+        <time dateTime={event.receivedAt} title={exactly(event.receivedAt)}>
+          {when(event.receivedAt)}
+        </time>
+      </td>
+      <td>
+        <span class="platform">{platformName(event.platform)}</span>
+        <br />
+        <span class="muted">{kindName(event.kind)}</span>
+      </td>
+      <td>
+        <span class="author" dir="auto">
+          {authorName(event.author)}
+        </span>
+        {event.author.verified ? <span class="badge">verified</span> : null}
+        {event.author.isSelf || event.sentByFoghorn ? <span class="badge">our account</span> : null}
+      </td>
+      <td class="message">
+        <p class="message-text" dir="auto" lang={event.lang}>
+          {event.text || <span class="muted">(no text)</span>}
+        </p>
+        <p class="links">
+          <a href={`/conversation/${encodeURIComponent(event.id)}`}>Open conversation</a>
+          {link ? (
+            <>
+              {' · '}
+              <a href={link} target="_blank" rel="noopener noreferrer">
+                View on {platformName(event.platform)}
+              </a>
+            </>
+          ) : null}
+        </p>
+      </td>
+      <td>{languageName(event.lang)}</td>
+      <td>
+        {rules.length === 0 ? (
+          <span class="muted">{decision ? 'None' : 'Checking…'}</span>
+        ) : (
+          <ul class="plain">
+            {rules.map((rule) => (
+              <li key={rule}>
+                <code>{rule}</code>
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td>
+        {actions.length === 0 ? (
+          <span class="muted">Nothing</span>
+        ) : (
+          <ul class="plain actions">
+            {actions
+              .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+              .map((action) => (
+                <li key={action.id} data-status={action.status}>
+                  {actionName(action.type)}: <span class={`status status-${action.status}`}>{statusName(action.status)}</span>
+                  {action.mode ? <span class={`badge mode-${action.mode}`}>{action.mode}</span> : null}
+                </li>
+              ))}
+          </ul>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,129 @@
+/** The shapes the console reads from Foghorn's API (docs/api.md). */
+
+export interface FeedEvent {
+  id: string;
+  platform: string;
+  kind: string;
+  text: string;
+  lang?: string;
+  author: { id: string; handle?: string; name?: string; verified?: boolean; isSelf?: boolean };
+  channel: { id: string; name?: string };
+  thread?: { id?: string; replyToId?: string };
+  createdAt: string;
+  receivedAt: string;
+  url?: string;
+  sentByFoghorn?: boolean;
+  tags?: string[];
+}
+
+export type ActionStatus = 'in-progress' | 'retrying' | 'succeeded' | 'failed' | 'held' | 'unknown';
+
+export interface ActionRecord {
+  id: string;
+  eventId: string;
+  ruleId: string;
+  type: string;
+  status: ActionStatus;
+  mode?: 'live' | 'sandbox';
+  request?: { method: string; url: string; body?: string };
+  error?: string;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Decision {
+  rules: string[];
+  decidedAt: string;
+}
+
+export interface Approval {
+  id: string;
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  reason: string;
+  heldBy: 'rule' | 'crisis' | 'guard' | 'outcome';
+  command?: { id: string; eventId: string; ruleId: string; type: string; params: Record<string, unknown>; event: FeedEvent };
+  createdAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+  decidedBy?: string;
+  decisionNote?: string;
+  dispatchedAt?: string;
+}
+
+export interface CrisisState {
+  on: boolean;
+  since?: string;
+  by?: string;
+  why?: string;
+  version: number;
+}
+
+export interface Spike {
+  ruleId: string;
+  incident: string;
+  startedAt: string;
+  lastEventAt: string;
+  count: number;
+  quietMs: number;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  kind: string;
+  what: string;
+  who?: string;
+  why?: string;
+  eventId?: string;
+  ruleId?: string;
+  commandId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface RuleSummary {
+  id: string;
+  description?: string;
+  file: string;
+  enabled: boolean;
+  hits24h: number;
+  heldBack24h: number;
+  lastFired?: string;
+  breaker: 'none' | 'closed' | 'open';
+  perMinute?: number;
+}
+
+export type ReloadStatus = { status: 'loaded'; at: string } | { status: 'rejected'; at: string; error: string; problems: number };
+
+export interface DeadLetter {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+export interface ConversationAnswer {
+  eventId: string;
+  commandId: string;
+  ruleId: string;
+  type: string;
+  text?: string;
+  status: ActionStatus | 'queued';
+  mode?: 'live' | 'sandbox';
+  at?: string;
+}
+
+export interface Conversation {
+  eventId: string;
+  platform: string;
+  channel: { id: string; name?: string };
+  messages: Array<{ event: FeedEvent; from: 'customer' | 'team' | 'foghorn' }>;
+  answers: ConversationAnswer[];
+  timers: Array<{ id: string; ruleId: string; eventId: string; after: string; dueAt: string; startedAt: string }>;
+  complete: boolean;
+}
+
+export type Role = 'viewer' | 'agent' | 'lead' | 'admin';
+
+export interface Me {
+  name: string;
+  role: Role;
+}

@@ -1,0 +1,142 @@
+import type { ActionCommand } from '../core/action-command.js';
+import type { CanonicalEvent, EventKind } from '../core/event.js';
+import { APPROVAL_PARAM } from '../crisis/approvals.js';
+import { answeredConversations, isOwnAnswer, waitingConversations } from '../crisis/conversation.js';
+import type { SpikeEpisode } from '../crisis/ports.js';
+import { hourOf, mergeDeltas } from './figures.js';
+import type { AnalyticsDelta, AnalyticsStore, BucketKey } from './ports.js';
+
+/**
+ * What the pipeline's steps mean for the figures, as it runs:
+ * - an event's first decision counts a customer's message (inbound, and its conversation's clock starts unless one
+ *   runs), an answer by a connected account (a person: a human answer; Foghorn's own post seen again only stops
+ *   clocks), an SLA breach (a `sla.breached` event of the crisis sweep), and the rules the decision listed;
+ * - a reply Foghorn completed (live or sandboxed) is an answer: automated, or human when a person approved it;
+ * - a spike episode's start and end mark the hours they happened in.
+ * Clocks change at once (before the decision's commands can run, so a reply always finds its clock); counts are
+ * collected in `pending` and added once per stage call (`add`), one write per bucket.
+ * Cost per event: one clock start or stop (a staged operation on the embedded store, a conditional update on
+ * DynamoDB) and a share of one bucket write per batch.
+ */
+export interface AnalyticsRecorderOptions {
+  store: AnalyticsStore;
+  /** The response target in force (`analytics.responseTarget`), in milliseconds. */
+  responseTargetMs(): number;
+}
+
+/** Kinds a customer writes to the brand; reactions, platform notices and breaches are not messages that wait. */
+const CUSTOMER_KINDS: ReadonlySet<EventKind> = new Set(['message', 'mention', 'comment', 'reply', 'review', 'dm', 'post']);
+
+/** The language of a bucket when the event has none. */
+export const UNKNOWN_LANGUAGE = 'und';
+
+export class AnalyticsRecorder {
+  constructor(private readonly options: AnalyticsRecorderOptions) {
+    if (!options?.store) throw new Error('AnalyticsRecorder: store is required');
+  }
+
+  /** An event's first decision (a duplicate or a redelivery never reaches here: the decision store said created). */
+  async decided(event: CanonicalEvent, rules: readonly string[], pending: AnalyticsDelta[]): Promise<void> {
+    const at = writtenAt(event);
+    const key = bucketKeyOf(event, at);
+    if (rules.length > 0) pending.push({ ...key, ruleHits: Object.fromEntries(countRules(rules)) });
+    if (event.kind === 'sla.breached') {
+      pending.push({ ...key, slaBreaches: 1 });
+      return;
+    }
+    if (isOwnAnswer(event)) {
+      const conversations = answeredConversations(event);
+      if (conversations.length === 0) return;
+      // Foghorn's own reply seen again on the platform was counted when it was sent; it can still be the first answer.
+      const by = event.sentByFoghorn === true ? 'automated' : 'human';
+      if (by === 'human') pending.push({ ...key, answersHuman: 1 });
+      pending.push(...(await this.options.store.stopClocks({ conversations, at, by, targetMs: this.options.responseTargetMs() })));
+      return;
+    }
+    if (!CUSTOMER_KINDS.has(event.kind)) return;
+    pending.push({ ...key, inbound: 1 });
+    await this.options.store.startClock({
+      conversation: conversationOf(event),
+      messageId: event.id,
+      at,
+      platform: key.platform,
+      channel: key.channel,
+      lang: key.lang,
+    });
+  }
+
+  /** A reply that went out (or was recorded in sandbox mode) at `at`. */
+  async replied(command: ActionCommand, at: Date, pending: AnalyticsDelta[]): Promise<void> {
+    if (command.type !== 'reply') return;
+    const answered = command.event;
+    const by = command.params[APPROVAL_PARAM] === undefined ? 'automated' : 'human';
+    pending.push({ ...bucketKeyOf(answered, at.getTime()), ...(by === 'automated' ? { answersAutomated: 1 } : { answersHuman: 1 }) });
+    pending.push(
+      ...(await this.options.store.stopClocks({
+        conversations: repliedConversations(answered),
+        at: at.getTime(),
+        by,
+        targetMs: this.options.responseTargetMs(),
+      })),
+    );
+  }
+
+  spikeOpened(episode: Pick<SpikeEpisode, 'incident' | 'ruleId' | 'startedAt' | 'firstEvent'>, pending: AnalyticsDelta[]): void {
+    const at = Date.parse(episode.startedAt);
+    pending.push({
+      ...bucketKeyOf(episode.firstEvent, at),
+      spikes: [{ incident: episode.incident, ruleId: episode.ruleId, at: new Date(at).toISOString(), edge: 'opened' }],
+    });
+  }
+
+  spikeEnded(episode: Pick<SpikeEpisode, 'incident' | 'ruleId' | 'firstEvent'>, at: Date, pending: AnalyticsDelta[]): void {
+    pending.push({
+      ...bucketKeyOf(episode.firstEvent, at.getTime()),
+      spikes: [{ incident: episode.incident, ruleId: episode.ruleId, at: at.toISOString(), edge: 'ended' }],
+    });
+  }
+
+  /** Adds what a stage call collected: one delta per bucket. */
+  async add(pending: readonly AnalyticsDelta[]): Promise<void> {
+    const merged = mergeDeltas(pending);
+    if (merged.length > 0) await this.options.store.add(merged);
+  }
+}
+
+export function bucketKeyOf(event: Pick<CanonicalEvent, 'platform' | 'channel' | 'lang'>, at: number): BucketKey {
+  return { hour: hourOf(at), platform: event.platform, channel: event.channel.id, lang: event.lang ?? UNKNOWN_LANGUAGE };
+}
+
+/** When the message was written: its `createdAt`, never later than Foghorn received it. */
+export function writtenAt(event: Pick<CanonicalEvent, 'createdAt' | 'receivedAt'>): number {
+  const written = Date.parse(event.createdAt);
+  const received = Date.parse(event.receivedAt);
+  if (Number.isNaN(written)) return Number.isNaN(received) ? Date.now() : received;
+  return Number.isNaN(received) ? written : Math.min(written, received);
+}
+
+/**
+ * The one conversation a customer's message waits in: a direct message in its DM channel, anything else in its
+ * thread (its own id when it starts one). Every answer that reaches the message reaches this key.
+ */
+export function conversationOf(event: CanonicalEvent): string {
+  const keys = waitingConversations(event);
+  return (event.kind === 'dm' ? keys.at(-1) : keys[0]) ?? event.id;
+}
+
+/**
+ * The clocks a reply to `event` stops: the one of the conversation the message waits in (kept since its first
+ * unanswered message). A reply to a breach answers the message the breach was about, whose kind the breach does not
+ * keep: its thread and, should it have been a direct message, its DM channel.
+ */
+export function repliedConversations(event: CanonicalEvent): string[] {
+  const sla = event.meta?.sla as { eventId?: unknown } | undefined;
+  if (event.kind !== 'sla.breached' || typeof sla?.eventId !== 'string') return [conversationOf(event)];
+  return waitingConversations({ ...event, id: sla.eventId, kind: 'dm' });
+}
+
+function countRules(rules: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const rule of rules) counts.set(rule, (counts.get(rule) ?? 0) + 1);
+  return counts;
+}

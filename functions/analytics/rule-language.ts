@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { RuleLanguageExtension } from '../rules/extension.js';
+import { AnalyticsConfigError, parseAnalyticsSection, problemText } from './config.js';
+
+/**
+ * The `analytics:` section of foghorn.config.yaml (the response target), checked wherever the rest of the team
+ * config is; a problem names the file, its line and the field.
+ */
+export const analyticsRuleLanguage: RuleLanguageExtension = {
+  name: 'analytics',
+  ruleKeys: {},
+  configSections: {
+    analytics: (value, source) => {
+      try {
+        parseAnalyticsSection(value, source);
+      } catch (error) {
+        if (!(error instanceof AnalyticsConfigError)) throw error;
+        throw new AnalyticsConfigError(problemText(source, error.problems, lineLocator(source)), error.problems);
+      }
+    },
+  },
+};
+
+/**
+ * The line of a path in the YAML file `source`; 0 when the file cannot be read or the path is not in it. The YAML
+ * parser is loaded only here, when a section is wrong, and not through an import: every Lambda bundle carries this
+ * check (the rule language), and evaluate's must stay without the parser.
+ */
+function lineLocator(source: string): (path: readonly string[]) => number {
+  let text: string | undefined;
+  let yaml: typeof import('yaml') | undefined;
+  try {
+    text = existsSync(source) ? readFileSync(source, 'utf8') : undefined;
+    yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined || yaml === undefined) return () => 0;
+  const { isNode, LineCounter, parseDocument } = yaml;
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  return (path) => {
+    for (let length = path.length; length > 0; length--) {
+      // A field that is absent: the line of the nearest enclosing node that is there.
+      const node = document.getIn(path.slice(0, length), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return 0;
+  };
+}

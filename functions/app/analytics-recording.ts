@@ -1,0 +1,248 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AnalyticsSources } from '../analytics/analytics-api-routes.js';
+import { type AnalyticsConfig, parseAnalyticsSection } from '../analytics/config.js';
+import type { AnalyticsDelta } from '../analytics/ports.js';
+import { AnalyticsRecorder } from '../analytics/recorder.js';
+import type { ActionCommand } from '../core/action-command.js';
+import type { CanonicalEvent } from '../core/event.js';
+import type { ActionStore, DecisionStore } from '../core/ports.js';
+import type { RuleSet } from '../core/rule-set.js';
+import type { CrisisStores } from '../crisis/crisis-kit.js';
+import type { EpisodeStore } from '../crisis/ports.js';
+import type { Adapters } from './adapters.js';
+import type { LoadedRules, RuleSource } from './rule-source.js';
+
+/**
+ * Response-time analytics recorded around the pipeline's own ports, so no stage knows about it: `stage()` wires
+ * every stage through `recordingAnalytics`, which hands the stage adapters whose
+ * - rule set notes each event it evaluates (the decision store is told only the event's id),
+ * - decision store, when it keeps an event's first decision, records the event (analytics/recorder.ts),
+ * - action store notes each command it claims and, when one completes as succeeded, records the reply,
+ * - spike episodes record their start and end;
+ * and runs each call of the stage with its own collection of figures, added once when the call ends (one write
+ * per bucket and batch). Clocks start and stop at once, inside the decision's step, before its commands can run.
+ * Adapters without an analytics store are handed over as they are. Recording never fails the pipeline: an error is
+ * logged and the figures of that step are lost.
+ */
+
+interface StageCall {
+  pending: AnalyticsDelta[];
+  events: Map<string, CanonicalEvent>;
+  commands: Map<string, ActionCommand>;
+}
+
+const calls = new AsyncLocalStorage<StageCall>();
+const recordings = new WeakMap<Adapters, Recording | null>();
+
+type Handler<E extends unknown[], R> = (...event: E) => Promise<R>;
+
+/** A stage's wiring, with analytics recorded during each call of the handler it makes. */
+export function recordingAnalytics<E extends unknown[], R>(
+  wire: (adapters: Adapters) => Handler<E, R> | Promise<Handler<E, R>>,
+): (adapters: Adapters) => Promise<Handler<E, R>> {
+  return async (adapters) => {
+    const recording = recordingOf(adapters);
+    if (!recording) return wire(adapters);
+    const handler = await wire(recording.adapters);
+    return (...event) => recording.during(() => handler(...event));
+  };
+}
+
+/**
+ * The adapters with analytics recorded around their ports, the same object every stage is wired with (outside a
+ * stage call, figures are added at once); the adapters themselves when they have no analytics store.
+ */
+export function withAnalyticsRecording(adapters: Adapters): Adapters {
+  return recordingOf(adapters)?.adapters ?? adapters;
+}
+
+/** What the analytics route reads on these adapters; undefined when they have no analytics store. */
+export function analyticsSourcesOf(adapters: Adapters): AnalyticsSources | undefined {
+  const store = adapters.analytics;
+  if (!store) return undefined;
+  return {
+    store,
+    config: () => analyticsConfigOf(adapters),
+    openSpikes: async () =>
+      (await adapters.crisisStores.episodes.listOpen()).map((episode) => ({
+        incident: episode.incident,
+        ruleId: episode.ruleId,
+        startedAt: episode.startedAt,
+        endedAt: null,
+      })),
+    now: () => adapters.clock.now(),
+  };
+}
+
+const configs = new WeakMap<object, AnalyticsConfig>();
+
+/** `analytics:` of the team config in force (checked when the config was loaded); the defaults before it is. */
+export function analyticsConfigOf(adapters: Pick<Adapters, 'teamConfig'>): AnalyticsConfig {
+  let config: object;
+  try {
+    config = adapters.teamConfig.current();
+  } catch {
+    return parseAnalyticsSection(undefined);
+  }
+  let parsed = configs.get(config);
+  if (!parsed) {
+    parsed = parseAnalyticsSection((config as Record<string, unknown>).analytics);
+    configs.set(config, parsed);
+  }
+  return parsed;
+}
+
+function recordingOf(adapters: Adapters): Recording | undefined {
+  let recording = recordings.get(adapters);
+  if (recording === undefined) {
+    recording = adapters.analytics ? new Recording(adapters) : null;
+    recordings.set(adapters, recording);
+  }
+  return recording ?? undefined;
+}
+
+class Recording {
+  readonly adapters: Adapters;
+  private readonly recorder: AnalyticsRecorder;
+
+  constructor(private readonly raw: Adapters) {
+    const store = raw.analytics;
+    if (!store) throw new Error('Recording: the adapters have no analytics store');
+    this.recorder = new AnalyticsRecorder({ store, responseTargetMs: () => analyticsConfigOf(raw).responseTargetMs });
+    const made = new Map<string, unknown>();
+    // Built on first use, as the AWS adapters build their members: a stage that never touches a store never makes it.
+    const once = <T>(name: string, make: () => T): T => {
+      if (!made.has(name)) made.set(name, make());
+      return made.get(name) as T;
+    };
+    this.adapters = overriding(raw, {
+      decisions: () => once('decisions', () => this.decisions(raw.decisions)),
+      actions: () => once('actions', () => this.actions(raw.actions)),
+      rules: () => once('rules', () => this.rules(raw.rules)),
+      crisisStores: () => once('crisisStores', () => this.crisisStores(raw.crisisStores)),
+    });
+  }
+
+  /** Runs one call of a stage with its own figures, added when it ends. */
+  during<R>(run: () => Promise<R>): Promise<R> {
+    const call: StageCall = { pending: [], events: new Map(), commands: new Map() };
+    return calls.run(call, async () => {
+      try {
+        return await run();
+      } finally {
+        await this.recorder.add(call.pending).catch((error: unknown) => this.failed('add figures', error));
+      }
+    });
+  }
+
+  private decisions(inner: DecisionStore): DecisionStore {
+    return overriding(inner, {
+      putIfAbsent: () => async (decision: Parameters<DecisionStore['putIfAbsent']>[0]) => {
+        const kept = await inner.putIfAbsent(decision);
+        if (kept.created) {
+          const call = calls.getStore();
+          const event = call?.events.get(decision.eventId) ?? decision.commands[0]?.event;
+          call?.events.delete(decision.eventId);
+          if (event) await this.record('a decision', (pending) => this.recorder.decided(event, decision.rules, pending));
+        }
+        return kept;
+      },
+    });
+  }
+
+  private actions(inner: ActionStore): ActionStore {
+    return overriding(inner, {
+      claim: () => (command: ActionCommand, leaseMs: number, now: Date) => {
+        calls.getStore()?.commands.set(command.id, command);
+        return inner.claim(command, leaseMs, now);
+      },
+      complete:
+        () =>
+        async (...args: Parameters<ActionStore['complete']>) => {
+          await inner.complete(...args);
+          const [commandId, outcome, now] = args;
+          const command = calls.getStore()?.commands.get(commandId);
+          if (command && outcome.status === 'succeeded')
+            await this.record('a reply', (pending) => this.recorder.replied(command, now, pending));
+        },
+    });
+  }
+
+  private rules(inner: RuleSource): RuleSource {
+    const tapped = new WeakMap<LoadedRules, LoadedRules>();
+    return overriding(inner, {
+      current: () => async () => {
+        const loaded = await inner.current();
+        let tap = tapped.get(loaded);
+        if (!tap) {
+          tap = { ...loaded, ruleSet: notingEvents(loaded.ruleSet) };
+          tapped.set(loaded, tap);
+        }
+        return tap;
+      },
+    });
+  }
+
+  private crisisStores(inner: CrisisStores): CrisisStores {
+    const episodes: EpisodeStore = overriding(inner.episodes, {
+      open: () => async (episode: Parameters<EpisodeStore['open']>[0]) => {
+        const opened = await inner.episodes.open(episode);
+        if (opened) await this.record('a spike', (pending) => this.recorder.spikeOpened(episode, pending));
+        return opened;
+      },
+      close: () => async (ruleId: string, incident: string, lastEventAt: string, now: Date) => {
+        const closed = await inner.episodes.close(ruleId, incident, lastEventAt, now);
+        if (closed)
+          await this.record('a spike end', async (pending) => {
+            const episode = await inner.episodes.current(ruleId);
+            if (episode?.incident === incident) this.recorder.spikeEnded(episode, now, pending);
+          });
+        return closed;
+      },
+    });
+    return { ...inner, episodes };
+  }
+
+  /** Runs one recording step into the stage call's figures (or, outside a stage call, adds them at once). */
+  private async record(what: string, step: (pending: AnalyticsDelta[]) => Promise<void> | void): Promise<void> {
+    const call = calls.getStore();
+    const pending: AnalyticsDelta[] = call ? call.pending : [];
+    try {
+      await step(pending);
+      if (!call) await this.recorder.add(pending);
+    } catch (error) {
+      this.failed(`record ${what}`, error);
+    }
+  }
+
+  private failed(what: string, error: unknown): void {
+    this.raw.logger.warn(`analytics: could not ${what}; those figures are lost`, {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** The rule set, noting each event it evaluates in the stage call, for the decision store to find. */
+function notingEvents(ruleSet: RuleSet): RuleSet {
+  return overriding(ruleSet, {
+    evaluate: () => (event: CanonicalEvent, context: Parameters<RuleSet['evaluate']>[1]) => {
+      calls.getStore()?.events.set(event.id, event);
+      return ruleSet.evaluate(event, context);
+    },
+  });
+}
+
+/**
+ * `target` with some members replaced (each made by its function on first read) and every other one read from
+ * `target` itself: a class with private fields or lazy getters (the AWS adapters) keeps working behind it.
+ */
+function overriding<T extends object>(target: T, overrides: { [K in keyof T]?: () => T[K] }): T {
+  return new Proxy(target, {
+    get(object, property) {
+      const override = (overrides as Record<PropertyKey, (() => unknown) | undefined>)[property];
+      if (override) return override();
+      const value: unknown = Reflect.get(object, property, object);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}

@@ -1,0 +1,262 @@
+import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  COUNT_FIELDS,
+  emptyBucket,
+  firstResponse,
+  histogramBin,
+  hoursBetween,
+  mergeDeltas,
+  RESPONSE_TIMES_PER_BUCKET,
+} from '../../analytics/figures.js';
+import {
+  type AnalyticsBucket,
+  type AnalyticsDelta,
+  type AnalyticsStore,
+  CLOCK_RETENTION_MS,
+  type ClockStart,
+  type ClockStop,
+  type SpikeMark,
+} from '../../analytics/ports.js';
+import { fromItem, isConditionFailure, toItem } from './item.js';
+import { TABLE_KEYS } from './table.js';
+
+/**
+ * Response-time analytics in Foghorn's table.
+ * - A bucket is `ANALYTICS#<day>` / `<hour>#<platform>#<channel>#<lang>` (parts URI-encoded): its counts, its
+ *   histogram bins (`rt#<bin>`) and rule hits (`hit#<rule>`) are top-level numbers added with one `ADD` per bucket
+ *   and batch (`add` merges a batch's deltas first), its exact times a list appended to while it has room (a
+ *   conditional append; a full bucket's update is sent again without it), its spike marks a list. No read.
+ * - A conversation's clock is `ACLOCK#<conversation>` / `CLOCK`: started and stopped with conditional updates, so
+ *   concurrent evaluators start one clock and exactly one answer stops it (the stop returns the old item).
+ * Buckets are kept a year and a month, clocks CLOCK_RETENTION_MS after their last change (`ttl`).
+ */
+export class DynamoAnalyticsStore implements AnalyticsStore {
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
+    if (!options?.tableName) throw new Error('DynamoAnalyticsStore: tableName is required');
+  }
+
+  async add(deltas: readonly AnalyticsDelta[]): Promise<void> {
+    await Promise.all(mergeDeltas(deltas).map((delta) => this.addOne(delta)));
+  }
+
+  async startClock(start: ClockStart): Promise<void> {
+    await this.options.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: clockKey(start.conversation),
+          UpdateExpression:
+            'SET #opened = :at, #message = :message, #platform = :platform, #channel = :channel, #lang = :lang, #ttl = :ttl',
+          // Not running, and not answered at or after the message; or a record that has expired (TTL deletes late).
+          ConditionExpression:
+            '(attribute_not_exists(#opened) AND (attribute_not_exists(#answered) OR #answered < :at)) OR #ttl <= :atSeconds',
+          ExpressionAttributeNames: CLOCK_NAMES,
+          ExpressionAttributeValues: toItem({
+            ':at': start.at,
+            ':message': start.messageId,
+            ':platform': start.platform,
+            ':channel': start.channel,
+            ':lang': start.lang,
+            ':ttl': ttlOf(start.at),
+            ':atSeconds': Math.floor(start.at / 1000),
+          }),
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
+  async stopClocks(stop: ClockStop): Promise<AnalyticsDelta[]> {
+    const measured = await Promise.all(
+      [...new Set(stop.conversations)].map(async (conversation) => {
+        const answer = await this.options.client
+          .send(
+            new UpdateItemCommand({
+              TableName: this.options.tableName,
+              Key: clockKey(conversation),
+              UpdateExpression: 'SET #answered = :at, #ttl = :ttl REMOVE #opened, #message, #platform, #channel, #lang',
+              // A running clock that started no later than the answer; or none running and no later answer noted.
+              ConditionExpression:
+                '#opened <= :at OR (attribute_not_exists(#opened) AND (attribute_not_exists(#answered) OR #answered < :at))',
+              ExpressionAttributeNames: CLOCK_NAMES,
+              ExpressionAttributeValues: toItem({ ':at': stop.at, ':ttl': ttlOf(stop.at) }),
+              ReturnValues: 'ALL_OLD',
+            }),
+          )
+          .catch(ignoreConditionFailure);
+        const old = fromItem<ClockItem>(answer?.Attributes);
+        if (old?.openedAt === undefined || (old.ttl !== undefined && old.ttl * 1000 <= stop.at)) return undefined;
+        const clock: ClockStart = {
+          conversation,
+          messageId: old.messageId ?? '',
+          at: old.openedAt,
+          platform: old.platform ?? '',
+          channel: old.channel ?? '',
+          lang: old.lang ?? '',
+        };
+        return firstResponse(clock, stop);
+      }),
+    );
+    return measured.filter((delta): delta is AnalyticsDelta => delta !== undefined);
+  }
+
+  async read(from: Date, to: Date): Promise<AnalyticsBucket[]> {
+    const hours = new Set(hoursBetween(from, to));
+    const days = [...new Set([...hours].map((hour) => hour.slice(0, 10)))];
+    const items = (await Promise.all(days.map((day) => this.queryDay(day)))).flat();
+    return items.filter((item) => hours.has(item.hour)).map(bucketOf);
+  }
+
+  private async queryDay(day: string): Promise<BucketItem[]> {
+    const items: BucketItem[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: toItem({ ':pk': `${BUCKET_PREFIX}${day}` }),
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const parsed = fromItem<BucketItem>(item);
+        if (parsed) items.push(parsed);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private async addOne(delta: AnalyticsDelta): Promise<void> {
+    const times = delta.responseMs ?? [];
+    const append = times.length > 0 && times.length <= RESPONSE_TIMES_PER_BUCKET;
+    try {
+      await this.options.client.send(update(this.options.tableName, delta, append));
+    } catch (error) {
+      // The bucket holds as many exact times as it keeps: the counts and the histogram still go in.
+      if (!append || !isConditionFailure(error)) throw error;
+      await this.options.client.send(update(this.options.tableName, delta, false));
+    }
+  }
+}
+
+const BUCKET_PREFIX = 'ANALYTICS#';
+/** Buckets outlive the longest range the API reads (three months) by far: a year and a month. */
+const BUCKET_RETENTION_SECONDS = 400 * 24 * 3600;
+
+const CLOCK_NAMES = {
+  '#opened': 'openedAt',
+  '#answered': 'answeredAt',
+  '#message': 'messageId',
+  '#platform': 'platform',
+  '#channel': 'channel',
+  '#lang': 'lang',
+  '#ttl': TABLE_KEYS.ttl,
+};
+
+interface BucketItem {
+  hour: string;
+  platform: string;
+  channel: string;
+  lang: string;
+  responseMs?: number[];
+  spikes?: SpikeMark[];
+  [attribute: string]: unknown;
+}
+
+interface ClockItem {
+  openedAt?: number;
+  answeredAt?: number;
+  messageId?: string;
+  platform?: string;
+  channel?: string;
+  lang?: string;
+  ttl?: number;
+}
+
+function clockKey(conversation: string) {
+  return toItem({ pk: `ACLOCK#${conversation}`, sk: 'CLOCK' });
+}
+
+function ttlOf(at: number): number {
+  return Math.ceil((at + CLOCK_RETENTION_MS) / 1000);
+}
+
+function ignoreConditionFailure(error: unknown): undefined {
+  if (isConditionFailure(error)) return undefined;
+  throw error;
+}
+
+/** One bucket's update: ADD its counts, bins and hits; SET its dimensions; append its times (while there is room) and marks. */
+function update(tableName: string, delta: AnalyticsDelta, appendTimes: boolean): UpdateItemCommand {
+  const names: Record<string, string> = {
+    '#hour': 'hour',
+    '#platform': 'platform',
+    '#channel': 'channel',
+    '#lang': 'lang',
+    '#ttl': TABLE_KEYS.ttl,
+  };
+  const values: Record<string, unknown> = {
+    ':hour': delta.hour,
+    ':platform': delta.platform,
+    ':channel': delta.channel,
+    ':lang': delta.lang,
+    ':ttl': Math.floor(Date.parse(delta.hour) / 1000) + BUCKET_RETENTION_SECONDS,
+  };
+  const adds: string[] = [];
+  const add = (attribute: string, amount: number) => {
+    if (amount === 0) return;
+    const n = adds.length;
+    names[`#a${n}`] = attribute;
+    values[`:a${n}`] = amount;
+    adds.push(`#a${n} :a${n}`);
+  };
+  for (const field of COUNT_FIELDS) add(field, delta[field] ?? 0);
+  const bins = new Map<number, number>();
+  for (const ms of delta.responseMs ?? []) bins.set(histogramBin(ms), (bins.get(histogramBin(ms)) ?? 0) + 1);
+  for (const [bin, n] of bins) add(`rt#${bin}`, n);
+  for (const [rule, hits] of Object.entries(delta.ruleHits ?? {})) add(`hit#${rule}`, hits);
+
+  const sets = ['#hour = :hour', '#platform = :platform', '#channel = :channel', '#lang = :lang', '#ttl = :ttl'];
+  let condition: string | undefined;
+  const times = delta.responseMs ?? [];
+  if (appendTimes) {
+    names['#times'] = 'responseMs';
+    values[':times'] = times;
+    values[':empty'] = [];
+    values[':room'] = RESPONSE_TIMES_PER_BUCKET - times.length;
+    sets.push('#times = list_append(if_not_exists(#times, :empty), :times)');
+    condition = 'attribute_not_exists(#times) OR size(#times) <= :room';
+  }
+  if (delta.spikes && delta.spikes.length > 0) {
+    names['#spikes'] = 'spikes';
+    values[':spikes'] = delta.spikes;
+    values[':empty'] = [];
+    sets.push('#spikes = list_append(if_not_exists(#spikes, :empty), :spikes)');
+  }
+  return new UpdateItemCommand({
+    TableName: tableName,
+    Key: toItem({
+      pk: `${BUCKET_PREFIX}${delta.hour.slice(0, 10)}`,
+      sk: [delta.hour, delta.platform, delta.channel, delta.lang].map(encodeURIComponent).join('#'),
+    }),
+    UpdateExpression: `SET ${sets.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+    ...(condition ? { ConditionExpression: condition } : {}),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: toItem(values),
+  });
+}
+
+function bucketOf(item: BucketItem): AnalyticsBucket {
+  const bucket = emptyBucket(item);
+  for (const field of COUNT_FIELDS) bucket[field] = typeof item[field] === 'number' ? (item[field] as number) : 0;
+  bucket.responseMs = item.responseMs ?? [];
+  bucket.spikes = item.spikes ?? [];
+  for (const [attribute, value] of Object.entries(item)) {
+    if (typeof value !== 'number') continue;
+    if (attribute.startsWith('rt#')) bucket.histogram[attribute.slice(3)] = value;
+    else if (attribute.startsWith('hit#')) bucket.ruleHits[attribute.slice(4)] = value;
+  }
+  return bucket;
+}

@@ -1,0 +1,84 @@
+import type { Approval, ApprovalStatus, ApprovalStore } from '../../crisis/ports.js';
+import type { EmbeddedDatabase } from './database.js';
+
+const ALL_PREFIX = 'crisis/approvals-all/';
+
+function approvalKey(id: string): string {
+  return `crisis/approval/${encodeURIComponent(id)}`;
+}
+
+function statusPrefix(status: ApprovalStatus): string {
+  return `crisis/approvals/${status}/`;
+}
+
+/** `<createdAt>#<id>`: ISO times sort in time order, the id breaks ties. */
+function listed(approval: Approval): string {
+  return `${encodeURIComponent(approval.createdAt)}#${encodeURIComponent(approval.id)}`;
+}
+
+/**
+ * The approval queue (`crisis/approval/<id>`), listed newest first by status (`crisis/approvals/<status>/…`)
+ * and all together (`crisis/approvals-all/…`). Deciding is one transaction that finds the approval still
+ * pending and moves it to its new status's listing, so one decision wins however many people click.
+ */
+export class EmbeddedApprovalStore implements ApprovalStore {
+  constructor(private readonly db: EmbeddedDatabase) {
+    if (!db) throw new Error('EmbeddedApprovalStore: an EmbeddedDatabase is required');
+  }
+
+  async putIfAbsent(approval: Approval): Promise<Approval> {
+    const key = approvalKey(approval.id);
+    const filed = this.db.get<Approval>(key);
+    if (filed) return filed;
+    return this.db.write((tx) => {
+      const existing = tx.get<Approval>(key);
+      if (existing) return existing;
+      tx.put(key, approval);
+      tx.put(`${statusPrefix(approval.status)}${listed(approval)}`, approval.id);
+      tx.put(`${ALL_PREFIX}${listed(approval)}`, approval.id);
+      return approval;
+    });
+  }
+
+  async get(id: string): Promise<Approval | undefined> {
+    return this.db.get<Approval>(approvalKey(id));
+  }
+
+  async list(status: ApprovalStatus | undefined, limit: number): Promise<Approval[]> {
+    return this.db
+      .range<string>({ prefix: status ? statusPrefix(status) : ALL_PREFIX, reverse: true, limit })
+      .map(({ value: id }) => this.db.get<Approval>(approvalKey(id)))
+      .filter((approval): approval is Approval => approval !== undefined);
+  }
+
+  async decide(id: string, to: Exclude<ApprovalStatus, 'pending'>, by: string, note: string | undefined, now: Date): Promise<boolean> {
+    const key = approvalKey(id);
+    if (this.db.get<Approval>(key)?.status !== 'pending') return false;
+    return this.db.write((tx) => {
+      const approval = tx.get<Approval>(key);
+      if (approval?.status !== 'pending') return false;
+      const decided: Approval = {
+        ...approval,
+        status: to,
+        decidedAt: now.toISOString(),
+        decidedBy: by,
+        ...(note ? { decisionNote: note } : {}),
+      };
+      tx.put(key, decided);
+      tx.remove(`${statusPrefix(approval.status)}${listed(approval)}`);
+      tx.put(`${statusPrefix(to)}${listed(decided)}`, id);
+      return true;
+    });
+  }
+
+  async markDispatched(id: string, now: Date): Promise<void> {
+    const key = approvalKey(id);
+    const undispatched = (approval: Approval | undefined): approval is Approval =>
+      approval !== undefined && approval.dispatchedAt === undefined;
+    if (!undispatched(this.db.get<Approval>(key))) return;
+    await this.db.write((tx) => {
+      const approval = tx.get<Approval>(key);
+      if (undispatched(approval)) tx.put(key, { ...approval, dispatchedAt: now.toISOString() } satisfies Approval);
+    });
+  }
+}

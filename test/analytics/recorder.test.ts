@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { memoryAnalyticsStore } from '../../functions/analytics/memory/analytics-store.js';
+import type { AnalyticsDelta } from '../../functions/analytics/ports.js';
+import { AnalyticsRecorder } from '../../functions/analytics/recorder.js';
+import { analyticsReport } from '../../functions/analytics/report.js';
+import { commandFor } from '../../functions/core/action-command.js';
+import type { CanonicalEvent } from '../../functions/core/event.js';
+import { APPROVAL_PARAM } from '../../functions/crisis/approvals.js';
+import { makeEvent } from '../support/events.js';
+
+const T = Date.parse('2026-11-22T10:00:00.000Z');
+const MINUTE = 60_000;
+const at = (minutes: number) => new Date(T + minutes * MINUTE).toISOString();
+
+/** The recorder over the in-memory store, each step's figures added as a stage call would add them. */
+function setup(targetMinutes = 10) {
+  const store = memoryAnalyticsStore();
+  const recorder = new AnalyticsRecorder({ store, responseTargetMs: () => targetMinutes * MINUTE });
+  const step = async (run: (pending: AnalyticsDelta[]) => Promise<void> | void) => {
+    const pending: AnalyticsDelta[] = [];
+    await run(pending);
+    await recorder.add(pending);
+  };
+  return {
+    decided: (event: CanonicalEvent, rules: string[] = []) => step((pending) => recorder.decided(event, rules, pending)),
+    replied: (event: CanonicalEvent, minutes: number, params: Record<string, unknown> = {}) =>
+      step((pending) =>
+        recorder.replied(
+          commandFor(event, { type: 'reply', ruleId: 'faq', index: 0, params: { text: 'We open at nine.', ...params } }, new Date(T)),
+          new Date(T + minutes * MINUTE),
+          pending,
+        ),
+      ),
+    report: async () =>
+      analyticsReport(
+        await store.read(new Date(T - 2 * 60 * MINUTE), new Date(T + 24 * 60 * MINUTE)),
+        { from: new Date(T - 2 * 60 * MINUTE), to: new Date(T + 24 * 60 * MINUTE), by: 'platform' },
+        { text: `${targetMinutes}m`, ms: targetMinutes * MINUTE },
+      ),
+  };
+}
+
+const customer = (id: string, minutes: number, overrides: Partial<CanonicalEvent> = {}) =>
+  makeEvent({ id: `generic:${id}`, createdAt: at(minutes), receivedAt: at(minutes), ...overrides });
+const brand = (id: string, minutes: number, overrides: Partial<CanonicalEvent> = {}) =>
+  makeEvent({
+    id: `generic:${id}`,
+    author: { id: 'brand', name: 'Acme', isSelf: true },
+    createdAt: at(minutes),
+    receivedAt: at(minutes),
+    ...overrides,
+  });
+
+describe('recording first responses', () => {
+  it('measures from a customer message to the brand answer in its thread: a human answer within the target', async () => {
+    // Prepare
+    const figures = setup();
+    // Act
+    await figures.decided(customer('m1', 0));
+    await figures.decided(brand('b1', 7, { thread: { id: 'm1', replyToId: 'm1' } }));
+    // Assess
+    const { totals } = await figures.report();
+    expect(totals.inbound).toBe(1);
+    expect(totals.firstResponse).toMatchObject({
+      count: 1,
+      p50Seconds: 420,
+      p90Seconds: 420,
+      withinTarget: 1,
+      shareWithinTarget: 1,
+      human: 1,
+    });
+    expect(totals.answers).toEqual({ automated: 0, human: 1 });
+  });
+
+  it("counts Foghorn's reply as automated and a reply a person approved as human", async () => {
+    // Prepare
+    const figures = setup();
+    const asked = customer('m2', 0, { thread: { id: 't2' } });
+    const held = customer('m3', 0, { thread: { id: 't3' } });
+    await figures.decided(asked);
+    await figures.decided(held);
+    // Act
+    await figures.replied(asked, 0.5);
+    await figures.replied(held, 12, { [APPROVAL_PARAM]: 'act_1' });
+    // Assess
+    const { totals } = await figures.report();
+    expect(totals.answers).toEqual({ automated: 1, human: 1 });
+    expect(totals.firstResponse).toMatchObject({ count: 2, automated: 1, human: 1, withinTarget: 1, shareWithinTarget: 0.5 });
+    expect(totals.firstResponse.p90Seconds).toBe(720);
+  });
+
+  it('keeps the first of several waiting messages, and a second answer measures nothing', async () => {
+    const figures = setup();
+    await figures.decided(customer('m4', 0, { thread: { id: 't4' } }));
+    await figures.decided(customer('m5', 3, { thread: { id: 't4' } }));
+    await figures.decided(brand('b4', 8, { thread: { id: 't4' } }));
+    await figures.decided(brand('b5', 9, { thread: { id: 't4' } }));
+    const { totals } = await figures.report();
+    expect(totals.inbound).toBe(2);
+    expect(totals.firstResponse).toMatchObject({ count: 1, p50Seconds: 480 });
+    expect(totals.answers.human).toBe(2);
+  });
+
+  it('answers a direct message in its DM channel, and a reply to an SLA breach answers the message it was about', async () => {
+    // Prepare
+    const figures = setup();
+    const dm = customer('m6', 0, { kind: 'dm', channel: { id: 'dm-sara' } });
+    const waited = customer('m7', 0, { channel: { id: 'web-2' } });
+    await figures.decided(dm);
+    await figures.decided(waited);
+    const breach = customer('sla-breached:x', 10, {
+      kind: 'sla.breached',
+      channel: { id: 'web-2' },
+      meta: { sla: { eventId: 'generic:m7', timer: 'x' } },
+    });
+    // Act
+    await figures.decided(brand('b6', 2, { kind: 'dm', channel: { id: 'dm-sara' } }));
+    await figures.decided(breach, ['unanswered']);
+    await figures.replied(breach, 11);
+    // Assess
+    const { totals, topRules } = await figures.report();
+    expect(totals.inbound).toBe(2);
+    expect(totals.slaBreaches).toBe(1);
+    expect(totals.firstResponse).toMatchObject({ count: 2, p50Seconds: 120, p90Seconds: 660, withinTarget: 1 });
+    expect(topRules).toEqual([{ ruleId: 'unanswered', hits: 1 }]);
+  });
+
+  it("Foghorn's own reply seen again on the platform is no second answer, but can be the first response", async () => {
+    const figures = setup();
+    await figures.decided(customer('m8', 0, { thread: { id: 't8' } }));
+    await figures.decided(brand('echo', 1, { thread: { id: 't8' }, sentByFoghorn: true, author: { id: 'brand' } }));
+    const { totals } = await figures.report();
+    expect(totals.answers).toEqual({ automated: 0, human: 0 });
+    expect(totals.firstResponse).toMatchObject({ count: 1, automated: 1, p50Seconds: 60 });
+  });
+
+  it('does not count reactions, platform notices or the brand as inbound, and counts every rule a decision listed', async () => {
+    const figures = setup();
+    await figures.decided(customer('r1', 0, { kind: 'reaction' }), ['likes']);
+    await figures.decided(customer('n1', 0, { kind: 'system' }));
+    await figures.decided(brand('p1', 0, { kind: 'post' }), ['likes']);
+    await figures.decided(customer('q1', 0), ['faq', 'likes']);
+    const { totals, topRules } = await figures.report();
+    expect(totals.inbound).toBe(1);
+    expect(topRules).toEqual([
+      { ruleId: 'likes', hits: 3 },
+      { ruleId: 'faq', hits: 1 },
+    ]);
+  });
+
+  it('judges each first response against the target in force when it is measured', async () => {
+    const figures = setup(5);
+    await figures.decided(customer('m9', 0, { thread: { id: 't9' } }));
+    await figures.decided(brand('b9', 7, { thread: { id: 't9' } }));
+    const { totals, responseTarget } = await figures.report();
+    expect(responseTarget).toEqual({ text: '5m', seconds: 300 });
+    expect(totals.firstResponse).toMatchObject({ count: 1, withinTarget: 0, shareWithinTarget: 0 });
+  });
+});
