@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -8,7 +9,19 @@ export interface ConsoleFile {
   type: string;
 }
 
-const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'src');
+const SOURCE = sourceFolder(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * console/src, found from where this module runs: beside it (console/build.ts run as it is), or up from the
+ * precompiled runtime that `npm start` runs from node_modules/.cache/foghorn/.
+ */
+function sourceFolder(here: string): string {
+  if (existsSync(join(here, 'src', 'main.tsx'))) return join(here, 'src');
+  for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'console', 'src', 'main.tsx'))) return join(dir, 'console', 'src');
+  }
+  throw new Error(`the console's sources (console/src/main.tsx) were not found from ${here}`);
+}
 
 /** The console's page paths: each answers index.html, and the page is chosen in the browser. */
 export const CONSOLE_PAGES = /^\/(feed|conversation(\/[^/]+)?|approvals|crisis|rules|analytics|audit|dead-letters|login)\/?$/;

@@ -49,6 +49,12 @@ describe('npm start (functions/entries/local/start.js): main.ts precompiled, reb
     running = child;
     const url = await listening;
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ ok: true, storage: { engine: 'embedded' } });
+    // The console is built from console/src, which the bundle must find from node_modules/.cache/foghorn/.
+    const page = await fetch(`${url}/feed`);
+    expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({
+      status: 200,
+      type: expect.stringContaining('text/html'),
+    });
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   };
