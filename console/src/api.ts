@@ -1,9 +1,16 @@
-/** Calls to Foghorn's API from the console: same origin, cookies included, changes sent as JSON. */
+import { accessToken, deployment } from './aws-sign-in.js';
+
+/**
+ * Calls to Foghorn's API from the console: same origin, cookies included, changes sent as JSON. On AWS (a deployed
+ * config.json) with the Cognito access token as `Authorization: Bearer …` instead of a session cookie.
+ */
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The deployment serves no such route (yet): the page says so instead of showing an error. */
+    readonly unavailable = false,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -18,11 +25,21 @@ export function whenSignedOut(listener: () => void): void {
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   let response: Response;
+  const aws = deployment() !== undefined;
+  const token = aws ? await accessToken() : undefined;
+  if (aws && !token) {
+    onSignedOut();
+    throw new ApiError(401, 'Sign in to use the console.');
+  }
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: method === 'POST' ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
+      headers: {
+        ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        accept: 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
     });
   } catch {
@@ -36,6 +53,10 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
     parsed = undefined;
   }
   if (!response.ok) {
+    // API Gateway's answer for a route the HTTP API does not have: a page this deployment cannot serve yet.
+    if (aws && response.status === 404 && (parsed as { message?: unknown } | undefined)?.message === 'Not Found') {
+      throw new ApiError(404, 'not available on this deployment yet', true);
+    }
     if (response.status === 401 && !path.startsWith('/api/login')) onSignedOut();
     const message = (parsed as { error?: unknown } | undefined)?.error;
     throw new ApiError(response.status, typeof message === 'string' ? message : `Foghorn answered ${response.status}`);

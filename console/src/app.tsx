@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, api, whenSignedOut } from './api.js';
+import { signOut as awsSignOut, deployment } from './aws-sign-in.js';
 import { Loading } from './components/notice.js';
 import { AnalyticsPage } from './pages/analytics.js';
 import { ApprovalsPage } from './pages/approvals.js';
 import { AuditPage } from './pages/audit.js';
+import { AwsLoginPage } from './pages/aws-login.js';
 import { ConversationPage, lastConversation } from './pages/conversation.js';
 import { CrisisPage } from './pages/crisis.js';
 import { DeadLettersPage } from './pages/dead-letters.js';
@@ -64,6 +66,7 @@ export function App() {
   const session: Session = {
     user: signIn.state === 'signed-in' ? signIn.user : undefined,
     signOut: async () => {
+      if (deployment()) return awsSignOut();
       try {
         await api.post('/api/logout');
       } finally {
@@ -124,7 +127,8 @@ function conversationLink(): string {
 
 function render(page: string, path: string, search: URLSearchParams, onSignedIn: () => Promise<void>, onCrisis: () => Promise<void>) {
   if (page === 'wait') return <Loading />;
-  if (page === 'login') return <LoginPage search={search} onSignedIn={onSignedIn} />;
+  if (page === 'login')
+    return deployment() ? <AwsLoginPage search={search} onSignedIn={onSignedIn} /> : <LoginPage search={search} onSignedIn={onSignedIn} />;
   if (path === '/' || path === '/feed') return <FeedPage />;
   if (path === '/conversation' || path.startsWith('/conversation/')) {
     const id = path.slice('/conversation/'.length);

@@ -1,4 +1,5 @@
 import { api, query } from './api.js';
+import { deployment } from './aws-sign-in.js';
 import type { ActionRecord, Decision, FeedEvent } from './types.js';
 
 export interface LiveHandlers {
@@ -102,7 +103,8 @@ export function followFeed(since: string | undefined, handlers: LiveHandlers): (
     }
   };
 
-  if (typeof EventSource === 'function') stream();
+  // A deployment that says `live: 'poll'` (AWS: the HTTP API cannot stream) is read by polling from the start.
+  if (typeof EventSource === 'function' && deployment()?.live !== 'poll') stream();
   else void poll();
   return () => {
     stopped = true;

@@ -3,7 +3,7 @@ import { type Provided, resolveProvided } from '../core/provided.js';
 import type { ApiRoute } from '../crisis/crisis-api-routes.js';
 import type { Adapters } from './adapters.js';
 import { analyticsSourcesOf } from './analytics-recording.js';
-import { foghornApiRoutes } from './api-routes.js';
+import { consoleReadsOf, foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { stage } from './stage.js';
 
@@ -57,7 +57,7 @@ export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>)
 export function apiStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
   return stage(adapters, async (wired) =>
     createApiHandler({
-      routes: foghornApiRoutes(await crisisKitOf(wired), wired.events, analyticsSourcesOf(wired)),
+      routes: foghornApiRoutes(await crisisKitOf(wired), wired.events, analyticsSourcesOf(wired), consoleReadsOf(wired)),
       onError: (error, routeKey) => wired.logger.error('api route failed', { routeKey, error }),
     }),
   );

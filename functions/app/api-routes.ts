@@ -1,17 +1,65 @@
 import { type AnalyticsSources, analyticsApiRoutes } from '../analytics/analytics-api-routes.js';
-import type { EventStore } from '../core/ports.js';
-import { type ApiRoute, crisisApiRoutes } from '../crisis/crisis-api-routes.js';
+import { type ListingQuery, listingQuery } from '../core/api-query.js';
+import { FoghornError } from '../core/errors.js';
+import type { CanonicalEvent } from '../core/event.js';
+import type { ActionRecord, DecisionStore, EventStore } from '../core/ports.js';
+import { type ApiAnswer, type ApiRoute, crisisApiRoutes } from '../crisis/crisis-api-routes.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
+import type { EpisodeStore } from '../crisis/ports.js';
+import { BadCursorError } from '../storage/dynamo/index-query.js';
+import type { Adapters } from './adapters.js';
 import { withoutSecrets } from './without-secrets.js';
+
+/** One page of a listing, newest first, as the stores' `listPage` reads it (core/api-query.ts). */
+export type ListingPage<T> = (query: ListingQuery) => Promise<{ items: T[]; next?: string }>;
+
+/**
+ * What the console reads besides the crisis API, where the runtime serves it through this list (the api function on
+ * AWS): the event and action listings (gsi1), the decisions by event (one item each) and the open spike episodes
+ * (gsi1). The local runtime also serves its own earlier routes for the listings (functions/entries/local/runtime.ts).
+ */
+export interface ConsoleReads {
+  events: ListingPage<CanonicalEvent>;
+  actions: ListingPage<ActionRecord>;
+  decisions: Pick<DecisionStore, 'get'>;
+  episodes: Pick<EpisodeStore, 'listOpen'>;
+  now(): Date;
+}
+
+/** The most events one `GET /api/decisions` asks about (the console asks for up to 100). */
+const DECISIONS_PER_REQUEST = 200;
+
+/** The console's reads over the adapters' stores, when their event and action stores can list pages (DynamoDB's can). */
+export function consoleReadsOf(
+  adapters: Pick<Adapters, 'events' | 'actions' | 'decisions' | 'crisisStores' | 'clock'>,
+): ConsoleReads | undefined {
+  const events = adapters.events as EventStore & { listPage?: ListingPage<CanonicalEvent> };
+  const actions = adapters.actions as Adapters['actions'] & { listPage?: ListingPage<ActionRecord> };
+  if (typeof events.listPage !== 'function' || typeof actions.listPage !== 'function') return undefined;
+  return {
+    events: (query) => events.listPage!(query),
+    actions: (query) => actions.listPage!(query),
+    decisions: adapters.decisions,
+    episodes: adapters.crisisStores.episodes,
+    now: () => adapters.clock.now(),
+  };
+}
 
 /**
  * Foghorn's human-facing API, the same everywhere: served by the local runtime and, on AWS, by the
  * IAM-authorised `api` function behind the HTTP API (topology.ts lists its routes).
  * `GET /api/events/{id}` is the "In Foghorn" link of escalation digests.
+ * With `reads`, also the console's reads: `GET /api/events` and `GET /api/actions` (filtered
+ * and paged as core/api-query.ts reads them), `GET /api/decisions?event=…` and `GET /api/spikes`.
  * Every answer is served without secrets: an approval carries its command's event, and a Discord event its
  * interaction token.
  */
-export function foghornApiRoutes(kit: CrisisKit, events: Pick<EventStore, 'get'>, analytics?: AnalyticsSources): ApiRoute[] {
+export function foghornApiRoutes(
+  kit: CrisisKit,
+  events: Pick<EventStore, 'get'>,
+  analytics?: AnalyticsSources,
+  reads?: ConsoleReads,
+): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...crisisApiRoutes(kit),
     ...analyticsApiRoutes(analytics),
@@ -25,6 +73,7 @@ export function foghornApiRoutes(kit: CrisisKit, events: Pick<EventStore, 'get'>
           : { status: 404, body: { error: `no event '${params.id}'`, detail: null } };
       },
     },
+    ...consoleReadRoutes(reads),
   ];
   return routes.map((route) => ({
     ...route,
@@ -33,4 +82,90 @@ export function foghornApiRoutes(kit: CrisisKit, events: Pick<EventStore, 'get'>
       return { ...answer, body: withoutSecrets(answer.body) };
     },
   }));
+}
+
+/** The console's reads; without `reads` (a runtime whose stores cannot list pages) each answers 404, naming why. */
+function consoleReadRoutes(given: ConsoleReads | undefined): ApiRoute[] {
+  const reads: ConsoleReads = given ?? {
+    events: unserved,
+    actions: unserved,
+    decisions: { get: unserved },
+    episodes: { listOpen: unserved },
+    now: () => new Date(),
+  };
+  return [
+    {
+      method: 'GET',
+      path: '/api/events',
+      handle: ({ query }) =>
+        listing(async () => {
+          const page = await reads.events(listingQuery('events', query, reads.now()));
+          return { events: page.items, next: page.next ?? null };
+        }),
+    },
+    {
+      method: 'GET',
+      path: '/api/actions',
+      handle: ({ query }) =>
+        listing(async () => {
+          const page = await reads.actions(listingQuery('actions', query, reads.now()));
+          return { actions: page.items, next: page.next ?? null };
+        }),
+    },
+    {
+      method: 'GET',
+      path: '/api/decisions',
+      handle: ({ query }) =>
+        listing(async () => {
+          const ids = [...new Set(query.getAll('event'))];
+          if (ids.length > DECISIONS_PER_REQUEST)
+            throw new FoghornError(`event may be given at most ${DECISIONS_PER_REQUEST} times, got ${ids.length}`, {
+              status: 400,
+              detail: { parameter: 'event', allowed: `1 to ${DECISIONS_PER_REQUEST} event ids` },
+            });
+          const found = await Promise.all(ids.map(async (id) => [id, await reads.decisions.get(id)] as const));
+          const decisions: Record<string, { rules: string[]; decidedAt: string }> = {};
+          for (const [id, decision] of found) if (decision) decisions[id] = { rules: decision.rules, decidedAt: decision.decidedAt };
+          return { decisions };
+        }),
+    },
+    {
+      method: 'GET',
+      path: '/api/spikes',
+      handle: () =>
+        listing(async () => ({
+          spikes: (await reads.episodes.listOpen()).map(({ ruleId, incident, startedAt, lastEventAt, count, quietMs }) => ({
+            ruleId,
+            incident,
+            startedAt,
+            lastEventAt,
+            count,
+            quietMs,
+          })),
+        })),
+    },
+  ];
+}
+
+class NotServedError extends FoghornError {
+  constructor() {
+    super('this runtime serves no console listings: its stores cannot list pages', { status: 404, detail: null });
+  }
+}
+
+async function unserved(): Promise<never> {
+  throw new NotServedError();
+}
+
+/** A listing's answer, or the 400 of a parameter or cursor that is not valid. */
+async function listing(run: () => Promise<unknown>): Promise<ApiAnswer> {
+  try {
+    return { status: 200, body: await run() };
+  } catch (error) {
+    if (error instanceof BadCursorError)
+      return { status: 400, body: { error: error.message, detail: { parameter: 'cursor', reason: error.reason } } };
+    if (error instanceof FoghornError && error.status < 500)
+      return { status: 400, body: { error: error.message, detail: error.detail ?? null } };
+    throw error;
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ANALYTICS_PARAMETERS } from '../analytics/analytics-query.js';
+import { accessFor } from '../auth/api-access.js';
 import { type ListingName, listingParameters } from '../core/api-query.js';
 import { canonicalEventSchema } from '../core/event.js';
 import { topology } from './topology.js';
@@ -35,12 +36,31 @@ function schemaOf(schema: z.ZodType): Record<string, unknown> {
   return rest;
 }
 
+/** `who` of a decision: required on AWS; locally the signed-in user replaces it, and with the API token it defaults to `token`. */
+const who = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      `${what}. Required on AWS; locally the signed-in user (user:<name>) replaces it, and with the API token it defaults to \`token\``,
+    );
 const switchBody = z.object({
-  who: z.string().min(1).describe('The person switching'),
+  who: who('The person switching'),
   why: z.string().min(1).describe('The reason, for the audit log'),
 });
-const approveBody = z.object({ who: z.string().min(1), note: z.string().optional() });
-const rejectBody = z.object({ who: z.string().min(1), reason: z.string().min(1).describe('Why it must not go out') });
+const approveBody = z.object({
+  who: who('The person approving'),
+  note: z.string().optional().describe('A note for the audit log'),
+  text: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Edit and approve: the text to send instead of the held one (a reply or post only). The approved command carries it, and the audit entry records it (`detail.edited`, `detail.text`)',
+    ),
+});
+const rejectBody = z.object({ who: who('The person rejecting'), reason: z.string().min(1).describe('Why it must not go out') });
 
 interface Operation {
   summary: string;
@@ -51,7 +71,24 @@ interface Operation {
   answer: Record<string, unknown>;
   /** Statuses besides 200 and 400. */
   also?: number[];
+  /**
+   * A change the local runtime guards (auth-guard.ts, same-origin-guard.ts): its 401, 403 and 415 answers, the role it
+   * needs (functions/auth/api-access.ts) and the session or API token it takes. `sign-in`: signing in or out, which
+   * needs no session but the same origin and JSON.
+   */
+  change?: 'guarded' | 'sign-in';
 }
+
+/** What a guarded change is refused with, whatever its route (see docs/api.md, "Who may call it"). */
+const REFUSALS: Record<number, string> = {
+  401: 'No session or API token, a session that has ended, or a wrong token: nothing changed (`detail.signIn` is /login)',
+  403: "A `Host` or `Origin` not the runtime's own (another site's page), or a role too low (`detail.needed`, `detail.role`): nothing changed",
+  415: 'Not sent as `Content-Type: application/json` (a form or text/plain post): nothing changed',
+};
+const SIGN_IN_REFUSALS: Record<number, string> = {
+  403: "A `Host` or `Origin` not the runtime's own: another site cannot sign a browser in or out",
+  415: REFUSALS[415]!,
+};
 
 const anything = {};
 const OPERATIONS: Record<string, Operation> = {
@@ -96,18 +133,32 @@ const OPERATIONS: Record<string, Operation> = {
     summary: "Send a queue's dead letters back for another try",
     answer: object({ redriven: { type: 'integer' } }),
     also: [404],
+    change: 'guarded',
   },
+  'GET /api/decisions': {
+    summary: 'The rules that matched each event (absent: not evaluated yet)',
+    extraQuery: [{ name: 'event', in: 'query', required: false, description: 'An event id, up to 200 times', schema: { type: 'string' } }],
+    answer: object({
+      decisions: {
+        type: 'object',
+        additionalProperties: object({ rules: { type: 'array', items: { type: 'string' } }, decidedAt: { type: 'string' } }),
+      },
+    }),
+  },
+  'GET /api/spikes': { summary: 'Open spike episodes', answer: object({ spikes: { type: 'array', items: anything } }) },
   'GET /api/events/{id}': { summary: 'One event (escalation digests link here)', answer: object({ event: ref('Event') }), also: [404] },
   'GET /api/crisis': { summary: 'Crisis mode', answer: object({ crisis: ref('Crisis') }) },
   'POST /api/crisis/on': {
     summary: 'Turn crisis mode on',
     body: switchBody,
     answer: object({ crisis: ref('Crisis'), changed: { type: 'boolean' } }),
+    change: 'guarded',
   },
   'POST /api/crisis/off': {
     summary: 'Turn crisis mode off',
     body: switchBody,
     answer: object({ crisis: ref('Crisis'), changed: { type: 'boolean' } }),
+    change: 'guarded',
   },
   'GET /api/approvals': {
     summary: 'The approval queue',
@@ -123,16 +174,18 @@ const OPERATIONS: Record<string, Operation> = {
     answer: listOf('approvals', ref('Approval')),
   },
   'POST /api/approvals/{id}/approve': {
-    summary: 'Approve a held action',
+    summary: 'Approve a held action; with `text`, edit and approve (the edited text is what goes out)',
     body: approveBody,
     answer: object({ approval: ref('Approval') }),
     also: [404, 409],
+    change: 'guarded',
   },
   'POST /api/approvals/{id}/reject': {
     summary: 'Reject a held action',
     body: rejectBody,
     answer: object({ approval: ref('Approval') }),
     also: [404, 409],
+    change: 'guarded',
   },
   'GET /api/audit': { summary: 'The audit log, newest first', listing: 'limitOnly', answer: listOf('audit', ref('AuditEntry')) },
   'GET /api/analytics': {
@@ -146,9 +199,14 @@ const OPERATIONS: Record<string, Operation> = {
     summary: 'Sign in to the console: sets the foghorn_session cookie (local runtime)',
     body: z.object({ name: z.string().min(1), password: z.string() }),
     answer: object({ name: { type: 'string' }, role: { type: 'string', enum: ['viewer', 'agent', 'lead', 'admin'] } }),
-    also: [401],
+    also: [401, 429],
+    change: 'sign-in',
   },
-  'POST /api/logout': { summary: 'End the session and clear its cookie', answer: object({ signedOut: { type: 'boolean' } }) },
+  'POST /api/logout': {
+    summary: 'End the session and clear its cookie',
+    answer: object({ signedOut: { type: 'boolean' } }),
+    change: 'sign-in',
+  },
   'GET /api/me': {
     summary: 'Who the session or API token is, and their role',
     answer: object({ name: { type: 'string' }, role: { type: 'string', enum: ['viewer', 'agent', 'lead', 'admin'] } }),
@@ -157,6 +215,12 @@ const OPERATIONS: Record<string, Operation> = {
 };
 
 const ERROR = object({ error: { type: 'string' }, detail: anything });
+
+const DESCRIPTIONS: Record<number, string> = {
+  404: 'Not found',
+  409: 'Already decided: nothing changed',
+  429: 'Too many sign-ins at once: try again after `Retry-After`',
+};
 
 const count = { type: 'integer', minimum: 0 };
 const seconds = { type: ['number', 'null'], description: 'Seconds; null without a first response' };
@@ -223,11 +287,23 @@ export function openApiDocument(routes: ReadonlyArray<{ method: string; path: st
       200: { description: 'OK', content: json(operation.answer) },
       400: { description: 'A parameter or the body is not valid; `detail.parameter` names the parameter', content: json(ref('Error')) },
     };
-    for (const status of operation.also ?? []) responses[status] = { description: String(status), content: json(ref('Error')) };
+    for (const status of operation.also ?? [])
+      responses[status] = { description: DESCRIPTIONS[status] ?? String(status), content: json(ref('Error')) };
+    const refusals = operation.change === 'guarded' ? REFUSALS : operation.change === 'sign-in' ? SIGN_IN_REFUSALS : {};
+    for (const [status, description] of Object.entries(refusals)) responses[status] = { description, content: json(ref('Error')) };
+    if (operation.change === 'sign-in' && operation.also?.includes(401))
+      responses[401] = { description: 'Wrong name or password (the same answer for both)', content: json(ref('Error')) };
+    const role = operation.change === 'guarded' ? accessFor(method, path).role : undefined;
     paths[path] ??= {};
     paths[path][method.toLowerCase()] = {
       operationId: `${method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       summary: operation.summary,
+      ...(role
+        ? {
+            description: `Locally: needs the ${role} role (a session of a user with it, or the API token, an admin), the runtime's own Origin, and Content-Type: application/json.`,
+            security: [{ session: [] }, { apiToken: [] }],
+          }
+        : {}),
       ...(aws.has(key)
         ? { 'x-foghorn-aws': 'served by the api function (IAM-authorised) or ingest' }
         : { 'x-foghorn-aws': 'local runtime only' }),
@@ -242,6 +318,15 @@ export function openApiDocument(routes: ReadonlyArray<{ method: string; path: st
     servers: [{ url: 'http://127.0.0.1:8787', description: 'the local runtime' }],
     paths,
     components: {
+      securitySchemes: {
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'foghorn_session',
+          description: 'The console session (POST /api/login, or the one-time link)',
+        },
+        apiToken: { type: 'http', scheme: 'bearer', description: 'FOGHORN_API_TOKEN, an admin (the foghorn command sends it)' },
+      },
       schemas: {
         Error: ERROR,
         Event: schemaOf(canonicalEventSchema),

@@ -6,7 +6,7 @@ import type { CrisisSweepReport } from '../crisis/sweep.js';
 import { actStage } from './act-handler.js';
 import type { Adapters } from './adapters.js';
 import { analyticsSourcesOf, withAnalyticsRecording } from './analytics-recording.js';
-import { foghornApiRoutes } from './api-routes.js';
+import { consoleReadsOf, foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { evaluateStage } from './evaluate-handler.js';
 import { ingestStage } from './ingest-handler.js';
@@ -43,7 +43,7 @@ export async function assemblePipeline(adapters: Adapters): Promise<Pipeline> {
     act,
     poll: pollStage(adapters),
     sweep: sweepStage(adapters),
-    apiRoutes: foghornApiRoutes(crisis, adapters.events, analyticsSourcesOf(adapters)),
+    apiRoutes: foghornApiRoutes(crisis, adapters.events, analyticsSourcesOf(adapters), consoleReadsOf(adapters)),
     crisis,
     consumer: (name) => consumers[name],
   };

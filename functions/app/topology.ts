@@ -106,6 +106,11 @@ export const topology = {
     { method: 'POST', path: '/api/approvals/{id}/reject', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/audit', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/events/{id}', function: 'api', auth: 'iam' },
+    // The console's reads (served by the api function from the table; locally by the runtime's own routes).
+    { method: 'GET', path: '/api/events', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/actions', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/decisions', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/spikes', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/analytics', function: 'api', auth: 'iam' },
   ] satisfies HttpRouteSpec[],
   /** Functions the clock starts: an EventBridge schedule on AWS, the local scheduler on one machine. */

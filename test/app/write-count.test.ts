@@ -174,9 +174,12 @@ describe('DynamoDB calls per webhook on AWS', () => {
     const all = [...ingest.calls, ...evaluate.calls, ...act.calls];
     const own = all.filter((call) => PIPELINE.test(call));
     expect(own).toEqual(['PutItem EVENT', 'PutItem DECISION', 'UpdateItem ACTION', 'TransactWriteItems ACTION+AUDIT']);
-    // Everything else the stages send, pinned too: the crisis kit reads the crisis switch (the crisisMode fact,
-    // and again before a reply goes out) and looks for response timers waiting in the conversation; the
-    // team config's reply cap per author (repliesPerAuthorPerDay, a sliding window) is read and spent.
+    // Everything else the stages send, pinned too (docs/PERFORMANCE.md, "Writes per webhook", says what folding
+    // each would take): the crisis kit reads the crisis switch (the crisisMode fact, and again before a reply
+    // goes out, so crisis mode holds a reply at once) and looks for response timers waiting in the conversation
+    // (even with no `after` rule in force: a timer filed under an earlier rule set must still be answered); the
+    // team config's reply cap per author (repliesPerAuthorPerDay, a sliding window) is read and spent; analytics
+    // starts and stops the conversation's clock and adds the hour's figures, once per stage call.
     expect({ ingest: ingest.calls, evaluate: evaluate.calls, act: act.calls }).toEqual({
       ingest: ['PutItem EVENT'],
       evaluate: ['GetItem CRISIS', 'GetItem LIMIT', 'PutItem LIMIT', 'PutItem DECISION', 'UpdateItem ACLOCK', 'UpdateItem ANALYTICS'],

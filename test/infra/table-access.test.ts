@@ -229,7 +229,7 @@ function sqsEvent(bodies: readonly unknown[], prefix: string) {
 
 function httpEvent(
   routeKey: string,
-  options: { path?: string; params?: Record<string, string>; body?: string; headers?: Record<string, string> },
+  options: { path?: string; params?: Record<string, string>; body?: string; headers?: Record<string, string>; query?: string },
 ) {
   const [method, route] = routeKey.split(' ') as [string, string];
   const path = options.path ?? route;
@@ -237,7 +237,7 @@ function httpEvent(
     version: '2.0',
     routeKey,
     rawPath: path,
-    rawQueryString: '',
+    rawQueryString: options.query ?? '',
     headers: { 'content-type': 'application/json', ...options.headers },
     requestContext: {
       http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
@@ -352,7 +352,7 @@ describe("each function's table actions are exactly what its stage sends", () =>
     expectExactlyGranted('sweep');
   });
 
-  it('api: crisis mode on and off, approvals listed and approved, the audit and an event read', async () => {
+  it("api: crisis mode on and off, approvals listed and approved, the audit, an event read and the console's listings", async () => {
     const event = message('generic:access-api-1');
     await new DynamoEventStore(dynamo.current).putIfAbsent(event);
     const held: ActionCommand = {
@@ -375,10 +375,11 @@ describe("each function's table actions are exactly what its stage sends", () =>
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     });
     const api = apiStage(adaptersOf('api'));
-    const call = async (routeKey: string, options: { params?: Record<string, string>; body?: unknown } = {}) => {
+    const call = async (routeKey: string, options: { params?: Record<string, string>; body?: unknown; query?: string } = {}) => {
       const answer = (await api(
         httpEvent(routeKey, {
           params: options.params ?? {},
+          ...(options.query === undefined ? {} : { query: options.query }),
           ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         }),
       )) as { statusCode: number; body: string };
@@ -392,6 +393,11 @@ describe("each function's table actions are exactly what its stage sends", () =>
     await call('POST /api/approvals/{id}/approve', { params: { id: held.id }, body: { who: 'maya' } });
     await call('GET /api/audit');
     await call('GET /api/events/{id}', { params: { id: event.id } });
+    // The console's reads: the listings page through gsi1, decisions are single items, open spikes are listed on gsi1.
+    expect((await call('GET /api/events', { query: 'since=1h&limit=50' })).events.map((e: { id: string }) => e.id)).toContain(event.id);
+    await call('GET /api/actions', { query: 'since=1h' });
+    await call('GET /api/decisions', { query: `event=${encodeURIComponent(event.id)}` });
+    await call('GET /api/spikes');
     await call('GET /api/analytics');
     expectExactlyGranted('api');
   });

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Loading, Notice } from '../components/notice.js';
+import { isUnavailable, NotAvailable } from '../components/unavailable.js';
 import { useApi } from '../components/use-api.js';
 import { actionName, authorName, duration, exactly, kindName, languageName, platformName, statusName, webLink, when } from '../format.js';
 import type { Conversation, ConversationAnswer, FeedEvent } from '../types.js';
@@ -58,9 +59,13 @@ function Thread(props: { id: string }) {
     return (
       <section>
         <h1>Conversation</h1>
-        <Notice kind="error">
-          {error?.status === 404 ? 'There is no such message.' : `The conversation could not be loaded: ${error?.message}`}
-        </Notice>
+        {isUnavailable(error) ? (
+          <NotAvailable what="Conversations are" />
+        ) : (
+          <Notice kind="error">
+            {error?.status === 404 ? 'There is no such message.' : `The conversation could not be loaded: ${error?.message}`}
+          </Notice>
+        )}
       </section>
     );
   }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { Loading, Notice } from '../components/notice.js';
+import { isUnavailable, NotAvailable } from '../components/unavailable.js';
 import { useApi } from '../components/use-api.js';
 import { actionName, count } from '../format.js';
 import { allowed, useSession } from '../session.js';
@@ -50,7 +51,11 @@ export function DeadLettersPage() {
       <h1>Dead letters</h1>
       <p class="lede">What Foghorn could not do after every retry. Fix the cause, then send them back for another try.</p>
       {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
-      {error ? <Notice kind="error">The dead letters could not be loaded: {error.message}</Notice> : null}
+      {isUnavailable(error) ? (
+        <NotAvailable what="Dead letters are" />
+      ) : error ? (
+        <Notice kind="error">The dead letters could not be loaded: {error.message}</Notice>
+      ) : null}
       {loading && !data ? <Loading /> : null}
       {Object.entries(data?.deadLetters ?? {}).map(([queue, letters]) => (
         <section key={queue} class="queue" data-queue={queue}>

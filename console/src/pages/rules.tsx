@@ -1,4 +1,5 @@
 import { Loading, Notice } from '../components/notice.js';
+import { isUnavailable, NotAvailable } from '../components/unavailable.js';
 import { useApi } from '../components/use-api.js';
 import { ago, count, exactly, when } from '../format.js';
 import type { ReloadStatus, RuleSummary } from '../types.js';
@@ -21,7 +22,11 @@ export function RulesPage() {
     <section>
       <h1>Rules</h1>
       <p class="lede">The rules in use, and what each did in the last 24 hours.</p>
-      {error ? <Notice kind="error">The rules could not be loaded: {error.message}</Notice> : null}
+      {isUnavailable(error) ? (
+        <NotAvailable what="Rule figures are" />
+      ) : error ? (
+        <Notice kind="error">The rules could not be loaded: {error.message}</Notice>
+      ) : null}
       {loading && !data ? <Loading /> : null}
       {data?.reload.status === 'rejected' ? (
         <Notice kind="error">

@@ -33,7 +33,6 @@ export interface DecisionSummary {
 const DAY_MS = 86_400_000;
 /** The most items one console read examines in a listing, so a long history answers in bounded time. */
 const SCAN_LIMIT = 5_000;
-const DECISIONS_PER_REQUEST = 200;
 const CACHED_DECISIONS = 20_000;
 
 /** A decision never changes once stored: keep the ones read, the oldest dropped first. */
@@ -79,31 +78,6 @@ async function scan<T>(
     cursor = page.next;
   } while (cursor && items.length < SCAN_LIMIT);
   return { items, complete: cursor === undefined };
-}
-
-/** `GET /api/decisions?event=ID&event=ID…`: the rules that matched each event (absent: not evaluated yet). */
-export function decisionsRoute(cache: DecisionCache): (request: LocalRequest) => Promise<LocalAnswer> {
-  return async ({ query }) => {
-    const ids = [...new Set(query.getAll('event'))];
-    if (ids.length > DECISIONS_PER_REQUEST) {
-      return {
-        status: 400,
-        body: {
-          error: `event may be given at most ${DECISIONS_PER_REQUEST} times, got ${ids.length}`,
-          detail: { parameter: 'event', allowed: `1 to ${DECISIONS_PER_REQUEST} event ids` },
-        },
-      };
-    }
-    const found = await Promise.all(ids.map(async (id) => [id, await cache.get(id)] as const));
-    return {
-      status: 200,
-      body: withoutSecrets({
-        decisions: Object.fromEntries(
-          found.filter((entry) => entry[1] !== undefined).map(([id, d]) => [id, { rules: d!.rules, decidedAt: d!.decidedAt }]),
-        ),
-      }),
-    };
-  };
 }
 
 /**
@@ -158,26 +132,6 @@ export function rulesRoute(sources: ConsoleSources, cache: DecisionCache): () =>
     return {
       status: 200,
       body: { rules, reload: sources.rules.reload(), counted: { since, events: events.items.length, complete: events.complete } },
-    };
-  };
-}
-
-/** `GET /api/spikes`: the open spike episodes. */
-export function spikesRoute(sources: ConsoleSources): () => Promise<LocalAnswer> {
-  return async () => {
-    const open = await sources.episodes.listOpen();
-    return {
-      status: 200,
-      body: {
-        spikes: open.map(({ ruleId, incident, startedAt, lastEventAt, count, quietMs }) => ({
-          ruleId,
-          incident,
-          startedAt,
-          lastEventAt,
-          count,
-          quietMs,
-        })),
-      },
     };
   };
 }

@@ -1,7 +1,7 @@
 import type { Adapters, AppLogger } from '../../app/adapters.js';
 import type { CanonicalEvent } from '../../core/event.js';
 import type { ActionRecord } from '../../core/ports.js';
-import { type ConsoleSources, conversationRoute, DecisionCache, decisionsRoute, rulesRoute, spikesRoute } from './console-api.js';
+import { type ConsoleSources, conversationRoute, DecisionCache, rulesRoute } from './console-api.js';
 import { consoleFileRoute, consoleFiles } from './console-files.js';
 import { eventStream, type Listing, type StreamTiming } from './console-stream.js';
 import type { LocalHttpServer } from './http-server.js';
@@ -24,18 +24,13 @@ const OPERATIONS: Record<string, { summary: string; type?: string; parameters?: 
       { name: 'since', in: 'query', required: false, description: 'Resume from this cursor (an ISO time)', schema: { type: 'string' } },
     ],
   },
-  'GET /api/decisions': {
-    summary: 'The rules that matched each event',
-    parameters: [{ name: 'event', in: 'query', required: false, description: 'An event id, up to 200 times', schema: { type: 'string' } }],
-  },
   'GET /api/rules': { summary: 'Each rule in force: hits and holds in 24 h, last fired, breaker; the latest reload' },
-  'GET /api/spikes': { summary: 'Open spike episodes' },
   'GET /api/conversations/{id}': { summary: "An event's conversation in order, with any running response timer", also: [404] },
 };
 
 /**
  * The ops console on the local runtime: its files and pages (built once, served from memory), the live stream and
- * the read routes its pages need beyond the API. `openApi` is the runtime's document: the routes added here are
+ * the read routes its pages need beyond the API (`/api/decisions` and `/api/spikes` are the API's own, on both runtimes). `openApi` is the runtime's document: the routes added here are
  * described in it.
  */
 export function serveConsole(server: LocalHttpServer, openApi: Record<string, unknown>, runtime: ConsoleRuntime): void {
@@ -66,9 +61,7 @@ export function serveConsole(server: LocalHttpServer, openApi: Record<string, un
       runtime.stream,
     ),
   );
-  server.add('GET', '/api/decisions', decisionsRoute(decisions));
   server.add('GET', '/api/rules', rulesRoute(sources, decisions));
-  server.add('GET', '/api/spikes', spikesRoute(sources));
   server.add('GET', '/api/conversations/{id}', conversationRoute(sources, decisions));
   server.otherwise(consoleFileRoute((error) => logger.error('the console could not be built', { error })));
   describe(openApi);

@@ -22,19 +22,70 @@ function dueKey(record: TimerRecord): string {
   return `${duePrefix(record.minute)}${encodeURIComponent(record.timer.dueAt)}#${encodeURIComponent(record.timer.id)}`;
 }
 
+const CONVERSATION_PREFIX = 'crisis/timer-conv/';
+
 function conversationPrefix(conversation: string): string {
-  return `crisis/timer-conv/${encodeURIComponent(conversation)}/`;
+  return `${CONVERSATION_PREFIX}${encodeURIComponent(conversation)}/`;
+}
+
+/**
+ * Which conversations have pending timers, in memory: loaded from the conversation listing once per database
+ * (one read at start), then kept in step by each put and settle as its commit lands. Every reply looks for
+ * timers in its conversation, and almost always there is none: that look reads nothing. Memory can be trusted
+ * because one process owns the data folder and every timer store over the database shares this index.
+ */
+class PendingByConversation {
+  private readonly ids = new Map<string, Set<string>>();
+
+  constructor(db: EmbeddedDatabase) {
+    for (const { key, value: id } of db.range<string>({ prefix: CONVERSATION_PREFIX })) {
+      const conversation = key.slice(CONVERSATION_PREFIX.length).split('/')[0];
+      if (conversation !== undefined) this.add(decodeURIComponent(conversation), id);
+    }
+  }
+
+  get(conversation: string): readonly string[] {
+    return [...(this.ids.get(conversation) ?? [])];
+  }
+
+  add(conversation: string, id: string): void {
+    const ids = this.ids.get(conversation) ?? new Set<string>();
+    ids.add(id);
+    this.ids.set(conversation, ids);
+  }
+
+  remove(conversation: string, id: string): void {
+    const ids = this.ids.get(conversation);
+    if (!ids) return;
+    ids.delete(id);
+    if (ids.size === 0) this.ids.delete(conversation);
+  }
+}
+
+const indexes = new WeakMap<EmbeddedDatabase, PendingByConversation>();
+
+function pendingIndexOf(db: EmbeddedDatabase): PendingByConversation {
+  let index = indexes.get(db);
+  if (!index) {
+    index = new PendingByConversation(db);
+    indexes.set(db, index);
+  }
+  return index;
 }
 
 /**
  * SLA timers (`crisis/timer/<id>`). A pending timer is listed under its filing minute
  * (`crisis/timer-due/<epoch minute>/…`), so the sweep reads only the minutes since it last ran, and under
- * each of its conversations (`crisis/timer-conv/<conversation>/<id>`), so an answer finds it. Putting and
- * settling are one transaction each, index entries included: settling removes them, and a timer settles once.
+ * each of its conversations (`crisis/timer-conv/<conversation>/<id>`, mirrored in memory), so an answer finds
+ * it. Putting and settling are one transaction each, index entries included: settling removes them, and a
+ * timer settles once.
  */
 export class EmbeddedTimerStore implements TimerStore {
+  private readonly pending: PendingByConversation;
+
   constructor(private readonly db: EmbeddedDatabase) {
     if (!db) throw new Error('EmbeddedTimerStore: an EmbeddedDatabase is required');
+    this.pending = pendingIndexOf(db);
   }
 
   async put(timer: SlaTimer, now: Date): Promise<boolean> {
@@ -48,6 +99,9 @@ export class EmbeddedTimerStore implements TimerStore {
         tx.put(dueKey(record), timer.id);
         for (const conversation of timer.conversations)
           tx.put(`${conversationPrefix(conversation)}${encodeURIComponent(timer.id)}`, timer.id);
+        tx.afterCommit((committed) => {
+          if (committed) for (const conversation of timer.conversations) this.pending.add(conversation, timer.id);
+        });
       }
       return true;
     });
@@ -62,7 +116,14 @@ export class EmbeddedTimerStore implements TimerStore {
   }
 
   async pendingInConversation(conversation: string): Promise<SlaTimer[]> {
-    return this.pendingListed(conversationPrefix(conversation));
+    const timers: SlaTimer[] = [];
+    for (const id of this.pending.get(conversation)) {
+      const timer = this.db.get<TimerRecord>(timerKey(id))?.timer;
+      if (timer?.status === 'pending') timers.push(timer);
+      // Settled (or gone) without the index hearing of it: it leaves the index.
+      else this.pending.remove(conversation, id);
+    }
+    return timers;
   }
 
   async settle(id: string, status: 'answered' | 'fired', at: Date): Promise<boolean> {
@@ -75,6 +136,9 @@ export class EmbeddedTimerStore implements TimerStore {
       tx.put(key, { ...record, timer: { ...record.timer, status, ...settledAt } } satisfies TimerRecord);
       tx.remove(dueKey(record));
       for (const conversation of record.timer.conversations) tx.remove(`${conversationPrefix(conversation)}${encodeURIComponent(id)}`);
+      tx.afterCommit((committed) => {
+        if (committed) for (const conversation of record.timer.conversations) this.pending.remove(conversation, id);
+      });
       return true;
     });
   }
