@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./commands/audit.js')).auditCommand,
   analytics: async () => (await import('./commands/analytics.js')).analyticsCommand,
   users: async () => (await import('./commands/users.js')).usersCommand,
+  data: async () => (await import('./commands/data-migrate.js')).dataCommand,
 };
 
 /** Runs one command group with its arguments as given; UsageError is exit 2, any other error exit 1. */

@@ -144,6 +144,19 @@ function buildProgram(host, dispatch) {
     )
     .action(() => dispatch('users'));
 
+  const data = program
+    .command('data')
+    .summary('migrate the data folder of an earlier Foghorn (dynalite) to the embedded store')
+    .description("The local data folder (FOGHORN_DATA): migrate an earlier Foghorn's dynalite data into the embedded store.");
+  data
+    .command('migrate')
+    .description(
+      'Copy <data>/dynamodb/ (dynalite, FOGHORN_STORE=dynamodb) into a fresh <data>/embedded/, with its history, queues and dead letters; <data>/dynamodb/ is left exactly as it was. Refused while a runtime uses the folder, or when <data>/embedded/ already holds data; exit 1 on failure, the folder left as it was.',
+    )
+    .option('--data <dir>', 'the data folder (default: FOGHORN_DATA, else ./.foghorn)')
+    .option('--json', 'print the summary as one JSON object: { migrated, source, target, scanned, copied, skipped, unrecognised }')
+    .action(() => dispatch('data'));
+
   return program;
 }
 

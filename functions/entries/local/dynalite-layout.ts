@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { STORE_FOLDERS } from './runtime-settings.js';
 
 /**
@@ -15,10 +15,11 @@ export function findDynaliteLayout(dataDir: string): string | undefined {
   }
 }
 
-/** What to log about a dynalite folder found while the store is embedded: one line per way forward. */
+/** What to log about a dynalite folder found while the store is embedded: one line per way forward (migrate, keep, start fresh). */
 export function dynaliteLayoutNotice(folder: string, embeddedFolder: string): string[] {
   return [
     `found the DynamoDB (dynalite) data of an earlier Foghorn in ${folder}: the embedded store does not read it, and it is left untouched`,
+    `to bring it into the embedded store (events, actions, approvals, audit, crisis state, timers, queues and dead letters): stop Foghorn and run \`npx foghorn data migrate --data ${dirname(folder)}\` (it copies, and leaves ${folder} as it is)`,
     `to keep using it: start with FOGHORN_STORE=dynamodb`,
     `to start fresh: move ${folder} somewhere else (this message stops when it is gone); the embedded store keeps its data in ${embeddedFolder}`,
   ];

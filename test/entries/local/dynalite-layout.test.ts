@@ -65,6 +65,7 @@ describe('a data folder from the dynalite layout, while the store is embedded', 
     // Assess
     expect(warnings).toEqual([
       `found the DynamoDB (dynalite) data of an earlier Foghorn in ${dynaliteFolder}: the embedded store does not read it, and it is left untouched`,
+      `to bring it into the embedded store (events, actions, approvals, audit, crisis state, timers, queues and dead letters): stop Foghorn and run \`npx foghorn data migrate --data ${dataDir}\` (it copies, and leaves ${dynaliteFolder} as it is)`,
       'to keep using it: start with FOGHORN_STORE=dynamodb',
       `to start fresh: move ${dynaliteFolder} somewhere else (this message stops when it is gone); the embedded store keeps its data in ${join(dataDir, 'embedded')}`,
     ]);
