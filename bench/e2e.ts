@@ -1,181 +1,205 @@
 /**
- * End to end on this machine: `npm start` (functions/entries/local/main.ts) in a child process on a fresh data
- * folder, signed `generic` webhooks posted at it, and the decided actions read back from /api/actions.
- * Latency is from the POST leaving the bench to the action record's creation (both clocks are this
- * machine's); lost = events sent and acknowledged without an action after the pipeline went quiet.
+ * End to end on this machine. First the ceiling (bench/bare-ceiling.ts), then `npm start` on a fresh data
+ * folder with one auto-reply rule (bench/bench-runtime.ts), a warm-up, and two loads of signed generic
+ * webhooks (bench/webhook-load.ts):
+ * - flooded: `webhooks` with `concurrency` in flight; webhooks/s from the first send to the last action's
+ *   completion (its record's `updatedAt`), once /health shows every queue empty;
+ * - paced: `pacedWebhooks` sent at `pacedRate`/s; latency per webhook on the server's clock, from the event's
+ *   `receivedAt` to its action's `updatedAt`.
+ * Lost: events answered 2xx with no succeeded action at the end. Writes per webhook come from /health
+ * `storage` (n/a while the runtime does not report it), RSS and CPU time from /proc.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type CeilingFigures, measureCeiling } from './bare-ceiling.js';
+import { BENCH_SECRET, type BenchRuntime, startBenchRuntime } from './bench-runtime.js';
+import { type DiskSyncFigures, measureDiskSync } from './disk-sync.js';
+import { processCpuMs, processMemory } from './process-stats.js';
+import { type Health, health, type ListedAction, type ListedEvent, listAll, waitForQuiet } from './runtime-api.js';
+import { flood, type LoadResult, paced, signedWebhooks, type Webhook } from './webhook-load.js';
+
+export interface PhaseFigures {
+  webhooks: number;
+  /** Answered 2xx. */
+  accepted: number;
+  /** Answered otherwise, or not at all. */
+  notAccepted: number;
+  /** Accepted with no succeeded action once the queues were empty (or stopped draining). */
+  lost: number;
+  /** Actions beyond the first for one event (one reply per event is decided). */
+  duplicates: number;
+  /** Completed actions per second, from the first send to the last completion. */
+  webhooksPerSecond: number;
+  /** 2xx answers per second, from the first send to the last answer (ingest alone). */
+  acceptedPerSecond: number;
+  /** Event receivedAt to action updatedAt, on the server. */
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU time of the runtime process (all its threads) over accepted webhooks. */
+  cpuMsPerWebhook: number | null;
+  /** /health storage counts over accepted webhooks; null while the runtime does not report them. */
+  writesPerWebhook: number | null;
+  commitsPerWebhook: number | null;
+  readsPerWebhook: number | null;
+  /** False if the queues stopped draining before they were empty. */
+  drained: boolean;
+}
 
 export type EndToEndFigures =
   | {
       status: 'measured';
-      events: number;
+      /** The start script npm ran. */
+      command: string;
+      /** /health storage.engine; `dynamodb` (dynalite) when the runtime does not report it. */
+      store: { engine: string; reportedByHealth: boolean };
+      /** A 4 KB write made durable in the temporary folder, where the data folder is. */
+      diskSync: DiskSyncFigures;
+      /** npm start to "foghorn is listening", including npm's own start. */
+      startMs: number;
       concurrency: number;
-      webhooksPerSecond: number;
-      /** Acknowledged webhooks per second (ingest only). */
-      acceptedPerSecond: number;
-      p50Ms: number;
-      p99Ms: number;
-      lost: number;
-      rejected: number;
-      /** The same, sent at a steady rate the pipeline keeps up with: latency without a backlog. */
-      paced?: { events: number; ratePerSecond: number; p50Ms: number; p99Ms: number; lost: number };
+      flooded: PhaseFigures;
+      paced: PhaseFigures & { ratePerSecond: number };
+      ceiling: CeilingFigures;
+      /** Flooded webhooks/s over the ceiling's. */
+      ratioToCeiling: number;
+      /** VmRSS idle (after start, before any webhook), VmRSS after both loads, VmHWM (the peak) then. */
+      memory: { idleRssBytes: number; afterLoadRssBytes: number; peakRssBytes: number } | null;
     }
-  | { status: 'not measured'; reason?: string };
+  | { status: 'not measured'; reason: string };
 
-const REPO = resolve(import.meta.dirname, '..');
-const RULE = `id: bench-tag-messages
-description: Tags every generic message, so each event decides exactly one action
-when:
-  all:
-    - { fact: kind, operator: equal, value: message }
-    - { fact: author.followers, operator: greaterThanInclusive, value: 0 }
-then:
-  - tag: [bench]
-`;
+export interface EndToEndOptions {
+  webhooks?: number;
+  concurrency?: number;
+  pacedWebhooks?: number;
+  pacedRate?: number;
+}
 
-export async function measureEndToEnd(options: { events?: number; concurrency?: number } = {}): Promise<EndToEndFigures> {
-  const events = options.events ?? 1_000;
-  const concurrency = options.concurrency ?? 32;
-  const dir = mkdtempSync(join(tmpdir(), 'foghorn-bench-e2e-'));
-  mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'bench.yaml'), RULE);
-  writeFileSync(join(dir, 'foghorn.config.yaml'), 'timezone: UTC\n');
-  const secret = randomBytes(24).toString('hex');
-  const runtime = spawn(join(REPO, 'node_modules', '.bin', 'tsx'), ['functions/entries/local/main.ts'], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      FOGHORN_PORT: '0',
-      FOGHORN_DATA: join(dir, 'data'),
-      FOGHORN_RULES: join(dir, 'rules'),
-      FOGHORN_GENERIC_SECRET: secret,
-      FOGHORN_SANDBOX: 'true',
-      FOGHORN_CONFIG: join(dir, 'foghorn.config.yaml'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+const WARM_UP = 200;
+
+export async function measureEndToEnd(options: EndToEndOptions = {}): Promise<EndToEndFigures> {
+  const webhooks = options.webhooks ?? 4_000;
+  const concurrency = options.concurrency ?? 64;
+  const pacedWebhooks = options.pacedWebhooks ?? 3_000;
+  const pacedRate = options.pacedRate ?? 1_000;
   try {
-    const url = await listeningUrl(runtime, 60_000);
-    const flood = await drive(url, secret, events, concurrency);
-    if (flood.status !== 'measured') return flood;
-    const rate = Math.max(5, Math.floor(flood.webhooksPerSecond / 4));
-    const paced = await drive(url, secret, Math.min(200, rate * 10), 1, rate);
-    if (paced.status !== 'measured') return flood;
-    return { ...flood, paced: { events: paced.events, ratePerSecond: rate, p50Ms: paced.p50Ms, p99Ms: paced.p99Ms, lost: paced.lost } };
+    const diskSync = measureDiskSync();
+    // Before the runtime starts, so that nothing of it (its store compacting, its schedules) runs meanwhile.
+    const ceiling = await measureCeiling({ webhooks, concurrency, rounds: 5, secret: BENCH_SECRET });
+    progress(`bare server measured: ${Math.round(ceiling.webhooksPerSecond).toLocaleString('en-US')} webhooks/s`);
+    const runtime = await startBenchRuntime();
+    progress(`npm start listening at ${runtime.url} (pid ${runtime.pid})`);
+    try {
+      await sleep(1_000);
+      const idle = processMemory(runtime.pid);
+      const run = randomBytes(3).toString('hex');
+      await flood(runtime.url, signedWebhooks(`warm-up-${run}`, WARM_UP, BENCH_SECRET), concurrency);
+      await waitForQuiet(runtime.url);
+
+      const flooded = await measurePhase(
+        runtime,
+        (batch) => flood(runtime.url, batch, concurrency),
+        signedWebhooks(`flood-${run}`, webhooks, BENCH_SECRET),
+      );
+      progress(`flooded: ${Math.round(flooded.webhooksPerSecond).toLocaleString('en-US')} webhooks/s`);
+      const pacedFigures = await measurePhase(
+        runtime,
+        (batch) => paced(runtime.url, batch, pacedRate),
+        signedWebhooks(`paced-${run}`, pacedWebhooks, BENCH_SECRET),
+      );
+      progress(`paced: p99 ${Math.round(pacedFigures.p99Ms).toLocaleString('en-US')} ms`);
+      const loaded = processMemory(runtime.pid);
+      const storage = (await health(runtime.url)).storage;
+      return {
+        status: 'measured',
+        command: runtime.command,
+        store: { engine: storage?.engine ?? 'dynamodb', reportedByHealth: storage !== undefined },
+        diskSync,
+        startMs: runtime.startMs,
+        concurrency,
+        flooded,
+        paced: { ...pacedFigures, ratePerSecond: pacedRate },
+        ceiling,
+        ratioToCeiling: flooded.webhooksPerSecond / ceiling.webhooksPerSecond,
+        memory:
+          idle && loaded ? { idleRssBytes: idle.rssBytes, afterLoadRssBytes: loaded.rssBytes, peakRssBytes: loaded.peakRssBytes } : null,
+      };
+    } finally {
+      await runtime.stop();
+    }
   } catch (error) {
     return { status: 'not measured', reason: (error as Error).message };
-  } finally {
-    await stop(runtime);
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Posts `count` events, `concurrency` at a time, or one every 1/`ratePerSecond` s when a rate is given. */
-async function drive(url: string, secret: string, count: number, concurrency: number, ratePerSecond?: number): Promise<EndToEndFigures> {
-  const run = randomBytes(4).toString('hex');
-  const sentAt = new Map<string, number>();
-  let next = 0;
-  let rejected = 0;
-  const started = Date.now();
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const index = next++;
-      if (ratePerSecond !== undefined) {
-        const due = started + (index * 1000) / ratePerSecond;
-        if (due > Date.now()) await sleep(due - Date.now());
-      }
-      const id = `e2e-${run}-${index}`;
-      const body = JSON.stringify({
-        id,
-        kind: 'message',
-        text: `hello, order ${index} has not arrived yet`,
-        author: { id: `author-${index % 50}`, followers: index },
-        channel: { id: 'bench' },
-      });
-      const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-      sentAt.set(`generic:${id}`, Date.now());
-      const response = await fetch(`${url}/webhooks/generic`, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'x-foghorn-signature': signature },
-      });
-      await response.arrayBuffer();
-      if (!response.ok) rejected++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const acceptedMs = Date.now() - started;
+/** One load, timed and then read back: the queues drained, the stored events and actions listed. */
+async function measurePhase(
+  runtime: BenchRuntime,
+  load: (webhooks: readonly Webhook[]) => Promise<LoadResult>,
+  batch: readonly Webhook[],
+): Promise<PhaseFigures> {
+  const before = await health(runtime.url);
+  const cpuBefore = processCpuMs(runtime.pid);
+  const result = await load(batch);
+  const drained = await waitForQuiet(runtime.url);
+  const cpuAfter = processCpuMs(runtime.pid);
+  const after = await health(runtime.url);
 
-  // Poll until every event has its action, or nothing new arrives for 20 s.
-  let decided = new Map<string, number>();
-  let lastProgress = Date.now();
-  while (decided.size < count - rejected && Date.now() - lastProgress < 20_000) {
-    await sleep(500);
-    const response = await fetch(`${url}/api/actions?limit=10000`);
-    const { actions } = (await response.json()) as { actions: Array<{ eventId: string; createdAt: string }> };
-    const now = new Map(
-      actions.filter((action) => sentAt.has(action.eventId)).map((action) => [action.eventId, Date.parse(action.createdAt)]),
-    );
-    if (now.size > decided.size) lastProgress = Date.now();
-    decided = now;
+  // Listed after the clock stopped: reading thousands of records is not part of the figures.
+  const since = new Date(result.firstSendAt - 1_000);
+  const [actions, events] = await Promise.all([
+    listAll<ListedAction>(runtime.url, 'actions', since),
+    listAll<ListedEvent>(runtime.url, 'events', since),
+  ]);
+  const accepted = new Set(result.accepted);
+  const completedAt = new Map<string, number>();
+  let duplicates = 0;
+  const perEvent = new Map<string, number>();
+  for (const action of actions) {
+    if (!accepted.has(action.eventId)) continue;
+    const count = (perEvent.get(action.eventId) ?? 0) + 1;
+    perEvent.set(action.eventId, count);
+    if (count > 1) duplicates++;
+    if (action.status === 'succeeded') completedAt.set(action.eventId, Date.parse(action.updatedAt));
   }
-  const latencies = [...decided].map(([eventId, at]) => at - (sentAt.get(eventId) as number)).sort((a, b) => a - b);
-  const lastDecided = Math.max(...decided.values());
+  const receivedAt = new Map(events.map((event) => [event.id, Date.parse(event.receivedAt)]));
+  const latencies = [...completedAt]
+    .flatMap(([eventId, at]) => {
+      const received = receivedAt.get(eventId);
+      return received === undefined ? [] : [at - received];
+    })
+    .sort((a, b) => a - b);
+  const lastCompletion = Math.max(result.firstSendAt, ...completedAt.values());
+  const perWebhook = (count: number | undefined): number | null =>
+    count === undefined || accepted.size === 0 ? null : count / accepted.size;
   return {
-    status: 'measured',
-    events: count,
-    concurrency,
-    webhooksPerSecond: (decided.size / Math.max(1, lastDecided - started)) * 1000,
-    acceptedPerSecond: ((count - rejected) / acceptedMs) * 1000,
+    webhooks: result.webhooks,
+    accepted: accepted.size,
+    notAccepted: result.rejected + result.failed,
+    lost: accepted.size - completedAt.size,
+    duplicates,
+    webhooksPerSecond: (completedAt.size / Math.max(1, lastCompletion - result.firstSendAt)) * 1000,
+    acceptedPerSecond: (accepted.size / Math.max(1, result.lastAnswerAt - result.firstSendAt)) * 1000,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
-    lost: count - rejected - decided.size,
-    rejected,
+    cpuMsPerWebhook: cpuBefore === undefined || cpuAfter === undefined ? null : perWebhook(cpuAfter - cpuBefore),
+    writesPerWebhook: perWebhook(storageDelta(before, after, 'writes')),
+    commitsPerWebhook: perWebhook(storageDelta(before, after, 'commits')),
+    readsPerWebhook: perWebhook(storageDelta(before, after, 'reads')),
+    drained,
   };
+}
+
+function progress(line: string): void {
+  process.stdout.write(`  ${line}\n`);
+}
+
+function storageDelta(before: Health, after: Health, field: 'writes' | 'commits' | 'reads'): number | undefined {
+  const from = before.storage?.[field];
+  const to = after.storage?.[field];
+  return typeof from === 'number' && typeof to === 'number' ? to - from : undefined;
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number;
-}
-
-function listeningUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolveUrl, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`npm start did not report listening within ${timeoutMs} ms:\n${output.slice(-2000)}`)),
-      timeoutMs,
-    );
-    const read = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /foghorn is listening \{"url":"([^"]+)"/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output.slice(-2000)}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timeout = sleep(10_000).then(() => 'timeout' as const);
-  if ((await Promise.race([exited.then(() => 'exited' as const), timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
 }

@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: Foghorn's compiled matcher and json-rules-engine side by side on the same
- * generated rules and events, the evaluate bundle and its cold start, and (when wired) the local
- * runtime end to end. Prints a table, then one JSON line with every figure.
+ * generated rules and events, the evaluate bundle and its cold start, and the local runtime end to
+ * end (bench/e2e.ts). Prints tables, then one JSON line with every figure.
+ * `npm run bench -- e2e`: the end-to-end section alone (its table, then `{ machine, endToEnd }`).
  */
 import { cpus, loadavg } from 'node:os';
 import { type BundleFigures, measureBundle } from './bundle.js';
-import { type EndToEndFigures, measureEndToEnd } from './e2e.js';
+import { measureEndToEnd } from './e2e.js';
 import { type MatchingFigures, measureMatching } from './matching.js';
+import { printEndToEnd } from './print-end-to-end.js';
+import { printTable } from './table.js';
 import { benchWorkloads, makeKeywords, seededRandom, type WorkloadName } from './workload.js';
 
 const SIZES = [10, 100, 1_000, 10_000];
@@ -20,7 +23,16 @@ interface WorkloadFigures {
   growth10To10000: number;
 }
 
+const SECTIONS = ['all', 'e2e'] as const;
+
 async function main(): Promise<void> {
+  const section = process.argv[2] ?? 'all';
+  if (!(SECTIONS as readonly string[]).includes(section)) {
+    console.error(
+      `npm run bench: unknown section '${section}'; use no argument (every section) or one of: ${SECTIONS.slice(1).join(', ')}`,
+    );
+    process.exit(2);
+  }
   const machine = {
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -29,6 +41,14 @@ async function main(): Promise<void> {
     /** Other work on the machine: wall-clock rates suffer from it, CPU-second rates much less. */
     loadAverageAtStart: loadavg()[0] ?? 0,
   };
+  if (section === 'e2e') {
+    console.log(`Foghorn end-to-end benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+    const endToEnd = await measureEndToEnd();
+    printEndToEnd(endToEnd);
+    console.log(`Load average ${machine.loadAverageAtStart.toFixed(1)} at start, ${loadavg()[0]?.toFixed(1)} at end`);
+    console.log(JSON.stringify({ machine: { ...machine, loadAverageAtEnd: loadavg()[0] }, endToEnd }));
+    return;
+  }
   console.log(`Foghorn rule matching benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
 
   const workloads = {} as Record<WorkloadName, WorkloadFigures>;
@@ -161,45 +181,6 @@ function printBundle(bundle: BundleFigures): void {
       .map(([name, size]) => `${name} ${size}`)
       .join(', ')}`,
   );
-}
-
-function printEndToEnd(figures: EndToEndFigures): void {
-  console.log('');
-  if (figures.status !== 'measured') {
-    console.log(`End to end (local runtime): ${figures.status}${figures.reason ? ` — ${figures.reason}` : ''}`);
-    return;
-  }
-  printTable(
-    ['end to end (npm start)', 'webhooks/s', 'p50 ms', 'p99 ms', 'lost'],
-    [
-      [
-        `${figures.events} signed generic webhooks, ${figures.concurrency} in flight`,
-        Math.round(figures.webhooksPerSecond).toLocaleString('en-US'),
-        figures.p50Ms.toFixed(1),
-        figures.p99Ms.toFixed(1),
-        String(figures.lost),
-      ],
-      ...(figures.paced
-        ? [
-            [
-              `${figures.paced.events} at a steady ${figures.paced.ratePerSecond}/s`,
-              String(figures.paced.ratePerSecond),
-              figures.paced.p50Ms.toFixed(1),
-              figures.paced.p99Ms.toFixed(1),
-              String(figures.paced.lost),
-            ],
-          ]
-        : []),
-    ],
-  );
-}
-
-function printTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): void {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padStart(widths[column] as number)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
 }
 
 function megabytes(bytes: number): string {
