@@ -44,6 +44,13 @@ export interface FunctionAccess {
   delayActions?: boolean;
   /** SendMessage on the actions dead-letter queue, for commands that failed for good (ACTIONS_DLQ_URL). */
   deadLetterActions?: boolean;
+  /**
+   * Lists the actions dead-letter queue (ReceiveMessage, then ChangeMessageVisibility back to visible: nothing deleted)
+   * and redrives it to the actions queue with SQS's move task (ACTIONS_DLQ_URL, ACTIONS_DLQ_ARN, ACTIONS_QUEUE_ARN).
+   * AWS documents what a move task needs of its caller: StartMessageMoveTask, ReceiveMessage, DeleteMessage and
+   * GetQueueAttributes on the source queue, SendMessage on the destination (sendActions gives that).
+   */
+  redriveActions?: boolean;
   readSecret?: boolean;
   /** SES SendEmail from the stack's `emailIdentity` (escalations by email); nothing when none is configured. */
   sendEmail?: boolean;
@@ -96,9 +103,17 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     bundlesConfig: true,
   },
   // The human-facing API: reads and conditionally updates single items (crisis switch, approvals, audit, events),
-  // lists through gsi1, reads a day's analytics buckets (Query on the table), and queues an approved command. It
-  // sends nothing itself, so it gets no secret.
-  api: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], index: ['Query'], sendActions: true, bundlesConfig: true },
+  // lists through gsi1, reads a day's analytics buckets and a conversation's timers (Query on the table), peeks at a
+  // rule's breaker (GetItem), queues an approved command, and lists and redrives the actions dead letters. It reads
+  // the rule set in force as evaluate does (the rules bundled with it). It sends nothing itself, so it gets no secret.
+  api: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    index: ['Query'],
+    sendActions: true,
+    redriveActions: true,
+    bundlesRules: true,
+    bundlesConfig: true,
+  },
 };
 
 /** Requests per second (steady) and burst, as API Gateway counts them. */
@@ -354,7 +369,11 @@ export class FoghornStack extends Stack {
     const bundledPaths: BundledPath[] = [];
     if (access.putEvents) environment.BUS_NAME = this.bus.eventBusName;
     if (access.sendActions || access.delayActions) environment.ACTIONS_QUEUE_URL = this.queues.actions.queue.queueUrl;
-    if (access.deadLetterActions) environment.ACTIONS_DLQ_URL = this.queues.actions.deadLetters.queueUrl;
+    if (access.deadLetterActions || access.redriveActions) environment.ACTIONS_DLQ_URL = this.queues.actions.deadLetters.queueUrl;
+    if (access.redriveActions) {
+      environment.ACTIONS_DLQ_ARN = this.queues.actions.deadLetters.queueArn;
+      environment.ACTIONS_QUEUE_ARN = this.queues.actions.queue.queueArn;
+    }
     if (access.readSecret) environment.FOGHORN_SECRET_ARN = this.secret.secretArn;
     if (access.callsOut && sandbox) environment.FOGHORN_SANDBOX = 'true';
     if (access.bundlesRules) {
@@ -412,6 +431,19 @@ export class FoghornStack extends Stack {
     if (access.sendActions) this.queues.actions.queue.grantSendMessages(fn);
     if (access.delayActions) this.queues.actions.queue.grant(fn, 'sqs:ChangeMessageVisibility');
     if (access.deadLetterActions) this.queues.actions.deadLetters.grantSendMessages(fn);
+    if (access.redriveActions)
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:ReceiveMessage',
+            'sqs:StartMessageMoveTask',
+          ],
+          resources: [this.queues.actions.deadLetters.queueArn],
+        }),
+      );
     if (access.readSecret) this.secret.grantRead(fn);
     if (access.sendEmail && emailIdentity) {
       fn.addToRolePolicy(

@@ -1,5 +1,5 @@
 import { type AnalyticsSources, analyticsApiRoutes } from '../analytics/analytics-api-routes.js';
-import { type ListingQuery, listingQuery } from '../core/api-query.js';
+import { listingQuery } from '../core/api-query.js';
 import { FoghornError } from '../core/errors.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { ActionRecord, DecisionStore, EventStore } from '../core/ports.js';
@@ -8,10 +8,12 @@ import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { EpisodeStore } from '../crisis/ports.js';
 import { BadCursorError } from '../storage/dynamo/index-query.js';
 import type { Adapters } from './adapters.js';
+import { conversationAnswer, DecisionCache, type InsightSources, type ListingPage, rulesAnswer } from './console-insights.js';
+import { type DeadLetterQueue, deadLetterRoutes } from './dead-letter-routes.js';
+import type { RuleReloadStatus } from './watched-rule-source.js';
 import { withoutSecrets } from './without-secrets.js';
 
-/** One page of a listing, newest first, as the stores' `listPage` reads it (core/api-query.ts). */
-export type ListingPage<T> = (query: ListingQuery) => Promise<{ items: T[]; next?: string }>;
+export type { ListingPage };
 
 /**
  * What the console reads besides the crisis API, where the runtime serves it through this list (the api function on
@@ -24,6 +26,15 @@ export interface ConsoleReads {
   decisions: Pick<DecisionStore, 'get'>;
   episodes: Pick<EpisodeStore, 'listOpen'>;
   now(): Date;
+  /** `GET /api/rules` and `GET /api/conversations/{id}`: the rule set in force, rule state, events and timers. */
+  insights?: InsightSources;
+  /** `GET /api/dead-letters` and its redrive: the queues the runtime has dead letters of (the actions queue's on AWS). */
+  deadLetters?: Readonly<Record<string, DeadLetterQueue>>;
+}
+
+/** An adapter set that can also list and redrive its dead letters (the AWS adapters: aws-adapters.ts). */
+interface WithDeadLetterQueues {
+  deadLetterQueues?: Readonly<Record<string, DeadLetterQueue>>;
 }
 
 /** The most events one `GET /api/decisions` asks about (the console asks for up to 100). */
@@ -31,17 +42,51 @@ const DECISIONS_PER_REQUEST = 200;
 
 /** The console's reads over the adapters' stores, when their event and action stores can list pages (DynamoDB's can). */
 export function consoleReadsOf(
-  adapters: Pick<Adapters, 'events' | 'actions' | 'decisions' | 'crisisStores' | 'clock'>,
+  adapters: Pick<Adapters, 'events' | 'actions' | 'decisions' | 'crisisStores' | 'clock' | 'ruleState' | 'rules'>,
 ): ConsoleReads | undefined {
   const events = adapters.events as EventStore & { listPage?: ListingPage<CanonicalEvent> };
   const actions = adapters.actions as Adapters['actions'] & { listPage?: ListingPage<ActionRecord> };
   if (typeof events.listPage !== 'function' || typeof actions.listPage !== 'function') return undefined;
+  const listEvents: ListingPage<CanonicalEvent> = (query) => events.listPage!(query);
+  const listActions: ListingPage<ActionRecord> = (query) => actions.listPage!(query);
+  const now = () => adapters.clock.now();
+  const deadLetters = (adapters as WithDeadLetterQueues).deadLetterQueues;
   return {
-    events: (query) => events.listPage!(query),
-    actions: (query) => actions.listPage!(query),
+    events: listEvents,
+    actions: listActions,
     decisions: adapters.decisions,
     episodes: adapters.crisisStores.episodes,
-    now: () => adapters.clock.now(),
+    now,
+    insights: {
+      events: listEvents,
+      actions: listActions,
+      event: (id) => adapters.events.get(id),
+      decisions: adapters.decisions,
+      ruleState: adapters.ruleState,
+      timers: adapters.crisisStores.timers,
+      ...rulesInForce(adapters.rules, now),
+      now,
+    },
+    ...(deadLetters ? { deadLetters } : {}),
+  };
+}
+
+/**
+ * The rule set in force and its latest reload: the watched rules folder's own status locally; on AWS, where the rules
+ * change only with a deployment (the rule set bundled with the function, loaded as evaluate loads it), `loaded` at the
+ * time this container loaded them.
+ */
+function rulesInForce(rules: Adapters['rules'], now: () => Date): Pick<InsightSources, 'rules' | 'reload'> {
+  const watched = rules as Adapters['rules'] & { reload?: () => RuleReloadStatus };
+  if (typeof watched.reload === 'function') return { rules: () => rules.current(), reload: () => watched.reload!() };
+  let loadedAt: string | undefined;
+  return {
+    rules: async () => {
+      const loaded = await rules.current();
+      loadedAt ??= now().toISOString();
+      return loaded;
+    },
+    reload: () => ({ status: 'loaded', at: loadedAt ?? now().toISOString() }),
   };
 }
 
@@ -50,7 +95,8 @@ export function consoleReadsOf(
  * IAM-authorised `api` function behind the HTTP API (topology.ts lists its routes).
  * `GET /api/events/{id}` is the "In Foghorn" link of escalation digests.
  * With `reads`, also the console's reads: `GET /api/events` and `GET /api/actions` (filtered
- * and paged as core/api-query.ts reads them), `GET /api/decisions?event=…` and `GET /api/spikes`.
+ * and paged as core/api-query.ts reads them), `GET /api/decisions?event=…`, `GET /api/spikes`, `GET /api/rules`,
+ * `GET /api/conversations/{id}` (console-insights.ts), and the dead letters with their redrive (dead-letter-routes.ts).
  * Every answer is served without secrets: an approval carries its command's event, and a Discord event its
  * interaction token.
  */
@@ -74,6 +120,8 @@ export function foghornApiRoutes(
       },
     },
     ...consoleReadRoutes(reads),
+    ...insightRoutes(reads?.insights),
+    ...deadLetterRoutes(reads?.deadLetters),
   ];
   return routes.map((route) => ({
     ...route,
@@ -143,6 +191,22 @@ function consoleReadRoutes(given: ConsoleReads | undefined): ApiRoute[] {
             quietMs,
           })),
         })),
+    },
+  ];
+}
+
+/** `GET /api/rules` and `GET /api/conversations/{id}` (console-insights.ts); without sources each answers 404, naming why. */
+function insightRoutes(sources: InsightSources | undefined): ApiRoute[] {
+  const cache = sources ? new DecisionCache(sources.decisions) : undefined;
+  const rules = sources && cache ? rulesAnswer(sources, cache) : undefined;
+  const conversation = sources && cache ? conversationAnswer(sources, cache) : undefined;
+  const notServed: ApiAnswer = { status: 404, body: { error: new NotServedError().message, detail: null } };
+  return [
+    { method: 'GET', path: '/api/rules', handle: async () => (rules ? rules() : notServed) },
+    {
+      method: 'GET',
+      path: '/api/conversations/{id}',
+      handle: async (request) => (conversation ? conversation({ params: request.params }) : notServed),
     },
   ];
 }

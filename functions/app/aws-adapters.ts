@@ -9,6 +9,7 @@ import { LambdaEnvironment } from '../aws/lambda-environment.js';
 import { type SettingsLoader, secretsManagerSettings } from '../aws/secrets-manager-settings.js';
 import { SesEmailSender } from '../aws/ses-email-sender.js';
 import { SqsCommandQueue } from '../aws/sqs-command-queue.js';
+import { SqsDeadLetterQueue } from '../aws/sqs-dead-letter-queue.js';
 import { SqsDeadLetters } from '../aws/sqs-dead-letters.js';
 import { SqsVisibility } from '../aws/sqs-visibility.js';
 import { LiveSender, SandboxSender } from '../core/outbound/index.js';
@@ -147,6 +148,21 @@ class AwsAdapters implements Adapters {
       'deadLetters',
       () => new SqsDeadLetters({ queueUrl: () => this.#env.actionsDeadLetterQueueUrl, client: this.#sqs() }),
     );
+  }
+
+  /**
+   * The dead letters the api lists and redrives (`GET /api/dead-letters`, api-routes.ts): the actions queue's, back
+   * to the actions queue. (The events queue's dead letters are EventBridge's undeliverable events, redriven in SQS.)
+   */
+  get deadLetterQueues(): { actions: SqsDeadLetterQueue } {
+    return this.#once('deadLetterQueues', () => ({
+      actions: new SqsDeadLetterQueue({
+        queueUrl: () => this.#env.actionsDeadLetterQueueUrl,
+        queueArn: () => this.#env.actionsDeadLetterQueueArn,
+        destinationArn: () => this.#env.actionsQueueArn,
+        client: this.#sqs(),
+      }),
+    }));
   }
 
   delayAction(receiptHandle: string, ms: number): Promise<void> {

@@ -130,10 +130,41 @@ const OPERATIONS: Record<string, Operation> = {
     }),
   },
   'POST /api/dead-letters/{queue}/redrive': {
-    summary: "Send a queue's dead letters back for another try",
-    answer: object({ redriven: { type: 'integer' } }),
-    also: [404],
+    summary: "Send a queue's dead letters back for another try (needs the agent role)",
+    answer: object(
+      {
+        redriven: {
+          oneOf: [
+            { type: 'array', items: { type: 'string' } },
+            { type: 'integer', minimum: 0 },
+          ],
+          description:
+            'Locally the ids sent back; on AWS the number waiting when SQS started its move task (about that many), which runs on after the answer',
+        },
+        task: { type: 'string', description: "On AWS: the SQS move task's handle" },
+      },
+      ['redriven'],
+    ),
+    also: [404, 409],
     change: 'guarded',
+  },
+  'GET /api/rules': {
+    summary: 'Each rule in force: hits and holds in 24 h, last fired, breaker; the latest reload',
+    answer: object({
+      rules: { type: 'array', items: anything },
+      reload: { type: 'object', description: 'As in /health; on AWS `loaded` when the api function loaded the deployed rules' },
+      counted: object({
+        since: { type: 'string', format: 'date-time' },
+        events: { type: 'integer', minimum: 0 },
+        complete: { type: 'boolean' },
+      }),
+    }),
+    also: [404],
+  },
+  'GET /api/conversations/{id}': {
+    summary: "An event's conversation in order, with Foghorn's answers and any running response timer",
+    answer: object({ conversation: anything }),
+    also: [404],
   },
   'GET /api/decisions': {
     summary: 'The rules that matched each event (absent: not evaluated yet)',
@@ -218,7 +249,7 @@ const ERROR = object({ error: { type: 'string' }, detail: anything });
 
 const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
-  409: 'Already decided: nothing changed',
+  409: 'Already decided, or (a redrive) one still running: nothing changed',
   429: 'Too many sign-ins at once: try again after `Retry-After`',
 };
 

@@ -82,7 +82,7 @@ export const topology = {
     },
     api: {
       entry: 'functions/entries/lambda/api.ts',
-      description: 'Crisis mode, approvals, audit and events for humans (IAM-authorised)',
+      description: 'Crisis mode, approvals, audit, events, rules and dead letters for humans (IAM-authorised)',
       timeoutSeconds: 10,
       memoryMb: 512,
     },
@@ -112,6 +112,11 @@ export const topology = {
     { method: 'GET', path: '/api/decisions', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/spikes', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/analytics', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/rules', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/conversations/{id}', function: 'api', auth: 'iam' },
+    // The actions queue's dead letters (SQS): listed, and redriven to the actions queue by SQS's move task.
+    { method: 'GET', path: '/api/dead-letters', function: 'api', auth: 'iam' },
+    { method: 'POST', path: '/api/dead-letters/{queue}/redrive', function: 'api', auth: 'iam' },
   ] satisfies HttpRouteSpec[],
   /** Functions the clock starts: an EventBridge schedule on AWS, the local scheduler on one machine. */
   schedules: {

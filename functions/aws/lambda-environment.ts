@@ -22,6 +22,16 @@ export class LambdaEnvironment {
     return this.required('ACTIONS_DLQ_URL');
   }
 
+  /** The actions queue's ARN: where a redrive of its dead letters sends them (api only). */
+  get actionsQueueArn(): string {
+    return this.required('ACTIONS_QUEUE_ARN');
+  }
+
+  /** The actions dead-letter queue's ARN: the source of a redrive (api only). */
+  get actionsDeadLetterQueueArn(): string {
+    return this.required('ACTIONS_DLQ_ARN');
+  }
+
   /** The one secret of `FOGHORN_*` keys; functions that send nothing get none. */
   get secretArn(): string | undefined {
     return this.optional('FOGHORN_SECRET_ARN');

@@ -63,6 +63,8 @@ function environmentOf(name: string): Record<string, string> {
     BUS_NAME: 'foghorn',
     ACTIONS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/actions',
     ACTIONS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/actions-dlq',
+    ACTIONS_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:actions',
+    ACTIONS_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:actions-dlq',
     FOGHORN_SECRET_ARN: SECRET_ARN,
   };
   const paths: Record<string, string> = {
@@ -145,6 +147,12 @@ function standIn(kind: string, command: { constructor: { name: string }; input: 
       return { MessageId: 'm-1' };
     case 'SQSClient.ChangeMessageVisibilityCommand':
       return {};
+    case 'SQSClient.ReceiveMessageCommand':
+      return { Messages: [] };
+    case 'SQSClient.GetQueueAttributesCommand':
+      return { Attributes: { ApproximateNumberOfMessages: '0' } };
+    case 'SQSClient.StartMessageMoveTaskCommand':
+      return { TaskHandle: 'task-1' };
     default:
       throw new Error(`no stand-in for ${kind} ${command.constructor.name}`);
   }
@@ -399,6 +407,15 @@ describe("each function's table actions are exactly what its stage sends", () =>
     await call('GET /api/decisions', { query: `event=${encodeURIComponent(event.id)}` });
     await call('GET /api/spikes');
     await call('GET /api/analytics');
+    // The rules in force (the deployed rule set) with their hits and breakers, a conversation with its timers, and
+    // the actions dead letters: the same table actions, nothing more.
+    expect((await call('GET /api/rules')).rules.length).toBeGreaterThan(0);
+    expect((await call('GET /api/conversations/{id}', { params: { id: event.id } })).conversation.eventId).toBe(event.id);
+    expect(await call('GET /api/dead-letters')).toEqual({ deadLetters: { actions: [] } });
+    expect(await call('POST /api/dead-letters/{queue}/redrive', { params: { queue: 'actions' }, body: {} })).toEqual({
+      redriven: 0,
+      task: 'task-1',
+    });
     expectExactlyGranted('api');
   });
 });

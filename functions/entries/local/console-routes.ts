@@ -1,7 +1,7 @@
 import type { Adapters, AppLogger } from '../../app/adapters.js';
 import type { CanonicalEvent } from '../../core/event.js';
 import type { ActionRecord } from '../../core/ports.js';
-import { type ConsoleSources, conversationRoute, DecisionCache, rulesRoute } from './console-api.js';
+import { type ConsoleSources, DecisionCache } from './console-api.js';
 import { consoleFileRoute, consoleFiles } from './console-files.js';
 import { eventStream, type Listing, type StreamTiming } from './console-stream.js';
 import type { LocalHttpServer } from './http-server.js';
@@ -24,28 +24,15 @@ const OPERATIONS: Record<string, { summary: string; type?: string; parameters?: 
       { name: 'since', in: 'query', required: false, description: 'Resume from this cursor (an ISO time)', schema: { type: 'string' } },
     ],
   },
-  'GET /api/rules': { summary: 'Each rule in force: hits and holds in 24 h, last fired, breaker; the latest reload' },
-  'GET /api/conversations/{id}': { summary: "An event's conversation in order, with any running response timer", also: [404] },
 };
 
 /**
  * The ops console on the local runtime: its files and pages (built once, served from memory), the live stream and
- * the read routes its pages need beyond the API (`/api/decisions` and `/api/spikes` are the API's own, on both runtimes). `openApi` is the runtime's document: the routes added here are
+ * the read routes its pages need beyond the API (`/api/decisions`, `/api/spikes`, `/api/rules` and `/api/conversations/{id}` are the API's own, on both runtimes). `openApi` is the runtime's document: the routes added here are
  * described in it.
  */
 export function serveConsole(server: LocalHttpServer, openApi: Record<string, unknown>, runtime: ConsoleRuntime): void {
   const { adapters, listings, logger } = runtime;
-  const sources: ConsoleSources = {
-    events: listings.events,
-    actions: listings.actions,
-    event: (id) => adapters.events.get(id),
-    decisions: adapters.decisions,
-    ruleState: adapters.ruleState,
-    episodes: adapters.crisisStores.episodes,
-    timers: adapters.crisisStores.timers,
-    rules: runtime.rules,
-    now: runtime.now,
-  };
   const decisions = new DecisionCache(adapters.decisions);
   server.add(
     'GET',
@@ -61,8 +48,6 @@ export function serveConsole(server: LocalHttpServer, openApi: Record<string, un
       runtime.stream,
     ),
   );
-  server.add('GET', '/api/rules', rulesRoute(sources, decisions));
-  server.add('GET', '/api/conversations/{id}', conversationRoute(sources, decisions));
   server.otherwise(consoleFileRoute((error) => logger.error('the console could not be built', { error })));
   describe(openApi);
   // Built now, not on the first page load; a failure is reported when a page is asked for.

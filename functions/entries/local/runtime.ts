@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppLogger } from '../../app/adapters.js';
+import { type DeadLetterQueue, deadLetterRoutes } from '../../app/dead-letter-routes.js';
 import { localAdapters } from '../../app/local-adapters.js';
 import { openApiDocument } from '../../app/openapi.js';
 import { assemblePipeline } from '../../app/pipeline.js';
@@ -166,23 +167,13 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
       ),
     })),
   );
-  server.add('GET', '/api/dead-letters', () => ({
-    status: 200,
-    body: withoutSecrets({
-      deadLetters: Object.fromEntries(
-        Object.entries(queues).map(([name, queue]) => [
-          name,
-          queue.deadLetter?.list(1000).map((m) => ({ id: m.id, body: JSON.parse(m.body) as unknown })) ?? [],
-        ]),
-      ),
-    }),
-  }));
-  server.add('POST', '/api/dead-letters/{queue}/redrive', async ({ params }) => {
-    const queue = Object.hasOwn(queues, params.queue ?? '') ? queues[params.queue as QueueName] : undefined;
-    if (!queue) return { status: 404, body: { error: `no queue '${params.queue}'`, detail: { queues: Object.keys(queues) } } };
-    return { status: 200, body: { redriven: await queue.redrive() } };
-  });
-  for (const route of pipeline.apiRoutes) {
+  // The dead letters of both queues, answered by the api's own routes (functions/app/dead-letter-routes.ts).
+  for (const route of deadLetterRoutes(localDeadLetters(queues))) {
+    server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
+  }
+  // The api routes the runtime has not answered above (first registration wins: each is added once).
+  const served = new Set(server.routeList().map(({ method, path }) => `${method} ${path}`));
+  for (const route of pipeline.apiRoutes.filter(({ method, path }) => !served.has(`${method} ${path}`))) {
     server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
   }
   // Sign-in, sessions, roles and the API token: every route passes its guard (auth-routes.ts).
@@ -246,6 +237,19 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
       await store.stop();
     },
   };
+}
+
+/** The durable queues' dead letters, as the api's dead-letter routes read them: a redrive answers the ids sent back. */
+function localDeadLetters(queues: Readonly<Record<QueueName, DurableQueue>>): Record<string, DeadLetterQueue> {
+  return Object.fromEntries(
+    Object.entries(queues).map(([name, queue]) => [
+      name,
+      {
+        list: async (limit: number) => queue.deadLetter?.list(limit).map((m) => ({ id: m.id, body: JSON.parse(m.body) as unknown })) ?? [],
+        redrive: async () => ({ redriven: await queue.redrive() }),
+      },
+    ]),
+  );
 }
 
 /** A listing's answer, or the 400 that names the parameter at fault. */
