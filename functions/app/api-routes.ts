@@ -2,11 +2,11 @@ import { type AnalyticsSources, analyticsApiRoutes } from '../analytics/analytic
 import { listingQuery } from '../core/api-query.js';
 import { FoghornError } from '../core/errors.js';
 import type { CanonicalEvent } from '../core/event.js';
+import { BadCursorError } from '../core/index-page.js';
 import type { ActionRecord, DecisionStore, EventStore } from '../core/ports.js';
 import { type ApiAnswer, type ApiRoute, crisisApiRoutes } from '../crisis/crisis-api-routes.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { EpisodeStore } from '../crisis/ports.js';
-import { BadCursorError } from '../storage/dynamo/index-query.js';
 import type { Adapters } from './adapters.js';
 import { conversationAnswer, DecisionCache, type InsightSources, type ListingPage, rulesAnswer } from './console-insights.js';
 import { type DeadLetterQueue, deadLetterRoutes } from './dead-letter-routes.js';

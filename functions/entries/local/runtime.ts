@@ -10,13 +10,13 @@ import { type WatchedRuleSource, watchedRuleSource } from '../../app/watched-rul
 import { withoutSecrets } from '../../app/without-secrets.js';
 import { limitOf, listingQuery } from '../../core/api-query.js';
 import { FoghornError } from '../../core/errors.js';
+import { BadCursorError } from '../../core/index-page.js';
 import type { Clock } from '../../core/ports.js';
 import type { RuleSet } from '../../core/rule-set.js';
 import type { Settings } from '../../core/settings.js';
 import type { CrisisKit } from '../../crisis/crisis-kit.js';
 import type { DurableQueue } from '../../local/durable-queue.js';
 import { LocalScheduler } from '../../local/scheduler.js';
-import { BadCursorError } from '../../storage/dynamo/index-query.js';
 import { installLocalAuth } from './auth-routes.js';
 import { serveConsole } from './console-routes.js';
 import { dynaliteLayoutNotice, findDynaliteLayout } from './dynalite-layout.js';

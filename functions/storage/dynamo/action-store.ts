@@ -7,10 +7,11 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ActionCommand } from '../../core/action-command.js';
+import type { IndexPage } from '../../core/index-page.js';
 import type { ActionOutcomeRecord, ActionRecord, ActionStore, ClaimResult, CompletionEffects } from '../../core/ports.js';
 import { AUDIT_RETENTION_DAYS, auditPut } from './audit-log.js';
 import { tagsUpdate } from './event-store.js';
-import { type IndexPage, queryIndexPage, queryNewest } from './index-query.js';
+import { queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellation } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 

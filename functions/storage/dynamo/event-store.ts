@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CanonicalEvent } from '../../core/event.js';
+import type { IndexPage } from '../../core/index-page.js';
 import type { EventStore, RawPayload, StoredEvent } from '../../core/ports.js';
-import { type IndexPage, queryIndexPage, queryNewest } from './index-query.js';
+import { queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 

@@ -1,4 +1,5 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { BadCursorError, type IndexPage } from '../../core/index-page.js';
 import { fromItem, toItem } from './item.js';
 import { TABLE_KEYS } from './table.js';
 
@@ -66,20 +67,6 @@ export interface IndexPageOptions<T> {
   fingerprint?: string;
   /** Items examined per call at most, so a rare filter cannot read the whole partition in one request. */
   maxExamined?: number;
-}
-
-export interface IndexPage<T> {
-  items: T[];
-  /** Continue from here; absent when the partition has nothing more in range. */
-  next?: string;
-}
-
-/** A cursor that is not one this listing gave, or that is sent with other filters. */
-export class BadCursorError extends Error {
-  constructor(readonly reason: string) {
-    super(`cursor is not valid here: ${reason}`);
-    this.name = 'BadCursorError';
-  }
 }
 
 const KEY_NAMES = ['pk', 'sk', TABLE_KEYS.gsi1.partitionKey, TABLE_KEYS.gsi1.sortKey] as const;

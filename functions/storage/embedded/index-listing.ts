@@ -1,7 +1,7 @@
-import { BadCursorError, type IndexPage } from '../dynamo/index-query.js';
+import { BadCursorError, type IndexPage } from '../../core/index-page.js';
 import type { EmbeddedDatabase } from './database.js';
 
-export type { IndexPage } from '../dynamo/index-query.js';
+export type { IndexPage } from '../../core/index-page.js';
 
 /**
  * Newest-first listings over a secondary ordering `idx/<listing>/<ISO time>#<id>` whose values point at the

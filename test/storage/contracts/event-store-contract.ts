@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../../functions/core/event.js';
+import { BadCursorError } from '../../../functions/core/index-page.js';
 import type { EventStore } from '../../../functions/core/ports.js';
-import { BadCursorError } from '../../../functions/storage/dynamo/index-query.js';
 import { makeEvent } from '../../support/events.js';
 
 /** The port, plus what the local runtime's listings read (both adapters have them). */
