@@ -112,6 +112,9 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
   });
   const { queues, listings } = adapters;
   const now = (): Date => options.clock?.now() ?? new Date();
+  // Retention as DynamoDB's TTL: expired records are no longer answered, and a bounded sweep removes them each minute.
+  const embedded = store.storage.engine === 'embedded' ? store.storage.database : undefined;
+  embedded?.enableRetention({ now });
   const pipeline = await assemblePipeline(adapters);
 
   for (const [name, spec] of Object.entries(topology.queues) as Array<[QueueName, (typeof topology.queues)[QueueName]]>) {
@@ -196,6 +199,17 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
   publicUrl ??= url;
   const scheduleLogger = { error: (message: string, ...detail: unknown[]) => logger.error(message, { detail: detail.map(describe) }) };
   const schedules = [
+    ...(embedded
+      ? [
+          new LocalScheduler({
+            name: 'retention-sweep',
+            everyMs: MINUTE_MS,
+            runAtStart: true,
+            task: async () => void (await embedded.sweepExpired()),
+            logger: scheduleLogger,
+          }),
+        ]
+      : []),
     new LocalScheduler({
       name: 'crisis-sweep',
       everyMs: options.crisisSweepEveryMs ?? topology.schedules.sweep.everyMinutes * MINUTE_MS,

@@ -9,14 +9,16 @@ import {
 import type { ActionCommand } from '../../core/action-command.js';
 import type { IndexPage } from '../../core/index-page.js';
 import type { ActionOutcomeRecord, ActionRecord, ActionStore, ClaimResult, CompletionEffects } from '../../core/ports.js';
-import { AUDIT_RETENTION_DAYS, auditPut } from './audit-log.js';
+import { ACTION_RETENTION_DAYS } from '../../core/retention.js';
+import { AUDIT_RETENTION_DAYS } from '../../crisis/retention.js';
+import { auditPut } from './audit-log.js';
 import { tagsUpdate } from './event-store.js';
 import { queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellation } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
 const ACTIONS_INDEX_KEY = 'ACTIONS';
-const DEFAULT_RETENTION_DAYS = 90;
+const DEFAULT_RETENTION_DAYS = ACTION_RETENTION_DAYS;
 
 interface ActionItem extends ActionRecord {
   leaseUntil?: number;

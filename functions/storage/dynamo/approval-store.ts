@@ -1,11 +1,13 @@
 import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DAY_SECONDS } from '../../core/retention.js';
 import type { Approval, ApprovalStatus, ApprovalStore } from '../../crisis/ports.js';
+import { APPROVAL_RETENTION_DAYS } from '../../crisis/retention.js';
 import { queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
 const STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'expired'];
-const RETENTION_SECONDS = 90 * 86_400;
+const RETENTION_SECONDS = APPROVAL_RETENTION_DAYS * DAY_SECONDS;
 
 function statusIndexKey(status: ApprovalStatus): string {
   return `APPROVALS#${status}`;

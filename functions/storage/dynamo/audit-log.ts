@@ -1,11 +1,11 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AuditEntry, AuditLog } from '../../crisis/ports.js';
+import { AUDIT_RETENTION_DAYS } from '../../crisis/retention.js';
 import { queryNewest } from './index-query.js';
 import { isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
 const AUDIT_INDEX = 'AUDIT';
-export const AUDIT_RETENTION_DAYS = 400;
 
 /** The audit log (`AUDIT#<id>` / `AUDIT`, newest first through gsi1 `AUDIT`). An id is recorded once. */
 export class DynamoAuditLog implements AuditLog {

@@ -1,9 +1,10 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DecisionStore, StoredDecision } from '../../core/ports.js';
+import { DAY_SECONDS, DECISION_RETENTION_DAYS } from '../../core/retention.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn } from './table.js';
 
-const RETENTION_SECONDS = 14 * 86_400;
+const RETENTION_SECONDS = DECISION_RETENTION_DAYS * DAY_SECONDS;
 
 /**
  * `DECISION#<event id>`: the first decision made for an event, with its commands. One conditional put and

@@ -3,12 +3,13 @@ import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand 
 import type { CanonicalEvent } from '../../core/event.js';
 import type { IndexPage } from '../../core/index-page.js';
 import type { EventStore, RawPayload, StoredEvent } from '../../core/ports.js';
+import { EVENT_RETENTION_DAYS } from '../../core/retention.js';
 import { queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
 const EVENTS_INDEX_KEY = 'EVENTS';
-const DEFAULT_RETENTION_DAYS = 90;
+const DEFAULT_RETENTION_DAYS = EVENT_RETENTION_DAYS;
 
 interface EventItem {
   event: CanonicalEvent;

@@ -6,14 +6,16 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DAY_SECONDS } from '../../core/retention.js';
 import type { SlaTimer, TimerStore } from '../../crisis/ports.js';
+import { TIMER_RETENTION_DAYS } from '../../crisis/retention.js';
 import { filingMinute } from '../../crisis/sla-timer.js';
 import { queryIndexPartition } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
 /** Settled timers and conversation entries are kept this long for inspection, then expire. */
-const RETENTION_SECONDS = 30 * 86_400;
+const RETENTION_SECONDS = TIMER_RETENTION_DAYS * DAY_SECONDS;
 const SWEEP_KEY = { pk: 'SLASWEEP', sk: 'STATE' };
 
 export function dueIndexKey(minute: number): string {

@@ -1,19 +1,24 @@
 import type { ActionCommand } from '../../core/action-command.js';
 import type { ActionOutcomeRecord, ActionRecord, ActionStore, ClaimResult, CompletionEffects } from '../../core/ports.js';
-import { recordAuditIn } from './audit-log.js';
+import { ACTION_RETENTION_DAYS } from '../../core/retention.js';
+import { AUDIT_KIND, recordAuditIn } from './audit-log.js';
 import type { EmbeddedDatabase } from './database.js';
 import { addTagsIn } from './event-store.js';
 import { type IndexPage, listIndexPage, listNewest } from './index-listing.js';
+import { type Expiry, expiresAfter, expiryKey, putExpiry, type RetainedKind } from './retention.js';
 
 /**
  * Action records in the embedded database, keyed by command id (`action/<id>`, listed through
  * `idx/actions/<createdAt>#<id>`). The same claim rules as the DynamoDB store (storage/dynamo/action-store.ts),
  * decided inside one write transaction instead of a condition expression: a redelivered command never acts
- * twice, and a completion folds the action's tags and audit line into the same commit.
+ * twice, and a completion folds the action's tags and audit line into the same commit. Kept
+ * ACTION_RETENTION_DAYS from the latest claim, as DynamoDB's `ttl`: each claim moves the expiry entry (retention.ts).
  */
 interface ActionItem extends ActionRecord {
   /** Epoch ms; only while in progress. */
   leaseUntil?: number;
+  /** Epoch seconds: ACTION_RETENTION_DAYS after the latest claim (absent on records from before retention). */
+  expiresAt?: number;
 }
 
 /** What `listPage` filters by; times are ISO (`since` inclusive, `until` exclusive, by the time of the first claim). */
@@ -37,6 +42,14 @@ export class EmbeddedActionStore implements ActionStore {
   constructor(options: { database: EmbeddedDatabase }) {
     if (!options?.database) throw new Error('EmbeddedActionStore: database is required');
     this.db = options.database;
+    this.db.retain(ACTION_KIND);
+    // Completions record audit entries.
+    this.db.retain(AUDIT_KIND);
+  }
+
+  private live(commandId: string): ActionRecord | undefined {
+    const item = this.db.get<ActionItem>(actionKey(commandId));
+    return item && !this.db.isExpired(actionExpiry(item).at) ? toRecord(item) : undefined;
   }
 
   claim(command: ActionCommand, leaseMs: number, now: Date): Promise<ClaimResult> {
@@ -60,9 +73,13 @@ export class EmbeddedActionStore implements ActionStore {
         createdAt,
         updatedAt: nowIso,
         leaseUntil: now.getTime() + leaseMs,
+        expiresAt: expiresAfter(now, ACTION_RETENTION_DAYS),
       };
       tx.put(actionKey(command.id), item);
       if (!existing) tx.put(`${ACTIONS_INDEX}${createdAt}#${command.id}`, command.id);
+      // The expiry moves with each claim: the earlier entry goes (a record from before retention has none, or a backfilled one).
+      if (existing) tx.remove(expiryKey(actionExpiry(existing).at, actionKey(command.id)));
+      putExpiry(tx, actionExpiry(item));
       return takeover ? 'reclaimed' : 'claimed';
     });
   }
@@ -101,16 +118,16 @@ export class EmbeddedActionStore implements ActionStore {
   }
 
   async get(commandId: string): Promise<ActionRecord | undefined> {
-    return toRecord(this.db.get<ActionItem>(actionKey(commandId)));
+    return this.live(commandId);
   }
 
   async listRecent(limit: number): Promise<ActionRecord[]> {
-    return listNewest(this.db, ACTIONS_INDEX, (id: string) => toRecord(this.db.get<ActionItem>(actionKey(id))), limit);
+    return listNewest(this.db, ACTIONS_INDEX, (id: string) => this.live(id), limit);
   }
 
   /** One page of actions, newest first, filtered (index-listing.ts: the cursor never skips or repeats). */
   async listPage(query: ActionListing): Promise<IndexPage<ActionRecord>> {
-    return listIndexPage(this.db, ACTIONS_INDEX, (id: string) => toRecord(this.db.get<ActionItem>(actionKey(id))), {
+    return listIndexPage(this.db, ACTIONS_INDEX, (id: string) => this.live(id), {
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       ...(query.since ? { from: query.since } : {}),
@@ -129,6 +146,25 @@ export class EmbeddedActionStore implements ActionStore {
 function actionKey(commandId: string): string {
   return `action/${commandId}`;
 }
+
+/** The action and its listing go ACTION_RETENTION_DAYS after the latest claim (a record from before: after its last change). */
+function actionExpiry(item: ActionItem): Expiry {
+  const key = actionKey(item.id);
+  return {
+    at: item.expiresAt ?? expiresAfter(item.updatedAt, ACTION_RETENTION_DAYS),
+    key,
+    keys: [key, `${ACTIONS_INDEX}${item.createdAt}#${item.id}`],
+  };
+}
+
+const ACTION_KIND: RetainedKind = {
+  name: 'actions',
+  prefix: 'action/',
+  expiryOf: (_key, value) => {
+    const item = value as Partial<ActionItem> | undefined;
+    return item?.id && item.createdAt && item.updatedAt ? actionExpiry(item as ActionItem) : undefined;
+  },
+};
 
 /** The record as the port answers it: no lease, no empty fields. */
 function toRecord(item: ActionItem | undefined): ActionRecord | undefined {

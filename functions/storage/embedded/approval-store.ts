@@ -1,5 +1,7 @@
 import type { Approval, ApprovalStatus, ApprovalStore } from '../../crisis/ports.js';
+import { APPROVAL_RETENTION_DAYS } from '../../crisis/retention.js';
 import type { EmbeddedDatabase } from './database.js';
+import { type Expiry, expiresAfter, putExpiry, type RetainedKind } from './retention.js';
 
 const ALL_PREFIX = 'crisis/approvals-all/';
 
@@ -20,10 +22,16 @@ function listed(approval: Approval): string {
  * The approval queue (`crisis/approval/<id>`), listed newest first by status (`crisis/approvals/<status>/…`)
  * and all together (`crisis/approvals-all/…`). Deciding is one transaction that finds the approval still
  * pending and moves it to its new status's listing, so one decision wins however many people click.
+ * Kept APPROVAL_RETENTION_DAYS after its `expiresAt`, as on DynamoDB (the expiry entry names every status's listing).
  */
 export class EmbeddedApprovalStore implements ApprovalStore {
   constructor(private readonly db: EmbeddedDatabase) {
     if (!db) throw new Error('EmbeddedApprovalStore: an EmbeddedDatabase is required');
+    db.retain(APPROVAL_KIND);
+  }
+
+  private live(approval: Approval | undefined): Approval | undefined {
+    return approval && !this.db.isExpired(approvalExpiry(approval).at) ? approval : undefined;
   }
 
   async putIfAbsent(approval: Approval): Promise<Approval> {
@@ -36,18 +44,19 @@ export class EmbeddedApprovalStore implements ApprovalStore {
       tx.put(key, approval);
       tx.put(`${statusPrefix(approval.status)}${listed(approval)}`, approval.id);
       tx.put(`${ALL_PREFIX}${listed(approval)}`, approval.id);
+      putExpiry(tx, approvalExpiry(approval));
       return approval;
     });
   }
 
   async get(id: string): Promise<Approval | undefined> {
-    return this.db.get<Approval>(approvalKey(id));
+    return this.live(this.db.get<Approval>(approvalKey(id)));
   }
 
   async list(status: ApprovalStatus | undefined, limit: number): Promise<Approval[]> {
     return this.db
       .range<string>({ prefix: status ? statusPrefix(status) : ALL_PREFIX, reverse: true, limit })
-      .map(({ value: id }) => this.db.get<Approval>(approvalKey(id)))
+      .map(({ value: id }) => this.live(this.db.get<Approval>(approvalKey(id))))
       .filter((approval): approval is Approval => approval !== undefined);
   }
 
@@ -82,3 +91,24 @@ export class EmbeddedApprovalStore implements ApprovalStore {
     });
   }
 }
+
+const STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'expired'];
+
+/** The approval, its listing and whichever status listing it is in (deciding moves it; the entry stays). */
+function approvalExpiry(approval: Approval): Expiry {
+  const key = approvalKey(approval.id);
+  return {
+    at: expiresAfter(approval.expiresAt, APPROVAL_RETENTION_DAYS),
+    key,
+    keys: [key, `${ALL_PREFIX}${listed(approval)}`, ...STATUSES.map((status) => `${statusPrefix(status)}${listed(approval)}`)],
+  };
+}
+
+const APPROVAL_KIND: RetainedKind = {
+  name: 'approvals',
+  prefix: 'crisis/approval/',
+  expiryOf: (_key, value) => {
+    const approval = value as Partial<Approval> | undefined;
+    return approval?.id && approval.createdAt && approval.expiresAt ? approvalExpiry(approval as Approval) : undefined;
+  },
+};

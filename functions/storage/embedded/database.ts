@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { join, resolve } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import { EmbeddedStoreLockedError } from './locked-error.js';
+import { BACKFILL_PREFIX, EXPIRY_PREFIX, expiryKey, type RetainedKind } from './retention.js';
 
 export { EmbeddedStoreLockedError } from './locked-error.js';
 
@@ -23,6 +24,17 @@ export interface EmbeddedDatabaseOptions {
   stagedFlushMs?: number;
   /** A staged operation or an afterCommit callback that threw (a staged operation is dropped; the others still commit). */
   onStagedError?: (error: unknown) => void;
+  /** Turns retention on (see enableRetention): the clock that says what has expired. */
+  retention?: { now: () => Date };
+}
+
+export interface SweepResult {
+  /** Expired records removed (each with its listings). */
+  expired: number;
+  /** Records given an expiry entry by the backfill. */
+  backfilled: number;
+  /** False while expired records or unbackfilled records remain for the next pass. */
+  done: boolean;
 }
 
 export interface WriteTx {
@@ -60,11 +72,16 @@ export interface EmbeddedDatabaseStats {
   stagedFlushes: number;
   /** `get()` and `range()` calls outside a write. */
   reads: number;
+  /** Retention sweeps run (their own commits, not writes) and the expired records they removed. */
+  sweeps: number;
+  expired: number;
 }
 
 type AfterCommit = (committed: boolean) => void;
 
 const DEFAULT_STAGED_FLUSH_MS = 200;
+/** Entries (expired records, or records backfilled) one sweep handles at most: one short transaction. */
+const DEFAULT_SWEEP_LIMIT = 1_000;
 const LOCK_FILE = 'foghorn.lock';
 /** Above every code point: the end of a prefix's key range. */
 const PREFIX_END = '\u{10FFFF}';
@@ -73,7 +90,7 @@ const PREFIX_END = '\u{10FFFF}';
 const heldFolders = new Set<string>();
 
 export class EmbeddedDatabase {
-  readonly stats: EmbeddedDatabaseStats = { writes: 0, commits: 0, stagedFlushes: 0, reads: 0 };
+  readonly stats: EmbeddedDatabaseStats = { writes: 0, commits: 0, stagedFlushes: 0, reads: 0, sweeps: 0, expired: 0 };
   readonly folder: string;
   private readonly root: RootDatabase;
   private readonly lockFile: string;
@@ -88,12 +105,16 @@ export class EmbeddedDatabase {
   /** Where `tx.afterCommit` collects, while a write function or a staged operation runs. */
   private collecting: AfterCommit[] | undefined;
   private closed = false;
+  /** With retention on, what time it is for expiry; off, reads answer expired records still (a tool, a test's fixed dates). */
+  private retentionNow: (() => Date) | undefined;
+  private readonly retained = new Map<string, RetainedKind>();
 
   private constructor(options: EmbeddedDatabaseOptions, folder: string, lockFile: string) {
     this.folder = folder;
     this.lockFile = lockFile;
     this.stagedFlushMs = options.stagedFlushMs ?? DEFAULT_STAGED_FLUSH_MS;
     this.onStagedError = options.onStagedError ?? ((error) => console.error('EmbeddedDatabase: a staged operation failed', error));
+    this.retentionNow = options.retention?.now;
     this.root = open({ path: folder, noSubdir: false, compression: false, overlappingSync: false });
     const root = this.root;
     this.tx = {
@@ -191,6 +212,84 @@ export class EmbeddedDatabase {
         throw error;
       },
     );
+  }
+
+  /**
+   * Turns retention on: reads stop answering records whose expiry (retention.ts) is past by `now`, and
+   * sweepExpired removes them. The local runtime turns it on with its clock.
+   */
+  enableRetention(clock: { now: () => Date } = { now: () => new Date() }): void {
+    this.retentionNow = () => clock.now();
+  }
+
+  /** True when retention is on and `expiresAt` (epoch seconds) is past: the record is not to be answered. */
+  isExpired(expiresAt: number | undefined): boolean {
+    if (expiresAt === undefined || this.retentionNow === undefined) return false;
+    return expiresAt * 1000 <= this.retentionNow().getTime();
+  }
+
+  /** A store's record type, for the backfill of records kept before expiry entries existed. */
+  retain(kind: RetainedKind): void {
+    this.retained.set(kind.name, kind);
+  }
+
+  /**
+   * One bounded pass of retention, in one transaction of its own (not a write: it never joins a webhook's
+   * commit): removes up to `limit` expired records, oldest expiry first, with every key their entry names; then,
+   * with what is left of `limit`, files expiry entries for records kept before they existed. Needs retention on
+   * (or `now`). Run it on a schedule: each pass is short, and what it leaves the next one takes.
+   */
+  async sweepExpired(options: { limit?: number; now?: Date } = {}): Promise<SweepResult> {
+    this.assertOpen('sweepExpired');
+    const now = options.now ?? this.retentionNow?.();
+    if (now === undefined) throw new Error('EmbeddedDatabase.sweepExpired: retention is off (enableRetention) and no now was given');
+    const limit = Math.max(1, options.limit ?? DEFAULT_SWEEP_LIMIT);
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    this.stats.sweeps += 1;
+    const result = this.root.transaction((): SweepResult => {
+      this.countCommit();
+      const due = this.scan<readonly string[]>({ prefix: EXPIRY_PREFIX, before: expiryKey(nowSeconds + 1, ''), limit: limit + 1 });
+      let expired = 0;
+      for (const { key, value } of due.slice(0, limit)) {
+        for (const gone of Array.isArray(value) ? value : []) if (typeof gone === 'string') this.root.removeSync(gone);
+        this.root.removeSync(key);
+        expired += 1;
+      }
+      let budget = limit - expired;
+      let backfilled = 0;
+      let done = due.length <= limit;
+      for (const kind of this.retained.values()) {
+        const markerKey = `${BACKFILL_PREFIX}${kind.name}`;
+        const marker = this.root.get(markerKey) as { after?: string; done?: true } | undefined;
+        if (marker?.done) continue;
+        if (budget <= 0) {
+          done = false;
+          break;
+        }
+        const records = this.scan<unknown>({ prefix: kind.prefix, limit: budget, ...(marker?.after ? { after: marker.after } : {}) });
+        for (const { key, value } of records) {
+          const expiry = kind.expiryOf(key, value);
+          if (expiry && this.root.get(expiryKey(expiry.at, expiry.key)) === undefined) {
+            this.root.putSync(expiryKey(expiry.at, expiry.key), expiry.keys);
+            backfilled += 1;
+          }
+        }
+        const last = records.at(-1)?.key;
+        if (records.length < budget || last === undefined) this.root.putSync(markerKey, { done: true });
+        else {
+          this.root.putSync(markerKey, { after: last });
+          done = false;
+        }
+        budget -= records.length;
+      }
+      this.stats.expired += expired;
+      return { expired, backfilled, done };
+    }) as Promise<SweepResult>;
+    this.lastCommit = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   /** Queues an operation for the next commit: the next `write()`, or a flush within `stagedFlushMs`. */

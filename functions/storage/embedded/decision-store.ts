@@ -1,11 +1,13 @@
 import type { ActionCommand } from '../../core/action-command.js';
 import type { DecisionStore, StoredDecision } from '../../core/ports.js';
+import { DECISION_RETENTION_DAYS } from '../../core/retention.js';
 import type { EmbeddedDatabase, WriteTx } from './database.js';
+import { type Expiry, expiresAfter, putExpiry, type RetainedKind } from './retention.js';
 
 /**
  * `decision/<event id>`: the first decision made for an event. With an `outbox`, the decision's commands go
  * on the actions queue inside the write that keeps it (`queued: true`), so a decision is never kept without
- * its commands, nor its commands sent twice.
+ * its commands, nor its commands sent twice. Kept DECISION_RETENTION_DAYS from `decidedAt`, as on DynamoDB.
  */
 export interface EmbeddedDecisionStoreOptions {
   database: EmbeddedDatabase;
@@ -27,11 +29,12 @@ export class EmbeddedDecisionStore implements DecisionStore {
     if (!options?.database) throw new Error('EmbeddedDecisionStore: database is required');
     this.db = options.database;
     this.outbox = options.outbox;
+    this.db.retain(DECISION_KIND);
   }
 
   async get(eventId: string): Promise<(StoredDecision & { queued?: boolean }) | undefined> {
     const record = this.db.get<DecisionRecord>(decisionKey(eventId));
-    if (!record) return undefined;
+    if (!record || this.db.isExpired(decisionExpiry(record.decision).at)) return undefined;
     return record.queued ? { ...record.decision, queued: true } : record.decision;
   }
 
@@ -43,6 +46,7 @@ export class EmbeddedDecisionStore implements DecisionStore {
       const queued = this.outbox !== undefined;
       const record: DecisionRecord = queued ? { decision, queued: true } : { decision };
       tx.put(decisionKey(decision.eventId), record);
+      putExpiry(tx, decisionExpiry(decision));
       if (this.outbox && decision.commands.length > 0) this.outbox(tx, decision.commands);
       return { decision, created: true, queued };
     });
@@ -52,3 +56,17 @@ export class EmbeddedDecisionStore implements DecisionStore {
 function decisionKey(eventId: string): string {
   return `decision/${eventId}`;
 }
+
+function decisionExpiry(decision: StoredDecision): Expiry {
+  const key = decisionKey(decision.eventId);
+  return { at: expiresAfter(decision.decidedAt, DECISION_RETENTION_DAYS), key, keys: [key] };
+}
+
+const DECISION_KIND: RetainedKind = {
+  name: 'decisions',
+  prefix: 'decision/',
+  expiryOf: (_key, value) => {
+    const decision = (value as Partial<DecisionRecord> | undefined)?.decision;
+    return decision?.eventId && decision.decidedAt ? decisionExpiry(decision) : undefined;
+  },
+};

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEvent } from '../../core/event.js';
 import type { EventStore, RawPayload, StoredEvent } from '../../core/ports.js';
+import { EVENT_RETENTION_DAYS } from '../../core/retention.js';
 import type { EmbeddedDatabase, WriteTx } from './database.js';
 import { type IndexPage, listIndexPage, listNewest } from './index-listing.js';
+import { type Expiry, expiresAfter, putExpiry, type RetainedKind } from './retention.js';
 
 /**
  * Events, raw payloads and quarantined deliveries in the embedded database:
@@ -11,6 +13,8 @@ import { type IndexPage, listIndexPage, listNewest } from './index-listing.js';
  *   quarantine/<id>                 a signed payload that could not be normalised, its bytes inline
  *   idx/events/<receivedAt>#<id>    → event id (newest-first listings)
  *   idx/quarantine/<receivedAt>#<id> → quarantine id
+ * Kept EVENT_RETENTION_DAYS from `receivedAt` (the event with its payload and listing; a quarantined delivery the
+ * same), as on DynamoDB: each has its expiry entry (retention.ts) in the write that stores it.
  * With an `outbox`, the store is its own outbox: the event goes on the bus inside the write that stores it,
  * so ingest needs no publish of its own (`published: true`).
  */
@@ -74,6 +78,14 @@ export class EmbeddedEventStore implements EventStore {
     if (!options?.database) throw new Error('EmbeddedEventStore: database is required');
     this.db = options.database;
     this.outbox = options.outbox;
+    this.db.retain(EVENT_KIND);
+    this.db.retain(QUARANTINE_KIND);
+  }
+
+  /** The event's record unless it has expired (the sweep may not have removed it yet). */
+  private live(eventId: string): EventRecord | undefined {
+    const record = this.db.get<EventRecord>(eventKey(eventId));
+    return record && !this.db.isExpired(eventExpiry(record.event).at) ? record : undefined;
   }
 
   /** One write: the event unless its id exists, its raw payload (ref `event#<id>`), and with an outbox its publish. */
@@ -89,33 +101,35 @@ export class EmbeddedEventStore implements EventStore {
       const record: EventRecord = published ? { event, published: true } : { event };
       tx.put(eventKey(event.id), record);
       tx.put(`${EVENTS_INDEX}${event.receivedAt}#${event.id}`, event.id);
+      putExpiry(tx, eventExpiry(event));
       this.outbox?.(tx, event);
       return { created: true, published };
     });
   }
 
   async get(eventId: string): Promise<StoredEvent | undefined> {
-    return toStored(this.db.get<EventRecord>(eventKey(eventId)));
+    return toStored(this.live(eventId));
   }
 
   /** The payload a ref names: `event#<id>` (a delivery's first event) or `quarantine#<id>`. */
   async getRaw(ref: string): Promise<Buffer | undefined> {
     if (ref.startsWith(QUARANTINE_REF)) {
       const entry = this.db.get<QuarantineRecord>(quarantineKey(ref.slice(QUARANTINE_REF.length)));
-      return entry ? Buffer.from(entry.raw) : undefined;
+      return entry && !this.db.isExpired(expiresAfter(entry.receivedAt, EVENT_RETENTION_DAYS)) ? Buffer.from(entry.raw) : undefined;
     }
-    const record = this.db.get<RawRecord>(rawKey(ref));
+    const found = this.db.get<RawRecord>(rawKey(ref));
+    const record = found && !this.db.isExpired(expiresAfter(found.receivedAt, EVENT_RETENTION_DAYS)) ? found : undefined;
     // A copy: the decoded bytes may share the database's read buffer.
     return record ? Buffer.from(record.body) : undefined;
   }
 
   async listRecent(limit: number): Promise<CanonicalEvent[]> {
-    return listNewest(this.db, EVENTS_INDEX, (id: string) => this.db.get<EventRecord>(eventKey(id))?.event, limit);
+    return listNewest(this.db, EVENTS_INDEX, (id: string) => this.live(id)?.event, limit);
   }
 
   /** One page of events, newest first, filtered (index-listing.ts: the cursor never skips or repeats). */
   async listPage(query: EventListing): Promise<IndexPage<CanonicalEvent>> {
-    const page = listIndexPage(this.db, EVENTS_INDEX, (id: string) => this.db.get<EventRecord>(eventKey(id)), {
+    const page = listIndexPage(this.db, EVENTS_INDEX, (id: string) => this.live(id), {
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       ...(query.since ? { from: query.since } : {}),
@@ -152,6 +166,7 @@ export class EmbeddedEventStore implements EventStore {
     await this.db.write((tx) => {
       tx.put(quarantineKey(id), record);
       tx.put(`${QUARANTINE_INDEX}${receivedAt}#${id}`, id);
+      putExpiry(tx, quarantineExpiry(record));
     });
     return id;
   }
@@ -162,7 +177,7 @@ export class EmbeddedEventStore implements EventStore {
       QUARANTINE_INDEX,
       (id: string) => {
         const record = this.db.get<QuarantineRecord>(quarantineKey(id));
-        if (!record) return undefined;
+        if (!record || this.db.isExpired(quarantineExpiry(record).at)) return undefined;
         const { raw: _raw, detail, ...entry } = record;
         return { ...entry, ...(detail === undefined ? {} : { detail }), rawRef: `${QUARANTINE_REF}${record.id}` };
       },
@@ -180,6 +195,43 @@ export function addTagsIn(tx: WriteTx, eventId: string, tags: readonly string[])
   if (merged.length !== current.length) tx.put(eventKey(eventId), { ...record, event: { ...record.event, tags: merged } });
   return true;
 }
+
+/** The event goes with its payload and its listing, EVENT_RETENTION_DAYS after it was received. */
+function eventExpiry(event: CanonicalEvent): Expiry {
+  const key = eventKey(event.id);
+  return {
+    at: expiresAfter(event.receivedAt, EVENT_RETENTION_DAYS),
+    key,
+    keys: [key, rawKey(`event#${event.id}`), `${EVENTS_INDEX}${event.receivedAt}#${event.id}`],
+  };
+}
+
+function quarantineExpiry(record: QuarantineRecord): Expiry {
+  const key = quarantineKey(record.id);
+  return {
+    at: expiresAfter(record.receivedAt, EVENT_RETENTION_DAYS),
+    key,
+    keys: [key, `${QUARANTINE_INDEX}${record.receivedAt}#${record.id}`],
+  };
+}
+
+const EVENT_KIND: RetainedKind = {
+  name: 'events',
+  prefix: 'event/',
+  expiryOf: (_key, value) => {
+    const event = (value as Partial<EventRecord> | undefined)?.event;
+    return event?.id && event.receivedAt ? eventExpiry(event) : undefined;
+  },
+};
+
+const QUARANTINE_KIND: RetainedKind = {
+  name: 'quarantine',
+  prefix: 'quarantine/',
+  expiryOf: (_key, value) => {
+    const record = value as Partial<QuarantineRecord> | undefined;
+    return record?.id && record.receivedAt ? quarantineExpiry(record as QuarantineRecord) : undefined;
+  },
+};
 
 function toStored(record: EventRecord | undefined): StoredEvent | undefined {
   if (!record) return undefined;

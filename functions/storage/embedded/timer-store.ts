@@ -1,6 +1,8 @@
 import type { SlaTimer, TimerStore } from '../../crisis/ports.js';
+import { TIMER_RETENTION_DAYS } from '../../crisis/retention.js';
 import { filingMinute } from '../../crisis/sla-timer.js';
 import type { EmbeddedDatabase } from './database.js';
+import { type Expiry, expiresAfter, putExpiry, type RetainedKind } from './retention.js';
 
 const SWEPT_KEY = 'crisis/timer-swept';
 
@@ -78,7 +80,8 @@ function pendingIndexOf(db: EmbeddedDatabase): PendingByConversation {
  * (`crisis/timer-due/<epoch minute>/…`), so the sweep reads only the minutes since it last ran, and under
  * each of its conversations (`crisis/timer-conv/<conversation>/<id>`, mirrored in memory), so an answer finds
  * it. Putting and settling are one transaction each, index entries included: settling removes them, and a
- * timer settles once.
+ * timer settles once. Kept TIMER_RETENTION_DAYS after its `dueAt`, settled or not, as on DynamoDB (the expiry
+ * entry names its listings too; settling has removed them already).
  */
 export class EmbeddedTimerStore implements TimerStore {
   private readonly pending: PendingByConversation;
@@ -86,6 +89,13 @@ export class EmbeddedTimerStore implements TimerStore {
   constructor(private readonly db: EmbeddedDatabase) {
     if (!db) throw new Error('EmbeddedTimerStore: an EmbeddedDatabase is required');
     this.pending = pendingIndexOf(db);
+    db.retain(TIMER_KIND);
+  }
+
+  /** The timer unless it has expired (the sweep may not have removed it yet). */
+  private live(id: string): SlaTimer | undefined {
+    const record = this.db.get<TimerRecord>(timerKey(id));
+    return record && !this.db.isExpired(timerExpiry(record).at) ? record.timer : undefined;
   }
 
   async put(timer: SlaTimer, now: Date): Promise<boolean> {
@@ -95,6 +105,7 @@ export class EmbeddedTimerStore implements TimerStore {
     return this.db.write((tx) => {
       if (tx.get(key) !== undefined) return false;
       tx.put(key, record);
+      putExpiry(tx, timerExpiry(record));
       if (timer.status === 'pending') {
         tx.put(dueKey(record), timer.id);
         for (const conversation of timer.conversations)
@@ -108,7 +119,7 @@ export class EmbeddedTimerStore implements TimerStore {
   }
 
   async get(id: string): Promise<SlaTimer | undefined> {
-    return this.db.get<TimerRecord>(timerKey(id))?.timer;
+    return this.live(id);
   }
 
   async pendingInMinutes(minutes: readonly number[]): Promise<SlaTimer[]> {
@@ -118,7 +129,7 @@ export class EmbeddedTimerStore implements TimerStore {
   async pendingInConversation(conversation: string): Promise<SlaTimer[]> {
     const timers: SlaTimer[] = [];
     for (const id of this.pending.get(conversation)) {
-      const timer = this.db.get<TimerRecord>(timerKey(id))?.timer;
+      const timer = this.live(id);
       if (timer?.status === 'pending') timers.push(timer);
       // Settled (or gone) without the index hearing of it: it leaves the index.
       else this.pending.remove(conversation, id);
@@ -160,7 +171,29 @@ export class EmbeddedTimerStore implements TimerStore {
   private pendingListed(prefix: string): SlaTimer[] {
     return this.db
       .range<string>({ prefix })
-      .map(({ value: id }) => this.db.get<TimerRecord>(timerKey(id))?.timer)
+      .map(({ value: id }) => this.live(id))
       .filter((timer): timer is SlaTimer => timer?.status === 'pending');
   }
 }
+
+function timerExpiry(record: TimerRecord): Expiry {
+  const key = timerKey(record.timer.id);
+  return {
+    at: expiresAfter(record.timer.dueAt, TIMER_RETENTION_DAYS),
+    key,
+    keys: [
+      key,
+      dueKey(record),
+      ...record.timer.conversations.map((conversation) => `${conversationPrefix(conversation)}${encodeURIComponent(record.timer.id)}`),
+    ],
+  };
+}
+
+const TIMER_KIND: RetainedKind = {
+  name: 'timers',
+  prefix: 'crisis/timer/',
+  expiryOf: (_key, value) => {
+    const record = value as Partial<TimerRecord> | undefined;
+    return record?.timer?.id && record.timer.dueAt && typeof record.minute === 'number' ? timerExpiry(record as TimerRecord) : undefined;
+  },
+};
