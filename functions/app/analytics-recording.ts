@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AnalyticsSources } from '../analytics/analytics-api-routes.js';
 import { type AnalyticsConfig, parseAnalyticsSection } from '../analytics/config.js';
 import type { AnalyticsDelta } from '../analytics/ports.js';
@@ -19,19 +18,49 @@ import type { LoadedRules, RuleSource } from './rule-source.js';
  * - decision store, when it keeps an event's first decision, records the event (analytics/recorder.ts),
  * - action store notes each command it claims and, when one completes as succeeded, records the reply,
  * - spike episodes record their start and end;
- * and runs each call of the stage with its own collection of figures, added once when the call ends (one write
- * per bucket and batch). Clocks start and stop at once, inside the decision's step, before its commands can run.
- * Adapters without an analytics store are handed over as they are. Recording never fails the pipeline: an error is
- * logged and the figures of that step are lost.
+ * and collects the figures while stage calls run, adding them when a call ends (one write per bucket and batch;
+ * what concurrent calls collected goes with whichever ends first). Clocks start and stop at once, inside the
+ * decision's step, before its commands can run. Adapters without an analytics store are handed over as they are.
+ * Recording never fails the pipeline: an error is logged and the figures of that step are lost.
+ *
+ * No AsyncLocalStorage (its promise hooks cost every promise of the process about 3 % of the runtime's thread):
+ * what a step needs from an earlier one of the same call is found by id, the event a rule set evaluated by the
+ * decision's event id, the command claimed by the id `complete` is given (`Noted`); ids are unique, so concurrent
+ * calls cannot mix them up.
  */
 
-interface StageCall {
-  pending: AnalyticsDelta[];
-  events: Map<string, CanonicalEvent>;
-  commands: Map<string, ActionCommand>;
+/**
+ * Values noted by id until the step that needs them takes them; each id counts its notes, so two calls noting the
+ * same id (a duplicate delivery) each drop their own. Bounded: should a note never be dropped (an evaluation that
+ * threw before its decision was stored), the oldest go once there are MAX_NOTED, far more than calls in flight.
+ */
+class Noted<T> {
+  private readonly entries = new Map<string, { value: T; notes: number }>();
+
+  note(id: string, value: T): void {
+    const entry = this.entries.get(id);
+    this.entries.delete(id);
+    this.entries.set(id, { value, notes: (entry?.notes ?? 0) + 1 });
+    if (this.entries.size > MAX_NOTED) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
+  get(id: string): T | undefined {
+    return this.entries.get(id)?.value;
+  }
+
+  drop(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    if (entry.notes <= 1) this.entries.delete(id);
+    else entry.notes -= 1;
+  }
 }
 
-const calls = new AsyncLocalStorage<StageCall>();
+const MAX_NOTED = 4_096;
+
 const recordings = new WeakMap<Adapters, Recording | null>();
 
 type Handler<E extends unknown[], R> = (...event: E) => Promise<R>;
@@ -104,6 +133,12 @@ function recordingOf(adapters: Adapters): Recording | undefined {
 class Recording {
   readonly adapters: Adapters;
   private readonly recorder: AnalyticsRecorder;
+  /** Stage calls running; figures recorded while none is are added at once. */
+  private running = 0;
+  /** Figures recorded by the calls running, added when one ends. */
+  private pending: AnalyticsDelta[] = [];
+  private readonly events = new Noted<CanonicalEvent>();
+  private readonly commands = new Noted<ActionCommand>();
 
   constructor(private readonly raw: Adapters) {
     const store = raw.analytics;
@@ -123,26 +158,32 @@ class Recording {
     });
   }
 
-  /** Runs one call of a stage with its own figures, added when it ends. */
-  during<R>(run: () => Promise<R>): Promise<R> {
-    const call: StageCall = { pending: [], events: new Map(), commands: new Map() };
-    return calls.run(call, async () => {
-      try {
-        return await run();
-      } finally {
-        await this.recorder.add(call.pending).catch((error: unknown) => this.failed('add figures', error));
-      }
-    });
+  /** Runs one call of a stage; when it ends, the figures collected so far are added. */
+  async during<R>(run: () => Promise<R>): Promise<R> {
+    this.running += 1;
+    try {
+      return await run();
+    } finally {
+      this.running -= 1;
+      const pending = this.pending;
+      this.pending = [];
+      if (pending.length > 0) await this.recorder.add(pending).catch((error: unknown) => this.failed('add figures', error));
+    }
   }
 
   private decisions(inner: DecisionStore): DecisionStore {
     return overriding(inner, {
       putIfAbsent: () => async (decision: Parameters<DecisionStore['putIfAbsent']>[0]) => {
-        const kept = await inner.putIfAbsent(decision);
+        let kept: Awaited<ReturnType<DecisionStore['putIfAbsent']>>;
+        let noted: CanonicalEvent | undefined;
+        try {
+          kept = await inner.putIfAbsent(decision);
+        } finally {
+          noted = this.events.get(decision.eventId);
+          this.events.drop(decision.eventId);
+        }
         if (kept.created) {
-          const call = calls.getStore();
-          const event = call?.events.get(decision.eventId) ?? decision.commands[0]?.event;
-          call?.events.delete(decision.eventId);
+          const event = noted ?? decision.commands[0]?.event;
           if (event) await this.record('a decision', (pending) => this.recorder.decided(event, decision.rules, pending));
         }
         return kept;
@@ -152,18 +193,38 @@ class Recording {
 
   private actions(inner: ActionStore): ActionStore {
     return overriding(inner, {
-      claim: () => (command: ActionCommand, leaseMs: number, now: Date) => {
-        calls.getStore()?.commands.set(command.id, command);
-        return inner.claim(command, leaseMs, now);
+      claim: () => async (command: ActionCommand, leaseMs: number, now: Date) => {
+        this.commands.note(command.id, command);
+        let claim: Awaited<ReturnType<ActionStore['claim']>> | undefined;
+        try {
+          claim = await inner.claim(command, leaseMs, now);
+          return claim;
+        } finally {
+          // Only a claim that holds the command goes on to complete or release it.
+          if (claim === undefined || claim === 'completed' || claim === 'busy') this.commands.drop(command.id);
+        }
       },
       complete:
         () =>
         async (...args: Parameters<ActionStore['complete']>) => {
-          await inner.complete(...args);
           const [commandId, outcome, now] = args;
-          const command = calls.getStore()?.commands.get(commandId);
+          const command = this.commands.get(commandId);
+          try {
+            await inner.complete(...args);
+          } finally {
+            this.commands.drop(commandId);
+          }
           if (command && outcome.status === 'succeeded')
             await this.record('a reply', (pending) => this.recorder.replied(command, now, pending));
+        },
+      release:
+        () =>
+        async (...args: Parameters<ActionStore['release']>) => {
+          try {
+            await inner.release(...args);
+          } finally {
+            this.commands.drop(args[0]);
+          }
         },
     });
   }
@@ -175,7 +236,7 @@ class Recording {
         const loaded = await inner.current();
         let tap = tapped.get(loaded);
         if (!tap) {
-          tap = { ...loaded, ruleSet: notingEvents(loaded.ruleSet) };
+          tap = { ...loaded, ruleSet: notingEvents(loaded.ruleSet, this.events) };
           tapped.set(loaded, tap);
         }
         return tap;
@@ -203,13 +264,14 @@ class Recording {
     return { ...inner, episodes };
   }
 
-  /** Runs one recording step into the stage call's figures (or, outside a stage call, adds them at once). */
+  /** Runs one recording step into the running calls' figures (or, while no stage call runs, adds them at once). */
   private async record(what: string, step: (pending: AnalyticsDelta[]) => Promise<void> | void): Promise<void> {
-    const call = calls.getStore();
-    const pending: AnalyticsDelta[] = call ? call.pending : [];
+    const own: AnalyticsDelta[] = [];
     try {
-      await step(pending);
-      if (!call) await this.recorder.add(pending);
+      await step(own);
+      // Checked after the step: a call that ended meanwhile has added what was pending without these.
+      if (this.running > 0) this.pending.push(...own);
+      else await this.recorder.add(own);
     } catch (error) {
       this.failed(`record ${what}`, error);
     }
@@ -222,11 +284,11 @@ class Recording {
   }
 }
 
-/** The rule set, noting each event it evaluates in the stage call, for the decision store to find. */
-function notingEvents(ruleSet: RuleSet): RuleSet {
+/** The rule set, noting each event it evaluates, for the decision store to find by the decision's event id. */
+function notingEvents(ruleSet: RuleSet, events: Noted<CanonicalEvent>): RuleSet {
   return overriding(ruleSet, {
     evaluate: () => (event: CanonicalEvent, context: Parameters<RuleSet['evaluate']>[1]) => {
-      calls.getStore()?.events.set(event.id, event);
+      events.note(event.id, event);
       return ruleSet.evaluate(event, context);
     },
   });
