@@ -9,7 +9,7 @@ import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { EpisodeStore } from '../crisis/ports.js';
 import type { Adapters } from './adapters.js';
 import { conversationAnswer, DecisionCache, type InsightSources, type ListingPage, rulesAnswer } from './console-insights.js';
-import { type DeadLetterQueue, deadLetterRoutes } from './dead-letter-routes.js';
+import { type DeadLetterQueue, deadLetterRoutes, type RedriveAudit } from './dead-letter-routes.js';
 import type { RuleReloadStatus } from './watched-rule-source.js';
 import { withoutSecrets } from './without-secrets.js';
 
@@ -30,6 +30,8 @@ export interface ConsoleReads {
   insights?: InsightSources;
   /** `GET /api/dead-letters` and its redrive: the queues the runtime has dead letters of (the actions queue's on AWS). */
   deadLetters?: Readonly<Record<string, DeadLetterQueue>>;
+  /** Where a redrive is audited. */
+  redriveAudit?: RedriveAudit;
 }
 
 /** An adapter set that can also list and redrive its dead letters (the AWS adapters: aws-adapters.ts). */
@@ -67,7 +69,9 @@ export function consoleReadsOf(
       ...rulesInForce(adapters.rules, now),
       now,
     },
-    ...(deadLetters ? { deadLetters } : {}),
+    ...(deadLetters
+      ? { deadLetters, redriveAudit: { record: (entry) => adapters.crisisStores.audit.record(entry), clock: adapters.clock } }
+      : {}),
   };
 }
 
@@ -121,7 +125,7 @@ export function foghornApiRoutes(
     },
     ...consoleReadRoutes(reads),
     ...insightRoutes(reads?.insights),
-    ...deadLetterRoutes(reads?.deadLetters),
+    ...deadLetterRoutes(reads?.deadLetters, reads?.redriveAudit),
   ];
   return routes.map((route) => ({
     ...route,

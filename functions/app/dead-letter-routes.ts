@@ -1,3 +1,4 @@
+import type { AuditRecord, Clock } from '../core/ports.js';
 import type { ApiAnswer, ApiRoute } from '../crisis/crisis-api-routes.js';
 import { withoutSecrets } from './without-secrets.js';
 
@@ -17,6 +18,12 @@ export interface DeadLetterQueue {
   redrive(): Promise<{ redriven: number | string[]; task?: string }>;
 }
 
+/** Where a redrive is recorded: the audit log, and the clock that dates it. */
+export interface RedriveAudit {
+  record(entry: AuditRecord): Promise<void>;
+  clock: Clock;
+}
+
 /** The most dead letters one listing shows per queue. */
 export const DEAD_LETTERS_LISTED = 1000;
 
@@ -31,7 +38,7 @@ export const REDRIVE_REFUSED = 'RedriveRefusedError';
  * (`events` and `actions` locally, `actions` on AWS). Without any, each answers 404 naming why. Redriving needs the
  * agent role (functions/auth/api-access.ts), on both runtimes.
  */
-export function deadLetterRoutes(queues: Readonly<Record<string, DeadLetterQueue>> | undefined): ApiRoute[] {
+export function deadLetterRoutes(queues: Readonly<Record<string, DeadLetterQueue>> | undefined, audit?: RedriveAudit): ApiRoute[] {
   const names = Object.keys(queues ?? {});
   return [
     {
@@ -46,13 +53,15 @@ export function deadLetterRoutes(queues: Readonly<Record<string, DeadLetterQueue
     {
       method: 'POST',
       path: '/api/dead-letters/{queue}/redrive',
-      handle: async ({ params }): Promise<ApiAnswer> => {
+      handle: async ({ params, body }): Promise<ApiAnswer> => {
         if (!queues) return unserved();
         const name = params.queue ?? '';
         const queue = Object.hasOwn(queues, name) ? queues[name] : undefined;
         if (!queue) return { status: 404, body: { error: `no queue '${name}'`, detail: { queues: names } } };
         try {
-          return { status: 200, body: await queue.redrive() };
+          const answer = await queue.redrive();
+          await audit?.record(redriveEntry(name, answer.redriven, whoOf(body), audit.clock.now()));
+          return { status: 200, body: answer };
         } catch (error) {
           if (error instanceof Error && error.name === REDRIVE_REFUSED)
             return { status: 409, body: { error: error.message, detail: { queue: name } } };
@@ -61,6 +70,33 @@ export function deadLetterRoutes(queues: Readonly<Record<string, DeadLetterQueue
       },
     },
   ];
+}
+
+/**
+ * A redrive is a person's decision, audited as approvals and the crisis switch are: with who made it (the signed-in
+ * user or the person the API token's caller names, which the sign-in layer sets in the body) and how many went back.
+ */
+function redriveEntry(queue: string, redriven: number | string[], who: string, at: Date): AuditRecord {
+  const count = typeof redriven === 'number' ? redriven : redriven.length;
+  return {
+    id: `redrive:${queue}:${at.toISOString()}`,
+    at: at.toISOString(),
+    kind: 'action',
+    what: 'dead-letters.redriven',
+    who,
+    detail: { queue, redriven: count },
+  };
+}
+
+/** The body's `who` (set by the sign-in layer on both runtimes); `unknown` when none names one. */
+function whoOf(body: Buffer): string {
+  try {
+    const fields: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    const who = fields !== null && typeof fields === 'object' ? (fields as Record<string, unknown>).who : undefined;
+    return typeof who === 'string' && who.trim() !== '' ? who : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function unserved(): ApiAnswer {

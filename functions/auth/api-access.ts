@@ -8,7 +8,7 @@ import { ABILITIES, type Ability, type Role } from './roles.js';
 export const API_CHANGES: ReadonlyArray<{ method: string; path: string; ability: Ability; recordsWho: boolean }> = [
   { method: 'POST', path: '/api/approvals/{id}/approve', ability: 'decideApprovals', recordsWho: true },
   { method: 'POST', path: '/api/approvals/{id}/reject', ability: 'decideApprovals', recordsWho: true },
-  { method: 'POST', path: '/api/dead-letters/{queue}/redrive', ability: 'redrive', recordsWho: false },
+  { method: 'POST', path: '/api/dead-letters/{queue}/redrive', ability: 'redrive', recordsWho: true },
   { method: 'POST', path: '/api/crisis/on', ability: 'switchCrisis', recordsWho: true },
   { method: 'POST', path: '/api/crisis/off', ability: 'switchCrisis', recordsWho: true },
 ];

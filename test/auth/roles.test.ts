@@ -24,7 +24,7 @@ describe('roles', () => {
     ['GET', '/api/crisis', 'viewer', false],
     ['POST', '/api/approvals/act_1/approve', 'agent', true],
     ['POST', '/api/approvals/act_1/reject', 'agent', true],
-    ['POST', '/api/dead-letters/actions/redrive', 'agent', false],
+    ['POST', '/api/dead-letters/actions/redrive', 'agent', true],
     ['POST', '/api/crisis/on', 'lead', true],
     ['POST', '/api/crisis/off', 'lead', true],
     // Not listed: closed to all but an admin until someone says otherwise.

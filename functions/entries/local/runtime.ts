@@ -11,7 +11,7 @@ import { withoutSecrets } from '../../app/without-secrets.js';
 import { limitOf, listingQuery } from '../../core/api-query.js';
 import { FoghornError } from '../../core/errors.js';
 import { BadCursorError } from '../../core/index-page.js';
-import type { Clock } from '../../core/ports.js';
+import type { AuditRecord, Clock } from '../../core/ports.js';
 import type { RuleSet } from '../../core/rule-set.js';
 import type { Settings } from '../../core/settings.js';
 import type { CrisisKit } from '../../crisis/crisis-kit.js';
@@ -171,7 +171,8 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
     })),
   );
   // The dead letters of both queues, answered by the api's own routes (functions/app/dead-letter-routes.ts).
-  for (const route of deadLetterRoutes(localDeadLetters(queues))) {
+  const redriveAudit = { record: (entry: AuditRecord) => adapters.crisisStores.audit.record(entry), clock: adapters.clock };
+  for (const route of deadLetterRoutes(localDeadLetters(queues), redriveAudit)) {
     server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
   }
   // The api routes the runtime has not answered above (first registration wins: each is added once).

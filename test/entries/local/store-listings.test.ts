@@ -97,5 +97,10 @@ describe.each(['embedded', 'dynamodb'] as const)('listings, dead letters and red
     });
     expect(redrive.status).toBe(200);
     expect(await redrive.json()).toEqual({ redriven: [dead.id] });
+    // A redrive is a person's decision: audited with who made it (the API token here) and what it sent back.
+    const { audit } = await getJson<{ audit: Array<Record<string, unknown>> }>(`${runtime.url}/api/audit`);
+    expect(audit.filter((entry) => entry.what === 'dead-letters.redriven')).toEqual([
+      expect.objectContaining({ kind: 'action', who: 'token', detail: { queue: 'actions', redriven: 1 } }),
+    ]);
   });
 });
