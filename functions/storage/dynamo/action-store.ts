@@ -7,9 +7,11 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ActionCommand } from '../../core/action-command.js';
+import { actionRecordOf } from '../../core/action-record.js';
 import type { IndexPage } from '../../core/index-page.js';
 import type { ActionOutcomeRecord, ActionRecord, ActionStore, ClaimResult, CompletionEffects } from '../../core/ports.js';
 import { ACTION_RETENTION_DAYS } from '../../core/retention.js';
+import type { ActionListing } from '../../core/store-listings.js';
 import { AUDIT_RETENTION_DAYS } from '../../crisis/retention.js';
 import { auditPut } from './audit-log.js';
 import { tagsUpdate } from './event-store.js';
@@ -178,12 +180,12 @@ export class DynamoActionStore implements ActionStore {
     const { Item } = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: actionKey(commandId), ConsistentRead: true }),
     );
-    return toRecord(fromItem<ActionItem>(Item));
+    return actionRecordOf(fromItem<ActionItem>(Item));
   }
 
   async listRecent(limit: number): Promise<ActionRecord[]> {
     const items = await queryNewest<ActionItem>(this.client, this.tableName, ACTIONS_INDEX_KEY, limit);
-    return items.map((item) => toRecord(item) as ActionRecord);
+    return items.map((item) => actionRecordOf(item) as ActionRecord);
   }
 
   /** One page of actions, newest first, filtered (see queryIndexPage for why the cursor never skips or repeats). */
@@ -201,21 +203,8 @@ export class DynamoActionStore implements ActionStore {
         (query.rule === undefined || item.ruleId === query.rule) &&
         (query.type === undefined || item.type === query.type),
     });
-    return { items: page.items.map((item) => toRecord(item) as ActionRecord), ...(page.next ? { next: page.next } : {}) };
+    return { items: page.items.map((item) => actionRecordOf(item) as ActionRecord), ...(page.next ? { next: page.next } : {}) };
   }
-}
-
-/** What `listPage` filters by; times are ISO (`since` inclusive, `until` exclusive, by the time of the first claim). */
-export interface ActionListing {
-  limit: number;
-  cursor?: string;
-  platform?: string;
-  status?: string;
-  rule?: string;
-  type?: string;
-  since?: string;
-  until?: string;
-  fingerprint?: string;
 }
 
 /** Another write raced the completion on one of its items (two tags on one event): tried again this many times in all. */
@@ -242,23 +231,4 @@ function completionUpdate(commandId: string, outcome: ActionOutcomeRecord, now: 
 
 function actionKey(commandId: string) {
   return toItem({ pk: `ACTION#${commandId}`, sk: 'ACTION' });
-}
-
-function toRecord(item: ActionItem | undefined): ActionRecord | undefined {
-  if (!item) return undefined;
-  const record: ActionRecord = {
-    id: item.id,
-    eventId: item.eventId,
-    ruleId: item.ruleId,
-    type: item.type,
-    status: item.status,
-    attempts: item.attempts,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-  if (item.mode) record.mode = item.mode;
-  if (item.request) record.request = item.request;
-  if (item.externalId) record.externalId = item.externalId;
-  if (item.error) record.error = item.error;
-  return record;
 }

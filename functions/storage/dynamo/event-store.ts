@@ -4,6 +4,7 @@ import type { CanonicalEvent } from '../../core/event.js';
 import type { IndexPage } from '../../core/index-page.js';
 import type { EventStore, RawPayload, StoredEvent } from '../../core/ports.js';
 import { EVENT_RETENTION_DAYS } from '../../core/retention.js';
+import type { EventListing, QuarantineEntry } from '../../core/store-listings.js';
 import { queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
@@ -185,27 +186,6 @@ export class DynamoEventStore implements EventStore {
       receivedAt,
     }));
   }
-}
-
-interface QuarantineEntry {
-  id: string;
-  platform: string;
-  reason: string;
-  detail?: string;
-  rawRef: string;
-  receivedAt: string;
-}
-
-/** What `listPage` filters by; times are ISO (`since` inclusive, `until` exclusive). */
-export interface EventListing {
-  limit: number;
-  cursor?: string;
-  platform?: string;
-  kind?: string;
-  status?: string;
-  since?: string;
-  until?: string;
-  fingerprint?: string;
 }
 
 const EVENT_REF = 'event#';

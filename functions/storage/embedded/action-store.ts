@@ -1,6 +1,8 @@
 import type { ActionCommand } from '../../core/action-command.js';
+import { actionRecordOf } from '../../core/action-record.js';
 import type { ActionOutcomeRecord, ActionRecord, ActionStore, ClaimResult, CompletionEffects } from '../../core/ports.js';
 import { ACTION_RETENTION_DAYS } from '../../core/retention.js';
+import type { ActionListing } from '../../core/store-listings.js';
 import { AUDIT_KIND, recordAuditIn } from './audit-log.js';
 import type { EmbeddedDatabase } from './database.js';
 import { addTagsIn } from './event-store.js';
@@ -21,19 +23,6 @@ interface ActionItem extends ActionRecord {
   expiresAt?: number;
 }
 
-/** What `listPage` filters by; times are ISO (`since` inclusive, `until` exclusive, by the time of the first claim). */
-export interface ActionListing {
-  limit: number;
-  cursor?: string;
-  platform?: string;
-  status?: string;
-  rule?: string;
-  type?: string;
-  since?: string;
-  until?: string;
-  fingerprint?: string;
-}
-
 const ACTIONS_INDEX = 'idx/actions/';
 
 export class EmbeddedActionStore implements ActionStore {
@@ -49,7 +38,7 @@ export class EmbeddedActionStore implements ActionStore {
 
   private live(commandId: string): ActionRecord | undefined {
     const item = this.db.get<ActionItem>(actionKey(commandId));
-    return item && !this.db.isExpired(actionExpiry(item).at) ? toRecord(item) : undefined;
+    return item && !this.db.isExpired(actionExpiry(item).at) ? actionRecordOf(item) : undefined;
   }
 
   claim(command: ActionCommand, leaseMs: number, now: Date): Promise<ClaimResult> {
@@ -165,23 +154,3 @@ const ACTION_KIND: RetainedKind = {
     return item?.id && item.createdAt && item.updatedAt ? actionExpiry(item as ActionItem) : undefined;
   },
 };
-
-/** The record as the port answers it: no lease, no empty fields. */
-function toRecord(item: ActionItem | undefined): ActionRecord | undefined {
-  if (!item) return undefined;
-  const record: ActionRecord = {
-    id: item.id,
-    eventId: item.eventId,
-    ruleId: item.ruleId,
-    type: item.type,
-    status: item.status,
-    attempts: item.attempts,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-  if (item.mode) record.mode = item.mode;
-  if (item.request) record.request = item.request;
-  if (item.externalId) record.externalId = item.externalId;
-  if (item.error) record.error = item.error;
-  return record;
-}

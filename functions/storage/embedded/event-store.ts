@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CanonicalEvent } from '../../core/event.js';
 import type { EventStore, RawPayload, StoredEvent } from '../../core/ports.js';
 import { EVENT_RETENTION_DAYS } from '../../core/retention.js';
+import type { EventListing, QuarantineEntry } from '../../core/store-listings.js';
 import type { EmbeddedDatabase, WriteTx } from './database.js';
 import { type IndexPage, listIndexPage, listNewest } from './index-listing.js';
 import { type Expiry, expiresAfter, putExpiry, type RetainedKind } from './retention.js';
@@ -43,27 +44,6 @@ interface QuarantineRecord {
   detail?: string;
   raw: Uint8Array;
   receivedAt: string;
-}
-
-export interface QuarantineEntry {
-  id: string;
-  platform: string;
-  reason: string;
-  detail?: string;
-  rawRef: string;
-  receivedAt: string;
-}
-
-/** What `listPage` filters by; times are ISO (`since` inclusive, `until` exclusive). */
-export interface EventListing {
-  limit: number;
-  cursor?: string;
-  platform?: string;
-  kind?: string;
-  status?: string;
-  since?: string;
-  until?: string;
-  fingerprint?: string;
 }
 
 const EVENTS_INDEX = 'idx/events/';
