@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -168,30 +169,14 @@ function FiguresView({ report }: { report: Report }) {
         <thead>
           <tr>
             <th scope="col">{heading}</th>
-            <th scope="col" class="number">
-              Messages in
-            </th>
-            <th scope="col" class="number">
-              First responses
-            </th>
-            <th scope="col" class="number">
-              p50
-            </th>
-            <th scope="col" class="number">
-              p90
-            </th>
-            <th scope="col" class="number">
-              Within target
-            </th>
-            <th scope="col" class="number">
-              By Foghorn
-            </th>
-            <th scope="col" class="number">
-              By people
-            </th>
-            <th scope="col" class="number">
-              SLA breaches
-            </th>
+            <NumberColumn>Messages in</NumberColumn>
+            <NumberColumn>First responses</NumberColumn>
+            <NumberColumn>p50</NumberColumn>
+            <NumberColumn>p90</NumberColumn>
+            <NumberColumn>Within target</NumberColumn>
+            <NumberColumn>By Foghorn</NumberColumn>
+            <NumberColumn>By people</NumberColumn>
+            <NumberColumn>SLA breaches</NumberColumn>
           </tr>
         </thead>
         <tbody>
@@ -327,9 +312,7 @@ function InboundChart({ report }: { report: Report }) {
           <thead>
             <tr>
               <th scope="col">Hour</th>
-              <th scope="col" class="number">
-                Messages in
-              </th>
+              <NumberColumn>Messages in</NumberColumn>
               <th scope="col">Spike</th>
             </tr>
           </thead>
@@ -404,12 +387,8 @@ function AnswerSplit({ totals }: { totals: Figures }) {
         <thead>
           <tr>
             <th scope="col" />
-            <th scope="col" class="number">
-              By Foghorn
-            </th>
-            <th scope="col" class="number">
-              By people
-            </th>
+            <NumberColumn>By Foghorn</NumberColumn>
+            <NumberColumn>By people</NumberColumn>
             <th scope="col">Share</th>
           </tr>
         </thead>
@@ -458,9 +437,7 @@ function TopRules({ rules }: { rules: Report['topRules'] }) {
         <thead>
           <tr>
             <th scope="col">Rule</th>
-            <th scope="col" class="number">
-              Hits
-            </th>
+            <NumberColumn>Hits</NumberColumn>
             <th scope="col" />
           </tr>
         </thead>
@@ -532,4 +509,13 @@ const dayOnly = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'sho
 
 function hourLabel(ms: number, long: boolean): string {
   return (long ? dayHour : clockHour).format(new Date(ms));
+}
+
+/** A column heading over figures: right-aligned like the figures under it. */
+function NumberColumn(props: { children: ComponentChildren }) {
+  return (
+    <th scope="col" class="number">
+      {props.children}
+    </th>
+  );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
+import { FilterSelect } from '../components/filter-select.js';
 import { Loading, Notice } from '../components/notice.js';
 import {
   actionName,
@@ -204,63 +205,41 @@ export function FeedPage() {
       </p>
       {error ? <Notice kind="error">The feed could not be loaded: {error}</Notice> : null}
       <form class="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Platform
-          <select name="platform" value={filters.platform} onChange={set('platform')}>
-            <option value="">All</option>
-            {options.platforms.map((platform) => (
-              <option key={platform} value={platform}>
-                {platformName(platform)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Language
-          <select name="lang" value={filters.lang} onChange={set('lang')}>
-            <option value="">All</option>
-            {options.langs.map((lang) => (
-              <option key={lang} value={lang}>
-                {languageName(lang)}
-              </option>
-            ))}
-            <option value="-">Not known</option>
-          </select>
-        </label>
-        <label>
-          Kind
-          <select name="kind" value={filters.kind} onChange={set('kind')}>
-            <option value="">All</option>
-            {options.kinds.map((kind) => (
-              <option key={kind} value={kind}>
-                {kindName(kind)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Rule
-          <select name="rule" value={filters.rule} onChange={set('rule')}>
-            <option value="">All</option>
-            {options.rules.map((rule) => (
-              <option key={rule} value={rule}>
-                {rule}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select name="status" value={filters.status} onChange={set('status')}>
-            <option value="">All</option>
-            {STATUS_ORDER.map((status) => (
-              <option key={status} value={status}>
-                {statusName(status)}
-              </option>
-            ))}
-            <option value="none">No action</option>
-          </select>
-        </label>
+        <FilterSelect
+          label="Platform"
+          name="platform"
+          value={filters.platform}
+          onChange={set('platform')}
+          choices={options.platforms.map((platform) => ({ value: platform, label: platformName(platform) }))}
+        />
+        <FilterSelect
+          label="Language"
+          name="lang"
+          value={filters.lang}
+          onChange={set('lang')}
+          choices={[...options.langs.map((lang) => ({ value: lang, label: languageName(lang) })), { value: '-', label: 'Not known' }]}
+        />
+        <FilterSelect
+          label="Kind"
+          name="kind"
+          value={filters.kind}
+          onChange={set('kind')}
+          choices={options.kinds.map((kind) => ({ value: kind, label: kindName(kind) }))}
+        />
+        <FilterSelect
+          label="Rule"
+          name="rule"
+          value={filters.rule}
+          onChange={set('rule')}
+          choices={options.rules.map((rule) => ({ value: rule, label: rule }))}
+        />
+        <FilterSelect
+          label="Status"
+          name="status"
+          value={filters.status}
+          onChange={set('status')}
+          choices={[...STATUS_ORDER.map((status) => ({ value: status, label: statusName(status) })), { value: 'none', label: 'No action' }]}
+        />
         {filtering ? (
           <button type="button" onClick={() => setFilters(NO_FILTERS)}>
             Clear filters
