@@ -3,6 +3,29 @@
 // Type-only imports count: a domain folder that names an adapter's type still depends on it.
 
 const DOMAIN = '^functions/(core|text|matcher|platforms|rules|escalation|crisis|auth|analytics)/';
+
+/** The domain folders whose imports are listed: each imports itself and these folders of functions/ only. */
+const FOLDER_IMPORTS = [
+  { folder: 'rules', imports: ['core', 'text', 'matcher'], why: 'the rule language (never crisis, escalation, storage, aws)' },
+  { folder: 'escalation', imports: ['core', 'platforms'], why: 'escalation targets' },
+  { folder: 'crisis', imports: ['core', 'text', 'rules', 'escalation', 'platforms'], why: 'crisis mode' },
+  { folder: 'auth', imports: ['core', 'rules'], why: 'sign-in and roles (the team config), never an adapter or the HTTP layer' },
+  {
+    folder: 'analytics',
+    imports: ['core', 'rules', 'crisis'],
+    why: 'response-time analytics (its config section; conversations, episodes)',
+  },
+];
+
+function folderRule({ folder, imports, why }) {
+  return {
+    name: `${folder}-imports-only-${imports.join('-')}`,
+    comment: `${why}: imports ${imports.join(', ')} only.`,
+    severity: 'error',
+    from: { path: `^functions/${folder}/` },
+    to: { path: '^functions/', pathNot: `^functions/(${[folder, ...imports].join('|')})/` },
+  };
+}
 const ADAPTERS = '^functions/(storage|aws|local)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -78,42 +101,7 @@ module.exports = {
       from: { path: '^(functions|cli)/' },
       to: { path: '^infra/' },
     },
-    // The layout's own import lists for three folders (plan, "The target layout"); the loop check covers the rest.
-    {
-      name: 'rules-imports-only-core-text-matcher',
-      comment: 'the rule language imports core, text and matcher only (never crisis, escalation, storage, aws).',
-      severity: 'error',
-      from: { path: '^functions/rules/' },
-      to: { path: '^functions/', pathNot: '^functions/(rules|core|text|matcher)/' },
-    },
-    {
-      name: 'escalation-imports-only-core-platforms',
-      comment: 'escalation targets import core and platforms only.',
-      severity: 'error',
-      from: { path: '^functions/escalation/' },
-      to: { path: '^functions/', pathNot: '^functions/(escalation|core|platforms)/' },
-    },
-    {
-      name: 'crisis-imports-only-core-text-rules-escalation-platforms',
-      comment: 'crisis mode imports core, text, rules, escalation and platforms only.',
-      severity: 'error',
-      from: { path: '^functions/crisis/' },
-      to: { path: '^functions/', pathNot: '^functions/(crisis|core|text|rules|escalation|platforms)/' },
-    },
-    {
-      name: 'auth-imports-only-core-rules',
-      comment: 'sign-in and roles import core and rules only (the team config), never an adapter or the HTTP layer.',
-      severity: 'error',
-      from: { path: '^functions/auth/' },
-      to: { path: '^functions/', pathNot: '^functions/(auth|core|rules)/' },
-    },
-    {
-      name: 'analytics-imports-only-core-rules-crisis',
-      comment: 'response-time analytics imports core, rules (its config section) and crisis (conversations, episodes) only.',
-      severity: 'error',
-      from: { path: '^functions/analytics/' },
-      to: { path: '^functions/', pathNot: '^functions/(analytics|core|rules|crisis)/' },
-    },
+    ...FOLDER_IMPORTS.map(folderRule),
     {
       name: 'no-circular-between-folders',
       comment: 'no import cycle of modules that crosses a folder (functions/<folder>, infra, cli).',
