@@ -49,7 +49,13 @@ export class EmbeddedTicketStore implements TicketStore {
     return this.db.write((tx) => {
       const stored = tx.get<ConversationTicket>(key);
       if (stored?.status !== 'opening' || stored.openedBy !== openedBy) return false;
-      const opened: ConversationTicket = { ...stored, status: 'open', id: ref.id, openedAt: now.toISOString(), ...(ref.url ? { url: ref.url } : {}) };
+      const opened: ConversationTicket = {
+        ...stored,
+        status: 'open',
+        id: ref.id,
+        openedAt: now.toISOString(),
+        ...(ref.url ? { url: ref.url } : {}),
+      };
       tx.put(key, opened);
       tx.put(refKey(stored.helpdesk, ref.id), { conversation, target });
       return true;
