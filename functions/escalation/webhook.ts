@@ -1,21 +1,14 @@
-import { createHmac } from 'node:crypto';
 import type { ActionCommand } from '../core/action-command.js';
 import { credential } from '../core/connector.js';
 import type { OutboundRequest, OutboundResponse } from '../core/http.js';
 import type { Settings } from '../core/settings.js';
+import { signGeneric } from '../platforms/generic/verify.js';
 import type { Escalation } from './escalation.js';
 import { interpretAlertingResponse, jsonBody } from './responses.js';
 import type { EscalationTarget } from './target-config.js';
 import { consoleLink } from './ticket-wire.js';
 
 type WebhookTarget = Extract<EscalationTarget, { type: 'webhook' }>;
-
-export const SIGNATURE_HEADER = 'x-foghorn-signature';
-
-/** `sha256=<hex>`: HMAC-SHA256 of the raw body with the target's secret (what the receiver recomputes). */
-export function foghornSignature(secret: string, rawBody: string | Buffer): string {
-  return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
-}
 
 /**
  * A generic outgoing HTTPS call: the escalation as JSON, signed `X-Foghorn-Signature: sha256=<hmac>` over the raw
@@ -50,7 +43,8 @@ export function buildWebhookRequest(
     headers: {
       'content-type': 'application/json',
       'idempotency-key': command.id,
-      [SIGNATURE_HEADER]: foghornSignature(credential(settings, target.secret), body),
+      // The signature Foghorn's own generic webhooks check (platforms/generic/verify.ts).
+      'x-foghorn-signature': signGeneric(credential(settings, target.secret), body),
     },
     body,
   };
