@@ -6,12 +6,13 @@ import type { Clock } from '../core/ports.js';
 import type { RuleSet } from '../core/rule-set.js';
 import type { Settings } from '../core/settings.js';
 import type { EmailSender } from '../escalation/email.js';
-import { conversationTickets, escalateExecutor, settleEscalation } from '../escalation/escalate-executor.js';
+import { escalateExecutor, settleEscalation } from '../escalation/escalate-executor.js';
 import type { TicketStore } from '../escalation/ports.js';
 import { type EscalationTarget, parseTargets } from '../escalation/target-config.js';
 import { type ApprovalDependencies, approve, reject } from './approvals.js';
 import { auditedExecutor } from './audit.js';
 import { type CrisisConfig, parseCrisisSection } from './config.js';
+import { ticketConversation } from './conversation.js';
 import { withCrisis } from './crisis-rule-set.js';
 import { type CrisisChange, switchCrisisMode } from './crisis-switch.js';
 import { crisisExecutor, ruleHoldExecutor } from './executors.js';
@@ -109,9 +110,9 @@ export class CrisisKit {
     return settleEscalation(this.escalationOptions())(command);
   }
 
-  /** The helpdesk tickets of the conversation an event belongs to. */
-  ticketsOf(event: CanonicalEvent) {
-    return conversationTickets(this.options.stores.tickets, event);
+  /** The helpdesk tickets of the conversation an event belongs to (what `/api/events/{id}` shows). */
+  async ticketsOf(event: CanonicalEvent) {
+    return this.options.stores.tickets ? this.options.stores.tickets.forConversation(ticketConversation(event)) : [];
   }
 
   private escalationOptions() {
@@ -121,7 +122,7 @@ export class CrisisKit {
       live: this.options.live,
       sandbox: this.options.sandbox,
       ...(this.options.email ? { email: this.options.email } : {}),
-      ...(this.options.stores.tickets ? { tickets: this.options.stores.tickets } : {}),
+      ...(this.options.stores.tickets ? { tickets: this.options.stores.tickets, conversationOf: ticketConversation } : {}),
       forceSandbox: this.options.forceSandbox,
       clock: this.options.clock,
       foghornBaseUrl: this.options.foghornBaseUrl,

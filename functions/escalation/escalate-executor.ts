@@ -11,7 +11,7 @@ import { freshdeskWire } from './freshdesk.js';
 import { jiraWire } from './jira.js';
 import { buildOpsgenieRequest, interpretOpsgenieResponse } from './opsgenie.js';
 import { buildPagerDutyRequest, interpretPagerDutyResponse } from './pagerduty.js';
-import { type TicketStore, ticketConversation } from './ports.js';
+import type { ConversationOf, TicketStore } from './ports.js';
 import {
   buildSlackChannelRequest,
   buildSlackWebhookRequest,
@@ -39,8 +39,9 @@ export interface EscalateExecutorOptions {
   clock: Clock;
   /** Where humans reach Foghorn's API (links in the digest). */
   foghornBaseUrl: string | (() => string);
-  /** Conversations' helpdesk tickets; without it a helpdesk target fails, naming why. */
+  /** Conversations' helpdesk tickets, and the conversation a message belongs to; without them a helpdesk target fails, naming why. */
   tickets?: TicketStore;
+  conversationOf?: ConversationOf;
 }
 
 interface Wire {
@@ -75,9 +76,8 @@ export function escalateExecutor(options: EscalateExecutorOptions): ActionExecut
         await options.sandbox.send(recorded);
         return { status: 'succeeded', mode: 'sandbox', request: recorded };
       }
-      const tickets = ticketStoreOf(options, name);
       return escalateToTicket(
-        { tickets, live: options.live, clock: options.clock, redact },
+        { ...ticketsOf(options, name), live: options.live, clock: options.clock, redact },
         { name, config: target, wire },
         escalation,
         command,
@@ -158,16 +158,11 @@ export function settleEscalation(options: EscalateExecutorOptions): (command: Ac
     const secretNames = targetSecretNames(target);
     const redact = (request: OutboundRequest) => redactRequest(request, targetSecrets(options.settings, secretNames));
     return settleTicketCommand(
-      { tickets: ticketStoreOf(options, name), live: options.live, clock: options.clock, redact },
+      { ...ticketsOf(options, name), live: options.live, clock: options.clock, redact },
       { name, config: target, wire: ticketWireFor(target, options.settings) },
       command,
     );
   };
-}
-
-/** The tickets of the conversation an event belongs to (what `/api/events/{id}` shows). */
-export function conversationTickets(tickets: TicketStore | undefined, event: ActionCommand['event']) {
-  return tickets ? tickets.forConversation(ticketConversation(event)) : Promise.resolve([]);
 }
 
 function targetOf(options: EscalateExecutorOptions, command: ActionCommand): { name: string; target: EscalationTarget } {
@@ -187,9 +182,10 @@ function isLive(options: EscalateExecutorOptions, target: EscalationTarget): boo
   return !options.forceSandbox && missingSettings(options.settings, targetSecretNames(target)).length === 0;
 }
 
-function ticketStoreOf(options: EscalateExecutorOptions, name: string): TicketStore {
-  if (!options.tickets) throw new PermanentActionError(`escalation target '${name}' opens tickets, but this runtime has no ticket store`);
-  return options.tickets;
+function ticketsOf(options: EscalateExecutorOptions, name: string): { tickets: TicketStore; conversationOf: ConversationOf } {
+  if (!options.tickets || !options.conversationOf)
+    throw new PermanentActionError(`escalation target '${name}' opens tickets, but this runtime has no ticket store`);
+  return { tickets: options.tickets, conversationOf: options.conversationOf };
 }
 
 function ticketWireFor(target: HelpdeskTarget, settings: Settings): TicketWire {

@@ -1,5 +1,4 @@
 import type { CanonicalEvent } from '../core/event.js';
-import { waitingConversations } from '../crisis/conversation.js';
 
 /** The helpdesks a conversation can have a ticket in. */
 export const HELPDESKS = ['zendesk', 'freshdesk', 'jira'] as const;
@@ -51,7 +50,5 @@ export interface TicketStore {
   forConversation(conversation: string): Promise<ConversationTicket[]>;
 }
 
-/** The conversation a message belongs to for its ticket: its thread (its own id when it starts one). */
-export function ticketConversation(event: CanonicalEvent): string {
-  return waitingConversations(event)[0]!;
-}
+/** Names the conversation a message belongs to (crisis/conversation.ts owns conversation keys). */
+export type ConversationOf = (event: CanonicalEvent) => string;

@@ -4,7 +4,7 @@ import { AmbiguousActionError, PermanentActionError, TransientActionError } from
 import type { HttpSender, OutboundRequest, OutboundResponse } from '../core/http.js';
 import type { Clock } from '../core/ports.js';
 import type { Escalation } from './escalation.js';
-import { type ConversationTicket, type TicketStore, ticketConversation } from './ports.js';
+import type { ConversationOf, ConversationTicket, TicketStore } from './ports.js';
 import type { HelpdeskTarget } from './target-config.js';
 import type { TicketWire } from './ticket-wire.js';
 
@@ -13,6 +13,7 @@ const OPENING_WAIT_MS = 5_000;
 
 export interface TicketEscalationDependencies {
   tickets: TicketStore;
+  conversationOf: ConversationOf;
   live: HttpSender;
   clock: Clock;
   /** The request as recorded: secrets redacted. */
@@ -32,7 +33,7 @@ export async function escalateToTicket(
   escalation: Escalation,
   command: ActionCommand,
 ): Promise<ExecutionResult> {
-  const conversation = ticketConversation(command.event);
+  const conversation = deps.conversationOf(command.event);
   const now = deps.clock.now();
   const ticket =
     (await deps.tickets.get(conversation, target.name)) ??
@@ -98,7 +99,7 @@ export async function settleTicketCommand(
   target: { name: string; config: HelpdeskTarget; wire: TicketWire },
   command: ActionCommand,
 ): Promise<Settlement> {
-  const conversation = ticketConversation(command.event);
+  const conversation = deps.conversationOf(command.event);
   const stored: ConversationTicket | undefined = await deps.tickets.get(conversation, target.name);
   if (stored && stored.openedBy !== command.id) {
     if (stored.status === 'open')

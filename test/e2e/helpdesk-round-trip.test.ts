@@ -56,7 +56,9 @@ function zendeskDelivery(url: string, body: string, secret: string) {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-zendesk-webhook-signature': createHmac('sha256', secret).update(timestamp + body).digest('base64'),
+      'x-zendesk-webhook-signature': createHmac('sha256', secret)
+        .update(timestamp + body)
+        .digest('base64'),
       'x-zendesk-webhook-signature-timestamp': timestamp,
     },
     body,
@@ -120,7 +122,13 @@ describe('a complaint to the helpdesk and back, through the local runtime', () =
 
     const shown = await getJson<{ tickets: Array<Record<string, unknown>> }>(`${url}/api/events/${encodeURIComponent(eventId)}`);
     expect(shown.tickets).toEqual([
-      expect.objectContaining({ target: 'support', helpdesk: 'zendesk', status: 'open', id: '35436', url: `${zendesk.url}/agent/tickets/35436` }),
+      expect.objectContaining({
+        target: 'support',
+        helpdesk: 'zendesk',
+        status: 'open',
+        id: '35436',
+        url: `${zendesk.url}/agent/tickets/35436`,
+      }),
     ]);
 
     // The agent solves it; a delivery signed with another secret is refused.

@@ -5,6 +5,7 @@ import type { ActionCommand } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { LiveSender, SandboxSender } from '../../functions/core/outbound/index.js';
 import { settingsFrom } from '../../functions/core/settings.js';
+import { ticketConversation } from '../../functions/crisis/conversation.js';
 import { type EscalateExecutorOptions, escalateExecutor, settleEscalation } from '../../functions/escalation/escalate-executor.js';
 import type { Helpdesk } from '../../functions/escalation/ports.js';
 import { parseTargets } from '../../functions/escalation/target-config.js';
@@ -100,6 +101,7 @@ describe.each(cases)('the $helpdesk target', (c) => {
       clock,
       foghornBaseUrl: 'http://127.0.0.1:8787',
       tickets,
+      conversationOf: ticketConversation,
     };
     const held: Array<{ id: string; reason: string }> = [];
     const dead: Array<{ id: string; reason: string }> = [];

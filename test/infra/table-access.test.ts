@@ -294,7 +294,9 @@ describe("each function's table actions are exactly what its stage sends", () =>
         params: { platform: 'zendesk' },
         body: solved,
         headers: {
-          'x-zendesk-webhook-signature': createHmac('sha256', GENERIC_SECRET).update(timestamp + solved).digest('base64'),
+          'x-zendesk-webhook-signature': createHmac('sha256', GENERIC_SECRET)
+            .update(timestamp + solved)
+            .digest('base64'),
           'x-zendesk-webhook-signature-timestamp': timestamp,
         },
       }),
