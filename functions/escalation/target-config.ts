@@ -27,6 +27,11 @@ const secretRef = z
   .string()
   .regex(/^FOGHORN_[A-Z0-9_]+$/, 'the name of a FOGHORN_* setting that holds the secret (never the secret itself)');
 const httpUrl = z.url({ protocol: /^https?$/ });
+/** Credentials and signed bodies go over HTTPS; plain HTTP only to this machine (a loopback server in tests). */
+const secureUrl = httpUrl.refine((url) => {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}, 'an https:// URL (plain http only to 127.0.0.1 or localhost)');
 const common = { description: z.string().optional() };
 /** A helpdesk tag or label: no spaces (Zendesk splits tags on them, Jira refuses them). */
 const tag = z.string().regex(/^[^\s,]{1,80}$/, 'a tag without spaces or commas');
@@ -70,7 +75,7 @@ export const targetSchema = z.discriminatedUnion('type', [
       ...common,
       type: z.literal('zendesk'),
       /** The instance (https://<subdomain>.zendesk.com), or a loopback server in tests. */
-      url: httpUrl,
+      url: secureUrl,
       email: secretRef.default('FOGHORN_ZENDESK_EMAIL'),
       token: secretRef.default('FOGHORN_ZENDESK_API_TOKEN'),
       tags: z.array(tag).default([]),
@@ -81,7 +86,7 @@ export const targetSchema = z.discriminatedUnion('type', [
     .object({
       ...common,
       type: z.literal('freshdesk'),
-      url: httpUrl,
+      url: secureUrl,
       apiKey: secretRef.default('FOGHORN_FRESHDESK_API_KEY'),
       tags: z.array(tag).default([]),
       /** 1 low, 2 medium, 3 high, 4 urgent. */
@@ -92,7 +97,7 @@ export const targetSchema = z.discriminatedUnion('type', [
     .object({
       ...common,
       type: z.literal('jira'),
-      url: httpUrl,
+      url: secureUrl,
       project: z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key (SUP)'),
       issueType: z.string().min(1).default('Task'),
       email: secretRef.default('FOGHORN_JIRA_EMAIL'),
@@ -101,7 +106,7 @@ export const targetSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ ...common, type: z.literal('teams'), url: secretRef }).strict(),
-  z.object({ ...common, type: z.literal('webhook'), url: httpUrl, secret: secretRef }).strict(),
+  z.object({ ...common, type: z.literal('webhook'), url: secureUrl, secret: secretRef }).strict(),
   z.object({ ...common, type: z.literal('record') }).strict(),
 ]);
 export type EscalationTarget = z.infer<typeof targetSchema>;

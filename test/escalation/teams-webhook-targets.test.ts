@@ -191,6 +191,18 @@ describe('the webhook target (generic outgoing HTTPS)', () => {
       /FOGHORN_\* setting/,
     );
   });
+
+  it('takes credentials and signed bodies over HTTPS only (plain HTTP to this machine, for tests)', () => {
+    expect(() => parseTargets({ crm: { type: 'webhook', url: 'http://crm.example.com/hook', secret: 'FOGHORN_CRM_SECRET' } })).toThrow(
+      /targets\.crm\.url: an https:\/\/ URL/,
+    );
+    expect(() => parseTargets({ desk: { type: 'zendesk', url: 'http://acme.zendesk.com' } })).toThrow(/targets\.desk\.url/);
+    expect(parseTargets({ desk: { type: 'zendesk', url: 'https://acme.zendesk.com' } }).get('desk')).toMatchObject({
+      email: 'FOGHORN_ZENDESK_EMAIL',
+      token: 'FOGHORN_ZENDESK_API_TOKEN',
+      tags: [],
+    });
+  });
 });
 
 describe('the run-time errors', () => {
