@@ -1,5 +1,5 @@
 import { credential } from '../core/connector.js';
-import { PermanentActionError } from '../core/errors.js';
+import { AmbiguousActionError } from '../core/errors.js';
 import type { Settings } from '../core/settings.js';
 import type { Escalation } from './escalation.js';
 import type { TicketRef } from './ports.js';
@@ -48,7 +48,7 @@ export function freshdeskWire(target: FreshdeskTarget, settings: Settings): Tick
       interpretAlertingResponse('freshdesk', response, now);
       const id = jsonBody(response)?.id;
       if (typeof id !== 'number' && typeof id !== 'string')
-        throw new PermanentActionError(`freshdesk answered ${response.status} without an id`);
+        throw new AmbiguousActionError(`freshdesk answered ${response.status} without an id: the ticket may exist`);
       return ref(id);
     },
     comment: (ticket, escalation) => ({

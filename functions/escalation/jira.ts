@@ -1,5 +1,5 @@
 import { credential } from '../core/connector.js';
-import { PermanentActionError } from '../core/errors.js';
+import { AmbiguousActionError } from '../core/errors.js';
 import type { Settings } from '../core/settings.js';
 import type { Escalation } from './escalation.js';
 import type { TicketRef } from './ports.js';
@@ -52,7 +52,8 @@ export function jiraWire(target: JiraTarget, settings: Settings): TicketWire {
     created: (response, now) => {
       interpretAlertingResponse('jira', response, now);
       const key = jsonBody(response)?.key;
-      if (typeof key !== 'string') throw new PermanentActionError(`jira answered ${response.status} without an issue key`);
+      if (typeof key !== 'string')
+        throw new AmbiguousActionError(`jira answered ${response.status} without an issue key: the ticket may exist`);
       return ref(key);
     },
     comment: (ticket, escalation) => ({

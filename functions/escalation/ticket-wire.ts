@@ -10,6 +10,7 @@ import type { TicketRef } from './ports.js';
  */
 export interface TicketWire {
   create(escalation: Escalation, command: ActionCommand): OutboundRequest;
+  /** A 2xx without the ticket's id is ambiguous (AmbiguousActionError): the ticket may exist, so it is looked up. */
   created(response: OutboundResponse, now: Date): TicketRef;
   comment(ticket: TicketRef, escalation: Escalation, command: ActionCommand): OutboundRequest;
   commented(response: OutboundResponse, now: Date): void;

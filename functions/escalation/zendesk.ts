@@ -1,5 +1,5 @@
 import { credential } from '../core/connector.js';
-import { PermanentActionError } from '../core/errors.js';
+import { AmbiguousActionError } from '../core/errors.js';
 import type { OutboundRequest, OutboundResponse } from '../core/http.js';
 import type { Settings } from '../core/settings.js';
 import type { TicketRef } from './ports.js';
@@ -45,7 +45,7 @@ export function zendeskWire(target: ZendeskTarget, settings: Settings): TicketWi
       interpretAlertingResponse('zendesk', response, now);
       const id = (jsonBody(response)?.ticket as { id?: unknown } | undefined)?.id;
       if (typeof id !== 'number' && typeof id !== 'string')
-        throw new PermanentActionError(`zendesk answered ${response.status} without ticket.id`);
+        throw new AmbiguousActionError(`zendesk answered ${response.status} without ticket.id: the ticket may exist`);
       return ref(id);
     },
     comment: (ticket, escalation) => ({

@@ -307,6 +307,18 @@ describe.each(cases)('the $helpdesk target', (c) => {
     }
   });
 
+  it('a 2xx without the ticket id is looked up like a timeout, never taken as a refusal that frees the conversation', async () => {
+    const h = await harness();
+    h.fake.failNext({ status: 201, body: '{}' });
+    const command = message('t9', 'Card blocked abroad');
+    await h.deliver(command, 1);
+    expect(h.dead).toEqual([]);
+    expect(calls(h.fake)).toHaveLength(2);
+    expect(calls(h.fake)[1]).not.toBe(c.create);
+    if (c.helpdesk === 'zendesk') expect(h.held).toEqual([]);
+    else expect(h.held.map((held) => held.id)).toEqual([command.id]);
+  });
+
   it('without credentials records the exact request, secrets redacted, and opens nothing', async () => {
     const h = await harness({ settings: {} });
     const command = message('t8', 'Hi');
