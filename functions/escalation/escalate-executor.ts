@@ -53,6 +53,7 @@ interface Wire {
  * `escalate`: the digest goes to the named target. It is sent live when the target's secret is
  * configured, recorded in sandbox mode otherwise; a rate limit or outage is retried by the act path
  * (same command, same incident key: never a second page), a refusal fails for good and is visible.
+ * A helpdesk target keeps one ticket per conversation instead (ticket-escalation.ts, docs/routing.md).
  */
 export function escalateExecutor(options: EscalateExecutorOptions): ActionExecutor {
   return async (command) => {
