@@ -8,8 +8,11 @@ import type { ConversationOf, ConversationTicket, TicketStore } from './ports.js
 import type { HelpdeskTarget } from './target-config.js';
 import type { TicketWire } from './ticket-wire.js';
 
-/** How long a second message of a conversation waits while the first one's command opens its ticket. */
-const OPENING_WAIT_MS = 5_000;
+/**
+ * How long a second message of a conversation waits, each time, while the first one's command opens its ticket:
+ * long enough that the queue's deliveries outlast an opener kept waiting by a helpdesk's rate limit.
+ */
+const OPENING_WAIT_MS = 60_000;
 
 export interface TicketEscalationDependencies {
   tickets: TicketStore;
@@ -69,6 +72,7 @@ export async function escalateToTicket(
     ref = target.wire.created(response, now);
   } catch (error) {
     if (error instanceof PermanentActionError) await deps.tickets.release(conversation, target.name, ticket.openedBy);
+    if (error instanceof AmbiguousActionError) throw new AmbiguousActionError(error.message, { request: deps.redact(request) });
     throw error;
   }
   await deps.tickets.open(conversation, target.name, ticket.openedBy, ref, now);

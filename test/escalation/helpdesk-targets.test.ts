@@ -225,6 +225,24 @@ describe.each(cases)('the $helpdesk target', (c) => {
     for (const secret of c.secrets) expect(recorded).not.toContain(secret);
   });
 
+  it('a message that arrives while the first one is opening the ticket waits, then becomes a comment on it', async () => {
+    const h = await harness();
+    h.fake.failNext(c.rateLimited);
+    const first = message('t10', 'Double charge on my card');
+    const second = message('t10', 'Any news?', false);
+    await h.deliver(first, 1);
+    await h.deliver(second, 1);
+    expect(h.fake.received).toHaveLength(1);
+    expect(h.delays).toEqual([c.retryAfterMs, 60_000]);
+    expect((await h.actions.get(second.id))?.error).toContain(`is being opened by ${first.id}`);
+
+    await h.deliver(first, 2);
+    await h.deliver(second, 2);
+    expect(h.fake.tickets).toHaveLength(1);
+    expect(h.fake.tickets[0]!.comments).toHaveLength(2);
+    expect(calls(h.fake)[2]).toMatch(c.comment);
+  });
+
   it('a 429 with Retry-After comes back after the wait, and then opens the ticket once', async () => {
     const h = await harness();
     h.fake.failNext(c.rateLimited);
