@@ -70,8 +70,9 @@ export interface FunctionAccess {
 
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Verifies signatures (platform secrets), stores each event with the raw payload in one conditional put
-  // (a redelivery is refused by the condition, never read), quarantines what does not parse.
-  ingest: { table: ['PutItem'], putEvents: true, readSecret: true },
+  // (a redelivery is refused by the condition, never read), quarantines what does not parse. A helpdesk's webhook
+  // reads which conversation its ticket belongs to (GetItem) and stores the ticket.solved event like the others.
+  ingest: { table: ['GetItem', 'PutItem'], putEvents: true, readSecret: true },
   // Evaluates rules (decisions, limit windows, spike counters and episodes, SLA timers) and queues one command
   // per action. Query: counter buckets and the timers waiting in a conversation; DeleteItem: an answer settles
   // a timer and removes its conversation entries.

@@ -74,6 +74,7 @@ const KINDS: Record<string, string> = {
   post: 'Post',
   reaction: 'Reaction',
   'sla.breached': 'Waited too long',
+  'ticket.solved': 'Ticket solved',
   system: 'Platform notice',
   other: 'Other',
 };

@@ -121,6 +121,15 @@ export interface Conversation {
   complete: boolean;
 }
 
+/** A helpdesk ticket of a conversation, as `/api/events/{id}` lists it. */
+export interface ConversationTicket {
+  target: string;
+  helpdesk: 'zendesk' | 'freshdesk' | 'jira';
+  status: 'opening' | 'open';
+  id?: string;
+  url?: string;
+}
+
 export type Role = 'viewer' | 'agent' | 'lead' | 'admin';
 
 export interface Me {

@@ -102,8 +102,9 @@ export function ambiguousOutcomes(adapters: Adapters, kit: CrisisKit): Ambiguous
     return parsed;
   };
   policies();
+  const settlePlatform = settlePlatformOutcome({ ...platformSending(adapters), policies });
   return {
-    settle: settlePlatformOutcome({ ...platformSending(adapters), policies }),
+    settle: (command) => (command.type === 'escalate' ? kit.settleEscalation(command) : settlePlatform(command)),
     hold: async (command, reason) => {
       const { approvals, audit } = adapters.crisisStores;
       await holdForApproval(

@@ -118,9 +118,10 @@ export function foghornApiRoutes(
       path: '/api/events/{id}',
       handle: async ({ params }) => {
         const stored = await events.get(params.id ?? '');
-        return stored
-          ? { status: 200, body: { event: stored.event } }
-          : { status: 404, body: { error: `no event '${params.id}'`, detail: null } };
+        if (!stored) return { status: 404, body: { error: `no event '${params.id}'`, detail: null } };
+        // The helpdesk tickets of its conversation, without the message each one keeps (that is the event's own).
+        const tickets = (await kit.ticketsOf(stored.event)).map(({ event: _event, ...ticket }) => ticket);
+        return { status: 200, body: { event: stored.event, tickets } };
       },
     },
     ...consoleReadRoutes(reads),

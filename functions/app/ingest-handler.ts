@@ -2,8 +2,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import type { HttpResponse, InboundRequest } from '../core/http.js';
 import { handleWebhook, type IngestDependencies } from '../core/ingest.js';
 import { type Provided, resolveProvided } from '../core/provided.js';
+import { HELPDESK_WEBHOOKS, isHelpdeskWebhook, receiveHelpdeskWebhook } from '../escalation/helpdesk-webhooks.js';
 import { connectorFor, connectors } from '../platforms/index.js';
 import type { Adapters } from './adapters.js';
+import { emitEvent } from './emit-event.js';
 import { stage } from './stage.js';
 import { topology } from './topology.js';
 
@@ -46,12 +48,16 @@ export function toApiGatewayResult(response: HttpResponse): APIGatewayProxyResul
   };
 }
 
-/** The ingest stage: every registered platform's webhooks, stored once in the event store and published on the bus. */
+/**
+ * The ingest stage: every registered platform's webhooks, stored once in the event store and published on the bus;
+ * and the helpdesks' own webhooks (`/webhooks/zendesk`, `/webhooks/jira`), whose solved tickets come back as
+ * `ticket.solved` events in the conversation that opened them.
+ */
 export function ingestStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
-  return stage(adapters, (wired) =>
-    createIngestHandler({
+  return stage(adapters, (wired) => {
+    const platforms = createIngestHandler({
       connectorFor,
-      knownPlatforms: () => Object.keys(connectors),
+      knownPlatforms: () => [...Object.keys(connectors), ...Object.keys(HELPDESK_WEBHOOKS)],
       settings: wired.settings,
       store: wired.events,
       publisher: wired.bus,
@@ -59,6 +65,18 @@ export function ingestStage(adapters: Provided<Adapters>): (event: APIGatewayPro
       maxBodyBytes: topology.maxBodyBytes,
       onError: (error, request) => wired.logger.error('ingest failed', { platform: request.platform, error }),
       onAlert: (alert, request) => wired.logger.error('platform alert', { platform: request.platform, alert }),
-    }),
-  );
+    });
+    const helpdesks = async (event: APIGatewayProxyEventV2) =>
+      toApiGatewayResult(
+        await receiveHelpdeskWebhook(toInboundRequest(event, wired.clock.now()), {
+          tickets: wired.crisisStores.tickets,
+          settings: wired.settings,
+          clock: wired.clock,
+          maxBodyBytes: topology.maxBodyBytes,
+          emit: (solved) => emitEvent(wired, solved),
+          onError: (error, request) => wired.logger.error('helpdesk webhook failed', { platform: request.platform, error }),
+        }),
+      );
+    return (event) => (isHelpdeskWebhook(event.pathParameters?.platform ?? '') ? helpdesks(event) : platforms(event));
+  });
 }

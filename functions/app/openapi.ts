@@ -177,7 +177,30 @@ const OPERATIONS: Record<string, Operation> = {
     }),
   },
   'GET /api/spikes': { summary: 'Open spike episodes', answer: object({ spikes: { type: 'array', items: anything } }) },
-  'GET /api/events/{id}': { summary: 'One event (escalation digests link here)', answer: object({ event: ref('Event') }), also: [404] },
+  'GET /api/events/{id}': {
+    summary: 'One event (escalation digests link here), with the helpdesk tickets of its conversation',
+    answer: object({
+      event: ref('Event'),
+      tickets: {
+        type: 'array',
+        items: object(
+          {
+            target: { type: 'string' },
+            helpdesk: { type: 'string', enum: ['zendesk', 'freshdesk', 'jira'] },
+            status: { type: 'string', enum: ['opening', 'open'] },
+            id: { type: 'string' },
+            url: { type: 'string' },
+            conversation: { type: 'string' },
+            openedBy: { type: 'string' },
+            createdAt: { type: 'string' },
+            openedAt: { type: 'string' },
+          },
+          ['target', 'helpdesk', 'status', 'conversation', 'openedBy', 'createdAt'],
+        ),
+      },
+    }),
+    also: [404],
+  },
   'GET /api/crisis': { summary: 'Crisis mode', answer: object({ crisis: ref('Crisis') }) },
   'POST /api/crisis/on': {
     summary: 'Turn crisis mode on',

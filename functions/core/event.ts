@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * What kind of thing happened on the platform. Rules match on it with `kind`. `system` is a notice from the
  * platform, never someone's message (a WhatsApp customer's new number, X's authorisation revoked): `meta.notice`
- * says which, so rules can escalate on it and no auto-reply answers it.
+ * says which, so rules can escalate on it and no auto-reply answers it. `ticket.solved` is a helpdesk ticket
+ * Foghorn opened being solved, addressed like the message that opened it (escalation/ticket-solved.ts).
  */
 export const EVENT_KINDS = [
   'message',
@@ -15,6 +16,7 @@ export const EVENT_KINDS = [
   'post',
   'reaction',
   'sla.breached',
+  'ticket.solved',
   'system',
   'other',
 ] as const;

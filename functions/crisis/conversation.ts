@@ -24,6 +24,11 @@ export function waitingConversations(event: CanonicalEvent): string[] {
   return unique([key(event, event.thread.id ?? nativeId(event)), ...dmKey(event)]);
 }
 
+/** The one conversation a message's helpdesk ticket belongs to: its thread (its own id when it starts one). */
+export function ticketConversation(event: CanonicalEvent): string {
+  return key(event, event.thread.id ?? nativeId(event));
+}
+
 /** The conversations an event answers. */
 export function answeredConversations(event: CanonicalEvent): string[] {
   const parts = [event.thread.id, event.thread.replyToId].filter((part): part is string => typeof part === 'string' && part !== '');

@@ -6,11 +6,13 @@ import type { Clock } from '../core/ports.js';
 import type { RuleSet } from '../core/rule-set.js';
 import type { Settings } from '../core/settings.js';
 import type { EmailSender } from '../escalation/email.js';
-import { escalateExecutor } from '../escalation/escalate-executor.js';
+import { escalateExecutor, settleEscalation } from '../escalation/escalate-executor.js';
+import type { TicketStore } from '../escalation/ports.js';
 import { type EscalationTarget, parseTargets } from '../escalation/target-config.js';
 import { type ApprovalDependencies, approve, reject } from './approvals.js';
 import { auditedExecutor } from './audit.js';
 import { type CrisisConfig, parseCrisisSection } from './config.js';
+import { ticketConversation } from './conversation.js';
 import { withCrisis } from './crisis-rule-set.js';
 import { type CrisisChange, switchCrisisMode } from './crisis-switch.js';
 import { crisisExecutor, ruleHoldExecutor } from './executors.js';
@@ -27,6 +29,8 @@ export interface CrisisStores {
   timers: TimerStore;
   approvals: ApprovalStore;
   audit: AuditLog;
+  /** Conversations' helpdesk tickets (helpdesk escalation targets need it). */
+  tickets?: TicketStore;
 }
 
 export interface CrisisKitOptions {
@@ -97,17 +101,32 @@ export class CrisisKit {
     all.hold = async (command) =>
       ruleHoldExecutor({ approvals: stores.approvals, audit: stores.audit, expireAfterMs: expireAfterMs(), clock })(command);
     all.crisis = crisisExecutor({ crisis: stores.crisis, audit: stores.audit, clock });
-    all.escalate = escalateExecutor({
+    all.escalate = escalateExecutor(this.escalationOptions());
+    return Object.fromEntries(Object.entries(all).map(([type, executor]) => [type, auditedExecutor(executor, stores.audit, clock)]));
+  }
+
+  /** An escalation whose outcome is unknown: looked up, sent again with its key, or held (escalate-executor.ts). */
+  settleEscalation(command: ActionCommand) {
+    return settleEscalation(this.escalationOptions())(command);
+  }
+
+  /** The helpdesk tickets of the conversation an event belongs to (what `/api/events/{id}` shows). */
+  async ticketsOf(event: CanonicalEvent) {
+    return this.options.stores.tickets ? this.options.stores.tickets.forConversation(ticketConversation(event)) : [];
+  }
+
+  private escalationOptions() {
+    return {
       targets: () => this.teamConfig().targets,
       settings: this.options.settings,
       live: this.options.live,
       sandbox: this.options.sandbox,
       ...(this.options.email ? { email: this.options.email } : {}),
+      ...(this.options.stores.tickets ? { tickets: this.options.stores.tickets, conversationOf: ticketConversation } : {}),
       forceSandbox: this.options.forceSandbox,
-      clock,
+      clock: this.options.clock,
       foghornBaseUrl: this.options.foghornBaseUrl,
-    });
-    return Object.fromEntries(Object.entries(all).map(([type, executor]) => [type, auditedExecutor(executor, stores.audit, clock)]));
+    };
   }
 
   sweep(): Promise<CrisisSweepReport> {

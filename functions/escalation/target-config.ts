@@ -13,6 +13,13 @@ import { FoghornError } from '../core/errors.js';
  *     social:   { type: slack-channel, channel: C0123456 }            # token: FOGHORN_SLACK_BOT_TOKEN
  *     pr-desk:  { type: email, from: foghorn@example.com, to: [pr@example.com] }
  *     war-room: { type: telegram, chatId: "-1001234567890" }          # token: FOGHORN_TELEGRAM_BOT_TOKEN
+ *     support:  { type: zendesk, url: https://acme.zendesk.com }       # email, token: FOGHORN_ZENDESK_EMAIL, FOGHORN_ZENDESK_API_TOKEN
+ *     care:     { type: freshdesk, url: https://acme.freshdesk.com }   # apiKey: FOGHORN_FRESHDESK_API_KEY
+ *     it:       { type: jira, url: https://acme.atlassian.net, project: SUP }  # email, token: FOGHORN_JIRA_EMAIL, FOGHORN_JIRA_API_TOKEN
+ *     ops-chat: { type: teams, url: FOGHORN_TEAMS_OPS_WEBHOOK }
+ *     crm:      { type: webhook, url: https://crm.example.com/hooks/foghorn, secret: FOGHORN_CRM_WEBHOOK_SECRET }
+ *
+ * Helpdesk targets (zendesk, freshdesk, jira) keep one ticket per conversation (docs/routing.md).
  *
  * A target without a `type` only records the escalation (audit log and action record).
  */
@@ -20,7 +27,14 @@ const secretRef = z
   .string()
   .regex(/^FOGHORN_[A-Z0-9_]+$/, 'the name of a FOGHORN_* setting that holds the secret (never the secret itself)');
 const httpUrl = z.url({ protocol: /^https?$/ });
+/** Credentials and signed bodies go over HTTPS; plain HTTP only to this machine (a loopback server in tests). */
+const secureUrl = httpUrl.refine((url) => {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}, 'an https:// URL (plain http only to 127.0.0.1 or localhost)');
 const common = { description: z.string().optional() };
+/** A helpdesk tag or label: no spaces (Zendesk splits tags on them, Jira refuses them). */
+const tag = z.string().regex(/^[^\s,]{1,80}$/, 'a tag without spaces or commas');
 
 export const targetSchema = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('pagerduty'), routingKey: secretRef, url: httpUrl.optional() }).strict(),
@@ -56,6 +70,43 @@ export const targetSchema = z.discriminatedUnion('type', [
       url: httpUrl.optional(),
     })
     .strict(),
+  z
+    .object({
+      ...common,
+      type: z.literal('zendesk'),
+      /** The instance (https://<subdomain>.zendesk.com), or a loopback server in tests. */
+      url: secureUrl,
+      email: secretRef.default('FOGHORN_ZENDESK_EMAIL'),
+      token: secretRef.default('FOGHORN_ZENDESK_API_TOKEN'),
+      tags: z.array(tag).default([]),
+      priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
+      type: z.literal('freshdesk'),
+      url: secureUrl,
+      apiKey: secretRef.default('FOGHORN_FRESHDESK_API_KEY'),
+      tags: z.array(tag).default([]),
+      /** 1 low, 2 medium, 3 high, 4 urgent. */
+      priority: z.number().int().min(1).max(4).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
+      type: z.literal('jira'),
+      url: secureUrl,
+      project: z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key (SUP)'),
+      issueType: z.string().min(1).default('Task'),
+      email: secretRef.default('FOGHORN_JIRA_EMAIL'),
+      token: secretRef.default('FOGHORN_JIRA_API_TOKEN'),
+      labels: z.array(tag).default([]),
+    })
+    .strict(),
+  z.object({ ...common, type: z.literal('teams'), url: secretRef }).strict(),
+  z.object({ ...common, type: z.literal('webhook'), url: secureUrl, secret: secretRef }).strict(),
   z.object({ ...common, type: z.literal('record') }).strict(),
 ]);
 export type EscalationTarget = z.infer<typeof targetSchema>;
@@ -97,8 +148,24 @@ export function targetSecretNames(target: EscalationTarget): string[] {
       return [target.token];
     case 'telegram':
       return [target.token];
+    case 'zendesk':
+    case 'jira':
+      return [target.email, target.token];
+    case 'freshdesk':
+      return [target.apiKey];
+    case 'teams':
+      return [target.url];
+    case 'webhook':
+      return [target.secret];
     case 'email':
     case 'record':
       return [];
   }
+}
+
+/** The targets that open a ticket per conversation. */
+export type HelpdeskTarget = Extract<EscalationTarget, { type: 'zendesk' | 'freshdesk' | 'jira' }>;
+
+export function isHelpdeskTarget(target: EscalationTarget): target is HelpdeskTarget {
+  return target.type === 'zendesk' || target.type === 'freshdesk' || target.type === 'jira';
 }

@@ -33,10 +33,10 @@ describe('table permissions', () => {
   it('grant each function exactly the DynamoDB actions its stage sends, and the gsi1 index only to those that query it', () => {
     // Read from the stores each stage reaches (functions/app/*-handler.ts → functions/storage/dynamo/*.ts):
     // DeleteItem is the SLA timer settle (removing its conversation entries); index queries are listings and the sweep's due timers.
-    // Ingest only puts (an event with its payload, a quarantine entry); poll also reads and puts its cursor.
+    // Ingest puts (an event with its payload, a quarantine entry) and reads a helpdesk ticket's conversation; poll also reads and puts its cursor.
     const item = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     expect(tableGrantsOf(plain.synth)).toEqual({
-      ingest: { table: ['dynamodb:PutItem'], index: [], other: [] },
+      ingest: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], index: [], other: [] },
       evaluate: { table: ['dynamodb:DeleteItem', ...item, 'dynamodb:Query'].sort(), index: [], other: [] },
       act: { table: ['dynamodb:DeleteItem', ...item, 'dynamodb:Query'].sort(), index: [], other: [] },
       poll: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], index: [], other: [] },

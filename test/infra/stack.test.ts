@@ -552,11 +552,11 @@ describe('FoghornStack', () => {
         .filter((statement) => statement.Action.includes(action))
         .flatMap((statement) => ([] as unknown[]).concat(statement.Resource));
 
-    it('ingest only puts items in the table and events on the bus, and cannot read the table, send commands or touch the queues', () => {
+    it('ingest puts items in the table and events on the bus, reads single items (a helpdesk ticket), and cannot query, send commands or touch the queues', () => {
       expect(actionsOf('ingest')).toEqual(
         expect.arrayContaining(['dynamodb:PutItem', 'events:PutEvents', 'secretsmanager:GetSecretValue']),
       );
-      expect(actionsOf('ingest').filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+      expect(actionsOf('ingest').filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
       expect(resourcesFor('ingest', 'events:PutEvents')).toEqual([{ 'Fn::GetAtt': [synth.logicalId(synth.stack.bus), 'Arn'] }]);
       expect(actionsOf('ingest').filter((action) => action.startsWith('sqs:'))).toEqual([]);
     });

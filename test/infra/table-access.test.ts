@@ -161,6 +161,7 @@ function standIn(kind: string, command: { constructor: { name: string }; input: 
 function secretValues(): Record<string, string> {
   return {
     FOGHORN_GENERIC_SECRET: GENERIC_SECRET,
+    FOGHORN_ZENDESK_WEBHOOK_SECRET: GENERIC_SECRET,
     FOGHORN_REDDIT_CLIENT_ID: 'p-jcoLKBynTLew',
     FOGHORN_REDDIT_CLIENT_SECRET: 'gko_LXELoV07ZBNUXrvWZfzE3aI',
     FOGHORN_REDDIT_REFRESH_TOKEN: '1234567890-refresh-token-test',
@@ -267,7 +268,7 @@ describe("each function's table actions are exactly what its stage sends", () =>
     errors.length = 0;
   });
 
-  it('ingest: stores a delivery, sees its redelivery, quarantines a malformed one', async () => {
+  it('ingest: stores a delivery, sees its redelivery, quarantines a malformed one, looks up a helpdesk ticket', async () => {
     const ingest = ingestStage(adaptersOf('ingest'));
     const deliver = async (body: string) => {
       const signature = `sha256=${createHmac('sha256', GENERIC_SECRET).update(body).digest('hex')}`;
@@ -284,6 +285,24 @@ describe("each function's table actions are exactly what its stage sends", () =>
     expect((await deliver(body)).statusCode).toBe(200);
     expect(JSON.parse((await deliver(body)).body)).toMatchObject({ duplicates: 1 });
     expect((await deliver(JSON.stringify({ id: 'access-ingest-2', kind: 'message' }))).statusCode).toBe(422);
+    // A helpdesk's solved ticket: which conversation it belongs to is one GetItem.
+    const solved = JSON.stringify({ ticket: { id: '35436', status: 'solved' } });
+    const timestamp = '2026-12-02T03:00:00Z';
+    const zendesk = (await ingest(
+      httpEvent('POST /webhooks/{platform}', {
+        path: '/webhooks/zendesk',
+        params: { platform: 'zendesk' },
+        body: solved,
+        headers: {
+          'x-zendesk-webhook-signature': createHmac('sha256', GENERIC_SECRET)
+            .update(timestamp + solved)
+            .digest('base64'),
+          'x-zendesk-webhook-signature-timestamp': timestamp,
+        },
+      }),
+    )) as { statusCode: number; body: string };
+    expect(zendesk.statusCode).toBe(200);
+    expect(JSON.parse(zendesk.body)).toMatchObject({ ignored: 'ticket 35436 was not opened by Foghorn' });
     expectExactlyGranted('ingest');
   });
 

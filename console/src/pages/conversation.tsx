@@ -3,7 +3,7 @@ import { Loading, Notice } from '../components/notice.js';
 import { isUnavailable, NotAvailable } from '../components/unavailable.js';
 import { useApi } from '../components/use-api.js';
 import { actionName, authorName, duration, exactly, kindName, languageName, platformName, statusName, webLink, when } from '../format.js';
-import type { Conversation, ConversationAnswer, FeedEvent } from '../types.js';
+import type { Conversation, ConversationAnswer, ConversationTicket, FeedEvent } from '../types.js';
 
 const LAST_OPENED = 'foghorn.conversation';
 
@@ -93,6 +93,7 @@ function Thread(props: { id: string }) {
         {first ? ` · started ${when(first.createdAt)}` : null} · {conversation.messages.length}{' '}
         {conversation.messages.length === 1 ? 'message' : 'messages'}
       </p>
+      <Tickets eventId={props.id} />
       {conversation.timers.map((timer) => {
         const due = Date.parse(timer.dueAt);
         const waited = now - Date.parse(timer.startedAt);
@@ -148,5 +149,35 @@ function Thread(props: { id: string }) {
       </ol>
       {!conversation.complete ? <p class="muted">Only the most recent messages of a long history were searched.</p> : null}
     </section>
+  );
+}
+
+const HELPDESK_NAMES: Record<ConversationTicket['helpdesk'], string> = { zendesk: 'Zendesk', freshdesk: 'Freshdesk', jira: 'Jira' };
+
+/** The helpdesk tickets of the conversation (from `/api/events/{id}`): where the team that can fix it works on it. */
+function Tickets(props: { eventId: string }) {
+  const { data } = useApi<{ tickets?: ConversationTicket[] }>(`/api/events/${encodeURIComponent(props.eventId)}`, 30_000);
+  const tickets = data?.tickets ?? [];
+  if (tickets.length === 0) return null;
+  return (
+    <ul class="tickets">
+      {tickets.map((ticket) => (
+        <li key={ticket.target} data-ticket-id={ticket.id}>
+          <strong>Ticket</strong>:{' '}
+          {ticket.status === 'open' && ticket.id ? (
+            webLink(ticket.url) ? (
+              <a href={webLink(ticket.url)} target="_blank" rel="noopener noreferrer">
+                {HELPDESK_NAMES[ticket.helpdesk]} {ticket.id}
+              </a>
+            ) : (
+              `${HELPDESK_NAMES[ticket.helpdesk]} ${ticket.id}`
+            )
+          ) : (
+            <span class="muted">being opened in {HELPDESK_NAMES[ticket.helpdesk]}</span>
+          )}{' '}
+          <span class="muted">({ticket.target})</span>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -5,6 +5,7 @@ import { DynamoAuditLog } from './audit-log.js';
 import { DynamoCounterStore } from './counter-store.js';
 import { DynamoCrisisStore } from './crisis-store.js';
 import { DynamoEpisodeStore } from './episode-store.js';
+import { DynamoTicketStore } from './ticket-store.js';
 import { DynamoTimerStore } from './timer-store.js';
 
 /** Every crisis store over the single table. */
@@ -16,5 +17,6 @@ export function dynamoCrisisStores(table: { client: DynamoDBClient; tableName: s
     timers: new DynamoTimerStore(table),
     approvals: new DynamoApprovalStore(table),
     audit: new DynamoAuditLog(table),
+    tickets: new DynamoTicketStore(table),
   };
 }

@@ -5,6 +5,7 @@ import { EmbeddedCounterStore } from './counter-store.js';
 import { EmbeddedCrisisStore } from './crisis-store.js';
 import type { EmbeddedDatabase } from './database.js';
 import { EmbeddedEpisodeStore } from './episode-store.js';
+import { EmbeddedTicketStore } from './ticket-store.js';
 import { EmbeddedTimerStore } from './timer-store.js';
 
 /**
@@ -19,5 +20,6 @@ export function embeddedCrisisStores(db: EmbeddedDatabase): CrisisStores {
     timers: new EmbeddedTimerStore(db),
     approvals: new EmbeddedApprovalStore(db),
     audit: new EmbeddedAuditLog(db),
+    tickets: new EmbeddedTicketStore(db),
   };
 }
