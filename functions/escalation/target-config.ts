@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { FoghornError } from '../core/errors.js';
+import { DEFAULT_TELEGRAM_API_URL } from '../platforms/telegram/client.js';
+import { OPSGENIE_API } from './opsgenie.js';
+import { PAGERDUTY_EVENTS_URL } from './pagerduty.js';
+import { SLACK_API_URL } from './slack.js';
 
 /**
  * Escalation targets, by name, under `targets:` in foghorn.config.yaml. Secrets are never written
@@ -20,44 +24,87 @@ const secretRef = z
   .string()
   .regex(/^FOGHORN_[A-Z0-9_]+$/, 'the name of a FOGHORN_* setting that holds the secret (never the secret itself)');
 const httpUrl = z.url({ protocol: /^https?$/ });
-const common = { description: z.string().optional() };
+const common = { description: z.string().optional().describe('Who this is, for people reading the config and the audit') };
+const baseUrl = (service: string, standard: string, paths: string) =>
+  httpUrl
+    .optional()
+    .describe(
+      `The base URL of the ${service} API (default ${standard}); Foghorn appends ${paths}. Another endpoint, such as a test server.`,
+    );
 
+/** What `url` means differs by type: PagerDuty's is the whole endpoint, the others' a base the API paths follow. */
 export const targetSchema = z.discriminatedUnion('type', [
-  z.object({ ...common, type: z.literal('pagerduty'), routingKey: secretRef, url: httpUrl.optional() }).strict(),
+  z
+    .object({
+      ...common,
+      type: z.literal('pagerduty'),
+      routingKey: secretRef.describe('The FOGHORN_* setting that holds the Events API v2 integration (routing) key'),
+      url: httpUrl
+        .optional()
+        .describe(`The full Events API v2 endpoint that events are posted to, path included (default ${PAGERDUTY_EVENTS_URL})`),
+    })
+    .strict(),
   z
     .object({
       ...common,
       type: z.literal('opsgenie'),
-      apiKey: secretRef,
-      region: z.enum(['us', 'eu']).default('us'),
-      url: httpUrl.optional(),
+      apiKey: secretRef.describe('The FOGHORN_* setting that holds the Opsgenie API key'),
+      region: z.enum(['us', 'eu']).default('us').describe('us: api.opsgenie.com; eu: api.eu.opsgenie.com'),
+      url: baseUrl(
+        'Opsgenie',
+        `${OPSGENIE_API.us}, or ${OPSGENIE_API.eu} for region eu; it replaces the region's`,
+        '/v2/alerts (and /v2/alerts/<alias>/close to resolve)',
+      ),
       responders: z
         .array(z.object({ type: z.enum(['team', 'user', 'escalation', 'schedule']), name: z.string().min(1) }).strict())
         .optional(),
     })
     .strict(),
-  z.object({ ...common, type: z.literal('slack-webhook'), url: secretRef }).strict(),
+  z
+    .object({
+      ...common,
+      type: z.literal('slack-webhook'),
+      url: secretRef.describe(
+        'The FOGHORN_* setting that holds the incoming webhook URL (the URL is the secret, so it is never written here)',
+      ),
+    })
+    .strict(),
   z
     .object({
       ...common,
       type: z.literal('slack-channel'),
-      channel: z.string().min(1),
-      token: secretRef.default('FOGHORN_SLACK_BOT_TOKEN'),
-      url: httpUrl.optional(),
+      channel: z.string().min(1).describe('The channel id (C0123456) the bot posts to'),
+      token: secretRef.default('FOGHORN_SLACK_BOT_TOKEN').describe('The FOGHORN_* setting that holds the bot token'),
+      url: baseUrl('Slack Web', SLACK_API_URL, '/chat.postMessage'),
     })
     .strict(),
-  z.object({ ...common, type: z.literal('email'), from: z.email(), to: z.array(z.email()).min(1) }).strict(),
+  z
+    .object({
+      ...common,
+      type: z.literal('email'),
+      from: z.email().describe('The sender (an identity verified in SES on AWS)'),
+      to: z.array(z.email()).min(1),
+    })
+    .strict(),
   z
     .object({
       ...common,
       type: z.literal('telegram'),
-      chatId: z.union([z.string().min(1), z.number().int()]).transform(String),
-      token: secretRef.default('FOGHORN_TELEGRAM_BOT_TOKEN'),
-      url: httpUrl.optional(),
+      chatId: z
+        .union([z.string().min(1), z.number().int()])
+        .transform(String)
+        .describe('The chat the bot posts to (a group id such as -1001234567890)'),
+      token: secretRef.default('FOGHORN_TELEGRAM_BOT_TOKEN').describe('The FOGHORN_* setting that holds the bot token'),
+      url: baseUrl('Telegram Bot', DEFAULT_TELEGRAM_API_URL, '/bot<token>/sendMessage'),
     })
     .strict(),
   z.object({ ...common, type: z.literal('record') }).strict(),
 ]);
+
+/** The `targets:` section as an editor sees it: a typed target, or only a description (recorded in the audit log only). */
+export const targetsSectionSchema = z
+  .record(z.string(), z.union([targetSchema, z.object(common).strict(), z.null()]))
+  .describe('Escalation targets by name, which `escalate:` and the breaker use; a target without `type` is only recorded');
 export type EscalationTarget = z.infer<typeof targetSchema>;
 export type TargetType = EscalationTarget['type'];
 
