@@ -9,6 +9,7 @@ import type { RuleSet } from '../core/rule-set.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
 import type { EpisodeStore } from '../crisis/ports.js';
 import type { Adapters } from './adapters.js';
+import { overriding } from './overriding.js';
 import type { LoadedRules, RuleSource } from './rule-source.js';
 
 /**
@@ -290,21 +291,6 @@ function notingEvents(ruleSet: RuleSet, events: Noted<CanonicalEvent>): RuleSet 
     evaluate: () => (event: CanonicalEvent, context: Parameters<RuleSet['evaluate']>[1]) => {
       events.note(event.id, event);
       return ruleSet.evaluate(event, context);
-    },
-  });
-}
-
-/**
- * `target` with some members replaced (each made by its function on first read) and every other one read from
- * `target` itself: a class with private fields or lazy getters (the AWS adapters) keeps working behind it.
- */
-function overriding<T extends object>(target: T, overrides: { [K in keyof T]?: () => T[K] }): T {
-  return new Proxy(target, {
-    get(object, property) {
-      const override = (overrides as Record<PropertyKey, (() => unknown) | undefined>)[property];
-      if (override) return override();
-      const value: unknown = Reflect.get(object, property, object);
-      return typeof value === 'function' ? value.bind(object) : value;
     },
   });
 }

@@ -1,0 +1,14 @@
+/**
+ * `target` with some members replaced (each made by its function on every read) and every other one read from
+ * `target` itself: a class with private fields or lazy getters (the AWS adapters) keeps working behind it.
+ */
+export function overriding<T extends object>(target: T, overrides: { [K in keyof T]?: () => T[K] }): T {
+  return new Proxy(target, {
+    get(object, property) {
+      const override = (overrides as Record<PropertyKey, (() => unknown) | undefined>)[property];
+      if (override) return override();
+      const value: unknown = Reflect.get(object, property, object);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}
