@@ -9,8 +9,8 @@ import type { RuleSet } from '../core/rule-set.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
 import type { EpisodeStore } from '../crisis/ports.js';
 import type { Adapters } from './adapters.js';
-import { overriding } from './overriding.js';
-import type { LoadedRules, RuleSource } from './rule-source.js';
+import { overriding, tappingRuleSets } from './overriding.js';
+import type { RuleSource } from './rule-source.js';
 
 /**
  * Response-time analytics recorded around the pipeline's own ports, so no stage knows about it: `stage()` wires
@@ -231,18 +231,7 @@ class Recording {
   }
 
   private rules(inner: RuleSource): RuleSource {
-    const tapped = new WeakMap<LoadedRules, LoadedRules>();
-    return overriding(inner, {
-      current: () => async () => {
-        const loaded = await inner.current();
-        let tap = tapped.get(loaded);
-        if (!tap) {
-          tap = { ...loaded, ruleSet: notingEvents(loaded.ruleSet, this.events) };
-          tapped.set(loaded, tap);
-        }
-        return tap;
-      },
-    });
+    return tappingRuleSets(inner, (ruleSet) => notingEvents(ruleSet, this.events));
   }
 
   private crisisStores(inner: CrisisStores): CrisisStores {

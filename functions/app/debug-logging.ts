@@ -2,8 +2,7 @@ import type { ActionCommand } from '../core/action-command.js';
 import type { ActionStore } from '../core/ports.js';
 import type { RuleSet } from '../core/rule-set.js';
 import type { Adapters, AppLogger } from './adapters.js';
-import { overriding } from './overriding.js';
-import type { LoadedRules, RuleSource } from './rule-source.js';
+import { overriding, tappingRuleSets } from './overriding.js';
 
 /**
  * At debug level, one log line per event evaluated (`event evaluated`: id, platform, kind, the rules that held) and
@@ -26,7 +25,7 @@ export function withDebugLogging(adapters: Adapters): Adapters {
       return made.get(name) as T;
     };
     wrapped = overriding(adapters, {
-      rules: () => once('rules', () => loggingRules(adapters.rules, log)),
+      rules: () => once('rules', () => tappingRuleSets(adapters.rules, (ruleSet) => loggingEvaluations(ruleSet, log))),
       actions: () => once('actions', () => loggingActions(adapters.actions, log)),
     });
     logged.set(adapters, wrapped);
@@ -35,21 +34,6 @@ export function withDebugLogging(adapters: Adapters): Adapters {
 }
 
 type Debug = NonNullable<AppLogger['debug']>;
-
-function loggingRules(inner: RuleSource, log: Debug): RuleSource {
-  const tapped = new WeakMap<LoadedRules, LoadedRules>();
-  return overriding(inner, {
-    current: () => async () => {
-      const loaded = await inner.current();
-      let tap = tapped.get(loaded);
-      if (!tap) {
-        tap = { ...loaded, ruleSet: loggingEvaluations(loaded.ruleSet, log) };
-        tapped.set(loaded, tap);
-      }
-      return tap;
-    },
-  });
-}
 
 function loggingEvaluations(ruleSet: RuleSet, log: Debug): RuleSet {
   return overriding(ruleSet, {
