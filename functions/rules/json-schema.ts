@@ -41,10 +41,11 @@ function withHeader(generated: Record<string, unknown>, id: string, title: strin
 /** JSON Schema for rule files. */
 export function ruleFileJsonSchema(options: RuleJsonSchemaOptions): Record<string, unknown> {
   const names = new Map<z.ZodType, readonly string[]>();
-  if (options.config) {
-    names.set(targetNameSchema, Object.keys(options.config.targets));
-    names.set(channelNameSchema, Object.keys(options.config.channels));
-  }
+  // None declared: every such name is wrong, which the validator says better than an empty enum would.
+  const targets = Object.keys(options.config?.targets ?? {});
+  const channels = Object.keys(options.config?.channels ?? {});
+  if (targets.length > 0) names.set(targetNameSchema, targets);
+  if (channels.length > 0) names.set(channelNameSchema, channels);
   return withHeader(
     toJsonSchema(ruleFileSchemaFor(options.extensions), names),
     'rule.schema.json',
