@@ -28,9 +28,9 @@ export function logLevelFrom(env: Readonly<Record<string, string | undefined>>):
   return level as LogLevel;
 }
 
-/** A Powertools Logger at `level` for the service (`foghorn` unless POWERTOOLS_SERVICE_NAME says otherwise). */
-export function powertoolsLogger(level: LogLevel, serviceName = 'foghorn'): Logger {
-  return new Logger({ serviceName, logLevel: level.toUpperCase() as Uppercase<LogLevel> });
+/** A Powertools Logger for the service at `level`; without one, at Powertools' own (POWERTOOLS_LOG_LEVEL, Lambda's). */
+export function powertoolsLogger(level: LogLevel | undefined, serviceName = 'foghorn'): Logger {
+  return new Logger({ serviceName, ...(level ? { logLevel: level.toUpperCase() as Uppercase<LogLevel> } : {}) });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -7,7 +6,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Adapters } from '../../app/adapters.js';
 import { type AwsAdapterOptions, awsAdapters } from '../../app/aws-adapters.js';
-import { appLoggerOf, logLevelFrom } from '../../app/logger.js';
+import { appLoggerOf, logLevelFrom, powertoolsLogger } from '../../app/logger.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'foghorn';
 
@@ -15,8 +14,7 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'foghorn';
  * What every Lambda entry shares; nothing here touches AWS until a handler runs. The log level: FOGHORN_LOG_LEVEL
  * as locally, else Powertools' own settings (POWERTOOLS_LOG_LEVEL, the function's log level).
  */
-const logLevel = process.env.FOGHORN_LOG_LEVEL ? (logLevelFrom(process.env).toUpperCase() as 'DEBUG') : undefined;
-export const logger = new Logger({ serviceName, ...(logLevel ? { logLevel } : {}) });
+export const logger = powertoolsLogger(process.env.FOGHORN_LOG_LEVEL ? logLevelFrom(process.env) : undefined, serviceName);
 export const metrics = new Metrics({ namespace: 'Foghorn', serviceName });
 export const tracer = new Tracer({ serviceName });
 
