@@ -1,7 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { z } from 'zod';
+import { durationSchema } from '../core/duration.js';
 import type { RuleLanguageExtension } from '../rules/extension.js';
-import { AnalyticsConfigError, parseAnalyticsSection, problemText } from './config.js';
+import { AnalyticsConfigError, DEFAULT_RESPONSE_TARGET, parseAnalyticsSection, problemText } from './config.js';
+
+/** The section's shape for editors; parseAnalyticsSection checks it, with every problem's line. */
+const analyticsSectionSchema = z
+  .object({
+    responseTarget: durationSchema()
+      .optional()
+      .describe(`The team's first-response target; the share answered within it is reported (default ${DEFAULT_RESPONSE_TARGET})`),
+  })
+  .strict()
+  .describe('Response-time analytics');
 
 /**
  * The `analytics:` section of foghorn.config.yaml (the response target), checked wherever the rest of the team
@@ -20,6 +32,7 @@ export const analyticsRuleLanguage: RuleLanguageExtension = {
       }
     },
   },
+  configSchemas: { analytics: analyticsSectionSchema },
 };
 
 /**

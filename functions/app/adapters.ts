@@ -17,11 +17,21 @@ import type { EmailSender } from '../escalation/email.js';
 import type { FoghornConfig } from '../rules/config.js';
 import type { RuleSource } from './rule-source.js';
 
-/** Where the assembly reports what went wrong; the Lambda logger on AWS, the console locally. */
+/**
+ * Where the assembly reports what happened: Powertools Logger's JSON lines on both runtimes (logger.ts), at the
+ * level FOGHORN_LOG_LEVEL sets.
+ */
 export interface AppLogger {
+  /** Present only when debug lines are wanted: one per event and per action (debug-logging.ts). */
+  debug?(message: string, detail?: Record<string, unknown>): void;
   info(message: string, detail?: Record<string, unknown>): void;
   warn(message: string, detail?: Record<string, unknown>): void;
   error(message: string, detail?: Record<string, unknown>): void;
+  /**
+   * A line for the person at the terminal, printed as it is and not as a log record: the start banner, the
+   * one-time sign-in link. Only the local runtime has one; without it the line is logged at info.
+   */
+  announce?(text: string): void;
 }
 
 /** The team config (foghorn.config.yaml), read when a stage first needs it. */

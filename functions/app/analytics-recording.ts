@@ -9,7 +9,8 @@ import type { RuleSet } from '../core/rule-set.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
 import type { EpisodeStore } from '../crisis/ports.js';
 import type { Adapters } from './adapters.js';
-import type { LoadedRules, RuleSource } from './rule-source.js';
+import { overriding, tappingRuleSets } from './overriding.js';
+import type { RuleSource } from './rule-source.js';
 
 /**
  * Response-time analytics recorded around the pipeline's own ports, so no stage knows about it: `stage()` wires
@@ -230,18 +231,7 @@ class Recording {
   }
 
   private rules(inner: RuleSource): RuleSource {
-    const tapped = new WeakMap<LoadedRules, LoadedRules>();
-    return overriding(inner, {
-      current: () => async () => {
-        const loaded = await inner.current();
-        let tap = tapped.get(loaded);
-        if (!tap) {
-          tap = { ...loaded, ruleSet: notingEvents(loaded.ruleSet, this.events) };
-          tapped.set(loaded, tap);
-        }
-        return tap;
-      },
-    });
+    return tappingRuleSets(inner, (ruleSet) => notingEvents(ruleSet, this.events));
   }
 
   private crisisStores(inner: CrisisStores): CrisisStores {
@@ -290,21 +280,6 @@ function notingEvents(ruleSet: RuleSet, events: Noted<CanonicalEvent>): RuleSet 
     evaluate: () => (event: CanonicalEvent, context: Parameters<RuleSet['evaluate']>[1]) => {
       events.note(event.id, event);
       return ruleSet.evaluate(event, context);
-    },
-  });
-}
-
-/**
- * `target` with some members replaced (each made by its function on first read) and every other one read from
- * `target` itself: a class with private fields or lazy getters (the AWS adapters) keeps working behind it.
- */
-function overriding<T extends object>(target: T, overrides: { [K in keyof T]?: () => T[K] }): T {
-  return new Proxy(target, {
-    get(object, property) {
-      const override = (overrides as Record<PropertyKey, (() => unknown) | undefined>)[property];
-      if (override) return override();
-      const value: unknown = Reflect.get(object, property, object);
-      return typeof value === 'function' ? value.bind(object) : value;
     },
   });
 }

@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import { analyticsRuleLanguage } from '../analytics/rule-language.js';
 import { consoleRuleLanguage } from '../auth/rule-language.js';
-import { parseOutboundSection } from '../core/outbound/outbound-policy.js';
+import { ON_AMBIGUOUS, parseOutboundSection } from '../core/outbound/outbound-policy.js';
 import { crisisRuleLanguage } from '../crisis/rule-language.js';
-import { connectorFor } from '../platforms/index.js';
+import { connectorFor, connectors } from '../platforms/index.js';
 import { platformTextLimit } from '../platforms/limits.js';
 import type { RuleLanguageExtension } from '../rules/extension.js';
 
@@ -15,6 +16,22 @@ const platforms: RuleLanguageExtension = {
   ruleKeys: {},
   textLimits: platformTextLimit,
   configSections: { outbound: (value) => void parseOutboundSection(value, connectorFor) },
+  configSchemas: {
+    // For editors; parseOutboundSection also refuses what a platform cannot do (retry without deduplication).
+    outbound: z
+      .partialRecord(
+        z.enum(Object.keys(connectors) as [string, ...string[]]),
+        z
+          .object({
+            onAmbiguous: z
+              .enum(ON_AMBIGUOUS as [string, ...string[]])
+              .optional()
+              .describe('When a call may or may not have reached the platform: retry, reconcile (ask it), or hold for a person'),
+          })
+          .strict(),
+      )
+      .describe("Per platform: what to do when an outbound call's outcome is unknown (docs/delivery.md)"),
+  },
 };
 
 /** The rule language Foghorn runs, in one list so validate, test, schema, deploy and both runtimes accept the same rule files. */

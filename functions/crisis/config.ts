@@ -11,16 +11,24 @@ import { FoghornError } from '../core/errors.js';
  *     approvals: { expireAfter: 24h }
  */
 // Loose: other parts of Foghorn may keep their own keys in this section.
-const crisisSectionSchema = z.looseObject({
-  sensitiveTerms: z.array(z.string().min(1)).default([]),
-  doNotEngage: z.array(z.string().regex(/^([a-z0-9-]+:)?@?[^\s]+$/i, 'platform:authorId, platform:@handle or @handle')).default([]),
-  approvals: z
-    .object({
-      expireAfter: durationSchema('a duration such as 30m or 24h').default('24h'),
-    })
-    .strict()
-    .default({ expireAfter: '24h' }),
-});
+export const crisisSectionSchema = z
+  .looseObject({
+    sensitiveTerms: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Outgoing text with one of these (whole words, normalised, any script) waits for a human'),
+    doNotEngage: z
+      .array(z.string().regex(/^([a-z0-9-]+:)?@?[^\s]+$/i, 'platform:authorId, platform:@handle or @handle'))
+      .default([])
+      .describe('Accounts never replied to: platform:authorId, platform:@handle or @handle'),
+    approvals: z
+      .object({
+        expireAfter: durationSchema('a duration such as 30m or 24h').default('24h').describe('A pending approval expires after this long'),
+      })
+      .strict()
+      .default({ expireAfter: '24h' }),
+  })
+  .describe('Crisis mode: sensitive terms, accounts never engaged, and approvals (docs/crisis.md)');
 
 export interface CrisisConfig {
   sensitiveTerms: string[];

@@ -1,6 +1,6 @@
-import { parseTargets } from '../escalation/target-config.js';
+import { parseTargets, targetsSectionSchema } from '../escalation/target-config.js';
 import type { RuleLanguageExtension } from '../rules/extension.js';
-import { parseCrisisSection } from './config.js';
+import { crisisSectionSchema, parseCrisisSection } from './config.js';
 import { offlineCrisis } from './offline.js';
 import { crisisRuleKeys } from './rule-options.js';
 
@@ -21,6 +21,7 @@ export const crisisRuleLanguage: RuleLanguageExtension = {
       parseCrisisSection(value, source);
     },
   },
+  configSchemas: { targets: targetsSectionSchema, crisis: crisisSectionSchema },
   offline(base, rules) {
     const crisis = offlineCrisis(base, rules);
     return {

@@ -5,7 +5,8 @@ import { digestText, type Escalation, sampleLine } from './escalation.js';
 import { interpretAlertingResponse, jsonBody } from './responses.js';
 import type { EscalationTarget } from './target-config.js';
 
-const API = { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' } as const;
+/** Opsgenie's API by region; a target's `url` replaces it. */
+export const OPSGENIE_API = { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' } as const;
 const PRIORITY = { low: 'P4', medium: 'P3', high: 'P2', critical: 'P1' } as const;
 
 type OpsgenieTarget = Extract<EscalationTarget, { type: 'opsgenie' }>;
@@ -15,7 +16,7 @@ type OpsgenieTarget = Extract<EscalationTarget, { type: 'opsgenie' }>;
  * repeat does not notify twice), close by alias when the incident ends.
  */
 export function buildOpsgenieRequest(escalation: Escalation, target: OpsgenieTarget, settings: Settings): OutboundRequest {
-  const base = (target.url ?? API[target.region]).replace(/\/+$/, '');
+  const base = (target.url ?? OPSGENIE_API[target.region]).replace(/\/+$/, '');
   const headers = { 'content-type': 'application/json', authorization: `GenieKey ${credential(settings, target.apiKey)}` };
   if (escalation.resolve) {
     return {

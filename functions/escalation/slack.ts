@@ -6,7 +6,7 @@ import { countLine, digestText, type Escalation, type EscalationEvent } from './
 import { interpretAlertingResponse } from './responses.js';
 import type { EscalationTarget } from './target-config.js';
 
-const SLACK_API = 'https://slack.com/api';
+export const SLACK_API_URL = 'https://slack.com/api';
 
 type WebhookTarget = Extract<EscalationTarget, { type: 'slack-webhook' }>;
 type ChannelTarget = Extract<EscalationTarget, { type: 'slack-channel' }>;
@@ -31,7 +31,7 @@ export function interpretSlackWebhookResponse(response: OutboundResponse, now: D
 export function buildSlackChannelRequest(escalation: Escalation, target: ChannelTarget, settings: Settings): OutboundRequest {
   return {
     method: 'POST',
-    url: `${(target.url ?? SLACK_API).replace(/\/+$/, '')}/chat.postMessage`,
+    url: `${(target.url ?? SLACK_API_URL).replace(/\/+$/, '')}/chat.postMessage`,
     headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${credential(settings, target.token)}` },
     body: JSON.stringify({ channel: target.channel, text: slackText(escalation), blocks: slackBlocks(escalation), unfurl_links: false }),
   };

@@ -4,11 +4,12 @@ import { canonicalEventSchema } from '../core/event.js';
 import type { NormaliseOptions } from '../text/index.js';
 import { compileConditions, knownFacts, suggestion } from './conditions.js';
 import type { FoghornConfig } from './config.js';
+import { keySuggestion, schemaAt, unknownLanguageMessage } from './did-you-mean.js';
 import type { RuleLanguageExtension } from './extension.js';
 import { isKnownFact } from './facts.js';
 import type { TextConditions } from './operators.js';
 import { type CompiledOverflow, checkOverflow } from './overflow.js';
-import { type ActionSpec, actionSchema, type RuleSpec, type RuleTest, ruleSchemaFor } from './schema.js';
+import { type ActionSpec, actionSchema, localisedTextSchema, type RuleSpec, type RuleTest, ruleSchemaFor } from './schema.js';
 import { compileTemplate, type Template } from './template.js';
 
 /** A problem found while compiling one rule; the loader adds the file and line. */
@@ -63,8 +64,11 @@ export interface CompileContext {
   extensions: readonly RuleLanguageExtension[];
 }
 
-/** zod reports a failed union as one issue with every branch's issues; keep the closest branch's. */
-function flattenIssues(issues: readonly z.core.$ZodIssue[], base: Array<string | number> = []): LocatedProblem[] {
+/**
+ * zod reports a failed union as one issue with every branch's issues; keep the closest branch's. An unknown key
+ * gets a did-you-mean from the keys `schema` allows there, and a language name where a code goes names the code.
+ */
+function flattenIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, base: Array<string | number> = []): LocatedProblem[] {
   const out: LocatedProblem[] = [];
   for (const issue of issues) {
     const path = [...base, ...(issue.path as Array<string | number>)];
@@ -79,12 +83,16 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], base: Array<string |
       if (best.score >= 1000) {
         out.push({ path, message: describeUnionMismatch(path) });
       } else {
-        out.push(...flattenIssues(best.branch, path));
+        out.push(...flattenIssues(best.branch, schema, path));
       }
       continue;
     }
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: [...path, key], message: `unknown key '${key}'` });
+      for (const key of issue.keys) out.push({ path: [...path, key], message: `unknown key '${key}'${keySuggestion(key, schema, path)}` });
+      continue;
+    }
+    if (issue.code === 'invalid_key' && schemaAt(schema, path.slice(0, -1)) === localisedTextSchema) {
+      out.push({ path, message: unknownLanguageMessage(String(path.at(-1))) });
       continue;
     }
     out.push({ path, message: issue.message });
@@ -265,7 +273,7 @@ export function compileRule(
   const parsed = validated ? { success: true as const, data: raw as RuleSpec } : ruleSchemaFor(context.extensions).safeParse(raw);
   if (!parsed.success) {
     // `when` is checked below with messages about facts and operators; zod's union message is vaguer.
-    problems.push(...flattenIssues(parsed.error.issues).filter((problem) => problem.path[0] !== 'when'));
+    problems.push(...flattenIssues(parsed.error.issues, ruleSchemaFor(context.extensions)).filter((problem) => problem.path[0] !== 'when'));
   }
   const rawRule = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const options = normaliseOptionsOf(parsed.success ? parsed.data : {});

@@ -26,28 +26,58 @@ const timeRange = z
   });
 
 export const foghornConfigSchema = z.looseObject({
-  timezone: z.string().default('UTC').refine(isTimeZone, { message: 'an IANA time zone such as Europe/London or Asia/Tehran' }),
-  language: z.object({ default: z.string().min(2).default('en') }).default({ default: 'en' }),
-  businessHours: z.partialRecord(z.enum(DAYS), z.union([timeRange, z.array(timeRange)])).default({
-    mon: '09:00-17:00',
-    tue: '09:00-17:00',
-    wed: '09:00-17:00',
-    thu: '09:00-17:00',
-    fri: '09:00-17:00',
-  }),
-  holidays: z.array(z.iso.date()).default([]),
-  targets: z.record(z.string(), z.looseObject({ description: z.string().optional() }).nullable()).default({}),
-  channels: z.record(z.string(), z.looseObject({ platform: z.string().optional(), id: z.string().optional() }).nullable()).default({}),
+  timezone: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'an IANA time zone such as Europe/London or Asia/Tehran' })
+    .describe('IANA time zone for localHour, weekday and businessHours (Europe/Istanbul, Asia/Tehran)'),
+  language: z.object({ default: z.string().min(2).default('en').describe('The language of `default:` texts') }).default({ default: 'en' }),
+  businessHours: z
+    .partialRecord(z.enum(DAYS), z.union([timeRange, z.array(timeRange)]))
+    .default({
+      mon: '09:00-17:00',
+      tue: '09:00-17:00',
+      wed: '09:00-17:00',
+      thu: '09:00-17:00',
+      fri: '09:00-17:00',
+    })
+    .describe('Local opening hours per day (mon … sun): a range or a list; a day not listed is closed'),
+  holidays: z.array(z.iso.date()).default([]).describe('Dates (YYYY-MM-DD) closed all day'),
+  targets: z
+    .record(z.string(), z.looseObject({ description: z.string().optional() }).nullable())
+    .default({})
+    .describe('Names `escalate:` may use'),
+  channels: z
+    .record(
+      z.string(),
+      z
+        .looseObject({
+          platform: z.string().optional(),
+          id: z.string().optional(),
+          description: z.string().optional(),
+        })
+        .nullable(),
+    )
+    .default({})
+    .describe('Names `post:` may use'),
   limits: z
     .object({
-      /** Automatic replies to one author per 24 hours across all rules; 0 turns replies off. */
-      repliesPerAuthorPerDay: z.number().int().nonnegative().default(5),
+      repliesPerAuthorPerDay: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(5)
+        .describe('Automatic replies to one author per 24 hours across all rules; 0 turns replies off'),
       breaker: z
         .object({
-          /** Default per-rule ceiling per minute for every rule (absent: only rules that set perMinute). */
-          perMinute: z.number().int().positive().optional(),
-          cooldown: durationSchema('a duration such as 10m or 1h').default('15m'),
-          target: z.string().optional(),
+          perMinute: z
+            .number()
+            .int()
+            .positive()
+            .optional()
+            .describe('Default per-rule ceiling per minute for every rule (absent: only rules that set perMinute)'),
+          cooldown: durationSchema('a duration such as 10m or 1h').default('15m').describe('How long a tripped breaker pauses a rule'),
+          target: z.string().optional().describe('The target a tripped breaker escalates to'),
         })
         .default({ cooldown: '15m' }),
     })

@@ -21,6 +21,11 @@ export interface RuleLanguageExtension {
    * the base defaults) and the file's name; a checker throws an Error whose message says what is wrong.
    */
   readonly configSections?: Readonly<Record<string, (value: unknown, source: string) => void>>;
+  /**
+   * The shape of those sections for editors (schema/config.schema.json), by key: the zod schema the checker
+   * parses with where it has one. The checker stays the judge; this is what an editor completes and flags.
+   */
+  readonly configSchemas?: Readonly<Record<string, z.ZodType>>;
   /** The rule set as it behaves offline (rule tests, `foghorn evaluate`), with fresh in-memory state on every call. */
   offline?(base: RuleSet, rules: readonly CompiledRule[]): OfflineRuleSet;
   /**

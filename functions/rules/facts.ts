@@ -43,6 +43,8 @@ collectFields(canonicalEventSchema, '', eventFields, openPrefixes);
 
 /** Dotted names of the canonical event's fields (author, author.followers, …). */
 export const EVENT_FIELDS: ReadonlySet<string> = eventFields;
+/** Prefixes of the free-form fields (`meta.`): any name after one is a fact. */
+export const OPEN_FACT_PREFIXES: ReadonlySet<string> = openPrefixes;
 
 export function isKnownFact(name: string): boolean {
   if (eventFields.has(name) || name in COMPUTED_FACTS) return true;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { COUNT_PER_DURATION_PATTERN, durationSchema } from '../core/duration.js';
 import type { RuleLanguageExtension } from './extension.js';
+import { COMPUTED_FACTS, EVENT_FIELDS, OPEN_FACT_PREFIXES } from './facts.js';
+import { OPERATOR_DECORATORS, STANDARD_OPERATORS, TEXT_OPERATORS } from './operators.js';
 
 /**
  * The shape of a rule file, in one zod schema per list of extensions (ruleSchemaFor): the validator
@@ -39,10 +41,45 @@ export type Condition =
   | { any: Condition[]; priority?: number }
   | { not: Condition; priority?: number };
 
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The facts as an enum (editors complete them), computed ones described, and free-form `meta.*` as a pattern. */
+export const factNameSchema = z
+  .union([
+    z
+      .enum([...EVENT_FIELDS].filter((field) => !Object.hasOwn(COMPUTED_FACTS, field)) as [string, ...string[]])
+      .describe('A field of the canonical event, by dotted name'),
+    ...Object.entries(COMPUTED_FACTS).map(([name, meaning]) => z.literal(name).describe(meaning)),
+    z
+      .string()
+      .regex(new RegExp(`^(${[...OPEN_FACT_PREFIXES].map(escapeRegex).join('|')}).+$`))
+      .describe(`A free-form field: ${[...OPEN_FACT_PREFIXES].map((prefix) => `${prefix}*`).join(', ')}`),
+  ])
+  .describe('A canonical event field by dotted name (author.followers), or lang, localHour, weekday, businessHours, holiday, crisisMode');
+
+const OPERATOR_NAMES = [...TEXT_OPERATORS, ...STANDARD_OPERATORS] as const;
+/** The operators as an enum, and the decorated forms (not:containsAny, someFact:equal) as a pattern. */
+export const operatorNameSchema = z
+  .union([
+    z.enum(OPERATOR_NAMES),
+    z
+      .string()
+      .regex(new RegExp(`^((${OPERATOR_DECORATORS.join('|')}):)+(${OPERATOR_NAMES.join('|')})$`))
+      .describe(`An operator with decorators (${OPERATOR_DECORATORS.join(', ')}), e.g. not:containsAny`),
+  ])
+  .describe('containsAny, containsAll, matches, or a json-rules-engine operator (equal, in, greaterThan, …)');
+
+/**
+ * Names declared in foghorn.config.yaml: any text to the validator (compile.ts checks them against the config
+ * with a message that lists the declared ones); `npm run schema` writes the team's names into the editor schema.
+ */
+export const targetNameSchema = z.string().describe('A target name declared under `targets:` in foghorn.config.yaml');
+export const channelNameSchema = z.string().describe('A channel name declared under `channels:` in foghorn.config.yaml');
+
 const leafConditionSchema = z
   .object({
-    fact: z.string().describe('A canonical event field by dotted name (author.followers), or lang, localHour, weekday, businessHours'),
-    operator: z.string().describe('containsAny, containsAll, matches, or a json-rules-engine operator (equal, in, greaterThan, …)'),
+    fact: factNameSchema,
+    operator: operatorNameSchema,
     value: z.unknown(),
     path: z.string().optional(),
     params: z.record(z.string(), z.unknown()).optional(),
@@ -70,14 +107,14 @@ const topConditionSchema = z
 const replySchema = z.object({ text: localisedTextSchema }).strict();
 const postSchema = z
   .object({
-    channel: z.string().describe('A channel name declared under `channels:` in foghorn.config.yaml'),
+    channel: channelNameSchema,
     text: localisedTextSchema,
   })
   .strict();
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 const escalateSchema = z
   .object({
-    target: z.string().describe('A target name declared under `targets:` in foghorn.config.yaml'),
+    target: targetNameSchema,
     severity: z.enum(SEVERITIES).default('medium'),
     summary: z.string().min(1).describe('What a human should know; {{field}} placeholders allowed'),
   })
@@ -119,7 +156,7 @@ export const limitsSchema = z
       .optional()
       .describe('Ceiling of firings per minute; above it the circuit breaker pauses the rule and escalates'),
     breakerCooldown: duration.optional().describe('How long a tripped breaker keeps the rule paused (default from config)'),
-    escalateTo: z.string().optional().describe('Target the breaker escalates to (default from config)'),
+    escalateTo: targetNameSchema.optional().describe('Target the breaker escalates to (default from config)'),
   })
   .strict();
 

@@ -1,25 +1,24 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { Adapters, AppLogger } from '../../app/adapters.js';
+import type { Adapters } from '../../app/adapters.js';
 import { type AwsAdapterOptions, awsAdapters } from '../../app/aws-adapters.js';
+import { appLoggerOf, logLevelFrom, powertoolsLogger } from '../../app/logger.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'foghorn';
 
-/** What every Lambda entry shares; nothing here touches AWS until a handler runs. */
-export const logger = new Logger({ serviceName });
+/**
+ * What every Lambda entry shares; nothing here touches AWS until a handler runs. The log level: FOGHORN_LOG_LEVEL
+ * as locally, else Powertools' own settings (POWERTOOLS_LOG_LEVEL, the function's log level).
+ */
+export const logger = powertoolsLogger(process.env.FOGHORN_LOG_LEVEL ? logLevelFrom(process.env) : undefined, serviceName);
 export const metrics = new Metrics({ namespace: 'Foghorn', serviceName });
 export const tracer = new Tracer({ serviceName });
 
-const appLogger: AppLogger = {
-  info: (message, detail = {}) => logger.info(message, detail),
-  warn: (message, detail = {}) => logger.warn(message, detail),
-  error: (message, detail = {}) => logger.error(message, detail),
-};
+const appLogger = appLoggerOf(logger);
 
 /**
  * The AWS adapters, built on the first invocation of a container, every SDK client traced (Powertools

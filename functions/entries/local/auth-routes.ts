@@ -57,10 +57,12 @@ export function installLocalAuth(server: LocalHttpServer, options: LocalAuthOpti
     const link = context.signInLink;
     if (!link) return;
     const minutes = Math.round(DEFAULT_SIGN_IN_LINK_TTL_MS / 60_000);
-    // The link on a line of its own, as Jupyter prints it, so a terminal makes it clickable.
-    logger.info(
-      `no console users are configured (console.users in ${configPath ?? 'foghorn.config.yaml'}): sign in as admin with this link, once, within ${minutes} minutes:\nhttp://${linkHost(options.host)}:${port}/login?token=${link.value}`,
-    );
+    // The link on a line of its own, as Jupyter prints it, so a terminal makes it clickable. Printed for the person,
+    // never as a log record: the token is a credential until it is used.
+    const text = `no console users are configured (console.users in ${configPath ?? 'foghorn.config.yaml'}): sign in as admin with this link, once, within ${minutes} minutes:\nhttp://${linkHost(options.host)}:${port}/login?token=${link.value}`;
+    if (!logger.announce) return logger.info(text);
+    logger.announce(text);
+    logger.info('a one-time admin sign-in link is printed (no console users are configured)', { expiresInMinutes: minutes });
   });
   return context;
 }

@@ -44,18 +44,21 @@ export class DataFolderInUseError extends Error {
   }
 }
 
-/** Opens the chosen store under the data folder (embedded: `<data>/embedded/`, dynalite: `<data>/dynamodb/`). */
-export async function openLocalStore(dataDir: string, choice: StoreChoice): Promise<LocalStore> {
-  if (choice.engine === 'embedded') return openEmbedded(dataDir);
+/**
+ * Opens the chosen store under the data folder (embedded: `<data>/embedded/`, dynalite: `<data>/dynamodb/`);
+ * `onStagedError` hears of an embedded write that failed after its call returned (the runtime's logger).
+ */
+export async function openLocalStore(dataDir: string, choice: StoreChoice, onStagedError?: (error: unknown) => void): Promise<LocalStore> {
+  if (choice.engine === 'embedded') return openEmbedded(dataDir, onStagedError);
   if (choice.endpoint === undefined) return openDynalite(dataDir);
   return openDynamoEndpoint(choice.endpoint, choice.region);
 }
 
-function openEmbedded(dataDir: string): LocalStore {
+function openEmbedded(dataDir: string, onStagedError?: (error: unknown) => void): LocalStore {
   const folder = join(dataDir, STORE_FOLDERS.embedded);
   let database: EmbeddedDatabase;
   try {
-    database = EmbeddedDatabase.open({ path: folder });
+    database = EmbeddedDatabase.open({ path: folder, ...(onStagedError ? { onStagedError } : {}) });
   } catch (error) {
     if (error instanceof EmbeddedStoreLockedError) throw new DataFolderInUseError(dataDir, error.lockFile, 'embedded store');
     throw error;

@@ -1,6 +1,8 @@
+import type { AppLogger } from '../../app/adapters.js';
+import { appLoggerOf, logLevelFrom, powertoolsLogger } from '../../app/logger.js';
 import { settingsFrom } from '../../core/settings.js';
 import { loadDotEnv } from '../../local/dotenv.js';
-import { type RuntimeLogger, startRuntime } from './runtime.js';
+import { startRuntime } from './runtime.js';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_RULES_DIR, DEVELOPMENT_GENERIC_SECRET, storeChoiceFrom } from './runtime-settings.js';
 
 /** `npm start`: Foghorn on this machine, configured by the environment and `.env`. */
@@ -9,7 +11,7 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   loadDotEnv('.env');
   const env = { ...process.env };
-  const logger = consoleLogger();
+  const logger = localLogger(env);
   if (!env.FOGHORN_GENERIC_SECRET) {
     env.FOGHORN_GENERIC_SECRET = DEVELOPMENT_GENERIC_SECRET;
     logger.warn(`FOGHORN_GENERIC_SECRET is not set: using the development secret '${DEVELOPMENT_GENERIC_SECRET}' (local use only)`);
@@ -45,19 +47,16 @@ function parsePort(raw: string | undefined): number {
   return port;
 }
 
-function consoleLogger(): RuntimeLogger {
-  // Errors print as 'Name: message'; JSON.stringify would print them as {}.
-  const readable = (_key: string, value: unknown) => (value instanceof Error ? `${value.name}: ${value.message}` : value);
-  const line = (level: string, message: string, detail?: Record<string, unknown>) =>
-    `${new Date().toISOString()} ${level.padEnd(5)} ${message}${detail && Object.keys(detail).length > 0 ? ` ${JSON.stringify(detail, readable)}` : ''}`;
+/** JSON lines as on AWS (app/logger.ts), and the lines for the person at the terminal printed as they are. */
+function localLogger(env: Readonly<Record<string, string | undefined>>): AppLogger {
   return {
-    info: (message, detail) => console.log(line('info', message, detail)),
-    warn: (message, detail) => console.warn(line('warn', message, detail)),
-    error: (message, detail) => console.error(line('error', message, detail)),
+    ...appLoggerOf(powertoolsLogger(logLevelFrom(env), env.POWERTOOLS_SERVICE_NAME)),
+    announce: (text) => void process.stdout.write(`${text}\n`),
   };
 }
 
 main().catch((error: unknown) => {
-  console.error(`foghorn could not start: ${error instanceof Error ? error.message : String(error)}`);
+  // For the person who ran it, on a line of its own: the logger may be what failed (FOGHORN_LOG_LEVEL).
+  process.stderr.write(`foghorn could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

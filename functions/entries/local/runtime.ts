@@ -76,7 +76,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const choice = options.store ?? { engine: 'embedded' };
-  const store = await openLocalStore(dataDir, choice);
+  const store = await openLocalStore(dataDir, choice, (error) => logger.error('embedded store: a staged write failed', { error }));
   if (choice.engine === 'embedded') {
     // Never silently: data an earlier Foghorn kept in dynalite stays where it is, and the log says what to do with it.
     const earlier = findDynaliteLayout(dataDir);
@@ -234,6 +234,8 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
   for (const schedule of schedules) schedule.start();
   logger.info('storage', { engine: store.storage.engine, at: store.location });
   logger.info('foghorn is listening', { url });
+  // The banner people (and scripts that wait for the start) read, as it has always printed.
+  logger.announce?.(`foghorn is listening ${JSON.stringify({ url })}`);
 
   return {
     url,
