@@ -2,8 +2,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { type CanonicalEvent, canonicalEventSchema } from '../functions/core/event.js';
-import { suggestion } from '../functions/rules/conditions.js';
 import { withTestDefaults } from '../functions/rules/compile.js';
+import { suggestion } from '../functions/rules/conditions.js';
 import { type CliIo, UsageError } from './io.js';
 
 /**

@@ -10,6 +10,8 @@ export interface CliIo {
   cwd: string;
   /** Where a command reads input (`users add` reads a password); process.stdin when absent. */
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Writes to stderr as is (a progress bar redrawn with `\r`); present only when stderr is a terminal. */
+  progress?: (text: string) => void;
 }
 
 export const processIo: CliIo = {
@@ -17,6 +19,7 @@ export const processIo: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   cwd: process.cwd(),
+  ...(process.stderr.isTTY ? { progress: (text: string) => void process.stderr.write(text) } : {}),
 };
 
 /** A command group: `foghorn <name> …`. Returns the exit code. */

@@ -10,6 +10,8 @@ import { runProgram } from './program.js';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   rules: async () => (await import('./commands/rules.js')).rulesCommand,
   evaluate: async () => (await import('./commands/evaluate.js')).evaluateCommand,
+  events: async () => (await import('./commands/events.js')).eventsCommand,
+  backtest: async () => (await import('./commands/backtest.js')).backtestCommand,
   crisis: async () => (await import('./commands/crisis.js')).crisisCommand,
   approvals: async () => (await import('./commands/approvals.js')).approvalsCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,

@@ -12,6 +12,8 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 const URL_OPTION = ['--url <url>', 'the running Foghorn (default: FOGHORN_URL, else http://127.0.0.1:$FOGHORN_PORT, else port 8787)'];
 const CONFIG_OPTION = ['--config <file>', 'team config (default: FOGHORN_CONFIG, else the nearest foghorn.config.yaml)'];
+const SINCE = 'from this time on: an ISO time, or a duration back from now such as 30m, 24h or 7d';
+const UNTIL = 'before this time: an ISO time, or a duration back from now';
 const RULES_DIR = ['[dir]', 'the rules folder (default: FOGHORN_RULES, else ./rules)'];
 
 /**
@@ -62,10 +64,12 @@ function buildProgram(host, dispatch) {
 
   program
     .command('evaluate')
-    .summary('evaluate events from a JSONL file against a rules folder')
-    .description('Evaluate events (one JSON object a line) in order against a rules folder; one JSON line per event.')
+    .summary('evaluate events (a file or stdin) against a rules folder, with what would really happen')
+    .description(
+      "Evaluate events in order against a rules folder; one JSON line per event, each action with its fate. Events are JSON lines or one JSON array; fields left out get a rule test's defaults (platform test, kind message, author test-author, channel test-channel, times --now or 2026-01-05T10:00:00Z).",
+    )
     .option('--rules <dir>', 'the rules folder (default: FOGHORN_RULES, else ./rules)')
-    .option('--events <file>', 'the events, one JSON object a line')
+    .option('--events <file>', 'the events: a file of JSON lines or a JSON array, or - for stdin')
     .option('--explain', 'add each condition with its fact value and outcome')
     .option('--now <iso-time>', 'evaluate every event at this time (default: its receivedAt)')
     .option(...CONFIG_OPTION)
@@ -73,6 +77,47 @@ function buildProgram(host, dispatch) {
     .allowUnknownOption()
     .allowExcessArguments()
     .action(() => dispatch('evaluate'));
+
+  const events = program
+    .command('events')
+    .summary('export stored events as JSON lines (from a running Foghorn or its data folder)')
+    .description('The events a Foghorn stored.');
+  events
+    .command('export')
+    .description(
+      "Print the stored events, one canonical event a line, oldest first (foghorn events export --since 7d > events.jsonl): from the running Foghorn's API, or with --data from a data folder's embedded store while no runtime holds it.",
+    )
+    .option('--since <time>', SINCE)
+    .option('--until <time>', UNTIL)
+    .option('--platform <name>', 'only this platform (x, telegram, generic, …)')
+    .option(...URL_OPTION)
+    .option('--data <dir>', 'read this data folder instead of asking a running Foghorn (refused while a runtime holds it)')
+    .action(() => dispatch('events'));
+
+  program
+    .command('backtest')
+    .summary('replay stored events through a changed rule set and the live one, per rule')
+    .description(
+      'Replay an archive of events through the rules in --rules DIR and through the live ones, as evaluate does (crisis mode, limits, guards; nothing sent), and print per rule: would fire, fires now, the difference, with sample events that differ.',
+    )
+    .requiredOption('--rules <dir>', 'the changed rule set')
+    .option('--live <dir>', 'the live rule set (default: the rules folder the local runtime reads: FOGHORN_RULES, else ./rules)')
+    .option(
+      '--events <file>',
+      'replay this file (JSON lines or a JSON array, as events export writes it), or - for stdin, instead of fetching',
+    )
+    .option('--since <time>', `${SINCE} (fetching: default 7d)`)
+    .option('--until <time>', UNTIL)
+    .option('--platform <name>', 'only this platform')
+    .option(...URL_OPTION)
+    .option('--data <dir>', 'fetch from this data folder, as events export --data does')
+    .option('--config <file>', 'team config of the changed rules (default: the nearest foghorn.config.yaml)')
+    .option(
+      '--json',
+      'print the report as one JSON object: { events, rules: [{ rule, wouldFire, firesNow, difference, newlyFiring, noLongerFiring }] }',
+    )
+    .addHelpText('after', '\nA progress bar is drawn on stderr when stderr is a terminal.')
+    .action(() => dispatch('backtest'));
 
   program
     .command('crisis')

@@ -59,7 +59,8 @@ export const evaluateCommand: Command = {
       }
       const { event } = written;
       // The sweep's lines (breaches, resolves) come first, marked, as the one-minute sweep would have produced them by now.
-      for (const out of await run.evaluate(event, fixedNow ?? new Date(event.receivedAt), values.explain === true)) io.out(JSON.stringify(out));
+      for (const out of await run.evaluate(event, fixedNow ?? new Date(event.receivedAt), values.explain === true))
+        io.out(JSON.stringify(out));
     }
     return bad > 0 ? 1 : 0;
   },

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { isDuration, parseDuration } from '../../functions/core/duration.js';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
+import { isDuration, parseDuration } from '../../functions/core/duration.js';
 import { type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from '../../functions/rules/index.js';
 import { type CliIo, UsageError } from '../io.js';
 
