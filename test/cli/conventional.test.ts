@@ -43,7 +43,8 @@ describe('foghorn help and version', () => {
     const result = await foghorn(['--help']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    for (const name of ['rules', 'evaluate', 'events', 'backtest', 'crisis', 'approvals', 'audit']) expect(result.stdout).toMatch(new RegExp(`\\n  ${name}\\b`));
+    for (const name of ['rules', 'evaluate', 'events', 'backtest', 'crisis', 'approvals', 'audit'])
+      expect(result.stdout).toMatch(new RegExp(`\\n  ${name}\\b`));
   });
 
   it.each([
