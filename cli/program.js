@@ -1,8 +1,9 @@
 /**
  * The `foghorn` command tree (commander): names, help, options and exit codes. Plain JavaScript on
  * purpose: bin/foghorn.js answers `--help`, `<command> --help` and `--version` from here without
- * loading tsx or any command, so they start at Node's speed. Commander checks the options each
- * command declares; the command then gets its arguments unchanged and runs in cli/commands/<name>.ts.
+ * loading tsx or any command, so they start at Node's speed. This is the one declaration of every
+ * option: commander parses and checks them, and the command (cli/commands/<name>.ts) gets what it
+ * parsed: the subcommand and arguments, and the option values.
  * Exit codes: 0 done (and help, version), 1 the command failed, 2 wrong usage.
  */
 import { readFileSync } from 'node:fs';
@@ -18,10 +19,15 @@ const RULES_DIR = ['[dir]', 'the rules folder (default: FOGHORN_RULES, else ./ru
 
 /**
  * @param {import('./program.d.ts').ProgramHost} host where help and errors are written
- * @param {(name: string) => Promise<void>} dispatch runs `foghorn <name> …` with the arguments as given
+ * @param {(name: string, command: Command) => Promise<void>} dispatch runs `foghorn <name> …` with what `command` parsed
  * @returns {Command}
  */
 function buildProgram(host, dispatch) {
+  /** A command's action: the parsed command is the last parameter commander passes. */
+  const run =
+    (name) =>
+    (...params) =>
+      dispatch(name, params.at(-1));
   // Subcommands copy these settings when they are made, so they come first.
   const program = new Command('foghorn')
     .configureOutput({
@@ -53,14 +59,14 @@ function buildProgram(host, dispatch) {
     .option('--json', 'print the result as one JSON object on stdout: { valid, files, rules, problems }')
     .addOption(new Option('--format <format>', 'how problems are printed').choices(['text', 'github', 'json']).default('text'))
     .addHelpText('after', '\n--format github prints GitHub Actions annotations (::error file=…,line=…::…) so CI shows them on the line.')
-    .action(() => dispatch('rules'));
+    .action(run('rules'));
   rules
     .command('test')
     .description("Run every rule's `tests:`; exit 1 on a failure.")
     .argument(...RULES_DIR)
     .option(...CONFIG_OPTION)
     .option('--json', 'print the result as one JSON object on stdout: { passed, failed, results, untested }')
-    .action(() => dispatch('rules'));
+    .action(run('rules'));
 
   program
     .command('evaluate')
@@ -73,10 +79,7 @@ function buildProgram(host, dispatch) {
     .option('--explain', 'add each condition with its fact value and outcome')
     .option('--now <iso-time>', 'evaluate every event at this time (default: its receivedAt)')
     .option(...CONFIG_OPTION)
-    // evaluate checks its own options (cli/commands/evaluate.ts); the list above is for --help.
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => dispatch('evaluate'));
+    .action(run('evaluate'));
 
   const events = program
     .command('events')
@@ -92,7 +95,7 @@ function buildProgram(host, dispatch) {
     .option('--platform <name>', 'only this platform (x, telegram, generic, …)')
     .option(...URL_OPTION)
     .option('--data <dir>', 'read this data folder instead of asking a running Foghorn (refused while a runtime holds it)')
-    .action(() => dispatch('events'));
+    .action(run('events'));
 
   program
     .command('backtest')
@@ -117,7 +120,7 @@ function buildProgram(host, dispatch) {
       'print the report as one JSON object: { events, rules: [{ rule, wouldFire, firesNow, difference, newlyFiring, noLongerFiring }] }',
     )
     .addHelpText('after', '\nA progress bar is drawn on stderr when stderr is a terminal.')
-    .action(() => dispatch('backtest'));
+    .action(run('backtest'));
 
   program
     .command('crisis')
@@ -129,7 +132,7 @@ function buildProgram(host, dispatch) {
     .option('--json', 'print the answer as JSON')
     .option(...URL_OPTION)
     .allowExcessArguments()
-    .action(() => dispatch('crisis'));
+    .action(run('crisis'));
 
   program
     .command('approvals')
@@ -146,7 +149,7 @@ function buildProgram(host, dispatch) {
     .option('--json', 'one JSON object a line')
     .option(...URL_OPTION)
     .allowExcessArguments()
-    .action(() => dispatch('approvals'));
+    .action(run('approvals'));
 
   program
     .command('audit')
@@ -156,7 +159,7 @@ function buildProgram(host, dispatch) {
     .option('--json', 'one JSON object a line')
     .option(...URL_OPTION)
     .allowExcessArguments()
-    .action(() => dispatch('audit'));
+    .action(run('audit'));
 
   program
     .command('analytics')
@@ -170,7 +173,7 @@ function buildProgram(host, dispatch) {
     .option('--json', 'print the report as one JSON object')
     .option(...URL_OPTION)
     .allowExcessArguments()
-    .action(() => dispatch('analytics'));
+    .action(run('analytics'));
 
   const users = program
     .command('users')
@@ -187,7 +190,7 @@ function buildProgram(host, dispatch) {
       'after',
       '\nRoles: viewer reads everything; agent also approves, edits, rejects and redrives; lead also switches crisis mode; admin may do anything.\nExample: printf %s "$PASSWORD" | foghorn users add maya --role lead',
     )
-    .action(() => dispatch('users'));
+    .action(run('users'));
 
   const data = program
     .command('data')
@@ -200,21 +203,37 @@ function buildProgram(host, dispatch) {
     )
     .option('--data <dir>', 'the data folder (default: FOGHORN_DATA, else ./.foghorn)')
     .option('--json', 'print the summary as one JSON object: { migrated, source, target, scanned, copied, skipped, unrecognised }')
-    .action(() => dispatch('data'));
+    .action(run('data'));
 
   return program;
 }
 
 /**
- * Runs `foghorn ARGV`: help and version here, a command through `host.run(name, args)`.
+ * What a command gets: the subcommand path under its name, then its arguments (`rules validate DIR` → ['validate',
+ * DIR]), and the option values commander parsed (defaults included; absent options are absent).
+ * @param {Command} command
+ * @returns {import('./program.d.ts').ParsedCommand}
+ */
+function parsedOf(command) {
+  const path = [];
+  for (let at = command; at.parent?.parent; at = at.parent) path.unshift(at.name());
+  return {
+    positionals: [...path, ...command.args],
+    values: { ...command.opts() },
+    declared: command.options.map((option) => option.attributeName()),
+  };
+}
+
+/**
+ * Runs `foghorn ARGV`: help and version here, a command through `host.run(name, parsed)`.
  * @param {readonly string[]} argv
  * @param {import('./program.d.ts').ProgramHost} host
  * @returns {Promise<number>}
  */
 export async function runProgram(argv, host) {
   let code = 0;
-  const program = buildProgram(host, async (name) => {
-    code = await host.run(name, argv.slice(1));
+  const program = buildProgram(host, async (name, command) => {
+    code = await host.run(name, parsedOf(command));
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -7,7 +7,7 @@ import { openEventInput, readJsonInput, writtenEvent } from '../event-input.js';
 import { type CliIo, type Command, UsageError } from '../io.js';
 import { table } from './analytics.js';
 import { compileRulesDir } from './evaluate.js';
-import { parse, rulesDirFrom, timeOption } from './options.js';
+import { rulesDirFrom, timeOption } from './options.js';
 import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
 
 const USAGE =
@@ -24,23 +24,10 @@ const DEFAULT_SINCE = '7d';
 export const backtestCommand: Command = {
   summary: 'replay stored events through a changed rule set and the live one, per rule',
   usage: USAGE,
-  async run(args, io) {
-    const { values } = parse(
-      args,
-      {
-        rules: { type: 'string' },
-        live: { type: 'string' },
-        since: { type: 'string' },
-        until: { type: 'string' },
-        platform: { type: 'string' },
-        events: { type: 'string' },
-        url: { type: 'string' },
-        data: { type: 'string' },
-        config: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      false,
-    );
+  async run(input, io) {
+    const values = Object.fromEntries(
+      ['rules', 'live', 'since', 'until', 'platform', 'events', 'url', 'data', 'config'].map((name) => [name, input.string(name)]),
+    ) as Record<'rules' | 'live' | 'since' | 'until' | 'platform' | 'events' | 'url' | 'data' | 'config', string | undefined>;
     if (values.rules === undefined) throw new UsageError('--rules DIR (the changed rule set) is required');
     const sources = [values.events, values.url, values.data].filter((given) => given !== undefined);
     if (sources.length > 1) throw new UsageError('give one of --events, --url and --data');
@@ -73,7 +60,7 @@ export const backtestCommand: Command = {
     }
     const report = await backtest(events, next, live, { onProgress: (done, total) => progress.bar('replaying', done, total) });
     progress.done();
-    if (values.json) {
+    if (input.flag('json')) {
       io.out(
         JSON.stringify({ from, since: query.since ?? null, until: query.until ?? null, newRules: nextDir, liveRules: liveDir, ...report }),
       );

@@ -4,7 +4,7 @@ import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { type CompiledRules, compileSources, DEFAULT_TEST_NOW, RuleValidationError, readRuleSources } from '../../functions/rules/index.js';
 import { openEventInput, readJsonInput, writtenEvent } from '../event-input.js';
 import { type CliIo, type Command, UsageError } from '../io.js';
-import { configFor, isoOption, parse, rulesDirFrom } from './options.js';
+import { configFor, isoOption, rulesDirFrom } from './options.js';
 
 const USAGE = 'foghorn evaluate --rules DIR --events FILE|- [--explain] [--now ISO-TIME] [--config FILE]';
 
@@ -26,22 +26,13 @@ export async function compileRulesDir(dir: string, config: string | undefined, i
 export const evaluateCommand: Command = {
   summary: 'evaluate events (a file or stdin) against a rules folder',
   usage: USAGE,
-  async run(args, io) {
-    const { values } = parse(
-      args,
-      {
-        rules: { type: 'string' },
-        events: { type: 'string' },
-        explain: { type: 'boolean' },
-        now: { type: 'string' },
-        config: { type: 'string' },
-      },
-      false,
-    );
-    if (values.events === undefined) throw new UsageError('--events FILE is required (- reads stdin)');
-    const fixedNow = isoOption('now', values.now);
-    const input = openEventInput(values.events, io);
-    const compiled = await compileRulesDir(rulesDirFrom(values.rules, io), values.config, io);
+  async run(options, io) {
+    const given = options.string('events');
+    if (given === undefined) throw new UsageError('--events FILE is required (- reads stdin)');
+    const explain = options.flag('explain');
+    const fixedNow = isoOption('now', options.string('now'));
+    const input = openEventInput(given, io);
+    const compiled = await compileRulesDir(rulesDirFrom(options.string('rules'), io), options.string('config'), io);
     const run = dryRun(compiled);
     const defaultTime = fixedNow ?? new Date(DEFAULT_TEST_NOW);
     let bad = 0;
@@ -59,8 +50,7 @@ export const evaluateCommand: Command = {
       }
       const { event } = written;
       // The sweep's lines (breaches, resolves) come first, marked, as the one-minute sweep would have produced them by now.
-      for (const out of await run.evaluate(event, fixedNow ?? new Date(event.receivedAt), values.explain === true))
-        io.out(JSON.stringify(out));
+      for (const out of await run.evaluate(event, fixedNow ?? new Date(event.receivedAt), explain)) io.out(JSON.stringify(out));
     }
     return bad > 0 ? 1 : 0;
   },

@@ -1,6 +1,6 @@
 import { readArchive } from '../event-archive.js';
 import { type Command, UsageError } from '../io.js';
-import { parse, timeOption } from './options.js';
+import { timeOption } from './options.js';
 
 const USAGE = 'foghorn events export [--since TIME|DURATION] [--until TIME|DURATION] [--platform NAME] [--url URL | --data DIR]';
 
@@ -12,22 +12,16 @@ const USAGE = 'foghorn events export [--since TIME|DURATION] [--until TIME|DURAT
 export const eventsCommand: Command = {
   summary: 'export stored events as JSON lines',
   usage: USAGE,
-  async run(args, io) {
-    const { values, positionals } = parse(args, {
-      since: { type: 'string' },
-      until: { type: 'string' },
-      platform: { type: 'string' },
-      url: { type: 'string' },
-      data: { type: 'string' },
-    });
-    const [verb, ...rest] = positionals;
+  async run(input, io) {
+    const values = { url: input.string('url'), data: input.string('data'), platform: input.string('platform') };
+    const [verb, ...rest] = input.positionals;
     if (verb !== 'export')
       throw new UsageError(verb === undefined ? 'say what to do: export' : `unknown events command '${verb}' (export)`);
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
     if (values.url !== undefined && values.data !== undefined) throw new UsageError('give --url or --data, not both');
     const now = new Date();
-    const since = timeOption('since', values.since, now);
-    const until = timeOption('until', values.until, now);
+    const since = timeOption('since', input.string('since'), now);
+    const until = timeOption('until', input.string('until'), now);
     if (since !== undefined && until !== undefined && since >= until)
       throw new UsageError(`--until (${until}) must be later than --since (${since})`);
     const { events, from } = await readArchive(

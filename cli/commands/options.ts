@@ -1,17 +1,8 @@
 import { resolve } from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { isDuration, parseDuration } from '../../functions/core/duration.js';
 import { type FoghornConfig, findConfigPath, parseFoghornConfig, readFoghornConfig } from '../../functions/rules/index.js';
 import { type CliIo, UsageError } from '../io.js';
-
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = true) {
-  try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 /** The rules folder: the argument, else FOGHORN_RULES, else ./rules. */
 export function rulesDirFrom(given: string | undefined, io: CliIo): string {
