@@ -24,7 +24,12 @@ export interface EventInput {
 
 /** `--events FILE|-`: the file (it must exist), or stdin. */
 export function openEventInput(given: string, io: CliIo): EventInput {
-  if (given === '-') return { name: 'stdin', stream: io.stdin ?? process.stdin };
+  if (given === '-') {
+    const stdin = io.stdin ?? process.stdin;
+    // Typed at a terminal, the input has no end until the person gives one.
+    if (stdin.isTTY) io.err('reading events from the terminal, one JSON object a line; end with Ctrl-D');
+    return { name: 'stdin', stream: stdin };
+  }
   const path = resolve(io.cwd, given);
   if (!existsSync(path)) throw new UsageError(`events file ${path} does not exist`);
   return { name: given, stream: createReadStream(path) };
