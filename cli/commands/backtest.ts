@@ -25,9 +25,17 @@ export const backtestCommand: Command = {
   summary: 'replay stored events through a changed rule set and the live one, per rule',
   usage: USAGE,
   async run(input, io) {
-    const values = Object.fromEntries(
-      ['rules', 'live', 'since', 'until', 'platform', 'events', 'url', 'data', 'config'].map((name) => [name, input.string(name)]),
-    ) as Record<'rules' | 'live' | 'since' | 'until' | 'platform' | 'events' | 'url' | 'data' | 'config', string | undefined>;
+    const values = {
+      rules: input.string('rules'),
+      live: input.string('live'),
+      since: input.string('since'),
+      until: input.string('until'),
+      platform: input.string('platform'),
+      events: input.string('events'),
+      url: input.string('url'),
+      data: input.string('data'),
+      config: input.string('config'),
+    };
     if (values.rules === undefined) throw new UsageError('--rules DIR (the changed rule set) is required');
     const sources = [values.events, values.url, values.data].filter((given) => given !== undefined);
     if (sources.length > 1) throw new UsageError('give one of --events, --url and --data');
