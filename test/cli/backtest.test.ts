@@ -1,13 +1,11 @@
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backtest } from '../../cli/backtest.js';
 import { backtestLines } from '../../cli/commands/backtest.js';
-import type { CliIo } from '../../cli/io.js';
-import { main } from '../../cli/main.js';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { compileRuleDirectory } from '../../functions/rules/index.js';
 import { makeEvent, ruleDir } from '../rules/support.js';
+import { runFoghorn } from '../support/cli.js';
 import { startLoopback } from '../support/loopback.js';
 
 const CONFIG = 'targets: { oncall: {} }\n';
@@ -38,16 +36,6 @@ const ARCHIVE = [
 
 async function compiled(dir: string) {
   return compileRuleDirectory(dir, { extensions: ruleLanguage });
-}
-
-function io(env: Record<string, string> = {}, extra: Partial<CliIo> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line), env, cwd: process.cwd(), ...extra },
-  };
 }
 
 let close: (() => Promise<void>) | undefined;
@@ -112,10 +100,13 @@ describe('backtest', () => {
 describe('foghorn backtest', () => {
   it('reads --events - (JSON lines), draws a progress bar only when stderr is a terminal, and prints --json', async () => {
     const { live, next } = folders();
-    const stdin = () => Readable.from([ARCHIVE.map((event) => JSON.stringify(event)).join('\n')]);
+    const stdin = ARCHIVE.map((event) => JSON.stringify(event)).join('\n');
     const drawn: string[] = [];
-    const tty = io({}, { stdin: stdin(), progress: (text) => drawn.push(text) });
-    expect(await main(['backtest', '--rules', next, '--live', live, '--events', '-', '--json'], tty.io)).toBe(0);
+    const tty = await runFoghorn(['backtest', '--rules', next, '--live', live, '--events', '-', '--json'], {
+      stdin,
+      progress: (text) => drawn.push(text),
+    });
+    expect(tty.code).toBe(0);
     expect(tty.err).toEqual([]);
     const report = JSON.parse(tty.out[0]!);
     expect(report).toMatchObject({ from: 'stdin', events: 4, since: null, newRules: next, liveRules: live });
@@ -128,21 +119,21 @@ describe('foghorn backtest', () => {
     // Cleared at the end, so the report starts on a clean line.
     expect(drawn.at(-1)).toMatch(/^\r +\r$/);
 
-    const pipe = io({}, { stdin: stdin() });
-    expect(await main(['backtest', '--rules', next, '--live', live, '--events', '-'], pipe.io)).toBe(0);
+    const pipe = await runFoghorn(['backtest', '--rules', next, '--live', live, '--events', '-'], { stdin });
+    expect(pipe.code).toBe(0);
     expect(pipe.err).toEqual([]);
     expect(pipe.out).toContain('faq     3           1          +2');
   });
 
   it('keeps to --since and --until on a file, and replays nothing when an item is not an event (exit 1)', async () => {
     const { live, next } = folders();
-    const window = io({}, { stdin: Readable.from([JSON.stringify(ARCHIVE)]) });
     const args = ['backtest', '--rules', next, '--live', live, '--events', '-', '--json'];
-    expect(await main([...args, '--since', minute(2), '--until', minute(3)], window.io)).toBe(0);
+    const window = await runFoghorn([...args, '--since', minute(2), '--until', minute(3)], { stdin: JSON.stringify(ARCHIVE) });
+    expect(window.code).toBe(0);
     expect(JSON.parse(window.out[0]!)).toMatchObject({ events: 1, first: minute(2), last: minute(2) });
 
-    const bad = io({}, { stdin: Readable.from(['{"text":"opening hours"}\n{"kind":"mesage"}\n']) });
-    expect(await main(args, bad.io)).toBe(1);
+    const bad = await runFoghorn(args, { stdin: '{"text":"opening hours"}\n{"kind":"mesage"}\n' });
+    expect(bad.code).toBe(1);
     expect(bad.err).toEqual([
       `stdin:2: not an event: kind: "mesage" is not one of message, mention, comment, reply, review, dm, post, reaction, sla.breached, system, other (did you mean 'message'?)`,
       "foghorn backtest: 1 of the input's items are not events; nothing was replayed",
@@ -159,8 +150,8 @@ describe('foghorn backtest', () => {
     );
     close = api.close;
     const before = Date.now();
-    const run = io({ FOGHORN_URL: api.url, FOGHORN_RULES: live });
-    expect(await main(['backtest', '--rules', next, '--json'], run.io)).toBe(0);
+    const run = await runFoghorn(['backtest', '--rules', next, '--json'], { env: { FOGHORN_URL: api.url, FOGHORN_RULES: live } });
+    expect(run.code).toBe(0);
     expect(JSON.parse(run.out[0]!)).toMatchObject({ from: api.url, events: 4, liveRules: live });
     const since = new URL(api.received[0]!.url, api.url).searchParams.get('since')!;
     expect(Math.abs(Date.parse(since) - (before - 7 * 86_400_000))).toBeLessThan(60_000);
@@ -171,11 +162,11 @@ describe('foghorn backtest', () => {
 
   it('warns when the changed and the live rules are one folder, and needs --rules (exit 2)', async () => {
     const { live } = folders();
-    const same = io({}, { stdin: Readable.from(['[]']) });
-    expect(await main(['backtest', '--rules', live, '--live', live, '--events', '-'], same.io)).toBe(0);
+    const same = await runFoghorn(['backtest', '--rules', live, '--live', live, '--events', '-'], { stdin: '[]' });
+    expect(same.code).toBe(0);
     expect(same.err[0]).toContain('the changed rules and the live rules are the same folder');
-    const missing = io();
-    expect(await main(['backtest', '--events', '-'], missing.io)).toBe(2);
+    const missing = await runFoghorn(['backtest', '--events', '-']);
+    expect(missing.code).toBe(2);
     expect(missing.err[0]).toContain("required option '--rules <dir>' not specified");
   });
 });

@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.js';
-import { main } from '../../cli/main.js';
 import { ruleDir } from '../rules/support.js';
+import { runFoghorn } from '../support/cli.js';
 
 const FAQ = `id: faq
 when: { all: [{ fact: text, operator: containsAny, value: ["opening hours"] }, { fact: businessHours, operator: equal, value: true }] }
@@ -14,16 +12,8 @@ limits: { perAuthor: 1/24h }
 const CONFIG = 'timezone: UTC\nbusinessHours: { mon: "09:00-17:00" }\n';
 
 async function evaluate(args: string[], stdin?: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    env: {},
-    cwd: process.cwd(),
-    ...(stdin === undefined ? {} : { stdin: Readable.from([stdin]) }),
-  };
-  return { code: await main(['evaluate', ...args], io), out: out.map((line) => JSON.parse(line)), err };
+  const { code, out, err } = await runFoghorn(['evaluate', ...args], stdin === undefined ? {} : { stdin });
+  return { code, out: out.map((line) => JSON.parse(line)), err };
 }
 
 describe('foghorn evaluate: events as a person writes them', () => {

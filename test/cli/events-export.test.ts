@@ -2,17 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.js';
-import { main } from '../../cli/main.js';
 import { makeEvent } from '../rules/support.js';
+import { runFoghorn } from '../support/cli.js';
 import { startLoopback } from '../support/loopback.js';
 
-async function foghorn(args: string[], env: Record<string, string> = {}, cwd = process.cwd()) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), env, cwd };
-  const code = await main(args, io);
-  return { code, out, err };
+function foghorn(args: string[], env: Record<string, string> = {}, cwd = process.cwd()) {
+  return runFoghorn(args, { env, cwd });
 }
 
 const at = (minute: number) => `2026-01-05T10:${String(minute).padStart(2, '0')}:00.000Z`;

@@ -3,9 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.js';
-import { main } from '../../cli/main.js';
 import { canonicalEventSchema } from '../../functions/core/event.js';
+import { runFoghorn } from '../support/cli.js';
 import { getJson, makeWorkspace, postGeneric, type RuntimeProcess, startRuntimeProcess, waitFor } from '../support/runtime-process.js';
 
 const run = promisify(execFile);
@@ -43,12 +42,9 @@ async function foghorn(args: string[], env: Record<string, string>): Promise<{ c
   }
 }
 
-/** The CLI in this process (no start-up cost), as a user would run it in `cwd` with only `env` set. */
+/** The CLI in this process, with its output joined as a process would write it. */
 async function foghornHere(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), env, cwd: process.cwd() };
-  const code = await main(args, io);
+  const { code, out, err } = await runFoghorn(args, { env });
   return { code, stdout: out.map((line) => `${line}\n`).join(''), stderr: err.join('\n') };
 }
 
