@@ -14,10 +14,10 @@ for (const stream of [process.stdout, process.stderr]) {
 process.exitCode = await runProgram(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
-  run: async (name, args) => {
+  run: async (name, parsed) => {
     const { register } = await import('tsx/esm/api');
     register();
     const { runCommand } = await import('../cli/main.ts');
-    return runCommand(name, args);
+    return runCommand(name, parsed);
   },
 });

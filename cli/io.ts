@@ -10,6 +10,8 @@ export interface CliIo {
   cwd: string;
   /** Where a command reads input (`users add` reads a password); process.stdin when absent. */
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Writes to stderr as is (a progress bar redrawn with `\r`); present only when stderr is a terminal. */
+  progress?: (text: string) => void;
 }
 
 export const processIo: CliIo = {
@@ -17,13 +19,52 @@ export const processIo: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   cwd: process.cwd(),
+  ...(process.stderr.isTTY ? { progress: (text: string) => void process.stderr.write(text) } : {}),
 };
 
 /** A command group: `foghorn <name> …`. Returns the exit code. */
 export interface Command {
   summary: string;
   usage: string;
-  run(args: string[], io: CliIo): Promise<number>;
+  run(input: CommandInput, io: CliIo): Promise<number>;
+}
+
+/**
+ * What commander parsed for the command (cli/program.js declares every option, once): the subcommand path and the
+ * arguments, and each option by its name as declared there.
+ */
+export interface CommandInput {
+  /** The subcommand path under the command's name, then its arguments: `rules validate DIR` → ['validate', DIR]. */
+  positionals: string[];
+  /** A `--name <value>` option: its value, undefined when not given. */
+  string(name: string): string | undefined;
+  /** A `--name` flag: whether it was given. */
+  flag(name: string): boolean;
+}
+
+/**
+ * The input of a command from what commander parsed. Reading an option cli/program.js does not declare for the
+ * command, or as the other kind, is a bug in the command: it throws rather than read nothing.
+ */
+export function commandInput(parsed: {
+  positionals: string[];
+  values: Readonly<Record<string, string | boolean | undefined>>;
+  declared: readonly string[];
+}): CommandInput {
+  const value = (name: string, kind: 'string' | 'boolean') => {
+    if (!parsed.declared.includes(name)) throw new Error(`cli/program.js declares no option --${name} for this command`);
+    const given = parsed.values[name];
+    if (given !== undefined && typeof given !== kind)
+      throw new Error(
+        `option --${name} is declared as a ${typeof given === 'boolean' ? 'flag' : 'value'} in cli/program.js, read as a ${kind === 'boolean' ? 'flag' : 'value'}`,
+      );
+    return given;
+  };
+  return {
+    positionals: [...parsed.positionals],
+    string: (name) => value(name, 'string') as string | undefined,
+    flag: (name) => value(name, 'boolean') === true,
+  };
 }
 
 /** Thrown for wrong usage; main prints the message and the command's usage, exit 2. */

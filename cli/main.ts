@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { type CliIo, type Command, processIo, UsageError, withDotEnv } from './io.js';
-import { runProgram } from './program.js';
+import { type CliIo, type Command, commandInput, processIo, UsageError, withDotEnv } from './io.js';
+import { type ParsedCommand, runProgram } from './program.js';
 
 /**
  * `foghorn`: the command tree is cli/program.js (help, version, options checked); each command group
@@ -10,6 +10,8 @@ import { runProgram } from './program.js';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   rules: async () => (await import('./commands/rules.js')).rulesCommand,
   evaluate: async () => (await import('./commands/evaluate.js')).evaluateCommand,
+  events: async () => (await import('./commands/events.js')).eventsCommand,
+  backtest: async () => (await import('./commands/backtest.js')).backtestCommand,
   crisis: async () => (await import('./commands/crisis.js')).crisisCommand,
   approvals: async () => (await import('./commands/approvals.js')).approvalsCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
@@ -18,8 +20,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   data: async () => (await import('./commands/data-migrate.js')).dataCommand,
 };
 
-/** Runs one command group with its arguments as given; UsageError is exit 2, any other error exit 1. */
-export async function runCommand(name: string, args: string[], io: CliIo = processIo): Promise<number> {
+/** Runs one command group with what commander parsed; UsageError is exit 2, any other error exit 1. */
+export async function runCommand(name: string, parsed: ParsedCommand, io: CliIo = processIo): Promise<number> {
   const load = COMMANDS[name];
   if (!load) {
     io.err(`foghorn: unknown command '${name}'`);
@@ -27,7 +29,7 @@ export async function runCommand(name: string, args: string[], io: CliIo = proce
   }
   const command = await load();
   try {
-    return await command.run(args, withDotEnv(io));
+    return await command.run(commandInput(parsed), withDotEnv(io));
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`foghorn ${name}: ${error.message}\n\nusage: ${command.usage}`);
@@ -42,7 +44,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   return runProgram(argv, {
     out: (text) => io.out(text.replace(/\n$/, '')),
     err: (text) => io.err(text.replace(/\n$/, '')),
-    run: (name, args) => runCommand(name, args, io),
+    run: (name, parsed) => runCommand(name, parsed, io),
   });
 }
 

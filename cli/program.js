@@ -1,8 +1,9 @@
 /**
  * The `foghorn` command tree (commander): names, help, options and exit codes. Plain JavaScript on
  * purpose: bin/foghorn.js answers `--help`, `<command> --help` and `--version` from here without
- * loading tsx or any command, so they start at Node's speed. Commander checks the options each
- * command declares; the command then gets its arguments unchanged and runs in cli/commands/<name>.ts.
+ * loading tsx or any command, so they start at Node's speed. This is the one declaration of every
+ * option: commander parses and checks them, and the command (cli/commands/<name>.ts) gets what it
+ * parsed: the subcommand and arguments, and the option values.
  * Exit codes: 0 done (and help, version), 1 the command failed, 2 wrong usage.
  */
 import { readFileSync } from 'node:fs';
@@ -12,14 +13,21 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 const URL_OPTION = ['--url <url>', 'the running Foghorn (default: FOGHORN_URL, else http://127.0.0.1:$FOGHORN_PORT, else port 8787)'];
 const CONFIG_OPTION = ['--config <file>', 'team config (default: FOGHORN_CONFIG, else the nearest foghorn.config.yaml)'];
+const SINCE = 'from this time on: an ISO time, or a duration back from now such as 30m, 24h or 7d';
+const UNTIL = 'before this time: an ISO time, or a duration back from now';
 const RULES_DIR = ['[dir]', 'the rules folder (default: FOGHORN_RULES, else ./rules)'];
 
 /**
  * @param {import('./program.d.ts').ProgramHost} host where help and errors are written
- * @param {(name: string) => Promise<void>} dispatch runs `foghorn <name> …` with the arguments as given
+ * @param {(name: string, command: Command) => Promise<void>} dispatch runs `foghorn <name> …` with what `command` parsed
  * @returns {Command}
  */
 function buildProgram(host, dispatch) {
+  /** A command's action: the parsed command is the last parameter commander passes. */
+  const run =
+    (name) =>
+    (...params) =>
+      dispatch(name, params.at(-1));
   // Subcommands copy these settings when they are made, so they come first.
   const program = new Command('foghorn')
     .configureOutput({
@@ -51,28 +59,68 @@ function buildProgram(host, dispatch) {
     .option('--json', 'print the result as one JSON object on stdout: { valid, files, rules, problems }')
     .addOption(new Option('--format <format>', 'how problems are printed').choices(['text', 'github', 'json']).default('text'))
     .addHelpText('after', '\n--format github prints GitHub Actions annotations (::error file=…,line=…::…) so CI shows them on the line.')
-    .action(() => dispatch('rules'));
+    .action(run('rules'));
   rules
     .command('test')
     .description("Run every rule's `tests:`; exit 1 on a failure.")
     .argument(...RULES_DIR)
     .option(...CONFIG_OPTION)
     .option('--json', 'print the result as one JSON object on stdout: { passed, failed, results, untested }')
-    .action(() => dispatch('rules'));
+    .action(run('rules'));
 
   program
     .command('evaluate')
-    .summary('evaluate events from a JSONL file against a rules folder')
-    .description('Evaluate events (one JSON object a line) in order against a rules folder; one JSON line per event.')
+    .summary('evaluate events (a file or stdin) against a rules folder, with what would really happen')
+    .description(
+      "Evaluate events in order against a rules folder; one JSON line per event, each action with its fate. Events are JSON lines or one JSON array; fields left out get a rule test's defaults (platform test, kind message, author test-author, channel test-channel, times --now or 2026-01-05T10:00:00Z).",
+    )
     .option('--rules <dir>', 'the rules folder (default: FOGHORN_RULES, else ./rules)')
-    .option('--events <file>', 'the events, one JSON object a line')
+    .option('--events <file>', 'the events: a file of JSON lines or a JSON array, or - for stdin')
     .option('--explain', 'add each condition with its fact value and outcome')
     .option('--now <iso-time>', 'evaluate every event at this time (default: its receivedAt)')
     .option(...CONFIG_OPTION)
-    // evaluate checks its own options (cli/commands/evaluate.ts); the list above is for --help.
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => dispatch('evaluate'));
+    .action(run('evaluate'));
+
+  const events = program
+    .command('events')
+    .summary('export stored events as JSON lines (from a running Foghorn or its data folder)')
+    .description('The events a Foghorn stored.');
+  events
+    .command('export')
+    .description(
+      "Print the stored events, one canonical event a line, oldest first (foghorn events export --since 7d > events.jsonl): from the running Foghorn's API, or with --data from a data folder's embedded store while no runtime holds it.",
+    )
+    .option('--since <time>', SINCE)
+    .option('--until <time>', UNTIL)
+    .option('--platform <name>', 'only this platform (x, telegram, generic, …)')
+    .option(...URL_OPTION)
+    .option('--data <dir>', 'read this data folder instead of asking a running Foghorn (refused while a runtime holds it)')
+    .action(run('events'));
+
+  program
+    .command('backtest')
+    .summary('replay stored events through a changed rule set and the live one, per rule')
+    .description(
+      'Replay an archive of events through the rules in --rules DIR and through the live ones, as evaluate does (crisis mode, limits, guards; nothing sent), and print per rule: would fire, fires now, the difference, with sample events that differ.',
+    )
+    .requiredOption('--rules <dir>', 'the changed rule set')
+    .option('--live <dir>', 'the live rule set (default: the rules folder the local runtime reads: FOGHORN_RULES, else ./rules)')
+    .option(
+      '--events <file>',
+      'replay this file (JSON lines or a JSON array, as events export writes it), or - for stdin, instead of fetching',
+    )
+    .option('--since <time>', `${SINCE} (fetching: default 7d)`)
+    .option('--until <time>', UNTIL)
+    .option('--platform <name>', 'only this platform')
+    .option(...URL_OPTION)
+    .option('--data <dir>', 'fetch from this data folder, as events export --data does')
+    .option('--config <file>', 'team config of the changed rules (default: the nearest foghorn.config.yaml)')
+    .option(
+      '--json',
+      'print the report as one JSON object: { events, rules: [{ rule, wouldFire, firesNow, difference, newlyFiring, noLongerFiring }] }',
+    )
+    .addHelpText('after', '\nA progress bar is drawn on stderr when stderr is a terminal.')
+    .action(run('backtest'));
 
   program
     .command('crisis')
@@ -84,7 +132,7 @@ function buildProgram(host, dispatch) {
     .option('--json', 'print the answer as JSON')
     .option(...URL_OPTION)
     .allowExcessArguments()
-    .action(() => dispatch('crisis'));
+    .action(run('crisis'));
 
   program
     .command('approvals')
@@ -101,7 +149,7 @@ function buildProgram(host, dispatch) {
     .option('--json', 'one JSON object a line')
     .option(...URL_OPTION)
     .allowExcessArguments()
-    .action(() => dispatch('approvals'));
+    .action(run('approvals'));
 
   program
     .command('audit')
@@ -111,7 +159,7 @@ function buildProgram(host, dispatch) {
     .option('--json', 'one JSON object a line')
     .option(...URL_OPTION)
     .allowExcessArguments()
-    .action(() => dispatch('audit'));
+    .action(run('audit'));
 
   program
     .command('analytics')
@@ -125,7 +173,7 @@ function buildProgram(host, dispatch) {
     .option('--json', 'print the report as one JSON object')
     .option(...URL_OPTION)
     .allowExcessArguments()
-    .action(() => dispatch('analytics'));
+    .action(run('analytics'));
 
   const users = program
     .command('users')
@@ -142,7 +190,7 @@ function buildProgram(host, dispatch) {
       'after',
       '\nRoles: viewer reads everything; agent also approves, edits, rejects and redrives; lead also switches crisis mode; admin may do anything.\nExample: printf %s "$PASSWORD" | foghorn users add maya --role lead',
     )
-    .action(() => dispatch('users'));
+    .action(run('users'));
 
   const data = program
     .command('data')
@@ -155,21 +203,37 @@ function buildProgram(host, dispatch) {
     )
     .option('--data <dir>', 'the data folder (default: FOGHORN_DATA, else ./.foghorn)')
     .option('--json', 'print the summary as one JSON object: { migrated, source, target, scanned, copied, skipped, unrecognised }')
-    .action(() => dispatch('data'));
+    .action(run('data'));
 
   return program;
 }
 
 /**
- * Runs `foghorn ARGV`: help and version here, a command through `host.run(name, args)`.
+ * What a command gets: the subcommand path under its name, then its arguments (`rules validate DIR` → ['validate',
+ * DIR]), and the option values commander parsed (defaults included; absent options are absent).
+ * @param {Command} command
+ * @returns {import('./program.d.ts').ParsedCommand}
+ */
+function parsedOf(command) {
+  const path = [];
+  for (let at = command; at.parent?.parent; at = at.parent) path.unshift(at.name());
+  return {
+    positionals: [...path, ...command.args],
+    values: { ...command.opts() },
+    declared: command.options.map((option) => option.attributeName()),
+  };
+}
+
+/**
+ * Runs `foghorn ARGV`: help and version here, a command through `host.run(name, parsed)`.
  * @param {readonly string[]} argv
  * @param {import('./program.d.ts').ProgramHost} host
  * @returns {Promise<number>}
  */
 export async function runProgram(argv, host) {
   let code = 0;
-  const program = buildProgram(host, async (name) => {
-    code = await host.run(name, argv.slice(1));
+  const program = buildProgram(host, async (name, command) => {
+    code = await host.run(name, parsedOf(command));
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,6 +1,5 @@
 import type { Command } from '../io.js';
 import { UsageError } from '../io.js';
-import { parse } from './options.js';
 import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
 
 interface Figures {
@@ -97,12 +96,14 @@ export function analyticsLines(report: AnalyticsAnswer): string[] {
 export const analyticsCommand: Command = {
   summary: 'show response-time analytics (first response p50/p90, share within target, automated vs human)',
   usage: 'foghorn analytics [--from TIME|DURATION] [--to TIME|DURATION] [--by platform|channel|lang] [--json] [--url URL]',
-  async run(args, io) {
-    const { values } = parse(
-      args,
-      { from: { type: 'string' }, to: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, url: { type: 'string' } },
-      false,
-    );
+  async run(input, io) {
+    const values = {
+      from: input.string('from'),
+      to: input.string('to'),
+      by: input.string('by'),
+      json: input.flag('json'),
+      url: input.string('url'),
+    };
     if (values.by !== undefined && !GROUPS.includes(values.by))
       throw new UsageError(`--by must be one of ${GROUPS.join(', ')}, got '${values.by}'`);
     const query = new URLSearchParams();

@@ -1,5 +1,4 @@
 import { type Command, UsageError } from '../io.js';
-import { parse } from './options.js';
 import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
 
 const USAGE =
@@ -20,17 +19,17 @@ interface Approval {
 export const approvalsCommand: Command = {
   summary: 'list held actions; approve or reject them',
   usage: USAGE,
-  async run(args, io) {
-    const { values, positionals } = parse(args, {
-      status: { type: 'string' },
-      who: { type: 'string' },
-      note: { type: 'string' },
-      reason: { type: 'string' },
-      json: { type: 'boolean' },
-      limit: { type: 'string' },
-      url: { type: 'string' },
-    });
-    const [verb = 'list', id, ...rest] = positionals;
+  async run(input, io) {
+    const values = {
+      status: input.string('status'),
+      who: input.string('who'),
+      note: input.string('note'),
+      reason: input.string('reason'),
+      json: input.flag('json'),
+      limit: input.string('limit'),
+      url: input.string('url'),
+    };
+    const [verb = 'list', id, ...rest] = input.positionals;
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
     const base = runtimeUrl(values.url, io);
     const credential = apiCredentialFor(base, io);

@@ -1,5 +1,4 @@
 import type { Command } from '../io.js';
-import { parse } from './options.js';
 import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
 
 interface AuditEntry {
@@ -27,8 +26,8 @@ export function auditLine(entry: AuditEntry): string {
 export const auditCommand: Command = {
   summary: 'show the audit log (actions, approvals, crisis switches, escalations)',
   usage: 'foghorn audit [--limit N] [--json] [--url URL]',
-  async run(args, io) {
-    const { values } = parse(args, { limit: { type: 'string' }, json: { type: 'boolean' }, url: { type: 'string' } }, false);
+  async run(input, io) {
+    const values = { limit: input.string('limit'), json: input.flag('json'), url: input.string('url') };
     const query = new URLSearchParams({ limit: values.limit ?? '50' });
     const base = runtimeUrl(values.url, io);
     const { audit } = await callRuntime<{ audit: AuditEntry[] }>(base, 'GET', `/api/audit?${query}`, undefined, apiCredentialFor(base, io));

@@ -1,5 +1,4 @@
 import { type Command, UsageError } from '../io.js';
-import { parse } from './options.js';
 import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
 
 const USAGE = 'foghorn crisis status | on --who NAME --why TEXT | off --who NAME --why TEXT  [--url URL] [--json]';
@@ -8,14 +7,9 @@ const USAGE = 'foghorn crisis status | on --who NAME --why TEXT | off --who NAME
 export const crisisCommand: Command = {
   summary: 'show or switch crisis mode (who and why are audited)',
   usage: USAGE,
-  async run(args, io) {
-    const { values, positionals } = parse(args, {
-      who: { type: 'string' },
-      why: { type: 'string' },
-      url: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const [verb = 'status', ...rest] = positionals;
+  async run(input, io) {
+    const values = { who: input.string('who'), why: input.string('why'), url: input.string('url'), json: input.flag('json') };
+    const [verb = 'status', ...rest] = input.positionals;
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
     const base = runtimeUrl(values.url, io);
     const credential = apiCredentialFor(base, io);

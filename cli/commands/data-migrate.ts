@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { MigrationRefusedError, type MigrationReport, migrateDataFolder } from '../../functions/app/data-migration.js';
 import { type CliIo, type Command, UsageError } from '../io.js';
-import { parse } from './options.js';
 
 const USAGE = 'foghorn data migrate [--data DIR] [--json]';
 
@@ -14,9 +13,9 @@ function dataDirFrom(given: string | undefined, io: CliIo): string {
 export const dataCommand: Command = {
   summary: 'copy the dynalite data of an earlier Foghorn into a fresh embedded store',
   usage: USAGE,
-  async run(args, io) {
-    const { values, positionals } = parse(args, { data: { type: 'string' }, json: { type: 'boolean' } });
-    const [verb, ...rest] = positionals;
+  async run(input, io) {
+    const values = { data: input.string('data'), json: input.flag('json') };
+    const [verb, ...rest] = input.positionals;
     if (verb !== 'migrate')
       throw new UsageError(verb === undefined ? 'say what to do: migrate' : `unknown data command '${verb}' (migrate)`);
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);

@@ -9,21 +9,20 @@ import {
   readRuleSources,
   runRuleTests,
 } from '../../functions/rules/index.js';
-import { type CliIo, type Command, UsageError } from '../io.js';
-import { configFor, parse, rulesDirFrom } from './options.js';
+import { type CliIo, type Command, type CommandInput, UsageError } from '../io.js';
+import { configFor, rulesDirFrom } from './options.js';
 
 const USAGE =
   'foghorn rules validate [DIR] [--config FILE] [--json | --format text|github|json]\n       foghorn rules test [DIR] [--config FILE] [--json]';
 
-/** Reads and compiles the rules folder; --format is declared for `validate` only (cli/program.js). */
-async function compileDir(args: string[], io: CliIo) {
-  const { values, positionals } = parse(args, { config: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' } });
+/** Reads and compiles the rules folder (`positionals`: the folder, if given). */
+async function compileDir(positionals: string[], input: CommandInput, io: CliIo) {
   if (positionals.length > 1) throw new UsageError('give at most one rules folder');
   const dir = rulesDirFrom(positionals[0], io);
   if (!existsSync(dir)) throw new UsageError(`rules folder ${dir} does not exist`);
-  const config = configFor(dir, values.config, io);
+  const config = configFor(dir, input.string('config'), io);
   const sources = await readRuleSources(dir);
-  return { sources, compiled: compileSources(sources, config, { extensions: ruleLanguage }), values };
+  return { sources, compiled: compileSources(sources, config, { extensions: ruleLanguage }) };
 }
 
 /** A GitHub Actions workflow command's escaping: data escapes %, CR and LF; properties also : and ,. */
@@ -46,9 +45,9 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-async function validate(args: string[], io: CliIo): Promise<number> {
-  const { sources, compiled, values } = await compileDir(args, io);
-  const format = values.json === true ? 'json' : (values.format ?? 'text');
+async function validate(positionals: string[], input: CommandInput, io: CliIo): Promise<number> {
+  const { sources, compiled } = await compileDir(positionals, input, io);
+  const format = input.flag('json') ? 'json' : (input.string('format') ?? 'text');
   if (format !== 'text' && format !== 'github' && format !== 'json')
     throw new UsageError(`unknown --format '${format}' (text, github, json)`);
   if (format === 'json') {
@@ -75,9 +74,9 @@ function report(result: RuleTestResult, io: CliIo): void {
   }
 }
 
-async function test(args: string[], io: CliIo): Promise<number> {
-  const { compiled, values } = await compileDir(args, io);
-  if (values.json === true) return testJson(compiled, io);
+async function test(positionals: string[], input: CommandInput, io: CliIo): Promise<number> {
+  const { compiled } = await compileDir(positionals, input, io);
+  if (input.flag('json')) return testJson(compiled, io);
   if (compiled.problems.length > 0) {
     for (const problem of compiled.problems) io.err(formatProblem(problem));
     io.err(`\nthe rule set is invalid (${plural(compiled.problems.length, 'problem')}); fix it before testing`);
@@ -108,10 +107,10 @@ async function testJson(compiled: Awaited<ReturnType<typeof compileDir>>['compil
 export const rulesCommand: Command = {
   summary: 'validate rule files, or run their tests',
   usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === 'validate') return validate(rest, io);
-    if (sub === 'test') return test(rest, io);
+  async run(input, io) {
+    const [sub, ...rest] = input.positionals;
+    if (sub === 'validate') return validate(rest, input, io);
+    if (sub === 'test') return test(rest, input, io);
     throw new UsageError(sub === undefined ? 'name a subcommand: validate or test' : `unknown subcommand '${sub}'`);
   },
 };

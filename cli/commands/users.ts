@@ -3,7 +3,6 @@ import { hashPassword } from '../../functions/auth/password.js';
 import { isRole, ROLES } from '../../functions/auth/roles.js';
 import { suggestion } from '../../functions/rules/conditions.js';
 import { type Command, UsageError } from '../io.js';
-import { parse } from './options.js';
 import { readPassword } from './read-password.js';
 
 const USAGE = 'foghorn users add NAME --role viewer|agent|lead|admin   (the password on stdin)';
@@ -13,9 +12,8 @@ const MIN_PASSWORD_LENGTH = 8;
 export const usersCommand: Command = {
   summary: 'add a console user (prints the entry to paste into foghorn.config.yaml)',
   usage: USAGE,
-  async run(args, io) {
-    const { values, positionals } = parse(args, { role: { type: 'string' } });
-    const [verb, name, ...rest] = positionals;
+  async run(input, io) {
+    const [verb, name, ...rest] = input.positionals;
     if (verb !== 'add') throw new UsageError(verb === undefined ? 'users needs a command: add' : `unknown users command '${verb}' (add)`);
     if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
     if (name === undefined) throw new UsageError('users add needs the user name');
@@ -23,7 +21,7 @@ export const usersCommand: Command = {
       throw new UsageError(
         `'${name}' is not a user name: letters or digits, then letters, digits, ".", "_", "@" or "-", up to 64 characters`,
       );
-    const { role } = values;
+    const role = input.string('role');
     if (role === undefined) throw new UsageError(`users add needs --role (${ROLES.join(', ')})`);
     if (!isRole(role)) throw new UsageError(`unknown role '${role}'${suggestion(role, ROLES)}: one of ${ROLES.join(', ')}`);
 

@@ -2,10 +2,11 @@ import type { ActionExecutor } from '../core/act.js';
 import { type ActionCommand, commandFor } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { HttpSender } from '../core/http.js';
-import type { Decision, RuleExplanation } from '../core/rule-set.js';
+import type { Decision, HoldCode, RuleExplanation } from '../core/rule-set.js';
 import type { Settings } from '../core/settings.js';
 import { CrisisKit } from '../crisis/crisis-kit.js';
 import { memoryCrisisStores } from '../crisis/offline.js';
+import type { Approval } from '../crisis/ports.js';
 import { crisisRuleLanguage } from '../crisis/rule-language.js';
 import { crisisRuleOptions } from '../crisis/rule-options.js';
 import { type CompiledRules, createRuleSet, flattenAction, memoryRuleState, offlineRuleSet } from '../rules/index.js';
@@ -96,7 +97,7 @@ export function dryRun(compiled: CompiledRules) {
       const result = await executor(command);
       if (result.status === 'held') {
         const approval = await stores.approvals.get(command.id);
-        return { ...flat, ...heldFate(approval?.heldBy, approval?.reason ?? '') };
+        return { ...flat, ...heldFate(approval) };
       }
       return { ...flat, fate: result.status === 'succeeded' ? successFate(command.type) : result.status };
     } catch (error) {
@@ -124,7 +125,7 @@ export function dryRun(compiled: CompiledRules) {
     for (const entry of decision.explanation ?? []) {
       if (entry.reason === undefined || !decision.rules.includes(entry.rule)) continue;
       const taken = new Set(decision.actions.filter((action) => action.ruleId === entry.rule).map((action) => action.index));
-      const fate = suppressedFate(entry.reason);
+      const fate = suppressedFate(entry);
       for (const [index, type] of (actionsOf.get(entry.rule) ?? []).entries()) {
         if (taken.has(index)) continue;
         // A reply cap drops replies only; the rule's other actions ran.
@@ -169,30 +170,32 @@ function successFate(type: string): string {
   return type === 'reply' || type === 'post' || type === 'escalate' ? 'would send' : 'would run';
 }
 
-/** `held: …` from the approval the hold filed: crisis mode, the outgoing guard (a sensitive term, do-not-engage, the length), a rule. */
-function heldFate(by: string | undefined, reason: string): { fate: string; reason: string } {
-  if (by === 'crisis') return { fate: 'held: crisis mode', reason };
-  if (by === 'rule') return { fate: 'held: by rule', reason };
-  const term = /the sensitive term "(.*)"$/.exec(reason);
-  if (term) return { fate: `held: sensitive term '${term[1]}'`, reason };
-  const recipient = /^the recipient (\S+) is on the do-not-engage list$/.exec(reason);
-  if (recipient) return { fate: `held: do-not-engage ${recipient[1]}`, reason };
-  const length = /^(.*? allows [\d,]+): approve/.exec(reason);
-  if (length) return { fate: `held: too long (${length[1]})`, reason };
+/** `held: …` from the approval the hold filed, by who held it and, for a guard, its code: never by the reason's words. */
+function heldFate(approval: Approval | undefined): { fate: string; reason: string } {
+  const reason = approval?.reason ?? '';
+  if (approval?.heldBy === 'crisis') return { fate: 'held: crisis mode', reason };
+  if (approval?.heldBy === 'rule') return { fate: 'held: by rule', reason };
+  const guard = approval?.guard;
+  if (guard?.code === 'sensitiveTerm') return { fate: `held: sensitive term '${guard.detail}'`, reason };
+  if (guard?.code === 'doNotEngage') return { fate: `held: do-not-engage ${guard.detail}`, reason };
+  if (guard?.code === 'tooLong') return { fate: `held: too long (${guard.detail})`, reason };
   return { fate: 'held', reason };
 }
 
-/** Why a rule that held kept its actions back, by the limit or the crisis key that did (create-rule-set, crisis-rule-set). */
-function suppressedFate(reason: string): { fate: string; dueAt?: string } {
-  const waiting = /^waiting for an answer until (\S+)/.exec(reason);
-  if (waiting) return { fate: 'waiting: after', dueAt: waiting[1]! };
-  if (reason.startsWith('perAuthor limit')) return { fate: 'suppressed: perAuthor' };
-  if (reason.includes('(oncePerThread)')) return { fate: 'suppressed: oncePerThread' };
-  if (reason.startsWith('circuit breaker')) return { fate: 'suppressed: perMinute' };
-  if (reason.startsWith('reply dropped')) return { fate: 'suppressed: repliesPerAuthorPerDay' };
-  if (reason.includes('matching events') || reason.includes('spike episode') || reason.includes('opened the episode'))
-    return { fate: 'suppressed: volume' };
-  if (reason === 'the author is one of our own accounts' || reason === 'Foghorn wrote this item')
-    return { fate: 'suppressed: own account' };
-  return { fate: 'suppressed' };
+const SUPPRESSED: Record<HoldCode, string> = {
+  perAuthor: 'suppressed: perAuthor',
+  oncePerThread: 'suppressed: oncePerThread',
+  perMinute: 'suppressed: perMinute',
+  repliesPerAuthorPerDay: 'suppressed: repliesPerAuthorPerDay',
+  volume: 'suppressed: volume',
+  ownAccount: 'suppressed: own account',
+  after: 'waiting: after',
+};
+
+/** Why a rule that held kept its actions back, by the code of the limit, guard or wait that did (create-rule-set, crisis-rule-set). */
+function suppressedFate(entry: RuleExplanation): { fate: string; dueAt?: string } {
+  return {
+    fate: entry.code === undefined ? 'suppressed' : SUPPRESSED[entry.code],
+    ...(entry.dueAt !== undefined ? { dueAt: entry.dueAt } : {}),
+  };
 }

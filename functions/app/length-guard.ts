@@ -2,7 +2,8 @@ import type { ActionExecutor, ExecutionResult } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
 import { APPROVAL_PARAM, holdForApproval } from '../crisis/approvals.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
-import { type PlatformTextLimit, platformTextLimit } from '../platforms/limits.js';
+import type { Approval } from '../crisis/ports.js';
+import { platformTextLimit } from '../platforms/limits.js';
 import { threadPartCommand } from '../platforms/thread-part.js';
 import { describeOverflow } from '../rules/overflow.js';
 import { textLength, truncateText } from '../text/index.js';
@@ -11,8 +12,8 @@ import type { Adapters } from './adapters.js';
 export interface LengthGuardOptions {
   /** The platform executor that sends one text. */
   inner: ActionExecutor;
-  /** Files a command for a person, with the reason (the crisis approval queue). */
-  hold(command: ActionCommand, reason: string): Promise<void>;
+  /** Files a command for a person, with the reason and, for a text too long, `tooLong` (the crisis approval queue). */
+  hold(command: ActionCommand, reason: string, guard?: Approval['guard']): Promise<void>;
   limits?: typeof platformTextLimit;
 }
 
@@ -42,7 +43,11 @@ export function lengthGuardedExecutor(options: LengthGuardOptions): ActionExecut
     if (command.params[APPROVAL_PARAM] !== undefined) {
       return options.inner({ ...whole, params: { ...whole.params, text: truncateText(text, limit) } });
     }
-    await options.hold(whole, heldReason(text, limit));
+    const overflow = describeOverflow(textLength(text, limit.counts), limit);
+    await options.hold(whole, `${overflow}: approve to send it cut to the limit, or reject and answer by hand`, {
+      code: 'tooLong',
+      detail: overflow,
+    });
     return { status: 'held' };
   };
 
@@ -81,19 +86,15 @@ export function lengthGuardedExecutor(options: LengthGuardOptions): ActionExecut
   }
 }
 
-function heldReason(text: string, limit: PlatformTextLimit): string {
-  return `${describeOverflow(textLength(text, limit.counts), limit)}: approve to send it cut to the limit, or reject and answer by hand`;
-}
-
 /** The length guard around the platform executor, holding through the crisis approval queue. */
 export function withLengthGuard(inner: ActionExecutor, adapters: Pick<Adapters, 'crisisStores' | 'clock'>, kit: CrisisKit): ActionExecutor {
   const { approvals, audit } = adapters.crisisStores;
   return lengthGuardedExecutor({
     inner,
-    hold: async (command, reason) => {
+    hold: async (command, reason, guard) => {
       await holdForApproval(
         { approvals, audit, expireAfterMs: kit.teamConfig().crisis.approvalExpiryMs },
-        { id: command.id, reason, heldBy: 'guard', command, eventId: command.eventId, ruleId: command.ruleId },
+        { id: command.id, reason, heldBy: 'guard', ...(guard ? { guard } : {}), command, eventId: command.eventId, ruleId: command.ruleId },
         adapters.clock.now(),
       );
     },

@@ -65,6 +65,12 @@ export interface ConditionExplanation {
   conditions?: ConditionExplanation[];
 }
 
+/**
+ * Why a rule whose conditions held did not act, or dropped its reply: the limit, guard or wait that did, for tools
+ * that must not depend on the words of `reason` (the dry run's fates).
+ */
+export type HoldCode = 'perAuthor' | 'oncePerThread' | 'perMinute' | 'repliesPerAuthorPerDay' | 'volume' | 'ownAccount' | 'after';
+
 export interface RuleExplanation {
   rule: string;
   /**
@@ -73,6 +79,10 @@ export interface RuleExplanation {
    */
   outcome: 'fired' | 'held' | 'no-match' | 'not-reached';
   reason?: string;
+  /** With `reason` when a limit, guard or wait kept the rule's actions (or its reply) back. */
+  code?: HoldCode;
+  /** For code `after`: when the rule acts unless the conversation is answered first. */
+  dueAt?: string;
   conditions?: ConditionExplanation;
 }
 

@@ -52,7 +52,15 @@ export function approvedCommand(approval: Approval, text?: string): ActionComman
 /** Files a held command for a human. Holding the same command again returns the first approval. */
 export async function holdForApproval(
   deps: Pick<ApprovalDependencies, 'approvals' | 'audit' | 'expireAfterMs'>,
-  input: { id: string; reason: string; heldBy: Approval['heldBy']; command?: ActionCommand; eventId: string; ruleId: string },
+  input: {
+    id: string;
+    reason: string;
+    heldBy: Approval['heldBy'];
+    guard?: Approval['guard'];
+    command?: ActionCommand;
+    eventId: string;
+    ruleId: string;
+  },
   now: Date,
 ): Promise<Approval> {
   const approval = await deps.approvals.putIfAbsent({
@@ -60,6 +68,7 @@ export async function holdForApproval(
     status: 'pending',
     reason: input.reason,
     heldBy: input.heldBy,
+    ...(input.guard ? { guard: input.guard } : {}),
     ...(input.command ? { command: input.command } : {}),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.expireAfterMs).toISOString(),

@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '../core/event.js';
-import type { Decision, EvaluationContext, PlannedAction, RuleSet } from '../core/rule-set.js';
+import type { Decision, EvaluationContext, HoldCode, PlannedAction, RuleSet } from '../core/rule-set.js';
 import { isOwnAnswer } from './conversation.js';
 import { CRISIS_REPLY_PARAM } from './guarded-executor.js';
 import type { AuditLog, CounterStore, CrisisStore, EpisodeStore, TimerStore } from './ports.js';
@@ -40,7 +40,7 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
         byRule.set(action.ruleId, group);
       }
       const actions: PlannedAction[] = [];
-      const reasons: Array<{ rule: string; reason: string }> = [];
+      const reasons: Array<{ rule: string; reason: string; code: HoldCode; dueAt?: string }> = [];
       const ruleOptions = options();
       // A volume rule counts every event its conditions held for, even one a limit kept from acting (never our own posts).
       if (!isOwnAnswer(event))
@@ -57,7 +57,7 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
           const onQuiet = (decision.onQuiet ?? []).filter((action) => action.ruleId === ruleId);
           const seen = await observeSpike(ruleId, rule.volume, event, planned, context.now, deps, onQuiet);
           if (!seen.fire) {
-            reasons.push({ rule: ruleId, reason: seen.reason });
+            reasons.push({ rule: ruleId, reason: seen.reason, code: 'volume' });
             continue;
           }
           // The digest: the count over the window, the baseline, and the latest matching events.
@@ -85,7 +85,12 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
             { ruleId, after: rule.after.text, afterMs: rule.after.ms, event, actions: planned },
             context.now,
           );
-          reasons.push({ rule: ruleId, reason: `waiting for an answer until ${timer.dueAt} (timer ${timer.id})` });
+          reasons.push({
+            rule: ruleId,
+            reason: `waiting for an answer until ${timer.dueAt} (timer ${timer.id})`,
+            code: 'after',
+            dueAt: timer.dueAt,
+          });
           continue;
         }
         actions.push(...planned);
@@ -102,7 +107,8 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
       if (decision.explanation && reasons.length > 0) {
         result.explanation = decision.explanation.map((entry) => {
           const reason = reasons.find((candidate) => candidate.rule === entry.rule);
-          return reason && entry.outcome === 'fired' ? { ...entry, outcome: 'held', reason: reason.reason } : entry;
+          if (!reason || entry.outcome !== 'fired') return entry;
+          return { ...entry, outcome: 'held', reason: reason.reason, code: reason.code, ...(reason.dueAt ? { dueAt: reason.dueAt } : {}) };
         });
       }
       return result;

@@ -4,7 +4,7 @@ import { PermanentActionError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
 import { APPROVAL_PARAM, holdForApproval } from './approvals.js';
 import { waitingConversations } from './conversation.js';
-import type { GuardVerdict } from './outgoing-guard.js';
+import type { GuardCode, GuardVerdict } from './outgoing-guard.js';
 import type { ApprovalStore, AuditLog, CrisisStore, TimerStore } from './ports.js';
 import { answerTimers } from './sla-timer.js';
 
@@ -47,6 +47,7 @@ export function guardedExecutor(options: GuardedExecutorOptions): ActionExecutor
             id: command.id,
             reason: held.reason,
             heldBy: held.by,
+            ...(held.guard ? { guard: held.guard } : {}),
             command,
             eventId: command.eventId,
             ruleId: command.ruleId,
@@ -63,9 +64,11 @@ export function guardedExecutor(options: GuardedExecutorOptions): ActionExecutor
     return result;
   };
 
-  async function holdReason(command: ActionCommand): Promise<{ reason: string; by: 'guard' | 'crisis' } | undefined> {
+  async function holdReason(
+    command: ActionCommand,
+  ): Promise<{ reason: string; by: 'guard' | 'crisis'; guard?: { code: GuardCode; detail: string } } | undefined> {
     const verdict = options.guard(command);
-    if (verdict.hold) return { reason: verdict.reason, by: 'guard' };
+    if (verdict.hold) return { reason: verdict.reason, by: 'guard', guard: { code: verdict.code, detail: verdict.detail } };
     if (command.params[CRISIS_REPLY_PARAM] === true) return undefined;
     const crisis = await options.crisis.get();
     return crisis.on

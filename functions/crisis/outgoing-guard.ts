@@ -11,7 +11,11 @@ export interface OutgoingGuardOptions {
   doNotEngage: readonly string[];
 }
 
-export type GuardVerdict = { hold: false } | { hold: true; reason: string };
+/** A hold says why in words (`reason`) and as data: which check (`code`) and what it found (the term, the recipient). */
+export type GuardVerdict = { hold: false } | { hold: true; reason: string; code: GuardCode; detail: string };
+
+/** Which check of the act stage held a reply or post: the outgoing guard's two, and the length guard (app/length-guard.ts). */
+export type GuardCode = 'sensitiveTerm' | 'doNotEngage' | 'tooLong';
 
 /**
  * Holds any outgoing text that contains a sensitive term or that would go to a do-not-engage account,
@@ -30,13 +34,14 @@ export function outgoingGuard(options: OutgoingGuardOptions): (command: ActionCo
       const handle = author.handle?.replace(/^@/, '').toLowerCase();
       const candidates = [`${platform}:${author.id.toLowerCase()}`, ...(handle ? [`${platform}:@${handle}`, `@${handle}`] : [])];
       const listed = candidates.find((candidate) => accounts.has(candidate));
-      if (listed) return { hold: true, reason: `the recipient ${listed} is on the do-not-engage list` };
+      if (listed)
+        return { hold: true, reason: `the recipient ${listed} is on the do-not-engage list`, code: 'doNotEngage', detail: listed };
     }
     const text = command.params.text;
     if (typeof text === 'string' && terms.length > 0) {
       const tokens = textTokens(text);
       const hit = terms.find((entry) => containsPhrase(tokens, entry.tokens));
-      if (hit) return { hold: true, reason: `the text contains the sensitive term "${hit.term}"` };
+      if (hit) return { hold: true, reason: `the text contains the sensitive term "${hit.term}"`, code: 'sensitiveTerm', detail: hit.term };
     }
     return { hold: false };
   };

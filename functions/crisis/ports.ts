@@ -3,6 +3,7 @@ import type { CanonicalEvent } from '../core/event.js';
 import type { AuditRecord } from '../core/ports.js';
 import type { PlannedAction } from '../core/rule-set.js';
 import type { EscalationEvent } from '../escalation/escalation.js';
+import type { GuardCode } from './outgoing-guard.js';
 
 /**
  * What the crisis and SLA core needs from storage. DynamoDB implementations live in
@@ -144,6 +145,8 @@ export interface Approval {
   reason: string;
   /** `outcome`: a reply or post that may have been sent (no answer came); approving sends it again. */
   heldBy: 'rule' | 'crisis' | 'guard' | 'outcome';
+  /** For a guard's hold: which check held it, and what it found (the term, the recipient, the length). */
+  guard?: { code: GuardCode; detail: string };
   /** The command to run once approved (for a rule's `hold`, the parked reply or post); absent when nothing waits. */
   command?: ActionCommand;
   createdAt: string;

@@ -1,6 +1,6 @@
 import { type Almanac, Engine, type RuleResult } from 'json-rules-engine';
 import type { CanonicalEvent } from '../core/event.js';
-import type { Decision, EvaluationContext, PlannedAction, RuleExplanation, RuleSet } from '../core/rule-set.js';
+import type { Decision, EvaluationContext, HoldCode, PlannedAction, RuleExplanation, RuleSet } from '../core/rule-set.js';
 import type { CompiledRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
 import { EventScope, SCOPE_FACT } from './event-scope.js';
@@ -77,7 +77,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
       const resultById = new Map<string, RuleResult>([...results, ...failureResults].map((result) => [result.name, result]));
 
       const decision: Decision = { eventId: event.id, rules: [], actions: [] };
-      const outcomes = new Map<string, { outcome: RuleExplanation['outcome']; reason?: string }>();
+      const outcomes = new Map<string, { outcome: RuleExplanation['outcome']; reason?: string; code?: HoldCode }>();
       let stopPriority: number | undefined;
       const guard =
         event.author.isSelf === true
@@ -85,6 +85,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           : event.sentByFoghorn === true
             ? 'Foghorn wrote this item'
             : undefined;
+      const ownAccount = guard === undefined ? undefined : { text: guard, code: 'ownAccount' as const };
       const author = `${event.platform}:${event.author.id}`;
 
       for (const rule of held) {
@@ -94,9 +95,9 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
         }
         decision.rules.push(rule.id);
         if (rule.stop) stopPriority = rule.priority;
-        const reason = guard !== undefined ? { text: guard } : await limitReason(rule);
+        const reason = ownAccount ?? (await limitReason(rule));
         if (reason !== undefined) {
-          outcomes.set(rule.id, { outcome: 'held', reason: reason.text });
+          outcomes.set(rule.id, { outcome: 'held', reason: reason.text, code: reason.code });
           if ('escalate' in reason && reason.escalate) decision.actions.push(reason.escalate);
           continue;
         }
@@ -117,7 +118,11 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
         outcomes.set(
           rule.id,
           capped
-            ? { outcome: 'fired', reason: `reply dropped: ${replyCap} automatic replies to this author in 24h` }
+            ? {
+                outcome: 'fired',
+                reason: `reply dropped: ${replyCap} automatic replies to this author in 24h`,
+                code: 'repliesPerAuthorPerDay',
+              }
             : { outcome: 'fired' },
         );
       }
@@ -143,7 +148,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
       return decision;
 
       /** Why the rule may not act now (and the breaker's escalation when it just tripped), or undefined. */
-      async function limitReason(rule: CompiledRule): Promise<{ text: string; escalate?: PlannedAction } | undefined> {
+      async function limitReason(rule: CompiledRule): Promise<{ text: string; code: HoldCode; escalate?: PlannedAction } | undefined> {
         const { limits } = rule;
         // A volume rule's matching events are counted, not firings: its spike acts once per episode, so the
         // per-minute ceiling must not trip on the flood the rule exists to notice.
@@ -154,26 +159,27 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
           context.state.peek &&
           (await context.state.peek(breakerKey, 1, limits.breakerCooldownMs, context.now)) > 0
         ) {
-          return { text: 'circuit breaker open: the rule exceeded its per-minute ceiling' };
+          return { text: 'circuit breaker open: the rule exceeded its per-minute ceiling', code: 'perMinute' };
         }
         if (limits.oncePerThread) {
           const thread = event.thread.id ?? event.thread.replyToId ?? event.id;
           if (!(await context.state.tryAcquire(`rule:${rule.id}:thread:${event.platform}:${thread}`, 1, THREAD_MEMORY_MS, context.now))) {
-            return { text: 'already acted in this thread (oncePerThread)' };
+            return { text: 'already acted in this thread (oncePerThread)', code: 'oncePerThread' };
           }
         }
         if (limits.perAuthor) {
           const { count, windowMs } = limits.perAuthor;
           if (!(await context.state.tryAcquire(`rule:${rule.id}:author:${author}`, count, windowMs, context.now))) {
-            return { text: `perAuthor limit: this author already had ${count} in ${formatDuration(windowMs)}` };
+            return { text: `perAuthor limit: this author already had ${count} in ${formatDuration(windowMs)}`, code: 'perAuthor' };
           }
         }
         if (perMinute !== undefined && !(await context.state.tryAcquire(`rule:${rule.id}:minute`, perMinute, 60_000, context.now))) {
           const tripped = await context.state.tryAcquire(breakerKey, 1, limits.breakerCooldownMs, context.now);
           const text = `circuit breaker: more than ${perMinute} firings in a minute`;
-          if (!tripped || limits.breakerTarget === undefined) return { text };
+          if (!tripped || limits.breakerTarget === undefined) return { text, code: 'perMinute' };
           return {
             text,
+            code: 'perMinute',
             escalate: {
               type: 'escalate',
               ruleId: rule.id,

@@ -43,7 +43,8 @@ describe('foghorn help and version', () => {
     const result = await foghorn(['--help']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    for (const name of ['rules', 'evaluate', 'crisis', 'approvals', 'audit']) expect(result.stdout).toMatch(new RegExp(`\\n  ${name}\\b`));
+    for (const name of ['rules', 'evaluate', 'events', 'backtest', 'crisis', 'approvals', 'audit'])
+      expect(result.stdout).toMatch(new RegExp(`\\n  ${name}\\b`));
   });
 
   it.each([
@@ -63,6 +64,14 @@ describe('foghorn help and version', () => {
     [
       ['evaluate', '--help'],
       ['--rules <dir>', '--events <file>', '--explain', '--now'],
+    ],
+    [
+      ['events', 'export', '--help'],
+      ['--since <time>', '--until <time>', '--platform <name>', '--url <url>', '--data <dir>'],
+    ],
+    [
+      ['backtest', '--help'],
+      ['--rules <dir>', '--live <dir>', '--events <file>', '--since <time>', '--data <dir>', '--json'],
     ],
     [
       ['approvals', '--help'],

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../cli/main.js';
+import { main } from '../../cli/main.js';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../functions/entries/local/runtime.js';
 import { STORE_FOLDERS } from '../../functions/entries/local/runtime-settings.js';
@@ -57,7 +57,7 @@ async function refusingServer(): Promise<{ url: string; server: Server }> {
 async function migrate(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCommand('data', ['migrate', ...args], {
+  const code = await main(['data', 'migrate', ...args], {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
     env: {},

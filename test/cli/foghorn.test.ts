@@ -174,20 +174,22 @@ describe('foghorn (in process)', () => {
     });
   });
 
-  it('evaluate: reports lines that are not canonical events, evaluates the rest, exits 1', async () => {
+  it('evaluate: reports lines that are not events, evaluates the rest, exits 1', async () => {
     const dir = ruleDir({ 'foghorn.config.yaml': CONFIG, 'rules/faq.yaml': FAQ });
     const events = join(dir, 'events.jsonl');
-    writeFileSync(events, `not json\n{"id": "x"}\n${event('generic:1', 'opening hours', 'a')}\n`);
+    writeFileSync(events, `not json\n{"id": "x", "kind": "telepathy"}\n${event('generic:1', 'opening hours', 'a')}\n`);
     const result = await foghornInProcess(['evaluate', '--rules', join(dir, 'rules'), '--events', events]);
     expect(result.code).toBe(1);
     expect(result.err[0]).toMatch(/events\.jsonl:1: not JSON/);
-    expect(result.err[1]).toMatch(/events\.jsonl:2: not a canonical event: platform: /);
+    expect(result.err[1]).toBe(
+      `${events}:2: not an event: kind: "telepathy" is not one of message, mention, comment, reply, review, dm, post, reaction, sla.breached, system, other`,
+    );
     expect(result.out).toHaveLength(1);
   });
 
   it('explains wrong usage with exit 2', async () => {
     expect((await foghornInProcess(['nonsense'])).code).toBe(2);
-    expect((await foghornInProcess(['evaluate', '--rules', 'rules'])).err[0]).toContain('--events FILE.jsonl is required');
+    expect((await foghornInProcess(['evaluate', '--rules', 'rules'])).err[0]).toContain('--events FILE is required (- reads stdin)');
     expect((await foghornInProcess(['evaluate', '--events', 'x', '--bogus'])).code).toBe(2);
     expect((await foghornInProcess(['rules', 'validate', '/no/such/dir'])).err[0]).toContain('does not exist');
   });
