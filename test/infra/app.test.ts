@@ -70,7 +70,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     const result = await synthApp({ rules: brokenRules }, outdir);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/broken\.yaml:4: broken-rule › when\.all\[0\]\.operator: unknown operator 'noSuchOperator'/);
-    expect(existsSync(join(outdir, 'Foghorn.template.json'))).toBe(false);
+    expect(existsSync(join(outdir, 'prod-foghorn.template.json'))).toBe(false);
   }, 120_000);
 
   it("synthesises offline with no credentials, with cdk-nag's AwsSolutions checks passing", async () => {
@@ -82,7 +82,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     );
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
     expect(result.code).toBe(0);
-    const template = JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as {
+    const template = JSON.parse(readFileSync(join(outdir, 'prod-foghorn.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: any }>;
     };
     const types = Object.values(template.Resources).map((resource) => resource.Type);
@@ -133,7 +133,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     expect(result.code).toBe(0);
     const resources = Object.values(
       (
-        JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as {
+        JSON.parse(readFileSync(join(outdir, 'prod-foghorn.template.json'), 'utf8')) as {
           Resources: Record<string, { Type: string; Properties: any }>;
         }
       ).Resources,
