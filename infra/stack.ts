@@ -16,13 +16,17 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type FunctionName, type QueueName, topology } from '../functions/app/topology.js';
 import { CONSOLE_API_PREFIX } from '../functions/entries/lambda/console-access.js';
+import { connectors } from '../functions/platforms/index.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
+import { ApiDomain, type ApiDomainOptions } from './constructs/api-domain.js';
 import { ConsoleAuth, hostedUiUrl } from './constructs/console-auth.js';
 import { type ConsoleDeployment, ConsoleHosting } from './constructs/console-hosting.js';
+import { FoghornDashboard } from './constructs/dashboard.js';
 import { type BundledPath, FoghornFunction, REPO_ROOT } from './constructs/foghorn-function.js';
 import { QueueWithDeadLetters } from './constructs/queue-with-dead-letters.js';
 import type { RulesForDeployment } from './rules-for-deployment.js';
+import { type StageNames, stageNames } from './stage-names.js';
 
 /**
  * A DynamoDB action (`dynamodb:<name>`) a function's code sends; scans and batches are none of them. A
@@ -193,6 +197,13 @@ export interface FoghornStackProps extends StackProps {
   tracing?: boolean;
   /** The ops console on S3 and CloudFront, with Cognito sign-in and the JWT-authorised console routes; none without it. */
   console?: ConsoleDeployment;
+  /**
+   * The deployment's stage (default `prod`): it prefixes the stack's name and every name the stack gives a resource
+   * (infra/stage-names.ts), so stages live side by side in one account and region.
+   */
+  stage?: string;
+  /** The HTTP API on a custom domain (an ACM certificate in the stack's region); webhooks, the API and the console use it. */
+  domain?: ApiDomainOptions;
 }
 
 /**
@@ -210,9 +221,17 @@ export class FoghornStack extends Stack {
   /** The customer-managed key of the table and the log groups, when one is configured. */
   readonly encryptionKey: IKey | undefined;
   readonly console: { hosting: ConsoleHosting; auth: ConsoleAuth } | undefined;
+  readonly names: StageNames;
+  /** The API's custom domain, when the stack has one. */
+  readonly domain: ApiDomain | undefined;
+  /** `https://…` where webhooks and the API are reached: the custom domain when there is one, else the execute-api endpoint. */
+  readonly apiUrl: string;
+  readonly dashboard: FoghornDashboard;
 
   constructor(scope: Construct, id: string, props: FoghornStackProps) {
-    super(scope, id, props);
+    const names = stageNames(props.stage);
+    super(scope, id, { ...props, stackName: props.stackName ?? names.stack });
+    this.names = names;
 
     this.encryptionKey =
       props.encryptionKey === undefined
@@ -226,6 +245,7 @@ export class FoghornStack extends Stack {
       sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: TABLE_KEYS.ttl,
+      tableName: names.table,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
       ...(this.encryptionKey ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: this.encryptionKey } : {}),
@@ -237,10 +257,11 @@ export class FoghornStack extends Stack {
       projectionType: ProjectionType.ALL,
     });
 
-    this.bus = new EventBus(this, 'Bus', { eventBusName: topology.busName });
+    this.bus = new EventBus(this, 'Bus', { eventBusName: names.bus });
 
     // One JSON object of FOGHORN_* keys; the generic webhook secret is generated, the rest set after deploy.
     this.secret = new Secret(this, 'Settings', {
+      secretName: names.secret,
       // Tokens are tedious to collect again; deleting the stack leaves them in place.
       removalPolicy: RemovalPolicy.RETAIN,
       description: 'Foghorn settings: one JSON object of FOGHORN_* keys (see docs/deploy.md)',
@@ -263,6 +284,8 @@ export class FoghornStack extends Stack {
         new QueueWithDeadLetters(this, `${pascal(name)}Queue`, {
           visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
           maxReceiveCount: spec.maxReceiveCount,
+          queueName: names.queue(name),
+          deadLettersName: names.deadLetters(name),
         }),
     );
 
@@ -306,6 +329,10 @@ export class FoghornStack extends Stack {
       webhooks: props.throttle?.webhooks ?? DEFAULT_THROTTLES.webhooks,
       api: props.throttle?.api ?? DEFAULT_THROTTLES.api,
     });
+    this.domain = props.domain
+      ? new ApiDomain(this, 'ApiDomain', { ...props.domain, api: this.api, stage: this.node.findChild('ApiStage') as HttpStage })
+      : undefined;
+    this.apiUrl = this.domain?.url ?? this.api.apiEndpoint;
     this.console = props.console ? this.#console(props.console, props.logRetention) : undefined;
 
     for (const [name, schedule] of Object.entries(SCHEDULES)) {
@@ -318,7 +345,7 @@ export class FoghornStack extends Stack {
       });
     }
 
-    this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail });
+    this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail, topicName: names.alarmTopic });
     for (const [name, { deadLetters }] of Object.entries(this.queues)) {
       this.alarms.alarmAbove(
         `${pascal(name)}DeadLetters`,
@@ -337,7 +364,7 @@ export class FoghornStack extends Stack {
     }
 
     new CfnOutput(this, 'WebhookUrl', {
-      value: `${this.api.apiEndpoint}/webhooks/{platform}`,
+      value: `${this.apiUrl}/webhooks/{platform}`,
       description: "Point each platform's webhook here",
     });
     new CfnOutput(this, 'ApiInvokeArn', {
@@ -345,7 +372,7 @@ export class FoghornStack extends Stack {
       description: 'Grant execute-api:Invoke on this to the people and roles that may call the API',
     });
     new CfnOutput(this, 'ApiUrl', {
-      value: `${this.api.apiEndpoint}/api`,
+      value: `${this.apiUrl}/api`,
       description:
         'The crisis, approvals, audit and events API: SigV4-signed requests from principals granted execute-api:Invoke (docs/deploy.md)',
     });
@@ -358,6 +385,15 @@ export class FoghornStack extends Stack {
     for (const [name, fn] of Object.entries(this.functions)) {
       new CfnOutput(this, `${pascal(name)}LogGroup`, { value: fn.logGroupName });
     }
+
+    this.dashboard = new FoghornDashboard(this, 'Dashboard', {
+      dashboardName: names.dashboard,
+      stage: names.stage,
+      platforms: Object.keys(connectors),
+      functions: this.functions,
+      queues: this.queues,
+    });
+    new CfnOutput(this, 'DashboardName', { value: names.dashboard, description: 'The CloudWatch dashboard of this stage' });
   }
 
   #function(
@@ -392,6 +428,8 @@ export class FoghornStack extends Stack {
 
     // `api` would collide with the HTTP API's construct id.
     const fn = new FoghornFunction(this, name === 'api' ? 'ApiFunction' : pascal(name), {
+      functionName: this.names.function(name),
+      stage: this.names.stage,
       entry: spec.entry,
       description: spec.description,
       timeout: Duration.seconds(spec.timeoutSeconds),
@@ -486,9 +524,14 @@ export class FoghornStack extends Stack {
   }
 
   #httpApi(logRetention: RetentionDays | undefined, throttle: { webhooks: ThrottleLimits; api: ThrottleLimits }): HttpApi {
-    const api = new HttpApi(this, 'Api', { apiName: 'foghorn', description: 'Foghorn webhooks and API', createDefaultStage: false });
+    const api = new HttpApi(this, 'Api', {
+      apiName: this.names.api,
+      description: `Foghorn webhooks and API (${this.names.stage})`,
+      createDefaultStage: false,
+    });
     const iam = new HttpIamAuthorizer();
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      logGroupName: this.names.logs('api-access'),
       retention: logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
       ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
@@ -537,16 +580,19 @@ export class FoghornStack extends Stack {
 
   /** The console's files behind CloudFront, its user pool, and its copy of the `/api` routes behind their JWT authorizer. */
   #console(console: ConsoleDeployment, logRetention: RetentionDays | undefined): { hosting: ConsoleHosting; auth: ConsoleAuth } {
-    const domainPrefix = console.signInDomainPrefix ?? `${this.stackName.toLowerCase()}-console-${this.account}`;
+    const domainPrefix = console.signInDomainPrefix ?? this.names.signInDomainPrefix(this.account);
     const hosting = new ConsoleHosting(this, 'Console', {
       build: console.build,
       api: this.api,
+      ...(this.domain ? { apiDomainName: this.domain.domainName } : {}),
+      namePrefix: this.names.prefix,
+      logGroupName: this.names.logs('console-deployment'),
       apiPathPrefix: CONSOLE_API_PREFIX,
       connectTo: [hostedUiUrl(this, domainPrefix)],
       logRetention,
       ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
     });
-    const auth = new ConsoleAuth(this, 'ConsoleAuth', { consoleUrl: hosting.url, domainPrefix });
+    const auth = new ConsoleAuth(this, 'ConsoleAuth', { consoleUrl: hosting.url, domainPrefix, userPoolName: this.names.userPool });
     auth.routeConsoleApi({
       api: this.api,
       handler: this.#required('api', 'the console calls'),

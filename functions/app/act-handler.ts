@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type ActDependencies, type AmbiguousOutcomes, actOn, backoffMs } from '../core/act.js';
+import { type ActDependencies, type ActOutcome, type AmbiguousOutcomes, actOn, backoffMs } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
 import { type OutboundPolicies, parseOutboundSection, settlePlatformOutcome } from '../core/outbound/index.js';
 import type { DeadLetters } from '../core/ports.js';
@@ -9,6 +9,7 @@ import type { CrisisKit } from '../crisis/crisis-kit.js';
 import { connectorFor } from '../platforms/index.js';
 import { actionExecutors, platformSending } from './action-executors.js';
 import type { Adapters } from './adapters.js';
+import { countAction } from './app-metrics.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { sqsBatchHandler } from './sqs-batch-handler.js';
 import { stage } from './stage.js';
@@ -30,6 +31,7 @@ export interface ActHandlerDependencies extends ActDependencies {
 export function createActHandler(
   dependencies: Provided<ActHandlerDependencies>,
   onError: (error: unknown, messageId: string) => void = () => {},
+  onOutcome: (command: ActionCommand, outcome: ActOutcome) => void = () => {},
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const deps = await resolveProvided(dependencies);
@@ -39,6 +41,7 @@ export function createActHandler(
         const command = JSON.parse(record.body) as ActionCommand;
         const count = Number(record.attributes.ApproximateReceiveCount) || 1;
         const outcome = await actOn(command, deps, { count, last: count >= maxReceiveCount });
+        onOutcome(command, outcome);
         if (outcome.status === 'retry') {
           await deps.delay(record.receiptHandle, outcome.retryAfterMs ?? backoffMs(count));
           throw new RetryLaterError(command.id, outcome.reason);
@@ -79,6 +82,7 @@ export function actStage(adapters: Provided<Adapters>): (event: SQSEvent) => Pro
         delay: (receiptHandle, ms) => wired.delayAction(receiptHandle, ms),
       },
       (error, messageId) => wired.logger.error('act failed', { messageId, error }),
+      (command, outcome) => countAction(wired.metrics, command, outcome, wired.clock.now()),
     );
   });
 }

@@ -15,6 +15,7 @@ import type { Settings } from '../core/settings.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
 import type { EmailSender } from '../escalation/email.js';
 import type { FoghornConfig } from '../rules/config.js';
+import type { AppMetrics } from './app-metrics.js';
 import type { RuleSource } from './rule-source.js';
 
 /**
@@ -57,6 +58,8 @@ export interface Adapters {
   /** How long a claimed action is protected from a second worker (FOGHORN_ACTION_LEASE_MS). */
   actionLeaseMs: number;
   logger: AppLogger;
+  /** Counts webhooks, actions by status and spikes (app-metrics.ts); nothing is counted without it. */
+  metrics?: AppMetrics;
 
   events: EventStore;
   actions: ActionStore;

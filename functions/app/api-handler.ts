@@ -5,6 +5,7 @@ import type { Adapters } from './adapters.js';
 import { analyticsSourcesOf } from './analytics-recording.js';
 import { consoleReadsOf, foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';
+import { awsOpenApiRoute } from './openapi.js';
 import { stage } from './stage.js';
 
 export interface ApiHandlerDependencies {
@@ -53,11 +54,16 @@ export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>)
   };
 }
 
+/** What the api function answers: the routes both runtimes share, and the OpenAPI document of the AWS routes. */
+export function awsApiRoutes(...shared: Parameters<typeof foghornApiRoutes>): ApiRoute[] {
+  return [...foghornApiRoutes(...shared), awsOpenApiRoute()];
+}
+
 /** The api stage: crisis mode, approvals, audit and events over the adapters' stores, as the local server serves them. */
 export function apiStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
   return stage(adapters, async (wired) =>
     createApiHandler({
-      routes: foghornApiRoutes(await crisisKitOf(wired), wired.events, analyticsSourcesOf(wired), consoleReadsOf(wired)),
+      routes: awsApiRoutes(await crisisKitOf(wired), wired.events, analyticsSourcesOf(wired), consoleReadsOf(wired)),
       onError: (error, routeKey) => wired.logger.error('api route failed', { routeKey, error }),
     }),
   );

@@ -25,11 +25,13 @@ import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
 import { DynamoEventStore } from '../storage/dynamo/event-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import type { Adapters, AppLogger, TeamConfigSource } from './adapters.js';
+import type { AppMetrics } from './app-metrics.js';
 import type { RuleSource } from './rule-source.js';
 import { topology } from './topology.js';
 
 export interface AwsAdapterOptions {
   logger: AppLogger;
+  metrics?: AppMetrics;
   /** Instruments every SDK client the adapters make (X-Ray, through Powertools' tracer). */
   instrument?: <Client>(client: Client) => Client;
   env?: Readonly<Record<string, string | undefined>>;
@@ -61,6 +63,7 @@ class AwsAdapters implements Adapters {
   readonly live = new LiveSender();
   readonly sandbox = new SandboxSender();
   readonly logger: AppLogger;
+  readonly metrics: AppMetrics | undefined;
   /** A live view: the settings secret's keys once loaded, then the plain environment. */
   readonly settings: Settings = { get: (name) => this.#settings.get(name) };
   readonly #env: LambdaEnvironment;
@@ -72,6 +75,7 @@ class AwsAdapters implements Adapters {
 
   constructor(options: AwsAdapterOptions) {
     this.logger = options.logger;
+    this.metrics = options.metrics;
     this.#env = new LambdaEnvironment(options.env ?? process.env);
     this.#instrument = options.instrument ?? ((client) => client);
     this.#yamlTeamConfig = options.yamlTeamConfig;

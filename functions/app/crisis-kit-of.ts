@@ -1,5 +1,6 @@
 import { CrisisKit } from '../crisis/crisis-kit.js';
 import type { Adapters } from './adapters.js';
+import { countingAudit } from './app-metrics.js';
 import { emitEvent } from './emit-event.js';
 
 const kits = new WeakMap<Adapters, Promise<CrisisKit>>();
@@ -25,7 +26,9 @@ async function build(adapters: Adapters): Promise<CrisisKit> {
   await adapters.teamConfig.load();
   const email = adapters.email;
   const kit = new CrisisKit({
-    stores: adapters.crisisStores,
+    stores: adapters.metrics
+      ? { ...adapters.crisisStores, audit: countingAudit(adapters.crisisStores.audit, adapters.metrics) }
+      : adapters.crisisStores,
     config: () => adapters.teamConfig.current(),
     settings: adapters.settings,
     clock: adapters.clock,

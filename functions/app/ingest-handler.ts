@@ -5,6 +5,7 @@ import { type Provided, resolveProvided } from '../core/provided.js';
 import { HELPDESK_WEBHOOKS, isHelpdeskWebhook, receiveHelpdeskWebhook } from '../escalation/helpdesk-webhooks.js';
 import { connectorFor, connectors } from '../platforms/index.js';
 import type { Adapters } from './adapters.js';
+import { METRIC_NAMES } from './app-metrics.js';
 import { emitEvent } from './emit-event.js';
 import { stage } from './stage.js';
 import { topology } from './topology.js';
@@ -12,10 +13,14 @@ import { topology } from './topology.js';
 /** API Gateway HTTP API (payload v2) → the ingest core → an HTTP answer. */
 export function createIngestHandler(
   dependencies: Provided<IngestDependencies>,
+  onAnswered: (request: InboundRequest, response: HttpResponse) => void = () => {},
 ): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
   return async (event) => {
     const deps = await resolveProvided(dependencies);
-    return toApiGatewayResult(await handleWebhook(toInboundRequest(event, deps.clock.now()), deps));
+    const request = toInboundRequest(event, deps.clock.now());
+    const response = await handleWebhook(request, deps);
+    onAnswered(request, response);
+    return toApiGatewayResult(response);
   };
 }
 
@@ -48,6 +53,14 @@ export function toApiGatewayResult(response: HttpResponse): APIGatewayProxyResul
   };
 }
 
+/** A delivery's platform (only a registered one: the path is the sender's to choose) and whether it was accepted. */
+export function webhookDimensions(request: InboundRequest, response: HttpResponse): { platform: string; outcome: 'accepted' | 'refused' } {
+  return {
+    platform: Object.hasOwn(connectors, request.platform) ? request.platform : 'unknown',
+    outcome: response.status >= 200 && response.status < 300 ? 'accepted' : 'refused',
+  };
+}
+
 /**
  * The ingest stage: every registered platform's webhooks, stored once in the event store and published on the bus;
  * and the helpdesks' own webhooks (`/webhooks/zendesk`, `/webhooks/jira`), whose solved tickets come back as
@@ -55,17 +68,20 @@ export function toApiGatewayResult(response: HttpResponse): APIGatewayProxyResul
  */
 export function ingestStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
   return stage(adapters, (wired) => {
-    const platforms = createIngestHandler({
-      connectorFor,
-      knownPlatforms: () => [...Object.keys(connectors), ...Object.keys(HELPDESK_WEBHOOKS)],
-      settings: wired.settings,
-      store: wired.events,
-      publisher: wired.bus,
-      clock: wired.clock,
-      maxBodyBytes: topology.maxBodyBytes,
-      onError: (error, request) => wired.logger.error('ingest failed', { platform: request.platform, error }),
-      onAlert: (alert, request) => wired.logger.error('platform alert', { platform: request.platform, alert }),
-    });
+    const platforms = createIngestHandler(
+      {
+        connectorFor,
+        knownPlatforms: () => [...Object.keys(connectors), ...Object.keys(HELPDESK_WEBHOOKS)],
+        settings: wired.settings,
+        store: wired.events,
+        publisher: wired.bus,
+        clock: wired.clock,
+        maxBodyBytes: topology.maxBodyBytes,
+        onError: (error, request) => wired.logger.error('ingest failed', { platform: request.platform, error }),
+        onAlert: (alert, request) => wired.logger.error('platform alert', { platform: request.platform, alert }),
+      },
+      (request, response) => wired.metrics?.count(METRIC_NAMES.webhooks, webhookDimensions(request, response)),
+    );
     const helpdesks = async (event: APIGatewayProxyEventV2) =>
       toApiGatewayResult(
         await receiveHelpdeskWebhook(toInboundRequest(event, wired.clock.now()), {

@@ -3,6 +3,7 @@ import { ANALYTICS_PARAMETERS } from '../analytics/analytics-query.js';
 import { accessFor } from '../auth/api-access.js';
 import { type ListingName, listingParameters } from '../core/api-query.js';
 import { canonicalEventSchema } from '../core/event.js';
+import type { ApiRoute } from '../crisis/crisis-api-routes.js';
 import { topology } from './topology.js';
 
 /**
@@ -324,10 +325,55 @@ const ANALYTICS_SCHEMA = object({
   topRules: { type: 'array', items: object({ ruleId: { type: 'string' }, hits: count }) },
 });
 
-export function openApiDocument(routes: ReadonlyArray<{ method: string; path: string }>): Record<string, unknown> {
+/**
+ * Which runtime the document describes: the local one (sessions and the API token, the local address), or the HTTP API
+ * on AWS (SigV4-signed requests on the IAM routes, the address the document was fetched from).
+ */
+export interface OpenApiOptions {
+  runtime: 'local' | 'aws';
+}
+
+const LOCAL_SECURITY = {
+  session: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'foghorn_session',
+    description: 'The console session (POST /api/login, or the one-time link)',
+  },
+  apiToken: { type: 'http', scheme: 'bearer', description: 'FOGHORN_API_TOKEN, an admin (the foghorn command sends it)' },
+};
+
+const AWS_SECURITY = {
+  sigv4: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description: 'AWS Signature Version 4 (service execute-api), from a principal granted execute-api:Invoke (docs/deploy.md)',
+  },
+};
+
+/**
+ * `GET /api/openapi.json` on AWS: the document of the routes API Gateway has (topology.ts), built on first use. The
+ * local runtime serves its own (runtime.ts), from the routes its server has.
+ */
+export function awsOpenApiRoute(): ApiRoute {
+  let document: Record<string, unknown> | undefined;
+  return {
+    method: 'GET',
+    path: '/api/openapi.json',
+    handle: async () => ({ status: 200, body: (document ??= openApiDocument(topology.http, { runtime: 'aws' })) }),
+  };
+}
+
+export function openApiDocument(
+  routes: ReadonlyArray<{ method: string; path: string; auth?: string }>,
+  options: OpenApiOptions = { runtime: 'local' },
+): Record<string, unknown> {
+  const onAws = options.runtime === 'aws';
   const paths: Record<string, Record<string, unknown>> = {};
   const aws = new Set(topology.http.map((route) => `${route.method} ${route.path}`));
-  for (const { method, path } of routes) {
+  for (const route of routes) {
+    const { method, path } = route;
     const key = `${method} ${path}`;
     const operation = OPERATIONS[key];
     if (!operation) throw new Error(`openapi: no operation for ${key}; describe it in functions/app/openapi.ts`);
@@ -352,15 +398,21 @@ export function openApiDocument(routes: ReadonlyArray<{ method: string; path: st
     paths[path][method.toLowerCase()] = {
       operationId: `${method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       summary: operation.summary,
-      ...(role
-        ? {
-            description: `Locally: needs the ${role} role (a session of a user with it, or the API token, an admin), the runtime's own Origin, and Content-Type: application/json.`,
-            security: [{ session: [] }, { apiToken: [] }],
-          }
-        : {}),
-      ...(aws.has(key)
-        ? { 'x-foghorn-aws': 'served by the api function (IAM-authorised) or ingest' }
-        : { 'x-foghorn-aws': 'local runtime only' }),
+      ...(onAws
+        ? route.auth === 'iam'
+          ? { description: 'Needs a SigV4-signed request from a principal granted execute-api:Invoke on it.', security: [{ sigv4: [] }] }
+          : {}
+        : role
+          ? {
+              description: `Locally: needs the ${role} role (a session of a user with it, or the API token, an admin), the runtime's own Origin, and Content-Type: application/json.`,
+              security: [{ session: [] }, { apiToken: [] }],
+            }
+          : {}),
+      ...(onAws
+        ? {}
+        : aws.has(key)
+          ? { 'x-foghorn-aws': 'served by the api function (IAM-authorised) or ingest' }
+          : { 'x-foghorn-aws': 'local runtime only' }),
       parameters: [...pathParameters, ...(operation.listing ? listingParameters(operation.listing) : []), ...(operation.extraQuery ?? [])],
       ...(operation.body ? { requestBody: { required: true, content: json(schemaOf(operation.body)) } } : {}),
       responses,
@@ -369,18 +421,12 @@ export function openApiDocument(routes: ReadonlyArray<{ method: string; path: st
   return {
     openapi: '3.1.0',
     info: { title: 'Foghorn HTTP API', version: '1', description: 'See docs/api.md for every answer shape.' },
-    servers: [{ url: 'http://127.0.0.1:8787', description: 'the local runtime' }],
+    servers: onAws
+      ? [{ url: '/', description: 'the HTTP API this document was fetched from' }]
+      : [{ url: 'http://127.0.0.1:8787', description: 'the local runtime' }],
     paths,
     components: {
-      securitySchemes: {
-        session: {
-          type: 'apiKey',
-          in: 'cookie',
-          name: 'foghorn_session',
-          description: 'The console session (POST /api/login, or the one-time link)',
-        },
-        apiToken: { type: 'http', scheme: 'bearer', description: 'FOGHORN_API_TOKEN, an admin (the foghorn command sends it)' },
-      },
+      securitySchemes: onAws ? AWS_SECURITY : LOCAL_SECURITY,
       schemas: {
         Error: ERROR,
         Event: schemaOf(canonicalEventSchema),

@@ -117,6 +117,8 @@ export const topology = {
     // The actions queue's dead letters (SQS): listed, and redriven to the actions queue by SQS's move task.
     { method: 'GET', path: '/api/dead-letters', function: 'api', auth: 'iam' },
     { method: 'POST', path: '/api/dead-letters/{queue}/redrive', function: 'api', auth: 'iam' },
+    // The OpenAPI document of these routes (openapi.ts); locally the runtime describes its own, larger set.
+    { method: 'GET', path: '/api/openapi.json', function: 'api', auth: 'iam' },
   ] satisfies HttpRouteSpec[],
   /** Functions the clock starts: an EventBridge schedule on AWS, the local scheduler on one machine. */
   schedules: {

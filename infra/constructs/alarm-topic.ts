@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 export interface AlarmTopicProps {
   /** Subscribed to the topic when given (the address must confirm the subscription). */
   email?: string;
+  /** The topic's physical name (infra/stage-names.ts); CloudFormation's when absent. */
+  topicName?: string;
 }
 
 /**
@@ -23,7 +25,12 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     const key = new Key(this, 'Key', { enableKeyRotation: true, description: 'Encrypts the Foghorn alarm topic' });
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    this.topic = new Topic(this, 'Topic', { displayName: 'Foghorn alarms', masterKey: key, enforceSSL: true });
+    this.topic = new Topic(this, 'Topic', {
+      displayName: props.topicName ? `Foghorn alarms (${props.topicName})` : 'Foghorn alarms',
+      ...(props.topicName ? { topicName: props.topicName } : {}),
+      masterKey: key,
+      enforceSSL: true,
+    });
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
     this.#action = new SnsAction(this.topic);
   }

@@ -39,6 +39,8 @@ export interface ConsoleAuthProps {
   consoleUrl: string;
   /** The hosted UI's prefix, `<prefix>.auth.<region>.amazoncognito.com`; it must be unique in the region. */
   domainPrefix: string;
+  /** The user pool's name; `<stack name>-console` when absent. */
+  userPoolName?: string;
 }
 
 /** Each role's group precedence: a user in several groups reads as the highest of them, admin first. */
@@ -71,7 +73,7 @@ export class ConsoleAuth extends Construct {
   constructor(scope: Construct, id: string, props: ConsoleAuthProps) {
     super(scope, id);
     this.userPool = new UserPool(this, 'Users', {
-      userPoolName: `${Stack.of(this).stackName}-console`,
+      userPoolName: props.userPoolName ?? `${Stack.of(this).stackName}-console`,
       selfSignUpEnabled: false,
       signInAliases: { username: true },
       signInCaseSensitive: false,

@@ -53,6 +53,12 @@ export interface ConsoleHostingProps {
   build: ConsoleForDeployment;
   /** The HTTP API whose console routes (under `apiPathPrefix`) CloudFront sends `/api/*` to. */
   api: HttpApi;
+  /** The API's custom domain, when it has one: CloudFront reaches the API there instead of its execute-api host. */
+  apiDomainName?: string;
+  /** Prefixes the names of the console's resources (infra/stage-names.ts): its CloudFront function's name is account-wide. */
+  namePrefix?: string;
+  /** The deployment function's log group name; CloudFormation's when absent. */
+  logGroupName?: string;
   apiPathPrefix: string;
   /** Origins the page may call besides its own (the hosted sign-in's token endpoint). */
   connectTo: readonly string[];
@@ -135,13 +141,14 @@ export class ConsoleHosting extends Construct {
     });
 
     const pages = new EdgeFunction(this, 'Pages', {
+      ...(props.namePrefix ? { functionName: `${props.namePrefix}-${stack.region}-console-pages` } : {}),
       comment: "Answers the console's page paths with index.html",
       code: FunctionCode.fromInline(CONSOLE_PAGES_FUNCTION),
       runtime: FunctionRuntime.JS_2_0,
     });
 
     this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'Foghorn ops console',
+      comment: props.namePrefix ? `Foghorn ops console (${props.namePrefix})` : 'Foghorn ops console',
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       enableLogging: true,
@@ -159,7 +166,7 @@ export class ConsoleHosting extends Construct {
       additionalBehaviors: {
         // Never cached; every viewer header but Host (API Gateway answers to its own), Authorization included.
         '/api/*': {
-          origin: new HttpOrigin(`${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+          origin: new HttpOrigin(props.apiDomainName ?? `${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
             originPath: props.apiPathPrefix,
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [OriginSslPolicy.TLS_V1_2],
@@ -180,6 +187,7 @@ export class ConsoleHosting extends Construct {
       description: 'Copies the Foghorn console build into its bucket',
     });
     const logGroup = new LogGroup(this, 'DeploymentLogs', {
+      ...(props.logGroupName ? { logGroupName: props.logGroupName } : {}),
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
       ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),

@@ -35,6 +35,10 @@ export interface BundledPath {
 }
 
 export interface FoghornFunctionProps {
+  /** The function's physical name (infra/stage-names.ts); its log group is `/aws/lambda/<name>`. CloudFormation's when absent. */
+  functionName?: string;
+  /** The deployment's stage: every metric the function emits carries it as a dimension (FOGHORN_STAGE). */
+  stage?: string;
   /** Handler module relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
@@ -69,6 +73,7 @@ export class FoghornFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: FoghornFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
+      ...(props.functionName ? { logGroupName: `/aws/lambda/${props.functionName}` } : {}),
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
       ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
@@ -86,6 +91,7 @@ export class FoghornFunction extends NodejsFunction {
     ];
 
     super(scope, id, {
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       entry: join(REPO_ROOT, props.entry),
       handler: 'handler',
       description: props.description,
@@ -104,6 +110,7 @@ export class FoghornFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...(props.stage ? { FOGHORN_STAGE: props.stage } : {}),
         ...(props.tracing === false ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
         ...props.environment,
       },

@@ -6,6 +6,9 @@ export interface QueueWithDeadLettersProps {
   visibilityTimeout: Duration;
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
+  /** Physical names (infra/stage-names.ts); CloudFormation's when absent. */
+  queueName?: string;
+  deadLettersName?: string;
 }
 
 /**
@@ -19,12 +22,14 @@ export class QueueWithDeadLetters extends Construct {
   constructor(scope: Construct, id: string, props: QueueWithDeadLettersProps) {
     super(scope, id);
     this.deadLetters = new Queue(this, 'DeadLetters', {
+      ...(props.deadLettersName ? { queueName: props.deadLettersName } : {}),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // The longest SQS allows: a human has two weeks to inspect and redrive.
       retentionPeriod: Duration.days(14),
     });
     this.queue = new Queue(this, 'Queue', {
+      ...(props.queueName ? { queueName: props.queueName } : {}),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: props.visibilityTimeout,

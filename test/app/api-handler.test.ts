@@ -1,6 +1,7 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/app/api-handler.js';
+import { awsApiRoutes, createApiHandler } from '../../functions/app/api-handler.js';
 import { foghornApiRoutes } from '../../functions/app/api-routes.js';
 import { topology } from '../../functions/app/topology.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
@@ -235,7 +236,7 @@ describe('the api Lambda handler (dynalite for the table)', () => {
   it('has a handler for exactly the api routes functions/app/topology.ts puts on the HTTP API', () => {
     const { events } = setup();
     const kit = {} as CrisisKit;
-    const served = foghornApiRoutes(kit, events)
+    const served = awsApiRoutes(kit, events)
       .map((route) => `${route.method} ${route.path}`)
       .sort();
     expect(
@@ -244,5 +245,32 @@ describe('the api Lambda handler (dynalite for the table)', () => {
         .map((route) => `${route.method} ${route.path}`)
         .sort(),
     ).toEqual(served);
+  });
+});
+
+describe('GET /api/openapi.json on AWS (the api function)', () => {
+  it('answers a valid OpenAPI 3.1 document of every route on the HTTP API, the IAM routes needing SigV4', async () => {
+    const handler = createApiHandler({ routes: awsApiRoutes({} as CrisisKit, { get: async () => undefined }) });
+    const answer = await handler(request('GET /api/openapi.json'));
+    expect(answer.statusCode).toBe(200);
+    const document = JSON.parse(String(answer.body)) as {
+      openapi: string;
+      servers: Array<{ url: string }>;
+      paths: Record<string, Record<string, { security?: unknown }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(document.openapi).toBe('3.1.0');
+    // The validator dereferences in place: hand it a copy.
+    const result = await validate(structuredClone(document) as never);
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+    for (const route of topology.http) {
+      const operation = document.paths[route.path]?.[route.method.toLowerCase()];
+      expect(operation, `${route.method} ${route.path}`).toBeDefined();
+      expect(operation?.security, `${route.method} ${route.path}`).toEqual('auth' in route ? [{ sigv4: [] }] : undefined);
+    }
+    // Only what API Gateway routes: none of the local runtime's own (sign-in, the quarantine listing).
+    expect(Object.keys(document.paths).sort()).toEqual([...new Set(topology.http.map((route) => route.path))].sort());
+    expect(Object.keys(document.components.securitySchemes)).toEqual(['sigv4']);
+    expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
   });
 });

@@ -70,7 +70,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     const result = await synthApp({ rules: brokenRules }, outdir);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/broken\.yaml:4: broken-rule › when\.all\[0\]\.operator: unknown operator 'noSuchOperator'/);
-    expect(existsSync(join(outdir, 'Foghorn.template.json'))).toBe(false);
+    expect(existsSync(join(outdir, 'prod-foghorn.template.json'))).toBe(false);
   }, 120_000);
 
   it("synthesises offline with no credentials, with cdk-nag's AwsSolutions checks passing", async () => {
@@ -82,7 +82,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     );
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
     expect(result.code).toBe(0);
-    const template = JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as {
+    const template = JSON.parse(readFileSync(join(outdir, 'prod-foghorn.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: any }>;
     };
     const types = Object.values(template.Resources).map((resource) => resource.Type);
@@ -133,7 +133,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     expect(result.code).toBe(0);
     const resources = Object.values(
       (
-        JSON.parse(readFileSync(join(outdir, 'Foghorn.template.json'), 'utf8')) as {
+        JSON.parse(readFileSync(join(outdir, 'prod-foghorn.template.json'), 'utf8')) as {
           Resources: Record<string, { Type: string; Properties: any }>;
         }
       ).Resources,
@@ -145,6 +145,42 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
     const stage = resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
     expect(stage?.Properties.RouteSettings['POST /webhooks/{platform}']).toEqual({ ThrottlingRateLimit: 40, ThrottlingBurstLimit: 80 });
+  }, 120_000);
+
+  it('takes the stage and the custom domain from the context: a staging-foghorn stack, and cdk-nag still passes', async () => {
+    const outdir = join(scratch, 'out-staging');
+    const result = await synthApp(
+      {
+        'aws:cdk:bundling-stacks': [],
+        stage: 'staging',
+        domainName: 'hooks.example.org',
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+        hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      },
+      outdir,
+    );
+    expect(result.stderr).not.toMatch(/AwsSolutions-/);
+    expect(result.code).toBe(0);
+    expect(existsSync(join(outdir, 'prod-foghorn.template.json'))).toBe(false);
+    const template = JSON.parse(readFileSync(join(outdir, 'staging-foghorn.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: any }>;
+      Outputs: Record<string, { Value: unknown }>;
+    };
+    const resources = Object.values(template.Resources);
+    expect(resources.find((r) => r.Type === 'AWS::DynamoDB::Table')?.Properties.TableName).toBe('staging-foghorn');
+    expect(resources.find((r) => r.Type === 'AWS::Events::EventBus')?.Properties.Name).toBe('staging-foghorn');
+    expect(resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Api')?.Properties.Name).toBe('staging-foghorn');
+    expect(resources.find((r) => r.Type === 'AWS::ApiGatewayV2::DomainName')?.Properties.DomainName).toBe('hooks.example.org');
+    expect(template.Outputs.WebhookUrl?.Value).toBe('https://hooks.example.org/webhooks/{platform}');
+  }, 120_000);
+
+  it('refuses a stage that cannot prefix the names, and a domain without its certificate, saying what is missing', async () => {
+    const stage = await synthApp({ 'aws:cdk:bundling-stacks': [], stage: 'Staging_1' }, join(scratch, 'out-bad-stage'));
+    expect(stage.code).not.toBe(0);
+    expect(stage.stderr).toContain("stage 'Staging_1' cannot prefix resource names");
+    const domain = await synthApp({ 'aws:cdk:bundling-stacks': [], domainName: 'hooks.example.org' }, join(scratch, 'out-bad-domain'));
+    expect(domain.code).not.toBe(0);
+    expect(domain.stderr).toContain('a custom domain needs both -c domainName=<host> and -c certificateArn=');
   }, 120_000);
 
   it('refuses a context option that is not JSON, naming it', async () => {

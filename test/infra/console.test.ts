@@ -39,7 +39,7 @@ afterAll(() => synth?.dispose());
 const consoleOf = () => synth.stack.console!;
 const bucketId = () => synth.logicalId(consoleOf().hosting.bucket);
 const distributionId = () => synth.logicalId(consoleOf().hosting.distribution);
-const SIGN_IN = 'https://foghorn-console-123456789012.auth.us-east-1.amazoncognito.com';
+const SIGN_IN = 'https://prod-foghorn-console-123456789012.auth.us-east-1.amazoncognito.com';
 
 describe('the console build for deployment', () => {
   it('is the build the local runtime serves: index.html at the root, the hashed script and styles under assets/', () => {
@@ -336,7 +336,7 @@ describe('console sign-in (Cognito)', () => {
     });
     expect(client.Properties.AllowedOAuthFlows).not.toContain('implicit');
     const [, domain] = only('AWS::Cognito::UserPoolDomain');
-    expect(domain.Properties.Domain).toBe('foghorn-console-123456789012');
+    expect(domain.Properties.Domain).toBe('prod-foghorn-console-123456789012');
   });
 
   it('puts the console routes behind the JWT authorizer (issuer the pool, audience the client) and keeps IAM on the machine routes', () => {

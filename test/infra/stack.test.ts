@@ -39,9 +39,9 @@ beforeAll(async () => {
 afterAll(() => synth?.dispose());
 
 describe('FoghornStack', () => {
-  it('has the bus named in the topology', () => {
+  it('has one bus, named for its stage (prod by default)', () => {
     synth.template.resourceCountIs('AWS::Events::EventBus', 1);
-    synth.template.hasResourceProperties('AWS::Events::EventBus', { Name: topology.busName });
+    synth.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'prod-foghorn' });
   });
 
   it('routes foghorn.ingest / social.event from the bus to the events queue, with its DLQ for undeliverable events', () => {
@@ -521,6 +521,7 @@ describe('FoghornStack', () => {
       'POWERTOOLS_SERVICE_NAME',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_LOG_LEVEL',
+      'FOGHORN_STAGE',
       'TABLE_NAME',
       'BUS_NAME',
       'ACTIONS_QUEUE_URL',

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Adapters } from '../../app/adapters.js';
+import type { AppMetrics } from '../../app/app-metrics.js';
 import { type AwsAdapterOptions, awsAdapters } from '../../app/aws-adapters.js';
 import { appLoggerOf, logLevelFrom, powertoolsLogger } from '../../app/logger.js';
 
@@ -15,10 +15,51 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'foghorn';
  * as locally, else Powertools' own settings (POWERTOOLS_LOG_LEVEL, the function's log level).
  */
 export const logger = powertoolsLogger(process.env.FOGHORN_LOG_LEVEL ? logLevelFrom(process.env) : undefined, serviceName);
-export const metrics = new Metrics({ namespace: 'Foghorn', serviceName });
+// The stage (FOGHORN_STAGE, set by the stack) tells apart the metrics of stages sharing an account and region.
+export const metrics = new Metrics({
+  namespace: 'Foghorn',
+  serviceName,
+  defaultDimensions: { stage: process.env.FOGHORN_STAGE ?? 'prod' },
+});
 export const tracer = new Tracer({ serviceName });
 
 const appLogger = appLoggerOf(logger);
+
+/**
+ * The assembly's metrics as EMF lines. A count without dimensions is summed and written once after the invocation;
+ * one with dimensions is written at once on a line of its own, since Powertools gives one set of dimensions to all the
+ * metrics it holds.
+ */
+export const appMetrics: AppMetrics = {
+  count: (name, dimensions = {}, value = 1) => emit(name, MetricUnit.Count, value, dimensions),
+  milliseconds: (name, ms, dimensions = {}) => emit(name, MetricUnit.Milliseconds, ms, dimensions),
+};
+
+function emit(
+  name: string,
+  unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+  value: number,
+  dimensions: Readonly<Record<string, string>>,
+): void {
+  if (Object.keys(dimensions).length === 0) {
+    metrics.addMetric(name, unit, value);
+    return;
+  }
+  const single = metrics.singleMetric();
+  single.addDimensions({ ...dimensions });
+  single.addMetric(name, unit, value);
+}
+
+/**
+ * Writes the metrics an invocation held, after it or when it failed. Unlike Powertools' logMetrics, an invocation
+ * that held none writes nothing, not even the warning "No application metrics to publish".
+ */
+export function flushMetrics(target: Metrics = metrics): MiddlewareObj {
+  const flush = async () => {
+    if (target.hasStoredMetrics()) target.publishStoredMetrics();
+  };
+  return { after: flush, onError: flush };
+}
 
 /**
  * The AWS adapters, built on the first invocation of a container, every SDK client traced (Powertools
@@ -26,7 +67,7 @@ const appLogger = appLoggerOf(logger);
  * by hand in YAML passes `yamlTeamConfig`; without it the bundle carries no YAML parser.
  */
 export function lambdaAdapters(options: Pick<AwsAdapterOptions, 'yamlTeamConfig'> = {}): () => Promise<Adapters> {
-  return awsAdapters({ logger: appLogger, instrument: (client) => tracer.captureAWSv3Client(client), ...options });
+  return awsAdapters({ logger: appLogger, metrics: appMetrics, instrument: (client) => tracer.captureAWSv3Client(client), ...options });
 }
 
 /** The YAML team config reader, imported on first use only (FOGHORN_CONFIG set by hand). */
@@ -39,5 +80,5 @@ export const yamlTeamConfig: AwsAdapterOptions['yamlTeamConfig'] = async (env) =
  */
 export function lambdaHandler<Event, Result>(handler: (event: Event) => Promise<Result>) {
   const traced = tracer.isTracingEnabled() ? middy(handler).use(captureLambdaHandler(tracer)) : middy(handler);
-  return traced.use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return traced.use(injectLambdaContext(logger)).use(flushMetrics());
 }
