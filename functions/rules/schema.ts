@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { COUNT_PER_DURATION_PATTERN, durationSchema } from '../core/duration.js';
+import { COUNT_PER_DURATION_PATTERN } from '../core/duration.js';
+import { durationSchema } from '../core/duration-schema.js';
 import type { RuleLanguageExtension } from './extension.js';
 
 /**
