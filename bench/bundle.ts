@@ -11,6 +11,7 @@ import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { ruleLanguage } from '../functions/app/rule-language.js';
 import { toCompiledRuleSetFile } from '../functions/rules/compiled-rule-set.js';
 import { compileRuleObjects, resolveConfig } from '../functions/rules/index.js';
+import { EVALUATE_MODULES_BESIDE, lambdaBundling } from './lambda-bundling.js';
 import { makeRules } from './workload.js';
 
 export interface BundleFigures {
@@ -38,23 +39,8 @@ const HANDLER = 'functions/entries/lambda/evaluate.ts';
 // Inside the repository so the bundle's external imports (@aws-sdk/*) resolve from node_modules.
 const WORK_DIR = join(REPO, 'node_modules', '.cache', 'foghorn-bench');
 
-// As infra/stack.ts ships them for evaluate: beside index.mjs, imported only when a rule needs them.
-const MODULES_BESIDE = ['cld3-asm', 're2js'];
-
-const LAMBDA_BUNDLING: BuildOptions = {
-  bundle: true,
-  minify: true,
-  keepNames: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  external: ['@aws-sdk/*', ...MODULES_BESIDE],
-  banner: {
-    js: "import { createRequire as __foghornCreateRequire } from 'node:module'; const require = __foghornCreateRequire(import.meta.url);",
-  },
-  logLevel: 'silent',
-};
+const MODULES_BESIDE = EVALUATE_MODULES_BESIDE;
+const LAMBDA_BUNDLING: BuildOptions = lambdaBundling(MODULES_BESIDE);
 
 const CHILD = `
 const cpu = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
