@@ -23,7 +23,7 @@ export interface RuleSource {
 export function loadedRules(compiled: CompiledRules): LoadedRules {
   return {
     compiled,
-    ruleSet: createRuleSet(compiled.rules, compiled.config, compiled.text),
+    ruleSet: createRuleSet(compiled.rules, compiled.config, compiled.text, { matcherIndex: compiled.matcherIndex }),
     crisisOptions: crisisRuleOptions(compiled.rules),
   };
 }

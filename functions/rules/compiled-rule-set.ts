@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { RuleSet } from '../core/rule-set.js';
+import type { CandidateIndexSnapshot } from '../matcher/index.js';
 import { loadPatternEngine } from '../text/index.js';
 import { type CompiledRule, compileValidatedRule, type LocatedProblem } from './compiled-rule.js';
 import type { FoghornConfig } from './config.js';
-import { createRuleSet } from './create-rule-set.js';
+import { createRuleSet, matcherIndexOf } from './create-rule-set.js';
 import { RuleValidationError } from './errors.js';
 import { basicsOf, type RuleLanguageBasics, type RuleLanguageExtension } from './extension.js';
 import type { CompiledRules } from './loader.js';
@@ -22,6 +23,11 @@ export interface CompiledRuleSetFile {
   format: typeof COMPILED_RULE_SET_FORMAT;
   config: FoghornConfig;
   rules: Array<{ file: string; spec: RuleSpec }>;
+  /**
+   * The compiled matcher's candidate index over these rules (its own version stamp inside), so a cold start
+   * restores it instead of building it; absent, or of another version, it is built as before.
+   */
+  matcherIndex?: CandidateIndexSnapshot;
 }
 
 export const COMPILED_RULE_SET_FORMAT = 'foghorn-compiled-rules/1';
@@ -32,13 +38,14 @@ export interface CompiledRuleSetOptions {
 }
 
 /** The file form of rules that compiled without problems (from `compileRuleDirectory`, say). */
-export function toCompiledRuleSetFile(compiled: Pick<CompiledRules, 'rules' | 'config' | 'problems'>): CompiledRuleSetFile {
+export function toCompiledRuleSetFile(compiled: Pick<CompiledRules, 'rules' | 'config' | 'problems' | 'text'>): CompiledRuleSetFile {
   if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
   const inOrder = [...compiled.rules].sort((a, b) => a.order - b.order);
   return {
     format: COMPILED_RULE_SET_FORMAT,
     config: compiled.config,
     rules: inOrder.map((rule) => ({ file: rule.file, spec: rule.spec })),
+    matcherIndex: matcherIndexOf(compiled),
   };
 }
 
@@ -66,7 +73,7 @@ export function compiledRulesFromFile(value: unknown, options: CompiledRuleSetOp
     if (rule) rules.push(rule);
   });
   if (problems.length > 0) throw new RuleValidationError(problems);
-  return { rules, problems, config: file.config, text };
+  return { rules, problems, config: file.config, text, ...(file.matcherIndex === undefined ? {} : { matcherIndex: file.matcherIndex }) };
 }
 
 /**
@@ -101,7 +108,7 @@ export function usesPatterns(value: unknown): boolean {
 /** A RuleSet from a compiled rule set file. */
 export async function loadCompiledRuleSet(path: string, options: CompiledRuleSetOptions): Promise<RuleSet> {
   const compiled = await loadCompiledRules(path, options);
-  return createRuleSet(compiled.rules, compiled.config, compiled.text);
+  return createRuleSet(compiled.rules, compiled.config, compiled.text, { matcherIndex: compiled.matcherIndex });
 }
 
 /** The shape written by toCompiledRuleSetFile; anything else is refused with what is wrong. */
