@@ -46,7 +46,7 @@ export const CANDIDATE_INDEX_FORMAT = 'foghorn-candidate-index/1';
 /**
  * A built index as JSON, saved with a rule set compiled at deploy time so a cold start restores it instead of
  * building it (choosing each rule's group, building the automata). `signature` is a hash of the guards it was
- * built from, phrase folds included: restored only for guards that give the same one, else built again.
+ * built from: restored only for guards that give the same one, else built again.
  */
 export interface CandidateIndexSnapshot {
   format: typeof CANDIDATE_INDEX_FORMAT;
@@ -395,27 +395,28 @@ function tokenIndex(source: PhraseSource, phrases: readonly FiledPhrase[]): Sour
   return { kind: 'tokens', source, automaton, postings, phrases };
 }
 
-/** A hash of everything the index is built from: each rule's groups, atom by atom, with each phrase's fold. */
+/**
+ * A hash of what the index is built from: each rule's groups, atom by atom (fields, values, phrase sources and
+ * tokens). Phrase folds are not in it: they are text-fold.ts's code, which the version stamp covers, and hashing
+ * them would cost as much as building. One string, hashed once: a hash update per atom costs more than the atom.
+ */
 function guardsSignature(guards: ReadonlyArray<Guard | undefined>): string {
-  const hash = createHash('sha256');
+  const parts: string[] = [];
   for (const guard of guards) {
     if (guard === undefined) {
-      hash.update('u;');
+      parts.push('u;');
       continue;
     }
     for (const group of guard) {
       for (const atom of group) {
-        if (atom.kind === 'value') hash.update(`v${JSON.stringify(atom.field)}=${JSON.stringify(atom.value)},`);
-        else
-          hash.update(
-            `p${JSON.stringify(atom.source.key)}${JSON.stringify(atom.tokens)}${JSON.stringify(atom.source.fold?.phrase(atom.tokens) ?? null)},`,
-          );
+        if (atom.kind === 'value') parts.push('v', atom.field, '\u0000', typeof atom.value, String(atom.value), ',');
+        else parts.push('p', atom.source.key, '\u0000', atom.tokens.join('\u0001'), ',');
       }
-      hash.update('|');
+      parts.push('|');
     }
-    hash.update(';');
+    parts.push(';');
   }
-  return hash.digest('base64');
+  return createHash('sha256').update(parts.join('\u0002')).digest('base64');
 }
 
 function addPosting<K>(postings: Map<K, number[]>, key: K, rule: number): void {
