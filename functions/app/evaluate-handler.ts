@@ -42,6 +42,8 @@ const wrapped = new WeakMap<LoadedRules, RuleSet>();
  */
 export async function evaluatedRuleSet(adapters: Adapters): Promise<RuleSet> {
   const loaded = await adapters.rules.current();
+  // Read once, as the crisis kit did: the analytics recording takes its response target from it.
+  await adapters.teamConfig.load();
   let ruleSet = wrapped.get(loaded);
   if (!ruleSet) {
     ruleSet = withCrisis(loaded.ruleSet, () => loaded.crisisOptions, adapters.crisisStores);
