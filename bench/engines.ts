@@ -45,10 +45,11 @@ export function engineFor(text: TextConditions): Engine {
   return engine;
 }
 
-export function matcherFor({ compiled, text }: CompiledBenchRules): RuleMatcher {
+/** `index`: a saved candidate index of the same rules (RuleMatcher's `index`), restored instead of built. */
+export function matcherFor({ compiled, text }: CompiledBenchRules, index?: unknown): RuleMatcher {
   return RuleMatcher.compile(
     compiled.map((rule) => ({ id: rule.id, priority: rule.priority, conditions: rule.conditions })),
-    { createEngine: () => engineFor(text), plugins: [textOperatorPlugin(text)] },
+    { createEngine: () => engineFor(text), plugins: [textOperatorPlugin(text)], ...(index === undefined ? {} : { index }) },
   );
 }
 

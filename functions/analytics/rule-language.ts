@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { durationSchema } from '../core/duration.js';
+import { durationSchema } from '../core/duration-schema.js';
 import type { RuleLanguageExtension } from '../rules/extension.js';
 import { AnalyticsConfigError, DEFAULT_RESPONSE_TARGET, parseAnalyticsSection, problemText } from './config.js';
 

@@ -1,10 +1,10 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { checkCanonicalEvent, isRepublished } from '../core/canonical-event.js';
 import { type EvaluateDependencies, evaluateEvent } from '../core/evaluate.js';
-import { canonicalEventSchema, isRepublished } from '../core/event.js';
 import { type Provided, resolveProvided } from '../core/provided.js';
 import type { RuleSet } from '../core/rule-set.js';
+import { withCrisis } from '../crisis/crisis-rule-set.js';
 import type { Adapters } from './adapters.js';
-import { crisisKitOf } from './crisis-kit-of.js';
 import type { LoadedRules } from './rule-source.js';
 import { sqsBatchHandler } from './sqs-batch-handler.js';
 import { stage } from './stage.js';
@@ -23,8 +23,8 @@ export function createEvaluateHandler(
       async (record) => {
         // The bus delivers an EventBridge envelope; the canonical event is its `detail`.
         const envelope = JSON.parse(record.body) as { detail?: unknown };
-        const parsed = canonicalEventSchema.safeParse(envelope.detail);
-        if (!parsed.success) throw new Error(`message ${record.messageId} carries no valid canonical event: ${parsed.error.message}`);
+        const parsed = checkCanonicalEvent(envelope.detail);
+        if (!parsed.success) throw new Error(`message ${record.messageId} carries no valid canonical event: ${parsed.problem}`);
         // Only the first delivery of a first publish skips reading the decision (core/evaluate.ts).
         const firstReceive = Number(record.attributes?.ApproximateReceiveCount) === 1 && !isRepublished(envelope.detail);
         await evaluateEvent(parsed.data, deps, { firstReceive });
@@ -36,12 +36,17 @@ export function createEvaluateHandler(
 
 const wrapped = new WeakMap<LoadedRules, RuleSet>();
 
-/** The rule set evaluate runs: the rules in force, wrapped by crisis mode (spikes, response timers, the crisisMode fact). */
+/**
+ * The rule set evaluate runs: the rules in force, wrapped by crisis mode (spikes, response timers, the crisisMode fact).
+ * Only crisis mode's stores are needed, not the whole crisis kit (escalation targets and senders, the config parsers).
+ */
 export async function evaluatedRuleSet(adapters: Adapters): Promise<RuleSet> {
   const loaded = await adapters.rules.current();
+  // Read once, as the crisis kit did: the analytics recording takes its response target from it.
+  await adapters.teamConfig.load();
   let ruleSet = wrapped.get(loaded);
   if (!ruleSet) {
-    ruleSet = (await crisisKitOf(adapters)).ruleSet(loaded.ruleSet, () => loaded.crisisOptions);
+    ruleSet = withCrisis(loaded.ruleSet, () => loaded.crisisOptions, adapters.crisisStores);
     wrapped.set(loaded, ruleSet);
   }
   return ruleSet;

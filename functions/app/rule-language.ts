@@ -3,24 +3,24 @@ import { analyticsRuleLanguage } from '../analytics/rule-language.js';
 import { consoleRuleLanguage } from '../auth/rule-language.js';
 import { ON_AMBIGUOUS, parseOutboundSection } from '../core/outbound/outbound-policy.js';
 import { crisisRuleLanguage } from '../crisis/rule-language.js';
-import { connectorFor, connectors } from '../platforms/index.js';
-import { platformTextLimit } from '../platforms/limits.js';
+import { platformOutcomes, platformsWithOutcomes, platformTextLimit } from '../platforms/limits.js';
 import type { RuleLanguageExtension } from '../rules/extension.js';
 
 /**
  * The platforms: static texts are checked against their length limits, a rule's `overflow` applies them, and the
- * team config's `outbound:` section (what to do when a call's outcome is unknown) is checked with the rest.
+ * team config's `outbound:` section (what to do when a call's outcome is unknown) is checked with the rest. Both
+ * from the platforms' tables (limits.ts), not their connectors: a bundle with the rule language carries no normaliser.
  */
 const platforms: RuleLanguageExtension = {
   name: 'platforms',
   ruleKeys: {},
   textLimits: platformTextLimit,
-  configSections: { outbound: (value) => void parseOutboundSection(value, connectorFor) },
+  configSections: { outbound: (value) => void parseOutboundSection(value, platformOutcomes) },
   configSchemas: {
     // For editors; parseOutboundSection also refuses what a platform cannot do (retry without deduplication).
     outbound: z
       .partialRecord(
-        z.enum(Object.keys(connectors) as [string, ...string[]]),
+        z.enum(platformsWithOutcomes() as [string, ...string[]]),
         z
           .object({
             onAmbiguous: z

@@ -4,7 +4,7 @@ import { type CrisisRuleOptions, crisisRuleOptions } from '../crisis/rule-option
 import { loadCompiledRules } from '../rules/compiled-rule-set.js';
 import { createRuleSet } from '../rules/create-rule-set.js';
 import type { CompiledRules } from '../rules/loader.js';
-import { ruleLanguage } from './rule-language.js';
+import { ruleLanguageBasics } from './rule-language-basics.js';
 
 /** One compilation of the rules and everything the pipeline takes from it. */
 export interface LoadedRules {
@@ -23,15 +23,16 @@ export interface RuleSource {
 export function loadedRules(compiled: CompiledRules): LoadedRules {
   return {
     compiled,
-    ruleSet: createRuleSet(compiled.rules, compiled.config, compiled.text),
+    ruleSet: createRuleSet(compiled.rules, compiled.config, compiled.text, { matcherIndex: compiled.matcherIndex }),
     crisisOptions: crisisRuleOptions(compiled.rules),
   };
 }
 
 /**
  * The rule set validated at synth (infra/rules-for-deployment.ts), one JSON file, loaded once per
- * container on first use: no YAML parsing and no schema checks at a cold start.
+ * container on first use: no YAML parsing and no schema checks at a cold start (the rule language's basics
+ * suffice, so neither zod nor the platforms' connectors are loaded).
  */
 export function deployedRuleSource(path: () => string): RuleSource {
-  return { current: once(async () => loadedRules(await loadCompiledRules(path(), { extensions: ruleLanguage }))) };
+  return { current: once(async () => loadedRules(await loadCompiledRules(path(), { extensions: ruleLanguageBasics }))) };
 }

@@ -3,7 +3,7 @@
  * from it, so the routes on AWS and on one machine cannot drift (test/infra/topology.test.ts checks both).
  */
 
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../core/event.js';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../core/canonical-event.js';
 
 export type FunctionName = 'ingest' | 'evaluate' | 'act' | 'poll' | 'sweep' | 'api';
 

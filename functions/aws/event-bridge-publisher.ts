@@ -1,5 +1,6 @@
 import type { PutEventsCommand, PutEventsCommandOutput, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { type CanonicalEvent, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../core/event.js';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../core/canonical-event.js';
+import type { CanonicalEvent } from '../core/event.js';
 import type { EventPublisher } from '../core/ports.js';
 import { packBatches, utf8Bytes } from './batches.js';
 import { EntryTooLargeError, EventPublishError } from './errors.js';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { FoghornError } from './errors.js';
 
 /**
@@ -30,9 +29,4 @@ export function parseDuration(text: string): number {
   const match = DURATION_PATTERN.exec(trimmed);
   if (!match) throw new DurationError(text);
   return Number.parseInt(trimmed, 10) * UNIT_MS[match[1] as keyof typeof UNIT_MS];
-}
-
-/** The zod form, for schemas of files that hold durations; `message` is what a bad value is told. */
-export function durationSchema(message: string = DURATION_MESSAGE): z.ZodString {
-  return z.string().regex(DURATION_PATTERN, message);
 }

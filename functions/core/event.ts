@@ -1,26 +1,16 @@
 import { z } from 'zod';
+import { EVENT_KINDS } from './canonical-event.js';
 
-/**
- * What kind of thing happened on the platform. Rules match on it with `kind`. `system` is a notice from the
- * platform, never someone's message (a WhatsApp customer's new number, X's authorisation revoked): `meta.notice`
- * says which, so rules can escalate on it and no auto-reply answers it. `ticket.solved` is a helpdesk ticket
- * Foghorn opened being solved, addressed like the message that opened it (escalation/ticket-solved.ts).
- */
-export const EVENT_KINDS = [
-  'message',
-  'mention',
-  'comment',
-  'reply',
-  'review',
-  'dm',
-  'post',
-  'reaction',
-  'sla.breached',
-  'ticket.solved',
-  'system',
-  'other',
-] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+// The schema, for the connectors, ingest and the CLI; canonical-event.ts checks the same shape without zod.
+export {
+  EVENT_DETAIL_TYPE,
+  EVENT_KINDS,
+  EVENT_SOURCE,
+  type EventKind,
+  eventId,
+  isRepublished,
+  markRepublished,
+} from './canonical-event.js';
 
 export const authorSchema = z.object({
   id: z.string().min(1),
@@ -58,29 +48,3 @@ export const canonicalEventSchema = z.object({
 
 export type Author = z.infer<typeof authorSchema>;
 export type CanonicalEvent = z.infer<typeof canonicalEventSchema>;
-
-/** The id every connector gives its events, so a redelivery of the same item maps to the same id. */
-export function eventId(platform: string, nativeId: string | number): string {
-  return `${platform}:${String(nativeId)}`;
-}
-
-/** How a canonical event travels on the bus (EventBridge on AWS, the local bus on one machine). */
-export const EVENT_SOURCE = 'foghorn.ingest';
-export const EVENT_DETAIL_TYPE = 'social.event';
-
-/**
- * On the bus, the mark of an event published again because its store already held it (a platform's
- * redelivery, or a retry after a failed publish). Its evaluation reads the decision first whatever the
- * queue's receive count says, so a duplicate never spends a rule's limits twice. The stored event never has it.
- */
-const REPUBLISHED = 'republished';
-
-/** The event as published again (see REPUBLISHED). */
-export function markRepublished(event: CanonicalEvent): CanonicalEvent {
-  return Object.assign({ ...event }, { [REPUBLISHED]: true });
-}
-
-/** True for a bus detail published again (see REPUBLISHED). */
-export function isRepublished(detail: unknown): boolean {
-  return typeof detail === 'object' && detail !== null && (detail as Record<string, unknown>)[REPUBLISHED] === true;
-}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { durationSchema, parseDuration } from '../core/duration.js';
+import { parseDuration } from '../core/duration.js';
+import { durationSchema } from '../core/duration-schema.js';
 import { FoghornError } from '../core/errors.js';
 
 /**

@@ -2,7 +2,7 @@ import { parseTargets, targetsSectionSchema } from '../escalation/target-config.
 import type { RuleLanguageExtension } from '../rules/extension.js';
 import { crisisSectionSchema, parseCrisisSection } from './config.js';
 import { offlineCrisis } from './offline.js';
-import { crisisRuleKeys } from './rule-options.js';
+import { crisisRuleKeys } from './rule-keys.js';
 
 /**
  * What crisis mode adds to the rule language: the rule keys volume (spikes), after (SLA timers) and

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { EventContext } from './condition-compiler.js';
 import type { FactReader } from './fact-reader.js';
 import type { Atom, Group, Guard, PhraseSource, Primitive } from './guard.js';
-import { NeedleAutomaton } from './needle-automaton.js';
+import { NeedleAutomaton, type NeedleAutomatonSnapshot } from './needle-automaton.js';
 import { PhraseAutomaton } from './phrase-automaton.js';
+import { int32FromText, int32ToText } from './typed-array-text.js';
 
 /**
  * The phrases of one text source. With a fold (text-fold.ts), a cheap sound superset of where
@@ -11,11 +13,23 @@ import { PhraseAutomaton } from './phrase-automaton.js';
  * analysed. Without a fold, phrases are found in the post's tokens.
  */
 type SourceIndex =
-  | { kind: 'fold'; fold: NonNullable<PhraseSource['fold']>; automaton: NeedleAutomaton; postings: Map<number, number[]> }
-  | { kind: 'tokens'; source: PhraseSource; automaton: PhraseAutomaton; postings: Map<number, number[]> };
+  | {
+      kind: 'fold';
+      source: PhraseSource;
+      fold: NonNullable<PhraseSource['fold']>;
+      automaton: NeedleAutomaton;
+      postings: Map<number, number[]>;
+    }
+  | { kind: 'tokens'; source: PhraseSource; automaton: PhraseAutomaton; postings: Map<number, number[]>; phrases: readonly FiledPhrase[] };
+
+interface FiledPhrase {
+  tokens: readonly string[];
+  rule: number;
+}
 
 /** An indexed field: its reader, an id per value rules test it against (from 1), rules filed by value id. */
 interface IndexedField {
+  key: string;
   read: FactReader;
   ids: Map<Primitive, number>;
   postings: Array<number[] | undefined>;
@@ -26,6 +40,30 @@ const OTHER = 0;
 /** The field could not be read (strict undefined facts): filters let the rule through, evaluation decides. */
 const UNREADABLE = -1;
 
+/** The version of the saved form below; a saved index of another version (or other rules) is not used. */
+export const CANDIDATE_INDEX_FORMAT = 'foghorn-candidate-index/1';
+
+/**
+ * A built index as JSON, saved with a rule set compiled at deploy time so a cold start restores it instead of
+ * building it (choosing each rule's group, building the automata). `signature` is a hash of the guards it was
+ * built from: restored only for guards that give the same one, else built again.
+ */
+export interface CandidateIndexSnapshot {
+  format: typeof CANDIDATE_INDEX_FORMAT;
+  signature: string;
+  rules: number;
+  always: number[];
+  fields: Array<{ key: string; values: Primitive[]; postings: Array<number[] | null> }>;
+  ruleGroups: string;
+  groupAtoms: string;
+  atomField: string;
+  atomValue: string;
+  sources: Array<
+    | { key: string; kind: 'fold'; automaton: NeedleAutomatonSnapshot; postings: Array<[number, number[]]> }
+    | { key: string; kind: 'tokens'; phrases: Array<{ tokens: string[]; rule: number }> }
+  >;
+}
+
 /**
  * For an event, the rules that can possibly fire. Each rule is filed under one group of its guard
  * (the cheapest to be met by chance) and becomes a candidate when any atom of that group is present;
@@ -35,14 +73,14 @@ const UNREADABLE = -1;
  * are numbered in evaluation order) and read back in ascending order: no per-event sort.
  */
 export class CandidateIndex {
-  private readonly fields: IndexedField[] = [];
-  private readonly sources: SourceIndex[] = [];
-  private readonly always: number[] = [];
+  private fields: IndexedField[] = [];
+  private sources: SourceIndex[] = [];
+  private always: number[] = [];
   /** Per rule, its filter groups (CSR): groups ruleGroups[r]..ruleGroups[r+1]; atoms groupAtoms[g]..groupAtoms[g+1]. */
-  private readonly ruleGroups: Int32Array;
-  private readonly groupAtoms: Int32Array;
-  private readonly atomField: Int32Array;
-  private readonly atomValue: Int32Array;
+  private ruleGroups = NO_INTS;
+  private groupAtoms = NO_INTS;
+  private atomField = NO_INTS;
+  private atomValue = NO_INTS;
   /** Per event: each field's value id, valid when valueEpoch[field] === epoch (read at most once, only when needed). */
   private readonly values: Int32Array;
   private readonly valueEpoch: Uint32Array;
@@ -53,11 +91,25 @@ export class CandidateIndex {
   private readonly found: number[] = [];
   private epoch = 0;
   private context: EventContext | undefined;
+  private readonly guards: ReadonlyArray<Guard | undefined>;
+  /** True when the index came from a saved snapshot rather than being built. */
+  readonly restored: boolean;
 
-  /** `guards[i]` belongs to rule i; rules are numbered in evaluation order. */
-  constructor(guards: ReadonlyArray<Guard | undefined>) {
+  /**
+   * `guards[i]` belongs to rule i; rules are numbered in evaluation order. `saved`: a snapshot() of an index
+   * built from the same guards, restored instead of building (anything else is ignored, and the index built).
+   */
+  constructor(guards: ReadonlyArray<Guard | undefined>, saved?: unknown) {
+    this.guards = guards;
     this.marks = new Uint32Array(Math.ceil(guards.length / 32));
     this.summary = new Uint32Array(Math.ceil(this.marks.length / 32));
+    this.restored = saved !== undefined && this.restore(guards, saved);
+    if (!this.restored) this.build(guards);
+    this.values = new Int32Array(this.fields.length);
+    this.valueEpoch = new Uint32Array(this.fields.length);
+  }
+
+  private build(guards: ReadonlyArray<Guard | undefined>): void {
     const chance = estimateChance(guards);
     const fieldsByKey = new Map<string, number>();
     const fieldOf = (atom: Extract<Atom, { kind: 'value' }>): number => {
@@ -65,7 +117,7 @@ export class CandidateIndex {
       if (field === undefined) {
         field = this.fields.length;
         fieldsByKey.set(atom.field, field);
-        this.fields.push({ read: atom.read, ids: new Map(), postings: [] });
+        this.fields.push({ key: atom.field, read: atom.read, ids: new Map(), postings: [] });
       }
       return field;
     };
@@ -119,9 +171,93 @@ export class CandidateIndex {
     this.groupAtoms = Int32Array.from(groupAtoms);
     this.atomField = Int32Array.from(atomField);
     this.atomValue = Int32Array.from(atomValue);
-    this.values = new Int32Array(this.fields.length);
-    this.valueEpoch = new Uint32Array(this.fields.length);
     for (const [key, phrases] of sourcesByKey) this.sources.push(indexSource(sourceOf.get(key) as PhraseSource, phrases));
+  }
+
+  /** The index as JSON, to be given to the constructor with the same guards (CandidateIndexSnapshot). */
+  snapshot(): CandidateIndexSnapshot {
+    return {
+      format: CANDIDATE_INDEX_FORMAT,
+      signature: guardsSignature(this.guards),
+      rules: this.guards.length,
+      always: [...this.always],
+      fields: this.fields.map((field) => ({
+        key: field.key,
+        values: [...field.ids.keys()],
+        postings: Array.from(field.postings, (rules) => rules ?? null),
+      })),
+      ruleGroups: int32ToText(this.ruleGroups),
+      groupAtoms: int32ToText(this.groupAtoms),
+      atomField: int32ToText(this.atomField),
+      atomValue: int32ToText(this.atomValue),
+      sources: this.sources.map((entry) =>
+        entry.kind === 'fold'
+          ? { key: entry.source.key, kind: 'fold' as const, automaton: entry.automaton.snapshot(), postings: [...entry.postings] }
+          : {
+              key: entry.source.key,
+              kind: 'tokens' as const,
+              phrases: entry.phrases.map(({ tokens, rule }) => ({ tokens: [...tokens], rule })),
+            },
+      ),
+    };
+  }
+
+  /** Takes a snapshot of an index built from these very guards; false (nothing taken) for any other. */
+  private restore(guards: ReadonlyArray<Guard | undefined>, saved: unknown): boolean {
+    const snapshot = saved as Partial<CandidateIndexSnapshot> | null;
+    if (snapshot === null || typeof snapshot !== 'object' || snapshot.format !== CANDIDATE_INDEX_FORMAT) return false;
+    if (snapshot.rules !== guards.length || snapshot.signature !== guardsSignature(guards)) return false;
+    const readers = new Map<string, FactReader>();
+    const phraseSources = new Map<string, PhraseSource>();
+    for (const guard of guards) {
+      for (const group of guard ?? []) {
+        for (const atom of group) {
+          if (atom.kind === 'value') readers.set(atom.field, atom.read);
+          else phraseSources.set(atom.source.key, atom.source);
+        }
+      }
+    }
+    try {
+      const fields = (snapshot.fields ?? []).map(({ key, values, postings }): IndexedField => {
+        const read = readers.get(key);
+        if (read === undefined) throw new Error(`no guard reads the field ${key}`);
+        return {
+          key,
+          read,
+          ids: new Map(values.map((value, index) => [value, index + 1])),
+          postings: postings.map((rules) => rules ?? undefined),
+        };
+      });
+      const sources = (snapshot.sources ?? []).map((entry): SourceIndex => {
+        const source = phraseSources.get(entry.key);
+        if (source === undefined) throw new Error(`no guard has the phrase source ${entry.key}`);
+        if (entry.kind === 'tokens') return tokenIndex(source, entry.phrases);
+        if (source.fold === undefined) throw new Error(`the phrase source ${entry.key} has no fold`);
+        return {
+          kind: 'fold',
+          source,
+          fold: source.fold,
+          automaton: NeedleAutomaton.fromSnapshot(entry.automaton),
+          postings: new Map(entry.postings),
+        };
+      });
+      const ruleGroups = int32FromText(snapshot.ruleGroups as string);
+      if (ruleGroups.length !== guards.length + 1) throw new Error('ruleGroups does not cover every rule');
+      this.groupAtoms = int32FromText(snapshot.groupAtoms as string);
+      this.atomField = int32FromText(snapshot.atomField as string);
+      this.atomValue = int32FromText(snapshot.atomValue as string);
+      this.ruleGroups = ruleGroups;
+      this.always = [...(snapshot.always ?? [])];
+      this.fields = fields;
+      this.sources = sources;
+      return true;
+    } catch {
+      // Same signature but unreadable: built again, as for any other snapshot.
+      this.fields = [];
+      this.sources = [];
+      this.always = [];
+      return false;
+    }
   }
 
   /**
@@ -236,7 +372,9 @@ export class CandidateIndex {
   }
 }
 
-function indexSource(source: PhraseSource, phrases: ReadonlyArray<{ tokens: readonly string[]; rule: number }>): SourceIndex {
+const NO_INTS = new Int32Array(0);
+
+function indexSource(source: PhraseSource, phrases: readonly FiledPhrase[]): SourceIndex {
   const fold = source.fold;
   // A phrase whose fold is empty (nothing but what the fold drops) cannot be looked for that way.
   if (fold !== undefined && phrases.every(({ tokens }) => fold.phrase(tokens) !== '')) {
@@ -244,13 +382,41 @@ function indexSource(source: PhraseSource, phrases: ReadonlyArray<{ tokens: read
     const postings = new Map<number, number[]>();
     for (const { tokens, rule } of phrases) addPosting(postings, automaton.add(fold.phrase(tokens)), rule);
     automaton.build();
-    return { kind: 'fold', fold, automaton, postings };
+    return { kind: 'fold', source, fold, automaton, postings };
   }
+  return tokenIndex(source, phrases);
+}
+
+function tokenIndex(source: PhraseSource, phrases: readonly FiledPhrase[]): SourceIndex {
   const automaton = new PhraseAutomaton();
   const postings = new Map<number, number[]>();
   for (const { tokens, rule } of phrases) addPosting(postings, automaton.add(tokens), rule);
   automaton.build();
-  return { kind: 'tokens', source, automaton, postings };
+  return { kind: 'tokens', source, automaton, postings, phrases };
+}
+
+/**
+ * A hash of what the index is built from: each rule's groups, atom by atom (fields, values, phrase sources and
+ * tokens). Phrase folds are not in it: they are text-fold.ts's code, which the version stamp covers, and hashing
+ * them would cost as much as building. One string, hashed once: a hash update per atom costs more than the atom.
+ */
+function guardsSignature(guards: ReadonlyArray<Guard | undefined>): string {
+  const parts: string[] = [];
+  for (const guard of guards) {
+    if (guard === undefined) {
+      parts.push('u;');
+      continue;
+    }
+    for (const group of guard) {
+      for (const atom of group) {
+        if (atom.kind === 'value') parts.push('v', atom.field, '\u0000', typeof atom.value, String(atom.value), ',');
+        else parts.push('p', atom.source.key, '\u0000', atom.tokens.join('\u0001'), ',');
+      }
+      parts.push('|');
+    }
+    parts.push(';');
+  }
+  return createHash('sha256').update(parts.join('\u0002')).digest('base64');
 }
 
 function addPosting<K>(postings: Map<K, number[]>, key: K, rule: number): void {

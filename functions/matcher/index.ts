@@ -1,5 +1,6 @@
 /** The compiled, indexed rule matcher: agrees with json-rules-engine, evaluates a fraction of it. */
 
+export { CANDIDATE_INDEX_FORMAT, type CandidateIndexSnapshot } from './candidate-index.js';
 // What an OperatorPlugin builds with: compiled conditions, their guards for the index, and text folds.
 export type { ConditionFn, EventContext, OperatorCompiler } from './condition-compiler.js';
 export { MatcherCompileError, MatcherFactError } from './errors.js';

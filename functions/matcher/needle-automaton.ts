@@ -1,4 +1,5 @@
 import { END, type FoldedText, START } from './text-fold.js';
+import { int32FromText, int32ToText, uint16FromText, uint16ToText } from './typed-array-text.js';
 
 /**
  * Aho–Corasick over UTF-16 code units: every needle (a phrase's fold) in one automaton, so finding
@@ -14,6 +15,18 @@ interface TrieNode {
 }
 
 const EMPTY = new Int32Array(0);
+
+/** A built automaton as JSON: its typed arrays in base64, the root's transitions as (code, target) pairs. */
+export interface NeedleAutomatonSnapshot {
+  root: string;
+  edgeStart: string;
+  edgeCode: string;
+  edgeTarget: string;
+  fail: string;
+  depth: string;
+  outputStart: string;
+  outputs: string;
+}
 
 export class NeedleAutomaton {
   private trie: TrieNode[] | undefined = [{ next: undefined, fail: 0, depth: 0 }];
@@ -103,6 +116,43 @@ export class NeedleAutomaton {
     this.outputs = Int32Array.from(flat);
     for (const [code, child] of (trie[0] as TrieNode).next ?? []) this.root[code] = child;
     this.trie = undefined;
+  }
+
+  /** The built automaton, to be restored with fromSnapshot() without building it again. */
+  snapshot(): NeedleAutomatonSnapshot {
+    if (this.trie !== undefined) throw new Error('NeedleAutomaton: snapshot() before build()');
+    const root: number[] = [];
+    for (let code = 0; code < this.root.length; code++) if (this.root[code] !== -1) root.push(code, this.root[code] as number);
+    return {
+      root: int32ToText(Int32Array.from(root)),
+      edgeStart: int32ToText(this.edgeStart),
+      edgeCode: uint16ToText(this.edgeCode),
+      edgeTarget: int32ToText(this.edgeTarget),
+      fail: int32ToText(this.fail),
+      depth: int32ToText(this.depth),
+      outputStart: int32ToText(this.outputStart),
+      outputs: int32ToText(this.outputs),
+    };
+  }
+
+  /** An automaton as snapshot() saved it; needle ids are those add() gave when it was built. */
+  static fromSnapshot(snapshot: NeedleAutomatonSnapshot): NeedleAutomaton {
+    const automaton = new NeedleAutomaton();
+    automaton.trie = undefined;
+    const root = int32FromText(snapshot.root);
+    for (let i = 0; i + 1 < root.length; i += 2) automaton.root[root[i] as number] = root[i + 1] as number;
+    automaton.edgeStart = int32FromText(snapshot.edgeStart);
+    automaton.edgeCode = uint16FromText(snapshot.edgeCode);
+    automaton.edgeTarget = int32FromText(snapshot.edgeTarget);
+    automaton.fail = int32FromText(snapshot.fail);
+    automaton.depth = int32FromText(snapshot.depth);
+    automaton.outputStart = int32FromText(snapshot.outputStart);
+    automaton.outputs = int32FromText(snapshot.outputs);
+    const nodes = automaton.fail.length;
+    if (automaton.edgeStart.length !== nodes + 1 || automaton.outputStart.length !== nodes + 1 || automaton.depth.length !== nodes) {
+      throw new Error('NeedleAutomaton: a snapshot whose arrays do not agree in length');
+    }
+    return automaton;
   }
 
   /**

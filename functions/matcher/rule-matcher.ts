@@ -1,5 +1,5 @@
 import { Engine, type EngineResult, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
-import { CandidateIndex } from './candidate-index.js';
+import { CandidateIndex, type CandidateIndexSnapshot } from './candidate-index.js';
 import {
   type CompilerSetup,
   type ConditionFn,
@@ -48,6 +48,11 @@ export interface MatcherOptions {
    * when a rule the index let through names one, then its rules are evaluated like the others.
    */
   asyncFacts?: AsyncFacts;
+  /**
+   * An index saved by indexSnapshot() of a matcher compiled from the same rules and options (at deploy time),
+   * restored instead of built; one of another version or other rules is ignored and the index built.
+   */
+  index?: unknown;
 }
 
 export interface RuleMatch {
@@ -97,11 +102,12 @@ export class RuleMatcher {
     fallback: Engine | undefined,
     fallbackRules: Array<{ id: string; reason: string }>,
     asyncFacts: AsyncFacts,
+    savedIndex: unknown,
   ) {
     this.asyncFacts = asyncFacts;
     this.rules = rules;
     this.ruleIds = rules.map((rule) => rule.id);
-    this.index = new CandidateIndex(guards);
+    this.index = new CandidateIndex(guards, savedIndex);
     this.fallbackEngine = fallback;
     this.fallbackRules = fallbackRules;
     this.fallbackOrder = new Map(rules.map((rule, order) => [rule.id, order]));
@@ -138,7 +144,24 @@ export class RuleMatcher {
         addFallbackRule(engine, rule);
       }
     }
-    return new RuleMatcher(rules, guards, fallbackRules.length > 0 ? engine : undefined, fallbackRules, options.asyncFacts ?? {});
+    return new RuleMatcher(
+      rules,
+      guards,
+      fallbackRules.length > 0 ? engine : undefined,
+      fallbackRules,
+      options.asyncFacts ?? {},
+      options.index,
+    );
+  }
+
+  /** The candidate index as JSON, to be saved with the rules and given back as `index` when they are compiled again. */
+  indexSnapshot(): CandidateIndexSnapshot {
+    return this.index.snapshot();
+  }
+
+  /** True when the candidate index was restored from `index` rather than built. */
+  get indexRestored(): boolean {
+    return this.index.restored;
   }
 
   /** True when every rule is compiled, so matchSync() can answer. */

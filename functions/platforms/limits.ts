@@ -77,3 +77,32 @@ function byLeniency(a: Surface, b: Surface): number {
 export function limitedPlatforms(): string[] {
   return Object.keys(SURFACES);
 }
+
+/**
+ * What each platform can do about a reply or post whose outcome is unknown (the team config's `outbound:`
+ * choices): deduplicate a repeated request, or be asked what went out (reconcile). The connectors say the same
+ * by their `deduplication` and `reconcile` (test/platforms/limits.test.ts keeps the two alike); this table lets
+ * the rule language check the config without loading every connector and its normaliser.
+ */
+const OUTCOMES: Readonly<Record<string, { deduplicates: boolean; reconciles: boolean }>> = {
+  discord: { deduplicates: true, reconciles: false },
+  facebook: { deduplicates: false, reconciles: true },
+  generic: { deduplicates: true, reconciles: false },
+  instagram: { deduplicates: false, reconciles: true },
+  reddit: { deduplicates: false, reconciles: false },
+  slack: { deduplicates: false, reconciles: true },
+  telegram: { deduplicates: false, reconciles: false },
+  vk: { deduplicates: true, reconciles: false },
+  whatsapp: { deduplicates: false, reconciles: false },
+  x: { deduplicates: false, reconciles: true },
+};
+
+/** A platform's outcome capabilities, or undefined for a platform Foghorn has no connector for. */
+export function platformOutcomes(platform: string): { readonly deduplicates: boolean; readonly reconciles: boolean } | undefined {
+  return Object.hasOwn(OUTCOMES, platform) ? OUTCOMES[platform] : undefined;
+}
+
+/** Every platform in the outcome table. */
+export function platformsWithOutcomes(): string[] {
+  return Object.keys(OUTCOMES);
+}

@@ -1,38 +1,51 @@
 import { readFile } from 'node:fs/promises';
 import type { RuleSet } from '../core/rule-set.js';
+import type { CandidateIndexSnapshot } from '../matcher/index.js';
 import { loadPatternEngine } from '../text/index.js';
-import { type CompiledRule, compileRule } from './compile.js';
+import { type CompiledRule, compileValidatedRule, type LocatedProblem } from './compiled-rule.js';
 import type { FoghornConfig } from './config.js';
-import { createRuleSet } from './create-rule-set.js';
+import { createRuleSet, matcherIndexOf } from './create-rule-set.js';
 import { RuleValidationError } from './errors.js';
-import type { RuleLanguageOptions } from './extension.js';
+import { basicsOf, type RuleLanguageBasics, type RuleLanguageExtension } from './extension.js';
 import type { CompiledRules } from './loader.js';
 import { TextConditions } from './operators.js';
-import { type RuleSpec, ruleKeysFor } from './schema.js';
+import { ruleKeyNames } from './rule-keys.js';
+import type { RuleSpec } from './schema.js';
 
 /**
  * A rule set validated once (at deploy time) and written as one JSON file: the team config and each
  * rule's validated spec, in load order. Loading it reads no YAML and skips schema validation, which
  * is most of a cold start's rule loading; the rules are still compiled (conditions, templates).
- * This module imports neither the YAML parser nor the loader, so a bundle that loads only this
- * form leaves them out.
+ * This module imports neither the YAML parser, nor the loader, nor zod (the rule language's basics
+ * are enough: functions/rules/extension.ts), so a bundle that loads only this form leaves them out.
  */
 export interface CompiledRuleSetFile {
   format: typeof COMPILED_RULE_SET_FORMAT;
   config: FoghornConfig;
   rules: Array<{ file: string; spec: RuleSpec }>;
+  /**
+   * The compiled matcher's candidate index over these rules (its own version stamp inside), so a cold start
+   * restores it instead of building it; absent, or of another version, it is built as before.
+   */
+  matcherIndex?: CandidateIndexSnapshot;
 }
 
 export const COMPILED_RULE_SET_FORMAT = 'foghorn-compiled-rules/1';
 
+/** The rule language the file is read with: the extensions, or only their basics (the evaluate Lambda). */
+export interface CompiledRuleSetOptions {
+  readonly extensions: readonly (RuleLanguageExtension | RuleLanguageBasics)[];
+}
+
 /** The file form of rules that compiled without problems (from `compileRuleDirectory`, say). */
-export function toCompiledRuleSetFile(compiled: Pick<CompiledRules, 'rules' | 'config' | 'problems'>): CompiledRuleSetFile {
+export function toCompiledRuleSetFile(compiled: Pick<CompiledRules, 'rules' | 'config' | 'problems' | 'text'>): CompiledRuleSetFile {
   if (compiled.problems.length > 0) throw new RuleValidationError(compiled.problems);
   const inOrder = [...compiled.rules].sort((a, b) => a.order - b.order);
   return {
     format: COMPILED_RULE_SET_FORMAT,
     config: compiled.config,
     rules: inOrder.map((rule) => ({ file: rule.file, spec: rule.spec })),
+    matcherIndex: matcherIndexOf(compiled),
   };
 }
 
@@ -40,10 +53,11 @@ export function toCompiledRuleSetFile(compiled: Pick<CompiledRules, 'rules' | 'c
  * Compiles the file form again; throws RuleValidationError if a rule no longer compiles against the
  * config, or holds a key none of `extensions` knows (it was validated with others, and would be ignored).
  */
-export function compiledRulesFromFile(value: unknown, options: RuleLanguageOptions & { source?: string }): CompiledRules {
+export function compiledRulesFromFile(value: unknown, options: CompiledRuleSetOptions & { source?: string }): CompiledRules {
   const file = checkedFile(value, options.source ?? '<compiled rules>');
-  const { extensions } = options;
-  const known = ruleKeysFor(extensions);
+  const extensions = options.extensions.map(basicsOf);
+  const known = ruleKeyNames(extensions);
+  const textLimits = extensions.find((extension) => extension.textLimits !== undefined)?.textLimits;
   const text = new TextConditions();
   const rules: CompiledRule[] = [];
   const problems: CompiledRules['problems'] = [];
@@ -51,27 +65,22 @@ export function compiledRulesFromFile(value: unknown, options: RuleLanguageOptio
     for (const key of Object.keys(spec)) {
       if (!known.has(key)) problems.push({ file: ruleFile, line: 0, ruleId: spec.id, path: key, message: `unknown key '${key}'` });
     }
-    const result = compileRule(spec, ruleFile, order, { config: file.config, text, extensions }, { validated: true });
-    for (const problem of result.problems) {
-      problems.push({
-        file: ruleFile,
-        line: 0,
-        ...(result.id ? { ruleId: result.id } : {}),
-        path: problem.path.join('.'),
-        message: problem.message,
-      });
+    const found: LocatedProblem[] = [];
+    const rule = compileValidatedRule(spec, ruleFile, order, { config: file.config, text, textLimits }, found);
+    for (const problem of found) {
+      problems.push({ file: ruleFile, line: 0, ruleId: spec.id, path: problem.path.join('.'), message: problem.message });
     }
-    if (result.rule) rules.push(result.rule);
+    if (rule) rules.push(rule);
   });
   if (problems.length > 0) throw new RuleValidationError(problems);
-  return { rules, problems, config: file.config, text };
+  return { rules, problems, config: file.config, text, ...(file.matcherIndex === undefined ? {} : { matcherIndex: file.matcherIndex }) };
 }
 
 /**
  * Reads and compiles a compiled rule set file (the evaluate function's cold start). The pattern
  * engine (re2js) is loaded first when, and only when, a rule uses `matches`.
  */
-export async function loadCompiledRules(path: string, options: RuleLanguageOptions): Promise<CompiledRules> {
+export async function loadCompiledRules(path: string, options: CompiledRuleSetOptions): Promise<CompiledRules> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
@@ -97,9 +106,9 @@ export function usesPatterns(value: unknown): boolean {
 }
 
 /** A RuleSet from a compiled rule set file. */
-export async function loadCompiledRuleSet(path: string, options: RuleLanguageOptions): Promise<RuleSet> {
+export async function loadCompiledRuleSet(path: string, options: CompiledRuleSetOptions): Promise<RuleSet> {
   const compiled = await loadCompiledRules(path, options);
-  return createRuleSet(compiled.rules, compiled.config, compiled.text);
+  return createRuleSet(compiled.rules, compiled.config, compiled.text, { matcherIndex: compiled.matcherIndex });
 }
 
 /** The shape written by toCompiledRuleSetFile; anything else is refused with what is wrong. */

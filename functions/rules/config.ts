@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { durationSchema } from '../core/duration.js';
+import { durationSchema } from '../core/duration-schema.js';
 import { RuleConfigError } from './errors.js';
 import type { RuleLanguageOptions } from './extension.js';
 

@@ -1,6 +1,7 @@
 import { type Almanac, Engine, type RuleResult } from 'json-rules-engine';
 import type { CanonicalEvent } from '../core/event.js';
 import type { Decision, EvaluationContext, HoldCode, PlannedAction, RuleExplanation, RuleSet } from '../core/rule-set.js';
+import type { CandidateIndexSnapshot, RuleMatcher } from '../matcher/index.js';
 import type { CompiledRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
 import { EventScope, SCOPE_FACT } from './event-scope.js';
@@ -33,32 +34,79 @@ function byPriority(a: CompiledRule, b: CompiledRule): number {
   return b.priority - a.priority || a.order - b.order;
 }
 
-/** Builds the RuleSet the pipeline runs: one json-rules-engine engine over the enabled rules. */
-export function createRuleSet(rules: readonly CompiledRule[], config: FoghornConfig, text: TextConditions): RuleSet {
-  const enabled = rules.filter((rule) => rule.enabled).sort(byPriority);
+/** The engine without rules: options, text operators and computed facts (the compiled matcher reads it too). */
+function ruleLessEngine(text: TextConditions): Engine {
+  const engine = new Engine([], { allowUndefinedFacts: true, allowUndefinedConditions: false, replaceFactsInEventParams: false });
+  text.install(engine);
+  for (const name of Object.keys(COMPUTED_FACTS)) {
+    engine.addFact(name, async (_params: Record<string, unknown>, almanac: Almanac) => {
+      const scope = await almanac.factValue<EventScope>(SCOPE_FACT);
+      if (name === 'lang') return scope.lang();
+      return scope.computed(name);
+    });
+  }
+  return engine;
+}
+
+/** The enabled rules in evaluation order: what the engine and the matcher are given. */
+function enabledRules(rules: readonly CompiledRule[]): CompiledRule[] {
+  return rules.filter((rule) => rule.enabled).sort(byPriority);
+}
+
+function rulesMatcher(enabled: readonly CompiledRule[], text: TextConditions, index?: unknown): RuleMatcher {
+  return compileRulesMatcher(enabled, {
+    createEngine: () => ruleLessEngine(text),
+    text,
+    scopeOf: (facts) => facts[SCOPE_FACT] as EventScope,
+    ...(index === undefined ? {} : { index }),
+  });
+}
+
+/**
+ * The compiled matcher's candidate index for these rules, to be saved with them (compiled-rule-set.ts) and given
+ * to createRuleSet as `matcherIndex` when the same rules are compiled again, so it is not built again.
+ */
+export function matcherIndexOf(compiled: { rules: readonly CompiledRule[]; text: TextConditions }): CandidateIndexSnapshot {
+  return rulesMatcherFor(compiled).indexSnapshot();
+}
+
+/** The compiled matcher createRuleSet runs over these rules, with a saved index if given (for tests and the bench). */
+export function rulesMatcherFor(compiled: { rules: readonly CompiledRule[]; text: TextConditions }, index?: unknown): RuleMatcher {
+  return rulesMatcher(enabledRules(compiled.rules), compiled.text, index);
+}
+
+export interface RuleSetOptions {
+  /** A matcherIndexOf() of the same rules: restored rather than built (ignored when it does not fit them). */
+  matcherIndex?: unknown;
+}
+
+/**
+ * Builds the RuleSet the pipeline runs: the compiled matcher over the enabled rules, and one json-rules-engine
+ * engine over them, built the first time an evaluation asks for an explanation (a cold start does not build it).
+ */
+export function createRuleSet(
+  rules: readonly CompiledRule[],
+  config: FoghornConfig,
+  text: TextConditions,
+  options: RuleSetOptions = {},
+): RuleSet {
+  const enabled = enabledRules(rules);
   const byId = new Map(enabled.map((rule) => [rule.id, rule]));
-  /** The engine without rules: options, text operators and computed facts (the compiled matcher reads it too). */
-  const newEngine = (): Engine => {
-    const engine = new Engine([], { allowUndefinedFacts: true, allowUndefinedConditions: false, replaceFactsInEventParams: false });
-    text.install(engine);
-    for (const name of Object.keys(COMPUTED_FACTS)) {
-      engine.addFact(name, async (_params: Record<string, unknown>, almanac: Almanac) => {
-        const scope = await almanac.factValue<EventScope>(SCOPE_FACT);
-        if (name === 'lang') return scope.lang();
-        return scope.computed(name);
-      });
+  let engine: Engine | undefined;
+  const explainingEngine = (): Engine => {
+    if (engine === undefined) {
+      engine = ruleLessEngine(text);
+      for (const rule of enabled) {
+        engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
+      }
     }
     return engine;
   };
-  const engine = newEngine();
   const eventFacts = new Set<string>();
-  for (const rule of enabled) {
-    engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
-    for (const fact of rule.facts) if (!(fact in COMPUTED_FACTS)) eventFacts.add(fact);
-  }
-  // The compiled matcher (functions/matcher) decides which rules hold, agreeing with the engine above:
-  // it evaluates a fraction of it. The engine itself runs only to explain, and for the rules the matcher cannot compile.
-  const matcher = compileRulesMatcher(enabled, { createEngine: newEngine, text, scopeOf: (facts) => facts[SCOPE_FACT] as EventScope });
+  for (const rule of enabled) for (const fact of rule.facts) if (!(fact in COMPUTED_FACTS)) eventFacts.add(fact);
+  // The compiled matcher (functions/matcher) decides which rules hold, agreeing with the engine above: it evaluates a
+  // fraction of it, and runs the rules it cannot compile on its own engine. The engine above runs only to explain.
+  const matcher = rulesMatcher(enabled, text, options.matcherIndex);
   const eventFactList = [...eventFacts];
   const localTime = localTimeCalculator(config);
   const defaultLang = config.language.default;
@@ -71,7 +119,7 @@ export function createRuleSet(rules: readonly CompiledRule[], config: FoghornCon
       const facts: Record<string, unknown> = { [SCOPE_FACT]: scope };
       for (const name of eventFactList) facts[name] = fieldValue(event, name);
       const { results, failureResults } = context.explain
-        ? await engine.run(facts)
+        ? await explainingEngine().run(facts)
         : { results: (await matcher.match(facts)).ruleIds.map((name) => ({ name }) as RuleResult), failureResults: [] as RuleResult[] };
       const held = results.map((result) => byId.get(result.name)!).sort(byPriority);
       const resultById = new Map<string, RuleResult>([...results, ...failureResults].map((result) => [result.name, result]));

@@ -56,6 +56,27 @@ export interface RuleLanguageOptions {
   readonly extensions: readonly RuleLanguageExtension[];
 }
 
+/**
+ * What a rule set validated at synth needs of an extension at run time: its name, the names of its rule keys (a
+ * compiled rule holding a key no extension knows is refused) and the platforms' text limits. No schemas, so a
+ * bundle that only loads compiled rules carries no zod (functions/app/rule-language-basics.ts lists them).
+ */
+export interface RuleLanguageBasics {
+  readonly name: string;
+  readonly ruleKeyNames: readonly string[];
+  readonly textLimits?: TextLimitLookup;
+}
+
+/** An extension's basics (the same object when it is one already). */
+export function basicsOf(extension: RuleLanguageExtension | RuleLanguageBasics): RuleLanguageBasics {
+  if (!('ruleKeys' in extension)) return extension;
+  return {
+    name: extension.name,
+    ruleKeyNames: Object.keys(extension.ruleKeys),
+    ...(extension.textLimits ? { textLimits: extension.textLimits } : {}),
+  };
+}
+
 export interface OfflineRuleSet {
   readonly ruleSet: RuleSet;
   /** Moves the offline clock to `now`: what the extension's scheduled work (a sweep) would have produced by then. */

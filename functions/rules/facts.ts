@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { type CanonicalEvent, canonicalEventSchema } from '../core/event.js';
+import type { CanonicalEvent } from '../core/event.js';
 
 /**
  * Facts a condition may name: every canonical event field by dotted name (objects too, for
@@ -14,32 +13,39 @@ export const COMPUTED_FACTS = {
   crisisMode: 'true while crisis mode is on (see docs/crisis.md)',
 } as const;
 
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) {
-    current = current.unwrap() as z.ZodType;
-  }
-  return current;
-}
-
-function collectFields(schema: z.ZodType, prefix: string, into: Set<string>, prefixes: Set<string>): void {
-  const inner = unwrap(schema);
-  if (inner instanceof z.ZodObject) {
-    if (prefix !== '') into.add(prefix);
-    for (const [key, child] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
-      collectFields(child, prefix === '' ? key : `${prefix}.${key}`, into, prefixes);
-    }
-  } else if (inner instanceof z.ZodRecord) {
-    into.add(prefix);
-    prefixes.add(`${prefix}.`);
-  } else {
-    into.add(prefix);
-  }
-}
-
-const eventFields = new Set<string>();
-const openPrefixes = new Set<string>();
-collectFields(canonicalEventSchema, '', eventFields, openPrefixes);
+/**
+ * The canonical event's fields by dotted name, objects too (core/event.ts's schema, written out so that reading
+ * rules needs no zod; test/rules/facts.test.ts keeps the two the same), and the open records whose keys are free.
+ */
+const eventFields: ReadonlySet<string> = new Set([
+  'id',
+  'platform',
+  'kind',
+  'text',
+  'lang',
+  'author',
+  'author.id',
+  'author.handle',
+  'author.name',
+  'author.followers',
+  'author.verified',
+  'author.isSelf',
+  'channel',
+  'channel.id',
+  'channel.name',
+  'thread',
+  'thread.id',
+  'thread.replyToId',
+  'createdAt',
+  'receivedAt',
+  'raw',
+  'raw.ref',
+  'url',
+  'sentByFoghorn',
+  'tags',
+  'meta',
+]);
+const openPrefixes: ReadonlySet<string> = new Set(['meta.']);
 
 /** Dotted names of the canonical event's fields (author, author.followers, …). */
 export const EVENT_FIELDS: ReadonlySet<string> = eventFields;

@@ -27,6 +27,8 @@ export interface CompiledRules {
   problems: RuleProblem[];
   config: FoghornConfig;
   text: TextConditions;
+  /** The matcher's candidate index saved with a compiled rule set (compiled-rule-set.ts), for createRuleSet. */
+  matcherIndex?: unknown;
 }
 
 const RULE_FILE = /\.(ya?ml|json)$/i;

@@ -17,6 +17,8 @@ export interface RulesMatcherOptions {
   text: TextConditions;
   /** The per-event scope the rules module passes among its facts. */
   scopeOf: (facts: Facts) => ComputedFactScope;
+  /** A saved candidate index of the same rules (RuleMatcher's `index`). */
+  index?: unknown;
 }
 
 /**
@@ -43,6 +45,7 @@ export function compileRulesMatcher(rules: readonly CompiledRule[], options: Rul
       plugins: [textOperatorPlugin(options.text)],
       computedFacts: computedFacts as ComputedFacts,
       asyncFacts,
+      ...(options.index === undefined ? {} : { index: options.index }),
     },
   );
 }

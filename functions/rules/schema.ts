@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { COUNT_PER_DURATION_PATTERN, durationSchema } from '../core/duration.js';
+import { COUNT_PER_DURATION_PATTERN } from '../core/duration.js';
+import { durationSchema } from '../core/duration-schema.js';
 import type { RuleLanguageExtension } from './extension.js';
 import { COMPUTED_FACTS, EVENT_FIELDS, OPEN_FACT_PREFIXES } from './facts.js';
 import { OPERATOR_DECORATORS, STANDARD_OPERATORS, TEXT_OPERATORS } from './operators.js';
+import type { BASE_RULE_KEYS } from './rule-keys.js';
 
 /**
  * The shape of a rule file, in one zod schema per list of extensions (ruleSchemaFor): the validator
@@ -213,7 +215,7 @@ const baseRuleShape = {
       'A reply or post longer than its platform allows: hold (default) sends it to the approval queue with the reason; truncate cuts it on a word boundary with an ellipsis; split posts it as a thread (X, Telegram, Discord, Slack)',
     ),
   tests: z.array(ruleTestSchema).optional(),
-};
+} satisfies Record<(typeof BASE_RULE_KEYS)[number], z.ZodType>;
 const baseRuleSchema = z.object(baseRuleShape).strict();
 
 /** A validated rule: the base language's keys, and those of the extensions it was validated with. */

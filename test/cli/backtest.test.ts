@@ -135,7 +135,7 @@ describe('foghorn backtest', () => {
     const bad = await runFoghorn(args, { stdin: '{"text":"opening hours"}\n{"kind":"mesage"}\n' });
     expect(bad.code).toBe(1);
     expect(bad.err).toEqual([
-      `stdin:2: not an event: kind: "mesage" is not one of message, mention, comment, reply, review, dm, post, reaction, sla.breached, system, other (did you mean 'message'?)`,
+      `stdin:2: not an event: kind: "mesage" is not one of message, mention, comment, reply, review, dm, post, reaction, sla.breached, ticket.solved, system, other (did you mean 'message'?)`,
       "foghorn backtest: 1 of the input's items are not events; nothing was replayed",
     ]);
     expect(bad.out).toEqual([]);

@@ -78,7 +78,7 @@ describe('writtenEvent', () => {
     expect(writtenEvent({ txt: 'x', kind: 'mesage' }, 1, NOW)).toEqual({
       problems: [
         "txt: unknown field (did you mean 'text'?)",
-        `kind: "mesage" is not one of message, mention, comment, reply, review, dm, post, reaction, sla.breached, system, other (did you mean 'message'?)`,
+        `kind: "mesage" is not one of message, mention, comment, reply, review, dm, post, reaction, sla.breached, ticket.solved, system, other (did you mean 'message'?)`,
       ],
     });
     expect(writtenEvent({ author: 'sam', channel: { id: 5 }, createdAt: 'yesterday' }, 1, NOW)).toEqual({

@@ -182,7 +182,7 @@ describe('foghorn (in process)', () => {
     expect(result.code).toBe(1);
     expect(result.err[0]).toMatch(/events\.jsonl:1: not JSON/);
     expect(result.err[1]).toBe(
-      `${events}:2: not an event: kind: "telepathy" is not one of message, mention, comment, reply, review, dm, post, reaction, sla.breached, system, other`,
+      `${events}:2: not an event: kind: "telepathy" is not one of message, mention, comment, reply, review, dm, post, reaction, sla.breached, ticket.solved, system, other`,
     );
     expect(result.out).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DURATION_MESSAGE, DurationError, durationSchema, isDuration, parseDuration } from '../../functions/core/duration.js';
+import { DURATION_MESSAGE, DurationError, isDuration, parseDuration } from '../../functions/core/duration.js';
+import { durationSchema } from '../../functions/core/duration-schema.js';
 
 describe('the duration grammar', () => {
   it('reads a whole number and a unit: s, m or min, h, d', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { outcomeCapabilities } from '../../functions/core/outbound/outbound-policy.js';
 import { connectors } from '../../functions/platforms/index.js';
-import { limitedPlatforms, platformTextLimit } from '../../functions/platforms/limits.js';
+import { limitedPlatforms, platformOutcomes, platformsWithOutcomes, platformTextLimit } from '../../functions/platforms/limits.js';
 
 describe('platformTextLimit: how long a text each platform accepts, and how it counts', () => {
   it.each([
@@ -41,5 +42,16 @@ describe('platformTextLimit: how long a text each platform accepts, and how it c
   it('every connector but the generic one has a limit', () => {
     const names = Object.keys(connectors).filter((name) => name !== 'generic');
     expect(limitedPlatforms().sort()).toEqual(names.sort());
+  });
+});
+
+describe('platformOutcomes: what each platform can do about an unknown outcome', () => {
+  it('says what its connector says, for every connector and no other platform', () => {
+    expect(platformsWithOutcomes().sort()).toEqual(Object.keys(connectors).sort());
+    for (const [name, connector] of Object.entries(connectors)) {
+      expect({ name, ...platformOutcomes(name) }).toEqual({ name, ...outcomeCapabilities(connector) });
+    }
+    expect(platformOutcomes('myspace')).toBeUndefined();
+    expect(platformOutcomes('toString')).toBeUndefined();
   });
 });

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { canonicalEventSchema } from '../../functions/core/event.js';
+import { CANDIDATE_INDEX_FORMAT } from '../../functions/matcher/index.js';
 import { withTestDefaults } from '../../functions/rules/compile.js';
 import { compiledRulesFromFile, loadCompiledRuleSet, toCompiledRuleSetFile } from '../../functions/rules/compiled-rule-set.js';
+import { rulesMatcherFor } from '../../functions/rules/create-rule-set.js';
 import {
   compileRuleDirectory,
   compileSources,
@@ -18,12 +20,23 @@ import {
 } from '../../functions/rules/index.js';
 
 describe("compiled rule set (the evaluate function's deploy-time form)", () => {
+  it("carries the matcher's candidate index, which the rules loaded from the file restore instead of building", async () => {
+    const fromYaml = await compileRuleDirectory('rules', { extensions: ruleLanguage });
+    const file = JSON.parse(JSON.stringify(toCompiledRuleSetFile(fromYaml))) as { matcherIndex?: { format?: string } };
+    expect(file.matcherIndex?.format).toBe(CANDIDATE_INDEX_FORMAT);
+    const fromJson = compiledRulesFromFile(file, { extensions: ruleLanguage });
+    expect(rulesMatcherFor(fromJson, fromJson.matcherIndex).indexRestored).toBe(true);
+    // Rules changed after the index was saved: it no longer fits them and is built again.
+    const disabled = fromJson.rules.map((rule, index) => (index === 0 ? { ...rule, enabled: false } : rule));
+    expect(rulesMatcherFor({ ...fromJson, rules: disabled }, fromJson.matcherIndex).indexRestored).toBe(false);
+  });
+
   it('evaluates the starter rules exactly as the YAML-loaded rule set does, on every event of their tests', async () => {
     // Prepare: the starter rules from YAML, and the same rules through the JSON file form.
     const fromYaml = await compileRuleDirectory('rules', { extensions: ruleLanguage });
     const fromJson = compiledRulesFromFile(JSON.parse(JSON.stringify(toCompiledRuleSetFile(fromYaml))), { extensions: ruleLanguage });
     const yamlRuleSet = createRuleSet(fromYaml.rules, fromYaml.config, fromYaml.text);
-    const jsonRuleSet = createRuleSet(fromJson.rules, fromJson.config, fromJson.text);
+    const jsonRuleSet = createRuleSet(fromJson.rules, fromJson.config, fromJson.text, { matcherIndex: fromJson.matcherIndex });
     const events = fromYaml.rules.flatMap((rule) =>
       rule.tests.flatMap((test, index) =>
         (test.events ?? (test.event ? [test.event] : [])).map((event, eventIndex) => {

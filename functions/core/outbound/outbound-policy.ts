@@ -19,10 +19,26 @@ export class OutboundConfigError extends FoghornError {
 /** Each platform's choice, as parsed from `outbound: { <platform>: { onAmbiguous } }`; unlisted ones take the default. */
 export type OutboundPolicies = ReadonlyMap<string, OnAmbiguous>;
 
+/**
+ * What the choice depends on: whether the platform deduplicates a repeated request, and whether Foghorn can ask it
+ * what went out. A connector says so by having `deduplication` and `reconcile`; functions/platforms/limits.ts lists
+ * the same per platform, so the config can be checked without loading the connectors.
+ */
+export interface OutcomeCapabilities {
+  readonly deduplicates: boolean;
+  readonly reconciles: boolean;
+}
+
+export function outcomeCapabilities(of: Connector | OutcomeCapabilities): OutcomeCapabilities {
+  if ('deduplicates' in of) return of;
+  return { deduplicates: of.deduplication !== undefined, reconciles: of.reconcile !== undefined };
+}
+
 /** Retry where the platform deduplicates, else reconcile where it can be asked, else hold. */
-export function defaultOnAmbiguous(connector: Connector): OnAmbiguous {
-  if (connector.deduplication) return 'retry';
-  return connector.reconcile ? 'reconcile' : 'hold';
+export function defaultOnAmbiguous(of: Connector | OutcomeCapabilities): OnAmbiguous {
+  const { deduplicates, reconciles } = outcomeCapabilities(of);
+  if (deduplicates) return 'retry';
+  return reconciles ? 'reconcile' : 'hold';
 }
 
 export function onAmbiguousFor(policies: OutboundPolicies, connector: Connector): OnAmbiguous {
@@ -34,7 +50,10 @@ export function onAmbiguousFor(policies: OutboundPolicies, connector: Connector)
  * unknown platform or value, `retry` where the platform does not deduplicate (it would post twice) and
  * `reconcile` where it has no read API. `rules validate` can run it to refuse a bad file early.
  */
-export function parseOutboundSection(section: unknown, connectorFor: (platform: string) => Connector | undefined): OutboundPolicies {
+export function parseOutboundSection(
+  section: unknown,
+  capabilitiesFor: (platform: string) => Connector | OutcomeCapabilities | undefined,
+): OutboundPolicies {
   const policies = new Map<string, OnAmbiguous>();
   if (section === undefined || section === null) return policies;
   if (typeof section !== 'object' || Array.isArray(section)) {
@@ -42,10 +61,11 @@ export function parseOutboundSection(section: unknown, connectorFor: (platform: 
   }
   for (const [platform, entry] of Object.entries(section)) {
     const path = `outbound.${platform}`;
-    const connector = connectorFor(platform);
-    if (!connector) throw new OutboundConfigError(path, `unknown platform '${platform}'`);
+    const found = capabilitiesFor(platform);
+    if (!found) throw new OutboundConfigError(path, `unknown platform '${platform}'`);
+    const can = outcomeCapabilities(found);
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      throw new OutboundConfigError(path, `must be a mapping like { onAmbiguous: ${defaultOnAmbiguous(connector)} }`);
+      throw new OutboundConfigError(path, `must be a mapping like { onAmbiguous: ${defaultOnAmbiguous(can)} }`);
     }
     for (const key of Object.keys(entry)) {
       if (key !== 'onAmbiguous') throw new OutboundConfigError(`${path}.${key}`, 'unknown setting (known: onAmbiguous)');
@@ -55,16 +75,16 @@ export function parseOutboundSection(section: unknown, connectorFor: (platform: 
     if (typeof value !== 'string' || !(ON_AMBIGUOUS as readonly string[]).includes(value)) {
       throw new OutboundConfigError(`${path}.onAmbiguous`, `must be one of ${ON_AMBIGUOUS.join(', ')}, got ${JSON.stringify(value)}`);
     }
-    if (value === 'retry' && !connector.deduplication) {
+    if (value === 'retry' && !can.deduplicates) {
       throw new OutboundConfigError(
         `${path}.onAmbiguous`,
-        `'retry' could post twice: ${platform} does not deduplicate repeated requests (choose ${connector.reconcile ? 'reconcile or ' : ''}hold)`,
+        `'retry' could post twice: ${platform} does not deduplicate repeated requests (choose ${can.reconciles ? 'reconcile or ' : ''}hold)`,
       );
     }
-    if (value === 'reconcile' && !connector.reconcile) {
+    if (value === 'reconcile' && !can.reconciles) {
       throw new OutboundConfigError(
         `${path}.onAmbiguous`,
-        `'reconcile' needs a read API Foghorn can ask; ${platform} has none in Foghorn (choose ${connector.deduplication ? 'retry or ' : ''}hold)`,
+        `'reconcile' needs a read API Foghorn can ask; ${platform} has none in Foghorn (choose ${can.deduplicates ? 'retry or ' : ''}hold)`,
       );
     }
     policies.set(platform, value as OnAmbiguous);

@@ -1,0 +1,58 @@
+import { join, resolve } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EVALUATE_MODULES_BESIDE, lambdaBundling } from '../../../bench/lambda-bundling.js';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+
+/** The evaluate function bundled as the stack bundles it; what is in it is read from esbuild's metafile. */
+let metafile: Metafile;
+beforeAll(async () => {
+  const result = await build({
+    ...lambdaBundling(EVALUATE_MODULES_BESIDE),
+    entryPoints: [join(REPO, 'functions/entries/lambda/evaluate.ts')],
+    outfile: join(REPO, 'node_modules/.cache/evaluate-bundle-test/index.mjs'),
+    write: false,
+    metafile: true,
+  });
+  metafile = result.metafile;
+}, 60_000);
+
+/** The files that put code in the bundle. */
+function bundled(): string[] {
+  const output = Object.values(metafile.outputs).find((one) => one.entryPoint !== undefined)!;
+  return Object.entries(output.inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([file]) => file);
+}
+
+/** Each import of a package left outside the bundle (the AWS SDK), with how it is imported. */
+function externalImports(): Array<{ from: string; path: string; kind: string }> {
+  return Object.entries(metafile.inputs).flatMap(([from, input]) =>
+    input.imports.filter((one) => one.external).map((one) => ({ from, path: one.path, kind: one.kind })),
+  );
+}
+
+describe('the evaluate bundle', () => {
+  it('holds no zod, no YAML parser and no platform connector: rules and events are read as validated at synth and ingest', () => {
+    const files = bundled();
+    expect(files.some((file) => file.endsWith('functions/entries/lambda/evaluate.ts'))).toBe(true);
+    expect(files.some((file) => file.includes('functions/matcher/'))).toBe(true);
+    expect(files.filter((file) => /node_modules\/(zod|yaml)\//.test(file))).toEqual([]);
+    expect(files.filter((file) => /functions\/platforms\/[^/]+\/(normalise|client|verify)\.ts$/.test(file))).toEqual([]);
+  });
+
+  it('ships CLD3 and re2js beside it, imported on first need only', () => {
+    const beside = externalImports().filter((one) => (EVALUATE_MODULES_BESIDE as readonly string[]).includes(one.path));
+    expect(new Set(beside.map((one) => one.path))).toEqual(new Set(EVALUATE_MODULES_BESIDE));
+    expect(beside.filter((one) => one.kind !== 'dynamic-import')).toEqual([]);
+  });
+
+  it('loads the EventBridge, SQS, SES and Secrets Manager clients on first use: only DynamoDB is imported with the module', () => {
+    const sdk = externalImports().filter((one) => one.path.startsWith('@aws-sdk/'));
+    const onLoad = [...new Set(sdk.filter((one) => one.kind !== 'dynamic-import').map((one) => one.path))].sort();
+    expect(onLoad).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/util-dynamodb']);
+    const lazy = new Set(sdk.filter((one) => one.kind === 'dynamic-import').map((one) => one.path));
+    expect(lazy.has('@aws-sdk/client-sqs')).toBe(true);
+  });
+});
