@@ -1,4 +1,5 @@
 import type { Connector, Poller } from '../core/connector.js';
+import { blueskyConnector } from './bluesky/index.js';
 import { discordConnector } from './discord/index.js';
 import { facebookConnector } from './facebook/index.js';
 import { genericConnector } from './generic/index.js';
@@ -25,6 +26,7 @@ export const connectors: Readonly<Record<string, Connector>> = {
   telegram: telegramConnector,
   whatsapp: whatsappConnector,
   x: xConnector,
+  bluesky: blueskyConnector,
 };
 
 export function connectorFor(platform: string): Connector | undefined {
