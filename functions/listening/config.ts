@@ -86,11 +86,12 @@ export function parseListenSection(value: unknown, source = 'foghorn.config.yaml
   const sources: ListenSourceConfig[] = [];
   const seen = new Set<string>();
   value.forEach((entry: unknown, index) => {
+    const id = (entry as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && seen.has(id))
+      problems.push({ path: ['listen', String(index), 'id'], message: `'${id}' is used by another source` });
+    if (typeof id === 'string') seen.add(id);
     const parsed = parseSource(entry, ['listen', String(index)], problems);
-    if (!parsed) return;
-    if (seen.has(parsed.id)) problems.push({ path: ['listen', String(index), 'id'], message: `'${parsed.id}' is used by another source` });
-    seen.add(parsed.id);
-    sources.push(parsed);
+    if (parsed) sources.push(parsed);
   });
   if (problems.length > 0)
     throw new ListenConfigError(
@@ -118,8 +119,9 @@ function parseSource(entry: unknown, path: string[], problems: ListenConfigProbl
     const hint = typeof type === 'string' ? suggestion(type, known) : '';
     problems.push({ path: at('type'), message: `unknown source type ${JSON.stringify(type)}${hint}; known: ${known.join(', ')}` });
   }
+  // Without a known type its keys cannot be judged: the type's own problem is the one to fix first.
   const allowed = [...COMMON_KEYS, ...(spec?.keys ?? [])];
-  for (const key of Object.keys(fields)) {
+  for (const key of spec ? Object.keys(fields) : []) {
     if (!allowed.includes(key)) problems.push({ path: at(key), message: `unknown key '${key}'${suggestion(key, allowed)}` });
   }
   for (const group of spec?.required ?? []) {

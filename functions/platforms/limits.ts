@@ -46,6 +46,8 @@ const SURFACES: Readonly<Record<string, { dm?: Surface; reply?: Surface; post?: 
   instagram: { dm: INSTAGRAM_DM, reply: INSTAGRAM_COMMENT },
   vk: single({ surface: 'vk', max: 4_096, counts: 'utf16', threads: false }),
   reddit: single({ surface: 'reddit', max: 10_000, counts: 'utf16', threads: false }),
+  // app.bsky.feed.post `text`: maxGraphemes 300 (and 3,000 bytes, which 300 graphemes of text stay under).
+  bluesky: { reply: { surface: 'Bluesky post', max: 300, counts: 'graphemes', threads: false } },
 };
 
 function single(surface: Surface): { dm: Surface; reply: Surface; post: Surface } {
