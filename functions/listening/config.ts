@@ -28,6 +28,7 @@ export interface ListenTypeSpec {
 export const LISTEN_TYPES: Readonly<Record<string, ListenTypeSpec>> = {
   feed: { keys: ['urls'], required: [['urls']] },
   'bluesky-search': { keys: ['query', 'lang'], required: [['query']] },
+  'x-search': { keys: ['query'], required: [['query']] },
 };
 
 export const DEFAULT_SINCE = '1h';

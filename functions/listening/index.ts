@@ -2,6 +2,7 @@ import { blueskySearchSource } from './bluesky-search/index.js';
 import { LISTEN_TYPES, type ListenSourceConfig } from './config.js';
 import { feedSource } from './feed/index.js';
 import type { ListeningSource, ListeningSourceFactory } from './source.js';
+import { xSearchSource } from './x-search/index.js';
 
 /**
  * Every listening source type, by the `type:` of a `listen:` entry. Adding one: a folder functions/listening/<type>/
@@ -10,6 +11,7 @@ import type { ListeningSource, ListeningSourceFactory } from './source.js';
 export const listeningTypes: Readonly<Record<string, ListeningSourceFactory>> = {
   feed: feedSource,
   'bluesky-search': (config) => blueskySearchSource(config),
+  'x-search': xSearchSource,
 };
 
 /** The sources of a parsed `listen:` section, in its order. */

@@ -58,7 +58,9 @@ listen:
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain(`${path}:4: listen.0.type: unknown source type "fed" (did you mean 'feed'?); known: feed, bluesky-search`);
+    expect(message).toContain(
+      `${path}:4: listen.0.type: unknown source type "fed" (did you mean 'feed'?); known: feed, bluesky-search, x-search`,
+    );
     expect(message).toContain(`${path}:9: listen.1.qurey: unknown key 'qurey' (did you mean 'query'?)`);
     expect(message).toContain(`${path}:7: listen.1.query: a bluesky-search source needs query`);
     expect(message).toContain(`${path}:10: listen.1.every: must be a duration such as 30s, 10m, 24h or 7d, got "often"`);

@@ -1,7 +1,8 @@
 import { NormaliseError, TransientActionError } from '../../core/errors.js';
 import type { CanonicalEvent } from '../../core/event.js';
-import { type BlueskySessionCache, blueskyBaseUrl, sharedBlueskySessions } from '../../platforms/bluesky/session.js';
-import { BLUESKY_APP_PASSWORD, BLUESKY_HANDLE } from '../../platforms/bluesky/settings.js';
+import { type BlueskySessionCache, sharedBlueskySessions } from '../../platforms/bluesky/session.js';
+import { BLUESKY_APP_PASSWORD, BLUESKY_BASE_URL, BLUESKY_DEFAULT_BASE_URL, BLUESKY_HANDLE } from '../../platforms/bluesky/settings.js';
+import { sourceBaseUrl } from '../base-url.js';
 import type { ListenSourceConfig } from '../config.js';
 import { type ListeningPoll, ListeningRateLimitError, type ListeningSource, listenCursorKey } from '../source.js';
 import { ExpiredSessionError, interpretSearchResponse, searchRequest } from './client.js';
@@ -26,7 +27,7 @@ export function blueskySearchSource(config: ListenSourceConfig, sessions: Bluesk
     platform: listenCursorKey(config.id),
     settingsRequired: [BLUESKY_HANDLE, BLUESKY_APP_PASSWORD],
     async poll(cursor, { settings, now, send }): Promise<ListeningPoll> {
-      const baseUrl = blueskyBaseUrl(settings, config.baseUrl);
+      const baseUrl = sourceBaseUrl(config, settings, BLUESKY_BASE_URL, BLUESKY_DEFAULT_BASE_URL);
       const previous = parseCursor(cursor) ?? { since: new Date(now.getTime() - config.sinceMs).toISOString(), atSince: [] };
       const read = async (page?: string) => {
         const session = await sessions.get(settings, now, send, baseUrl).catch((error: unknown) => {
