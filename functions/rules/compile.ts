@@ -290,6 +290,7 @@ export function compileRule(
   const limits = compileLimits(spec, context.config, problems);
   const textLimits = context.extensions.find((extension) => extension.textLimits !== undefined)?.textLimits;
   checkOverflow(spec, context.config, textLimits, problems);
+  for (const extension of context.extensions) if (extension.checkRule) problems.push(...extension.checkRule(spec, context.config));
   if (!validated) checkTests(spec.tests ?? [], problems);
   if (problems.length > 0) return { id, problems };
   return {
