@@ -29,6 +29,7 @@ export const LISTEN_TYPES: Readonly<Record<string, ListenTypeSpec>> = {
   feed: { keys: ['urls'], required: [['urls']] },
   'bluesky-search': { keys: ['query', 'lang'], required: [['query']] },
   'x-search': { keys: ['query'], required: [['query']] },
+  'reddit-search': { keys: ['query', 'subreddits'], required: [['query']] },
 };
 
 export const DEFAULT_SINCE = '1h';
@@ -54,6 +55,8 @@ export interface ListenSourceConfig {
   query?: string;
   lang?: string;
   urls?: string[];
+  /** reddit-search: the subreddits searched one by one (restrict_sr); absent: all of Reddit. */
+  subreddits?: string[];
 }
 
 export interface ListenConfigProblem {
@@ -145,6 +148,14 @@ function parseSource(entry: unknown, path: string[], problems: ListenConfigProbl
     problems.push({ path: at('baseUrl'), message: `must be an http(s) URL, got ${JSON.stringify(baseUrl)}` });
   const self = strings(fields.self, at('self'), problems) ?? [];
   const urls = strings(fields.urls, at('urls'), problems);
+  const subreddits = strings(fields.subreddits, at('subreddits'), problems);
+  for (const [index, name] of (subreddits ?? []).entries()) {
+    if (!/^[A-Za-z0-9_]{2,21}$/.test(name.replace(/^r\//, '')))
+      problems.push({
+        path: [...at('subreddits'), String(index)],
+        message: `must be a subreddit name such as personalfinance, got ${JSON.stringify(name)}`,
+      });
+  }
   for (const [index, url] of (urls ?? []).entries()) {
     if (!isHttpUrl(url))
       problems.push({ path: [...at('urls'), String(index)], message: `must be an http(s) URL, got ${JSON.stringify(url)}` });
@@ -168,6 +179,7 @@ function parseSource(entry: unknown, path: string[], problems: ListenConfigProbl
     ...(typeof fields.query === 'string' ? { query: fields.query } : {}),
     ...(typeof fields.lang === 'string' ? { lang: fields.lang } : {}),
     ...(urls ? { urls } : {}),
+    ...(subreddits ? { subreddits: subreddits.map((name) => name.replace(/^r\//, '')) } : {}),
   };
 }
 

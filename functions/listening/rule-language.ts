@@ -11,6 +11,7 @@ export const LISTEN_PLATFORMS: Readonly<Record<string, { platform: string; repli
   feed: { platform: 'feed', replies: false },
   'bluesky-search': { platform: 'bluesky', replies: true },
   'x-search': { platform: 'x', replies: true },
+  'reddit-search': { platform: 'reddit', replies: true },
 };
 
 const UNANSWERABLE = new Set(Object.values(LISTEN_PLATFORMS).flatMap(({ platform, replies }) => (replies ? [] : [platform])));
