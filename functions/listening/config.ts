@@ -30,6 +30,7 @@ export const LISTEN_TYPES: Readonly<Record<string, ListenTypeSpec>> = {
   'bluesky-search': { keys: ['query', 'lang'], required: [['query']] },
   'x-search': { keys: ['query'], required: [['query']] },
   'reddit-search': { keys: ['query', 'subreddits'], required: [['query']] },
+  mastodon: { keys: ['instance', 'query', 'hashtags'], required: [['instance'], ['query', 'hashtags']] },
 };
 
 export const DEFAULT_SINCE = '1h';
@@ -57,6 +58,9 @@ export interface ListenSourceConfig {
   urls?: string[];
   /** reddit-search: the subreddits searched one by one (restrict_sr); absent: all of Reddit. */
   subreddits?: string[];
+  /** mastodon: the instance (https://mastodon.social) and the hashtags (without #) whose timelines are read. */
+  instance?: string;
+  hashtags?: string[];
 }
 
 export interface ListenConfigProblem {
@@ -149,6 +153,12 @@ function parseSource(entry: unknown, path: string[], problems: ListenConfigProbl
   const self = strings(fields.self, at('self'), problems) ?? [];
   const urls = strings(fields.urls, at('urls'), problems);
   const subreddits = strings(fields.subreddits, at('subreddits'), problems);
+  const hashtags = strings(fields.hashtags, at('hashtags'), problems);
+  if (fields.instance !== undefined && !isHttpUrl(fields.instance))
+    problems.push({
+      path: at('instance'),
+      message: `must be the instance's https URL, such as https://mastodon.social, got ${JSON.stringify(fields.instance)}`,
+    });
   for (const [index, name] of (subreddits ?? []).entries()) {
     if (!/^[A-Za-z0-9_]{2,21}$/.test(name.replace(/^r\//, '')))
       problems.push({
@@ -180,6 +190,8 @@ function parseSource(entry: unknown, path: string[], problems: ListenConfigProbl
     ...(typeof fields.lang === 'string' ? { lang: fields.lang } : {}),
     ...(urls ? { urls } : {}),
     ...(subreddits ? { subreddits: subreddits.map((name) => name.replace(/^r\//, '')) } : {}),
+    ...(typeof fields.instance === 'string' ? { instance: fields.instance.replace(/\/+$/, '') } : {}),
+    ...(hashtags ? { hashtags: hashtags.map((tag) => tag.replace(/^#/, '')) } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { blueskySearchSource } from './bluesky-search/index.js';
 import { LISTEN_TYPES, type ListenSourceConfig } from './config.js';
 import { feedSource } from './feed/index.js';
+import { mastodonSource } from './mastodon/index.js';
 import { redditSearchSource } from './reddit-search/index.js';
 import type { ListeningSource, ListeningSourceFactory } from './source.js';
 import { xSearchSource } from './x-search/index.js';
@@ -14,6 +15,7 @@ export const listeningTypes: Readonly<Record<string, ListeningSourceFactory>> = 
   'bluesky-search': (config) => blueskySearchSource(config),
   'x-search': xSearchSource,
   'reddit-search': (config) => redditSearchSource(config),
+  mastodon: mastodonSource,
 };
 
 /** The sources of a parsed `listen:` section, in its order. */

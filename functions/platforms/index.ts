@@ -4,6 +4,7 @@ import { discordConnector } from './discord/index.js';
 import { facebookConnector } from './facebook/index.js';
 import { genericConnector } from './generic/index.js';
 import { instagramConnector } from './instagram/index.js';
+import { mastodonConnector } from './mastodon/index.js';
 import { redditConnector, redditPoller } from './reddit/index.js';
 import { slackConnector } from './slack/index.js';
 import { telegramConnector } from './telegram/index.js';
@@ -27,6 +28,7 @@ export const connectors: Readonly<Record<string, Connector>> = {
   whatsapp: whatsappConnector,
   x: xConnector,
   bluesky: blueskyConnector,
+  mastodon: mastodonConnector,
 };
 
 export function connectorFor(platform: string): Connector | undefined {

@@ -48,6 +48,8 @@ const SURFACES: Readonly<Record<string, { dm?: Surface; reply?: Surface; post?: 
   reddit: single({ surface: 'reddit', max: 10_000, counts: 'utf16', threads: false }),
   // app.bsky.feed.post `text`: maxGraphemes 300 (and 3,000 bytes, which 300 graphemes of text stay under).
   bluesky: { reply: { surface: 'Bluesky post', max: 300, counts: 'graphemes', threads: false } },
+  // mastodon.social's default; an instance may allow more, never less than this in practice.
+  mastodon: { reply: { surface: 'Mastodon status', max: 500, counts: 'utf16', threads: false } },
 };
 
 function single(surface: Surface): { dm: Surface; reply: Surface; post: Surface } {

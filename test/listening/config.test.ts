@@ -59,7 +59,7 @@ listen:
       message = (error as Error).message;
     }
     expect(message).toContain(
-      `${path}:4: listen.0.type: unknown source type "fed" (did you mean 'feed'?); known: feed, bluesky-search, x-search, reddit-search`,
+      `${path}:4: listen.0.type: unknown source type "fed" (did you mean 'feed'?); known: feed, bluesky-search, x-search, reddit-search, mastodon`,
     );
     expect(message).toContain(`${path}:9: listen.1.qurey: unknown key 'qurey' (did you mean 'query'?)`);
     expect(message).toContain(`${path}:7: listen.1.query: a bluesky-search source needs query`);

@@ -61,7 +61,7 @@ describe('feed source (RSS 2.0, Atom, JSON Feed) into the store', () => {
       meta: { source: 'liftoff', title: 'Star City' },
     });
     expect(star?.text).toBe(
-      "Star City\n\nHow do Americans get ready to work with Russians aboard the International Space Station? They take a crash course in culture, language and protocol at Russia's Star City .",
+      "Star City\n\nHow do Americans get ready to work with Russians aboard the International Space Station? They take a crash course in culture, language and protocol at Russia's Star City.",
     );
     expect(JSON.parse((await cursors.get(listenCursorKey('liftoff'))) ?? '{}')).toMatchObject({
       [`${api.url}/news.rss`]: { etag: ETAG, lastModified: LAST_MODIFIED },
