@@ -31,6 +31,7 @@ export const LISTEN_TYPES: Readonly<Record<string, ListenTypeSpec>> = {
   'x-search': { keys: ['query'], required: [['query']] },
   'reddit-search': { keys: ['query', 'subreddits'], required: [['query']] },
   mastodon: { keys: ['instance', 'query', 'hashtags'], required: [['instance'], ['query', 'hashtags']] },
+  'youtube-comments': { keys: ['channels', 'videos'], required: [['channels', 'videos']] },
 };
 
 export const DEFAULT_SINCE = '1h';
@@ -61,6 +62,9 @@ export interface ListenSourceConfig {
   /** mastodon: the instance (https://mastodon.social) and the hashtags (without #) whose timelines are read. */
   instance?: string;
   hashtags?: string[];
+  /** youtube-comments: channel ids (UC…) whose videos' threads are read, and single video ids. */
+  channels?: string[];
+  videos?: string[];
 }
 
 export interface ListenConfigProblem {
@@ -154,6 +158,8 @@ function parseSource(entry: unknown, path: string[], problems: ListenConfigProbl
   const urls = strings(fields.urls, at('urls'), problems);
   const subreddits = strings(fields.subreddits, at('subreddits'), problems);
   const hashtags = strings(fields.hashtags, at('hashtags'), problems);
+  const channels = strings(fields.channels, at('channels'), problems);
+  const videos = strings(fields.videos, at('videos'), problems);
   if (fields.instance !== undefined && !isHttpUrl(fields.instance))
     problems.push({
       path: at('instance'),
@@ -192,6 +198,8 @@ function parseSource(entry: unknown, path: string[], problems: ListenConfigProbl
     ...(subreddits ? { subreddits: subreddits.map((name) => name.replace(/^r\//, '')) } : {}),
     ...(typeof fields.instance === 'string' ? { instance: fields.instance.replace(/\/+$/, '') } : {}),
     ...(hashtags ? { hashtags: hashtags.map((tag) => tag.replace(/^#/, '')) } : {}),
+    ...(channels ? { channels } : {}),
+    ...(videos ? { videos } : {}),
   };
 }
 

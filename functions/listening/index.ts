@@ -5,6 +5,7 @@ import { mastodonSource } from './mastodon/index.js';
 import { redditSearchSource } from './reddit-search/index.js';
 import type { ListeningSource, ListeningSourceFactory } from './source.js';
 import { xSearchSource } from './x-search/index.js';
+import { youtubeCommentsSource } from './youtube-comments/index.js';
 
 /**
  * Every listening source type, by the `type:` of a `listen:` entry. Adding one: a folder functions/listening/<type>/
@@ -16,6 +17,7 @@ export const listeningTypes: Readonly<Record<string, ListeningSourceFactory>> = 
   'x-search': xSearchSource,
   'reddit-search': (config) => redditSearchSource(config),
   mastodon: mastodonSource,
+  'youtube-comments': youtubeCommentsSource,
 };
 
 /** The sources of a parsed `listen:` section, in its order. */

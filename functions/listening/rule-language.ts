@@ -13,6 +13,7 @@ export const LISTEN_PLATFORMS: Readonly<Record<string, { platform: string; repli
   'x-search': { platform: 'x', replies: true },
   'reddit-search': { platform: 'reddit', replies: true },
   mastodon: { platform: 'mastodon', replies: true },
+  'youtube-comments': { platform: 'youtube', replies: true },
 };
 
 const UNANSWERABLE = new Set(Object.values(LISTEN_PLATFORMS).flatMap(({ platform, replies }) => (replies ? [] : [platform])));

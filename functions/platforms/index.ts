@@ -11,6 +11,7 @@ import { telegramConnector } from './telegram/index.js';
 import { vkConnector } from './vk/index.js';
 import { whatsappConnector } from './whatsapp/index.js';
 import { xConnector } from './x/index.js';
+import { youtubeConnector } from './youtube/index.js';
 
 /**
  * Every platform Foghorn connects to, by the name used in `/webhooks/{platform}`.
@@ -29,6 +30,7 @@ export const connectors: Readonly<Record<string, Connector>> = {
   x: xConnector,
   bluesky: blueskyConnector,
   mastodon: mastodonConnector,
+  youtube: youtubeConnector,
 };
 
 export function connectorFor(platform: string): Connector | undefined {

@@ -50,6 +50,7 @@ const SURFACES: Readonly<Record<string, { dm?: Surface; reply?: Surface; post?: 
   bluesky: { reply: { surface: 'Bluesky post', max: 300, counts: 'graphemes', threads: false } },
   // mastodon.social's default; an instance may allow more, never less than this in practice.
   mastodon: { reply: { surface: 'Mastodon status', max: 500, counts: 'utf16', threads: false } },
+  youtube: { reply: { surface: 'YouTube comment', max: 10_000, counts: 'utf16', threads: false } },
 };
 
 function single(surface: Surface): { dm: Surface; reply: Surface; post: Surface } {

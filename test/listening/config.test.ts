@@ -59,7 +59,7 @@ listen:
       message = (error as Error).message;
     }
     expect(message).toContain(
-      `${path}:4: listen.0.type: unknown source type "fed" (did you mean 'feed'?); known: feed, bluesky-search, x-search, reddit-search, mastodon`,
+      `${path}:4: listen.0.type: unknown source type "fed" (did you mean 'feed'?); known: feed, bluesky-search, x-search, reddit-search, mastodon, youtube-comments`,
     );
     expect(message).toContain(`${path}:9: listen.1.qurey: unknown key 'qurey' (did you mean 'query'?)`);
     expect(message).toContain(`${path}:7: listen.1.query: a bluesky-search source needs query`);
