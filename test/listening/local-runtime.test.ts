@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAnswer, type FakePlatformApi, startFakePlatformApi } from '../support/fake-platform-api.js';
@@ -9,6 +9,13 @@ import { fixtureText } from './support.js';
 const RSS = fixtureText('feed', 'sample-rss-2.xml');
 const SESSION = JSON.parse(fixtureText('bluesky-search', 'create-session.json')) as unknown;
 const SEARCH = JSON.parse(fixtureText('bluesky-search', 'search-posts.json')) as unknown;
+const X_SEARCH = JSON.parse(fixtureText('x-search', 'search-recent.json')) as unknown;
+const REDDIT_SEARCH = JSON.parse(fixtureText('reddit-search', 'search-personalfinance.json')) as unknown;
+const MASTODON_TAG = JSON.parse(fixtureText('mastodon', 'tag-timeline.json')) as unknown;
+const YOUTUBE_THREADS = JSON.parse(fixtureText('youtube-comments', 'comment-threads.json')) as unknown;
+const REDDIT_TOKEN = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../platforms/reddit/fixtures/access-token.json'), 'utf8'),
+) as unknown;
 
 const FEED_RULE = `
 id: feed-star-city
@@ -53,6 +60,11 @@ function platforms(request: ReceivedRequest): FakeAnswer {
   if (request.url === '/gone.rss') return { status: 410, body: 'gone' };
   if (request.url === '/xrpc/com.atproto.server.createSession') return { status: 200, body: SESSION };
   if (request.url.startsWith('/xrpc/app.bsky.feed.searchPosts')) return { status: 200, body: SEARCH };
+  if (request.url.startsWith('/2/tweets/search/recent')) return { status: 200, body: X_SEARCH };
+  if (request.url === '/www/api/v1/access_token') return { status: 200, body: REDDIT_TOKEN };
+  if (request.url.startsWith('/oauth/r/personalfinance/search')) return { status: 200, body: REDDIT_SEARCH };
+  if (request.url.startsWith('/api/v1/timelines/tag/acmebank')) return { status: 200, body: MASTODON_TAG };
+  if (request.url.startsWith('/youtube/v3/commentThreads')) return { status: 200, body: YOUTUBE_THREADS };
   return { status: 404, body: 'not found' };
 }
 
@@ -75,6 +87,10 @@ listen:
   - { id: liftoff-mirror, type: feed, urls: ["${api.url}/mirror.rss"], every: 10m, since: 9000d }
   - { id: bsky-brand, type: bluesky-search, query: "acme bank", every: 2m, since: 9000d }
   - { id: dead-forum, type: feed, urls: ["${api.url}/gone.rss"], every: 30s, alertAfter: 1, escalate: oncall }
+  - { id: x-brand, type: x-search, query: '"acme bank" OR @acmebank', every: 2m, since: 9000d }
+  - { id: reddit-brand, type: reddit-search, query: acme bank, subreddits: [personalfinance], every: 5m, since: 9000d }
+  - { id: masto-brand, type: mastodon, instance: "${api.url}", hashtags: [acmebank], every: 5m, since: 9000d }
+  - { id: yt-reviews, type: youtube-comments, channels: [UC_x5XG1OV2P6uZZ5FSM9Ttw], every: 10m, since: 9000d }
 `,
     );
     runtime = await startRuntimeProcess({
@@ -84,6 +100,16 @@ listen:
         FOGHORN_BLUESKY_HANDLE: 'acmebank.bsky.social',
         FOGHORN_BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
         FOGHORN_BLUESKY_BASE_URL: api.url,
+        FOGHORN_X_APP_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid',
+        FOGHORN_X_SEARCH_BASE_URL: api.url,
+        FOGHORN_REDDIT_CLIENT_ID: 'p-jcoLKBynTLew',
+        FOGHORN_REDDIT_CLIENT_SECRET: 'gko_LXELoV07ZBNUXrvWZfzE3aI',
+        FOGHORN_REDDIT_REFRESH_TOKEN: '1234567890-refresh-token-test',
+        FOGHORN_REDDIT_USERNAME: 'foghorn_support',
+        FOGHORN_REDDIT_API_URL: `${api.url}/oauth`,
+        FOGHORN_REDDIT_AUTH_URL: `${api.url}/www`,
+        FOGHORN_YOUTUBE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY',
+        FOGHORN_YOUTUBE_BASE_URL: api.url,
         FOGHORN_LOG_LEVEL: 'error',
       },
     });
@@ -140,7 +166,16 @@ listen:
         ? body
         : undefined;
     });
-    expect(health.listening.map((source) => source.source)).toEqual(['liftoff', 'liftoff-mirror', 'bsky-brand', 'dead-forum']);
+    expect(health.listening.map((source) => source.source)).toEqual([
+      'liftoff',
+      'liftoff-mirror',
+      'bsky-brand',
+      'dead-forum',
+      'x-brand',
+      'reddit-brand',
+      'masto-brand',
+      'yt-reviews',
+    ]);
     expect(health.listening.find((source) => source.source === 'dead-forum')?.lastError).toBe(`feed ${api.url}/gone.rss answered HTTP 410`);
     const escalation = await waitFor('the failing source escalated', async () =>
       (await actions()).find((action) => action.ruleId === 'listen:dead-forum' && action.status === 'succeeded'),
@@ -150,5 +185,27 @@ listen:
       `${runtime.url}/api/audit?limit=100`,
     );
     expect(audit.find((entry) => entry.what === 'listen.failed')).toMatchObject({ kind: 'listen', detail: { source: 'dead-forum' } });
+  });
+
+  it('reads every other source type into the store, each item with its source and link', async () => {
+    const expected: Record<string, string> = {
+      'x:1372627771717869568': 'x-brand',
+      'reddit:t3_17v2k9q': 'reddit-brand',
+      'mastodon:https://fosstodon.org/users/trwnh/statuses/103270010429826511': 'masto-brand',
+      'youtube:UgzDE2tasfmrYLyNkGt4AaABAg': 'yt-reviews',
+    };
+    const events = await waitFor('an event from every source type', async () => {
+      const { events } = await getJson<{ events: Array<{ id: string; kind: string; url?: string; meta?: { source?: string } }> }>(
+        `${runtime.url}/api/events?limit=1000`,
+      );
+      return Object.keys(expected).every((id) => events.some((event) => event.id === id)) ? events : undefined;
+    });
+    for (const [id, source] of Object.entries(expected)) {
+      const event = events.find((candidate) => candidate.id === id);
+      expect(event).toMatchObject({ kind: 'mention', meta: { source } });
+      expect(event?.url).toMatch(/^https:\/\//);
+    }
+    const health = await getJson<{ listening: Array<{ source: string; state: string }> }>(`${runtime.url}/health`);
+    for (const source of Object.values(expected)) expect(health.listening.find((one) => one.source === source)?.state).toBe('ok');
   });
 });
