@@ -1,9 +1,9 @@
-import { NormaliseError, TransientActionError } from '../../core/errors.js';
-import type { CanonicalEvent } from '../../core/event.js';
+import { TransientActionError } from '../../core/errors.js';
 import { type BlueskySessionCache, sharedBlueskySessions } from '../../platforms/bluesky/session.js';
 import { BLUESKY_APP_PASSWORD, BLUESKY_BASE_URL, BLUESKY_DEFAULT_BASE_URL, BLUESKY_HANDLE } from '../../platforms/bluesky/settings.js';
 import { sourceBaseUrl } from '../base-url.js';
 import type { ListenSourceConfig } from '../config.js';
+import { PolledItems } from '../polled-items.js';
 import { type ListeningPoll, ListeningRateLimitError, type ListeningSource, listenCursorKey } from '../source.js';
 import { ExpiredSessionError, interpretSearchResponse, searchRequest } from './client.js';
 import { postToEvent, postViewSchema } from './normalise.js';
@@ -41,9 +41,7 @@ export function blueskySearchSource(config: ListenSourceConfig, sessions: Bluesk
         });
         return { page: interpretSearchResponse(await send(request), now), session };
       };
-      const events = new Map<string, CanonicalEvent>();
-      const raw = new Map<string, Buffer>();
-      const rejected: { reason: string; detail?: unknown; raw: Buffer }[] = [];
+      const items = new PolledItems();
       const seenAtSince = new Set(previous.atSince);
       let newest = previous.since;
       let newestIds = new Set(previous.atSince);
@@ -59,37 +57,24 @@ export function blueskySearchSource(config: ListenSourceConfig, sessions: Bluesk
         }
         let reachedCursor = false;
         for (const item of answer.page.posts) {
-          const payload = Buffer.from(JSON.stringify(item));
           const position = postViewSchema.safeParse(item).data;
           if (position && position.indexedAt < previous.since) {
             reachedCursor = true;
             continue;
           }
           if (position && position.indexedAt === previous.since && seenAtSince.has(position.uri)) continue;
-          let event: CanonicalEvent;
-          try {
-            event = postToEvent(item, config, [answer.session.did, answer.session.handle], now);
-          } catch (error) {
-            // One unreadable post must not stop the source: it is quarantined and the cursor moves on.
-            if (!(error instanceof NormaliseError)) throw error;
-            rejected.push({ reason: error.message, detail: error.detail, raw: payload });
-            continue;
-          }
           if (position && position.indexedAt > newest) {
             newest = position.indexedAt;
             newestIds = new Set();
           }
           if (position && position.indexedAt === newest) newestIds.add(position.uri);
-          if (events.has(event.id)) continue;
-          events.set(event.id, event);
-          raw.set(event.id, payload);
+          items.add(item, (post) => postToEvent(post, config, [answer.session.did, answer.session.handle], now));
         }
         page = answer.page.cursor;
         if (reachedCursor || !page) break;
       }
-      const ordered = [...events.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       const next: SearchCursor = { since: newest, atSince: [...newestIds] };
-      return { events: ordered, cursor: JSON.stringify(next), raw, ...(rejected.length > 0 ? { rejected } : {}) };
+      return items.result(JSON.stringify(next));
     },
   };
 }

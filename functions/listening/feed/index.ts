@@ -1,5 +1,5 @@
-import type { CanonicalEvent } from '../../core/event.js';
 import type { ListenSourceConfig } from '../config.js';
+import { PolledItems } from '../polled-items.js';
 import { type ListeningPoll, ListeningRateLimitError, type ListeningSource, listenCursorKey } from '../source.js';
 import { type FeedValidators, feedRequest, interpretFeedResponse } from './client.js';
 import { feedEntryToEvent, parseFeedDocument } from './normalise.js';
@@ -30,9 +30,7 @@ export function feedSource(config: ListenSourceConfig): ListeningSource {
     async poll(cursor, { now, send }): Promise<ListeningPoll & { problems?: string[]; retryAfterMs?: number }> {
       const previous = parseCursor(cursor);
       const next: FeedCursor = {};
-      const events = new Map<string, CanonicalEvent>();
-      const raw = new Map<string, Buffer>();
-      const rejected: { reason: string; detail?: unknown; raw: Buffer }[] = [];
+      const items = new PolledItems();
       const problems: string[] = [];
       let retryAfterMs: number | undefined;
       for (const url of urls) {
@@ -56,10 +54,7 @@ export function feedSource(config: ListenSourceConfig): ListeningSource {
           parsed = parseFeedDocument(fetched.body);
         } catch (error) {
           // The document is kept for a person to look at; the URL's position stays, so a fixed feed is read again.
-          rejected.push({
-            reason: `feed ${url} is not RSS, Atom or JSON Feed: ${(error as Error).message}`,
-            raw: Buffer.from(fetched.body),
-          });
+          items.reject(`feed ${url} is not RSS, Atom or JSON Feed: ${(error as Error).message}`, Buffer.from(fetched.body));
           if (position) next[url] = position;
           continue;
         }
@@ -68,22 +63,12 @@ export function feedSource(config: ListenSourceConfig): ListeningSource {
         for (const entry of parsed.entries) {
           if (seen.has(entry.key)) continue;
           if (!position && (entry.published === undefined || entry.published < oldest)) continue;
-          const event = feedEntryToEvent(entry, { url, ...(parsed.title ? { title: parsed.title } : {}) }, config, now);
-          if (events.has(event.id)) continue;
-          events.set(event.id, event);
-          raw.set(event.id, Buffer.from(JSON.stringify({ feed: url, entry })));
+          const feed = { url, ...(parsed.title ? { title: parsed.title } : {}) };
+          items.add(entry, () => feedEntryToEvent(entry, feed, config, now), Buffer.from(JSON.stringify({ feed: url, entry })));
         }
         next[url] = { ...fetched.validators, seen: parsed.entries.map((entry) => entry.key).slice(0, MAX_SEEN) };
       }
-      const ordered = [...events.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      return {
-        events: ordered,
-        cursor: JSON.stringify(next),
-        raw,
-        ...(rejected.length > 0 ? { rejected } : {}),
-        ...(problems.length > 0 ? { problems } : {}),
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      };
+      return items.result(JSON.stringify(next), { problems, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
     },
   };
 }

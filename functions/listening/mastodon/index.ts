@@ -1,8 +1,7 @@
-import { NormaliseError } from '../../core/errors.js';
-import type { CanonicalEvent } from '../../core/event.js';
 import { MASTODON_ACCESS_TOKEN, MASTODON_BASE_URL } from '../../platforms/mastodon/settings.js';
 import { baseUrlSetting } from '../base-url.js';
 import type { ListenSourceConfig } from '../config.js';
+import { PolledItems } from '../polled-items.js';
 import { type ListeningPoll, type ListeningSource, listenCursorKey } from '../source.js';
 import { interpretStream, type MastodonStream, PAGE_SIZE, streamKey, streamRequest } from './client.js';
 import { newerId, statusSchema, statusToEvent } from './normalise.js';
@@ -38,9 +37,7 @@ export function mastodonSource(config: ListenSourceConfig): ListeningSource {
       const token = settings.get(MASTODON_ACCESS_TOKEN);
       const previous = parseCursor(cursor);
       const next: MastodonCursor = { ...previous };
-      const events = new Map<string, CanonicalEvent>();
-      const raw = new Map<string, Buffer>();
-      const rejected: { reason: string; detail?: unknown; raw: Buffer }[] = [];
+      const items = new PolledItems();
       const oldest = now.getTime() - config.sinceMs;
       for (const stream of streams) {
         const key = streamKey(stream);
@@ -53,26 +50,14 @@ export function mastodonSource(config: ListenSourceConfig): ListeningSource {
             if (status && (!next[key] || newerId(status.id, next[key]))) next[key] = status.id;
             if (status?.reblog) continue;
             if (first && status && Date.parse(status.created_at) < oldest) continue;
-            const payload = Buffer.from(JSON.stringify(item));
-            try {
-              const event = statusToEvent(item, config.instance ?? instance, config, now);
-              if (!events.has(event.id)) {
-                events.set(event.id, event);
-                raw.set(event.id, payload);
-              }
-            } catch (error) {
-              // One unreadable status must not stop the source: it is quarantined and the cursor moves on.
-              if (!(error instanceof NormaliseError)) throw error;
-              rejected.push({ reason: error.message, detail: error.detail, raw: payload });
-            }
+            items.add(item, () => statusToEvent(item, config.instance ?? instance, config, now));
           }
           // Without a position only the newest page is read; after one, pages go forward until one is not full.
           if (first || statuses.length < PAGE_SIZE || next[key] === position) break;
           position = next[key];
         }
       }
-      const ordered = [...events.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      return { events: ordered, cursor: JSON.stringify(next), raw, ...(rejected.length > 0 ? { rejected } : {}) };
+      return items.result(JSON.stringify(next));
     },
   };
 }

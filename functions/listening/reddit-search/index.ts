@@ -1,5 +1,4 @@
-import { NormaliseError, TransientActionError } from '../../core/errors.js';
-import type { CanonicalEvent } from '../../core/event.js';
+import { TransientActionError } from '../../core/errors.js';
 import { type RedditTokenCache, sharedTokenCache } from '../../platforms/reddit/oauth.js';
 import {
   REDDIT_API_URL,
@@ -11,6 +10,7 @@ import {
 } from '../../platforms/reddit/settings.js';
 import { sourceBaseUrl } from '../base-url.js';
 import type { ListenSourceConfig } from '../config.js';
+import { PolledItems } from '../polled-items.js';
 import { type ListeningPoll, ListeningRateLimitError, ListeningReadError, type ListeningSource, listenCursorKey } from '../source.js';
 import { interpretRedditSearch, redditSearchRequest, where } from './client.js';
 import { redditPostSchema, redditPostToEvent } from './normalise.js';
@@ -47,9 +47,7 @@ export function redditSearchSource(config: ListenSourceConfig, tokens: RedditTok
         tokens.get(settings, now, send).catch((error: unknown) => {
           throw error instanceof TransientActionError ? new ListeningRateLimitError(error.message, error.retryAfterMs) : error;
         });
-      const events = new Map<string, CanonicalEvent>();
-      const raw = new Map<string, Buffer>();
-      const rejected: { reason: string; detail?: unknown; raw: Buffer }[] = [];
+      const items = new PolledItems();
       const next: RedditSearchCursor = {};
       const oldest = (now.getTime() - config.sinceMs) / 1000;
       for (const subreddit of scopes) {
@@ -81,18 +79,7 @@ export function redditSearchSource(config: ListenSourceConfig, tokens: RedditTok
               reached = true;
               break;
             }
-            const payload = Buffer.from(JSON.stringify(child));
-            try {
-              const event = redditPostToEvent(child, config, username, now);
-              if (!events.has(event.id)) {
-                events.set(event.id, event);
-                raw.set(event.id, payload);
-              }
-            } catch (error) {
-              // One unreadable item must not stop the source: it is quarantined and the cursor moves on.
-              if (!(error instanceof NormaliseError)) throw error;
-              rejected.push({ reason: error.message, detail: error.detail, raw: payload });
-            }
+            items.add(child, () => redditPostToEvent(child, config, username, now));
           }
           after = answer.after;
           if (reached || !after) break;
@@ -100,8 +87,7 @@ export function redditSearchSource(config: ListenSourceConfig, tokens: RedditTok
         const position = newest ?? since;
         if (position) next[key] = position;
       }
-      const ordered = [...events.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      return { events: ordered, cursor: JSON.stringify(next), raw, ...(rejected.length > 0 ? { rejected } : {}) };
+      return items.result(JSON.stringify(next));
     },
   };
 }

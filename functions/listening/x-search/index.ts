@@ -1,9 +1,8 @@
-import { NormaliseError } from '../../core/errors.js';
-import type { CanonicalEvent } from '../../core/event.js';
 import { DEFAULT_X_API_URL, X_API_URL } from '../../platforms/x/client.js';
 import { X_USER_ID } from '../../platforms/x/normalise.js';
 import { sourceBaseUrl } from '../base-url.js';
 import type { ListenSourceConfig } from '../config.js';
+import { PolledItems } from '../polled-items.js';
 import { type ListeningPoll, type ListeningSource, listenCursorKey } from '../source.js';
 import { interpretRecentSearch, recentSearchRequest, X_APP_BEARER_TOKEN } from './client.js';
 import { tweetToEvent, userSchema, type XUser } from './normalise.js';
@@ -28,9 +27,7 @@ export function xSearchSource(config: ListenSourceConfig): ListeningSource {
       const startTime = new Date(now.getTime() - Math.min(config.sinceMs, RECENT_WINDOW_MS)).toISOString();
       const token = settings.get(X_APP_BEARER_TOKEN) ?? '';
       const selfId = settings.get(X_USER_ID);
-      const events = new Map<string, CanonicalEvent>();
-      const raw = new Map<string, Buffer>();
-      const rejected: { reason: string; detail?: unknown; raw: Buffer }[] = [];
+      const items = new PolledItems();
       let newest = sinceId;
       let nextToken: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
@@ -47,23 +44,12 @@ export function xSearchSource(config: ListenSourceConfig): ListeningSource {
         }
         if (page === 0 && answer.meta?.newest_id) newest = answer.meta.newest_id;
         for (const item of answer.data ?? []) {
-          const payload = Buffer.from(JSON.stringify(item));
-          try {
-            const event = tweetToEvent(item, users, config, selfId, now);
-            if (events.has(event.id)) continue;
-            events.set(event.id, event);
-            raw.set(event.id, payload);
-          } catch (error) {
-            // One unreadable post must not stop the source: it is quarantined and the cursor moves on.
-            if (!(error instanceof NormaliseError)) throw error;
-            rejected.push({ reason: error.message, detail: error.detail, raw: payload });
-          }
+          items.add(item, () => tweetToEvent(item, users, config, selfId, now));
         }
         nextToken = answer.meta?.next_token;
         if (!nextToken) break;
       }
-      const ordered = [...events.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      return { events: ordered, cursor: newest, raw, ...(rejected.length > 0 ? { rejected } : {}) };
+      return items.result(newest);
     },
   };
 }

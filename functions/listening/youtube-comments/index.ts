@@ -1,8 +1,7 @@
-import { NormaliseError } from '../../core/errors.js';
-import type { CanonicalEvent } from '../../core/event.js';
 import { YOUTUBE_API_KEY, YOUTUBE_BASE_URL, YOUTUBE_DEFAULT_BASE_URL } from '../../platforms/youtube/settings.js';
 import { sourceBaseUrl } from '../base-url.js';
 import type { ListenSourceConfig } from '../config.js';
+import { PolledItems } from '../polled-items.js';
 import { type ListeningPoll, type ListeningSource, listenCursorKey } from '../source.js';
 import { commentThreadsRequest, interpretCommentThreads, streamKey, type YoutubeStream } from './client.js';
 import { commentThreadSchema, commentThreadToEvent } from './normalise.js';
@@ -31,9 +30,7 @@ export function youtubeCommentsSource(config: ListenSourceConfig): ListeningSour
       const apiKey = settings.get(YOUTUBE_API_KEY) ?? '';
       const previous = parseCursor(cursor);
       const next: YoutubeCursor = { ...previous };
-      const events = new Map<string, CanonicalEvent>();
-      const raw = new Map<string, Buffer>();
-      const rejected: { reason: string; detail?: unknown; raw: Buffer }[] = [];
+      const items = new PolledItems();
       for (const stream of streams) {
         const key = streamKey(stream);
         const since = previous[key] ?? { since: new Date(now.getTime() - config.sinceMs).toISOString(), atSince: [] };
@@ -57,26 +54,14 @@ export function youtubeCommentsSource(config: ListenSourceConfig): ListeningSour
               newestIds = new Set();
             }
             if (thread && at === Date.parse(newest)) newestIds.add(thread.id);
-            const payload = Buffer.from(JSON.stringify(item));
-            try {
-              const event = commentThreadToEvent(item, config, now);
-              if (!events.has(event.id)) {
-                events.set(event.id, event);
-                raw.set(event.id, payload);
-              }
-            } catch (error) {
-              // One unreadable thread must not stop the source: it is quarantined and the cursor moves on.
-              if (!(error instanceof NormaliseError)) throw error;
-              rejected.push({ reason: error.message, detail: error.detail, raw: payload });
-            }
+            items.add(item, () => commentThreadToEvent(item, config, now));
           }
           pageToken = answer.nextPageToken;
           if (reached || !pageToken) break;
         }
         next[key] = { since: newest, atSince: [...newestIds] };
       }
-      const ordered = [...events.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      return { events: ordered, cursor: JSON.stringify(next), raw, ...(rejected.length > 0 ? { rejected } : {}) };
+      return items.result(JSON.stringify(next));
     },
   };
 }

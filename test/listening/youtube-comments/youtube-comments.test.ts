@@ -118,6 +118,18 @@ describe('youtube-comments source (commentThreads.list) into the store', () => {
     expect(report.error).toContain('(quotaExceeded)');
   });
 
+  it('backs off until Retry-After after a 429, without a request in between', async () => {
+    api.answer(
+      googleApi(() => ({ status: 429, headers: { 'retry-after': '90' }, body: { error: { code: 429, message: 'Too Many Requests' } } })),
+    );
+    const { deps, clock } = listenHarness({ now: NOW, settings: settings() });
+    const source = youtubeCommentsSource(config('yt-limited'));
+    expect(await listenOnce(source, deps)).toMatchObject({ status: 'failed', retryAt: '2024-03-02T11:01:30.000Z' });
+    clock.current = new Date(NOW.getTime() + 60_000);
+    expect(await listenOnce(source, deps, { force: true })).toMatchObject({ status: 'backing-off' });
+    expect(api.received).toHaveLength(1);
+  });
+
   it('replies under the thread with comments.insert after trading the refresh token', async () => {
     api.answer(googleApi(() => ({ status: 200, body: THREADS })));
     const { deps, store } = listenHarness({ now: NOW, settings: settings() });
