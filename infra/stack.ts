@@ -94,9 +94,10 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     callsOut: true,
     bundlesConfig: true,
   },
-  // Reads platforms without push (Reddit) with their tokens and feeds the store and the bus like ingest; its
-  // cursor is one item.
-  poll: { table: ['GetItem', 'PutItem'], putEvents: true, readSecret: true },
+  // Reads platforms without push (Reddit) and the team config's listening sources (searches, feeds) with their
+  // tokens and feeds the store and the bus like ingest; each cursor and source status is one item. A source that
+  // keeps failing is audited (PutItem) and escalated through the actions queue; the sources are in the bundled config.
+  poll: { table: ['GetItem', 'PutItem'], putEvents: true, readSecret: true, sendActions: true, bundlesConfig: true },
   // Fires due response timers (found through gsi1) as events on the bus, settling them (DeleteItem removes their
   // conversation entries); ends quiet spike episodes and queues their resolves; expires approvals.
   // It sends nothing itself, so it gets no secret.

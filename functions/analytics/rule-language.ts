@@ -40,7 +40,7 @@ export const analyticsRuleLanguage: RuleLanguageExtension = {
  * parser is loaded only here, when a section is wrong, and not through an import: every Lambda bundle carries this
  * check (the rule language), and evaluate's must stay without the parser.
  */
-function lineLocator(source: string): (path: readonly string[]) => number {
+export function lineLocator(source: string): (path: readonly string[]) => number {
   let text: string | undefined;
   let yaml: typeof import('yaml') | undefined;
   try {

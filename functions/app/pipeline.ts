@@ -3,6 +3,7 @@ import type { PollReport } from '../core/poll.js';
 import type { ApiRoute } from '../crisis/crisis-api-routes.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { CrisisSweepReport } from '../crisis/sweep.js';
+import type { ListenReport, ListenStatus } from '../listening/index.js';
 import { actStage } from './act-handler.js';
 import type { Adapters } from './adapters.js';
 import { analyticsSourcesOf, withAnalyticsRecording } from './analytics-recording.js';
@@ -10,7 +11,7 @@ import { consoleReadsOf, foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { evaluateStage } from './evaluate-handler.js';
 import { ingestStage } from './ingest-handler.js';
-import { pollStage } from './poll-handler.js';
+import { listenStatusStage, type PollRequest, pollStage } from './poll-handler.js';
 import { sweepStage } from './sweep-handler.js';
 import type { FunctionName } from './topology.js';
 
@@ -18,7 +19,9 @@ export interface Pipeline {
   ingest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2>;
   evaluate(event: SQSEvent): Promise<SQSBatchResponse>;
   act(event: SQSEvent): Promise<SQSBatchResponse>;
-  poll(): Promise<{ reports: PollReport[] }>;
+  poll(request?: PollRequest): Promise<{ reports: PollReport[]; listening: ListenReport[] }>;
+  /** Each listening source's state, failures in a row and last error (/health). */
+  listenStatus(): Promise<ListenStatus[]>;
   sweep(): Promise<CrisisSweepReport>;
   /** The human-facing API, as the api function serves it on AWS. */
   apiRoutes: readonly ApiRoute[];
@@ -42,6 +45,7 @@ export async function assemblePipeline(adapters: Adapters): Promise<Pipeline> {
     evaluate,
     act,
     poll: pollStage(adapters),
+    listenStatus: listenStatusStage(adapters),
     sweep: sweepStage(adapters),
     apiRoutes: foghornApiRoutes(crisis, adapters.events, analyticsSourcesOf(adapters), consoleReadsOf(adapters)),
     crisis,

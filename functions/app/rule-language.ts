@@ -3,6 +3,7 @@ import { analyticsRuleLanguage } from '../analytics/rule-language.js';
 import { consoleRuleLanguage } from '../auth/rule-language.js';
 import { ON_AMBIGUOUS, parseOutboundSection } from '../core/outbound/outbound-policy.js';
 import { crisisRuleLanguage } from '../crisis/rule-language.js';
+import { listeningRuleLanguage } from '../listening/rule-language.js';
 import { platformOutcomes, platformsWithOutcomes, platformTextLimit } from '../platforms/limits.js';
 import type { RuleLanguageExtension } from '../rules/extension.js';
 
@@ -35,4 +36,10 @@ const platforms: RuleLanguageExtension = {
 };
 
 /** The rule language Foghorn runs, in one list so validate, test, schema, deploy and both runtimes accept the same rule files. */
-export const ruleLanguage: readonly RuleLanguageExtension[] = [crisisRuleLanguage, platforms, consoleRuleLanguage, analyticsRuleLanguage];
+export const ruleLanguage: readonly RuleLanguageExtension[] = [
+  crisisRuleLanguage,
+  platforms,
+  consoleRuleLanguage,
+  analyticsRuleLanguage,
+  listeningRuleLanguage,
+];

@@ -70,7 +70,7 @@ export const topology = {
     },
     poll: {
       entry: 'functions/entries/lambda/poll.ts',
-      description: 'Polls platforms without push (Reddit)',
+      description: 'Polls platforms without push (Reddit) and the listening sources that are due',
       timeoutSeconds: 60,
       memoryMb: 256,
     },

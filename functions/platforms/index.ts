@@ -1,14 +1,17 @@
 import type { Connector, Poller } from '../core/connector.js';
+import { blueskyConnector } from './bluesky/index.js';
 import { discordConnector } from './discord/index.js';
 import { facebookConnector } from './facebook/index.js';
 import { genericConnector } from './generic/index.js';
 import { instagramConnector } from './instagram/index.js';
+import { mastodonConnector } from './mastodon/index.js';
 import { redditConnector, redditPoller } from './reddit/index.js';
 import { slackConnector } from './slack/index.js';
 import { telegramConnector } from './telegram/index.js';
 import { vkConnector } from './vk/index.js';
 import { whatsappConnector } from './whatsapp/index.js';
 import { xConnector } from './x/index.js';
+import { youtubeConnector } from './youtube/index.js';
 
 /**
  * Every platform Foghorn connects to, by the name used in `/webhooks/{platform}`.
@@ -25,6 +28,9 @@ export const connectors: Readonly<Record<string, Connector>> = {
   telegram: telegramConnector,
   whatsapp: whatsappConnector,
   x: xConnector,
+  bluesky: blueskyConnector,
+  mastodon: mastodonConnector,
+  youtube: youtubeConnector,
 };
 
 export function connectorFor(platform: string): Connector | undefined {

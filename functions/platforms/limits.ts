@@ -46,6 +46,11 @@ const SURFACES: Readonly<Record<string, { dm?: Surface; reply?: Surface; post?: 
   instagram: { dm: INSTAGRAM_DM, reply: INSTAGRAM_COMMENT },
   vk: single({ surface: 'vk', max: 4_096, counts: 'utf16', threads: false }),
   reddit: single({ surface: 'reddit', max: 10_000, counts: 'utf16', threads: false }),
+  // app.bsky.feed.post `text`: maxGraphemes 300 (and 3,000 bytes, which 300 graphemes of text stay under).
+  bluesky: { reply: { surface: 'Bluesky post', max: 300, counts: 'graphemes', threads: false } },
+  // mastodon.social's default; an instance may allow more, never less than this in practice.
+  mastodon: { reply: { surface: 'Mastodon status', max: 500, counts: 'utf16', threads: false } },
+  youtube: { reply: { surface: 'YouTube comment', max: 10_000, counts: 'utf16', threads: false } },
 };
 
 function single(surface: Surface): { dm: Surface; reply: Surface; post: Surface } {
@@ -85,16 +90,19 @@ export function limitedPlatforms(): string[] {
  * the rule language check the config without loading every connector and its normaliser.
  */
 const OUTCOMES: Readonly<Record<string, { deduplicates: boolean; reconciles: boolean }>> = {
+  bluesky: { deduplicates: false, reconciles: false },
   discord: { deduplicates: true, reconciles: false },
   facebook: { deduplicates: false, reconciles: true },
   generic: { deduplicates: true, reconciles: false },
   instagram: { deduplicates: false, reconciles: true },
+  mastodon: { deduplicates: true, reconciles: false },
   reddit: { deduplicates: false, reconciles: false },
   slack: { deduplicates: false, reconciles: true },
   telegram: { deduplicates: false, reconciles: false },
   vk: { deduplicates: true, reconciles: false },
   whatsapp: { deduplicates: false, reconciles: false },
   x: { deduplicates: false, reconciles: true },
+  youtube: { deduplicates: false, reconciles: false },
 };
 
 /** A platform's outcome capabilities, or undefined for a platform Foghorn has no connector for. */

@@ -132,6 +132,7 @@ export function compileRule(
   if (parsed.success) {
     const textLimits = context.extensions.find((extension) => extension.textLimits !== undefined)?.textLimits;
     const rule = compileValidatedRule(parsed.data, file, order, { config: context.config, text: context.text, textLimits }, problems);
+    for (const extension of context.extensions) if (extension.checkRule) problems.push(...extension.checkRule(parsed.data, context.config));
     if (!validated) checkTests(parsed.data.tests ?? [], problems);
     return rule && problems.length === 0 ? { id, problems, rule } : { id, problems };
   }

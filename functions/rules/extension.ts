@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import type { CanonicalEvent } from '../core/event.js';
 import type { PlannedAction, RuleSet } from '../core/rule-set.js';
 import type { TextLimit } from '../text/index.js';
-import type { CompiledRule } from './compile.js';
+import type { CompiledRule, LocatedProblem } from './compile.js';
+import type { FoghornConfig } from './config.js';
+import type { RuleSpec } from './schema.js';
 
 /**
  * What another part of Foghorn adds to the rule language without the rules module knowing it (crisis
@@ -26,6 +28,11 @@ export interface RuleLanguageExtension {
    * parses with where it has one. The checker stays the judge; this is what an editor completes and flags.
    */
   readonly configSchemas?: Readonly<Record<string, z.ZodType>>;
+  /**
+   * Problems in a rule only this extension can see, reported with the rule's own (a reply to events that cannot be
+   * answered: listening's feed items). Called once the rule has the right shape, with the team config it is checked against.
+   */
+  checkRule?(rule: RuleSpec, config: FoghornConfig): LocatedProblem[];
   /** The rule set as it behaves offline (rule tests, `foghorn evaluate`), with fresh in-memory state on every call. */
   offline?(base: RuleSet, rules: readonly CompiledRule[]): OfflineRuleSet;
   /**

@@ -64,6 +64,8 @@ export interface Runtime {
 }
 
 const MINUTE_MS = 60_000;
+/** How often the local runtime looks for listening sources that are due: well under the shortest `every` (30s). */
+const LISTEN_TICK_MS = 5_000;
 
 /**
  * Foghorn on one machine: the pipeline assembled as on AWS (functions/app/), fed Lambda-shaped events
@@ -131,7 +133,7 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
     onError: (error) => logger.error('http', { error }),
     guard: sameOriginGuard({ port: (): number => server.port, host, publicUrl }),
   });
-  server.add('GET', '/health', () => ({
+  server.add('GET', '/health', async () => ({
     status: 200,
     body: {
       ok: true,
@@ -140,6 +142,8 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
       reload: rules.reload(),
       queues: Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.depth()])),
       storage: store.stats(),
+      // Each listening source's state, failures in a row and last error: a source that keeps failing shows here.
+      listening: await pipeline.listenStatus().catch((error: unknown) => ({ error: describe(error) })),
     },
   }));
   // Webhook routes go to ingest; the `api` routes are served below by the same handlers as the api Lambda.
@@ -226,7 +230,18 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
       everyMs: topology.schedules.poll.everyMinutes * MINUTE_MS,
       runAtStart: true,
       task: async () => {
-        await pipeline.poll();
+        await pipeline.poll({ only: 'platforms' });
+      },
+      logger: scheduleLogger,
+    }),
+    // The listening sources of foghorn.config.yaml, each when its `every` is due (a changed listen: section counts
+    // from the next tick); on AWS the poll schedule runs the same step every minute.
+    new LocalScheduler({
+      name: 'listen',
+      everyMs: LISTEN_TICK_MS,
+      runAtStart: true,
+      task: async () => {
+        await pipeline.poll({ only: 'listening' });
       },
       logger: scheduleLogger,
     }),

@@ -16,6 +16,9 @@ describe('the outbound section of the team config', () => {
       telegram: 'hold',
       whatsapp: 'hold',
       x: 'reconcile',
+      bluesky: 'hold',
+      mastodon: 'retry',
+      youtube: 'hold',
     });
     expect(parseOutboundSection(undefined, connectorFor).size).toBe(0);
   });
