@@ -67,6 +67,8 @@ export function guardedExecutor(options: GuardedExecutorOptions): ActionExecutor
     const verdict = options.guard(command);
     if (verdict.hold) return { reason: verdict.reason, by: 'guard' };
     if (command.params[CRISIS_REPLY_PARAM] === true) return undefined;
+    // Its claim was written only while crisis mode was off: nothing to read again.
+    if (options.crisis.checkedOffAtClaim?.(command.id)) return undefined;
     const crisis = await options.crisis.get();
     return crisis.on
       ? { reason: `crisis mode is on (since ${crisis.since ?? '?'} by ${crisis.by ?? '?'}: ${crisis.why ?? ''})`, by: 'crisis' }

@@ -91,9 +91,20 @@ export interface CrisisState {
 }
 
 export interface CrisisStore {
+  /** The switch as it is now (the guard before a reply goes out, the API, a change). */
   get(): Promise<CrisisState>;
   /** Sets the switch if it is still at `expectedVersion`; false when someone else changed it first. */
   set(next: Omit<CrisisState, 'version'>, expectedVersion: number): Promise<boolean>;
+  /**
+   * Optional: the switch as read at most a few seconds ago, for decisions (the `crisisMode` fact), where many
+   * functions share it (AWS). The guard before a send never uses it: crisis mode holds the next reply at once.
+   */
+  getRecent?(): Promise<CrisisState>;
+  /**
+   * Optional: true (once) when the claim of `commandId` was written on condition that crisis mode was off (one
+   * transaction, action-store.ts), so the guard need not read the switch again for it.
+   */
+  checkedOffAtClaim?(commandId: string): boolean;
 }
 
 export type TimerStatus = 'pending' | 'answered' | 'fired';
