@@ -3,7 +3,7 @@ import { ruleLanguage } from '../../functions/app/rule-language.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
 import { evaluateEvent } from '../../functions/core/evaluate.js';
 import type { CommandQueue, DecisionStore, StoredDecision } from '../../functions/core/ports.js';
-import type { RuleSet, RuleState } from '../../functions/core/rule-set.js';
+import type { RuleSet } from '../../functions/core/rule-set.js';
 import { compileSources, createRuleSet, parseFoghornConfig } from '../../functions/rules/index.js';
 import { DynamoDecisionStore } from '../../functions/storage/dynamo/decision-store.js';
 import { DynamoRuleState } from '../../functions/storage/dynamo/rule-state.js';
