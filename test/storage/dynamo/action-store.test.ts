@@ -162,7 +162,9 @@ describe('DynamoActionStore', () => {
       const calls = countDynamoCalls(dynamo.current.client);
       expect(await checked().claim(command('k1'), 30_000, t0)).toBe('claimed');
       calls.stop();
-      expect(calls.calls).toEqual([{ command: 'TransactWriteItemsCommand', keys: ['ACTION#k1', 'CRISIS'] }]);
+      expect(calls.calls).toEqual([
+        { command: 'TransactWriteItemsCommand', keys: ['ACTION#k1', 'CRISIS'], items: ['Update ACTION#k1', 'ConditionCheck CRISIS'] },
+      ]);
       expect(crisis().checkedOffAtClaim('k1')).toBe(true);
       expect(crisis().checkedOffAtClaim('k1')).toBe(false);
       expect(await store().get('k1')).toMatchObject({ status: 'in-progress', attempts: 1, type: 'reply' });

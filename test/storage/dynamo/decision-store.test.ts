@@ -63,7 +63,11 @@ describe('DynamoDecisionStore', () => {
       calls.stop();
       expect(kept).toEqual({ decision: decision('generic:s1', ['acted']), created: true, queued: false });
       expect(calls.calls).toEqual([
-        { command: 'TransactWriteItemsCommand', keys: ['DECISION#generic:s1', 'LIMIT#author:a1:replies', 'LIMIT#rule:r:minute'] },
+        {
+          command: 'TransactWriteItemsCommand',
+          keys: ['DECISION#generic:s1', 'LIMIT#author:a1:replies', 'LIMIT#rule:r:minute'],
+          items: ['Put DECISION#generic:s1', 'Put LIMIT#author:a1:replies', 'Update LIMIT#rule:r:minute'],
+        },
       ]);
       // What landed is what the plain rule state sees: two of five in the sliding window, one of twenty in the fixed.
       const table = new DynamoRuleState(dynamo.current);
