@@ -115,6 +115,11 @@ export type ActionOutcomeRecord = Pick<ActionRecord, 'status' | 'mode' | 'reques
 export interface CompletionEffects {
   tags?: { eventId: string; tags: string[] };
   audit?: AuditRecord;
+  /**
+   * The conversations a reply answered, and when: written with the completion for a timer store that learns of
+   * answers so (its `answeredByCompletion`), which settles the response timers waiting there when it next lists them.
+   */
+  answered?: { conversations: string[]; at: string };
 }
 
 export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla';

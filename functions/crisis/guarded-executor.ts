@@ -58,7 +58,11 @@ export function guardedExecutor(options: GuardedExecutorOptions): ActionExecutor
     }
     const result = await options.inner(command);
     if (command.type === 'reply' && result.status === 'succeeded') {
-      await answerTimers(options.timers, waitingConversations(command.event), options.clock.now());
+      const conversations = waitingConversations(command.event);
+      // A store that learns of answers from the completion is told in that write: nothing read or written here.
+      if (options.timers.answeredByCompletion)
+        return { ...result, effects: { ...result.effects, answered: { conversations, at: options.clock.now().toISOString() } } };
+      await answerTimers(options.timers, conversations, options.clock.now());
     }
     return result;
   };

@@ -130,6 +130,12 @@ export interface SlaTimer {
 }
 
 export interface TimerStore {
+  /**
+   * True when a reply's answer reaches the store with the reply's completion (CompletionEffects.answered, in the
+   * same write) instead of the guard settling the conversation's timers: the store then settles a timer answered
+   * before it lists it (pendingInConversation, pendingInMinutes), so no timer fires for a message a reply answered.
+   */
+  readonly answeredByCompletion?: boolean;
   /** Stores the timer unless one with its id exists; true when created. */
   put(timer: SlaTimer, now: Date): Promise<boolean>;
   get(id: string): Promise<SlaTimer | undefined>;

@@ -19,6 +19,7 @@ import { tagsUpdate } from './event-store.js';
 import { queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellation, transactionCancellationReasons } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
+import { conversationAnswer } from './timer-store.js';
 
 const ACTIONS_INDEX_KEY = 'ACTIONS';
 /** Claimable when new or after a failure. */
@@ -167,20 +168,26 @@ export class DynamoActionStore implements ActionStore {
 
   /**
    * Records the outcome; with effects, one TransactWriteItems: the action's update, its event's tags added to
-   * the event's set, and its audit line put if absent. An audit line already recorded (a retry that found it)
+   * the event's set, its audit line put if absent, and the answer noted in each conversation a reply answered
+   * (timer-store.ts settles the timers waiting there from it). An audit line already recorded (a retry that found it)
    * is left out and the rest written again; a transaction conflict is tried again.
    */
   async complete(commandId: string, outcome: ActionOutcomeRecord, now: Date, effects?: CompletionEffects): Promise<void> {
     const update = completionUpdate(commandId, outcome, now);
-    if (!effects?.tags && !effects?.audit) {
+    if (!effects?.tags && !effects?.audit && !effects?.answered) {
       await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
       return;
     }
     let audit = effects.audit;
     for (let attempt = 1; ; attempt++) {
-      const items: Array<{ part: 'action' | 'tags' | 'audit'; item: TransactWriteItem }> = [
+      const items: Array<{ part: 'action' | 'tags' | 'audit' | 'answered'; item: TransactWriteItem }> = [
         { part: 'action', item: { Update: { TableName: this.tableName, ...update } } },
       ];
+      for (const conversation of new Set(effects.answered?.conversations ?? []))
+        items.push({
+          part: 'answered',
+          item: { Update: { TableName: this.tableName, ...conversationAnswer(conversation, Date.parse(effects.answered!.at)) } },
+        });
       if (effects.tags && effects.tags.tags.length > 0)
         items.push({
           part: 'tags',
