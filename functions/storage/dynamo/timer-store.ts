@@ -47,9 +47,9 @@ export function conversationAnswer(conversation: string, at: number): Omit<Updat
  * entries let an answer find the timers waiting in its conversation.
  *
  * A reply's answer comes with its completion (`answeredByCompletion`: the `~ANSWERS` item beside the entries,
- * conversationAnswer), so sending a reply reads nothing here. A timer is settled answered when it is next listed,
- * by the sweep when it comes due or by a look at its conversation, if an answer came at or after its message was
- * written: no timer fires for a message a reply answered.
+ * conversationAnswer), so sending a reply reads nothing here. A timer whose message an answer came at or after is
+ * no longer listed as waiting in its conversation, and the sweep settles it answered when it comes due instead of
+ * firing it: no timer fires for a message a reply answered.
  */
 export class DynamoTimerStore implements TimerStore {
   readonly answeredByCompletion = true;
@@ -142,10 +142,8 @@ export class DynamoTimerStore implements TimerStore {
       if (entry.timerId === undefined) continue;
       const timer = await this.get(entry.timerId);
       if (timer?.status !== 'pending') continue;
-      // Answered in this conversation only: a timer waiting in two is settled by its own look at the other.
-      const answered = answeredAt(timer, answers);
-      if (answered === undefined) timers.push(timer);
-      else await this.settle(timer.id, 'answered', answered);
+      // Answered here: not waiting any more (the sweep settles it when it comes due; a look writes nothing).
+      if (answeredAt(timer, answers) === undefined) timers.push(timer);
     }
     return timers;
   }
