@@ -31,9 +31,10 @@ import { type StageNames, stageNames } from './stage-names.js';
 /**
  * A DynamoDB action (`dynamodb:<name>`) a function's code sends; scans and batches are none of them. A
  * transaction (TransactWriteItems) is allowed by the actions of its items (its Put needs PutItem, its Update
- * UpdateItem), which IAM checks item by item: there is no action of its own to grant.
+ * UpdateItem, its ConditionCheck ConditionCheckItem), which IAM checks item by item: there is no action of its
+ * own to grant.
  */
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'ConditionCheckItem';
 
 /** What each function may touch; the stack grants exactly this and sets only the matching environment. */
 export interface FunctionAccess {
@@ -82,11 +83,13 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // a timer and removes its conversation entries.
   evaluate: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], sendActions: true, bundlesRules: true },
   // Claims and records commands, calls the platforms and escalation targets (from the config) with their tokens,
-  // defers or dead-letters a command. A reply that went out settles the timers waiting in its conversation
-  // (Query, DeleteItem); holds file approvals. A completion with effects is one transaction: the record's
-  // UpdateItem, the tagged event's UpdateItem and the audit line's PutItem.
+  // defers or dead-letters a command; holds file approvals. A reply's claim is a transaction with a ConditionCheck
+  // that crisis mode is off (ConditionCheckItem); with it on, the guard reads the switch (GetItem). A completion
+  // with effects is one transaction: the record's UpdateItem, the tagged event's UpdateItem, the answer in the
+  // reply's conversation (UpdateItem: the timers waiting there are settled from it by the sweep) and the audit
+  // line's PutItem. A helpdesk that refused a ticket for good gives up the conversation's reservation (UpdateItem).
   act: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
     readSecret: true,
     delayActions: true,
     deadLetterActions: true,

@@ -95,11 +95,14 @@ export function addToBucket(bucket: AnalyticsBucket | undefined, delta: Analytic
   return next;
 }
 
-/** The deltas of one batch merged per bucket: a store writes each bucket once. */
+/**
+ * The deltas of one batch merged per bucket: a store writes each bucket once. Merged in place into one copy per
+ * bucket (the inputs are never changed), so a batch costs time in proportion to its figures, not their square.
+ */
 export function mergeDeltas(deltas: readonly AnalyticsDelta[]): AnalyticsDelta[] {
   const merged = new Map<string, AnalyticsDelta>();
   for (const delta of deltas) {
-    const id = bucketId(delta);
+    const id = mergeKey(delta);
     const into = merged.get(id);
     if (!into) {
       merged.set(id, {
@@ -111,14 +114,26 @@ export function mergeDeltas(deltas: readonly AnalyticsDelta[]): AnalyticsDelta[]
       continue;
     }
     for (const field of COUNT_FIELDS) if (delta[field] !== undefined) into[field] = (into[field] ?? 0) + (delta[field] ?? 0);
-    if (delta.responseMs) into.responseMs = [...(into.responseMs ?? []), ...delta.responseMs];
+    // `into`'s lists and rule hits are its own copies: appended to, never copied again.
+    if (delta.responseMs) {
+      const times = (into.responseMs ??= []);
+      for (const ms of delta.responseMs) times.push(ms);
+    }
     if (delta.ruleHits) {
       into.ruleHits ??= {};
-      for (const [rule, hits] of Object.entries(delta.ruleHits)) into.ruleHits[rule] = (into.ruleHits[rule] ?? 0) + hits;
+      for (const rule in delta.ruleHits) into.ruleHits[rule] = (into.ruleHits[rule] ?? 0) + (delta.ruleHits[rule] ?? 0);
     }
-    if (delta.spikes) into.spikes = [...(into.spikes ?? []), ...delta.spikes];
+    if (delta.spikes) {
+      const spikes = (into.spikes ??= []);
+      for (const spike of delta.spikes) spikes.push(spike);
+    }
   }
   return [...merged.values()].filter(hasFigures);
+}
+
+/** A bucket's key in memory: its parts, each after its length (no two buckets share one; cheaper than bucketId's encoding). */
+function mergeKey(key: BucketKey): string {
+  return `${key.hour.length}:${key.hour}${key.platform.length}:${key.platform}${key.channel.length}:${key.channel}${key.lang.length}:${key.lang}`;
 }
 
 function hasFigures(delta: AnalyticsDelta): boolean {

@@ -173,22 +173,33 @@ class Recording {
   }
 
   private decisions(inner: DecisionStore): DecisionStore {
+    type Kept = Awaited<ReturnType<DecisionStore['putIfAbsent']>>;
+    // Either way of keeping a decision records the event when this one was kept (not a conflict's earlier one).
+    const recorded = async (eventId: string, keep: () => Promise<Kept>): Promise<Kept> => {
+      let kept: Kept;
+      let noted: CanonicalEvent | undefined;
+      try {
+        kept = await keep();
+      } finally {
+        noted = this.events.get(eventId);
+        this.events.drop(eventId);
+      }
+      if (kept.created) {
+        const event = noted ?? kept.decision.commands[0]?.event;
+        if (event) await this.record('a decision', (pending) => this.recorder.decided(event, kept.decision.rules, pending));
+      }
+      return kept;
+    };
+    const decideOnce = inner.decideOnce?.bind(inner);
     return overriding(inner, {
-      putIfAbsent: () => async (decision: Parameters<DecisionStore['putIfAbsent']>[0]) => {
-        let kept: Awaited<ReturnType<DecisionStore['putIfAbsent']>>;
-        let noted: CanonicalEvent | undefined;
-        try {
-          kept = await inner.putIfAbsent(decision);
-        } finally {
-          noted = this.events.get(decision.eventId);
-          this.events.drop(decision.eventId);
-        }
-        if (kept.created) {
-          const event = noted ?? decision.commands[0]?.event;
-          if (event) await this.record('a decision', (pending) => this.recorder.decided(event, decision.rules, pending));
-        }
-        return kept;
-      },
+      putIfAbsent: () => (decision: Parameters<DecisionStore['putIfAbsent']>[0]) =>
+        recorded(decision.eventId, () => inner.putIfAbsent(decision)),
+      ...(decideOnce
+        ? {
+            decideOnce: () => (eventId: string, decide: Parameters<NonNullable<DecisionStore['decideOnce']>>[1]) =>
+              recorded(eventId, () => decideOnce(eventId, decide)),
+          }
+        : {}),
     });
   }
 

@@ -16,9 +16,11 @@ import { LiveSender, SandboxSender } from '../core/outbound/index.js';
 import { systemClock } from '../core/ports.js';
 import { type Settings, settingsFrom } from '../core/settings.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
+import { GUARDED_ACTION_TYPES } from '../crisis/guarded-action-types.js';
 import type { FoghornConfig } from '../rules/config.js';
 import { DynamoActionStore } from '../storage/dynamo/action-store.js';
 import { DynamoAnalyticsStore } from '../storage/dynamo/analytics-store.js';
+import { ClaimCrisisChecks } from '../storage/dynamo/claim-crisis-checks.js';
 import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
 import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
 import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
@@ -109,7 +111,7 @@ class AwsAdapters implements Adapters {
   }
 
   get actions(): DynamoActionStore {
-    return this.#once('actions', () => new DynamoActionStore(this.#table()));
+    return this.#once('actions', () => new DynamoActionStore({ ...this.#table(), crisisChecks: this.#crisisChecks() }));
   }
 
   get decisions(): DynamoDecisionStore {
@@ -125,7 +127,12 @@ class AwsAdapters implements Adapters {
   }
 
   get crisisStores(): CrisisStores {
-    return this.#once('crisisStores', () => dynamoCrisisStores(this.#table()));
+    return this.#once('crisisStores', () => dynamoCrisisStores({ ...this.#table(), crisisChecks: this.#crisisChecks() }));
+  }
+
+  /** A reply's claim checks crisis mode in its own transaction, and the guard asks the crisis store about it. */
+  #crisisChecks(): ClaimCrisisChecks {
+    return this.#once('crisisChecks', () => new ClaimCrisisChecks((command) => GUARDED_ACTION_TYPES.includes(command.type)));
   }
 
   get analytics(): DynamoAnalyticsStore {

@@ -8,18 +8,9 @@ import type { RuleState } from '../core/rule-set.js';
 import type { Settings } from '../core/settings.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
 import { DurableQueue, type QueueLogger } from '../local/durable-queue.js';
-import { DynamoQueueStorage } from '../local/dynamo-queue-storage.js';
 import { LocalBus } from '../local/local-bus.js';
 import { ProcessCachedCrisisStore } from '../local/process-cached-crisis-store.js';
 import type { QueueStorage } from '../local/queue-storage.js';
-import { DynamoActionStore } from '../storage/dynamo/action-store.js';
-import { DynamoAnalyticsStore } from '../storage/dynamo/analytics-store.js';
-import { DynamoCrisisStore } from '../storage/dynamo/crisis-store.js';
-import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
-import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
-import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
-import { DynamoEventStore } from '../storage/dynamo/event-store.js';
-import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import { EmbeddedActionStore } from '../storage/embedded/action-store.js';
 import { EmbeddedAnalyticsStore } from '../storage/embedded/analytics-store.js';
 import { embeddedCrisisStores } from '../storage/embedded/crisis-stores.js';
@@ -100,7 +91,7 @@ export interface LocalAdapters extends Adapters {
   events: EventStore & { getRaw(ref: string): Promise<Buffer | undefined> };
 }
 
-interface StoreSet {
+export interface StoreSet {
   events: EventStore & { getRaw(ref: string): Promise<Buffer | undefined> };
   actions: ActionStore;
   decisions: DecisionStore;
@@ -117,18 +108,18 @@ interface StoreSet {
  * watched rules folder. On the embedded database the event and decision stores are their own outbox: an event
  * goes on the bus, and a decision's commands on the actions queue, in the write that stores them.
  */
-export function localAdapters(options: LocalAdapterOptions): LocalAdapters {
+export async function localAdapters(options: LocalAdapterOptions): Promise<LocalAdapters> {
   const { logger } = options;
   const storage = storageOf(options);
   const queueLogger: QueueLogger = { error: (message, ...detail) => logger.error(message, { detail: detail.map(String) }) };
+  // The DynamoDB stores (and the AWS SDK with them) are imported only in the DynamoDB mode: the embedded store starts without.
+  const dynamo = storage.engine === 'dynamodb' ? await import('./local-dynamo-stores.js') : undefined;
   const queues = buildQueues(
-    storage.engine === 'embedded'
-      ? new EmbeddedQueueStorage(storage.database)
-      : DynamoQueueStorage.of(storage.table.client, storage.table.tableName),
+    storage.engine === 'embedded' ? new EmbeddedQueueStorage(storage.database) : dynamo!.dynamoQueueStorage(storage.table),
     queueLogger,
   );
   const bus = new LocalBus<QueueName>(topology.busRoutes, queues);
-  const stores = storage.engine === 'embedded' ? embeddedStores(storage.database, bus, queues) : dynamoStores(storage.table);
+  const stores = storage.engine === 'embedded' ? embeddedStores(storage.database, bus, queues) : dynamo!.dynamoStores(storage.table);
   return {
     clock: options.clock ?? systemClock,
     settings: options.settings,
@@ -206,26 +197,6 @@ function embeddedStores(database: EmbeddedDatabase, bus: LocalBus<QueueName>, qu
     analytics: new EmbeddedAnalyticsStore({ database }),
     // This process owns the data, so the crisis switch is read from memory after the first read.
     crisisStores: { ...crisisStores, crisis: new ProcessCachedCrisisStore(crisisStores.crisis) },
-    listings: {
-      events: (query) => events.listPage(query),
-      actions: (query) => actions.listPage(query),
-      quarantine: (limit) => events.listQuarantine(limit),
-    },
-  };
-}
-
-function dynamoStores(table: DynamoTable): StoreSet {
-  const events = new DynamoEventStore(table);
-  const actions = new DynamoActionStore(table);
-  return {
-    events,
-    actions,
-    decisions: new DynamoDecisionStore(table),
-    ruleState: new DynamoRuleState(table),
-    cursors: new DynamoCursorStore(table),
-    analytics: new DynamoAnalyticsStore(table),
-    // This process owns the data, so the crisis switch is read from memory after the first read.
-    crisisStores: { ...dynamoCrisisStores(table), crisis: new ProcessCachedCrisisStore(new DynamoCrisisStore(table)) },
     listings: {
       events: (query) => events.listPage(query),
       actions: (query) => actions.listPage(query),

@@ -40,9 +40,16 @@ export async function evaluateEvent(
   }
   if (!kept) {
     const now = deps.clock.now();
-    const decision = await deps.ruleSet().evaluate(event, { now, state: deps.state });
-    const commands = decision.actions.map((action) => commandFor(event, action, now));
-    kept = await deps.decisions.putIfAbsent({ eventId: event.id, rules: decision.rules, commands, decidedAt: now.toISOString() });
+    const ruleSet = deps.ruleSet();
+    const decide = async (state: RuleState): Promise<StoredDecision> => {
+      const decision = await ruleSet.evaluate(event, { now, state });
+      const commands = decision.actions.map((action) => commandFor(event, action, now));
+      return { eventId: event.id, rules: decision.rules, commands, decidedAt: now.toISOString() };
+    };
+    // A store that writes the limits spent with the decision is handed the evaluation (ports.ts).
+    kept = deps.decisions.decideOnce
+      ? await deps.decisions.decideOnce(event.id, decide)
+      : await deps.decisions.putIfAbsent(await decide(deps.state));
   }
   const { commands } = kept.decision;
   if (!kept.queued && commands.length > 0) await deps.queue.send(commands);

@@ -1,6 +1,7 @@
 import type { ActionCommand } from './action-command.js';
 import type { CanonicalEvent } from './event.js';
 import type { OutboundRequest } from './http.js';
+import type { RuleState } from './rule-set.js';
 
 /** Small interfaces the core needs from the outside world; AWS and local adapters implement them. */
 
@@ -114,6 +115,11 @@ export type ActionOutcomeRecord = Pick<ActionRecord, 'status' | 'mode' | 'reques
 export interface CompletionEffects {
   tags?: { eventId: string; tags: string[] };
   audit?: AuditRecord;
+  /**
+   * The conversations a reply answered, and when: written with the completion for a timer store that learns of
+   * answers so (its `answeredByCompletion`), which settles the response timers waiting there when it next lists them.
+   */
+  answered?: { conversations: string[]; at: string };
 }
 
 export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla' | 'listen';
@@ -151,6 +157,16 @@ export interface DecisionStore {
    * them only when it is false.
    */
   putIfAbsent(decision: StoredDecision): Promise<{ decision: StoredDecision; created: boolean; queued: boolean }>;
+  /**
+   * Optional, for a store whose rule limits live beside its decisions (DynamoDB): `decide` is run on a rule state
+   * of the store's, and the limits it spent are written in the decision's own write, so a limit is spent exactly
+   * when the decision lands and nothing is read first. `decide` runs again only when a spend lost a race to another
+   * evaluator (its guess of a limit was stale); what else it writes is then written again. Kept as putIfAbsent keeps it.
+   */
+  decideOnce?(
+    eventId: string,
+    decide: (state: RuleState) => Promise<StoredDecision>,
+  ): Promise<{ decision: StoredDecision; created: boolean; queued: boolean }>;
 }
 
 export interface StoredDecision {

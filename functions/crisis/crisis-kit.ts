@@ -16,6 +16,7 @@ import { ticketConversation } from './conversation.js';
 import { withCrisis } from './crisis-rule-set.js';
 import { type CrisisChange, switchCrisisMode } from './crisis-switch.js';
 import { crisisExecutor, ruleHoldExecutor } from './executors.js';
+import { GUARDED_ACTION_TYPES } from './guarded-action-types.js';
 import { guardedExecutor } from './guarded-executor.js';
 import { outgoingGuard } from './outgoing-guard.js';
 import type { Approval, ApprovalStatus, ApprovalStore, AuditLog, CounterStore, CrisisStore, EpisodeStore, TimerStore } from './ports.js';
@@ -97,7 +98,7 @@ export class CrisisKit {
           clock,
         })(command);
     const all: Record<string, ActionExecutor> = { ...base };
-    for (const type of ['reply', 'post']) if (base[type]) all[type] = guarded(base[type]);
+    for (const type of GUARDED_ACTION_TYPES) if (base[type]) all[type] = guarded(base[type]);
     all.hold = async (command) =>
       ruleHoldExecutor({ approvals: stores.approvals, audit: stores.audit, expireAfterMs: expireAfterMs(), clock })(command);
     all.crisis = crisisExecutor({ crisis: stores.crisis, audit: stores.audit, clock });

@@ -29,7 +29,8 @@ export function withCrisis(base: RuleSet, options: () => ReadonlyMap<string, Cri
       return base.ruleIds;
     },
     async evaluate(event: CanonicalEvent, context: EvaluationContext): Promise<Decision> {
-      const crisis = await deps.crisis.get();
+      // A decision may see the switch a few seconds late (the guard in act reads it as it is).
+      const crisis = await (deps.crisis.getRecent ? deps.crisis.getRecent() : deps.crisis.get());
       const decision = await base.evaluate(event, Object.assign({}, context, { crisisMode: crisis.on }));
       if (isOwnAnswer(event)) await answerTimersFor(deps.timers, event, answeredAt(event.createdAt, context.now));
 

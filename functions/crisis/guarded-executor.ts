@@ -59,7 +59,11 @@ export function guardedExecutor(options: GuardedExecutorOptions): ActionExecutor
     }
     const result = await options.inner(command);
     if (command.type === 'reply' && result.status === 'succeeded') {
-      await answerTimers(options.timers, waitingConversations(command.event), options.clock.now());
+      const conversations = waitingConversations(command.event);
+      // A store that learns of answers from the completion is told in that write: nothing read or written here.
+      if (options.timers.answeredByCompletion)
+        return { ...result, effects: { ...result.effects, answered: { conversations, at: options.clock.now().toISOString() } } };
+      await answerTimers(options.timers, conversations, options.clock.now());
     }
     return result;
   };
@@ -70,6 +74,8 @@ export function guardedExecutor(options: GuardedExecutorOptions): ActionExecutor
     const verdict = options.guard(command);
     if (verdict.hold) return { reason: verdict.reason, by: 'guard', guard: { code: verdict.code, detail: verdict.detail } };
     if (command.params[CRISIS_REPLY_PARAM] === true) return undefined;
+    // Its claim was written only while crisis mode was off: nothing to read again.
+    if (options.crisis.checkedOffAtClaim?.(command.id)) return undefined;
     const crisis = await options.crisis.get();
     return crisis.on
       ? { reason: `crisis mode is on (since ${crisis.since ?? '?'} by ${crisis.by ?? '?'}: ${crisis.why ?? ''})`, by: 'crisis' }

@@ -92,9 +92,20 @@ export interface CrisisState {
 }
 
 export interface CrisisStore {
+  /** The switch as it is now (the guard before a reply goes out, the API, a change). */
   get(): Promise<CrisisState>;
   /** Sets the switch if it is still at `expectedVersion`; false when someone else changed it first. */
   set(next: Omit<CrisisState, 'version'>, expectedVersion: number): Promise<boolean>;
+  /**
+   * Optional: the switch as read at most a few seconds ago, for decisions (the `crisisMode` fact), where many
+   * functions share it (AWS). The guard before a send never uses it: crisis mode holds the next reply at once.
+   */
+  getRecent?(): Promise<CrisisState>;
+  /**
+   * Optional: true (once) when the claim of `commandId` was written on condition that crisis mode was off (one
+   * transaction, action-store.ts), so the guard need not read the switch again for it.
+   */
+  checkedOffAtClaim?(commandId: string): boolean;
 }
 
 export type TimerStatus = 'pending' | 'answered' | 'fired';
@@ -120,6 +131,12 @@ export interface SlaTimer {
 }
 
 export interface TimerStore {
+  /**
+   * True when a reply's answer reaches the store with the reply's completion (CompletionEffects.answered, in the
+   * same write) instead of the guard settling the conversation's timers: the store then settles a timer answered
+   * before it lists it (pendingInConversation, pendingInMinutes), so no timer fires for a message a reply answered.
+   */
+  readonly answeredByCompletion?: boolean;
   /** Stores the timer unless one with its id exists; true when created. */
   put(timer: SlaTimer, now: Date): Promise<boolean>;
   get(id: string): Promise<SlaTimer | undefined>;

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoQueueStorage } from './dynamo-queue-storage.js';
 import { QueueMoveError, type QueueStorage, type QueueTransaction, type StoredMessage } from './queue-storage.js';
 
 /**
@@ -54,8 +52,11 @@ interface QueueSettings {
   logger?: QueueLogger;
 }
 
-/** Where the messages are kept: a storage, or the DynamoDB table (its shared DynamoQueueStorage). */
-export type DurableQueueOptions = QueueSettings & ({ storage: QueueStorage } | { client: DynamoDBClient; tableName: string });
+/**
+ * Where the messages are kept: the embedded database's storage, or the DynamoDB table's (DynamoQueueStorage.of,
+ * shared by the queues of one table). Given, not made here, so the embedded runtime never loads the AWS SDK.
+ */
+export type DurableQueueOptions = QueueSettings & { storage: QueueStorage };
 
 export interface QueuedMessage {
   id: string;
@@ -123,7 +124,7 @@ export class DurableQueue implements MessageVisibility {
   constructor(options: DurableQueueOptions) {
     const where = `DurableQueue(${String(options.name)})`;
     if (!NAME_PATTERN.test(options.name ?? '')) throw new Error(`${where}: name must match ${NAME_PATTERN}`);
-    if (!('storage' in options) && !options.tableName) throw new Error(`${where}: tableName is required`);
+    if (!options.storage) throw new Error(`${where}: storage is required`);
     if (!(options.visibilityTimeoutMs >= 0 && options.visibilityTimeoutMs <= MAX_VISIBILITY_MS)) {
       throw new Error(`${where}: visibilityTimeoutMs must be between 0 and ${MAX_VISIBILITY_MS}, got ${options.visibilityTimeoutMs}`);
     }
@@ -131,7 +132,7 @@ export class DurableQueue implements MessageVisibility {
       throw new Error(`${where}: maxReceiveCount must be an integer >= 1, got ${options.maxReceiveCount}`);
     }
     if (options.deadLetter?.name === options.name) throw new Error(`${where}: a queue cannot be its own dead-letter queue`);
-    this.storage = 'storage' in options ? options.storage : DynamoQueueStorage.of(options.client, options.tableName);
+    this.storage = options.storage;
     if (options.deadLetter && options.deadLetter.storage !== this.storage) {
       throw new Error(`${where}: the dead-letter queue ${options.deadLetter.name} must be on the same storage`);
     }

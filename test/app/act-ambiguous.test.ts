@@ -111,8 +111,8 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
    * The local adapters with a live sender that gives up after TIMEOUT_MS (short, but long enough for a loopback
    * answer on a loaded machine), a captured actions queue and dead letters.
    */
-  function adapters(settings: Record<string, string>, outbound?: unknown, leaseMs = 30_000) {
-    const base = localAdapters({
+  async function adapters(settings: Record<string, string>, outbound?: unknown, leaseMs = 30_000) {
+    const base = await localAdapters({
       table: dynamo.current,
       rules,
       settings: settingsFrom(settings),
@@ -164,7 +164,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
       res.writeHead(404).end();
     });
     try {
-      const { wired, act } = adapters({ FOGHORN_SLACK_BOT_TOKEN: SLACK_TOKEN, FOGHORN_SLACK_API_URL: `${api.url}/api` });
+      const { wired, act } = await adapters({ FOGHORN_SLACK_BOT_TOKEN: SLACK_TOKEN, FOGHORN_SLACK_API_URL: `${api.url}/api` });
       const event = makeEvent({
         id: 'slack:T1:C1:1700000000.000100',
         platform: 'slack',
@@ -191,7 +191,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
       json(res, { ok: true, result: { message_id: 100 + index, chat: { id: 42 } } });
     });
     try {
-      const { wired, act } = adapters({ FOGHORN_TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, FOGHORN_TELEGRAM_API_URL: api.url });
+      const { wired, act } = await adapters({ FOGHORN_TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, FOGHORN_TELEGRAM_API_URL: api.url });
       const event = makeEvent({ id: 'telegram:42:7', platform: 'telegram', channel: { id: '42' }, meta: { chatId: 42, messageId: 7 } });
       const command = replyTo(event);
       await act(sqsEvent(command, 1));
@@ -216,7 +216,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
       json(res, { ok: true, result: { message_id: 100 + index, chat: { id: 42 } } });
     });
     try {
-      const { wired, act, dispatched } = adapters({ FOGHORN_TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, FOGHORN_TELEGRAM_API_URL: api.url });
+      const { wired, act, dispatched } = await adapters({ FOGHORN_TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, FOGHORN_TELEGRAM_API_URL: api.url });
       const event = makeEvent({ id: 'telegram:42:8', platform: 'telegram', channel: { id: '42' }, meta: { chatId: 42, messageId: 8 } });
       const command = replyTo(event);
       await act(sqsEvent(command, 1));
@@ -246,7 +246,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
       res.end('{"id":"reply-1"}');
     });
     try {
-      const { wired, act } = adapters({ FOGHORN_GENERIC_SECRET: GENERIC_SECRET, FOGHORN_GENERIC_REPLY_URL: `${api.url}/replies` });
+      const { wired, act } = await adapters({ FOGHORN_GENERIC_SECRET: GENERIC_SECRET, FOGHORN_GENERIC_REPLY_URL: `${api.url}/replies` });
       const command = replyTo(makeEvent({ id: 'generic:slow-body' }));
       const first = await act(sqsEvent(command, 1));
       expect(first.batchItemFailures).toHaveLength(1);
@@ -269,7 +269,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
       res.write('{"id":');
     });
     try {
-      const { wired, act } = adapters(
+      const { wired, act } = await adapters(
         { FOGHORN_GENERIC_SECRET: GENERIC_SECRET, FOGHORN_GENERIC_REPLY_URL: `${api.url}/replies` },
         { generic: { onAmbiguous: 'hold' } },
       );
@@ -289,7 +289,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
     );
     try {
       const leaseMs = 1000;
-      const { wired, act } = adapters(
+      const { wired, act } = await adapters(
         { FOGHORN_TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, FOGHORN_TELEGRAM_API_URL: api.url },
         undefined,
         leaseMs,
@@ -320,7 +320,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
     });
     try {
       const leaseMs = 1000;
-      const { wired, act } = adapters(
+      const { wired, act } = await adapters(
         { FOGHORN_SLACK_BOT_TOKEN: SLACK_TOKEN, FOGHORN_SLACK_API_URL: `${api.url}/api` },
         undefined,
         leaseMs,
@@ -433,7 +433,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
     it('the reply that timed out is found through the read API: posted once, succeeded with the id found', async () => {
       const { api, posted } = await startReadBackApi(platform, { hang: (index) => index === 0 });
       try {
-        const { wired, act } = adapters(platform.settings(api.url));
+        const { wired, act } = await adapters(platform.settings(api.url));
         const command = replyTo(platform.event(1));
         await act(sqsEvent(command, 1));
         await act(sqsEvent(command, 2));
@@ -450,7 +450,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
       const { api, posted } = await startReadBackApi(platform, { hang: () => false });
       try {
         const leaseMs = 1000;
-        const { wired, act } = adapters(platform.settings(api.url), undefined, leaseMs);
+        const { wired, act } = await adapters(platform.settings(api.url), undefined, leaseMs);
         const command = replyTo(platform.event(2));
         await wired.actions.claim(command, leaseMs, new Date(Date.now() - 2 * leaseMs));
         await act(sqsEvent(command, 2));
@@ -466,7 +466,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
     it('when the read API fails, the reply that timed out is unknown and waits in the approval queue, sent once', async () => {
       const { api, posted } = await startReadBackApi(platform, { hang: () => true, readFails: true });
       try {
-        const { wired, act } = adapters(platform.settings(api.url));
+        const { wired, act } = await adapters(platform.settings(api.url));
         const command = replyTo(platform.event(3));
         await act(sqsEvent(command, 1));
         await act(sqsEvent(command, 2));
@@ -487,7 +487,7 @@ describe('the act stage on an ambiguous outcome (no answer after the request lef
       res.end('{"error":"maintenance"}');
     });
     try {
-      const { wired, act, deadLettered } = adapters({
+      const { wired, act, deadLettered } = await adapters({
         FOGHORN_GENERIC_SECRET: GENERIC_SECRET,
         FOGHORN_GENERIC_REPLY_URL: `${api.url}/replies`,
       });

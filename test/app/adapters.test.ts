@@ -17,7 +17,7 @@ describe('the AWS and local adapters', () => {
 
   async function local() {
     const rules = await watchedRuleSource('rules', quiet);
-    const adapters = localAdapters({
+    const adapters = await localAdapters({
       table: dynamo.current,
       rules,
       settings: settingsFrom({}),

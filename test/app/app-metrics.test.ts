@@ -65,8 +65,8 @@ describe('what the assembly counts (app-metrics.ts)', () => {
   });
   afterAll(() => rules.close());
 
-  function adapters(metrics: AppMetrics): Adapters {
-    const base = localAdapters({
+  async function adapters(metrics: AppMetrics): Promise<Adapters> {
+    const base = await localAdapters({
       table: dynamo.current,
       rules,
       settings: settingsFrom({ FOGHORN_GENERIC_SECRET: SECRET }),
@@ -78,7 +78,7 @@ describe('what the assembly counts (app-metrics.ts)', () => {
 
   it('counts each webhook by its platform and whether it was accepted; a platform that is not one counts as unknown', async () => {
     const metrics = recorder();
-    const ingest = ingestStage(adapters(metrics));
+    const ingest = ingestStage(() => adapters(metrics));
     const body = JSON.stringify({ id: 'm1', kind: 'message', text: 'hello', author: { id: 'u1' }, channel: { id: 'c1' } });
     expect(await ingest(webhook('generic', body, true))).toMatchObject({ statusCode: 200 });
     expect(await ingest(webhook('generic', body, false))).toMatchObject({ statusCode: 401 });
@@ -92,7 +92,7 @@ describe('what the assembly counts (app-metrics.ts)', () => {
 
   it('counts each action by type and status, a sandboxed one apart from a sent one and a redelivery as a duplicate', async () => {
     const metrics = recorder();
-    const act = actStage(adapters(metrics));
+    const act = actStage(() => adapters(metrics));
     const event = makeEvent({ id: 'generic:metrics-1' });
     const command: ActionCommand = {
       id: actionCommandId(event.id, 'faq', 0),

@@ -35,7 +35,7 @@ describe('the ingest stage at its body limit', () => {
   let adapters: LocalAdapters;
   beforeAll(async () => {
     rules = await watchedRuleSource('rules', quiet);
-    adapters = localAdapters({
+    adapters = await localAdapters({
       table: dynamo.current,
       rules,
       settings: settingsFrom({ FOGHORN_GENERIC_SECRET: SECRET }),

@@ -39,8 +39,8 @@ describe('the poll stage (a schedule on AWS and on one machine)', () => {
       errors.push(detail);
     },
   };
-  const adaptersWith = (settings: Settings, bus: EventPublisher) => ({
-    ...localAdapters({ table: dynamo.current, rules: noRules, settings, logger, foghornBaseUrl: () => 'http://127.0.0.1:8787' }),
+  const adaptersWith = async (settings: Settings, bus: EventPublisher) => ({
+    ...(await localAdapters({ table: dynamo.current, rules: noRules, settings, logger, foghornBaseUrl: () => 'http://127.0.0.1:8787' })),
     bus,
   });
   let api: FakePlatformApi;
@@ -56,7 +56,7 @@ describe('the poll stage (a schedule on AWS and on one machine)', () => {
     errors.length = 0;
     const publisher = new RecordingPublisher();
     const store = new DynamoEventStore(dynamo.current);
-    const { reports } = await pollStage(adaptersWith(redditSettings(api.url), publisher))();
+    const { reports } = await pollStage(await adaptersWith(redditSettings(api.url), publisher))();
     expect(errors).toEqual([]);
     expect(reports).toEqual([expect.objectContaining({ platform: 'reddit', status: 'polled' })]);
     expect(publisher.published.length).toBeGreaterThanOrEqual(4);
@@ -69,7 +69,7 @@ describe('the poll stage (a schedule on AWS and on one machine)', () => {
     errors.length = 0;
     const publisher = new RecordingPublisher();
     const before = api.received.length;
-    const { reports } = await pollStage(adaptersWith(settingsFrom({}), publisher))();
+    const { reports } = await pollStage(await adaptersWith(settingsFrom({}), publisher))();
     expect(reports).toEqual([expect.objectContaining({ platform: 'reddit', status: 'not-configured' })]);
     expect(errors).toEqual([]);
     expect(publisher.published).toEqual([]);

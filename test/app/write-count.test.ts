@@ -14,6 +14,7 @@ import { toCompiledRuleSetFile } from '../../functions/rules/compiled-rule-set.j
 import { compileRuleObjects, parseFoghornConfig } from '../../functions/rules/index.js';
 import { DynamoActionStore } from '../../functions/storage/dynamo/action-store.js';
 import { DynamoAuditLog } from '../../functions/storage/dynamo/audit-log.js';
+import { DynamoCrisisStore } from '../../functions/storage/dynamo/crisis-store.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { countDynamoCalls, type DynamoCalls } from '../support/dynamo-calls.js';
@@ -22,9 +23,12 @@ import { countDynamoCalls, type DynamoCalls } from '../support/dynamo-calls.js';
  * What one webhook costs the table on AWS: the ingest, evaluate and act stages on the AWS adapters, as the
  * Lambda functions run them, over a real DynamoDB client (against dynalite) whose commands are counted by a
  * middleware. EventBridge and SQS are recorders, whose entries are handed to the next stage as the bus rule
- * and the queue would. A plain auto-reply is four writes of the pipeline's own (the event with its payload,
- * the decision with its commands, the claim, the completion with its audit line) and no read of them; the
- * crisis kit's reads and the reply cap's spend come on top, pinned here as well.
+ * and the queue would. Each call is listed with the kinds of item it touches, a transaction's items one by one.
+ * A plain auto-reply is the pipeline's four writes (the event with its payload; the decision with its commands
+ * and the reply cap it spent; the claim, with a check that crisis mode is off; the completion with its audit
+ * line and the answer in its conversation) and no read. On top, pinned too (docs/PERFORMANCE.md, "Writes per
+ * webhook", says why each is left): the crisis switch read once per container and five seconds for decisions,
+ * and the analytics clock and hour bucket once per stage call.
  */
 const SECRET = 'write-count-secret';
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
@@ -145,22 +149,29 @@ function envelopes(entries: ReadonlyArray<{ Source?: string; DetailType?: string
   );
 }
 
-/** The calls one step made, as counted: by name, and each with the kinds of item it touches (`EVENT`, `LIMIT`, …). */
+/** The calls one step made, as counted: each with the kinds of item it touches (`EVENT`, `LIMIT`, …), a transaction's items listed. */
 async function counted(step: () => Promise<unknown>): Promise<{ writes: string[]; reads: string[]; calls: string[] }> {
   calls.reset();
   await step();
+  const kind = (key: string) => key.split('#')[0];
   return {
     writes: calls.writes(),
     reads: calls.reads(),
-    calls: calls.calls.map(({ command, keys }) => `${command.replace(/Command$/, '')} ${keys.map((key) => key.split('#')[0]).join('+')}`),
+    calls: calls.calls.map(({ command, keys, items }) => {
+      const name = command.replace(/Command$/, '');
+      if (!items) return `${name} ${keys.map(kind).join('+')}`;
+      return `${name} [${items
+        .map((item) => {
+          const [operation, key = ''] = item.split(' ');
+          return `${operation} ${kind(key)}`;
+        })
+        .join(', ')}]`;
+    }),
   };
 }
 
-/** The pipeline's own items: the event (and any raw payload of its own), its decision, the action record and its audit line. */
-const PIPELINE = /^(PutItem|UpdateItem|GetItem|Query|TransactWriteItems) (EVENT|RAW|DECISION|ACTION|AUDIT)(\+(ACTION|AUDIT|EVENT))*$/;
-
 describe('DynamoDB calls per webhook on AWS', () => {
-  it('a plain auto-reply is four writes and no read of its own: ingest 1, evaluate 1, act 2', async () => {
+  it('a plain auto-reply: ingest one put, evaluate one transaction, act a claim and a completion, each a transaction', async () => {
     errors.length = 0;
     const run = deployment('auto-reply', [autoReply]);
 
@@ -171,23 +182,26 @@ describe('DynamoDB calls per webhook on AWS', () => {
     const act = await counted(() => run.act(sqs(run.queued, 1)));
     expect(errors).toEqual([]);
 
-    const all = [...ingest.calls, ...evaluate.calls, ...act.calls];
-    const own = all.filter((call) => PIPELINE.test(call));
-    expect(own).toEqual(['PutItem EVENT', 'PutItem DECISION', 'UpdateItem ACTION', 'TransactWriteItems ACTION+AUDIT']);
-    // Everything else the stages send, pinned too (docs/PERFORMANCE.md, "Writes per webhook", says what folding
-    // each would take): the crisis kit reads the crisis switch (the crisisMode fact, and again before a reply
-    // goes out, so crisis mode holds a reply at once) and looks for response timers waiting in the conversation
-    // (even with no `after` rule in force: a timer filed under an earlier rule set must still be answered); the
-    // team config's reply cap per author (repliesPerAuthorPerDay, a sliding window) is read and spent; analytics
-    // starts and stops the conversation's clock and adds the hour's figures, once per stage call.
     expect({ ingest: ingest.calls, evaluate: evaluate.calls, act: act.calls }).toEqual({
+      // The event with its raw payload, put if absent.
       ingest: ['PutItem EVENT'],
-      evaluate: ['GetItem CRISIS', 'GetItem LIMIT', 'PutItem LIMIT', 'PutItem DECISION', 'UpdateItem ACLOCK', 'UpdateItem ANALYTICS'],
-      act: [
-        'UpdateItem ACTION',
+      evaluate: [
+        // The crisis switch for the crisisMode fact: this container's first decision reads it (then once per 5 s).
         'GetItem CRISIS',
-        'Query SLACONV',
-        'TransactWriteItems ACTION+AUDIT',
+        // The decision with its command, and the reply cap (repliesPerAuthorPerDay) it spent, on the version it
+        // was decided on: one write, nothing read first.
+        'TransactWriteItems [Put DECISION, Put LIMIT]',
+        // Analytics: the conversation's clock starts, and the hour's figures are added (once per SQS batch).
+        'UpdateItem ACLOCK',
+        'UpdateItem ANALYTICS',
+      ],
+      act: [
+        // The claim, written only while crisis mode is off: the reply goes out without reading the switch.
+        'TransactWriteItems [Update ACTION, ConditionCheck CRISIS]',
+        // The completion with the reply's answer in its conversation (response timers waiting there are settled
+        // from it when next listed: timer-store.ts) and its audit line.
+        'TransactWriteItems [Update ACTION, Update SLACONV, Put AUDIT]',
+        // Analytics: the clock stops (its old value gives the response time), the hour's figures are added.
         'UpdateItem ACLOCK',
         'UpdateItem ANALYTICS',
       ],
@@ -199,6 +213,51 @@ describe('DynamoDB calls per webhook on AWS', () => {
     const [command] = run.queued.map((body) => JSON.parse(body) as { id: string });
     expect(await new DynamoActionStore(dynamo.current).get(command!.id)).toMatchObject({ status: 'succeeded', mode: 'sandbox' });
     expect((await new DynamoAuditLog(dynamo.current).list(10)).map((entry) => entry.id)).toContain(`action:${command!.id}:succeeded`);
+
+    // The next webhook in the same containers: nothing is read.
+    const next = await counted(async () => {
+      await run.ingest(webhook('count-1b', 'And your opening hours on Friday?', 'customer-43'));
+      await run.evaluate(sqs(envelopes(run.published.slice(1)), 1));
+      await run.act(sqs(run.queued.slice(1), 1));
+    });
+    expect(errors).toEqual([]);
+    expect(next.calls).toEqual([
+      'PutItem EVENT',
+      'TransactWriteItems [Put DECISION, Put LIMIT]',
+      'UpdateItem ACLOCK',
+      'UpdateItem ANALYTICS',
+      'TransactWriteItems [Update ACTION, ConditionCheck CRISIS]',
+      'TransactWriteItems [Update ACTION, Update SLACONV, Put AUDIT]',
+      'UpdateItem ACLOCK',
+      'UpdateItem ANALYTICS',
+    ]);
+    expect(next.reads).toEqual([]);
+  });
+
+  it('with crisis mode on, the claim refuses to pass it, and the reply is held for approval, not sent', async () => {
+    errors.length = 0;
+    const run = deployment('crisis', [autoReply]);
+    const crisis = new DynamoCrisisStore(dynamo.current);
+    await run.ingest(webhook('count-5', 'opening hours during the outage?', 'customer-crisis'));
+    await run.evaluate(sqs(envelopes(run.published), 1));
+    // Switched on by another function after the decision: the act stage's claim sees it at once.
+    const before = await crisis.get();
+    expect(await crisis.set({ on: true, since: new Date().toISOString(), by: 'test', why: 'outage' }, before.version)).toBe(true);
+    try {
+      const act = await counted(() => run.act(sqs(run.queued, 1)));
+      expect(errors).toEqual([]);
+      // The refused transaction, then the plain claim and the guard's read of the switch; the hold is filed.
+      expect(act.calls.slice(0, 3)).toEqual([
+        'TransactWriteItems [Update ACTION, ConditionCheck CRISIS]',
+        'UpdateItem ACTION',
+        'GetItem CRISIS',
+      ]);
+      const [command] = run.queued.map((body) => JSON.parse(body) as { id: string });
+      expect(await new DynamoActionStore(dynamo.current).get(command!.id)).toMatchObject({ status: 'held' });
+    } finally {
+      const on = await crisis.get();
+      expect(await crisis.set({ on: false, since: new Date().toISOString(), by: 'test', why: 'over' }, on.version)).toBe(true);
+    }
   });
 
   it('a redelivered evaluation reads its decision once, spends no limit again, and re-sends the same command', async () => {
@@ -209,18 +268,15 @@ describe('DynamoDB calls per webhook on AWS', () => {
     const again = await counted(() => run.evaluate(sqs(envelopes(run.published), 2)));
 
     expect(errors).toEqual([]);
-    // The first delivery spent the rule's per-author limit and the reply cap, and wrote the decision; the
+    // The first delivery spent the rule's per-author limit and the reply cap, in the decision's write; the
     // redelivery only reads the decision: no evaluation, no limit spent again, nothing written.
     expect(first.calls).toEqual([
       'GetItem CRISIS',
-      'GetItem LIMIT',
-      'PutItem LIMIT',
-      'GetItem LIMIT',
-      'PutItem LIMIT',
-      'PutItem DECISION',
+      'TransactWriteItems [Put DECISION, Put LIMIT, Put LIMIT]',
       'UpdateItem ACLOCK',
       'UpdateItem ANALYTICS',
     ]);
+    expect(first.reads).toEqual(['GetItemCommand']);
     expect(again.calls).toEqual(['GetItem DECISION']);
     expect(again.writes).toEqual([]);
     expect(run.queued).toHaveLength(2);
@@ -251,7 +307,7 @@ describe('DynamoDB calls per webhook on AWS', () => {
     await run.evaluate(sqs(envelopes(run.published), 1));
     const act = await counted(() => run.act(sqs(run.queued, 1)));
     expect(errors).toEqual([]);
-    expect(act.calls).toEqual(['UpdateItem ACTION', 'TransactWriteItems ACTION+EVENT+AUDIT']);
+    expect(act.calls).toEqual(['UpdateItem ACTION', 'TransactWriteItems [Update ACTION, Update EVENT, Put AUDIT]']);
     expect((await new DynamoEventStore(dynamo.current).get('generic:count-4'))?.event.tags).toEqual(['vip', 'hours']);
   });
 });

@@ -3,11 +3,12 @@ import { ruleLanguage } from '../../functions/app/rule-language.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
 import { evaluateEvent } from '../../functions/core/evaluate.js';
 import type { CommandQueue, DecisionStore, StoredDecision } from '../../functions/core/ports.js';
-import type { RuleSet, RuleState } from '../../functions/core/rule-set.js';
+import type { RuleSet } from '../../functions/core/rule-set.js';
 import { compileSources, createRuleSet, parseFoghornConfig } from '../../functions/rules/index.js';
 import { DynamoDecisionStore } from '../../functions/storage/dynamo/decision-store.js';
 import { DynamoRuleState } from '../../functions/storage/dynamo/rule-state.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
+import { countDynamoCalls } from '../support/dynamo-calls.js';
 import { makeEvent } from '../support/events.js';
 
 const RULE = `id: hours-reply
@@ -49,20 +50,14 @@ describe('evaluateEvent', () => {
   const dynamo = useEmbeddedDynamo();
 
   it('evaluates the rule set once when the queue fails the first send; the retry re-sends the stored commands', async () => {
-    // Prepare: real decision store and limits over dynalite, with the limit spends counted.
+    // Prepare: real decision store and limits over dynalite; the limit items each write touches are counted.
     const ruleSet = countingRuleSet();
     const queue = queueFailingFirstSend();
-    const limits = new DynamoRuleState(dynamo.current);
-    let spends = 0;
-    const state: RuleState = {
-      tryAcquire: (...args) => {
-        spends++;
-        return limits.tryAcquire(...args);
-      },
-    };
+    const calls = countDynamoCalls(dynamo.current.client);
+    const limitItems = () => calls.calls.flatMap((call) => call.keys).filter((key) => key.startsWith('LIMIT#')).length;
     const deps = {
       ruleSet: () => ruleSet,
-      state,
+      state: new DynamoRuleState(dynamo.current),
       decisions: new DynamoDecisionStore(dynamo.current),
       queue,
       clock: { now: () => new Date('2026-11-22T10:00:05.000Z') },
@@ -71,14 +66,15 @@ describe('evaluateEvent', () => {
 
     // Act: the first evaluation fails at the queue (the message is retried), the second succeeds.
     await expect(evaluateEvent(event, deps)).rejects.toThrow('actions queue unavailable');
-    const spentByTheDecision = spends;
+    const spentByTheDecision = limitItems();
     const commands = await evaluateEvent(event, deps);
+    calls.stop();
 
     // Assess
     expect(ruleSet.evaluations).toBe(1);
-    // The limits (per author, the rule's breaker) are spent by the one decision, not again by the retry.
-    expect(spentByTheDecision).toBeGreaterThan(0);
-    expect(spends).toBe(spentByTheDecision);
+    // The limits (per author, the reply cap) are spent by the one decision, in its write, not again by the retry.
+    expect(spentByTheDecision).toBe(2);
+    expect(limitItems()).toBe(spentByTheDecision);
     expect(commands.map((command) => [command.type, command.ruleId, command.params.text])).toEqual([
       ['reply', 'hours-reply', 'We are open 9-18.'],
     ]);

@@ -12,6 +12,7 @@ import { type ActionCommand, actionCommandId } from '../../functions/core/action
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { SlaTimer } from '../../functions/crisis/ports.js';
 import { DynamoApprovalStore } from '../../functions/storage/dynamo/approval-store.js';
+import { DynamoCrisisStore } from '../../functions/storage/dynamo/crisis-store.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { DynamoTimerStore } from '../../functions/storage/dynamo/timer-store.js';
 import { type RulesForDeployment, rulesForDeployment } from '../../infra/rules-for-deployment.js';
@@ -357,7 +358,21 @@ describe("each function's table actions are exactly what its stage sends", () =>
     // Twice, as SQS may deliver: the second run finds every command claimed already.
     expect(await act(sqsEvent(commands, 'act-1'))).toEqual({ batchItemFailures: [] });
     expect(await act(sqsEvent(commands, 'act-2'))).toEqual({ batchItemFailures: [] });
-    expect((await timers.get('sla_access_act'))?.status).toBe('answered');
+    // The reply's answer rode in its completion: the timer no longer waits in its conversation (the sweep settles it).
+    expect(await timers.pendingInConversation('generic|web|access-act-1')).toEqual([]);
+    // With crisis mode on, a reply's claim is refused its check, and the guard reads the switch and holds it.
+    const crisis = new DynamoCrisisStore(dynamo.current);
+    const off = await crisis.get();
+    expect(await crisis.set({ on: true, since: new Date().toISOString(), by: 'test', why: 'drill' }, off.version)).toBe(true);
+    try {
+      expect(await act(sqsEvent([command('reply', 3, { text: 'During the drill.' })], 'act-3'))).toEqual({ batchItemFailures: [] });
+    } finally {
+      const on = await crisis.get();
+      expect(await crisis.set({ on: false, since: new Date().toISOString(), by: 'test', why: 'drill over' }, on.version)).toBe(true);
+    }
+    expect(await new DynamoApprovalStore(dynamo.current).get(actionCommandId(event.id, 'table-access-rule', 3))).toMatchObject({
+      heldBy: 'crisis',
+    });
     expectExactlyGranted('act');
   });
 

@@ -31,8 +31,7 @@ describe('DurableQueue', () => {
 
   function makeQueue(options: Partial<DurableQueueOptions> = {}): DurableQueue {
     return new DurableQueue({
-      client: dynamo.current.client,
-      tableName: dynamo.current.tableName,
+      storage: DynamoQueueStorage.of(dynamo.current.client, dynamo.current.tableName),
       name: `q${++queueCounter}`,
       visibilityTimeoutMs: 60_000,
       maxReceiveCount: 5,
@@ -130,7 +129,7 @@ describe('DurableQueue', () => {
   });
 
   it('rejects send() when the messages cannot be stored, so the caller can answer 5xx', async () => {
-    const queue = makeQueue({ name: 'unstorable', tableName: 'no-such-table' });
+    const queue = makeQueue({ name: 'unstorable', storage: DynamoQueueStorage.of(dynamo.current.client, 'no-such-table') });
     await expect(queue.send(['a', 'b'])).rejects.toThrow(/DurableQueue\(unstorable\)\.send: could not store 2 of 2 messages/);
     expect(queue.depth().total).toBe(0);
   });
@@ -192,8 +191,7 @@ describe('DurableQueue after SIGKILL', () => {
     const dynamo = await startEmbeddedDynamo({ path: dataDir });
     try {
       const reopened = new DurableQueue({
-        client: dynamo.client,
-        tableName: dynamo.tableName,
+        storage: DynamoQueueStorage.of(dynamo.client, dynamo.tableName),
         name: 'killed',
         visibilityTimeoutMs: 60_000,
         maxReceiveCount: 3,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BusRouteSpec, type QueueName, topology } from '../../functions/app/topology.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { DurableQueue } from '../../functions/local/durable-queue.js';
+import { DynamoQueueStorage } from '../../functions/local/dynamo-queue-storage.js';
 import { LocalBus } from '../../functions/local/local-bus.js';
 import { EmbeddedDatabase } from '../../functions/storage/embedded/database.js';
 import { EmbeddedQueueStorage } from '../../functions/storage/embedded/queue-storage.js';
@@ -33,8 +34,7 @@ describe('LocalBus', () => {
     run++;
     const make = (name: string) =>
       new DurableQueue({
-        client: dynamo.current.client,
-        tableName: dynamo.current.tableName,
+        storage: DynamoQueueStorage.of(dynamo.current.client, dynamo.current.tableName),
         name: `${name}${run}`,
         visibilityTimeoutMs: 60_000,
         maxReceiveCount: 3,

@@ -8,6 +8,8 @@ const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemComman
 export interface DynamoCall {
   command: string;
   keys: string[];
+  /** A transaction's items, each as its operation and partition key (`Put DECISION#…`, `ConditionCheck CRISIS`). */
+  items?: string[];
 }
 
 export interface DynamoCalls {
@@ -34,7 +36,8 @@ export function countDynamoCalls(client: DynamoDBClient): DynamoCalls {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'UnknownCommand';
-      calls.push({ command, keys: keysOf(args.input as Input) });
+      const input = args.input as Input;
+      calls.push({ command, keys: keysOf(input), ...(input.TransactItems ? { items: itemsOf(input) } : {}) });
       names.push(command);
       return next(args);
     },
@@ -72,4 +75,10 @@ function keysOf(input: Input): string[] {
   if (direct) return [direct];
   const queried = input.ExpressionAttributeValues?.[':pk']?.S;
   return queried ? [input.IndexName ? `${input.IndexName}:${queried}` : queried] : [];
+}
+
+function itemsOf(input: Input): string[] {
+  return (input.TransactItems ?? []).flatMap((entry) =>
+    Object.entries(entry).map(([operation, part]) => `${operation} ${part?.Key?.pk?.S ?? part?.Item?.pk?.S ?? '?'}`),
+  );
 }

@@ -1,8 +1,5 @@
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalStorage } from '../../app/local-adapters.js';
-import { EmbeddedDynamoLockedError, startEmbeddedDynamo } from '../../storage/dynamo/embedded.js';
-import { DEFAULT_TABLE_NAME, ensureTable } from '../../storage/dynamo/table.js';
 import { EmbeddedDatabase, EmbeddedStoreLockedError } from '../../storage/embedded/database.js';
 import { countDynamoCalls } from './dynamo-call-counter.js';
 import { STORE_FOLDERS, type StoreChoice, type StoreEngine } from './runtime-settings.js';
@@ -71,7 +68,9 @@ function openEmbedded(dataDir: string, onStagedError?: (error: unknown) => void)
   };
 }
 
+// The DynamoDB modes import the AWS SDK when chosen: the embedded store never loads it (start-up time and memory).
 async function openDynalite(dataDir: string): Promise<LocalStore> {
+  const { EmbeddedDynamoLockedError, startEmbeddedDynamo } = await import('../../storage/dynamo/embedded.js');
   const folder = join(dataDir, STORE_FOLDERS.dynamodb);
   const dynamo = await startEmbeddedDynamo({ path: folder, inWorker: true, privateCredential: true }).catch((error: unknown) => {
     if (error instanceof EmbeddedDynamoLockedError) throw new DataFolderInUseError(dataDir, error.lockFile, 'embedded DynamoDB');
@@ -89,6 +88,8 @@ async function openDynalite(dataDir: string): Promise<LocalStore> {
 
 /** A DynamoDB the runtime does not run (DynamoDB Local): credentials from the usual AWS environment. */
 async function openDynamoEndpoint(endpoint: string, region: string | undefined): Promise<LocalStore> {
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { DEFAULT_TABLE_NAME, ensureTable } = await import('../../storage/dynamo/table.js');
   const client = new DynamoDBClient({ endpoint, region: region ?? 'local', maxAttempts: 3 });
   const calls = countDynamoCalls(client);
   try {

@@ -102,7 +102,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedRuleSource): Promise<Runtime> {
   const { logger, settings } = options;
   let publicUrl = settings.get('FOGHORN_PUBLIC_URL');
-  const adapters = localAdapters({
+  const adapters = await localAdapters({
     storage: store.storage,
     rules,
     settings,

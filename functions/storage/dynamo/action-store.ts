@@ -14,12 +14,20 @@ import { ACTION_RETENTION_DAYS } from '../../core/retention.js';
 import type { ActionListing } from '../../core/store-listings.js';
 import { AUDIT_RETENTION_DAYS } from '../../crisis/retention.js';
 import { auditPut } from './audit-log.js';
+import type { ClaimCrisisChecks } from './claim-crisis-checks.js';
 import { tagsUpdate } from './event-store.js';
 import { queryIndexPage, queryNewest } from './index-query.js';
-import { fromItem, isConditionFailure, toItem, transactionCancellation } from './item.js';
+import { fromItem, isConditionFailure, toItem, transactionCancellation, transactionCancellationReasons } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
+import { conversationAnswer } from './timer-store.js';
 
 const ACTIONS_INDEX_KEY = 'ACTIONS';
+/** Claimable when new or after a failure. */
+const CLAIMABLE = 'attribute_not_exists(pk) OR #status IN (:retrying, :failed)';
+/** … or when a previous claim's lease ran out (its worker died). */
+const CLAIMABLE_OR_EXPIRED = `${CLAIMABLE} OR (#status = :inProgress AND leaseUntil < :now)`;
+/** The crisis-mode switch (crisis-store.ts). */
+const CRISIS_KEY = { pk: 'CRISIS', sk: 'STATE' };
 const DEFAULT_RETENTION_DAYS = ACTION_RETENTION_DAYS;
 
 interface ActionItem extends ActionRecord {
@@ -37,54 +45,27 @@ export class DynamoActionStore implements ActionStore {
   private readonly tableName: string;
   private readonly retentionSeconds: number;
 
-  constructor(options: { client: DynamoDBClient; tableName: string; retentionDays?: number }) {
+  private readonly crisisChecks: ClaimCrisisChecks | undefined;
+
+  /** `crisisChecks`: the claims that check the crisis switch in their own write (AWS; see claimWhileCrisisOff). */
+  constructor(options: { client: DynamoDBClient; tableName: string; retentionDays?: number; crisisChecks?: ClaimCrisisChecks }) {
     if (!options.tableName) throw new Error('DynamoActionStore: tableName is required');
     this.client = options.client;
+    this.crisisChecks = options.crisisChecks;
     this.tableName = options.tableName;
     this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
   }
 
   async claim(command: ActionCommand, leaseMs: number, now: Date): Promise<ClaimResult> {
-    const nowIso = now.toISOString();
+    if (this.crisisChecks?.wanted(command)) {
+      const claimed = await this.claimWhileCrisisOff(command, leaseMs, now);
+      if (claimed) return claimed;
+    }
     try {
       const { Attributes } = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: actionKey(command.id),
-          // Claimable when new, when a previous claim's lease ran out (its worker died), or after a failure.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #status IN (:retrying, :failed) OR (#status = :inProgress AND leaseUntil < :now)',
-          UpdateExpression: [
-            'SET #status = :inProgress, leaseUntil = :lease, updatedAt = :nowIso',
-            'attempts = if_not_exists(attempts, :zero) + :one',
-            'createdAt = if_not_exists(createdAt, :nowIso)',
-            'id = :id, eventId = :eventId, ruleId = :ruleId, #type = :type',
-            '#gpk = :gpk, #gsk = if_not_exists(#gsk, :gsk), #ttl = :ttl',
-          ].join(', '),
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#type': 'type',
-            '#ttl': TABLE_KEYS.ttl,
-            '#gpk': TABLE_KEYS.gsi1.partitionKey,
-            '#gsk': TABLE_KEYS.gsi1.sortKey,
-          },
-          ExpressionAttributeValues: toItem({
-            ':inProgress': 'in-progress',
-            ':retrying': 'retrying',
-            ':failed': 'failed',
-            ':now': now.getTime(),
-            ':lease': now.getTime() + leaseMs,
-            ':nowIso': nowIso,
-            ':zero': 0,
-            ':one': 1,
-            ':id': command.id,
-            ':eventId': command.eventId,
-            ':ruleId': command.ruleId,
-            ':type': command.type,
-            ':gpk': ACTIONS_INDEX_KEY,
-            ':gsk': `${nowIso}#${command.id}`,
-            ':ttl': expiresIn(now, this.retentionSeconds),
-          }),
+          ...this.claimUpdate(command, leaseMs, now, CLAIMABLE_OR_EXPIRED),
           // The status before this claim: an expired in-progress claim is a takeover of a worker that never finished.
           ReturnValues: 'UPDATED_OLD',
           // The record that refused the claim comes back with the refusal, so telling busy from done reads nothing.
@@ -102,21 +83,111 @@ export class DynamoActionStore implements ActionStore {
   }
 
   /**
+   * The claim and a check that crisis mode is off, in one TransactWriteItems: a reply claimed this way needs no
+   * read of the switch before it goes out (the crisis store answers its guard from the note). Only a new or
+   * retried command is claimed so (a transaction returns no old values, so a takeover could not be told from a
+   * first claim). Undefined when the plain claim must decide: crisis mode on (the guard then reads it and holds
+   * the reply), a takeover, or a conflict.
+   */
+  private async claimWhileCrisisOff(command: ActionCommand, leaseMs: number, now: Date): Promise<ClaimResult | undefined> {
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                ...this.claimUpdate(command, leaseMs, now, CLAIMABLE),
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: toItem(CRISIS_KEY),
+                ConditionExpression: 'attribute_not_exists(pk) OR #on = :off',
+                ExpressionAttributeNames: { '#on': 'on' },
+                ExpressionAttributeValues: toItem({ ':off': false }),
+              },
+            },
+          ],
+        }),
+      );
+      this.crisisChecks?.note(command.id);
+      return 'claimed';
+    } catch (error) {
+      const [action] = transactionCancellationReasons(error) ?? [];
+      if (!action) throw error;
+      if (action.code !== 'ConditionalCheckFailed' || !action.item) return undefined;
+      const existing = fromItem<ActionItem>(action.item);
+      if (existing?.status === 'in-progress') return (existing.leaseUntil ?? 0) < now.getTime() ? undefined : 'busy';
+      return existing?.status === 'retrying' || existing?.status === 'failed' ? undefined : 'completed';
+    }
+  }
+
+  /** The claim's update (after the table name): the command's record, in progress under a lease, if `condition` holds. */
+  private claimUpdate(command: ActionCommand, leaseMs: number, now: Date, condition: string) {
+    const nowIso = now.toISOString();
+    return {
+      Key: actionKey(command.id),
+      ConditionExpression: condition,
+      UpdateExpression: [
+        'SET #status = :inProgress, leaseUntil = :lease, updatedAt = :nowIso',
+        'attempts = if_not_exists(attempts, :zero) + :one',
+        'createdAt = if_not_exists(createdAt, :nowIso)',
+        'id = :id, eventId = :eventId, ruleId = :ruleId, #type = :type',
+        '#gpk = :gpk, #gsk = if_not_exists(#gsk, :gsk), #ttl = :ttl',
+      ].join(', '),
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#type': 'type',
+        '#ttl': TABLE_KEYS.ttl,
+        '#gpk': TABLE_KEYS.gsi1.partitionKey,
+        '#gsk': TABLE_KEYS.gsi1.sortKey,
+      },
+      ExpressionAttributeValues: toItem({
+        ':inProgress': 'in-progress',
+        ':retrying': 'retrying',
+        ':failed': 'failed',
+        // DynamoDB refuses a value the expressions do not use.
+        ...(condition.includes(':now') ? { ':now': now.getTime() } : {}),
+        ':lease': now.getTime() + leaseMs,
+        ':nowIso': nowIso,
+        ':zero': 0,
+        ':one': 1,
+        ':id': command.id,
+        ':eventId': command.eventId,
+        ':ruleId': command.ruleId,
+        ':type': command.type,
+        ':gpk': ACTIONS_INDEX_KEY,
+        ':gsk': `${nowIso}#${command.id}`,
+        ':ttl': expiresIn(now, this.retentionSeconds),
+      }),
+    };
+  }
+
+  /**
    * Records the outcome; with effects, one TransactWriteItems: the action's update, its event's tags added to
-   * the event's set, and its audit line put if absent. An audit line already recorded (a retry that found it)
+   * the event's set, its audit line put if absent, and the answer noted in each conversation a reply answered
+   * (timer-store.ts settles the timers waiting there from it). An audit line already recorded (a retry that found it)
    * is left out and the rest written again; a transaction conflict is tried again.
    */
   async complete(commandId: string, outcome: ActionOutcomeRecord, now: Date, effects?: CompletionEffects): Promise<void> {
     const update = completionUpdate(commandId, outcome, now);
-    if (!effects?.tags && !effects?.audit) {
+    if (!effects?.tags && !effects?.audit && !effects?.answered) {
       await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
       return;
     }
     let audit = effects.audit;
     for (let attempt = 1; ; attempt++) {
-      const items: Array<{ part: 'action' | 'tags' | 'audit'; item: TransactWriteItem }> = [
+      const items: Array<{ part: 'action' | 'tags' | 'audit' | 'answered'; item: TransactWriteItem }> = [
         { part: 'action', item: { Update: { TableName: this.tableName, ...update } } },
       ];
+      for (const conversation of new Set(effects.answered?.conversations ?? []))
+        items.push({
+          part: 'answered',
+          item: { Update: { TableName: this.tableName, ...conversationAnswer(conversation, Date.parse(effects.answered!.at)) } },
+        });
       if (effects.tags && effects.tags.tags.length > 0)
         items.push({
           part: 'tags',

@@ -2,14 +2,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CrisisStores } from '../../crisis/crisis-kit.js';
 import { DynamoApprovalStore } from './approval-store.js';
 import { DynamoAuditLog } from './audit-log.js';
+import type { ClaimCrisisChecks } from './claim-crisis-checks.js';
 import { DynamoCounterStore } from './counter-store.js';
 import { DynamoCrisisStore } from './crisis-store.js';
 import { DynamoEpisodeStore } from './episode-store.js';
 import { DynamoTicketStore } from './ticket-store.js';
 import { DynamoTimerStore } from './timer-store.js';
 
-/** Every crisis store over the single table. */
-export function dynamoCrisisStores(table: { client: DynamoDBClient; tableName: string }): CrisisStores {
+/** Every crisis store over the single table; `crisisChecks` shared with the action store's claims (AWS). */
+export function dynamoCrisisStores(table: { client: DynamoDBClient; tableName: string; crisisChecks?: ClaimCrisisChecks }): CrisisStores {
   return {
     counters: new DynamoCounterStore(table),
     episodes: new DynamoEpisodeStore(table),

@@ -1,24 +1,92 @@
-import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { DecisionStore, StoredDecision } from '../../core/ports.js';
 import { DAY_SECONDS, DECISION_RETENTION_DAYS } from '../../core/retention.js';
-import { fromItem, isConditionFailure, toItem } from './item.js';
+import type { RuleState } from '../../core/rule-set.js';
+import { fromItem, isConditionFailure, toItem, transactionCancellationReasons } from './item.js';
+import { DynamoRuleState } from './rule-state.js';
+import { LimitCache } from './staged-limits.js';
 import { expiresIn } from './table.js';
 
 const RETENTION_SECONDS = DECISION_RETENTION_DAYS * DAY_SECONDS;
 
 /**
- * `DECISION#<event id>`: the first decision made for an event, with its commands. One conditional put and
- * no read: a put that loses to an earlier decision gets that decision back with the refusal. The commands
- * go on the actions queue from the caller (this store is not an outbox: `queued` is always false).
+ * `DECISION#<event id>`: the first decision made for an event, with its commands. One conditional write and
+ * no read: a put that loses to an earlier decision gets that decision back with the refusal. The rule limits
+ * the decision spent (rule-state.ts's items) are written in the same TransactWriteItems (`decideOnce`). The
+ * commands go on the actions queue from the caller (this store is not an outbox: `queued` is always false).
  */
 export class DynamoDecisionStore implements DecisionStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
+  /** This container's knowledge of the limit items, shared by every evaluation it runs. */
+  private readonly limits = new LimitCache();
+  private readonly table: DynamoRuleState;
 
   constructor(options: { client: DynamoDBClient; tableName: string }) {
     if (!options.tableName) throw new Error('DynamoDecisionStore: tableName is required');
     this.client = options.client;
     this.tableName = options.tableName;
+    this.table = new DynamoRuleState(options);
+  }
+
+  /**
+   * Runs `decide` on limits answered from what this container knows, then writes the decision and every limit
+   * item it spent in one TransactWriteItems: the decision put if absent, each limit on the version it was
+   * decided on. Nothing is read. A refusal says which: the decision already there (kept, as putIfAbsent), or a
+   * limit that moved (its item comes back with the refusal, and `decide` runs again on it). A decision that
+   * spent nothing is a plain conditional put.
+   */
+  async decideOnce(
+    eventId: string,
+    decide: (state: RuleState) => Promise<StoredDecision>,
+  ): Promise<{ decision: StoredDecision; created: boolean; queued: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      const staged = this.limits.stage(this.tableName, (key, limit, windowMs, now) => this.table.peek(key, limit, windowMs, now));
+      const decision = await decide(staged);
+      if (decision.eventId !== eventId) throw new Error(`decideOnce(${eventId}) was handed the decision for ${decision.eventId}`);
+      const spends = staged.items();
+      if (spends.length === 0) return this.putIfAbsent(decision);
+      try {
+        await this.client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              { Put: { ...this.decisionPut(decision), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+              ...spends.map(({ item }) => item),
+            ],
+          }),
+        );
+        for (const spend of spends) spend.committed();
+        return { decision, created: true, queued: false };
+      } catch (error) {
+        const reasons = transactionCancellationReasons(error);
+        if (!reasons) throw error;
+        const [own, ...limits] = reasons;
+        if (own?.code === 'ConditionalCheckFailed') {
+          const kept = own.item ? fromItem<{ decision: StoredDecision }>(own.item)?.decision : await this.get(eventId);
+          if (!kept) throw new Error(`decision for ${eventId} vanished after a conditional-put conflict`);
+          return { decision: kept, created: false, queued: false };
+        }
+        limits.forEach((reason, index) => {
+          if (reason.code === 'ConditionalCheckFailed') spends[index]?.refused(reason.item);
+        });
+        const codes = reasons.map((reason) => reason.code);
+        if (!codes.every((code) => code === 'None' || code === 'ConditionalCheckFailed' || code === 'TransactionConflict'))
+          throw new Error(`the decision for ${eventId} was refused (${codes.join(', ')})`, { cause: error });
+        if (attempt >= MAX_DECIDE_ATTEMPTS)
+          throw new Error(`the decision for ${eventId} lost ${attempt} races for its limits (${codes.join(', ')}); too much contention`, {
+            cause: error,
+          });
+        // A hot limit: back off with jitter after the first lost race, so the racers spread out.
+        if (attempt > 1 || codes.includes('TransactionConflict'))
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+      }
+    }
   }
 
   async get(eventId: string): Promise<StoredDecision | undefined> {
@@ -28,14 +96,7 @@ export class DynamoDecisionStore implements DecisionStore {
 
   async putIfAbsent(decision: StoredDecision): Promise<{ decision: StoredDecision; created: boolean; queued: boolean }> {
     try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: toItem({ ...keyValues(decision.eventId), decision, ttl: expiresIn(new Date(decision.decidedAt), RETENTION_SECONDS) }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await this.client.send(new PutItemCommand({ ...this.decisionPut(decision), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
       return { decision, created: true, queued: false };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -46,7 +107,18 @@ export class DynamoDecisionStore implements DecisionStore {
       return { decision: kept, created: false, queued: false };
     }
   }
+
+  private decisionPut(decision: StoredDecision) {
+    return {
+      TableName: this.tableName,
+      Item: toItem({ ...keyValues(decision.eventId), decision, ttl: expiresIn(new Date(decision.decidedAt), RETENTION_SECONDS) }),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
+  }
 }
+
+/** Races for one decision's limits lost before giving up (each a refusal that taught the container the limit's state). */
+const MAX_DECIDE_ATTEMPTS = 20;
 
 function keyValues(eventId: string) {
   return { pk: `DECISION#${eventId}`, sk: 'DECISION' };

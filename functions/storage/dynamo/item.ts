@@ -25,7 +25,13 @@ export function isExpired(item: { ttl?: number } | undefined, now: Date): boolea
  * `None` for the items that were fine), one per item in order; undefined for any other error.
  */
 export function transactionCancellation(error: unknown): string[] | undefined {
+  return transactionCancellationReasons(error)?.map((reason) => reason.code);
+}
+
+/** As transactionCancellation, with the item each refused condition returned (ReturnValuesOnConditionCheckFailure: ALL_OLD). */
+export function transactionCancellationReasons(error: unknown): Array<{ code: string; item?: Record<string, AttributeValue> }> | undefined {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.map((reason) => reason.Code ?? 'None');
+  const reasons =
+    (error as { CancellationReasons?: Array<{ Code?: string; Item?: Record<string, AttributeValue> }> }).CancellationReasons ?? [];
+  return reasons.map((reason) => ({ code: reason.Code ?? 'None', ...(reason.Item ? { item: reason.Item } : {}) }));
 }

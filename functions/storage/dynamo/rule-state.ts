@@ -1,8 +1,11 @@
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
+  type Put,
   PutItemCommand,
+  type Update,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { RuleState } from '../../core/rule-set.js';
@@ -61,22 +64,8 @@ export class DynamoRuleState implements RuleState {
   }
 
   private async acquireFixed(key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
-    const window = fixedWindowIndex(now, windowMs);
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: `W#${window}` } },
-          UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-          ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttl },
-          ExpressionAttributeValues: {
-            ':one': { N: '1' },
-            ':limit': { N: String(limit) },
-            ':ttl': { N: ttlAfter((window + 1) * windowMs) },
-          },
-        }),
-      );
+      await this.client.send(new UpdateItemCommand(fixedWindowSpend(this.tableName, key, 1, limit, windowMs, now)));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -92,8 +81,7 @@ export class DynamoRuleState implements RuleState {
         Key: { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: SLIDING_SK } },
       }),
     );
-    if (!Item) return { times: [], version: undefined };
-    return { times: (Item.times?.L ?? []).map((entry) => Number(entry.N)), version: Number(Item.version?.N ?? '0') };
+    return slidingWindowOf(Item);
   }
 
   /** Read the last acquisitions, decide, write back only if nobody wrote in between; else retry. */
@@ -103,25 +91,7 @@ export class DynamoRuleState implements RuleState {
       if (!slidingWindowAllows(times, limit, windowMs, now)) return false;
       const next = [...times.filter((time) => time > now.getTime() - windowMs), now.getTime()].slice(-limit);
       try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: {
-              [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` },
-              [TABLE_KEYS.sortKey]: { S: SLIDING_SK },
-              times: { L: next.map((time) => ({ N: String(time) })) },
-              version: { N: String((version ?? 0) + 1) },
-              [TABLE_KEYS.ttl]: { N: ttlAfter(Math.max(...next) + windowMs) },
-            },
-            ...(version === undefined
-              ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey } }
-              : {
-                  ConditionExpression: '#version = :version',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':version': { N: String(version) } },
-                }),
-          }),
-        );
+        await this.client.send(new PutItemCommand(slidingWindowPut(this.tableName, key, next, windowMs, version)));
         return true;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -130,4 +100,67 @@ export class DynamoRuleState implements RuleState {
     }
     throw new Error(`DynamoRuleState: could not update limit '${key}' after ${this.maxAttempts} attempts (too much contention)`);
   }
+}
+
+/** The key of a limit's item: `LIMIT#<key>` / `SLIDING` or `W#<window>`. */
+export function limitItemKey(key: string, sortKey: string) {
+  return { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: sortKey } };
+}
+
+export const SLIDING_SORT_KEY = SLIDING_SK;
+
+/** `n` acquisitions of fixed window `now` falls in: an atomic ADD, refused when it would pass `limit`. */
+export function fixedWindowSpend(
+  tableName: string,
+  key: string,
+  n: number,
+  limit: number,
+  windowMs: number,
+  now: Date,
+): Update & { Key: Record<string, AttributeValue> } {
+  const window = fixedWindowIndex(now, windowMs);
+  return {
+    TableName: tableName,
+    Key: limitItemKey(key, `W#${window}`),
+    UpdateExpression: 'ADD #count :n SET #ttl = :ttl',
+    ConditionExpression: 'attribute_not_exists(#count) OR #count <= :most',
+    ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttl },
+    ExpressionAttributeValues: {
+      ':n': { N: String(n) },
+      ':most': { N: String(limit - n) },
+      ':ttl': { N: ttlAfter((window + 1) * windowMs) },
+    },
+  };
+}
+
+/** A sliding window's item as read (or returned with a refusal): its last acquisitions and version; none when absent. */
+export function slidingWindowOf(item: Record<string, AttributeValue> | undefined): { times: number[]; version: number | undefined } {
+  if (!item) return { times: [], version: undefined };
+  return { times: (item.times?.L ?? []).map((entry) => Number(entry.N)), version: Number(item.version?.N ?? '0') };
+}
+
+/** A sliding window's last acquisitions `times`, written only over the version they were decided on (absent: none yet). */
+export function slidingWindowPut(
+  tableName: string,
+  key: string,
+  times: readonly number[],
+  windowMs: number,
+  version: number | undefined,
+): Put {
+  return {
+    TableName: tableName,
+    Item: {
+      ...limitItemKey(key, SLIDING_SK),
+      times: { L: times.map((time) => ({ N: String(time) })) },
+      version: { N: String((version ?? 0) + 1) },
+      [TABLE_KEYS.ttl]: { N: ttlAfter(Math.max(...times) + windowMs) },
+    },
+    ...(version === undefined
+      ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey } }
+      : {
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':version': { N: String(version) } },
+        }),
+  };
 }

@@ -1,11 +1,11 @@
 import {
   type AttributeValue,
-  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ConversationTicket, Helpdesk, TicketRef, TicketStore } from '../../escalation/ports.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellation } from './item.js';
@@ -51,7 +51,10 @@ export class DynamoTicketStore implements TicketStore {
         new PutItemCommand({
           TableName: this.tableName,
           Item: toItem({ ...ticket, ...ticketKey(ticket.conversation, ticket.target) }),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // A released reservation is kept as a marker (an UpdateItem, so act needs no DeleteItem) and taken over here.
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: toItem({ ':released': RELEASED }),
         }),
       );
       return ticket;
@@ -106,12 +109,13 @@ export class DynamoTicketStore implements TicketStore {
   async release(conversation: string, target: string, openedBy: string): Promise<boolean> {
     try {
       await this.client.send(
-        new DeleteItemCommand({
+        new UpdateItemCommand({
           TableName: this.tableName,
           Key: toItem(ticketKey(conversation, target)),
           ConditionExpression: '#status = :opening AND openedBy = :by',
+          UpdateExpression: 'SET #status = :released',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: toItem({ ':opening': 'opening', ':by': openedBy }),
+          ExpressionAttributeValues: toItem({ ':opening': 'opening', ':by': openedBy, ':released': RELEASED }),
         }),
       );
       return true;
@@ -152,8 +156,11 @@ export class DynamoTicketStore implements TicketStore {
   }
 }
 
+/** The status a released reservation keeps: read as no ticket at all. */
+const RELEASED = 'released';
+
 function strip(item: (ConversationTicket & { pk?: string; sk?: string }) | undefined): ConversationTicket | undefined {
-  if (!item) return undefined;
+  if (!item || (item.status as string) === RELEASED) return undefined;
   const { pk: _pk, sk: _sk, ...ticket } = item;
   return ticket;
 }

@@ -4,6 +4,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type Update,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DAY_SECONDS } from '../../core/retention.js';
@@ -22,13 +23,37 @@ export function dueIndexKey(minute: number): string {
   return `SLADUE#${minute}`;
 }
 
+/** The sort key of a conversation's answers, beside its timers' entries (after them: timer ids start `sla_`). */
+const ANSWERS_SK = '~ANSWERS';
+
+/**
+ * A reply's answer in a conversation, as an Update of the completion's transaction: its time added to the
+ * conversation's set of answer times (`SLACONV#<conversation>` / `~ANSWERS`). Unconditional and commutative, so
+ * concurrent replies never refuse each other's completion; kept TIMER_RETENTION_DAYS after the last answer.
+ */
+export function conversationAnswer(conversation: string, at: number): Omit<Update, 'TableName'> {
+  return {
+    Key: toItem({ pk: `SLACONV#${conversation}`, sk: ANSWERS_SK }),
+    UpdateExpression: 'ADD #answers :at SET #ttl = :ttl',
+    ExpressionAttributeNames: { '#answers': 'answers', '#ttl': TABLE_KEYS.ttl },
+    ExpressionAttributeValues: { ':at': { NS: [String(at)] }, ':ttl': { N: String(expiresIn(new Date(at), RETENTION_SECONDS)) } },
+  };
+}
+
 /**
  * SLA timers (`SLA#<id>` / `TIMER`). A pending timer sits in gsi1 under its due minute
  * (`SLADUE#<epoch minute>`), a sparse, time-indexed key: the sweep reads only the minutes since it
  * last ran and settling removes the timer from the index. `SLACONV#<conversation>` / `<timer id>`
  * entries let an answer find the timers waiting in its conversation.
+ *
+ * A reply's answer comes with its completion (`answeredByCompletion`: the `~ANSWERS` item beside the entries,
+ * conversationAnswer), so sending a reply reads nothing here. A timer whose message an answer came at or after is
+ * no longer listed as waiting in its conversation, and the sweep settles it answered when it comes due instead of
+ * firing it: no timer fires for a message a reply answered.
  */
 export class DynamoTimerStore implements TimerStore {
+  readonly answeredByCompletion = true;
+
   constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
     if (!options.tableName) throw new Error('DynamoTimerStore: tableName is required');
   }
@@ -75,6 +100,15 @@ export class DynamoTimerStore implements TimerStore {
 
   async pendingInMinutes(minutes: readonly number[]): Promise<SlaTimer[]> {
     const timers: SlaTimer[] = [];
+    const answers = new Map<string, Promise<number[]>>();
+    const answersIn = (conversation: string) => {
+      let found = answers.get(conversation);
+      if (!found) {
+        found = this.answersIn(conversation);
+        answers.set(conversation, found);
+      }
+      return found;
+    };
     for (const minute of minutes) {
       const items = await queryIndexPartition<SlaTimer & Record<string, unknown>>(
         this.options.client,
@@ -83,7 +117,10 @@ export class DynamoTimerStore implements TimerStore {
       );
       for (const item of items) {
         const timer = strip(item);
-        if (timer?.status === 'pending') timers.push(timer);
+        if (timer?.status !== 'pending') continue;
+        const answered = answeredAt(timer, (await Promise.all(timer.conversations.map(answersIn))).flat());
+        if (answered === undefined) timers.push(timer);
+        else await this.settle(timer.id, 'answered', answered);
       }
     }
     return timers;
@@ -98,12 +135,29 @@ export class DynamoTimerStore implements TimerStore {
         ConsistentRead: true,
       }),
     );
+    const entries = (Items ?? []).map((item) => fromItem<{ sk: string; timerId?: string; answers?: Set<number> }>(item)!);
+    const answers = [...(entries.find((entry) => entry.sk === ANSWERS_SK)?.answers ?? [])];
     const timers: SlaTimer[] = [];
-    for (const item of Items ?? []) {
-      const timer = await this.get(fromItem<{ timerId: string }>(item)!.timerId);
-      if (timer?.status === 'pending') timers.push(timer);
+    for (const entry of entries) {
+      if (entry.timerId === undefined) continue;
+      const timer = await this.get(entry.timerId);
+      if (timer?.status !== 'pending') continue;
+      // Answered here: not waiting any more (the sweep settles it when it comes due; a look writes nothing).
+      if (answeredAt(timer, answers) === undefined) timers.push(timer);
     }
     return timers;
+  }
+
+  /** The times replies answered `conversation` (completion-noted), oldest first. */
+  private async answersIn(conversation: string): Promise<number[]> {
+    const { Item } = await this.options.client.send(
+      new GetItemCommand({
+        TableName: this.options.tableName,
+        Key: toItem({ pk: `SLACONV#${conversation}`, sk: ANSWERS_SK }),
+        ConsistentRead: true,
+      }),
+    );
+    return [...(fromItem<{ answers?: Set<number> }>(Item)?.answers ?? [])];
   }
 
   async settle(id: string, status: 'answered' | 'fired', at: Date): Promise<boolean> {
@@ -166,4 +220,11 @@ function strip(item: (SlaTimer & Record<string, unknown>) | undefined): SlaTimer
   if (!item) return undefined;
   const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ttl: _ttl, ...timer } = item;
   return timer as SlaTimer;
+}
+
+/** When a reply first answered the timer's message (written no later than the answer); undefined when none did. */
+function answeredAt(timer: SlaTimer, answers: readonly number[]): Date | undefined {
+  const written = Date.parse(timer.event.createdAt);
+  const first = Math.min(...answers.filter((at) => at >= written));
+  return Number.isFinite(first) ? new Date(first) : undefined;
 }

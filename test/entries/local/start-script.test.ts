@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 const MANIFEST = 'node_modules/.cache/foghorn/local-runtime.inputs.json';
 
 /** `npm start` as package.json runs it, on a free port and a fresh data folder; resolves with its URL once it listens. */
-function startScript(): { child: ChildProcess; listening: Promise<string> } {
+function startScript(nodeOptions: string[] = []): { child: ChildProcess; listening: Promise<string>; output: () => string } {
   const root = mkdtempSync(join(tmpdir(), 'foghorn-start-'));
-  const child = spawn(process.execPath, ['functions/entries/local/start.js'], {
+  const child = spawn(process.execPath, [...nodeOptions, 'functions/entries/local/start.js'], {
     cwd: process.cwd(),
     env: { ...process.env, FOGHORN_PORT: '0', FOGHORN_DATA: join(root, 'data'), FOGHORN_GENERIC_SECRET: 'start-secret' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -26,7 +26,7 @@ function startScript(): { child: ChildProcess; listening: Promise<string> } {
     });
     child.once('exit', (code) => reject(new Error(`start.js exited with ${code} before listening:\n${output}`)));
   });
-  return { child, listening };
+  return { child, listening, output: () => output };
 }
 
 function builtAt(): number {
@@ -74,5 +74,16 @@ describe('npm start (functions/entries/local/start.js): main.ts precompiled, reb
 
     // Assess
     expect(builtAt()).toBeGreaterThan(first);
+  }, 60_000);
+
+  it('on the embedded store (the default), never loads the AWS SDK: the DynamoDB stores are imported only in that mode', async () => {
+    const { child, listening, output } = startScript(['--import', './test/entries/local/fixtures/report-aws-sdk-modules.mjs']);
+    running = child;
+    const url = await listening;
+    expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ ok: true, storage: { engine: 'embedded' } });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    expect(output()).toContain('aws-sdk modules loaded: 0\n');
   }, 60_000);
 });

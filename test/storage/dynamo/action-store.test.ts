@@ -3,6 +3,8 @@ import type { ActionCommand } from '../../../functions/core/action-command.js';
 import type { AuditRecord } from '../../../functions/core/ports.js';
 import { DynamoActionStore } from '../../../functions/storage/dynamo/action-store.js';
 import { DynamoAuditLog } from '../../../functions/storage/dynamo/audit-log.js';
+import { ClaimCrisisChecks } from '../../../functions/storage/dynamo/claim-crisis-checks.js';
+import { DynamoCrisisStore } from '../../../functions/storage/dynamo/crisis-store.js';
 import { DynamoEventStore } from '../../../functions/storage/dynamo/event-store.js';
 import { actionStoreContract } from '../../core/action-store-contract.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
@@ -145,5 +147,62 @@ describe('DynamoActionStore', () => {
     expect(await store().claim(command('c1'), 30_000, t0)).toBe('completed');
     calls.stop();
     expect(calls.reads()).toEqual([]);
+  });
+
+  describe('claims that check crisis mode in their own transaction', () => {
+    const checks = new ClaimCrisisChecks((checked) => checked.type === 'reply');
+    const checked = () =>
+      new DynamoActionStore({ client: dynamo.current.client, tableName: dynamo.current.tableName, crisisChecks: checks });
+    const crisis = () =>
+      new DynamoCrisisStore({ client: dynamo.current.client, tableName: dynamo.current.tableName, crisisChecks: checks });
+
+    actionStoreContract(checked, 'checked-contract-');
+
+    it('claims a reply with crisis mode off in one transaction (the claim and a check of the switch), and tells the guard once', async () => {
+      const calls = countDynamoCalls(dynamo.current.client);
+      expect(await checked().claim(command('k1'), 30_000, t0)).toBe('claimed');
+      calls.stop();
+      expect(calls.calls).toEqual([
+        { command: 'TransactWriteItemsCommand', keys: ['ACTION#k1', 'CRISIS'], items: ['Update ACTION#k1', 'ConditionCheck CRISIS'] },
+      ]);
+      expect(crisis().checkedOffAtClaim('k1')).toBe(true);
+      expect(crisis().checkedOffAtClaim('k1')).toBe(false);
+      expect(await store().get('k1')).toMatchObject({ status: 'in-progress', attempts: 1, type: 'reply' });
+    });
+
+    it('tells busy, a takeover and completed apart as the plain claim does', async () => {
+      expect(await checked().claim(command('k2'), 30_000, t0)).toBe('claimed');
+      expect(await checked().claim(command('k2'), 30_000, new Date(t0.getTime() + 1000))).toBe('busy');
+      // A takeover goes through the plain claim, which says so.
+      expect(await checked().claim(command('k2'), 30_000, new Date(t0.getTime() + 31_000))).toBe('reclaimed');
+      expect(crisis().checkedOffAtClaim('k2')).toBe(true);
+      await checked().complete('k2', { status: 'succeeded' }, t0);
+      expect(await checked().claim(command('k2'), 30_000, new Date(t0.getTime() + 3_600_000))).toBe('completed');
+      await checked().release('k2', 'x', t0);
+      expect((await store().get('k2'))?.attempts).toBe(2);
+    });
+
+    it('with crisis mode on, the reply is claimed by the plain claim and the guard is told nothing (it reads the switch)', async () => {
+      const switchStore = crisis();
+      const before = await switchStore.get();
+      expect(await switchStore.set({ on: true, since: t0.toISOString(), by: 'test', why: 'drill' }, before.version)).toBe(true);
+      try {
+        const calls = countDynamoCalls(dynamo.current.client);
+        expect(await checked().claim(command('k3'), 30_000, t0)).toBe('claimed');
+        calls.stop();
+        expect(calls.names).toEqual(['TransactWriteItemsCommand', 'UpdateItemCommand']);
+        expect(crisis().checkedOffAtClaim('k3')).toBe(false);
+      } finally {
+        const on = await switchStore.get();
+        expect(await switchStore.set({ on: false, since: t0.toISOString(), by: 'test', why: 'drill over' }, on.version)).toBe(true);
+      }
+    });
+
+    it('claims other actions plainly', async () => {
+      const calls = countDynamoCalls(dynamo.current.client);
+      expect(await checked().claim({ ...command('k4'), type: 'tag' }, 30_000, t0)).toBe('claimed');
+      calls.stop();
+      expect(calls.names).toEqual(['UpdateItemCommand']);
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredDecision } from '../../../functions/core/ports.js';
+import type { RuleState } from '../../../functions/core/rule-set.js';
 import { DynamoDecisionStore } from '../../../functions/storage/dynamo/decision-store.js';
+import { DynamoRuleState } from '../../../functions/storage/dynamo/rule-state.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { countDynamoCalls } from '../../support/dynamo-calls.js';
 
@@ -35,5 +37,103 @@ describe('DynamoDecisionStore', () => {
     expect(answers.filter((answer) => answer.created)).toHaveLength(1);
     const kept = answers.find((answer) => answer.created)?.decision;
     for (const answer of answers) expect(answer.decision).toEqual(kept);
+  });
+
+  describe("decideOnce: the limits a decision spends, in the decision's own write", () => {
+    const now = new Date('2026-11-22T10:00:00.000Z');
+    const HOUR = 3_600_000;
+    /** A decision that acts only when it gets `key` (a sliding window under 9, a fixed one above). */
+    const deciding =
+      (eventId: string, key: string, limit: number, runs: string[] = []) =>
+      async (state: RuleState): Promise<StoredDecision> => {
+        runs.push(eventId);
+        const allowed = await state.tryAcquire(key, limit, HOUR, now);
+        return decision(eventId, allowed ? ['acted'] : []);
+      };
+
+    it('writes the decision and the limit items it spent in one transaction, reading nothing', async () => {
+      const calls = countDynamoCalls(dynamo.current.client);
+      const decisions = store();
+      const kept = await decisions.decideOnce('generic:s1', async (state) => {
+        expect(await state.tryAcquire('author:a1:replies', 5, HOUR, now)).toBe(true);
+        expect(await state.tryAcquire('author:a1:replies', 5, HOUR, now)).toBe(true);
+        expect(await state.tryAcquire('rule:r:minute', 20, HOUR, now)).toBe(true);
+        return decision('generic:s1', ['acted']);
+      });
+      calls.stop();
+      expect(kept).toEqual({ decision: decision('generic:s1', ['acted']), created: true, queued: false });
+      expect(calls.calls).toEqual([
+        {
+          command: 'TransactWriteItemsCommand',
+          keys: ['DECISION#generic:s1', 'LIMIT#author:a1:replies', 'LIMIT#rule:r:minute'],
+          items: ['Put DECISION#generic:s1', 'Put LIMIT#author:a1:replies', 'Update LIMIT#rule:r:minute'],
+        },
+      ]);
+      // What landed is what the plain rule state sees: two of five in the sliding window, one of twenty in the fixed.
+      const table = new DynamoRuleState(dynamo.current);
+      expect(await table.peek('author:a1:replies', 5, HOUR, now)).toBe(2);
+      expect(await table.peek('rule:r:minute', 20, HOUR, now)).toBe(1);
+    });
+
+    it('a decision that spent nothing is one conditional put', async () => {
+      const calls = countDynamoCalls(dynamo.current.client);
+      await store().decideOnce('generic:s2', async () => decision('generic:s2', []));
+      calls.stop();
+      expect(calls.names).toEqual(['PutItemCommand']);
+    });
+
+    it('a limit another container spent is learnt from the refusal, and the decision is made again on it', async () => {
+      // Another container spends the only slot of the window; this one still guesses the limit untouched.
+      await new DynamoRuleState(dynamo.current).tryAcquire('author:a3:replies', 1, HOUR, now);
+      const runs: string[] = [];
+      const calls = countDynamoCalls(dynamo.current.client);
+      const kept = await store().decideOnce('generic:s3', deciding('generic:s3', 'author:a3:replies', 1, runs));
+      calls.stop();
+      expect(kept.decision.rules).toEqual([]);
+      expect(runs).toEqual(['generic:s3', 'generic:s3']);
+      // The refused transaction, then the decision alone: the refusal carried the item, so nothing was read.
+      expect(calls.names).toEqual(['TransactWriteItemsCommand', 'PutItemCommand']);
+    });
+
+    it('a fixed window filled elsewhere refuses the spend, and the decision is made again without it', async () => {
+      const other = new DynamoRuleState(dynamo.current);
+      for (let i = 0; i < 10; i++) expect(await other.tryAcquire('rule:r4:minute', 10, HOUR, now)).toBe(true);
+      const runs: string[] = [];
+      const decisions = store();
+      const kept = await decisions.decideOnce('generic:s4', deciding('generic:s4', 'rule:r4:minute', 10, runs));
+      expect(kept.decision.rules).toEqual([]);
+      expect(runs).toHaveLength(2);
+      // The container now knows the window is full: the next decision is denied without a write for the limit.
+      const calls = countDynamoCalls(dynamo.current.client);
+      expect((await decisions.decideOnce('generic:s4b', deciding('generic:s4b', 'rule:r4:minute', 10))).decision.rules).toEqual([]);
+      calls.stop();
+      expect(calls.names).toEqual(['PutItemCommand']);
+    });
+
+    it('the same container spends from what it wrote: the second decision is refused the limit without a race', async () => {
+      const decisions = store();
+      const runs: string[] = [];
+      expect((await decisions.decideOnce('generic:s5', deciding('generic:s5', 'author:a5:replies', 1, runs))).decision.rules).toEqual([
+        'acted',
+      ]);
+      expect((await decisions.decideOnce('generic:s5b', deciding('generic:s5b', 'author:a5:replies', 1, runs))).decision.rules).toEqual([]);
+      expect(runs).toEqual(['generic:s5', 'generic:s5b']);
+    });
+
+    it('a decision already kept wins: its limits are not spent, and the earlier decision comes back', async () => {
+      await store().putIfAbsent(decision('generic:s6', ['first']));
+      const kept = await store().decideOnce('generic:s6', deciding('generic:s6', 'author:a6:replies', 1));
+      expect(kept).toEqual({ decision: decision('generic:s6', ['first']), created: false, queued: false });
+      expect(await new DynamoRuleState(dynamo.current).peek('author:a6:replies', 1, HOUR, now)).toBe(0);
+    });
+
+    it('concurrent containers never spend a limit past its count', async () => {
+      const containers = Array.from({ length: 6 }, () => store());
+      const kept = await Promise.all(
+        containers.map((decisions, i) => decisions.decideOnce(`generic:s7-${i}`, deciding(`generic:s7-${i}`, 'author:a7:replies', 3))),
+      );
+      expect(kept.filter((answer) => answer.decision.rules.includes('acted'))).toHaveLength(3);
+      expect(await new DynamoRuleState(dynamo.current).peek('author:a7:replies', 3, HOUR, now)).toBe(3);
+    });
   });
 });

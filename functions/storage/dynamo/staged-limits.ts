@@ -1,0 +1,134 @@
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { RuleState } from '../../core/rule-set.js';
+import { fixedWindowIndex, slidingWindowAllows, usesSlidingWindow } from '../../rules/limit-window.js';
+import { fixedWindowSpend, SLIDING_SORT_KEY, slidingWindowOf, slidingWindowPut } from './rule-state.js';
+
+/** What this container last knew of a limit's item; a lower bound of what the table holds (limits only fill up). */
+type Known = { sliding: { times: number[]; version: number | undefined } } | { fixedAtLeast: number };
+
+/** Items remembered; the oldest is forgotten beyond this (and guessed absent again, which a refusal corrects). */
+const MAX_KNOWN = 10_000;
+
+/**
+ * The limit items this container wrote or was refused by, so that an evaluation can spend limits without
+ * reading them first: its guesses go into the decision's transaction as conditions (the version it decided on,
+ * or "still absent"), and a refusal returns the item as it is (ALL_OLD), which replaces the guess. A key never
+ * seen is guessed absent, which is right for most authors' first message of the day.
+ */
+export class LimitCache {
+  private readonly known = new Map<string, Known>();
+
+  get(id: string): Known | undefined {
+    return this.known.get(id);
+  }
+
+  set(id: string, known: Known): void {
+    this.known.delete(id);
+    this.known.set(id, known);
+    if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value as string);
+  }
+
+  /** A rule state for one evaluation, whose spends are written with its decision. */
+  stage(tableName: string, peek: RuleState['peek']): StagedLimits {
+    return new StagedLimits(this, tableName, peek);
+  }
+}
+
+interface SlidingSpend {
+  kind: 'sliding';
+  key: string;
+  windowMs: number;
+  base: number | undefined;
+  times: number[];
+}
+
+interface FixedSpend {
+  kind: 'fixed';
+  key: string;
+  limit: number;
+  windowMs: number;
+  now: Date;
+  atLeast: number;
+  n: number;
+}
+
+/** One limit item of the decision's transaction, and what to learn from its fate. */
+export interface LimitSpendItem {
+  item: TransactWriteItem;
+  /** The transaction landed: the cache now knows the item as written. */
+  committed(): void;
+  /** Its condition failed: `current` is the item as the table holds it (absent when undefined). */
+  refused(current: Record<string, AttributeValue> | undefined): void;
+}
+
+/**
+ * The rule state an evaluation spends from: each `tryAcquire` is answered from what the container knows (no
+ * read) and kept as one conditional item per limit item, for the decision store to write in the decision's
+ * transaction. Spent exactly when the decision lands; a refused item means the guess was stale, and the
+ * evaluation is run again on what the refusal returned.
+ */
+export class StagedLimits implements RuleState {
+  private readonly spends = new Map<string, SlidingSpend | FixedSpend>();
+
+  constructor(
+    private readonly cache: LimitCache,
+    private readonly tableName: string,
+    private readonly peekTable: RuleState['peek'],
+  ) {}
+
+  async tryAcquire(key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
+    if (limit <= 0) return false;
+    if (usesSlidingWindow(limit)) {
+      const id = `${key}\u0000${SLIDING_SORT_KEY}`;
+      const staged = this.spends.get(id) as SlidingSpend | undefined;
+      const known = this.cache.get(id);
+      const base = known && 'sliding' in known ? known.sliding : { times: [], version: undefined };
+      const times = staged?.times ?? base.times;
+      if (!slidingWindowAllows(times, limit, windowMs, now)) return false;
+      const next = [...times.filter((time) => time > now.getTime() - windowMs), now.getTime()].slice(-limit);
+      this.spends.set(id, { kind: 'sliding', key, windowMs, base: staged ? staged.base : base.version, times: next });
+      return true;
+    }
+    const id = `${key}\u0000W#${fixedWindowIndex(now, windowMs)}`;
+    const staged = this.spends.get(id) as FixedSpend | undefined;
+    const known = this.cache.get(id);
+    const atLeast = known && 'fixedAtLeast' in known ? known.fixedAtLeast : 0;
+    const n = (staged?.n ?? 0) + 1;
+    if (atLeast + n > limit) return false;
+    this.spends.set(id, { kind: 'fixed', key, limit, windowMs, now, atLeast, n });
+    return true;
+  }
+
+  /** Read from the table (the breaker's check), as the plain rule state does. */
+  async peek(key: string, limit: number, windowMs: number, now: Date): Promise<number> {
+    return this.peekTable ? this.peekTable(key, limit, windowMs, now) : 0;
+  }
+
+  /** The conditional writes of what was spent, one per limit item; none when nothing was. */
+  items(): LimitSpendItem[] {
+    return [...this.spends].map(([id, spend]) => {
+      if (spend.kind === 'sliding') {
+        return {
+          item: {
+            Put: {
+              ...slidingWindowPut(this.tableName, spend.key, spend.times, spend.windowMs, spend.base),
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          committed: () => this.cache.set(id, { sliding: { times: spend.times, version: (spend.base ?? 0) + 1 } }),
+          refused: (current) => this.cache.set(id, { sliding: slidingWindowOf(current) }),
+        };
+      }
+      return {
+        item: {
+          Update: {
+            ...fixedWindowSpend(this.tableName, spend.key, spend.n, spend.limit, spend.windowMs, spend.now),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        committed: () => this.cache.set(id, { fixedAtLeast: spend.atLeast + spend.n }),
+        refused: (current) => this.cache.set(id, { fixedAtLeast: Number(current?.count?.N ?? '0') }),
+      };
+    });
+  }
+}
