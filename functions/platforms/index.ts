@@ -3,6 +3,7 @@ import { discordConnector } from './discord/index.js';
 import { facebookConnector } from './facebook/index.js';
 import { genericConnector } from './generic/index.js';
 import { instagramConnector } from './instagram/index.js';
+import { linkedInConnector, linkedInPoller } from './linkedin/index.js';
 import { redditConnector, redditPoller } from './reddit/index.js';
 import { slackConnector } from './slack/index.js';
 import { telegramConnector } from './telegram/index.js';
@@ -25,6 +26,7 @@ export const connectors: Readonly<Record<string, Connector>> = {
   telegram: telegramConnector,
   whatsapp: whatsappConnector,
   x: xConnector,
+  linkedin: linkedInConnector,
 };
 
 export function connectorFor(platform: string): Connector | undefined {
@@ -37,4 +39,4 @@ export function connectorSettingNames(): string[] {
 }
 
 /** Platforms without push, polled on a schedule (topology.schedules.poll). */
-export const pollers: readonly Poller[] = [redditPoller];
+export const pollers: readonly Poller[] = [redditPoller, linkedInPoller];

@@ -46,6 +46,7 @@ const SURFACES: Readonly<Record<string, { dm?: Surface; reply?: Surface; post?: 
   instagram: { dm: INSTAGRAM_DM, reply: INSTAGRAM_COMMENT },
   vk: single({ surface: 'vk', max: 4_096, counts: 'utf16', threads: false }),
   reddit: single({ surface: 'reddit', max: 10_000, counts: 'utf16', threads: false }),
+  linkedin: { reply: { surface: 'LinkedIn comment', max: 1_250, counts: 'utf16', threads: false } },
 };
 
 function single(surface: Surface): { dm: Surface; reply: Surface; post: Surface } {
