@@ -22,7 +22,8 @@ const KINDS: Readonly<Record<string, EventKind>> = {
   SHARE: 'post',
 };
 
-const envelopeSchema = z.looseObject({ type: z.string(), notifications: z.array(z.unknown()) });
+const typeSchema = z.looseObject({ type: z.string() });
+const envelopeSchema = z.looseObject({ notifications: z.array(z.unknown()) });
 
 const decoratedSchema = lenient(z.looseObject({ entity: lenientString, owner: lenientString, text: lenientString, object: lenientString }));
 
@@ -52,8 +53,9 @@ export function parseCommentUrn(urn: string): { thread: string; commentId: strin
  * event, keyed by its notificationId (LinkedIn delivers at least once and retries for 8 hours).
  */
 export function normaliseLinkedIn(request: InboundRequest, context: ConnectorContext): Normalised {
-  const envelope = parseWith(envelopeSchema, parseJson(request.rawBody), 'body');
-  if (envelope.type !== SOCIAL_ACTION_NOTIFICATIONS) return { events: [] };
+  const body = parseJson(request.rawBody);
+  if (parseWith(typeSchema, body, 'body').type !== SOCIAL_ACTION_NOTIFICATIONS) return { events: [] };
+  const envelope = parseWith(envelopeSchema, body, 'body');
   const events: CanonicalEvent[] = [];
   envelope.notifications.forEach((item, index) => {
     const where = `notifications.${index}`;
