@@ -16,6 +16,7 @@ describe('the outbound section of the team config', () => {
       telegram: 'hold',
       whatsapp: 'hold',
       x: 'reconcile',
+      linkedin: 'reconcile',
     });
     expect(parseOutboundSection(undefined, connectorFor).size).toBe(0);
   });

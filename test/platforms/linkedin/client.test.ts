@@ -55,7 +55,9 @@ describe('linkedin outbound (Comments API)', () => {
   it('answers a mention with a comment on the post that mentions the Page, with the configured version', () => {
     const command = replyCommand(eventFrom('batch.json', 1), 'Sorry about that: login works again.');
     const request = linkedInConnector.buildRequest(command, context({ FOGHORN_LINKEDIN_VERSION: '202601' }));
-    expect(request.url).toBe(`https://api.linkedin.com/rest/socialActions/${encodeURIComponent('urn:li:share:7130270000000000000')}/comments`);
+    expect(request.url).toBe(
+      `https://api.linkedin.com/rest/socialActions/${encodeURIComponent('urn:li:share:7130270000000000000')}/comments`,
+    );
     expect(request.headers['linkedin-version']).toBe('202601');
     // No token configured: the placeholder shows where it goes (sandbox mode records this request).
     expect(request.headers.authorization).toBe('Bearer <FOGHORN_LINKEDIN_ACCESS_TOKEN>');
@@ -86,7 +88,9 @@ describe('linkedin outbound (Comments API)', () => {
     expect((thrown(() => linkedInConnector.interpretResponse(throttled, command, early)) as TransientActionError).retryAfterMs).toBe(
       5 * 60_000,
     );
-    const withHeader = thrown(() => linkedInConnector.interpretResponse({ ...throttled, headers: { 'Retry-After': '30' } }, command, context()));
+    const withHeader = thrown(() =>
+      linkedInConnector.interpretResponse({ ...throttled, headers: { 'Retry-After': '30' } }, command, context()),
+    );
     expect((withHeader as TransientActionError).retryAfterMs).toBe(30_000);
     expect(thrown(() => linkedInConnector.interpretResponse({ status: 503, headers: {}, body: '' }, command, context()))).toBeInstanceOf(
       TransientActionError,

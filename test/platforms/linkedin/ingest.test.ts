@@ -8,13 +8,20 @@ import { CLIENT_SECRET, challenge, delivery, fixture, NOW, ORGANIZATION_ID, sign
 describe('linkedin through the ingest', () => {
   const dynamo = useEmbeddedDynamo();
   const harness = () =>
-    ingestHarness(dynamo.current, { FOGHORN_LINKEDIN_CLIENT_SECRET: CLIENT_SECRET, FOGHORN_LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID }, NOW);
+    ingestHarness(
+      dynamo.current,
+      { FOGHORN_LINKEDIN_CLIENT_SECRET: CLIENT_SECRET, FOGHORN_LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID },
+      NOW,
+    );
 
   it('answers the validation GET with the challenge response', async () => {
     const code = '890e4665-4dfe-4ab1-b689-ed553bceeed0';
     const response = await handleWebhook(challenge({ challengeCode: code }), harness().deps);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ challengeCode: code, challengeResponse: createHmac('sha256', CLIENT_SECRET).update(code).digest('hex') });
+    expect(response.body).toEqual({
+      challengeCode: code,
+      challengeResponse: createHmac('sha256', CLIENT_SECRET).update(code).digest('hex'),
+    });
   });
 
   it('stores a comment once and acknowledges the delivery and LinkedIn’s redelivery with 2xx', async () => {

@@ -43,7 +43,11 @@ describe('linkedin through the local runtime (npm start)', () => {
 
     const body = fixture('comment.json');
     const post = (signed: string) =>
-      fetch(`${runtime.url}/webhooks/linkedin`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-li-signature': signed } });
+      fetch(`${runtime.url}/webhooks/linkedin`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-li-signature': signed },
+      });
     expect((await post(signature(body, 'wrong-secret'))).status).toBe(401);
     expect((await post(signature(body))).status).toBeLessThan(300);
 

@@ -13,10 +13,13 @@ const read: ReadDelivery = (body) => {
 };
 
 describe('linkedin verify and normalise on mangled payloads', () => {
-  it.each(['comment.json', 'batch.json'])('on %s with one field changed: canonical events keeping their ids, or a 4xx naming the field', (name) => {
-    fc.assert(
-      fc.property(jsonMutations(JSON.parse(fixture(name).toString())), (mutation) => expectEventsOrNamedRefusal(read, mutation)),
-      { numRuns: Number(process.env.FOGHORN_FUZZ_RUNS ?? 300) },
-    );
-  });
+  it.each(['comment.json', 'batch.json'])(
+    'on %s with one field changed: canonical events keeping their ids, or a 4xx naming the field',
+    (name) => {
+      fc.assert(
+        fc.property(jsonMutations(JSON.parse(fixture(name).toString())), (mutation) => expectEventsOrNamedRefusal(read, mutation)),
+        { numRuns: Number(process.env.FOGHORN_FUZZ_RUNS ?? 300) },
+      );
+    },
+  );
 });

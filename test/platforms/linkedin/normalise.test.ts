@@ -45,7 +45,11 @@ describe('linkedin normalise', () => {
     expect(events[1]).toMatchObject({
       text: 'Has anyone else had trouble with the Acme Bank app login today?',
       thread: { id: 'urn:li:share:7130270000000000000' },
-      meta: { commentsOn: 'urn:li:share:7130270000000000000', object: 'urn:li:share:7130270000000000000', shareUrn: 'urn:li:share:7130270000000000000' },
+      meta: {
+        commentsOn: 'urn:li:share:7130270000000000000',
+        object: 'urn:li:share:7130270000000000000',
+        shareUrn: 'urn:li:share:7130270000000000000',
+      },
     });
     expect(events[1]?.meta).not.toHaveProperty('parentComment');
   });
@@ -58,7 +62,9 @@ describe('linkedin normalise', () => {
   });
 
   it('acknowledges other event types with no event', () => {
-    expect(normalise(Buffer.from(JSON.stringify({ type: 'LEAD_ACTION', leadGenFormResponse: 'urn:li:leadGenFormResponse:1' })))).toEqual([]);
+    expect(normalise(Buffer.from(JSON.stringify({ type: 'LEAD_ACTION', leadGenFormResponse: 'urn:li:leadGenFormResponse:1' })))).toEqual(
+      [],
+    );
   });
 
   it('names what is wrong: not JSON (400), a notification without its time or id (422)', () => {

@@ -65,5 +65,14 @@ export function eventFrom(name: string, index = 0): CanonicalEvent {
 }
 
 export function replyCommand(event: CanonicalEvent, text: string, createdAt = '2023-11-14T22:29:00.000Z'): ActionCommand {
-  return { id: actionCommandId(event.id, 'faq', 0), eventId: event.id, ruleId: 'faq', index: 0, type: 'reply', params: { text }, event, createdAt };
+  return {
+    id: actionCommandId(event.id, 'faq', 0),
+    eventId: event.id,
+    ruleId: 'faq',
+    index: 0,
+    type: 'reply',
+    params: { text },
+    event,
+    createdAt,
+  };
 }
