@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, makeWorkspace, type RuntimeProcess, startRuntimeProcess, waitFor } from '../../support/runtime-process.js';
-import { CLIENT_SECRET, fixture, ORGANIZATION_ID, signature } from './support.js';
+import { ACCESS_TOKEN, CLIENT_SECRET, fixture, ORGANIZATION_ID, signature } from './support.js';
 
 const RULE = `
 id: e2e-linkedin-answer
@@ -27,7 +27,14 @@ describe('linkedin through the local runtime (npm start)', () => {
   beforeAll(async () => {
     runtime = await startRuntimeProcess({
       ...makeWorkspace({ 'answer.yaml': RULE }),
-      env: { FOGHORN_LINKEDIN_CLIENT_SECRET: CLIENT_SECRET, FOGHORN_LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID, FOGHORN_LOG_LEVEL: 'warn' },
+      env: {
+        FOGHORN_LINKEDIN_CLIENT_SECRET: CLIENT_SECRET,
+        FOGHORN_LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
+        // A token is set, but sandbox mode is forced: the recorded request must not show it.
+        FOGHORN_LINKEDIN_ACCESS_TOKEN: ACCESS_TOKEN,
+        FOGHORN_SANDBOX: 'true',
+        FOGHORN_LOG_LEVEL: 'warn',
+      },
     });
   });
   afterAll(async () => {
@@ -67,6 +74,7 @@ describe('linkedin through the local runtime (npm start)', () => {
       message: { text: 'Order 4411 ships tomorrow.' },
       parentComment: commentUrn,
     });
-    expect(action.request?.headers?.authorization).not.toMatch(/AQX/);
+    expect(action.request?.headers?.authorization).toBe('Bearer [REDACTED:6789]');
+    expect(JSON.stringify(action)).not.toContain(ACCESS_TOKEN);
   });
 });
