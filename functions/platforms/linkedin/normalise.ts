@@ -29,7 +29,8 @@ const decoratedSchema = lenient(z.looseObject({ entity: lenientString, owner: le
 
 /** One OrganizationSocialActionNotification, pushed or pulled (organizationalEntityNotifications), the same shape. */
 export const notificationSchema = z.looseObject({
-  notificationId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]),
+  /** Documented on pushed notifications; the pulled ones may go without (the poller then keys by action and urn). */
+  notificationId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).optional(),
   organizationalEntity: z.string().min(1),
   action: z.string(),
   lastModifiedAt: z.number(),
@@ -59,7 +60,10 @@ export function normaliseLinkedIn(request: InboundRequest, context: ConnectorCon
   const events: CanonicalEvent[] = [];
   envelope.notifications.forEach((item, index) => {
     const where = `notifications.${index}`;
-    const event = notificationEvent(parseWith(notificationSchema, item, where), where, context, request.receivedAt);
+    const notification = parseWith(notificationSchema, item, where);
+    if (notification.notificationId === undefined)
+      throw new NormaliseError(`\`${where}.notificationId\` is missing`, { path: `${where}.notificationId` });
+    const event = notificationEvent(notification, where, context, request.receivedAt);
     if (event) events.push(event);
   });
   return { events };
@@ -93,7 +97,10 @@ export function notificationEvent(
   const target = replyTarget(kind, generated, notification.sourcePost, where);
   const post = nonEmptyId(notification.sourcePost, `${where}.sourcePost`) ?? target.object;
   return {
-    id: eventId(LINKEDIN, String(notification.notificationId)),
+    id: eventId(
+      LINKEDIN,
+      notification.notificationId === undefined ? `${notification.action}:${generated}` : String(notification.notificationId),
+    ),
     platform: LINKEDIN,
     kind,
     text: text ?? '',
@@ -106,7 +113,7 @@ export function notificationEvent(
     sentByFoghorn: false,
     meta: {
       action: notification.action,
-      notificationId: String(notification.notificationId),
+      ...(notification.notificationId === undefined ? {} : { notificationId: String(notification.notificationId) }),
       postUrn: post,
       ...(kind === 'comment' ? { commentUrn: generated } : { shareUrn: generated }),
       // Where a reply goes: POST /rest/socialActions/{commentsOn}/comments with `object` (and `parentComment`).

@@ -59,7 +59,7 @@ export const linkedInPoller: Poller = {
         try {
           const notification = parseWith(notificationSchema, element, `elements.${page * PAGE_SIZE + index}`);
           newest = Math.max(newest ?? 0, notification.lastModifiedAt);
-          const event = notificationEvent(notification, `elements.${index}`, context, context.now);
+          const event = notificationEvent(notification, `elements.${page * PAGE_SIZE + index}`, context, context.now);
           if (!event || events.has(event.id)) continue;
           events.set(event.id, event.meta?.textMissing ? await withCommentText(event, context) : event);
           raw.set(event.id, payload);

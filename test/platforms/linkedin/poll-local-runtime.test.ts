@@ -39,7 +39,7 @@ describe('linkedin polled by the local runtime (npm start)', () => {
         return {
           status: 201,
           body: {
-            ...fixtureJson('comment-created.json'),
+            ...fixtureJson<Record<string, unknown>>('comment-created.json'),
             commentUrn: 'urn:li:comment:(urn:li:activity:7130264455690000000,7130279999000000000)',
           },
         };

@@ -108,6 +108,15 @@ describe('linkedin poller (organizationalEntityNotifications)', () => {
     expect(JSON.parse(result.cursor ?? '')).toEqual({ lastModifiedAt: 1700000700000 });
   });
 
+  it('keys a pulled notification without a notificationId by its action and urn, so a re-read is the same event', async () => {
+    const { notificationId: _dropped, ...bare } = fixtureJson<{ elements: Record<string, unknown>[] }>('notifications.json').elements[2]!;
+    api.answer(linkedInApi({ paging: { start: 0, count: 50 }, elements: [bare] }));
+    const first = await linkedInPoller.poll(undefined, context());
+    const again = await linkedInPoller.poll(first.cursor, context());
+    expect(first.events.map((event) => event.id)).toEqual(['linkedin:SHARE_MENTION:urn:li:share:7130270000000000000']);
+    expect(again.events.map((event) => event.id)).toEqual(first.events.map((event) => event.id));
+  });
+
   it('reports a throttled read with LinkedIn’s Retry-After, leaving the cursor for the next poll', async () => {
     api.answer(() => ({ status: 429, headers: { 'retry-after': '120' }, body: fixtureJson('throttled.json') }));
     const error = await linkedInPoller.poll(undefined, context()).catch((caught: unknown) => caught);
