@@ -13,7 +13,7 @@ type Send = (request: OutboundRequest) => Promise<OutboundResponse>;
 /** The actions read: what rules answer. The Page's own comments and likes need no polling. */
 const ACTIONS = 'List(COMMENT,SHARE_MENTION)';
 const PAGE_SIZE = 50;
-/** Enough for 500 notifications between two polls; the rest are read by the next poll from the same cursor. */
+/** Enough for 500 notifications between two polls; beyond that the cursor still moves to the newest read. */
 const MAX_PAGES = 10;
 /** A first poll reads this far back, so switching Foghorn on does not answer the Page's whole history. */
 const FIRST_POLL_BACKFILL_MS = 60 * 60_000;
