@@ -4,6 +4,7 @@ import { discordConnector } from './discord/index.js';
 import { facebookConnector } from './facebook/index.js';
 import { genericConnector } from './generic/index.js';
 import { instagramConnector } from './instagram/index.js';
+import { linkedInConnector, linkedInPoller } from './linkedin/index.js';
 import { mastodonConnector } from './mastodon/index.js';
 import { redditConnector, redditPoller } from './reddit/index.js';
 import { slackConnector } from './slack/index.js';
@@ -31,6 +32,7 @@ export const connectors: Readonly<Record<string, Connector>> = {
   bluesky: blueskyConnector,
   mastodon: mastodonConnector,
   youtube: youtubeConnector,
+  linkedin: linkedInConnector,
 };
 
 export function connectorFor(platform: string): Connector | undefined {
@@ -43,4 +45,4 @@ export function connectorSettingNames(): string[] {
 }
 
 /** Platforms without push, polled on a schedule (topology.schedules.poll). */
-export const pollers: readonly Poller[] = [redditPoller];
+export const pollers: readonly Poller[] = [redditPoller, linkedInPoller];

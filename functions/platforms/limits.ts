@@ -51,6 +51,7 @@ const SURFACES: Readonly<Record<string, { dm?: Surface; reply?: Surface; post?: 
   // mastodon.social's default; an instance may allow more, never less than this in practice.
   mastodon: { reply: { surface: 'Mastodon status', max: 500, counts: 'utf16', threads: false } },
   youtube: { reply: { surface: 'YouTube comment', max: 10_000, counts: 'utf16', threads: false } },
+  linkedin: { reply: { surface: 'LinkedIn comment', max: 1_250, counts: 'utf16', threads: false } },
 };
 
 function single(surface: Surface): { dm: Surface; reply: Surface; post: Surface } {
@@ -95,6 +96,7 @@ const OUTCOMES: Readonly<Record<string, { deduplicates: boolean; reconciles: boo
   facebook: { deduplicates: false, reconciles: true },
   generic: { deduplicates: true, reconciles: false },
   instagram: { deduplicates: false, reconciles: true },
+  linkedin: { deduplicates: false, reconciles: true },
   mastodon: { deduplicates: true, reconciles: false },
   reddit: { deduplicates: false, reconciles: false },
   slack: { deduplicates: false, reconciles: true },

@@ -58,7 +58,10 @@ describe('the poll stage (a schedule on AWS and on one machine)', () => {
     const store = new DynamoEventStore(dynamo.current);
     const { reports } = await pollStage(await adaptersWith(redditSettings(api.url), publisher))();
     expect(errors).toEqual([]);
-    expect(reports).toEqual([expect.objectContaining({ platform: 'reddit', status: 'polled' })]);
+    expect(reports).toEqual([
+      expect.objectContaining({ platform: 'reddit', status: 'polled' }),
+      expect.objectContaining({ platform: 'linkedin', status: 'not-configured' }),
+    ]);
     expect(publisher.published.length).toBeGreaterThanOrEqual(4);
     expect(publisher.published.map((event) => event.id)).toContain('reddit:t4_2a7bxk9');
     expect((await store.get('reddit:t1_kq4m001'))?.event.raw?.ref).toBe('event#reddit:t1_kq4m001');
@@ -70,7 +73,10 @@ describe('the poll stage (a schedule on AWS and on one machine)', () => {
     const publisher = new RecordingPublisher();
     const before = api.received.length;
     const { reports } = await pollStage(await adaptersWith(settingsFrom({}), publisher))();
-    expect(reports).toEqual([expect.objectContaining({ platform: 'reddit', status: 'not-configured' })]);
+    expect(reports).toEqual([
+      expect.objectContaining({ platform: 'reddit', status: 'not-configured' }),
+      expect.objectContaining({ platform: 'linkedin', status: 'not-configured' }),
+    ]);
     expect(errors).toEqual([]);
     expect(publisher.published).toEqual([]);
     expect(api.received.length).toBe(before);

@@ -378,7 +378,10 @@ describe("each function's table actions are exactly what its stage sends", () =>
 
   it('poll: reads Reddit into the store and moves its cursor', async () => {
     const { reports } = await pollStage(adaptersOf('poll'))();
-    expect(reports).toEqual([expect.objectContaining({ platform: 'reddit', status: 'polled' })]);
+    expect(reports).toEqual([
+      expect.objectContaining({ platform: 'reddit', status: 'polled' }),
+      expect.objectContaining({ platform: 'linkedin', status: 'not-configured' }),
+    ]);
     expect(reports[0]!.created).toBeGreaterThan(0);
     await pollStage(adaptersOf('poll'))();
     expectExactlyGranted('poll');

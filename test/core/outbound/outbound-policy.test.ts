@@ -19,6 +19,7 @@ describe('the outbound section of the team config', () => {
       bluesky: 'hold',
       mastodon: 'retry',
       youtube: 'hold',
+      linkedin: 'reconcile',
     });
     expect(parseOutboundSection(undefined, connectorFor).size).toBe(0);
   });

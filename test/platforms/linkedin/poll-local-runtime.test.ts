@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakePlatformApi, startFakePlatformApi } from '../../support/fake-platform-api.js';
+import { getJson, makeWorkspace, type RuntimeProcess, startRuntimeProcess, waitFor } from '../../support/runtime-process.js';
+import { ACCESS_TOKEN, fixtureJson, ORGANIZATION_ID } from './support.js';
+
+const RULE = `
+id: e2e-linkedin-outage
+description: Answer questions about an outage
+when:
+  all:
+    - { fact: text, operator: containsAny, value: ["ausgefallen"] }
+then:
+  - reply:
+      text:
+        default: "Die App läuft wieder."
+`;
+
+interface RecordedAction {
+  eventId: string;
+  ruleId: string;
+  status: string;
+  mode?: string;
+  externalId?: string;
+  request?: { method: string; url: string; body?: string };
+}
+
+const COMMENT_URN = 'urn:li:comment:(urn:li:activity:7130264455690000000,7130271234000000000)';
+
+describe('linkedin polled by the local runtime (npm start)', () => {
+  let api: FakePlatformApi;
+  let runtime: RuntimeProcess;
+  beforeAll(async () => {
+    api = await startFakePlatformApi();
+    api.answer((request) => {
+      const path = request.url.split('?')[0] ?? '';
+      if (path === '/rest/organizationalEntityNotifications') return { status: 200, body: fixtureJson('notifications.json') };
+      if (path.endsWith('/comments/7130271234000000000')) return { status: 200, body: fixtureJson('comment-read.json') };
+      if (request.method === 'POST' && path.endsWith('/comments'))
+        return {
+          status: 201,
+          body: {
+            ...fixtureJson<Record<string, unknown>>('comment-created.json'),
+            commentUrn: 'urn:li:comment:(urn:li:activity:7130264455690000000,7130279999000000000)',
+          },
+        };
+      return { status: 404, body: { status: 404, message: 'Not Found' } };
+    });
+    runtime = await startRuntimeProcess({
+      ...makeWorkspace({ 'answer.yaml': RULE }),
+      env: {
+        FOGHORN_LINKEDIN_ACCESS_TOKEN: ACCESS_TOKEN,
+        FOGHORN_LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
+        FOGHORN_LINKEDIN_API_URL: api.url,
+        FOGHORN_LOG_LEVEL: 'warn',
+      },
+    });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await api?.close();
+  });
+
+  it('polls the Page’s notifications at start, reads the text of a bare comment, and answers it under that comment', async () => {
+    const action = await waitFor('the reply', async () => {
+      const { actions } = await getJson<{ actions: RecordedAction[] }>(`${runtime.url}/api/actions?limit=1000`);
+      return actions.find((candidate) => candidate.eventId === 'linkedin:1205373210' && candidate.status === 'succeeded');
+    });
+    expect(action).toMatchObject({
+      ruleId: 'e2e-linkedin-outage',
+      mode: 'live',
+      externalId: 'urn:li:comment:(urn:li:activity:7130264455690000000,7130279999000000000)',
+      request: { method: 'POST', url: `${api.url}/rest/socialActions/${encodeURIComponent(COMMENT_URN)}/comments` },
+    });
+    const sent = api.received.find((request) => request.method === 'POST');
+    expect(JSON.parse(sent?.body ?? '')).toEqual({
+      actor: 'urn:li:organization:2414183',
+      object: 'urn:li:activity:7130264455690000000',
+      message: { text: 'Die App läuft wieder.' },
+      parentComment: COMMENT_URN,
+    });
+    const { events } = await getJson<{ events: Array<{ id: string; kind: string }> }>(`${runtime.url}/api/events?limit=1000`);
+    expect(events.find((event) => event.id === 'linkedin:1205373103')?.kind).toBe('mention');
+  });
+});
