@@ -94,8 +94,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // cursor is one item.
   poll: { table: ['GetItem', 'PutItem'], putEvents: true, readSecret: true },
   // Fires due response timers (found through gsi1) as events on the bus, settling them (DeleteItem removes their
-  // conversation entries); ends quiet spike episodes and queues their resolves; expires approvals.
-  // It sends nothing itself, so it gets no secret.
+  // conversation entries); ends quiet spike episodes and queues their resolves; expires approvals; queues the
+  // scheduled posts due by this minute (found through gsi1, moved on by conditional puts) or suspends them in crisis
+  // mode. It sends nothing itself, so it gets no secret.
   sweep: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     index: ['Query'],
@@ -105,7 +106,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   },
   // The human-facing API: reads and conditionally updates single items (crisis switch, approvals, audit, events),
   // lists through gsi1, reads a day's analytics buckets and a conversation's timers (Query on the table), peeks at a
-  // rule's breaker (GetItem), queues an approved command, and lists and redrives the actions dead letters. It reads
+  // rule's breaker (GetItem), queues an approved command, schedules, cancels and releases posts (conditional puts,
+  // listed through gsi1), and lists and redrives the actions dead letters. It reads
   // the rule set in force as evaluate does (the rules bundled with it). It sends nothing itself, so it gets no secret.
   api: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],

@@ -5,6 +5,7 @@ import type { Adapters } from './adapters.js';
 import { analyticsSourcesOf } from './analytics-recording.js';
 import { consoleReadsOf, foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';
+import { scheduledPostsOf } from './scheduled-posts-of.js';
 import { stage } from './stage.js';
 
 export interface ApiHandlerDependencies {
@@ -57,7 +58,13 @@ export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>)
 export function apiStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
   return stage(adapters, async (wired) =>
     createApiHandler({
-      routes: foghornApiRoutes(await crisisKitOf(wired), wired.events, analyticsSourcesOf(wired), consoleReadsOf(wired)),
+      routes: foghornApiRoutes(
+        await crisisKitOf(wired),
+        wired.events,
+        analyticsSourcesOf(wired),
+        consoleReadsOf(wired),
+        scheduledPostsOf(wired),
+      ),
       onError: (error, routeKey) => wired.logger.error('api route failed', { routeKey, error }),
     }),
   );

@@ -23,6 +23,7 @@ import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
 import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
 import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
 import { DynamoEventStore } from '../storage/dynamo/event-store.js';
+import { DynamoPostStore } from '../storage/dynamo/post-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import type { Adapters, AppLogger, TeamConfigSource } from './adapters.js';
 import type { RuleSource } from './rule-source.js';
@@ -122,6 +123,10 @@ class AwsAdapters implements Adapters {
 
   get crisisStores(): CrisisStores {
     return this.#once('crisisStores', () => dynamoCrisisStores(this.#table()));
+  }
+
+  get posts(): DynamoPostStore {
+    return this.#once('posts', () => new DynamoPostStore(this.#table()));
   }
 
   get analytics(): DynamoAnalyticsStore {

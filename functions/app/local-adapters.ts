@@ -12,6 +12,7 @@ import { DynamoQueueStorage } from '../local/dynamo-queue-storage.js';
 import { LocalBus } from '../local/local-bus.js';
 import { ProcessCachedCrisisStore } from '../local/process-cached-crisis-store.js';
 import type { QueueStorage } from '../local/queue-storage.js';
+import type { PostStore } from '../posts/ports.js';
 import { DynamoActionStore } from '../storage/dynamo/action-store.js';
 import { DynamoAnalyticsStore } from '../storage/dynamo/analytics-store.js';
 import { DynamoCrisisStore } from '../storage/dynamo/crisis-store.js';
@@ -19,6 +20,7 @@ import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
 import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
 import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
 import { DynamoEventStore } from '../storage/dynamo/event-store.js';
+import { DynamoPostStore } from '../storage/dynamo/post-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import { EmbeddedActionStore } from '../storage/embedded/action-store.js';
 import { EmbeddedAnalyticsStore } from '../storage/embedded/analytics-store.js';
@@ -27,6 +29,7 @@ import { EmbeddedCursorStore } from '../storage/embedded/cursor-store.js';
 import type { EmbeddedDatabase } from '../storage/embedded/database.js';
 import { EmbeddedDecisionStore } from '../storage/embedded/decision-store.js';
 import { EmbeddedEventStore } from '../storage/embedded/event-store.js';
+import { EmbeddedPostStore } from '../storage/embedded/post-store.js';
 import { EmbeddedQueueStorage } from '../storage/embedded/queue-storage.js';
 import { EmbeddedRuleState } from '../storage/embedded/rule-state.js';
 import type { Adapters, AppLogger } from './adapters.js';
@@ -108,6 +111,7 @@ interface StoreSet {
   cursors: CursorStore;
   crisisStores: CrisisStores;
   analytics: AnalyticsStore;
+  posts: PostStore;
   listings: LocalListings;
 }
 
@@ -204,6 +208,7 @@ function embeddedStores(database: EmbeddedDatabase, bus: LocalBus<QueueName>, qu
     ruleState: new EmbeddedRuleState({ database }),
     cursors: new EmbeddedCursorStore({ database }),
     analytics: new EmbeddedAnalyticsStore({ database }),
+    posts: new EmbeddedPostStore(database),
     // This process owns the data, so the crisis switch is read from memory after the first read.
     crisisStores: { ...crisisStores, crisis: new ProcessCachedCrisisStore(crisisStores.crisis) },
     listings: {
@@ -224,6 +229,7 @@ function dynamoStores(table: DynamoTable): StoreSet {
     ruleState: new DynamoRuleState(table),
     cursors: new DynamoCursorStore(table),
     analytics: new DynamoAnalyticsStore(table),
+    posts: new DynamoPostStore(table),
     // This process owns the data, so the crisis switch is read from memory after the first read.
     crisisStores: { ...dynamoCrisisStores(table), crisis: new ProcessCachedCrisisStore(new DynamoCrisisStore(table)) },
     listings: {

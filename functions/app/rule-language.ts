@@ -4,6 +4,7 @@ import { parseOutboundSection } from '../core/outbound/outbound-policy.js';
 import { crisisRuleLanguage } from '../crisis/rule-language.js';
 import { connectorFor } from '../platforms/index.js';
 import { platformTextLimit } from '../platforms/limits.js';
+import { postsRuleLanguage } from '../posts/rule-language.js';
 import type { RuleLanguageExtension } from '../rules/extension.js';
 
 /**
@@ -18,4 +19,10 @@ const platforms: RuleLanguageExtension = {
 };
 
 /** The rule language Foghorn runs, in one list so validate, test, schema, deploy and both runtimes accept the same rule files. */
-export const ruleLanguage: readonly RuleLanguageExtension[] = [crisisRuleLanguage, platforms, consoleRuleLanguage, analyticsRuleLanguage];
+export const ruleLanguage: readonly RuleLanguageExtension[] = [
+  crisisRuleLanguage,
+  platforms,
+  consoleRuleLanguage,
+  analyticsRuleLanguage,
+  postsRuleLanguage(connectorFor),
+];

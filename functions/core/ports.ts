@@ -116,7 +116,7 @@ export interface CompletionEffects {
   audit?: AuditRecord;
 }
 
-export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla';
+export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla' | 'post';
 
 /** One line of the audit log: what happened, to what, and why (event, rule, person). */
 export interface AuditRecord {

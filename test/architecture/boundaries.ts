@@ -21,6 +21,7 @@ export const LAYOUT_FOLDERS = [
   'crisis',
   'auth',
   'analytics',
+  'posts',
   'storage',
   'aws',
   'local',

@@ -215,6 +215,8 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
       name: 'crisis-sweep',
       everyMs: options.crisisSweepEveryMs ?? topology.schedules.sweep.everyMinutes * MINUTE_MS,
       runAtStart: true,
+      // Scheduled posts are published by this sweep: once in each minute, from its start (EventBridge runs it once a minute on AWS).
+      onTheMinute: options.crisisSweepEveryMs === undefined,
       task: async () => {
         await pipeline.sweep();
       },

@@ -1,0 +1,64 @@
+import { lineLocator } from '../auth/console-config.js';
+import type { FoghornConfig } from '../rules/config.js';
+import { PostInputError } from './errors.js';
+
+/** Where a channel of the team config posts: a platform that can post, and its channel id there. */
+export interface PostChannel {
+  platform: string;
+  /** Absent: the platform's default channel setting (FOGHORN_TELEGRAM_CHANNEL, …). */
+  id?: string;
+}
+
+/**
+ * A channel NAME of foghorn.config.yaml's `channels:` (the section rule `post` actions name too), resolved to its
+ * platform and id. The section's entries were checked at load (posts/rule-language.ts); a scheduled post also needs
+ * the platform, which a rule's post may leave to the event it answers.
+ */
+export function resolvePostChannel(channels: FoghornConfig['channels'], name: string): PostChannel {
+  const declared = Object.keys(channels);
+  if (!(name in channels))
+    throw new PostInputError(
+      `unknown channel '${name}' (${declared.length > 0 ? `declared under channels: ${declared.join(', ')}` : 'foghorn.config.yaml declares no channels:'})`,
+      { field: 'channel', known: declared },
+    );
+  const entry = channels[name];
+  if (!entry?.platform)
+    throw new PostInputError(
+      `channel '${name}' names no platform (channels.${name}.platform in foghorn.config.yaml): a scheduled post needs one`,
+      {
+        field: 'channel',
+      },
+    );
+  return { platform: entry.platform, ...(entry.id ? { id: entry.id } : {}) };
+}
+
+/** The platforms a channel may name: those whose connector can `post`. */
+export type PostingPlatforms = (platform: string) => { actionTypes: readonly string[] } | undefined;
+
+/**
+ * Checks `channels:` of foghorn.config.yaml when it loads: a channel's `platform`, when given, is one that can post, and
+ * its `id` a string. Every problem at once, each with the file and its line, so a typo fails at start, not at the
+ * minute a post was due.
+ */
+export function checkPostChannels(value: unknown, source: string, platforms: PostingPlatforms): void {
+  if (value === undefined || value === null) return;
+  const problems: Array<{ path: string[]; message: string }> = [];
+  for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (entry === null || entry === undefined) continue;
+    const { platform, id } = entry as { platform?: unknown; id?: unknown };
+    if (platform !== undefined) {
+      const connector = typeof platform === 'string' ? platforms(platform) : undefined;
+      if (!connector?.actionTypes.includes('post'))
+        problems.push({ path: ['channels', name, 'platform'], message: `'${String(platform)}' is not a platform Foghorn can post to` });
+    }
+    if (id !== undefined && (typeof id !== 'string' || id.trim() === ''))
+      problems.push({ path: ['channels', name, 'id'], message: 'must be the platform channel id, a non-empty string' });
+  }
+  if (problems.length === 0) return;
+  const lineOf = lineLocator(source);
+  const lines = problems.map(({ path, message }) => {
+    const line = lineOf(path);
+    return `  ${source}${line > 0 ? `:${line}` : ''}: ${path.join('.')}: ${message}`;
+  });
+  throw new PostInputError(`${source}: invalid channels section:\n${lines.join('\n')}`, { problems });
+}
