@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ruleLanguage } from '../../functions/app/rule-language.js';
+import { resolvePostChannel } from '../../functions/posts/post-channel.js';
+import { readFoghornConfig } from '../../functions/rules/config.js';
+
+describe('the channels section, where scheduled posts go', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'foghorn-channels-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const write = (text: string) => {
+    const path = join(folder, `foghorn-${Math.random().toString(36).slice(2)}.config.yaml`);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('refuses, at load, a platform Foghorn cannot post to and an empty id, naming the file and the line', () => {
+    const path = write(
+      [
+        'timezone: Asia/Tehran',
+        'channels:',
+        '  news: { platform: telegram, id: "@acme" }',
+        '  feed:',
+        '    platform: rss',
+        '  wall: { platform: vk, id: "" }',
+      ].join('\n'),
+    );
+    expect(() => readFoghornConfig(path, { extensions: ruleLanguage })).toThrow(
+      new RegExp(
+        `${path}:5: channels\\.feed\\.platform: 'rss' is not a platform Foghorn can post to[\\s\\S]*${path}:6: channels\\.wall\\.id`,
+      ),
+    );
+  });
+
+  it("accepts channels without a platform (a rule post answers on the event's), and resolves a name to its platform and id", () => {
+    const config = readFoghornConfig(
+      write(['channels:', '  news: { platform: telegram, id: "@acme" }', '  replies: {}', '  team: { platform: slack }'].join('\n')),
+      {
+        extensions: ruleLanguage,
+      },
+    );
+    expect(resolvePostChannel(config.channels, 'news')).toEqual({ platform: 'telegram', id: '@acme' });
+    expect(resolvePostChannel(config.channels, 'team')).toEqual({ platform: 'slack' });
+    expect(() => resolvePostChannel(config.channels, 'replies')).toThrow("channel 'replies' names no platform");
+    expect(() => resolvePostChannel(config.channels, 'newz')).toThrow(
+      "unknown channel 'newz' (declared under channels: news, replies, team)",
+    );
+  });
+});
