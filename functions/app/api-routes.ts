@@ -116,7 +116,7 @@ export function foghornApiRoutes(
 ): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...crisisApiRoutes(kit),
-    ...(posts ? postsApiRoutes(posts) : []),
+    ...postsApiRoutes(posts),
     ...analyticsApiRoutes(analytics),
     {
       method: 'GET',

@@ -1,4 +1,5 @@
 import { limitOf } from '../core/api-query.js';
+import { FoghornError } from '../core/errors.js';
 import { type ApiRequest, type ApiRoute, answer, jsonBody, required, text, who } from '../crisis/crisis-api-routes.js';
 import { PostInputError } from './errors.js';
 import { POST_STATUSES, type PostStatus } from './ports.js';
@@ -8,8 +9,10 @@ import type { ScheduledPosts } from './scheduled-posts.js';
  * The scheduled-posts API, the same on both runtimes: `GET|POST /api/posts`, `GET|DELETE /api/posts/{id}`,
  * `POST /api/posts/{id}/release` and `POST /api/posts/release` (every suspended post). Changes name `who` in the body.
  */
-export function postsApiRoutes(posts: ScheduledPosts): ApiRoute[] {
+export function postsApiRoutes(given: ScheduledPosts | undefined): ApiRoute[] {
   const fieldsOf = (request: ApiRequest) => jsonBody(request.body);
+  // Without a post store (an adapter set that has none) every route answers 404, naming why.
+  const posts = given ?? unserved();
   return [
     {
       method: 'GET',
@@ -78,4 +81,17 @@ export function postsApiRoutes(posts: ScheduledPosts): ApiRoute[] {
         }),
     },
   ];
+}
+
+class PostsNotServedError extends FoghornError {
+  constructor() {
+    super('this runtime keeps no scheduled posts: its adapters have no post store', { status: 404, detail: null });
+  }
+}
+
+function unserved(): ScheduledPosts {
+  const refuse = async (): Promise<never> => {
+    throw new PostsNotServedError();
+  };
+  return { schedule: refuse, get: refuse, list: refuse, cancel: refuse, release: refuse, releaseAll: refuse } as unknown as ScheduledPosts;
 }

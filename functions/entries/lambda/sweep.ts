@@ -6,6 +6,9 @@ export const handler = lambdaHandler(
   sweepStage(lambdaAdapters({ yamlTeamConfig }), (report) => {
     metrics.addMetric('SlaTimersFired', MetricUnit.Count, report.timersFired);
     metrics.addMetric('SpikeEpisodesEnded', MetricUnit.Count, report.episodesEnded);
-    if (report.timersFired + report.episodesEnded + report.approvalsExpired > 0) logger.info('crisis sweep', { ...report });
+    metrics.addMetric('ScheduledPostsPublished', MetricUnit.Count, report.postsPublished);
+    metrics.addMetric('ScheduledPostsSuspended', MetricUnit.Count, report.postsSuspended);
+    const changed = report.timersFired + report.episodesEnded + report.approvalsExpired + report.postsPublished + report.postsSuspended;
+    if (changed > 0) logger.info('crisis sweep', { ...report });
   }),
 );
