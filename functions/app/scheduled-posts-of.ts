@@ -1,3 +1,4 @@
+import { connectorFor } from '../platforms/index.js';
 import { ScheduledPosts } from '../posts/scheduled-posts.js';
 import type { Adapters } from './adapters.js';
 
@@ -22,6 +23,7 @@ export function scheduledPostsOf(
       audit: adapters.crisisStores.audit,
       clock: adapters.clock,
       channels: () => adapters.teamConfig.current().channels,
+      platforms: connectorFor,
       dispatch: (commands) => adapters.actionsQueue.send(commands),
     });
     built.set(key, posts);

@@ -14,7 +14,7 @@ export interface PostChannel {
  * platform and id. The section's entries were checked at load (posts/rule-language.ts); a scheduled post also needs
  * the platform, which a rule's post may leave to the event it answers.
  */
-export function resolvePostChannel(channels: FoghornConfig['channels'], name: string): PostChannel {
+export function resolvePostChannel(channels: FoghornConfig['channels'], name: string, platforms?: PostingPlatforms): PostChannel {
   const declared = Object.keys(channels);
   if (!(name in channels))
     throw new PostInputError(
@@ -29,15 +29,23 @@ export function resolvePostChannel(channels: FoghornConfig['channels'], name: st
         field: 'channel',
       },
     );
+  if (platforms && !platforms(entry.platform)?.actionTypes.includes('post'))
+    throw new PostInputError(
+      `channel '${name}' is on ${entry.platform}, where Foghorn cannot post (it can: ${platforms(entry.platform)?.actionTypes.join(', ') ?? 'nothing'})`,
+      {
+        field: 'channel',
+      },
+    );
   return { platform: entry.platform, ...(entry.id ? { id: entry.id } : {}) };
 }
 
-/** The platforms a channel may name: those whose connector can `post`. */
+/** The platforms a channel may name (a connector's actions: a scheduled post needs `post`). */
 export type PostingPlatforms = (platform: string) => { actionTypes: readonly string[] } | undefined;
 
 /**
- * Checks `channels:` of foghorn.config.yaml when it loads: a channel's `platform`, when given, is one that can post, and
- * its `id` a string. Every problem at once, each with the file and its line, so a typo fails at start, not at the
+ * Checks `channels:` of foghorn.config.yaml when it loads: a channel's `platform`, when given, is a platform Foghorn
+ * knows, and its `id` a non-empty string. (Whether it can post is asked when a post is scheduled: a rule may name a
+ * channel only for the limits of a platform that answers but never posts, such as WhatsApp.) Every problem at once, each with the file and its line, so a typo fails at start, not at the
  * minute a post was due.
  */
 export function checkPostChannels(value: unknown, source: string, platforms: PostingPlatforms): void {
@@ -47,9 +55,8 @@ export function checkPostChannels(value: unknown, source: string, platforms: Pos
     if (entry === null || entry === undefined) continue;
     const { platform, id } = entry as { platform?: unknown; id?: unknown };
     if (platform !== undefined) {
-      const connector = typeof platform === 'string' ? platforms(platform) : undefined;
-      if (!connector?.actionTypes.includes('post'))
-        problems.push({ path: ['channels', name, 'platform'], message: `'${String(platform)}' is not a platform Foghorn can post to` });
+      if (typeof platform !== 'string' || !platforms(platform))
+        problems.push({ path: ['channels', name, 'platform'], message: `'${String(platform)}' is not a platform Foghorn knows` });
     }
     if (id !== undefined && (typeof id !== 'string' || id.trim() === ''))
       problems.push({ path: ['channels', name, 'id'], message: 'must be the platform channel id, a non-empty string' });

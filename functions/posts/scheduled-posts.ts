@@ -6,7 +6,7 @@ import type { AuditLog, CrisisState, CrisisStore } from '../crisis/ports.js';
 import type { FoghornConfig } from '../rules/config.js';
 import { PostConflictError, PostInputError, PostNotFoundError, PostStateError, PostsHeldByCrisisError } from './errors.js';
 import type { PostStatus, PostStore, ScheduledPost } from './ports.js';
-import { resolvePostChannel } from './post-channel.js';
+import { type PostingPlatforms, resolvePostChannel } from './post-channel.js';
 
 /** The rule id a scheduled post's command carries: its audit lines and approvals name it. */
 export const SCHEDULED_POST_RULE = 'scheduled-post';
@@ -39,6 +39,8 @@ export interface ScheduledPostsOptions {
   clock: Clock;
   /** The team config's `channels:`, read again after a reload. */
   channels: () => FoghornConfig['channels'];
+  /** What each platform can do: a channel on one that cannot post is refused when scheduled. */
+  platforms?: PostingPlatforms;
   /** Puts commands on the actions queue (the act path: claims, the outgoing guard, crisis mode, audit). */
   dispatch(commands: readonly ActionCommand[]): Promise<void>;
   newId?: () => string;
@@ -86,7 +88,7 @@ export class ScheduledPosts {
     if (input.approval !== undefined && typeof input.approval !== 'boolean')
       throw new PostInputError(`'approval' must be true or false`, { field: 'approval' });
     const at = futureMinute(input.at, now);
-    const target = resolvePostChannel(this.options.channels(), channel);
+    const target = resolvePostChannel(this.options.channels(), channel, this.options.platforms);
     const crisis = await this.options.crisis.get();
     const created = { at: now.toISOString(), by: who };
     const post: ScheduledPost = {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
+import { connectorFor } from '../../functions/platforms/index.js';
 import { resolvePostChannel } from '../../functions/posts/post-channel.js';
 import { readFoghornConfig } from '../../functions/rules/config.js';
 
@@ -15,7 +16,7 @@ describe('the channels section, where scheduled posts go', () => {
     return path;
   };
 
-  it('refuses, at load, a platform Foghorn cannot post to and an empty id, naming the file and the line', () => {
+  it('refuses, at load, a platform Foghorn does not know and an empty id, naming the file and the line', () => {
     const path = write(
       [
         'timezone: Asia/Tehran',
@@ -27,24 +28,33 @@ describe('the channels section, where scheduled posts go', () => {
       ].join('\n'),
     );
     expect(() => readFoghornConfig(path, { extensions: ruleLanguage })).toThrow(
-      new RegExp(
-        `${path}:5: channels\\.feed\\.platform: 'rss' is not a platform Foghorn can post to[\\s\\S]*${path}:6: channels\\.wall\\.id`,
-      ),
+      new RegExp(`${path}:5: channels\\.feed\\.platform: 'rss' is not a platform Foghorn knows[\\s\\S]*${path}:6: channels\\.wall\\.id`),
     );
   });
 
   it("accepts channels without a platform (a rule post answers on the event's), and resolves a name to its platform and id", () => {
     const config = readFoghornConfig(
-      write(['channels:', '  news: { platform: telegram, id: "@acme" }', '  replies: {}', '  team: { platform: slack }'].join('\n')),
+      write(
+        [
+          'channels:',
+          '  news: { platform: telegram, id: "@acme" }',
+          '  replies: {}',
+          '  team: { platform: slack }',
+          '  wa: { platform: whatsapp }',
+        ].join('\n'),
+      ),
       {
         extensions: ruleLanguage,
       },
     );
     expect(resolvePostChannel(config.channels, 'news')).toEqual({ platform: 'telegram', id: '@acme' });
     expect(resolvePostChannel(config.channels, 'team')).toEqual({ platform: 'slack' });
+    // WhatsApp answers but never posts: a channel there is fine for a rule, and refused for a scheduled post.
+    expect(() => resolvePostChannel(config.channels, 'wa', connectorFor)).toThrow("channel 'wa' is on whatsapp, where Foghorn cannot post");
+    expect(resolvePostChannel(config.channels, 'news', connectorFor)).toEqual({ platform: 'telegram', id: '@acme' });
     expect(() => resolvePostChannel(config.channels, 'replies')).toThrow("channel 'replies' names no platform");
     expect(() => resolvePostChannel(config.channels, 'newz')).toThrow(
-      "unknown channel 'newz' (declared under channels: news, replies, team)",
+      "unknown channel 'newz' (declared under channels: news, replies, team, wa)",
     );
   });
 });
