@@ -24,5 +24,5 @@ export const ruleLanguage: readonly RuleLanguageExtension[] = [
   platforms,
   consoleRuleLanguage,
   analyticsRuleLanguage,
-  postsRuleLanguage(connectorFor),
+  postsRuleLanguage,
 ];

@@ -39,27 +39,29 @@ export function resolvePostChannel(channels: FoghornConfig['channels'], name: st
   return { platform: entry.platform, ...(entry.id ? { id: entry.id } : {}) };
 }
 
-/** The platforms a channel may name (a connector's actions: a scheduled post needs `post`). */
+/** What each platform can do (a connector's actions): a scheduled post needs `post`. */
 export type PostingPlatforms = (platform: string) => { actionTypes: readonly string[] } | undefined;
 
 /**
- * Checks `channels:` of foghorn.config.yaml when it loads: a channel's `platform`, when given, is a platform Foghorn
- * knows, and its `id` a non-empty string. (Whether it can post is asked when a post is scheduled: a rule may name a
- * channel only for the limits of a platform that answers but never posts, such as WhatsApp.) Every problem at once, each with the file and its line, so a typo fails at start, not at the
- * minute a post was due.
+ * Checks `channels:` of foghorn.config.yaml when it loads: a channel's `platform` and `id`, when given, are non-empty
+ * strings; every problem at once, each with the file and its line, so a typo fails at start, not at the minute a post
+ * was due. Whether the platform can post is asked when a post is scheduled: a rule may name a channel only for the
+ * limits of a platform that never posts (WhatsApp), or of a platform its tests make up.
  */
-export function checkPostChannels(value: unknown, source: string, platforms: PostingPlatforms): void {
+export function checkPostChannels(value: unknown, source: string): void {
   if (value === undefined || value === null) return;
   const problems: Array<{ path: string[]; message: string }> = [];
   for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
     if (entry === null || entry === undefined) continue;
-    const { platform, id } = entry as { platform?: unknown; id?: unknown };
-    if (platform !== undefined) {
-      if (typeof platform !== 'string' || !platforms(platform))
-        problems.push({ path: ['channels', name, 'platform'], message: `'${String(platform)}' is not a platform Foghorn knows` });
+    for (const field of ['platform', 'id'] as const) {
+      const given = (entry as Record<string, unknown>)[field];
+      if (given !== undefined && (typeof given !== 'string' || given.trim() === ''))
+        problems.push({
+          path: ['channels', name, field],
+          message:
+            field === 'platform' ? 'must be a platform name such as telegram or x' : 'must be the platform channel id, a non-empty string',
+        });
     }
-    if (id !== undefined && (typeof id !== 'string' || id.trim() === ''))
-      problems.push({ path: ['channels', name, 'id'], message: 'must be the platform channel id, a non-empty string' });
   }
   if (problems.length === 0) return;
   const lineOf = lineLocator(source);

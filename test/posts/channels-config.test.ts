@@ -16,19 +16,19 @@ describe('the channels section, where scheduled posts go', () => {
     return path;
   };
 
-  it('refuses, at load, a platform Foghorn does not know and an empty id, naming the file and the line', () => {
+  it('refuses, at load, a platform or an id that is not a name, naming the file and the line', () => {
     const path = write(
       [
         'timezone: Asia/Tehran',
         'channels:',
         '  news: { platform: telegram, id: "@acme" }',
         '  feed:',
-        '    platform: rss',
+        '    platform: "  "',
         '  wall: { platform: vk, id: "" }',
       ].join('\n'),
     );
     expect(() => readFoghornConfig(path, { extensions: ruleLanguage })).toThrow(
-      new RegExp(`${path}:5: channels\\.feed\\.platform: 'rss' is not a platform Foghorn knows[\\s\\S]*${path}:6: channels\\.wall\\.id`),
+      new RegExp(`${path}:5: channels\\.feed\\.platform: must be a platform name[\\s\\S]*${path}:6: channels\\.wall\\.id`),
     );
   });
 
