@@ -2,7 +2,7 @@
 // together with the folder-level loop check, which dependency-cruiser cannot express (its `circular` is per module).
 // Type-only imports count: a domain folder that names an adapter's type still depends on it.
 
-const DOMAIN = '^functions/(core|text|matcher|platforms|rules|escalation|crisis|auth|analytics|listening)/';
+const DOMAIN = '^functions/(core|text|matcher|platforms|rules|escalation|crisis|auth|analytics|listening|posts)/';
 
 /** The domain folders whose imports are listed: each imports itself and these folders of functions/ only. */
 const FOLDER_IMPORTS = [
@@ -15,6 +15,7 @@ const FOLDER_IMPORTS = [
     imports: ['core', 'rules', 'crisis'],
     why: 'response-time analytics (its config section; conversations, episodes)',
   },
+  { folder: 'posts', imports: ['core', 'rules', 'crisis', 'auth'], why: 'scheduled posts (the channels section, crisis mode, audit)' },
 ];
 
 function folderRule({ folder, imports, why }) {

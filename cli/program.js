@@ -152,6 +152,32 @@ function buildProgram(host, dispatch) {
     .action(run('approvals'));
 
   program
+    .command('posts')
+    .summary('schedule posts; list, cancel and release them')
+    .description(
+      'Scheduled posts of the running Foghorn: published at their minute through the outgoing guard; crisis mode suspends them until a person releases them.',
+    )
+    .usage(
+      'schedule --channel NAME --at ISO-TIME --text TEXT [--lang TAG] [--approval] | list [--status STATUS] | cancel ID | release ID [--at ISO-TIME] | release --all-suspended',
+    )
+    .argument('[verb]', 'schedule, list, cancel or release', 'list')
+    .argument('[id]', 'the post id (cancel, release)')
+    .option('--channel <name>', 'a channel declared under channels: in foghorn.config.yaml (schedule)')
+    .option('--at <time>', 'the minute: an ISO time with its zone (schedule; release: a new minute)')
+    .option('--text <text>', 'the text to post (schedule)')
+    .option('--lang <tag>', 'its language (schedule)')
+    .option('--approval', 'hold it for approval at its minute (schedule)')
+    .option('--status <status>', 'scheduled, suspended, publishing, published, cancelled or all (list; default: all)')
+    .option('--limit <n>', 'at most this many (list; default: 100)')
+    .option('--why <text>', 'why it is cancelled (cancel)')
+    .option('--all-suspended', 'release every suspended post (release)')
+    .option('--who <name>', 'who decides, for the audit log (default: FOGHORN_WHO; locally the runtime names the caller)')
+    .option('--json', 'one JSON object a line')
+    .option(...URL_OPTION)
+    .allowExcessArguments()
+    .action(run('posts'));
+
+  program
     .command('audit')
     .summary('show the audit log (actions, approvals, crisis switches, escalations)')
     .description('The audit log of the running Foghorn, newest first.')

@@ -102,8 +102,9 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // keeps failing is audited (PutItem) and escalated through the actions queue; the sources are in the bundled config.
   poll: { table: ['GetItem', 'PutItem'], putEvents: true, readSecret: true, sendActions: true, bundlesConfig: true },
   // Fires due response timers (found through gsi1) as events on the bus, settling them (DeleteItem removes their
-  // conversation entries); ends quiet spike episodes and queues their resolves; expires approvals.
-  // It sends nothing itself, so it gets no secret.
+  // conversation entries); ends quiet spike episodes and queues their resolves; expires approvals; queues the
+  // scheduled posts due by this minute (found through gsi1, moved on by conditional puts) or suspends them in crisis
+  // mode. It sends nothing itself, so it gets no secret.
   sweep: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     index: ['Query'],
@@ -113,7 +114,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   },
   // The human-facing API: reads and conditionally updates single items (crisis switch, approvals, audit, events),
   // lists through gsi1, reads a day's analytics buckets and a conversation's timers (Query on the table), peeks at a
-  // rule's breaker (GetItem), queues an approved command, and lists and redrives the actions dead letters. It reads
+  // rule's breaker (GetItem), queues an approved command, schedules, cancels and releases posts (conditional puts,
+  // listed through gsi1), and lists and redrives the actions dead letters. It reads
   // the rule set in force as evaluate does (the rules bundled with it). It sends nothing itself, so it gets no secret.
   api: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],

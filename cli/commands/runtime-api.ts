@@ -51,7 +51,7 @@ export class RuntimeApiError extends Error {}
 /** Calls the runtime's JSON API; an error answer becomes a RuntimeApiError with the API's own message. */
 export async function callRuntime<T>(
   base: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
   credential?: ApiCredential,

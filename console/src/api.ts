@@ -23,7 +23,8 @@ export function whenSignedOut(listener: () => void): void {
   onSignedOut = listener;
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const sendsBody = method !== 'GET';
   let response: Response;
   const aws = deployment() !== undefined;
   const token = aws ? await accessToken() : undefined;
@@ -36,11 +37,11 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
       method,
       credentials: 'same-origin',
       headers: {
-        ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        ...(sendsBody ? { 'content-type': 'application/json' } : {}),
         accept: 'application/json',
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
-      ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
+      ...(sendsBody ? { body: JSON.stringify(body ?? {}) } : {}),
     });
   } catch {
     throw new ApiError(0, 'Foghorn cannot be reached. Is it running?');
@@ -67,6 +68,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 export const api = {
   get: <T>(path: string): Promise<T> => call<T>('GET', path),
   post: <T>(path: string, body?: unknown): Promise<T> => call<T>('POST', path, body),
+  delete: <T>(path: string, body?: unknown): Promise<T> => call<T>('DELETE', path, body),
 };
 
 /** A query string from the parameters that have a value. */

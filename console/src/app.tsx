@@ -11,6 +11,7 @@ import { CrisisPage } from './pages/crisis.js';
 import { DeadLettersPage } from './pages/dead-letters.js';
 import { FeedPage } from './pages/feed.js';
 import { LoginPage } from './pages/login.js';
+import { PostsPage } from './pages/posts.js';
 import { RulesPage } from './pages/rules.js';
 import { navigate, useLocation } from './router.js';
 import { type Session, SessionContext } from './session.js';
@@ -22,6 +23,7 @@ const NAV: Array<{ name: string; path: string }> = [
   { name: 'Conversation', path: '/conversation' },
   { name: 'Approvals', path: '/approvals' },
   { name: 'Crisis', path: '/crisis' },
+  { name: 'Posts', path: '/posts' },
   { name: 'Rules', path: '/rules' },
   { name: 'Analytics', path: '/analytics' },
   { name: 'Audit', path: '/audit' },
@@ -136,6 +138,7 @@ function render(page: string, path: string, search: URLSearchParams, onSignedIn:
   }
   if (path === '/approvals') return <ApprovalsPage />;
   if (path === '/crisis') return <CrisisPage onChanged={() => void onCrisis()} />;
+  if (path === '/posts') return <PostsPage />;
   if (path === '/rules') return <RulesPage />;
   if (path === '/analytics') return <AnalyticsPage />;
   if (path === '/audit') return <AuditPage />;

@@ -136,3 +136,22 @@ export interface Me {
   name: string;
   role: Role;
 }
+
+/** A scheduled post (docs/posts.md). */
+export interface ScheduledPost {
+  id: string;
+  channel: string;
+  platform: string;
+  text: string;
+  lang?: string;
+  approval: boolean;
+  at: string;
+  status: 'scheduled' | 'suspended' | 'publishing' | 'published' | 'cancelled';
+  overdue: boolean;
+  created: { at: string; by: string };
+  suspended?: { at: string; by: string; why?: string };
+  released?: { at: string; by: string };
+  cancelled?: { at: string; by: string; why?: string };
+  publishedAt?: string;
+  commandId?: string;
+}

@@ -14,6 +14,7 @@ import type { RuleState } from '../core/rule-set.js';
 import type { Settings } from '../core/settings.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
 import type { EmailSender } from '../escalation/email.js';
+import type { PostStore } from '../posts/ports.js';
 import type { FoghornConfig } from '../rules/config.js';
 import type { AppMetrics } from './app-metrics.js';
 import type { RuleSource } from './rule-source.js';
@@ -69,6 +70,8 @@ export interface Adapters {
   crisisStores: CrisisStores;
   /** Response-time analytics (hourly buckets, conversation clocks); without it nothing is recorded (analytics-recording.ts). */
   analytics?: AnalyticsStore;
+  /** Scheduled posts and their due-time index; without it the posts API and the sweep's publishing are off. */
+  posts?: PostStore;
 
   /** The bus events are published on (EventBridge, the local bus). */
   bus: EventPublisher;

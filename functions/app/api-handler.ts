@@ -6,6 +6,7 @@ import { analyticsSourcesOf } from './analytics-recording.js';
 import { consoleReadsOf, foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { awsOpenApiRoute } from './openapi.js';
+import { scheduledPostsOf } from './scheduled-posts-of.js';
 import { stage } from './stage.js';
 
 export interface ApiHandlerDependencies {
@@ -63,7 +64,13 @@ export function awsApiRoutes(...shared: Parameters<typeof foghornApiRoutes>): Ap
 export function apiStage(adapters: Provided<Adapters>): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
   return stage(adapters, async (wired) =>
     createApiHandler({
-      routes: awsApiRoutes(await crisisKitOf(wired), wired.events, analyticsSourcesOf(wired), consoleReadsOf(wired)),
+      routes: awsApiRoutes(
+        await crisisKitOf(wired),
+        wired.events,
+        analyticsSourcesOf(wired),
+        consoleReadsOf(wired),
+        scheduledPostsOf(wired),
+      ),
       onError: (error, routeKey) => wired.logger.error('api route failed', { routeKey, error }),
     }),
   );

@@ -7,6 +7,8 @@ import type { ActionRecord, DecisionStore, EventStore } from '../core/ports.js';
 import { type ApiAnswer, type ApiRoute, crisisApiRoutes } from '../crisis/crisis-api-routes.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { EpisodeStore } from '../crisis/ports.js';
+import { postsApiRoutes } from '../posts/posts-api-routes.js';
+import type { ScheduledPosts } from '../posts/scheduled-posts.js';
 import type { Adapters } from './adapters.js';
 import { conversationAnswer, DecisionCache, type InsightSources, type ListingPage, rulesAnswer } from './console-insights.js';
 import { type DeadLetterQueue, deadLetterRoutes, type RedriveAudit } from './dead-letter-routes.js';
@@ -101,6 +103,7 @@ function rulesInForce(rules: Adapters['rules'], now: () => Date): Pick<InsightSo
  * With `reads`, also the console's reads: `GET /api/events` and `GET /api/actions` (filtered
  * and paged as core/api-query.ts reads them), `GET /api/decisions?event=…`, `GET /api/spikes`, `GET /api/rules`,
  * `GET /api/conversations/{id}` (console-insights.ts), and the dead letters with their redrive (dead-letter-routes.ts).
+ * With `posts`, the scheduled posts (functions/posts/posts-api-routes.ts).
  * Every answer is served without secrets: an approval carries its command's event, and a Discord event its
  * interaction token.
  */
@@ -109,9 +112,11 @@ export function foghornApiRoutes(
   events: Pick<EventStore, 'get'>,
   analytics?: AnalyticsSources,
   reads?: ConsoleReads,
+  posts?: ScheduledPosts,
 ): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...crisisApiRoutes(kit),
+    ...postsApiRoutes(posts),
     ...analyticsApiRoutes(analytics),
     {
       method: 'GET',

@@ -26,6 +26,8 @@ export const METRIC_NAMES = {
   spikesOpened: 'SpikesOpened',
   /** Quiet spike episodes the sweep ended. */
   spikesEnded: 'SpikeEpisodesEnded',
+  postsPublished: 'ScheduledPostsPublished',
+  postsSuspended: 'ScheduledPostsSuspended',
   /** Response timers the sweep fired: each one an SLA breach. */
   slaBreaches: 'SlaTimersFired',
 } as const;

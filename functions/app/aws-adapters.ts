@@ -25,6 +25,7 @@ import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
 import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
 import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
 import { DynamoEventStore } from '../storage/dynamo/event-store.js';
+import { DynamoPostStore } from '../storage/dynamo/post-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import type { Adapters, AppLogger, TeamConfigSource } from './adapters.js';
 import type { AppMetrics } from './app-metrics.js';
@@ -133,6 +134,10 @@ class AwsAdapters implements Adapters {
   /** A reply's claim checks crisis mode in its own transaction, and the guard asks the crisis store about it. */
   #crisisChecks(): ClaimCrisisChecks {
     return this.#once('crisisChecks', () => new ClaimCrisisChecks((command) => GUARDED_ACTION_TYPES.includes(command.type)));
+  }
+
+  get posts(): DynamoPostStore {
+    return this.#once('posts', () => new DynamoPostStore(this.#table()));
   }
 
   get analytics(): DynamoAnalyticsStore {

@@ -11,6 +11,7 @@ import { DurableQueue, type QueueLogger } from '../local/durable-queue.js';
 import { LocalBus } from '../local/local-bus.js';
 import { ProcessCachedCrisisStore } from '../local/process-cached-crisis-store.js';
 import type { QueueStorage } from '../local/queue-storage.js';
+import type { PostStore } from '../posts/ports.js';
 import { EmbeddedActionStore } from '../storage/embedded/action-store.js';
 import { EmbeddedAnalyticsStore } from '../storage/embedded/analytics-store.js';
 import { embeddedCrisisStores } from '../storage/embedded/crisis-stores.js';
@@ -18,6 +19,7 @@ import { EmbeddedCursorStore } from '../storage/embedded/cursor-store.js';
 import type { EmbeddedDatabase } from '../storage/embedded/database.js';
 import { EmbeddedDecisionStore } from '../storage/embedded/decision-store.js';
 import { EmbeddedEventStore } from '../storage/embedded/event-store.js';
+import { EmbeddedPostStore } from '../storage/embedded/post-store.js';
 import { EmbeddedQueueStorage } from '../storage/embedded/queue-storage.js';
 import { EmbeddedRuleState } from '../storage/embedded/rule-state.js';
 import type { Adapters, AppLogger } from './adapters.js';
@@ -99,6 +101,7 @@ export interface StoreSet {
   cursors: CursorStore;
   crisisStores: CrisisStores;
   analytics: AnalyticsStore;
+  posts: PostStore;
   listings: LocalListings;
 }
 
@@ -195,6 +198,7 @@ function embeddedStores(database: EmbeddedDatabase, bus: LocalBus<QueueName>, qu
     ruleState: new EmbeddedRuleState({ database }),
     cursors: new EmbeddedCursorStore({ database }),
     analytics: new EmbeddedAnalyticsStore({ database }),
+    posts: new EmbeddedPostStore(database),
     // This process owns the data, so the crisis switch is read from memory after the first read.
     crisisStores: { ...crisisStores, crisis: new ProcessCachedCrisisStore(crisisStores.crisis) },
     listings: {

@@ -8,6 +8,7 @@ import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
 import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
 import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
 import { DynamoEventStore } from '../storage/dynamo/event-store.js';
+import { DynamoPostStore } from '../storage/dynamo/post-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import type { DynamoTable, StoreSet } from './local-adapters.js';
 
@@ -30,6 +31,7 @@ export function dynamoStores(table: DynamoTable): StoreSet {
     ruleState: new DynamoRuleState(table),
     cursors: new DynamoCursorStore(table),
     analytics: new DynamoAnalyticsStore(table),
+    posts: new DynamoPostStore(table),
     // This process owns the data, so the crisis switch is read from memory after the first read.
     crisisStores: { ...dynamoCrisisStores(table), crisis: new ProcessCachedCrisisStore(new DynamoCrisisStore(table)) },
     listings: {

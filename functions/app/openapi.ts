@@ -61,6 +61,20 @@ const approveBody = z.object({
       'Edit and approve: the text to send instead of the held one (a reply or post only). The approved command carries it, and the audit entry records it (`detail.edited`, `detail.text`)',
     ),
 });
+const postStatuses = ['scheduled', 'suspended', 'publishing', 'published', 'cancelled'] as const;
+const scheduleBody = z.object({
+  who: who('The person scheduling'),
+  channel: z.string().min(1).describe('A channel name declared under `channels:` in foghorn.config.yaml (with its `platform`)'),
+  at: z.string().min(1).describe('The minute to publish: an ISO time with its zone (seconds are dropped); not in the past'),
+  text: z.string().min(1).describe('The text, as it goes out (it passes the outgoing guard and the length guard)'),
+  lang: z.string().optional().describe('Its language tag (fa, ar, he, ur, tr, sw, ru, en, …)'),
+  approval: z.boolean().optional().describe('Held in the approval queue at its minute instead of going straight out'),
+});
+const cancelBody = z.object({ who: who('The person cancelling'), why: z.string().optional().describe('For the audit log') });
+const releaseBody = z.object({
+  who: who('The person releasing'),
+  at: z.string().optional().describe('A new minute (ISO time); absent: its own minute, or the next sweep when that has passed'),
+});
 const rejectBody = z.object({ who: who('The person rejecting'), reason: z.string().min(1).describe('Why it must not go out') });
 
 interface Operation {
@@ -68,8 +82,10 @@ interface Operation {
   listing?: ListingName;
   extraQuery?: Array<Record<string, unknown>>;
   body?: z.ZodType;
-  /** The 200 answer. */
+  /** The 200 answer (or `created`'s). */
   answer: Record<string, unknown>;
+  /** Answered 201 rather than 200: the change made something new. */
+  created?: boolean;
   /** Statuses besides 200 and 400. */
   also?: number[];
   /**
@@ -242,6 +258,46 @@ const OPERATIONS: Record<string, Operation> = {
     also: [404, 409],
     change: 'guarded',
   },
+  'GET /api/posts': {
+    summary: 'Scheduled posts, earliest minute first; `overdue` when the minute passed and it has not gone out',
+    listing: 'limitOnly',
+    extraQuery: [
+      { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...postStatuses, 'all'], default: 'all' } },
+    ],
+    answer: listOf('posts', ref('Post')),
+  },
+  'POST /api/posts': {
+    summary: 'Schedule a post for a channel and a minute (suspended at once while crisis mode is on; needs the agent role)',
+    body: scheduleBody,
+    answer: object({ post: ref('Post') }),
+    created: true,
+    change: 'guarded',
+  },
+  'GET /api/posts/{id}': { summary: 'One scheduled post', answer: object({ post: ref('Post') }), also: [404] },
+  'DELETE /api/posts/{id}': {
+    summary: 'Cancel a scheduled or suspended post (needs the agent role); cancelling again changes nothing',
+    body: cancelBody,
+    answer: object({ post: ref('Post'), changed: { type: 'boolean' } }),
+    also: [404, 409],
+    change: 'guarded',
+  },
+  'POST /api/posts/{id}/release': {
+    summary: 'Release a post a crisis suspended, at its minute or a new `at` (needs the lead role; refused while crisis mode is on)',
+    body: releaseBody,
+    answer: object({
+      post: ref('Post'),
+      changed: { type: 'boolean', description: 'False when it was not suspended (released already, published): nothing more goes out' },
+    }),
+    also: [404, 409],
+    change: 'guarded',
+  },
+  'POST /api/posts/release': {
+    summary: 'Release every suspended post (needs the lead role; refused while crisis mode is on)',
+    body: releaseBody,
+    answer: listOf('released', ref('Post')),
+    also: [409],
+    change: 'guarded',
+  },
   'GET /api/audit': { summary: 'The audit log, newest first', listing: 'limitOnly', answer: listOf('audit', ref('AuditEntry')) },
   'GET /api/analytics': {
     summary: 'Response-time analytics: first response p50/p90 per group, share within target, inbound by hour, SLA breaches, top rules',
@@ -384,7 +440,9 @@ export function openApiDocument(
       schema: { type: 'string' },
     }));
     const responses: Record<string, unknown> = {
-      200: { description: 'OK', content: json(operation.answer) },
+      ...(operation.created
+        ? { 201: { description: 'Created (stored)', content: json(operation.answer) } }
+        : { 200: { description: 'OK', content: json(operation.answer) } }),
       400: { description: 'A parameter or the body is not valid; `detail.parameter` names the parameter', content: json(ref('Error')) },
     };
     for (const status of operation.also ?? [])
@@ -461,6 +519,31 @@ export function openApiDocument(
         Crisis: { type: 'object', description: 'The crisis state (docs/api.md)' },
         Approval: { type: 'object', description: 'A held action and its decision (docs/api.md)' },
         AuditEntry: { type: 'object', description: 'Who did what, when and why (docs/api.md)' },
+        Post: object(
+          {
+            id: { type: 'string' },
+            channel: { type: 'string' },
+            platform: { type: 'string' },
+            channelId: { type: 'string' },
+            text: { type: 'string' },
+            lang: { type: 'string' },
+            approval: { type: 'boolean' },
+            at: { type: 'string', format: 'date-time' },
+            status: { type: 'string', enum: [...postStatuses] },
+            overdue: { type: 'boolean', description: 'Its minute passed and it has not gone out (suspended, or not swept yet)' },
+            created: { type: 'object', description: '{at, by}' },
+            suspended: { type: 'object', description: '{at, by, why, crisis: {since, by, why}}: the crisis that suspended it' },
+            released: { type: 'object', description: '{at, by}' },
+            cancelled: { type: 'object', description: '{at, by, why}' },
+            publishedAt: { type: 'string', format: 'date-time' },
+            commandId: {
+              type: 'string',
+              description: "The act path's command (GET /api/actions); the same id however often it is dispatched",
+            },
+            version: { type: 'integer' },
+          },
+          ['id', 'channel', 'platform', 'text', 'approval', 'at', 'status', 'overdue', 'created', 'version'],
+        ),
         Analytics: ANALYTICS_SCHEMA,
       },
     },

@@ -2,7 +2,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SQSBatchResponse,
 import type { PollReport } from '../core/poll.js';
 import type { ApiRoute } from '../crisis/crisis-api-routes.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
-import type { CrisisSweepReport } from '../crisis/sweep.js';
 import type { ListenReport, ListenStatus } from '../listening/index.js';
 import { actStage } from './act-handler.js';
 import type { Adapters } from './adapters.js';
@@ -12,7 +11,8 @@ import { crisisKitOf } from './crisis-kit-of.js';
 import { evaluateStage } from './evaluate-handler.js';
 import { ingestStage } from './ingest-handler.js';
 import { listenStatusStage, type PollRequest, pollStage } from './poll-handler.js';
-import { sweepStage } from './sweep-handler.js';
+import { scheduledPostsOf } from './scheduled-posts-of.js';
+import { type SweepReport, sweepStage } from './sweep-handler.js';
 import type { FunctionName } from './topology.js';
 
 export interface Pipeline {
@@ -22,7 +22,7 @@ export interface Pipeline {
   poll(request?: PollRequest): Promise<{ reports: PollReport[]; listening: ListenReport[] }>;
   /** Each listening source's state, failures in a row and last error (/health). */
   listenStatus(): Promise<ListenStatus[]>;
-  sweep(): Promise<CrisisSweepReport>;
+  sweep(): Promise<SweepReport>;
   /** The human-facing API, as the api function serves it on AWS. */
   apiRoutes: readonly ApiRoute[];
   crisis: CrisisKit;
@@ -47,7 +47,13 @@ export async function assemblePipeline(adapters: Adapters): Promise<Pipeline> {
     poll: pollStage(adapters),
     listenStatus: listenStatusStage(adapters),
     sweep: sweepStage(adapters),
-    apiRoutes: foghornApiRoutes(crisis, adapters.events, analyticsSourcesOf(adapters), consoleReadsOf(adapters)),
+    apiRoutes: foghornApiRoutes(
+      crisis,
+      adapters.events,
+      analyticsSourcesOf(adapters),
+      consoleReadsOf(adapters),
+      scheduledPostsOf(adapters),
+    ),
     crisis,
     consumer: (name) => consumers[name],
   };

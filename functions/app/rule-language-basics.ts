@@ -12,4 +12,6 @@ export const ruleLanguageBasics: readonly RuleLanguageBasics[] = [
   { name: 'platforms', ruleKeyNames: [], textLimits: platformTextLimit },
   { name: 'console', ruleKeyNames: [] },
   { name: 'analytics', ruleKeyNames: [] },
+  { name: 'listening', ruleKeyNames: [] },
+  { name: 'posts', ruleKeyNames: [] },
 ];

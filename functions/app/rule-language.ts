@@ -5,6 +5,7 @@ import { ON_AMBIGUOUS, parseOutboundSection } from '../core/outbound/outbound-po
 import { crisisRuleLanguage } from '../crisis/rule-language.js';
 import { listeningRuleLanguage } from '../listening/rule-language.js';
 import { platformOutcomes, platformsWithOutcomes, platformTextLimit } from '../platforms/limits.js';
+import { postsRuleLanguage } from '../posts/rule-language.js';
 import type { RuleLanguageExtension } from '../rules/extension.js';
 
 /**
@@ -42,4 +43,5 @@ export const ruleLanguage: readonly RuleLanguageExtension[] = [
   consoleRuleLanguage,
   analyticsRuleLanguage,
   listeningRuleLanguage,
+  postsRuleLanguage,
 ];

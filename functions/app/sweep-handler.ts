@@ -1,20 +1,36 @@
 import { type Provided, resolveProvided } from '../core/provided.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { CrisisSweepReport } from '../crisis/sweep.js';
+import type { PostSweepReport, ScheduledPosts } from '../posts/scheduled-posts.js';
 import type { Adapters } from './adapters.js';
 import { crisisKitOf } from './crisis-kit-of.js';
+import { scheduledPostsOf } from './scheduled-posts-of.js';
 import { stage } from './stage.js';
 
-/** The scheduled sweep (EventBridge, every minute): fire due SLA timers, end quiet spikes, expire approvals. */
-export function createSweepHandler(kit: Provided<Pick<CrisisKit, 'sweep'>>, onReport: (report: CrisisSweepReport) => void = () => {}) {
-  return async (): Promise<CrisisSweepReport> => {
-    const report = await (await resolveProvided(kit)).sweep();
+/** What one sweep did: the crisis kit's steps, and the scheduled posts it published or suspended. */
+export type SweepReport = CrisisSweepReport & PostSweepReport;
+
+/**
+ * The scheduled sweep (EventBridge, every minute): fire due SLA timers, end quiet spikes, expire approvals, then
+ * publish the posts due by this minute, or suspend them all in crisis mode. Posts are the sweep's rather than an
+ * at-time schedule each: the same code on both runtimes, the crisis switch read at the moment of publishing, and
+ * nothing to delete or re-create when a post is cancelled, suspended or moved.
+ */
+export function createSweepHandler(
+  kit: Provided<Pick<CrisisKit, 'sweep'>>,
+  onReport: (report: SweepReport) => void = () => {},
+  posts?: Pick<ScheduledPosts, 'sweep'>,
+) {
+  return async (): Promise<SweepReport> => {
+    const crisis = await (await resolveProvided(kit)).sweep();
+    const published = posts ? await posts.sweep() : { postsPublished: 0, postsSuspended: 0 };
+    const report = { ...crisis, ...published };
     onReport(report);
     return report;
   };
 }
 
-/** The sweep stage over the adapters' crisis stores; `onReport` sees every run (the Lambda turns it into metrics). */
-export function sweepStage(adapters: Provided<Adapters>, onReport?: (report: CrisisSweepReport) => void): () => Promise<CrisisSweepReport> {
-  return stage(adapters, async (wired) => createSweepHandler(await crisisKitOf(wired), onReport));
+/** The sweep stage over the adapters' crisis stores and post store; `onReport` sees every run (the Lambda turns it into metrics). */
+export function sweepStage(adapters: Provided<Adapters>, onReport?: (report: SweepReport) => void): () => Promise<SweepReport> {
+  return stage(adapters, async (wired) => createSweepHandler(await crisisKitOf(wired), onReport, scheduledPostsOf(wired)));
 }

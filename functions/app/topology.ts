@@ -37,7 +37,7 @@ export interface ScheduleSpec {
 }
 
 export interface HttpRouteSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   function: FunctionName;
   /**
@@ -106,6 +106,13 @@ export const topology = {
     { method: 'POST', path: '/api/approvals/{id}/reject', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/audit', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/events/{id}', function: 'api', auth: 'iam' },
+    // Scheduled posts (functions/posts/posts-api-routes.ts).
+    { method: 'GET', path: '/api/posts', function: 'api', auth: 'iam' },
+    { method: 'POST', path: '/api/posts', function: 'api', auth: 'iam' },
+    { method: 'GET', path: '/api/posts/{id}', function: 'api', auth: 'iam' },
+    { method: 'DELETE', path: '/api/posts/{id}', function: 'api', auth: 'iam' },
+    { method: 'POST', path: '/api/posts/{id}/release', function: 'api', auth: 'iam' },
+    { method: 'POST', path: '/api/posts/release', function: 'api', auth: 'iam' },
     // The console's reads (served by the api function from the table; locally by the runtime's own routes).
     { method: 'GET', path: '/api/events', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/actions', function: 'api', auth: 'iam' },

@@ -11,6 +11,12 @@ export const API_CHANGES: ReadonlyArray<{ method: string; path: string; ability:
   { method: 'POST', path: '/api/dead-letters/{queue}/redrive', ability: 'redrive', recordsWho: true },
   { method: 'POST', path: '/api/crisis/on', ability: 'switchCrisis', recordsWho: true },
   { method: 'POST', path: '/api/crisis/off', ability: 'switchCrisis', recordsWho: true },
+  // Scheduling and cancelling are an agent's daily work (a post still passes the outgoing guard, crisis mode and any
+  // approval it asks for); releasing what a crisis suspended is a lead's call, like ending the crisis.
+  { method: 'POST', path: '/api/posts', ability: 'schedulePosts', recordsWho: true },
+  { method: 'DELETE', path: '/api/posts/{id}', ability: 'schedulePosts', recordsWho: true },
+  { method: 'POST', path: '/api/posts/{id}/release', ability: 'releasePosts', recordsWho: true },
+  { method: 'POST', path: '/api/posts/release', ability: 'releasePosts', recordsWho: true },
 ];
 
 /** Routes anyone may call: signing in and out. */

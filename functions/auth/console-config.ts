@@ -132,7 +132,7 @@ function pathText(path: ReadonlyArray<string | number>): string {
 }
 
 /** The line of a path in the YAML file `source`; 0 when the file cannot be read or the path is not in it. */
-function lineLocator(source: string): (path: ReadonlyArray<string | number>) => number {
+export function lineLocator(source: string): (path: ReadonlyArray<string | number>) => number {
   let text: string | undefined;
   try {
     text = existsSync(source) ? readFileSync(source, 'utf8') : undefined;

@@ -1,7 +1,8 @@
 /**
  * Who may do what in the console and on the API. Each role has everything the roles before it have:
- * a viewer reads everything; an agent also approves, edits and rejects held actions and redrives dead
- * letters; a lead also switches crisis mode; an admin may do anything, including what no role below is named for.
+ * a viewer reads everything; an agent also approves, edits and rejects held actions, redrives dead
+ * letters, and schedules and cancels posts; a lead also switches crisis mode and releases the posts a crisis
+ * suspended (deciding that a message still fits after the crisis, as deciding that the crisis is over); an admin may do anything, including what no role below is named for.
  */
 export const ROLES = ['viewer', 'agent', 'lead', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -11,7 +12,9 @@ export const ABILITIES = {
   read: 'viewer',
   decideApprovals: 'agent',
   redrive: 'agent',
+  schedulePosts: 'agent',
   switchCrisis: 'lead',
+  releasePosts: 'lead',
   administer: 'admin',
 } as const satisfies Record<string, Role>;
 export type Ability = keyof typeof ABILITIES;

@@ -122,7 +122,7 @@ export interface CompletionEffects {
   answered?: { conversations: string[]; at: string };
 }
 
-export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla' | 'listen';
+export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla' | 'listen' | 'post';
 
 /** One line of the audit log: what happened, to what, and why (event, rule, person). */
 export interface AuditRecord {

@@ -18,7 +18,7 @@ export interface ApiAnswer {
 }
 
 export interface ApiRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   handle(request: ApiRequest): Promise<ApiAnswer>;
 }
@@ -31,7 +31,7 @@ class BadApiRequestError extends FoghornError {
   }
 }
 
-function jsonBody(body: Buffer): Record<string, unknown> {
+export function jsonBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
   let value: unknown;
   try {
@@ -44,27 +44,27 @@ function jsonBody(body: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function text(body: Record<string, unknown>, field: string): string | undefined {
+export function text(body: Record<string, unknown>, field: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new BadApiRequestError(`'${field}' must be a string`);
   return value;
 }
 
-function required(body: Record<string, unknown>, field: string, what: string): string {
+export function required(body: Record<string, unknown>, field: string, what: string): string {
   const value = text(body, field);
   if (value === undefined || value.trim() === '') throw new BadApiRequestError(`'${field}' is required: ${what}`);
   return value.trim();
 }
 
 /** The person the body names, and the principal that authenticated the call when there is one. */
-function who(request: ApiRequest, fields: Record<string, unknown>, what: string): string {
+export function who(request: ApiRequest, fields: Record<string, unknown>, what: string): string {
   const named = required(fields, 'who', what);
   return request.caller ? `${named} (${request.caller})` : named;
 }
 
 /** Runs a handler and maps Foghorn's errors to their HTTP answer with a JSON body that says what is wrong. */
-async function answer(run: () => Promise<unknown>, status = 200): Promise<ApiAnswer> {
+export async function answer(run: () => Promise<unknown>, status = 200): Promise<ApiAnswer> {
   try {
     return { status, body: await run() };
   } catch (error) {

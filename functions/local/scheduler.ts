@@ -10,16 +10,23 @@ export interface LocalSchedulerOptions {
   task: () => Promise<void> | void;
   /** Run once at start() rather than waiting `everyMs` first (EventBridge schedules wait). */
   runAtStart?: boolean;
+  /**
+   * Start each run on the wall clock's next multiple of `everyMs` (every minute on the minute) rather than `everyMs`
+   * after the previous one ended, so work due at a minute (a scheduled post) never drifts to the next one.
+   */
+  onTheMinute?: boolean;
   logger?: SchedulerLogger;
+  /** The wall clock `onTheMinute` reads (tests move it). */
+  now?: () => number;
 }
 
 /**
  * An EventBridge schedule stand-in: runs a task every `everyMs`, one run at a time (the next is timed
  * from the end of the previous, so a slow run never overlaps the next). A failing run is logged and the
- * schedule goes on; stop() waits for a run in progress.
+ * schedule goes on; stop() waits for a run in progress. With `onTheMinute`, runs start on the wall clock's boundaries.
  */
 export class LocalScheduler {
-  private readonly options: Required<Omit<LocalSchedulerOptions, 'logger'>> & { logger: SchedulerLogger };
+  private readonly options: Required<Omit<LocalSchedulerOptions, 'logger' | 'now'>> & { logger: SchedulerLogger; now: () => number };
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private active = false;
@@ -29,7 +36,7 @@ export class LocalScheduler {
     if (!(Number.isFinite(options.everyMs) && options.everyMs > 0)) {
       throw new Error(`LocalScheduler(${options.name}): everyMs must be a positive number, got ${options.everyMs}`);
     }
-    this.options = { runAtStart: false, logger: console, ...options };
+    this.options = { runAtStart: false, onTheMinute: false, logger: console, now: Date.now, ...options };
   }
 
   start(): void {
@@ -48,7 +55,10 @@ export class LocalScheduler {
 
   private schedule(): void {
     if (!this.active) return;
-    this.timer = setTimeout(() => this.run(), this.options.everyMs);
+    const { everyMs, onTheMinute, now } = this.options;
+    // A few milliseconds past the boundary, so the run reads a clock already in the new minute.
+    const wait = onTheMinute ? everyMs - (now() % everyMs) + 5 : everyMs;
+    this.timer = setTimeout(() => this.run(), wait);
     this.timer.unref();
   }
 

@@ -165,7 +165,7 @@ export class ConsoleAuth extends Construct {
   routeConsoleApi(options: {
     api: HttpApi;
     handler: IFunction;
-    routes: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }>;
+    routes: ReadonlyArray<{ method: 'GET' | 'POST' | 'DELETE'; path: string }>;
     stage?: HttpStage;
   }): HttpRoute[] {
     const integration = new HttpLambdaIntegration('ConsoleApiIntegration', options.handler);
@@ -185,7 +185,7 @@ export class ConsoleAuth extends Construct {
 
 const GROUP_DESCRIPTIONS: Readonly<Record<Role, string>> = {
   viewer: 'Reads everything in the console',
-  agent: 'Viewer, plus approves, edits and rejects held replies and redrives dead letters',
-  lead: 'Agent, plus switches crisis mode on and off',
+  agent: 'Viewer, plus approves, edits and rejects held replies, redrives dead letters, schedules and cancels posts',
+  lead: 'Agent, plus switches crisis mode on and off and releases the posts a crisis suspended',
   admin: 'Everything',
 };

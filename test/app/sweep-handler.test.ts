@@ -61,8 +61,10 @@ describe('the scheduled sweep', () => {
     const reports: unknown[] = [];
     const handler = createSweepHandler(kit, (report) => reports.push(report));
 
-    expect(await handler()).toEqual({ timersFired: 1, episodesEnded: 1, approvalsExpired: 1 });
-    expect(await handler()).toEqual({ timersFired: 0, episodesEnded: 0, approvalsExpired: 0 });
+    // Without a post store, the sweep publishes and suspends no post.
+    const none = { postsPublished: 0, postsSuspended: 0 };
+    expect(await handler()).toEqual({ timersFired: 1, episodesEnded: 1, approvalsExpired: 1, ...none });
+    expect(await handler()).toEqual({ timersFired: 0, episodesEnded: 0, approvalsExpired: 0, ...none });
     expect(reports).toHaveLength(2);
     expect(emitted.map((event) => event.kind)).toEqual(['sla.breached']);
     expect(dispatched).toEqual([

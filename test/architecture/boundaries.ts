@@ -22,6 +22,7 @@ export const LAYOUT_FOLDERS = [
   'auth',
   'analytics',
   'listening',
+  'posts',
   'storage',
   'aws',
   'local',

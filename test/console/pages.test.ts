@@ -32,6 +32,7 @@ const PAGES = [
   { path: '/conversation', name: 'Conversation' },
   { path: '/approvals', name: 'Approvals' },
   { path: '/crisis', name: 'Crisis' },
+  { path: '/posts', name: 'Posts' },
   { path: '/rules', name: 'Rules' },
   { path: '/analytics', name: 'Analytics' },
   { path: '/audit', name: 'Audit' },

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LocalScheduler } from '../../functions/local/scheduler.js';
 
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
@@ -76,5 +76,35 @@ describe('LocalScheduler', () => {
     expect(() => new LocalScheduler({ name: 'bad', everyMs: 0, task: () => {} })).toThrow(
       /LocalScheduler\(bad\): everyMs must be a positive number/,
     );
+  });
+
+  describe('on the minute', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("starts each run at the wall clock's next minute, however long the previous one took", async () => {
+      vi.useFakeTimers();
+      vi.setSystemTime(new Date('2026-12-02T10:04:37.000Z'));
+      const runs: string[] = [];
+      const scheduler = new LocalScheduler({
+        name: 'sweep',
+        everyMs: 60_000,
+        onTheMinute: true,
+        task: async () => {
+          runs.push(new Date().toISOString());
+          // A slow run (20 s) does not push the next one past its minute.
+          await new Promise((resolve) => setTimeout(resolve, 20_000));
+        },
+      });
+      scheduler.start();
+      await vi.advanceTimersByTimeAsync(22_000);
+      expect(runs).toEqual([]);
+      await vi.advanceTimersByTimeAsync(2 * 60_000);
+      const stopped = scheduler.stop();
+      await vi.advanceTimersByTimeAsync(20_000);
+      await stopped;
+      expect(runs).toEqual(['2026-12-02T10:05:00.005Z', '2026-12-02T10:06:00.005Z']);
+    });
   });
 });

@@ -6,6 +6,9 @@ export const handler = lambdaHandler(
   sweepStage(lambdaAdapters({ yamlTeamConfig }), (report) => {
     appMetrics.count(METRIC_NAMES.slaBreaches, {}, report.timersFired);
     appMetrics.count(METRIC_NAMES.spikesEnded, {}, report.episodesEnded);
-    if (report.timersFired + report.episodesEnded + report.approvalsExpired > 0) logger.info('crisis sweep', { ...report });
+    appMetrics.count(METRIC_NAMES.postsPublished, {}, report.postsPublished);
+    appMetrics.count(METRIC_NAMES.postsSuspended, {}, report.postsSuspended);
+    const changed = report.timersFired + report.episodesEnded + report.approvalsExpired + report.postsPublished + report.postsSuspended;
+    if (changed > 0) logger.info('crisis sweep', { ...report });
   }),
 );

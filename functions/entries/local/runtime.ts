@@ -5,6 +5,7 @@ import { type DeadLetterQueue, deadLetterRoutes } from '../../app/dead-letter-ro
 import { localAdapters } from '../../app/local-adapters.js';
 import { openApiDocument } from '../../app/openapi.js';
 import { assemblePipeline } from '../../app/pipeline.js';
+import type { SweepReport } from '../../app/sweep-handler.js';
 import { type QueueName, topology } from '../../app/topology.js';
 import { type WatchedRuleSource, watchedRuleSource } from '../../app/watched-rule-source.js';
 import { withoutSecrets } from '../../app/without-secrets.js';
@@ -60,6 +61,8 @@ export interface Runtime {
   routes: ReadonlyArray<{ method: string; path: string }>;
   /** Crisis mode, approvals, audit and the sweep (tests run it directly). */
   crisis: CrisisKit;
+  /** The whole once-a-minute sweep as the schedule runs it, scheduled posts included (tests run it directly). */
+  sweep(): Promise<SweepReport>;
   stop(): Promise<void>;
 }
 
@@ -219,6 +222,8 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
       name: 'crisis-sweep',
       everyMs: options.crisisSweepEveryMs ?? topology.schedules.sweep.everyMinutes * MINUTE_MS,
       runAtStart: true,
+      // Scheduled posts are published by this sweep: once in each minute, from its start (EventBridge runs it once a minute on AWS).
+      onTheMinute: options.crisisSweepEveryMs === undefined,
       task: async () => {
         await pipeline.sweep();
       },
@@ -259,6 +264,7 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
     storage: () => store.stats(),
     queues,
     crisis: pipeline.crisis,
+    sweep: () => pipeline.sweep(),
     ruleSet: () => rules.latest().ruleSet,
     routes: server.routeList(),
     stop: async () => {

@@ -22,6 +22,7 @@ import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, Resource
  *   SLACONV#<conv> / <id>     timers waiting in a conversation
  *   SLASWEEP / STATE          the last minute the SLA sweep read
  *   APPROVAL#<id> / APPROVAL  a held action                      gsi1: APPROVALS#<status> / <createdAt>#<id>
+ *   POST#<id> / POST          a scheduled post                   gsi1: POSTS#<status> / <at>#<id> (the due-time index)
  *   AUDIT#<id> / AUDIT        an audit entry                     gsi1: AUDIT / <at>#<id>
  *   CURSOR#<platform> / CURSOR  where a poller stopped (functions/storage/dynamo/cursor-store.ts)
  *   ANALYTICS#<day> / <hour>#<platform>#<channel>#<lang>  an hour's response-time figures (analytics-store.ts)
