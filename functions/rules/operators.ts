@@ -121,9 +121,13 @@ export class TextConditions {
     return value;
   }
 
+  /** The engine's text operators, by name: what install() adds, and what the compiled matcher is told the engine has. */
+  operators(): Record<TextOperator, (factValue: unknown, value: unknown) => boolean> {
+    const evaluate = (factValue: unknown, value: unknown) => this.evaluate(factValue, value);
+    return { containsAny: evaluate, containsAll: evaluate, matches: evaluate };
+  }
+
   install(engine: Engine): void {
-    for (const name of TEXT_OPERATORS) {
-      engine.addOperator(name, (factValue: unknown, value: unknown) => this.evaluate(factValue, value));
-    }
+    for (const [name, operator] of Object.entries(this.operators())) engine.addOperator(name, operator);
   }
 }
