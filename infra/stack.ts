@@ -442,9 +442,10 @@ export class FoghornStack extends Stack {
       memorySize: spec.memoryMb,
       environment,
       bundledPaths,
-      // CLD3 (1 MB of inline WebAssembly) is imported only when a candidate rule needs a post's language, and
-      // re2js (150 KB) only when a rule uses `matches`.
-      ...(access.bundlesRules ? { modulesBeside: ['cld3-asm', 're2js'] } : {}),
+      // CLD3 (1 MB of inline WebAssembly) is imported only when a candidate rule needs a post's language,
+      // re2js (150 KB) only when a rule uses `matches`, the tracer with the X-Ray SDK (125 KB) only when
+      // tracing is on, and json-rules-engine (80 KB) only to explain or for a rule the matcher cannot compile.
+      ...(access.bundlesRules ? { modulesBeside: ['cld3-asm', 're2js', '@aws-lambda-powertools/tracer', 'json-rules-engine'] } : {}),
       tracing: tracing !== false,
       logRetention,
       ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),

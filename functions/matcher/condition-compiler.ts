@@ -36,6 +36,9 @@ export interface CompilerSetup {
 /** Why a rule falls back to json-rules-engine; thrown inside the compiler, caught per rule. */
 export class NotCompilable extends Error {}
 
+/** A condition json-rules-engine's Rule and Condition constructors refuse too: the rule cannot run anywhere. */
+export class Malformed extends NotCompilable {}
+
 interface CompiledNode {
   run: ConditionFn;
   /** Necessary for the node to hold. */
@@ -68,9 +71,12 @@ function booleanOperator(node: object): 'any' | 'all' | 'not' | undefined {
  * Throws NotCompilable for anything only json-rules-engine can run.
  */
 export function compileTopLevel(conditions: unknown, setup: CompilerSetup): { run: ConditionFn; guard: Guard } {
-  if (conditions === null || typeof conditions !== 'object') throw new NotCompilable('conditions must be an object');
+  if (conditions === null || typeof conditions !== 'object') throw new Malformed('conditions must be an object');
   const op = booleanOperator(conditions);
-  if (op === undefined) throw new NotCompilable('root is a condition reference or malformed');
+  if (op === undefined) {
+    if (hasOwn.call(conditions, 'condition')) throw new NotCompilable('root is a condition reference');
+    throw new Malformed('"conditions" root must contain a single instance of "all", "any", "not", or "condition"');
+  }
   if (op === 'not') {
     const child = compileNode(notChild(conditions), setup);
     return { run: (context) => !child.run(context), guard: child.negative };
@@ -81,13 +87,13 @@ export function compileTopLevel(conditions: unknown, setup: CompilerSetup): { ru
 
 function notChild(node: object): unknown {
   const child = (node as { not: unknown }).not;
-  if (Array.isArray(child)) throw new NotCompilable('"not" cannot be an array');
+  if (Array.isArray(child)) throw new Malformed('"not" cannot be an array');
   return child;
 }
 
 function compileChildren(node: object, op: 'any' | 'all', setup: CompilerSetup): CompiledNode[] {
   const list = (node as Record<string, unknown>)[op];
-  if (!Array.isArray(list)) throw new NotCompilable(`"${op}" must be an array`);
+  if (!Array.isArray(list)) throw new Malformed(`"${op}" must be an array`);
   return list.map((child) => compileNode(child, setup));
 }
 
@@ -103,7 +109,7 @@ function anyGuard(children: readonly CompiledNode[]): Guard {
 }
 
 function compileNode(node: unknown, setup: CompilerSetup): CompiledNode {
-  if (node === null || typeof node !== 'object') throw new NotCompilable('condition must be an object');
+  if (node === null || typeof node !== 'object') throw new Malformed('condition must be an object');
   const op = booleanOperator(node);
   if (op !== undefined) {
     // Condition constructor: boolean conditions always have a priority, default 1.
@@ -136,7 +142,7 @@ function compileNode(node: unknown, setup: CompilerSetup): CompiledNode {
 
 function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): CompiledNode {
   for (const required of ['fact', 'operator', 'value']) {
-    if (!hasOwn.call(node, required)) throw new NotCompilable(`condition without "${required}"`);
+    if (!hasOwn.call(node, required)) throw new Malformed(`condition without "${required}"`);
   }
   const { engine } = setup;
   const read = sharedReader(node.fact, node.path, setup);

@@ -1,4 +1,4 @@
-import { Engine } from 'json-rules-engine';
+import type { Engine } from 'json-rules-engine';
 
 /**
  * The parts of a json-rules-engine Engine the compiler reads to agree with it: options, operators, facts.
@@ -36,10 +36,24 @@ export interface EngineView {
   fact(id: string): JreFact | undefined;
 }
 
-const pristine = new Engine() as unknown as JreEngineInternals;
+/**
+ * A rule-less engine of the same class, whose operators are json-rules-engine's own: made from the engine's
+ * constructor, so this module needs no import of json-rules-engine (the matcher compiles without loading it).
+ */
+const pristines = new WeakMap<object, JreEngineInternals>();
+function pristineOf(engine: Engine): JreEngineInternals {
+  const make = engine.constructor as new () => Engine;
+  let pristine = pristines.get(make);
+  if (pristine === undefined) {
+    pristine = new make() as unknown as JreEngineInternals;
+    pristines.set(make, pristine);
+  }
+  return pristine;
+}
 
 export function viewEngine(engine: Engine): EngineView {
   const internals = engine as unknown as JreEngineInternals;
+  const pristine = pristineOf(engine);
   return {
     allowUndefinedFacts: Boolean(internals.allowUndefinedFacts),
     pathResolver: internals.pathResolver,
@@ -52,8 +66,7 @@ export function viewEngine(engine: Engine): EngineView {
   };
 }
 
-/** True when `engine`'s operator `name` exists and is not json-rules-engine's own: one an OperatorPlugin may restate. */
-export function isCustomOperator(engine: Engine, name: string): boolean {
-  const view = viewEngine(engine);
-  return view.operator(name) !== undefined && !view.isDefaultOperator(name);
+/** True when the engine's operator `name` exists and is not json-rules-engine's own: one an OperatorPlugin may restate. */
+export function isCustomOperator(engine: EngineView, name: string): boolean {
+  return engine.operator(name) !== undefined && !engine.isDefaultOperator(name);
 }

@@ -25,3 +25,23 @@ export const DEFAULT_OPERATORS: Readonly<Record<string, OperatorFn>> = {
   greaterThan: (a, b) => numberValidator(a) && a > b,
   greaterThanInclusive: (a, b) => numberValidator(a) && a >= b,
 };
+
+export interface OperatorDecoratorFn {
+  // biome-ignore lint/suspicious/noExplicitAny: as OperatorFn.
+  cb: (factValue: any, jsonValue: any, next: OperatorFn) => unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: as OperatorFn.
+  factValueValidator?: (factValue: any) => boolean;
+}
+
+/**
+ * json-rules-engine's default operator decorators (`not:equal`, `someFact:containsAny`), with the same
+ * expressions. Source: node_modules/json-rules-engine/dist/engine-default-operator-decorators.js (7.3.1).
+ */
+export const DEFAULT_OPERATOR_DECORATORS: Readonly<Record<string, OperatorDecoratorFn>> = {
+  someFact: { cb: (a, b, next) => a.some((fv: unknown) => next(fv, b)), factValueValidator: Array.isArray },
+  someValue: { cb: (a, b, next) => b.some((jv: unknown) => next(a, jv)) },
+  everyFact: { cb: (a, b, next) => a.every((fv: unknown) => next(fv, b)), factValueValidator: Array.isArray },
+  everyValue: { cb: (a, b, next) => b.every((jv: unknown) => next(a, jv)) },
+  swap: { cb: (a, b, next) => next(b, a) },
+  not: { cb: (a, b, next) => !next(a, b) },
+};

@@ -1,17 +1,19 @@
-import { Engine, type EngineResult, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import type { Engine, EngineResult, RuleProperties, TopLevelCondition } from 'json-rules-engine';
 import { CandidateIndex, type CandidateIndexSnapshot } from './candidate-index.js';
 import {
   type CompilerSetup,
   type ConditionFn,
   compileTopLevel,
   type EventContext,
+  Malformed,
   NotCompilable,
   type OperatorCompiler,
 } from './condition-compiler.js';
+import { describedEngine, type EngineDescription } from './engine-description.js';
 import { MatcherCompileError } from './errors.js';
 import type { AsyncFacts, ComputedFacts, Facts } from './fact-reader.js';
 import type { Guard } from './guard.js';
-import { viewEngine } from './jre.js';
+import { type EngineView, viewEngine } from './jre.js';
 
 /** A rule as the matcher sees it: json-rules-engine's conditions, a priority, an id. */
 export interface MatcherRule {
@@ -25,8 +27,8 @@ export interface MatcherRule {
 export interface OperatorPlugin {
   /** Operator names this plugin compiles. */
   readonly names: readonly string[];
-  /** True when `engine`'s operator of that name is the one this plugin restates. */
-  registered(engine: Engine, name: string): boolean;
+  /** True when the engine's operator of that name is the one this plugin restates. */
+  registered(engine: EngineView, name: string): boolean;
   readonly compiler: OperatorCompiler;
 }
 
@@ -34,9 +36,19 @@ export interface MatcherOptions {
   /**
    * Builds the json-rules-engine engine the rules would run on, without rules: its options
    * (allowUndefinedFacts, pathResolver), operators and facts define the meaning the matcher keeps.
-   * Rules that cannot be compiled run on it. Default: `new Engine()`.
+   * Rules that cannot be compiled run on it. Without it the engine is `engine` and `loadEngine`.
    */
   createEngine?: () => Engine;
+  /**
+   * The rule-less engine described instead of built (when no `createEngine`): the matcher compiles without
+   * loading json-rules-engine. Default: `new Engine()`'s.
+   */
+  engine?: EngineDescription;
+  /**
+   * Builds the engine `engine` describes, for the rules the matcher cannot compile: called on the first
+   * match() only if there are any. Default: `new Engine()`, json-rules-engine imported then.
+   */
+  loadEngine?: () => Promise<Engine>;
   plugins?: readonly OperatorPlugin[];
   /**
    * Synchronous equivalents of the engine's dynamic facts (the same value for the same event facts);
@@ -92,14 +104,14 @@ export class RuleMatcher {
   readonly fallbackRules: ReadonlyArray<{ id: string; reason: string }>;
   private readonly rules: CompiledRule[];
   private readonly index: CandidateIndex;
-  private readonly fallbackEngine: Engine | undefined;
+  private readonly fallbackEngine: (() => Promise<Engine>) | undefined;
   private readonly fallbackOrder: Map<string, number>;
   private readonly asyncFacts: AsyncFacts;
 
   private constructor(
     rules: CompiledRule[],
     guards: Array<Guard | undefined>,
-    fallback: Engine | undefined,
+    fallback: (() => Promise<Engine>) | undefined,
     fallbackRules: Array<{ id: string; reason: string }>,
     asyncFacts: AsyncFacts,
     savedIndex: unknown,
@@ -114,9 +126,8 @@ export class RuleMatcher {
   }
 
   static compile(input: readonly MatcherRule[], options: MatcherOptions = {}): RuleMatcher {
-    const createEngine = options.createEngine ?? (() => new Engine());
-    const engine = createEngine();
-    const view = viewEngine(engine);
+    const engine = options.createEngine?.();
+    const view = engine === undefined ? describedEngine(options.engine ?? {}) : viewEngine(engine);
     let usedAsyncFacts = new Set<string>();
     const setup: CompilerSetup = {
       engine: view,
@@ -124,12 +135,13 @@ export class RuleMatcher {
       asyncFacts: new Set(Object.keys(options.asyncFacts ?? {})),
       usesAsyncFact: (name) => usedAsyncFacts.add(name),
       readers: new Map(),
-      operators: pluginTable(engine, options.plugins ?? []),
+      operators: pluginTable(view, options.plugins ?? []),
     };
     const ordered = orderByPriority(input);
     const rules: CompiledRule[] = [];
     const guards: Array<Guard | undefined> = [];
     const fallbackRules: Array<{ id: string; reason: string }> = [];
+    const fallbackInput: MatcherRule[] = [];
     for (const { rule, priority } of ordered) {
       usedAsyncFacts = new Set();
       try {
@@ -138,16 +150,20 @@ export class RuleMatcher {
         guards.push(compiled.guard);
       } catch (error) {
         if (!(error instanceof NotCompilable)) throw error;
+        // A built engine refuses it in addRule below; a described one would only when loaded, so it is refused now.
+        if (engine === undefined && error instanceof Malformed) throw new MatcherCompileError(`rule '${rule.id}': ${error.message}`);
         rules.push({ id: rule.id, priority, run: undefined, asyncFacts: NONE });
         guards.push(undefined);
         fallbackRules.push({ id: rule.id, reason: error.message });
-        addFallbackRule(engine, rule);
+        // A built engine takes them now, so a rule it refuses is refused at compile; a described one when loaded.
+        if (engine !== undefined) addFallbackRule(engine, rule);
+        else fallbackInput.push(rule);
       }
     }
     return new RuleMatcher(
       rules,
       guards,
-      fallbackRules.length > 0 ? engine : undefined,
+      fallbackRules.length === 0 ? undefined : fallbackEngine(engine, fallbackInput, options.loadEngine),
       fallbackRules,
       options.asyncFacts ?? {},
       options.index,
@@ -209,7 +225,7 @@ export class RuleMatcher {
     }
     const compiled = this.evaluate(candidates, context);
     if (this.fallbackEngine === undefined) return { ruleIds: compiled };
-    const { results } = await this.runFallback(this.fallbackEngine, facts);
+    const { results } = await this.runFallback(await this.fallbackEngine(), facts);
     const order = this.fallbackOrder;
     const merged = [...compiled, ...results.map((result) => result.name)];
     merged.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
@@ -251,7 +267,29 @@ export class RuleMatcher {
   }
 }
 
-function pluginTable(engine: Engine, plugins: readonly OperatorPlugin[]): CompilerSetup['operators'] {
+/** The engine the rules the compiler left run on: the one given, else loaded once, on first need, and given them. */
+function fallbackEngine(
+  engine: Engine | undefined,
+  rules: readonly MatcherRule[],
+  load: (() => Promise<Engine>) | undefined,
+): () => Promise<Engine> {
+  if (engine !== undefined) return async () => engine;
+  let loading: Promise<Engine> | undefined;
+  return () => {
+    loading ??= (async () => {
+      const loaded = await (load ?? defaultEngine)();
+      for (const rule of rules) addFallbackRule(loaded, rule);
+      return loaded;
+    })();
+    return loading;
+  };
+}
+
+async function defaultEngine(): Promise<Engine> {
+  return new (await import('json-rules-engine')).Engine();
+}
+
+function pluginTable(engine: EngineView, plugins: readonly OperatorPlugin[]): CompilerSetup['operators'] {
   const table = new Map<string, { registered: (name: string) => boolean; compiler: OperatorCompiler }>();
   for (const plugin of plugins) {
     for (const name of plugin.names) {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { RuleSet } from '../core/rule-set.js';
 import type { CandidateIndexSnapshot } from '../matcher/index.js';
-import { loadPatternEngine } from '../text/index.js';
+import { loadPatternEngine, type PhraseTokens } from '../text/index.js';
 import { type CompiledRule, compileValidatedRule, type LocatedProblem } from './compiled-rule.js';
 import type { FoghornConfig } from './config.js';
 import { createRuleSet, matcherIndexOf } from './create-rule-set.js';
@@ -28,9 +28,16 @@ export interface CompiledRuleSetFile {
    * restores it instead of building it; absent, or of another version, it is built as before.
    */
   matcherIndex?: CandidateIndexSnapshot;
+  /**
+   * The tokens of every phrase the rules' text conditions name, by normalisation variant and phrase, so a cold
+   * start does not tokenize them again; used only under the same version stamp (a change to the text
+   * normalisation or tokenizer must change it), else they are tokenized as before.
+   */
+  phraseTokens?: { version: typeof PHRASE_TOKENS_VERSION; tokens: Record<string, PhraseTokens> };
 }
 
 export const COMPILED_RULE_SET_FORMAT = 'foghorn-compiled-rules/1';
+export const PHRASE_TOKENS_VERSION = 'foghorn-phrase-tokens/1';
 
 /** The rule language the file is read with: the extensions, or only their basics (the evaluate Lambda). */
 export interface CompiledRuleSetOptions {
@@ -46,6 +53,7 @@ export function toCompiledRuleSetFile(compiled: Pick<CompiledRules, 'rules' | 'c
     config: compiled.config,
     rules: inOrder.map((rule) => ({ file: rule.file, spec: rule.spec })),
     matcherIndex: matcherIndexOf(compiled),
+    phraseTokens: { version: PHRASE_TOKENS_VERSION, tokens: compiled.text.tokenizedPhrases() },
   };
 }
 
@@ -58,7 +66,7 @@ export function compiledRulesFromFile(value: unknown, options: CompiledRuleSetOp
   const extensions = options.extensions.map(basicsOf);
   const known = ruleKeyNames(extensions);
   const textLimits = extensions.find((extension) => extension.textLimits !== undefined)?.textLimits;
-  const text = new TextConditions();
+  const text = new TextConditions(savedPhraseTokens(file.phraseTokens));
   const rules: CompiledRule[] = [];
   const problems: CompiledRules['problems'] = [];
   file.rules.forEach(({ file: ruleFile, spec }, order) => {
@@ -109,6 +117,16 @@ export function usesPatterns(value: unknown): boolean {
 export async function loadCompiledRuleSet(path: string, options: CompiledRuleSetOptions): Promise<RuleSet> {
   const compiled = await loadCompiledRules(path, options);
   return createRuleSet(compiled.rules, compiled.config, compiled.text, { matcherIndex: compiled.matcherIndex });
+}
+
+/** The saved phrase tokens when they are of this version and well formed; none otherwise (the phrases are tokenized). */
+function savedPhraseTokens(saved: unknown): Record<string, PhraseTokens> {
+  const { version, tokens } = (saved ?? {}) as { version?: unknown; tokens?: unknown };
+  if (version !== PHRASE_TOKENS_VERSION || tokens === null || typeof tokens !== 'object') return {};
+  const valid = Object.values(tokens).every(
+    (list) => Array.isArray(list) && list.length > 0 && list.every((token) => typeof token === 'string' && token !== ''),
+  );
+  return valid ? (tokens as Record<string, PhraseTokens>) : {};
 }
 
 /** The shape written by toCompiledRuleSetFile; anything else is refused with what is wrong. */

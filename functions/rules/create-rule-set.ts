@@ -1,7 +1,7 @@
-import { type Almanac, Engine, type RuleResult } from 'json-rules-engine';
+import type { Almanac, Engine, RuleResult } from 'json-rules-engine';
 import type { CanonicalEvent } from '../core/event.js';
 import type { Decision, EvaluationContext, HoldCode, PlannedAction, RuleExplanation, RuleSet } from '../core/rule-set.js';
-import type { CandidateIndexSnapshot, RuleMatcher } from '../matcher/index.js';
+import type { CandidateIndexSnapshot, EngineDescription, RuleMatcher } from '../matcher/index.js';
 import type { CompiledRule } from './compile.js';
 import type { FoghornConfig } from './config.js';
 import { EventScope, SCOPE_FACT } from './event-scope.js';
@@ -34,8 +34,12 @@ function byPriority(a: CompiledRule, b: CompiledRule): number {
   return b.priority - a.priority || a.order - b.order;
 }
 
-/** The engine without rules: options, text operators and computed facts (the compiled matcher reads it too). */
-function ruleLessEngine(text: TextConditions): Engine {
+/**
+ * The engine without rules: options, text operators and computed facts. json-rules-engine is imported only
+ * here, when an explanation is asked or a rule the matcher cannot compile runs: a cold start does not load it.
+ */
+async function ruleLessEngine(text: TextConditions): Promise<Engine> {
+  const { Engine } = await import('json-rules-engine');
   const engine = new Engine([], { allowUndefinedFacts: true, allowUndefinedConditions: false, replaceFactsInEventParams: false });
   text.install(engine);
   for (const name of Object.keys(COMPUTED_FACTS)) {
@@ -48,6 +52,15 @@ function ruleLessEngine(text: TextConditions): Engine {
   return engine;
 }
 
+/** ruleLessEngine() as the compiled matcher reads it, without building it. */
+function ruleLessEngineDescription(text: TextConditions): EngineDescription {
+  return {
+    allowUndefinedFacts: true,
+    operators: text.operators(),
+    dynamicFacts: Object.fromEntries(Object.keys(COMPUTED_FACTS).map((name) => [name, {}])),
+  };
+}
+
 /** The enabled rules in evaluation order: what the engine and the matcher are given. */
 function enabledRules(rules: readonly CompiledRule[]): CompiledRule[] {
   return rules.filter((rule) => rule.enabled).sort(byPriority);
@@ -55,7 +68,8 @@ function enabledRules(rules: readonly CompiledRule[]): CompiledRule[] {
 
 function rulesMatcher(enabled: readonly CompiledRule[], text: TextConditions, index?: unknown): RuleMatcher {
   return compileRulesMatcher(enabled, {
-    createEngine: () => ruleLessEngine(text),
+    engine: ruleLessEngineDescription(text),
+    loadEngine: () => ruleLessEngine(text),
     text,
     scopeOf: (facts) => facts[SCOPE_FACT] as EventScope,
     ...(index === undefined ? {} : { index }),
@@ -92,14 +106,14 @@ export function createRuleSet(
 ): RuleSet {
   const enabled = enabledRules(rules);
   const byId = new Map(enabled.map((rule) => [rule.id, rule]));
-  let engine: Engine | undefined;
-  const explainingEngine = (): Engine => {
-    if (engine === undefined) {
-      engine = ruleLessEngine(text);
+  let engine: Promise<Engine> | undefined;
+  const explainingEngine = (): Promise<Engine> => {
+    engine ??= ruleLessEngine(text).then((built) => {
       for (const rule of enabled) {
-        engine.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
+        built.addRule({ name: rule.id, priority: rule.priority, conditions: rule.conditions as never, event: { type: 'fire' } });
       }
-    }
+      return built;
+    });
     return engine;
   };
   const eventFacts = new Set<string>();
@@ -119,7 +133,7 @@ export function createRuleSet(
       const facts: Record<string, unknown> = { [SCOPE_FACT]: scope };
       for (const name of eventFactList) facts[name] = fieldValue(event, name);
       const { results, failureResults } = context.explain
-        ? await explainingEngine().run(facts)
+        ? await (await explainingEngine()).run(facts)
         : { results: (await matcher.match(facts)).ruleIds.map((name) => ({ name }) as RuleResult), failureResults: [] as RuleResult[] };
       const held = results.map((result) => byId.get(result.name)!).sort(byPriority);
       const resultById = new Map<string, RuleResult>([...results, ...failureResults].map((result) => [result.name, result]));

@@ -50,6 +50,17 @@ export class TextConditions {
   private readonly compiled: CompiledTextCondition[] = [];
   private readonly tokensCache = new Map<string, string[]>();
   private readonly normalisedCache = new Map<string, string>();
+  /** Each phrase's tokens, by normalisation variant and phrase: saved with compiled rules, given back to skip tokenizing. */
+  private readonly phraseTokenCache: Map<string, PhraseTokens>;
+
+  constructor(tokenized: Readonly<Record<string, PhraseTokens>> = {}) {
+    this.phraseTokenCache = new Map(Object.entries(tokenized));
+  }
+
+  /** What tokenizedPhrases() returned for another instance's phrases, for a constructor to take. */
+  tokenizedPhrases(): Record<string, PhraseTokens> {
+    return Object.fromEntries(this.phraseTokenCache);
+  }
 
   /** Compiles a condition value; throws an Error whose message a rule author understands. */
   register(operator: TextOperator, value: unknown, options: NormaliseOptions): string {
@@ -69,7 +80,12 @@ export class TextConditions {
         throw new Error(`${operator} needs a list of phrases, e.g. ["opening hours", "ساعت کاری"]`);
       }
       const phrases = (list as string[]).map((phrase) => {
-        const tokens = phraseTokens(phrase, options);
+        const key = `${optionsKey}\u0000${phrase}`;
+        let tokens = this.phraseTokenCache.get(key);
+        if (tokens === undefined) {
+          tokens = phraseTokens(phrase, options);
+          this.phraseTokenCache.set(key, tokens);
+        }
         if (tokens.length === 0) throw new Error(`phrase '${phrase}' holds no word to match`);
         return tokens;
       });
@@ -121,9 +137,13 @@ export class TextConditions {
     return value;
   }
 
+  /** The engine's text operators, by name: what install() adds, and what the compiled matcher is told the engine has. */
+  operators(): Record<TextOperator, (factValue: unknown, value: unknown) => boolean> {
+    const evaluate = (factValue: unknown, value: unknown) => this.evaluate(factValue, value);
+    return { containsAny: evaluate, containsAll: evaluate, matches: evaluate };
+  }
+
   install(engine: Engine): void {
-    for (const name of TEXT_OPERATORS) {
-      engine.addOperator(name, (factValue: unknown, value: unknown) => this.evaluate(factValue, value));
-    }
+    for (const [name, operator] of Object.entries(this.operators())) engine.addOperator(name, operator);
   }
 }

@@ -1,5 +1,5 @@
 import type { Engine } from 'json-rules-engine';
-import { type AsyncFacts, type ComputedFacts, type Facts, RuleMatcher } from '../matcher/index.js';
+import { type AsyncFacts, type ComputedFacts, type EngineDescription, type Facts, RuleMatcher } from '../matcher/index.js';
 import type { CompiledRule } from './compile.js';
 import { COMPUTED_FACTS } from './facts.js';
 import type { TextConditions } from './operators.js';
@@ -12,8 +12,10 @@ export interface ComputedFactScope {
 }
 
 export interface RulesMatcherOptions {
-  /** A rule-less engine configured as the rules module's own (options, text operators, computed facts). */
-  createEngine: () => Engine;
+  /** The rules module's rule-less engine (options, text operators, computed facts), described. */
+  engine: EngineDescription;
+  /** Builds that engine, for rules the matcher cannot compile (json-rules-engine is imported only then). */
+  loadEngine: () => Promise<Engine>;
   text: TextConditions;
   /** The per-event scope the rules module passes among its facts. */
   scopeOf: (facts: Facts) => ComputedFactScope;
@@ -41,7 +43,8 @@ export function compileRulesMatcher(rules: readonly CompiledRule[], options: Rul
   return RuleMatcher.compile(
     rules.map((rule) => ({ id: rule.id, priority: rule.priority, conditions: rule.conditions })),
     {
-      createEngine: options.createEngine,
+      engine: options.engine,
+      loadEngine: options.loadEngine,
       plugins: [textOperatorPlugin(options.text)],
       computedFacts: computedFacts as ComputedFacts,
       asyncFacts,

@@ -1,8 +1,8 @@
-import type { Engine } from 'json-rules-engine';
 import {
   ABSENT,
   type Atom,
   type ConditionFn,
+  type EngineView,
   type FactReader,
   type FoldedPhrase,
   type FoldedText,
@@ -72,7 +72,7 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
     names: TEXT_OPERATORS,
     // The engine's text operators are TextConditions' own (install()); a condition value that
     // describe() does not know is left to the engine.
-    registered: (engine: Engine, name: string) => isCustomOperator(engine, name),
+    registered: (engine: EngineView, name: string) => isCustomOperator(engine, name),
     compiler,
   };
 }

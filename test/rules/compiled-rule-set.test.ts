@@ -6,7 +6,12 @@ import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { canonicalEventSchema } from '../../functions/core/event.js';
 import { CANDIDATE_INDEX_FORMAT } from '../../functions/matcher/index.js';
 import { withTestDefaults } from '../../functions/rules/compile.js';
-import { compiledRulesFromFile, loadCompiledRuleSet, toCompiledRuleSetFile } from '../../functions/rules/compiled-rule-set.js';
+import {
+  compiledRulesFromFile,
+  loadCompiledRuleSet,
+  PHRASE_TOKENS_VERSION,
+  toCompiledRuleSetFile,
+} from '../../functions/rules/compiled-rule-set.js';
 import { rulesMatcherFor } from '../../functions/rules/create-rule-set.js';
 import {
   compileRuleDirectory,
@@ -29,6 +34,29 @@ describe("compiled rule set (the evaluate function's deploy-time form)", () => {
     // Rules changed after the index was saved: it no longer fits them and is built again.
     const disabled = fromJson.rules.map((rule, index) => (index === 0 ? { ...rule, enabled: false } : rule));
     expect(rulesMatcherFor({ ...fromJson, rules: disabled }, fromJson.matcherIndex).indexRestored).toBe(false);
+  });
+
+  it("carries its phrases' tokens, which the rules loaded from the file take instead of tokenizing, under the same version only", async () => {
+    const fromYaml = await compileRuleDirectory('rules', { extensions: ruleLanguage });
+    const file = JSON.parse(JSON.stringify(toCompiledRuleSetFile(fromYaml))) as {
+      phraseTokens: { version: string; tokens: Record<string, string[]> };
+    };
+    expect(file.phraseTokens.version).toBe(PHRASE_TOKENS_VERSION);
+    const saved = file.phraseTokens.tokens;
+    expect(Object.keys(saved).length).toBeGreaterThan(5);
+    expect(compiledRulesFromFile(file, { extensions: ruleLanguage }).text.tokenizedPhrases()).toEqual(saved);
+    // Restored, not tokenized again: a changed entry is what the loaded conditions hold.
+    const [first] = Object.keys(saved);
+    const changed = { ...file, phraseTokens: { ...file.phraseTokens, tokens: { ...saved, [first!]: ['zzz'] } } };
+    expect(compiledRulesFromFile(changed, { extensions: ruleLanguage }).text.tokenizedPhrases()[first!]).toEqual(['zzz']);
+    // Another version, or a damaged entry, is not used: the phrases are tokenized as before.
+    for (const ignored of [
+      { ...changed, phraseTokens: { ...changed.phraseTokens, version: 'foghorn-phrase-tokens/0' } },
+      { ...changed, phraseTokens: { ...changed.phraseTokens, tokens: { ...changed.phraseTokens.tokens, x: [1] } } },
+    ]) {
+      const tokens = compiledRulesFromFile(ignored, { extensions: ruleLanguage }).text.tokenizedPhrases();
+      expect(tokens[first!]).toEqual(saved[first!]);
+    }
   });
 
   it('evaluates the starter rules exactly as the YAML-loaded rule set does, on every event of their tests', async () => {

@@ -1,12 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Adapters } from '../../app/adapters.js';
 import type { AppMetrics } from '../../app/app-metrics.js';
 import { type AwsAdapterOptions, awsAdapters } from '../../app/aws-adapters.js';
 import { appLoggerOf, logLevelFrom, powertoolsLogger } from '../../app/logger.js';
+import { lazyTracer, traceLambdaHandler, tracingWanted } from './tracing.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'foghorn';
 
@@ -21,7 +20,8 @@ export const metrics = new Metrics({
   serviceName,
   defaultDimensions: { stage: process.env.FOGHORN_STAGE ?? 'prod' },
 });
-export const tracer = new Tracer({ serviceName });
+// Imported on the first invocation that traces: with tracing off the X-Ray SDK is never loaded.
+const tracer = lazyTracer(serviceName);
 
 const appLogger = appLoggerOf(logger);
 
@@ -62,12 +62,24 @@ export function flushMetrics(target: Metrics = metrics): MiddlewareObj {
 }
 
 /**
- * The AWS adapters, built on the first invocation of a container, every SDK client traced (Powertools
- * leaves a client as it is when POWERTOOLS_TRACE_ENABLED is false). An entry that reads a team config
- * by hand in YAML passes `yamlTeamConfig`; without it the bundle carries no YAML parser.
+ * The AWS adapters, built on the first invocation of a container, every SDK client traced when tracing is on.
+ * An entry that reads a team config by hand in YAML passes `yamlTeamConfig`; without it the bundle carries no
+ * YAML parser.
  */
 export function lambdaAdapters(options: Pick<AwsAdapterOptions, 'yamlTeamConfig'> = {}): () => Promise<Adapters> {
-  return awsAdapters({ logger: appLogger, metrics: appMetrics, instrument: (client) => tracer.captureAWSv3Client(client), ...options });
+  let adapters: (() => Promise<Adapters>) | undefined;
+  return async () => {
+    if (adapters === undefined) {
+      const traced = await tracer();
+      adapters ??= awsAdapters({
+        logger: appLogger,
+        metrics: appMetrics,
+        ...(traced === undefined ? {} : { instrument: (client) => traced.captureAWSv3Client(client) }),
+        ...options,
+      });
+    }
+    return adapters();
+  };
 }
 
 /** The YAML team config reader, imported on first use only (FOGHORN_CONFIG set by hand). */
@@ -79,6 +91,7 @@ export const yamlTeamConfig: AwsAdapterOptions['yamlTeamConfig'] = async (env) =
  * tracing unless it is switched off (POWERTOOLS_TRACE_ENABLED=false, the stack's `tracing: false`).
  */
 export function lambdaHandler<Event, Result>(handler: (event: Event) => Promise<Result>) {
-  const traced = tracer.isTracingEnabled() ? middy(handler).use(captureLambdaHandler(tracer)) : middy(handler);
-  return traced.use(injectLambdaContext(logger)).use(flushMetrics());
+  return middy(tracingWanted() ? traceLambdaHandler(handler, tracer) : handler)
+    .use(injectLambdaContext(logger))
+    .use(flushMetrics());
 }

@@ -42,10 +42,24 @@ describe('the evaluate bundle', () => {
     expect(files.filter((file) => /functions\/platforms\/[^/]+\/(normalise|client|verify)\.ts$/.test(file))).toEqual([]);
   });
 
-  it('ships CLD3 and re2js beside it, imported on first need only', () => {
+  it('holds no X-Ray SDK and no json-rules-engine: the tracer and the explaining engine are shipped beside it', () => {
+    const files = bundled();
+    expect(
+      files.filter((file) => /node_modules\/(aws-xray-sdk-core|cls-hooked|semver|@aws-lambda-powertools\/tracer)\//.test(file)),
+    ).toEqual([]);
+    expect(files.filter((file) => /node_modules\/(json-rules-engine|jsonpath-plus|eventemitter2|hash-it)\//.test(file))).toEqual([]);
+    // Shipped as one module each, so nothing may import a subpath of them (the folder beside holds index.mjs only).
+    const subpaths = externalImports().filter((one) =>
+      EVALUATE_MODULES_BESIDE.some((name) => one.path !== name && one.path.startsWith(`${name}/`)),
+    );
+    expect(subpaths).toEqual([]);
+  });
+
+  it('ships CLD3, re2js, the tracer and json-rules-engine beside it, imported on first need only', () => {
     const beside = externalImports().filter((one) => (EVALUATE_MODULES_BESIDE as readonly string[]).includes(one.path));
     expect(new Set(beside.map((one) => one.path))).toEqual(new Set(EVALUATE_MODULES_BESIDE));
     expect(beside.filter((one) => one.kind !== 'dynamic-import')).toEqual([]);
+    expect([...EVALUATE_MODULES_BESIDE]).toEqual(expect.arrayContaining(['@aws-lambda-powertools/tracer', 'json-rules-engine']));
   });
 
   it('loads the EventBridge, SQS, SES and Secrets Manager clients on first use: only DynamoDB is imported with the module', () => {
