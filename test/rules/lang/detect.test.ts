@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyTable, measureAccuracy, readLabelledPosts } from '../../../functions/rules/lang/accuracy.js';
+import { arabicScriptLanguage } from '../../../functions/rules/lang/arabic-script.js';
 import { createLanguageDetector, detectLanguage } from '../../../functions/rules/lang/detect.js';
-import { arabicScriptLanguage } from '../../../functions/rules/lang/script.js';
 
 const posts = readLabelledPosts('test/rules/fixtures/lang');
 
