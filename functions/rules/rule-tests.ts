@@ -78,6 +78,8 @@ export async function runRuleTests(compiled: CompiledRules, options: RuleTestOpt
           }
         });
       }
+      // A failing test says what language the post was read as, and what decided it.
+      if (failures.length > 0 && last!.language !== undefined) failures.push(`lang: ${last!.language}`);
       results.push({ ruleId: rule.id, file: rule.file, name: test.name, passed: failures.length === 0, failures });
     }
   }
