@@ -34,6 +34,23 @@ describe('detectLanguage', () => {
     expect(await detectLanguage('Привіт, як справи?')).toBe('uk');
   });
 
+  it('recognises Kazakh, which writes і like Ukrainian and ы like Russian (UD_Kazakh-KTB test sentences)', async () => {
+    expect(await detectLanguage('Қазақстан осы өңірдегі бейбітшілікті қолдайды.')).toBe('kk');
+    expect(await detectLanguage('Біздің елде сізге ерекше құрметпен қарайды.')).toBe('kk');
+    expect(await detectLanguage('Бұл өте тиімді келісімшарт.')).toBe('kk');
+    // Ukrainian and Russian keep their letter rules.
+    expect(await detectLanguage('Дякую, що відповіли так швидко')).toBe('uk');
+    expect(await detectLanguage('Вы не ответили на моё письмо')).toBe('ru');
+  });
+
+  it('does not read a short Arabic or Urdu word as Persian for want of a telling letter', async () => {
+    // UD_Arabic-PADT and Tatoeba (ara, urd) words the old rule gave to Persian.
+    for (const word of ['حقائب', 'والاقتصاد', 'للواء', 'مجنونًا', 'متعقّب']) expect(arabicScriptLanguage(word), word).toBe('ar');
+    for (const word of ['شاندار۔', 'بجائی۔']) expect(arabicScriptLanguage(word), word).toBe('ur');
+    // Persian keeps what is Persian's: the ezafe, and ه where Arabic writes ة.
+    for (const word of ['دروازهٔ', 'اندازه', 'افشانه']) expect(arabicScriptLanguage(word), word).toBe('fa');
+  });
+
   it('tells Persian, Arabic and Urdu apart by their own letters and words', () => {
     expect(arabicScriptLanguage('چرا سفارش من نرسیده است')).toBe('fa');
     expect(arabicScriptLanguage('لماذا لم يصل طلبي حتى الآن')).toBe('ar');
