@@ -21,3 +21,24 @@ export function cyrillicLanguage(text: string): { lang?: string; hint?: string }
   if (/[ыэ]/iu.test(text)) return { lang: /ў/iu.test(text) ? 'be' : 'ru' };
   return {};
 }
+
+// Letters that each Cyrillic alphabet has and Russian lacks: a language named without any of its
+// letters cannot be it (in its standard spelling), and the text is Russian's.
+const OWN_LETTERS: Readonly<Record<string, RegExp>> = {
+  sr: /[ђјљњћџ]/iu,
+  mk: /[ѓќѕјљњџ]/iu,
+  uk: /[іїєґ]/iu,
+  be: /[іў]/iu,
+  kk: /[әғқңөұүһі]/iu,
+  ky: /[ңөү]/iu,
+  tt: /[әөүҗңһ]/iu,
+  ba: /[әөүғҡңҙҫһ]/iu,
+  tg: /[ғӣқӯҳҷ]/iu,
+  mn: /[өү]/iu,
+};
+
+/** `lang` unless the text lacks every letter only that alphabet has (then Russian). */
+export function withCyrillicLetters(lang: string, text: string): string {
+  const own = OWN_LETTERS[lang];
+  return own === undefined || own.test(text) ? lang : 'ru';
+}

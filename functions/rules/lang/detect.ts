@@ -1,5 +1,6 @@
 import { arabicScriptScores, rankArabicScript } from './arabic-script.js';
-import { cyrillicLanguage } from './cyrillic.js';
+import { cyrillicLanguage, withCyrillicLetters } from './cyrillic.js';
+import { withTurkicLetters } from './latin.js';
 import { dominantScript, SINGLE_LANGUAGE_SCRIPTS } from './script.js';
 
 /**
@@ -100,7 +101,9 @@ export function createTextLanguageDetector(options: { loadModel?: () => Promise<
     if (language === 'und') return { lang: fallback, script, decisive: false };
     if (hint === 'kk') return { lang: KAZAKH_NEIGHBOURS.has(language) ? language : 'kk', script, decisive: !short };
     if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return { lang: 'ru', script, decisive: false };
-    return { lang: language, script, decisive: result.is_reliable && !short };
+    const lang =
+      script === 'cyrillic' ? withCyrillicLetters(language, sample) : script === 'latin' ? withTurkicLetters(language, sample) : language;
+    return { lang, script, decisive: result.is_reliable && !short };
   };
 }
 

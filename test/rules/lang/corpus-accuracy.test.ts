@@ -18,7 +18,7 @@ const FLOORS: Record<string, Partial<Record<LengthCategory, number>>> = {
   ur: { sentences: 95, 'word-pairs': 60, 'single-words': 45 },
   sw: { sentences: 85 },
   tr: { sentences: 90 },
-  ru: { sentences: 95, 'word-pairs': 80 },
+  ru: { sentences: 95, 'word-pairs': 95, 'single-words': 90 },
   en: { sentences: 85 },
   kk: { sentences: 85, 'word-pairs': 65, 'single-words': 50 },
 };

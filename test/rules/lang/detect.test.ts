@@ -43,6 +43,20 @@ describe('detectLanguage', () => {
     expect(await detectLanguage('Вы не ответили на моё письмо')).toBe('ru');
   });
 
+  it('does not name a Cyrillic language whose own letters the text lacks, nor a non-Turkic one for ı or ğ', async () => {
+    const cld3Says = (language: string) =>
+      createLanguageDetector({ loadModel: async () => ({ findLanguage: () => ({ language, probability: 0.9, is_reliable: true }) }) });
+    // UD_Russian-GSD and UD_Turkish-IMST words; the model's answer stands only where the letters allow it.
+    expect(await cld3Says('sr')('основной состав')).toBe('ru');
+    expect(await cld3Says('sr')('њихова')).toBe('sr');
+    expect(await cld3Says('bg')('основной состав')).toBe('bg');
+    expect(await cld3Says('hu')('bırakmadı')).toBe('tr');
+    expect(await cld3Says('hu')('ağrılar')).toBe('tr');
+    expect(await cld3Says('tr')('gəldim ağır')).toBe('tr');
+    expect(await cld3Says('hu')('ağır gəldi')).toBe('az');
+    expect(await cld3Says('hu')('szépen')).toBe('hu');
+  });
+
   it('does not read a short Arabic or Urdu word as Persian for want of a telling letter', async () => {
     // UD_Arabic-PADT and Tatoeba (ara, urd) words the old rule gave to Persian.
     for (const word of ['حقائب', 'والاقتصاد', 'للواء', 'مجنونًا', 'متعقّب']) expect(arabicScriptLanguage(word), word).toBe('ar');
