@@ -71,6 +71,7 @@ function report(result: RuleTestResult, io: CliIo): void {
   } else {
     io.out(`  ✗ ${result.ruleId} › ${result.name}  (${result.file})`);
     for (const failure of result.failures) io.out(`      ${failure}`);
+    if (result.lang !== undefined) io.out(`      lang: ${result.lang}`);
   }
 }
 

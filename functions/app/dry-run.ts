@@ -25,6 +25,8 @@ export interface DryRunLine {
   sweep?: 'sla breach' | 'resolve';
   /** When the sweep would have produced the line (the timer's due time, the end of the quiet period). */
   dueAt?: string;
+  /** With --explain: the post's language and what decided it, `fa (from: text | platform | author | channel)`. */
+  lang?: string;
   explain?: RuleExplanation[];
 }
 
@@ -115,6 +117,7 @@ export function dryRun(compiled: CompiledRules) {
       rules: decision.rules,
       actions,
       ...(suppressed.length > 0 ? { suppressed } : {}),
+      ...(explain && decision.language !== undefined ? { lang: decision.language } : {}),
       ...(explain ? { explain: decision.explanation } : {}),
     };
   }

@@ -28,6 +28,8 @@ export interface Decision {
   onQuiet?: PlannedAction[];
   /** Present when the context asked to explain. */
   explanation?: RuleExplanation[];
+  /** Present when the context asked to explain: the post's language and what decided it, `fa (from: text | platform | author | channel)`. */
+  language?: string;
 }
 
 /**

@@ -31,7 +31,18 @@ export const foghornConfigSchema = z.looseObject({
     .default('UTC')
     .refine(isTimeZone, { message: 'an IANA time zone such as Europe/London or Asia/Tehran' })
     .describe('IANA time zone for localHour, weekday and businessHours (Europe/Istanbul, Asia/Tehran)'),
-  language: z.object({ default: z.string().min(2).default('en').describe('The language of `default:` texts') }).default({ default: 'en' }),
+  language: z
+    .object({
+      default: z.string().min(2).default('en').describe('The language of `default:` texts'),
+      channels: z
+        .record(
+          z.string().regex(/^[^:]+:.+$/, 'a key such as telegram:-1001234567890 (<platform>:<channel id>)'),
+          z.string().regex(/^[a-z]{2,3}$/, 'a language code such as fa, ar or en'),
+        )
+        .default({})
+        .describe("Each channel's language (<platform>:<channel id>: code), used only for posts too short to tell"),
+    })
+    .default({ default: 'en', channels: {} }),
   businessHours: z
     .partialRecord(z.enum(DAYS), z.union([timeRange, z.array(timeRange)]))
     .default({

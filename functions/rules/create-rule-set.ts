@@ -7,6 +7,7 @@ import type { FoghornConfig } from './config.js';
 import { EventScope, SCOPE_FACT } from './event-scope.js';
 import { explainCondition } from './explain.js';
 import { COMPUTED_FACTS, fieldValue } from './facts.js';
+import { AuthorLanguages } from './lang/author-languages.js';
 import type { TextConditions } from './operators.js';
 import { fitRendered } from './overflow.js';
 import { needsLanguage, renderAction } from './render.js';
@@ -125,11 +126,14 @@ export function createRuleSet(
   const localTime = localTimeCalculator(config);
   const defaultLang = config.language.default;
   const replyCap = config.limits.repliesPerAuthorPerDay;
+  // Priors for posts too short to tell their language: the authors' recent languages (learnt by this
+  // rule set, in memory) and the channels' configured ones.
+  const languages = { authors: new AuthorLanguages(), channels: config.language.channels };
 
   return {
     ruleIds: enabled.map((rule) => rule.id),
     async evaluate(event: CanonicalEvent, context: EvaluationContext): Promise<Decision> {
-      const scope = new EventScope(event, context.now, localTime, context.crisisMode === true);
+      const scope = new EventScope(event, context.now, localTime, context.crisisMode === true, languages);
       const facts: Record<string, unknown> = { [SCOPE_FACT]: scope };
       for (const name of eventFactList) facts[name] = fieldValue(event, name);
       const { results, failureResults } = context.explain
@@ -190,6 +194,7 @@ export function createRuleSet(
       }
 
       if (context.explain) {
+        decision.language = await scope.explainLanguage();
         decision.explanation = [...byId.values()].map((rule) => {
           const result = resultById.get(rule.id);
           const outcome = outcomes.get(rule.id) ?? { outcome: 'no-match' as const };

@@ -18,6 +18,8 @@ export interface RuleTestResult {
   passed: boolean;
   /** Why it failed, in words; empty when it passed. */
   failures: string[];
+  /** On a failure: the last event's language and what decided it, `fa (from: text | platform | author | channel)`. */
+  lang?: string;
 }
 
 /** An action as people read it (and as `foghorn evaluate` prints it): type, rule, then its fields. */
@@ -78,7 +80,10 @@ export async function runRuleTests(compiled: CompiledRules, options: RuleTestOpt
           }
         });
       }
-      results.push({ ruleId: rule.id, file: rule.file, name: test.name, passed: failures.length === 0, failures });
+      const passed = failures.length === 0;
+      // A failing test says what language the post was read as, and what decided it.
+      const lang = !passed && last!.language !== undefined ? { lang: last!.language } : {};
+      results.push({ ruleId: rule.id, file: rule.file, name: test.name, passed, failures, ...lang });
     }
   }
   return results;

@@ -152,6 +152,7 @@ describe('foghorn (in process)', () => {
       event: 'generic:9',
       rules: [],
       actions: [],
+      lang: 'en (from: text)',
       explain: [
         {
           rule: 'faq-hours',

@@ -86,3 +86,76 @@ export function accuracyTable(rows: readonly LanguageAccuracy[]): string {
   ];
   return lines.join('\n');
 }
+
+/** The lengths Lingua's test data is cut into, and the file each is kept in (`<category>.jsonl`). */
+export const LENGTH_CATEGORIES = ['sentences', 'word-pairs', 'single-words'] as const;
+export type LengthCategory = (typeof LENGTH_CATEGORIES)[number];
+
+/** Percent correct per language and length category. */
+export type AccuracyByLength = Record<string, Partial<Record<LengthCategory, { correct: number; posts: number }>>>;
+
+/** True when `dir` holds the three length files (a corpus cut like Lingua's test data). */
+export function hasLengthCategories(dir: string): boolean {
+  const files = new Set(readdirSync(dir));
+  return LENGTH_CATEGORIES.every((category) => files.has(`${category}.jsonl`));
+}
+
+/** Accuracy of `detect` per language and length on `dir/<category>.jsonl`. */
+export async function measureByLength(dir: string, detect: (text: string) => Promise<string | undefined>): Promise<AccuracyByLength> {
+  const table: AccuracyByLength = {};
+  for (const category of LENGTH_CATEGORIES) {
+    const lines = readFileSync(join(dir, `${category}.jsonl`), 'utf8').split('\n');
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      const post = JSON.parse(line) as LabelledPost;
+      const cell = ((table[post.lang] ??= {})[category] ??= { correct: 0, posts: 0 });
+      cell.posts++;
+      if ((await detect(post.text)) === post.lang) cell.correct++;
+    }
+  }
+  return table;
+}
+
+/** Lingua's published figures (`published.json` beside the peer sample): detector → language → category → percent. */
+export type PublishedAccuracy = Record<string, Record<string, Partial<Record<LengthCategory, number>>>>;
+
+function cellPercent(cell: { correct: number; posts: number } | undefined): number | undefined {
+  return cell === undefined || cell.posts === 0 ? undefined : (100 * cell.correct) / cell.posts;
+}
+
+function formatPercent(value: number | undefined): string {
+  return value === undefined || Number.isNaN(value) ? '-' : value.toFixed(1);
+}
+
+/**
+ * The markdown table: a row per language (in `langs` order), a column per length, each cell Foghorn's
+ * percent and, when `published` is given, the published detector's beside it; a mean row over `verdict`.
+ */
+export function accuracyByLengthTable(
+  table: AccuracyByLength,
+  langs: readonly string[],
+  verdict: readonly string[],
+  published?: { name: string; figures: Record<string, Partial<Record<LengthCategory, number>>> },
+): string {
+  const headers = LENGTH_CATEGORIES.map((category) => category.replace('-', ' '));
+  const columns = published ? headers.flatMap((header) => [`${header}: Foghorn`, published.name]) : headers;
+  const row = (lang: string, values: Array<number | undefined>) => `| ${lang} | ${values.map(formatPercent).join(' | ')} |`;
+  const valuesOf = (lang: string) =>
+    LENGTH_CATEGORIES.flatMap((category) => {
+      const ours = cellPercent(table[lang]?.[category]);
+      return published ? [ours, published.figures[lang]?.[category]] : [ours];
+    });
+  const mean = columns.map((_, index) => {
+    const values = verdict.map((lang) => valuesOf(lang)[index]).filter((value): value is number => value !== undefined);
+    return values.length === verdict.length ? values.reduce((sum, value) => sum + value, 0) / values.length : undefined;
+  });
+  const count = (category: LengthCategory) => langs.reduce((sum, lang) => sum + (table[lang]?.[category]?.posts ?? 0), 0);
+  return [
+    `| language | ${columns.join(' | ')} |`,
+    `|---|${columns.map(() => '---|').join('')}`,
+    ...langs.map((lang) => row(lang, valuesOf(lang))),
+    row(`**mean of ${verdict.join(', ')}**`, mean),
+    '',
+    `items: ${LENGTH_CATEGORIES.map((category) => `${category} ${count(category)}`).join(', ')}`,
+  ].join('\n');
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyTable, measureAccuracy, readLabelledPosts } from '../../../functions/rules/lang/accuracy.js';
+import { arabicScriptLanguage } from '../../../functions/rules/lang/arabic-script.js';
 import { createLanguageDetector, detectLanguage } from '../../../functions/rules/lang/detect.js';
-import { arabicScriptLanguage } from '../../../functions/rules/lang/script.js';
 
 const posts = readLabelledPosts('test/rules/fixtures/lang');
 
@@ -32,6 +32,37 @@ describe('detectLanguage', () => {
     expect(await detectLanguage('שלום, מה שלומך?')).toBe('he');
     expect(await detectLanguage('안녕하세요')).toBe('ko');
     expect(await detectLanguage('Привіт, як справи?')).toBe('uk');
+  });
+
+  it('recognises Kazakh, which writes і like Ukrainian and ы like Russian (UD_Kazakh-KTB test sentences)', async () => {
+    expect(await detectLanguage('Қазақстан осы өңірдегі бейбітшілікті қолдайды.')).toBe('kk');
+    expect(await detectLanguage('Біздің елде сізге ерекше құрметпен қарайды.')).toBe('kk');
+    expect(await detectLanguage('Бұл өте тиімді келісімшарт.')).toBe('kk');
+    // Ukrainian and Russian keep their letter rules.
+    expect(await detectLanguage('Дякую, що відповіли так швидко')).toBe('uk');
+    expect(await detectLanguage('Вы не ответили на моё письмо')).toBe('ru');
+  });
+
+  it('does not name a Cyrillic language whose own letters the text lacks, nor a non-Turkic one for ı or ğ', async () => {
+    const cld3Says = (language: string) =>
+      createLanguageDetector({ loadModel: async () => ({ findLanguage: () => ({ language, probability: 0.9, is_reliable: true }) }) });
+    // UD_Russian-GSD and UD_Turkish-IMST words; the model's answer stands only where the letters allow it.
+    expect(await cld3Says('sr')('основной состав')).toBe('ru');
+    expect(await cld3Says('sr')('њихова')).toBe('sr');
+    expect(await cld3Says('bg')('основной состав')).toBe('bg');
+    expect(await cld3Says('hu')('bırakmadı')).toBe('tr');
+    expect(await cld3Says('hu')('ağrılar')).toBe('tr');
+    expect(await cld3Says('tr')('gəldim ağır')).toBe('tr');
+    expect(await cld3Says('hu')('ağır gəldi')).toBe('az');
+    expect(await cld3Says('hu')('szépen')).toBe('hu');
+  });
+
+  it('does not read a short Arabic or Urdu word as Persian for want of a telling letter', async () => {
+    // UD_Arabic-PADT and Tatoeba (ara, urd) words the old rule gave to Persian.
+    for (const word of ['حقائب', 'والاقتصاد', 'للواء', 'مجنونًا', 'متعقّب']) expect(arabicScriptLanguage(word), word).toBe('ar');
+    for (const word of ['شاندار۔', 'بجائی۔']) expect(arabicScriptLanguage(word), word).toBe('ur');
+    // Persian keeps what is Persian's: the ezafe, and ه where Arabic writes ة.
+    for (const word of ['دروازهٔ', 'اندازه', 'افشانه']) expect(arabicScriptLanguage(word), word).toBe('fa');
   });
 
   it('tells Persian, Arabic and Urdu apart by their own letters and words', () => {

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LENGTH_CATEGORIES, type LengthCategory, measureByLength } from '../../../functions/rules/lang/accuracy.js';
+import { detectLanguage } from '../../../functions/rules/lang/detect.js';
+
+// Built from public corpora (UD treebanks, Tatoeba, Global Voices): sources and licences in its README.
+const CORPUS = 'test/rules/fixtures/lang-corpus';
+
+/**
+ * Floors a few points under what the detector measures on the corpus (docs/language-detection.md keeps
+ * the table): sentences everywhere; short text where rules decide (Arabic script, Hebrew, Kazakh's
+ * letters). Latin-script single words are CLD3's guesses and get priors instead, so they have no floor.
+ */
+const FLOORS: Record<string, Partial<Record<LengthCategory, number>>> = {
+  fa: { sentences: 95, 'word-pairs': 90, 'single-words': 70 },
+  ar: { sentences: 95, 'word-pairs': 95, 'single-words': 93 },
+  he: { sentences: 95, 'word-pairs': 95, 'single-words': 95 },
+  ur: { sentences: 95, 'word-pairs': 60, 'single-words': 45 },
+  sw: { sentences: 85 },
+  tr: { sentences: 90 },
+  ru: { sentences: 95, 'word-pairs': 95, 'single-words': 90 },
+  en: { sentences: 85 },
+  kk: { sentences: 85, 'word-pairs': 65, 'single-words': 50 },
+};
+
+describe('detection on the corpus built from public sources', () => {
+  it('every item names its source, and the three lengths cover the eight languages and Kazakh', () => {
+    for (const category of LENGTH_CATEGORIES) {
+      const rows = readFileSync(`${CORPUS}/${category}.jsonl`, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as { text: string; lang: string; source: string });
+      expect(new Set(rows.map((row) => row.lang))).toEqual(new Set(Object.keys(FLOORS)));
+      for (const row of rows) expect(row.source, row.text).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{7}:\S+#sentence\d+$/);
+    }
+  });
+
+  it('meets the floors per language and length', async () => {
+    const table = await measureByLength(CORPUS, detectLanguage);
+    for (const [lang, floors] of Object.entries(FLOORS)) {
+      for (const [category, floor] of Object.entries(floors)) {
+        const cell = table[lang]![category as LengthCategory]!;
+        expect((100 * cell.correct) / cell.posts, `${lang} ${category}`).toBeGreaterThanOrEqual(floor);
+      }
+    }
+  });
+});
