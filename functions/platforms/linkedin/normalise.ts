@@ -80,7 +80,8 @@ export function notificationEvent(
   context: ConnectorContext,
   receivedAt: Date,
 ): CanonicalEvent | undefined {
-  const kind = KINDS[notification.action];
+  // An own key only: an action such as "valueOf" must not find Object.prototype's.
+  const kind = Object.hasOwn(KINDS, notification.action) ? KINDS[notification.action] : undefined;
   if (kind === undefined) return undefined;
   const organization = notification.organizationalEntity;
   const configured = context.settings.get(LINKEDIN_ORGANIZATION_ID);
