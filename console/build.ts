@@ -24,7 +24,7 @@ function sourceFolder(here: string): string {
 }
 
 /** The console's page paths: each answers index.html, and the page is chosen in the browser. */
-export const CONSOLE_PAGES = /^\/(feed|conversation(\/[^/]+)?|approvals|crisis|rules|analytics|audit|dead-letters|login)\/?$/;
+export const CONSOLE_PAGES = /^\/(feed|conversation(\/[^/]+)?|approvals|crisis|rules|analytics|audit|dead-letters|posts|login)\/?$/;
 
 /**
  * The policy every page is served with, locally and behind CloudFront: no inline script or style, nothing from another

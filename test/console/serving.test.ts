@@ -25,6 +25,7 @@ const PAGES = [
   '/analytics',
   '/audit',
   '/dead-letters',
+  '/posts',
   '/login',
 ];
 
