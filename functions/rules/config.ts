@@ -118,7 +118,7 @@ export function parseFoghornConfig(value: unknown, source: string | undefined, o
   for (const extension of options.extensions) {
     for (const [section, check] of Object.entries(extension.configSections ?? {})) {
       try {
-        check((parsed.data as Record<string, unknown>)[section], file);
+        check((parsed.data as Record<string, unknown>)[section], file, parsed.data);
       } catch (error) {
         throw new RuleConfigError((error as Error).message);
       }

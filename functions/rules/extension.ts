@@ -20,9 +20,10 @@ export interface RuleLanguageExtension {
   readonly ruleKeys: Readonly<Record<string, z.ZodType>>;
   /**
    * Sections of foghorn.config.yaml this extension checks, by key, given the section's value (after
-   * the base defaults) and the file's name; a checker throws an Error whose message says what is wrong.
+   * the base defaults), the file's name and the whole checked config (for names declared in another section, such as
+   * `targets:`); a checker throws an Error whose message says what is wrong.
    */
-  readonly configSections?: Readonly<Record<string, (value: unknown, source: string) => void>>;
+  readonly configSections?: Readonly<Record<string, (value: unknown, source: string, config: FoghornConfig) => void>>;
   /**
    * The shape of those sections for editors (schema/config.schema.json), by key: the zod schema the checker
    * parses with where it has one. The checker stays the judge; this is what an editor completes and flags.
