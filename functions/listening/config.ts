@@ -81,8 +81,12 @@ export class ListenConfigError extends FoghornError {
   }
 }
 
-/** The listen section (absent: no sources); ListenConfigError lists every problem, naming the source and the field. */
-export function parseListenSection(value: unknown, source = 'foghorn.config.yaml'): ListenSourceConfig[] {
+/**
+ * The listen section (absent: no sources); ListenConfigError lists every problem, naming the source and the field.
+ * Given the names declared under `targets:`, each `escalate:` must be one of them; without them (a runtime re-reading a
+ * config already checked) it is not judged.
+ */
+export function parseListenSection(value: unknown, source = 'foghorn.config.yaml', targets?: readonly string[]): ListenSourceConfig[] {
   if (value === undefined || value === null) return [];
   const problems: ListenConfigProblem[] = [];
   if (!Array.isArray(value)) {
@@ -102,7 +106,7 @@ export function parseListenSection(value: unknown, source = 'foghorn.config.yaml
     if (typeof id === 'string' && seen.has(id))
       problems.push({ path: ['listen', String(index), 'id'], message: `'${id}' is used by another source` });
     if (typeof id === 'string') seen.add(id);
-    const parsed = parseSource(entry, ['listen', String(index)], problems);
+    const parsed = parseSource(entry, ['listen', String(index)], problems, targets);
     if (parsed) sources.push(parsed);
   });
   if (problems.length > 0)
@@ -113,7 +117,12 @@ export function parseListenSection(value: unknown, source = 'foghorn.config.yaml
   return sources;
 }
 
-function parseSource(entry: unknown, path: string[], problems: ListenConfigProblem[]): ListenSourceConfig | undefined {
+function parseSource(
+  entry: unknown,
+  path: string[],
+  problems: ListenConfigProblem[],
+  targets: readonly string[] | undefined,
+): ListenSourceConfig | undefined {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     problems.push({ path, message: 'must be a mapping such as { id: forums, type: feed, urls: [...], every: 10m }' });
     return undefined;
@@ -149,6 +158,8 @@ function parseSource(entry: unknown, path: string[], problems: ListenConfigProbl
     problems.push({ path: at('alertAfter'), message: `must be a whole number of failures above 0, got ${JSON.stringify(alertAfter)}` });
   if (fields.escalate !== undefined && (typeof fields.escalate !== 'string' || fields.escalate === ''))
     problems.push({ path: at('escalate'), message: 'must name an escalation target (targets:)' });
+  else if (typeof fields.escalate === 'string' && targets !== undefined && !targets.includes(fields.escalate))
+    problems.push({ path: at('escalate'), message: unknownTargetMessage(fields.escalate, targets) });
   if (fields.escalate !== undefined && alertAfter === undefined)
     problems.push({ path: at('escalate'), message: 'needs alertAfter: the number of consecutive failures that escalate' });
   const baseUrl = fields.baseUrl;
@@ -201,6 +212,12 @@ function parseSource(entry: unknown, path: string[], problems: ListenConfigProbl
     ...(channels ? { channels } : {}),
     ...(videos ? { videos } : {}),
   };
+}
+
+/** As for `limits.breaker.target`, with the declared name it was probably meant to be. */
+function unknownTargetMessage(target: string, targets: readonly string[]): string {
+  const near = /'([^']+)'/.exec(suggestion(target, targets))?.[1];
+  return `unknown target '${target}' (declare it under targets:${near === undefined ? '' : `; did you mean '${near}'?`})`;
 }
 
 function duration(

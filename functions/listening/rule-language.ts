@@ -27,9 +27,9 @@ export const listeningRuleLanguage: RuleLanguageExtension = {
   name: 'listening',
   ruleKeys: {},
   configSections: {
-    listen: (value, source) => {
+    listen: (value, source, config) => {
       try {
-        parseListenSection(value, source);
+        parseListenSection(value, source, Object.keys(config.targets));
       } catch (error) {
         if (!(error instanceof ListenConfigError)) throw error;
         throw new ListenConfigError(listenProblemText(source, error.problems, lineLocator(source)), error.problems);

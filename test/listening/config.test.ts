@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { ruleLanguage } from '../../functions/app/rule-language.js';
 import { LISTEN_TYPES, parseListenSection } from '../../functions/listening/config.js';
 import { listeningTypes } from '../../functions/listening/index.js';
 import { readFoghornConfig } from '../../functions/rules/config.js';
+import { ruleDir } from '../rules/support.js';
+import { runFoghorn } from '../support/cli.js';
 
 function configFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'foghorn-listen-config-')), 'foghorn.config.yaml');
@@ -68,6 +70,58 @@ listen:
     expect(message).toContain('listen.2.urls.0: must be an http(s) URL, got "ftp://old.example/feed"');
     expect(message).toContain("listen.2.every: must be at least 30s, got '10s'");
     expect(message).toContain('listen.2.escalate: needs alertAfter');
+  });
+
+  it('refuses an escalate: naming no declared target, with the file, the line, the field and the near miss', () => {
+    const path = configFile(`timezone: UTC
+targets:
+  oncall: {}
+  comms: {}
+listen:
+  - { id: forums, type: feed, urls: [https://forum.example/c/banks.rss], every: 10m, alertAfter: 3, escalate: comms }
+  - { id: bsky, type: bluesky-search, query: acme, every: 2m, alertAfter: 3, escalate: pager }
+  - id: news
+    type: feed
+    urls: [https://news.example/atom.xml]
+    every: 10m
+    alertAfter: 3
+    escalate: on-call
+`);
+    let message = '';
+    try {
+      readFoghornConfig(path, { extensions: ruleLanguage });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n').slice(1)).toEqual([
+      `  ${path}:7: listen.1.escalate: unknown target 'pager' (declare it under targets:)`,
+      `  ${path}:13: listen.2.escalate: unknown target 'on-call' (declare it under targets:; did you mean 'oncall'?)`,
+    ]);
+  });
+
+  it('foghorn rules validate refuses the config of a source escalating to an undeclared target (exit 1)', async () => {
+    const dir = ruleDir({
+      'foghorn.config.yaml': `targets: { oncall: {} }
+listen:
+  - id: forums
+    type: feed
+    urls: [https://forum.example/c/banks.rss]
+    every: 10m
+    alertAfter: 3
+    escalate: on-call
+`,
+      'rules/feed.yaml': 'id: feed-tag\nwhen: { all: [{ fact: platform, operator: equal, value: feed }] }\nthen: [{ tag: feed }]\n',
+    });
+    const refused = await runFoghorn(['rules', 'validate', join(dir, 'rules')]);
+    expect(refused.code).toBe(1);
+    expect(refused.err.join('\n')).toContain(
+      "foghorn.config.yaml:8: listen.0.escalate: unknown target 'on-call' (declare it under targets:; did you mean 'oncall'?)",
+    );
+
+    writeFileSync(join(dir, 'foghorn.config.yaml'), readFileSync(join(dir, 'foghorn.config.yaml'), 'utf8').replace('on-call', 'oncall'));
+    const accepted = await runFoghorn(['rules', 'validate', join(dir, 'rules')]);
+    expect(accepted.err).toEqual([]);
+    expect(accepted.code).toBe(0);
   });
 
   it('refuses a listen section that is not a list', () => {
