@@ -41,12 +41,18 @@ export const notificationSchema = z.looseObject({
 });
 export type LinkedInNotification = z.infer<typeof notificationSchema>;
 
-/** `urn:li:comment:(<the post's activity, share or ugcPost urn>,<comment id>)` */
-const COMMENT_URN = /^urn:li:comment:\((urn:li:[A-Za-z]+:[^,()]+),([^,()]+)\)$/;
+/**
+ * `urn:li:comment:(<the post's activity, share or ugcPost urn>,<comment id>)`. Webhook deliveries also write the
+ * post without its `urn:li:` (`urn:li:comment:(activity:…,…)`) in `generatedActivity`, beside the full form in the
+ * decoration: both are read, and the full form is what Foghorn keeps and sends back.
+ */
+const COMMENT_URN = /^urn:li:comment:\(((?:urn:li:)?[A-Za-z]+:[^,()]+),([^,()]+)\)$/;
 
-export function parseCommentUrn(urn: string): { thread: string; commentId: string } | undefined {
+export function parseCommentUrn(urn: string): { thread: string; commentId: string; urn: string } | undefined {
   const match = COMMENT_URN.exec(urn);
-  return match?.[1] && match[2] ? { thread: match[1], commentId: match[2] } : undefined;
+  if (!match?.[1] || !match[2]) return undefined;
+  const thread = match[1].startsWith('urn:li:') ? match[1] : `urn:li:${match[1]}`;
+  return { thread, commentId: match[2], urn: `urn:li:comment:(${thread},${match[2]})` };
 }
 
 /**
@@ -88,9 +94,9 @@ export function notificationEvent(
   const ours = new Set([organization, ...(configured ? [`urn:li:organization:${configured}`] : [])]);
   const decorated = notification.decoratedGeneratedActivity;
   const activity = kind === 'comment' ? decorated?.comment : decorated?.share;
-  const generated = nonEmptyId(notification.generatedActivity ?? activity?.entity, `${where}.generatedActivity`);
-  if (generated === undefined)
-    throw new NormaliseError(`\`${where}.generatedActivity\` is missing`, { path: `${where}.generatedActivity` });
+  const written = nonEmptyId(notification.generatedActivity ?? activity?.entity, `${where}.generatedActivity`);
+  if (written === undefined) throw new NormaliseError(`\`${where}.generatedActivity\` is missing`, { path: `${where}.generatedActivity` });
+  const generated = (kind === 'comment' ? parseCommentUrn(written)?.urn : undefined) ?? written;
   const owner = nonEmptyId(activity?.owner, `${where}.decoratedGeneratedActivity.owner`);
   const isSelf = notification.action === 'ADMIN_COMMENT' || (owner !== undefined && ours.has(owner));
   const text = activity?.text;

@@ -13,7 +13,7 @@ const read: ReadDelivery = (body) => {
 };
 
 describe('linkedin verify and normalise on mangled payloads', () => {
-  it.each(['comment.json', 'batch.json'])(
+  it.each(['comment.json', 'comment-delivered.json', 'batch.json'])(
     'on %s with one field changed: canonical events keeping their ids, or a 4xx naming the field',
     (name) => {
       fc.assert(

@@ -54,6 +54,19 @@ describe('linkedin normalise', () => {
     expect(events[1]?.meta).not.toHaveProperty('parentComment');
   });
 
+  it('reads a delivery that writes the comment urn the short way (activity:…): the full urn is kept and answered', () => {
+    const [event] = normalise(fixture('comment-delivered.json'));
+    const comment = 'urn:li:comment:(urn:li:activity:7130264455690000000,7130269500000000000)';
+    expect(event).toMatchObject({
+      id: 'linkedin:1205373120',
+      kind: 'comment',
+      text: 'The app logs me out every five minutes.',
+      author: { id: 'urn:li:person:Hj2kL9mNpQ', isSelf: false },
+      thread: { id: 'urn:li:activity:7130264455690000000', replyToId: comment },
+      meta: { commentUrn: comment, commentsOn: comment, object: 'urn:li:activity:7130264455690000000', parentComment: comment },
+    });
+  });
+
   it('marks a comment LinkedIn sent without its decoration: empty text, meta.textMissing', () => {
     const body = fixtureJson<{ notifications: Record<string, unknown>[] }>('comment.json');
     delete body.notifications[0]!.decoratedGeneratedActivity;

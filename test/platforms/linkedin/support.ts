@@ -7,12 +7,7 @@ import type { InboundRequest } from '../../../functions/core/http.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { linkedInConnector } from '../../../functions/platforms/linkedin/index.js';
 
-/**
- * Fixtures follow the documented shapes: the notification envelope and fields of "Organization Social Action
- * Notifications" (learn.microsoft.com/linkedin/marketing/community-management/organizations/organization-social-action-notifications),
- * the comment objects of the "Comments API" (…/community-management/shares/comments-api), and the signing of
- * "Webhooks" (learn.microsoft.com/linkedin/shared/api-guide/webhook-validation). Ids are made up.
- */
+/** Fixtures: fixtures/README.md says, per file, which documented page or recorded delivery each shape comes from. */
 export const CLIENT_SECRET = 'WPL_AP1.s3cr3tV4lu3.xY9zQ==';
 export const ACCESS_TOKEN = 'AQXdSP_W41_b8-long-member-access-token-0123456789';
 export const ORGANIZATION_ID = '2414183';
