@@ -15,6 +15,16 @@ function configFile(text: string): string {
   return path;
 }
 
+/** Why the config at `path` is refused (empty when it is not). */
+function refusal(path: string): string {
+  try {
+    readFoghornConfig(path, { extensions: ruleLanguage });
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 describe('the listen: section of foghorn.config.yaml', () => {
   it('reads sources with their durations, the first backfill bounded by since (default 1h)', () => {
     const path = configFile(`timezone: UTC
@@ -54,12 +64,7 @@ listen:
     every: often
   - { id: bsky, type: feed, urls: [ftp://old.example/feed], every: 10s, escalate: oncall }
 `);
-    let message = '';
-    try {
-      readFoghornConfig(path, { extensions: ruleLanguage });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = refusal(path);
     expect(message).toContain(
       `${path}:4: listen.0.type: unknown source type "fed" (did you mean 'feed'?); known: feed, bluesky-search, x-search, reddit-search, mastodon, youtube-comments`,
     );
@@ -87,12 +92,7 @@ listen:
     alertAfter: 3
     escalate: on-call
 `);
-    let message = '';
-    try {
-      readFoghornConfig(path, { extensions: ruleLanguage });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = refusal(path);
     expect(message.split('\n').slice(1)).toEqual([
       `  ${path}:7: listen.1.escalate: unknown target 'pager' (declare it under targets:)`,
       `  ${path}:13: listen.2.escalate: unknown target 'on-call' (declare it under targets:; did you mean 'oncall'?)`,

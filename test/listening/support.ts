@@ -12,10 +12,16 @@ import { EmbeddedCursorStore } from '../../functions/storage/embedded/cursor-sto
 import { EmbeddedDatabase } from '../../functions/storage/embedded/database.js';
 import { EmbeddedEventStore } from '../../functions/storage/embedded/event-store.js';
 import { sendOutbound } from '../support/fake-platform-api.js';
+import type { ReceivedRequest } from '../support/loopback.js';
 
 /** A fixture of a source type, as the API's documentation shows it (the file names its page). */
 export function fixtureText(type: string, name: string): string {
   return readFileSync(join(import.meta.dirname, type, 'fixtures', name), 'utf8');
+}
+
+/** The query parameters of a request the fake API received (empty when there was none). */
+export function query(request: ReceivedRequest | undefined): Record<string, string> {
+  return Object.fromEntries(new URL(request?.url ?? '/', 'http://x').searchParams);
 }
 
 /** One source's config as the `listen:` section parses it (so the tests use the validated form). */

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { OutboundRequest, OutboundResponse } from '../../functions/core/http.js';
 import { type LoopbackAnswer, type ReceivedRequest, startLoopback } from './loopback.js';
 
@@ -36,6 +37,37 @@ export async function startFakePlatformApi(): Promise<FakePlatformApi> {
       handler = next;
     },
     close: loopback.close,
+  };
+}
+
+/**
+ * The fake API of the current describe block: started before its tests, closed after them, with what it received
+ * emptied before each test. Call at the top of the block; use it inside tests.
+ */
+export function useFakePlatformApi(): FakePlatformApi {
+  let api: FakePlatformApi | undefined;
+  beforeAll(async () => {
+    api = await startFakePlatformApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  beforeEach(() => {
+    if (api) api.received.length = 0;
+  });
+  const started = (): FakePlatformApi => {
+    if (!api) throw new Error('useFakePlatformApi: the fake API is not started yet (use it inside a test)');
+    return api;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get received() {
+      return started().received;
+    },
+    answer: (handler) => started().answer(handler),
+    close: () => started().close(),
   };
 }
 

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { blueskySearchSource } from '../../../functions/listening/bluesky-search/index.js';
 import { listenOnce, listenStatuses } from '../../../functions/listening/listen.js';
 import { BlueskySessionCache } from '../../../functions/platforms/bluesky/session.js';
-import { type FakeAnswer, type FakePlatformApi, startFakePlatformApi } from '../../support/fake-platform-api.js';
+import { type FakeAnswer, useFakePlatformApi } from '../../support/fake-platform-api.js';
 import type { ReceivedRequest } from '../../support/loopback.js';
-import { fixtureText, listenHarness, sourceConfig } from '../support.js';
+import { fixtureText, listenHarness, query, sourceConfig } from '../support.js';
 
 const SESSION = JSON.parse(fixtureText('bluesky-search', 'create-session.json')) as Record<string, unknown>;
 const SEARCH = JSON.parse(fixtureText('bluesky-search', 'search-posts.json')) as { posts: Array<{ uri: string; indexedAt: string }> };
@@ -30,21 +30,8 @@ function pds(search: (request: ReceivedRequest) => FakeAnswer) {
   };
 }
 
-function query(request: ReceivedRequest | undefined): Record<string, string> {
-  return Object.fromEntries(new URL(request?.url ?? '/', 'http://x').searchParams);
-}
-
 describe('bluesky-search source (app.bsky.feed.searchPosts) into the store', () => {
-  let api: FakePlatformApi;
-  beforeAll(async () => {
-    api = await startFakePlatformApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.received.length = 0;
-  });
+  const api = useFakePlatformApi();
   const config = (id: string, extra: Record<string, unknown> = {}) =>
     sourceConfig({ id, type: 'bluesky-search', query: 'acme bank', every: '2m', ...extra });
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { feedSource } from '../../../functions/listening/feed/index.js';
 import { listenOnce, listenStatuses } from '../../../functions/listening/listen.js';
 import { listenCursorKey } from '../../../functions/listening/source.js';
-import { type FakeAnswer, type FakePlatformApi, startFakePlatformApi } from '../../support/fake-platform-api.js';
+import { type FakeAnswer, useFakePlatformApi } from '../../support/fake-platform-api.js';
 import type { ReceivedRequest } from '../../support/loopback.js';
 import { fixtureText, listenHarness, sourceConfig } from '../support.js';
 
@@ -26,16 +26,7 @@ function feedHost(documents: Record<string, string>) {
 }
 
 describe('feed source (RSS 2.0, Atom, JSON Feed) into the store', () => {
-  let api: FakePlatformApi;
-  beforeAll(async () => {
-    api = await startFakePlatformApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.received.length = 0;
-  });
+  const api = useFakePlatformApi();
 
   it('takes the RSS items dated within since as post events with their link, then reads with a conditional GET', async () => {
     api.answer(feedHost({ '/news.rss': RSS }));

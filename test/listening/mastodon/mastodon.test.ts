@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionCommand } from '../../../functions/core/action-command.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { listenOnce } from '../../../functions/listening/listen.js';
 import { mastodonSource } from '../../../functions/listening/mastodon/index.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
-import { type FakeAnswer, type FakePlatformApi, sendOutbound, startFakePlatformApi } from '../../support/fake-platform-api.js';
+import { type FakeAnswer, sendOutbound, useFakePlatformApi } from '../../support/fake-platform-api.js';
 import type { ReceivedRequest } from '../../support/loopback.js';
-import { fixtureText, listenHarness, sourceConfig } from '../support.js';
+import { fixtureText, listenHarness, query, sourceConfig } from '../support.js';
 
 const TAG = JSON.parse(fixtureText('mastodon', 'tag-timeline.json')) as Array<Record<string, unknown>>;
 const NOW = new Date('2019-12-08T04:00:00Z');
-
-function query(request: ReceivedRequest | undefined): Record<string, string> {
-  return Object.fromEntries(new URL(request?.url ?? '/', 'http://x').searchParams);
-}
 
 /** An instance: the tag timeline and the statuses search, each answering `pages` in turn then nothing new. */
 function instance(pages: { tag?: unknown[][]; search?: unknown[][] }) {
@@ -28,16 +24,7 @@ function instance(pages: { tag?: unknown[][]; search?: unknown[][] }) {
 }
 
 describe('mastodon source (hashtag timeline and statuses search) into the store', () => {
-  let api: FakePlatformApi;
-  beforeAll(async () => {
-    api = await startFakePlatformApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.received.length = 0;
-  });
+  const api = useFakePlatformApi();
   const config = (id: string, extra: Record<string, unknown> = {}) =>
     sourceConfig({ id, type: 'mastodon', instance: api.url, hashtags: ['acmebank'], every: '5m', since: '1h', ...extra });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionCommand } from '../../../functions/core/action-command.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { listenOnce } from '../../../functions/listening/listen.js';
@@ -6,30 +6,16 @@ import { redditSearchSource } from '../../../functions/listening/reddit-search/i
 import { buildRedditRequest } from '../../../functions/platforms/reddit/client.js';
 import { RedditTokenCache } from '../../../functions/platforms/reddit/oauth.js';
 import { redditApi, redditSettings } from '../../platforms/reddit/support.js';
-import { type FakePlatformApi, startFakePlatformApi } from '../../support/fake-platform-api.js';
-import type { ReceivedRequest } from '../../support/loopback.js';
-import { fixtureText, listenHarness, sourceConfig } from '../support.js';
+import { useFakePlatformApi } from '../../support/fake-platform-api.js';
+import { fixtureText, listenHarness, query, sourceConfig } from '../support.js';
 
 const LISTING = JSON.parse(fixtureText('reddit-search', 'search-personalfinance.json')) as { data: { children: unknown[] } };
 const EMPTY = { kind: 'Listing', data: { after: null, children: [] } };
 /** About an hour after the sample's newest post (created 2023-11-14T22:00:00Z). */
 const NOW = new Date('2023-11-14T23:00:00Z');
 
-function query(request: ReceivedRequest | undefined): Record<string, string> {
-  return Object.fromEntries(new URL(request?.url ?? '/', 'http://x').searchParams);
-}
-
 describe('reddit-search source (search sorted by new) into the store', () => {
-  let api: FakePlatformApi;
-  beforeAll(async () => {
-    api = await startFakePlatformApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.received.length = 0;
-  });
+  const api = useFakePlatformApi();
   const config = (id: string, extra: Record<string, unknown> = {}) =>
     sourceConfig({
       id,

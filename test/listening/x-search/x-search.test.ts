@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionCommand } from '../../../functions/core/action-command.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { listenOnce } from '../../../functions/listening/listen.js';
 import { xSearchSource } from '../../../functions/listening/x-search/index.js';
 import { xConnector } from '../../../functions/platforms/x/index.js';
-import { type FakePlatformApi, startFakePlatformApi } from '../../support/fake-platform-api.js';
-import type { ReceivedRequest } from '../../support/loopback.js';
-import { fixtureText, listenHarness, sourceConfig } from '../support.js';
+import { useFakePlatformApi } from '../../support/fake-platform-api.js';
+import { fixtureText, listenHarness, query, sourceConfig } from '../support.js';
 
 const SEARCH = JSON.parse(fixtureText('x-search', 'search-recent.json')) as { data: unknown[] };
 const NOW = new Date('2021-03-19T20:30:00Z');
@@ -20,21 +19,8 @@ function settings(url: string) {
   });
 }
 
-function query(request: ReceivedRequest | undefined): Record<string, string> {
-  return Object.fromEntries(new URL(request?.url ?? '/', 'http://x').searchParams);
-}
-
 describe('x-search source (GET /2/tweets/search/recent) into the store', () => {
-  let api: FakePlatformApi;
-  beforeAll(async () => {
-    api = await startFakePlatformApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.received.length = 0;
-  });
+  const api = useFakePlatformApi();
   const config = (id: string, extra: Record<string, unknown> = {}) =>
     sourceConfig({ id, type: 'x-search', query: '"acme bank" OR @acmebank -is:retweet', every: '2m', since: '2d', ...extra });
 

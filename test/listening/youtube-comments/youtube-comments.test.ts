@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionCommand } from '../../../functions/core/action-command.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { listenOnce } from '../../../functions/listening/listen.js';
 import { youtubeCommentsSource } from '../../../functions/listening/youtube-comments/index.js';
 import { connectorFor } from '../../../functions/platforms/index.js';
-import { type FakeAnswer, type FakePlatformApi, sendOutbound, startFakePlatformApi } from '../../support/fake-platform-api.js';
+import { type FakeAnswer, sendOutbound, useFakePlatformApi } from '../../support/fake-platform-api.js';
 import type { ReceivedRequest } from '../../support/loopback.js';
-import { fixtureText, listenHarness, sourceConfig } from '../support.js';
+import { fixtureText, listenHarness, query, sourceConfig } from '../support.js';
 
 const THREADS = JSON.parse(fixtureText('youtube-comments', 'comment-threads.json')) as { items: unknown[] };
 const NOW = new Date('2024-03-02T11:00:00Z');
 const API_KEY = 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY';
-
-function query(request: ReceivedRequest | undefined): Record<string, string> {
-  return Object.fromEntries(new URL(request?.url ?? '/', 'http://x').searchParams);
-}
 
 function googleApi(threads: (request: ReceivedRequest) => FakeAnswer) {
   return (request: ReceivedRequest): FakeAnswer => {
@@ -36,16 +32,7 @@ function googleApi(threads: (request: ReceivedRequest) => FakeAnswer) {
 }
 
 describe('youtube-comments source (commentThreads.list) into the store', () => {
-  let api: FakePlatformApi;
-  beforeAll(async () => {
-    api = await startFakePlatformApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.received.length = 0;
-  });
+  const api = useFakePlatformApi();
   const settings = () => settingsFrom({ FOGHORN_YOUTUBE_API_KEY: API_KEY, FOGHORN_YOUTUBE_BASE_URL: api.url });
   const config = (id: string, extra: Record<string, unknown> = {}) =>
     sourceConfig({

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermanentActionError, TransientActionError } from '../../../functions/core/errors.js';
 import { linkedInConnector } from '../../../functions/platforms/linkedin/index.js';
-import { type FakePlatformApi, sendOutbound, startFakePlatformApi } from '../../support/fake-platform-api.js';
+import { sendOutbound, useFakePlatformApi } from '../../support/fake-platform-api.js';
 import { ACCESS_TOKEN, context, eventFrom, fixtureJson, NOW, replyCommand } from './support.js';
 
 function thrown(run: () => unknown): unknown {
@@ -16,16 +16,7 @@ function thrown(run: () => unknown): unknown {
 const COMMENT_URN = 'urn:li:comment:(urn:li:activity:7130264455690000000,7130268811120000000)';
 
 describe('linkedin outbound (Comments API)', () => {
-  let api: FakePlatformApi;
-  beforeAll(async () => {
-    api = await startFakePlatformApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.received.length = 0;
-  });
+  const api = useFakePlatformApi();
   const live = () => context({ FOGHORN_LINKEDIN_ACCESS_TOKEN: ACCESS_TOKEN, FOGHORN_LINKEDIN_API_URL: api.url });
 
   it('answers a comment with a nested comment as the Page: POST /rest/socialActions/{comment urn}/comments', async () => {
@@ -106,13 +97,7 @@ describe('linkedin outbound (Comments API)', () => {
 });
 
 describe('linkedin reconcile (no idempotency key: read the comments back)', () => {
-  let api: FakePlatformApi;
-  beforeAll(async () => {
-    api = await startFakePlatformApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useFakePlatformApi();
   const live = () => ({
     ...context({ FOGHORN_LINKEDIN_ACCESS_TOKEN: ACCESS_TOKEN, FOGHORN_LINKEDIN_API_URL: api.url }),
     send: sendOutbound,

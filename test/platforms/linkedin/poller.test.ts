@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { LinkedInPollError, linkedInPoller } from '../../../functions/platforms/linkedin/index.js';
-import { type FakePlatformApi, sendOutbound, startFakePlatformApi } from '../../support/fake-platform-api.js';
+import { sendOutbound, useFakePlatformApi } from '../../support/fake-platform-api.js';
 import type { ReceivedRequest } from '../../support/loopback.js';
 import { ACCESS_TOKEN, fixtureJson, NOW, ORGANIZATION_ID } from './support.js';
 
@@ -19,16 +19,7 @@ function linkedInApi(notifications: unknown = fixtureJson('notifications.json'))
 }
 
 describe('linkedin poller (organizationalEntityNotifications)', () => {
-  let api: FakePlatformApi;
-  beforeAll(async () => {
-    api = await startFakePlatformApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.received.length = 0;
-  });
+  const api = useFakePlatformApi();
   const context = (now = NOW) => ({
     settings: settingsFrom({
       FOGHORN_LINKEDIN_ACCESS_TOKEN: ACCESS_TOKEN,
