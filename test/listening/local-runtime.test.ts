@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAnswer, type FakePlatformApi, startFakePlatformApi } from '../support/fake-platform-api.js';
 import type { ReceivedRequest } from '../support/loopback.js';
-import { getJson, makeWorkspace, type RuntimeProcess, startRuntimeProcess, waitFor } from '../support/runtime-process.js';
+import { getJson, recordedActions, useRuntimeProcess, waitFor } from '../support/runtime-process.js';
 import { fixtureText } from './support.js';
 
 const RSS = fixtureText('feed', 'sample-rss-2.xml');
@@ -44,15 +44,6 @@ then:
         default: "Sorry about that. Sign-in is fixed now; please update the app."
 `;
 
-interface RecordedAction {
-  eventId: string;
-  ruleId: string;
-  type?: string;
-  status: string;
-  mode?: string;
-  request?: { method: string; url: string; body?: string };
-}
-
 /** The feed host and the Bluesky PDS on one loopback server, each path answering its documented sample. */
 function platforms(request: ReceivedRequest): FakeAnswer {
   if (request.url === '/news.rss' || request.url === '/mirror.rss')
@@ -69,16 +60,19 @@ function platforms(request: ReceivedRequest): FakeAnswer {
 }
 
 describe('listening through the local runtime (npm start)', () => {
+  // Not useFakePlatformApi: the sources are read at start, before a test could look, so nothing is cleared.
   let api: FakePlatformApi;
-  let runtime: RuntimeProcess;
   beforeAll(async () => {
     api = await startFakePlatformApi();
     api.answer(platforms);
-    const workspace = makeWorkspace({ 'feed.yaml': FEED_RULE, 'bluesky.yaml': BLUESKY_RULE });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  const runtime = useRuntimeProcess(() => ({
+    rules: { 'feed.yaml': FEED_RULE, 'bluesky.yaml': BLUESKY_RULE },
     // The samples are from 2003 and 2024: the first backfill reaches back to them.
-    writeFileSync(
-      join(dirname(workspace.rulesDir), 'foghorn.config.yaml'),
-      `timezone: UTC
+    config: `timezone: UTC
 targets:
   comms: { type: slack-webhook, url: FOGHORN_SLACK_COMMS_WEBHOOK }
   oncall: { description: "On-call engineer" }
@@ -92,34 +86,26 @@ listen:
   - { id: masto-brand, type: mastodon, instance: "${api.url}", hashtags: [acmebank], every: 5m, since: 9000d }
   - { id: yt-reviews, type: youtube-comments, channels: [UC_x5XG1OV2P6uZZ5FSM9Ttw], every: 10m, since: 9000d }
 `,
-    );
-    runtime = await startRuntimeProcess({
-      ...workspace,
-      env: {
-        FOGHORN_SANDBOX: 'true',
-        FOGHORN_BLUESKY_HANDLE: 'acmebank.bsky.social',
-        FOGHORN_BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
-        FOGHORN_BLUESKY_BASE_URL: api.url,
-        FOGHORN_X_APP_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid',
-        FOGHORN_X_SEARCH_BASE_URL: api.url,
-        FOGHORN_REDDIT_CLIENT_ID: 'p-jcoLKBynTLew',
-        FOGHORN_REDDIT_CLIENT_SECRET: 'gko_LXELoV07ZBNUXrvWZfzE3aI',
-        FOGHORN_REDDIT_REFRESH_TOKEN: '1234567890-refresh-token-test',
-        FOGHORN_REDDIT_USERNAME: 'foghorn_support',
-        FOGHORN_REDDIT_API_URL: `${api.url}/oauth`,
-        FOGHORN_REDDIT_AUTH_URL: `${api.url}/www`,
-        FOGHORN_YOUTUBE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY',
-        FOGHORN_YOUTUBE_BASE_URL: api.url,
-        FOGHORN_LOG_LEVEL: 'error',
-      },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await runtime?.stop();
-    await api?.close();
-  });
+    env: {
+      FOGHORN_SANDBOX: 'true',
+      FOGHORN_BLUESKY_HANDLE: 'acmebank.bsky.social',
+      FOGHORN_BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
+      FOGHORN_BLUESKY_BASE_URL: api.url,
+      FOGHORN_X_APP_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid',
+      FOGHORN_X_SEARCH_BASE_URL: api.url,
+      FOGHORN_REDDIT_CLIENT_ID: 'p-jcoLKBynTLew',
+      FOGHORN_REDDIT_CLIENT_SECRET: 'gko_LXELoV07ZBNUXrvWZfzE3aI',
+      FOGHORN_REDDIT_REFRESH_TOKEN: '1234567890-refresh-token-test',
+      FOGHORN_REDDIT_USERNAME: 'foghorn_support',
+      FOGHORN_REDDIT_API_URL: `${api.url}/oauth`,
+      FOGHORN_REDDIT_AUTH_URL: `${api.url}/www`,
+      FOGHORN_YOUTUBE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY',
+      FOGHORN_YOUTUBE_BASE_URL: api.url,
+      FOGHORN_LOG_LEVEL: 'error',
+    },
+  }));
 
-  const actions = async () => (await getJson<{ actions: RecordedAction[] }>(`${runtime.url}/api/actions?limit=1000`)).actions;
+  const actions = () => recordedActions(runtime.current.url);
 
   it('escalates a feed item matching the rule with the item link, once for the article in both feeds', async () => {
     const escalation = await waitFor('the feed escalation', async () =>
@@ -159,7 +145,7 @@ listen:
   it('shows each source on /health, the failing one with its last error, and escalates it', async () => {
     const health = await waitFor('the failing source on /health', async () => {
       const body = await getJson<{ listening: Array<{ source: string; state: string; failures: number; lastError?: string }> }>(
-        `${runtime.url}/health`,
+        `${runtime.current.url}/health`,
       );
       const dead = body.listening.find((source) => source.source === 'dead-forum');
       return dead?.state === 'failing' && body.listening.find((source) => source.source === 'bsky-brand')?.state === 'ok'
@@ -182,7 +168,7 @@ listen:
     );
     expect(escalation.eventId).toMatch(/^listen:dead-forum:failing:/);
     const { audit } = await getJson<{ audit: Array<{ kind: string; what: string; detail?: { source?: string } }> }>(
-      `${runtime.url}/api/audit?limit=100`,
+      `${runtime.current.url}/api/audit?limit=100`,
     );
     expect(audit.find((entry) => entry.what === 'listen.failed')).toMatchObject({ kind: 'listen', detail: { source: 'dead-forum' } });
   });
@@ -197,9 +183,9 @@ listen:
     // A source's status is written just after its items are stored: wait for both.
     const { events, health } = await waitFor('an event from every source type, each source ok', async () => {
       const { events } = await getJson<{ events: Array<{ id: string; kind: string; url?: string; meta?: { source?: string } }> }>(
-        `${runtime.url}/api/events?limit=1000`,
+        `${runtime.current.url}/api/events?limit=1000`,
       );
-      const health = await getJson<{ listening: Array<{ source: string; state: string }> }>(`${runtime.url}/health`);
+      const health = await getJson<{ listening: Array<{ source: string; state: string }> }>(`${runtime.current.url}/health`);
       const ok = Object.values(expected).every((source) => health.listening.find((one) => one.source === source)?.state === 'ok');
       return ok && Object.keys(expected).every((id) => events.some((event) => event.id === id)) ? { events, health } : undefined;
     });

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { signGeneric } from '../../functions/platforms/generic/verify.js';
 
 export const TEST_GENERIC_SECRET = 'e2e-generic-secret';
@@ -123,4 +124,57 @@ export function waitForQueuesToDrain(url: string, timeoutMs?: number): Promise<t
     },
     timeoutMs,
   );
+}
+
+/** An action as `GET /api/actions` lists it: what the runtime tests look at. */
+export interface RecordedAction {
+  id?: string;
+  eventId: string;
+  ruleId: string;
+  type?: string;
+  status: string;
+  mode?: string;
+  externalId?: string;
+  request?: { method: string; url: string; headers?: Record<string, string>; body?: string };
+}
+
+/** The actions the runtime at `url` lists (its first thousand). */
+export async function recordedActions(url: string): Promise<RecordedAction[]> {
+  return (await getJson<{ actions: RecordedAction[] }>(`${url}/api/actions?limit=1000`)).actions;
+}
+
+/** Waits for the first action of the runtime at `url` that `matches`. */
+export function waitForAction(url: string, what: string, matches: (action: RecordedAction) => boolean): Promise<RecordedAction> {
+  return waitFor(what, async () => (await recordedActions(url)).find(matches));
+}
+
+export interface RuntimeSetup {
+  /** The rule files, by name. */
+  rules: Record<string, string>;
+  env?: Record<string, string>;
+  /** foghorn.config.yaml, written beside the rules folder (absent: the runtime's defaults). */
+  config?: string;
+}
+
+/**
+ * The local runtime (`npm start`) of the current describe block: started before its tests with what `setup` gives
+ * (called then, so it can use a fake API started by an earlier hook), stopped after them. Read `.current` inside tests.
+ */
+export function useRuntimeProcess(setup: () => RuntimeSetup, startTimeoutMs = 60_000): { readonly current: RuntimeProcess } {
+  let runtime: RuntimeProcess | undefined;
+  beforeAll(async () => {
+    const { rules, env, config } = setup();
+    const workspace = makeWorkspace(rules);
+    if (config !== undefined) writeFileSync(join(dirname(workspace.rulesDir), 'foghorn.config.yaml'), config);
+    runtime = await startRuntimeProcess({ ...workspace, ...(env ? { env } : {}) });
+  }, startTimeoutMs);
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+  return {
+    get current() {
+      if (!runtime) throw new Error('useRuntimeProcess: the runtime is not started yet (use it inside a test)');
+      return runtime;
+    },
+  };
 }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, makeWorkspace, type RuntimeProcess, startRuntimeProcess, waitFor } from '../../support/runtime-process.js';
+import { describe, expect, it } from 'vitest';
+import { useRuntimeProcess, waitForAction } from '../../support/runtime-process.js';
 import { ACCESS_TOKEN, CLIENT_SECRET, fixture, ORGANIZATION_ID, signature } from './support.js';
 
 const RULE = `
@@ -14,43 +14,29 @@ then:
         default: "Order 4411 ships tomorrow."
 `;
 
-interface RecordedAction {
-  eventId: string;
-  ruleId: string;
-  status: string;
-  mode?: string;
-  request?: { method: string; url: string; headers?: Record<string, string>; body?: string };
-}
-
 describe('linkedin through the local runtime (npm start)', () => {
-  let runtime: RuntimeProcess;
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess({
-      ...makeWorkspace({ 'answer.yaml': RULE }),
-      env: {
-        FOGHORN_LINKEDIN_CLIENT_SECRET: CLIENT_SECRET,
-        FOGHORN_LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
-        // A token is set, but sandbox mode is forced: the recorded request must not show it.
-        FOGHORN_LINKEDIN_ACCESS_TOKEN: ACCESS_TOKEN,
-        FOGHORN_SANDBOX: 'true',
-        FOGHORN_LOG_LEVEL: 'warn',
-      },
-    });
-  });
-  afterAll(async () => {
-    await runtime?.stop();
-  });
+  const runtime = useRuntimeProcess(() => ({
+    rules: { 'answer.yaml': RULE },
+    env: {
+      FOGHORN_LINKEDIN_CLIENT_SECRET: CLIENT_SECRET,
+      FOGHORN_LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
+      // A token is set, but sandbox mode is forced: the recorded request must not show it.
+      FOGHORN_LINKEDIN_ACCESS_TOKEN: ACCESS_TOKEN,
+      FOGHORN_SANDBOX: 'true',
+      FOGHORN_LOG_LEVEL: 'warn',
+    },
+  }));
 
   it('answers the challenge, refuses a wrong signature, and answers a comment with a nested comment (sandboxed)', async () => {
     const code = '890e4665-4dfe-4ab1-b689-ed553bceeed0';
-    const validation = await fetch(`${runtime.url}/webhooks/linkedin?challengeCode=${code}`);
+    const validation = await fetch(`${runtime.current.url}/webhooks/linkedin?challengeCode=${code}`);
     expect(validation.status).toBe(200);
     expect(validation.headers.get('content-type')).toMatch(/^application\/json/);
     expect(((await validation.json()) as { challengeCode: string }).challengeCode).toBe(code);
 
     const body = fixture('comment.json');
     const post = (signed: string) =>
-      fetch(`${runtime.url}/webhooks/linkedin`, {
+      fetch(`${runtime.current.url}/webhooks/linkedin`, {
         method: 'POST',
         body,
         headers: { 'content-type': 'application/json', 'x-li-signature': signed },
@@ -58,10 +44,11 @@ describe('linkedin through the local runtime (npm start)', () => {
     expect((await post(signature(body, 'wrong-secret'))).status).toBe(401);
     expect((await post(signature(body))).status).toBeLessThan(300);
 
-    const action = await waitFor('the reply', async () => {
-      const { actions } = await getJson<{ actions: RecordedAction[] }>(`${runtime.url}/api/actions?limit=1000`);
-      return actions.find((candidate) => candidate.eventId === 'linkedin:1205373016' && candidate.status === 'succeeded');
-    });
+    const action = await waitForAction(
+      runtime.current.url,
+      'the reply',
+      (candidate) => candidate.eventId === 'linkedin:1205373016' && candidate.status === 'succeeded',
+    );
     const commentUrn = 'urn:li:comment:(urn:li:activity:7130264455690000000,7130268811120000000)';
     expect(action).toMatchObject({
       ruleId: 'e2e-linkedin-answer',

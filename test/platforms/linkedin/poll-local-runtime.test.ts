@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePlatformApi, startFakePlatformApi } from '../../support/fake-platform-api.js';
-import { getJson, makeWorkspace, type RuntimeProcess, startRuntimeProcess, waitFor } from '../../support/runtime-process.js';
+import { getJson, useRuntimeProcess, waitForAction } from '../../support/runtime-process.js';
 import { ACCESS_TOKEN, fixtureJson, ORGANIZATION_ID } from './support.js';
 
 const RULE = `
@@ -15,20 +15,11 @@ then:
         default: "Die App läuft wieder."
 `;
 
-interface RecordedAction {
-  eventId: string;
-  ruleId: string;
-  status: string;
-  mode?: string;
-  externalId?: string;
-  request?: { method: string; url: string; body?: string };
-}
-
 const COMMENT_URN = 'urn:li:comment:(urn:li:activity:7130264455690000000,7130271234000000000)';
 
 describe('linkedin polled by the local runtime (npm start)', () => {
+  // Not useFakePlatformApi: the runtime polls and answers at start, before a test could look, so nothing is cleared.
   let api: FakePlatformApi;
-  let runtime: RuntimeProcess;
   beforeAll(async () => {
     api = await startFakePlatformApi();
     api.answer((request) => {
@@ -45,26 +36,26 @@ describe('linkedin polled by the local runtime (npm start)', () => {
         };
       return { status: 404, body: { status: 404, message: 'Not Found' } };
     });
-    runtime = await startRuntimeProcess({
-      ...makeWorkspace({ 'answer.yaml': RULE }),
-      env: {
-        FOGHORN_LINKEDIN_ACCESS_TOKEN: ACCESS_TOKEN,
-        FOGHORN_LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
-        FOGHORN_LINKEDIN_API_URL: api.url,
-        FOGHORN_LOG_LEVEL: 'warn',
-      },
-    });
   });
   afterAll(async () => {
-    await runtime?.stop();
     await api?.close();
   });
+  const runtime = useRuntimeProcess(() => ({
+    rules: { 'answer.yaml': RULE },
+    env: {
+      FOGHORN_LINKEDIN_ACCESS_TOKEN: ACCESS_TOKEN,
+      FOGHORN_LINKEDIN_ORGANIZATION_ID: ORGANIZATION_ID,
+      FOGHORN_LINKEDIN_API_URL: api.url,
+      FOGHORN_LOG_LEVEL: 'warn',
+    },
+  }));
 
   it('polls the Page’s notifications at start, reads the text of a bare comment, and answers it under that comment', async () => {
-    const action = await waitFor('the reply', async () => {
-      const { actions } = await getJson<{ actions: RecordedAction[] }>(`${runtime.url}/api/actions?limit=1000`);
-      return actions.find((candidate) => candidate.eventId === 'linkedin:1205373210' && candidate.status === 'succeeded');
-    });
+    const action = await waitForAction(
+      runtime.current.url,
+      'the reply',
+      (candidate) => candidate.eventId === 'linkedin:1205373210' && candidate.status === 'succeeded',
+    );
     expect(action).toMatchObject({
       ruleId: 'e2e-linkedin-outage',
       mode: 'live',
@@ -78,7 +69,7 @@ describe('linkedin polled by the local runtime (npm start)', () => {
       message: { text: 'Die App läuft wieder.' },
       parentComment: COMMENT_URN,
     });
-    const { events } = await getJson<{ events: Array<{ id: string; kind: string }> }>(`${runtime.url}/api/events?limit=1000`);
+    const { events } = await getJson<{ events: Array<{ id: string; kind: string }> }>(`${runtime.current.url}/api/events?limit=1000`);
     expect(events.find((event) => event.id === 'linkedin:1205373103')?.kind).toBe('mention');
   });
 });
