@@ -131,4 +131,11 @@ listen:
   it('knows exactly the types it can poll', () => {
     expect(Object.keys(listeningTypes).sort()).toEqual(Object.keys(LISTEN_TYPES).sort());
   });
+
+  it.each(Object.keys(LISTEN_TYPES))('documents %s in docs/platforms: its credentials, quotas and what a team should expect', (type) => {
+    const page = readFileSync(new URL(`../../docs/platforms/${type}.md`, import.meta.url), 'utf8');
+    const headings = [...page.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+    expect(headings).toEqual(expect.arrayContaining([expect.stringMatching(/^Credentials/), 'What to expect']));
+    expect(headings.some((heading) => /quotas/i.test(heading ?? ''))).toBe(true);
+  });
 });
