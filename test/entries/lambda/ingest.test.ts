@@ -16,7 +16,7 @@ const context = {
   getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
 
-/** A signed delivery to the generic platform, as API Gateway's HTTP API (payload 2.0) hands it to ingest. */
+/** A signed delivery to the generic platform's own route, as API Gateway's HTTP API (payload 2.0) hands it to ingest: no path parameters. */
 function delivery(id: string) {
   const body = JSON.stringify({ id, kind: 'message', text: 'hello', author: { id: '42', name: 'Sara' }, channel: { id: 'web' } });
   return {
@@ -35,7 +35,6 @@ function delivery(id: string) {
       stage: '$default',
       timeEpoch: Date.now(),
     },
-    pathParameters: { platform: 'generic' },
     body,
     isBase64Encoded: false,
   };
