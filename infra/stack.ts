@@ -20,7 +20,7 @@ import { connectors } from '../functions/platforms/index.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { ACCESS_LOG_FORMAT } from './constructs/access-log-format.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
-import { ApiDomain, type ApiDomainOptions } from './constructs/api-domain.js';
+import { ApiDomain, type ApiDomainOptions, checkApiDomainOptions } from './constructs/api-domain.js';
 import { CanaryRelease } from './constructs/canary-release.js';
 import { ConsoleAuth, hostedUiUrl } from './constructs/console-auth.js';
 import { type ConsoleDeployment, ConsoleHosting } from './constructs/console-hosting.js';
@@ -260,6 +260,10 @@ export class FoghornStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FoghornStackProps) {
     const names = stageNames(props.stage);
+    // Options the stack cannot use stop it before anything is built.
+    if (props.domain) checkApiDomainOptions(props.domain);
+    const platformThrottles = webhookThrottles(props.throttle);
+    const apiThrottle = checkedLimits(props.throttle?.api ?? DEFAULT_THROTTLES.api, 'throttle.api');
     super(scope, id, { ...props, stackName: props.stackName ?? names.stack });
     this.names = names;
     Tags.of(this).add('foghorn:stage', names.stage);
@@ -379,10 +383,7 @@ export class FoghornStack extends Stack {
       busRules.push(rule);
     }
 
-    const { api, accessLogs } = this.#httpApi(props.logRetention, {
-      platforms: webhookThrottles(props.throttle),
-      api: checkedLimits(props.throttle?.api ?? DEFAULT_THROTTLES.api, 'throttle.api'),
-    });
+    const { api, accessLogs } = this.#httpApi(props.logRetention, { platforms: platformThrottles, api: apiThrottle });
     this.api = api;
     this.domain = props.domain
       ? new ApiDomain(this, 'ApiDomain', { ...props.domain, api: this.api, stage: this.node.findChild('ApiStage') as HttpStage })
