@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from './constructs/nag.js';
 import { rulesForDeployment } from './rules-for-deployment.js';
 import { FoghornStack, type FoghornStackProps } from './stack.js';
 import { DEFAULT_STAGE, InvalidStageError, stageNames } from './stage-names.js';
+import { InvalidThrottleError } from './webhook-throttles.js';
 
 /**
  * `npx cdk synth` / `npx cdk deploy`. Synthesis needs no credentials and looks nothing up: the account
@@ -13,12 +14,14 @@ import { DEFAULT_STAGE, InvalidStageError, stageNames } from './stage-names.js';
  * `-c emailIdentity=<SES identity>` (lets act send escalation emails from it), `-c sandbox=true` (record
  * outbound calls instead of sending them), `-c encryptionKey=create|<key ARN>` (a customer-managed key for
  * the table and the log groups), `-c reservedConcurrency=false` (reserve none: small accounts) or
- * `-c reservedConcurrency='{"ingest":20}'`, `-c throttle='{"webhooks":{"rateLimit":50,"burstLimit":100}}'`,
+ * `-c reservedConcurrency='{"ingest":20}'`, `-c throttle='{"platforms":{"slack":{"rateLimit":50,"burstLimit":100}}}'` (one
+ * platform's webhook routes; `webhooks` sets every platform's, `api` each /api route's: infra/webhook-throttles.ts),
  * `-c tracing=false` (no X-Ray tracing; on by default), `-c consoleDomainPrefix=<prefix>` (the console's hosted sign-in,
  * `<prefix>.auth.<region>.amazoncognito.com`, when the default `<stack>-console-<account>` is taken), `-c stage=<name>`
  * (default `prod`: the stack is `<stage>-foghorn` and every name it gives a resource starts so, so stages share an account),
  * `-c domainName=<host> -c certificateArn=<ACM ARN>` (the HTTP API on a custom domain) with `-c hostedZoneId=<zone>`
- * (an alias record in that Route 53 zone). The same keys may sit in cdk.json's `context`.
+ * (an alias record in that Route 53 zone). The same keys may sit in cdk.json's `context`. Without `alarmEmail` synth warns
+ * that the alarm topic has no subscriber.
  */
 const app = new App();
 const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
@@ -89,7 +92,8 @@ function orExit<T>(make: () => T): T {
   try {
     return make();
   } catch (error) {
-    if (!(error instanceof InvalidStageError || error instanceof InvalidApiDomainError)) throw error;
+    if (!(error instanceof InvalidStageError || error instanceof InvalidApiDomainError || error instanceof InvalidThrottleError))
+      throw error;
     console.error(error.message);
     return process.exit(1);
   }

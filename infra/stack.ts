@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -10,23 +9,30 @@ import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type FunctionName, type QueueName, topology } from '../functions/app/topology.js';
+import { type FunctionName, type HttpRouteSpec, type QueueName, topology } from '../functions/app/topology.js';
 import { CONSOLE_API_PREFIX } from '../functions/entries/lambda/console-access.js';
 import { connectors } from '../functions/platforms/index.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
+import { ACCESS_LOG_FORMAT } from './constructs/access-log-format.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
-import { ApiDomain, type ApiDomainOptions } from './constructs/api-domain.js';
+import { ApiDomain, type ApiDomainOptions, checkApiDomainOptions } from './constructs/api-domain.js';
+import { CanaryRelease } from './constructs/canary-release.js';
 import { ConsoleAuth, hostedUiUrl } from './constructs/console-auth.js';
 import { type ConsoleDeployment, ConsoleHosting } from './constructs/console-hosting.js';
 import { FoghornDashboard } from './constructs/dashboard.js';
 import { type BundledPath, FoghornFunction, REPO_ROOT } from './constructs/foghorn-function.js';
 import { QueueWithDeadLetters } from './constructs/queue-with-dead-letters.js';
+import { stormAlarms } from './constructs/storm-alarms.js';
 import type { RulesForDeployment } from './rules-for-deployment.js';
 import { type StageNames, stageNames } from './stage-names.js';
+import { checkedLimits, type ThrottleLimits, type WebhookThrottleOptions, webhookThrottles } from './webhook-throttles.js';
+
+export type { ThrottleLimits } from './webhook-throttles.js';
 
 /**
  * A DynamoDB action (`dynamodb:<name>`) a function's code sends; scans and batches are none of them. A
@@ -56,7 +62,12 @@ export interface FunctionAccess {
    * GetQueueAttributes on the source queue, SendMessage on the destination (sendActions gives that).
    */
   redriveActions?: boolean;
-  readSecret?: boolean;
+  /**
+   * Which secret it reads (FOGHORN_SECRET_ARN): `inbound`, the webhook signing secrets ingest verifies deliveries with;
+   * `outbound`, the platform tokens the functions that call platforms send with. No function reads both: the one
+   * that parses untrusted input never holds a token.
+   */
+  secret?: 'inbound' | 'outbound';
   /** SES SendEmail from the stack's `emailIdentity` (escalations by email); nothing when none is configured. */
   sendEmail?: boolean;
   /** Calls the outside world; FOGHORN_SANDBOX=true when the stack is deployed in sandbox mode. */
@@ -77,7 +88,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Verifies signatures (platform secrets), stores each event with the raw payload in one conditional put
   // (a redelivery is refused by the condition, never read), quarantines what does not parse. A helpdesk's webhook
   // reads which conversation its ticket belongs to (GetItem) and stores the ticket.solved event like the others.
-  ingest: { table: ['GetItem', 'PutItem'], putEvents: true, readSecret: true },
+  ingest: { table: ['GetItem', 'PutItem'], putEvents: true, secret: 'inbound' },
   // Evaluates rules (decisions, limit windows, spike counters and episodes, SLA timers) and queues one command
   // per action. Query: counter buckets and the timers waiting in a conversation; DeleteItem: an answer settles
   // a timer and removes its conversation entries.
@@ -90,7 +101,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // line's PutItem. A helpdesk that refused a ticket for good gives up the conversation's reservation (UpdateItem).
   act: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-    readSecret: true,
+    secret: 'outbound',
     delayActions: true,
     deadLetterActions: true,
     sendEmail: true,
@@ -100,7 +111,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Reads platforms without push (Reddit) and the team config's listening sources (searches, feeds) with their
   // tokens and feeds the store and the bus like ingest; each cursor and source status is one item. A source that
   // keeps failing is audited (PutItem) and escalated through the actions queue; the sources are in the bundled config.
-  poll: { table: ['GetItem', 'PutItem'], putEvents: true, readSecret: true, sendActions: true, bundlesConfig: true },
+  poll: { table: ['GetItem', 'PutItem'], putEvents: true, secret: 'outbound', sendActions: true, bundlesConfig: true },
   // Fires due response timers (found through gsi1) as events on the bus, settling them (DeleteItem removes their
   // conversation entries); ends quiet spike episodes and queues their resolves; expires approvals; queues the
   // scheduled posts due by this minute (found through gsi1, moved on by conditional puts) or suspends them in crisis
@@ -127,29 +138,25 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   },
 };
 
-/** Requests per second (steady) and burst, as API Gateway counts them. */
-export interface ThrottleLimits {
-  rateLimit: number;
-  burstLimit: number;
-}
-
 /**
- * Each route's throttle. The webhooks keep the stage's former limits for the platforms' deliveries; the
- * `/api` routes are for people and their scripts, and a flood on one side no longer uses up the other's.
+ * Each `/api` route's throttle, also the stage default for any route without one of its own: the `/api` routes are
+ * for people and their scripts. Each platform's webhook routes have their own (DEFAULT_PLATFORM_THROTTLES,
+ * infra/webhook-throttles.ts), so a flood on one side never uses up the other's.
  */
-export const DEFAULT_THROTTLES: Readonly<{ webhooks: ThrottleLimits; api: ThrottleLimits }> = {
-  webhooks: { rateLimit: 100, burstLimit: 200 },
+export const DEFAULT_THROTTLES: Readonly<{ api: ThrottleLimits }> = {
   api: { rateLimit: 10, burstLimit: 20 },
 };
 
 /**
  * The most instances of each function at once (reserved concurrency), which bounds what a flood or a loop
- * can cost. ingest matches its route throttle (100 requests/s at well under half a second each); evaluate
- * and act are also their queue's poller cap; the scheduled functions may overlap their next run once.
- * 79 in all: an account with the default quota (1,000) keeps far more than the 100 Lambda leaves unreserved.
+ * can cost and keeps the queue consumers from taking the account's pool from webhooks and the crisis switch.
+ * ingest matches the sum of the platform throttles (about 670 requests/s) at 150 ms a delivery (Little's law:
+ * 670 × 0.15 ≈ 100); evaluate and act are also their queue's poller cap (MaximumConcurrency); the scheduled
+ * functions may overlap their next run once. 129 in all: an account with the default quota (1,000) keeps far
+ * more than the 100 Lambda leaves unreserved.
  */
 export const DEFAULT_RESERVED_CONCURRENCY: Readonly<Record<FunctionName, number>> = {
-  ingest: 50,
+  ingest: 100,
   evaluate: 10,
   act: 10,
   poll: 2,
@@ -182,8 +189,11 @@ export interface FoghornStackProps extends StackProps {
   /** Record every outbound call instead of sending it, even where credentials are set (a first or staging deploy). */
   sandbox?: boolean;
   logRetention?: RetentionDays;
-  /** Route throttles: each webhook route, and each `/api` route (DEFAULT_THROTTLES when absent). */
-  throttle?: { webhooks?: ThrottleLimits; api?: ThrottleLimits };
+  /**
+   * Route throttles: `platforms.<name>` for one platform's webhook routes, `webhooks` for every platform's (over
+   * DEFAULT_PLATFORM_THROTTLES), `api` for each `/api` route and the stage default (DEFAULT_THROTTLES).
+   */
+  throttle?: WebhookThrottleOptions & { api?: ThrottleLimits };
   /**
    * Reserved concurrency per function, over DEFAULT_RESERVED_CONCURRENCY; `false` reserves none, for an
    * account whose concurrency quota is too small to reserve from (new accounts often have 10). Queue
@@ -210,16 +220,30 @@ export interface FoghornStackProps extends StackProps {
   stage?: string;
   /** The HTTP API on a custom domain (an ACM certificate in the stack's region); webhooks, the API and the console use it. */
   domain?: ApiDomainOptions;
+  /**
+   * Functions released by canary through their `live` alias (default evaluate, act and ingest): each deploy shifts
+   * 10% of the traffic to the new version for five minutes and rolls back on an alarm (docs/deploy.md).
+   */
+  canary?: readonly FunctionName[];
 }
+
+/** The functions released by canary unless the props say otherwise. */
+export const DEFAULT_CANARY: readonly FunctionName[] = ['ingest', 'evaluate', 'act'];
 
 /**
  * Foghorn on AWS, built from functions/app/topology.ts (the same object the local runtime is built from):
- * HTTP API → ingest → bus → events queue → evaluate → actions queue → act, one table, one secret.
+ * HTTP API → ingest → bus → events queue → evaluate → actions queue → act, one table, two secrets (inbound
+ * webhook secrets, outbound credentials).
  */
 export class FoghornStack extends Stack {
   readonly table: Table;
   readonly bus: EventBus;
+  /** Outbound credentials (platform tokens): act and poll read it. */
   readonly secret: Secret;
+  /** Inbound webhook signing secrets: only ingest reads it. */
+  readonly webhookSecret: Secret;
+  /** The `live` alias of each function released by canary; its triggers call the alias. */
+  readonly releases: Partial<Record<FunctionName, CanaryRelease>> = {};
   readonly queues: Record<QueueName, QueueWithDeadLetters>;
   readonly functions: Record<string, FoghornFunction> = {};
   readonly api: HttpApi;
@@ -236,8 +260,14 @@ export class FoghornStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FoghornStackProps) {
     const names = stageNames(props.stage);
+    // Options the stack cannot use stop it before anything is built.
+    if (props.domain) checkApiDomainOptions(props.domain);
+    const platformThrottles = webhookThrottles(props.throttle);
+    const apiThrottle = checkedLimits(props.throttle?.api ?? DEFAULT_THROTTLES.api, 'throttle.api');
     super(scope, id, { ...props, stackName: props.stackName ?? names.stack });
     this.names = names;
+    Tags.of(this).add('foghorn:stage', names.stage);
+    Tags.of(this).add('foghorn:stack', names.stack);
 
     this.encryptionKey =
       props.encryptionKey === undefined
@@ -253,6 +283,8 @@ export class FoghornStack extends Stack {
       timeToLiveAttribute: TABLE_KEYS.ttl,
       tableName: names.table,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // A stack deleted or replaced by mistake cannot take the table with it; `cdk destroy` leaves it too.
+      deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(this.encryptionKey ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: this.encryptionKey } : {}),
     });
@@ -265,7 +297,8 @@ export class FoghornStack extends Stack {
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: names.bus });
 
-    // One JSON object of FOGHORN_* keys; the generic webhook secret is generated, the rest set after deploy.
+    // One JSON object of FOGHORN_* keys each; the generic platform's secret is generated, the rest set after deploy.
+    // The outbound secret keeps the construct id and name the single secret had, so a deployed stack keeps its tokens.
     this.secret = new Secret(this, 'Settings', {
       secretName: names.secret,
       // Tokens are tedious to collect again; deleting the stack leaves them in place.
@@ -282,6 +315,22 @@ export class FoghornStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'The secret holds third-party platform tokens that only the platforms can reissue; they are rotated by hand as docs/deploy.md describes.',
+    });
+    this.webhookSecret = new Secret(this, 'WebhookSecrets', {
+      secretName: names.webhookSecret,
+      removalPolicy: RemovalPolicy.RETAIN,
+      description: "Foghorn webhook secrets: the FOGHORN_* keys ingest verifies the platforms' deliveries with (see docs/deploy.md)",
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'FOGHORN_GENERIC_SECRET',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+    });
+    Validations.of(this.webhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret holds the signing secrets each platform issued for its webhooks; only the platform can issue a new one, so they are rotated by hand as docs/deploy.md describes.',
     });
 
     this.queues = mapValues(
@@ -304,54 +353,68 @@ export class FoghornStack extends Stack {
         );
       this.functions[name] = this.#function(name, spec, access, props);
     }
+    this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail, topicName: names.alarmTopic });
 
     // Queues feed their consumers, with failures reported per message.
     for (const [name, spec] of Object.entries(topology.queues) as Array<[QueueName, (typeof topology.queues)[QueueName]]>) {
-      const consumer = this.#required(spec.consumer, `queue '${name}' is consumed by`);
+      this.#required(spec.consumer, `queue '${name}' is consumed by`);
       // No more pollers than the consumer may run: a throttled receive would count towards the dead letters.
       const maxConcurrency = concurrencyLimits(props.reservedConcurrency)[spec.consumer];
       if (maxConcurrency < 2)
         throw new Error(
           `reservedConcurrency.${spec.consumer} is ${maxConcurrency}: a queue consumer needs at least 2 (SQS maximum concurrency)`,
         );
-      consumer.addEventSource(
+      this.#invoked(spec.consumer).addEventSource(
         new SqsEventSource(this.queues[name].queue, { batchSize: spec.batchSize, reportBatchItemFailures: true, maxConcurrency }),
       );
     }
 
     // Bus routes deliver to queues; an event EventBridge cannot deliver lands in the queue's dead letters.
+    const busRules: Rule[] = [];
     for (const route of topology.busRoutes) {
       const target = this.queues[route.targetQueue];
-      new Rule(this, `Route${pascal(route.name)}`, {
+      const rule = new Rule(this, `Route${pascal(route.name)}`, {
         eventBus: this.bus,
         description: `${route.name}: ${route.pattern.source.join(',')} / ${route.pattern['detail-type'].join(',')} → ${route.targetQueue} queue`,
         eventPattern: { source: [...route.pattern.source], detailType: [...route.pattern['detail-type']] },
         // EventBridge's longest retry (185 attempts over 24 hours) before it gives up on the queue.
         targets: [new SqsQueue(target.queue, { deadLetterQueue: target.deadLetters, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
       });
+      busRules.push(rule);
     }
 
-    this.api = this.#httpApi(props.logRetention, {
-      webhooks: props.throttle?.webhooks ?? DEFAULT_THROTTLES.webhooks,
-      api: props.throttle?.api ?? DEFAULT_THROTTLES.api,
-    });
+    const { api, accessLogs } = this.#httpApi(props.logRetention, { platforms: platformThrottles, api: apiThrottle });
+    this.api = api;
     this.domain = props.domain
       ? new ApiDomain(this, 'ApiDomain', { ...props.domain, api: this.api, stage: this.node.findChild('ApiStage') as HttpStage })
       : undefined;
     this.apiUrl = this.domain?.url ?? this.api.apiEndpoint;
     this.console = props.console ? this.#console(props.console, props.logRetention) : undefined;
 
+    const scheduleRules: Rule[] = [];
     for (const [name, schedule] of Object.entries(SCHEDULES)) {
       const fn = this.functions[name];
       if (!fn) continue;
-      new Rule(this, `${pascal(name)}Schedule`, {
-        description: `Runs the ${name} function every ${schedule.every.toMinutes()} minute(s)`,
-        schedule: Schedule.rate(schedule.every),
-        targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
-      });
+      scheduleRules.push(
+        new Rule(this, `${pascal(name)}Schedule`, {
+          description: `Runs the ${name} function every ${schedule.every.toMinutes()} minute(s)`,
+          schedule: Schedule.rate(schedule.every),
+          targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
+        }),
+      );
     }
 
-    this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail, topicName: names.alarmTopic });
+    const { perFunction } = stormAlarms(this.alarms, {
+      stage: names.stage,
+      api: this.api,
+      accessLogs,
+      functions: this.functions,
+      queues: mapValues(this.queues, (queue) => queue.queue),
+      table: this.table,
+      bus: this.bus,
+      busRules,
+      scheduleRules,
+    });
     for (const [name, { deadLetters }] of Object.entries(this.queues)) {
       this.alarms.alarmAbove(
         `${pascal(name)}DeadLetters`,
@@ -361,12 +424,15 @@ export class FoghornStack extends Stack {
       );
     }
     for (const [name, fn] of Object.entries(this.functions)) {
-      this.alarms.alarmAbove(
+      const errors = this.alarms.alarmAbove(
         `${pascal(name)}Errors`,
         fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
         0,
         `The ${name} function threw or timed out in the last 5 minutes. Its log group has the error (docs/deploy.md).`,
       );
+      // The alias was made with the function; its deployment waits for the alarms it is gated on.
+      this.releases[name as FunctionName]?.deploymentGroup.addAlarm(errors);
+      for (const alarm of perFunction[name] ?? []) this.releases[name as FunctionName]?.deploymentGroup.addAlarm(alarm);
     }
 
     new CfnOutput(this, 'WebhookUrl', {
@@ -382,7 +448,14 @@ export class FoghornStack extends Stack {
       description:
         'The crisis, approvals, audit and events API: SigV4-signed requests from principals granted execute-api:Invoke (docs/deploy.md)',
     });
-    new CfnOutput(this, 'SecretArn', { value: this.secret.secretArn, description: 'Put the FOGHORN_* keys here as one JSON object' });
+    new CfnOutput(this, 'SecretArn', {
+      value: this.secret.secretArn,
+      description: 'Put the platform tokens (outbound FOGHORN_* keys) here as one JSON object',
+    });
+    new CfnOutput(this, 'WebhookSecretArn', {
+      value: this.webhookSecret.secretArn,
+      description: "Put the platforms' webhook signing secrets (inbound FOGHORN_* keys) here as one JSON object",
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     for (const [name, { deadLetters }] of Object.entries(this.queues)) {
@@ -406,7 +479,7 @@ export class FoghornStack extends Stack {
     name: string,
     spec: (typeof topology.functions)[keyof typeof topology.functions],
     access: FunctionAccess,
-    { rules, logRetention, emailIdentity, sandbox, reservedConcurrency, tracing }: FoghornStackProps,
+    { rules, logRetention, emailIdentity, sandbox, reservedConcurrency, tracing, canary }: FoghornStackProps,
   ): FoghornFunction {
     const environment: Record<string, string> = { TABLE_NAME: this.table.tableName };
     const bundledPaths: BundledPath[] = [];
@@ -417,7 +490,8 @@ export class FoghornStack extends Stack {
       environment.ACTIONS_DLQ_ARN = this.queues.actions.deadLetters.queueArn;
       environment.ACTIONS_QUEUE_ARN = this.queues.actions.queue.queueArn;
     }
-    if (access.readSecret) environment.FOGHORN_SECRET_ARN = this.secret.secretArn;
+    const secret = access.secret === 'inbound' ? this.webhookSecret : access.secret === 'outbound' ? this.secret : undefined;
+    if (secret) environment.FOGHORN_SECRET_ARN = secret.secretArn;
     if (access.callsOut && sandbox) environment.FOGHORN_SANDBOX = 'true';
     if (access.bundlesRules) {
       environment.FOGHORN_RULES = BUNDLED_RULES_DIR;
@@ -490,7 +564,7 @@ export class FoghornStack extends Stack {
           resources: [this.queues.actions.deadLetters.queueArn],
         }),
       );
-    if (access.readSecret) this.secret.grantRead(fn);
+    secret?.grantRead(fn);
     if (access.sendEmail && emailIdentity) {
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -499,7 +573,14 @@ export class FoghornStack extends Stack {
         }),
       );
     }
+    if ((canary ?? DEFAULT_CANARY).includes(name as FunctionName))
+      this.releases[name as FunctionName] = new CanaryRelease(this, `${pascal(name)}Release`, { fn, alarms: [] });
     return fn;
+  }
+
+  /** What a trigger calls: the `live` alias of a function released by canary, else the function itself. */
+  #invoked(name: string): IFunction {
+    return this.releases[name as FunctionName]?.alias ?? this.#required(name, 'a trigger calls');
   }
 
   /** Rotated yearly, kept with the table it protects (deleting it would make the retained table unreadable). */
@@ -530,7 +611,10 @@ export class FoghornStack extends Stack {
     return key;
   }
 
-  #httpApi(logRetention: RetentionDays | undefined, throttle: { webhooks: ThrottleLimits; api: ThrottleLimits }): HttpApi {
+  #httpApi(
+    logRetention: RetentionDays | undefined,
+    throttle: { platforms: Record<string, ThrottleLimits>; api: ThrottleLimits },
+  ): { api: HttpApi; accessLogs: LogGroup } {
     const api = new HttpApi(this, 'Api', {
       apiName: this.names.api,
       description: `Foghorn webhooks and API (${this.names.stage})`,
@@ -549,26 +633,26 @@ export class FoghornStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       throttle: throttle.api,
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.jsonWithStandardFields() },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     const integrations = new Map<string, HttpLambdaIntegration>();
-    for (const route of topology.http) {
-      const fn = this.#required(route.function, `route ${route.method} ${route.path} goes to`);
+    for (const route of awsRoutes(Object.keys(throttle.platforms))) {
+      this.#required(route.function, `route ${route.method} ${route.path} goes to`);
       let integration = integrations.get(route.function);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascal(route.function)}Integration`, fn);
+        integration = new HttpLambdaIntegration(`${pascal(route.function)}Integration`, this.#invoked(route.function));
         integrations.set(route.function, integration);
       }
-      const auth: string | undefined = 'auth' in route ? route.auth : undefined;
+      const auth: string | undefined = route.auth;
       const [routed] = api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
         ...(auth === 'iam' ? { authorizer: iam } : {}),
       });
-      // Webhooks and /api each get their own limit per route: an unsigned flood cannot use up the console's.
-      const limits = auth === 'iam' ? throttle.api : throttle.webhooks;
+      // Each platform and each /api route gets its own limit: one platform's flood cannot use up another's or the console's.
+      const limits = route.platform === undefined ? throttle.api : throttle.platforms[route.platform]!;
       routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit };
       // CloudFormation refuses route settings for a route that does not exist yet.
       if (routed) stage.node.addDependency(routed);
@@ -582,7 +666,7 @@ export class FoghornStack extends Stack {
         });
     }
     (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
-    return api;
+    return { api, accessLogs };
   }
 
   /** The console's files behind CloudFront, its user pool, and its copy of the `/api` routes behind their JWT authorizer. */
@@ -623,6 +707,18 @@ export class FoghornStack extends Stack {
     }
     return fn;
   }
+}
+
+/**
+ * The HTTP routes on AWS: topology.http with each `/webhooks/{platform}` route made one route per webhook platform
+ * (`POST /webhooks/slack`, …), so each platform has a throttle of its own; ingest reads the platform from the route.
+ */
+export function awsRoutes(platforms: readonly string[]): Array<HttpRouteSpec & { platform?: string }> {
+  return (topology.http as readonly HttpRouteSpec[]).flatMap((route) =>
+    route.path.includes('{platform}')
+      ? platforms.map((platform) => ({ ...route, path: route.path.replace('{platform}', platform), platform }))
+      : [route],
+  );
 }
 
 /** Each function's concurrency limit: the defaults, overridden per function. */

@@ -32,8 +32,10 @@ export interface StageNames {
   bus: string;
   api: string;
   dashboard: string;
-  /** The settings secret: `<stage>-foghorn/settings`. */
+  /** The settings secret (outbound credentials: platform tokens): `<stage>-foghorn/settings`. */
   secret: string;
+  /** The inbound secret (webhook signing secrets, which only ingest reads): `<stage>-foghorn/webhook-secrets`. */
+  webhookSecret: string;
   alarmTopic: string;
   /** A queue of functions/app/topology.ts, and its dead letters. */
   queue(name: string): string;
@@ -61,6 +63,7 @@ export function stageNames(stage: string = DEFAULT_STAGE): StageNames {
     api: prefix,
     dashboard: prefix,
     secret: `${prefix}/settings`,
+    webhookSecret: `${prefix}/webhook-secrets`,
     alarmTopic: `${prefix}-alarms`,
     queue: (name) => `${prefix}-${name}`,
     deadLetters: (name) => `${prefix}-${name}-dead-letters`,

@@ -5,6 +5,7 @@ import type { Adapters } from './adapters.js';
 import { analyticsSourcesOf } from './analytics-recording.js';
 import { consoleReadsOf, foghornApiRoutes } from './api-routes.js';
 import { crisisKitOf } from './crisis-kit-of.js';
+import { capListing, readPageCursor } from './listing-size-cap.js';
 import { awsOpenApiRoute } from './openapi.js';
 import { scheduledPostsOf } from './scheduled-posts-of.js';
 import { stage } from './stage.js';
@@ -13,6 +14,8 @@ export interface ApiHandlerDependencies {
   routes: readonly ApiRoute[];
   /** Called with an unexpected failure; the caller gets a 500 that names no internals. */
   onError?(error: unknown, routeKey: string): void;
+  /** A listing's body is cut to this many bytes, with a `next` to continue (MAX_LISTING_BODY_BYTES by default). */
+  maxListingBytes?: number;
 }
 
 /** The IAM principal API Gateway verified (SigV4), when the route is IAM-authorised. */
@@ -31,7 +34,7 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
  */
 export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const { routes, onError } = await resolveProvided(dependencies);
+    const { routes, onError, maxListingBytes } = await resolveProvided(dependencies);
     const route = routes.find((candidate) => `${candidate.method} ${candidate.path}` === event.routeKey);
     if (!route)
       return json(404, {
@@ -39,15 +42,22 @@ export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>)
         detail: { routes: routes.map((candidate) => `${candidate.method} ${candidate.path}`) },
       });
     const body = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    // A page cut for size is read again from the listing's own cursor (listing-size-cap.ts).
+    const query = new URLSearchParams(event.rawQueryString ?? '');
+    const page = readPageCursor(query.get('cursor'));
+    if (page?.cursor === null) query.delete('cursor');
+    else if (page) query.set('cursor', page.cursor);
     try {
       const caller = callerOf(event);
       const answer = await route.handle({
         params: (event.pathParameters ?? {}) as Record<string, string>,
-        query: new URLSearchParams(event.rawQueryString ?? ''),
+        query,
         body,
         ...(caller ? { caller } : {}),
       });
-      return json(answer.status, answer.body);
+      const listed =
+        route.method === 'GET' && answer.status === 200 ? capListing(answer.body, page, query.get('cursor'), maxListingBytes) : answer.body;
+      return json(answer.status, listed);
     } catch (error) {
       onError?.(error, event.routeKey);
       return json(500, { error: `${event.routeKey} failed; the api function's log has the cause`, detail: null });

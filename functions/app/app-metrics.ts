@@ -30,6 +30,12 @@ export const METRIC_NAMES = {
   postsSuspended: 'ScheduledPostsSuspended',
   /** Response timers the sweep fired: each one an SLA breach. */
   slaBreaches: 'SlaTimersFired',
+  /** A queue message a consumer finished, by `function` (evaluate, act) and `outcome` (processed, failed: it is retried). */
+  queueRecords: 'QueueRecords',
+  /** Events the bus refused (PutEvents failed for them): ingest answers 503 and the platform retries. */
+  publishFailures: 'PublishFailures',
+  /** Requests the HTTP API refused with 429 (a route throttle), from its access log (a metric filter, not a function). */
+  apiThrottled: 'ApiThrottled',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

@@ -28,7 +28,7 @@ import { DynamoEventStore } from '../storage/dynamo/event-store.js';
 import { DynamoPostStore } from '../storage/dynamo/post-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import type { Adapters, AppLogger, TeamConfigSource } from './adapters.js';
-import type { AppMetrics } from './app-metrics.js';
+import { type AppMetrics, METRIC_NAMES } from './app-metrics.js';
 import type { RuleSource } from './rule-source.js';
 import { topology } from './topology.js';
 
@@ -150,6 +150,7 @@ class AwsAdapters implements Adapters {
       () =>
         new EventBridgePublisher({
           busName: this.#env.busName,
+          onFailed: (count) => this.metrics?.count(METRIC_NAMES.publishFailures, {}, count),
           client: this.#lazyClient<EventBridgeClient>(async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({})),
         }),
     );

@@ -36,12 +36,22 @@ export function toInboundRequest(event: APIGatewayProxyEventV2, receivedAt: Date
   const body = event.body ?? '';
   return {
     method: event.requestContext.http.method.toUpperCase(),
-    platform: event.pathParameters?.platform ?? '',
+    platform: webhookPlatform(event),
     headers,
     query,
     rawBody: event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
     receivedAt,
   };
+}
+
+/**
+ * The platform a delivery is for: the `{platform}` path parameter, or on AWS, where each platform has a route of
+ * its own (`POST /webhooks/slack`), the route's last segment.
+ */
+export function webhookPlatform(event: Pick<APIGatewayProxyEventV2, 'pathParameters' | 'routeKey'>): string {
+  const parameter = event.pathParameters?.platform;
+  if (parameter !== undefined) return parameter;
+  return /^[A-Z]+ \/webhooks\/([^/{}]+)$/.exec(event.routeKey ?? '')?.[1] ?? '';
 }
 
 export function toApiGatewayResult(response: HttpResponse): APIGatewayProxyResultV2 {
@@ -93,6 +103,6 @@ export function ingestStage(adapters: Provided<Adapters>): (event: APIGatewayPro
           onError: (error, request) => wired.logger.error('helpdesk webhook failed', { platform: request.platform, error }),
         }),
       );
-    return (event) => (isHelpdeskWebhook(event.pathParameters?.platform ?? '') ? helpdesks(event) : platforms(event));
+    return (event) => (isHelpdeskWebhook(webhookPlatform(event)) ? helpdesks(event) : platforms(event));
   });
 }

@@ -20,6 +20,8 @@ export interface EventBridgePublisherOptions {
   maxRequestBytes?: number;
   /** An entry above this is refused before sending (EventBridge's per-entry ceiling is 1 MiB). */
   maxEntryBytes?: number;
+  /** Told how many events of a publish the bus refused, before the publish throws (a metric). */
+  onFailed?: (count: number) => void;
 }
 
 /** Loaded on first publish, so a function that never publishes never loads the EventBridge client at its cold start. */
@@ -35,6 +37,7 @@ export class EventBridgePublisher implements EventPublisher {
   readonly #maxEntries: number;
   readonly #maxRequestBytes: number;
   readonly #maxEntryBytes: number;
+  readonly #onFailed: ((count: number) => void) | undefined;
 
   constructor(options: EventBridgePublisherOptions) {
     if (!options.busName) throw new TypeError('EventBridgePublisher: busName is required');
@@ -43,6 +46,7 @@ export class EventBridgePublisher implements EventPublisher {
     this.#maxEntries = Math.min(options.maxEntriesPerRequest ?? PUT_EVENTS_MAX_ENTRIES, PUT_EVENTS_MAX_ENTRIES);
     this.#maxRequestBytes = options.maxRequestBytes ?? 256 * KIB;
     this.#maxEntryBytes = options.maxEntryBytes ?? 1024 * KIB;
+    this.#onFailed = options.onFailed;
   }
 
   async publish(events: readonly CanonicalEvent[]): Promise<void> {
@@ -76,6 +80,7 @@ export class EventBridgePublisher implements EventPublisher {
       }
     }
     if (failed.length > 0) {
+      this.#onFailed?.(failed.length);
       const codes = [...new Set(failed.map((f) => f.errorCode))].join(', ');
       throw new EventPublishError(`PutEvents to bus ${this.#busName} failed for ${failed.length} of ${events.length} events (${codes})`, {
         failed,

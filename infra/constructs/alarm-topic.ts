@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -32,6 +33,12 @@ export class AlarmTopic extends Construct {
       enforceSSL: true,
     });
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
+    // Without a subscriber every alarm fires into a topic nobody reads.
+    else
+      Annotations.of(this).addWarningV2(
+        'foghorn:alarms:noSubscriber',
+        'No one is subscribed to the alarm topic: deploy with -c alarmEmail=<address>, or subscribe to AlarmTopicArn by hand (docs/deploy.md).',
+      );
     this.#action = new SnsAction(this.topic);
   }
 

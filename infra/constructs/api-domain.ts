@@ -44,21 +44,7 @@ export class ApiDomain extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiDomainProps) {
     super(scope, id);
-    if (!DOMAIN_PATTERN.test(props.domainName))
-      throw new InvalidApiDomainError(
-        'domainName',
-        props.domainName,
-        'a host name in lower case, such as hooks.example.org (no scheme, no path)',
-      );
-    if (!CERTIFICATE_ARN.test(props.certificateArn))
-      throw new InvalidApiDomainError(
-        'certificateArn',
-        props.certificateArn,
-        'the ARN of an ACM certificate, arn:aws:acm:<region>:<account>:certificate/<id>, in the region of the stack',
-      );
-    if (props.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(props.hostedZoneId))
-      throw new InvalidApiDomainError('hostedZoneId', props.hostedZoneId, 'a Route 53 hosted zone id, such as Z0123456789ABCDEFGHIJ');
-
+    checkApiDomainOptions(props);
     this.domainName = props.domainName;
     this.url = `https://${props.domainName}`;
     this.domain = new DomainName(this, 'Name', {
@@ -83,4 +69,22 @@ export class ApiDomain extends Construct {
       });
     }
   }
+}
+
+/** Throws InvalidApiDomainError naming the option a domain, certificate or zone cannot be used for. */
+export function checkApiDomainOptions(props: ApiDomainOptions): void {
+  if (!DOMAIN_PATTERN.test(props.domainName))
+    throw new InvalidApiDomainError(
+      'domainName',
+      props.domainName,
+      'a host name in lower case, such as hooks.example.org (no scheme, no path)',
+    );
+  if (!CERTIFICATE_ARN.test(props.certificateArn))
+    throw new InvalidApiDomainError(
+      'certificateArn',
+      props.certificateArn,
+      'the ARN of an ACM certificate, arn:aws:acm:<region>:<account>:certificate/<id>, in the region of the stack',
+    );
+  if (props.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(props.hostedZoneId))
+    throw new InvalidApiDomainError('hostedZoneId', props.hostedZoneId, 'a Route 53 hosted zone id, such as Z0123456789ABCDEFGHIJ');
 }

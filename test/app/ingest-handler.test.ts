@@ -55,4 +55,14 @@ describe('ingest Lambda handler', () => {
     const request = toInboundRequest(apiEvent(body, {}), new Date());
     expect(request.rawBody.equals(Buffer.from(body, 'utf8'))).toBe(true);
   });
+
+  it('reads the platform from the route when each platform has a route of its own (AWS), and from the path parameter otherwise', () => {
+    const { pathParameters: _, ...literal } = apiEvent('{}', {});
+    const own = toInboundRequest({ ...literal, routeKey: 'POST /webhooks/slack', rawPath: '/webhooks/slack' }, new Date());
+    expect(own.platform).toBe('slack');
+    expect(toInboundRequest({ ...literal, routeKey: 'GET /webhooks/telegram' }, new Date()).platform).toBe('telegram');
+    expect(toInboundRequest(apiEvent('{}', {}), new Date()).platform).toBe('generic');
+    // No route of a platform's shape: no platform, which ingest refuses as unknown.
+    expect(toInboundRequest({ ...literal, routeKey: 'POST /api/crisis/on' }, new Date()).platform).toBe('');
+  });
 });

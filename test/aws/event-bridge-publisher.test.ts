@@ -115,6 +115,21 @@ describe('EventBridgePublisher', () => {
     expect(failed[0]?.errorCode).toBe('TimeoutError');
   });
 
+  it('tells its onFailed how many events the bus refused, and nothing when every event went out', async () => {
+    const refusing = new RecordingClient<PutEventsCommand, PutEventsCommandOutput>((command, call) => {
+      if (call === 0) throw Object.assign(new Error('rate exceeded'), { name: 'ThrottlingException' });
+      return { FailedEntryCount: 0, Entries: (command.input.Entries ?? []).map(() => ({ EventId: 'ok' })), $metadata: {} };
+    });
+    const counts: number[] = [];
+    const publisher = new EventBridgePublisher({ busName: 'b', client: refusing, onFailed: (count) => counts.push(count) });
+    await expect(publisher.publish(Array.from({ length: 12 }, (_, i) => sampleEvent(i)))).rejects.toBeInstanceOf(EventPublishError);
+    expect(counts).toEqual([10]);
+
+    const quiet: number[] = [];
+    await new EventBridgePublisher({ busName: 'b', client: accepting(), onFailed: (count) => quiet.push(count) }).publish([sampleEvent(1)]);
+    expect(quiet).toEqual([]);
+  });
+
   it('refuses an event above the per-entry ceiling with a 413 before sending anything', async () => {
     const client = accepting();
     const publisher = new EventBridgePublisher({ busName: 'b', client, maxEntryBytes: 1000 });

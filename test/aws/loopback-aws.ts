@@ -11,10 +11,15 @@ export interface AwsJsonCall {
  * A loopback server that plays an AWS JSON-protocol API (EventBridge, SQS, Secrets Manager): it records
  * the `X-Amz-Target` and body of each call and answers with the JSON the test scripts.
  */
-export async function startAwsJsonServer(
-  answer: (call: AwsJsonCall) => unknown,
-): Promise<{ endpoint: string; calls: AwsJsonCall[]; close(): Promise<void> }> {
+export async function startAwsJsonServer(answer: (call: AwsJsonCall) => unknown): Promise<{
+  endpoint: string;
+  calls: AwsJsonCall[];
+  /** TCP connections opened to the server so far: a client that keeps its connection alive opens one. */
+  connections(): number;
+  close(): Promise<void>;
+}> {
   const calls: AwsJsonCall[] = [];
+  let connections = 0;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -28,13 +33,21 @@ export async function startAwsJsonServer(
       response.end(JSON.stringify(answer(call)));
     });
   });
+  server.on('connection', () => {
+    connections += 1;
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    connections: () => connections,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -125,7 +125,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
         'aws:cdk:bundling-stacks': [],
         encryptionKey: 'create',
         reservedConcurrency: 'false',
-        throttle: '{"webhooks":{"rateLimit":40,"burstLimit":80}}',
+        throttle: '{"webhooks":{"rateLimit":40,"burstLimit":80},"platforms":{"slack":{"rateLimit":5,"burstLimit":10}}}',
       },
       outdir,
     );
@@ -144,7 +144,8 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
     const stage = resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
-    expect(stage?.Properties.RouteSettings['POST /webhooks/{platform}']).toEqual({ ThrottlingRateLimit: 40, ThrottlingBurstLimit: 80 });
+    expect(stage?.Properties.RouteSettings['POST /webhooks/telegram']).toEqual({ ThrottlingRateLimit: 40, ThrottlingBurstLimit: 80 });
+    expect(stage?.Properties.RouteSettings['POST /webhooks/slack']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
   }, 120_000);
 
   it('takes the stage and the custom domain from the context: a staging-foghorn stack, and cdk-nag still passes', async () => {

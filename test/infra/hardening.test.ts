@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '../../functions/app/topology.js';
 import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
 import { DEFAULT_RESERVED_CONCURRENCY, DEFAULT_THROTTLES } from '../../infra/stack.js';
-import { type Synthesised, statementsOf, synthesise, tableGrantsOf } from './synth.js';
+import { DEFAULT_PLATFORM_THROTTLES, WEBHOOK_PLATFORMS, webhookThrottles } from '../../infra/webhook-throttles.js';
+import { mappingCalls, type Synthesised, statementsOf, synthesise, tableGrantsOf } from './synth.js';
 
 /**
  * What the stack limits on AWS: each function's table actions, each route's throttle, each function's
@@ -61,46 +62,73 @@ describe('table permissions', () => {
 });
 
 describe('throttling', () => {
-  const routeKeys = (filter: (route: (typeof topology.http)[number]) => boolean) =>
-    topology.http.filter(filter).map((route) => `${route.method} ${route.path}`);
-  const webhookRoutes = routeKeys((route) => !('auth' in route));
-  const apiRoutes = routeKeys((route) => 'auth' in route && route.auth === 'iam');
+  const apiRoutes = topology.http
+    .filter((route) => 'auth' in route && route.auth === 'iam')
+    .map((route) => `${route.method} ${route.path}`);
+  const webhookMethods = topology.http.filter((route) => route.path === '/webhooks/{platform}').map((route) => route.method);
+  const platformRoutes = (platform: string) => webhookMethods.map((method) => `${method} /webhooks/${platform}`);
   const stageOf = (resources: Resources) => ofType(resources, 'AWS::ApiGatewayV2::Stage')[0]![1];
+  const settingsOf = (resources: Resources) =>
+    stageOf(resources).Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
   const limits = (settings: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number } | undefined) => ({
     rateLimit: settings?.ThrottlingRateLimit,
     burstLimit: settings?.ThrottlingBurstLimit,
   });
 
-  it('gives every webhook route and every api route its own route throttle, the webhooks apart from /api/*', () => {
-    const stage = stageOf(plain.resources);
-    const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
-    expect(webhookRoutes).toHaveLength(2);
-    expect(apiRoutes.length).toBeGreaterThan(0);
-    expect(Object.keys(settings ?? {}).sort()).toEqual([...webhookRoutes, ...apiRoutes].sort());
-    for (const key of webhookRoutes) expect(limits(settings[key]), key).toEqual(DEFAULT_THROTTLES.webhooks);
+  it("gives each webhook platform its own routes with its own throttle, and every api route the api's; the stage default is the api's", () => {
+    const settings = settingsOf(plain.resources);
+    expect(webhookMethods.sort()).toEqual(['GET', 'POST']);
+    expect(WEBHOOK_PLATFORMS).toEqual(expect.arrayContaining(['slack', 'telegram', 'x', 'generic', 'zendesk', 'jira']));
+    // A platform without push has no route at all: API Gateway answers 404 without starting ingest.
+    expect(WEBHOOK_PLATFORMS).not.toContain('reddit');
+    const expected = [...WEBHOOK_PLATFORMS.flatMap(platformRoutes), ...apiRoutes].sort();
+    expect(Object.keys(settings).sort()).toEqual(expected);
+    const routeKeys = ofType(plain.resources, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey as string);
+    expect(routeKeys.sort()).toEqual(expected);
+    expect(routeKeys).not.toContain('POST /webhooks/{platform}');
+    for (const platform of WEBHOOK_PLATFORMS)
+      for (const key of platformRoutes(platform)) expect(limits(settings[key]), key).toEqual(DEFAULT_PLATFORM_THROTTLES[platform]);
     for (const key of apiRoutes) expect(limits(settings[key]), key).toEqual(DEFAULT_THROTTLES.api);
-    expect(DEFAULT_THROTTLES.webhooks).not.toEqual(DEFAULT_THROTTLES.api);
+    expect(limits(stageOf(plain.resources).Properties.DefaultRouteSettings)).toEqual(DEFAULT_THROTTLES.api);
+    // Not one limit for all: a crisis-prone platform gets more than a helpdesk.
+    expect(DEFAULT_PLATFORM_THROTTLES.x!.rateLimit).toBeGreaterThan(DEFAULT_PLATFORM_THROTTLES.zendesk!.rateLimit);
     // Route settings name routes that must exist first, or CloudFormation refuses the stage.
     const routeIds = ofType(plain.resources, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
-    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+    expect(stageOf(plain.resources).DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
-  it('takes the route throttles from the stack props', async () => {
-    const { resources } = await synth({ throttle: { webhooks: { rateLimit: 7, burstLimit: 9 } } });
-    const settings = stageOf(resources).Properties.RouteSettings;
-    for (const key of webhookRoutes) expect(limits(settings[key]), key).toEqual({ rateLimit: 7, burstLimit: 9 });
-    for (const key of apiRoutes) expect(limits(settings[key]), key).toEqual(DEFAULT_THROTTLES.api);
+  it("sizes ingest's reserved concurrency to the sum of the platform throttles at 150 ms a delivery (Little's law)", () => {
+    const sum = Object.values(webhookThrottles()).reduce((total, { rateLimit }) => total + rateLimit, 0);
+    expect(DEFAULT_RESERVED_CONCURRENCY.ingest).toBeGreaterThanOrEqual(Math.floor(sum * 0.15));
+  });
+
+  it('takes the route throttles from the stack props: one platform, then every platform, then the api', async () => {
+    const { resources } = await synth({
+      throttle: {
+        webhooks: { rateLimit: 7, burstLimit: 9 },
+        platforms: { slack: { rateLimit: 3, burstLimit: 4 } },
+        api: { rateLimit: 2, burstLimit: 5 },
+      },
+    });
+    const settings = settingsOf(resources);
+    for (const key of platformRoutes('slack')) expect(limits(settings[key]), key).toEqual({ rateLimit: 3, burstLimit: 4 });
+    for (const key of platformRoutes('telegram')) expect(limits(settings[key]), key).toEqual({ rateLimit: 7, burstLimit: 9 });
+    for (const key of apiRoutes) expect(limits(settings[key]), key).toEqual({ rateLimit: 2, burstLimit: 5 });
   }, 120_000);
 });
 
 describe('concurrency', () => {
   const functionsOf = ({ synth: made, resources }: Awaited<ReturnType<typeof synth>>) =>
     Object.entries(made.stack.functions).map(([name, fn]) => ({ name, properties: resources[made.logicalId(fn)]!.Properties }));
-  const maximumConcurrencyOf = ({ synth: made, resources }: Awaited<ReturnType<typeof synth>>, consumer: string) =>
-    ofType(resources, 'AWS::Lambda::EventSourceMapping')
+  // A consumer released by canary is invoked through its live alias.
+  const maximumConcurrencyOf = ({ synth: made, resources }: Awaited<ReturnType<typeof synth>>, consumer: string) => {
+    const release = made.stack.releases[consumer as keyof typeof made.stack.releases];
+    const target = release ? made.logicalId(release.alias) : made.logicalId(made.stack.functions[consumer]!);
+    return ofType(resources, 'AWS::Lambda::EventSourceMapping')
       .map(([, mapping]) => mapping.Properties)
-      .filter((mapping) => mapping.FunctionName?.Ref === made.logicalId(made.stack.functions[consumer]!))
+      .filter((mapping) => mappingCalls(mapping.FunctionName, target))
       .map((mapping) => mapping.ScalingConfig?.MaximumConcurrency);
+  };
 
   it('reserves concurrency for every function by default, within what a default account can reserve', () => {
     const reserved = functionsOf(plain);
@@ -201,4 +229,82 @@ describe('encryption', () => {
       ]);
     }
   }
+});
+
+describe('secrets', () => {
+  const secretsReadBy = (name: string) => {
+    const fn = plain.synth.stack.functions[name]!;
+    return statementsOf(plain.synth.template, roleOf(plain.resources, plain.synth.logicalId(fn)))
+      .filter((statement) => statement.Action.includes('secretsmanager:GetSecretValue'))
+      .map((statement) => JSON.stringify(statement.Resource));
+  };
+  const ref = (secret: { node: { defaultChild?: unknown } }) => JSON.stringify({ Ref: plain.synth.logicalId(secret) });
+
+  it('keeps inbound webhook secrets and outbound credentials apart: ingest reads only the first, act and poll only the second', () => {
+    const { secret, webhookSecret } = plain.synth.stack;
+    expect(ref(secret)).not.toEqual(ref(webhookSecret));
+    const readers = Object.fromEntries(Object.keys(plain.synth.stack.functions).map((name) => [name, secretsReadBy(name)]));
+    expect(readers).toEqual({
+      ingest: [ref(webhookSecret)],
+      evaluate: [],
+      act: [ref(secret)],
+      poll: [ref(secret)],
+      sweep: [],
+      api: [],
+    });
+    // Each function is told the one secret it may read, and only that one.
+    for (const [name, fn] of Object.entries(plain.synth.stack.functions)) {
+      const variables = plain.resources[plain.synth.logicalId(fn)]!.Properties.Environment.Variables as Record<string, unknown>;
+      const told = variables.FOGHORN_SECRET_ARN === undefined ? [] : [JSON.stringify(variables.FOGHORN_SECRET_ARN)];
+      expect(told, name).toEqual(readers[name]);
+    }
+  });
+
+  it("generates the generic platform's webhook secret in the inbound secret and keeps both secrets when the stack goes", () => {
+    const secrets = ofType(plain.resources, 'AWS::SecretsManager::Secret');
+    expect(secrets).toHaveLength(2);
+    const inbound = plain.resources[plain.synth.logicalId(plain.synth.stack.webhookSecret)]!;
+    expect(inbound.Properties.Name).toBe('prod-foghorn/webhook-secrets');
+    expect(inbound.Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'FOGHORN_GENERIC_SECRET' });
+    // The outbound secret is the one a deployed stack already has: same logical id and name, so its tokens stay.
+    const outboundId = plain.synth.logicalId(plain.synth.stack.secret);
+    expect(outboundId).toMatch(/^Settings[0-9A-F]{8}$/);
+    expect(plain.resources[outboundId]!.Properties.Name).toBe('prod-foghorn/settings');
+    for (const [id, secret] of secrets) expect(secret.DeletionPolicy, id).toBe('Retain');
+  });
+});
+
+describe('the table, tags and access logs', () => {
+  it('protects the table from deletion, as well as keeping it when the stack is deleted', () => {
+    const [[, table]] = ofType(plain.resources, 'AWS::DynamoDB::Table') as [[string, Resources[string]]];
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it("tags every taggable resource with the stage and the stack's name", () => {
+    const tagged = ['AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::SNS::Topic'];
+    for (const type of tagged)
+      for (const [id, resource] of ofType(plain.resources, type))
+        expect(resource.Properties.Tags, id).toEqual(
+          expect.arrayContaining([
+            { Key: 'foghorn:stage', Value: 'prod' },
+            { Key: 'foghorn:stack', Value: 'prod-foghorn' },
+          ]),
+        );
+  });
+
+  it('logs each request as JSON with its routeKey, status and the integration error fields', () => {
+    const stage = ofType(plain.resources, 'AWS::ApiGatewayV2::Stage')[0]![1];
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      apiId: '$context.apiId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      integrationError: '$context.integration.error',
+      integrationErrorMessage: '$context.integrationErrorMessage',
+      integrationStatus: '$context.integration.integrationStatus',
+      errorMessage: '$context.error.message',
+    });
+  });
 });

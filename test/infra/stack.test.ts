@@ -19,7 +19,8 @@ import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js'
 import { ensureTable, TABLE_KEYS } from '../../functions/storage/dynamo/table.js';
 import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
 import { rulesForDeployment } from '../../infra/rules-for-deployment.js';
-import { BUNDLED_COMPILED_RULES_PATH, BUNDLED_RULES_DIR, BUNDLED_TEAM_CONFIG_PATH, FUNCTION_ACCESS } from '../../infra/stack.js';
+import { awsRoutes, BUNDLED_COMPILED_RULES_PATH, BUNDLED_RULES_DIR, BUNDLED_TEAM_CONFIG_PATH, FUNCTION_ACCESS } from '../../infra/stack.js';
+import { WEBHOOK_PLATFORMS } from '../../infra/webhook-throttles.js';
 import { type AwsJsonCall, startAwsJsonServer } from '../aws/loopback-aws.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { invokeBundle, provideAwsSdk } from './run-bundle.js';
@@ -478,16 +479,21 @@ describe('FoghornStack', () => {
     }, 90_000);
   });
 
-  it("serves the topology's HTTP routes from ingest, with access logs and throttling", () => {
+  it("serves the topology's HTTP routes, one webhook route per platform, from ingest's live alias, with access logs and throttling", () => {
     synth.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'))
       .map((route) => route.Properties.RouteKey)
       .sort();
-    expect(routes).toEqual(topology.http.map((route) => `${route.method} ${route.path}`).sort());
+    expect(routes).toEqual(
+      awsRoutes(WEBHOOK_PLATFORMS)
+        .map((route) => `${route.method} ${route.path}`)
+        .sort(),
+    );
+    expect(routes).toContain('POST /webhooks/slack');
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
-      IntegrationUri: { 'Fn::GetAtt': [fnIds.ingest, 'Arn'] },
+      IntegrationUri: { Ref: synth.logicalId(synth.stack.releases.ingest!.alias) },
     });
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -507,12 +513,12 @@ describe('FoghornStack', () => {
       if (apiRoutes.includes(route.RouteKey)) expect(route.AuthorizationType, route.RouteKey).toBe('AWS_IAM');
       else expect([undefined, 'NONE'], route.RouteKey).toContain(route.AuthorizationType);
     }
-    expect(routes.filter((route) => String(route.RouteKey).includes('/webhooks/'))).toHaveLength(2);
+    expect(routes.filter((route) => String(route.RouteKey).includes('/webhooks/'))).toHaveLength(2 * WEBHOOK_PLATFORMS.length);
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationUri: { 'Fn::GetAtt': [fnIds.api, 'Arn'] } });
     expect(Object.keys(synth.template.findOutputs('ApiInvokeArn'))).toEqual(['ApiInvokeArn']);
   });
 
-  it('keeps settings in one Secrets Manager secret, never as plain environment values', () => {
+  it('keeps settings in Secrets Manager (inbound webhook secrets apart from outbound credentials), never as plain environment values', () => {
     synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'FOGHORN_GENERIC_SECRET' },
     });
@@ -540,7 +546,9 @@ describe('FoghornStack', () => {
         Object.keys(variables).filter((key) => !allowed.has(key)),
         `${name} environment`,
       ).toEqual([]);
-      if (FUNCTION_ACCESS[name]?.readSecret) expect(variables.FOGHORN_SECRET_ARN).toEqual({ Ref: synth.logicalId(synth.stack.secret) });
+      const secret = FUNCTION_ACCESS[name]?.secret;
+      if (secret === 'outbound') expect(variables.FOGHORN_SECRET_ARN).toEqual({ Ref: synth.logicalId(synth.stack.secret) });
+      else if (secret === 'inbound') expect(variables.FOGHORN_SECRET_ARN).toEqual({ Ref: synth.logicalId(synth.stack.webhookSecret) });
       else expect(variables.FOGHORN_SECRET_ARN).toBeUndefined();
     }
   });

@@ -82,7 +82,7 @@ describe('the stage context', () => {
     expect(of('AWS::Logs::LogGroup')).toEqual(
       expect.arrayContaining(['/aws/lambda/prod-foghorn-ingest', '/foghorn/prod/api-access', '/foghorn/prod/console-deployment']),
     );
-    expect(of('AWS::SecretsManager::Secret')).toEqual(['prod-foghorn/settings']);
+    expect(of('AWS::SecretsManager::Secret').sort()).toEqual(['prod-foghorn/settings', 'prod-foghorn/webhook-secrets']);
     expect(of('AWS::SNS::Topic')).toEqual(['prod-foghorn-alarms']);
     expect(of('AWS::Cognito::UserPool')).toEqual(['prod-foghorn-console']);
     expect(of('AWS::Cognito::UserPoolDomain')).toEqual(['prod-foghorn-console-123456789012']);

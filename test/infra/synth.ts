@@ -111,3 +111,13 @@ export function tableGrantsOf(synth: Synthesised): Record<string, TableGrant> {
     }),
   );
 }
+
+/**
+ * Whether an event source mapping's FunctionName is this construct: a function's Ref, or an alias, which CDK names
+ * as `<function name>:<alias>` built from the alias's ARN.
+ */
+export function mappingCalls(functionName: unknown, logicalId: string): boolean {
+  const plain = functionName as { Ref?: string };
+  if (plain?.Ref !== undefined) return plain.Ref === logicalId;
+  return JSON.stringify(functionName).includes(JSON.stringify({ Ref: logicalId }));
+}

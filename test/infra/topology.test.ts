@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { PutEventsCommand, PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BusRouteSpec, type QueueName, topology } from '../../functions/app/topology.js';
+import { type BusRouteSpec, type FunctionName, type QueueName, topology } from '../../functions/app/topology.js';
 import { EventBridgePublisher } from '../../functions/aws/event-bridge-publisher.js';
 import { matchesPattern } from '../../functions/local/local-bus.js';
 import { SCHEDULES } from '../../infra/stack.js';
+import { WEBHOOK_PLATFORMS } from '../../infra/webhook-throttles.js';
 import { RecordingClient } from '../aws/recorder.js';
-import { type Synthesised, synthesise } from './synth.js';
+import { mappingCalls, type Synthesised, synthesise } from './synth.js';
 
 /**
  * The local runtime is built from functions/app/topology.ts; these tests prove the synthesised stack is too,
@@ -77,7 +78,10 @@ describe('the stack follows functions/app/topology.ts', () => {
     for (const [name, spec] of Object.entries(topology.queues) as Array<[QueueName, (typeof topology.queues)[QueueName]]>) {
       const mapping = mappings.find((m) => JSON.stringify(m.EventSourceArn) === JSON.stringify(queueArn(name)));
       expect(mapping, `mapping for queue ${name}`).toBeDefined();
-      expect(mapping?.FunctionName).toEqual({ Ref: synth.logicalId(synth.stack.functions[spec.consumer]!) });
+      // A consumer released by canary is called through its live alias, so a new version takes its share of batches.
+      const release = synth.stack.releases[spec.consumer];
+      const target = release ? synth.logicalId(release.alias) : synth.logicalId(synth.stack.functions[spec.consumer]!);
+      expect(mappingCalls(mapping?.FunctionName, target), `${name} → ${target}`).toBe(true);
       expect(mapping?.BatchSize).toBe(spec.batchSize);
       expect(mapping?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     }
@@ -93,16 +97,27 @@ describe('the stack follows functions/app/topology.ts', () => {
     }
   });
 
-  it("serves exactly the topology's HTTP routes, each on its function", () => {
+  it("serves exactly the topology's HTTP routes, each on its function (through its live alias when released by canary), a webhook route per platform", () => {
+    // An integration calls a function (Fn::GetAtt …Arn) or its alias (Ref).
     const integrations = Object.fromEntries(
-      ofType('AWS::ApiGatewayV2::Integration').map(([id, integration]) => [id, integration.Properties.IntegrationUri['Fn::GetAtt'][0]]),
+      ofType('AWS::ApiGatewayV2::Integration').map(([id, integration]) => {
+        const uri = integration.Properties.IntegrationUri as { 'Fn::GetAtt'?: [string, string]; Ref?: string };
+        return [id, uri.Ref ?? uri['Fn::GetAtt']?.[0]];
+      }),
     );
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => {
       const integrationId = String(route.Properties.Target['Fn::Join'][1][1].Ref);
       return `${route.Properties.RouteKey} → ${integrations[integrationId]}`;
     });
-    const expected = topology.http.map(
-      (route) => `${route.method} ${route.path} → ${synth.logicalId(synth.stack.functions[route.function]!)}`,
+    const invoked = (name: FunctionName) => {
+      const release = synth.stack.releases[name];
+      return release ? synth.logicalId(release.alias) : synth.logicalId(synth.stack.functions[name]!);
+    };
+    const expected = topology.http.flatMap((route) =>
+      (route.path.includes('{platform}')
+        ? WEBHOOK_PLATFORMS.map((platform) => route.path.replace('{platform}', platform))
+        : [route.path]
+      ).map((path) => `${route.method} ${path} → ${invoked(route.function)}`),
     );
     expect(routes.sort()).toEqual(expected.sort());
   });

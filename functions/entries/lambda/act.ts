@@ -1,4 +1,4 @@
 import { actStage } from '../../app/act-handler.js';
-import { lambdaAdapters, lambdaHandler, yamlTeamConfig } from './powertools.js';
+import { countingRecords, lambdaAdapters, lambdaHandler, yamlTeamConfig } from './powertools.js';
 
-export const handler = lambdaHandler(actStage(lambdaAdapters({ yamlTeamConfig })));
+export const handler = lambdaHandler(countingRecords('act', actStage(lambdaAdapters({ yamlTeamConfig }))));

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Adapters } from '../../app/adapters.js';
-import type { AppMetrics } from '../../app/app-metrics.js';
+import { type AppMetrics, METRIC_NAMES } from '../../app/app-metrics.js';
 import { type AwsAdapterOptions, awsAdapters } from '../../app/aws-adapters.js';
 import { appLoggerOf, logLevelFrom, powertoolsLogger } from '../../app/logger.js';
 import { lazyTracer, traceLambdaHandler, tracingWanted } from './tracing.js';
@@ -94,4 +94,23 @@ export function lambdaHandler<Event, Result>(handler: (event: Event) => Promise<
   return middy(tracingWanted() ? traceLambdaHandler(handler, tracer) : handler)
     .use(injectLambdaContext(logger))
     .use(flushMetrics());
+}
+
+/**
+ * A queue consumer that counts its batch's outcome (QueueRecords by `function` and `outcome`): a failed record is
+ * retried by SQS, so Lambda's Errors never sees it; this count is what an alarm (and a canary) can watch.
+ */
+export function countingRecords<Event extends { Records: readonly unknown[] }, Result extends { batchItemFailures: readonly unknown[] }>(
+  functionName: string,
+  handler: (event: Event) => Promise<Result>,
+  metricsOf: AppMetrics = appMetrics,
+): (event: Event) => Promise<Result> {
+  return async (event) => {
+    const result = await handler(event);
+    const failed = result.batchItemFailures.length;
+    const processed = Math.max(0, event.Records.length - failed);
+    if (processed > 0) metricsOf.count(METRIC_NAMES.queueRecords, { function: functionName, outcome: 'processed' }, processed);
+    if (failed > 0) metricsOf.count(METRIC_NAMES.queueRecords, { function: functionName, outcome: 'failed' }, failed);
+    return result;
+  };
 }

@@ -91,4 +91,22 @@ describe('the Lambda entries metrics (Powertools, embedded metric format)', () =
     const { stdout } = await captured(() => handler({}, context).catch(() => undefined));
     expect(emfLines(stdout).map((line) => line.SpikesOpened)).toEqual([1]);
   });
+
+  it("counts a queue consumer's batch by outcome (processed, failed), and writes nothing for an empty batch", async () => {
+    const records = (n: number) => ({ Records: Array.from({ length: n }, (_, i) => ({ messageId: `m-${i}` })) });
+    const handler = powertools.lambdaHandler(
+      powertools.countingRecords('evaluate', async (event: { Records: Array<{ messageId: string }> }) => ({
+        batchItemFailures: event.Records.slice(0, 1).map((record) => ({ itemIdentifier: record.messageId })),
+      })),
+    );
+    const { stdout } = await captured(() => handler(records(4), context));
+    const counted = emfLines(stdout).map((line) => ({ function: line.function, outcome: line.outcome, value: line.QueueRecords }));
+    expect(counted).toEqual([
+      { function: 'evaluate', outcome: 'processed', value: 3 },
+      { function: 'evaluate', outcome: 'failed', value: 1 },
+    ]);
+    const empty = await captured(() => handler(records(0), context));
+    expect(emfLines(empty.stdout)).toEqual([]);
+    expect([...empty.stdout, ...empty.stderr].join('')).not.toContain('No application metrics');
+  });
 });
