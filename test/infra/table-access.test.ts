@@ -108,7 +108,8 @@ function asRoleAllows(name: string): Pick<DynamoDBClient, 'send'> {
         called === 'TransactWriteItems'
           ? (command.input.TransactItems ?? []).flatMap((item) => Object.keys(item).map((kind) => TRANSACT_ITEM_ACTIONS[kind] ?? kind))
           : [`dynamodb:${called}`];
-      const where = command.input.IndexName === undefined ? 'table' : command.input.IndexName === 'gsi1' ? 'index' : 'other';
+      const where =
+        command.input.IndexName === undefined ? 'table' : ['gsi1', 'gsi2'].includes(command.input.IndexName) ? 'index' : 'other';
       for (const action of actions) {
         if (!allows(grants[name]!, where, action)) {
           refused.push(`${name}: ${action} on the ${where}`);
@@ -123,7 +124,7 @@ function asRoleAllows(name: string): Pick<DynamoDBClient, 'send'> {
   };
 }
 
-/** As IAM reads the role: an index action is allowed by a grant on gsi1 or on every index of the table (`index/*`). */
+/** As IAM reads the role: an index action is allowed by a grant on gsi1 and gsi2 or on every index of the table (`index/*`). */
 function allows(grant: TableGrant, where: 'table' | 'index' | 'other', action: string): boolean {
   if (where === 'table') return grant.table.includes(action);
   if (where === 'other') return false;
