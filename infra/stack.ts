@@ -263,7 +263,7 @@ export class FoghornStack extends Stack {
       sortKey: { name: TABLE_KEYS.gsi1.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
-    // What is written per event is listed from 32 shards of keys only (functions/storage/dynamo/sharded-listing.ts).
+    // What is written per event is listed from 16 shards of keys only (functions/storage/dynamo/sharded-listing.ts).
     this.table.addGlobalSecondaryIndex({
       indexName: TABLE_KEYS.gsi2.name,
       partitionKey: { name: TABLE_KEYS.gsi2.partitionKey, type: AttributeType.STRING },

@@ -41,7 +41,7 @@ function spread(keys: Array<string | undefined>) {
 
 describe('listings at storm rates: 10,000 items in one hour', () => {
   const n = 10_000;
-  // An even spread would give each shard n / 32 ≈ 313; a key at 10,000 items/s then takes about 470 WRU/s at most.
+  // An even spread would give each shard n / 16 = 625; a key at 10,000 items/s then takes about 940 WRU/s at most.
   const busiestAllowed = Math.ceil((1.5 * n) / LISTING_SHARDS);
 
   it('spreads the events listing over every shard, and writes nothing to gsi1', async () => {
