@@ -5,7 +5,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -19,6 +19,7 @@ import { CONSOLE_API_PREFIX } from '../functions/entries/lambda/console-access.j
 import { connectors } from '../functions/platforms/index.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
+import { AnalyticsStream } from './constructs/analytics-stream.js';
 import { ApiDomain, type ApiDomainOptions } from './constructs/api-domain.js';
 import { ConsoleAuth, hostedUiUrl } from './constructs/console-auth.js';
 import { type ConsoleDeployment, ConsoleHosting } from './constructs/console-hosting.js';
@@ -233,6 +234,8 @@ export class FoghornStack extends Stack {
   /** `https://…` where webhooks and the API are reached: the custom domain when there is one, else the execute-api endpoint. */
   readonly apiUrl: string;
   readonly dashboard: FoghornDashboard;
+  /** The analytics function and its stream, dead letters and alarms (apart from `functions`: no queue, no route). */
+  readonly analyticsStream: AnalyticsStream;
 
   constructor(scope: Construct, id: string, props: FoghornStackProps) {
     const names = stageNames(props.stage);
@@ -255,6 +258,8 @@ export class FoghornStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
       ...(this.encryptionKey ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: this.encryptionKey } : {}),
+      // The analytics function folds the pipeline's changes from it (infra/constructs/analytics-stream.ts).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: TABLE_KEYS.gsi1.name,
@@ -368,6 +373,19 @@ export class FoghornStack extends Stack {
         `The ${name} function threw or timed out in the last 5 minutes. Its log group has the error (docs/deploy.md).`,
       );
     }
+
+    // Analytics, off the pipeline: the table's stream folded by its own function (its grants, DLQ and alarms inside).
+    this.analyticsStream = new AnalyticsStream(this, 'AnalyticsStream', {
+      table: this.table,
+      alarms: this.alarms,
+      functionName: names.function('analytics'),
+      deadLettersName: names.deadLetters('analytics-stream'),
+      stage: names.stage,
+      teamConfig: { bundled: { from: props.rules.teamConfigPath, to: 'team-config.json' }, path: BUNDLED_TEAM_CONFIG_PATH },
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
+      tracing: props.tracing !== false,
+    });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: `${this.apiUrl}/webhooks/{platform}`,
