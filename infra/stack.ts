@@ -4,7 +4,7 @@ import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, 
 import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -20,6 +20,7 @@ import { connectors } from '../functions/platforms/index.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { ACCESS_LOG_FORMAT } from './constructs/access-log-format.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
+import { AnalyticsStream } from './constructs/analytics-stream.js';
 import { ApiDomain, type ApiDomainOptions, checkApiDomainOptions } from './constructs/api-domain.js';
 import { CanaryRelease } from './constructs/canary-release.js';
 import { ConsoleAuth, hostedUiUrl } from './constructs/console-auth.js';
@@ -258,6 +259,8 @@ export class FoghornStack extends Stack {
   /** `https://…` where webhooks and the API are reached: the custom domain when there is one, else the execute-api endpoint. */
   readonly apiUrl: string;
   readonly dashboard: FoghornDashboard;
+  /** The analytics function and its stream, dead letters and alarms (apart from `functions`: no queue, no route). */
+  readonly analyticsStream: AnalyticsStream;
 
   constructor(scope: Construct, id: string, props: FoghornStackProps) {
     const names = stageNames(props.stage);
@@ -288,6 +291,8 @@ export class FoghornStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(this.encryptionKey ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: this.encryptionKey } : {}),
+      // The analytics function folds the pipeline's changes from it (infra/constructs/analytics-stream.ts).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: TABLE_KEYS.gsi1.name,
@@ -442,6 +447,19 @@ export class FoghornStack extends Stack {
       this.releases[name as FunctionName]?.deploymentGroup.addAlarm(errors);
       for (const alarm of perFunction[name] ?? []) this.releases[name as FunctionName]?.deploymentGroup.addAlarm(alarm);
     }
+
+    // Analytics, off the pipeline: the table's stream folded by its own function (its grants, DLQ and alarms inside).
+    this.analyticsStream = new AnalyticsStream(this, 'AnalyticsStream', {
+      table: this.table,
+      alarms: this.alarms,
+      functionName: names.function('analytics'),
+      deadLettersName: names.deadLetters('analytics-stream'),
+      stage: names.stage,
+      teamConfig: { bundled: { from: props.rules.teamConfigPath, to: 'team-config.json' }, path: BUNDLED_TEAM_CONFIG_PATH },
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
+      tracing: props.tracing !== false,
+    });
 
     new CfnOutput(this, 'WebhookUrl', {
       value: `${this.apiUrl}/webhooks/{platform}`,

@@ -1,3 +1,6 @@
+import type { CanonicalEvent } from '../core/event.js';
+import type { StoredDecision } from '../core/ports.js';
+
 /**
  * What response-time analytics needs from storage (the consumer owns the port): hourly buckets of figures that
  * only ever add up, and one response clock per conversation. The embedded store (functions/storage/embedded/),
@@ -79,9 +82,21 @@ export interface ClockStop {
   by: 'automated' | 'human';
   /** The response target in force, in milliseconds. */
   targetMs: number;
+  /**
+   * The change this answer comes from, when the same change may be folded again (a replayed stream record): a stop
+   * refused because this very source already stopped the clock measures again what it measured, so figures lost with
+   * a failed bucket write come back on the replay (and the bucket's own marks keep them from counting twice).
+   */
+  source?: string;
 }
 
 export interface AnalyticsStore {
+  /**
+   * True when the figures come from the store's own change stream (the AWS table's DynamoDB Stream, folded by the
+   * analytics function), not from the pipeline's steps: the pipeline then writes none of them, and only keeps with
+   * its own items what the stream needs (the decision's subject, a reply's answer).
+   */
+  readonly recordedFromStream?: boolean;
   /** Adds each delta to its bucket. */
   add(deltas: readonly AnalyticsDelta[]): Promise<void>;
   /**
@@ -98,6 +113,12 @@ export interface AnalyticsStore {
   /** The buckets of the hours from `from` (inclusive) to `to` (exclusive); everything recorded so far is included. */
   read(from: Date, to: Date): Promise<AnalyticsBucket[]>;
 }
+
+/**
+ * A decision as kept where its figures are derived from the store's change stream: with its event's subject
+ * (recorder.ts `analyticsSubjectOf`), since a decision with no commands carries no event of its own.
+ */
+export type DecisionWithSubject = StoredDecision & { analyticsSubject?: CanonicalEvent };
 
 /** How long a conversation's clock and its answered mark are kept: an answer later than this is not a first response. */
 export const CLOCK_RETENTION_MS = 35 * 24 * 3_600_000;

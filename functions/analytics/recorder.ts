@@ -35,8 +35,11 @@ export class AnalyticsRecorder {
     if (!options?.store) throw new Error('AnalyticsRecorder: store is required');
   }
 
-  /** An event's first decision (a duplicate or a redelivery never reaches here: the decision store said created). */
-  async decided(event: CanonicalEvent, rules: readonly string[], pending: AnalyticsDelta[]): Promise<void> {
+  /**
+   * An event's first decision (a duplicate or a redelivery never reaches here: the decision store said created).
+   * `source` names the change being folded when it may be folded again (a replayed stream record): see ClockStop.
+   */
+  async decided(event: CanonicalEvent, rules: readonly string[], pending: AnalyticsDelta[], source?: string): Promise<void> {
     const at = writtenAt(event);
     const key = bucketKeyOf(event, at);
     if (rules.length > 0) pending.push({ ...key, ruleHits: Object.fromEntries(countRules(rules)) });
@@ -50,7 +53,15 @@ export class AnalyticsRecorder {
       // Foghorn's own reply seen again on the platform was counted when it was sent; it can still be the first answer.
       const by = event.sentByFoghorn === true ? 'automated' : 'human';
       if (by === 'human') pending.push({ ...key, answersHuman: 1 });
-      pending.push(...(await this.options.store.stopClocks({ conversations, at, by, targetMs: this.options.responseTargetMs() })));
+      pending.push(
+        ...(await this.options.store.stopClocks({
+          conversations,
+          at,
+          by,
+          targetMs: this.options.responseTargetMs(),
+          ...(source === undefined ? {} : { source }),
+        })),
+      );
       return;
     }
     if (!CUSTOMER_KINDS.has(event.kind)) return;
@@ -67,16 +78,21 @@ export class AnalyticsRecorder {
 
   /** A reply that went out (or was recorded in sandbox mode) at `at`. */
   async replied(command: ActionCommand, at: Date, pending: AnalyticsDelta[]): Promise<void> {
-    if (command.type !== 'reply') return;
-    const answered = command.event;
-    const by = command.params[APPROVAL_PARAM] === undefined ? 'automated' : 'human';
-    pending.push({ ...bucketKeyOf(answered, at.getTime()), ...(by === 'automated' ? { answersAutomated: 1 } : { answersHuman: 1 }) });
+    const answer = replyAnswerOf(command);
+    if (answer) await this.answered(answer, at, pending);
+  }
+
+  /** A reply's answer (replyAnswerOf) at `at`: counted in the hour it went out, and the clocks it reaches stopped. */
+  async answered(answer: ReplyAnswer, at: Date, pending: AnalyticsDelta[], source?: string): Promise<void> {
+    const key = { hour: hourOf(at.getTime()), platform: answer.platform, channel: answer.channel, lang: answer.lang };
+    pending.push({ ...key, ...(answer.by === 'automated' ? { answersAutomated: 1 } : { answersHuman: 1 }) });
     pending.push(
       ...(await this.options.store.stopClocks({
-        conversations: repliedConversations(answered),
+        conversations: answer.conversations,
         at: at.getTime(),
-        by,
+        by: answer.by,
         targetMs: this.options.responseTargetMs(),
+        ...(source === undefined ? {} : { source }),
       })),
     );
   }
@@ -101,6 +117,48 @@ export class AnalyticsRecorder {
     const merged = mergeDeltas(pending);
     if (merged.length > 0) await this.options.store.add(merged);
   }
+}
+
+/** What a reply's answer means for the figures, kept with its action where they are derived later (a change stream). */
+export interface ReplyAnswer extends Omit<BucketKey, 'hour'> {
+  by: 'automated' | 'human';
+  /** The conversations whose clocks it stops (repliedConversations). */
+  conversations: string[];
+}
+
+/** The answer a command gives when it completes as succeeded: only a reply answers; human when a person approved it. */
+export function replyAnswerOf(command: ActionCommand): ReplyAnswer | undefined {
+  if (command.type !== 'reply') return undefined;
+  const { platform, channel, lang } = bucketKeyOf(command.event, 0);
+  return {
+    platform,
+    channel,
+    lang,
+    by: command.params[APPROVAL_PARAM] === undefined ? 'automated' : 'human',
+    conversations: repliedConversations(command.event),
+  };
+}
+
+/**
+ * The part of an event its first decision's figures read (kind, dimensions, times, author, thread, the breach it
+ * is about), kept with the decision where the figures are derived later: a few hundred bytes, never its text.
+ */
+export function analyticsSubjectOf(event: CanonicalEvent): CanonicalEvent {
+  const sla = event.meta?.sla as { eventId?: unknown } | undefined;
+  return {
+    id: event.id,
+    platform: event.platform,
+    kind: event.kind,
+    text: '',
+    ...(event.lang === undefined ? {} : { lang: event.lang }),
+    author: { id: event.author.id, ...(event.author.isSelf === undefined ? {} : { isSelf: event.author.isSelf }) },
+    channel: { id: event.channel.id },
+    thread: { ...event.thread },
+    createdAt: event.createdAt,
+    receivedAt: event.receivedAt,
+    ...(event.sentByFoghorn === undefined ? {} : { sentByFoghorn: event.sentByFoghorn }),
+    ...(typeof sla?.eventId === 'string' ? { meta: { sla: { eventId: sla.eventId } } } : {}),
+  } as CanonicalEvent;
 }
 
 export function bucketKeyOf(event: Pick<CanonicalEvent, 'platform' | 'channel' | 'lang'>, at: number): BucketKey {

@@ -1,10 +1,10 @@
 import type { AnalyticsSources } from '../analytics/analytics-api-routes.js';
 import { type AnalyticsConfig, parseAnalyticsSection } from '../analytics/config.js';
-import type { AnalyticsDelta } from '../analytics/ports.js';
-import { AnalyticsRecorder } from '../analytics/recorder.js';
+import type { AnalyticsDelta, DecisionWithSubject } from '../analytics/ports.js';
+import { AnalyticsRecorder, analyticsSubjectOf } from '../analytics/recorder.js';
 import type { ActionCommand } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
-import type { ActionStore, DecisionStore } from '../core/ports.js';
+import type { ActionStore, DecisionStore, StoredDecision } from '../core/ports.js';
 import type { RuleSet } from '../core/rule-set.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
 import type { EpisodeStore } from '../crisis/ports.js';
@@ -23,6 +23,10 @@ import type { RuleSource } from './rule-source.js';
  * what concurrent calls collected goes with whichever ends first). Clocks start and stop at once, inside the
  * decision's step, before its commands can run. Adapters without an analytics store are handed over as they are.
  * Recording never fails the pipeline: an error is logged and the figures of that step are lost.
+ * A store whose figures come from its change stream (`recordedFromStream`: DynamoDB on AWS) is told nothing by
+ * the decisions and replies: each decision is kept with its event's subject instead, and the analytics function
+ * folds the stream with the same recorder (analytics-stream-handler.ts). Spike marks, two per episode, are still
+ * added here.
  *
  * No AsyncLocalStorage (its promise hooks cost every promise of the process about 3 % of the runtime's thread):
  * what a step needs from an earlier one of the same call is found by id, the event a rule set evaluated by the
@@ -173,6 +177,7 @@ class Recording {
   }
 
   private decisions(inner: DecisionStore): DecisionStore {
+    if (this.raw.analytics?.recordedFromStream) return this.decisionsWithSubjects(inner);
     type Kept = Awaited<ReturnType<DecisionStore['putIfAbsent']>>;
     // Either way of keeping a decision records the event when this one was kept (not a conflict's earlier one).
     const recorded = async (eventId: string, keep: () => Promise<Kept>): Promise<Kept> => {
@@ -203,7 +208,37 @@ class Recording {
     });
   }
 
+  /**
+   * For figures derived from the change stream: each decision is kept with its event's subject, in the decision's
+   * own write, and nothing is recorded here (no write, no read added to the step).
+   */
+  private decisionsWithSubjects(inner: DecisionStore): DecisionStore {
+    const withSubject = (decision: StoredDecision): DecisionWithSubject => {
+      const event = this.events.get(decision.eventId) ?? decision.commands[0]?.event;
+      return event ? { ...decision, analyticsSubject: analyticsSubjectOf(event) } : decision;
+    };
+    const decideOnce = inner.decideOnce?.bind(inner);
+    const dropping = async <T>(eventId: string, keep: () => Promise<T>): Promise<T> => {
+      try {
+        return await keep();
+      } finally {
+        this.events.drop(eventId);
+      }
+    };
+    return overriding(inner, {
+      putIfAbsent: () => (decision: StoredDecision) => dropping(decision.eventId, () => inner.putIfAbsent(withSubject(decision))),
+      ...(decideOnce
+        ? {
+            decideOnce: () => (eventId: string, decide: Parameters<NonNullable<DecisionStore['decideOnce']>>[1]) =>
+              dropping(eventId, () => decideOnce(eventId, async (state) => withSubject(await decide(state)))),
+          }
+        : {}),
+    });
+  }
+
   private actions(inner: ActionStore): ActionStore {
+    // A reply's answer is kept with its action by the store (its `answerOf`), and the stream folds it.
+    if (this.raw.analytics?.recordedFromStream) return inner;
     return overriding(inner, {
       claim: () => async (command: ActionCommand, leaseMs: number, now: Date) => {
         this.commands.note(command.id, command);

@@ -4,6 +4,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { replyAnswerOf } from '../analytics/recorder.js';
 import { EventBridgePublisher } from '../aws/event-bridge-publisher.js';
 import { LambdaEnvironment } from '../aws/lambda-environment.js';
 import { type SettingsLoader, secretsManagerSettings } from '../aws/secrets-manager-settings.js';
@@ -112,7 +113,11 @@ class AwsAdapters implements Adapters {
   }
 
   get actions(): DynamoActionStore {
-    return this.#once('actions', () => new DynamoActionStore({ ...this.#table(), crisisChecks: this.#crisisChecks() }));
+    // A reply's claim keeps its answer for the analytics function, which folds it from the table's stream.
+    return this.#once(
+      'actions',
+      () => new DynamoActionStore({ ...this.#table(), crisisChecks: this.#crisisChecks(), answerOf: replyAnswerOf }),
+    );
   }
 
   get decisions(): DynamoDecisionStore {
@@ -141,7 +146,8 @@ class AwsAdapters implements Adapters {
   }
 
   get analytics(): DynamoAnalyticsStore {
-    return this.#once('analytics', () => new DynamoAnalyticsStore(this.#table()));
+    // The figures come from the table's stream (the analytics function), so the pipeline writes none of them.
+    return this.#once('analytics', () => new DynamoAnalyticsStore({ ...this.#table(), recordedFromStream: true }));
   }
 
   get bus(): EventBridgePublisher {

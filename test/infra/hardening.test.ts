@@ -196,7 +196,8 @@ describe('encryption', () => {
     const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
     expect(tableOf(resources).SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn });
     const groups = ofType(resources, 'AWS::Logs::LogGroup');
-    expect(groups.length).toBe(Object.keys(made.stack.functions).length + 1);
+    // Each function's (the analytics function's too) and the API's access logs.
+    expect(groups.length).toBe(Object.keys(made.stack.functions).length + 2);
     for (const [id, group] of groups) expect(group.Properties.KmsKeyId, id).toEqual(keyArn);
     // CloudWatch Logs may use the key for this account's log groups only.
     const logsStatement = (key.Properties.KeyPolicy.Statement as Array<Record<string, any>>).find((statement) =>

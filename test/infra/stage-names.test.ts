@@ -73,6 +73,7 @@ describe('the stage context', () => {
     expect(of('AWS::SQS::Queue').sort()).toEqual([
       'prod-foghorn-actions',
       'prod-foghorn-actions-dead-letters',
+      'prod-foghorn-analytics-stream-dead-letters',
       'prod-foghorn-events',
       'prod-foghorn-events-dead-letters',
     ]);

@@ -46,12 +46,24 @@ export class DynamoActionStore implements ActionStore {
   private readonly retentionSeconds: number;
 
   private readonly crisisChecks: ClaimCrisisChecks | undefined;
+  private readonly answerOf: ((command: ActionCommand) => object | undefined) | undefined;
 
-  /** `crisisChecks`: the claims that check the crisis switch in their own write (AWS; see claimWhileCrisisOff). */
-  constructor(options: { client: DynamoDBClient; tableName: string; retentionDays?: number; crisisChecks?: ClaimCrisisChecks }) {
+  /**
+   * `crisisChecks`: the claims that check the crisis switch in their own write (AWS; see claimWhileCrisisOff).
+   * `answerOf`: what a command's claim keeps on its record as `answer` (a reply's, for the analytics function that
+   * reads the completed record from the table's stream); nothing when it gives undefined.
+   */
+  constructor(options: {
+    client: DynamoDBClient;
+    tableName: string;
+    retentionDays?: number;
+    crisisChecks?: ClaimCrisisChecks;
+    answerOf?: (command: ActionCommand) => object | undefined;
+  }) {
     if (!options.tableName) throw new Error('DynamoActionStore: tableName is required');
     this.client = options.client;
     this.crisisChecks = options.crisisChecks;
+    this.answerOf = options.answerOf;
     this.tableName = options.tableName;
     this.retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
   }
@@ -128,6 +140,7 @@ export class DynamoActionStore implements ActionStore {
   /** The claim's update (after the table name): the command's record, in progress under a lease, if `condition` holds. */
   private claimUpdate(command: ActionCommand, leaseMs: number, now: Date, condition: string) {
     const nowIso = now.toISOString();
+    const answer = this.answerOf?.(command);
     return {
       Key: actionKey(command.id),
       ConditionExpression: condition,
@@ -138,6 +151,7 @@ export class DynamoActionStore implements ActionStore {
         'id = :id, eventId = :eventId, ruleId = :ruleId, #type = :type',
         // The listing entry is written by the first claim only: later claims and the completion write no index entry.
         '#gpk = if_not_exists(#gpk, :gpk), #gsk = if_not_exists(#gsk, :gsk), #ttl = :ttl',
+        ...(answer === undefined ? [] : ['#answer = :answer']),
       ].join(', '),
       ExpressionAttributeNames: {
         '#status': 'status',
@@ -145,6 +159,7 @@ export class DynamoActionStore implements ActionStore {
         '#ttl': TABLE_KEYS.ttl,
         '#gpk': TABLE_KEYS.gsi2.partitionKey,
         '#gsk': TABLE_KEYS.gsi2.sortKey,
+        ...(answer === undefined ? {} : { '#answer': 'answer' }),
       },
       ExpressionAttributeValues: toItem({
         ':inProgress': 'in-progress',
@@ -163,6 +178,7 @@ export class DynamoActionStore implements ActionStore {
         ':gpk': `${ACTIONS_LISTING.name}#${listingShard(command.id)}`,
         ':gsk': `${nowIso}#${command.id}`,
         ':ttl': expiresIn(now, this.retentionSeconds),
+        ...(answer === undefined ? {} : { ':answer': answer }),
       }),
     };
   }

@@ -1,5 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
+  bucketId,
   COUNT_FIELDS,
   emptyBucket,
   firstResponse,
@@ -17,6 +18,7 @@ import {
   type ClockStop,
   type SpikeMark,
 } from '../../analytics/ports.js';
+import type { Contribution, OnceAnalyticsStore } from '../../analytics/stream-folding.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { TABLE_KEYS } from './table.js';
 
@@ -30,9 +32,71 @@ import { TABLE_KEYS } from './table.js';
  *   concurrent evaluators start one clock and exactly one answer stops it (the stop returns the old item).
  * Buckets are kept a year and a month, clocks CLOCK_RETENTION_MS after their last change (`ttl`).
  */
-export class DynamoAnalyticsStore implements AnalyticsStore {
-  constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
+export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore {
+  readonly recordedFromStream: boolean;
+
+  /** `recordedFromStream`: the table's stream feeds the analytics function (AWS), so the pipeline records nothing. */
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string; recordedFromStream?: boolean }) {
     if (!options?.tableName) throw new Error('DynamoAnalyticsStore: tableName is required');
+    this.recordedFromStream = options.recordedFromStream === true;
+  }
+
+  /**
+   * Each bucket the contributions touch gets ONE update: their deltas merged, and the stream's mark in the bucket
+   * (`seq#<stream>`, the last position it applied from that stream) moved on, on the condition that it is still
+   * below the first position added. A refusal returns the bucket (ALL_OLD): the positions it already has are dropped
+   * and the rest sent again. A replayed batch so never counts twice, and the marks stay as few as the shards that
+   * wrote in the bucket's hour. Returns the first position whose figures may be missing, after a failed write.
+   */
+  async addOnce(stream: string, contributions: readonly Contribution[]): Promise<string | undefined> {
+    const byBucket = new Map<string, Array<{ position: string; delta: AnalyticsDelta }>>();
+    for (const { position, deltas } of contributions) {
+      for (const delta of deltas) {
+        const id = bucketId(delta);
+        let parts = byBucket.get(id);
+        if (!parts) byBucket.set(id, (parts = []));
+        parts.push({ position: paddedPosition(position), delta });
+      }
+    }
+    const failed = await Promise.all(
+      [...byBucket.values()].map(async (parts) => {
+        try {
+          await this.addToBucketOnce(stream, parts);
+          return undefined;
+        } catch {
+          return parts[0]?.position;
+        }
+      }),
+    );
+    const first = failed.filter((position): position is string => position !== undefined).sort()[0];
+    return first === undefined ? undefined : unpaddedPosition(first);
+  }
+
+  private async addToBucketOnce(stream: string, parts: ReadonlyArray<{ position: string; delta: AnalyticsDelta }>): Promise<void> {
+    let remaining = [...parts];
+    let timesHeld: number | undefined;
+    for (let attempt = 1; remaining.length > 0; attempt++) {
+      const [delta] = mergeDeltas(remaining.map((part) => part.delta));
+      if (!delta) return;
+      const times = delta.responseMs?.length ?? 0;
+      const append =
+        times > 0 && (timesHeld === undefined ? times <= RESPONSE_TIMES_PER_BUCKET : timesHeld + times <= RESPONSE_TIMES_PER_BUCKET);
+      const mark = {
+        name: `seq#${stream}`,
+        first: remaining[0]!.position,
+        last: remaining[remaining.length - 1]!.position,
+      };
+      try {
+        await this.options.client.send(update(this.options.tableName, delta, append, mark));
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error) || attempt >= MAX_ONCE_ATTEMPTS) throw error;
+        const held = fromItem<BucketItem>((error as { Item?: Record<string, AttributeValue> }).Item);
+        const applied = typeof held?.[mark.name] === 'string' ? (held[mark.name] as string) : '';
+        remaining = remaining.filter((part) => part.position > applied);
+        timesHeld = held?.responseMs?.length ?? 0;
+      }
+    }
   }
 
   async add(deltas: readonly AnalyticsDelta[]): Promise<void> {
@@ -73,17 +137,47 @@ export class DynamoAnalyticsStore implements AnalyticsStore {
             new UpdateItemCommand({
               TableName: this.options.tableName,
               Key: clockKey(conversation),
-              UpdateExpression: 'SET #answered = :at, #ttl = :ttl REMOVE #opened, #message, #platform, #channel, #lang',
+              // With a source, the clock it stopped is kept beside the answer (copied in the same write), so the same
+              // source stopping it again (a replayed change) measures it again.
+              UpdateExpression: [
+                `SET #answered = :at, #ttl = :ttl${stop.source === undefined ? '' : `, ${STOPPED_SET}`}`,
+                'REMOVE #opened, #message, #platform, #channel, #lang',
+              ].join(' '),
               // A running clock that started no later than the answer; or none running and no later answer noted.
               ConditionExpression:
                 '#opened <= :at OR (attribute_not_exists(#opened) AND (attribute_not_exists(#answered) OR #answered < :at))',
-              ExpressionAttributeNames: CLOCK_NAMES,
-              ExpressionAttributeValues: toItem({ ':at': stop.at, ':ttl': ttlOf(stop.at) }),
+              ExpressionAttributeNames: stop.source === undefined ? CLOCK_NAMES : { ...CLOCK_NAMES, ...STOPPED_NAMES },
+              ExpressionAttributeValues: toItem({
+                ':at': stop.at,
+                ':ttl': ttlOf(stop.at),
+                ...(stop.source === undefined ? {} : { ':source': stop.source, ':none': -1, ':blank': '' }),
+              }),
               ReturnValues: 'ALL_OLD',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
           )
-          .catch(ignoreConditionFailure);
-        const old = fromItem<ClockItem>(answer?.Attributes);
+          .then((updated) => ({ old: fromItem<ClockItem>(updated.Attributes), replay: false }))
+          .catch((error: unknown) => {
+            if (!isConditionFailure(error)) throw error;
+            return { old: fromItem<ClockItem>((error as { Item?: Record<string, AttributeValue> }).Item), replay: true };
+          });
+        const { old, replay } = answer;
+        if (replay) {
+          // Refused: only this very source stopping the clock before (a replayed change) measures it again.
+          const stoppedBefore = stop.source !== undefined && old?.stoppedBy === stop.source && old.answeredAt === stop.at;
+          if (!stoppedBefore || old.stoppedOpenedAt === undefined || old.stoppedOpenedAt < 0) return undefined;
+          return firstResponse(
+            {
+              conversation,
+              messageId: old.stoppedMessageId ?? '',
+              at: old.stoppedOpenedAt,
+              platform: old.stoppedPlatform ?? '',
+              channel: old.stoppedChannel ?? '',
+              lang: old.stoppedLang ?? '',
+            },
+            stop,
+          );
+        }
         if (old?.openedAt === undefined || (old.ttl !== undefined && old.ttl * 1000 <= stop.at)) return undefined;
         const clock: ClockStart = {
           conversation,
@@ -165,7 +259,44 @@ interface BucketItem {
   [attribute: string]: unknown;
 }
 
+/** The stopped clock's fields, copied from the running ones by the stop that has a source (-1: none was running). */
+const STOPPED_SET = [
+  '#stoppedBy = :source',
+  '#sOpened = if_not_exists(#opened, :none)',
+  '#sMessage = if_not_exists(#message, :blank)',
+  '#sPlatform = if_not_exists(#platform, :blank)',
+  '#sChannel = if_not_exists(#channel, :blank)',
+  '#sLang = if_not_exists(#lang, :blank)',
+].join(', ');
+
+const STOPPED_NAMES = {
+  '#stoppedBy': 'stoppedBy',
+  '#sOpened': 'stoppedOpenedAt',
+  '#sMessage': 'stoppedMessageId',
+  '#sPlatform': 'stoppedPlatform',
+  '#sChannel': 'stoppedChannel',
+  '#sLang': 'stoppedLang',
+};
+
+/** Tries of one bucket's once-only update: each refusal drops what the bucket already has, or a full list of times. */
+const MAX_ONCE_ATTEMPTS = 4;
+
+/** Stream positions (decimal sequence numbers of up to 40 digits) padded, so that they compare as strings. */
+function paddedPosition(position: string): string {
+  return position.padStart(40, '0');
+}
+
+function unpaddedPosition(position: string): string {
+  return position.replace(/^0+(?=\d)/, '');
+}
+
 interface ClockItem {
+  stoppedBy?: string;
+  stoppedOpenedAt?: number;
+  stoppedMessageId?: string;
+  stoppedPlatform?: string;
+  stoppedChannel?: string;
+  stoppedLang?: string;
   openedAt?: number;
   answeredAt?: number;
   messageId?: string;
@@ -189,7 +320,12 @@ function ignoreConditionFailure(error: unknown): undefined {
 }
 
 /** One bucket's update: ADD its counts, bins and hits; SET its dimensions; append its times (while there is room) and marks. */
-function update(tableName: string, delta: AnalyticsDelta, appendTimes: boolean): UpdateItemCommand {
+function update(
+  tableName: string,
+  delta: AnalyticsDelta,
+  appendTimes: boolean,
+  mark?: { name: string; first: string; last: string },
+): UpdateItemCommand {
   const names: Record<string, string> = {
     '#hour': 'hour',
     '#platform': 'platform',
@@ -219,7 +355,7 @@ function update(tableName: string, delta: AnalyticsDelta, appendTimes: boolean):
   for (const [rule, hits] of Object.entries(delta.ruleHits ?? {})) add(`hit#${rule}`, hits);
 
   const sets = ['#hour = :hour', '#platform = :platform', '#channel = :channel', '#lang = :lang', '#ttl = :ttl'];
-  let condition: string | undefined;
+  const conditions: string[] = [];
   const times = delta.responseMs ?? [];
   if (appendTimes) {
     names['#times'] = 'responseMs';
@@ -227,8 +363,16 @@ function update(tableName: string, delta: AnalyticsDelta, appendTimes: boolean):
     values[':empty'] = [];
     values[':room'] = RESPONSE_TIMES_PER_BUCKET - times.length;
     sets.push('#times = list_append(if_not_exists(#times, :empty), :times)');
-    condition = 'attribute_not_exists(#times) OR size(#times) <= :room';
+    conditions.push('(attribute_not_exists(#times) OR size(#times) <= :room)');
   }
+  if (mark) {
+    names['#mark'] = mark.name;
+    values[':first'] = mark.first;
+    values[':last'] = mark.last;
+    sets.push('#mark = :last');
+    conditions.push('(attribute_not_exists(#mark) OR #mark < :first)');
+  }
+  const condition = conditions.length > 0 ? conditions.join(' AND ') : undefined;
   if (delta.spikes && delta.spikes.length > 0) {
     names['#spikes'] = 'spikes';
     values[':spikes'] = delta.spikes;
@@ -242,7 +386,7 @@ function update(tableName: string, delta: AnalyticsDelta, appendTimes: boolean):
       sk: [delta.hour, delta.platform, delta.channel, delta.lang].map(encodeURIComponent).join('#'),
     }),
     UpdateExpression: `SET ${sets.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
-    ...(condition ? { ConditionExpression: condition } : {}),
+    ...(condition ? { ConditionExpression: condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: toItem(values),
   });

@@ -42,6 +42,7 @@ describe('DynamoDecisionStore', () => {
   describe("decideOnce: the limits a decision spends, in the decision's own write", () => {
     const now = new Date('2026-11-22T10:00:00.000Z');
     const HOUR = 3_600_000;
+    const DAY = 24 * HOUR;
     /** A decision that acts only when it gets `key` (a sliding window under 9, a fixed one above). */
     const deciding =
       (eventId: string, key: string, limit: number, runs: string[] = []) =>
@@ -134,6 +135,64 @@ describe('DynamoDecisionStore', () => {
       );
       expect(kept.filter((answer) => answer.decision.rules.includes('acted'))).toHaveLength(3);
       expect(await new DynamoRuleState(dynamo.current).peek('author:a7:replies', 3, HOUR, now)).toBe(3);
+    });
+
+    /** Fails the next TransactWriteItems once: before it reaches the table, or after it landed (its answer lost). */
+    const failNextTransaction = (when: 'before' | 'after') => {
+      const name = `fail-${when}-${Math.random().toString(36).slice(2)}`;
+      dynamo.current.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+          dynamo.current.client.middlewareStack.remove(name);
+          if (when === 'before') throw Object.assign(new Error('injected throttle'), { name: 'ThrottlingException' });
+          await next(args);
+          throw Object.assign(new Error('injected: the answer was lost'), { name: 'TimeoutError' });
+        },
+        { step: 'initialize', name },
+      );
+    };
+    // Every counter the rules spend (the reply cap, a per-author window, the per-minute ceiling and its breaker).
+    const spendAll = (author: string) => async (state: RuleState) => {
+      expect(await state.tryAcquire(`author:${author}:replies`, 5, HOUR, now)).toBe(true);
+      expect(await state.tryAcquire(`rule:r:author:${author}`, 1, DAY, now)).toBe(true);
+      expect(await state.tryAcquire(`rule:r:minute:${author}`, 20, 60_000, now)).toBe(true);
+      expect(await state.tryAcquire(`rule:r:breaker:${author}`, 1, HOUR, now)).toBe(true);
+      return decision(`generic:${author}`, ['acted']);
+    };
+    const spent = async (author: string) => {
+      const table = new DynamoRuleState(dynamo.current);
+      return [
+        await table.peek(`author:${author}:replies`, 5, HOUR, now),
+        await table.peek(`rule:r:author:${author}`, 1, DAY, now),
+        await table.peek(`rule:r:minute:${author}`, 20, 60_000, now),
+        await table.peek(`rule:r:breaker:${author}`, 1, HOUR, now),
+      ];
+    };
+
+    it('an evaluation retried after its write failed spends each counter once: nothing was spent before the decision', async () => {
+      failNextTransaction('before');
+      await expect(store().decideOnce('generic:retry-before', spendAll('retry-before'))).rejects.toThrow(/injected throttle/);
+      expect(await spent('retry-before')).toEqual([0, 0, 0, 0]);
+      // The redelivery, in another container (a fresh store: nothing known) as SQS may send it.
+      const kept = await store().decideOnce('generic:retry-before', spendAll('retry-before'));
+      expect(kept.created).toBe(true);
+      expect(await spent('retry-before')).toEqual([1, 1, 1, 1]);
+    });
+
+    it('an evaluation retried after its write landed (the answer lost) spends nothing again and gets the decision back', async () => {
+      const decisions = store();
+      failNextTransaction('after');
+      await expect(decisions.decideOnce('generic:retry-after', spendAll('retry-after'))).rejects.toThrow(/answer was lost/);
+      expect(await spent('retry-after')).toEqual([1, 1, 1, 1]);
+      for (const retry of [decisions, store()]) {
+        const kept = await retry.decideOnce('generic:retry-after', async (state) => {
+          // Decided again on whatever the store knows; only the kept decision's spends stand.
+          await state.tryAcquire('author:retry-after:replies', 5, HOUR, now);
+          return decision('generic:retry-after', ['again']);
+        });
+        expect(kept).toMatchObject({ created: false, decision: { rules: ['acted'] } });
+      }
+      expect(await spent('retry-after')).toEqual([1, 1, 1, 1]);
     });
   });
 });

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { memoryAnalyticsStore } from '../../functions/analytics/memory/analytics-store.js';
+import type { AnalyticsStore } from '../../functions/analytics/ports.js';
+import { AnalyticsRecorder } from '../../functions/analytics/recorder.js';
+import { type AnalyticsChange, type Contribution, comparePositions, foldChanges } from '../../functions/analytics/stream-folding.js';
+import { makeEvent } from '../support/events.js';
+
+const T = Date.parse('2026-11-22T10:00:00.000Z');
+
+/** The memory store, adding a stream's contributions as they come, failing from `failFrom` on when given. */
+function onceStore(failFrom?: string) {
+  const store = memoryAnalyticsStore();
+  const added: Contribution[] = [];
+  return {
+    added,
+    store: Object.assign(store, {
+      async addOnce(_stream: string, contributions: readonly Contribution[]) {
+        added.push(...contributions);
+        const failed = contributions.find(
+          (contribution) => failFrom !== undefined && comparePositions(contribution.position, failFrom) >= 0,
+        );
+        await store.add(contributions.filter((contribution) => contribution !== failed).flatMap((contribution) => contribution.deltas));
+        return failed?.position;
+      },
+    }),
+  };
+}
+
+const message = (id: string, at: number): AnalyticsChange => ({
+  position: String(100 + at / 60_000),
+  source: `DECISION#${id}`,
+  decided: {
+    subject: makeEvent({ id, createdAt: new Date(T + at).toISOString(), receivedAt: new Date(T + at).toISOString() }),
+    rules: ['r'],
+  },
+});
+
+describe('foldChanges', () => {
+  it('orders positions as the numbers they are, the shorter first', () => {
+    expect(['1000', '999', '1001', '10'].sort(comparePositions)).toEqual(['10', '999', '1000', '1001']);
+  });
+
+  it("folds each change with the recorder, in order, handing the store each change's figures at its position", async () => {
+    const { store, added } = onceStore();
+    const recorder = new AnalyticsRecorder({ store, responseTargetMs: () => 600_000 });
+    expect(await foldChanges(recorder, store, 'shard-1', [message('generic:a', 0), message('generic:b', 60_000)])).toBeUndefined();
+    expect(added.map((contribution) => [contribution.position, contribution.deltas.map((delta) => delta.inbound ?? 0)])).toEqual([
+      ['100', [0, 1]],
+      ['101', [0, 1]],
+    ]);
+    const [bucket] = await store.read(new Date(T), new Date(T + 3_600_000));
+    expect(bucket).toMatchObject({ inbound: 2, ruleHits: { r: 2 } });
+  });
+
+  it('stops at the first change whose clock write fails, and reports it (what came before is added)', async () => {
+    const { store, added } = onceStore();
+    const failing: AnalyticsStore = Object.assign(store, {
+      startClock: async (start: { messageId: string }) => {
+        if (start.messageId === 'generic:b') throw new Error('throttled');
+      },
+    });
+    const recorder = new AnalyticsRecorder({ store: failing, responseTargetMs: () => 600_000 });
+    const errors: string[] = [];
+    const changes = [message('generic:a', 0), message('generic:b', 60_000), message('generic:c', 120_000)];
+    expect(await foldChanges(recorder, store, 'shard-1', changes, (_error, change) => errors.push(change.source))).toBe('101');
+    expect(errors).toEqual(['DECISION#generic:b']);
+    expect(added.map((contribution) => contribution.position)).toEqual(['100']);
+  });
+
+  it('reports the earlier of a failed clock and a failed bucket write', async () => {
+    const { store } = onceStore('100');
+    const recorder = new AnalyticsRecorder({ store, responseTargetMs: () => 600_000 });
+    expect(await foldChanges(recorder, store, 'shard-1', [message('generic:a', 0), message('generic:b', 60_000)])).toBe('100');
+  });
+});
