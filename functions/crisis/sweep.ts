@@ -25,13 +25,16 @@ export interface CrisisSweepReport {
 /**
  * The once-a-minute sweep (EventBridge schedule on AWS, LocalScheduler locally): fires due SLA
  * timers, ends quiet spike episodes (queuing their resolves and onQuiet actions), expires old approvals. Each step is
- * conditional, so overlapping sweeps do each thing once.
+ * conditional, so overlapping sweeps do each thing once. Work is sent before it is marked done (the breach event
+ * before the timer is settled, an ended episode's commands before it leaves the listing): a sweep that stops in
+ * between leaves it to the next, which sends the same ids again.
  */
 export async function runCrisisSweep(deps: CrisisSweepDependencies, now: Date): Promise<CrisisSweepReport> {
   const fired = await sweepSlaTimers(deps, now);
   const ended = await endQuietEpisodes(deps.episodes, now);
   for (const { episode, resolves, quiet } of ended) {
     if (resolves.length + quiet.length > 0) await deps.dispatch([...resolves, ...quiet]);
+    await deps.episodes.dispatched(episode.ruleId, episode.incident);
     await deps.audit.record({
       id: `spike:${episode.incident}:ended`,
       at: now.toISOString(),

@@ -9,7 +9,7 @@ const OPEN_INDEX = 'SPIKES-OPEN';
 /**
  * The latest spike episode of each rule (`SPIKE#<rule>` / `EPISODE`). Opening is a conditional put
  * (only when none is open), so one evaluator opens an episode; open episodes sit in a sparse gsi1
- * partition the sweep reads, and leave it when closed.
+ * partition the sweep reads, and leave it once closed and their end's commands are dispatched.
  */
 export class DynamoEpisodeStore implements EpisodeStore {
   constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
@@ -35,7 +35,8 @@ export class DynamoEpisodeStore implements EpisodeStore {
             [TABLE_KEYS.gsi1.partitionKey]: OPEN_INDEX,
             [TABLE_KEYS.gsi1.sortKey]: `${episode.startedAt}#${episode.ruleId}`,
           }),
-          ConditionExpression: 'attribute_not_exists(pk) OR #status <> :open',
+          // Not over an open episode, nor over a closed one whose end's commands are still owed.
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status <> :open AND attribute_not_exists(undispatched))',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: toItem({ ':open': 'open' }),
         }),
@@ -87,6 +88,32 @@ export class DynamoEpisodeStore implements EpisodeStore {
     return items.map((item) => strip(item)).filter((episode): episode is SpikeEpisode => episode?.status === 'open');
   }
 
+  async listUndispatched(): Promise<SpikeEpisode[]> {
+    const items = await queryIndexPartition<SpikeEpisode & Record<string, unknown>>(
+      this.options.client,
+      this.options.tableName,
+      OPEN_INDEX,
+    );
+    return items
+      .map((item) => strip(item))
+      .filter((episode): episode is SpikeEpisode => episode?.status === 'closed' && episode.undispatched === true);
+  }
+
+  async dispatched(ruleId: string, incident: string): Promise<void> {
+    await this.options.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: key(ruleId),
+          ConditionExpression: 'incident = :incident AND attribute_exists(undispatched)',
+          UpdateExpression: 'REMOVE undispatched, #gpk, #gsk',
+          ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey },
+          ExpressionAttributeValues: toItem({ ':incident': incident }),
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
   async close(ruleId: string, incident: string, lastEventAt: string, now: Date): Promise<boolean> {
     try {
       await this.options.client.send(
@@ -94,14 +121,15 @@ export class DynamoEpisodeStore implements EpisodeStore {
           TableName: this.options.tableName,
           Key: key(ruleId),
           ConditionExpression: '#status = :open AND incident = :incident AND lastEventAt = :last',
-          UpdateExpression: 'SET #status = :closed, closedAt = :now REMOVE #gpk, #gsk',
-          ExpressionAttributeNames: { '#status': 'status', '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey },
+          UpdateExpression: 'SET #status = :closed, closedAt = :now, undispatched = :owed',
+          ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: toItem({
             ':open': 'open',
             ':closed': 'closed',
             ':incident': incident,
             ':last': lastEventAt,
             ':now': now.toISOString(),
+            ':owed': true,
           }),
         }),
       );
