@@ -25,6 +25,7 @@ import { type ConsoleDeployment, ConsoleHosting } from './constructs/console-hos
 import { FoghornDashboard } from './constructs/dashboard.js';
 import { type BundledPath, FoghornFunction, REPO_ROOT } from './constructs/foghorn-function.js';
 import { QueueWithDeadLetters } from './constructs/queue-with-dead-letters.js';
+import { ScheduledFailures } from './constructs/scheduled-failures.js';
 import type { RulesForDeployment } from './rules-for-deployment.js';
 import { type StageNames, stageNames } from './stage-names.js';
 
@@ -341,6 +342,7 @@ export class FoghornStack extends Stack {
     this.apiUrl = this.domain?.url ?? this.api.apiEndpoint;
     this.console = props.console ? this.#console(props.console, props.logRetention) : undefined;
 
+    const scheduledFailures = new ScheduledFailures(this, 'ScheduledFailures');
     for (const [name, schedule] of Object.entries(SCHEDULES)) {
       const fn = this.functions[name];
       if (!fn) continue;
@@ -349,9 +351,16 @@ export class FoghornStack extends Stack {
         schedule: Schedule.rate(schedule.every),
         targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
       });
+      scheduledFailures.watch(fn, schedule.every);
     }
 
     this.alarms = new AlarmTopic(this, 'Alarms', { email: props.alarmEmail, topicName: names.alarmTopic });
+    this.alarms.alarmAbove(
+      'ScheduledFailures',
+      scheduledFailures.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      0,
+      "A scheduled run (sweep or poll) failed: its invocation record is in the scheduled-failures queue. The next run goes on from where the stores say; read the error in the function's log group (docs/deploy.md).",
+    );
     for (const [name, { deadLetters }] of Object.entries(this.queues)) {
       this.alarms.alarmAbove(
         `${pascal(name)}DeadLetters`,

@@ -4,7 +4,7 @@ import type { ActionCommand } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { memoryApprovalStore, memoryAuditLog, memoryEpisodeStore, memoryTimerStore } from '../../functions/crisis/memory/index.js';
 import type { EpisodeStore } from '../../functions/crisis/ports.js';
-import { startSlaTimer } from '../../functions/crisis/sla-timer.js';
+import { SWEEP_PARALLELISM, startSlaTimer } from '../../functions/crisis/sla-timer.js';
 import { runCrisisSweep } from '../../functions/crisis/sweep.js';
 import { makeEvent } from '../support/events.js';
 import { memoryActionStore } from './support/memory-action-store.js';
@@ -118,5 +118,36 @@ describe('the sweep sends work before it marks it done', () => {
     expect(await runCrisisSweep(deps, at(13))).toMatchObject({ timersFired: 0 });
     expect(emitted.map((breach) => breach.id)).toHaveLength(2);
     expect(new Set(emitted.map((breach) => breach.id)).size).toBe(1);
+  });
+
+  it("a storm of due timers is fired across runs within each run's time budget, several at once, each exactly once", async () => {
+    const { deps, emitted } = harness();
+    const storm = 2_000;
+    for (let i = 0; i < storm; i++) {
+      const event = makeEvent({ id: `generic:storm-${i}`, createdAt: at(0).toISOString(), thread: { id: `t${i}` } });
+      await startSlaTimer(deps.timers, { ruleId: 'sla', after: '10m', afterMs: 600_000, event, actions: [] }, at(0));
+    }
+    let inFlight = 0;
+    let widest = 0;
+    const emit = deps.emit;
+    deps.emit = async (event) => {
+      inFlight++;
+      widest = Math.max(widest, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      await emit(event);
+      inFlight--;
+    };
+    // Each run may start 700 timers: the clock the budget reads advances one tick per check.
+    const runs: Array<{ timersFired: number; outOfTime: boolean }> = [];
+    for (let run = 0; run < 5; run++) {
+      let ticks = 700;
+      const report = await runCrisisSweep({ ...deps, timeLeftMs: () => ticks-- }, at(11 + run));
+      runs.push({ timersFired: report.timersFired, outOfTime: report.outOfTime });
+    }
+    expect(runs.map((run) => run.outOfTime)).toEqual([true, true, false, false, false]);
+    expect(runs.reduce((sum, run) => sum + run.timersFired, 0)).toBe(storm);
+    expect(new Set(emitted.map((breach) => breach.id)).size).toBe(storm);
+    expect(emitted).toHaveLength(storm);
+    expect(widest).toBe(SWEEP_PARALLELISM);
   });
 });
