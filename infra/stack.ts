@@ -29,6 +29,7 @@ import { FoghornDashboard } from './constructs/dashboard.js';
 import { type BundledPath, FoghornFunction, REPO_ROOT } from './constructs/foghorn-function.js';
 import { QueueWithDeadLetters } from './constructs/queue-with-dead-letters.js';
 import { stormAlarms } from './constructs/storm-alarms.js';
+import { ScheduledFailures } from './constructs/scheduled-failures.js';
 import type { RulesForDeployment } from './rules-for-deployment.js';
 import { type StageNames, stageNames } from './stage-names.js';
 import { checkedLimits, type ThrottleLimits, type WebhookThrottleOptions, webhookThrottles } from './webhook-throttles.js';
@@ -404,6 +405,7 @@ export class FoghornStack extends Stack {
     this.apiUrl = this.domain?.url ?? this.api.apiEndpoint;
     this.console = props.console ? this.#console(props.console, props.logRetention) : undefined;
 
+    const scheduledFailures = new ScheduledFailures(this, 'ScheduledFailures');
     const scheduleRules: Rule[] = [];
     for (const [name, schedule] of Object.entries(SCHEDULES)) {
       const fn = this.functions[name];
@@ -415,6 +417,7 @@ export class FoghornStack extends Stack {
           targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
         }),
       );
+      scheduledFailures.watch(fn, schedule.every);
     }
 
     const { perFunction } = stormAlarms(this.alarms, {
@@ -428,6 +431,12 @@ export class FoghornStack extends Stack {
       busRules,
       scheduleRules,
     });
+    this.alarms.alarmAbove(
+      'ScheduledFailures',
+      scheduledFailures.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      0,
+      "A scheduled run (sweep or poll) failed: its invocation record is in the scheduled-failures queue. The next run goes on from where the stores say; read the error in the function's log group (docs/deploy.md).",
+    );
     for (const [name, { deadLetters }] of Object.entries(this.queues)) {
       this.alarms.alarmAbove(
         `${pascal(name)}DeadLetters`,

@@ -10,6 +10,14 @@ import { stage } from './stage.js';
 /** What one sweep did: the crisis kit's steps, and the scheduled posts it published or suspended. */
 export type SweepReport = CrisisSweepReport & PostSweepReport;
 
+/** Time kept back from the Lambda's timeout for the steps after the timers (episodes, approvals, posts). */
+export const SWEEP_MARGIN_MS = 20_000;
+
+/** What the sweep reads of the Lambda context: how long until the function is stopped. */
+export interface RunTime {
+  getRemainingTimeInMillis(): number;
+}
+
 /**
  * The scheduled sweep (EventBridge, every minute): fire due SLA timers, end quiet spikes, expire approvals, then
  * publish the posts due by this minute, or suspend them all in crisis mode. Posts are the sweep's rather than an
@@ -21,8 +29,9 @@ export function createSweepHandler(
   onReport: (report: SweepReport) => void = () => {},
   posts?: Pick<ScheduledPosts, 'sweep'>,
 ) {
-  return async (): Promise<SweepReport> => {
-    const crisis = await (await resolveProvided(kit)).sweep();
+  return async (_event?: unknown, context?: RunTime): Promise<SweepReport> => {
+    const timeLeftMs = context ? () => context.getRemainingTimeInMillis() - SWEEP_MARGIN_MS : undefined;
+    const crisis = await (await resolveProvided(kit)).sweep(timeLeftMs);
     const published = posts ? await posts.sweep() : { postsPublished: 0, postsSuspended: 0 };
     const report = { ...crisis, ...published };
     onReport(report);
@@ -31,6 +40,9 @@ export function createSweepHandler(
 }
 
 /** The sweep stage over the adapters' crisis stores and post store; `onReport` sees every run (the Lambda turns it into metrics). */
-export function sweepStage(adapters: Provided<Adapters>, onReport?: (report: SweepReport) => void): () => Promise<SweepReport> {
+export function sweepStage(
+  adapters: Provided<Adapters>,
+  onReport?: (report: SweepReport) => void,
+): (event?: unknown, context?: RunTime) => Promise<SweepReport> {
   return stage(adapters, async (wired) => createSweepHandler(await crisisKitOf(wired), onReport, scheduledPostsOf(wired)));
 }

@@ -130,7 +130,8 @@ export class CrisisKit {
     };
   }
 
-  sweep(): Promise<CrisisSweepReport> {
+  /** `timeLeftMs`: how long this run may still start work (the Lambda's remaining time less a margin); unlimited without. */
+  sweep(timeLeftMs?: () => number): Promise<CrisisSweepReport> {
     const { stores } = this.options;
     return runCrisisSweep(
       {
@@ -140,6 +141,7 @@ export class CrisisKit {
         audit: stores.audit,
         emit: this.options.emit,
         dispatch: this.options.dispatch,
+        ...(timeLeftMs ? { timeLeftMs } : {}),
       },
       this.options.clock.now(),
     );

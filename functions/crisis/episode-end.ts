@@ -7,25 +7,30 @@ export interface EndedEpisode {
   resolves: ActionCommand[];
   /** The rule's `onQuiet:` actions as commands (ids derived from the incident: queued once per episode). */
   quiet: ActionCommand[];
+  /** Closed by an earlier sweep that may not have dispatched its commands: these are sent again. */
+  resumed?: true;
 }
 
 /**
- * Ends every open spike episode that has been quiet for its quiet period. Closing is conditional on
- * the last event time the sweep saw, so an event that arrives meanwhile keeps the episode open, and
- * two sweeps never both end (and resolve) the same episode.
+ * Ends every open spike episode that has been quiet for its quiet period, and returns them with the episodes an
+ * earlier sweep closed but may not have dispatched (it stopped in between). Closing is conditional on the last event
+ * time the sweep saw, so an event that arrives meanwhile keeps the episode open, and two sweeps never both end the
+ * same episode. The caller puts each one's commands on the queue, then calls `episodes.dispatched`: until then the
+ * episode stays owed, and the next sweep sends the same command ids again (act runs each once).
  */
 export async function endQuietEpisodes(episodes: EpisodeStore, now: Date): Promise<EndedEpisode[]> {
-  const ended: EndedEpisode[] = [];
+  const ended: EndedEpisode[] = (await episodes.listUndispatched()).map((episode) => ({ ...endedOf(episode), resumed: true }));
   for (const episode of await episodes.listOpen()) {
     if (Date.parse(episode.lastEventAt) + episode.quietMs > now.getTime()) continue;
     if (!(await episodes.close(episode.ruleId, episode.incident, episode.lastEventAt, now))) continue;
-    ended.push({
-      episode: { ...episode, status: 'closed', closedAt: now.toISOString() },
-      resolves: resolveCommands(episode, now),
-      quiet: quietCommands(episode, now),
-    });
+    ended.push(endedOf({ ...episode, status: 'closed', closedAt: now.toISOString(), undispatched: true }));
   }
   return ended;
+}
+
+function endedOf(episode: SpikeEpisode): EndedEpisode {
+  const closedAt = new Date(episode.closedAt ?? episode.lastEventAt);
+  return { episode, resolves: resolveCommands(episode, closedAt), quiet: quietCommands(episode, closedAt) };
 }
 
 export function resolveCommands(episode: SpikeEpisode, now: Date): ActionCommand[] {

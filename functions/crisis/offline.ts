@@ -57,6 +57,7 @@ export function offlineCrisis(base: RuleSet, rules: ReadonlyArray<{ id: string; 
         now,
       );
       const ended = await endQuietEpisodes(stores.episodes, now);
+      for (const { episode } of ended) await stores.episodes.dispatched(episode.ruleId, episode.incident);
       return {
         breaches,
         resolved: ended.map(({ episode, resolves, quiet }) => ({

@@ -68,6 +68,11 @@ export interface SpikeEpisode {
   onQuiet?: PlannedAction[];
   /** The latest matching events when the episode opened (what its escalations listed). */
   samples?: EscalationEvent[];
+  /**
+   * Set when the episode closed, cleared once the commands its end sends (resolves, onQuiet) are on the queue: a
+   * sweep that stopped between the two leaves it set, and the next sweep sends them again (their ids are fixed).
+   */
+  undispatched?: true;
 }
 
 export interface EpisodeStore {
@@ -78,13 +83,23 @@ export interface EpisodeStore {
    * opening: what each matching event checks (AWS, where one item read per event would be a hot key).
    */
   recent?(ruleId: string): Promise<SpikeEpisode | undefined>;
-  /** Opens `episode` unless one is open for its rule; true when this caller opened it. */
+  /**
+   * Opens `episode` unless one is open for its rule, or the last one's end has not been dispatched yet (it would be
+   * overwritten with the commands still owed); true when this caller opened it.
+   */
   open(episode: SpikeEpisode): Promise<boolean>;
   /** Records one more matching event in the open episode (never moves lastEventAt backwards). */
   touch(ruleId: string, incident: string, at: Date): Promise<void>;
   listOpen(): Promise<SpikeEpisode[]>;
-  /** Closes the episode if it is still open and nothing arrived after `lastEventAt`; true when this caller closed it. */
+  /**
+   * Closes the episode if it is still open and nothing arrived after `lastEventAt`, marked `undispatched` until
+   * `dispatched`; true when this caller closed it.
+   */
   close(ruleId: string, incident: string, lastEventAt: string, now: Date): Promise<boolean>;
+  /** Closed episodes whose end's commands may not be on the queue yet (a sweep stopped in between). */
+  listUndispatched(): Promise<SpikeEpisode[]>;
+  /** The end's commands of this closed episode are on the queue: it leaves the sweep's listing. */
+  dispatched(ruleId: string, incident: string): Promise<void>;
 }
 
 export interface CrisisState {

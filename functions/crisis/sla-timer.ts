@@ -11,6 +11,11 @@ const FIRST_SWEEP_LOOKBACK_MINUTES = 60;
 const CATCH_UP_LIMIT_MINUTES = 24 * 60;
 /** Minutes every sweep reads again (GSI reads are eventually consistent). */
 const RE_READ_MINUTES = 2;
+/**
+ * Due timers fired at once: each is three writes in sequence (breach event, settle, audit), so a storm's
+ * 100,000 timers due in one minute take minutes at this width, not the hours one at a time would.
+ */
+export const SWEEP_PARALLELISM = 32;
 
 export function slaTimerId(eventId: string, ruleId: string): string {
   return `sla_${createHash('sha256')
@@ -96,40 +101,76 @@ export interface SweepDependencies {
   /** Stores and publishes the breach event (idempotent on its id, like ingest). */
   emit(event: CanonicalEvent): Promise<void>;
   audit: AuditLog;
+  /**
+   * Milliseconds this run may still start work in (the Lambda's remaining time less a margin); without it, no
+   * limit. Past it no further timer is fired, and the next run starts from the first one left.
+   */
+  timeLeftMs?: () => number;
+}
+
+export interface SlaSweep {
+  fired: SlaTimer[];
+  /** The time budget ran out before every due timer was fired: the next run goes on from there. */
+  outOfTime: boolean;
 }
 
 /**
  * The one-minute sweep: reads only the minutes since the last sweep (a time-indexed key, so the cost
  * follows the number of due timers, not idle time), emits a breach event for each timer still
- * unanswered at its due time, then marks it fired. The emit comes first: a crash in between emits the
- * same event id again, which ingest-style dedup turns into one evaluation.
+ * unanswered at its due time, then marks it fired, a minute's timers at a time (so memory holds one minute's),
+ * up to SWEEP_PARALLELISM at once. The emit comes first: a crash in between emits the same event id again,
+ * which ingest-style dedup turns into one evaluation. When the time budget runs out, the rest wait for the next
+ * run, which reads again from the minute it stopped in.
  */
-export async function sweepSlaTimers(deps: SweepDependencies, now: Date): Promise<SlaTimer[]> {
+export async function sweepSlaTimers(deps: SweepDependencies, now: Date): Promise<SlaSweep> {
   const nowMinute = epochMinute(now);
   const last = await deps.timers.sweptThrough();
   const from = last === undefined ? nowMinute - FIRST_SWEEP_LOOKBACK_MINUTES : Math.max(last + 1, nowMinute - CATCH_UP_LIMIT_MINUTES);
+  const outOfTime = () => deps.timeLeftMs !== undefined && deps.timeLeftMs() <= 0;
   const fired: SlaTimer[] = [];
-  for (const timer of await deps.timers.pendingInMinutes(minutesBetween(from, nowMinute))) {
-    if (Date.parse(timer.dueAt) > now.getTime()) continue;
-    const event = breachEvent(timer, now);
-    await deps.emit(event);
-    if (!(await deps.timers.settle(timer.id, 'fired', now))) continue;
-    fired.push(timer);
-    await deps.audit.record({
-      id: `sla:${timer.id}:fired`,
-      at: now.toISOString(),
-      kind: 'sla',
-      what: 'sla.breached',
-      why: `no answer ${timer.after} after the message`,
-      eventId: timer.eventId,
-      ruleId: timer.ruleId,
-      detail: { breachEventId: event.id, dueAt: timer.dueAt },
-    });
+  let stoppedIn: number | undefined;
+  for (const minute of minutesBetween(from, nowMinute)) {
+    if (outOfTime()) {
+      stoppedIn = minute;
+      break;
+    }
+    const due = (await deps.timers.pendingInMinutes([minute])).filter((timer) => Date.parse(timer.dueAt) <= now.getTime());
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length && !outOfTime()) {
+        const timer = due[next++] as SlaTimer;
+        if (await fireTimer(deps, timer, now)) fired.push(timer);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SWEEP_PARALLELISM, due.length) }, worker));
+    if (next < due.length) {
+      stoppedIn = minute;
+      break;
+    }
   }
   // The last two minutes are read again next time: a timer filed into them after this sweep (or that a
   // lagging index showed late) is still found. Fired and answered timers have left the index.
-  await deps.timers.setSweptThrough(nowMinute - RE_READ_MINUTES);
-  return fired;
+  const through = nowMinute - RE_READ_MINUTES;
+  await deps.timers.setSweptThrough(stoppedIn === undefined ? through : Math.min(through, stoppedIn - 1));
+  return { fired, outOfTime: stoppedIn !== undefined };
+}
+
+/** Emits the timer's breach event, then settles it; true when this sweep fired it (not a concurrent one). */
+async function fireTimer(deps: SweepDependencies, timer: SlaTimer, now: Date): Promise<boolean> {
+  const event = breachEvent(timer, now);
+  await deps.emit(event);
+  if (!(await deps.timers.settle(timer.id, 'fired', now))) return false;
+  await deps.audit.record({
+    id: `sla:${timer.id}:fired`,
+    at: now.toISOString(),
+    kind: 'sla',
+    what: 'sla.breached',
+    why: `no answer ${timer.after} after the message`,
+    eventId: timer.eventId,
+    ruleId: timer.ruleId,
+    detail: { breachEventId: event.id, dueAt: timer.dueAt },
+  });
+  return true;
 }
 
 /** The minute a timer is filed under: its due minute, or now's when it is already due. */

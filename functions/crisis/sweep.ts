@@ -14,10 +14,14 @@ export interface CrisisSweepDependencies {
   emit(event: CanonicalEvent): Promise<void>;
   /** Puts commands on the actions queue (the resolves of ended episodes). */
   dispatch(commands: readonly ActionCommand[]): Promise<void>;
+  /** Milliseconds this run may still start work in; without it, no limit (see SweepDependencies). */
+  timeLeftMs?: () => number;
 }
 
 export interface CrisisSweepReport {
   timersFired: number;
+  /** The run's time budget ran out: due timers, ended episodes or expired approvals are left to the next run. */
+  outOfTime: boolean;
   episodesEnded: number;
   approvalsExpired: number;
 }
@@ -25,13 +29,21 @@ export interface CrisisSweepReport {
 /**
  * The once-a-minute sweep (EventBridge schedule on AWS, LocalScheduler locally): fires due SLA
  * timers, ends quiet spike episodes (queuing their resolves and onQuiet actions), expires old approvals. Each step is
- * conditional, so overlapping sweeps do each thing once.
+ * conditional, so overlapping sweeps do each thing once. Work is sent before it is marked done (the breach event
+ * before the timer is settled, an ended episode's commands before it leaves the listing): a sweep that stops in
+ * between leaves it to the next, which sends the same ids again.
  */
 export async function runCrisisSweep(deps: CrisisSweepDependencies, now: Date): Promise<CrisisSweepReport> {
-  const fired = await sweepSlaTimers(deps, now);
+  const timers = await sweepSlaTimers(deps, now);
+  const fired = timers.fired;
+  // Out of time: the episodes and approvals wait a minute rather than risk the run being stopped halfway.
+  if (deps.timeLeftMs && deps.timeLeftMs() <= 0) {
+    return { timersFired: fired.length, outOfTime: true, episodesEnded: 0, approvalsExpired: 0 };
+  }
   const ended = await endQuietEpisodes(deps.episodes, now);
   for (const { episode, resolves, quiet } of ended) {
     if (resolves.length + quiet.length > 0) await deps.dispatch([...resolves, ...quiet]);
+    await deps.episodes.dispatched(episode.ruleId, episode.incident);
     await deps.audit.record({
       id: `spike:${episode.incident}:ended`,
       at: now.toISOString(),
@@ -49,5 +61,5 @@ export async function runCrisisSweep(deps: CrisisSweepDependencies, now: Date): 
     });
   }
   const approvalsExpired = await expireApprovals(deps, now);
-  return { timersFired: fired.length, episodesEnded: ended.length, approvalsExpired };
+  return { timersFired: fired.length, outOfTime: timers.outOfTime, episodesEnded: ended.length, approvalsExpired };
 }

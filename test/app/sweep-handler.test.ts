@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSweepHandler } from '../../functions/app/sweep-handler.js';
+import { createSweepHandler, SWEEP_MARGIN_MS } from '../../functions/app/sweep-handler.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { memoryApprovalStore, memoryAuditLog, memoryEpisodeStore, memoryTimerStore } from '../../functions/crisis/memory/index.js';
@@ -63,8 +63,8 @@ describe('the scheduled sweep', () => {
 
     // Without a post store, the sweep publishes and suspends no post.
     const none = { postsPublished: 0, postsSuspended: 0 };
-    expect(await handler()).toEqual({ timersFired: 1, episodesEnded: 1, approvalsExpired: 1, ...none });
-    expect(await handler()).toEqual({ timersFired: 0, episodesEnded: 0, approvalsExpired: 0, ...none });
+    expect(await handler()).toEqual({ timersFired: 1, outOfTime: false, episodesEnded: 1, approvalsExpired: 1, ...none });
+    expect(await handler()).toEqual({ timersFired: 0, outOfTime: false, episodesEnded: 0, approvalsExpired: 0, ...none });
     expect(reports).toHaveLength(2);
     expect(emitted.map((event) => event.kind)).toEqual(['sla.breached']);
     expect(dispatched).toEqual([
@@ -74,5 +74,31 @@ describe('the scheduled sweep', () => {
       }),
     ]);
     expect(audit.entries.map((entry) => entry.what)).toEqual(['sla.breached', 'spike.ended', 'approval.expired']);
+  });
+
+  it("stops starting work once the Lambda's remaining time is within the margin, leaving it to the next run", async () => {
+    const timers = memoryTimerStore();
+    const emitted: CanonicalEvent[] = [];
+    await startSlaTimer(
+      timers,
+      { ruleId: 'sla', after: '10m', afterMs: 600_000, event: makeEvent({ createdAt: '2026-11-22T10:00:00.000Z' }), actions: [] },
+      new Date('2026-11-22T10:00:00.000Z'),
+    );
+    const deps = {
+      timers,
+      episodes: memoryEpisodeStore(),
+      approvals: memoryApprovalStore(),
+      audit: memoryAuditLog(),
+      emit: async (event: CanonicalEvent) => void emitted.push(event),
+      dispatch: async () => {},
+    };
+    const now = new Date('2026-11-22T10:30:00.000Z');
+    const handler = createSweepHandler({ sweep: (timeLeftMs) => runCrisisSweep({ ...deps, ...(timeLeftMs ? { timeLeftMs } : {}) }, now) });
+    let remaining = SWEEP_MARGIN_MS - 1;
+    expect(await handler(undefined, { getRemainingTimeInMillis: () => remaining })).toMatchObject({ timersFired: 0, outOfTime: true });
+    expect(emitted).toEqual([]);
+    remaining = SWEEP_MARGIN_MS + 60_000;
+    expect(await handler(undefined, { getRemainingTimeInMillis: () => remaining })).toMatchObject({ timersFired: 1, outOfTime: false });
+    expect(emitted).toHaveLength(1);
   });
 });

@@ -78,7 +78,7 @@ describe.each(stores)('SLA timers at their edges (%s store)', (_name, makeStore)
     const firedAt: string[] = [];
     for (let minute = 1; minute <= 15; minute++) {
       const now = at(`10:${String(minute).padStart(2, '0')}:00`);
-      if ((await sweepSlaTimers(deps, now)).length > 0) firedAt.push(now.toISOString().slice(11, 19));
+      if ((await sweepSlaTimers(deps, now)).fired.length > 0) firedAt.push(now.toISOString().slice(11, 19));
     }
 
     expect(firedAt).toEqual(['10:11:00']);

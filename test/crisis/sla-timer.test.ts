@@ -38,7 +38,7 @@ describe('SLA timers', () => {
     const { timers, emitted, sweep, audit } = setup();
     await startSlaTimer(timers, { ruleId: 'vip-sla', after: '10m', afterMs: 600_000, event: message, actions: [escalate] }, minute(0));
     const firedAt: number[] = [];
-    for (let n = 1; n <= 30; n++) if ((await sweep(minute(n))).length > 0) firedAt.push(n);
+    for (let n = 1; n <= 30; n++) if ((await sweep(minute(n))).fired.length > 0) firedAt.push(n);
     expect(firedAt).toEqual([10]);
     expect(emitted).toHaveLength(1);
     expect(emitted[0]).toMatchObject({

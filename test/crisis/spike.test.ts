@@ -60,6 +60,7 @@ describe('observeSpike', () => {
     expect(ended[0]!.resolves).toEqual([
       expect.objectContaining({ type: 'escalate', params: expect.objectContaining({ resolve: true, incident, target: 'oncall' }) }),
     ]);
+    await deps.episodes.dispatched('outage', incident);
     expect(await endQuietEpisodes(deps.episodes, at(29 + 960))).toEqual([]);
 
     let next = '';

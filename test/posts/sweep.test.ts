@@ -13,7 +13,7 @@ import { useEmbeddedDynamo } from '../support/dynamo.js';
  */
 describe('the sweep publishing scheduled posts (DynamoDB store)', () => {
   const dynamo = useEmbeddedDynamo();
-  const crisisSweep = { sweep: async () => ({ timersFired: 0, episodesEnded: 0, approvalsExpired: 0 }) };
+  const crisisSweep = { sweep: async () => ({ timersFired: 0, outOfTime: false, episodesEnded: 0, approvalsExpired: 0 }) };
 
   function harness(start: string) {
     let now = new Date(start);

@@ -8,7 +8,8 @@ export function memoryEpisodeStore(): EpisodeStore {
       return episode ? structuredClone(episode) : undefined;
     },
     async open(episode) {
-      if (latest.get(episode.ruleId)?.status === 'open') return false;
+      const last = latest.get(episode.ruleId);
+      if (last?.status === 'open' || last?.undispatched) return false;
       latest.set(episode.ruleId, structuredClone(episode));
       return true;
     },
@@ -26,7 +27,15 @@ export function memoryEpisodeStore(): EpisodeStore {
       if (episode?.status !== 'open' || episode.incident !== incident || episode.lastEventAt !== lastEventAt) return false;
       episode.status = 'closed';
       episode.closedAt = now.toISOString();
+      episode.undispatched = true;
       return true;
+    },
+    async listUndispatched() {
+      return [...latest.values()].filter((episode) => episode.undispatched).map((episode) => structuredClone(episode));
+    },
+    async dispatched(ruleId, incident) {
+      const episode = latest.get(ruleId);
+      if (episode?.incident === incident) delete episode.undispatched;
     },
   };
 }

@@ -26,7 +26,7 @@ interface Heartbeat {
 /**
  * The latest spike episode of each rule (`SPIKE#<rule>` / `EPISODE`, 4–5 KB with its first event and actions).
  * Opening is a conditional put (only when none is open), so one evaluator opens an episode; open episodes sit in a
- * sparse gsi1 partition the sweep reads, and leave it when closed. The item is written twice per episode (open,
+ * sparse gsi1 partition the sweep reads, and leave it once closed and their end's commands are dispatched. The item is written twice per episode (open,
  * close), never per event.
  *
  * Per matching event after the opening: `recent` (one eventually consistent read per rule and container every
@@ -78,7 +78,8 @@ export class DynamoEpisodeStore implements EpisodeStore {
             [TABLE_KEYS.gsi1.partitionKey]: OPEN_INDEX,
             [TABLE_KEYS.gsi1.sortKey]: `${episode.startedAt}#${episode.ruleId}`,
           }),
-          ConditionExpression: 'attribute_not_exists(pk) OR #status <> :open',
+          // Not over an open episode, nor over a closed one whose end's commands are still owed.
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status <> :open AND attribute_not_exists(undispatched))',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: toItem({ ':open': 'open' }),
         }),
@@ -127,6 +128,32 @@ export class DynamoEpisodeStore implements EpisodeStore {
     return Promise.all(open.map((episode) => this.withHeartbeats(episode)));
   }
 
+  async listUndispatched(): Promise<SpikeEpisode[]> {
+    const items = await queryIndexPartition<SpikeEpisode & Record<string, unknown>>(
+      this.options.client,
+      this.options.tableName,
+      OPEN_INDEX,
+    );
+    return items
+      .map((item) => strip(item))
+      .filter((episode): episode is SpikeEpisode => episode?.status === 'closed' && episode.undispatched === true);
+  }
+
+  async dispatched(ruleId: string, incident: string): Promise<void> {
+    await this.options.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: key(ruleId),
+          ConditionExpression: 'incident = :incident AND attribute_exists(undispatched)',
+          UpdateExpression: 'REMOVE undispatched, #gpk, #gsk',
+          ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey },
+          ExpressionAttributeValues: toItem({ ':incident': incident }),
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
   async close(ruleId: string, incident: string, lastEventAt: string, now: Date): Promise<boolean> {
     const { Item } = await this.options.client.send(
       new GetItemCommand({ TableName: this.options.tableName, Key: key(ruleId), ConsistentRead: true }),
@@ -143,12 +170,10 @@ export class DynamoEpisodeStore implements EpisodeStore {
                 TableName: this.options.tableName,
                 Key: key(ruleId),
                 ConditionExpression: '#status = :open AND incident = :incident AND lastEventAt <= :last',
-                UpdateExpression: 'SET #status = :closed, closedAt = :now, #count = :count, lastEventAt = :last REMOVE #gpk, #gsk',
+                UpdateExpression: 'SET #status = :closed, closedAt = :now, #count = :count, lastEventAt = :last, undispatched = :owed',
                 ExpressionAttributeNames: {
                   '#status': 'status',
                   '#count': 'count',
-                  '#gpk': TABLE_KEYS.gsi1.partitionKey,
-                  '#gsk': TABLE_KEYS.gsi1.sortKey,
                 },
                 ExpressionAttributeValues: toItem({
                   ':open': 'open',
@@ -157,6 +182,7 @@ export class DynamoEpisodeStore implements EpisodeStore {
                   ':last': lastEventAt,
                   ':count': count,
                   ':now': now.toISOString(),
+                  ':owed': true,
                 }),
               },
             },

@@ -29,7 +29,7 @@ import {
  *   COUNTER#<key> / M#<minute>  spike counters, one per minute (crisis; counter-store.ts)
  *   SPIKE#<rule> / EPISODE    a rule's latest spike episode     gsi1: SPIKES-OPEN / <startedAt>#<rule> while open
  *   CRISIS / STATE            the crisis-mode switch
- *   SLA#<id> / TIMER          an SLA response timer              gsi1: SLADUE#<epoch minute> / <dueAt>#<id> while pending
+ *   SLA#<id> / TIMER          an SLA response timer              gsi1: SLADUE#<epoch minute>#<shard> / <dueAt>#<id> while pending
  *   SLACONV#<conv> / <id>     timers waiting in a conversation
  *   SLASWEEP / STATE          the last minute the SLA sweep read
  *   APPROVAL#<id> / APPROVAL  a held action                      gsi1: APPROVALS#<status> / <createdAt>#<id>

@@ -19,9 +19,43 @@ import { expiresIn, TABLE_KEYS } from './table.js';
 const RETENTION_SECONDS = TIMER_RETENTION_DAYS * DAY_SECONDS;
 const SWEEP_KEY = { pk: 'SLASWEEP', sk: 'STATE' };
 
-export function dueIndexKey(minute: number): string {
-  return `SLADUE#${minute}`;
+/**
+ * gsi1 partitions per due minute. A storm's 100,000 timers due in one minute are 1,667 puts/s into that minute's
+ * index, and as many removals when they settle; a typical pending timer item is about 3 KB (mostly its event copy;
+ * a long post makes it larger), so each put and each removal costs about 3 GSI WRU: 2 x 1,667 x 3 = 10,000 WRU/s at worst, when a minute
+ * is filed and swept at once. 16 shards hold about 625 WRU/s each, under the 1,000 WRU/s a partition takes, with room
+ * for the hash's unevenness and larger items; the sweep reads a minute's 16 (plus the unsharded key) at once.
+ */
+export const DUE_INDEX_SHARDS = 16;
+
+/** The gsi1 partition of a pending timer: its filing minute and its id's shard (`SLADUE#<minute>#<shard>`). */
+export function dueIndexKey(minute: number, timerId: string): string {
+  return `SLADUE#${minute}#${dueShard(timerId)}`;
 }
+
+/** The minute a due-index key files under, or undefined when `key` is not one (sharded or not). */
+export function dueIndexMinute(key: string): number | undefined {
+  const match = /^SLADUE#(\d+)(?:#\d+)?$/.exec(key);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Every gsi1 partition of one minute: its shards, and the one key timers filed before sharding sit under. */
+function dueIndexKeys(minute: number): string[] {
+  return [`SLADUE#${minute}`, ...Array.from({ length: DUE_INDEX_SHARDS }, (_, shard) => `SLADUE#${minute}#${shard}`)];
+}
+
+/** FNV-1a of the id, so a timer's shard is fixed by its id alone (a re-put lands where the first did). */
+function dueShard(timerId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < timerId.length; i++) {
+    hash ^= timerId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % DUE_INDEX_SHARDS;
+}
+
+/** Pending timers checked for answers at once while a minute is listed (a storm minute holds 100,000). */
+const ANSWER_CHECKS_AT_ONCE = 32;
 
 /** The sort key of a conversation's answers, beside its timers' entries (after them: timer ids start `sla_`). */
 const ANSWERS_SK = '~ANSWERS';
@@ -41,9 +75,9 @@ export function conversationAnswer(conversation: string, at: number): Omit<Updat
 }
 
 /**
- * SLA timers (`SLA#<id>` / `TIMER`). A pending timer sits in gsi1 under its due minute
- * (`SLADUE#<epoch minute>`), a sparse, time-indexed key: the sweep reads only the minutes since it
- * last ran and settling removes the timer from the index. `SLACONV#<conversation>` / `<timer id>`
+ * SLA timers (`SLA#<id>` / `TIMER`). A pending timer sits in gsi1 under its due minute and a shard of its id
+ * (`SLADUE#<epoch minute>#<shard>`, DUE_INDEX_SHARDS per minute), a sparse, time-indexed key: the sweep reads
+ * only the minutes since it last ran, each minute's shards in parallel, and settling removes the timer from the index. `SLACONV#<conversation>` / `<timer id>`
  * entries let an answer find the timers waiting in its conversation.
  *
  * A reply's answer comes with its completion (`answeredByCompletion`: the `~ANSWERS` item beside the entries,
@@ -78,7 +112,7 @@ export class DynamoTimerStore implements TimerStore {
             pk: `SLA#${timer.id}`,
             sk: 'TIMER',
             [TABLE_KEYS.ttl]: ttl,
-            [TABLE_KEYS.gsi1.partitionKey]: dueIndexKey(filingMinute(timer, now)),
+            [TABLE_KEYS.gsi1.partitionKey]: dueIndexKey(filingMinute(timer, now), timer.id),
             [TABLE_KEYS.gsi1.sortKey]: `${timer.dueAt}#${timer.id}`,
           }),
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -109,20 +143,29 @@ export class DynamoTimerStore implements TimerStore {
       }
       return found;
     };
+    const check = async (timer: SlaTimer): Promise<void> => {
+      const answered = answeredAt(timer, (await Promise.all(timer.conversations.map(answersIn))).flat());
+      if (answered === undefined) timers.push(timer);
+      else await this.settle(timer.id, 'answered', answered);
+    };
     for (const minute of minutes) {
-      const items = await queryIndexPartition<SlaTimer & Record<string, unknown>>(
-        this.options.client,
-        this.options.tableName,
-        dueIndexKey(minute),
+      const shards = await Promise.all(
+        dueIndexKeys(minute).map((key) =>
+          queryIndexPartition<SlaTimer & Record<string, unknown>>(this.options.client, this.options.tableName, key),
+        ),
       );
-      for (const item of items) {
-        const timer = strip(item);
-        if (timer?.status !== 'pending') continue;
-        const answered = answeredAt(timer, (await Promise.all(timer.conversations.map(answersIn))).flat());
-        if (answered === undefined) timers.push(timer);
-        else await this.settle(timer.id, 'answered', answered);
-      }
+      const pending = shards
+        .flat()
+        .map(strip)
+        .filter((timer): timer is SlaTimer => timer?.status === 'pending');
+      let next = 0;
+      const worker = async () => {
+        while (next < pending.length) await check(pending[next++] as SlaTimer);
+      };
+      await Promise.all(Array.from({ length: Math.min(ANSWER_CHECKS_AT_ONCE, pending.length) }, worker));
     }
+    // In due order, as one unsharded partition listed them (shards and parallel checks mix the order).
+    timers.sort((a, b) => (a.dueAt === b.dueAt ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.dueAt < b.dueAt ? -1 : 1));
     return timers;
   }
 

@@ -15,7 +15,8 @@ function openKey(episode: SpikeEpisode): string {
 /**
  * The latest spike episode of each rule (`crisis/spike/<rule>`). Opening, touching and closing are each one
  * transaction that checks the stored episode first, so one evaluator opens an episode and one sweep closes
- * it. An open episode is also listed under `crisis/spike-open/`, and leaves that listing when closed.
+ * it. An open episode is also listed under `crisis/spike-open/`, and leaves that listing once closed and its end's
+ * commands are dispatched.
  */
 export class EmbeddedEpisodeStore implements EpisodeStore {
   constructor(private readonly db: EmbeddedDatabase) {
@@ -28,9 +29,10 @@ export class EmbeddedEpisodeStore implements EpisodeStore {
 
   async open(episode: SpikeEpisode): Promise<boolean> {
     const key = episodeKey(episode.ruleId);
-    if (this.db.get<SpikeEpisode>(key)?.status === 'open') return false;
+    const taken = (last: SpikeEpisode | undefined) => last?.status === 'open' || last?.undispatched === true;
+    if (taken(this.db.get<SpikeEpisode>(key))) return false;
     return this.db.write((tx) => {
-      if (tx.get<SpikeEpisode>(key)?.status === 'open') return false;
+      if (taken(tx.get<SpikeEpisode>(key))) return false;
       tx.put(key, episode);
       tx.put(openKey(episode), episode.ruleId);
       return true;
@@ -52,10 +54,7 @@ export class EmbeddedEpisodeStore implements EpisodeStore {
   }
 
   async listOpen(): Promise<SpikeEpisode[]> {
-    return this.db
-      .range<string>({ prefix: OPEN_PREFIX })
-      .map(({ value: ruleId }) => this.db.get<SpikeEpisode>(episodeKey(ruleId)))
-      .filter((episode): episode is SpikeEpisode => episode?.status === 'open');
+    return this.listed().filter((episode) => episode.status === 'open');
   }
 
   async close(ruleId: string, incident: string, lastEventAt: string, now: Date): Promise<boolean> {
@@ -66,9 +65,34 @@ export class EmbeddedEpisodeStore implements EpisodeStore {
     return this.db.write((tx) => {
       const episode = tx.get<SpikeEpisode>(key);
       if (!closable(episode)) return false;
-      tx.put(key, { ...episode, status: 'closed', closedAt: now.toISOString() } satisfies SpikeEpisode);
-      tx.remove(openKey(episode));
+      tx.put(key, { ...episode, status: 'closed', closedAt: now.toISOString(), undispatched: true } satisfies SpikeEpisode);
       return true;
     });
+  }
+
+  async listUndispatched(): Promise<SpikeEpisode[]> {
+    return this.listed().filter((episode) => episode.status === 'closed' && episode.undispatched);
+  }
+
+  async dispatched(ruleId: string, incident: string): Promise<void> {
+    const key = episodeKey(ruleId);
+    const owed = (episode: SpikeEpisode | undefined): episode is SpikeEpisode =>
+      episode?.incident === incident && episode.undispatched === true;
+    if (!owed(this.db.get<SpikeEpisode>(key))) return;
+    await this.db.write((tx) => {
+      const episode = tx.get<SpikeEpisode>(key);
+      if (!owed(episode)) return;
+      const { undispatched: _owed, ...rest } = episode;
+      tx.put(key, rest);
+      tx.remove(openKey(episode));
+    });
+  }
+
+  /** The episodes under `crisis/spike-open/`: open, or closed with their end not yet dispatched. */
+  private listed(): SpikeEpisode[] {
+    return this.db
+      .range<string>({ prefix: OPEN_PREFIX })
+      .map(({ value: ruleId }) => this.db.get<SpikeEpisode>(episodeKey(ruleId)))
+      .filter((episode): episode is SpikeEpisode => episode !== undefined);
   }
 }

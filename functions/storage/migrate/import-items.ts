@@ -5,6 +5,7 @@ import type { ActionRecord, StoredDecision } from '../../core/ports.js';
 import type { Approval, AuditEntry, CountedSample, CrisisState, SlaTimer, SpikeEpisode } from '../../crisis/ports.js';
 import { SAMPLES_PER_MINUTE } from '../../crisis/ports.js';
 import type { StoredMessage } from '../../local/queue-storage.js';
+import { dueIndexMinute } from '../dynamo/timer-store.js';
 import { EmbeddedApprovalStore } from '../embedded/approval-store.js';
 import { EmbeddedAuditLog } from '../embedded/audit-log.js';
 import { EmbeddedCursorStore } from '../embedded/cursor-store.js';
@@ -246,9 +247,9 @@ export class DynamoItemImporter {
 
   private timer(item: Item): undefined {
     const timer = stripKeys(item) as unknown as SlaTimer;
-    // Filed where DynamoDB filed it (gsi1 `SLADUE#<minute>` while pending): filingMinute(timer, now) is that minute.
-    const filed = typeof item.gsi1pk === 'string' ? Number(item.gsi1pk.replace(/^SLADUE#/, '')) : Number.NaN;
-    const now = Number.isFinite(filed) ? new Date(filed * 60_000) : this.now;
+    // Filed where DynamoDB filed it (gsi1 `SLADUE#<minute>#<shard>` while pending): filingMinute(timer, now) is that minute.
+    const filed = typeof item.gsi1pk === 'string' ? dueIndexMinute(item.gsi1pk) : undefined;
+    const now = filed === undefined ? this.now : new Date(filed * 60_000);
     this.track(`SLA timers (${timer.status === 'pending' ? 'pending' : 'settled'})`, this.timers.put(timer, now));
   }
 

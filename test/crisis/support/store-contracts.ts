@@ -80,9 +80,36 @@ export function counterAndEpisodeContract(make: () => { counters: CounterStore; 
     expect(open[0]).toMatchObject({ ruleId: 'outage', status: 'open', lastEventAt: at(19).toISOString() });
     expect(open[0]!.count).toBeGreaterThanOrEqual(80 - 29);
     const ended = await Promise.all([endQuietEpisodes(deps.episodes, at(19 + 900)), endQuietEpisodes(deps.episodes, at(19 + 900))]);
-    expect(ended.flat()).toHaveLength(1);
+    // One sweep closed it; the other may only have found it closed and owed (sending the same command ids again).
+    expect(ended.flat().filter((end) => !end.resumed)).toHaveLength(1);
     expect(await deps.episodes.listOpen()).toEqual([]);
     expect(await deps.episodes.current('outage')).toMatchObject({ status: 'closed', closedAt: at(19 + 900).toISOString() });
+  });
+
+  it("keeps an ended episode's commands owed until dispatched: the next sweep resends them, and no new episode overwrites them", async () => {
+    const deps = make();
+    const escalate = { type: 'escalate', ruleId: 'owed', index: 0, params: { target: 'oncall', summary: 'Outage' } };
+    const spec = { atLeast: 1, windowMs: 600_000, quietMs: 900_000 };
+    const opened = await observeSpike('owed', spec, makeEvent({ id: 'generic:owed-1' }), [escalate], at(3000), deps);
+    expect(opened.fire).toBe(true);
+    const [first] = (await endQuietEpisodes(deps.episodes, at(3000 + 900))).filter((end) => end.episode.ruleId === 'owed');
+    expect(first).toMatchObject({ episode: { ruleId: 'owed', status: 'closed' } });
+    expect(first!.resolves).toHaveLength(1);
+    expect(first!.resumed).toBeUndefined();
+
+    // The sweep stopped before dispatching: a new spike may not take the rule's episode, and the next sweep owes it.
+    const meanwhile = await observeSpike('owed', spec, makeEvent({ id: 'generic:owed-2' }), [escalate], at(4000), deps);
+    expect(meanwhile.fire).toBe(false);
+    const again = (await endQuietEpisodes(deps.episodes, at(4060))).filter((end) => end.episode.ruleId === 'owed');
+    expect(again).toHaveLength(1);
+    expect(again[0]!.resumed).toBe(true);
+    expect(again[0]!.resolves.map((command) => command.id)).toEqual(first!.resolves.map((command) => command.id));
+
+    await deps.episodes.dispatched('owed', first!.episode.incident);
+    expect((await deps.episodes.listUndispatched()).filter((episode) => episode.ruleId === 'owed')).toEqual([]);
+    expect((await endQuietEpisodes(deps.episodes, at(4120))).filter((end) => end.episode.ruleId === 'owed')).toEqual([]);
+    const next = await observeSpike('owed', spec, makeEvent({ id: 'generic:owed-3' }), [escalate], at(4200), deps);
+    expect(next.fire).toBe(true);
   });
 
   it('reads the minutes asked for, both ends included, and keeps keys apart', async () => {
@@ -169,9 +196,22 @@ export function counterAndEpisodeContract(make: () => { counters: CounterStore; 
       count: 3,
       lastEventAt: at(30).toISOString(),
       closedAt: at(930).toISOString(),
+      undispatched: true,
     });
 
+    // Until its end's commands are dispatched, the closed episode holds the rule: the next waits.
     const second = episodeOf(rule, at(1000));
+    expect(await episodes.open(second)).toBe(false);
+    await episodes.dispatched(rule, spikeIncident(rule, at(5)));
+    expect(await episodes.open(second)).toBe(false);
+    await episodes.dispatched(rule, first.incident);
+    expect(await episodes.current(rule)).toEqual({
+      ...first,
+      status: 'closed',
+      count: 3,
+      lastEventAt: at(30).toISOString(),
+      closedAt: at(930).toISOString(),
+    });
     expect(await episodes.open(second)).toBe(true);
     expect(await episodes.current(rule)).toEqual(second);
   });

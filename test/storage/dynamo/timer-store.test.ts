@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type AttributeValue, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitingConversations } from '../../../functions/crisis/conversation.js';
 import { guardedExecutor } from '../../../functions/crisis/guarded-executor.js';
@@ -6,7 +7,8 @@ import type { SlaTimer, TimerStore } from '../../../functions/crisis/ports.js';
 import { filingMinute } from '../../../functions/crisis/sla-timer.js';
 import { DynamoActionStore } from '../../../functions/storage/dynamo/action-store.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../../functions/storage/dynamo/embedded.js';
-import { DynamoTimerStore } from '../../../functions/storage/dynamo/timer-store.js';
+import { toItem } from '../../../functions/storage/dynamo/item.js';
+import { DUE_INDEX_SHARDS, DynamoTimerStore, dueIndexKey, dueIndexMinute } from '../../../functions/storage/dynamo/timer-store.js';
 import { timerStoreContract } from '../../crisis/support/store-contracts.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { countDynamoCalls } from '../../support/dynamo-calls.js';
@@ -150,5 +152,83 @@ describe("DynamoTimerStore: answers that come with a reply's completion", () => 
     expect(calls.calls).toEqual([]);
     expect(result.effects?.answered).toEqual({ conversations: waitingConversations(reply.event), at: minutes(3).toISOString() });
     expect(await timers.get('sla_c1')).toMatchObject({ status: 'pending' });
+  });
+});
+
+describe('DynamoTimerStore: the due index is sharded within a minute', () => {
+  const dynamo = useEmbeddedDynamo();
+  const t0 = new Date('2026-11-22T10:00:00.000Z');
+  const due = new Date(t0.getTime() + 30 * 60_000);
+
+  function timer(id: string, dueAt: Date): SlaTimer {
+    const event = makeEvent({ id: `generic:${id}`, createdAt: t0.toISOString(), thread: { id: `generic:thread-${id}` } });
+    return {
+      id,
+      ruleId: 'answer-within-30m',
+      eventId: event.id,
+      conversations: [`generic:thread-${id}`],
+      after: '30m',
+      dueAt: dueAt.toISOString(),
+      status: 'pending',
+      event,
+      actions: [],
+      createdAt: t0.toISOString(),
+    };
+  }
+
+  /** The gsi1 partition of every timer item in the table, as DynamoDB holds them. */
+  async function dueKeysWritten(): Promise<string[]> {
+    const keys: string[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamo.current.client.send(new ScanCommand({ TableName: dynamo.current.tableName, ExclusiveStartKey: start }));
+      for (const item of page.Items ?? []) if (item.sk?.S === 'TIMER' && item.gsi1pk?.S) keys.push(item.gsi1pk.S);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
+  it('many timers due in one minute spread over DUE_INDEX_SHARDS partitions, and the sweep lists them all in due order', async () => {
+    const timers = new DynamoTimerStore(dynamo.current);
+    const count = 8 * DUE_INDEX_SHARDS;
+    const all = Array.from({ length: count }, (_, i) => timer(`sla_${randomUUID()}`, new Date(due.getTime() + (i % 50) * 1000)));
+    for (const one of all) await timers.put(one, t0);
+
+    const keys = await dueKeysWritten();
+    const minute = filingMinute(all[0] as SlaTimer, t0);
+    const perKey = new Map<string, number>();
+    for (const key of keys) perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    expect(keys).toHaveLength(count);
+    expect([...perKey.keys()].sort()).toEqual(Array.from({ length: DUE_INDEX_SHARDS }, (_, shard) => `SLADUE#${minute}#${shard}`).sort());
+    // Roughly even: no shard holds as much as three times its share.
+    expect(Math.max(...perKey.values())).toBeLessThan(3 * (count / DUE_INDEX_SHARDS));
+    expect(keys.every((key) => dueIndexMinute(key) === minute)).toBe(true);
+
+    const listed = await timers.pendingInMinutes([minute]);
+    const expected = [...all].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id)).map((one) => one.id);
+    expect(listed.map((one) => one.id)).toEqual(expected);
+  });
+
+  it('a timer filed under the unsharded key of its minute (written before sharding) is still listed and settles', async () => {
+    const timers = new DynamoTimerStore(dynamo.current);
+    const old = timer('sla_filed-before-sharding', due);
+    const minute = filingMinute(old, t0);
+    await dynamo.current.client.send(
+      new PutItemCommand({
+        TableName: dynamo.current.tableName,
+        Item: toItem({ ...old, pk: `SLA#${old.id}`, sk: 'TIMER', gsi1pk: `SLADUE#${minute}`, gsi1sk: `${old.dueAt}#${old.id}` }),
+      }),
+    );
+    expect((await timers.pendingInMinutes([minute])).map((one) => one.id)).toContain(old.id);
+    expect(await timers.settle(old.id, 'fired', due)).toBe(true);
+    expect((await timers.pendingInMinutes([minute])).map((one) => one.id)).not.toContain(old.id);
+  });
+
+  it('dueIndexMinute reads the minute of sharded and unsharded keys and refuses other keys', () => {
+    expect(dueIndexMinute('SLADUE#29000000#7')).toBe(29_000_000);
+    expect(dueIndexMinute('SLADUE#29000000')).toBe(29_000_000);
+    expect(dueIndexMinute(dueIndexKey(29_000_000, 'sla_x'))).toBe(29_000_000);
+    expect(dueIndexMinute('SPIKES-OPEN')).toBeUndefined();
+    expect(dueIndexMinute('SLADUE#x#1')).toBeUndefined();
   });
 });

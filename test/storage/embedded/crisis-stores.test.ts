@@ -160,6 +160,7 @@ describe('embedded crisis stores over one database', () => {
       actions: [],
     });
     await episodes.close('r', 'spike:r:0', at(0).toISOString(), at(120));
+    await episodes.dispatched('r', 'spike:r:0');
     const held = {
       id: 'p',
       status: 'pending' as const,
