@@ -254,3 +254,7 @@ function strip(item: (SpikeEpisode & Record<string, unknown>) | undefined): Spik
   const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ...episode } = item;
   return episode as SpikeEpisode;
 }
+
+function ignoreConditionFailure(error: unknown): void {
+  if (!isConditionFailure(error)) throw error;
+}
