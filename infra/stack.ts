@@ -34,13 +34,13 @@ import { type StageNames, stageNames } from './stage-names.js';
  * UpdateItem, its ConditionCheck ConditionCheckItem), which IAM checks item by item: there is no action of its
  * own to grant.
  */
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'ConditionCheckItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'ConditionCheckItem';
 
 /** What each function may touch; the stack grants exactly this and sets only the matching environment. */
 export interface FunctionAccess {
   /** The actions its stage sends to the table's own keys (functions/storage/dynamo/*.ts), and no others. */
   table: readonly TableAction[];
-  /** The actions it sends to the gsi1 index (listings, due timers, open episodes); none when absent. */
+  /** The actions it sends to the gsi1 and gsi2 indexes (listings, due timers, open episodes); none when absent. */
   index?: readonly 'Query'[];
   putEvents?: boolean;
   /** SendMessage on the actions queue (ACTIONS_QUEUE_URL). */
@@ -104,21 +104,22 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Fires due response timers (found through gsi1) as events on the bus, settling them (DeleteItem removes their
   // conversation entries); ends quiet spike episodes and queues their resolves; expires approvals; queues the
   // scheduled posts due by this minute (found through gsi1, moved on by conditional puts) or suspends them in crisis
-  // mode. It sends nothing itself, so it gets no secret.
+  // mode. An episode's close is a transaction that checks its heartbeats (ConditionCheckItem). It sends nothing
+  // itself, so it gets no secret.
   sweep: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
     index: ['Query'],
     putEvents: true,
     sendActions: true,
     bundlesConfig: true,
   },
   // The human-facing API: reads and conditionally updates single items (crisis switch, approvals, audit, events),
-  // lists through gsi1, reads a day's analytics buckets and a conversation's timers (Query on the table), peeks at a
+  // lists through gsi1 and gsi2 (a gsi2 listing reads its page's items with BatchGetItem), reads a day's analytics buckets and a conversation's timers (Query on the table), peeks at a
   // rule's breaker (GetItem), queues an approved command, schedules, cancels and releases posts (conditional puts,
   // listed through gsi1), and lists and redrives the actions dead letters. It reads
   // the rule set in force as evaluate does (the rules bundled with it). It sends nothing itself, so it gets no secret.
   api: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'],
     index: ['Query'],
     sendActions: true,
     redriveActions: true,
@@ -261,6 +262,13 @@ export class FoghornStack extends Stack {
       partitionKey: { name: TABLE_KEYS.gsi1.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.gsi1.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
+    });
+    // What is written per event is listed from 32 shards of keys only (functions/storage/dynamo/sharded-listing.ts).
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_KEYS.gsi2.name,
+      partitionKey: { name: TABLE_KEYS.gsi2.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.gsi2.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
     });
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: names.bus });
@@ -461,7 +469,7 @@ export class FoghornStack extends Stack {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: access.index.map((action) => `dynamodb:${action}`),
-          resources: [`${this.table.tableArn}/index/${TABLE_KEYS.gsi1.name}`],
+          resources: [TABLE_KEYS.gsi1.name, TABLE_KEYS.gsi2.name].map((index) => `${this.table.tableArn}/index/${index}`),
         }),
       );
     // DynamoDB decrypts the table key on the caller's behalf; the role may use the key for nothing else.

@@ -17,7 +17,8 @@ export interface CounterStore {
   /**
    * Counts one event in `at`'s minute. With a `sample`, the bucket also keeps it among the last
    * SAMPLES_PER_MINUTE events it counted (a ring written conditionally, so a slow writer never replaces
-   * a later sample): what an escalation digest lists.
+   * a later sample): what an escalation digest lists. A store may sample only every Nth event past a minute's
+   * first few, so a fast rule's ring takes a bounded share of its writes (DynamoDB: counter-store.ts).
    */
   increment(key: string, at: Date, retainMs: number, sample?: EscalationEvent): Promise<void>;
   /** Per-minute counts of `key` for the minutes from `fromMinute` to `toMinute` inclusive (epoch minutes). */
@@ -72,6 +73,11 @@ export interface SpikeEpisode {
 export interface EpisodeStore {
   /** The rule's latest episode, open or closed. */
   current(ruleId: string): Promise<SpikeEpisode | undefined>;
+  /**
+   * Optional: the rule's latest episode as read at most a few seconds ago, its count and lastEventAt as of its
+   * opening: what each matching event checks (AWS, where one item read per event would be a hot key).
+   */
+  recent?(ruleId: string): Promise<SpikeEpisode | undefined>;
   /** Opens `episode` unless one is open for its rule; true when this caller opened it. */
   open(episode: SpikeEpisode): Promise<boolean>;
   /** Records one more matching event in the open episode (never moves lastEventAt backwards). */

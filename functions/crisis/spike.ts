@@ -60,7 +60,7 @@ export async function observeSpike(
 ): Promise<SpikeObservation> {
   const key = spikeCounterKey(ruleId);
   await deps.counters.increment(key, now, retainMs(spec), eventSample(event));
-  const current = await deps.episodes.current(ruleId);
+  const current = await (deps.episodes.recent ? deps.episodes.recent(ruleId) : deps.episodes.current(ruleId));
   if (current?.status === 'open') {
     await deps.episodes.touch(ruleId, current.incident, now);
     return { fire: false, reason: 'the spike episode is already open', incident: current.incident };

@@ -30,7 +30,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('table permissions', () => {
-  it('grant each function exactly the DynamoDB actions its stage sends, and the gsi1 index only to those that query it', () => {
+  it('grant each function exactly the DynamoDB actions its stage sends, and the indexes only to those that query them', () => {
     // Read from the stores each stage reaches (functions/app/*-handler.ts → functions/storage/dynamo/*.ts):
     // DeleteItem is the SLA timer settle (removing its conversation entries); index queries are listings and the sweep's due timers.
     // Act claims a reply in a transaction with a ConditionCheck that crisis mode is off (ConditionCheckItem), and no
@@ -42,15 +42,23 @@ describe('table permissions', () => {
       evaluate: { table: ['dynamodb:DeleteItem', ...item, 'dynamodb:Query'].sort(), index: [], other: [] },
       act: { table: ['dynamodb:ConditionCheckItem', ...item].sort(), index: [], other: [] },
       poll: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], index: [], other: [] },
-      sweep: { table: ['dynamodb:DeleteItem', ...item].sort(), index: ['dynamodb:Query'], other: [] },
-      api: { table: [...item, 'dynamodb:Query'].sort(), index: ['dynamodb:Query'], other: [] },
+      // The sweep closes a spike episode in a transaction that checks its heartbeats (storage/dynamo/episode-store.ts).
+      sweep: { table: ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', ...item].sort(), index: ['dynamodb:Query'], other: [] },
+      // The API's listings of events, actions and audit read their pages' items from gsi2's keys (BatchGetItem).
+      api: { table: ['dynamodb:BatchGetItem', ...item, 'dynamodb:Query'].sort(), index: ['dynamodb:Query'], other: [] },
     });
   });
 
-  it('give no function a batch, scan, transaction or table-description action, and a condition check only to act', () => {
+  it('give no function a scan, transaction or table-description action, a batch read only to the API, and a condition check only to act and the sweep', () => {
     const forbidden = /^dynamodb:(Batch|Scan|Transact|Describe|ConditionCheck|PartiQL|\*)/;
-    // Act's one exception: the crisis switch checked inside a reply's claim (storage/dynamo/action-store.ts).
-    const allowed: Record<string, readonly string[]> = { act: ['dynamodb:ConditionCheckItem'] };
+    // Act's exception: the crisis switch checked inside a reply's claim (storage/dynamo/action-store.ts); the sweep's: a
+    // spike episode's heartbeats checked inside its close (episode-store.ts); the API's: a listing's page of items read by
+    // key (storage/dynamo/sharded-listing.ts).
+    const allowed: Record<string, readonly string[]> = {
+      act: ['dynamodb:ConditionCheckItem'],
+      sweep: ['dynamodb:ConditionCheckItem'],
+      api: ['dynamodb:BatchGetItem'],
+    };
     for (const [name, grant] of Object.entries(tableGrantsOf(plain.synth))) {
       expect(
         [...grant.table, ...grant.index].filter((action) => forbidden.test(action) && !allowed[name]?.includes(action)),

@@ -13,6 +13,7 @@ import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { SlaTimer } from '../../functions/crisis/ports.js';
 import { DynamoApprovalStore } from '../../functions/storage/dynamo/approval-store.js';
 import { DynamoCrisisStore } from '../../functions/storage/dynamo/crisis-store.js';
+import { DynamoEpisodeStore } from '../../functions/storage/dynamo/episode-store.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { DynamoTimerStore } from '../../functions/storage/dynamo/timer-store.js';
 import { type RulesForDeployment, rulesForDeployment } from '../../infra/rules-for-deployment.js';
@@ -108,7 +109,8 @@ function asRoleAllows(name: string): Pick<DynamoDBClient, 'send'> {
         called === 'TransactWriteItems'
           ? (command.input.TransactItems ?? []).flatMap((item) => Object.keys(item).map((kind) => TRANSACT_ITEM_ACTIONS[kind] ?? kind))
           : [`dynamodb:${called}`];
-      const where = command.input.IndexName === undefined ? 'table' : command.input.IndexName === 'gsi1' ? 'index' : 'other';
+      const where =
+        command.input.IndexName === undefined ? 'table' : ['gsi1', 'gsi2'].includes(command.input.IndexName) ? 'index' : 'other';
       for (const action of actions) {
         if (!allows(grants[name]!, where, action)) {
           refused.push(`${name}: ${action} on the ${where}`);
@@ -123,7 +125,7 @@ function asRoleAllows(name: string): Pick<DynamoDBClient, 'send'> {
   };
 }
 
-/** As IAM reads the role: an index action is allowed by a grant on gsi1 or on every index of the table (`index/*`). */
+/** As IAM reads the role: an index action is allowed by a grant on gsi1 and gsi2 or on every index of the table (`index/*`). */
 function allows(grant: TableGrant, where: 'table' | 'index' | 'other', action: string): boolean {
   if (where === 'table') return grant.table.includes(action);
   if (where === 'other') return false;
@@ -387,13 +389,27 @@ describe("each function's table actions are exactly what its stage sends", () =>
     expectExactlyGranted('poll');
   });
 
-  it('sweep: fires a due timer, which it emits as an event', async () => {
+  it('sweep: fires a due timer, which it emits as an event, and ends a quiet spike episode', async () => {
     const timers = new DynamoTimerStore(dynamo.current);
     const waiting = message('generic:access-sweep-1', { createdAt: new Date(Date.now() - 20 * 60_000).toISOString() });
     await timers.put(pendingTimer('sla_access_sweep', waiting, 'generic|web|access-sweep-1', new Date(Date.now() - 60_000)), new Date());
+    const episodes = new DynamoEpisodeStore(dynamo.current);
+    const quietSince = new Date(Date.now() - 3_600_000).toISOString();
+    await episodes.open({
+      ruleId: 'table-access-spike',
+      incident: `spike:table-access-spike:${quietSince}`,
+      status: 'open',
+      startedAt: quietSince,
+      lastEventAt: quietSince,
+      count: 1,
+      quietMs: 60_000,
+      firstEvent: waiting,
+      actions: [],
+    });
     const report = await sweepStage(adaptersOf('sweep'))();
     expect(report.timersFired).toBeGreaterThanOrEqual(1);
     expect((await timers.get('sla_access_sweep'))?.status).toBe('fired');
+    expect((await episodes.current('table-access-spike'))?.status).toBe('closed');
     expectExactlyGranted('sweep');
   });
 

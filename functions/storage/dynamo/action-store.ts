@@ -16,12 +16,12 @@ import { AUDIT_RETENTION_DAYS } from '../../crisis/retention.js';
 import { auditPut } from './audit-log.js';
 import type { ClaimCrisisChecks } from './claim-crisis-checks.js';
 import { tagsUpdate } from './event-store.js';
-import { queryIndexPage, queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellation, transactionCancellationReasons } from './item.js';
+import { listingShard, queryListingNewest, queryListingPage, type ShardedListing } from './sharded-listing.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 import { conversationAnswer } from './timer-store.js';
 
-const ACTIONS_INDEX_KEY = 'ACTIONS';
+const ACTIONS_LISTING: ShardedListing = { name: 'ACTIONS', legacy: 'ACTIONS' };
 /** Claimable when new or after a failure. */
 const CLAIMABLE = 'attribute_not_exists(pk) OR #status IN (:retrying, :failed)';
 /** … or when a previous claim's lease ran out (its worker died). */
@@ -136,14 +136,15 @@ export class DynamoActionStore implements ActionStore {
         'attempts = if_not_exists(attempts, :zero) + :one',
         'createdAt = if_not_exists(createdAt, :nowIso)',
         'id = :id, eventId = :eventId, ruleId = :ruleId, #type = :type',
-        '#gpk = :gpk, #gsk = if_not_exists(#gsk, :gsk), #ttl = :ttl',
+        // The listing entry is written by the first claim only: later claims and the completion write no index entry.
+        '#gpk = if_not_exists(#gpk, :gpk), #gsk = if_not_exists(#gsk, :gsk), #ttl = :ttl',
       ].join(', '),
       ExpressionAttributeNames: {
         '#status': 'status',
         '#type': 'type',
         '#ttl': TABLE_KEYS.ttl,
-        '#gpk': TABLE_KEYS.gsi1.partitionKey,
-        '#gsk': TABLE_KEYS.gsi1.sortKey,
+        '#gpk': TABLE_KEYS.gsi2.partitionKey,
+        '#gsk': TABLE_KEYS.gsi2.sortKey,
       },
       ExpressionAttributeValues: toItem({
         ':inProgress': 'in-progress',
@@ -159,7 +160,7 @@ export class DynamoActionStore implements ActionStore {
         ':eventId': command.eventId,
         ':ruleId': command.ruleId,
         ':type': command.type,
-        ':gpk': ACTIONS_INDEX_KEY,
+        ':gpk': `${ACTIONS_LISTING.name}#${listingShard(command.id)}`,
         ':gsk': `${nowIso}#${command.id}`,
         ':ttl': expiresIn(now, this.retentionSeconds),
       }),
@@ -255,13 +256,13 @@ export class DynamoActionStore implements ActionStore {
   }
 
   async listRecent(limit: number): Promise<ActionRecord[]> {
-    const items = await queryNewest<ActionItem>(this.client, this.tableName, ACTIONS_INDEX_KEY, limit);
+    const items = await queryListingNewest<ActionItem>(this.client, this.tableName, ACTIONS_LISTING, limit);
     return items.map((item) => actionRecordOf(item) as ActionRecord);
   }
 
-  /** One page of actions, newest first, filtered (see queryIndexPage for why the cursor never skips or repeats). */
+  /** One page of actions, newest first, filtered (see sharded-listing.ts for why the cursor never skips or repeats). */
   async listPage(query: ActionListing): Promise<IndexPage<ActionRecord>> {
-    const page = await queryIndexPage<ActionItem>(this.client, this.tableName, ACTIONS_INDEX_KEY, {
+    const page = await queryListingPage<ActionItem>(this.client, this.tableName, ACTIONS_LISTING, {
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       ...(query.since ? { from: query.since } : {}),

@@ -1,13 +1,13 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AuditEntry, AuditLog } from '../../crisis/ports.js';
 import { AUDIT_RETENTION_DAYS } from '../../crisis/retention.js';
-import { queryNewest } from './index-query.js';
 import { isConditionFailure, toItem } from './item.js';
-import { expiresIn, TABLE_KEYS } from './table.js';
+import { listingEntry, queryListingNewest, type ShardedListing } from './sharded-listing.js';
+import { expiresIn, INDEX_ATTRIBUTES, TABLE_KEYS } from './table.js';
 
-const AUDIT_INDEX = 'AUDIT';
+const AUDIT_LISTING: ShardedListing = { name: 'AUDIT', legacy: 'AUDIT' };
 
-/** The audit log (`AUDIT#<id>` / `AUDIT`, newest first through gsi1 `AUDIT`). An id is recorded once. */
+/** The audit log (`AUDIT#<id>` / `AUDIT`, newest first through gsi2 `AUDIT#<shard>`). An id is recorded once. */
 export class DynamoAuditLog implements AuditLog {
   private readonly retentionSeconds: number;
 
@@ -25,8 +25,8 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   async list(limit: number): Promise<AuditEntry[]> {
-    const items = await queryNewest<AuditEntry & Record<string, unknown>>(this.options.client, this.options.tableName, AUDIT_INDEX, limit);
-    return items.map(({ pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ttl: _ttl, ...entry }) => entry as AuditEntry);
+    const items = await queryListingNewest<Record<string, unknown>>(this.options.client, this.options.tableName, AUDIT_LISTING, limit);
+    return items.map((item) => auditEntryOf(item));
   }
 }
 
@@ -37,10 +37,15 @@ export function auditPut(entry: AuditEntry, retentionSeconds = AUDIT_RETENTION_D
       ...entry,
       pk: `AUDIT#${entry.id}`,
       sk: 'AUDIT',
-      [TABLE_KEYS.gsi1.partitionKey]: AUDIT_INDEX,
-      [TABLE_KEYS.gsi1.sortKey]: `${entry.at}#${entry.id}`,
+      ...listingEntry(AUDIT_LISTING, entry.id, `${entry.at}#${entry.id}`),
       [TABLE_KEYS.ttl]: expiresIn(new Date(entry.at), retentionSeconds),
     }),
     ConditionExpression: 'attribute_not_exists(pk)',
   };
+}
+
+/** The entry without the table's own attributes (keys, index keys, ttl). */
+function auditEntryOf(item: Record<string, unknown>): AuditEntry {
+  const omitted = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.ttl, ...INDEX_ATTRIBUTES]);
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !omitted.has(name))) as unknown as AuditEntry;
 }

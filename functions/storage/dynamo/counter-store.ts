@@ -1,26 +1,53 @@
-import { type DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { epochMinute } from '../../crisis/minutes.js';
 import { type CountedSample, type CounterStore, latestSamples, SAMPLES_PER_MINUTE } from '../../crisis/ports.js';
 import type { EscalationEvent } from '../../escalation/escalation.js';
 import { fromItem, isConditionFailure, isExpired, toItem } from './item.js';
+import { shardOf } from './shard.js';
 import { TABLE_KEYS } from './table.js';
 
 interface BucketItem {
   sk: string;
   count: number;
   ttl?: number;
+}
+
+interface RingItem {
+  sk: string;
+  /** Samples written to the minute's ring so far: the place of the next one. */
+  written?: number;
+  ttl?: number;
   /** The sample ring: sample0 … sample4, slot (seq - 1) % SAMPLES_PER_MINUTE. */
   [slot: `sample${number}`]: CountedSample | undefined;
 }
+
+/** A counter's minute is counted on this many items, summed on read: no item takes more than 1/8 of a rule's matches. */
+export const COUNTER_SHARDS = 8;
+/** A shard's first samples of a minute always reach the ring; after that, every SAMPLE_EVERY-th. */
+export const SAMPLE_EVERY = 50;
 
 /** Sort keys sort numerically as strings: epoch minutes padded to a fixed width. */
 function bucketSortKey(minute: number): string {
   return `M#${String(minute).padStart(10, '0')}`;
 }
 
+function ringSortKey(minute: number): string {
+  return `S#${String(minute).padStart(10, '0')}`;
+}
+
+function shardKey(key: string, shard: number): string {
+  return `COUNTER#${key}#${shard}`;
+}
+
 /**
- * Minute buckets as items (`COUNTER#<key>` / `M#<epoch minute>`), added to with an atomic ADD: correct
- * under any number of concurrent evaluators, no read-modify-write. Expired buckets are filtered on read.
+ * Minute buckets as items, added to with an atomic ADD: correct under any number of concurrent evaluators, no
+ * read-modify-write. Expired buckets are filtered on read.
+ *
+ * Cost per counted event: one ADD on one of COUNTER_SHARDS small items (`COUNTER#<key>#<shard>` / `M#<minute>`,
+ * 1 WRU; the shard a hash of the sampled event's id), so at 3,000 matching events/s a shard takes about 375 WRU/s.
+ * The digest's samples live apart, in one ring per minute (`COUNTER#<key>` / `S#<minute>`, two writes per sample):
+ * a shard sends the ring its first SAMPLES_PER_MINUTE events of each minute, then every SAMPLE_EVERY-th, so the ring
+ * takes a bounded share of the writes however fast the rule matches. Reading is one Query per shard.
  */
 export class DynamoCounterStore implements CounterStore {
   constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
@@ -29,21 +56,39 @@ export class DynamoCounterStore implements CounterStore {
 
   async increment(key: string, at: Date, retainMs: number, sample?: EscalationEvent): Promise<void> {
     const minute = epochMinute(at);
-    const Key = toItem({ pk: `COUNTER#${key}`, sk: bucketSortKey(minute) });
+    const ttl = Math.ceil(((minute + 1) * 60_000 + retainMs) / 1000);
+    const shard = sample ? shardOf(sample.id, COUNTER_SHARDS) : Math.floor(Math.random() * COUNTER_SHARDS);
     const counted = await this.options.client.send(
       new UpdateItemCommand({
         TableName: this.options.tableName,
-        Key,
+        Key: toItem({ pk: shardKey(key, shard), sk: bucketSortKey(minute) }),
         UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
         ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttl },
-        ExpressionAttributeValues: toItem({ ':one': 1, ':ttl': Math.ceil(((minute + 1) * 60_000 + retainMs) / 1000) }),
+        ExpressionAttributeValues: toItem({ ':one': 1, ':ttl': ttl }),
         ReturnValues: sample ? 'UPDATED_NEW' : 'NONE',
       }),
     );
     if (!sample) return;
-    const seq = fromItem<{ count: number }>(counted.Attributes)?.count;
+    const inShard = fromItem<{ count: number }>(counted.Attributes)?.count;
+    if (typeof inShard !== 'number' || (inShard > SAMPLES_PER_MINUTE && inShard % SAMPLE_EVERY !== 0)) return;
+    await this.ring(key, minute, ttl, sample);
+  }
+
+  /** Puts a sample in the minute's ring: the ring's count gives it its place; its slot only ever moves to a later sample. */
+  private async ring(key: string, minute: number, ttl: number, sample: EscalationEvent): Promise<void> {
+    const Key = toItem({ pk: `COUNTER#${key}`, sk: ringSortKey(minute) });
+    const placed = await this.options.client.send(
+      new UpdateItemCommand({
+        TableName: this.options.tableName,
+        Key,
+        UpdateExpression: 'ADD #written :one SET #ttl = :ttl',
+        ExpressionAttributeNames: { '#written': 'written', '#ttl': TABLE_KEYS.ttl },
+        ExpressionAttributeValues: toItem({ ':one': 1, ':ttl': ttl }),
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const seq = fromItem<{ written: number }>(placed.Attributes)?.written;
     if (typeof seq !== 'number') return;
-    // The atomic count gives this event its place; its slot in the ring only ever moves to a later event.
     await this.options.client
       .send(
         new UpdateItemCommand({
@@ -61,11 +106,18 @@ export class DynamoCounterStore implements CounterStore {
   }
 
   async buckets(key: string, fromMinute: number, toMinute: number, now: Date): Promise<Map<number, number>> {
-    return new Map((await this.read(key, fromMinute, toMinute, now)).map((item) => [minuteOf(item), item.count]));
+    // `COUNTER#<key>` itself: the unsharded buckets written before the shards, still in someone's window after an upgrade.
+    const partitions = [...Array.from({ length: COUNTER_SHARDS }, (_, shard) => shardKey(key, shard)), `COUNTER#${key}`];
+    const shards = await Promise.all(
+      partitions.map((pk) => this.read<BucketItem>(pk, bucketSortKey(fromMinute), bucketSortKey(toMinute), now)),
+    );
+    const counts = new Map<number, number>();
+    for (const item of shards.flat()) counts.set(minuteOf(item), (counts.get(minuteOf(item)) ?? 0) + item.count);
+    return new Map([...counts].sort(([a], [b]) => a - b));
   }
 
   async samples(key: string, fromMinute: number, toMinute: number, now: Date, limit: number): Promise<EscalationEvent[]> {
-    const items = await this.read(key, fromMinute, toMinute, now);
+    const items = await this.read<RingItem>(`COUNTER#${key}`, ringSortKey(fromMinute), ringSortKey(toMinute), now);
     return latestSamples(
       items.map((item) => ({
         minute: minuteOf(item),
@@ -77,25 +129,21 @@ export class DynamoCounterStore implements CounterStore {
     );
   }
 
-  private async read(key: string, fromMinute: number, toMinute: number, now: Date): Promise<BucketItem[]> {
-    const items: BucketItem[] = [];
-    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  private async read<T extends { ttl?: number }>(pk: string, from: string, to: string, now: Date): Promise<T[]> {
+    const items: T[] = [];
+    let start: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.options.client.send(
         new QueryCommand({
           TableName: this.options.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: toItem({
-            ':pk': `COUNTER#${key}`,
-            ':from': bucketSortKey(fromMinute),
-            ':to': bucketSortKey(toMinute),
-          }),
+          ExpressionAttributeValues: toItem({ ':pk': pk, ':from': from, ':to': to }),
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
       for (const raw of page.Items ?? []) {
-        const item = fromItem<BucketItem>(raw)!;
+        const item = fromItem<T>(raw)!;
         if (!isExpired(item, now)) items.push(item);
       }
       start = page.LastEvaluatedKey;
@@ -104,6 +152,6 @@ export class DynamoCounterStore implements CounterStore {
   }
 }
 
-function minuteOf(item: BucketItem): number {
+function minuteOf(item: { sk: string }): number {
   return Number(item.sk.slice(2));
 }

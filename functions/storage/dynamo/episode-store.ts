@@ -1,18 +1,44 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { EpisodeStore, SpikeEpisode } from '../../crisis/ports.js';
 import { queryIndexPartition } from './index-query.js';
-import { fromItem, isConditionFailure, toItem } from './item.js';
-import { TABLE_KEYS } from './table.js';
+import { fromItem, isConditionFailure, toItem, transactionCancellation } from './item.js';
+import { expiresIn, TABLE_KEYS } from './table.js';
 
 const OPEN_INDEX = 'SPIKES-OPEN';
+/** An open episode's running count and last event time are spread over this many heartbeat items. */
+export const HEARTBEAT_SHARDS = 8;
+/** How long `recent` answers from what it read before. */
+const RECENT_MS = 2_000;
+/** A heartbeat outlives any quiet period; the sweep closes the episode long before. */
+const HEARTBEAT_RETENTION_SECONDS = 7 * 86_400;
+
+interface Heartbeat {
+  count?: number;
+  lastEventAt?: string;
+}
 
 /**
- * The latest spike episode of each rule (`SPIKE#<rule>` / `EPISODE`). Opening is a conditional put
- * (only when none is open), so one evaluator opens an episode; open episodes sit in a sparse gsi1
- * partition the sweep reads, and leave it when closed.
+ * The latest spike episode of each rule (`SPIKE#<rule>` / `EPISODE`, 4–5 KB with its first event and actions).
+ * Opening is a conditional put (only when none is open), so one evaluator opens an episode; open episodes sit in a
+ * sparse gsi1 partition the sweep reads, and leave it when closed. The item is written twice per episode (open,
+ * close), never per event.
+ *
+ * Per matching event after the opening: `recent` (one eventually consistent read per rule and container every
+ * 2 s) and `touch`, one small write on one of HEARTBEAT_SHARDS unindexed items (`SPIKEHB#<rule>#<shard>` /
+ * `HB#<incident>`: count and last event time), so at 3,000 matching events/s a heartbeat takes about 375 WRU/s.
+ * Reading the episode whole sums its heartbeats; closing checks in one transaction that none moved past the last
+ * event time the sweep saw, and writes the totals into the episode.
  */
 export class DynamoEpisodeStore implements EpisodeStore {
-  constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
+  private readonly read = new Map<string, { episode: SpikeEpisode | undefined; at: number }>();
+
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string; clock?: () => number }) {
     if (!options.tableName) throw new Error('DynamoEpisodeStore: tableName is required');
   }
 
@@ -20,7 +46,24 @@ export class DynamoEpisodeStore implements EpisodeStore {
     const { Item } = await this.options.client.send(
       new GetItemCommand({ TableName: this.options.tableName, Key: key(ruleId), ConsistentRead: true }),
     );
-    return strip(fromItem<SpikeEpisode & Record<string, unknown>>(Item));
+    const episode = strip(fromItem<SpikeEpisode & Record<string, unknown>>(Item));
+    this.remember(ruleId, episode);
+    return episode?.status === 'open' ? this.withHeartbeats(episode) : episode;
+  }
+
+  /**
+   * Safe stale: an episode just opened elsewhere and read as closed sends this event to open one, which the
+   * conditional put refuses (and `current` then reads the winner); one just closed and read as open gets this
+   * event's heartbeat, which nothing reads after the close (its count is in the buckets all the same).
+   */
+  async recent(ruleId: string): Promise<SpikeEpisode | undefined> {
+    const now = this.now();
+    const remembered = this.read.get(ruleId);
+    if (remembered && now - remembered.at < RECENT_MS) return remembered.episode;
+    const { Item } = await this.options.client.send(new GetItemCommand({ TableName: this.options.tableName, Key: key(ruleId) }));
+    const episode = strip(fromItem<SpikeEpisode & Record<string, unknown>>(Item));
+    this.remember(ruleId, episode);
+    return episode;
   }
 
   async open(episode: SpikeEpisode): Promise<boolean> {
@@ -40,42 +83,38 @@ export class DynamoEpisodeStore implements EpisodeStore {
           ExpressionAttributeValues: toItem({ ':open': 'open' }),
         }),
       );
+      this.remember(episode.ruleId, episode);
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      this.read.delete(episode.ruleId);
+      return false;
     }
   }
 
+  /** One write, on one heartbeat: the count always grows; lastEventAt only moves forward (a batch's events come in any order). */
   async touch(ruleId: string, incident: string, at: Date): Promise<void> {
-    const client = this.options.client;
     const base = {
       TableName: this.options.tableName,
-      Key: key(ruleId),
-      ExpressionAttributeNames: { '#status': 'status', '#count': 'count' },
+      Key: heartbeatKey(ruleId, incident, Math.floor(Math.random() * HEARTBEAT_SHARDS)),
+      ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttl },
     };
-    // The count always grows; lastEventAt only moves forward (events of a batch arrive in any order).
-    await client
-      .send(
+    const values = { ':one': 1, ':ttl': expiresIn(at, HEARTBEAT_RETENTION_SECONDS) };
+    try {
+      await this.options.client.send(
         new UpdateItemCommand({
           ...base,
-          ConditionExpression: '#status = :open AND incident = :incident',
-          UpdateExpression: 'ADD #count :one',
-          ExpressionAttributeValues: toItem({ ':open': 'open', ':incident': incident, ':one': 1 }),
+          ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :at',
+          UpdateExpression: 'ADD #count :one SET lastEventAt = :at, #ttl = :ttl',
+          ExpressionAttributeValues: toItem({ ...values, ':at': at.toISOString() }),
         }),
-      )
-      .catch(ignoreConditionFailure);
-    await client
-      .send(
-        new UpdateItemCommand({
-          ...base,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ConditionExpression: '#status = :open AND incident = :incident AND lastEventAt < :at',
-          UpdateExpression: 'SET lastEventAt = :at',
-          ExpressionAttributeValues: toItem({ ':open': 'open', ':incident': incident, ':at': at.toISOString() }),
-        }),
-      )
-      .catch(ignoreConditionFailure);
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      await this.options.client.send(
+        new UpdateItemCommand({ ...base, UpdateExpression: 'ADD #count :one SET #ttl = :ttl', ExpressionAttributeValues: toItem(values) }),
+      );
+    }
   }
 
   async listOpen(): Promise<SpikeEpisode[]> {
@@ -84,32 +123,95 @@ export class DynamoEpisodeStore implements EpisodeStore {
       this.options.tableName,
       OPEN_INDEX,
     );
-    return items.map((item) => strip(item)).filter((episode): episode is SpikeEpisode => episode?.status === 'open');
+    const open = items.map((item) => strip(item)).filter((episode): episode is SpikeEpisode => episode?.status === 'open');
+    return Promise.all(open.map((episode) => this.withHeartbeats(episode)));
   }
 
   async close(ruleId: string, incident: string, lastEventAt: string, now: Date): Promise<boolean> {
+    const { Item } = await this.options.client.send(
+      new GetItemCommand({ TableName: this.options.tableName, Key: key(ruleId), ConsistentRead: true }),
+    );
+    const stored = strip(fromItem<SpikeEpisode & Record<string, unknown>>(Item));
+    if (stored?.status !== 'open' || stored.incident !== incident) return false;
+    const { count } = await this.withHeartbeats(stored);
     try {
       await this.options.client.send(
-        new UpdateItemCommand({
-          TableName: this.options.tableName,
-          Key: key(ruleId),
-          ConditionExpression: '#status = :open AND incident = :incident AND lastEventAt = :last',
-          UpdateExpression: 'SET #status = :closed, closedAt = :now REMOVE #gpk, #gsk',
-          ExpressionAttributeNames: { '#status': 'status', '#gpk': TABLE_KEYS.gsi1.partitionKey, '#gsk': TABLE_KEYS.gsi1.sortKey },
-          ExpressionAttributeValues: toItem({
-            ':open': 'open',
-            ':closed': 'closed',
-            ':incident': incident,
-            ':last': lastEventAt,
-            ':now': now.toISOString(),
-          }),
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.options.tableName,
+                Key: key(ruleId),
+                ConditionExpression: '#status = :open AND incident = :incident AND lastEventAt <= :last',
+                UpdateExpression: 'SET #status = :closed, closedAt = :now, #count = :count, lastEventAt = :last REMOVE #gpk, #gsk',
+                ExpressionAttributeNames: {
+                  '#status': 'status',
+                  '#count': 'count',
+                  '#gpk': TABLE_KEYS.gsi1.partitionKey,
+                  '#gsk': TABLE_KEYS.gsi1.sortKey,
+                },
+                ExpressionAttributeValues: toItem({
+                  ':open': 'open',
+                  ':closed': 'closed',
+                  ':incident': incident,
+                  ':last': lastEventAt,
+                  ':count': count,
+                  ':now': now.toISOString(),
+                }),
+              },
+            },
+            // Nothing arrived after the last event the sweep saw: no heartbeat moved past it.
+            ...Array.from({ length: HEARTBEAT_SHARDS }, (_, shard) => ({
+              ConditionCheck: {
+                TableName: this.options.tableName,
+                Key: heartbeatKey(ruleId, incident, shard),
+                ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt <= :last',
+                ExpressionAttributeValues: toItem({ ':last': lastEventAt }),
+              },
+            })),
+          ],
         }),
       );
+      this.read.delete(ruleId);
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      const reasons = transactionCancellation(error);
+      if (!reasons) throw error;
+      if (reasons.every((code) => code === 'None' || code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) return false;
+      throw new Error(`close: the transaction closing the spike episode of ${ruleId} was cancelled (${reasons.join(', ')})`, {
+        cause: error,
+      });
     }
+  }
+
+  /** The episode with its heartbeats: the count summed, the latest event time. */
+  private async withHeartbeats(episode: SpikeEpisode): Promise<SpikeEpisode> {
+    const beats = await Promise.all(
+      Array.from({ length: HEARTBEAT_SHARDS }, async (_, shard) => {
+        const { Item } = await this.options.client.send(
+          new GetItemCommand({
+            TableName: this.options.tableName,
+            Key: heartbeatKey(episode.ruleId, episode.incident, shard),
+            ConsistentRead: true,
+          }),
+        );
+        return fromItem<Heartbeat>(Item);
+      }),
+    );
+    let { count, lastEventAt } = episode;
+    for (const beat of beats) {
+      count += beat?.count ?? 0;
+      if (beat?.lastEventAt && beat.lastEventAt > lastEventAt) lastEventAt = beat.lastEventAt;
+    }
+    return { ...episode, count, lastEventAt };
+  }
+
+  private remember(ruleId: string, episode: SpikeEpisode | undefined): void {
+    this.read.set(ruleId, { episode, at: this.now() });
+  }
+
+  private now(): number {
+    return this.options.clock?.() ?? Date.now();
   }
 }
 
@@ -117,12 +219,12 @@ function key(ruleId: string) {
   return toItem({ pk: `SPIKE#${ruleId}`, sk: 'EPISODE' });
 }
 
+function heartbeatKey(ruleId: string, incident: string, shard: number) {
+  return toItem({ pk: `SPIKEHB#${ruleId}#${shard}`, sk: `HB#${incident}` });
+}
+
 function strip(item: (SpikeEpisode & Record<string, unknown>) | undefined): SpikeEpisode | undefined {
   if (!item) return undefined;
   const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ...episode } = item;
   return episode as SpikeEpisode;
-}
-
-function ignoreConditionFailure(error: unknown): void {
-  if (!isConditionFailure(error)) throw error;
 }

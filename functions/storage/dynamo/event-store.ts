@@ -5,11 +5,12 @@ import type { IndexPage } from '../../core/index-page.js';
 import type { EventStore, RawPayload, StoredEvent } from '../../core/ports.js';
 import { EVENT_RETENTION_DAYS } from '../../core/retention.js';
 import type { EventListing, QuarantineEntry } from '../../core/store-listings.js';
-import { queryIndexPage, queryNewest } from './index-query.js';
+import { queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
+import { listingEntry, queryListingNewest, queryListingPage, type ShardedListing } from './sharded-listing.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
-const EVENTS_INDEX_KEY = 'EVENTS';
+const EVENTS_LISTING: ShardedListing = { name: 'EVENTS', legacy: 'EVENTS' };
 const DEFAULT_RETENTION_DAYS = EVENT_RETENTION_DAYS;
 
 interface EventItem {
@@ -70,8 +71,7 @@ export class DynamoEventStore implements EventStore {
           TableName: this.tableName,
           Item: toItem({
             ...eventItemKey(event.id),
-            [TABLE_KEYS.gsi1.partitionKey]: EVENTS_INDEX_KEY,
-            [TABLE_KEYS.gsi1.sortKey]: `${event.receivedAt}#${event.id}`,
+            ...listingEntry(EVENTS_LISTING, event.id, `${event.receivedAt}#${event.id}`),
             event,
             ...(raw && inline ? { raw: { platform: raw.platform, body: raw.body, receivedAt: raw.receivedAt.toISOString() } } : {}),
             ...(raw && !inline ? { rawApart: true } : {}),
@@ -115,13 +115,13 @@ export class DynamoEventStore implements EventStore {
   }
 
   async listRecent(limit: number): Promise<CanonicalEvent[]> {
-    const items = await queryNewest<EventItem>(this.client, this.tableName, EVENTS_INDEX_KEY, limit);
+    const items = await queryListingNewest<EventItem>(this.client, this.tableName, EVENTS_LISTING, limit);
     return items.map((item) => storedEventOf(item).event);
   }
 
-  /** One page of events, newest first, filtered (see queryIndexPage for why the cursor never skips or repeats). */
+  /** One page of events, newest first, filtered (see sharded-listing.ts for why the cursor never skips or repeats). */
   async listPage(query: EventListing): Promise<IndexPage<CanonicalEvent>> {
-    const page = await queryIndexPage<EventItem>(this.client, this.tableName, EVENTS_INDEX_KEY, {
+    const page = await queryListingPage<EventItem>(this.client, this.tableName, EVENTS_LISTING, {
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       ...(query.since ? { from: query.since } : {}),

@@ -379,7 +379,7 @@ export class DynamoItemImporter {
 
 /** The item without the table's own attributes (keys, index keys, ttl). */
 function stripKeys(item: Item): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ttl: _ttl, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, gsi2pk: _g2pk, gsi2sk: _g2sk, ttl: _ttl, ...rest } = item;
   return rest;
 }
 

@@ -1,8 +1,8 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoEventStore } from '../../../functions/storage/dynamo/event-store.js';
-import { queryIndexPage } from '../../../functions/storage/dynamo/index-query.js';
 import { toItem } from '../../../functions/storage/dynamo/item.js';
+import { queryListingPage } from '../../../functions/storage/dynamo/sharded-listing.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { countDynamoCalls } from '../../support/dynamo-calls.js';
 import { makeEvent } from '../../support/events.js';
@@ -135,21 +135,31 @@ describe('DynamoEventStore', () => {
     }
     // A page that reads its examining budget stops early with a cursor, and nothing is lost past it.
     const { client, tableName } = dynamo.current;
-    const first = await queryIndexPage<{ event: { id: string } }>(client, tableName, 'EVENTS', {
-      limit: 10,
-      from: '2040-01-01T00:00:00.000Z',
-      maxExamined: 2,
-      keep: ({ event }) => event.id.endsWith('-27'),
-    });
+    const first = await queryListingPage<{ event: { id: string } }>(
+      client,
+      tableName,
+      { name: 'EVENTS', legacy: 'EVENTS' },
+      {
+        limit: 10,
+        from: '2040-01-01T00:00:00.000Z',
+        maxExamined: 2,
+        keep: ({ event }) => event.id.endsWith('-27'),
+      },
+    );
     expect(first.items).toEqual([]);
     expect(first.next).toBeDefined();
-    const rest = await queryIndexPage<{ event: { id: string } }>(client, tableName, 'EVENTS', {
-      limit: 10,
-      from: '2040-01-01T00:00:00.000Z',
-      maxExamined: 2,
-      keep: ({ event }) => event.id.endsWith('-27'),
-      ...(first.next ? { cursor: first.next } : {}),
-    });
+    const rest = await queryListingPage<{ event: { id: string } }>(
+      client,
+      tableName,
+      { name: 'EVENTS', legacy: 'EVENTS' },
+      {
+        limit: 10,
+        from: '2040-01-01T00:00:00.000Z',
+        maxExamined: 2,
+        keep: ({ event }) => event.id.endsWith('-27'),
+        ...(first.next ? { cursor: first.next } : {}),
+      },
+    );
     expect(rest.items.map((item) => item.event.id)).toEqual(['generic:page-27']);
     await expect(store().listPage({ limit: 1, cursor: first.next ?? '', fingerprint: 'other' })).rejects.toThrow('same filters');
   });
