@@ -26,9 +26,10 @@ import { STORM_RULES, writeStormRules } from './storm-rules.js';
  * the second; every 10 ms the events queue and then the actions queue are drained in batches of the topology's
  * size, as the event source mappings would; on each minute the sweep runs, its calls paced at `callLatencyMs`.
  *
- * A storm too large to run whole in a couple of minutes is sampled in time: its first `sampleSeconds` run at the
- * full rate, through every stage, and the figures per second and per key are those seconds' own, exact. Figures
- * per event (cost per million) need no scaling; totals for the whole storm are the run's times seconds/sampleSeconds.
+ * A storm too large to run whole in a couple of minutes is sampled in time: its first `maxEvents` deliveries run at
+ * the full rate, through every stage, and the figures per second and per key are that window's own, exact (counted
+ * in buckets of a second, or of the window when shorter, and given per second). Figures per event (cost per
+ * million) need no scaling; totals for the whole storm are the run's times deliveries/maxEvents.
  * After the storm, the clock runs on for the sweeps that fire the response timers it started.
  *
  * Functions run as containers: each function has a pool that grows, second by second, to the concurrency the

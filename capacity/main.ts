@@ -25,6 +25,6 @@ await build({
 });
 const child = spawnSync(process.execPath, ['--no-deprecation', outfile, ...process.argv.slice(2)], {
   stdio: 'inherit',
-  env: { ...process.env, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1', NODE_NO_WARNINGS: '1' },
+  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
 });
 process.exit(child.status ?? 2);
