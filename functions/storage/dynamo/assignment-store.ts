@@ -1,11 +1,4 @@
-import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, type TransactWriteItem, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { AssignmentStore, AssignResult, ConversationOwner } from '../../assignment/ports.js';
 import { fromItem, toItem, transactionCancellation } from './item.js';
 
@@ -22,15 +15,15 @@ const turnTakenKey = (team: string, change: string) => ({
 });
 const openKey = (person: string) => ({ pk: `OPEN#${required(person, 'person')}`, sk: 'OPEN' });
 
-/** BatchGetItem takes at most 100 keys. */
-const BATCH_KEYS = 100;
+/** Reads sent at once for a page of owners or a team's counters. */
+const READS_AT_ONCE = 25;
 /** A turn or an owner that changed under this call is read again this many times before giving up. */
 const RETRIES = 10;
 
 /**
  * Conversations' owners in the single table: `OWNER#<conversation>`; each team's round-robin turn `TURN#<team>` /
  * `TURN` (one item per team) with the turn each change took beside it (`CHANGE#<change>`); and each person's open
- * count `OPEN#<person>` (least open reads the members' counters, never a scan). Each change is one transaction
+ * count `OPEN#<person>` (least open reads the members' counters, one GetItem each, never a scan). Each change is one transaction
  * conditioned on what it read, so concurrent changes never share a turn and a retried change counts nothing twice.
  */
 export class DynamoAssignmentStore implements AssignmentStore {
@@ -49,20 +42,8 @@ export class DynamoAssignmentStore implements AssignmentStore {
 
   async owners(conversations: readonly string[]): Promise<Map<string, ConversationOwner>> {
     const found = new Map<string, ConversationOwner>();
-    const unique = [...new Set(conversations)];
-    for (let start = 0; start < unique.length; start += BATCH_KEYS) {
-      let keys: Array<Record<string, AttributeValue>> = unique.slice(start, start + BATCH_KEYS).map((c) => toItem(ownerKey(c)));
-      while (keys.length > 0) {
-        const answer = await this.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          const owner = strip(fromItem<ConversationOwner & { pk: string; sk: string }>(item));
-          if (owner) found.set(owner.conversation, owner);
-        }
-        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
+    for (const owner of await this.readEach([...new Set(conversations)], (conversation) => this.owner(conversation)))
+      if (owner) found.set(owner.conversation, owner);
     return found;
   }
 
@@ -99,21 +80,13 @@ export class DynamoAssignmentStore implements AssignmentStore {
   }
 
   async openCounts(people: readonly string[]): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
     const unique = [...new Set(people)];
-    for (let start = 0; start < unique.length; start += BATCH_KEYS) {
-      let keys: Array<Record<string, AttributeValue>> = unique.slice(start, start + BATCH_KEYS).map((p) => toItem(openKey(p)));
-      while (keys.length > 0) {
-        const answer = await this.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          const counter = fromItem<{ pk: string; open?: number }>(item);
-          if (counter && (counter.open ?? 0) > 0) counts.set(counter.pk.slice('OPEN#'.length), counter.open ?? 0);
-        }
-        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
+    const counters = await this.readEach(unique, (person) => this.read<{ open?: number }>(openKey(person)));
+    const counts = new Map<string, number>();
+    unique.forEach((person, index) => {
+      const open = counters[index]?.open ?? 0;
+      if (open > 0) counts.set(person, open);
+    });
     return counts;
   }
 
@@ -189,6 +162,14 @@ export class DynamoAssignmentStore implements AssignmentStore {
   private async read<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: toItem(key), ConsistentRead: true }));
     return fromItem<T>(Item);
+  }
+
+  /** One GetItem per key, READS_AT_ONCE at a time: the functions' roles need no BatchGetItem for a page of owners. */
+  private async readEach<K, T>(keys: readonly K[], read: (key: K) => Promise<T>): Promise<T[]> {
+    const results: T[] = [];
+    for (let start = 0; start < keys.length; start += READS_AT_ONCE)
+      results.push(...(await Promise.all(keys.slice(start, start + READS_AT_ONCE).map(read))));
+    return results;
   }
 
   private async transact(items: TransactWriteItem[]): Promise<void> {
