@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   crisis: async () => (await import('./commands/crisis.js')).crisisCommand,
   approvals: async () => (await import('./commands/approvals.js')).approvalsCommand,
   posts: async () => (await import('./commands/posts.js')).postsCommand,
+  assign: async () => (await import('./commands/assign.js')).assignCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
   analytics: async () => (await import('./commands/analytics.js')).analyticsCommand,
   users: async () => (await import('./commands/users.js')).usersCommand,

@@ -178,6 +178,21 @@ function buildProgram(host, dispatch) {
     .action(run('posts'));
 
   program
+    .command('assign')
+    .summary("give an event's conversation to a person or a team")
+    .description('Reassigns the conversation of an event in the running Foghorn (a person of people:, or a team of teams:), audited.')
+    .usage('EVENT_ID --person NAME | --team NAME [--note TEXT]')
+    .argument('[eventId]', 'the event id (see: foghorn events list)')
+    .option('--person <name>', 'a person under people: in foghorn.config.yaml')
+    .option('--team <name>', 'a team under teams: (a member in hours is picked by its strategy)')
+    .option('--note <text>', 'why, for the audit log')
+    .option('--who <name>', 'who decides, for the audit log (default: FOGHORN_WHO; locally the runtime names the caller)')
+    .option('--json', 'print the answer as one JSON object')
+    .option(...URL_OPTION)
+    .allowExcessArguments()
+    .action(run('assign'));
+
+  program
     .command('audit')
     .summary('show the audit log (actions, approvals, crisis switches, escalations)')
     .description('The audit log of the running Foghorn, newest first.')

@@ -1,27 +1,46 @@
+import { assignExecutor } from '../assignment/assign-executor.js';
 import type { ActionExecutor } from '../core/act.js';
 import { type PlatformExecutorOptions, platformExecutor } from '../core/executors/platform.js';
 import { tagExecutor } from '../core/executors/tag.js';
 import { redactRequest } from '../core/outbound/index.js';
 import { secretValues } from '../core/settings.js';
+import { ticketConversation } from '../crisis/conversation.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
 import { connectorFor, connectorSettingNames } from '../platforms/index.js';
 import type { Adapters } from './adapters.js';
+import { assignmentsOf } from './assignments-of.js';
 import { withLengthGuard } from './length-guard.js';
 
 /**
  * What each action type does, for both runtimes; a new action type is registered here and nowhere else.
  * `reply` and `post` go through the platform's connector (recorded with secrets redacted in sandbox
  * mode), `tag` onto the stored event (with the action's completion); the crisis kit then puts replies and posts behind crisis mode and
- * the outgoing guard, adds `hold`, `crisis` and `escalate`, and audits every one.
+ * the outgoing guard, adds `hold`, `crisis` and `escalate`, and audits every one. `assign` gives the conversation an
+ * owner (functions/assignment/assign-executor.ts).
  */
 export function actionExecutors(
-  adapters: Pick<Adapters, 'settings' | 'clock' | 'forceSandbox' | 'live' | 'sandbox' | 'crisisStores'>,
+  adapters: Pick<Adapters, 'settings' | 'clock' | 'forceSandbox' | 'live' | 'sandbox' | 'crisisStores'> &
+    Partial<Pick<Adapters, 'assignments' | 'teamConfig'>>,
   kit: CrisisKit,
 ): Record<string, ActionExecutor> {
   const platform = platformExecutor(platformSending(adapters));
   // A text over its platform's limit is held (or sent as a thread), never sent to be refused.
   const lengthGuarded = withLengthGuard(platform, adapters, kit);
-  return kit.executors({ reply: lengthGuarded, post: lengthGuarded, tag: tagExecutor() });
+  const assign = assignExecutor({
+    // Named one by one: the AWS adapters' members are getters, which a spread would drop.
+    assignments: adapters.teamConfig
+      ? assignmentsOf({
+          assignments: adapters.assignments,
+          crisisStores: adapters.crisisStores,
+          clock: adapters.clock,
+          teamConfig: adapters.teamConfig,
+        })
+      : undefined,
+    timers: adapters.crisisStores.timers,
+    conversationOf: ticketConversation,
+    clock: adapters.clock,
+  });
+  return kit.executors({ reply: lengthGuarded, post: lengthGuarded, tag: tagExecutor(), assign });
 }
 
 /** How replies and posts reach a platform: its connector, live or sandboxed, recorded with secrets redacted. */

@@ -21,6 +21,7 @@ import { GUARDED_ACTION_TYPES } from '../crisis/guarded-action-types.js';
 import type { FoghornConfig } from '../rules/config.js';
 import { DynamoActionStore } from '../storage/dynamo/action-store.js';
 import { DynamoAnalyticsStore } from '../storage/dynamo/analytics-store.js';
+import { DynamoAssignmentStore } from '../storage/dynamo/assignment-store.js';
 import { ClaimCrisisChecks } from '../storage/dynamo/claim-crisis-checks.js';
 import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
 import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
@@ -143,6 +144,10 @@ class AwsAdapters implements Adapters {
 
   get posts(): DynamoPostStore {
     return this.#once('posts', () => new DynamoPostStore(this.#table()));
+  }
+
+  get assignments(): DynamoAssignmentStore {
+    return this.#once('assignments', () => new DynamoAssignmentStore(this.#table()));
   }
 
   get analytics(): DynamoAnalyticsStore {

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { withAssignment } from '../assignment/assignment-rule-set.js';
 import { checkCanonicalEvent, isRepublished } from '../core/canonical-event.js';
 import { type EvaluateDependencies, evaluateEvent } from '../core/evaluate.js';
 import { type Provided, resolveProvided } from '../core/provided.js';
@@ -37,7 +38,8 @@ export function createEvaluateHandler(
 const wrapped = new WeakMap<LoadedRules, RuleSet>();
 
 /**
- * The rule set evaluate runs: the rules in force, wrapped by crisis mode (spikes, response timers, the crisisMode fact).
+ * The rule set evaluate runs: the rules in force, wrapped by crisis mode (spikes, response timers, the crisisMode fact)
+ * and by assignment (an answer closes its conversations).
  * Only crisis mode's stores are needed, not the whole crisis kit (escalation targets and senders, the config parsers).
  */
 export async function evaluatedRuleSet(adapters: Adapters): Promise<RuleSet> {
@@ -47,6 +49,8 @@ export async function evaluatedRuleSet(adapters: Adapters): Promise<RuleSet> {
   let ruleSet = wrapped.get(loaded);
   if (!ruleSet) {
     ruleSet = withCrisis(loaded.ruleSet, () => loaded.crisisOptions, adapters.crisisStores);
+    // An answer closes the conversations it answers, for the owners' open counts.
+    if (adapters.assignments) ruleSet = withAssignment(ruleSet, adapters.assignments, () => adapters.clock.now());
     wrapped.set(loaded, ruleSet);
   }
   return ruleSet;

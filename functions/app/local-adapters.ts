@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AnalyticsStore } from '../analytics/ports.js';
+import type { AssignmentStore } from '../assignment/ports.js';
 import type { CanonicalEvent } from '../core/event.js';
 import { LiveSender, SandboxSender } from '../core/outbound/index.js';
 import type { ActionRecord, ActionStore, Clock, CursorStore, DecisionStore, EventStore } from '../core/ports.js';
@@ -14,6 +15,7 @@ import type { QueueStorage } from '../local/queue-storage.js';
 import type { PostStore } from '../posts/ports.js';
 import { EmbeddedActionStore } from '../storage/embedded/action-store.js';
 import { EmbeddedAnalyticsStore } from '../storage/embedded/analytics-store.js';
+import { EmbeddedAssignmentStore } from '../storage/embedded/assignment-store.js';
 import { embeddedCrisisStores } from '../storage/embedded/crisis-stores.js';
 import { EmbeddedCursorStore } from '../storage/embedded/cursor-store.js';
 import type { EmbeddedDatabase } from '../storage/embedded/database.js';
@@ -102,6 +104,7 @@ export interface StoreSet {
   crisisStores: CrisisStores;
   analytics: AnalyticsStore;
   posts: PostStore;
+  assignments: AssignmentStore;
   listings: LocalListings;
 }
 
@@ -199,6 +202,7 @@ function embeddedStores(database: EmbeddedDatabase, bus: LocalBus<QueueName>, qu
     cursors: new EmbeddedCursorStore({ database }),
     analytics: new EmbeddedAnalyticsStore({ database }),
     posts: new EmbeddedPostStore(database),
+    assignments: new EmbeddedAssignmentStore(database),
     // This process owns the data, so the crisis switch is read from memory after the first read.
     crisisStores: { ...crisisStores, crisis: new ProcessCachedCrisisStore(crisisStores.crisis) },
     listings: {

@@ -3,6 +3,7 @@ import { ProcessCachedCrisisStore } from '../local/process-cached-crisis-store.j
 import type { QueueStorage } from '../local/queue-storage.js';
 import { DynamoActionStore } from '../storage/dynamo/action-store.js';
 import { DynamoAnalyticsStore } from '../storage/dynamo/analytics-store.js';
+import { DynamoAssignmentStore } from '../storage/dynamo/assignment-store.js';
 import { DynamoCrisisStore } from '../storage/dynamo/crisis-store.js';
 import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
 import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
@@ -32,6 +33,7 @@ export function dynamoStores(table: DynamoTable): StoreSet {
     cursors: new DynamoCursorStore(table),
     analytics: new DynamoAnalyticsStore(table),
     posts: new DynamoPostStore(table),
+    assignments: new DynamoAssignmentStore(table),
     // This process owns the data, so the crisis switch is read from memory after the first read.
     crisisStores: { ...dynamoCrisisStores(table), crisis: new ProcessCachedCrisisStore(new DynamoCrisisStore(table)) },
     listings: {
