@@ -236,7 +236,16 @@ describe('the api Lambda handler (dynalite for the table)', () => {
   it('hands the request headers to the route, names in lower case (an Idempotency-Key reaches POST /api/posts)', async () => {
     const seen: unknown[] = [];
     const handler = createApiHandler({
-      routes: [{ method: 'POST', path: '/api/posts', handle: async ({ headers }) => (seen.push(headers), { status: 200, body: {} }) }],
+      routes: [
+        {
+          method: 'POST',
+          path: '/api/posts',
+          handle: async ({ headers }) => {
+            seen.push(headers);
+            return { status: 200, body: {} };
+          },
+        },
+      ],
     });
     await handler({
       ...request('POST /api/posts', { body: {} }),
