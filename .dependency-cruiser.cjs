@@ -2,7 +2,7 @@
 // together with the folder-level loop check, which dependency-cruiser cannot express (its `circular` is per module).
 // Type-only imports count: a domain folder that names an adapter's type still depends on it.
 
-const DOMAIN = '^functions/(core|text|matcher|platforms|rules|escalation|crisis|auth|analytics|listening|posts)/';
+const DOMAIN = '^functions/(core|text|matcher|platforms|rules|escalation|crisis|auth|analytics|listening|posts|assignment)/';
 
 /** The domain folders whose imports are listed: each imports itself and these folders of functions/ only. */
 const FOLDER_IMPORTS = [
@@ -16,6 +16,11 @@ const FOLDER_IMPORTS = [
     why: 'response-time analytics (its config section; conversations, episodes)',
   },
   { folder: 'posts', imports: ['core', 'rules', 'crisis', 'auth'], why: 'scheduled posts (the channels section, crisis mode, audit)' },
+  {
+    folder: 'assignment',
+    imports: ['core', 'rules', 'crisis', 'auth'],
+    why: 'assignment inside the team (people and teams sections, conversations, response timers, audit)',
+  },
 ];
 
 function folderRule({ folder, imports, why }) {

@@ -1,4 +1,5 @@
 import type { AnalyticsStore } from '../analytics/ports.js';
+import type { AssignmentStore } from '../assignment/ports.js';
 import type { HttpSender } from '../core/http.js';
 import type {
   ActionStore,
@@ -72,6 +73,8 @@ export interface Adapters {
   analytics?: AnalyticsStore;
   /** Scheduled posts and their due-time index; without it the posts API and the sweep's publishing are off. */
   posts?: PostStore;
+  /** Conversations' owners, round-robin turns and open counts; without it `assign` actions fail and the assignment API answers 404. */
+  assignments?: AssignmentStore;
 
   /** The bus events are published on (EventBridge, the local bus). */
   bus: EventPublisher;

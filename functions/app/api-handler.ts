@@ -4,6 +4,7 @@ import type { ApiRoute } from '../crisis/crisis-api-routes.js';
 import type { Adapters } from './adapters.js';
 import { analyticsSourcesOf } from './analytics-recording.js';
 import { consoleReadsOf, foghornApiRoutes } from './api-routes.js';
+import { assignmentRouteSources } from './assignments-of.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { awsOpenApiRoute } from './openapi.js';
 import { scheduledPostsOf } from './scheduled-posts-of.js';
@@ -76,6 +77,7 @@ export function apiStage(adapters: Provided<Adapters>): (event: APIGatewayProxyE
         analyticsSourcesOf(wired),
         consoleReadsOf(wired),
         scheduledPostsOf(wired),
+        assignmentRouteSources(wired),
       ),
       onError: (error, routeKey) => wired.logger.error('api route failed', { routeKey, error }),
     }),

@@ -1,4 +1,6 @@
 import { type AnalyticsSources, analyticsApiRoutes } from '../analytics/analytics-api-routes.js';
+import { type AssignmentRouteSources, assignmentApiRoutes } from '../assignment/assignment-api-routes.js';
+import { ownerView } from '../assignment/assignments.js';
 import { listingQuery } from '../core/api-query.js';
 import { FoghornError } from '../core/errors.js';
 import type { CanonicalEvent } from '../core/event.js';
@@ -12,6 +14,7 @@ import type { ScheduledPosts } from '../posts/scheduled-posts.js';
 import type { Adapters } from './adapters.js';
 import { conversationAnswer, DecisionCache, type InsightSources, type ListingPage, rulesAnswer } from './console-insights.js';
 import { type DeadLetterQueue, deadLetterRoutes, type RedriveAudit } from './dead-letter-routes.js';
+import { withOwners } from './owned-events.js';
 import type { RuleReloadStatus } from './watched-rule-source.js';
 import { withoutSecrets } from './without-secrets.js';
 
@@ -46,7 +49,7 @@ const DECISIONS_PER_REQUEST = 200;
 
 /** The console's reads over the adapters' stores, when their event and action stores can list pages (DynamoDB's can). */
 export function consoleReadsOf(
-  adapters: Pick<Adapters, 'events' | 'actions' | 'decisions' | 'crisisStores' | 'clock' | 'ruleState' | 'rules'>,
+  adapters: Pick<Adapters, 'events' | 'actions' | 'decisions' | 'crisisStores' | 'clock' | 'ruleState' | 'rules' | 'assignments'>,
 ): ConsoleReads | undefined {
   const events = adapters.events as EventStore & { listPage?: ListingPage<CanonicalEvent> };
   const actions = adapters.actions as Adapters['actions'] & { listPage?: ListingPage<ActionRecord> };
@@ -56,7 +59,8 @@ export function consoleReadsOf(
   const now = () => adapters.clock.now();
   const deadLetters = (adapters as WithDeadLetterQueues).deadLetterQueues;
   return {
-    events: listEvents,
+    // Each event with its conversation's owner, filtered by owner= and team=.
+    events: withOwners(listEvents, adapters.assignments),
     actions: listActions,
     decisions: adapters.decisions,
     episodes: adapters.crisisStores.episodes,
@@ -103,7 +107,8 @@ function rulesInForce(rules: Adapters['rules'], now: () => Date): Pick<InsightSo
  * With `reads`, also the console's reads: `GET /api/events` and `GET /api/actions` (filtered
  * and paged as core/api-query.ts reads them), `GET /api/decisions?event=…`, `GET /api/spikes`, `GET /api/rules`,
  * `GET /api/conversations/{id}` (console-insights.ts), and the dead letters with their redrive (dead-letter-routes.ts).
- * With `posts`, the scheduled posts (functions/posts/posts-api-routes.ts).
+ * With `posts`, the scheduled posts (functions/posts/posts-api-routes.ts); with `assignment`, the teams and
+ * reassigning (functions/assignment/assignment-api-routes.ts) and each event's conversation owner.
  * Every answer is served without secrets: an approval carries its command's event, and a Discord event its
  * interaction token.
  */
@@ -113,10 +118,12 @@ export function foghornApiRoutes(
   analytics?: AnalyticsSources,
   reads?: ConsoleReads,
   posts?: ScheduledPosts,
+  assignment?: AssignmentRouteSources,
 ): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...crisisApiRoutes(kit),
     ...postsApiRoutes(posts),
+    ...assignmentApiRoutes(assignment),
     ...analyticsApiRoutes(analytics),
     {
       method: 'GET',
@@ -126,7 +133,9 @@ export function foghornApiRoutes(
         if (!stored) return { status: 404, body: { error: `no event '${params.id}'`, detail: null } };
         // The helpdesk tickets of its conversation, without the message each one keeps (that is the event's own).
         const tickets = (await kit.ticketsOf(stored.event)).map(({ event: _event, ...ticket }) => ticket);
-        return { status: 200, body: { event: stored.event, tickets } };
+        // Its conversation's owner (the same conversation key as the tickets'), null when it has none.
+        const owner = assignment ? await assignment.assignments.ownerOf(assignment.conversationOf(stored.event)) : undefined;
+        return { status: 200, body: { event: stored.event, tickets, owner: owner ? ownerView(owner) : null } };
       },
     },
     ...consoleReadRoutes(reads),

@@ -79,6 +79,24 @@ const releaseBody = z.object({
   who: who('The person releasing'),
   at: z.string().optional().describe('A new minute (ISO time); absent: its own minute, or the next sweep when that has passed'),
 });
+const assignBody = z.object({
+  who: who('The person reassigning'),
+  person: z.string().min(1).optional().describe('A key of `people:`: give this or `team`'),
+  team: z.string().min(1).optional().describe('A key of `teams:`: a member in hours is picked by its strategy'),
+  note: z.string().optional().describe('Why, for the audit log'),
+  requestId: z.string().min(1).optional().describe('The same id again changes nothing (a retried request)'),
+});
+const ownerSchema = object(
+  {
+    person: { type: 'string' },
+    team: { type: 'string' },
+    since: { type: 'string', format: 'date-time' },
+    by: { type: 'string', description: '`rule:<id>` or `user:<name>`' },
+    open: { type: 'boolean', description: 'False once the brand answered in the conversation or it was resolved' },
+    why: { type: 'string' },
+  },
+  ['since', 'by', 'open', 'why'],
+);
 const rejectBody = z.object({ who: who('The person rejecting'), reason: z.string().min(1).describe('Why it must not go out') });
 
 interface Operation {
@@ -219,8 +237,53 @@ const OPERATIONS: Record<string, Operation> = {
           ['target', 'helpdesk', 'status', 'conversation', 'openedBy', 'createdAt'],
         ),
       },
+      owner: {
+        ...ownerSchema,
+        nullable: true,
+        description: "The conversation's owner (docs/routing.md#assignment); null when it has none",
+      },
     }),
     also: [404],
+  },
+  'POST /api/events/{id}/assign': {
+    summary: "Give the event's conversation to a person or a team (needs the agent role); audited with who, from, to and why",
+    body: assignBody,
+    answer: object({
+      owner: ownerSchema,
+      previous: { ...ownerSchema, nullable: true },
+      result: { type: 'string', enum: ['assigned', 'repeated', 'kept'] },
+    }),
+    also: [404],
+    change: 'guarded',
+  },
+  'GET /api/teams': {
+    summary: 'The teams of foghorn.config.yaml with their members, open conversations and who is in hours now',
+    answer: object({
+      teams: {
+        type: 'array',
+        items: object(
+          {
+            id: { type: 'string' },
+            strategy: { type: 'string', enum: ['round-robin', 'least-open'] },
+            lead: { type: 'string' },
+            members: {
+              type: 'array',
+              items: object(
+                {
+                  id: { type: 'string' },
+                  name: { type: 'string' },
+                  user: { type: 'string' },
+                  open: { type: 'integer' },
+                  inHours: { type: 'boolean' },
+                },
+                ['id', 'name', 'open', 'inHours'],
+              ),
+            },
+          },
+          ['id', 'strategy', 'members'],
+        ),
+      },
+    }),
   },
   'GET /api/crisis': { summary: 'Crisis mode', answer: object({ crisis: ref('Crisis') }) },
   'POST /api/crisis/on': {
@@ -334,8 +397,17 @@ const OPERATIONS: Record<string, Operation> = {
     change: 'sign-in',
   },
   'GET /api/me': {
-    summary: 'Who the session or API token is, and their role',
-    answer: object({ name: { type: 'string' }, role: { type: 'string', enum: ['viewer', 'agent', 'lead', 'admin'] } }),
+    summary: 'Who the session or API token is, their role, and the person and teams they are (people: and teams:)',
+    answer: object(
+      {
+        name: { type: 'string' },
+        user: { type: 'string' },
+        role: { type: 'string', enum: ['viewer', 'agent', 'lead', 'admin'] },
+        person: { type: 'string' },
+        teams: { type: 'array', items: { type: 'string' } },
+      },
+      ['name', 'user', 'role', 'teams'],
+    ),
     also: [401],
   },
 };

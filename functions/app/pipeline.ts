@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Assignments } from '../assignment/assignments.js';
 import type { PollReport } from '../core/poll.js';
 import type { ApiRoute } from '../crisis/crisis-api-routes.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
@@ -7,6 +8,7 @@ import { actStage } from './act-handler.js';
 import type { Adapters } from './adapters.js';
 import { analyticsSourcesOf, withAnalyticsRecording } from './analytics-recording.js';
 import { consoleReadsOf, foghornApiRoutes } from './api-routes.js';
+import { assignmentRouteSources, assignmentsOf } from './assignments-of.js';
 import { crisisKitOf } from './crisis-kit-of.js';
 import { evaluateStage } from './evaluate-handler.js';
 import { ingestStage } from './ingest-handler.js';
@@ -26,6 +28,8 @@ export interface Pipeline {
   /** The human-facing API, as the api function serves it on AWS. */
   apiRoutes: readonly ApiRoute[];
   crisis: CrisisKit;
+  /** Conversations' owners over the team config's people: and teams: (absent without an assignment store). */
+  assignments?: Assignments;
   /** The stage that consumes each queue the topology names. */
   consumer(name: FunctionName): ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
 }
@@ -53,8 +57,10 @@ export async function assemblePipeline(adapters: Adapters): Promise<Pipeline> {
       analyticsSourcesOf(adapters),
       consoleReadsOf(adapters),
       scheduledPostsOf(adapters),
+      assignmentRouteSources(adapters),
     ),
     crisis,
+    ...(assignmentsOf(adapters) ? { assignments: assignmentsOf(adapters)! } : {}),
     consumer: (name) => consumers[name],
   };
 }

@@ -14,4 +14,5 @@ export const ruleLanguageBasics: readonly RuleLanguageBasics[] = [
   { name: 'analytics', ruleKeyNames: [] },
   { name: 'listening', ruleKeyNames: [] },
   { name: 'posts', ruleKeyNames: [] },
+  { name: 'assignment', ruleKeyNames: [] },
 ];

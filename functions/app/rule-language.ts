@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { analyticsRuleLanguage } from '../analytics/rule-language.js';
+import { assignmentRuleLanguage } from '../assignment/rule-language.js';
 import { consoleRuleLanguage } from '../auth/rule-language.js';
 import { ON_AMBIGUOUS, parseOutboundSection } from '../core/outbound/outbound-policy.js';
 import { crisisRuleLanguage } from '../crisis/rule-language.js';
@@ -44,4 +45,5 @@ export const ruleLanguage: readonly RuleLanguageExtension[] = [
   analyticsRuleLanguage,
   listeningRuleLanguage,
   postsRuleLanguage,
+  assignmentRuleLanguage,
 ];

@@ -113,6 +113,9 @@ export const topology = {
     { method: 'DELETE', path: '/api/posts/{id}', function: 'api', auth: 'iam' },
     { method: 'POST', path: '/api/posts/{id}/release', function: 'api', auth: 'iam' },
     { method: 'POST', path: '/api/posts/release', function: 'api', auth: 'iam' },
+    // Assignment inside the team (functions/assignment/assignment-api-routes.ts).
+    { method: 'GET', path: '/api/teams', function: 'api', auth: 'iam' },
+    { method: 'POST', path: '/api/events/{id}/assign', function: 'api', auth: 'iam' },
     // The console's reads (served by the api function from the table; locally by the runtime's own routes).
     { method: 'GET', path: '/api/events', function: 'api', auth: 'iam' },
     { method: 'GET', path: '/api/actions', function: 'api', auth: 'iam' },

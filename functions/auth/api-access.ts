@@ -17,6 +17,8 @@ export const API_CHANGES: ReadonlyArray<{ method: string; path: string; ability:
   { method: 'DELETE', path: '/api/posts/{id}', ability: 'schedulePosts', recordsWho: true },
   { method: 'POST', path: '/api/posts/{id}/release', ability: 'releasePosts', recordsWho: true },
   { method: 'POST', path: '/api/posts/release', ability: 'releasePosts', recordsWho: true },
+  // Handing a conversation to a colleague or a team is an agent's daily work; it is audited with who did it.
+  { method: 'POST', path: '/api/events/{id}/assign', ability: 'assignConversations', recordsWho: true },
 ];
 
 /** Routes anyone may call: signing in and out. */

@@ -13,6 +13,7 @@ export const ABILITIES = {
   decideApprovals: 'agent',
   redrive: 'agent',
   schedulePosts: 'agent',
+  assignConversations: 'agent',
   switchCrisis: 'lead',
   releasePosts: 'lead',
   administer: 'admin',

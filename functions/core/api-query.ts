@@ -85,13 +85,37 @@ const parameter = {
     schema: z.string().min(1).max(64).meta({ description: 'Only actions of this type (reply, escalate, tag, …).' }),
     allowed: 'an action type such as reply or escalate',
   },
+  owner: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/)
+      .meta({ description: 'Only events of conversations this person (a key of people:) owns.' }),
+    allowed: 'a person, a key of people: in foghorn.config.yaml',
+  },
+  team: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/)
+      .meta({ description: 'Only events of conversations assigned to this team (a key of teams:).' }),
+    allowed: 'a team, a key of teams: in foghorn.config.yaml',
+  },
 } as const;
 
 type ParameterName = keyof typeof parameter;
 
 /** The parameters each listing reads; a filter of another listing is refused rather than silently ignored. */
 const LISTINGS = {
-  events: { limit: 'limit', cursor: 'cursor', platform: 'platform', kind: 'kind', status: 'eventStatus', since: 'since', until: 'until' },
+  events: {
+    limit: 'limit',
+    cursor: 'cursor',
+    platform: 'platform',
+    kind: 'kind',
+    status: 'eventStatus',
+    since: 'since',
+    until: 'until',
+    owner: 'owner',
+    team: 'team',
+  },
   actions: {
     limit: 'limit',
     cursor: 'cursor',
@@ -107,7 +131,7 @@ const LISTINGS = {
 
 export type ListingName = keyof typeof LISTINGS;
 
-const FILTER_NAMES = ['platform', 'kind', 'status', 'rule', 'type', 'since', 'until'] as const;
+const FILTER_NAMES = ['platform', 'kind', 'status', 'rule', 'type', 'since', 'until', 'owner', 'team'] as const;
 
 export class BadQueryError extends FoghornError {
   constructor(
@@ -137,6 +161,9 @@ export interface ListingQuery {
   status?: string;
   rule?: string;
   type?: string;
+  /** Events of conversations this person owns, or assigned to this team (read beside the listing, not by the store). */
+  owner?: string;
+  team?: string;
   /** ISO times (toISOString), `since` inclusive and `until` exclusive. */
   since?: string;
   until?: string;

@@ -122,7 +122,7 @@ export interface CompletionEffects {
   answered?: { conversations: string[]; at: string };
 }
 
-export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla' | 'listen' | 'post';
+export type AuditKind = 'action' | 'approval' | 'crisis' | 'escalation' | 'spike' | 'sla' | 'listen' | 'post' | 'assignment';
 
 /** One line of the audit log: what happened, to what, and why (event, rule, person). */
 export interface AuditRecord {

@@ -64,7 +64,7 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, b
 
 function describeUnionMismatch(path: ReadonlyArray<string | number>): string {
   if (path.length === 2 && (path[0] === 'then' || path[0] === 'onQuiet')) {
-    return 'an action is an object with exactly one of: reply, post, tag, hold, escalate, crisis';
+    return 'an action is an object with exactly one of: reply, post, tag, hold, escalate, crisis, assign';
   }
   if (path.at(-1) === 'tag') return 'tag takes a label or a list of labels';
   return 'expected a text, or texts per language code with a `default`';

@@ -29,7 +29,8 @@ export type CompiledAction =
   | { type: 'tag'; tags: string[] }
   | { type: 'hold'; reason: Template; inner?: CompiledAction }
   | { type: 'escalate'; target: string; severity: string; summary: Template }
-  | { type: 'crisis'; state: 'on' | 'off' };
+  | { type: 'crisis'; state: 'on' | 'off' }
+  | { type: 'assign'; team?: string; person?: string; unanswered?: { after: string; afterMs: number; escalate: string } };
 
 export interface CompiledLimits {
   perAuthor?: { count: number; windowMs: number };
@@ -160,6 +161,18 @@ export function compileAction(
     };
   }
   if ('crisis' in action) return { type: 'crisis', state: action.crisis };
+  // Team and person names are checked against the config by the assignment extension (its checkRule).
+  if ('assign' in action) {
+    const { team, person, unanswered } = action.assign;
+    return {
+      type: 'assign',
+      ...(team ? { team } : {}),
+      ...(person ? { person } : {}),
+      ...(unanswered
+        ? { unanswered: { after: unanswered.after, afterMs: parseDuration(unanswered.after), escalate: unanswered.escalate } }
+        : {}),
+    };
+  }
   const { hold } = action;
   const inner = hold.reply
     ? compileAction({ reply: hold.reply }, [...path, 'hold'], config, problems)

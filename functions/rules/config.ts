@@ -25,6 +25,9 @@ const timeRange = z
     error: (issue) => `an empty range '${String(issue.input)}': from and to are the same time (00:00-24:00 is the whole day)`,
   });
 
+/** Opening hours per day (mon … sun): a range or a list; a day not listed is closed. People's `hours:` have the same shape. */
+export const businessHoursSchema = z.partialRecord(z.enum(DAYS), z.union([timeRange, z.array(timeRange)]));
+
 export const foghornConfigSchema = z.looseObject({
   timezone: z
     .string()
@@ -43,8 +46,7 @@ export const foghornConfigSchema = z.looseObject({
         .describe("Each channel's language (<platform>:<channel id>: code), used only for posts too short to tell"),
     })
     .default({ default: 'en', channels: {} }),
-  businessHours: z
-    .partialRecord(z.enum(DAYS), z.union([timeRange, z.array(timeRange)]))
+  businessHours: businessHoursSchema
     .default({
       mon: '09:00-17:00',
       tue: '09:00-17:00',
@@ -96,7 +98,7 @@ export const foghornConfigSchema = z.looseObject({
 });
 export type FoghornConfig = z.infer<typeof foghornConfigSchema>;
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

@@ -31,6 +31,10 @@ export function renderAction(
       return { type: 'escalate', params: { target: action.target, severity: action.severity, summary: action.summary.render(lookup) } };
     case 'crisis':
       return { type: 'crisis', params: { state: action.state } };
+    case 'assign': {
+      const { type: _type, ...params } = action;
+      return { type: 'assign', params };
+    }
     case 'hold': {
       const inner = action.inner ? renderAction(action.inner, scope, defaultLang) : undefined;
       return {

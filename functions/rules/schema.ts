@@ -130,6 +130,25 @@ const holdSchema = z
   .strict()
   .refine((hold) => !(hold.reply && hold.post), { message: 'a hold parks one action: reply or post, not both' });
 
+/** Names declared under `teams:` and `people:` (the assignment extension checks them against the config). */
+const assignSchema = z
+  .object({
+    team: z.string().min(1).optional().describe('A team under `teams:`: one of its members in hours gets the conversation'),
+    person: z.string().min(1).optional().describe('A person under `people:`'),
+    unanswered: z
+      .object({
+        after: duration.describe('How long the owner has to answer (30m, 2h)'),
+        escalate: z.string().min(1).default('lead').describe("`lead` (the team lead's notify target) or a target under `targets:`"),
+      })
+      .strict()
+      .optional()
+      .describe('Escalate when the owner has not answered in time'),
+  })
+  .strict()
+  .refine((assign) => (assign.team === undefined) !== (assign.person === undefined), {
+    message: 'assign names one owner: a team or a person',
+  });
+
 export const actionSchema = z
   .union([
     z.object({ reply: replySchema }).strict(),
@@ -139,8 +158,9 @@ export const actionSchema = z
     z.object({ escalate: escalateSchema }).strict(),
     // Crisis mode records the rule and the event as the switch's cause.
     z.object({ crisis: z.enum(['on', 'off']).describe('Switch crisis mode on or off') }).strict(),
+    z.object({ assign: assignSchema }).strict(),
   ])
-  .describe('One of reply, post, tag, hold, escalate, crisis');
+  .describe('One of reply, post, tag, hold, escalate, crisis, assign');
 export type ActionSpec = z.infer<typeof actionSchema>;
 
 export const limitsSchema = z

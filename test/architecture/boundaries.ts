@@ -23,6 +23,7 @@ export const LAYOUT_FOLDERS = [
   'analytics',
   'listening',
   'posts',
+  'assignment',
   'storage',
   'aws',
   'local',

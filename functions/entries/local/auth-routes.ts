@@ -20,6 +20,8 @@ export interface LocalAuthOptions {
   /** The interface the server listens on: the printed sign-in link uses it (127.0.0.1 for a wildcard). */
   host: string;
   clock?: Clock;
+  /** The person a console user is and their teams (people: and teams: of the team config), for `GET /api/me`. */
+  identity?: (user: string) => { person?: string; teams: string[] };
 }
 
 /**
@@ -49,7 +51,7 @@ export function installLocalAuth(server: LocalHttpServer, options: LocalAuthOpti
     const ended = id !== undefined && context.sessions.end(id);
     return { status: 200, headers: { 'set-cookie': clearedSessionCookie(context.isSecure(headers)) }, body: { signedOut: ended } };
   });
-  server.add('GET', '/api/me', ({ headers }) => me(context, headers));
+  server.add('GET', '/api/me', ({ headers }) => me(context, headers, options.identity));
 
   const apiTokenSource = context.apiToken.source;
   server.onListening((port) => {
@@ -100,14 +102,17 @@ async function signIn(context: SignInContext, { headers, body }: LocalRequest): 
   };
 }
 
-function me(context: SignInContext, headers: IncomingHttpHeaders): LocalAnswer {
+function me(context: SignInContext, headers: IncomingHttpHeaders, identity: LocalAuthOptions['identity']): LocalAnswer {
   const caller = callerOf(context, headers);
   if ('refused' in caller) return caller.refused;
   const { principal } = caller;
   if (!principal) return { status: 401, body: { error: 'not signed in', detail: { signIn: '/login' } } };
   return {
     status: 200,
-    body: principal.kind === 'user' ? { name: principal.name, role: principal.role } : { name: 'token', role: 'admin' },
+    body:
+      principal.kind === 'user'
+        ? { name: principal.name, user: principal.name, role: principal.role, ...(identity?.(principal.name) ?? { teams: [] }) }
+        : { name: 'token', user: 'token', role: 'admin', teams: [] },
   };
 }
 

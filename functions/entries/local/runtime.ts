@@ -4,6 +4,7 @@ import type { AppLogger } from '../../app/adapters.js';
 import { type DeadLetterQueue, deadLetterRoutes } from '../../app/dead-letter-routes.js';
 import { localAdapters } from '../../app/local-adapters.js';
 import { openApiDocument } from '../../app/openapi.js';
+import { withOwners } from '../../app/owned-events.js';
 import { assemblePipeline } from '../../app/pipeline.js';
 import type { SweepReport } from '../../app/sweep-handler.js';
 import { type QueueName, topology } from '../../app/topology.js';
@@ -158,9 +159,11 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
   // Listings for one machine: on AWS the table and the queues' consoles answer these. Served without secrets
   // (a Discord event's interaction token), as the api routes are.
   // Filtered and paged (`next`, then `?cursor=`) as core/api-query.ts reads them.
+  // Each event with its conversation's owner, filtered by owner= and team= (functions/app/owned-events.ts).
+  const ownedEvents = withOwners(listings.events, adapters.assignments);
   server.add('GET', '/api/events', async ({ query }) =>
     listing(async () => {
-      const page = await listings.events(listingQuery('events', query, now()));
+      const page = await ownedEvents(listingQuery('events', query, now()));
       return withoutSecrets({ events: page.items, next: page.next ?? null });
     }),
   );
@@ -199,6 +202,7 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
     logger,
     host,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(pipeline.assignments ? { identity: (user: string) => pipeline.assignments!.personOf(user) } : {}),
   });
   let document: Record<string, unknown> = {};
   server.add('GET', '/api/openapi.json', () => ({ status: 200, body: document }));
