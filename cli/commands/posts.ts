@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { type Command, UsageError } from '../io.js';
-import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
+import { type ApiCredential, apiCredentialFor, callRuntime, RuntimeApiError, runtimeUrl } from './runtime-api.js';
+
+/** Tries of one schedule when Foghorn cannot be reached or fails (5xx); the idempotency key makes a retry safe. */
+const SCHEDULE_TRIES = 3;
 
 const USAGE = [
   'foghorn posts schedule --channel NAME --at ISO-TIME --text TEXT [--lang TAG] [--approval]',
@@ -76,7 +80,7 @@ export const postsCommand: Command = {
           ...(values.lang ? { lang: values.lang } : {}),
           ...(values.approval ? { approval: true } : {}),
         });
-        const { post } = await callRuntime<{ post: Post }>(base, 'POST', '/api/posts', body, credential);
+        const { post } = await scheduleOnce(base, body, credential);
         show([post]);
         return 0;
       }
@@ -113,3 +117,20 @@ export const postsCommand: Command = {
     }
   },
 };
+
+/**
+ * One schedule, sent up to SCHEDULE_TRIES times under one Idempotency-Key: a try whose answer was lost (a timeout)
+ * may have stored the post, and the next try then answers that same post instead of making a second.
+ */
+async function scheduleOnce(base: string, body: Record<string, unknown>, credential: ApiCredential | undefined): Promise<{ post: Post }> {
+  const headers = { 'idempotency-key': randomUUID() };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await callRuntime<{ post: Post }>(base, 'POST', '/api/posts', body, credential, headers);
+    } catch (error) {
+      const retriable = error instanceof RuntimeApiError && (error.status === undefined || error.status >= 500);
+      if (!retriable || attempt >= SCHEDULE_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}

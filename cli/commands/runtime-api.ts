@@ -45,8 +45,15 @@ export function apiCredentialFor(base: string, io: CliIo): ApiCredential | undef
   }
 }
 
-/** The API answered with an error: its message, and exit code 1. */
-export class RuntimeApiError extends Error {}
+/** The API answered with an error (`status`), or could not be reached (no `status`): its message, and exit code 1. */
+export class RuntimeApiError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Calls the runtime's JSON API; an error answer becomes a RuntimeApiError with the API's own message. */
 export async function callRuntime<T>(
@@ -55,10 +62,12 @@ export async function callRuntime<T>(
   path: string,
   body?: unknown,
   credential?: ApiCredential,
+  extraHeaders: Record<string, string> = {},
 ): Promise<T> {
   let response: Response;
   try {
     const headers: Record<string, string> = {
+      ...extraHeaders,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(credential && (method !== 'GET' || credential.withReads) ? { authorization: `Bearer ${credential.token}` } : {}),
     };
@@ -78,12 +87,16 @@ export async function callRuntime<T>(
   try {
     json = text === '' ? {} : JSON.parse(text);
   } catch {
-    throw new RuntimeApiError(`${method} ${path} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+    throw new RuntimeApiError(
+      `${method} ${path} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+      response.status,
+    );
   }
   if (!response.ok) {
     const message = (json as { error?: unknown }).error;
     throw new RuntimeApiError(
       `${method} ${path} answered ${response.status}: ${typeof message === 'string' ? message : text.slice(0, 200)}${response.status === 401 ? tokenHint(credential) : ''}`,
+      response.status,
     );
   }
   return json as T;

@@ -14,6 +14,27 @@ export interface FeedEvent {
   url?: string;
   sentByFoghorn?: boolean;
   tags?: string[];
+  /** Its conversation's owner (listings and `/api/events/{id}`), absent when nobody owns it. */
+  owner?: Owner | null;
+}
+
+/** Who answers a conversation (docs/routing.md#assignment): a person, a team, or both. */
+export interface Owner {
+  person?: string;
+  team?: string;
+  since: string;
+  /** `rule:<id>` or `user:<name>`. */
+  by: string;
+  open?: boolean;
+  why?: string;
+}
+
+/** A team as `GET /api/teams` lists it. */
+export interface Team {
+  id: string;
+  strategy: string;
+  lead?: string;
+  members: Array<{ id: string; name: string; user?: string; open: number; inHours: boolean }>;
 }
 
 export type ActionStatus = 'in-progress' | 'retrying' | 'succeeded' | 'failed' | 'held' | 'unknown';
@@ -135,6 +156,9 @@ export type Role = 'viewer' | 'agent' | 'lead' | 'admin';
 export interface Me {
   name: string;
   role: Role;
+  /** The person (people: in the team config) this console user is, and their teams. */
+  person?: string;
+  teams?: string[];
 }
 
 /** A scheduled post (docs/posts.md). */

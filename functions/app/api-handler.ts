@@ -29,6 +29,11 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
   return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 }
 
+/** HTTP API hands headers over in lower case already; a test or another proxy may not. */
+function lowerCased(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
 /**
  * API Gateway (HTTP API, payload 2.0) in front of the shared route handlers: API Gateway has matched
  * the route (`routeKey` such as `POST /api/approvals/{id}/approve`) and its path parameters already.
@@ -54,6 +59,7 @@ export function createApiHandler(dependencies: Provided<ApiHandlerDependencies>)
         params: (event.pathParameters ?? {}) as Record<string, string>,
         query,
         body,
+        headers: lowerCased(event.headers ?? {}),
         ...(caller ? { caller } : {}),
       });
       const listed =

@@ -69,6 +69,10 @@ const scheduleBody = z.object({
   text: z.string().min(1).describe('The text, as it goes out (it passes the outgoing guard and the length guard)'),
   lang: z.string().optional().describe('Its language tag (fa, ar, he, ur, tr, sw, ru, en, …)'),
   approval: z.boolean().optional().describe('Held in the approval queue at its minute instead of going straight out'),
+  idempotencyKey: z
+    .string()
+    .optional()
+    .describe('As the Idempotency-Key header: a retry with the same key and request answers 200 with the same post'),
 });
 const cancelBody = z.object({ who: who('The person cancelling'), why: z.string().optional().describe('For the audit log') });
 const releaseBody = z.object({
@@ -332,7 +336,18 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /api/posts': {
     summary: 'Schedule a post for a channel and a minute (suspended at once while crisis mode is on; needs the agent role)',
     body: scheduleBody,
+    extraQuery: [
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'A key of your own (a UUID) kept with the post: the same key and request again answers 200 with that post, never a second one; the same key with another request, 409',
+        schema: { type: 'string', maxLength: 255 },
+      },
+    ],
     answer: object({ post: ref('Post') }),
+    also: [409],
     created: true,
     change: 'guarded',
   },
@@ -611,6 +626,10 @@ export function openApiDocument(
             commandId: {
               type: 'string',
               description: "The act path's command (GET /api/actions); the same id however often it is dispatched",
+            },
+            idempotency: {
+              type: 'object',
+              description: '{key, request}: the idempotency key it was scheduled with, and a digest of the request',
             },
             version: { type: 'integer' },
           },

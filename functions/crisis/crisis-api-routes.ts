@@ -10,6 +10,8 @@ export interface ApiRequest {
   body: Buffer;
   /** The authenticated caller (the IAM principal on AWS), recorded beside the `who` the body names. */
   caller?: string;
+  /** The request's headers, names in lower case (both runtimes hand them over so). */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface ApiAnswer {

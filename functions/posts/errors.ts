@@ -37,3 +37,13 @@ export class PostsHeldByCrisisError extends FoghornError {
     super(`${crisis}; release suspended posts once crisis mode is off`, { status: 409, detail: { status: 'crisis' } });
   }
 }
+
+/** An idempotency key sent again with a different request: it names the post the key already made. */
+export class PostIdempotencyKeyReusedError extends FoghornError {
+  constructor(key: string, postId: string) {
+    super(
+      `idempotency key '${key}' was already used to schedule post '${postId}' with a different request; send a new key for a new post`,
+      { status: 409, detail: { field: 'idempotencyKey', post: postId } },
+    );
+  }
+}

@@ -41,6 +41,8 @@ export interface ScheduledPost {
   /** When the sweep handed it to the act path, and the command's id. */
   publishedAt?: string;
   commandId?: string;
+  /** The client's idempotency key, and a digest of the request it came with (a retry must ask the same). */
+  idempotency?: { key: string; request: string };
   /** Counts changes: every update names the version it read. */
   version: number;
 }

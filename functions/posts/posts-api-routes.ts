@@ -30,23 +30,30 @@ export function postsApiRoutes(given: ScheduledPosts | undefined): ApiRoute[] {
     {
       method: 'POST',
       path: '/api/posts',
-      handle: async (request) =>
-        answer(async () => {
+      handle: async (request) => {
+        // A retry with the idempotency key of a post already stored answers 200 with it: nothing new was made.
+        let made = true;
+        const answered = await answer(async () => {
           const fields = fieldsOf(request);
           const lang = text(fields, 'lang');
           const approval = fields.approval;
           if (approval !== undefined && typeof approval !== 'boolean')
             throw new PostInputError(`'approval' must be true or false, got ${JSON.stringify(approval)}`, { field: 'approval' });
-          const post = await posts.schedule({
+          const idempotencyKey = idempotencyKeyOf(request, fields);
+          const { post, created } = await posts.scheduleOnce({
             channel: required(fields, 'channel', 'a channel name declared under channels: in foghorn.config.yaml'),
             at: required(fields, 'at', 'the minute to publish, an ISO time such as 2026-12-24T09:00:00+03:30'),
             text: text(fields, 'text') ?? '',
             ...(lang !== undefined ? { lang } : {}),
             ...(approval !== undefined ? { approval } : {}),
             who: who(request, fields, 'the person scheduling'),
+            ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
           });
+          made = created;
           return { post };
-        }, 201),
+        }, 201);
+        return answered.status === 201 && !made ? { ...answered, status: 200 } : answered;
+      },
     },
     {
       method: 'GET',
@@ -81,6 +88,20 @@ export function postsApiRoutes(given: ScheduledPosts | undefined): ApiRoute[] {
         }),
     },
   ];
+}
+
+/** The `Idempotency-Key` header or the body's `idempotencyKey`; both may be sent when they agree. */
+function idempotencyKeyOf(request: ApiRequest, fields: Record<string, unknown>): string | undefined {
+  const header = request.headers?.['idempotency-key'];
+  if (Array.isArray(header)) throw new PostInputError('send one Idempotency-Key header, not several', { header: 'Idempotency-Key' });
+  const body = fields.idempotencyKey;
+  if (body !== undefined && typeof body !== 'string')
+    throw new PostInputError(`'idempotencyKey' must be a string, got ${JSON.stringify(body)}`, { field: 'idempotencyKey' });
+  if (header !== undefined && body !== undefined && header !== body)
+    throw new PostInputError(`the Idempotency-Key header ('${header}') and the body's idempotencyKey ('${body}') differ; send one key`, {
+      field: 'idempotencyKey',
+    });
+  return header ?? body;
 }
 
 class PostsNotServedError extends FoghornError {

@@ -1,10 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { type ActionCommand, actionCommandId } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { Clock } from '../core/ports.js';
 import type { AuditLog, CrisisState, CrisisStore } from '../crisis/ports.js';
 import type { FoghornConfig } from '../rules/config.js';
-import { PostConflictError, PostInputError, PostNotFoundError, PostStateError, PostsHeldByCrisisError } from './errors.js';
+import {
+  PostConflictError,
+  PostIdempotencyKeyReusedError,
+  PostInputError,
+  PostNotFoundError,
+  PostStateError,
+  PostsHeldByCrisisError,
+} from './errors.js';
 import type { PostStatus, PostStore, ScheduledPost } from './ports.js';
 import { type PostingPlatforms, resolvePostChannel } from './post-channel.js';
 
@@ -25,6 +32,14 @@ export interface ScheduleInput {
   lang?: string;
   approval?: boolean;
   who: string;
+  /** The client's key for this schedule: sending it again (a retry) answers the post it created instead of a second one. */
+  idempotencyKey?: string;
+}
+
+/** A scheduled post, and whether this call created it (false: an earlier call with the same idempotency key did). */
+export interface Scheduled {
+  post: PostView;
+  created: boolean;
 }
 
 export interface PostSweepReport {
@@ -75,7 +90,21 @@ export class ScheduledPosts {
   }
 
   async schedule(input: ScheduleInput): Promise<PostView> {
+    return (await this.scheduleOnce(input)).post;
+  }
+
+  /**
+   * Schedules a post; with an idempotency key, at most once per key. The post's id derives from the key, so the
+   * store's create-if-absent decides between two concurrent retries, locally and on AWS alike. The same key with the
+   * same request answers the stored post; with a different one, 409 naming the key.
+   */
+  async scheduleOnce(input: ScheduleInput): Promise<Scheduled> {
     const now = this.options.clock.now();
+    const idempotency = input.idempotencyKey === undefined ? undefined : idempotencyOf(input);
+    if (idempotency) {
+      const earlier = await this.options.posts.get(idempotency.id);
+      if (earlier) return { post: this.view(sameRequest(earlier, idempotency), now), created: false };
+    }
     const who = person(input.who);
     const channel = requiredText(input.channel, 'channel', 'a channel name declared under channels: in foghorn.config.yaml');
     requiredText(input.text, 'text', 'the text to post');
@@ -92,7 +121,7 @@ export class ScheduledPosts {
     const crisis = await this.options.crisis.get();
     const created = { at: now.toISOString(), by: who };
     const post: ScheduledPost = {
-      id: this.newId(),
+      id: idempotency?.id ?? this.newId(),
       channel,
       platform: target.platform,
       ...(target.id ? { channelId: target.id } : {}),
@@ -103,12 +132,17 @@ export class ScheduledPosts {
       status: crisis.on ? 'suspended' : 'scheduled',
       created,
       ...(crisis.on ? { suspended: this.suspension(crisis, now) } : {}),
+      ...(idempotency ? { idempotency: { key: idempotency.key, request: idempotency.request } } : {}),
       version: 1,
     };
-    if (!(await this.options.posts.create(post))) throw new PostConflictError(post.id);
+    if (!(await this.options.posts.create(post))) {
+      const first = idempotency ? await this.options.posts.get(post.id) : undefined;
+      if (first && idempotency) return { post: this.view(sameRequest(first, idempotency), now), created: false };
+      throw new PostConflictError(post.id);
+    }
     await this.record(post, 'scheduled', now, who, undefined, { channel, platform: post.platform, at, approval: post.approval });
     if (crisis.on) await this.recordSuspension(post, crisis, now);
-    return this.view(post, now);
+    return { post: this.view(post, now), created: true };
   }
 
   async get(id: string): Promise<PostView> {
@@ -301,6 +335,43 @@ function postEvent(post: ScheduledPost): CanonicalEvent {
     receivedAt: post.created.at,
     sentByFoghorn: true,
   };
+}
+
+interface Idempotency {
+  key: string;
+  /** A digest of what was asked (channel, minute as written, text, lang, approval): a retry asks the same. */
+  request: string;
+  id: string;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function idempotencyOf(input: ScheduleInput): Idempotency {
+  const key = input.idempotencyKey;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))
+    throw new PostInputError(
+      `the idempotency key must be 1 to 255 printable ASCII characters without spaces (a UUID, say), got ${JSON.stringify(key)}`,
+      { field: 'idempotencyKey' },
+    );
+  const asked = [
+    typeof input.channel === 'string' ? input.channel.trim() : input.channel,
+    typeof input.at === 'string' ? input.at.trim() : input.at,
+    input.text,
+    input.lang ?? null,
+    input.approval ?? false,
+  ];
+  return {
+    key,
+    request: createHash('sha256').update(JSON.stringify(asked)).digest('base64url'),
+    id: `post_k${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`,
+  };
+}
+
+/** The post an earlier call with this key stored, when it asked the same; otherwise the key is being reused. */
+function sameRequest(post: ScheduledPost, idempotency: Idempotency): ScheduledPost {
+  if (post.idempotency?.key !== idempotency.key || post.idempotency.request !== idempotency.request)
+    throw new PostIdempotencyKeyReusedError(idempotency.key, post.id);
+  return post;
 }
 
 function requiredText(value: unknown, field: string, what: string): string {

@@ -233,6 +233,27 @@ describe('the api Lambda handler (dynalite for the table)', () => {
     expect(failures).toEqual(['GET /api/boom']);
   });
 
+  it('hands the request headers to the route, names in lower case (an Idempotency-Key reaches POST /api/posts)', async () => {
+    const seen: unknown[] = [];
+    const handler = createApiHandler({
+      routes: [
+        {
+          method: 'POST',
+          path: '/api/posts',
+          handle: async ({ headers }) => {
+            seen.push(headers);
+            return { status: 200, body: {} };
+          },
+        },
+      ],
+    });
+    await handler({
+      ...request('POST /api/posts', { body: {} }),
+      headers: { 'Idempotency-Key': 'k-1', 'content-type': 'application/json' },
+    });
+    expect(seen).toEqual([{ 'idempotency-key': 'k-1', 'content-type': 'application/json' }]);
+  });
+
   it('has a handler for exactly the api routes functions/app/topology.ts puts on the HTTP API', () => {
     const { events } = setup();
     const kit = {} as CrisisKit;

@@ -58,7 +58,7 @@ describe('the console in Chromium: sign-in, roles, and pages of other sites', ()
     // Act
     const me = await page.evaluate(async () => (await fetch('/api/me')).json());
     // Assess
-    expect(me).toEqual({ name: 'admin', role: 'admin' });
+    expect(me).toEqual({ name: 'admin', user: 'admin', role: 'admin', teams: [] });
     const cookie = (await h.context.cookies()).find((candidate) => candidate.name === 'foghorn_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).not.toContain(
@@ -102,7 +102,12 @@ describe('the console in Chromium: sign-in, roles, and pages of other sites', ()
     await page.waitForURL(/\/approvals$/);
     await page.locator('h1', { hasText: 'Approvals' }).waitFor();
     expect(await page.locator('header .who').textContent()).toContain('maya (lead)');
-    expect(await page.evaluate(async () => (await fetch('/api/me')).json())).toEqual({ name: 'maya', role: 'lead' });
+    expect(await page.evaluate(async () => (await fetch('/api/me')).json())).toEqual({
+      name: 'maya',
+      user: 'maya',
+      role: 'lead',
+      teams: [],
+    });
     const cookie = (await context.cookies()).find((candidate) => candidate.name === 'foghorn_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     // Act: sign out

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../cli/io.js';
@@ -92,5 +94,53 @@ describe('foghorn posts', () => {
     const refused = await foghorn('schedule', '--channel', 'newz', '--at', '2026-12-02T12:00:00Z', '--text', 'x');
     expect(refused.code).toBe(1);
     expect(refused.err.join('\n')).toContain("unknown channel 'newz'");
+  });
+
+  it('retries a schedule whose answer was lost under the same Idempotency-Key, so one post is stored', async () => {
+    // Between the CLI and Foghorn: the first schedule reaches Foghorn, is stored, and its answer is cut off.
+    const keys: string[] = [];
+    const proxy: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', async () => {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host'),
+        );
+        const answer = await fetch(`${runtime.url}${req.url}`, {
+          method: req.method ?? 'GET',
+          headers,
+          ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+        });
+        const body = await answer.text();
+        if (req.method === 'POST' && req.url === '/api/posts') {
+          keys.push(headers['idempotency-key'] ?? '');
+          if (keys.length === 1) return void req.socket.destroy();
+        }
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(body);
+      });
+    });
+    await new Promise<void>((listening) => proxy.listen(0, '127.0.0.1', listening));
+    try {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(
+        ['posts', 'schedule', '--channel', 'news', '--at', '2026-12-02T13:00:00+03:30', '--text', 'تخفیف زمستانی', '--json'],
+        {
+          out: (line) => out.push(line),
+          err: (line) => err.push(line),
+          env: { FOGHORN_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, FOGHORN_API_TOKEN: TEST_API_TOKEN },
+          cwd,
+        },
+      );
+      expect(code, err.join('\n')).toBe(0);
+      expect(keys).toHaveLength(2);
+      expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(keys[1]).toBe(keys[0]);
+      const shown = JSON.parse(out[0]!) as { id: string };
+      const stored = (await foghorn('list', '--json')).out.map((line) => JSON.parse(line) as { id: string; text: string });
+      expect(stored.filter((post) => post.text === 'تخفیف زمستانی').map(({ id }) => id)).toEqual([shown.id]);
+    } finally {
+      await new Promise((closed) => proxy.close(closed));
+    }
   });
 });

@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api } from '../api.js';
 import { Loading, Notice } from '../components/notice.js';
 import { isUnavailable, NotAvailable } from '../components/unavailable.js';
 import { useApi } from '../components/use-api.js';
 import { actionName, authorName, duration, exactly, kindName, languageName, platformName, statusName, webLink, when } from '../format.js';
-import type { Conversation, ConversationAnswer, ConversationTicket, FeedEvent } from '../types.js';
+import { allowed, useSession, whoIs } from '../session.js';
+import type { Conversation, ConversationAnswer, ConversationTicket, FeedEvent, Owner, Team } from '../types.js';
+import { ownerText } from './feed.js';
 
 const LAST_OPENED = 'foghorn.conversation';
 
@@ -93,7 +96,7 @@ function Thread(props: { id: string }) {
         {first ? ` · started ${when(first.createdAt)}` : null} · {conversation.messages.length}{' '}
         {conversation.messages.length === 1 ? 'message' : 'messages'}
       </p>
-      <Tickets eventId={props.id} />
+      <OwnerAndTickets eventId={props.id} />
       {conversation.timers.map((timer) => {
         const due = Date.parse(timer.dueAt);
         const waited = now - Date.parse(timer.startedAt);
@@ -154,10 +157,98 @@ function Thread(props: { id: string }) {
 
 const HELPDESK_NAMES: Record<ConversationTicket['helpdesk'], string> = { zendesk: 'Zendesk', freshdesk: 'Freshdesk', jira: 'Jira' };
 
-/** The helpdesk tickets of the conversation (from `/api/events/{id}`): where the team that can fix it works on it. */
-function Tickets(props: { eventId: string }) {
-  const { data } = useApi<{ tickets?: ConversationTicket[] }>(`/api/events/${encodeURIComponent(props.eventId)}`, 30_000);
-  const tickets = data?.tickets ?? [];
+/** The conversation's owner and its helpdesk tickets, both from `/api/events/{id}`. */
+function OwnerAndTickets(props: { eventId: string }) {
+  const { data, reload } = useApi<{ tickets?: ConversationTicket[]; owner?: Owner | null }>(
+    `/api/events/${encodeURIComponent(props.eventId)}`,
+    30_000,
+  );
+  return (
+    <>
+      {data && data.owner !== undefined ? <OwnerLine eventId={props.eventId} owner={data.owner} changed={reload} /> : null}
+      <Tickets tickets={data?.tickets ?? []} />
+    </>
+  );
+}
+
+/** Who answers this conversation, and (agents and up) "Assign" to another person or team: the API audits the change. */
+function OwnerLine(props: { eventId: string; owner: Owner | null; changed: () => Promise<void> }) {
+  const session = useSession();
+  const mayAssign = allowed(session, 'agent');
+  const { data: teams } = useApi<{ teams: Team[] }>('/api/teams');
+  const [choice, setChoice] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>(undefined);
+  const people = new Map<string, string>();
+  for (const team of teams?.teams ?? []) for (const member of team.members) people.set(member.id, member.name);
+  const assign = async (event: Event) => {
+    event.preventDefault();
+    const [kind, name] = choice.split(':', 2) as ['person' | 'team', string];
+    if (!name) return;
+    setBusy(true);
+    try {
+      // One id per click: a retried request changes nothing more.
+      await api.post(`/api/events/${encodeURIComponent(props.eventId)}/assign`, {
+        [kind]: name,
+        who: whoIs(session),
+        requestId: crypto.randomUUID(),
+      });
+      setMessage({ kind: 'ok', text: `Assigned to ${kind === 'team' ? `the ${name} team` : (people.get(name) ?? name)}.` });
+      setChoice('');
+      await props.changed();
+    } catch (caught) {
+      setMessage({ kind: 'error', text: caught instanceof ApiError ? caught.message : String(caught) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const owner = props.owner;
+  return (
+    <div class="owner-line" data-owner={owner?.person ?? owner?.team ?? ''}>
+      <strong>Owner</strong>:{' '}
+      {ownerText(owner) ? (
+        <>
+          <span dir="auto">{ownerText(owner)}</span>{' '}
+          <span class="muted">
+            since {when(owner?.since)},{' '}
+            {owner?.by.startsWith('rule:') ? `by rule ${owner.by.slice(5)}` : `by ${owner?.by.replace(/^user:/, '')}`}
+          </span>
+        </>
+      ) : (
+        <span class="muted">nobody yet</span>
+      )}
+      {mayAssign && teams && teams.teams.length > 0 ? (
+        <form onSubmit={(event) => void assign(event)}>
+          <select aria-label="Assign to" value={choice} onChange={(event) => setChoice((event.target as HTMLSelectElement).value)}>
+            <option value="">Choose a person or team…</option>
+            <optgroup label="People">
+              {[...people].map(([id, name]) => (
+                <option key={id} value={`person:${id}`}>
+                  {name === id ? id : `${name} (${id})`}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="Teams">
+              {teams.teams.map((team) => (
+                <option key={team.id} value={`team:${team.id}`}>
+                  {team.id}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+          <button type="submit" disabled={busy || choice === ''}>
+            Assign
+          </button>
+        </form>
+      ) : null}
+      {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
+    </div>
+  );
+}
+
+/** The helpdesk tickets of the conversation: where the team that can fix it works on it. */
+function Tickets(props: { tickets: ConversationTicket[] }) {
+  const tickets = props.tickets;
   if (tickets.length === 0) return null;
   return (
     <ul class="tickets">

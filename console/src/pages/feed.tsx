@@ -15,7 +15,9 @@ import {
   when,
 } from '../format.js';
 import { followFeed } from '../live.js';
-import type { ActionRecord, Decision, FeedEvent } from '../types.js';
+import { navigate, useLocation } from '../router.js';
+import { type Session, useSession } from '../session.js';
+import type { ActionRecord, Decision, FeedEvent, Owner } from '../types.js';
 
 const PAGE = 100;
 /** The most events the page keeps; older ones are left to "Show older messages" and the API. */
@@ -37,6 +39,88 @@ interface Filters {
 
 const NO_FILTERS: Filters = { platform: '', lang: '', kind: '', rule: '', status: '' };
 
+/** Whose messages the Feed shows: everyone's, one person's (`?owner=`, `me` for the signed-in user), or a team's (`?team=`). */
+type Whose = { kind: 'all' } | { kind: 'person'; person: string; mine: boolean } | { kind: 'team'; team: string; mine: boolean };
+
+/** A live event's owner may be set a moment after it arrives (the rules run after ingest): asked again once. */
+const OWNER_RECHECK_MS = 3_000;
+
+function whoseOf(search: URLSearchParams, session: Session): Whose | { kind: 'unlinked' } {
+  const owner = search.get('owner');
+  const team = search.get('team');
+  const me = session.user;
+  if (owner === 'me') return me?.person ? { kind: 'person', person: me.person, mine: true } : { kind: 'unlinked' };
+  if (owner) return { kind: 'person', person: owner, mine: owner === me?.person };
+  if (team) return { kind: 'team', team, mine: me?.teams?.includes(team) ?? false };
+  return { kind: 'all' };
+}
+
+function matches(whose: Whose, owner: Owner | null | undefined): boolean {
+  if (whose.kind === 'all') return true;
+  if (whose.kind === 'person') return owner?.person === whose.person;
+  return owner?.team === whose.team;
+}
+
+/** The owner as people read it: the person, and the team they answer for. */
+export function ownerText(owner: Owner | null | undefined): string | undefined {
+  if (!owner || (!owner.person && !owner.team)) return undefined;
+  if (owner.person && owner.team) return `${owner.person} (${owner.team})`;
+  return owner.person ?? `${owner.team} team`;
+}
+
+/** The Feed, for everyone or for "Mine" / "My team" (kept in the address: /feed?owner=me, /feed?team=…). */
+export function FeedPage() {
+  const session = useSession();
+  const { search } = useLocation();
+  const whose = whoseOf(search, session);
+  const key = whose.kind === 'person' ? `person:${whose.person}` : whose.kind === 'team' ? `team:${whose.team}` : whose.kind;
+  return <FeedView key={key} whose={whose} session={session} />;
+}
+
+function WhoseTabs(props: { whose: Whose | { kind: 'unlinked' }; session: Session }) {
+  const me = props.session.user;
+  const myTeam = props.whose.kind === 'team' && props.whose.mine ? props.whose.team : me?.teams?.[0];
+  const current =
+    props.whose.kind === 'all'
+      ? 'all'
+      : props.whose.kind === 'team'
+        ? props.whose.mine
+          ? 'team'
+          : ''
+        : props.whose.kind === 'person' && !props.whose.mine
+          ? ''
+          : 'mine';
+  const tab = (name: string, label: string, to: string | undefined) => (
+    <button
+      type="button"
+      class={`tab${current === name ? ' current' : ''}`}
+      aria-pressed={current === name}
+      disabled={!to}
+      onClick={() => to && navigate(to)}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <>
+      <nav class="tabs" aria-label="Whose messages">
+        {tab('all', 'All', '/feed')}
+        {tab('mine', 'Mine', me?.person ? '/feed?owner=me' : undefined)}
+        {tab('team', 'My team', myTeam ? `/feed?team=${encodeURIComponent(myTeam)}` : undefined)}
+      </nav>
+      {!me?.person ? (
+        <p class="hint muted" data-hint="unlinked">
+          {me
+            ? `"Mine" and "My team" show the conversations given to you. Your console user ${me.name} is not linked to a person yet: ask an admin to add "user: ${me.name}" to your entry under people: in foghorn.config.yaml.`
+            : '"Mine" and "My team" need sign-in: with console users set up, each user can be linked to a person under people: in foghorn.config.yaml.'}
+        </p>
+      ) : null}
+      {props.whose.kind === 'person' && !props.whose.mine ? <p class="hint muted">Conversations of {props.whose.person}.</p> : null}
+      {props.whose.kind === 'team' && !props.whose.mine ? <p class="hint muted">Conversations of the {props.whose.team} team.</p> : null}
+    </>
+  );
+}
+
 async function decisionsFor(ids: string[]): Promise<Record<string, Decision>> {
   const found: Record<string, Decision> = {};
   for (let start = 0; start < ids.length; start += 100) {
@@ -51,7 +135,10 @@ async function decisionsFor(ids: string[]): Promise<Record<string, Decision>> {
   return found;
 }
 
-export function FeedPage() {
+function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session }) {
+  const whose: Whose = props.whose.kind === 'unlinked' ? { kind: 'all' } : props.whose;
+  const unlinked = props.whose.kind === 'unlinked';
+  const ownerQuery = whose.kind === 'person' ? { owner: whose.person } : whose.kind === 'team' ? { team: whose.team } : {};
   const state = useRef<FeedState>({ events: new Map(), actions: new Map(), decisions: new Map() }).current;
   const [version, setVersion] = useState(0);
   const [next, setNext] = useState<string | null>(null);
@@ -78,13 +165,37 @@ export function FeedPage() {
     for (const [id, decision] of Object.entries(found)) state.decisions.set(id, decision);
   };
 
+  // A live event in a filtered Feed is shown once its owner is the one asked for; in "All", its owner is filled in.
+  const ownerOfLive = async (event: FeedEvent, cancelled: () => boolean, again = true): Promise<void> => {
+    let owner: Owner | null = null;
+    try {
+      owner = (await api.get<{ owner?: Owner | null }>(`/api/events/${encodeURIComponent(event.id)}`)).owner ?? null;
+    } catch {
+      owner = null;
+    }
+    if (cancelled()) return;
+    if (whose.kind === 'all') {
+      const known = state.events.get(event.id);
+      if (owner && known) {
+        state.events.set(event.id, { ...known, owner });
+        changed();
+      } else if (!owner && again) setTimeout(() => void ownerOfLive(event, cancelled, false), OWNER_RECHECK_MS);
+      return;
+    }
+    if (matches(whose, owner)) {
+      addEvents([{ ...event, owner }]);
+      changed();
+    } else if (again) setTimeout(() => void ownerOfLive(event, cancelled, false), OWNER_RECHECK_MS);
+  };
+
   useEffect(() => {
+    if (unlinked) return;
     let stop: (() => void) | undefined;
     let cancelled = false;
     (async () => {
       try {
         const [events, actions] = await Promise.all([
-          api.get<{ events: FeedEvent[]; next: string | null }>(`/api/events${query({ limit: String(PAGE) })}`),
+          api.get<{ events: FeedEvent[]; next: string | null }>(`/api/events${query({ limit: String(PAGE), ...ownerQuery })}`),
           api.get<{ actions: ActionRecord[] }>(`/api/actions${query({ limit: '1000' })}`),
         ]);
         if (cancelled) return;
@@ -97,8 +208,11 @@ export function FeedPage() {
         setError(undefined);
         stop = followFeed(events.events[0]?.receivedAt, {
           event: (event) => {
-            addEvents([event]);
-            changed();
+            if (whose.kind === 'all') {
+              addEvents([event]);
+              changed();
+            }
+            if (!event.owner) void ownerOfLive(event, () => cancelled);
           },
           action: (action) => {
             addAction(action);
@@ -141,7 +255,7 @@ export function FeedPage() {
     if (!next) return;
     try {
       const page = await api.get<{ events: FeedEvent[]; next: string | null }>(
-        `/api/events${query({ limit: String(PAGE), cursor: next })}`,
+        `/api/events${query({ limit: String(PAGE), cursor: next, ...ownerQuery })}`,
       );
       addEvents(page.events);
       const oldest = page.events[page.events.length - 1];
@@ -203,6 +317,8 @@ export function FeedPage() {
                 : ''}
         </span>
       </p>
+      <WhoseTabs whose={props.whose} session={props.session} />
+      {unlinked ? <Notice kind="warning">There is no "Mine" for a console user who is not linked to a person.</Notice> : null}
       {error ? <Notice kind="error">The feed could not be loaded: {error}</Notice> : null}
       <form class="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
         <FilterSelect
@@ -246,9 +362,17 @@ export function FeedPage() {
           </button>
         ) : null}
       </form>
-      {mode === 'loading' && !error ? <Loading /> : null}
-      {mode !== 'loading' && shown.length === 0 ? (
-        <p class="empty">{filtering ? 'No message matches these filters.' : 'No messages yet. New ones appear here as they arrive.'}</p>
+      {mode === 'loading' && !error && !unlinked ? <Loading /> : null}
+      {mode !== 'loading' && !unlinked && shown.length === 0 ? (
+        <p class="empty">
+          {filtering
+            ? 'No message matches these filters.'
+            : whose.kind === 'all'
+              ? 'No messages yet. New ones appear here as they arrive.'
+              : whose.kind === 'person'
+                ? `No conversations are given to ${whose.mine ? 'you' : whose.person} yet. New ones appear here as they are assigned.`
+                : `No conversations are given to the ${whose.team} team yet. New ones appear here as they are assigned.`}
+        </p>
       ) : null}
       {shown.length > 0 ? (
         <table class="feed">
@@ -259,6 +383,7 @@ export function FeedPage() {
               <th scope="col">From</th>
               <th scope="col">Message</th>
               <th scope="col">Language</th>
+              <th scope="col">Owner</th>
               <th scope="col">Rules that matched</th>
               <th scope="col">What Foghorn did</th>
             </tr>
@@ -326,6 +451,9 @@ function FeedRow(props: { event: FeedEvent; decision: Decision | undefined; acti
         </p>
       </td>
       <td>{languageName(event.lang)}</td>
+      <td class="owner" data-owner={event.owner?.person ?? event.owner?.team ?? ''}>
+        {ownerText(event.owner) ? <span dir="auto">{ownerText(event.owner)}</span> : <span class="muted">Nobody</span>}
+      </td>
       <td>
         {rules.length === 0 ? (
           <span class="muted">{decision ? 'None' : 'Checking…'}</span>

@@ -183,12 +183,16 @@ async function serve(options: RuntimeOptions, store: LocalStore, rules: WatchedR
   // The dead letters of both queues, answered by the api's own routes (functions/app/dead-letter-routes.ts).
   const redriveAudit = { record: (entry: AuditRecord) => adapters.crisisStores.audit.record(entry), clock: adapters.clock };
   for (const route of deadLetterRoutes(localDeadLetters(queues), redriveAudit)) {
-    server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
+    server.add(route.method, route.path, (request) =>
+      route.handle({ params: request.params, query: request.query, body: request.body, headers: request.headers }),
+    );
   }
   // The api routes the runtime has not answered above (first registration wins: each is added once).
   const served = new Set(server.routeList().map(({ method, path }) => `${method} ${path}`));
   for (const route of pipeline.apiRoutes.filter(({ method, path }) => !served.has(`${method} ${path}`))) {
-    server.add(route.method, route.path, (request) => route.handle({ params: request.params, query: request.query, body: request.body }));
+    server.add(route.method, route.path, (request) =>
+      route.handle({ params: request.params, query: request.query, body: request.body, headers: request.headers }),
+    );
   }
   // Sign-in, sessions, roles and the API token: every route passes its guard (auth-routes.ts).
   installLocalAuth(server, {

@@ -37,7 +37,12 @@ export interface ConsoleHarness {
  * The real local runtime (sandboxed) on a temporary data and rules folder, and one Chromium for the test file,
  * signed in through the one-time admin link the runtime logs at start.
  */
-export async function startConsole(rules: Record<string, string>, config = 'timezone: UTC\n'): Promise<ConsoleHarness> {
+export async function startConsole(
+  rules: Record<string, string>,
+  config = 'timezone: UTC\n',
+  /** `live`: targets with their settings in `env` call their (loopback) servers instead of being recorded. */
+  options: { env?: Record<string, string>; live?: boolean } = {},
+): Promise<ConsoleHarness> {
   // With console.users configured there is no link: the page starts signed out (sign in with signInAs).
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -57,8 +62,12 @@ export async function startConsole(rules: Record<string, string>, config = 'time
     port: 0,
     dataDir: join(root, 'data'),
     rulesDir,
-    settings: settingsFrom({ FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET, FOGHORN_CONFIG: join(root, 'foghorn.config.yaml') }),
-    forceSandbox: true,
+    settings: settingsFrom({
+      FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET,
+      FOGHORN_CONFIG: join(root, 'foghorn.config.yaml'),
+      ...options.env,
+    }),
+    forceSandbox: !options.live,
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
