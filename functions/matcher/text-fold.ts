@@ -250,7 +250,8 @@ export function textFold(options: NormaliseOptions): TextFold {
       if (size === 0) {
         if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
         if (exact && !startPending) {
-          if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length)) exact = false;
+          if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length))
+            exact = false;
           previousStart = tokenStart;
         }
         startPending = true;
@@ -286,7 +287,8 @@ export function textFold(options: NormaliseOptions): TextFold {
     }
     if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
     if (exact && !startPending) {
-      if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length)) exact = false;
+      if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length))
+        exact = false;
     }
     return { units, length, flags, exact };
   };

@@ -19,7 +19,15 @@ import {
   type TextFold,
   textFold,
 } from '../matcher/index.js';
-import { containsAllPhrases, containsAnyPhrase, matchesPattern, type NormaliseOptions, patternInput, textTokens } from '../text/index.js';
+import {
+  containsAllPhrases,
+  containsAnyPhrase,
+  matchesPattern,
+  type NormaliseOptions,
+  patternInput,
+  procliticStems,
+  textTokens,
+} from '../text/index.js';
 import { TEXT_OPERATORS, type TextConditions } from './operators.js';
 
 /**
@@ -92,6 +100,8 @@ type Memoised = (input: string, memo: Map<string, unknown>) => string[];
 /** One normalisation variant's fold, and an event's fold of a text memoised under it. */
 interface FoldOf {
   fold: TextFold;
+  /** Words may carry Arabic or Hebrew prefixes under these options. */
+  clitics: boolean;
   of: (input: string, memo: Map<string, unknown>) => FoldedText;
 }
 
@@ -99,7 +109,10 @@ function foldFor(folds: Map<string, FoldOf>, options: NormaliseOptions, optionsK
   let entry = folds.get(optionsKey);
   if (entry === undefined) {
     const fold = textFold(options);
-    folds.set(optionsKey, (entry = { fold, of: memoised(`fold\u0000${optionsKey}`, (input) => fold.text(input)) }));
+    folds.set(
+      optionsKey,
+      (entry = { fold, clitics: options.clitics !== false, of: memoised(`fold\u0000${optionsKey}`, (input) => fold.text(input)) }),
+    );
   }
   return entry;
 }
@@ -182,6 +195,7 @@ function phraseSource(
   const existing = sources.get(key);
   if (existing !== undefined) return existing;
   const fold = foldOf.fold;
+  const clitics = foldOf.clitics;
   const source: PhraseSource = {
     key,
     symbol,
@@ -215,11 +229,19 @@ function phraseSource(
       } catch {
         return [];
       }
-      if (typeof value === 'string') return value === '' ? [] : [tokensOf(value, memo)];
       const sequences: string[][] = [];
       const collect = (item: unknown): void => {
         if (Array.isArray(item)) item.forEach(collect);
-        else if (typeof item === 'string' && item !== '') sequences.push(tokensOf(item, memo));
+        else if (typeof item === 'string' && item !== '') {
+          const tokens = tokensOf(item, memo);
+          sequences.push(tokens);
+          // A phrase may start at a word behind a prefix: the text from there, that word read as each stem it holds.
+          if (clitics) {
+            tokens.forEach((token, at) => {
+              for (const stem of procliticStems(token)) sequences.push([stem, ...tokens.slice(at + 1)]);
+            });
+          }
+        }
       };
       collect(value);
       return sequences;

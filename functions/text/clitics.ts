@@ -67,7 +67,7 @@ export function procliticLanguage(word: string): 'ar' | 'he' | undefined {
 export function hasProclitic(phraseWord: string, textWord: string): boolean {
   if (textWord.length < phraseWord.length) return false;
   const language = procliticLanguage(phraseWord);
-  if (language === undefined) return false;
+  if (language === undefined || procliticLanguage(textWord) !== language) return false;
   const stacks = STACKS[language];
   if (phraseWord.length >= MIN_STEM && textWord.endsWith(phraseWord)) {
     if (stacks.has(textWord.slice(0, textWord.length - phraseWord.length))) return true;
@@ -78,4 +78,24 @@ export function hasProclitic(phraseWord: string, textWord: string): boolean {
   if (written.length < MIN_STEM - 1 || !textWord.endsWith(written)) return false;
   const prefix = textWord.slice(0, textWord.length - written.length);
   return stacks.has(prefix) && article.after.some((letter) => prefix.endsWith(letter));
+}
+
+/** Every phrase word `textWord` holds behind a prefix: hasProclitic(word, textWord) exactly for these words. */
+export function procliticStems(textWord: string): string[] {
+  const language = procliticLanguage(textWord);
+  if (language === undefined) return [];
+  const stacks = STACKS[language];
+  const { article } = PROCLITICS[language];
+  const stems: string[] = [];
+  for (let cut = 1; cut < textWord.length; cut++) {
+    const prefix = textWord.slice(0, cut);
+    if (!stacks.has(prefix)) continue;
+    const rest = textWord.slice(cut);
+    if (rest.length >= MIN_STEM && procliticLanguage(rest) === language) stems.push(rest);
+    const restored = article.elided + rest;
+    if (rest.length >= MIN_STEM - 1 && restored.startsWith(article.text) && article.after.some((letter) => prefix.endsWith(letter))) {
+      stems.push(restored);
+    }
+  }
+  return stems;
 }

@@ -5,7 +5,7 @@
  * exactly these functions, so they agree on what a text contains.
  */
 
-export { hasProclitic, MAX_PREFIX_LENGTH, MIN_STEM, PREFIX_LETTERS, PROCLITICS, procliticLanguage } from './clitics.js';
+export { hasProclitic, MAX_PREFIX_LENGTH, MIN_STEM, PREFIX_LETTERS, PROCLITICS, procliticLanguage, procliticStems } from './clitics.js';
 export { ELLIPSIS, splitText, type TextLimit, truncateText } from './fit-text.js';
 export { DEFAULT_INFORMAL, formalForm, spellingsOf } from './informal-forms.js';
 export { type MatchingLists, type MatchSettings, matchOptions, matchOptionsKey } from './match-options.js';
