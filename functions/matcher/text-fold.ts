@@ -298,7 +298,7 @@ export function textFold(options: NormaliseOptions): TextFold {
   const joinsPrevious = (units: Uint16Array, previousStart: number, start: number, end: number): boolean => {
     if (pairs.size === 0 || previousStart < 0) return false;
     const second = pairs.get(String.fromCharCode(...units.subarray(start, end)));
-    return second !== undefined && second.has(String.fromCharCode(...units.subarray(previousStart, start)));
+    return second?.has(String.fromCharCode(...units.subarray(previousStart, start))) === true;
   };
 
   const informal = options.informal;

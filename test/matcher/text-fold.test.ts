@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { END, type FoldedText, MAY_START, START, textFold } from '../../functions/matcher/text-fold.js';
+import { END, type FoldedText, MAY_START, textFold } from '../../functions/matcher/text-fold.js';
 import { textTokens } from '../../functions/text/index.js';
 
 /**
