@@ -11,6 +11,7 @@ export { type EngineView, isCustomOperator } from './jre.js';
 export { type MatcherOptions, type MatcherRule, type OperatorPlugin, type RuleMatch, RuleMatcher } from './rule-matcher.js';
 export {
   ABSENT,
+  AFTER_PREFIX,
   type FoldedPhrase,
   type FoldedText,
   findPhrase,

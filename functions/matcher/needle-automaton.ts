@@ -1,4 +1,4 @@
-import { END, type FoldedText, START } from './text-fold.js';
+import { END, type FoldedText, MAY_START } from './text-fold.js';
 import { int32FromText, int32ToText, uint16FromText, uint16ToText } from './typed-array-text.js';
 
 /**
@@ -157,7 +157,7 @@ export class NeedleAutomaton {
 
   /**
    * Appends to `found` the id of every needle occurring in `folded` (once per occurrence) that starts
-   * where a token may start and ends where one may end.
+   * where a token may start (or a word behind prefix letters) and ends where one may end.
    */
   scan(folded: FoldedText, found: number[]): void {
     const { root, edgeStart, edgeCode, edgeTarget, fail, depth, outputStart, outputs } = this;
@@ -189,7 +189,7 @@ export class NeedleAutomaton {
       if (((flags[i] as number) & END) === 0) continue;
       for (let k = outputStart[state] as number, last = outputStart[state + 1] as number; k < last; k++) {
         const id = outputs[k] as number;
-        if (((flags[i + 1 - (depth[id] as number)] as number) & START) !== 0) found.push(id);
+        if (((flags[i + 1 - (depth[id] as number)] as number) & MAY_START) !== 0) found.push(id);
       }
     }
   }

@@ -1,4 +1,14 @@
-import { capText, type NormaliseOptions, normaliseText } from '../text/index.js';
+import {
+  beforeFolding,
+  capText,
+  DEFAULT_COMPOUND_FORMS,
+  JOINED_WORDS,
+  MAX_PREFIX_LENGTH,
+  type NormaliseOptions,
+  normaliseText,
+  PREFIX_LETTERS,
+  spellingsOf,
+} from '../text/index.js';
 
 /**
  * A cheap, sound stand-in for the rules module's text analysis, used only to skip it: the text is
@@ -12,6 +22,13 @@ import { capText, type NormaliseOptions, normaliseText } from '../text/index.js'
  * end (START/END flags: after or before something dropped, at emoji and at letters of scripts
  * written without spaces). test/matcher/text-fold.test.ts checks this on generated text in every script
  * Foghorn serves. The converse does not hold, and is not needed.
+ *
+ * The matching layer: the Persian spacing rewrites that come before normalisation run on the fold's
+ * text too (persian-spacing.ts beforeFolding), so they never hide a match. Arabic and Hebrew
+ * prefixes (clitics.ts) are not stripped: a word may also start (AFTER_PREFIX) after a run of
+ * prefix letters at a token's start, and a phrase that starts with an article is looked for without
+ * the article's first letter, which a preposition may swallow (للناس). A hit there is only MAYBE.
+ * Informal spellings: a phrase is looked for under each spelling of its words (spellings()).
  */
 export interface FoldedText {
   /** The fold, as UTF-16 code units (the first `length` of them). */
@@ -51,6 +68,7 @@ export type PhraseVerdict = typeof ABSENT | typeof PRESENT | typeof MAYBE;
  * ABSENT (the fold is sound), PRESENT only on an exact fold and a plain phrase.
  */
 export function findPhrase(folded: FoldedText, phrase: FoldedPhrase): PhraseVerdict {
+  if (phrase.units.length === 0) return MAYBE;
   const needle = phrase.units;
   const size = needle.length;
   if (size === 0) return MAYBE;
@@ -59,8 +77,9 @@ export function findPhrase(folded: FoldedText, phrase: FoldedPhrase): PhraseVerd
   const decides = folded.exact && phrase.starts !== undefined;
   const starts = phrase.starts ?? [];
   for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
-    if (((flags[at] as number) & START) === 0 || ((flags[at + size - 1] as number) & END) === 0) continue;
-    if (!decides) return MAYBE;
+    const first = flags[at] as number;
+    if ((first & (START | AFTER_PREFIX)) === 0 || ((flags[at + size - 1] as number) & END) === 0) continue;
+    if (!decides || (first & START) === 0) return MAYBE;
     if (tokensAlign(flags, at, size, starts)) return PRESENT;
   }
   return ABSENT;
@@ -85,6 +104,10 @@ function tokensAlign(flags: Uint8Array, at: number, size: number, starts: readon
 
 export const START = 1;
 export const END = 2;
+/** A word may start here behind Arabic or Hebrew prefix letters (only with clitics on). */
+export const AFTER_PREFIX = 4;
+/** Either: where the index and findPhrase may start a phrase. */
+export const MAY_START = START | AFTER_PREFIX;
 
 export interface TextFold {
   /** The fold of a phrase (its tokens joined by spaces): what to look for. */
@@ -96,7 +119,14 @@ export interface TextFold {
   foldedPhrase(tokens: readonly string[], symbols: readonly string[]): FoldedPhrase;
   /** The fold of a text, with where tokens may start and end. */
   text(text: string): FoldedText;
+  /**
+   * A phrase's tokens and their other spellings (informal forms): the phrase matches a text only
+   * if one of them occurs in its fold. The phrase itself first; at most MAX_SPELLINGS.
+   */
+  spellings(tokens: readonly string[]): ReadonlyArray<readonly string[]>;
 }
+
+const MAX_SPELLINGS = 16;
 
 // Not regional indicators: a lone one is no token, so keeping it could separate adjacent tokens.
 const KEPT = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
@@ -119,31 +149,11 @@ interface CodePointFold {
 }
 
 const PLAIN_SEPARATORS = new Set([...' \t\n\r.,!?;-()\u061F\u060C\u061B'].map((char) => char.codePointAt(0) as number));
-/** Tokens normaliseText joins to a neighbour (Persian affixes written apart) or reads as a URL's start. */
-const CONTEXTUAL_TOKENS = new Set([
-  'می',
-  'نمی',
-  'ها',
-  'های',
-  'هایی',
-  'هایم',
-  'هایت',
-  'هایش',
-  'هایمان',
-  'هایتان',
-  'هایشان',
-  'تر',
-  'ترین',
-  'www',
-]);
-/** CONTEXTUAL_TOKENS by first unit: a token is compared only with those starting as it does. */
-const CONTEXTUAL_BY_FIRST = new Map<number, string[]>();
-for (const token of CONTEXTUAL_TOKENS) {
-  const first = token.charCodeAt(0);
-  CONTEXTUAL_BY_FIRST.set(first, [...(CONTEXTUAL_BY_FIRST.get(first) ?? []), token]);
-}
-
 export function textFold(options: NormaliseOptions): TextFold {
+  const clitics = options.clitics !== false;
+  const contextualByFirst = contextualTokens();
+  const prefixLetter = new Uint8Array(0x10000);
+  if (clitics) for (const letter of PREFIX_LETTERS) prefixLetter[letter.charCodeAt(0)] = 1;
   // Basic Multilingual Plane in an array (a hot lookup for every character of every post), the rest in a map.
   const basic: Array<CodePointFold | undefined> = new Array(0x10000);
   const astral = new Map<number, CodePointFold>();
@@ -184,13 +194,14 @@ export function textFold(options: NormaliseOptions): TextFold {
   const phrase = (input: string): string => {
     let out = '';
     for (const char of input.normalize('NFKC')) out += foldOf(char.codePointAt(0) as number).text;
-    return out;
+    return clitics ? withoutElidable(out) : out;
   };
 
   const plainPhrase = (tokens: readonly string[]): boolean =>
     tokens.length > 0 &&
+    !(clitics && withoutElidable(tokens[0] as string) !== tokens[0]) &&
     tokens.every((token) => {
-      if (token === '' || CONTEXTUAL_TOKENS.has(token)) return false;
+      if (token === '' || isContextual(contextualByFirst, token)) return false;
       for (const char of token) {
         const folded = foldOf(char.codePointAt(0) as number);
         if (!folded.plain || folded.text !== char) return false;
@@ -212,7 +223,7 @@ export function textFold(options: NormaliseOptions): TextFold {
   const text = (input: string): FoldedText => {
     const capped = capText(input);
     // Composed as normaliseText composes it (ASCII is its own NFKC).
-    const composed = ASCII_ONLY.test(capped) ? capped : capped.normalize('NFKC');
+    const composed = ASCII_ONLY.test(capped) ? capped : beforeFolding(capped.normalize('NFKC'));
     // A code point folds to at most a few units; grow if a long compatibility expansion needs more.
     let units = new Uint16Array(composed.length * 2 + 8);
     let flags = new Uint8Array(units.length);
@@ -220,6 +231,10 @@ export function textFold(options: NormaliseOptions): TextFold {
     let startPending = true;
     let exact = true;
     let tokenStart = 0;
+    // Units since the token's start that are all prefix letters (clitics only).
+    let prefixRun = 0;
+    // Where the token before this one started (it ends at tokenStart), -1 when none: compounds join two.
+    let previousStart = -1;
     for (let i = 0; i < composed.length; i++) {
       let code = composed.charCodeAt(i);
       if (code >= 0xd800 && code <= 0xdbff && i + 1 < composed.length) {
@@ -234,7 +249,11 @@ export function textFold(options: NormaliseOptions): TextFold {
       const size = folded.text.length;
       if (size === 0) {
         if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
-        if (exact && !startPending && contextual(units, tokenStart, length)) exact = false;
+        if (exact && !startPending) {
+          if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length))
+            exact = false;
+          previousStart = tokenStart;
+        }
         startPending = true;
         continue;
       }
@@ -253,24 +272,94 @@ export function textFold(options: NormaliseOptions): TextFold {
         if (startPending) {
           flags[length] = START;
           tokenStart = length;
+          prefixRun = 0;
         }
-        for (let k = 0; k < size; k++) units[length++] = folded.text.charCodeAt(k);
+        for (let k = 0; k < size; k++) {
+          const unit = folded.text.charCodeAt(k);
+          if (clitics && prefixRun === length - tokenStart && length > tokenStart && prefixRun <= MAX_PREFIX_LENGTH) {
+            flags[length] = (flags[length] as number) | AFTER_PREFIX;
+          }
+          if (prefixRun === length - tokenStart && prefixLetter[unit] === 1) prefixRun++;
+          units[length++] = unit;
+        }
         startPending = false;
       }
     }
     if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
-    if (exact && !startPending && contextual(units, tokenStart, length)) exact = false;
+    if (exact && !startPending) {
+      if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length))
+        exact = false;
+    }
     return { units, length, flags, exact };
   };
 
-  return { phrase, foldedPhrase, text };
+  // Compounds written apart are joined into one token: two tokens that are consecutive words of one make the fold inexact.
+  const pairs = compoundPairs(options);
+  const joinsPrevious = (units: Uint16Array, previousStart: number, start: number, end: number): boolean => {
+    if (pairs.size === 0 || previousStart < 0) return false;
+    const second = pairs.get(String.fromCharCode(...units.subarray(start, end)));
+    return second?.has(String.fromCharCode(...units.subarray(previousStart, start))) === true;
+  };
+
+  const informal = options.informal;
+  const spellings = (tokens: readonly string[]): ReadonlyArray<readonly string[]> => {
+    if (informal === undefined || informal.size === 0) return [tokens];
+    let all: string[][] = [[]];
+    for (const token of tokens) {
+      const forms = spellingsOf(token, informal);
+      all = all.flatMap((prefix) => forms.map((form) => [...prefix, form])).slice(0, MAX_SPELLINGS);
+    }
+    // The phrase's own tokens first, as the caller gave them.
+    return [tokens, ...all.filter((candidate) => candidate.some((token, index) => token !== tokens[index]))];
+  };
+
+  return { phrase, foldedPhrase, text, spellings };
+}
+
+/**
+ * A fold without the first letter of an article a preposition may swallow (ال in للناس, ה in בבית),
+ * when enough is left to look for.
+ */
+function withoutElidable(folded: string): string {
+  if (folded.length < 3) return folded;
+  if (folded.startsWith('\u0627\u0644') || folded.charCodeAt(0) === 0x05d4) return folded.slice(1);
+  return folded;
+}
+
+/** Consecutive words of the compounds: second word -> the words before it. */
+function compoundPairs(options: NormaliseOptions): Map<string, Set<string>> {
+  const pairs = new Map<string, Set<string>>();
+  for (const compound of options.compounds ?? DEFAULT_COMPOUND_FORMS) {
+    const words = compound.split(' ').filter((word) => word !== '');
+    for (let i = 1; i < words.length; i++) {
+      const second = words[i] as string;
+      if (!pairs.has(second)) pairs.set(second, new Set());
+      pairs.get(second)?.add(words[i - 1] as string);
+    }
+  }
+  return pairs;
+}
+
+/** Tokens normaliseText joins to a neighbour (Persian affixes written apart) or reads as a URL's start, by first unit. */
+function contextualTokens(): Map<number, string[]> {
+  const tokens = new Set<string>([...JOINED_WORDS, 'www']);
+  const byFirst = new Map<number, string[]>();
+  for (const token of tokens) {
+    const first = token.charCodeAt(0);
+    byFirst.set(first, [...(byFirst.get(first) ?? []), token]);
+  }
+  return byFirst;
+}
+
+function isContextual(byFirst: Map<number, string[]>, token: string): boolean {
+  return byFirst.get(token.charCodeAt(0))?.includes(token) === true;
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
-/** Whether the token units[start..end) is one normaliseText treats by context (CONTEXTUAL_TOKENS). */
-function contextual(units: Uint16Array, start: number, end: number): boolean {
-  const tokens = CONTEXTUAL_BY_FIRST.get(units[start] as number);
+/** Whether the token units[start..end) is one normaliseText treats by context (contextualTokens). */
+function contextual(byFirst: Map<number, string[]>, units: Uint16Array, start: number, end: number): boolean {
+  const tokens = byFirst.get(units[start] as number);
   if (tokens === undefined) return false;
   for (const token of tokens) {
     if (token.length !== end - start) continue;

@@ -1,5 +1,5 @@
 import { parseDuration } from '../core/duration.js';
-import type { NormaliseOptions } from '../text/index.js';
+import { type MatchingLists, matchOptions, type NormaliseOptions } from '../text/index.js';
 import { compileConditions, knownFacts, suggestion } from './conditions.js';
 import type { FoghornConfig } from './config.js';
 import type { TextLimitLookup } from './extension.js';
@@ -77,7 +77,15 @@ export function compileValidatedRule(
   problems: LocatedProblem[],
 ): CompiledRule | undefined {
   const facts = new Set<string>();
-  const conditions = compileConditions(spec.when, ['when'], context, normaliseOptionsOf(spec), facts, problems, true);
+  const conditions = compileConditions(
+    spec.when,
+    ['when'],
+    context,
+    normaliseOptionsOf(spec, context.config.matching),
+    facts,
+    problems,
+    true,
+  );
   const actions = spec.then.map((action, index) => compileAction(action, ['then', index], context.config, problems));
   const onQuiet = spec.onQuiet?.map((action, index) => compileAction(action, ['onQuiet', index], context.config, problems));
   if (onQuiet && spec.volume === undefined)
@@ -104,8 +112,9 @@ export function compileValidatedRule(
   };
 }
 
-export function normaliseOptionsOf(spec: Pick<RuleSpec, 'match'>): NormaliseOptions {
-  return { accents: spec.match?.accents ?? 'ignore', unifyTehMarbuta: spec.match?.tehMarbuta === 'unify' };
+/** The normalisation of a rule's text operators: its `match:` settings over the team's `matching:` lists. */
+export function normaliseOptionsOf(spec: Pick<RuleSpec, 'match'>, lists?: MatchingLists): NormaliseOptions {
+  return matchOptions(spec.match, lists);
 }
 
 function compileTemplateAt(source: string, path: Array<string | number>, problems: LocatedProblem[]): Template {

@@ -95,6 +95,23 @@ export const foghornConfigSchema = z.looseObject({
         .default({ cooldown: '15m' }),
     })
     .default({ repliesPerAuthorPerDay: 5, breaker: { cooldown: '15m' } }),
+  matching: z
+    .object({
+      compounds: z
+        .array(z.string().regex(/\S\s+\S/, 'a compound of two or more words, written apart (کار آفرین)'))
+        .default([])
+        .describe('Persian compounds that match joined, with a ZWNJ or apart, on top of the built-in ones'),
+      informal: z
+        .record(
+          z.string().regex(/^[a-z]{2,3}$/, 'a language code such as fa'),
+          z.record(z.string().regex(/^\S+$/, 'one word'), z.string().regex(/^\S+$/, 'one word')),
+        )
+        .default({})
+        .describe('Per language, informal word: formal word (fa: { میرم: میروم }), matched as one, on top of the built-in ones'),
+    })
+    .strict()
+    .default({ compounds: [], informal: {} })
+    .describe("How text operators read words: the team's compounds and informal spellings"),
 });
 export type FoghornConfig = z.infer<typeof foghornConfigSchema>;
 

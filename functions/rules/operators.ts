@@ -5,6 +5,7 @@ import {
   containsAllPhrases,
   containsAnyPhrase,
   matchesPattern,
+  matchOptionsKey,
   type NormaliseOptions,
   type PhraseTokens,
   patternInput,
@@ -35,7 +36,15 @@ export function isTextOperator(name: string): name is TextOperator {
 }
 
 export type CompiledTextCondition =
-  | { operator: 'containsAny' | 'containsAll'; phrases: PhraseTokens[]; options: NormaliseOptions; optionsKey: string; source: unknown }
+  | {
+      operator: 'containsAny' | 'containsAll';
+      phrases: PhraseTokens[];
+      /** Per phrase: whether a post's word may carry Arabic or Hebrew prefixes (clitics). */
+      clitics: boolean[];
+      options: NormaliseOptions;
+      optionsKey: string;
+      source: unknown;
+    }
   | { operator: 'matches'; pattern: CompiledPattern; options: NormaliseOptions; optionsKey: string; source: unknown };
 
 /** Prefix of the key that stands in for a text condition's value inside json-rules-engine. */
@@ -64,7 +73,7 @@ export class TextConditions {
 
   /** Compiles a condition value; throws an Error whose message a rule author understands. */
   register(operator: TextOperator, value: unknown, options: NormaliseOptions): string {
-    const optionsKey = `${options.accents ?? 'ignore'}|${options.unifyTehMarbuta ? 'unify' : 'distinct'}`;
+    const optionsKey = matchOptionsKey(options);
     if (operator === 'matches') {
       if (typeof value !== 'string' || value === '') throw new Error('matches needs a regular expression (a non-empty string)');
       let pattern: CompiledPattern;
@@ -89,7 +98,8 @@ export class TextConditions {
         if (tokens.length === 0) throw new Error(`phrase '${phrase}' holds no word to match`);
         return tokens;
       });
-      this.compiled.push({ operator, phrases, options, optionsKey, source: value });
+      const clitics = (list as string[]).map((phrase) => options.clitics !== false && !(options.cliticsOff ?? []).includes(phrase));
+      this.compiled.push({ operator, phrases, clitics, options, optionsKey, source: value });
     }
     return `${KEY_PREFIX}${this.compiled.length - 1}`;
   }
@@ -123,8 +133,8 @@ export class TextConditions {
     }
     const tokens = this.cached(this.tokensCache, condition.optionsKey, factValue, () => textTokens(factValue, condition.options));
     return condition.operator === 'containsAny'
-      ? containsAnyPhrase(tokens, condition.phrases)
-      : containsAllPhrases(tokens, condition.phrases);
+      ? containsAnyPhrase(tokens, condition.phrases, condition.clitics)
+      : containsAllPhrases(tokens, condition.phrases, condition.clitics);
   }
 
   private cached<T>(cache: Map<string, T>, optionsKey: string, text: string, compute: () => T): T {

@@ -213,6 +213,22 @@ const baseRuleShape = {
     .object({
       accents: z.enum(['ignore', 'match']).default('ignore').describe('ignore: café equals cafe'),
       tehMarbuta: z.enum(['distinct', 'unify']).default('distinct').describe('unify: ة equals ه'),
+      hamza: z.enum(['distinct', 'unify']).default('distinct').describe('unify: ؤ equals و and ئ equals ی (مؤمن = مومن)'),
+      clitics: z
+        .union([z.enum(['on', 'off']), z.object({ off: z.array(z.string().min(1)).min(1) }).strict()])
+        .default('on')
+        .describe(
+          'Arabic and Hebrew prefixes (و ف ب ل ك, ו ה ב ל מ ש כ): on, a phrase also matches a word with them (التوصيل in والتوصيل); off; or { off: [phrases] } for those phrases only',
+        ),
+      informal: z
+        .enum(['on', 'off'])
+        .default('on')
+        .describe('on: informal spellings match their formal word (می‌رم = می‌روم), from the built-in lists and matching.informal'),
+      lang: z
+        .string()
+        .regex(/^[a-z]{2,3}$/, 'a language code such as tr, az, ar or fa')
+        .optional()
+        .describe("The phrases' language: tr or az lower-case I as ı; a language other than ar or he strips no prefixes"),
     })
     .strict()
     .optional()

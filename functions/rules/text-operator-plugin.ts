@@ -14,11 +14,20 @@ import {
   type OperatorCompiler,
   type OperatorPlugin,
   type PhraseSource,
+  type PhraseVerdict,
   PRESENT,
   type TextFold,
   textFold,
 } from '../matcher/index.js';
-import { containsAllPhrases, containsAnyPhrase, matchesPattern, type NormaliseOptions, patternInput, textTokens } from '../text/index.js';
+import {
+  containsAllPhrases,
+  containsAnyPhrase,
+  matchesPattern,
+  type NormaliseOptions,
+  patternInput,
+  procliticStems,
+  textTokens,
+} from '../text/index.js';
 import { TEXT_OPERATORS, type TextConditions } from './operators.js';
 
 /**
@@ -45,19 +54,21 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
         const pattern = condition.pattern;
         testString = (input, memo) => matchesPattern(normalisedOf(input, memo), pattern);
       } else {
-        const phrases = condition.phrases;
+        const { phrases, clitics } = condition;
         const byTokens =
           condition.operator === 'containsAny'
-            ? (input: string, memo: Map<string, unknown>) => containsAnyPhrase(tokensOf(input, memo), phrases)
-            : (input: string, memo: Map<string, unknown>) => containsAllPhrases(tokensOf(input, memo), phrases);
+            ? (input: string, memo: Map<string, unknown>) => containsAnyPhrase(tokensOf(input, memo), phrases, clitics)
+            : (input: string, memo: Map<string, unknown>) => containsAllPhrases(tokensOf(input, memo), phrases, clitics);
         const foldOf = foldFor(folds, options, optionsKey);
         testString = useFold ? foldFirst(condition.operator, phrases, foldOf, byTokens) : byTokens;
         const source = phraseSource(sources, read, field, optionsKey, tokensOf, foldOf, useFold);
-        const atom = (tokens: readonly string[]): Atom => ({ kind: 'phrase', source, tokens: tokens.map(symbol) });
+        // A phrase is present when any of its spellings is (informal forms): one atom each, in the phrase's group.
+        const atoms = (tokens: readonly string[]): Atom[] =>
+          foldOf.fold.spellings(tokens).map((spelling) => ({ kind: 'phrase', source, tokens: spelling.map(symbol) }));
         guard =
           condition.operator === 'containsAny'
-            ? [phrases.filter((phrase) => phrase.length > 0).map(atom)]
-            : phrases.map((phrase) => (phrase.length > 0 ? [atom(phrase)] : []));
+            ? [phrases.filter((phrase) => phrase.length > 0).flatMap(atoms)]
+            : phrases.map((phrase) => (phrase.length > 0 ? atoms(phrase) : []));
       }
       const test = (factValue: unknown, memo: Map<string, unknown>): boolean => {
         if (Array.isArray(factValue)) return factValue.some((item) => test(item, memo));
@@ -89,6 +100,8 @@ type Memoised = (input: string, memo: Map<string, unknown>) => string[];
 /** One normalisation variant's fold, and an event's fold of a text memoised under it. */
 interface FoldOf {
   fold: TextFold;
+  /** Words may carry Arabic or Hebrew prefixes under these options. */
+  clitics: boolean;
   of: (input: string, memo: Map<string, unknown>) => FoldedText;
 }
 
@@ -96,7 +109,10 @@ function foldFor(folds: Map<string, FoldOf>, options: NormaliseOptions, optionsK
   let entry = folds.get(optionsKey);
   if (entry === undefined) {
     const fold = textFold(options);
-    folds.set(optionsKey, (entry = { fold, of: memoised(`fold\u0000${optionsKey}`, (input) => fold.text(input)) }));
+    folds.set(
+      optionsKey,
+      (entry = { fold, clitics: options.clitics !== false, of: memoised(`fold\u0000${optionsKey}`, (input) => fold.text(input)) }),
+    );
   }
   return entry;
 }
@@ -112,14 +128,17 @@ function foldFirst(
   foldOf: FoldOf,
   byTokens: (input: string, memo: Map<string, unknown>) => boolean,
 ): (input: string, memo: Map<string, unknown>) => boolean {
-  const folded: FoldedPhrase[] = phrases.map((tokens) => foldOf.fold.foldedPhrase(tokens, tokens.map(symbol)));
+  // Each phrase under each of its spellings (informal forms): the phrase's verdict is the best of theirs.
+  const folded: FoldedPhrase[][] = phrases.map((tokens) =>
+    foldOf.fold.spellings(tokens).map((spelling) => foldOf.fold.foldedPhrase(spelling, spelling.map(symbol))),
+  );
   if (phrases.length === 0) return byTokens;
   if (operator === 'containsAny') {
     return (input, memo) => {
       const fold = foldOf.of(input, memo);
       let open = false;
       for (let i = 0; i < folded.length; i++) {
-        const verdict = findPhrase(fold, folded[i] as FoldedPhrase);
+        const verdict = bestVerdict(fold, folded[i] as FoldedPhrase[]);
         if (verdict === PRESENT) return true;
         if (verdict === MAYBE) open = true;
       }
@@ -130,12 +149,22 @@ function foldFirst(
     const fold = foldOf.of(input, memo);
     let open = false;
     for (let i = 0; i < folded.length; i++) {
-      const verdict = findPhrase(fold, folded[i] as FoldedPhrase);
+      const verdict = bestVerdict(fold, folded[i] as FoldedPhrase[]);
       if (verdict === ABSENT) return false;
       if (verdict === MAYBE) open = true;
     }
     return !open || byTokens(input, memo);
   };
+}
+
+function bestVerdict(fold: FoldedText, spellings: readonly FoldedPhrase[]): PhraseVerdict {
+  let best: PhraseVerdict = ABSENT;
+  for (let i = 0; i < spellings.length; i++) {
+    const verdict = findPhrase(fold, spellings[i] as FoldedPhrase);
+    if (verdict === PRESENT) return PRESENT;
+    if (verdict === MAYBE) best = MAYBE;
+  }
+  return best;
 }
 
 /**
@@ -166,6 +195,7 @@ function phraseSource(
   const existing = sources.get(key);
   if (existing !== undefined) return existing;
   const fold = foldOf.fold;
+  const clitics = foldOf.clitics;
   const source: PhraseSource = {
     key,
     symbol,
@@ -199,11 +229,19 @@ function phraseSource(
       } catch {
         return [];
       }
-      if (typeof value === 'string') return value === '' ? [] : [tokensOf(value, memo)];
       const sequences: string[][] = [];
       const collect = (item: unknown): void => {
         if (Array.isArray(item)) item.forEach(collect);
-        else if (typeof item === 'string' && item !== '') sequences.push(tokensOf(item, memo));
+        else if (typeof item === 'string' && item !== '') {
+          const tokens = tokensOf(item, memo);
+          sequences.push(tokens);
+          // A phrase may start at a word behind a prefix: the text from there, that word read as each stem it holds.
+          if (clitics) {
+            tokens.forEach((token, at) => {
+              for (const stem of procliticStems(token)) sequences.push([stem, ...tokens.slice(at + 1)]);
+            });
+          }
+        }
       };
       collect(value);
       return sequences;

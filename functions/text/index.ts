@@ -4,8 +4,12 @@
  * pure and deterministic: the rules, the compiled matcher and the outgoing guard all build on
  * exactly these functions, so they agree on what a text contains.
  */
+
+export { hasProclitic, MAX_PREFIX_LENGTH, MIN_STEM, PREFIX_LETTERS, PROCLITICS, procliticLanguage, procliticStems } from './clitics.js';
 export { ELLIPSIS, splitText, type TextLimit, truncateText } from './fit-text.js';
-export { capText, MAX_MATCH_TEXT_LENGTH, type NormaliseOptions, normaliseText } from './normalise.js';
+export { DEFAULT_INFORMAL, formalForm, spellingsOf } from './informal-forms.js';
+export { type MatchingLists, type MatchSettings, matchOptions, matchOptionsKey } from './match-options.js';
+export { capText, DEFAULT_COMPOUND_FORMS, MAX_MATCH_TEXT_LENGTH, type NormaliseOptions, normaliseText } from './normalise.js';
 export {
   type CompiledPattern,
   compilePattern,
@@ -14,6 +18,7 @@ export {
   patternEngineLoaded,
   patternInput,
 } from './pattern.js';
+export { beforeFolding, DEFAULT_COMPOUNDS, JOINED_WORDS, joinAffixes } from './persian-spacing.js';
 export { containsAllPhrases, containsAnyPhrase, containsPhrase, type PhraseTokens, phraseTokens, textTokens } from './phrases.js';
 export { graphemes, type TextCount, textLength } from './text-length.js';
 export { tokenize, tokenKeys, tokenMatches } from './tokenize.js';

@@ -1,9 +1,12 @@
+import { beforeFolding, DEFAULT_COMPOUNDS, joinAffixes } from './persian-spacing.js';
+
 /**
  * Text normalisation shared by every text operator (and by the compiled matcher, which
  * must agree with it exactly): pure, deterministic, no locale or environment dependence.
  *
- * Order matters: NFKC first (folds presentation forms, ligatures, full-width letters), then case
- * folding, then script-specific unification, then whitespace.
+ * Order matters: NFKC first (folds presentation forms, ligatures, full-width letters), then the
+ * Persian spacing rewrites the matcher's fold repeats (persian-spacing.ts), then case folding, then
+ * script-specific unification, then whitespace, then the Persian affixes written apart.
  */
 
 export interface NormaliseOptions {
@@ -11,6 +14,18 @@ export interface NormaliseOptions {
   accents?: 'ignore' | 'match';
   /** Treat ة (teh marbuta) as ه, as Persian writers and informal Arabic often do. Default false. */
   unifyTehMarbuta?: boolean;
+  /** Treat the hamza seats ؤ as و and ئ as ی ("مومن" = "مؤمن"). Default false. */
+  unifyHamza?: boolean;
+  /** Turkish and Azerbaijani casing: I lower-cases to ı, İ to i. Default false (I to i). */
+  turkicCasing?: boolean;
+  /** Persian compounds joined when written apart, as normaliseText writes them (default DEFAULT_COMPOUNDS). */
+  compounds?: readonly string[];
+  /** Informal → formal words, applied to tokens for matching only (informal-forms.ts). Default none. */
+  informal?: ReadonlyMap<string, string>;
+  /** Arabic and Hebrew proclitics: a post's word may be a phrase's word behind a prefix (clitics.ts). Default true. */
+  clitics?: boolean;
+  /** Phrases, as the rule writes them, matched without prefixes even with clitics on (text operators only). */
+  cliticsOff?: readonly string[];
 }
 
 /** Matching reads at most this many UTF-16 units of an event's text; the rest is ignored. */
@@ -30,6 +45,17 @@ const ARABIC_LETTER_MAP: Readonly<Record<string, string>> = {
   '\u06C0': '\u0647', // ۀ heh with yeh above     -> ه
   '\u06C2': '\u0647', // ۂ
   '\u06D5': '\u0647', // ە
+  '\u06C1': '\u0647', // ہ Urdu heh goal
+  '\u06BE': '\u0647', // ھ do-chashmi heh (Urdu aspiration, Sorani h); its presentation forms reach it by NFKC
+  '\u06AA': '\u06A9', // ڪ Sindhi swash kaf   -> ک
+  '\u06CE': '\u06CC', // ێ yeh with small v    -> ی
+  '\u06C3': '\u0629', // ۃ Urdu teh marbuta goal -> ة
+  '\u0695': '\u0631', // ڕ Sorani heavy reh    -> ر
+};
+
+const HAMZA_SEATS: Readonly<Record<string, string>> = {
+  '\u0624': '\u0648', // ؤ -> و
+  '\u0626': '\u06CC', // ئ -> ی
 };
 
 const HEBREW_FINAL_FORMS: Readonly<Record<string, string>> = {
@@ -68,11 +94,6 @@ const ZERO_WIDTH_SPACE = /\u200B/g;
 // Variation selectors and skin-tone modifiers: 👍🏽 equals 👍.
 const EMOJI_MODIFIERS = /[\uFE0E\uFE0F]|\uD83C[\uDFFB-\uDFFF]/g;
 const ZWJ = /\u200D/g;
-// Persian verb prefix می/نمی and plural/comparative suffixes written apart ("می خواهم", "کتاب ها")
-// are joined, so the three spellings of "می‌خواهم" agree.
-const PERSIAN_PREFIX_APART = /(?<![\p{L}\p{M}\p{N}])(ن?می) (?=[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF])/gu;
-const PERSIAN_SUFFIX_APART =
-  /(?<=[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]) (ها|های|هایی|هایم|هایت|هایش|هایمان|هایتان|هایشان|تر|ترین)(?![\p{L}\p{M}\p{N}])/gu;
 const WHITESPACE = /\s+/gu;
 
 /** Cuts `text` to the length matching reads, without splitting a surrogate pair. */
@@ -82,7 +103,7 @@ export function capText(text: string, maxLength = MAX_MATCH_TEXT_LENGTH): string
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxLength - 1 : maxLength);
 }
 
-function mapCharacters(text: string, unifyTehMarbuta: boolean): string {
+function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boolean, dotlessAsI: boolean): string {
   let out = '';
   for (const char of text) {
     const code = char.codePointAt(0)!;
@@ -95,10 +116,19 @@ function mapCharacters(text: string, unifyTehMarbuta: boolean): string {
       out += arabic;
       continue;
     }
-    if (char === '\u0629' && unifyTehMarbuta) {
+    if (unifyTehMarbuta && (char === '\u0629' || char === '\u06C3')) {
       out += '\u0647';
       continue;
     }
+    const seat = unifyHamza ? HAMZA_SEATS[char] : undefined;
+    if (seat !== undefined) {
+      out += seat;
+      continue;
+    }
+    if (char === '\u0131' && dotlessAsI) {
+      out += 'i';
+      continue;
+    } // dotless ı is i without its dot, like the accents dropped beside it
     const hebrew = HEBREW_FINAL_FORMS[char];
     if (hebrew !== undefined) {
       out += hebrew;
@@ -149,7 +179,9 @@ function mapCharacters(text: string, unifyTehMarbuta: boolean): string {
  * Idempotent: normaliseText(normaliseText(x)) === normaliseText(x).
  */
 export function normaliseText(text: string, options: NormaliseOptions = {}): string {
-  let value = text.normalize('NFKC').toLowerCase();
+  let value = beforeFolding(text.normalize('NFKC'));
+  if (options.turkicCasing === true) value = value.replace(TURKIC_CAPITAL_I, (capital) => (capital === 'I' ? '\u0131' : 'i'));
+  value = value.toLowerCase();
   if (options.accents !== 'match') {
     value = value.normalize('NFD').replace(LATIN_WITH_MARKS, '$1').normalize('NFC');
   }
@@ -160,12 +192,16 @@ export function normaliseText(text: string, options: NormaliseOptions = {}): str
     .replace(ARABIC_MARKS, '')
     .replace(HEBREW_MARKS, '')
     .replace(HEBREW_WORD_QUOTE, '');
-  value = mapCharacters(value, options.unifyTehMarbuta === true);
+  value = mapCharacters(value, options.unifyTehMarbuta === true, options.unifyHamza === true, options.accents !== 'match');
   // ZWJ outside emoji carries no meaning for matching; inside emoji it glues a sequence (👩‍💻).
   value = value.replace(ZWJ, (zwj, offset: number, whole: string) => (isPictographicAround(whole, offset) ? zwj : ''));
   value = value.replace(WHITESPACE, ' ').trim();
-  return value.replace(PERSIAN_PREFIX_APART, '$1').replace(PERSIAN_SUFFIX_APART, '$1');
+  return joinAffixes(value, options.compounds ?? DEFAULT_COMPOUND_FORMS);
 }
+
+const TURKIC_CAPITAL_I = /[I\u0130]/g;
+/** DEFAULT_COMPOUNDS as normaliseText writes them (آ as ا). */
+export const DEFAULT_COMPOUND_FORMS: readonly string[] = DEFAULT_COMPOUNDS.map((compound) => compound.replaceAll('\u0622', '\u0627'));
 
 const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import type { MatcherRule } from '../../functions/matcher/rule-matcher.js';
 import type { TextConditions } from '../../functions/rules/operators.js';
+import { type MatchingLists, matchOptions } from '../../functions/text/index.js';
 
 /**
  * Generated rule sets and event facts for the matcher's property tests: json-rules-engine conditions of every
@@ -55,6 +56,36 @@ const FRAGMENTS = [
   '😀',
   '👍🏽',
   'https://x.com/refund',
+  // The per-language matching layer: prefixes, Persian spacing, variants, casing, informal spellings.
+  'التوصيل',
+  'والتوصيل',
+  'الناس',
+  'للناس',
+  'بانيا',
+  'البانيا',
+  'שנת',
+  'בשנת',
+  'הבית',
+  'ובבית',
+  'گفته‌اند',
+  'گفته اند',
+  'بر می دارد',
+  'برمی‌دارد',
+  'کار آفرین',
+  'کارآفرین',
+  'خانه ی من',
+  'خانۀ من',
+  'سلامممم',
+  '۹متر',
+  'متر',
+  'ڪتاب',
+  'مؤمن',
+  'مومن',
+  'IŞIK',
+  'ışık',
+  'isik',
+  'می‌رم',
+  'می‌روم',
 ];
 const SEPARATORS = [' ', ', ', '! ', '؟ ', '\n', '...'];
 const PATTERNS = ['refund|بازپرداخت', '^hello', '\\bcar\\b', 'ساعت\\s*کاری', '[0-9]{3}', 'שלום', '('];
@@ -143,6 +174,10 @@ const textLeaf = fc
     pattern: fc.constantFrom(...PATTERNS),
     accents: fc.constantFrom<'ignore' | 'match'>('ignore', 'match'),
     unifyTehMarbuta: fc.boolean(),
+    hamza: fc.constantFrom<'distinct' | 'unify'>('distinct', 'unify'),
+    clitics: fc.constantFrom('on', 'on', 'off', 'first-off'),
+    informal: fc.constantFrom<'on' | 'off'>('on', 'off'),
+    lang: fc.constantFrom(undefined, undefined, 'tr', 'fa', 'he'),
   })
   .map((spec) => ({
     fact: spec.fact,
@@ -189,6 +224,9 @@ export interface Setup {
   text: TextConditions;
 }
 
+/** A team's own compound and informal spelling, on top of the built-in lists. */
+const TEAM_LISTS: MatchingLists = { compounds: ['خانه من'], informal: { fa: { میگیرم: 'میگیرم', میخوریم: 'میخوریم', میرم: 'میروم' } } };
+
 /** Replaces each text condition's spec with the key TextConditions registers it under, as the rules module does. */
 export function registerText(conditions: unknown, text: TextConditions): unknown {
   if (Array.isArray(conditions)) return conditions.map((child) => registerText(child, text));
@@ -198,7 +236,18 @@ export function registerText(conditions: unknown, text: TextConditions): unknown
   if (spec === undefined)
     return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, key === 'value' ? child : registerText(child, text)]));
   const base = String(node.operator).split(':').pop() as 'containsAny' | 'containsAll' | 'matches';
-  const options = { accents: spec.accents as 'ignore' | 'match', unifyTehMarbuta: spec.unifyTehMarbuta as boolean };
+  const phrases = spec.phrases as string[];
+  const options = matchOptions(
+    {
+      accents: spec.accents as 'ignore' | 'match',
+      tehMarbuta: spec.unifyTehMarbuta === true ? 'unify' : 'distinct',
+      hamza: spec.hamza as 'distinct' | 'unify',
+      clitics: spec.clitics === 'first-off' ? { off: [phrases[0] as string] } : (spec.clitics as 'on' | 'off'),
+      informal: spec.informal as 'on' | 'off',
+      ...(spec.lang === undefined ? {} : { lang: spec.lang as string }),
+    },
+    TEAM_LISTS,
+  );
   let value: unknown;
   try {
     value = text.register(base, base === 'matches' ? spec.pattern : spec.phrases, options);

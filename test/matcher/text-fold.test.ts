@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { END, type FoldedText, START, textFold } from '../../functions/matcher/text-fold.js';
+import { END, type FoldedText, MAY_START, textFold } from '../../functions/matcher/text-fold.js';
 import { textTokens } from '../../functions/text/index.js';
 
 /**
@@ -159,7 +159,7 @@ function textOf(folded: FoldedText): string {
 function occursAtBoundaries(folded: FoldedText, needle: string): boolean {
   const text = textOf(folded);
   for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
-    if (((folded.flags[at] as number) & START) !== 0 && ((folded.flags[at + needle.length - 1] as number) & END) !== 0) return true;
+    if (((folded.flags[at] as number) & MAY_START) !== 0 && ((folded.flags[at + needle.length - 1] as number) & END) !== 0) return true;
   }
   return false;
 }

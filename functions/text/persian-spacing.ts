@@ -1,0 +1,88 @@
+/**
+ * Persian spacing, in the spirit of Hazm's and Shekar's spacing normalisers, for matching only: a
+ * suffix, a preverb or a compound's second word is written joined, with a ZWNJ or with a space, and
+ * all three must read as one word ("گفته‌اند", "گفتهاند", "گفته اند").
+ *
+ * Two stages. `beforeFolding` runs on the composed (NFKC) text before anything else, and the
+ * matcher's fold (functions/matcher/text-fold.ts) runs it too, on the same text, so what it removes
+ * or inserts never makes the fold miss a match. `joinAffixes` runs on the normalised text; the
+ * words it joins to a neighbour are JOINED_WORDS, which the fold treats as context-dependent.
+ */
+
+const ARABIC_LETTER = String.raw`[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]`;
+const NOT_WORD_AFTER = String.raw`(?![\p{L}\p{M}\p{N}])`;
+const NOT_WORD_BEFORE = String.raw`(?<![\p{L}\p{M}\p{N}])`;
+
+/** Preverbs written before می/نمی ("بر می دارد", "برمی‌دارد"). */
+export const PREVERBS = ['بر', 'در', 'باز', 'فرا', 'ور'] as const;
+/** Suffixes written apart after any word (as normaliseText writes them: آ as ا). */
+export const SUFFIXES = ['ها', 'های', 'هایی', 'هایم', 'هایت', 'هایش', 'هایمان', 'هایتان', 'هایشان', 'تر', 'ترین', 'گر', 'گری'] as const;
+/**
+ * Suffixes written apart only after a word ending in ه ("گفته اند", "خسته ای"), where Persian
+ * cannot join them: after other letters "ام" or "ای" are Arabic words (أم, أي) as often as suffixes.
+ */
+export const SUFFIXES_AFTER_HEH = ['ام', 'ای', 'ایم', 'اید', 'اند', 'مان', 'مون'] as const;
+
+/** Compounds commonly written apart; a team adds its own under `matching.compounds` in foghorn.config.yaml. */
+export const DEFAULT_COMPOUNDS = ['کار آفرین', 'دانش آموز', 'دانش جو', 'زمین لرزه', 'کتاب خانه', 'خاک آلود', 'هم اکنون'] as const;
+
+// Three or more of the same Arabic-script letter are emphasis ("سلامممم"): no word spells one so.
+// Marks, tatweel and invisibles between the letters are skipped, as normaliseText drops them later.
+const EMPHATIC = new RegExp(
+  String.raw`([\u0620-\u063F\u0641-\u064A\u066E-\u06D3\u06FA-\u06FF])(?:[\p{M}\u0640\u200B-\u200F]*\1){2,}`,
+  'gu',
+);
+// Ezafe written as a separate ی after ه, with a space or a ZWNJ ("خانه ی", "خانه‌ی"), reads as "خانهٔ".
+const EZAFE_APART = new RegExp(String.raw`([\u0647\u06C1\u06D5\u06BE])[\u200C\s]+[\u06CC\u064A\u0649]${NOT_WORD_AFTER}`, 'gu');
+// A number glued to an Arabic-script word ("۹متر") is two words.
+// Marks, tatweel and invisibles between them are looked through, as normaliseText drops them later.
+const DIGIT_GLUED = new RegExp(
+  String.raw`(\p{Nd})(?=[\p{M}\p{Cf}\u0640]*[\p{L}&&\p{Script=Arabic}])|([\p{L}&&\p{Script=Arabic}])(?=[\p{M}\p{Cf}\u0640]*\p{Nd})`,
+  'gv',
+);
+// A preverb written apart from the می that follows it ("بر می دارد").
+const PREVERB_APART = new RegExp(String.raw`${NOT_WORD_BEFORE}(${PREVERBS.join('|')}) (?=ن?(?:می|مي)[ \u200C]${ARABIC_LETTER})`, 'gu');
+
+/** The composed text's rewrites that come before normalisation (and before the matcher's fold). */
+export function beforeFolding(composed: string): string {
+  if (!HAS_ARABIC.test(composed)) return composed;
+  return composed.replace(EMPHATIC, '$1').replace(EZAFE_APART, '$1').replace(DIGIT_GLUED, '$1$2 ').replace(PREVERB_APART, '$1');
+}
+
+const HAS_ARABIC = /[\u0600-\u06FF]/;
+
+const PREFIX_APART = new RegExp(`${NOT_WORD_BEFORE}((?:${PREVERBS.join('|')})?ن?می) (?=${ARABIC_LETTER})`, 'gu');
+const SUFFIX_APART = new RegExp(`(?<=${ARABIC_LETTER}) (${SUFFIXES.join('|')})${NOT_WORD_AFTER}`, 'gu');
+const SUFFIX_AFTER_HEH_APART = new RegExp(String.raw`(?<=\u0647) (${SUFFIXES_AFTER_HEH.join('|')})${NOT_WORD_AFTER}`, 'gu');
+
+/** Words that `joinAffixes` may join to a neighbour (the compounds' words come on top). */
+export const JOINED_WORDS: readonly string[] = [
+  ...SUFFIXES,
+  ...SUFFIXES_AFTER_HEH,
+  ...['', ...PREVERBS].flatMap((preverb) => [`${preverb}می`, `${preverb}نمی`]),
+];
+
+const compoundPatterns = new WeakMap<readonly string[], RegExp | null>();
+
+function compoundPattern(compounds: readonly string[]): RegExp | null {
+  let pattern = compoundPatterns.get(compounds);
+  if (pattern === undefined) {
+    const spaced = compounds
+      .filter((compound) => compound.includes(' '))
+      .map((compound) => compound.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    // Longest first, so a three-word compound wins over its first two words.
+    spaced.sort((a, b) => b.length - a.length);
+    pattern = spaced.length === 0 ? null : new RegExp(`${NOT_WORD_BEFORE}(?:${spaced.join('|')})${NOT_WORD_AFTER}`, 'gu');
+    compoundPatterns.set(compounds, pattern);
+  }
+  return pattern;
+}
+
+/** Joins می/نمی (after a preverb or not), the suffixes, and the compounds written apart; `compounds` as normaliseText writes them. */
+export function joinAffixes(normalised: string, compounds: readonly string[] = []): string {
+  if (!HAS_ARABIC.test(normalised)) return normalised;
+  let value = normalised.replace(PREFIX_APART, '$1').replace(SUFFIX_APART, '$1').replace(SUFFIX_AFTER_HEH_APART, '$1');
+  const pattern = compoundPattern(compounds);
+  if (pattern !== null) value = value.replace(pattern, (compound) => compound.replaceAll(' ', ''));
+  return value;
+}
