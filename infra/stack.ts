@@ -28,8 +28,8 @@ import { type ConsoleDeployment, ConsoleHosting } from './constructs/console-hos
 import { FoghornDashboard } from './constructs/dashboard.js';
 import { type BundledPath, FoghornFunction, REPO_ROOT } from './constructs/foghorn-function.js';
 import { QueueWithDeadLetters } from './constructs/queue-with-dead-letters.js';
-import { stormAlarms } from './constructs/storm-alarms.js';
 import { ScheduledFailures } from './constructs/scheduled-failures.js';
+import { stormAlarms } from './constructs/storm-alarms.js';
 import type { RulesForDeployment } from './rules-for-deployment.js';
 import { type StageNames, stageNames } from './stage-names.js';
 import { checkedLimits, type ThrottleLimits, type WebhookThrottleOptions, webhookThrottles } from './webhook-throttles.js';
