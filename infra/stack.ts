@@ -405,7 +405,10 @@ export class FoghornStack extends Stack {
     this.apiUrl = this.domain?.url ?? this.api.apiEndpoint;
     this.console = props.console ? this.#console(props.console, props.logRetention) : undefined;
 
-    const scheduledFailures = new ScheduledFailures(this, 'ScheduledFailures');
+    const scheduledFailures = new ScheduledFailures(this, 'ScheduledFailures', {
+      queueName: names.queue('scheduled-failures'),
+      deadLettersName: names.deadLetters('scheduled-failures'),
+    });
     const scheduleRules: Rule[] = [];
     for (const [name, schedule] of Object.entries(SCHEDULES)) {
       const fn = this.functions[name];

@@ -12,12 +12,23 @@ import { QueueWithDeadLetters } from './queue-with-dead-letters.js';
  * (the next run goes on from the stores' cursors). The failure is kept here, encrypted, for the alarm and a person
  * (a record read ten times without being deleted moves to the dead-letter queue beside it, as for every queue).
  */
+export interface ScheduledFailuresProps {
+  /** Physical names (infra/stage-names.ts). */
+  queueName: string;
+  deadLettersName: string;
+}
+
 export class ScheduledFailures extends Construct {
   readonly queue: Queue;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ScheduledFailuresProps) {
     super(scope, id);
-    this.queue = new QueueWithDeadLetters(this, 'Records', { visibilityTimeout: Duration.seconds(30), maxReceiveCount: 10 }).queue;
+    this.queue = new QueueWithDeadLetters(this, 'Records', {
+      visibilityTimeout: Duration.seconds(30),
+      maxReceiveCount: 10,
+      queueName: props.queueName,
+      deadLettersName: props.deadLettersName,
+    }).queue;
   }
 
   /** No retry, no run older than one period (the next run supersedes it), and the failure recorded here. */

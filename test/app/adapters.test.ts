@@ -51,7 +51,7 @@ describe('the AWS and local adapters', () => {
     try {
       const onAws = Object.keys(actionExecutors(aws, await crisisKitOf(aws))).sort();
       const locally = Object.keys(actionExecutors(adapters, await crisisKitOf(adapters))).sort();
-      expect(onAws).toEqual(['crisis', 'escalate', 'hold', 'post', 'reply', 'tag']);
+      expect(onAws).toEqual(['assign', 'crisis', 'escalate', 'hold', 'post', 'reply', 'tag']);
       expect(locally).toEqual(onAws);
     } finally {
       close();

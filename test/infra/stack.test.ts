@@ -83,8 +83,9 @@ describe('FoghornStack', () => {
         });
       }
     }
-    // And the analytics stream's own dead letters (test/infra/analytics-stream.test.ts).
-    synth.template.resourceCountIs('AWS::SQS::Queue', 2 * Object.keys(topology.queues).length + 1);
+    // And the analytics stream's own dead letters (test/infra/analytics-stream.test.ts), and the scheduled
+    // functions' failures queue with its dead letters (test/infra/scheduled-failures.test.ts).
+    synth.template.resourceCountIs('AWS::SQS::Queue', 2 * Object.keys(topology.queues).length + 1 + 2);
   });
 
   it('defines the table exactly as functions/storage/dynamo/table.ts creates it locally, with TTL and PITR', async () => {
@@ -595,7 +596,7 @@ describe('FoghornStack', () => {
       });
     });
 
-    it('api reads and writes single items and queues approved commands; no scan, delete, batch, bus or secret', () => {
+    it('api reads and writes single items, reads a listing page in one batch, and queues approved commands; no scan, delete, batch write, bus or secret', () => {
       const { queue, deadLetters } = synth.stack.queues.actions;
       const dlqArn = { 'Fn::GetAtt': [synth.logicalId(deadLetters), 'Arn'] };
       // The actions dead letters: listed without deleting (receive, then visible again) and redriven by SQS's move
@@ -626,7 +627,14 @@ describe('FoghornStack', () => {
       });
       const table = { 'Fn::GetAtt': [synth.logicalId(synth.stack.table), 'Arn'] };
       const dynamo = actionsOf('api').filter((action) => action.startsWith('dynamodb:'));
-      expect([...new Set(dynamo)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+      // BatchGetItem: a listing reads its page's items from gsi2's keys.
+      expect([...new Set(dynamo)].sort()).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
       expect(resourcesFor('api', 'dynamodb:UpdateItem')).toContainEqual(table);
       expect(resourcesFor('api', 'sqs:SendMessage')).toEqual([
         { 'Fn::GetAtt': [synth.logicalId(synth.stack.queues.actions.queue), 'Arn'] },

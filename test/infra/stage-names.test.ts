@@ -76,6 +76,8 @@ describe('the stage context', () => {
       'prod-foghorn-analytics-stream-dead-letters',
       'prod-foghorn-events',
       'prod-foghorn-events-dead-letters',
+      'prod-foghorn-scheduled-failures',
+      'prod-foghorn-scheduled-failures-dead-letters',
     ]);
     expect(of('AWS::Lambda::Function')).toEqual(
       expect.arrayContaining(['prod-foghorn-ingest', 'prod-foghorn-evaluate', 'prod-foghorn-act']),

@@ -18,6 +18,7 @@ describe('POST /api/posts with an idempotency key', () => {
       rulesDir,
       logger: { info() {}, warn() {}, error() {} },
       settings: settingsFrom({ FOGHORN_API_TOKEN: TEST_API_TOKEN }),
+      // An hour before the post is due: it stays scheduled, however long a start takes.
       clock: { now: () => new Date('2026-12-02T09:00:00.000Z') },
       crisisSweepEveryMs: 3_600_000,
     });
@@ -34,7 +35,7 @@ describe('POST /api/posts with an idempotency key', () => {
     });
     return { status: response.status, body: (await response.json()) as { post?: { id: string }; error?: string } };
   };
-  const ask = { who: 'maya', channel: 'news', at: '2026-12-02T12:30:00+03:30', text: 'ساعات کاری زمستانی', lang: 'fa' };
+  const ask = { who: 'maya', channel: 'news', at: '2026-12-02T13:30:00+03:30', text: 'ساعات کاری زمستانی', lang: 'fa' };
 
   it('answers the same key and body with the same post (201, then 200), across a restart; another body is a 409 naming the key', async () => {
     await start();

@@ -49,7 +49,17 @@ describe('GET /api/openapi.json', () => {
       Record<string, { parameters: Array<{ name: string; schema: Record<string, unknown> }> }>
     >;
     const events = paths['/api/events']?.get?.parameters ?? [];
-    expect(events.map((parameter) => parameter.name)).toEqual(['limit', 'cursor', 'platform', 'kind', 'status', 'since', 'until']);
+    expect(events.map((parameter) => parameter.name)).toEqual([
+      'limit',
+      'cursor',
+      'platform',
+      'kind',
+      'status',
+      'since',
+      'until',
+      'owner',
+      'team',
+    ]);
     expect(events.find((parameter) => parameter.name === 'kind')?.schema.enum).toContain('comment');
     expect(paths['/api/actions']?.get?.parameters.map((parameter) => parameter.name)).toContain('rule');
     expect(paths['/api/audit']?.get?.parameters.map((parameter) => parameter.name)).toEqual(['limit']);

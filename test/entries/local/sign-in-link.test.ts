@@ -40,7 +40,7 @@ describe('the one-time sign-in link', () => {
     const cookie = String(first.headers['set-cookie']).split(';')[0]!;
     expect(String(first.headers['set-cookie'])).toMatch(/^foghorn_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/$/);
     const me = await rawRequest(runtime.url, 'GET', '/api/me', { headers: { cookie } });
-    expect(me.json()).toEqual({ name: 'admin', role: 'admin' });
+    expect(me.json()).toEqual({ name: 'admin', user: 'admin', role: 'admin', teams: [] });
     expect(again.status).toBe(401);
     expect(again.text).toContain('This sign-in link was used already');
     expect(again.headers['set-cookie']).toBeUndefined();

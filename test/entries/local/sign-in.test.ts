@@ -136,7 +136,7 @@ describe('sign-in and roles on the local API', () => {
     expect(answer.headers['set-cookie']).toEqual([
       expect.stringMatching(/^foghorn_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/$/),
     ]);
-    expect((await get('/api/me', { cookie })).json()).toEqual({ name: 'lena', role: 'lead' });
+    expect((await get('/api/me', { cookie })).json()).toEqual({ name: 'lena', user: 'lena', role: 'lead', teams: [] });
   });
 
   it('refuses a wrong password and an unknown name alike', async () => {
@@ -234,7 +234,12 @@ describe('sign-in and roles on the local API', () => {
     expect(on.json().crisis).toMatchObject({ on: true, by: 'maya' });
     expect(off.json().crisis).toMatchObject({ on: false, by: 'token' });
     expect(wrong.status).toBe(401);
-    expect((await get('/api/me', { authorization: `Bearer ${token}` })).json()).toEqual({ name: 'token', role: 'admin' });
+    expect((await get('/api/me', { authorization: `Bearer ${token}` })).json()).toEqual({
+      name: 'token',
+      user: 'token',
+      role: 'admin',
+      teams: [],
+    });
     expect(await crisis()).toMatchObject({ on: false });
   });
 
@@ -256,7 +261,7 @@ describe('sign-in and roles on the local API', () => {
 
     writeConfig({ ali: 'lead', lena: 'lead' });
 
-    expect((await get('/api/me', { cookie: ali.cookie })).json()).toEqual({ name: 'ali', role: 'lead' });
+    expect((await get('/api/me', { cookie: ali.cookie })).json()).toEqual({ name: 'ali', user: 'ali', role: 'lead', teams: [] });
     expect((await get('/api/me', { cookie: vera.cookie })).status).toBe(401);
     expect((await post('/api/login', { body: { name: 'vera', password: PASSWORDS.vera } })).status).toBe(401);
     const on = await post('/api/crisis/on', { cookie: ali.cookie, body: { why: 'promoted' } });
