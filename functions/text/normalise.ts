@@ -1,3 +1,4 @@
+import { ARABIC_LETTER_MAP } from './arabic-letters.js';
 import { beforeFolding, DEFAULT_COMPOUNDS, joinAffixes } from './persian-spacing.js';
 
 /**
@@ -30,28 +31,6 @@ export interface NormaliseOptions {
 
 /** Matching reads at most this many UTF-16 units of an event's text; the rest is ignored. */
 export const MAX_MATCH_TEXT_LENGTH = 10_000;
-
-const ARABIC_LETTER_MAP: Readonly<Record<string, string>> = {
-  '\u064A': '\u06CC', // ي Arabic yeh            -> ی Persian yeh
-  '\u0649': '\u06CC', // ى alef maksura          -> ی
-  '\u06D0': '\u06CC', // ې
-  '\u0643': '\u06A9', // ك Arabic kaf            -> ک Persian keheh
-  '\u0623': '\u0627', // أ                       -> ا
-  '\u0625': '\u0627', // إ
-  '\u0622': '\u0627', // آ
-  '\u0671': '\u0627', // ٱ alef wasla
-  '\u0672': '\u0627', // ٲ
-  '\u0673': '\u0627', // ٳ
-  '\u06C0': '\u0647', // ۀ heh with yeh above     -> ه
-  '\u06C2': '\u0647', // ۂ
-  '\u06D5': '\u0647', // ە
-  '\u06C1': '\u0647', // ہ Urdu heh goal
-  '\u06BE': '\u0647', // ھ do-chashmi heh (Urdu aspiration, Sorani h); its presentation forms reach it by NFKC
-  '\u06AA': '\u06A9', // ڪ Sindhi swash kaf   -> ک
-  '\u06CE': '\u06CC', // ێ yeh with small v    -> ی
-  '\u06C3': '\u0629', // ۃ Urdu teh marbuta goal -> ة
-  '\u0695': '\u0631', // ڕ Sorani heavy reh    -> ر
-};
 
 const HAMZA_SEATS: Readonly<Record<string, string>> = {
   '\u0624': '\u0648', // ؤ -> و

@@ -1,3 +1,5 @@
+import { canonicalArabicLetters } from './arabic-letters.js';
+
 /**
  * Persian spacing, in the spirit of Hazm's and Shekar's spacing normalisers, for matching only: a
  * suffix, a preverb or a compound's second word is written joined, with a ZWNJ or with a space, and
@@ -26,14 +28,21 @@ export const SUFFIXES_AFTER_HEH = ['ام', 'ای', 'ایم', 'اید', 'اند',
 /** Compounds commonly written apart; a team adds its own under `matching.compounds` in foghorn.config.yaml. */
 export const DEFAULT_COMPOUNDS = ['کار آفرین', 'دانش آموز', 'دانش جو', 'زمین لرزه', 'کتاب خانه', 'خاک آلود', 'هم اکنون'] as const;
 
+// What normaliseText drops from between letters (Arabic marks, tatweel, invisible format characters): the rewrites
+// look through it, since the next normalisation would no longer see it and would rewrite what they left.
+const DROPPED = String.raw`[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u08D3-\u08FF\u0640\u00AD\u200C-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]`;
 // Three or more of the same Arabic-script letter are emphasis ("سلامممم"): no word spells one so.
 // Marks, tatweel and invisibles between the letters are skipped, as normaliseText drops them later.
 const EMPHATIC = new RegExp(
-  String.raw`([\u0620-\u063F\u0641-\u064A\u066E-\u06D3\u06FA-\u06FF])(?:[\p{M}\u0640\u200B-\u200F]*\1){2,}`,
+  String.raw`([\u0620-\u063F\u0641-\u064A\u066E-\u06D3\u06FA-\u06FF])(?:(?:${DROPPED}|[\p{M}\u200B])*\1){2,}`,
   'gu',
 );
-// Ezafe written as a separate ی after ه, with a space or a ZWNJ ("خانه ی", "خانه‌ی"), reads as "خانهٔ".
-const EZAFE_APART = new RegExp(String.raw`([\u0647\u06C1\u06D5\u06BE])[\u200C\s]+[\u06CC\u064A\u0649]${NOT_WORD_AFTER}`, 'gu');
+// Ezafe written as a separate ی after ه, with a space or a ZWNJ ("خانه ی", "خانه‌ی"), reads as "خانهٔ" (letters
+// unified first: ۀ, ہ and ھ are ه there, ي and ى are ی). The ی must end its word once what is dropped is gone.
+const EZAFE_APART = new RegExp(
+  String.raw`(\u0647)${DROPPED}*?[\s\u200B\u200C](?:${DROPPED}|[\s\u200B])*\u06CC${DROPPED}*(?!${DROPPED}|[\p{L}\p{M}\p{N}])`,
+  'gu',
+);
 // A number glued to an Arabic-script word ("۹متر") is two words.
 // Marks, tatweel and invisibles between them are looked through, as normaliseText drops them later.
 const DIGIT_GLUED = new RegExp(
@@ -41,12 +50,21 @@ const DIGIT_GLUED = new RegExp(
   'gv',
 );
 // A preverb written apart from the می that follows it ("بر می دارد").
-const PREVERB_APART = new RegExp(String.raw`${NOT_WORD_BEFORE}(${PREVERBS.join('|')}) (?=ن?(?:می|مي)[ \u200C]${ARABIC_LETTER})`, 'gu');
+// Any white space, as normaliseText makes every run of it one space.
+const PREVERB_APART = new RegExp(
+  String.raw`${NOT_WORD_BEFORE}(${PREVERBS.join('|')})[\s\u200B]+(?=ن?(?:می|مي)[\s\u200B\u200C]${ARABIC_LETTER})`,
+  'gu',
+);
 
 /** The composed text's rewrites that come before normalisation (and before the matcher's fold). */
 export function beforeFolding(composed: string): string {
   if (!HAS_ARABIC.test(composed)) return composed;
-  return composed.replace(EMPHATIC, '$1').replace(EZAFE_APART, '$1').replace(DIGIT_GLUED, '$1$2 ').replace(PREVERB_APART, '$1');
+  // Digits apart before the ezafe: "ه ی۱۲۳" is an ezafe once the number stands apart, as the next normalisation sees it.
+  return canonicalArabicLetters(composed)
+    .replace(EMPHATIC, '$1')
+    .replace(DIGIT_GLUED, '$1$2 ')
+    .replace(EZAFE_APART, '$1')
+    .replace(PREVERB_APART, '$1');
 }
 
 const HAS_ARABIC = /[\u0600-\u06FF]/;

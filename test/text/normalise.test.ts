@@ -113,6 +113,19 @@ describe('normaliseText', () => {
       { numRuns: 500 },
     );
   });
+
+  it('is idempotent where folding would make a spacing rewrite apply: an ezafe in letter variants, behind a mark or before a number, a run of variants', () => {
+    for (const [text, folded] of [
+      ['ۀ\nي', 'ه'],
+      ['هٔ ی', 'ه'],
+      ['کاریيي', 'کاری'],
+      ['خانه\u200Cي', 'خانه'],
+      ['ۀ ي۱۲۳', 'ه 123'],
+    ] as const) {
+      expect(normaliseText(text), text).toBe(folded);
+      expect(normaliseText(folded), folded).toBe(folded);
+    }
+  });
 });
 
 describe('capText', () => {
