@@ -77,7 +77,7 @@ describe('LiveSender', () => {
   });
 
   it('throws an AmbiguousActionError when the answer starts but its body never ends, or the connection is reset', async () => {
-    const slowBody = await new LiveSender({ timeoutMs: 100 })
+    const slowBody = await new LiveSender({ timeoutMs: 2000 })
       .send({ method: 'POST', url: `${base}/slow-body`, headers: {}, body: '{}' })
       .catch((e: unknown) => e);
     expect(slowBody).toBeInstanceOf(AmbiguousActionError);
