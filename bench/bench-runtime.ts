@@ -39,6 +39,8 @@ export interface BenchRuntime {
 }
 
 const REPO = resolve(import.meta.dirname, '..');
+/** What `npm start` runs (package.json), for FOGHORN_BENCH_NODE_FLAGS. */
+const START_SCRIPT = 'functions/entries/local/start.js';
 
 export async function startBenchRuntime(): Promise<BenchRuntime> {
   const dir = mkdtempSync(join(tmpdir(), 'foghorn-bench-e2e-'));
@@ -47,7 +49,14 @@ export async function startBenchRuntime(): Promise<BenchRuntime> {
   writeFileSync(join(dir, 'foghorn.config.yaml'), CONFIG);
   // Under `npm run bench`, npm names itself; run directly (npx tsx bench/run.ts), npm is found on the PATH.
   const npmCli = process.env.npm_execpath;
-  const [command, args] = npmCli?.endsWith('.js') ? [process.execPath, [npmCli, 'start']] : ['npm', ['start']];
+  // For profiling (`--cpu-prof --cpu-prof-dir=…`): Node refuses such flags in NODE_OPTIONS, so the start script runs
+  // under them directly, without npm.
+  const nodeFlags = process.env.FOGHORN_BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
+  const [command, args] = nodeFlags?.length
+    ? [process.execPath, [...nodeFlags, START_SCRIPT]]
+    : npmCli?.endsWith('.js')
+      ? [process.execPath, [npmCli, 'start']]
+      : ['npm', ['start']];
   let started: BenchProcess;
   try {
     started = await startBenchProcess({

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { open as openLmdb } from 'lmdb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EmbeddedDatabase, EmbeddedStoreLockedError } from '../../../functions/storage/embedded/database.js';
 
@@ -70,6 +71,48 @@ describe('EmbeddedDatabase', () => {
     const stored = again.get<{ id: string; body: Uint8Array }>('event/e1');
     expect(stored?.id).toBe('e1');
     expect(Buffer.from(stored?.body ?? []).toString()).toBe('raw bytes');
+  });
+
+  it('reads values a data folder kept as msgpack records (the encoding before plain maps), and writes plain maps', async () => {
+    const folder = tempFolder();
+    const value = { event: { id: 'e1', author: { id: 'a1', name: 'Ada' }, tags: ['x'] }, published: true, raw: Buffer.from('bytes') };
+    // What EmbeddedDatabase opened before `useRecords: false`: lmdb's default encoder, records with inline structures.
+    const before = openLmdb({ path: folder, noSubdir: false, compression: false, overlappingSync: false });
+    await before.put('event/e1', value);
+    const asRecord = before.getBinary('event/e1');
+    await before.close();
+    // A record starts with msgpackr's inline structure definition (0xd4 0x72): this was not a plain map.
+    expect(asRecord?.[0]).toBe(0xd4);
+
+    const db = openDb(folder);
+    const stored = db.get<typeof value>('event/e1');
+    expect({ ...stored, raw: Buffer.from(stored?.raw ?? []).toString() }).toEqual({ ...value, raw: 'bytes' });
+    await db.write((tx) => tx.put('event/e2', value));
+    await db.close();
+
+    const after = openLmdb({ path: folder, noSubdir: false, compression: false });
+    try {
+      // A map (msgpackr writes plain objects as map16, 0xde): what any msgpack reader takes as an object.
+      expect(after.getBinary('event/e2')?.[0]).toBe(0xde);
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('maps its data file once as the file grows (no map left behind per growth to count in the memory used)', async () => {
+    const folder = tempFolder();
+    const db = openDb(folder);
+    // About 8 MB in several commits: from lmdb's own 128 KB start the map would have doubled six times.
+    for (let batch = 0; batch < 8; batch++) {
+      await db.write((tx) => {
+        for (let i = 0; i < 1_000; i++) tx.put(`event/${batch}-${i}`, { text: 'x'.repeat(1_000) });
+      });
+    }
+    const dataFile = join(folder, 'data.mdb');
+    const maps = readFileSync('/proc/self/maps', 'utf8')
+      .split('\n')
+      .filter((line) => line.endsWith(dataFile));
+    expect(maps).toHaveLength(1);
   });
 
   it('returns what the write function returns, and its reads see its own writes', async () => {
