@@ -48,5 +48,7 @@ export function assignmentRouteSources(
     assignments,
     event: async (id) => (await adapters.events.get(id))?.event,
     conversationOf: ticketConversation,
+    timers: adapters.crisisStores.timers,
+    now: () => adapters.clock.now(),
   };
 }
