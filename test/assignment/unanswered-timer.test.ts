@@ -1,9 +1,20 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAssignmentConfig } from '../../functions/assignment/config.js';
+import { restartUnansweredTimers, startUnansweredTimer } from '../../functions/assignment/unanswered-timer.js';
 import { settingsFrom } from '../../functions/core/settings.js';
+import { ticketConversation } from '../../functions/crisis/conversation.js';
+import type { TimerStore } from '../../functions/crisis/ports.js';
+import { startSlaTimer } from '../../functions/crisis/sla-timer.js';
 import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
+import { DynamoTimerStore } from '../../functions/storage/dynamo/timer-store.js';
+import { embeddedCrisisStores } from '../../functions/storage/embedded/crisis-stores.js';
+import { EmbeddedDatabase } from '../../functions/storage/embedded/database.js';
 import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../support/api-token.js';
+import { useEmbeddedDynamo } from '../support/dynamo.js';
+import { makeEvent } from '../support/events.js';
 import { startLoopback } from '../support/loopback.js';
 import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitForQueuesToDrain } from '../support/runtime-process.js';
 
@@ -174,4 +185,83 @@ describe('reassigning restarts the unanswered timer for the new owner', () => {
     expect(await to(LEAD_A)).toHaveLength(1);
     expect(await to(LEAD_B)).toHaveLength(1);
   });
+});
+
+describe('restarting unanswered timers over both timer stores (lmdb, dynalite)', () => {
+  const dynamo = useEmbeddedDynamo();
+  const folder = mkdtempSync(join(tmpdir(), 'foghorn-unanswered-'));
+  let db: EmbeddedDatabase | undefined;
+  afterAll(async () => {
+    await db?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const config = parseAssignmentConfig({
+    timezone: 'UTC',
+    targets: { 'lead-a': {}, 'lead-b': {} },
+    people: { sara: { notify: 'lead-a' }, leyla: { notify: 'lead-b' }, reza: {}, olga: {}, mina: {} },
+    teams: { 'persian-desk': { members: ['reza'], lead: 'sara' }, press: { members: ['olga'], lead: 'leyla' } },
+  } as Parameters<typeof parseAssignmentConfig>[0]);
+  const unanswered = { after: '30m', afterMs: 30 * MINUTE, escalate: 'lead' };
+
+  const stores: Array<[string, () => TimerStore]> = [
+    [
+      'embedded',
+      () => {
+        db ??= EmbeddedDatabase.open({ path: folder });
+        return embeddedCrisisStores(db).timers;
+      },
+    ],
+    ['dynamo', () => new DynamoTimerStore({ client: dynamo.current.client, tableName: dynamo.current.tableName })],
+  ];
+
+  for (const [name, make] of stores)
+    it(`${name}: replaces the assign timer once per change, from now, and leaves a rule's own after timer alone`, async () => {
+      // Prepare: Reza's unanswered timer and the rule's own `after` timer, both waiting in the same thread.
+      const timers = make();
+      const event = makeEvent({ id: `generic:${name}-1`, thread: { id: `${name}-thread` }, createdAt: new Date(T0).toISOString() });
+      const conversation = ticketConversation(event);
+      const first = await startUnansweredTimer(
+        timers,
+        { ruleId: 'desk', index: 10_000, event, owner: { person: 'reza', team: 'persian-desk' }, unanswered, target: 'lead-a', config },
+        new Date(T0),
+      );
+      const own = await startSlaTimer(timers, { ruleId: 'desk', after: '1h', afterMs: 60 * MINUTE, event, actions: [] }, new Date(T0));
+      const at = new Date(T0 + 20 * MINUTE);
+
+      // Act
+      const restarted = await restartUnansweredTimers(
+        timers,
+        { conversation, owner: { person: 'olga', team: 'press' }, change: 'move-1', config },
+        at,
+      );
+      const again = await restartUnansweredTimers(
+        timers,
+        { conversation, owner: { person: 'olga', team: 'press' }, change: 'move-1', config },
+        at,
+      );
+      const toMina = await restartUnansweredTimers(timers, { conversation, owner: { person: 'mina' }, change: 'move-2', config }, at);
+
+      // Assess
+      expect(restarted).toHaveLength(1);
+      expect(restarted[0]?.timer).toMatchObject({
+        eventId: event.id,
+        dueAt: new Date(T0 + 50 * MINUTE).toISOString(),
+        actions: [
+          { type: 'escalate', params: { target: 'lead-b', summary: expect.stringContaining('olga (press) has not answered for 30m') } },
+        ],
+      });
+      expect(restarted[0]?.problem).toBeUndefined();
+      expect(again).toEqual([]);
+      expect((await timers.get(first.id))?.status).toBe('answered');
+      // Mina is in no team: no lead to tell, so it still goes to the press lead, and says why.
+      expect(toMina).toEqual([
+        expect.objectContaining({
+          problem: expect.stringContaining('mina is in no team'),
+          timer: expect.objectContaining({ actions: [expect.objectContaining({ params: expect.objectContaining({ target: 'lead-b' }) })] }),
+        }),
+      ]);
+      expect((await timers.get(restarted[0]!.timer.id))?.status).toBe('answered');
+      const pending = await timers.pendingInConversation(conversation);
+      expect(pending.map((timer) => timer.id).sort()).toEqual([own.id, toMina[0]!.timer.id].sort());
+    });
 });
