@@ -197,6 +197,7 @@ describe('restarting unanswered timers over both timer stores (lmdb, dynalite)',
   });
   const config = parseAssignmentConfig({
     timezone: 'UTC',
+    holidays: [],
     targets: { 'lead-a': {}, 'lead-b': {} },
     people: { sara: { notify: 'lead-a' }, leyla: { notify: 'lead-b' }, reza: {}, olga: {}, mina: {} },
     teams: { 'persian-desk': { members: ['reza'], lead: 'sara' }, press: { members: ['olga'], lead: 'leyla' } },
