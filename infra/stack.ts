@@ -129,10 +129,11 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // The human-facing API: reads and conditionally updates single items (crisis switch, approvals, audit, events),
   // lists through gsi1 and gsi2 (a gsi2 listing reads its page's items with BatchGetItem), reads a day's analytics buckets and a conversation's timers (Query on the table), peeks at a
   // rule's breaker (GetItem), queues an approved command, schedules, cancels and releases posts (conditional puts,
-  // listed through gsi1), and lists and redrives the actions dead letters. It reads
+  // listed through gsi1), and lists and redrives the actions dead letters. A reassignment restarts the conversation's
+  // unanswered timer: the new one is put, the old one settled (DeleteItem removes its conversation entries). It reads
   // the rule set in force as evaluate does (the rules bundled with it). It sends nothing itself, so it gets no secret.
   api: {
-    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
     index: ['Query'],
     sendActions: true,
     redriveActions: true,

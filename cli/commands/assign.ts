@@ -1,5 +1,5 @@
 import { type Command, UsageError } from '../io.js';
-import { apiCredentialFor, callRuntime, runtimeUrl } from './runtime-api.js';
+import { apiCredentialFor, callRuntime, RuntimeApiError, runtimeUrl } from './runtime-api.js';
 
 const USAGE = 'foghorn assign EVENT_ID --person NAME | --team NAME [--note TEXT] [--who NAME] [--json] [--url URL]';
 
@@ -35,7 +35,12 @@ export const assignCommand: Command = {
       `/api/events/${encodeURIComponent(eventId)}/assign`,
       { ...(who ? { who } : {}), ...(person ? { person } : { team }), ...(note ? { note } : {}) },
       apiCredentialFor(base, io),
-    );
+    ).catch((error: unknown) => {
+      // An id copied wrong is the usual cause: say where the right ones are.
+      if (error instanceof RuntimeApiError && error.status === 404 && error.message.includes('no event'))
+        throw new RuntimeApiError(`${error.message} (the ids are in: foghorn events list)`, error.status);
+      throw error;
+    });
     if (input.flag('json')) io.out(JSON.stringify(answer));
     else io.out(`${eventId}: ${describe(answer.previous)} → ${describe(answer.owner)}  (${answer.owner.why})`);
     return 0;

@@ -1,6 +1,8 @@
 import type { AssignmentRouteSources } from '../assignment/assignment-api-routes.js';
 import { Assignments } from '../assignment/assignments.js';
 import { type AssignmentConfig, parseAssignmentConfig } from '../assignment/config.js';
+import { type ConsoleIdentity, personOfUser } from '../assignment/person-of-user.js';
+import { type Provided, resolveProvided } from '../core/provided.js';
 import { ticketConversation } from '../crisis/conversation.js';
 import type { FoghornConfig } from '../rules/config.js';
 import type { Adapters } from './adapters.js';
@@ -48,5 +50,27 @@ export function assignmentRouteSources(
     assignments,
     event: async (id) => (await adapters.events.get(id))?.event,
     conversationOf: ticketConversation,
+    timers: adapters.crisisStores.timers,
+    now: () => adapters.clock.now(),
+  };
+}
+
+/**
+ * The person and teams of a console user by the team config's `people:` and `teams:` (`GET /api/me` on AWS, where the
+ * console access answers it before the api routes). A team config that does not read leaves them unknown, logged: the
+ * console still opens.
+ */
+export function consoleIdentityOf(
+  adapters: Provided<Pick<Adapters, 'teamConfig' | 'logger'>>,
+): (names: readonly string[]) => Promise<ConsoleIdentity> {
+  return async (names) => {
+    const resolved = await resolveProvided(adapters);
+    try {
+      await resolved.teamConfig.load();
+      return personOfUser(assignmentConfigOf(resolved.teamConfig.current()), names);
+    } catch (error) {
+      resolved.logger.error('GET /api/me: the team config did not read; the user is shown without a person or teams', { error });
+      return { teams: [] };
+    }
   };
 }

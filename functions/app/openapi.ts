@@ -252,6 +252,20 @@ const OPERATIONS: Record<string, Operation> = {
       owner: ownerSchema,
       previous: { ...ownerSchema, nullable: true },
       result: { type: 'string', enum: ['assigned', 'repeated', 'kept'] },
+      timers: {
+        type: 'array',
+        description: "The conversation's unanswered timers restarted for the new owner, due `after` from now",
+        items: object(
+          {
+            id: { type: 'string' },
+            eventId: { type: 'string' },
+            dueAt: { type: 'string', format: 'date-time' },
+            target: { type: 'string', description: "Where it escalates: the target of the new owner's team lead" },
+            problem: { type: 'string', description: 'Why it still escalates to the previous target (the new owner has no lead)' },
+          },
+          ['id', 'eventId', 'dueAt', 'target'],
+        ),
+      },
     }),
     also: [404],
     change: 'guarded',

@@ -3,10 +3,10 @@ import { PermanentActionError } from '../core/errors.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { Clock } from '../core/ports.js';
 import type { TimerStore } from '../crisis/ports.js';
-import { startSlaTimer } from '../crisis/sla-timer.js';
-import { type Assignments, type AssignTo, describe } from './assignments.js';
+import type { Assignments, AssignTo } from './assignments.js';
 import { AssignmentInputError } from './errors.js';
 import { escalationTargetOf } from './escalation-target.js';
+import { startUnansweredTimer, UNANSWERED_INDEX, type Unanswered, unansweredOf } from './unanswered-timer.js';
 
 export interface AssignExecutorOptions {
   /** Undefined on an adapter set without an assignment store: the action then fails for good, saying so. */
@@ -19,8 +19,8 @@ export interface AssignExecutorOptions {
 
 /**
  * `assign`: gives the message's conversation an owner, keyed by the command id (a retried command takes no second
- * round-robin turn and counts nothing twice). With `unanswered`, a response timer (crisis/sla-timer.ts: an answer in
- * the conversation stops it, the sweep fires it) holds an escalation naming the owner, the team and how long.
+ * round-robin turn and counts nothing twice). With `unanswered`, a response timer (unanswered-timer.ts) holds an
+ * escalation naming the owner, the team and how long.
  */
 export function assignExecutor(options: AssignExecutorOptions): ActionExecutor {
   return async (command) => {
@@ -40,38 +40,23 @@ export function assignExecutor(options: AssignExecutorOptions): ActionExecutor {
       if (error instanceof AssignmentInputError) throw new PermanentActionError(`assign: ${error.message}`);
       throw error;
     }
-    const unanswered = unansweredOf(command.params.unanswered);
+    const unanswered = unansweredParams(command.params.unanswered);
     // A breach event is the message again: a timer for it would escalate every `after` for ever.
     if (unanswered && command.event.kind !== 'sla.breached') {
       const config = assignments.config();
       const target = escalationTargetOf(unanswered.escalate, outcome.owner, config);
       if ('problem' in target) throw new PermanentActionError(`assigned, but cannot escalate when unanswered: ${target.problem}`);
-      const who = describe(outcome.owner, config.people);
-      await startSlaTimer(
+      await startUnansweredTimer(
         options.timers,
         {
-          // Its own timer beside any `after` timer of the same rule.
-          ruleId: `${command.ruleId}#assign`,
-          after: unanswered.after,
-          afterMs: unanswered.afterMs,
+          ruleId: command.ruleId,
+          // Apart from the rule's own actions, which it may decide again for the breach event.
+          index: UNANSWERED_INDEX + command.index,
           event: command.event,
-          actions: [
-            {
-              type: 'escalate',
-              ruleId: command.ruleId,
-              // Apart from the rule's own actions, which it may decide again for the breach event.
-              index: UNANSWERED_INDEX + command.index,
-              params: {
-                target: target.target,
-                severity: 'high',
-                summary: `${who} has not answered for ${unanswered.after}${outcome.owner.team ? ` (team ${outcome.owner.team})` : ''}: ${excerpt(command.event.text)}`,
-                owner: {
-                  ...(outcome.owner.person ? { person: outcome.owner.person } : {}),
-                  ...(outcome.owner.team ? { team: outcome.owner.team } : {}),
-                },
-              },
-            },
-          ],
+          owner: outcome.owner,
+          unanswered,
+          target: target.target,
+          config,
         },
         options.clock.now(),
       );
@@ -86,20 +71,9 @@ function targetOf(params: Record<string, unknown>): AssignTo {
   throw new PermanentActionError(`assign needs params.team or params.person, got ${JSON.stringify(params)}`);
 }
 
-function unansweredOf(value: unknown): { after: string; afterMs: number; escalate: string } | undefined {
+function unansweredParams(value: unknown): Unanswered | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  const { after, afterMs, escalate } = value as Record<string, unknown>;
-  if (typeof after !== 'string' || typeof afterMs !== 'number' || typeof escalate !== 'string')
-    throw new PermanentActionError(`assign's unanswered needs after, afterMs and escalate, got ${JSON.stringify(value)}`);
-  return { after, afterMs, escalate };
-}
-
-/** The deferred escalation's place: after any `then:` list, so its command id is never one of the rule's own actions. */
-const UNANSWERED_INDEX = 10_000;
-
-const EXCERPT_CHARS = 200;
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `"${flat.slice(0, EXCERPT_CHARS - 1)}…"` : `"${flat}"`;
+  const unanswered = unansweredOf(value);
+  if (!unanswered) throw new PermanentActionError(`assign's unanswered needs after, afterMs and escalate, got ${JSON.stringify(value)}`);
+  return unanswered;
 }

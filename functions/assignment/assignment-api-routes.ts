@@ -2,20 +2,26 @@ import { createHash, randomUUID } from 'node:crypto';
 import { FoghornError } from '../core/errors.js';
 import type { CanonicalEvent } from '../core/event.js';
 import { type ApiRoute, answer, jsonBody, text, who } from '../crisis/crisis-api-routes.js';
+import type { TimerStore } from '../crisis/ports.js';
 import { type Assignments, type AssignTo, ownerView } from './assignments.js';
 import { AssignmentInputError } from './errors.js';
+import { restartUnansweredTimers } from './unanswered-timer.js';
 
-/** What the assignment routes need besides the assignments: the stored event, and its conversation key. */
+/** What the assignment routes need besides the assignments: the stored event, its conversation key, and its timers. */
 export interface AssignmentRouteSources {
   assignments: Assignments;
   event(id: string): Promise<CanonicalEvent | undefined>;
   conversationOf(event: CanonicalEvent): string;
+  /** The response timers: a reassignment restarts the conversation's unanswered timers for the new owner. */
+  timers: Pick<TimerStore, 'pendingInConversation' | 'put' | 'settle'>;
+  now(): Date;
 }
 
 /**
  * `GET /api/teams` (members, open conversations, in hours now) and `POST /api/events/{id}/assign` with
  * `{ "person": … }` or `{ "team": … }` and `who` (the signed-in user), optionally `note` and `requestId` (a retried
- * request with the same id changes nothing). Without assignment sources both answer 404, naming why.
+ * request with the same id changes nothing). A reassignment restarts the conversation's unanswered timers for the new
+ * owner, from now (listed in the answer's `timers`). Without assignment sources both answer 404, naming why.
  */
 export function assignmentApiRoutes(sources: AssignmentRouteSources | undefined): ApiRoute[] {
   return [
@@ -29,7 +35,7 @@ export function assignmentApiRoutes(sources: AssignmentRouteSources | undefined)
       path: '/api/events/{id}/assign',
       handle: async (request) =>
         answer(async () => {
-          const { assignments, event, conversationOf } = served(sources);
+          const { assignments, event, conversationOf, timers, now } = served(sources);
           const fields = jsonBody(request.body);
           const by = who(request, fields, 'the person reassigning');
           const to = targetOf(fields);
@@ -38,18 +44,32 @@ export function assignmentApiRoutes(sources: AssignmentRouteSources | undefined)
           if (!stored) throw new FoghornError(`no event '${id}'`, { status: 404, detail: null });
           const note = text(fields, 'note');
           const requestId = text(fields, 'requestId');
+          const conversation = conversationOf(stored);
+          const change = changeId(stored.id, by, to, requestId);
           const outcome = await assignments.assign({
-            conversation: conversationOf(stored),
+            conversation,
             event: stored,
             to,
             by: by.startsWith('user:') || by === 'token' ? by : `user:${by}`,
-            change: changeId(stored.id, by, to, requestId),
+            change,
             ...(note ? { note } : {}),
           });
+          // A retried request (`repeated`) restarts them too: the first try may have stopped before it did.
+          const restarted =
+            outcome.result === 'kept'
+              ? []
+              : await restartUnansweredTimers(timers, { conversation, owner: outcome.owner, change, config: assignments.config() }, now());
           return {
             owner: ownerView(outcome.owner),
             previous: outcome.previous ? ownerView(outcome.previous) : null,
             result: outcome.result,
+            timers: restarted.map(({ timer, problem }) => ({
+              id: timer.id,
+              eventId: timer.eventId,
+              dueAt: timer.dueAt,
+              target: timer.actions[0]?.params.target,
+              ...(problem ? { problem } : {}),
+            })),
           };
         }),
     },

@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '../core/event.js';
 import type { AuditLog } from '../crisis/ports.js';
 import type { AssignmentConfig, Person, Team } from './config.js';
 import { AssignmentInputError } from './errors.js';
+import { type ConsoleIdentity, personOfUser } from './person-of-user.js';
 import type { AssignmentStore, ConversationOwner } from './ports.js';
 
 /** Who a conversation goes to: a team (a member in hours is picked) or a person. */
@@ -143,14 +144,8 @@ export class Assignments {
   }
 
   /** The person a console user is, and the teams they are in (`GET /api/me`). */
-  personOf(user: string): { person?: string; teams: string[] } {
-    const config = this.config();
-    const person = [...config.people.values()].find((candidate) => candidate.user === user || (!candidate.user && candidate.id === user));
-    if (!person) return { teams: [] };
-    return {
-      person: person.id,
-      teams: [...config.teams.values()].filter((team) => team.members.includes(person.id)).map((team) => team.id),
-    };
+  personOf(user: string): ConsoleIdentity {
+    return personOfUser(this.config(), [user]);
   }
 
   private check(to: AssignTo): void {

@@ -1,98 +1,75 @@
-import type { Route } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../support/runtime-process.js';
-import { type ConsoleHarness, genericEvent, startConsole } from './support/console-harness.js';
+import { getJson, waitFor } from '../support/runtime-process.js';
+import { type ConsoleHarness, genericEvent, signInAs, startConsole, userEntry } from './support/console-harness.js';
 
 /**
- * "Mine" / "My team" in the Feed and reassigning on the conversation page, in Chromium over the real local runtime
- * (its events, stream and pages). The assignment routes are played by this test's own fixture, by the contract
- * (docs/api.md): owner on /api/events items and /api/events/{id}, ?owner= and ?team=, GET /api/me with person and
- * teams, GET /api/teams, POST /api/events/{id}/assign. The runtime's own assignment store replaces it once served.
+ * "Mine" / "My team" in the Feed and reassigning on the conversation page, in Chromium over the real local runtime:
+ * its rules assign each message (`assign:` by round robin and least open), its people: and teams: say who the
+ * signed-in console user is, and its own routes answer /api/me, /api/teams, /api/events with owners and the assign.
  */
+const RULES = {
+  'assign.yaml': `
+- id: persian-desk
+  when: { all: [{ fact: lang, operator: equal, value: fa }] }
+  then: [{ assign: { team: persian-desk } }]
+- id: press
+  when: { all: [{ fact: lang, operator: equal, value: ru }] }
+  then: [{ assign: { team: press } }]
+`,
+};
+const SARA = { name: 'sara', role: 'agent', password: 'sara-password-1234' };
+const KIM = { name: 'kim', role: 'viewer', password: 'kim-password-12345' };
+
 interface Owner {
   person?: string;
   team?: string;
-  since: string;
   by: string;
 }
 
 describe('the console in Chromium: Mine, My team, and reassigning', () => {
   let h: ConsoleHarness;
-  const owners = new Map<string, Owner>();
-  const assigned: Array<Record<string, unknown>> = [];
   const asked: string[] = [];
-  let linked = true;
-  const since = new Date().toISOString();
-  const own = (id: string, owner: Omit<Owner, 'since' | 'by'>) => owners.set(`generic:${id}`, { ...owner, since, by: 'rule:persian-desk' });
 
-  const fixture = async (route: Route) => {
-    const url = new URL(route.request().url());
-    const path = url.pathname;
-    if (path === '/api/me') {
-      const me = (await (await route.fetch()).json()) as Record<string, unknown>;
-      return route.fulfill({ json: linked ? { ...me, person: 'sara', teams: ['persian-desk'] } : { ...me, teams: [] } });
-    }
-    if (path === '/api/teams')
-      return route.fulfill({
-        json: {
-          teams: [
-            {
-              id: 'persian-desk',
-              strategy: 'round-robin',
-              lead: 'sara',
-              members: [
-                { id: 'sara', name: 'Sara', open: 1, inHours: true },
-                { id: 'reza', name: 'Reza', open: 1, inHours: true },
-              ],
-            },
-            { id: 'press', strategy: 'least-open', members: [{ id: 'olga', name: 'Olga', open: 0, inHours: true }] },
-          ],
-        },
-      });
-    const assign = /^\/api\/events\/([^/]+)\/assign$/.exec(path);
-    if (assign && route.request().method() === 'POST') {
-      const body = route.request().postDataJSON() as Record<string, unknown>;
-      assigned.push(body);
-      const id = decodeURIComponent(assign[1]!);
-      const owner: Owner = {
-        ...(typeof body.person === 'string' ? { person: body.person } : {}),
-        ...(typeof body.team === 'string' ? { team: body.team } : {}),
-        since: new Date().toISOString(),
-        by: `user:${String(body.who)}`,
-      };
-      owners.set(id, owner);
-      return route.fulfill({ json: { owner, previous: null, result: 'assigned' } });
-    }
-    if (path === '/api/events') {
-      asked.push(url.search);
-      const owner = url.searchParams.get('owner');
-      const team = url.searchParams.get('team');
-      url.searchParams.delete('owner');
-      url.searchParams.delete('team');
-      const listed = (await (await route.fetch({ url: url.toString() })).json()) as { events: Array<{ id: string }>; next: string | null };
-      const events = listed.events
-        .map((event): { id: string; owner?: Owner } => (owners.has(event.id) ? { ...event, owner: owners.get(event.id)! } : event))
-        .filter((event) => (owner ? event.owner?.person === owner : team ? event.owner?.team === team : true));
-      return route.fulfill({ json: { events, next: listed.next } });
-    }
-    const one = /^\/api\/events\/([^/]+)$/.exec(path);
-    if (one) {
-      const answer = (await (await route.fetch()).json()) as Record<string, unknown>;
-      return route.fulfill({ json: { ...answer, owner: owners.get(decodeURIComponent(one[1]!)) ?? null } });
-    }
-    return route.fallback();
+  const ownerOf = async (id: string) =>
+    (await getJson<{ owner: Owner | null }>(`${h.runtime.url}/api/events/${encodeURIComponent(`generic:${id}`)}`)).owner;
+  /** Posts a message and waits for its rule to assign it, so the round robin's turns fall in the order posted. */
+  const postAssigned = async (id: string, text: string, lang: string) => {
+    expect((await h.post(genericEvent(id, text, { lang }))).status).toBe(200);
+    return waitFor(`an owner for ${id}`, async () => (await ownerOf(id)) ?? undefined);
   };
+  const watchListings = (page: Page) =>
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/events') asked.push(url.search);
+    });
 
   beforeAll(async () => {
-    h = await startConsole({});
-    await h.context.route(/\/api\/(me|teams|events)(\/|\?|$)/, fixture);
-    own('fa-1', { person: 'sara', team: 'persian-desk' });
-    own('fa-2', { person: 'reza', team: 'persian-desk' });
-    own('ru-1', { person: 'olga', team: 'press' });
-    await h.post(genericEvent('fa-1', 'سلام، سفارش من کجاست؟', { lang: 'fa' }));
-    await h.post(genericEvent('fa-2', 'بازپرداخت من هنوز نیامده', { lang: 'fa' }));
-    await h.post(genericEvent('ru-1', 'Здравствуйте, вопрос от прессы', { lang: 'ru' }));
-    await h.post(genericEvent('none-1', 'Hello, anyone?', { lang: 'en' }));
+    const entries = await Promise.all([SARA, KIM].map((user) => userEntry(user.name, user.role, user.password)));
+    h = await startConsole(
+      RULES,
+      [
+        'timezone: UTC',
+        'console:',
+        '  users:',
+        ...entries.map((entry) => `    ${entry}`),
+        'people:',
+        '  sara: { name: Sara, user: sara }',
+        '  reza: { name: Reza }',
+        '  olga: { name: Olga }',
+        'teams:',
+        '  persian-desk: { members: [sara, reza], lead: sara }',
+        '  press: { members: [olga], strategy: least-open }',
+        '',
+      ].join('\n'),
+    );
+    // Round robin over [sara, reza]: fa-1 is Sara's, fa-2 Reza's; the press team has only Olga; none-1 is nobody's.
+    expect(await postAssigned('fa-1', 'سلام، سفارش من کجاست؟', 'fa')).toMatchObject({ person: 'sara', team: 'persian-desk' });
+    expect(await postAssigned('fa-2', 'بازپرداخت من هنوز نیامده', 'fa')).toMatchObject({ person: 'reza', team: 'persian-desk' });
+    expect(await postAssigned('ru-1', 'Здравствуйте, вопрос от прессы', 'ru')).toMatchObject({ person: 'olga', team: 'press' });
+    expect((await h.post(genericEvent('none-1', 'Hello, anyone?', { lang: 'en' }))).status).toBe(200);
+    watchListings(h.page);
+    await signInAs(h.page, h.runtime.url, SARA.name, SARA.password);
   }, 120_000);
   afterAll(async () => {
     await h?.stop();
@@ -108,6 +85,7 @@ describe('the console in Chromium: Mine, My team, and reassigning', () => {
     await expect
       .poll(() => page.locator('tr[data-event-id="generic:fa-1"] td.owner').textContent(), { timeout: 10_000 })
       .toBe('sara (persian-desk)');
+    expect(await page.locator('tr[data-event-id="generic:ru-1"] td.owner').textContent()).toBe('olga (press)');
     expect(await page.locator('tr[data-event-id="generic:none-1"] td.owner').textContent()).toBe('Nobody');
     expect(await page.getByRole('button', { name: 'All' }).getAttribute('aria-pressed')).toBe('true');
 
@@ -133,10 +111,9 @@ describe('the console in Chromium: Mine, My team, and reassigning', () => {
     await page.goto(`${h.runtime.url}/feed?owner=me`);
     await expect.poll(rows).toEqual(['generic:fa-1']);
     await page.locator('[data-mode="live"]').waitFor();
-    own('fa-3', { person: 'sara', team: 'persian-desk' });
-    own('fa-4', { person: 'reza', team: 'persian-desk' });
-    await h.post(genericEvent('fa-4', 'این پیام برای رضاست', { lang: 'fa' }));
-    await h.post(genericEvent('fa-3', 'پیام تازه برای سارا', { lang: 'fa' }));
+    // The round robin's next turns: Sara, then Reza.
+    expect(await postAssigned('fa-3', 'پیام تازه برای سارا', 'fa')).toMatchObject({ person: 'sara' });
+    expect(await postAssigned('fa-4', 'این پیام برای رضاست', 'fa')).toMatchObject({ person: 'reza' });
     await expect.poll(rows, { timeout: 15_000 }).toEqual(['generic:fa-1', 'generic:fa-3']);
     expect(await page.locator('tr[data-event-id="generic:fa-3"] td.owner').textContent()).toBe('sara (persian-desk)');
   });
@@ -148,27 +125,42 @@ describe('the console in Chromium: Mine, My team, and reassigning', () => {
     await line.waitFor();
     expect((await line.locator('span[dir="auto"]').textContent())?.trim()).toBe('reza (persian-desk)');
     await page.getByLabel('Assign to').selectOption('person:sara');
+    const sent = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/assign'));
     await page.getByRole('button', { name: 'Assign' }).click();
+    expect((await sent).postDataJSON()).toEqual({ person: 'sara', who: 'sara', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     await page.locator('.owner-line[data-owner="sara"]').waitFor();
-    expect(assigned).toEqual([{ person: 'sara', who: 'admin', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
     expect(await line.textContent()).toContain('Assigned to Sara.');
-    expect(await line.textContent()).toContain('by admin');
+    expect(await line.textContent()).toContain('by sara');
+    // The runtime holds it: the owner, and the audit line of the reassignment.
+    expect(await ownerOf('fa-2')).toMatchObject({ person: 'sara', by: 'user:sara' });
+    const { audit } = await getJson<{ audit: Array<{ what: string; who?: string; detail?: Record<string, unknown> }> }>(
+      `${h.runtime.url}/api/audit?limit=100`,
+    );
+    expect(audit.filter((entry) => entry.what === 'assignment.reassigned')).toEqual([
+      expect.objectContaining({ who: 'user:sara', detail: expect.objectContaining({ from: expect.objectContaining({ person: 'reza' }) }) }),
+    ]);
     await h.screenshot(page, 'conversation-owner');
   });
 
   it('disables "Mine" and "My team" with a plain-words hint when the user is not linked to a person', async () => {
-    linked = false;
-    const { page } = h;
-    await page.goto(`${h.runtime.url}/feed?owner=me`);
-    await page.locator('[data-hint="unlinked"]').waitFor();
-    expect(await page.getByRole('button', { name: 'Mine' }).isDisabled()).toBe(true);
-    expect(await page.getByRole('button', { name: 'My team' }).isDisabled()).toBe(true);
-    expect(await page.getByRole('button', { name: 'All' }).isDisabled()).toBe(false);
-    expect(await page.locator('[data-hint="unlinked"]').textContent()).toContain(
-      'Your console user admin is not linked to a person yet: ask an admin to add "user: admin" to your entry under people: in foghorn.config.yaml.',
-    );
-    expect(await page.locator('table.feed').count()).toBe(0);
-    await h.screenshot(page, 'feed-unlinked');
+    let context: BrowserContext | undefined;
+    try {
+      context = await h.browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' });
+      const page = await context.newPage();
+      await signInAs(page, h.runtime.url, KIM.name, KIM.password);
+      await page.goto(`${h.runtime.url}/feed?owner=me`);
+      await page.locator('[data-hint="unlinked"]').waitFor();
+      expect(await page.getByRole('button', { name: 'Mine' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'My team' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'All' }).isDisabled()).toBe(false);
+      expect(await page.locator('[data-hint="unlinked"]').textContent()).toContain(
+        'Your console user kim is not linked to a person yet: ask an admin to add "user: kim" to your entry under people: in foghorn.config.yaml.',
+      );
+      expect(await page.locator('table.feed').count()).toBe(0);
+      await h.screenshot(page, 'feed-unlinked');
+    } finally {
+      await context?.close();
+    }
     await waitFor('no page problems', async () => (h.problems.length === 0 ? true : undefined), 1_000);
   });
 });

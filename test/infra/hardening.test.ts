@@ -45,8 +45,13 @@ describe('table permissions', () => {
       poll: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], index: [], other: [] },
       // The sweep closes a spike episode in a transaction that checks its heartbeats (storage/dynamo/episode-store.ts).
       sweep: { table: ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', ...item].sort(), index: ['dynamodb:Query'], other: [] },
-      // The API's listings of events, actions and audit read their pages' items from gsi2's keys (BatchGetItem).
-      api: { table: ['dynamodb:BatchGetItem', ...item, 'dynamodb:Query'].sort(), index: ['dynamodb:Query'], other: [] },
+      // The API's listings of events, actions and audit read their pages' items from gsi2's keys (BatchGetItem); a
+      // reassignment settles the conversation's old unanswered timer (DeleteItem).
+      api: {
+        table: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', ...item, 'dynamodb:Query'].sort(),
+        index: ['dynamodb:Query'],
+        other: [],
+      },
     });
   });
 

@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actStage } from '../../functions/app/act-handler.js';
@@ -8,6 +11,8 @@ import { evaluateStage } from '../../functions/app/evaluate-handler.js';
 import { ingestStage } from '../../functions/app/ingest-handler.js';
 import { pollStage } from '../../functions/app/poll-handler.js';
 import { sweepStage } from '../../functions/app/sweep-handler.js';
+import { parseAssignmentConfig } from '../../functions/assignment/config.js';
+import { startUnansweredTimer } from '../../functions/assignment/unanswered-timer.js';
 import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { SlaTimer } from '../../functions/crisis/ports.js';
@@ -208,6 +213,31 @@ function message(id: string, extra: Partial<CanonicalEvent> = {}): CanonicalEven
 }
 
 /** A pending timer waiting in `conversation`, for the message `event`. */
+/** A rule set whose config has people: and teams:, deployed as the stack deploys one. */
+function rulesWithTeams(): Promise<RulesForDeployment> {
+  const root = mkdtempSync(join(tmpdir(), 'foghorn-access-teams-'));
+  mkdirSync(join(root, 'rules'));
+  writeFileSync(
+    join(root, 'foghorn.config.yaml'),
+    [
+      'timezone: UTC',
+      'targets:',
+      '  desk-lead: { description: "The desk lead" }',
+      'people:',
+      '  sara: { name: Sara, notify: desk-lead }',
+      '  reza: { name: Reza }',
+      'teams:',
+      '  desk: { members: [reza, sara], lead: sara }',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(root, 'rules', 'assign.yaml'),
+    'id: table-access-assign\nwhen: { all: [{ fact: text, operator: containsAny, value: ["desk"] }] }\nthen: [{ assign: { team: desk, unanswered: { after: 30m, escalate: lead } } }]\n',
+  );
+  return rulesForDeployment(join(root, 'rules'));
+}
+
 function pendingTimer(id: string, event: CanonicalEvent, conversation: string, dueAt: Date): SlaTimer {
   return {
     id,
@@ -437,8 +467,11 @@ describe("each function's table actions are exactly what its stage sends", () =>
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     });
     const api = apiStage(adaptersOf('api'));
-    const call = async (routeKey: string, options: { params?: Record<string, string>; body?: unknown; query?: string } = {}) => {
-      const answer = (await api(
+    const call = async (
+      routeKey: string,
+      options: { params?: Record<string, string>; body?: unknown; query?: string; stage?: typeof api } = {},
+    ) => {
+      const answer = (await (options.stage ?? api)(
         httpEvent(routeKey, {
           params: options.params ?? {},
           ...(options.query === undefined ? {} : { query: options.query }),
@@ -470,6 +503,37 @@ describe("each function's table actions are exactly what its stage sends", () =>
       redriven: 0,
       task: 'task-1',
     });
+    // A reassignment (a rule set whose config has people: and teams:) restarts the conversation's unanswered timer:
+    // the new one put, the old one settled, which removes its conversation entries (DeleteItem).
+    const teamed = await rulesWithTeams();
+    const assigning = apiStage(
+      adaptersOf('api', {
+        FOGHORN_RULES: teamed.dir,
+        FOGHORN_COMPILED_RULES: teamed.compiledPath,
+        FOGHORN_TEAM_CONFIG: teamed.teamConfigPath,
+      }),
+    );
+    const timers = new DynamoTimerStore(dynamo.current);
+    const old = await startUnansweredTimer(
+      timers,
+      {
+        ruleId: 'table-access-assign',
+        index: 10_000,
+        event,
+        owner: { person: 'reza', team: 'desk' },
+        unanswered: { after: '30m', afterMs: 30 * 60_000, escalate: 'lead' },
+        target: 'desk-lead',
+        config: parseAssignmentConfig(JSON.parse(readFileSync(teamed.teamConfigPath, 'utf8'))),
+      },
+      new Date(),
+    );
+    const moved = await call('POST /api/events/{id}/assign', {
+      params: { id: event.id },
+      body: { who: 'maya', person: 'sara' },
+      stage: assigning,
+    });
+    expect(moved).toMatchObject({ result: 'assigned', owner: { person: 'sara' }, timers: [{ eventId: event.id, target: 'desk-lead' }] });
+    expect((await timers.get(old.id))?.status).toBe('answered');
     expectExactlyGranted('api');
   });
 });

@@ -146,6 +146,8 @@ function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session
   const [error, setError] = useState<string | undefined>(undefined);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const changed = () => setVersion((v) => v + 1);
+  // Live events without an owner yet: their assign action's success is when to ask again (the recheck may come too soon).
+  const unowned = useRef(new Map<string, FeedEvent>()).current;
 
   const addEvents = (events: FeedEvent[]) => {
     for (const event of events) state.events.set(event.id, event);
@@ -212,11 +214,20 @@ function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session
               addEvents([event]);
               changed();
             }
-            if (!event.owner) void ownerOfLive(event, () => cancelled);
+            if (!event.owner) {
+              unowned.set(event.id, event);
+              if (unowned.size > KEEP) unowned.delete(unowned.keys().next().value as string);
+              void ownerOfLive(event, () => cancelled);
+            }
           },
           action: (action) => {
             addAction(action);
             changed();
+            const waiting = action.type === 'assign' && action.status === 'succeeded' ? unowned.get(action.eventId) : undefined;
+            if (waiting) {
+              unowned.delete(action.eventId);
+              void ownerOfLive(waiting, () => cancelled, false);
+            }
           },
           decision: (eventId, decision) => {
             state.decisions.set(eventId, decision);

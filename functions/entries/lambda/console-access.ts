@@ -1,4 +1,5 @@
 import type { APIGatewayEventRequestContextJWTAuthorizer, APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ConsoleIdentity } from '../../assignment/person-of-user.js';
 import { accessFor } from '../../auth/api-access.js';
 import { auditName } from '../../auth/principal.js';
 import { hasRole, ROLES, type Role } from '../../auth/roles.js';
@@ -10,13 +11,23 @@ import { hasRole, ROLES, type Role } from '../../auth/roles.js';
  */
 export const CONSOLE_API_PREFIX = '/console';
 
-/** Answered from the token itself, as `GET /api/me` is locally: who the console is signed in as. */
+/**
+ * Answered from the token and the team config, as `GET /api/me` is locally: who the console is signed in as, their role,
+ * and the person and teams they are (`people:` and `teams:`).
+ */
 export const CONSOLE_ME_ROUTE = { method: 'GET', path: '/api/me' } as const;
 
 /** A console user as the JWT authorizer verified them: the Cognito user name and the highest role of their groups. */
 export interface ConsoleUser {
   name: string;
   role: Role;
+  /** The `email` claim (an ID token carries it): a person's `user` may name them by it. */
+  email?: string;
+}
+
+export interface ConsoleAccessOptions {
+  /** The person and teams of a user known by these names (user name, then email); without it, no person and no teams. */
+  identity?(names: readonly string[]): Promise<ConsoleIdentity>;
 }
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -52,7 +63,8 @@ export function consoleUserOf(claims: Claims | undefined): ConsoleUser | { refus
   if (!name) return { refused: 'the token names no user' };
   const role = roleOfGroups(groupsOf(claims['cognito:groups']));
   if (!role) return { refused: `${name} is in none of the groups ${ROLES.join(', ')}: an admin adds them to one in the user pool` };
-  return { name, role };
+  const email = claims.email;
+  return { name, role, ...(typeof email === 'string' && email !== '' ? { email } : {}) };
 }
 
 /**
@@ -61,7 +73,7 @@ export function consoleUserOf(claims: Claims | undefined): ConsoleUser | { refus
  * naming it); a decision's `who` becomes `user:<cognito user name>`, whatever the body says. The request then goes on
  * as the `/api/…` route it copies. Requests to the IAM routes pass untouched.
  */
-export function withConsoleAccess(handler: Handler): Handler {
+export function withConsoleAccess(handler: Handler, options: ConsoleAccessOptions = {}): Handler {
   return async (event) => {
     const [method = '', template = ''] = event.routeKey.split(' ');
     if (!template.startsWith(`${CONSOLE_API_PREFIX}/`)) return handler(event);
@@ -71,7 +83,10 @@ export function withConsoleAccess(handler: Handler): Handler {
     const claims = (event.requestContext as { authorizer?: Partial<APIGatewayEventRequestContextJWTAuthorizer> }).authorizer?.jwt?.claims;
     const user = consoleUserOf(claims);
     if ('refused' in user) return json(claims ? 403 : 401, { error: user.refused, detail: { signIn: '/login' } });
-    if (method === CONSOLE_ME_ROUTE.method && apiTemplate === CONSOLE_ME_ROUTE.path) return json(200, user);
+    if (method === CONSOLE_ME_ROUTE.method && apiTemplate === CONSOLE_ME_ROUTE.path) {
+      const identity = (await options.identity?.(user.email ? [user.name, user.email] : [user.name])) ?? { teams: [] };
+      return json(200, { name: user.name, user: user.name, role: user.role, ...identity });
+    }
 
     const access = accessFor(method, apiPath);
     if (!READ_METHODS.has(method)) {
@@ -88,7 +103,7 @@ export function withConsoleAccess(handler: Handler): Handler {
         detail: { needed: access.role, role: user.role },
       });
 
-    const body = access.recordsWho ? withWho(event, auditName({ kind: 'user', ...user })) : event;
+    const body = access.recordsWho ? withWho(event, auditName({ kind: 'user', name: user.name, role: user.role })) : event;
     return handler({
       ...body,
       routeKey: `${method} ${apiTemplate}`,

@@ -1,17 +1,24 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../functions/app/api-handler.js';
 import { foghornApiRoutes } from '../../../functions/app/api-routes.js';
+import { consoleIdentityOf } from '../../../functions/app/assignments-of.js';
+import { ruleLanguage } from '../../../functions/app/rule-language.js';
 import { LiveSender, SandboxSender } from '../../../functions/core/outbound/index.js';
 import { settingsFrom } from '../../../functions/core/settings.js';
 import { CrisisKit } from '../../../functions/crisis/crisis-kit.js';
 import {
   CONSOLE_API_PREFIX,
+  type ConsoleAccessOptions,
   consoleUserOf,
   groupsOf,
   roleOfGroups,
   withConsoleAccess,
 } from '../../../functions/entries/lambda/console-access.js';
+import { readFoghornConfig } from '../../../functions/rules/config.js';
 import { dynamoCrisisStores } from '../../../functions/storage/dynamo/crisis-stores.js';
 import { DynamoEventStore } from '../../../functions/storage/dynamo/event-store.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
@@ -28,6 +35,7 @@ function request(
   options: {
     groups?: string;
     username?: string;
+    email?: string;
     iam?: boolean;
     body?: unknown;
     contentType?: string | null;
@@ -49,6 +57,7 @@ function request(
               client_id: 'console-client',
               token_use: 'access',
               ...(options.username === undefined ? {} : { username: options.username }),
+              ...(options.email === undefined ? {} : { email: options.email }),
               ...(options.groups === undefined ? {} : { 'cognito:groups': options.groups }),
             },
             scopes: ['openid', 'email'],
@@ -82,7 +91,7 @@ function request(
 describe('the console routes of the api function (Cognito JWT claims, dynalite for the table)', () => {
   const dynamo = useEmbeddedDynamo();
 
-  function setup() {
+  function setup(options: ConsoleAccessOptions = {}) {
     const table = { client: dynamo.current.client, tableName: dynamo.current.tableName };
     const stores = dynamoCrisisStores(table);
     const kit = new CrisisKit({
@@ -97,7 +106,7 @@ describe('the console routes of the api function (Cognito JWT claims, dynalite f
       dispatch: async () => {},
       emit: async () => {},
     });
-    const handler = withConsoleAccess(createApiHandler({ routes: foghornApiRoutes(kit, new DynamoEventStore(table)) }));
+    const handler = withConsoleAccess(createApiHandler({ routes: foghornApiRoutes(kit, new DynamoEventStore(table)) }), options);
     const call = async (event: APIGatewayProxyEventV2) => {
       const result = await handler(event);
       return { status: result.statusCode, body: JSON.parse(String(result.body)) as Record<string, any> };
@@ -188,8 +197,72 @@ describe('the console routes of the api function (Cognito JWT claims, dynalite f
       await call(request(`GET ${CONSOLE_API_PREFIX}/api/me`, { username: 'maya', groups: '[viewer admin agent]', contentType: null })),
     ).toEqual({
       status: 200,
-      body: { name: 'maya', role: 'admin' },
+      body: { name: 'maya', user: 'maya', role: 'admin', teams: [] },
     });
+  });
+
+  it('answers GET /api/me as the local runtime does: the person the user is in people:, by user name or email, and their teams', async () => {
+    // Prepare: the team config as the api function reads it (a foghorn.config.yaml, through the TeamConfigSource port).
+    const path = join(mkdtempSync(join(tmpdir(), 'foghorn-me-')), 'foghorn.config.yaml');
+    writeFileSync(
+      path,
+      [
+        'timezone: UTC',
+        'people:',
+        '  sara: { name: Sara Ahmadi, user: sara }',
+        '  reza: { name: Reza Karimi, user: reza@example.com }',
+        '  mina: { name: Mina Rad }',
+        'teams:',
+        '  persian-desk: { members: [sara, reza, mina], lead: sara }',
+        '  press: { members: [reza] }',
+        '',
+      ].join('\n'),
+    );
+    const config = readFoghornConfig(path, { extensions: ruleLanguage });
+    const errors: unknown[] = [];
+    const { call } = setup({
+      identity: consoleIdentityOf({
+        teamConfig: { load: async () => {}, current: () => config },
+        logger: { info() {}, warn() {}, error: (message) => void errors.push(message) },
+      }),
+    });
+    const me = (username: string, email?: string) =>
+      call(request(`GET ${CONSOLE_API_PREFIX}/api/me`, { username, groups: '[agent]', contentType: null, ...(email ? { email } : {}) }));
+
+    // Act, Assess: by console user name, by email (a pool whose users sign in by email), by key, and nobody.
+    expect(await me('sara')).toEqual({
+      status: 200,
+      body: { name: 'sara', user: 'sara', role: 'agent', person: 'sara', teams: ['persian-desk'] },
+    });
+    expect(await me('0f7c-reza', 'reza@example.com')).toEqual({
+      status: 200,
+      body: { name: '0f7c-reza', user: '0f7c-reza', role: 'agent', person: 'reza', teams: ['persian-desk', 'press'] },
+    });
+    expect((await me('mina')).body).toMatchObject({ person: 'mina', teams: ['persian-desk'] });
+    expect(await me('kim', 'kim@example.com')).toEqual({ status: 200, body: { name: 'kim', user: 'kim', role: 'agent', teams: [] } });
+    expect(errors).toEqual([]);
+  });
+
+  it('answers GET /api/me without a person when the team config does not read, and logs why', async () => {
+    const errors: string[] = [];
+    const { call } = setup({
+      identity: consoleIdentityOf({
+        teamConfig: {
+          load: async () => {
+            throw new Error('FOGHORN_CONFIG names no file');
+          },
+          current: () => {
+            throw new Error('not loaded');
+          },
+        },
+        logger: { info() {}, warn() {}, error: (message) => void errors.push(message) },
+      }),
+    });
+    expect(await call(request(`GET ${CONSOLE_API_PREFIX}/api/me`, { username: 'sara', groups: '[viewer]', contentType: null }))).toEqual({
+      status: 200,
+      body: { name: 'sara', user: 'sara', role: 'viewer', teams: [] },
+    });
+    expect(errors).toEqual([expect.stringContaining('the team config did not read')]);
   });
 
   it('refuses a user in no role group (403), a request without verified claims (401), and a change not sent as JSON (415)', async () => {
@@ -239,5 +312,10 @@ describe('reading Cognito groups', () => {
     expect(consoleUserOf({ 'cognito:username': 'maya', 'cognito:groups': '[lead]' })).toEqual({ name: 'maya', role: 'lead' });
     expect(consoleUserOf({ username: 'li', 'cognito:groups': '[agent]' })).toEqual({ name: 'li', role: 'agent' });
     expect(consoleUserOf({ sub: 'abc', 'cognito:groups': '[viewer]' })).toEqual({ name: 'abc', role: 'viewer' });
+    expect(consoleUserOf({ 'cognito:username': 'maya', email: 'maya@example.com', 'cognito:groups': '[lead]' })).toEqual({
+      name: 'maya',
+      role: 'lead',
+      email: 'maya@example.com',
+    });
   });
 });
