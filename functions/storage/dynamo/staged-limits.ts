@@ -1,7 +1,7 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { RuleState } from '../../core/rule-set.js';
 import { fixedWindowIndex, slidingWindowAllows, usesSlidingWindow } from '../../rules/limit-window.js';
-import { fixedWindowSpend, SLIDING_SORT_KEY, slidingWindowOf, slidingWindowPut } from './rule-state.js';
+import { fixedWindowShards, fixedWindowSpend, SLIDING_SORT_KEY, shardShare, slidingWindowOf, slidingWindowPut } from './rule-state.js';
 
 /** What this container last knew of a limit's item; a lower bound of what the table holds (limits only fill up). */
 type Known = { sliding: { times: number[]; version: number | undefined } } | { fixedAtLeast: number };
@@ -45,6 +45,7 @@ interface SlidingSpend {
 interface FixedSpend {
   kind: 'fixed';
   key: string;
+  shard: number;
   limit: number;
   windowMs: number;
   now: Date;
@@ -89,14 +90,24 @@ export class StagedLimits implements RuleState {
       this.spends.set(id, { kind: 'sliding', key, windowMs, base: staged ? staged.base : base.version, times: next });
       return true;
     }
-    const id = `${key}\u0000W#${fixedWindowIndex(now, windowMs)}`;
-    const staged = this.spends.get(id) as FixedSpend | undefined;
-    const known = this.cache.get(id);
-    const atLeast = known && 'fixedAtLeast' in known ? known.fixedAtLeast : 0;
-    const n = (staged?.n ?? 0) + 1;
-    if (atLeast + n > limit) return false;
-    this.spends.set(id, { kind: 'fixed', key, limit, windowMs, now, atLeast, n });
-    return true;
+    // A shard this evaluation already spends from first, then one after another from a random one: the first with room.
+    const shards = fixedWindowShards(limit);
+    const window = fixedWindowIndex(now, windowMs);
+    const idOf = (shard: number) => `${key}\u0000W#${window}#${shard}`;
+    const first = Math.floor(Math.random() * shards);
+    const order = Array.from({ length: shards }, (_, offset) => (first + offset) % shards);
+    order.sort((a, b) => Number(this.spends.has(idOf(b))) - Number(this.spends.has(idOf(a))));
+    for (const shard of order) {
+      const id = idOf(shard);
+      const staged = this.spends.get(id) as FixedSpend | undefined;
+      const known = this.cache.get(id);
+      const atLeast = known && 'fixedAtLeast' in known ? known.fixedAtLeast : 0;
+      const n = (staged?.n ?? 0) + 1;
+      if (atLeast + n > shardShare(limit, shards, shard)) continue;
+      this.spends.set(id, { kind: 'fixed', key, shard, limit, windowMs, now, atLeast, n });
+      return true;
+    }
+    return false;
   }
 
   /** Read from the table (the breaker's check), as the plain rule state does. */
@@ -122,7 +133,7 @@ export class StagedLimits implements RuleState {
       return {
         item: {
           Update: {
-            ...fixedWindowSpend(this.tableName, spend.key, spend.n, spend.limit, spend.windowMs, spend.now),
+            ...fixedWindowSpend(this.tableName, spend.key, spend.n, spend.limit, spend.windowMs, spend.now, spend.shard),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },

@@ -1,8 +1,9 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { StoredDecision } from '../../../functions/core/ports.js';
 import type { RuleState } from '../../../functions/core/rule-set.js';
 import { DynamoDecisionStore } from '../../../functions/storage/dynamo/decision-store.js';
-import { DynamoRuleState } from '../../../functions/storage/dynamo/rule-state.js';
+import { DynamoRuleState, fixedWindowSpend } from '../../../functions/storage/dynamo/rule-state.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { countDynamoCalls } from '../../support/dynamo-calls.js';
 
@@ -109,6 +110,26 @@ describe('DynamoDecisionStore', () => {
       expect((await decisions.decideOnce('generic:s4b', deciding('generic:s4b', 'rule:r4:minute', 10))).decision.rules).toEqual([]);
       calls.stop();
       expect(calls.names).toEqual(['PutItemCommand']);
+    });
+
+    it('a per-minute ceiling spread over items: a share filled elsewhere is learnt, the spend goes to another, and the ceiling is exact', async () => {
+      // 128 a minute: two items of 64. Another container fills the first one.
+      await dynamo.current.client.send(
+        new UpdateItemCommand(fixedWindowSpend(dynamo.current.tableName, 'rule:r8:minute', 64, 128, 60_000, now, 0)),
+      );
+      const decisions = store();
+      const minute = (eventId: string) => async (state: RuleState) =>
+        decision(eventId, (await state.tryAcquire('rule:r8:minute', 128, 60_000, now)) ? ['acted'] : []);
+      expect((await decisions.decideOnce('generic:s8', minute('generic:s8'))).decision.rules).toEqual(['acted']);
+      const table = new DynamoRuleState(dynamo.current);
+      expect(await table.peek('rule:r8:minute', 128, 60_000, now)).toBe(65);
+      // The rest of the second item, then one more: refused only now that every share is spent.
+      for (let i = 0; i < 63; i++)
+        expect((await decisions.decideOnce(`generic:s8-${i}`, minute(`generic:s8-${i}`))).decision.rules).toEqual(['acted']);
+      expect(await table.peek('rule:r8:minute', 128, 60_000, now)).toBe(128);
+      expect((await decisions.decideOnce('generic:s8-last', minute('generic:s8-last'))).decision.rules).toEqual([]);
+      expect((await store().decideOnce('generic:s8-other', minute('generic:s8-other'))).decision.rules).toEqual([]);
+      expect(await table.peek('rule:r8:minute', 128, 60_000, now)).toBe(128);
     });
 
     it('the same container spends from what it wrote: the second decision is refused the limit without a race', async () => {
