@@ -2,6 +2,8 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { StoredDecision } from '../../../functions/core/ports.js';
 import type { RuleState } from '../../../functions/core/rule-set.js';
+import { epochMinute } from '../../../functions/crisis/minutes.js';
+import { DynamoCounterStore } from '../../../functions/storage/dynamo/counter-store.js';
 import { DynamoDecisionStore } from '../../../functions/storage/dynamo/decision-store.js';
 import { DynamoRuleState, fixedWindowSpend } from '../../../functions/storage/dynamo/rule-state.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
@@ -130,6 +132,22 @@ describe('DynamoDecisionStore', () => {
       expect((await decisions.decideOnce('generic:s8-last', minute('generic:s8-last'))).decision.rules).toEqual([]);
       expect((await store().decideOnce('generic:s8-other', minute('generic:s8-other'))).decision.rules).toEqual([]);
       expect(await table.peek('rule:r8:minute', 128, 60_000, now)).toBe(128);
+    });
+
+    it('a decision made again after a lost limit race counts its event once, and only once the decision lands', async () => {
+      await new DynamoRuleState(dynamo.current).tryAcquire('author:a9:replies', 1, HOUR, now);
+      const counters = new DynamoCounterStore(dynamo.current);
+      const minute = epochMinute(now);
+      const runs: number[] = [];
+      const kept = await store().decideOnce('generic:s9', async (state) => {
+        await counters.increment('spike:r9', now, HOUR);
+        runs.push((await counters.buckets('spike:r9', minute, minute, now)).get(minute) ?? 0);
+        return decision('generic:s9', (await state.tryAcquire('author:a9:replies', 1, HOUR, now)) ? ['acted'] : []);
+      });
+      expect(kept).toMatchObject({ created: true, decision: { rules: [] } });
+      // Each run saw its own count of one; the table holds one.
+      expect(runs).toEqual([1, 1]);
+      expect((await counters.buckets('spike:r9', minute, minute, now)).get(minute)).toBe(1);
     });
 
     it('the same container spends from what it wrote: the second decision is refused the limit without a race', async () => {
