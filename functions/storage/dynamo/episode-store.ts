@@ -116,7 +116,8 @@ export class DynamoEpisodeStore implements EpisodeStore {
       await this.options.client.send(
         new UpdateItemCommand({
           ...base,
-          ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :at',
+          // `<=`: a batch's events share a time, and a refusal would cost its write and a second one.
+          ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt <= :at',
           UpdateExpression: 'ADD #count :one SET lastEventAt = :at, #ttl = :ttl',
           ExpressionAttributeValues: toItem({ ...values, ':at': at.toISOString() }),
         }),

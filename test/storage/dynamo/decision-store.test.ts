@@ -150,6 +150,41 @@ describe('DynamoDecisionStore', () => {
       expect((await counters.buckets('spike:r9', minute, minute, now)).get(minute)).toBe(1);
     });
 
+    it("a breaker's check is read at most once a second per container, and a trip this container made holds at once", async () => {
+      const peeking = (eventId: string, at: Date, seen: number[]) => async (state: RuleState) => {
+        seen.push((await state.peek?.('rule:b10:breaker', 1, HOUR, at)) ?? -1);
+        return decision(eventId, []);
+      };
+      const seen: number[] = [];
+      const decisions = store();
+      const calls = countDynamoCalls(dynamo.current.client);
+      await decisions.decideOnce('generic:s10a', peeking('generic:s10a', now, seen));
+      await decisions.decideOnce('generic:s10b', peeking('generic:s10b', new Date(now.getTime() + 999), seen));
+      calls.stop();
+      expect(calls.reads()).toEqual(['GetItemCommand']);
+      // Tripped elsewhere: seen here once this container's read is a second old.
+      expect(await new DynamoRuleState(dynamo.current).tryAcquire('rule:b10:breaker', 1, HOUR, now)).toBe(true);
+      await decisions.decideOnce('generic:s10c', peeking('generic:s10c', new Date(now.getTime() + 500), seen));
+      await decisions.decideOnce('generic:s10d', peeking('generic:s10d', new Date(now.getTime() + 1_000), seen));
+      expect(seen).toEqual([0, 0, 0, 1]);
+
+      // A container that trips a breaker itself knows it without reading.
+      const tripping = store();
+      await tripping.decideOnce('generic:s10e', async (state) => {
+        expect(await state.tryAcquire('rule:b11:breaker', 1, HOUR, now)).toBe(true);
+        return decision('generic:s10e', []);
+      });
+      const after = countDynamoCalls(dynamo.current.client);
+      const own: number[] = [];
+      await tripping.decideOnce('generic:s10f', async (state) => {
+        own.push((await state.peek?.('rule:b11:breaker', 1, HOUR, now)) ?? -1);
+        return decision('generic:s10f', []);
+      });
+      after.stop();
+      expect(own).toEqual([1]);
+      expect(after.reads()).toEqual([]);
+    });
+
     it('the same container spends from what it wrote: the second decision is refused the limit without a race', async () => {
       const decisions = store();
       const runs: string[] = [];
