@@ -115,10 +115,23 @@ export class CapacityLedger {
       for (const [key, units] of keys) {
         totals.wru += units.wru;
         totals.rru += units.rru;
-        if (key.includes(':')) totals.indexWru += units.wru;
+        if (isIndexKey(key)) totals.indexWru += units.wru;
       }
     }
     return totals;
+  }
+
+  /** All units by family of key (keyFamily), busiest first by WRU: where the bill goes. */
+  families(): KeyFigures[] {
+    const families = new Map<string, Units>();
+    for (const keys of this.#seconds.values()) {
+      for (const [key, units] of keys) {
+        const family = keyFamily(key);
+        const sum = families.get(family) ?? { wru: 0, rru: 0 };
+        families.set(family, { wru: sum.wru + units.wru, rru: sum.rru + units.rru });
+      }
+    }
+    return [...families.entries()].map(([key, units]) => ({ key, ...units })).sort((a, b) => b.wru - a.wru || b.rru - a.rru);
   }
 
   #add(key: PartitionName, units: Units): void {
@@ -128,6 +141,28 @@ export class CapacityLedger {
     const sum = keys.get(key) ?? { wru: 0, rru: 0 };
     keys.set(key, { wru: sum.wru + units.wru, rru: sum.rru + units.rru });
   }
+}
+
+/** An index's partition (`gsi2:gsi2pk=EVENTS#7`) rather than the table's (`pk=LIMIT#rule:storm-hours:minute`, colons and all). */
+export function isIndexKey(key: PartitionName): boolean {
+  const colon = key.indexOf(':');
+  return colon >= 0 && colon < key.indexOf('=');
+}
+
+/**
+ * A partition key with its ids and shards left out: `pk=LIMIT#rule:storm-hours:minute#3` → `pk=LIMIT#…:minute`,
+ * `gsi2:gsi2pk=EVENTS#7` → `gsi2:gsi2pk=EVENTS`, `pk=EVENT#abc` → `pk=EVENT`.
+ */
+export function keyFamily(key: PartitionName): string {
+  const [head, rest] = splitOnce(key, '#');
+  if (rest === undefined) return head;
+  if (head.endsWith('=LIMIT')) return `${head}#…:${rest.split(':').at(-1)?.replace(/#\d+$/, '')}`;
+  return head;
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
 /** The keys over a partition's ceiling, with the ceiling each passes. */

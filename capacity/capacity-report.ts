@@ -1,5 +1,5 @@
 import { topology } from '../functions/app/topology.js';
-import { hotKeys, type KeyFigures, LIMITS } from './capacity-ledger.js';
+import { hotKeys, isIndexKey, type KeyFigures, LIMITS } from './capacity-ledger.js';
 import { cpuStretch, FUNCTIONS, type ModelledFunction, type ModelRun } from './capacity-model.js';
 import { PRICES, REGION } from './prices.js';
 
@@ -28,6 +28,8 @@ export interface CapacityReport {
     { invocations: number; cpuMsPerInvocation: number; modelledMsPerInvocation: number; peakConcurrency: { cpu: number; modelled: number } }
   >;
   costPerMillionEvents: { items: Record<string, number>; total: number; region: string };
+  /** Request units per million events by family of key (capacity-ledger.ts keyFamily), busiest first: what the DynamoDB lines are made of. */
+  unitsPerMillionEvents: KeyFigures[];
   sweep: ModelRun['sweep'];
   refusals: Record<string, number>;
   errors: string[];
@@ -43,8 +45,8 @@ export function capacityReport(run: ModelRun, callLatencyMs: number): CapacityRe
   const storm = run.buckets.slice(0, run.stormBuckets);
   const perSecond = storm.map((bucket) => {
     const keys = run.ledger.bucket(bucket.bucket);
-    const table = keys.filter((key) => !key.key.includes(':'));
-    const index = keys.filter((key) => key.key.includes(':'));
+    const table = keys.filter((key) => !isIndexKey(key.key));
+    const index = keys.filter((key) => isIndexKey(key.key));
     const sum = (list: KeyFigures[], field: 'wru' | 'rru') => list.reduce((total, key) => total + key[field], 0);
     return {
       bucket: bucket.bucket,
@@ -135,6 +137,9 @@ export function capacityReport(run: ModelRun, callLatencyMs: number): CapacityRe
       total: round(total, 2),
       region: REGION,
     },
+    unitsPerMillionEvents: run.ledger
+      .families()
+      .map((family) => ({ key: family.key, wru: Math.round(family.wru * perMillion), rru: Math.round(family.rru * perMillion) })),
     sweep: run.sweep,
     refusals: run.refusals,
     errors: run.errors,
@@ -231,6 +236,21 @@ export function formatReport(report: CapacityReport, callLatencyMs: number): str
         ...Object.entries(report.costPerMillionEvents.items).map(([item, usd]) => [item, `$${n(usd, 3)}`]),
         ['total', `$${n(report.costPerMillionEvents.total, 2)}`],
       ],
+    ),
+  );
+  lines.push('');
+  lines.push('DynamoDB request units per million events by family of key (ids and shards left out), top 12');
+  lines.push(
+    table(
+      ['family', 'WRU', 'RRU', 'USD'],
+      report.unitsPerMillionEvents
+        .slice(0, 12)
+        .map((family) => [
+          family.key,
+          n(family.wru),
+          n(family.rru),
+          `$${n((family.wru / 1e6) * PRICES.dynamoDbPerMillionWru + (family.rru / 1e6) * PRICES.dynamoDbPerMillionRru, 3)}`,
+        ]),
     ),
   );
   lines.push('');

@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { CapacityLedger, hotKeys, indexWrites, LIMITS } from '../../capacity/capacity-ledger.js';
+import { CapacityLedger, hotKeys, indexWrites, isIndexKey, keyFamily, LIMITS } from '../../capacity/capacity-ledger.js';
 import { InProcessDynamo, type TableShape } from '../../capacity/in-process-dynamo.js';
 import type { Item } from '../../capacity/item-size.js';
 import { ensureTable } from '../../functions/storage/dynamo/table.js';
@@ -164,6 +164,45 @@ describe('capacity ledger', () => {
     bucket = 1;
     expect(ledger.peaks()).toEqual([{ key: 'pk=K', wru: 1200, rru: 0 }]);
     expect(hotKeys(ledger.peaks())).toHaveLength(1);
+  });
+});
+
+describe('families of keys', () => {
+  it('tells an index partition from a table key with colons in it', () => {
+    expect(isIndexKey('gsi2:gsi2pk=EVENTS#7')).toBe(true);
+    expect(isIndexKey('pk=LIMIT#rule:storm-hours:minute')).toBe(false);
+    expect(isIndexKey('pk=CRISIS')).toBe(false);
+  });
+
+  it('leaves ids and shards out of a key, and keeps what kind of limit it is', () => {
+    expect(keyFamily('pk=LIMIT#rule:storm-hours:minute#3')).toBe('pk=LIMIT#…:minute');
+    expect(keyFamily('pk=LIMIT#author:x:42:replies')).toBe('pk=LIMIT#…:replies');
+    expect(keyFamily('gsi2:gsi2pk=EVENTS#7')).toBe('gsi2:gsi2pk=EVENTS');
+    expect(keyFamily('pk=EVENT#x:1')).toBe('pk=EVENT');
+    expect(keyFamily('pk=CRISIS')).toBe('pk=CRISIS');
+  });
+
+  it('sums every bucket by family, busiest first', () => {
+    let bucket = 0;
+    const shape: TableShape = { partitionKey: 'pk', sortKey: 'sk', indexes: [] };
+    const ledger = new CapacityLedger({ shape: () => shape, bucket: () => bucket });
+    const put = (pk: string) => {
+      const item: Item = { pk: { S: pk }, sk: { S: 's' } };
+      ledger.record({
+        command: 'PutItemCommand',
+        writes: [{ before: undefined, after: item, key: item, transactional: false, refused: false }],
+        reads: [],
+      });
+    };
+    put('EVENT#a');
+    put('EVENT#b');
+    bucket = 1;
+    put('EVENT#c');
+    put('DECISION#a');
+    expect(ledger.families()).toEqual([
+      { key: 'pk=EVENT', wru: 3, rru: 0 },
+      { key: 'pk=DECISION', wru: 1, rru: 0 },
+    ]);
   });
 });
 

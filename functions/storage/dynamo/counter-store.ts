@@ -2,6 +2,8 @@ import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemComma
 import { epochMinute } from '../../crisis/minutes.js';
 import { type CountedSample, type CounterStore, latestSamples, SAMPLES_PER_MINUTE } from '../../crisis/ports.js';
 import type { EscalationEvent } from '../../escalation/escalation.js';
+import { pendingDecision } from '../decision-writes.js';
+import { type DeferredWrite, DYNAMO_DECISION } from './decision-store.js';
 import { fromItem, isConditionFailure, isExpired, toItem } from './item.js';
 import { shardOf } from './shard.js';
 import { TABLE_KEYS } from './table.js';
@@ -48,6 +50,8 @@ function shardKey(key: string, shard: number): string {
  * The digest's samples live apart, in one ring per minute (`COUNTER#<key>` / `S#<minute>`, two writes per sample):
  * a shard sends the ring its first SAMPLES_PER_MINUTE events of each minute, then every SAMPLE_EVERY-th, so the ring
  * takes a bounded share of the writes however fast the rule matches. Reading is one Query per shard.
+ * Inside a decision (decision-store.ts decideOnce) an increment waits for the decision to be kept, so an event is
+ * counted once however often it is evaluated; reads in the same evaluation count it already.
  */
 export class DynamoCounterStore implements CounterStore {
   constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
@@ -55,6 +59,13 @@ export class DynamoCounterStore implements CounterStore {
   }
 
   async increment(key: string, at: Date, retainMs: number, sample?: EscalationEvent): Promise<void> {
+    const pending = pendingDecision<DeferredWrite>(DYNAMO_DECISION);
+    if (!pending) return this.write(key, at, retainMs, sample);
+    pending.count(key, epochMinute(at), sample);
+    pending.defer(() => this.write(key, at, retainMs, sample));
+  }
+
+  private async write(key: string, at: Date, retainMs: number, sample?: EscalationEvent): Promise<void> {
     const minute = epochMinute(at);
     const ttl = Math.ceil(((minute + 1) * 60_000 + retainMs) / 1000);
     const shard = sample ? shardOf(sample.id, COUNTER_SHARDS) : Math.floor(Math.random() * COUNTER_SHARDS);
@@ -113,20 +124,25 @@ export class DynamoCounterStore implements CounterStore {
     );
     const counts = new Map<number, number>();
     for (const item of shards.flat()) counts.set(minuteOf(item), (counts.get(minuteOf(item)) ?? 0) + item.count);
+    const own = pendingDecision<DeferredWrite>(DYNAMO_DECISION)?.counted(key, fromMinute, toMinute) ?? [];
+    for (const [minute, count] of own) counts.set(minute, (counts.get(minute) ?? 0) + count);
     return new Map([...counts].sort(([a], [b]) => a - b));
   }
 
   async samples(key: string, fromMinute: number, toMinute: number, now: Date, limit: number): Promise<EscalationEvent[]> {
     const items = await this.read<RingItem>(`COUNTER#${key}`, ringSortKey(fromMinute), ringSortKey(toMinute), now);
-    return latestSamples(
+    const own = pendingDecision<DeferredWrite>(DYNAMO_DECISION)?.samples<EscalationEvent>(key, fromMinute, toMinute) ?? [];
+    if (own.length >= limit) return own.slice(0, limit);
+    const kept = latestSamples(
       items.map((item) => ({
         minute: minuteOf(item),
         samples: Array.from({ length: SAMPLES_PER_MINUTE }, (_, slot) => item[`sample${slot}`]).filter(
           (entry): entry is CountedSample => entry !== undefined,
         ),
       })),
-      limit,
+      limit - own.length,
     );
+    return [...own, ...kept];
   }
 
   private async read<T extends { ttl?: number }>(pk: string, from: string, to: string, now: Date): Promise<T[]> {

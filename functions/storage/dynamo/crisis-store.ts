@@ -11,7 +11,8 @@ const RECENT_MS = 5_000;
 /**
  * The crisis-mode switch (`CRISIS` / `STATE`), changed only with a version check. `get` reads it as it is;
  * `getRecent` (decisions) reads it at most once per RECENT_MS and container, eventually consistent; a claim
- * that checked it in its own transaction answers the guard (`crisisChecks`).
+ * that checked it in its own transaction answers the guard (`crisisChecks`), which also hears each state read or
+ * set here (so claims skip a check that would be refused).
  */
 export class DynamoCrisisStore implements CrisisStore {
   private recent: { state: CrisisState; at: number } | undefined;
@@ -59,6 +60,7 @@ export class DynamoCrisisStore implements CrisisStore {
           ExpressionAttributeValues: toItem({ ':expected': expectedVersion }),
         }),
       );
+      this.options.crisisChecks?.saw(next.on);
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -71,8 +73,12 @@ export class DynamoCrisisStore implements CrisisStore {
       new GetItemCommand({ TableName: this.options.tableName, Key: toItem(KEY), ConsistentRead: consistent }),
     );
     const item = fromItem<CrisisState & { pk: string; sk: string }>(Item);
-    if (!item) return { on: false, version: 0 };
+    if (!item) {
+      this.options.crisisChecks?.saw(false);
+      return { on: false, version: 0 };
+    }
     const { pk: _pk, sk: _sk, ...state } = item;
+    this.options.crisisChecks?.saw(state.on);
     return state;
   }
 }

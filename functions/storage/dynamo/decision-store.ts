@@ -8,6 +8,7 @@ import {
 import type { DecisionStore, StoredDecision } from '../../core/ports.js';
 import { DAY_SECONDS, DECISION_RETENTION_DAYS } from '../../core/retention.js';
 import type { RuleState } from '../../core/rule-set.js';
+import { DecisionWrites, deciding } from '../decision-writes.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellationReasons } from './item.js';
 import { DynamoRuleState } from './rule-state.js';
 import { LimitCache } from './staged-limits.js';
@@ -20,6 +21,10 @@ const RETENTION_SECONDS = DECISION_RETENTION_DAYS * DAY_SECONDS;
  * no read: a put that loses to an earlier decision gets that decision back with the refusal. The rule limits
  * the decision spent (rule-state.ts's items) are written in the same TransactWriteItems (`decideOnce`). The
  * commands go on the actions queue from the caller (this store is not an outbox: `queued` is always false).
+ * The counts the evaluation made (spike minute counts, episode heartbeats: DYNAMO_DECISION) are written after
+ * the decision, and only when it is the one kept: never twice for one event. A crash between the two loses
+ * them (one event under-counted), which a spike's threshold and an episode's quiet period can afford, where
+ * folding them into the transaction would double their cost and make every counter item a transaction's.
  */
 export class DynamoDecisionStore implements DecisionStore {
   private readonly client: DynamoDBClient;
@@ -48,10 +53,11 @@ export class DynamoDecisionStore implements DecisionStore {
   ): Promise<{ decision: StoredDecision; created: boolean; queued: boolean }> {
     for (let attempt = 1; ; attempt++) {
       const staged = this.limits.stage(this.tableName, (key, limit, windowMs, now) => this.table.peek(key, limit, windowMs, now));
-      const decision = await decide(staged);
+      const counts = new DecisionWrites<DeferredWrite>(DYNAMO_DECISION);
+      const decision = await deciding(counts, () => decide(staged));
       if (decision.eventId !== eventId) throw new Error(`decideOnce(${eventId}) was handed the decision for ${decision.eventId}`);
       const spends = staged.items();
-      if (spends.length === 0) return this.putIfAbsent(decision);
+      if (spends.length === 0) return this.counted(await this.putIfAbsent(decision), counts);
       try {
         await this.client.send(
           new TransactWriteItemsCommand({
@@ -62,7 +68,7 @@ export class DynamoDecisionStore implements DecisionStore {
           }),
         );
         for (const spend of spends) spend.committed();
-        return { decision, created: true, queued: false };
+        return this.counted({ decision, created: true, queued: false }, counts);
       } catch (error) {
         const reasons = transactionCancellationReasons(error);
         if (!reasons) throw error;
@@ -87,6 +93,12 @@ export class DynamoDecisionStore implements DecisionStore {
           await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }
     }
+  }
+
+  /** The kept decision, its evaluation's counts written when it is this one. */
+  private async counted<Kept extends { created: boolean }>(kept: Kept, counts: DecisionWrites<DeferredWrite>): Promise<Kept> {
+    if (kept.created) await Promise.all(counts.writes.map((write) => write()));
+    return kept;
   }
 
   async get(eventId: string): Promise<StoredDecision | undefined> {
@@ -116,6 +128,12 @@ export class DynamoDecisionStore implements DecisionStore {
     };
   }
 }
+
+/** The kind of DecisionWrites this store's decisions collect (counter-store.ts and episode-store.ts defer to it). */
+export const DYNAMO_DECISION = 'dynamo';
+
+/** A count deferred until the decision is kept. */
+export type DeferredWrite = () => Promise<void>;
 
 /** Races for one decision's limits lost before giving up (each a refusal that taught the container the limit's state). */
 const MAX_DECIDE_ATTEMPTS = 20;

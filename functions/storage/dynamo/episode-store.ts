@@ -6,6 +6,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { EpisodeStore, SpikeEpisode } from '../../crisis/ports.js';
+import { pendingDecision } from '../decision-writes.js';
+import { type DeferredWrite, DYNAMO_DECISION } from './decision-store.js';
 import { queryIndexPartition } from './index-query.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellation } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
@@ -93,8 +95,17 @@ export class DynamoEpisodeStore implements EpisodeStore {
     }
   }
 
-  /** One write, on one heartbeat: the count always grows; lastEventAt only moves forward (a batch's events come in any order). */
+  /**
+   * One write, on one heartbeat: the count always grows; lastEventAt only moves forward (a batch's events come in any order).
+   * Inside a decision it waits for the decision to be kept (decision-store.ts), so an event beats once.
+   */
   async touch(ruleId: string, incident: string, at: Date): Promise<void> {
+    const pending = pendingDecision<DeferredWrite>(DYNAMO_DECISION);
+    if (pending) pending.defer(() => this.beat(ruleId, incident, at));
+    else await this.beat(ruleId, incident, at);
+  }
+
+  private async beat(ruleId: string, incident: string, at: Date): Promise<void> {
     const base = {
       TableName: this.options.tableName,
       Key: heartbeatKey(ruleId, incident, Math.floor(Math.random() * HEARTBEAT_SHARDS)),
@@ -105,7 +116,8 @@ export class DynamoEpisodeStore implements EpisodeStore {
       await this.options.client.send(
         new UpdateItemCommand({
           ...base,
-          ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :at',
+          // `<=`: a batch's events share a time, and a refusal would cost its write and a second one.
+          ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt <= :at',
           UpdateExpression: 'ADD #count :one SET lastEventAt = :at, #ttl = :ttl',
           ExpressionAttributeValues: toItem({ ...values, ':at': at.toISOString() }),
         }),

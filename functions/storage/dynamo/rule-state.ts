@@ -15,8 +15,12 @@ import { TABLE_KEYS } from './table.js';
 /**
  * Rule limits in the single table, with conditional writes and atomic counters only (no
  * transactions), and expiry as a filter on read (the `ttl` attribute only lets AWS clean up).
- *   LIMIT#<key> / SLIDING      times of the last `limit` acquisitions, guarded by a version number
- *   LIMIT#<key> / W#<window>   an atomic counter per fixed window
+ *   LIMIT#<key> / SLIDING           times of the last `limit` acquisitions, guarded by a version number
+ *   LIMIT#<key>[#<shard>] / W#<window>  a fixed window's atomic counters: a large limit (a rule's per-minute
+ *                                   ceiling, which every firing spends) is split over fixedWindowShards(limit)
+ *                                   items, each refusing past its share; an acquisition goes to one with room,
+ *                                   so the window grants exactly `limit` and no item takes more than its share
+ *                                   of the writes. Shard 0 is the unsharded item of before.
  */
 export interface DynamoRuleStateOptions {
   client: DynamoDBClient;
@@ -26,6 +30,21 @@ export interface DynamoRuleStateOptions {
 }
 
 const SLIDING_SK = 'SLIDING';
+
+/** A fixed window is spread over at most this many items (`LIMIT#<key>`, `LIMIT#<key>#1` … `#15`). */
+export const FIXED_WINDOW_SHARDS = 16;
+/** No shard's share of a limit is below this, so a small limit stays one item (and one write tells it is full). */
+export const MIN_SHARD_SHARE = 64;
+
+/** How many items a fixed window of `limit` is counted on. */
+export function fixedWindowShards(limit: number): number {
+  return Math.max(1, Math.min(FIXED_WINDOW_SHARDS, Math.floor(limit / MIN_SHARD_SHARE)));
+}
+
+/** Shard `shard`'s share of `limit`: the shares add up to `limit` exactly. */
+export function shardShare(limit: number, shards: number, shard: number): number {
+  return Math.floor(limit / shards) + (shard < limit % shards ? 1 : 0);
+}
 
 function ttlAfter(epochMs: number): string {
   return String(Math.ceil(epochMs / 1000));
@@ -53,24 +72,36 @@ export class DynamoRuleState implements RuleState {
       const { times } = await this.readSliding(key);
       return times.filter((time) => time > now.getTime() - windowMs).length;
     }
-    const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        ConsistentRead: true,
-        Key: { [TABLE_KEYS.partitionKey]: { S: `LIMIT#${key}` }, [TABLE_KEYS.sortKey]: { S: `W#${fixedWindowIndex(now, windowMs)}` } },
+    const counts = await Promise.all(
+      Array.from({ length: fixedWindowShards(limit) }, async (_, shard) => {
+        const { Item } = await this.client.send(
+          new GetItemCommand({
+            TableName: this.tableName,
+            ConsistentRead: true,
+            Key: limitItemKey(fixedShardKey(key, shard), `W#${fixedWindowIndex(now, windowMs)}`),
+          }),
+        );
+        return Item?.count?.N ? Number(Item.count.N) : 0;
       }),
     );
-    return Item?.count?.N ? Number(Item.count.N) : 0;
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
+  /** One shard after another from a random one, until one has room: refused only when every shard is full. */
   private async acquireFixed(key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
-    try {
-      await this.client.send(new UpdateItemCommand(fixedWindowSpend(this.tableName, key, 1, limit, windowMs, now)));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+    const shards = fixedWindowShards(limit);
+    const first = Math.floor(Math.random() * shards);
+    for (let offset = 0; offset < shards; offset++) {
+      try {
+        await this.client.send(
+          new UpdateItemCommand(fixedWindowSpend(this.tableName, key, 1, limit, windowMs, now, (first + offset) % shards)),
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
+    return false;
   }
 
   private async readSliding(key: string): Promise<{ times: number[]; version: number | undefined }> {
@@ -109,7 +140,15 @@ export function limitItemKey(key: string, sortKey: string) {
 
 export const SLIDING_SORT_KEY = SLIDING_SK;
 
-/** `n` acquisitions of fixed window `now` falls in: an atomic ADD, refused when it would pass `limit`. */
+/** The limit key a fixed window's shard is stored under: shard 0 is the key itself. */
+export function fixedShardKey(key: string, shard: number): string {
+  return shard === 0 ? key : `${key}#${shard}`;
+}
+
+/**
+ * `n` acquisitions of fixed window `now` falls in, on shard `shard` of the window's fixedWindowShards(limit): an
+ * atomic ADD, refused when it would pass the shard's share of `limit`.
+ */
 export function fixedWindowSpend(
   tableName: string,
   key: string,
@@ -117,17 +156,19 @@ export function fixedWindowSpend(
   limit: number,
   windowMs: number,
   now: Date,
+  shard = 0,
 ): Update & { Key: Record<string, AttributeValue> } {
   const window = fixedWindowIndex(now, windowMs);
+  const share = shardShare(limit, fixedWindowShards(limit), shard);
   return {
     TableName: tableName,
-    Key: limitItemKey(key, `W#${window}`),
+    Key: limitItemKey(fixedShardKey(key, shard), `W#${window}`),
     UpdateExpression: 'ADD #count :n SET #ttl = :ttl',
     ConditionExpression: 'attribute_not_exists(#count) OR #count <= :most',
     ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttl },
     ExpressionAttributeValues: {
       ':n': { N: String(n) },
-      ':most': { N: String(limit - n) },
+      ':most': { N: String(share - n) },
       ':ttl': { N: ttlAfter((window + 1) * windowMs) },
     },
   };

@@ -1,13 +1,15 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { RuleState } from '../../core/rule-set.js';
 import { fixedWindowIndex, slidingWindowAllows, usesSlidingWindow } from '../../rules/limit-window.js';
-import { fixedWindowSpend, SLIDING_SORT_KEY, slidingWindowOf, slidingWindowPut } from './rule-state.js';
+import { fixedWindowShards, fixedWindowSpend, SLIDING_SORT_KEY, shardShare, slidingWindowOf, slidingWindowPut } from './rule-state.js';
 
 /** What this container last knew of a limit's item; a lower bound of what the table holds (limits only fill up). */
 type Known = { sliding: { times: number[]; version: number | undefined } } | { fixedAtLeast: number };
 
 /** Items remembered; the oldest is forgotten beyond this (and guessed absent again, which a refusal corrects). */
 const MAX_KNOWN = 10_000;
+/** How long a peek (a breaker's check) answers from the table read before, unless this container knows more. */
+export const PEEK_MEMORY_MS = 1_000;
 
 /**
  * The limit items this container wrote or was refused by, so that an evaluation can spend limits without
@@ -17,6 +19,7 @@ const MAX_KNOWN = 10_000;
  */
 export class LimitCache {
   private readonly known = new Map<string, Known>();
+  private readonly peeked = new Map<string, { count: number; at: number }>();
 
   get(id: string): Known | undefined {
     return this.known.get(id);
@@ -26,6 +29,28 @@ export class LimitCache {
     this.known.delete(id);
     this.known.set(id, known);
     if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value as string);
+  }
+
+  /**
+   * A breaker's check, read from the table at most once per PEEK_MEMORY_MS of evaluation time, and at once known
+   * tripped when this container tripped it or a refusal showed it so: a breaker tripped elsewhere holds this
+   * container's firings at most that much later (and only in the minutes after the one that tripped it, since in
+   * that one the full ceiling refuses them anyway).
+   */
+  async peek(key: string, limit: number, windowMs: number, now: Date, table: NonNullable<RuleState['peek']>): Promise<number> {
+    if (usesSlidingWindow(limit)) {
+      const known = this.known.get(`${key}\u0000${SLIDING_SORT_KEY}`);
+      const inWindow = known && 'sliding' in known ? known.sliding.times.filter((time) => time > now.getTime() - windowMs).length : 0;
+      if (inWindow > 0) return inWindow;
+    }
+    const id = `${key}\u0000${limit}\u0000${windowMs}`;
+    const read = this.peeked.get(id);
+    if (read && Math.abs(now.getTime() - read.at) < PEEK_MEMORY_MS) return read.count;
+    const count = await table(key, limit, windowMs, now);
+    this.peeked.delete(id);
+    this.peeked.set(id, { count, at: now.getTime() });
+    if (this.peeked.size > MAX_KNOWN) this.peeked.delete(this.peeked.keys().next().value as string);
+    return count;
   }
 
   /** A rule state for one evaluation, whose spends are written with its decision. */
@@ -45,6 +70,7 @@ interface SlidingSpend {
 interface FixedSpend {
   kind: 'fixed';
   key: string;
+  shard: number;
   limit: number;
   windowMs: number;
   now: Date;
@@ -89,19 +115,29 @@ export class StagedLimits implements RuleState {
       this.spends.set(id, { kind: 'sliding', key, windowMs, base: staged ? staged.base : base.version, times: next });
       return true;
     }
-    const id = `${key}\u0000W#${fixedWindowIndex(now, windowMs)}`;
-    const staged = this.spends.get(id) as FixedSpend | undefined;
-    const known = this.cache.get(id);
-    const atLeast = known && 'fixedAtLeast' in known ? known.fixedAtLeast : 0;
-    const n = (staged?.n ?? 0) + 1;
-    if (atLeast + n > limit) return false;
-    this.spends.set(id, { kind: 'fixed', key, limit, windowMs, now, atLeast, n });
-    return true;
+    // A shard this evaluation already spends from first, then one after another from a random one: the first with room.
+    const shards = fixedWindowShards(limit);
+    const window = fixedWindowIndex(now, windowMs);
+    const idOf = (shard: number) => `${key}\u0000W#${window}#${shard}`;
+    const first = Math.floor(Math.random() * shards);
+    const order = Array.from({ length: shards }, (_, offset) => (first + offset) % shards);
+    order.sort((a, b) => Number(this.spends.has(idOf(b))) - Number(this.spends.has(idOf(a))));
+    for (const shard of order) {
+      const id = idOf(shard);
+      const staged = this.spends.get(id) as FixedSpend | undefined;
+      const known = this.cache.get(id);
+      const atLeast = known && 'fixedAtLeast' in known ? known.fixedAtLeast : 0;
+      const n = (staged?.n ?? 0) + 1;
+      if (atLeast + n > shardShare(limit, shards, shard)) continue;
+      this.spends.set(id, { kind: 'fixed', key, shard, limit, windowMs, now, atLeast, n });
+      return true;
+    }
+    return false;
   }
 
-  /** Read from the table (the breaker's check), as the plain rule state does. */
+  /** The breaker's check: from the table, as the plain rule state reads it, through the container's memory (LimitCache.peek). */
   async peek(key: string, limit: number, windowMs: number, now: Date): Promise<number> {
-    return this.peekTable ? this.peekTable(key, limit, windowMs, now) : 0;
+    return this.peekTable ? this.cache.peek(key, limit, windowMs, now, this.peekTable) : 0;
   }
 
   /** The conditional writes of what was spent, one per limit item; none when nothing was. */
@@ -122,7 +158,7 @@ export class StagedLimits implements RuleState {
       return {
         item: {
           Update: {
-            ...fixedWindowSpend(this.tableName, spend.key, spend.n, spend.limit, spend.windowMs, spend.now),
+            ...fixedWindowSpend(this.tableName, spend.key, spend.n, spend.limit, spend.windowMs, spend.now, spend.shard),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },

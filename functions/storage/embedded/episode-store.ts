@@ -1,5 +1,7 @@
 import type { EpisodeStore, SpikeEpisode } from '../../crisis/ports.js';
-import type { EmbeddedDatabase } from './database.js';
+import { pendingDecision } from '../decision-writes.js';
+import type { EmbeddedDatabase, WriteTx } from './database.js';
+import { type DeferredWrite, EMBEDDED_DECISION } from './decision-store.js';
 
 const OPEN_PREFIX = 'crisis/spike-open/';
 
@@ -39,18 +41,22 @@ export class EmbeddedEpisodeStore implements EpisodeStore {
     });
   }
 
+  /** Inside a decision, in the write that keeps it (decision-store.ts decideOnce): an event touches once. */
   async touch(ruleId: string, incident: string, at: Date): Promise<void> {
     const key = episodeKey(ruleId);
     const isOpen = (episode: SpikeEpisode | undefined): episode is SpikeEpisode =>
       episode?.status === 'open' && episode.incident === incident;
     if (!isOpen(this.db.get<SpikeEpisode>(key))) return;
-    await this.db.write((tx) => {
+    const touchIn = (tx: WriteTx) => {
       const episode = tx.get<SpikeEpisode>(key);
       if (!isOpen(episode)) return;
       // The count always grows; lastEventAt only moves forward (events of a batch arrive in any order).
       const later = Date.parse(episode.lastEventAt) < at.getTime() ? at.toISOString() : episode.lastEventAt;
       tx.put(key, { ...episode, count: episode.count + 1, lastEventAt: later });
-    });
+    };
+    const pending = pendingDecision<DeferredWrite>(EMBEDDED_DECISION);
+    if (pending) pending.defer(touchIn);
+    else await this.db.write(touchIn);
   }
 
   async listOpen(): Promise<SpikeEpisode[]> {

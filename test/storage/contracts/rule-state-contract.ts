@@ -66,6 +66,16 @@ export function ruleStateContract(make: () => PeekingRuleState): void {
     expect(results.filter(Boolean)).toHaveLength(25);
   });
 
+  it('grants exactly a large limit (a per-minute ceiling, which a store may spread over items) of many concurrent acquisitions', async () => {
+    const limits = make();
+    const now = at('2026-01-05T10:00:00Z');
+    const results = await Promise.all(Array.from({ length: 230 }, () => limits.tryAcquire('race-large', 200, 60_000, now)));
+    expect(results.filter(Boolean)).toHaveLength(200);
+    expect(await limits.peek('race-large', 200, 60_000, now)).toBe(200);
+    expect(await limits.tryAcquire('race-large', 200, 60_000, now)).toBe(false);
+    expect(await limits.tryAcquire('race-large', 200, 60_000, at('2026-01-05T10:01:00Z'))).toBe(true);
+  });
+
   it('never grants a limit of zero', async () => {
     expect(await make().tryAcquire('zero', 0, HOUR, at('2026-01-05T10:00:00Z'))).toBe(false);
   });

@@ -183,15 +183,24 @@ describe('DynamoActionStore', () => {
     });
 
     it('with crisis mode on, the reply is claimed by the plain claim and the guard is told nothing (it reads the switch)', async () => {
+      // Switched on from another container: this one's claims check, are refused, and claim plainly.
+      const elsewhere = new DynamoCrisisStore({ client: dynamo.current.client, tableName: dynamo.current.tableName });
       const switchStore = crisis();
-      const before = await switchStore.get();
-      expect(await switchStore.set({ on: true, since: t0.toISOString(), by: 'test', why: 'drill' }, before.version)).toBe(true);
+      const before = await elsewhere.get();
+      expect(await elsewhere.set({ on: true, since: t0.toISOString(), by: 'test', why: 'drill' }, before.version)).toBe(true);
       try {
         const calls = countDynamoCalls(dynamo.current.client);
         expect(await checked().claim(command('k3'), 30_000, t0)).toBe('claimed');
         calls.stop();
         expect(calls.names).toEqual(['TransactWriteItemsCommand', 'UpdateItemCommand']);
         expect(crisis().checkedOffAtClaim('k3')).toBe(false);
+        // Once this container's crisis store has read the switch on (its guard did), claims skip the doomed check.
+        expect((await switchStore.get()).on).toBe(true);
+        const after = countDynamoCalls(dynamo.current.client);
+        expect(await checked().claim(command('k3b'), 30_000, t0)).toBe('claimed');
+        after.stop();
+        expect(after.names).toEqual(['UpdateItemCommand']);
+        expect(crisis().checkedOffAtClaim('k3b')).toBe(false);
       } finally {
         const on = await switchStore.get();
         expect(await switchStore.set({ on: false, since: t0.toISOString(), by: 'test', why: 'drill over' }, on.version)).toBe(true);

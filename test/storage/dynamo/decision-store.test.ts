@@ -1,8 +1,11 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { StoredDecision } from '../../../functions/core/ports.js';
 import type { RuleState } from '../../../functions/core/rule-set.js';
+import { epochMinute } from '../../../functions/crisis/minutes.js';
+import { DynamoCounterStore } from '../../../functions/storage/dynamo/counter-store.js';
 import { DynamoDecisionStore } from '../../../functions/storage/dynamo/decision-store.js';
-import { DynamoRuleState } from '../../../functions/storage/dynamo/rule-state.js';
+import { DynamoRuleState, fixedWindowSpend } from '../../../functions/storage/dynamo/rule-state.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 import { countDynamoCalls } from '../../support/dynamo-calls.js';
 
@@ -109,6 +112,77 @@ describe('DynamoDecisionStore', () => {
       expect((await decisions.decideOnce('generic:s4b', deciding('generic:s4b', 'rule:r4:minute', 10))).decision.rules).toEqual([]);
       calls.stop();
       expect(calls.names).toEqual(['PutItemCommand']);
+    });
+
+    it('a per-minute ceiling spread over items: a share filled elsewhere is learnt, the spend goes to another, and the ceiling is exact', async () => {
+      // 128 a minute: two items of 64. Another container fills the first one.
+      await dynamo.current.client.send(
+        new UpdateItemCommand(fixedWindowSpend(dynamo.current.tableName, 'rule:r8:minute', 64, 128, 60_000, now, 0)),
+      );
+      const decisions = store();
+      const minute = (eventId: string) => async (state: RuleState) =>
+        decision(eventId, (await state.tryAcquire('rule:r8:minute', 128, 60_000, now)) ? ['acted'] : []);
+      expect((await decisions.decideOnce('generic:s8', minute('generic:s8'))).decision.rules).toEqual(['acted']);
+      const table = new DynamoRuleState(dynamo.current);
+      expect(await table.peek('rule:r8:minute', 128, 60_000, now)).toBe(65);
+      // The rest of the second item, then one more: refused only now that every share is spent.
+      for (let i = 0; i < 63; i++)
+        expect((await decisions.decideOnce(`generic:s8-${i}`, minute(`generic:s8-${i}`))).decision.rules).toEqual(['acted']);
+      expect(await table.peek('rule:r8:minute', 128, 60_000, now)).toBe(128);
+      expect((await decisions.decideOnce('generic:s8-last', minute('generic:s8-last'))).decision.rules).toEqual([]);
+      expect((await store().decideOnce('generic:s8-other', minute('generic:s8-other'))).decision.rules).toEqual([]);
+      expect(await table.peek('rule:r8:minute', 128, 60_000, now)).toBe(128);
+    });
+
+    it('a decision made again after a lost limit race counts its event once, and only once the decision lands', async () => {
+      await new DynamoRuleState(dynamo.current).tryAcquire('author:a9:replies', 1, HOUR, now);
+      const counters = new DynamoCounterStore(dynamo.current);
+      const minute = epochMinute(now);
+      const runs: number[] = [];
+      const kept = await store().decideOnce('generic:s9', async (state) => {
+        await counters.increment('spike:r9', now, HOUR);
+        runs.push((await counters.buckets('spike:r9', minute, minute, now)).get(minute) ?? 0);
+        return decision('generic:s9', (await state.tryAcquire('author:a9:replies', 1, HOUR, now)) ? ['acted'] : []);
+      });
+      expect(kept).toMatchObject({ created: true, decision: { rules: [] } });
+      // Each run saw its own count of one; the table holds one.
+      expect(runs).toEqual([1, 1]);
+      expect((await counters.buckets('spike:r9', minute, minute, now)).get(minute)).toBe(1);
+    });
+
+    it("a breaker's check is read at most once a second per container, and a trip this container made holds at once", async () => {
+      const peeking = (eventId: string, at: Date, seen: number[]) => async (state: RuleState) => {
+        seen.push((await state.peek?.('rule:b10:breaker', 1, HOUR, at)) ?? -1);
+        return decision(eventId, []);
+      };
+      const seen: number[] = [];
+      const decisions = store();
+      const calls = countDynamoCalls(dynamo.current.client);
+      await decisions.decideOnce('generic:s10a', peeking('generic:s10a', now, seen));
+      await decisions.decideOnce('generic:s10b', peeking('generic:s10b', new Date(now.getTime() + 999), seen));
+      calls.stop();
+      expect(calls.reads()).toEqual(['GetItemCommand']);
+      // Tripped elsewhere: seen here once this container's read is a second old.
+      expect(await new DynamoRuleState(dynamo.current).tryAcquire('rule:b10:breaker', 1, HOUR, now)).toBe(true);
+      await decisions.decideOnce('generic:s10c', peeking('generic:s10c', new Date(now.getTime() + 500), seen));
+      await decisions.decideOnce('generic:s10d', peeking('generic:s10d', new Date(now.getTime() + 1_000), seen));
+      expect(seen).toEqual([0, 0, 0, 1]);
+
+      // A container that trips a breaker itself knows it without reading.
+      const tripping = store();
+      await tripping.decideOnce('generic:s10e', async (state) => {
+        expect(await state.tryAcquire('rule:b11:breaker', 1, HOUR, now)).toBe(true);
+        return decision('generic:s10e', []);
+      });
+      const after = countDynamoCalls(dynamo.current.client);
+      const own: number[] = [];
+      await tripping.decideOnce('generic:s10f', async (state) => {
+        own.push((await state.peek?.('rule:b11:breaker', 1, HOUR, now)) ?? -1);
+        return decision('generic:s10f', []);
+      });
+      after.stop();
+      expect(own).toEqual([1]);
+      expect(after.reads()).toEqual([]);
     });
 
     it('the same container spends from what it wrote: the second decision is refused the limit without a race', async () => {

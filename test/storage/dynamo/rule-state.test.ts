@@ -2,7 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { RuleState } from '../../../functions/core/rule-set.js';
 import { memoryRuleState } from '../../../functions/rules/index.js';
-import { DynamoRuleState } from '../../../functions/storage/dynamo/rule-state.js';
+import { DynamoRuleState, fixedWindowShards, MIN_SHARD_SHARE, shardShare } from '../../../functions/storage/dynamo/rule-state.js';
 import { useEmbeddedDynamo } from '../../support/dynamo.js';
 
 const HOUR = 3_600_000;
@@ -49,6 +49,26 @@ describe('DynamoRuleState', () => {
     expect(results.filter(Boolean)).toHaveLength(10);
     expect(await limits.peek('ceiling', 10, 60_000, now)).toBe(10);
     expect(await limits.tryAcquire('ceiling', 10, 60_000, at('2026-01-05T10:01:00Z'))).toBe(true);
+  });
+
+  it('spreads a large fixed window over items, each refusing past its share, the shares adding up to the limit', async () => {
+    expect(fixedWindowShards(MIN_SHARD_SHARE * 2 - 1)).toBe(1);
+    expect(fixedWindowShards(200)).toBe(3);
+    expect(fixedWindowShards(10_000_000)).toBe(16);
+    expect([0, 1, 2].map((shard) => shardShare(200, 3, shard))).toEqual([67, 67, 66]);
+    const limits = state();
+    const now = at('2026-01-05T10:00:10Z');
+    for (let index = 0; index < 210; index++) await limits.tryAcquire('spread', 200, 60_000, now);
+    const window = `W#${Math.floor(now.getTime() / 60_000)}`;
+    const counts = await Promise.all(
+      ['LIMIT#spread', 'LIMIT#spread#1', 'LIMIT#spread#2'].map(async (pk) => {
+        const { Item } = await dynamo.current.client.send(
+          new GetItemCommand({ TableName: dynamo.current.tableName, Key: { pk: { S: pk }, sk: { S: window } }, ConsistentRead: true }),
+        );
+        return Number(Item?.count?.N ?? 0);
+      }),
+    );
+    expect(counts).toEqual([67, 67, 66]);
   });
 
   it('grants exactly `limit` of many concurrent acquisitions (sliding window)', async () => {

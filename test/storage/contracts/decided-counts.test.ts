@@ -1,0 +1,25 @@
+import { describe } from 'vitest';
+import { dynamoCrisisStores } from '../../../functions/storage/dynamo/crisis-stores.js';
+import { DynamoDecisionStore } from '../../../functions/storage/dynamo/decision-store.js';
+import { embeddedCrisisStores } from '../../../functions/storage/embedded/crisis-stores.js';
+import { EmbeddedDecisionStore } from '../../../functions/storage/embedded/decision-store.js';
+import { useEmbeddedDynamo } from '../../support/dynamo.js';
+import { decidedCountsContract } from './decided-counts-contract.js';
+import { useEmbeddedDatabase } from './use-embedded-database.js';
+
+describe('counts written with the decision: embedded (lmdb)', () => {
+  const db = useEmbeddedDatabase();
+  decidedCountsContract(() => {
+    const { counters, episodes } = embeddedCrisisStores(db.current);
+    return { decisions: new EmbeddedDecisionStore({ database: db.current }), counters, episodes };
+  });
+});
+
+describe('counts written with the decision: DynamoDB (dynalite)', () => {
+  const dynamo = useEmbeddedDynamo();
+  decidedCountsContract(() => {
+    const table = { client: dynamo.current.client, tableName: dynamo.current.tableName };
+    const { counters, episodes } = dynamoCrisisStores(table);
+    return { decisions: new DynamoDecisionStore(table), counters, episodes };
+  });
+});
