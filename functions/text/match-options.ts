@@ -91,6 +91,7 @@ function computeKey(options: NormaliseOptions): string {
     options.turkicCasing ? 'turkic' : '',
     options.clitics === false ? 'whole' : 'clitics',
     digest(lists),
+    ...(options.layer === false ? ['fold-only'] : []),
   ].join('|');
 }
 

@@ -26,6 +26,12 @@ export interface NormaliseOptions {
   clitics?: boolean;
   /** Phrases, as the rule writes them, matched without prefixes even with clitics on (text operators only). */
   cliticsOff?: readonly string[];
+  /**
+   * false: the script-wide fold alone, without the per-language layer (Persian spacing, the layer's letter
+   * variants, dotless ı, hamza seats, Turkic casing): what `npm run text:match-rates` compares the layer
+   * against. Never set for a rule. Default true.
+   */
+  layer?: boolean;
 }
 
 /** Matching reads at most this many UTF-16 units of an event's text; the rest is ignored. */
@@ -45,6 +51,10 @@ const ARABIC_LETTER_MAP: Readonly<Record<string, string>> = {
   '\u06C0': '\u0647', // ۀ heh with yeh above     -> ه
   '\u06C2': '\u0647', // ۂ
   '\u06D5': '\u0647', // ە
+};
+
+/** The letter variants of the per-language layer (off with `layer: false`). */
+const LAYER_LETTER_MAP: Readonly<Record<string, string>> = {
   '\u06C1': '\u0647', // ہ Urdu heh goal
   '\u06BE': '\u0647', // ھ do-chashmi heh (Urdu aspiration, Sorani h); its presentation forms reach it by NFKC
   '\u06AA': '\u06A9', // ڪ Sindhi swash kaf   -> ک
@@ -103,7 +113,7 @@ export function capText(text: string, maxLength = MAX_MATCH_TEXT_LENGTH): string
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxLength - 1 : maxLength);
 }
 
-function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boolean, dotlessAsI: boolean): string {
+function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boolean, dotlessAsI: boolean, layer: boolean): string {
   let out = '';
   for (const char of text) {
     const code = char.codePointAt(0)!;
@@ -111,12 +121,12 @@ function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boole
       out += char;
       continue;
     }
-    const arabic = ARABIC_LETTER_MAP[char];
+    const arabic = ARABIC_LETTER_MAP[char] ?? (layer ? LAYER_LETTER_MAP[char] : undefined);
     if (arabic !== undefined) {
       out += arabic;
       continue;
     }
-    if (unifyTehMarbuta && (char === '\u0629' || char === '\u06C3')) {
+    if (unifyTehMarbuta && (char === '\u0629' || (layer && char === '\u06C3'))) {
       out += '\u0647';
       continue;
     }
@@ -179,8 +189,9 @@ function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boole
  * Idempotent: normaliseText(normaliseText(x)) === normaliseText(x).
  */
 export function normaliseText(text: string, options: NormaliseOptions = {}): string {
-  let value = beforeFolding(text.normalize('NFKC'));
-  if (options.turkicCasing === true) value = value.replace(TURKIC_CAPITAL_I, (capital) => (capital === 'I' ? '\u0131' : 'i'));
+  const layer = options.layer !== false;
+  let value = layer ? beforeFolding(text.normalize('NFKC')) : text.normalize('NFKC');
+  if (layer && options.turkicCasing === true) value = value.replace(TURKIC_CAPITAL_I, (capital) => (capital === 'I' ? '\u0131' : 'i'));
   value = value.toLowerCase();
   if (options.accents !== 'match') {
     value = value.normalize('NFD').replace(LATIN_WITH_MARKS, '$1').normalize('NFC');
@@ -192,11 +203,17 @@ export function normaliseText(text: string, options: NormaliseOptions = {}): str
     .replace(ARABIC_MARKS, '')
     .replace(HEBREW_MARKS, '')
     .replace(HEBREW_WORD_QUOTE, '');
-  value = mapCharacters(value, options.unifyTehMarbuta === true, options.unifyHamza === true, options.accents !== 'match');
+  value = mapCharacters(
+    value,
+    options.unifyTehMarbuta === true,
+    layer && options.unifyHamza === true,
+    layer && options.accents !== 'match',
+    layer,
+  );
   // ZWJ outside emoji carries no meaning for matching; inside emoji it glues a sequence (👩‍💻).
   value = value.replace(ZWJ, (zwj, offset: number, whole: string) => (isPictographicAround(whole, offset) ? zwj : ''));
   value = value.replace(WHITESPACE, ' ').trim();
-  return joinAffixes(value, options.compounds ?? DEFAULT_COMPOUND_FORMS);
+  return layer ? joinAffixes(value, options.compounds ?? DEFAULT_COMPOUND_FORMS) : value;
 }
 
 const TURKIC_CAPITAL_I = /[I\u0130]/g;

@@ -33,7 +33,11 @@ const EMPHATIC = new RegExp(
   'gu',
 );
 // Ezafe written as a separate ی after ه, with a space or a ZWNJ ("خانه ی", "خانه‌ی"), reads as "خانهٔ".
-const EZAFE_APART = new RegExp(String.raw`([\u0647\u06C1\u06D5\u06BE])[\u200C\s]+[\u06CC\u064A\u0649]${NOT_WORD_AFTER}`, 'gu');
+// Every letter normaliseText writes as ه or as ی counts, so normalising twice changes nothing ("ۀ ي").
+const EZAFE_APART = new RegExp(
+  String.raw`([\u0647\u06C0\u06C1\u06C2\u06D5\u06BE])[\u200C\s]+[\u06CC\u064A\u0649\u06CE\u06D0]${NOT_WORD_AFTER}`,
+  'gu',
+);
 // A number glued to an Arabic-script word ("۹متر") is two words.
 // Marks, tatweel and invisibles between them are looked through, as normaliseText drops them later.
 const DIGIT_GLUED = new RegExp(
