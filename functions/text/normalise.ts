@@ -18,6 +18,8 @@ export interface NormaliseOptions {
   unifyHamza?: boolean;
   /** Turkish and Azerbaijani casing: I lower-cases to ı, İ to i. Default false (I to i). */
   turkicCasing?: boolean;
+  /** The language the rule's phrases are written in (its `match.lang`); without one, casing follows the post's language. */
+  lang?: string;
   /** Persian compounds joined when written apart, as normaliseText writes them (default DEFAULT_COMPOUNDS). */
   compounds?: readonly string[];
   /** Informal → formal words, applied to tokens for matching only (informal-forms.ts). Default none. */
