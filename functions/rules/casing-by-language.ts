@@ -54,7 +54,7 @@ function casingCanMatter(text: TextConditions, key: string): boolean {
   return compiled.phrases.some((tokens) => tokens.some((token) => CASED_I.test(token)));
 }
 
-const CASED_I = /[i\u0131\u0307]/;
+const CASED_I = /i|\u0131|\u0307/;
 
 /**
  * The text condition inside a node casingAwareTextCondition made, as json-rules-engine evaluated it: the
