@@ -47,13 +47,84 @@ const DIGIT_GLUED = new RegExp(
 // A preverb written apart from the می that follows it ("بر می دارد").
 const PREVERB_APART = new RegExp(String.raw`${NOT_WORD_BEFORE}(${PREVERBS.join('|')}) (?=ن?(?:می|مي)[ \u200C]${ARABIC_LETTER})`, 'gu');
 
-/** The composed text's rewrites that come before normalisation (and before the matcher's fold). */
+/**
+ * The composed text's rewrites that come before normalisation (and before the matcher's fold). They run on
+ * every Arabic-script post, twice (fold and tokens): the costly ones only where one scan of the text finds
+ * what they need, a digit or a letter written three times.
+ */
 export function beforeFolding(composed: string): string {
   if (!HAS_ARABIC.test(composed)) return composed;
-  return composed.replace(EMPHATIC, '$1').replace(EZAFE_APART, '$1').replace(DIGIT_GLUED, '$1$2 ').replace(PREVERB_APART, '$1');
+  return rewritesBeforeFolding(composed, scan(composed));
+}
+
+/** The rewrites of beforeFolding, the costly ones only where `found` (scan's answer) says they may apply. */
+export function rewritesBeforeFolding(composed: string, found = REPEATED_LETTER | DIGIT): string {
+  let value = (found & REPEATED_LETTER) !== 0 ? composed.replace(EMPHATIC, '$1') : composed;
+  value = value.replace(EZAFE_APART, '$1');
+  if ((found & DIGIT) !== 0) value = value.replace(DIGIT_GLUED, '$1$2 ');
+  return value.replace(PREVERB_APART, '$1');
 }
 
 const HAS_ARABIC = /[\u0600-\u06FF]/;
+const MARK = /^\p{M}$/u;
+const ASTRAL_DIGIT = /^\p{Nd}$/u;
+/** The zero of every block of ten decimal digits (\p{Nd}) in the Basic Multilingual Plane. */
+export const BMP_DIGIT_ZEROS = [
+  0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090,
+  0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0,
+  0xff10,
+] as const;
+const BMP_DIGIT = new Uint8Array(0x10000);
+for (const zero of BMP_DIGIT_ZEROS) BMP_DIGIT.fill(1, zero, zero + 10);
+
+const REPEATED_LETTER = 1;
+const DIGIT = 2;
+
+/**
+ * What the costly rewrites need, in one pass: REPEATED_LETTER when an Arabic letter occurs three times with
+ * only what EMPHATIC skips between, DIGIT when a decimal digit occurs. Never a false no.
+ */
+function scan(text: string): number {
+  let found = 0;
+  let last = -1;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (
+      code >= 0x0620 &&
+      code <= 0x06ff &&
+      code !== 0x0640 &&
+      code !== 0x0670 &&
+      !(code >= 0x064b && code <= 0x066d) &&
+      !(code >= 0x06d4 && code <= 0x06f9)
+    ) {
+      if (code === last) {
+        if (++count >= 3) found |= REPEATED_LETTER;
+      } else {
+        last = code;
+        count = 1;
+      }
+    } else if (code === 0x0670) {
+      found |= REPEATED_LETTER; // superscript alef is a letter and a mark to EMPHATIC: let it decide
+    } else if (code === 0x0640 || (code >= 0x200b && code <= 0x200f) || (code >= 0x064b && code <= 0x065f)) {
+      // skipped by EMPHATIC: tatweel, invisibles, harakat
+    } else if (BMP_DIGIT[code] === 1) {
+      found |= DIGIT;
+      last = -1;
+    } else if (code < 0x0300) {
+      last = -1;
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      const pair = text.slice(i, i + 2);
+      i++;
+      if (ASTRAL_DIGIT.test(pair)) found |= DIGIT;
+      if (!MARK.test(pair)) last = -1;
+    } else if (!MARK.test(text.charAt(i))) {
+      last = -1;
+    }
+    if (found === (REPEATED_LETTER | DIGIT)) return found;
+  }
+  return found;
+}
 
 const PREFIX_APART = new RegExp(`${NOT_WORD_BEFORE}((?:${PREVERBS.join('|')})?ن?می) (?=${ARABIC_LETTER})`, 'gu');
 const SUFFIX_APART = new RegExp(`(?<=${ARABIC_LETTER}) (${SUFFIXES.join('|')})${NOT_WORD_AFTER}`, 'gu');
