@@ -54,15 +54,16 @@ const PREVERB_APART = new RegExp(String.raw`${NOT_WORD_BEFORE}(${PREVERBS.join('
  */
 export function beforeFolding(composed: string): string {
   if (!HAS_ARABIC.test(composed)) return composed;
-  return rewritesBeforeFolding(composed, scan(composed));
+  const preverb = composed.includes('\u0645\u06CC') || composed.includes('\u0645\u064A') ? PREVERB : 0;
+  return rewritesBeforeFolding(composed, scan(composed) | preverb);
 }
 
-/** The rewrites of beforeFolding, the costly ones only where `found` (scan's answer) says they may apply. */
-export function rewritesBeforeFolding(composed: string, found = REPEATED_LETTER | DIGIT): string {
+/** The rewrites of beforeFolding, the costly ones only where `found` (what the scans found) says they may apply. */
+export function rewritesBeforeFolding(composed: string, found = REPEATED_LETTER | DIGIT | PREVERB): string {
   let value = (found & REPEATED_LETTER) !== 0 ? composed.replace(EMPHATIC, '$1') : composed;
   value = value.replace(EZAFE_APART, '$1');
   if ((found & DIGIT) !== 0) value = value.replace(DIGIT_GLUED, '$1$2 ');
-  return value.replace(PREVERB_APART, '$1');
+  return (found & PREVERB) !== 0 ? value.replace(PREVERB_APART, '$1') : value;
 }
 
 const HAS_ARABIC = /[\u0600-\u06FF]/;
@@ -79,6 +80,8 @@ for (const zero of BMP_DIGIT_ZEROS) BMP_DIGIT.fill(1, zero, zero + 10);
 
 const REPEATED_LETTER = 1;
 const DIGIT = 2;
+/** می or مي occurs: PREVERB_APART needs one. */
+const PREVERB = 4;
 
 /**
  * What the costly rewrites need, in one pass: REPEATED_LETTER when an Arabic letter occurs three times with
@@ -128,6 +131,8 @@ function scan(text: string): number {
 
 const PREFIX_APART = new RegExp(`${NOT_WORD_BEFORE}((?:${PREVERBS.join('|')})?ن?می) (?=${ARABIC_LETTER})`, 'gu');
 const SUFFIX_APART = new RegExp(`(?<=${ARABIC_LETTER}) (${SUFFIXES.join('|')})${NOT_WORD_AFTER}`, 'gu');
+/** How every suffix written apart starts: a space and its first letter. */
+const SUFFIX_STARTS = [...new Set(SUFFIXES.map((suffix) => ` ${suffix.charAt(0)}`))];
 const SUFFIX_AFTER_HEH_APART = new RegExp(String.raw`(?<=\u0647) (${SUFFIXES_AFTER_HEH.join('|')})${NOT_WORD_AFTER}`, 'gu');
 
 /** Words that `joinAffixes` may join to a neighbour (the compounds' words come on top). */
@@ -154,9 +159,12 @@ function compoundPattern(compounds: readonly string[]): RegExp | null {
 }
 
 /** Joins می/نمی (after a preverb or not), the suffixes, and the compounds written apart; `compounds` as normaliseText writes them. */
-export function joinAffixes(normalised: string, compounds: readonly string[] = []): string {
+export function joinAffixes(normalised: string, compounds: readonly string[] = [], everyRewrite = false): string {
   if (!HAS_ARABIC.test(normalised)) return normalised;
-  let value = normalised.replace(PREFIX_APART, '$1').replace(SUFFIX_APART, '$1').replace(SUFFIX_AFTER_HEH_APART, '$1');
+  // Each pattern only where its literal part occurs (a cheap indexOf): this runs on every Arabic-script post.
+  let value = everyRewrite || normalised.includes('\u0645\u06CC ') ? normalised.replace(PREFIX_APART, '$1') : normalised;
+  if (everyRewrite || SUFFIX_STARTS.some((start) => value.includes(start))) value = value.replace(SUFFIX_APART, '$1');
+  if (everyRewrite || value.includes('\u0647 ')) value = value.replace(SUFFIX_AFTER_HEH_APART, '$1');
   const pattern = compoundPattern(compounds);
   if (pattern !== null) value = value.replace(pattern, (compound) => compound.replaceAll(' ', ''));
   return value;

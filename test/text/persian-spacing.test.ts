@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BMP_DIGIT_ZEROS, beforeFolding, rewritesBeforeFolding } from '../../functions/text/persian-spacing.js';
+import { normaliseText } from '../../functions/text/normalise.js';
+import {
+  BMP_DIGIT_ZEROS,
+  beforeFolding,
+  DEFAULT_COMPOUNDS,
+  joinAffixes,
+  rewritesBeforeFolding,
+} from '../../functions/text/persian-spacing.js';
 
 describe('beforeFolding', () => {
   it('knows every decimal digit of the Basic Multilingual Plane', () => {
@@ -48,6 +55,39 @@ describe('beforeFolding', () => {
       fc.property(fc.array(fc.constantFrom(...parts), { maxLength: 24 }), (chosen) => {
         const text = chosen.join('').normalize('NFKC');
         expect(beforeFolding(text)).toBe(rewritesBeforeFolding(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('joins affixes exactly as every pattern run on the whole text: a pattern is skipped only where it cannot apply', () => {
+    const parts = [
+      'می',
+      'مي',
+      'نمی',
+      'بر',
+      'خانه',
+      'ها',
+      'های',
+      'تر',
+      'گری',
+      'اند',
+      'ام',
+      'کار',
+      'آفرین',
+      'ه',
+      'a',
+      ' ',
+      ' ',
+      '\u200C',
+      '۹',
+    ];
+    const compounds = DEFAULT_COMPOUNDS.map((compound) => compound.replaceAll('\u0622', '\u0627'));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...parts), { maxLength: 16 }), (chosen) => {
+        // As normaliseText hands it over: normalised, affixes not yet joined.
+        const text = normaliseText(chosen.join(''), { compounds: [] });
+        expect(joinAffixes(text, compounds)).toBe(joinAffixes(text, compounds, true));
       }),
       { numRuns: 5_000 },
     );
