@@ -4,6 +4,7 @@
  * end (bench/e2e.ts). Prints tables, then one JSON line with every figure.
  * `npm run bench -- e2e`: the end-to-end section alone (its table, then `{ machine, endToEnd }`).
  * `npm run bench -- bundle`: the evaluate bundle and its cold starts alone (its table, then `{ machine, bundle }`).
+ * `npm run bench -- matching`: the matcher's workloads alone (their tables, then `{ machine, workloads }`).
  */
 import { cpus, loadavg } from 'node:os';
 import { type BundleFigures, measureBundle } from './bundle.js';
@@ -24,7 +25,7 @@ interface WorkloadFigures {
   growth10To10000: number;
 }
 
-const SECTIONS = ['all', 'e2e', 'bundle'] as const;
+const SECTIONS = ['all', 'e2e', 'bundle', 'matching'] as const;
 
 async function main(): Promise<void> {
   const section = process.argv[2] ?? 'all';
@@ -74,6 +75,11 @@ async function main(): Promise<void> {
     console.log(
       `  cost growth 10 -> 10,000 rules (${workload.name}, Foghorn, CPU time per event): ${growth10To10000.toFixed(2)}x; load average now ${loadavg()[0]?.toFixed(1)}`,
     );
+  }
+  if (section === 'matching') {
+    console.log(`Load average ${machine.loadAverageAtStart.toFixed(1)} at start, ${loadavg()[0]?.toFixed(1)} at end`);
+    console.log(JSON.stringify({ machine: { ...machine, loadAverageAtEnd: loadavg()[0] }, workloads }));
+    return;
   }
 
   // Another module failing to bundle or load must not cost the matching figures.

@@ -294,11 +294,17 @@ export function textFold(options: NormaliseOptions): TextFold {
   };
 
   // Compounds written apart are joined into one token: two tokens that are consecutive words of one make the fold inexact.
-  const pairs = compoundPairs(options);
+  // Compared in place, by the token's first unit: this runs at the end of every token of every post.
+  const pairsByFirst = compoundPairsByFirstUnit(compoundPairs(options));
   const joinsPrevious = (units: Uint16Array, previousStart: number, start: number, end: number): boolean => {
-    if (pairs.size === 0 || previousStart < 0) return false;
-    const second = pairs.get(String.fromCharCode(...units.subarray(start, end)));
-    return second?.has(String.fromCharCode(...units.subarray(previousStart, start))) === true;
+    if (previousStart < 0) return false;
+    const candidates = pairsByFirst.get(units[start] as number);
+    if (candidates === undefined) return false;
+    for (const { second, firsts } of candidates) {
+      if (!unitsEqual(units, start, end, second)) continue;
+      for (const first of firsts) if (unitsEqual(units, previousStart, start, first)) return true;
+    }
+    return false;
   };
 
   const informal = options.informal;
@@ -338,6 +344,22 @@ function compoundPairs(options: NormaliseOptions): Map<string, Set<string>> {
     }
   }
   return pairs;
+}
+
+function compoundPairsByFirstUnit(pairs: Map<string, Set<string>>): Map<number, Array<{ second: string; firsts: string[] }>> {
+  const byFirst = new Map<number, Array<{ second: string; firsts: string[] }>>();
+  for (const [second, firsts] of pairs) {
+    const unit = second.charCodeAt(0);
+    byFirst.set(unit, [...(byFirst.get(unit) ?? []), { second, firsts: [...firsts] }]);
+  }
+  return byFirst;
+}
+
+/** units[start..end) is `word`. */
+function unitsEqual(units: Uint16Array, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if (units[start + k] !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 /** Tokens normaliseText joins to a neighbour (Persian affixes written apart) or reads as a URL's start, by first unit. */

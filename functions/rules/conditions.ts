@@ -1,4 +1,5 @@
 import type { NormaliseOptions } from '../text/index.js';
+import { casingAwareTextCondition } from './casing-by-language.js';
 import { isKnownFact, knownFactNames } from './facts.js';
 import { isTextOperator, OPERATOR_DECORATORS, STANDARD_OPERATORS, type TextConditions } from './operators.js';
 
@@ -107,6 +108,7 @@ export function compileConditions(
     });
   const { fact, operator } = condition;
   let value = condition.value;
+  let casingAware: Record<string, unknown> | undefined;
   if (typeof fact !== 'string') {
     if ('fact' in condition) problems.push({ path: [...path, 'fact'], message: 'fact is a field name such as text or author.followers' });
   } else if (!isKnownFact(fact)) {
@@ -140,7 +142,13 @@ export function compileConditions(
         problems.push({ path: [...path, 'operator'], message: `${base} takes its phrases as a whole; use not: or someFact: only` });
       } else {
         try {
-          value = context.text.register(base, value, options);
+          const { condition: compiled, readsLang } = casingAwareTextCondition(context.text, base, value, options, copyCondition(condition));
+          if (readsLang) {
+            facts.add('lang');
+            casingAware = compiled;
+          } else {
+            value = compiled.value;
+          }
         } catch (error) {
           problems.push({ path: [...path, 'value'], message: (error as Error).message });
         }
@@ -150,7 +158,13 @@ export function compileConditions(
       if (problem) problems.push({ path: [...path, 'value'], message: problem });
     }
   }
-  const compiled: Record<string, unknown> = { fact, operator, value };
+  if (casingAware !== undefined) return casingAware;
+  return copyCondition(condition, value);
+}
+
+/** A leaf condition's keys json-rules-engine reads, with `value` as given. */
+function copyCondition(condition: Record<string, unknown>, value: unknown = condition.value): Record<string, unknown> {
+  const compiled: Record<string, unknown> = { fact: condition.fact, operator: condition.operator, value };
   if (condition.path !== undefined) compiled.path = condition.path;
   if (condition.params !== undefined) compiled.params = condition.params;
   if (condition.priority !== undefined) compiled.priority = condition.priority;

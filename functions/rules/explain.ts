@@ -1,8 +1,12 @@
 import type { ConditionExplanation } from '../core/rule-set.js';
+import { casingBranchCondition } from './casing-by-language.js';
 import type { TextConditions } from './operators.js';
 
 /** A condition as json-rules-engine evaluated it, with the value the rule author wrote. */
 export function explainCondition(condition: Record<string, unknown>, text: TextConditions): ConditionExplanation {
+  // A text condition whose casing follows the post's language: the one the author wrote, in the casing used.
+  const written = casingBranchCondition(condition, text);
+  if (written !== undefined) return explainCondition(written, text);
   for (const key of ['all', 'any'] as const) {
     const children = condition[key];
     if (Array.isArray(children)) {

@@ -1,7 +1,4 @@
-/**
- * The Arabic-script letters every fold unifies whatever the options (normaliseText and the matcher's fold):
- * Arabic and Persian forms of yeh and kaf, alef with hamza or madda, the heh forms, Sindhi, Urdu and Sorani letters.
- */
+/** The Arabic-script letters normaliseText unifies whatever the options (ARABIC_LETTER_MAP) and with the layer on. */
 export const ARABIC_LETTER_MAP: Readonly<Record<string, string>> = {
   '\u064A': '\u06CC', // ي Arabic yeh            -> ی Persian yeh
   '\u0649': '\u06CC', // ى alef maksura          -> ی
@@ -16,6 +13,10 @@ export const ARABIC_LETTER_MAP: Readonly<Record<string, string>> = {
   '\u06C0': '\u0647', // ۀ heh with yeh above     -> ه
   '\u06C2': '\u0647', // ۂ
   '\u06D5': '\u0647', // ە
+};
+
+/** The letter variants of the per-language layer (off with `layer: false`). */
+export const LAYER_LETTER_MAP: Readonly<Record<string, string>> = {
   '\u06C1': '\u0647', // ہ Urdu heh goal
   '\u06BE': '\u0647', // ھ do-chashmi heh (Urdu aspiration, Sorani h); its presentation forms reach it by NFKC
   '\u06AA': '\u06A9', // ڪ Sindhi swash kaf   -> ک
@@ -24,12 +25,24 @@ export const ARABIC_LETTER_MAP: Readonly<Record<string, string>> = {
   '\u0695': '\u0631', // ڕ Sorani heavy reh    -> ر
 };
 
-const VARIANT = new RegExp(`[${Object.keys(ARABIC_LETTER_MAP).join('')}]`, 'gu');
+const CANONICAL = new Uint16Array(0x100);
+for (let code = 0x0600; code <= 0x06ff; code++) {
+  const letter = String.fromCharCode(code);
+  CANONICAL[code - 0x0600] = (ARABIC_LETTER_MAP[letter] ?? LAYER_LETTER_MAP[letter] ?? letter).charCodeAt(0);
+}
 
-/**
- * The text with those letters unified, everything else as it was. The Persian spacing rewrites run on it, so a
- * variant (ي for ی, ۀ for ه) meets the same rewrite as the letter it folds to, and folding again changes nothing.
- */
-export function canonicalArabicLetters(text: string): string {
-  return text.replace(VARIANT, (letter) => ARABIC_LETTER_MAP[letter] ?? letter);
+/** Each code point of the Arabic block as the layer's fold writes it (any other code point as it is). */
+export function canonicalArabicCode(code: number): number {
+  return code >= 0x0600 && code <= 0x06ff ? (CANONICAL[code - 0x0600] as number) : code;
+}
+
+/** Each letter the fold writes for several, with all of them (itself first): ی with ي, ى, ې and ێ, and so on. */
+export function arabicLetterFamilies(): Map<string, string[]> {
+  const families = new Map<string, string[]>();
+  for (const [variant, letter] of [...Object.entries(ARABIC_LETTER_MAP), ...Object.entries(LAYER_LETTER_MAP)]) {
+    const family = families.get(letter) ?? [letter];
+    family.push(variant);
+    families.set(letter, family);
+  }
+  return families;
 }

@@ -8,7 +8,15 @@
 export { hasProclitic, MAX_PREFIX_LENGTH, MIN_STEM, PREFIX_LETTERS, PROCLITICS, procliticLanguage, procliticStems } from './clitics.js';
 export { ELLIPSIS, splitText, type TextLimit, truncateText } from './fit-text.js';
 export { DEFAULT_INFORMAL, formalForm, spellingsOf } from './informal-forms.js';
-export { type MatchingLists, type MatchSettings, matchOptions, matchOptionsKey } from './match-options.js';
+export {
+  casingFollowsPost,
+  type MatchingLists,
+  type MatchSettings,
+  matchOptions,
+  matchOptionsKey,
+  TURKIC_LANGUAGES,
+  withTurkicCasing,
+} from './match-options.js';
 export { capText, DEFAULT_COMPOUND_FORMS, MAX_MATCH_TEXT_LENGTH, type NormaliseOptions, normaliseText } from './normalise.js';
 export {
   type CompiledPattern,

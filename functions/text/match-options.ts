@@ -19,7 +19,9 @@ export interface MatchingLists {
   informal?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-const TURKIC = new Set(['tr', 'az']);
+/** Languages that lower-case I as ı and İ as i: a rule's `lang`, or the post's when the rule has none. */
+export const TURKIC_LANGUAGES: readonly string[] = ['tr', 'az'];
+const TURKIC = new Set(TURKIC_LANGUAGES);
 /** Languages whose proclitics clitics.ts knows; a rule written in another language does not strip them. */
 const WITH_PROCLITICS = new Set(['ar', 'he']);
 
@@ -45,6 +47,7 @@ function buildOptions(settings: MatchSettings, lists: MatchingLists): NormaliseO
     unifyHamza: settings.hamza === 'unify',
     turkicCasing: lang !== undefined && TURKIC.has(lang),
     clitics: settings.clitics !== 'off' && (lang === undefined || WITH_PROCLITICS.has(lang)),
+    ...(lang === undefined ? {} : { lang }),
   };
   const compounds = [
     ...DEFAULT_COMPOUND_FORMS,
@@ -73,6 +76,24 @@ function buildOptions(settings: MatchSettings, lists: MatchingLists): NormaliseO
   return informal.size === 0 ? options : { ...options, informal };
 }
 
+const turkic = new WeakMap<NormaliseOptions, NormaliseOptions>();
+
+/** The same options with Turkish and Azerbaijani casing: for a rule without `lang`, on a post in one of those languages. */
+export function withTurkicCasing(options: NormaliseOptions): NormaliseOptions {
+  if (options.turkicCasing === true) return options;
+  let variant = turkic.get(options);
+  if (variant === undefined) turkic.set(options, (variant = { ...options, turkicCasing: true }));
+  return variant;
+}
+
+/**
+ * Whether the post's language can change what these options read: the rule gives no `lang`, and accents are
+ * kept (with accents ignored, ı reads as i and the dot of İ is dropped, so both casings give the same text).
+ */
+export function casingFollowsPost(options: NormaliseOptions): boolean {
+  return options.lang === undefined && options.turkicCasing !== true && options.accents === 'match';
+}
+
 const keys = new WeakMap<NormaliseOptions, string>();
 
 /** A short stable key for a set of options: equal options, equal keys (caches and saved phrase tokens use it). */
@@ -91,6 +112,7 @@ function computeKey(options: NormaliseOptions): string {
     options.turkicCasing ? 'turkic' : '',
     options.clitics === false ? 'whole' : 'clitics',
     digest(lists),
+    ...(options.layer === false ? ['fold-only'] : []),
   ].join('|');
 }
 

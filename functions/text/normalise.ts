@@ -1,4 +1,4 @@
-import { ARABIC_LETTER_MAP } from './arabic-letters.js';
+import { ARABIC_LETTER_MAP, LAYER_LETTER_MAP } from './arabic-letters.js';
 import { beforeFolding, DEFAULT_COMPOUNDS, joinAffixes } from './persian-spacing.js';
 
 /**
@@ -19,6 +19,8 @@ export interface NormaliseOptions {
   unifyHamza?: boolean;
   /** Turkish and Azerbaijani casing: I lower-cases to ı, İ to i. Default false (I to i). */
   turkicCasing?: boolean;
+  /** The language the rule's phrases are written in (its `match.lang`); without one, casing follows the post's language. */
+  lang?: string;
   /** Persian compounds joined when written apart, as normaliseText writes them (default DEFAULT_COMPOUNDS). */
   compounds?: readonly string[];
   /** Informal → formal words, applied to tokens for matching only (informal-forms.ts). Default none. */
@@ -27,6 +29,12 @@ export interface NormaliseOptions {
   clitics?: boolean;
   /** Phrases, as the rule writes them, matched without prefixes even with clitics on (text operators only). */
   cliticsOff?: readonly string[];
+  /**
+   * false: the script-wide fold alone, without the per-language layer (Persian spacing, the layer's letter
+   * variants, dotless ı, hamza seats, Turkic casing): what `npm run text:match-rates` compares the layer
+   * against. Never set for a rule. Default true.
+   */
+  layer?: boolean;
 }
 
 /** Matching reads at most this many UTF-16 units of an event's text; the rest is ignored. */
@@ -82,7 +90,7 @@ export function capText(text: string, maxLength = MAX_MATCH_TEXT_LENGTH): string
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxLength - 1 : maxLength);
 }
 
-function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boolean, dotlessAsI: boolean): string {
+function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boolean, dotlessAsI: boolean, layer: boolean): string {
   let out = '';
   for (const char of text) {
     const code = char.codePointAt(0)!;
@@ -90,12 +98,12 @@ function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boole
       out += char;
       continue;
     }
-    const arabic = ARABIC_LETTER_MAP[char];
+    const arabic = ARABIC_LETTER_MAP[char] ?? (layer ? LAYER_LETTER_MAP[char] : undefined);
     if (arabic !== undefined) {
       out += arabic;
       continue;
     }
-    if (unifyTehMarbuta && (char === '\u0629' || char === '\u06C3')) {
+    if (unifyTehMarbuta && (char === '\u0629' || (layer && char === '\u06C3'))) {
       out += '\u0647';
       continue;
     }
@@ -158,8 +166,9 @@ function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boole
  * Idempotent: normaliseText(normaliseText(x)) === normaliseText(x).
  */
 export function normaliseText(text: string, options: NormaliseOptions = {}): string {
-  let value = beforeFolding(text.normalize('NFKC'));
-  if (options.turkicCasing === true) value = value.replace(TURKIC_CAPITAL_I, (capital) => (capital === 'I' ? '\u0131' : 'i'));
+  const layer = options.layer !== false;
+  let value = layer ? beforeFolding(text.normalize('NFKC')) : text.normalize('NFKC');
+  if (layer && options.turkicCasing === true) value = value.replace(TURKIC_CAPITAL_I, (capital) => (capital === 'I' ? '\u0131' : 'i'));
   value = value.toLowerCase();
   if (options.accents !== 'match') {
     value = value.normalize('NFD').replace(LATIN_WITH_MARKS, '$1').normalize('NFC');
@@ -171,11 +180,17 @@ export function normaliseText(text: string, options: NormaliseOptions = {}): str
     .replace(ARABIC_MARKS, '')
     .replace(HEBREW_MARKS, '')
     .replace(HEBREW_WORD_QUOTE, '');
-  value = mapCharacters(value, options.unifyTehMarbuta === true, options.unifyHamza === true, options.accents !== 'match');
+  value = mapCharacters(
+    value,
+    options.unifyTehMarbuta === true,
+    layer && options.unifyHamza === true,
+    layer && options.accents !== 'match',
+    layer,
+  );
   // ZWJ outside emoji carries no meaning for matching; inside emoji it glues a sequence (👩‍💻).
   value = value.replace(ZWJ, (zwj, offset: number, whole: string) => (isPictographicAround(whole, offset) ? zwj : ''));
   value = value.replace(WHITESPACE, ' ').trim();
-  return joinAffixes(value, options.compounds ?? DEFAULT_COMPOUND_FORMS);
+  return layer ? joinAffixes(value, options.compounds ?? DEFAULT_COMPOUND_FORMS) : value;
 }
 
 const TURKIC_CAPITAL_I = /[I\u0130]/g;

@@ -1,4 +1,4 @@
-import { canonicalArabicLetters } from './arabic-letters.js';
+import { arabicLetterFamilies, canonicalArabicCode } from './arabic-letters.js';
 
 /**
  * Persian spacing, in the spirit of Hazm's and Shekar's spacing normalisers, for matching only: a
@@ -28,19 +28,25 @@ export const SUFFIXES_AFTER_HEH = ['ام', 'ای', 'ایم', 'اید', 'اند',
 /** Compounds commonly written apart; a team adds its own under `matching.compounds` in foghorn.config.yaml. */
 export const DEFAULT_COMPOUNDS = ['کار آفرین', 'دانش آموز', 'دانش جو', 'زمین لرزه', 'کتاب خانه', 'خاک آلود', 'هم اکنون'] as const;
 
-// What normaliseText drops from between letters (Arabic marks, tatweel, invisible format characters): the rewrites
-// look through it, since the next normalisation would no longer see it and would rewrite what they left.
-const DROPPED = String.raw`[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u08D3-\u08FF\u0640\u00AD\u200C-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]`;
 // Three or more of the same Arabic-script letter are emphasis ("سلامممم"): no word spells one so.
 // Marks, tatweel and invisibles between the letters are skipped, as normaliseText drops them later.
+// The letters one family folds to (ی, ي, ى, ې, ێ …): a run mixing them is a run once folded ("یيي").
+const FAMILIES = [...arabicLetterFamilies().values()].map((family) => `[${family.join('')}]`);
+const EMPHATIC_SKIPPED = String.raw`[\p{M}\u0640\u200B-\u200F]`;
 const EMPHATIC = new RegExp(
-  String.raw`([\u0620-\u063F\u0641-\u064A\u066E-\u06D3\u06FA-\u06FF])(?:(?:${DROPPED}|[\p{M}\u200B])*\1){2,}`,
+  [
+    ...FAMILIES.map((family) => `${family}(?:${EMPHATIC_SKIPPED}*${family}){2,}`),
+    String.raw`([\u0620-\u063F\u0641-\u064A\u066E-\u06D3\u06FA-\u06FF])(?:${EMPHATIC_SKIPPED}*\1){2,}`,
+  ].join('|'),
   'gu',
 );
-// Ezafe written as a separate ی after ه, with a space or a ZWNJ ("خانه ی", "خانه‌ی"), reads as "خانهٔ" (letters
-// unified first: ۀ, ہ and ھ are ه there, ي and ى are ی). The ی must end its word once what is dropped is gone.
+// What normaliseText drops from between letters (Arabic marks, tatweel, invisible format characters).
+const DROPPED = String.raw`[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u08D3-\u08FF\u0640\u00AD\u200C-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]`;
+// Ezafe written as a separate ی after ه, with a space or a ZWNJ ("خانه ی", "خانه‌ی"), reads as "خانهٔ".
+// Every letter normaliseText writes as ه or as ی counts, and what it drops is looked through (a mark after the ه,
+// the ی's own marks), so normalising twice changes nothing ("ۀ ي", "هٔ ی").
 const EZAFE_APART = new RegExp(
-  String.raw`(\u0647)${DROPPED}*?[\s\u200B\u200C](?:${DROPPED}|[\s\u200B])*\u06CC${DROPPED}*(?!${DROPPED}|[\p{L}\p{M}\p{N}])`,
+  String.raw`([\u0647\u06C0\u06C1\u06C2\u06D5\u06BE])${DROPPED}*?[\u200B\u200C\s](?:${DROPPED}|[\s\u200B])*[\u06CC\u064A\u0649\u06CE\u06D0]${DROPPED}*(?!${DROPPED}|[\p{L}\p{M}\p{N}])`,
   'gu',
 );
 // A number glued to an Arabic-script word ("۹متر") is two words.
@@ -50,27 +56,96 @@ const DIGIT_GLUED = new RegExp(
   'gv',
 );
 // A preverb written apart from the می that follows it ("بر می دارد").
-// Any white space, as normaliseText makes every run of it one space.
-const PREVERB_APART = new RegExp(
-  String.raw`${NOT_WORD_BEFORE}(${PREVERBS.join('|')})[\s\u200B]+(?=ن?(?:می|مي)[\s\u200B\u200C]${ARABIC_LETTER})`,
-  'gu',
-);
+const PREVERB_APART = new RegExp(String.raw`${NOT_WORD_BEFORE}(${PREVERBS.join('|')}) (?=ن?(?:می|مي)[ \u200C]${ARABIC_LETTER})`, 'gu');
 
-/** The composed text's rewrites that come before normalisation (and before the matcher's fold). */
+/**
+ * The composed text's rewrites that come before normalisation (and before the matcher's fold). They run on
+ * every Arabic-script post, twice (fold and tokens): the costly ones only where one scan of the text finds
+ * what they need, a digit or a letter written three times.
+ */
 export function beforeFolding(composed: string): string {
   if (!HAS_ARABIC.test(composed)) return composed;
+  const preverb = composed.includes('\u0645\u06CC') || composed.includes('\u0645\u064A') ? PREVERB : 0;
+  return rewritesBeforeFolding(composed, scan(composed) | preverb);
+}
+
+/** The rewrites of beforeFolding, the costly ones only where `found` (what the scans found) says they may apply. */
+export function rewritesBeforeFolding(composed: string, found = REPEATED_LETTER | DIGIT | PREVERB): string {
+  let value = (found & REPEATED_LETTER) !== 0 ? composed.replace(EMPHATIC, (run) => run.charAt(0)) : composed;
   // Digits apart before the ezafe: "ه ی۱۲۳" is an ezafe once the number stands apart, as the next normalisation sees it.
-  return canonicalArabicLetters(composed)
-    .replace(EMPHATIC, '$1')
-    .replace(DIGIT_GLUED, '$1$2 ')
-    .replace(EZAFE_APART, '$1')
-    .replace(PREVERB_APART, '$1');
+  if ((found & DIGIT) !== 0) value = value.replace(DIGIT_GLUED, '$1$2 ');
+  value = value.replace(EZAFE_APART, '$1');
+  return (found & PREVERB) !== 0 ? value.replace(PREVERB_APART, '$1') : value;
 }
 
 const HAS_ARABIC = /[\u0600-\u06FF]/;
+const MARK = /^\p{M}$/u;
+const ASTRAL_DIGIT = /^\p{Nd}$/u;
+/** The zero of every block of ten decimal digits (\p{Nd}) in the Basic Multilingual Plane. */
+export const BMP_DIGIT_ZEROS = [
+  0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090,
+  0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0,
+  0xff10,
+] as const;
+const BMP_DIGIT = new Uint8Array(0x10000);
+for (const zero of BMP_DIGIT_ZEROS) BMP_DIGIT.fill(1, zero, zero + 10);
+
+const REPEATED_LETTER = 1;
+const DIGIT = 2;
+/** می or مي occurs: PREVERB_APART needs one. */
+const PREVERB = 4;
+
+/**
+ * What the costly rewrites need, in one pass: REPEATED_LETTER when an Arabic letter occurs three times with
+ * only what EMPHATIC skips between, DIGIT when a decimal digit occurs. Never a false no.
+ */
+function scan(text: string): number {
+  let found = 0;
+  let last = -1;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (
+      code >= 0x0620 &&
+      code <= 0x06ff &&
+      code !== 0x0640 &&
+      code !== 0x0670 &&
+      !(code >= 0x064b && code <= 0x066d) &&
+      !(code >= 0x06d4 && code <= 0x06f9)
+    ) {
+      const letter = canonicalArabicCode(code);
+      if (letter === last) {
+        if (++count >= 3) found |= REPEATED_LETTER;
+      } else {
+        last = letter;
+        count = 1;
+      }
+    } else if (code === 0x0670) {
+      found |= REPEATED_LETTER; // superscript alef is a letter and a mark to EMPHATIC: let it decide
+    } else if (code === 0x0640 || (code >= 0x200b && code <= 0x200f) || (code >= 0x064b && code <= 0x065f)) {
+      // skipped by EMPHATIC: tatweel, invisibles, harakat
+    } else if (BMP_DIGIT[code] === 1) {
+      found |= DIGIT;
+      last = -1;
+    } else if (code < 0x0300) {
+      last = -1;
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      const pair = text.slice(i, i + 2);
+      i++;
+      if (ASTRAL_DIGIT.test(pair)) found |= DIGIT;
+      if (!MARK.test(pair)) last = -1;
+    } else if (!MARK.test(text.charAt(i))) {
+      last = -1;
+    }
+    if (found === (REPEATED_LETTER | DIGIT)) return found;
+  }
+  return found;
+}
 
 const PREFIX_APART = new RegExp(`${NOT_WORD_BEFORE}((?:${PREVERBS.join('|')})?ن?می) (?=${ARABIC_LETTER})`, 'gu');
 const SUFFIX_APART = new RegExp(`(?<=${ARABIC_LETTER}) (${SUFFIXES.join('|')})${NOT_WORD_AFTER}`, 'gu');
+/** How every suffix written apart starts: a space and its first letter. */
+const SUFFIX_STARTS = [...new Set(SUFFIXES.map((suffix) => ` ${suffix.charAt(0)}`))];
 const SUFFIX_AFTER_HEH_APART = new RegExp(String.raw`(?<=\u0647) (${SUFFIXES_AFTER_HEH.join('|')})${NOT_WORD_AFTER}`, 'gu');
 
 /** Words that `joinAffixes` may join to a neighbour (the compounds' words come on top). */
@@ -97,9 +172,12 @@ function compoundPattern(compounds: readonly string[]): RegExp | null {
 }
 
 /** Joins می/نمی (after a preverb or not), the suffixes, and the compounds written apart; `compounds` as normaliseText writes them. */
-export function joinAffixes(normalised: string, compounds: readonly string[] = []): string {
+export function joinAffixes(normalised: string, compounds: readonly string[] = [], everyRewrite = false): string {
   if (!HAS_ARABIC.test(normalised)) return normalised;
-  let value = normalised.replace(PREFIX_APART, '$1').replace(SUFFIX_APART, '$1').replace(SUFFIX_AFTER_HEH_APART, '$1');
+  // Each pattern only where its literal part occurs (a cheap indexOf): this runs on every Arabic-script post.
+  let value = everyRewrite || normalised.includes('\u0645\u06CC ') ? normalised.replace(PREFIX_APART, '$1') : normalised;
+  if (everyRewrite || SUFFIX_STARTS.some((start) => value.includes(start))) value = value.replace(SUFFIX_APART, '$1');
+  if (everyRewrite || value.includes('\u0647 ')) value = value.replace(SUFFIX_AFTER_HEH_APART, '$1');
   const pattern = compoundPattern(compounds);
   if (pattern !== null) value = value.replace(pattern, (compound) => compound.replaceAll(' ', ''));
   return value;

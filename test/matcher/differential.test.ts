@@ -5,7 +5,7 @@ import { benchWorkloads, type WorkloadName } from '../../bench/workload.js';
 import { type MatcherRule, RuleMatcher } from '../../functions/matcher/rule-matcher.js';
 import { TextConditions } from '../../functions/rules/operators.js';
 import { textOperatorPlugin } from '../../functions/rules/text-operator-plugin.js';
-import { createEngine, facts, registerText, ruleSet, type Setup } from './generators.js';
+import { createEngine, facts, languageOf, registerText, ruleSet, type Setup } from './generators.js';
 
 /**
  * json-rules-engine is the reference: for generated rule sets and events, the compiled matcher must
@@ -40,6 +40,8 @@ describe('compiled matcher against json-rules-engine', () => {
     let fired = 0;
     let fallbackRules = 0;
     let totalRules = 0;
+    /** Rules with a text condition whose casing follows the post's language (casing-by-language.ts). */
+    let casingRules = 0;
     await fc.assert(
       fc.asyncProperty(
         ruleSet,
@@ -57,7 +59,10 @@ describe('compiled matcher against json-rules-engine', () => {
             createEngine: () => createEngine(setup),
             plugins: [textOperatorPlugin(text, { fold })],
             computedFacts: { computed: () => 'later' },
-            asyncFacts: { detected: async (eventFacts) => (eventFacts.kind === 'dm' ? 'fa' : 'x') },
+            asyncFacts: {
+              detected: async (eventFacts) => (eventFacts.kind === 'dm' ? 'fa' : 'x'),
+              lang: async (eventFacts) => languageOf(eventFacts),
+            },
           });
           for (const eventFacts of events) {
             const expected = await reference(registered, setup, eventFacts);
@@ -72,6 +77,7 @@ describe('compiled matcher against json-rules-engine', () => {
           }
           fallbackRules += matcher.fallbackRules.length;
           totalRules += rules.length;
+          casingRules += registered.filter((rule) => JSON.stringify(rule.conditions).includes('"fact":"lang"')).length;
         },
       ),
       { numRuns: CASES },
@@ -83,6 +89,7 @@ describe('compiled matcher against json-rules-engine', () => {
     expect(fired).toBeLessThan(compared * 2);
     expect(fallbackRules).toBeGreaterThan(totalRules / 50);
     expect(fallbackRules).toBeLessThan(totalRules / 4);
+    expect(casingRules).toBeGreaterThan(totalRules / 20);
   }, 300_000); // a limit for a loaded machine, not a speed check: alone it takes well under a minute
 });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import type { MatcherRule } from '../../functions/matcher/rule-matcher.js';
+import { casingAwareTextCondition } from '../../functions/rules/casing-by-language.js';
 import type { TextConditions } from '../../functions/rules/operators.js';
 import { type MatchingLists, matchOptions } from '../../functions/text/index.js';
 
@@ -82,8 +83,13 @@ const FRAGMENTS = [
   'مؤمن',
   'مومن',
   'IŞIK',
+  'Işık',
   'ışık',
   'isik',
+  'İÇİN',
+  'için',
+  'I need',
+  'i need',
   'می‌رم',
   'می‌روم',
 ];
@@ -248,13 +254,17 @@ export function registerText(conditions: unknown, text: TextConditions): unknown
     },
     TEAM_LISTS,
   );
-  let value: unknown;
   try {
-    value = text.register(base, base === 'matches' ? spec.pattern : spec.phrases, options);
+    // As the rules module compiles it: without a rule lang and with accents kept, one condition per casing behind `lang`.
+    return casingAwareTextCondition(text, base, base === 'matches' ? spec.pattern : spec.phrases, options, node).condition;
   } catch {
-    value = spec.pattern; // a pattern RE2 refuses: the engine's operator answers false for an unknown key
+    return { ...node, value: spec.pattern }; // a pattern RE2 refuses: the engine's operator answers false for an unknown key
   }
-  return { ...node, value };
+}
+
+/** The post's language, as the rules module's `lang` fact gives it: Turkish for direct messages, else English or none. */
+export function languageOf(eventFacts: Record<string, unknown>): string | undefined {
+  return eventFacts.kind === 'dm' ? 'tr' : eventFacts.kind === 'message' ? 'en' : undefined;
 }
 
 export function createEngine(setup: Setup): Engine {
@@ -264,6 +274,7 @@ export function createEngine(setup: Setup): Engine {
   engine.addFact('region', 'eu', { priority: 2 });
   engine.addFact('computed', async () => 'later');
   engine.addFact('uncompiled', async () => 'x');
+  engine.addFact('lang', async (_params, almanac) => languageOf({ kind: await almanac.factValue('kind').catch(() => undefined) }));
   engine.addFact('detected', async (_params, almanac) => ((await almanac.factValue('kind').catch(() => undefined)) === 'dm' ? 'fa' : 'x'));
   engine.setCondition('shared', { all: [{ fact: 'platform', operator: 'equal', value: 'telegram' }] });
   return engine;
