@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { lexiconLanguages, lexiconScores, normaliseWord } from '../../../functions/rules/lang/lexicon.js';
+
+describe('the commonest-words lexicon', () => {
+  it('has lists for the languages measured and their Latin-script neighbours', () => {
+    const langs = lexiconLanguages();
+    for (const lang of ['en', 'sw', 'tr', 'az', 'ur', 'fa', 'kk', 'ru', 'ar', 'id', 'tl']) expect(langs.has(lang), lang).toBe(true);
+  });
+
+  it('ranks the language whose common words the text uses first', () => {
+    expect(lexiconScores('thanks for the help', 'latin')[0]?.lang).toBe('en');
+    expect(lexiconScores('asante sana kwa msaada', 'latin')[0]?.lang).toBe('sw');
+    expect(lexiconScores('teşekkür ederim', 'latin')[0]?.lang).toBe('tr');
+  });
+
+  it('scores only the languages of the script asked for, or those named', () => {
+    expect(lexiconScores('thanks', 'cyrillic').every((score) => score.lang !== 'en')).toBe(true);
+    expect(
+      lexiconScores('thanks for the help', 'latin', new Set(['sw', 'tr']))
+        .map((score) => score.lang)
+        .sort(),
+    ).toEqual(['sw', 'tr']);
+  });
+
+  it('says when no word is known, and scores commoner words higher', () => {
+    const [unknown] = lexiconScores('qzxvbnm', 'latin');
+    expect(unknown).toMatchObject({ known: 0, score: 0 });
+    const the = lexiconScores('the', 'latin', new Set(['en']))[0]!;
+    const reluctantly = lexiconScores('reluctantly', 'latin', new Set(['en']))[0]!;
+    expect(the.known).toBe(1);
+    expect(the.score).toBeGreaterThan(reluctantly.score);
+  });
+
+  it('reads Arabic-keyboard yeh and kaf as the Persian and Urdu letters', () => {
+    expect(normaliseWord('مي')).toBe(normaliseWord('می'));
+    expect(normaliseWord('كه')).toBe('که');
+  });
+});
