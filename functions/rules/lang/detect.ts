@@ -114,14 +114,14 @@ export function createTextLanguageDetector(options: { loadModel?: () => Promise<
 const CLD3_WEIGHT = 1;
 
 /**
- * CLD3's answer or the language whose commonest words explain the text better: CLD3's answer gets
- * CLD3_WEIGHT times its probability on top of its lexicon score (a language the lexicon has no list for
- * scores as if no word were known).
+ * CLD3's answer or the language the lexicon (its commonest words, and the letter trigrams of those
+ * words) says explains the text better: CLD3's answer gets CLD3_WEIGHT times its probability on top of
+ * its lexicon score (a language the lexicon has no list for scores as an average one would).
  */
 function withLexicon(language: string, probability: number, text: string, script: string): string {
   const scores = lexiconScores(text, script);
   const best = scores[0];
-  if (best === undefined || best.known === 0) return language;
+  if (best === undefined) return language;
   const cld3Score = (scores.find((score) => score.lang === language)?.score ?? 0) + CLD3_WEIGHT * probability;
   return best.score > cld3Score ? withSchwa(best.lang, text) : language;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyTable, measureAccuracy, readLabelledPosts } from '../../../functions/rules/lang/accuracy.js';
 import { arabicScriptLanguage } from '../../../functions/rules/lang/arabic-script.js';
-import { createLanguageDetector, detectLanguage } from '../../../functions/rules/lang/detect.js';
+import { createLanguageDetector, createTextLanguageDetector, detectLanguage } from '../../../functions/rules/lang/detect.js';
 
 const posts = readLabelledPosts('test/rules/fixtures/lang');
 
@@ -55,6 +55,16 @@ describe('detectLanguage', () => {
     expect(await cld3Says('tr')('gəldim ağır')).toBe('tr');
     expect(await cld3Says('hu')('ağır gəldi')).toBe('az');
     expect(await cld3Says('hu')('szépen')).toBe('hu');
+  });
+
+  it('lets the lexicon overrule CLD3 on short or unreliable Latin text, not on text CLD3 decides', async () => {
+    const cld3Says = (language: string, is_reliable: boolean) =>
+      createTextLanguageDetector({ loadModel: async () => ({ findLanguage: () => ({ language, probability: 0.6, is_reliable }) }) });
+    expect(await cld3Says('ny', false)('ni kwa watu wote')).toMatchObject({ lang: 'sw', decisive: false });
+    expect(await cld3Says('de', true)('where is my order')).toMatchObject({ lang: 'en', decisive: false });
+    const long = 'where is my order, I paid for it two weeks ago';
+    expect(await cld3Says('de', true)(long)).toMatchObject({ lang: 'de', decisive: true });
+    expect(await cld3Says('en', true)(long)).toMatchObject({ lang: 'en', decisive: true });
   });
 
   it('does not read a short Arabic or Urdu word as Persian for want of a telling letter', async () => {

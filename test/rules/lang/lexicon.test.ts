@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lexiconLanguages, lexiconScores, normaliseWord } from '../../../functions/rules/lang/lexicon.js';
+import { lexiconLanguages, lexiconScores } from '../../../functions/rules/lang/lexicon.js';
+import { normaliseWord } from '../../../functions/rules/lang/lexicon-tokens.js';
 
 describe('the commonest-words lexicon', () => {
   it('has lists for the languages measured and their Latin-script neighbours', () => {
@@ -23,12 +24,18 @@ describe('the commonest-words lexicon', () => {
   });
 
   it('says when no word is known, and scores commoner words higher', () => {
-    const [unknown] = lexiconScores('qzxvbnm', 'latin');
-    expect(unknown).toMatchObject({ known: 0, score: 0 });
+    expect(lexiconScores('qzxvbnm', 'latin').every((score) => score.known === 0)).toBe(true);
     const the = lexiconScores('the', 'latin', new Set(['en']))[0]!;
     const reluctantly = lexiconScores('reluctantly', 'latin', new Set(['en']))[0]!;
     expect(the.known).toBe(1);
     expect(the.score).toBeGreaterThan(reluctantly.score);
+  });
+
+  it('weighs a word no list has by its letter trigrams', () => {
+    // A Turkish word in no list: its suffixes (-lerimizden) are Turkish trigrams.
+    const scores = lexiconScores('evlerimizdenmişçesine', 'latin');
+    expect(scores.every((score) => score.known === 0)).toBe(true);
+    expect(scores[0]?.lang).toBe('tr');
   });
 
   it('reads Arabic-keyboard yeh and kaf as the Persian and Urdu letters', () => {
