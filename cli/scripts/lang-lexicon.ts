@@ -19,6 +19,7 @@ const PACKAGES = {
 
 const WORDS_PER_LANGUAGE = 10000;
 const OUT = 'functions/rules/lang/lexicon/words';
+const SCORED_SCRIPTS = new Set(['latin', 'cyrillic']);
 
 /** A JavaScript name for a language code (`in` and `is` are reserved words). */
 function identifier(lang: string): string {
@@ -134,10 +135,10 @@ function main(): void {
     // One file per language: each stays far under the formatter's size limit, and a diff shows which changed.
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
-    // Only Latin-script text is scored with the lexicon (docs/language-detection.md: the Arabic-script
-    // tie-break was measured and not kept; Cyrillic has its letter rules): other scripts' lists are not shipped.
+    // Only Latin and Cyrillic text is scored with the lexicon (docs/language-detection.md: the
+    // Arabic-script tie-break was measured and not kept): other scripts' lists are not shipped.
     const codes = Object.keys(languages)
-      .filter((lang) => dominantScript(languages[lang]!.slice(0, 2000)) === 'latin')
+      .filter((lang) => SCORED_SCRIPTS.has(dominantScript(languages[lang]!.slice(0, 2000)) ?? ''))
       .sort();
     for (const lang of codes) writeFileSync(join(OUT, `${lang}.json`), `${JSON.stringify({ lang, words: languages[lang] })}\n`);
     const index = [

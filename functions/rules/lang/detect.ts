@@ -90,7 +90,10 @@ export function createTextLanguageDetector(options: { loadModel?: () => Promise<
     if (script === 'cyrillic') {
       const letters = cyrillicLanguage(sample);
       // Kazakh's own letters settle it; і or ы alone (in Kazakh too) only on longer text.
-      if (letters.lang !== undefined) return { lang: letters.lang, script, decisive: letters.lang === 'kk' || !short };
+      if (letters.lang !== undefined) {
+        if (short && letters.lang !== 'kk' && kazakhByLexicon(sample, letters.lang)) return { lang: 'kk', script, decisive: false };
+        return { lang: letters.lang, script, decisive: letters.lang === 'kk' || !short };
+      }
       hint = letters.hint;
     }
     model ??= loadModel().catch(() => undefined);
@@ -103,7 +106,7 @@ export function createTextLanguageDetector(options: { loadModel?: () => Promise<
     if (hint === 'kk') return { lang: KAZAKH_NEIGHBOURS.has(language) ? language : 'kk', script, decisive: !short };
     if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return { lang: 'ru', script, decisive: false };
     const decided = result.is_reliable && !short;
-    const chosen = script === 'latin' && !decided ? withLexicon(language, result.probability, sample, script) : language;
+    const chosen = !decided ? withLexicon(language, result.probability, sample, script) : language;
     const lang =
       script === 'cyrillic' ? withCyrillicLetters(chosen, sample) : script === 'latin' ? withTurkicLetters(chosen, sample) : chosen;
     return { lang, script, decisive: decided && chosen === language };
@@ -124,6 +127,12 @@ function withLexicon(language: string, probability: number, text: string, script
   if (best === undefined) return language;
   const cld3Score = (scores.find((score) => score.lang === language)?.score ?? 0) + CLD3_WEIGHT * probability;
   return best.score > cld3Score ? withSchwa(best.lang, text) : language;
+}
+
+/** Kazakh writes і as Ukrainian does and ы as Russian does: on short text its commonest words may say it is Kazakh. */
+function kazakhByLexicon(text: string, byLetters: string): boolean {
+  const [best] = lexiconScores(text, 'cyrillic', new Set(['kk', byLetters]));
+  return best !== undefined && best.lang === 'kk' && best.score > 0;
 }
 
 /** The text's language alone (no priors): what `npm run lang:accuracy` measures. */

