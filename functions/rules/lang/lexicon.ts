@@ -9,8 +9,8 @@ import { dominantScript } from './script.js';
  * the list counts as rank UNSEEN_RANK in every language alike, so a short list (Swahili's, from one
  * document) is not punished for its size, only helped less. Words no list has are weighed by their
  * letter trigrams, counted over each list's words (a little morphology: Turkish suffixes, Swahili
- * prefixes). Built on first use, per script (43 Latin-script languages and
- * 400,000 words; 6 Cyrillic ones) into compact tables (see LanguageList): about 10–20 MB of process memory.
+ * prefixes). Built on first use, per script (43 Latin-script languages,
+ * some 200,000 words; 6 Cyrillic ones) into compact tables (see LanguageList): about 10–20 MB of process memory.
  */
 
 const UNSEEN_RANK = 20_000;

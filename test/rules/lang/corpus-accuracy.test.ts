@@ -17,7 +17,7 @@ const FLOORS: Record<string, Partial<Record<LengthCategory, number>>> = {
   he: { sentences: 95, 'word-pairs': 95, 'single-words': 95 },
   ur: { sentences: 95, 'word-pairs': 60, 'single-words': 45 },
   sw: { sentences: 85, 'word-pairs': 73, 'single-words': 38 },
-  tr: { sentences: 90, 'word-pairs': 85, 'single-words': 73 },
+  tr: { sentences: 90, 'word-pairs': 85, 'single-words': 68 },
   ru: { sentences: 95, 'word-pairs': 95, 'single-words': 94 },
   en: { sentences: 92, 'word-pairs': 88, 'single-words': 77 },
   kk: { sentences: 85, 'word-pairs': 84, 'single-words': 80 },
