@@ -9,8 +9,10 @@ import { dominantScript, SINGLE_LANGUAGE_SCRIPTS } from './script.js';
  * (Hebrew, Greek, Hangul, …), the Arabic script (Persian, Arabic, Urdu by their own letters, marks and
  * words) and Cyrillic letters that settle it (Kazakh, Ukrainian) are decided by rules; other Latin and
  * Cyrillic text goes to CLD3 (cld3-asm, Google's Compact Language Detector v3 compiled to WebAssembly),
- * loaded on first use. Each answer says whether the text decided it: short text often cannot, and then
- * the priors (language-priors.ts) may. Accuracy and the choice of model are in docs/language-detection.md.
+ * loaded on first use; where CLD3 does not decide (short or unreliable), the commonest words of each
+ * language of the script (lexicon.ts) may choose another answer. Each answer says whether the text
+ * decided it: short text often cannot, and then the priors (language-priors.ts) may. Accuracy and the
+ * choice of model are in docs/language-detection.md.
  */
 
 export interface Cld3 {
@@ -119,7 +121,7 @@ const CLD3_WEIGHT = 1;
 /**
  * CLD3's answer or the language the lexicon (its commonest words, and the letter trigrams of those
  * words) says explains the text better: CLD3's answer gets CLD3_WEIGHT times its probability on top of
- * its lexicon score (a language the lexicon has no list for scores as an average one would).
+ * its lexicon score (a language the lexicon has no list for scores 0: no word known, trigrams average).
  */
 function withLexicon(language: string, probability: number, text: string, script: string): string {
   const scores = lexiconScores(text, script);
