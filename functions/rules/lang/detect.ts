@@ -1,6 +1,7 @@
 import { arabicScriptScores, rankArabicScript } from './arabic-script.js';
 import { cyrillicLanguage, withCyrillicLetters } from './cyrillic.js';
-import { withTurkicLetters } from './latin.js';
+import { withSchwa, withTurkicLetters } from './latin.js';
+import { lexiconScores } from './lexicon.js';
 import { dominantScript, SINGLE_LANGUAGE_SCRIPTS } from './script.js';
 
 /**
@@ -8,8 +9,10 @@ import { dominantScript, SINGLE_LANGUAGE_SCRIPTS } from './script.js';
  * (Hebrew, Greek, Hangul, …), the Arabic script (Persian, Arabic, Urdu by their own letters, marks and
  * words) and Cyrillic letters that settle it (Kazakh, Ukrainian) are decided by rules; other Latin and
  * Cyrillic text goes to CLD3 (cld3-asm, Google's Compact Language Detector v3 compiled to WebAssembly),
- * loaded on first use. Each answer says whether the text decided it: short text often cannot, and then
- * the priors (language-priors.ts) may. Accuracy and the choice of model are in docs/language-detection.md.
+ * loaded on first use; where CLD3 does not decide (short or unreliable), the commonest words of each
+ * language of the script (lexicon.ts) may choose another answer. Each answer says whether the text
+ * decided it: short text often cannot, and then the priors (language-priors.ts) may. Accuracy and the
+ * choice of model are in docs/language-detection.md.
  */
 
 export interface Cld3 {
@@ -89,7 +92,10 @@ export function createTextLanguageDetector(options: { loadModel?: () => Promise<
     if (script === 'cyrillic') {
       const letters = cyrillicLanguage(sample);
       // Kazakh's own letters settle it; і or ы alone (in Kazakh too) only on longer text.
-      if (letters.lang !== undefined) return { lang: letters.lang, script, decisive: letters.lang === 'kk' || !short };
+      if (letters.lang !== undefined) {
+        if (short && letters.lang !== 'kk' && kazakhByLexicon(sample, letters.lang)) return { lang: 'kk', script, decisive: false };
+        return { lang: letters.lang, script, decisive: letters.lang === 'kk' || !short };
+      }
       hint = letters.hint;
     }
     model ??= loadModel().catch(() => undefined);
@@ -101,10 +107,34 @@ export function createTextLanguageDetector(options: { loadModel?: () => Promise<
     if (language === 'und') return { lang: fallback, script, decisive: false };
     if (hint === 'kk') return { lang: KAZAKH_NEIGHBOURS.has(language) ? language : 'kk', script, decisive: !short };
     if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return { lang: 'ru', script, decisive: false };
+    const decided = result.is_reliable && !short;
+    const chosen = !decided ? withLexicon(language, result.probability, sample, script) : language;
     const lang =
-      script === 'cyrillic' ? withCyrillicLetters(language, sample) : script === 'latin' ? withTurkicLetters(language, sample) : language;
-    return { lang, script, decisive: result.is_reliable && !short };
+      script === 'cyrillic' ? withCyrillicLetters(chosen, sample) : script === 'latin' ? withTurkicLetters(chosen, sample) : chosen;
+    return { lang, script, decisive: decided && chosen === language };
   };
+}
+
+/** Measured on the corpus at 0, 1, 2, 3, 6 and 10: 1 is best at word pairs, equal at single words. */
+const CLD3_WEIGHT = 1;
+
+/**
+ * CLD3's answer or the language the lexicon (its commonest words, and the letter trigrams of those
+ * words) says explains the text better: CLD3's answer gets CLD3_WEIGHT times its probability on top of
+ * its lexicon score (a language the lexicon has no list for scores 0: no word known, trigrams average).
+ */
+function withLexicon(language: string, probability: number, text: string, script: string): string {
+  const scores = lexiconScores(text, script);
+  const best = scores[0];
+  if (best === undefined) return language;
+  const cld3Score = (scores.find((score) => score.lang === language)?.score ?? 0) + CLD3_WEIGHT * probability;
+  return best.score > cld3Score ? withSchwa(best.lang, text) : language;
+}
+
+/** Kazakh writes і as Ukrainian does and ы as Russian does: on short text its commonest words may say it is Kazakh. */
+function kazakhByLexicon(text: string, byLetters: string): boolean {
+  const [best] = lexiconScores(text, 'cyrillic', new Set(['kk', byLetters]));
+  return best !== undefined && best.lang === 'kk' && best.score > 0;
 }
 
 /** The text's language alone (no priors): what `npm run lang:accuracy` measures. */

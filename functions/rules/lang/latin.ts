@@ -13,3 +13,8 @@ export function withTurkicLetters(lang: string, text: string): string {
   if (lang === 'tr' || lang === 'az' || !TURKIC_LETTERS.test(text)) return lang;
   return SCHWA.test(text) ? 'az' : 'tr';
 }
+
+/** A lexicon's Turkish for text with ə is Azerbaijani: the word lists share many words, the alphabets not ə. */
+export function withSchwa(lang: string, text: string): string {
+  return lang === 'tr' && SCHWA.test(text) ? 'az' : lang;
+}

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyTable, measureAccuracy, readLabelledPosts } from '../../../functions/rules/lang/accuracy.js';
 import { arabicScriptLanguage } from '../../../functions/rules/lang/arabic-script.js';
-import { createLanguageDetector, detectLanguage } from '../../../functions/rules/lang/detect.js';
+import {
+  createLanguageDetector,
+  createTextLanguageDetector,
+  detectLanguage,
+  detectTextLanguage,
+} from '../../../functions/rules/lang/detect.js';
 
 const posts = readLabelledPosts('test/rules/fixtures/lang');
 
@@ -49,12 +54,32 @@ describe('detectLanguage', () => {
     // UD_Russian-GSD and UD_Turkish-IMST words; the model's answer stands only where the letters allow it.
     expect(await cld3Says('sr')('основной состав')).toBe('ru');
     expect(await cld3Says('sr')('њихова')).toBe('sr');
-    expect(await cld3Says('bg')('основной состав')).toBe('bg');
+    // Bulgarian has no letter of its own: short text goes by its words (Russian основной, Bulgarian основен).
+    expect(await cld3Says('bg')('основной состав')).toBe('ru');
+    expect(await cld3Says('bg')('основен състав')).toBe('bg');
     expect(await cld3Says('hu')('bırakmadı')).toBe('tr');
     expect(await cld3Says('hu')('ağrılar')).toBe('tr');
     expect(await cld3Says('tr')('gəldim ağır')).toBe('tr');
     expect(await cld3Says('hu')('ağır gəldi')).toBe('az');
     expect(await cld3Says('hu')('szépen')).toBe('hu');
+  });
+
+  it('lets the lexicon overrule CLD3 on short or unreliable Latin text, not on text CLD3 decides', async () => {
+    const cld3Says = (language: string, is_reliable: boolean) =>
+      createTextLanguageDetector({ loadModel: async () => ({ findLanguage: () => ({ language, probability: 0.6, is_reliable }) }) });
+    expect(await cld3Says('ny', false)('ni kwa watu wote')).toMatchObject({ lang: 'sw', decisive: false });
+    expect(await cld3Says('de', true)('where is my order')).toMatchObject({ lang: 'en', decisive: false });
+    const long = 'where is my order, I paid for it two weeks ago';
+    expect(await cld3Says('de', true)(long)).toMatchObject({ lang: 'de', decisive: true });
+    expect(await cld3Says('en', true)(long)).toMatchObject({ lang: 'en', decisive: true });
+  });
+
+  it('reads a short Kazakh text with і or ы but no letter of its own as Kazakh when its words are Kazakh', async () => {
+    // UD_Kazakh-KTB words: і would read as Ukrainian, ы as Russian.
+    expect(await detectTextLanguage('сізге')).toMatchObject({ lang: 'kk', decisive: false });
+    expect(await detectLanguage('болып саналады')).toBe('kk');
+    expect(await detectLanguage('Слава Україні')).toBe('uk');
+    expect(await detectLanguage('Вы не ответили')).toBe('ru');
   });
 
   it('does not read a short Arabic or Urdu word as Persian for want of a telling letter', async () => {
