@@ -86,24 +86,54 @@ function checkedSendRate(rate: unknown, where: string): SendRate {
   return { rateLimit, burstLimit };
 }
 
-/** What a bucket answers: sent now, with the bucket's new state, or not before `retryAfterMs`. */
-export type SendRateDecision = { granted: true; tat: number } | { granted: false; retryAfterMs: number };
-
-/**
- * The token bucket as one number (GCRA): `tat`, the time (epoch ms) at which the bucket would be full again. `cost`
- * sends are granted when, after them, the bucket is no more than `burstLimit` sends' worth behind now; a cost above
- * the burst is charged as the burst, so a long thread still goes.
- */
-export function takeSends(tat: number | undefined, now: number, cost: number, rate: SendRate): SendRateDecision {
-  const interval = 1000 / rate.rateLimit;
-  const tolerance = rate.burstLimit * interval;
-  const next = Math.max(tat ?? now, now) + Math.min(Math.max(cost, 1), rate.burstLimit) * interval;
-  if (next - now <= tolerance) return { granted: true, tat: next };
-  return { granted: false, retryAfterMs: Math.ceil(next - now - tolerance) };
+/** One platform's bucket (GCRA: a token bucket as one number): see takeSends. */
+export interface SendBucket {
+  /** When (epoch ms) the bucket would be full again, counting the sends granted and the slots reserved. */
+  tat?: number;
+  /** The platform answered 429: nothing leaves before this time (epoch ms), reserved slots included. */
+  heldUntil?: number;
 }
 
-/** The state that lets nothing through before `until` and then one send at a time: the platform asked for the pause. */
-export function heldUntil(tat: number | undefined, until: number, rate: SendRate): number {
+/**
+ * What a take comes to: `sent` (write the bucket's new `tat`), `slot` (the command's reserved slot is due: send, and
+ * mark the slot used), `reserved` (write `tat` and the command's slot; it comes back at `slotAt`), or `wait` (nothing
+ * to write: its slot or the platform's pause is not over).
+ */
+export type SendRateDecision =
+  | { kind: 'sent'; tat: number }
+  | { kind: 'slot' }
+  | { kind: 'reserved'; tat: number; slotAt: number; retryAfterMs: number }
+  | { kind: 'wait'; retryAfterMs: number };
+
+/** How early a command may come back for its slot: the queue's delays are whole seconds, rounded up. */
+const SLOT_GRACE_MS = 1000;
+
+/**
+ * A send of `cost` (a thread: its parts; charged as the burst at most, so a long thread still goes) at `now`. Granted
+ * when, after it, the bucket is no more than `burstLimit` sends' worth behind now. Otherwise the command is given the
+ * next free slot and told to come back then: the slot is charged now, so later commands queue behind it instead of
+ * taking its turn, and a storm's backlog leaves in order at the rate, each command received about twice, not once per
+ * try. A command that comes back with a slot (`slotAt`) spends it, after the platform's pause if there is one.
+ */
+export function takeSends(bucket: SendBucket, slotAt: number | undefined, now: number, cost: number, rate: SendRate): SendRateDecision {
+  const held = bucket.heldUntil ?? 0;
+  if (slotAt !== undefined) {
+    const due = Math.max(slotAt, held);
+    return due <= now + SLOT_GRACE_MS ? { kind: 'slot' } : { kind: 'wait', retryAfterMs: Math.ceil(due - now) };
+  }
   const interval = 1000 / rate.rateLimit;
-  return Math.max(tat ?? 0, until + (rate.burstLimit - 1) * interval);
+  const tolerance = rate.burstLimit * interval;
+  const tat = Math.max(bucket.tat ?? now, now) + Math.min(Math.max(cost, 1), rate.burstLimit) * interval;
+  const allowedAt = Math.max(tat - tolerance, held);
+  if (allowedAt <= now) return { kind: 'sent', tat };
+  return { kind: 'reserved', tat, slotAt: allowedAt, retryAfterMs: Math.ceil(allowedAt - now) };
+}
+
+/** The bucket after a 429 asking for a pause until `until`: new sends queue after it, one at a time. */
+export function heldBucket(bucket: SendBucket, until: number, rate: SendRate): Required<SendBucket> {
+  const interval = 1000 / rate.rateLimit;
+  return {
+    tat: Math.max(bucket.tat ?? 0, until + (rate.burstLimit - 1) * interval),
+    heldUntil: Math.max(bucket.heldUntil ?? 0, until),
+  };
 }

@@ -53,29 +53,35 @@ describe('sendRateGuardedExecutor (in front of the generic connector and a loopb
       limiter,
       rates: { generic: { rateLimit: 1, burstLimit: 2 } },
       clock,
-      random: () => 0,
       onLimiterError: (error) => errors.push(error),
     });
     return { execute, clock };
   }
 
-  it('sends a burst, then turns the next command away unsent with the wait until its turn, and sends it then', async () => {
+  it('sends a burst, then turns later commands away unsent, each with its turn, and sends each at its turn', async () => {
     const { execute, clock } = guarded();
     const before = api.received.length;
     await expect(execute(reply('a'))).resolves.toMatchObject({ status: 'succeeded', mode: 'live' });
     await expect(execute(reply('b'))).resolves.toMatchObject({ status: 'succeeded' });
-    const refused = await execute(reply('c')).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(TransientActionError);
-    expect((refused as TransientActionError).retryAfterMs).toBe(1000);
-    expect((refused as Error).message).toMatch(/generic: Foghorn sends at most 1 a second \(bursts of 2\) there; not sent/);
+    const turns: unknown[] = [];
+    for (const id of ['c', 'd']) turns.push(await execute(reply(id)).catch((error: unknown) => error));
+    for (const turn of turns) expect(turn).toBeInstanceOf(TransientActionError);
+    expect(turns.map((turn) => (turn as TransientActionError).retryAfterMs)).toEqual([1000, 2000]);
+    expect((turns[0] as Error).message).toMatch(/generic: Foghorn sends at most 1 a second \(bursts of 2\) there; not sent/);
     expect(api.received.length - before).toBe(2);
 
+    // c's turn: c goes, and a command new at that moment queues behind d instead of taking d's turn.
     clock.at += 1000;
     await expect(execute(reply('c'))).resolves.toMatchObject({ status: 'succeeded' });
+    const late = await execute(reply('e')).catch((error: unknown) => error);
+    expect((late as TransientActionError).retryAfterMs).toBe(2000);
+    clock.at += 1000;
+    await expect(execute(reply('d'))).resolves.toMatchObject({ status: 'succeeded' });
     expect(api.received.slice(before).map((request) => (JSON.parse(request.body) as { text: string }).text)).toEqual([
       'answer a',
       'answer b',
       'answer c',
+      'answer d',
     ]);
   });
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { connectors } from '../../functions/platforms/index.js';
 import {
   DEFAULT_SEND_RATES,
-  heldUntil,
+  heldBucket,
   InvalidSendRateError,
   parseSendRates,
+  type SendBucket,
   sendRates,
   takeSends,
 } from '../../functions/platforms/send-rates.js';
@@ -58,38 +59,71 @@ describe('sendRates', () => {
   });
 });
 
-describe('takeSends (the token bucket as one number)', () => {
+describe('takeSends (the token bucket as one number, with slots for the commands turned away)', () => {
   const rate = { rateLimit: 2, burstLimit: 3 };
   const t0 = Date.parse('2026-12-02T10:00:00Z');
 
-  it('grants a full burst at once after a quiet spell, then one send per interval', () => {
-    let tat: number | undefined;
-    const granted: boolean[] = [];
-    for (let i = 0; i < 4; i++) {
-      const decision = takeSends(tat, t0, 1, rate);
-      granted.push(decision.granted);
-      if (decision.granted) tat = decision.tat;
-    }
-    expect(granted).toEqual([true, true, true, false]);
-    expect(takeSends(tat, t0, 1, rate)).toEqual({ granted: false, retryAfterMs: 500 });
-    expect(takeSends(tat, t0 + 500, 1, rate).granted).toBe(true);
+  /** Applies a decision as a limiter would, keeping the slots it gives out. */
+  function run(steps: Array<{ id: string; at: number; cost?: number }>, start: SendBucket = {}) {
+    let bucket = { ...start };
+    const slots = new Map<string, number>();
+    return steps.map(({ id, at, cost = 1 }) => {
+      const decision = takeSends(bucket, slots.get(id), at, cost, rate);
+      if (decision.kind === 'sent' || decision.kind === 'reserved') bucket = { ...bucket, tat: decision.tat };
+      if (decision.kind === 'reserved') slots.set(id, decision.slotAt);
+      if (decision.kind === 'slot') slots.delete(id);
+      return { id, ...decision };
+    });
+  }
+
+  it('grants a full burst at once, then gives each later command the next slot, in order', () => {
+    const answers = run(['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, at: t0 })));
+    expect(answers.map((answer) => answer.kind)).toEqual(['sent', 'sent', 'sent', 'reserved', 'reserved']);
+    expect(answers.slice(3).map((answer) => (answer.kind === 'reserved' ? answer.retryAfterMs : -1))).toEqual([500, 1000]);
+  });
+
+  it('lets a command with a due slot send, while one that comes later queues behind the slots already given', () => {
+    const answers = run([
+      ...['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, at: t0 })),
+      { id: 'd', at: t0 + 500 },
+      { id: 'late', at: t0 + 500 },
+      { id: 'e', at: t0 + 400 },
+      { id: 'e', at: t0 + 1000 },
+    ]);
+    expect(answers.slice(5)).toEqual([
+      { id: 'd', kind: 'slot' },
+      { id: 'late', kind: 'reserved', tat: t0 + 3000, slotAt: t0 + 1500, retryAfterMs: 1000 },
+      // Back within a second of its slot (the queue's delays are whole seconds): it goes.
+      { id: 'e', kind: 'slot' },
+      // Its slot spent, a retry for another reason queues again.
+      { id: 'e', kind: 'reserved', tat: t0 + 3500, slotAt: t0 + 2000, retryAfterMs: 1000 },
+    ]);
+    // Back well before its slot: told the rest of the wait, nothing charged.
+    expect(takeSends({}, t0 + 10_000, t0, 1, rate)).toEqual({ kind: 'wait', retryAfterMs: 10_000 });
   });
 
   it('charges a thread one send per part, and a thread longer than the burst as the burst', () => {
-    const three = takeSends(undefined, t0, 3, rate);
-    expect(three.granted).toBe(true);
-    expect(takeSends(three.granted ? three.tat : 0, t0, 1, rate).granted).toBe(false);
-    expect(takeSends(undefined, t0, 10, rate).granted).toBe(true);
+    const [three, next] = run([
+      { id: 'thread', at: t0, cost: 3 },
+      { id: 'after', at: t0 },
+    ]);
+    expect(three?.kind).toBe('sent');
+    expect(next?.kind).toBe('reserved');
+    expect(takeSends({}, undefined, t0, 10, rate).kind).toBe('sent');
   });
 
-  it("after a platform's 429, lets nothing through before its retry time, then one send", () => {
+  it("after a platform's 429, sends nothing before its retry time, slots included, then one at a time", () => {
     const until = t0 + 12_000;
-    const tat = heldUntil(undefined, until, rate);
-    expect(takeSends(tat, t0, 1, rate)).toEqual({ granted: false, retryAfterMs: 12_000 });
-    const after = takeSends(tat, until, 1, rate);
-    expect(after.granted).toBe(true);
-    expect(takeSends(after.granted ? after.tat : 0, until, 1, rate).granted).toBe(false);
+    const held = heldBucket({ tat: t0 + 1000 }, until, rate);
+    expect(held.heldUntil).toBe(until);
+    const first = takeSends(held, undefined, t0, 1, rate);
+    expect(first).toEqual({ kind: 'reserved', tat: until + 1500, slotAt: until, retryAfterMs: 12_000 });
+    expect(takeSends(held, t0 + 500, t0 + 500, 1, rate)).toEqual({ kind: 'wait', retryAfterMs: 11_500 });
+    expect(takeSends(held, t0 + 500, until, 1, rate)).toEqual({ kind: 'slot' });
     // A hold never shortens a wait already longer.
-    expect(heldUntil(until + 60_000, until, rate)).toBe(until + 60_000);
+    expect(heldBucket({ tat: until + 60_000, heldUntil: until + 5000 }, until, rate)).toEqual({
+      tat: until + 60_000,
+      heldUntil: until + 5000,
+    });
   });
 });
