@@ -141,13 +141,16 @@ export class EventBridgePublisher implements EventPublisher {
     try {
       const output = await (this.#client as PutEventsSender).send(new PutEventsCommand({ Entries: batch.map(({ entry }) => entry) }));
       // Results are positional: the n-th result answers the n-th entry; a failed one carries ErrorCode.
-      batch.forEach((pending, index) => {
+      for (const [index, pending] of batch.entries()) {
         const result = output.Entries?.[index];
-        if ((output.FailedEntryCount ?? 0) === 0 || (result?.EventId && !result.ErrorCode)) return this.#settle(pending);
+        if ((output.FailedEntryCount ?? 0) === 0 || (result?.EventId && !result.ErrorCode)) {
+          this.#settle(pending);
+          continue;
+        }
         const errorCode = result?.ErrorCode ?? 'NoResult';
-        if (RETRYABLE_ENTRY_CODES.has(errorCode) && pending.attempt < this.#maxRetries) return void retry.push(pending);
-        this.#settle(pending, { index: pending.index, eventId: pending.event.id, errorCode, errorMessage: result?.ErrorMessage });
-      });
+        if (RETRYABLE_ENTRY_CODES.has(errorCode) && pending.attempt < this.#maxRetries) retry.push(pending);
+        else this.#settle(pending, { index: pending.index, eventId: pending.event.id, errorCode, errorMessage: result?.ErrorMessage });
+      }
     } catch (error) {
       // The SDK has already retried the request as its retry strategy allows.
       const errorCode = error instanceof Error ? error.name : 'Error';
@@ -167,7 +170,10 @@ export class EventBridgePublisher implements EventPublisher {
     if (failure) publication.failed.push(failure);
     publication.left--;
     if (publication.left > 0) return;
-    if (publication.failed.length === 0) return publication.resolve();
+    if (publication.failed.length === 0) {
+      publication.resolve();
+      return;
+    }
     this.#onFailed?.(publication.failed.length);
     const failed = publication.failed.sort((a, b) => a.index - b.index).map(({ index: _index, ...failure }) => failure);
     const codes = [...new Set(failed.map((f) => f.errorCode))].join(', ');
