@@ -127,3 +127,35 @@ describe('takeSends (the token bucket as one number, with slots for the commands
     });
   });
 });
+
+describe('a storm backlog through the bucket (the queue simulated: deliveries in time order, delays in whole seconds)', () => {
+  it('sends 1,000 Telegram replies at its rate, in order of their slots, each received at most twice', () => {
+    const rate = DEFAULT_SEND_RATES.telegram!;
+    let bucket: SendBucket = {};
+    const slots = new Map<number, number>();
+    const receives = new Array<number>(1000).fill(0);
+    const sent: number[] = [];
+    // Act's pollers take 100 commands every 50 ms, as fast as the queue gives them.
+    const deliveries: Array<[number, number]> = receives.map((_, id) => [Math.floor(id / 100) * 50, id]);
+    while (deliveries.length > 0) {
+      deliveries.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const [at, id] = deliveries.shift()!;
+      receives[id]!++;
+      const decision = takeSends(bucket, slots.get(id), at, 1, rate);
+      if (decision.kind === 'sent' || decision.kind === 'slot') sent.push(at);
+      if (decision.kind === 'sent' || decision.kind === 'reserved') bucket = { tat: decision.tat };
+      if (decision.kind === 'reserved') slots.set(id, decision.slotAt);
+      if (decision.kind === 'slot') slots.delete(id);
+      if (decision.kind === 'reserved' || decision.kind === 'wait')
+        deliveries.push([at + Math.ceil(decision.retryAfterMs / 1000) * 1000, id]);
+    }
+    expect(sent).toHaveLength(1000);
+    expect(Math.max(...receives)).toBeLessThanOrEqual(2);
+    // No second, after the first burst, carries more than the rate and one burst's worth of early returns.
+    const perSecond = new Map<number, number>();
+    for (const at of sent) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+    for (const [second, count] of perSecond) expect(count, `second ${second}`).toBeLessThanOrEqual(rate.rateLimit + rate.burstLimit);
+    // The last leaves when the rate says it can: 1,000 sends at 25 a second after a burst of 30.
+    expect(Math.max(...sent)).toBeLessThanOrEqual(((1000 - rate.burstLimit) / rate.rateLimit) * 1000 + 1000);
+  });
+});
