@@ -21,7 +21,7 @@ import { sendRateGuardedExecutor } from './send-rate-guard.js';
  */
 export function actionExecutors(
   adapters: Pick<Adapters, 'settings' | 'clock' | 'forceSandbox' | 'live' | 'sandbox' | 'crisisStores'> &
-    Partial<Pick<Adapters, 'assignments' | 'teamConfig' | 'sendRates'>>,
+    Partial<Pick<Adapters, 'assignments' | 'teamConfig' | 'sendRates' | 'logger'>>,
   kit: CrisisKit,
 ): Record<string, ActionExecutor> {
   const platform = platformExecutor(platformSending(adapters));
@@ -30,7 +30,13 @@ export function actionExecutors(
   // Each send (a thread: each part) is taken from its platform's bucket first; past the held and guarded ones only.
   const sendRates = adapters.sendRates;
   const rated = sendRates
-    ? sendRateGuardedExecutor({ inner: lengthGuarded, limiter: sendRates.limiter, rates: sendRates.rates, clock: adapters.clock })
+    ? sendRateGuardedExecutor({
+        inner: lengthGuarded,
+        limiter: sendRates.limiter,
+        rates: sendRates.rates,
+        clock: adapters.clock,
+        onLimiterError: (error, platform) => adapters.logger?.warn('send rate unavailable: sending without it', { platform, error }),
+      })
     : lengthGuarded;
   const assign = assignExecutor({
     // Named one by one: the AWS adapters' members are getters, which a spread would drop.
