@@ -1,4 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
+import { InvalidSendRateError } from '../functions/platforms/send-rates.js';
 import { consoleForDeployment } from './console-for-deployment.js';
 import { type ApiDomainOptions, InvalidApiDomainError } from './constructs/api-domain.js';
 import { AwsSolutionsChecks } from './constructs/nag.js';
@@ -16,6 +17,7 @@ import { InvalidThrottleError } from './webhook-throttles.js';
  * the table and the log groups), `-c reservedConcurrency=false` (reserve none: small accounts) or
  * `-c reservedConcurrency='{"ingest":20}'`, `-c throttle='{"platforms":{"slack":{"rateLimit":50,"burstLimit":100}}}'` (one
  * platform's webhook routes; `webhooks` sets every platform's, `api` each /api route's: infra/webhook-throttles.ts),
+ * `-c sendRates='{"telegram":{"rateLimit":20,"burstLimit":20}}'` (how fast act sends to a platform: functions/platforms/send-rates.ts),
  * `-c tracing=false` (no X-Ray tracing; on by default), `-c consoleDomainPrefix=<prefix>` (the console's hosted sign-in,
  * `<prefix>.auth.<region>.amazoncognito.com`, when the default `<stack>-console-<account>` is taken), `-c stage=<name>`
  * (default `prod`: the stack is `<stage>-foghorn` and every name it gives a resource starts so, so stages share an account),
@@ -31,6 +33,7 @@ const tracing = ![false, 'false'].includes(app.node.tryGetContext('tracing') as 
 const encryptionKey = (app.node.tryGetContext('encryptionKey') as string | undefined) || undefined;
 const reservedConcurrency = jsonContext('reservedConcurrency') as FoghornStackProps['reservedConcurrency'];
 const throttle = jsonContext('throttle') as FoghornStackProps['throttle'];
+const sendRates = jsonContext('sendRates') as FoghornStackProps['sendRates'];
 const names = orExit(() => stageNames(stringContext('stage') ?? DEFAULT_STAGE));
 const domain = apiDomainContext();
 // Broken rules stop here, before anything is bundled, with the rules module's own message.
@@ -55,6 +58,7 @@ orExit(
       encryptionKey,
       reservedConcurrency,
       throttle,
+      ...(sendRates ? { sendRates } : {}),
       tracing,
       // The ops console, built as the local runtime serves it.
       console: { build: consoleBuild, signInDomainPrefix: app.node.tryGetContext('consoleDomainPrefix') as string | undefined },
@@ -92,7 +96,14 @@ function orExit<T>(make: () => T): T {
   try {
     return make();
   } catch (error) {
-    if (!(error instanceof InvalidStageError || error instanceof InvalidApiDomainError || error instanceof InvalidThrottleError))
+    if (
+      !(
+        error instanceof InvalidStageError ||
+        error instanceof InvalidApiDomainError ||
+        error instanceof InvalidThrottleError ||
+        error instanceof InvalidSendRateError
+      )
+    )
       throw error;
     console.error(error.message);
     return process.exit(1);

@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { type FunctionName, type HttpRouteSpec, type QueueName, topology } from '../functions/app/topology.js';
 import { CONSOLE_API_PREFIX } from '../functions/entries/lambda/console-access.js';
 import { connectors } from '../functions/platforms/index.js';
+import { type SendRate, sendRates } from '../functions/platforms/send-rates.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { ACCESS_LOG_FORMAT } from './constructs/access-log-format.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
@@ -84,6 +85,11 @@ export interface FunctionAccess {
    * FOGHORN_TEAM_CONFIG points at it. (FOGHORN_CONFIG, set by hand, still names a foghorn.config.yaml.)
    */
   bundlesConfig?: boolean;
+  /**
+   * Sends to platforms through their send rates (FOGHORN_SEND_RATES, functions/platforms/send-rates.ts), one bucket per
+   * platform in the table (UpdateItem and GetItem on `SENDRATE#<platform>`, within its table actions).
+   */
+  sendRates?: boolean;
 }
 
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
@@ -109,6 +115,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     sendEmail: true,
     callsOut: true,
     bundlesConfig: true,
+    sendRates: true,
   },
   // Reads platforms without push (Reddit) and the team config's listening sources (searches, feeds) with their
   // tokens and feeds the store and the bus like ingest; each cursor and source status is one item. A source that
@@ -229,6 +236,11 @@ export interface FoghornStackProps extends StackProps {
    * 10% of the traffic to the new version for five minutes and rolls back on an alarm (docs/deploy.md).
    */
   canary?: readonly FunctionName[];
+  /**
+   * Each platform's send rate over DEFAULT_SEND_RATES (functions/platforms/send-rates.ts): `{ "telegram": { "rateLimit":
+   * 20, "burstLimit": 20 } }` for a bot on a shared limit, or more for a higher tier. Every act instance shares it.
+   */
+  sendRates?: Readonly<Record<string, SendRate>>;
 }
 
 /** The functions released by canary unless the props say otherwise. */
@@ -263,6 +275,8 @@ export class FoghornStack extends Stack {
   readonly dashboard: FoghornDashboard;
   /** The analytics function and its stream, dead letters and alarms (apart from `functions`: no queue, no route). */
   readonly analyticsStream: AnalyticsStream;
+  /** The send rates act keeps to, per platform: the defaults with the props' over them. */
+  readonly sendRates: Readonly<Record<string, SendRate>>;
 
   constructor(scope: Construct, id: string, props: FoghornStackProps) {
     const names = stageNames(props.stage);
@@ -270,8 +284,10 @@ export class FoghornStack extends Stack {
     if (props.domain) checkApiDomainOptions(props.domain);
     const platformThrottles = webhookThrottles(props.throttle);
     const apiThrottle = checkedLimits(props.throttle?.api ?? DEFAULT_THROTTLES.api, 'throttle.api');
+    const platformSendRates = sendRates(props.sendRates, Object.keys(connectors));
     super(scope, id, { ...props, stackName: props.stackName ?? names.stack });
     this.names = names;
+    this.sendRates = platformSendRates;
     Tags.of(this).add('foghorn:stage', names.stage);
     Tags.of(this).add('foghorn:stack', names.stack);
 
@@ -532,6 +548,7 @@ export class FoghornStack extends Stack {
     const secret = access.secret === 'inbound' ? this.webhookSecret : access.secret === 'outbound' ? this.secret : undefined;
     if (secret) environment.FOGHORN_SECRET_ARN = secret.secretArn;
     if (access.callsOut && sandbox) environment.FOGHORN_SANDBOX = 'true';
+    if (access.sendRates) environment.FOGHORN_SEND_RATES = JSON.stringify(this.sendRates);
     if (access.bundlesRules) {
       environment.FOGHORN_RULES = BUNDLED_RULES_DIR;
       bundledPaths.push({ from: rules.dir, to: 'rules' });

@@ -10,6 +10,7 @@ import { connectorFor, connectorSettingNames } from '../platforms/index.js';
 import type { Adapters } from './adapters.js';
 import { assignmentsOf } from './assignments-of.js';
 import { withLengthGuard } from './length-guard.js';
+import { sendRateGuardedExecutor } from './send-rate-guard.js';
 
 /**
  * What each action type does, for both runtimes; a new action type is registered here and nowhere else.
@@ -20,12 +21,23 @@ import { withLengthGuard } from './length-guard.js';
  */
 export function actionExecutors(
   adapters: Pick<Adapters, 'settings' | 'clock' | 'forceSandbox' | 'live' | 'sandbox' | 'crisisStores'> &
-    Partial<Pick<Adapters, 'assignments' | 'teamConfig'>>,
+    Partial<Pick<Adapters, 'assignments' | 'teamConfig' | 'sendRates' | 'logger'>>,
   kit: CrisisKit,
 ): Record<string, ActionExecutor> {
   const platform = platformExecutor(platformSending(adapters));
   // A text over its platform's limit is held (or sent as a thread), never sent to be refused.
   const lengthGuarded = withLengthGuard(platform, adapters, kit);
+  // Each send (a thread: each part) is taken from its platform's bucket first; past the held and guarded ones only.
+  const sendRates = adapters.sendRates;
+  const rated = sendRates
+    ? sendRateGuardedExecutor({
+        inner: lengthGuarded,
+        limiter: sendRates.limiter,
+        rates: sendRates.rates,
+        clock: adapters.clock,
+        onLimiterError: (error, platform) => adapters.logger?.warn('send rate unavailable: sending without it', { platform, error }),
+      })
+    : lengthGuarded;
   const assign = assignExecutor({
     // Named one by one: the AWS adapters' members are getters, which a spread would drop.
     assignments: adapters.teamConfig
@@ -40,7 +52,7 @@ export function actionExecutors(
     conversationOf: ticketConversation,
     clock: adapters.clock,
   });
-  return kit.executors({ reply: lengthGuarded, post: lengthGuarded, tag: tagExecutor(), assign });
+  return kit.executors({ reply: rated, post: rated, tag: tagExecutor(), assign });
 }
 
 /** How replies and posts reach a platform: its connector, live or sandboxed, recorded with secrets redacted. */

@@ -15,10 +15,12 @@ import type { RuleState } from '../core/rule-set.js';
 import type { Settings } from '../core/settings.js';
 import type { CrisisStores } from '../crisis/crisis-kit.js';
 import type { EmailSender } from '../escalation/email.js';
+import type { SendRate } from '../platforms/send-rates.js';
 import type { PostStore } from '../posts/ports.js';
 import type { FoghornConfig } from '../rules/config.js';
 import type { AppMetrics } from './app-metrics.js';
 import type { RuleSource } from './rule-source.js';
+import type { SendRateLimiter } from './send-rate-guard.js';
 
 /**
  * Where the assembly reports what happened: Powertools Logger's JSON lines on both runtimes (logger.ts), at the
@@ -87,6 +89,8 @@ export interface Adapters {
 
   live: HttpSender;
   sandbox: HttpSender;
+  /** Each platform's send rate and the buckets every act instance shares; without it replies and posts go as fast as they come. */
+  sendRates?: { limiter: SendRateLimiter; rates: Readonly<Record<string, SendRate>> };
   /** Email escalations; without it they are recorded, as in sandbox mode. */
   email?: EmailSender;
 

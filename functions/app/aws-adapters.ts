@@ -5,6 +5,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { replyAnswerOf } from '../analytics/recorder.js';
+import { DynamoSendRateLimiter } from '../aws/dynamo-send-rate-limiter.js';
 import { EventBridgePublisher } from '../aws/event-bridge-publisher.js';
 import { LambdaEnvironment } from '../aws/lambda-environment.js';
 import { type SettingsLoader, secretsManagerSettings } from '../aws/secrets-manager-settings.js';
@@ -103,6 +104,13 @@ class AwsAdapters implements Adapters {
 
   get forceSandbox(): boolean {
     return this.#env.sandbox;
+  }
+
+  /** Only where the stack set FOGHORN_SEND_RATES (act): the buckets live in the table. */
+  get sendRates(): Adapters['sendRates'] {
+    const rates = this.#env.sendRates;
+    if (!rates) return undefined;
+    return this.#once('sendRates', () => ({ limiter: new DynamoSendRateLimiter(this.#table()), rates }));
   }
 
   get actionLeaseMs(): number {

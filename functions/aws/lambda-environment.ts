@@ -1,3 +1,5 @@
+import { parseSendRates, type SendRate } from '../platforms/send-rates.js';
+
 /**
  * The environment the CDK stack sets on each function (infra/stack.ts), typed. A function gets only
  * the variables of what it may touch, so a required one is checked when first read and its absence
@@ -63,6 +65,12 @@ export class LambdaEnvironment {
 
   get sandbox(): boolean {
     return this.values.FOGHORN_SANDBOX === 'true';
+  }
+
+  /** Each platform's send rate as JSON (act only; functions/platforms/send-rates.ts); none: no limit but the platforms' own. */
+  get sendRates(): Record<string, SendRate> | undefined {
+    const raw = this.optional('FOGHORN_SEND_RATES');
+    return raw === undefined ? undefined : parseSendRates(raw);
   }
 
   get actionLeaseMs(): number | undefined {

@@ -83,10 +83,10 @@ describe('EventBridgePublisher', () => {
   });
 
   it('throws EventPublishError naming the failed events when FailedEntryCount > 0', async () => {
-    // Prepare: the second entry of the first request is refused.
+    // Prepare: the second entry of the first request is refused for good.
     const client = new RecordingClient<PutEventsCommand, PutEventsCommandOutput>(() => ({
       FailedEntryCount: 1,
-      Entries: [{ EventId: 'ok' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
+      Entries: [{ EventId: 'ok' }, { ErrorCode: 'MalformedDetail', ErrorMessage: 'detail is not valid JSON' }],
       $metadata: {},
     }));
     const publisher = new EventBridgePublisher({ busName: 'foghorn-bus', client });
@@ -97,8 +97,111 @@ describe('EventBridgePublisher', () => {
     expect((error as EventPublishError).status).toBeGreaterThanOrEqual(500);
     expect((error as EventPublishError).message).toContain('foghorn-bus');
     expect((error as EventPublishError).detail).toEqual({
+      failed: [{ eventId: 'generic:2', errorCode: 'MalformedDetail', errorMessage: 'detail is not valid JSON' }],
+    });
+    // A refusal for good is not sent again.
+    expect(client.commands).toHaveLength(1);
+  });
+
+  it('sends again only the entries the bus refused for now, after a backoff, and succeeds when they go', async () => {
+    // Prepare: the first request has its second and fourth entries throttled; the retry takes both.
+    const waits: number[] = [];
+    const client = new RecordingClient<PutEventsCommand, PutEventsCommandOutput>((command, call) => {
+      const entries = command.input.Entries ?? [];
+      if (call > 0) return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `retry-${i}` })), $metadata: {} };
+      return {
+        FailedEntryCount: 2,
+        Entries: entries.map((_, i) =>
+          i % 2 ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' } : { EventId: `eb-${i}` },
+        ),
+        $metadata: {},
+      };
+    });
+    const publisher = new EventBridgePublisher({ busName: 'b', client, sleep: async (ms) => void waits.push(ms) });
+    const events = [1, 2, 3, 4].map((n) => sampleEvent(n));
+    // Act
+    await publisher.publish(events);
+    // Assess: the exact second request carries events 2 and 4, and nothing was reported lost.
+    const ids = (input: (typeof client.inputs)[number]) =>
+      (input.Entries ?? []).map((entry) => (JSON.parse(entry.Detail ?? '{}') as CanonicalEvent).id);
+    expect(client.inputs.map(ids)).toEqual([events.map((e) => e.id), ['generic:2', 'generic:4']]);
+    expect(client.inputs[1]?.Entries?.[0]).toEqual({
+      EventBusName: 'b',
+      Source: 'foghorn.ingest',
+      DetailType: 'social.event',
+      Detail: JSON.stringify(events[1]),
+    });
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(0);
+  });
+
+  it('reports an entry still refused after its retries, naming it and its code, and no other', async () => {
+    const waits: number[] = [];
+    const client = new RecordingClient<PutEventsCommand, PutEventsCommandOutput>((command) => ({
+      FailedEntryCount: 1,
+      Entries: (command.input.Entries ?? []).map((entry) =>
+        entry.Detail?.includes('"generic:2"') ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: 'ok' },
+      ),
+      $metadata: {},
+    }));
+    const counts: number[] = [];
+    const publisher = new EventBridgePublisher({
+      busName: 'b',
+      client,
+      maxRetries: 2,
+      sleep: async (ms) => void waits.push(ms),
+      onFailed: (count) => counts.push(count),
+    });
+    const error = await publisher.publish([sampleEvent(1), sampleEvent(2), sampleEvent(3)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventPublishError);
+    expect((error as EventPublishError).detail).toEqual({
       failed: [{ eventId: 'generic:2', errorCode: 'InternalFailure', errorMessage: 'try again' }],
     });
+    // The first request, then two retries of event 2 alone, each after a longer wait.
+    expect(client.inputs.map((input) => input.Entries?.length)).toEqual([3, 1, 1]);
+    expect(waits).toHaveLength(2);
+    expect(waits[1]).toBeGreaterThan(waits[0]! * 0.99);
+    expect(counts).toEqual([1]);
+  });
+
+  it('lets publishes made while requests are in flight share the next requests, each told only of its own events', async () => {
+    // Prepare: requests are answered only when the test lets them, as if the bus were slow; event 13 is refused for good.
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const client = new RecordingClient<PutEventsCommand, PutEventsCommandOutput>(async (command) => {
+      await gate;
+      const entries = command.input.Entries ?? [];
+      const results = entries.map((entry) =>
+        entry.Detail?.includes('"generic:13"') ? { ErrorCode: 'MalformedDetail' } : { EventId: 'ok' },
+      );
+      return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results, $metadata: {} };
+    });
+    const publisher = new EventBridgePublisher({ busName: 'b', client, maxInFlight: 2 });
+    const events = Array.from({ length: 25 }, (_, i) => sampleEvent(i));
+    // Act: 25 publishes of one event each, as the sweep's parallel fires make them.
+    const outcomes = events.map((event) =>
+      publisher.publish([event]).then(
+        () => 'published',
+        (error: unknown) =>
+          error instanceof EventPublishError
+            ? (error.detail as { failed: Array<{ eventId: string }> }).failed.map((f) => f.eventId).join()
+            : 'other',
+      ),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    open();
+    const settled = await Promise.all(outcomes);
+    // Assess: every event went out exactly once, in far fewer requests than publishes, none over 10 entries.
+    const sent = client.inputs.flatMap((input) =>
+      (input.Entries ?? []).map((entry) => (JSON.parse(entry.Detail ?? '{}') as CanonicalEvent).id),
+    );
+    expect([...sent].sort()).toEqual(events.map((e) => e.id).sort());
+    expect(client.commands.length).toBeLessThanOrEqual(2 + 3);
+    for (const input of client.inputs) expect(input.Entries?.length).toBeLessThanOrEqual(10);
+    expect(settled.filter((outcome) => outcome === 'published')).toHaveLength(24);
+    expect(settled[13]).toBe('generic:13');
   });
 
   it('still sends the remaining batches after one fails, then throws for the failed one', async () => {

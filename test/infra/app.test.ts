@@ -118,7 +118,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     expect(sandboxed).toEqual([expect.stringMatching(/^Act/)]);
   }, 120_000);
 
-  it('takes the key, concurrency and throttle options from the context, and cdk-nag still passes', async () => {
+  it('takes the key, concurrency, throttle and send-rate options from the context, and cdk-nag still passes', async () => {
     const outdir = join(scratch, 'out-hardened');
     const result = await synthApp(
       {
@@ -126,6 +126,7 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
         encryptionKey: 'create',
         reservedConcurrency: 'false',
         throttle: '{"webhooks":{"rateLimit":40,"burstLimit":80},"platforms":{"slack":{"rateLimit":5,"burstLimit":10}}}',
+        sendRates: '{"whatsapp":{"rateLimit":500,"burstLimit":1000}}',
       },
       outdir,
     );
@@ -146,6 +147,9 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     const stage = resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
     expect(stage?.Properties.RouteSettings['POST /webhooks/telegram']).toEqual({ ThrottlingRateLimit: 40, ThrottlingBurstLimit: 80 });
     expect(stage?.Properties.RouteSettings['POST /webhooks/slack']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    const told = functions.map((fn) => fn.Properties.Environment?.Variables?.FOGHORN_SEND_RATES).filter((rates) => rates !== undefined);
+    expect(told).toHaveLength(1);
+    expect(JSON.parse(told[0] as string).whatsapp).toEqual({ rateLimit: 500, burstLimit: 1000 });
   }, 120_000);
 
   it('takes the stage and the custom domain from the context: a staging-foghorn stack, and cdk-nag still passes', async () => {
@@ -182,6 +186,15 @@ describe('infra/app.ts (what `cdk synth` and `cdk deploy` run)', () => {
     const domain = await synthApp({ 'aws:cdk:bundling-stacks': [], domainName: 'hooks.example.org' }, join(scratch, 'out-bad-domain'));
     expect(domain.code).not.toBe(0);
     expect(domain.stderr).toContain('a custom domain needs both -c domainName=<host> and -c certificateArn=');
+  }, 120_000);
+
+  it('refuses a send rate for a platform Foghorn sends nothing to, naming it', async () => {
+    const result = await synthApp(
+      { 'aws:cdk:bundling-stacks': [], sendRates: '{"myspace":{"rateLimit":1,"burstLimit":1}}' },
+      join(scratch, 'out-bad-send-rate'),
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("sendRates.myspace: Foghorn sends nothing to 'myspace'");
   }, 120_000);
 
   it('refuses a context option that is not JSON, naming it', async () => {

@@ -1,7 +1,10 @@
+import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '../../functions/app/topology.js';
+import { DEFAULT_SEND_RATES, parseSendRates } from '../../functions/platforms/send-rates.js';
+import { ensureTable, TABLE_KEYS } from '../../functions/storage/dynamo/table.js';
 import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
-import { DEFAULT_RESERVED_CONCURRENCY, DEFAULT_THROTTLES } from '../../infra/stack.js';
+import { DEFAULT_RESERVED_CONCURRENCY, DEFAULT_THROTTLES, FoghornStack } from '../../infra/stack.js';
 import { DEFAULT_PLATFORM_THROTTLES, WEBHOOK_PLATFORMS, webhookThrottles } from '../../infra/webhook-throttles.js';
 import { mappingCalls, type Synthesised, statementsOf, synthesise, tableGrantsOf } from './synth.js';
 
@@ -174,6 +177,49 @@ describe('concurrency', () => {
   }, 120_000);
 });
 
+describe('send rates', () => {
+  const environmentOf = ({ synth: made, resources }: Awaited<ReturnType<typeof synth>>, name: string) =>
+    resources[made.logicalId(made.stack.functions[name]!)]!.Properties.Environment.Variables as Record<string, unknown>;
+
+  it("tells act, and only act, each platform's send rate, the defaults unless the props say otherwise", () => {
+    for (const name of Object.keys(plain.synth.stack.functions)) {
+      const told = environmentOf(plain, name).FOGHORN_SEND_RATES;
+      if (name === 'act') expect(parseSendRates(String(told))).toEqual(DEFAULT_SEND_RATES);
+      else expect(told, name).toBeUndefined();
+    }
+    expect(plain.synth.stack.sendRates).toEqual(DEFAULT_SEND_RATES);
+  });
+
+  it("keeps act's queue to as many pollers as act may run, whatever the platforms' rates", () => {
+    const release = plain.synth.stack.releases.act;
+    const target = release ? plain.synth.logicalId(release.alias) : plain.synth.logicalId(plain.synth.stack.functions.act!);
+    const mappings = ofType(plain.resources, 'AWS::Lambda::EventSourceMapping')
+      .map(([, mapping]) => mapping.Properties)
+      .filter((mapping) => mappingCalls(mapping.FunctionName, target));
+    expect(mappings.map((mapping) => mapping.ScalingConfig)).toEqual([{ MaximumConcurrency: DEFAULT_RESERVED_CONCURRENCY.act }]);
+    expect(mappings.map((mapping) => mapping.BatchSize)).toEqual([topology.queues.actions.batchSize]);
+    expect(mappings.map((mapping) => mapping.FunctionResponseTypes)).toEqual([['ReportBatchItemFailures']]);
+    const act = plain.resources[plain.synth.logicalId(plain.synth.stack.functions.act!)]!.Properties;
+    expect(act.ReservedConcurrentExecutions).toBe(DEFAULT_RESERVED_CONCURRENCY.act);
+  });
+
+  it("takes a platform's send rate from the props, and refuses one for a platform Foghorn sends nothing to, naming it", async () => {
+    const made = await synth({ sendRates: { telegram: { rateLimit: 5, burstLimit: 5 }, generic: { rateLimit: 2, burstLimit: 4 } } });
+    expect(parseSendRates(String(environmentOf(made, 'act').FOGHORN_SEND_RATES))).toEqual({
+      ...DEFAULT_SEND_RATES,
+      telegram: { rateLimit: 5, burstLimit: 5 },
+      generic: { rateLimit: 2, burstLimit: 4 },
+    });
+    expect(
+      () =>
+        new FoghornStack(made.synth.stack.node.scope as never, 'Refused', {
+          rules: {} as never,
+          sendRates: { myspace: { rateLimit: 1, burstLimit: 1 } },
+        }),
+    ).toThrow(/sendRates\.myspace: Foghorn sends nothing to 'myspace'/);
+  }, 120_000);
+});
+
 describe('encryption', () => {
   const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const tableOf = (resources: Resources) => ofType(resources, 'AWS::DynamoDB::Table')[0]![1].Properties;
@@ -293,6 +339,36 @@ describe('the table, tags and access logs', () => {
     const [[, table]] = ofType(plain.resources, 'AWS::DynamoDB::Table') as [[string, Resources[string]]];
     expect(table.Properties.DeletionProtectionEnabled).toBe(true);
     expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it('projects each index as functions/storage/dynamo/table.ts creates it: gsi1 every attribute, gsi2 the keys only', async () => {
+    // Prepare: the CreateTable request the embedded DynamoDB gets.
+    let created: CreateTableCommandInput | undefined;
+    await ensureTable(
+      {
+        send: async (command: unknown) => {
+          if (command instanceof CreateTableCommand) created = command.input;
+          return { Table: { TableStatus: 'ACTIVE' } };
+        },
+      } as never,
+      'foghorn',
+    );
+    const [[, table]] = ofType(plain.resources, 'AWS::DynamoDB::Table') as [[string, Resources[string]]];
+    type Index = { IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } };
+    const byName = (indexes: Index[] | undefined) => Object.fromEntries((indexes ?? []).map((index) => [index.IndexName, index]));
+    const deployed = byName(table.Properties.GlobalSecondaryIndexes as Index[]);
+    const local = byName(created?.GlobalSecondaryIndexes as Index[] | undefined);
+    // Assess: the same indexes, each with the same projection type and projected attributes, on both sides.
+    expect(Object.keys(deployed).sort()).toEqual([TABLE_KEYS.gsi1.name, TABLE_KEYS.gsi2.name]);
+    expect(Object.keys(local).sort()).toEqual(Object.keys(deployed).sort());
+    for (const name of Object.keys(deployed)) {
+      expect(deployed[name]!.Projection.ProjectionType, name).toBe(local[name]!.Projection.ProjectionType);
+      expect(deployed[name]!.Projection.NonKeyAttributes ?? [], name).toEqual(local[name]!.Projection.NonKeyAttributes ?? []);
+      expect(deployed[name]!.KeySchema, name).toEqual(local[name]!.KeySchema);
+    }
+    // What the stores rely on: a gsi1 listing reads whole items from the index; a gsi2 listing reads keys, then the items.
+    expect(deployed[TABLE_KEYS.gsi1.name]!.Projection).toEqual({ ProjectionType: 'ALL' });
+    expect(deployed[TABLE_KEYS.gsi2.name]!.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
   });
 
   it("tags every taggable resource with the stage and the stack's name", () => {

@@ -542,6 +542,8 @@ describe('FoghornStack', () => {
       'FOGHORN_COMPILED_RULES',
       'FOGHORN_TEAM_CONFIG',
       'FOGHORN_SANDBOX',
+      // Send rates per platform, no secret: act's alone (test/infra/hardening.test.ts).
+      'FOGHORN_SEND_RATES',
     ]);
     for (const [name, id] of Object.entries(fnIds)) {
       const variables = resources[id]?.Properties.Environment.Variables as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actStage } from '../../functions/app/act-handler.js';
 import { apiStage } from '../../functions/app/api-handler.js';
@@ -381,7 +381,10 @@ describe("each function's table actions are exactly what its stage sends", () =>
       event,
       createdAt: new Date().toISOString(),
     });
-    const act = actStage(adaptersOf('act', { FOGHORN_SANDBOX: 'true' }));
+    // The generic platform is given a send rate here, so the reply's take from its bucket goes through act's role too.
+    const act = actStage(
+      adaptersOf('act', { FOGHORN_SANDBOX: 'true', FOGHORN_SEND_RATES: JSON.stringify({ generic: { rateLimit: 1, burstLimit: 5 } }) }),
+    );
     const commands = [
       command('reply', 0, { text: 'Thanks, we are on it.' }),
       command('tag', 1, { tags: ['access'] }),
@@ -390,6 +393,10 @@ describe("each function's table actions are exactly what its stage sends", () =>
     // Twice, as SQS may deliver: the second run finds every command claimed already.
     expect(await act(sqsEvent(commands, 'act-1'))).toEqual({ batchItemFailures: [] });
     expect(await act(sqsEvent(commands, 'act-2'))).toEqual({ batchItemFailures: [] });
+    const bucket = await dynamo.current.client.send(
+      new GetItemCommand({ TableName: dynamo.current.tableName, Key: { pk: { S: 'SENDRATE#generic' }, sk: { S: 'SENDRATE' } } }),
+    );
+    expect(Number(bucket.Item?.tat?.N)).toBeGreaterThan(0);
     // The reply's answer rode in its completion: the timer no longer waits in its conversation (the sweep settles it).
     expect(await timers.pendingInConversation('generic|web|access-act-1')).toEqual([]);
     // With crisis mode on, a reply's claim is refused its check, and the guard reads the switch and holds it.
