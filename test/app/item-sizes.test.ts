@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actStage } from '../../functions/app/act-handler.js';
@@ -23,10 +24,11 @@ import { toCompiledRuleSetFile } from '../../functions/rules/compiled-rule-set.j
 import { compileRuleObjects, parseFoghornConfig } from '../../functions/rules/index.js';
 import { DynamoActionStore } from '../../functions/storage/dynamo/action-store.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
+import { toItem } from '../../functions/storage/dynamo/item.js';
 import { DynamoTimerStore } from '../../functions/storage/dynamo/timer-store.js';
 import { useEmbeddedDatabase } from '../storage/contracts/use-embedded-database.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
-import { largestItem } from '../support/dynamo-item-size.js';
+import { dynamoItemBytes, largestItem } from '../support/dynamo-item-size.js';
 
 /**
  * A 100,000-character post matching five acting rules (a reply and four tags) and a sixth that starts a response
@@ -262,6 +264,11 @@ describe('a 100,000-character post matching five rules, on the AWS adapters over
     // The largest is the event itself (with its payload, gzipped): no copy of it anywhere else comes close.
     expect(largest.key).toBe(`EVENT#${eventId} / EVENT`);
     expect(largest.bytes).toBeLessThan(300 * KB);
+    // The decision holds its five commands' excerpts, not five copies of the post.
+    const decision = await dynamo.current.client.send(
+      new GetItemCommand({ TableName: dynamo.current.tableName, Key: toItem({ pk: `DECISION#${eventId}`, sk: 'DECISION' }) }),
+    );
+    expect(dynamoItemBytes(decision.Item!)).toBeLessThan(ACTING_RULES.length * EMBEDDED_EVENT_MAX_BYTES);
   }, 120_000);
 });
 
