@@ -46,7 +46,9 @@ const RULES = [
   { id: 'tag-long', when: matches, then: [{ tag: ['long'] }] },
   { id: 'tag-hours', when: matches, then: [{ tag: ['hours'] }] },
   { id: 'tag-cyrillic', when: matches, then: [{ tag: ['cyrillic'] }] },
-  { id: 'tag-read', when: matches, then: [{ tag: ['to-read'] }] },
+  // Matches only words 5,000 characters in, far past an excerpt's 500 (and inside the 10,000 matching reads):
+  // evaluate must have read the whole event.
+  { id: 'tag-read', when: { all: [{ fact: 'text', operator: 'containsAny', value: ['call me back'] }] }, then: [{ tag: ['to-read'] }] },
   { id: 'watch', when: matches, after: '10m', then: [{ tag: ['overdue'] }] },
 ];
 const ACTING_RULES = RULES.filter((rule) => rule.after === undefined).map((rule) => rule.id);
@@ -63,7 +65,9 @@ function longPost(): string {
     parts.push(word);
     length += word.length;
   }
-  return parts.join('').slice(0, 100_000);
+  const text = parts.join('');
+  const ask = ' Please call me back. ';
+  return (text.slice(0, 5000) + ask + text.slice(5000)).slice(0, 100_000);
 }
 
 const TEXT = longPost();
