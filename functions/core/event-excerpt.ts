@@ -6,15 +6,16 @@ import type { EventStore } from './ports.js';
  * every event before it publishes it, so a copy that travels (on the bus, in a decision's commands, in a response
  * timer) can leave the bulk behind and name the stored event by its id; the stage that needs the whole event
  * (evaluate for the rules, act for the connectors, the sweep for a breach event) reads it back, one read, and only
- * for a large event. A typical event is 0.5–2 KB as JSON and travels whole, so a plain auto-reply reads nothing;
- * a 100,000-character post is 100–300 KB, which five commands would carry five times into one 400 KB item.
+ * for a large event. A typical event is 0.6–2 KB as JSON and travels whole, so a plain auto-reply reads nothing;
+ * a 100,000-character post is 100–300 KB, and a decision with five commands would hold it five times, past the
+ * 400 KB an item takes.
  *
  * An excerpt is the event with its text cut to EXCERPT_TEXT_CHARS (and its `meta` dropped when that is what is
  * large), marked `trimmed` with the whole event's size. Its id, kind, author, channel, thread and times are
  * whole, so what only routes or counts (claims, analytics buckets, the approval queue's list) needs no read.
  */
 
-/** Above this (JSON bytes), commands and response timers carry an excerpt: one 4 KB read unit, so the read costs one. */
+/** Above this (JSON bytes), commands, response timers and approvals carry an excerpt; under it ordinary posts travel whole and cost no read (docs/deploy.md, "Item sizes"). */
 export const EMBEDDED_EVENT_MAX_BYTES = 4 * 1024;
 
 /** Above this, the bus carries an excerpt: EventBridge bills a 64 KB chunk and takes 256 KB an entry. */
