@@ -78,6 +78,7 @@ export function actStage(adapters: Provided<Adapters>): (event: SQSEvent) => Pro
         clock: wired.clock,
         leaseMs: wired.actionLeaseMs,
         ambiguous: ambiguousOutcomes(wired, kit),
+        events: wired.events,
         deadLetters: wired.deadLetters,
         delay: (receiptHandle, ms) => wired.delayAction(receiptHandle, ms),
       },

@@ -39,6 +39,7 @@ async function build(adapters: Adapters): Promise<CrisisKit> {
     foghornBaseUrl: () => adapters.foghornBaseUrl(),
     dispatch: (commands) => adapters.actionsQueue.send(commands),
     emit: (event) => emitEvent(adapters, event),
+    events: adapters.events,
   });
   kit.teamConfig();
   return kit;

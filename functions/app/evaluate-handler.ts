@@ -68,6 +68,7 @@ export function evaluateStage(adapters: Provided<Adapters>): (event: SQSEvent) =
           decisions: wired.decisions,
           queue: wired.actionsQueue,
           clock: wired.clock,
+          events: wired.events,
         };
       },
       (error, messageId) => wired.logger.error('evaluate failed', { messageId, error }),

@@ -1,6 +1,7 @@
 import type { PutEventsCommand, PutEventsCommandOutput, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../core/canonical-event.js';
 import type { CanonicalEvent } from '../core/event.js';
+import { BUS_EVENT_MAX_BYTES, excerptOf } from '../core/event-excerpt.js';
 import type { EventPublisher } from '../core/ports.js';
 import { packBatches, utf8Bytes } from './batches.js';
 import { EntryTooLargeError, EventPublishError } from './errors.js';
@@ -187,8 +188,10 @@ export class EventBridgePublisher implements EventPublisher {
     );
   }
 
+  /** A large event travels as its excerpt, well inside an entry's 256 KB; evaluate reads it whole from the store. */
   #entryFor(event: CanonicalEvent): PutEventsRequestEntry {
-    return { EventBusName: this.#busName, Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, Detail: JSON.stringify(event) };
+    const detail = JSON.stringify(excerptOf(event, BUS_EVENT_MAX_BYTES));
+    return { EventBusName: this.#busName, Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, Detail: detail };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ActionCommand } from './action-command.js';
 import { AmbiguousActionError, PermanentActionError, TransientActionError } from './errors.js';
-import type { ActionRecord, ActionStore, Clock, CompletionEffects } from './ports.js';
+import { EventNotStoredError, wholeEvent } from './event-excerpt.js';
+import type { ActionRecord, ActionStore, Clock, CompletionEffects, EventStore } from './ports.js';
 
 /**
  * What an executor reports for a command it carried out; `effects` are written with the completion
@@ -39,6 +40,8 @@ export interface ActDependencies {
   leaseMs: number;
   /** Without it, an ambiguous outcome is never retried: the action becomes `unknown`. */
   ambiguous?: AmbiguousOutcomes;
+  /** Where the event of a command that carries an excerpt (event-excerpt.ts) is read whole. */
+  events?: Pick<EventStore, 'get'>;
 }
 
 /** About this delivery of the command: the queue's count, and whether it will deliver the command again. */
@@ -63,8 +66,18 @@ const TAKEOVER_REASON = 'a previous attempt never finished (its worker stopped a
  * a redelivered command that already ran is skipped. A call that may have reached the
  * platform, or a takeover of a claim whose worker died, is settled by the platform's outcome model, never
  * blindly sent again: retried with the same deduplication key, found through the read API, or `unknown`.
+ * A command that carries its event's excerpt has the event read whole before its claim (so a failed read leaves
+ * nothing claimed); the approval queue files it with the excerpt again (crisis/approvals.ts).
  */
-export async function actOn(command: ActionCommand, deps: ActDependencies, delivery?: Delivery): Promise<ActOutcome> {
+export async function actOn(carried: ActionCommand, deps: ActDependencies, delivery?: Delivery): Promise<ActOutcome> {
+  let command: ActionCommand;
+  try {
+    const event = await wholeEvent(carried.event, deps.events);
+    command = event === carried.event ? carried : { ...carried, event };
+  } catch (error) {
+    if (error instanceof EventNotStoredError) return { status: 'dead', reason: error.message };
+    throw error;
+  }
   const claim = await deps.actions.claim(command, deps.leaseMs, deps.clock.now());
   if (claim === 'completed') return { status: 'skipped' };
   if (claim === 'busy') {

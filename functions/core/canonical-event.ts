@@ -100,6 +100,12 @@ function canonicalEvent(value: unknown): CanonicalEvent {
     return tags.map((tag, index) => string(tag, `tags.${index}`));
   });
   optional(event, 'meta', input.meta, (meta) => ({ ...object(meta, 'meta') }));
+  optional(event, 'trimmed', input.trimmed, (trimmed) => {
+    const bytes = object(trimmed, 'trimmed').bytes;
+    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0)
+      throw new Invalid('trimmed.bytes: expected a whole number of 0 or more');
+    return { bytes };
+  });
   return event as CanonicalEvent;
 }
 

@@ -44,6 +44,8 @@ export const canonicalEventSchema = z.object({
   tags: z.array(z.string()).optional(),
   /** Platform-specific fields a rule may want (reply target ids, chat type, …). */
   meta: z.record(z.string(), z.unknown()).optional(),
+  /** On a copy that travels (bus, commands, timers) of a large event: its text is cut, the whole event (`bytes` as JSON) is stored under its id (event-excerpt.ts). */
+  trimmed: z.object({ bytes: z.number().int().nonnegative() }).optional(),
 });
 
 export type Author = z.infer<typeof authorSchema>;

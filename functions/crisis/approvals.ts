@@ -1,5 +1,6 @@
 import type { ActionCommand } from '../core/action-command.js';
 import { FoghornError } from '../core/errors.js';
+import { EMBEDDED_EVENT_MAX_BYTES, excerptOf } from '../core/event-excerpt.js';
 import type { Approval, ApprovalStore, AuditLog } from './ports.js';
 
 export class ApprovalNotFoundError extends FoghornError {
@@ -69,7 +70,8 @@ export async function holdForApproval(
     reason: input.reason,
     heldBy: input.heldBy,
     ...(input.guard ? { guard: input.guard } : {}),
-    ...(input.command ? { command: input.command } : {}),
+    // A large event's excerpt, as on the queue: act reads it whole again when the approval sends it.
+    ...(input.command ? { command: { ...input.command, event: excerptOf(input.command.event, EMBEDDED_EVENT_MAX_BYTES) } } : {}),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.expireAfterMs).toISOString(),
   });

@@ -2,7 +2,7 @@ import type { ActionExecutor } from '../core/act.js';
 import type { ActionCommand } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { HttpSender } from '../core/http.js';
-import type { Clock } from '../core/ports.js';
+import type { Clock, EventStore } from '../core/ports.js';
 import type { RuleSet } from '../core/rule-set.js';
 import type { Settings } from '../core/settings.js';
 import type { EmailSender } from '../escalation/email.js';
@@ -50,6 +50,8 @@ export interface CrisisKitOptions {
   dispatch(commands: readonly ActionCommand[]): Promise<void>;
   /** Stores and publishes an event Foghorn made (a breach), idempotent on its id. */
   emit(event: CanonicalEvent): Promise<void>;
+  /** Where the sweep reads a large message whole for its breach event (its timer keeps an excerpt). */
+  events?: Pick<EventStore, 'get'>;
 }
 
 /**
@@ -142,6 +144,7 @@ export class CrisisKit {
         emit: this.options.emit,
         dispatch: this.options.dispatch,
         ...(timeLeftMs ? { timeLeftMs } : {}),
+        ...(this.options.events ? { events: this.options.events } : {}),
       },
       this.options.clock.now(),
     );

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalEvent } from '../core/event.js';
+import { EMBEDDED_EVENT_MAX_BYTES, EventNotStoredError, excerptOf, wholeEvent } from '../core/event-excerpt.js';
+import type { EventStore } from '../core/ports.js';
 import type { PlannedAction } from '../core/rule-set.js';
 import { answeredConversations, waitingConversations } from './conversation.js';
 import { epochMinute, minutesBetween } from './minutes.js';
@@ -26,7 +28,8 @@ export function slaTimerId(eventId: string, ruleId: string): string {
 
 /**
  * Starts the response timer of rule `ruleId` for a message: due `afterMs` after the message was written.
- * The rule's actions wait in the timer. Starting the same timer twice keeps the first.
+ * The rule's actions wait in the timer. Starting the same timer twice keeps the first. A large message is kept
+ * as its excerpt (event-excerpt.ts), read whole again only if the timer fires.
  */
 export async function startSlaTimer(
   timers: TimerStore,
@@ -42,7 +45,7 @@ export async function startSlaTimer(
     after: input.after,
     dueAt: new Date((Number.isNaN(written) ? now.getTime() : written) + input.afterMs).toISOString(),
     status: 'pending',
-    event: input.event,
+    event: excerptOf(input.event, EMBEDDED_EVENT_MAX_BYTES),
     actions: [...input.actions],
     createdAt: now.toISOString(),
   };
@@ -106,6 +109,8 @@ export interface SweepDependencies {
    * limit. Past it no further timer is fired, and the next run starts from the first one left.
    */
   timeLeftMs?: () => number;
+  /** Where a timer that keeps its message's excerpt reads the message whole for the breach event. */
+  events?: Pick<EventStore, 'get'>;
 }
 
 export interface SlaSweep {
@@ -157,7 +162,7 @@ export async function sweepSlaTimers(deps: SweepDependencies, now: Date): Promis
 
 /** Emits the timer's breach event, then settles it; true when this sweep fired it (not a concurrent one). */
 async function fireTimer(deps: SweepDependencies, timer: SlaTimer, now: Date): Promise<boolean> {
-  const event = breachEvent(timer, now);
+  const event = breachEvent({ ...timer, event: await watchedEvent(deps, timer) }, now);
   await deps.emit(event);
   if (!(await deps.timers.settle(timer.id, 'fired', now))) return false;
   await deps.audit.record({
@@ -171,6 +176,16 @@ async function fireTimer(deps: SweepDependencies, timer: SlaTimer, now: Date): P
     detail: { breachEventId: event.id, dueAt: timer.dueAt },
   });
   return true;
+}
+
+/** The message a timer watches, whole; its excerpt when the message has left the store (the breach still fires). */
+async function watchedEvent(deps: SweepDependencies, timer: SlaTimer): Promise<CanonicalEvent> {
+  try {
+    return await wholeEvent(timer.event, deps.events);
+  } catch (error) {
+    if (error instanceof EventNotStoredError) return timer.event;
+    throw error;
+  }
 }
 
 /** The minute a timer is filed under: its due minute, or now's when it is already due. */

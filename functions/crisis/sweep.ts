@@ -1,5 +1,6 @@
 import type { ActionCommand } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
+import type { EventStore } from '../core/ports.js';
 import { expireApprovals } from './approvals.js';
 import { endQuietEpisodes } from './episode-end.js';
 import type { ApprovalStore, AuditLog, EpisodeStore, TimerStore } from './ports.js';
@@ -16,6 +17,8 @@ export interface CrisisSweepDependencies {
   dispatch(commands: readonly ActionCommand[]): Promise<void>;
   /** Milliseconds this run may still start work in; without it, no limit (see SweepDependencies). */
   timeLeftMs?: () => number;
+  /** Where a timer's large message is read whole for its breach event (see SweepDependencies). */
+  events?: Pick<EventStore, 'get'>;
 }
 
 export interface CrisisSweepReport {

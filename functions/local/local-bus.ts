@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { type CanonicalEvent, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../core/event.js';
+import { BUS_EVENT_MAX_BYTES, excerptOf } from '../core/event-excerpt.js';
 import type { EventPublisher } from '../core/ports.js';
 import type { DurableQueue } from './durable-queue.js';
 import type { QueueTransaction } from './queue-storage.js';
@@ -45,9 +46,9 @@ export class LocalBus<QueueName extends string = string> implements EventPublish
     this.queues = queues;
   }
 
-  /** Publishes canonical events as `foghorn.ingest` / `social.event`, as the ingest function does on AWS. */
+  /** Publishes canonical events as `foghorn.ingest` / `social.event`, as the ingest function does on AWS (a large one as its excerpt). */
   async publish(events: readonly CanonicalEvent[]): Promise<void> {
-    await this.putEvents(events.map((event) => ({ source: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE, detail: event })));
+    await this.putEvents(events.map((event) => ({ source: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE, detail: onTheBus(event) })));
   }
 
   /** PutEvents: returns, per entry, the names of the queues it was stored on. */
@@ -62,7 +63,7 @@ export class LocalBus<QueueName extends string = string> implements EventPublish
    * stores it, so it is on its queues exactly when that write commits. Returns the names of those queues.
    */
   enqueueIn(tx: QueueTransaction, event: CanonicalEvent, now = new Date()): QueueName[] {
-    const { targets, bodiesByQueue } = this.route([{ source: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE, detail: event }], now);
+    const { targets, bodiesByQueue } = this.route([{ source: EVENT_SOURCE, detailType: EVENT_DETAIL_TYPE, detail: onTheBus(event) }], now);
     for (const [queue, bodies] of bodiesByQueue) this.queues[queue].sendIn(tx, bodies);
     return targets[0] ?? [];
   }
@@ -97,4 +98,9 @@ export function envelope(entry: BusEntry, now: Date): EventBridgeEvent<string, u
     resources: [],
     detail: entry.detail,
   };
+}
+
+/** As on EventBridge (event-bridge-publisher.ts): a large event travels as its excerpt, and evaluate reads it whole. */
+function onTheBus(event: CanonicalEvent): CanonicalEvent {
+  return excerptOf(event, BUS_EVENT_MAX_BYTES);
 }

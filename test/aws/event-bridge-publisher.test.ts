@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EntryTooLargeError, EventPublishError } from '../../functions/aws/errors.js';
 import { EventBridgePublisher, entrySize } from '../../functions/aws/event-bridge-publisher.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
+import { BUS_EVENT_MAX_BYTES, EXCERPT_TEXT_CHARS, eventBytes } from '../../functions/core/event-excerpt.js';
 import { loopbackClientConfig, startAwsJsonServer } from './loopback-aws.js';
 import { RecordingClient } from './recorder.js';
 
@@ -63,15 +64,28 @@ describe('EventBridgePublisher', () => {
   });
 
   it('batches by the 256 KB request size, counted as EventBridge counts it', async () => {
-    // Three events of ~100 KB each: two fit in 256 KB, the third starts a new request.
+    // Five events of ~60 KB each (under the excerpt threshold, so whole): four fit in 256 KB, the fifth starts a new request.
     const client = accepting();
-    const big = (n: number) => sampleEvent(n, 'x'.repeat(100 * 1024));
-    await new EventBridgePublisher({ busName: 'b', client }).publish([big(1), big(2), big(3)]);
-    expect(client.inputs.map((input) => input.Entries?.length)).toEqual([2, 1]);
+    const big = (n: number) => sampleEvent(n, 'x'.repeat(60 * 1024));
+    await new EventBridgePublisher({ busName: 'b', client }).publish([big(1), big(2), big(3), big(4), big(5)]);
+    expect(client.inputs.map((input) => input.Entries?.length)).toEqual([4, 1]);
     for (const input of client.inputs) {
       const bytes = (input.Entries ?? []).reduce((sum, entry) => sum + entrySize(entry), 0);
       expect(bytes).toBeLessThanOrEqual(256 * 1024);
     }
+  });
+
+  it('puts a large event on the bus as its excerpt, marked trimmed with its whole size (evaluate reads it from the store)', async () => {
+    const client = accepting();
+    // 100,000 characters of two-byte text: about 200 KB whole, near an entry's 256 KB.
+    const long = sampleEvent(9, 'ж'.repeat(100_000));
+    const justUnder = sampleEvent(10, 'x'.repeat(BUS_EVENT_MAX_BYTES - eventBytes(sampleEvent(10, ''))));
+    await new EventBridgePublisher({ busName: 'b', client }).publish([long, justUnder]);
+    const [sentLong, sentUnder] = (client.inputs[0]?.Entries ?? []).map((entry) => JSON.parse(entry.Detail ?? '{}') as CanonicalEvent);
+    expect(sentLong).toEqual({ ...long, text: `${'ж'.repeat(EXCERPT_TEXT_CHARS)}…`, trimmed: { bytes: eventBytes(long) } });
+    expect(entrySize(client.inputs[0]?.Entries?.[0] ?? {})).toBeLessThan(4 * 1024);
+    expect(eventBytes(justUnder)).toBe(BUS_EVENT_MAX_BYTES);
+    expect(sentUnder).toEqual(justUnder);
   });
 
   it('counts multi-byte text in UTF-8 bytes, not characters', () => {

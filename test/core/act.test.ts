@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ActDependencies, type ActionExecutor, actOn, backoffMs } from '../../functions/core/act.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
 import { AmbiguousActionError, PermanentActionError, TransientActionError } from '../../functions/core/errors.js';
+import { EMBEDDED_EVENT_MAX_BYTES, excerptOf } from '../../functions/core/event-excerpt.js';
 import { DynamoActionStore } from '../../functions/storage/dynamo/action-store.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
@@ -44,6 +45,40 @@ describe('actOn', () => {
       { status: 'retry', reason: 'another worker holds this command' },
     ]);
     expect(await d.actions.get('x1')).toMatchObject({ status: 'succeeded', mode: 'sandbox', attempts: 1 });
+  });
+
+  it("hands the executor a command's whole event when it carries an excerpt, and dead-letters it unclaimed when the event is gone", async () => {
+    const whole = makeEvent({ id: 'generic:long', text: 'long '.repeat(20_000), meta: { replyTargetId: 'r-1' } });
+    const reads: string[] = [];
+    const events = {
+      get: async (id: string) => {
+        reads.push(id);
+        return id === whole.id ? { event: whole } : undefined;
+      },
+    };
+    const seen: ActionCommand[] = [];
+    const d = {
+      ...deps(async (executed) => {
+        seen.push(executed);
+        return { status: 'succeeded', mode: 'sandbox' };
+      }),
+      events,
+    };
+    const carried = { ...command('x-excerpt'), eventId: whole.id, event: excerptOf(whole, EMBEDDED_EVENT_MAX_BYTES) };
+    expect(carried.event.trimmed).toBeDefined();
+    expect(await actOn(carried, d)).toMatchObject({ status: 'done' });
+    expect(seen.map((executed) => executed.event)).toEqual([whole]);
+    expect(reads).toEqual([whole.id]);
+    // A small event is carried whole: nothing is read.
+    await actOn(command('x-small'), d);
+    expect(reads).toEqual([whole.id]);
+
+    const orphan = { ...carried, id: 'x-orphan', eventId: 'generic:gone', event: { ...carried.event, id: 'generic:gone' } };
+    const outcome = await actOn(orphan, d);
+    expect(outcome).toMatchObject({ status: 'dead' });
+    expect(outcome.status === 'dead' && outcome.reason).toContain('generic:gone');
+    expect(await d.actions.get('x-orphan')).toBeUndefined();
+    expect(seen).toHaveLength(2);
   });
 
   it('asks for a retry after the platform’s time on a transient failure, then succeeds', async () => {

@@ -46,6 +46,7 @@ const validEvent = fc.record(
       fc.jsonValue(),
     ),
     republished: fc.boolean(),
+    trimmed: fc.record({ bytes: fc.integer({ min: 0 }) }),
   },
   { requiredKeys: ['id', 'platform', 'kind', 'author', 'channel', 'createdAt', 'receivedAt'] },
 );
@@ -72,6 +73,8 @@ const edit = fc.tuple(
     'raw.ref',
     'tags',
     'meta',
+    'trimmed',
+    'trimmed.bytes',
   ),
   fc.oneof(
     fc.constant(undefined),

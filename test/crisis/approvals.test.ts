@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { actOn } from '../../functions/core/act.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
-import { ApprovalStateError, approve, expireApprovals, reject } from '../../functions/crisis/approvals.js';
+import { EMBEDDED_EVENT_MAX_BYTES, eventBytes, excerptOf } from '../../functions/core/event-excerpt.js';
+import { ApprovalStateError, approve, expireApprovals, holdForApproval, reject } from '../../functions/crisis/approvals.js';
 import { switchCrisisMode } from '../../functions/crisis/crisis-switch.js';
 import { guardedExecutor } from '../../functions/crisis/guarded-executor.js';
 import { memoryApprovalStore, memoryAuditLog, memoryCrisisStore, memoryTimerStore } from '../../functions/crisis/memory/index.js';
@@ -55,6 +56,42 @@ function setup(options: { sensitiveTerms?: string[]; doNotEngage?: string[] } = 
 }
 
 describe('crisis mode, outgoing guard and approvals', () => {
+  it("files a long post's reply with the post's excerpt, and the approved send reads the post whole again", async () => {
+    const approvals = memoryApprovalStore();
+    const audit = memoryAuditLog();
+    const long = makeEvent({ id: 'generic:long', text: 'Где мой заказ? '.repeat(5000) });
+    const held = { ...reply('a-long'), eventId: long.id, event: long };
+    await holdForApproval(
+      { approvals, audit, expireAfterMs: 3_600_000 },
+      { id: held.id, reason: 'sensitive', heldBy: 'guard', command: held, eventId: long.id, ruleId: held.ruleId },
+      now,
+    );
+    const filed = await approvals.get(held.id);
+    expect(filed?.command?.event).toEqual(excerptOf(long, EMBEDDED_EVENT_MAX_BYTES));
+    expect(filed?.command?.event.trimmed).toEqual({ bytes: eventBytes(long) });
+
+    const dispatched: ActionCommand[] = [];
+    await approve(
+      { approvals, audit, expireAfterMs: 3_600_000, dispatch: async (command) => void dispatched.push(command) },
+      held.id,
+      'user:maya',
+      undefined,
+      now,
+    );
+    const sent: ActionCommand[] = [];
+    const events = { get: async (id: string) => (id === long.id ? { event: long } : undefined) };
+    const executor = async (command: ActionCommand) => {
+      sent.push(command);
+      return { status: 'succeeded' as const, mode: 'sandbox' as const };
+    };
+    expect(
+      await actOn(dispatched[0]!, { actions: memoryActionStore(), executors: { reply: executor }, clock, leaseMs: 30_000, events }),
+    ).toMatchObject({
+      status: 'done',
+    });
+    expect(sent.map((command) => command.event)).toEqual([long]);
+  });
+
   it('with crisis mode on a reply is held; approving it sends it exactly once', async () => {
     const s = setup();
     await switchCrisisMode(s.crisis, s.audit, { on: true, who: 'maya', why: 'outage' }, now);

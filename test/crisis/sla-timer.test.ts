@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../functions/core/event.js';
+import { EMBEDDED_EVENT_MAX_BYTES, eventBytes, excerptOf } from '../../functions/core/event-excerpt.js';
 import { memoryAuditLog, memoryTimerStore } from '../../functions/crisis/memory/index.js';
-import { answerTimersFor, breachEvent, startSlaTimer, sweepSlaTimers } from '../../functions/crisis/sla-timer.js';
+import { answerTimersFor, breachEvent, slaTimerId, startSlaTimer, sweepSlaTimers } from '../../functions/crisis/sla-timer.js';
 import { makeEvent } from '../support/events.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
@@ -34,6 +35,40 @@ function setup() {
 }
 
 describe('SLA timers', () => {
+  it("keeps a long message's excerpt, and fires its breach with the whole text read from the store (the excerpt when it is gone)", async () => {
+    const timers = memoryTimerStore();
+    const long = { ...message, meta: { ts: '1700.1' }, text: 'Где мой заказ? '.repeat(5000) };
+    const gone = { ...long, id: 'slack:1700.2', thread: { id: '1700.2' } };
+    const stored = new Map([[long.id, long]]);
+    const reads: string[] = [];
+    const events = {
+      get: async (id: string) => {
+        reads.push(id);
+        const event = stored.get(id);
+        return event ? { event } : undefined;
+      },
+    };
+    for (const event of [long, gone])
+      await startSlaTimer(timers, { ruleId: 'vip-sla', after: '10m', afterMs: 600_000, event, actions: [escalate] }, minute(0));
+    const kept = await timers.get(slaTimerId(long.id, 'vip-sla'));
+    expect(kept?.event).toEqual(excerptOf(long, EMBEDDED_EVENT_MAX_BYTES));
+    expect(kept?.event.trimmed).toEqual({ bytes: eventBytes(long) });
+    expect(kept?.conversations.length).toBeGreaterThan(0);
+
+    const emitted: CanonicalEvent[] = [];
+    const audit = memoryAuditLog();
+    const emit = async (event: CanonicalEvent) => {
+      emitted.push(event);
+    };
+    await sweepSlaTimers({ timers, audit, emit, events }, minute(10));
+    expect(reads.sort()).toEqual([long.id, gone.id].sort());
+    const breachOf = (id: string) => emitted.find((event) => event.meta?.sla && (event.meta.sla as { eventId: string }).eventId === id);
+    expect(breachOf(long.id)?.text).toBe(long.text);
+    expect(breachOf(long.id)?.meta?.ts).toBe('1700.1');
+    expect(breachOf(gone.id)?.text).toBe(excerptOf(gone, EMBEDDED_EVENT_MAX_BYTES).text);
+    expect(breachOf(gone.id)?.trimmed).toBeUndefined();
+  });
+
   it('an unanswered message fires its 10-minute timer once, at minute 10', async () => {
     const { timers, emitted, sweep, audit } = setup();
     await startSlaTimer(timers, { ruleId: 'vip-sla', after: '10m', afterMs: 600_000, event: message, actions: [escalate] }, minute(0));

@@ -5,6 +5,7 @@ import type { IndexPage } from '../../core/index-page.js';
 import type { EventStore, RawPayload, StoredEvent } from '../../core/ports.js';
 import { EVENT_RETENTION_DAYS } from '../../core/retention.js';
 import type { EventListing, QuarantineEntry } from '../../core/store-listings.js';
+import { type PackedRawBody, packRawBody, unpackRawBody } from '../raw-body.js';
 import { queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
 import { listingEntry, queryListingNewest, queryListingPage, type ShardedListing } from './sharded-listing.js';
@@ -19,8 +20,8 @@ interface EventItem {
   published?: boolean;
   /** Labels added by `tag` actions after the event was stored (a string set, added to atomically). */
   tags?: Set<string>;
-  /** The delivery's payload, on its first event. */
-  raw?: { platform: string; body: Uint8Array; receivedAt: string };
+  /** The delivery's payload, on its first event (gzipped when `encoding` says so: raw-body.ts). */
+  raw?: { platform: string; body: Uint8Array; receivedAt: string; encoding?: string };
   /** The payload was too large to share the event's item: it is in `RAW#event#<id>`. */
   rawApart?: boolean;
 }
@@ -49,22 +50,25 @@ export class DynamoEventStore implements EventStore {
   async getRaw(ref: string): Promise<Buffer | undefined> {
     if (ref.startsWith(EVENT_REF)) {
       const item = fromItem<EventItem>(await this.#getItem(eventItemKey(ref.slice(EVENT_REF.length))));
-      if (item?.raw) return Buffer.from(item.raw.body);
+      if (item?.raw) return unpackRawBody(item.raw.body, item.raw.encoding);
       if (!item?.rawApart) return undefined;
     }
     if (ref.startsWith(QUARANTINE_REF)) {
-      const item = fromItem<{ raw?: Uint8Array }>(await this.#getItem(quarantineKey(ref.slice(QUARANTINE_REF.length))));
-      return item?.raw ? Buffer.from(item.raw) : undefined;
+      const item = fromItem<{ raw?: Uint8Array; rawEncoding?: string }>(
+        await this.#getItem(quarantineKey(ref.slice(QUARANTINE_REF.length))),
+      );
+      return item?.raw ? unpackRawBody(item.raw, item.rawEncoding) : undefined;
     }
-    const item = fromItem<{ body: Uint8Array }>(await this.#getItem({ pk: `RAW#${ref}`, sk: 'RAW' }));
-    return item ? Buffer.from(item.body) : undefined;
+    const item = fromItem<{ body: Uint8Array; encoding?: string }>(await this.#getItem({ pk: `RAW#${ref}`, sk: 'RAW' }));
+    return item ? unpackRawBody(item.body, item.encoding) : undefined;
   }
 
   async putIfAbsent(event: CanonicalEvent, raw?: RawPayload): Promise<{ created: boolean; published: boolean }> {
     const receivedAt = new Date(event.receivedAt);
-    const inline = raw !== undefined && Buffer.byteLength(JSON.stringify(event)) + raw.body.length <= RAW_INLINE_BYTES;
-    // Rare (a payload near the body limit): the payload first, so an event never points at a payload that is not there.
-    if (raw && !inline) await this.#putRawApart(event.id, raw);
+    const packed = raw ? packRawBody(raw.body) : undefined;
+    const inline = packed !== undefined && Buffer.byteLength(JSON.stringify(event)) + packed.body.length <= RAW_INLINE_BYTES;
+    // Rare (a long post with a payload that does not compress): the payload first, so an event never points at a payload that is not there.
+    if (raw && packed && !inline) await this.#putRawApart(event.id, raw, packed);
     try {
       await this.client.send(
         new PutItemCommand({
@@ -73,7 +77,7 @@ export class DynamoEventStore implements EventStore {
             ...eventItemKey(event.id),
             ...listingEntry(EVENTS_LISTING, event.id, `${event.receivedAt}#${event.id}`),
             event,
-            ...(raw && inline ? { raw: { platform: raw.platform, body: raw.body, receivedAt: raw.receivedAt.toISOString() } } : {}),
+            ...(raw && packed && inline ? { raw: { platform: raw.platform, receivedAt: raw.receivedAt.toISOString(), ...packed } } : {}),
             ...(raw && !inline ? { rawApart: true } : {}),
             ttl: expiresIn(receivedAt, this.retentionSeconds),
           }),
@@ -88,7 +92,7 @@ export class DynamoEventStore implements EventStore {
     }
   }
 
-  async #putRawApart(eventId: string, raw: RawPayload): Promise<void> {
+  async #putRawApart(eventId: string, raw: RawPayload, packed: PackedRawBody): Promise<void> {
     await this.client.send(
       new PutItemCommand({
         TableName: this.tableName,
@@ -96,7 +100,7 @@ export class DynamoEventStore implements EventStore {
           pk: `RAW#${EVENT_REF}${eventId}`,
           sk: 'RAW',
           platform: raw.platform,
-          body: raw.body,
+          ...packed,
           receivedAt: raw.receivedAt.toISOString(),
           ttl: expiresIn(raw.receivedAt, this.retentionSeconds),
         }),
@@ -150,6 +154,7 @@ export class DynamoEventStore implements EventStore {
 
   async quarantine(entry: { platform: string; reason: string; detail?: unknown; raw: Buffer; receivedAt: Date }): Promise<string> {
     const id = `q_${entry.receivedAt.getTime()}_${randomUUID().slice(0, 8)}`;
+    const packed = packRawBody(entry.raw);
     await this.client.send(
       new PutItemCommand({
         TableName: this.tableName,
@@ -163,7 +168,8 @@ export class DynamoEventStore implements EventStore {
           detail: entry.detail === undefined ? undefined : JSON.stringify(entry.detail),
           rawRef: `${QUARANTINE_REF}${id}`,
           // The bytes sit with the entry, one write (ingest's body limit keeps them well under the item limit).
-          raw: entry.raw,
+          raw: packed.body,
+          ...(packed.encoding ? { rawEncoding: packed.encoding } : {}),
           receivedAt: entry.receivedAt.toISOString(),
           ttl: expiresIn(entry.receivedAt, this.retentionSeconds),
         }),

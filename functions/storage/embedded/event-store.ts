@@ -3,6 +3,7 @@ import type { CanonicalEvent } from '../../core/event.js';
 import type { EventStore, RawPayload, StoredEvent } from '../../core/ports.js';
 import { EVENT_RETENTION_DAYS } from '../../core/retention.js';
 import type { EventListing, QuarantineEntry } from '../../core/store-listings.js';
+import { packRawBody, unpackRawBody } from '../raw-body.js';
 import type { EmbeddedDatabase, WriteTx } from './database.js';
 import { type IndexPage, listIndexPage, listNewest } from './index-listing.js';
 import { type Expiry, expiresAfter, putExpiry, type RetainedKind } from './retention.js';
@@ -10,7 +11,7 @@ import { type Expiry, expiresAfter, putExpiry, type RetainedKind } from './reten
 /**
  * Events, raw payloads and quarantined deliveries in the embedded database:
  *   event/<id>                      { event, published? }
- *   raw/event#<id>                  the payload the event (and the rest of its delivery) came in
+ *   raw/event#<id>                  the payload the event (and the rest of its delivery) came in, gzipped as on DynamoDB (raw-body.ts)
  *   quarantine/<id>                 a signed payload that could not be normalised, its bytes inline
  *   idx/events/<receivedAt>#<id>    → event id (newest-first listings)
  *   idx/quarantine/<receivedAt>#<id> → quarantine id
@@ -35,6 +36,8 @@ interface RawRecord {
   platform: string;
   body: Uint8Array;
   receivedAt: string;
+  /** How `body` is kept (raw-body.ts); absent: as received. */
+  encoding?: string;
 }
 
 interface QuarantineRecord {
@@ -43,6 +46,8 @@ interface QuarantineRecord {
   reason: string;
   detail?: string;
   raw: Uint8Array;
+  /** How `raw` is kept (raw-body.ts); absent: as received. */
+  rawEncoding?: string;
   receivedAt: string;
 }
 
@@ -74,7 +79,7 @@ export class EmbeddedEventStore implements EventStore {
       const existing = tx.get<EventRecord>(eventKey(event.id));
       if (existing) return { created: false, published: existing.published === true };
       if (raw) {
-        const record: RawRecord = { platform: raw.platform, body: raw.body, receivedAt: raw.receivedAt.toISOString() };
+        const record: RawRecord = { platform: raw.platform, receivedAt: raw.receivedAt.toISOString(), ...packRawBody(raw.body) };
         tx.put(rawKey(`event#${event.id}`), record);
       }
       const published = this.outbox !== undefined;
@@ -95,12 +100,14 @@ export class EmbeddedEventStore implements EventStore {
   async getRaw(ref: string): Promise<Buffer | undefined> {
     if (ref.startsWith(QUARANTINE_REF)) {
       const entry = this.db.get<QuarantineRecord>(quarantineKey(ref.slice(QUARANTINE_REF.length)));
-      return entry && !this.db.isExpired(expiresAfter(entry.receivedAt, EVENT_RETENTION_DAYS)) ? Buffer.from(entry.raw) : undefined;
+      return entry && !this.db.isExpired(expiresAfter(entry.receivedAt, EVENT_RETENTION_DAYS))
+        ? unpackRawBody(entry.raw, entry.rawEncoding)
+        : undefined;
     }
     const found = this.db.get<RawRecord>(rawKey(ref));
     const record = found && !this.db.isExpired(expiresAfter(found.receivedAt, EVENT_RETENTION_DAYS)) ? found : undefined;
-    // A copy: the decoded bytes may share the database's read buffer.
-    return record ? Buffer.from(record.body) : undefined;
+    // A copy (unpacking copies): the decoded bytes may share the database's read buffer.
+    return record ? unpackRawBody(record.body, record.encoding) : undefined;
   }
 
   async listRecent(limit: number): Promise<CanonicalEvent[]> {
@@ -135,12 +142,14 @@ export class EmbeddedEventStore implements EventStore {
   async quarantine(entry: { platform: string; reason: string; detail?: unknown; raw: Buffer; receivedAt: Date }): Promise<string> {
     const id = `q_${entry.receivedAt.getTime()}_${randomUUID().slice(0, 8)}`;
     const receivedAt = entry.receivedAt.toISOString();
+    const packed = packRawBody(entry.raw);
     const record: QuarantineRecord = {
       id,
       platform: entry.platform,
       reason: entry.reason,
       ...(entry.detail === undefined ? {} : { detail: JSON.stringify(entry.detail) }),
-      raw: entry.raw,
+      raw: packed.body,
+      ...(packed.encoding ? { rawEncoding: packed.encoding } : {}),
       receivedAt,
     };
     await this.db.write((tx) => {

@@ -15,6 +15,7 @@ import { EmbeddedEpisodeStore } from '../embedded/episode-store.js';
 import { EmbeddedEventStore } from '../embedded/event-store.js';
 import { EmbeddedQueueStorage } from '../embedded/queue-storage.js';
 import { EmbeddedTimerStore } from '../embedded/timer-store.js';
+import { unpackRawBody } from '../raw-body.js';
 
 /**
  * Maps the items of Foghorn's DynamoDB table (the key layouts of functions/storage/dynamo/*.ts, listed in
@@ -171,9 +172,12 @@ export class DynamoItemImporter {
 
   private event(item: Item): undefined {
     const event = item.event as CanonicalEvent;
-    const raw = item.raw as { platform: string; body: Uint8Array; receivedAt: string } | undefined;
+    const raw = item.raw as { platform: string; body: Uint8Array; receivedAt: string; encoding?: string } | undefined;
     const added = item.tags instanceof Set ? [...(item.tags as Set<string>)] : [];
-    const payload = raw ? { platform: raw.platform, body: Buffer.from(raw.body), receivedAt: new Date(raw.receivedAt) } : undefined;
+    // Unpacked here, packed again by the embedded store.
+    const payload = raw
+      ? { platform: raw.platform, body: unpackRawBody(raw.body, raw.encoding), receivedAt: new Date(raw.receivedAt) }
+      : undefined;
     const stored = this.events.putIfAbsent(event, payload);
     this.track('events', stored);
     if (payload) this.count('raw payloads (with their event)');
@@ -188,7 +192,7 @@ export class DynamoItemImporter {
     if (!(item.body instanceof Uint8Array)) return this.skip('raw payloads', 1, 'no body');
     this.put(
       `raw/${ref}`,
-      { platform: item.platform, body: item.body, receivedAt: item.receivedAt },
+      { platform: item.platform, body: item.body, receivedAt: item.receivedAt, ...(item.encoding ? { encoding: item.encoding } : {}) },
       'raw payloads (apart from their event)',
     );
   }
@@ -202,6 +206,7 @@ export class DynamoItemImporter {
       reason: item.reason,
       ...(typeof item.detail === 'string' ? { detail: item.detail } : {}),
       raw: item.raw instanceof Uint8Array ? item.raw : new Uint8Array(),
+      ...(item.rawEncoding ? { rawEncoding: item.rawEncoding } : {}),
       receivedAt,
     };
     this.write('quarantined deliveries', (tx) => {

@@ -1,4 +1,5 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoEventStore } from '../../../functions/storage/dynamo/event-store.js';
 import { toItem } from '../../../functions/storage/dynamo/item.js';
@@ -10,6 +11,8 @@ import { makeEvent } from '../../support/events.js';
 describe('DynamoEventStore', () => {
   const dynamo = useEmbeddedDynamo();
   const store = () => new DynamoEventStore({ client: dynamo.current.client, tableName: dynamo.current.tableName });
+  const item = async (pk: string, sk: string) =>
+    (await dynamo.current.client.send(new GetItemCommand({ TableName: dynamo.current.tableName, Key: toItem({ pk, sk }) }))).Item;
 
   it('stores an event once: the second put of the same id reports it exists and keeps the first', async () => {
     const first = makeEvent({ id: 'generic:once', text: 'first' });
@@ -72,12 +75,56 @@ describe('DynamoEventStore', () => {
     expect((await store().getRaw('raw:generic:abc'))?.equals(body)).toBe(true);
   });
 
-  it('keeps a payload too large to share the event item in an item of its own', async () => {
-    const body = Buffer.alloc(256 * 1024, 'a');
+  it('keeps a payload too large to share the event item (one gzip cannot shrink) in an item of its own', async () => {
+    const body = randomBytes(256 * 1024);
     const event = makeEvent({ id: 'generic:raw-large', text: 'x'.repeat(90_000) });
     await store().putIfAbsent(event, { platform: 'generic', body, receivedAt: new Date() });
     expect((await store().getRaw('event#generic:raw-large'))?.equals(body)).toBe(true);
     expect((await store().get(event.id))?.event.text).toBe(event.text);
+    const apart = await item('RAW#event#generic:raw-large', 'RAW');
+    expect(apart?.body?.B?.length).toBe(body.length);
+    expect(apart?.encoding).toBeUndefined();
+  });
+
+  it('stores a payload over 2 KB gzipped with its event, and gives it back byte for byte', async () => {
+    const body = Buffer.from(JSON.stringify({ text: 'سلام 🚀 where is my order? '.repeat(4000) }), 'utf8');
+    await store().putIfAbsent(makeEvent({ id: 'generic:raw-gzip' }), { platform: 'generic', body, receivedAt: new Date() });
+    const stored = (await item('EVENT#generic:raw-gzip', 'EVENT'))?.raw?.M;
+    expect(stored?.encoding?.S).toBe('gzip');
+    expect(stored?.body?.B?.length).toBeLessThan(body.length / 10);
+    expect((await store().getRaw('event#generic:raw-gzip'))?.equals(body)).toBe(true);
+  });
+
+  it('reads payloads stored before compression, with their event and apart, as they are', async () => {
+    const { client, tableName } = dynamo.current;
+    const body = Buffer.from(JSON.stringify({ text: 'stored before gzip '.repeat(500) }));
+    const event = makeEvent({ id: 'generic:raw-legacy' });
+    const inline = { pk: `EVENT#${event.id}`, sk: 'EVENT', event, raw: { platform: 'generic', body, receivedAt: event.receivedAt } };
+    await client.send(new PutItemCommand({ TableName: tableName, Item: toItem(inline) }));
+    const apartEvent = makeEvent({ id: 'generic:raw-legacy-apart' });
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: toItem({ pk: `EVENT#${apartEvent.id}`, sk: 'EVENT', event: apartEvent, rawApart: true }),
+      }),
+    );
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: toItem({ pk: `RAW#event#${apartEvent.id}`, sk: 'RAW', platform: 'generic', body }),
+      }),
+    );
+    expect((await store().getRaw(`event#${event.id}`))?.equals(body)).toBe(true);
+    expect((await store().getRaw(`event#${apartEvent.id}`))?.equals(body)).toBe(true);
+  });
+
+  it('quarantines a large payload gzipped, and gives it back byte for byte', async () => {
+    const raw = Buffer.from(`{"kind":${'"broken", '.repeat(3000)}`);
+    const id = await store().quarantine({ platform: 'generic', reason: 'bad', raw, receivedAt: new Date() });
+    const stored = await item(`QUARANTINE#${id}`, 'QUARANTINE');
+    expect(stored?.rawEncoding?.S).toBe('gzip');
+    expect(stored?.raw?.B?.length).toBeLessThan(raw.length / 10);
+    expect((await store().getRaw(`quarantine#${id}`))?.equals(raw)).toBe(true);
   });
 
   it('adds tags to a set on the event, after those it came with, each once', async () => {

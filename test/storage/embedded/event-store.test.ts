@@ -59,6 +59,27 @@ describe('EmbeddedEventStore', () => {
     expect(a?.toString()).toBe('aaaa');
   });
 
+  it('stores a payload over 2 KB gzipped, gives it back byte for byte, and reads one stored before compression', async () => {
+    const store = new EmbeddedEventStore({ database: db.current });
+    const body = Buffer.from(JSON.stringify({ text: 'سلام 🚀 where is my order? '.repeat(4000) }), 'utf8');
+    await store.putIfAbsent(makeEvent({ id: 'generic:gzip' }), { platform: 'generic', body, receivedAt: new Date() });
+    const stored = db.current.get<{ body: Uint8Array; encoding?: string }>('raw/event#generic:gzip');
+    expect(stored?.encoding).toBe('gzip');
+    expect(stored?.body.length).toBeLessThan(body.length / 10);
+    expect((await store.getRaw('event#generic:gzip'))?.equals(body)).toBe(true);
+
+    const legacy = Buffer.from(JSON.stringify({ text: 'stored before gzip '.repeat(500) }));
+    await db.current.write((tx) =>
+      tx.put('raw/event#generic:legacy', { platform: 'generic', body: legacy, receivedAt: new Date().toISOString() }),
+    );
+    expect((await store.getRaw('event#generic:legacy'))?.equals(legacy)).toBe(true);
+
+    const raw = Buffer.from(`{"kind":${'"broken", '.repeat(3000)}`);
+    const id = await store.quarantine({ platform: 'generic', reason: 'bad', raw, receivedAt: new Date() });
+    expect(db.current.get<{ rawEncoding?: string }>(`quarantine/${id}`)?.rawEncoding).toBe('gzip');
+    expect((await store.getRaw(`quarantine#${id}`))?.equals(raw)).toBe(true);
+  });
+
   it('stops a page at its examining budget with a cursor, and loses nothing past it', async () => {
     const store = new EmbeddedEventStore({ database: db.current });
     for (let i = 0; i < 6; i++)
