@@ -163,7 +163,12 @@ export function analyticsOwnerContract(make: () => AnalyticsStore): void {
   let day = 0;
   const freshDay = () => Date.parse('2026-05-01T00:00:00.000Z') + day++ * 24 * HOUR;
   const dims = { platform: 'generic', channel: 'web', lang: 'en' };
-  const start = (conversation: string, at: number): ClockStart => ({ conversation, messageId: `generic:${conversation}-${at}`, at, ...dims });
+  const start = (conversation: string, at: number): ClockStart => ({
+    conversation,
+    messageId: `generic:${conversation}-${at}`,
+    at,
+    ...dims,
+  });
   const stop = (conversations: string[], at: number, extra: Partial<ClockStop> = {}): ClockStop => ({
     conversations,
     at,
