@@ -29,6 +29,8 @@ interface Group extends Figures {
   platform?: string;
   channel?: string;
   lang?: string;
+  team?: string;
+  person?: string;
 }
 
 interface Report {
@@ -43,7 +45,7 @@ interface Report {
   topRules: Array<{ ruleId: string; hits: number }>;
 }
 
-type GroupBy = 'platform' | 'channel' | 'lang';
+type GroupBy = 'platform' | 'channel' | 'lang' | 'team' | 'person';
 
 const RANGES = [
   { value: '24h', label: '24 h' },
@@ -56,7 +58,15 @@ const GROUPINGS: Array<{ value: GroupBy; label: string; heading: string }> = [
   { value: 'platform', label: 'Platform', heading: 'Platform' },
   { value: 'channel', label: 'Channel', heading: 'Channel' },
   { value: 'lang', label: 'Language', heading: 'Language' },
+  { value: 'team', label: 'Team', heading: 'Team' },
+  { value: 'person', label: 'Person', heading: 'Person' },
 ];
+
+/** The group of what no owner is known for (functions/analytics/report.ts UNASSIGNED). */
+const UNASSIGNED = '(unassigned)';
+
+/** By team and by person, only first responses are split: they count for whoever owned the conversation when answered. */
+const byOwner = (by: GroupBy) => by === 'team' || by === 'person';
 
 const SPIKE_FILL = 'rgba(161, 38, 43, 0.14)';
 const ACCENT = '#2f5d8a';
@@ -120,6 +130,9 @@ function FiguresView({ report }: { report: Report }) {
   const { totals } = report;
   const first = totals.firstResponse;
   const heading = GROUPINGS.find((option) => option.value === report.by)?.heading ?? 'Group';
+  const owners = byOwner(report.by);
+  // By owner, a group without a first response (the messages nobody has answered yet) says nothing about anyone.
+  const groups = owners ? report.groups.filter((group) => group.firstResponse.count > 0) : report.groups;
   return (
     <div data-state="figures" data-from={report.from} data-to={report.to}>
       <p class="muted small">
@@ -164,29 +177,38 @@ function FiguresView({ report }: { report: Report }) {
       <InboundChart report={report} />
 
       <h2>First response by {heading.toLowerCase()}</h2>
+      {owners ? (
+        <p class="muted small" data-note="owners">
+          Each first response counts for whoever the conversation was assigned to when it was answered. Messages in, later answers and SLA
+          breaches are not split by {heading.toLowerCase()}: they are in the totals above. “By Foghorn” and “By people” here say who gave
+          those first responses.
+        </p>
+      ) : null}
       <ResponseBars groups={report.groups} by={report.by} heading={heading} />
       <table data-table="groups">
         <thead>
           <tr>
             <th scope="col">{heading}</th>
-            <NumberColumn>Messages in</NumberColumn>
+            {owners ? null : <NumberColumn>Messages in</NumberColumn>}
             <NumberColumn>First responses</NumberColumn>
             <NumberColumn>p50</NumberColumn>
             <NumberColumn>p90</NumberColumn>
             <NumberColumn>Within target</NumberColumn>
             <NumberColumn>By Foghorn</NumberColumn>
             <NumberColumn>By people</NumberColumn>
-            <NumberColumn>SLA breaches</NumberColumn>
+            {owners ? null : <NumberColumn>SLA breaches</NumberColumn>}
           </tr>
         </thead>
         <tbody>
-          {report.groups.map((group) => (
+          {groups.map((group) => (
             <tr key={group.key} data-group={group.key}>
               <th scope="row" dir="auto">
                 {groupName(group, report.by)}
               </th>
-              <td class="number">{count(group.inbound)}</td>
-              <td class="number">{count(group.firstResponse.count)}</td>
+              {owners ? null : <td class="number">{count(group.inbound)}</td>}
+              <td class="number" data-figure="first-responses">
+                {count(group.firstResponse.count)}
+              </td>
               <td class="number" data-figure="p50" data-seconds={group.firstResponse.p50Seconds ?? ''}>
                 {seconds(group.firstResponse.p50Seconds)}
               </td>
@@ -196,9 +218,10 @@ function FiguresView({ report }: { report: Report }) {
               <td class="number" data-figure="within-target">
                 {share(group.firstResponse.shareWithinTarget)}
               </td>
-              <td class="number">{count(group.answers.automated)}</td>
-              <td class="number">{count(group.answers.human)}</td>
-              <td class="number">{count(group.slaBreaches)}</td>
+              {/* By owner, who gave the first responses; otherwise every answer. */}
+              <td class="number">{count(owners ? group.firstResponse.automated : group.answers.automated)}</td>
+              <td class="number">{count(owners ? group.firstResponse.human : group.answers.human)}</td>
+              {owners ? null : <td class="number">{count(group.slaBreaches)}</td>}
             </tr>
           ))}
         </tbody>
@@ -490,6 +513,7 @@ function Swatch({ color }: { color: string }) {
 }
 
 function groupName(group: Group, by: GroupBy): string {
+  if (by === 'team' || by === 'person') return group.key === UNASSIGNED ? 'Not assigned to anyone' : (group[by] ?? group.key);
   if (by === 'lang') return group.lang === 'und' || !group.lang ? 'Not known' : languageName(group.lang);
   if (by === 'channel') return `${platformName(group.platform ?? '')} · ${group.channel ?? group.key}`;
   return platformName(group.platform ?? group.key);
