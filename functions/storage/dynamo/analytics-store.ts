@@ -28,12 +28,14 @@ import { TABLE_KEYS } from './table.js';
 
 /**
  * Response-time analytics in Foghorn's table.
- * - A bucket is `ANALYTICS#<day>` / `<hour>#<platform>#<channel>#<lang>` (parts URI-encoded): its counts, its
+ * - A bucket is `ANALYTICS#<day>` / `<hour>#<platform>#<channel>#<lang>` (parts URI-encoded; `#<person>#<team>` after
+ *   them for first responses an owner gave): its counts, its
  *   histogram bins (`rt#<bin>`) and rule hits (`hit#<rule>`) are top-level numbers added with one `ADD` per bucket
  *   and batch (`add` merges a batch's deltas first), its exact times a list appended to while it has room (a
  *   conditional append; a full bucket's update is sent again without it), its spike marks a list. No read.
  * - A conversation's clock is `ACLOCK#<conversation>` / `CLOCK`: started and stopped with conditional updates, so
- *   concurrent evaluators start one clock and exactly one answer stops it (the stop returns the old item).
+ *   concurrent evaluators start one clock and exactly one answer stops it (the stop returns the old item, with the
+ *   owner an assignment noted there: `ownerPerson`, `ownerTeam`, `ownerSince`, kept across stops).
  * Buckets are kept a year and a month, clocks CLOCK_RETENTION_MS after their last change (`ttl`).
  */
 export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore {

@@ -12,7 +12,8 @@ import type { EmbeddedDatabase, WriteTx } from './database.js';
 
 /**
  * Response-time analytics in the embedded database: a bucket is `analytics/bucket/<hour>/<platform>/<channel>/<lang>`
- * (parts URI-encoded, so keys sort by hour), a conversation's clock `analytics/clock/<conversation>`, and
+ * (parts URI-encoded, so keys sort by hour; `…/<person>/<team>` after them for first responses an owner gave), a
+ * conversation's clock `analytics/clock/<conversation>` (with the owner noted there by an assignment), and
  * `analytics/clock-expiry/<epoch ms>/<conversation>` orders clocks by expiry so old ones can be removed.
  *
  * Recording never adds a write, or a read, to the pipeline. `add`, `startClock` and `stopClocks` only note what they
