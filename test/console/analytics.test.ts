@@ -170,7 +170,8 @@ then: [{ assign: { team: persian-desk } }]
     // Assess
     const sara = page.locator('table[data-table="groups"] tr[data-group="sara"]');
     await sara.waitFor();
-    expect(await sara.locator('th').textContent()).toBe('sara');
+    // Named as in people: once the page has the teams.
+    await expect.poll(() => sara.locator('th').textContent()).toBe('Sara Ahmadi');
     expect(await sara.locator('[data-figure="p50"]').getAttribute('data-seconds')).toBe('240');
     expect(await sara.locator('[data-figure="first-responses"]').textContent()).toBe('1');
     const nobody = page.locator('table[data-table="groups"] tr[data-group="(unassigned)"]');

@@ -6,6 +6,7 @@ import { query } from '../api.js';
 import { Loading, Notice } from '../components/notice.js';
 import { useApi } from '../components/use-api.js';
 import { count, duration, exactly, languageName, platformName, when } from '../format.js';
+import type { Team } from '../types.js';
 
 /** The answer of GET /api/analytics (functions/analytics/report.ts). */
 interface Figures {
@@ -131,6 +132,10 @@ function FiguresView({ report }: { report: Report }) {
   const first = totals.firstResponse;
   const heading = GROUPINGS.find((option) => option.value === report.by)?.heading ?? 'Group';
   const owners = byOwner(report.by);
+  // People by their names in people: (GET /api/teams; ids when it has none, as without assignment).
+  const { data: teams } = useApi<{ teams: Team[] }>('/api/teams');
+  const names = new Map<string, string>();
+  for (const team of teams?.teams ?? []) for (const member of team.members) names.set(member.id, member.name);
   // By owner, a group without a first response (the messages nobody has answered yet) says nothing about anyone.
   const groups = owners ? report.groups.filter((group) => group.firstResponse.count > 0) : report.groups;
   return (
@@ -184,7 +189,7 @@ function FiguresView({ report }: { report: Report }) {
           those first responses.
         </p>
       ) : null}
-      <ResponseBars groups={report.groups} by={report.by} heading={heading} />
+      <ResponseBars groups={report.groups} by={report.by} heading={heading} names={names} />
       <table data-table="groups">
         <thead>
           <tr>
@@ -203,7 +208,7 @@ function FiguresView({ report }: { report: Report }) {
           {groups.map((group) => (
             <tr key={group.key} data-group={group.key}>
               <th scope="row" dir="auto">
-                {groupName(group, report.by)}
+                {groupName(group, report.by, names)}
               </th>
               {owners ? null : <td class="number">{count(group.inbound)}</td>}
               <td class="number" data-figure="first-responses">
@@ -357,7 +362,17 @@ function InboundChart({ report }: { report: Report }) {
 }
 
 /** p50 and p90 of each group as bars on one scale; the group table below has the numbers. */
-function ResponseBars({ groups, by, heading }: { groups: Group[]; by: GroupBy; heading: string }) {
+function ResponseBars({
+  groups,
+  by,
+  heading,
+  names,
+}: {
+  groups: Group[];
+  by: GroupBy;
+  heading: string;
+  names: ReadonlyMap<string, string>;
+}) {
   const answered = groups.filter((group) => group.firstResponse.count > 0);
   if (answered.length === 0) return <p class="muted">No first response in this time range.</p>;
   const longest = Math.max(...answered.map((group) => group.firstResponse.p90Seconds ?? 0), 1);
@@ -371,7 +386,7 @@ function ResponseBars({ groups, by, heading }: { groups: Group[]; by: GroupBy; h
           {answered.map((group) => (
             <tr key={group.key}>
               <th scope="row" dir="auto">
-                {groupName(group, by)}
+                {groupName(group, by, names)}
               </th>
               <td>
                 <Bar
@@ -512,8 +527,12 @@ function Swatch({ color }: { color: string }) {
   );
 }
 
-function groupName(group: Group, by: GroupBy): string {
-  if (by === 'team' || by === 'person') return group.key === UNASSIGNED ? 'Not assigned to anyone' : (group[by] ?? group.key);
+function groupName(group: Group, by: GroupBy, names: ReadonlyMap<string, string>): string {
+  if (by === 'team' || by === 'person') {
+    if (group.key === UNASSIGNED) return 'Not assigned to anyone';
+    const id = group[by] ?? group.key;
+    return by === 'person' ? (names.get(id) ?? id) : id;
+  }
   if (by === 'lang') return group.lang === 'und' || !group.lang ? 'Not known' : languageName(group.lang);
   if (by === 'channel') return `${platformName(group.platform ?? '')} · ${group.channel ?? group.key}`;
   return platformName(group.platform ?? group.key);
