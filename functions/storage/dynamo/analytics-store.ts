@@ -174,9 +174,15 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
             ? undefined
             : { ...ownerOf({ person: old.ownerPerson, team: old.ownerTeam }), since: old.ownerSince };
         if (replay) {
-          // Refused: only this very source stopping the clock before (a replayed change) measures it again.
+          // Refused: only this very source stopping the clock before (a replayed change) measures it again, for the
+          // owner noted when it did.
           const stoppedBefore = stop.source !== undefined && old?.stoppedBy === stop.source && old.answeredAt === stop.at;
-          if (!stoppedBefore || old.stoppedOpenedAt === undefined || old.stoppedOpenedAt < 0) return { owner };
+          if (!stoppedBefore) return { owner };
+          const ownerThen =
+            old.stoppedOwnerSince === undefined || old.stoppedOwnerSince < 0
+              ? undefined
+              : { ...ownerOf({ person: old.stoppedOwnerPerson, team: old.stoppedOwnerTeam }), since: old.stoppedOwnerSince };
+          if (old.stoppedOpenedAt === undefined || old.stoppedOpenedAt < 0) return { owner: ownerThen };
           const clock: ClockStart = {
             conversation,
             messageId: old.stoppedMessageId ?? '',
@@ -185,7 +191,7 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
             channel: old.stoppedChannel ?? '',
             lang: old.stoppedLang ?? '',
           };
-          return { clock, owner };
+          return { clock, owner: ownerThen };
         }
         if (old?.openedAt === undefined || expired) return { owner };
         const clock: ClockStart = {
@@ -314,6 +320,10 @@ const STOPPED_SET = [
   '#sPlatform = if_not_exists(#platform, :blank)',
   '#sChannel = if_not_exists(#channel, :blank)',
   '#sLang = if_not_exists(#lang, :blank)',
+  // The owner at the stop, so that a replay counts for the owner it counted for, whoever owns the conversation now.
+  '#sOwnerPerson = if_not_exists(#ownerPerson, :blank)',
+  '#sOwnerTeam = if_not_exists(#ownerTeam, :blank)',
+  '#sOwnerSince = if_not_exists(#ownerSince, :none)',
 ].join(', ');
 
 const STOPPED_NAMES = {
@@ -323,6 +333,12 @@ const STOPPED_NAMES = {
   '#sPlatform': 'stoppedPlatform',
   '#sChannel': 'stoppedChannel',
   '#sLang': 'stoppedLang',
+  '#sOwnerPerson': 'stoppedOwnerPerson',
+  '#sOwnerTeam': 'stoppedOwnerTeam',
+  '#sOwnerSince': 'stoppedOwnerSince',
+  '#ownerPerson': 'ownerPerson',
+  '#ownerTeam': 'ownerTeam',
+  '#ownerSince': 'ownerSince',
 };
 
 /** Tries of one bucket's once-only update: each refusal drops what the bucket already has, or a full list of times. */
@@ -344,6 +360,9 @@ interface ClockItem {
   stoppedPlatform?: string;
   stoppedChannel?: string;
   stoppedLang?: string;
+  stoppedOwnerPerson?: string;
+  stoppedOwnerTeam?: string;
+  stoppedOwnerSince?: number;
   openedAt?: number;
   answeredAt?: number;
   messageId?: string;
