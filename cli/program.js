@@ -210,7 +210,11 @@ function buildProgram(host, dispatch) {
     )
     .option('--from <time>', 'an ISO time, or a duration back from --to such as 24h, 7d or 30d (default: 24h)')
     .option('--to <time>', 'an ISO time, or a duration back from now (default: now)')
-    .addOption(new Option('--by <dimension>', 'how the groups are formed').choices(['platform', 'channel', 'lang']).default('platform'))
+    .addOption(
+      new Option('--by <dimension>', 'how the groups are formed (team, person: who owned the conversation when it was first answered)')
+        .choices(['platform', 'channel', 'lang', 'team', 'person'])
+        .default('platform'),
+    )
     .option('--json', 'print the report as one JSON object')
     .option(...URL_OPTION)
     .allowExcessArguments()

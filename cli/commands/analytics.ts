@@ -29,7 +29,7 @@ export interface AnalyticsAnswer {
   topRules: Array<{ ruleId: string; hits: number }>;
 }
 
-const GROUPS = ['platform', 'channel', 'lang'];
+const GROUPS = ['platform', 'channel', 'lang', 'team', 'person'];
 
 /** 45s, 7m, 7m 30s, 1h 5m. */
 export function durationText(seconds: number | null): string {
@@ -95,7 +95,7 @@ export function analyticsLines(report: AnalyticsAnswer): string[] {
 /** Response-time analytics of the running Foghorn: first response p50/p90 per group, share within target, answers, breaches, rules. */
 export const analyticsCommand: Command = {
   summary: 'show response-time analytics (first response p50/p90, share within target, automated vs human)',
-  usage: 'foghorn analytics [--from TIME|DURATION] [--to TIME|DURATION] [--by platform|channel|lang] [--json] [--url URL]',
+  usage: 'foghorn analytics [--from TIME|DURATION] [--to TIME|DURATION] [--by platform|channel|lang|team|person] [--json] [--url URL]',
   async run(input, io) {
     const values = {
       from: input.string('from'),

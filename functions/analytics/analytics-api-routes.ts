@@ -14,7 +14,7 @@ export interface AnalyticsSources {
 }
 
 /**
- * `GET /api/analytics?from=&to=&by=platform|channel|lang`: first-response p50/p90 per group, the share within
+ * `GET /api/analytics?from=&to=&by=platform|channel|lang|team|person`: first-response p50/p90 per group, the share within
  * the target, automated vs human answers, inbound by hour with spike episodes marked, SLA breaches and the top
  * rules (report.ts). Served by both runtimes; without an analytics store it answers 404 and says so.
  */

@@ -34,7 +34,8 @@ export const ANALYTICS_PARAMETERS = [
     name: 'by',
     in: 'query',
     required: false,
-    description: 'How the groups are formed.',
+    description:
+      'How the groups are formed. `team` and `person`: by who owned the conversation when it was first answered; what no owner is known for is the group `(unassigned)`.',
     schema: { type: 'string', enum: [...GROUP_BY], default: 'platform' },
   },
 ];

@@ -1,4 +1,4 @@
-import type { AnalyticsBucket, AnalyticsDelta, BucketCounts, BucketKey, ClockStart, ClockStop } from './ports.js';
+import type { AnalyticsBucket, AnalyticsDelta, BucketCounts, BucketKey, ClockStart, ClockStop, OwnerNote } from './ports.js';
 
 /**
  * The arithmetic of a bucket, shared by every store so they cannot disagree. A bucket keeps its first-response
@@ -35,9 +35,19 @@ export function hoursBetween(from: Date, to: Date): string[] {
   return hours;
 }
 
+/**
+ * The parts that name a bucket: its hour and dimensions, then its owner's person and team (either may be empty)
+ * only when it has one, so the buckets of conversations nobody owned keep the names they always had.
+ */
+export function bucketParts(key: BucketKey): string[] {
+  const parts = [key.hour, key.platform, key.channel, key.lang];
+  if (key.person !== undefined || key.team !== undefined) parts.push(key.person ?? '', key.team ?? '');
+  return parts;
+}
+
 /** One string per bucket, for maps. */
 export function bucketId(key: BucketKey): string {
-  return [key.hour, key.platform, key.channel, key.lang].map(encodeURIComponent).join('/');
+  return bucketParts(key).map(encodeURIComponent).join('/');
 }
 
 /**
@@ -59,6 +69,7 @@ export function emptyBucket(key: BucketKey): AnalyticsBucket {
     platform: key.platform,
     channel: key.channel,
     lang: key.lang,
+    ...ownerOf(key),
     inbound: 0,
     answersAutomated: 0,
     answersHuman: 0,
@@ -133,7 +144,9 @@ export function mergeDeltas(deltas: readonly AnalyticsDelta[]): AnalyticsDelta[]
 
 /** A bucket's key in memory: its parts, each after its length (no two buckets share one; cheaper than bucketId's encoding). */
 function mergeKey(key: BucketKey): string {
-  return `${key.hour.length}:${key.hour}${key.platform.length}:${key.platform}${key.channel.length}:${key.channel}${key.lang.length}:${key.lang}`;
+  const base = `${key.hour.length}:${key.hour}${key.platform.length}:${key.platform}${key.channel.length}:${key.channel}${key.lang.length}:${key.lang}`;
+  if (key.person === undefined && key.team === undefined) return base;
+  return `${base}${key.person?.length ?? -1}:${key.person ?? ''}${key.team?.length ?? -1}:${key.team ?? ''}`;
 }
 
 function hasFigures(delta: AnalyticsDelta): boolean {
@@ -145,17 +158,38 @@ function hasFigures(delta: AnalyticsDelta): boolean {
   );
 }
 
+/** The person and team of a bucket key or an owner note, without empty members. */
+export function ownerOf(key: Pick<BucketKey, 'person' | 'team'> | undefined): Pick<BucketKey, 'person' | 'team'> {
+  return { ...(key?.person ? { person: key.person } : {}), ...(key?.team ? { team: key.team } : {}) };
+}
+
+/**
+ * The owner a stop counts its first responses for: of the notes kept on the conversations it reaches (a message's
+ * thread and, for a direct message, its DM channel), the most recent one.
+ */
+export function ownerAnswering(notes: ReadonlyArray<Omit<OwnerNote, 'conversation'> | undefined>): Pick<BucketKey, 'person' | 'team'> {
+  let latest: Omit<OwnerNote, 'conversation'> | undefined;
+  for (const note of notes) if (note && (latest === undefined || note.since > latest.since)) latest = note;
+  return ownerOf(latest);
+}
+
 /**
  * The first response a stopped clock measured: from the message to the answer (never below zero), in the bucket of
- * the message's hour and dimensions, judged against the target in force now.
+ * the message's hour and dimensions and of the conversation's owner when it was answered, judged against the target
+ * in force now.
  */
-export function firstResponse(clock: ClockStart, stop: Pick<ClockStop, 'at' | 'by' | 'targetMs'>): AnalyticsDelta {
+export function firstResponse(
+  clock: ClockStart,
+  stop: Pick<ClockStop, 'at' | 'by' | 'targetMs'>,
+  owner: Pick<BucketKey, 'person' | 'team'> = {},
+): AnalyticsDelta {
   const ms = Math.max(0, stop.at - clock.at);
   return {
     hour: hourOf(clock.at),
     platform: clock.platform,
     channel: clock.channel,
     lang: clock.lang,
+    ...ownerOf(owner),
     ...(stop.by === 'automated' ? { firstAutomated: 1 } : { firstHuman: 1 }),
     withinTarget: ms <= stop.targetMs ? 1 : 0,
     responseMs: [ms],

@@ -17,6 +17,12 @@ export interface BucketKey {
   channel: string;
   /** The message's language; `und` when nobody knows it. */
   lang: string;
+  /**
+   * Who owned the conversation when it was answered (its first response): the person and the team of its
+   * assignment (functions/assignment/). Only first-response figures carry them; absent: nobody owned it.
+   */
+  person?: string;
+  team?: string;
 }
 
 /** The counts of a bucket. Every one only ever adds. */
@@ -74,6 +80,16 @@ export interface ClockStart extends Omit<BucketKey, 'hour'> {
   at: number;
 }
 
+/** Who owns a conversation from `since` on (an assignment): the first response measured there counts for them. */
+export interface OwnerNote {
+  /** The conversation key the assignment is kept under (crisis/conversation.ts ticketConversation). */
+  conversation: string;
+  person?: string;
+  team?: string;
+  /** When this owner got it, epoch milliseconds: a note older than the one kept changes nothing (a replay). */
+  since: number;
+}
+
 /** An answer that stops the clocks running in the conversations it reaches. */
 export interface ClockStop {
   conversations: readonly string[];
@@ -110,6 +126,12 @@ export interface AnalyticsStore {
    * figures the caller must still add: none when the store added them in the same write as the stop.
    */
   stopClocks(stop: ClockStop): Promise<AnalyticsDelta[]>;
+  /**
+   * Notes the conversation's owner beside its clock (creating the record when none is kept), unless a more recent
+   * note is kept. A clock stopped later counts its first response for the owner noted on any of the stop's
+   * conversations (the one whose clock ran first).
+   */
+  ownerChanged(note: OwnerNote): Promise<void>;
   /** The buckets of the hours from `from` (inclusive) to `to` (exclusive); everything recorded so far is included. */
   read(from: Date, to: Date): Promise<AnalyticsBucket[]>;
 }

@@ -1,10 +1,10 @@
 import type { ActionCommand } from '../core/action-command.js';
 import type { CanonicalEvent, EventKind } from '../core/event.js';
 import { APPROVAL_PARAM } from '../crisis/approvals.js';
-import { answeredConversations, isOwnAnswer, waitingConversations } from '../crisis/conversation.js';
+import { answeredConversations, isOwnAnswer, ticketConversation, waitingConversations } from '../crisis/conversation.js';
 import type { SpikeEpisode } from '../crisis/ports.js';
 import { hourOf, mergeDeltas } from './figures.js';
-import type { AnalyticsDelta, AnalyticsStore, BucketKey } from './ports.js';
+import type { AnalyticsDelta, AnalyticsStore, BucketKey, OwnerNote } from './ports.js';
 
 /**
  * What the pipeline's steps mean for the figures, as it runs:
@@ -97,6 +97,12 @@ export class AnalyticsRecorder {
     );
   }
 
+  /** A conversation's owner changed (an assignment): noted beside its clock, for the first response measured there. */
+  async ownerChanged(owner: AssignedOwner): Promise<void> {
+    const note = ownerNoteOf(owner);
+    if (note) await this.options.store.ownerChanged(note);
+  }
+
   spikeOpened(episode: Pick<SpikeEpisode, 'incident' | 'ruleId' | 'startedAt' | 'firstEvent'>, pending: AnalyticsDelta[]): void {
     const at = Date.parse(episode.startedAt);
     pending.push({
@@ -117,6 +123,27 @@ export class AnalyticsRecorder {
     const merged = mergeDeltas(pending);
     if (merged.length > 0) await this.options.store.add(merged);
   }
+}
+
+/** An assignment as the assignment store keeps it (functions/assignment/ports.ts ConversationOwner), as far as the figures read it. */
+export interface AssignedOwner {
+  conversation: string;
+  person?: string | undefined;
+  team?: string | undefined;
+  /** ISO time. */
+  since: string;
+}
+
+/** The owner note of an assignment; undefined when it names no conversation or no readable time. */
+export function ownerNoteOf(owner: AssignedOwner): OwnerNote | undefined {
+  const since = Date.parse(owner.since);
+  if (!owner.conversation || Number.isNaN(since)) return undefined;
+  return {
+    conversation: owner.conversation,
+    ...(owner.person ? { person: owner.person } : {}),
+    ...(owner.team ? { team: owner.team } : {}),
+    since,
+  };
 }
 
 /** What a reply's answer means for the figures, kept with its action where they are derived later (a change stream). */
@@ -184,12 +211,14 @@ export function conversationOf(event: CanonicalEvent): string {
 
 /**
  * The clocks a reply to `event` stops: the one of the conversation the message waits in (kept since its first
- * unanswered message). A reply to a breach answers the message the breach was about, whose kind the breach does not
- * keep: its thread and, should it have been a direct message, its DM channel.
+ * unanswered message), and the thread its assignment is kept under (the same key but for a direct message), whose
+ * owner the answer counts for. A reply to a breach answers the message the breach was about, whose kind the breach
+ * does not keep: its thread and, should it have been a direct message, its DM channel.
  */
 export function repliedConversations(event: CanonicalEvent): string[] {
   const sla = event.meta?.sla as { eventId?: unknown } | undefined;
-  if (event.kind !== 'sla.breached' || typeof sla?.eventId !== 'string') return [conversationOf(event)];
+  if (event.kind !== 'sla.breached' || typeof sla?.eventId !== 'string')
+    return [...new Set([conversationOf(event), ticketConversation(event)])];
   return waitingConversations({ ...event, id: sla.eventId, kind: 'dm' });
 }
 

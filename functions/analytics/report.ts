@@ -2,8 +2,16 @@ import { COUNT_FIELDS, hoursBetween } from './figures.js';
 import { responsePercentiles } from './percentiles.js';
 import type { AnalyticsBucket, BucketCounts } from './ports.js';
 
-export const GROUP_BY = ['platform', 'channel', 'lang'] as const;
+export const GROUP_BY = ['platform', 'channel', 'lang', 'team', 'person'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
+
+/**
+ * The group, in `by=team` and `by=person`, of every figure no owner is known for: first responses in conversations
+ * nobody owned when they were answered (or, by person, that a team owned with nobody in hours; by team, that a person
+ * named directly owned), and everything counted when it happened rather than when it was answered (messages in,
+ * every answer, SLA breaches).
+ */
+export const UNASSIGNED = '(unassigned)';
 
 /** What a report covers: the hours from `from` to `to` (both on the hour), grouped by one dimension. */
 export interface ReportRange {
@@ -43,11 +51,14 @@ export interface GroupFigures {
 }
 
 export interface ReportGroup extends GroupFigures {
-  /** The group's value: a platform, `platform:channel`, or a language (`und` when not known). */
+  /** The group's value: a platform, `platform:channel`, a language (`und` when not known), a team or a person (UNASSIGNED: none). */
   key: string;
   platform?: string;
   channel?: string;
   lang?: string;
+  /** by=team and by=person: the team or person, absent on the UNASSIGNED group. */
+  team?: string;
+  person?: string;
 }
 
 export interface AnalyticsReport {
@@ -123,11 +134,13 @@ function hasCounts(bucket: AnalyticsBucket): boolean {
 
 function groupKey(bucket: AnalyticsBucket, by: GroupBy): string {
   if (by === 'channel') return `${bucket.platform}:${bucket.channel}`;
+  if (by === 'team' || by === 'person') return bucket[by] || UNASSIGNED;
   return by === 'lang' ? bucket.lang : bucket.platform;
 }
 
-function dimensionsOf(bucket: AnalyticsBucket, by: GroupBy): Pick<ReportGroup, 'platform' | 'channel' | 'lang'> {
+function dimensionsOf(bucket: AnalyticsBucket, by: GroupBy): Pick<ReportGroup, 'platform' | 'channel' | 'lang' | 'team' | 'person'> {
   if (by === 'channel') return { platform: bucket.platform, channel: bucket.channel };
+  if (by === 'team' || by === 'person') return bucket[by] ? { [by]: bucket[by] } : {};
   return by === 'lang' ? { lang: bucket.lang } : { platform: bucket.platform };
 }
 

@@ -1,13 +1,14 @@
 import type { CanonicalEvent } from '../core/event.js';
 import type { AnalyticsDelta, AnalyticsStore } from './ports.js';
-import type { AnalyticsRecorder, ReplyAnswer } from './recorder.js';
+import type { AnalyticsRecorder, AssignedOwner, ReplyAnswer } from './recorder.js';
 
 /**
  * The figures derived from the pipeline's own changes, read back in the order the store made them (a change
  * stream), instead of recorded by the pipeline's steps: the same recorder (recorder.ts) on the same facts, so both
  * runtimes count alike.
- * Cost per batch: one conditional clock write per change that starts or stops a clock (each on its conversation's
- * own item), and one write per hour bucket the batch touches, however many changes it holds.
+ * Cost per batch: one conditional clock write per change that starts or stops a clock or changes a conversation's
+ * owner (each on its conversation's own item), and one write per hour bucket the batch touches, however many changes
+ * it holds.
  * Replays are safe: a clock start is conditional, a stop replayed by the same source measures again what it measured
  * (ports.ts ClockStop.source), and each bucket keeps the last position it applied from each stream (`addOnce`).
  */
@@ -15,7 +16,8 @@ import type { AnalyticsRecorder, ReplyAnswer } from './recorder.js';
 /** One change that means something for the figures, at its position in its stream. */
 export type AnalyticsChange =
   | { position: string; source: string; decided: { subject: CanonicalEvent; rules: string[] } }
-  | { position: string; source: string; answered: { answer: ReplyAnswer; at: Date } };
+  | { position: string; source: string; answered: { answer: ReplyAnswer; at: Date } }
+  | { position: string; source: string; owned: AssignedOwner };
 
 /** What one change adds to the buckets, at its position. */
 export interface Contribution {
@@ -50,7 +52,8 @@ export async function foldChanges(
     const deltas: AnalyticsDelta[] = [];
     try {
       if ('decided' in change) await recorder.decided(change.decided.subject, change.decided.rules, deltas, change.source);
-      else await recorder.answered(change.answered.answer, change.answered.at, deltas, change.source);
+      else if ('answered' in change) await recorder.answered(change.answered.answer, change.answered.at, deltas, change.source);
+      else await recorder.ownerChanged(change.owned);
     } catch (error) {
       onError(error, change);
       failedAt = change.position;

@@ -2,6 +2,7 @@ import type { AnalyticsSources } from '../analytics/analytics-api-routes.js';
 import { type AnalyticsConfig, parseAnalyticsSection } from '../analytics/config.js';
 import type { AnalyticsDelta, DecisionWithSubject } from '../analytics/ports.js';
 import { AnalyticsRecorder, analyticsSubjectOf } from '../analytics/recorder.js';
+import type { AssignmentStore, ConversationOwner } from '../assignment/ports.js';
 import type { ActionCommand } from '../core/action-command.js';
 import type { CanonicalEvent } from '../core/event.js';
 import type { ActionStore, DecisionStore, StoredDecision } from '../core/ports.js';
@@ -18,7 +19,9 @@ import type { RuleSource } from './rule-source.js';
  * - rule set notes each event it evaluates (the decision store is told only the event's id),
  * - decision store, when it keeps an event's first decision, records the event (analytics/recorder.ts),
  * - action store notes each command it claims and, when one completes as succeeded, records the reply,
- * - spike episodes record their start and end;
+ * - spike episodes record their start and end,
+ * - assignment store, when it stores a conversation's owner, notes it beside the conversation's clock (the first
+ *   response counts for whoever owns the conversation when it is answered);
  * and collects the figures while stage calls run, adding them when a call ends (one write per bucket and batch;
  * what concurrent calls collected goes with whichever ends first). Clocks start and stop at once, inside the
  * decision's step, before its commands can run. Adapters without an analytics store are handed over as they are.
@@ -160,6 +163,7 @@ class Recording {
       actions: () => once('actions', () => this.actions(raw.actions)),
       rules: () => once('rules', () => this.rules(raw.rules)),
       crisisStores: () => once('crisisStores', () => this.crisisStores(raw.crisisStores)),
+      ...(raw.analytics?.recordedFromStream ? {} : { assignments: () => once('assignments', () => this.assignments(raw.assignments)) }),
     });
   }
 
@@ -273,6 +277,18 @@ class Recording {
             this.commands.drop(args[0]);
           }
         },
+    });
+  }
+
+  /** Each owner this store keeps is noted for the analytics (on AWS the stream carries the owner's item instead). */
+  private assignments(inner: AssignmentStore | undefined): AssignmentStore | undefined {
+    if (!inner) return undefined;
+    return overriding(inner, {
+      assign: () => async (owner: ConversationOwner, expected: string | undefined) => {
+        const result = await inner.assign(owner, expected);
+        if (result === 'assigned') await this.record('an owner', () => this.recorder.ownerChanged(owner));
+        return result;
+      },
     });
   }
 

@@ -40,7 +40,8 @@ export interface Pipeline {
  */
 export async function assemblePipeline(adapters: Adapters): Promise<Pipeline> {
   // The kit the stages use: a sweep or an approval run from here records its figures as the stages' do.
-  const crisis = await crisisKitOf(withAnalyticsRecording(adapters));
+  const recorded = withAnalyticsRecording(adapters);
+  const crisis = await crisisKitOf(recorded);
   const evaluate = evaluateStage(adapters);
   const act = actStage(adapters);
   const consumers: Partial<Record<FunctionName, (event: SQSEvent) => Promise<SQSBatchResponse>>> = { evaluate, act };
@@ -57,10 +58,11 @@ export async function assemblePipeline(adapters: Adapters): Promise<Pipeline> {
       analyticsSourcesOf(adapters),
       consoleReadsOf(adapters),
       scheduledPostsOf(adapters),
-      assignmentRouteSources(adapters),
+      // Recorded: a person's reassignment is noted for the analytics as a rule's is.
+      assignmentRouteSources(recorded),
     ),
     crisis,
-    ...(assignmentsOf(adapters) ? { assignments: assignmentsOf(adapters)! } : {}),
+    ...(assignmentsOf(recorded) ? { assignments: assignmentsOf(recorded)! } : {}),
     consumer: (name) => consumers[name],
   };
 }

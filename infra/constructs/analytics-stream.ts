@@ -38,8 +38,8 @@ export const ANALYTICS_STREAM = {
 
 /**
  * The response-time analytics, off the pipeline: the table's stream feeds the analytics function
- * (functions/entries/lambda/analytics.ts), filtered to the two changes it folds (a decision put; an action completed
- * as succeeded, which a reply's claim gave its answer), in batches whose hour buckets are each written once. It may
+ * (functions/entries/lambda/analytics.ts), filtered to the changes it folds (a decision put; an action completed
+ * as succeeded, which a reply's claim gave its answer; a conversation's owner put or changed), in batches whose hour buckets are each written once. It may
  * only update clocks and buckets (UpdateItem under those leading keys). A batch that keeps failing is split
  * (bisect), reported from the first record to fold again, and after its retries goes to its own dead-letter queue,
  * which alarms, as does a stream falling behind.
@@ -108,6 +108,11 @@ export class AnalyticsStream extends Construct {
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
             dynamodb: { Keys: { sk: { S: FilterRule.isEqual('DECISION') } } },
+          }),
+          // A conversation's owner (an assignment): the first response counts for whoever owns it when answered.
+          FilterCriteria.filter({
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('OWNER') } } },
           }),
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('MODIFY'),

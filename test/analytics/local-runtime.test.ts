@@ -6,7 +6,7 @@ import { main } from '../../cli/main.js';
 import type { AnalyticsReport } from '../../functions/analytics/report.js';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
-import { TEST_API_TOKEN } from '../support/api-token.js';
+import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../support/api-token.js';
 import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitFor, waitForQueuesToDrain } from '../support/runtime-process.js';
 
 /**
@@ -247,5 +247,145 @@ describe('response-time analytics through the local runtime', () => {
     const report = await analytics(`${RANGE}&by=channel`);
     expect(group(report, 'generic:web')?.firstResponse).toMatchObject({ count: 1, p50Seconds: 420, shareWithinTarget: 1 });
     expect(report.totals.inbound).toBe(6);
+  });
+});
+
+/**
+ * The figures by team and by person through the real local runtime: conversations a rule assigns to the Persian
+ * desk (round robin: sara, then reza), one reassigned by a person before it is answered, one nobody owns.
+ */
+describe('response-time analytics by team and by person through the local runtime', () => {
+  let runtime: Runtime;
+  let now = T0;
+  const errors: string[] = [];
+  const post = async (id: string, fields: Record<string, unknown>) => {
+    const response = await postGeneric(runtime.url, {
+      kind: 'message',
+      author: { id: `a-${id}`, name: 'Ada' },
+      channel: { id: 'desk' },
+      createdAt: new Date(now).toISOString(),
+      lang: 'fa',
+      ...fields,
+      id,
+    });
+    expect(response.status).toBe(200);
+    await waitForQueuesToDrain(runtime.url);
+  };
+  const answer = (id: string, thread: string) =>
+    post(id, { text: 'On it.', author: { id: 'acme', name: 'Acme Support', isSelf: true }, thread: { id: thread, replyToId: thread } });
+  const analytics = (query: string) => getJson<AnalyticsReport>(`${runtime.url}/api/analytics?${query}`);
+  const rows = (report: AnalyticsReport) =>
+    report.groups.map((group) => ({
+      key: group.key,
+      first: group.firstResponse.count,
+      p50: group.firstResponse.p50Seconds,
+      p90: group.firstResponse.p90Seconds,
+      within: group.firstResponse.withinTarget,
+    }));
+
+  let workspace: { dataDir: string; rulesDir: string };
+  const start = () =>
+    startRuntime({
+      port: 0,
+      dataDir: workspace.dataDir,
+      rulesDir: workspace.rulesDir,
+      logger: {
+        info() {},
+        warn: (message, detail) => errors.push(`${message} ${JSON.stringify(detail)}`),
+        error: (message, detail) => errors.push(`${message} ${JSON.stringify(detail)}`),
+      },
+      settings: settingsFrom({ FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET, FOGHORN_API_TOKEN: TEST_API_TOKEN }),
+      forceSandbox: true,
+      clock: { now: () => new Date(now) },
+      crisisSweepEveryMs: 3_600_000,
+    });
+
+  beforeAll(async () => {
+    workspace = makeWorkspace({
+      'rules.yaml': `
+- id: to-persian-desk
+  when: { all: [{ fact: text, operator: containsAny, value: ["persian"] }] }
+  then: [{ assign: { team: persian-desk } }]
+`,
+    });
+    writeFileSync(
+      join(dirname(workspace.rulesDir), 'foghorn.config.yaml'),
+      [
+        'timezone: UTC',
+        'people:',
+        '  sara: { name: Sara Ahmadi }',
+        '  reza: { name: Reza Karimi }',
+        'teams:',
+        '  persian-desk: { members: [sara, reza], strategy: round-robin }',
+      ].join('\n'),
+    );
+    runtime = await start();
+    now = T0;
+    await post('p1', { text: 'persian please', thread: { id: 't1' } });
+    await post('p2', { text: 'persian question', thread: { id: 't2' } });
+    await post('u1', { text: 'hello?', thread: { id: 't3' } });
+    now = T0 + 3 * MINUTE;
+    await answer('a1', 't1');
+    now = T0 + 4 * MINUTE;
+    // reza had p2; the lead gives it to sara before anyone answers.
+    const moved = await fetch(`${runtime.url}/api/events/${encodeURIComponent('generic:p2')}/assign`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...TEST_API_AUTHORIZATION },
+      body: JSON.stringify({ who: 'lead', person: 'sara' }),
+    });
+    expect(moved.status).toBe(200);
+    expect(((await moved.json()) as { previous?: { person?: string } }).previous?.person).toBe('reza');
+    now = T0 + 5 * MINUTE;
+    await answer('a3', 't3');
+    now = T0 + 12 * MINUTE;
+    await answer('a2', 't2');
+  }, 60_000);
+  afterAll(async () => {
+    await runtime?.stop();
+    expect(errors).toEqual([]);
+  });
+
+  it("counts each first response for whoever owned the conversation when it was answered, the rest as '(unassigned)'", async () => {
+    const byPerson = await analytics(`${RANGE}&by=person`);
+    expect(byPerson.by).toBe('person');
+    expect(rows(byPerson)).toEqual([
+      { key: '(unassigned)', first: 1, p50: 300, p90: 300, within: 1 },
+      { key: 'sara', first: 2, p50: 180, p90: 720, within: 1 },
+    ]);
+    expect(byPerson.groups.find((group) => group.key === 'sara')).toMatchObject({ person: 'sara' });
+    // Messages in are counted when they arrive, before anyone owns the conversation.
+    expect(byPerson.groups.find((group) => group.key === '(unassigned)')?.inbound).toBe(3);
+    const byTeam = await analytics(`${RANGE}&by=team`);
+    // A person's reassignment to sara names no team (as the assignment shows it): that answer has no team.
+    expect(rows(byTeam)).toEqual([
+      { key: '(unassigned)', first: 2, p50: 300, p90: 720, within: 1 },
+      { key: 'persian-desk', first: 1, p50: 180, p90: 180, within: 1 },
+    ]);
+    expect(byTeam.totals.firstResponse.count).toBe(3);
+  });
+
+  it('is the same through `foghorn analytics --by person`', async () => {
+    const out: string[] = [];
+    const io: CliIo = {
+      out: (line) => out.push(line),
+      err: () => {},
+      env: { FOGHORN_URL: runtime.url, FOGHORN_API_TOKEN: TEST_API_TOKEN },
+      cwd: process.cwd(),
+    };
+    expect(await main(['analytics', '--from', '2026-11-22T00:00:00Z', '--to', '2026-11-23T00:00:00Z', '--by', 'person'], io)).toBe(0);
+    expect(out[0]).toContain('by person');
+    expect(out.find((line) => line.startsWith('sara'))?.split(/\s{2,}/)).toEqual(['sara', '0', '2', '3m', '12m', '50%', '0', '0', '0']);
+  });
+
+  it('keeps the owners across a restart: an answer after it still counts for the owner', async () => {
+    now = T0 + 20 * MINUTE;
+    await post('p4', { text: 'persian, after all', thread: { id: 't4' } });
+    await runtime.stop();
+    runtime = await start();
+    now = T0 + 21 * MINUTE;
+    await answer('a4', 't4');
+    const sara = (await analytics(`${RANGE}&by=person`)).groups.find((group) => group.key === 'sara');
+    // Turn 2 of the round robin is sara's again.
+    expect(sara?.firstResponse).toMatchObject({ count: 3, withinTarget: 2 });
   });
 });

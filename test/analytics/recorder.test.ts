@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryAnalyticsStore } from '../../functions/analytics/memory/analytics-store.js';
 import type { AnalyticsDelta } from '../../functions/analytics/ports.js';
-import { AnalyticsRecorder } from '../../functions/analytics/recorder.js';
+import { AnalyticsRecorder, ownerNoteOf, repliedConversations } from '../../functions/analytics/recorder.js';
 import { analyticsReport } from '../../functions/analytics/report.js';
 import { commandFor } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
@@ -31,10 +31,12 @@ function setup(targetMinutes = 10) {
           pending,
         ),
       ),
-    report: async () =>
+    owned: (conversation: string, minutes: number, owner: { person?: string; team?: string }) =>
+      recorder.ownerChanged({ conversation, ...owner, since: at(minutes) }),
+    report: async (by: 'platform' | 'team' | 'person' = 'platform') =>
       analyticsReport(
         await store.read(new Date(T - 2 * 60 * MINUTE), new Date(T + 24 * 60 * MINUTE)),
-        { from: new Date(T - 2 * 60 * MINUTE), to: new Date(T + 24 * 60 * MINUTE), by: 'platform' },
+        { from: new Date(T - 2 * 60 * MINUTE), to: new Date(T + 24 * 60 * MINUTE), by },
         { text: `${targetMinutes}m`, ms: targetMinutes * MINUTE },
       ),
   };
@@ -155,5 +157,37 @@ describe('recording first responses', () => {
     const { totals, responseTarget } = await figures.report();
     expect(responseTarget).toEqual({ text: '5m', seconds: 300 });
     expect(totals.firstResponse).toMatchObject({ count: 1, withinTarget: 0, shareWithinTarget: 0 });
+  });
+
+  it("counts a direct message's first response, automatic or by a person, for the owner of its thread", async () => {
+    // Prepare: two customers write to the account's DMs; the Persian desk's sara owns the first one's thread.
+    const figures = setup();
+    const dm = (id: string, thread: string, minutes: number) =>
+      customer(id, minutes, { kind: 'dm', channel: { id: 'acme' }, thread: { id: thread } });
+    await figures.decided(dm('d1', 'cust-1', 0));
+    await figures.owned('generic|acme|cust-1', 1, { person: 'sara', team: 'persian-desk' });
+    // Act: Foghorn's reply to it after 3 minutes stops the DM clock; the thread, where the owner is noted, is reached too.
+    await figures.replied(dm('d1', 'cust-1', 0), 3);
+    await figures.decided(dm('d2', 'cust-2', 10));
+    await figures.decided(brand('b2', 15, { kind: 'dm', channel: { id: 'acme' }, thread: { id: 'cust-2' } }));
+    // Assess
+    const byPerson = await figures.report('person');
+    expect(byPerson.groups.map((group) => [group.key, group.firstResponse.count, group.firstResponse.p50Seconds])).toEqual([
+      ['(unassigned)', 1, 300],
+      ['sara', 1, 180],
+    ]);
+    expect((await figures.report('team')).groups.find((group) => group.key === 'persian-desk')?.firstResponse.automated).toBe(1);
+  });
+
+  it("reads an assignment's owner note, and a reply reaches the thread its assignment is kept under", () => {
+    expect(ownerNoteOf({ conversation: 'generic|web|t1', person: 'sara', team: undefined, since: at(2) })).toEqual({
+      conversation: 'generic|web|t1',
+      person: 'sara',
+      since: T + 2 * MINUTE,
+    });
+    expect(ownerNoteOf({ conversation: 'generic|web|t1', since: 'yesterday' })).toBeUndefined();
+    const dm = customer('d3', 0, { kind: 'dm', channel: { id: 'acme' }, thread: { id: 'cust-3' } });
+    expect(repliedConversations(dm)).toEqual(['generic|acme|*dm', 'generic|acme|cust-3']);
+    expect(repliedConversations(customer('m9', 0, { thread: { id: 't9' } }))).toEqual(['generic|c1|t9']);
   });
 });

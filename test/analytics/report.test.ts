@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyticsRange } from '../../functions/analytics/analytics-query.js';
 import { addToBucket } from '../../functions/analytics/figures.js';
 import type { AnalyticsBucket, AnalyticsDelta } from '../../functions/analytics/ports.js';
-import { analyticsReport } from '../../functions/analytics/report.js';
+import { analyticsReport, UNASSIGNED } from '../../functions/analytics/report.js';
 import { BadQueryError } from '../../functions/core/api-query.js';
 
 const H10 = '2026-11-22T10:00:00.000Z';
@@ -14,7 +14,7 @@ const target = { text: '10m', ms: 10 * MINUTE };
 function buckets(...deltas: AnalyticsDelta[]): AnalyticsBucket[] {
   const byKey = new Map<string, AnalyticsBucket>();
   for (const delta of deltas) {
-    const id = JSON.stringify([delta.hour, delta.platform, delta.channel, delta.lang]);
+    const id = JSON.stringify([delta.hour, delta.platform, delta.channel, delta.lang, delta.person, delta.team]);
     byKey.set(id, addToBucket(byKey.get(id), delta));
   }
   return [...byKey.values()];
@@ -148,8 +148,77 @@ describe('the analytics query', () => {
   it('names the parameter it refuses', () => {
     expect(refused('from=yesterday')).toMatchObject({ parameter: 'from' });
     expect(refused('to=later')).toMatchObject({ parameter: 'to' });
-    expect(refused('by=author')).toEqual({ parameter: 'by', message: "by must be one of platform, channel, lang, got 'author'" });
+    expect(refused('by=author')).toEqual({
+      parameter: 'by',
+      message: "by must be one of platform, channel, lang, team, person, got 'author'",
+    });
     expect(refused('from=2026-11-23T00:00:00Z')).toMatchObject({ parameter: 'from', message: expect.stringContaining('earlier than to') });
     expect(refused('from=100d')).toMatchObject({ parameter: 'from', message: expect.stringContaining('at most 92 days') });
+  });
+
+  it('groups first responses by the team or the person owning the conversation when it was answered; the rest is (unassigned)', () => {
+    // Prepare: sara (persian-desk) answered two, reza named directly (no team) one, the VK desk with nobody in hours one.
+    const owned = buckets(
+      { hour: H10, platform: 'telegram', channel: 'support', lang: 'fa', inbound: 6, answersHuman: 3, slaBreaches: 1 },
+      { hour: H10, platform: 'telegram', channel: 'support', lang: 'fa', firstAutomated: 1, withinTarget: 1, responseMs: [30_000] },
+      {
+        hour: H10,
+        platform: 'telegram',
+        channel: 'support',
+        lang: 'fa',
+        person: 'sara',
+        team: 'persian-desk',
+        firstHuman: 1,
+        withinTarget: 1,
+        responseMs: [4 * MINUTE],
+      },
+      {
+        hour: H11,
+        platform: 'x',
+        channel: 'mentions',
+        lang: 'fa',
+        person: 'sara',
+        team: 'persian-desk',
+        firstHuman: 1,
+        responseMs: [12 * MINUTE],
+      },
+      { hour: H11, platform: 'x', channel: 'mentions', lang: 'en', person: 'reza', firstHuman: 1, withinTarget: 1, responseMs: [MINUTE] },
+      { hour: H11, platform: 'vk', channel: 'wall', lang: 'ru', team: 'vk-desk', firstHuman: 1, responseMs: [20 * MINUTE] },
+    );
+    const range = { from: new Date(H10), to: new Date(H12) };
+    const row = (group: ReturnType<typeof analyticsReport>['groups'][number]) => ({
+      key: group.key,
+      person: group.person ?? null,
+      team: group.team ?? null,
+      first: group.firstResponse.count,
+      p50: group.firstResponse.p50Seconds,
+      within: group.firstResponse.withinTarget,
+      inbound: group.inbound,
+    });
+    // Act
+    const byPerson = analyticsReport(owned, { ...range, by: 'person' }, target);
+    const byTeam = analyticsReport(owned, { ...range, by: 'team' }, target);
+    // Assess
+    expect(byPerson.by).toBe('person');
+    expect(byPerson.groups.map(row)).toEqual([
+      { key: UNASSIGNED, person: null, team: null, first: 2, p50: 30, within: 1, inbound: 6 },
+      { key: 'sara', person: 'sara', team: null, first: 2, p50: 240, within: 1, inbound: 0 },
+      { key: 'reza', person: 'reza', team: null, first: 1, p50: 60, within: 1, inbound: 0 },
+    ]);
+    expect(byTeam.groups.map(row)).toEqual([
+      { key: UNASSIGNED, person: null, team: null, first: 2, p50: 30, within: 2, inbound: 6 },
+      { key: 'persian-desk', person: null, team: 'persian-desk', first: 2, p50: 240, within: 1, inbound: 0 },
+      { key: 'vk-desk', person: null, team: 'vk-desk', first: 1, p50: 1200, within: 0, inbound: 0 },
+    ]);
+    // The totals are the same however the groups are formed.
+    expect(byPerson.totals).toEqual(analyticsReport(owned, { ...range, by: 'platform' }, target).totals);
+    expect(byTeam.totals.firstResponse.count).toBe(5);
+  });
+
+  it('takes by=team and by=person, and names every grouping when refusing another', () => {
+    const now = new Date(H12);
+    expect(analyticsRange(new URLSearchParams('by=team'), now).by).toBe('team');
+    expect(analyticsRange(new URLSearchParams('by=person'), now).by).toBe('person');
+    expect(() => analyticsRange(new URLSearchParams('by=owner'), now)).toThrow(/one of platform, channel, lang, team, person/);
   });
 });

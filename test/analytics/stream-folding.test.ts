@@ -72,4 +72,38 @@ describe('foldChanges', () => {
     const recorder = new AnalyticsRecorder({ store, responseTargetMs: () => 600_000 });
     expect(await foldChanges(recorder, store, 'shard-1', [message('generic:a', 0), message('generic:b', 60_000)])).toBe('100');
   });
+
+  it("notes an owner change beside the conversation's clock, in stream order, so the answer after it counts for that owner", async () => {
+    // Prepare
+    const { store } = onceStore();
+    const recorder = new AnalyticsRecorder({ store, responseTargetMs: () => 600_000 });
+    const owned = (position: string, person: string, minutes: number): AnalyticsChange => ({
+      position,
+      source: 'OWNER#generic|c1|owned-1',
+      owned: { conversation: 'generic|c1|owned-1', person, since: new Date(T + minutes * 60_000).toISOString() },
+    });
+    const answer: AnalyticsChange = {
+      position: '104',
+      source: 'ACTION#reply-1',
+      answered: {
+        answer: { platform: 'generic', channel: 'c1', lang: 'und', by: 'automated', conversations: ['generic|c1|owned-1'] },
+        at: new Date(T + 4 * 60_000),
+      },
+    };
+    // Act: sara, then reza, then the answer; a later change to leyla comes after it.
+    expect(
+      await foldChanges(recorder, store, 'shard-1', [
+        message('generic:owned-1', 0),
+        owned('102', 'sara', 1),
+        owned('103', 'reza', 2),
+        answer,
+        owned('105', 'leyla', 5),
+      ]),
+    ).toBeUndefined();
+    // Assess
+    const buckets = await store.read(new Date(T), new Date(T + 3_600_000));
+    expect(buckets.filter((bucket) => bucket.firstAutomated > 0).map((bucket) => [bucket.person, bucket.responseMs])).toEqual([
+      ['reza', [4 * 60_000]],
+    ]);
+  });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { memoryAnalyticsStore } from '../../functions/analytics/memory/analytics-store.js';
 import type { AnalyticsDelta, AnalyticsStore } from '../../functions/analytics/ports.js';
 import type { Adapters } from '../../functions/app/adapters.js';
-import { recordingAnalytics } from '../../functions/app/analytics-recording.js';
+import { recordingAnalytics, withAnalyticsRecording } from '../../functions/app/analytics-recording.js';
+import type { AssignmentStore, ConversationOwner } from '../../functions/assignment/ports.js';
 import { type ActionCommand, commandFor } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import type { ActionStore, DecisionStore } from '../../functions/core/ports.js';
@@ -81,5 +82,46 @@ describe('analytics recording around the pipeline ports', () => {
     expect(adds.length).toBeGreaterThan(0);
     expect(adds.length).toBeLessThanOrEqual(80);
     for (const deltas of adds) expect(deltas).toHaveLength(1);
+  });
+
+  it("notes each owner the assignment store stores beside the conversation's clock, and nothing when the stream carries it", async () => {
+    // Prepare: an assignment store that stores the first change of each conversation and refuses the rest.
+    const stored = new Map<string, ConversationOwner>();
+    const assignments = {
+      assign: async (owner: ConversationOwner, expected: string | undefined) => {
+        if (stored.get(owner.conversation)?.change === owner.change) return 'repeated';
+        if (stored.get(owner.conversation)?.change !== expected) return 'conflict';
+        stored.set(owner.conversation, owner);
+        return 'assigned';
+      },
+    } as unknown as AssignmentStore;
+    const owner = (change: string, person: string, minutes: number): ConversationOwner => ({
+      conversation: 'generic|c1|t1',
+      person,
+      team: 'persian-desk',
+      since: new Date(T + minutes * MINUTE).toISOString(),
+      by: 'user:lead',
+      why: 'test',
+      open: true,
+      change,
+      eventId: 'generic:m1',
+    });
+    const noted: unknown[] = [];
+    const analytics = memoryAnalyticsStore();
+    const watched = { ...analytics, ownerChanged: async (note: Parameters<AnalyticsStore['ownerChanged']>[0]) => void noted.push(note) };
+    const local = withAnalyticsRecording({ ...adaptersWith(watched, []), assignments });
+    // Act: sara, a repeat of that change, a change that lost a race, then reza.
+    expect(await local.assignments!.assign(owner('c1', 'sara', 1), undefined)).toBe('assigned');
+    expect(await local.assignments!.assign(owner('c1', 'sara', 1), undefined)).toBe('repeated');
+    expect(await local.assignments!.assign(owner('c3', 'mina', 2), 'c0')).toBe('conflict');
+    expect(await local.assignments!.assign(owner('c2', 'reza', 3), 'c1')).toBe('assigned');
+    // Assess
+    expect(noted).toEqual([
+      { conversation: 'generic|c1|t1', person: 'sara', team: 'persian-desk', since: T + MINUTE },
+      { conversation: 'generic|c1|t1', person: 'reza', team: 'persian-desk', since: T + 3 * MINUTE },
+    ]);
+    // On AWS the owner's item is on the table's stream: the pipeline's assignment store is handed over as it is.
+    const aws = withAnalyticsRecording({ ...adaptersWith({ ...watched, recordedFromStream: true }, []), assignments });
+    expect(aws.assignments).toBe(assignments);
   });
 });

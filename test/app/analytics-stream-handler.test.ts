@@ -21,6 +21,7 @@ import { signGeneric } from '../../functions/platforms/generic/verify.js';
 import { toCompiledRuleSetFile } from '../../functions/rules/compiled-rule-set.js';
 import { compileRuleObjects, parseFoghornConfig } from '../../functions/rules/index.js';
 import { DynamoAnalyticsStore } from '../../functions/storage/dynamo/analytics-store.js';
+import { DynamoAssignmentStore } from '../../functions/storage/dynamo/assignment-store.js';
 import { ANALYTICS_STREAM } from '../../infra/constructs/analytics-stream.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { countDynamoCalls, type DynamoCalls } from '../support/dynamo-calls.js';
@@ -53,6 +54,8 @@ const failNext: string[] = [];
 let records: DynamoDBRecord[] = [];
 let expected: AnalyticsBucket[] = [];
 let analytics: ReturnType<typeof analyticsStreamStage>;
+/** One webhook through ingest, evaluate and act, as the bus and the queue would hand it on. */
+let through: (body: Record<string, unknown>) => Promise<{ event: CanonicalEvent; commands: ActionCommand[] }>;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'foghorn-analytics-stream-'));
@@ -116,8 +119,19 @@ beforeAll(async () => {
   const act = actStage(adapters);
   analytics = analyticsStreamStage(adapters);
 
+  through = async (body) => {
+    const from = published.length;
+    const sent = queued.length;
+    await ingest(webhook(body));
+    await evaluate(sqs(envelopes(published.slice(from))));
+    await act(sqs(queued.slice(sent)));
+    return {
+      event: JSON.parse(published[from]!.Detail ?? '{}') as CanonicalEvent,
+      commands: queued.slice(sent).map((raw) => JSON.parse(raw) as ActionCommand),
+    };
+  };
+
   const now = Date.now();
-  const minutesAgo = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
   const conversations = [
     // Answered by an auto-reply.
     { id: 'ask-hours', kind: 'message', text: 'What are your opening hours?', author: { id: 'ana' }, createdAt: minutesAgo(3), lang: 'en' },
@@ -136,17 +150,7 @@ beforeAll(async () => {
   ];
   stream.take();
   const steps: Array<{ event: CanonicalEvent; commands: ActionCommand[] }> = [];
-  for (const body of conversations) {
-    const from = published.length;
-    const sent = queued.length;
-    await ingest(webhook(body));
-    await evaluate(sqs(envelopes(published.slice(from))));
-    await act(sqs(queued.slice(sent)));
-    steps.push({
-      event: JSON.parse(published[from]!.Detail ?? '{}') as CanonicalEvent,
-      commands: queued.slice(sent).map((raw) => JSON.parse(raw) as ActionCommand),
-    });
-  }
+  for (const body of conversations) steps.push(await through(body));
   expect(errors).toEqual([]);
   records = stream.take();
   // The local runtime's recorder, told what the pipeline did, in order: each event's decision, then its replies.
@@ -160,6 +164,10 @@ beforeAll(async () => {
   }
   expected = await localStore.read(new Date(now - 3 * 3_600_000), new Date(now + 3_600_000));
 }, 120_000);
+
+/** One fixed now for the whole file, so the times between messages are exact. */
+const startedAt = Date.now();
+const minutesAgo = (minutes: number) => new Date(startedAt - minutes * 60_000).toISOString();
 
 afterAll(() => {
   calls?.stop();
@@ -187,14 +195,17 @@ function completedAt(from: readonly DynamoDBRecord[], commandId: string): Date {
 }
 
 /** The analytics items gone (the pipeline writes none of them), to fold the same stream again from nothing. */
-async function forgetFigures(): Promise<void> {
+async function forgetFigures(kinds = /^(ACLOCK|ANALYTICS)#/): Promise<void> {
   const client = dynamo.current.client;
   const { Items = [] } = await client.send(new ScanCommand({ TableName: dynamo.current.tableName }));
   for (const item of Items) {
-    if (!/^(ACLOCK|ANALYTICS)#/.test(item.pk?.S ?? '')) continue;
+    if (!kinds.test(item.pk?.S ?? '')) continue;
     await client.send(new DeleteItemCommand({ TableName: dynamo.current.tableName, Key: { pk: item.pk!, sk: item.sk! } }));
   }
 }
+
+/** Only the hour buckets gone, as if their writes were lost: the clocks keep what they stopped. */
+const forgetBuckets = () => forgetFigures(/^ANALYTICS#/);
 
 function webhook(event: Record<string, unknown>) {
   const body = Buffer.from(JSON.stringify({ channel: { id: 'web' }, ...event }));
@@ -306,5 +317,83 @@ describe('the analytics stage on the table stream', () => {
     expect(await analytics(batch(records.slice(from)))).toEqual({ state: {}, batchItemFailures: [] });
     expect(await figures()).toEqual(sorted(expected));
     errors.length = 0;
+  });
+});
+
+describe('the analytics stage on the table stream, with owners', () => {
+  it("counts a first response for the person and team owning the conversation when it was answered, from the owner's item", async () => {
+    // Prepare: a message, assigned to sara of the Persian desk (the owner item the assign action writes), then
+    // reassigned to reza, who answers in its thread; a second message nobody owns is answered too.
+    await forgetFigures();
+    stream.take();
+    await through({
+      id: 'ask-owned',
+      kind: 'comment',
+      text: 'Where is my parcel?',
+      author: { id: 'dana' },
+      createdAt: minutesAgo(40),
+      lang: 'fa',
+    });
+    await through({ id: 'ask-free', kind: 'comment', text: 'Anyone there?', author: { id: 'eli' }, createdAt: minutesAgo(40), lang: 'fa' });
+    const owners = new DynamoAssignmentStore(dynamo.current);
+    const owner = {
+      conversation: 'generic|web|ask-owned',
+      by: 'rule:persian',
+      why: 'round robin',
+      open: true,
+      eventId: 'generic:ask-owned',
+    };
+    expect(await owners.assign({ ...owner, person: 'sara', team: 'persian-desk', since: minutesAgo(38), change: 'c-1' }, undefined)).toBe(
+      'assigned',
+    );
+    expect(await owners.assign({ ...owner, person: 'reza', team: 'persian-desk', since: minutesAgo(36), change: 'c-2' }, 'c-1')).toBe(
+      'assigned',
+    );
+    const reply = (id: string, thread: string, minutes: number) => ({
+      id,
+      kind: 'reply',
+      text: 'On its way.',
+      author: { id: 'acme', isSelf: true },
+      thread: { id: thread, replyToId: thread },
+      createdAt: minutesAgo(minutes),
+    });
+    await through(reply('answer-owned', 'ask-owned', 25));
+    await through(reply('answer-free', 'ask-free', 30));
+    // The brand's answer closed the assignment (a third change of the owner's item), which changes no owner.
+    expect((await owners.owner('generic|web|ask-owned'))?.open).toBe(false);
+    expect(errors).toEqual([]);
+    const owned = stream.take();
+    expect(owned.filter((record) => record.dynamodb?.Keys?.pk?.S?.startsWith('OWNER#'))).toHaveLength(3);
+    // Act
+    calls.reset();
+    expect(await analytics(batch(owned))).toEqual({ state: {}, batchItemFailures: [] });
+    // Assess: the clock's start and stop, and the two owner changes noted beside it; nothing for the close.
+    expect(calls.calls.filter((call) => call.keys[0] === 'ACLOCK#generic|web|ask-owned')).toHaveLength(4);
+    const firsts = (await figures())
+      .filter((bucket) => bucket.firstHuman > 0)
+      .map((bucket) => ({
+        person: bucket.person ?? null,
+        team: bucket.team ?? null,
+        firstHuman: bucket.firstHuman,
+        responseMs: bucket.responseMs,
+      }));
+    expect(firsts.sort((a, b) => String(a.person).localeCompare(String(b.person)))).toEqual([
+      { person: null, team: null, firstHuman: 1, responseMs: [10 * 60_000] },
+      { person: 'reza', team: 'persian-desk', firstHuman: 1, responseMs: [15 * 60_000] },
+    ]);
+    // Replayed, the batch counts nothing twice, and an older owner never comes back.
+    expect(await analytics(batch(owned))).toEqual({ state: {}, batchItemFailures: [] });
+    expect((await figures()).reduce((sum, bucket) => sum + bucket.firstHuman, 0)).toBe(2);
+    // Reassigned to mina after the answer, then the buckets' writes lost and the batch folded again: the answer still
+    // counts for reza, who owned the conversation when it was given.
+    await new DynamoAnalyticsStore(dynamo.current).ownerChanged({ conversation: owner.conversation, person: 'mina', since: Date.now() });
+    await forgetBuckets();
+    expect(await analytics(batch(owned))).toEqual({ state: {}, batchItemFailures: [] });
+    expect(
+      (await figures())
+        .filter((bucket) => bucket.firstHuman > 0)
+        .map((bucket) => bucket.person ?? null)
+        .sort(),
+    ).toEqual([null, 'reza']);
   });
 });

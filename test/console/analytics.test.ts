@@ -103,3 +103,97 @@ describe('the console in Chromium: response-time analytics', () => {
     expect(h.problems).toEqual([]);
   });
 });
+
+/**
+ * The Analytics page by team and by person, in Chromium, on figures the real local runtime recorded: a message a
+ * rule assigns to the Persian desk (sara's turn), answered by the brand 4 minutes later, and one nobody owns,
+ * answered 6 minutes later.
+ */
+describe('the console in Chromium: response-time analytics by team and by person', () => {
+  let h: ConsoleHarness;
+  const url = () => h.runtime.url;
+
+  beforeAll(async () => {
+    h = await startConsole(
+      {
+        'desk.yaml': `
+id: to-persian-desk
+when: { all: [{ fact: text, operator: containsAny, value: ["persian"] }] }
+then: [{ assign: { team: persian-desk } }]
+`,
+      },
+      [
+        'timezone: UTC',
+        'people:',
+        '  sara: { name: Sara Ahmadi }',
+        '  reza: { name: Reza Karimi }',
+        'teams:',
+        '  persian-desk: { members: [sara, reza], strategy: round-robin }',
+        '',
+      ].join('\n'),
+    );
+    const t = Math.floor((Date.now() - 10 * MINUTE) / 1000) * 1000;
+    const ask = (id: string, text: string) =>
+      h.post(genericEvent(id, text, { channel: { id: CHANNEL }, thread: { id }, createdAt: new Date(t).toISOString(), lang: 'fa' }));
+    const answer = (id: string, thread: string, after: number) =>
+      h.post(
+        genericEvent(id, 'On it.', {
+          author: { id: 'acme', name: 'Acme Support', isSelf: true },
+          channel: { id: CHANNEL },
+          thread: { id: thread, replyToId: thread },
+          createdAt: new Date(t + after).toISOString(),
+        }),
+      );
+    await ask('owned-1', 'A persian question');
+    await ask('free-1', 'Hello?');
+    await waitForQueuesToDrain(url());
+    await answer('owned-answer', 'owned-1', 4 * MINUTE);
+    await answer('free-answer', 'free-1', 6 * MINUTE);
+    await waitForQueuesToDrain(url());
+    await waitFor('the figures by person', async () => {
+      const report = await getJson<Report>(`${url()}/api/analytics?from=24h&by=person`);
+      return report.groups.find((group) => group.key === 'sara' && group.firstResponse.count === 1);
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('offers Team and Person beside the other groupings, and shows who answered how fast', async () => {
+    // Prepare
+    const { page } = h;
+    await page.goto(`${url()}/analytics`);
+    await page.locator('[data-state="figures"]').waitFor();
+    expect(await page.locator('select[name="by"] option').allTextContents()).toEqual(['Platform', 'Channel', 'Language', 'Team', 'Person']);
+    // Act
+    await page.selectOption('select[name="by"]', 'person');
+    // Assess
+    const sara = page.locator('table[data-table="groups"] tr[data-group="sara"]');
+    await sara.waitFor();
+    // Named as in people: once the page has the teams.
+    await expect.poll(() => sara.locator('th').textContent()).toBe('Sara Ahmadi');
+    expect(await sara.locator('[data-figure="p50"]').getAttribute('data-seconds')).toBe('240');
+    expect(await sara.locator('[data-figure="first-responses"]').textContent()).toBe('1');
+    const nobody = page.locator('table[data-table="groups"] tr[data-group="(unassigned)"]');
+    expect(await nobody.locator('th').textContent()).toBe('Not assigned to anyone');
+    expect(await nobody.locator('[data-figure="p50"]').getAttribute('data-seconds')).toBe('360');
+    expect(await page.locator('[data-note="owners"]').isVisible()).toBe(true);
+    expect(await page.locator('table[data-table="groups"] thead th').allTextContents()).not.toContain('Messages in');
+    await h.screenshot(page, 'analytics-by-person');
+
+    // Act
+    await page.selectOption('select[name="by"]', 'team');
+    // Assess
+    const desk = page.locator('table[data-table="groups"] tr[data-group="persian-desk"]');
+    await desk.waitFor();
+    expect(await desk.locator('[data-figure="p50"]').getAttribute('data-seconds')).toBe('240');
+    expect(await page.locator('table[data-table="groups"] tr[data-group="sara"]').count()).toBe(0);
+
+    // Back to a grouping by where: every column again.
+    await page.selectOption('select[name="by"]', 'channel');
+    await page.locator(`table[data-table="groups"] tr[data-group="generic:${CHANNEL}"]`).waitFor();
+    expect(await page.locator('table[data-table="groups"] thead th').allTextContents()).toContain('Messages in');
+    expect(await page.locator('[data-note="owners"]').count()).toBe(0);
+    expect(h.problems).toEqual([]);
+  });
+});

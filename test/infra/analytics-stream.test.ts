@@ -28,7 +28,7 @@ describe('the analytics stream', () => {
     expect(resources[synth.logicalId(synth.stack.table)]!.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
   });
 
-  it('feeds the analytics function in batches, filtered to a decision put and a reply completed, with retries that end in its own DLQ', () => {
+  it('feeds the analytics function in batches, filtered to a decision put, an owner put or changed and a reply completed, with retries that end in its own DLQ', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, mapping]) => mapping.Properties.FunctionName?.Ref === functionId);
     expect(mappings).toHaveLength(1);
     const mapping = mappings[0]![1].Properties;
@@ -48,6 +48,7 @@ describe('the analytics stream', () => {
     });
     expect(mapping.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern))).toEqual([
       { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['DECISION'] } } } },
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: ['OWNER'] } } } },
       {
         eventName: ['MODIFY'],
         dynamodb: { Keys: { sk: { S: ['ACTION'] } }, NewImage: { status: { S: ['succeeded'] }, type: { S: ['reply'] } } },

@@ -6,6 +6,7 @@ import { query } from '../api.js';
 import { Loading, Notice } from '../components/notice.js';
 import { useApi } from '../components/use-api.js';
 import { count, duration, exactly, languageName, platformName, when } from '../format.js';
+import type { Team } from '../types.js';
 
 /** The answer of GET /api/analytics (functions/analytics/report.ts). */
 interface Figures {
@@ -29,6 +30,8 @@ interface Group extends Figures {
   platform?: string;
   channel?: string;
   lang?: string;
+  team?: string;
+  person?: string;
 }
 
 interface Report {
@@ -43,7 +46,7 @@ interface Report {
   topRules: Array<{ ruleId: string; hits: number }>;
 }
 
-type GroupBy = 'platform' | 'channel' | 'lang';
+type GroupBy = 'platform' | 'channel' | 'lang' | 'team' | 'person';
 
 const RANGES = [
   { value: '24h', label: '24 h' },
@@ -56,7 +59,15 @@ const GROUPINGS: Array<{ value: GroupBy; label: string; heading: string }> = [
   { value: 'platform', label: 'Platform', heading: 'Platform' },
   { value: 'channel', label: 'Channel', heading: 'Channel' },
   { value: 'lang', label: 'Language', heading: 'Language' },
+  { value: 'team', label: 'Team', heading: 'Team' },
+  { value: 'person', label: 'Person', heading: 'Person' },
 ];
+
+/** The group of what no owner is known for (functions/analytics/report.ts UNASSIGNED). */
+const UNASSIGNED = '(unassigned)';
+
+/** By team and by person, only first responses are split: they count for whoever owned the conversation when answered. */
+const byOwner = (by: GroupBy) => by === 'team' || by === 'person';
 
 const SPIKE_FILL = 'rgba(161, 38, 43, 0.14)';
 const ACCENT = '#2f5d8a';
@@ -120,6 +131,13 @@ function FiguresView({ report }: { report: Report }) {
   const { totals } = report;
   const first = totals.firstResponse;
   const heading = GROUPINGS.find((option) => option.value === report.by)?.heading ?? 'Group';
+  const owners = byOwner(report.by);
+  // People by their names in people: (GET /api/teams; ids when it has none, as without assignment).
+  const { data: teams } = useApi<{ teams: Team[] }>('/api/teams');
+  const names = new Map<string, string>();
+  for (const team of teams?.teams ?? []) for (const member of team.members) names.set(member.id, member.name);
+  // By owner, a group without a first response (the messages nobody has answered yet) says nothing about anyone.
+  const groups = owners ? report.groups.filter((group) => group.firstResponse.count > 0) : report.groups;
   return (
     <div data-state="figures" data-from={report.from} data-to={report.to}>
       <p class="muted small">
@@ -164,29 +182,38 @@ function FiguresView({ report }: { report: Report }) {
       <InboundChart report={report} />
 
       <h2>First response by {heading.toLowerCase()}</h2>
-      <ResponseBars groups={report.groups} by={report.by} heading={heading} />
+      {owners ? (
+        <p class="muted small" data-note="owners">
+          Each first response counts for whoever the conversation was assigned to when it was answered. Messages in, later answers and SLA
+          breaches are not split by {heading.toLowerCase()}: they are in the totals above. “By Foghorn” and “By people” here say who gave
+          those first responses.
+        </p>
+      ) : null}
+      <ResponseBars groups={report.groups} by={report.by} heading={heading} names={names} />
       <table data-table="groups">
         <thead>
           <tr>
             <th scope="col">{heading}</th>
-            <NumberColumn>Messages in</NumberColumn>
+            {owners ? null : <NumberColumn>Messages in</NumberColumn>}
             <NumberColumn>First responses</NumberColumn>
             <NumberColumn>p50</NumberColumn>
             <NumberColumn>p90</NumberColumn>
             <NumberColumn>Within target</NumberColumn>
             <NumberColumn>By Foghorn</NumberColumn>
             <NumberColumn>By people</NumberColumn>
-            <NumberColumn>SLA breaches</NumberColumn>
+            {owners ? null : <NumberColumn>SLA breaches</NumberColumn>}
           </tr>
         </thead>
         <tbody>
-          {report.groups.map((group) => (
+          {groups.map((group) => (
             <tr key={group.key} data-group={group.key}>
               <th scope="row" dir="auto">
-                {groupName(group, report.by)}
+                {groupName(group, report.by, names)}
               </th>
-              <td class="number">{count(group.inbound)}</td>
-              <td class="number">{count(group.firstResponse.count)}</td>
+              {owners ? null : <td class="number">{count(group.inbound)}</td>}
+              <td class="number" data-figure="first-responses">
+                {count(group.firstResponse.count)}
+              </td>
               <td class="number" data-figure="p50" data-seconds={group.firstResponse.p50Seconds ?? ''}>
                 {seconds(group.firstResponse.p50Seconds)}
               </td>
@@ -196,9 +223,10 @@ function FiguresView({ report }: { report: Report }) {
               <td class="number" data-figure="within-target">
                 {share(group.firstResponse.shareWithinTarget)}
               </td>
-              <td class="number">{count(group.answers.automated)}</td>
-              <td class="number">{count(group.answers.human)}</td>
-              <td class="number">{count(group.slaBreaches)}</td>
+              {/* By owner, who gave the first responses; otherwise every answer. */}
+              <td class="number">{count(owners ? group.firstResponse.automated : group.answers.automated)}</td>
+              <td class="number">{count(owners ? group.firstResponse.human : group.answers.human)}</td>
+              {owners ? null : <td class="number">{count(group.slaBreaches)}</td>}
             </tr>
           ))}
         </tbody>
@@ -334,7 +362,17 @@ function InboundChart({ report }: { report: Report }) {
 }
 
 /** p50 and p90 of each group as bars on one scale; the group table below has the numbers. */
-function ResponseBars({ groups, by, heading }: { groups: Group[]; by: GroupBy; heading: string }) {
+function ResponseBars({
+  groups,
+  by,
+  heading,
+  names,
+}: {
+  groups: Group[];
+  by: GroupBy;
+  heading: string;
+  names: ReadonlyMap<string, string>;
+}) {
   const answered = groups.filter((group) => group.firstResponse.count > 0);
   if (answered.length === 0) return <p class="muted">No first response in this time range.</p>;
   const longest = Math.max(...answered.map((group) => group.firstResponse.p90Seconds ?? 0), 1);
@@ -348,7 +386,7 @@ function ResponseBars({ groups, by, heading }: { groups: Group[]; by: GroupBy; h
           {answered.map((group) => (
             <tr key={group.key}>
               <th scope="row" dir="auto">
-                {groupName(group, by)}
+                {groupName(group, by, names)}
               </th>
               <td>
                 <Bar
@@ -489,7 +527,12 @@ function Swatch({ color }: { color: string }) {
   );
 }
 
-function groupName(group: Group, by: GroupBy): string {
+function groupName(group: Group, by: GroupBy, names: ReadonlyMap<string, string>): string {
+  if (by === 'team' || by === 'person') {
+    if (group.key === UNASSIGNED) return 'Not assigned to anyone';
+    const id = group[by] ?? group.key;
+    return by === 'person' ? (names.get(id) ?? id) : id;
+  }
   if (by === 'lang') return group.lang === 'und' || !group.lang ? 'Not known' : languageName(group.lang);
   if (by === 'channel') return `${platformName(group.platform ?? '')} · ${group.channel ?? group.key}`;
   return platformName(group.platform ?? group.key);

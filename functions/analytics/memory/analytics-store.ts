@@ -1,9 +1,17 @@
-import { addToBucket, bucketId, firstResponse, hoursBetween, stops } from '../figures.js';
-import { type AnalyticsBucket, type AnalyticsDelta, type AnalyticsStore, CLOCK_RETENTION_MS, type ClockStart } from '../ports.js';
+import { addToBucket, bucketId, firstResponse, hoursBetween, ownerAnswering, stops } from '../figures.js';
+import {
+  type AnalyticsBucket,
+  type AnalyticsDelta,
+  type AnalyticsStore,
+  CLOCK_RETENTION_MS,
+  type ClockStart,
+  type OwnerNote,
+} from '../ports.js';
 
 interface ClockRecord {
   running?: ClockStart;
   answeredAt?: number;
+  owner?: Omit<OwnerNote, 'conversation'>;
   /** Epoch ms: from then on the record is gone (CLOCK_RETENTION_MS after its last change). */
   expiresAt: number;
 }
@@ -30,14 +38,29 @@ export function memoryAnalyticsStore(): AnalyticsStore {
       clocks.set(start.conversation, { ...record, running: { ...start }, expiresAt: start.at + CLOCK_RETENTION_MS });
     },
     async stopClocks(stop) {
-      for (const conversation of new Set(stop.conversations)) {
+      const conversations = [...new Set(stop.conversations)];
+      const owner = ownerAnswering(conversations.map((conversation) => current(conversation, stop.at)?.owner));
+      for (const conversation of conversations) {
         const record = current(conversation, stop.at);
         if (!record?.running && record?.answeredAt !== undefined && record.answeredAt >= stop.at) continue;
         if (record?.running && !stops(record.running, stop)) continue;
-        if (record?.running) add(firstResponse(record.running, stop));
-        clocks.set(conversation, { answeredAt: Math.max(record?.answeredAt ?? stop.at, stop.at), expiresAt: stop.at + CLOCK_RETENTION_MS });
+        if (record?.running) add(firstResponse(record.running, stop, owner));
+        clocks.set(conversation, {
+          answeredAt: Math.max(record?.answeredAt ?? stop.at, stop.at),
+          ...(record?.owner ? { owner: record.owner } : {}),
+          expiresAt: stop.at + CLOCK_RETENTION_MS,
+        });
       }
       return [];
+    },
+    async ownerChanged({ conversation, ...note }) {
+      const record = current(conversation, note.since);
+      if (record?.owner && record.owner.since > note.since) return;
+      clocks.set(conversation, {
+        ...record,
+        owner: { ...note },
+        expiresAt: Math.max(record?.expiresAt ?? 0, note.since + CLOCK_RETENTION_MS),
+      });
     },
     async read(from, to) {
       const hours = new Set(hoursBetween(from, to));

@@ -1,12 +1,15 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   bucketId,
+  bucketParts,
   COUNT_FIELDS,
   emptyBucket,
   firstResponse,
   histogramBin,
   hoursBetween,
   mergeDeltas,
+  ownerAnswering,
+  ownerOf,
   RESPONSE_TIMES_PER_BUCKET,
 } from '../../analytics/figures.js';
 import {
@@ -16,6 +19,7 @@ import {
   CLOCK_RETENTION_MS,
   type ClockStart,
   type ClockStop,
+  type OwnerNote,
   type SpikeMark,
 } from '../../analytics/ports.js';
 import type { Contribution, OnceAnalyticsStore } from '../../analytics/stream-folding.js';
@@ -24,12 +28,14 @@ import { TABLE_KEYS } from './table.js';
 
 /**
  * Response-time analytics in Foghorn's table.
- * - A bucket is `ANALYTICS#<day>` / `<hour>#<platform>#<channel>#<lang>` (parts URI-encoded): its counts, its
+ * - A bucket is `ANALYTICS#<day>` / `<hour>#<platform>#<channel>#<lang>` (parts URI-encoded; `#<person>#<team>` after
+ *   them for first responses an owner gave): its counts, its
  *   histogram bins (`rt#<bin>`) and rule hits (`hit#<rule>`) are top-level numbers added with one `ADD` per bucket
  *   and batch (`add` merges a batch's deltas first), its exact times a list appended to while it has room (a
  *   conditional append; a full bucket's update is sent again without it), its spike marks a list. No read.
  * - A conversation's clock is `ACLOCK#<conversation>` / `CLOCK`: started and stopped with conditional updates, so
- *   concurrent evaluators start one clock and exactly one answer stops it (the stop returns the old item).
+ *   concurrent evaluators start one clock and exactly one answer stops it (the stop returns the old item, with the
+ *   owner an assignment noted there: `ownerPerson`, `ownerTeam`, `ownerSince`, kept across stops).
  * Buckets are kept a year and a month, clocks CLOCK_RETENTION_MS after their last change (`ttl`).
  */
 export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore {
@@ -130,7 +136,7 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
   }
 
   async stopClocks(stop: ClockStop): Promise<AnalyticsDelta[]> {
-    const measured = await Promise.all(
+    const stopped = await Promise.all(
       [...new Set(stop.conversations)].map(async (conversation) => {
         const answer = await this.options.client
           .send(
@@ -138,7 +144,7 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
               TableName: this.options.tableName,
               Key: clockKey(conversation),
               // With a source, the clock it stopped is kept beside the answer (copied in the same write), so the same
-              // source stopping it again (a replayed change) measures it again.
+              // source stopping it again (a replayed change) measures it again. The owner noted stays.
               UpdateExpression: [
                 `SET #answered = :at, #ttl = :ttl${stop.source === undefined ? '' : `, ${STOPPED_SET}`}`,
                 'REMOVE #opened, #message, #platform, #channel, #lang',
@@ -162,23 +168,32 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
             return { old: fromItem<ClockItem>((error as { Item?: Record<string, AttributeValue> }).Item), replay: true };
           });
         const { old, replay } = answer;
+        const expired = old?.ttl !== undefined && old.ttl * 1000 <= stop.at;
+        const owner =
+          old?.ownerSince === undefined || expired
+            ? undefined
+            : { ...ownerOf({ person: old.ownerPerson, team: old.ownerTeam }), since: old.ownerSince };
         if (replay) {
-          // Refused: only this very source stopping the clock before (a replayed change) measures it again.
+          // Refused: only this very source stopping the clock before (a replayed change) measures it again, for the
+          // owner noted when it did.
           const stoppedBefore = stop.source !== undefined && old?.stoppedBy === stop.source && old.answeredAt === stop.at;
-          if (!stoppedBefore || old.stoppedOpenedAt === undefined || old.stoppedOpenedAt < 0) return undefined;
-          return firstResponse(
-            {
-              conversation,
-              messageId: old.stoppedMessageId ?? '',
-              at: old.stoppedOpenedAt,
-              platform: old.stoppedPlatform ?? '',
-              channel: old.stoppedChannel ?? '',
-              lang: old.stoppedLang ?? '',
-            },
-            stop,
-          );
+          if (!stoppedBefore) return { owner };
+          const ownerThen =
+            old.stoppedOwnerSince === undefined || old.stoppedOwnerSince < 0
+              ? undefined
+              : { ...ownerOf({ person: old.stoppedOwnerPerson, team: old.stoppedOwnerTeam }), since: old.stoppedOwnerSince };
+          if (old.stoppedOpenedAt === undefined || old.stoppedOpenedAt < 0) return { owner: ownerThen };
+          const clock: ClockStart = {
+            conversation,
+            messageId: old.stoppedMessageId ?? '',
+            at: old.stoppedOpenedAt,
+            platform: old.stoppedPlatform ?? '',
+            channel: old.stoppedChannel ?? '',
+            lang: old.stoppedLang ?? '',
+          };
+          return { clock, owner: ownerThen };
         }
-        if (old?.openedAt === undefined || (old.ttl !== undefined && old.ttl * 1000 <= stop.at)) return undefined;
+        if (old?.openedAt === undefined || expired) return { owner };
         const clock: ClockStart = {
           conversation,
           messageId: old.messageId ?? '',
@@ -187,10 +202,39 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
           channel: old.channel ?? '',
           lang: old.lang ?? '',
         };
-        return firstResponse(clock, stop);
+        return { clock, owner };
       }),
     );
-    return measured.filter((delta): delta is AnalyticsDelta => delta !== undefined);
+    const owner = ownerAnswering(stopped.map((one) => one.owner));
+    return stopped.flatMap(({ clock }) => (clock ? [firstResponse(clock, stop, owner)] : []));
+  }
+
+  async ownerChanged(note: OwnerNote): Promise<void> {
+    const sets = ['#ownerSince = :since', '#ttl = if_not_exists(#ttl, :ttl)'];
+    const removes: string[] = [];
+    const values: Record<string, unknown> = { ':since': note.since, ':ttl': ttlOf(note.since) };
+    for (const [name, value] of [
+      ['#ownerPerson', note.person],
+      ['#ownerTeam', note.team],
+    ] as const) {
+      if (value) {
+        sets.push(`${name} = ${name.replace('#', ':')}`);
+        values[name.replace('#', ':')] = value;
+      } else removes.push(name);
+    }
+    await this.options.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: clockKey(note.conversation),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          // A replayed older assignment never takes the conversation back from a newer one.
+          ConditionExpression: 'attribute_not_exists(#ownerSince) OR #ownerSince <= :since',
+          ExpressionAttributeNames: OWNER_NAMES,
+          ExpressionAttributeValues: toItem(values),
+        }),
+      )
+      .catch(ignoreConditionFailure);
   }
 
   async read(from: Date, to: Date): Promise<AnalyticsBucket[]> {
@@ -249,11 +293,20 @@ const CLOCK_NAMES = {
   '#ttl': TABLE_KEYS.ttl,
 };
 
+const OWNER_NAMES = {
+  '#ownerSince': 'ownerSince',
+  '#ownerPerson': 'ownerPerson',
+  '#ownerTeam': 'ownerTeam',
+  '#ttl': TABLE_KEYS.ttl,
+};
+
 interface BucketItem {
   hour: string;
   platform: string;
   channel: string;
   lang: string;
+  person?: string;
+  team?: string;
   responseMs?: number[];
   spikes?: SpikeMark[];
   [attribute: string]: unknown;
@@ -267,6 +320,10 @@ const STOPPED_SET = [
   '#sPlatform = if_not_exists(#platform, :blank)',
   '#sChannel = if_not_exists(#channel, :blank)',
   '#sLang = if_not_exists(#lang, :blank)',
+  // The owner at the stop, so that a replay counts for the owner it counted for, whoever owns the conversation now.
+  '#sOwnerPerson = if_not_exists(#ownerPerson, :blank)',
+  '#sOwnerTeam = if_not_exists(#ownerTeam, :blank)',
+  '#sOwnerSince = if_not_exists(#ownerSince, :none)',
 ].join(', ');
 
 const STOPPED_NAMES = {
@@ -276,6 +333,12 @@ const STOPPED_NAMES = {
   '#sPlatform': 'stoppedPlatform',
   '#sChannel': 'stoppedChannel',
   '#sLang': 'stoppedLang',
+  '#sOwnerPerson': 'stoppedOwnerPerson',
+  '#sOwnerTeam': 'stoppedOwnerTeam',
+  '#sOwnerSince': 'stoppedOwnerSince',
+  '#ownerPerson': 'ownerPerson',
+  '#ownerTeam': 'ownerTeam',
+  '#ownerSince': 'ownerSince',
 };
 
 /** Tries of one bucket's once-only update: each refusal drops what the bucket already has, or a full list of times. */
@@ -297,12 +360,18 @@ interface ClockItem {
   stoppedPlatform?: string;
   stoppedChannel?: string;
   stoppedLang?: string;
+  stoppedOwnerPerson?: string;
+  stoppedOwnerTeam?: string;
+  stoppedOwnerSince?: number;
   openedAt?: number;
   answeredAt?: number;
   messageId?: string;
   platform?: string;
   channel?: string;
   lang?: string;
+  ownerSince?: number;
+  ownerPerson?: string;
+  ownerTeam?: string;
   ttl?: number;
 }
 
@@ -355,6 +424,11 @@ function update(
   for (const [rule, hits] of Object.entries(delta.ruleHits ?? {})) add(`hit#${rule}`, hits);
 
   const sets = ['#hour = :hour', '#platform = :platform', '#channel = :channel', '#lang = :lang', '#ttl = :ttl'];
+  for (const [attribute, value] of Object.entries(ownerOf(delta))) {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    sets.push(`#${attribute} = :${attribute}`);
+  }
   const conditions: string[] = [];
   const times = delta.responseMs ?? [];
   if (appendTimes) {
@@ -383,7 +457,7 @@ function update(
     TableName: tableName,
     Key: toItem({
       pk: `${BUCKET_PREFIX}${delta.hour.slice(0, 10)}`,
-      sk: [delta.hour, delta.platform, delta.channel, delta.lang].map(encodeURIComponent).join('#'),
+      sk: bucketParts(delta).map(encodeURIComponent).join('#'),
     }),
     UpdateExpression: `SET ${sets.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
     ...(condition ? { ConditionExpression: condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),

@@ -1,4 +1,4 @@
-import { addToBucket, bucketId, firstResponse, mergeDeltas, stops } from '../../analytics/figures.js';
+import { addToBucket, bucketId, firstResponse, mergeDeltas, ownerAnswering, stops } from '../../analytics/figures.js';
 import {
   type AnalyticsBucket,
   type AnalyticsDelta,
@@ -6,12 +6,14 @@ import {
   CLOCK_RETENTION_MS,
   type ClockStart,
   type ClockStop,
+  type OwnerNote,
 } from '../../analytics/ports.js';
 import type { EmbeddedDatabase, WriteTx } from './database.js';
 
 /**
  * Response-time analytics in the embedded database: a bucket is `analytics/bucket/<hour>/<platform>/<channel>/<lang>`
- * (parts URI-encoded, so keys sort by hour), a conversation's clock `analytics/clock/<conversation>`, and
+ * (parts URI-encoded, so keys sort by hour; `…/<person>/<team>` after them for first responses an owner gave), a
+ * conversation's clock `analytics/clock/<conversation>` (with the owner noted there by an assignment), and
  * `analytics/clock-expiry/<epoch ms>/<conversation>` orders clocks by expiry so old ones can be removed.
  *
  * Recording never adds a write, or a read, to the pipeline. `add`, `startClock` and `stopClocks` only note what they
@@ -53,6 +55,10 @@ export class EmbeddedAnalyticsStore implements AnalyticsStore {
     return [];
   }
 
+  async ownerChanged(note: OwnerNote): Promise<void> {
+    this.note({ owner: { ...note } });
+  }
+
   async read(from: Date, to: Date): Promise<AnalyticsBucket[]> {
     await this.db.flushStaged();
     // Bucket keys start with the encoded hour, which sorts as the hour does: the range is the hours [from, to).
@@ -80,7 +86,7 @@ export class EmbeddedAnalyticsStore implements AnalyticsStore {
   }
 }
 
-type PendingOp = { add: AnalyticsDelta[] } | { start: ClockStart } | { stop: ClockStop };
+type PendingOp = { add: AnalyticsDelta[] } | { start: ClockStart } | { stop: ClockStop } | { owner: OwnerNote };
 
 /** Replays a window in order (clocks through the transaction), then adds its figures: each bucket read and written once. */
 function applyWindow(tx: WriteTx, window: readonly PendingOp[]): void {
@@ -95,7 +101,8 @@ function applyWindow(tx: WriteTx, window: readonly PendingOp[]): void {
         started.count += 1;
         started.latest = Math.max(started.latest, op.start.at);
       }
-    } else stopIn(tx, op.stop, figures);
+    } else if ('owner' in op) ownerIn(tx, op.owner);
+    else stopIn(tx, op.stop, figures);
   }
   if (started.count > 0) pruneExpired(tx, started.latest, PRUNE_PER_START * started.count);
   for (const delta of mergeDeltas(figures)) addIn(tx, delta);
@@ -111,14 +118,30 @@ function startIn(tx: WriteTx, start: ClockStart): boolean {
 }
 
 function stopIn(tx: WriteTx, stop: ClockStop, figures: AnalyticsDelta[]): void {
-  for (const conversation of stop.conversations) {
-    const stored = tx.get<ClockRecord>(`${CLOCKS}${conversation}`);
-    const record = live(stored, stop.at);
-    if (!record?.running && record?.answeredAt !== undefined && record.answeredAt >= stop.at) continue;
-    if (record?.running && !stops(record.running, stop)) continue;
-    if (record?.running) figures.push(firstResponse(record.running, stop));
-    putClock(tx, conversation, stored, { answeredAt: Math.max(record?.answeredAt ?? stop.at, stop.at) }, stop.at);
-  }
+  const stored = stop.conversations.map((conversation) => tx.get<ClockRecord>(`${CLOCKS}${conversation}`));
+  const owner = ownerAnswering(stored.map((record) => live(record, stop.at)?.owner));
+  stop.conversations.forEach((conversation, index) => {
+    const before = stored[index];
+    const record = live(before, stop.at);
+    if (!record?.running && record?.answeredAt !== undefined && record.answeredAt >= stop.at) return;
+    if (record?.running && !stops(record.running, stop)) return;
+    if (record?.running) figures.push(firstResponse(record.running, stop, owner));
+    putClock(
+      tx,
+      conversation,
+      before,
+      { answeredAt: Math.max(record?.answeredAt ?? stop.at, stop.at), ...(record?.owner ? { owner: record.owner } : {}) },
+      stop.at,
+    );
+  });
+}
+
+/** Notes the owner beside the conversation's clock, unless a more recent note is kept. */
+function ownerIn(tx: WriteTx, { conversation, ...note }: OwnerNote): void {
+  const stored = tx.get<ClockRecord>(`${CLOCKS}${conversation}`);
+  const record = live(stored, note.since);
+  if (record?.owner && record.owner.since > note.since) return;
+  putClock(tx, conversation, stored, { ...record, owner: note }, Math.max(note.since, (record?.expiresAt ?? 0) - CLOCK_RETENTION_MS));
 }
 
 /** A delta the caller can no longer change: its lists and rule hits copied (their elements are plain values). */
@@ -141,6 +164,8 @@ const PRUNE_PER_START = 4;
 interface ClockRecord {
   running?: ClockStart;
   answeredAt?: number;
+  /** Who owns the conversation (an assignment), for the first response measured next. */
+  owner?: Omit<OwnerNote, 'conversation'>;
   /** Epoch ms: from then on the record is gone (CLOCK_RETENTION_MS after its last change). */
   expiresAt: number;
 }

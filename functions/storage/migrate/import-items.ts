@@ -40,7 +40,7 @@ import { unpackRawBody } from '../raw-body.js';
  *   LIMIT#<key> / W#<n>     rule/<key>/fixed { windows (the latest two), until }
  *   CURSOR#<platform>       EmbeddedCursorStore.put
  *   ANALYTICS#<day> / …     analytics/bucket/<bucket id> (add() takes deltas, and a full bucket's histogram is not one)
- *   ACLOCK#<conversation>   analytics/clock/<conversation> and analytics/clock-expiry/… ; expired ones are skipped
+ *   ACLOCK#<conversation>   analytics/clock/<conversation> (with its owner note) and analytics/clock-expiry/… ; expired ones are skipped
  *   QUEUE#<name> / <id>     EmbeddedQueueStorage.put (same id, send time and receive count), for the topology's queues
  *   QUEUE#<name> / ~receipts#<id>  EmbeddedQueueStorage.putJournal (the receive it stands for is counted at the next start)
  *
@@ -294,7 +294,15 @@ export class DynamoItemImporter {
 
   private analyticsBucket(item: Item): undefined {
     if (typeof item.hour !== 'string') return this.unknown(item.pk);
-    const key = { hour: item.hour, platform: String(item.platform), channel: String(item.channel), lang: String(item.lang) };
+    const key = {
+      hour: item.hour,
+      platform: String(item.platform),
+      channel: String(item.channel),
+      lang: String(item.lang),
+      // The owner a first response counted for (by team and by person), when the bucket has one.
+      ...(typeof item.person === 'string' ? { person: item.person } : {}),
+      ...(typeof item.team === 'string' ? { team: item.team } : {}),
+    };
     // As DynamoAnalyticsStore reads a bucket back (bucketOf): counts, `rt#<bin>` histogram, `hit#<rule>` hits.
     const bucket: AnalyticsBucket = emptyBucket(key);
     for (const field of COUNT_FIELDS) bucket[field] = typeof item[field] === 'number' ? (item[field] as number) : 0;
@@ -311,7 +319,12 @@ export class DynamoItemImporter {
   private clock(conversation: string, item: Item): undefined {
     const expiresAt = Number(item.ttl) * 1000;
     if (!(expiresAt > this.now.getTime())) return this.skip('analytics clocks', 1, 'expired (past their retention)');
-    const record: { running?: ClockStart; answeredAt?: number; expiresAt: number } = { expiresAt };
+    const record: {
+      running?: ClockStart;
+      answeredAt?: number;
+      owner?: { person?: string; team?: string; since: number };
+      expiresAt: number;
+    } = { expiresAt };
     if (typeof item.openedAt === 'number') {
       record.running = {
         conversation,
@@ -323,6 +336,12 @@ export class DynamoItemImporter {
       };
     }
     if (typeof item.answeredAt === 'number') record.answeredAt = item.answeredAt;
+    if (typeof item.ownerSince === 'number')
+      record.owner = {
+        ...(typeof item.ownerPerson === 'string' ? { person: item.ownerPerson } : {}),
+        ...(typeof item.ownerTeam === 'string' ? { team: item.ownerTeam } : {}),
+        since: item.ownerSince,
+      };
     this.write('analytics clocks', (tx) => {
       tx.put(`analytics/clock/${conversation}`, record);
       tx.put(`analytics/clock-expiry/${String(Math.max(0, expiresAt)).padStart(15, '0')}/${conversation}`, true);

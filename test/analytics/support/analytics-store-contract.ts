@@ -155,3 +155,87 @@ export function analyticsStoreContract(make: () => AnalyticsStore): void {
     expect(await responses(store, t + CLOCK_RETENTION_MS + 2 * HOUR - 2 * HOUR)).toEqual([MINUTE]);
   });
 }
+
+/** The owners an AnalyticsStore notes beside its clocks, for the figures by team and by person. */
+export function analyticsOwnerContract(make: () => AnalyticsStore): void {
+  const MINUTE = 60_000;
+  const HOUR = 60 * MINUTE;
+  let day = 0;
+  const freshDay = () => Date.parse('2026-05-01T00:00:00.000Z') + day++ * 24 * HOUR;
+  const dims = { platform: 'generic', channel: 'web', lang: 'en' };
+  const start = (conversation: string, at: number): ClockStart => ({
+    conversation,
+    messageId: `generic:${conversation}-${at}`,
+    at,
+    ...dims,
+  });
+  const stop = (conversations: string[], at: number, extra: Partial<ClockStop> = {}): ClockStop => ({
+    conversations,
+    at,
+    by: 'human',
+    targetMs: 10 * MINUTE,
+    ...extra,
+  });
+  const stopAndAdd = async (store: AnalyticsStore, clockStop: ClockStop) => store.add(await store.stopClocks(clockStop));
+  /** Each bucket's owner with its first responses and times, sorted. */
+  const owned = async (store: AnalyticsStore, from: number) =>
+    (await store.read(new Date(from), new Date(from + 24 * HOUR)))
+      .filter((bucket) => bucket.firstHuman + bucket.firstAutomated > 0)
+      .map((bucket) => ({
+        person: bucket.person ?? null,
+        team: bucket.team ?? null,
+        first: bucket.firstHuman + bucket.firstAutomated,
+        times: [...bucket.responseMs].sort((a, b) => a - b),
+      }))
+      .sort((a, b) => `${a.person}/${a.team}`.localeCompare(`${b.person}/${b.team}`));
+
+  it('counts a first response for the person and team owning the conversation when it is answered', async () => {
+    // Prepare: sara of the Persian desk owns one conversation, nobody the other.
+    const store = make();
+    const t = freshDay();
+    await store.startClock(start('o-sara', t));
+    await store.startClock(start('o-nobody', t));
+    await store.ownerChanged({ conversation: 'o-sara', person: 'sara', team: 'persian-desk', since: t + MINUTE });
+    // Act
+    await stopAndAdd(store, stop(['o-sara'], t + 4 * MINUTE));
+    await stopAndAdd(store, stop(['o-nobody'], t + 6 * MINUTE));
+    // Assess
+    expect(await owned(store, t)).toEqual([
+      { person: null, team: null, first: 1, times: [6 * MINUTE] },
+      { person: 'sara', team: 'persian-desk', first: 1, times: [4 * MINUTE] },
+    ]);
+  });
+
+  it('counts it for whoever owned it when it was answered: a reassignment before the answer moves it, one after does not', async () => {
+    // Prepare
+    const store = make();
+    const t = freshDay();
+    await store.ownerChanged({ conversation: 'o-moved', person: 'sara', team: 'persian-desk', since: t });
+    await store.startClock(start('o-moved', t + MINUTE));
+    // Act: reassigned to reza (no team) before the answer, then to leyla after it.
+    await store.ownerChanged({ conversation: 'o-moved', person: 'reza', since: t + 2 * MINUTE });
+    await stopAndAdd(store, stop(['o-moved'], t + 3 * MINUTE));
+    await store.ownerChanged({ conversation: 'o-moved', person: 'leyla', since: t + 5 * MINUTE });
+    // A replayed older assignment changes nothing: the next message's answer is leyla's.
+    await store.ownerChanged({ conversation: 'o-moved', person: 'sara', team: 'persian-desk', since: t });
+    await store.startClock(start('o-moved', t + 10 * MINUTE));
+    await stopAndAdd(store, stop(['o-moved'], t + 11 * MINUTE, { by: 'automated' }));
+    // Assess
+    expect(await owned(store, t)).toEqual([
+      { person: 'leyla', team: null, first: 1, times: [MINUTE] },
+      { person: 'reza', team: null, first: 1, times: [2 * MINUTE] },
+    ]);
+  });
+
+  it("finds the owner on any conversation the answer reaches (a direct message's thread), and a team with no person", async () => {
+    // Prepare: the clock runs in the DM channel, the assignment is kept under the thread.
+    const store = make();
+    const t = freshDay();
+    await store.startClock(start('o-dm|*dm', t));
+    await store.ownerChanged({ conversation: 'o-dm|thread', team: 'vk-desk', since: t + MINUTE });
+    // Act
+    await stopAndAdd(store, stop(['o-dm|*dm', 'o-dm|thread'], t + 8 * MINUTE));
+    // Assess
+    expect(await owned(store, t)).toEqual([{ person: null, team: 'vk-desk', first: 1, times: [8 * MINUTE] }]);
+  });
+}

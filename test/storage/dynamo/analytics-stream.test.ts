@@ -80,4 +80,49 @@ describe('analyticsChangesOf', () => {
       ]),
     ).toEqual([]);
   });
+
+  it("reads a conversation's owner put or changed, and skips a change that keeps its person, team and time (closing it)", () => {
+    const owner = (extra: Record<string, unknown>) => ({
+      pk: 'OWNER#generic|web|m1',
+      sk: 'OWNER',
+      conversation: 'generic|web|m1',
+      since: '2026-11-22T10:01:00.000Z',
+      by: 'rule:persian',
+      why: 'round robin',
+      open: true,
+      change: 'c1',
+      eventId: 'generic:m1',
+      ...extra,
+    });
+    const changes = analyticsChangesOf([
+      record('INSERT', '41', owner({ person: 'sara', team: 'persian-desk' })),
+      record('MODIFY', '42', owner({ person: 'sara', team: 'persian-desk', open: false }), owner({ person: 'sara', team: 'persian-desk' })),
+      record(
+        'MODIFY',
+        '43',
+        owner({ person: 'reza', since: '2026-11-22T10:09:00.000Z', change: 'c2' }),
+        owner({ person: 'sara', team: 'persian-desk', open: false }),
+      ),
+      record('MODIFY', '44', owner({ team: 'vk-desk', since: '2026-11-22T10:20:00.000Z' }), owner({ person: 'reza' })),
+      record('REMOVE', '45', owner({ person: 'reza' })),
+      record('INSERT', '46', { pk: 'OWNER#generic|web|m2', sk: 'OWNER', person: 'sara' }),
+    ]);
+    expect(changes).toEqual([
+      {
+        position: '41',
+        source: 'OWNER#generic|web|m1',
+        owned: { conversation: 'generic|web|m1', person: 'sara', team: 'persian-desk', since: '2026-11-22T10:01:00.000Z' },
+      },
+      {
+        position: '43',
+        source: 'OWNER#generic|web|m1',
+        owned: { conversation: 'generic|web|m1', person: 'reza', since: '2026-11-22T10:09:00.000Z' },
+      },
+      {
+        position: '44',
+        source: 'OWNER#generic|web|m1',
+        owned: { conversation: 'generic|web|m1', team: 'vk-desk', since: '2026-11-22T10:20:00.000Z' },
+      },
+    ]);
+  });
 });
