@@ -132,4 +132,27 @@ describe('the sweep publishing scheduled posts (DynamoDB store)', () => {
     expect(await h.posts.get(post.id)).toMatchObject({ status: 'suspended', overdue: true });
     expect(h.dispatched).toEqual([]);
   });
+
+  it('a post whose minute comes while crisis mode is on is suspended, not published; after the crisis it waits for a release, then goes out once', async () => {
+    const h = harness('2043-01-01T08:00:00.000Z');
+    const post = await h.posts.schedule({ channel: 'news', at: '2043-01-01T09:00:00Z', text: 'Sale!', who: 'olga' });
+    // Crisis mode comes on after the last sweep before the post's minute: the first sweep to see it is at that minute.
+    await switchCrisisMode(h.crisis, h.audit, { on: true, who: 'amir', why: 'outage' }, new Date('2043-01-01T08:59:30Z'));
+    h.at('2043-01-01T09:00:00.000Z');
+    expect(await h.sweep()).toMatchObject({ postsPublished: 0, postsSuspended: 1 });
+    expect(await h.posts.get(post.id)).toMatchObject({ status: 'suspended', suspended: { crisis: { by: 'amir', why: 'outage' } } });
+
+    await switchCrisisMode(h.crisis, h.audit, { on: false, who: 'amir', why: 'over' }, new Date('2043-01-01T09:30:00Z'));
+    h.at('2043-01-01T09:31:00.000Z');
+    expect((await h.sweep()).postsPublished).toBe(0);
+    expect(h.dispatched).toEqual([]);
+
+    expect((await h.posts.release(post.id, 'li')).changed).toBe(true);
+    h.at('2043-01-01T09:32:00.000Z');
+    expect((await h.sweep()).postsPublished).toBe(1);
+    h.at('2043-01-01T09:33:00.000Z');
+    expect((await h.sweep()).postsPublished).toBe(0);
+    expect(h.dispatched.map((command) => command.id)).toEqual([postCommandId(post.id)]);
+    expect(await h.posts.get(post.id)).toMatchObject({ status: 'published' });
+  });
 });
