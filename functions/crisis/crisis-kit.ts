@@ -125,7 +125,9 @@ export class CrisisKit {
       live: this.options.live,
       sandbox: this.options.sandbox,
       ...(this.options.email ? { email: this.options.email } : {}),
-      ...(this.options.stores.tickets ? { tickets: this.options.stores.tickets, conversationOf: ticketConversation } : {}),
+      ...(this.options.stores.tickets ? { tickets: this.options.stores.tickets } : {}),
+      // Also without tickets: a webhook call names its conversation.
+      conversationOf: ticketConversation,
       forceSandbox: this.options.forceSandbox,
       clock: this.options.clock,
       foghornBaseUrl: this.options.foghornBaseUrl,

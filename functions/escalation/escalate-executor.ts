@@ -131,7 +131,10 @@ export function escalateExecutor(options: EscalateExecutorOptions): ActionExecut
       case 'teams':
         return { build: (e) => buildTeamsRequest(e, target, settings), interpret: (r) => interpretTeamsResponse(r, now()) };
       case 'webhook':
-        return { build: (e) => buildWebhookRequest(e, target, settings, command), interpret: (r) => interpretWebhookResponse(r, now()) };
+        return {
+          build: (e) => buildWebhookRequest(e, target, settings, command, options.conversationOf?.(command.event)),
+          interpret: (r) => interpretWebhookResponse(r, now()),
+        };
     }
   }
 }

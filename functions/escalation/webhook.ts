@@ -13,13 +13,15 @@ type WebhookTarget = Extract<EscalationTarget, { type: 'webhook' }>;
 /**
  * A generic outgoing HTTPS call: the escalation as JSON, signed `X-Foghorn-Signature: sha256=<hmac>` over the raw
  * body, with the command id as `Idempotency-Key` (a retried call carries the same key, so a receiver that honours
- * it acts once). Any 2xx is delivered; its `id`, when the answer is JSON with one, is kept.
+ * it acts once). Any 2xx is delivered; its `id`, when the answer is JSON with one, is kept. Each escalation is its
+ * own call; `conversation` (the thread's key, as helpdesk tickets use) lets a receiver put a thread's calls together.
  */
 export function buildWebhookRequest(
   escalation: Escalation,
   target: WebhookTarget,
   settings: Settings,
   command: ActionCommand,
+  conversation?: string,
 ): OutboundRequest {
   const body = JSON.stringify({
     type: escalation.resolve ? 'foghorn.escalation.resolved' : 'foghorn.escalation',
@@ -28,6 +30,7 @@ export function buildWebhookRequest(
     severity: escalation.severity,
     summary: escalation.summary,
     incident: escalation.incident,
+    ...(conversation === undefined ? {} : { conversation }),
     event: escalation.event,
     ...(escalation.count === undefined ? {} : { count: escalation.count }),
     ...(escalation.samples ? { samples: escalation.samples } : {}),

@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignExecutor } from '../../functions/assignment/assign-executor.js';
 import { Assignments } from '../../functions/assignment/assignments.js';
 import { parseAssignmentConfig } from '../../functions/assignment/config.js';
+import type { AssignmentStore } from '../../functions/assignment/ports.js';
 import { actionCommandId } from '../../functions/core/action-command.js';
 import { ticketConversation } from '../../functions/crisis/conversation.js';
 import { memoryAuditLog, memoryTimerStore } from '../../functions/crisis/memory/index.js';
+import { DynamoAssignmentStore } from '../../functions/storage/dynamo/assignment-store.js';
 import { EmbeddedAssignmentStore } from '../../functions/storage/embedded/assignment-store.js';
 import { useEmbeddedDatabase } from '../storage/contracts/use-embedded-database.js';
+import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
 
 // A Monday, 10:00 UTC.
@@ -138,4 +141,57 @@ describe('Assignments over the embedded store', () => {
       assignments.assign({ conversation: 'bad|c|1', event, to: { team: 'desks' }, by: 'user:li', change: 'b2' }),
     ).rejects.toThrow("unknown team 'desks'");
   });
+});
+
+function roundRobinOverStore(make: () => AssignmentStore) {
+  it('round robin skips the member outside their hours, and a reassignment by a person is audited from and to', async () => {
+    const audit = memoryAuditLog();
+    const assignments = new Assignments({ store: make(), config: () => config('round-robin'), audit, now: () => MONDAY_10 });
+    const owners: string[] = [];
+    for (const id of ['1', '2', '3', '4']) {
+      const event = makeEvent({ id: `generic:rr-${id}`, createdAt: MONDAY_10.toISOString() });
+      const outcome = await assignments.assign({
+        conversation: `rr|c|${id}`,
+        event,
+        to: { team: 'desk' },
+        by: 'rule:r',
+        change: `rr-${id}`,
+      });
+      owners.push(outcome.owner.person ?? 'team');
+    }
+    // Turns fall on sara (off until 14:00: skipped to reza), reza, mina, sara (skipped again).
+    expect(owners).toEqual(['reza', 'reza', 'mina', 'reza']);
+
+    const event = makeEvent({ id: 'generic:rr-3', createdAt: MONDAY_10.toISOString() });
+    const moved = await assignments.assign({
+      conversation: 'rr|c|3',
+      event,
+      to: { person: 'sara' },
+      by: 'user:li',
+      change: 'rr-move',
+      note: 'she knows this customer',
+    });
+    expect(moved).toMatchObject({ result: 'assigned', owner: { person: 'sara', by: 'user:li' }, previous: { person: 'mina' } });
+    const reassigned = (await audit.list(100)).filter((entry) => entry.what === 'assignment.reassigned');
+    expect(reassigned).toEqual([
+      expect.objectContaining({
+        who: 'user:li',
+        why: expect.stringContaining('she knows this customer'),
+        detail: expect.objectContaining({
+          from: expect.objectContaining({ person: 'mina' }),
+          to: expect.objectContaining({ person: 'sara' }),
+        }),
+      }),
+    ]);
+  });
+}
+
+describe('round robin and reassignment: embedded store (lmdb)', () => {
+  const db = useEmbeddedDatabase();
+  roundRobinOverStore(() => new EmbeddedAssignmentStore(db.current));
+});
+
+describe('round robin and reassignment: DynamoDB store (dynalite)', () => {
+  const dynamo = useEmbeddedDynamo();
+  roundRobinOverStore(() => new DynamoAssignmentStore({ client: dynamo.current.client, tableName: dynamo.current.tableName }));
 });

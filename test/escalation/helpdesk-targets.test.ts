@@ -4,14 +4,18 @@ import { createActHandler } from '../../functions/app/act-handler.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { LiveSender, SandboxSender } from '../../functions/core/outbound/index.js';
+import type { ActionStore } from '../../functions/core/ports.js';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { ticketConversation } from '../../functions/crisis/conversation.js';
 import { type EscalateExecutorOptions, escalateExecutor, settleEscalation } from '../../functions/escalation/escalate-executor.js';
-import type { Helpdesk } from '../../functions/escalation/ports.js';
+import type { Helpdesk, TicketStore } from '../../functions/escalation/ports.js';
 import { parseTargets } from '../../functions/escalation/target-config.js';
+import { DynamoActionStore } from '../../functions/storage/dynamo/action-store.js';
+import { DynamoTicketStore } from '../../functions/storage/dynamo/ticket-store.js';
 import { EmbeddedActionStore } from '../../functions/storage/embedded/action-store.js';
 import { EmbeddedTicketStore } from '../../functions/storage/embedded/ticket-store.js';
 import { useEmbeddedDatabase } from '../storage/contracts/use-embedded-database.js';
+import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
 import {
   freshdeskInvalid,
@@ -80,8 +84,29 @@ const cases: Case[] = [
   },
 ];
 
-describe.each(cases)('the $helpdesk target', (c) => {
-  const db = useEmbeddedDatabase();
+/** Both stores a runtime keeps tickets and claims in: the embedded one (`npm start`) and DynamoDB (AWS). */
+const stores: Array<{ store: string; use(): () => { tickets: TicketStore; actions: ActionStore } }> = [
+  {
+    store: 'lmdb',
+    use() {
+      const db = useEmbeddedDatabase();
+      return () => ({ tickets: new EmbeddedTicketStore(db.current), actions: new EmbeddedActionStore({ database: db.current }) });
+    },
+  },
+  {
+    store: 'dynalite',
+    use() {
+      const dynamo = useEmbeddedDynamo();
+      return () => {
+        const table = { client: dynamo.current.client, tableName: dynamo.current.tableName };
+        return { tickets: new DynamoTicketStore(table), actions: new DynamoActionStore(table) };
+      };
+    },
+  },
+];
+
+describe.each(cases.flatMap((c) => stores.map((s) => ({ ...c, ...s }))))('the $helpdesk target ($store)', (c) => {
+  const storesOf = c.use();
   let clockAt = Date.parse('2026-12-02T03:00:00.000Z');
   const clock = { now: () => new Date(clockAt) };
 
@@ -89,8 +114,7 @@ describe.each(cases)('the $helpdesk target', (c) => {
     const fake = await startFakeHelpdesk(c.helpdesk);
     servers.push(fake);
     const targets = parseTargets({ desk: c.target(fake.url) });
-    const tickets = new EmbeddedTicketStore(db.current);
-    const actions = new EmbeddedActionStore({ database: db.current });
+    const { tickets, actions } = storesOf();
     const sandbox = new SandboxSender();
     const escalation: EscalateExecutorOptions = {
       targets: () => targets,

@@ -1,13 +1,19 @@
 import { createHmac } from 'node:crypto';
+import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createActHandler } from '../../functions/app/act-handler.js';
 import { actOn } from '../../functions/core/act.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
 import { PermanentActionError, TransientActionError } from '../../functions/core/errors.js';
 import { LiveSender, SandboxSender } from '../../functions/core/outbound/index.js';
 import { settingsFrom } from '../../functions/core/settings.js';
+import { ticketConversation } from '../../functions/crisis/conversation.js';
 import { type EscalateExecutorOptions, escalateExecutor, settleEscalation } from '../../functions/escalation/escalate-executor.js';
 import { parseTargets } from '../../functions/escalation/target-config.js';
+import { EmbeddedActionStore } from '../../functions/storage/embedded/action-store.js';
+import { EmbeddedTicketStore } from '../../functions/storage/embedded/ticket-store.js';
 import { memoryActionStore } from '../crisis/support/memory-action-store.js';
+import { useEmbeddedDatabase } from '../storage/contracts/use-embedded-database.js';
 import { makeEvent } from '../support/events.js';
 import { type LoopbackAnswer, type ReceivedRequest, startLoopback } from '../support/loopback.js';
 
@@ -213,5 +219,152 @@ describe('the run-time errors', () => {
     );
     await expect(escalateExecutor(given)(command())).rejects.toThrow(PermanentActionError);
     await expect(escalateExecutor(given)(command())).rejects.toThrow(/no ticket store/);
+  });
+});
+
+describe.each([
+  { type: 'teams' as const, target: { type: 'teams', url: 'FOGHORN_TEAMS_OPS_WEBHOOK' }, setting: 'FOGHORN_TEAMS_OPS_WEBHOOK' },
+  { type: 'webhook' as const, target: { type: 'webhook', secret: 'FOGHORN_CRM_WEBHOOK_SECRET' }, setting: 'FOGHORN_CRM_WEBHOOK_SECRET' },
+])('the $type target through the act path, with a ticket store and a conversation per thread', (c) => {
+  const db = useEmbeddedDatabase();
+  let clockAt = now.getTime();
+  const clock = { now: () => new Date(clockAt) };
+
+  async function harness(answer: (request: ReceivedRequest, index: number) => LoopbackAnswer = () => ({ status: 200, body: '1' })) {
+    const server = await api(answer);
+    const url = `${server.url}/hooks/0123456789abcdef`;
+    const targets = parseTargets({ chat: c.type === 'teams' ? c.target : { ...c.target, url } });
+    const tickets = new EmbeddedTicketStore(db.current);
+    const actions = new EmbeddedActionStore({ database: db.current });
+    const escalation: EscalateExecutorOptions = {
+      targets: () => targets,
+      settings: settingsFrom({ [c.setting]: c.type === 'teams' ? url : 'whsec-0123456789abcdefghij' }),
+      live: new LiveSender({ timeoutMs: 5000 }),
+      sandbox: new SandboxSender(),
+      forceSandbox: false,
+      clock,
+      foghornBaseUrl: 'http://127.0.0.1:8787',
+      tickets,
+      conversationOf: ticketConversation,
+    };
+    const held: string[] = [];
+    const dead: Array<{ id: string; reason: string }> = [];
+    const delays: number[] = [];
+    const escalate = escalateExecutor(escalation);
+    const handler = createActHandler({
+      actions,
+      executors: { escalate },
+      clock,
+      leaseMs: 30_000,
+      ambiguous: { settle: settleEscalation(escalation), hold: async (command) => void held.push(command.id) },
+      deadLetters: { send: async (command, reason) => void dead.push({ id: command.id, reason }) },
+      delay: async (_handle, ms) => void delays.push(ms),
+      maxReceiveCount: 8,
+    });
+    const deliver = (command: ActionCommand, count = 1) =>
+      handler({
+        Records: [
+          {
+            messageId: `${command.id}-${count}`,
+            receiptHandle: 'rh',
+            body: JSON.stringify(command),
+            attributes: { ApproximateReceiveCount: String(count) },
+          },
+        ],
+      } as unknown as SQSEvent);
+    return { server, tickets, actions, held, dead, delays, deliver, escalate };
+  }
+
+  let sequence = 0;
+  /** A customer's message in thread `thread` of the brand's account on X, and the command escalating it. */
+  function message(thread: string, text: string, first = true): ActionCommand {
+    sequence += 1;
+    const id = `x:${c.type}-${thread}-${sequence}`;
+    return {
+      ...command(`act_${c.type}_${thread}_${sequence}`),
+      eventId: id,
+      event: makeEvent({
+        id,
+        platform: 'x',
+        kind: 'mention',
+        text,
+        author: { id: '7', handle: 'sara' },
+        channel: { id: 'brand' },
+        thread: first ? { id: thread } : { id: thread, replyToId: thread },
+      }),
+    };
+  }
+
+  it('each message of a conversation is its own call, linking to that message in Foghorn; no ticket is kept', async () => {
+    const h = await harness();
+    const first = message('t1', 'The app is down');
+    const second = message('t1', 'Still down', false);
+    await h.deliver(first);
+    await h.deliver(second);
+
+    expect(h.server.received).toHaveLength(2);
+    const bodies = h.server.received.map((request) => JSON.parse(request.body));
+    if (c.type === 'teams') {
+      expect(bodies.map((body) => body.attachments[0].content.actions.at(-1).url)).toEqual([
+        `http://127.0.0.1:8787/conversation/${encodeURIComponent(first.event.id)}`,
+        `http://127.0.0.1:8787/conversation/${encodeURIComponent(second.event.id)}`,
+      ]);
+      expect(JSON.stringify(bodies[1])).toContain('Still down');
+    } else {
+      // Two calls, each under its own key; `conversation` tells the receiver they are one thread.
+      expect(h.server.received.map((request) => request.headers['idempotency-key'])).toEqual([first.id, second.id]);
+      expect(bodies.map((body) => body.conversation)).toEqual(['x|brand|t1', 'x|brand|t1']);
+      expect(bodies.map((body) => body.links.conversation)).toEqual([
+        `http://127.0.0.1:8787/conversation/${encodeURIComponent(first.event.id)}`,
+        `http://127.0.0.1:8787/conversation/${encodeURIComponent(second.event.id)}`,
+      ]);
+    }
+    expect(await h.tickets.get('x|brand|t1', 'chat')).toBeUndefined();
+    expect(await h.actions.get(second.id)).toMatchObject({ status: 'succeeded', mode: 'live' });
+  });
+
+  it('a 429 waits for Retry-After and is then sent once; a permanent refusal goes to the dead letters', async () => {
+    const h = await harness((_request, index) =>
+      index === 0
+        ? { status: 429, headers: { 'retry-after': '30' }, body: '' }
+        : index === 2
+          ? { status: 400, body: 'Bad payload received by generic incoming webhook.' }
+          : { status: 200, body: '1' },
+    );
+    const limited = message('t2', 'Card declined');
+    await h.deliver(limited, 1);
+    expect(h.delays).toEqual([30_000]);
+    await h.deliver(limited, 2);
+    expect(h.server.received).toHaveLength(2);
+    expect(await h.actions.get(limited.id)).toMatchObject({ status: 'succeeded' });
+
+    const refused = message('t3', 'Where is my parcel?');
+    await h.deliver(refused);
+    expect(h.dead).toEqual([{ id: refused.id, reason: expect.stringContaining(`${c.type} refused the request (HTTP 400)`) }]);
+    expect((await h.actions.get(refused.id))?.status).toBe('failed');
+  });
+
+  it('a redelivered command sends nothing again; one whose worker stopped after sending is held (teams) or resent with its key (webhook)', async () => {
+    const h = await harness();
+    const done = message('t4', 'Charged twice');
+    await h.deliver(done, 1);
+    await h.deliver(done, 2);
+    expect(h.server.received).toHaveLength(1);
+
+    // A worker claims the next command, sends it and stops before completing it; its lease runs out.
+    const crashed = message('t5', 'Locked out');
+    expect(await h.actions.claim(crashed, 30_000, clock.now())).toBe('claimed');
+    await h.escalate(crashed);
+    clockAt += 60_000;
+    await h.deliver(crashed, 2);
+    const keys = h.server.received.map((request) => request.headers['idempotency-key']);
+    if (c.type === 'teams') {
+      expect(h.server.received).toHaveLength(2);
+      expect(h.held).toEqual([crashed.id]);
+    } else {
+      expect(keys).toEqual([done.id, crashed.id, crashed.id]);
+      expect(h.held).toEqual([]);
+      expect((await h.actions.get(crashed.id))?.status).toBe('succeeded');
+    }
   });
 });

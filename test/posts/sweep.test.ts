@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createSweepHandler } from '../../functions/app/sweep-handler.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
 import { switchCrisisMode } from '../../functions/crisis/crisis-switch.js';
-import { memoryAuditLog, memoryCrisisStore } from '../../functions/crisis/memory/index.js';
+import { guardedExecutor } from '../../functions/crisis/guarded-executor.js';
+import { memoryApprovalStore, memoryAuditLog, memoryCrisisStore, memoryTimerStore } from '../../functions/crisis/memory/index.js';
+import { outgoingGuard } from '../../functions/crisis/outgoing-guard.js';
 import { postCommandId, ScheduledPosts } from '../../functions/posts/scheduled-posts.js';
 import { DynamoPostStore } from '../../functions/storage/dynamo/post-store.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
@@ -131,5 +133,57 @@ describe('the sweep publishing scheduled posts (DynamoDB store)', () => {
     expect((await h.sweep()).postsPublished).toBe(0);
     expect(await h.posts.get(post.id)).toMatchObject({ status: 'suspended', overdue: true });
     expect(h.dispatched).toEqual([]);
+  });
+
+  it('a post whose minute comes while crisis mode is on is suspended, not published; after the crisis it waits for a release, then goes out once', async () => {
+    const h = harness('2043-01-01T08:00:00.000Z');
+    const post = await h.posts.schedule({ channel: 'news', at: '2043-01-01T09:00:00Z', text: 'Sale!', who: 'olga' });
+    // Crisis mode comes on after the last sweep before the post's minute: the first sweep to see it is at that minute.
+    await switchCrisisMode(h.crisis, h.audit, { on: true, who: 'amir', why: 'outage' }, new Date('2043-01-01T08:59:30Z'));
+    h.at('2043-01-01T09:00:00.000Z');
+    expect(await h.sweep()).toMatchObject({ postsPublished: 0, postsSuspended: 1 });
+    expect(await h.posts.get(post.id)).toMatchObject({ status: 'suspended', suspended: { crisis: { by: 'amir', why: 'outage' } } });
+
+    await switchCrisisMode(h.crisis, h.audit, { on: false, who: 'amir', why: 'over' }, new Date('2043-01-01T09:30:00Z'));
+    h.at('2043-01-01T09:31:00.000Z');
+    expect((await h.sweep()).postsPublished).toBe(0);
+    expect(h.dispatched).toEqual([]);
+
+    expect((await h.posts.release(post.id, 'li')).changed).toBe(true);
+    h.at('2043-01-01T09:32:00.000Z');
+    expect((await h.sweep()).postsPublished).toBe(1);
+    h.at('2043-01-01T09:33:00.000Z');
+    expect((await h.sweep()).postsPublished).toBe(0);
+    expect(h.dispatched.map((command) => command.id)).toEqual([postCommandId(post.id)]);
+    expect(await h.posts.get(post.id)).toMatchObject({ status: 'published' });
+  });
+
+  it('a post handed over just before crisis mode came on is held for approval by act, never sent', async () => {
+    const h = harness('2044-01-01T08:00:00.000Z');
+    const post = await h.posts.schedule({ channel: 'news', at: '2044-01-01T09:00:00Z', text: 'Sale!', who: 'olga' });
+    h.at('2044-01-01T09:00:00.000Z');
+    expect((await h.sweep()).postsPublished).toBe(1);
+    await switchCrisisMode(h.crisis, h.audit, { on: true, who: 'amir', why: 'outage' }, new Date('2044-01-01T09:00:01Z'));
+
+    const sent: ActionCommand[] = [];
+    const approvals = memoryApprovalStore();
+    const act = guardedExecutor({
+      inner: async (command) => {
+        sent.push(command);
+        return { status: 'succeeded', mode: 'sandbox' };
+      },
+      guard: outgoingGuard({ sensitiveTerms: [], doNotEngage: [] }),
+      crisis: h.crisis,
+      approvals,
+      audit: h.audit,
+      timers: memoryTimerStore(),
+      expireAfterMs: 3_600_000,
+      clock: { now: () => new Date('2044-01-01T09:00:02Z') },
+    });
+    const [command] = h.dispatched;
+    expect(command).toMatchObject({ id: postCommandId(post.id), type: 'post', params: { scheduledPost: post.id } });
+    expect(await act(command!)).toEqual({ status: 'held' });
+    expect(sent).toEqual([]);
+    expect(await approvals.get(command!.id)).toMatchObject({ status: 'pending', heldBy: 'crisis' });
   });
 });
