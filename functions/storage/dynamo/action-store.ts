@@ -21,7 +21,7 @@ import { expiresIn, TABLE_KEYS } from './table.js';
 import { conversationAnswer } from './timer-store.js';
 
 export const ACTIONS_LISTING: ShardedListing = { name: 'ACTIONS', legacy: 'ACTIONS' };
-/** The attribute of an action's item that keeps the audit line of its outcome (audit-log.ts lists it). */
+/** The attribute of an action's item that keeps the audit lines of its outcomes, oldest first (audit-log.ts lists them). */
 export const ACTION_AUDIT_ATTRIBUTE = 'audit';
 /** Claimable when new or after a failure. */
 const CLAIMABLE = 'attribute_not_exists(pk) OR #status IN (:retrying, :failed)';
@@ -39,7 +39,7 @@ interface ActionItem extends ActionRecord {
  * Action records double as idempotency keys: the command id is the key, claimed with a conditional
  * update before the outside call and completed after it, so a redelivered command never acts twice.
  * Two writes per action and no read: a claim that loses gets the record it lost to with the refusal, and
- * the completion carries the action's effects (its event's tags, its audit line) in one transaction.
+ * the completion carries the action's effects (its event's tags, its audit line on the record itself) in one write.
  */
 export class DynamoActionStore implements ActionStore {
   private readonly client: DynamoDBClient;
@@ -187,10 +187,10 @@ export class DynamoActionStore implements ActionStore {
   /**
    * Records the outcome; with effects, one TransactWriteItems: the action's update, its event's tags added to
    * the event's set, and the answer noted in each conversation a reply answered (timer-store.ts settles the timers
-   * waiting there from it); a transaction conflict is tried again. The audit line is kept on the action's own item
-   * (`audit`, listed by audit-log.ts from the actions listing): written with the outcome in the same write, it needs
-   * no item, no listing entry and no transaction of its own (3 WRU less per action), and an outcome with no other
-   * effect is one plain UpdateItem.
+   * waiting there from it); a transaction conflict is tried again. The audit line is kept on the action's own
+   * item (`audit`, a list, read by audit-log.ts from the actions listing): written with the outcome in the same
+   * write, it needs no item, no listing entry and no transaction of its own (3 WRU less per action), and an
+   * outcome with no other effect is one plain UpdateItem.
    */
   async complete(commandId: string, outcome: ActionOutcomeRecord, now: Date, effects?: CompletionEffects): Promise<void> {
     const update = completionUpdate(commandId, outcome, now, effects?.audit);
@@ -297,8 +297,9 @@ const MAX_CONFLICT_ATTEMPTS = 3;
 
 /** The completion's update of the action record (the part of an UpdateItem or a transaction's Update after the table name). */
 function completionUpdate(commandId: string, outcome: ActionOutcomeRecord, now: Date, audit?: AuditEntry) {
-  // A line kept already (a completion written again) stays as it was: an audit id is recorded once.
-  const auditSet = audit ? ', #audit = if_not_exists(#audit, :audit)' : '';
+  // Appended: an action claimed again after a failure keeps each outcome's line. The log lists an id once, the
+  // first kept (a completion written again appends its line a second time).
+  const auditSet = audit ? ', #audit = list_append(if_not_exists(#audit, :noLines), :audit)' : '';
   return {
     Key: actionKey(commandId),
     ConditionExpression: 'attribute_exists(pk)',
@@ -317,7 +318,7 @@ function completionUpdate(commandId: string, outcome: ActionOutcomeRecord, now: 
       ':request': outcome.request ?? null,
       ':externalId': outcome.externalId ?? null,
       ':error': outcome.error ?? null,
-      ...(audit ? { ':audit': audit } : {}),
+      ...(audit ? { ':audit': [audit], ':noLines': [] } : {}),
     }),
   };
 }

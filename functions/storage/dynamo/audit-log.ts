@@ -33,7 +33,7 @@ export class DynamoAuditLog implements AuditLog {
     const { client, tableName } = this.options;
     const [own, ofActions] = await Promise.all([
       queryListingNewest<Record<string, unknown>>(client, tableName, AUDIT_LISTING, limit),
-      // Actions are listed by claim time, their lines dated at completion: the newest `limit` lines are among the
+      // Actions are listed by claim time, their lines dated at completion: the newest `limit` lines are among those of the
       // newest `limit` completed actions but for an action that took longer than those after it.
       queryListingPage<Record<string, unknown>>(client, tableName, ACTIONS_LISTING, {
         limit,
@@ -42,10 +42,8 @@ export class DynamoAuditLog implements AuditLog {
     ]);
     const entries = new Map<string, AuditEntry>();
     for (const entry of own.map((item) => auditEntryOf(item))) entries.set(entry.id, entry);
-    for (const item of ofActions.items) {
-      const entry = item[ACTION_AUDIT_ATTRIBUTE] as AuditEntry;
-      if (!entries.has(entry.id)) entries.set(entry.id, entry);
-    }
+    for (const item of ofActions.items)
+      for (const entry of item[ACTION_AUDIT_ATTRIBUTE] as AuditEntry[]) if (!entries.has(entry.id)) entries.set(entry.id, entry);
     return [...entries.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
   }
 }

@@ -114,6 +114,16 @@ describe('DynamoActionStore', () => {
       expect((await audit().list(50)).find((entry) => entry.id === 'action:fx-6:succeeded')?.what).toBe('tag.succeeded');
     });
 
+    it("keeps each outcome's line of an action claimed again after a failure", async () => {
+      await store().claim(command('fx-7'), 30_000, t0);
+      await store().complete('fx-7', { status: 'failed', error: 'refused' }, t0, { audit: line('action:fx-7:failed') });
+      expect(await store().claim(command('fx-7'), 30_000, t0)).toBe('claimed');
+      await store().complete('fx-7', { status: 'succeeded' }, t0, { audit: line('action:fx-7:succeeded') });
+      const listed = (await audit().list(50)).map((entry) => entry.id);
+      expect(listed).toContain('action:fx-7:failed');
+      expect(listed).toContain('action:fx-7:succeeded');
+    });
+
     it('writes the rest when the audit line is recorded already', async () => {
       await events().putIfAbsent(makeEvent({ id: 'generic:fx-3' }));
       await audit().record({ ...line('action:fx-3:succeeded'), what: 'recorded before' });
