@@ -29,7 +29,7 @@ import { type DynamoStream, recordDynamoStream } from '../support/dynamo-stream.
  * and the queue would. Each call is listed with the kinds of item it touches, a transaction's items one by one.
  * A plain auto-reply is the pipeline's four writes (the event with its payload; the decision with its commands,
  * its event's analytics subject and the reply cap it spent; the claim, with a check that crisis mode is off and
- * the reply's answer; the completion with its audit line and the answer in its conversation) and no read, but for
+ * the reply's answer; the completion with its audit line on the action's item and the answer in its conversation) and no read, but for
  * the crisis switch read once per container and five seconds for decisions (docs/PERFORMANCE.md, "Writes per
  * webhook"). The analytics are the analytics function's, off the pipeline: it is fed the records the table's
  * stream would deliver (dynalite has none: test/support/dynamo-stream.ts builds them from the items the stages
@@ -213,8 +213,8 @@ describe('DynamoDB calls per webhook on AWS', () => {
         // goes out without reading the switch.
         'TransactWriteItems [Update ACTION, ConditionCheck CRISIS]',
         // The completion with the reply's answer in its conversation (response timers waiting there are settled
-        // from it when next listed: timer-store.ts) and its audit line.
-        'TransactWriteItems [Update ACTION, Update SLACONV, Put AUDIT]',
+        // from it when next listed: timer-store.ts), its audit line kept on the action's item.
+        'TransactWriteItems [Update ACTION, Update SLACONV]',
       ],
     });
     expect([...ingest.writes, ...evaluate.writes, ...act.writes]).toHaveLength(4);
@@ -238,7 +238,7 @@ describe('DynamoDB calls per webhook on AWS', () => {
       'PutItem EVENT',
       'TransactWriteItems [Put DECISION, Put LIMIT]',
       'TransactWriteItems [Update ACTION, ConditionCheck CRISIS]',
-      'TransactWriteItems [Update ACTION, Update SLACONV, Put AUDIT]',
+      'TransactWriteItems [Update ACTION, Update SLACONV]',
     ]);
     expect(next.writes).toHaveLength(4);
     expect(next.reads).toEqual([]);
@@ -339,14 +339,14 @@ describe('DynamoDB calls per webhook on AWS', () => {
     expect(run.queued[1]).toBe(run.queued[0]);
   });
 
-  it("a tag is the same two writes in act: the claim, then one transaction with the event's tags and the audit line", async () => {
+  it("a tag is the same two writes in act: the claim, then one transaction with the event's tags (the audit line on the action's item)", async () => {
     errors.length = 0;
     const run = deployment('tag', [tagging]);
     await run.ingest(webhook('count-4', 'opening hours?', 'customer-tagged'));
     await run.evaluate(sqs(envelopes(run.published), 1));
     const act = await counted(() => run.act(sqs(run.queued, 1)));
     expect(errors).toEqual([]);
-    expect(act.calls).toEqual(['UpdateItem ACTION', 'TransactWriteItems [Update ACTION, Update EVENT, Put AUDIT]']);
+    expect(act.calls).toEqual(['UpdateItem ACTION', 'TransactWriteItems [Update ACTION, Update EVENT]']);
     expect((await new DynamoEventStore(dynamo.current).get('generic:count-4'))?.event.tags).toEqual(['vip', 'hours']);
   });
 });

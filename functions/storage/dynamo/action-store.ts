@@ -12,8 +12,7 @@ import type { IndexPage } from '../../core/index-page.js';
 import type { ActionOutcomeRecord, ActionRecord, ActionStore, ClaimResult, CompletionEffects } from '../../core/ports.js';
 import { ACTION_RETENTION_DAYS } from '../../core/retention.js';
 import type { ActionListing } from '../../core/store-listings.js';
-import { AUDIT_RETENTION_DAYS } from '../../crisis/retention.js';
-import { auditPut } from './audit-log.js';
+import type { AuditEntry } from '../../crisis/ports.js';
 import type { ClaimCrisisChecks } from './claim-crisis-checks.js';
 import { tagsUpdate } from './event-store.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellation, transactionCancellationReasons } from './item.js';
@@ -21,7 +20,9 @@ import { listingShard, queryListingNewest, queryListingPage, type ShardedListing
 import { expiresIn, TABLE_KEYS } from './table.js';
 import { conversationAnswer } from './timer-store.js';
 
-const ACTIONS_LISTING: ShardedListing = { name: 'ACTIONS', legacy: 'ACTIONS' };
+export const ACTIONS_LISTING: ShardedListing = { name: 'ACTIONS', legacy: 'ACTIONS' };
+/** The attribute of an action's item that keeps the audit lines of its outcomes, oldest first (audit-log.ts lists them). */
+export const ACTION_AUDIT_ATTRIBUTE = 'audit';
 /** Claimable when new or after a failure. */
 const CLAIMABLE = 'attribute_not_exists(pk) OR #status IN (:retrying, :failed)';
 /** … or when a previous claim's lease ran out (its worker died). */
@@ -38,7 +39,7 @@ interface ActionItem extends ActionRecord {
  * Action records double as idempotency keys: the command id is the key, claimed with a conditional
  * update before the outside call and completed after it, so a redelivered command never acts twice.
  * Two writes per action and no read: a claim that loses gets the record it lost to with the refusal, and
- * the completion carries the action's effects (its event's tags, its audit line) in one transaction.
+ * the completion carries the action's effects (its event's tags, its audit line on the record itself) in one write.
  */
 export class DynamoActionStore implements ActionStore {
   private readonly client: DynamoDBClient;
@@ -185,37 +186,37 @@ export class DynamoActionStore implements ActionStore {
 
   /**
    * Records the outcome; with effects, one TransactWriteItems: the action's update, its event's tags added to
-   * the event's set, its audit line put if absent, and the answer noted in each conversation a reply answered
-   * (timer-store.ts settles the timers waiting there from it). An audit line already recorded (a retry that found it)
-   * is left out and the rest written again; a transaction conflict is tried again.
+   * the event's set, and the answer noted in each conversation a reply answered (timer-store.ts settles the timers
+   * waiting there from it); a transaction conflict is tried again. The audit line is kept on the action's own
+   * item (`audit`, a list, read by audit-log.ts from the actions listing): written with the outcome in the same
+   * write, it needs no item, no listing entry and no transaction of its own (3 WRU less per action), and an
+   * outcome with no other effect is one plain UpdateItem.
    */
   async complete(commandId: string, outcome: ActionOutcomeRecord, now: Date, effects?: CompletionEffects): Promise<void> {
-    const update = completionUpdate(commandId, outcome, now);
-    if (!effects?.tags && !effects?.audit && !effects?.answered) {
-      await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
+    const update = completionUpdate(commandId, outcome, now, effects?.audit);
+    const items: Array<{ part: 'action' | 'tags' | 'answered'; item: TransactWriteItem }> = [
+      { part: 'action', item: { Update: { TableName: this.tableName, ...update } } },
+    ];
+    for (const conversation of new Set(effects?.answered?.conversations ?? []))
+      items.push({
+        part: 'answered',
+        item: { Update: { TableName: this.tableName, ...conversationAnswer(conversation, Date.parse(effects!.answered!.at)) } },
+      });
+    if (effects?.tags && effects.tags.tags.length > 0)
+      items.push({
+        part: 'tags',
+        item: { Update: { TableName: this.tableName, ...tagsUpdate(effects.tags.eventId, effects.tags.tags) } },
+      });
+    if (items.length === 1) {
+      try {
+        await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
+      } catch (error) {
+        if (isConditionFailure(error)) throw new Error(`complete: no action ${commandId} (it was never claimed)`, { cause: error });
+        throw error;
+      }
       return;
     }
-    let audit = effects.audit;
     for (let attempt = 1; ; attempt++) {
-      const items: Array<{ part: 'action' | 'tags' | 'audit' | 'answered'; item: TransactWriteItem }> = [
-        { part: 'action', item: { Update: { TableName: this.tableName, ...update } } },
-      ];
-      for (const conversation of new Set(effects.answered?.conversations ?? []))
-        items.push({
-          part: 'answered',
-          item: { Update: { TableName: this.tableName, ...conversationAnswer(conversation, Date.parse(effects.answered!.at)) } },
-        });
-      if (effects.tags && effects.tags.tags.length > 0)
-        items.push({
-          part: 'tags',
-          item: { Update: { TableName: this.tableName, ...tagsUpdate(effects.tags.eventId, effects.tags.tags) } },
-        });
-      if (audit)
-        items.push({ part: 'audit', item: { Put: { TableName: this.tableName, ...auditPut(audit, AUDIT_RETENTION_DAYS * 86_400) } } });
-      if (items.length === 1) {
-        await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
-        return;
-      }
       try {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: items.map(({ item }) => item) }));
         return;
@@ -226,11 +227,7 @@ export class DynamoActionStore implements ActionStore {
         const conditionFailed = (part: string) => failed.some((entry) => entry.part === part && entry.code === 'ConditionalCheckFailed');
         if (conditionFailed('action')) throw new Error(`complete: no action ${commandId} (it was never claimed)`);
         if (conditionFailed('tags'))
-          throw new Error(`complete: action ${commandId} tags event ${effects.tags?.eventId}, which is not stored`);
-        if (conditionFailed('audit') && failed.length === 1) {
-          audit = undefined;
-          continue;
-        }
+          throw new Error(`complete: action ${commandId} tags event ${effects?.tags?.eventId}, which is not stored`);
         if (failed.every(({ code }) => code === 'TransactionConflict') && attempt < MAX_CONFLICT_ATTEMPTS) continue;
         throw new Error(
           `complete: the transaction for action ${commandId} was cancelled (${failed.map(({ part, code }) => `${part}: ${code}`).join(', ')})`,
@@ -299,13 +296,21 @@ export class DynamoActionStore implements ActionStore {
 const MAX_CONFLICT_ATTEMPTS = 3;
 
 /** The completion's update of the action record (the part of an UpdateItem or a transaction's Update after the table name). */
-function completionUpdate(commandId: string, outcome: ActionOutcomeRecord, now: Date) {
+function completionUpdate(commandId: string, outcome: ActionOutcomeRecord, now: Date, audit?: AuditEntry) {
+  // Appended: an action claimed again after a failure keeps each outcome's line. The log lists an id once, the
+  // first kept (a completion written again appends its line a second time).
+  const auditSet = audit ? ', #audit = list_append(if_not_exists(#audit, :noLines), :audit)' : '';
   return {
     Key: actionKey(commandId),
     ConditionExpression: 'attribute_exists(pk)',
-    UpdateExpression:
-      'SET #status = :status, updatedAt = :now, #mode = :mode, #request = :request, externalId = :externalId, #error = :error REMOVE leaseUntil',
-    ExpressionAttributeNames: { '#status': 'status', '#mode': 'mode', '#request': 'request', '#error': 'error' },
+    UpdateExpression: `SET #status = :status, updatedAt = :now, #mode = :mode, #request = :request, externalId = :externalId, #error = :error${auditSet} REMOVE leaseUntil`,
+    ExpressionAttributeNames: {
+      '#status': 'status',
+      '#mode': 'mode',
+      '#request': 'request',
+      '#error': 'error',
+      ...(audit ? { '#audit': ACTION_AUDIT_ATTRIBUTE } : {}),
+    },
     ExpressionAttributeValues: toItem({
       ':status': outcome.status,
       ':now': now.toISOString(),
@@ -313,6 +318,7 @@ function completionUpdate(commandId: string, outcome: ActionOutcomeRecord, now: 
       ':request': outcome.request ?? null,
       ':externalId': outcome.externalId ?? null,
       ':error': outcome.error ?? null,
+      ...(audit ? { ':audit': [audit], ':noLines': [] } : {}),
     }),
   };
 }

@@ -1,13 +1,18 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AuditEntry, AuditLog } from '../../crisis/ports.js';
 import { AUDIT_RETENTION_DAYS } from '../../crisis/retention.js';
+import { ACTION_AUDIT_ATTRIBUTE, ACTIONS_LISTING } from './action-store.js';
 import { isConditionFailure, toItem } from './item.js';
-import { listingEntry, queryListingNewest, type ShardedListing } from './sharded-listing.js';
+import { listingEntry, queryListingNewest, queryListingPage, type ShardedListing } from './sharded-listing.js';
 import { expiresIn, INDEX_ATTRIBUTES, TABLE_KEYS } from './table.js';
 
 const AUDIT_LISTING: ShardedListing = { name: 'AUDIT', legacy: 'AUDIT' };
 
-/** The audit log (`AUDIT#<id>` / `AUDIT`, newest first through gsi2 `AUDIT#<shard>`). An id is recorded once. */
+/**
+ * The audit log (`AUDIT#<id>` / `AUDIT`, newest first through gsi2 `AUDIT#<shard>`). An id is recorded once. The
+ * line of an action's outcome is not an item of its own: it is kept on the action's item (action-store.ts), and
+ * listed from the actions listing, merged with the log's own by time.
+ */
 export class DynamoAuditLog implements AuditLog {
   private readonly retentionSeconds: number;
 
@@ -25,8 +30,21 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   async list(limit: number): Promise<AuditEntry[]> {
-    const items = await queryListingNewest<Record<string, unknown>>(this.options.client, this.options.tableName, AUDIT_LISTING, limit);
-    return items.map((item) => auditEntryOf(item));
+    const { client, tableName } = this.options;
+    const [own, ofActions] = await Promise.all([
+      queryListingNewest<Record<string, unknown>>(client, tableName, AUDIT_LISTING, limit),
+      // Actions are listed by claim time, their lines dated at completion: the newest `limit` lines are among those of the
+      // newest `limit` completed actions but for an action that took longer than those after it.
+      queryListingPage<Record<string, unknown>>(client, tableName, ACTIONS_LISTING, {
+        limit,
+        keep: (item) => item[ACTION_AUDIT_ATTRIBUTE] !== undefined,
+      }),
+    ]);
+    const entries = new Map<string, AuditEntry>();
+    for (const entry of own.map((item) => auditEntryOf(item))) entries.set(entry.id, entry);
+    for (const item of ofActions.items)
+      for (const entry of item[ACTION_AUDIT_ATTRIBUTE] as AuditEntry[]) if (!entries.has(entry.id)) entries.set(entry.id, entry);
+    return [...entries.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
   }
 }
 

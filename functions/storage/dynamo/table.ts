@@ -22,7 +22,8 @@ import {
  *   RAW#event#<id> / RAW      a raw payload too large to share its event's item
  *   RAW#raw:<platform>:<sha256> / RAW  a raw payload of older records (no longer written)
  *   QUARANTINE#<id> / ...     a signed payload that could not be normalised, with its bytes
- *   ACTION#<id> / ACTION      an action record                  gsi2: ACTIONS#<shard> / <createdAt>#<id>
+ *   ACTION#<id> / ACTION      an action record, with the audit line of its outcome (`audit`)
+ *                                                               gsi2: ACTIONS#<shard> / <createdAt>#<id>
  *   LIMIT#<key> / <window>    rule limit counters (functions/storage/dynamo/rule-state.ts)
  *   QUEUE#<name> / <msg id>   local runtime's durable queues (not used on AWS)
  *   QUEUE#<name> / ~receipts#<id>  a local queue's receive journal (one per batch in flight)

@@ -27,7 +27,8 @@ import { unpackRawBody } from '../raw-body.js';
  *   RAW#<ref>               raw/<ref> (a payload apart from its event, or an older `raw:` one; putIfAbsent takes only inline ones)
  *   QUARANTINE#<id>         quarantine/<id> and idx/quarantine/… (quarantine() would make a new id and re-encode `detail`)
  *   DECISION#<event>        EmbeddedDecisionStore.putIfAbsent (no outbox: its commands were queued by DynamoDB's runtime)
- *   ACTION#<id>             action/<id> and idx/actions/<createdAt>#<id> (claim/complete would restamp times and attempts)
+ *   ACTION#<id>             action/<id> and idx/actions/<createdAt>#<id> (claim/complete would restamp times and attempts);
+ *                           the audit lines kept on it (`audit`), EmbeddedAuditLog.record
  *   APPROVAL#<id>           EmbeddedApprovalStore.putIfAbsent (any status: it files the status listing it has)
  *   AUDIT#<id>              EmbeddedAuditLog.record
  *   CRISIS / STATE          crisis/switch, version kept (set() would count again from 1, and audit ids are `crisis:<version>`)
@@ -236,6 +237,8 @@ export class DynamoItemImporter {
       tx.put(`action/${record.id}`, record);
       tx.put(`idx/actions/${record.createdAt}#${record.id}`, record.id);
     });
+    for (const entry of Array.isArray(item.audit) ? (item.audit as unknown as AuditEntry[]) : [])
+      this.track('audit entries', this.audit.record(entry));
   }
 
   private approval(item: Item): undefined {

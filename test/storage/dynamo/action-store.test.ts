@@ -96,6 +96,34 @@ describe('DynamoActionStore', () => {
       expect(calls.names).toEqual(['UpdateItemCommand']);
     });
 
+    it('keeps an audit line alone on the action item: one plain update, listed with the log by time', async () => {
+      await audit().record({ ...line('log:before'), at: '2026-11-22T09:59:59.000Z', what: 'before' });
+      await audit().record({ ...line('log:after'), at: '2026-11-22T10:00:01.000Z', what: 'after' });
+      await store().claim(command('fx-6'), 30_000, t0);
+      const calls = countDynamoCalls(dynamo.current.client);
+      await store().complete('fx-6', { status: 'succeeded' }, t0, { audit: line('action:fx-6:succeeded') });
+      calls.stop();
+      expect(calls.names).toEqual(['UpdateItemCommand']);
+      expect(await store().get('fx-6')).not.toHaveProperty('audit');
+      const listed = (await audit().list(50)).map((entry) => entry.id);
+      expect(listed.filter((id) => id === 'action:fx-6:succeeded')).toHaveLength(1);
+      expect(listed.indexOf('log:after')).toBeLessThan(listed.indexOf('action:fx-6:succeeded'));
+      expect(listed.indexOf('action:fx-6:succeeded')).toBeLessThan(listed.indexOf('log:before'));
+      // A completion written again keeps the line as it was.
+      await store().complete('fx-6', { status: 'succeeded' }, t0, { audit: { ...line('action:fx-6:succeeded'), what: 'again' } });
+      expect((await audit().list(50)).find((entry) => entry.id === 'action:fx-6:succeeded')?.what).toBe('tag.succeeded');
+    });
+
+    it("keeps each outcome's line of an action claimed again after a failure", async () => {
+      await store().claim(command('fx-7'), 30_000, t0);
+      await store().complete('fx-7', { status: 'failed', error: 'refused' }, t0, { audit: line('action:fx-7:failed') });
+      expect(await store().claim(command('fx-7'), 30_000, t0)).toBe('claimed');
+      await store().complete('fx-7', { status: 'succeeded' }, t0, { audit: line('action:fx-7:succeeded') });
+      const listed = (await audit().list(50)).map((entry) => entry.id);
+      expect(listed).toContain('action:fx-7:failed');
+      expect(listed).toContain('action:fx-7:succeeded');
+    });
+
     it('writes the rest when the audit line is recorded already', async () => {
       await events().putIfAbsent(makeEvent({ id: 'generic:fx-3' }));
       await audit().record({ ...line('action:fx-3:succeeded'), what: 'recorded before' });
