@@ -44,6 +44,9 @@ const eventFields: ReadonlySet<string> = new Set([
   'sentByFoghorn',
   'tags',
   'meta',
+  // Only on an excerpt (core/event-excerpt.ts); rules see the whole event, read from the store.
+  'trimmed',
+  'trimmed.bytes',
 ]);
 const openPrefixes: ReadonlySet<string> = new Set(['meta.']);
 
