@@ -161,7 +161,8 @@ export interface DecisionStore {
    * Optional, for a store whose rule limits live beside its decisions (DynamoDB): `decide` is run on a rule state
    * of the store's, and the limits it spent are written in the decision's own write, so a limit is spent exactly
    * when the decision lands and nothing is read first. `decide` runs again only when a spend lost a race to another
-   * evaluator (its guess of a limit was stale); what else it writes is then written again. Kept as putIfAbsent keeps it.
+   * evaluator (its guess of a limit was stale); the spike counts and heartbeats an evaluation holds
+   * (storage/decision-writes.ts) are written once, with the decision that is kept. Kept as putIfAbsent keeps it.
    */
   decideOnce?(
     eventId: string,

@@ -39,6 +39,8 @@ import {
  *   CURSOR#<platform> / CURSOR  where a poller stopped (functions/storage/dynamo/cursor-store.ts)
  *   ANALYTICS#<day> / <hour>#<platform>#<channel>#<lang>  an hour's response-time figures (analytics-store.ts)
  *   ACLOCK#<conversation> / CLOCK  a conversation's first-response clock (analytics-store.ts)
+ *   SENDRATE#<platform> / SENDRATE  act's send-rate bucket for a platform (aws/dynamo-send-rate-limiter.ts)
+ *   SENDSLOT#<platform>#<command> / SLOT  the send slot a command turned away was given
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',
