@@ -15,6 +15,7 @@ import { EmbeddedDatabase } from '../../functions/storage/embedded/database.js';
 import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../support/api-token.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
+import { errorCollectingLogger } from '../support/logger.js';
 import { startLoopback } from '../support/loopback.js';
 import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitForQueuesToDrain } from '../support/runtime-process.js';
 
@@ -93,13 +94,7 @@ describe('reassigning restarts the unanswered timer for the new owner', () => {
       port: 0,
       dataDir,
       rulesDir,
-      logger: {
-        info() {},
-        warn() {},
-        error: (message, detail) => {
-          errors.push(`${message} ${JSON.stringify(detail)}`);
-        },
-      },
+      logger: errorCollectingLogger(errors),
       settings: settingsFrom({
         FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET,
         FOGHORN_SLACK_LEAD_A: `${loopback}${LEAD_A}`,

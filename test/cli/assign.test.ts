@@ -6,6 +6,7 @@ import { main } from '../../cli/main.js';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
 import { TEST_API_TOKEN } from '../support/api-token.js';
+import { errorCollectingLogger } from '../support/logger.js';
 import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitForQueuesToDrain } from '../support/runtime-process.js';
 
 /** `foghorn assign` against the real local runtime (in process, the embedded store), with a people: and teams: config. */
@@ -60,13 +61,7 @@ describe('foghorn assign (against the local runtime)', () => {
       port: 0,
       dataDir,
       rulesDir,
-      logger: {
-        info() {},
-        warn() {},
-        error: (message, detail) => {
-          errors.push(`${message} ${JSON.stringify(detail)}`);
-        },
-      },
+      logger: errorCollectingLogger(errors),
       settings: settingsFrom({ FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET, FOGHORN_API_TOKEN: TEST_API_TOKEN }),
     });
     const posted = await postGeneric(runtime.url, {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
 import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../support/api-token.js';
+import { errorCollectingLogger } from '../support/logger.js';
 import { startLoopback } from '../support/loopback.js';
 import { getJson, makeWorkspace, postGeneric, TEST_GENERIC_SECRET, waitFor, waitForQueuesToDrain } from '../support/runtime-process.js';
 
@@ -89,13 +90,7 @@ describe('crisis and SLA through the local runtime', () => {
       port: 0,
       dataDir,
       rulesDir,
-      logger: {
-        info() {},
-        warn() {},
-        error: (message, detail) => {
-          errors.push(`${message} ${JSON.stringify(detail)}`);
-        },
-      },
+      logger: errorCollectingLogger(errors),
       settings: settingsFrom({
         FOGHORN_GENERIC_SECRET: TEST_GENERIC_SECRET,
         FOGHORN_PD_KEY: 'R0UTINGKEY0123456789',

@@ -5,6 +5,7 @@ import { settingsFrom } from '../../functions/core/settings.js';
 import { type Runtime, startRuntime } from '../../functions/entries/local/runtime.js';
 import { postCommandId } from '../../functions/posts/scheduled-posts.js';
 import { TEST_API_AUTHORIZATION, TEST_API_TOKEN } from '../support/api-token.js';
+import { errorCollectingLogger } from '../support/logger.js';
 import { getJson, makeWorkspace, waitForQueuesToDrain } from '../support/runtime-process.js';
 
 /**
@@ -68,7 +69,7 @@ describe('scheduled posts through the local runtime', () => {
       port: 0,
       dataDir,
       rulesDir,
-      logger: { info() {}, warn() {}, error: (message, detail) => void errors.push(`${message} ${JSON.stringify(detail)}`) },
+      logger: errorCollectingLogger(errors),
       settings: settingsFrom({ FOGHORN_API_TOKEN: TEST_API_TOKEN }),
       clock: { now: () => new Date(now) },
       crisisSweepEveryMs: 3_600_000,
