@@ -1,4 +1,3 @@
-import { LEXICON } from './lexicon/index.js';
 import { lexiconTokens } from './lexicon-tokens.js';
 import { dominantScript } from './script.js';
 
@@ -171,10 +170,32 @@ function lookup(hashes: Uint32Array, values: Uint16Array, hash: number): number 
   return undefined;
 }
 
+type Lexicon = ReadonlyArray<{ lang: string; words: string }>;
+let lexicon: Lexicon | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Imports the word lists (about 2 MB of JSON) on first need: a cold start, and every post its letters or CLD3
+ * decide, never parses them. lexiconScores and lexiconLanguages need it done.
+ */
+export function loadLexicon(): Promise<void> {
+  loading ??= import('./lexicon/index.js').then((module) => {
+    lexicon = module.LEXICON;
+  });
+  return loading;
+}
+
+function loaded(): Lexicon {
+  if (lexicon === undefined) throw new Error('the language lexicon is not loaded: await loadLexicon() first');
+  return lexicon;
+}
+
 function loadLists(script: string): LanguageList[] {
   let lists = listsByScript.get(script);
   if (lists === undefined) {
-    lists = LEXICON.filter(({ words }) => dominantScript(words.slice(0, 2000)) === script).map(({ lang, words }) => buildList(lang, words));
+    lists = loaded()
+      .filter(({ words }) => dominantScript(words.slice(0, 2000)) === script)
+      .map(({ lang, words }) => buildList(lang, words));
     listsByScript.set(script, lists);
   }
   return lists;
@@ -226,5 +247,5 @@ export function lexiconScores(text: string, script: string, among?: ReadonlySet<
 
 /** The languages the lexicon has a list for. */
 export function lexiconLanguages(): ReadonlySet<string> {
-  return new Set(LEXICON.map(({ lang }) => lang));
+  return new Set(loaded().map(({ lang }) => lang));
 }

@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { lexiconLanguages, lexiconScores } from '../../../functions/rules/lang/lexicon.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lexiconLanguages, lexiconScores, loadLexicon } from '../../../functions/rules/lang/lexicon.js';
 import { normaliseWord } from '../../../functions/rules/lang/lexicon-tokens.js';
 
 describe('the commonest-words lexicon', () => {
+  beforeAll(() => loadLexicon());
+
   it('has lists for the Latin and Cyrillic languages measured and their neighbours, and no others', () => {
     const langs = lexiconLanguages();
     for (const lang of ['en', 'sw', 'tr', 'az', 'id', 'tl', 'ny', 'zu', 'de', 'fr', 'ru', 'kk', 'uk', 'ky'])
