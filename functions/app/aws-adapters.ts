@@ -28,6 +28,7 @@ import { dynamoCrisisStores } from '../storage/dynamo/crisis-stores.js';
 import { DynamoCursorStore } from '../storage/dynamo/cursor-store.js';
 import { DynamoDecisionStore } from '../storage/dynamo/decision-store.js';
 import { DynamoEventStore } from '../storage/dynamo/event-store.js';
+import { HeldCounts } from '../storage/dynamo/held-counts.js';
 import { DynamoPostStore } from '../storage/dynamo/post-store.js';
 import { DynamoRuleState } from '../storage/dynamo/rule-state.js';
 import type { Adapters, AppLogger, TeamConfigSource } from './adapters.js';
@@ -130,7 +131,7 @@ class AwsAdapters implements Adapters {
   }
 
   get decisions(): DynamoDecisionStore {
-    return this.#once('decisions', () => new DynamoDecisionStore(this.#table()));
+    return this.#once('decisions', () => new DynamoDecisionStore({ ...this.#table(), held: this.#heldCounts() }));
   }
 
   get ruleState(): DynamoRuleState {
@@ -142,7 +143,14 @@ class AwsAdapters implements Adapters {
   }
 
   get crisisStores(): CrisisStores {
-    return this.#once('crisisStores', () => dynamoCrisisStores({ ...this.#table(), crisisChecks: this.#crisisChecks() }));
+    return this.#once('crisisStores', () =>
+      dynamoCrisisStores({ ...this.#table(), crisisChecks: this.#crisisChecks(), held: this.#heldCounts() }),
+    );
+  }
+
+  /** A batch's spike counts and heartbeats, held by the counter and episode stores until the decision store settles them. */
+  #heldCounts(): HeldCounts {
+    return this.#once('heldCounts', () => new HeldCounts());
   }
 
   /** A reply's claim checks crisis mode in its own transaction, and the guard asks the crisis store about it. */

@@ -20,18 +20,23 @@ export function createEvaluateHandler(
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const deps = await resolveProvided(dependencies);
-    return sqsBatchHandler(
-      async (record) => {
-        // The bus delivers an EventBridge envelope; the canonical event is its `detail`.
-        const envelope = JSON.parse(record.body) as { detail?: unknown };
-        const parsed = checkCanonicalEvent(envelope.detail);
-        if (!parsed.success) throw new Error(`message ${record.messageId} carries no valid canonical event: ${parsed.problem}`);
-        // Only the first delivery of a first publish skips reading the decision (core/evaluate.ts).
-        const firstReceive = Number(record.attributes?.ApproximateReceiveCount) === 1 && !isRepublished(envelope.detail);
-        await evaluateEvent(parsed.data, deps, { firstReceive });
-      },
-      { inParallel: false, onError },
-    )(event);
+    try {
+      return await sqsBatchHandler(
+        async (record) => {
+          // The bus delivers an EventBridge envelope; the canonical event is its `detail`.
+          const envelope = JSON.parse(record.body) as { detail?: unknown };
+          const parsed = checkCanonicalEvent(envelope.detail);
+          if (!parsed.success) throw new Error(`message ${record.messageId} carries no valid canonical event: ${parsed.problem}`);
+          // Only the first delivery of a first publish skips reading the decision (core/evaluate.ts).
+          const firstReceive = Number(record.attributes?.ApproximateReceiveCount) === 1 && !isRepublished(envelope.detail);
+          await evaluateEvent(parsed.data, deps, { firstReceive });
+        },
+        { inParallel: false, onError },
+      )(event);
+    } finally {
+      // The batch's spike counts and heartbeats, merged: its decisions are kept, so a failure here loses counts, never doubles them.
+      await deps.decisions.settle?.().catch((error: unknown) => onError(error, 'held counts'));
+    }
   };
 }
 

@@ -168,6 +168,11 @@ export interface DecisionStore {
     eventId: string,
     decide: (state: RuleState) => Promise<StoredDecision>,
   ): Promise<{ decision: StoredDecision; created: boolean; queued: boolean }>;
+  /**
+   * Optional, for a store that holds its kept decisions' counts back to write them merged (DynamoDB): writes what it
+   * holds. Whoever decides a batch of events calls it when the batch is done, whether or not every event succeeded.
+   */
+  settle?(): Promise<void>;
 }
 
 export interface StoredDecision {

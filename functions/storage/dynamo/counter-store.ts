@@ -4,6 +4,7 @@ import { type CountedSample, type CounterStore, latestSamples, SAMPLES_PER_MINUT
 import type { EscalationEvent } from '../../escalation/escalation.js';
 import { pendingDecision } from '../decision-writes.js';
 import { type DeferredWrite, DYNAMO_DECISION } from './decision-store.js';
+import type { HeldCounts, HeldWrite } from './held-counts.js';
 import { fromItem, isConditionFailure, isExpired, toItem } from './item.js';
 import { shardOf } from './shard.js';
 import { TABLE_KEYS } from './table.js';
@@ -12,6 +13,14 @@ interface BucketItem {
   sk: string;
   count: number;
   ttl?: number;
+}
+
+/** One event's minute count, held until its batch settles (held-counts.ts). */
+interface HeldMinuteCount extends HeldWrite {
+  readonly key: string;
+  readonly minute: number;
+  readonly ttl: number;
+  readonly sample?: EscalationEvent;
 }
 
 interface RingItem {
@@ -51,38 +60,69 @@ function shardKey(key: string, shard: number): string {
  * a shard sends the ring its first SAMPLES_PER_MINUTE events of each minute, then every SAMPLE_EVERY-th, so the ring
  * takes a bounded share of the writes however fast the rule matches. Reading is one Query per shard.
  * Inside a decision (decision-store.ts decideOnce) an increment waits for the decision to be kept, so an event is
- * counted once however often it is evaluated; reads in the same evaluation count it already.
+ * counted once however often it is evaluated; reads in the same evaluation count it already. With `held` (the
+ * evaluate function's), a kept decision's counts wait for the end of its batch and a minute's counts of one batch
+ * are one `ADD n` (held-counts.ts); reads add what is held.
  */
 export class DynamoCounterStore implements CounterStore {
-  constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string; held?: HeldCounts }) {
     if (!options.tableName) throw new Error('DynamoCounterStore: tableName is required');
   }
 
   async increment(key: string, at: Date, retainMs: number, sample?: EscalationEvent): Promise<void> {
+    const minute = epochMinute(at);
+    const count = this.heldCount(key, minute, Math.ceil(((minute + 1) * 60_000 + retainMs) / 1000), sample);
     const pending = pendingDecision<DeferredWrite>(DYNAMO_DECISION);
-    if (!pending) return this.write(key, at, retainMs, sample);
-    pending.count(key, epochMinute(at), sample);
-    pending.defer(() => this.write(key, at, retainMs, sample));
+    if (!pending) return this.write([count]);
+    pending.count(key, minute, sample);
+    const { held } = this.options;
+    pending.defer(held ? async () => held.hold(count) : () => this.write([count]));
   }
 
-  private async write(key: string, at: Date, retainMs: number, sample?: EscalationEvent): Promise<void> {
-    const minute = epochMinute(at);
-    const ttl = Math.ceil(((minute + 1) * 60_000 + retainMs) / 1000);
-    const shard = sample ? shardOf(sample.id, COUNTER_SHARDS) : Math.floor(Math.random() * COUNTER_SHARDS);
+  private heldCount(key: string, minute: number, ttl: number, sample: EscalationEvent | undefined): HeldMinuteCount {
+    return {
+      mergeKey: `counter\u0000${key}\u0000${minute}`,
+      key,
+      minute,
+      ttl,
+      ...(sample ? { sample } : {}),
+      writeMerged: (group) => this.write(group as readonly HeldMinuteCount[]),
+    };
+  }
+
+  /** The counts of one key and minute as one ADD; each sample whose place in its shard's count is sampled goes to the ring. */
+  private async write(counts: readonly HeldMinuteCount[]): Promise<void> {
+    const [first] = counts;
+    if (!first) return;
+    const { key, minute } = first;
+    const ttl = Math.max(...counts.map((count) => count.ttl));
+    const sampled = counts.some((count) => count.sample);
+    const shard = first.sample ? shardOf(first.sample.id, COUNTER_SHARDS) : Math.floor(Math.random() * COUNTER_SHARDS);
     const counted = await this.options.client.send(
       new UpdateItemCommand({
         TableName: this.options.tableName,
         Key: toItem({ pk: shardKey(key, shard), sk: bucketSortKey(minute) }),
-        UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+        UpdateExpression: 'ADD #count :n SET #ttl = :ttl',
         ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttl },
-        ExpressionAttributeValues: toItem({ ':one': 1, ':ttl': ttl }),
-        ReturnValues: sample ? 'UPDATED_NEW' : 'NONE',
+        ExpressionAttributeValues: toItem({ ':n': counts.length, ':ttl': ttl }),
+        ReturnValues: sampled ? 'UPDATED_NEW' : 'NONE',
       }),
     );
-    if (!sample) return;
+    if (!sampled) return;
     const inShard = fromItem<{ count: number }>(counted.Attributes)?.count;
-    if (typeof inShard !== 'number' || (inShard > SAMPLES_PER_MINUTE && inShard % SAMPLE_EVERY !== 0)) return;
-    await this.ring(key, minute, ttl, sample);
+    if (typeof inShard !== 'number') return;
+    // The group's counts took the places inShard - length + 1 … inShard, in the order they were held.
+    for (const [index, { sample }] of counts.entries()) {
+      const place = inShard - counts.length + 1 + index;
+      if (sample && (place <= SAMPLES_PER_MINUTE || place % SAMPLE_EVERY === 0)) await this.ring(key, minute, ttl, sample);
+    }
+  }
+
+  /** The counts held for `key` (held-counts.ts), not yet written. */
+  private held(key: string): HeldMinuteCount[] {
+    return (this.options.held?.held ?? []).filter(
+      (write): write is HeldMinuteCount => (write as Partial<HeldMinuteCount>).key === key && write.mergeKey.startsWith('counter\u0000'),
+    );
   }
 
   /** Puts a sample in the minute's ring: the ring's count gives it its place; its slot only ever moves to a later sample. */
@@ -126,12 +166,18 @@ export class DynamoCounterStore implements CounterStore {
     for (const item of shards.flat()) counts.set(minuteOf(item), (counts.get(minuteOf(item)) ?? 0) + item.count);
     const own = pendingDecision<DeferredWrite>(DYNAMO_DECISION)?.counted(key, fromMinute, toMinute) ?? [];
     for (const [minute, count] of own) counts.set(minute, (counts.get(minute) ?? 0) + count);
+    for (const { minute } of this.held(key))
+      if (minute >= fromMinute && minute <= toMinute) counts.set(minute, (counts.get(minute) ?? 0) + 1);
     return new Map([...counts].sort(([a], [b]) => a - b));
   }
 
   async samples(key: string, fromMinute: number, toMinute: number, now: Date, limit: number): Promise<EscalationEvent[]> {
     const items = await this.read<RingItem>(`COUNTER#${key}`, ringSortKey(fromMinute), ringSortKey(toMinute), now);
-    const own = pendingDecision<DeferredWrite>(DYNAMO_DECISION)?.samples<EscalationEvent>(key, fromMinute, toMinute) ?? [];
+    const held = this.held(key)
+      .filter((count) => count.sample && count.minute >= fromMinute && count.minute <= toMinute)
+      .map((count) => count.sample!)
+      .reverse();
+    const own = [...(pendingDecision<DeferredWrite>(DYNAMO_DECISION)?.samples<EscalationEvent>(key, fromMinute, toMinute) ?? []), ...held];
     if (own.length >= limit) return own.slice(0, limit);
     const kept = latestSamples(
       items.map((item) => ({

@@ -9,6 +9,7 @@ import type { DecisionStore, StoredDecision } from '../../core/ports.js';
 import { DAY_SECONDS, DECISION_RETENTION_DAYS } from '../../core/retention.js';
 import type { RuleState } from '../../core/rule-set.js';
 import { DecisionWrites, deciding } from '../decision-writes.js';
+import type { HeldCounts } from './held-counts.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellationReasons } from './item.js';
 import { DynamoRuleState } from './rule-state.js';
 import { LimitCache } from './staged-limits.js';
@@ -25,6 +26,8 @@ const RETENTION_SECONDS = DECISION_RETENTION_DAYS * DAY_SECONDS;
  * the decision, and only when it is the one kept: never twice for one event. A crash between the two loses
  * them (one event under-counted), which a spike's threshold and an episode's quiet period can afford, where
  * folding them into the transaction would double their cost and make every counter item a transaction's.
+ * With `held` (shared with the counter and episode stores: the evaluate function's), those counts wait in the
+ * container for `settle`, which writes a batch's counts merged (held-counts.ts).
  */
 export class DynamoDecisionStore implements DecisionStore {
   private readonly client: DynamoDBClient;
@@ -32,12 +35,19 @@ export class DynamoDecisionStore implements DecisionStore {
   /** This container's knowledge of the limit items, shared by every evaluation it runs. */
   private readonly limits = new LimitCache();
   private readonly table: DynamoRuleState;
+  private readonly held: HeldCounts | undefined;
 
-  constructor(options: { client: DynamoDBClient; tableName: string }) {
+  constructor(options: { client: DynamoDBClient; tableName: string; held?: HeldCounts }) {
     if (!options.tableName) throw new Error('DynamoDecisionStore: tableName is required');
     this.client = options.client;
     this.tableName = options.tableName;
     this.table = new DynamoRuleState(options);
+    this.held = options.held;
+  }
+
+  /** Writes the counts the decisions kept since the last call hold (held-counts.ts), merged. */
+  async settle(): Promise<void> {
+    await this.held?.settle();
   }
 
   /**

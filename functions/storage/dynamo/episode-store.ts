@@ -8,6 +8,7 @@ import {
 import type { EpisodeStore, SpikeEpisode } from '../../crisis/ports.js';
 import { pendingDecision } from '../decision-writes.js';
 import { type DeferredWrite, DYNAMO_DECISION } from './decision-store.js';
+import type { HeldCounts, HeldWrite } from './held-counts.js';
 import { queryIndexPartition } from './index-query.js';
 import { fromItem, isConditionFailure, toItem, transactionCancellation } from './item.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
@@ -25,6 +26,13 @@ interface Heartbeat {
   lastEventAt?: string;
 }
 
+/** One event's heartbeat, held until its batch settles (held-counts.ts). */
+interface HeldHeartbeat extends HeldWrite {
+  readonly ruleId: string;
+  readonly incident: string;
+  readonly at: Date;
+}
+
 /**
  * The latest spike episode of each rule (`SPIKE#<rule>` / `EPISODE`, 4–5 KB with its first event and actions).
  * Opening is a conditional put (only when none is open), so one evaluator opens an episode; open episodes sit in a
@@ -35,12 +43,14 @@ interface Heartbeat {
  * 2 s) and `touch`, one small write on one of HEARTBEAT_SHARDS unindexed items (`SPIKEHB#<rule>#<shard>` /
  * `HB#<incident>`: count and last event time), so at 3,000 matching events/s a heartbeat takes about 375 WRU/s.
  * Reading the episode whole sums its heartbeats; closing checks in one transaction that none moved past the last
- * event time the sweep saw, and writes the totals into the episode.
+ * event time the sweep saw, and writes the totals into the episode. With `held` (the evaluate function's), the
+ * heartbeats of one batch's kept decisions are one write per episode at the batch's end (held-counts.ts): a few
+ * seconds late at most, against quiet periods of minutes.
  */
 export class DynamoEpisodeStore implements EpisodeStore {
   private readonly read = new Map<string, { episode: SpikeEpisode | undefined; at: number }>();
 
-  constructor(private readonly options: { client: DynamoDBClient; tableName: string; clock?: () => number }) {
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string; clock?: () => number; held?: HeldCounts }) {
     if (!options.tableName) throw new Error('DynamoEpisodeStore: tableName is required');
   }
 
@@ -100,32 +110,44 @@ export class DynamoEpisodeStore implements EpisodeStore {
    * Inside a decision it waits for the decision to be kept (decision-store.ts), so an event beats once.
    */
   async touch(ruleId: string, incident: string, at: Date): Promise<void> {
+    const beat: HeldHeartbeat = {
+      mergeKey: `heartbeat\u0000${ruleId}\u0000${incident}`,
+      ruleId,
+      incident,
+      at,
+      writeMerged: (group) => this.beat(group as readonly HeldHeartbeat[]),
+    };
     const pending = pendingDecision<DeferredWrite>(DYNAMO_DECISION);
-    if (pending) pending.defer(() => this.beat(ruleId, incident, at));
-    else await this.beat(ruleId, incident, at);
+    const { held } = this.options;
+    if (!pending) await this.beat([beat]);
+    else pending.defer(held ? async () => held.hold(beat) : () => this.beat([beat]));
   }
 
-  private async beat(ruleId: string, incident: string, at: Date): Promise<void> {
+  /** One episode's heartbeats as one write: the count grows by how many; lastEventAt moves forward to the latest. */
+  private async beat(beats: readonly HeldHeartbeat[]): Promise<void> {
+    const [first] = beats;
+    if (!first) return;
+    const at = new Date(Math.max(...beats.map((beat) => beat.at.getTime())));
     const base = {
       TableName: this.options.tableName,
-      Key: heartbeatKey(ruleId, incident, Math.floor(Math.random() * HEARTBEAT_SHARDS)),
+      Key: heartbeatKey(first.ruleId, first.incident, Math.floor(Math.random() * HEARTBEAT_SHARDS)),
       ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttl },
     };
-    const values = { ':one': 1, ':ttl': expiresIn(at, HEARTBEAT_RETENTION_SECONDS) };
+    const values = { ':n': beats.length, ':ttl': expiresIn(at, HEARTBEAT_RETENTION_SECONDS) };
     try {
       await this.options.client.send(
         new UpdateItemCommand({
           ...base,
           // `<=`: a batch's events share a time, and a refusal would cost its write and a second one.
           ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt <= :at',
-          UpdateExpression: 'ADD #count :one SET lastEventAt = :at, #ttl = :ttl',
+          UpdateExpression: 'ADD #count :n SET lastEventAt = :at, #ttl = :ttl',
           ExpressionAttributeValues: toItem({ ...values, ':at': at.toISOString() }),
         }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       await this.options.client.send(
-        new UpdateItemCommand({ ...base, UpdateExpression: 'ADD #count :one SET #ttl = :ttl', ExpressionAttributeValues: toItem(values) }),
+        new UpdateItemCommand({ ...base, UpdateExpression: 'ADD #count :n SET #ttl = :ttl', ExpressionAttributeValues: toItem(values) }),
       );
     }
   }
@@ -240,6 +262,14 @@ export class DynamoEpisodeStore implements EpisodeStore {
     for (const beat of beats) {
       count += beat?.count ?? 0;
       if (beat?.lastEventAt && beat.lastEventAt > lastEventAt) lastEventAt = beat.lastEventAt;
+    }
+    // What this container's batch holds for the episode, not yet written.
+    for (const write of this.options.held?.held ?? []) {
+      const beat = write as Partial<HeldHeartbeat>;
+      if (!write.mergeKey.startsWith('heartbeat\u0000') || beat.ruleId !== episode.ruleId || beat.incident !== episode.incident) continue;
+      count += 1;
+      const at = beat.at!.toISOString();
+      if (at > lastEventAt) lastEventAt = at;
     }
     return { ...episode, count, lastEventAt };
   }
