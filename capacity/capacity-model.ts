@@ -6,11 +6,16 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { actStage } from '../functions/app/act-handler.js';
 import type { AppLogger } from '../functions/app/adapters.js';
+import {
+  type AnalyticsStreamEvent,
+  type AnalyticsStreamResponse,
+  analyticsStreamStage,
+} from '../functions/app/analytics-stream-handler.js';
 import { awsAdapters } from '../functions/app/aws-adapters.js';
 import { evaluateStage } from '../functions/app/evaluate-handler.js';
 import { ingestStage } from '../functions/app/ingest-handler.js';
 import { sweepStage } from '../functions/app/sweep-handler.js';
-import { topology } from '../functions/app/topology.js';
+import { ANALYTICS_STREAM, topology } from '../functions/app/topology.js';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../functions/storage/dynamo/table.js';
 import { CapacityLedger } from './capacity-ledger.js';
 import { InProcessDynamo } from './in-process-dynamo.js';
@@ -18,6 +23,7 @@ import { RecordingQueues, type RequestCounts } from './recording-queues.js';
 import { SimulatedClock } from './simulated-clock.js';
 import { STORM_SECRETS, type StormKind, stormDelivery } from './storm.js';
 import { STORM_RULES, writeStormRules } from './storm-rules.js';
+import { TableStream } from './table-stream.js';
 
 /**
  * The capacity model: a generated storm through the Lambda functions' own code (each stage built by the assembly
@@ -34,10 +40,17 @@ import { STORM_RULES, writeStormRules } from './storm-rules.js';
  *
  * Functions run as containers: each function has a pool that grows, second by second, to the concurrency the
  * previous second needed (Little's law on the modelled duration), so per-container caches are as many as on AWS.
+ * The table's stream is replayed to the analytics function as its mapping delivers it (table-stream.ts): the
+ * changes its filters pass, in batches of up to its batch size or its batching window, whichever comes first.
  */
 
-export const FUNCTIONS = ['ingest', 'evaluate', 'act', 'sweep'] as const;
+export const FUNCTIONS = ['ingest', 'evaluate', 'act', 'sweep', 'analytics'] as const;
 export type ModelledFunction = (typeof FUNCTIONS)[number];
+
+/** The memory a modelled function is given in the stack. */
+export function memoryMbOf(fn: ModelledFunction): number {
+  return fn === 'analytics' ? ANALYTICS_STREAM.memoryMb : topology.functions[fn].memoryMb;
+}
 
 export interface CapacityModelOptions {
   rate: number;
@@ -128,7 +141,11 @@ export async function runCapacityModel(options: CapacityModelOptions): Promise<M
 
   let engine: InProcessDynamo | undefined;
   const ledger = new CapacityLedger({ shape: () => engine!.shapeOf(DEFAULT_TABLE_NAME), bucket: second, bucketSeconds: bucketMs / 1000 });
-  engine = new InProcessDynamo((call) => ledger.record(call));
+  const stream = new TableStream({ shape: () => engine!.shapeOf(DEFAULT_TABLE_NAME), now: () => clock.ms });
+  engine = new InProcessDynamo((call) => {
+    ledger.record(call);
+    stream.record(call);
+  });
   const queues = new RecordingQueues(second);
   let engineMs = 0;
   const refusals = new Map<string, number>();
@@ -194,6 +211,8 @@ export async function runCapacityModel(options: CapacityModelOptions): Promise<M
           return { sqs: actStage(adapters) };
         case 'sweep':
           return { sweep: sweepStage(adapters) };
+        case 'analytics':
+          return { analytics: analyticsStreamStage(adapters) };
       }
     };
     type Container = ReturnType<typeof container>;
@@ -202,6 +221,7 @@ export async function runCapacityModel(options: CapacityModelOptions): Promise<M
       evaluate: { containers: [], next: 0, wanted: 1 },
       act: { containers: [], next: 0, wanted: 1 },
       sweep: { containers: [], next: 0, wanted: 1 },
+      analytics: { containers: [], next: 0, wanted: 1 },
     };
     const take = (fn: ModelledFunction): Container => {
       const pool = pools[fn];
@@ -253,11 +273,22 @@ export async function runCapacityModel(options: CapacityModelOptions): Promise<M
         for (const failure of answer?.batchItemFailures ?? []) note(`${fn}: record ${failure.itemIdentifier} failed`);
       }
     };
+    /** The stream's batches that are due (full, or the oldest change past the batching window; all of them with `all`). */
+    const follow = async (all = false) => {
+      for (;;) {
+        const records = stream.take(ANALYTICS_STREAM.batchSize, ANALYTICS_STREAM.maxBatchingWindowSeconds * 1000, all);
+        if (records.length === 0) return;
+        const stage = take('analytics') as { analytics: (event: AnalyticsStreamEvent) => Promise<AnalyticsStreamResponse> };
+        const answer = await invoke('analytics', () => stage.analytics({ Records: records, shardId: 'shardId-capacity-0' }));
+        for (const failure of answer?.batchItemFailures ?? []) note(`analytics: record ${failure.itemIdentifier} failed`);
+      }
+    };
     const drain = async () => {
       while (queues.depth('events') > 0 || queues.depth('actions') > 0) {
         await consume('events');
         await consume('actions');
       }
+      await follow();
     };
     const sweepReport = { runs: 0, timersFired: 0, episodesEnded: 0 };
     const sweep = async () => {
@@ -310,6 +341,7 @@ export async function runCapacityModel(options: CapacityModelOptions): Promise<M
       if ((n + 1) % drainEvery === 0) await drain();
     }
     await drain();
+    await follow(true);
     const stormBuckets = figures.length;
     // The clock runs on: the sweeps that fire the timers the storm started (due `after`, to the minute).
     const longestAfterMs = Math.max(0, ...STORM_RULES.map((rule) => ('after' in rule ? minutesOf(rule.after) * 60_000 : 0)));
@@ -319,6 +351,7 @@ export async function runCapacityModel(options: CapacityModelOptions): Promise<M
       await sweep();
       nextSweepMs += 60_000;
     }
+    await follow(true);
     for (const counts of queues.counts) {
       const entry = figuresOf(counts[0]);
       entry.requests = { ...counts[1] };
@@ -348,7 +381,7 @@ export async function runCapacityModel(options: CapacityModelOptions): Promise<M
 /** How much longer a function's CPU work takes on Lambda than on one full core: below 1,769 MB it gets a share of a vCPU. */
 export function cpuStretch(fn: ModelledFunction): number {
   // https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html : 1,769 MB is the equivalent of one vCPU.
-  return Math.max(1, 1769 / topology.functions[fn].memoryMb);
+  return Math.max(1, 1769 / memoryMbOf(fn));
 }
 
 function resolved(options: CapacityModelOptions): ModelRun['options'] {

@@ -1,6 +1,6 @@
 import { topology } from '../functions/app/topology.js';
 import { hotKeys, isIndexKey, type KeyFigures, LIMITS } from './capacity-ledger.js';
-import { cpuStretch, FUNCTIONS, type ModelledFunction, type ModelRun } from './capacity-model.js';
+import { cpuStretch, FUNCTIONS, type ModelledFunction, type ModelRun, memoryMbOf } from './capacity-model.js';
 import { PRICES, REGION } from './prices.js';
 
 /** The capacity model's figures, worked out from a run: what the command prints and its `--json` line carries. */
@@ -107,7 +107,7 @@ export function capacityReport(run: ModelRun, callLatencyMs: number): CapacityRe
   );
   const invocations = FUNCTIONS.reduce((sum, fn) => sum + lambda[fn].invocations, 0);
   const gbSeconds = FUNCTIONS.reduce(
-    (sum, fn) => sum + ((lambda[fn].modelledMsPerInvocation * lambda[fn].invocations) / 1000) * (topology.functions[fn].memoryMb / 1024),
+    (sum, fn) => sum + ((lambda[fn].modelledMsPerInvocation * lambda[fn].invocations) / 1000) * (memoryMbOf(fn) / 1024),
     0,
   );
   const perMillion = 1_000_000 / run.deliveriesRun;
@@ -218,7 +218,7 @@ export function formatReport(report: CapacityReport, callLatencyMs: number): str
       ['function', 'memory MB', 'invocations', 'ms each here', 'ms each modelled', 'peak concurrency here', 'peak concurrency modelled'],
       FUNCTIONS.map((fn) => [
         fn,
-        n(topology.functions[fn].memoryMb),
+        n(memoryMbOf(fn)),
         n(report.lambda[fn].invocations),
         n(report.lambda[fn].cpuMsPerInvocation, 2),
         n(report.lambda[fn].modelledMsPerInvocation, 2),

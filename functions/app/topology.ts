@@ -147,3 +147,31 @@ export const topology = {
   /** Webhook bodies above this are refused with 413 (EventBridge's entry limit is 256 KB too). */
   maxBodyBytes: 256 * 1024,
 } as const;
+
+/**
+ * How the analytics function reads the table's stream (infra/constructs/analytics-stream.ts builds its mapping from
+ * this, and the capacity model replays the stream through it); pinned in test/infra/analytics-stream.test.ts.
+ */
+export const ANALYTICS_STREAM = {
+  batchSize: 500,
+  maxBatchingWindowSeconds: 5,
+  retryAttempts: 10,
+  /** A tumbling window only so that each invocation names its shard (the order of its sequence numbers). */
+  tumblingWindowSeconds: 60,
+  memoryMb: 512,
+  timeoutSeconds: 60,
+  /** The item kinds the function writes: clocks and hour buckets, nothing else. */
+  leadingKeys: ['ACLOCK#*', 'ANALYTICS#*'],
+  /**
+   * The changes the function is given (Lambda event filtering's patterns): a decision put, a conversation's owner put or
+   * changed (the first response counts for whoever owns it when answered), a reply completed.
+   */
+  filters: [
+    { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['DECISION'] } } } },
+    { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: ['OWNER'] } } } },
+    {
+      eventName: ['MODIFY'],
+      dynamodb: { Keys: { sk: { S: ['ACTION'] } }, NewImage: { status: { S: ['succeeded'] }, type: { S: ['reply'] } } },
+    },
+  ],
+} as const;

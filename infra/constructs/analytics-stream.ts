@@ -3,11 +3,12 @@ import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ANALYTICS_STREAM } from '../../functions/app/topology.js';
 import type { AlarmTopic } from './alarm-topic.js';
 import { type BundledPath, FoghornFunction } from './foghorn-function.js';
 
@@ -25,16 +26,8 @@ export interface AnalyticsStreamProps {
   tracing?: boolean;
 }
 
-/** How the analytics function reads the stream; pinned in test/infra/analytics-stream.test.ts. */
-export const ANALYTICS_STREAM = {
-  batchSize: 500,
-  maxBatchingWindowSeconds: 5,
-  retryAttempts: 10,
-  /** A tumbling window only so that each invocation names its shard (the order of its sequence numbers). */
-  tumblingWindowSeconds: 60,
-  /** The item kinds the function writes: clocks and hour buckets, nothing else. */
-  leadingKeys: ['ACLOCK#*', 'ANALYTICS#*'],
-} as const;
+/** How the analytics function reads the stream (functions/app/topology.ts); pinned in test/infra/analytics-stream.test.ts. */
+export { ANALYTICS_STREAM };
 
 /**
  * The response-time analytics, off the pipeline: the table's stream feeds the analytics function
@@ -69,8 +62,8 @@ export class AnalyticsStream extends Construct {
       ...(props.stage ? { stage: props.stage } : {}),
       entry: 'functions/entries/lambda/analytics.ts',
       description: "Folds the table's stream into the response-time analytics (clocks and hour buckets)",
-      timeout: Duration.seconds(60),
-      memorySize: 512,
+      timeout: Duration.seconds(ANALYTICS_STREAM.timeoutSeconds),
+      memorySize: ANALYTICS_STREAM.memoryMb,
       environment: { TABLE_NAME: props.table.tableName, FOGHORN_TEAM_CONFIG: props.teamConfig.path },
       bundledPaths: [props.teamConfig.bundled],
       tracing: props.tracing !== false,
@@ -104,24 +97,7 @@ export class AnalyticsStream extends Construct {
         parallelizationFactor: 1,
         tumblingWindow: Duration.seconds(ANALYTICS_STREAM.tumblingWindowSeconds),
         onFailure: new SqsDlq(this.deadLetters),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('DECISION') } } },
-          }),
-          // A conversation's owner (an assignment): the first response counts for whoever owns it when answered.
-          FilterCriteria.filter({
-            eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('OWNER') } } },
-          }),
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('MODIFY'),
-            dynamodb: {
-              Keys: { sk: { S: FilterRule.isEqual('ACTION') } },
-              NewImage: { status: { S: FilterRule.isEqual('succeeded') }, type: { S: FilterRule.isEqual('reply') } },
-            },
-          }),
-        ],
+        filters: ANALYTICS_STREAM.filters.map((pattern) => FilterCriteria.filter(pattern)),
       }),
     );
     this.alarms = [

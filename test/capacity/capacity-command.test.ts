@@ -28,6 +28,9 @@ describe('npm run capacity', () => {
     expect(report.lambda.evaluate.invocations).toBeGreaterThan(0);
     expect(report.lambda.act.invocations).toBeGreaterThan(0);
     expect(report.sweep.runs).toBeGreaterThan(0);
+    // The table's stream reached the analytics function, whose clocks are in the bill.
+    expect(report.lambda.analytics.invocations).toBeGreaterThan(0);
+    expect(report.unitsPerMillionEvents.some((family) => family.key === 'pk=ACLOCK')).toBe(true);
     // Each event is written at least once, and the crisis rule's spike is counted.
     expect(second!.tableWru).toBeGreaterThanOrEqual(20);
     expect(report.topWru.concat(report.topRru).some((key) => key.key.includes('storm-outage'))).toBe(true);
