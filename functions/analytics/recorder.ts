@@ -179,7 +179,7 @@ export function analyticsSubjectOf(event: CanonicalEvent): CanonicalEvent {
     text: '',
     ...(event.lang === undefined ? {} : { lang: event.lang }),
     author: { id: event.author.id, ...(event.author.isSelf === undefined ? {} : { isSelf: event.author.isSelf }) },
-    channel: { id: event.channel.id },
+    channel: { id: event.channel.id, ...(event.channel.direct ? { direct: true } : {}) },
     thread: { ...event.thread },
     createdAt: event.createdAt,
     receivedAt: event.receivedAt,
@@ -188,9 +188,17 @@ export function analyticsSubjectOf(event: CanonicalEvent): CanonicalEvent {
   } as CanonicalEvent;
 }
 
+/**
+ * The bucket of an event at `at`. One-to-one conversations share their platform's `direct` channel: their ids name a
+ * person, and a bucket each would make a storm's analytics one item per author.
+ */
 export function bucketKeyOf(event: Pick<CanonicalEvent, 'platform' | 'channel' | 'lang'>, at: number): BucketKey {
-  return { hour: hourOf(at), platform: event.platform, channel: event.channel.id, lang: event.lang ?? UNKNOWN_LANGUAGE };
+  const channel = event.channel.direct ? DIRECT_CHANNEL : event.channel.id;
+  return { hour: hourOf(at), platform: event.platform, channel, lang: event.lang ?? UNKNOWN_LANGUAGE };
 }
+
+/** The analytics channel of every one-to-one conversation on a platform. */
+export const DIRECT_CHANNEL = 'direct';
 
 /** When the message was written: its `createdAt`, never later than Foghorn received it. */
 export function writtenAt(event: Pick<CanonicalEvent, 'createdAt' | 'receivedAt'>): number {

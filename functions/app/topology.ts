@@ -160,8 +160,8 @@ export const ANALYTICS_STREAM = {
   tumblingWindowSeconds: 60,
   memoryMb: 512,
   timeoutSeconds: 60,
-  /** The item kinds the function writes: clocks and hour buckets, nothing else. */
-  leadingKeys: ['ACLOCK#*', 'ANALYTICS#*'],
+  /** The item kinds the function writes: clocks, hour buckets and their exact times, nothing else. */
+  leadingKeys: ['ACLOCK#*', 'ANALYTICS#*', 'ANALYTICSRT#*'],
   /**
    * The changes the function is given (Lambda event filtering's patterns): a decision put, a conversation's owner put or
    * changed (the first response counts for whoever owns it when answered), a reply completed.

@@ -86,6 +86,7 @@ function canonicalEvent(value: unknown): CanonicalEvent {
   const channel = object(input.channel, 'channel');
   event.channel = { id: string(channel.id, 'channel.id', 1) };
   optional(event.channel as Record<string, unknown>, 'name', channel.name, (name) => string(name, 'channel.name'));
+  optional(event.channel as Record<string, unknown>, 'direct', channel.direct, (direct) => boolean(direct, 'channel.direct'));
   const thread = input.thread === undefined ? {} : object(input.thread, 'thread');
   event.thread = {};
   optional(event.thread as Record<string, unknown>, 'id', thread.id, (id) => string(id, 'thread.id'));

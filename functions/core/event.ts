@@ -30,7 +30,12 @@ export const canonicalEventSchema = z.object({
   text: z.string().max(100_000).default(''),
   lang: z.string().min(2).max(16).optional(),
   author: authorSchema,
-  channel: z.object({ id: z.string().min(1), name: z.string().optional() }),
+  channel: z.object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    /** A one-to-one conversation whose id names it, not a place (a Slack IM, a Telegram private chat): analytics count these together. */
+    direct: z.boolean().optional(),
+  }),
   thread: z.object({ id: z.string().optional(), replyToId: z.string().optional() }).default({}),
   createdAt: z.iso.datetime({ offset: true }),
   receivedAt: z.iso.datetime({ offset: true }),

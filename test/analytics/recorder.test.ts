@@ -33,7 +33,7 @@ function setup(targetMinutes = 10) {
       ),
     owned: (conversation: string, minutes: number, owner: { person?: string; team?: string }) =>
       recorder.ownerChanged({ conversation, ...owner, since: at(minutes) }),
-    report: async (by: 'platform' | 'team' | 'person' = 'platform') =>
+    report: async (by: 'platform' | 'channel' | 'team' | 'person' = 'platform') =>
       analyticsReport(
         await store.read(new Date(T - 2 * 60 * MINUTE), new Date(T + 24 * 60 * MINUTE)),
         { from: new Date(T - 2 * 60 * MINUTE), to: new Date(T + 24 * 60 * MINUTE), by },
@@ -54,6 +54,24 @@ const brand = (id: string, minutes: number, overrides: Partial<CanonicalEvent> =
   });
 
 describe('recording first responses', () => {
+  it("counts one-to-one conversations together in their platform's direct channel, and each other channel apart", async () => {
+    // Prepare: two customers in direct conversations (their channels name them) and one on a shared channel.
+    const figures = setup();
+    const dmSara = customer('d1', 0, { kind: 'dm', channel: { id: 'D-sara', direct: true } });
+    const dmReza = customer('d2', 1, { kind: 'dm', channel: { id: 'D-reza', direct: true } });
+    const wall = customer('d3', 2, { channel: { id: 'wall' } });
+    // Act
+    for (const event of [dmSara, dmReza, wall]) await figures.decided(event);
+    await figures.replied(dmSara, 3);
+    await figures.replied(dmReza, 5);
+    // Assess
+    const { groups } = await figures.report('channel');
+    expect(groups.map((group) => [group.key, group.inbound, group.firstResponse.count])).toEqual([
+      ['generic:direct', 2, 2],
+      ['generic:wall', 1, 0],
+    ]);
+  });
+
   it('measures from a customer message to the brand answer in its thread: a human answer within the target', async () => {
     // Prepare
     const figures = setup();

@@ -244,7 +244,8 @@ describe('DynamoDB calls per webhook on AWS', () => {
     expect(next.reads).toEqual([]);
 
     // The analytics function, fed the batch the stream delivers: the clock starts (the decision), the clock
-    // stops (the completion, whose old value gives the response time), and each hour bucket is written once.
+    // stops (the completion, whose old value gives the response time), each hour bucket is written once, and the
+    // first-response times once, to the list kept apart from the answers' bucket.
     // Both webhooks' records, as one batch of the stream.
     const records = stream.take();
     const folded = await counted(() => run.analytics({ Records: records, shardId: 'shardId-1' }));
@@ -255,6 +256,7 @@ describe('DynamoDB calls per webhook on AWS', () => {
     expect(folded.calls).toEqual([
       ...['UpdateItem ACLOCK', 'UpdateItem ACLOCK', 'UpdateItem ACLOCK', 'UpdateItem ACLOCK'],
       ...[...hours].map(() => 'UpdateItem ANALYTICS'),
+      'UpdateItem ANALYTICSRT',
     ]);
     expect(folded.reads).toEqual([]);
     expect(errors).toEqual([]);

@@ -69,7 +69,7 @@ describe('the analytics stream', () => {
         Effect: 'Allow',
         Action: ['dynamodb:UpdateItem'],
         Resource: tableArn,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACLOCK#*', 'ANALYTICS#*'] } },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACLOCK#*', 'ANALYTICS#*', 'ANALYTICSRT#*'] } },
       },
     ]);
     const rest = dynamo.filter((statement) => !onTable.includes(statement));

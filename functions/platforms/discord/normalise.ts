@@ -132,7 +132,11 @@ function toEvent(interaction: DiscordInteraction, request: InboundRequest, appli
       ...(name ? { name } : {}),
       isSelf: user.id === selfId,
     },
-    channel: { id: channelId, ...(interaction.channel?.name ? { name: interaction.channel.name } : {}) },
+    channel: {
+      id: channelId,
+      ...(interaction.channel?.name ? { name: interaction.channel.name } : {}),
+      ...(interaction.guild_id ? {} : { direct: true }),
+    },
     thread: replyToId ? { replyToId } : {},
     createdAt: snowflakeTime(interaction.id),
     receivedAt: request.receivedAt.toISOString(),

@@ -107,7 +107,7 @@ export function normaliseSlack(request: InboundRequest, botUserIdSetting: string
       ...optional('name', nonEmpty(message.user_profile?.display_name) ?? message.user_profile?.real_name ?? message.bot_profile?.name),
       isSelf,
     },
-    channel: { id: channel },
+    channel: { id: channel, ...(outer.channel_type === 'im' ? { direct: true } : {}) },
     thread: { id: threadTs ?? ts, ...optional('replyToId', isThreadReply ? threadTs : undefined) },
     createdAt: slackTsToIso(ts),
     receivedAt: request.receivedAt.toISOString(),

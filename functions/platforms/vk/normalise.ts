@@ -86,7 +86,7 @@ function messageEvent(notification: VkNotification, request: InboundRequest, gro
       .filter(Boolean)
       .join('\n'),
     author: { id: String(fromId), isSelf: outgoing || (groupId !== undefined && fromId === -groupId) },
-    channel: { id: String(peerId) },
+    channel: { id: String(peerId), ...(peerId < CHAT_PEER_OFFSET ? { direct: true } : {}) },
     thread: {
       id: String(peerId),
       ...(replyTo?.conversation_message_id !== undefined ? { replyToId: String(replyTo.conversation_message_id) } : {}),

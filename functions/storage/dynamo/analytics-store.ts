@@ -31,8 +31,12 @@ import { TABLE_KEYS } from './table.js';
  * - A bucket is `ANALYTICS#<day>` / `<hour>#<platform>#<channel>#<lang>` (parts URI-encoded; `#<person>#<team>` after
  *   them for first responses an owner gave): its counts, its
  *   histogram bins (`rt#<bin>`) and rule hits (`hit#<rule>`) are top-level numbers added with one `ADD` per bucket
- *   and batch (`add` merges a batch's deltas first), its exact times a list appended to while it has room (a
- *   conditional append; a full bucket's update is sent again without it), its spike marks a list. No read.
+ *   and batch (`add` merges a batch's deltas first), its spike marks a list. No read.
+ * - Its exact times are apart, in `ANALYTICSRT#<day>` / the same sort key: a list appended to while it has room (a
+ *   conditional append, refused once full), so that the counts' item stays small however busy the hour: every update
+ *   of an item costs its whole size, and a full list of times is about 10 KB. Buckets written before kept their times
+ *   in the counts' item; a read joins both.
+ * Each item's once-only mark (`seq#<stream>`) is its own, so either write can be retried alone.
  * - A conversation's clock is `ACLOCK#<conversation>` / `CLOCK`: started and stopped with conditional updates, so
  *   concurrent evaluators start one clock and exactly one answer stops it (the stop returns the old item, with the
  *   owner an assignment noted there: `ownerPerson`, `ownerTeam`, `ownerSince`, kept across stops).
@@ -40,6 +44,7 @@ import { TABLE_KEYS } from './table.js';
  */
 export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore {
   readonly recordedFromStream: boolean;
+  private readonly timesHeld = new TimesHeld();
 
   /** `recordedFromStream`: the table's stream feeds the analytics function (AWS), so the pipeline records nothing. */
   constructor(private readonly options: { client: DynamoDBClient; tableName: string; recordedFromStream?: boolean }) {
@@ -78,31 +83,46 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
     return first === undefined ? undefined : unpaddedPosition(first);
   }
 
+  /** The counts once, then the exact times once (each item keeps its own mark, so a retry redoes only what is missing). */
   private async addToBucketOnce(stream: string, parts: ReadonlyArray<{ position: string; delta: AnalyticsDelta }>): Promise<void> {
+    await this.onceInto(stream, parts, (delta, mark) => update(this.options.tableName, delta, mark));
+    const timed = parts.filter((part) => (part.delta.responseMs?.length ?? 0) > 0);
+    if (timed.length > 0) await this.appendTimesOnce(stream, timed);
+  }
+
+  /** One item's once-only write: a refusal's item (ALL_OLD) says which positions it has, and the rest is sent again. */
+  private async onceInto(
+    stream: string,
+    parts: ReadonlyArray<{ position: string; delta: AnalyticsDelta }>,
+    command: (delta: AnalyticsDelta, mark: OnceMark) => UpdateItemCommand,
+  ): Promise<void> {
     let remaining = [...parts];
-    let timesHeld: number | undefined;
     for (let attempt = 1; remaining.length > 0; attempt++) {
       const [delta] = mergeDeltas(remaining.map((part) => part.delta));
       if (!delta) return;
-      const times = delta.responseMs?.length ?? 0;
-      const append =
-        times > 0 && (timesHeld === undefined ? times <= RESPONSE_TIMES_PER_BUCKET : timesHeld + times <= RESPONSE_TIMES_PER_BUCKET);
-      const mark = {
-        name: `seq#${stream}`,
-        first: remaining[0]!.position,
-        last: remaining[remaining.length - 1]!.position,
-      };
+      const mark = { name: `seq#${stream}`, first: remaining[0]!.position, last: remaining[remaining.length - 1]!.position };
       try {
-        await this.options.client.send(update(this.options.tableName, delta, append, mark));
+        await this.options.client.send(command(delta, mark));
         return;
       } catch (error) {
         if (!isConditionFailure(error) || attempt >= MAX_ONCE_ATTEMPTS) throw error;
         const held = fromItem<BucketItem>((error as { Item?: Record<string, AttributeValue> }).Item);
         const applied = typeof held?.[mark.name] === 'string' ? (held[mark.name] as string) : '';
         remaining = remaining.filter((part) => part.position > applied);
-        timesHeld = held?.responseMs?.length ?? 0;
+        // Refused for want of room, not for positions it has: the histogram holds these times.
+        if (remaining.length > 0 && remaining[0]!.position > applied && held?.responseMs) {
+          this.timesHeld.remember(bucketId(delta), held.responseMs.length);
+          if (!this.timesHeld.room(bucketId(delta), timesOf(remaining))) return;
+        }
       }
     }
+  }
+
+  /** A bucket's exact times appended once while they fit; once its list is known full, not tried again in this container. */
+  private async appendTimesOnce(stream: string, parts: ReadonlyArray<{ position: string; delta: AnalyticsDelta }>): Promise<void> {
+    const id = bucketId(parts[0]!.delta);
+    if (!this.timesHeld.room(id, timesOf(parts))) return;
+    await this.onceInto(stream, parts, (delta, mark) => appendTimes(this.options.tableName, delta, mark));
   }
 
   async add(deltas: readonly AnalyticsDelta[]): Promise<void> {
@@ -240,11 +260,16 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
   async read(from: Date, to: Date): Promise<AnalyticsBucket[]> {
     const hours = new Set(hoursBetween(from, to));
     const days = [...new Set([...hours].map((hour) => hour.slice(0, 10)))];
-    const items = (await Promise.all(days.map((day) => this.queryDay(day)))).flat();
-    return items.filter((item) => hours.has(item.hour)).map(bucketOf);
+    const [counts, times] = await Promise.all(
+      [BUCKET_PREFIX, TIMES_PREFIX].map(async (prefix) => (await Promise.all(days.map((day) => this.queryDay(prefix, day)))).flat()),
+    );
+    const timesOf = new Map(times!.map((item) => [`${item.pk}\u0000${item.sk}`.slice(TIMES_PREFIX.length), item.responseMs ?? []]));
+    return counts!
+      .filter((item) => hours.has(item.hour))
+      .map((item) => bucketOf(item, timesOf.get(`${item.pk}\u0000${item.sk}`.slice(BUCKET_PREFIX.length)) ?? []));
   }
 
-  private async queryDay(day: string): Promise<BucketItem[]> {
+  private async queryDay(prefix: string, day: string): Promise<BucketItem[]> {
     const items: BucketItem[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
@@ -252,7 +277,7 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
         new QueryCommand({
           TableName: this.options.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: toItem({ ':pk': `${BUCKET_PREFIX}${day}` }),
+          ExpressionAttributeValues: toItem({ ':pk': `${prefix}${day}` }),
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
@@ -267,19 +292,46 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
   }
 
   private async addOne(delta: AnalyticsDelta): Promise<void> {
+    await this.options.client.send(update(this.options.tableName, delta));
     const times = delta.responseMs ?? [];
-    const append = times.length > 0 && times.length <= RESPONSE_TIMES_PER_BUCKET;
-    try {
-      await this.options.client.send(update(this.options.tableName, delta, append));
-    } catch (error) {
-      // The bucket holds as many exact times as it keeps: the counts and the histogram still go in.
-      if (!append || !isConditionFailure(error)) throw error;
-      await this.options.client.send(update(this.options.tableName, delta, false));
-    }
+    if (times.length === 0 || times.length > RESPONSE_TIMES_PER_BUCKET) return;
+    // The bucket holds as many exact times as it keeps: the counts and the histogram went in all the same.
+    await this.options.client.send(appendTimes(this.options.tableName, delta)).catch(ignoreConditionFailure);
   }
 }
 
+/** What this container learnt of buckets' lists of exact times (from refusals): how many each holds, the latest first. */
+class TimesHeld {
+  readonly #held = new Map<string, number>();
+
+  remember(id: string, count: number): void {
+    this.#held.delete(id);
+    this.#held.set(id, count);
+    if (this.#held.size > TIMES_HELD_KNOWN) this.#held.delete(this.#held.keys().next().value as string);
+  }
+
+  /** Whether `times` more may fit, as far as this container knows. */
+  room(id: string, times: number): boolean {
+    return times <= RESPONSE_TIMES_PER_BUCKET - (this.#held.get(id) ?? 0);
+  }
+}
+
+/** Buckets whose count of exact times a container remembers (an hour's buckets are far fewer). */
+const TIMES_HELD_KNOWN = 4_096;
+
+interface OnceMark {
+  name: string;
+  first: string;
+  last: string;
+}
+
+function timesOf(parts: ReadonlyArray<{ delta: AnalyticsDelta }>): number {
+  return parts.reduce((sum, part) => sum + (part.delta.responseMs?.length ?? 0), 0);
+}
+
 const BUCKET_PREFIX = 'ANALYTICS#';
+/** A bucket's exact first-response times, apart from its counts (same day, same sort key). */
+const TIMES_PREFIX = 'ANALYTICSRT#';
 /** Buckets outlive the longest range the API reads (three months) by far: a year and a month. */
 const BUCKET_RETENTION_SECONDS = 400 * 24 * 3600;
 
@@ -301,6 +353,8 @@ const OWNER_NAMES = {
 };
 
 interface BucketItem {
+  pk: string;
+  sk: string;
   hour: string;
   platform: string;
   channel: string;
@@ -388,13 +442,8 @@ function ignoreConditionFailure(error: unknown): undefined {
   throw error;
 }
 
-/** One bucket's update: ADD its counts, bins and hits; SET its dimensions; append its times (while there is room) and marks. */
-function update(
-  tableName: string,
-  delta: AnalyticsDelta,
-  appendTimes: boolean,
-  mark?: { name: string; first: string; last: string },
-): UpdateItemCommand {
+/** One bucket's update: ADD its counts, bins and hits; SET its dimensions; append its spike marks; move its stream's mark. */
+function update(tableName: string, delta: AnalyticsDelta, mark?: OnceMark): UpdateItemCommand {
   const names: Record<string, string> = {
     '#hour': 'hour',
     '#platform': 'platform',
@@ -430,22 +479,7 @@ function update(
     sets.push(`#${attribute} = :${attribute}`);
   }
   const conditions: string[] = [];
-  const times = delta.responseMs ?? [];
-  if (appendTimes) {
-    names['#times'] = 'responseMs';
-    values[':times'] = times;
-    values[':empty'] = [];
-    values[':room'] = RESPONSE_TIMES_PER_BUCKET - times.length;
-    sets.push('#times = list_append(if_not_exists(#times, :empty), :times)');
-    conditions.push('(attribute_not_exists(#times) OR size(#times) <= :room)');
-  }
-  if (mark) {
-    names['#mark'] = mark.name;
-    values[':first'] = mark.first;
-    values[':last'] = mark.last;
-    sets.push('#mark = :last');
-    conditions.push('(attribute_not_exists(#mark) OR #mark < :first)');
-  }
+  markOnce(mark, names, values, sets, conditions);
   const condition = conditions.length > 0 ? conditions.join(' AND ') : undefined;
   if (delta.spikes && delta.spikes.length > 0) {
     names['#spikes'] = 'spikes';
@@ -455,10 +489,7 @@ function update(
   }
   return new UpdateItemCommand({
     TableName: tableName,
-    Key: toItem({
-      pk: `${BUCKET_PREFIX}${delta.hour.slice(0, 10)}`,
-      sk: bucketParts(delta).map(encodeURIComponent).join('#'),
-    }),
+    Key: bucketKey(BUCKET_PREFIX, delta),
     UpdateExpression: `SET ${sets.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
     ...(condition ? { ConditionExpression: condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
     ExpressionAttributeNames: names,
@@ -466,10 +497,55 @@ function update(
   });
 }
 
-function bucketOf(item: BucketItem): AnalyticsBucket {
+/** A bucket's exact times appended to its list apart, on the condition that they fit (and, with a mark, once). */
+function appendTimes(tableName: string, delta: AnalyticsDelta, mark?: OnceMark): UpdateItemCommand {
+  const times = delta.responseMs ?? [];
+  const names: Record<string, string> = { '#times': 'responseMs', '#ttl': TABLE_KEYS.ttl };
+  const values: Record<string, unknown> = {
+    ':times': times,
+    ':empty': [],
+    ':room': RESPONSE_TIMES_PER_BUCKET - times.length,
+    ':ttl': Math.floor(Date.parse(delta.hour) / 1000) + BUCKET_RETENTION_SECONDS,
+  };
+  const sets = ['#times = list_append(if_not_exists(#times, :empty), :times)', '#ttl = :ttl'];
+  const conditions = ['(attribute_not_exists(#times) OR size(#times) <= :room)'];
+  markOnce(mark, names, values, sets, conditions);
+  return new UpdateItemCommand({
+    TableName: tableName,
+    Key: bucketKey(TIMES_PREFIX, delta),
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: conditions.join(' AND '),
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: toItem(values),
+  });
+}
+
+/** The stream's mark moved on, on the condition that the item has none of these positions yet. */
+function markOnce(
+  mark: OnceMark | undefined,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+  sets: string[],
+  conditions: string[],
+): void {
+  if (!mark) return;
+  names['#mark'] = mark.name;
+  values[':first'] = mark.first;
+  values[':last'] = mark.last;
+  sets.push('#mark = :last');
+  conditions.push('(attribute_not_exists(#mark) OR #mark < :first)');
+}
+
+function bucketKey(prefix: string, delta: AnalyticsDelta) {
+  return toItem({ pk: `${prefix}${delta.hour.slice(0, 10)}`, sk: bucketParts(delta).map(encodeURIComponent).join('#') });
+}
+
+/** A bucket read back: its counts' item, and the exact times kept apart (`times`) after any the item held itself. */
+function bucketOf(item: BucketItem, times: readonly number[]): AnalyticsBucket {
   const bucket = emptyBucket(item);
   for (const field of COUNT_FIELDS) bucket[field] = typeof item[field] === 'number' ? (item[field] as number) : 0;
-  bucket.responseMs = item.responseMs ?? [];
+  bucket.responseMs = [...(item.responseMs ?? []), ...times];
   bucket.spikes = item.spikes ?? [];
   for (const [attribute, value] of Object.entries(item)) {
     if (typeof value !== 'number') continue;

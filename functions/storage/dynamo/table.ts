@@ -38,6 +38,7 @@ import {
  *   AUDIT#<id> / AUDIT        an audit entry                     gsi2: AUDIT#<shard> / <at>#<id>
  *   CURSOR#<platform> / CURSOR  where a poller stopped (functions/storage/dynamo/cursor-store.ts)
  *   ANALYTICS#<day> / <hour>#<platform>#<channel>#<lang>  an hour's response-time figures (analytics-store.ts)
+ *   ANALYTICSRT#<day> / (the same)  that hour's exact first-response times, apart from its counts
  *   ACLOCK#<conversation> / CLOCK  a conversation's first-response clock (analytics-store.ts)
  *   SENDRATE#<platform> / SENDRATE  act's send-rate bucket for a platform (aws/dynamo-send-rate-limiter.ts)
  *   SENDSLOT#<platform>#<command> / SLOT  the send slot a command turned away was given

@@ -40,7 +40,8 @@ import { unpackRawBody } from '../raw-body.js';
  *   LIMIT#<key> / SLIDING   rule/<key>/sliding { times, until }
  *   LIMIT#<key> / W#<n>     rule/<key>/fixed { windows (the latest two), until }
  *   CURSOR#<platform>       EmbeddedCursorStore.put
- *   ANALYTICS#<day> / …     analytics/bucket/<bucket id> (add() takes deltas, and a full bucket's histogram is not one)
+ *   ANALYTICS#<day> / …     analytics/bucket/<bucket id> (add() takes deltas, and a full bucket's histogram is not one),
+ *                           written at the end with the exact times its ANALYTICSRT#<day> item (same sort key) holds
  *   ACLOCK#<conversation>   analytics/clock/<conversation> (with its owner note) and analytics/clock-expiry/… ; expired ones are skipped
  *   QUEUE#<name> / <id>     EmbeddedQueueStorage.put (same id, send time and receive count), for the topology's queues
  *   QUEUE#<name> / ~receipts#<id>  EmbeddedQueueStorage.putJournal (the receive it stands for is counted at the next start)
@@ -69,6 +70,9 @@ export class DynamoItemImporter {
   private readonly unrecognised = new Map<string, number>();
   private readonly inFlight: Array<Promise<unknown>> = [];
   private readonly fixedWindows = new Map<string, { windows: Array<[number, number]>; until: number; seen: number }>();
+  /** Analytics buckets by `<day>\u0000<sort key>`, written in finish() with the exact times kept apart. */
+  private readonly analyticsBuckets = new Map<string, { id: string; bucket: AnalyticsBucket }>();
+  private readonly analyticsTimesOf = new Map<string, number[]>();
   private readonly queues: ReadonlySet<string>;
   private readonly events: EmbeddedEventStore;
   private readonly decisions: EmbeddedDecisionStore;
@@ -113,6 +117,13 @@ export class DynamoItemImporter {
         this.skip('rule limit windows', record.seen - windows.length, 'older than the two latest windows the embedded store keeps');
     }
     if (this.sweptThrough !== undefined) this.track('SLA sweep mark (sweptThrough)', this.timers.setSweptThrough(this.sweptThrough));
+    for (const [at, { id, bucket }] of this.analyticsBuckets) {
+      const times = this.analyticsTimesOf.get(at) ?? [];
+      this.analyticsTimesOf.delete(at);
+      this.put(`analytics/bucket/${id}`, { ...bucket, responseMs: [...bucket.responseMs, ...times] }, 'analytics buckets');
+    }
+    if (this.analyticsTimesOf.size > 0)
+      this.skip('analytics exact times', this.analyticsTimesOf.size, "their bucket's counts are not in the table (its histogram has them)");
     await this.settle();
     await this.db.flushStaged();
     return {
@@ -162,6 +173,8 @@ export class DynamoItemImporter {
         return sk === 'CURSOR' ? this.cursor(name, item) : this.unknown(pk);
       case 'ANALYTICS':
         return this.analyticsBucket(item);
+      case 'ANALYTICSRT':
+        return this.analyticsTimes(name, item);
       case 'ACLOCK':
         return sk === 'CLOCK' ? this.clock(name, item) : this.unknown(pk);
       case 'QUEUE':
@@ -316,7 +329,13 @@ export class DynamoItemImporter {
       if (attribute.startsWith('rt#')) bucket.histogram[attribute.slice(3)] = value;
       else if (attribute.startsWith('hit#')) bucket.ruleHits[attribute.slice(4)] = value;
     }
-    this.put(`analytics/bucket/${bucketId(key)}`, bucket, 'analytics buckets');
+    // Written at the end: its exact times kept apart may come later in the scan.
+    this.analyticsBuckets.set(`${item.pk.slice('ANALYTICS#'.length)}\u0000${item.sk}`, { id: bucketId(key), bucket });
+  }
+
+  private analyticsTimes(day: string, item: Item): undefined {
+    const times = Array.isArray(item.responseMs) ? (item.responseMs as number[]) : [];
+    this.analyticsTimesOf.set(`${day}\u0000${item.sk}`, times);
   }
 
   private clock(conversation: string, item: Item): undefined {

@@ -42,9 +42,10 @@ describe('discord normalise', () => {
       kind: 'dm',
       text: '/status order 4411',
       author: { id: '80351110224678913', handle: 'joao', name: 'joao' },
-      channel: { id: '1170000000000000555' },
+      channel: { id: '1170000000000000555', direct: true },
       meta: { command: 'status', options: { order: { number: 4411 } } },
     });
+    expect(normalise('slash-command.json').events[0]?.channel.direct).toBeUndefined();
   });
 
   it('turns a button click into an event replying to the clicked message, with the member nickname', () => {

@@ -51,9 +51,10 @@ describe('slack normalise', () => {
     });
   });
 
-  it('calls a direct message a dm', () => {
+  it('calls a direct message a dm, in a direct channel (a thread reply in a channel is in none)', () => {
     const [event] = normalise('message-im.json').events;
-    expect(event).toMatchObject({ kind: 'dm', channel: { id: 'D024BE91L' }, author: { id: 'U2147483697', isSelf: false } });
+    expect(event).toMatchObject({ kind: 'dm', channel: { id: 'D024BE91L', direct: true }, author: { id: 'U2147483697', isSelf: false } });
+    expect(normalise('message-thread-reply.json').events[0]?.channel.direct).toBeUndefined();
   });
 
   it("marks the bot's own message isSelf and sentByFoghorn (bot user from authorizations, app id from the envelope)", () => {

@@ -81,7 +81,7 @@ describe('telegram connector: in', () => {
       id: 'telegram:912384757',
       kind: 'dm',
       text: 'the lid of my cup, broken',
-      channel: { id: '584930271', name: 'Aino' },
+      channel: { id: '584930271', name: 'Aino', direct: true },
       thread: {},
     });
     const [post] = normalise(fixture('channel-post'));
@@ -93,6 +93,7 @@ describe('telegram connector: in', () => {
       channel: { id: '-1001122334455', name: 'Harbour Coffee News' },
       url: 'https://t.me/harbourcoffee/310',
     });
+    expect(post?.channel.direct).toBeUndefined();
   });
 
   it("recognises the bot's own (edited) message by the id in its token, and a mention by its username", () => {

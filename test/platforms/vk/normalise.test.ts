@@ -18,7 +18,7 @@ describe('vk normalise', () => {
       kind: 'dm',
       text: 'Здравствуйте! Где мой заказ 4411?',
       author: { id: '12345678', isSelf: false },
-      channel: { id: '12345678' },
+      channel: { id: '12345678', direct: true },
       thread: { id: '12345678' },
       createdAt: '2023-11-14T22:13:20.000Z',
       receivedAt: '2023-11-14T22:13:21.000Z',
