@@ -1,4 +1,3 @@
-import { topology } from '../functions/app/topology.js';
 import { hotKeys, isIndexKey, type KeyFigures, LIMITS } from './capacity-ledger.js';
 import { cpuStretch, FUNCTIONS, type ModelledFunction, type ModelRun, memoryMbOf } from './capacity-model.js';
 import { PRICES, REGION } from './prices.js';

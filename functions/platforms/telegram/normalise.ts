@@ -80,7 +80,11 @@ export function normaliseTelegram(request: InboundRequest, context: ConnectorCon
     kind: messageKind(message, botId, botUsername),
     text: quoted === undefined ? text : `${text}\n\n${quoted}`,
     author: { ...authorOf(message), isSelf },
-    channel: { id: String(chat.id), ...(chatName(chat) ? { name: chatName(chat) } : {}), ...(chat.type === 'private' ? { direct: true } : {}) },
+    channel: {
+      id: String(chat.id),
+      ...(chatName(chat) ? { name: chatName(chat) } : {}),
+      ...(chat.type === 'private' ? { direct: true } : {}),
+    },
     thread: {
       ...(message.message_thread_id !== undefined ? { id: String(message.message_thread_id) } : {}),
       ...(message.reply_to_message ? { replyToId: String(message.reply_to_message.message_id) } : {}),
