@@ -1,3 +1,4 @@
+import { type Lexicon, readLexicon } from './lexicon/index.js';
 import { lexiconTokens } from './lexicon-tokens.js';
 import { dominantScript } from './script.js';
 
@@ -170,17 +171,17 @@ function lookup(hashes: Uint32Array, values: Uint16Array, hash: number): number 
   return undefined;
 }
 
-type Lexicon = ReadonlyArray<{ lang: string; words: string }>;
 let lexicon: Lexicon | undefined;
 let loading: Promise<void> | undefined;
 
 /**
- * Imports the word lists (about 2 MB of JSON) on first need: a cold start, and every post its letters or CLD3
- * decide, never parses them. lexiconScores and lexiconLanguages need it done.
+ * Reads the word lists (about 2 MB of JSON, shipped beside a bundle, functions/rules/lang/lexicon/words-folder.ts)
+ * once, on first need: a cold start, and every post its letters or CLD3 decide, never reads them. lexiconScores
+ * and lexiconLanguages need it done.
  */
 export function loadLexicon(): Promise<void> {
-  loading ??= import('./lexicon/index.js').then((module) => {
-    lexicon = module.LEXICON;
+  loading ??= readLexicon().then((lists) => {
+    lexicon = lists;
   });
   return loading;
 }
