@@ -172,23 +172,19 @@ function lookup(hashes: Uint32Array, values: Uint16Array, hash: number): number 
 }
 
 let lexicon: Lexicon | undefined;
-let loading: Promise<void> | undefined;
 
 /**
  * Reads the word lists (about 2 MB of JSON, shipped beside a bundle, functions/rules/lang/lexicon/words-folder.ts)
- * once, on first need: a cold start, and every post its letters or CLD3 decide, never reads them. lexiconScores
- * and lexiconLanguages need it done.
+ * now, if not yet read. lexiconScores and lexiconLanguages read them on their first call anyway: a cold start, and
+ * every post its letters or CLD3 decide, never reads them.
  */
-export function loadLexicon(): Promise<void> {
-  loading ??= readLexicon().then((lists) => {
-    lexicon = lists;
-  });
-  return loading;
+export function loadLexicon(): void {
+  lexicon ??= readLexicon();
 }
 
 function loaded(): Lexicon {
-  if (lexicon === undefined) throw new Error('the language lexicon is not loaded: await loadLexicon() first');
-  return lexicon;
+  loadLexicon();
+  return lexicon!;
 }
 
 function loadLists(script: string): LanguageList[] {

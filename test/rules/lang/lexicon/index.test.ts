@@ -26,8 +26,8 @@ describe("the lexicon's word lists, read from the folder beside the code", () =>
     expect(readdirSync(REPO_WORDS).sort()).toEqual(LEXICON_LANGUAGES.map((lang) => `${lang}.json`).sort());
   });
 
-  it('reads every language once, in the order of its list, each with its words', async () => {
-    const lexicon = await readLexicon();
+  it('reads every language, in the order of its list, each with its words', () => {
+    const lexicon = readLexicon();
     expect(lexicon.map(({ lang }) => lang)).toEqual([...LEXICON_LANGUAGES]);
     expect(
       lexicon
@@ -38,20 +38,20 @@ describe("the lexicon's word lists, read from the folder beside the code", () =>
     expect(lexicon.every(({ words }) => words.split(' ').length > 100)).toBe(true);
   });
 
-  it('fails naming the file when a list is missing, never answering a lexicon without it', async () => {
+  it('fails naming the file when a list is missing, never answering a lexicon without it', () => {
     const folder = copy();
     rmSync(join(folder, 'sw.json'));
-    await expect(readLexicon(folder)).rejects.toThrow(
+    expect(() => readLexicon(folder)).toThrow(
       `the language lexicon's word list ${join(folder, 'sw.json')} cannot be read (ENOENT): a bundle ships functions/rules/lang/lexicon/words beside its code as words/`,
     );
   });
 
-  it('fails naming the file when a list is not JSON or is another language', async () => {
+  it('fails naming the file when a list is not JSON or is another language', () => {
     const folder = copy();
     writeFileSync(join(folder, 'tr.json'), '{ "lang": "tr", ');
-    await expect(readLexicon(folder)).rejects.toThrow(`the language lexicon's word list ${join(folder, 'tr.json')} is not JSON`);
+    expect(() => readLexicon(folder)).toThrow(`the language lexicon's word list ${join(folder, 'tr.json')} is not JSON`);
     writeFileSync(join(folder, 'tr.json'), JSON.stringify({ lang: 'az', words: 'bir iki' }));
-    await expect(readLexicon(folder)).rejects.toThrow(
+    expect(() => readLexicon(folder)).toThrow(
       `the language lexicon's word list ${join(folder, 'tr.json')} is not tr's: expected { "lang": "tr", "words": "…" }`,
     );
   });
