@@ -5,14 +5,14 @@
  * five fresh processes one after the other.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { ruleLanguage } from '../functions/app/rule-language.js';
 import { toCompiledRuleSetFile } from '../functions/rules/compiled-rule-set.js';
 import { compileRuleObjects, resolveConfig } from '../functions/rules/index.js';
-import { EVALUATE_MODULES_BESIDE, lambdaBundling } from './lambda-bundling.js';
+import { copyFilesBeside, EVALUATE_FILES_BESIDE, EVALUATE_MODULES_BESIDE, lambdaBundling } from './lambda-bundling.js';
 import { makeRules } from './workload.js';
 
 export interface BundleFigures {
@@ -43,6 +43,11 @@ export interface BundleFigures {
   largestKb: Record<string, number>;
   /** Packages shipped beside the bundle and imported only on first need (not in `bytes`). */
   besideKb: Record<string, number>;
+  /** Data files shipped beside the bundle and read only on first need (not in `bytes`): the lexicon's word lists. */
+  filesBesideKb: Record<string, number>;
+  /** Fresh process, after the rules: reading the lexicon's word lists from beside the bundle (the first short post). */
+  lexiconReadMs: number;
+  lexiconReadCpuMs: number;
 }
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -60,9 +65,12 @@ const entry = await import(process.argv[2]);
 const loaded = performance.now(), loadedCpu = cpu();
 const { ruleSet } = await entry.loadDeployedRules(process.argv[3]);
 const ready = performance.now(), readyCpu = cpu();
+entry.loadLexicon();
+const read = performance.now(), readCpu = cpu();
 process.stdout.write(JSON.stringify({
   moduleLoadMs: loaded - started, ruleLoadMs: ready - loaded,
   moduleLoadCpuMs: loadedCpu - startedCpu, ruleLoadCpuMs: readyCpu - loadedCpu, rules: ruleSet.ruleIds.length,
+  lexiconReadMs: read - ready, lexiconReadCpuMs: readCpu - readyCpu,
 }));
 `;
 
@@ -84,6 +92,10 @@ export async function measureBundle(
   const bytes = handler.outputFiles.reduce((sum, file) => sum + (file.path.endsWith('.mjs') ? file.contents.byteLength : 0), 0);
   const largestKb = largestInputs(handler.metafile);
   await build({ ...LAMBDA_BUNDLING, entryPoints: [join(REPO, 'bench', 'cold-start-entry.ts')], outfile: join(WORK_DIR, 'entry.mjs') });
+  copyFilesBeside(WORK_DIR);
+  const filesBesideKb = Object.fromEntries(
+    EVALUATE_FILES_BESIDE.map(({ from, to }) => [to, Math.round(folderBytes(from) / 1024)] as const),
+  );
 
   // What infra/rules-for-deployment.ts writes at synth, from the rules validated with the repository's config.
   const compiled = compileRuleObjects(
@@ -128,6 +140,9 @@ export async function measureBundle(
     coldStarts: runs,
     largestKb,
     besideKb,
+    filesBesideKb,
+    lexiconReadMs: median((run) => run.lexiconReadMs),
+    lexiconReadCpuMs: median((run) => run.lexiconReadCpuMs),
   };
 }
 
@@ -136,6 +151,8 @@ interface ColdStart {
   ruleLoadMs: number;
   moduleLoadCpuMs: number;
   ruleLoadCpuMs: number;
+  lexiconReadMs: number;
+  lexiconReadCpuMs: number;
   processWallMs: number;
 }
 
@@ -154,6 +171,13 @@ async function coldStart(ruleCount: number): Promise<ColdStart> {
   if (child.rules !== ruleCount) throw new Error(`the cold-start child loaded ${child.rules} rules, expected ${ruleCount}`);
   const { rules: _rules, ...times } = child;
   return { ...times, processWallMs };
+}
+
+/** Bytes of the files in a folder and its subfolders. */
+function folderBytes(folder: string): number {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .map((name) => statSync(join(folder, name)))
+    .reduce((sum, stat) => sum + (stat.isFile() ? stat.size : 0), 0);
 }
 
 /** Minified bytes per package (or per folder of ours), the largest first. */

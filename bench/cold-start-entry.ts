@@ -6,6 +6,8 @@ import { deployedRuleSource, type LoadedRules } from '../functions/app/rule-sour
  * process can time both.
  */
 export { handler } from '../functions/entries/lambda/evaluate.js';
+/** What the first post its letters and CLD3 leave undecided triggers: the word lists read from beside the bundle. */
+export { loadLexicon } from '../functions/rules/lang/lexicon.js';
 
 export function loadDeployedRules(path: string): Promise<LoadedRules> {
   return deployedRuleSource(() => path).current();

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { LEXICON_WORDS_BESIDE, lexiconWordsFolder } from '../functions/rules/lang/lexicon/words-folder.js';
 
 /**
  * `npm run capacity -- …`: bundles the model with esbuild and runs the bundle in a plain Node process. The stages
@@ -23,6 +24,8 @@ await build({
   packages: 'external',
   logLevel: 'warning',
 });
+// The language lexicon's word lists are data read from beside the bundled code, as on Lambda.
+cpSync(lexiconWordsFolder(), join(dirname(outfile), LEXICON_WORDS_BESIDE), { recursive: true });
 const child = spawnSync(process.execPath, ['--no-deprecation', outfile, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -18,6 +18,7 @@ import { type FunctionName, type HttpRouteSpec, type QueueName, topology } from 
 import { CONSOLE_API_PREFIX } from '../functions/entries/lambda/console-access.js';
 import { connectors } from '../functions/platforms/index.js';
 import { type SendRate, sendRates } from '../functions/platforms/send-rates.js';
+import { LEXICON_WORDS_BESIDE, lexiconWordsFolder } from '../functions/rules/lang/lexicon/words-folder.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { ACCESS_LOG_FORMAT } from './constructs/access-log-format.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
@@ -554,6 +555,8 @@ export class FoghornStack extends Stack {
       bundledPaths.push({ from: rules.dir, to: 'rules' });
       environment.FOGHORN_COMPILED_RULES = BUNDLED_COMPILED_RULES_PATH;
       bundledPaths.push({ from: rules.compiledPath, to: 'rules.compiled.json' });
+      // The language lexicon's word lists (2 MB of JSON) are data beside index.mjs, read once when text needs them.
+      bundledPaths.push({ from: lexiconWordsFolder(), to: LEXICON_WORDS_BESIDE });
     }
     // The config the rules were validated against travels with them (inside rules.compiled.json), and with
     // every other function that reads it.

@@ -15,6 +15,8 @@ import { topology } from '../../functions/app/topology.js';
 import { type ActionCommand, actionCommandId } from '../../functions/core/action-command.js';
 import type { CanonicalEvent } from '../../functions/core/event.js';
 import { loadRuleSet, memoryRuleState } from '../../functions/rules/index.js';
+import { LEXICON_LANGUAGES } from '../../functions/rules/lang/lexicon/languages.js';
+import { lexiconWordsFolder } from '../../functions/rules/lang/lexicon/words-folder.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { ensureTable, TABLE_KEYS } from '../../functions/storage/dynamo/table.js';
 import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
@@ -207,6 +209,22 @@ describe('FoghornStack', () => {
     expect(stdout.trim()).toBe('fr');
   }, 60_000);
 
+  it("ships the language lexicon's word lists beside the evaluate and api bundles as data files, not inside index.mjs", () => {
+    const swahili = (JSON.parse(readFileSync(join(lexiconWordsFolder(), 'sw.json'), 'utf8')) as { words: string }).words;
+    for (const name of ['evaluate', 'api']) {
+      const bundle = synth.bundleOf(fnIds[name]!);
+      expect(readdirSync(join(bundle, 'words')).sort(), name).toEqual(LEXICON_LANGUAGES.map((lang) => `${lang}.json`).sort());
+      for (const lang of LEXICON_LANGUAGES)
+        expect(readFileSync(join(bundle, 'words', `${lang}.json`), 'utf8'), `${name} ${lang}`).toBe(
+          readFileSync(join(lexiconWordsFolder(), `${lang}.json`), 'utf8'),
+        );
+      const code = readFileSync(join(bundle, 'index.mjs'));
+      expect(code.includes(swahili.slice(0, 80)), name).toBe(false);
+    }
+    // 196 KiB before the lists, 2,453 KB with them inside.
+    expect(readFileSync(join(synth.bundleOf(fnIds.evaluate!), 'index.mjs')).byteLength).toBeLessThan(350_000);
+  });
+
   it('produces bundles that Node loads as ES modules exporting handler (as the Lambda runtime will)', async () => {
     for (const [name, id] of Object.entries(fnIds)) {
       const bundle = synth.bundleOf(id);
@@ -347,6 +365,42 @@ describe('FoghornStack', () => {
         state: memoryRuleState(),
       });
       expect(decided.actions.length, 'the sample event should make the source rule set act').toBeGreaterThan(0);
+      expect(sent).toEqual(decided.actions.map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params })));
+    }, 90_000);
+
+    it('evaluate reads the word lists shipped beside it for a post too short for CLD3 alone, and decides as the source rules do', async () => {
+      // Prepare: a question too short for CLD3 to decide alone, so detection reads the lexicon from words/.
+      const event: CanonicalEvent = {
+        id: 'generic:bundle-check-short',
+        platform: 'generic',
+        kind: 'message',
+        text: 'opening hours?',
+        author: { id: 'bundle-check-short', name: 'Sara' },
+        channel: { id: 'web' },
+        thread: {},
+        createdAt: new Date().toISOString(),
+        receivedAt: new Date().toISOString(),
+      };
+      aws.calls.length = 0;
+      // Act
+      const { result, errors } = await invokeBundle(
+        synth.bundleOf(fnIds.evaluate!),
+        sqsEvent([{ version: '0', id: 'eb-short', 'detail-type': 'social.event', source: 'foghorn.ingest', detail: event }]),
+        lambdaEnvironment('evaluate'),
+      );
+      // Assess: the record went through (a missing list fails it) and the reply is the one the source rules choose.
+      expect(result, errors.join('\n')).toEqual({ batchItemFailures: [] });
+      expect(errors).toEqual([]);
+      const sent = aws.calls
+        .filter((call) => call.target === 'AmazonSQS.SendMessageBatch')
+        .flatMap((call) => (call.body as { Entries: Array<{ MessageBody: string }> }).Entries)
+        .map((entry) => JSON.parse(entry.MessageBody) as ActionCommand)
+        .map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params }));
+      const decided = await (await loadRuleSet('rules', { extensions: ruleLanguage })).evaluate(event, {
+        now: new Date(),
+        state: memoryRuleState(),
+      });
+      expect(decided.actions.length, 'the short question should make the source rule set act').toBeGreaterThan(0);
       expect(sent).toEqual(decided.actions.map(({ ruleId, index, type, params }) => ({ ruleId, index, type, params })));
     }, 90_000);
 

@@ -1,7 +1,7 @@
 import { arabicScriptScores, rankArabicScript } from './arabic-script.js';
 import { cyrillicLanguage, withCyrillicLetters } from './cyrillic.js';
 import { withSchwa, withTurkicLetters } from './latin.js';
-import { lexiconScores, loadLexicon } from './lexicon.js';
+import { lexiconScores } from './lexicon.js';
 import { dominantScript, SINGLE_LANGUAGE_SCRIPTS } from './script.js';
 
 /**
@@ -94,7 +94,6 @@ export function createTextLanguageDetector(options: { loadModel?: () => Promise<
       // Kazakh's own letters settle it; і or ы alone (in Kazakh too) only on longer text.
       if (letters.lang !== undefined) {
         if (short && letters.lang !== 'kk') {
-          await loadLexicon();
           if (kazakhByLexicon(sample, letters.lang)) return { lang: 'kk', script, decisive: false };
         }
         return { lang: letters.lang, script, decisive: letters.lang === 'kk' || !short };
@@ -111,7 +110,6 @@ export function createTextLanguageDetector(options: { loadModel?: () => Promise<
     if (hint === 'kk') return { lang: KAZAKH_NEIGHBOURS.has(language) ? language : 'kk', script, decisive: !short };
     if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return { lang: 'ru', script, decisive: false };
     const decided = result.is_reliable && !short;
-    if (!decided) await loadLexicon();
     const chosen = !decided ? withLexicon(language, result.probability, sample, script) : language;
     const lang =
       script === 'cyrillic' ? withCyrillicLetters(chosen, sample) : script === 'latin' ? withTurkicLetters(chosen, sample) : chosen;

@@ -1,3 +1,4 @@
+import { type Lexicon, readLexicon } from './lexicon/index.js';
 import { lexiconTokens } from './lexicon-tokens.js';
 import { dominantScript } from './script.js';
 
@@ -170,24 +171,20 @@ function lookup(hashes: Uint32Array, values: Uint16Array, hash: number): number 
   return undefined;
 }
 
-type Lexicon = ReadonlyArray<{ lang: string; words: string }>;
 let lexicon: Lexicon | undefined;
-let loading: Promise<void> | undefined;
 
 /**
- * Imports the word lists (about 2 MB of JSON) on first need: a cold start, and every post its letters or CLD3
- * decide, never parses them. lexiconScores and lexiconLanguages need it done.
+ * Reads the word lists (about 2 MB of JSON, shipped beside a bundle, functions/rules/lang/lexicon/words-folder.ts)
+ * now, if not yet read. lexiconScores and lexiconLanguages read them on their first call anyway: a cold start, and
+ * every post its letters or CLD3 decide, never reads them.
  */
-export function loadLexicon(): Promise<void> {
-  loading ??= import('./lexicon/index.js').then((module) => {
-    lexicon = module.LEXICON;
-  });
-  return loading;
+export function loadLexicon(): void {
+  lexicon ??= readLexicon();
 }
 
 function loaded(): Lexicon {
-  if (lexicon === undefined) throw new Error('the language lexicon is not loaded: await loadLexicon() first');
-  return lexicon;
+  loadLexicon();
+  return lexicon!;
 }
 
 function loadLists(script: string): LanguageList[] {

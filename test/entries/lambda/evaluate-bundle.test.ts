@@ -1,12 +1,18 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVALUATE_MODULES_BESIDE, lambdaBundling } from '../../../bench/lambda-bundling.js';
+import { copyFilesBeside, EVALUATE_MODULES_BESIDE, lambdaBundling } from '../../../bench/lambda-bundling.js';
+import { LEXICON_LANGUAGES } from '../../../functions/rules/lang/lexicon/languages.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
 /** The evaluate function bundled as the stack bundles it; what is in it is read from esbuild's metafile. */
 let metafile: Metafile;
+/** Its minified index.mjs, in bytes. */
+let bytes: number;
 beforeAll(async () => {
   const result = await build({
     ...lambdaBundling(EVALUATE_MODULES_BESIDE),
@@ -16,6 +22,7 @@ beforeAll(async () => {
     metafile: true,
   });
   metafile = result.metafile;
+  bytes = result.outputFiles.find((file) => file.path.endsWith('index.mjs'))!.contents.byteLength;
 }, 60_000);
 
 /** The files that put code in the bundle. */
@@ -68,5 +75,45 @@ describe('the evaluate bundle', () => {
     expect(onLoad).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/util-dynamodb']);
     const lazy = new Set(sdk.filter((one) => one.kind === 'dynamic-import').map((one) => one.path));
     expect(lazy.has('@aws-sdk/client-sqs')).toBe(true);
+  });
+
+  it("stays under 350,000 bytes, the lexicon's word lists (about 2 MB) left out: they are data beside it", () => {
+    // 196 KiB before the lists, 2,453 KB with them inside.
+    expect(bytes).toBeLessThan(350_000);
+    expect(Object.keys(metafile.inputs).filter((file) => file.includes('lang/lexicon/words/'))).toEqual([]);
+  });
+});
+
+describe('the language detection of the evaluate bundle, with the word lists copied beside it as the stack copies them', () => {
+  // Inside node_modules, so the modules shipped beside the bundle (cld3-asm) resolve as they do on Lambda.
+  const dir = join(REPO, 'node_modules/.cache/evaluate-bundle-test/detect');
+  beforeAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    await build({
+      ...lambdaBundling(EVALUATE_MODULES_BESIDE),
+      stdin: {
+        contents: "export { lexiconScores } from './functions/rules/lang/lexicon.ts';",
+        resolveDir: REPO,
+        loader: 'ts',
+      },
+      outfile: join(dir, 'index.mjs'),
+    });
+    writeFileSync(
+      join(dir, 'child.mjs'),
+      "const { lexiconScores } = await import('./index.mjs'); console.log(lexiconScores('thanks for the help', 'latin')[0].lang, lexiconScores('asante sana kwa msaada', 'latin')[0].lang);",
+    );
+  }, 60_000);
+  const child = () => promisify(execFile)(process.execPath, ['child.mjs'], { cwd: dir, env: { PATH: process.env.PATH ?? '' } });
+
+  it('reads the lists from words/ beside index.mjs and scores with them', async () => {
+    copyFilesBeside(dir);
+    for (const lang of LEXICON_LANGUAGES) expect(existsSync(join(dir, 'words', `${lang}.json`)), lang).toBe(true);
+    expect((await child()).stdout.trim()).toBe('en sw');
+  });
+
+  it('fails naming the missing list when they are not beside it', async () => {
+    rmSync(join(dir, 'words'), { recursive: true, force: true });
+    await expect(child()).rejects.toThrow(`the language lexicon's word list ${join(dir, 'words', 'af.json')} cannot be read (ENOENT)`);
   });
 });

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LEXICON_LANGUAGES } from '../../../functions/rules/lang/lexicon/languages.js';
 
 const MANIFEST = 'node_modules/.cache/foghorn/local-runtime.inputs.json';
 
@@ -66,6 +67,11 @@ describe('npm start (functions/entries/local/start.js): main.ts precompiled, reb
     const inputs = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { inputs: string[] }).inputs;
     expect(inputs).toContain('functions/entries/local/main.ts');
     expect(inputs).toContain('functions/entries/local/runtime.ts');
+    // The lexicon's word lists are data the bundled code reads from words/ beside it; a changed list rebuilds.
+    const { folder } = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { folder: string };
+    const lists = LEXICON_LANGUAGES.map((lang) => `${lang}.json`).sort();
+    expect(readdirSync(join('node_modules/.cache/foghorn', folder, 'words')).sort()).toEqual(lists);
+    expect(inputs).toEqual(expect.arrayContaining(lists.map((list) => `functions/rules/lang/lexicon/words/${list}`)));
 
     // Act: one of its sources changes.
     const changed = new Date();
