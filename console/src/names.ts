@@ -23,7 +23,8 @@ export function namesOf(teams: readonly Team[] | undefined): Names {
     for (const member of team.members) {
       if (!people.has(member.id)) people.set(member.id, member.name);
       // As the API links a console user to a person: by `user`, or by the id of a person without one.
-      users.set(member.user ?? member.id, member.name);
+      const user = member.user ?? member.id;
+      if (!users.has(user)) users.set(user, member.name);
     }
   }
   const person = (id: string) => people.get(id) ?? id;
