@@ -53,11 +53,3 @@ export function ownerNames(owner: OwnerIds | null | undefined, names: Names): { 
     ...(owner.team ? { team: names.team(owner.team) } : {}),
   };
 }
-
-/** The owner in one line of plain text: `Sara Ahmadi (persian-desk)`, `persian-desk team`; undefined for nobody. */
-export function ownerText(owner: OwnerIds | null | undefined, names: Names): string | undefined {
-  const parts = ownerNames(owner, names);
-  if (!parts) return undefined;
-  if (parts.person && parts.team) return `${parts.person} (${parts.team})`;
-  return parts.person ?? `${parts.team} team`;
-}

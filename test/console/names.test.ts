@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { namesOf, ownerNames, ownerText } from '../../console/src/names.js';
+import { namesOf, ownerNames } from '../../console/src/names.js';
 import type { Team } from '../../console/src/types.js';
 
 /** Two teams as `GET /api/teams` lists them: Sara is in both, Reza's name is Persian, Olga has no console user. */
@@ -41,7 +41,7 @@ describe('namesOf: people and teams by the names /api/teams gives them', () => {
     expect(loading.person('sara')).toBe('sara');
     expect(loading.who('user:sahmadi')).toBe('sahmadi');
     expect(loading.people).toEqual([]);
-    expect(ownerText({ person: 'sara', team: 'persian-desk' }, loading)).toBe('sara (persian-desk)');
+    expect(ownerNames({ person: 'sara', team: 'persian-desk' }, loading)).toEqual({ person: 'sara', team: 'persian-desk' });
   });
 
   it('reads a console user as the person linked to them: by user:, or by the id of a person without one', () => {
@@ -55,14 +55,13 @@ describe('namesOf: people and teams by the names /api/teams gives them', () => {
     expect(names.who('console')).toBe('console');
   });
 
-  it('gives an owner by name: the person and their team, the team alone, or nothing for nobody', () => {
+  it('gives an owner by name: the person and their team, either alone, or nothing for nobody', () => {
     const names = namesOf(TEAMS);
-    expect(ownerText({ person: 'reza', team: 'persian-desk' }, names)).toBe('رضا رحیمی (persian-desk)');
     expect(ownerNames({ person: 'reza', team: 'persian-desk' }, names)).toEqual({ person: 'رضا رحیمی', team: 'persian-desk' });
-    expect(ownerText({ person: 'olga' }, names)).toBe('Olga');
-    expect(ownerText({ team: 'press' }, names)).toBe('press team');
-    expect(ownerText({}, names)).toBeUndefined();
-    expect(ownerText(null, names)).toBeUndefined();
-    expect(ownerText(undefined, names)).toBeUndefined();
+    expect(ownerNames({ person: 'olga' }, names)).toEqual({ person: 'Olga' });
+    expect(ownerNames({ team: 'press' }, names)).toEqual({ team: 'press' });
+    expect(ownerNames({}, names)).toBeUndefined();
+    expect(ownerNames(null, names)).toBeUndefined();
+    expect(ownerNames(undefined, names)).toBeUndefined();
   });
 });

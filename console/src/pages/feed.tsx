@@ -120,8 +120,9 @@ function WhoseTabs(props: { whose: Whose | { kind: 'unlinked' }; session: Sessio
       ) : null}
       {whose.kind === 'team' ? (
         <p class="hint muted" data-hint="whose">
-          {whose.mine ? 'Conversations given to your team, ' : 'Conversations of the team '}
-          <bdi>{names.team(whose.team)}</bdi>.
+          {whose.mine ? 'Conversations given to your team, ' : 'Conversations of the '}
+          <bdi>{names.team(whose.team)}</bdi>
+          {whose.mine ? '.' : ' team.'}
         </p>
       ) : null}
     </>
@@ -217,7 +218,10 @@ function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session
         changed();
         setError(undefined);
         stop = followFeed(events.events[0]?.receivedAt, {
-          event: (event) => {
+          event: (streamed) => {
+            // The stream reads back a few seconds and carries no owner: an event shown already keeps the one it has.
+            const known = state.events.get(streamed.id)?.owner;
+            const event = known && !streamed.owner ? { ...streamed, owner: known } : streamed;
             if (whose.kind === 'all') {
               addEvents([event]);
               changed();
