@@ -205,8 +205,8 @@ function FiguresView({ report }: { report: Report }) {
         <tbody>
           {groups.map((group) => (
             <tr key={group.key} data-group={group.key}>
-              <th scope="row" dir="auto">
-                {groupName(group, report.by, names)}
+              <th scope="row">
+                <bdi>{groupName(group, report.by, names)}</bdi>
               </th>
               {owners ? null : <td class="number">{count(group.inbound)}</td>}
               <td class="number" data-figure="first-responses">
@@ -373,8 +373,8 @@ function ResponseBars({ groups, by, heading, names }: { groups: Group[]; by: Gro
         <tbody>
           {answered.map((group) => (
             <tr key={group.key}>
-              <th scope="row" dir="auto">
-                {groupName(group, by, names)}
+              <th scope="row">
+                <bdi>{groupName(group, by, names)}</bdi>
               </th>
               <td>
                 <Bar

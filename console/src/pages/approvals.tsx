@@ -56,7 +56,7 @@ export function ApprovalsPage() {
                     <code>{approval.command?.ruleId ?? '—'}</code>
                   </td>
                   <td>{OUTCOME[approval.status]}</td>
-                  <td dir="auto">{approval.decidedBy ? names.who(approval.decidedBy) : '—'}</td>
+                  <td>{approval.decidedBy ? <bdi>{names.who(approval.decidedBy)}</bdi> : '—'}</td>
                   <td dir="auto">{approval.decisionNote ?? ''}</td>
                 </tr>
               ))}

@@ -187,7 +187,7 @@ export function AuditPage() {
                   <br />
                   <code class="muted small">{code(entry)}</code>
                 </td>
-                <td dir="auto">{entry.who ? names.who(entry.who) : ''}</td>
+                <td>{entry.who ? <bdi>{names.who(entry.who)}</bdi> : ''}</td>
                 <td dir="auto">{entry.why ?? ''}</td>
                 <td>{entry.ruleId ? <code>{entry.ruleId}</code> : ''}</td>
                 <td>{entry.eventId ? <a href={`/conversation/${encodeURIComponent(entry.eventId)}`}>Open</a> : ''}</td>

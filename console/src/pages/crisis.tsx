@@ -77,7 +77,7 @@ export function CrisisPage(props: { onChanged(): void }) {
                 ({ago(state.since)})
               </dd>
               <dt>{state.on ? 'Turned on by' : 'Turned off by'}</dt>
-              <dd dir="auto">{state.by ? names.who(state.by) : '—'}</dd>
+              <dd>{state.by ? <bdi>{names.who(state.by)}</bdi> : '—'}</dd>
               <dt>Why</dt>
               <dd dir="auto">{state.why ?? '—'}</dd>
             </dl>
