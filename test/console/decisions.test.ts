@@ -18,6 +18,8 @@ then:
   - reply: { text: { default: "We are open 9:00 to 18:00." } }
 `;
 
+const AMIR = 'امیر حسینی';
+
 interface Approval {
   id: string;
   status: string;
@@ -57,7 +59,11 @@ describe('the console in Chromium: decisions people make', () => {
     });
 
   beforeAll(async () => {
-    h = await startConsole({ 'apology.yaml': APOLOGY, 'faq.yaml': FAQ });
+    // The admin of the sign-in link is the person Amir: the pages name them so, in Persian.
+    h = await startConsole(
+      { 'apology.yaml': APOLOGY, 'faq.yaml': FAQ },
+      ['timezone: UTC', 'people:', `  amir: { name: ${AMIR}, user: admin }`, 'teams:', '  desk: { members: [amir] }', ''].join('\n'),
+    );
   }, 90_000);
   afterAll(async () => {
     await h?.stop();
@@ -136,6 +142,14 @@ describe('the console in Chromium: decisions people make', () => {
     expect((await audit()).filter((entry) => entry.what === 'approval.rejected' && entry.commandId === held.id)).toEqual([
       expect.objectContaining({ who: 'user:admin', why: 'Legal is handling this one' }),
     ]);
+    const row = page.locator('tr', { hasText: 'Legal is handling this one' });
+    await expect.poll(() => row.locator('td').nth(3).textContent()).toBe(AMIR);
+    // The name reads right to left inside its own isolate; the cell keeps the table's direction.
+    const by = row.locator('td').nth(3);
+    expect(await by.locator('bdi').evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).direction)).toBe(
+      'rtl',
+    );
+    expect(await by.evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).direction)).toBe('ltr');
     await h.screenshot(page, 'approvals-decided');
   });
 
@@ -154,6 +168,7 @@ describe('the console in Chromium: decisions people make', () => {
     expect(await page.locator('.crisis-state').textContent()).toContain('Checkout is down for everyone');
     const on = await getJson<{ crisis: { on: boolean; by: string; why: string } }>(`${url()}/api/crisis`);
     expect(on.crisis).toMatchObject({ on: true, by: 'user:admin', why: 'Checkout is down for everyone' });
+    await expect.poll(() => page.locator('.crisis-state dd').nth(1).textContent()).toBe(AMIR);
     await h.screenshot(page, 'crisis-on');
     // Act: off
     await page.getByRole('button', { name: 'Turn crisis mode off' }).click();

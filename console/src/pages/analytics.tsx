@@ -5,8 +5,9 @@ import 'uplot/dist/uPlot.min.css';
 import { query } from '../api.js';
 import { Loading, Notice } from '../components/notice.js';
 import { useApi } from '../components/use-api.js';
+import { useNames } from '../components/use-names.js';
 import { count, duration, exactly, languageName, platformName, when } from '../format.js';
-import type { Team } from '../types.js';
+import type { Names } from '../names.js';
 
 /** The answer of GET /api/analytics (functions/analytics/report.ts). */
 interface Figures {
@@ -132,10 +133,7 @@ function FiguresView({ report }: { report: Report }) {
   const first = totals.firstResponse;
   const heading = GROUPINGS.find((option) => option.value === report.by)?.heading ?? 'Group';
   const owners = byOwner(report.by);
-  // People by their names in people: (GET /api/teams; ids when it has none, as without assignment).
-  const { data: teams } = useApi<{ teams: Team[] }>('/api/teams');
-  const names = new Map<string, string>();
-  for (const team of teams?.teams ?? []) for (const member of team.members) names.set(member.id, member.name);
+  const { names } = useNames();
   // By owner, a group without a first response (the messages nobody has answered yet) says nothing about anyone.
   const groups = owners ? report.groups.filter((group) => group.firstResponse.count > 0) : report.groups;
   return (
@@ -207,8 +205,8 @@ function FiguresView({ report }: { report: Report }) {
         <tbody>
           {groups.map((group) => (
             <tr key={group.key} data-group={group.key}>
-              <th scope="row" dir="auto">
-                {groupName(group, report.by, names)}
+              <th scope="row">
+                <bdi>{groupName(group, report.by, names)}</bdi>
               </th>
               {owners ? null : <td class="number">{count(group.inbound)}</td>}
               <td class="number" data-figure="first-responses">
@@ -362,17 +360,7 @@ function InboundChart({ report }: { report: Report }) {
 }
 
 /** p50 and p90 of each group as bars on one scale; the group table below has the numbers. */
-function ResponseBars({
-  groups,
-  by,
-  heading,
-  names,
-}: {
-  groups: Group[];
-  by: GroupBy;
-  heading: string;
-  names: ReadonlyMap<string, string>;
-}) {
+function ResponseBars({ groups, by, heading, names }: { groups: Group[]; by: GroupBy; heading: string; names: Names }) {
   const answered = groups.filter((group) => group.firstResponse.count > 0);
   if (answered.length === 0) return <p class="muted">No first response in this time range.</p>;
   const longest = Math.max(...answered.map((group) => group.firstResponse.p90Seconds ?? 0), 1);
@@ -385,8 +373,8 @@ function ResponseBars({
         <tbody>
           {answered.map((group) => (
             <tr key={group.key}>
-              <th scope="row" dir="auto">
-                {groupName(group, by, names)}
+              <th scope="row">
+                <bdi>{groupName(group, by, names)}</bdi>
               </th>
               <td>
                 <Bar
@@ -527,11 +515,11 @@ function Swatch({ color }: { color: string }) {
   );
 }
 
-function groupName(group: Group, by: GroupBy, names: ReadonlyMap<string, string>): string {
+function groupName(group: Group, by: GroupBy, names: Names): string {
   if (by === 'team' || by === 'person') {
     if (group.key === UNASSIGNED) return 'Not assigned to anyone';
     const id = group[by] ?? group.key;
-    return by === 'person' ? (names.get(id) ?? id) : id;
+    return by === 'person' ? names.person(id) : names.team(id);
   }
   if (by === 'lang') return group.lang === 'und' || !group.lang ? 'Not known' : languageName(group.lang);
   if (by === 'channel') return `${platformName(group.platform ?? '')} · ${group.channel ?? group.key}`;

@@ -3,6 +3,7 @@ import { ApiError, api } from '../api.js';
 import { Loading, Notice } from '../components/notice.js';
 import { ReasonForm } from '../components/reason-form.js';
 import { useApi } from '../components/use-api.js';
+import { useNames } from '../components/use-names.js';
 import { actionName, authorName, exactly, heldByName, platformName, when } from '../format.js';
 import { allowed, useSession, whoIs } from '../session.js';
 import type { Approval } from '../types.js';
@@ -15,6 +16,7 @@ export function ApprovalsPage() {
     setDone(message);
     await Promise.all([pending.reload(), decided.reload()]);
   };
+  const { names } = useNames();
   const recent = (decided.data?.approvals ?? []).filter((approval) => approval.status !== 'pending').slice(0, 20);
   return (
     <section>
@@ -54,7 +56,7 @@ export function ApprovalsPage() {
                     <code>{approval.command?.ruleId ?? '—'}</code>
                   </td>
                   <td>{OUTCOME[approval.status]}</td>
-                  <td dir="auto">{approval.decidedBy ?? '—'}</td>
+                  <td>{approval.decidedBy ? <bdi>{names.who(approval.decidedBy)}</bdi> : '—'}</td>
                   <td dir="auto">{approval.decisionNote ?? ''}</td>
                 </tr>
               ))}

@@ -1,11 +1,15 @@
 import { useState } from 'preact/hooks';
 import { Loading, Notice } from '../components/notice.js';
+import { OwnerName } from '../components/owner-name.js';
 import { useApi } from '../components/use-api.js';
+import { useNames } from '../components/use-names.js';
 import { actionName, exactly, when } from '../format.js';
+import type { Names, OwnerIds } from '../names.js';
 import type { AuditEntry } from '../types.js';
 
 const KINDS: Record<string, string> = {
   action: 'Actions',
+  assignment: 'Assignments',
   approval: 'Approvals',
   crisis: 'Crisis mode',
   escalation: 'Alerts',
@@ -44,6 +48,40 @@ const OUTCOMES: Record<string, string> = {
   sandboxed: 'recorded, not sent',
 };
 
+/** An owner in an assignment line's detail (`from`, `to`), if it is one. */
+function ownerIn(value: unknown): OwnerIds | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { person, team } = value as Record<string, unknown>;
+  if (typeof person !== 'string' && typeof team !== 'string') return undefined;
+  return { ...(typeof person === 'string' ? { person } : {}), ...(typeof team === 'string' ? { team } : {}) };
+}
+
+/** An assignment by who it went from and to, by name. */
+function assignmentWords(entry: AuditEntry, names: Names) {
+  const from = ownerIn(entry.detail?.from);
+  const to = ownerIn(entry.detail?.to);
+  if (!to) return undefined;
+  if (entry.what === 'assignment.kept') {
+    return (
+      <>
+        Kept with <OwnerName owner={to} names={names} />
+      </>
+    );
+  }
+  if (entry.what === 'assignment.reassigned' && from) {
+    return (
+      <>
+        Reassigned from <OwnerName owner={from} names={names} /> to <OwnerName owner={to} names={names} />
+      </>
+    );
+  }
+  return (
+    <>
+      Assigned to <OwnerName owner={to} names={names} />
+    </>
+  );
+}
+
 /** What happened, in words. */
 function plainWords(entry: AuditEntry): string {
   const known = EVENTS[entry.what];
@@ -60,6 +98,7 @@ export function AuditPage() {
   const [range, setRange] = useState('all');
   const [from, setFrom] = useState('');
   const [until, setUntil] = useState('');
+  const { names } = useNames();
   const entries = data?.audit ?? [];
   const people = [...new Set(entries.map((entry) => entry.who).filter((name): name is string => Boolean(name)))].sort();
   const span = RANGES[range];
@@ -95,8 +134,8 @@ export function AuditPage() {
           <select name="who" value={who} onChange={(event) => setWho((event.target as HTMLSelectElement).value)}>
             <option value="">Anyone</option>
             {people.map((person) => (
-              <option key={person} value={person}>
-                {person}
+              <option key={person} value={person} dir="auto">
+                {names.who(person)}
               </option>
             ))}
           </select>
@@ -143,12 +182,12 @@ export function AuditPage() {
                   </time>
                 </td>
                 <td>
-                  {plainWords(entry)}
+                  {(entry.kind === 'assignment' ? assignmentWords(entry, names) : undefined) ?? plainWords(entry)}
                   {isSandboxed(entry) ? <span class="badge mode-sandbox">sandboxed</span> : null}
                   <br />
                   <code class="muted small">{code(entry)}</code>
                 </td>
-                <td dir="auto">{entry.who ?? ''}</td>
+                <td>{entry.who ? <bdi>{names.who(entry.who)}</bdi> : ''}</td>
                 <td dir="auto">{entry.why ?? ''}</td>
                 <td>{entry.ruleId ? <code>{entry.ruleId}</code> : ''}</td>
                 <td>{entry.eventId ? <a href={`/conversation/${encodeURIComponent(entry.eventId)}`}>Open</a> : ''}</td>

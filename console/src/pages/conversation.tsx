@@ -1,12 +1,14 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { Loading, Notice } from '../components/notice.js';
+import { OwnerName } from '../components/owner-name.js';
 import { isUnavailable, NotAvailable } from '../components/unavailable.js';
 import { useApi } from '../components/use-api.js';
+import { useNames } from '../components/use-names.js';
 import { actionName, authorName, duration, exactly, kindName, languageName, platformName, statusName, webLink, when } from '../format.js';
 import { allowed, useSession, whoIs } from '../session.js';
-import type { Conversation, ConversationAnswer, ConversationTicket, FeedEvent, Owner, Team } from '../types.js';
-import { ownerText } from './feed.js';
+import type { Conversation, ConversationAnswer, ConversationTicket, FeedEvent, Owner } from '../types.js';
 
 const LAST_OPENED = 'foghorn.conversation';
 
@@ -175,12 +177,10 @@ function OwnerAndTickets(props: { eventId: string }) {
 function OwnerLine(props: { eventId: string; owner: Owner | null; changed: () => Promise<void> }) {
   const session = useSession();
   const mayAssign = allowed(session, 'agent');
-  const { data: teams } = useApi<{ teams: Team[] }>('/api/teams');
+  const { names, teams } = useNames();
   const [choice, setChoice] = useState('');
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>(undefined);
-  const people = new Map<string, string>();
-  for (const team of teams?.teams ?? []) for (const member of team.members) people.set(member.id, member.name);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: ComponentChildren } | undefined>(undefined);
   const assign = async (event: Event) => {
     event.preventDefault();
     const [kind, name] = choice.split(':', 2) as ['person' | 'team', string];
@@ -193,7 +193,15 @@ function OwnerLine(props: { eventId: string; owner: Owner | null; changed: () =>
         who: whoIs(session),
         requestId: crypto.randomUUID(),
       });
-      setMessage({ kind: 'ok', text: `Assigned to ${kind === 'team' ? `the ${name} team` : (people.get(name) ?? name)}.` });
+      setMessage({
+        kind: 'ok',
+        text: (
+          <>
+            Assigned to {kind === 'team' ? 'the ' : ''}
+            <OwnerName owner={kind === 'team' ? { team: name } : { person: name }} names={names} />.
+          </>
+        ),
+      });
       setChoice('');
       await props.changed();
     } catch (caught) {
@@ -206,32 +214,36 @@ function OwnerLine(props: { eventId: string; owner: Owner | null; changed: () =>
   return (
     <div class="owner-line" data-owner={owner?.person ?? owner?.team ?? ''}>
       <strong>Owner</strong>:{' '}
-      {ownerText(owner) ? (
+      {owner && (owner.person || owner.team) ? (
         <>
-          <span dir="auto">{ownerText(owner)}</span>{' '}
+          <span class="owner-name">
+            <OwnerName owner={owner} names={names} />
+          </span>{' '}
           <span class="muted">
-            since {when(owner?.since)},{' '}
-            {owner?.by.startsWith('rule:') ? `by rule ${owner.by.slice(5)}` : `by ${owner?.by.replace(/^user:/, '')}`}
+            since {when(owner.since)}, by <bdi>{names.who(owner.by)}</bdi>
           </span>
         </>
       ) : (
         <span class="muted">nobody yet</span>
       )}
-      {mayAssign && teams && teams.teams.length > 0 ? (
+      {mayAssign && teams && teams.length > 0 ? (
         <form onSubmit={(event) => void assign(event)}>
           <select aria-label="Assign to" value={choice} onChange={(event) => setChoice((event.target as HTMLSelectElement).value)}>
             <option value="">Choose a person or team…</option>
             <optgroup label="People">
-              {[...people].map(([id, name]) => (
-                <option key={id} value={`person:${id}`}>
-                  {name === id ? id : `${name} (${id})`}
+              {names.people.map((person) => (
+                <option key={person.id} value={`person:${person.id}`} dir="auto">
+                  {/* Two people of one name are told apart by their ids. */}
+                  {names.people.some((other) => other.id !== person.id && other.name === person.name)
+                    ? `${person.name} (${person.id})`
+                    : person.name}
                 </option>
               ))}
             </optgroup>
             <optgroup label="Teams">
-              {teams.teams.map((team) => (
-                <option key={team.id} value={`team:${team.id}`}>
-                  {team.id}
+              {teams.map((team) => (
+                <option key={team.id} value={`team:${team.id}`} dir="auto">
+                  {names.team(team.id)}
                 </option>
               ))}
             </optgroup>

@@ -4,6 +4,7 @@ import { TimeChart } from '../components/chart.js';
 import { Loading, Notice } from '../components/notice.js';
 import { ReasonForm } from '../components/reason-form.js';
 import { useApi } from '../components/use-api.js';
+import { useNames } from '../components/use-names.js';
 import { ago, count, duration, exactly, when } from '../format.js';
 import { allowed, useSession, whoIs } from '../session.js';
 import type { CrisisState, FeedEvent, Spike } from '../types.js';
@@ -19,6 +20,7 @@ export function CrisisPage(props: { onChanged(): void }) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>(undefined);
   const state = crisis.data?.crisis;
+  const { names } = useNames();
 
   const perMinute = useMemo(() => {
     const end = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
@@ -75,7 +77,7 @@ export function CrisisPage(props: { onChanged(): void }) {
                 ({ago(state.since)})
               </dd>
               <dt>{state.on ? 'Turned on by' : 'Turned off by'}</dt>
-              <dd dir="auto">{state.by ?? '—'}</dd>
+              <dd>{state.by ? <bdi>{names.who(state.by)}</bdi> : '—'}</dd>
               <dt>Why</dt>
               <dd dir="auto">{state.why ?? '—'}</dd>
             </dl>

@@ -2,6 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { FilterSelect } from '../components/filter-select.js';
 import { Loading, Notice } from '../components/notice.js';
+import { OwnerName } from '../components/owner-name.js';
+import { useNames } from '../components/use-names.js';
 import {
   actionName,
   authorName,
@@ -15,6 +17,7 @@ import {
   when,
 } from '../format.js';
 import { followFeed } from '../live.js';
+import type { Names } from '../names.js';
 import { navigate, useLocation } from '../router.js';
 import { type Session, useSession } from '../session.js';
 import type { ActionRecord, Decision, FeedEvent, Owner } from '../types.js';
@@ -61,13 +64,6 @@ function matches(whose: Whose, owner: Owner | null | undefined): boolean {
   return owner?.team === whose.team;
 }
 
-/** The owner as people read it: the person, and the team they answer for. */
-export function ownerText(owner: Owner | null | undefined): string | undefined {
-  if (!owner || (!owner.person && !owner.team)) return undefined;
-  if (owner.person && owner.team) return `${owner.person} (${owner.team})`;
-  return owner.person ?? `${owner.team} team`;
-}
-
 /** The Feed, for everyone or for "Mine" / "My team" (kept in the address: /feed?owner=me, /feed?team=…). */
 export function FeedPage() {
   const session = useSession();
@@ -77,8 +73,9 @@ export function FeedPage() {
   return <FeedView key={key} whose={whose} session={session} />;
 }
 
-function WhoseTabs(props: { whose: Whose | { kind: 'unlinked' }; session: Session }) {
+function WhoseTabs(props: { whose: Whose | { kind: 'unlinked' }; session: Session; names: Names }) {
   const me = props.session.user;
+  const { names, whose } = props;
   const myTeam = props.whose.kind === 'team' && props.whose.mine ? props.whose.team : me?.teams?.[0];
   const current =
     props.whose.kind === 'all'
@@ -115,8 +112,19 @@ function WhoseTabs(props: { whose: Whose | { kind: 'unlinked' }; session: Sessio
             : '"Mine" and "My team" need sign-in: with console users set up, each user can be linked to a person under people: in foghorn.config.yaml.'}
         </p>
       ) : null}
-      {props.whose.kind === 'person' && !props.whose.mine ? <p class="hint muted">Conversations of {props.whose.person}.</p> : null}
-      {props.whose.kind === 'team' && !props.whose.mine ? <p class="hint muted">Conversations of the {props.whose.team} team.</p> : null}
+      {whose.kind === 'person' ? (
+        <p class="hint muted" data-hint="whose">
+          {whose.mine ? 'Conversations given to you, ' : 'Conversations of '}
+          <bdi>{names.person(whose.person)}</bdi>.
+        </p>
+      ) : null}
+      {whose.kind === 'team' ? (
+        <p class="hint muted" data-hint="whose">
+          {whose.mine ? 'Conversations given to your team, ' : 'Conversations of the '}
+          <bdi>{names.team(whose.team)}</bdi>
+          {whose.mine ? '.' : ' team.'}
+        </p>
+      ) : null}
     </>
   );
 }
@@ -148,6 +156,7 @@ function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session
   const changed = () => setVersion((v) => v + 1);
   // Live events without an owner yet: their assign action's success is when to ask again (the recheck may come too soon).
   const unowned = useRef(new Map<string, FeedEvent>()).current;
+  const { names } = useNames();
 
   const addEvents = (events: FeedEvent[]) => {
     for (const event of events) state.events.set(event.id, event);
@@ -209,7 +218,10 @@ function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session
         changed();
         setError(undefined);
         stop = followFeed(events.events[0]?.receivedAt, {
-          event: (event) => {
+          event: (streamed) => {
+            // The stream reads back a few seconds and carries no owner: an event shown already keeps the one it has.
+            const known = state.events.get(streamed.id)?.owner;
+            const event = known && !streamed.owner ? { ...streamed, owner: known } : streamed;
             if (whose.kind === 'all') {
               addEvents([event]);
               changed();
@@ -328,7 +340,7 @@ function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session
                 : ''}
         </span>
       </p>
-      <WhoseTabs whose={props.whose} session={props.session} />
+      <WhoseTabs whose={props.whose} session={props.session} names={names} />
       {unlinked ? <Notice kind="warning">There is no "Mine" for a console user who is not linked to a person.</Notice> : null}
       {error ? <Notice kind="error">The feed could not be loaded: {error}</Notice> : null}
       <form class="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
@@ -376,13 +388,27 @@ function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session
       {mode === 'loading' && !error && !unlinked ? <Loading /> : null}
       {mode !== 'loading' && !unlinked && shown.length === 0 ? (
         <p class="empty">
-          {filtering
-            ? 'No message matches these filters.'
-            : whose.kind === 'all'
-              ? 'No messages yet. New ones appear here as they arrive.'
-              : whose.kind === 'person'
-                ? `No conversations are given to ${whose.mine ? 'you' : whose.person} yet. New ones appear here as they are assigned.`
-                : `No conversations are given to the ${whose.team} team yet. New ones appear here as they are assigned.`}
+          {filtering ? (
+            'No message matches these filters.'
+          ) : whose.kind === 'all' ? (
+            'No messages yet. New ones appear here as they arrive.'
+          ) : (
+            <>
+              No conversations are given to{' '}
+              {whose.kind === 'person' ? (
+                whose.mine ? (
+                  'you'
+                ) : (
+                  <bdi>{names.person(whose.person)}</bdi>
+                )
+              ) : (
+                <>
+                  the <bdi>{names.team(whose.team)}</bdi> team
+                </>
+              )}{' '}
+              yet. New ones appear here as they are assigned.
+            </>
+          )}
         </p>
       ) : null}
       {shown.length > 0 ? (
@@ -406,6 +432,7 @@ function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session
                 event={event}
                 decision={state.decisions.get(event.id)}
                 actions={[...(state.actions.get(event.id)?.values() ?? [])]}
+                names={names}
               />
             ))}
           </tbody>
@@ -422,7 +449,7 @@ function FeedView(props: { whose: Whose | { kind: 'unlinked' }; session: Session
   );
 }
 
-function FeedRow(props: { event: FeedEvent; decision: Decision | undefined; actions: ActionRecord[] }) {
+function FeedRow(props: { event: FeedEvent; decision: Decision | undefined; actions: ActionRecord[]; names: Names }) {
   const { event, decision, actions } = props;
   const link = webLink(event.url);
   const rules = [...new Set([...(decision?.rules ?? []), ...actions.map((action) => action.ruleId)])];
@@ -463,7 +490,11 @@ function FeedRow(props: { event: FeedEvent; decision: Decision | undefined; acti
       </td>
       <td>{languageName(event.lang)}</td>
       <td class="owner" data-owner={event.owner?.person ?? event.owner?.team ?? ''}>
-        {ownerText(event.owner) ? <span dir="auto">{ownerText(event.owner)}</span> : <span class="muted">Nobody</span>}
+        {event.owner?.person || event.owner?.team ? (
+          <OwnerName owner={event.owner} names={props.names} />
+        ) : (
+          <span class="muted">Nobody</span>
+        )}
       </td>
       <td>
         {rules.length === 0 ? (
