@@ -57,6 +57,8 @@ describe('the console in Chromium: response-time analytics', () => {
         lang: 'fa',
       }),
     );
+    // A direct message, whose channel names the customer: counted with the platform's other direct conversations.
+    await h.post(genericEvent('dm-1', 'Is my refund on its way?', { kind: 'dm', channel: { id: 'dm-nima', direct: true }, lang: 'en' }));
     await waitForQueuesToDrain(url());
     await waitFor('the figures of the scripted conversation', async () => {
       const report = await getJson<Report>(`${url()}/api/analytics?from=24h&by=channel`);
@@ -83,6 +85,8 @@ describe('the console in Chromium: response-time analytics', () => {
     expect(await p50.getAttribute('data-seconds')).toBe('420');
     expect(await row.locator('[data-figure="p90"]').getAttribute('data-seconds')).toBe('420');
     expect(await row.locator('[data-figure="within-target"]').textContent()).toBe('100%');
+    expect(await page.locator('tr[data-group="generic:direct"]').textContent()).toContain('Direct messages');
+    expect(await page.locator('tr[data-group="generic:dm-nima"]').count()).toBe(0);
     await page.locator('[data-chart="inbound"] canvas').first().waitFor();
     await page.waitForLoadState('networkidle');
     await h.screenshot(page, 'analytics');

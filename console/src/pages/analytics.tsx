@@ -515,6 +515,9 @@ function Swatch({ color }: { color: string }) {
   );
 }
 
+/** The analytics channel of a platform's one-to-one conversations (functions/analytics/recorder.ts). */
+const DIRECT_CHANNEL = 'direct';
+
 function groupName(group: Group, by: GroupBy, names: Names): string {
   if (by === 'team' || by === 'person') {
     if (group.key === UNASSIGNED) return 'Not assigned to anyone';
@@ -522,7 +525,11 @@ function groupName(group: Group, by: GroupBy, names: Names): string {
     return by === 'person' ? names.person(id) : names.team(id);
   }
   if (by === 'lang') return group.lang === 'und' || !group.lang ? 'Not known' : languageName(group.lang);
-  if (by === 'channel') return `${platformName(group.platform ?? '')} · ${group.channel ?? group.key}`;
+  if (by === 'channel') {
+    const channel = group.channel ?? group.key;
+    // One-to-one conversations are counted together (their channel ids name customers).
+    return `${platformName(group.platform ?? '')} · ${channel === DIRECT_CHANNEL ? 'Direct messages' : channel}`;
+  }
   return platformName(group.platform ?? group.key);
 }
 
