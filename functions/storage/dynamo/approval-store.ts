@@ -4,19 +4,32 @@ import type { Approval, ApprovalStatus, ApprovalStore } from '../../crisis/ports
 import { APPROVAL_RETENTION_DAYS } from '../../crisis/retention.js';
 import { queryNewest } from './index-query.js';
 import { fromItem, isConditionFailure, toItem } from './item.js';
+import { shardOf } from './shard.js';
 import { expiresIn, TABLE_KEYS } from './table.js';
 
 const STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'rejected', 'expired'];
 const RETENTION_SECONDS = APPROVAL_RETENTION_DAYS * DAY_SECONDS;
 
-function statusIndexKey(status: ApprovalStatus): string {
-  return `APPROVALS#${status}`;
+/**
+ * A status's listing is spread over this many gsi1 partitions, by a hash of the approval's id: in a crisis every
+ * automated reply is held here (about 1,000 a second at 10,000 webhooks/s, each ~1 KB projected whole), more than one
+ * partition key takes.
+ */
+export const APPROVAL_LISTING_SHARDS = 8;
+
+function statusIndexKey(status: ApprovalStatus, id: string): string {
+  return `APPROVALS#${status}#${shardOf(id, APPROVAL_LISTING_SHARDS)}`;
+}
+
+/** Every partition a status is listed in: its shards, and the one partition approvals were listed in before them. */
+function statusPartitions(status: ApprovalStatus): string[] {
+  return [`APPROVALS#${status}`, ...Array.from({ length: APPROVAL_LISTING_SHARDS }, (_, shard) => `APPROVALS#${status}#${shard}`)];
 }
 
 /**
  * The approval queue (`APPROVAL#<id>` / `APPROVAL`), listed by status through gsi1
- * (`APPROVALS#<status>` / `<createdAt>#<id>`). Deciding is a conditional update from `pending`,
- * so one decision wins however many people click.
+ * (`APPROVALS#<status>#<shard>` / `<createdAt>#<id>`, read merged newest first). Deciding is a conditional update
+ * from `pending`, so one decision wins however many people click.
  */
 export class DynamoApprovalStore implements ApprovalStore {
   constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {
@@ -32,7 +45,7 @@ export class DynamoApprovalStore implements ApprovalStore {
             ...approval,
             pk: `APPROVAL#${approval.id}`,
             sk: 'APPROVAL',
-            [TABLE_KEYS.gsi1.partitionKey]: statusIndexKey(approval.status),
+            [TABLE_KEYS.gsi1.partitionKey]: statusIndexKey(approval.status, approval.id),
             [TABLE_KEYS.gsi1.sortKey]: `${approval.createdAt}#${approval.id}`,
             [TABLE_KEYS.ttl]: expiresIn(new Date(approval.expiresAt), RETENTION_SECONDS),
           }),
@@ -61,14 +74,18 @@ export class DynamoApprovalStore implements ApprovalStore {
       .slice(0, limit);
   }
 
+  /** The newest `limit` of a status: each partition's newest `limit`, merged. */
   private async listStatus(status: ApprovalStatus, limit: number): Promise<Approval[]> {
-    const items = await queryNewest<Approval & Record<string, unknown>>(
-      this.options.client,
-      this.options.tableName,
-      statusIndexKey(status),
-      limit,
+    const partitions = await Promise.all(
+      statusPartitions(status).map((partition) =>
+        queryNewest<Approval & Record<string, unknown>>(this.options.client, this.options.tableName, partition, limit),
+      ),
     );
-    return items.map((item) => strip(item)!);
+    return partitions
+      .flat()
+      .map((item) => strip(item)!)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+      .slice(0, limit);
   }
 
   async markDispatched(id: string, now: Date): Promise<void> {
@@ -101,7 +118,7 @@ export class DynamoApprovalStore implements ApprovalStore {
             ':to': to,
             ':now': now.toISOString(),
             ':by': by,
-            ':gpk': statusIndexKey(to),
+            ':gpk': statusIndexKey(to, id),
             ...(note ? { ':note': note } : {}),
           }),
         }),

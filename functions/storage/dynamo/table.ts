@@ -33,7 +33,8 @@ import {
  *   SLA#<id> / TIMER          an SLA response timer              gsi1: SLADUE#<epoch minute>#<shard> / <dueAt>#<id> while pending
  *   SLACONV#<conv> / <id>     timers waiting in a conversation
  *   SLASWEEP / STATE          the last minute the SLA sweep read
- *   APPROVAL#<id> / APPROVAL  a held action                      gsi1: APPROVALS#<status> / <createdAt>#<id>
+ *   APPROVAL#<id> / APPROVAL  a held action                      gsi1: APPROVALS#<status>#<shard> / <createdAt>#<id>
+ *                             (before the shards: APPROVALS#<status>, still read)
  *   POST#<id> / POST          a scheduled post                   gsi1: POSTS#<status> / <at>#<id> (the due-time index)
  *   AUDIT#<id> / AUDIT        an audit entry                     gsi2: AUDIT#<shard> / <at>#<id>
  *   CURSOR#<platform> / CURSOR  where a poller stopped (functions/storage/dynamo/cursor-store.ts)
