@@ -1,6 +1,7 @@
 import { assignExecutor } from '../assignment/assign-executor.js';
 import type { ActionExecutor } from '../core/act.js';
-import { type PlatformExecutorOptions, platformExecutor } from '../core/executors/platform.js';
+import type { ActionCommand } from '../core/action-command.js';
+import { type PlatformExecutorOptions, platformExecutor, sendsLive } from '../core/executors/platform.js';
 import { tagExecutor } from '../core/executors/tag.js';
 import { redactRequest } from '../core/outbound/index.js';
 import { secretValues } from '../core/settings.js';
@@ -36,6 +37,7 @@ export function actionExecutors(
         rates: sendRates.rates,
         clock: adapters.clock,
         onLimiterError: (error, platform) => adapters.logger?.warn('send rate unavailable: sending without it', { platform, error }),
+        ...(sendRates.liveOnly ? { applies: (command: ActionCommand) => sendsLiveFor(adapters, command) } : {}),
       })
     : lengthGuarded;
   const assign = assignExecutor({
@@ -53,6 +55,13 @@ export function actionExecutors(
     clock: adapters.clock,
   });
   return kit.executors({ reply: rated, post: rated, tag: tagExecutor(), assign });
+}
+
+/** Whether `command` would be sent for real (its connector's credentials set, no sandbox mode). */
+function sendsLiveFor(adapters: Pick<Adapters, 'settings' | 'forceSandbox'>, command: ActionCommand): boolean {
+  const platform = typeof command.params.platform === 'string' ? command.params.platform : command.event.platform;
+  const connector = connectorFor(platform);
+  return connector !== undefined && sendsLive(adapters, connector);
 }
 
 /** How replies and posts reach a platform: its connector, live or sandboxed, recorded with secrets redacted. */

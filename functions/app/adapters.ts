@@ -89,8 +89,12 @@ export interface Adapters {
 
   live: HttpSender;
   sandbox: HttpSender;
-  /** Each platform's send rate and the buckets every act instance shares; without it replies and posts go as fast as they come. */
-  sendRates?: { limiter: SendRateLimiter; rates: Readonly<Record<string, SendRate>> };
+  /**
+   * Each platform's send rate and the buckets every act instance shares; without it replies and posts go as fast as
+   * they come. `liveOnly`: sends recorded in sandbox mode reach no platform and are not held back (the local runtime;
+   * on AWS a rehearsal in sandbox mode is paced as the real thing would be).
+   */
+  sendRates?: { limiter: SendRateLimiter; rates: Readonly<Record<string, SendRate>>; liveOnly?: boolean };
   /** Email escalations; without it they are recorded, as in sandbox mode. */
   email?: EmailSender;
 

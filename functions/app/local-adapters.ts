@@ -12,6 +12,7 @@ import { DurableQueue, type QueueLogger } from '../local/durable-queue.js';
 import { LocalBus } from '../local/local-bus.js';
 import { ProcessCachedCrisisStore } from '../local/process-cached-crisis-store.js';
 import type { QueueStorage } from '../local/queue-storage.js';
+import { parseSendRates, sendRates } from '../platforms/send-rates.js';
 import type { PostStore } from '../posts/ports.js';
 import { EmbeddedActionStore } from '../storage/embedded/action-store.js';
 import { EmbeddedAnalyticsStore } from '../storage/embedded/analytics-store.js';
@@ -25,6 +26,7 @@ import { EmbeddedPostStore } from '../storage/embedded/post-store.js';
 import { EmbeddedQueueStorage } from '../storage/embedded/queue-storage.js';
 import { EmbeddedRuleState } from '../storage/embedded/rule-state.js';
 import type { Adapters, AppLogger } from './adapters.js';
+import { MemorySendRateLimiter } from './send-rate-guard.js';
 import { type QueueName, topology } from './topology.js';
 import type { WatchedRuleSource } from './watched-rule-source.js';
 
@@ -151,6 +153,7 @@ export async function localAdapters(options: LocalAdapterOptions): Promise<Local
     },
     live: new LiveSender(),
     sandbox: new SandboxSender(),
+    sendRates: localSendRates(options.settings),
     rules: options.rules,
     teamConfig: { load: async () => {}, current: () => options.rules.latest().compiled.config },
     foghornBaseUrl: options.foghornBaseUrl,
@@ -211,4 +214,15 @@ function embeddedStores(database: EmbeddedDatabase, bus: LocalBus<QueueName>, qu
       quarantine: (limit) => events.listQuarantine(limit),
     },
   };
+}
+
+/**
+ * One process sends everything, so its buckets are in memory: each platform's default rate, or the one
+ * FOGHORN_SEND_RATES sets (JSON, as the stack's `sendRates`: platform → { rateLimit, burstLimit }). Only live sends are
+ * held back; what sandbox mode records reaches no platform.
+ */
+function localSendRates(settings: Settings): NonNullable<Adapters['sendRates']> {
+  const raw = settings.get('FOGHORN_SEND_RATES');
+  const rates = raw === undefined || raw.trim() === '' ? sendRates() : sendRates(parseSendRates(raw));
+  return { limiter: new MemorySendRateLimiter(), rates, liveOnly: true };
 }

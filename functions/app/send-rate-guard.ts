@@ -24,6 +24,8 @@ export interface SendRateGuardOptions {
   clock: Clock;
   /** Told when the limiter could not be reached: the send goes ahead, limited by the platform's own 429s as before. */
   onLimiterError?: (error: unknown, platform: string) => void;
+  /** Which commands the rates hold back (default: every reply and post); the others go at once. */
+  applies?: (command: Parameters<ActionExecutor>[0]) => boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export function sendRateGuardedExecutor(options: SendRateGuardOptions): ActionEx
   return async (command) => {
     const platform = typeof command.params.platform === 'string' ? command.params.platform : command.event.platform;
     const rate = Object.hasOwn(options.rates, platform) ? options.rates[platform] : undefined;
-    if (!rate) return options.inner(command);
+    if (!rate || (options.applies && !options.applies(command))) return options.inner(command);
     const parts = command.params.parts;
     const cost = Array.isArray(parts) && parts.length > 0 ? parts.length : 1;
     let taken: SendRateAnswer = { granted: true };

@@ -4,9 +4,11 @@ import { awsAdapters } from '../../functions/app/aws-adapters.js';
 import { readBundledTeamConfig } from '../../functions/app/bundled-team-config.js';
 import { crisisKitOf } from '../../functions/app/crisis-kit-of.js';
 import { localAdapters } from '../../functions/app/local-adapters.js';
+import { MemorySendRateLimiter } from '../../functions/app/send-rate-guard.js';
 import { topology } from '../../functions/app/topology.js';
 import { watchedRuleSource } from '../../functions/app/watched-rule-source.js';
 import { settingsFrom } from '../../functions/core/settings.js';
+import { DEFAULT_SEND_RATES } from '../../functions/platforms/send-rates.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
@@ -15,12 +17,12 @@ const lambdaEnv = { TABLE_NAME: 'foghorn', FOGHORN_RULES: 'rules', AWS_REGION: '
 describe('the AWS and local adapters', () => {
   const dynamo = useEmbeddedDynamo();
 
-  async function local() {
+  async function local(env: Record<string, string> = {}) {
     const rules = await watchedRuleSource('rules', quiet);
     const adapters = await localAdapters({
       table: dynamo.current,
       rules,
-      settings: settingsFrom({}),
+      settings: settingsFrom(env),
       logger: quiet,
       foghornBaseUrl: () => 'http://127.0.0.1:8787',
     });
@@ -43,6 +45,22 @@ describe('the AWS and local adapters', () => {
     } finally {
       close();
     }
+  });
+
+  it("pace the local runtime's live sends by each platform's default rate, or the one FOGHORN_SEND_RATES sets, and refuse a bad one by name", async () => {
+    const { adapters, close } = await local({ FOGHORN_SEND_RATES: '{"telegram":{"rateLimit":1,"burstLimit":2}}' });
+    try {
+      expect(adapters.sendRates?.rates.telegram).toEqual({ rateLimit: 1, burstLimit: 2 });
+      expect(adapters.sendRates?.rates.x).toEqual(DEFAULT_SEND_RATES.x);
+      expect(adapters.sendRates?.liveOnly).toBe(true);
+      expect(adapters.sendRates?.limiter).toBeInstanceOf(MemorySendRateLimiter);
+    } finally {
+      close();
+    }
+    await expect(local({ FOGHORN_SEND_RATES: '{"telegram":' })).rejects.toThrow('FOGHORN_SEND_RATES is not JSON');
+    await expect(local({ FOGHORN_SEND_RATES: '{"myspace":{"rateLimit":1,"burstLimit":1}}' })).rejects.toThrow(
+      "sendRates.myspace: Foghorn sends nothing to 'myspace'",
+    );
   });
 
   it('get the same executor for every action type on both runtimes', async () => {

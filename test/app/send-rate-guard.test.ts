@@ -37,7 +37,11 @@ describe('sendRateGuardedExecutor (in front of the generic connector and a loopb
     await api.close();
   });
 
-  function guarded(limiter: SendRateLimiter = new MemorySendRateLimiter(), errors: unknown[] = []) {
+  function guarded(
+    limiter: SendRateLimiter = new MemorySendRateLimiter(),
+    errors: unknown[] = [],
+    applies?: (command: ActionCommand) => boolean,
+  ) {
     const clock = { at: Date.parse('2026-12-02T10:00:00Z'), now: () => new Date(clock.at) };
     const inner = platformExecutor({
       connectorFor,
@@ -54,6 +58,7 @@ describe('sendRateGuardedExecutor (in front of the generic connector and a loopb
       rates: { generic: { rateLimit: 1, burstLimit: 2 } },
       clock,
       onLimiterError: (error) => errors.push(error),
+      ...(applies ? { applies } : {}),
     });
     return { execute, clock };
   }
@@ -103,6 +108,17 @@ describe('sendRateGuardedExecutor (in front of the generic connector and a loopb
     other.clock.at += 12_000;
     await expect(other.execute(reply('d'))).resolves.toMatchObject({ status: 'succeeded' });
     expect(api.received.length - before).toBe(2);
+  });
+
+  it('holds back only the commands it applies to (the local runtime: live sends), and sends the others at once', async () => {
+    const { execute } = guarded(new MemorySendRateLimiter(), [], (command) => command.id.startsWith('paced'));
+    const before = api.received.length;
+    for (const id of ['free-1', 'free-2', 'free-3', 'free-4'])
+      await expect(execute(reply(id))).resolves.toMatchObject({ status: 'succeeded' });
+    await expect(execute(reply('paced-1'))).resolves.toMatchObject({ status: 'succeeded' });
+    await expect(execute(reply('paced-2'))).resolves.toMatchObject({ status: 'succeeded' });
+    await expect(execute(reply('paced-3'))).rejects.toBeInstanceOf(TransientActionError);
+    expect(api.received.length - before).toBe(6);
   });
 
   it('charges a thread one send per part, so a thread longer than what is left waits whole', async () => {

@@ -52,6 +52,11 @@ export function platformExecutor(options: PlatformExecutorOptions): ActionExecut
   };
 }
 
+/** Whether a command for `connector` is sent for real: not in sandbox mode, and the platform's credentials are all set. */
+export function sendsLive(options: Pick<PlatformExecutorOptions, 'forceSandbox' | 'settings'>, connector: Connector): boolean {
+  return !options.forceSandbox && missingSettings(options.settings, connector.outboundSettings).length === 0;
+}
+
 /** Finds the connector, decides live or sandbox, fetches short-lived credentials when live, and builds the request. */
 export async function preparePlatformCall(
   options: PlatformExecutorOptions,
@@ -63,7 +68,7 @@ export async function preparePlatformCall(
   if (!connector.actionTypes.includes(command.type)) {
     throw new PermanentActionError(`platform '${platform}' cannot ${command.type} (it can: ${connector.actionTypes.join(', ')})`);
   }
-  const live = !options.forceSandbox && missingSettings(options.settings, connector.outboundSettings).length === 0;
+  const live = sendsLive(options, connector);
   const base = { settings: options.settings, now: options.clock.now() };
   // Short-lived credentials (Reddit's access token) are fetched only when the request will really be sent.
   const context =
