@@ -28,4 +28,10 @@ export function lambdaBundling(modulesBeside: readonly string[]): BuildOptions {
 }
 
 /** What infra/stack.ts ships beside the evaluate function's index.mjs, imported only on first need. */
-export const EVALUATE_MODULES_BESIDE = ['cld3-asm', 're2js', '@aws-lambda-powertools/tracer', 'json-rules-engine'] as const;
+export const EVALUATE_MODULES_BESIDE = [
+  'cld3-asm',
+  'fasttext.wasm.js',
+  're2js',
+  '@aws-lambda-powertools/tracer',
+  'json-rules-engine',
+] as const;

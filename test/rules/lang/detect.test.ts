@@ -7,6 +7,7 @@ import {
   detectLanguage,
   detectTextLanguage,
 } from '../../../functions/rules/lang/detect.js';
+import { type FastTextLanguageModel, loadFastText } from '../../../functions/rules/lang/fasttext.js';
 
 const posts = readLabelledPosts('test/rules/fixtures/lang');
 
@@ -124,5 +125,59 @@ describe('detectLanguage', () => {
     expect(await detect('ساعت کاری شما چیه؟')).toBe('fa');
     expect(await detect('Another English sentence here')).toBeUndefined();
     expect(attempts).toBe(1);
+  });
+});
+
+describe("fastText's vote on text CLD3 left undecided", () => {
+  /** The real model, counting the texts it is asked about. */
+  function countingFastText() {
+    const asked: string[] = [];
+    let loads = 0;
+    const load = async (): Promise<FastTextLanguageModel> => {
+      loads++;
+      const model = await loadFastText();
+      return {
+        languages: (text) => {
+          asked.push(text);
+          return model.languages(text);
+        },
+      };
+    };
+    return { asked, load, loads: () => loads };
+  }
+
+  it('is neither loaded nor asked for text the script, the letters or CLD3 decide', async () => {
+    const fastText = countingFastText();
+    const detect = createTextLanguageDetector({ loadFastText: fastText.load });
+    expect(await detect('שלום, מה שלומך?')).toMatchObject({ lang: 'he', decisive: true, stage: 'script' });
+    expect(await detect('میرا آرڈر ابھی تک نہیں پہنچا')).toMatchObject({ lang: 'ur', decisive: true, stage: 'letters' });
+    expect(await detect('Бұл өте тиімді келісімшарт.')).toMatchObject({ lang: 'kk', decisive: true, stage: 'letters' });
+    expect(await detect('Where is my parcel? It has been two weeks now')).toMatchObject({ lang: 'en', decisive: true, stage: 'cld3' });
+    expect(await detect('انتخابات')).toMatchObject({ decisive: false, stage: 'letters' });
+    expect(fastText.loads()).toBe(0);
+    expect(fastText.asked).toEqual([]);
+  });
+
+  it('votes on short Latin and Cyrillic text, and says so where its vote changed the answer', async () => {
+    const fastText = countingFastText();
+    const detect = createTextLanguageDetector({ loadFastText: fastText.load });
+    // Universal Dependencies test words (UD_English-EWT, UD_Turkish-IMST, UD_Russian-SynTagRus).
+    expect(await detect("I'm staying")).toEqual({ lang: 'en', script: 'latin', decisive: false, stage: 'fasttext' });
+    expect(await detect('toplam')).toEqual({ lang: 'tr', script: 'latin', decisive: false, stage: 'fasttext' });
+    expect(await detect('через пару')).toEqual({ lang: 'ru', script: 'cyrillic', decisive: false, stage: 'fasttext' });
+    expect(await detect('refund pls')).toMatchObject({ lang: 'en', decisive: false, stage: 'lexicon' });
+    expect(fastText.asked).toEqual(["I'm staying", 'toplam', 'через пару', 'refund pls']);
+    expect(fastText.loads()).toBe(1);
+  });
+
+  it('a model that cannot load fails the detection with what failed, not only the first time', async () => {
+    const files = { model: '/nowhere/fasttext/lid.176.ftz', wasm: '/nowhere/fasttext/fastText.node.wasm' };
+    const detect = createTextLanguageDetector({ loadFastText: () => loadFastText({ files }) });
+    await expect(detect('refund pls')).rejects.toThrow(
+      'the fastText model (fasttext.wasm.js with lid.176.ftz, at /nowhere/fasttext/lid.176.ftz) could not load: /nowhere/fasttext/lid.176.ftz is missing',
+    );
+    await expect(detect('toplam')).rejects.toThrow(/could not load/);
+    // Text decided before the vote does not need the model.
+    expect(await detect('Where is my parcel? It has been two weeks now')).toMatchObject({ lang: 'en', decisive: true });
   });
 });

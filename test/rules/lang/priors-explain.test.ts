@@ -47,6 +47,8 @@ describe('foghorn evaluate --explain: which decided the language', () => {
         event('generic:5', 'سفارش من هنوز نرسیده است، لطفا پیگیری کنید', 'amir'),
         // A platform that labels the post itself (X's lang) is taken at its word.
         event('generic:6', 'انتخابات', 'amir', { lang: 'ar' }),
+        // Two English words CLD3 and the commonest words leave to fastText's vote, from someone new.
+        event('generic:7', "I'm staying", 'lena'),
       ].join('\n'),
     );
     const result = await runFoghorn([
@@ -62,14 +64,15 @@ describe('foghorn evaluate --explain: which decided the language', () => {
     expect(result.err).toEqual([]);
     const lines = result.out.map((line) => JSON.parse(line) as { lang: string; actions: Array<{ text: string }> });
     expect(lines.map((line) => line.lang)).toEqual([
-      'ur (from: text)',
+      'ur (from: text, by: letters)',
       'ur (from: author)',
       'fa (from: channel)',
       'ur (from: platform)',
-      'fa (from: text)',
+      'fa (from: text, by: letters)',
       'ar (from: platform)',
+      'en (from: text, by: fasttext)',
     ]);
-    expect(lines.map((line) => line.actions[0]?.text)).toEqual(['شکریہ', 'شکریہ', 'ممنون', 'شکریہ', 'ممنون', 'thanks']);
+    expect(lines.map((line) => line.actions[0]?.text)).toEqual(['شکریہ', 'شکریہ', 'ممنون', 'شکریہ', 'ممنون', 'thanks', 'thanks']);
   });
 
   it('without --explain the line has no lang', async () => {
