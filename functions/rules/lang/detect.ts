@@ -75,6 +75,11 @@ export interface DetectorOptions {
   loadModel?: () => Promise<Cld3>;
   /** fastText's model for short text CLD3 did not decide; a model that cannot load fails the detection. */
   loadFastText?: () => Promise<FastTextLanguageModel>;
+  /**
+   * The team config's `language.expected`: text that does not decide is read as the likeliest of these
+   * languages written in its script (any language when none is). What decides is never restricted.
+   */
+  expected?: readonly string[];
 }
 
 export type TextLanguageDetector = (text: string) => Promise<TextLanguage>;
@@ -94,6 +99,7 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
   const loadVoter = options.loadFastText ?? loadFastText;
   let model: Promise<Cld3 | undefined> | undefined;
   let voter: Promise<FastTextLanguageModel> | undefined;
+  const expected = options.expected === undefined || options.expected.length === 0 ? undefined : new Set(options.expected);
   return async (text) => {
     const sample = text.slice(0, MAX_DETECT_LENGTH).replace(URL_OR_HANDLE, ' ');
     const script = dominantScript(sample);
@@ -103,8 +109,11 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
     if (single !== undefined) return { lang: single, script, decisive: true, stage: 'script' };
     if (script === 'arabic') {
       const scores = arabicScriptScores(sample);
-      const [best, second] = rankArabicScript(scores);
-      return { lang: best, script, decisive: scores[best!] - scores[second!] >= ARABIC_SCRIPT_MARGIN, stage: 'letters' };
+      const ranked = rankArabicScript(scores);
+      const [best, second] = ranked;
+      const decisive = scores[best!] - scores[second!] >= ARABIC_SCRIPT_MARGIN;
+      const guess = decisive ? best : (ranked.find((lang) => expected?.has(lang)) ?? best);
+      return { lang: guess, script, decisive, stage: 'letters' };
     }
     let hint: string | undefined;
     if (script === 'cyrillic') {
@@ -137,7 +146,8 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
     if (!decided) {
       await loadLexicon();
       voter ??= loadVoter();
-      chosen = withVotes(language, result.probability, sample, script, (await voter).languages(sample));
+      // Longer text keeps every language: a German sentence CLD3 is unsure of is not the team's English.
+      chosen = withVotes(language, result.probability, sample, script, (await voter).languages(sample), short ? expected : undefined);
     }
     const lang =
       script === 'cyrillic'
@@ -171,8 +181,13 @@ function withVotes(
   text: string,
   script: string,
   fastText: LanguageProbabilities,
+  expected?: ReadonlySet<string>,
 ): { lang: string; stage: DetectionStage } {
-  const lexicon = lexiconScores(text, script);
+  const all = lexiconScores(text, script);
+  const among = expected === undefined ? [] : all.filter((score) => expected.has(score.lang));
+  // Restricted to the team's languages of this script, CLD3's answer counts only if it is one of them.
+  const lexicon = among.length > 0 ? among : all;
+  const restricted = among.length > 0 && !expected!.has(language);
   const vote = (lang: string) => FASTTEXT_WEIGHT * (fastText.get(lang) ?? 0);
   const pick = (withFastText: boolean): string => {
     const scores = lexicon
@@ -180,6 +195,7 @@ function withVotes(
       .sort((a, b) => b.score - a.score);
     const best = scores[0];
     if (best === undefined) return language;
+    if (restricted) return withSchwa(best.lang, text);
     const own = scores.find((score) => score.lang === language)?.score ?? (withFastText ? vote(language) : 0);
     return best.score > own + CLD3_WEIGHT * probability ? withSchwa(best.lang, text) : language;
   };

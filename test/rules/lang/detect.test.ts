@@ -181,3 +181,26 @@ describe("fastText's vote on text CLD3 left undecided", () => {
     expect(await detect('Where is my parcel? It has been two weeks now')).toMatchObject({ lang: 'en', decisive: true });
   });
 });
+
+describe("the team's expected languages (language.expected)", () => {
+  const team = createTextLanguageDetector({ expected: ['en', 'sw', 'ur', 'ar'] });
+
+  it('read text too short to tell as the likeliest of them in its alphabet', async () => {
+    // The commonest words of 43 languages make "asante sana" Turkish ("sana" is Turkish too); among the team's, Swahili.
+    expect(await detectTextLanguage('asante sana')).toMatchObject({ lang: 'tr', decisive: false });
+    expect(await team('asante sana')).toEqual({ lang: 'sw', script: 'latin', decisive: false, stage: 'lexicon' });
+    expect(await detectTextLanguage('danke schön')).toMatchObject({ lang: 'de', decisive: false });
+    expect(await team('danke schön')).toMatchObject({ lang: 'en', decisive: false });
+    // A word Persian and Urdu write alike: Persian by default, the team's Urdu here.
+    expect(await detectTextLanguage('پولیس')).toMatchObject({ lang: 'fa', decisive: false });
+    expect(await team('پولیس')).toMatchObject({ lang: 'ur', decisive: false });
+  });
+
+  it('leave what decides, longer undecided text, and alphabets the team has no language in as they were', async () => {
+    expect(await team('Nous voudrions savoir à quelle heure ouvre le magasin demain matin.')).toMatchObject({ lang: 'fr', decisive: true });
+    expect(await team('چرا سفارش من هنوز نرسیده است؟')).toMatchObject({ lang: 'fa', decisive: true });
+    // CLD3 is unsure of this German sentence; at 20 letters and more it is not made the team's English.
+    expect(await team('Wir möchten wissen, wann das Geschäft morgen früh öffnet.')).toMatchObject({ lang: 'de', decisive: false });
+    expect(await team('через пару')).toMatchObject({ lang: 'ru', decisive: false });
+  });
+});

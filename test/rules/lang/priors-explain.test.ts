@@ -91,4 +91,26 @@ describe('foghorn evaluate --explain: which decided the language', () => {
     expect(result.code).toBe(1);
     expect(result.out.join('\n')).toContain('lang: fa (from: channel)');
   });
+
+  it("language.expected: a short post is read as the likeliest of the team's languages, and a wrong code is refused", async () => {
+    const greet = `id: greet
+when: { all: [{ fact: kind, operator: equal, value: message }] }
+then: [{ reply: { text: { sw: "karibu", tr: "hoş geldiniz", default: "welcome" } } }]
+`;
+    const run = async (config: string) => {
+      const dir = ruleDir({ 'foghorn.config.yaml': config, 'rules/greet.yaml': greet });
+      const events = join(dir, 'events.jsonl');
+      writeFileSync(events, event('generic:1', 'asante sana', 'juma'));
+      return runFoghorn(['evaluate', '--rules', join(dir, 'rules'), '--events', events, '--explain', '--now', '2026-01-05T10:00:00Z'], {
+        cwd: dir,
+      });
+    };
+    const every = JSON.parse((await run('language:\n  default: en\n')).out[0]!) as { lang: string; actions: Array<{ text: string }> };
+    expect([every.lang, every.actions[0]?.text]).toEqual(['tr (from: text, by: lexicon)', 'hoş geldiniz']);
+    const team = JSON.parse((await run('language:\n  default: en\n  expected: [en, sw]\n')).out[0]!) as typeof every;
+    expect([team.lang, team.actions[0]?.text]).toEqual(['sw (from: text, by: lexicon)', 'karibu']);
+    const wrong = await run('language:\n  default: en\n  expected: [English]\n');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err.join('\n')).toMatch(/language\.expected.*a language code such as sw, tr or en/s);
+  });
 });
