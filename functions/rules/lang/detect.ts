@@ -137,7 +137,9 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
     const language = CLD3_CODES[result.language] ?? result.language;
     if (language === 'und') return { lang: fallback, script, decisive: false, stage: letters('letters') };
     if (hint === 'kk') {
-      const lang = KAZAKH_NEIGHBOURS.has(language) ? language : 'kk';
+      // Kyrgyz, Tatar, … stand on short text only if the team expects them (or expects nothing).
+      const neighbour = KAZAKH_NEIGHBOURS.has(language) && (!short || expected === undefined || expected.has(language) || !expected.has('kk'));
+      const lang = neighbour ? language : 'kk';
       return { lang, script, decisive: !short, stage: lang === language ? 'cld3' : 'letters' };
     }
     if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return { lang: 'ru', script, decisive: false, stage: 'letters' };

@@ -203,4 +203,13 @@ describe("the team's expected languages (language.expected)", () => {
     expect(await team('Wir möchten wissen, wann das Geschäft morgen früh öffnet.')).toMatchObject({ lang: 'de', decisive: false });
     expect(await team('через пару')).toMatchObject({ lang: 'ru', decisive: false });
   });
+
+  it('make a short Kazakh word CLD3 calls Kyrgyz Kazakh when the team expects Kazakh and not Kyrgyz', async () => {
+    // UD_Kazakh-KTB test words: ң and ү are Kyrgyz letters as well.
+    for (const word of ['маңызды', 'жүзеге']) {
+      expect(await detectTextLanguage(word), word).toMatchObject({ lang: 'ky', decisive: false });
+      expect(await createTextLanguageDetector({ expected: ['ru', 'kk'] })(word), word).toMatchObject({ lang: 'kk', decisive: false });
+      expect(await createTextLanguageDetector({ expected: ['ky', 'kk'] })(word), word).toMatchObject({ lang: 'ky' });
+    }
+  });
 });
