@@ -138,7 +138,8 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
     if (language === 'und') return { lang: fallback, script, decisive: false, stage: letters('letters') };
     if (hint === 'kk') {
       // Kyrgyz, Tatar, … stand on short text only if the team expects them (or expects nothing).
-      const neighbour = KAZAKH_NEIGHBOURS.has(language) && (!short || expected === undefined || expected.has(language) || !expected.has('kk'));
+      const neighbour =
+        KAZAKH_NEIGHBOURS.has(language) && (!short || expected === undefined || expected.has(language) || !expected.has('kk'));
       const lang = neighbour ? language : 'kk';
       return { lang, script, decisive: !short, stage: lang === language ? 'cld3' : 'letters' };
     }
