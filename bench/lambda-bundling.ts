@@ -1,6 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { fastTextFilesBeside } from '../functions/rules/lang/fasttext.js';
 import { LEXICON_WORDS_BESIDE, lexiconWordsFolder } from '../functions/rules/lang/lexicon/words-folder.js';
 
 /**
@@ -31,11 +32,18 @@ export function lambdaBundling(modulesBeside: readonly string[]): BuildOptions {
 }
 
 /** What infra/stack.ts ships beside the evaluate function's index.mjs, imported only on first need. */
-export const EVALUATE_MODULES_BESIDE = ['cld3-asm', 're2js', '@aws-lambda-powertools/tracer', 'json-rules-engine'] as const;
+export const EVALUATE_MODULES_BESIDE = [
+  'cld3-asm',
+  'fasttext.wasm.js',
+  're2js',
+  '@aws-lambda-powertools/tracer',
+  'json-rules-engine',
+] as const;
 
-/** What infra/stack.ts copies beside the evaluate function's index.mjs as data files: the lexicon's word lists. */
+/** What infra/stack.ts copies beside the evaluate function's index.mjs as data files: the lexicon's word lists, fastText's model. */
 export const EVALUATE_FILES_BESIDE: ReadonlyArray<{ from: string; to: string }> = [
   { from: lexiconWordsFolder(), to: LEXICON_WORDS_BESIDE },
+  ...fastTextFilesBeside(),
 ];
 
 /** Copies EVALUATE_FILES_BESIDE into `outDir`, the folder of a bundle's code file, as the stack's bundling does. */

@@ -18,6 +18,7 @@ import { type FunctionName, type HttpRouteSpec, type QueueName, topology } from 
 import { CONSOLE_API_PREFIX } from '../functions/entries/lambda/console-access.js';
 import { connectors } from '../functions/platforms/index.js';
 import { type SendRate, sendRates } from '../functions/platforms/send-rates.js';
+import { fastTextFilesBeside } from '../functions/rules/lang/fasttext.js';
 import { LEXICON_WORDS_BESIDE, lexiconWordsFolder } from '../functions/rules/lang/lexicon/words-folder.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { ACCESS_LOG_FORMAT } from './constructs/access-log-format.js';
@@ -565,6 +566,8 @@ export class FoghornStack extends Stack {
       bundledPaths.push({ from: rules.teamConfigPath, to: 'team-config.json' });
     }
 
+    // fastText's model and WebAssembly (1.3 MB) beside index.mjs: the package beside it is one JS file without them.
+    if (access.bundlesRules) bundledPaths.push(...fastTextFilesBeside());
     // `api` would collide with the HTTP API's construct id.
     const fn = new FoghornFunction(this, name === 'api' ? 'ApiFunction' : pascal(name), {
       functionName: this.names.function(name),
@@ -578,7 +581,9 @@ export class FoghornStack extends Stack {
       // CLD3 (1 MB of inline WebAssembly) is imported only when a candidate rule needs a post's language,
       // re2js (150 KB) only when a rule uses `matches`, the tracer with the X-Ray SDK (125 KB) only when
       // tracing is on, and json-rules-engine (80 KB) only to explain or for a rule the matcher cannot compile.
-      ...(access.bundlesRules ? { modulesBeside: ['cld3-asm', 're2js', '@aws-lambda-powertools/tracer', 'json-rules-engine'] } : {}),
+      ...(access.bundlesRules
+        ? { modulesBeside: ['cld3-asm', 'fasttext.wasm.js', 're2js', '@aws-lambda-powertools/tracer', 'json-rules-engine'] }
+        : {}),
       tracing: tracing !== false,
       logRetention,
       ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),

@@ -3,7 +3,8 @@
 // from public corpora in test/rules/fixtures/lang-corpus (sources in its README). A folder of flat
 // `*.jsonl` posts (test/rules/fixtures/lang) gets the per-language table instead. When the shared peer
 // sample is present (../shared/peer-data/lang, or FOGHORN_LANG_PEER_DATA), the same table is printed
-// on it beside Lingua's published figures: read-only, to check, never to tune.
+// on it beside Lingua's published figures: read-only, to check, never to tune. `--expected fa,ar,…`
+// measures the detector as a team config's `language.expected` sets it.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -15,21 +16,30 @@ import {
   type PublishedAccuracy,
   readLabelledPosts,
 } from '../../functions/rules/lang/accuracy.js';
-import { detectLanguage } from '../../functions/rules/lang/detect.js';
+import { createLanguageDetector, detectLanguage } from '../../functions/rules/lang/detect.js';
 
 const VERDICT = ['fa', 'ar', 'he', 'ur', 'sw', 'tr', 'ru', 'en'];
 const NEIGHBOURS = ['kk', 'az'];
 
-const dir = resolve(process.argv[2] ?? 'test/rules/fixtures/lang-corpus');
+const args = process.argv.slice(2);
+const expectedAt = args.indexOf('--expected');
+const expected = expectedAt === -1 ? undefined : args.splice(expectedAt, 2)[1]?.split(',');
+if (expectedAt !== -1 && (expected === undefined || expected.some((lang) => !/^[a-z]{2,3}$/.test(lang)))) {
+  process.stderr.write('--expected needs language codes separated by commas: --expected fa,ar,en\n');
+  process.exit(2);
+}
+const detect = expected === undefined ? detectLanguage : createLanguageDetector({ expected });
+const dir = resolve(args[0] ?? 'test/rules/fixtures/lang-corpus');
+const mode = expected === undefined ? '' : `, language.expected: ${expected.join(', ')}`;
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
 if (hasLengthCategories(dir)) {
-  const table = await measureByLength(dir, detectLanguage);
+  const table = await measureByLength(dir, detect);
   const langs = [...VERDICT, ...NEIGHBOURS].filter((lang) => table[lang] !== undefined);
-  out(`Foghorn on ${dir} (percent correct; the text alone, no priors)\n\n${accuracyByLengthTable(table, langs, VERDICT)}\n`);
+  out(`Foghorn on ${dir} (percent correct; the text alone, no priors${mode})\n\n${accuracyByLengthTable(table, langs, VERDICT)}\n`);
 } else {
   const posts = readLabelledPosts(dir);
-  out(`${posts.length} labelled posts from ${dir}\n\n${accuracyTable(await measureAccuracy(posts, detectLanguage))}\n`);
+  out(`${posts.length} labelled posts from ${dir}${mode}\n\n${accuracyTable(await measureAccuracy(posts, detect))}\n`);
 }
 
 const peer = [process.env.FOGHORN_LANG_PEER_DATA, '../shared/peer-data/lang', '../../shared/peer-data/lang']
@@ -38,10 +48,10 @@ const peer = [process.env.FOGHORN_LANG_PEER_DATA, '../shared/peer-data/lang', '.
   .find((path) => existsSync(resolve(path, 'published.json')) && hasLengthCategories(path));
 if (peer !== undefined) {
   const published = JSON.parse(readFileSync(resolve(peer, 'published.json'), 'utf8')) as { detectors: PublishedAccuracy };
-  const table = await measureByLength(peer, detectLanguage);
+  const table = await measureByLength(peer, detect);
   const langs = [...VERDICT, ...NEIGHBOURS].filter((lang) => table[lang] !== undefined);
   const lingua = { name: 'Lingua', figures: published.detectors['lingua-high-accuracy'] ?? {} };
   out(
-    `Foghorn on the peer sample ${peer}, beside Lingua's published figures (lingua-high-accuracy)\n\n${accuracyByLengthTable(table, langs, VERDICT, lingua)}`,
+    `Foghorn on the peer sample ${peer}${mode}, beside Lingua's published figures (lingua-high-accuracy)\n\n${accuracyByLengthTable(table, langs, VERDICT, lingua)}`,
   );
 }

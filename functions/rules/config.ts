@@ -44,6 +44,13 @@ export const foghornConfigSchema = z.looseObject({
         )
         .default({})
         .describe("Each channel's language (<platform>:<channel id>: code), used only for posts too short to tell"),
+      expected: z
+        .array(z.string().regex(/^[a-z]{2,3}$/, 'a language code such as sw, tr or en'))
+        .min(1)
+        .optional()
+        .describe(
+          "The languages the team's posts are written in (en, sw, tr, …): a post too short to tell is read as the likeliest of them in its alphabet, never another language of that alphabet",
+        ),
     })
     .default({ default: 'en', channels: {} }),
   businessHours: businessHoursSchema

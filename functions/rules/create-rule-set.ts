@@ -8,6 +8,7 @@ import { EventScope, SCOPE_FACT } from './event-scope.js';
 import { explainCondition } from './explain.js';
 import { COMPUTED_FACTS, fieldValue } from './facts.js';
 import { AuthorLanguages } from './lang/author-languages.js';
+import { createTextLanguageDetector } from './lang/detect.js';
 import type { TextConditions } from './operators.js';
 import { fitRendered } from './overflow.js';
 import { needsLanguage, renderAction } from './render.js';
@@ -128,7 +129,13 @@ export function createRuleSet(
   const replyCap = config.limits.repliesPerAuthorPerDay;
   // Priors for posts too short to tell their language: the authors' recent languages (learnt by this
   // rule set, in memory) and the channels' configured ones.
-  const languages = { authors: new AuthorLanguages(), channels: config.language.channels };
+  // With `language.expected`, text too short to tell is read among the team's languages (its own detector).
+  const expected = config.language.expected;
+  const languages = {
+    authors: new AuthorLanguages(),
+    channels: config.language.channels,
+    ...(expected === undefined ? {} : { detect: createTextLanguageDetector({ expected }) }),
+  };
 
   return {
     ruleIds: enabled.map((rule) => rule.id),

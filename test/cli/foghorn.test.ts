@@ -152,7 +152,7 @@ describe('foghorn (in process)', () => {
       event: 'generic:9',
       rules: [],
       actions: [],
-      lang: 'en (from: text)',
+      lang: 'en (from: text, by: cld3)',
       explain: [
         {
           rule: 'faq-hours',

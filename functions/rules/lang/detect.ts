@@ -1,5 +1,6 @@
 import { arabicScriptScores, rankArabicScript } from './arabic-script.js';
 import { cyrillicLanguage, withCyrillicLetters } from './cyrillic.js';
+import { type FastTextLanguageModel, type LanguageProbabilities, loadFastText } from './fasttext.js';
 import { withSchwa, withTurkicLetters } from './latin.js';
 import { lexiconScores } from './lexicon.js';
 import { dominantScript, SINGLE_LANGUAGE_SCRIPTS } from './script.js';
@@ -10,7 +11,8 @@ import { dominantScript, SINGLE_LANGUAGE_SCRIPTS } from './script.js';
  * words) and Cyrillic letters that settle it (Kazakh, Ukrainian) are decided by rules; other Latin and
  * Cyrillic text goes to CLD3 (cld3-asm, Google's Compact Language Detector v3 compiled to WebAssembly),
  * loaded on first use; where CLD3 does not decide (short or unreliable), the commonest words of each
- * language of the script (lexicon.ts) may choose another answer. Each answer says whether the text
+ * language of the script (lexicon.ts) and fastText's model (fasttext.ts, loaded on the first such text)
+ * may choose another answer. Each answer says whether the text
  * decided it: short text often cannot, and then the priors (language-priors.ts) may. Accuracy and the
  * choice of model are in docs/language-detection.md.
  */
@@ -51,6 +53,12 @@ export const SHORT_TEXT_LETTERS = 20;
 /** Arabic-script evidence: the best language must lead by this much (one telling letter or word). */
 const ARABIC_SCRIPT_MARGIN = 2;
 
+/**
+ * What gave the text's answer, for --explain: a script of its own, telling letters or words (the Arabic
+ * script, Kazakh, Ukrainian), CLD3, the commonest words, or fastText's vote on text CLD3 left undecided.
+ */
+export type DetectionStage = 'script' | 'letters' | 'cld3' | 'lexicon' | 'fasttext';
+
 /** What the text alone says. */
 export interface TextLanguage {
   /** The best answer from the text, or undefined (no letters, or a model that could not load). */
@@ -59,6 +67,19 @@ export interface TextLanguage {
   script: string | undefined;
   /** True when the text settles it; false when a prior (platform, author, channel) may choose instead. */
   decisive: boolean;
+  /** Which stage gave `lang` (undefined when there is none). */
+  stage?: DetectionStage;
+}
+
+export interface DetectorOptions {
+  loadModel?: () => Promise<Cld3>;
+  /** fastText's model for short text CLD3 did not decide; a model that cannot load fails the detection. */
+  loadFastText?: () => Promise<FastTextLanguageModel>;
+  /**
+   * The team config's `language.expected`: text that does not decide is read as the likeliest of these
+   * languages written in its script (any language when none is). What decides is never restricted.
+   */
+  expected?: readonly string[];
 }
 
 export type TextLanguageDetector = (text: string) => Promise<TextLanguage>;
@@ -73,20 +94,26 @@ function letterCount(text: string): number {
  * without its module, no WebAssembly), detection degrades to the script rules instead of failing
  * the evaluation: Cyrillic reads as Russian, other Latin-script text as unknown.
  */
-export function createTextLanguageDetector(options: { loadModel?: () => Promise<Cld3> } = {}): TextLanguageDetector {
+export function createTextLanguageDetector(options: DetectorOptions = {}): TextLanguageDetector {
   const loadModel = options.loadModel ?? loadCld3;
+  const loadVoter = options.loadFastText ?? loadFastText;
   let model: Promise<Cld3 | undefined> | undefined;
+  let voter: Promise<FastTextLanguageModel> | undefined;
+  const expected = options.expected === undefined || options.expected.length === 0 ? undefined : new Set(options.expected);
   return async (text) => {
     const sample = text.slice(0, MAX_DETECT_LENGTH).replace(URL_OR_HANDLE, ' ');
     const script = dominantScript(sample);
     if (script === undefined) return { lang: undefined, script, decisive: false };
     const short = letterCount(sample) < SHORT_TEXT_LETTERS;
     const single = SINGLE_LANGUAGE_SCRIPTS[script];
-    if (single !== undefined) return { lang: single, script, decisive: true };
+    if (single !== undefined) return { lang: single, script, decisive: true, stage: 'script' };
     if (script === 'arabic') {
       const scores = arabicScriptScores(sample);
-      const [best, second] = rankArabicScript(scores);
-      return { lang: best, script, decisive: scores[best!] - scores[second!] >= ARABIC_SCRIPT_MARGIN };
+      const ranked = rankArabicScript(scores);
+      const [best, second] = ranked;
+      const decisive = scores[best!] - scores[second!] >= ARABIC_SCRIPT_MARGIN;
+      const guess = decisive ? best : (ranked.find((lang) => expected?.has(lang)) ?? best);
+      return { lang: guess, script, decisive, stage: 'letters' };
     }
     let hint: string | undefined;
     if (script === 'cyrillic') {
@@ -94,43 +121,88 @@ export function createTextLanguageDetector(options: { loadModel?: () => Promise<
       // Kazakh's own letters settle it; і or ы alone (in Kazakh too) only on longer text.
       if (letters.lang !== undefined) {
         if (short && letters.lang !== 'kk') {
-          if (kazakhByLexicon(sample, letters.lang)) return { lang: 'kk', script, decisive: false };
+          if (kazakhByLexicon(sample, letters.lang)) return { lang: 'kk', script, decisive: false, stage: 'lexicon' };
         }
-        return { lang: letters.lang, script, decisive: letters.lang === 'kk' || !short };
+        return { lang: letters.lang, script, decisive: letters.lang === 'kk' || !short, stage: 'letters' };
       }
       hint = letters.hint;
     }
     model ??= loadModel().catch(() => undefined);
     const cld3 = await model;
     const fallback = hint ?? (script === 'cyrillic' ? 'ru' : undefined);
-    if (!cld3) return { lang: fallback, script, decisive: false };
+    const letters = (stage: DetectionStage) => (fallback === undefined ? undefined : stage);
+    if (!cld3) return { lang: fallback, script, decisive: false, stage: letters('letters') };
     const result = cld3.findLanguage(sample);
     const language = CLD3_CODES[result.language] ?? result.language;
-    if (language === 'und') return { lang: fallback, script, decisive: false };
-    if (hint === 'kk') return { lang: KAZAKH_NEIGHBOURS.has(language) ? language : 'kk', script, decisive: !short };
-    if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return { lang: 'ru', script, decisive: false };
+    if (language === 'und') return { lang: fallback, script, decisive: false, stage: letters('letters') };
+    if (hint === 'kk') {
+      // Kyrgyz, Tatar, … stand on short text only if the team expects them (or expects nothing).
+      const neighbour =
+        KAZAKH_NEIGHBOURS.has(language) && (!short || expected === undefined || expected.has(language) || !expected.has('kk'));
+      const lang = neighbour ? language : 'kk';
+      return { lang, script, decisive: !short, stage: lang === language ? 'cld3' : 'letters' };
+    }
+    if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return { lang: 'ru', script, decisive: false, stage: 'letters' };
     const decided = result.is_reliable && !short;
-    const chosen = !decided ? withLexicon(language, result.probability, sample, script) : language;
+    let chosen = { lang: language, stage: 'cld3' as DetectionStage };
+    if (!decided) {
+      voter ??= loadVoter();
+      // Longer text keeps every language: a German sentence CLD3 is unsure of is not the team's English.
+      chosen = withVotes(language, result.probability, sample, script, (await voter).languages(sample), short ? expected : undefined);
+    }
     const lang =
-      script === 'cyrillic' ? withCyrillicLetters(chosen, sample) : script === 'latin' ? withTurkicLetters(chosen, sample) : chosen;
-    return { lang, script, decisive: decided && chosen === language };
+      script === 'cyrillic'
+        ? withCyrillicLetters(chosen.lang, sample)
+        : script === 'latin'
+          ? withTurkicLetters(chosen.lang, sample)
+          : chosen.lang;
+    return { lang, script, decisive: decided, stage: lang === chosen.lang ? chosen.stage : 'letters' };
   };
 }
 
 /** Measured on the corpus at 0, 1, 2, 3, 6 and 10: 1 is best at word pairs, equal at single words. */
 const CLD3_WEIGHT = 1;
+/**
+ * fastText's probability for a language, added to its score: measured on the corpus at 0, 1, 2, 3 and 5;
+ * 1 gains on English, Turkish and Russian and loses nowhere, 2 and more lose Swahili (lid.176.ftz barely
+ * knows short Swahili: 8% of single words alone).
+ */
+const FASTTEXT_WEIGHT = 1;
 
 /**
  * CLD3's answer or the language the lexicon (its commonest words, and the letter trigrams of those
- * words) says explains the text better: CLD3's answer gets CLD3_WEIGHT times its probability on top of
- * its lexicon score (a language the lexicon has no list for scores 0: no word known, trigrams average).
+ * words) with fastText's vote says explains the text better: CLD3's answer gets CLD3_WEIGHT times its
+ * probability on top of its score (a language the lexicon has no list for scores 0: no word known,
+ * trigrams average), every language FASTTEXT_WEIGHT times fastText's probability for it. The stage is
+ * fastText where its vote changed the answer the lexicon alone gives.
  */
-function withLexicon(language: string, probability: number, text: string, script: string): string {
-  const scores = lexiconScores(text, script);
-  const best = scores[0];
-  if (best === undefined) return language;
-  const cld3Score = (scores.find((score) => score.lang === language)?.score ?? 0) + CLD3_WEIGHT * probability;
-  return best.score > cld3Score ? withSchwa(best.lang, text) : language;
+function withVotes(
+  language: string,
+  probability: number,
+  text: string,
+  script: string,
+  fastText: LanguageProbabilities,
+  expected?: ReadonlySet<string>,
+): { lang: string; stage: DetectionStage } {
+  const all = lexiconScores(text, script);
+  const among = expected === undefined ? [] : all.filter((score) => expected.has(score.lang));
+  // Restricted to the team's languages of this script, CLD3's answer counts only if it is one of them.
+  const lexicon = among.length > 0 ? among : all;
+  const restricted = among.length > 0 && !expected!.has(language);
+  const vote = (lang: string) => FASTTEXT_WEIGHT * (fastText.get(lang) ?? 0);
+  const pick = (withFastText: boolean): string => {
+    const scores = lexicon
+      .map((score) => ({ lang: score.lang, score: score.score + (withFastText ? vote(score.lang) : 0) }))
+      .sort((a, b) => b.score - a.score);
+    const best = scores[0];
+    if (best === undefined) return language;
+    if (restricted) return withSchwa(best.lang, text);
+    const own = scores.find((score) => score.lang === language)?.score ?? (withFastText ? vote(language) : 0);
+    return best.score > own + CLD3_WEIGHT * probability ? withSchwa(best.lang, text) : language;
+  };
+  const voted = pick(true);
+  if (voted !== pick(false)) return { lang: voted, stage: 'fasttext' };
+  return { lang: voted, stage: voted === language ? 'cld3' : 'lexicon' };
 }
 
 /** Kazakh writes і as Ukrainian does and ы as Russian does: on short text its commonest words may say it is Kazakh. */
@@ -140,7 +212,7 @@ function kazakhByLexicon(text: string, byLetters: string): boolean {
 }
 
 /** The text's language alone (no priors): what `npm run lang:accuracy` measures. */
-export function createLanguageDetector(options: { loadModel?: () => Promise<Cld3> } = {}): LanguageDetector {
+export function createLanguageDetector(options: DetectorOptions = {}): LanguageDetector {
   const detect = createTextLanguageDetector(options);
   return async (text) => (await detect(text)).lang;
 }

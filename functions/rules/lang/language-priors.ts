@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '../../core/event.js';
-import type { TextLanguage } from './detect.js';
+import type { DetectionStage, TextLanguage } from './detect.js';
 import { scriptOfLanguage } from './script.js';
 
 /**
@@ -23,6 +23,8 @@ export interface LanguagePriors {
 export interface ResolvedLanguage {
   lang: string | undefined;
   from: LanguageSource;
+  /** Where the text gave it: which of the detector's stages (letters, CLD3, lexicon, fastText). */
+  stage?: DetectionStage;
 }
 
 /** `en-US` → `en`, `pt_BR` → `pt`; undefined for anything that is not a language tag. */
@@ -46,16 +48,19 @@ const PRIOR_ORDER = ['platform', 'author', 'channel'] as const;
  * text's script; else the text's best guess. Text without letters (emoji, digits) takes any prior.
  */
 export function decideLanguage(text: TextLanguage, priors: LanguagePriors): ResolvedLanguage {
-  if (text.decisive) return { lang: text.lang, from: 'text' };
+  const fromText: ResolvedLanguage =
+    text.stage === undefined ? { lang: text.lang, from: 'text' } : { lang: text.lang, from: 'text', stage: text.stage };
+  if (text.decisive) return fromText;
   for (const source of PRIOR_ORDER) {
     const lang = priors[source];
     if (lang === undefined) continue;
     if (text.script === undefined || scriptOfLanguage(lang) === text.script) return { lang, from: source };
   }
-  return { lang: text.lang, from: 'text' };
+  return fromText;
 }
 
-/** The explain line: `fa (from: author)`. */
+/** The explain line: `fa (from: author)`, and for the text which stage gave it, `en (from: text, by: fasttext)`. */
 export function describeLanguage(resolved: ResolvedLanguage): string {
-  return `${resolved.lang ?? 'unknown'} (from: ${resolved.from})`;
+  const by = resolved.stage === undefined ? '' : `, by: ${resolved.stage}`;
+  return `${resolved.lang ?? 'unknown'} (from: ${resolved.from}${by})`;
 }

@@ -7,6 +7,7 @@ import {
   detectLanguage,
   detectTextLanguage,
 } from '../../../functions/rules/lang/detect.js';
+import { type FastTextLanguageModel, loadFastText } from '../../../functions/rules/lang/fasttext.js';
 
 const posts = readLabelledPosts('test/rules/fixtures/lang');
 
@@ -124,5 +125,91 @@ describe('detectLanguage', () => {
     expect(await detect('ساعت کاری شما چیه؟')).toBe('fa');
     expect(await detect('Another English sentence here')).toBeUndefined();
     expect(attempts).toBe(1);
+  });
+});
+
+describe("fastText's vote on text CLD3 left undecided", () => {
+  /** The real model, counting the texts it is asked about. */
+  function countingFastText() {
+    const asked: string[] = [];
+    let loads = 0;
+    const load = async (): Promise<FastTextLanguageModel> => {
+      loads++;
+      const model = await loadFastText();
+      return {
+        languages: (text) => {
+          asked.push(text);
+          return model.languages(text);
+        },
+      };
+    };
+    return { asked, load, loads: () => loads };
+  }
+
+  it('is neither loaded nor asked for text the script, the letters or CLD3 decide', async () => {
+    const fastText = countingFastText();
+    const detect = createTextLanguageDetector({ loadFastText: fastText.load });
+    expect(await detect('שלום, מה שלומך?')).toMatchObject({ lang: 'he', decisive: true, stage: 'script' });
+    expect(await detect('میرا آرڈر ابھی تک نہیں پہنچا')).toMatchObject({ lang: 'ur', decisive: true, stage: 'letters' });
+    expect(await detect('Бұл өте тиімді келісімшарт.')).toMatchObject({ lang: 'kk', decisive: true, stage: 'letters' });
+    expect(await detect('Where is my parcel? It has been two weeks now')).toMatchObject({ lang: 'en', decisive: true, stage: 'cld3' });
+    expect(await detect('انتخابات')).toMatchObject({ decisive: false, stage: 'letters' });
+    expect(fastText.loads()).toBe(0);
+    expect(fastText.asked).toEqual([]);
+  });
+
+  it('votes on short Latin and Cyrillic text, and says so where its vote changed the answer', async () => {
+    const fastText = countingFastText();
+    const detect = createTextLanguageDetector({ loadFastText: fastText.load });
+    // Universal Dependencies test words (UD_English-EWT, UD_Turkish-IMST, UD_Russian-SynTagRus).
+    expect(await detect("I'm staying")).toEqual({ lang: 'en', script: 'latin', decisive: false, stage: 'fasttext' });
+    expect(await detect('toplam')).toEqual({ lang: 'tr', script: 'latin', decisive: false, stage: 'fasttext' });
+    expect(await detect('через пару')).toEqual({ lang: 'ru', script: 'cyrillic', decisive: false, stage: 'fasttext' });
+    expect(await detect('refund pls')).toMatchObject({ lang: 'en', decisive: false, stage: 'lexicon' });
+    expect(fastText.asked).toEqual(["I'm staying", 'toplam', 'через пару', 'refund pls']);
+    expect(fastText.loads()).toBe(1);
+  });
+
+  it('a model that cannot load fails the detection with what failed, not only the first time', async () => {
+    const files = { model: '/nowhere/fasttext/lid.176.ftz', wasm: '/nowhere/fasttext/fastText.node.wasm' };
+    const detect = createTextLanguageDetector({ loadFastText: () => loadFastText({ files }) });
+    await expect(detect('refund pls')).rejects.toThrow(
+      'the fastText model (fasttext.wasm.js with lid.176.ftz, at /nowhere/fasttext/lid.176.ftz) could not load: /nowhere/fasttext/lid.176.ftz is missing',
+    );
+    await expect(detect('toplam')).rejects.toThrow(/could not load/);
+    // Text decided before the vote does not need the model.
+    expect(await detect('Where is my parcel? It has been two weeks now')).toMatchObject({ lang: 'en', decisive: true });
+  });
+});
+
+describe("the team's expected languages (language.expected)", () => {
+  const team = createTextLanguageDetector({ expected: ['en', 'sw', 'ur', 'ar'] });
+
+  it('read text too short to tell as the likeliest of them in its alphabet', async () => {
+    // The commonest words of 43 languages make "asante sana" Turkish ("sana" is Turkish too); among the team's, Swahili.
+    expect(await detectTextLanguage('asante sana')).toMatchObject({ lang: 'tr', decisive: false });
+    expect(await team('asante sana')).toEqual({ lang: 'sw', script: 'latin', decisive: false, stage: 'lexicon' });
+    expect(await detectTextLanguage('danke schön')).toMatchObject({ lang: 'de', decisive: false });
+    expect(await team('danke schön')).toMatchObject({ lang: 'en', decisive: false });
+    // A word Persian and Urdu write alike: Persian by default, the team's Urdu here.
+    expect(await detectTextLanguage('پولیس')).toMatchObject({ lang: 'fa', decisive: false });
+    expect(await team('پولیس')).toMatchObject({ lang: 'ur', decisive: false });
+  });
+
+  it('leave what decides, longer undecided text, and alphabets the team has no language in as they were', async () => {
+    expect(await team('Nous voudrions savoir à quelle heure ouvre le magasin demain matin.')).toMatchObject({ lang: 'fr', decisive: true });
+    expect(await team('چرا سفارش من هنوز نرسیده است؟')).toMatchObject({ lang: 'fa', decisive: true });
+    // CLD3 is unsure of this German sentence; at 20 letters and more it is not made the team's English.
+    expect(await team('Wir möchten wissen, wann das Geschäft morgen früh öffnet.')).toMatchObject({ lang: 'de', decisive: false });
+    expect(await team('через пару')).toMatchObject({ lang: 'ru', decisive: false });
+  });
+
+  it('make a short Kazakh word CLD3 calls Kyrgyz Kazakh when the team expects Kazakh and not Kyrgyz', async () => {
+    // UD_Kazakh-KTB test words: ң and ү are Kyrgyz letters as well.
+    for (const word of ['маңызды', 'жүзеге']) {
+      expect(await detectTextLanguage(word), word).toMatchObject({ lang: 'ky', decisive: false });
+      expect(await createTextLanguageDetector({ expected: ['ru', 'kk'] })(word), word).toMatchObject({ lang: 'kk', decisive: false });
+      expect(await createTextLanguageDetector({ expected: ['ky', 'kk'] })(word), word).toMatchObject({ lang: 'ky' });
+    }
   });
 });

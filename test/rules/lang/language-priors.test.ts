@@ -21,7 +21,7 @@ describe('the text decides before any prior', () => {
   it('a sentence keeps its own language whatever the priors say', async () => {
     const text = await detectTextLanguage('Where is my parcel? I ordered it two weeks ago and nobody answers.');
     expect(text).toMatchObject({ lang: 'en', decisive: true });
-    expect(decideLanguage(text, { platform: 'tr', author: 'sw', channel: 'de' })).toEqual({ lang: 'en', from: 'text' });
+    expect(decideLanguage(text, { platform: 'tr', author: 'sw', channel: 'de' })).toEqual({ lang: 'en', from: 'text', stage: 'cld3' });
   });
 
   it("letters only one language has decide even a single word (Urdu's ے, Kazakh's ұ, Hebrew's script)", async () => {

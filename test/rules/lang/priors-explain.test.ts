@@ -47,6 +47,8 @@ describe('foghorn evaluate --explain: which decided the language', () => {
         event('generic:5', 'سفارش من هنوز نرسیده است، لطفا پیگیری کنید', 'amir'),
         // A platform that labels the post itself (X's lang) is taken at its word.
         event('generic:6', 'انتخابات', 'amir', { lang: 'ar' }),
+        // Two English words CLD3 and the commonest words leave to fastText's vote, from someone new.
+        event('generic:7', "I'm staying", 'lena'),
       ].join('\n'),
     );
     const result = await runFoghorn([
@@ -62,14 +64,15 @@ describe('foghorn evaluate --explain: which decided the language', () => {
     expect(result.err).toEqual([]);
     const lines = result.out.map((line) => JSON.parse(line) as { lang: string; actions: Array<{ text: string }> });
     expect(lines.map((line) => line.lang)).toEqual([
-      'ur (from: text)',
+      'ur (from: text, by: letters)',
       'ur (from: author)',
       'fa (from: channel)',
       'ur (from: platform)',
-      'fa (from: text)',
+      'fa (from: text, by: letters)',
       'ar (from: platform)',
+      'en (from: text, by: fasttext)',
     ]);
-    expect(lines.map((line) => line.actions[0]?.text)).toEqual(['شکریہ', 'شکریہ', 'ممنون', 'شکریہ', 'ممنون', 'thanks']);
+    expect(lines.map((line) => line.actions[0]?.text)).toEqual(['شکریہ', 'شکریہ', 'ممنون', 'شکریہ', 'ممنون', 'thanks', 'thanks']);
   });
 
   it('without --explain the line has no lang', async () => {
@@ -87,5 +90,27 @@ describe('foghorn evaluate --explain: which decided the language', () => {
     const result = await runFoghorn(['rules', 'test', join(failing, 'rules')], { cwd: failing });
     expect(result.code).toBe(1);
     expect(result.out.join('\n')).toContain('lang: fa (from: channel)');
+  });
+
+  it("language.expected: a short post is read as the likeliest of the team's languages, and a wrong code is refused", async () => {
+    const greet = `id: greet
+when: { all: [{ fact: kind, operator: equal, value: message }] }
+then: [{ reply: { text: { sw: "karibu", tr: "hoş geldiniz", default: "welcome" } } }]
+`;
+    const run = async (config: string) => {
+      const dir = ruleDir({ 'foghorn.config.yaml': config, 'rules/greet.yaml': greet });
+      const events = join(dir, 'events.jsonl');
+      writeFileSync(events, event('generic:1', 'asante sana', 'juma'));
+      return runFoghorn(['evaluate', '--rules', join(dir, 'rules'), '--events', events, '--explain', '--now', '2026-01-05T10:00:00Z'], {
+        cwd: dir,
+      });
+    };
+    const every = JSON.parse((await run('language:\n  default: en\n')).out[0]!) as { lang: string; actions: Array<{ text: string }> };
+    expect([every.lang, every.actions[0]?.text]).toEqual(['tr (from: text, by: lexicon)', 'hoş geldiniz']);
+    const team = JSON.parse((await run('language:\n  default: en\n  expected: [en, sw]\n')).out[0]!) as typeof every;
+    expect([team.lang, team.actions[0]?.text]).toEqual(['sw (from: text, by: lexicon)', 'karibu']);
+    const wrong = await run('language:\n  default: en\n  expected: [English]\n');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err.join('\n')).toMatch(/language\.expected.*a language code such as sw, tr or en/s);
   });
 });
