@@ -33,6 +33,7 @@ const eventFields: ReadonlySet<string> = new Set([
   'channel',
   'channel.id',
   'channel.name',
+  'channel.direct',
   'thread',
   'thread.id',
   'thread.replyToId',
