@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from '../core/event.js';
+import { answeredConversations } from '../crisis/conversation.js';
 import type { AnalyticsDelta, AnalyticsStore } from './ports.js';
-import type { AnalyticsRecorder, AssignedOwner, ReplyAnswer } from './recorder.js';
+import { type AnalyticsRecorder, type AssignedOwner, conversationOf, type ReplyAnswer, repliedConversations } from './recorder.js';
 
 /**
  * The figures derived from the pipeline's own changes, read back in the order the store made them (a change
@@ -34,10 +35,16 @@ export interface OnceAnalyticsStore {
   addOnce(stream: string, contributions: readonly Contribution[]): Promise<string | undefined>;
 }
 
+/** Lanes of a batch folded at once: each lane's clock writes one after another, the lanes side by side. */
+export const LANES_IN_FLIGHT = 16;
+
 /**
- * Folds one batch of a stream's changes, in order: the clocks as it goes (stopping at the first that fails), then
- * every bucket once. Returns the first position to fold again (the batch's failure point), or undefined when all
- * of it is in.
+ * Folds one batch of a stream's changes: the clocks as it goes, then every bucket once. Changes that touch a common
+ * conversation are folded in stream order, one lane at a time; lanes with no conversation in common go side by side
+ * (their clocks are apart). The buckets get the contributions up to the first change that failed or was not reached,
+ * in position order, as their once-only marks need. Returns the first position to fold again (the batch's failure
+ * point), or undefined when all of it is in; a clock written past that point is written again harmlessly (each clock
+ * write refuses what it already did).
  */
 export async function foldChanges(
   recorder: AnalyticsRecorder,
@@ -46,16 +53,32 @@ export async function foldChanges(
   changes: readonly AnalyticsChange[],
   onError: (error: unknown, change: AnalyticsChange) => void = () => {},
 ): Promise<string | undefined> {
+  const folded = new Map<AnalyticsChange, AnalyticsDelta[]>();
+  const lanes = lanesOf(changes);
+  let next = 0;
+  const worker = async () => {
+    while (next < lanes.length) {
+      const lane = lanes[next++]!;
+      for (const change of lane) {
+        const deltas: AnalyticsDelta[] = [];
+        try {
+          if ('decided' in change) await recorder.decided(change.decided.subject, change.decided.rules, deltas, change.source);
+          else if ('answered' in change) await recorder.answered(change.answered.answer, change.answered.at, deltas, change.source);
+          else await recorder.ownerChanged(change.owned);
+        } catch (error) {
+          onError(error, change);
+          break;
+        }
+        folded.set(change, deltas);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LANES_IN_FLIGHT, lanes.length) }, worker));
   const contributions: Contribution[] = [];
   let failedAt: string | undefined;
   for (const change of changes) {
-    const deltas: AnalyticsDelta[] = [];
-    try {
-      if ('decided' in change) await recorder.decided(change.decided.subject, change.decided.rules, deltas, change.source);
-      else if ('answered' in change) await recorder.answered(change.answered.answer, change.answered.at, deltas, change.source);
-      else await recorder.ownerChanged(change.owned);
-    } catch (error) {
-      onError(error, change);
+    const deltas = folded.get(change);
+    if (!deltas) {
       failedAt = change.position;
       break;
     }
@@ -71,4 +94,39 @@ export async function foldChanges(
 export function comparePositions(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The batch's changes by the conversations they touch: changes sharing one are in one lane, in stream order. */
+export function lanesOf(changes: readonly AnalyticsChange[]): AnalyticsChange[][] {
+  const laneOf = new Map<string, number>();
+  const parent: number[] = [];
+  const root = (lane: number): number => {
+    while (parent[lane] !== lane) lane = parent[lane] = parent[parent[lane]!]!;
+    return lane;
+  };
+  const laneOfChange = changes.map((change, index) => {
+    parent.push(index);
+    for (const conversation of conversationsOf(change)) {
+      const seen = laneOf.get(conversation);
+      if (seen === undefined) laneOf.set(conversation, index);
+      else parent[root(index)] = root(seen);
+    }
+    return index;
+  });
+  const lanes = new Map<number, AnalyticsChange[]>();
+  laneOfChange.forEach((index) => {
+    const lane = root(index);
+    const members = lanes.get(lane);
+    if (members) members.push(changes[index]!);
+    else lanes.set(lane, [changes[index]!]);
+  });
+  return [...lanes.values()];
+}
+
+/** Every conversation whose clock a change may read or write (more is safe: it only joins lanes). */
+function conversationsOf(change: AnalyticsChange): string[] {
+  if ('owned' in change) return [change.owned.conversation];
+  if ('answered' in change) return [...change.answered.answer.conversations];
+  const { subject } = change.decided;
+  return [...new Set([conversationOf(subject), ...repliedConversations(subject), ...answeredConversations(subject)])];
 }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { memoryAnalyticsStore } from '../../functions/analytics/memory/analytics-store.js';
 import type { AnalyticsStore } from '../../functions/analytics/ports.js';
-import { AnalyticsRecorder } from '../../functions/analytics/recorder.js';
-import { type AnalyticsChange, type Contribution, comparePositions, foldChanges } from '../../functions/analytics/stream-folding.js';
+import { AnalyticsRecorder, conversationOf } from '../../functions/analytics/recorder.js';
+import {
+  type AnalyticsChange,
+  type Contribution,
+  comparePositions,
+  foldChanges,
+  LANES_IN_FLIGHT,
+  lanesOf,
+} from '../../functions/analytics/stream-folding.js';
 import { makeEvent } from '../support/events.js';
 
 const T = Date.parse('2026-11-22T10:00:00.000Z');
@@ -65,6 +72,49 @@ describe('foldChanges', () => {
     expect(await foldChanges(recorder, store, 'shard-1', changes, (_error, change) => errors.push(change.source))).toBe('101');
     expect(errors).toEqual(['DECISION#generic:b']);
     expect(added.map((contribution) => contribution.position)).toEqual(['100']);
+  });
+
+  it("folds the clocks of different conversations side by side, and a conversation's changes in stream order", async () => {
+    // Prepare: twenty conversations, one of them with a second message in its thread after the first.
+    const { store, added } = onceStore();
+    let inFlight = 0;
+    let most = 0;
+    const started: string[] = [];
+    const slow: AnalyticsStore = Object.assign(store, {
+      startClock: async (start: { messageId: string }) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        started.push(start.messageId);
+        inFlight -= 1;
+      },
+    });
+    const recorder = new AnalyticsRecorder({ store: slow, responseTargetMs: () => 600_000 });
+    const changes = Array.from({ length: 20 }, (_, index) => message(`generic:m${index}`, index * 60_000));
+    const again: AnalyticsChange = {
+      position: '200',
+      source: 'DECISION#generic:m0-again',
+      decided: { subject: makeEvent({ id: 'generic:m0-again', thread: { id: 'generic:m0' } }), rules: [] },
+    };
+    // Act
+    expect(await foldChanges(recorder, store, 'shard-1', [...changes, again])).toBeUndefined();
+    // Assess
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(LANES_IN_FLIGHT);
+    expect(started.indexOf('generic:m0-again')).toBeGreaterThan(started.indexOf('generic:m0'));
+    expect(added.map((contribution) => contribution.position)).toEqual([...changes.map((change) => change.position), '200']);
+  });
+
+  it('puts changes that touch a common conversation in one lane, in stream order', () => {
+    const thread = (id: string, position: string, threadId: string): AnalyticsChange => ({
+      position,
+      source: `DECISION#${id}`,
+      decided: { subject: makeEvent({ id, thread: { id: threadId } }), rules: [] },
+    });
+    const conversation = conversationOf(makeEvent({ id: 'generic:a', thread: { id: 't1' } }));
+    const owned: AnalyticsChange = { position: '4', source: 'OWNER#x', owned: { conversation, since: new Date(T).toISOString() } };
+    const lanes = lanesOf([thread('generic:a', '1', 't1'), thread('generic:b', '2', 't2'), thread('generic:c', '3', 't1'), owned]);
+    expect(lanes.map((lane) => lane.map((change) => change.position))).toEqual([['1', '3', '4'], ['2']]);
   });
 
   it('reports the earlier of a failed clock and a failed bucket write', async () => {
