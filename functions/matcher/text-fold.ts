@@ -148,6 +148,17 @@ interface CodePointFold {
   plain: boolean;
 }
 
+/** The hot table's bits (textFold's basicInfo): known, plain, boundary, and the fold's size as none, one unit, or more. */
+const INFO_KNOWN = 1;
+const INFO_PLAIN = 2;
+const INFO_BOUNDARY = 4;
+const INFO_SIZE = 3 << 3;
+const INFO_ONE = 1 << 3;
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
 const PLAIN_SEPARATORS = new Set([...' \t\n\r.,!?;-()\u061F\u060C\u061B'].map((char) => char.codePointAt(0) as number));
 export function textFold(options: NormaliseOptions): TextFold {
   const clitics = options.clitics !== false;
@@ -220,13 +231,30 @@ export function textFold(options: NormaliseOptions): TextFold {
     return { units, starts };
   };
 
+  // The hot table: per BMP code unit, its fold's size, boundary and plain bits (0: not yet known), and the unit
+  // itself when the fold is one unit, so the loop below reads two typed arrays instead of an object per character.
+  const basicInfo = new Uint8Array(0x10000);
+  const basicUnit = new Uint16Array(0x10000);
+  const infoOf = (folded: CodePointFold): number =>
+    INFO_KNOWN | (folded.plain ? INFO_PLAIN : 0) | (folded.boundary ? INFO_BOUNDARY : 0) | (Math.min(folded.text.length, 2) << 3);
+  const learn = (code: number): number => {
+    const folded = foldOf(code);
+    const info = infoOf(folded);
+    if (folded.text.length === 1) basicUnit[code] = folded.text.charCodeAt(0);
+    basicInfo[code] = info;
+    return info;
+  };
+
   const text = (input: string): FoldedText => {
     const capped = capText(input);
     // Composed as normaliseText composes it (ASCII is its own NFKC).
     const composed = ASCII_ONLY.test(capped) ? capped : beforeFolding(capped.normalize('NFKC'));
     // A code point folds to at most a few units; grow if a long compatibility expansion needs more.
-    let units = new Uint16Array(composed.length * 2 + 8);
-    let flags = new Uint8Array(units.length);
+    // Both in one buffer: one allocation a post instead of two.
+    const capacity = composed.length * 2 + 8;
+    const buffer = new ArrayBuffer(capacity * 3);
+    let units = new Uint16Array(buffer, 0, capacity);
+    let flags = new Uint8Array(buffer, capacity * 2, capacity);
     let length = 0;
     let startPending = true;
     let exact = true;
@@ -237,16 +265,24 @@ export function textFold(options: NormaliseOptions): TextFold {
     let previousStart = -1;
     for (let i = 0; i < composed.length; i++) {
       let code = composed.charCodeAt(i);
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < composed.length) {
-        const low = composed.charCodeAt(i + 1);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          code = ((code - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
-          i++;
-        }
+      // The fold's units: `single` when it is one unit, else `many` (astral code points, expansions).
+      let info: number;
+      let single = 0;
+      let many = '';
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < composed.length && isLowSurrogate(composed.charCodeAt(i + 1))) {
+        code = ((code - 0xd800) << 10) + (composed.charCodeAt(i + 1) - 0xdc00) + 0x10000;
+        i++;
+        const folded = foldOf(code);
+        info = infoOf(folded);
+        many = folded.text;
+      } else {
+        info = basicInfo[code] as number;
+        if (info === 0) info = learn(code);
+        if ((info & INFO_SIZE) === INFO_ONE) single = basicUnit[code] as number;
+        else if ((info & INFO_SIZE) !== 0) many = foldOf(code).text;
       }
-      const folded = foldOf(code);
-      if (!folded.plain) exact = false;
-      const size = folded.text.length;
+      if ((info & INFO_PLAIN) === 0) exact = false;
+      const size = (info & INFO_SIZE) === INFO_ONE && many === '' ? 1 : many.length;
       if (size === 0) {
         if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
         if (exact && !startPending) {
@@ -261,10 +297,10 @@ export function textFold(options: NormaliseOptions): TextFold {
         units = grow(units, new Uint16Array(units.length * 2));
         flags = grow(flags, new Uint8Array(units.length));
       }
-      if (folded.boundary) {
+      if ((info & INFO_BOUNDARY) !== 0) {
         if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
         for (let k = 0; k < size; k++) {
-          units[length] = folded.text.charCodeAt(k);
+          units[length] = many === '' ? single : many.charCodeAt(k);
           flags[length++] = START | END;
         }
         startPending = true;
@@ -275,7 +311,7 @@ export function textFold(options: NormaliseOptions): TextFold {
           prefixRun = 0;
         }
         for (let k = 0; k < size; k++) {
-          const unit = folded.text.charCodeAt(k);
+          const unit = many === '' ? single : many.charCodeAt(k);
           if (clitics && prefixRun === length - tokenStart && length > tokenStart && prefixRun <= MAX_PREFIX_LENGTH) {
             flags[length] = (flags[length] as number) | AFTER_PREFIX;
           }
