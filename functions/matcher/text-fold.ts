@@ -42,7 +42,8 @@ export interface FoldedText {
    * character is a plain letter or digit (its fold is what normaliseText makes of it, nothing is
    * dropped, it joins words) or a plain separator (ASCII whitespace, . , ! ? ; - ( ) ؟ ، ؛), and no
    * token is one normaliseText treats by context (the Persian affixes it joins, `www` before a dot
-   * that starts a URL). Then a phrase of plain tokens occurs in the tokens exactly when its units
+   * that starts a URL). A # counts as a separator: a hashtag is matched as its word (tokenMatches), unless
+   * a dot continues the tag or the word is an informal spelling (read as it is in a hashtag). Then a phrase of plain tokens occurs in the tokens exactly when its units
    * occur in the fold with token boundaries where the phrase has them (findPhrase).
    */
   exact: boolean;
@@ -155,6 +156,9 @@ const INFO_BOUNDARY = 4;
 const INFO_SIZE = 3 << 3;
 const INFO_ONE = 1 << 3;
 
+const HASH = 0x23;
+const DOT = 0x2e;
+
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
@@ -163,6 +167,10 @@ const PLAIN_SEPARATORS = new Set([...' \t\n\r.,!?;-()\u061F\u060C\u061B'].map((c
 export function textFold(options: NormaliseOptions): TextFold {
   const clitics = options.clitics !== false;
   const contextualByFirst = contextualTokens();
+  // A hashtag is matched as its word (tokenMatches), unless the word is an informal spelling: matchingTokens reads
+  // "#word" as it is, but "word" as its formal form. With a table key written with the #, no hashtag is plain.
+  const informalByFirst = tokensByFirstUnit(options.informal?.keys() ?? []);
+  const plainHashtags = ![...(options.informal?.keys() ?? [])].some((key) => key.startsWith('#'));
   const prefixLetter = new Uint8Array(0x10000);
   if (clitics) for (const letter of PREFIX_LETTERS) prefixLetter[letter.charCodeAt(0)] = 1;
   // Basic Multilingual Plane in an array (a hot lookup for every character of every post), the rest in a map.
@@ -263,6 +271,8 @@ export function textFold(options: NormaliseOptions): TextFold {
     let prefixRun = 0;
     // Where the token before this one started (it ends at tokenStart), -1 when none: compounds join two.
     let previousStart = -1;
+    // The token being read follows a # (a hashtag, or a word after a # that is no tag's: either matches as the word).
+    let inHashtag = false;
     for (let i = 0; i < composed.length; i++) {
       let code = composed.charCodeAt(i);
       // The fold's units: `single` when it is one unit, else `many` (astral code points, expansions).
@@ -281,18 +291,25 @@ export function textFold(options: NormaliseOptions): TextFold {
         if ((info & INFO_SIZE) === INFO_ONE) single = basicUnit[code] as number;
         else if ((info & INFO_SIZE) !== 0) many = foldOf(code).text;
       }
-      if ((info & INFO_PLAIN) === 0) exact = false;
+      if ((info & INFO_PLAIN) === 0 && !(code === HASH && plainHashtags)) exact = false;
       const size = (info & INFO_SIZE) === INFO_ONE && many === '' ? 1 : many.length;
       if (size === 0) {
         if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
         if (exact && !startPending) {
-          if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length))
+          if (
+            contextual(contextualByFirst, units, tokenStart, length) ||
+            joinsPrevious(units, previousStart, tokenStart, length) ||
+            (inHashtag && (code === DOT || contextual(informalByFirst, units, tokenStart, length)))
+          )
             exact = false;
           previousStart = tokenStart;
         }
+        // A hashtag's word runs to the first separator; a dot there may continue the tag ("#a.b" is one token).
+        inHashtag = code === HASH;
         startPending = true;
         continue;
       }
+      if ((info & INFO_BOUNDARY) !== 0) inHashtag = false;
       if (length + size > units.length) {
         units = grow(units, new Uint16Array(units.length * 2));
         flags = grow(flags, new Uint8Array(units.length));
@@ -323,7 +340,11 @@ export function textFold(options: NormaliseOptions): TextFold {
     }
     if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
     if (exact && !startPending) {
-      if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length))
+      if (
+        contextual(contextualByFirst, units, tokenStart, length) ||
+        joinsPrevious(units, previousStart, tokenStart, length) ||
+        (inHashtag && contextual(informalByFirst, units, tokenStart, length))
+      )
         exact = false;
     }
     return { units, length, flags, exact };
@@ -400,7 +421,10 @@ function unitsEqual(units: Uint16Array, start: number, end: number, word: string
 
 /** Tokens normaliseText joins to a neighbour (Persian affixes written apart) or reads as a URL's start, by first unit. */
 function contextualTokens(): Map<number, string[]> {
-  const tokens = new Set<string>([...JOINED_WORDS, 'www']);
+  return tokensByFirstUnit(new Set<string>([...JOINED_WORDS, 'www']));
+}
+
+function tokensByFirstUnit(tokens: Iterable<string>): Map<number, string[]> {
   const byFirst = new Map<number, string[]>();
   for (const token of tokens) {
     const first = token.charCodeAt(0);
