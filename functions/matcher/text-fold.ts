@@ -157,6 +157,9 @@ const INFO_SIZE = 3 << 3;
 const INFO_ONE = 1 << 3;
 
 const HASH = 0x23;
+const CONTEXTUAL_FIRST = 1;
+const COMPOUND_FIRST = 2;
+const INFORMAL_FIRST = 4;
 const DOT = 0x2e;
 
 function isLowSurrogate(code: number): boolean {
@@ -253,16 +256,16 @@ export function textFold(options: NormaliseOptions): TextFold {
     return info;
   };
 
+  const slabs = new Slabs();
   const text = (input: string): FoldedText => {
     const capped = capText(input);
     // Composed as normaliseText composes it (ASCII is its own NFKC).
     const composed = ASCII_ONLY.test(capped) ? capped : beforeFolding(capped.normalize('NFKC'));
     // A code point folds to at most a few units; grow if a long compatibility expansion needs more.
-    // Both in one buffer: one allocation a post instead of two.
     const capacity = composed.length * 2 + 8;
-    const buffer = new ArrayBuffer(capacity * 3);
-    let units = new Uint16Array(buffer, 0, capacity);
-    let flags = new Uint8Array(buffer, capacity * 2, capacity);
+    const at = slabs.take(capacity * 3);
+    let units = new Uint16Array(slabs.slab, at, capacity);
+    let flags = new Uint8Array(slabs.slab, at + capacity * 2, capacity);
     let length = 0;
     let startPending = true;
     let exact = true;
@@ -296,12 +299,7 @@ export function textFold(options: NormaliseOptions): TextFold {
       if (size === 0) {
         if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
         if (exact && !startPending) {
-          if (
-            contextual(contextualByFirst, units, tokenStart, length) ||
-            joinsPrevious(units, previousStart, tokenStart, length) ||
-            (inHashtag && (code === DOT || contextual(informalByFirst, units, tokenStart, length)))
-          )
-            exact = false;
+          if ((inHashtag && code === DOT) || inexactToken(units, previousStart, tokenStart, length, inHashtag)) exact = false;
           previousStart = tokenStart;
         }
         // A hashtag's word runs to the first separator; a dot there may continue the tag ("#a.b" is one token).
@@ -340,12 +338,7 @@ export function textFold(options: NormaliseOptions): TextFold {
     }
     if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
     if (exact && !startPending) {
-      if (
-        contextual(contextualByFirst, units, tokenStart, length) ||
-        joinsPrevious(units, previousStart, tokenStart, length) ||
-        (inHashtag && contextual(informalByFirst, units, tokenStart, length))
-      )
-        exact = false;
+      if (inexactToken(units, previousStart, tokenStart, length, inHashtag)) exact = false;
     }
     return { units, length, flags, exact };
   };
@@ -362,6 +355,22 @@ export function textFold(options: NormaliseOptions): TextFold {
       for (const first of firsts) if (unitsEqual(units, previousStart, start, first)) return true;
     }
     return false;
+  };
+
+  // Which first units start a token that may make the fold inexact, so most tokens need no lookup.
+  const firstUnits = new Uint8Array(0x10000);
+  for (const unit of contextualByFirst.keys()) firstUnits[unit] = (firstUnits[unit] as number) | CONTEXTUAL_FIRST;
+  for (const unit of pairsByFirst.keys()) firstUnits[unit] = (firstUnits[unit] as number) | COMPOUND_FIRST;
+  for (const unit of informalByFirst.keys()) firstUnits[unit] = (firstUnits[unit] as number) | INFORMAL_FIRST;
+  /** The token units[start..end) is one normaliseText treats by context, a compound's word after the one before it, or a hashtag's informal word. */
+  const inexactToken = (units: Uint16Array, previousStart: number, start: number, end: number, hashtag: boolean): boolean => {
+    const first = firstUnits[units[start] as number] as number;
+    if (first === 0) return false;
+    return (
+      ((first & CONTEXTUAL_FIRST) !== 0 && contextual(contextualByFirst, units, start, end)) ||
+      ((first & COMPOUND_FIRST) !== 0 && joinsPrevious(units, previousStart, start, end)) ||
+      (hashtag && (first & INFORMAL_FIRST) !== 0 && contextual(informalByFirst, units, start, end))
+    );
   };
 
   const informal = options.informal;
@@ -450,6 +459,28 @@ function contextual(byFirst: Map<number, string[]>, units: Uint16Array, start: n
     if (k === token.length) return true;
   }
   return false;
+}
+
+/**
+ * Memory for folds, cut from large zeroed buffers one after the other and never handed out twice: a fold's
+ * buffer is not reused while another event's fold may still hold it (match() awaits), and one ArrayBuffer per
+ * post was the fold's largest cost. A buffer is freed with the last fold cut from it.
+ */
+class Slabs {
+  private static readonly SIZE = 1 << 18;
+  slab = new ArrayBuffer(Slabs.SIZE);
+  private used = 0;
+
+  /** The offset in `slab` (even) of `bytes` zeroed bytes no fold has been given. */
+  take(bytes: number): number {
+    if (this.used + bytes > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(Math.max(Slabs.SIZE, bytes));
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += (bytes + 1) & ~1;
+    return at;
+  }
 }
 
 function grow<T extends Uint8Array | Uint16Array>(from: T, to: T): T {
