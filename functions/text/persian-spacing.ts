@@ -70,10 +70,12 @@ export function beforeFolding(composed: string): string {
 }
 
 /** The rewrites of beforeFolding, the costly ones only where `found` (what the scans found) says they may apply. */
-export function rewritesBeforeFolding(composed: string, found = REPEATED_LETTER | DIGIT | PREVERB | EZAFE): string {
+export function rewritesBeforeFolding(composed: string, found = REPEATED_LETTER | DIGIT | ANY_DIGIT | PREVERB | EZAFE): string {
   let value = (found & REPEATED_LETTER) !== 0 ? composed.replace(EMPHATIC, (run) => run.charAt(0)) : composed;
   // Digits apart before the ezafe: "ه ی۱۲۳" is an ezafe once the number stands apart, as the next normalisation sees it.
-  if ((found & DIGIT) !== 0) value = value.replace(DIGIT_GLUED, '$1$2 ');
+  if ((found & DIGIT) !== 0 || (found & (REPEATED_LETTER | ANY_DIGIT)) === (REPEATED_LETTER | ANY_DIGIT)) {
+    value = value.replace(DIGIT_GLUED, '$1$2 ');
+  }
   // The emphatic and digit rewrites change the text the ezafe pattern sees: after either it always runs.
   if ((found & (EZAFE | REPEATED_LETTER | DIGIT)) !== 0) value = value.replace(EZAFE_APART, '$1');
   return (found & PREVERB) !== 0 ? value.replace(PREVERB_APART, '$1') : value;
@@ -92,7 +94,10 @@ const BMP_DIGIT = new Uint8Array(0x10000);
 for (const zero of BMP_DIGIT_ZEROS) BMP_DIGIT.fill(1, zero, zero + 10);
 
 const REPEATED_LETTER = 1;
+/** A decimal digit next to a letter that may be Arabic, with only what DIGIT_GLUED looks through between: it may apply. */
 const DIGIT = 2;
+/** A decimal digit anywhere (the emphatic rewrite may bring one next to a letter: then DIGIT_GLUED runs too). */
+const ANY_DIGIT = 16;
 /** می or مي occurs: PREVERB_APART needs one. */
 const PREVERB = 4;
 /** A letter EZAFE_APART reads as ه, then what it drops, a space, and a letter it reads as ی: it may apply. */
@@ -112,6 +117,9 @@ const EZAFE_HEH = 8;
 const EZAFE_YEH = 16;
 const EZAFE_DROPPED = 32;
 const EZAFE_SPACE = 64;
+/** What DIGIT_GLUED looks through between a digit and a letter: marks, format characters, tatweel. */
+const GLUE_SKIPPED = 128;
+const GLUE_SKIPPED_UNIT = /[\p{M}\p{Cf}\u0640]/u;
 const HEH_UNIT = /[\u0647\u06C0\u06C1\u06C2\u06D5\u06BE]/;
 const YEH_UNIT = /[\u06CC\u064A\u0649\u06CE\u06D0]/;
 const DROPPED_UNIT = new RegExp(DROPPED);
@@ -148,6 +156,7 @@ function classOf(code: number): number {
   if (YEH_UNIT.test(char)) unitClass |= EZAFE_YEH;
   if (DROPPED_UNIT.test(char)) unitClass |= EZAFE_DROPPED;
   if (SPACE_UNIT.test(char)) unitClass |= EZAFE_SPACE;
+  if (GLUE_SKIPPED_UNIT.test(char)) unitClass |= GLUE_SKIPPED;
   UNIT_CLASS[code] = unitClass;
   return unitClass;
 }
@@ -163,10 +172,23 @@ function scan(text: string): number {
   let count = 0;
   // EZAFE_APART's way through the text: 0 nowhere, 1 after a ه and what it drops, 2 after a space too.
   let ezafe = 0;
+  // DIGIT_GLUED's: what the last unit it does not look through was, 0 anything else, 1 a digit, 2 perhaps an Arabic letter.
+  let glue = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     let unit = UNIT_CLASS[code] as number;
     if (unit === 0) unit = classOf(code);
+    if ((unit & GLUE_SKIPPED) === 0 && (unit & CLASS) !== HIGH_SURROGATE) {
+      if ((unit & CLASS) === DIGIT_UNIT) {
+        found |= glue === 2 ? DIGIT | ANY_DIGIT : ANY_DIGIT;
+        glue = 1;
+      } else if (code >= 0x80) {
+        if (glue === 1) found |= DIGIT;
+        glue = 2;
+      } else {
+        glue = 0;
+      }
+    }
     if (ezafe === 2 && (unit & EZAFE_YEH) !== 0) found |= EZAFE;
     if ((unit & EZAFE_HEH) !== 0) ezafe = 1;
     else if (ezafe !== 0 && (unit & EZAFE_SPACE) !== 0) ezafe = 2;
@@ -183,7 +205,6 @@ function scan(text: string): number {
     } else if (unitClass === SUPERSCRIPT_ALEF) {
       found |= REPEATED_LETTER; // superscript alef is a letter and a mark to EMPHATIC: let it decide
     } else if (unitClass === DIGIT_UNIT) {
-      found |= DIGIT;
       last = -1;
     } else if (unitClass === OTHER) {
       last = -1;
@@ -191,7 +212,14 @@ function scan(text: string): number {
       const pair = text.slice(i, i + 2);
       i++;
       ezafe = 0;
-      if (ASTRAL_DIGIT.test(pair)) found |= DIGIT;
+      if (ASTRAL_DIGIT.test(pair)) {
+        found |= glue === 2 ? DIGIT | ANY_DIGIT : ANY_DIGIT;
+        glue = 1;
+      } else if (!MARK.test(pair)) {
+        // Any other astral code point may be an Arabic letter (or a format character DIGIT_GLUED looks through).
+        if (glue === 1) found |= DIGIT;
+        glue = 2;
+      }
       if (!MARK.test(pair)) last = -1;
     }
     if ((found & (REPEATED_LETTER | DIGIT)) === (REPEATED_LETTER | DIGIT)) return found;

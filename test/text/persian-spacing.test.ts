@@ -35,6 +35,8 @@ describe('beforeFolding', () => {
       '\u200C',
       '\u200B',
       '\u00A0',
+      '\u200D',
+      '\u061C',
       '\u200F',
       '\u06D6',
       '\u0301',
