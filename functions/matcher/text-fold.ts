@@ -47,6 +47,15 @@ export interface FoldedText {
    * occur in the fold with token boundaries where the phrase has them (findPhrase).
    */
   exact: boolean;
+  /**
+   * Exact but for the chunks (text between ASCII spaces) whose units are flagged INEXACT: a plain phrase occurs in
+   * the tokens when its units occur as findPhrase asks, none of them INEXACT and none but the first after a GAP
+   * (an empty chunk may hold a token the fold does not see, a lone mark). Tokens never span a space, so a chunk's
+   * tokens are what its own characters make of them; but normaliseText joins a Persian affix or compound word to
+   * its neighbour across one (joinAffixes), so the nearest chunk with units on each side of an inexact one is
+   * inexact too. A joined word the fold can read already makes the whole fold inexact (contextual tokens, compounds).
+   */
+  chunked: boolean;
   /** The fold as a string, made on the first findPhrase (native indexOf is the fastest search). */
   string?: string;
 }
@@ -75,15 +84,27 @@ export function findPhrase(folded: FoldedText, phrase: FoldedPhrase): PhraseVerd
   if (size === 0) return MAYBE;
   const flags = folded.flags;
   const text = (folded.string ??= unitsToString(folded.units, folded.length));
-  const decides = folded.exact && phrase.starts !== undefined;
+  const decides = (folded.exact || folded.chunked) && phrase.starts !== undefined;
   const starts = phrase.starts ?? [];
+  let maybe = false;
   for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
     const first = flags[at] as number;
     if ((first & (START | AFTER_PREFIX)) === 0 || ((flags[at + size - 1] as number) & END) === 0) continue;
     if (!decides || (first & START) === 0) return MAYBE;
+    if (!folded.exact && !inExactChunks(flags, at, size)) {
+      maybe = true;
+      continue;
+    }
     if (tokensAlign(flags, at, size, starts)) return PRESENT;
   }
-  return ABSENT;
+  return maybe ? MAYBE : ABSENT;
+}
+
+/** On a chunked fold: none of the units [at, at + size) is INEXACT, and none but the first follows a GAP. */
+function inExactChunks(flags: Uint8Array, at: number, size: number): boolean {
+  if (((flags[at] as number) & INEXACT) !== 0) return false;
+  for (let k = 1; k < size; k++) if (((flags[at + k] as number) & (INEXACT | GAP)) !== 0) return false;
+  return true;
 }
 
 function unitsToString(units: Uint16Array, length: number): string {
@@ -109,6 +130,10 @@ export const END = 2;
 export const AFTER_PREFIX = 4;
 /** Either: where the index and findPhrase may start a phrase. */
 export const MAY_START = START | AFTER_PREFIX;
+/** In a chunk (text between ASCII spaces) whose tokens the fold may not show exactly (FoldedText.chunked). */
+export const INEXACT = 8;
+/** After such a chunk: a phrase's token that starts here may not follow the one before it. */
+export const GAP = 16;
 
 export interface TextFold {
   /** The fold of a phrase (its tokens joined by spaces): what to look for. */
@@ -268,7 +293,18 @@ export function textFold(options: NormaliseOptions): TextFold {
     let flags = new Uint8Array(slabs.slab, at + capacity * 2, capacity);
     let length = 0;
     let startPending = true;
-    let exact = true;
+    // No token normaliseText treats by context, no compound written apart (see FoldedText.exact).
+    let contextFree = true;
+    // Every character plain so far in the chunk being read (the text between ASCII spaces), and in all chunks before.
+    let chunkPlain = true;
+    let allPlain = true;
+    let chunkStart = 0;
+    // The last chunk with units, and whether the next one is beside an inexact chunk (see FoldedText.chunked).
+    let previousChunkStart = 0;
+    let previousChunkEnd = 0;
+    let besideInexact = false;
+    // The next unit follows an inexact chunk: GAP.
+    let gap = false;
     let tokenStart = 0;
     // Units since the token's start that are all prefix letters (clitics only).
     let prefixRun = 0;
@@ -294,34 +330,59 @@ export function textFold(options: NormaliseOptions): TextFold {
         if ((info & INFO_SIZE) === INFO_ONE) single = basicUnit[code] as number;
         else if ((info & INFO_SIZE) !== 0) many = foldOf(code).text;
       }
-      if ((info & INFO_PLAIN) === 0 && !(code === HASH && plainHashtags)) exact = false;
+      if ((info & INFO_PLAIN) === 0 && !(code === HASH && plainHashtags)) chunkPlain = false;
       const size = (info & INFO_SIZE) === INFO_ONE && many === '' ? 1 : many.length;
-      if (size === 0) {
+      if (size === 0 || (info & INFO_BOUNDARY) !== 0) {
+        // The token being read ends here.
         if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
-        if (exact && !startPending) {
-          if ((inHashtag && code === DOT) || inexactToken(units, previousStart, tokenStart, length, inHashtag)) exact = false;
+        if (contextFree && !startPending) {
+          if (inexactToken(units, previousStart, tokenStart, length)) contextFree = false;
+          // A dot may continue a tag ("#a.b" is one token); a hashtag keeps an informal spelling as it is.
+          if (inHashtag && (code === DOT || informalWord(units, tokenStart, length))) chunkPlain = false;
           previousStart = tokenStart;
         }
-        // A hashtag's word runs to the first separator; a dot there may continue the tag ("#a.b" is one token).
-        inHashtag = code === HASH;
         startPending = true;
+      }
+      if (size === 0) {
+        inHashtag = code === HASH;
+        if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) {
+          if (!chunkPlain) {
+            allPlain = false;
+            gap = true;
+            markInexact(flags, previousChunkStart, previousChunkEnd);
+            markInexact(flags, chunkStart, length);
+            besideInexact = true;
+          } else if (besideInexact && length > chunkStart) {
+            markInexact(flags, chunkStart, length);
+            besideInexact = false;
+          }
+          if (length > chunkStart) {
+            previousChunkStart = chunkStart;
+            previousChunkEnd = length;
+          }
+          chunkStart = length;
+          chunkPlain = true;
+        }
         continue;
       }
-      if ((info & INFO_BOUNDARY) !== 0) inHashtag = false;
       if (length + size > units.length) {
         units = grow(units, new Uint16Array(units.length * 2));
         flags = grow(flags, new Uint8Array(units.length));
       }
       if ((info & INFO_BOUNDARY) !== 0) {
-        if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
+        inHashtag = false;
         for (let k = 0; k < size; k++) {
           units[length] = many === '' ? single : many.charCodeAt(k);
           flags[length++] = START | END;
         }
-        startPending = true;
+        if (gap) {
+          flags[length - size] = (flags[length - size] as number) | GAP;
+          gap = false;
+        }
       } else {
         if (startPending) {
-          flags[length] = START;
+          flags[length] = gap ? START | GAP : START;
+          gap = false;
           tokenStart = length;
           prefixRun = 0;
         }
@@ -337,10 +398,18 @@ export function textFold(options: NormaliseOptions): TextFold {
       }
     }
     if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
-    if (exact && !startPending) {
-      if (inexactToken(units, previousStart, tokenStart, length, inHashtag)) exact = false;
+    if (contextFree && !startPending) {
+      if (inexactToken(units, previousStart, tokenStart, length)) contextFree = false;
+      if (inHashtag && informalWord(units, tokenStart, length)) chunkPlain = false;
     }
-    return { units, length, flags, exact };
+    if (!chunkPlain) {
+      allPlain = false;
+      markInexact(flags, previousChunkStart, previousChunkEnd);
+      markInexact(flags, chunkStart, length);
+    } else if (besideInexact) {
+      markInexact(flags, chunkStart, length);
+    }
+    return { units, length, flags, exact: contextFree && allPlain, chunked: contextFree && !allPlain };
   };
 
   // Compounds written apart are joined into one token: two tokens that are consecutive words of one make the fold inexact.
@@ -362,16 +431,18 @@ export function textFold(options: NormaliseOptions): TextFold {
   for (const unit of contextualByFirst.keys()) firstUnits[unit] = (firstUnits[unit] as number) | CONTEXTUAL_FIRST;
   for (const unit of pairsByFirst.keys()) firstUnits[unit] = (firstUnits[unit] as number) | COMPOUND_FIRST;
   for (const unit of informalByFirst.keys()) firstUnits[unit] = (firstUnits[unit] as number) | INFORMAL_FIRST;
-  /** The token units[start..end) is one normaliseText treats by context, a compound's word after the one before it, or a hashtag's informal word. */
-  const inexactToken = (units: Uint16Array, previousStart: number, start: number, end: number, hashtag: boolean): boolean => {
+  /** The token units[start..end) is one normaliseText treats by context, or a compound's word after the one before it. */
+  const inexactToken = (units: Uint16Array, previousStart: number, start: number, end: number): boolean => {
     const first = firstUnits[units[start] as number] as number;
     if (first === 0) return false;
     return (
       ((first & CONTEXTUAL_FIRST) !== 0 && contextual(contextualByFirst, units, start, end)) ||
-      ((first & COMPOUND_FIRST) !== 0 && joinsPrevious(units, previousStart, start, end)) ||
-      (hashtag && (first & INFORMAL_FIRST) !== 0 && contextual(informalByFirst, units, start, end))
+      ((first & COMPOUND_FIRST) !== 0 && joinsPrevious(units, previousStart, start, end))
     );
   };
+  /** The token units[start..end) is an informal spelling (which a hashtag keeps as written). */
+  const informalWord = (units: Uint16Array, start: number, end: number): boolean =>
+    ((firstUnits[units[start] as number] as number) & INFORMAL_FIRST) !== 0 && contextual(informalByFirst, units, start, end);
 
   const informal = options.informal;
   const spellings = (tokens: readonly string[]): ReadonlyArray<readonly string[]> => {
@@ -459,6 +530,11 @@ function contextual(byFirst: Map<number, string[]>, units: Uint16Array, start: n
     if (k === token.length) return true;
   }
   return false;
+}
+
+/** Flags units [start, end) INEXACT. */
+function markInexact(flags: Uint8Array, start: number, end: number): void {
+  for (let k = start; k < end; k++) flags[k] = (flags[k] as number) | INEXACT;
 }
 
 /**
