@@ -287,7 +287,7 @@ export function textFold(options: NormaliseOptions): TextFold {
     // Composed as normaliseText composes it (ASCII is its own NFKC).
     const composed = ASCII_ONLY.test(capped) ? capped : beforeFolding(capped.normalize('NFKC'));
     // A code point folds to at most a few units; grow if a long compatibility expansion needs more.
-    const capacity = composed.length * 2 + 8;
+    const capacity = composed.length + 16;
     const at = slabs.take(capacity * 3);
     let units = new Uint16Array(slabs.slab, at, capacity);
     let flags = new Uint8Array(slabs.slab, at + capacity * 2, capacity);
