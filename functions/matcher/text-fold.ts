@@ -336,6 +336,27 @@ export function textFold(options: NormaliseOptions): TextFold {
       } else {
         info = basicInfo[code] as number;
         if (info === 0) info = learn(code);
+        if ((info & (INFO_SIZE | INFO_BOUNDARY)) === INFO_ONE) {
+          // Most characters: one unit inside a token, written here; the general path below takes the rest.
+          if ((info & INFO_PLAIN) === 0) chunkPlain = false;
+          const unit = basicUnit[code] as number;
+          if (length + 1 > units.length) {
+            units = grow(units, new Uint16Array(units.length * 2));
+            flags = grow(flags, new Uint8Array(units.length));
+          }
+          if (startPending) {
+            flags[length] = gap ? START | GAP : START;
+            gap = false;
+            tokenStart = length;
+            prefixRun = 0;
+            startPending = false;
+          } else if (clitics && prefixRun === length - tokenStart && prefixRun <= MAX_PREFIX_LENGTH) {
+            flags[length] = (flags[length] as number) | AFTER_PREFIX;
+          }
+          if (prefixRun === length - tokenStart && prefixLetter[unit] === 1) prefixRun++;
+          units[length++] = unit;
+          continue;
+        }
         if ((info & INFO_SIZE) === INFO_ONE) single = basicUnit[code] as number;
         else if ((info & INFO_SIZE) !== 0) many = foldOf(code).text;
       }
