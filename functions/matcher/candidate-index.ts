@@ -41,7 +41,7 @@ const OTHER = 0;
 const UNREADABLE = -1;
 
 /** The version of the saved form below; a saved index of another version (or other rules) is not used. */
-export const CANDIDATE_INDEX_FORMAT = 'foghorn-candidate-index/3';
+export const CANDIDATE_INDEX_FORMAT = 'foghorn-candidate-index/4';
 
 /**
  * A built index as JSON, saved with a rule set compiled at deploy time so a cold start restores it instead of

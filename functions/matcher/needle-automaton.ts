@@ -183,8 +183,10 @@ export class NeedleAutomaton {
         state = fail[state] as number;
       }
       if (state === 0) {
+        // Most units of a post lead nowhere from the root, and the root ends no needle.
         const fromRoot = root[code] as number;
-        if (fromRoot !== -1) state = fromRoot;
+        if (fromRoot === -1) continue;
+        state = fromRoot;
       }
       if (((flags[i] as number) & END) === 0) continue;
       for (let k = outputStart[state] as number, last = outputStart[state + 1] as number; k < last; k++) {

@@ -29,6 +29,13 @@ import {
  * prefix letters at a token's start, and a phrase that starts with an article is looked for without
  * the article's first letter, which a preposition may swallow (للناس). A hit there is only MAYBE.
  * Informal spellings: a phrase is looked for under each spelling of its words (spellings()).
+ *
+ * Deciding, not only skipping: where the fold is exact (FoldedText.exact), or exact but for some chunks
+ * (FoldedText.chunked), findPhrase answers PRESENT for a plain phrase, so the text analysis runs only for what
+ * the fold leaves open. test/matcher/fold-decision.test.ts holds every verdict to the token path.
+ *
+ * Cost: one pass over the composed post, two typed-table reads per code unit (a code point's fold is learned on
+ * first sight), and one buffer cut from a shared slab: about 4 µs for a post of 20 words, most of it the pass.
  */
 export interface FoldedText {
   /** The fold, as UTF-16 code units (the first `length` of them). */
@@ -42,10 +49,20 @@ export interface FoldedText {
    * character is a plain letter or digit (its fold is what normaliseText makes of it, nothing is
    * dropped, it joins words) or a plain separator (ASCII whitespace, . , ! ? ; - ( ) ؟ ، ؛), and no
    * token is one normaliseText treats by context (the Persian affixes it joins, `www` before a dot
-   * that starts a URL). Then a phrase of plain tokens occurs in the tokens exactly when its units
+   * that starts a URL). A # counts as a separator: a hashtag is matched as its word (tokenMatches), unless
+   * a dot continues the tag or the word is an informal spelling (read as it is in a hashtag). Then a phrase of plain tokens occurs in the tokens exactly when its units
    * occur in the fold with token boundaries where the phrase has them (findPhrase).
    */
   exact: boolean;
+  /**
+   * Exact but for the chunks (text between ASCII spaces) whose units are flagged INEXACT: a plain phrase occurs in
+   * the tokens when its units occur as findPhrase asks, none of them INEXACT and none but the first after a GAP
+   * (an empty chunk may hold a token the fold does not see, a lone mark). Tokens never span a space, so a chunk's
+   * tokens are what its own characters make of them; but normaliseText joins a Persian affix or compound word to
+   * its neighbour across one (joinAffixes), so the nearest chunk with units on each side of an inexact one is
+   * inexact too. A joined word the fold can read already makes the whole fold inexact (contextual tokens, compounds).
+   */
+  chunked: boolean;
   /** The fold as a string, made on the first findPhrase (native indexOf is the fastest search). */
   string?: string;
 }
@@ -74,21 +91,35 @@ export function findPhrase(folded: FoldedText, phrase: FoldedPhrase): PhraseVerd
   if (size === 0) return MAYBE;
   const flags = folded.flags;
   const text = (folded.string ??= unitsToString(folded.units, folded.length));
-  const decides = folded.exact && phrase.starts !== undefined;
+  const decides = (folded.exact || folded.chunked) && phrase.starts !== undefined;
   const starts = phrase.starts ?? [];
+  let maybe = false;
   for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
     const first = flags[at] as number;
     if ((first & (START | AFTER_PREFIX)) === 0 || ((flags[at + size - 1] as number) & END) === 0) continue;
     if (!decides || (first & START) === 0) return MAYBE;
+    if (!folded.exact && !inExactChunks(flags, at, size)) {
+      maybe = true;
+      continue;
+    }
     if (tokensAlign(flags, at, size, starts)) return PRESENT;
   }
-  return ABSENT;
+  return maybe ? MAYBE : ABSENT;
 }
 
+/** On a chunked fold: none of the units [at, at + size) is INEXACT, and none but the first follows a GAP. */
+function inExactChunks(flags: Uint8Array, at: number, size: number): boolean {
+  if (((flags[at] as number) & INEXACT) !== 0) return false;
+  for (let k = 1; k < size; k++) if (((flags[at + k] as number) & (INEXACT | GAP)) !== 0) return false;
+  return true;
+}
+
+/** The fold's units hold whole code points only (a lone surrogate folds to nothing), so decoding them changes none. */
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
 function unitsToString(units: Uint16Array, length: number): string {
-  let out = '';
-  for (let at = 0; at < length; at += 4096) out += String.fromCharCode(...units.subarray(at, Math.min(length, at + 4096)));
-  return out;
+  // A native decode: spreading the units into String.fromCharCode cost about 4 µs a post.
+  return UTF16.decode(units.subarray(0, length));
 }
 
 /** On an exact fold: the tokens inside [at, at + size) start exactly at the phrase's token starts. */
@@ -108,6 +139,10 @@ export const END = 2;
 export const AFTER_PREFIX = 4;
 /** Either: where the index and findPhrase may start a phrase. */
 export const MAY_START = START | AFTER_PREFIX;
+/** In a chunk (text between ASCII spaces) whose tokens the fold may not show exactly (FoldedText.chunked). */
+export const INEXACT = 8;
+/** After such a chunk: a phrase's token that starts here may not follow the one before it. */
+export const GAP = 16;
 
 export interface TextFold {
   /** The fold of a phrase (its tokens joined by spaces): what to look for. */
@@ -148,10 +183,31 @@ interface CodePointFold {
   plain: boolean;
 }
 
+/** The hot table's bits (textFold's basicInfo): known, plain, boundary, and the fold's size as none, one unit, or more. */
+const INFO_KNOWN = 1;
+const INFO_PLAIN = 2;
+const INFO_BOUNDARY = 4;
+const INFO_SIZE = 3 << 3;
+const INFO_ONE = 1 << 3;
+
+const HASH = 0x23;
+const CONTEXTUAL_FIRST = 1;
+const COMPOUND_FIRST = 2;
+const INFORMAL_FIRST = 4;
+const DOT = 0x2e;
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
 const PLAIN_SEPARATORS = new Set([...' \t\n\r.,!?;-()\u061F\u060C\u061B'].map((char) => char.codePointAt(0) as number));
 export function textFold(options: NormaliseOptions): TextFold {
   const clitics = options.clitics !== false;
   const contextualByFirst = contextualTokens();
+  // A hashtag is matched as its word (tokenMatches), unless the word is an informal spelling: matchingTokens reads
+  // "#word" as it is, but "word" as its formal form. With a table key written with the #, no hashtag is plain.
+  const informalByFirst = tokensByFirstUnit(options.informal?.keys() ?? []);
+  const plainHashtags = ![...(options.informal?.keys() ?? [])].some((key) => key.startsWith('#'));
   const prefixLetter = new Uint8Array(0x10000);
   if (clitics) for (const letter of PREFIX_LETTERS) prefixLetter[letter.charCodeAt(0)] = 1;
   // Basic Multilingual Plane in an array (a hot lookup for every character of every post), the rest in a map.
@@ -220,62 +276,148 @@ export function textFold(options: NormaliseOptions): TextFold {
     return { units, starts };
   };
 
+  // The hot table: per BMP code unit, its fold's size, boundary and plain bits (0: not yet known), and the unit
+  // itself when the fold is one unit, so the loop below reads two typed arrays instead of an object per character.
+  const basicInfo = new Uint8Array(0x10000);
+  const basicUnit = new Uint16Array(0x10000);
+  const infoOf = (folded: CodePointFold): number =>
+    INFO_KNOWN | (folded.plain ? INFO_PLAIN : 0) | (folded.boundary ? INFO_BOUNDARY : 0) | (Math.min(folded.text.length, 2) << 3);
+  const learn = (code: number): number => {
+    const folded = foldOf(code);
+    const info = infoOf(folded);
+    if (folded.text.length === 1) basicUnit[code] = folded.text.charCodeAt(0);
+    basicInfo[code] = info;
+    return info;
+  };
+
+  const slabs = new Slabs();
   const text = (input: string): FoldedText => {
     const capped = capText(input);
     // Composed as normaliseText composes it (ASCII is its own NFKC).
     const composed = ASCII_ONLY.test(capped) ? capped : beforeFolding(capped.normalize('NFKC'));
     // A code point folds to at most a few units; grow if a long compatibility expansion needs more.
-    let units = new Uint16Array(composed.length * 2 + 8);
-    let flags = new Uint8Array(units.length);
+    const capacity = composed.length + 16;
+    const at = slabs.take(capacity * 3);
+    let units = new Uint16Array(slabs.slab, at, capacity);
+    let flags = new Uint8Array(slabs.slab, at + capacity * 2, capacity);
     let length = 0;
     let startPending = true;
-    let exact = true;
+    // No token normaliseText treats by context, no compound written apart (see FoldedText.exact).
+    let contextFree = true;
+    // Every character plain so far in the chunk being read (the text between ASCII spaces), and in all chunks before.
+    let chunkPlain = true;
+    let allPlain = true;
+    let chunkStart = 0;
+    // The last chunk with units, and whether the next one is beside an inexact chunk (see FoldedText.chunked).
+    let previousChunkStart = 0;
+    let previousChunkEnd = 0;
+    let besideInexact = false;
+    // The next unit follows an inexact chunk: GAP.
+    let gap = false;
     let tokenStart = 0;
     // Units since the token's start that are all prefix letters (clitics only).
     let prefixRun = 0;
     // Where the token before this one started (it ends at tokenStart), -1 when none: compounds join two.
     let previousStart = -1;
+    // The token being read follows a # (a hashtag, or a word after a # that is no tag's: either matches as the word).
+    let inHashtag = false;
     for (let i = 0; i < composed.length; i++) {
       let code = composed.charCodeAt(i);
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < composed.length) {
-        const low = composed.charCodeAt(i + 1);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          code = ((code - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
-          i++;
+      // The fold's units: `single` when it is one unit, else `many` (astral code points, expansions).
+      let info: number;
+      let single = 0;
+      let many = '';
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < composed.length && isLowSurrogate(composed.charCodeAt(i + 1))) {
+        code = ((code - 0xd800) << 10) + (composed.charCodeAt(i + 1) - 0xdc00) + 0x10000;
+        i++;
+        const folded = foldOf(code);
+        info = infoOf(folded);
+        many = folded.text;
+      } else {
+        info = basicInfo[code] as number;
+        if (info === 0) info = learn(code);
+        if ((info & (INFO_SIZE | INFO_BOUNDARY)) === INFO_ONE) {
+          // Most characters: one unit inside a token, written here; the general path below takes the rest.
+          if ((info & INFO_PLAIN) === 0) chunkPlain = false;
+          const unit = basicUnit[code] as number;
+          if (length + 1 > units.length) {
+            units = grow(units, new Uint16Array(units.length * 2));
+            flags = grow(flags, new Uint8Array(units.length));
+          }
+          if (startPending) {
+            flags[length] = gap ? START | GAP : START;
+            gap = false;
+            tokenStart = length;
+            prefixRun = 0;
+            startPending = false;
+          } else if (clitics && prefixRun === length - tokenStart && prefixRun <= MAX_PREFIX_LENGTH) {
+            flags[length] = (flags[length] as number) | AFTER_PREFIX;
+          }
+          if (prefixRun === length - tokenStart && prefixLetter[unit] === 1) prefixRun++;
+          units[length++] = unit;
+          continue;
         }
+        if ((info & INFO_SIZE) === INFO_ONE) single = basicUnit[code] as number;
+        else if ((info & INFO_SIZE) !== 0) many = foldOf(code).text;
       }
-      const folded = foldOf(code);
-      if (!folded.plain) exact = false;
-      const size = folded.text.length;
-      if (size === 0) {
+      if ((info & INFO_PLAIN) === 0 && !(code === HASH && plainHashtags)) chunkPlain = false;
+      const size = (info & INFO_SIZE) === INFO_ONE && many === '' ? 1 : many.length;
+      if (size === 0 || (info & INFO_BOUNDARY) !== 0) {
+        // The token being read ends here.
         if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
-        if (exact && !startPending) {
-          if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length))
-            exact = false;
+        if (contextFree && !startPending) {
+          if (inexactToken(units, previousStart, tokenStart, length)) contextFree = false;
+          // A dot may continue a tag ("#a.b" is one token); a hashtag keeps an informal spelling as it is.
+          if (inHashtag && (code === DOT || informalWord(units, tokenStart, length))) chunkPlain = false;
           previousStart = tokenStart;
         }
         startPending = true;
+      }
+      if (size === 0) {
+        inHashtag = code === HASH;
+        if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) {
+          if (!chunkPlain) {
+            allPlain = false;
+            gap = true;
+            markInexact(flags, previousChunkStart, previousChunkEnd);
+            markInexact(flags, chunkStart, length);
+            besideInexact = true;
+          } else if (besideInexact && length > chunkStart) {
+            markInexact(flags, chunkStart, length);
+            besideInexact = false;
+          }
+          if (length > chunkStart) {
+            previousChunkStart = chunkStart;
+            previousChunkEnd = length;
+          }
+          chunkStart = length;
+          chunkPlain = true;
+        }
         continue;
       }
       if (length + size > units.length) {
         units = grow(units, new Uint16Array(units.length * 2));
         flags = grow(flags, new Uint8Array(units.length));
       }
-      if (folded.boundary) {
-        if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
+      if ((info & INFO_BOUNDARY) !== 0) {
+        inHashtag = false;
         for (let k = 0; k < size; k++) {
-          units[length] = folded.text.charCodeAt(k);
+          units[length] = many === '' ? single : many.charCodeAt(k);
           flags[length++] = START | END;
         }
-        startPending = true;
+        if (gap) {
+          flags[length - size] = (flags[length - size] as number) | GAP;
+          gap = false;
+        }
       } else {
         if (startPending) {
-          flags[length] = START;
+          flags[length] = gap ? START | GAP : START;
+          gap = false;
           tokenStart = length;
           prefixRun = 0;
         }
         for (let k = 0; k < size; k++) {
-          const unit = folded.text.charCodeAt(k);
+          const unit = many === '' ? single : many.charCodeAt(k);
           if (clitics && prefixRun === length - tokenStart && length > tokenStart && prefixRun <= MAX_PREFIX_LENGTH) {
             flags[length] = (flags[length] as number) | AFTER_PREFIX;
           }
@@ -286,11 +428,18 @@ export function textFold(options: NormaliseOptions): TextFold {
       }
     }
     if (length > 0) flags[length - 1] = (flags[length - 1] as number) | END;
-    if (exact && !startPending) {
-      if (contextual(contextualByFirst, units, tokenStart, length) || joinsPrevious(units, previousStart, tokenStart, length))
-        exact = false;
+    if (contextFree && !startPending) {
+      if (inexactToken(units, previousStart, tokenStart, length)) contextFree = false;
+      if (inHashtag && informalWord(units, tokenStart, length)) chunkPlain = false;
     }
-    return { units, length, flags, exact };
+    if (!chunkPlain) {
+      allPlain = false;
+      markInexact(flags, previousChunkStart, previousChunkEnd);
+      markInexact(flags, chunkStart, length);
+    } else if (besideInexact) {
+      markInexact(flags, chunkStart, length);
+    }
+    return { units, length, flags, exact: contextFree && allPlain, chunked: contextFree && !allPlain };
   };
 
   // Compounds written apart are joined into one token: two tokens that are consecutive words of one make the fold inexact.
@@ -306,6 +455,24 @@ export function textFold(options: NormaliseOptions): TextFold {
     }
     return false;
   };
+
+  // Which first units start a token that may make the fold inexact, so most tokens need no lookup.
+  const firstUnits = new Uint8Array(0x10000);
+  for (const unit of contextualByFirst.keys()) firstUnits[unit] = (firstUnits[unit] as number) | CONTEXTUAL_FIRST;
+  for (const unit of pairsByFirst.keys()) firstUnits[unit] = (firstUnits[unit] as number) | COMPOUND_FIRST;
+  for (const unit of informalByFirst.keys()) firstUnits[unit] = (firstUnits[unit] as number) | INFORMAL_FIRST;
+  /** The token units[start..end) is one normaliseText treats by context, or a compound's word after the one before it. */
+  const inexactToken = (units: Uint16Array, previousStart: number, start: number, end: number): boolean => {
+    const first = firstUnits[units[start] as number] as number;
+    if (first === 0) return false;
+    return (
+      ((first & CONTEXTUAL_FIRST) !== 0 && contextual(contextualByFirst, units, start, end)) ||
+      ((first & COMPOUND_FIRST) !== 0 && joinsPrevious(units, previousStart, start, end))
+    );
+  };
+  /** The token units[start..end) is an informal spelling (which a hashtag keeps as written). */
+  const informalWord = (units: Uint16Array, start: number, end: number): boolean =>
+    ((firstUnits[units[start] as number] as number) & INFORMAL_FIRST) !== 0 && contextual(informalByFirst, units, start, end);
 
   const informal = options.informal;
   const spellings = (tokens: readonly string[]): ReadonlyArray<readonly string[]> => {
@@ -364,7 +531,10 @@ function unitsEqual(units: Uint16Array, start: number, end: number, word: string
 
 /** Tokens normaliseText joins to a neighbour (Persian affixes written apart) or reads as a URL's start, by first unit. */
 function contextualTokens(): Map<number, string[]> {
-  const tokens = new Set<string>([...JOINED_WORDS, 'www']);
+  return tokensByFirstUnit(new Set<string>([...JOINED_WORDS, 'www']));
+}
+
+function tokensByFirstUnit(tokens: Iterable<string>): Map<number, string[]> {
   const byFirst = new Map<number, string[]>();
   for (const token of tokens) {
     const first = token.charCodeAt(0);
@@ -390,6 +560,33 @@ function contextual(byFirst: Map<number, string[]>, units: Uint16Array, start: n
     if (k === token.length) return true;
   }
   return false;
+}
+
+/** Flags units [start, end) INEXACT. */
+function markInexact(flags: Uint8Array, start: number, end: number): void {
+  for (let k = start; k < end; k++) flags[k] = (flags[k] as number) | INEXACT;
+}
+
+/**
+ * Memory for folds, cut from large zeroed buffers one after the other and never handed out twice: a fold's
+ * buffer is not reused while another event's fold may still hold it (match() awaits), and one ArrayBuffer per
+ * post was the fold's largest cost. A buffer is freed with the last fold cut from it.
+ */
+class Slabs {
+  private static readonly SIZE = 1 << 18;
+  slab = new ArrayBuffer(Slabs.SIZE);
+  private used = 0;
+
+  /** The offset in `slab` (even) of `bytes` zeroed bytes no fold has been given. */
+  take(bytes: number): number {
+    if (this.used + bytes > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(Math.max(Slabs.SIZE, bytes));
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += (bytes + 1) & ~1;
+    return at;
+  }
 }
 
 function grow<T extends Uint8Array | Uint16Array>(from: T, to: T): T {

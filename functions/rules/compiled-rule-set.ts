@@ -37,7 +37,7 @@ export interface CompiledRuleSetFile {
 }
 
 export const COMPILED_RULE_SET_FORMAT = 'foghorn-compiled-rules/1';
-export const PHRASE_TOKENS_VERSION = 'foghorn-phrase-tokens/3';
+export const PHRASE_TOKENS_VERSION = 'foghorn-phrase-tokens/4';
 
 /** The rule language the file is read with: the extensions, or only their basics (the evaluate Lambda). */
 export interface CompiledRuleSetOptions {

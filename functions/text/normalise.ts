@@ -90,73 +90,82 @@ export function capText(text: string, maxLength = MAX_MATCH_TEXT_LENGTH): string
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxLength - 1 : maxLength);
 }
 
+/** Per combination of mapCharacters' options, each BMP code unit's replacement, 0 until first needed. */
+const MAPPED_UNITS = new Map<number, Uint16Array>();
+/** Where mapCharacters writes a changed text (it is synchronous, so one buffer serves every call). */
+let mappedOut = new Uint16Array(1024);
+const SHARP_S = 0xdf;
+
+/**
+ * Each character's script-specific unification (mapOne), read from a table by code unit: this runs on the text
+ * of every post, and a lookup by string key per character was most of normaliseText's cost. Every replacement
+ * is one unit but ß's (ss); surrogates, and so every astral code point, are left as they are, as mapOne leaves them.
+ */
 function mapCharacters(text: string, unifyTehMarbuta: boolean, unifyHamza: boolean, dotlessAsI: boolean, layer: boolean): string {
-  let out = '';
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if (code < 0x80) {
-      out += char;
-      continue;
+  const key = (unifyTehMarbuta ? 1 : 0) | (unifyHamza ? 2 : 0) | (dotlessAsI ? 4 : 0) | (layer ? 8 : 0);
+  let table = MAPPED_UNITS.get(key);
+  if (table === undefined) MAPPED_UNITS.set(key, (table = new Uint16Array(0x10000)));
+  const mapped = (code: number): number => {
+    let unit = table[code] as number;
+    if (unit === 0) {
+      const char = String.fromCharCode(code);
+      const to = code >= 0xd800 && code <= 0xdfff ? char : mapOne(char, unifyTehMarbuta, unifyHamza, dotlessAsI, layer);
+      if (to.length !== 1) throw new Error(`mapCharacters: U+${code.toString(16)} maps to ${to.length} units`);
+      unit = to.charCodeAt(0);
+      table[code] = unit;
     }
-    const arabic = ARABIC_LETTER_MAP[char] ?? (layer ? LAYER_LETTER_MAP[char] : undefined);
-    if (arabic !== undefined) {
-      out += arabic;
-      continue;
-    }
-    if (unifyTehMarbuta && (char === '\u0629' || (layer && char === '\u06C3'))) {
-      out += '\u0647';
-      continue;
-    }
-    const seat = unifyHamza ? HAMZA_SEATS[char] : undefined;
-    if (seat !== undefined) {
-      out += seat;
-      continue;
-    }
-    if (char === '\u0131' && dotlessAsI) {
-      out += 'i';
-      continue;
-    } // dotless ı is i without its dot, like the accents dropped beside it
-    const hebrew = HEBREW_FINAL_FORMS[char];
-    if (hebrew !== undefined) {
-      out += hebrew;
-      continue;
-    }
-    const digit = digitValue(code);
-    if (digit !== undefined) {
-      out += String(digit);
-      continue;
-    }
-    if (char === '\u066B') {
-      out += '.';
-      continue;
-    } // Arabic decimal separator
-    if (char === '\u066C' || char === '\u060C') {
-      out += ',';
-      continue;
-    } // thousands separator, Arabic comma
-    if (char === '\u061F') {
-      out += '?';
-      continue;
-    }
-    if (char === '\u061B') {
-      out += ';';
-      continue;
-    }
-    if (char === '\u0451') {
-      out += '\u0435';
-      continue;
-    } // ё -> е
-    if (char === '\u03C2') {
-      out += '\u03C3';
-      continue;
-    } // final sigma
-    if (char === '\u00DF') {
-      out += 'ss';
-      continue;
-    }
-    out += char;
+    return unit;
+  };
+  let i = 0;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80 && (code === SHARP_S || mapped(code) !== code)) break;
   }
-  return out;
+  if (i === text.length) return text;
+  if (mappedOut.length < text.length * 2) mappedOut = new Uint16Array(text.length * 2);
+  const out = mappedOut;
+  let length = 0;
+  for (let k = 0; k < i; k++) out[length++] = text.charCodeAt(k);
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      out[length++] = code;
+    } else if (code === SHARP_S) {
+      out[length++] = 0x73;
+      out[length++] = 0x73;
+    } else {
+      out[length++] = mapped(code);
+    }
+  }
+  let result = '';
+  // apply, not a spread (several times slower), and not a TextDecoder, which would replace a lone surrogate.
+  for (let at = 0; at < length; at += 4096) {
+    result += String.fromCharCode.apply(null, out.subarray(at, Math.min(length, at + 4096)) as unknown as number[]);
+  }
+  return result;
+}
+
+/** What mapCharacters makes of one code point (at or above U+0080). */
+function mapOne(char: string, unifyTehMarbuta: boolean, unifyHamza: boolean, dotlessAsI: boolean, layer: boolean): string {
+  const arabic = ARABIC_LETTER_MAP[char] ?? (layer ? LAYER_LETTER_MAP[char] : undefined);
+  if (arabic !== undefined) return arabic;
+  if (unifyTehMarbuta && (char === '\u0629' || (layer && char === '\u06C3'))) return '\u0647';
+  const seat = unifyHamza ? HAMZA_SEATS[char] : undefined;
+  if (seat !== undefined) return seat;
+  // dotless ı is i without its dot, like the accents dropped beside it
+  if (char === '\u0131' && dotlessAsI) return 'i';
+  const hebrew = HEBREW_FINAL_FORMS[char];
+  if (hebrew !== undefined) return hebrew;
+  const digit = digitValue(char.codePointAt(0) as number);
+  if (digit !== undefined) return String(digit);
+  if (char === '\u066B') return '.'; // Arabic decimal separator
+  if (char === '\u066C' || char === '\u060C') return ','; // thousands separator, Arabic comma
+  if (char === '\u061F') return '?';
+  if (char === '\u061B') return ';';
+  if (char === '\u0451') return '\u0435'; // ё -> е
+  if (char === '\u03C2') return '\u03C3'; // final sigma
+  if (char === '\u00DF') return 'ss';
+  return char;
 }
 
 /**

@@ -70,11 +70,14 @@ export function beforeFolding(composed: string): string {
 }
 
 /** The rewrites of beforeFolding, the costly ones only where `found` (what the scans found) says they may apply. */
-export function rewritesBeforeFolding(composed: string, found = REPEATED_LETTER | DIGIT | PREVERB): string {
+export function rewritesBeforeFolding(composed: string, found = REPEATED_LETTER | DIGIT | ANY_DIGIT | PREVERB | EZAFE): string {
   let value = (found & REPEATED_LETTER) !== 0 ? composed.replace(EMPHATIC, (run) => run.charAt(0)) : composed;
   // Digits apart before the ezafe: "ه ی۱۲۳" is an ezafe once the number stands apart, as the next normalisation sees it.
-  if ((found & DIGIT) !== 0) value = value.replace(DIGIT_GLUED, '$1$2 ');
-  value = value.replace(EZAFE_APART, '$1');
+  if ((found & DIGIT) !== 0 || (found & (REPEATED_LETTER | ANY_DIGIT)) === (REPEATED_LETTER | ANY_DIGIT)) {
+    value = value.replace(DIGIT_GLUED, '$1$2 ');
+  }
+  // The emphatic and digit rewrites change the text the ezafe pattern sees: after either it always runs.
+  if ((found & (EZAFE | REPEATED_LETTER | DIGIT)) !== 0) value = value.replace(EZAFE_APART, '$1');
   return (found & PREVERB) !== 0 ? value.replace(PREVERB_APART, '$1') : value;
 }
 
@@ -91,28 +94,107 @@ const BMP_DIGIT = new Uint8Array(0x10000);
 for (const zero of BMP_DIGIT_ZEROS) BMP_DIGIT.fill(1, zero, zero + 10);
 
 const REPEATED_LETTER = 1;
+/** A decimal digit next to a letter that may be Arabic, with only what DIGIT_GLUED looks through between: it may apply. */
 const DIGIT = 2;
+/** A decimal digit anywhere (the emphatic rewrite may bring one next to a letter: then DIGIT_GLUED runs too). */
+const ANY_DIGIT = 16;
 /** می or مي occurs: PREVERB_APART needs one. */
 const PREVERB = 4;
+/** A letter EZAFE_APART reads as ه, then what it drops, a space, and a letter it reads as ی: it may apply. */
+const EZAFE = 8;
+
+/** What scan() does with a code unit: see classOf. 0: not yet known. */
+const LETTER = 1;
+const SKIPPED = 2;
+const DIGIT_UNIT = 3;
+const SUPERSCRIPT_ALEF = 4;
+const MARK_UNIT = 5;
+const HIGH_SURROGATE = 6;
+const OTHER = 7;
+const CLASS = 7;
+// Bits beside the class, for EZAFE_APART: a letter it reads as ه or as ی, what it drops, what it takes for a space.
+const EZAFE_HEH = 8;
+const EZAFE_YEH = 16;
+const EZAFE_DROPPED = 32;
+const EZAFE_SPACE = 64;
+/** What DIGIT_GLUED looks through between a digit and a letter: marks, format characters, tatweel. */
+const GLUE_SKIPPED = 128;
+const GLUE_SKIPPED_UNIT = /[\p{M}\p{Cf}\u0640]/u;
+const HEH_UNIT = /[\u0647\u06C0\u06C1\u06C2\u06D5\u06BE]/;
+const YEH_UNIT = /[\u06CC\u064A\u0649\u06CE\u06D0]/;
+const DROPPED_UNIT = new RegExp(DROPPED);
+const SPACE_UNIT = /[\u200B\u200C\s]/;
+/** Each BMP code unit's class, learned on first sight (a table of 64 K made at load would cost the cold start). */
+const UNIT_CLASS = new Uint8Array(0x10000);
+
+function classOf(code: number): number {
+  let unitClass: number;
+  if (
+    code >= 0x0620 &&
+    code <= 0x06ff &&
+    code !== 0x0640 &&
+    code !== 0x0670 &&
+    !(code >= 0x064b && code <= 0x066d) &&
+    !(code >= 0x06d4 && code <= 0x06f9)
+  ) {
+    unitClass = LETTER;
+  } else if (code === 0x0670) {
+    unitClass = SUPERSCRIPT_ALEF;
+  } else if (code === 0x0640 || (code >= 0x200b && code <= 0x200f) || (code >= 0x064b && code <= 0x065f)) {
+    unitClass = SKIPPED; // skipped by EMPHATIC: tatweel, invisibles, harakat
+  } else if (BMP_DIGIT[code] === 1) {
+    unitClass = DIGIT_UNIT;
+  } else if (code < 0x0300) {
+    unitClass = OTHER;
+  } else if (code >= 0xd800 && code <= 0xdbff) {
+    unitClass = HIGH_SURROGATE;
+  } else {
+    unitClass = MARK.test(String.fromCharCode(code)) ? MARK_UNIT : OTHER;
+  }
+  const char = String.fromCharCode(code);
+  if (HEH_UNIT.test(char)) unitClass |= EZAFE_HEH;
+  if (YEH_UNIT.test(char)) unitClass |= EZAFE_YEH;
+  if (DROPPED_UNIT.test(char)) unitClass |= EZAFE_DROPPED;
+  if (SPACE_UNIT.test(char)) unitClass |= EZAFE_SPACE;
+  if (GLUE_SKIPPED_UNIT.test(char)) unitClass |= GLUE_SKIPPED;
+  UNIT_CLASS[code] = unitClass;
+  return unitClass;
+}
 
 /**
  * What the costly rewrites need, in one pass: REPEATED_LETTER when an Arabic letter occurs three times with
- * only what EMPHATIC skips between, DIGIT when a decimal digit occurs. Never a false no.
+ * only what EMPHATIC skips between, DIGIT when a decimal digit occurs. Never a false no. Each code unit's
+ * class comes from a table: this runs on every Arabic-script post, twice.
  */
 function scan(text: string): number {
   let found = 0;
   let last = -1;
   let count = 0;
+  // EZAFE_APART's way through the text: 0 nowhere, 1 after a ه and what it drops, 2 after a space too.
+  let ezafe = 0;
+  // DIGIT_GLUED's: what the last unit it does not look through was, 0 anything else, 1 a digit, 2 perhaps an Arabic letter.
+  let glue = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (
-      code >= 0x0620 &&
-      code <= 0x06ff &&
-      code !== 0x0640 &&
-      code !== 0x0670 &&
-      !(code >= 0x064b && code <= 0x066d) &&
-      !(code >= 0x06d4 && code <= 0x06f9)
-    ) {
+    let unit = UNIT_CLASS[code] as number;
+    if (unit === 0) unit = classOf(code);
+    if ((unit & GLUE_SKIPPED) === 0 && (unit & CLASS) !== HIGH_SURROGATE) {
+      if ((unit & CLASS) === DIGIT_UNIT) {
+        found |= glue === 2 ? DIGIT | ANY_DIGIT : ANY_DIGIT;
+        glue = 1;
+      } else if (code >= 0x80) {
+        if (glue === 1) found |= DIGIT;
+        glue = 2;
+      } else {
+        glue = 0;
+      }
+    }
+    if (ezafe === 2 && (unit & EZAFE_YEH) !== 0) found |= EZAFE;
+    if ((unit & EZAFE_HEH) !== 0) ezafe = 1;
+    else if (ezafe !== 0 && (unit & EZAFE_SPACE) !== 0) ezafe = 2;
+    else if ((unit & EZAFE_DROPPED) === 0) ezafe = 0;
+    const unitClass = unit & CLASS;
+    if (unitClass === LETTER) {
       const letter = canonicalArabicCode(code);
       if (letter === last) {
         if (++count >= 3) found |= REPEATED_LETTER;
@@ -120,24 +202,27 @@ function scan(text: string): number {
         last = letter;
         count = 1;
       }
-    } else if (code === 0x0670) {
+    } else if (unitClass === SUPERSCRIPT_ALEF) {
       found |= REPEATED_LETTER; // superscript alef is a letter and a mark to EMPHATIC: let it decide
-    } else if (code === 0x0640 || (code >= 0x200b && code <= 0x200f) || (code >= 0x064b && code <= 0x065f)) {
-      // skipped by EMPHATIC: tatweel, invisibles, harakat
-    } else if (BMP_DIGIT[code] === 1) {
-      found |= DIGIT;
+    } else if (unitClass === DIGIT_UNIT) {
       last = -1;
-    } else if (code < 0x0300) {
+    } else if (unitClass === OTHER) {
       last = -1;
-    } else if (code >= 0xd800 && code <= 0xdbff) {
+    } else if (unitClass === HIGH_SURROGATE) {
       const pair = text.slice(i, i + 2);
       i++;
-      if (ASTRAL_DIGIT.test(pair)) found |= DIGIT;
+      ezafe = 0;
+      if (ASTRAL_DIGIT.test(pair)) {
+        found |= glue === 2 ? DIGIT | ANY_DIGIT : ANY_DIGIT;
+        glue = 1;
+      } else if (!MARK.test(pair)) {
+        // Any other astral code point may be an Arabic letter (or a format character DIGIT_GLUED looks through).
+        if (glue === 1) found |= DIGIT;
+        glue = 2;
+      }
       if (!MARK.test(pair)) last = -1;
-    } else if (!MARK.test(text.charAt(i))) {
-      last = -1;
     }
-    if (found === (REPEATED_LETTER | DIGIT)) return found;
+    if ((found & (REPEATED_LETTER | DIGIT)) === (REPEATED_LETTER | DIGIT)) return found;
   }
   return found;
 }

@@ -8,7 +8,7 @@ function folded(text: string, starts?: number[], ends?: number[]): FoldedText {
   for (let i = 0; i < text.length; i++) {
     flags[i] = ((starts?.includes(i) ?? true) ? START : 0) | ((ends?.includes(i) ?? true) ? END : 0);
   }
-  return { units: Uint16Array.from(text, (char) => char.charCodeAt(0)), length: text.length, flags, exact: false };
+  return { units: Uint16Array.from(text, (char) => char.charCodeAt(0)), length: text.length, flags, exact: false, chunked: false };
 }
 
 function found(automaton: NeedleAutomaton, text: FoldedText): number[] {

@@ -95,6 +95,19 @@ describe('normaliseText', () => {
     expect(normaliseText('\u200Fسلام\u200E')).toBe('سلام');
   });
 
+  it('maps a character the same wherever it stands and under each combination of options alone', () => {
+    // Each combination has its own table, filled on first need: one must not answer for another.
+    expect(normaliseText('ة', { unifyTehMarbuta: true })).toBe('ه');
+    expect(normaliseText('ة')).toBe('ة');
+    expect(normaliseText('ئ', { unifyHamza: true })).toBe('ی');
+    expect(normaliseText('ئ')).toBe('ئ');
+    expect(normaliseText('ۃ', { unifyTehMarbuta: true, layer: false })).toBe('ۃ');
+    expect(normaliseText('ۃ', { unifyTehMarbuta: true })).toBe('ة');
+    // The first changed character may come after unchanged ones, or be the one that grows (ß → ss).
+    expect(normaliseText('abc ك straße ۱۲ 😀 ץ')).toBe('abc ک strasse 12 😀 צ');
+    expect(normaliseText('ß'.repeat(3000))).toBe('ss'.repeat(3000));
+  });
+
   it('collapses whitespace', () => {
     expect(normaliseText('  opening \n\t hours  ')).toBe('opening hours');
   });
