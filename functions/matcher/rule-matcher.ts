@@ -104,14 +104,14 @@ export class RuleMatcher {
   readonly fallbackRules: ReadonlyArray<{ id: string; reason: string }>;
   private readonly rules: CompiledRule[];
   private readonly index: CandidateIndex;
-  private readonly fallbackEngine: (() => Promise<Engine>) | undefined;
+  private readonly fallbackEngine: FallbackEngine | undefined;
   private readonly fallbackOrder: Map<string, number>;
   private readonly asyncFacts: AsyncFacts;
 
   private constructor(
     rules: CompiledRule[],
     guards: Array<Guard | undefined>,
-    fallback: (() => Promise<Engine>) | undefined,
+    fallback: FallbackEngine | undefined,
     fallbackRules: Array<{ id: string; reason: string }>,
     asyncFacts: AsyncFacts,
     savedIndex: unknown,
@@ -157,13 +157,13 @@ export class RuleMatcher {
         fallbackRules.push({ id: rule.id, reason: error.message });
         // A built engine takes them now, so a rule it refuses is refused at compile; a described one when loaded.
         if (engine !== undefined) addFallbackRule(engine, rule);
-        else fallbackInput.push(rule);
+        fallbackInput.push(rule);
       }
     }
     return new RuleMatcher(
       rules,
       guards,
-      fallbackRules.length === 0 ? undefined : fallbackEngine(engine, fallbackInput, options.loadEngine),
+      fallbackRules.length === 0 ? undefined : fallbackEngine(engine, fallbackInput, options.createEngine ?? options.loadEngine),
       fallbackRules,
       options.asyncFacts ?? {},
       options.index,
@@ -225,7 +225,7 @@ export class RuleMatcher {
     }
     const compiled = this.evaluate(candidates, context);
     if (this.fallbackEngine === undefined) return { ruleIds: compiled };
-    const { results } = await this.runFallback(await this.fallbackEngine(), facts);
+    const { results } = await this.runFallback(this.fallbackEngine, facts);
     const order = this.fallbackOrder;
     const merged = [...compiled, ...results.map((result) => result.name)];
     merged.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
@@ -245,10 +245,20 @@ export class RuleMatcher {
 
   /**
    * One run at a time: an Engine keeps its running status on itself, and a run that finishes marks
-   * the engine finished for any run still in progress, which then skips its remaining rules.
+   * the engine finished for any run still in progress, which then skips its remaining rules. A run that
+   * throws (an undefined fact with strict facts, a fact that fails) leaves json-rules-engine answering the
+   * next run wrongly (its rules' state is left half-evaluated), so the engine is replaced before the next one.
    */
-  private runFallback(engine: Engine, facts: Facts): Promise<EngineResult> {
-    const run = this.fallbackQueue.then(() => engine.run(facts as Record<string, unknown>));
+  private runFallback(fallback: FallbackEngine, facts: Facts): Promise<EngineResult> {
+    const run = this.fallbackQueue.then(async () => {
+      const engine = await fallback.current();
+      try {
+        return await engine.run(facts as Record<string, unknown>);
+      } catch (error) {
+        fallback.replace();
+        throw error;
+      }
+    });
     this.fallbackQueue = run.catch(() => undefined);
     return run;
   }
@@ -267,21 +277,33 @@ export class RuleMatcher {
   }
 }
 
-/** The engine the rules the compiler left run on: the one given, else loaded once, on first need, and given them. */
+/** The engine the rules the compiler left run on, and a fresh one when a run has left it unreliable. */
+interface FallbackEngine {
+  current(): Promise<Engine>;
+  /** The next `current` is a new engine given the same rules. */
+  replace(): void;
+}
+
+/**
+ * The engine given (built by `create`, its rules added at compile), else one loaded on first need and given them;
+ * a replacement is made the same way, by `create` (or `load`), with the same rules.
+ */
 function fallbackEngine(
   engine: Engine | undefined,
   rules: readonly MatcherRule[],
-  load: (() => Promise<Engine>) | undefined,
-): () => Promise<Engine> {
-  if (engine !== undefined) return async () => engine;
-  let loading: Promise<Engine> | undefined;
-  return () => {
-    loading ??= (async () => {
-      const loaded = await (load ?? defaultEngine)();
-      for (const rule of rules) addFallbackRule(loaded, rule);
-      return loaded;
-    })();
-    return loading;
+  create: (() => Engine | Promise<Engine>) | undefined,
+): FallbackEngine {
+  let loading: Promise<Engine> | undefined = engine === undefined ? undefined : Promise.resolve(engine);
+  const build = async () => {
+    const built = await (create ?? defaultEngine)();
+    for (const rule of rules) addFallbackRule(built, rule);
+    return built;
+  };
+  return {
+    current: () => (loading ??= build()),
+    replace: () => {
+      loading = undefined;
+    },
   };
 }
 

@@ -67,6 +67,51 @@ describe('a saved candidate index', () => {
     expect(restored).toBe(500);
   }, 300_000); // a limit for a loaded machine, not a speed check: alone it takes well under a minute
 
+  it('fires on the next event as a fresh matcher would, after json-rules-engine threw on one (the property above, seed -106118065)', async () => {
+    // Both rules name a path, so json-rules-engine runs them; with strict facts the first event (no platform) makes
+    // it throw, and the engine then answered the second wrongly (nothing fired) until it was replaced after a throw.
+    const phrases = {
+      $text: {
+        fact: 'text',
+        operator: 'containsAny',
+        phrases: ['opening hours'],
+        pattern: 'refund|بازپرداخت',
+        accents: 'ignore',
+        unifyTehMarbuta: false,
+        hamza: 'distinct',
+        clitics: 'on',
+        informal: 'on',
+      },
+    };
+    const tagged = { fact: 'platform', operator: 'equal', value: 0, path: '$.tags[0]' };
+    const rules = [
+      {
+        id: 'r0',
+        conditions: {
+          all: [
+            {
+              any: [
+                { ...tagged, priority: 3 },
+                { fact: 'platform', operator: 'equal', value: [], priority: '2' },
+                { fact: 'text', operator: 'containsAny', value: phrases },
+              ],
+              priority: 2,
+            },
+            { fact: 'text', operator: 'containsAny', value: phrases },
+          ],
+        },
+      },
+      { id: 'r1', priority: 3, conditions: { any: [tagged] } },
+    ] as unknown as MatcherRule[];
+    const asked = { text: ['opening hours '], platform: undefined };
+    const fresh = await outcome(compiled(rules, true, false).matcher, asked);
+    expect(fresh).toEqual(['r0']);
+    const { matcher } = compiled(rules, true, false);
+    expect(await outcome(matcher, {})).toBe('rejected');
+    expect(await outcome(matcher, asked)).toEqual(fresh);
+    expect(await outcome(matcher, asked)).toEqual(fresh);
+  });
+
   it("restored, matches as a built one on the bench's workloads, dense included", () => {
     for (const workload of benchWorkloads({ events: 150, seed: 77 })) {
       const { rules, events } = workload.at(300);
