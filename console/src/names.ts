@@ -3,8 +3,8 @@ import type { Owner, Team } from './types.js';
 /**
  * People's and teams' names as communications staff know them, from `GET /api/teams` (the one place the console
  * turns an id into a name). Anyone the answer does not list (not in any team, removed from the config, the answer not
- * in yet or refused) reads as their id, so a page never waits for names or breaks without them. Teams have no display
- * name in the config: a team reads as its id.
+ * in yet or refused) reads as their id, so a page never waits for names or breaks without them. A team reads as its
+ * `name:` in the config, or its id.
  */
 export interface Names {
   /** `Sara Ahmadi` for `sara`; the id itself for a person `/api/teams` does not list. */
@@ -19,7 +19,9 @@ export interface Names {
 export function namesOf(teams: readonly Team[] | undefined): Names {
   const people = new Map<string, string>();
   const users = new Map<string, string>();
+  const teamNames = new Map<string, string>();
   for (const team of teams ?? []) {
+    if (team.name) teamNames.set(team.id, team.name);
     for (const member of team.members) {
       if (!people.has(member.id)) people.set(member.id, member.name);
       // As the API links a console user to a person: by `user`, or by the id of a person without one.
@@ -30,7 +32,7 @@ export function namesOf(teams: readonly Team[] | undefined): Names {
   const person = (id: string) => people.get(id) ?? id;
   return {
     person,
-    team: (id) => id,
+    team: (id) => teamNames.get(id) ?? id,
     who: (by) => {
       if (by.startsWith('user:')) {
         const user = by.slice('user:'.length);

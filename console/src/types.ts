@@ -32,6 +32,8 @@ export interface Owner {
 /** A team as `GET /api/teams` lists it. */
 export interface Team {
   id: string;
+  /** The config's `name:` for it (absent from runtimes before it had one: the id stands in). */
+  name?: string;
   strategy: string;
   lead?: string;
   members: Array<{ id: string; name: string; user?: string; open: number; inHours: boolean }>;

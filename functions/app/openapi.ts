@@ -278,6 +278,7 @@ const OPERATIONS: Record<string, Operation> = {
         items: object(
           {
             id: { type: 'string' },
+            name: { type: 'string', description: "The team's `name:` in foghorn.config.yaml, else its id" },
             strategy: { type: 'string', enum: ['round-robin', 'least-open'] },
             lead: { type: 'string' },
             members: {
@@ -294,7 +295,7 @@ const OPERATIONS: Record<string, Operation> = {
               ),
             },
           },
-          ['id', 'strategy', 'members'],
+          ['id', 'name', 'strategy', 'members'],
         ),
       },
     }),

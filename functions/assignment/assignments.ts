@@ -128,6 +128,7 @@ export class Assignments {
     const counts = await this.options.store.openCounts(everyone);
     return [...config.teams.values()].map((team) => ({
       id: team.id,
+      name: team.name,
       strategy: team.strategy,
       ...(team.lead ? { lead: team.lead } : {}),
       members: team.members.map((id) => {

@@ -37,6 +37,7 @@ export const personSchema = z
 
 export const teamSchema = z
   .object({
+    name: z.string().min(1).optional().describe('How the console names the team ("Persian desk"); default: its key'),
     members: z.array(z.string().min(1)).min(1).describe('People (keys of `people:`) who answer for the team'),
     lead: z.string().min(1).optional().describe('The person an unanswered conversation escalates to'),
     strategy: z
@@ -60,6 +61,8 @@ export interface Person {
 
 export interface Team {
   id: string;
+  /** How people name it: `name:`, else its key. */
+  name: string;
   members: string[];
   lead?: string;
   strategy: Strategy;
@@ -118,7 +121,7 @@ export function parseAssignmentConfig(config: Pick<FoghornConfig, 'timezone' | '
       problems.push({ path: ['teams', id, 'members'], message: 'lists a person twice' });
     if (team.lead !== undefined && !(team.lead in peopleRaw))
       problems.push({ path: ['teams', id, 'lead'], message: unknownPerson(team.lead, known) });
-    teams.set(id, { id, members: team.members, strategy: team.strategy, ...(team.lead ? { lead: team.lead } : {}) });
+    teams.set(id, { id, name: team.name ?? id, members: team.members, strategy: team.strategy, ...(team.lead ? { lead: team.lead } : {}) });
   }
   if (problems.length > 0) throw configError(problems, source);
   return { people, teams };

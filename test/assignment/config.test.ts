@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ruleLanguage } from '../../functions/app/rule-language.js';
+import { parseAssignmentConfig } from '../../functions/assignment/config.js';
 import { readFoghornConfig } from '../../functions/rules/config.js';
 import { compileRuleDirectory } from '../../functions/rules/index.js';
 
@@ -27,6 +28,17 @@ describe('people: and teams: in foghorn.config.yaml', () => {
   it('accepts the documented example', () => {
     const config = readFoghornConfig(configFile(GOOD), { extensions: ruleLanguage });
     expect(Object.keys(config.teams as object)).toEqual(['persian-desk']);
+  });
+
+  it('names a team by its name:, or by its key without one', () => {
+    const named = [...GOOD, '  press: { name: Press and media, members: [reza] }'];
+    const { teams } = parseAssignmentConfig(readFoghornConfig(configFile(named), { extensions: ruleLanguage }));
+    expect([...teams.values()].map((team) => [team.id, team.name])).toEqual([
+      ['persian-desk', 'persian-desk'],
+      ['press', 'Press and media'],
+    ]);
+    const empty = [...GOOD, '  press: { name: "", members: [reza] }'];
+    expect(() => readFoghornConfig(configFile(empty), { extensions: ruleLanguage })).toThrow(/teams\.press\.name/);
   });
 
   it('names the file, line and field of each problem, with a did-you-mean', () => {

@@ -119,9 +119,10 @@ describe('assignment through the local runtime', () => {
     expect((await listed('team=persian-desk')).map((event) => event.owner?.person).sort()).toEqual(['mina', 'reza', 'reza']);
     expect((await fetch(`${runtime.url}/api/events?owner=${encodeURIComponent('no one')}`)).status).toBe(400);
 
-    const { teams } = await getJson<{ teams: Array<{ id: string; members: Array<{ id: string; open: number; inHours: boolean }> }> }>(
-      `${runtime.url}/api/teams`,
-    );
+    const { teams } = await getJson<{
+      teams: Array<{ id: string; name: string; members: Array<{ id: string; open: number; inHours: boolean }> }>;
+    }>(`${runtime.url}/api/teams`);
+    expect(teams[0]?.name).toBe('persian-desk');
     expect(teams[0]?.members).toEqual([
       expect.objectContaining({ id: 'sara', open: 0, inHours: false }),
       expect.objectContaining({ id: 'reza', open: 2, inHours: true }),

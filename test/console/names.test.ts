@@ -6,6 +6,7 @@ import type { Team } from '../../console/src/types.js';
 const TEAMS: Team[] = [
   {
     id: 'persian-desk',
+    name: 'میز فارسی',
     strategy: 'round-robin',
     lead: 'sara',
     members: [
@@ -57,7 +58,9 @@ describe('namesOf: people and teams by the names /api/teams gives them', () => {
 
   it('gives an owner by name: the person and their team, either alone, or nothing for nobody', () => {
     const names = namesOf(TEAMS);
-    expect(ownerNames({ person: 'reza', team: 'persian-desk' }, names)).toEqual({ person: 'رضا رحیمی', team: 'persian-desk' });
+    expect(ownerNames({ person: 'reza', team: 'persian-desk' }, names)).toEqual({ person: 'رضا رحیمی', team: 'میز فارسی' });
+    // A team the config gives no name reads as its id.
+    expect(names.team('press')).toBe('press');
     expect(ownerNames({ person: 'olga' }, names)).toEqual({ person: 'Olga' });
     expect(ownerNames({ team: 'press' }, names)).toEqual({ team: 'press' });
     expect(ownerNames({}, names)).toBeUndefined();
