@@ -90,11 +90,15 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
     if (timed.length > 0) await this.appendTimesOnce(stream, timed);
   }
 
-  /** One item's once-only write: a refusal's item (ALL_OLD) says which positions it has, and the rest is sent again. */
+  /**
+   * One item's once-only write: a refusal's item (ALL_OLD) says which positions it has, and the rest is sent again,
+   * unless `goOn` (told the refusing item and what is left) says there is no point.
+   */
   private async onceInto(
     stream: string,
     parts: ReadonlyArray<{ position: string; delta: AnalyticsDelta }>,
     command: (delta: AnalyticsDelta, mark: OnceMark) => UpdateItemCommand,
+    goOn: (held: BucketItem | undefined, remaining: ReadonlyArray<{ delta: AnalyticsDelta }>) => boolean = () => true,
   ): Promise<void> {
     let remaining = [...parts];
     for (let attempt = 1; remaining.length > 0; attempt++) {
@@ -109,11 +113,7 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
         const held = fromItem<BucketItem>((error as { Item?: Record<string, AttributeValue> }).Item);
         const applied = typeof held?.[mark.name] === 'string' ? (held[mark.name] as string) : '';
         remaining = remaining.filter((part) => part.position > applied);
-        // Refused for want of room, not for positions it has: the histogram holds these times.
-        if (remaining.length > 0 && remaining[0]!.position > applied && held?.responseMs) {
-          this.timesHeld.remember(bucketId(delta), held.responseMs.length);
-          if (!this.timesHeld.room(bucketId(delta), timesOf(remaining))) return;
-        }
+        if (remaining.length > 0 && !goOn(held, remaining)) return;
       }
     }
   }
@@ -122,7 +122,16 @@ export class DynamoAnalyticsStore implements AnalyticsStore, OnceAnalyticsStore 
   private async appendTimesOnce(stream: string, parts: ReadonlyArray<{ position: string; delta: AnalyticsDelta }>): Promise<void> {
     const id = bucketId(parts[0]!.delta);
     if (!this.timesHeld.room(id, timesOf(parts))) return;
-    await this.onceInto(stream, parts, (delta, mark) => appendTimes(this.options.tableName, delta, mark));
+    // A list too full for what is left refuses it for good: the histogram holds those times.
+    await this.onceInto(
+      stream,
+      parts,
+      (delta, mark) => appendTimes(this.options.tableName, delta, mark),
+      (held, remaining) => {
+        this.timesHeld.remember(id, held?.responseMs?.length ?? 0);
+        return this.timesHeld.room(id, timesOf(remaining));
+      },
+    );
   }
 
   async add(deltas: readonly AnalyticsDelta[]): Promise<void> {

@@ -83,4 +83,32 @@ describe('DynamoAnalyticsStore: exact times apart from the counts (dynalite)', (
     expect(bucket).toMatchObject({ firstAutomated: 3 });
     expect(bucket!.responseMs).toEqual([1_000, 1_000, 5_000]);
   });
+
+  it("adds a replayed batch's new counts to a bucket of before the split whose own list of times is almost full", async () => {
+    // A bucket written before the split: 1,999 times in the counts' item, and positions up to 5 of shard-3 applied.
+    const sk = [HOUR, 'generic', 'upgrade', 'fa'].map(encodeURIComponent).join('#');
+    await dynamo.current.client.send(
+      new PutItemCommand({
+        TableName: dynamo.current.tableName,
+        Item: marshall({
+          pk: 'ANALYTICS#2026-12-02',
+          sk,
+          hour: HOUR,
+          platform: 'generic',
+          channel: 'upgrade',
+          lang: 'fa',
+          firstAutomated: 1_999,
+          responseMs: Array.from({ length: 1_999 }, () => 1_000),
+          'seq#shard-3': '5'.padStart(40, '0'),
+        }),
+      }),
+    );
+    const store = new DynamoAnalyticsStore(dynamo.current);
+    // The batch comes again with two more: position 5 is in, 6 and 7 are not.
+    expect(await store.addOnce('shard-3', answers('upgrade', 5, 3))).toBeUndefined();
+    const [bucket] = (await store.read(new Date(HOUR), new Date(Date.parse(HOUR) + 3_599_999))).filter(
+      (each) => each.channel === 'upgrade',
+    );
+    expect(bucket).toMatchObject({ firstAutomated: 2_001 });
+  });
 });
