@@ -1,6 +1,6 @@
 import { assignExecutor } from '../assignment/assign-executor.js';
 import type { ActionExecutor } from '../core/act.js';
-import type { ActionCommand } from '../core/action-command.js';
+import { type ActionCommand, commandPlatform } from '../core/action-command.js';
 import { type PlatformExecutorOptions, platformExecutor, sendsLive } from '../core/executors/platform.js';
 import { tagExecutor } from '../core/executors/tag.js';
 import { redactRequest } from '../core/outbound/index.js';
@@ -59,7 +59,7 @@ export function actionExecutors(
 
 /** Whether `command` would be sent for real (its connector's credentials set, no sandbox mode). */
 function sendsLiveFor(adapters: Pick<Adapters, 'settings' | 'forceSandbox'>, command: ActionCommand): boolean {
-  const platform = typeof command.params.platform === 'string' ? command.params.platform : command.event.platform;
+  const platform = commandPlatform(command);
   const connector = connectorFor(platform);
   return connector !== undefined && sendsLive(adapters, connector);
 }

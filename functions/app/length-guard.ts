@@ -1,5 +1,5 @@
 import type { ActionExecutor, ExecutionResult } from '../core/act.js';
-import type { ActionCommand } from '../core/action-command.js';
+import { type ActionCommand, commandPlatform } from '../core/action-command.js';
 import { APPROVAL_PARAM, holdForApproval } from '../crisis/approvals.js';
 import type { CrisisKit } from '../crisis/crisis-kit.js';
 import type { Approval } from '../crisis/ports.js';
@@ -29,7 +29,7 @@ export interface LengthGuardOptions {
 export function lengthGuardedExecutor(options: LengthGuardOptions): ActionExecutor {
   const limits = options.limits ?? platformTextLimit;
   return async (command) => {
-    const platform = typeof command.params.platform === 'string' ? command.params.platform : command.event.platform;
+    const platform = commandPlatform(command);
     const limit = limits({ platform, action: command.type, kind: command.event.kind });
     const { text, parts: rawParts, ...rest } = command.params;
     const parts = Array.isArray(rawParts) && rawParts.every((part) => typeof part === 'string') ? (rawParts as string[]) : undefined;

@@ -1,4 +1,5 @@
 import type { ActionExecutor } from '../core/act.js';
+import { commandPlatform } from '../core/action-command.js';
 import { TransientActionError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
 import { heldBucket, type SendBucket, type SendRate, takeSends } from '../platforms/send-rates.js';
@@ -37,7 +38,7 @@ export interface SendRateGuardOptions {
  */
 export function sendRateGuardedExecutor(options: SendRateGuardOptions): ActionExecutor {
   return async (command) => {
-    const platform = typeof command.params.platform === 'string' ? command.params.platform : command.event.platform;
+    const platform = commandPlatform(command);
     const rate = Object.hasOwn(options.rates, platform) ? options.rates[platform] : undefined;
     if (!rate || (options.applies && !options.applies(command))) return options.inner(command);
     const parts = command.params.parts;

@@ -38,3 +38,8 @@ export function commandFor(event: CanonicalEvent, action: PlannedAction, now: Da
     createdAt: now.toISOString(),
   };
 }
+
+/** The platform a command goes to: its `platform` param (a post names one), else its event's. */
+export function commandPlatform(command: Pick<ActionCommand, 'params' | 'event'>): string {
+  return typeof command.params.platform === 'string' ? command.params.platform : command.event.platform;
+}

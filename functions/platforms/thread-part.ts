@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ActionCommand } from '../core/action-command.js';
+import { type ActionCommand, commandPlatform } from '../core/action-command.js';
 
 /**
  * The command that sends part `index` (0-based) of a text split into a thread. Each part has its own
@@ -12,7 +12,7 @@ import type { ActionCommand } from '../core/action-command.js';
 export function threadPartCommand(command: ActionCommand, index: number, text: string, previousExternalId?: string): ActionCommand {
   const { parts: _parts, ...params } = command.params;
   const part: ActionCommand = { ...command, id: partId(command.id, index), params: { ...params, text } };
-  const platform = typeof command.params.platform === 'string' ? command.params.platform : command.event.platform;
+  const platform = commandPlatform(command);
   if (platform !== 'x' || index === 0 || previousExternalId === undefined) return part;
   const isDm = command.event.kind === 'dm' && typeof command.event.meta?.recipientId === 'string';
   if (command.type === 'reply' && isDm) return part;

@@ -1,4 +1,5 @@
 import type { ActionExecutor } from '../act.js';
+import { commandPlatform } from '../action-command.js';
 import type { Connector, ConnectorContext } from '../connector.js';
 import { AmbiguousActionError, PermanentActionError } from '../errors.js';
 import type { HttpSender, OutboundRequest } from '../http.js';
@@ -62,7 +63,7 @@ export async function preparePlatformCall(
   options: PlatformExecutorOptions,
   command: Parameters<ActionExecutor>[0],
 ): Promise<PreparedPlatformCall> {
-  const platform = typeof command.params.platform === 'string' ? command.params.platform : command.event.platform;
+  const platform = commandPlatform(command);
   const connector = options.connectorFor(platform);
   if (!connector) throw new PermanentActionError(`no connector for platform '${platform}'`);
   if (!connector.actionTypes.includes(command.type)) {
