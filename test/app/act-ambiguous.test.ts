@@ -14,6 +14,7 @@ import { LiveSender } from '../../functions/core/outbound/index.js';
 import { settingsFrom } from '../../functions/core/settings.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
+import { sqsBatch } from '../support/sqs.js';
 
 /**
  * The act stage, whole, over the embedded table, against loopback servers that play Slack, Telegram and a
@@ -64,26 +65,7 @@ function json(res: ServerResponse, body: unknown): void {
 }
 
 function sqsEvent(command: ActionCommand, receiveCount = 1): SQSEvent {
-  return {
-    Records: [
-      {
-        messageId: `m-${command.id}-${receiveCount}`,
-        receiptHandle: `r-${command.id}-${receiveCount}`,
-        body: JSON.stringify(command),
-        attributes: {
-          ApproximateReceiveCount: String(receiveCount),
-          SentTimestamp: '0',
-          SenderId: 'test',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:actions',
-        awsRegion: 'us-east-1',
-      },
-    ],
-  };
+  return sqsBatch([JSON.stringify(command)], { receiveCount, id: () => `m-${command.id}-${receiveCount}`, queue: 'actions' });
 }
 
 function replyTo(event: CanonicalEvent, text = 'Thanks, we are on it'): ActionCommand {

@@ -26,6 +26,7 @@ import { ANALYTICS_STREAM } from '../../infra/constructs/analytics-stream.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { countDynamoCalls, type DynamoCalls } from '../support/dynamo-calls.js';
 import { type DynamoStream, recordDynamoStream } from '../support/dynamo-stream.js';
+import { sqsBatch } from '../support/sqs.js';
 
 /**
  * The analytics on AWS: a scripted set of conversations through the ingest, evaluate and act stages on the AWS
@@ -223,19 +224,7 @@ function webhook(event: Record<string, unknown>) {
 }
 
 function sqs(bodies: readonly string[]): SQSEvent {
-  return {
-    Records: bodies.map((body, i) => ({
-      messageId: `m-${i}`,
-      receiptHandle: `r-${i}`,
-      body,
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:queue',
-      awsRegion: 'us-east-1',
-    })),
-  };
+  return sqsBatch(bodies);
 }
 
 function envelopes(entries: ReadonlyArray<{ Source?: string; DetailType?: string; Detail?: string }>): string[] {

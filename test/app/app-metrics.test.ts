@@ -11,6 +11,7 @@ import { settingsFrom } from '../../functions/core/settings.js';
 import { signGeneric } from '../../functions/platforms/generic/verify.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { makeEvent } from '../support/events.js';
+import { sqsBatch } from '../support/sqs.js';
 
 const SECRET = 'metrics-secret';
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
@@ -40,21 +41,7 @@ function webhook(platform: string, body: string, signed: boolean): APIGatewayPro
 }
 
 function sqsEvent(command: ActionCommand): SQSEvent {
-  return {
-    Records: [
-      {
-        messageId: `m-${command.id}`,
-        receiptHandle: `r-${command.id}`,
-        body: JSON.stringify(command),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:actions',
-        awsRegion: 'us-east-1',
-      },
-    ],
-  };
+  return sqsBatch([JSON.stringify(command)], { id: () => `m-${command.id}`, queue: 'actions' });
 }
 
 describe('what the assembly counts (app-metrics.ts)', () => {

@@ -1,4 +1,3 @@
-import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createEvaluateHandler } from '../../functions/app/evaluate-handler.js';
 import type { ActionCommand } from '../../functions/core/action-command.js';
@@ -11,26 +10,10 @@ import { DynamoRuleState } from '../../functions/storage/dynamo/rule-state.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { countDynamoCalls } from '../support/dynamo-calls.js';
 import { makeEvent } from '../support/events.js';
+import { sqsBatch } from '../support/sqs.js';
 
 const NOW = new Date('2026-11-22T10:00:30.000Z');
 const KEY = 'spike:evaluate-handler';
-
-/** What SQS delivers from the bus: each body an EventBridge envelope, first received. */
-function batch(bodies: readonly string[]): SQSEvent {
-  return {
-    Records: bodies.map((body, i) => ({
-      messageId: `m-${i}`,
-      receiptHandle: `r-${i}`,
-      body,
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:events',
-      awsRegion: 'us-east-1',
-    })),
-  };
-}
 
 describe('the evaluate handler', () => {
   const dynamo = useEmbeddedDynamo();
@@ -63,7 +46,9 @@ describe('the evaluate handler', () => {
     try {
       const envelope = (id: string) => JSON.stringify({ detail: makeEvent({ id, text: 'outage' }) });
       const answer = await handler(
-        batch([envelope('generic:eh-1'), '{"detail": {"id": 42}}', envelope('generic:eh-2'), envelope('generic:eh-3')]),
+        sqsBatch([envelope('generic:eh-1'), '{"detail": {"id": 42}}', envelope('generic:eh-2'), envelope('generic:eh-3')], {
+          queue: 'events',
+        }),
       );
 
       expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);

@@ -29,6 +29,7 @@ import { DynamoTimerStore } from '../../functions/storage/dynamo/timer-store.js'
 import { useEmbeddedDatabase } from '../storage/contracts/use-embedded-database.js';
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { dynamoItemBytes, largestItem } from '../support/dynamo-item-size.js';
+import { sqsBatch } from '../support/sqs.js';
 
 /**
  * A 100,000-character post matching five acting rules (a reply and four tags) and a sixth that starts a response
@@ -92,24 +93,7 @@ function webhook(id: string) {
 }
 
 function sqs(bodies: readonly string[], receiveCount: number): SQSEvent {
-  return {
-    Records: bodies.map((body, i) => ({
-      messageId: `m-${receiveCount}-${i}`,
-      receiptHandle: `r-${receiveCount}-${i}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: String(receiveCount),
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:queue',
-      awsRegion: 'us-east-1',
-    })),
-  };
+  return sqsBatch(bodies, { receiveCount, id: (index) => `m-${receiveCount}-${index}` });
 }
 
 /** What each stage of a runtime takes and leaves: the bus's entries as the events queue gets them, the actions queue's bodies. */

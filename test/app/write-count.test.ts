@@ -21,6 +21,7 @@ import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js'
 import { useEmbeddedDynamo } from '../support/dynamo.js';
 import { countDynamoCalls, type DynamoCalls } from '../support/dynamo-calls.js';
 import { type DynamoStream, recordDynamoStream } from '../support/dynamo-stream.js';
+import { sqsBatch } from '../support/sqs.js';
 
 /**
  * What one webhook costs the table on AWS: the ingest, evaluate and act stages on the AWS adapters, as the
@@ -131,24 +132,7 @@ function webhook(id: string, text: string, author = 'customer-42') {
 
 /** What SQS delivers: each body as a record with the given receive count. */
 function sqs(bodies: readonly string[], receiveCount: number): SQSEvent {
-  return {
-    Records: bodies.map((body, i) => ({
-      messageId: `m-${receiveCount}-${i}`,
-      receiptHandle: `r-${receiveCount}-${i}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: String(receiveCount),
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:queue',
-      awsRegion: 'us-east-1',
-    })),
-  };
+  return sqsBatch(bodies, { receiveCount, id: (index) => `m-${receiveCount}-${index}` });
 }
 
 /** The bus rule's delivery to the events queue: the EventBridge envelope around each entry's detail. */
