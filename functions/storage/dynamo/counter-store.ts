@@ -15,8 +15,11 @@ interface BucketItem {
   ttl?: number;
 }
 
+const MINUTE_COUNT = 'minute-count';
+
 /** One event's minute count, held until its batch settles (held-counts.ts). */
 interface HeldMinuteCount extends HeldWrite {
+  readonly kind: typeof MINUTE_COUNT;
   readonly key: string;
   readonly minute: number;
   readonly ttl: number;
@@ -81,7 +84,8 @@ export class DynamoCounterStore implements CounterStore {
 
   private heldCount(key: string, minute: number, ttl: number, sample: EscalationEvent | undefined): HeldMinuteCount {
     return {
-      mergeKey: `counter\u0000${key}\u0000${minute}`,
+      kind: MINUTE_COUNT,
+      mergeKey: `${key}\u0000${minute}`,
       key,
       minute,
       ttl,
@@ -120,9 +124,7 @@ export class DynamoCounterStore implements CounterStore {
 
   /** The counts held for `key` (held-counts.ts), not yet written. */
   private held(key: string): HeldMinuteCount[] {
-    return (this.options.held?.held ?? []).filter(
-      (write): write is HeldMinuteCount => (write as Partial<HeldMinuteCount>).key === key && write.mergeKey.startsWith('counter\u0000'),
-    );
+    return (this.options.held?.of<HeldMinuteCount>(MINUTE_COUNT) ?? []).filter((count) => count.key === key);
   }
 
   /** Puts a sample in the minute's ring: the ring's count gives it its place; its slot only ever moves to a later sample. */

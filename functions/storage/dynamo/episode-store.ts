@@ -26,8 +26,11 @@ interface Heartbeat {
   lastEventAt?: string;
 }
 
+const HEARTBEAT = 'heartbeat';
+
 /** One event's heartbeat, held until its batch settles (held-counts.ts). */
 interface HeldHeartbeat extends HeldWrite {
+  readonly kind: typeof HEARTBEAT;
   readonly ruleId: string;
   readonly incident: string;
   readonly at: Date;
@@ -111,7 +114,8 @@ export class DynamoEpisodeStore implements EpisodeStore {
    */
   async touch(ruleId: string, incident: string, at: Date): Promise<void> {
     const beat: HeldHeartbeat = {
-      mergeKey: `heartbeat\u0000${ruleId}\u0000${incident}`,
+      kind: HEARTBEAT,
+      mergeKey: `${ruleId}\u0000${incident}`,
       ruleId,
       incident,
       at,
@@ -264,11 +268,10 @@ export class DynamoEpisodeStore implements EpisodeStore {
       if (beat?.lastEventAt && beat.lastEventAt > lastEventAt) lastEventAt = beat.lastEventAt;
     }
     // What this container's batch holds for the episode, not yet written.
-    for (const write of this.options.held?.held ?? []) {
-      const beat = write as Partial<HeldHeartbeat>;
-      if (!write.mergeKey.startsWith('heartbeat\u0000') || beat.ruleId !== episode.ruleId || beat.incident !== episode.incident) continue;
+    for (const beat of this.options.held?.of<HeldHeartbeat>(HEARTBEAT) ?? []) {
+      if (beat.ruleId !== episode.ruleId || beat.incident !== episode.incident) continue;
       count += 1;
-      const at = beat.at!.toISOString();
+      const at = beat.at.toISOString();
       if (at > lastEventAt) lastEventAt = at;
     }
     return { ...episode, count, lastEventAt };

@@ -4,7 +4,9 @@
  * key: one `ADD n` on a counter or a heartbeat instead of one `ADD 1` per event.
  */
 export interface HeldWrite {
-  /** Held writes with the same key are written as one. */
+  /** What it counts (a store's own name for it): reads find theirs by it. */
+  readonly kind: string;
+  /** Held writes of one kind with the same key are written as one. */
   readonly mergeKey: string;
   /** Writes `group` (every write held under this one's key, this one first) as one. */
   writeMerged(group: readonly HeldWrite[]): Promise<void>;
@@ -24,7 +26,12 @@ export class HeldCounts {
     this.#held.push(write);
   }
 
-  /** What is held now, oldest first. */
+  /** What is held now of `kind`, oldest first (the store that holds that kind knows its shape). */
+  of<Write extends HeldWrite>(kind: Write['kind']): Write[] {
+    return this.#held.filter((write) => write.kind === kind) as Write[];
+  }
+
+  /** Everything held now, oldest first. */
   get held(): readonly HeldWrite[] {
     return this.#held;
   }
@@ -39,9 +46,10 @@ export class HeldCounts {
     if (taken.length === 0) return;
     const groups = new Map<string, HeldWrite[]>();
     for (const write of taken) {
-      const group = groups.get(write.mergeKey);
+      const id = `${write.kind}\u0000${write.mergeKey}`;
+      const group = groups.get(id);
       if (group) group.push(write);
-      else groups.set(write.mergeKey, [write]);
+      else groups.set(id, [write]);
     }
     const results = await Promise.allSettled([...groups.values()].map((group) => group[0]!.writeMerged(group)));
     const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -18,6 +18,7 @@ describe('HeldCounts', () => {
   /** A held write named `name`, recording each group it is asked to write by the names in it. */
   const write = (mergeKey: string, name: string, written: string[][], fail = false): HeldWrite => {
     const held: HeldWrite = {
+      kind: 'test',
       mergeKey,
       writeMerged: async (group) => {
         written.push(group.map((each) => names.get(each) ?? '?'));
