@@ -98,27 +98,26 @@ export function comparePositions(a: string, b: string): number {
 
 /** The batch's changes by the conversations they touch: changes sharing one are in one lane, in stream order. */
 export function lanesOf(changes: readonly AnalyticsChange[]): AnalyticsChange[][] {
-  const laneOf = new Map<string, number>();
-  const parent: number[] = [];
-  const root = (lane: number): number => {
-    while (parent[lane] !== lane) lane = parent[lane] = parent[parent[lane]!]!;
-    return lane;
+  // Union-find over the changes' indexes: a change joins the lane of every earlier change sharing a conversation.
+  const parent = changes.map((_, index) => index);
+  const root = (index: number): number => {
+    while (parent[index] !== index) index = parent[index] = parent[parent[index]!]!;
+    return index;
   };
-  const laneOfChange = changes.map((change, index) => {
-    parent.push(index);
+  const firstWith = new Map<string, number>();
+  changes.forEach((change, index) => {
     for (const conversation of conversationsOf(change)) {
-      const seen = laneOf.get(conversation);
-      if (seen === undefined) laneOf.set(conversation, index);
+      const seen = firstWith.get(conversation);
+      if (seen === undefined) firstWith.set(conversation, index);
       else parent[root(index)] = root(seen);
     }
-    return index;
   });
   const lanes = new Map<number, AnalyticsChange[]>();
-  laneOfChange.forEach((index) => {
+  changes.forEach((change, index) => {
     const lane = root(index);
     const members = lanes.get(lane);
-    if (members) members.push(changes[index]!);
-    else lanes.set(lane, [changes[index]!]);
+    if (members) members.push(change);
+    else lanes.set(lane, [change]);
   });
   return [...lanes.values()];
 }
