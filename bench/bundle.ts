@@ -93,9 +93,7 @@ export async function measureBundle(
   const largestKb = largestInputs(handler.metafile);
   await build({ ...LAMBDA_BUNDLING, entryPoints: [join(REPO, 'bench', 'cold-start-entry.ts')], outfile: join(WORK_DIR, 'entry.mjs') });
   copyFilesBeside(WORK_DIR);
-  const filesBesideKb = Object.fromEntries(
-    EVALUATE_FILES_BESIDE.map(({ from, to }) => [to, Math.round(folderBytes(from) / 1024)] as const),
-  );
+  const filesBesideKb = Object.fromEntries(EVALUATE_FILES_BESIDE.map(({ from, to }) => [to, Math.round(bytesOf(from) / 1024)] as const));
 
   // What infra/rules-for-deployment.ts writes at synth, from the rules validated with the repository's config.
   const compiled = compileRuleObjects(
@@ -173,10 +171,11 @@ async function coldStart(ruleCount: number): Promise<ColdStart> {
   return { ...times, processWallMs };
 }
 
-/** Bytes of the files in a folder and its subfolders. */
-function folderBytes(folder: string): number {
-  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
-    .map((name) => statSync(join(folder, name)))
+/** Bytes of a file, or of the files in a folder and its subfolders (what is shipped beside is either). */
+function bytesOf(path: string): number {
+  if (statSync(path).isFile()) return statSync(path).size;
+  return readdirSync(path, { recursive: true, encoding: 'utf8' })
+    .map((name) => statSync(join(path, name)))
     .reduce((sum, stat) => sum + (stat.isFile() ? stat.size : 0), 0);
 }
 

@@ -200,7 +200,7 @@ function printBundle(bundle: BundleFigures): void {
   );
   console.log(
     `  data beside it, read on first need (KB): ${Object.entries(bundle.filesBesideKb)
-      .map(([name, size]) => `${name}/ ${size}`)
+      .map(([name, size]) => `${name} ${size}`)
       .join(', ')}; the read after the rules: ${bundle.lexiconReadMs.toFixed(0)} ms (${bundle.lexiconReadCpuMs.toFixed(0)} CPU)`,
   );
 }
