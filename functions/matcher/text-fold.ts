@@ -59,8 +59,8 @@ export interface FoldedText {
    * the tokens when its units occur as findPhrase asks, none of them INEXACT and none but the first after a GAP
    * (an empty chunk may hold a token the fold does not see, a lone mark). Tokens never span a space, so a chunk's
    * tokens are what its own characters make of them; but normaliseText joins a Persian affix or compound word to
-   * its neighbour across one (joinAffixes), so the nearest chunk with units on each side of an inexact one is
-   * inexact too. A joined word the fold can read already makes the whole fold inexact (contextual tokens, compounds).
+   * its neighbour across one (joinAffixes), so the nearest chunk with units on each side of an inexact one that
+   * has Arabic-script letters is inexact too (an emoji, a handle, a URL or a Latin tag is joined to nothing). A joined word the fold can read already makes the whole fold inexact (contextual tokens, compounds).
    */
   chunked: boolean;
   /** The fold as a string, made on the first findPhrase (native indexOf is the fastest search). */
@@ -208,6 +208,9 @@ export function textFold(options: NormaliseOptions): TextFold {
   // "#word" as it is, but "word" as its formal form. With a table key written with the #, no hashtag is plain.
   const informalByFirst = tokensByFirstUnit(options.informal?.keys() ?? []);
   const plainHashtags = ![...(options.informal?.keys() ?? [])].some((key) => key.startsWith('#'));
+  // normaliseText joins words across a space only where Arabic-script letters meet it (affixes, preverbs, the default
+  // compounds): a chunk without one is joined to nothing, unless a team's compound has other letters.
+  const joinsOnlyArabic = (options.compounds ?? DEFAULT_COMPOUND_FORMS).every((compound) => ONLY_ARABIC_OR_SPACE.test(compound));
   const prefixLetter = new Uint8Array(0x10000);
   if (clitics) for (const letter of PREFIX_LETTERS) prefixLetter[letter.charCodeAt(0)] = 1;
   // Basic Multilingual Plane in an array (a hot lookup for every character of every post), the rest in a map.
@@ -290,6 +293,13 @@ export function textFold(options: NormaliseOptions): TextFold {
     return info;
   };
 
+  /**
+   * Whether normaliseText may join an inexact chunk to the chunk beside it, so that the neighbour's tokens are not the
+   * fold's: when the chunk has Arabic-script letters, or no units (it may vanish, and its neighbours meet), or a
+   * compound has other letters. An emoji, a handle, a URL or a Latin tag joins nothing.
+   */
+  const mayJoin = (arabic: boolean, hasUnits: boolean): boolean => arabic || !hasUnits || !joinsOnlyArabic;
+
   const slabs = new Slabs();
   const text = (input: string): FoldedText => {
     const capped = capText(input);
@@ -306,6 +316,8 @@ export function textFold(options: NormaliseOptions): TextFold {
     let contextFree = true;
     // Every character plain so far in the chunk being read (the text between ASCII spaces), and in all chunks before.
     let chunkPlain = true;
+    // The chunk being read has an Arabic-script character: normaliseText may join it to a neighbour.
+    let chunkArabic = false;
     let allPlain = true;
     let chunkStart = 0;
     // The last chunk with units, and whether the next one is beside an inexact chunk (see FoldedText.chunked).
@@ -323,6 +335,7 @@ export function textFold(options: NormaliseOptions): TextFold {
     let inHashtag = false;
     for (let i = 0; i < composed.length; i++) {
       let code = composed.charCodeAt(i);
+      if (code >= 0x0600 && code <= 0xfeff && !chunkArabic) chunkArabic = arabicScript(code);
       // The fold's units: `single` when it is one unit, else `many` (astral code points, expansions).
       let info: number;
       let single = 0;
@@ -379,9 +392,10 @@ export function textFold(options: NormaliseOptions): TextFold {
           if (!chunkPlain) {
             allPlain = false;
             gap = true;
-            markInexact(flags, previousChunkStart, previousChunkEnd);
+            const joins = mayJoin(chunkArabic, length > chunkStart);
+            if (joins) markInexact(flags, previousChunkStart, previousChunkEnd);
             markInexact(flags, chunkStart, length);
-            besideInexact = true;
+            besideInexact = joins;
           } else if (besideInexact && length > chunkStart) {
             markInexact(flags, chunkStart, length);
             besideInexact = false;
@@ -392,6 +406,7 @@ export function textFold(options: NormaliseOptions): TextFold {
           }
           chunkStart = length;
           chunkPlain = true;
+          chunkArabic = false;
         }
         continue;
       }
@@ -434,7 +449,7 @@ export function textFold(options: NormaliseOptions): TextFold {
     }
     if (!chunkPlain) {
       allPlain = false;
-      markInexact(flags, previousChunkStart, previousChunkEnd);
+      if (mayJoin(chunkArabic, length > chunkStart)) markInexact(flags, previousChunkStart, previousChunkEnd);
       markInexact(flags, chunkStart, length);
     } else if (besideInexact) {
       markInexact(flags, chunkStart, length);
@@ -548,6 +563,20 @@ function isContextual(byFirst: Map<number, string[]>, token: string): boolean {
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const ONLY_ARABIC_OR_SPACE = /^[\u0600-\u08ff\ufb50-\ufeff ]*$/;
+
+/** An Arabic-script character other than the punctuation and digits, which no join of normaliseText's starts or ends with. */
+function arabicScript(code: number): boolean {
+  if (code > 0x08ff) return code >= 0xfb50;
+  return !(
+    code === 0x060c ||
+    code === 0x061b ||
+    code === 0x061f ||
+    code === 0x06d4 ||
+    (code >= 0x0660 && code <= 0x066d) ||
+    (code >= 0x06f0 && code <= 0x06f9)
+  );
+}
 
 /** Whether the token units[start..end) is one normaliseText treats by context (contextualTokens). */
 function contextual(byFirst: Map<number, string[]>, units: Uint16Array, start: number, end: number): boolean {

@@ -65,7 +65,10 @@ export function procliticLanguage(word: string): 'ar' | 'he' | undefined {
 
 /** True when `textWord` is `phraseWord` behind a prefix the phrase's language allows (not when they are equal). */
 export function hasProclitic(phraseWord: string, textWord: string): boolean {
-  if (textWord.length < phraseWord.length) return false;
+  // Either way the text word ends with the phrase word's last letter: most words are refused on it, before any slicing.
+  if (textWord.length < phraseWord.length || textWord.charCodeAt(textWord.length - 1) !== phraseWord.charCodeAt(phraseWord.length - 1)) {
+    return false;
+  }
   const language = procliticLanguage(phraseWord);
   if (language === undefined || procliticLanguage(textWord) !== language) return false;
   const stacks = STACKS[language];

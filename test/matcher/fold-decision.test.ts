@@ -101,6 +101,18 @@ const TRICKY = [
   'اموز',
   'کتاب',
   'ר\u05B0fund',
+  // Chunks normaliseText keeps apart from their neighbours (no Arabic-script letter), and ones it may drop or split.
+  '@order_desk',
+  '👍🏽!',
+  '😀،',
+  '#ref_und،',
+  '\u{1F3FD}',
+  '\u200D',
+  '\uFE0F',
+  '😀\u200B',
+  '😀\u200Bها',
+  '،😀',
+  '۹😀',
 ];
 const SEPARATORS = [' ', ' ', ' ', ', ', '. ', '!', '?', '؟ ', '-', '\n', '(', ''];
 
@@ -196,8 +208,13 @@ describe('findPhrase: containsAny/containsAll decided from the fold', () => {
     // An emoji, a handle or an underscore leave the other chunks readable, but for the ones beside them.
     expect(verdict('refund now 😀', 'refund')).toBe(PRESENT);
     expect(verdict('@order_desk please, my refund', 'my refund')).toBe(PRESENT);
-    expect(verdict('@order_desk my refund', 'my refund')).toBe(MAYBE);
     expect(verdict('refund #order_now', 'order')).toBe(MAYBE);
+    // Beside a chunk with no Arabic-script letter normaliseText joins nothing: the words there are read as they are.
+    expect(verdict('@order_desk my refund', 'my refund')).toBe(PRESENT);
+    expect(verdict('refund 👍🏽!', 'refund')).toBe(PRESENT);
+    expect(verdict('کتاب 😀، سلام', 'کتاب')).toBe(PRESENT);
+    // An inexact chunk with Arabic-script letters may be joined to its neighbour: the neighbour stays open.
+    expect(verdict('کتاب م\u200Cی😀', 'کتاب')).toBe(MAYBE);
     // A lone mark is a token the fold does not see: the words around it are not consecutive.
     expect(verdict('refund \u0301 order', 'refund order')).toBe(MAYBE);
     // An invisible joins letters into a suffix or a prefix, which normaliseText joins to the word beside it.
