@@ -103,6 +103,8 @@ export class RuleMatcher {
   /** Rules json-rules-engine runs for every event, with the reason each could not be compiled. */
   readonly fallbackRules: ReadonlyArray<{ id: string; reason: string }>;
   private readonly rules: CompiledRule[];
+  /** Each rule's compiled conditions by rule number, apart from the rule objects: one object fewer to reach per candidate. */
+  private readonly runs: ReadonlyArray<ConditionFn | undefined>;
   private readonly index: CandidateIndex;
   private readonly fallbackEngine: FallbackEngine | undefined;
   private readonly fallbackOrder: Map<string, number>;
@@ -119,6 +121,7 @@ export class RuleMatcher {
     this.asyncFacts = asyncFacts;
     this.rules = rules;
     this.ruleIds = rules.map((rule) => rule.id);
+    this.runs = rules.map((rule) => rule.run);
     this.index = new CandidateIndex(guards, savedIndex);
     this.fallbackEngine = fallback;
     this.fallbackRules = fallbackRules;
@@ -267,11 +270,12 @@ export class RuleMatcher {
 
   private evaluate(candidates: readonly number[], context: EventContext): string[] {
     const fired: string[] = [];
+    const { runs, ruleIds } = this;
     this.evaluations += candidates.length;
     for (let i = 0; i < candidates.length; i++) {
-      const rule = this.rules[candidates[i] as number] as CompiledRule;
+      const number = candidates[i] as number;
       // Rule.evaluate: the rule fires when its top-level result is truthy.
-      if (rule.run?.(context)) fired.push(rule.id);
+      if (runs[number]?.(context)) fired.push(ruleIds[number] as string);
     }
     return fired;
   }

@@ -162,6 +162,7 @@ export interface TextFold {
 }
 
 const MAX_SPELLINGS = 16;
+const NO_STARTS: readonly number[] = Object.freeze([]);
 
 // Not regional indicators: a lone one is no token, so keeping it could separate adjacent tokens.
 const KEPT = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
@@ -270,13 +271,16 @@ export function textFold(options: NormaliseOptions): TextFold {
 
   const foldedPhrase = (tokens: readonly string[], symbols: readonly string[]): FoldedPhrase => {
     if (!plainPhrase(tokens)) return { units: phrase(symbols.join(' ')), starts: undefined };
+    // One empty list for every one-token phrase: at thousands of rules each list of its own is one more object to reach.
+    if (tokens.length === 1) return { units: tokens[0] as string, starts: NO_STARTS };
     const starts: number[] = [];
-    let units = '';
+    let length = 0;
     for (const token of tokens) {
-      if (units !== '') starts.push(units.length);
-      units += token;
+      if (length !== 0) starts.push(length);
+      length += token.length;
     }
-    return { units, starts };
+    // join makes one flat string, where += would make a rope for the first indexOf to flatten.
+    return { units: tokens.join(''), starts };
   };
 
   // The hot table: per BMP code unit, its fold's size, boundary and plain bits (0: not yet known), and the unit
