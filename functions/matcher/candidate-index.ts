@@ -4,6 +4,7 @@ import type { FactReader } from './fact-reader.js';
 import type { Atom, Group, Guard, PhraseSource, Primitive } from './guard.js';
 import { NeedleAutomaton, type NeedleAutomatonSnapshot } from './needle-automaton.js';
 import { PhraseAutomaton } from './phrase-automaton.js';
+import { PhraseHits } from './phrase-hits.js';
 import { int32FromText, int32ToText } from './typed-array-text.js';
 
 /**
@@ -19,6 +20,8 @@ type SourceIndex =
       fold: NonNullable<PhraseSource['fold']>;
       automaton: NeedleAutomaton;
       postings: Map<number, number[]>;
+      /** Where each scan's finds are kept for the source's conditions, when the source takes them (bind). */
+      hits: PhraseHits | undefined;
     }
   | { kind: 'tokens'; source: PhraseSource; automaton: PhraseAutomaton; postings: Map<number, number[]>; phrases: readonly FiledPhrase[] };
 
@@ -88,6 +91,7 @@ export class CandidateIndex {
   private readonly summary: Uint32Array;
   /** Scratch reused by every call: the phrases found in one text, and the candidates returned. */
   private readonly phrases: number[] = [];
+  private readonly ends: number[] = [];
   private readonly found: number[] = [];
   private epoch = 0;
   private context: EventContext | undefined;
@@ -105,6 +109,7 @@ export class CandidateIndex {
     this.summary = new Uint32Array(Math.ceil(this.marks.length / 32));
     this.restored = saved !== undefined && this.restore(guards, saved);
     if (!this.restored) this.build(guards);
+    for (const entry of this.sources) if (entry.kind === 'fold' && entry.hits !== undefined) entry.fold.bind?.(entry.hits);
     this.values = new Int32Array(this.fields.length);
     this.valueEpoch = new Uint32Array(this.fields.length);
   }
@@ -233,13 +238,7 @@ export class CandidateIndex {
         if (source === undefined) throw new Error(`no guard has the phrase source ${entry.key}`);
         if (entry.kind === 'tokens') return tokenIndex(source, entry.phrases);
         if (source.fold === undefined) throw new Error(`the phrase source ${entry.key} has no fold`);
-        return {
-          kind: 'fold',
-          source,
-          fold: source.fold,
-          automaton: NeedleAutomaton.fromSnapshot(entry.automaton),
-          postings: new Map(entry.postings),
-        };
+        return foldIndex(source, source.fold, NeedleAutomaton.fromSnapshot(entry.automaton), new Map(entry.postings));
       });
       const ruleGroups = int32FromText(snapshot.ruleGroups as string);
       if (ruleGroups.length !== guards.length + 1) throw new Error('ruleGroups does not cover every rule');
@@ -277,12 +276,17 @@ export class CandidateIndex {
         if (rules !== undefined) this.take(rules);
       }
     }
-    const phrases = this.phrases;
+    const { phrases, ends } = this;
     for (const entry of this.sources) {
       if (entry.kind === 'fold') {
         for (const folded of entry.fold.texts(context.facts, context.memo)) {
           phrases.length = 0;
-          entry.automaton.scan(folded, phrases);
+          if (entry.hits === undefined) entry.automaton.scan(folded, phrases);
+          else {
+            ends.length = 0;
+            entry.automaton.scan(folded, phrases, ends);
+            entry.hits.record(folded, phrases, ends);
+          }
           for (let i = 0; i < phrases.length; i++) this.take(entry.postings.get(phrases[i] as number) as number[]);
         }
         continue;
@@ -382,9 +386,19 @@ function indexSource(source: PhraseSource, phrases: readonly FiledPhrase[]): Sou
     const postings = new Map<number, number[]>();
     for (const { tokens, rule } of phrases) addPosting(postings, automaton.add(fold.phrase(tokens)), rule);
     automaton.build();
-    return { kind: 'fold', source, fold, automaton, postings };
+    return foldIndex(source, fold, automaton, postings);
   }
   return tokenIndex(source, phrases);
+}
+
+function foldIndex(
+  source: PhraseSource,
+  fold: NonNullable<PhraseSource['fold']>,
+  automaton: NeedleAutomaton,
+  postings: Map<number, number[]>,
+): SourceIndex {
+  const hits = fold.bind === undefined ? undefined : new PhraseHits(automaton, automaton.nodes);
+  return { kind: 'fold', source, fold, automaton, postings, hits };
 }
 
 function tokenIndex(source: PhraseSource, phrases: readonly FiledPhrase[]): SourceIndex {

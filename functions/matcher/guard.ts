@@ -1,4 +1,5 @@
 import type { FactReader } from './fact-reader.js';
+import type { PhraseHits } from './phrase-hits.js';
 import type { FoldedText } from './text-fold.js';
 
 /**
@@ -46,6 +47,11 @@ export interface PhraseSource {
   readonly fold?: {
     texts(facts: Readonly<Record<string, unknown>>, memo: Map<string, unknown>): readonly FoldedText[];
     phrase(tokens: readonly string[]): string;
+    /**
+     * Optional: told, once the index is built, where its scans of this source's folds record what they find
+     * (phrase-hits.ts), so the operator's evaluation can answer a phrase from them.
+     */
+    bind?(hits: PhraseHits): void;
   };
 }
 

@@ -8,6 +8,7 @@ export { MatcherCompileError, MatcherFactError } from './errors.js';
 export { type AsyncFacts, type ComputedFacts, type FactReader, type Facts, UndefinedFactError } from './fact-reader.js';
 export { type Atom, type Guard, NO_GUARD, type PhraseSource } from './guard.js';
 export { type EngineView, isCustomOperator } from './jre.js';
+export type { PhraseHits } from './phrase-hits.js';
 export { type MatcherOptions, type MatcherRule, type OperatorPlugin, type RuleMatch, RuleMatcher } from './rule-matcher.js';
 export {
   ABSENT,

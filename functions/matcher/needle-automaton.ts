@@ -155,11 +155,43 @@ export class NeedleAutomaton {
     return automaton;
   }
 
+  /** The id add() gave `needle` (its node), or -1 when it is not one of the needles. */
+  needleOf(needle: string): number {
+    if (this.trie !== undefined) throw new Error('NeedleAutomaton: needleOf() before build()');
+    if (needle === '') return -1;
+    let state = this.root[needle.charCodeAt(0)] as number;
+    for (let i = 1; i < needle.length && state !== -1; i++) {
+      const code = needle.charCodeAt(i);
+      let target = -1;
+      for (let e = this.edgeStart[state] as number, last = this.edgeStart[state + 1] as number; e < last; e++) {
+        if (this.edgeCode[e] === code) {
+          target = this.edgeTarget[e] as number;
+          break;
+        }
+      }
+      state = target;
+    }
+    // A node ends a needle when it heads its own list of outputs.
+    if (state === -1 || this.outputStart[state] === this.outputStart[state + 1]) return -1;
+    return this.outputs[this.outputStart[state] as number] === state ? state : -1;
+  }
+
+  /** How many nodes the built automaton has: needle ids are below it. */
+  get nodes(): number {
+    return this.fail.length;
+  }
+
+  /** The length of needle `id`. */
+  lengthOf(id: number): number {
+    return this.depth[id] as number;
+  }
+
   /**
    * Appends to `found` the id of every needle occurring in `folded` (once per occurrence) that starts
-   * where a token may start (or a word behind prefix letters) and ends where one may end.
+   * where a token may start (or a word behind prefix letters) and ends where one may end; to `ends`, if given,
+   * the unit where each ends.
    */
-  scan(folded: FoldedText, found: number[]): void {
+  scan(folded: FoldedText, found: number[], ends?: number[]): void {
     const { root, edgeStart, edgeCode, edgeTarget, fail, depth, outputStart, outputs } = this;
     const units = folded.units;
     const flags = folded.flags;
@@ -191,7 +223,10 @@ export class NeedleAutomaton {
       if (((flags[i] as number) & END) === 0) continue;
       for (let k = outputStart[state] as number, last = outputStart[state + 1] as number; k < last; k++) {
         const id = outputs[k] as number;
-        if (((flags[i + 1 - (depth[id] as number)] as number) & MAY_START) !== 0) found.push(id);
+        if (((flags[i + 1 - (depth[id] as number)] as number) & MAY_START) !== 0) {
+          found.push(id);
+          ends?.push(i);
+        }
       }
     }
   }

@@ -85,26 +85,32 @@ export type PhraseVerdict = typeof ABSENT | typeof PRESENT | typeof MAYBE;
  * ABSENT (the fold is sound), PRESENT only on an exact fold and a plain phrase.
  */
 export function findPhrase(folded: FoldedText, phrase: FoldedPhrase): PhraseVerdict {
-  if (phrase.units.length === 0) return MAYBE;
   const needle = phrase.units;
   const size = needle.length;
   if (size === 0) return MAYBE;
   const flags = folded.flags;
   const text = (folded.string ??= unitsToString(folded.units, folded.length));
-  const decides = (folded.exact || folded.chunked) && phrase.starts !== undefined;
-  const starts = phrase.starts ?? [];
-  let maybe = false;
+  let verdict: PhraseVerdict = ABSENT;
   for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
-    const first = flags[at] as number;
-    if ((first & (START | AFTER_PREFIX)) === 0 || ((flags[at + size - 1] as number) & END) === 0) continue;
-    if (!decides || (first & START) === 0) return MAYBE;
-    if (!folded.exact && !inExactChunks(flags, at, size)) {
-      maybe = true;
-      continue;
-    }
-    if (tokensAlign(flags, at, size, starts)) return PRESENT;
+    if (((flags[at] as number) & (START | AFTER_PREFIX)) === 0 || ((flags[at + size - 1] as number) & END) === 0) continue;
+    const found = occurrenceVerdict(folded, at, size, phrase.starts);
+    if (found === PRESENT) return PRESENT;
+    if (found === MAYBE) verdict = MAYBE;
   }
-  return maybe ? MAYBE : ABSENT;
+  return verdict;
+}
+
+/**
+ * What one occurrence of a phrase's units at [at, at + size), starting where a token may and ending where one may
+ * end, says: PRESENT when the fold shows the phrase's tokens there exactly, ABSENT when it shows they are not there,
+ * MAYBE when only the tokens can tell. A phrase is PRESENT when one occurrence is, else MAYBE when one is.
+ * `starts`: the phrase's token starts (FoldedPhrase.starts); undefined when it is not plain.
+ */
+export function occurrenceVerdict(folded: FoldedText, at: number, size: number, starts: readonly number[] | undefined): PhraseVerdict {
+  const flags = folded.flags;
+  if (!(folded.exact || folded.chunked) || starts === undefined || ((flags[at] as number) & START) === 0) return MAYBE;
+  if (!folded.exact && !inExactChunks(flags, at, size)) return MAYBE;
+  return tokensAlign(flags, at, size, starts) ? PRESENT : ABSENT;
 }
 
 /** On a chunked fold: none of the units [at, at + size) is INEXACT, and none but the first follows a GAP. */

@@ -13,6 +13,7 @@ import {
   NO_GUARD,
   type OperatorCompiler,
   type OperatorPlugin,
+  type PhraseHits,
   type PhraseSource,
   type PhraseVerdict,
   PRESENT,
@@ -28,6 +29,7 @@ import {
   procliticStems,
   textTokens,
 } from '../text/index.js';
+import { HitsBinding } from './hits-binding.js';
 import { TEXT_OPERATORS, type TextConditions } from './operators.js';
 
 /**
@@ -39,7 +41,7 @@ import { TEXT_OPERATORS, type TextConditions } from './operators.js';
  */
 export function textOperatorPlugin(text: TextConditions, options: { fold?: boolean } = {}): OperatorPlugin {
   const useFold = options.fold !== false;
-  const sources = new Map<string, PhraseSource>();
+  const sources = new Map<string, BoundSource>();
   const folds = new Map<string, FoldOf>();
   const compiler: OperatorCompiler = {
     compile(read, field, value) {
@@ -60,8 +62,8 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
             ? (input: string, memo: Map<string, unknown>) => containsAnyPhrase(tokensOf(input, memo), phrases, clitics)
             : (input: string, memo: Map<string, unknown>) => containsAllPhrases(tokensOf(input, memo), phrases, clitics);
         const foldOf = foldFor(folds, options, optionsKey);
-        testString = useFold ? foldFirst(condition.operator, phrases, foldOf, byTokens) : byTokens;
         const source = phraseSource(sources, read, field, optionsKey, tokensOf, foldOf, useFold);
+        testString = useFold ? foldFirst(condition.operator, phrases, foldOf, byTokens, source.binding) : byTokens;
         // A phrase is present when any of its spellings is (informal forms): one atom each, in the phrase's group.
         const atoms = (tokens: readonly string[]): Atom[] =>
           foldOf.fold.spellings(tokens).map((spelling) => ({ kind: 'phrase', source, tokens: spelling.map(symbol) }));
@@ -131,6 +133,7 @@ function foldFirst(
   phrases: readonly (readonly string[])[],
   foldOf: FoldOf,
   byTokens: (input: string, memo: Map<string, unknown>) => boolean,
+  binding: HitsBinding,
 ): (input: string, memo: Map<string, unknown>) => boolean {
   // Each phrase under each of its spellings (informal forms): the phrase's verdict is the best of theirs.
   const folded: FoldedPhrase[][] = phrases.map((tokens) =>
@@ -140,11 +143,19 @@ function foldFirst(
   // Phrases of one spelling (nearly all) in one flat list: at thousands of rules each nested list is one more object to reach.
   if (operator === 'containsAny' && folded.every((spellings) => spellings.length === 1)) {
     const single = folded.map((spellings) => spellings[0] as FoldedPhrase);
+    const needles = binding.register(single);
     return (input, memo) => {
       const fold = foldOf.of(input, memo);
+      const hits = binding.hits;
+      const scanned = hits !== undefined && hits.folded === fold;
       let open = false;
       for (let i = 0; i < single.length; i++) {
-        const verdict = findPhrase(fold, single[i] as FoldedPhrase);
+        const needle = needles[2 * i] as number;
+        // What the index's scan of this very fold found, where it looked for the phrase; else a search of the fold.
+        const verdict =
+          scanned && needle >= 0
+            ? hits.verdict(needle, needles[2 * i + 1] === 1 ? ((single[i] as FoldedPhrase).starts as number[]) : ONE_TOKEN)
+            : findPhrase(fold, single[i] as FoldedPhrase);
         if (verdict === PRESENT) return true;
         if (verdict === MAYBE) open = true;
       }
@@ -200,21 +211,28 @@ function memoised<T>(key: string, compute: (input: string) => T): (input: string
   };
 }
 
+const ONE_TOKEN: readonly number[] = Object.freeze([]);
+
+/** A phrase source and its link to the index's scans. */
+type BoundSource = PhraseSource & { readonly binding: HitsBinding };
+
 function phraseSource(
-  sources: Map<string, PhraseSource>,
+  sources: Map<string, BoundSource>,
   read: FactReader,
   field: string,
   optionsKey: string,
   tokensOf: Memoised,
   foldOf: FoldOf,
   useFold: boolean,
-): PhraseSource {
+): BoundSource {
   const key = `${field}\u0001${optionsKey}`;
   const existing = sources.get(key);
   if (existing !== undefined) return existing;
+  const binding = new HitsBinding();
   const fold = foldOf.fold;
   const clitics = foldOf.clitics;
-  const source: PhraseSource = {
+  const source: BoundSource = {
+    binding,
     key,
     symbol,
     ...(useFold
@@ -237,6 +255,7 @@ function phraseSource(
               return folded;
             },
             phrase: (tokens: readonly string[]) => fold.phrase(tokens.join(' ')),
+            bind: (hits: PhraseHits) => binding.bind(hits),
           },
         }
       : {}),
