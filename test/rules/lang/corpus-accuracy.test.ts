@@ -9,7 +9,8 @@ const CORPUS = 'test/rules/fixtures/lang-corpus';
 /**
  * Floors a few points under what the detector measures on the corpus (docs/language-detection.md keeps
  * the table), at every length: rules decide the Arabic script, Hebrew and Kazakh's letters; CLD3 with
- * the commonest-words lexicon with fastText's vote decides short Latin-script text and Kazakh without its own letters.
+ * the commonest-words lexicon with fastText's and Lingua's n-gram models' votes decides short Latin-script text and
+ * Kazakh without its own letters; the n-gram models break the Arabic script's ties.
  */
 const FLOORS: Record<string, Partial<Record<LengthCategory, number>>> = {
   fa: { sentences: 93, 'word-pairs': 90, 'single-words': 82 },
