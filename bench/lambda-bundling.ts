@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { fastTextFilesBeside } from '../functions/rules/lang/fasttext.js';
 import { LEXICON_WORDS_BESIDE, lexiconWordsFolder } from '../functions/rules/lang/lexicon/words-folder.js';
+import { NGRAM_MODELS_BESIDE, ngramModelsFolder } from '../functions/rules/lang/ngrams/models-folder.js';
 
 /**
  * esbuild's options for a Lambda bundle, as infra/constructs/foghorn-function.ts gives them to NodejsFunction:
@@ -40,9 +41,10 @@ export const EVALUATE_MODULES_BESIDE = [
   'json-rules-engine',
 ] as const;
 
-/** What infra/stack.ts copies beside the evaluate function's index.mjs as data files: the lexicon's word lists, fastText's model. */
+/** What infra/stack.ts copies beside the evaluate function's index.mjs as data files: the lexicon's word lists, the n-gram models, fastText's model. */
 export const EVALUATE_FILES_BESIDE: ReadonlyArray<{ from: string; to: string }> = [
   { from: lexiconWordsFolder(), to: LEXICON_WORDS_BESIDE },
+  { from: ngramModelsFolder(), to: NGRAM_MODELS_BESIDE },
   ...fastTextFilesBeside(),
 ];
 

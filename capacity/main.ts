@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { LEXICON_WORDS_BESIDE, lexiconWordsFolder } from '../functions/rules/lang/lexicon/words-folder.js';
+import { NGRAM_MODELS_BESIDE, ngramModelsFolder } from '../functions/rules/lang/ngrams/models-folder.js';
 
 /**
  * `npm run capacity -- …`: bundles the model with esbuild and runs the bundle in a plain Node process. The stages
@@ -24,8 +25,9 @@ await build({
   packages: 'external',
   logLevel: 'warning',
 });
-// The language lexicon's word lists are data read from beside the bundled code, as on Lambda.
+// The language lexicon's word lists and the n-gram models are data read from beside the bundled code, as on Lambda.
 cpSync(lexiconWordsFolder(), join(dirname(outfile), LEXICON_WORDS_BESIDE), { recursive: true });
+cpSync(ngramModelsFolder(), join(dirname(outfile), NGRAM_MODELS_BESIDE), { recursive: true });
 const child = spawnSync(process.execPath, ['--no-deprecation', outfile, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

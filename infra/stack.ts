@@ -20,6 +20,7 @@ import { connectors } from '../functions/platforms/index.js';
 import { type SendRate, sendRates } from '../functions/platforms/send-rates.js';
 import { fastTextFilesBeside } from '../functions/rules/lang/fasttext.js';
 import { LEXICON_WORDS_BESIDE, lexiconWordsFolder } from '../functions/rules/lang/lexicon/words-folder.js';
+import { NGRAM_MODELS_BESIDE, ngramModelsFolder } from '../functions/rules/lang/ngrams/models-folder.js';
 import { TABLE_KEYS } from '../functions/storage/dynamo/table.js';
 import { ACCESS_LOG_FORMAT } from './constructs/access-log-format.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
@@ -558,6 +559,8 @@ export class FoghornStack extends Stack {
       bundledPaths.push({ from: rules.compiledPath, to: 'rules.compiled.json' });
       // The language lexicon's word lists (2 MB of JSON) are data beside index.mjs, read once when text needs them.
       bundledPaths.push({ from: lexiconWordsFolder(), to: LEXICON_WORDS_BESIDE });
+      // Lingua's n-gram models (5 MB, brotli) likewise, read per script when short undecided text needs them.
+      bundledPaths.push({ from: ngramModelsFolder(), to: NGRAM_MODELS_BESIDE });
     }
     // The config the rules were validated against travels with them (inside rules.compiled.json), and with
     // every other function that reads it.

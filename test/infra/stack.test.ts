@@ -17,6 +17,8 @@ import type { CanonicalEvent } from '../../functions/core/event.js';
 import { loadRuleSet, memoryRuleState } from '../../functions/rules/index.js';
 import { LEXICON_LANGUAGES } from '../../functions/rules/lang/lexicon/languages.js';
 import { lexiconWordsFolder } from '../../functions/rules/lang/lexicon/words-folder.js';
+import { NGRAM_LANGUAGES } from '../../functions/rules/lang/ngrams/languages.js';
+import { NGRAM_MODELS_BESIDE, ngramModelsFolder } from '../../functions/rules/lang/ngrams/models-folder.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
 import { ensureTable, TABLE_KEYS } from '../../functions/storage/dynamo/table.js';
 import { AwsSolutionsChecks } from '../../infra/constructs/nag.js';
@@ -223,6 +225,20 @@ describe('FoghornStack', () => {
     }
     // 196 KiB before the lists, 2,453 KB with them inside.
     expect(readFileSync(join(synth.bundleOf(fnIds.evaluate!), 'index.mjs')).byteLength).toBeLessThan(350_000);
+  });
+
+  it("ships Lingua's n-gram models with their licence beside the evaluate and api bundles as data files", () => {
+    const files = readdirSync(ngramModelsFolder()).sort();
+    expect(files).toEqual([...Object.keys(NGRAM_LANGUAGES).map((lang) => `${lang}.json.br`), 'LICENSE', 'NOTICE'].sort());
+    for (const name of ['evaluate', 'api']) {
+      const bundle = synth.bundleOf(fnIds[name]!);
+      expect(readdirSync(join(bundle, NGRAM_MODELS_BESIDE)).sort(), name).toEqual(files);
+      for (const file of files)
+        expect(
+          readFileSync(join(bundle, NGRAM_MODELS_BESIDE, file)).equals(readFileSync(join(ngramModelsFolder(), file))),
+          `${name} ${file}`,
+        ).toBe(true);
+    }
   });
 
   it('produces bundles that Node loads as ES modules exporting handler (as the Lambda runtime will)', async () => {

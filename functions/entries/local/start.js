@@ -24,6 +24,8 @@ const BUILD_FILES = ['package.json', 'tsconfig.json', 'functions/entries/local/s
  * words-folder.ts), so each build's folder gets a copy; a changed list means a new build.
  */
 const LEXICON_WORDS = 'functions/rules/lang/lexicon/words';
+/** Lingua's n-gram models, read from `ngram-models/` beside the code (functions/rules/lang/ngrams/models-folder.ts) likewise. */
+const NGRAM_MODELS = 'functions/rules/lang/ngrams/ngram-models';
 
 function isCurrent() {
   let built;
@@ -66,8 +68,9 @@ async function build(esbuild) {
     logLevel: 'silent',
   });
   cpSync(join(root, LEXICON_WORDS), join(cacheDir, folder, 'words'), { recursive: true });
-  const lexicon = readdirSync(join(root, LEXICON_WORDS)).map((name) => join(LEXICON_WORDS, name));
-  const inputs = [...Object.keys(result.metafile.inputs), ...BUILD_FILES, ...lexicon].map((input) => relative(root, resolve(root, input)));
+  cpSync(join(root, NGRAM_MODELS), join(cacheDir, folder, 'ngram-models'), { recursive: true });
+  const data = [LEXICON_WORDS, NGRAM_MODELS].flatMap((dir) => readdirSync(join(root, dir)).map((name) => join(dir, name)));
+  const inputs = [...Object.keys(result.metafile.inputs), ...BUILD_FILES, ...data].map((input) => relative(root, resolve(root, input)));
   let previous;
   try {
     previous = JSON.parse(readFileSync(manifest, 'utf8')).folder;

@@ -9,15 +9,16 @@ const CORPUS = 'test/rules/fixtures/lang-corpus';
 /**
  * Floors a few points under what the detector measures on the corpus (docs/language-detection.md keeps
  * the table), at every length: rules decide the Arabic script, Hebrew and Kazakh's letters; CLD3 with
- * the commonest-words lexicon with fastText's vote decides short Latin-script text and Kazakh without its own letters.
+ * the commonest-words lexicon with fastText's and Lingua's n-gram models' votes decides short Latin-script text and
+ * Kazakh without its own letters; the n-gram models break the Arabic script's ties.
  */
 const FLOORS: Record<string, Partial<Record<LengthCategory, number>>> = {
-  fa: { sentences: 95, 'word-pairs': 90, 'single-words': 70 },
-  ar: { sentences: 95, 'word-pairs': 95, 'single-words': 93 },
+  fa: { sentences: 93, 'word-pairs': 90, 'single-words': 82 },
+  ar: { sentences: 93, 'word-pairs': 95, 'single-words': 91 },
   he: { sentences: 95, 'word-pairs': 95, 'single-words': 95 },
-  ur: { sentences: 95, 'word-pairs': 60, 'single-words': 45 },
-  sw: { sentences: 85, 'word-pairs': 73, 'single-words': 40 },
-  tr: { sentences: 90, 'word-pairs': 87, 'single-words': 73 },
+  ur: { sentences: 95, 'word-pairs': 87, 'single-words': 86 },
+  sw: { sentences: 89, 'word-pairs': 86, 'single-words': 64 },
+  tr: { sentences: 90, 'word-pairs': 90, 'single-words': 73 },
   ru: { sentences: 95, 'word-pairs': 95, 'single-words': 95 },
   en: { sentences: 92, 'word-pairs': 93, 'single-words': 77 },
   kk: { sentences: 85, 'word-pairs': 84, 'single-words': 80 },
@@ -27,7 +28,7 @@ const FLOORS: Record<string, Partial<Record<LengthCategory, number>>> = {
 const EXPECTED = ['fa', 'ar', 'he', 'ur', 'sw', 'tr', 'ru', 'en', 'kk', 'az'];
 const FLOORS_WITH_EXPECTED: Record<string, Partial<Record<LengthCategory, number>>> = {
   ...FLOORS,
-  sw: { sentences: 90, 'word-pairs': 88, 'single-words': 72 },
+  sw: { sentences: 92, 'word-pairs': 91, 'single-words': 84 },
   tr: { sentences: 90, 'word-pairs': 95, 'single-words': 86 },
   ru: { sentences: 95, 'word-pairs': 97, 'single-words': 97 },
   en: { sentences: 95, 'word-pairs': 97, 'single-words': 93 },

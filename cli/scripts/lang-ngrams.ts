@@ -1,0 +1,213 @@
+// npm run lang:ngrams: regenerates functions/rules/lang/ngrams/ (languages.ts and ngram-models/<lang>.json.br), Lingua's
+// character n-gram models for the languages detection scores short undecided text with. Lingua (lingua-rs, Apache-2.0,
+// trained on the Leipzig corpora) keeps per language five brotli-compressed JSON files, unigrams.json.br …
+// fivegrams.json.br, of n-gram → relative frequency (an n-gram's count over its (n−1)-letter prefix's); the npm package
+// below compiles them into its WebAssembly as include_dir entries: a file record is (path pointer, path length,
+// contents pointer, contents length) in the data section. This script fetches the package at that exact version with
+// `npm pack` into a temporary folder (it is not a dependency), finds the records by the file names, decompresses
+// each model, keeps the n-grams counted at least MIN_COUNT times and writes each probability as −ln p in steps of
+// 1/QUANTUM. Nothing here reads the test corpus or the peer sample. Licence and NOTICE: functions/rules/lang/ngrams/README.md.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { NGRAM_ORDERS, NGRAM_QUANTUM } from '../../functions/rules/lang/ngrams/format.js';
+import { dominantScript } from '../../functions/rules/lang/script.js';
+
+const PACKAGE = '@bluzzi/lingua@1.5.0';
+const WASM = 'src/lingua_bg.wasm';
+const OUT = 'functions/rules/lang/ngrams/ngram-models';
+const ARABIC_SCRIPT = new Set(['ar', 'fa', 'ur']);
+const FILES = ['unigrams', 'bigrams', 'trigrams', 'quadrigrams', 'fivegrams'].map((name) => `${name}.json.br`);
+
+/**
+ * The fewest times an n-gram of each order (unigrams … fivegrams) must have been counted in Lingua's training text
+ * to be kept (Infinity: that order is left out). Rare four- and five-letter n-grams are most of the models' size and
+ * say little about short text. Measured on the corpus (docs/language-detection.md): fivegrams gain on the Arabic
+ * script's three languages (Urdu single words 88.1 → 91.0) and little on the Latin ones, whose 35 models would
+ * double in size with them.
+ */
+const MIN_COUNT: Readonly<Record<'arabic' | 'other', readonly number[]>> = {
+  arabic: [1, 1, 1, 4, 8],
+  other: [1, 1, 1, 10, Number.POSITIVE_INFINITY],
+};
+
+/** Lingua's languages Foghorn scores, by Foghorn's code: the Arabic script's three and those the lexicon has a list for. */
+const LANGUAGES: Record<string, string> = {
+  AFRIKAANS: 'af',
+  ALBANIAN: 'sq',
+  ARABIC: 'ar',
+  AZERBAIJANI: 'az',
+  BOKMAL: 'no',
+  BULGARIAN: 'bg',
+  CATALAN: 'ca',
+  CZECH: 'cs',
+  DANISH: 'da',
+  DUTCH: 'nl',
+  ENGLISH: 'en',
+  ESPERANTO: 'eo',
+  ESTONIAN: 'et',
+  FINNISH: 'fi',
+  FRENCH: 'fr',
+  GANDA: 'lg',
+  GERMAN: 'de',
+  HUNGARIAN: 'hu',
+  INDONESIAN: 'id',
+  ITALIAN: 'it',
+  KAZAKH: 'kk',
+  LATVIAN: 'lv',
+  LITHUANIAN: 'lt',
+  MACEDONIAN: 'mk',
+  MALAY: 'ms',
+  PERSIAN: 'fa',
+  POLISH: 'pl',
+  PORTUGUESE: 'pt',
+  ROMANIAN: 'ro',
+  RUSSIAN: 'ru',
+  SERBIAN: 'sr',
+  SLOVAK: 'sk',
+  SLOVENE: 'sl',
+  SOMALI: 'so',
+  SPANISH: 'es',
+  SWAHILI: 'sw',
+  SWEDISH: 'sv',
+  TAGALOG: 'tl',
+  TURKISH: 'tr',
+  UKRAINIAN: 'uk',
+  URDU: 'ur',
+  VIETNAMESE: 'vi',
+  YORUBA: 'yo',
+  ZULU: 'zu',
+};
+
+const NOTICE = `These files are derived from the language models of Lingua (lingua-rs), Copyright © 2020-today Peter M. Stahl
+<pemistahl@gmail.com>, licensed under the Apache License, Version 2.0 (LICENSE beside this file), as the npm package
+${PACKAGE} compiles them (https://github.com/pemistahl/lingua-rs; the models are trained on the Leipzig Corpora Collection).
+Changed by Foghorn's cli/scripts/lang-ngrams.ts: only some languages are kept, rare four- and five-letter n-grams are
+dropped, and each probability is rounded to a step of 1/${NGRAM_QUANTUM} of its natural logarithm.
+`;
+
+function unpack(pkg: string, into: string): string {
+  const file = execFileSync('npm', ['pack', pkg, '--silent', '--pack-destination', into], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  execFileSync('tar', ['xzf', join(into, file), '-C', into]);
+  return join(into, 'package');
+}
+
+function leb128(bytes: Buffer, at: number): { value: number; next: number } {
+  let value = 0;
+  let shift = 0;
+  let next = at;
+  for (;;) {
+    const byte = bytes[next++]!;
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return { value, next };
+  }
+}
+
+/** The module's linear memory as its active data segments initialise it. */
+function initialMemory(wasm: Buffer): Buffer {
+  const segments: Array<{ offset: number; bytes: Buffer }> = [];
+  let at = 8;
+  while (at < wasm.length) {
+    const id = wasm[at]!;
+    const size = leb128(wasm, at + 1);
+    if (id === 11) {
+      let cursor = leb128(wasm, size.next);
+      for (let index = 0; index < cursor.value; index++) {
+        const flag = leb128(wasm, cursor.next);
+        // Only active segments of memory 0 at a constant offset (i32.const … end), what wasm-bindgen emits.
+        if (flag.value !== 0 || wasm[flag.next] !== 0x41)
+          throw new Error(`lang:ngrams: data segment ${index} is not a constant-offset one`);
+        const offset = leb128(wasm, flag.next + 1);
+        if (wasm[offset.next] !== 0x0b) throw new Error(`lang:ngrams: data segment ${index} has an unexpected offset expression`);
+        const length = leb128(wasm, offset.next + 1);
+        segments.push({ offset: offset.value, bytes: wasm.subarray(length.next, length.next + length.value) });
+        cursor = { value: cursor.value, next: length.next + length.value };
+      }
+    }
+    at = size.next + size.value;
+  }
+  const end = Math.max(...segments.map(({ offset, bytes }) => offset + bytes.length));
+  const memory = Buffer.alloc(end);
+  for (const { offset, bytes } of segments) bytes.copy(memory, offset);
+  return memory;
+}
+
+/** Every embedded model file: the records whose path is one of FILES, decompressed. */
+function embeddedModels(memory: Buffer): Array<{ order: number; json: string }> {
+  const models: Array<{ order: number; json: string }> = [];
+  FILES.forEach((name, order) => {
+    const path = memory.indexOf(name);
+    if (path < 0) throw new Error(`lang:ngrams: ${name} is not in ${WASM}`);
+    const record = Buffer.alloc(8);
+    record.writeUInt32LE(path, 0);
+    record.writeUInt32LE(name.length, 4);
+    for (let at = memory.indexOf(record); at >= 0; at = memory.indexOf(record, at + 4)) {
+      const contents = memory.readUInt32LE(at + 8);
+      const length = memory.readUInt32LE(at + 12);
+      models.push({ order, json: brotliDecompressSync(memory.subarray(contents, contents + length)).toString('utf8') });
+    }
+  });
+  return models;
+}
+
+/** One order of one language: quantised −ln p → its n-grams, space-separated, in sorted order. */
+function quantised(ngrams: Record<string, string>, minCount: number): Record<string, string> {
+  const byLevel = new Map<number, string[]>();
+  for (const [fraction, list] of Object.entries(ngrams)) {
+    const [count, total] = fraction.split('/').map(Number) as [number, number];
+    if (count < minCount) continue;
+    const level = Math.max(1, Math.round(-Math.log(count / total) * NGRAM_QUANTUM));
+    const into = byLevel.get(level) ?? [];
+    into.push(...list.split(' '));
+    byLevel.set(level, into);
+  }
+  return Object.fromEntries([...byLevel].sort(([a], [b]) => a - b).map(([level, list]) => [String(level), list.sort().join(' ')]));
+}
+
+function main(): void {
+  const work = mkdtempSync(join(tmpdir(), 'lang-ngrams-'));
+  try {
+    const pkg = unpack(PACKAGE, work);
+    const memory = initialMemory(readFileSync(join(pkg, WASM)));
+    const byLanguage = new Map<string, Array<Record<string, string>>>();
+    for (const { order, json } of embeddedModels(memory)) {
+      const lang = LANGUAGES[/^\{"language":"([A-Z_]+)"/.exec(json)?.[1] ?? ''];
+      if (lang === undefined) continue;
+      const model = JSON.parse(json) as { language: string; ngrams: Record<string, string> };
+      const orders = byLanguage.get(lang) ?? [];
+      orders[order] = quantised(model.ngrams, MIN_COUNT[ARABIC_SCRIPT.has(lang) ? 'arabic' : 'other'][order]!);
+      byLanguage.set(lang, orders);
+    }
+    const missing = Object.values(LANGUAGES).filter((lang) => byLanguage.get(lang)?.filter(Boolean).length !== NGRAM_ORDERS);
+    if (missing.length > 0) throw new Error(`lang:ngrams: no complete model for ${missing.join(', ')}`);
+    rmSync(OUT, { recursive: true, force: true });
+    mkdirSync(OUT, { recursive: true });
+    const codes = [...byLanguage.keys()].sort();
+    const scripts = Object.fromEntries(codes.map((lang) => [lang, dominantScript(Object.values(byLanguage.get(lang)![0]!).join(' '))]));
+    for (const lang of codes) {
+      const json = JSON.stringify({ lang, orders: byLanguage.get(lang) });
+      const compressed = brotliCompressSync(json, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 } });
+      writeFileSync(join(OUT, `${lang}.json.br`), compressed);
+    }
+    // Apache-2.0 §4: the licence and the notice of what was changed travel with the models.
+    writeFileSync(join(OUT, 'LICENSE'), readFileSync(join(pkg, 'LICENSE')));
+    writeFileSync(join(OUT, 'NOTICE'), NOTICE);
+    const languagesModule = [
+      '// Generated by `npm run lang:ngrams` (cli/scripts/lang-ngrams.ts): do not edit. Source and licence: README.md.',
+      `// Package: ${PACKAGE}; n-grams counted at least ${MIN_COUNT.arabic.join(', ')} times (unigrams … fivegrams; Arabic script), ${MIN_COUNT.other.join(', ')} (others).`,
+      '',
+      '/** The languages of ngram-models/<lang>.json.br, one file each, with the script their letters are in. */',
+      `export const NGRAM_LANGUAGES: Readonly<Record<string, string>> = ${JSON.stringify(scripts)};`,
+      '',
+    ].join('\n');
+    writeFileSync(join(OUT, '..', 'languages.ts'), languagesModule);
+    execFileSync('npx', ['biome', 'check', '--write', join(OUT, '..', 'languages.ts')], { stdio: 'inherit' });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();
