@@ -17,6 +17,7 @@ export {
   type FoldedText,
   findPhrase,
   MAYBE,
+  NO_STARTS,
   type PhraseVerdict,
   PRESENT,
   type TextFold,

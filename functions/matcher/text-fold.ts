@@ -168,7 +168,8 @@ export interface TextFold {
 }
 
 const MAX_SPELLINGS = 16;
-const NO_STARTS: readonly number[] = Object.freeze([]);
+/** The token starts of every one-token phrase (FoldedPhrase.starts). */
+export const NO_STARTS: readonly number[] = Object.freeze([]);
 
 // Not regional indicators: a lone one is no token, so keeping it could separate adjacent tokens.
 const KEPT = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;

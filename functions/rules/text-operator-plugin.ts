@@ -11,6 +11,7 @@ import {
   isCustomOperator,
   MAYBE,
   NO_GUARD,
+  NO_STARTS,
   type OperatorCompiler,
   type OperatorPlugin,
   type PhraseHits,
@@ -154,7 +155,7 @@ function foldFirst(
         // What the index's scan of this very fold found, where it looked for the phrase; else a search of the fold.
         const verdict =
           scanned && needle >= 0
-            ? hits.verdict(needle, needles[2 * i + 1] === 1 ? ((single[i] as FoldedPhrase).starts as number[]) : ONE_TOKEN)
+            ? hits.verdict(needle, needles[2 * i + 1] === 1 ? ((single[i] as FoldedPhrase).starts as readonly number[]) : NO_STARTS)
             : findPhrase(fold, single[i] as FoldedPhrase);
         if (verdict === PRESENT) return true;
         if (verdict === MAYBE) open = true;
@@ -210,8 +211,6 @@ function memoised<T>(key: string, compute: (input: string) => T): (input: string
     return value;
   };
 }
-
-const ONE_TOKEN: readonly number[] = Object.freeze([]);
 
 /** A phrase source and its link to the index's scans. */
 type BoundSource = PhraseSource & { readonly binding: HitsBinding };

@@ -1,25 +1,16 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLexicon } from '../../../../functions/rules/lang/lexicon/index.js';
 import { LEXICON_LANGUAGES } from '../../../../functions/rules/lang/lexicon/languages.js';
 import { LEXICON_WORDS_BESIDE, lexiconWordsFolder } from '../../../../functions/rules/lang/lexicon/words-folder.js';
+import { folderCopies } from '../../../support/folder-copies.js';
 
 const REPO_WORDS = resolve(import.meta.dirname, '../../../../functions/rules/lang/lexicon/words');
 
 describe("the lexicon's word lists, read from the folder beside the code", () => {
-  const folders: string[] = [];
-  afterEach(() => {
-    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-  });
-  /** A copy of the repository's lists, to take one away or spoil it. */
-  const copy = () => {
-    const folder = mkdtempSync(join(tmpdir(), 'foghorn-lexicon-'));
-    folders.push(folder);
-    cpSync(REPO_WORDS, join(folder, LEXICON_WORDS_BESIDE), { recursive: true });
-    return join(folder, LEXICON_WORDS_BESIDE);
-  };
+  /** A copy of the repository's folder, to take one file away or spoil it. */
+  const copy = folderCopies(REPO_WORDS, LEXICON_WORDS_BESIDE, 'foghorn-lexicon-');
 
   it("from the sources, is the repository's words/ folder, with one file per language and no other", () => {
     expect(lexiconWordsFolder()).toBe(REPO_WORDS);

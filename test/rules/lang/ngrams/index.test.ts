@@ -1,26 +1,18 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NGRAM_ORDERS } from '../../../../functions/rules/lang/ngrams/format.js';
 import { readNgramModel } from '../../../../functions/rules/lang/ngrams/index.js';
 import { NGRAM_LANGUAGES } from '../../../../functions/rules/lang/ngrams/languages.js';
 import { NGRAM_MODELS_BESIDE, ngramModelsFolder } from '../../../../functions/rules/lang/ngrams/models-folder.js';
+import { folderCopies } from '../../../support/folder-copies.js';
 
 const REPO_MODELS = resolve(import.meta.dirname, '../../../../functions/rules/lang/ngrams/ngram-models');
 
 describe('the n-gram models, read from the folder beside the code', () => {
-  const folders: string[] = [];
-  afterEach(() => {
-    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-  });
-  const copy = () => {
-    const folder = mkdtempSync(join(tmpdir(), 'foghorn-ngrams-'));
-    folders.push(folder);
-    cpSync(REPO_MODELS, join(folder, NGRAM_MODELS_BESIDE), { recursive: true });
-    return join(folder, NGRAM_MODELS_BESIDE);
-  };
+  /** A copy of the repository's folder, to take one file away or spoil it. */
+  const copy = folderCopies(REPO_MODELS, NGRAM_MODELS_BESIDE, 'foghorn-ngrams-');
 
   it("from the sources, is the repository's ngram-models/ folder: one file per language, Lingua's licence and the notice", () => {
     expect(ngramModelsFolder()).toBe(REPO_MODELS);
