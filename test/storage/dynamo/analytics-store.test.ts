@@ -60,23 +60,7 @@ describe('DynamoAnalyticsStore: exact times apart from the counts (dynalite)', (
   });
 
   it('reads a bucket written before the split, its times in the counts item, with the times added since', async () => {
-    const sk = [HOUR, 'generic', 'before', 'fa'].map(encodeURIComponent).join('#');
-    await dynamo.current.client.send(
-      new PutItemCommand({
-        TableName: dynamo.current.tableName,
-        Item: marshall({
-          pk: 'ANALYTICS#2026-12-02',
-          sk,
-          hour: HOUR,
-          platform: 'generic',
-          channel: 'before',
-          lang: 'fa',
-          firstAutomated: 2,
-          'rt#1': 2,
-          responseMs: [1_000, 1_000],
-        }),
-      }),
-    );
+    await putBucketBeforeSplit('before', { firstAutomated: 2, 'rt#1': 2, responseMs: [1_000, 1_000] });
     const store = new DynamoAnalyticsStore(dynamo.current);
     await store.add([{ hour: HOUR, platform: 'generic', channel: 'before', lang: 'fa', firstAutomated: 1, responseMs: [5_000] }]);
     const [bucket] = (await store.read(new Date(HOUR), new Date(Date.parse(HOUR) + 3_599_999))).filter((each) => each.channel === 'before');
@@ -86,23 +70,11 @@ describe('DynamoAnalyticsStore: exact times apart from the counts (dynalite)', (
 
   it("adds a replayed batch's new counts to a bucket of before the split whose own list of times is almost full", async () => {
     // A bucket written before the split: 1,999 times in the counts' item, and positions up to 5 of shard-3 applied.
-    const sk = [HOUR, 'generic', 'upgrade', 'fa'].map(encodeURIComponent).join('#');
-    await dynamo.current.client.send(
-      new PutItemCommand({
-        TableName: dynamo.current.tableName,
-        Item: marshall({
-          pk: 'ANALYTICS#2026-12-02',
-          sk,
-          hour: HOUR,
-          platform: 'generic',
-          channel: 'upgrade',
-          lang: 'fa',
-          firstAutomated: 1_999,
-          responseMs: Array.from({ length: 1_999 }, () => 1_000),
-          'seq#shard-3': '5'.padStart(40, '0'),
-        }),
-      }),
-    );
+    await putBucketBeforeSplit('upgrade', {
+      firstAutomated: 1_999,
+      responseMs: Array.from({ length: 1_999 }, () => 1_000),
+      'seq#shard-3': '5'.padStart(40, '0'),
+    });
     const store = new DynamoAnalyticsStore(dynamo.current);
     // The batch comes again with two more: position 5 is in, 6 and 7 are not.
     expect(await store.addOnce('shard-3', answers('upgrade', 5, 3))).toBeUndefined();
@@ -111,4 +83,22 @@ describe('DynamoAnalyticsStore: exact times apart from the counts (dynalite)', (
     );
     expect(bucket).toMatchObject({ firstAutomated: 2_001 });
   });
+
+  /** A bucket as it was written before the split: its times in the counts' item, under the old key layout. */
+  async function putBucketBeforeSplit(channel: string, fields: Record<string, unknown>): Promise<void> {
+    await dynamo.current.client.send(
+      new PutItemCommand({
+        TableName: dynamo.current.tableName,
+        Item: marshall({
+          pk: 'ANALYTICS#2026-12-02',
+          sk: [HOUR, 'generic', channel, 'fa'].map(encodeURIComponent).join('#'),
+          hour: HOUR,
+          platform: 'generic',
+          channel,
+          lang: 'fa',
+          ...fields,
+        }),
+      }),
+    );
+  }
 });
