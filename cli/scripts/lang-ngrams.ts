@@ -1,4 +1,4 @@
-// npm run lang:ngrams: regenerates functions/rules/lang/ngrams/ (languages.ts and ngram-models/<lang>.json.br), Lingua's
+// npm run lang:ngrams: regenerates functions/rules/lang/ngrams/ (languages.ts and ngram-models/<lang>.bin.br), Lingua's
 // character n-gram models for the languages detection scores short undecided text with. Lingua (lingua-rs, Apache-2.0,
 // trained on the Leipzig corpora) keeps per language five brotli-compressed JSON files, unigrams.json.br …
 // fivegrams.json.br, of n-gram → relative frequency (an n-gram's count over its (n−1)-letter prefix's); the npm package
@@ -6,13 +6,15 @@
 // contents pointer, contents length) in the data section. This script fetches the package at that exact version with
 // `npm pack` into a temporary folder (it is not a dependency), finds the records by the file names, decompresses
 // each model, keeps the n-grams counted at least MIN_COUNT times and writes each probability as −ln p in steps of
-// 1/QUANTUM. Nothing here reads the test corpus or the peer sample. Licence and NOTICE: functions/rules/lang/ngrams/README.md.
+// 1/QUANTUM, in the binary form scoring reads without JSON (functions/rules/lang/ngrams/format.ts). Nothing here
+// reads the test corpus or the peer sample. Licence and NOTICE: functions/rules/lang/ngrams/README.md.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { NGRAM_ORDERS, NGRAM_QUANTUM } from '../../functions/rules/lang/ngrams/format.js';
+import { encodeNgramModel, NGRAM_MAX_LEVEL, NGRAM_ORDERS, NGRAM_QUANTUM } from '../../functions/rules/lang/ngrams/format.js';
+import { ngramModelFile } from '../../functions/rules/lang/ngrams/index.js';
 import { dominantScript } from '../../functions/rules/lang/script.js';
 
 const PACKAGE = '@bluzzi/lingua@1.5.0';
@@ -85,7 +87,8 @@ const NOTICE = `These files are derived from the language models of Lingua (ling
 <pemistahl@gmail.com>, licensed under the Apache License, Version 2.0 (LICENSE beside this file), as the npm package
 ${PACKAGE} compiles them (https://github.com/pemistahl/lingua-rs; the models are trained on the Leipzig Corpora Collection).
 Changed by Foghorn's cli/scripts/lang-ngrams.ts: only some languages are kept, rare four- and five-letter n-grams are
-dropped, and each probability is rounded to a step of 1/${NGRAM_QUANTUM} of its natural logarithm.
+dropped, each probability is rounded to a step of 1/${NGRAM_QUANTUM} of its natural logarithm (at most ${NGRAM_MAX_LEVEL} steps), and
+the n-grams and their levels are written in Foghorn's own binary layout (functions/rules/lang/ngrams/format.ts in Foghorn).
 `;
 
 function unpack(pkg: string, into: string): string {
@@ -153,18 +156,17 @@ function embeddedModels(memory: Buffer): Array<{ order: number; json: string }> 
   return models;
 }
 
-/** One order of one language: quantised −ln p → its n-grams, space-separated, in sorted order. */
-function quantised(ngrams: Record<string, string>, minCount: number): Record<string, string> {
-  const byLevel = new Map<number, string[]>();
+/** One order of one language: each n-gram counted at least `minCount` times with its level, −ln p in steps of 1/QUANTUM. */
+function quantised(ngrams: Record<string, string>, minCount: number): Array<[string, number]> {
+  const levels: Array<[string, number]> = [];
   for (const [fraction, list] of Object.entries(ngrams)) {
     const [count, total] = fraction.split('/').map(Number) as [number, number];
     if (count < minCount) continue;
-    const level = Math.max(1, Math.round(-Math.log(count / total) * NGRAM_QUANTUM));
-    const into = byLevel.get(level) ?? [];
-    into.push(...list.split(' '));
-    byLevel.set(level, into);
+    // Rarer than e^(−255/16) is as rare as a byte can say.
+    const level = Math.min(NGRAM_MAX_LEVEL, Math.max(1, Math.round(-Math.log(count / total) * NGRAM_QUANTUM)));
+    for (const ngram of list.split(' ')) levels.push([ngram, level]);
   }
-  return Object.fromEntries([...byLevel].sort(([a], [b]) => a - b).map(([level, list]) => [String(level), list.sort().join(' ')]));
+  return levels;
 }
 
 function main(): void {
@@ -172,7 +174,7 @@ function main(): void {
   try {
     const pkg = unpack(PACKAGE, work);
     const memory = initialMemory(readFileSync(join(pkg, WASM)));
-    const byLanguage = new Map<string, Array<Record<string, string>>>();
+    const byLanguage = new Map<string, Array<Array<[string, number]>>>();
     for (const { order, json } of embeddedModels(memory)) {
       const lang = LANGUAGES[/^\{"language":"([A-Z_]+)"/.exec(json)?.[1] ?? ''];
       if (lang === undefined) continue;
@@ -186,11 +188,23 @@ function main(): void {
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     const codes = [...byLanguage.keys()].sort();
-    const scripts = Object.fromEntries(codes.map((lang) => [lang, dominantScript(Object.values(byLanguage.get(lang)![0]!).join(' '))]));
+    const scripts = Object.fromEntries(
+      codes.map((lang) => [
+        lang,
+        dominantScript(
+          byLanguage
+            .get(lang)![0]!
+            .map(([ngram]) => ngram)
+            .join(' '),
+        ),
+      ]),
+    );
     for (const lang of codes) {
-      const json = JSON.stringify({ lang, orders: byLanguage.get(lang) });
-      const compressed = brotliCompressSync(json, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 } });
-      writeFileSync(join(OUT, `${lang}.json.br`), compressed);
+      const bytes = encodeNgramModel(lang, byLanguage.get(lang)!);
+      const compressed = brotliCompressSync(bytes, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
+      });
+      writeFileSync(join(OUT, ngramModelFile(lang)), compressed);
     }
     // Apache-2.0 §4: the licence and the notice of what was changed travel with the models.
     writeFileSync(join(OUT, 'LICENSE'), readFileSync(join(pkg, 'LICENSE')));
@@ -199,7 +213,7 @@ function main(): void {
       '// Generated by `npm run lang:ngrams` (cli/scripts/lang-ngrams.ts): do not edit. Source and licence: README.md.',
       `// Package: ${PACKAGE}; n-grams counted at least ${MIN_COUNT.arabic.join(', ')} times (unigrams … fivegrams; Arabic script), ${MIN_COUNT.other.join(', ')} (others).`,
       '',
-      '/** The languages of ngram-models/<lang>.json.br, one file each, with the script their letters are in. */',
+      '/** The languages of ngram-models/<lang>.bin.br, one file each, with the script their letters are in. */',
       `export const NGRAM_LANGUAGES: Readonly<Record<string, string>> = ${JSON.stringify(scripts)};`,
       '',
     ].join('\n');

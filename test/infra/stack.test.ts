@@ -17,6 +17,7 @@ import type { CanonicalEvent } from '../../functions/core/event.js';
 import { loadRuleSet, memoryRuleState } from '../../functions/rules/index.js';
 import { LEXICON_LANGUAGES } from '../../functions/rules/lang/lexicon/languages.js';
 import { lexiconWordsFolder } from '../../functions/rules/lang/lexicon/words-folder.js';
+import { ngramModelFile } from '../../functions/rules/lang/ngrams/index.js';
 import { NGRAM_LANGUAGES } from '../../functions/rules/lang/ngrams/languages.js';
 import { NGRAM_MODELS_BESIDE, ngramModelsFolder } from '../../functions/rules/lang/ngrams/models-folder.js';
 import { DynamoEventStore } from '../../functions/storage/dynamo/event-store.js';
@@ -229,7 +230,7 @@ describe('FoghornStack', () => {
 
   it("ships Lingua's n-gram models with their licence beside the evaluate and api bundles as data files", () => {
     const files = readdirSync(ngramModelsFolder()).sort();
-    expect(files).toEqual([...Object.keys(NGRAM_LANGUAGES).map((lang) => `${lang}.json.br`), 'LICENSE', 'NOTICE'].sort());
+    expect(files).toEqual([...Object.keys(NGRAM_LANGUAGES).map(ngramModelFile), 'LICENSE', 'NOTICE'].sort());
     for (const name of ['evaluate', 'api']) {
       const bundle = synth.bundleOf(fnIds[name]!);
       expect(readdirSync(join(bundle, NGRAM_MODELS_BESIDE)).sort(), name).toEqual(files);
