@@ -1,14 +1,14 @@
 /**
- * Letters that settle a Latin-script text between the model's neighbours: dotless ı and ğ are
+ * Letters that settle a Latin-script text between the model's neighbours: dotless ı, dotted İ and ğ are
  * written only in Turkish and Azerbaijani (and a few smaller Turkic languages), and ə marks
- * Azerbaijani. A model that names Hungarian, Icelandic or Kurdish for a word with ı or ğ is
+ * Azerbaijani. A model that names Hungarian, Icelandic or Kurdish for a word with ı, İ or ğ is
  * guessing from too little text.
  */
 
-const TURKIC_LETTERS = /[ıığĞ]/u;
+const TURKIC_LETTERS = /[ıİğĞ]/u;
 const SCHWA = /[əƏ]/u;
 
-/** `lang`, or Turkish (Azerbaijani with ə) when the text has ı or ğ and the model named neither. */
+/** `lang`, or Turkish (Azerbaijani with ə) when the text has ı, İ or ğ and the model named neither. */
 export function withTurkicLetters(lang: string, text: string): string {
   if (lang === 'tr' || lang === 'az' || !TURKIC_LETTERS.test(text)) return lang;
   return SCHWA.test(text) ? 'az' : 'tr';
