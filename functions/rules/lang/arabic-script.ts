@@ -36,6 +36,8 @@ const ARABIC_MARKS = /[\u064C\u064D\u064F\u0650\u0651\u0652]/gu;
 const WORD = /(?:(?=\p{Script=Arabic})[\p{L}\p{M}])+/gu;
 // The article with a proclitic before it (وال، بال، فال، كال، لل): Arabic only.
 const ARABIC_PROCLITIC_ARTICLE = /^(?:[وفبك]ال|لل)\p{L}{2,}/u;
+// Persian بالا (up, above) and its forms read like ب + ال + a word, and are among Persian's commonest words.
+const PERSIAN_BALA = /^بالا(?:ی|یی|ئی|تر|ترین|خره)?$/u;
 
 /** Word lists are kept in normalised form (ی ک, no harakat), and text words are normalised before lookup. */
 function normalisedSet(words: string): ReadonlySet<string> {
@@ -52,7 +54,7 @@ function unifyLetters(word: string): string {
 
 const PERSIAN_WORDS = normalisedSet(
   'است این را که برای از با شما ما چه چرا کی هست نیست هستید بود شد کنید کنم کرد دارید دارد داشتم لطفا خیلی ممنون سلام به هم یک تا اگر ولی چطور کجاست درباره آیا ' +
-    'او آن دو سه هر همه باید شده کرده بوده داشته خود روی زیر پس نه',
+    'او آن دو سه هر همه باید شده کرده بوده داشته خود روی زیر پس نه بالا',
 );
 const ARABIC_WORDS = normalisedSet(
   'في على هل لا ما هذا هذه أن إلى عن مع كان لم لن قد التي الذي متى كيف لماذا أين أنا نحن شكرا جدا أريد يمكن لكن ثم',
@@ -81,7 +83,7 @@ export function arabicScriptScores(text: string): ArabicScriptScores {
     if (PERSIAN_WORDS.has(word)) scores.fa += 2;
     if (ARABIC_WORDS.has(word)) scores.ar += 2;
     if (FINAL_HEH.test(raw)) scores.fa += 1;
-    if (ARABIC_PROCLITIC_ARTICLE.test(raw)) scores.ar += 2;
+    if (ARABIC_PROCLITIC_ARTICLE.test(raw) && !PERSIAN_BALA.test(word)) scores.ar += 2;
     else if (word.length > 3 && word.startsWith('ال')) scores.ar += 1;
     // Persian verbs: the می / نمی prefix (written with or without the half-space).
     if (word === 'می' || word === 'نمی' || /^ن?می\p{L}{2,}/u.test(word)) scores.fa += 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyTable, measureAccuracy, readLabelledPosts } from '../../../functions/rules/lang/accuracy.js';
-import { arabicScriptLanguage } from '../../../functions/rules/lang/arabic-script.js';
+import { arabicScriptLanguage, arabicScriptScores } from '../../../functions/rules/lang/arabic-script.js';
 import {
   createLanguageDetector,
   createTextLanguageDetector,
@@ -49,7 +49,7 @@ describe('detectLanguage', () => {
     expect(await detectLanguage('Вы не ответили на моё письмо')).toBe('ru');
   });
 
-  it('does not name a Cyrillic language whose own letters the text lacks, nor a non-Turkic one for ı or ğ', async () => {
+  it('does not name a Cyrillic language whose own letters the text lacks, nor a non-Turkic one for ı, İ or ğ', async () => {
     const cld3Says = (language: string) =>
       createLanguageDetector({ loadModel: async () => ({ findLanguage: () => ({ language, probability: 0.9, is_reliable: true }) }) });
     // UD_Russian-GSD and UD_Turkish-IMST words; the model's answer stands only where the letters allow it.
@@ -60,6 +60,8 @@ describe('detectLanguage', () => {
     expect(await cld3Says('bg')('основен състав')).toBe('bg');
     expect(await cld3Says('hu')('bırakmadı')).toBe('tr');
     expect(await cld3Says('hu')('ağrılar')).toBe('tr');
+    // Dotted capital İ: Turkish and Azerbaijani write it, no other language of the models.
+    expect(await cld3Says('sv')('İade')).toBe('tr');
     expect(await cld3Says('tr')('gəldim ağır')).toBe('tr');
     expect(await cld3Says('hu')('ağır gəldi')).toBe('az');
     expect(await cld3Says('hu')('szépen')).toBe('hu');
@@ -95,6 +97,18 @@ describe('detectLanguage', () => {
     expect(arabicScriptLanguage('چرا سفارش من نرسیده است')).toBe('fa');
     expect(arabicScriptLanguage('لماذا لم يصل طلبي حتى الآن')).toBe('ar');
     expect(arabicScriptLanguage('میرا آرڈر ابھی تک نہیں پہنچا')).toBe('ur');
+  });
+
+  it('does not take Persian بالا (above) and its forms for ب with the Arabic article', async () => {
+    for (const word of ['بالا', 'بالای', 'بالاتر', 'بالاترین', 'بالاخره']) {
+      expect(arabicScriptScores(word).ar, word).toBe(word.endsWith('ه') ? 1 : 0);
+      expect(await detectLanguage(word), word).toBe('fa');
+    }
+    expect(arabicScriptLanguage('بالا')).toBe('fa');
+    expect(arabicScriptLanguage('بالاخره')).toBe('fa');
+    // The Arabic article after ب still counts: "by the delivery", "with the order".
+    expect(arabicScriptLanguage('بالتوصيل')).toBe('ar');
+    expect(arabicScriptLanguage('بالطلب')).toBe('ar');
   });
 
   it('recognises Persian typed on an Arabic keyboard (ي and ك instead of ی and ک)', () => {
