@@ -1,7 +1,7 @@
 import { type ArabicScriptLanguage, type ArabicScriptScores, arabicScriptScores, rankArabicScript } from './arabic-script.js';
 import { cyrillicLanguage, withCyrillicLetters } from './cyrillic.js';
 import { type FastTextLanguageModel, type LanguageProbabilities, loadFastText } from './fasttext.js';
-import { withSchwa, withTurkicLetters } from './latin.js';
+import { doubtsShCedilla, withSchwa, withTurkicLetters } from './latin.js';
 import { lexiconScores } from './lexicon.js';
 import { ngramProbabilities } from './ngrams.js';
 import { dominantScript, SINGLE_LANGUAGE_SCRIPTS } from './script.js';
@@ -159,6 +159,10 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
       voter ??= loadVoter();
       // Longer text keeps every language: a German sentence CLD3 is unsure of is not the team's English.
       chosen = withVotes(language, result.probability, sample, script, (await voter).languages(sample), short ? expected : undefined);
+    }
+    if (script === 'latin' && doubtsShCedilla(chosen.lang, sample)) {
+      const [best] = [...ngramProbabilities(sample, script)].sort((a, b) => b[1] - a[1]);
+      if (best !== undefined && (best[0] === 'tr' || best[0] === 'az')) chosen = { lang: withSchwa(best[0], sample), stage: 'ngrams' };
     }
     const lang =
       script === 'cyrillic'

@@ -18,3 +18,16 @@ export function withTurkicLetters(lang: string, text: string): string {
 export function withSchwa(lang: string, text: string): string {
   return lang === 'tr' && SCHWA.test(text) ? 'az' : lang;
 }
+
+// ş (and Ş): Turkish, Azerbaijani, Turkmen and Kurmanji write it, and Romanian typed with the old cedilla form of ș.
+const SH_CEDILLA = /[şŞ]/u;
+const SH_CEDILLA_LANGUAGES = new Set(['tr', 'az', 'tk', 'ku', 'ro']);
+
+/**
+ * Whether the text has ş while `lang`'s alphabet has none: then a model that named `lang` may have read a Turkish
+ * sentence as Basque or Hungarian, and the n-gram models are asked (a Turkish name in an English sentence stays
+ * English there).
+ */
+export function doubtsShCedilla(lang: string, text: string): boolean {
+  return !SH_CEDILLA_LANGUAGES.has(lang) && SH_CEDILLA.test(text);
+}

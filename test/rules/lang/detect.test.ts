@@ -67,6 +67,17 @@ describe('detectLanguage', () => {
     expect(await cld3Says('hu')('szépen')).toBe('hu');
   });
 
+  it('asks the n-gram models when a model names a language without ş for a text with it', async () => {
+    const cld3Says = (language: string) =>
+      createLanguageDetector({ loadModel: async () => ({ findLanguage: () => ({ language, probability: 0.95, is_reliable: true }) }) });
+    // Neither sentence has ı or ğ: ş (with ü, â) is the Turkish letter in them.
+    expect(await cld3Says('eu')('Siparişim hâlâ gelmedi, lütfen kontrol edin')).toBe('tr');
+    expect(await cld3Says('hu')('Teşekkürler, her şey çok güzel')).toBe('tr');
+    // A Turkish place in an English or a Romanian sentence does not make it Turkish.
+    expect(await cld3Says('en')('We flew to Eskişehir for the conference last week')).toBe('en');
+    expect(await cld3Says('ro')('Comanda mea nu a ajuns încă şi vă rog să verificaţi')).toBe('ro');
+  });
+
   it('lets the lexicon overrule CLD3 on short or unreliable Latin text, not on text CLD3 decides', async () => {
     const cld3Says = (language: string, is_reliable: boolean) =>
       createTextLanguageDetector({ loadModel: async () => ({ findLanguage: () => ({ language, probability: 0.6, is_reliable }) }) });
