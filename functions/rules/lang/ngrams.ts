@@ -1,3 +1,4 @@
+import { hasTurkicCasing, lowerCase, turkicCasings } from './latin.js';
 import { NGRAM_ORDERS, NGRAM_QUANTUM, type NgramModel, ngramHash, ngramLevel } from './ngrams/format.js';
 import { readNgramModel } from './ngrams/index.js';
 import { NGRAM_LANGUAGES } from './ngrams/languages.js';
@@ -36,11 +37,10 @@ export function ngramLanguages(script: string): string[] {
     .map(([lang]) => lang);
 }
 
-/** A text's words as Lingua reads them: lower-cased, marks dropped, letters only. */
-function words(text: string): string[] {
+/** A text's words as Lingua reads them: lower-cased (I as ı with `turkic`), marks dropped, letters only. */
+function words(text: string, turkic: boolean): string[] {
   return (
-    text
-      .toLowerCase()
+    lowerCase(text, turkic)
       .replace(/\p{M}/gu, '')
       .match(/\p{L}+/gu) ?? []
   );
@@ -50,10 +50,10 @@ function words(text: string): string[] {
  * The text's distinct n-grams, each as the hashes of itself and its prefixes, longest first: what a language's
  * models are asked for, in the order Lingua falls back.
  */
-function textNgrams(text: string): number[][] {
+function textNgrams(text: string, turkic: boolean): number[][] {
   const seen = new Set<string>();
   const ngrams: number[][] = [];
-  for (const word of words(text)) {
+  for (const word of words(text, turkic)) {
     for (let length = 1; length <= NGRAM_ORDERS; length++) {
       for (let start = 0; start + length <= word.length; start++) {
         const ngram = word.slice(start, start + length);
@@ -89,11 +89,20 @@ function score(model: NgramModel, ngrams: readonly number[][]): number | undefin
  * scores (a softmax over them); empty when no model knows any of its letters.
  */
 export function ngramProbabilities(text: string, script: string, among?: ReadonlySet<string>): Map<string, number> {
-  const ngrams = textNgrams(text);
+  const ngrams = textNgrams(text, false);
+  // Turkish and Azerbaijani read a capital I as ı: their models score the text as they lower-case it (the likelier
+  // reading where capitals without İ leave it open).
+  const casings = turkicCasings(text);
+  const turkicNgrams = casings.turkic ? textNgrams(text, true) : undefined;
+  const turkicScore = (model: NgramModel) => {
+    const turkic = turkicNgrams === undefined ? undefined : score(model, turkicNgrams);
+    const plain = casings.plain ? score(model, ngrams) : undefined;
+    return turkic === undefined ? plain : plain === undefined ? turkic : Math.max(turkic, plain);
+  };
   const scores: Array<[string, number]> = [];
   for (const model of loadModels(script)) {
     if (among !== undefined && !among.has(model.lang)) continue;
-    const value = score(model, ngrams);
+    const value = hasTurkicCasing(model.lang) ? turkicScore(model) : score(model, ngrams);
     if (value !== undefined) scores.push([model.lang, value]);
   }
   const best = Math.max(...scores.map(([, value]) => value));

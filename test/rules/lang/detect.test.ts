@@ -78,6 +78,12 @@ describe('detectLanguage', () => {
     expect(await cld3Says('ro')('Comanda mea nu a ajuns încă şi vă rog să verificaţi')).toBe('ro');
   });
 
+  it('reads a short text with ş among the languages that write it, in capitals as Turkish lower-cases them', async () => {
+    // 'ŞARKICIYI' (the singer, accusative): Somali's model has no ş and scored the other letters alone.
+    expect(await detectLanguage('ŞARKICIYI')).toBe('tr');
+    expect(await detectLanguage('şarkıcıyı')).toBe('tr');
+  });
+
   it('lets the lexicon overrule CLD3 on short or unreliable Latin text, not on text CLD3 decides', async () => {
     const cld3Says = (language: string, is_reliable: boolean) =>
       createTextLanguageDetector({ loadModel: async () => ({ findLanguage: () => ({ language, probability: 0.6, is_reliable }) }) });

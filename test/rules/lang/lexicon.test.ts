@@ -28,6 +28,19 @@ describe('the commonest-words lexicon', () => {
     ).toEqual(['sw', 'tr']);
   });
 
+  it('reads capitals as Turkish and Azerbaijani lower-case them for their lists, and as typed without İ too', () => {
+    expect(normaliseWord('HAYIR', true)).toBe('hayır');
+    expect(normaliseWord('İade', true)).toBe('iade');
+    expect(normaliseWord('HAYIR')).toBe('hayir');
+    // hayır (no) is among Turkish's commonest words; read as other languages read I, 'HAYIR' is no Turkish word.
+    const turkish = (text: string) => lexiconScores(text, 'latin').find((score) => score.lang === 'tr')!;
+    expect(turkish('HAYIR').known).toBe(1);
+    expect(lexiconScores('HAYIR', 'latin')[0]?.lang).toBe('tr');
+    // Capitals typed where the keyboard has no İ write I for both: 'BIR' is still bir (one), as 'BİR' is.
+    expect(turkish('BIR').known).toBe(1);
+    expect(turkish('BİR').known).toBe(1);
+  });
+
   it('says when no word is known, and scores commoner words higher', () => {
     expect(lexiconScores('qzxvbnm', 'latin').every((score) => score.known === 0)).toBe(true);
     const the = lexiconScores('the', 'latin', new Set(['en']))[0]!;
