@@ -16,7 +16,8 @@ export function cyrillicLanguage(text: string): { lang?: string; hint?: string }
   if (KAZAKH_ONLY.test(text)) return { lang: 'kk' };
   if (KAZAKH_LETTERS.test(text)) return { hint: 'kk' };
   if (UKRAINIAN_ONLY.test(text)) return { lang: 'uk' };
-  if (/і/iu.test(text)) return { lang: 'uk' };
+  // і with ы or э: Kazakh's or Belarusian's (ў settles Belarusian), never Ukrainian's.
+  if (/і/iu.test(text)) return /[ыэ]/iu.test(text) ? (/ў/iu.test(text) ? { lang: 'be' } : { hint: 'kk' }) : { lang: 'uk' };
   // ы and э exist in Russian and Belarusian only (Kazakh's were caught above); ў is Belarusian's.
   if (/[ыэ]/iu.test(text)) return { lang: /ў/iu.test(text) ? 'be' : 'ru' };
   return {};
@@ -36,6 +37,20 @@ const OWN_LETTERS: Readonly<Record<string, RegExp>> = {
   tg: /[ғӣқӯҳҷ]/iu,
   mn: /[өү]/iu,
 };
+
+/**
+ * Whether every letter of the text that Russian lacks is in `lang`'s alphabet: a Kyrgyz answer for text with ә, ғ, қ
+ * or і (Kazakh's, not Kyrgyz's) cannot be right. Languages without a list here fit any text.
+ */
+export function fitsCyrillicAlphabet(lang: string, text: string): boolean {
+  const own = OWN_LETTERS[lang];
+  if (own === undefined) return true;
+  for (const letter of text.toLowerCase().match(NOT_RUSSIAN) ?? []) if (!own.test(letter)) return false;
+  return true;
+}
+
+// Cyrillic letters outside Russian's alphabet.
+const NOT_RUSSIAN = /[^\u0430-\u044f\u0451\P{Script=Cyrillic}]/gu;
 
 /** `lang` unless the text lacks every letter only that alphabet has (then Russian). */
 export function withCyrillicLetters(lang: string, text: string): string {

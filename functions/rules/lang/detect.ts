@@ -1,5 +1,5 @@
 import { type ArabicScriptLanguage, type ArabicScriptScores, arabicScriptScores, rankArabicScript } from './arabic-script.js';
-import { cyrillicLanguage, withCyrillicLetters } from './cyrillic.js';
+import { cyrillicLanguage, fitsCyrillicAlphabet, withCyrillicLetters } from './cyrillic.js';
 import { type FastTextLanguageModel, type LanguageProbabilities, loadFastText } from './fasttext.js';
 import { doubtsShCedilla, SH_CEDILLA_LANGUAGES, withSchwa, withTurkicLetters } from './latin.js';
 import { lexiconScores } from './lexicon.js';
@@ -41,7 +41,7 @@ const CLD3_CODES: Readonly<Record<string, string>> = {
 };
 
 /** Cyrillic languages sharing some of Kazakh's letters, which CLD3 may name instead. */
-const KAZAKH_NEIGHBOURS = new Set(['kk', 'ky', 'tt', 'ba', 'tg', 'mn']);
+const KAZAKH_NEIGHBOURS = new Set(['kk', 'ky', 'tt', 'ba', 'tg', 'mn', 'be']);
 
 /** At most this much text is read: enough for a confident guess, bounded cost for enormous posts. */
 const MAX_DETECT_LENGTH = 1000;
@@ -146,13 +146,20 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
     const language = CLD3_CODES[result.language] ?? result.language;
     if (language === 'und') return { lang: fallback, script, decisive: false, stage: letters('letters') };
     if (hint === 'kk') {
-      // Kyrgyz, Tatar, … stand on short text only if the team expects them (or expects nothing).
+      // Kyrgyz, Tatar, … stand only where their alphabet has every letter the text has beyond Russian's, and on short
+      // text only if the team expects them and not Kazakh, or the two languages' commonest words say so.
       const neighbour =
-        KAZAKH_NEIGHBOURS.has(language) && (!short || expected === undefined || expected.has(language) || !expected.has('kk'));
+        KAZAKH_NEIGHBOURS.has(language) &&
+        fitsCyrillicAlphabet(language, sample) &&
+        (!short || shortNeighbourStands(language, sample, expected));
       const lang = neighbour ? language : 'kk';
       return { lang, script, decisive: !short, stage: lang === language ? 'cld3' : 'letters' };
     }
-    if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') return { lang: 'ru', script, decisive: false, stage: 'letters' };
+    if (script === 'cyrillic' && !result.is_reliable && language !== 'ru') {
+      return kazakhWordsWithoutOwnLetters(sample)
+        ? { lang: 'kk', script, decisive: false, stage: 'lexicon' }
+        : { lang: 'ru', script, decisive: false, stage: 'letters' };
+    }
     const decided = result.is_reliable && !short;
     let chosen = { lang: language, stage: 'cld3' as DetectionStage };
     if (!decided) {
@@ -173,6 +180,9 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
         : script === 'latin'
           ? withTurkicLetters(chosen.lang, sample)
           : chosen.lang;
+    if (lang !== chosen.lang && script === 'cyrillic' && kazakhWordsWithoutOwnLetters(sample)) {
+      return { lang: 'kk', script, decisive: decided, stage: 'lexicon' };
+    }
     return { lang, script, decisive: decided, stage: lang === chosen.lang ? chosen.stage : 'letters' };
   };
 }
@@ -241,6 +251,30 @@ function withVotes(
   if (voted !== pick(true, false)) return { lang: voted, stage: 'ngrams' };
   if (voted !== pick(false, false)) return { lang: voted, stage: 'fasttext' };
   return { lang: voted, stage: voted === language ? 'cld3' : 'lexicon' };
+}
+
+/**
+ * Whether a neighbour of Kazakh (Kyrgyz, Tatar, …) that CLD3 names for a short text with some of Kazakh's letters
+ * stands: the team's `expected` chooses where it names one of the two; otherwise their commonest words do (Kazakh
+ * 'маңызды' was Kyrgyz only because CLD3 guessed so).
+ */
+function shortNeighbourStands(neighbour: string, text: string, expected: ReadonlySet<string> | undefined): boolean {
+  const kazakh = expected === undefined || expected.has('kk');
+  const other = expected === undefined || expected.has(neighbour);
+  if (kazakh !== other) return other;
+  return !kazakhByLexicon(text, neighbour);
+}
+
+/**
+ * Where a model named a Cyrillic language without any of the letters only its alphabet has, the text is Russian's,
+ * or Kazakh's when Kazakh's commonest words know more of its words than Russian's do: Kazakh writes many words with
+ * Russian's letters alone (саяси, кезде), which CLD3 calls Serbian or Kyrgyz. A word both lists know (президент)
+ * stays Russian.
+ */
+function kazakhWordsWithoutOwnLetters(text: string): boolean {
+  const scores = lexiconScores(text, 'cyrillic', new Set(['kk', 'ru']));
+  const known = (lang: string) => scores.find((score) => score.lang === lang)?.known ?? 0;
+  return known('kk') > known('ru');
 }
 
 /** Kazakh writes і as Ukrainian does and ы as Russian does: on short text its commonest words may say it is Kazakh. */

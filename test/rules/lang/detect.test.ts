@@ -237,12 +237,30 @@ describe("the team's expected languages (language.expected)", () => {
     expect(await team('через пару')).toMatchObject({ lang: 'ru', decisive: false });
   });
 
-  it('make a short Kazakh word CLD3 calls Kyrgyz Kazakh when the team expects Kazakh and not Kyrgyz', async () => {
-    // UD_Kazakh-KTB test words: ң and ү are Kyrgyz letters as well.
+  it('make a short Kazakh word CLD3 calls Kyrgyz Kazakh by its words, or by the team expecting Kazakh and not Kyrgyz', async () => {
+    // UD_Kazakh-KTB test words: ң and ү are Kyrgyz letters as well, and CLD3 says Kyrgyz.
     for (const word of ['маңызды', 'жүзеге']) {
-      expect(await detectTextLanguage(word), word).toMatchObject({ lang: 'ky', decisive: false });
+      expect(await detectTextLanguage(word), word).toMatchObject({ lang: 'kk', decisive: false });
+      expect(await createTextLanguageDetector({ expected: ['ky', 'kk'] })(word), word).toMatchObject({ lang: 'kk', decisive: false });
       expect(await createTextLanguageDetector({ expected: ['ru', 'kk'] })(word), word).toMatchObject({ lang: 'kk', decisive: false });
-      expect(await createTextLanguageDetector({ expected: ['ky', 'kk'] })(word), word).toMatchObject({ lang: 'ky' });
+      // A team that expects Kyrgyz and not Kazakh keeps CLD3's answer.
+      expect(await createTextLanguageDetector({ expected: ['ky', 'ru'] })(word), word).toMatchObject({ lang: 'ky' });
     }
+  });
+
+  it('never names a neighbour of Kazakh for text with a letter its alphabet lacks', async () => {
+    // UD_Kazakh-KTB: ә is Kazakh's (and Tatar's), not Kyrgyz's; CLD3 said Kyrgyz for the sentence and the pair.
+    expect(await detectLanguage('Еуровидение 2010 ән конкурсы Еуровидениенің 55-ші конкурсы болады.')).toBe('kk');
+    expect(await detectLanguage('ән конкурсы')).toBe('kk');
+    // і with ы is Kazakh's or Belarusian's, never Ukrainian's.
+    expect(await detectLanguage('шикізат пайдаланылады')).toBe('kk');
+  });
+
+  it("reads Kazakh words written with Russian's letters alone as Kazakh where only Kazakh's words know them", async () => {
+    // UD_Kazakh-KTB words CLD3 calls Serbian or Kyrgyz: without those alphabets' letters they were Russian.
+    for (const word of ['саяси', 'кезде', 'ерекше'])
+      expect(await detectTextLanguage(word), word).toMatchObject({ lang: 'kk', stage: 'lexicon' });
+    // A word both lists know stays Russian; so do Russian words.
+    for (const word of ['президент', 'сегодня', 'спасибо']) expect(await detectLanguage(word), word).toBe('ru');
   });
 });
