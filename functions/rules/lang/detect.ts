@@ -178,7 +178,7 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
       script === 'cyrillic'
         ? withCyrillicLetters(chosen.lang, sample)
         : script === 'latin'
-          ? withTurkicLetters(chosen.lang, sample)
+          ? withSchwa(withTurkicLetters(chosen.lang, sample), sample)
           : chosen.lang;
     if (lang !== chosen.lang && script === 'cyrillic' && kazakhWordsWithoutOwnLetters(sample)) {
       return { lang: 'kk', script, decisive: decided, stage: 'lexicon' };

@@ -16,10 +16,16 @@ export function withTurkicLetters(lang: string, text: string): string {
   return SCHWA.test(text) ? 'az' : 'tr';
 }
 
-/** A lexicon's Turkish for text with ə is Azerbaijani: the word lists share many words, the alphabets not ə. */
+/**
+ * Turkish for text with ə, or with a word that has q or x beside a Turkic letter (oxumadı, qapıları), is Azerbaijani:
+ * the two share many words, the alphabets not ə, q and x (a Turkish post writes them only in foreign names: Xbox).
+ */
 export function withSchwa(lang: string, text: string): string {
-  return lang === 'tr' && SCHWA.test(text) ? 'az' : lang;
+  return lang === 'tr' && (SCHWA.test(text) || AZERBAIJANI_QX.test(text)) ? 'az' : lang;
 }
+
+// A word with q or x and one of ç ğ ı ö ş ü, either side.
+const AZERBAIJANI_QX = /[qxQX]\p{L}*[çğıöşüÇĞİÖŞÜ]|[çğıöşüÇĞİÖŞÜ]\p{L}*[qxQX]/u;
 
 // ş (and Ş): Turkish, Azerbaijani, Turkmen and Kurmanji write it, and Romanian typed with the old cedilla form of ș.
 const SH_CEDILLA = /[şŞ]/u;
