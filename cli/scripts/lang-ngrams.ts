@@ -16,6 +16,7 @@ import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { encodeNgramModel, NGRAM_MAX_LEVEL, NGRAM_ORDERS, NGRAM_QUANTUM } from '../../functions/rules/lang/ngrams/format.js';
 import { ngramModelFile } from '../../functions/rules/lang/ngrams/index.js';
 import { dominantScript } from '../../functions/rules/lang/script.js';
+import { unpackNpmPackage } from './npm-pack.js';
 
 const PACKAGE = '@bluzzi/lingua@1.5.0';
 const WASM = 'src/lingua_bg.wasm';
@@ -92,12 +93,6 @@ their rare four- and five-letter n-grams, each probability is rounded to a step 
 the n-grams and their levels are written in Foghorn's own binary layout (functions/rules/lang/ngrams/format.ts in Foghorn).
 `;
 
-function unpack(pkg: string, into: string): string {
-  const file = execFileSync('npm', ['pack', pkg, '--silent', '--pack-destination', into], { encoding: 'utf8' }).trim().split('\n').pop()!;
-  execFileSync('tar', ['xzf', join(into, file), '-C', into]);
-  return join(into, 'package');
-}
-
 function leb128(bytes: Buffer, at: number): { value: number; next: number } {
   let value = 0;
   let shift = 0;
@@ -173,7 +168,7 @@ function quantised(ngrams: Record<string, string>, minCount: number): Array<[str
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'lang-ngrams-'));
   try {
-    const pkg = unpack(PACKAGE, work);
+    const pkg = unpackNpmPackage(PACKAGE, work);
     const memory = initialMemory(readFileSync(join(pkg, WASM)));
     const byLanguage = new Map<string, Array<Array<[string, number]>>>();
     for (const { order, json } of embeddedModels(memory)) {

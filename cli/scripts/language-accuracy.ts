@@ -4,7 +4,8 @@
 // `*.jsonl` posts (test/rules/fixtures/lang) gets the per-language table instead. When the shared peer
 // sample is present (../shared/peer-data/lang, or FOGHORN_LANG_PEER_DATA), the same table is printed
 // on it beside Lingua's published figures: read-only, to check, never to tune. `--expected fa,ar,…`
-// measures the detector as a team config's `language.expected` sets it.
+// measures the detector as a team config's `language.expected` sets it. `--lingua` prints Lingua itself, run on the same
+// items (lingua-reference.ts fetches it), beside Foghorn on the corpus and on the peer sample.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -17,11 +18,15 @@ import {
   readLabelledPosts,
 } from '../../functions/rules/lang/accuracy.js';
 import { createLanguageDetector, detectLanguage } from '../../functions/rules/lang/detect.js';
+import { LINGUA_PACKAGE, linguaByLength } from './lingua-reference.js';
 
 const VERDICT = ['fa', 'ar', 'he', 'ur', 'sw', 'tr', 'ru', 'en'];
 const NEIGHBOURS = ['kk', 'az'];
 
 const args = process.argv.slice(2);
+const linguaAt = args.indexOf('--lingua');
+const withLingua = linguaAt !== -1;
+if (withLingua) args.splice(linguaAt, 1);
 const expectedAt = args.indexOf('--expected');
 const expected = expectedAt === -1 ? undefined : args.splice(expectedAt, 2)[1]?.split(',');
 if (expectedAt !== -1 && (expected === undefined || expected.some((lang) => !/^[a-z]{2,3}$/.test(lang)))) {
@@ -33,19 +38,29 @@ const dir = resolve(args[0] ?? 'test/rules/fixtures/lang-corpus');
 const mode = expected === undefined ? '' : `, language.expected: ${expected.join(', ')}`;
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
+const peer = [process.env.FOGHORN_LANG_PEER_DATA, '../shared/peer-data/lang', '../../shared/peer-data/lang']
+  .filter((path): path is string => path !== undefined)
+  .map((path) => resolve(path))
+  .find((path) => existsSync(resolve(path, 'published.json')) && hasLengthCategories(path));
+if (withLingua && !hasLengthCategories(dir)) {
+  process.stderr.write(`--lingua needs a folder cut like Lingua's test data (${dir} has no sentences/word-pairs/single-words.jsonl)\n`);
+  process.exit(2);
+}
+const [linguaOnCorpus, linguaOnPeer] = withLingua ? await linguaByLength(peer === undefined ? [dir] : [dir, peer]) : [];
+const linguaRun = (figures: typeof linguaOnCorpus | undefined) => (figures === undefined ? undefined : { name: 'Lingua run', figures });
+
 if (hasLengthCategories(dir)) {
   const table = await measureByLength(dir, detect);
   const langs = [...VERDICT, ...NEIGHBOURS].filter((lang) => table[lang] !== undefined);
-  out(`Foghorn on ${dir} (percent correct; the text alone, no priors${mode})\n\n${accuracyByLengthTable(table, langs, VERDICT)}\n`);
+  const beside = linguaOnCorpus === undefined ? '' : `, beside Lingua run on the same items (${LINGUA_PACKAGE}, all its languages)`;
+  out(
+    `Foghorn on ${dir} (percent correct; the text alone, no priors${mode})${beside}\n\n${accuracyByLengthTable(table, langs, VERDICT, linguaRun(linguaOnCorpus))}\n`,
+  );
 } else {
   const posts = readLabelledPosts(dir);
   out(`${posts.length} labelled posts from ${dir}${mode}\n\n${accuracyTable(await measureAccuracy(posts, detect))}\n`);
 }
 
-const peer = [process.env.FOGHORN_LANG_PEER_DATA, '../shared/peer-data/lang', '../../shared/peer-data/lang']
-  .filter((path): path is string => path !== undefined)
-  .map((path) => resolve(path))
-  .find((path) => existsSync(resolve(path, 'published.json')) && hasLengthCategories(path));
 if (peer !== undefined) {
   const published = JSON.parse(readFileSync(resolve(peer, 'published.json'), 'utf8')) as { detectors: PublishedAccuracy };
   const table = await measureByLength(peer, detect);
@@ -54,4 +69,10 @@ if (peer !== undefined) {
   out(
     `Foghorn on the peer sample ${peer}${mode}, beside Lingua's published figures (lingua-high-accuracy)\n\n${accuracyByLengthTable(table, langs, VERDICT, lingua)}`,
   );
+  const run = linguaRun(linguaOnPeer);
+  if (run !== undefined) {
+    out(
+      `\nThe same, beside Lingua run on these very items (${LINGUA_PACKAGE}, all its languages)\n\n${accuracyByLengthTable(table, langs, VERDICT, run)}`,
+    );
+  }
 }
