@@ -79,6 +79,13 @@ describe('detectLanguage', () => {
     expect(await cld3Says('ro')('Comanda mea nu a ajuns încă şi vă rog să verificaţi')).toBe('ro');
   });
 
+  it('puts a sentence CLD3 is reliably wrong about to the votes', async () => {
+    // Tatoeba (Helsinki-NLP/Tatoeba-Challenge, data/test/eng-tur) and Global Voices (UD_Swahili-OPUSGV) sentences CLD3
+    // called Zulu and Chichewa, reliably.
+    expect(await detectTextLanguage("Do you think I'm stupid or something?")).toMatchObject({ lang: 'en', decisive: false });
+    expect(await detectLanguage('Russell John anaripoti katika blogu yake:')).toBe('sw');
+  });
+
   it('reads Turkish with ə, or with q or x in a word beside a Turkic letter, as Azerbaijani whatever named Turkish', async () => {
     // Tatoeba (Helsinki-NLP/Tatoeba-Challenge, data/test/aze-eng) sentences CLD3 calls Turkish.
     expect(await detectLanguage('Meri Tomun əkiz bacısıdır.')).toBe('az');
@@ -94,12 +101,16 @@ describe('detectLanguage', () => {
     expect(await detectLanguage('şarkıcıyı')).toBe('tr');
   });
 
-  it('lets the lexicon overrule CLD3 on short or unreliable Latin text, not on text CLD3 decides', async () => {
+  it('lets the lexicon overrule CLD3 on short, unreliable or under-80-letter Latin text, not on text CLD3 decides', async () => {
     const cld3Says = (language: string, is_reliable: boolean) =>
       createTextLanguageDetector({ loadModel: async () => ({ findLanguage: () => ({ language, probability: 0.6, is_reliable }) }) });
     expect(await cld3Says('ny', false)('ni kwa watu wote')).toMatchObject({ lang: 'sw', decisive: false });
     expect(await cld3Says('de', true)('where is my order')).toMatchObject({ lang: 'en', decisive: false });
-    const long = 'where is my order, I paid for it two weeks ago';
+    // A sentence under 80 letters is still put to the votes: CLD3's reliable answer stands where they agree.
+    const sentence = 'where is my order, I paid for it two weeks ago';
+    expect(await cld3Says('de', true)(sentence)).toMatchObject({ lang: 'en', decisive: false });
+    expect(await cld3Says('en', true)(sentence)).toMatchObject({ lang: 'en', decisive: true });
+    const long = 'where is my order, I paid for it two weeks ago and nobody at your shop has answered any of my three emails';
     expect(await cld3Says('de', true)(long)).toMatchObject({ lang: 'de', decisive: true });
     expect(await cld3Says('en', true)(long)).toMatchObject({ lang: 'en', decisive: true });
   });
@@ -193,7 +204,13 @@ describe("fastText's vote on text CLD3 left undecided", () => {
     expect(await detect('שלום, מה שלומך?')).toMatchObject({ lang: 'he', decisive: true, stage: 'script' });
     expect(await detect('میرا آرڈر ابھی تک نہیں پہنچا')).toMatchObject({ lang: 'ur', decisive: true, stage: 'letters' });
     expect(await detect('Бұл өте тиімді келісімшарт.')).toMatchObject({ lang: 'kk', decisive: true, stage: 'letters' });
-    expect(await detect('Where is my parcel? It has been two weeks now')).toMatchObject({ lang: 'en', decisive: true, stage: 'cld3' });
+    expect(
+      await detect('Where is my parcel? It has been two weeks now and nobody has answered my emails or my calls about it yet.'),
+    ).toMatchObject({
+      lang: 'en',
+      decisive: true,
+      stage: 'cld3',
+    });
     // A word the letters leave undecided in the Arabic script goes to the n-gram models, never to fastText.
     expect(await detect('انتخابات')).toMatchObject({ decisive: false, stage: 'ngrams' });
     expect(fastText.loads()).toBe(0);
@@ -220,8 +237,10 @@ describe("fastText's vote on text CLD3 left undecided", () => {
       'the fastText model (fasttext.wasm.js with lid.176.ftz, at /nowhere/fasttext/lid.176.ftz) could not load: /nowhere/fasttext/lid.176.ftz is missing',
     );
     await expect(detect('toplam')).rejects.toThrow(/could not load/);
-    // Text decided before the vote does not need the model.
-    expect(await detect('Where is my parcel? It has been two weeks now')).toMatchObject({ lang: 'en', decisive: true });
+    // Text decided before the vote (CLD3, reliable, on 80 letters or more) does not need the model.
+    expect(
+      await detect('Where is my parcel? It has been two weeks now and nobody has answered my emails or my calls about it yet.'),
+    ).toMatchObject({ lang: 'en', decisive: true });
   });
 });
 
