@@ -95,6 +95,11 @@ export class CandidateIndex {
   private readonly found: number[] = [];
   private epoch = 0;
   private context: EventContext | undefined;
+  /**
+   * False when the last candidates() could not read a field it checked: only then may a candidate's indexed
+   * equality not hold (the index lets such a rule through, and its evaluation decides).
+   */
+  allFieldsRead = true;
   private readonly guards: ReadonlyArray<Guard | undefined>;
   /** True when the index came from a saved snapshot rather than being built. */
   readonly restored: boolean;
@@ -266,6 +271,7 @@ export class CandidateIndex {
   candidates(context: EventContext): number[] {
     this.nextEpoch();
     this.context = context;
+    this.allFieldsRead = true;
     for (const rule of this.always) this.mark(rule);
     for (let field = 0; field < this.fields.length; field++) {
       const postings = (this.fields[field] as IndexedField).postings;
@@ -332,6 +338,7 @@ export class CandidateIndex {
       id = typeof value === 'object' && value !== null ? OTHER : (entry.ids.get(value as Primitive) ?? OTHER);
     } catch {
       id = UNREADABLE;
+      this.allFieldsRead = false;
     }
     this.values[field] = id;
     this.valueEpoch[field] = this.epoch;

@@ -49,6 +49,11 @@ interface CompiledNode {
   priority: unknown;
   /** Rough evaluation cost, to test cheap conditions first within a priority set. */
   cost: number;
+  /**
+   * An `equal` on an indexed field against a constant: its positive guard is that one atom, which the index checks
+   * for every candidate (CandidateIndex), so on a candidate whose fields the index could read it holds.
+   */
+  indexedEquality?: true;
 }
 
 /** Relative costs: a field comparison, an engine operator call, a text operator (normalises the text once per event). */
@@ -70,7 +75,15 @@ function booleanOperator(node: object): 'any' | 'all' | 'not' | undefined {
  * result in json-rules-engine (Rule.evaluate), plus the guard the index may use.
  * Throws NotCompilable for anything only json-rules-engine can run.
  */
-export function compileTopLevel(conditions: unknown, setup: CompilerSetup): { run: ConditionFn; guard: Guard } {
+export function compileTopLevel(
+  conditions: unknown,
+  setup: CompilerSetup,
+): {
+  run: ConditionFn;
+  guard: Guard;
+  /** `run` without the equalities the index checked (indexedEquality), for a candidate whose indexed fields were all readable. */
+  runIndexed: ConditionFn;
+} {
   if (conditions === null || typeof conditions !== 'object') throw new Malformed('conditions must be an object');
   const op = booleanOperator(conditions);
   if (op === undefined) {
@@ -79,10 +92,28 @@ export function compileTopLevel(conditions: unknown, setup: CompilerSetup): { ru
   }
   if (op === 'not') {
     const child = compileNode(notChild(conditions), setup);
-    return { run: (context) => !child.run(context), guard: child.negative };
+    const run: ConditionFn = (context) => !child.run(context);
+    return { run, guard: child.negative, runIndexed: run };
   }
   const children = compileChildren(conditions, op, setup);
-  return { run: combine(children, op), guard: op === 'all' ? allGuard(children) : anyGuard(children) };
+  const run = combine(children, op);
+  if (op === 'any') return { run, guard: anyGuard(children), runIndexed: run };
+  return { run, guard: allGuard(children), runIndexed: withoutIndexed(children, run) };
+}
+
+/**
+ * A conjunction's run without its children the index has checked: each would return `true`, so the others decide,
+ * in the same order. More than one child pass on strict `true`; one child alone returns its raw result, and the
+ * equality's result is `true` itself.
+ */
+function withoutIndexed(children: readonly CompiledNode[], run: ConditionFn): ConditionFn {
+  if (!children.some((child) => child.indexedEquality)) return run;
+  if (children.length === 1) return () => true;
+  const sets = prioritize(children).map((set) => [...set].sort((a, b) => a.cost - b.cost));
+  return strictly(
+    sets.flat().flatMap((child) => (child.indexedEquality ? [] : [child.run])),
+    'all',
+  );
 }
 
 function notChild(node: object): unknown {
@@ -170,7 +201,8 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
         ? (context) => operate(read(context.facts), readValue(context.facts))
         : (context) => operate(read(context.facts), value);
       const guards = readValue || !indexable ? { positive: NO_GUARD, negative: NO_GUARD } : defaultOperatorGuards(name, field, read, value);
-      return { run, ...guards, priority, cost: COST.compare };
+      const indexedEquality = name === 'equal' && guards.positive.length === 1 ? { indexedEquality: true as const } : {};
+      return { run, ...guards, priority, cost: COST.compare, ...indexedEquality };
     }
   }
   const registered = engine.operator(name);
@@ -250,7 +282,26 @@ function combine(children: readonly CompiledNode[], op: 'all' | 'any'): Conditio
   if (children.length === 0) return () => true;
   if (children.length === 1) return (children[0] as CompiledNode).run;
   const sets = prioritize(children).map((set) => [...set].sort((a, b) => a.cost - b.cost).map((child) => child.run));
-  const flat = sets.flat();
+  return strictly(sets.flat(), op);
+}
+
+/**
+ * The children's runs in order, passing on strict `true` results, stopping at the first that decides. Two or three
+ * children (most rules) are called from the closure itself: at thousands of rules a list is one more object to reach.
+ */
+function strictly(flat: readonly ConditionFn[], op: 'all' | 'any'): ConditionFn {
+  const [a, b, c] = flat as [ConditionFn, ConditionFn, ConditionFn];
+  if (op === 'all') {
+    if (flat.length === 0) return () => true;
+    if (flat.length === 1) return (context) => a(context) === true;
+    if (flat.length === 2) return (context) => a(context) === true && b(context) === true;
+    if (flat.length === 3) return (context) => a(context) === true && b(context) === true && c(context) === true;
+  } else {
+    if (flat.length === 0) return () => false;
+    if (flat.length === 1) return (context) => a(context) === true;
+    if (flat.length === 2) return (context) => a(context) === true || b(context) === true;
+    if (flat.length === 3) return (context) => a(context) === true || b(context) === true || c(context) === true;
+  }
   if (op === 'all') {
     return (context) => {
       for (const run of flat) if (run(context) !== true) return false;

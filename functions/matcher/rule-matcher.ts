@@ -78,6 +78,8 @@ interface CompiledRule {
   id: string;
   priority: number;
   run: ConditionFn | undefined;
+  /** `run` without the equalities the index checked, for a candidate of an event whose indexed fields were all read. */
+  runIndexed: ConditionFn | undefined;
   /** Asynchronous facts the rule names, resolved before it is evaluated. */
   asyncFacts: readonly string[];
 }
@@ -105,10 +107,13 @@ export class RuleMatcher {
   private readonly rules: CompiledRule[];
   /** Each rule's compiled conditions by rule number, apart from the rule objects: one object fewer to reach per candidate. */
   private readonly runs: ReadonlyArray<ConditionFn | undefined>;
+  private readonly indexedRuns: ReadonlyArray<ConditionFn | undefined>;
   private readonly index: CandidateIndex;
   private readonly fallbackEngine: FallbackEngine | undefined;
   private readonly fallbackOrder: Map<string, number>;
   private readonly asyncFacts: AsyncFacts;
+  /** True when some rule names an asynchronous fact: otherwise no candidate's rule object needs reaching for them. */
+  private readonly anyAsyncFacts: boolean;
 
   private constructor(
     rules: CompiledRule[],
@@ -122,6 +127,8 @@ export class RuleMatcher {
     this.rules = rules;
     this.ruleIds = rules.map((rule) => rule.id);
     this.runs = rules.map((rule) => rule.run);
+    this.indexedRuns = rules.map((rule) => rule.runIndexed);
+    this.anyAsyncFacts = rules.some((rule) => rule.asyncFacts.length > 0);
     this.index = new CandidateIndex(guards, savedIndex);
     this.fallbackEngine = fallback;
     this.fallbackRules = fallbackRules;
@@ -149,13 +156,19 @@ export class RuleMatcher {
       usedAsyncFacts = new Set();
       try {
         const compiled = compileTopLevel(rule.conditions, setup);
-        rules.push({ id: rule.id, priority, run: compiled.run, asyncFacts: usedAsyncFacts.size === 0 ? NONE : [...usedAsyncFacts] });
+        rules.push({
+          id: rule.id,
+          priority,
+          run: compiled.run,
+          runIndexed: compiled.runIndexed,
+          asyncFacts: usedAsyncFacts.size === 0 ? NONE : [...usedAsyncFacts],
+        });
         guards.push(compiled.guard);
       } catch (error) {
         if (!(error instanceof NotCompilable)) throw error;
         // A built engine refuses it in addRule below; a described one would only when loaded, so it is refused now.
         if (engine === undefined && error instanceof Malformed) throw new MatcherCompileError(`rule '${rule.id}': ${error.message}`);
-        rules.push({ id: rule.id, priority, run: undefined, asyncFacts: NONE });
+        rules.push({ id: rule.id, priority, run: undefined, runIndexed: undefined, asyncFacts: NONE });
         guards.push(undefined);
         fallbackRules.push({ id: rule.id, reason: error.message });
         // A built engine takes them now, so a rule it refuses is refused at compile; a described one when loaded.
@@ -207,14 +220,17 @@ export class RuleMatcher {
     }
     const context: EventContext = { facts, memo: new Map() };
     const candidates = this.index.candidates(context);
+    const indexed = this.index.allFieldsRead;
     const pending = this.unresolvedAsyncFacts(candidates, facts);
     if (pending.length > 0) throw new MatcherCompileError(`facts ${pending.join(', ')} are asynchronous; use match()`);
-    return { ruleIds: this.evaluate(candidates, context) };
+    return { ruleIds: this.evaluate(candidates, context, indexed) };
   }
 
   async match(facts: Facts): Promise<RuleMatch> {
     let context: EventContext = { facts, memo: new Map() };
     let candidates = this.index.candidates(context);
+    // Read now: another event's candidates() may run while this one awaits.
+    const indexed = this.index.allFieldsRead;
     const pending = this.unresolvedAsyncFacts(candidates, facts);
     if (pending.length > 0) {
       // The index reuses its array on the next event, which may be matched while this one awaits.
@@ -226,7 +242,7 @@ export class RuleMatcher {
       });
       context = { facts: resolved, memo: context.memo };
     }
-    const compiled = this.evaluate(candidates, context);
+    const compiled = this.evaluate(candidates, context, indexed);
     if (this.fallbackEngine === undefined) return { ruleIds: compiled };
     const { results } = await this.runFallback(this.fallbackEngine, facts);
     const order = this.fallbackOrder;
@@ -237,6 +253,7 @@ export class RuleMatcher {
 
   /** Asynchronous facts that candidate rules name and the event's facts do not already carry. */
   private unresolvedAsyncFacts(candidates: readonly number[], facts: Facts): string[] {
+    if (!this.anyAsyncFacts) return [];
     let pending: Set<string> | undefined;
     for (const number of candidates) {
       for (const name of (this.rules[number] as CompiledRule).asyncFacts) {
@@ -268,9 +285,11 @@ export class RuleMatcher {
 
   private fallbackQueue: Promise<unknown> = Promise.resolve();
 
-  private evaluate(candidates: readonly number[], context: EventContext): string[] {
+  /** `indexed`: the index read every field it checked, so each candidate's indexed equalities hold and are skipped. */
+  private evaluate(candidates: readonly number[], context: EventContext, indexed: boolean): string[] {
     const fired: string[] = [];
-    const { runs, ruleIds } = this;
+    const { ruleIds } = this;
+    const runs = indexed ? this.indexedRuns : this.runs;
     this.evaluations += candidates.length;
     for (let i = 0; i < candidates.length; i++) {
       const number = candidates[i] as number;
