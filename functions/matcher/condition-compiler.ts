@@ -54,6 +54,15 @@ interface CompiledNode {
    * for every candidate (CandidateIndex), so on a candidate whose fields the index could read it holds.
    */
   indexedEquality?: true;
+  /** A default operator against a constant, given apart so a conjunction can make the comparison itself. */
+  comparison?: Comparison;
+}
+
+/** `operate(read(facts), value)`: a leaf of a default operator against a constant value. */
+interface Comparison {
+  operate: (factValue: unknown, value: unknown) => unknown;
+  read: FactReader;
+  value: unknown;
 }
 
 /** Relative costs: a field comparison, an engine operator call, a text operator (normalises the text once per event). */
@@ -111,7 +120,7 @@ function withoutIndexed(children: readonly CompiledNode[], run: ConditionFn): Co
   if (children.length === 1) return () => true;
   const sets = prioritize(children).map((set) => [...set].sort((a, b) => a.cost - b.cost));
   return strictly(
-    sets.flat().flatMap((child) => (child.indexedEquality ? [] : [child.run])),
+    sets.flat().filter((child) => !child.indexedEquality),
     'all',
   );
 }
@@ -202,7 +211,8 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
         : (context) => operate(read(context.facts), value);
       const guards = readValue || !indexable ? { positive: NO_GUARD, negative: NO_GUARD } : defaultOperatorGuards(name, field, read, value);
       const indexedEquality = name === 'equal' && guards.positive.length === 1 ? { indexedEquality: true as const } : {};
-      return { run, ...guards, priority, cost: COST.compare, ...indexedEquality };
+      const comparison = readValue ? {} : { comparison: { operate, read, value } };
+      return { run, ...guards, priority, cost: COST.compare, ...indexedEquality, ...comparison };
     }
   }
   const registered = engine.operator(name);
@@ -281,33 +291,39 @@ function defaultOperatorGuards(name: string, field: string, read: FactReader, va
 function combine(children: readonly CompiledNode[], op: 'all' | 'any'): ConditionFn {
   if (children.length === 0) return () => true;
   if (children.length === 1) return (children[0] as CompiledNode).run;
-  const sets = prioritize(children).map((set) => [...set].sort((a, b) => a.cost - b.cost).map((child) => child.run));
+  const sets = prioritize(children).map((set) => [...set].sort((a, b) => a.cost - b.cost));
   return strictly(sets.flat(), op);
 }
 
 /**
  * The children's runs in order, passing on strict `true` results, stopping at the first that decides. Two or three
- * children (most rules) are called from the closure itself: at thousands of rules a list is one more object to reach.
+ * children (most rules) are called from the closure itself, and a first child comparing a fact with a constant is
+ * compared there: at thousands of rules each list and closure a candidate reaches is one more cache miss.
  */
-function strictly(flat: readonly ConditionFn[], op: 'all' | 'any'): ConditionFn {
+function strictly(children: readonly CompiledNode[], op: 'all' | 'any'): ConditionFn {
+  const flat = children.map((child) => child.run);
   const [a, b, c] = flat as [ConditionFn, ConditionFn, ConditionFn];
+  const first = children[0]?.comparison;
   if (op === 'all') {
     if (flat.length === 0) return () => true;
+    if (first !== undefined && flat.length <= 3) {
+      const { operate, read, value } = first;
+      if (flat.length === 1) return (context) => operate(read(context.facts), value) === true;
+      if (flat.length === 2) return (context) => operate(read(context.facts), value) === true && b(context) === true;
+      return (context) => operate(read(context.facts), value) === true && b(context) === true && c(context) === true;
+    }
     if (flat.length === 1) return (context) => a(context) === true;
     if (flat.length === 2) return (context) => a(context) === true && b(context) === true;
     if (flat.length === 3) return (context) => a(context) === true && b(context) === true && c(context) === true;
-  } else {
-    if (flat.length === 0) return () => false;
-    if (flat.length === 1) return (context) => a(context) === true;
-    if (flat.length === 2) return (context) => a(context) === true || b(context) === true;
-    if (flat.length === 3) return (context) => a(context) === true || b(context) === true || c(context) === true;
-  }
-  if (op === 'all') {
     return (context) => {
       for (const run of flat) if (run(context) !== true) return false;
       return true;
     };
   }
+  if (flat.length === 0) return () => false;
+  if (flat.length === 1) return (context) => a(context) === true;
+  if (flat.length === 2) return (context) => a(context) === true || b(context) === true;
+  if (flat.length === 3) return (context) => a(context) === true || b(context) === true || c(context) === true;
   return (context) => {
     for (const run of flat) if (run(context) === true) return true;
     return false;
