@@ -59,7 +59,7 @@ interface CompiledNode {
 }
 
 /** `operate(read(facts), value)`: a leaf of a default operator against a constant value. */
-interface Comparison {
+export interface Comparison {
   operate: (factValue: unknown, value: unknown) => unknown;
   read: FactReader;
   value: unknown;
@@ -92,6 +92,8 @@ export function compileTopLevel(
   guard: Guard;
   /** `run` without the equalities the index checked (indexedEquality), for a candidate whose indexed fields were all readable. */
   runIndexed: ConditionFn;
+  /** `runIndexed` as its first comparison and the rest, when it is a conjunction that starts with one. */
+  lead?: Lead;
 } {
   if (conditions === null || typeof conditions !== 'object') throw new Malformed('conditions must be an object');
   const op = booleanOperator(conditions);
@@ -107,22 +109,19 @@ export function compileTopLevel(
   const children = compileChildren(conditions, op, setup);
   const run = combine(children, op);
   if (op === 'any') return { run, guard: anyGuard(children), runIndexed: run };
-  return { run, guard: allGuard(children), runIndexed: withoutIndexed(children, run) };
+  if (children.length < 2) return { run, guard: allGuard(children), runIndexed: children[0]?.indexedEquality ? () => true : run };
+  // The index has checked its equalities: each would return `true`, so the others decide, in the same order, on strict `true`.
+  const others = inOrder(children).filter((child) => !child.indexedEquality);
+  const runIndexed = others.length === children.length ? run : strictly(others, 'all');
+  const comparison = others[0]?.comparison;
+  const lead = comparison !== undefined && others.length >= 2 ? { lead: { comparison, rest: strictly(others.slice(1), 'all') } } : {};
+  return { run, guard: allGuard(children), runIndexed, ...lead };
 }
 
-/**
- * A conjunction's run without its children the index has checked: each would return `true`, so the others decide,
- * in the same order. More than one child pass on strict `true`; one child alone returns its raw result, and the
- * equality's result is `true` itself.
- */
-function withoutIndexed(children: readonly CompiledNode[], run: ConditionFn): ConditionFn {
-  if (!children.some((child) => child.indexedEquality)) return run;
-  if (children.length === 1) return () => true;
-  const sets = prioritize(children).map((set) => [...set].sort((a, b) => a.cost - b.cost));
-  return strictly(
-    sets.flat().filter((child) => !child.indexedEquality),
-    'all',
-  );
+/** `comparison(facts) === true && rest(context) === true` is the rule's result: the matcher keeps the comparison in columns. */
+export interface Lead {
+  comparison: Comparison;
+  rest: ConditionFn;
 }
 
 function notChild(node: object): unknown {
@@ -291,8 +290,12 @@ function defaultOperatorGuards(name: string, field: string, read: FactReader, va
 function combine(children: readonly CompiledNode[], op: 'all' | 'any'): ConditionFn {
   if (children.length === 0) return () => true;
   if (children.length === 1) return (children[0] as CompiledNode).run;
-  const sets = prioritize(children).map((set) => [...set].sort((a, b) => a.cost - b.cost));
-  return strictly(sets.flat(), op);
+  return strictly(inOrder(children), op);
+}
+
+/** The children in the order they are evaluated: by priority set (highest first), cheapest first within one. */
+function inOrder(children: readonly CompiledNode[]): CompiledNode[] {
+  return prioritize(children).flatMap((set) => [...set].sort((a, b) => a.cost - b.cost));
 }
 
 /**

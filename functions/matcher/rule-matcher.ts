@@ -1,10 +1,12 @@
 import type { Engine, EngineResult, RuleProperties, TopLevelCondition } from 'json-rules-engine';
 import { CandidateIndex, type CandidateIndexSnapshot } from './candidate-index.js';
 import {
+  type Comparison,
   type CompilerSetup,
   type ConditionFn,
   compileTopLevel,
   type EventContext,
+  type Lead,
   Malformed,
   NotCompilable,
   type OperatorCompiler,
@@ -80,6 +82,7 @@ interface CompiledRule {
   run: ConditionFn | undefined;
   /** `run` without the equalities the index checked, for a candidate of an event whose indexed fields were all read. */
   runIndexed: ConditionFn | undefined;
+  lead: Lead | undefined;
   /** Asynchronous facts the rule names, resolved before it is evaluated. */
   asyncFacts: readonly string[];
 }
@@ -108,6 +111,14 @@ export class RuleMatcher {
   /** Each rule's compiled conditions by rule number, apart from the rule objects: one object fewer to reach per candidate. */
   private readonly runs: ReadonlyArray<ConditionFn | undefined>;
   private readonly indexedRuns: ReadonlyArray<ConditionFn | undefined>;
+  /**
+   * Each rule's lead comparison in columns (operator, reader, value; the rest of its conditions), for the rules whose
+   * indexedRuns start with one: a candidate that fails it reaches no object of its own, the value being in the column.
+   */
+  private readonly leadOperates: ReadonlyArray<Comparison['operate'] | undefined>;
+  private readonly leadReads: ReadonlyArray<Comparison['read'] | undefined>;
+  private readonly leadValues: readonly unknown[];
+  private readonly leadRests: ReadonlyArray<ConditionFn | undefined>;
   private readonly index: CandidateIndex;
   private readonly fallbackEngine: FallbackEngine | undefined;
   private readonly fallbackOrder: Map<string, number>;
@@ -128,6 +139,10 @@ export class RuleMatcher {
     this.ruleIds = rules.map((rule) => rule.id);
     this.runs = rules.map((rule) => rule.run);
     this.indexedRuns = rules.map((rule) => rule.runIndexed);
+    this.leadOperates = rules.map((rule) => rule.lead?.comparison.operate);
+    this.leadReads = rules.map((rule) => rule.lead?.comparison.read);
+    this.leadValues = rules.map((rule) => rule.lead?.comparison.value);
+    this.leadRests = rules.map((rule) => rule.lead?.rest);
     this.anyAsyncFacts = rules.some((rule) => rule.asyncFacts.length > 0);
     this.index = new CandidateIndex(guards, savedIndex);
     this.fallbackEngine = fallback;
@@ -161,6 +176,7 @@ export class RuleMatcher {
           priority,
           run: compiled.run,
           runIndexed: compiled.runIndexed,
+          lead: compiled.lead,
           asyncFacts: usedAsyncFacts.size === 0 ? NONE : [...usedAsyncFacts],
         });
         guards.push(compiled.guard);
@@ -168,7 +184,7 @@ export class RuleMatcher {
         if (!(error instanceof NotCompilable)) throw error;
         // A built engine refuses it in addRule below; a described one would only when loaded, so it is refused now.
         if (engine === undefined && error instanceof Malformed) throw new MatcherCompileError(`rule '${rule.id}': ${error.message}`);
-        rules.push({ id: rule.id, priority, run: undefined, runIndexed: undefined, asyncFacts: NONE });
+        rules.push({ id: rule.id, priority, run: undefined, runIndexed: undefined, lead: undefined, asyncFacts: NONE });
         guards.push(undefined);
         fallbackRules.push({ id: rule.id, reason: error.message });
         // A built engine takes them now, so a rule it refuses is refused at compile; a described one when loaded.
@@ -289,12 +305,26 @@ export class RuleMatcher {
   private evaluate(candidates: readonly number[], context: EventContext, indexed: boolean): string[] {
     const fired: string[] = [];
     const { ruleIds } = this;
-    const runs = indexed ? this.indexedRuns : this.runs;
     this.evaluations += candidates.length;
+    if (!indexed) {
+      const runs = this.runs;
+      for (let i = 0; i < candidates.length; i++) {
+        const number = candidates[i] as number;
+        // Rule.evaluate: the rule fires when its top-level result is truthy.
+        if (runs[number]?.(context)) fired.push(ruleIds[number] as string);
+      }
+      return fired;
+    }
+    const { indexedRuns, leadOperates, leadReads, leadValues, leadRests } = this;
     for (let i = 0; i < candidates.length; i++) {
       const number = candidates[i] as number;
-      // Rule.evaluate: the rule fires when its top-level result is truthy.
-      if (runs[number]?.(context)) fired.push(ruleIds[number] as string);
+      const operate = leadOperates[number];
+      const holds =
+        operate === undefined
+          ? indexedRuns[number]?.(context)
+          : operate((leadReads[number] as Comparison['read'])(context.facts), leadValues[number]) === true &&
+            (leadRests[number] as ConditionFn)(context);
+      if (holds) fired.push(ruleIds[number] as string);
     }
     return fired;
   }
