@@ -114,11 +114,13 @@ export function compileTopLevel(
   const others = inOrder(children).filter((child) => !child.indexedEquality);
   const runIndexed = others.length === children.length ? run : strictly(others, 'all');
   const comparison = others[0]?.comparison;
-  const lead = comparison !== undefined && others.length >= 2 ? { lead: { comparison, rest: strictly(others.slice(1), 'all') } } : {};
+  // One other condition is its own rest (no closure around it): the matcher takes its result on strict `true`.
+  const rest = others.length === 2 ? (others[1] as CompiledNode).run : strictly(others.slice(1), 'all');
+  const lead = comparison !== undefined && others.length >= 2 ? { lead: { comparison, rest } } : {};
   return { run, guard: allGuard(children), runIndexed, ...lead };
 }
 
-/** `comparison(facts) === true && rest(context) === true` is the rule's result: the matcher keeps the comparison in columns. */
+/** `comparison(facts) === true && rest(context) === true` is the rule's result (`rest` may return anything): the matcher keeps the comparison in columns. */
 export interface Lead {
   comparison: Comparison;
   rest: ConditionFn;

@@ -323,7 +323,7 @@ export class RuleMatcher {
         operate === undefined
           ? indexedRuns[number]?.(context)
           : operate((leadReads[number] as Comparison['read'])(context.facts), leadValues[number]) === true &&
-            (leadRests[number] as ConditionFn)(context);
+            (leadRests[number] as ConditionFn)(context) === true;
       if (holds) fired.push(ruleIds[number] as string);
     }
     return fired;

@@ -199,6 +199,16 @@ describe('RuleMatcher', () => {
         },
       },
       { id: 'one-alone', conditions: { all: [{ fact: 'n', operator: 'one', value: 0 }] } },
+      // A comparison first, kept in the matcher's columns, then the truthy 1 on its own.
+      {
+        id: 'compared-beside-one',
+        conditions: {
+          all: [
+            { fact: 'n', operator: 'greaterThan', value: 0 },
+            { fact: 'n', operator: 'one', value: 0 },
+          ],
+        },
+      },
     ];
     const engine = createEngine();
     for (const rule of rules) engine.addRule({ name: rule.id, conditions: rule.conditions as never, event: { type: rule.id } });
