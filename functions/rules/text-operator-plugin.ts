@@ -68,10 +68,10 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
         const folded = useFold ? foldedPhrases(phrases, foldOf) : [];
         // Phrases of one spelling (nearly all) in one flat list: at thousands of rules each nested list is one more object to reach.
         const phrasesOfOne = useFold ? oneSpelling(condition.operator, folded) : undefined;
-        const single = phrasesOfOne && { phrases: phrasesOfOne, needles: source.binding.register(phrasesOfOne) };
+        const single = phrasesOfOne && { phrases: phrasesOfOne, offset: source.binding.register(phrasesOfOne) };
         testString = useFold ? foldFirst(condition.operator, folded, foldOf, byTokens, source.binding, single) : byTokens;
         if (single !== undefined) {
-          runOf = (test) => oneSpellingRun(read, test, single.phrases, single.needles, foldOf, byTokens, source.binding);
+          runOf = (test) => oneSpellingRun(read, test, single.phrases, single.offset, foldOf, byTokens, source.binding);
         }
         // A phrase is present when any of its spellings is (informal forms): one atom each, in the phrase's group.
         const atoms = (tokens: readonly string[]): Atom[] =>
@@ -158,17 +158,19 @@ function oneSpelling(operator: 'containsAny' | 'containsAll', folded: readonly F
 function oneSpellingVerdict(
   fold: FoldedText,
   single: readonly FoldedPhrase[],
-  needles: Int32Array,
-  hits: PhraseHits | undefined,
+  offset: number,
+  count: number,
+  binding: HitsBinding,
 ): PhraseVerdict {
+  const { hits, needles } = binding;
   const scanned = hits !== undefined && hits.folded === fold;
   let verdict: PhraseVerdict = ABSENT;
-  for (let i = 0; i < needles.length; i += 2) {
-    const needle = needles[i] as number;
+  for (let i = 0; i < count; i++) {
+    const needle = needles[offset + 2 * i] as number;
     const found =
       scanned && needle >= 0
-        ? hits.verdict(needle, needles[i + 1] === 1 ? ((single[i >> 1] as FoldedPhrase).starts as readonly number[]) : NO_STARTS)
-        : findPhrase(fold, single[i >> 1] as FoldedPhrase);
+        ? hits.verdict(needle, needles[offset + 2 * i + 1] === 1 ? ((single[i] as FoldedPhrase).starts as readonly number[]) : NO_STARTS)
+        : findPhrase(fold, single[i] as FoldedPhrase);
     if (found === PRESENT) return PRESENT;
     if (found === MAYBE) verdict = MAYBE;
   }
@@ -183,16 +185,17 @@ function oneSpellingRun(
   read: FactReader,
   test: (factValue: unknown, memo: Map<string, unknown>) => boolean,
   single: readonly FoldedPhrase[],
-  needles: Int32Array,
+  offset: number,
   foldOf: FoldOf,
   byTokens: (input: string, memo: Map<string, unknown>) => boolean,
   binding: HitsBinding,
 ): ConditionFn {
+  const count = single.length;
   return (context) => {
     const input = read(context.facts);
     if (typeof input !== 'string') return test(input, context.memo);
     if (input === '') return false;
-    const verdict = oneSpellingVerdict(foldOf.of(input, context.memo), single, needles, binding.hits);
+    const verdict = oneSpellingVerdict(foldOf.of(input, context.memo), single, offset, count, binding);
     return verdict === PRESENT || (verdict === MAYBE && byTokens(input, context.memo));
   };
 }
@@ -203,12 +206,12 @@ function foldFirst(
   foldOf: FoldOf,
   byTokens: (input: string, memo: Map<string, unknown>) => boolean,
   binding: HitsBinding,
-  single: { phrases: readonly FoldedPhrase[]; needles: Int32Array } | undefined,
+  single: { phrases: readonly FoldedPhrase[]; offset: number } | undefined,
 ): (input: string, memo: Map<string, unknown>) => boolean {
   if (folded.length === 0) return byTokens;
   if (single !== undefined) {
     return (input, memo) => {
-      const verdict = oneSpellingVerdict(foldOf.of(input, memo), single.phrases, single.needles, binding.hits);
+      const verdict = oneSpellingVerdict(foldOf.of(input, memo), single.phrases, single.offset, single.phrases.length, binding);
       return verdict === PRESENT || (verdict === MAYBE && byTokens(input, memo));
     };
   }
