@@ -20,6 +20,9 @@ type SourceIndex =
       fold: NonNullable<PhraseSource['fold']>;
       automaton: NeedleAutomaton;
       postings: Map<number, number[]>;
+      /** The same postings flat: needle n's rules are postingRules[postingStart[n]..postingStart[n+1]) (no map or list to reach). */
+      postingStart: Int32Array;
+      postingRules: Int32Array;
       /** Where each scan's finds are kept for the source's conditions, when the source takes them (bind). */
       hits: PhraseHits | undefined;
     }
@@ -95,6 +98,11 @@ export class CandidateIndex {
   private readonly found: number[] = [];
   private epoch = 0;
   private context: EventContext | undefined;
+  /**
+   * False when the last candidates() could not read a field it checked: only then may a candidate's indexed
+   * equality not hold (the index lets such a rule through, and its evaluation decides).
+   */
+  allFieldsRead = true;
   private readonly guards: ReadonlyArray<Guard | undefined>;
   /** True when the index came from a saved snapshot rather than being built. */
   readonly restored: boolean;
@@ -266,6 +274,7 @@ export class CandidateIndex {
   candidates(context: EventContext): number[] {
     this.nextEpoch();
     this.context = context;
+    this.allFieldsRead = true;
     for (const rule of this.always) this.mark(rule);
     for (let field = 0; field < this.fields.length; field++) {
       const postings = (this.fields[field] as IndexedField).postings;
@@ -287,7 +296,11 @@ export class CandidateIndex {
             entry.automaton.scan(folded, phrases, ends);
             entry.hits.record(folded, phrases, ends);
           }
-          for (let i = 0; i < phrases.length; i++) this.take(entry.postings.get(phrases[i] as number) as number[]);
+          const { postingStart, postingRules } = entry;
+          for (let i = 0; i < phrases.length; i++) {
+            const needle = phrases[i] as number;
+            this.takeRange(postingRules, postingStart[needle] as number, postingStart[needle + 1] as number);
+          }
         }
         continue;
       }
@@ -305,6 +318,15 @@ export class CandidateIndex {
   private take(rules: readonly number[]): void {
     const { ruleGroups } = this;
     for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as number;
+      if (ruleGroups[rule] === ruleGroups[rule + 1] || this.passes(rule)) this.mark(rule);
+    }
+  }
+
+  /** take() of rules[from..to). */
+  private takeRange(rules: Int32Array, from: number, to: number): void {
+    const { ruleGroups } = this;
+    for (let i = from; i < to; i++) {
       const rule = rules[i] as number;
       if (ruleGroups[rule] === ruleGroups[rule + 1] || this.passes(rule)) this.mark(rule);
     }
@@ -332,6 +354,7 @@ export class CandidateIndex {
       id = typeof value === 'object' && value !== null ? OTHER : (entry.ids.get(value as Primitive) ?? OTHER);
     } catch {
       id = UNREADABLE;
+      this.allFieldsRead = false;
     }
     this.values[field] = id;
     this.valueEpoch[field] = this.epoch;
@@ -398,7 +421,13 @@ function foldIndex(
   postings: Map<number, number[]>,
 ): SourceIndex {
   const hits = fold.bind === undefined ? undefined : new PhraseHits(automaton, automaton.nodes);
-  return { kind: 'fold', source, fold, automaton, postings, hits };
+  const postingStart = new Int32Array(automaton.nodes + 1);
+  for (const [needle, rules] of postings) postingStart[needle + 1] = rules.length;
+  for (let needle = 0; needle < automaton.nodes; needle++)
+    postingStart[needle + 1] = (postingStart[needle + 1] as number) + (postingStart[needle] as number);
+  const postingRules = new Int32Array(postingStart[automaton.nodes] as number);
+  for (const [needle, rules] of postings) postingRules.set(rules, postingStart[needle] as number);
+  return { kind: 'fold', source, fold, automaton, postings, postingStart, postingRules, hits };
 }
 
 function tokenIndex(source: PhraseSource, phrases: readonly FiledPhrase[]): SourceIndex {

@@ -49,6 +49,20 @@ interface CompiledNode {
   priority: unknown;
   /** Rough evaluation cost, to test cheap conditions first within a priority set. */
   cost: number;
+  /**
+   * An `equal` on an indexed field against a constant: its positive guard is that one atom, which the index checks
+   * for every candidate (CandidateIndex), so on a candidate whose fields the index could read it holds.
+   */
+  indexedEquality?: true;
+  /** A default operator against a constant, given apart so a conjunction can make the comparison itself. */
+  comparison?: Comparison;
+}
+
+/** `operate(read(facts), value)`: a leaf of a default operator against a constant value. */
+export interface Comparison {
+  operate: (factValue: unknown, value: unknown) => unknown;
+  read: FactReader;
+  value: unknown;
 }
 
 /** Relative costs: a field comparison, an engine operator call, a text operator (normalises the text once per event). */
@@ -70,7 +84,17 @@ function booleanOperator(node: object): 'any' | 'all' | 'not' | undefined {
  * result in json-rules-engine (Rule.evaluate), plus the guard the index may use.
  * Throws NotCompilable for anything only json-rules-engine can run.
  */
-export function compileTopLevel(conditions: unknown, setup: CompilerSetup): { run: ConditionFn; guard: Guard } {
+export function compileTopLevel(
+  conditions: unknown,
+  setup: CompilerSetup,
+): {
+  run: ConditionFn;
+  guard: Guard;
+  /** `run` without the equalities the index checked (indexedEquality), for a candidate whose indexed fields were all readable. */
+  runIndexed: ConditionFn;
+  /** `runIndexed` as its first comparison and the rest, when it is a conjunction that starts with one. */
+  lead?: Lead;
+} {
   if (conditions === null || typeof conditions !== 'object') throw new Malformed('conditions must be an object');
   const op = booleanOperator(conditions);
   if (op === undefined) {
@@ -79,10 +103,27 @@ export function compileTopLevel(conditions: unknown, setup: CompilerSetup): { ru
   }
   if (op === 'not') {
     const child = compileNode(notChild(conditions), setup);
-    return { run: (context) => !child.run(context), guard: child.negative };
+    const run: ConditionFn = (context) => !child.run(context);
+    return { run, guard: child.negative, runIndexed: run };
   }
   const children = compileChildren(conditions, op, setup);
-  return { run: combine(children, op), guard: op === 'all' ? allGuard(children) : anyGuard(children) };
+  const run = combine(children, op);
+  if (op === 'any') return { run, guard: anyGuard(children), runIndexed: run };
+  if (children.length < 2) return { run, guard: allGuard(children), runIndexed: children[0]?.indexedEquality ? () => true : run };
+  // The index has checked its equalities: each would return `true`, so the others decide, in the same order, on strict `true`.
+  const others = inOrder(children).filter((child) => !child.indexedEquality);
+  const runIndexed = others.length === children.length ? run : strictly(others, 'all');
+  const comparison = others[0]?.comparison;
+  // One other condition is its own rest (no closure around it): the matcher takes its result on strict `true`.
+  const rest = others.length === 2 ? (others[1] as CompiledNode).run : strictly(others.slice(1), 'all');
+  const lead = comparison !== undefined && others.length >= 2 ? { lead: { comparison, rest } } : {};
+  return { run, guard: allGuard(children), runIndexed, ...lead };
+}
+
+/** `comparison(facts) === true && rest(context) === true` is the rule's result (`rest` may return anything): the matcher keeps the comparison in columns. */
+export interface Lead {
+  comparison: Comparison;
+  rest: ConditionFn;
 }
 
 function notChild(node: object): unknown {
@@ -170,7 +211,9 @@ function compileLeaf(node: Record<string, unknown>, setup: CompilerSetup): Compi
         ? (context) => operate(read(context.facts), readValue(context.facts))
         : (context) => operate(read(context.facts), value);
       const guards = readValue || !indexable ? { positive: NO_GUARD, negative: NO_GUARD } : defaultOperatorGuards(name, field, read, value);
-      return { run, ...guards, priority, cost: COST.compare };
+      const indexedEquality = name === 'equal' && guards.positive.length === 1 ? { indexedEquality: true as const } : {};
+      const comparison = readValue ? {} : { comparison: { operate, read, value } };
+      return { run, ...guards, priority, cost: COST.compare, ...indexedEquality, ...comparison };
     }
   }
   const registered = engine.operator(name);
@@ -249,14 +292,43 @@ function defaultOperatorGuards(name: string, field: string, read: FactReader, va
 function combine(children: readonly CompiledNode[], op: 'all' | 'any'): ConditionFn {
   if (children.length === 0) return () => true;
   if (children.length === 1) return (children[0] as CompiledNode).run;
-  const sets = prioritize(children).map((set) => [...set].sort((a, b) => a.cost - b.cost).map((child) => child.run));
-  const flat = sets.flat();
+  return strictly(inOrder(children), op);
+}
+
+/** The children in the order they are evaluated: by priority set (highest first), cheapest first within one. */
+function inOrder(children: readonly CompiledNode[]): CompiledNode[] {
+  return prioritize(children).flatMap((set) => [...set].sort((a, b) => a.cost - b.cost));
+}
+
+/**
+ * The children's runs in order, passing on strict `true` results, stopping at the first that decides. Two or three
+ * children (most rules) are called from the closure itself, and a first child comparing a fact with a constant is
+ * compared there: at thousands of rules each list and closure a candidate reaches is one more cache miss.
+ */
+function strictly(children: readonly CompiledNode[], op: 'all' | 'any'): ConditionFn {
+  const flat = children.map((child) => child.run);
+  const [a, b, c] = flat as [ConditionFn, ConditionFn, ConditionFn];
+  const first = children[0]?.comparison;
   if (op === 'all') {
+    if (flat.length === 0) return () => true;
+    if (first !== undefined && flat.length <= 3) {
+      const { operate, read, value } = first;
+      if (flat.length === 1) return (context) => operate(read(context.facts), value) === true;
+      if (flat.length === 2) return (context) => operate(read(context.facts), value) === true && b(context) === true;
+      return (context) => operate(read(context.facts), value) === true && b(context) === true && c(context) === true;
+    }
+    if (flat.length === 1) return (context) => a(context) === true;
+    if (flat.length === 2) return (context) => a(context) === true && b(context) === true;
+    if (flat.length === 3) return (context) => a(context) === true && b(context) === true && c(context) === true;
     return (context) => {
       for (const run of flat) if (run(context) !== true) return false;
       return true;
     };
   }
+  if (flat.length === 0) return () => false;
+  if (flat.length === 1) return (context) => a(context) === true;
+  if (flat.length === 2) return (context) => a(context) === true || b(context) === true;
+  if (flat.length === 3) return (context) => a(context) === true || b(context) === true || c(context) === true;
   return (context) => {
     for (const run of flat) if (run(context) === true) return true;
     return false;

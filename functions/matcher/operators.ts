@@ -10,6 +10,8 @@ export type OperatorFn = (factValue: any, jsonValue: any) => unknown;
 
 // biome-ignore lint/suspicious/noExplicitAny: as OperatorFn.
 function numberValidator(factValue: any): boolean {
+  // A number's string parses back to itself (NaN to NaN): the same answer, without making two strings.
+  if (typeof factValue === 'number') return !Number.isNaN(factValue);
   return Number.parseFloat(factValue).toString() !== 'NaN';
 }
 

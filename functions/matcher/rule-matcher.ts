@@ -1,10 +1,12 @@
 import type { Engine, EngineResult, RuleProperties, TopLevelCondition } from 'json-rules-engine';
 import { CandidateIndex, type CandidateIndexSnapshot } from './candidate-index.js';
 import {
+  type Comparison,
   type CompilerSetup,
   type ConditionFn,
   compileTopLevel,
   type EventContext,
+  type Lead,
   Malformed,
   NotCompilable,
   type OperatorCompiler,
@@ -78,6 +80,9 @@ interface CompiledRule {
   id: string;
   priority: number;
   run: ConditionFn | undefined;
+  /** `run` without the equalities the index checked, for a candidate of an event whose indexed fields were all read. */
+  runIndexed: ConditionFn | undefined;
+  lead: Lead | undefined;
   /** Asynchronous facts the rule names, resolved before it is evaluated. */
   asyncFacts: readonly string[];
 }
@@ -105,10 +110,21 @@ export class RuleMatcher {
   private readonly rules: CompiledRule[];
   /** Each rule's compiled conditions by rule number, apart from the rule objects: one object fewer to reach per candidate. */
   private readonly runs: ReadonlyArray<ConditionFn | undefined>;
+  private readonly indexedRuns: ReadonlyArray<ConditionFn | undefined>;
+  /**
+   * Each rule's lead comparison in columns (operator, reader, value; the rest of its conditions), for the rules whose
+   * indexedRuns start with one: a candidate that fails it reaches no object of its own, the value being in the column.
+   */
+  private readonly leadOperates: ReadonlyArray<Comparison['operate'] | undefined>;
+  private readonly leadReads: ReadonlyArray<Comparison['read'] | undefined>;
+  private readonly leadValues: readonly unknown[];
+  private readonly leadRests: ReadonlyArray<ConditionFn | undefined>;
   private readonly index: CandidateIndex;
   private readonly fallbackEngine: FallbackEngine | undefined;
   private readonly fallbackOrder: Map<string, number>;
   private readonly asyncFacts: AsyncFacts;
+  /** True when some rule names an asynchronous fact: otherwise no candidate's rule object needs reaching for them. */
+  private readonly anyAsyncFacts: boolean;
 
   private constructor(
     rules: CompiledRule[],
@@ -122,6 +138,12 @@ export class RuleMatcher {
     this.rules = rules;
     this.ruleIds = rules.map((rule) => rule.id);
     this.runs = rules.map((rule) => rule.run);
+    this.indexedRuns = rules.map((rule) => rule.runIndexed);
+    this.leadOperates = rules.map((rule) => rule.lead?.comparison.operate);
+    this.leadReads = rules.map((rule) => rule.lead?.comparison.read);
+    this.leadValues = rules.map((rule) => rule.lead?.comparison.value);
+    this.leadRests = rules.map((rule) => rule.lead?.rest);
+    this.anyAsyncFacts = rules.some((rule) => rule.asyncFacts.length > 0);
     this.index = new CandidateIndex(guards, savedIndex);
     this.fallbackEngine = fallback;
     this.fallbackRules = fallbackRules;
@@ -149,13 +171,20 @@ export class RuleMatcher {
       usedAsyncFacts = new Set();
       try {
         const compiled = compileTopLevel(rule.conditions, setup);
-        rules.push({ id: rule.id, priority, run: compiled.run, asyncFacts: usedAsyncFacts.size === 0 ? NONE : [...usedAsyncFacts] });
+        rules.push({
+          id: rule.id,
+          priority,
+          run: compiled.run,
+          runIndexed: compiled.runIndexed,
+          lead: compiled.lead,
+          asyncFacts: usedAsyncFacts.size === 0 ? NONE : [...usedAsyncFacts],
+        });
         guards.push(compiled.guard);
       } catch (error) {
         if (!(error instanceof NotCompilable)) throw error;
         // A built engine refuses it in addRule below; a described one would only when loaded, so it is refused now.
         if (engine === undefined && error instanceof Malformed) throw new MatcherCompileError(`rule '${rule.id}': ${error.message}`);
-        rules.push({ id: rule.id, priority, run: undefined, asyncFacts: NONE });
+        rules.push({ id: rule.id, priority, run: undefined, runIndexed: undefined, lead: undefined, asyncFacts: NONE });
         guards.push(undefined);
         fallbackRules.push({ id: rule.id, reason: error.message });
         // A built engine takes them now, so a rule it refuses is refused at compile; a described one when loaded.
@@ -207,14 +236,17 @@ export class RuleMatcher {
     }
     const context: EventContext = { facts, memo: new Map() };
     const candidates = this.index.candidates(context);
+    const indexed = this.index.allFieldsRead;
     const pending = this.unresolvedAsyncFacts(candidates, facts);
     if (pending.length > 0) throw new MatcherCompileError(`facts ${pending.join(', ')} are asynchronous; use match()`);
-    return { ruleIds: this.evaluate(candidates, context) };
+    return { ruleIds: this.evaluate(candidates, context, indexed) };
   }
 
   async match(facts: Facts): Promise<RuleMatch> {
     let context: EventContext = { facts, memo: new Map() };
     let candidates = this.index.candidates(context);
+    // Read now: another event's candidates() may run while this one awaits.
+    const indexed = this.index.allFieldsRead;
     const pending = this.unresolvedAsyncFacts(candidates, facts);
     if (pending.length > 0) {
       // The index reuses its array on the next event, which may be matched while this one awaits.
@@ -226,7 +258,7 @@ export class RuleMatcher {
       });
       context = { facts: resolved, memo: context.memo };
     }
-    const compiled = this.evaluate(candidates, context);
+    const compiled = this.evaluate(candidates, context, indexed);
     if (this.fallbackEngine === undefined) return { ruleIds: compiled };
     const { results } = await this.runFallback(this.fallbackEngine, facts);
     const order = this.fallbackOrder;
@@ -237,6 +269,7 @@ export class RuleMatcher {
 
   /** Asynchronous facts that candidate rules name and the event's facts do not already carry. */
   private unresolvedAsyncFacts(candidates: readonly number[], facts: Facts): string[] {
+    if (!this.anyAsyncFacts) return [];
     let pending: Set<string> | undefined;
     for (const number of candidates) {
       for (const name of (this.rules[number] as CompiledRule).asyncFacts) {
@@ -268,14 +301,30 @@ export class RuleMatcher {
 
   private fallbackQueue: Promise<unknown> = Promise.resolve();
 
-  private evaluate(candidates: readonly number[], context: EventContext): string[] {
+  /** `indexed`: the index read every field it checked, so each candidate's indexed equalities hold and are skipped. */
+  private evaluate(candidates: readonly number[], context: EventContext, indexed: boolean): string[] {
     const fired: string[] = [];
-    const { runs, ruleIds } = this;
+    const { ruleIds } = this;
     this.evaluations += candidates.length;
+    if (!indexed) {
+      const runs = this.runs;
+      for (let i = 0; i < candidates.length; i++) {
+        const number = candidates[i] as number;
+        // Rule.evaluate: the rule fires when its top-level result is truthy.
+        if (runs[number]?.(context)) fired.push(ruleIds[number] as string);
+      }
+      return fired;
+    }
+    const { indexedRuns, leadOperates, leadReads, leadValues, leadRests } = this;
     for (let i = 0; i < candidates.length; i++) {
       const number = candidates[i] as number;
-      // Rule.evaluate: the rule fires when its top-level result is truthy.
-      if (runs[number]?.(context)) fired.push(ruleIds[number] as string);
+      const operate = leadOperates[number];
+      const holds =
+        operate === undefined
+          ? indexedRuns[number]?.(context)
+          : operate((leadReads[number] as Comparison['read'])(context.facts), leadValues[number]) === true &&
+            (leadRests[number] as ConditionFn)(context) === true;
+      if (holds) fired.push(ruleIds[number] as string);
     }
     return fired;
   }

@@ -52,6 +52,7 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
       const tokensOf = memoised(`tokens\u0000${optionsKey}`, (input) => textTokens(input, options));
       let testString: (input: string, memo: Map<string, unknown>) => boolean;
       let guard: Guard = NO_GUARD;
+      let runOf: ((test: (factValue: unknown, memo: Map<string, unknown>) => boolean) => ConditionFn) | undefined;
       if (condition.operator === 'matches') {
         const normalisedOf = memoised(`pattern\u0000${optionsKey}`, (input) => patternInput(input, options));
         const pattern = condition.pattern;
@@ -64,7 +65,14 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
             : (input: string, memo: Map<string, unknown>) => containsAllPhrases(tokensOf(input, memo), phrases, clitics);
         const foldOf = foldFor(folds, options, optionsKey);
         const source = phraseSource(sources, read, field, optionsKey, tokensOf, foldOf, useFold);
-        testString = useFold ? foldFirst(condition.operator, phrases, foldOf, byTokens, source.binding) : byTokens;
+        const folded = useFold ? foldedPhrases(phrases, foldOf) : [];
+        // Phrases of one spelling (nearly all) in one flat list: at thousands of rules each nested list is one more object to reach.
+        const phrasesOfOne = useFold ? oneSpelling(condition.operator, folded) : undefined;
+        const single = phrasesOfOne && { phrases: phrasesOfOne, offset: source.binding.register(phrasesOfOne) };
+        testString = useFold ? foldFirst(condition.operator, folded, foldOf, byTokens, source.binding, single) : byTokens;
+        if (single !== undefined) {
+          runOf = (test) => oneSpellingRun(read, test, single.phrases, single.offset, foldOf, byTokens, source.binding);
+        }
         // A phrase is present when any of its spellings is (informal forms): one atom each, in the phrase's group.
         const atoms = (tokens: readonly string[]): Atom[] =>
           foldOf.fold.spellings(tokens).map((spelling) => ({ kind: 'phrase', source, tokens: spelling.map(symbol) }));
@@ -79,10 +87,12 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
         return testString(factValue, memo);
       };
       // A text fact is a string nearly always: tested here, without the call through `test` (one object less to reach).
-      const run: ConditionFn = (context) => {
-        const value = read(context.facts);
-        return typeof value === 'string' ? value !== '' && testString(value, context.memo) : test(value, context.memo);
-      };
+      const run: ConditionFn =
+        runOf?.(test) ??
+        ((context) => {
+          const value = read(context.facts);
+          return typeof value === 'string' ? value !== '' && testString(value, context.memo) : test(value, context.memo);
+        });
       return { test: run, guard };
     },
   };
@@ -129,38 +139,80 @@ function foldFor(folds: Map<string, FoldOf>, options: NormaliseOptions, optionsK
  * fold means the phrase is not in the tokens (the fold is sound); on an exact fold, a plain phrase's
  * occurrence means it is (FoldedText.exact). Only what the fold leaves open is tokenized.
  */
-function foldFirst(
-  operator: 'containsAny' | 'containsAll',
-  phrases: readonly (readonly string[])[],
+/** Each phrase under each of its spellings (informal forms): a phrase's verdict is the best of theirs. */
+function foldedPhrases(phrases: readonly (readonly string[])[], foldOf: FoldOf): FoldedPhrase[][] {
+  return phrases.map((tokens) => foldOf.fold.spellings(tokens).map((spelling) => foldOf.fold.foldedPhrase(spelling, spelling.map(symbol))));
+}
+
+/** A containsAny whose phrases have one spelling each (nearly all), as one flat list; else undefined. */
+function oneSpelling(operator: 'containsAny' | 'containsAll', folded: readonly FoldedPhrase[][]): FoldedPhrase[] | undefined {
+  if (operator !== 'containsAny' || folded.length === 0 || !folded.every((spellings) => spellings.length === 1)) return undefined;
+  return folded.map((spellings) => spellings[0] as FoldedPhrase);
+}
+
+/**
+ * The verdict of a containsAny of one-spelling phrases on a fold: PRESENT at the first phrase present, else MAYBE when
+ * one is left open. Per phrase, what the index's scan of this very fold found where it looked for the phrase (only
+ * the needles are read, and the token starts of a phrase of several words); else a search of the fold.
+ */
+function oneSpellingVerdict(
+  fold: FoldedText,
+  single: readonly FoldedPhrase[],
+  offset: number,
+  count: number,
+  binding: HitsBinding,
+): PhraseVerdict {
+  const { hits, needles } = binding;
+  const scanned = hits !== undefined && hits.folded === fold;
+  let verdict: PhraseVerdict = ABSENT;
+  for (let i = 0; i < count; i++) {
+    const needle = needles[offset + 2 * i] as number;
+    const found =
+      scanned && needle >= 0
+        ? hits.verdict(needle, needles[offset + 2 * i + 1] === 1 ? ((single[i] as FoldedPhrase).starts as readonly number[]) : NO_STARTS)
+        : findPhrase(fold, single[i] as FoldedPhrase);
+    if (found === PRESENT) return PRESENT;
+    if (found === MAYBE) verdict = MAYBE;
+  }
+  return verdict;
+}
+
+/**
+ * The whole condition for a containsAny of one-spelling phrases in one closure (the fact read, the fold's verdict,
+ * the tokens for what it leaves open): at thousands of rules each closure a candidate reaches is a cache miss.
+ */
+function oneSpellingRun(
+  read: FactReader,
+  test: (factValue: unknown, memo: Map<string, unknown>) => boolean,
+  single: readonly FoldedPhrase[],
+  offset: number,
   foldOf: FoldOf,
   byTokens: (input: string, memo: Map<string, unknown>) => boolean,
   binding: HitsBinding,
+): ConditionFn {
+  const count = single.length;
+  return (context) => {
+    const input = read(context.facts);
+    if (typeof input !== 'string') return test(input, context.memo);
+    if (input === '') return false;
+    const verdict = oneSpellingVerdict(foldOf.of(input, context.memo), single, offset, count, binding);
+    return verdict === PRESENT || (verdict === MAYBE && byTokens(input, context.memo));
+  };
+}
+
+function foldFirst(
+  operator: 'containsAny' | 'containsAll',
+  folded: readonly FoldedPhrase[][],
+  foldOf: FoldOf,
+  byTokens: (input: string, memo: Map<string, unknown>) => boolean,
+  binding: HitsBinding,
+  single: { phrases: readonly FoldedPhrase[]; offset: number } | undefined,
 ): (input: string, memo: Map<string, unknown>) => boolean {
-  // Each phrase under each of its spellings (informal forms): the phrase's verdict is the best of theirs.
-  const folded: FoldedPhrase[][] = phrases.map((tokens) =>
-    foldOf.fold.spellings(tokens).map((spelling) => foldOf.fold.foldedPhrase(spelling, spelling.map(symbol))),
-  );
-  if (phrases.length === 0) return byTokens;
-  // Phrases of one spelling (nearly all) in one flat list: at thousands of rules each nested list is one more object to reach.
-  if (operator === 'containsAny' && folded.every((spellings) => spellings.length === 1)) {
-    const single = folded.map((spellings) => spellings[0] as FoldedPhrase);
-    const needles = binding.register(single);
+  if (folded.length === 0) return byTokens;
+  if (single !== undefined) {
     return (input, memo) => {
-      const fold = foldOf.of(input, memo);
-      const hits = binding.hits;
-      const scanned = hits !== undefined && hits.folded === fold;
-      let open = false;
-      for (let i = 0; i < single.length; i++) {
-        const needle = needles[2 * i] as number;
-        // What the index's scan of this very fold found, where it looked for the phrase; else a search of the fold.
-        const verdict =
-          scanned && needle >= 0
-            ? hits.verdict(needle, needles[2 * i + 1] === 1 ? ((single[i] as FoldedPhrase).starts as readonly number[]) : NO_STARTS)
-            : findPhrase(fold, single[i] as FoldedPhrase);
-        if (verdict === PRESENT) return true;
-        if (verdict === MAYBE) open = true;
-      }
-      return open && byTokens(input, memo);
+      const verdict = oneSpellingVerdict(foldOf.of(input, memo), single.phrases, single.offset, single.phrases.length, binding);
+      return verdict === PRESENT || (verdict === MAYBE && byTokens(input, memo));
     };
   }
   if (operator === 'containsAny') {

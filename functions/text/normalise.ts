@@ -82,6 +82,8 @@ const ZERO_WIDTH_SPACE = /\u200B/g;
 const EMOJI_MODIFIERS = /[\uFE0E\uFE0F]|\uD83C[\uDFFB-\uDFFF]/g;
 const ZWJ = /\u200D/g;
 const WHITESPACE = /\s+/gu;
+/** White space other than one plain space: only then does collapsing runs of it change the text. */
+const UNUSUAL_WHITESPACE = /[^\S ]| {2}/u;
 
 /** Cuts `text` to the length matching reads, without splitting a surrogate pair. */
 export function capText(text: string, maxLength = MAX_MATCH_TEXT_LENGTH): string {
@@ -198,7 +200,8 @@ export function normaliseText(text: string, options: NormaliseOptions = {}): str
   );
   // ZWJ outside emoji carries no meaning for matching; inside emoji it glues a sequence (👩‍💻).
   value = value.replace(ZWJ, (zwj, offset: number, whole: string) => (isPictographicAround(whole, offset) ? zwj : ''));
-  value = value.replace(WHITESPACE, ' ').trim();
+  if (UNUSUAL_WHITESPACE.test(value)) value = value.replace(WHITESPACE, ' ');
+  value = value.trim();
   return layer ? joinAffixes(value, options.compounds ?? DEFAULT_COMPOUND_FORMS) : value;
 }
 

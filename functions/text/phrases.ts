@@ -49,7 +49,12 @@ export function containsAnyPhrase(
   phrases: readonly PhraseTokens[],
   clitics: boolean | readonly boolean[] = false,
 ): boolean {
-  return phrases.some((phrase, index) => containsPhrase(tokens, phrase, typeof clitics === 'boolean' ? clitics : clitics[index] === true));
+  // A loop rather than some(): this runs for every candidate the fold leaves open, and a callback is made per call.
+  for (let index = 0; index < phrases.length; index++) {
+    if (containsPhrase(tokens, phrases[index] as PhraseTokens, typeof clitics === 'boolean' ? clitics : clitics[index] === true))
+      return true;
+  }
+  return false;
 }
 
 export function containsAllPhrases(

@@ -161,6 +161,65 @@ describe('RuleMatcher', () => {
     expect(matcher.matchSync({ 'author.followers': 11 }).ruleIds).toEqual(['r']);
   });
 
+  it('evaluates the equalities the index checked when it could not read one of their facts', () => {
+    // kind has three values and platform one, so each rule is filed under kind and platform is checked on the event.
+    const rules: MatcherRule[] = ['dm', 'post', 'reply'].map((kind) => ({
+      id: kind,
+      conditions: {
+        all: [
+          { fact: 'kind', operator: 'equal', value: kind },
+          { fact: 'platform', operator: 'equal', value: 'x' },
+        ],
+      },
+    }));
+    const matcher = RuleMatcher.compile(rules);
+
+    expect(matcher.candidates({ kind: 'dm', platform: 'x' })).toEqual(['dm']);
+    expect(matcher.matchSync({ kind: 'dm', platform: 'x' }).ruleIds).toEqual(['dm']);
+    // The index lets 'dm' through without platform; skipping the equality would fire it.
+    expect(matcher.candidates({ kind: 'dm' })).toEqual(['dm']);
+    expect(() => matcher.matchSync({ kind: 'dm' })).toThrow(UndefinedFactError);
+  });
+
+  it('keeps strict results among the other conditions when the indexed equalities are skipped', async () => {
+    const createEngine = () => {
+      const engine = lenient();
+      engine.addOperator('one', () => 1 as unknown as boolean);
+      return engine;
+    };
+    const rules: MatcherRule[] = [
+      { id: 'alone', conditions: { all: [{ fact: 'platform', operator: 'equal', value: 'x' }] } },
+      {
+        id: 'beside-one',
+        conditions: {
+          all: [
+            { fact: 'platform', operator: 'equal', value: 'x' },
+            { fact: 'n', operator: 'one', value: 0 },
+          ],
+        },
+      },
+      { id: 'one-alone', conditions: { all: [{ fact: 'n', operator: 'one', value: 0 }] } },
+      // A comparison first, kept in the matcher's columns, then the truthy 1 on its own.
+      {
+        id: 'compared-beside-one',
+        conditions: {
+          all: [
+            { fact: 'n', operator: 'greaterThan', value: 0 },
+            { fact: 'n', operator: 'one', value: 0 },
+          ],
+        },
+      },
+    ];
+    const engine = createEngine();
+    for (const rule of rules) engine.addRule({ name: rule.id, conditions: rule.conditions as never, event: { type: rule.id } });
+    const facts = { platform: 'x', n: 1 };
+    const { results } = await engine.run(facts);
+    const matcher = RuleMatcher.compile(rules, { createEngine });
+
+    expect(results.map((result) => result.name).sort()).toEqual(['alone', 'one-alone']);
+    expect(matcher.matchSync(facts).ruleIds.slice().sort()).toEqual(['alone', 'one-alone']);
+  });
+
   it('leaves out a rule whose indexed fact is missing, where json-rules-engine would reject the whole run', () => {
     const matcher = RuleMatcher.compile([{ id: 'r', conditions: { all: [{ fact: 'kind', operator: 'equal', value: 'dm' }] } }]);
 

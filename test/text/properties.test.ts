@@ -100,3 +100,20 @@ describe('text layer properties', () => {
     );
   });
 });
+
+describe('normaliseText white space', () => {
+  // Every kind of white space, alone and in runs, between words of several scripts.
+  const space = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2003', '\u3000', '\u2028', '\ufeff', ' \u00a0 ');
+  const word = fc.constantFrom('refund', 'ساعت', 'می', 'ها', 'שעות', 'часы', '😀', '#fail', '');
+  const spaced = fc.array(fc.tuple(word, space), { maxLength: 8 }).map((parts) => parts.map(([w, s]) => w + s).join(''));
+
+  it('leaves single plain spaces only, none at either end, as collapsing every run of white space does', () => {
+    fc.assert(
+      fc.property(spaced, (value) => {
+        const normalised = normaliseText(value);
+        expect(normalised).not.toMatch(/[^\S ]| {2}|^\s|\s$/u);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
