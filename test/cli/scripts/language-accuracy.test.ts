@@ -9,6 +9,15 @@ function run(args: string[]) {
 }
 
 describe('npm run lang:accuracy', () => {
+  it("prints the corpus per language and length beside Lingua's published figures, with no peer data needed", () => {
+    const result = run([]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('| language | sentences: Foghorn | Lingua (published) | word pairs: Foghorn | Lingua (published) |');
+    // Persian, with Lingua's published 99.5 / 93.7 / 77.6 beside Foghorn's own figures.
+    expect(result.stdout).toMatch(/^\| fa \| [\d.]+ \| 99\.5 \| [\d.]+ \| 93\.7 \| [\d.]+ \| 77\.6 \|$/m);
+    expect(result.stdout).toMatch(/^\| \*\*mean of fa, ar, he, ur, sw, tr, ru, en\*\* \|/m);
+  }, 120_000);
+
   it('refuses --expected without language codes, saying what it needs', () => {
     const result = run(['--expected', 'fa,Persian']);
     expect(result.status).toBe(2);
