@@ -131,7 +131,7 @@ export function occurrenceVerdict(
   if (!(folded.exact || folded.chunked) || starts === undefined) return MAYBE;
   const atStart = ((flags[at] as number) & START) !== 0;
   if (!atStart && prefixes === PREFIX_OPEN) return MAYBE;
-  if (!folded.exact && !inExactChunks(flags, at, size)) return MAYBE;
+  if (!folded.exact && !inExactChunks(flags, at, size)) return inTag(flags, at, size) ? ABSENT : MAYBE;
   if (!tokensAlign(flags, at, size, starts)) return ABSENT;
   return atStart ? PRESENT : prefixedVerdict(folded, at, starts.length > 0 ? (starts[0] as number) : size, prefixes);
 }
@@ -164,6 +164,12 @@ function inExactChunks(flags: Uint8Array, at: number, size: number): boolean {
   if (((flags[at] as number) & INEXACT) !== 0) return false;
   for (let k = 1; k < size; k++) if (((flags[at + k] as number) & (INEXACT | GAP)) !== 0) return false;
   return true;
+}
+
+/** One of the units [at, at + size) is IN_TAG. */
+function inTag(flags: Uint8Array, at: number, size: number): boolean {
+  for (let k = 0; k < size; k++) if (((flags[at + k] as number) & IN_TAG) !== 0) return true;
+  return false;
 }
 
 /** The fold's units hold whole code points only (a lone surrogate folds to nothing), so decoding them changes none. */
@@ -200,6 +206,11 @@ export const GAP = 16;
  * them: a # came before it (a hashtag's token keeps its #), or it is an informal spelling (read as its formal word).
  */
 export const PREFIX_UNSURE = 32;
+/**
+ * In a chunk that is one hashtag with an underscore ("#order_desk", no Arabic-script letter): its one token holds the
+ * underscore, so no plain phrase's token is it, and an occurrence with a unit here is ABSENT (chunkIsOneTag).
+ */
+export const IN_TAG = 64;
 
 export interface TextFold {
   /** The fold of a phrase (its tokens joined by spaces): what to look for. */
@@ -254,6 +265,7 @@ const CONTEXTUAL_FIRST = 1;
 const COMPOUND_FIRST = 2;
 const INFORMAL_FIRST = 4;
 const DOT = 0x2e;
+const UNDERSCORE = 0x5f;
 
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
@@ -380,6 +392,11 @@ export function textFold(options: NormaliseOptions): TextFold {
     let chunkPlain = true;
     // The chunk being read has an Arabic-script character: normaliseText may join it to a neighbour.
     let chunkArabic = false;
+    // The chunk may be one hashtag with an underscore (IN_TAG): where it starts in `composed`, every character after
+    // its first a plain letter or digit of one unit or an underscore so far, and an underscore seen.
+    let chunkFirst = 0;
+    let tagLike = true;
+    let underscore = false;
     let allPlain = true;
     let chunkStart = 0;
     // The last chunk with units, and whether the next one is beside an inexact chunk (see FoldedText.chunked).
@@ -415,7 +432,10 @@ export function textFold(options: NormaliseOptions): TextFold {
         if (info === 0) info = learn(code);
         if ((info & (INFO_SIZE | INFO_BOUNDARY)) === INFO_ONE) {
           // Most characters: one unit inside a token, written here; the general path below takes the rest.
-          if ((info & INFO_PLAIN) === 0) chunkPlain = false;
+          if ((info & INFO_PLAIN) === 0) {
+            chunkPlain = false;
+            tagLike = false;
+          }
           const unit = basicUnit[code] as number;
           if (length + 1 > units.length) {
             units = grow(units, new Uint16Array(units.length * 2));
@@ -462,6 +482,9 @@ export function textFold(options: NormaliseOptions): TextFold {
             const joins = mayJoin(chunkArabic, length > chunkStart);
             if (joins) markInexact(flags, previousChunkStart, previousChunkEnd);
             markInexact(flags, chunkStart, length);
+            if (!joins && tagLike && underscore && plainHashtags && composed.charCodeAt(chunkFirst) === HASH) {
+              markInTag(flags, chunkStart, length);
+            }
             besideInexact = joins;
           } else if (besideInexact && length > chunkStart) {
             markInexact(flags, chunkStart, length);
@@ -474,9 +497,16 @@ export function textFold(options: NormaliseOptions): TextFold {
           chunkStart = length;
           chunkPlain = true;
           chunkArabic = false;
+          chunkFirst = i + 1;
+          tagLike = true;
+          underscore = false;
+          continue;
         }
+        if (code === UNDERSCORE) underscore = true;
+        else if (!(code === HASH && i === chunkFirst)) tagLike = false;
         continue;
       }
+      tagLike = false;
       if (length + size > units.length) {
         units = grow(units, new Uint16Array(units.length * 2));
         flags = grow(flags, new Uint8Array(units.length));
@@ -518,8 +548,11 @@ export function textFold(options: NormaliseOptions): TextFold {
     }
     if (!chunkPlain) {
       allPlain = false;
-      if (mayJoin(chunkArabic, length > chunkStart)) markInexact(flags, previousChunkStart, previousChunkEnd);
+      const joins = mayJoin(chunkArabic, length > chunkStart);
+      if (joins) markInexact(flags, previousChunkStart, previousChunkEnd);
       markInexact(flags, chunkStart, length);
+      if (!joins && tagLike && underscore && plainHashtags && composed.charCodeAt(chunkFirst) === HASH)
+        markInTag(flags, chunkStart, length);
     } else if (besideInexact) {
       markInexact(flags, chunkStart, length);
     }
@@ -658,6 +691,15 @@ function contextual(byFirst: Map<number, string[]>, units: Uint16Array, start: n
     if (k === token.length) return true;
   }
   return false;
+}
+
+/**
+ * Flags units [start, end) IN_TAG: a chunk that is "#" then letters, digits and underscores, between ASCII spaces that
+ * normaliseText joins nothing across, is one token (tokenize: a hashtag runs over [\p{L}\p{M}\p{N}_.] after a
+ * character that is none of them).
+ */
+function markInTag(flags: Uint8Array, start: number, end: number): void {
+  for (let k = start; k < end; k++) flags[k] = (flags[k] as number) | IN_TAG;
 }
 
 /** Flags units [start, end) INEXACT. */
