@@ -13,13 +13,17 @@ export { type MatcherOptions, type MatcherRule, type OperatorPlugin, type RuleMa
 export {
   ABSENT,
   AFTER_PREFIX,
+  ANY_PREFIX,
   type FoldedPhrase,
   type FoldedText,
   findPhrase,
   MAYBE,
+  NO_PREFIX,
   NO_STARTS,
   type PhraseVerdict,
+  PREFIX_OPEN,
   PRESENT,
+  type PrefixRule,
   type TextFold,
   textFold,
 } from './text-fold.js';

@@ -1,5 +1,14 @@
 import type { NeedleAutomaton } from './needle-automaton.js';
-import { ABSENT, type FoldedText, MAYBE, occurrenceVerdict, type PhraseVerdict, PRESENT } from './text-fold.js';
+import {
+  ABSENT,
+  type FoldedText,
+  MAYBE,
+  occurrenceVerdict,
+  type PhraseVerdict,
+  PREFIX_OPEN,
+  PRESENT,
+  type PrefixRule,
+} from './text-fold.js';
 
 /**
  * Where the index's automaton found each needle in the last fold it scanned for one phrase source, so a text
@@ -58,15 +67,15 @@ export class PhraseHits {
 
   /**
    * The verdict on needle `id` in the fold last recorded, as findPhrase gives it for a phrase whose units are the
-   * needle: `starts` are the phrase's token starts (FoldedPhrase.starts).
+   * needle: `starts` are the phrase's token starts (FoldedPhrase.starts), `prefixes` its FoldedPhrase.prefixes.
    */
-  verdict(id: number, starts: readonly number[]): PhraseVerdict {
+  verdict(id: number, starts: readonly number[], prefixes: PrefixRule = PREFIX_OPEN): PhraseVerdict {
     if (this.seen[id] !== this.epoch) return ABSENT;
     const folded = this.folded as FoldedText;
     const size = this.automaton.lengthOf(id);
     let verdict: PhraseVerdict = ABSENT;
     for (let k = this.head[id] as number; k !== -1; k = this.link[k] as number) {
-      const found = occurrenceVerdict(folded, (this.ends[k] as number) - size + 1, size, starts);
+      const found = occurrenceVerdict(folded, (this.ends[k] as number) - size + 1, size, starts, prefixes);
       if (found === PRESENT) return PRESENT;
       if (found === MAYBE) verdict = MAYBE;
     }

@@ -2,6 +2,7 @@ import {
   beforeFolding,
   capText,
   DEFAULT_COMPOUND_FORMS,
+  hasProclitic,
   JOINED_WORDS,
   MAX_PREFIX_LENGTH,
   type NormaliseOptions,
@@ -72,7 +73,19 @@ export interface FoldedPhrase {
   units: string;
   /** Offsets in `units` where the phrase's second, third... token starts; undefined when the phrase is not plain. */
   starts: readonly number[] | undefined;
+  /**
+   * How a post's word that is the phrase's first word behind prefix letters is judged: left to the tokens (undefined,
+   * PREFIX_OPEN), refused (NO_PREFIX: the phrase opts out of prefixes), or by the clitic table (ANY_PREFIX). Only a
+   * phrase's own spelling may be decided: another spelling's word is read as the formal word in the tokens.
+   */
+  prefixes?: PrefixRule;
 }
+
+/** FoldedPhrase.prefixes. */
+export const PREFIX_OPEN = 0;
+export const NO_PREFIX = 1;
+export const ANY_PREFIX = 2;
+export type PrefixRule = typeof PREFIX_OPEN | typeof NO_PREFIX | typeof ANY_PREFIX;
 
 /** findPhrase: no occurrence (the phrase is not in the text's tokens); in the tokens for certain; perhaps. */
 export const ABSENT = 0;
@@ -93,7 +106,7 @@ export function findPhrase(folded: FoldedText, phrase: FoldedPhrase): PhraseVerd
   let verdict: PhraseVerdict = ABSENT;
   for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
     if (((flags[at] as number) & (START | AFTER_PREFIX)) === 0 || ((flags[at + size - 1] as number) & END) === 0) continue;
-    const found = occurrenceVerdict(folded, at, size, phrase.starts);
+    const found = occurrenceVerdict(folded, at, size, phrase.starts, phrase.prefixes);
     if (found === PRESENT) return PRESENT;
     if (found === MAYBE) verdict = MAYBE;
   }
@@ -104,13 +117,46 @@ export function findPhrase(folded: FoldedText, phrase: FoldedPhrase): PhraseVerd
  * What one occurrence of a phrase's units at [at, at + size), starting where a token may and ending where one may
  * end, says: PRESENT when the fold shows the phrase's tokens there exactly, ABSENT when it shows they are not there,
  * MAYBE when only the tokens can tell. A phrase is PRESENT when one occurrence is, else MAYBE when one is.
- * `starts`: the phrase's token starts (FoldedPhrase.starts); undefined when it is not plain.
+ * `starts`: the phrase's token starts (FoldedPhrase.starts); undefined when it is not plain. `prefixes`: how an
+ * occurrence behind prefix letters is judged (FoldedPhrase.prefixes).
  */
-export function occurrenceVerdict(folded: FoldedText, at: number, size: number, starts: readonly number[] | undefined): PhraseVerdict {
+export function occurrenceVerdict(
+  folded: FoldedText,
+  at: number,
+  size: number,
+  starts: readonly number[] | undefined,
+  prefixes: PrefixRule = PREFIX_OPEN,
+): PhraseVerdict {
   const flags = folded.flags;
-  if (!(folded.exact || folded.chunked) || starts === undefined || ((flags[at] as number) & START) === 0) return MAYBE;
-  if (!folded.exact && !inExactChunks(flags, at, size)) return MAYBE;
-  return tokensAlign(flags, at, size, starts) ? PRESENT : ABSENT;
+  if (!(folded.exact || folded.chunked) || starts === undefined) return MAYBE;
+  const atStart = ((flags[at] as number) & START) !== 0;
+  if (!atStart && prefixes === PREFIX_OPEN) return MAYBE;
+  if (!folded.exact && !inExactChunks(flags, at, size)) return inTag(flags, at, size) ? ABSENT : MAYBE;
+  if (!tokensAlign(flags, at, size, starts)) return ABSENT;
+  return atStart ? PRESENT : prefixedVerdict(folded, at, starts.length > 0 ? (starts[0] as number) : size, prefixes);
+}
+
+/**
+ * An aligned occurrence whose first word starts behind prefix letters, on an exact fold: the post's word is the units
+ * from its token's start to the end of the phrase's first word, and containsPhrase takes it when the clitic table
+ * does (hasProclitic). Left open when the fold's units may not be the word the tokens hold (PREFIX_UNSURE).
+ */
+function prefixedVerdict(folded: FoldedText, at: number, firstSize: number, prefixes: PrefixRule): PhraseVerdict {
+  const { flags, units } = folded;
+  // AFTER_PREFIX is set only within MAX_PREFIX_LENGTH units of the token's start, so this walk is short.
+  let start = at - 1;
+  while (((flags[start] as number) & START) === 0) start--;
+  if (((flags[start] as number) & PREFIX_UNSURE) !== 0) return MAYBE;
+  if (prefixes === NO_PREFIX) return ABSENT;
+  const end = at + firstSize;
+  return hasProclitic(shortString(units, at, end), shortString(units, start, end)) ? PRESENT : ABSENT;
+}
+
+/** units[start..end) as a string, for a word: a native decode costs more than this loop on a few units. */
+function shortString(units: Uint16Array, start: number, end: number): string {
+  let text = '';
+  for (let k = start; k < end; k++) text += String.fromCharCode(units[k] as number);
+  return text;
 }
 
 /** On a chunked fold: none of the units [at, at + size) is INEXACT, and none but the first follows a GAP. */
@@ -118,6 +164,12 @@ function inExactChunks(flags: Uint8Array, at: number, size: number): boolean {
   if (((flags[at] as number) & INEXACT) !== 0) return false;
   for (let k = 1; k < size; k++) if (((flags[at + k] as number) & (INEXACT | GAP)) !== 0) return false;
   return true;
+}
+
+/** One of the units [at, at + size) is IN_TAG. */
+function inTag(flags: Uint8Array, at: number, size: number): boolean {
+  for (let k = 0; k < size; k++) if (((flags[at + k] as number) & IN_TAG) !== 0) return true;
+  return false;
 }
 
 /** The fold's units hold whole code points only (a lone surrogate folds to nothing), so decoding them changes none. */
@@ -149,6 +201,16 @@ export const MAY_START = START | AFTER_PREFIX;
 export const INEXACT = 8;
 /** After such a chunk: a phrase's token that starts here may not follow the one before it. */
 export const GAP = 16;
+/**
+ * On a token's first unit: the token may not be its units in the tokens, so a word behind prefix letters is left to
+ * them: a # came before it (a hashtag's token keeps its #), or it is an informal spelling (read as its formal word).
+ */
+export const PREFIX_UNSURE = 32;
+/**
+ * In a chunk that is one hashtag with an underscore ("#order_desk", no Arabic-script letter): its one token holds the
+ * underscore, so no plain phrase's token is it, and an occurrence with a unit here is ABSENT (chunkIsOneTag).
+ */
+export const IN_TAG = 64;
 
 export interface TextFold {
   /** The fold of a phrase (its tokens joined by spaces): what to look for. */
@@ -203,6 +265,7 @@ const CONTEXTUAL_FIRST = 1;
 const COMPOUND_FIRST = 2;
 const INFORMAL_FIRST = 4;
 const DOT = 0x2e;
+const UNDERSCORE = 0x5f;
 
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
@@ -329,6 +392,11 @@ export function textFold(options: NormaliseOptions): TextFold {
     let chunkPlain = true;
     // The chunk being read has an Arabic-script character: normaliseText may join it to a neighbour.
     let chunkArabic = false;
+    // The chunk may be one hashtag with an underscore (IN_TAG): where it starts in `composed`, every character after
+    // its first a plain letter or digit of one unit or an underscore so far, and an underscore seen.
+    let chunkFirst = 0;
+    let tagLike = true;
+    let underscore = false;
     let allPlain = true;
     let chunkStart = 0;
     // The last chunk with units, and whether the next one is beside an inexact chunk (see FoldedText.chunked).
@@ -344,6 +412,8 @@ export function textFold(options: NormaliseOptions): TextFold {
     let previousStart = -1;
     // The token being read follows a # (a hashtag, or a word after a # that is no tag's: either matches as the word).
     let inHashtag = false;
+    // A # was dropped since the last token started: the next token's first unit is PREFIX_UNSURE.
+    let hashSeen = false;
     for (let i = 0; i < composed.length; i++) {
       let code = composed.charCodeAt(i);
       if (code >= 0x0600 && code <= 0xfeff && !chunkArabic) chunkArabic = arabicScript(code);
@@ -362,15 +432,19 @@ export function textFold(options: NormaliseOptions): TextFold {
         if (info === 0) info = learn(code);
         if ((info & (INFO_SIZE | INFO_BOUNDARY)) === INFO_ONE) {
           // Most characters: one unit inside a token, written here; the general path below takes the rest.
-          if ((info & INFO_PLAIN) === 0) chunkPlain = false;
+          if ((info & INFO_PLAIN) === 0) {
+            chunkPlain = false;
+            tagLike = false;
+          }
           const unit = basicUnit[code] as number;
           if (length + 1 > units.length) {
             units = grow(units, new Uint16Array(units.length * 2));
             flags = grow(flags, new Uint8Array(units.length));
           }
           if (startPending) {
-            flags[length] = gap ? START | GAP : START;
+            flags[length] = (gap ? START | GAP : START) | (hashSeen ? PREFIX_UNSURE : 0);
             gap = false;
+            hashSeen = false;
             tokenStart = length;
             prefixRun = 0;
             startPending = false;
@@ -393,12 +467,14 @@ export function textFold(options: NormaliseOptions): TextFold {
           if (inexactToken(units, previousStart, tokenStart, length)) contextFree = false;
           // A dot may continue a tag ("#a.b" is one token); a hashtag keeps an informal spelling as it is.
           if (inHashtag && (code === DOT || informalWord(units, tokenStart, length))) chunkPlain = false;
+          if (prefixRun > 0 && informalWord(units, tokenStart, length)) flags[tokenStart] = (flags[tokenStart] as number) | PREFIX_UNSURE;
           previousStart = tokenStart;
         }
         startPending = true;
       }
       if (size === 0) {
         inHashtag = code === HASH;
+        if (inHashtag) hashSeen = true;
         if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) {
           if (!chunkPlain) {
             allPlain = false;
@@ -406,6 +482,9 @@ export function textFold(options: NormaliseOptions): TextFold {
             const joins = mayJoin(chunkArabic, length > chunkStart);
             if (joins) markInexact(flags, previousChunkStart, previousChunkEnd);
             markInexact(flags, chunkStart, length);
+            if (!joins && tagLike && underscore && plainHashtags && composed.charCodeAt(chunkFirst) === HASH) {
+              markInTag(flags, chunkStart, length);
+            }
             besideInexact = joins;
           } else if (besideInexact && length > chunkStart) {
             markInexact(flags, chunkStart, length);
@@ -418,9 +497,16 @@ export function textFold(options: NormaliseOptions): TextFold {
           chunkStart = length;
           chunkPlain = true;
           chunkArabic = false;
+          chunkFirst = i + 1;
+          tagLike = true;
+          underscore = false;
+          continue;
         }
+        if (code === UNDERSCORE) underscore = true;
+        else if (!(code === HASH && i === chunkFirst)) tagLike = false;
         continue;
       }
+      tagLike = false;
       if (length + size > units.length) {
         units = grow(units, new Uint16Array(units.length * 2));
         flags = grow(flags, new Uint8Array(units.length));
@@ -437,8 +523,9 @@ export function textFold(options: NormaliseOptions): TextFold {
         }
       } else {
         if (startPending) {
-          flags[length] = gap ? START | GAP : START;
+          flags[length] = (gap ? START | GAP : START) | (hashSeen ? PREFIX_UNSURE : 0);
           gap = false;
+          hashSeen = false;
           tokenStart = length;
           prefixRun = 0;
         }
@@ -457,11 +544,15 @@ export function textFold(options: NormaliseOptions): TextFold {
     if (contextFree && !startPending) {
       if (inexactToken(units, previousStart, tokenStart, length)) contextFree = false;
       if (inHashtag && informalWord(units, tokenStart, length)) chunkPlain = false;
+      if (prefixRun > 0 && informalWord(units, tokenStart, length)) flags[tokenStart] = (flags[tokenStart] as number) | PREFIX_UNSURE;
     }
     if (!chunkPlain) {
       allPlain = false;
-      if (mayJoin(chunkArabic, length > chunkStart)) markInexact(flags, previousChunkStart, previousChunkEnd);
+      const joins = mayJoin(chunkArabic, length > chunkStart);
+      if (joins) markInexact(flags, previousChunkStart, previousChunkEnd);
       markInexact(flags, chunkStart, length);
+      if (!joins && tagLike && underscore && plainHashtags && composed.charCodeAt(chunkFirst) === HASH)
+        markInTag(flags, chunkStart, length);
     } else if (besideInexact) {
       markInexact(flags, chunkStart, length);
     }
@@ -600,6 +691,15 @@ function contextual(byFirst: Map<number, string[]>, units: Uint16Array, start: n
     if (k === token.length) return true;
   }
   return false;
+}
+
+/**
+ * Flags units [start, end) IN_TAG: a chunk that is "#" then letters, digits and underscores, between ASCII spaces that
+ * normaliseText joins nothing across, is one token (tokenize: a hashtag runs over [\p{L}\p{M}\p{N}_.] after a
+ * character that is none of them).
+ */
+function markInTag(flags: Uint8Array, start: number, end: number): void {
+  for (let k = start; k < end; k++) flags[k] = (flags[k] as number) | IN_TAG;
 }
 
 /** Flags units [start, end) INEXACT. */

@@ -1,4 +1,8 @@
-import type { FoldedPhrase, PhraseHits } from '../matcher/index.js';
+import { type FoldedPhrase, type PhraseHits, PREFIX_OPEN } from '../matcher/index.js';
+
+/** A needle entry's kind (HitsBinding.needles): the phrase has several tokens; its prefix rule is kind / PREFIXES_UNIT. */
+export const MULTI_TOKEN = 1;
+export const PREFIXES_UNIT = 2;
 
 /**
  * A phrase source's link to the index's scans (PhraseHits): its containsAny conditions register their phrases, and
@@ -11,7 +15,10 @@ import type { FoldedPhrase, PhraseHits } from '../matcher/index.js';
  */
 export class HitsBinding {
   hits: PhraseHits | undefined;
-  /** Per phrase two entries: its needle id (-1 until bound, or none), and 1 when it has several tokens. Grows while conditions register. */
+  /**
+   * Per phrase two entries: its needle id (-1 until bound, or none), and its kind: MULTI_TOKEN when it has several
+   * tokens, plus its FoldedPhrase.prefixes times PREFIXES_UNIT. Grows while conditions register.
+   */
   needles = new Int32Array(64);
   private size = 0;
   private shared = false;
@@ -50,7 +57,8 @@ export class HitsBinding {
     phrases.forEach((phrase, i) => {
       // A phrase that is not plain is left to findPhrase, which reads it in the fold's string.
       needles[offset + 2 * i] = phrase.starts === undefined ? -1 : hits.needleOf(phrase.units);
-      needles[offset + 2 * i + 1] = (phrase.starts?.length ?? 0) > 0 ? 1 : 0;
+      needles[offset + 2 * i + 1] =
+        ((phrase.starts?.length ?? 0) > 0 ? MULTI_TOKEN : 0) | ((phrase.prefixes ?? PREFIX_OPEN) * PREFIXES_UNIT);
     });
   }
 }

@@ -1,5 +1,6 @@
 import {
   ABSENT,
+  ANY_PREFIX,
   type Atom,
   type ConditionFn,
   type EngineView,
@@ -11,6 +12,7 @@ import {
   isCustomOperator,
   MAYBE,
   NO_GUARD,
+  NO_PREFIX,
   NO_STARTS,
   type OperatorCompiler,
   type OperatorPlugin,
@@ -18,6 +20,7 @@ import {
   type PhraseSource,
   type PhraseVerdict,
   PRESENT,
+  type PrefixRule,
   type TextFold,
   textFold,
 } from '../matcher/index.js';
@@ -30,7 +33,7 @@ import {
   procliticStems,
   textTokens,
 } from '../text/index.js';
-import { HitsBinding } from './hits-binding.js';
+import { HitsBinding, MULTI_TOKEN, PREFIXES_UNIT } from './hits-binding.js';
 import { TEXT_OPERATORS, type TextConditions } from './operators.js';
 
 /**
@@ -67,7 +70,7 @@ export function textOperatorPlugin(text: TextConditions, options: { fold?: boole
         const source = phraseSource(sources, read, field, optionsKey, tokensOf, foldOf, useFold);
         const folded = useFold ? foldedPhrases(phrases, foldOf) : [];
         // Phrases of one spelling (nearly all) in one flat list: at thousands of rules each nested list is one more object to reach.
-        const phrasesOfOne = useFold ? oneSpelling(condition.operator, folded) : undefined;
+        const phrasesOfOne = useFold ? oneSpelling(condition.operator, folded, clitics) : undefined;
         const single = phrasesOfOne && { phrases: phrasesOfOne, offset: source.binding.register(phrasesOfOne) };
         testString = useFold ? foldFirst(condition.operator, folded, foldOf, byTokens, source.binding, single) : byTokens;
         if (single !== undefined) {
@@ -144,10 +147,20 @@ function foldedPhrases(phrases: readonly (readonly string[])[], foldOf: FoldOf):
   return phrases.map((tokens) => foldOf.fold.spellings(tokens).map((spelling) => foldOf.fold.foldedPhrase(spelling, spelling.map(symbol))));
 }
 
-/** A containsAny whose phrases have one spelling each (nearly all), as one flat list; else undefined. */
-function oneSpelling(operator: 'containsAny' | 'containsAll', folded: readonly FoldedPhrase[][]): FoldedPhrase[] | undefined {
+/**
+ * A containsAny whose phrases have one spelling each (nearly all), as one flat list; else undefined. Each is its
+ * phrase's own spelling, so a word behind prefix letters is judged by the phrase's clitics (FoldedPhrase.prefixes).
+ */
+function oneSpelling(
+  operator: 'containsAny' | 'containsAll',
+  folded: readonly FoldedPhrase[][],
+  clitics: readonly boolean[],
+): FoldedPhrase[] | undefined {
   if (operator !== 'containsAny' || folded.length === 0 || !folded.every((spellings) => spellings.length === 1)) return undefined;
-  return folded.map((spellings) => spellings[0] as FoldedPhrase);
+  return folded.map((spellings, i) => {
+    const prefixes: PrefixRule = clitics[i] === true ? ANY_PREFIX : NO_PREFIX;
+    return { ...(spellings[0] as FoldedPhrase), prefixes };
+  });
 }
 
 /**
@@ -167,10 +180,14 @@ function oneSpellingVerdict(
   let verdict: PhraseVerdict = ABSENT;
   for (let i = 0; i < count; i++) {
     const needle = needles[offset + 2 * i] as number;
-    const found =
-      scanned && needle >= 0
-        ? hits.verdict(needle, needles[offset + 2 * i + 1] === 1 ? ((single[i] as FoldedPhrase).starts as readonly number[]) : NO_STARTS)
-        : findPhrase(fold, single[i] as FoldedPhrase);
+    let found: PhraseVerdict;
+    if (scanned && needle >= 0) {
+      const kind = needles[offset + 2 * i + 1] as number;
+      const starts = (kind & MULTI_TOKEN) !== 0 ? ((single[i] as FoldedPhrase).starts as readonly number[]) : NO_STARTS;
+      found = hits.verdict(needle, starts, ((kind / PREFIXES_UNIT) | 0) as PrefixRule);
+    } else {
+      found = findPhrase(fold, single[i] as FoldedPhrase);
+    }
     if (found === PRESENT) return PRESENT;
     if (found === MAYBE) verdict = MAYBE;
   }
