@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccuracyByLength, LengthCategory } from '../../functions/rules/lang/accuracy.js';
-import { measureByLength } from '../../functions/rules/lang/accuracy.js';
+import { cellPercent, measureByLength } from '../../functions/rules/lang/accuracy.js';
 import { unpackNpmPackage } from './npm-pack.js';
 
 export const LINGUA_PACKAGE = '@bluzzi/lingua@1.5.0';
@@ -63,7 +63,7 @@ export async function linguaByLength(dirs: readonly string[]): Promise<Array<Rec
       Object.fromEntries(
         Object.entries(table).map(([lang, cells]) => [
           lang,
-          Object.fromEntries(Object.entries(cells).map(([category, cell]) => [category, (100 * cell.correct) / cell.posts])),
+          Object.fromEntries(Object.entries(cells).map(([category, cell]) => [category, cellPercent(cell)])),
         ]),
       ),
     );

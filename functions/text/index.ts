@@ -30,4 +30,5 @@ export { beforeFolding, DEFAULT_COMPOUNDS, JOINED_WORDS, joinAffixes } from './p
 export { containsAllPhrases, containsAnyPhrase, containsPhrase, type PhraseTokens, phraseTokens, textTokens } from './phrases.js';
 export { graphemes, type TextCount, textLength } from './text-length.js';
 export { tokenize, tokenKeys, tokenMatches } from './tokenize.js';
+export { turkicLowerCase } from './turkic-lower-case.js';
 export { X_MAX_WEIGHTED_LENGTH, X_URL_WEIGHT } from './x-weighted-length.js';

@@ -1,5 +1,6 @@
 import { ARABIC_LETTER_MAP, LAYER_LETTER_MAP } from './arabic-letters.js';
 import { beforeFolding, DEFAULT_COMPOUNDS, joinAffixes } from './persian-spacing.js';
+import { turkicLowerCase } from './turkic-lower-case.js';
 
 /**
  * Text normalisation shared by every text operator (and by the compiled matcher, which
@@ -179,8 +180,7 @@ function mapOne(char: string, unifyTehMarbuta: boolean, unifyHamza: boolean, dot
 export function normaliseText(text: string, options: NormaliseOptions = {}): string {
   const layer = options.layer !== false;
   let value = layer ? beforeFolding(text.normalize('NFKC')) : text.normalize('NFKC');
-  if (layer && options.turkicCasing === true) value = value.replace(TURKIC_CAPITAL_I, (capital) => (capital === 'I' ? '\u0131' : 'i'));
-  value = value.toLowerCase();
+  value = layer && options.turkicCasing === true ? turkicLowerCase(value) : value.toLowerCase();
   if (options.accents !== 'match') {
     value = value.normalize('NFD').replace(LATIN_WITH_MARKS, '$1').normalize('NFC');
   }
@@ -205,7 +205,6 @@ export function normaliseText(text: string, options: NormaliseOptions = {}): str
   return layer ? joinAffixes(value, options.compounds ?? DEFAULT_COMPOUND_FORMS) : value;
 }
 
-const TURKIC_CAPITAL_I = /[I\u0130]/g;
 /** DEFAULT_COMPOUNDS as normaliseText writes them (آ as ا). */
 export const DEFAULT_COMPOUND_FORMS: readonly string[] = DEFAULT_COMPOUNDS.map((compound) => compound.replaceAll('\u0622', '\u0627'));
 

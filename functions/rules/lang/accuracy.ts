@@ -119,7 +119,8 @@ export async function measureByLength(dir: string, detect: (text: string) => Pro
 /** Lingua's published figures (`published.json` beside the peer sample): detector → language → category → percent. */
 export type PublishedAccuracy = Record<string, Record<string, Partial<Record<LengthCategory, number>>>>;
 
-function cellPercent(cell: { correct: number; posts: number } | undefined): number | undefined {
+/** A cell's percent correct, or undefined for a cell without posts. */
+export function cellPercent(cell: { correct: number; posts: number } | undefined): number | undefined {
   return cell === undefined || cell.posts === 0 ? undefined : (100 * cell.correct) / cell.posts;
 }
 

@@ -116,7 +116,8 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
     const sample = text.slice(0, MAX_DETECT_LENGTH).replace(URL_OR_HANDLE, ' ');
     const script = dominantScript(sample);
     if (script === undefined) return { lang: undefined, script, decisive: false };
-    const short = letterCount(sample) < SHORT_TEXT_LETTERS;
+    const letterTotal = letterCount(sample);
+    const short = letterTotal < SHORT_TEXT_LETTERS;
     const single = SINGLE_LANGUAGE_SCRIPTS[script];
     if (single !== undefined) return { lang: single, script, decisive: true, stage: 'script' };
     if (script === 'arabic') {
@@ -171,7 +172,7 @@ export function createTextLanguageDetector(options: DetectorOptions = {}): TextL
     }
     let decided = result.is_reliable && !short;
     let chosen = { lang: language, stage: 'cld3' as DetectionStage };
-    if (!decided || letterCount(sample) < CHECKED_LETTERS) {
+    if (!decided || letterTotal < CHECKED_LETTERS) {
       voter ??= loadVoter();
       // Longer text keeps every language: a German sentence CLD3 is unsure of is not the team's English.
       chosen = withVotes(language, result.probability, sample, script, (await voter).languages(sample), short ? expected : undefined);

@@ -5,7 +5,7 @@
  * guessing from too little text.
  */
 
-import { TURKIC_LANGUAGES } from '../../text/index.js';
+import { TURKIC_LANGUAGES, turkicLowerCase } from '../../text/index.js';
 
 const TURKIC_LETTERS = /[ıİğĞ]/u;
 const SCHWA = /[əƏ]/u;
@@ -43,7 +43,6 @@ export function doubtsShCedilla(lang: string, text: string): boolean {
 const TURKIC_CASING = new Set(TURKIC_LANGUAGES);
 const CAPITAL_I = /I/u;
 const CAPITAL_DOTTED_I = /\u0130/u;
-const TURKIC_CAPITALS = /[I\u0130]/gu;
 
 /** Whether `lang` lower-cases I as ı (Turkish, Azerbaijani). */
 export function hasTurkicCasing(lang: string): boolean {
@@ -65,6 +64,5 @@ export function turkicCasings(text: string): { turkic: boolean; plain: boolean }
  * 'İade' iade), otherwise as every other language (I as i, İ as i with a dot above).
  */
 export function lowerCase(text: string, turkic: boolean): string {
-  if (!turkic) return text.toLowerCase();
-  return text.replace(TURKIC_CAPITALS, (capital) => (capital === 'I' ? '\u0131' : 'i')).toLowerCase();
+  return turkic ? turkicLowerCase(text) : text.toLowerCase();
 }
